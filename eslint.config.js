@@ -1,0 +1,26 @@
+// Lint: TypeScript-aware rules that catch real bugs (floating promises, misused promises), and process.env read
+// only in app/config.ts (ARCHITECTURE §8.6). Import direction and cycles are checked by dependency-cruiser.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', '*.config.*', 'scripts/**', 'bench/**', '.dependency-cruiser.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['packages/*/src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration in packages/server/src/app/config.ts only' }],
+    },
+  },
+  {
+    files: ['packages/server/src/app/config.ts', 'packages/*/src/**/*.test.ts', 'packages/server/src/testing/**', 'packages/simulators/src/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);

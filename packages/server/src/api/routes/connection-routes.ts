@@ -1,0 +1,49 @@
+/** @module api/routes/connection-routes — /api/v1/connections and the connector catalog. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Hub } from '../../core/hub.js';
+import { principalOf } from '../auth.js';
+import { ConnectionLogSchema, ConnectionSchema, ConnectorTypeSchema, CreateConnectionSchema, ErrorSchema, IdParams, PageQuerySchema, UpdateConnectionSchema, pageOf } from '../schemas.js';
+
+export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['connections'];
+  const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+
+  r.get('/connection-types', { schema: { tags, summary: 'The connection types this server offers, with capabilities and config JSON Schema', response: { 200: z.object({ data: z.array(ConnectorTypeSchema) }) } } },
+    async () => ({ data: hub.connections.catalog() }));
+
+  r.get('/connections', { schema: { tags, querystring: PageQuerySchema, response: { 200: pageOf(ConnectionSchema), ...errors } } }, async (req) => {
+    const page = await hub.connections.list(principalOf(req).workspaceId, req.query);
+    return { data: page.data.map((c) => hub.connections.view(c)), nextCursor: page.nextCursor };
+  });
+
+  r.post('/connections', { schema: { tags, body: CreateConnectionSchema, response: { 201: ConnectionSchema, ...errors } } }, async (req, reply) => {
+    const view = await hub.connections.create(principalOf(req).workspaceId, req.body);
+    return reply.code(201).send(view);
+  });
+
+  r.get('/connections/:id', { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
+    hub.connections.view(await hub.connections.get(principalOf(req).workspaceId, req.params.id)));
+
+  r.patch('/connections/:id', { schema: { tags, params: IdParams, body: UpdateConnectionSchema, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
+    hub.connections.update(principalOf(req).workspaceId, req.params.id, req.body));
+
+  r.delete('/connections/:id', { schema: { tags, params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
+    await hub.connections.remove(principalOf(req).workspaceId, req.params.id);
+    return reply.code(204).send(null);
+  });
+
+  r.post('/connections/:id/start', { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
+    hub.connections.start(principalOf(req).workspaceId, req.params.id));
+
+  r.post('/connections/:id/stop', { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
+    hub.connections.stop(principalOf(req).workspaceId, req.params.id));
+
+  r.get('/connections/:id/logs', { schema: { tags, params: IdParams, querystring: PageQuerySchema, response: { 200: pageOf(ConnectionLogSchema), ...errors } } }, async (req) => {
+    const connection = await hub.connections.get(principalOf(req).workspaceId, req.params.id);
+    const page = await hub.connections.logs(connection.id, req.query);
+    return { data: page.data.map(({ id, level, event, message, at }) => ({ id, level, event, message, at })), nextCursor: page.nextCursor };
+  });
+}

@@ -1,0 +1,67 @@
+/** @module api/routes/conversation-routes — contacts, conversations and messages under /api/v1. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Hub } from '../../core/hub.js';
+import { conversationView, messageView } from '../../core/conversations/conversation-writer.js';
+import type { ContactRecord } from '../../core/ports/index.js';
+import { principalOf } from '../auth.js';
+import {
+  ContactSchema, ConversationQuerySchema, ConversationSchema, ErrorSchema, IdParams, MessageOut, PageQuerySchema, SendMessageSchema,
+  SendToConversationSchema, UpdateConversationSchema, pageOf,
+} from '../schemas.js';
+
+const contactView = (c: ContactRecord) => ({ id: c.id, name: c.name, attributes: c.attributes, createdAt: c.createdAt, updatedAt: c.updatedAt });
+
+export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
+  const now = () => hub.deps.clock.now();
+
+  r.get('/contacts', { schema: { tags: ['contacts'], querystring: PageQuerySchema, response: { 200: pageOf(ContactSchema), ...errors } } }, async (req) => {
+    const page = await hub.conversations.contacts(principalOf(req).workspaceId, req.query);
+    return { data: page.data.map(contactView), nextCursor: page.nextCursor };
+  });
+
+  r.get('/contacts/:id', { schema: { tags: ['contacts'], params: IdParams, response: { 200: ContactSchema, ...errors } } }, async (req) => {
+    const { contact, identities } = await hub.conversations.contact(principalOf(req).workspaceId, req.params.id);
+    return { ...contactView(contact), identities: identities.map((i) => ({ id: i.id, channelType: i.channelType, address: i.address, connectionId: i.connectionId })) };
+  });
+
+  r.get('/conversations', { schema: { tags: ['conversations'], querystring: ConversationQuerySchema, response: { 200: pageOf(ConversationSchema), ...errors } } }, async (req) => {
+    const { limit, cursor, ...filter } = req.query;
+    const page = await hub.conversations.list(principalOf(req).workspaceId, filter, { limit, cursor });
+    return { data: page.data.map((c) => conversationView(c, now())), nextCursor: page.nextCursor };
+  });
+
+  r.get('/conversations/:id', { schema: { tags: ['conversations'], params: IdParams, response: { 200: ConversationSchema, ...errors } } }, async (req) =>
+    conversationView(await hub.conversations.get(principalOf(req).workspaceId, req.params.id), now()));
+
+  r.patch('/conversations/:id', { schema: { tags: ['conversations'], summary: 'Resolve, reopen, assign, mark read', params: IdParams, body: UpdateConversationSchema, response: { 200: ConversationSchema, ...errors } } }, async (req) =>
+    conversationView(await hub.conversations.update(principalOf(req).workspaceId, req.params.id, req.body), now()));
+
+  r.post('/conversations/:id/typing', { schema: { tags: ['conversations'], summary: 'Show the customer that an operator is typing', params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
+    await hub.conversations.typing(principalOf(req).workspaceId, req.params.id);
+    return reply.code(204).send(null);
+  });
+
+  r.get('/conversations/:id/messages', { schema: { tags: ['messages'], params: IdParams, querystring: PageQuerySchema, response: { 200: pageOf(MessageOut), ...errors } } }, async (req) => {
+    const page = await hub.conversations.messages(principalOf(req).workspaceId, req.params.id, req.query);
+    return { data: page.data.map(messageView), nextCursor: page.nextCursor };
+  });
+
+  r.post('/conversations/:id/messages', { schema: { tags: ['messages'], summary: 'Reply in a conversation; answers 202 with the queued message', params: IdParams, body: SendToConversationSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
+    const content = hub.messages.toContent(req.body);
+    const message = await hub.messages.sendToConversation(principalOf(req).workspaceId, req.params.id, content, req.body.metadata ?? {});
+    return reply.code(202).send(messageView(message));
+  });
+
+  r.post('/messages', { schema: { tags: ['messages'], summary: 'Start (or continue) a conversation with an address on a connection', body: SendMessageSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
+    const content = hub.messages.toContent(req.body);
+    const message = await hub.messages.sendToAddress(principalOf(req).workspaceId, req.body.connectionId, req.body.to, content, req.body.metadata ?? {});
+    return reply.code(202).send(messageView(message));
+  });
+
+  r.get('/messages/:id', { schema: { tags: ['messages'], params: IdParams, response: { 200: MessageOut, ...errors } } }, async (req) =>
+    messageView(await hub.conversations.message(principalOf(req).workspaceId, req.params.id)));
+}

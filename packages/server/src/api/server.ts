@@ -1,0 +1,68 @@
+/**
+ * @module api/server
+ * Builds (does not start) the HTTP server: webhooks, the REST API with its OpenAPI 3.1 document, realtime
+ * streams, webchat visitor endpoints and operations. Only app/main.ts listens on a port.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Hub } from '../core/hub.js';
+import { bearerAuth } from './auth.js';
+import { installErrorHandling } from './http-errors.js';
+import { connectionRoutes } from './routes/connection-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { webchatRoutes } from './routes/webchat-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
+
+export interface ServerOptions {
+  hub: Hub;
+  logger: FastifyBaseLogger | false;
+  publicUrl: string;
+  bodyLimit: number;
+  metricsText: () => Promise<string>;
+  version: string;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { hub } = options;
+  const app = Fastify({
+    loggerInstance: options.logger === false ? undefined : options.logger,
+    bodyLimit: options.bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  // responses are documented by their schemas but serialized as they are (no second validation on the hot path)
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installErrorHandling(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Switchboard API', version: options.version, description: 'Omnichannel messaging hub: connections, contacts, conversations, messages and events.' },
+      servers: [{ url: options.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await webhookRoutes(app, hub, { publicUrl: options.publicUrl, bodyLimit: options.bodyLimit });
+  await webchatRoutes(app, hub);
+  opsRoutes(app, hub, options.metricsText);
+
+  await app.register(async (api) => {
+    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    await api.register(async (authed) => {
+      authed.addHook('onRequest', bearerAuth(hub.deps.store));
+      connectionRoutes(authed, hub);
+      conversationRoutes(authed, hub);
+      eventRoutes(authed, hub);
+    });
+  }, { prefix: '/api/v1' });
+
+  return app;
+}

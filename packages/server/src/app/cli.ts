@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+/**
+ * @module app/cli
+ * `switchboard start [--role api|worker|all]`, `switchboard migrate`, `switchboard token create [--name N]`.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createSwitchboard, openStore, VERSION } from './main.js';
+import { bootstrapWorkspace, createApiKey } from '../core/workspaces/workspace-bootstrap.js';
+import { generateApiToken } from '../core/security/api-tokens.js';
+import type { Role } from '../core/hub.js';
+
+const HELP = `Switchboard ${VERSION} — omnichannel messaging hub
+
+Usage: switchboard <command> [options]
+
+Commands:
+  start [--role api|worker|all]   run the server (default role: all)
+  migrate                         create or update the database schema, then exit
+  token create [--name NAME]      create an API token for the workspace owner and print it once
+  --help                          show this help
+
+Configuration comes from the environment: PORT, HOST, SWITCHBOARD_DATA_DIR, DATABASE_URL, NATS_URL,
+SWITCHBOARD_PUBLIC_URL, SWITCHBOARD_ADMIN_TOKEN, SWITCHBOARD_MASTER_KEY (see README.md).`;
+
+function fail(message: string): never {
+  process.stderr.write(`switchboard: ${message}\n`);
+  process.exit(1);
+}
+
+async function start(config: Config, role: Role): Promise<void> {
+  const sb = await createSwitchboard(config, { role });
+  const address = await sb.listen();
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  out('');
+  out(`Switchboard ${VERSION} is running (${role}) on ${address} — public URL ${config.publicUrl}`);
+  out(`  store: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}; bus: in-process`);
+  if (sb.bootstrap.generatedToken) {
+    out('');
+    out('  Admin API token (shown once, stored hashed — keep it now):');
+    out(`    ${sb.bootstrap.generatedToken}`);
+    out('');
+    out('  Next: create a web chat and talk to it as a visitor:');
+    out(`    curl -s -X POST ${config.publicUrl}/api/v1/connections -H "Authorization: Bearer <token>" -H 'content-type: application/json' \\`);
+    out(`      -d '{"type":"webchat","name":"Website chat"}'`);
+    out(`    curl -s -X POST ${config.publicUrl}/api/v1/connections/<id>/start -H "Authorization: Bearer <token>"`);
+    out(`    open ${config.publicUrl}/webchat/<id>/test   and watch ${config.publicUrl}/api/v1/events`);
+    out(`  API reference: ${config.publicUrl}/api/v1/openapi.json`);
+  }
+  out('');
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    sb.log.info({ signal }, 'shutting down: draining in-flight work');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    sb.close().then(() => process.exit(0), (error: unknown) => {
+      sb.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: { role: { type: 'string', default: 'all' }, name: { type: 'string', default: 'cli token' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`configuration error: ${error.message}`);
+    throw error;
+  }
+  if (command === 'start') {
+    const role = values.role as Role;
+    if (!['api', 'worker', 'all'].includes(role)) fail(`--role must be api, worker or all (got ${role})`);
+    await start(config, role);
+  } else if (command === 'migrate') {
+    const store = openStore(config);
+    await store.migrate();
+    await store.close();
+    process.stdout.write('database schema is up to date\n');
+  } else if (command === 'token' && sub === 'create') {
+    const store = openStore(config);
+    await store.migrate();
+    const now = new Date().toISOString();
+    const { workspaceId, ownerId } = await bootstrapWorkspace(store, undefined, now);
+    const token = generateApiToken();
+    await createApiKey(store, workspaceId, ownerId, values.name ?? 'cli token', token, now);
+    await store.close();
+    process.stdout.write(`${token}\n`);
+  } else {
+    fail(`unknown command '${[command, sub].filter(Boolean).join(' ')}' (see switchboard --help)`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

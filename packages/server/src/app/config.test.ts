@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('configuration from the environment', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8080);
+    expect(c.publicUrl).toBe('http://localhost:8080');
+    expect(c.dataDir.endsWith('/data')).toBe(true);
+    expect(c.bodyLimit).toBe(1024 * 1024);
+    expect(c.databaseUrl).toBeUndefined();
+  });
+  it('stops on a bad value with one line naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^PORT: /);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/^DATABASE_URL: must be a postgres/);
+    expect(() => loadConfig({ SWITCHBOARD_MASTER_KEY: 'short' })).toThrow(/^SWITCHBOARD_MASTER_KEY: .*\(got "\*\*\*"\)$/);
+    expect(() => loadConfig({ SWITCHBOARD_PUBLIC_URL: 'not a url' })).toThrow(/^SWITCHBOARD_PUBLIC_URL: /);
+  });
+  it('reads a hex or base64 master key and trims the public URL', () => {
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ SWITCHBOARD_MASTER_KEY: hex }).masterKey?.length).toBe(32);
+    expect(loadConfig({ SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey?.length).toBe(32);
+    expect(loadConfig({ SWITCHBOARD_PUBLIC_URL: 'https://hub.example.com/' }).publicUrl).toBe('https://hub.example.com');
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * @module app/config
+ * The only reader of process.env (ARCHITECTURE §6). A bad value stops the process with one line naming the
+ * variable.
+ */
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  SWITCHBOARD_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite store)').optional(),
+  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
+  SWITCHBOARD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  SWITCHBOARD_ADMIN_TOKEN: z.string().min(20, 'must be at least 20 characters').optional(),
+  SWITCHBOARD_MASTER_KEY: z.string().refine((v) => decodeMasterKey(v) !== undefined, 'must be 32 bytes as 64 hex characters or base64').optional(),
+  SWITCHBOARD_BODY_LIMIT: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: int(1, 100).default(8),
+  SWITCHBOARD_RETRY_BASE_MS: int(10, 3_600_000).default(1000),
+  SWITCHBOARD_RETRY_MAX_MS: int(100, 86_400_000).default(300_000),
+  SWITCHBOARD_CONNECTOR_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  natsUrl: string | undefined;
+  publicUrl: string;
+  adminToken: string | undefined;
+  masterKey: Buffer | undefined;
+  bodyLimit: number;
+  outboundMaxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  connectorTimeoutMs: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+};
+
+export function decodeMasterKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  const b = Buffer.from(value, 'base64');
+  return b.length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(value) ? b : undefined;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in EnvSchema.shape && v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(name.includes('TOKEN') || name.includes('KEY') ? '***' : present[name])})`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.SWITCHBOARD_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    natsUrl: e.NATS_URL,
+    publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
+    masterKey: e.SWITCHBOARD_MASTER_KEY ? decodeMasterKey(e.SWITCHBOARD_MASTER_KEY) : undefined,
+    bodyLimit: e.SWITCHBOARD_BODY_LIMIT,
+    outboundMaxAttempts: e.SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS,
+    retryBaseMs: e.SWITCHBOARD_RETRY_BASE_MS,
+    retryMaxMs: e.SWITCHBOARD_RETRY_MAX_MS,
+    connectorTimeoutMs: e.SWITCHBOARD_CONNECTOR_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

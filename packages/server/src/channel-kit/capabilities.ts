@@ -1,0 +1,34 @@
+/**
+ * @module channel-kit/capabilities
+ * What a channel can carry, declared as data: the composer hides what is missing, the outbound worker degrades
+ * or refuses, the pacer reads the limits.
+ */
+import type { ContentType } from '../model/index.js';
+
+export interface RateLimit {
+  /** sustained messages per second */
+  perSecond: number;
+  /** bucket size: how many may go at once after a quiet period */
+  burst: number;
+}
+
+export interface Capabilities {
+  /** content types the channel can send */
+  outbound: readonly ContentType[];
+  /** content types it can receive */
+  inbound: readonly ContentType[];
+  maxTextLength: number;
+  /** max quick-reply buttons, 0 = none */
+  buttons: number;
+  templates: boolean;
+  typing: boolean;
+  /** which receipts the provider reports; none → 'sent' is final */
+  receipts: { delivered: boolean; read: boolean };
+  /** the customer-service window in hours (WhatsApp 24); undefined = free-form at any time */
+  windowHours?: number;
+  /** pacing per connection (or per sender number when a connection owns several) */
+  rateLimit?: RateLimit;
+  /** pacing per recipient (Telegram 1/s per chat) */
+  perRecipientRateLimit?: RateLimit;
+  maxMediaBytes?: number;
+}

@@ -1,0 +1,49 @@
+/**
+ * @module channel-kit/config-schema
+ * Marking secret fields in a connector's zod config schema. The mark travels into the JSON Schema
+ * (writeOnly, x-secret) that renders the UI form, and drives encryption at rest and masking.
+ */
+import { z } from 'zod';
+
+const SECRET_KEY = 'x-secret';
+const GENERATED_KEY = 'x-generated';
+
+/** Marks a config field as secret: encrypted at rest, masked in every response and log. */
+export function secret<T extends z.ZodType>(schema: T, meta: { generated?: boolean; description?: string } = {}): T {
+  return schema.meta({
+    [SECRET_KEY]: true,
+    writeOnly: true,
+    ...(meta.generated ? { [GENERATED_KEY]: true } : {}),
+    ...(meta.description ? { description: meta.description } : {}),
+  }) as T;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType[] {
+  const chain: z.ZodType[] = [schema];
+  let current: z.ZodType = schema;
+  // optional/default/nullable wrappers keep the marked schema as their inner type
+  for (let i = 0; i < 5; i++) {
+    const def = (current as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def;
+    if (!def.innerType) break;
+    current = def.innerType;
+    chain.push(current);
+  }
+  return chain;
+}
+
+function hasMeta(schema: z.ZodType, key: string): boolean {
+  return unwrap(schema).some((s) => Boolean(z.globalRegistry.get(s)?.[key]));
+}
+
+export type ObjectConfigSchema = z.ZodObject<z.ZodRawShape>;
+
+export function secretFieldNames(schema: ObjectConfigSchema): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => hasMeta(field as z.ZodType, SECRET_KEY))
+    .map(([name]) => name);
+}
+
+/** JSON Schema of a connector config, for the UI form and the API catalog. */
+export function configJsonSchema(schema: ObjectConfigSchema): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,139 @@
+/**
+ * @module channel-kit/connector
+ * The one small interface every channel implements (ARCHITECTURE §4). What a connector *is* is data
+ * (type, capabilities, configSchema); what it *does* is functions that receive their dependencies as arguments.
+ */
+import type { z } from 'zod';
+import type { Content, InboundEvent } from '../model/index.js';
+import type { Capabilities } from './capabilities.js';
+import type { ObjectConfigSchema } from './config-schema.js';
+
+export const CHANNEL_TYPES = [
+  'webchat', 'telegram', 'whatsapp', 'whatsapp-onpremise', 'messenger', 'instagram', 'vk', 'email',
+  'twilio-sms', 'vonage-sms', 'sms-gateway', 'bird', 'infobip', 'intercom', 'rcs', 'twilio-voice', 'sip',
+] as const;
+/** the built-in channel types, or `x-…` for connectors added outside this repository (and test connectors) */
+export type ChannelType = (typeof CHANNEL_TYPES)[number] | `x-${string}`;
+
+/** A provider's HTTP request as it reached us: raw bytes untouched, for signature checks. */
+export interface WebhookRequest {
+  method: string;
+  /** the full public URL the provider called (Twilio-style signatures sign it) */
+  url: string;
+  /** lower-cased header names */
+  headers: Readonly<Record<string, string | undefined>>;
+  query: Readonly<Record<string, string | undefined>>;
+  rawBody: Buffer;
+}
+
+export interface HttpReply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type Verdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+
+export type WebhookOutcome =
+  | { kind: 'events'; events: InboundEvent[]; reply?: HttpReply }
+  | { kind: 'handshake'; reply: HttpReply }
+  | { kind: 'ignored'; reason: string };
+
+export interface ConnectorLogger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** fetch, as given to connectors: already bounded by a timeout and guarded against private addresses. */
+export type HttpClient = (url: string, init?: RequestInit) => Promise<Response>;
+
+export interface MediaAccess {
+  /** reads a stored attachment of ours (by the media url we issued) for upload to the provider */
+  read(url: string): Promise<{ bytes: Buffer; mimeType: string; fileName?: string }>;
+}
+
+export interface BaseContext<Config> {
+  connectionId: string;
+  config: Config;
+  /** where providers must send webhooks for this connection */
+  webhookUrl: string;
+  http: HttpClient;
+  log: ConnectorLogger;
+  signal: AbortSignal;
+}
+
+export interface OutboundMessage {
+  id: string;
+  conversationId: string;
+  /** the customer's address on the channel */
+  to: string;
+  /** sender address chosen by the hub (sticky sender number), when the connection owns several */
+  from?: string;
+  threadKey?: string;
+  content: Content;
+  /** provider message id this one replies to */
+  replyToProviderMessageId?: string;
+}
+
+export interface SendContext<Config> extends BaseContext<Config> {
+  media: MediaAccess;
+}
+
+export interface SendReceipt {
+  providerMessageId: string;
+  /** the sender address actually used */
+  from?: string;
+}
+
+export interface StartResult<Config> {
+  /** config values learned or generated at start (bot username, …), merged into the stored config */
+  configUpdates?: Partial<Config>;
+}
+
+export type InboundMode<Config> =
+  | {
+      mode: 'webhook';
+      /** pure: checks the signature on the raw bytes, constant time, fails closed */
+      verify(req: WebhookRequest, config: Config): Verdict;
+      /** pure and deterministic: the same request always yields the same outcome */
+      parse(req: WebhookRequest, config: Config): WebhookOutcome;
+      /** a provider's update id (Telegram update_id) to drop re-deliveries before storing them again */
+      eventKey?(req: WebhookRequest): string | undefined;
+    }
+  | { mode: 'listen'; listen(ctx: BaseContext<Config>): Promise<void> };
+
+/** Channels that host their own customers (webchat): the hub issues visitor sessions for them. */
+export interface VisitorSessions<Config> {
+  issue(config: Config, visitorId: string): string;
+  /** returns the visitor id a token was issued for, or undefined */
+  check(config: Config, token: string | undefined): string | undefined;
+}
+
+export interface ChannelConnector<Config extends Record<string, unknown> = Record<string, unknown>> {
+  type: ChannelType;
+  displayName: string;
+  description: string;
+  capabilities: Capabilities;
+  configSchema: ObjectConfigSchema & z.ZodType<Config>;
+  /** fills generated values (verify tokens, webhook secrets) into a config before it is first stored */
+  prepareConfig?(config: Config, generateSecret: () => string): Config;
+  inbound: InboundMode<Config>;
+  send(message: OutboundMessage, ctx: SendContext<Config>): Promise<SendReceipt>;
+  /** typing indicator towards the customer, where capabilities.typing */
+  typing?(to: string, ctx: BaseContext<Config>): Promise<void>;
+  start?(ctx: BaseContext<Config>): Promise<StartResult<Config> | void>;
+  stop?(ctx: BaseContext<Config>): Promise<void>;
+  visitors?: VisitorSessions<Config>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds connectors of every config type
+export type AnyConnector = ChannelConnector<any>;
+
+/** Defines a connector with its config type inferred from the schema. */
+export function defineConnector<S extends ObjectConfigSchema>(
+  connector: ChannelConnector<z.infer<S>> & { configSchema: S },
+): ChannelConnector<z.infer<S>> {
+  return connector;
+}

@@ -1,0 +1,160 @@
+/**
+ * @module channel-kit/contract
+ * runConnectorContract(): the one suite every connector passes (ARCHITECTURE §7). It registers vitest tests:
+ * signatures fail closed (missing, tampered, wrong secret), parse is deterministic and yields schema-valid
+ * events, unknown updates are `ignored`, provider 401/429/5xx map to AUTH / RATE_LIMITED / UNAVAILABLE, and no
+ * secret ever appears in a log line, an error or a verdict.
+ */
+import { describe, expect, it } from 'vitest';
+import { InboundEventSchema } from '../model/index.js';
+import type { AnyConnector, BaseContext, HttpClient, OutboundMessage, WebhookRequest } from './connector.js';
+import { secretFieldNames } from './config-schema.js';
+import { isChannelError } from './errors.js';
+
+export interface ProviderResponse { status: number; headers?: Record<string, string>; body: string }
+
+export interface ContractFixtures<Config extends Record<string, unknown>> {
+  /** a valid config, secrets included */
+  config: Config;
+  /** the same config with different secret values: must not verify requests signed for `config` */
+  otherSecretConfig: Config;
+  /** correctly signed provider requests (real payload shapes, with a note of their source) */
+  requests: Array<{ name: string; request: WebhookRequest; expect: 'events' | 'handshake' | 'ignored' }>;
+  /** a correctly signed update of a kind the connector does not model */
+  unknownUpdate: WebhookRequest;
+  /** the request without its signature/credential */
+  stripSignature(request: WebhookRequest): WebhookRequest;
+  /** the request altered after signing (default: the last body byte flipped) */
+  tamper?(request: WebhookRequest): WebhookRequest;
+  /** provider answers for send(); absent for channels without a provider API (webchat) */
+  send?: {
+    message: OutboundMessage;
+    success: ProviderResponse;
+    auth: ProviderResponse;
+    rateLimited: ProviderResponse;
+    unavailable: ProviderResponse;
+  };
+}
+
+function flipLastByte(request: WebhookRequest): WebhookRequest {
+  const body = Buffer.from(request.rawBody);
+  if (body.length > 0) body[body.length - 1] = (body[body.length - 1] as number) ^ 0x01;
+  return { ...request, rawBody: body };
+}
+
+function capture(): { log: BaseContext<unknown>['log']; lines: string[] } {
+  const lines: string[] = [];
+  const push = (msg: string, fields?: Record<string, unknown>) => lines.push(`${msg} ${JSON.stringify(fields ?? {})}`);
+  return { lines, log: { debug: push, info: push, warn: push, error: push } };
+}
+
+function fakeHttp(response: ProviderResponse, seen: string[]): HttpClient {
+  return (url, init) => {
+    seen.push(`${init?.method ?? 'GET'} ${url}`);
+    return Promise.resolve(new Response(response.body, { status: response.status, headers: response.headers ?? { 'content-type': 'application/json' } }));
+  };
+}
+
+export function runConnectorContract<Config extends Record<string, unknown>>(connector: AnyConnector, fixtures: ContractFixtures<Config>): void {
+  const inbound = connector.inbound;
+  const secrets = secretFieldNames(connector.configSchema)
+    .flatMap((name) => [fixtures.config[name], fixtures.otherSecretConfig[name]])
+    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const tamper = fixtures.tamper ?? flipLastByte;
+  const leaks = (text: string) => secrets.filter((s) => text.includes(s));
+
+  describe(`connector contract: ${connector.type}`, () => {
+    it('declares what it is as data', () => {
+      expect(connector.type).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(connector.displayName.length).toBeGreaterThan(0);
+      expect(connector.capabilities.outbound.length).toBeGreaterThan(0);
+      expect(connector.configSchema.safeParse(fixtures.config).success).toBe(true);
+    });
+
+    if (inbound.mode !== 'webhook') return;
+
+    for (const { name, request, expect: kind } of fixtures.requests) {
+      describe(name, () => {
+        it('verifies when correctly signed', () => {
+          expect(inbound.verify(request, fixtures.config)).toEqual({ ok: true });
+        });
+        it(`parses deterministically into ${kind}`, () => {
+          const a = inbound.parse(request, fixtures.config);
+          const b = inbound.parse(request, fixtures.config);
+          expect(b).toEqual(a);
+          expect(a.kind).toBe(kind);
+          if (a.kind === 'events') {
+            expect(a.events.length).toBeGreaterThan(0);
+            for (const e of a.events) expect(() => InboundEventSchema.parse(e)).not.toThrow();
+          }
+        });
+        if (kind !== 'handshake') {
+          it('rejects the request without its signature', () => {
+            const v = inbound.verify(fixtures.stripSignature(request), fixtures.config);
+            expect(v.ok).toBe(false);
+            if (!v.ok) expect([401, 403]).toContain(v.status);
+          });
+          it('rejects the request when tampered', () => {
+            expect(inbound.verify(tamper(request), fixtures.config).ok).toBe(false);
+          });
+          it('rejects the request against another secret', () => {
+            const v = inbound.verify(request, fixtures.otherSecretConfig);
+            expect(v.ok).toBe(false);
+            if (!v.ok) expect(leaks(v.reason)).toEqual([]);
+          });
+        }
+      });
+    }
+
+    it('fails closed on garbage without throwing', () => {
+      const garbage: WebhookRequest = { method: 'POST', url: 'http://localhost/webhooks/x', headers: {}, query: {}, rawBody: Buffer.from('\u0000not json') };
+      expect(inbound.verify(garbage, fixtures.config).ok).toBe(false);
+      expect(() => inbound.parse(garbage, fixtures.config)).not.toThrow();
+    });
+
+    it('answers an unknown update with ignored, not an error', () => {
+      expect(inbound.verify(fixtures.unknownUpdate, fixtures.config)).toEqual({ ok: true });
+      expect(inbound.parse(fixtures.unknownUpdate, fixtures.config).kind).toBe('ignored');
+    });
+
+    const send = fixtures.send;
+    if (!send) return;
+    const ctx = (response: ProviderResponse, lines: string[], log = capture()) => {
+      lines.push(...log.lines);
+      return {
+        connectionId: 'conn_contract', config: fixtures.config, webhookUrl: 'http://localhost/webhooks/conn_contract',
+        http: fakeHttp(response, []), log: log.log, signal: new AbortController().signal,
+        media: { read: () => Promise.resolve({ bytes: Buffer.from('x'), mimeType: 'text/plain' }) },
+      };
+    };
+    const failure = async (response: ProviderResponse) => {
+      const lines: string[] = [];
+      const log = capture();
+      const error = await connector.send(send.message, ctx(response, lines, log)).then(() => undefined, (e: unknown) => e);
+      return { error, lines: log.lines };
+    };
+
+    it('returns a receipt with the provider message id on success', async () => {
+      const receipt = await connector.send(send.message, ctx(send.success, []));
+      expect(receipt.providerMessageId.length).toBeGreaterThan(0);
+    });
+    it('maps a provider 401 to AUTH, not retryable', async () => {
+      const { error, lines } = await failure(send.auth);
+      expect(isChannelError(error) && error.code).toBe('AUTH');
+      expect(isChannelError(error) && error.retryable).toBe(false);
+      expect(leaks(`${String((error as Error).message)} ${lines.join('\n')}`)).toEqual([]);
+    });
+    it('maps a provider 429 to RATE_LIMITED with a retry delay', async () => {
+      const { error } = await failure(send.rateLimited);
+      expect(isChannelError(error) && error.code).toBe('RATE_LIMITED');
+      expect(isChannelError(error) && error.retryable).toBe(true);
+      expect(isChannelError(error) ? error.retryAfterMs : 0).toBeGreaterThan(0);
+    });
+    it('maps a provider 5xx to UNAVAILABLE, retryable', async () => {
+      const { error, lines } = await failure(send.unavailable);
+      expect(isChannelError(error) && error.code).toBe('UNAVAILABLE');
+      expect(isChannelError(error) && error.retryable).toBe(true);
+      expect(leaks(`${String((error as Error).message)} ${lines.join('\n')}`)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * @module channel-kit/test-connector
+ * A small, complete connector for the kit's own tests and the pipeline's end-to-end tests: webhooks signed with
+ * HMAC-SHA256 of the raw body in `X-Test-Signature: sha256=<hex>`, and a JSON "provider" API at apiBaseUrl
+ * (`POST /messages` → `{id}`; errors `{error: {code, message}}` with Retry-After on 429). Never registered in
+ * production builds.
+ */
+import { z } from 'zod';
+import { defineConnector, type WebhookOutcome, type WebhookRequest } from './connector.js';
+import { secret } from './config-schema.js';
+import { ChannelError, channelErrorFromHttpStatus, parseRetryAfter } from './errors.js';
+import { hmac, verifyHmac } from './signature.js';
+
+const configSchema = z.object({
+  signingSecret: secret(z.string().min(8)),
+  apiToken: secret(z.string().min(8)),
+  apiBaseUrl: z.url().default('http://127.0.0.1:9'),
+  /** start() calls GET {apiBaseUrl}/me when true */
+  checkOnStart: z.boolean().default(false),
+});
+
+const updateSchema = z.object({
+  id: z.string().min(1),
+  type: z.string(),
+  from: z.string().min(1).optional(),
+  name: z.string().optional(),
+  text: z.string().optional(),
+  messageId: z.string().optional(),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']).optional(),
+  at: z.string().optional(),
+});
+
+export function signTestBody(secretValue: string, body: string | Buffer): string {
+  return `sha256=${hmac('sha256', secretValue, body, 'hex')}`;
+}
+
+function parse(req: WebhookRequest): WebhookOutcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(req.rawBody.toString('utf8'));
+  } catch {
+    return { kind: 'ignored', reason: 'body is not JSON' };
+  }
+  const updates = Array.isArray(json) ? json : [json];
+  const events = [];
+  for (const raw of updates) {
+    const u = updateSchema.safeParse(raw);
+    if (!u.success) continue;
+    const at = u.data.at ?? '2024-01-01T00:00:00.000Z';
+    if (u.data.type === 'message' && u.data.from && u.data.text) {
+      events.push({ kind: 'message' as const, providerMessageId: u.data.id, from: { address: u.data.from, ...(u.data.name ? { name: u.data.name } : {}) }, content: { type: 'text' as const, text: u.data.text }, timestamp: at });
+    } else if (u.data.type === 'status' && u.data.messageId && u.data.status) {
+      events.push({ kind: 'status' as const, providerMessageId: u.data.messageId, status: u.data.status, timestamp: at, ...(u.data.status === 'failed' ? { detail: { code: 'PROVIDER', message: 'undeliverable' } } : {}) });
+    }
+  }
+  return events.length > 0 ? { kind: 'events', events } : { kind: 'ignored', reason: 'no update kind we model' };
+}
+
+async function providerError(res: Response): Promise<ChannelError> {
+  const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+  return channelErrorFromHttpStatus(res.status, body.error?.message ?? `provider answered ${res.status}`, parseRetryAfter(res.headers.get('retry-after')));
+}
+
+export const testConnector = defineConnector({
+  type: 'x-test',
+  displayName: 'Test gateway',
+  description: 'HMAC-signed test connector used by the kit and pipeline tests',
+  capabilities: {
+    outbound: ['text'], inbound: ['text'], maxTextLength: 1000, buttons: 0, templates: false, typing: false,
+    receipts: { delivered: true, read: true }, rateLimit: { perSecond: 200, burst: 50 },
+  },
+  configSchema,
+  inbound: {
+    mode: 'webhook',
+    verify(req, config) {
+      const ok = verifyHmac({ algorithm: 'sha256', secret: config.signingSecret, data: req.rawBody, received: req.headers['x-test-signature'], encoding: 'hex', prefix: 'sha256=' });
+      return ok ? { ok: true } : { ok: false, status: 401, reason: req.headers['x-test-signature'] ? 'signature mismatch' : 'missing X-Test-Signature' };
+    },
+    parse: (req) => parse(req),
+    eventKey: (req) => req.headers['x-test-delivery'],
+  },
+  async start(ctx) {
+    if (!ctx.config.checkOnStart) return;
+    const res = await ctx.http(`${ctx.config.apiBaseUrl}/me`, { headers: { authorization: `Bearer ${ctx.config.apiToken}` } });
+    if (!res.ok) throw await providerError(res);
+  },
+  async send(message, ctx) {
+    if (message.content.type !== 'text') throw new ChannelError('UNSUPPORTED', `cannot send ${message.content.type}`);
+    let res: Response;
+    try {
+      res = await ctx.http(`${ctx.config.apiBaseUrl}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ctx.config.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ to: message.to, text: message.content.text, ref: message.id }),
+        signal: ctx.signal,
+      });
+    } catch (error) {
+      throw new ChannelError('UNAVAILABLE', 'provider unreachable', { cause: error });
+    }
+    if (!res.ok) {
+      const error = await providerError(res);
+      ctx.log.warn(`send failed: ${error.code}`, { status: res.status });
+      throw error;
+    }
+    const body = (await res.json()) as { id: string };
+    return { providerMessageId: body.id };
+  },
+});

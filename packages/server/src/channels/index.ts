@@ -1,0 +1,5 @@
+/** @module channels — the registry of connectors this build offers. Adding a channel = one line here. */
+import type { AnyConnector } from '../channel-kit/index.js';
+import { webchatConnector } from './webchat/index.js';
+
+export const connectors: AnyConnector[] = [webchatConnector];

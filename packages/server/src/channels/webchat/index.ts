@@ -1,0 +1,29 @@
+/** @module channels/webchat — the web chat widget's channel; needs no external credentials. */
+import { defineConnector } from '../../channel-kit/index.js';
+import { webchatConfigSchema, type WebchatConfig } from './config.js';
+import { verifyWebchat } from './verify.js';
+import { parseWebchat } from './parse.js';
+import { sendWebchat } from './send.js';
+import { checkVisitorToken, issueVisitorToken } from './visitor-token.js';
+
+export const webchatConnector = defineConnector({
+  type: 'webchat',
+  displayName: 'Web chat',
+  description: 'A chat widget on your website; visitors write without any account.',
+  capabilities: {
+    outbound: ['text', 'image', 'audio', 'video', 'document', 'interactive'],
+    inbound: ['text', 'image', 'audio', 'video', 'document'],
+    maxTextLength: 10000,
+    buttons: 10,
+    templates: false,
+    typing: true,
+    receipts: { delivered: false, read: false },
+  },
+  configSchema: webchatConfigSchema,
+  prepareConfig: (config: WebchatConfig, generateSecret) => ({ ...config, sessionSecret: config.sessionSecret ?? `${generateSecret()}${generateSecret()}` }),
+  inbound: { mode: 'webhook', verify: verifyWebchat, parse: parseWebchat },
+  send: (message) => sendWebchat(message),
+  typing: () => Promise.resolve(),
+  visitors: { issue: issueVisitorToken, check: checkVisitorToken },
+});
+export type { WebchatConfig };

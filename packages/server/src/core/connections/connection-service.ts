@@ -1,0 +1,289 @@
+/**
+ * @module core/connections/connection-service
+ * Connection CRUD and lifecycle: STOPPED → STARTING → RUNNING | ERROR(reason); STOPPING → STOPPED. Every
+ * transition is a compare-and-set in the store, a connection log line and a `connection.status` event.
+ */
+import { configJsonSchema, isChannelError, type AnyConnector, type BaseContext, type ConnectorLogger } from '../../channel-kit/index.js';
+import { newId } from '../../model/index.js';
+import { AppError, notFound } from '../errors.js';
+import { eventRow, TOPIC_OUTBOUND } from '../events.js';
+import type { ConnectionRecord, ConnectionStatus, Page, PageQuery, ConnectionLogRecord } from '../ports/index.js';
+import type { CoreDeps } from '../deps.js';
+import { ConfigCodec } from './config-codec.js';
+
+export interface ConnectionView {
+  id: string;
+  type: string;
+  name: string;
+  description: string;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  deprecated: boolean;
+  webhookUrl: string;
+  config: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateConnectionInput { type: string; name: string; description?: string | undefined; config: Record<string, unknown>; deprecated?: boolean | undefined }
+export interface UpdateConnectionInput { name?: string | undefined; description?: string | undefined; config?: Record<string, unknown> | undefined; deprecated?: boolean | undefined }
+
+/** A connection ready for use: record, connector and decrypted config. */
+export interface LiveConnection { record: ConnectionRecord; connector: AnyConnector; config: Record<string, unknown> }
+
+const CACHE_TTL_MS = 2000;
+
+export class ConnectionService {
+  readonly codec: ConfigCodec;
+  private readonly cache = new Map<string, { at: number; live: LiveConnection }>();
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly deps: CoreDeps) {
+    this.codec = new ConfigCodec(deps.secrets, deps.redactor);
+  }
+
+  catalog(): Array<{ type: string; displayName: string; description: string; capabilities: Record<string, unknown>; configSchema: Record<string, unknown> }> {
+    return this.deps.registry.list().map((c) => ({
+      type: c.type, displayName: c.displayName, description: c.description, capabilities: { ...c.capabilities },
+      configSchema: configJsonSchema(c.configSchema),
+    }));
+  }
+
+  webhookUrl(id: string): string {
+    return `${this.deps.settings.publicUrl}/webhooks/${id}`;
+  }
+
+  view(record: ConnectionRecord): ConnectionView {
+    const connector = this.deps.registry.get(record.type);
+    return {
+      id: record.id, type: record.type, name: record.name, description: record.description, status: record.status,
+      statusReason: record.statusReason, deprecated: record.deprecated, webhookUrl: this.webhookUrl(record.id),
+      config: connector ? this.codec.mask(connector, record.config) : {},
+      createdAt: record.createdAt, updatedAt: record.updatedAt,
+    };
+  }
+
+  connectorFor(type: string): AnyConnector {
+    const connector = this.deps.registry.get(type);
+    if (!connector) throw new AppError('VALIDATION', `unknown connection type '${type}'`, { fields: [{ field: 'type', message: `one of: ${this.deps.registry.list().map((c) => c.type).join(', ')}` }] });
+    return connector;
+  }
+
+  async create(workspaceId: string, input: CreateConnectionInput): Promise<ConnectionView> {
+    const connector = this.connectorFor(input.type);
+    const plain = this.codec.validate(connector, input.config);
+    const now = this.deps.clock.now().toISOString();
+    const record: ConnectionRecord = {
+      id: newId('conn'), workspaceId, type: connector.type, name: input.name, description: input.description ?? '',
+      config: this.codec.seal(connector, plain), status: 'STOPPED', statusReason: null, deprecated: input.deprecated ?? false,
+      createdAt: now, updatedAt: now,
+    };
+    await this.deps.store.insertConnection(record);
+    await this.log(record.id, 'info', 'created', `connection created (${connector.type})`);
+    return this.view(record);
+  }
+
+  async get(workspaceId: string, id: string): Promise<ConnectionRecord> {
+    const record = await this.deps.store.getConnection(workspaceId, id);
+    if (!record) throw notFound('connection');
+    return record;
+  }
+
+  list(workspaceId: string, page: PageQuery): Promise<Page<ConnectionRecord>> {
+    return this.deps.store.listConnections(workspaceId, page);
+  }
+
+  async update(workspaceId: string, id: string, input: UpdateConnectionInput): Promise<ConnectionView> {
+    const record = await this.get(workspaceId, id);
+    const connector = this.connectorFor(record.type);
+    const now = this.deps.clock.now().toISOString();
+    let config: Record<string, unknown> | undefined;
+    if (input.config) {
+      const merged = this.codec.merge(connector, record.config, input.config);
+      config = this.codec.seal(connector, this.codec.validate(connector, merged));
+    }
+    await this.deps.store.updateConnection(workspaceId, id, { name: input.name, description: input.description, config, deprecated: input.deprecated, updatedAt: now });
+    this.cache.delete(id);
+    if (config) await this.log(id, 'info', 'config_updated', 'configuration updated');
+    if (config && record.status === 'RUNNING') {
+      // a rotated secret must reach the provider registration (setWebhook with the new token, …)
+      await this.stop(workspaceId, id);
+      await this.start(workspaceId, id);
+    }
+    return this.view(await this.get(workspaceId, id));
+  }
+
+  async remove(workspaceId: string, id: string): Promise<void> {
+    const record = await this.get(workspaceId, id);
+    if (record.status !== 'STOPPED' && record.status !== 'ERROR') await this.stop(workspaceId, id);
+    await this.deps.store.deleteConnection(workspaceId, id);
+    this.cache.delete(id);
+  }
+
+  logs(connectionId: string, page: PageQuery): Promise<Page<ConnectionLogRecord>> {
+    return this.deps.store.listConnectionLogs(connectionId, page);
+  }
+
+  /** the connection as the pipelines use it; cached briefly because every webhook needs it */
+  async live(id: string): Promise<LiveConnection | undefined> {
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.live;
+    const record = await this.deps.store.getConnectionUnscoped(id);
+    if (!record) {
+      this.cache.delete(id);
+      return undefined;
+    }
+    const connector = this.deps.registry.get(record.type);
+    if (!connector) return undefined;
+    const live = { record, connector, config: this.codec.open(connector, record.config) };
+    this.cache.set(id, { at: Date.now(), live });
+    return live;
+  }
+
+  async log(connectionId: string, level: 'info' | 'warn' | 'error', event: string, message: string): Promise<void> {
+    const text = this.deps.redactor.scrub(message);
+    this.deps.log[level]({ connectionId, event }, text);
+    await this.deps.store.insertConnectionLog({ id: newId('log'), connectionId, level, event, message: text, at: this.deps.clock.now().toISOString() });
+  }
+
+  async start(workspaceId: string, id: string): Promise<ConnectionView> {
+    const record = await this.get(workspaceId, id);
+    if (record.status === 'RUNNING' || record.status === 'STARTING') return this.view(record);
+    if (!(await this.transition(record, 'STARTING', null, ['STOPPED', 'ERROR']))) {
+      throw new AppError('CONFLICT', `connection is ${record.status}; try again when it has settled`);
+    }
+    await this.runStart(record);
+    return this.view(await this.get(workspaceId, id));
+  }
+
+  async stop(workspaceId: string, id: string): Promise<ConnectionView> {
+    const record = await this.get(workspaceId, id);
+    if (record.status === 'STOPPED') return this.view(record);
+    if (!(await this.transition(record, 'STOPPING', null, ['RUNNING', 'ERROR', 'STARTING']))) {
+      throw new AppError('CONFLICT', `connection is ${record.status}; try again when it has settled`);
+    }
+    this.running.get(id)?.abort();
+    this.running.delete(id);
+    const live = await this.openRecord(record);
+    if (live.connector.stop) {
+      try {
+        await this.withTimeout(live.connector.stop(this.context(live, new AbortController().signal)));
+      } catch (error) {
+        await this.log(id, 'warn', 'stop_error', `provider clean-up failed: ${errorText(error)}`);
+      }
+    }
+    await this.transition(record, 'STOPPED', null, ['STOPPING']);
+    await this.log(id, 'info', 'stopped', 'connection stopped');
+    return this.view(await this.get(workspaceId, id));
+  }
+
+  /** turns a connection to ERROR (e.g. the provider rejected our credentials while sending) */
+  async markError(id: string, reason: string): Promise<void> {
+    const record = await this.deps.store.getConnectionUnscoped(id);
+    if (!record || record.status === 'ERROR' || record.status === 'STOPPED') return;
+    await this.transition(record, 'ERROR', this.deps.redactor.scrub(reason), ['RUNNING', 'STARTING']);
+    await this.log(id, 'error', 'error', reason);
+  }
+
+  /** at boot: start what was running before the process stopped */
+  async resumeAll(): Promise<void> {
+    const records = await this.deps.store.listConnectionsByStatus(['RUNNING', 'STARTING', 'STOPPING']);
+    for (const record of records) {
+      const target = record.status === 'STOPPING' ? 'STOPPED' : 'STARTING';
+      await this.deps.store.setConnectionStatus(record.id, target, null, this.deps.clock.now().toISOString());
+      if (target === 'STARTING') await this.runStart({ ...record, status: 'STARTING' });
+    }
+  }
+
+  context(live: LiveConnection, signal: AbortSignal): BaseContext<Record<string, unknown>> {
+    return {
+      connectionId: live.record.id, config: live.config, webhookUrl: this.webhookUrl(live.record.id),
+      http: this.deps.http, log: this.connectorLogger(live.record.id), signal,
+    };
+  }
+
+  connectorLogger(connectionId: string): ConnectorLogger {
+    const log = this.deps.log.child({ connectionId });
+    const scrub = (fields?: Record<string, unknown>): Record<string, unknown> => fields ?? {};
+    return {
+      debug: (m, f) => log.debug(scrub(f), this.deps.redactor.scrub(m)),
+      info: (m, f) => log.info(scrub(f), this.deps.redactor.scrub(m)),
+      warn: (m, f) => log.warn(scrub(f), this.deps.redactor.scrub(m)),
+      error: (m, f) => log.error(scrub(f), this.deps.redactor.scrub(m)),
+    };
+  }
+
+  private async runStart(record: ConnectionRecord): Promise<void> {
+    await this.log(record.id, 'info', 'starting', 'connection starting');
+    const controller = new AbortController();
+    this.running.set(record.id, controller);
+    try {
+      const live = await this.openRecord(record);
+      const result = live.connector.start ? await this.withTimeout(live.connector.start(this.context(live, controller.signal))) : undefined;
+      if (result && result.configUpdates && Object.keys(result.configUpdates).length > 0) {
+        const merged = { ...live.config, ...result.configUpdates };
+        await this.deps.store.updateConnection(record.workspaceId, record.id, { config: this.codec.seal(live.connector, merged), updatedAt: this.deps.clock.now().toISOString() });
+      }
+      if (live.connector.inbound.mode === 'listen') {
+        const listening = live.connector.inbound.listen(this.context(live, controller.signal));
+        listening.catch(async (error: unknown) => {
+          if (!controller.signal.aborted) await this.markError(record.id, `listener stopped: ${errorText(error)}`);
+        });
+      }
+      if (await this.transition(record, 'RUNNING', null, ['STARTING'])) {
+        await this.log(record.id, 'info', 'started', 'connection running');
+        await this.requeueWaiting(record.id);
+      }
+    } catch (error) {
+      this.running.delete(record.id);
+      const reason = errorText(error);
+      await this.transition(record, 'ERROR', this.deps.redactor.scrub(reason), ['STARTING']);
+      await this.log(record.id, 'error', 'start_failed', `start failed: ${reason}`);
+    }
+  }
+
+  /** messages queued while the connection was not running go out now */
+  private async requeueWaiting(connectionId: string): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const batch = await this.deps.store.listQueuedMessageIds(connectionId, 500, after);
+      for (const m of batch) await this.deps.bus.publish(TOPIC_OUTBOUND, { key: m.connectionId, payload: { messageId: m.id } });
+      if (batch.length < 500) return;
+      after = batch[batch.length - 1]?.id;
+    }
+  }
+
+  private async openRecord(record: ConnectionRecord): Promise<LiveConnection> {
+    const fresh = (await this.deps.store.getConnectionUnscoped(record.id)) ?? record;
+    const connector = this.connectorFor(fresh.type);
+    return { record: fresh, connector, config: this.codec.open(connector, fresh.config) };
+  }
+
+  private async transition(record: ConnectionRecord, status: ConnectionStatus, reason: string | null, from: ConnectionStatus[]): Promise<boolean> {
+    const now = this.deps.clock.now().toISOString();
+    const changed = await this.deps.store.transaction(async (tx) => {
+      const ok = await tx.setConnectionStatus(record.id, status, reason, now, from);
+      if (ok) {
+        await tx.insertOutbox([eventRow('connection.status', record.workspaceId, { connectionId: record.id, status, statusReason: reason })], now);
+      }
+      return ok;
+    });
+    this.cache.delete(record.id);
+    if (changed) this.deps.afterCommit();
+    return changed;
+  }
+
+  private withTimeout<T>(promise: Promise<T>): Promise<T> {
+    const ms = this.deps.settings.connectorTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`provider did not answer within ${ms} ms`)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+export function errorText(error: unknown): string {
+  if (isChannelError(error)) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

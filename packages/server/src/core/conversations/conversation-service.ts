@@ -1,0 +1,86 @@
+/**
+ * @module core/conversations/conversation-service
+ * Reading and steering conversations and contacts for the API: every read is scoped to the caller's workspace,
+ * so another workspace's id answers 404.
+ */
+import { AppError, notFound } from '../errors.js';
+import { eventRow, TOPIC_EVENTS } from '../events.js';
+import type { ContactRecord, ConversationFilter, ConversationRecord, ConversationStatus, IdentityRecord, MessageRecord, Page, PageQuery } from '../ports/index.js';
+import type { CoreDeps } from '../deps.js';
+import type { ConnectionService } from '../connections/connection-service.js';
+import { conversationView } from './conversation-writer.js';
+
+export class ConversationService {
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly connections: ConnectionService,
+  ) {}
+
+  async get(workspaceId: string, id: string): Promise<ConversationRecord> {
+    const c = await this.deps.store.getConversation(workspaceId, id);
+    if (!c) throw notFound('conversation');
+    return c;
+  }
+
+  list(workspaceId: string, filter: ConversationFilter, page: PageQuery): Promise<Page<ConversationRecord>> {
+    return this.deps.store.listConversations(workspaceId, filter, page);
+  }
+
+  async messages(workspaceId: string, conversationId: string, page: PageQuery): Promise<Page<MessageRecord>> {
+    await this.get(workspaceId, conversationId);
+    return this.deps.store.listMessages(conversationId, page);
+  }
+
+  async message(workspaceId: string, id: string): Promise<MessageRecord> {
+    const m = await this.deps.store.getMessage(workspaceId, id);
+    if (!m) throw notFound('message');
+    return m;
+  }
+
+  async update(workspaceId: string, id: string, patch: { status?: ConversationStatus | undefined; assigneeId?: string | null | undefined; markRead?: boolean | undefined }): Promise<ConversationRecord> {
+    const c = await this.get(workspaceId, id);
+    const now = this.deps.clock.now().toISOString();
+    const next: ConversationRecord = {
+      ...c,
+      ...(patch.status ? { status: patch.status } : {}),
+      ...(patch.assigneeId !== undefined ? { assigneeId: patch.assigneeId } : {}),
+      ...(patch.markRead ? { unreadCount: 0 } : {}),
+      updatedAt: now,
+    };
+    try {
+      await this.deps.store.transaction(async (tx) => {
+        await tx.updateConversation(id, { status: patch.status, assigneeId: patch.assigneeId, unreadCount: patch.markRead ? 0 : undefined, updatedAt: now });
+        await tx.insertOutbox([eventRow('conversation.updated', workspaceId, { conversation: conversationView(next, this.deps.clock.now()) }, id)], now);
+      });
+    } catch (error) {
+      if (patch.status && patch.status !== 'resolved' && c.status === 'resolved') {
+        throw new AppError('CONFLICT', 'another conversation with this contact is already open on this connection', { cause: String(error) });
+      }
+      throw error;
+    }
+    this.deps.afterCommit();
+    return next;
+  }
+
+  /** operator typing → the customer sees it (webchat live, providers through connector.typing) */
+  async typing(workspaceId: string, id: string): Promise<void> {
+    const c = await this.get(workspaceId, id);
+    await this.deps.bus.publish(TOPIC_EVENTS, { key: id, payload: { type: 'conversation.typing', workspaceId, conversationId: id, data: { conversationId: id, by: 'operator' } } });
+    const live = await this.connections.live(c.connectionId);
+    if (live?.connector.typing && live.record.status === 'RUNNING' && live.connector.capabilities.typing) {
+      await live.connector.typing(c.address, this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs))).catch((error: unknown) => {
+        this.deps.log.debug({ err: error, conversationId: id }, 'typing indicator not delivered');
+      });
+    }
+  }
+
+  async contact(workspaceId: string, id: string): Promise<{ contact: ContactRecord; identities: IdentityRecord[] }> {
+    const contact = await this.deps.store.getContact(workspaceId, id);
+    if (!contact) throw notFound('contact');
+    return { contact, identities: await this.deps.store.listIdentities(id) };
+  }
+
+  contacts(workspaceId: string, page: PageQuery): Promise<Page<ContactRecord>> {
+    return this.deps.store.listContacts(workspaceId, page);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * @module core/conversations/conversation-writer
+ * Writes normalized inbound events inside the caller's transaction: contact + identity upsert, conversation
+ * find-or-open, message insert-or-ignore (the dedup), forward-only statuses, and the outbox rows describing it.
+ * Every "find or create" leans on a unique constraint, so concurrent writers cannot create twins.
+ */
+import { contentPreview, isForwardStatus, newId, MESSAGE_STATUSES, type Message, type InboundMessageEvent, type InboundStatusEvent, type MessageStatus, type StatusDetail } from '../../model/index.js';
+import { eventRow } from '../events.js';
+import type { ConnectionRecord, ContactRecord, ConversationRecord, MessageRecord, NewOutboxRow, StoreOps } from '../ports/index.js';
+
+export interface WriteContext {
+  tx: StoreOps;
+  connection: ConnectionRecord;
+  now: string;
+  windowHours: number | undefined;
+  outbox: NewOutboxRow[];
+}
+
+export function messageView(m: Message): Message {
+  return {
+    id: m.id, conversationId: m.conversationId, connectionId: m.connectionId, channelType: m.channelType,
+    direction: m.direction, from: m.from, to: m.to, content: m.content, status: m.status, statusDetail: m.statusDetail,
+    providerMessageId: m.providerMessageId, timestamp: m.timestamp, editedAt: m.editedAt, metadata: m.metadata,
+  };
+}
+
+export interface ConversationView extends Omit<ConversationRecord, 'workspaceId' | 'windowExpiresAt'> {
+  window: { expiresAt: string; open: boolean } | null;
+}
+
+export function conversationView(c: ConversationRecord, now: Date = new Date()): ConversationView {
+  return {
+    id: c.id, contactId: c.contactId, connectionId: c.connectionId, channelType: c.channelType, address: c.address,
+    threadKey: c.threadKey, status: c.status, assigneeId: c.assigneeId, senderAddress: c.senderAddress,
+    window: c.windowExpiresAt === null ? null : { expiresAt: c.windowExpiresAt, open: Date.parse(c.windowExpiresAt) > now.getTime() },
+    lastMessageAt: c.lastMessageAt, lastMessagePreview: c.lastMessagePreview, unreadCount: c.unreadCount,
+    createdAt: c.createdAt, updatedAt: c.updatedAt,
+  };
+}
+
+/** Finds the contact behind a channel address, creating contact + identity when new. */
+export async function upsertContact(
+  tx: StoreOps, workspaceId: string, channelType: string, address: string, name: string | undefined, connectionId: string, now: string, outbox: NewOutboxRow[],
+): Promise<{ contactId: string; created: boolean }> {
+  const existing = await tx.findIdentity(workspaceId, channelType, address);
+  if (existing) {
+    if (name) {
+      const contact = await tx.getContact(workspaceId, existing.contactId);
+      if (contact && !contact.name) await tx.updateContactName(contact.id, name, now);
+    }
+    return { contactId: existing.contactId, created: false };
+  }
+  const contact: ContactRecord = { id: newId('ct'), workspaceId, name: name ?? null, attributes: {}, createdAt: now, updatedAt: now };
+  await tx.insertContact(contact);
+  const inserted = await tx.insertIdentity({ id: newId('cid'), workspaceId, contactId: contact.id, channelType, address, connectionId, createdAt: now });
+  if (!inserted) {
+    // another writer created the identity between our read and insert: use theirs
+    await tx.deleteContact(contact.id);
+    const winner = await tx.findIdentity(workspaceId, channelType, address);
+    if (!winner) throw new Error('identity vanished during upsert');
+    return { contactId: winner.contactId, created: false };
+  }
+  outbox.push(eventRow('contact.created', workspaceId, { contact: { id: contact.id, name: contact.name } }));
+  return { contactId: contact.id, created: true };
+}
+
+/** Finds the open conversation for (connection, contact, thread), opening one when none is open. */
+export async function findOrOpenConversation(
+  tx: StoreOps, connection: ConnectionRecord, contactId: string, address: string, threadKey: string | null, now: string, outbox: NewOutboxRow[],
+): Promise<ConversationRecord> {
+  const open = await tx.findOpenConversation(connection.id, contactId, threadKey);
+  if (open) return open;
+  const conversation: ConversationRecord = {
+    id: newId('conv'), workspaceId: connection.workspaceId, contactId, connectionId: connection.id, channelType: connection.type,
+    address, threadKey, status: 'open', assigneeId: null, senderAddress: null, windowExpiresAt: null, lastMessageAt: null,
+    lastMessagePreview: null, unreadCount: 0, createdAt: now, updatedAt: now,
+  };
+  if (await tx.insertConversation(conversation)) {
+    outbox.push(eventRow('conversation.created', connection.workspaceId, { conversation: conversationView(conversation) }, conversation.id));
+    return conversation;
+  }
+  const winner = await tx.findOpenConversation(connection.id, contactId, threadKey);
+  if (!winner) throw new Error('open conversation vanished during find-or-open');
+  return winner;
+}
+
+/** Applies an inbound message; returns false when it was a duplicate (acknowledged and ignored). */
+export async function applyInboundMessage(ctx: WriteContext, event: InboundMessageEvent): Promise<boolean> {
+  const { tx, connection, now, outbox } = ctx;
+  if (event.edit) {
+    const original = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
+    if (original) {
+      await tx.editMessageContent(original.id, event.content, event.timestamp);
+      outbox.push(eventRow('message.updated', connection.workspaceId, { message: messageView({ ...original, content: event.content, editedAt: event.timestamp }) }, original.conversationId));
+      return true;
+    }
+  }
+  const { contactId } = await upsertContact(tx, connection.workspaceId, connection.type, event.from.address, event.from.name, connection.id, now, outbox);
+  const conversation = await findOrOpenConversation(tx, connection, contactId, event.from.address, event.threadKey ?? null, now, outbox);
+  const message = {
+    id: newId('msg'), workspaceId: connection.workspaceId, conversationId: conversation.id, connectionId: connection.id,
+    channelType: connection.type, direction: 'inbound' as const, from: event.from.address, to: event.to ?? conversation.senderAddress ?? '',
+    content: event.content, status: 'received' as const, providerMessageId: event.providerMessageId, timestamp: event.timestamp,
+    metadata: { ...(event.metadata ?? {}), ...(event.from.name ? { profileName: event.from.name } : {}) }, createdAt: now,
+  };
+  if (!(await tx.insertMessage(message))) return false;
+  const windowExpiresAt = ctx.windowHours ? new Date(Date.parse(event.timestamp) + ctx.windowHours * 3_600_000).toISOString() : null;
+  const preview = contentPreview(event.content);
+  await tx.incrementUnread(conversation.id, event.timestamp, preview, windowExpiresAt);
+  if (event.to && !conversation.senderAddress) await tx.updateConversation(conversation.id, { senderAddress: event.to });
+  outbox.push(eventRow('message.received', connection.workspaceId, { message: messageView({ ...message, statusDetail: null, editedAt: null }) }, conversation.id));
+  outbox.push(eventRow('conversation.updated', connection.workspaceId, {
+    conversation: conversationView({
+      ...conversation, lastMessageAt: event.timestamp, lastMessagePreview: preview, unreadCount: conversation.unreadCount + 1,
+      windowExpiresAt: windowExpiresAt ?? conversation.windowExpiresAt, senderAddress: conversation.senderAddress ?? event.to ?? null, updatedAt: event.timestamp,
+    }),
+  }, conversation.id));
+  return true;
+}
+
+/** Statuses a message may hold before moving to `next` (forward-only, pain point #8). */
+export function allowedPredecessors(next: MessageStatus): MessageStatus[] {
+  return MESSAGE_STATUSES.filter((current) => isForwardStatus(current, next));
+}
+
+/** Applies a status to a message of ours, forward-only; emits message.status when it moved. */
+export async function applyStatusToMessage(
+  tx: StoreOps, message: MessageRecord, status: MessageStatus, detail: StatusDetail | null, occurredAt: string, now: string, outbox: NewOutboxRow[],
+): Promise<boolean> {
+  const moved = await tx.applyStatus(message.id, status, detail, allowedPredecessors(status), now);
+  if (moved) {
+    outbox.push(eventRow('message.status', message.workspaceId, {
+      messageId: message.id, status, statusDetail: detail, occurredAt,
+      message: messageView({ ...message, status, statusDetail: detail }),
+    }, message.conversationId));
+  }
+  return moved;
+}
+
+/** Applies a provider status callback; an unknown provider id is kept and applied once the send receipt lands. */
+export async function applyInboundStatus(ctx: WriteContext, event: InboundStatusEvent): Promise<void> {
+  const { tx, connection, now, outbox } = ctx;
+  const message = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
+  const detail = event.detail ?? null;
+  await tx.insertStatusEvent({
+    id: newId('mse'), messageId: message?.id ?? null, connectionId: connection.id, providerMessageId: event.providerMessageId,
+    status: event.status, detail, occurredAt: event.timestamp, applied: Boolean(message),
+  });
+  if (message) await applyStatusToMessage(tx, message, event.status, detail, event.timestamp, now, outbox);
+}

@@ -1,0 +1,35 @@
+/**
+ * @module core/errors
+ * Errors a use case reports to its caller, with a stable code and the HTTP status the API answers with
+ * (`{error: {code, message}}`, ARCHITECTURE §6).
+ */
+export const APP_ERROR_STATUS = {
+  VALIDATION: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  WINDOW_CLOSED: 422,
+  UNSUPPORTED_CONTENT: 422,
+  CONNECTION_NOT_RUNNING: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+} as const;
+export type AppErrorCode = keyof typeof APP_ERROR_STATUS;
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return APP_ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string): AppError => new AppError('NOT_FOUND', `${what} not found`);

@@ -1,0 +1,14 @@
+/**
+ * @module core/events
+ * Builds outbox rows for domain events, so they are written in the same transaction as the change they describe.
+ */
+import type { EventType } from '../model/index.js';
+import type { NewOutboxRow } from './ports/index.js';
+
+export function eventRow(type: EventType, workspaceId: string, data: Record<string, unknown>, conversationId?: string): NewOutboxRow {
+  return { topic: 'events', key: conversationId ?? workspaceId, workspaceId, payload: { type, data, ...(conversationId ? { conversationId } : {}) } };
+}
+
+export const TOPIC_INBOUND = 'inbound';
+export const TOPIC_OUTBOUND = 'outbound';
+export const TOPIC_EVENTS = 'events';

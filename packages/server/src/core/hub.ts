@@ -1,0 +1,77 @@
+/**
+ * @module core/hub
+ * Assembles the use cases over the ports. Roles decide what runs: the API role serves requests and realtime,
+ * the worker role consumes the inbound/outbound topics, relays the outbox and runs the sweeps.
+ */
+import type { CoreDeps } from './deps.js';
+import { ConnectionService } from './connections/connection-service.js';
+import { ConversationService } from './conversations/conversation-service.js';
+import { WebhookIngest } from './inbound/webhook-ingest.js';
+import { InboundProcessor } from './inbound/inbound-processor.js';
+import { MessageQueue } from './outbound/message-queue.js';
+import { OutboundWorker } from './outbound/outbound-worker.js';
+import { TokenBucketPacer, type Pacer } from './outbound/pacer.js';
+import { OutboxRelay } from './outbox/relay.js';
+import { RealtimeHub } from './realtime/realtime-hub.js';
+import { RecoverySweeps } from './recovery/recovery-sweeps.js';
+import { VisitorService } from './webchat/visitor-service.js';
+import type { Subscription } from './ports/index.js';
+
+export type Role = 'api' | 'worker' | 'all';
+
+export class Hub {
+  readonly connections: ConnectionService;
+  readonly conversations: ConversationService;
+  readonly ingest: WebhookIngest;
+  readonly inbound: InboundProcessor;
+  readonly messages: MessageQueue;
+  readonly outbound: OutboundWorker;
+  readonly relay: OutboxRelay;
+  readonly realtime: RealtimeHub;
+  readonly recovery: RecoverySweeps;
+  readonly visitors: VisitorService;
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(readonly deps: CoreDeps, pacer: Pacer = new TokenBucketPacer()) {
+    this.relay = new OutboxRelay(deps.store, deps.bus, deps.clock, deps.log.child({ component: 'outbox' }));
+    const kick = deps.afterCommit;
+    // every commit that wrote outbox rows wakes the relay at once
+    deps.afterCommit = () => {
+      kick();
+      this.relay.kick();
+    };
+    this.connections = new ConnectionService(deps);
+    this.conversations = new ConversationService(deps, this.connections);
+    this.ingest = new WebhookIngest(deps, this.connections);
+    this.inbound = new InboundProcessor(deps, this.connections);
+    this.messages = new MessageQueue(deps, this.connections);
+    this.outbound = new OutboundWorker(deps, this.connections, pacer);
+    this.realtime = new RealtimeHub(deps.bus);
+    this.recovery = new RecoverySweeps(deps, this.outbound);
+    this.visitors = new VisitorService(deps, this.connections, this.ingest, this.realtime);
+    deps.bus.onDeadLetter((letter) => {
+      deps.log.error({ topic: letter.topic, key: letter.message.key, deliveries: letter.deliveries, error: letter.error }, 'message dead-lettered after repeated failures');
+    });
+  }
+
+  async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
+    if (role === 'api' || role === 'all') this.realtime.start();
+    this.relay.start();
+    if (role === 'worker' || role === 'all') {
+      this.subscriptions.push(this.inbound.subscribe(), this.outbound.subscribe());
+      const recovered = await this.recovery.recover(options.recoverLeaseMs);
+      if (recovered.inbound + recovered.outbound + recovered.interrupted > 0) this.deps.log.info(recovered, 'recovered pending work');
+      this.recovery.start();
+      await this.connections.resumeAll();
+    }
+  }
+
+  /** stop taking work, let in-flight work finish, flush the outbox */
+  async stop(): Promise<void> {
+    await this.recovery.stop();
+    await Promise.all(this.subscriptions.map((s) => s.close()));
+    await this.relay.flush().catch(() => undefined);
+    await this.relay.stop();
+    await this.realtime.stop();
+  }
+}

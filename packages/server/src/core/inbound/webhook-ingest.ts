@@ -1,0 +1,76 @@
+/**
+ * @module core/inbound/webhook-ingest
+ * The front half of the inbound pipeline: verify on the raw bytes → store the raw event durably → acknowledge.
+ * Nothing is stored for an unknown connection, a stopped one (503 + Retry-After: the provider retries later,
+ * so nothing is lost) or a failed verification (401/403 + a connection log line).
+ */
+import type { HttpReply, WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
+import { newId } from '../../model/index.js';
+import type { CoreDeps } from '../deps.js';
+import type { ConnectionService } from '../connections/connection-service.js';
+import { InboundGroupCommit } from './group-commit.js';
+
+const OK: HttpReply = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
+const json = (status: number, code: string, message: string, headers: Record<string, string> = {}): HttpReply => ({
+  status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ error: { code, message } }),
+});
+/** headers worth keeping with the raw event (signatures, content type); the rest is noise */
+const KEPT_HEADERS = /^(content-type|user-agent|x-|authorization$)/;
+
+export class WebhookIngest {
+  private readonly commit: InboundGroupCommit;
+  private readonly lastRejectLog = new Map<string, number>();
+
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly connections: ConnectionService,
+  ) {
+    this.commit = new InboundGroupCommit(deps.store, deps.afterCommit);
+  }
+
+  async handle(connectionId: string, req: WebhookRequest): Promise<HttpReply> {
+    const live = await this.connections.live(connectionId);
+    if (!live) return json(404, 'NOT_FOUND', 'unknown connection');
+    const { record, connector, config } = live;
+    if (connector.inbound.mode !== 'webhook') return json(404, 'NOT_FOUND', 'this connection does not receive webhooks');
+    if (record.status === 'STOPPED') {
+      this.deps.metrics.webhookRejected(record.type, 'stopped');
+      return json(503, 'UNAVAILABLE', 'connection is stopped', { 'retry-after': '30' });
+    }
+    const verdict = connector.inbound.verify(req, config);
+    if (!verdict.ok) {
+      this.deps.metrics.webhookRejected(record.type, 'signature');
+      await this.logRejection(record.id, verdict.reason);
+      return json(verdict.status, verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', 'webhook verification failed');
+    }
+    let outcome: WebhookOutcome | undefined;
+    let parseError: string | null = null;
+    try {
+      outcome = connector.inbound.parse(req, config);
+    } catch (error) {
+      // stored anyway, so a parser fix can be replayed over it; the processor records the failure
+      parseError = error instanceof Error ? error.message : String(error);
+    }
+    if (outcome?.kind === 'handshake') return outcome.reply;
+    this.deps.metrics.webhookReceived(record.type);
+    const ignored = outcome?.kind === 'ignored';
+    const now = this.deps.clock.now().toISOString();
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && KEPT_HEADERS.test(k)) headers[k] = v;
+    await this.commit.add({
+      id: newId('evt'), workspaceId: record.workspaceId, connectionId: record.id, eventKey: connector.inbound.eventKey?.(req) ?? null,
+      method: req.method, url: req.url, headers, body: req.rawBody,
+      status: ignored ? 'ignored' : 'pending', error: ignored ? (outcome as { reason: string }).reason : parseError,
+      receivedAt: now, processedAt: ignored ? now : null,
+    }, !ignored);
+    return outcome?.kind === 'events' && outcome.reply ? outcome.reply : OK;
+  }
+
+  /** one log line per connection per second at most: a flood of forged requests must not flood the logs */
+  private async logRejection(connectionId: string, reason: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.lastRejectLog.get(connectionId) ?? 0) < 1000) return;
+    this.lastRejectLog.set(connectionId, now);
+    await this.connections.log(connectionId, 'warn', 'webhook_rejected', `webhook rejected: ${reason}`);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * @module core/outbound/message-queue
+ * Accepts an outbound message from the API (or an agent): checks the channel can carry it and the provider's
+ * window allows it, then writes the message as `queued` and its outbox row in one transaction.
+ */
+import { ContentSchema, contentPreview, newId, type Content } from '../../model/index.js';
+import { AppError, notFound } from '../errors.js';
+import { eventRow, TOPIC_OUTBOUND } from '../events.js';
+import type { ConversationRecord, MessageRecord } from '../ports/index.js';
+import type { CoreDeps } from '../deps.js';
+import type { ConnectionService } from '../connections/connection-service.js';
+import { conversationView, findOrOpenConversation, messageView, upsertContact } from '../conversations/conversation-writer.js';
+
+export interface TemplateInput { name: string; language: string; variables?: Record<string, string> | undefined }
+
+export class MessageQueue {
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly connections: ConnectionService,
+  ) {}
+
+  toContent(input: { content?: Content | undefined; template?: TemplateInput | undefined }): Content {
+    if (input.content && input.template) throw new AppError('VALIDATION', 'send either content or template, not both');
+    if (input.template) return { type: 'template', template: { name: input.template.name, language: input.template.language, variables: input.template.variables ?? {} } };
+    if (!input.content) throw new AppError('VALIDATION', 'content or template is required');
+    return ContentSchema.parse(input.content);
+  }
+
+  async sendToConversation(workspaceId: string, conversationId: string, content: Content, metadata: Record<string, unknown> = {}): Promise<MessageRecord> {
+    const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
+    if (!conversation) throw notFound('conversation');
+    return this.enqueue(conversation, content, metadata);
+  }
+
+  /** starts (or continues) a conversation with an address on a connection */
+  async sendToAddress(workspaceId: string, connectionId: string, to: string, content: Content, metadata: Record<string, unknown> = {}): Promise<MessageRecord> {
+    const record = await this.connections.get(workspaceId, connectionId);
+    const now = this.deps.clock.now().toISOString();
+    const conversation = await this.deps.store.transaction(async (tx) => {
+      const outbox: ReturnType<typeof eventRow>[] = [];
+      const { contactId } = await upsertContact(tx, workspaceId, record.type, to, undefined, record.id, now, outbox);
+      const conv = await findOrOpenConversation(tx, record, contactId, to, null, now, outbox);
+      await tx.insertOutbox(outbox, now);
+      return conv;
+    });
+    this.deps.afterCommit();
+    return this.enqueue(conversation, content, metadata);
+  }
+
+  private async enqueue(conversation: ConversationRecord, content: Content, metadata: Record<string, unknown>): Promise<MessageRecord> {
+    const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
+    const connector = this.connections.connectorFor(connection.type);
+    const caps = connector.capabilities;
+    if (!caps.outbound.includes(content.type)) {
+      throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} cannot send ${content.type} messages`, { supported: caps.outbound });
+    }
+    if (content.type === 'text' && content.text.length > caps.maxTextLength) {
+      throw new AppError('VALIDATION', `text is longer than ${caps.maxTextLength} characters, the ${connector.displayName} limit`);
+    }
+    if (content.type === 'interactive' && (content.interactive.buttons?.length ?? 0) > caps.buttons) {
+      throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} allows at most ${caps.buttons} buttons`);
+    }
+    const now = this.deps.clock.now();
+    if (caps.windowHours !== undefined && content.type !== 'template') {
+      const open = conversation.windowExpiresAt !== null && Date.parse(conversation.windowExpiresAt) > now.getTime();
+      if (!open) {
+        throw new AppError('WINDOW_CLOSED', `the ${caps.windowHours}-hour customer service window is closed; only an approved template can be sent`, { conversationId: conversation.id, windowExpiresAt: conversation.windowExpiresAt });
+      }
+    }
+    const at = now.toISOString();
+    const message: MessageRecord = {
+      id: newId('msg'), workspaceId: conversation.workspaceId, conversationId: conversation.id, connectionId: connection.id,
+      channelType: connection.type, direction: 'outbound', from: conversation.senderAddress ?? '', to: conversation.address,
+      content, status: 'queued', statusDetail: null, providerMessageId: null, timestamp: at, editedAt: null, metadata,
+      attempts: 0, nextAttemptAt: null, sendStartedAt: null, createdAt: at,
+    };
+    const preview = contentPreview(content);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.insertMessage(message);
+      await tx.updateConversation(conversation.id, { lastMessageAt: at, lastMessagePreview: preview, unreadCount: 0, updatedAt: at });
+      await tx.insertOutbox([
+        { topic: TOPIC_OUTBOUND, key: connection.id, workspaceId: null, payload: { messageId: message.id } },
+        eventRow('message.created', conversation.workspaceId, { message: messageView(message) }, conversation.id),
+        eventRow('conversation.updated', conversation.workspaceId, { conversation: conversationView({ ...conversation, lastMessageAt: at, lastMessagePreview: preview, unreadCount: 0, updatedAt: at }, now) }, conversation.id),
+      ], at);
+    });
+    this.deps.metrics.messageCounted('outbound', 'queued');
+    this.deps.afterCommit();
+    return message;
+  }
+}

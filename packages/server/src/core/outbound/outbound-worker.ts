@@ -1,0 +1,130 @@
+/**
+ * @module core/outbound/outbound-worker
+ * Consumer of the `outbound` topic: claim the queued message (compare-and-set, so one attempt at a time), pace,
+ * call connector.send, and record the result. Retryable provider errors are rescheduled in the database with
+ * backoff (honouring retry-after) and picked up by the retry sweep; after the last attempt the message fails
+ * with {code, message}; an AUTH error also turns the connection to ERROR.
+ */
+import { ChannelError, isChannelError } from '../../channel-kit/index.js';
+import type { StatusDetail } from '../../model/index.js';
+import type { MessageRecord, NewOutboxRow } from '../ports/index.js';
+import type { CoreDeps } from '../deps.js';
+import type { ConnectionService } from '../connections/connection-service.js';
+import { applyStatusToMessage, messageView } from '../conversations/conversation-writer.js';
+import { eventRow, TOPIC_OUTBOUND } from '../events.js';
+import { retryDelayMs } from './backoff.js';
+import type { Pacer } from './pacer.js';
+
+export class OutboundWorker {
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly connections: ConnectionService,
+    private readonly pacer: Pacer,
+  ) {}
+
+  subscribe(): { close(): Promise<void> } {
+    return this.deps.bus.consume(TOPIC_OUTBOUND, async (m) => {
+      await this.deliver(String(m.payload.messageId));
+    }, { concurrency: 64, maxDeliveries: 8 });
+  }
+
+  async deliver(messageId: string): Promise<void> {
+    const message = await this.deps.store.getMessageUnscoped(messageId);
+    if (!message || message.status !== 'queued' || message.sendStartedAt !== null) return;
+    if (message.nextAttemptAt && Date.parse(message.nextAttemptAt) > this.deps.clock.now().getTime()) return; // the retry sweep brings it back
+    const live = await this.connections.live(message.connectionId);
+    if (!live) {
+      await this.fail(message, { code: 'CONNECTION_DELETED', message: 'the connection was deleted before the message could be sent' });
+      return;
+    }
+    // stopped or in error: stays queued, visible as such, and goes out when the connection runs again
+    if (live.record.status !== 'RUNNING') return;
+    const { connector } = live;
+    const caps = connector.capabilities;
+    if (caps.rateLimit) await this.pacer.take(`conn:${live.record.id}:${message.from}`, caps.rateLimit);
+    if (caps.perRecipientRateLimit) await this.pacer.take(`rcpt:${live.record.id}:${message.to}`, caps.perRecipientRateLimit);
+    if (!(await this.deps.store.claimForSend(message.id, this.deps.clock.now().toISOString()))) return;
+    const attempt = message.attempts + 1;
+    const started = performance.now();
+    try {
+      const ctx = { ...this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)), media: { read: () => Promise.reject(new ChannelError('UNSUPPORTED', 'media store not configured')) } };
+      const receipt = await connector.send(
+        { id: message.id, conversationId: message.conversationId, to: message.to, ...(message.from ? { from: message.from } : {}), content: message.content },
+        ctx,
+      );
+      this.deps.metrics.outboundAttempt(connector.type, 'sent', (performance.now() - started) / 1000);
+      await this.recordSent(message, receipt.providerMessageId, receipt.from ?? null);
+    } catch (error) {
+      const seconds = (performance.now() - started) / 1000;
+      const channelError = isChannelError(error) ? error : new ChannelError('UNAVAILABLE', error instanceof Error ? error.message : String(error), { cause: error });
+      const detail: StatusDetail = { code: channelError.code, message: this.deps.redactor.scrub(channelError.message) };
+      if (channelError.code === 'RATE_LIMITED' && channelError.retryAfterMs && caps.rateLimit) {
+        this.pacer.pause(`conn:${live.record.id}:${message.from}`, Date.now() + channelError.retryAfterMs);
+      }
+      if (channelError.code === 'AUTH') {
+        this.deps.metrics.outboundAttempt(connector.type, 'failed', seconds);
+        await this.fail(message, detail);
+        await this.connections.markError(live.record.id, `provider rejected the credentials: ${channelError.message}`);
+        return;
+      }
+      if (channelError.retryable && attempt < this.deps.settings.outboundMaxAttempts) {
+        this.deps.metrics.outboundAttempt(connector.type, 'retry', seconds);
+        const delay = retryDelayMs(attempt, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs, channelError.retryAfterMs);
+        await this.deps.store.scheduleRetry(message.id, new Date(this.deps.clock.now().getTime() + delay).toISOString(), detail);
+        this.deps.log.info({ messageId: message.id, attempt, delayMs: delay, code: detail.code }, 'send failed; retry scheduled');
+        return;
+      }
+      this.deps.metrics.outboundAttempt(connector.type, 'failed', seconds);
+      await this.fail(message, detail);
+    }
+  }
+
+  private async recordSent(message: MessageRecord, providerMessageId: string, from: string | null): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.store.transaction(async (tx) => {
+      await tx.markSent(message.id, providerMessageId, from, now);
+      const sent = { ...message, status: 'sent' as const, providerMessageId, from: from ?? message.from, statusDetail: null };
+      const outbox: NewOutboxRow[] = [
+        eventRow('message.status', message.workspaceId, { messageId: message.id, status: 'sent', statusDetail: null, occurredAt: now, message: messageView(sent) }, message.conversationId),
+      ];
+      await tx.insertStatusEvent({ id: `mse_${message.id}_sent`, messageId: message.id, connectionId: message.connectionId, providerMessageId, status: 'sent', detail: null, occurredAt: now, applied: true });
+      if (from) await tx.updateConversation(message.conversationId, { senderAddress: from });
+      // statuses the provider reported before we stored its id (delivered racing our receipt)
+      const orphans = await tx.listOrphanStatusEvents(message.connectionId, providerMessageId);
+      let current: MessageRecord = sent;
+      for (const o of orphans) {
+        if (await applyStatusToMessage(tx, current, o.status, o.detail, o.occurredAt, now, outbox)) current = { ...current, status: o.status, statusDetail: o.detail };
+      }
+      await tx.markStatusEventsApplied(orphans.map((o) => o.id), message.id);
+      await tx.insertOutbox(outbox, now);
+    });
+    this.deps.metrics.messageCounted('outbound', 'sent');
+    this.deps.afterCommit();
+  }
+
+  async fail(message: Pick<MessageRecord, 'id' | 'workspaceId' | 'conversationId'> & Partial<MessageRecord>, detail: StatusDetail): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    const full = await this.deps.store.getMessageUnscoped(message.id);
+    if (!full) return;
+    await this.deps.store.transaction(async (tx) => {
+      const outbox: NewOutboxRow[] = [];
+      await tx.insertStatusEvent({ id: `mse_${message.id}_failed`, messageId: message.id, connectionId: full.connectionId, providerMessageId: full.providerMessageId, status: 'failed', detail, occurredAt: now, applied: true });
+      await applyStatusToMessage(tx, full, 'failed', detail, now, now, outbox);
+      await tx.insertOutbox(outbox, now);
+    });
+    this.deps.metrics.messageCounted('outbound', 'failed');
+    this.deps.afterCommit();
+    this.deps.log.warn({ messageId: message.id, code: detail.code }, `message failed: ${detail.message}`);
+  }
+
+  /** re-drives retries that came due (runs periodically on every worker) */
+  async publishDueRetries(): Promise<number> {
+    const due = await this.deps.store.listDueRetries(this.deps.clock.now().toISOString(), 500);
+    for (const m of due) {
+      // only the sweeper that clears the due time publishes, so two workers never both re-drive one message
+      if (!(await this.deps.store.takeDueRetry(m.id, this.deps.clock.now().toISOString()))) continue;
+      await this.deps.bus.publish(TOPIC_OUTBOUND, { key: m.connectionId, payload: { messageId: m.id } });
+    }
+    return due.length;
+  }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { retryDelayMs } from './backoff.js';
+import { TokenBucketPacer } from './pacer.js';
+
+describe('backoff', () => {
+  it('grows exponentially with jitter, is capped, and never undercuts retry-after', () => {
+    expect(retryDelayMs(1, 1000, 60_000, undefined, () => 0.5)).toBe(1000);
+    expect(retryDelayMs(3, 1000, 60_000, undefined, () => 0.5)).toBe(4000);
+    expect(retryDelayMs(20, 1000, 60_000, undefined, () => 0.5)).toBe(60_000);
+    expect(retryDelayMs(1, 1000, 60_000, undefined, () => 0)).toBe(800);
+    expect(retryDelayMs(1, 1000, 60_000, 34_000, () => 0.5)).toBe(34_000);
+  });
+});
+
+describe('token bucket pacer', () => {
+  it('lets a burst through, then holds the sustained rate', async () => {
+    const pacer = new TokenBucketPacer();
+    const limit = { perSecond: 50, burst: 5 };
+    const started = Date.now();
+    for (let i = 0; i < 15; i++) await pacer.take('k', limit);
+    const elapsed = Date.now() - started;
+    // 5 immediately, 10 more at 50/s = 200 ms
+    expect(elapsed).toBeGreaterThanOrEqual(180);
+    expect(elapsed).toBeLessThan(1000);
+  });
+  it('keeps keys independent and honours a pause', async () => {
+    const pacer = new TokenBucketPacer();
+    const limit = { perSecond: 1, burst: 1 };
+    await pacer.take('x', limit);
+    const t0 = Date.now();
+    await pacer.take('y', limit);
+    expect(Date.now() - t0).toBeLessThan(50);
+    pacer.pause('z', Date.now() + 150);
+    const t1 = Date.now();
+    await pacer.take('z', { perSecond: 100, burst: 10 });
+    expect(Date.now() - t1).toBeGreaterThanOrEqual(140);
+  });
+});

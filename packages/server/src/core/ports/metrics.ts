@@ -1,0 +1,13 @@
+/** @module core/ports/metrics — the counters core reports; app/ backs them with prom-client. */
+export interface Metrics {
+  webhookReceived(channelType: string): void;
+  webhookRejected(channelType: string, reason: string): void;
+  messageCounted(direction: 'inbound' | 'outbound', status: string): void;
+  outboundAttempt(channelType: string, result: 'sent' | 'retry' | 'failed', seconds: number): void;
+}
+export const noMetrics: Metrics = {
+  webhookReceived: () => undefined,
+  webhookRejected: () => undefined,
+  messageCounted: () => undefined,
+  outboundAttempt: () => undefined,
+};

@@ -1,0 +1,103 @@
+/**
+ * @module core/ports/records
+ * The shapes the Store port reads and writes. Dialect-neutral: timestamps are ISO-8601 UTC strings,
+ * JSON columns are parsed objects.
+ */
+import type { Content, Message, MessageStatus, StatusDetail } from '../../model/index.js';
+
+export type Role = 'owner' | 'admin' | 'operator';
+export const CONNECTION_STATUSES = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ERROR'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+export interface WorkspaceRecord { id: string; name: string; createdAt: string }
+export interface UserRecord { id: string; workspaceId: string; email: string; name: string; role: Role; passwordHash: string | null; createdAt: string }
+export interface ApiKeyRecord { id: string; workspaceId: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: string; lastUsedAt: string | null }
+
+export interface ConnectionRecord {
+  id: string;
+  workspaceId: string;
+  type: string;
+  name: string;
+  description: string;
+  /** non-secret fields in clear, secret fields as SecretBox ciphertexts */
+  config: Record<string, unknown>;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  deprecated: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConnectionLogRecord { id: string; connectionId: string; level: 'info' | 'warn' | 'error'; event: string; message: string; at: string }
+
+export interface ContactRecord { id: string; workspaceId: string; name: string | null; attributes: Record<string, unknown>; createdAt: string; updatedAt: string }
+export interface IdentityRecord { id: string; workspaceId: string; contactId: string; channelType: string; address: string; connectionId: string | null; createdAt: string }
+
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+export interface ConversationRecord {
+  id: string;
+  workspaceId: string;
+  contactId: string;
+  connectionId: string;
+  channelType: string;
+  /** the customer's address on the channel */
+  address: string;
+  threadKey: string | null;
+  status: ConversationStatus;
+  assigneeId: string | null;
+  /** sticky sender: our address this customer talks to */
+  senderAddress: string | null;
+  windowExpiresAt: string | null;
+  lastMessageAt: string | null;
+  lastMessagePreview: string | null;
+  unreadCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MessageRecord extends Message {
+  workspaceId: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  sendStartedAt: string | null;
+  createdAt: string;
+}
+
+export interface NewMessage {
+  id: string;
+  workspaceId: string;
+  conversationId: string;
+  connectionId: string;
+  channelType: string;
+  direction: 'inbound' | 'outbound';
+  from: string;
+  to: string;
+  content: Content;
+  status: MessageStatus;
+  providerMessageId: string | null;
+  timestamp: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface StatusEventRecord { id: string; messageId: string | null; connectionId: string; providerMessageId: string | null; status: MessageStatus; detail: StatusDetail | null; occurredAt: string; applied: boolean }
+
+export type InboundEventStatus = 'pending' | 'processed' | 'ignored' | 'failed';
+export interface InboundEventRecord {
+  id: string;
+  workspaceId: string;
+  connectionId: string;
+  eventKey: string | null;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  status: InboundEventStatus;
+  error: string | null;
+  receivedAt: string;
+  processedAt: string | null;
+}
+
+export interface OutboxRecord { seq: number; topic: string; key: string; workspaceId: string | null; payload: Record<string, unknown>; createdAt: string }
+
+export interface Page<T> { data: T[]; nextCursor: string | null }
+export interface PageQuery { limit: number; cursor?: string | undefined }

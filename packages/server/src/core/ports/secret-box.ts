@@ -1,0 +1,9 @@
+/**
+ * @module core/ports/secret-box
+ * Encrypts connection secrets at rest. The implementation (AES-256-GCM) lives in core/security.
+ */
+export interface SecretBox {
+  seal(plain: string): string;
+  open(sealed: string): string;
+  isSealed(value: unknown): value is string;
+}

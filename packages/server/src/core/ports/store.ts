@@ -1,0 +1,117 @@
+/**
+ * @module core/ports/store
+ * The Store port: everything core needs from a database. Implemented for SQLite and PostgreSQL over one
+ * contract test (store/store.contract.ts). Reads and writes are scoped by workspace wherever a caller
+ * could name another workspace's id.
+ */
+import type { MessageStatus, StatusDetail } from '../../model/index.js';
+import type {
+  ApiKeyRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationRecord,
+  ConversationStatus, IdentityRecord, InboundEventRecord, MessageRecord, NewMessage, OutboxRecord, Page, PageQuery,
+  StatusEventRecord, UserRecord, WorkspaceRecord,
+} from './records.js';
+
+export interface NewOutboxRow { topic: string; key: string; workspaceId: string | null; payload: Record<string, unknown> }
+
+export interface ConversationFilter { contactId?: string | undefined; connectionId?: string | undefined; status?: ConversationStatus | undefined }
+
+/** Operations available inside and outside a transaction. */
+export interface StoreOps {
+  // workspaces, users, keys
+  getWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
+  firstWorkspace(): Promise<WorkspaceRecord | undefined>;
+  insertWorkspace(row: WorkspaceRecord): Promise<void>;
+  insertUser(row: UserRecord): Promise<void>;
+  findOwner(workspaceId: string): Promise<UserRecord | undefined>;
+  insertApiKey(row: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(tokenHash: string): Promise<(ApiKeyRecord & { role: UserRecord['role'] }) | undefined>;
+  touchApiKey(id: string, at: string): Promise<void>;
+
+  // connections
+  insertConnection(row: ConnectionRecord): Promise<void>;
+  getConnection(workspaceId: string, id: string): Promise<ConnectionRecord | undefined>;
+  /** unscoped: only for provider webhooks, which name the connection in the URL */
+  getConnectionUnscoped(id: string): Promise<ConnectionRecord | undefined>;
+  listConnections(workspaceId: string, page: PageQuery): Promise<Page<ConnectionRecord>>;
+  /** every connection the workers should run at boot */
+  listConnectionsByStatus(statuses: ConnectionStatus[]): Promise<ConnectionRecord[]>;
+  updateConnection(workspaceId: string, id: string, patch: Partial<Pick<ConnectionRecord, 'name' | 'description' | 'config' | 'deprecated' | 'updatedAt'>>): Promise<boolean>;
+  /** moves the status; with `from`, only when the current status is one of them (compare-and-set) */
+  setConnectionStatus(id: string, status: ConnectionStatus, reason: string | null, at: string, from?: ConnectionStatus[]): Promise<boolean>;
+  deleteConnection(workspaceId: string, id: string): Promise<boolean>;
+  insertConnectionLog(row: ConnectionLogRecord): Promise<void>;
+  listConnectionLogs(connectionId: string, page: PageQuery): Promise<Page<ConnectionLogRecord>>;
+
+  // inbound events (raw)
+  /** insert-or-ignore on (connection, eventKey); returns the ids actually inserted */
+  insertInboundEvents(rows: InboundEventRecord[]): Promise<Set<string>>;
+  getInboundEvent(id: string): Promise<InboundEventRecord | undefined>;
+  listInboundEventIds(status: 'pending', limit: number, afterId?: string): Promise<string[]>;
+  /** compare-and-set from pending; false when another worker finished it first */
+  finishInboundEvent(id: string, status: 'processed' | 'ignored' | 'failed', error: string | null, at: string): Promise<boolean>;
+
+  // contacts
+  findIdentity(workspaceId: string, channelType: string, address: string): Promise<IdentityRecord | undefined>;
+  insertContact(row: ContactRecord): Promise<void>;
+  /** insert-or-ignore on (workspace, channel type, address); false when it already existed */
+  insertIdentity(row: IdentityRecord): Promise<boolean>;
+  deleteContact(id: string): Promise<void>;
+  getContact(workspaceId: string, id: string): Promise<ContactRecord | undefined>;
+  listContacts(workspaceId: string, page: PageQuery): Promise<Page<ContactRecord>>;
+  listIdentities(contactId: string): Promise<IdentityRecord[]>;
+  updateContactName(id: string, name: string, at: string): Promise<void>;
+
+  // conversations
+  findOpenConversation(connectionId: string, contactId: string, threadKey: string | null): Promise<ConversationRecord | undefined>;
+  /** insert-or-ignore on the open-conversation key; false when another open one exists */
+  insertConversation(row: ConversationRecord): Promise<boolean>;
+  getConversation(workspaceId: string, id: string): Promise<ConversationRecord | undefined>;
+  listConversations(workspaceId: string, filter: ConversationFilter, page: PageQuery): Promise<Page<ConversationRecord>>;
+  updateConversation(id: string, patch: Partial<Pick<ConversationRecord, 'status' | 'assigneeId' | 'senderAddress' | 'windowExpiresAt' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'updatedAt'>>): Promise<void>;
+  incrementUnread(id: string, at: string, preview: string, windowExpiresAt: string | null): Promise<void>;
+
+  // messages
+  /** insert-or-ignore on (connection, providerMessageId): false when it is a duplicate */
+  insertMessage(row: NewMessage & { createdAt: string }): Promise<boolean>;
+  getMessage(workspaceId: string, id: string): Promise<MessageRecord | undefined>;
+  getMessageUnscoped(id: string): Promise<MessageRecord | undefined>;
+  findMessageByProviderId(connectionId: string, providerMessageId: string): Promise<MessageRecord | undefined>;
+  listMessages(conversationId: string, page: PageQuery): Promise<Page<MessageRecord>>;
+  editMessageContent(id: string, content: MessageRecord['content'], editedAt: string): Promise<void>;
+  /** compare-and-set claim of a queued message for one send attempt */
+  claimForSend(id: string, at: string): Promise<boolean>;
+  markSent(id: string, providerMessageId: string, from: string | null, at: string): Promise<void>;
+  scheduleRetry(id: string, nextAttemptAt: string, detail: StatusDetail): Promise<void>;
+  /** forward-only status move; returns whether it applied */
+  applyStatus(id: string, status: MessageStatus, detail: StatusDetail | null, allowedFrom: MessageStatus[], at: string): Promise<boolean>;
+  insertStatusEvent(row: StatusEventRecord): Promise<void>;
+  /** status events that arrived before we knew the provider id */
+  listOrphanStatusEvents(connectionId: string, providerMessageId: string): Promise<StatusEventRecord[]>;
+  markStatusEventsApplied(ids: string[], messageId: string): Promise<void>;
+  /** clears a due retry time (compare-and-set); true for the one caller that should re-drive the message */
+  takeDueRetry(id: string, now: string): Promise<boolean>;
+  listDueRetries(now: string, limit: number): Promise<Array<{ id: string; connectionId: string }>>;
+  listQueuedMessageIds(connectionId: string | null, limit: number, afterId?: string): Promise<Array<{ id: string; connectionId: string }>>;
+  /** queued messages whose send attempt began before `before` and never finished */
+  listInterruptedSends(before: string, limit: number): Promise<Array<{ id: string; workspaceId: string; conversationId: string }>>;
+
+  // outbox
+  insertOutbox(rows: NewOutboxRow[], at: string): Promise<void>;
+  listUnpublishedOutbox(limit: number): Promise<OutboxRecord[]>;
+  markOutboxPublished(seqs: number[], at: string): Promise<void>;
+  /** published events of a workspace after a sequence number (SSE Last-Event-ID replay) */
+  listEventsSince(workspaceId: string, afterSeq: number, limit: number): Promise<OutboxRecord[]>;
+  pruneOutbox(publishedBefore: string): Promise<number>;
+
+  // counters for /metrics
+  countQueued(): Promise<{ outboundQueued: number; inboundPending: number; outboxUnpublished: number }>;
+}
+
+export interface Store extends StoreOps {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** runs fn in one transaction; fn must not do provider I/O */
+  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

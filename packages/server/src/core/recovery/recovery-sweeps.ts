@@ -1,0 +1,80 @@
+/**
+ * @module core/recovery/recovery-sweeps
+ * The database is the source of truth for pending work, so after a crash these sweeps re-drive it:
+ * raw events not yet processed, queued messages never attempted, retries that came due. A send that was in
+ * flight when the process died cannot be known to have reached the provider: it fails with INTERRUPTED
+ * instead of risking a duplicate (Telegram and WhatsApp have no idempotency keys).
+ */
+import { TOPIC_INBOUND, TOPIC_OUTBOUND } from '../events.js';
+import type { CoreDeps } from '../deps.js';
+import type { OutboundWorker } from '../outbound/outbound-worker.js';
+
+export class RecoverySweeps {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly outbound: OutboundWorker,
+  ) {}
+
+  /** at start: re-drive everything pending; interrupted sends older than `leaseMs` fail */
+  async recover(leaseMs: number): Promise<{ inbound: number; outbound: number; interrupted: number }> {
+    const { store, bus, clock } = this.deps;
+    let interrupted = 0;
+    const before = new Date(clock.now().getTime() - leaseMs).toISOString();
+    for (;;) {
+      const batch = await store.listInterruptedSends(before, 500);
+      for (const m of batch) {
+        await this.outbound.fail(m, { code: 'INTERRUPTED', message: 'Switchboard stopped while the provider call was in flight; not retried automatically to avoid sending twice' });
+        interrupted++;
+      }
+      if (batch.length < 500) break;
+    }
+    let inbound = 0;
+    let after: string | undefined;
+    for (;;) {
+      const ids = await store.listInboundEventIds('pending', 1000, after);
+      for (const id of ids) {
+        const ev = await store.getInboundEvent(id);
+        if (ev) await bus.publish(TOPIC_INBOUND, { key: ev.connectionId, payload: { inboundEventId: id } });
+      }
+      inbound += ids.length;
+      if (ids.length < 1000) break;
+      after = ids[ids.length - 1];
+    }
+    let outbound = 0;
+    after = undefined;
+    for (;;) {
+      const batch = await store.listQueuedMessageIds(null, 1000, after);
+      for (const m of batch) await bus.publish(TOPIC_OUTBOUND, { key: m.connectionId, payload: { messageId: m.id } });
+      outbound += batch.length;
+      if (batch.length < 1000) break;
+      after = batch[batch.length - 1]?.id;
+    }
+    return { inbound, outbound, interrupted };
+  }
+
+  /** periodic: due retries, and sends stuck in flight longer than the lease */
+  start(intervalMs = 500): void {
+    const tick = (): void => {
+      this.sweeping = (async () => {
+        try {
+          await this.outbound.publishDueRetries();
+        } catch (error) {
+          this.deps.log.warn({ err: error }, 'retry sweep failed; trying again');
+        }
+      })();
+      void this.sweeping.finally(() => {
+        if (this.timer) this.timer = setTimeout(tick, intervalMs).unref();
+      });
+    };
+    this.timer = setTimeout(tick, intervalMs).unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.sweeping;
+  }
+}

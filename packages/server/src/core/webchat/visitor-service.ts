@@ -1,0 +1,114 @@
+/**
+ * @module core/webchat/visitor-service
+ * The visitor side of webchat connections: anonymous sessions, sending through the same inbound pipeline as
+ * every provider webhook, history on reload, and a live stream filtered to the visitor's own conversations.
+ */
+import type { DomainEvent } from '../../model/index.js';
+import { newId } from '../../model/index.js';
+import type { HttpReply } from '../../channel-kit/index.js';
+import { AppError, notFound } from '../errors.js';
+import type { CoreDeps } from '../deps.js';
+import type { ConnectionService, LiveConnection } from '../connections/connection-service.js';
+import type { WebhookIngest } from '../inbound/webhook-ingest.js';
+import type { RealtimeHub } from '../realtime/realtime-hub.js';
+import type { MessageRecord } from '../ports/index.js';
+
+
+export interface VisitorMessage { id: string; direction: 'inbound' | 'outbound'; content: unknown; timestamp: string; status: string }
+
+function visitorView(m: MessageRecord | Record<string, unknown>): VisitorMessage {
+  const v = m as Record<string, unknown>;
+  return { id: String(v.id), direction: v.direction as VisitorMessage['direction'], content: v.content, timestamp: String(v.timestamp), status: String(v.status) };
+}
+
+export class VisitorService {
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly connections: ConnectionService,
+    private readonly ingest: WebhookIngest,
+    private readonly hub: RealtimeHub,
+  ) {}
+
+  private async webchat(connectionId: string): Promise<LiveConnection & { visitors: NonNullable<LiveConnection['connector']['visitors']> }> {
+    const live = await this.connections.live(connectionId);
+    if (!live || !live.connector.visitors) throw notFound('chat');
+    if (live.record.status === 'STOPPED') throw new AppError('UNAVAILABLE', 'chat is offline');
+    return { ...live, visitors: live.connector.visitors };
+  }
+
+  async visitorOf(connectionId: string, token: string | undefined): Promise<{ live: LiveConnection; visitorId: string }> {
+    const live = await this.webchat(connectionId);
+    const visitorId = live.visitors.check(live.config, token);
+    if (!visitorId) throw new AppError('UNAUTHORIZED', 'invalid visitor session');
+    return { live, visitorId };
+  }
+
+  async createSession(connectionId: string): Promise<{ visitorId: string; token: string; config: Record<string, unknown> }> {
+    const live = await this.webchat(connectionId);
+    const visitorId = newId('vis');
+    const { title, color, greeting } = live.config as { title?: string; color?: string; greeting?: string };
+    return { visitorId, token: live.visitors.issue(live.config, visitorId), config: { title, color, greeting } };
+  }
+
+  /** the visitor's message enters the inbound pipeline like any provider webhook; the server stamps the time */
+  async send(connectionId: string, token: string | undefined, body: Record<string, unknown>): Promise<HttpReply> {
+    const stamped = Buffer.from(JSON.stringify({ ...body, timestamp: this.deps.clock.now().toISOString() }));
+    return this.ingest.handle(connectionId, {
+      method: 'POST', url: `/webchat/${connectionId}/messages`, headers: { authorization: token ? `Bearer ${token}` : undefined, 'content-type': 'application/json' },
+      query: {}, rawBody: stamped,
+    });
+  }
+
+  async typing(connectionId: string, token: string | undefined): Promise<void> {
+    const { live, visitorId } = await this.visitorOf(connectionId, token);
+    const identity = await this.deps.store.findIdentity(live.record.workspaceId, 'webchat', visitorId);
+    const conversation = identity && (await this.deps.store.findOpenConversation(live.record.id, identity.contactId, null));
+    await this.deps.bus.publish('events', {
+      key: visitorId,
+      payload: { type: 'conversation.typing', workspaceId: live.record.workspaceId, ...(conversation ? { conversationId: conversation.id } : {}), data: { by: 'visitor', visitorId, conversationId: conversation?.id ?? null } },
+    });
+  }
+
+  async history(connectionId: string, token: string | undefined, limit = 100): Promise<{ conversationId: string | null; messages: VisitorMessage[] }> {
+    const { live, visitorId } = await this.visitorOf(connectionId, token);
+    const identity = await this.deps.store.findIdentity(live.record.workspaceId, 'webchat', visitorId);
+    if (!identity) return { conversationId: null, messages: [] };
+    const conversation = await this.deps.store.findOpenConversation(live.record.id, identity.contactId, null);
+    if (!conversation) return { conversationId: null, messages: [] };
+    const messages: VisitorMessage[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.deps.store.listMessages(conversation.id, { limit: 200, cursor });
+      // an operator's message the visitor has not "received" yet (still queued) is not shown
+      messages.push(...page.data.filter((m) => m.direction === 'inbound' || m.status !== 'queued').map(visitorView));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    return { conversationId: conversation.id, messages: messages.slice(-limit) };
+  }
+
+  /** live events for one visitor: operator messages once sent, operator typing, and the visitor's own messages */
+  async stream(connectionId: string, token: string | undefined, send: (type: string, data: unknown) => void): Promise<() => void> {
+    const { live, visitorId } = await this.visitorOf(connectionId, token);
+    const conversations = new Set<string>();
+    const identity = await this.deps.store.findIdentity(live.record.workspaceId, 'webchat', visitorId);
+    const open = identity && (await this.deps.store.findOpenConversation(live.record.id, identity.contactId, null));
+    if (open) conversations.add(open.id);
+    return this.hub.add({
+      workspaceId: live.record.workspaceId,
+      accepts: (event: DomainEvent) => {
+        if (event.type === 'conversation.created') {
+          const c = event.data.conversation as { id: string; address: string; connectionId: string } | undefined;
+          if (c && c.address === visitorId && c.connectionId === live.record.id) conversations.add(c.id);
+          return false;
+        }
+        return event.conversationId !== undefined && conversations.has(event.conversationId);
+      },
+      send: (event) => {
+        if (event.type === 'message.received') send('message', visitorView(event.data.message as Record<string, unknown>));
+        else if (event.type === 'message.status' && event.data.status === 'sent') send('message', visitorView(event.data.message as Record<string, unknown>));
+        else if (event.type === 'conversation.typing' && event.data.by === 'operator') send('typing', { conversationId: event.conversationId });
+      },
+    });
+  }
+}

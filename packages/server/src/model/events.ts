@@ -1,0 +1,28 @@
+/**
+ * @module model/events
+ * Domain events: written to the outbox in the transaction that caused them, relayed to the bus, streamed
+ * to clients over /api/v1/events and (later) outgoing webhooks.
+ */
+export const EVENT_TYPES = [
+  'message.received',
+  'message.created',
+  'message.updated',
+  'message.status',
+  'conversation.created',
+  'conversation.updated',
+  'conversation.typing',
+  'contact.created',
+  'connection.status',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface DomainEvent {
+  /** outbox sequence id, monotonically increasing per store; used as the SSE event id */
+  id: string;
+  type: EventType;
+  workspaceId: string;
+  /** for routing realtime delivery (e.g. a webchat visitor only sees its own conversation) */
+  conversationId?: string | undefined;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,48 @@
+/**
+ * @module model/inbound
+ * What a connector's parse() turns a provider update into: normalized inbound events (ARCHITECTURE §4).
+ */
+import { z } from 'zod';
+import { ContentSchema } from './content.js';
+import { StatusDetailSchema } from './message.js';
+
+export const InboundMessageEventSchema = z.object({
+  kind: z.literal('message'),
+  /** provider's id for the message; with the connection it is the dedup key */
+  providerMessageId: z.string().min(1),
+  /** the customer's address on this channel (phone, chat id, visitor id, email) */
+  from: z.object({ address: z.string().min(1), name: z.string().optional() }),
+  /** our address the customer wrote to (business phone number id, bot username, …) */
+  to: z.string().optional(),
+  /** separates conversations beyond the contact, e.g. a Telegram group chat; absent = one thread per contact */
+  threadKey: z.string().optional(),
+  content: ContentSchema,
+  timestamp: z.string(),
+  /** an edit of an earlier message with the same providerMessageId (Telegram edited_message) */
+  edit: z.boolean().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+export type InboundMessageEvent = z.infer<typeof InboundMessageEventSchema>;
+
+export const InboundStatusEventSchema = z.object({
+  kind: z.literal('status'),
+  providerMessageId: z.string().min(1),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  detail: StatusDetailSchema.optional(),
+  timestamp: z.string(),
+});
+export type InboundStatusEvent = z.infer<typeof InboundStatusEventSchema>;
+
+export const InboundTypingEventSchema = z.object({
+  kind: z.literal('typing'),
+  from: z.object({ address: z.string().min(1) }),
+  threadKey: z.string().optional(),
+  timestamp: z.string(),
+});
+
+export const InboundEventSchema = z.discriminatedUnion('kind', [
+  InboundMessageEventSchema,
+  InboundStatusEventSchema,
+  InboundTypingEventSchema,
+]);
+export type InboundEvent = z.infer<typeof InboundEventSchema>;

@@ -1,0 +1,458 @@
+/**
+ * @module store/sql/kysely-store
+ * The Store port over Kysely: one query layer for SQLite and PostgreSQL. Only connection setup lives in the
+ * dialect folders (store/sqlite, store/postgres). Dedup relies on unique constraints + ON CONFLICT DO NOTHING,
+ * never on read-then-write.
+ */
+import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { MessageStatus, StatusDetail } from '../../model/index.js';
+import type {
+  ApiKeyRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationFilter,
+  ConversationRecord, IdentityRecord, InboundEventRecord, MessageRecord, NewMessage, NewOutboxRow, OutboxRecord,
+  Page, PageQuery, StatusEventRecord, Store, StoreOps, UserRecord, WorkspaceRecord,
+} from '../../core/ports/index.js';
+import type { Database, MessagesTable, ConversationsTable, ConnectionsTable, InboundEventsTable } from './schema.js';
+import { migrationProvider, type Dialect } from './migrations.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const json = (value: unknown): string => JSON.stringify(value ?? null);
+function parseJson<T>(text: string | null): T {
+  return (text === null ? null : JSON.parse(text)) as T;
+}
+
+function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const more = rows.length > limit;
+  const data = more ? rows.slice(0, limit) : rows;
+  return { data, nextCursor: more ? (data[data.length - 1]?.id ?? null) : null };
+}
+
+function toConnection(r: Selectable<ConnectionsTable>): ConnectionRecord {
+  return {
+    id: r.id, workspaceId: r.workspace_id, type: r.type, name: r.name, description: r.description,
+    config: parseJson<Record<string, unknown>>(r.config), status: r.status as ConnectionStatus,
+    statusReason: r.status_reason, deprecated: Boolean(r.deprecated), createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+function toConversation(r: Selectable<ConversationsTable>): ConversationRecord {
+  return {
+    id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, connectionId: r.connection_id,
+    channelType: r.channel_type, address: r.address, threadKey: r.thread_key,
+    status: r.status as ConversationRecord['status'], assigneeId: r.assignee_id, senderAddress: r.sender_address,
+    windowExpiresAt: r.window_expires_at, lastMessageAt: r.last_message_at, lastMessagePreview: r.last_message_preview,
+    unreadCount: Number(r.unread_count), createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+function toMessage(r: Selectable<MessagesTable>): MessageRecord {
+  return {
+    id: r.id, workspaceId: r.workspace_id, conversationId: r.conversation_id, connectionId: r.connection_id,
+    channelType: r.channel_type, direction: r.direction as MessageRecord['direction'], from: r.from_addr, to: r.to_addr,
+    content: parseJson<MessageRecord['content']>(r.content), status: r.status as MessageStatus,
+    statusDetail: parseJson<StatusDetail | null>(r.status_detail), providerMessageId: r.provider_message_id,
+    timestamp: r.timestamp, editedAt: r.edited_at, metadata: parseJson<Record<string, unknown>>(r.metadata),
+    attempts: Number(r.attempts), nextAttemptAt: r.next_attempt_at, sendStartedAt: r.send_started_at, createdAt: r.created_at,
+  };
+}
+
+function toInbound(r: Selectable<InboundEventsTable>): InboundEventRecord {
+  return {
+    id: r.id, workspaceId: r.workspace_id, connectionId: r.connection_id, eventKey: r.event_key, method: r.method,
+    url: r.url, headers: parseJson<Record<string, string>>(r.headers), body: Buffer.from(r.body),
+    status: r.status as InboundEventRecord['status'], error: r.error, receivedAt: r.received_at, processedAt: r.processed_at,
+  };
+}
+
+function toOutbox(r: { seq: number | string; topic: string; key: string; workspace_id: string | null; payload: string; created_at: string }): OutboxRecord {
+  return { seq: Number(r.seq), topic: r.topic, key: r.key, workspaceId: r.workspace_id, payload: parseJson<Record<string, unknown>>(r.payload), createdAt: r.created_at };
+}
+
+class KyselyOps implements StoreOps {
+  constructor(protected readonly db: Db) {}
+
+  async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
+    const r = await this.db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && { id: r.id, name: r.name, createdAt: r.created_at };
+  }
+  async firstWorkspace(): Promise<WorkspaceRecord | undefined> {
+    const r = await this.db.selectFrom('workspaces').selectAll().orderBy('id').limit(1).executeTakeFirst();
+    return r && { id: r.id, name: r.name, createdAt: r.created_at };
+  }
+  async insertWorkspace(row: WorkspaceRecord): Promise<void> {
+    await this.db.insertInto('workspaces').values({ id: row.id, name: row.name, created_at: row.createdAt }).execute();
+  }
+  async insertUser(row: UserRecord): Promise<void> {
+    await this.db.insertInto('users').values({
+      id: row.id, workspace_id: row.workspaceId, email: row.email, name: row.name, role: row.role,
+      password_hash: row.passwordHash, created_at: row.createdAt,
+    }).execute();
+  }
+  async findOwner(workspaceId: string): Promise<UserRecord | undefined> {
+    const r = await this.db.selectFrom('users').selectAll().where('workspace_id', '=', workspaceId).where('role', '=', 'owner')
+      .orderBy('id').limit(1).executeTakeFirst();
+    return r && { id: r.id, workspaceId: r.workspace_id, email: r.email, name: r.name, role: r.role as UserRecord['role'], passwordHash: r.password_hash, createdAt: r.created_at };
+  }
+  async insertApiKey(row: ApiKeyRecord): Promise<void> {
+    await this.db.insertInto('api_keys').values({
+      id: row.id, workspace_id: row.workspaceId, user_id: row.userId, name: row.name, token_hash: row.tokenHash,
+      prefix: row.prefix, created_at: row.createdAt, last_used_at: row.lastUsedAt,
+    }).onConflict((oc) => oc.column('token_hash').doNothing()).execute();
+  }
+  async findApiKeyByHash(tokenHash: string): Promise<(ApiKeyRecord & { role: UserRecord['role'] }) | undefined> {
+    const r = await this.db.selectFrom('api_keys').innerJoin('users', 'users.id', 'api_keys.user_id')
+      .select(['api_keys.id', 'api_keys.workspace_id', 'api_keys.user_id', 'api_keys.name', 'api_keys.token_hash', 'api_keys.prefix',
+        'api_keys.created_at', 'api_keys.last_used_at', 'users.role'])
+      .where('api_keys.token_hash', '=', tokenHash).executeTakeFirst();
+    return r && {
+      id: r.id, workspaceId: r.workspace_id, userId: r.user_id, name: r.name, tokenHash: r.token_hash, prefix: r.prefix,
+      createdAt: r.created_at, lastUsedAt: r.last_used_at, role: r.role as UserRecord['role'],
+    };
+  }
+  async touchApiKey(id: string, at: string): Promise<void> {
+    await this.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+  }
+
+  async insertConnection(row: ConnectionRecord): Promise<void> {
+    await this.db.insertInto('connections').values({
+      id: row.id, workspace_id: row.workspaceId, type: row.type, name: row.name, description: row.description,
+      config: json(row.config), status: row.status, status_reason: row.statusReason, deprecated: row.deprecated ? 1 : 0,
+      created_at: row.createdAt, updated_at: row.updatedAt,
+    }).execute();
+  }
+  async getConnection(workspaceId: string, id: string): Promise<ConnectionRecord | undefined> {
+    const r = await this.db.selectFrom('connections').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return r && toConnection(r);
+  }
+  async getConnectionUnscoped(id: string): Promise<ConnectionRecord | undefined> {
+    const r = await this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toConnection(r);
+  }
+  async listConnections(workspaceId: string, q: PageQuery): Promise<Page<ConnectionRecord>> {
+    let query = this.db.selectFrom('connections').selectAll().where('workspace_id', '=', workspaceId);
+    if (q.cursor) query = query.where('id', '>', q.cursor);
+    const rows = await query.orderBy('id').limit(q.limit + 1).execute();
+    return page(rows.map(toConnection), q.limit);
+  }
+  async listConnectionsByStatus(statuses: ConnectionStatus[]): Promise<ConnectionRecord[]> {
+    const rows = await this.db.selectFrom('connections').selectAll().where('status', 'in', statuses).orderBy('id').execute();
+    return rows.map(toConnection);
+  }
+  async updateConnection(workspaceId: string, id: string, patch: Partial<Pick<ConnectionRecord, 'name' | 'description' | 'config' | 'deprecated' | 'updatedAt'>>): Promise<boolean> {
+    const set: Partial<Selectable<ConnectionsTable>> = {};
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.description !== undefined) set.description = patch.description;
+    if (patch.config !== undefined) set.config = json(patch.config);
+    if (patch.deprecated !== undefined) set.deprecated = patch.deprecated ? 1 : 0;
+    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    const r = await this.db.updateTable('connections').set(set).where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async setConnectionStatus(id: string, status: ConnectionStatus, reason: string | null, at: string, from?: ConnectionStatus[]): Promise<boolean> {
+    let q = this.db.updateTable('connections').set({ status, status_reason: reason, updated_at: at }).where('id', '=', id);
+    if (from) q = q.where('status', 'in', from);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async deleteConnection(workspaceId: string, id: string): Promise<boolean> {
+    await this.db.deleteFrom('connection_logs').where('connection_id', '=', id)
+      .where((eb) => eb.exists(eb.selectFrom('connections').select('id').where('id', '=', id).where('workspace_id', '=', workspaceId)))
+      .execute();
+    const r = await this.db.deleteFrom('connections').where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+  async insertConnectionLog(row: ConnectionLogRecord): Promise<void> {
+    await this.db.insertInto('connection_logs').values({ id: row.id, connection_id: row.connectionId, level: row.level, event: row.event, message: row.message, at: row.at }).execute();
+  }
+  async listConnectionLogs(connectionId: string, q: PageQuery): Promise<Page<ConnectionLogRecord>> {
+    let query = this.db.selectFrom('connection_logs').selectAll().where('connection_id', '=', connectionId);
+    if (q.cursor) query = query.where('id', '<', q.cursor);
+    const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+    return page(rows.map((r) => ({ id: r.id, connectionId: r.connection_id, level: r.level as ConnectionLogRecord['level'], event: r.event, message: r.message, at: r.at })), q.limit);
+  }
+
+  async insertInboundEvents(rows: InboundEventRecord[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (const row of rows) {
+      const r = await this.db.insertInto('inbound_events').values({
+        id: row.id, workspace_id: row.workspaceId, connection_id: row.connectionId, event_key: row.eventKey,
+        method: row.method, url: row.url, headers: json(row.headers), body: row.body, status: row.status,
+        error: row.error, received_at: row.receivedAt, processed_at: row.processedAt,
+      }).onConflict((oc) => oc.columns(['connection_id', 'event_key']).doNothing()).executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) inserted.add(row.id);
+    }
+    return inserted;
+  }
+  async getInboundEvent(id: string): Promise<InboundEventRecord | undefined> {
+    const r = await this.db.selectFrom('inbound_events').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toInbound(r);
+  }
+  async listInboundEventIds(status: 'pending', limit: number, afterId?: string): Promise<string[]> {
+    let q = this.db.selectFrom('inbound_events').select('id').where('status', '=', status);
+    if (afterId) q = q.where('id', '>', afterId);
+    return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
+  }
+  async finishInboundEvent(id: string, status: 'processed' | 'ignored' | 'failed', error: string | null, at: string): Promise<boolean> {
+    const r = await this.db.updateTable('inbound_events').set({ status, error, processed_at: at }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async findIdentity(workspaceId: string, channelType: string, address: string): Promise<IdentityRecord | undefined> {
+    const r = await this.db.selectFrom('contact_identities').selectAll().where('workspace_id', '=', workspaceId)
+      .where('channel_type', '=', channelType).where('address', '=', address).executeTakeFirst();
+    return r && { id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, channelType: r.channel_type, address: r.address, connectionId: r.connection_id, createdAt: r.created_at };
+  }
+  async insertContact(row: ContactRecord): Promise<void> {
+    await this.db.insertInto('contacts').values({ id: row.id, workspace_id: row.workspaceId, name: row.name, attributes: json(row.attributes), created_at: row.createdAt, updated_at: row.updatedAt }).execute();
+  }
+  async insertIdentity(row: IdentityRecord): Promise<boolean> {
+    const r = await this.db.insertInto('contact_identities').values({
+      id: row.id, workspace_id: row.workspaceId, contact_id: row.contactId, channel_type: row.channelType, address: row.address,
+      connection_id: row.connectionId, created_at: row.createdAt,
+    }).onConflict((oc) => oc.columns(['workspace_id', 'channel_type', 'address']).doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  async deleteContact(id: string): Promise<void> {
+    await this.db.deleteFrom('contacts').where('id', '=', id).execute();
+  }
+  async getContact(workspaceId: string, id: string): Promise<ContactRecord | undefined> {
+    const r = await this.db.selectFrom('contacts').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return r && { id: r.id, workspaceId: r.workspace_id, name: r.name, attributes: parseJson(r.attributes), createdAt: r.created_at, updatedAt: r.updated_at };
+  }
+  async listContacts(workspaceId: string, q: PageQuery): Promise<Page<ContactRecord>> {
+    let query = this.db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+    if (q.cursor) query = query.where('id', '<', q.cursor);
+    const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+    return page(rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, name: r.name, attributes: parseJson<Record<string, unknown>>(r.attributes), createdAt: r.created_at, updatedAt: r.updated_at })), q.limit);
+  }
+  async listIdentities(contactId: string): Promise<IdentityRecord[]> {
+    const rows = await this.db.selectFrom('contact_identities').selectAll().where('contact_id', '=', contactId).orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, channelType: r.channel_type, address: r.address, connectionId: r.connection_id, createdAt: r.created_at }));
+  }
+  async updateContactName(id: string, name: string, at: string): Promise<void> {
+    await this.db.updateTable('contacts').set({ name, updated_at: at }).where('id', '=', id).execute();
+  }
+
+  async findOpenConversation(connectionId: string, contactId: string, threadKey: string | null): Promise<ConversationRecord | undefined> {
+    const r = await this.db.selectFrom('conversations').selectAll().where('open_key', '=', openKey(connectionId, contactId, threadKey)).executeTakeFirst();
+    return r && toConversation(r);
+  }
+  async insertConversation(row: ConversationRecord): Promise<boolean> {
+    const r = await this.db.insertInto('conversations').values({
+      id: row.id, workspace_id: row.workspaceId, contact_id: row.contactId, connection_id: row.connectionId,
+      channel_type: row.channelType, address: row.address, thread_key: row.threadKey, status: row.status,
+      open_key: row.status === 'resolved' ? null : openKey(row.connectionId, row.contactId, row.threadKey),
+      assignee_id: row.assigneeId, sender_address: row.senderAddress, window_expires_at: row.windowExpiresAt,
+      last_message_at: row.lastMessageAt, last_message_preview: row.lastMessagePreview, unread_count: row.unreadCount,
+      created_at: row.createdAt, updated_at: row.updatedAt,
+    }).onConflict((oc) => oc.column('open_key').doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  async getConversation(workspaceId: string, id: string): Promise<ConversationRecord | undefined> {
+    const r = await this.db.selectFrom('conversations').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return r && toConversation(r);
+  }
+  async listConversations(workspaceId: string, filter: ConversationFilter, q: PageQuery): Promise<Page<ConversationRecord>> {
+    let query = this.db.selectFrom('conversations').selectAll().where('workspace_id', '=', workspaceId);
+    if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
+    if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (q.cursor) query = query.where('id', '<', q.cursor);
+    const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+    return page(rows.map(toConversation), q.limit);
+  }
+  async updateConversation(id: string, patch: Partial<Pick<ConversationRecord, 'status' | 'assigneeId' | 'senderAddress' | 'windowExpiresAt' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'updatedAt'>>): Promise<void> {
+    const set: Partial<Selectable<ConversationsTable>> = {};
+    if (patch.status !== undefined) {
+      set.status = patch.status;
+      if (patch.status === 'resolved') set.open_key = null;
+    }
+    if (patch.assigneeId !== undefined) set.assignee_id = patch.assigneeId;
+    if (patch.senderAddress !== undefined) set.sender_address = patch.senderAddress;
+    if (patch.windowExpiresAt !== undefined) set.window_expires_at = patch.windowExpiresAt;
+    if (patch.lastMessageAt !== undefined) set.last_message_at = patch.lastMessageAt;
+    if (patch.lastMessagePreview !== undefined) set.last_message_preview = patch.lastMessagePreview;
+    if (patch.unreadCount !== undefined) set.unread_count = patch.unreadCount;
+    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    if (patch.status !== undefined && patch.status !== 'resolved') {
+      // reopening: restore the open key (fails on the unique index if another open conversation exists)
+      await this.db.updateTable('conversations')
+        .set((eb) => ({ ...set, open_key: sql<string>`${eb.ref('connection_id')} || ':' || ${eb.ref('contact_id')} || ':' || coalesce(${eb.ref('thread_key')}, '')` }))
+        .where('id', '=', id).execute();
+      return;
+    }
+    await this.db.updateTable('conversations').set(set).where('id', '=', id).execute();
+  }
+  async incrementUnread(id: string, at: string, preview: string, windowExpiresAt: string | null): Promise<void> {
+    await this.db.updateTable('conversations').set((eb) => ({
+      unread_count: eb('unread_count', '+', 1), last_message_at: at, last_message_preview: preview, updated_at: at,
+      ...(windowExpiresAt ? { window_expires_at: windowExpiresAt } : {}),
+    })).where('id', '=', id).execute();
+  }
+
+  async insertMessage(row: NewMessage & { createdAt: string }): Promise<boolean> {
+    const r = await this.db.insertInto('messages').values({
+      id: row.id, workspace_id: row.workspaceId, conversation_id: row.conversationId, connection_id: row.connectionId,
+      channel_type: row.channelType, direction: row.direction, from_addr: row.from, to_addr: row.to,
+      content: json(row.content), status: row.status, status_detail: null, provider_message_id: row.providerMessageId,
+      timestamp: row.timestamp, edited_at: null, metadata: json(row.metadata), attempts: 0, next_attempt_at: null,
+      send_started_at: null, created_at: row.createdAt,
+    }).onConflict((oc) => oc.columns(['connection_id', 'provider_message_id']).doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  async getMessage(workspaceId: string, id: string): Promise<MessageRecord | undefined> {
+    const r = await this.db.selectFrom('messages').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return r && toMessage(r);
+  }
+  async getMessageUnscoped(id: string): Promise<MessageRecord | undefined> {
+    const r = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toMessage(r);
+  }
+  async findMessageByProviderId(connectionId: string, providerMessageId: string): Promise<MessageRecord | undefined> {
+    const r = await this.db.selectFrom('messages').selectAll().where('connection_id', '=', connectionId).where('provider_message_id', '=', providerMessageId).executeTakeFirst();
+    return r && toMessage(r);
+  }
+  async listMessages(conversationId: string, q: PageQuery): Promise<Page<MessageRecord>> {
+    let query = this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+    if (q.cursor) query = query.where('id', '>', q.cursor);
+    const rows = await query.orderBy('id').limit(q.limit + 1).execute();
+    return page(rows.map(toMessage), q.limit);
+  }
+  async editMessageContent(id: string, content: MessageRecord['content'], editedAt: string): Promise<void> {
+    await this.db.updateTable('messages').set({ content: json(content), edited_at: editedAt }).where('id', '=', id).execute();
+  }
+  async claimForSend(id: string, at: string): Promise<boolean> {
+    const r = await this.db.updateTable('messages').set((eb) => ({ send_started_at: at, attempts: eb('attempts', '+', 1), next_attempt_at: null }))
+      .where('id', '=', id).where('status', '=', 'queued').where('send_started_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async markSent(id: string, providerMessageId: string, from: string | null, at: string): Promise<void> {
+    await this.db.updateTable('messages').set({
+      status: 'sent', provider_message_id: providerMessageId, send_started_at: null, status_detail: null,
+      ...(from ? { from_addr: from } : {}),
+    }).where('id', '=', id).where('status', '=', 'queued').execute();
+    void at;
+  }
+  async scheduleRetry(id: string, nextAttemptAt: string, detail: StatusDetail): Promise<void> {
+    await this.db.updateTable('messages').set({ send_started_at: null, next_attempt_at: nextAttemptAt, status_detail: json(detail) })
+      .where('id', '=', id).where('status', '=', 'queued').execute();
+  }
+  async applyStatus(id: string, status: MessageStatus, detail: StatusDetail | null, allowedFrom: MessageStatus[], at: string): Promise<boolean> {
+    void at;
+    const r = await this.db.updateTable('messages').set({ status, status_detail: detail ? json(detail) : null, send_started_at: null })
+      .where('id', '=', id).where('status', 'in', allowedFrom).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async insertStatusEvent(row: StatusEventRecord): Promise<void> {
+    await this.db.insertInto('message_status_events').values({
+      id: row.id, message_id: row.messageId, connection_id: row.connectionId, provider_message_id: row.providerMessageId,
+      status: row.status, detail: row.detail ? json(row.detail) : null, occurred_at: row.occurredAt, applied: row.applied ? 1 : 0,
+    }).execute();
+  }
+  async listOrphanStatusEvents(connectionId: string, providerMessageId: string): Promise<StatusEventRecord[]> {
+    const rows = await this.db.selectFrom('message_status_events').selectAll().where('connection_id', '=', connectionId)
+      .where('provider_message_id', '=', providerMessageId).where('applied', '=', 0).orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id, messageId: r.message_id, connectionId: r.connection_id, providerMessageId: r.provider_message_id,
+      status: r.status as MessageStatus, detail: parseJson<StatusDetail | null>(r.detail), occurredAt: r.occurred_at, applied: Boolean(r.applied),
+    }));
+  }
+  async markStatusEventsApplied(ids: string[], messageId: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('message_status_events').set({ applied: 1, message_id: messageId }).where('id', 'in', ids).execute();
+  }
+  async takeDueRetry(id: string, now: string): Promise<boolean> {
+    const r = await this.db.updateTable('messages').set({ next_attempt_at: null }).where('id', '=', id).where('status', '=', 'queued')
+      .where('send_started_at', 'is', null).where('next_attempt_at', '<=', now).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async listDueRetries(now: string, limit: number): Promise<Array<{ id: string; connectionId: string }>> {
+    const rows = await this.db.selectFrom('messages').select(['id', 'connection_id']).where('status', '=', 'queued')
+      .where('next_attempt_at', '<=', now).where('send_started_at', 'is', null).orderBy('next_attempt_at').limit(limit).execute();
+    return rows.map((r) => ({ id: r.id, connectionId: r.connection_id }));
+  }
+  async listQueuedMessageIds(connectionId: string | null, limit: number, afterId?: string): Promise<Array<{ id: string; connectionId: string }>> {
+    let q = this.db.selectFrom('messages').select(['id', 'connection_id']).where('status', '=', 'queued').where('send_started_at', 'is', null);
+    if (connectionId) q = q.where('connection_id', '=', connectionId);
+    if (afterId) q = q.where('id', '>', afterId);
+    const rows = await q.orderBy('id').limit(limit).execute();
+    return rows.map((r) => ({ id: r.id, connectionId: r.connection_id }));
+  }
+  async listInterruptedSends(before: string, limit: number): Promise<Array<{ id: string; workspaceId: string; conversationId: string }>> {
+    const rows = await this.db.selectFrom('messages').select(['id', 'workspace_id', 'conversation_id']).where('status', '=', 'queued')
+      .where('send_started_at', 'is not', null).where('send_started_at', '<', before).limit(limit).execute();
+    return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, conversationId: r.conversation_id }));
+  }
+
+  async insertOutbox(rows: NewOutboxRow[], at: string): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.insertInto('outbox').values(rows.map((r) => ({
+      topic: r.topic, key: r.key, workspace_id: r.workspaceId, payload: json(r.payload), created_at: at, published_at: null,
+    }))).execute();
+  }
+  async listUnpublishedOutbox(limit: number): Promise<OutboxRecord[]> {
+    const rows = await this.db.selectFrom('outbox').selectAll().where('published_at', 'is', null).orderBy('seq').limit(limit).execute();
+    return rows.map(toOutbox);
+  }
+  async markOutboxPublished(seqs: number[], at: string): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.db.updateTable('outbox').set({ published_at: at }).where('seq', 'in', seqs).execute();
+  }
+  async listEventsSince(workspaceId: string, afterSeq: number, limit: number): Promise<OutboxRecord[]> {
+    const rows = await this.db.selectFrom('outbox').selectAll().where('workspace_id', '=', workspaceId).where('topic', '=', 'events')
+      .where('seq', '>', afterSeq).where('published_at', 'is not', null).orderBy('seq').limit(limit).execute();
+    return rows.map(toOutbox);
+  }
+  async pruneOutbox(publishedBefore: string): Promise<number> {
+    const r = await this.db.deleteFrom('outbox').where('published_at', 'is not', null).where('published_at', '<', publishedBefore).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+  async countQueued(): Promise<{ outboundQueued: number; inboundPending: number; outboxUnpublished: number }> {
+    const count = sql<number>`count(*)`;
+    const [a, b, c] = await Promise.all([
+      this.db.selectFrom('messages').select(count.as('n')).where('status', '=', 'queued').executeTakeFirst(),
+      this.db.selectFrom('inbound_events').select(count.as('n')).where('status', '=', 'pending').executeTakeFirst(),
+      this.db.selectFrom('outbox').select(count.as('n')).where('published_at', 'is', null).executeTakeFirst(),
+    ]);
+    return { outboundQueued: Number(a?.n ?? 0), inboundPending: Number(b?.n ?? 0), outboxUnpublished: Number(c?.n ?? 0) };
+  }
+}
+
+function openKey(connectionId: string, contactId: string, threadKey: string | null): string {
+  return `${connectionId}:${contactId}:${threadKey ?? ''}`;
+}
+
+export class KyselyStore extends KyselyOps implements Store {
+  constructor(
+    private readonly kysely: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {
+    super(kysely);
+  }
+
+  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+    return this.kysely.transaction().execute((trx) => fn(new KyselyOps(trx)));
+  }
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.kysely, provider: migrationProvider(this.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.kysely);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.kysely.destroy();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * @module store/sql/migrations
+ * Schema migrations for both dialects, run by Kysely's Migrator. Dialect differences are confined to column
+ * types (auto-increment, bytes) and stated where they occur. Never edit a shipped migration: add a new one.
+ */
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+function initial(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const bytes = dialect === 'sqlite' ? 'blob' : 'bytea';
+      await db.schema.createTable('workspaces')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('users_workspace_email', ['workspace_id', 'email'])
+        .execute();
+      await db.schema.createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text')
+        .execute();
+      await db.schema.createTable('connections')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_reason', 'text')
+        .addColumn('deprecated', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('connections_workspace').on('connections').columns(['workspace_id', 'id']).execute();
+      await db.schema.createTable('connection_logs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+        .addColumn('level', 'text', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('connection_logs_connection').on('connection_logs').columns(['connection_id', 'id']).execute();
+      await db.schema.createTable('contacts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        .addColumn('name', 'text')
+        .addColumn('attributes', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('contacts_workspace').on('contacts').columns(['workspace_id', 'id']).execute();
+      await db.schema.createTable('contact_identities')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+        .addColumn('channel_type', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('connection_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('identities_unique', ['workspace_id', 'channel_type', 'address'])
+        .execute();
+      await db.schema.createIndex('identities_contact').on('contact_identities').column('contact_id').execute();
+      await db.schema.createTable('conversations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id'))
+        .addColumn('connection_id', 'text', (c) => c.notNull())
+        .addColumn('channel_type', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('thread_key', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        // set while the conversation is open, NULL once resolved: the unique index makes "find or open" race-free
+        .addColumn('open_key', 'text', (c) => c.unique())
+        .addColumn('assignee_id', 'text')
+        .addColumn('sender_address', 'text')
+        .addColumn('window_expires_at', 'text')
+        .addColumn('last_message_at', 'text')
+        .addColumn('last_message_preview', 'text')
+        .addColumn('unread_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('conversations_workspace').on('conversations').columns(['workspace_id', 'id']).execute();
+      await db.schema.createIndex('conversations_contact').on('conversations').columns(['contact_id']).execute();
+      await db.schema.createTable('messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('connection_id', 'text', (c) => c.notNull())
+        .addColumn('channel_type', 'text', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('from_addr', 'text', (c) => c.notNull())
+        .addColumn('to_addr', 'text', (c) => c.notNull())
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_detail', 'text')
+        .addColumn('provider_message_id', 'text')
+        .addColumn('timestamp', 'text', (c) => c.notNull())
+        .addColumn('edited_at', 'text')
+        .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text')
+        .addColumn('send_started_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        // the dedup: a provider re-delivery of the same message is ignored by the database itself
+        .addUniqueConstraint('messages_provider_unique', ['connection_id', 'provider_message_id'])
+        .execute();
+      await db.schema.createIndex('messages_conversation').on('messages').columns(['conversation_id', 'id']).execute();
+      await db.schema.createIndex('messages_queue').on('messages').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createTable('message_status_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('message_id', 'text')
+        .addColumn('connection_id', 'text', (c) => c.notNull())
+        .addColumn('provider_message_id', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .addColumn('occurred_at', 'text', (c) => c.notNull())
+        .addColumn('applied', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('status_events_provider').on('message_status_events').columns(['connection_id', 'provider_message_id']).execute();
+      await db.schema.createIndex('status_events_message').on('message_status_events').columns(['message_id']).execute();
+      await db.schema.createTable('inbound_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('connection_id', 'text', (c) => c.notNull())
+        .addColumn('event_key', 'text')
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('headers', 'text', (c) => c.notNull())
+        .addColumn('body', sql.raw(bytes), (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('processed_at', 'text')
+        .addUniqueConstraint('inbound_events_key', ['connection_id', 'event_key'])
+        .execute();
+      await db.schema.createIndex('inbound_events_status').on('inbound_events').columns(['status', 'id']).execute();
+      let outbox = db.schema.createTable('outbox');
+      outbox = dialect === 'sqlite'
+        ? outbox.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        : outbox.addColumn('seq', 'bigserial', (c) => c.primaryKey());
+      await outbox
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('workspace_id', 'text')
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('published_at', 'text')
+        .execute();
+      await db.schema.createIndex('outbox_unpublished').on('outbox').columns(['published_at', 'seq']).execute();
+      await db.schema.createIndex('outbox_workspace').on('outbox').columns(['workspace_id', 'seq']).execute();
+    },
+  };
+}
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect) }),
+  };
+}

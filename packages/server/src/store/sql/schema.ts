@@ -1,0 +1,55 @@
+/**
+ * @module store/sql/schema
+ * Table types for Kysely. Same columns in SQLite and PostgreSQL: ISO-8601 text timestamps (sortable), JSON as
+ * text, booleans as 0/1 integers, so one query layer serves both dialects.
+ */
+import type { Generated } from 'kysely';
+
+export interface WorkspacesTable { id: string; name: string; created_at: string }
+export interface UsersTable { id: string; workspace_id: string; email: string; name: string; role: string; password_hash: string | null; created_at: string }
+export interface ApiKeysTable { id: string; workspace_id: string; user_id: string; name: string; token_hash: string; prefix: string; created_at: string; last_used_at: string | null }
+export interface ConnectionsTable {
+  id: string; workspace_id: string; type: string; name: string; description: string; config: string;
+  status: string; status_reason: string | null; deprecated: number; created_at: string; updated_at: string;
+}
+export interface ConnectionLogsTable { id: string; connection_id: string; level: string; event: string; message: string; at: string }
+export interface ContactsTable { id: string; workspace_id: string; name: string | null; attributes: string; created_at: string; updated_at: string }
+export interface ContactIdentitiesTable { id: string; workspace_id: string; contact_id: string; channel_type: string; address: string; connection_id: string | null; created_at: string }
+export interface ConversationsTable {
+  id: string; workspace_id: string; contact_id: string; connection_id: string; channel_type: string; address: string;
+  thread_key: string | null; status: string; open_key: string | null; assignee_id: string | null; sender_address: string | null;
+  window_expires_at: string | null; last_message_at: string | null; last_message_preview: string | null; unread_count: number;
+  created_at: string; updated_at: string;
+}
+export interface MessagesTable {
+  id: string; workspace_id: string; conversation_id: string; connection_id: string; channel_type: string; direction: string;
+  from_addr: string; to_addr: string; content: string; status: string; status_detail: string | null;
+  provider_message_id: string | null; timestamp: string; edited_at: string | null; metadata: string;
+  attempts: number; next_attempt_at: string | null; send_started_at: string | null; created_at: string;
+}
+export interface MessageStatusEventsTable {
+  id: string; message_id: string | null; connection_id: string; provider_message_id: string | null; status: string;
+  detail: string | null; occurred_at: string; applied: number;
+}
+export interface InboundEventsTable {
+  id: string; workspace_id: string; connection_id: string; event_key: string | null; method: string; url: string;
+  headers: string; body: Buffer; status: string; error: string | null; received_at: string; processed_at: string | null;
+}
+export interface OutboxTable {
+  seq: Generated<number>; topic: string; key: string; workspace_id: string | null; payload: string; created_at: string; published_at: string | null;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  connections: ConnectionsTable;
+  connection_logs: ConnectionLogsTable;
+  contacts: ContactsTable;
+  contact_identities: ContactIdentitiesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  message_status_events: MessageStatusEventsTable;
+  inbound_events: InboundEventsTable;
+  outbox: OutboxTable;
+}

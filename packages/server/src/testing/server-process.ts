@@ -1,0 +1,53 @@
+/**
+ * @module testing/server-process
+ * Runs Switchboard as a separate OS process (the CLI, from source through tsx) so tests can SIGKILL it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'cli.ts');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess { child: ChildProcess; url: string; output: string[]; kill(signal?: NodeJS.Signals): Promise<number | null> }
+
+export async function spawnServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
+  const output: string[] = [];
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output.join('')}`)), 30_000);
+    const onData = (d: Buffer) => {
+      output.push(d.toString());
+      if (output.join('').includes('is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+    void exited.then((code) => reject(new Error(`server exited with ${code}: ${output.join('')}`)));
+  });
+  return {
+    child, url: `http://127.0.0.1:${port}`, output,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}

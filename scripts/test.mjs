@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The whole test suite: typecheck + build, lint, import-direction rules, then every vitest test.
+// Ends with one plain line "N passed, N failed[, N skipped]" (each check counts as one test) and exits non-zero
+// on any failure, so a run that executed nothing is visible.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const results = { passed: 0, failed: 0, skipped: 0 };
+const RESULTS_FILE = '.vitest-results.json';
+
+function step(name, command, args) {
+  const started = Date.now();
+  process.stdout.write(`\n▶ ${name}: ${command} ${args.join(' ')}\n`);
+  const r = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  const ok = r.status === 0;
+  process.stdout.write(`${ok ? '✔' : '✘'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  return ok;
+}
+
+for (const [name, command, args] of [
+  ['typecheck and build', 'npx', ['tsc', '-b']],
+  ['lint', 'npx', ['eslint', '.']],
+  ['dependency rules', 'npx', ['depcruise', 'packages/server/src', '--config', '.dependency-cruiser.cjs']],
+]) {
+  if (step(name, command, args)) results.passed++;
+  else results.failed++;
+}
+
+rmSync(RESULTS_FILE, { force: true });
+const vitestOk = step('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS_FILE}`]);
+if (existsSync(RESULTS_FILE)) {
+  const report = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
+  results.passed += report.numPassedTests;
+  results.failed += report.numFailedTests;
+  results.skipped += report.numPendingTests + report.numTodoTests;
+  // a suite that failed to load (syntax error, failing hook) has no failed test of its own: count it
+  const brokenSuites = report.testResults.filter((s) => s.status === 'failed' && s.assertionResults.every((a) => a.status !== 'failed')).length;
+  results.failed += brokenSuites;
+  if (report.numTotalTests === 0) results.failed++;
+} else {
+  results.failed++;
+}
+if (!vitestOk && results.failed === 0) results.failed++;
+
+process.stdout.write(`\n${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}\n`);
+process.exit(results.failed === 0 ? 0 : 1);
