@@ -31,7 +31,9 @@ function fail(message: string): never {
 async function start(config: Config, role: Role): Promise<void> {
   const sb = await createSwitchboard(config, { role });
   const address = await sb.listen();
-  const out = (s: string) => process.stdout.write(`${s}\n`);
+  // the banner goes out in one write, so a reader never sees half of it
+  const lines: string[] = [];
+  const out = (s: string) => lines.push(s);
   out('');
   out(`Switchboard ${VERSION} is running (${role}) on ${address} — public URL ${config.publicUrl}`);
   out(`  store: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}; bus: in-process`);
@@ -48,6 +50,7 @@ async function start(config: Config, role: Role): Promise<void> {
     out(`  API reference: ${config.publicUrl}/api/v1/openapi.json`);
   }
   out('');
+  process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   SWITCHBOARD_RETRY_BASE_MS: int(10, 3_600_000).default(1000),
   SWITCHBOARD_RETRY_MAX_MS: int(100, 86_400_000).default(300_000),
   SWITCHBOARD_CONNECTOR_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  SWITCHBOARD_RAW_EVENT_RETENTION_DAYS: int(0, 3650).default(30),
+  SWITCHBOARD_EVENT_RETENTION_HOURS: int(0, 24 * 365).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -39,6 +41,8 @@ export type Config = {
   retryBaseMs: number;
   retryMaxMs: number;
   connectorTimeoutMs: number;
+  rawEventRetentionDays: number;
+  eventRetentionHours: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 };
 
@@ -73,6 +77,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retryBaseMs: e.SWITCHBOARD_RETRY_BASE_MS,
     retryMaxMs: e.SWITCHBOARD_RETRY_MAX_MS,
     connectorTimeoutMs: e.SWITCHBOARD_CONNECTOR_TIMEOUT_MS,
+    rawEventRetentionDays: e.SWITCHBOARD_RAW_EVENT_RETENTION_DAYS,
+    eventRetentionHours: e.SWITCHBOARD_EVENT_RETENTION_HOURS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -80,6 +80,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
     settings: {
       publicUrl: config.publicUrl, outboundMaxAttempts: config.outboundMaxAttempts, retryBaseMs: config.retryBaseMs,
       retryMaxMs: config.retryMaxMs, sendLeaseMs: 5 * 60_000, connectorTimeoutMs: config.connectorTimeoutMs,
+      rawEventRetentionMs: config.rawEventRetentionDays * 86_400_000, eventRetentionMs: config.eventRetentionHours * 3_600_000,
     },
     afterCommit: () => undefined,
   };

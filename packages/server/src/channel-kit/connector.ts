@@ -87,6 +87,25 @@ export interface SendReceipt {
   from?: string;
 }
 
+/** A message template approved at the provider (WhatsApp), synced into the hub. */
+export interface ProviderTemplate {
+  /** provider's template id */
+  id: string;
+  name: string;
+  language: string;
+  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED … as the provider says */
+  status: string;
+  category: string;
+  /** the provider's component structure, kept as-is for rendering and sending */
+  components: unknown[];
+  /** variable names the template needs, in order, e.g. ["1","2"] for the body or "header.1", "button.0.1" */
+  variables: string[];
+  /** body text with {{n}} placeholders, for previews */
+  body: string;
+}
+
+export interface FetchedMedia { bytes: Buffer; mimeType: string; fileName?: string }
+
 export interface StartResult<Config> {
   /** config values learned or generated at start (bot username, …), merged into the stored config */
   configUpdates?: Partial<Config>;
@@ -123,6 +142,12 @@ export interface ChannelConnector<Config extends Record<string, unknown> = Recor
   send(message: OutboundMessage, ctx: SendContext<Config>): Promise<SendReceipt>;
   /** typing indicator towards the customer, where capabilities.typing */
   typing?(to: string, ctx: BaseContext<Config>): Promise<void>;
+  /** downloads an inbound file the provider holds (content.media.providerMediaId) for our media store */
+  fetchMedia?(media: { providerMediaId: string; mimeType?: string }, ctx: BaseContext<Config>): Promise<FetchedMedia>;
+  /** lists the templates approved (or not) at the provider */
+  syncTemplates?(ctx: BaseContext<Config>): Promise<ProviderTemplate[]>;
+  /** our sender addresses on this connection (several WhatsApp phone numbers); the hub rotates new recipients over them and keeps each recipient on the same one */
+  senders?(config: Config): string[];
   start?(ctx: BaseContext<Config>): Promise<StartResult<Config> | void>;
   stop?(ctx: BaseContext<Config>): Promise<void>;
   visitors?: VisitorSessions<Config>;

@@ -25,6 +25,10 @@ export interface CoreSettings {
   /** how long a send may be in flight before a sweep declares it interrupted */
   sendLeaseMs: number;
   connectorTimeoutMs: number;
+  /** how long raw provider events are kept for replay after a parser fix */
+  rawEventRetentionMs: number;
+  /** how long published events stay replayable through Last-Event-ID */
+  eventRetentionMs: number;
 }
 
 export interface CoreDeps {

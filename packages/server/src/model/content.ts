@@ -10,8 +10,10 @@ export const MediaSchema = z.object({
   fileName: z.string().optional(),
   size: z.number().int().nonnegative().optional(),
   caption: z.string().optional(),
-  /** pending until the attachment job stored the bytes; failed carries a reason in statusDetail */
+  /** pending until the attachment job stored the bytes; failed when the provider's file could not be fetched */
   state: z.enum(['pending', 'ready', 'failed']).optional(),
+  /** inbound: the provider's handle for the file (Telegram file_id, WhatsApp media id), fetched by the media job */
+  providerMediaId: z.string().optional(),
 });
 export type Media = z.infer<typeof MediaSchema>;
 

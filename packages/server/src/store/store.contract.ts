@@ -146,6 +146,10 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       expect(await store.listInboundEventIds('pending', 10)).toEqual(expect.arrayContaining([a.id, c.id, d.id]));
       expect(await store.finishInboundEvent(a.id, 'processed', null, now())).toBe(true);
       expect(await store.finishInboundEvent(a.id, 'processed', null, now())).toBe(false);
+      // retention removes finished events only
+      expect(await store.pruneInboundEvents(new Date(Date.now() + 1000).toISOString())).toBe(1);
+      expect(await store.getInboundEvent(a.id)).toBeUndefined();
+      expect(await store.getInboundEvent(c.id)).toBeDefined();
     });
 
     it('orders the outbox, publishes it, and replays a workspace\'s events after a sequence number', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { AnyConnector } from '../channel-kit/index.js';
 import { loadConfig } from '../app/config.js';
 import { createSwitchboard, type Switchboard } from '../app/main.js';
+import { freePort } from './server-process.js';
 
 export interface TestServer {
   sb: Switchboard;
@@ -25,8 +26,10 @@ export const TEST_ADMIN_TOKEN = 'sb_test_admin_token_0123456789abcdef';
 export async function startTestServer(options: { env?: Record<string, string>; extraConnectors?: AnyConnector[]; dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const logs: string[] = [];
+  // a real port up front, so webhook URLs handed to simulators point at this server
+  const port = await freePort();
   const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'debug',
+    PORT: String(port), SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`, HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'debug',
     SWITCHBOARD_RETRY_BASE_MS: '50', SWITCHBOARD_RETRY_MAX_MS: '400', ...options.env,
   });
   const sb = await createSwitchboard(config, { logWrite: (l) => logs.push(l), extraConnectors: options.extraConnectors ?? [] });

@@ -48,6 +48,8 @@ export interface StoreOps {
   getInboundEvent(id: string): Promise<InboundEventRecord | undefined>;
   listInboundEventIds(status: 'pending', limit: number, afterId?: string): Promise<string[]>;
   /** compare-and-set from pending; false when another worker finished it first */
+  /** deletes finished raw events received before `before` (retention); pending ones are never deleted */
+  pruneInboundEvents(before: string): Promise<number>;
   finishInboundEvent(id: string, status: 'processed' | 'ignored' | 'failed', error: string | null, at: string): Promise<boolean>;
 
   // contacts

@@ -12,6 +12,7 @@ import type { OutboundWorker } from '../outbound/outbound-worker.js';
 export class RecoverySweeps {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  private lastPrune = 0;
 
   constructor(
     private readonly deps: CoreDeps,
@@ -61,6 +62,10 @@ export class RecoverySweeps {
       this.sweeping = (async () => {
         try {
           await this.outbound.publishDueRetries();
+          if (Date.now() - this.lastPrune > 60_000) {
+            this.lastPrune = Date.now();
+            await this.prune();
+          }
         } catch (error) {
           this.deps.log.warn({ err: error }, 'retry sweep failed; trying again');
         }
@@ -70,6 +75,15 @@ export class RecoverySweeps {
       });
     };
     this.timer = setTimeout(tick, intervalMs).unref();
+  }
+
+  /** retention: published events past their replay window, finished raw events past theirs */
+  async prune(): Promise<{ events: number; rawEvents: number }> {
+    const now = this.deps.clock.now().getTime();
+    const events = await this.deps.store.pruneOutbox(new Date(now - this.deps.settings.eventRetentionMs).toISOString());
+    const rawEvents = await this.deps.store.pruneInboundEvents(new Date(now - this.deps.settings.rawEventRetentionMs).toISOString());
+    if (events + rawEvents > 0) this.deps.log.debug({ events, rawEvents }, 'retention pruned');
+    return { events, rawEvents };
   }
 
   async stop(): Promise<void> {

@@ -192,6 +192,10 @@ class KyselyOps implements StoreOps {
     if (afterId) q = q.where('id', '>', afterId);
     return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
   }
+  async pruneInboundEvents(before: string): Promise<number> {
+    const r = await this.db.deleteFrom('inbound_events').where('status', '!=', 'pending').where('received_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
   async finishInboundEvent(id: string, status: 'processed' | 'ignored' | 'failed', error: string | null, at: string): Promise<boolean> {
     const r = await this.db.updateTable('inbound_events').set({ status, error, processed_at: at }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
