@@ -60,7 +60,7 @@ export const ContactSchema = z.object({
 export const ConversationSchema = z.object({
   id: z.string(), contactId: z.string(), connectionId: z.string(), channelType: z.string(), address: z.string(), threadKey: z.string().nullable(),
   status: z.enum(['open', 'pending', 'resolved']), assigneeId: z.string().nullable(), senderAddress: z.string().nullable(),
-  window: z.object({ expiresAt: z.string(), open: z.boolean() }).nullable().describe('the provider customer-service window, where the channel has one'),
+  window: z.object({ expiresAt: z.string(), open: z.boolean(), awaitingReply: z.boolean() }).nullable().describe('the provider customer-service window, where the channel has one'),
   lastMessageAt: z.string().nullable(), lastMessagePreview: z.string().nullable(), unreadCount: z.number(), createdAt: z.string(), updatedAt: z.string(),
 }).meta({ id: 'Conversation' });
 

@@ -9,18 +9,21 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import type { Hub } from '../core/hub.js';
 import { bearerAuth } from './auth.js';
 import { installErrorHandling } from './http-errors.js';
-import { connectionRoutes } from './routes/connection-routes.js';
+import { connectionRoutes, templateRoutes } from './routes/connection-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { webchatRoutes } from './routes/webchat-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
+import { mediaServeRoutes, mediaUploadRoutes } from './routes/media-routes.js';
 
 export interface ServerOptions {
   hub: Hub;
   logger: FastifyBaseLogger | false;
   publicUrl: string;
   bodyLimit: number;
+  /** largest upload to /api/v1/media */
+  mediaLimit: number;
   metricsText: () => Promise<string>;
   version: string;
 }
@@ -53,14 +56,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await webhookRoutes(app, hub, { publicUrl: options.publicUrl, bodyLimit: options.bodyLimit });
   await webchatRoutes(app, hub);
   opsRoutes(app, hub, options.metricsText);
+  mediaServeRoutes(app, hub);
 
   await app.register(async (api) => {
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await api.register(async (authed) => {
       authed.addHook('onRequest', bearerAuth(hub.deps.store));
       connectionRoutes(authed, hub);
+      templateRoutes(authed, hub);
       conversationRoutes(authed, hub);
       eventRoutes(authed, hub);
+      await mediaUploadRoutes(authed, hub, options.mediaLimit);
     });
   }, { prefix: '/api/v1' });
 

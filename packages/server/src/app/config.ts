@@ -4,7 +4,7 @@
  * variable.
  */
 import { z } from 'zod';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -24,6 +24,9 @@ const EnvSchema = z.object({
   SWITCHBOARD_CONNECTOR_TIMEOUT_MS: int(100, 600_000).default(30_000),
   SWITCHBOARD_RAW_EVENT_RETENTION_DAYS: int(0, 3650).default(30),
   SWITCHBOARD_EVENT_RETENTION_HOURS: int(0, 24 * 365).default(24),
+  SWITCHBOARD_MEDIA_STORE: z.enum(['database', 'directory']).default('database'),
+  SWITCHBOARD_MEDIA_DIR: z.string().min(1).optional(),
+  SWITCHBOARD_MEDIA_MAX_BYTES: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -43,6 +46,9 @@ export type Config = {
   connectorTimeoutMs: number;
   rawEventRetentionDays: number;
   eventRetentionHours: number;
+  mediaStore: 'database' | 'directory';
+  mediaDir: string;
+  mediaMaxBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 };
 
@@ -79,6 +85,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectorTimeoutMs: e.SWITCHBOARD_CONNECTOR_TIMEOUT_MS,
     rawEventRetentionDays: e.SWITCHBOARD_RAW_EVENT_RETENTION_DAYS,
     eventRetentionHours: e.SWITCHBOARD_EVENT_RETENTION_HOURS,
+    mediaStore: e.SWITCHBOARD_MEDIA_STORE,
+    mediaDir: resolve(e.SWITCHBOARD_MEDIA_DIR ?? join(e.SWITCHBOARD_DATA_DIR, 'media')),
+    mediaMaxBytes: e.SWITCHBOARD_MEDIA_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -12,12 +12,13 @@ import { connectors } from '../channels/index.js';
 import type { AnyConnector } from '../channel-kit/index.js';
 import { createRegistry, type CoreDeps } from '../core/deps.js';
 import { Hub, type Role } from '../core/hub.js';
-import { systemClock, type Bus, type Logger, type Store } from '../core/ports/index.js';
+import { systemClock, type Bus, type Clock, type Logger, type Store } from '../core/ports/index.js';
 import { createSecretBox } from '../core/security/secret-box.js';
 import { bootstrapWorkspace, type BootstrapResult } from '../core/workspaces/workspace-bootstrap.js';
 import { InProcessBus } from '../bus/in-process.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 import { createPostgresStore } from '../store/postgres/index.js';
+import { databaseMediaStore, directoryMediaStore } from '../store/media-stores.js';
 import { buildServer } from '../api/server.js';
 import type { Config } from './config.js';
 import { createHttpClient } from './http-client.js';
@@ -61,6 +62,8 @@ export interface CreateOptions {
   logWrite?: (line: string) => void;
   /** connectors beyond the built-in registry (plugins; test connectors in tests) */
   extraConnectors?: AnyConnector[];
+  /** time as the hub sees it (tests move it to check 24-hour windows) */
+  clock?: Clock;
 }
 
 export async function createSwitchboard(config: Config, options: CreateOptions = {}): Promise<Switchboard> {
@@ -75,7 +78,8 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
   const bus = new InProcessBus({ retryBaseMs: Math.min(config.retryBaseMs, 1000) });
   const { metrics, text } = createMetrics(store);
   const deps: CoreDeps = {
-    store, bus, clock: systemClock, secrets: createSecretBox(masterKeyFor(config)), registry: createRegistry([...connectors, ...(options.extraConnectors ?? [])]),
+    store, bus, clock: options.clock ?? systemClock,
+    media: config.mediaStore === 'directory' ? directoryMediaStore(config.mediaDir) : databaseMediaStore(store), secrets: createSecretBox(masterKeyFor(config)), registry: createRegistry([...connectors, ...(options.extraConnectors ?? [])]),
     log: log as unknown as Logger, metrics, redactor, http: createHttpClient(config.connectorTimeoutMs),
     settings: {
       publicUrl: config.publicUrl, outboundMaxAttempts: config.outboundMaxAttempts, retryBaseMs: config.retryBaseMs,
@@ -85,7 +89,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
     afterCommit: () => undefined,
   };
   const hub = new Hub(deps);
-  const app = await buildServer({ hub, logger: log, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, metricsText: text, version: VERSION });
+  const app = await buildServer({ hub, logger: log, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, mediaLimit: config.mediaMaxBytes, metricsText: text, version: VERSION });
   // embedded: this is the only process, so every in-flight send found at start was interrupted by a crash
   await hub.start(role, { recoverLeaseMs: bus.kind === 'in-process' ? 0 : deps.settings.sendLeaseMs });
 

@@ -144,6 +144,8 @@ export interface ChannelConnector<Config extends Record<string, unknown> = Recor
   typing?(to: string, ctx: BaseContext<Config>): Promise<void>;
   /** downloads an inbound file the provider holds (content.media.providerMediaId) for our media store */
   fetchMedia?(media: { providerMediaId: string; mimeType?: string }, ctx: BaseContext<Config>): Promise<FetchedMedia>;
+  /** tells the provider the customer's message was read (WhatsApp blue ticks), when an operator opens it */
+  markRead?(message: { providerMessageId: string; from: string }, ctx: BaseContext<Config>): Promise<void>;
   /** lists the templates approved (or not) at the provider */
   syncTemplates?(ctx: BaseContext<Config>): Promise<ProviderTemplate[]>;
   /** our sender addresses on this connection (several WhatsApp phone numbers); the hub rotates new recipients over them and keeps each recipient on the same one */

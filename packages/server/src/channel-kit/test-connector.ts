@@ -25,6 +25,10 @@ const updateSchema = z.object({
   from: z.string().min(1).optional(),
   name: z.string().optional(),
   text: z.string().optional(),
+  /** our address the customer wrote to (sticky sender tests) */
+  to: z.string().optional(),
+  mediaId: z.string().optional(),
+  mimeType: z.string().optional(),
   messageId: z.string().optional(),
   status: z.enum(['sent', 'delivered', 'read', 'failed']).optional(),
   at: z.string().optional(),
@@ -47,8 +51,11 @@ function parse(req: WebhookRequest): WebhookOutcome {
     const u = updateSchema.safeParse(raw);
     if (!u.success) continue;
     const at = u.data.at ?? '2024-01-01T00:00:00.000Z';
-    if (u.data.type === 'message' && u.data.from && u.data.text) {
-      events.push({ kind: 'message' as const, providerMessageId: u.data.id, from: { address: u.data.from, ...(u.data.name ? { name: u.data.name } : {}) }, content: { type: 'text' as const, text: u.data.text }, timestamp: at });
+    if (u.data.type === 'message' && u.data.from && (u.data.text || u.data.mediaId)) {
+      const content = u.data.mediaId
+        ? { type: 'image' as const, media: { url: '', mimeType: u.data.mimeType ?? 'image/png', providerMediaId: u.data.mediaId, state: 'pending' as const, ...(u.data.text ? { caption: u.data.text } : {}) } }
+        : { type: 'text' as const, text: u.data.text as string };
+      events.push({ kind: 'message' as const, providerMessageId: u.data.id, from: { address: u.data.from, ...(u.data.name ? { name: u.data.name } : {}) }, ...(u.data.to ? { to: u.data.to } : {}), content, timestamp: at });
     } else if (u.data.type === 'status' && u.data.messageId && u.data.status) {
       events.push({ kind: 'status' as const, providerMessageId: u.data.messageId, status: u.data.status, timestamp: at, ...(u.data.status === 'failed' ? { detail: { code: 'PROVIDER', message: 'undeliverable' } } : {}) });
     }
@@ -84,14 +91,22 @@ export const testConnector = defineConnector({
     const res = await ctx.http(`${ctx.config.apiBaseUrl}/me`, { headers: { authorization: `Bearer ${ctx.config.apiToken}` } });
     if (!res.ok) throw await providerError(res);
   },
+  async fetchMedia(media, ctx) {
+    const res = await ctx.http(`${ctx.config.apiBaseUrl}/media/${encodeURIComponent(media.providerMediaId)}`, { headers: { authorization: `Bearer ${ctx.config.apiToken}` } });
+    if (!res.ok) throw await providerError(res);
+    return { bytes: Buffer.from(await res.arrayBuffer()), mimeType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  },
   async send(message, ctx) {
-    if (message.content.type !== 'text') throw new ChannelError('UNSUPPORTED', `cannot send ${message.content.type}`);
+    const c = message.content;
+    const text = c.type === 'text' ? c.text : c.type === 'template' ? `[${c.template.name}] ${c.template.text ?? ''}` : undefined;
+    const media = 'media' in c ? await ctx.media.read(c.media.url) : undefined;
+    if (text === undefined && !media) throw new ChannelError('UNSUPPORTED', `cannot send ${c.type}`);
     let res: Response;
     try {
       res = await ctx.http(`${ctx.config.apiBaseUrl}/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ctx.config.apiToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ to: message.to, text: message.content.text, ref: message.id }),
+        body: JSON.stringify({ to: message.to, from: message.from, text: text ?? '', ref: message.id, ...(media ? { media: media.bytes.toString('base64'), mimeType: media.mimeType } : {}) }),
         signal: ctx.signal,
       });
     } catch (error) {

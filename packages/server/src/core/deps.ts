@@ -3,7 +3,7 @@
  * What every use case receives from the composition root (app/). Core never constructs its own I/O.
  */
 import type { AnyConnector, HttpClient } from '../channel-kit/index.js';
-import type { Bus, Clock, Logger, Metrics, SecretBox, Store } from './ports/index.js';
+import type { Bus, Clock, Logger, MediaStore, Metrics, SecretBox, Store } from './ports/index.js';
 
 /** Knows every secret value the process has decrypted and removes them from any text. */
 export interface Redactor {
@@ -34,6 +34,8 @@ export interface CoreSettings {
 export interface CoreDeps {
   store: Store;
   bus: Bus;
+  /** attachment bytes */
+  media: MediaStore;
   clock: Clock;
   secrets: SecretBox;
   registry: ConnectorRegistry;

@@ -12,3 +12,4 @@ export function eventRow(type: EventType, workspaceId: string, data: Record<stri
 export const TOPIC_INBOUND = 'inbound';
 export const TOPIC_OUTBOUND = 'outbound';
 export const TOPIC_EVENTS = 'events';
+export const TOPIC_MEDIA = 'media';

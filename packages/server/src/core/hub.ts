@@ -16,6 +16,8 @@ import { RealtimeHub } from './realtime/realtime-hub.js';
 import { RecoverySweeps } from './recovery/recovery-sweeps.js';
 import { VisitorService } from './webchat/visitor-service.js';
 import type { Subscription } from './ports/index.js';
+import { MediaService } from './media/media-service.js';
+import { TemplateService } from './templates/template-service.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -30,6 +32,8 @@ export class Hub {
   readonly realtime: RealtimeHub;
   readonly recovery: RecoverySweeps;
   readonly visitors: VisitorService;
+  readonly media: MediaService;
+  readonly templates: TemplateService;
   private readonly subscriptions: Subscription[] = [];
 
   constructor(readonly deps: CoreDeps, pacer: Pacer = new TokenBucketPacer()) {
@@ -43,9 +47,14 @@ export class Hub {
     this.connections = new ConnectionService(deps);
     this.conversations = new ConversationService(deps, this.connections);
     this.ingest = new WebhookIngest(deps, this.connections);
-    this.inbound = new InboundProcessor(deps, this.connections);
-    this.messages = new MessageQueue(deps, this.connections);
-    this.outbound = new OutboundWorker(deps, this.connections, pacer);
+    this.media = new MediaService(deps, this.connections, deps.media);
+    this.inbound = new InboundProcessor(deps, this.connections, (...args) => this.media.registerInbound(...args));
+    this.templates = new TemplateService(deps, this.connections);
+    this.messages = new MessageQueue(deps, this.connections, this.templates);
+    this.connections.onRunning(async (record) => {
+      if (this.deps.registry.get(record.type)?.syncTemplates) await this.templates.sync(record.workspaceId, record.id);
+    });
+    this.outbound = new OutboundWorker(deps, this.connections, pacer, this.media.access());
     this.realtime = new RealtimeHub(deps.bus);
     this.recovery = new RecoverySweeps(deps, this.outbound);
     this.visitors = new VisitorService(deps, this.connections, this.ingest, this.realtime);
@@ -58,9 +67,9 @@ export class Hub {
     if (role === 'api' || role === 'all') this.realtime.start();
     this.relay.start();
     if (role === 'worker' || role === 'all') {
-      this.subscriptions.push(this.inbound.subscribe(), this.outbound.subscribe());
-      const recovered = await this.recovery.recover(options.recoverLeaseMs);
-      if (recovered.inbound + recovered.outbound + recovered.interrupted > 0) this.deps.log.info(recovered, 'recovered pending work');
+      this.subscriptions.push(this.inbound.subscribe(), this.outbound.subscribe(), this.media.subscribe());
+      const recovered = { ...(await this.recovery.recover(options.recoverLeaseMs)), media: await this.media.recover() };
+      if (recovered.inbound + recovered.outbound + recovered.interrupted + recovered.media > 0) this.deps.log.info(recovered, 'recovered pending work');
       this.recovery.start();
       await this.connections.resumeAll();
     }

@@ -36,7 +36,7 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
 
     const conversation = (overrides: Partial<ConversationRecord> = {}): ConversationRecord => ({
       id: newId('conv'), workspaceId: ws, contactId, connectionId: connection.id, channelType: 'webchat', address: 'addr', threadKey: null,
-      status: 'open', assigneeId: null, senderAddress: null, windowExpiresAt: null, lastMessageAt: null, lastMessagePreview: null,
+      status: 'open', assigneeId: null, senderAddress: null, windowExpiresAt: null, lastInboundAt: null, lastBusinessTemplateAt: null, lastMessageAt: null, lastMessagePreview: null,
       unreadCount: 0, createdAt: now(), updatedAt: now(), ...overrides,
     });
     const message = (conversationId: string, providerMessageId: string | null, overrides: Partial<NewMessage> = {}): NewMessage & { createdAt: string } => ({
@@ -166,6 +166,28 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       const replay = await store.listEventsSince(ws, (seqs[0] ?? 0) - 1, 100);
       expect(replay.map((r) => r.payload)).toEqual([{ n: 1 }]);
       expect(await store.pruneOutbox(new Date(Date.now() + 1000).toISOString())).toBeGreaterThanOrEqual(3);
+    });
+
+    it('keeps attachments, media bytes, templates and sender rotation', async () => {
+      const at = now();
+      const att = { id: newId('att'), workspaceId: ws, messageId: null, connectionId: connection.id, providerMediaId: 'f-1', mimeType: 'image/png', fileName: null, size: null, state: 'pending' as const, error: null, attempts: 0, accessKey: 'k', createdAt: at, updatedAt: at };
+      await store.insertAttachment(att);
+      expect(await store.listAttachmentIds('pending', 10)).toContain(att.id);
+      await store.updateAttachment(att.id, { state: 'ready', size: 3, attempts: 2 });
+      expect(await store.getAttachment(att.id)).toMatchObject({ state: 'ready', size: 3, attempts: 2, providerMediaId: 'f-1' });
+      await store.putBlob(att.id, Buffer.from([1, 2, 3]), at);
+      await store.putBlob(att.id, Buffer.from([4, 5, 6]), at);
+      expect((await store.getBlob(att.id))?.equals(Buffer.from([4, 5, 6]))).toBe(true);
+      expect(await store.getBlob('missing')).toBeUndefined();
+      const tpl = (name: string) => ({ id: newId('tpl'), workspaceId: ws, connectionId: connection.id, providerTemplateId: name, name, language: 'en', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY' }], variables: ['1'], body: 'Hi {{1}}', syncedAt: at });
+      await store.replaceTemplates(connection.id, [tpl('a'), tpl('b')]);
+      await store.replaceTemplates(connection.id, [tpl('b'), tpl('c')]);
+      expect((await store.listTemplates(ws, connection.id)).map((t) => t.name)).toEqual(['b', 'c']);
+      expect(await store.listTemplates(otherWs, connection.id)).toEqual([]);
+      expect((await store.findTemplate(connection.id, 'c', 'en'))?.components).toEqual([{ type: 'BODY' }]);
+      expect([await store.nextSenderRotation(connection.id), await store.nextSenderRotation(connection.id)]).toEqual([0, 1]);
+      await store.insertConversation(conversation({ threadKey: 'sender', senderAddress: '+100' }));
+      expect(await store.lastSenderFor(connection.id, contactId)).toBe('+100');
     });
 
     it('rolls a failed transaction back entirely', async () => {

@@ -7,6 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyConnector } from '../channel-kit/index.js';
+import type { Clock } from '../core/ports/index.js';
+
+/** a clock tests can move forward */
+export function testClock(start = Date.now()): Clock & { advance(ms: number): void } {
+  let offset = start - Date.now();
+  return { now: () => new Date(Date.now() + offset), advance: (ms) => { offset += ms; } };
+}
 import { loadConfig } from '../app/config.js';
 import { createSwitchboard, type Switchboard } from '../app/main.js';
 import { freePort } from './server-process.js';
@@ -23,7 +30,7 @@ export interface TestServer {
 
 export const TEST_ADMIN_TOKEN = 'sb_test_admin_token_0123456789abcdef';
 
-export async function startTestServer(options: { env?: Record<string, string>; extraConnectors?: AnyConnector[]; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; extraConnectors?: AnyConnector[]; dataDir?: string; clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const logs: string[] = [];
   // a real port up front, so webhook URLs handed to simulators point at this server
@@ -32,7 +39,7 @@ export async function startTestServer(options: { env?: Record<string, string>; e
     PORT: String(port), SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`, HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'debug',
     SWITCHBOARD_RETRY_BASE_MS: '50', SWITCHBOARD_RETRY_MAX_MS: '400', ...options.env,
   });
-  const sb = await createSwitchboard(config, { logWrite: (l) => logs.push(l), extraConnectors: options.extraConnectors ?? [] });
+  const sb = await createSwitchboard(config, { logWrite: (l) => logs.push(l), extraConnectors: options.extraConnectors ?? [], ...(options.clock ? { clock: options.clock } : {}) });
   const address = await sb.listen();
   // webhook URLs must point at the real port; tests that check them read sb.config
   const url = address.replace('[::1]', '127.0.0.1');

@@ -47,3 +47,20 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
     return { data: page.data.map(({ id, level, event, message, at }) => ({ id, level, event, message, at })), nextCursor: page.nextCursor };
   });
 }
+
+const TemplateSchema = z.object({
+  id: z.string(), name: z.string(), language: z.string(), status: z.string(), category: z.string(),
+  variables: z.array(z.string()).describe('values may reference the contact: {{contact.name}}, {{contact.address}}, {{contact.attributes.key}}'),
+  body: z.string(), components: z.array(z.unknown()), syncedAt: z.string(),
+}).meta({ id: 'Template' });
+
+export function templateRoutes(app: FastifyInstance, hub: Hub): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const view = (t: Awaited<ReturnType<Hub['templates']['list']>>[number]) => ({
+    id: t.id, name: t.name, language: t.language, status: t.status, category: t.category, variables: t.variables, body: t.body, components: t.components, syncedAt: t.syncedAt,
+  });
+  r.get('/connections/:id/templates', { schema: { tags: ['templates'], summary: 'Templates synced from the provider', params: IdParams, response: { 200: z.object({ data: z.array(TemplateSchema) }), 404: ErrorSchema } } },
+    async (req) => ({ data: (await hub.templates.list(principalOf(req).workspaceId, req.params.id)).map(view) }));
+  r.post('/connections/:id/templates/sync', { schema: { tags: ['templates'], summary: 'Fetch the templates from the provider now', params: IdParams, response: { 200: z.object({ data: z.array(TemplateSchema) }), 404: ErrorSchema, 422: ErrorSchema } } },
+    async (req) => ({ data: (await hub.templates.sync(principalOf(req).workspaceId, req.params.id)).map(view) }));
+}

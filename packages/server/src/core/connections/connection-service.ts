@@ -37,6 +37,7 @@ export class ConnectionService {
   readonly codec: ConfigCodec;
   private readonly cache = new Map<string, { at: number; live: LiveConnection }>();
   private readonly running = new Map<string, AbortController>();
+  private readonly runningListeners: Array<(record: ConnectionRecord) => Promise<void>> = [];
 
   constructor(private readonly deps: CoreDeps) {
     this.codec = new ConfigCodec(deps.secrets, deps.redactor);
@@ -177,6 +178,11 @@ export class ConnectionService {
     return this.view(await this.get(workspaceId, id));
   }
 
+  /** called after a connection reached RUNNING (template sync, …); a listener's failure is logged, not fatal */
+  onRunning(listener: (record: ConnectionRecord) => Promise<void>): void {
+    this.runningListeners.push(listener);
+  }
+
   /** turns a connection to ERROR (e.g. the provider rejected our credentials while sending) */
   async markError(id: string, reason: string): Promise<void> {
     const record = await this.deps.store.getConnectionUnscoped(id);
@@ -233,6 +239,9 @@ export class ConnectionService {
       if (await this.transition(record, 'RUNNING', null, ['STARTING'])) {
         await this.log(record.id, 'info', 'started', 'connection running');
         await this.requeueWaiting(record.id);
+        for (const listener of this.runningListeners) {
+          await listener(record).catch((error: unknown) => this.log(record.id, 'warn', 'after_start_failed', errorText(error)));
+        }
       }
     } catch (error) {
       this.running.delete(record.id);

@@ -59,7 +59,21 @@ export class ConversationService {
       throw error;
     }
     this.deps.afterCommit();
+    if (patch.markRead) await this.sendReadReceipt(next);
     return next;
+  }
+
+  /** the operator opened the conversation: tell providers that show read receipts to the customer */
+  private async sendReadReceipt(c: ConversationRecord): Promise<void> {
+    const live = await this.connections.live(c.connectionId);
+    if (!live?.connector.markRead || live.record.status !== 'RUNNING') return;
+    const last = await this.deps.store.lastInboundMessage(c.id);
+    if (!last?.providerMessageId) return;
+    try {
+      await live.connector.markRead({ providerMessageId: last.providerMessageId, from: c.senderAddress ?? last.to }, this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)));
+    } catch (error) {
+      this.deps.log.info({ err: error, conversationId: c.id }, 'read receipt not delivered to the provider');
+    }
   }
 
   /** operator typing → the customer sees it (webchat live, providers through connector.typing) */

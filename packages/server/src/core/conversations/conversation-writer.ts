@@ -4,12 +4,16 @@
  * find-or-open, message insert-or-ignore (the dedup), forward-only statuses, and the outbox rows describing it.
  * Every "find or create" leans on a unique constraint, so concurrent writers cannot create twins.
  */
-import { contentPreview, isForwardStatus, newId, MESSAGE_STATUSES, type Message, type InboundMessageEvent, type InboundStatusEvent, type MessageStatus, type StatusDetail } from '../../model/index.js';
+import { contentPreview, isForwardStatus, newId, MESSAGE_STATUSES, type Content, type Message, type InboundMessageEvent, type InboundStatusEvent, type MessageStatus, type StatusDetail } from '../../model/index.js';
 import { eventRow } from '../events.js';
 import type { ConnectionRecord, ContactRecord, ConversationRecord, MessageRecord, NewOutboxRow, StoreOps } from '../ports/index.js';
 
+/** turns provider files in inbound content into pending attachments with our URLs (MediaService.registerInbound) */
+export type RegisterInboundMedia = (tx: StoreOps, workspaceId: string, connectionId: string, messageId: string, content: Content, now: string, outbox: NewOutboxRow[]) => Promise<Content>;
+
 export interface WriteContext {
   tx: StoreOps;
+  registerMedia?: RegisterInboundMedia;
   connection: ConnectionRecord;
   now: string;
   windowHours: number | undefined;
@@ -24,15 +28,28 @@ export function messageView(m: Message): Message {
   };
 }
 
-export interface ConversationView extends Omit<ConversationRecord, 'workspaceId' | 'windowExpiresAt'> {
-  window: { expiresAt: string; open: boolean } | null;
+export interface ConversationWindow {
+  expiresAt: string;
+  /** free-form messages allowed */
+  open: boolean;
+  /** we opened with a business-initiated template and the customer has not answered yet */
+  awaitingReply: boolean;
+}
+
+export interface ConversationView extends Omit<ConversationRecord, 'workspaceId' | 'windowExpiresAt' | 'lastInboundAt' | 'lastBusinessTemplateAt'> {
+  /** the provider's customer-service window, on channels that have one (null elsewhere) */
+  window: ConversationWindow | null;
+}
+
+export function awaitingReply(c: Pick<ConversationRecord, 'lastBusinessTemplateAt' | 'lastInboundAt'>): boolean {
+  return c.lastBusinessTemplateAt !== null && (c.lastInboundAt === null || c.lastInboundAt < c.lastBusinessTemplateAt);
 }
 
 export function conversationView(c: ConversationRecord, now: Date = new Date()): ConversationView {
   return {
     id: c.id, contactId: c.contactId, connectionId: c.connectionId, channelType: c.channelType, address: c.address,
     threadKey: c.threadKey, status: c.status, assigneeId: c.assigneeId, senderAddress: c.senderAddress,
-    window: c.windowExpiresAt === null ? null : { expiresAt: c.windowExpiresAt, open: Date.parse(c.windowExpiresAt) > now.getTime() },
+    window: c.windowExpiresAt === null ? null : { expiresAt: c.windowExpiresAt, open: Date.parse(c.windowExpiresAt) > now.getTime(), awaitingReply: awaitingReply(c) },
     lastMessageAt: c.lastMessageAt, lastMessagePreview: c.lastMessagePreview, unreadCount: c.unreadCount,
     createdAt: c.createdAt, updatedAt: c.updatedAt,
   };
@@ -67,12 +84,15 @@ export async function upsertContact(
 /** Finds the open conversation for (connection, contact, thread), opening one when none is open. */
 export async function findOrOpenConversation(
   tx: StoreOps, connection: ConnectionRecord, contactId: string, address: string, threadKey: string | null, now: string, outbox: NewOutboxRow[],
+  options: { windowed?: boolean; senderAddress?: string | null } = {},
 ): Promise<ConversationRecord> {
   const open = await tx.findOpenConversation(connection.id, contactId, threadKey);
   if (open) return open;
   const conversation: ConversationRecord = {
     id: newId('conv'), workspaceId: connection.workspaceId, contactId, connectionId: connection.id, channelType: connection.type,
-    address, threadKey, status: 'open', assigneeId: null, senderAddress: null, windowExpiresAt: null, lastMessageAt: null,
+    // on windowed channels a new conversation starts closed: only a template may open it
+    address, threadKey, status: 'open', assigneeId: null, senderAddress: options.senderAddress ?? null, windowExpiresAt: options.windowed ? now : null,
+    lastInboundAt: null, lastBusinessTemplateAt: null, lastMessageAt: null,
     lastMessagePreview: null, unreadCount: 0, createdAt: now, updatedAt: now,
   };
   if (await tx.insertConversation(conversation)) {
@@ -96,14 +116,21 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     }
   }
   const { contactId } = await upsertContact(tx, connection.workspaceId, connection.type, event.from.address, event.from.name, connection.id, now, outbox);
-  const conversation = await findOrOpenConversation(tx, connection, contactId, event.from.address, event.threadKey ?? null, now, outbox);
+  const conversation = await findOrOpenConversation(tx, connection, contactId, event.from.address, event.threadKey ?? null, now, outbox, { windowed: ctx.windowHours !== undefined });
   const message = {
     id: newId('msg'), workspaceId: connection.workspaceId, conversationId: conversation.id, connectionId: connection.id,
     channelType: connection.type, direction: 'inbound' as const, from: event.from.address, to: event.to ?? conversation.senderAddress ?? '',
-    content: event.content, status: 'received' as const, providerMessageId: event.providerMessageId, timestamp: event.timestamp,
+    content: event.content as Content, status: 'received' as const, providerMessageId: event.providerMessageId, timestamp: event.timestamp,
     metadata: { ...(event.metadata ?? {}), ...(event.from.name ? { profileName: event.from.name } : {}) }, createdAt: now,
   };
   if (!(await tx.insertMessage(message))) return false;
+  if (ctx.registerMedia) {
+    const content = await ctx.registerMedia(tx, connection.workspaceId, connection.id, message.id, event.content, now, outbox);
+    if (content !== event.content) {
+      await tx.replaceMessageContent(message.id, content);
+      message.content = content;
+    }
+  }
   const windowExpiresAt = ctx.windowHours ? new Date(Date.parse(event.timestamp) + ctx.windowHours * 3_600_000).toISOString() : null;
   const preview = contentPreview(event.content);
   await tx.incrementUnread(conversation.id, event.timestamp, preview, windowExpiresAt);
@@ -112,7 +139,7 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   outbox.push(eventRow('conversation.updated', connection.workspaceId, {
     conversation: conversationView({
       ...conversation, lastMessageAt: event.timestamp, lastMessagePreview: preview, unreadCount: conversation.unreadCount + 1,
-      windowExpiresAt: windowExpiresAt ?? conversation.windowExpiresAt, senderAddress: conversation.senderAddress ?? event.to ?? null, updatedAt: event.timestamp,
+      windowExpiresAt: windowExpiresAt ?? conversation.windowExpiresAt, lastInboundAt: event.timestamp, senderAddress: conversation.senderAddress ?? event.to ?? null, updatedAt: event.timestamp,
     }),
   }, conversation.id));
   return true;

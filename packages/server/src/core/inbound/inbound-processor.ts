@@ -9,7 +9,7 @@ import type { WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundEventRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
-import { applyInboundMessage, applyInboundStatus } from '../conversations/conversation-writer.js';
+import { applyInboundMessage, applyInboundStatus, type RegisterInboundMedia } from '../conversations/conversation-writer.js';
 import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
 
 export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
@@ -21,6 +21,7 @@ export class InboundProcessor {
   constructor(
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
+    private readonly registerMedia?: RegisterInboundMedia,
   ) {}
 
   subscribe(): { close(): Promise<void> } {
@@ -58,7 +59,7 @@ export class InboundProcessor {
       // claim first: a concurrent delivery of the same event finds it finished and writes nothing
       if (!(await tx.finishInboundEvent(ev.id, 'processed', null, now))) return false;
       const outbox: NewOutboxRow[] = [];
-      const ctx = { tx, connection: live.record, now, windowHours: live.connector.capabilities.windowHours, outbox };
+      const ctx = { tx, connection: live.record, now, windowHours: live.connector.capabilities.windowHours, outbox, ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}) };
       for (const event of events) {
         if (event.kind === 'message') {
           if (await applyInboundMessage(ctx, event)) received++;

@@ -9,7 +9,8 @@ import { eventRow, TOPIC_OUTBOUND } from '../events.js';
 import type { ConversationRecord, MessageRecord } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
-import { conversationView, findOrOpenConversation, messageView, upsertContact } from '../conversations/conversation-writer.js';
+import { awaitingReply, conversationView, findOrOpenConversation, messageView, upsertContact } from '../conversations/conversation-writer.js';
+import type { TemplateService } from '../templates/template-service.js';
 
 export interface TemplateInput { name: string; language: string; variables?: Record<string, string> | undefined }
 
@@ -17,6 +18,7 @@ export class MessageQueue {
   constructor(
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
+    private readonly templates: TemplateService,
   ) {}
 
   toContent(input: { content?: Content | undefined; template?: TemplateInput | undefined }): Content {
@@ -35,11 +37,20 @@ export class MessageQueue {
   /** starts (or continues) a conversation with an address on a connection */
   async sendToAddress(workspaceId: string, connectionId: string, to: string, content: Content, metadata: Record<string, unknown> = {}): Promise<MessageRecord> {
     const record = await this.connections.get(workspaceId, connectionId);
+    const live = await this.connections.live(record.id);
+    const connector = this.connections.connectorFor(record.type);
+    const senders = live && connector.senders ? connector.senders(live.config) : [];
     const now = this.deps.clock.now().toISOString();
     const conversation = await this.deps.store.transaction(async (tx) => {
       const outbox: ReturnType<typeof eventRow>[] = [];
       const { contactId } = await upsertContact(tx, workspaceId, record.type, to, undefined, record.id, now, outbox);
-      const conv = await findOrOpenConversation(tx, record, contactId, to, null, now, outbox);
+      // sticky sender: a customer keeps the number they were first served from; a new one gets the next in rotation
+      let senderAddress: string | null = null;
+      if (senders.length > 0) {
+        const previous = await tx.lastSenderFor(record.id, contactId);
+        senderAddress = previous && senders.includes(previous) ? previous : (senders[(await tx.nextSenderRotation(record.id)) % senders.length] as string);
+      }
+      const conv = await findOrOpenConversation(tx, record, contactId, to, null, now, outbox, { windowed: connector.capabilities.windowHours !== undefined, senderAddress });
       await tx.insertOutbox(outbox, now);
       return conv;
     });
@@ -47,7 +58,8 @@ export class MessageQueue {
     return this.enqueue(conversation, content, metadata);
   }
 
-  private async enqueue(conversation: ConversationRecord, content: Content, metadata: Record<string, unknown>): Promise<MessageRecord> {
+  private async enqueue(conversation: ConversationRecord, input: Content, metadata: Record<string, unknown>): Promise<MessageRecord> {
+    let content = input;
     const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
     const caps = connector.capabilities;
@@ -61,11 +73,23 @@ export class MessageQueue {
       throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} allows at most ${caps.buttons} buttons`);
     }
     const now = this.deps.clock.now();
-    if (caps.windowHours !== undefined && content.type !== 'template') {
-      const open = conversation.windowExpiresAt !== null && Date.parse(conversation.windowExpiresAt) > now.getTime();
-      if (!open) {
-        throw new AppError('WINDOW_CLOSED', `the ${caps.windowHours}-hour customer service window is closed; only an approved template can be sent`, { conversationId: conversation.id, windowExpiresAt: conversation.windowExpiresAt });
+    const windowOpen = conversation.windowExpiresAt !== null && Date.parse(conversation.windowExpiresAt) > now.getTime();
+    let businessInitiated = false;
+    if (content.type === 'template') {
+      if (!caps.templates) throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} has no message templates`);
+      const contact = await this.deps.store.getContact(conversation.workspaceId, conversation.contactId);
+      const prepared = await this.templates.prepare(connection, contact, conversation.address, content.template.name, content.template.language, content.template.variables);
+      content = { type: 'template', template: { ...content.template, variables: prepared.values, text: prepared.text } };
+      if (caps.windowHours !== undefined && !windowOpen) {
+        businessInitiated = true;
+        // one business-initiated template per customer until they answer (or 24 h pass)
+        const last = conversation.lastBusinessTemplateAt;
+        if (last && awaitingReply(conversation) && now.getTime() - Date.parse(last) < caps.windowHours * 3_600_000) {
+          throw new AppError('CONFLICT', `a template was already sent to this customer at ${last} and they have not replied yet; wait for their reply in conversation ${conversation.id}`, { conversationId: conversation.id, lastTemplateAt: last });
+        }
       }
+    } else if (caps.windowHours !== undefined && !windowOpen) {
+      throw new AppError('WINDOW_CLOSED', `the ${caps.windowHours}-hour customer service window is closed; only an approved template can be sent`, { conversationId: conversation.id, windowExpiresAt: conversation.windowExpiresAt });
     }
     const at = now.toISOString();
     const message: MessageRecord = {
@@ -75,13 +99,15 @@ export class MessageQueue {
       attempts: 0, nextAttemptAt: null, sendStartedAt: null, createdAt: at,
     };
     const preview = contentPreview(content);
+    const updated = { ...conversation, lastMessageAt: at, lastMessagePreview: preview, unreadCount: 0, updatedAt: at, ...(businessInitiated ? { lastBusinessTemplateAt: at } : {}) };
+    if (businessInitiated) message.metadata = { ...message.metadata, businessInitiated: true };
     await this.deps.store.transaction(async (tx) => {
       await tx.insertMessage(message);
-      await tx.updateConversation(conversation.id, { lastMessageAt: at, lastMessagePreview: preview, unreadCount: 0, updatedAt: at });
+      await tx.updateConversation(conversation.id, { lastMessageAt: at, lastMessagePreview: preview, unreadCount: 0, updatedAt: at, ...(businessInitiated ? { lastBusinessTemplateAt: at } : {}) });
       await tx.insertOutbox([
         { topic: TOPIC_OUTBOUND, key: connection.id, workspaceId: null, payload: { messageId: message.id } },
         eventRow('message.created', conversation.workspaceId, { message: messageView(message) }, conversation.id),
-        eventRow('conversation.updated', conversation.workspaceId, { conversation: conversationView({ ...conversation, lastMessageAt: at, lastMessagePreview: preview, unreadCount: 0, updatedAt: at }, now) }, conversation.id),
+        eventRow('conversation.updated', conversation.workspaceId, { conversation: conversationView(updated, now) }, conversation.id),
       ], at);
     });
     this.deps.metrics.messageCounted('outbound', 'queued');

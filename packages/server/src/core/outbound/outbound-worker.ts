@@ -5,7 +5,7 @@
  * backoff (honouring retry-after) and picked up by the retry sweep; after the last attempt the message fails
  * with {code, message}; an AUTH error also turns the connection to ERROR.
  */
-import { ChannelError, isChannelError } from '../../channel-kit/index.js';
+import { ChannelError, isChannelError, type MediaAccess } from '../../channel-kit/index.js';
 import type { StatusDetail } from '../../model/index.js';
 import type { MessageRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -20,6 +20,7 @@ export class OutboundWorker {
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
     private readonly pacer: Pacer,
+    private readonly media: MediaAccess,
   ) {}
 
   subscribe(): { close(): Promise<void> } {
@@ -47,9 +48,13 @@ export class OutboundWorker {
     const attempt = message.attempts + 1;
     const started = performance.now();
     try {
-      const ctx = { ...this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)), media: { read: () => Promise.reject(new ChannelError('UNSUPPORTED', 'media store not configured')) } };
+      const ctx = { ...this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)), media: this.media };
+      const conversation = await this.deps.store.getConversation(message.workspaceId, message.conversationId);
       const receipt = await connector.send(
-        { id: message.id, conversationId: message.conversationId, to: message.to, ...(message.from ? { from: message.from } : {}), content: message.content },
+        {
+          id: message.id, conversationId: message.conversationId, to: message.to, content: message.content,
+          ...(message.from ? { from: message.from } : {}), ...(conversation?.threadKey ? { threadKey: conversation.threadKey } : {}),
+        },
         ctx,
       );
       this.deps.metrics.outboundAttempt(connector.type, 'sent', (performance.now() - started) / 1000);

@@ -6,3 +6,4 @@ export * from './secret-box.js';
 export * from './clock.js';
 export * from './metrics.js';
 export * from './logger.js';
+export * from './media-store.js';

@@ -48,6 +48,10 @@ export interface ConversationRecord {
   /** sticky sender: our address this customer talks to */
   senderAddress: string | null;
   windowExpiresAt: string | null;
+  /** when the customer last wrote (the window opens from here) */
+  lastInboundAt: string | null;
+  /** when we last opened a conversation with a template the customer has not answered yet */
+  lastBusinessTemplateAt: string | null;
   lastMessageAt: string | null;
   lastMessagePreview: string | null;
   unreadCount: number;
@@ -98,6 +102,40 @@ export interface InboundEventRecord {
 }
 
 export interface OutboxRecord { seq: number; topic: string; key: string; workspaceId: string | null; payload: Record<string, unknown>; createdAt: string }
+
+export type AttachmentState = 'pending' | 'ready' | 'failed';
+export interface AttachmentRecord {
+  id: string;
+  workspaceId: string;
+  messageId: string | null;
+  connectionId: string | null;
+  providerMediaId: string | null;
+  mimeType: string;
+  fileName: string | null;
+  size: number | null;
+  state: AttachmentState;
+  error: string | null;
+  attempts: number;
+  /** unguessable part of the media URL: whoever holds the URL may fetch the bytes */
+  accessKey: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TemplateRecord {
+  id: string;
+  workspaceId: string;
+  connectionId: string;
+  providerTemplateId: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  components: unknown[];
+  variables: string[];
+  body: string;
+  syncedAt: string;
+}
 
 export interface Page<T> { data: T[]; nextCursor: string | null }
 export interface PageQuery { limit: number; cursor?: string | undefined }

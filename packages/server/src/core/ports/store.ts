@@ -6,7 +6,7 @@
  */
 import type { MessageStatus, StatusDetail } from '../../model/index.js';
 import type {
-  ApiKeyRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationRecord,
+  ApiKeyRecord, AttachmentRecord, TemplateRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationRecord,
   ConversationStatus, IdentityRecord, InboundEventRecord, MessageRecord, NewMessage, OutboxRecord, Page, PageQuery,
   StatusEventRecord, UserRecord, WorkspaceRecord,
 } from './records.js';
@@ -69,7 +69,7 @@ export interface StoreOps {
   insertConversation(row: ConversationRecord): Promise<boolean>;
   getConversation(workspaceId: string, id: string): Promise<ConversationRecord | undefined>;
   listConversations(workspaceId: string, filter: ConversationFilter, page: PageQuery): Promise<Page<ConversationRecord>>;
-  updateConversation(id: string, patch: Partial<Pick<ConversationRecord, 'status' | 'assigneeId' | 'senderAddress' | 'windowExpiresAt' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'updatedAt'>>): Promise<void>;
+  updateConversation(id: string, patch: Partial<Pick<ConversationRecord, 'status' | 'assigneeId' | 'senderAddress' | 'windowExpiresAt' | 'lastBusinessTemplateAt' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'updatedAt'>>): Promise<void>;
   incrementUnread(id: string, at: string, preview: string, windowExpiresAt: string | null): Promise<void>;
 
   // messages
@@ -79,6 +79,9 @@ export interface StoreOps {
   getMessageUnscoped(id: string): Promise<MessageRecord | undefined>;
   findMessageByProviderId(connectionId: string, providerMessageId: string): Promise<MessageRecord | undefined>;
   listMessages(conversationId: string, page: PageQuery): Promise<Page<MessageRecord>>;
+  lastInboundMessage(conversationId: string): Promise<MessageRecord | undefined>;
+  /** sets the content without marking the message edited (attachment URLs, fetch state) */
+  replaceMessageContent(id: string, content: MessageRecord['content']): Promise<void>;
   editMessageContent(id: string, content: MessageRecord['content'], editedAt: string): Promise<void>;
   /** compare-and-set claim of a queued message for one send attempt */
   claimForSend(id: string, at: string): Promise<boolean>;
@@ -104,6 +107,22 @@ export interface StoreOps {
   /** published events of a workspace after a sequence number (SSE Last-Event-ID replay) */
   listEventsSince(workspaceId: string, afterSeq: number, limit: number): Promise<OutboxRecord[]>;
   pruneOutbox(publishedBefore: string): Promise<number>;
+
+  // attachments, media bytes (database media store), templates, sticky senders
+  insertAttachment(row: AttachmentRecord): Promise<void>;
+  getAttachment(id: string): Promise<AttachmentRecord | undefined>;
+  listAttachmentIds(state: 'pending', limit: number, afterId?: string): Promise<string[]>;
+  updateAttachment(id: string, patch: Partial<Pick<AttachmentRecord, 'state' | 'error' | 'attempts' | 'size' | 'mimeType' | 'fileName' | 'messageId' | 'updatedAt'>>): Promise<void>;
+  putBlob(key: string, bytes: Buffer, at: string): Promise<void>;
+  getBlob(key: string): Promise<Buffer | undefined>;
+  /** replaces the connection's templates with the provider's current list */
+  replaceTemplates(connectionId: string, rows: TemplateRecord[]): Promise<void>;
+  listTemplates(workspaceId: string, connectionId: string): Promise<TemplateRecord[]>;
+  findTemplate(connectionId: string, name: string, language: string): Promise<TemplateRecord | undefined>;
+  /** atomically advances the connection's sender rotation, returning the value before the increment */
+  nextSenderRotation(connectionId: string): Promise<number>;
+  /** the sender address this contact was last served from on the connection */
+  lastSenderFor(connectionId: string, contactId: string): Promise<string | undefined>;
 
   // counters for /metrics
   countQueued(): Promise<{ outboundQueued: number; inboundPending: number; outboxUnpublished: number }>;

@@ -7,11 +7,11 @@
 import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { MessageStatus, StatusDetail } from '../../model/index.js';
 import type {
-  ApiKeyRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationFilter,
+  ApiKeyRecord, AttachmentRecord, TemplateRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationFilter,
   ConversationRecord, IdentityRecord, InboundEventRecord, MessageRecord, NewMessage, NewOutboxRow, OutboxRecord,
   Page, PageQuery, StatusEventRecord, Store, StoreOps, UserRecord, WorkspaceRecord,
 } from '../../core/ports/index.js';
-import type { Database, MessagesTable, ConversationsTable, ConnectionsTable, InboundEventsTable } from './schema.js';
+import type { AttachmentsTable, Database, MessagesTable, ConversationsTable, ConnectionsTable, InboundEventsTable, TemplatesTable } from './schema.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -40,7 +40,7 @@ function toConversation(r: Selectable<ConversationsTable>): ConversationRecord {
     id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, connectionId: r.connection_id,
     channelType: r.channel_type, address: r.address, threadKey: r.thread_key,
     status: r.status as ConversationRecord['status'], assigneeId: r.assignee_id, senderAddress: r.sender_address,
-    windowExpiresAt: r.window_expires_at, lastMessageAt: r.last_message_at, lastMessagePreview: r.last_message_preview,
+    windowExpiresAt: r.window_expires_at, lastInboundAt: r.last_inbound_at, lastBusinessTemplateAt: r.last_business_template_at, lastMessageAt: r.last_message_at, lastMessagePreview: r.last_message_preview,
     unreadCount: Number(r.unread_count), createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
@@ -53,6 +53,14 @@ function toMessage(r: Selectable<MessagesTable>): MessageRecord {
     statusDetail: parseJson<StatusDetail | null>(r.status_detail), providerMessageId: r.provider_message_id,
     timestamp: r.timestamp, editedAt: r.edited_at, metadata: parseJson<Record<string, unknown>>(r.metadata),
     attempts: Number(r.attempts), nextAttemptAt: r.next_attempt_at, sendStartedAt: r.send_started_at, createdAt: r.created_at,
+  };
+}
+
+function toTemplate(r: Selectable<TemplatesTable>): TemplateRecord {
+  return {
+    id: r.id, workspaceId: r.workspace_id, connectionId: r.connection_id, providerTemplateId: r.provider_template_id, name: r.name,
+    language: r.language, status: r.status, category: r.category, components: parseJson<unknown[]>(r.components),
+    variables: parseJson<string[]>(r.variables), body: r.body, syncedAt: r.synced_at,
   };
 }
 
@@ -247,6 +255,7 @@ class KyselyOps implements StoreOps {
       channel_type: row.channelType, address: row.address, thread_key: row.threadKey, status: row.status,
       open_key: row.status === 'resolved' ? null : openKey(row.connectionId, row.contactId, row.threadKey),
       assignee_id: row.assigneeId, sender_address: row.senderAddress, window_expires_at: row.windowExpiresAt,
+      last_inbound_at: row.lastInboundAt, last_business_template_at: row.lastBusinessTemplateAt,
       last_message_at: row.lastMessageAt, last_message_preview: row.lastMessagePreview, unread_count: row.unreadCount,
       created_at: row.createdAt, updated_at: row.updatedAt,
     }).onConflict((oc) => oc.column('open_key').doNothing()).executeTakeFirst();
@@ -265,7 +274,7 @@ class KyselyOps implements StoreOps {
     const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
     return page(rows.map(toConversation), q.limit);
   }
-  async updateConversation(id: string, patch: Partial<Pick<ConversationRecord, 'status' | 'assigneeId' | 'senderAddress' | 'windowExpiresAt' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'updatedAt'>>): Promise<void> {
+  async updateConversation(id: string, patch: Partial<Pick<ConversationRecord, 'status' | 'assigneeId' | 'senderAddress' | 'windowExpiresAt' | 'lastBusinessTemplateAt' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'updatedAt'>>): Promise<void> {
     const set: Partial<Selectable<ConversationsTable>> = {};
     if (patch.status !== undefined) {
       set.status = patch.status;
@@ -274,6 +283,7 @@ class KyselyOps implements StoreOps {
     if (patch.assigneeId !== undefined) set.assignee_id = patch.assigneeId;
     if (patch.senderAddress !== undefined) set.sender_address = patch.senderAddress;
     if (patch.windowExpiresAt !== undefined) set.window_expires_at = patch.windowExpiresAt;
+    if (patch.lastBusinessTemplateAt !== undefined) set.last_business_template_at = patch.lastBusinessTemplateAt;
     if (patch.lastMessageAt !== undefined) set.last_message_at = patch.lastMessageAt;
     if (patch.lastMessagePreview !== undefined) set.last_message_preview = patch.lastMessagePreview;
     if (patch.unreadCount !== undefined) set.unread_count = patch.unreadCount;
@@ -289,7 +299,7 @@ class KyselyOps implements StoreOps {
   }
   async incrementUnread(id: string, at: string, preview: string, windowExpiresAt: string | null): Promise<void> {
     await this.db.updateTable('conversations').set((eb) => ({
-      unread_count: eb('unread_count', '+', 1), last_message_at: at, last_message_preview: preview, updated_at: at,
+      unread_count: eb('unread_count', '+', 1), last_message_at: at, last_message_preview: preview, updated_at: at, last_inbound_at: at,
       ...(windowExpiresAt ? { window_expires_at: windowExpiresAt } : {}),
     })).where('id', '=', id).execute();
   }
@@ -321,6 +331,14 @@ class KyselyOps implements StoreOps {
     if (q.cursor) query = query.where('id', '>', q.cursor);
     const rows = await query.orderBy('id').limit(q.limit + 1).execute();
     return page(rows.map(toMessage), q.limit);
+  }
+  async replaceMessageContent(id: string, content: MessageRecord['content']): Promise<void> {
+    await this.db.updateTable('messages').set({ content: json(content) }).where('id', '=', id).execute();
+  }
+  async lastInboundMessage(conversationId: string): Promise<MessageRecord | undefined> {
+    const r = await this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('direction', '=', 'inbound')
+      .orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return r && toMessage(r);
   }
   async editMessageContent(id: string, content: MessageRecord['content'], editedAt: string): Promise<void> {
     await this.db.updateTable('messages').set({ content: json(content), edited_at: editedAt }).where('id', '=', id).execute();
@@ -410,6 +428,71 @@ class KyselyOps implements StoreOps {
   async pruneOutbox(publishedBefore: string): Promise<number> {
     const r = await this.db.deleteFrom('outbox').where('published_at', 'is not', null).where('published_at', '<', publishedBefore).executeTakeFirst();
     return Number(r.numDeletedRows);
+  }
+  async insertAttachment(row: AttachmentRecord): Promise<void> {
+    await this.db.insertInto('attachments').values({
+      id: row.id, workspace_id: row.workspaceId, message_id: row.messageId, connection_id: row.connectionId, provider_media_id: row.providerMediaId,
+      mime_type: row.mimeType, file_name: row.fileName, size: row.size, state: row.state, error: row.error, attempts: row.attempts,
+      access_key: row.accessKey, created_at: row.createdAt, updated_at: row.updatedAt,
+    }).execute();
+  }
+  async getAttachment(id: string): Promise<AttachmentRecord | undefined> {
+    const r = await this.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && {
+      id: r.id, workspaceId: r.workspace_id, messageId: r.message_id, connectionId: r.connection_id, providerMediaId: r.provider_media_id,
+      mimeType: r.mime_type, fileName: r.file_name, size: r.size === null ? null : Number(r.size), state: r.state as AttachmentRecord['state'],
+      error: r.error, attempts: Number(r.attempts), accessKey: r.access_key, createdAt: r.created_at, updatedAt: r.updated_at,
+    };
+  }
+  async listAttachmentIds(state: 'pending', limit: number, afterId?: string): Promise<string[]> {
+    let q = this.db.selectFrom('attachments').select('id').where('state', '=', state);
+    if (afterId) q = q.where('id', '>', afterId);
+    return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
+  }
+  async updateAttachment(id: string, patch: Partial<Pick<AttachmentRecord, 'state' | 'error' | 'attempts' | 'size' | 'mimeType' | 'fileName' | 'messageId' | 'updatedAt'>>): Promise<void> {
+    const set: Partial<Selectable<AttachmentsTable>> = {};
+    if (patch.state !== undefined) set.state = patch.state;
+    if (patch.error !== undefined) set.error = patch.error;
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.size !== undefined) set.size = patch.size;
+    if (patch.mimeType !== undefined) set.mime_type = patch.mimeType;
+    if (patch.fileName !== undefined) set.file_name = patch.fileName;
+    if (patch.messageId !== undefined) set.message_id = patch.messageId;
+    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    await this.db.updateTable('attachments').set(set).where('id', '=', id).execute();
+  }
+  async putBlob(key: string, bytes: Buffer, at: string): Promise<void> {
+    await this.db.insertInto('media_blobs').values({ key, bytes, created_at: at }).onConflict((oc) => oc.column('key').doUpdateSet({ bytes, created_at: at })).execute();
+  }
+  async getBlob(key: string): Promise<Buffer | undefined> {
+    const r = await this.db.selectFrom('media_blobs').select('bytes').where('key', '=', key).executeTakeFirst();
+    return r ? Buffer.from(r.bytes) : undefined;
+  }
+  async replaceTemplates(connectionId: string, rows: TemplateRecord[]): Promise<void> {
+    await this.db.deleteFrom('templates').where('connection_id', '=', connectionId).execute();
+    if (rows.length === 0) return;
+    await this.db.insertInto('templates').values(rows.map((r) => ({
+      id: r.id, workspace_id: r.workspaceId, connection_id: r.connectionId, provider_template_id: r.providerTemplateId, name: r.name,
+      language: r.language, status: r.status, category: r.category, components: json(r.components), variables: json(r.variables), body: r.body, synced_at: r.syncedAt,
+    }))).execute();
+  }
+  async listTemplates(workspaceId: string, connectionId: string): Promise<TemplateRecord[]> {
+    const rows = await this.db.selectFrom('templates').selectAll().where('workspace_id', '=', workspaceId).where('connection_id', '=', connectionId).orderBy('name').orderBy('language').execute();
+    return rows.map(toTemplate);
+  }
+  async findTemplate(connectionId: string, name: string, language: string): Promise<TemplateRecord | undefined> {
+    const r = await this.db.selectFrom('templates').selectAll().where('connection_id', '=', connectionId).where('name', '=', name).where('language', '=', language).executeTakeFirst();
+    return r && toTemplate(r);
+  }
+  async nextSenderRotation(connectionId: string): Promise<number> {
+    const r = await this.db.updateTable('connections').set((eb) => ({ sender_rotation: eb('sender_rotation', '+', 1) }))
+      .where('id', '=', connectionId).returning('sender_rotation').executeTakeFirst();
+    return Number(r?.sender_rotation ?? 1) - 1;
+  }
+  async lastSenderFor(connectionId: string, contactId: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('conversations').select('sender_address').where('connection_id', '=', connectionId).where('contact_id', '=', contactId)
+      .where('sender_address', 'is not', null).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return r?.sender_address ?? undefined;
   }
   async countQueued(): Promise<{ outboundQueued: number; inboundPending: number; outboxUnpublished: number }> {
     const count = sql<number>`count(*)`;

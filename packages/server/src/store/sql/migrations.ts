@@ -172,8 +172,60 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/** attachments and the media store, provider templates, sticky senders and the business-initiated template rule */
+function mediaTemplatesSenders(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const bytes = dialect === 'sqlite' ? 'blob' : 'bytea';
+      await db.schema.createTable('attachments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text')
+        .addColumn('connection_id', 'text')
+        .addColumn('provider_media_id', 'text')
+        .addColumn('mime_type', 'text', (c) => c.notNull())
+        .addColumn('file_name', 'text')
+        .addColumn('size', 'integer')
+        // pending → ready (bytes stored) | failed (error says why)
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('access_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('attachments_message').on('attachments').column('message_id').execute();
+      await db.schema.createIndex('attachments_state').on('attachments').columns(['state', 'id']).execute();
+      // the bytes, for the database-backed media store (the default; a shared directory is the alternative)
+      await db.schema.createTable('media_blobs')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('bytes', sql.raw(bytes), (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('templates')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+        .addColumn('provider_template_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('components', 'text', (c) => c.notNull())
+        .addColumn('variables', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('synced_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('templates_unique', ['connection_id', 'name', 'language'])
+        .execute();
+      await db.schema.alterTable('conversations').addColumn('last_inbound_at', 'text').execute();
+      await db.schema.alterTable('conversations').addColumn('last_business_template_at', 'text').execute();
+      await db.schema.alterTable('connections').addColumn('sender_rotation', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect) }),
+    getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_media_templates_senders': mediaTemplatesSenders(dialect) }),
   };
 }

@@ -10,7 +10,7 @@ export interface UsersTable { id: string; workspace_id: string; email: string; n
 export interface ApiKeysTable { id: string; workspace_id: string; user_id: string; name: string; token_hash: string; prefix: string; created_at: string; last_used_at: string | null }
 export interface ConnectionsTable {
   id: string; workspace_id: string; type: string; name: string; description: string; config: string;
-  status: string; status_reason: string | null; deprecated: number; created_at: string; updated_at: string;
+  status: string; status_reason: string | null; deprecated: number; sender_rotation: Generated<number>; created_at: string; updated_at: string;
 }
 export interface ConnectionLogsTable { id: string; connection_id: string; level: string; event: string; message: string; at: string }
 export interface ContactsTable { id: string; workspace_id: string; name: string | null; attributes: string; created_at: string; updated_at: string }
@@ -18,7 +18,7 @@ export interface ContactIdentitiesTable { id: string; workspace_id: string; cont
 export interface ConversationsTable {
   id: string; workspace_id: string; contact_id: string; connection_id: string; channel_type: string; address: string;
   thread_key: string | null; status: string; open_key: string | null; assignee_id: string | null; sender_address: string | null;
-  window_expires_at: string | null; last_message_at: string | null; last_message_preview: string | null; unread_count: number;
+  window_expires_at: string | null; last_inbound_at: string | null; last_business_template_at: string | null; last_message_at: string | null; last_message_preview: string | null; unread_count: number;
   created_at: string; updated_at: string;
 }
 export interface MessagesTable {
@@ -39,7 +39,21 @@ export interface OutboxTable {
   seq: Generated<number>; topic: string; key: string; workspace_id: string | null; payload: string; created_at: string; published_at: string | null;
 }
 
+export interface AttachmentsTable {
+  id: string; workspace_id: string; message_id: string | null; connection_id: string | null; provider_media_id: string | null;
+  mime_type: string; file_name: string | null; size: number | null; state: string; error: string | null; attempts: number;
+  access_key: string; created_at: string; updated_at: string;
+}
+export interface MediaBlobsTable { key: string; bytes: Buffer; created_at: string }
+export interface TemplatesTable {
+  id: string; workspace_id: string; connection_id: string; provider_template_id: string; name: string; language: string; status: string;
+  category: string; components: string; variables: string; body: string; synced_at: string;
+}
+
 export interface Database {
+  attachments: AttachmentsTable;
+  media_blobs: MediaBlobsTable;
+  templates: TemplatesTable;
   workspaces: WorkspacesTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
