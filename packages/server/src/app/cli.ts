@@ -9,6 +9,7 @@ import { createSwitchboard, openStore, VERSION } from './main.js';
 import { bootstrapWorkspace, createApiKey } from '../core/workspaces/workspace-bootstrap.js';
 import { generateApiToken } from '../core/security/api-tokens.js';
 import type { Role } from '../core/hub.js';
+import { startSandbox } from './sandbox.js';
 
 const HELP = `Switchboard ${VERSION} — omnichannel messaging hub
 
@@ -16,6 +17,7 @@ Usage: switchboard <command> [options]
 
 Commands:
   start [--role api|worker|all]   run the server (default role: all)
+  sandbox                         run with local Telegram and WhatsApp simulators and a customer phone page
   migrate                         create or update the database schema, then exit
   token create [--name NAME]      create an API token for the workspace owner and print it once
   --help                          show this help
@@ -88,6 +90,21 @@ async function main(argv: string[]): Promise<void> {
     const role = values.role as Role;
     if (!['api', 'worker', 'all'].includes(role)) fail(`--role must be api, worker or all (got ${role})`);
     await start(config, role);
+  } else if (command === 'sandbox') {
+    const sandbox = await startSandbox(config);
+    process.stdout.write([
+      '',
+      `Switchboard sandbox is running on ${sandbox.url} — nothing here talks to the internet.`,
+      `  Open ${config.publicUrl}/sandbox and write as a Telegram or WhatsApp customer; the replies you send from the`,
+      '  inbox on the right (or through the API) arrive on the phone on the left.',
+      `  Admin API token: ${sandbox.token}`,
+      `  Connections: telegram ${sandbox.connections.telegram}, whatsapp ${sandbox.connections.whatsapp}`,
+      `  Simulators: Telegram Bot API ${sandbox.telegram.url}, WhatsApp Cloud API ${sandbox.whatsapp.url}`,
+      '',
+    ].join('\n'));
+    const stop = () => void sandbox.close().then(() => process.exit(0), () => process.exit(1));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   } else if (command === 'migrate') {
     const store = openStore(config);
     await store.migrate();

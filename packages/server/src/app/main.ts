@@ -62,6 +62,8 @@ export interface CreateOptions {
   logWrite?: (line: string) => void;
   /** connectors beyond the built-in registry (plugins; test connectors in tests) */
   extraConnectors?: AnyConnector[];
+  /** routes added by a mode of the CLI (the sandbox's phone page) */
+  extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   /** time as the hub sees it (tests move it to check 24-hour windows) */
   clock?: Clock;
 }
@@ -90,6 +92,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
   };
   const hub = new Hub(deps);
   const app = await buildServer({ hub, logger: log, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, mediaLimit: config.mediaMaxBytes, metricsText: text, version: VERSION });
+  await options.extraRoutes?.(app);
   // embedded: this is the only process, so every in-flight send found at start was interrupted by a crash
   await hub.start(role, { recoverLeaseMs: bus.kind === 'in-process' ? 0 : deps.settings.sendLeaseMs });
 

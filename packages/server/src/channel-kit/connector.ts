@@ -24,6 +24,9 @@ export interface WebhookRequest {
   headers: Readonly<Record<string, string | undefined>>;
   query: Readonly<Record<string, string | undefined>>;
   rawBody: Buffer;
+  /** when the hub received it (stored with the raw event, so parsing it again gives the same answer); for
+   * updates that carry no time of their own, such as a Telegram button press */
+  receivedAt?: string;
 }
 
 export interface HttpReply {

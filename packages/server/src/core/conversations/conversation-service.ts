@@ -82,7 +82,7 @@ export class ConversationService {
     await this.deps.bus.publish(TOPIC_EVENTS, { key: id, payload: { type: 'conversation.typing', workspaceId, conversationId: id, data: { conversationId: id, by: 'operator' } } });
     const live = await this.connections.live(c.connectionId);
     if (live?.connector.typing && live.record.status === 'RUNNING' && live.connector.capabilities.typing) {
-      await live.connector.typing(c.address, this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs))).catch((error: unknown) => {
+      await live.connector.typing(c.threadKey ?? c.address, this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs))).catch((error: unknown) => {
         this.deps.log.debug({ err: error, conversationId: id }, 'typing indicator not delivered');
       });
     }

@@ -14,7 +14,7 @@ import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
 
 export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
   const url = new URL(ev.url, 'http://stored.invalid');
-  return { method: ev.method, url: ev.url, headers: ev.headers, query: Object.fromEntries(url.searchParams), rawBody: ev.body };
+  return { method: ev.method, url: ev.url, headers: ev.headers, query: Object.fromEntries(url.searchParams), rawBody: ev.body, receivedAt: ev.receivedAt };
 }
 
 export class InboundProcessor {

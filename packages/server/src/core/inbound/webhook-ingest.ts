@@ -17,6 +17,14 @@ const json = (status: number, code: string, message: string, headers: Record<str
 /** headers worth keeping with the raw event (signatures, content type); the rest is noise */
 const KEPT_HEADERS = /^(content-type|user-agent|x-|authorization$)/;
 
+function safeParse(fn: () => WebhookOutcome): WebhookOutcome | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
 export class WebhookIngest {
   private readonly commit: InboundGroupCommit;
   private readonly lastRejectLog = new Map<string, number>();
@@ -32,12 +40,19 @@ export class WebhookIngest {
     const live = await this.connections.live(connectionId);
     if (!live) return json(404, 'NOT_FOUND', 'unknown connection');
     const { record, connector, config } = live;
-    if (connector.inbound.mode !== 'webhook') return json(404, 'NOT_FOUND', 'this connection does not receive webhooks');
+    const inbound = connector.inbound;
+    if (inbound.mode !== 'webhook') return json(404, 'NOT_FOUND', 'this connection does not receive webhooks');
+    const verdict = inbound.verify(req, config);
     if (record.status === 'STOPPED') {
+      // a provider's subscription handshake (Meta's GET hub.challenge) may come before the operator starts the
+      // connection: answer it; everything else waits (the provider retries, nothing is stored, nothing lost)
+      if (req.method === 'GET' && verdict.ok) {
+        const outcome = safeParse(() => inbound.parse(req, config));
+        if (outcome?.kind === 'handshake') return outcome.reply;
+      }
       this.deps.metrics.webhookRejected(record.type, 'stopped');
       return json(503, 'UNAVAILABLE', 'connection is stopped', { 'retry-after': '30' });
     }
-    const verdict = connector.inbound.verify(req, config);
     if (!verdict.ok) {
       this.deps.metrics.webhookRejected(record.type, 'signature');
       await this.logRejection(record.id, verdict.reason);
@@ -45,8 +60,9 @@ export class WebhookIngest {
     }
     let outcome: WebhookOutcome | undefined;
     let parseError: string | null = null;
+    const now = this.deps.clock.now().toISOString();
     try {
-      outcome = connector.inbound.parse(req, config);
+      outcome = inbound.parse({ ...req, receivedAt: now }, config);
     } catch (error) {
       // stored anyway, so a parser fix can be replayed over it; the processor records the failure
       parseError = error instanceof Error ? error.message : String(error);
@@ -54,11 +70,10 @@ export class WebhookIngest {
     if (outcome?.kind === 'handshake') return outcome.reply;
     this.deps.metrics.webhookReceived(record.type);
     const ignored = outcome?.kind === 'ignored';
-    const now = this.deps.clock.now().toISOString();
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && KEPT_HEADERS.test(k)) headers[k] = v;
     await this.commit.add({
-      id: newId('evt'), workspaceId: record.workspaceId, connectionId: record.id, eventKey: connector.inbound.eventKey?.(req) ?? null,
+      id: newId('evt'), workspaceId: record.workspaceId, connectionId: record.id, eventKey: inbound.eventKey?.(req) ?? null,
       method: req.method, url: req.url, headers, body: req.rawBody,
       status: ignored ? 'ignored' : 'pending', error: ignored ? (outcome as { reason: string }).reason : parseError,
       receivedAt: now, processedAt: ignored ? now : null,

@@ -42,14 +42,16 @@ export class OutboundWorker {
     if (live.record.status !== 'RUNNING') return;
     const { connector } = live;
     const caps = connector.capabilities;
+    const conversation = await this.deps.store.getConversation(message.workspaceId, message.conversationId);
+    // the chat we actually write to: a group (thread) or the customer
+    const recipient = conversation?.threadKey ?? message.to;
     if (caps.rateLimit) await this.pacer.take(`conn:${live.record.id}:${message.from}`, caps.rateLimit);
-    if (caps.perRecipientRateLimit) await this.pacer.take(`rcpt:${live.record.id}:${message.to}`, caps.perRecipientRateLimit);
+    if (caps.perRecipientRateLimit) await this.pacer.take(`rcpt:${live.record.id}:${recipient}`, caps.perRecipientRateLimit);
     if (!(await this.deps.store.claimForSend(message.id, this.deps.clock.now().toISOString()))) return;
     const attempt = message.attempts + 1;
     const started = performance.now();
     try {
       const ctx = { ...this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)), media: this.media };
-      const conversation = await this.deps.store.getConversation(message.workspaceId, message.conversationId);
       const receipt = await connector.send(
         {
           id: message.id, conversationId: message.conversationId, to: message.to, content: message.content,

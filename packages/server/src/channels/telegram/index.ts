@@ -1,0 +1,37 @@
+/** @module channels/telegram — a Telegram bot (Bot API, webhook mode) as a channel (providers.md §1). */
+import { defineConnector } from '../../channel-kit/index.js';
+import { fetchTelegramMedia, startTelegram, stopTelegram } from './api.js';
+import { prepareTelegramConfig, telegramConfigSchema, type TelegramConfig } from './config.js';
+import { parseTelegram, telegramEventKey } from './parse.js';
+import { sendTelegram, sendTyping } from './send.js';
+import { verifyTelegram } from './verify.js';
+
+const MB = 1024 * 1024;
+
+export const telegramConnector = defineConnector({
+  type: 'telegram',
+  displayName: 'Telegram',
+  description: 'A Telegram bot: customers write to it in private chats or groups.',
+  capabilities: {
+    outbound: ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contact', 'interactive'],
+    inbound: ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contact', 'interactive'],
+    maxTextLength: 4096,
+    buttons: 8,
+    templates: false,
+    typing: true,
+    receipts: { delivered: false, read: false },
+    // Bot FAQ: ~30 messages/s per bot, ~1/s per chat with short bursts (providers.md §1.6)
+    rateLimit: { perSecond: 30, burst: 30 },
+    perRecipientRateLimit: { perSecond: 1, burst: 3 },
+    maxMediaBytes: 50 * MB,
+  },
+  configSchema: telegramConfigSchema,
+  prepareConfig: prepareTelegramConfig,
+  inbound: { mode: 'webhook', verify: verifyTelegram, parse: parseTelegram, eventKey: telegramEventKey },
+  send: sendTelegram,
+  typing: sendTyping,
+  fetchMedia: fetchTelegramMedia,
+  start: startTelegram,
+  stop: stopTelegram,
+});
+export type { TelegramConfig };

@@ -1,0 +1,45 @@
+/** @module channels/whatsapp — the WhatsApp Business Cloud API channel (Meta Graph; providers.md §2). */
+import { defineConnector } from '../../channel-kit/index.js';
+import { checkAccount, fetchWhatsAppMedia, markRead, syncWhatsAppTemplates } from './api.js';
+import { whatsappConfigSchema, type WhatsAppConfig } from './config.js';
+import { parseWhatsApp } from './parse.js';
+import { senderFor, sendWhatsApp } from './send.js';
+import { verifyWhatsApp, whatsappEventKey } from './verify.js';
+
+const CONTENT = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contact', 'interactive', 'reaction'] as const;
+
+export const whatsappConnector = defineConnector({
+  type: 'whatsapp',
+  displayName: 'WhatsApp',
+  description: 'WhatsApp Business Cloud API (Meta): one or more business phone numbers of a WhatsApp Business Account.',
+  capabilities: {
+    outbound: [...CONTENT, 'template'],
+    inbound: [...CONTENT],
+    maxTextLength: 4096, // §2.6
+    buttons: 3, // reply buttons, §2.6
+    templates: true,
+    typing: false,
+    receipts: { delivered: true, read: true }, // §2.5
+    windowHours: 24, // §2.10
+    // per business number: 80 messages/s by default (§2.9)
+    rateLimit: { perSecond: 80, burst: 80 },
+    // the pair limit, about 1 message per 6 s to one customer with bursts up to 45 (§2.9, 131056)
+    perRecipientRateLimit: { perSecond: 1 / 6, burst: 45 },
+    // the largest supported type: documents 100 MB (images 5 MB, audio/video 16 MB), §2.7 / Meta "Supported Media Types"
+    maxMediaBytes: 100 * 1024 * 1024,
+  },
+  configSchema: whatsappConfigSchema,
+  prepareConfig: (config: WhatsAppConfig, generateSecret) => ({ ...config, verifyToken: config.verifyToken ?? generateSecret() }),
+  inbound: { mode: 'webhook', verify: verifyWhatsApp, parse: parseWhatsApp, eventKey: whatsappEventKey },
+  send: sendWhatsApp,
+  fetchMedia: fetchWhatsAppMedia,
+  syncTemplates: syncWhatsAppTemplates,
+  // blue ticks for the customer, sent from the number they wrote to (§2.6 mark read)
+  markRead: ({ providerMessageId, from }, ctx) => markRead(providerMessageId, senderFor({ from }, ctx.config), ctx),
+  senders: (config) => [...config.phoneNumberIds],
+  start: (ctx) => checkAccount(ctx),
+});
+
+/** the same as connector.markRead, by arguments: (wamid of the customer's message, our phone number id, ctx) */
+export { markRead as markWhatsAppRead };
+export type { WhatsAppConfig };
