@@ -16,6 +16,7 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { webchatRoutes } from './routes/webchat-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { mediaServeRoutes, mediaUploadRoutes } from './routes/media-routes.js';
+import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 
 export interface ServerOptions {
   hub: Hub;
@@ -64,6 +65,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       authed.addHook('onRequest', bearerAuth(hub.deps.store));
       connectionRoutes(authed, hub);
       templateRoutes(authed, hub);
+      deadLetterRoutes(authed, hub);
       conversationRoutes(authed, hub);
       eventRoutes(authed, hub);
       await mediaUploadRoutes(authed, hub, options.mediaLimit);

@@ -10,6 +10,10 @@ import { bootstrapWorkspace, createApiKey } from '../core/workspaces/workspace-b
 import { generateApiToken } from '../core/security/api-tokens.js';
 import type { Role } from '../core/hub.js';
 import { startSandbox } from './sandbox.js';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { exportDatabase, importDatabase, type TransferLine } from '../store/sql/data-transfer.js';
 
 const HELP = `Switchboard ${VERSION} — omnichannel messaging hub
 
@@ -20,6 +24,8 @@ Commands:
   sandbox                         run with local Telegram and WhatsApp simulators and a customer phone page
   migrate                         create or update the database schema, then exit
   token create [--name NAME]      create an API token for the workspace owner and print it once
+  export [--file F]               write every table as JSON lines (default: standard output)
+  import --file F                 load an export into the configured database (e.g. DATABASE_URL=postgres://…)
   --help                          show this help
 
 Configuration comes from the environment: PORT, HOST, SWITCHBOARD_DATA_DIR, DATABASE_URL, NATS_URL,
@@ -72,7 +78,7 @@ async function start(config: Config, role: Role): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { role: { type: 'string', default: 'all' }, name: { type: 'string', default: 'cli token' }, help: { type: 'boolean', short: 'h' } },
+    options: { role: { type: 'string', default: 'all' }, name: { type: 'string', default: 'cli token' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, sub] = positionals;
   if (values.help || !command) {
@@ -105,6 +111,28 @@ async function main(argv: string[]): Promise<void> {
     const stop = () => void sandbox.close().then(() => process.exit(0), () => process.exit(1));
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+  } else if (command === 'export') {
+    const store = openStore(config);
+    await store.migrate();
+    const out = values.file ? createWriteStream(values.file) : process.stdout;
+    let n = 0;
+    for await (const line of exportDatabase(store)) {
+      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+      n++;
+    }
+    if (values.file) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
+    await store.close();
+    process.stderr.write(`exported ${n} rows from the ${store.dialect} store\n`);
+  } else if (command === 'import') {
+    if (!values.file) fail('import needs --file F (an export written by switchboard export)');
+    const store = openStore(config);
+    await store.migrate();
+    const lines = createInterface({ input: createReadStream(values.file), crlfDelay: Infinity });
+    const counts = await importDatabase(store, (async function* () {
+      for await (const line of lines) if (line.trim()) yield JSON.parse(line) as TransferLine;
+    })());
+    await store.close();
+    process.stdout.write(`imported into the ${store.dialect} store: ${Object.entries(counts).map(([t, c]) => `${t} ${c}`).join(', ') || 'nothing'}\n`);
   } else if (command === 'migrate') {
     const store = openStore(config);
     await store.migrate();

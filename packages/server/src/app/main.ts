@@ -19,6 +19,7 @@ import { InProcessBus } from '../bus/in-process.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 import { createPostgresStore } from '../store/postgres/index.js';
 import { databaseMediaStore, directoryMediaStore } from '../store/media-stores.js';
+import type { KyselyStore } from '../store/sql/kysely-store.js';
 import { buildServer } from '../api/server.js';
 import type { Config } from './config.js';
 import { createHttpClient } from './http-client.js';
@@ -52,7 +53,7 @@ export function masterKeyFor(config: Config): Buffer {
   return key;
 }
 
-export function openStore(config: Config): Store {
+export function openStore(config: Config): KyselyStore {
   return config.databaseUrl ? createPostgresStore(config.databaseUrl) : createSqliteStore(join(config.dataDir, 'switchboard.db'));
 }
 

@@ -18,6 +18,7 @@ import { VisitorService } from './webchat/visitor-service.js';
 import type { Subscription } from './ports/index.js';
 import { MediaService } from './media/media-service.js';
 import { TemplateService } from './templates/template-service.js';
+import { DeadLetterService } from './recovery/dead-letter-service.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -34,6 +35,7 @@ export class Hub {
   readonly visitors: VisitorService;
   readonly media: MediaService;
   readonly templates: TemplateService;
+  readonly deadLetters: DeadLetterService;
   private readonly subscriptions: Subscription[] = [];
 
   constructor(readonly deps: CoreDeps, pacer: Pacer = new TokenBucketPacer()) {
@@ -50,6 +52,7 @@ export class Hub {
     this.media = new MediaService(deps, this.connections, deps.media);
     this.inbound = new InboundProcessor(deps, this.connections, (...args) => this.media.registerInbound(...args));
     this.templates = new TemplateService(deps, this.connections);
+    this.deadLetters = new DeadLetterService(deps);
     this.messages = new MessageQueue(deps, this.connections, this.templates);
     this.connections.onRunning(async (record) => {
       if (this.deps.registry.get(record.type)?.syncTemplates) await this.templates.sync(record.workspaceId, record.id);
@@ -60,6 +63,7 @@ export class Hub {
     this.visitors = new VisitorService(deps, this.connections, this.ingest, this.realtime);
     deps.bus.onDeadLetter((letter) => {
       deps.log.error({ topic: letter.topic, key: letter.message.key, deliveries: letter.deliveries, error: letter.error }, 'message dead-lettered after repeated failures');
+      void this.deadLetters.record(letter).catch((error: unknown) => deps.log.error({ err: error }, 'could not store a dead letter'));
     });
   }
 

@@ -190,6 +190,32 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       expect(await store.lastSenderFor(connection.id, contactId)).toBe('+100');
     });
 
+    it('paces through one shared token bucket: burst, then slots at the rate, paused by retry-after', async () => {
+      const t0 = 1_000_000;
+      const waits: number[] = [];
+      // 3 burst tokens at 10/s; 6 takes at the same instant → 0,0,0 then slots 100, 200, 300 ms later
+      for (let i = 0; i < 6; i++) waits.push(await store.reserveToken('bucket-a', 10, 3, t0));
+      expect(waits).toEqual([0, 0, 0, 100, 200, 300]);
+      // a second later the debt is repaid and the bucket refilled (capped at the burst)
+      expect(await store.reserveToken('bucket-a', 10, 3, t0 + 2000)).toBe(0);
+      // concurrent takers (several processes) never get more than burst + rate × time
+      const concurrent = await Promise.all(Array.from({ length: 20 }, () => store.reserveToken('bucket-b', 5, 2, t0)));
+      expect(concurrent.filter((w) => w === 0)).toHaveLength(2);
+      expect([...concurrent].sort((a, b) => a - b).slice(2)).toEqual(Array.from({ length: 18 }, (_, i) => (i + 1) * 200));
+      await store.pauseBucket('bucket-c', 10, t0 + 5000, t0);
+      expect(await store.reserveToken('bucket-c', 10, 3, t0)).toBe(5100);
+    });
+
+    it('keeps dead letters per workspace and marks replays', async () => {
+      const dl = { id: newId('dlq'), workspaceId: ws, topic: 'outbound', key: 'k', payload: { messageId: 'm' }, error: 'boom', deliveries: 8, createdAt: now(), replayedAt: null };
+      await store.insertDeadLetter(dl);
+      expect((await store.listDeadLetters(ws, { limit: 10 })).data.map((d) => d.id)).toEqual([dl.id]);
+      expect((await store.listDeadLetters(otherWs, { limit: 10 })).data).toEqual([]);
+      expect(await store.getDeadLetter(otherWs, dl.id)).toBeUndefined();
+      await store.markDeadLetterReplayed(dl.id, now());
+      expect((await store.getDeadLetter(ws, dl.id))?.replayedAt).not.toBeNull();
+    });
+
     it('rolls a failed transaction back entirely', async () => {
       const id = newId('ct');
       await expect(store.transaction(async (tx) => {

@@ -66,7 +66,7 @@ export class OutboundWorker {
       const channelError = isChannelError(error) ? error : new ChannelError('UNAVAILABLE', error instanceof Error ? error.message : String(error), { cause: error });
       const detail: StatusDetail = { code: channelError.code, message: this.deps.redactor.scrub(channelError.message) };
       if (channelError.code === 'RATE_LIMITED' && channelError.retryAfterMs && caps.rateLimit) {
-        this.pacer.pause(`conn:${live.record.id}:${message.from}`, Date.now() + channelError.retryAfterMs);
+        this.pacer.pause(`conn:${live.record.id}:${message.from}`, Date.now() + channelError.retryAfterMs, caps.rateLimit);
       }
       if (channelError.code === 'AUTH') {
         this.deps.metrics.outboundAttempt(connector.type, 'failed', seconds);

@@ -10,7 +10,7 @@ export interface Pacer {
   /** resolves when one message may go out under `limit` for `key` */
   take(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void>;
   /** the provider told us to back off (429 retry-after): nobody on this key sends before `untilMs` */
-  pause(key: string, untilMs: number): void;
+  pause(key: string, untilMs: number, limit?: RateLimit): void;
 }
 
 interface Bucket { tokens: number; updated: number; pausedUntil: number; tail: Promise<void> }

@@ -137,5 +137,17 @@ export interface TemplateRecord {
   syncedAt: string;
 }
 
+export interface DeadLetterRecord {
+  id: string;
+  workspaceId: string | null;
+  topic: string;
+  key: string;
+  payload: Record<string, unknown>;
+  error: string;
+  deliveries: number;
+  createdAt: string;
+  replayedAt: string | null;
+}
+
 export interface Page<T> { data: T[]; nextCursor: string | null }
 export interface PageQuery { limit: number; cursor?: string | undefined }

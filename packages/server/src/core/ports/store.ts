@@ -6,7 +6,7 @@
  */
 import type { MessageStatus, StatusDetail } from '../../model/index.js';
 import type {
-  ApiKeyRecord, AttachmentRecord, TemplateRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationRecord,
+  ApiKeyRecord, AttachmentRecord, DeadLetterRecord, TemplateRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationRecord,
   ConversationStatus, IdentityRecord, InboundEventRecord, MessageRecord, NewMessage, OutboxRecord, Page, PageQuery,
   StatusEventRecord, UserRecord, WorkspaceRecord,
 } from './records.js';
@@ -123,6 +123,18 @@ export interface StoreOps {
   nextSenderRotation(connectionId: string): Promise<number>;
   /** the sender address this contact was last served from on the connection */
   lastSenderFor(connectionId: string, contactId: string): Promise<string | undefined>;
+
+  // shared pacing: a token bucket every process draws from (a reservation: tokens may go negative)
+  /** takes one token; answers how long to wait (ms) until the reserved slot */
+  reserveToken(key: string, perSecond: number, burst: number, nowMs: number): Promise<number>;
+  /** nobody on this bucket sends before untilMs (the provider said retry-after) */
+  pauseBucket(key: string, perSecond: number, untilMs: number, nowMs: number): Promise<void>;
+
+  // dead letters: work that failed every delivery, kept for inspection and replay
+  insertDeadLetter(row: DeadLetterRecord): Promise<void>;
+  listDeadLetters(workspaceId: string, page: PageQuery): Promise<Page<DeadLetterRecord>>;
+  getDeadLetter(workspaceId: string, id: string): Promise<DeadLetterRecord | undefined>;
+  markDeadLetterReplayed(id: string, at: string): Promise<void>;
 
   // counters for /metrics
   countQueued(): Promise<{ outboundQueued: number; inboundPending: number; outboxUnpublished: number }>;

@@ -7,11 +7,11 @@
 import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { MessageStatus, StatusDetail } from '../../model/index.js';
 import type {
-  ApiKeyRecord, AttachmentRecord, TemplateRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationFilter,
+  ApiKeyRecord, AttachmentRecord, DeadLetterRecord, TemplateRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationFilter,
   ConversationRecord, IdentityRecord, InboundEventRecord, MessageRecord, NewMessage, NewOutboxRow, OutboxRecord,
   Page, PageQuery, StatusEventRecord, Store, StoreOps, UserRecord, WorkspaceRecord,
 } from '../../core/ports/index.js';
-import type { AttachmentsTable, Database, MessagesTable, ConversationsTable, ConnectionsTable, InboundEventsTable, TemplatesTable } from './schema.js';
+import type { AttachmentsTable, Database, DeadLettersTable, MessagesTable, ConversationsTable, ConnectionsTable, InboundEventsTable, TemplatesTable } from './schema.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -61,6 +61,13 @@ function toTemplate(r: Selectable<TemplatesTable>): TemplateRecord {
     id: r.id, workspaceId: r.workspace_id, connectionId: r.connection_id, providerTemplateId: r.provider_template_id, name: r.name,
     language: r.language, status: r.status, category: r.category, components: parseJson<unknown[]>(r.components),
     variables: parseJson<string[]>(r.variables), body: r.body, syncedAt: r.synced_at,
+  };
+}
+
+function toDeadLetter(r: Selectable<DeadLettersTable>): DeadLetterRecord {
+  return {
+    id: r.id, workspaceId: r.workspace_id, topic: r.topic, key: r.key, payload: parseJson<Record<string, unknown>>(r.payload), error: r.error,
+    deliveries: Number(r.deliveries), createdAt: r.created_at, replayedAt: r.replayed_at,
   };
 }
 
@@ -494,6 +501,49 @@ class KyselyOps implements StoreOps {
       .where('sender_address', 'is not', null).orderBy('id', 'desc').limit(1).executeTakeFirst();
     return r?.sender_address ?? undefined;
   }
+  async reserveToken(key: string, perSecond: number, burst: number, nowMs: number): Promise<number> {
+    const now = sql`cast(${nowMs} as bigint)`;
+    const rate = sql`cast(${perSecond} as double precision)`;
+    const cap = sql`cast(${burst} as double precision)`;
+    // refill since the last take (never negative across skewed clocks), cap at the burst, take one
+    const refilled = sql`rate_buckets.tokens + (case when ${now} > rate_buckets.updated_ms then (${now} - rate_buckets.updated_ms) else 0 end) / 1000.0 * ${rate}`;
+    const result = await sql<{ tokens: number | string }>`
+      insert into rate_buckets (key, tokens, updated_ms) values (${key}, ${cap} - 1, ${now})
+      on conflict (key) do update set
+        tokens = (case when ${refilled} > ${cap} then ${cap} else ${refilled} end) - 1,
+        updated_ms = case when ${now} > rate_buckets.updated_ms then ${now} else rate_buckets.updated_ms end
+      returning tokens`.execute(this.db);
+    const tokens = Number(result.rows[0]?.tokens ?? 0);
+    return tokens >= 0 ? 0 : Math.ceil((-tokens / perSecond) * 1000);
+  }
+  async pauseBucket(key: string, perSecond: number, untilMs: number, nowMs: number): Promise<void> {
+    const debt = -((untilMs - nowMs) / 1000) * perSecond;
+    if (debt >= 0) return;
+    const d = sql`cast(${debt} as double precision)`;
+    const now = sql`cast(${nowMs} as bigint)`;
+    await sql`
+      insert into rate_buckets (key, tokens, updated_ms) values (${key}, ${d}, ${now})
+      on conflict (key) do update set tokens = case when rate_buckets.tokens < ${d} then rate_buckets.tokens else ${d} end, updated_ms = ${now}`.execute(this.db);
+  }
+  async insertDeadLetter(row: DeadLetterRecord): Promise<void> {
+    await this.db.insertInto('dead_letters').values({
+      id: row.id, workspace_id: row.workspaceId, topic: row.topic, key: row.key, payload: json(row.payload), error: row.error,
+      deliveries: row.deliveries, created_at: row.createdAt, replayed_at: row.replayedAt,
+    }).execute();
+  }
+  async listDeadLetters(workspaceId: string, q: PageQuery): Promise<Page<DeadLetterRecord>> {
+    let query = this.db.selectFrom('dead_letters').selectAll().where('workspace_id', '=', workspaceId);
+    if (q.cursor) query = query.where('id', '<', q.cursor);
+    const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+    return page(rows.map(toDeadLetter), q.limit);
+  }
+  async getDeadLetter(workspaceId: string, id: string): Promise<DeadLetterRecord | undefined> {
+    const r = await this.db.selectFrom('dead_letters').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return r && toDeadLetter(r);
+  }
+  async markDeadLetterReplayed(id: string, at: string): Promise<void> {
+    await this.db.updateTable('dead_letters').set({ replayed_at: at }).where('id', '=', id).execute();
+  }
   async countQueued(): Promise<{ outboundQueued: number; inboundPending: number; outboxUnpublished: number }> {
     const count = sql<number>`count(*)`;
     const [a, b, c] = await Promise.all([
@@ -511,7 +561,8 @@ function openKey(connectionId: string, contactId: string, threadKey: string | nu
 
 export class KyselyStore extends KyselyOps implements Store {
   constructor(
-    private readonly kysely: Kysely<Database>,
+    /** the query builder, for whole-database tools (export/import) */
+    readonly kysely: Kysely<Database>,
     readonly dialect: Dialect,
   ) {
     super(kysely);

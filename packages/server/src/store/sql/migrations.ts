@@ -224,8 +224,35 @@ function mediaTemplatesSenders(dialect: Dialect): Migration {
   };
 }
 
+/** shared rate-limit buckets (all workers pace together) and durable dead letters */
+function bucketsDeadLetters(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createTable('rate_buckets')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('tokens', 'double precision', (c) => c.notNull())
+        .addColumn('updated_ms', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('dead_letters')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text')
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('error', 'text', (c) => c.notNull())
+        .addColumn('deliveries', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('replayed_at', 'text')
+        .execute();
+      await db.schema.createIndex('dead_letters_workspace').on('dead_letters').columns(['workspace_id', 'id']).execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_media_templates_senders': mediaTemplatesSenders(dialect) }),
+    getMigrations: () => Promise.resolve({
+      '0001_initial': initial(dialect), '0002_media_templates_senders': mediaTemplatesSenders(dialect), '0003_buckets_dead_letters': bucketsDeadLetters(),
+    }),
   };
 }

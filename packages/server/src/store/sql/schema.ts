@@ -50,7 +50,14 @@ export interface TemplatesTable {
   category: string; components: string; variables: string; body: string; synced_at: string;
 }
 
+export interface RateBucketsTable { key: string; tokens: number; updated_ms: number | string }
+export interface DeadLettersTable {
+  id: string; workspace_id: string | null; topic: string; key: string; payload: string; error: string; deliveries: number; created_at: string; replayed_at: string | null;
+}
+
 export interface Database {
+  rate_buckets: RateBucketsTable;
+  dead_letters: DeadLettersTable;
   attachments: AttachmentsTable;
   media_blobs: MediaBlobsTable;
   templates: TemplatesTable;

@@ -1,0 +1,33 @@
+/**
+ * @module core/outbound/store-pacer
+ * The pacer of the scaled mode: one token bucket per key kept in the shared database, so a connection's rate
+ * limit holds across all worker processes together, not per process. Each take is one atomic statement that
+ * reserves the next slot (the bucket may go into debt); the caller sleeps until its slot.
+ */
+import type { RateLimit } from '../../channel-kit/index.js';
+import type { Store } from '../ports/index.js';
+import type { Pacer } from './pacer.js';
+
+export class StorePacer implements Pacer {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  async take(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void> {
+    const wait = await this.store.reserveToken(key, limit.perSecond, limit.burst, this.now());
+    if (wait <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, wait);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(new Error('aborted'));
+      }, { once: true });
+    });
+  }
+
+  pause(key: string, untilMs: number, limit?: RateLimit): void {
+    // the provider's retry-after is a debt on the shared bucket: every process waits it out
+    void this.store.pauseBucket(key, limit?.perSecond ?? 1, untilMs, this.now()).catch(() => undefined);
+  }
+}

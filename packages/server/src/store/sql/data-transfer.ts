@@ -1,0 +1,69 @@
+/**
+ * @module store/sql/data-transfer
+ * `switchboard export` / `import`: every table as JSON lines, in foreign-key order, so an embedded (SQLite)
+ * install moves to PostgreSQL — or back — with its conversations, connections, secrets (still sealed: keep the
+ * same master key) and pending work. Import is insert-or-ignore, so it can be re-run after an interruption.
+ */
+import { sql } from 'kysely';
+import type { Database } from './schema.js';
+import type { KyselyStore } from './kysely-store.js';
+
+/** parents before children; the key column orders the pages */
+export const TRANSFER_TABLES: ReadonlyArray<readonly [keyof Database, string]> = [
+  ['workspaces', 'id'], ['users', 'id'], ['api_keys', 'id'], ['connections', 'id'], ['connection_logs', 'id'],
+  ['contacts', 'id'], ['contact_identities', 'id'], ['conversations', 'id'], ['messages', 'id'], ['message_status_events', 'id'],
+  ['inbound_events', 'id'], ['outbox', 'seq'], ['attachments', 'id'], ['media_blobs', 'key'], ['templates', 'id'],
+  ['rate_buckets', 'key'], ['dead_letters', 'id'],
+];
+
+export interface TransferLine { table: string; row: Record<string, unknown> }
+
+const encode = (row: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) || v instanceof Uint8Array ? { $bytes: Buffer.from(v).toString('base64') } : v]));
+const decode = (row: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v && typeof v === 'object' && '$bytes' in v ? Buffer.from(String((v as { $bytes: string }).$bytes), 'base64') : v]));
+
+export async function* exportDatabase(store: KyselyStore, pageSize = 500): AsyncGenerator<TransferLine> {
+  const db = store.kysely;
+  for (const [table, key] of TRANSFER_TABLES) {
+    let after: unknown;
+    for (;;) {
+      let q = db.selectFrom(table).selectAll().orderBy(sql.ref(key)).limit(pageSize);
+      if (after !== undefined) q = q.where(sql.ref(key), '>', after as never);
+      const rows = (await q.execute()) as Array<Record<string, unknown>>;
+      for (const row of rows) yield { table, row: encode(row) };
+      if (rows.length < pageSize) break;
+      after = rows[rows.length - 1]?.[key];
+    }
+  }
+}
+
+export async function importDatabase(store: KyselyStore, lines: AsyncIterable<TransferLine>, batchSize = 200): Promise<Record<string, number>> {
+  const db = store.kysely;
+  const counts: Record<string, number> = {};
+  const known = new Map(TRANSFER_TABLES.map(([t, k]) => [t as string, k]));
+  let batch: Array<Record<string, unknown>> = [];
+  let current: string | undefined;
+  const flush = async () => {
+    if (!current || batch.length === 0) return;
+    const key = known.get(current) as string;
+    await db.insertInto(current as keyof Database).values(batch as never).onConflict((oc) => oc.column(key as never).doNothing()).execute();
+    counts[current] = (counts[current] ?? 0) + batch.length;
+    batch = [];
+  };
+  for await (const line of lines) {
+    if (!known.has(line.table)) throw new Error(`unknown table '${line.table}' in the export`);
+    if (line.table !== current) {
+      await flush();
+      current = line.table;
+    }
+    batch.push(decode(line.row));
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  if (store.dialect === 'postgres') {
+    // the outbox sequence must continue after the imported rows
+    await sql`select setval(pg_get_serial_sequence('outbox', 'seq'), greatest((select coalesce(max(seq), 0) from outbox), 1))`.execute(db);
+  }
+  return counts;
+}
