@@ -44,7 +44,7 @@ async function start(config: Config, role: Role): Promise<void> {
   const out = (s: string) => lines.push(s);
   out('');
   out(`Switchboard ${VERSION} is running (${role}) on ${address} — public URL ${config.publicUrl}`);
-  out(`  store: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}; bus: in-process`);
+  out(`  store: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}; bus: ${config.natsUrl ? `NATS JetStream (${config.natsPrefix})` : 'in-process'}`);
   if (sb.bootstrap.generatedToken) {
     out('');
     out('  Admin API token (shown once, stored hashed — keep it now):');

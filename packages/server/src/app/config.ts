@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   SWITCHBOARD_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite store)').optional(),
   NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
+  SWITCHBOARD_NATS_ACK_WAIT_MS: int(1000, 3_600_000).default(30_000),
+  SWITCHBOARD_NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only (it names NATS streams)').default('switchboard'),
   SWITCHBOARD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   SWITCHBOARD_ADMIN_TOKEN: z.string().min(20, 'must be at least 20 characters').optional(),
   SWITCHBOARD_MASTER_KEY: z.string().refine((v) => decodeMasterKey(v) !== undefined, 'must be 32 bytes as 64 hex characters or base64').optional(),
@@ -22,6 +24,7 @@ const EnvSchema = z.object({
   SWITCHBOARD_RETRY_BASE_MS: int(10, 3_600_000).default(1000),
   SWITCHBOARD_RETRY_MAX_MS: int(100, 86_400_000).default(300_000),
   SWITCHBOARD_CONNECTOR_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  SWITCHBOARD_SEND_LEASE_MS: int(1000, 86_400_000).default(300_000),
   SWITCHBOARD_RAW_EVENT_RETENTION_DAYS: int(0, 3650).default(30),
   SWITCHBOARD_EVENT_RETENTION_HOURS: int(0, 24 * 365).default(24),
   SWITCHBOARD_MEDIA_STORE: z.enum(['database', 'directory']).default('database'),
@@ -36,6 +39,10 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | undefined;
   natsUrl: string | undefined;
+  /** names this deployment's streams and subjects; every process of one deployment uses the same */
+  natsPrefix: string;
+  /** how long JetStream waits for a silent worker before redelivering its message to another */
+  natsAckWaitMs: number;
   publicUrl: string;
   adminToken: string | undefined;
   masterKey: Buffer | undefined;
@@ -45,6 +52,8 @@ export type Config = {
   retryMaxMs: number;
   connectorTimeoutMs: number;
   rawEventRetentionDays: number;
+  /** a send claimed longer than this without finishing is declared interrupted (its process died) */
+  sendLeaseMs: number;
   eventRetentionHours: number;
   mediaStore: 'database' | 'directory';
   mediaDir: string;
@@ -75,6 +84,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(e.SWITCHBOARD_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     natsUrl: e.NATS_URL,
+    natsPrefix: e.SWITCHBOARD_NATS_PREFIX,
+    natsAckWaitMs: e.SWITCHBOARD_NATS_ACK_WAIT_MS,
     publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
     masterKey: e.SWITCHBOARD_MASTER_KEY ? decodeMasterKey(e.SWITCHBOARD_MASTER_KEY) : undefined,
@@ -84,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retryMaxMs: e.SWITCHBOARD_RETRY_MAX_MS,
     connectorTimeoutMs: e.SWITCHBOARD_CONNECTOR_TIMEOUT_MS,
     rawEventRetentionDays: e.SWITCHBOARD_RAW_EVENT_RETENTION_DAYS,
+    sendLeaseMs: e.SWITCHBOARD_SEND_LEASE_MS,
     eventRetentionHours: e.SWITCHBOARD_EVENT_RETENTION_HOURS,
     mediaStore: e.SWITCHBOARD_MEDIA_STORE,
     mediaDir: resolve(e.SWITCHBOARD_MEDIA_DIR ?? join(e.SWITCHBOARD_DATA_DIR, 'media')),

@@ -16,6 +16,10 @@ import { systemClock, type Bus, type Clock, type Logger, type Store } from '../c
 import { createSecretBox } from '../core/security/secret-box.js';
 import { bootstrapWorkspace, type BootstrapResult } from '../core/workspaces/workspace-bootstrap.js';
 import { InProcessBus } from '../bus/in-process.js';
+import { createNatsBus } from '../bus/nats.js';
+import { TOPIC_EVENTS } from '../core/events.js';
+import { StorePacer } from '../core/outbound/store-pacer.js';
+import { TokenBucketPacer } from '../core/outbound/pacer.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 import { createPostgresStore } from '../store/postgres/index.js';
 import { databaseMediaStore, directoryMediaStore } from '../store/media-stores.js';
@@ -71,14 +75,17 @@ export interface CreateOptions {
 
 export async function createSwitchboard(config: Config, options: CreateOptions = {}): Promise<Switchboard> {
   const role = options.role ?? 'all';
-  if (config.natsUrl) throw new Error('NATS_URL: the NATS JetStream bus is not part of this build yet; unset NATS_URL to use the in-process bus');
   const redactor = new SecretRedactor();
   const log = createLogger(config.logLevel, redactor, options.logWrite);
   const store = openStore(config);
   await store.migrate();
   const bootstrap = await bootstrapWorkspace(store, config.adminToken, new Date().toISOString());
   if (config.adminToken) redactor.add(config.adminToken);
-  const bus = new InProcessBus({ retryBaseMs: Math.min(config.retryBaseMs, 1000) });
+  const bus: Bus = config.natsUrl
+    ? await createNatsBus({ url: config.natsUrl, prefix: config.natsPrefix, broadcastOnlyTopics: [TOPIC_EVENTS], log: log as unknown as Logger, retryMaxMs: config.retryMaxMs, ackWaitMs: config.natsAckWaitMs })
+    : new InProcessBus({ retryBaseMs: Math.min(config.retryBaseMs, 1000) });
+  // one process paces in memory; several share token buckets in the database so limits hold for all of them together
+  const pacer = bus.kind === 'nats' ? new StorePacer(store) : new TokenBucketPacer();
   const { metrics, text } = createMetrics(store);
   const deps: CoreDeps = {
     store, bus, clock: options.clock ?? systemClock,
@@ -86,12 +93,12 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
     log: log as unknown as Logger, metrics, redactor, http: createHttpClient(config.connectorTimeoutMs),
     settings: {
       publicUrl: config.publicUrl, outboundMaxAttempts: config.outboundMaxAttempts, retryBaseMs: config.retryBaseMs,
-      retryMaxMs: config.retryMaxMs, sendLeaseMs: 5 * 60_000, connectorTimeoutMs: config.connectorTimeoutMs,
+      retryMaxMs: config.retryMaxMs, sendLeaseMs: config.sendLeaseMs, connectorTimeoutMs: config.connectorTimeoutMs,
       rawEventRetentionMs: config.rawEventRetentionDays * 86_400_000, eventRetentionMs: config.eventRetentionHours * 3_600_000,
     },
     afterCommit: () => undefined,
   };
-  const hub = new Hub(deps);
+  const hub = new Hub(deps, pacer);
   const app = await buildServer({ hub, logger: log, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, mediaLimit: config.mediaMaxBytes, metricsText: text, version: VERSION });
   await options.extraRoutes?.(app);
   // embedded: this is the only process, so every in-flight send found at start was interrupted by a crash

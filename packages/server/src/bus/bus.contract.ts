@@ -66,6 +66,22 @@ export function runBusContract(name: string, open: () => Promise<Bus>): void {
       expect(attempts).toEqual([1, 2, 1, 2, 3]);
     });
 
+    it('lets the handler in flight finish on close, then refuses to publish', async () => {
+      bus = await open();
+      let started = false;
+      let finished = false;
+      bus.consume('slow', async () => {
+        started = true;
+        await new Promise((r) => setTimeout(r, 100));
+        finished = true;
+      });
+      await bus.publish('slow', { key: 'k', payload: {} });
+      await until(() => started);
+      await bus.close();
+      expect(finished).toBe(true);
+      await expect(bus.publish('slow', { key: 'k', payload: {} })).rejects.toThrow();
+    });
+
     it('broadcasts to every subscriber', async () => {
       bus = await open();
       const a: unknown[] = [];

@@ -23,10 +23,10 @@ export async function freePort(): Promise<number> {
 
 export interface ServerProcess { child: ChildProcess; url: string; output: string[]; kill(signal?: NodeJS.Signals): Promise<number | null> }
 
-export async function spawnServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
+export async function spawnServer(env: Record<string, string>, port: number, args: string[] = ['start']): Promise<ServerProcess> {
   const output: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

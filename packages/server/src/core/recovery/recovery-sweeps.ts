@@ -13,25 +13,31 @@ export class RecoverySweeps {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private lastPrune = 0;
+  private lastLeaseCheck = 0;
 
   constructor(
     private readonly deps: CoreDeps,
     private readonly outbound: OutboundWorker,
   ) {}
 
-  /** at start: re-drive everything pending; interrupted sends older than `leaseMs` fail */
-  async recover(leaseMs: number): Promise<{ inbound: number; outbound: number; interrupted: number }> {
-    const { store, bus, clock } = this.deps;
+  /** sends whose attempt began more than `leaseMs` ago and never finished: their process died mid-call */
+  async failInterrupted(leaseMs: number): Promise<number> {
+    const before = new Date(this.deps.clock.now().getTime() - leaseMs).toISOString();
     let interrupted = 0;
-    const before = new Date(clock.now().getTime() - leaseMs).toISOString();
     for (;;) {
-      const batch = await store.listInterruptedSends(before, 500);
+      const batch = await this.deps.store.listInterruptedSends(before, 500);
       for (const m of batch) {
         await this.outbound.fail(m, { code: 'INTERRUPTED', message: 'Switchboard stopped while the provider call was in flight; not retried automatically to avoid sending twice' });
         interrupted++;
       }
-      if (batch.length < 500) break;
+      if (batch.length < 500) return interrupted;
     }
+  }
+
+  /** at start: re-drive everything pending; interrupted sends older than `leaseMs` fail */
+  async recover(leaseMs: number): Promise<{ inbound: number; outbound: number; interrupted: number }> {
+    const { store, bus } = this.deps;
+    const interrupted = await this.failInterrupted(leaseMs);
     let inbound = 0;
     let after: string | undefined;
     for (;;) {
@@ -65,6 +71,11 @@ export class RecoverySweeps {
           if (Date.now() - this.lastPrune > 60_000) {
             this.lastPrune = Date.now();
             await this.prune();
+          }
+          if (Date.now() - this.lastLeaseCheck > Math.min(5000, this.deps.settings.sendLeaseMs / 2)) {
+            this.lastLeaseCheck = Date.now();
+            // another worker may have died mid-send: its claims outlive the lease
+            await this.failInterrupted(this.deps.settings.sendLeaseMs);
           }
         } catch (error) {
           this.deps.log.warn({ err: error }, 'retry sweep failed; trying again');
