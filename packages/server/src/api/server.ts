@@ -17,6 +17,7 @@ import { webchatRoutes } from './routes/webchat-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { mediaServeRoutes, mediaUploadRoutes } from './routes/media-routes.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
+import { subscriptionRoutes } from './routes/subscription-routes.js';
 
 export interface ServerOptions {
   hub: Hub;
@@ -66,6 +67,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       connectionRoutes(authed, hub);
       templateRoutes(authed, hub);
       deadLetterRoutes(authed, hub);
+      subscriptionRoutes(authed, hub);
       conversationRoutes(authed, hub);
       eventRoutes(authed, hub);
       await mediaUploadRoutes(authed, hub, options.mediaLimit);

@@ -24,6 +24,9 @@ const EnvSchema = z.object({
   SWITCHBOARD_RETRY_BASE_MS: int(10, 3_600_000).default(1000),
   SWITCHBOARD_RETRY_MAX_MS: int(100, 86_400_000).default(300_000),
   SWITCHBOARD_CONNECTOR_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000).default(10_000),
+  SWITCHBOARD_WEBHOOK_MAX_AGE_MS: int(1000, 30 * 86_400_000).default(86_400_000),
+  SWITCHBOARD_WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
   SWITCHBOARD_SEND_LEASE_MS: int(1000, 86_400_000).default(300_000),
   SWITCHBOARD_RAW_EVENT_RETENTION_DAYS: int(0, 3650).default(30),
   SWITCHBOARD_EVENT_RETENTION_HOURS: int(0, 24 * 365).default(24),
@@ -54,6 +57,10 @@ export type Config = {
   rawEventRetentionDays: number;
   /** a send claimed longer than this without finishing is declared interrupted (its process died) */
   sendLeaseMs: number;
+  /** outgoing webhooks: first retry delay (doubling, capped at 1 h), how long to keep trying, per-attempt timeout */
+  webhookRetryBaseMs: number;
+  webhookMaxAgeMs: number;
+  webhookTimeoutMs: number;
   eventRetentionHours: number;
   mediaStore: 'database' | 'directory';
   mediaDir: string;
@@ -96,6 +103,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectorTimeoutMs: e.SWITCHBOARD_CONNECTOR_TIMEOUT_MS,
     rawEventRetentionDays: e.SWITCHBOARD_RAW_EVENT_RETENTION_DAYS,
     sendLeaseMs: e.SWITCHBOARD_SEND_LEASE_MS,
+    webhookRetryBaseMs: e.SWITCHBOARD_WEBHOOK_RETRY_BASE_MS,
+    webhookMaxAgeMs: e.SWITCHBOARD_WEBHOOK_MAX_AGE_MS,
+    webhookTimeoutMs: e.SWITCHBOARD_WEBHOOK_TIMEOUT_MS,
     eventRetentionHours: e.SWITCHBOARD_EVENT_RETENTION_HOURS,
     mediaStore: e.SWITCHBOARD_MEDIA_STORE,
     mediaDir: resolve(e.SWITCHBOARD_MEDIA_DIR ?? join(e.SWITCHBOARD_DATA_DIR, 'media')),

@@ -19,6 +19,7 @@ import type { Subscription } from './ports/index.js';
 import { MediaService } from './media/media-service.js';
 import { TemplateService } from './templates/template-service.js';
 import { DeadLetterService } from './recovery/dead-letter-service.js';
+import { WebhookService, type WebhookSettings } from './webhooks/webhook-service.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -36,10 +37,12 @@ export class Hub {
   readonly media: MediaService;
   readonly templates: TemplateService;
   readonly deadLetters: DeadLetterService;
+  readonly webhooks: WebhookService;
   private readonly subscriptions: Subscription[] = [];
 
-  constructor(readonly deps: CoreDeps, pacer: Pacer = new TokenBucketPacer()) {
-    this.relay = new OutboxRelay(deps.store, deps.bus, deps.clock, deps.log.child({ component: 'outbox' }));
+  constructor(readonly deps: CoreDeps, pacer: Pacer = new TokenBucketPacer(), webhookSettings: WebhookSettings = { retryBaseMs: 10_000, retryMaxMs: 3_600_000, maxAgeMs: 86_400_000, timeoutMs: 10_000 }) {
+    this.webhooks = new WebhookService(deps, webhookSettings);
+    this.relay = new OutboxRelay(deps.store, deps.bus, deps.clock, deps.log.child({ component: 'outbox' }), { onPublished: (rows) => this.webhooks.fanOut(rows) });
     const kick = deps.afterCommit;
     // every commit that wrote outbox rows wakes the relay at once
     deps.afterCommit = () => {
@@ -75,6 +78,7 @@ export class Hub {
       const recovered = { ...(await this.recovery.recover(options.recoverLeaseMs)), media: await this.media.recover() };
       if (recovered.inbound + recovered.outbound + recovered.interrupted + recovered.media > 0) this.deps.log.info(recovered, 'recovered pending work');
       this.recovery.start();
+      this.webhooks.start();
       await this.connections.resumeAll();
     }
   }
@@ -82,6 +86,7 @@ export class Hub {
   /** stop taking work, let in-flight work finish, flush the outbox */
   async stop(): Promise<void> {
     await this.recovery.stop();
+    await this.webhooks.stop();
     await Promise.all(this.subscriptions.map((s) => s.close()));
     await this.relay.flush().catch(() => undefined);
     await this.relay.stop();

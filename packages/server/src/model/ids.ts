@@ -5,7 +5,7 @@
 import { monotonicFactory } from 'ulid';
 
 const next = monotonicFactory();
-export type IdPrefix = 'ws' | 'usr' | 'key' | 'conn' | 'log' | 'ct' | 'cid' | 'conv' | 'msg' | 'mse' | 'evt' | 'vis' | 'att' | 'tpl' | 'dlq';
+export type IdPrefix = 'ws' | 'usr' | 'key' | 'conn' | 'log' | 'ct' | 'cid' | 'conv' | 'msg' | 'mse' | 'evt' | 'vis' | 'att' | 'tpl' | 'dlq' | 'whs' | 'whd';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${next().toLowerCase()}`;

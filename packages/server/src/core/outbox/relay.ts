@@ -4,9 +4,14 @@
  * a safety net. Rows of one key are published in order; keys go in parallel. A crash between publish and
  * mark-published republishes: consumers are idempotent and JetStream dedups on the row's sequence.
  */
-import type { Bus, Clock, Logger, Store } from '../ports/index.js';
+import type { Bus, Clock, Logger, OutboxRecord, Store } from '../ports/index.js';
 
-export interface OutboxRelayOptions { batchSize?: number; pollMs?: number }
+export interface OutboxRelayOptions {
+  batchSize?: number;
+  pollMs?: number;
+  /** runs with the rows just published, before they are marked: a failure leaves them to be relayed again */
+  onPublished?: (rows: OutboxRecord[]) => Promise<void>;
+}
 
 export class OutboxRelay {
   private running = false;
@@ -99,6 +104,10 @@ export class OutboxRelay {
         }),
       );
       try {
+        if (this.options.onPublished) {
+          const done = new Set(published);
+          await this.options.onPublished(rows.filter((r) => done.has(r.seq)));
+        }
         await this.store.markOutboxPublished(published, this.clock.now().toISOString());
       } catch (error) {
         this.log.warn({ err: error }, 'outbox relay cannot mark rows published; they will be republished');

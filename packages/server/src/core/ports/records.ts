@@ -149,5 +149,38 @@ export interface DeadLetterRecord {
   replayedAt: string | null;
 }
 
+export interface WebhookSubscriptionRecord {
+  id: string;
+  workspaceId: string;
+  url: string;
+  /** event types to deliver; ['*'] = all */
+  eventTypes: string[];
+  /** sealed with the SecretBox */
+  secret: string;
+  active: boolean;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'dead';
+export interface WebhookDeliveryRecord {
+  /** stays the same across retries and replays: receivers dedup on it */
+  id: string;
+  subscriptionId: string;
+  workspaceId: string;
+  eventSeq: number;
+  eventType: string;
+  body: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
 export interface Page<T> { data: T[]; nextCursor: string | null }
 export interface PageQuery { limit: number; cursor?: string | undefined }

@@ -6,7 +6,7 @@
  */
 import type { MessageStatus, StatusDetail } from '../../model/index.js';
 import type {
-  ApiKeyRecord, AttachmentRecord, DeadLetterRecord, TemplateRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationRecord,
+  ApiKeyRecord, AttachmentRecord, DeadLetterRecord, TemplateRecord, WebhookDeliveryRecord, WebhookSubscriptionRecord, ConnectionLogRecord, ConnectionRecord, ConnectionStatus, ContactRecord, ConversationRecord,
   ConversationStatus, IdentityRecord, InboundEventRecord, MessageRecord, NewMessage, OutboxRecord, Page, PageQuery,
   StatusEventRecord, UserRecord, WorkspaceRecord,
 } from './records.js';
@@ -135,6 +135,24 @@ export interface StoreOps {
   listDeadLetters(workspaceId: string, page: PageQuery): Promise<Page<DeadLetterRecord>>;
   getDeadLetter(workspaceId: string, id: string): Promise<DeadLetterRecord | undefined>;
   markDeadLetterReplayed(id: string, at: string): Promise<void>;
+
+  // outgoing webhooks
+  insertWebhookSubscription(row: WebhookSubscriptionRecord): Promise<void>;
+  getWebhookSubscription(workspaceId: string, id: string): Promise<WebhookSubscriptionRecord | undefined>;
+  listWebhookSubscriptions(workspaceId: string, page: PageQuery): Promise<Page<WebhookSubscriptionRecord>>;
+  /** every active subscription of the given workspaces (fan-out) */
+  activeWebhookSubscriptions(workspaceIds: string[]): Promise<WebhookSubscriptionRecord[]>;
+  updateWebhookSubscription(workspaceId: string, id: string, patch: Partial<Pick<WebhookSubscriptionRecord, 'url' | 'eventTypes' | 'secret' | 'active' | 'description' | 'updatedAt'>>): Promise<boolean>;
+  deleteWebhookSubscription(workspaceId: string, id: string): Promise<boolean>;
+  /** insert-or-ignore on (subscription, event) */
+  insertWebhookDeliveries(rows: WebhookDeliveryRecord[]): Promise<void>;
+  /** claims due deliveries for this process until `claimUntil` (compare-and-set per row) */
+  claimDueWebhookDeliveries(now: string, claimUntil: string, limit: number): Promise<WebhookDeliveryRecord[]>;
+  finishWebhookAttempt(id: string, patch: Pick<WebhookDeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError' | 'deliveredAt' | 'updatedAt'>): Promise<void>;
+  listWebhookDeliveries(subscriptionId: string, page: PageQuery): Promise<Page<WebhookDeliveryRecord>>;
+  getWebhookDelivery(workspaceId: string, id: string): Promise<WebhookDeliveryRecord | undefined>;
+  /** puts deliveries back in the queue (replay), keeping their ids; answers how many */
+  requeueWebhookDeliveries(workspaceId: string, filter: { id?: string; subscriptionId?: string; from?: string; to?: string }, now: string): Promise<number>;
 
   // counters for /metrics
   countQueued(): Promise<{ outboundQueued: number; inboundPending: number; outboxUnpublished: number }>;

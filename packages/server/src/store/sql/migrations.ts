@@ -249,10 +249,53 @@ function bucketsDeadLetters(): Migration {
   };
 }
 
+/** outgoing webhooks: subscriptions and their durable delivery log */
+function outgoingWebhooks(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createTable('webhook_subscriptions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('event_types', 'text', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_subscriptions_workspace').on('webhook_subscriptions').columns(['workspace_id', 'id']).execute();
+      await db.schema.createTable('webhook_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('subscription_id', 'text', (c) => c.notNull().references('webhook_subscriptions.id').onDelete('cascade'))
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('event_seq', 'bigint', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        // pending → delivered | dead (gave up after the retry window)
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text')
+        .addColumn('claimed_until', 'text')
+        .addColumn('last_status_code', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('delivered_at', 'text')
+        // one delivery per event per subscription, however many relays saw the event
+        .addUniqueConstraint('webhook_deliveries_unique', ['subscription_id', 'event_seq'])
+        .execute();
+      await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('webhook_deliveries_subscription').on('webhook_deliveries').columns(['subscription_id', 'id']).execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () => Promise.resolve({
       '0001_initial': initial(dialect), '0002_media_templates_senders': mediaTemplatesSenders(dialect), '0003_buckets_dead_letters': bucketsDeadLetters(),
+      '0004_outgoing_webhooks': outgoingWebhooks(),
     }),
   };
 }

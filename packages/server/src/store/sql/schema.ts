@@ -55,7 +55,18 @@ export interface DeadLettersTable {
   id: string; workspace_id: string | null; topic: string; key: string; payload: string; error: string; deliveries: number; created_at: string; replayed_at: string | null;
 }
 
+export interface WebhookSubscriptionsTable {
+  id: string; workspace_id: string; url: string; event_types: string; secret: string; active: number; description: string; created_at: string; updated_at: string;
+}
+export interface WebhookDeliveriesTable {
+  id: string; subscription_id: string; workspace_id: string; event_seq: number | string; event_type: string; body: string; status: string; attempts: number;
+  next_attempt_at: string | null; claimed_until: string | null; last_status_code: number | null; last_error: string | null;
+  created_at: string; updated_at: string; delivered_at: string | null;
+}
+
 export interface Database {
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   rate_buckets: RateBucketsTable;
   dead_letters: DeadLettersTable;
   attachments: AttachmentsTable;
