@@ -48,6 +48,8 @@ async function request(ctx: ApiContext, url: string, init: RequestInit, what: st
   try {
     return await ctx.http(url, { ...init, signal: ctx.signal });
   } catch (error) {
+    // the hub's own refusals (a private address) are final, not a provider outage
+    if (error instanceof ChannelError) throw error;
     throw networkError(what, error, ctx.signal);
   }
 }
@@ -57,6 +59,7 @@ async function readBody(res: Response, what: string, signal: AbortSignal): Promi
   try {
     text = await res.text();
   } catch (error) {
+    if (error instanceof ChannelError) throw error;
     throw networkError(what, error, signal);
   }
   try {

@@ -24,7 +24,7 @@ export function telegramEventKey(req: WebhookRequest): string | undefined {
 /** message_id is unique only inside its chat (providers.md §1.5): the key is chat id + message id */
 export const providerMessageId = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
 
-const isoFromUnix = (seconds: number): string => new Date(seconds * 1000).toISOString();
+const isoFromUnix = (seconds: number): string => new Date(Number.isFinite(seconds) && Math.abs(seconds) <= 8.64e12 ? seconds * 1000 : 0).toISOString();
 const isGroup = (chat: TgChat): boolean => chat.type === 'group' || chat.type === 'supergroup';
 
 function displayName(user: { first_name?: string | undefined; last_name?: string | undefined; username?: string | undefined; title?: string | undefined }): string | undefined {
@@ -81,10 +81,10 @@ export function messageContent(m: TgMessage): Content | undefined {
     const mimeType = m.sticker.is_animated ? 'application/x-tgsticker' : m.sticker.is_video ? 'video/webm' : 'image/webp';
     return media('sticker', m.sticker, mimeType, m.sticker.emoji);
   }
-  if (m.venue) {
+  if (m.venue && Math.abs(m.venue.location.latitude) <= 90 && Math.abs(m.venue.location.longitude) <= 180) {
     return { type: 'location', location: { latitude: m.venue.location.latitude, longitude: m.venue.location.longitude, name: m.venue.title, address: m.venue.address } };
   }
-  if (m.location) return { type: 'location', location: { latitude: m.location.latitude, longitude: m.location.longitude } };
+  if (m.location && Math.abs(m.location.latitude) <= 90 && Math.abs(m.location.longitude) <= 180) return { type: 'location', location: { latitude: m.location.latitude, longitude: m.location.longitude } };
   if (m.contact) {
     const c = m.contact;
     return { type: 'contact', contacts: [{ name: [c.first_name, c.last_name].filter(Boolean).join(' ').trim(), phones: [c.phone_number], emails: [] }] };

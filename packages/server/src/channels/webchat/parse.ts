@@ -28,7 +28,7 @@ export function parseWebchat(req: WebhookRequest, config: WebchatConfig): Webhoo
   if (!parsed.success) return { kind: 'ignored', reason: `not a visitor message: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   const m = parsed.data;
   const content: Content = m.attachment
-    ? { type: mediaType(m.attachment.mimeType), media: { url: m.attachment.url, mimeType: m.attachment.mimeType, ...(m.attachment.fileName ? { fileName: m.attachment.fileName } : {}), ...(m.attachment.size ? { size: m.attachment.size } : {}), ...(m.text ? { caption: m.text } : {}) } }
+    ? { type: mediaType(m.attachment.mimeType), media: { url: m.attachment.url, mimeType: m.attachment.mimeType, ...(m.attachment.fileName ? { fileName: m.attachment.fileName } : {}), ...(m.attachment.size && Number.isSafeInteger(m.attachment.size) && m.attachment.size > 0 ? { size: m.attachment.size } : {}), ...(m.text ? { caption: m.text } : {}) } }
     : { type: 'text', text: m.text as string };
   // the timestamp is stamped by the server route when the request arrives, so a re-parse gives the same result
   const timestamp = m.timestamp && !Number.isNaN(Date.parse(m.timestamp)) ? new Date(m.timestamp).toISOString() : new Date(0).toISOString();

@@ -18,7 +18,7 @@ runConnectorContract(webchatConnector, {
   otherSecretConfig: { ...config, sessionSecret: 'another-session-secret-0002' },
   requests: [
     { name: 'a visitor text', request: request({ clientMessageId: 'a', text: 'hello', timestamp: '2024-01-01T00:00:00.000Z' }), expect: 'events' },
-    { name: 'a visitor attachment', request: request({ clientMessageId: 'b', attachment: { url: '/media/x.png', mimeType: 'image/png' }, timestamp: '2024-01-01T00:00:00.000Z' }), expect: 'events' },
+    { name: 'a visitor attachment', request: request({ clientMessageId: 'b', attachment: { url: 'http://localhost:8080/media/att_01hzzzzzzzzzzzzzzzzzzzzzzz/k3y', mimeType: 'image/png' }, timestamp: '2024-01-01T00:00:00.000Z' }), expect: 'events' },
     { name: 'visitor typing', request: request({ type: 'typing' }), expect: 'events' },
   ],
   unknownUpdate: request({ hello: 'world' }),

@@ -98,6 +98,8 @@ async function request(ctx: Ctx, url: string, init: RequestInit): Promise<Respon
   try {
     return await ctx.http(url, init);
   } catch (error) {
+    // the hub's own refusals (a private address) are final, not a provider outage
+    if (error instanceof ChannelError) throw error;
     const why = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.name) : 'network error';
     throw new ChannelError('UNAVAILABLE', clean(`WhatsApp Cloud API unreachable (${why})`, ctx.config), { cause: error });
   }

@@ -24,7 +24,7 @@ function handshake(req: WebhookRequest, config: WhatsAppConfig): WebhookOutcome 
 /** unix seconds (a string on the wire) → ISO; an unreadable value → the epoch, so a re-parse gives the same result */
 function isoTime(value: string | number): string {
   const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : new Date(0).toISOString();
+  return Number.isFinite(seconds) && seconds > 0 && seconds <= 8.64e12 ? new Date(seconds * 1000).toISOString() : new Date(0).toISOString();
 }
 
 function contentOf(m: WaMessage): { content: Content; extra?: Record<string, unknown> } | undefined {

@@ -10,6 +10,7 @@ import { eventRow, TOPIC_OUTBOUND } from '../events.js';
 import type { ConnectionRecord, ConnectionStatus, Page, PageQuery, ConnectionLogRecord } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import { ConfigCodec } from './config-codec.js';
+import { guardHttpClient } from '../security/address-guard.js';
 
 export interface ConnectionView {
   id: string;
@@ -202,9 +203,12 @@ export class ConnectionService {
   }
 
   context(live: LiveConnection, signal: AbortSignal): BaseContext<Record<string, unknown>> {
+    // URLs from provider payloads (media links) must not reach private addresses; the connection's own
+    // apiBaseUrl (a simulator or gateway on 127.0.0.1) stays reachable
+    const apiBaseUrl = typeof live.config.apiBaseUrl === 'string' ? live.config.apiBaseUrl : undefined;
     return {
       connectionId: live.record.id, config: live.config, webhookUrl: this.webhookUrl(live.record.id),
-      http: this.deps.http, log: this.connectorLogger(live.record.id), signal,
+      http: guardHttpClient(this.deps.http, { apiBaseUrl }), log: this.connectorLogger(live.record.id), signal,
     };
   }
 

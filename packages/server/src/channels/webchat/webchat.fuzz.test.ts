@@ -1,0 +1,257 @@
+/**
+ * Property-based tests of the webchat connector's verify and parse. A visitor request carries its session token
+ * (`<visitorId>.<HMAC-SHA256(sessionSecret, "visitor:" + visitorId)>`) as a bearer token; the token, not the body,
+ * is the proof. verify must accept exactly the tokens the connection issued, never a mutated or foreign one; parse
+ * (which checks the token again) never throws on arbitrary bytes, arbitrary JSON or mutations of real widget
+ * requests, yields only valid events and is deterministic.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
+import { InboundEventSchema } from '../../model/index.js';
+import { webchatConnector, type WebchatConfig } from './index.js';
+import { issueVisitorToken } from './visitor-token.js';
+
+const RUNS = { numRuns: 300 };
+const config: WebchatConfig = { sessionSecret: 'webchat-session-secret-fuzz-0001', title: 'Chat', color: '#112233' };
+const other: WebchatConfig = { ...config, sessionSecret: 'another-session-secret-fuzz-0002' };
+const VISITORS = ['vis_01hzzzzzzzzzzzzzzzzzzzzzzz', 'vis_01j0000000000000000000000a', 'vis_0123456789abcdefghijklmnop'];
+const TOKENS = VISITORS.map((v) => issueVisitorToken(config, v));
+const SIG = 'authorization';
+const inbound = webchatConnector.inbound;
+if (inbound.mode !== 'webhook') throw new Error('webchat visitor requests come in as webhooks');
+
+/** what the widget sends (webchat.test.ts and the webchat routes) */
+const fixtures: unknown[] = [
+  { clientMessageId: 'a', text: 'hello', timestamp: '2024-01-01T00:00:00.000Z' },
+  { clientMessageId: 'b', attachment: { url: '/media/att_01hzzzzzzzzzzzzzzzzzzzzzzz/key', mimeType: 'image/png', fileName: 'x.png', size: 120 }, text: 'look', timestamp: '2024-01-01T00:00:00.000Z' },
+  { clientMessageId: 'c', text: 'hi', name: 'Ana' },
+  { type: 'typing' },
+  { hello: 'world' },
+];
+const rawFixtures: Buffer[] = fixtures.map((f) => Buffer.from(JSON.stringify(f)));
+const request = (body: Buffer, headers: Record<string, string | undefined> = {}, token: string = TOKENS[0] as string): WebhookRequest => ({
+  method: 'POST', url: 'http://127.0.0.1/webchat/conn_wc/messages', query: {}, rawBody: body,
+  headers: { 'content-type': 'application/json', [SIG]: `Bearer ${token}`, ...headers },
+});
+
+// ---- mutations ------------------------------------------------------------------------------------------------
+type ByteMutation =
+  | { kind: 'flip'; at: number; mask: number }
+  | { kind: 'truncate'; keep: number }
+  | { kind: 'append'; bytes: Uint8Array }
+  | { kind: 'insert'; at: number; bytes: Uint8Array }
+  | { kind: 'delete'; at: number; length: number };
+const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat() }),
+  fc.record({ kind: fc.constant('append' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 32 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 32 }) }),
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
+);
+function mutate(body: Buffer, m: ByteMutation): Buffer {
+  const n = body.length;
+  switch (m.kind) {
+    case 'flip': {
+      if (n === 0) return Buffer.from([m.mask]);
+      const out = Buffer.from(body);
+      out[m.at % n] = (out[m.at % n] as number) ^ m.mask;
+      return out;
+    }
+    case 'truncate': return body.subarray(0, n === 0 ? 0 : m.keep % n);
+    case 'append': return Buffer.concat([body, m.bytes]);
+    case 'insert': return Buffer.concat([body.subarray(0, m.at % (n + 1)), m.bytes, body.subarray(m.at % (n + 1))]);
+    case 'delete': return n === 0 ? body : Buffer.concat([body.subarray(0, m.at % n), body.subarray((m.at % n) + m.length)]);
+  }
+}
+
+/** values that break naive parsers: huge/negative/fractional numbers, empty and odd strings, wrong types */
+const NASTY: unknown[] = [
+  1e20, -1, 0, 1.5, 8.64e15, 1e300, -1e300, Number.MAX_SAFE_INTEGER, '', ' ', '9999999999999', '1e20', 'not-a-date', '2024-13-45T99:99:99Z', '__proto__',
+  'a'.repeat(5000), '\u0000', '\ud800', null, true, [], {}, [[[]]], [null], { id: {} }, JSON.parse('{"__proto__":{"polluted":1}}') as unknown,
+];
+const nasty = fc.oneof({ arbitrary: fc.constantFrom(...NASTY), weight: 3 }, { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 2 });
+type Json = unknown;
+/** every path to a node of a JSON value */
+function paths(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
+  const out: Array<Array<string | number>> = [prefix];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  return out;
+}
+/** replaces (or, with `undefined`, removes) the node at `path` */
+function replaceAt(value: Json, path: Array<string | number>, replacement: unknown): Json {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path as [string | number, ...Array<string | number>];
+  if (Array.isArray(value)) {
+    const copy = [...value] as unknown[];
+    if (replacement === undefined && rest.length === 0) copy.splice(Number(head), 1);
+    else copy[Number(head)] = replaceAt(copy[Number(head)], rest, replacement);
+    return copy;
+  }
+  const copy = { ...(value as Record<string, unknown>) };
+  if (replacement === undefined && rest.length === 0) delete copy[String(head)];
+  else copy[String(head)] = replaceAt(copy[String(head)], rest, replacement);
+  return copy;
+}
+/** a structure-aware mutation of a fixture: one node replaced by a nasty value, or removed */
+const jsonMutant = (sources: unknown[]): fc.Arbitrary<string> =>
+  fc.tuple(fc.nat({ max: sources.length - 1 }), fc.nat(), fc.option(nasty, { nil: undefined, freq: 5 }), fc.nat({ max: 3 })).map(([i, pick, value, times]) => {
+    let doc = sources[i];
+    for (let k = 0; k <= times; k++) {
+      const all = paths(doc);
+      doc = replaceAt(doc, all[(pick + k * 7) % all.length] as Array<string | number>, value);
+    }
+    return JSON.stringify(doc) ?? 'null';
+  });
+
+/** every fixture with each of its nodes in turn replaced by each nasty value, or removed: a deterministic sweep */
+function* sweep(sources: unknown[]): Generator<string> {
+  for (const doc of sources) {
+    for (const path of paths(doc)) for (const value of [...NASTY, undefined]) yield JSON.stringify(replaceAt(doc, path, value)) ?? 'null';
+  }
+}
+
+const anyBody: fc.Arbitrary<Buffer> = fc.oneof(
+  fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b)),
+  fc.json({ maxDepth: 4 }).map((s) => Buffer.from(s)),
+  fc.string({ unit: 'binary', maxLength: 200 }).map((s) => Buffer.from(s)),
+  jsonMutant(fixtures).map((s) => Buffer.from(s)),
+);
+const headerName = fc.oneof(fc.constantFrom('authorization', 'Authorization', 'content-type', 'x-visitor'), fc.string({ maxLength: 20 }).map((s) => s.toLowerCase()));
+const anyHeaders = fc.dictionary(headerName, fc.option(fc.string({ maxLength: 100 }), { nil: undefined }), { maxKeys: 6 });
+
+// ---- helpers --------------------------------------------------------------------------------------------------
+const parse = (req: WebhookRequest): WebhookOutcome => inbound.parse(req, config);
+/** parse, checking the outcome's shape: events are valid inbound events */
+/** the outcome's shape: a known kind, and events that are valid inbound events */
+const checkOutcome = (out: WebhookOutcome): WebhookOutcome => {
+  if (!(['events', 'ignored'] as string[]).includes(out.kind)) throw new Error(`unexpected outcome ${JSON.stringify(out)}`);
+  if (out.kind === 'events') for (const e of out.events) if (!InboundEventSchema.safeParse(e).success) throw new Error(`invalid event ${JSON.stringify(e)}`);
+  return out;
+};
+const parseChecked = (req: WebhookRequest): WebhookOutcome => {
+  const out = checkOutcome(parse(req));
+  return out;
+};
+const verifyOk = (req: WebhookRequest, cfg: WebchatConfig = config): boolean => {
+  const v = inbound.verify(req, cfg);
+  if (!v.ok) {
+    expect([401, 403]).toContain(v.status);
+    expect(typeof v.reason).toBe('string');
+  }
+  return v.ok;
+};
+/** the header names an issued token (bearer() trims the value after "Bearer ") */
+const carriesIssuedToken = (header: string | undefined) => header !== undefined && header.startsWith('Bearer ') && TOKENS.includes(header.slice(7).trim());
+const clone = (req: WebhookRequest): WebhookRequest => ({ ...req, headers: { ...req.headers }, query: { ...req.query }, rawBody: Buffer.from(req.rawBody) });
+type Headers = Record<string, string | undefined>;
+
+describe('webchat connector under fuzzing', () => {
+  it('the fixtures are real: each verifies and parses', () => {
+    for (const token of TOKENS) {
+      for (const body of rawFixtures) {
+        expect(verifyOk(request(body, {}, token))).toBe(true);
+        parseChecked(request(body, {}, token));
+      }
+    }
+  });
+
+  it('parse never throws, yields valid events and is deterministic on arbitrary bytes, JSON and fixture mutants, with a valid token', () => {
+    fc.assert(fc.property(anyBody, fc.constantFrom(...TOKENS), (body, token) => {
+      const req = request(body, {}, token);
+      expect(parse(clone(req))).toEqual(parseChecked(req));
+      expect(parse({ ...clone(req), receivedAt: '2030-01-01T00:00:00.000Z' })).toEqual(parse(req));
+    }), RUNS);
+  });
+
+  it('parse never throws and yields nothing without a valid token, whatever the headers', () => {
+    fc.assert(fc.property(anyBody, anyHeaders, (body, headers) => {
+      const req: WebhookRequest = { method: 'POST', url: 'http://127.0.0.1/webchat/c/messages', query: {}, rawBody: body, headers };
+      const out = parseChecked(req);
+      if (!carriesIssuedToken(headers[SIG])) expect(out.kind).toBe('ignored');
+    }), RUNS);
+  });
+
+  it('parse never throws on byte and structure mutations of real widget requests', () => {
+    fc.assert(fc.property(fc.constantFrom(...rawFixtures), byteMutation, (original, m) => {
+      const req = { ...request(original), rawBody: mutate(original, m) };
+      expect(parse(clone(req))).toEqual(parseChecked(req));
+    }), RUNS);
+    fc.assert(fc.property(jsonMutant(fixtures), (text) => {
+      const req = request(Buffer.from(text));
+      expect(parse(clone(req))).toEqual(parseChecked(req));
+    }), RUNS);
+    for (const text of sweep(fixtures)) {
+      const req = request(Buffer.from(text));
+      let out: WebhookOutcome;
+      try {
+        out = parse(req);
+      } catch (error) {
+        throw new Error(`parse threw ${String(error)} on ${text.slice(0, 2000)}`);
+      }
+      checkOutcome(out);
+    }
+  });
+
+  it('verify never throws, and accepts exactly the tokens this connection issued', () => {
+    fc.assert(fc.property(anyBody, anyHeaders, (body, headers) => {
+      const req: WebhookRequest = { method: 'POST', url: 'http://127.0.0.1/webchat/c/messages', query: {}, rawBody: body, headers };
+      expect(verifyOk(req)).toBe(carriesIssuedToken(headers[SIG]));
+    }), RUNS);
+  });
+
+  it('rejects dropped, renamed, altered, re-assembled or foreign tokens', () => {
+    const visitorOf = (h: Headers) => String(h[SIG]).slice(7).split('.')[0] as string;
+    const sigOf = (h: Headers) => String(h[SIG]).slice(7).split('.')[1] as string;
+    const tokenMutation: fc.Arbitrary<(h: Headers) => Headers> = fc.oneof(
+      fc.constant((h: Headers) => ({ ...h, [SIG]: undefined })),
+      fc.constantFrom('Authorization', 'AUTHORIZATION', 'x-authorization').map((name) => (h: Headers) => ({ ...h, [SIG]: undefined, [name]: h[SIG] })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: String(h[SIG]).replace('Bearer ', 'bearer ') })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: String(h[SIG]).replace('Bearer ', '') })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: String(h[SIG]).replace('Bearer ', 'Basic ') })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: String(h[SIG]).toUpperCase() })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: `${String(h[SIG])}, ${String(h[SIG])}` })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: `Bearer ${sigOf(h)}.${visitorOf(h)}` })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: `Bearer ${visitorOf(h)}` })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: `Bearer ${visitorOf(h)}.` })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: `Bearer .${sigOf(h)}` })),
+      fc.constant((h: Headers) => ({ ...h, [SIG]: `Bearer ${issueVisitorToken(other, visitorOf(h))}` })),
+      fc.constantFrom(...VISITORS).map((v) => (h: Headers) => ({ ...h, [SIG]: `Bearer ${v}.${sigOf(h)}` })),
+      fc.tuple(fc.nat(), fc.integer({ min: 1, max: 60 })).map(([i, delta]) => (h: Headers) => {
+        const s = String(h[SIG]);
+        const k = 7 + (i % (s.length - 7));
+        return { ...h, [SIG]: `${s.slice(0, k)}${String.fromCharCode(((s.charCodeAt(k) - 32 + delta) % 95) + 32)}${s.slice(k + 1)}` };
+      }),
+      fc.nat().map((keep) => (h: Headers) => ({ ...h, [SIG]: String(h[SIG]).slice(0, keep % String(h[SIG]).length) })),
+      fc.string({ minLength: 1, maxLength: 8 }).map((tail) => (h: Headers) => ({ ...h, [SIG]: `${String(h[SIG])}${tail}` })),
+      fc.string({ maxLength: 120 }).map((value) => (h: Headers) => ({ ...h, [SIG]: `Bearer ${value}` })),
+      fc.stringMatching(/^vis_[0-9a-z]{26}\.[A-Za-z0-9_-]{43}$/).map((forged) => (h: Headers) => ({ ...h, [SIG]: `Bearer ${forged}` })),
+    );
+    fc.assert(fc.property(fc.constantFrom(...rawFixtures), fc.constantFrom(...TOKENS), tokenMutation, (body, token, change) => {
+      const req = request(body, {}, token);
+      const headers = change({ ...req.headers });
+      const ok = verifyOk({ ...req, headers });
+      expect(ok).toBe(carriesIssuedToken(headers[SIG]));
+      // parse checks the token too: a rejected token never yields events
+      if (!ok) expect(parseChecked({ ...req, headers }).kind).toBe('ignored');
+    }), RUNS);
+  });
+
+  it('the token does not sign the body: any body with a valid token verifies (documented), and parse copes', () => {
+    fc.assert(fc.property(fc.constantFrom(...rawFixtures), byteMutation, (original, m) => {
+      const req = { ...request(original), rawBody: mutate(original, m) };
+      expect(verifyOk(req)).toBe(true);
+      parseChecked(req);
+    }), { numRuns: 100 });
+  });
+
+  it('fails closed without a session secret', () => {
+    fc.assert(fc.property(fc.constantFrom(...TOKENS), fc.constantFrom(...rawFixtures), (token, body) => {
+      const req = request(body, {}, token);
+      const noSecret = { ...config, sessionSecret: undefined };
+      expect(verifyOk(req, noSecret)).toBe(false);
+      expect(inbound.parse(req, noSecret).kind).toBe('ignored');
+    }), { numRuns: 30 });
+  });
+});
