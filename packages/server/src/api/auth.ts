@@ -90,10 +90,25 @@ export class FailedAuthLimiter {
   }
 }
 
-export function bearerAuth(store: Store, limit: FailedAuthLimit = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+export type BearerAuth = ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) & {
+  /** forgets a token at once (sign-out), instead of at the end of the short cache */
+  forget(token: string): void;
+  /** the same failed-attempt limiter guards the password sign-in */
+  limiter: FailedAuthLimiter;
+};
+
+/** the role a route needs: operators answer conversations; admins and owners manage the workspace */
+export function requireRole(request: FastifyRequest, role: 'admin' | 'owner'): Principal {
+  const principal = principalOf(request);
+  const rank: Record<string, number> = { operator: 1, admin: 2, owner: 3 };
+  if ((rank[principal.role] ?? 0) < (rank[role] ?? 99)) throw new AppError('FORBIDDEN', `this needs the ${role} role (you are ${principal.role})`);
+  return principal;
+}
+
+export function bearerAuth(store: Store, limit: FailedAuthLimit = {}): BearerAuth {
   const cache = new Map<string, { at: number; principal: Principal }>();
   const limiter = new FailedAuthLimiter(limit);
-  return async (request, reply) => {
+  const check = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const blocked = limiter.blockedFor(request.ip);
     if (blocked !== undefined) {
       const seconds = Math.ceil(blocked / 1000);
@@ -118,4 +133,5 @@ export function bearerAuth(store: Store, limit: FailedAuthLimit = {}): (request:
     cache.set(token, { at: Date.now(), principal });
     request.principal = principal;
   };
+  return Object.assign(check, { forget: (token: string) => void cache.delete(token), limiter });
 }

@@ -18,6 +18,7 @@ import { webhookRoutes } from './routes/webhook-routes.js';
 import { mediaServeRoutes, mediaUploadRoutes } from './routes/media-routes.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
+import { signInRoutes, userRoutes } from './routes/user-routes.js';
 
 export interface ServerOptions {
   hub: Hub;
@@ -62,8 +63,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(async (api) => {
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    const auth = bearerAuth(hub.deps.store);
+    signInRoutes(api, hub, auth);
     await api.register(async (authed) => {
-      authed.addHook('onRequest', bearerAuth(hub.deps.store));
+      authed.addHook('onRequest', auth);
+      userRoutes(authed, hub, auth);
       connectionRoutes(authed, hub);
       templateRoutes(authed, hub);
       deadLetterRoutes(authed, hub);

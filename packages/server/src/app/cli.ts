@@ -57,6 +57,12 @@ async function start(config: Config, role: Role): Promise<void> {
     out(`    open ${config.publicUrl}/webchat/<id>/test   and watch ${config.publicUrl}/api/v1/events`);
     out(`  API reference: ${config.publicUrl}/api/v1/openapi.json`);
   }
+  if (sb.bootstrap.generatedPassword) {
+    out('');
+    out(`  Sign in to ${config.publicUrl}/app/ as ${sb.bootstrap.ownerEmail} with the password (shown once):`);
+    out(`    ${sb.bootstrap.generatedPassword}`);
+    out('  (set SWITCHBOARD_OWNER_EMAIL / SWITCHBOARD_OWNER_PASSWORD to choose them)');
+  }
   out('');
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;

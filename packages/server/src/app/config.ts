@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   SWITCHBOARD_NATS_ACK_WAIT_MS: int(1000, 3_600_000).default(30_000),
   SWITCHBOARD_NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only (it names NATS streams)').default('switchboard'),
   SWITCHBOARD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  SWITCHBOARD_OWNER_EMAIL: z.email().optional(),
+  SWITCHBOARD_OWNER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SWITCHBOARD_ADMIN_TOKEN: z.string().min(20, 'must be at least 20 characters').optional(),
   SWITCHBOARD_MASTER_KEY: z.string().refine((v) => decodeMasterKey(v) !== undefined, 'must be 32 bytes as 64 hex characters or base64').optional(),
   SWITCHBOARD_BODY_LIMIT: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
@@ -48,6 +50,9 @@ export type Config = {
   natsAckWaitMs: number;
   publicUrl: string;
   adminToken: string | undefined;
+  /** the first owner's sign-in (created on first start; a password is generated and shown once when unset) */
+  ownerEmail: string | undefined;
+  ownerPassword: string | undefined;
   masterKey: Buffer | undefined;
   bodyLimit: number;
   outboundMaxAttempts: number;
@@ -82,7 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(name.includes('TOKEN') || name.includes('KEY') ? '***' : present[name])})`);
+    throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(/TOKEN|KEY|PASSWORD/.test(name) ? '***' : present[name])})`);
   }
   const e = parsed.data;
   return {
@@ -95,6 +100,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     natsAckWaitMs: e.SWITCHBOARD_NATS_ACK_WAIT_MS,
     publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
+    ownerEmail: e.SWITCHBOARD_OWNER_EMAIL,
+    ownerPassword: e.SWITCHBOARD_OWNER_PASSWORD,
     masterKey: e.SWITCHBOARD_MASTER_KEY ? decodeMasterKey(e.SWITCHBOARD_MASTER_KEY) : undefined,
     bodyLimit: e.SWITCHBOARD_BODY_LIMIT,
     outboundMaxAttempts: e.SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS,

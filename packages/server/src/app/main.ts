@@ -79,7 +79,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
   const log = createLogger(config.logLevel, redactor, options.logWrite);
   const store = openStore(config);
   await store.migrate();
-  const bootstrap = await bootstrapWorkspace(store, config.adminToken, new Date().toISOString());
+  const bootstrap = await bootstrapWorkspace(store, config.adminToken, new Date().toISOString(), { email: config.ownerEmail, password: config.ownerPassword });
   if (config.adminToken) redactor.add(config.adminToken);
   const bus: Bus = config.natsUrl
     ? await createNatsBus({ url: config.natsUrl, prefix: config.natsPrefix, broadcastOnlyTopics: [TOPIC_EVENTS], log: log as unknown as Logger, retryMaxMs: config.retryMaxMs, ackWaitMs: config.natsAckWaitMs })

@@ -19,6 +19,7 @@ import type { Subscription } from './ports/index.js';
 import { MediaService } from './media/media-service.js';
 import { TemplateService } from './templates/template-service.js';
 import { DeadLetterService } from './recovery/dead-letter-service.js';
+import { UserService } from './workspaces/user-service.js';
 import { WebhookService, type WebhookSettings } from './webhooks/webhook-service.js';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -38,6 +39,7 @@ export class Hub {
   readonly templates: TemplateService;
   readonly deadLetters: DeadLetterService;
   readonly webhooks: WebhookService;
+  readonly users: UserService;
   private readonly subscriptions: Subscription[] = [];
 
   constructor(readonly deps: CoreDeps, pacer: Pacer = new TokenBucketPacer(), webhookSettings: WebhookSettings = { retryBaseMs: 10_000, retryMaxMs: 3_600_000, maxAgeMs: 86_400_000, timeoutMs: 10_000 }) {
@@ -56,6 +58,7 @@ export class Hub {
     this.inbound = new InboundProcessor(deps, this.connections, (...args) => this.media.registerInbound(...args));
     this.templates = new TemplateService(deps, this.connections);
     this.deadLetters = new DeadLetterService(deps);
+    this.users = new UserService(deps);
     this.messages = new MessageQueue(deps, this.connections, this.templates);
     this.connections.onRunning(async (record) => {
       if (this.deps.registry.get(record.type)?.syncTemplates) await this.templates.sync(record.workspaceId, record.id);

@@ -12,7 +12,7 @@ import { createApiKey } from '../core/workspaces/workspace-bootstrap.js';
 import { newId } from '../model/index.js';
 import { collectSse, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 
-type IdKind = 'connection' | 'conversation' | 'contact' | 'message' | 'media' | 'deadLetter' | 'subscription' | 'delivery';
+type IdKind = 'connection' | 'conversation' | 'contact' | 'message' | 'media' | 'deadLetter' | 'subscription' | 'delivery' | 'user';
 interface Probe { id: IdKind; body?: unknown; note?: string }
 
 /**
@@ -35,6 +35,8 @@ const ROUTES: Record<string, Probe> = {
   'GET /api/v1/webhook-subscriptions/{id}/deliveries': { id: 'subscription' },
   'POST /api/v1/webhook-subscriptions/{id}/replay': { id: 'subscription', body: { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' } },
   'POST /api/v1/webhook-deliveries/{id}/replay': { id: 'delivery' },
+  'PATCH /api/v1/users/{id}': { id: 'user', body: { role: 'operator', name: 'hijacked' } },
+  'DELETE /api/v1/users/{id}': { id: 'user' },
   'GET /api/v1/contacts/{id}': { id: 'contact' },
   'GET /api/v1/conversations/{id}': { id: 'conversation' },
   'PATCH /api/v1/conversations/{id}': { id: 'conversation', body: { status: 'resolved', assigneeId: 'usr_hijack', markRead: true } },
@@ -51,7 +53,7 @@ const MARKERS = ['A-secret-hook', 'A-secret-subscription', 'A-secret-connection'
 describe('tenant isolation over every route with an id', () => {
   let t: TestServer;
   const OTHER = 'sb_tenant_isolation_other_workspace_0123';
-  const ids: Record<IdKind, string[]> = { connection: [], conversation: [], contact: [], message: [], media: [], deadLetter: [], subscription: [], delivery: [] };
+  const ids: Record<IdKind, string[]> = { connection: [], conversation: [], contact: [], message: [], media: [], deadLetter: [], subscription: [], delivery: [], user: [] };
   let mediaUrl = '';
   let visitorId = '';
   let doc: { paths: Record<string, Partial<Record<(typeof METHODS)[number], { requestBody?: unknown }>>> };
@@ -111,7 +113,7 @@ describe('tenant isolation over every route with an id', () => {
     await t.api('PATCH', `/api/v1/conversations/${conv.id}`, { markRead: true });
     const delivery = await eventually(async () => (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/webhook-subscriptions/${sub.body.id}/deliveries`)).body.data[0], 5000, 'a webhook delivery');
 
-    Object.assign(ids, { connection: [conn, gateway], conversation: [conv.id], contact: [conv.contactId], message: messages, media: [upload.body.id], deadLetter: [letter.id], subscription: [sub.body.id], delivery: [delivery.id] });
+    Object.assign(ids, { connection: [conn, gateway], conversation: [conv.id], contact: [conv.contactId], message: messages, media: [upload.body.id], deadLetter: [letter.id], subscription: [sub.body.id], delivery: [delivery.id], user: [(await t.api<{ id: string }>('GET', '/api/v1/me')).body.id] });
     doc = (await t.api<typeof doc>('GET', '/api/v1/openapi.json')).body;
   });
   afterAll(() => t.close());

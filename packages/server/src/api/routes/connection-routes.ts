@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
-import { principalOf } from '../auth.js';
+import { principalOf, requireRole } from '../auth.js';
 import { ConnectionLogSchema, ConnectionSchema, ConnectorTypeSchema, CreateConnectionSchema, ErrorSchema, IdParams, PageQuerySchema, UpdateConnectionSchema, pageOf } from '../schemas.js';
 
 export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
@@ -20,26 +20,26 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
   });
 
   r.post('/connections', { schema: { tags, body: CreateConnectionSchema, response: { 201: ConnectionSchema, ...errors } } }, async (req, reply) => {
-    const view = await hub.connections.create(principalOf(req).workspaceId, req.body);
+    const view = await hub.connections.create(requireRole(req, 'admin').workspaceId, req.body);
     return reply.code(201).send(view);
   });
 
   r.get('/connections/:id', { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
-    hub.connections.view(await hub.connections.get(principalOf(req).workspaceId, req.params.id)));
+    hub.connections.view(await hub.connections.get(requireRole(req, 'admin').workspaceId, req.params.id)));
 
   r.patch('/connections/:id', { schema: { tags, params: IdParams, body: UpdateConnectionSchema, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
-    hub.connections.update(principalOf(req).workspaceId, req.params.id, req.body));
+    hub.connections.update(requireRole(req, 'admin').workspaceId, req.params.id, req.body));
 
   r.delete('/connections/:id', { schema: { tags, params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
-    await hub.connections.remove(principalOf(req).workspaceId, req.params.id);
+    await hub.connections.remove(requireRole(req, 'admin').workspaceId, req.params.id);
     return reply.code(204).send(null);
   });
 
   r.post('/connections/:id/start', { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
-    hub.connections.start(principalOf(req).workspaceId, req.params.id));
+    hub.connections.start(requireRole(req, 'admin').workspaceId, req.params.id));
 
   r.post('/connections/:id/stop', { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
-    hub.connections.stop(principalOf(req).workspaceId, req.params.id));
+    hub.connections.stop(requireRole(req, 'admin').workspaceId, req.params.id));
 
   r.get('/connections/:id/logs', { schema: { tags, params: IdParams, querystring: PageQuerySchema, response: { 200: pageOf(ConnectionLogSchema), ...errors } } }, async (req) => {
     const connection = await hub.connections.get(principalOf(req).workspaceId, req.params.id);
@@ -62,5 +62,5 @@ export function templateRoutes(app: FastifyInstance, hub: Hub): void {
   r.get('/connections/:id/templates', { schema: { tags: ['templates'], summary: 'Templates synced from the provider', params: IdParams, response: { 200: z.object({ data: z.array(TemplateSchema) }), 404: ErrorSchema } } },
     async (req) => ({ data: (await hub.templates.list(principalOf(req).workspaceId, req.params.id)).map(view) }));
   r.post('/connections/:id/templates/sync', { schema: { tags: ['templates'], summary: 'Fetch the templates from the provider now', params: IdParams, response: { 200: z.object({ data: z.array(TemplateSchema) }), 404: ErrorSchema, 422: ErrorSchema } } },
-    async (req) => ({ data: (await hub.templates.sync(principalOf(req).workspaceId, req.params.id)).map(view) }));
+    async (req) => ({ data: (await hub.templates.sync(requireRole(req, 'admin').workspaceId, req.params.id)).map(view) }));
 }

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import type { DeadLetterRecord } from '../../core/ports/index.js';
-import { principalOf } from '../auth.js';
+import { principalOf, requireRole } from '../auth.js';
 import { ErrorSchema, IdParams, PageQuerySchema, pageOf } from '../schemas.js';
 
 const DeadLetterSchema = z.object({
@@ -22,5 +22,5 @@ export function deadLetterRoutes(app: FastifyInstance, hub: Hub): void {
     return { data: p.data.map(view), nextCursor: p.nextCursor };
   });
   r.post('/dead-letters/:id/replay', { schema: { tags, summary: 'Hand a dead letter to the bus again', params: IdParams, response: { 200: DeadLetterSchema, 404: ErrorSchema } } }, async (req) =>
-    view(await hub.deadLetters.replay(principalOf(req).workspaceId, req.params.id)));
+    view(await hub.deadLetters.replay(requireRole(req, 'admin').workspaceId, req.params.id)));
 }

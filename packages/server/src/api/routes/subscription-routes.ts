@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import type { WebhookDeliveryRecord, WebhookSubscriptionRecord } from '../../core/ports/index.js';
 import { EVENT_TYPES } from '../../model/index.js';
-import { principalOf } from '../auth.js';
+import { requireRole } from '../auth.js';
 import { ErrorSchema, IdParams, PageQuerySchema, pageOf } from '../schemas.js';
 
 const EventTypes = z.array(z.enum(['*', ...EVENT_TYPES])).min(1).describe('event types to deliver; "*" for all');
@@ -35,7 +35,8 @@ export function subscriptionRoutes(app: FastifyInstance, hub: Hub): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['outgoing webhooks'];
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema };
-  const ws = (req: Parameters<typeof principalOf>[0]) => principalOf(req).workspaceId;
+  // integrations are the workspace's business: admins and owners
+  const ws = (req: Parameters<typeof requireRole>[0]) => requireRole(req, 'admin').workspaceId;
 
   r.get('/webhook-subscriptions', { schema: { tags, querystring: PageQuerySchema, response: { 200: pageOf(SubscriptionSchema), ...errors } } }, async (req) => {
     const p = await hub.webhooks.list(ws(req), req.query);

@@ -11,7 +11,12 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
 export interface WorkspaceRecord { id: string; name: string; createdAt: string }
 export interface UserRecord { id: string; workspaceId: string; email: string; name: string; role: Role; passwordHash: string | null; createdAt: string }
-export interface ApiKeyRecord { id: string; workspaceId: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: string; lastUsedAt: string | null }
+export interface ApiKeyRecord {
+  id: string; workspaceId: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: string; lastUsedAt: string | null;
+  /** 'session' keys come from signing in and expire; 'api' keys are for integrations */
+  kind?: 'api' | 'session';
+  expiresAt?: string | null;
+}
 
 export interface ConnectionRecord {
   id: string;

@@ -26,6 +26,13 @@ export interface StoreOps {
   insertApiKey(row: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(tokenHash: string): Promise<(ApiKeyRecord & { role: UserRecord['role'] }) | undefined>;
   touchApiKey(id: string, at: string): Promise<void>;
+  deleteApiKey(id: string): Promise<void>;
+  findUsersByEmail(email: string): Promise<UserRecord[]>;
+  getUser(workspaceId: string, id: string): Promise<UserRecord | undefined>;
+  listUsers(workspaceId: string): Promise<UserRecord[]>;
+  updateUser(workspaceId: string, id: string, patch: Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash'>>): Promise<boolean>;
+  /** removes the user and every key (sessions included) they hold */
+  deleteUser(workspaceId: string, id: string): Promise<boolean>;
 
   // connections
   insertConnection(row: ConnectionRecord): Promise<void>;

@@ -291,11 +291,24 @@ function outgoingWebhooks(): Migration {
   };
 }
 
+/** sign-in sessions are API keys that expire */
+function sessions(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('api_keys').addColumn('kind', 'text', (c) => c.notNull().defaultTo('api')).execute();
+      await db.schema.alterTable('api_keys').addColumn('expires_at', 'text').execute();
+      await db.schema.createIndex('api_keys_user').on('api_keys').column('user_id').execute();
+      await db.schema.createIndex('users_email').on('users').column('email').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () => Promise.resolve({
       '0001_initial': initial(dialect), '0002_media_templates_senders': mediaTemplatesSenders(dialect), '0003_buckets_dead_letters': bucketsDeadLetters(),
       '0004_outgoing_webhooks': outgoingWebhooks(),
+      '0005_sessions': sessions(),
     }),
   };
 }

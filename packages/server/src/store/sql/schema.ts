@@ -7,7 +7,7 @@ import type { Generated } from 'kysely';
 
 export interface WorkspacesTable { id: string; name: string; created_at: string }
 export interface UsersTable { id: string; workspace_id: string; email: string; name: string; role: string; password_hash: string | null; created_at: string }
-export interface ApiKeysTable { id: string; workspace_id: string; user_id: string; name: string; token_hash: string; prefix: string; created_at: string; last_used_at: string | null }
+export interface ApiKeysTable { id: string; workspace_id: string; user_id: string; name: string; token_hash: string; prefix: string; created_at: string; last_used_at: string | null; kind: Generated<string>; expires_at: string | null }
 export interface ConnectionsTable {
   id: string; workspace_id: string; type: string; name: string; description: string; config: string;
   status: string; status_reason: string | null; deprecated: number; sender_rotation: Generated<number>; created_at: string; updated_at: string;
