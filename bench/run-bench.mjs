@@ -1,0 +1,451 @@
+#!/usr/bin/env node
+// `npm run bench` — the issue "Measure it": ingest vs a bare node:http server, pipeline throughput and
+// webhook→event latency, outbound pacing against the WhatsApp simulator, and memory (idle and per widget
+// connection). Everything runs on 127.0.0.1 against the built server (packages/server/dist) in child processes;
+// autocannon, the paced senders and the simulators run in this process. Prints a table and, as its last line, one
+// JSON object; writes bench/results/<date>.json and docs/benchmarks.md.
+//
+// Options: --duration <s> (ingest run length, default 5), --connections <n> (autocannon, default 50),
+//          --widgets <n> (memory test, default 5000), --rates 500,1000,2000, --rate-seconds <s> (default 3),
+//          --no-doc (do not rewrite docs/benchmarks.md)
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { startTelegramSimulator, startWhatsAppSimulator } from '@switchboard/simulators';
+import {
+  ROOT, eventually, freePort, makeApi, makePoster, mdTable, openSse, percentile, round, rssAfterGc, rssOf, sleep, spawnServer,
+  telegramBody, textTable, whatsappBody, whatsappSignature,
+} from './lib.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    widgets: { type: 'string', default: '5000' },
+    rates: { type: 'string', default: '500,1000,2000' },
+    'rate-seconds': { type: 'string', default: '3' },
+    'no-doc': { type: 'boolean', default: false },
+  },
+});
+const DURATION = Number(opts.duration);
+const CONNECTIONS = Number(opts.connections);
+const WIDGETS = Number(opts.widgets);
+const RATES = opts.rates.split(',').map(Number).filter((n) => n > 0);
+const RATE_SECONDS = Number(opts['rate-seconds']);
+const TOKEN = `sb_bench_${randomBytes(12).toString('hex')}`;
+const MASTER_KEY = randomBytes(32).toString('hex');
+const startedAt = Date.now();
+const log = (s) => process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${s}\n`);
+
+const cleanups = [];
+const cleanup = async () => {
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()();
+    } catch {
+      // best effort
+    }
+  }
+};
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+/** a Switchboard child process on a fresh SQLite data dir, with a WhatsApp and a Telegram connection */
+async function startHub({ wa, tg, gc = false, waNumbers, messagesPerSecond, connections = ['whatsapp', 'telegram'] }) {
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'switchboard-bench-'));
+  const port = await freePort();
+  const srv = await spawnServer({
+    port, gc,
+    env: { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TOKEN, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn' },
+  });
+  const stop = async () => {
+    srv.child.kill('SIGTERM');
+    await Promise.race([srv.exited, sleep(10_000)]);
+    await srv.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  cleanups.push(stop);
+  const api = makeApi(() => srv.url, TOKEN);
+  const hub = { srv, api, dataDir, dbFile: join(dataDir, 'switchboard.db'), stop };
+  if (connections.includes('whatsapp')) {
+    const d = wa.defaults;
+    const config = { accessToken: d.accessToken, appSecret: wa.app.secret, businessAccountId: d.wabaId, phoneNumberIds: waNumbers ?? [d.phoneNumberId], apiBaseUrl: wa.url, ...(messagesPerSecond ? { messagesPerSecond } : {}) };
+    const created = await api('POST', '/api/v1/connections', { type: 'whatsapp', name: 'bench whatsapp', config });
+    if (created.status !== 201 && created.status !== 200) throw new Error(`create whatsapp connection: ${created.status} ${JSON.stringify(created.body)}`);
+    const started = await api('POST', `/api/v1/connections/${created.body.id}/start`);
+    if (started.body?.status !== 'RUNNING') throw new Error(`whatsapp connection did not start: ${JSON.stringify(started.body)}`);
+    hub.wa = { id: created.body.id, appSecret: wa.app.secret, wabaId: d.wabaId, phoneNumberId: d.phoneNumberId };
+  }
+  if (connections.includes('telegram')) {
+    const secretToken = `bench_${randomBytes(16).toString('hex')}`;
+    const created = await api('POST', '/api/v1/connections', { type: 'telegram', name: 'bench telegram', config: { botToken: tg.defaultBot.token, secretToken, apiBaseUrl: tg.url } });
+    if (created.status !== 201 && created.status !== 200) throw new Error(`create telegram connection: ${created.status} ${JSON.stringify(created.body)}`);
+    const started = await api('POST', `/api/v1/connections/${created.body.id}/start`);
+    if (started.body?.status !== 'RUNNING') throw new Error(`telegram connection did not start: ${JSON.stringify(started.body)}`);
+    hub.tg = { id: created.body.id, secretToken };
+  }
+  return hub;
+}
+
+function dbCount(dbFile, sql) {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).get().n;
+  } finally {
+    db.close();
+  }
+}
+const storedInbound = (hub) => dbCount(hub.dbFile, "select count(*) as n from messages where direction = 'inbound'");
+const pendingInbound = (hub) => dbCount(hub.dbFile, "select count(*) as n from inbound_events where status = 'pending'");
+const drain = async (hub, what, timeoutMs = 120_000) => {
+  const t0 = Date.now();
+  await eventually(() => pendingInbound(hub) === 0, timeoutMs, `${what}: pending inbound events to drain`, 200);
+  return Date.now() - t0;
+};
+
+// unique ids across the whole run
+let seq = 0;
+const CUSTOMERS = 1000;
+const waRequest = (hub, text) => {
+  const n = ++seq;
+  const from = `49151${String(1_000_000 + (n % CUSTOMERS)).padStart(7, '0')}`;
+  const wamid = `wamid.bench${n}.${randomBytes(4).toString('hex')}`;
+  const body = whatsappBody({ wabaId: hub.wa.wabaId, phoneNumberId: hub.wa.phoneNumberId, from, wamid, text: text ?? `bench message ${wamid}` });
+  return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': whatsappSignature(hub.wa.appSecret, body) }, wamid };
+};
+const tgRequest = (hub) => {
+  const n = ++seq;
+  const body = telegramBody({ updateId: 900_000_000 + n, userId: 5_100_000_000 + (n % CUSTOMERS), messageId: n, text: `bench update ${n}` });
+  return { body, headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': hub.tg.secretToken } };
+};
+
+/** autocannon against url; makeReq() → {body, headers} per request (unique ids, fresh signature) */
+function cannon({ url, makeReq, duration, amount, connections = CONNECTIONS }) {
+  return new Promise((resolve, reject) => {
+    const requests = makeReq
+      ? [{ method: 'POST', setupRequest: (req) => { const r = makeReq(); return { ...req, method: 'POST', body: r.body, headers: r.headers }; } }]
+      : [{ method: 'POST', body: '{"hello":"world"}', headers: { 'content-type': 'application/json' } }];
+    autocannon({ url, connections, pipelining: 1, ...(amount ? { amount } : { duration }), requests, timeout: 20 }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+const summarize = (res) => ({
+  reqPerSec: round(res.requests.average, 0),
+  p50Ms: res.latency.p50, p99Ms: res.latency.p99,
+  total: res.requests.total, non2xx: res.non2xx, errors: res.errors, timeouts: res.timeouts,
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function benchIngestAndPipeline(wa, tg) {
+  // 1. bare node:http baseline, same autocannon settings, separate child process
+  const barePort = await freePort();
+  const bare = await spawnServer({ port: barePort, script: join(ROOT, 'bench', 'bare-server.mjs'), args: [], ready: 'bare server is running' });
+  cleanups.push(() => bare.kill('SIGKILL'));
+  log(`ingest: bare node:http ${DURATION}s × ${CONNECTIONS} connections`);
+  await cannon({ url: bare.url, duration: 1 }); // warm-up
+  const bare1 = summarize(await cannon({ url: `${bare.url}/webhooks/x`, duration: DURATION, makeReq: () => ({ body: JSON.stringify({ id: ++seq }), headers: { 'content-type': 'application/json' } }) }));
+
+  const hub = await startHub({ wa, tg });
+  const waUrl = `${hub.srv.url}/webhooks/${hub.wa.id}`;
+  const tgUrl = `${hub.srv.url}/webhooks/${hub.tg.id}`;
+  log('ingest: warm-up');
+  await cannon({ url: waUrl, duration: 1, makeReq: () => waRequest(hub) });
+  await drain(hub, 'warm-up');
+
+  log(`ingest: Switchboard WhatsApp-shaped ${DURATION}s`);
+  const before = storedInbound(hub);
+  const waRes = summarize(await cannon({ url: waUrl, duration: DURATION, makeReq: () => waRequest(hub) }));
+  const waBacklog = pendingInbound(hub);
+  const waDrainMs = await drain(hub, 'whatsapp ingest');
+  log(`ingest: Switchboard Telegram-shaped ${DURATION}s (WhatsApp backlog ${waBacklog} drained in ${waDrainMs} ms)`);
+  const tgRes = summarize(await cannon({ url: tgUrl, duration: DURATION, makeReq: () => tgRequest(hub) }));
+  const tgBacklog = pendingInbound(hub);
+  const tgDrainMs = await drain(hub, 'telegram ingest');
+  const storedDuringIngest = storedInbound(hub) - before;
+
+  log(`ingest: bare node:http again ${DURATION}s`);
+  const bare2 = summarize(await cannon({ url: `${bare.url}/webhooks/x`, duration: DURATION, makeReq: () => ({ body: JSON.stringify({ id: ++seq }), headers: { 'content-type': 'application/json' } }) }));
+  await bare.kill('SIGKILL');
+  const bareReqPerSec = (bare1.reqPerSec + bare2.reqPerSec) / 2;
+  const ingestPerSec = (waRes.reqPerSec + tgRes.reqPerSec) / 2;
+
+  // 2a. pipeline at saturation: a fixed batch as fast as autocannon sends it; time until every message is stored
+  const batch = Math.max(5000, Math.min(30_000, Math.round(ingestPerSec * 4)));
+  log(`pipeline: ${batch} WhatsApp webhooks at saturation`);
+  const base = storedInbound(hub);
+  const t0 = performance.now();
+  const sat = summarize(await cannon({ url: waUrl, amount: batch, makeReq: () => waRequest(hub) }));
+  const ackedMs = performance.now() - t0;
+  await eventually(() => storedInbound(hub) - base >= batch - sat.non2xx - sat.errors, 120_000, 'the saturation batch to be stored', 100);
+  const storedMs = performance.now() - t0;
+  const stored = storedInbound(hub) - base;
+  const pipelinePerSec = round(stored / (storedMs / 1000), 0);
+
+  // 2b. webhook → message.received latency at fixed rates (paced sender, events matched by message text)
+  const latency = [];
+  const sendAt = new Map();
+  const seen = [];
+  const sse = openSse(`${hub.srv.url}/api/v1/events?types=message.received`, { authorization: `Bearer ${TOKEN}` }, (event, data, at) => {
+    if (event !== 'message.received') return;
+    const text = JSON.parse(data)?.data?.message?.content?.text;
+    const sent = sendAt.get(text);
+    if (sent !== undefined) {
+      seen.push(at - sent);
+      sendAt.delete(text);
+    }
+  });
+  await sse.ready;
+  const poster = makePoster(128);
+  for (const rate of RATES) {
+    seen.length = 0;
+    sendAt.clear();
+    log(`latency: ${rate} msg/s for ${RATE_SECONDS}s`);
+    let sent = 0;
+    let failed = 0;
+    const total = rate * RATE_SECONDS;
+    const begin = performance.now();
+    const inflight = new Set();
+    while (sent < total && performance.now() - begin < RATE_SECONDS * 1000 + 5000) {
+      const due = Math.min(total, Math.floor(((performance.now() - begin) / 1000) * rate));
+      while (sent < due) {
+        const text = `lat ${rate} ${sent} ${randomBytes(3).toString('hex')}`;
+        const r = waRequest(hub, text);
+        sendAt.set(text, performance.now());
+        const p = poster.post(waUrl, r.headers, r.body).then((s) => { if (s !== 200) failed++; }, () => { failed++; }).finally(() => inflight.delete(p));
+        inflight.add(p);
+        sent++;
+      }
+      await sleep(2);
+    }
+    const sendSeconds = (performance.now() - begin) / 1000;
+    await Promise.all(inflight);
+    await eventually(() => seen.length >= sent - failed, 40_000, `events for ${rate} msg/s`, 50).catch(() => undefined);
+    const sorted = [...seen].sort((a, b) => a - b);
+    latency.push({ rate, sent, achievedRate: round(sent / sendSeconds, 0), failed, events: seen.length, missing: sent - failed - seen.length, p50Ms: round(percentile(sorted, 50), 1), p99Ms: round(percentile(sorted, 99), 1), maxMs: round(sorted.at(-1), 1) });
+    await drain(hub, `latency ${rate}`, 60_000);
+    await sleep(500);
+  }
+  sse.close();
+  poster.close();
+  await hub.stop();
+  return {
+    bare: { first: bare1, second: bare2, reqPerSec: round(bareReqPerSec, 0) },
+    whatsapp: { ...waRes, backlogAtEnd: waBacklog, drainMs: waDrainMs },
+    telegram: { ...tgRes, backlogAtEnd: tgBacklog, drainMs: tgDrainMs },
+    storedDuringIngest,
+    ingestPerSec: round(ingestPerSec, 0),
+    ingestRatio: round(ingestPerSec / bareReqPerSec, 3),
+    pipeline: { batch, ackedMs: round(ackedMs, 0), storedMs: round(storedMs, 0), stored, ackPerSec: round(batch / (ackedMs / 1000), 0), perSec: pipelinePerSec, non2xx: sat.non2xx },
+    latency,
+  };
+}
+
+async function benchPacing(tg) {
+  const LIMIT = 80;
+  const PER_NUMBER = 400;
+  const wa = await startWhatsAppSimulator({ throughputMps: LIMIT, receipts: { sentAfterMs: null, deliveredAfterMs: null, readAfterMs: null } });
+  cleanups.push(() => wa.close());
+  const d = wa.defaults;
+  const numbers = [d.phoneNumberId, wa.createPhoneNumber({ wabaId: d.wabaId, displayPhoneNumber: '15550001111' }).id, wa.createPhoneNumber({ wabaId: d.wabaId, displayPhoneNumber: '15550002222' }).id];
+  wa.createTemplate({ wabaId: d.wabaId, name: 'bench_notice', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello {{1}}, your ticket {{2}} was updated.' }] });
+  const hub = await startHub({ wa, tg, waNumbers: numbers, connections: ['whatsapp'] });
+  await eventually(async () => (await hub.api('GET', `/api/v1/connections/${hub.wa.id}/templates`)).body?.data?.some((t) => t.name === 'bench_notice'), 15_000, 'template sync');
+  const total = PER_NUMBER * numbers.length;
+  // queue while the connection is stopped (if the hub accepts that), then start it: the queue is then ahead of the
+  // pacer and the send rate is the pacer's, not the rate at which this script can POST (~80/s on this machine)
+  await hub.api('POST', `/api/v1/connections/${hub.wa.id}/stop`);
+  const queueOne = (i) => hub.api('POST', '/api/v1/messages', { connectionId: hub.wa.id, to: `4917${String(10_000_000 + i)}`, template: { name: 'bench_notice', language: 'en_US', variables: { 1: 'there', 2: `T-${i}` } } });
+  const probe = await queueOne(0);
+  const queuedWhileStopped = probe.status === 202;
+  if (!queuedWhileStopped) {
+    log(`pacing: the hub refuses to queue on a stopped connection (${probe.status}); queueing live instead`);
+    await hub.api('POST', `/api/v1/connections/${hub.wa.id}/start`);
+  }
+  log(`pacing: queueing ${total} template messages over ${numbers.length} numbers (limit ${LIMIT} msg/s each)${queuedWhileStopped ? ' while the connection is stopped' : ''}`);
+  const t0 = Date.now();
+  let next = queuedWhileStopped ? 1 : 0;
+  let rejected = 0;
+  const byNumber = {};
+  if (queuedWhileStopped) byNumber[probe.body.from] = 1;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < total) {
+      const i = next++;
+      const r = await queueOne(i);
+      if (r.status !== 202) rejected++;
+      else byNumber[r.body.from] = (byNumber[r.body.from] ?? 0) + 1;
+    }
+  }));
+  const queuedMs = Date.now() - t0;
+  if (queuedWhileStopped) await hub.api('POST', `/api/v1/connections/${hub.wa.id}/start`);
+  await eventually(() => wa.sentMessages().length >= total - rejected, 60_000, 'all paced messages at the simulator', 100).catch(() => undefined);
+  const perNumber = numbers.map((id) => {
+    const times = wa.sentMessages({ phoneNumberId: id }).map((m) => Number(m.createdAt)).sort((a, b) => a - b);
+    const first = times[0];
+    const last = times.at(-1);
+    const overall = times.length > 1 ? (times.length - 1) / ((last - first) / 1000) : NaN;
+    // steady state: after the first second (the provider's and the hub's buckets both start full)
+    const steady = times.filter((t) => t >= first + 1000);
+    const steadyRate = steady.length > 1 ? (steady.length - 1) / ((steady.at(-1) - steady[0]) / 1000) : NaN;
+    return { phoneNumberId: id, assigned: byNumber[id] ?? 0, sent: times.length, overallRate: round(overall, 1), steadyRate: round(steadyRate, 1), errorPct: round((Math.abs(steadyRate - LIMIT) / LIMIT) * 100, 2) };
+  });
+  const provider429 = wa.apiCalls({ op: 'messages' }).filter((c) => c.errorCode === 130429).length;
+  const statusCounts = dbCountStatuses(hub.dbFile);
+  await hub.stop();
+  await wa.close();
+  return { limit: LIMIT, queued: total, rejected, queuedMs, queuedWhileStopped, perNumber, pacingErrorPct: Math.max(...perNumber.map((p) => p.errorPct ?? 100)), provider429, statusCounts };
+}
+
+function dbCountStatuses(dbFile) {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return Object.fromEntries(db.prepare("select status, count(*) as n from messages where direction = 'outbound' group by status").all().map((r) => [r.status, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+async function benchMemory(wa, tg) {
+  const hub = await startHub({ wa, tg, gc: true, connections: [] });
+  const conn = await hub.api('POST', '/api/v1/connections', { type: 'webchat', name: 'bench widgets' });
+  await hub.api('POST', `/api/v1/connections/${conn.body.id}/start`);
+  await sleep(2000);
+  const idle = await rssAfterGc(hub.srv.pid);
+  log(`memory: idle RSS ${(idle / 2 ** 20).toFixed(1)} MB; opening ${WIDGETS} widget streams`);
+  const tokens = [];
+  let next = 0;
+  let sessionErrors = 0;
+  const deadline = Date.now() + 90_000;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < WIDGETS && Date.now() < deadline) {
+      next++;
+      const res = await fetch(`${hub.srv.url}/webchat/${conn.body.id}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const body = await res.json().catch(() => ({}));
+      if (res.status === 200 || res.status === 201) tokens.push(body.token);
+      else sessionErrors++;
+    }
+  }));
+  const afterSessions = rssOf(hub.srv.pid);
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const streams = [];
+  let streamErrors = 0;
+  for (let i = 0; i < tokens.length && Date.now() < deadline; i += 200) {
+    const chunk = tokens.slice(i, i + 200).map((t) => openSse(`${hub.srv.url}/webchat/${conn.body.id}/stream?token=${encodeURIComponent(t)}`, {}, null, agent));
+    streams.push(...chunk);
+    const results = await Promise.allSettled(chunk.map((s) => Promise.race([s.ready, sleep(20_000).then(() => { throw new Error('no ready'); })])));
+    streamErrors += results.filter((r) => r.status === 'rejected').length;
+  }
+  const open = streams.length - streamErrors;
+  await sleep(1000);
+  const withWidgets = await rssAfterGc(hub.srv.pid);
+  const heldConns = await countSockets(hub.srv.pid);
+  for (const s of streams) s.close();
+  agent.destroy();
+  await hub.stop();
+  return {
+    widgetsRequested: WIDGETS, sessions: tokens.length, sessionErrors, streamsOpen: open, streamErrors, serverSockets: heldConns,
+    rssIdleMb: round(idle / 2 ** 20, 1), rssAfterSessionsMb: round(afterSessions / 2 ** 20, 1), rssWithWidgetsMb: round(withWidgets / 2 ** 20, 1),
+    rssPerWidgetKb: round((withWidgets - idle) / 1024 / Math.max(1, open), 1),
+  };
+}
+
+async function countSockets(pid) {
+  try {
+    const { readdirSync, readlinkSync } = await import('node:fs');
+    return readdirSync(`/proc/${pid}/fd`).filter((f) => { try { return readlinkSync(`/proc/${pid}/fd/${f}`).startsWith('socket:'); } catch { return false; } }).length;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const wa = await startWhatsAppSimulator({ rateLimits: false });
+  const tg = await startTelegramSimulator({ rateLimits: false });
+  cleanups.push(() => wa.close(), () => tg.close());
+
+  const ingest = await benchIngestAndPipeline(wa, tg);
+  const pacing = await benchPacing(tg);
+  const memory = await benchMemory(wa, tg);
+  await cleanup();
+
+  const lat = (rate) => ingest.latency.find((l) => l.rate === rate);
+  const date = new Date().toISOString().slice(0, 10);
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', totalMemGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const summary = {
+    date, machine,
+    ingestRatio: ingest.ingestRatio,
+    ingestPerSec: ingest.ingestPerSec,
+    bareReqPerSec: ingest.bare.reqPerSec,
+    ingestWhatsappPerSec: ingest.whatsapp.reqPerSec, ingestTelegramPerSec: ingest.telegram.reqPerSec,
+    ingestP50Ms: ingest.whatsapp.p50Ms, ingestP99Ms: ingest.whatsapp.p99Ms,
+    pipelinePerSec: ingest.pipeline.perSec,
+    p50WebhookToEventMs: lat(1000)?.p50Ms ?? null,
+    p99WebhookToEventMs: lat(1000)?.p99Ms ?? null,
+    latency: ingest.latency,
+    pacingErrorPct: pacing.pacingErrorPct,
+    provider429: pacing.provider429,
+    rssIdleMb: memory.rssIdleMb,
+    rssPerWidgetKb: memory.rssPerWidgetKb,
+    widgets: memory.streamsOpen,
+    durationSeconds: round((Date.now() - startedAt) / 1000, 0),
+  };
+  const full = { summary, ingest, pacing, memory };
+
+  const goals = [
+    ['ingest vs bare node:http', `${(summary.ingestRatio * 100).toFixed(1)} % (${summary.ingestPerSec} vs ${summary.bareReqPerSec} req/s)`, '≥ 60 %', summary.ingestRatio >= 0.6],
+    ['  WhatsApp-shaped webhooks', `${ingest.whatsapp.reqPerSec} req/s, p50 ${ingest.whatsapp.p50Ms} ms, p99 ${ingest.whatsapp.p99Ms} ms`, '', null],
+    ['  Telegram-shaped webhooks', `${ingest.telegram.reqPerSec} req/s, p50 ${ingest.telegram.p50Ms} ms, p99 ${ingest.telegram.p99Ms} ms`, '', null],
+    ['  bare node:http', `${ingest.bare.reqPerSec} req/s, p50 ${ingest.bare.first.p50Ms} ms, p99 ${ingest.bare.first.p99Ms} ms`, '', null],
+    ['pipeline (stored, saturation)', `${summary.pipelinePerSec} msg/s (${ingest.pipeline.stored} in ${(ingest.pipeline.storedMs / 1000).toFixed(1)} s; acked at ${ingest.pipeline.ackPerSec}/s)`, '≥ 5,000 msg/s', summary.pipelinePerSec >= 5000],
+    ...ingest.latency.map((l) => [`webhook→event @ ${l.rate}/s`, `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (sent ${l.achievedRate}/s, ${l.missing} missing)`, l.rate === 1000 ? 'p99 < 50 ms' : '', l.rate === 1000 ? l.p99Ms < 50 && l.missing === 0 : null]),
+    ['outbound pacing error', `${summary.pacingErrorPct} % (${pacing.perNumber.map((p) => p.steadyRate).join(' / ')} msg/s vs ${pacing.limit})`, '≤ 2 %', summary.pacingErrorPct <= 2],
+    ['provider 130429 answers', String(summary.provider429), '0', summary.provider429 === 0],
+    ['idle RSS', `${summary.rssIdleMb} MB`, '≤ 150 MB', summary.rssIdleMb <= 150],
+    ['RSS per widget connection', `${summary.rssPerWidgetKb} KB (${memory.streamsOpen} streams, ${memory.rssWithWidgetsMb} MB total)`, '≤ 50 KB', summary.rssPerWidgetKb <= 50],
+  ];
+  const verdict = (ok) => (ok === null ? '' : ok ? 'met' : 'MISSED');
+  process.stdout.write(`\n${textTable(['measure', 'result', 'goal', ''], goals.map((g) => [g[0], g[1], g[2], verdict(g[3])]))}\n\n`);
+
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', `${date}.json`), `${JSON.stringify(full, null, 2)}\n`);
+  if (!opts['no-doc']) writeDoc(full, goals.map((g) => [g[0].replace(/^ {2}/, '↳ '), g[1], g[2], verdict(g[3])]));
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+function writeDoc(full, rows) {
+  const { summary: s } = full;
+  const file = join(ROOT, 'docs', 'benchmarks.md');
+  const marker = '<!-- bench:results -->';
+  const table = [
+    marker,
+    `Last run: **${s.date}**, \`npm run bench\` (${s.durationSeconds} s). Machine: **${s.machine.cpus} cores** (${s.machine.cpuModel}), **${s.machine.totalMemGb} GB** RAM, Node ${s.machine.node}, ${s.machine.platform}. Raw figures: \`bench/results/${s.date}.json\`.`,
+    '',
+    mdTable(['measure', 'result', 'goal (target, not a gate)', ''], rows),
+    marker,
+  ].join('\n');
+  let doc;
+  try {
+    doc = readText(file);
+  } catch {
+    doc = undefined;
+  }
+  if (doc && doc.includes(marker)) {
+    const [head, , tail] = doc.split(marker);
+    doc = `${head}${table}${tail}`;
+  } else doc = `# Benchmarks\n\n${table}\n`;
+  writeFileSync(file, doc);
+}
+function readText(file) {
+  return readFileSync(file, 'utf8');
+}
+
+main().catch(async (error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
+  await cleanup();
+  process.exit(1);
+});

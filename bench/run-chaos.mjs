@@ -1,0 +1,339 @@
+#!/usr/bin/env node
+// `npm run chaos` — faults under a webhook ingest, then proof that nothing was lost or doubled.
+//
+// Embedded (default): one server process on SQLite, SIGKILLed --kills times during an ingest of --count signed
+// WhatsApp-shaped webhooks and restarted on the same data dir each time. Senders retry whatever was not
+// acknowledged (and at the end re-deliver some that were). Operator replies are queued on the WhatsApp connection
+// (to the WhatsApp simulator) after every restart, so some are in flight at the next kill.
+// Scaled (--scaled): 2 API + 2 worker processes on a private PostgreSQL cluster (initdb as the postgres user) and a
+// private nats-server; during the ingest a worker is SIGKILLed, NATS is restarted and PostgreSQL is crashed and
+// restarted (the approach of packages/server/src/e2e/scaled-faults.test.ts).
+//
+// At the end: every acknowledged webhook is stored exactly once (and nothing is stored twice); every queued reply
+// is sent once at the provider or failed with a reason. Prints a summary table; exits 1 on any loss or duplicate.
+//
+// Options: --count N (default 50000, see docs/benchmarks.md for why not 100000), --kills N (embedded, default 8),
+//          --concurrency N (default 32), --scaled, --max-seconds N (overall bound, default 600)
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { startWhatsAppSimulator } from '@switchboard/simulators';
+import { eventually, freePort, makeApi, makePoster, sleep, spawnServer, textTable, whatsappBody, whatsappSignature } from './lib.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    count: { type: 'string', default: '50000' },
+    kills: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '32' },
+    scaled: { type: 'boolean', default: false },
+    'max-seconds': { type: 'string', default: '600' },
+  },
+});
+const COUNT = Number(opts.count);
+const KILLS = Number(opts.kills);
+const CONCURRENCY = Number(opts.concurrency);
+const SCALED = opts.scaled;
+const MAX_MS = Number(opts['max-seconds']) * 1000;
+const TOKEN = `sb_chaos_${randomBytes(12).toString('hex')}`;
+const MASTER_KEY = randomBytes(32).toString('hex');
+const CUSTOMERS = 500;
+const startedAt = Date.now();
+const log = (s) => process.stderr.write(`[chaos ${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${s}\n`);
+const overDeadline = () => Date.now() - startedAt > MAX_MS;
+
+const cleanups = [];
+async function cleanup() {
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()();
+    } catch {
+      // best effort
+    }
+  }
+}
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+// ---- embedded: one process on SQLite -----------------------------------------------------------------------------
+async function embeddedCluster() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'switchboard-chaos-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const port = await freePort();
+  const env = { SWITCHBOARD_DATA_DIR: dir, SWITCHBOARD_ADMIN_TOKEN: TOKEN, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`, SWITCHBOARD_RETRY_BASE_MS: '100', SWITCHBOARD_RETRY_MAX_MS: '2000' };
+  let server = await spawnServer({ env, port });
+  cleanups.push(() => server.kill('SIGKILL'));
+  const dbFile = join(dir, 'switchboard.db');
+  const query = async (sql) => {
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      return db.prepare(sql).all();
+    } finally {
+      db.close();
+    }
+  };
+  const faults = Array.from({ length: KILLS }, (_, k) => ({
+    name: `SIGKILL #${k + 1}`,
+    async run() {
+      await server.kill('SIGKILL');
+      const pending = (await query("select count(*) as n from inbound_events where status = 'pending'"))[0].n;
+      server = await spawnServer({ env, port });
+      return `pending at kill: ${pending}`;
+    },
+  }));
+  return { mode: 'embedded (SQLite, 1 process)', apiUrl: () => server.url, webhookUrls: () => [server.url], query, faults, alive: () => [server] };
+}
+
+// ---- scaled: 2 API + 2 workers on PostgreSQL + NATS --------------------------------------------------------------
+const listening = (port) => new Promise((resolve) => {
+  const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+  socket.on('error', () => resolve(false));
+});
+
+async function scaledCluster() {
+  const PG_BIN = ['/usr/lib/postgresql'].filter(existsSync).flatMap((d) => readdirSync(d).map((v) => join(d, v, 'bin'))).find((b) => existsSync(join(b, 'pg_ctl')));
+  if (!PG_BIN) throw new Error('--scaled needs PostgreSQL server binaries under /usr/lib/postgresql/*/bin');
+  const dir = mkdtempSync(join(os.tmpdir(), 'switchboard-chaos-scaled-'));
+  chmodSync(dir, 0o755);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const pgDir = join(dir, 'pg');
+  mkdirSync(pgDir);
+  const pgPort = await freePort();
+  const asPostgres = (cmd, args) => execFileSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, cmd), ...args], { stdio: 'ignore', timeout: 60_000 });
+  chownSync(pgDir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  asPostgres('initdb', ['-D', join(pgDir, 'data'), '-A', 'trust', '-U', 'postgres']);
+  const pgStart = () => asPostgres('pg_ctl', ['-D', join(pgDir, 'data'), '-o', `-p ${pgPort} -k ${pgDir} -c listen_addresses=127.0.0.1`, '-l', join(pgDir, 'pg.log'), '-w', 'start']);
+  const pgCrash = () => asPostgres('pg_ctl', ['-D', join(pgDir, 'data'), '-m', 'immediate', '-w', 'stop']);
+  pgStart();
+  cleanups.push(() => { try { pgCrash(); } catch { /* down */ } });
+  const dbUrl = `postgres://postgres@127.0.0.1:${pgPort}/postgres`;
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+  pool.on('error', () => undefined);
+  cleanups.push(() => pool.end());
+
+  const natsPort = await freePort();
+  let nats;
+  const startNats = async () => {
+    nats = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', join(dir, 'nats')], { stdio: 'ignore' });
+    await eventually(() => listening(natsPort), 10_000, 'nats-server to listen');
+  };
+  await startNats();
+  cleanups.push(() => nats?.kill('SIGKILL'));
+
+  const ports = { api1: await freePort(), api2: await freePort(), worker1: await freePort(), worker2: await freePort() };
+  const env = {
+    DATABASE_URL: dbUrl, NATS_URL: `nats://127.0.0.1:${natsPort}`, SWITCHBOARD_NATS_PREFIX: `chaos${randomBytes(3).toString('hex')}`,
+    SWITCHBOARD_ADMIN_TOKEN: TOKEN, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_DATA_DIR: join(dir, 'data'), SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${ports.api1}`,
+    SWITCHBOARD_SEND_LEASE_MS: '3000', SWITCHBOARD_RETRY_BASE_MS: '100', SWITCHBOARD_RETRY_MAX_MS: '2000', SWITCHBOARD_NATS_ACK_WAIT_MS: '5000',
+  };
+  const procs = {};
+  const start = async (name, role) => { procs[name] = await spawnServer({ env, port: ports[name], args: ['start', '--role', role] }); };
+  await start('api1', 'api');
+  await Promise.all([start('api2', 'api'), start('worker1', 'worker'), start('worker2', 'worker')]);
+  cleanups.push(() => Promise.all(Object.values(procs).map((p) => p.kill('SIGKILL'))));
+  const restarting = [];
+  const startFailures = [];
+  // like a process supervisor: a process that exits while starting (e.g. PostgreSQL is down) is started again
+  const supervise = async (name, role) => {
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      try {
+        await start(name, role);
+        return;
+      } catch (error) {
+        startFailures.push(`${name} attempt ${attempt}: ${String(error.message).split('\n')[0].slice(0, 200)}`);
+        log(`${name} failed to start (attempt ${attempt}); retrying in 1 s`);
+        await sleep(1000);
+      }
+    }
+    throw new Error(`${name} did not start after 20 attempts`);
+  };
+  const query = async (sql) => (await pool.query(sql.replace(/count\(\*\)/g, 'count(*)::int'))).rows;
+  const faults = [
+    // the restart runs in the background so the next faults still land under load
+    { name: 'SIGKILL worker1', async run() { await procs.worker1.kill('SIGKILL'); restarting.push(sleep(2000).then(() => supervise('worker1', 'worker'))); return 'worker1 restarted 2 s later'; } },
+    { name: 'restart NATS', async run() { nats.kill('SIGKILL'); await sleep(500); await startNats(); return 'nats-server SIGKILLed, restarted after 0.5 s'; } },
+    { name: 'restart PostgreSQL', async run() { pgCrash(); await sleep(1000); pgStart(); return 'pg_ctl stop -m immediate, started after 1 s'; } },
+  ];
+  return {
+    mode: 'scaled (PostgreSQL + NATS JetStream, 2 API + 2 workers)', apiUrl: () => procs.api1.url, webhookUrls: () => [procs.api1.url, procs.api2.url], query, faults,
+    alive: () => Object.values(procs), settle: () => Promise.all(restarting), startFailures,
+  };
+}
+
+// ---- the run ------------------------------------------------------------------------------------------------------
+async function main() {
+  const wa = await startWhatsAppSimulator({ rateLimits: false, receipts: { sentAfterMs: null, deliveredAfterMs: null, readAfterMs: null } });
+  cleanups.push(() => wa.close());
+  const cluster = SCALED ? await scaledCluster() : await embeddedCluster();
+  log(`${cluster.mode}: ${COUNT} webhooks, ${cluster.faults.length} faults`);
+  const api = makeApi(cluster.apiUrl, TOKEN);
+  const d = wa.defaults;
+  const created = await api('POST', '/api/v1/connections', { type: 'whatsapp', name: 'chaos', config: { accessToken: d.accessToken, appSecret: wa.app.secret, businessAccountId: d.wabaId, phoneNumberIds: [d.phoneNumberId], apiBaseUrl: wa.url } });
+  const connectionId = created.body.id;
+  const started = await api('POST', `/api/v1/connections/${connectionId}/start`);
+  if (started.body?.status !== 'RUNNING') throw new Error(`connection did not start: ${JSON.stringify(started.body)}`);
+
+  const bodyOf = (i) => {
+    const body = whatsappBody({ wabaId: d.wabaId, phoneNumberId: d.phoneNumberId, from: `49160${String(1_000_000 + (i % CUSTOMERS))}`, wamid: `wamid.chaos.${i}`, text: `chaos ${i}` });
+    return { body, headers: { 'x-hub-signature-256': whatsappSignature(wa.app.secret, body) } };
+  };
+  const poster = makePoster(CONCURRENCY * 2);
+  cleanups.push(() => poster.close());
+  const acked = new Uint8Array(COUNT);
+  let ackedCount = 0;
+  let attempts = 0;
+  let refused = 0;
+  let non200 = 0;
+  const queue = Array.from({ length: COUNT }, (_, i) => i);
+  const retry = [];
+  let rr = 0;
+  const send = async (i) => {
+    const urls = cluster.webhookUrls();
+    const url = `${urls[rr++ % urls.length]}/webhooks/${connectionId}`;
+    const { body, headers } = bodyOf(i);
+    attempts++;
+    try {
+      const status = await poster.post(url, headers, body, 15_000);
+      if (status === 200) return true;
+      non200++;
+    } catch {
+      refused++;
+    }
+    return false;
+  };
+  let stopSenders = false;
+  const sender = async () => {
+    while (!stopSenders && !overDeadline()) {
+      const i = retry.length > 0 && (queue.length === 0 || Math.random() < 0.5) ? retry.shift() : queue.shift();
+      if (i === undefined) {
+        if (ackedCount >= COUNT) return;
+        await sleep(20);
+        continue;
+      }
+      if (await send(i)) {
+        if (!acked[i]) { acked[i] = 1; ackedCount++; }
+      } else {
+        retry.push(i);
+        await sleep(20);
+      }
+    }
+  };
+
+  // operator replies, queued after each fault so some are in flight at the next one
+  const replies = [];
+  const queueReplies = async (tag, n = 5) => {
+    try {
+      const convs = (await api('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=${n}`)).body?.data ?? [];
+      for (const c of convs) {
+        const text = `reply ${tag} ${c.id} ${randomBytes(3).toString('hex')}`;
+        const r = await api('POST', `/api/v1/conversations/${c.id}/messages`, { content: { type: 'text', text } });
+        if (r.status === 202) replies.push({ id: r.body.id, text });
+      }
+    } catch {
+      // a fault in progress: the next round queues more
+    }
+  };
+
+  const faultLog = [];
+  const faultRunner = async () => {
+    for (let k = 0; k < cluster.faults.length; k++) {
+      const threshold = Math.floor((COUNT * (k + 1)) / (cluster.faults.length + 1));
+      while (ackedCount < threshold && !overDeadline()) await sleep(20);
+      if (overDeadline()) return;
+      await queueReplies(`before-${k}`);
+      const fault = cluster.faults[k];
+      const t0 = Date.now();
+      const atAcked = ackedCount;
+      const note = await fault.run();
+      faultLog.push({ fault: fault.name, atAcked, ms: Date.now() - t0, note });
+      log(`${fault.name} at ${ackedCount} acknowledged (${note})`);
+      await queueReplies(`after-${k}`);
+    }
+  };
+  const ingestStart = Date.now();
+  await Promise.all([...Array.from({ length: CONCURRENCY }, sender), faultRunner()]);
+  const ingestMs = Date.now() - ingestStart;
+  stopSenders = true;
+  await cluster.settle?.();
+  log(`ingest done: ${ackedCount}/${COUNT} acknowledged, ${attempts} attempts (${refused} refused/reset, ${non200} non-200) in ${(ingestMs / 1000).toFixed(1)} s`);
+
+  // senders re-deliver some acknowledged webhooks (a provider retrying a delivery it thinks failed): still once each
+  const redeliver = Array.from({ length: Math.min(1000, ackedCount) }, () => Math.floor(Math.random() * COUNT)).filter((i) => acked[i]);
+  let redeliveredOk = 0;
+  for (let i = 0; i < redeliver.length; i += CONCURRENCY) await Promise.all(redeliver.slice(i, i + CONCURRENCY).map(async (x) => { if (await send(x)) redeliveredOk++; }));
+
+  // wait for processing to finish, then count (bounded)
+  const settleStart = Date.now();
+  await eventually(async () => (await cluster.query("select count(*) as n from inbound_events where status = 'pending'"))[0].n === 0, 300_000, 'pending inbound events to drain', 500);
+  const rows = await cluster.query("select provider_message_id as p, count(*) as n from messages where direction = 'inbound' group by provider_message_id");
+  const stored = new Map();
+  for (const r of rows) {
+    const m = /wamid\.chaos\.(\d+)/.exec(r.p ?? '');
+    if (m) stored.set(Number(m[1]), (stored.get(Number(m[1])) ?? 0) + Number(r.n));
+  }
+  let lost = 0;
+  let duplicated = 0;
+  for (let i = 0; i < COUNT; i++) if (acked[i] && !stored.has(i)) lost++;
+  for (const n of stored.values()) if (n > 1) duplicated++;
+  const failedInbound = (await cluster.query("select count(*) as n from inbound_events where status = 'failed'"))[0].n;
+
+  // every reply: sent once at the provider, or failed with a reason
+  const settled = await eventually(async () => {
+    const states = await Promise.all(replies.map(async (r) => ({ ...r, ...(await api('GET', `/api/v1/messages/${r.id}`)).body })));
+    return states.every((s) => s.status && s.status !== 'queued' && s.status !== 'sending') ? states : undefined;
+  }, 120_000, 'replies to settle', 500).catch(() => undefined);
+  const atProvider = new Map();
+  for (const m of wa.sentMessages()) {
+    const text = m.request?.text?.body;
+    if (text) atProvider.set(text, (atProvider.get(text) ?? 0) + 1);
+  }
+  const replyStats = { queued: replies.length, sent: 0, failedWithReason: 0, stuck: 0, sentTwice: 0, sentButNotAtProvider: 0, failedReasons: {} };
+  for (const s of settled ?? replies.map((r) => ({ ...r, status: 'unknown' }))) {
+    const n = atProvider.get(s.text) ?? 0;
+    if (n > 1) replyStats.sentTwice++;
+    if (['sent', 'delivered', 'read'].includes(s.status)) {
+      replyStats.sent++;
+      if (n !== 1) replyStats.sentButNotAtProvider++;
+    } else if (s.status === 'failed' && (s.statusDetail?.code || s.error?.code)) {
+      replyStats.failedWithReason++;
+      const code = s.statusDetail?.code ?? s.error?.code;
+      replyStats.failedReasons[code] = (replyStats.failedReasons[code] ?? 0) + 1;
+    } else replyStats.stuck++;
+  }
+  const settleMs = Date.now() - settleStart;
+
+  const ok = lost === 0 && duplicated === 0 && ackedCount === COUNT && stored.size === COUNT && replyStats.stuck === 0 && replyStats.sentTwice === 0 && replyStats.sentButNotAtProvider === 0;
+  const summary = {
+    mode: cluster.mode, count: COUNT, acknowledged: ackedCount, attempts, refusedOrReset: refused, non200, redelivered: redeliver.length, redeliveredOk,
+    stored: stored.size, lost, duplicated, failedInbound, faults: faultLog, replies: replyStats, startFailures: cluster.startFailures ?? [],
+    ingestSeconds: Math.round(ingestMs / 100) / 10, settleSeconds: Math.round(settleMs / 100) / 10, totalSeconds: Math.round((Date.now() - startedAt) / 100) / 10, ok,
+  };
+  const rowsOut = [
+    ['mode', cluster.mode],
+    ['webhooks', `${COUNT} (${attempts} POSTs incl. re-deliveries: ${refused} refused/reset, ${non200} non-200, all retried)`],
+    ['acknowledged', String(ackedCount)],
+    ['faults', faultLog.map((f) => `${f.fault} @${f.atAcked}`).join(', ')],
+    ['stored (distinct)', String(stored.size)],
+    ['acknowledged but lost', String(lost)],
+    ['stored more than once', String(duplicated)],
+    ['inbound events failed', String(failedInbound)],
+    ['re-deliveries of acked', `${redeliver.length} (${redeliveredOk} answered 200)`],
+    ['operator replies', `${replyStats.queued} queued: ${replyStats.sent} sent once, ${replyStats.failedWithReason} failed with a reason ${JSON.stringify(replyStats.failedReasons)}, ${replyStats.stuck} stuck, ${replyStats.sentTwice} sent twice`],
+    ['time', `ingest ${summary.ingestSeconds} s, settle ${summary.settleSeconds} s, total ${summary.totalSeconds} s`],
+    ...(cluster.startFailures?.length ? [['restarts that failed (retried)', cluster.startFailures.join('; ')]] : []),
+    ['verdict', ok ? 'OK: nothing lost, nothing doubled' : 'FAILED'],
+  ];
+  process.stdout.write(`\n${textTable(['check', 'result'], rowsOut)}\n\n${JSON.stringify(summary)}\n`);
+  await cleanup();
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch(async (error) => {
+  process.stderr.write(`chaos failed: ${error.stack ?? error}\n`);
+  await cleanup();
+  process.exit(2);
+});
