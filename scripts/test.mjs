@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The whole test suite: typecheck + build, lint, import-direction rules, then every vitest test.
+// The whole test suite: system packages the tests need, typecheck + build (server, widget, web app), lint,
+// import-direction rules, then every vitest test (unit, contract, end-to-end, browser).
 // Ends with one plain line "N passed, N failed[, N skipped]" (each check counts as one test) and exits non-zero
 // on any failure, so a run that executed nothing is visible.
 import { spawnSync } from 'node:child_process';
@@ -18,7 +19,11 @@ function step(name, command, args) {
 }
 
 for (const [name, command, args] of [
-  ['typecheck and build', 'npx', ['tsc', '-b']],
+  ['system packages (chromium)', 'bash', ['scripts/ensure-chromium.sh']],
+  ['typecheck and build', 'npm', ['run', 'build', '--silent']],
+  ['typecheck the SDK', 'npx', ['tsc', '--noEmit', '-p', 'packages/sdk']],
+  ['typecheck the web app', 'npx', ['tsc', '--noEmit', '-p', 'packages/web']],
+  ['typecheck the widget', 'npx', ['tsc', '--noEmit', '-p', 'packages/widget']],
   ['lint', 'npx', ['eslint', '.']],
   ['dependency rules', 'npx', ['depcruise', 'packages/server/src', '--config', '.dependency-cruiser.cjs']],
 ]) {

@@ -60,6 +60,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await webchatRoutes(app, hub);
   opsRoutes(app, hub, options.metricsText);
   mediaServeRoutes(app, hub);
+  (await import('./routes/static-routes.js')).staticRoutes(app, {}); // built widget (/widget.js) and operator app (/app/)
 
   await app.register(async (api) => {
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
