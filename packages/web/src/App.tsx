@@ -33,7 +33,14 @@ export function App() {
     if (!client) return;
     const ctl = new AbortController();
     client
-      .events((e) => listeners.forEach((l) => l(e)), { signal: ctl.signal, onStatus: setLive })
+      .events((e) => listeners.forEach((l) => l(e)), {
+        signal: ctl.signal,
+        onStatus: (status) => {
+          setLive(status);
+          // whatever happened before the stream was (re)opened is fetched again by the screens
+          if (status === 'open') listeners.forEach((l) => l({ type: 'stream.open', data: {} }));
+        },
+      })
       .catch((err: unknown) => {
         if (err instanceof ApiError && err.status === 401) signOut();
       });

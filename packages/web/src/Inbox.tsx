@@ -30,14 +30,19 @@ export function Inbox({ client, subscribe, selectedId }: Props) {
   const upsert = (c: Conversation) => setConversations((m) => new Map(m).set(c.id, c));
 
   useEffect(() => {
+    const load = () => client.listConversations().then((list) => setConversations((m) => { const next = new Map(m); for (const c of list) next.set(c.id, c); return next; })).catch((err: Error) => setError(err.message));
     const off = subscribe((e) => {
+      if (e.type === 'stream.open') {
+        void load();
+        return;
+      }
       const conv = e.data.conversation as Conversation | undefined;
       if ((e.type === 'conversation.created' || e.type === 'conversation.updated') && conv) upsert(conv);
       else if (e.type === 'message.received' && e.conversationId && !known.current.has(e.conversationId)) {
         void client.getConversation(e.conversationId).then(upsert).catch(() => undefined);
       }
     });
-    client.listConversations().then((list) => setConversations(new Map(list.map((c) => [c.id, c])))).catch((err: Error) => setError(err.message));
+    void load();
     return off;
   }, [client, subscribe]);
 

@@ -19,6 +19,7 @@ import { mediaServeRoutes, mediaUploadRoutes } from './routes/media-routes.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { signInRoutes, userRoutes } from './routes/user-routes.js';
+import { staticRoutes } from './routes/static-routes.js';
 
 export interface ServerOptions {
   hub: Hub;
@@ -60,7 +61,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await webchatRoutes(app, hub);
   opsRoutes(app, hub, options.metricsText);
   mediaServeRoutes(app, hub);
-  (await import('./routes/static-routes.js')).staticRoutes(app, {}); // built widget (/widget.js) and operator app (/app/)
+  staticRoutes(app); // the built widget (/widget.js) and operator app (/app/)
 
   await app.register(async (api) => {
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

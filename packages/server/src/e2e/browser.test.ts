@@ -97,6 +97,7 @@ describe('browser: widget and operator app', () => {
     await page.getByLabel('API token').fill(hub.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.locator('[aria-label="Live updates: open"]').waitFor();
     return page;
   }
 
