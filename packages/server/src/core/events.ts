@@ -13,3 +13,5 @@ export const TOPIC_INBOUND = 'inbound';
 export const TOPIC_OUTBOUND = 'outbound';
 export const TOPIC_EVENTS = 'events';
 export const TOPIC_MEDIA = 'media';
+/** work topic: one row per newly stored inbound message (key = conversation), consumed by routing → agents/operators */
+export const TOPIC_ROUTING = 'routing';

@@ -13,6 +13,9 @@ export const EVENT_TYPES = [
   'conversation.typing',
   'contact.created',
   'connection.status',
+  /** a decision in a conversation's timeline: rule fired, agent reply, handoff, assignment */
+  'conversation.timeline',
+  'agent.status',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

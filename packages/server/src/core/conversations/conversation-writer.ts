@@ -5,7 +5,7 @@
  * Every "find or create" leans on a unique constraint, so concurrent writers cannot create twins.
  */
 import { contentPreview, isForwardStatus, newId, MESSAGE_STATUSES, type Content, type Message, type InboundMessageEvent, type InboundStatusEvent, type MessageStatus, type StatusDetail } from '../../model/index.js';
-import { eventRow } from '../events.js';
+import { eventRow, TOPIC_ROUTING } from '../events.js';
 import type { ConnectionRecord, ContactRecord, ConversationRecord, MessageRecord, NewOutboxRow, StoreOps } from '../ports/index.js';
 
 /** turns provider files in inbound content into pending attachments with our URLs (MediaService.registerInbound) */
@@ -136,6 +136,8 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   await tx.incrementUnread(conversation.id, event.timestamp, preview, windowExpiresAt);
   if (event.to && !conversation.senderAddress) await tx.updateConversation(conversation.id, { senderAddress: event.to });
   outbox.push(eventRow('message.received', connection.workspaceId, { message: messageView({ ...message, statusDetail: null, editedAt: null }) }, conversation.id));
+  // routing (rules → agent / team / operator) runs after the commit, exactly once per stored message
+  outbox.push({ topic: TOPIC_ROUTING, key: conversation.id, workspaceId: connection.workspaceId, payload: { messageId: message.id, conversationId: conversation.id, workspaceId: connection.workspaceId } });
   outbox.push(eventRow('conversation.updated', connection.workspaceId, {
     conversation: conversationView({
       ...conversation, lastMessageAt: event.timestamp, lastMessagePreview: preview, unreadCount: conversation.unreadCount + 1,
