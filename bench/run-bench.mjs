@@ -7,7 +7,8 @@
 //
 // Options: --duration <s> (ingest run length, default 5), --connections <n> (autocannon, default 50),
 //          --widgets <n> (memory test, default 5000), --rates 500,1000,2000, --rate-seconds <s> (default 3),
-//          --no-doc (do not rewrite docs/benchmarks.md)
+//          --no-doc (do not rewrite docs/benchmarks.md), --only ingest,pacing,memory (a subset; nothing written),
+//          --cpu-prof <dir> (the hub processes write V8 CPU profiles there, for `node --cpu-prof` analysis)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -30,6 +31,8 @@ const { values: opts } = parseArgs({
     rates: { type: 'string', default: '500,1000,2000' },
     'rate-seconds': { type: 'string', default: '3' },
     'no-doc': { type: 'boolean', default: false },
+    only: { type: 'string', default: 'ingest,pacing,memory' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const DURATION = Number(opts.duration);
@@ -37,6 +40,9 @@ const CONNECTIONS = Number(opts.connections);
 const WIDGETS = Number(opts.widgets);
 const RATES = opts.rates.split(',').map(Number).filter((n) => n > 0);
 const RATE_SECONDS = Number(opts['rate-seconds']);
+const ONLY = new Set(opts.only.split(','));
+const PARTIAL = !['ingest', 'pacing', 'memory'].every((p) => ONLY.has(p));
+const PROFILE_ARGS = opts['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', opts['cpu-prof']] : [];
 const TOKEN = `sb_bench_${randomBytes(12).toString('hex')}`;
 const MASTER_KEY = randomBytes(32).toString('hex');
 const startedAt = Date.now();
@@ -59,7 +65,7 @@ async function startHub({ wa, tg, gc = false, waNumbers, messagesPerSecond, conn
   const dataDir = mkdtempSync(join(os.tmpdir(), 'switchboard-bench-'));
   const port = await freePort();
   const srv = await spawnServer({
-    port, gc,
+    port, gc, execArgs: PROFILE_ARGS,
     env: { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TOKEN, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn' },
   });
   const stop = async () => {
@@ -290,7 +296,10 @@ async function benchPacing(tg) {
     // steady state: after the first second (the provider's and the hub's buckets both start full)
     const steady = times.filter((t) => t >= first + 1000);
     const steadyRate = steady.length > 1 ? (steady.length - 1) / ((steady.at(-1) - steady[0]) / 1000) : NaN;
-    return { phoneNumberId: id, assigned: byNumber[id] ?? 0, sent: times.length, overallRate: round(overall, 1), steadyRate: round(steadyRate, 1), errorPct: round((Math.abs(steadyRate - LIMIT) / LIMIT) * 100, 2) };
+    // messages per second since the first one (shows the opening burst and the steady rate)
+    const perSecond = [];
+    for (const t of times) perSecond[Math.floor((t - first) / 1000)] = (perSecond[Math.floor((t - first) / 1000)] ?? 0) + 1;
+    return { phoneNumberId: id, assigned: byNumber[id] ?? 0, sent: times.length, overallRate: round(overall, 1), steadyRate: round(steadyRate, 1), errorPct: round((Math.abs(steadyRate - LIMIT) / LIMIT) * 100, 2), perSecond: Array.from(perSecond, (n) => n ?? 0) };
   });
   const provider429 = wa.apiCalls({ op: 'messages' }).filter((c) => c.errorCode === 130429).length;
   const statusCounts = dbCountStatuses(hub.dbFile);
@@ -368,6 +377,16 @@ async function main() {
   const tg = await startTelegramSimulator({ rateLimits: false });
   cleanups.push(() => wa.close(), () => tg.close());
 
+  if (PARTIAL) {
+    // a subset (while working on one part): print its figures, write nothing
+    const part = {};
+    if (ONLY.has('ingest')) part.ingest = await benchIngestAndPipeline(wa, tg);
+    if (ONLY.has('pacing')) part.pacing = await benchPacing(tg);
+    if (ONLY.has('memory')) part.memory = await benchMemory(wa, tg);
+    await cleanup();
+    process.stdout.write(`${JSON.stringify(part, null, 2)}\n`);
+    return;
+  }
   const ingest = await benchIngestAndPipeline(wa, tg);
   const pacing = await benchPacing(tg);
   const memory = await benchMemory(wa, tg);

@@ -11,6 +11,13 @@ export function eventRow(type: EventType, workspaceId: string, data: Record<stri
 
 export const TOPIC_INBOUND = 'inbound';
 export const TOPIC_OUTBOUND = 'outbound';
+/**
+ * performance area: outbound work is ordered per sender number of a connection (a conversation keeps its sender, so
+ * its messages stay in order), and a connection's numbers send in parallel, each at its own paced rate
+ */
+export function outboundKey(connectionId: string, from: string | null | undefined): string {
+  return from ? `${connectionId}:${from}` : connectionId;
+}
 export const TOPIC_EVENTS = 'events';
 export const TOPIC_MEDIA = 'media';
 /** work topic: one row per newly stored inbound message (key = conversation), consumed by routing → agents/operators */

@@ -48,6 +48,15 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       expect(await store.ping()).toBe(true);
     });
 
+    // webchat: the offline form's email is merged into the contact's attributes, keeping the others
+    it('merges contact attributes inside a transaction', async () => {
+      const id = newId('ct');
+      await store.insertContact({ id, workspaceId: ws, name: null, attributes: { tier: 'gold', email: 'old@example.com' }, createdAt: now(), updatedAt: now() });
+      await store.transaction((tx) => tx.mergeContactAttributes(id, { email: 'new@example.com' }, now()));
+      expect((await store.getContact(ws, id))?.attributes).toEqual({ tier: 'gold', email: 'new@example.com' });
+      await store.mergeContactAttributes(newId('ct'), { email: 'x@example.com' }, now()); // unknown contact: nothing happens
+    });
+
     it('scopes connections to their workspace and moves status by compare-and-set', async () => {
       expect((await store.getConnection(ws, connection.id))?.config).toEqual({ a: 1 });
       expect(await store.getConnection(otherWs, connection.id)).toBeUndefined();
@@ -152,6 +161,82 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       expect(await store.getInboundEvent(c.id)).toBeDefined();
     });
 
+    // performance area: inside a transaction the inbound pipeline's statements may take a native path (SQLite):
+    // same results as outside, dedup and compare-and-set included, and a rollback undoes them
+    it('runs the inbound pipeline\'s statements inside a transaction with the same results, and rolls them back', async () => {
+      const conn: ConnectionRecord = { ...connection, id: newId('conn'), name: 'hot' };
+      await store.insertConnection(conn);
+      const ev: InboundEventRecord = {
+        id: newId('evt'), workspaceId: ws, connectionId: conn.id, eventKey: 'hot-1', method: 'POST', url: '/w', headers: { 'x-h': '1' },
+        body: Buffer.from('{"a":1}'), status: 'pending', error: null, receivedAt: now(), processedAt: null,
+      };
+      const conv = conversation({ connectionId: conn.id, address: 'hot-addr', windowExpiresAt: null });
+      const address = `hot-${newId('cid')}`;
+      const seqBefore = (await store.listUnpublishedOutbox(10_000)).length;
+      const result = await store.transaction(async (tx) => {
+        const inserted = await tx.insertInboundEvents([ev, { ...ev, id: newId('evt') }]);
+        const claimed = [await tx.finishInboundEvent(ev.id, 'processed', null, now()), await tx.finishInboundEvent(ev.id, 'processed', null, now())];
+        await tx.insertIdentity({ id: newId('cid'), workspaceId: ws, contactId, channelType: 'hot', address, connectionId: conn.id, createdAt: now() });
+        const identity = await tx.findIdentity(ws, 'hot', address);
+        const contact = await tx.getContact(ws, contactId);
+        const otherWsContact = await tx.getContact(otherWs, contactId);
+        await tx.insertConversation(conv);
+        const open = await tx.findOpenConversation(conn.id, contactId, null);
+        const m = { ...message(conv.id, 'hot-p1'), connectionId: conn.id };
+        const firstInsert = await tx.insertMessage(m);
+        const secondInsert = await tx.insertMessage({ ...m, id: newId('msg') });
+        await tx.incrementUnread(conv.id, '2030-01-01T00:00:00.000Z', 'preview', '2030-01-02T00:00:00.000Z');
+        await tx.incrementUnread(conv.id, '2030-01-01T00:00:01.000Z', 'preview 2', null);
+        await tx.insertOutbox([{ topic: 'events', key: 'hot', workspaceId: ws, payload: { n: 1 } }, { topic: 'events', key: 'hot', workspaceId: ws, payload: { n: 2 } }], now());
+        return { inserted, claimed, identity, contact, otherWsContact, open, firstInsert, secondInsert };
+      });
+      expect([...result.inserted]).toEqual([ev.id]);
+      expect(result.claimed).toEqual([true, false]);
+      expect(result.identity?.contactId).toBe(contactId);
+      expect(result.contact?.attributes).toEqual({ tier: 'gold' });
+      expect(result.otherWsContact).toBeUndefined();
+      expect(result.open?.id).toBe(conv.id);
+      expect([result.firstInsert, result.secondInsert]).toEqual([true, false]);
+      const after = await store.getConversation(ws, conv.id);
+      expect(after).toMatchObject({ unreadCount: 2, lastMessageAt: '2030-01-01T00:00:01.000Z', lastMessagePreview: 'preview 2', lastInboundAt: '2030-01-01T00:00:01.000Z', windowExpiresAt: '2030-01-02T00:00:00.000Z' });
+      expect((await store.getInboundEvent(ev.id))?.status).toBe('processed');
+      expect((await store.findMessageByProviderId(conn.id, 'hot-p1'))?.content).toEqual({ type: 'text', text: 'hi' });
+      const outbox = (await store.listUnpublishedOutbox(10_000)).filter((r) => r.key === 'hot');
+      expect(outbox.map((r) => r.payload)).toEqual([{ n: 1 }, { n: 2 }]);
+      expect((await store.listUnpublishedOutbox(10_000)).length).toBe(seqBefore + 2);
+      await store.markOutboxPublished(outbox.map((r) => r.seq), now());
+      // a failing transaction leaves nothing behind
+      const rolled = { ...ev, id: newId('evt'), eventKey: 'hot-2' };
+      await expect(store.transaction(async (tx) => {
+        await tx.insertInboundEvents([rolled]);
+        await tx.insertOutbox([{ topic: 'events', key: 'hot-rolled', workspaceId: ws, payload: {} }], now());
+        throw new Error('abort');
+      })).rejects.toThrow('abort');
+      expect(await store.getInboundEvent(rolled.id)).toBeUndefined();
+      expect((await store.listUnpublishedOutbox(10_000)).some((r) => r.key === 'hot-rolled')).toBe(false);
+    });
+
+    // performance area: the inbound processor's batch read
+    it('lists a connection\'s pending raw events from an id on, oldest first, and no other connection\'s', async () => {
+      const own: ConnectionRecord = { ...connection, id: newId('conn'), name: 'batch' };
+      const other: ConnectionRecord = { ...connection, id: newId('conn'), name: 'other' };
+      await store.insertConnection(own);
+      await store.insertConnection(other);
+      const ev = (conn: ConnectionRecord): InboundEventRecord => ({
+        id: newId('evt'), workspaceId: ws, connectionId: conn.id, eventKey: null, method: 'POST', url: '/w', headers: {},
+        body: Buffer.from('{}'), status: 'pending', error: null, receivedAt: now(), processedAt: null,
+      });
+      const [m0, m1, m2, m3] = [ev(own), ev(own), ev(own), ev(own)];
+      await store.insertInboundEvents([m0, ev(other), m1, m2, ev(other), m3]);
+      expect(await store.finishInboundEvent(m2.id, 'processed', null, now())).toBe(true);
+      const ids = (await store.listPendingInboundEvents(own.id, m1.id, 10)).map((e) => e.id);
+      expect(ids).toEqual([m1.id, m3.id]);
+      expect((await store.listPendingInboundEvents(own.id, m0.id, 2)).map((e) => e.id)).toEqual([m0.id, m1.id]);
+      const [first] = await store.listPendingInboundEvents(own.id, m0.id, 1);
+      expect(first?.body.toString()).toBe('{}');
+      expect(first?.status).toBe('pending');
+    });
+
     it('orders the outbox, publishes it, and replays a workspace\'s events after a sequence number', async () => {
       await store.insertOutbox([
         { topic: 'events', key: 'k', workspaceId: ws, payload: { n: 1 } },
@@ -214,6 +299,75 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       expect(await store.getDeadLetter(otherWs, dl.id)).toBeUndefined();
       await store.markDeadLetterReplayed(dl.id, now());
       expect((await store.getDeadLetter(ws, dl.id))?.replayedAt).not.toBeNull();
+    });
+
+    // agents area
+    it('keeps agents per workspace, one inbound agent per connection (unique index), channels applied at start, turns once', async () => {
+      const agent = (name: string) => ({ id: newId('agt'), workspaceId: ws, kind: 'flow' as const, name, description: '', config: { greeting: 'hi' }, status: 'STOPPED' as const, statusReason: null, createdAt: now(), updatedAt: now() });
+      const a = agent('A');
+      const b = agent('B');
+      await store.insertAgent(a);
+      await store.insertAgent(b);
+      expect(await store.getAgent(otherWs, a.id)).toBeUndefined();
+      expect((await store.listAgents(ws, { limit: 10 })).data.map((x) => x.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+      expect(await store.updateAgent(otherWs, a.id, { name: 'stolen' })).toBe(false);
+      expect(await store.setAgentStatus(a.id, 'RUNNING', null, now(), ['STOPPED'])).toBe(true);
+      expect(await store.setAgentStatus(a.id, 'RUNNING', null, now(), ['STOPPED'])).toBe(false);
+
+      await store.setAgentConnections(ws, a.id, [{ connectionId: connection.id, inbound: true }], now());
+      await expect(store.setAgentConnections(ws, b.id, [{ connectionId: connection.id, inbound: true }], now())).rejects.toThrow();
+      expect(await store.findInboundHolder(connection.id, b.id)).toEqual({ id: a.id, name: 'A' });
+      await store.setAgentConnections(ws, b.id, [{ connectionId: connection.id, inbound: false }], now());
+      // desired, not applied yet
+      expect(await store.findActiveInboundAgent(ws, connection.id)).toBeUndefined();
+      await store.applyAgentConnections(a.id, now());
+      expect(await store.findActiveInboundAgent(ws, connection.id)).toBe(a.id);
+      expect(await store.findActiveInboundAgent(otherWs, connection.id)).toBeUndefined();
+      // inbound moves to B: A keeps it until B applies
+      await store.setAgentConnections(ws, a.id, [], now());
+      expect((await store.getAgentConnection(a.id, connection.id))).toMatchObject({ attached: false, activeAttached: true, activeInbound: true });
+      await store.setAgentConnections(ws, b.id, [{ connectionId: connection.id, inbound: true }], now());
+      expect(await store.findActiveInboundAgent(ws, connection.id)).toBe(a.id);
+      await store.setAgentStatus(b.id, 'RUNNING', null, now());
+      await store.applyAgentConnections(b.id, now());
+      expect(await store.findActiveInboundAgent(ws, connection.id)).toBe(b.id);
+      await store.applyAgentConnections(a.id, now());
+      expect(await store.listAgentConnections(a.id)).toEqual([]);
+
+      const c = conversation({ threadKey: `agents-${newId('conv')}` });
+      expect(await store.insertConversation(c)).toBe(true);
+      const turn = { id: newId('agturn'), workspaceId: ws, agentId: b.id, messageId: 'msg_x', conversationId: c.id, status: 'running' as const, outcome: null, startedAt: now(), finishedAt: null };
+      expect((await store.claimAgentTurn(turn, '2000-01-01T00:00:00.000Z')).kind).toBe('claimed');
+      expect((await store.claimAgentTurn({ ...turn, id: newId('agturn') }, '2000-01-01T00:00:00.000Z')).kind).toBe('busy');
+      // a crashed worker's turn is taken over once
+      const late = new Date(Date.now() + 60_000).toISOString();
+      const takeover = await Promise.all([store.claimAgentTurn({ ...turn, id: newId('agturn'), startedAt: late }, late), store.claimAgentTurn({ ...turn, id: newId('agturn'), startedAt: late }, late)]);
+      expect(takeover.map((x) => x.kind).sort()).toEqual(['busy', 'claimed']);
+      await store.finishAgentTurn(turn.id, { replyMessageIds: ['m1'] }, now());
+      const done = await store.claimAgentTurn({ ...turn, id: newId('agturn') }, late);
+      expect(done.kind === 'done' && done.turn.outcome).toEqual({ replyMessageIds: ['m1'] });
+      const other = { ...turn, id: newId('agturn'), messageId: 'msg_y' };
+      await store.claimAgentTurn(other, late);
+      await store.releaseAgentTurn(other.id);
+      expect((await store.claimAgentTurn({ ...other, id: newId('agturn') }, '2000-01-01T00:00:00.000Z')).kind).toBe('claimed');
+
+      const session = { id: newId('ags'), workspaceId: ws, agentId: b.id, conversationId: c.id, state: { at: 'menu', misses: 0 }, turns: 1, createdAt: now(), updatedAt: now() };
+      await store.saveAgentSession(session);
+      await store.saveAgentSession({ ...session, id: newId('ags'), state: { misses: 1 }, turns: 2 });
+      expect(await store.getAgentSession(b.id, c.id)).toMatchObject({ id: session.id, state: { misses: 1 }, turns: 2 });
+
+      const m1 = message(c.id, null, { direction: 'outbound', status: 'queued' });
+      const m2 = message(c.id, null, { direction: 'outbound', status: 'queued' });
+      const m3 = message(c.id, null, { direction: 'outbound', status: 'queued' });
+      for (const m of [m1, m2, m3]) await store.insertMessage(m);
+      expect((await store.listRecentMessages(c.id, 2)).map((m) => m.id)).toEqual([m2.id, m3.id]);
+      await store.replaceMessageMetadata(m3.id, { transcript: 'hello' });
+      expect((await store.getMessage(ws, m3.id))?.metadata).toEqual({ transcript: 'hello' });
+
+      expect(await store.deleteAgent(otherWs, b.id)).toBe(false);
+      expect(await store.deleteAgent(ws, b.id)).toBe(true);
+      expect(await store.getAgentSession(b.id, c.id)).toBeUndefined();
+      expect(await store.listAgentConnections(b.id)).toEqual([]);
     });
 
     it('rolls a failed transaction back entirely', async () => {

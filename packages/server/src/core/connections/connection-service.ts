@@ -6,7 +6,7 @@
 import { configJsonSchema, isChannelError, type AnyConnector, type BaseContext, type ConnectorLogger } from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
-import { eventRow, TOPIC_OUTBOUND } from '../events.js';
+import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import type { ConnectionRecord, ConnectionStatus, Page, PageQuery, ConnectionLogRecord } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import { ConfigCodec } from './config-codec.js';
@@ -260,7 +260,7 @@ export class ConnectionService {
     let after: string | undefined;
     for (;;) {
       const batch = await this.deps.store.listQueuedMessageIds(connectionId, 500, after);
-      for (const m of batch) await this.deps.bus.publish(TOPIC_OUTBOUND, { key: m.connectionId, payload: { messageId: m.id } });
+      for (const m of batch) await this.deps.bus.publish(TOPIC_OUTBOUND, { key: outboundKey(m.connectionId, m.from), payload: { messageId: m.id } });
       if (batch.length < 500) return;
       after = batch[batch.length - 1]?.id;
     }

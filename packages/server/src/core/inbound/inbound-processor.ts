@@ -2,13 +2,16 @@
  * @module core/inbound/inbound-processor
  * The back half of the inbound pipeline, a consumer of the `inbound` topic: re-parse the stored raw event,
  * write contact/conversation/message/status in one transaction that also marks the raw event processed, so
- * processing happens exactly once however often the bus delivers.
+ * processing happens exactly once however often the bus delivers. The events of a connection that are already
+ * stored behind the one delivered are drained with it, oldest first, in the same transaction: one commit (one
+ * fsync) for many messages. A batch that fails to write is retried one event per transaction, so one bad event
+ * cannot hold back the others.
  */
 import { InboundEventSchema, type InboundEvent } from '../../model/index.js';
 import type { WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundEventRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
-import type { ConnectionService } from '../connections/connection-service.js';
+import type { ConnectionService, LiveConnection } from '../connections/connection-service.js';
 import { applyInboundMessage, applyInboundStatus, type RegisterInboundMedia } from '../conversations/conversation-writer.js';
 import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
 
@@ -17,12 +20,34 @@ export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
   return { method: ev.method, url: ev.url, headers: ev.headers, query: Object.fromEntries(url.searchParams), rawBody: ev.body, receivedAt: ev.receivedAt };
 }
 
+/** one raw event, parsed (outside the transaction) into what the transaction will do with it */
+type Parsed =
+  | { ev: InboundEventRecord; kind: 'events'; events: InboundEvent[] }
+  | { ev: InboundEventRecord; kind: 'ignored'; reason: string }
+  | { ev: InboundEventRecord; kind: 'failed'; reason: string; log: boolean };
+
+export interface InboundProcessorOptions {
+  /** most raw events written per transaction (1 = one transaction per event) */
+  batchSize?: number;
+}
+
+/** a batch's events are written in one go without yielding; this keeps one batch to a few milliseconds */
+const DEFAULT_BATCH = 128;
+/** ids finished as part of an earlier batch whose own bus delivery has not come yet (a hint; the store decides) */
+const DONE_MEMORY = 16_384;
+
 export class InboundProcessor {
+  private readonly done = new Set<string>();
+  private readonly batchSize: number;
+
   constructor(
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
     private readonly registerMedia?: RegisterInboundMedia,
-  ) {}
+    options: InboundProcessorOptions = {},
+  ) {
+    this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+  }
 
   subscribe(): { close(): Promise<void> } {
     return this.deps.bus.consume(TOPIC_INBOUND, async (m) => {
@@ -31,47 +56,95 @@ export class InboundProcessor {
   }
 
   async process(inboundEventId: string): Promise<void> {
+    // written with an earlier batch: this delivery has nothing left to do
+    if (this.done.delete(inboundEventId)) return;
     const ev = await this.deps.store.getInboundEvent(inboundEventId);
     if (!ev || ev.status !== 'pending') return;
+    const batch = this.batchSize > 1 ? await this.deps.store.listPendingInboundEvents(ev.connectionId, ev.id, this.batchSize) : [ev];
+    if (batch.length === 0) return; // finished by another worker in between
     const live = await this.connections.live(ev.connectionId);
     const now = this.deps.clock.now().toISOString();
-    if (!live || live.connector.inbound.mode !== 'webhook') {
-      await this.deps.store.finishInboundEvent(ev.id, 'failed', 'connection no longer exists', now);
-      return;
+    const parsed = batch.map((e) => this.parse(e, live));
+    try {
+      this.remember(await this.write(parsed, live, now), inboundEventId);
+    } catch (error) {
+      if (parsed.length === 1) throw error; // the bus redelivers it
+      // one event may be the cause: write them one at a time, in order, and stop at the first that fails
+      for (const p of parsed) {
+        try {
+          this.remember(await this.write([p], live, now), inboundEventId);
+        } catch (single) {
+          // the delivered event is retried by the bus; a later one by its own delivery
+          if (p.ev.id === inboundEventId) throw single;
+          this.deps.log.warn({ err: single, inboundEventId: p.ev.id }, 'inbound event not written; its own delivery retries it');
+          return;
+        }
+      }
     }
-    let events: InboundEvent[];
+  }
+
+  private parse(ev: InboundEventRecord, live: LiveConnection | undefined): Parsed {
+    if (!live || live.connector.inbound.mode !== 'webhook') return { ev, kind: 'failed', reason: 'connection no longer exists', log: false };
     try {
       const outcome = live.connector.inbound.parse(requestFromRecord(ev), live.config);
-      if (outcome.kind !== 'events') {
-        await this.deps.store.finishInboundEvent(ev.id, 'ignored', outcome.kind === 'ignored' ? outcome.reason : 'handshake', now);
-        return;
-      }
-      events = outcome.events.map((e) => InboundEventSchema.parse(e));
+      if (outcome.kind !== 'events') return { ev, kind: 'ignored', reason: outcome.kind === 'ignored' ? outcome.reason : 'handshake' };
+      return { ev, kind: 'events', events: outcome.events.map((e) => InboundEventSchema.parse(e)) };
     } catch (error) {
-      const reason = this.deps.redactor.scrub(error instanceof Error ? error.message : String(error));
-      await this.deps.store.finishInboundEvent(ev.id, 'failed', reason, now);
-      await this.connections.log(ev.connectionId, 'error', 'parse_failed', `could not parse a stored webhook (${ev.id}): ${reason}`);
-      return;
+      return { ev, kind: 'failed', reason: this.deps.redactor.scrub(error instanceof Error ? error.message : String(error)), log: true };
     }
+  }
+
+  /**
+   * one transaction for the whole list; each event is claimed (compare-and-set from pending) before its writes.
+   * Returns the ids this transaction finished.
+   */
+  private async write(parsed: Parsed[], live: LiveConnection | undefined, now: string): Promise<string[]> {
     const ephemeral: NewOutboxRow[] = [];
+    const finished: string[] = [];
+    const parseFailures: Array<{ id: string; reason: string }> = [];
     let received = 0;
-    const done = await this.deps.store.transaction(async (tx) => {
-      // claim first: a concurrent delivery of the same event finds it finished and writes nothing
-      if (!(await tx.finishInboundEvent(ev.id, 'processed', null, now))) return false;
+    await this.deps.store.transaction(async (tx) => {
       const outbox: NewOutboxRow[] = [];
-      const ctx = { tx, connection: live.record, now, windowHours: live.connector.capabilities.windowHours, outbox, ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}) };
-      for (const event of events) {
-        if (event.kind === 'message') {
-          if (await applyInboundMessage(ctx, event)) received++;
-        } else if (event.kind === 'status') await applyInboundStatus(ctx, event);
-        else ephemeral.push({ topic: TOPIC_EVENTS, key: live.record.id, workspaceId: live.record.workspaceId, payload: { type: 'conversation.typing', data: { connectionId: live.record.id, address: event.from.address } } });
+      let counted = 0;
+      for (const p of parsed) {
+        if (p.kind !== 'events') {
+          if (await tx.finishInboundEvent(p.ev.id, p.kind, p.reason, now)) {
+            finished.push(p.ev.id);
+            if (p.kind === 'failed' && p.log) parseFailures.push({ id: p.ev.id, reason: p.reason });
+          }
+          continue;
+        }
+        // claim first: a concurrent delivery of the same event finds it finished and writes nothing
+        if (!(await tx.finishInboundEvent(p.ev.id, 'processed', null, now)) || !live) continue;
+        finished.push(p.ev.id);
+        const ctx = { tx, connection: live.record, now, windowHours: live.connector.capabilities.windowHours, outbox, ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}) };
+        for (const event of p.events) {
+          if (event.kind === 'message') {
+            if (await applyInboundMessage(ctx, event)) counted++;
+          } else if (event.kind === 'status') await applyInboundStatus(ctx, event);
+          else ephemeral.push({ topic: TOPIC_EVENTS, key: live.record.id, workspaceId: live.record.workspaceId, payload: { type: 'conversation.typing', data: { connectionId: live.record.id, address: event.from.address } } });
+        }
       }
       await tx.insertOutbox(outbox, now);
-      return true;
+      received = counted;
     });
-    if (!done) return;
+    if (finished.length === 0) return finished;
     for (let i = 0; i < received; i++) this.deps.metrics.messageCounted('inbound', 'received');
     this.deps.afterCommit();
+    for (const f of parseFailures) {
+      await this.connections.log(parsed[0]?.ev.connectionId ?? '', 'error', 'parse_failed', `could not parse a stored webhook (${f.id}): ${f.reason}`);
+    }
     for (const row of ephemeral) await this.deps.bus.publish(row.topic, { key: row.key, payload: { ...row.payload, workspaceId: row.workspaceId } });
+    return finished;
+  }
+
+  /** the ids written ahead of their own delivery (not the one being delivered now) */
+  private remember(ids: string[], delivered: string): void {
+    for (const id of ids) if (id !== delivered) this.done.add(id);
+    if (this.done.size <= DONE_MEMORY) return;
+    for (const id of this.done) {
+      this.done.delete(id);
+      if (this.done.size <= DONE_MEMORY) break;
+    }
   }
 }

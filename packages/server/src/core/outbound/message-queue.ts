@@ -5,7 +5,7 @@
  */
 import { ContentSchema, contentPreview, newId, type Content } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
-import { eventRow, TOPIC_OUTBOUND } from '../events.js';
+import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import type { ConversationRecord, MessageRecord } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
@@ -105,7 +105,7 @@ export class MessageQueue {
       await tx.insertMessage(message);
       await tx.updateConversation(conversation.id, { lastMessageAt: at, lastMessagePreview: preview, unreadCount: 0, updatedAt: at, ...(businessInitiated ? { lastBusinessTemplateAt: at } : {}) });
       await tx.insertOutbox([
-        { topic: TOPIC_OUTBOUND, key: connection.id, workspaceId: null, payload: { messageId: message.id } },
+        { topic: TOPIC_OUTBOUND, key: outboundKey(connection.id, message.from), workspaceId: null, payload: { messageId: message.id } }, // performance area: per sender
         eventRow('message.created', conversation.workspaceId, { message: messageView(message) }, conversation.id),
         eventRow('conversation.updated', conversation.workspaceId, { conversation: conversationView(updated, now) }, conversation.id),
       ], at);

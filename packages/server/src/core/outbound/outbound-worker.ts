@@ -5,15 +5,22 @@
  * backoff (honouring retry-after) and picked up by the retry sweep; after the last attempt the message fails
  * with {code, message}; an AUTH error also turns the connection to ERROR.
  */
-import { ChannelError, isChannelError, type MediaAccess } from '../../channel-kit/index.js';
+import { ChannelError, isChannelError, type MediaAccess, type RateLimit } from '../../channel-kit/index.js';
 import type { StatusDetail } from '../../model/index.js';
 import type { MessageRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { applyStatusToMessage, messageView } from '../conversations/conversation-writer.js';
-import { eventRow, TOPIC_OUTBOUND } from '../events.js';
+import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import { retryDelayMs } from './backoff.js';
 import type { Pacer } from './pacer.js';
+
+/** performance area: the per-sender limit — the channel's, unless the connection config sets `messagesPerSecond` */
+export function senderRateLimit(channel: RateLimit | undefined, config: Record<string, unknown>): RateLimit | undefined {
+  const configured = config.messagesPerSecond;
+  if (!channel || typeof configured !== 'number' || !(configured > 0)) return channel;
+  return { perSecond: configured, burst: Math.max(1, Math.round(configured)) };
+}
 
 export class OutboundWorker {
   constructor(
@@ -45,7 +52,9 @@ export class OutboundWorker {
     const conversation = await this.deps.store.getConversation(message.workspaceId, message.conversationId);
     // the chat we actually write to: a group (thread) or the customer
     const recipient = conversation?.threadKey ?? message.to;
-    if (caps.rateLimit) await this.pacer.take(`conn:${live.record.id}:${message.from}`, caps.rateLimit);
+    // performance area: a connection's configured throughput (WhatsApp `messagesPerSecond`) overrides the channel default
+    const rateLimit = senderRateLimit(caps.rateLimit, live.config);
+    if (rateLimit) await this.pacer.take(`conn:${live.record.id}:${message.from}`, rateLimit);
     if (caps.perRecipientRateLimit) await this.pacer.take(`rcpt:${live.record.id}:${recipient}`, caps.perRecipientRateLimit);
     if (!(await this.deps.store.claimForSend(message.id, this.deps.clock.now().toISOString()))) return;
     const attempt = message.attempts + 1;
@@ -65,8 +74,8 @@ export class OutboundWorker {
       const seconds = (performance.now() - started) / 1000;
       const channelError = isChannelError(error) ? error : new ChannelError('UNAVAILABLE', error instanceof Error ? error.message : String(error), { cause: error });
       const detail: StatusDetail = { code: channelError.code, message: this.deps.redactor.scrub(channelError.message) };
-      if (channelError.code === 'RATE_LIMITED' && channelError.retryAfterMs && caps.rateLimit) {
-        this.pacer.pause(`conn:${live.record.id}:${message.from}`, Date.now() + channelError.retryAfterMs, caps.rateLimit);
+      if (channelError.code === 'RATE_LIMITED' && channelError.retryAfterMs && rateLimit) {
+        this.pacer.pause(`conn:${live.record.id}:${message.from}`, Date.now() + channelError.retryAfterMs, rateLimit);
       }
       if (channelError.code === 'AUTH') {
         this.deps.metrics.outboundAttempt(connector.type, 'failed', seconds);
@@ -130,7 +139,7 @@ export class OutboundWorker {
     for (const m of due) {
       // only the sweeper that clears the due time publishes, so two workers never both re-drive one message
       if (!(await this.deps.store.takeDueRetry(m.id, this.deps.clock.now().toISOString()))) continue;
-      await this.deps.bus.publish(TOPIC_OUTBOUND, { key: m.connectionId, payload: { messageId: m.id } });
+      await this.deps.bus.publish(TOPIC_OUTBOUND, { key: outboundKey(m.connectionId, m.from), payload: { messageId: m.id } });
     }
     return due.length;
   }

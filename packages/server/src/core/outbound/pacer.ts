@@ -15,12 +15,23 @@ export interface Pacer {
 
 interface Bucket { tokens: number; updated: number; pausedUntil: number; tail: Promise<void> }
 
+/**
+ * What we actually pace at: 1 % under the provider's published rate, with a tenth of its burst. Pacing exactly at
+ * the limit leaves the provider's bucket at zero, where the network's jitter (two requests arriving closer than
+ * they left) is enough for a 429; the 1 % absorbs that. A small burst keeps every window close to the rate: a
+ * sender that fell behind catches up at most a tenth of a second's worth at once, not a whole second's.
+ */
+export function pacedLimit(limit: RateLimit): RateLimit {
+  return { perSecond: limit.perSecond * 0.99, burst: Math.max(1, Math.floor(limit.burst * 0.1)) };
+}
+
 export class TokenBucketPacer implements Pacer {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly now: () => number = () => performance.now() + performance.timeOrigin) {}
 
-  take(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void> {
+  take(key: string, published: RateLimit, signal?: AbortSignal): Promise<void> {
+    const limit = pacedLimit(published);
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = { tokens: limit.burst, updated: this.now(), pausedUntil: 0, tail: Promise.resolve() };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { retryDelayMs } from './backoff.js';
-import { TokenBucketPacer } from './pacer.js';
+import { pacedLimit, TokenBucketPacer } from './pacer.js';
+import { senderRateLimit } from './outbound-worker.js';
 
 describe('backoff', () => {
   it('grows exponentially with jitter, is capped, and never undercuts retry-after', () => {
@@ -34,5 +35,30 @@ describe('token bucket pacer', () => {
     const t1 = Date.now();
     await pacer.take('z', { perSecond: 100, burst: 10 });
     expect(Date.now() - t1).toBeGreaterThanOrEqual(140);
+  });
+});
+
+// performance area
+describe('paced limits', () => {
+  it('paces 1 % under the published rate with a tenth of its burst, never below one', () => {
+    expect(pacedLimit({ perSecond: 80, burst: 80 })).toEqual({ perSecond: 79.2, burst: 8 });
+    expect(pacedLimit({ perSecond: 1, burst: 1 })).toEqual({ perSecond: 0.99, burst: 1 });
+  });
+  it('takes a connection\'s configured messagesPerSecond over the channel default', () => {
+    const channel = { perSecond: 80, burst: 80 };
+    expect(senderRateLimit(channel, {})).toBe(channel);
+    expect(senderRateLimit(channel, { messagesPerSecond: 20 })).toEqual({ perSecond: 20, burst: 20 });
+    expect(senderRateLimit(channel, { messagesPerSecond: 'fast' })).toBe(channel);
+    expect(senderRateLimit(undefined, { messagesPerSecond: 20 })).toBeUndefined();
+  });
+  it('holds a sustained rate within 2 % of the limit', async () => {
+    const pacer = new TokenBucketPacer();
+    const limit = { perSecond: 200, burst: 10 };
+    for (let i = 0; i < 9; i++) await pacer.take('steady', limit); // the burst
+    const started = performance.now();
+    for (let i = 0; i < 100; i++) await pacer.take('steady', limit);
+    const rate = 100 / ((performance.now() - started) / 1000);
+    expect(rate).toBeLessThanOrEqual(200);
+    expect(rate).toBeGreaterThan(200 * 0.9);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { RateLimit } from '../../channel-kit/index.js';
 import type { Store } from '../ports/index.js';
-import type { Pacer } from './pacer.js';
+import { pacedLimit, type Pacer } from './pacer.js';
 
 export class StorePacer implements Pacer {
   constructor(
@@ -14,7 +14,8 @@ export class StorePacer implements Pacer {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  async take(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void> {
+  async take(key: string, published: RateLimit, signal?: AbortSignal): Promise<void> {
+    const limit = pacedLimit(published);
     const wait = await this.store.reserveToken(key, limit.perSecond, limit.burst, this.now());
     if (wait <= 0) return;
     await new Promise<void>((resolve, reject) => {
@@ -28,6 +29,6 @@ export class StorePacer implements Pacer {
 
   pause(key: string, untilMs: number, limit?: RateLimit): void {
     // the provider's retry-after is a debt on the shared bucket: every process waits it out
-    void this.store.pauseBucket(key, limit?.perSecond ?? 1, untilMs, this.now()).catch(() => undefined);
+    void this.store.pauseBucket(key, limit ? pacedLimit(limit).perSecond : 1, untilMs, this.now()).catch(() => undefined);
   }
 }

@@ -7,3 +7,5 @@ export * from './clock.js';
 export * from './metrics.js';
 export * from './logger.js';
 export * from './media-store.js';
+// routing area
+export * from './routing-store.js';

@@ -62,6 +62,13 @@ export interface ConversationRecord {
   unreadCount: number;
   createdAt: string;
   updatedAt: string;
+  // routing area: who handles it (optional so older writers need not set them; the store always fills them)
+  /** 'agent' (an agent answers), 'human' (operators; the agent stays silent), null (not routed yet) */
+  handler?: 'agent' | 'human' | null;
+  agentId?: string | null;
+  /** the team inbox it sits in (with or without an assignee) */
+  teamId?: string | null;
+  tags?: string[];
 }
 
 export interface MessageRecord extends Message {
@@ -186,6 +193,39 @@ export interface WebhookDeliveryRecord {
   updatedAt: string;
   deliveredAt: string | null;
 }
+
+// agents area
+export type AgentKind = 'flow' | 'llm' | 'webhook';
+export interface AgentRecord {
+  id: string;
+  workspaceId: string;
+  kind: AgentKind;
+  name: string;
+  description: string;
+  /** non-secret fields in clear, secret fields as SecretBox ciphertexts */
+  config: Record<string, unknown>;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/** an agent's channel: what the admin set (attached, inbound) and what the agent applied when it last started */
+export interface AgentConnectionRecord {
+  agentId: string;
+  connectionId: string;
+  attached: boolean;
+  inbound: boolean;
+  activeAttached: boolean;
+  activeInbound: boolean;
+  updatedAt: string;
+}
+export interface AgentSessionRecord { id: string; workspaceId: string; agentId: string; conversationId: string; state: Record<string, unknown>; turns: number; createdAt: string; updatedAt: string }
+export interface AgentTurnRecord {
+  id: string; workspaceId: string; agentId: string; messageId: string; conversationId: string;
+  status: 'running' | 'done'; outcome: Record<string, unknown> | null; startedAt: string; finishedAt: string | null;
+}
+/** claiming a turn: run it, it already ran (its outcome), or another worker runs it now */
+export type AgentTurnClaim = { kind: 'claimed'; turn: AgentTurnRecord } | { kind: 'done'; turn: AgentTurnRecord } | { kind: 'busy' };
 
 export interface Page<T> { data: T[]; nextCursor: string | null }
 export interface PageQuery { limit: number; cursor?: string | undefined }

@@ -10,6 +10,11 @@ import type {
   ConversationStatus, IdentityRecord, InboundEventRecord, MessageRecord, NewMessage, OutboxRecord, Page, PageQuery,
   StatusEventRecord, UserRecord, WorkspaceRecord,
 } from './records.js';
+// agents area
+import type { AgentConnectionRecord, AgentRecord, AgentSessionRecord, AgentTurnClaim, AgentTurnRecord } from './records.js';
+
+// routing area
+import type { RoutingStoreOps } from './routing-store.js';
 
 export interface NewOutboxRow { topic: string; key: string; workspaceId: string | null; payload: Record<string, unknown> }
 
@@ -58,6 +63,9 @@ export interface StoreOps {
   /** deletes finished raw events received before `before` (retention); pending ones are never deleted */
   pruneInboundEvents(before: string): Promise<number>;
   finishInboundEvent(id: string, status: 'processed' | 'ignored' | 'failed', error: string | null, at: string): Promise<boolean>;
+  // performance area: the inbound processor drains a connection's ready raw events in one transaction
+  /** a connection's pending raw events with id ≥ fromId, oldest first (arrival order) */
+  listPendingInboundEvents(connectionId: string, fromId: string, limit: number): Promise<InboundEventRecord[]>;
 
   // contacts
   findIdentity(workspaceId: string, channelType: string, address: string): Promise<IdentityRecord | undefined>;
@@ -69,6 +77,8 @@ export interface StoreOps {
   listContacts(workspaceId: string, page: PageQuery): Promise<Page<ContactRecord>>;
   listIdentities(contactId: string): Promise<IdentityRecord[]>;
   updateContactName(id: string, name: string, at: string): Promise<void>;
+  // webchat: shallow-merges attributes into a contact (offline form email)
+  mergeContactAttributes(id: string, attributes: Record<string, string>, at: string): Promise<void>;
 
   // conversations
   findOpenConversation(connectionId: string, contactId: string, threadKey: string | null): Promise<ConversationRecord | undefined>;
@@ -102,8 +112,9 @@ export interface StoreOps {
   markStatusEventsApplied(ids: string[], messageId: string): Promise<void>;
   /** clears a due retry time (compare-and-set); true for the one caller that should re-drive the message */
   takeDueRetry(id: string, now: string): Promise<boolean>;
-  listDueRetries(now: string, limit: number): Promise<Array<{ id: string; connectionId: string }>>;
-  listQueuedMessageIds(connectionId: string | null, limit: number, afterId?: string): Promise<Array<{ id: string; connectionId: string }>>;
+  // performance area: `from` (the sender number) is part of the outbound work key (core/events outboundKey)
+  listDueRetries(now: string, limit: number): Promise<Array<{ id: string; connectionId: string; from: string }>>;
+  listQueuedMessageIds(connectionId: string | null, limit: number, afterId?: string): Promise<Array<{ id: string; connectionId: string; from: string }>>;
   /** queued messages whose send attempt began before `before` and never finished */
   listInterruptedSends(before: string, limit: number): Promise<Array<{ id: string; workspaceId: string; conversationId: string }>>;
 
@@ -161,8 +172,47 @@ export interface StoreOps {
   /** puts deliveries back in the queue (replay), keeping their ids; answers how many */
   requeueWebhookDeliveries(workspaceId: string, filter: { id?: string; subscriptionId?: string; from?: string; to?: string }, now: string): Promise<number>;
 
+  // agents area: agents, their channels (desired vs applied at start), sessions, idempotent turns
+  insertAgent(row: AgentRecord): Promise<void>;
+  getAgent(workspaceId: string, id: string): Promise<AgentRecord | undefined>;
+  listAgents(workspaceId: string, page: PageQuery): Promise<Page<AgentRecord>>;
+  listAgentsByStatus(statuses: ConnectionStatus[]): Promise<AgentRecord[]>;
+  updateAgent(workspaceId: string, id: string, patch: Partial<Pick<AgentRecord, 'name' | 'description' | 'config' | 'updatedAt'>>): Promise<boolean>;
+  /** moves the status; with `from`, only when the current status is one of them (compare-and-set) */
+  setAgentStatus(id: string, status: ConnectionStatus, reason: string | null, at: string, from?: ConnectionStatus[]): Promise<boolean>;
+  /** removes the agent with its channels, sessions and turns */
+  deleteAgent(workspaceId: string, id: string): Promise<boolean>;
+  /** every channel row of the agent (desired and applied), by connection id */
+  listAgentConnections(agentId: string): Promise<AgentConnectionRecord[]>;
+  getAgentConnection(agentId: string, connectionId: string): Promise<AgentConnectionRecord | undefined>;
+  /**
+   * replaces the agent's desired channels (rows not listed become detached, still applied until restart); a second
+   * agent with inbound on a connection violates a unique index (the store throws)
+   */
+  setAgentConnections(workspaceId: string, agentId: string, rows: Array<{ connectionId: string; inbound: boolean }>, at: string): Promise<void>;
+  /** the other agent (id, name) that has inbound on the connection in the desired set, if any */
+  findInboundHolder(connectionId: string, exceptAgentId: string): Promise<{ id: string; name: string } | undefined>;
+  /** at start: the desired channels become the applied ones; others' applied inbound on these connections ends */
+  applyAgentConnections(agentId: string, at: string): Promise<void>;
+  /** the RUNNING agent holding the connection's applied inbound */
+  findActiveInboundAgent(workspaceId: string, connectionId: string): Promise<string | undefined>;
+  getAgentSession(agentId: string, conversationId: string): Promise<AgentSessionRecord | undefined>;
+  /** insert or replace on (agent, conversation) */
+  saveAgentSession(row: AgentSessionRecord): Promise<void>;
+  /** insert-or-ignore on (agent, message); a running turn started before `staleBefore` is taken over */
+  claimAgentTurn(row: AgentTurnRecord, staleBefore: string): Promise<AgentTurnClaim>;
+  finishAgentTurn(id: string, outcome: Record<string, unknown>, at: string): Promise<void>;
+  /** forgets a running turn that failed before it sent anything, so a redelivery runs it again */
+  releaseAgentTurn(id: string): Promise<void>;
+  /** the latest `limit` messages of a conversation, oldest first (agents read the recent history) */
+  listRecentMessages(conversationId: string, limit: number): Promise<MessageRecord[]>;
+  replaceMessageMetadata(id: string, metadata: Record<string, unknown>): Promise<void>;
+
   // counters for /metrics
   countQueued(): Promise<{ outboundQueued: number; inboundPending: number; outboxUnpublished: number }>;
+
+  // routing area: rules, teams, the conversation timeline, routing marks (core/ports/routing-store.ts)
+  readonly routing: RoutingStoreOps;
 }
 
 export interface Store extends StoreOps {

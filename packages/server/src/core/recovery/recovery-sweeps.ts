@@ -5,7 +5,7 @@
  * flight when the process died cannot be known to have reached the provider: it fails with INTERRUPTED
  * instead of risking a duplicate (Telegram and WhatsApp have no idempotency keys).
  */
-import { TOPIC_INBOUND, TOPIC_OUTBOUND } from '../events.js';
+import { outboundKey, TOPIC_INBOUND, TOPIC_OUTBOUND } from '../events.js';
 import type { CoreDeps } from '../deps.js';
 import type { OutboundWorker } from '../outbound/outbound-worker.js';
 
@@ -54,7 +54,7 @@ export class RecoverySweeps {
     after = undefined;
     for (;;) {
       const batch = await store.listQueuedMessageIds(null, 1000, after);
-      for (const m of batch) await bus.publish(TOPIC_OUTBOUND, { key: m.connectionId, payload: { messageId: m.id } });
+      for (const m of batch) await bus.publish(TOPIC_OUTBOUND, { key: outboundKey(m.connectionId, m.from), payload: { messageId: m.id } });
       outbound += batch.length;
       if (batch.length < 1000) break;
       after = batch[batch.length - 1]?.id;

@@ -14,6 +14,10 @@ export const TRANSFER_TABLES: ReadonlyArray<readonly [keyof Database, string]> =
   ['contacts', 'id'], ['contact_identities', 'id'], ['conversations', 'id'], ['messages', 'id'], ['message_status_events', 'id'],
   ['inbound_events', 'id'], ['outbox', 'seq'], ['attachments', 'id'], ['media_blobs', 'key'], ['templates', 'id'],
   ['rate_buckets', 'key'], ['dead_letters', 'id'],
+  // routing area
+  ['routing_rules', 'id'], ['teams', 'id'], ['team_members', 'id'], ['conversation_events', 'id'], ['routing_marks', 'message_id'],
+  // agents area
+  ['agents', 'id'], ['agent_connections', 'id'], ['agent_sessions', 'id'], ['agent_turns', 'id'],
 ];
 
 export interface TransferLine { table: string; row: Record<string, unknown> }

@@ -13,6 +13,32 @@ import type {
 } from '../../core/ports/index.js';
 import type { AttachmentsTable, Database, DeadLettersTable, WebhookDeliveriesTable, WebhookSubscriptionsTable, MessagesTable, ConversationsTable, ConnectionsTable, InboundEventsTable, TemplatesTable } from './schema.js';
 import { migrationProvider, type Dialect } from './migrations.js';
+import type { HotStatements } from './hot-statements.js'; // performance area
+// routing area
+import { conversationRoutingFields, routingQueries } from './routing-queries.js';
+import type { RoutingStoreOps } from '../../core/ports/index.js';
+// agents area
+import type { AgentConnectionRecord, AgentRecord, AgentSessionRecord, AgentTurnClaim, AgentTurnRecord } from '../../core/ports/index.js';
+import type { AgentConnectionsTable, AgentsTable, AgentTurnsTable } from './schema.js';
+
+function toAgent(r: Selectable<AgentsTable>): AgentRecord {
+  return {
+    id: r.id, workspaceId: r.workspace_id, kind: r.kind as AgentRecord['kind'], name: r.name, description: r.description,
+    config: parseJson<Record<string, unknown>>(r.config), status: r.status as ConnectionStatus, statusReason: r.status_reason, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+function toAgentConnection(r: Selectable<AgentConnectionsTable>): AgentConnectionRecord {
+  return {
+    agentId: r.agent_id, connectionId: r.connection_id, attached: Boolean(r.attached), inbound: Boolean(r.inbound),
+    activeAttached: Boolean(r.active_attached), activeInbound: Boolean(r.active_inbound), updatedAt: r.updated_at,
+  };
+}
+function toAgentTurn(r: Selectable<AgentTurnsTable>): AgentTurnRecord {
+  return {
+    id: r.id, workspaceId: r.workspace_id, agentId: r.agent_id, messageId: r.message_id, conversationId: r.conversation_id, status: r.status as AgentTurnRecord['status'],
+    outcome: parseJson<Record<string, unknown> | null>(r.outcome), startedAt: r.started_at, finishedAt: r.finished_at,
+  };
+}
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -42,6 +68,7 @@ function toConversation(r: Selectable<ConversationsTable>): ConversationRecord {
     status: r.status as ConversationRecord['status'], assigneeId: r.assignee_id, senderAddress: r.sender_address,
     windowExpiresAt: r.window_expires_at, lastInboundAt: r.last_inbound_at, lastBusinessTemplateAt: r.last_business_template_at, lastMessageAt: r.last_message_at, lastMessagePreview: r.last_message_preview,
     unreadCount: Number(r.unread_count), createdAt: r.created_at, updatedAt: r.updated_at,
+    ...conversationRoutingFields(r), // routing area
   };
 }
 
@@ -104,7 +131,15 @@ function toOutbox(r: { seq: number | string; topic: string; key: string; workspa
 }
 
 class KyselyOps implements StoreOps {
-  constructor(protected readonly db: Db) {}
+  // performance area: `hot` (prepared native statements, store/sql/hot-statements) is given only to transactions
+  constructor(protected readonly db: Db, protected readonly hot?: HotStatements) {}
+
+  // routing area: rules, teams, timeline, routing marks (store/sql/routing-queries.ts)
+  private routingOps: RoutingStoreOps | undefined;
+  get routing(): RoutingStoreOps {
+    this.routingOps ??= routingQueries(this.db);
+    return this.routingOps;
+  }
 
   async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
     const r = await this.db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
@@ -235,6 +270,13 @@ class KyselyOps implements StoreOps {
   async insertInboundEvents(rows: InboundEventRecord[]): Promise<Set<string>> {
     const inserted = new Set<string>();
     for (const row of rows) {
+      if (this.hot) { // performance area
+        if (this.hot.insertInboundEvent({
+          id: row.id, workspace_id: row.workspaceId, connection_id: row.connectionId, event_key: row.eventKey, method: row.method, url: row.url,
+          headers: json(row.headers), body: row.body, status: row.status, error: row.error, received_at: row.receivedAt, processed_at: row.processedAt,
+        })) inserted.add(row.id);
+        continue;
+      }
       const r = await this.db.insertInto('inbound_events').values({
         id: row.id, workspace_id: row.workspaceId, connection_id: row.connectionId, event_key: row.eventKey,
         method: row.method, url: row.url, headers: json(row.headers), body: row.body, status: row.status,
@@ -258,12 +300,19 @@ class KyselyOps implements StoreOps {
     return Number(r.numDeletedRows);
   }
   async finishInboundEvent(id: string, status: 'processed' | 'ignored' | 'failed', error: string | null, at: string): Promise<boolean> {
+    if (this.hot) return this.hot.finishInboundEvent(id, status, error, at); // performance area
     const r = await this.db.updateTable('inbound_events').set({ status, error, processed_at: at }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
+  // performance area: batch draining of a connection's raw events
+  async listPendingInboundEvents(connectionId: string, fromId: string, limit: number): Promise<InboundEventRecord[]> {
+    const rows = await this.db.selectFrom('inbound_events').selectAll().where('status', '=', 'pending').where('connection_id', '=', connectionId)
+      .where('id', '>=', fromId).orderBy('id').limit(limit).execute();
+    return rows.map(toInbound);
+  }
 
   async findIdentity(workspaceId: string, channelType: string, address: string): Promise<IdentityRecord | undefined> {
-    const r = await this.db.selectFrom('contact_identities').selectAll().where('workspace_id', '=', workspaceId)
+    const r = this.hot ? this.hot.findIdentity(workspaceId, channelType, address) : await this.db.selectFrom('contact_identities').selectAll().where('workspace_id', '=', workspaceId)
       .where('channel_type', '=', channelType).where('address', '=', address).executeTakeFirst();
     return r && { id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, channelType: r.channel_type, address: r.address, connectionId: r.connection_id, createdAt: r.created_at };
   }
@@ -281,7 +330,7 @@ class KyselyOps implements StoreOps {
     await this.db.deleteFrom('contacts').where('id', '=', id).execute();
   }
   async getContact(workspaceId: string, id: string): Promise<ContactRecord | undefined> {
-    const r = await this.db.selectFrom('contacts').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    const r = this.hot ? this.hot.getContact(workspaceId, id) : await this.db.selectFrom('contacts').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
     return r && { id: r.id, workspaceId: r.workspace_id, name: r.name, attributes: parseJson(r.attributes), createdAt: r.created_at, updatedAt: r.updated_at };
   }
   async listContacts(workspaceId: string, q: PageQuery): Promise<Page<ContactRecord>> {
@@ -298,8 +347,17 @@ class KyselyOps implements StoreOps {
     await this.db.updateTable('contacts').set({ name, updated_at: at }).where('id', '=', id).execute();
   }
 
+  // webchat: attributes the customer gave (offline form email); read-modify-write inside the caller's transaction
+  async mergeContactAttributes(id: string, attributes: Record<string, string>, at: string): Promise<void> {
+    const row = await this.db.selectFrom('contacts').select('attributes').where('id', '=', id).executeTakeFirst();
+    if (!row) return;
+    const merged = { ...parseJson<Record<string, unknown>>(row.attributes), ...attributes };
+    await this.db.updateTable('contacts').set({ attributes: json(merged), updated_at: at }).where('id', '=', id).execute();
+  }
+
   async findOpenConversation(connectionId: string, contactId: string, threadKey: string | null): Promise<ConversationRecord | undefined> {
-    const r = await this.db.selectFrom('conversations').selectAll().where('open_key', '=', openKey(connectionId, contactId, threadKey)).executeTakeFirst();
+    const r = this.hot ? this.hot.findOpenConversation(openKey(connectionId, contactId, threadKey)) // performance area
+      : await this.db.selectFrom('conversations').selectAll().where('open_key', '=', openKey(connectionId, contactId, threadKey)).executeTakeFirst();
     return r && toConversation(r);
   }
   async insertConversation(row: ConversationRecord): Promise<boolean> {
@@ -351,6 +409,7 @@ class KyselyOps implements StoreOps {
     await this.db.updateTable('conversations').set(set).where('id', '=', id).execute();
   }
   async incrementUnread(id: string, at: string, preview: string, windowExpiresAt: string | null): Promise<void> {
+    if (this.hot) return this.hot.incrementUnread(id, at, preview, windowExpiresAt); // performance area
     await this.db.updateTable('conversations').set((eb) => ({
       unread_count: eb('unread_count', '+', 1), last_message_at: at, last_message_preview: preview, updated_at: at, last_inbound_at: at,
       ...(windowExpiresAt ? { window_expires_at: windowExpiresAt } : {}),
@@ -358,6 +417,13 @@ class KyselyOps implements StoreOps {
   }
 
   async insertMessage(row: NewMessage & { createdAt: string }): Promise<boolean> {
+    if (this.hot) { // performance area
+      return this.hot.insertMessage({
+        id: row.id, workspace_id: row.workspaceId, conversation_id: row.conversationId, connection_id: row.connectionId, channel_type: row.channelType,
+        direction: row.direction, from_addr: row.from, to_addr: row.to, content: json(row.content), status: row.status,
+        provider_message_id: row.providerMessageId, timestamp: row.timestamp, metadata: json(row.metadata), created_at: row.createdAt,
+      });
+    }
     const r = await this.db.insertInto('messages').values({
       id: row.id, workspace_id: row.workspaceId, conversation_id: row.conversationId, connection_id: row.connectionId,
       channel_type: row.channelType, direction: row.direction, from_addr: row.from, to_addr: row.to,
@@ -441,17 +507,18 @@ class KyselyOps implements StoreOps {
       .where('send_started_at', 'is', null).where('next_attempt_at', '<=', now).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
-  async listDueRetries(now: string, limit: number): Promise<Array<{ id: string; connectionId: string }>> {
-    const rows = await this.db.selectFrom('messages').select(['id', 'connection_id']).where('status', '=', 'queued')
+  // performance area: with the sender number (the outbound work key)
+  async listDueRetries(now: string, limit: number): Promise<Array<{ id: string; connectionId: string; from: string }>> {
+    const rows = await this.db.selectFrom('messages').select(['id', 'connection_id', 'from_addr']).where('status', '=', 'queued')
       .where('next_attempt_at', '<=', now).where('send_started_at', 'is', null).orderBy('next_attempt_at').limit(limit).execute();
-    return rows.map((r) => ({ id: r.id, connectionId: r.connection_id }));
+    return rows.map((r) => ({ id: r.id, connectionId: r.connection_id, from: r.from_addr }));
   }
-  async listQueuedMessageIds(connectionId: string | null, limit: number, afterId?: string): Promise<Array<{ id: string; connectionId: string }>> {
-    let q = this.db.selectFrom('messages').select(['id', 'connection_id']).where('status', '=', 'queued').where('send_started_at', 'is', null);
+  async listQueuedMessageIds(connectionId: string | null, limit: number, afterId?: string): Promise<Array<{ id: string; connectionId: string; from: string }>> {
+    let q = this.db.selectFrom('messages').select(['id', 'connection_id', 'from_addr']).where('status', '=', 'queued').where('send_started_at', 'is', null);
     if (connectionId) q = q.where('connection_id', '=', connectionId);
     if (afterId) q = q.where('id', '>', afterId);
     const rows = await q.orderBy('id').limit(limit).execute();
-    return rows.map((r) => ({ id: r.id, connectionId: r.connection_id }));
+    return rows.map((r) => ({ id: r.id, connectionId: r.connection_id, from: r.from_addr }));
   }
   async listInterruptedSends(before: string, limit: number): Promise<Array<{ id: string; workspaceId: string; conversationId: string }>> {
     const rows = await this.db.selectFrom('messages').select(['id', 'workspace_id', 'conversation_id']).where('status', '=', 'queued')
@@ -461,6 +528,7 @@ class KyselyOps implements StoreOps {
 
   async insertOutbox(rows: NewOutboxRow[], at: string): Promise<void> {
     if (rows.length === 0) return;
+    if (this.hot) return this.hot.insertOutbox(rows.map((r) => ({ topic: r.topic, key: r.key, workspace_id: r.workspaceId, payload: json(r.payload), created_at: at }))); // performance area
     await this.db.insertInto('outbox').values(rows.map((r) => ({
       topic: r.topic, key: r.key, workspace_id: r.workspaceId, payload: json(r.payload), created_at: at, published_at: null,
     }))).execute();
@@ -671,6 +739,124 @@ class KyselyOps implements StoreOps {
     const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
+  // agents area ---------------------------------------------------------------------------------------------------
+  async insertAgent(row: AgentRecord): Promise<void> {
+    await this.db.insertInto('agents').values({
+      id: row.id, workspace_id: row.workspaceId, kind: row.kind, name: row.name, description: row.description, config: json(row.config),
+      status: row.status, status_reason: row.statusReason, created_at: row.createdAt, updated_at: row.updatedAt,
+    }).execute();
+  }
+  async getAgent(workspaceId: string, id: string): Promise<AgentRecord | undefined> {
+    const r = await this.db.selectFrom('agents').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return r && toAgent(r);
+  }
+  async listAgents(workspaceId: string, q: PageQuery): Promise<Page<AgentRecord>> {
+    let query = this.db.selectFrom('agents').selectAll().where('workspace_id', '=', workspaceId);
+    if (q.cursor) query = query.where('id', '>', q.cursor);
+    return page((await query.orderBy('id').limit(q.limit + 1).execute()).map(toAgent), q.limit);
+  }
+  async listAgentsByStatus(statuses: ConnectionStatus[]): Promise<AgentRecord[]> {
+    return (await this.db.selectFrom('agents').selectAll().where('status', 'in', statuses).orderBy('id').execute()).map(toAgent);
+  }
+  async updateAgent(workspaceId: string, id: string, patch: Partial<Pick<AgentRecord, 'name' | 'description' | 'config' | 'updatedAt'>>): Promise<boolean> {
+    const set: Partial<Selectable<AgentsTable>> = {};
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.description !== undefined) set.description = patch.description;
+    if (patch.config !== undefined) set.config = json(patch.config);
+    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    const r = await this.db.updateTable('agents').set(set).where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async setAgentStatus(id: string, status: ConnectionStatus, reason: string | null, at: string, from?: ConnectionStatus[]): Promise<boolean> {
+    let q = this.db.updateTable('agents').set({ status, status_reason: reason, updated_at: at }).where('id', '=', id);
+    if (from) q = q.where('status', 'in', from);
+    return Number((await q.executeTakeFirst()).numUpdatedRows) > 0;
+  }
+  async deleteAgent(workspaceId: string, id: string): Promise<boolean> {
+    if (!(await this.getAgent(workspaceId, id))) return false;
+    for (const table of ['agent_connections', 'agent_sessions', 'agent_turns'] as const) await this.db.deleteFrom(table).where('agent_id', '=', id).execute();
+    const r = await this.db.deleteFrom('agents').where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+  async listAgentConnections(agentId: string): Promise<AgentConnectionRecord[]> {
+    return (await this.db.selectFrom('agent_connections').selectAll().where('agent_id', '=', agentId).orderBy('connection_id').execute()).map(toAgentConnection);
+  }
+  async getAgentConnection(agentId: string, connectionId: string): Promise<AgentConnectionRecord | undefined> {
+    const r = await this.db.selectFrom('agent_connections').selectAll().where('agent_id', '=', agentId).where('connection_id', '=', connectionId).executeTakeFirst();
+    return r && toAgentConnection(r);
+  }
+  async setAgentConnections(workspaceId: string, agentId: string, rows: Array<{ connectionId: string; inbound: boolean }>, at: string): Promise<void> {
+    // detach first (and give up inbound), so that moving inbound between rows of this agent never trips the index
+    await this.db.updateTable('agent_connections').set({ attached: 0, inbound: 0, updated_at: at }).where('agent_id', '=', agentId).execute();
+    // rows neither wanted nor applied are gone for good
+    await this.db.deleteFrom('agent_connections').where('agent_id', '=', agentId).where('active_attached', '=', 0).where('active_inbound', '=', 0).execute();
+    for (const row of rows) {
+      await this.db.insertInto('agent_connections').values({
+        id: `${agentId}:${row.connectionId}`, workspace_id: workspaceId, agent_id: agentId, connection_id: row.connectionId, attached: 1, inbound: row.inbound ? 1 : 0,
+        active_attached: 0, active_inbound: 0, created_at: at, updated_at: at,
+      }).onConflict((oc) => oc.columns(['agent_id', 'connection_id']).doUpdateSet({ attached: 1, inbound: row.inbound ? 1 : 0, updated_at: at })).execute();
+    }
+  }
+  async findInboundHolder(connectionId: string, exceptAgentId: string): Promise<{ id: string; name: string } | undefined> {
+    const r = await this.db.selectFrom('agent_connections').innerJoin('agents', 'agents.id', 'agent_connections.agent_id').select(['agents.id', 'agents.name'])
+      .where('agent_connections.connection_id', '=', connectionId).where('agent_connections.inbound', '=', 1).where('agent_connections.agent_id', '!=', exceptAgentId).executeTakeFirst();
+    return r && { id: r.id, name: r.name };
+  }
+  async applyAgentConnections(agentId: string, at: string): Promise<void> {
+    const mine = this.db.selectFrom('agent_connections').select('connection_id').where('agent_id', '=', agentId).where('inbound', '=', 1);
+    await this.db.updateTable('agent_connections').set({ active_inbound: 0, updated_at: at })
+      .where('agent_id', '!=', agentId).where('active_inbound', '=', 1).where('connection_id', 'in', mine).execute();
+    await this.db.deleteFrom('agent_connections').where('agent_id', '=', agentId).where('attached', '=', 0).execute();
+    await this.db.updateTable('agent_connections').set((eb) => ({ active_attached: eb.ref('attached'), active_inbound: eb.ref('inbound'), updated_at: at })).where('agent_id', '=', agentId).execute();
+  }
+  async findActiveInboundAgent(workspaceId: string, connectionId: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('agent_connections').innerJoin('agents', 'agents.id', 'agent_connections.agent_id').select('agents.id')
+      .where('agent_connections.connection_id', '=', connectionId).where('agent_connections.active_inbound', '=', 1)
+      .where('agents.workspace_id', '=', workspaceId).where('agents.status', '=', 'RUNNING').executeTakeFirst();
+    return r?.id;
+  }
+  async getAgentSession(agentId: string, conversationId: string): Promise<AgentSessionRecord | undefined> {
+    const r = await this.db.selectFrom('agent_sessions').selectAll().where('agent_id', '=', agentId).where('conversation_id', '=', conversationId).executeTakeFirst();
+    return r && {
+      id: r.id, workspaceId: r.workspace_id, agentId: r.agent_id, conversationId: r.conversation_id, state: parseJson<Record<string, unknown>>(r.state),
+      turns: Number(r.turns), createdAt: r.created_at, updatedAt: r.updated_at,
+    };
+  }
+  async saveAgentSession(row: AgentSessionRecord): Promise<void> {
+    await this.db.insertInto('agent_sessions').values({
+      id: row.id, workspace_id: row.workspaceId, agent_id: row.agentId, conversation_id: row.conversationId, state: json(row.state), turns: row.turns,
+      created_at: row.createdAt, updated_at: row.updatedAt,
+    }).onConflict((oc) => oc.columns(['agent_id', 'conversation_id']).doUpdateSet({ state: json(row.state), turns: row.turns, updated_at: row.updatedAt })).execute();
+  }
+  async claimAgentTurn(row: AgentTurnRecord, staleBefore: string): Promise<AgentTurnClaim> {
+    const inserted = await this.db.insertInto('agent_turns').values({
+      id: row.id, workspace_id: row.workspaceId, agent_id: row.agentId, message_id: row.messageId, conversation_id: row.conversationId, status: 'running',
+      outcome: null, started_at: row.startedAt, finished_at: null,
+    }).onConflict((oc) => oc.columns(['agent_id', 'message_id']).doNothing()).executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return { kind: 'claimed', turn: { ...row, status: 'running', outcome: null, finishedAt: null } };
+    const existing = await this.db.selectFrom('agent_turns').selectAll().where('agent_id', '=', row.agentId).where('message_id', '=', row.messageId).executeTakeFirst();
+    if (!existing) return { kind: 'busy' };
+    if (existing.status === 'done') return { kind: 'done', turn: toAgentTurn(existing) };
+    if (existing.started_at >= staleBefore) return { kind: 'busy' };
+    // a worker died mid-turn: take it over (compare-and-set on the start time)
+    const taken = await this.db.updateTable('agent_turns').set({ started_at: row.startedAt }).where('id', '=', existing.id).where('status', '=', 'running')
+      .where('started_at', '=', existing.started_at).executeTakeFirst();
+    return Number(taken.numUpdatedRows) > 0 ? { kind: 'claimed', turn: { ...toAgentTurn(existing), startedAt: row.startedAt } } : { kind: 'busy' };
+  }
+  async finishAgentTurn(id: string, outcome: Record<string, unknown>, at: string): Promise<void> {
+    await this.db.updateTable('agent_turns').set({ status: 'done', outcome: json(outcome), finished_at: at }).where('id', '=', id).execute();
+  }
+  async releaseAgentTurn(id: string): Promise<void> {
+    await this.db.deleteFrom('agent_turns').where('id', '=', id).where('status', '=', 'running').execute();
+  }
+  async listRecentMessages(conversationId: string, limit: number): Promise<MessageRecord[]> {
+    const rows = await this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toMessage).reverse();
+  }
+  async replaceMessageMetadata(id: string, metadata: Record<string, unknown>): Promise<void> {
+    await this.db.updateTable('messages').set({ metadata: json(metadata) }).where('id', '=', id).execute();
+  }
+
   async countQueued(): Promise<{ outboundQueued: number; inboundPending: number; outboxUnpublished: number }> {
     const count = sql<number>`count(*)`;
     const [a, b, c] = await Promise.all([
@@ -691,12 +877,17 @@ export class KyselyStore extends KyselyOps implements Store {
     /** the query builder, for whole-database tools (export/import) */
     readonly kysely: Kysely<Database>,
     readonly dialect: Dialect,
+    /** performance area: native statements for the hot inbound path, used inside transactions only */
+    private readonly txHot?: HotStatements,
+    /** performance area: a dialect's own way to run a durable transaction (store/sqlite: async WAL sync) */
+    private readonly runTransaction?: <T>(body: (db: Kysely<Database>) => Promise<T>) => Promise<T>,
   ) {
     super(kysely);
   }
 
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute((trx) => fn(new KyselyOps(trx)));
+    if (this.runTransaction) return this.runTransaction((db) => fn(new KyselyOps(db, this.txHot))); // performance area
+    return this.kysely.transaction().execute((trx) => fn(new KyselyOps(trx, this.txHot)));
   }
 
   async migrate(): Promise<void> {

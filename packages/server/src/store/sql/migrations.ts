@@ -303,12 +303,146 @@ function sessions(): Migration {
   };
 }
 
+// agents area: agents, their channel attachments (desired + applied at start), per-conversation sessions, turns
+/** agents (flow, llm, webhook), their channel attachments, conversation sessions and idempotent turns */
+function agents(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createTable('agents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_reason', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('agents_workspace').on('agents').columns(['workspace_id', 'id']).execute();
+      // attached/inbound: what the admin set (the agent's page); active_*: the set applied when the agent last started
+      await db.schema.createTable('agent_connections')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
+        .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+        .addColumn('attached', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('inbound', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('active_attached', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('active_inbound', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('agent_connections_pair', ['agent_id', 'connection_id'])
+        .execute();
+      // at most one agent handles a connection's inbound traffic, in the desired set and in the applied one
+      await db.schema.createIndex('agent_connections_one_inbound').on('agent_connections').column('connection_id').unique().where(sql.ref('inbound'), '=', 1).execute();
+      await db.schema.createIndex('agent_connections_one_active_inbound').on('agent_connections').column('connection_id').unique().where(sql.ref('active_inbound'), '=', 1).execute();
+      await db.schema.createTable('agent_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
+        .addColumn('conversation_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('turns', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('agent_sessions_pair', ['agent_id', 'conversation_id'])
+        .execute();
+      // one turn per (agent, inbound message): a redelivered routing row never answers twice
+      await db.schema.createTable('agent_turns')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text')
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addUniqueConstraint('agent_turns_once', ['agent_id', 'message_id'])
+        .execute();
+    },
+  };
+}
+
+// routing area
+/** routing rules, teams with members and capacity, who handles a conversation, its timeline, routing marks */
+function routing(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createTable('routing_rules')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        // NULL: every connection of the workspace (evaluated after the connection's own rules)
+        .addColumn('connection_id', 'text', (c) => c.references('connections.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('conditions', 'text', (c) => c.notNull())
+        .addColumn('actions', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('routing_rules_scope').on('routing_rules').columns(['workspace_id', 'connection_id', 'position']).execute();
+      await db.schema.createTable('teams')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        // round-robin cursor; `version` is bumped to take the row lock for an assignment
+        .addColumn('last_assigned_user_id', 'text')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('teams_workspace').on('teams').columns(['workspace_id', 'id']).execute();
+      await db.schema.createTable('team_members')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id').onDelete('cascade'))
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('capacity', 'integer', (c) => c.notNull())
+        .addUniqueConstraint('team_members_pair', ['team_id', 'user_id'])
+        .execute();
+      await db.schema.alterTable('conversations').addColumn('handler', 'text').execute();
+      await db.schema.alterTable('conversations').addColumn('agent_id', 'text').execute();
+      await db.schema.alterTable('conversations').addColumn('team_id', 'text').execute();
+      await db.schema.alterTable('conversations').addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema.createIndex('conversations_team_queue').on('conversations').columns(['team_id', 'assignee_id', 'id']).execute();
+      await db.schema.createIndex('conversations_assignee').on('conversations').columns(['assignee_id', 'status']).execute();
+      await db.schema.createTable('conversation_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('conversation_events_conversation').on('conversation_events').columns(['conversation_id', 'id']).execute();
+      // one row per stored inbound message once routing took it: the exactly-once claim
+      await db.schema.createTable('routing_marks')
+        .addColumn('message_id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'text', (c) => c.notNull())
+        // claimed (decision committed, agent turn pending) → done
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('claimed_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .execute();
+      await db.schema.createIndex('routing_marks_state').on('routing_marks').columns(['state', 'claimed_at']).execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () => Promise.resolve({
       '0001_initial': initial(dialect), '0002_media_templates_senders': mediaTemplatesSenders(dialect), '0003_buckets_dead_letters': bucketsDeadLetters(),
       '0004_outgoing_webhooks': outgoingWebhooks(),
       '0005_sessions': sessions(),
+      '0006_agents': agents(),
+      '0007_routing': routing(),
     }),
   };
 }

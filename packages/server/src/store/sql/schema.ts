@@ -20,6 +20,8 @@ export interface ConversationsTable {
   thread_key: string | null; status: string; open_key: string | null; assignee_id: string | null; sender_address: string | null;
   window_expires_at: string | null; last_inbound_at: string | null; last_business_template_at: string | null; last_message_at: string | null; last_message_preview: string | null; unread_count: number;
   created_at: string; updated_at: string;
+  // routing area (0007_routing)
+  handler: string | null; agent_id: string | null; team_id: string | null; tags: Generated<string>;
 }
 export interface MessagesTable {
   id: string; workspace_id: string; conversation_id: string; connection_id: string; channel_type: string; direction: string;
@@ -64,7 +66,39 @@ export interface WebhookDeliveriesTable {
   created_at: string; updated_at: string; delivered_at: string | null;
 }
 
+// agents area (0006_agents)
+export interface AgentsTable {
+  id: string; workspace_id: string; kind: string; name: string; description: string; config: string; status: string; status_reason: string | null; created_at: string; updated_at: string;
+}
+export interface AgentConnectionsTable {
+  id: string; workspace_id: string; agent_id: string; connection_id: string; attached: number; inbound: number; active_attached: number; active_inbound: number; created_at: string; updated_at: string;
+}
+export interface AgentSessionsTable { id: string; workspace_id: string; agent_id: string; conversation_id: string; state: string; turns: number; created_at: string; updated_at: string }
+export interface AgentTurnsTable {
+  id: string; workspace_id: string; agent_id: string; message_id: string; conversation_id: string; status: string; outcome: string | null; started_at: string; finished_at: string | null;
+}
+
+// routing area (0007_routing)
+export interface RoutingRulesTable {
+  id: string; workspace_id: string; connection_id: string | null; position: number; name: string; enabled: number; conditions: string; actions: string; created_at: string; updated_at: string;
+}
+export interface TeamsTable { id: string; workspace_id: string; name: string; last_assigned_user_id: string | null; version: Generated<number>; created_at: string; updated_at: string }
+export interface TeamMembersTable { id: string; team_id: string; workspace_id: string; user_id: string; capacity: number }
+export interface ConversationEventsTable { id: string; workspace_id: string; conversation_id: string; type: string; actor: string; data: string; at: string }
+export interface RoutingMarksTable { message_id: string; workspace_id: string; conversation_id: string; state: string; claimed_at: string; finished_at: string | null }
+
 export interface Database {
+  // routing area
+  routing_rules: RoutingRulesTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  conversation_events: ConversationEventsTable;
+  routing_marks: RoutingMarksTable;
+  // agents area
+  agents: AgentsTable;
+  agent_connections: AgentConnectionsTable;
+  agent_sessions: AgentSessionsTable;
+  agent_turns: AgentTurnsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   rate_buckets: RateBucketsTable;
