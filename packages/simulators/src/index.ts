@@ -28,3 +28,8 @@ export type { InboundRecord, OutboundRecord, StatusRecord, TemplateRecord } from
 export type { WhatsAppDelivery, WhatsAppDeliveryAttempt, WhatsAppWebhookOptions } from './whatsapp/webhook-delivery.js';
 export type { VerificationResult } from './whatsapp/webhook-verification.js';
 export type * as WhatsApp from './whatsapp/types.js';
+
+// OpenAI-compatible API (chat completions with tool calls, models, audio transcriptions) for the hub's llm agents
+export { startOpenAiSimulator } from './openai/simulator.js';
+export type { ChatRule, OpenAiCall, OpenAiErrorSpec, OpenAiSimulator, OpenAiSimulatorOptions } from './openai/simulator.js';
+export type { OpenAiErrorBody } from './openai/errors.js';

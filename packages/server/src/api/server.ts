@@ -20,6 +20,10 @@ import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { signInRoutes, userRoutes } from './routes/user-routes.js';
 import { staticRoutes } from './routes/static-routes.js';
+// routing area
+import { routingRoutes } from './routes/routing-routes.js';
+import { teamRoutes } from './routes/team-routes.js';
+import { agentRoutes } from './routes/agent-routes.js'; // agents area
 
 export interface ServerOptions {
   hub: Hub;
@@ -58,7 +62,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await webhookRoutes(app, hub, { publicUrl: options.publicUrl, bodyLimit: options.bodyLimit });
-  await webchatRoutes(app, hub);
+  await webchatRoutes(app, hub, { mediaLimit: options.mediaLimit }); // webchat: visitor uploads share the media limit
   opsRoutes(app, hub, options.metricsText);
   mediaServeRoutes(app, hub);
   staticRoutes(app); // the built widget (/widget.js) and operator app (/app/)
@@ -71,9 +75,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       authed.addHook('onRequest', auth);
       userRoutes(authed, hub, auth);
       connectionRoutes(authed, hub);
+      agentRoutes(authed, hub); // agents area
       templateRoutes(authed, hub);
       deadLetterRoutes(authed, hub);
       subscriptionRoutes(authed, hub);
+      routingRoutes(authed, hub); // routing area
+      teamRoutes(authed, hub); // routing area
       conversationRoutes(authed, hub);
       eventRoutes(authed, hub);
       await mediaUploadRoutes(authed, hub, options.mediaLimit);

@@ -101,9 +101,11 @@ describe('provider rules enforced by the hub', () => {
     expect(again.body.error.details.conversationId).toBe(conv.id);
     expect(again.body.error.message).toContain(conv.id);
 
-    // the customer answers: the window is open again
-    await post({ id: 'w-2', type: 'message', from: '+491', text: 'thanks!', to: 'num-b', at: clock.now().toISOString() });
+    // the customer answers — stamped by a provider clock a second behind ours (whole seconds): the window is open
+    // again and the template counts as answered
+    await post({ id: 'w-2', type: 'message', from: '+491', text: 'thanks!', to: 'num-b', at: new Date(Math.floor(clock.now().getTime() / 1000) * 1000 - 1000).toISOString() });
     await eventually(async () => (await t.api<Conv>('GET', `/api/v1/conversations/${conv.id}`)).body.window?.open === true);
+    expect((await t.api<Conv>('GET', `/api/v1/conversations/${conv.id}`)).body.window).toMatchObject({ open: true, awaitingReply: false });
     expect((await reply(conv.id, { content: { type: 'text', text: 'you are welcome' } })).status).toBe(202);
   });
 

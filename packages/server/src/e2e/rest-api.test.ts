@@ -101,7 +101,10 @@ describe('REST API', () => {
     const conv = (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/conversations?connectionId=${conn}`)).body.data[0]?.id;
     expect((await t.api<{ status: string }>('PATCH', `/api/v1/conversations/${conv}`, { status: 'resolved' })).body.status).toBe('resolved');
     expect((await t.api<{ data: unknown[] }>('GET', `/api/v1/conversations?connectionId=${conn}&status=open`)).body.data).toEqual([]);
-    expect((await t.api<{ status: string }>('PATCH', `/api/v1/conversations/${conv}`, { status: 'open', assigneeId: 'usr_x', markRead: true })).body).toMatchObject({ status: 'open', assigneeId: 'usr_x', unreadCount: 0 });
+    // an assignee must be a user of the workspace
+    expect((await t.api('PATCH', `/api/v1/conversations/${conv}`, { assigneeId: 'usr_x' })).status).toBe(400);
+    const me = (await t.api<{ id: string }>('GET', '/api/v1/me')).body.id;
+    expect((await t.api<{ status: string }>('PATCH', `/api/v1/conversations/${conv}`, { status: 'open', assigneeId: me, markRead: true })).body).toMatchObject({ status: 'open', assigneeId: me, unreadCount: 0 });
     await t.api('PATCH', `/api/v1/conversations/${conv}`, { status: 'resolved' });
     await say('two');
     await new Promise((r) => setTimeout(r, 150));

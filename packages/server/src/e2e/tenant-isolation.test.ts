@@ -12,7 +12,9 @@ import { createApiKey } from '../core/workspaces/workspace-bootstrap.js';
 import { newId } from '../model/index.js';
 import { collectSse, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 
-type IdKind = 'connection' | 'conversation' | 'contact' | 'message' | 'media' | 'deadLetter' | 'subscription' | 'delivery' | 'user';
+type IdKind = 'connection' | 'conversation' | 'contact' | 'message' | 'media' | 'deadLetter' | 'subscription' | 'delivery' | 'user'
+  | 'routingRule' | 'team' // routing area
+  | 'agent'; // agents area
 interface Probe { id: IdKind; body?: unknown; note?: string }
 
 /**
@@ -44,16 +46,35 @@ const ROUTES: Record<string, Probe> = {
   'GET /api/v1/conversations/{id}/messages': { id: 'conversation' },
   'POST /api/v1/conversations/{id}/messages': { id: 'conversation', body: { content: { type: 'text', text: 'hijacked reply' } } },
   'GET /api/v1/messages/{id}': { id: 'message' },
+  // routing area
+  'GET /api/v1/routing-rules/{id}': { id: 'routingRule' },
+  'PATCH /api/v1/routing-rules/{id}': { id: 'routingRule', body: { name: 'hijacked', enabled: false } },
+  'DELETE /api/v1/routing-rules/{id}': { id: 'routingRule' },
+  'GET /api/v1/teams/{id}': { id: 'team' },
+  'PATCH /api/v1/teams/{id}': { id: 'team', body: { name: 'hijacked', members: [] } },
+  'DELETE /api/v1/teams/{id}': { id: 'team' },
+  'POST /api/v1/conversations/{id}/assign': { id: 'conversation', body: { userId: null } },
+  'POST /api/v1/conversations/{id}/handoff': { id: 'conversation', body: { to: 'human' } },
+  'GET /api/v1/conversations/{id}/timeline': { id: 'conversation' },
+  // agents area
+  'GET /api/v1/agents/{id}': { id: 'agent' },
+  'PATCH /api/v1/agents/{id}': { id: 'agent', body: { name: 'hijacked', config: { greeting: 'hijacked' } } },
+  'DELETE /api/v1/agents/{id}': { id: 'agent' },
+  'POST /api/v1/agents/{id}/start': { id: 'agent' },
+  'POST /api/v1/agents/{id}/stop': { id: 'agent' },
+  'GET /api/v1/agents/{id}/connections': { id: 'agent' },
+  'PUT /api/v1/agents/{id}/connections': { id: 'agent', body: { connections: [] } },
   'GET /media/{id}/{key}': { id: 'media', note: 'a capability URL without bearer auth: whoever holds id and key gets the bytes by design; probed with the id and a wrong key' },
 };
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const;
 const MARKERS = ['A-secret-hook', 'A-secret-subscription', 'A-secret-connection', 'A-secret-gateway', 'A-secret-text', 'A-secret-reply', 'A-Visitor', 'A-secret-media', 'a-secret-file.txt'];
+MARKERS.push('A-secret-agent', 'A-secret-greeting'); // agents area
 
 describe('tenant isolation over every route with an id', () => {
   let t: TestServer;
   const OTHER = 'sb_tenant_isolation_other_workspace_0123';
-  const ids: Record<IdKind, string[]> = { connection: [], conversation: [], contact: [], message: [], media: [], deadLetter: [], subscription: [], delivery: [], user: [] };
+  const ids: Record<IdKind, string[]> = { connection: [], conversation: [], contact: [], message: [], media: [], deadLetter: [], subscription: [], delivery: [], user: [], routingRule: [], team: [], agent: [] };
   let mediaUrl = '';
   let visitorId = '';
   let doc: { paths: Record<string, Partial<Record<(typeof METHODS)[number], { requestBody?: unknown }>>> };
@@ -68,6 +89,11 @@ describe('tenant isolation over every route with an id', () => {
       out[`${id}/messages`] = (await t.api<{ data: Array<{ id: string; content: unknown }> }>('GET', `/api/v1/conversations/${id}/messages?limit=200`)).body.data.map((m) => [m.id, m.content]);
     }
     for (const id of ids.contact) out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/contacts/${id}`)).body;
+    // agents area
+    for (const id of ids.agent) {
+      out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/agents/${id}`)).body;
+      out[`${id}/connections`] = (await t.api<Record<string, unknown>>('GET', `/api/v1/agents/${id}/connections`)).body;
+    }
     out.deadLetters = (await t.api<{ data: unknown[] }>('GET', '/api/v1/dead-letters')).body.data;
     out.media = await (await fetch(`${t.url}${new URL(mediaUrl, t.url).pathname}`)).text();
     return out;
@@ -114,6 +140,13 @@ describe('tenant isolation over every route with an id', () => {
     const delivery = await eventually(async () => (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/webhook-subscriptions/${sub.body.id}/deliveries`)).body.data[0], 5000, 'a webhook delivery');
 
     Object.assign(ids, { connection: [conn, gateway], conversation: [conv.id], contact: [conv.contactId], message: messages, media: [upload.body.id], deadLetter: [letter.id], subscription: [sub.body.id], delivery: [delivery.id], user: [(await t.api<{ id: string }>('GET', '/api/v1/me')).body.id] });
+    // routing area: a team and a routing rule of the first workspace
+    ids.team.push((await t.api<{ id: string }>('POST', '/api/v1/teams', { name: 'A-secret-team', members: [] })).body.id);
+    ids.routingRule.push((await t.api<{ id: string }>('POST', '/api/v1/routing-rules', { connectionId: conn, name: 'A-secret-rule', actions: [{ type: 'tag', tag: 'A-secret-tag' }] })).body.id);
+    // agents area: a flow agent of the first workspace, attached to its connection
+    const agent = (await t.api<{ id: string }>('POST', '/api/v1/agents', { kind: 'flow', name: 'A-secret-agent', config: { greeting: 'A-secret-greeting' } })).body.id;
+    await t.api('PUT', `/api/v1/agents/${agent}/connections`, { connections: [{ connectionId: gateway, inbound: false }] });
+    ids.agent.push(agent);
     doc = (await t.api<typeof doc>('GET', '/api/v1/openapi.json')).body;
   });
   afterAll(() => t.close());

@@ -37,8 +37,15 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
   r.get('/conversations/:id', { schema: { tags: ['conversations'], params: IdParams, response: { 200: ConversationSchema, ...errors } } }, async (req) =>
     conversationView(await hub.conversations.get(principalOf(req).workspaceId, req.params.id), now()));
 
-  r.patch('/conversations/:id', { schema: { tags: ['conversations'], summary: 'Resolve, reopen, assign, mark read', params: IdParams, body: UpdateConversationSchema, response: { 200: ConversationSchema, ...errors } } }, async (req) =>
-    conversationView(await hub.conversations.update(principalOf(req).workspaceId, req.params.id, req.body), now()));
+  r.patch('/conversations/:id', { schema: { tags: ['conversations'], summary: 'Resolve, reopen, assign, mark read', params: IdParams, body: UpdateConversationSchema, response: { 200: ConversationSchema, ...errors } } }, async (req) => {
+    // routing area: assigning and resolving go through routing (handoff, team capacity, return to the agent, timeline)
+    const principal = principalOf(req);
+    const { assigneeId, returnToAgent, ...patch } = req.body;
+    if (assigneeId !== undefined) await hub.routing.assign(principal.workspaceId, req.params.id, assigneeId, principal.userId);
+    const before = patch.status === 'resolved' ? await hub.conversations.get(principal.workspaceId, req.params.id) : undefined;
+    const updated = await hub.conversations.update(principal.workspaceId, req.params.id, patch);
+    return conversationView(before ? await hub.routing.resolved(principal.workspaceId, before, { returnToAgent, by: principal.userId }) : updated, now());
+  });
 
   r.post('/conversations/:id/typing', { schema: { tags: ['conversations'], summary: 'Show the customer that an operator is typing', params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
     await hub.conversations.typing(principalOf(req).workspaceId, req.params.id);
@@ -53,6 +60,7 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
   r.post('/conversations/:id/messages', { schema: { tags: ['messages'], summary: 'Reply in a conversation; answers 202 with the queued message', params: IdParams, body: SendToConversationSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
     const content = hub.messages.toContent(req.body);
     const message = await hub.messages.sendToConversation(principalOf(req).workspaceId, req.params.id, content, req.body.metadata ?? {});
+    await hub.routing.takeOver(principalOf(req).workspaceId, req.params.id, principalOf(req).userId, req.body.metadata, message); // routing area: an operator writing takes over from the agent
     return reply.code(202).send(messageView(message));
   });
 

@@ -36,9 +36,11 @@ export interface ConversationWindow {
   awaitingReply: boolean;
 }
 
-export interface ConversationView extends Omit<ConversationRecord, 'workspaceId' | 'windowExpiresAt' | 'lastInboundAt' | 'lastBusinessTemplateAt'> {
+export interface ConversationView extends Omit<ConversationRecord, 'workspaceId' | 'windowExpiresAt' | 'lastInboundAt' | 'lastBusinessTemplateAt' | 'handler' | 'agentId' | 'teamId' | 'tags'> {
   /** the provider's customer-service window, on channels that have one (null elsewhere) */
   window: ConversationWindow | null;
+  // routing area: who handles it (always present in the view)
+  handler: 'agent' | 'human' | null; agentId: string | null; teamId: string | null; tags: string[];
 }
 
 export function awaitingReply(c: Pick<ConversationRecord, 'lastBusinessTemplateAt' | 'lastInboundAt'>): boolean {
@@ -52,14 +54,19 @@ export function conversationView(c: ConversationRecord, now: Date = new Date()):
     window: c.windowExpiresAt === null ? null : { expiresAt: c.windowExpiresAt, open: Date.parse(c.windowExpiresAt) > now.getTime(), awaitingReply: awaitingReply(c) },
     lastMessageAt: c.lastMessageAt, lastMessagePreview: c.lastMessagePreview, unreadCount: c.unreadCount,
     createdAt: c.createdAt, updatedAt: c.updatedAt,
+    // routing area: who handles it
+    handler: c.handler ?? null, agentId: c.agentId ?? null, teamId: c.teamId ?? null, tags: c.tags ?? [],
   };
 }
 
 /** Finds the contact behind a channel address, creating contact + identity when new. */
 export async function upsertContact(
   tx: StoreOps, workspaceId: string, channelType: string, address: string, name: string | undefined, connectionId: string, now: string, outbox: NewOutboxRow[],
+  attributes?: Record<string, string>,
 ): Promise<{ contactId: string; created: boolean }> {
   const existing = await tx.findIdentity(workspaceId, channelType, address);
+  // webchat: attributes the customer gave (offline form email) are merged into an existing contact
+  if (existing && attributes && Object.keys(attributes).length > 0) await tx.mergeContactAttributes(existing.contactId, attributes, now);
   if (existing) {
     if (name) {
       const contact = await tx.getContact(workspaceId, existing.contactId);
@@ -67,7 +74,7 @@ export async function upsertContact(
     }
     return { contactId: existing.contactId, created: false };
   }
-  const contact: ContactRecord = { id: newId('ct'), workspaceId, name: name ?? null, attributes: {}, createdAt: now, updatedAt: now };
+  const contact: ContactRecord = { id: newId('ct'), workspaceId, name: name ?? null, attributes: { ...attributes }, createdAt: now, updatedAt: now };
   await tx.insertContact(contact);
   const inserted = await tx.insertIdentity({ id: newId('cid'), workspaceId, contactId: contact.id, channelType, address, connectionId, createdAt: now });
   if (!inserted) {
@@ -75,6 +82,7 @@ export async function upsertContact(
     await tx.deleteContact(contact.id);
     const winner = await tx.findIdentity(workspaceId, channelType, address);
     if (!winner) throw new Error('identity vanished during upsert');
+    if (attributes && Object.keys(attributes).length > 0) await tx.mergeContactAttributes(winner.contactId, attributes, now);
     return { contactId: winner.contactId, created: false };
   }
   outbox.push(eventRow('contact.created', workspaceId, { contact: { id: contact.id, name: contact.name } }));
@@ -115,7 +123,7 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
       return true;
     }
   }
-  const { contactId } = await upsertContact(tx, connection.workspaceId, connection.type, event.from.address, event.from.name, connection.id, now, outbox);
+  const { contactId } = await upsertContact(tx, connection.workspaceId, connection.type, event.from.address, event.from.name, connection.id, now, outbox, event.from.attributes);
   const conversation = await findOrOpenConversation(tx, connection, contactId, event.from.address, event.threadKey ?? null, now, outbox, { windowed: ctx.windowHours !== undefined });
   const message = {
     id: newId('msg'), workspaceId: connection.workspaceId, conversationId: conversation.id, connectionId: connection.id,
@@ -134,7 +142,12 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   const windowExpiresAt = ctx.windowHours ? new Date(Date.parse(event.timestamp) + ctx.windowHours * 3_600_000).toISOString() : null;
   const preview = contentPreview(event.content);
   await tx.incrementUnread(conversation.id, event.timestamp, preview, windowExpiresAt);
-  if (event.to && !conversation.senderAddress) await tx.updateConversation(conversation.id, { senderAddress: event.to });
+  // the customer answered an outstanding business-initiated template. Their provider's timestamp can be no later
+  // than our own send time (whole seconds, clock skew), so the reply is recognised by its arrival, not its stamp.
+  const answeredTemplate = conversation.lastBusinessTemplateAt !== null && awaitingReply({ ...conversation, lastInboundAt: event.timestamp });
+  if ((event.to && !conversation.senderAddress) || answeredTemplate) {
+    await tx.updateConversation(conversation.id, { ...(event.to && !conversation.senderAddress ? { senderAddress: event.to } : {}), ...(answeredTemplate ? { lastBusinessTemplateAt: null } : {}) });
+  }
   outbox.push(eventRow('message.received', connection.workspaceId, { message: messageView({ ...message, statusDetail: null, editedAt: null }) }, conversation.id));
   // routing (rules → agent / team / operator) runs after the commit, exactly once per stored message
   outbox.push({ topic: TOPIC_ROUTING, key: conversation.id, workspaceId: connection.workspaceId, payload: { messageId: message.id, conversationId: conversation.id, workspaceId: connection.workspaceId } });
@@ -142,7 +155,8 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     conversation: conversationView({
       ...conversation, lastMessageAt: event.timestamp, lastMessagePreview: preview, unreadCount: conversation.unreadCount + 1,
       windowExpiresAt: windowExpiresAt ?? conversation.windowExpiresAt, lastInboundAt: event.timestamp, senderAddress: conversation.senderAddress ?? event.to ?? null, updatedAt: event.timestamp,
-    }),
+      ...(answeredTemplate ? { lastBusinessTemplateAt: null } : {}),
+    }, new Date(now)),
   }, conversation.id));
   return true;
 }

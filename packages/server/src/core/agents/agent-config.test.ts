@@ -1,0 +1,42 @@
+/** Agent configs: secrets (also nested) sealed at rest, masked in views, kept when sent back masked, rotated when new. */
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createSecretBox } from '../security/secret-box.js';
+import { SECRET_MASK } from '../connections/config-codec.js';
+import { AppError } from '../errors.js';
+import { AgentConfigCodec, agentCatalog, secretPaths, LlmConfigSchema } from './agent-config.js';
+
+const codec = new AgentConfigCodec(createSecretBox(randomBytes(32)), { add: () => undefined, scrub: (t) => t });
+
+describe('agent config', () => {
+  it('finds secret fields, nested ones included', () => {
+    expect(secretPaths(LlmConfigSchema)).toEqual([['apiKey'], ['speechToText', 'apiKey']]);
+    expect(agentCatalog().map((k) => k.kind)).toEqual(['flow', 'llm', 'webhook']);
+  });
+
+  it('seals, opens, masks and merges', () => {
+    const plain = codec.validate('llm', { baseUrl: 'https://api.example.com/v1', model: 'm', apiKey: 'sk-1', speechToText: { baseUrl: 'https://stt.example.com/v1', apiKey: 'sk-stt' } });
+    const sealed = codec.seal('llm', plain);
+    expect(JSON.stringify(sealed)).not.toContain('sk-1');
+    expect(JSON.stringify(sealed)).not.toContain('sk-stt');
+    expect(codec.open('llm', sealed)).toEqual(plain);
+    const masked = codec.mask('llm', sealed);
+    expect(masked.apiKey).toBe(SECRET_MASK);
+    expect((masked.speechToText as Record<string, unknown>).apiKey).toBe(SECRET_MASK);
+    // the masked view sent back keeps both secrets; a new value rotates one
+    const kept = codec.merge('llm', sealed, { ...masked, temperature: 1 });
+    expect(kept).toMatchObject({ apiKey: 'sk-1', temperature: 1, speechToText: { apiKey: 'sk-stt' } });
+    expect(codec.merge('llm', sealed, { apiKey: 'sk-2' }).apiKey).toBe('sk-2');
+    expect(codec.merge('llm', sealed, { speechToText: null }).speechToText).toBeUndefined();
+  });
+
+  it('answers 400 listing every bad field', () => {
+    try {
+      codec.validate('webhook', { url: 'ftp://x', secret: 'short' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      expect(((error as AppError).details as { fields: Array<{ field: string }> }).fields.map((f) => f.field)).toEqual(['url', 'secret']);
+    }
+  });
+});
