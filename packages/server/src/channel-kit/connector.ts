@@ -131,6 +131,8 @@ export interface VisitorSessions<Config> {
   issue(config: Config, visitorId: string): string;
   /** returns the visitor id a token was issued for, or undefined */
   check(config: Config, token: string | undefined): string | undefined;
+  // webchat: what the widget may know before a session (appearance, greeting, hours); never secrets
+  publicSettings?(config: Config, now: Date): Record<string, unknown>;
 }
 
 export interface ChannelConnector<Config extends Record<string, unknown> = Record<string, unknown>> {

@@ -4,3 +4,5 @@ export * from './capabilities.js';
 export * from './errors.js';
 export * from './signature.js';
 export * from './config-schema.js';
+// webchat: opening hours shared by channels that keep office hours
+export * from './operating-hours.js';

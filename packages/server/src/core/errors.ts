@@ -10,6 +10,7 @@ export const APP_ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415, // webchat: visitor uploads outside the allow-list
   WINDOW_CLOSED: 422,
   UNSUPPORTED_CONTENT: 422,
   TEMPLATE_NOT_APPROVED: 422,

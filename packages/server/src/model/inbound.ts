@@ -11,7 +11,11 @@ export const InboundMessageEventSchema = z.object({
   /** provider's id for the message; with the connection it is the dedup key */
   providerMessageId: z.string().min(1),
   /** the customer's address on this channel (phone, chat id, visitor id, email) */
-  from: z.object({ address: z.string().min(1), name: z.string().optional() }),
+  from: z.object({
+    address: z.string().min(1), name: z.string().optional(),
+    // webchat: what the customer told us about themselves (the offline form's email), merged into the contact
+    attributes: z.record(z.string(), z.string()).optional(),
+  }),
   /** our address the customer wrote to (business phone number id, bot username, …) */
   to: z.string().optional(),
   /** separates conversations beyond the contact, e.g. a Telegram group chat; absent = one thread per contact */

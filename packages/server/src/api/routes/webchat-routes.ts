@@ -2,7 +2,8 @@
  * @module api/routes/webchat-routes
  * Visitor-facing endpoints of webchat connections (called from any website, so CORS is open; visitors
  * authenticate with their session token, never with cookies): session, send, typing, history, live stream,
- * and a minimal test page.
+ * and a minimal test page. Also the public settings (appearance, greeting, opening hours), the offline form
+ * (rate-limited per client IP) and visitor uploads (raw body, its Content-Type; size and type limited).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -10,6 +11,7 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { openSse } from '../sse.js';
 import { sendReply } from './webhook-routes.js';
+import { FailedAuthLimiter } from '../auth.js';
 import { webchatTestPage } from './webchat-test-page.js';
 
 const Params = z.object({ connectionId: z.string().min(1).max(100) });
@@ -20,7 +22,26 @@ const token = (req: FastifyRequest): string | undefined => {
   return typeof q === 'string' ? q : undefined;
 };
 
-export async function webchatRoutes(app: FastifyInstance, hub: Hub): Promise<void> {
+export interface WebchatRouteOptions {
+  /** largest visitor upload (SWITCHBOARD_MEDIA_MAX_BYTES) */
+  mediaLimit?: number;
+  /** offline-form submissions per client IP in the window */
+  offlinePerIp?: { max: number; windowMs: number };
+}
+
+const Attachment = z.object({ url: z.string().max(2000), mimeType: z.string().max(200), fileName: z.string().max(255).optional(), size: z.number().int().positive().optional() });
+const OfflineBody = z.object({
+  email: z.email().max(254),
+  name: z.string().trim().max(200).optional(),
+  message: z.string().trim().min(1).max(5000),
+  clientMessageId: z.string().min(1).max(100).optional(),
+});
+
+export async function webchatRoutes(app: FastifyInstance, hub: Hub, options: WebchatRouteOptions = {}): Promise<void> {
+  const mediaLimit = options.mediaLimit ?? 10 * 1024 * 1024;
+  // the same sliding window as failed sign-ins, counting every submission: a form anyone can post must not
+  // become a way to flood the inbox
+  const offlineLimiter = new FailedAuthLimiter({ maxFailures: options.offlinePerIp?.max ?? 5, windowMs: options.offlinePerIp?.windowMs ?? 15 * 60_000 });
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (req, reply) => {
       reply.header('access-control-allow-origin', req.headers.origin ?? '*');
@@ -37,7 +58,7 @@ export async function webchatRoutes(app: FastifyInstance, hub: Hub): Promise<voi
       reply.code(201).send(await hub.visitors.createSession(req.params.connectionId)));
 
     r.post('/webchat/:connectionId/messages', {
-      schema: { tags, params: Params, summary: 'Send a visitor message (Bearer visitor token)', body: z.object({ clientMessageId: z.string().min(1).max(100), text: z.string().min(1).max(10000).optional(), name: z.string().max(200).optional() }) },
+      schema: { tags, params: Params, summary: 'Send a visitor message (Bearer visitor token)', body: z.object({ clientMessageId: z.string().min(1).max(100), text: z.string().min(1).max(10000).optional(), name: z.string().max(200).optional(), attachment: Attachment.optional() }) },
     }, async (req, reply) => sendReply(reply, await hub.visitors.send(req.params.connectionId, token(req), req.body)));
 
     r.post('/webchat/:connectionId/typing', { schema: { tags, params: Params } }, async (req, reply) => {
@@ -55,6 +76,40 @@ export async function webchatRoutes(app: FastifyInstance, hub: Hub): Promise<voi
       const remove = await hub.visitors.stream(req.params.connectionId, t, (type, data) => stream.send(type, data));
       stream.onClose(remove);
       stream.send('ready', {});
+    });
+
+    r.get('/webchat/:connectionId/settings', { schema: { tags, params: Params, summary: 'Public widget settings: appearance, greeting, whether the chat is inside its opening hours now, offline behaviour' } }, async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return hub.visitors.settings(req.params.connectionId);
+    });
+
+    r.post('/webchat/:connectionId/offline', { schema: { tags, params: Params, body: OfflineBody, summary: 'The offline form: leaves an email and a message; opens a conversation (optional Bearer visitor token)' } }, async (req, reply) => {
+      const wait = offlineLimiter.blockedFor(req.ip);
+      if (wait !== undefined) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        return reply.code(429).send({ error: { code: 'RATE_LIMITED', message: 'too many messages from this address; try again later' } });
+      }
+      offlineLimiter.recordFailure(req.ip);
+      const { reply: ingested, session } = await hub.visitors.offline(req.params.connectionId, token(req), req.body);
+      if (ingested.status !== 200) return sendReply(reply, ingested);
+      return reply.code(202).send({ accepted: true, ...(session ? { session } : {}) });
+    });
+
+    await scope.register(async (uploads) => {
+      uploads.removeAllContentTypeParsers();
+      uploads.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: mediaLimit }, (_req, body, done) => done(null, body));
+      uploads.withTypeProvider<ZodTypeProvider>().post('/webchat/:connectionId/uploads', {
+        bodyLimit: mediaLimit,
+        // the session is checked before the body is read: no stranger streams megabytes at us
+        onRequest: async (req) => {
+          await hub.visitors.visitorOf((req.params as { connectionId: string }).connectionId, token(req));
+        },
+        schema: { tags, params: Params, querystring: z.object({ fileName: z.string().max(255).optional() }), summary: 'Upload a file to send (Bearer visitor token; the body is the file, Content-Type its type)' },
+      }, async (req, reply) => {
+        const mimeType = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0]?.trim().toLowerCase() || 'application/octet-stream';
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        return reply.code(201).send(await hub.visitors.upload(req.params.connectionId, token(req), body, mimeType, req.query.fileName ?? null, mediaLimit));
+      });
     });
 
     r.get('/webchat/:connectionId/test', { schema: { hide: true, params: Params } }, async (req, reply) =>

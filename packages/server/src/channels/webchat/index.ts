@@ -5,6 +5,7 @@ import { verifyWebchat } from './verify.js';
 import { parseWebchat } from './parse.js';
 import { sendWebchat } from './send.js';
 import { checkVisitorToken, issueVisitorToken } from './visitor-token.js';
+import { webchatPublicSettings } from './public-settings.js';
 
 export const webchatConnector = defineConnector({
   type: 'webchat',
@@ -24,6 +25,7 @@ export const webchatConnector = defineConnector({
   inbound: { mode: 'webhook', verify: verifyWebchat, parse: parseWebchat },
   send: (message) => sendWebchat(message),
   typing: () => Promise.resolve(),
-  visitors: { issue: issueVisitorToken, check: checkVisitorToken },
+  visitors: { issue: issueVisitorToken, check: checkVisitorToken, publicSettings: (config, now) => ({ ...webchatPublicSettings(config, now) }) },
 });
 export type { WebchatConfig };
+export type { WebchatPublicSettings } from './public-settings.js';

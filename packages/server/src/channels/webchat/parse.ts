@@ -2,7 +2,7 @@
 import type { WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
 import type { Content } from '../../model/index.js';
 import type { WebchatConfig } from './config.js';
-import { visitorMessageSchema, visitorTypingSchema } from './payloads.js';
+import { visitorMessageSchema, visitorOfflineSchema, visitorTypingSchema } from './payloads.js';
 import { bearer } from './verify.js';
 import { checkVisitorToken } from './visitor-token.js';
 
@@ -11,6 +11,11 @@ function mediaType(mimeType: string): 'image' | 'audio' | 'video' | 'document' {
   if (mimeType.startsWith('audio/')) return 'audio';
   if (mimeType.startsWith('video/')) return 'video';
   return 'document';
+}
+
+// the timestamp is stamped by the server route when the request arrives, so a re-parse gives the same result
+function stamp(value: string | undefined): string {
+  return value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : new Date(0).toISOString();
 }
 
 export function parseWebchat(req: WebhookRequest, config: WebchatConfig): WebhookOutcome {
@@ -24,14 +29,28 @@ export function parseWebchat(req: WebhookRequest, config: WebchatConfig): Webhoo
   }
   const typing = visitorTypingSchema.safeParse(body);
   if (typing.success) return { kind: 'events', events: [{ kind: 'typing', from: { address: visitorId }, timestamp: new Date(0).toISOString() }] };
+  const offline = visitorOfflineSchema.safeParse(body);
+  if (offline.success) {
+    // the offline form: the visitor's contact gets the email; the message notes where it came from
+    const f = offline.data;
+    const name = f.name?.trim();
+    return {
+      kind: 'events',
+      events: [{
+        kind: 'message', providerMessageId: `${visitorId}:offline:${f.clientMessageId}`,
+        from: { address: visitorId, ...(name ? { name } : {}), attributes: { email: f.email } },
+        content: { type: 'text', text: f.message }, timestamp: stamp(f.timestamp),
+        metadata: { source: 'webchat_offline_form', email: f.email, ...(name ? { name } : {}) },
+      }],
+    };
+  }
   const parsed = visitorMessageSchema.safeParse(body);
   if (!parsed.success) return { kind: 'ignored', reason: `not a visitor message: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   const m = parsed.data;
   const content: Content = m.attachment
     ? { type: mediaType(m.attachment.mimeType), media: { url: m.attachment.url, mimeType: m.attachment.mimeType, ...(m.attachment.fileName ? { fileName: m.attachment.fileName } : {}), ...(m.attachment.size && Number.isSafeInteger(m.attachment.size) && m.attachment.size > 0 ? { size: m.attachment.size } : {}), ...(m.text ? { caption: m.text } : {}) } }
     : { type: 'text', text: m.text as string };
-  // the timestamp is stamped by the server route when the request arrives, so a re-parse gives the same result
-  const timestamp = m.timestamp && !Number.isNaN(Date.parse(m.timestamp)) ? new Date(m.timestamp).toISOString() : new Date(0).toISOString();
+  const timestamp = stamp(m.timestamp);
   return {
     kind: 'events',
     events: [{ kind: 'message', providerMessageId: `${visitorId}:${m.clientMessageId}`, from: { address: visitorId, ...(m.name ? { name: m.name } : {}) }, content, timestamp }],

@@ -1,4 +1,4 @@
-/** @module channels/webchat/payloads — what the widget POSTs to /webchat/{connectionId}/messages. */
+/** @module channels/webchat/payloads — what the widget POSTs to /webchat/{connectionId}/messages (and /offline). */
 import { z } from 'zod';
 
 export const visitorMessageSchema = z.object({
@@ -12,3 +12,13 @@ export const visitorMessageSchema = z.object({
 }).refine((m) => m.text !== undefined || m.attachment !== undefined, { message: 'text or attachment is required' });
 
 export const visitorTypingSchema = z.object({ type: z.literal('typing') });
+
+/** the "leave your email" form outside opening hours; the route adds the type, the id and the time */
+export const visitorOfflineSchema = z.object({
+  type: z.literal('offline_form'),
+  clientMessageId: z.string().min(1).max(100),
+  email: z.email().max(254),
+  name: z.string().max(200).optional(),
+  message: z.string().min(1).max(5000),
+  timestamp: z.string().optional(),
+});

@@ -13,7 +13,7 @@ import { webchatConnector, type WebchatConfig } from './index.js';
 import { issueVisitorToken } from './visitor-token.js';
 
 const RUNS = { numRuns: 300 };
-const config: WebchatConfig = { sessionSecret: 'webchat-session-secret-fuzz-0001', title: 'Chat', color: '#112233' };
+const config: WebchatConfig = { sessionSecret: 'webchat-session-secret-fuzz-0001', title: 'Chat', color: '#112233', position: 'right' };
 const other: WebchatConfig = { ...config, sessionSecret: 'another-session-secret-fuzz-0002' };
 const VISITORS = ['vis_01hzzzzzzzzzzzzzzzzzzzzzzz', 'vis_01j0000000000000000000000a', 'vis_0123456789abcdefghijklmnop'];
 const TOKENS = VISITORS.map((v) => issueVisitorToken(config, v));

@@ -3,6 +3,7 @@
  * The visitor side of webchat connections: anonymous sessions, sending through the same inbound pipeline as
  * every provider webhook, history on reload, and a live stream filtered to the visitor's own conversations.
  */
+import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../model/index.js';
 import { newId } from '../../model/index.js';
 import type { HttpReply } from '../../channel-kit/index.js';
@@ -12,13 +13,27 @@ import type { ConnectionService, LiveConnection } from '../connections/connectio
 import type { WebhookIngest } from '../inbound/webhook-ingest.js';
 import type { RealtimeHub } from '../realtime/realtime-hub.js';
 import type { MessageRecord } from '../ports/index.js';
+import type { MediaService } from '../media/media-service.js';
+
+/** what visitors may upload: common images, PDF, audio and video (never HTML or SVG) */
+export const VISITOR_UPLOAD_TYPES: ReadonlySet<string> = new Set([
+  'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf',
+  'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/ogg', 'audio/wav', 'audio/webm',
+  'video/mp4', 'video/webm', 'video/quicktime', 'video/ogg',
+]);
+
+export interface OfflineSubmission { email: string; name?: string | undefined; message: string; clientMessageId?: string | undefined }
 
 
-export interface VisitorMessage { id: string; direction: 'inbound' | 'outbound'; content: unknown; timestamp: string; status: string }
+export interface VisitorMessage { id: string; direction: 'inbound' | 'outbound'; content: unknown; timestamp: string; status: string; clientMessageId?: string }
 
 function visitorView(m: MessageRecord | Record<string, unknown>): VisitorMessage {
   const v = m as Record<string, unknown>;
-  return { id: String(v.id), direction: v.direction as VisitorMessage['direction'], content: v.content, timestamp: String(v.timestamp), status: String(v.status) };
+  // the visitor's own messages carry the widget's id back (provider id `<visitorId>:<clientMessageId>`), so the
+  // widget confirms its optimistic bubble by id rather than by text
+  const pid = typeof v.providerMessageId === 'string' ? v.providerMessageId : '';
+  const clientMessageId = v.direction === 'inbound' && pid.includes(':') ? pid.slice(pid.indexOf(':') + 1) : undefined;
+  return { id: String(v.id), direction: v.direction as VisitorMessage['direction'], content: v.content, timestamp: String(v.timestamp), status: String(v.status), ...(clientMessageId ? { clientMessageId } : {}) };
 }
 
 export class VisitorService {
@@ -27,6 +42,7 @@ export class VisitorService {
     private readonly connections: ConnectionService,
     private readonly ingest: WebhookIngest,
     private readonly hub: RealtimeHub,
+    private readonly media?: MediaService,
   ) {}
 
   private async webchat(connectionId: string): Promise<LiveConnection & { visitors: NonNullable<LiveConnection['connector']['visitors']> }> {
@@ -48,6 +64,43 @@ export class VisitorService {
     const visitorId = newId('vis');
     const { title, color, greeting } = live.config as { title?: string; color?: string; greeting?: string };
     return { visitorId, token: live.visitors.issue(live.config, visitorId), config: { title, color, greeting } };
+  }
+
+  /** public, before any session: appearance, greeting, opening hours (computed now, in their time zone), offline behaviour */
+  async settings(connectionId: string): Promise<Record<string, unknown>> {
+    const live = await this.webchat(connectionId);
+    const settings = live.visitors.publicSettings?.(live.config, this.deps.clock.now()) ?? {};
+    return { connectionId: live.record.id, ...settings };
+  }
+
+  /**
+   * The offline form: the same ingest as a visitor message (durable, deduplicated by clientMessageId), so the
+   * operator finds a conversation whose contact carries the email. A visitor without a session gets one.
+   */
+  async offline(connectionId: string, token: string | undefined, form: OfflineSubmission): Promise<{ reply: HttpReply; session?: { visitorId: string; token: string } }> {
+    const live = await this.webchat(connectionId);
+    let visitorToken = token && live.visitors.check(live.config, token) ? token : undefined;
+    let session: { visitorId: string; token: string } | undefined;
+    if (!visitorToken) {
+      const visitorId = newId('vis');
+      visitorToken = live.visitors.issue(live.config, visitorId);
+      session = { visitorId, token: visitorToken };
+    }
+    const body = { type: 'offline_form', clientMessageId: form.clientMessageId ?? randomUUID(), email: form.email, ...(form.name?.trim() ? { name: form.name.trim() } : {}), message: form.message };
+    const reply = await this.send(connectionId, visitorToken, body);
+    return { reply, ...(session ? { session } : {}) };
+  }
+
+  /** a visitor's file: stored through the media service, answered with a /media/att_… URL for a message */
+  async upload(connectionId: string, token: string | undefined, bytes: Buffer, mimeType: string, fileName: string | null, maxBytes: number): Promise<{ id: string; url: string; mimeType: string; size: number; fileName: string | null }> {
+    const { live } = await this.visitorOf(connectionId, token);
+    if (!this.media) throw new AppError('UNAVAILABLE', 'uploads are not available');
+    if (!VISITOR_UPLOAD_TYPES.has(mimeType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `files of type ${mimeType} cannot be sent here; images, PDF, audio and video can`);
+    if (bytes.length > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `the file is larger than ${maxBytes} bytes`);
+    // a name, not a path; control characters dropped
+    const safeName = fileName ? Array.from(fileName, (ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 255) : null;
+    const a = await this.media.upload(live.record.workspaceId, bytes, mimeType, safeName);
+    return { id: a.id, url: a.url, mimeType: a.mimeType, size: a.size ?? bytes.length, fileName: a.fileName };
   }
 
   /** the visitor's message enters the inbound pipeline like any provider webhook; the server stamps the time */
