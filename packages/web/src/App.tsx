@@ -1,10 +1,19 @@
-import { useEffect, useState } from 'react';
-import { ApiError, SwitchboardClient, type HubEvent } from '../../sdk/src/index.ts';
-import { Inbox } from './Inbox.tsx';
-import { Settings } from './Settings.tsx';
+/**
+ * @module web/App: the operator app's shell — the session (resumed after a reload, ended by sign-out), the live
+ * event stream shared by every screen, the hash routes, and the header showing who is signed in.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, type ConnectionType, type User } from '../../sdk/src/index.ts';
+import { AppContext, type AppState, type Listener } from './app-context.ts';
+import { SignIn } from './auth/SignIn.tsx';
+import { end, resume, type SignedIn } from './auth/session.ts';
+import { errorText } from './format.ts';
+import { Icon } from './icons.tsx';
+import { Inbox } from './inbox/Inbox.tsx';
+import { Settings } from './settings/Settings.tsx';
+import { Automation } from './automation/Automation.tsx'; // automation area (AUTOMATION-UI): agents, routing, webhooks
 
-const TOKEN_KEY = 'switchboard.token';
-export type Listener = (event: HubEvent) => void;
+export type { Listener } from './app-context.ts';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -17,20 +26,49 @@ function useHash(): string {
 }
 
 export function App() {
-  const [token, setToken] = useState(() => localStorage.getItem(TOKEN_KEY));
-  const [client, setClient] = useState(() => (token ? new SwitchboardClient({ token }) : null));
+  const [session, setSession] = useState<SignedIn | null | 'checking'>('checking');
+  const [bootError, setBootError] = useState('');
+
+  useEffect(() => {
+    resume().then(setSession).catch((err: unknown) => { setBootError(errorText(err)); setSession(null); });
+  }, []);
+
+  if (session === 'checking') return <p className="empty" role="status">Loading…</p>;
+  if (!session) {
+    return (
+      <>
+        {bootError && <p role="alert" className="error banner">Could not reach the server: {bootError}</p>}
+        <SignIn onSignedIn={setSession} />
+      </>
+    );
+  }
+  return <SignedInApp key={session.client.token} session={session} onSignedOut={() => setSession(null)} />;
+}
+
+function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut: () => void }) {
+  const { client } = session;
+  const [me, setMe] = useState<User>(session.user);
+  const [users, setUsers] = useState<Map<string, User>>(new Map([[session.user.id, session.user]]));
+  const [types, setTypes] = useState<Map<string, ConnectionType>>(new Map());
   const [live, setLive] = useState<'connecting' | 'open' | 'error'>('connecting');
   const [listeners] = useState(() => new Set<Listener>());
   const hash = useHash();
 
-  const signOut = (): void => {
-    localStorage.removeItem(TOKEN_KEY);
-    setToken(null);
-    setClient(null);
-  };
+  const signOut = useCallback(() => { void end(client).then(onSignedOut); }, [client, onSignedOut]);
+  const reloadUsers = useCallback(() => {
+    client.listUsers().then((list) => {
+      setUsers(new Map(list.map((u) => [u.id, u])));
+      const self = list.find((u) => u.id === me.id);
+      if (self) setMe(self);
+    }).catch(() => undefined);
+  }, [client, me.id]);
 
   useEffect(() => {
-    if (!client) return;
+    reloadUsers();
+    client.connectionTypes().then((list) => setTypes(new Map(list.map((t) => [t.type, t])))).catch(() => undefined);
+  }, [client]);
+
+  useEffect(() => {
     const ctl = new AbortController();
     client
       .events((e) => listeners.forEach((l) => l(e)), {
@@ -42,65 +80,41 @@ export function App() {
         },
       })
       .catch((err: unknown) => {
+        // the session ended elsewhere (signed out, expired, user removed)
         if (err instanceof ApiError && err.status === 401) signOut();
       });
     return () => ctl.abort();
-  }, [client, listeners]);
+  }, [client, listeners, signOut]);
 
-  if (!client || !token) {
-    return <SignIn onSignedIn={(t, c) => { localStorage.setItem(TOKEN_KEY, t); setToken(t); setClient(c); }} />;
-  }
-  const subscribe = (l: Listener) => { listeners.add(l); return () => { listeners.delete(l); }; };
-  const page = hash.startsWith('#/settings') ? 'settings' : 'inbox';
-  const conversationId = /^#\/inbox\/(.+)$/.exec(hash)?.[1];
-  return (
-    <div className="shell">
-      <header className="top">
-        <strong className="brand">Switchboard</strong>
-        <nav aria-label="Main">
-          <a href="#/inbox" aria-current={page === 'inbox' ? 'page' : undefined}>Sessions</a>
-          <a href="#/settings" aria-current={page === 'settings' ? 'page' : undefined}>Settings</a>
-        </nav>
-        <span className={`live live-${live}`} title={live === 'open' ? 'Live updates connected' : live === 'error' ? 'Live updates disconnected, retrying' : 'Connecting…'} aria-label={`Live updates: ${live}`} />
-        <button type="button" onClick={signOut}>Sign out</button>
-      </header>
-      <main>
-        {page === 'settings'
-          ? <Settings client={client} subscribe={subscribe} />
-          : <Inbox client={client} subscribe={subscribe} selectedId={conversationId ? decodeURIComponent(conversationId) : undefined} />}
-      </main>
-    </div>
-  );
-}
+  const subscribe = useCallback((l: Listener) => { listeners.add(l); return () => { listeners.delete(l); }; }, [listeners]);
+  const state: AppState = useMemo(() => ({ client, me, users, reloadUsers, types, subscribe }), [client, me, users, reloadUsers, types, subscribe]);
 
-function SignIn({ onSignedIn }: { onSignedIn: (token: string, client: SwitchboardClient) => void }) {
-  const [value, setValue] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    const client = new SwitchboardClient({ token: value.trim() });
-    try {
-      await client.request('GET', '/connections?limit=1');
-      onSignedIn(value.trim(), client);
-    } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? 'This token was not accepted.' : `Could not sign in: ${(err as Error).message}`);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const page = hash.startsWith('#/settings') ? 'settings' : hash.startsWith('#/automation') ? 'automation' : 'inbox';
+  const conversationId = /^#\/inbox\/([^/]+)/.exec(hash)?.[1];
   return (
-    <main className="signin">
-      <form onSubmit={(e) => void submit(e)} aria-labelledby="signin-title">
-        <h1 id="signin-title">Sign in to Switchboard</h1>
-        <label htmlFor="token">API token</label>
-        <input id="token" type="password" autoComplete="current-password" required value={value} onChange={(e) => setValue(e.target.value)} placeholder="sb_…" />
-        {error && <p role="alert" className="error">{error}</p>}
-        <button type="submit" disabled={busy || !value.trim()}>{busy ? 'Signing in…' : 'Sign in'}</button>
-        <p className="hint">The admin token is printed when the server first starts (or create one with <code>switchboard token create</code>).</p>
-      </form>
-    </main>
+    <AppContext.Provider value={state}>
+      <div className="shell">
+        <header className="top">
+          <strong className="brand">Switchboard</strong>
+          <nav aria-label="Main">
+            <a href="#/inbox" aria-current={page === 'inbox' ? 'page' : undefined}>Sessions</a>
+            <a href="#/automation" aria-current={page === 'automation' ? 'page' : undefined}>Automation</a>
+            <a href="#/settings" aria-current={page === 'settings' ? 'page' : undefined}>Settings</a>
+          </nav>
+          <span className={`live live-${live}`} title={live === 'open' ? 'Live updates connected' : live === 'error' ? 'Live updates disconnected, retrying' : 'Connecting…'} aria-label={`Live updates: ${live}`} role="img" />
+          <span className="whoami" aria-label="Signed in as">
+            <Icon name="user" />
+            <span className="whoami-name">{me.name || me.email}</span>
+            <span className="whoami-role">{me.role}</span>
+          </span>
+          <button type="button" className="signout" onClick={signOut} aria-label="Sign out" title="Sign out"><Icon name="logout" /><span>Sign out</span></button>
+        </header>
+        <main>
+          {page === 'automation' ? <Automation client={client} subscribe={subscribe} /> : page === 'settings'
+            ? <Settings hash={hash} />
+            : <Inbox selectedId={conversationId ? decodeURIComponent(conversationId) : undefined} />}
+        </main>
+      </div>
+    </AppContext.Provider>
   );
 }

@@ -94,6 +94,8 @@ describe('browser: widget and operator app', () => {
     const page = await browser.newPage({ viewport });
     page.setDefaultTimeout(WAIT);
     await page.goto(`${hub.url}/`); // redirects to /app/
+    // the secondary way in (email and password is the first: browser-operator.test.ts)
+    await page.getByRole('button', { name: 'Use an API token instead' }).click();
     await page.getByLabel('API token').fill(hub.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();

@@ -1,0 +1,43 @@
+/**
+ * @module web/app-context: what every screen of the signed-in app shares — the API client, the signed-in user,
+ * the workspace's people (for assignees), the channel capabilities, and the live event stream.
+ */
+import { createContext, useContext } from 'react';
+import type { ConnectionType, HubEvent, Role, SwitchboardClient, User } from '../../sdk/src/index.ts';
+
+export type Listener = (event: HubEvent) => void;
+
+export interface AppState {
+  client: SwitchboardClient;
+  me: User;
+  users: Map<string, User>;
+  reloadUsers: () => void;
+  /** connection types by type name (capabilities: outbound content types, buttons, templates, windowHours) */
+  types: Map<string, ConnectionType>;
+  subscribe: (l: Listener) => () => void;
+}
+
+export const AppContext = createContext<AppState | null>(null);
+
+export function useApp(): AppState {
+  const state = useContext(AppContext);
+  if (!state) throw new Error('useApp outside the signed-in app');
+  return state;
+}
+
+const RANK: Record<Role, number> = { operator: 1, admin: 2, owner: 3 };
+export function atLeast(role: Role, needed: Role): boolean {
+  return RANK[role] >= RANK[needed];
+}
+
+export interface Capabilities { outbound: string[]; buttons: number; templates: boolean; maxTextLength?: number; maxMediaBytes?: number }
+export function capabilitiesOf(types: Map<string, ConnectionType>, type: string): Capabilities {
+  const c = types.get(type)?.capabilities ?? {};
+  return {
+    outbound: Array.isArray(c.outbound) ? (c.outbound as string[]) : ['text'],
+    buttons: typeof c.buttons === 'number' ? c.buttons : 0,
+    templates: c.templates === true,
+    ...(typeof c.maxTextLength === 'number' ? { maxTextLength: c.maxTextLength } : {}),
+    ...(typeof c.maxMediaBytes === 'number' ? { maxMediaBytes: c.maxMediaBytes } : {}),
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * @module web/conversation/Composer: writes a reply — text, an attachment (uploaded to POST /media first, then sent
+ * as image/audio/video/document content with the text as caption) and reply buttons, each offered only where the
+ * channel's capabilities (GET /connection-types) say it can carry them.
+ */
+import { useRef, useState, type FormEvent } from 'react';
+import type { Content, Conversation, Message } from '../../../sdk/src/index.ts';
+import { capabilitiesOf, useApp } from '../app-context.ts';
+import { errorText, fileSize } from '../format.ts';
+import { Icon } from '../icons.tsx';
+
+const MEDIA_TYPES = ['image', 'audio', 'video', 'document'] as const;
+
+/** the content type a file goes out as on this channel, or undefined when it cannot carry it */
+export function mediaTypeFor(mimeType: string, outbound: string[]): string | undefined {
+  const natural = mimeType.startsWith('image/') && /png|jpeg|gif|webp/.test(mimeType) ? 'image'
+    : mimeType.startsWith('audio/') ? 'audio' : mimeType.startsWith('video/') ? 'video' : 'document';
+  if (outbound.includes(natural)) return natural;
+  return outbound.includes('document') ? 'document' : undefined;
+}
+
+export function Composer({ conversation, onSent }: { conversation: Conversation; onSent: (m: Message) => void }) {
+  const { client, types } = useApp();
+  const caps = capabilitiesOf(types, conversation.channelType);
+  const canAttach = MEDIA_TYPES.some((t) => caps.outbound.includes(t));
+  const canButtons = caps.buttons > 0 && caps.outbound.includes('interactive');
+  const [text, setText] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [buttons, setButtons] = useState<string[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const fileRef = useRef<HTMLInputElement>(null);
+  const lastTyping = useRef(0);
+
+  const typing = () => {
+    if (Date.now() - lastTyping.current < 4000) return;
+    lastTyping.current = Date.now();
+    client.request('POST', `/conversations/${encodeURIComponent(conversation.id)}/typing`).catch(() => undefined);
+  };
+
+  const build = async (): Promise<Content | undefined> => {
+    const t = text.trim();
+    if (file) {
+      const type = mediaTypeFor(file.type || 'application/octet-stream', caps.outbound);
+      if (!type) throw new Error(`${conversation.channelType} cannot send this kind of file`);
+      if (caps.maxMediaBytes && file.size > caps.maxMediaBytes) throw new Error(`the file is larger than ${fileSize(caps.maxMediaBytes)}, the most this channel takes`);
+      const a = await client.uploadMedia(file, file.name);
+      return { type, media: { url: a.url, mimeType: a.mimeType, fileName: file.name, size: a.size, ...(t ? { caption: t } : {}) } };
+    }
+    const titles = (buttons ?? []).map((b) => b.trim()).filter(Boolean);
+    if (titles.length > 0) {
+      if (!t) throw new Error('write the text the buttons answer');
+      return { type: 'interactive', interactive: { kind: 'buttons', text: t, buttons: titles.map((title, i) => ({ id: `btn-${i + 1}`, title })) } };
+    }
+    return t ? { type: 'text', text: t } : undefined;
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError('');
+    setBusy(true);
+    try {
+      const content = await build();
+      if (!content) return;
+      onSent(await client.send(conversation.id, { content }));
+      setText('');
+      setFile(null);
+      setButtons(null);
+      if (fileRef.current) fileRef.current.value = '';
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const ready = !busy && (!!file || !!text.trim());
+  return (
+    <form className="composer" onSubmit={(e) => void submit(e)} aria-label="Reply">
+      {error && <p role="alert" className="error">{error}</p>}
+      {file && (
+        <p className="attachment-chip">
+          <Icon name="file" /> <span>{file.name}</span> <small>{fileSize(file.size)}</small>
+          <button type="button" className="icon-button" aria-label={`Remove attachment ${file.name}`} onClick={() => { setFile(null); if (fileRef.current) fileRef.current.value = ''; }}><Icon name="close" /></button>
+        </p>
+      )}
+      {buttons && (
+        <fieldset className="button-editor">
+          <legend>Reply buttons (up to {caps.buttons})</legend>
+          {buttons.map((b, i) => (
+            <span key={i} className="row">
+              <label className="sr-only" htmlFor={`button-${i}`}>Button {i + 1}</label>
+              <input id={`button-${i}`} value={b} maxLength={20} placeholder={`Button ${i + 1}`} onChange={(e) => setButtons(buttons.map((x, j) => (j === i ? e.target.value : x)))} />
+              <button type="button" className="icon-button" aria-label={`Remove button ${i + 1}`} onClick={() => setButtons(buttons.length > 1 ? buttons.filter((_, j) => j !== i) : null)}><Icon name="close" /></button>
+            </span>
+          ))}
+          {buttons.length < caps.buttons && <button type="button" onClick={() => setButtons([...buttons, ''])}><Icon name="plus" /> Add a button</button>}
+        </fieldset>
+      )}
+      <div className="composer-row">
+        {canAttach && (
+          <>
+            <input ref={fileRef} id="composer-file" type="file" className="sr-only" tabIndex={-1} aria-hidden="true" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setButtons(null); }} />
+            <button type="button" className="icon-button" aria-label="Attach file" title="Attach file" onClick={() => fileRef.current?.click()} disabled={busy}><Icon name="attach" size={18} /></button>
+          </>
+        )}
+        {canButtons && !file && (
+          <button type="button" className="icon-button" aria-label="Add reply buttons" title="Add reply buttons" aria-pressed={!!buttons} onClick={() => setButtons(buttons ? null : [''])} disabled={busy}><Icon name="buttons" size={18} /></button>
+        )}
+        <label htmlFor="composer-input" className="sr-only">Message</label>
+        <input id="composer-input" autoComplete="off" placeholder={file ? 'Add a caption…' : 'Write a reply…'} value={text} maxLength={caps.maxTextLength}
+          onChange={(e) => { setText(e.target.value); typing(); }} />
+        <button type="submit" disabled={!ready}><Icon name="send" /> <span>{busy ? 'Sending…' : 'Send'}</span></button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,32 @@
+/** @module web/format: how times, sizes and people are written on screen, in one place. */
+import type { Contact, Conversation, User } from '../../sdk/src/index.ts';
+
+export function shortTime(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
+}
+
+export function fullTime(iso: string): string {
+  return new Date(iso).toLocaleString();
+}
+
+export function fileSize(bytes: number | undefined): string {
+  if (bytes === undefined) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function contactName(contact: Contact | undefined, conversation?: Conversation): string {
+  return contact?.name || conversation?.address || 'Unknown contact';
+}
+
+export function userLabel(user: User | undefined, fallbackId?: string | null): string {
+  if (user) return user.name || user.email;
+  return fallbackId ? 'Someone else' : 'Unassigned';
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,61 @@
+/** @module web/icons: inline SVG icons of the operator app (emoji render as boxes in headless browsers and some desktops). */
+import type { ReactElement } from 'react';
+
+const PATHS = {
+  chat: 'M4 5h16v11H9l-5 4z',
+  telegram: 'M21 4L3 11l6 2 2 6 3-4 4 3zM9 13l9-7',
+  whatsapp: 'M5 19l1.3-3.7A8 8 0 1 1 9 18.6zM9 9c0 3 3 6 6 6l1-1.5-2-1-1 1c-1 0-2.5-1.5-2.5-2.5l1-1-1-2z',
+  plug: 'M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0zM12 17v4',
+  clock: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z',
+  check: 'M5 12l5 5L20 7',
+  checks: 'M2 12l5 5L17 7M12 16l1 1L23 7',
+  alert: 'M12 3l10 18H2zM12 10v4M12 17.5v.5',
+  back: 'M15 5l-7 7 7 7',
+  attach: 'M20 11l-8.5 8.5a5 5 0 0 1-7-7L13 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L14 7',
+  send: 'M4 12l16-8-6 16-3-7z',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+  file: 'M6 3h8l4 4v14H6zM14 3v4h4',
+  user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0',
+  copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
+  close: 'M6 6l12 12M18 6L6 18',
+  logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
+  template: 'M5 4h14v16H5zM8 8h8M8 12h8M8 16h5',
+  pin: 'M12 21s-7-6.5-7-11a7 7 0 0 1 14 0c0 4.5-7 11-7 11zM12 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5z',
+  buttons: 'M3 6h18v5H3zM3 14h18v5H3z',
+  refresh: 'M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7',
+  edit: 'M4 20h4L19 9l-4-4L4 16zM14 6l4 4',
+  list: 'M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01',
+  plus: 'M12 5v14M5 12h14',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+/** decorative unless a label is given; a labelled icon is an image with that accessible name */
+export function Icon({ name, size = 16, label, className }: { name: IconName; size?: number; label?: string; className?: string }): ReactElement {
+  return (
+    <svg className={`icon icon-${name}${className ? ` ${className}` : ''}`} width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor"
+      strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" focusable="false"
+      {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })}>
+      {label && <title>{label}</title>}
+      <path d={PATHS[name]} />
+    </svg>
+  );
+}
+
+const CHANNEL: Record<string, IconName> = { webchat: 'chat', telegram: 'telegram', whatsapp: 'whatsapp' };
+
+/** a channel's icon, named for assistive technology */
+export function ChannelIcon({ type }: { type: string }): ReactElement {
+  return (
+    <span className={`channel channel-${type}`} role="img" aria-label={type} title={type}>
+      <Icon name={CHANNEL[type] ?? 'plug'} size={18} />
+    </span>
+  );
+}
+
+const STATUS: Record<string, IconName> = { queued: 'clock', sent: 'check', delivered: 'checks', read: 'checks', failed: 'alert' };
+
+/** an outbound message's delivery status */
+export function StatusIcon({ status }: { status: string }): ReactElement {
+  return <Icon name={STATUS[status] ?? 'clock'} size={14} />;
+}
