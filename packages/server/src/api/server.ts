@@ -30,6 +30,8 @@ export interface ServerOptions {
   logger: FastifyBaseLogger | false;
   publicUrl: string;
   bodyLimit: number;
+  /** whom to believe in X-Forwarded-For (SWITCHBOARD_TRUST_PROXY); default nobody */
+  trustProxy?: boolean | string;
   /** largest upload to /api/v1/media */
   mediaLimit: number;
   metricsText: () => Promise<string>;
@@ -41,6 +43,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     loggerInstance: options.logger === false ? undefined : options.logger,
     bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy ?? false,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: true,

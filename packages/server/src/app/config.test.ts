@@ -22,4 +22,10 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey?.length).toBe(32);
     expect(loadConfig({ SWITCHBOARD_PUBLIC_URL: 'https://hub.example.com/' }).publicUrl).toBe('https://hub.example.com');
   });
+  it('trusts no proxy by default, and the given proxies when told', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ SWITCHBOARD_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ SWITCHBOARD_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8,127.0.0.1');
+    expect(() => loadConfig({ SWITCHBOARD_TRUST_PROXY: 'everyone' })).toThrow(/^SWITCHBOARD_TRUST_PROXY: /);
+  });
 });

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   SWITCHBOARD_ADMIN_TOKEN: z.string().min(20, 'must be at least 20 characters').optional(),
   SWITCHBOARD_MASTER_KEY: z.string().refine((v) => decodeMasterKey(v) !== undefined, 'must be 32 bytes as 64 hex characters or base64').optional(),
   SWITCHBOARD_BODY_LIMIT: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  // behind a reverse proxy: which hops to trust for the client address (rate limits per IP need the real one)
+  SWITCHBOARD_TRUST_PROXY: z.string().regex(/^(true|false|[0-9a-fA-F.:/, ]+)$/, 'true, false, or comma-separated proxy addresses/CIDRs').optional(),
   SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: int(1, 100).default(8),
   SWITCHBOARD_RETRY_BASE_MS: int(10, 3_600_000).default(1000),
   SWITCHBOARD_RETRY_MAX_MS: int(100, 86_400_000).default(300_000),
@@ -55,6 +57,8 @@ export type Config = {
   ownerPassword: string | undefined;
   masterKey: Buffer | undefined;
   bodyLimit: number;
+  /** Fastify trustProxy: whom to believe in X-Forwarded-For (unset: nobody; the socket address is the client) */
+  trustProxy: boolean | string;
   outboundMaxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -104,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ownerPassword: e.SWITCHBOARD_OWNER_PASSWORD,
     masterKey: e.SWITCHBOARD_MASTER_KEY ? decodeMasterKey(e.SWITCHBOARD_MASTER_KEY) : undefined,
     bodyLimit: e.SWITCHBOARD_BODY_LIMIT,
+    trustProxy: trustProxyOf(e.SWITCHBOARD_TRUST_PROXY),
     outboundMaxAttempts: e.SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS,
     retryBaseMs: e.SWITCHBOARD_RETRY_BASE_MS,
     retryMaxMs: e.SWITCHBOARD_RETRY_MAX_MS,
@@ -119,4 +124,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediaMaxBytes: e.SWITCHBOARD_MEDIA_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function trustProxyOf(value: string | undefined): boolean | string {
+  if (value === undefined || value === 'false') return false;
+  return value === 'true' ? true : value.replace(/\s+/g, '');
 }

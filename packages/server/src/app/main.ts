@@ -101,7 +101,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
   const hub = new Hub(deps, pacer, {
     retryBaseMs: config.webhookRetryBaseMs, retryMaxMs: Math.max(config.webhookRetryBaseMs, 3_600_000), maxAgeMs: config.webhookMaxAgeMs, timeoutMs: config.webhookTimeoutMs,
   });
-  const app = await buildServer({ hub, logger: log, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, mediaLimit: config.mediaMaxBytes, metricsText: text, version: VERSION });
+  const app = await buildServer({ hub, logger: log, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, mediaLimit: config.mediaMaxBytes, metricsText: text, version: VERSION });
   await options.extraRoutes?.(app);
   // embedded: this is the only process, so every in-flight send found at start was interrupted by a crash
   await hub.start(role, { recoverLeaseMs: bus.kind === 'in-process' ? 0 : deps.settings.sendLeaseMs });

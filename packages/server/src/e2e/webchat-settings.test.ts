@@ -138,11 +138,26 @@ describe('webchat settings, offline form and uploads', () => {
     const [message] = (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data;
     expect(message?.content).toMatchObject({ type: 'image', media: { url: file.url, mimeType: 'image/png', fileName: 'photo.png' } });
 
-    // an attachment that is not one of our uploads is refused by the channel (stored as ignored, no message)
-    const foreign = await visitor('/messages', json({ clientMessageId: 'img-2', attachment: { url: 'https://evil.example/x.png', mimeType: 'image/png' } }, session.token));
-    expect(foreign.status).toBe(200);
+    // an attachment that is not one of our uploads is refused before anything is stored — also one shaped like
+    // our capability URLs on another host, or with a wrong key
+    for (const url of ['https://evil.example/x.png', 'https://evil.example/media/att_a/b', `${new URL(file.url).origin}/media/${new URL(file.url).pathname.split('/')[2]}/wrongkey`]) {
+      const foreign = await visitor('/messages', json({ clientMessageId: `img-${url.length}`, attachment: { url, mimeType: 'image/png' } }, session.token));
+      expect(foreign.status, url).toBe(400);
+    }
     await new Promise((r) => setTimeout(r, 200));
     expect((await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data).toHaveLength(1);
+
+    // a file name outside Latin-1 is served with an ASCII fallback and the UTF-8 name (RFC 6266)
+    const cyrillic = await (await upload(PNG, 'image/png', session.token, 'фото (1).png')).json() as { url: string };
+    const servedCyrillic = await fetch(cyrillic.url);
+    expect(servedCyrillic.status).toBe(200);
+    expect(servedCyrillic.headers.get('content-disposition')).toBe(`inline; filename="____ (1).png"; filename*=UTF-8''%D1%84%D0%BE%D1%82%D0%BE%20%281%29.png`);
+
+    // uploads are rate-limited per client address
+    const statuses: number[] = [];
+    for (let i = 0; i < 32 && !statuses.includes(429); i++) statuses.push((await upload(PNG, 'image/png')).status);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((x) => x === 201).length).toBeLessThanOrEqual(30);
   });
 
   it('rate-limits the offline form per client IP', async () => {

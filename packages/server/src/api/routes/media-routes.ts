@@ -41,8 +41,10 @@ export function mediaServeRoutes(app: FastifyInstance, hub: Hub): void {
     reply.header('x-content-type-options', 'nosniff');
     // never rendered inline as a page of ours: an uploaded HTML or SVG file cannot script the app's origin
     const inline = /^(image\/(png|jpeg|gif|webp)|audio\/|video\/)/.test(attachment.mimeType);
-    const name = (attachment.fileName ?? attachment.id).replace(/["\\\r\n]/g, '_');
-    reply.header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${name}"`);
+    // RFC 6266: an ASCII fallback plus the UTF-8 name (a raw non-Latin-1 name would make the header invalid)
+    const name = attachment.fileName ?? attachment.id;
+    const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    reply.header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`);
     return reply.send(bytes);
   });
 }

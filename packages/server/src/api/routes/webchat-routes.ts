@@ -27,7 +27,12 @@ export interface WebchatRouteOptions {
   mediaLimit?: number;
   /** offline-form submissions per client IP in the window */
   offlinePerIp?: { max: number; windowMs: number };
+  /** visitor uploads per client IP in the window */
+  uploadsPerIp?: { max: number; windowMs: number };
 }
+
+/** the largest file a visitor may send, whatever SWITCHBOARD_MEDIA_MAX_BYTES allows operators */
+export const VISITOR_UPLOAD_MAX = 10 * 1024 * 1024;
 
 const Attachment = z.object({ url: z.string().max(2000), mimeType: z.string().max(200), fileName: z.string().max(255).optional(), size: z.number().int().positive().optional() });
 const OfflineBody = z.object({
@@ -38,7 +43,10 @@ const OfflineBody = z.object({
 });
 
 export async function webchatRoutes(app: FastifyInstance, hub: Hub, options: WebchatRouteOptions = {}): Promise<void> {
-  const mediaLimit = options.mediaLimit ?? 10 * 1024 * 1024;
+  // anyone can open a visitor session, so visitor files get a smaller cap than operators' uploads and a rate
+  // limit per client address: the hub must not become a free file host or a way to fill its disk
+  const mediaLimit = Math.min(options.mediaLimit ?? VISITOR_UPLOAD_MAX, VISITOR_UPLOAD_MAX);
+  const uploadLimiter = new FailedAuthLimiter({ maxFailures: options.uploadsPerIp?.max ?? 30, windowMs: options.uploadsPerIp?.windowMs ?? 10 * 60_000 });
   // the same sliding window as failed sign-ins, counting every submission: a form anyone can post must not
   // become a way to flood the inbox
   const offlineLimiter = new FailedAuthLimiter({ maxFailures: options.offlinePerIp?.max ?? 5, windowMs: options.offlinePerIp?.windowMs ?? 15 * 60_000 });
@@ -59,7 +67,10 @@ export async function webchatRoutes(app: FastifyInstance, hub: Hub, options: Web
 
     r.post('/webchat/:connectionId/messages', {
       schema: { tags, params: Params, summary: 'Send a visitor message (Bearer visitor token)', body: z.object({ clientMessageId: z.string().min(1).max(100), text: z.string().min(1).max(10000).optional(), name: z.string().max(200).optional(), attachment: Attachment.optional() }) },
-    }, async (req, reply) => sendReply(reply, await hub.visitors.send(req.params.connectionId, token(req), req.body)));
+    }, async (req, reply) => {
+      if (req.body.attachment) await hub.visitors.checkAttachment(req.params.connectionId, req.body.attachment.url);
+      return sendReply(reply, await hub.visitors.send(req.params.connectionId, token(req), req.body));
+    });
 
     r.post('/webchat/:connectionId/typing', { schema: { tags, params: Params } }, async (req, reply) => {
       await hub.visitors.typing(req.params.connectionId, token(req));
@@ -101,8 +112,14 @@ export async function webchatRoutes(app: FastifyInstance, hub: Hub, options: Web
       uploads.withTypeProvider<ZodTypeProvider>().post('/webchat/:connectionId/uploads', {
         bodyLimit: mediaLimit,
         // the session is checked before the body is read: no stranger streams megabytes at us
-        onRequest: async (req) => {
+        onRequest: async (req, reply) => {
           await hub.visitors.visitorOf((req.params as { connectionId: string }).connectionId, token(req));
+          const wait = uploadLimiter.blockedFor(req.ip);
+          if (wait !== undefined) {
+            reply.header('retry-after', String(Math.ceil(wait / 1000)));
+            return reply.code(429).send({ error: { code: 'RATE_LIMITED', message: 'too many uploads from this address; try again later' } });
+          }
+          uploadLimiter.recordFailure(req.ip);
         },
         schema: { tags, params: Params, querystring: z.object({ fileName: z.string().max(255).optional() }), summary: 'Upload a file to send (Bearer visitor token; the body is the file, Content-Type its type)' },
       }, async (req, reply) => {

@@ -103,6 +103,20 @@ export class VisitorService {
     return { id: a.id, url: a.url, mimeType: a.mimeType, size: a.size ?? bytes.length, fileName: a.fileName };
   }
 
+  /**
+   * A visitor may only attach a file they uploaded to this hub: the URL must be one of our capability URLs for an
+   * attachment of this workspace. Otherwise a visitor could make operators' browsers load any outside address.
+   */
+  async checkAttachment(connectionId: string, url: string): Promise<void> {
+    const live = await this.webchat(connectionId);
+    const prefix = `${this.deps.settings.publicUrl}/media/`;
+    const [id, key, ...rest] = url.startsWith(prefix) ? url.slice(prefix.length).split('/') : [];
+    const attachment = id && key && rest.length === 0 ? await this.deps.store.getAttachment(id) : undefined;
+    if (!attachment || attachment.accessKey !== key || attachment.workspaceId !== live.record.workspaceId) {
+      throw new AppError('VALIDATION', 'an attachment must be a file uploaded to this chat', { fields: [{ field: 'attachment.url', message: 'not a file uploaded here' }] });
+    }
+  }
+
   /** the visitor's message enters the inbound pipeline like any provider webhook; the server stamps the time */
   async send(connectionId: string, token: string | undefined, body: Record<string, unknown>): Promise<HttpReply> {
     const stamped = Buffer.from(JSON.stringify({ ...body, timestamp: this.deps.clock.now().toISOString() }));
