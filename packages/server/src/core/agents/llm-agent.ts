@@ -11,6 +11,7 @@ import type { HttpClient } from '../../channel-kit/index.js';
 import type { Content } from '../../model/index.js';
 import type { MessageRecord } from '../ports/index.js';
 import type { LlmConfig } from './agent-config.js';
+import { readBoundedJson, readBoundedText } from './bounded-body.js';
 
 export class LlmError extends Error {
   override readonly name = 'LlmError';
@@ -111,7 +112,7 @@ function endpoint(baseUrl: string, path: string): string {
 
 /** the provider's own words from an OpenAI error body, else the start of the body */
 async function providerError(res: Response): Promise<string> {
-  const text = await res.text().catch(() => '');
+  const text = await readBoundedText(res, 64 * 1024).catch(() => '');
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown } | string };
     const message = typeof body.error === 'string' ? body.error : body.error?.message;
@@ -138,7 +139,7 @@ export async function chatTurn(http: HttpClient, config: LlmConfig, body: Record
   if (!res.ok) throw new LlmError(`the provider answered ${await providerError(res)}`);
   let parsed: z.infer<typeof ChatCompletionSchema>;
   try {
-    parsed = ChatCompletionSchema.parse(await res.json());
+    parsed = ChatCompletionSchema.parse(await readBoundedJson(res));
   } catch {
     throw new LlmError('the provider answered with something that is not a chat completion');
   }
@@ -164,7 +165,7 @@ export async function checkProvider(http: HttpClient, config: LlmConfig): Promis
   const res = await request(http, endpoint(config.baseUrl, '/models'), { method: 'GET', headers: authHeaders(config.apiKey) }, Math.min(config.timeoutMs, 15_000));
   if (res.status === 401 || res.status === 403) throw new LlmError(`the provider refused the API key (${await providerError(res)})`);
   if (!res.ok) throw new LlmError(`GET /models answered ${await providerError(res)}`);
-  const body = (await res.json().catch(() => undefined)) as { data?: Array<{ id?: unknown }> } | undefined;
+  const body = (await readBoundedJson(res).catch(() => undefined)) as { data?: Array<{ id?: unknown }> } | undefined;
   if (Array.isArray(body?.data) && body.data.length > 0 && !body.data.some((m) => m.id === config.model)) {
     throw new LlmError(`the provider does not offer the model '${config.model}'`);
   }

@@ -5,6 +5,7 @@
  * (+ `language`), answer `{text}`.
  */
 import type { HttpClient } from '../../channel-kit/index.js';
+import { readBoundedText } from './bounded-body.js';
 
 export class TranscriptionError extends Error {
   override readonly name = 'TranscriptionError';
@@ -27,7 +28,7 @@ export async function transcribe(http: HttpClient, stt: SpeechToTextSettings, au
   } catch (error) {
     throw new TranscriptionError(`could not reach the transcription service: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const text = await res.text().catch(() => '');
+  const text = await readBoundedText(res).catch(() => '');
   if (!res.ok) throw new TranscriptionError(`the transcription service answered ${res.status}: ${text.slice(0, 200)}`);
   try {
     const body = JSON.parse(text) as { text?: unknown };

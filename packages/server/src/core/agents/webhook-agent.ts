@@ -12,6 +12,7 @@ import type { HttpClient } from '../../channel-kit/index.js';
 import { ContentSchema, type Content } from '../../model/index.js';
 import { signWebhook } from '../webhooks/webhook-service.js';
 import type { WebhookAgentConfig } from './agent-config.js';
+import { BodyTooLargeError, readBoundedText } from './bounded-body.js';
 
 export class WebhookBotError extends Error {
   override readonly name = 'WebhookBotError';
@@ -44,7 +45,11 @@ export async function callWebhookBot(http: HttpClient, config: WebhookAgentConfi
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new WebhookBotError(`the bot did not answer within ${config.timeoutMs} ms`);
     throw new WebhookBotError(`could not reach the bot: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const text = await res.text().catch(() => '');
+  // an oversized answer is a failure of the bot, not an empty "I will answer later"
+  const text = await readBoundedText(res).catch((error: unknown) => {
+    if (error instanceof BodyTooLargeError) throw new WebhookBotError(`the bot's ${error.message}`);
+    return '';
+  });
   if (res.status < 200 || res.status >= 300) throw new WebhookBotError(`the bot answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
   if (text.trim() === '') return { replies: [], later: true };
   let parsed: z.infer<typeof BotAnswerSchema>;
