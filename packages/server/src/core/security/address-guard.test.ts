@@ -118,6 +118,16 @@ describe('guardHttpClient', () => {
     expect(await refusal(http(`${other}/x`))).toBe('REJECTED');
   });
 
+  it('never lets a configured origin reach link-local addresses (cloud metadata)', async () => {
+    for (const base of ['http://169.254.169.254', 'http://[fe80::1]:8080', 'http://metadata.internal']) {
+      const http = guardHttpClient(unreachable, { apiBaseUrl: base, resolve: async () => ['169.254.169.254'] });
+      expect(await refusal(http(`${base}/latest/meta-data/iam/security-credentials/`)), base).toBe('REJECTED');
+    }
+    // a configured private origin stays reachable
+    const lan = guardHttpClient(async () => new Response('ok'), { apiBaseUrl: 'http://10.1.2.3:8080', resolve: async () => ['10.1.2.3'] });
+    expect(await (await lan('http://10.1.2.3:8080/v1/models')).text()).toBe('ok');
+  });
+
   it('follows redirects within the allowed origin, at most 5', async () => {
     const http = guardHttpClient(fetch, { apiBaseUrl: origin });
     expect(await (await http(`${origin}/redirect?to=${encodeURIComponent('/final')}`)).text()).toBe('ok /final');

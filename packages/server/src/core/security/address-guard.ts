@@ -5,8 +5,9 @@
  * reach the hub's own network: loopback, private (RFC 1918), shared (RFC 6598), link-local (cloud metadata at
  * 169.254.169.254), IPv6 unique-local, unspecified, multicast and the IPv4-mapped/-compatible/NAT64 forms of
  * those. Every address a host name resolves to is checked, and redirects are followed by hand so each hop is
- * checked again (at most 5). The one exception is the origin of the connection's own `apiBaseUrl`: an operator who
- * points a connection at a simulator or gateway on 127.0.0.1 meant it.
+ * checked again (at most 5). The one exception is the origin of the connection's own `apiBaseUrl` (or an agent's
+ * configured endpoint): an operator who points a connection at a simulator or gateway on 127.0.0.1 meant it —
+ * except link-local addresses, refused even there (cloud metadata credentials).
  *
  * The check resolves the name before fetch resolves it again, so a DNS answer that changes between the two
  * (rebinding) is not covered; pinning the address needs a custom dispatcher, which plain fetch does not offer.
@@ -133,7 +134,9 @@ export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions 
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
 
   const check = async (url: URL): Promise<void> => {
-    if (allowedOrigin !== undefined && url.origin === allowedOrigin) return;
+    // the configured origin may be loopback or private (a simulator, a gateway on the LAN) — but never link-local:
+    // that is where cloud metadata services (169.254.169.254) hand out credentials
+    const configured = allowedOrigin !== undefined && url.origin === allowedOrigin;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ChannelError('REJECTED', `refused to fetch a ${url.protocol} URL`);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     let addresses: string[];
@@ -149,6 +152,7 @@ export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions 
     }
     for (const address of addresses) {
       const reason = blockedAddressReason(address);
+      if (reason && configured && !reason.includes('link-local')) continue;
       if (reason) throw new ChannelError('REJECTED', `refused to fetch ${url.origin}: ${host} is a ${reason} address (${address})`);
     }
   };
