@@ -57,6 +57,8 @@ export interface Agent {
   id: string; kind: string; name: string; description: string; status: ConnectionStatus; statusReason: string | null;
   /** secret fields masked as '********'; sending the mask back keeps the value */
   config: Record<string, unknown>; createdAt: string; updatedAt: string;
+  /** gaps area: only in createAgent's answer: config fields the server generated (left empty), in full there once */
+  generatedSecrets?: string[];
 }
 export interface AgentType { kind: string; displayName: string; description: string; configSchema: JsonSchema }
 export interface AgentInput { kind: string; name: string; description?: string; config?: Record<string, unknown> }
@@ -314,6 +316,8 @@ export class SwitchboardClient {
   updateConnection(id: string, patch: { name?: string; description?: string; config?: Record<string, unknown>; deprecated?: boolean }): Promise<Connection> {
     return this.request('PATCH', `/connections/${enc(id)}`, patch);
   }
+  // gaps area: Settings › Channels deletes a connection (stopped first by the server)
+  deleteConnection(id: string): Promise<void> { return this.request<null>('DELETE', `/connections/${enc(id)}`).then(() => undefined); }
   connectionLogs(id: string, limit = 50): Promise<ConnectionLog[]> {
     return this.request<Page<ConnectionLog>>('GET', `/connections/${enc(id)}/logs?limit=${limit}`).then((r) => r.data);
   }

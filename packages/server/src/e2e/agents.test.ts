@@ -364,6 +364,49 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
     expect((await turn(agent.id, await v.say('slow bot'))).error).toContain('within 1000 ms');
   });
 
+  // gaps area: a webhook bot is always signed
+  it('a webhook agent created without a signing secret gets a generated one, shown once, masked afterwards, and used to sign', async () => {
+    const created = await t.api<Agent & { generatedSecrets?: string[] }>('POST', '/api/v1/agents', { kind: 'webhook', name: 'Unsigned bot?', config: { url: bot.url, timeoutMs: 1000 } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.generatedSecrets).toEqual(['secret']);
+    const generated = String(created.body.config.secret);
+    expect(generated).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+    const stored = await t.sb.store.getAgent(t.sb.bootstrap.workspaceId, created.body.id);
+    expect(JSON.stringify(stored?.config)).not.toContain(generated); // sealed at rest like a typed one
+    const read = (await t.api<Agent & { generatedSecrets?: string[] }>('GET', `/api/v1/agents/${created.body.id}`)).body;
+    expect(read.config.secret).toBe('********');
+    expect(read.generatedSecrets).toBeUndefined();
+    expect(JSON.stringify((await t.api('GET', '/api/v1/agents')).body)).not.toContain(generated);
+    // an empty string is "left empty" too; a typed secret is never echoed
+    const empty = await t.api<Agent & { generatedSecrets?: string[] }>('POST', '/api/v1/agents', { kind: 'webhook', name: 'Empty secret', config: { url: bot.url, secret: '' } });
+    expect(empty.body.generatedSecrets).toEqual(['secret']);
+    expect(String(empty.body.config.secret)).toMatch(/^whsec_/);
+    expect(String(empty.body.config.secret)).not.toBe(generated);
+    const typed = await t.api<Agent & { generatedSecrets?: string[] }>('POST', '/api/v1/agents', { kind: 'webhook', name: 'Typed secret', config: { url: bot.url, secret: BOT_SECRET } });
+    expect(typed.body.config.secret).toBe('********');
+    expect(typed.body.generatedSecrets).toBeUndefined();
+    // afterwards it can be rotated or kept, not removed: a webhook bot is always signed
+    const removed = await t.api<ApiError>('PATCH', `/api/v1/agents/${created.body.id}`, { config: { secret: null } });
+    expect(removed.status).toBe(400);
+    expect(removed.body.error.details?.fields?.map((f) => f.field)).toEqual(['secret']);
+
+    // the bot verifies the requests with the generated secret (a config patch keeps it)
+    const ownBot = await startBot(generated);
+    try {
+      expect((await t.api('PATCH', `/api/v1/agents/${created.body.id}`, { config: { url: ownBot.url } })).status).toBe(200);
+      const conn = await connection('Generated secret channel');
+      await attach(created.body.id, [{ connectionId: conn, inbound: false }]);
+      expect((await start(created.body.id)).body.status).toBe('RUNNING');
+      ownBot.answers.push({ status: 200, body: { replies: [{ text: 'signed and sound' }] } });
+      const v = await visitor(conn);
+      expect((await turn(created.body.id, await v.say('is this signed?'))).replyPreviews).toEqual(['signed and sound']);
+      expect(ownBot.requests).toHaveLength(1);
+      expect(ownBot.requests[0]?.verified).toBe(true);
+    } finally {
+      await new Promise((r) => ownBot.server.close(r));
+    }
+  });
+
   it('a voice message is transcribed when speech-to-text is configured; the transcript is stored and is what the agent reads', async () => {
     const conn = await connection('Voice channel');
     const agent = await createAgent('llm', 'Voice AI', { baseUrl: ai.baseUrl, model: 'gpt-4o-mini', apiKey: 'sk-agents-test-key-0001', speechToText: { baseUrl: ai.baseUrl, apiKey: 'sk-agents-test-key-0001', model: 'whisper-1' } });

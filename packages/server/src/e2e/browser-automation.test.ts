@@ -238,6 +238,35 @@ describe('browser: automation pages', () => {
 
   });
 
+  // gaps area: a webhook bot is always signed
+  it('agents: a webhook agent created with the secret left empty shows its generated signing secret once', async () => {
+    const page = await operatorPage('agents');
+    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    await page.getByRole('button', { name: 'Add agent' }).click();
+    const form = page.getByRole('form', { name: 'New agent' });
+    await form.getByLabel('Agent kind').selectOption('webhook');
+    await form.getByLabel('Name', { exact: true }).fill('Unsigned shop bot');
+    await form.getByLabel(/^url( \*)?$/i).fill('http://127.0.0.1:9/bot');
+    const secretInput = form.getByLabel('Secret', { exact: true });
+    expect(await secretInput.getAttribute('required')).toBeNull();
+    await form.getByText('generated when empty').waitFor();
+    await form.getByRole('button', { name: 'Create agent' }).click();
+    const callout = page.getByRole('status', { name: 'New signing secret' });
+    await callout.waitFor();
+    const shown = await callout.getByLabel('Signing secret', { exact: true }).inputValue();
+    expect(shown).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+    await page.screenshot({ path: `${SHOTS}automation-agent-generated-secret.png` });
+    const agents = (await hub.api<{ data: Array<{ id: string; name: string; config: Record<string, unknown> }> }>('GET', '/api/v1/agents')).body.data;
+    const created = agents.find((a) => a.name === 'Unsigned shop bot');
+    expect(created?.config.secret).toBe('********');
+    // the agent's own form shows the mask, not the secret; Done hides it for good
+    const card = page.locator(`li.au-card[data-agent="${created?.id}"]`);
+    expect(await card.getByRole('form', { name: 'Edit Unsigned shop bot' }).getByLabel('Secret', { exact: true }).inputValue()).toBe('********');
+    await callout.getByRole('button', { name: 'Done' }).click();
+    await callout.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(shown);
+  });
+
   it('routing: rules created and edited in the UI, the tester shows which rule fires and why, reordering and disabling change it, a real message\'s timeline, a team with a member', async () => {
     const connectionId = await webchat('Routing site');
     const page = await operatorPage('routing');

@@ -279,4 +279,30 @@ describe('browser: operator app', () => {
     await page.screenshot({ path: `${SHOTS}app-settings-logs.png` });
     await page.close();
   });
+
+  // gaps area: deleting a connection asks again in place; Cancel keeps it, Confirm deletes it (a running one too)
+  it('settings: delete a connection after an in-place confirmation', async () => {
+    const doomed = await hub.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Old website chat' });
+    expect(doomed.status).toBe(201);
+    expect((await hub.api<{ status: string }>('POST', `/api/v1/connections/${doomed.body.id}/start`)).body.status).toBe('RUNNING');
+    const page = await signedIn(OWNER.email, OWNER.password);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Communication Channels' }).waitFor();
+    const item = page.locator(`li[data-connection="${doomed.body.id}"]`);
+    await item.getByRole('button', { name: 'Delete Old website chat' }).click();
+    const ask = item.getByRole('group', { name: 'Delete Old website chat?' });
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await ask.waitFor({ state: 'detached' });
+    expect((await hub.api('GET', `/api/v1/connections/${doomed.body.id}`)).status).toBe(200); // asking again is not deleting
+
+    await item.getByRole('button', { name: 'Delete Old website chat' }).click();
+    await page.screenshot({ path: `${SHOTS}app-settings-delete.png` });
+    await ask.getByRole('button', { name: 'Confirm' }).click();
+    await item.waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Old website chat deleted.' }).waitFor();
+    expect((await hub.api('GET', `/api/v1/connections/${doomed.body.id}`)).status).toBe(404);
+    // the other connections stay
+    await page.locator(`li[data-connection="${webchatId}"]`).waitFor();
+    await page.close();
+  });
 });

@@ -175,6 +175,11 @@ describe('routing rules', () => {
 
     const bad = async (body: Record<string, unknown>) => (await t.api<{ error: { code: string; message: string } }>('POST', '/api/v1/routing-rules', { connectionId: conn, name: 'bad', ...body })).body;
     expect((await bad({ conditions: { regex: '(unclosed' }, actions: [{ type: 'tag', tag: 'x' }] })).error.message).toMatch(/^regex:/);
+    // gaps area: nested quantifiers are refused at save time, on create and on a conditions patch
+    const nested = await bad({ conditions: { regex: '^(\\w+\\s?)*$' }, actions: [{ type: 'tag', tag: 'x' }] });
+    expect(nested.error.code).toBe('VALIDATION');
+    expect(nested.error.message).toMatch(/^regex: nested quantifier.*catastrophic backtracking/);
+    expect((await t.api<{ error: { message: string } }>('PATCH', `/api/v1/routing-rules/${ids[2]}`, { conditions: { regex: '(a+)+' } })).status).toBe(400);
     expect((await bad({ conditions: { businessHours: { timeZone: 'Mars/Olympus', days: ['mon'], from: '09:00', to: '17:00' } }, actions: [{ type: 'tag', tag: 'x' }] })).error.code).toBe('VALIDATION');
     expect((await bad({ actions: [{ type: 'team', teamId: 'team_elsewhere' }] })).error.message).toContain('team team_elsewhere is not in this workspace');
     expect((await bad({ actions: [{ type: 'agent', agentId: agent }, { type: 'assign', userId: ops[0]?.id }] })).error.message).toContain('not both');

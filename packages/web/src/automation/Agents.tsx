@@ -4,11 +4,20 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { Agent, AgentChannels, AgentType, Connection, HubEvent, SwitchboardClient } from '../../../sdk/src/index.ts';
-import { ConfirmButton, Switch, errorText } from './controls.tsx';
+import { ConfirmButton, CopyField, Switch, errorText } from './controls.tsx';
 import { Icon } from './icons.tsx';
-import { SchemaFields, configFromRaw, rawFromConfig, type RawValues } from './SchemaForm.tsx';
+import { SchemaFields, configFromRaw, fieldLabel, rawFromConfig, type RawValues } from './SchemaForm.tsx';
 
 type Subscribe = (listener: (event: HubEvent) => void) => () => void;
+
+/** gaps area: secrets the server generated on create (shown once), and the agent as every later answer shows it (masked) */
+export function revealOnce(agent: Agent): { shown: Array<{ field: string; value: string }>; agent: Agent } {
+  const fields = agent.generatedSecrets ?? [];
+  const shown = fields.flatMap((field) => (typeof agent.config[field] === 'string' ? [{ field, value: agent.config[field] as string }] : []));
+  const masked: Agent = { ...agent, config: { ...agent.config, ...Object.fromEntries(fields.map((f) => [f, '********'])) } };
+  delete masked.generatedSecrets;
+  return { shown, agent: masked };
+}
 const agentsHref = (id?: string) => `#/automation/agents${id ? `/${encodeURIComponent(id)}` : ''}`;
 
 export function StatusDot({ status, reason, name }: { status: string; reason: string | null; name: string }) {
@@ -23,6 +32,7 @@ export function AgentsPage({ client, subscribe, selectedId }: { client: Switchbo
   const [types, setTypes] = useState<AgentType[]>([]);
   const [error, setError] = useState('');
   const [adding, setAdding] = useState(false);
+  const [created, setCreated] = useState<{ id: string; name: string; shown: Array<{ field: string; value: string }> } | null>(null);
 
   const reload = useCallback(() => client.listAgents().then(setAgents).catch((err: unknown) => setError(errorText(err))), [client]);
   const put = (a: Agent) => setAgents((list) => (list ?? []).some((x) => x.id === a.id) ? (list ?? []).map((x) => (x.id === a.id ? a : x)) : [...(list ?? []), a]);
@@ -59,7 +69,22 @@ export function AgentsPage({ client, subscribe, selectedId }: { client: Switchbo
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       {adding && (
-        <AgentForm client={client} types={types} onSaved={(a) => { put(a); setAdding(false); location.hash = agentsHref(a.id); }} />
+        <AgentForm client={client} types={types} onSaved={(a) => {
+          const { shown, agent } = revealOnce(a);
+          put(agent);
+          setCreated(shown.length > 0 ? { id: a.id, name: a.name, shown } : null);
+          setAdding(false);
+          location.hash = agentsHref(a.id);
+        }} />
+      )}
+      {created && (
+        <div className="au-callout" role="status" aria-label="New signing secret">
+          <span><strong>Agent {created.name} created.</strong> Copy its generated signing secret now: it is shown only once. Your bot checks each request&apos;s <code>Switchboard-Signature</code> with it.</span>
+          {created.shown.map((s) => (
+            <CopyField key={s.field} label={s.field === 'secret' ? 'Signing secret' : fieldLabel(s.field, {})} value={s.value} id={`agent-secret-${created.id}-${s.field}`} />
+          ))}
+          <button type="button" onClick={() => setCreated(null)}>Done</button>
+        </div>
       )}
       {agents === null ? <p className="empty">Loading…</p> : agents.length === 0 && !adding && <p className="empty">No agents yet. An agent answers conversations on the channels you attach it to.</p>}
       <ul className="au-list" aria-label="Agents">
@@ -77,7 +102,7 @@ export function AgentsPage({ client, subscribe, selectedId }: { client: Switchbo
             {a.status === 'ERROR' && a.statusReason && <p className="error">{a.statusReason}</p>}
             {a.id === selectedId && selected && (
               <AgentDetail key={a.id} client={client} agent={selected} types={types} onSaved={put}
-                onDeleted={() => { setAgents((list) => (list ?? []).filter((x) => x.id !== a.id)); location.hash = agentsHref(); }} />
+                onDeleted={() => { setAgents((list) => (list ?? []).filter((x) => x.id !== a.id)); if (created?.id === a.id) setCreated(null); location.hash = agentsHref(); }} />
             )}
           </li>
         ))}

@@ -1,6 +1,7 @@
 /**
  * @module web/settings/Channels: Settings › Communication Channels — each connection with its live status (the
- * reason on ERROR), start/stop, edit, logs, and what to paste at the provider (webhook URL, verify token).
+ * reason on ERROR), start/stop, edit, logs, delete (asked again in place), and what to paste at the provider
+ * (webhook URL, verify token).
  */
 import { useEffect, useState } from 'react';
 import type { Connection } from '../../../sdk/src/index.ts';
@@ -11,6 +12,7 @@ import { ConnectionForm } from './ConnectionForm.tsx';
 import { ConnectionLogs } from './ConnectionLogs.tsx';
 import { CopyField } from './CopyButton.tsx';
 import { WebchatSettings } from '../WebchatSettings.tsx';
+import { ConfirmButton } from '../automation/controls.tsx';
 
 export function Channels() {
   const { client, subscribe, types: typeMap } = useApp();
@@ -53,6 +55,19 @@ export function Channels() {
       setError(`${c.name}: ${errorText(err)}`);
     }
   };
+  // gaps area: deleting asks again in place (like Automation's deletes); the server stops a running connection first
+  const remove = async (c: Connection) => {
+    setError('');
+    setNotice('');
+    try {
+      await client.deleteConnection(c.id);
+      setConnections((list) => list.filter((x) => x.id !== c.id));
+      if (open?.id === c.id) setOpen(null);
+      setNotice(`${c.name} deleted.`);
+    } catch (err) {
+      setError(`${c.name}: ${errorText(err)}`);
+    }
+  };
   const toggle = (id: string, panel: 'edit' | 'logs') => setOpen(open?.id === id && open.panel === panel ? null : { id, panel });
 
   const active = connections.filter((c) => !c.deprecated);
@@ -74,6 +89,7 @@ export function Channels() {
             <button type="button" onClick={() => void sync(c)} aria-label={`Sync templates of ${c.name}`}><Icon name="refresh" /> Templates</button>
           )}
           <button type="button" onClick={() => toggle(c.id, 'logs')} aria-expanded={open?.id === c.id && open.panel === 'logs'} aria-label={`Logs of ${c.name}`}><Icon name="list" /> Logs</button>
+          <ConfirmButton label={`Delete ${c.name}`} onConfirm={() => void remove(c)}>Delete</ConfirmButton>
         </span>
         <span className="webhook">
           <CopyField id={`wh-${c.id}`} label="Webhook URL" value={c.webhookUrl} copyLabel={`Copy webhook URL of ${c.name}`} />

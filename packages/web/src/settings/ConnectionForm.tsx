@@ -8,7 +8,7 @@ import type { Connection, ConnectionType, JsonSchema } from '../../../sdk/src/in
 import { useApp } from '../app-context.ts';
 import { errorText } from '../format.ts';
 
-type Value = string | boolean;
+export type Value = string | boolean;
 
 export function fieldKind(s: JsonSchema): string {
   const t = Array.isArray(s.type) ? s.type.find((x) => x !== 'null') : s.type;
@@ -22,7 +22,8 @@ export function isStructured(s: JsonSchema): boolean {
   return kind === 'object' || (kind === 'array' && items !== undefined && fieldKind(items) === 'object');
 }
 
-function toValue(s: JsonSchema, v: unknown): Value {
+/** a stored config value as form text (exported for its unit test) */
+export function toValue(s: JsonSchema, v: unknown): Value {
   if (v === undefined || v === null) return fieldKind(s) === 'boolean' ? false : '';
   if (typeof v === 'boolean') return v;
   if (isStructured(s)) return JSON.stringify(v, null, 2);
@@ -30,7 +31,8 @@ function toValue(s: JsonSchema, v: unknown): Value {
   return String(v);
 }
 
-function fromValue(s: JsonSchema, v: Value): unknown {
+/** form text back to the config value; throws on JSON that does not parse (exported for its unit test) */
+export function fromValue(s: JsonSchema, v: Value): unknown {
   const kind = fieldKind(s);
   if (isStructured(s)) return JSON.parse(String(v)) as unknown;
   if (kind === 'number' || kind === 'integer') return Number(v);

@@ -64,9 +64,12 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
     return reply.code(202).send(messageView(message));
   });
 
-  r.post('/messages', { schema: { tags: ['messages'], summary: 'Start (or continue) a conversation with an address on a connection', body: SendMessageSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
+  r.post('/messages', { schema: { tags: ['messages'], summary: 'Start (or continue) a conversation with an address on a connection. A conversation nobody handles yet becomes the writing user\'s (handler human, assigned to them), so the customer\'s answer skips the bot rules; with metadata.agentId (a bot writing) routing decides as usual', body: SendMessageSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
     const content = hub.messages.toContent(req.body);
-    const message = await hub.messages.sendToAddress(principalOf(req).workspaceId, req.body.connectionId, req.body.to, content, req.body.metadata ?? {});
+    // gaps area: the writing user owns a conversation nobody handles yet; one an agent handles is taken over, as in a reply
+    const { workspaceId, userId } = principalOf(req);
+    const message = await hub.messages.sendToAddress(workspaceId, req.body.connectionId, req.body.to, content, req.body.metadata ?? {}, userId);
+    await hub.routing.takeOver(workspaceId, message.conversationId, userId, req.body.metadata, message);
     return reply.code(202).send(messageView(message));
   });
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '../security/secret-box.js';
 import { SECRET_MASK } from '../connections/config-codec.js';
 import { AppError } from '../errors.js';
-import { AgentConfigCodec, agentCatalog, secretPaths, LlmConfigSchema } from './agent-config.js';
+import { AgentConfigCodec, agentCatalog, generatedSecretFields, secretPaths, LlmConfigSchema, WebhookAgentConfigSchema } from './agent-config.js';
 
 const codec = new AgentConfigCodec(createSecretBox(randomBytes(32)), { add: () => undefined, scrub: (t) => t });
 
@@ -37,6 +37,27 @@ describe('agent config', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
       expect(((error as AppError).details as { fields: Array<{ field: string }> }).fields.map((f) => f.field)).toEqual(['url', 'secret']);
+    }
+  });
+
+  // gaps area: a webhook bot is always signed
+  it('generates a webhook agent\'s signing secret when left empty on create, and refuses a config without one afterwards', () => {
+    expect(generatedSecretFields(WebhookAgentConfigSchema)).toEqual(['secret']);
+    expect(generatedSecretFields(LlmConfigSchema)).toEqual([]);
+    const schema = agentCatalog().find((k) => k.kind === 'webhook')?.configSchema as { required?: string[]; properties: Record<string, Record<string, unknown>> };
+    expect(schema.required ?? []).not.toContain('secret');
+    expect(schema.properties.secret).toMatchObject({ writeOnly: true, 'x-generated': true });
+    for (const left of [{}, { secret: '' }, { secret: null }]) {
+      const { config, generated } = codec.fillGenerated('webhook', { url: 'https://bot.example.com/hook', ...left });
+      expect(generated).toEqual(['secret']);
+      expect(codec.validate('webhook', config).secret).toMatch(/^whsec_.{32}$/);
+    }
+    expect(codec.fillGenerated('webhook', { url: 'https://bot.example.com/hook', secret: 'typed-secret-0123456789' })).toEqual({ config: { url: 'https://bot.example.com/hook', secret: 'typed-secret-0123456789' }, generated: [] });
+    try {
+      codec.validate('webhook', { url: 'https://bot.example.com/hook' });
+      expect.unreachable();
+    } catch (error) {
+      expect(((error as AppError).details as { fields: Array<{ field: string }> }).fields.map((f) => f.field)).toEqual(['secret']);
     }
   });
 });

@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import type { AgentKind, SecretBox } from '../ports/index.js';
 import type { Redactor } from '../deps.js';
 import { SECRET_MASK } from '../connections/config-codec.js';
+import { generateSecret } from '../security/api-tokens.js';
 import { flowGraphIssues } from './flow-engine.js';
 
 const httpUrl = () => z.url({ protocol: /^https?$/ }).max(2000);
@@ -49,12 +50,17 @@ export type LlmConfig = z.infer<typeof LlmConfigSchema>;
 
 export const WebhookAgentConfigSchema = z.object({
   url: httpUrl().describe('Your bot: Switchboard POSTs each customer message here, signed like outgoing webhooks'),
-  secret: secret(z.string().min(16).max(500), { description: 'Signs the requests (Switchboard-Signature: v1=HMAC-SHA256(secret, "<timestamp>.<body>"))' }),
+  // gaps area: left empty on create, the server generates it (shown once in the answer), so a bot is always signed
+  secret: secret(z.string().min(16).max(500), {
+    generated: true,
+    description: 'Signs the requests (Switchboard-Signature: v1=HMAC-SHA256(secret, "<timestamp>.<body>")). Leave empty to have one generated: it is shown once, in the answer that creates the agent',
+  }).optional(),
   timeoutMs: z.number().int().min(500).max(60_000).default(10_000),
   fallbackReply,
   ...common,
 });
-export type WebhookAgentConfig = z.infer<typeof WebhookAgentConfigSchema>;
+/** the secret is always set once validated: generated at create when left empty, required afterwards */
+export type WebhookAgentConfig = z.infer<typeof WebhookAgentConfigSchema> & { secret: string };
 
 const nodeId = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
 const next = nodeId.optional().describe('the node that follows; none ends the flow');
@@ -139,6 +145,13 @@ export function secretPaths(schema: ObjectConfigSchema, prefix: string[] = []): 
   return out;
 }
 
+/** top-level secret fields the server generates when the admin leaves them empty (`secret(…, { generated: true })`) */
+export function generatedSecretFields(schema: ObjectConfigSchema): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => innerOf(field as z.ZodType).some((s) => Boolean(z.globalRegistry.get(s)?.['x-generated'])))
+    .map(([name]) => name);
+}
+
 function getPath(obj: Record<string, unknown>, path: string[]): unknown {
   let cur: unknown = obj;
   for (const key of path) {
@@ -168,14 +181,36 @@ export class AgentConfigCodec {
     return AGENT_KINDS[kind].schema;
   }
 
-  /** validates plain config (defaults applied) or answers 400 listing every bad field */
+  /**
+   * validates plain config (defaults applied) or answers 400 listing every bad field. Generated secrets are optional
+   * in the schema only so that create can leave them empty (`fillGenerated`); a config without one is refused here.
+   */
   validate(kind: AgentKind, plain: Record<string, unknown>): Record<string, unknown> {
     const result = this.schemaOf(kind).safeParse(plain);
-    if (!result.success) {
-      const fields = result.error.issues.map((i) => ({ field: i.path.join('.') || '(config)', message: i.message }));
-      throw new AppError('VALIDATION', `invalid config: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields });
+    const fields = result.success ? [] : result.error.issues.map((i) => ({ field: i.path.join('.') || '(config)', message: i.message }));
+    for (const name of generatedSecretFields(this.schemaOf(kind))) {
+      if ((plain[name] === undefined || plain[name] === null) && !fields.some((f) => f.field === name)) {
+        fields.push({ field: name, message: 'required: keep the stored one (leave it out or send the mask) or send a new value to rotate it' });
+      }
     }
-    return result.data as Record<string, unknown>;
+    if (fields.length > 0) throw new AppError('VALIDATION', `invalid config: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields });
+    return (result as { data: Record<string, unknown> }).data;
+  }
+
+  /**
+   * on create: fills the generated secrets the admin left out or empty (like outgoing webhook subscriptions); answers
+   * the names it filled, so the created agent can show them once
+   */
+  fillGenerated(kind: AgentKind, plain: Record<string, unknown>): { config: Record<string, unknown>; generated: string[] } {
+    const config = { ...plain };
+    const generated: string[] = [];
+    for (const name of generatedSecretFields(this.schemaOf(kind))) {
+      if (config[name] === undefined || config[name] === null || config[name] === '') {
+        config[name] = `whsec_${generateSecret()}`;
+        generated.push(name);
+      }
+    }
+    return { config, generated };
   }
 
   private map(kind: AgentKind, config: Record<string, unknown>, fn: (value: unknown) => unknown): Record<string, unknown> {

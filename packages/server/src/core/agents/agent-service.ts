@@ -34,6 +34,8 @@ export interface AgentView {
   config: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
+  /** gaps area: only in the answer that created the agent: config fields the server generated, shown there in full once */
+  generatedSecrets?: string[];
 }
 
 export interface AgentChannelView {
@@ -116,14 +118,18 @@ export class AgentService implements AgentDispatcher {
 
   async create(workspaceId: string, input: CreateAgentInput): Promise<AgentView> {
     const kind = this.kindOf(input.kind);
-    const plain = this.codec.validate(kind, input.config);
+    const { config: filled, generated } = this.codec.fillGenerated(kind, input.config);
+    const plain = this.codec.validate(kind, filled);
     const now = this.deps.clock.now().toISOString();
     const record: AgentRecord = {
       id: newId('agt'), workspaceId, kind, name: input.name, description: input.description ?? '', config: this.codec.seal(kind, plain),
       status: 'STOPPED', statusReason: null, createdAt: now, updatedAt: now,
     };
     await this.deps.store.insertAgent(record);
-    return this.view(record);
+    const view = this.view(record);
+    if (generated.length === 0) return view;
+    // a generated secret is shown in full once, here (like an outgoing webhook subscription's); masked afterwards
+    return { ...view, config: { ...view.config, ...Object.fromEntries(generated.map((name) => [name, plain[name]])) }, generatedSecrets: generated };
   }
 
   async get(workspaceId: string, id: string): Promise<AgentRecord> {

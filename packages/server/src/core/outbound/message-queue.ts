@@ -11,6 +11,7 @@ import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { awaitingReply, conversationView, findOrOpenConversation, messageView, upsertContact } from '../conversations/conversation-writer.js';
 import type { TemplateService } from '../templates/template-service.js';
+import { TimelineBatch } from '../routing/timeline.js';
 
 export interface TemplateInput { name: string; language: string; variables?: Record<string, string> | undefined }
 
@@ -34,8 +35,13 @@ export class MessageQueue {
     return this.enqueue(conversation, content, metadata);
   }
 
-  /** starts (or continues) a conversation with an address on a connection */
-  async sendToAddress(workspaceId: string, connectionId: string, to: string, content: Content, metadata: Record<string, unknown> = {}): Promise<MessageRecord> {
+  /**
+   * starts (or continues) a conversation with an address on a connection. `startedBy`: the user writing (API); a
+   * conversation nobody handles yet becomes theirs (handler human, assigned to them) in the same transaction, so the
+   * customer's answer goes to them and not through the bot rules — unless the message names an agent
+   * (`metadata.agentId`: a bot writing), which leaves it to routing
+   */
+  async sendToAddress(workspaceId: string, connectionId: string, to: string, content: Content, metadata: Record<string, unknown> = {}, startedBy?: string): Promise<MessageRecord> {
     const record = await this.connections.get(workspaceId, connectionId);
     const live = await this.connections.live(record.id);
     const connector = this.connections.connectorFor(record.type);
@@ -52,6 +58,13 @@ export class MessageQueue {
       }
       const conv = await findOrOpenConversation(tx, record, contactId, to, null, now, outbox, { windowed: connector.capabilities.windowHours !== undefined, senderAddress });
       await tx.insertOutbox(outbox, now);
+      // gaps area: an operator starting a conversation owns it from the start (compare-and-set: routing may have decided first)
+      if (startedBy !== undefined && (metadata.agentId ?? null) === null && (conv.handler ?? null) === null
+        && await tx.routing.setConversationRouting(conv.id, { handler: 'human', assigneeId: startedBy, updatedAt: now }, { handler: null })) {
+        const batch = new TimelineBatch(workspaceId, conv.id, now);
+        batch.add('assigned', `user:${startedBy}`, { userId: startedBy, teamId: null, via: 'started', reason: 'the operator started the conversation' });
+        return (await batch.write(tx, true, new Date(now))) ?? conv;
+      }
       return conv;
     });
     this.deps.afterCommit();

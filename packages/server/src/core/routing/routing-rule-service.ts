@@ -8,6 +8,7 @@ import { AppError, notFound } from '../errors.js';
 import type { CoreDeps } from '../deps.js';
 import type { RoutingAction, RoutingConditions, RoutingRuleRecord } from '../ports/index.js';
 import { ruleProblems } from './rules.js';
+import { nestedQuantifierProblem } from './regex-guard.js';
 
 export interface RuleInput {
   connectionId?: string | null | undefined;
@@ -29,8 +30,12 @@ export const ruleView = (r: RoutingRuleRecord): RuleView => ({
 export class RoutingRuleService {
   constructor(private readonly deps: CoreDeps) {}
 
-  private async check(workspaceId: string, conditions: RoutingConditions, actions: RoutingAction[]): Promise<void> {
+  /** `newConditions`: the conditions being saved now (a rule stored before the regex guard can still be renamed or disabled) */
+  private async check(workspaceId: string, conditions: RoutingConditions, actions: RoutingAction[], newConditions?: RoutingConditions): Promise<void> {
     const problems = ruleProblems(conditions, actions);
+    // gaps area: no regex that can backtrack catastrophically (it runs on every customer message and cannot be interrupted)
+    const backtracking = newConditions?.regex !== undefined && problems.every((p) => !p.startsWith('regex:')) ? nestedQuantifierProblem(newConditions.regex) : undefined;
+    if (backtracking) problems.push(`regex: ${backtracking}`);
     for (const a of actions) {
       if (a.type === 'team' && !(await this.deps.store.routing.getTeam(workspaceId, a.teamId))) problems.push(`actions: team ${a.teamId} is not in this workspace`);
       if (a.type === 'assign' && !(await this.deps.store.getUser(workspaceId, a.userId))) problems.push(`actions: user ${a.userId} is not in this workspace`);
@@ -61,7 +66,7 @@ export class RoutingRuleService {
     const connectionId = input.connectionId ?? null;
     await this.checkConnection(workspaceId, connectionId);
     const conditions = input.conditions ?? {};
-    await this.check(workspaceId, conditions, input.actions);
+    await this.check(workspaceId, conditions, input.actions, conditions);
     const now = this.deps.clock.now().toISOString();
     const id = newId('rr');
     await this.deps.store.transaction(async (tx) => {
@@ -73,7 +78,7 @@ export class RoutingRuleService {
 
   async update(workspaceId: string, id: string, patch: { name?: string | undefined; enabled?: boolean | undefined; conditions?: RoutingConditions | undefined; actions?: RoutingAction[] | undefined }): Promise<RoutingRuleRecord> {
     const rule = await this.get(workspaceId, id);
-    await this.check(workspaceId, patch.conditions ?? rule.conditions, patch.actions ?? rule.actions);
+    await this.check(workspaceId, patch.conditions ?? rule.conditions, patch.actions ?? rule.actions, patch.conditions);
     await this.deps.store.routing.updateRoutingRule(workspaceId, id, { ...patch, updatedAt: this.deps.clock.now().toISOString() });
     return this.get(workspaceId, id);
   }
