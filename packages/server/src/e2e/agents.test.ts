@@ -174,8 +174,18 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
         .map((e) => (e.data as { data: { status: string } }).data.status);
       return seen.length >= 4 ? seen : undefined;
     }, 5000, 'the agent.status events');
-    stream.close();
     expect(statuses).toEqual(['STARTING', 'ERROR', 'STARTING', 'RUNNING']);
+    // settings of a running agent are checked first and swapped in without a stop: a bad key answers 422 and the
+    // agent keeps running on its old settings; a good change keeps it RUNNING with no status change at all
+    const bad = await t.api<ApiError>('PATCH', `/api/v1/agents/${agent.id}`, { config: { apiKey: 'sk-wrong-key-99999999' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.message).toContain('refused the API key');
+    expect(bad.body.error.message).not.toContain('sk-wrong-key-99999999');
+    const good = await t.api<Agent>('PATCH', `/api/v1/agents/${agent.id}`, { config: { temperature: 0.5 } });
+    expect(good.body).toMatchObject({ status: 'RUNNING', config: { temperature: 0.5 } });
+    await new Promise((r) => setTimeout(r, 200));
+    stream.close();
+    expect(stream.events.filter((e) => e.event === 'agent.status' && (e.data as { data: { agentId: string } }).data.agentId === agent.id)).toHaveLength(4);
   });
 
   it('only one agent handles a connection\'s inbound traffic: the second answers 409 naming the holder; changes apply at restart', async () => {

@@ -28,6 +28,12 @@ describe('agent config', () => {
     expect(kept).toMatchObject({ apiKey: 'sk-1', temperature: 1, speechToText: { apiKey: 'sk-stt' } });
     expect(codec.merge('llm', sealed, { apiKey: 'sk-2' }).apiKey).toBe('sk-2');
     expect(codec.merge('llm', sealed, { speechToText: null }).speechToText).toBeUndefined();
+    // the same origin may change its path; another origin needs the key entered again (no exfiltration of a
+    // masked key by pointing the endpoint at another host)
+    expect(codec.merge('llm', sealed, { baseUrl: 'https://api.example.com/v2' }).apiKey).toBe('sk-1');
+    expect(() => codec.merge('llm', sealed, { baseUrl: 'https://attacker.example/v1' })).toThrow(/apiKey: the endpoint moved/);
+    expect(() => codec.merge('llm', sealed, { speechToText: { baseUrl: 'https://attacker.example/v1', model: 'w' } })).toThrow(/speechToText.apiKey: the endpoint moved/);
+    expect(codec.merge('llm', sealed, { baseUrl: 'https://other.example/v1', apiKey: 'sk-new' }).apiKey).toBe('sk-new');
   });
 
   it('answers 400 listing every bad field', () => {

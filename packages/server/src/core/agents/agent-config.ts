@@ -257,6 +257,32 @@ export class AgentConfigCodec {
       const before = getPath(plain, path);
       if ((sent === SECRET_MASK || sent === undefined) && before !== undefined) merged = setPath(merged, path, before);
     }
+    // a stored key is sent as a bearer credential to its endpoint: pointing the endpoint elsewhere without entering
+    // the key again would hand the key to the new address (an admin could read a masked secret that way)
+    const moved: Array<{ field: string; message: string }> = [];
+    for (const path of secretPaths(this.schemaOf(kind))) {
+      if (path[path.length - 1] !== 'apiKey') continue;
+      const before = getPath(plain, path);
+      if (before === undefined || getPath(merged, path) !== before) continue;
+      const parent = path.slice(0, -1);
+      for (const sibling of ['baseUrl', 'url']) {
+        const was = originOf(getPath(plain, [...parent, sibling]));
+        const now = originOf(getPath(merged, [...parent, sibling]));
+        if (was !== undefined && now !== undefined && was !== now) {
+          moved.push({ field: path.join('.'), message: `the endpoint moved from ${was} to ${now}: enter the key again (a stored key is never sent to a new address)` });
+        }
+      }
+    }
+    if (moved.length > 0) throw new AppError('VALIDATION', `invalid config: ${moved.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields: moved });
     return merged;
+  }
+}
+
+function originOf(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
   }
 }

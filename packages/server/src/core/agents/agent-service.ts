@@ -142,17 +142,43 @@ export class AgentService implements AgentDispatcher {
     return this.deps.store.listAgents(workspaceId, page);
   }
 
-  /** a config change restarts a running agent (like a connection), which also applies its pending channels */
+  /**
+   * A config change to a running agent is checked first (the provider call a start makes) and then swapped in while
+   * the agent stays RUNNING — a stop/start would leave a gap in which every customer message found the agent not
+   * running and was handed to people. A config that fails the check answers 422 and changes nothing. The swap also
+   * applies the agent's pending channels, as a restart would.
+   */
   async update(workspaceId: string, id: string, input: UpdateAgentInput): Promise<AgentView> {
     const record = await this.get(workspaceId, id);
     let config: Record<string, unknown> | undefined;
-    if (input.config) config = this.codec.seal(record.kind, this.codec.validate(record.kind, this.codec.merge(record.kind, record.config, input.config)));
-    await this.deps.store.updateAgent(workspaceId, id, { name: input.name, description: input.description, config, updatedAt: this.deps.clock.now().toISOString() });
-    if (config && record.status === 'RUNNING') {
-      await this.stop(workspaceId, id);
-      await this.start(workspaceId, id);
+    if (input.config) {
+      const plain = this.codec.validate(record.kind, this.codec.merge(record.kind, record.config, input.config));
+      if (record.status === 'RUNNING') {
+        try {
+          await this.checkConfig(record.kind, plain);
+        } catch (error) {
+          throw new AppError('AGENT_CHECK_FAILED', `the agent keeps its current settings: ${this.deps.redactor.scrub(errorText(error))}`);
+        }
+      }
+      config = this.codec.seal(record.kind, plain);
     }
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.store.transaction(async (tx) => {
+      await tx.updateAgent(workspaceId, id, { name: input.name, description: input.description, config, updatedAt: now });
+      if (config && record.status === 'RUNNING') await tx.applyAgentConnections(record.id, now);
+    });
     return this.view(await this.get(workspaceId, id));
+  }
+
+  /** what a start checks: an llm's key and model with the provider, a flow's graph */
+  private async checkConfig(kind: AgentRecord['kind'], config: Record<string, unknown>): Promise<void> {
+    if (kind === 'llm') {
+      const llm = config as LlmConfig;
+      await checkProvider(this.httpFor(llm.baseUrl), llm);
+    } else if (kind === 'flow') {
+      const issues = flowGraphIssues(config as FlowConfig);
+      if (issues.length > 0) throw new Error(`the flow is invalid: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
   }
 
   async remove(workspaceId: string, id: string): Promise<void> {
@@ -194,14 +220,7 @@ export class AgentService implements AgentDispatcher {
   private async runStart(record: AgentRecord): Promise<void> {
     try {
       const fresh = (await this.deps.store.getAgent(record.workspaceId, record.id)) ?? record;
-      const config = this.codec.validate(fresh.kind, this.codec.open(fresh.kind, fresh.config));
-      if (fresh.kind === 'llm') {
-        const llm = config as LlmConfig;
-        await checkProvider(this.httpFor(llm.baseUrl), llm);
-      } else if (fresh.kind === 'flow') {
-        const issues = flowGraphIssues(config as FlowConfig);
-        if (issues.length > 0) throw new Error(`the flow is invalid: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      }
+      await this.checkConfig(fresh.kind, this.codec.validate(fresh.kind, this.codec.open(fresh.kind, fresh.config)));
       const now = this.deps.clock.now().toISOString();
       await this.deps.store.transaction((tx) => tx.applyAgentConnections(record.id, now));
       if (await this.transition(record, 'RUNNING', null, ['STARTING'])) this.deps.log.info({ agentId: record.id }, 'agent running');
