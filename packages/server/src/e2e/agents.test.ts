@@ -267,6 +267,35 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
     ]);
   });
 
+  it('a turn taken over from a dead worker keeps the replies it had queued and makes no second decision; a live one is retried later', async () => {
+    const conn = await connection('Takeover channel');
+    const agent = await createAgent('llm', 'Takeover', { baseUrl: ai.baseUrl, model: 'gpt-4o-mini', apiKey: 'sk-agents-test-key-0001' });
+    await attach(agent.id, [{ connectionId: conn, inbound: false }]);
+    expect((await start(agent.id)).body.status).toBe('RUNNING');
+    const v = await visitor(conn);
+    const store = t.sb.hub.deps.store;
+    const ws = t.sb.bootstrap.workspaceId;
+
+    // a worker claimed the turn, queued its reply and died before recording the outcome
+    const m1 = await v.say('Where is my order?');
+    const dead = { id: 'agturn_deadworker1', workspaceId: ws, agentId: agent.id, messageId: m1.messageId, conversationId: m1.conversationId, status: 'running' as const, outcome: null, startedAt: '2020-01-01T00:00:00.000Z', finishedAt: null };
+    expect((await store.claimAgentTurn(dead, '2000-01-01T00:00:00.000Z')).kind).toBe('claimed');
+    const queued = await t.sb.hub.messages.sendToConversation(ws, m1.conversationId, { type: 'text', text: 'It left the warehouse today.' }, { agentId: agent.id, agentTurnId: dead.id });
+    const calls = ai.calls('chat').length;
+    const taken = await t.sb.hub.agents.runTurn({ workspaceId: ws, agentId: agent.id, ...m1, staleBefore: new Date().toISOString() });
+    expect(taken.replyMessageIds).toEqual([queued.id]);
+    expect(ai.calls('chat')).toHaveLength(calls);
+    expect((await messages(m1.conversationId)).filter((m) => m.direction === 'outbound')).toHaveLength(1);
+    expect(await turn(agent.id, m1)).toEqual(taken);
+
+    // a turn another worker is still running is not answered with "nothing": the work is retried later
+    const m2 = await v.say('And the invoice?');
+    const live = { ...dead, id: 'agturn_liveworker1', messageId: m2.messageId, startedAt: new Date().toISOString() };
+    expect((await store.claimAgentTurn(live, '2000-01-01T00:00:00.000Z')).kind).toBe('claimed');
+    await expect(turn(agent.id, m2)).rejects.toThrow(/still running elsewhere/);
+    await t.api('POST', `/api/v1/agents/${agent.id}/stop`);
+  });
+
   it('provider errors and timeouts degrade to the fallback reply plus a handoff, never silence; max turns hands off', async () => {
     const conn = await connection('LLM failures');
     const agent = await createAgent('llm', 'Fragile AI', { baseUrl: ai.baseUrl, model: 'gpt-4o-mini', apiKey: 'sk-agents-test-key-0001', timeoutMs: 1000, fallbackReply: 'We will get back to you.', maxTurns: 2 });

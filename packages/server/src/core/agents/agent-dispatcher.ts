@@ -11,6 +11,11 @@ export interface AgentTurnInput {
   conversationId: string;
   /** the inbound message that triggered the turn */
   messageId: string;
+  /**
+   * routing's cutoff for work it considers abandoned (it took over its own claim): a turn of this message started
+   * before it belongs to a dead worker and is taken over. Without it the agent's own lease applies.
+   */
+  staleBefore?: string | undefined;
 }
 
 export interface AgentTurnOutcome {

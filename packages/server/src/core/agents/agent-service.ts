@@ -328,13 +328,25 @@ export class AgentService implements AgentDispatcher {
       return { replyMessageIds: [], replyPreviews: [], handoff: { reason }, error: reason };
     }
     const now = this.deps.clock.now();
+    const freshId = newId('agturn');
     const claim = await this.deps.store.claimAgentTurn({
-      id: newId('agturn'), workspaceId, agentId, messageId, conversationId, status: 'running', outcome: null, startedAt: now.toISOString(), finishedAt: null,
-    }, new Date(now.getTime() - TURN_LEASE_MS).toISOString());
+      id: freshId, workspaceId, agentId, messageId, conversationId, status: 'running', outcome: null, startedAt: now.toISOString(), finishedAt: null,
+    }, input.staleBefore ?? new Date(now.getTime() - TURN_LEASE_MS).toISOString());
     if (claim.kind === 'done') return claim.turn.outcome as unknown as AgentTurnOutcome;
-    if (claim.kind === 'busy') return { replyMessageIds: [], replyPreviews: [] };
+    // another worker is in the middle of this very turn: not an answer of "nothing" — the work is retried later
+    if (claim.kind === 'busy') throw new Error('this message\'s agent turn is still running elsewhere');
     const turn = claim.turn;
     const log = this.deps.log.child({ agentId, conversationId, messageId });
+    if (turn.id !== freshId) {
+      // taken over from a worker that died: replies it already queued stand, and no second decision is made
+      const already = (await this.deps.store.listRecentMessages(conversation.id, 50)).filter((m) => m.direction === 'outbound' && m.metadata.agentTurnId === turn.id);
+      if (already.length > 0) {
+        const outcome: AgentTurnOutcome = { replyMessageIds: already.map((m) => m.id), replyPreviews: already.map((m) => contentPreview(m.content)) };
+        await this.deps.store.finishAgentTurn(turn.id, outcome as unknown as Record<string, unknown>, this.deps.clock.now().toISOString());
+        log.info({ turnId: turn.id, replies: already.length }, 'took over an interrupted agent turn whose replies were already queued');
+        return outcome;
+      }
+    }
     const sent: { ids: string[]; previews: string[] } = { ids: [], previews: [] };
     try {
       const config = this.codec.validate(agent.kind, this.codec.open(agent.kind, agent.config));
@@ -346,7 +358,7 @@ export class AgentService implements AgentDispatcher {
       const caps = this.connections.connectorFor(conversation.channelType).capabilities;
       for (const reply of result.replies) {
         try {
-          const queued = await this.messages.sendToConversation(workspaceId, conversation.id, fitContent(reply, caps), { agentId: agent.id, agentName: agent.name });
+          const queued = await this.messages.sendToConversation(workspaceId, conversation.id, fitContent(reply, caps), { agentId: agent.id, agentName: agent.name, agentTurnId: turn.id });
           sent.ids.push(queued.id);
           sent.previews.push(contentPreview(queued.content));
         } catch (sendError) {
