@@ -11,6 +11,7 @@ import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import type { WalSync } from './wal-sync.js';
 
 const OUTBOX_READ = /^select .* from "outbox"/i;
+const WRITE = /^\s*(insert|update|delete|replace)\b/i;
 
 class DurableConnection implements DatabaseConnection {
   constructor(
@@ -24,8 +25,9 @@ class DurableConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.inner.executeQuery<R>(query);
-    // an autocommit write committed right now (inside a transaction, the commit counts)
-    if (!this.raw.inTransaction && (result.numAffectedRows ?? 0n) > 0n) {
+    // an autocommit write committed right now (inside a transaction, the commit counts). A write with RETURNING is
+    // run as a reader (no affected-row count), so the statement itself tells.
+    if (!this.raw.inTransaction && ((result.numAffectedRows ?? 0n) > 0n || WRITE.test(query.sql))) {
       this.wal.noteCommit();
       this.mustSync = true;
     } else if (OUTBOX_READ.test(query.sql)) this.mustSync = true;

@@ -50,4 +50,25 @@ describe('WAL sync (group commit off the event loop)', () => {
     await pending;
     await closing.barrier();
   });
+
+  it('never reports a commit durable after one failed sync, even if a later sync succeeds', async () => {
+    const file = join(dir, 'e.db-wal');
+    writeFileSync(file, 'frames');
+    const wal = new WalSync(file);
+    // the disk reports a write-back error once (EIO), then syncs "fine" with the lost pages dropped
+    let calls = 0;
+    const real = (wal as unknown as { sync: () => Promise<void> }).sync.bind(wal);
+    (wal as unknown as { sync: () => Promise<void> }).sync = () => (++calls === 1 ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })) : real());
+    wal.noteCommit();
+    const first = wal.barrier();
+    wal.noteCommit();
+    const second = wal.barrier();
+    await expect(first).rejects.toThrow(/could not be synced.*EIO/);
+    await expect(second).rejects.toThrow(/writes are refused until a restart/);
+    wal.noteCommit();
+    await expect(wal.barrier()).rejects.toThrow(/could not be synced/);
+    expect(wal.failed?.message).toContain('EIO');
+    expect(calls).toBe(1);
+    wal.close();
+  });
 });

@@ -9,7 +9,7 @@
  * themselves under NORMAL. The store answers a write only once it is durable (store/sqlite/durable-driver), so
  * nothing is acknowledged before it is on disk.
  */
-import { closeSync, existsSync, fdatasync, openSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 
 export class WalSync {
   private fd: number | undefined;
@@ -20,8 +20,20 @@ export class WalSync {
   private running: { covers: number; done: Promise<void> } | undefined;
   private waiters: Array<{ seq: number; resolve: () => void; reject: (e: unknown) => void }> = [];
   private closed = false;
+  /**
+   * A failed fdatasync is final. Linux reports a write-back error once and may drop the dirty pages: a later sync
+   * can succeed without the lost frames, and crash recovery would cut the log there. So after one failure nothing
+   * is ever reported durable again — every write fails until the process restarts and recovery replays the WAL
+   * (PostgreSQL panics for the same reason).
+   */
+  private failure: Error | undefined;
 
   constructor(private readonly walFile: string) {}
+
+  /** the sync failure that stopped this store from acknowledging writes, if any */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
 
   /** a commit was made (its frames are in the WAL file, maybe not on disk) */
   noteCommit(): void {
@@ -36,6 +48,7 @@ export class WalSync {
   /** resolves once every commit made before this call is on disk */
   barrier(): Promise<void> {
     const seq = this.committed;
+    if (this.failure) return Promise.reject(this.failure);
     if (this.closed || this.durable >= seq) return Promise.resolve();
     const promise = new Promise<void>((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
     if (!this.running) this.start();
@@ -44,7 +57,19 @@ export class WalSync {
 
   close(): void {
     this.closed = true;
-    for (const w of this.waiters.splice(0)) w.resolve();
+    const waiting = this.waiters.splice(0);
+    if (waiting.length > 0) {
+      // callers still waiting hear "durable" only after a sync of their commits
+      let error: unknown = this.failure;
+      if (!error && this.fd !== undefined) {
+        try {
+          fdatasyncSync(this.fd);
+        } catch (e) {
+          error = e;
+        }
+      }
+      for (const w of waiting) if (error) w.reject(error); else w.resolve();
+    }
     const fd = this.fd;
     this.fd = undefined;
     if (fd === undefined) return;
@@ -60,7 +85,10 @@ export class WalSync {
     done.then(() => {
       this.durable = Math.max(this.durable, covers);
       this.settle(covers, undefined);
-    }, (error: unknown) => this.settle(covers, error ?? new Error('WAL sync failed')));
+    }, (error: unknown) => {
+      this.failure = new Error(`the WAL could not be synced to disk; writes are refused until a restart: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      this.settle(Number.MAX_SAFE_INTEGER, this.failure);
+    });
   }
 
   private settle(covers: number, error: unknown): void {
@@ -73,7 +101,7 @@ export class WalSync {
     }
     this.waiters = rest;
     // commits that came after the sync started need the next one
-    if (rest.length > 0 && !this.closed) this.start();
+    if (rest.length > 0 && !this.closed && !this.failure) this.start();
   }
 
   private sync(): Promise<void> {
