@@ -10,7 +10,8 @@
 // restarted (the approach of packages/server/src/e2e/scaled-faults.test.ts).
 //
 // At the end: every acknowledged webhook is stored exactly once (and nothing is stored twice); every queued reply
-// is sent once at the provider or failed with a reason. Prints a summary table; exits 1 on any loss or duplicate.
+// is sent once at the provider or failed with a reason; every stored inbound message is routed (its routing mark
+// 'done') and every conversation decided exactly once. Prints a summary table; exits 1 on any loss or duplicate.
 //
 // Options: --count N (default 100000, the issue's figure; ≈ 3 min embedded here), --kills N (embedded, default 8),
 //          --concurrency N (default 32), --scaled, --max-seconds N (overall bound, default 600)
@@ -281,6 +282,16 @@ async function main() {
   for (const n of stored.values()) if (n > 1) duplicated++;
   const failedInbound = (await cluster.query("select count(*) as n from inbound_events where status = 'failed'"))[0].n;
 
+  // routing, exactly once: every stored inbound message gets its routing mark ('done': no agent here), and every
+  // conversation exactly one routing decision in its timeline
+  const unrouted = async () => Number((await cluster.query("select count(*) as n from messages m where m.direction = 'inbound' and not exists (select 1 from routing_marks r where r.message_id = m.id and r.state = 'done')"))[0].n);
+  await eventually(async () => (await unrouted()) === 0, 120_000, 'every inbound message to be routed', 500).catch(() => undefined);
+  const routing = {
+    unrouted: await unrouted(),
+    decisionsDoubled: Number((await cluster.query("select count(*) as n from (select conversation_id from conversation_events where type in ('routed.default', 'rule.fired', 'routed.continued') group by conversation_id having count(*) > 1) d"))[0].n),
+    undecided: Number((await cluster.query("select count(*) as n from conversations c where exists (select 1 from messages m where m.conversation_id = c.id and m.direction = 'inbound') and not exists (select 1 from conversation_events e where e.conversation_id = c.id and e.type in ('routed.default', 'rule.fired', 'routed.continued'))"))[0].n),
+  };
+
   // every reply: sent once at the provider, or failed with a reason
   const settled = await eventually(async () => {
     const states = await Promise.all(replies.map(async (r) => ({ ...r, ...(await api('GET', `/api/v1/messages/${r.id}`)).body })));
@@ -306,10 +317,11 @@ async function main() {
   }
   const settleMs = Date.now() - settleStart;
 
-  const ok = lost === 0 && duplicated === 0 && ackedCount === COUNT && stored.size === COUNT && replyStats.stuck === 0 && replyStats.sentTwice === 0 && replyStats.sentButNotAtProvider === 0;
+  const ok = lost === 0 && duplicated === 0 && ackedCount === COUNT && stored.size === COUNT && replyStats.stuck === 0 && replyStats.sentTwice === 0 && replyStats.sentButNotAtProvider === 0
+    && routing.unrouted === 0 && routing.decisionsDoubled === 0 && routing.undecided === 0;
   const summary = {
     mode: cluster.mode, count: COUNT, acknowledged: ackedCount, attempts, refusedOrReset: refused, non200, redelivered: redeliver.length, redeliveredOk,
-    stored: stored.size, lost, duplicated, failedInbound, faults: faultLog, replies: replyStats, startFailures: cluster.startFailures ?? [],
+    stored: stored.size, lost, duplicated, failedInbound, routing, faults: faultLog, replies: replyStats, startFailures: cluster.startFailures ?? [],
     ingestSeconds: Math.round(ingestMs / 100) / 10, settleSeconds: Math.round(settleMs / 100) / 10, totalSeconds: Math.round((Date.now() - startedAt) / 100) / 10, ok,
   };
   const rowsOut = [
@@ -321,6 +333,7 @@ async function main() {
     ['acknowledged but lost', String(lost)],
     ['stored more than once', String(duplicated)],
     ['inbound events failed', String(failedInbound)],
+    ['routing', `${routing.unrouted} inbound messages without a routing mark, ${routing.decisionsDoubled} conversations decided twice, ${routing.undecided} never decided`],
     ['re-deliveries of acked', `${redeliver.length} (${redeliveredOk} answered 200)`],
     ['operator replies', `${replyStats.queued} queued: ${replyStats.sent} sent once, ${replyStats.failedWithReason} failed with a reason ${JSON.stringify(replyStats.failedReasons)}, ${replyStats.stuck} stuck, ${replyStats.sentTwice} sent twice`],
     ['time', `ingest ${summary.ingestSeconds} s, settle ${summary.settleSeconds} s, total ${summary.totalSeconds} s`],

@@ -154,6 +154,11 @@ export interface RoutingStoreOps {
    */
   claimRouting(row: { messageId: string; conversationId: string; workspaceId: string }, at: string, staleBefore: string, state?: 'claimed' | 'done'): Promise<'claimed' | 'taken-over' | 'busy' | 'done'>;
   finishRouting(messageId: string, at: string): Promise<void>;
+  // performance area: the routing consumer's batched fast path (core/routing/routing-batch.ts)
+  /** the conversations with these ids (any workspace: the caller checks each one's workspace), for routing many messages at once */
+  conversationsForRouting(ids: string[]): Promise<ConversationRecord[]>;
+  /** insert-or-ignore of many messages' routing marks in state 'done' at once; answers the message ids this call inserted */
+  markRoutedDone(rows: Array<{ messageId: string; conversationId: string; workspaceId: string }>, at: string): Promise<Set<string>>;
   /** drops a 'claimed' mark so a redelivery of the work runs the agent turn again (the decision is already written) */
   releaseRouting(messageId: string): Promise<void>;
   /** marks left in state 'claimed' since before `before` (their worker died between decision and agent turn) */

@@ -16,6 +16,7 @@ import type { TeamService } from '../teams/team-service.js';
 import type { ConversationEventRecord, ConversationRecord, MessageRecord, Page, PageQuery, RoutingAction, StoreOps, Subscription } from '../ports/index.js';
 import { evaluateRules, messageText, type Evaluation, type RoutingInput, type RuleExplanation } from './rules.js';
 import { TimelineBatch } from './timeline.js';
+import { RoutingBatch } from './routing-batch.js';
 
 export interface RoutingWork { messageId: string; conversationId: string; workspaceId: string }
 
@@ -62,12 +63,15 @@ export interface Explanation {
 type Claimed = { kind: 'skip' } | { kind: 'retry' } | { kind: 'go'; conversation: ConversationRecord; replies: string[]; ruleId: string | null; turn: boolean };
 
 const MAX_DELIVERIES = 5;
+/** conversations routed at once (performance area: also the most messages one fast-path batch gathers) */
+const CONCURRENCY = 32;
 const unique = (xs: string[]): string[] => [...new Set(xs)];
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class RoutingService {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  private readonly batch: RoutingBatch;
 
   constructor(
     private readonly deps: CoreDeps,
@@ -76,16 +80,18 @@ export class RoutingService {
     /** the agent runtime, when this build has one (resolved at call time: it may be wired after routing) */
     private readonly agents: () => AgentDispatcher | undefined,
     private readonly options: RoutingOptions,
-  ) {}
+  ) {
+    this.batch = new RoutingBatch(deps.store, deps.clock, deps.log);
+  }
 
   subscribe(): Subscription {
     return this.deps.bus.consume(TOPIC_ROUTING, async (m, delivery) => {
       const p = m.payload;
-      await this.process(
-        { messageId: String(p.messageId), conversationId: String(p.conversationId), workspaceId: String(p.workspaceId) },
-        { ...(typeof p.staleBefore === 'string' ? { staleBefore: p.staleBefore } : {}), lastAttempt: delivery.attempt >= MAX_DELIVERIES },
-      );
-    }, { concurrency: 32, maxDeliveries: MAX_DELIVERIES });
+      const work = { messageId: String(p.messageId), conversationId: String(p.conversationId), workspaceId: String(p.workspaceId) };
+      // performance area: a conversation humans handle (the common case) is routed in a batch with its neighbours
+      if (typeof p.staleBefore !== 'string' && (await this.batch.route(work))) return;
+      await this.process(work, { ...(typeof p.staleBefore === 'string' ? { staleBefore: p.staleBefore } : {}), lastAttempt: delivery.attempt >= MAX_DELIVERIES });
+    }, { concurrency: CONCURRENCY, maxDeliveries: MAX_DELIVERIES });
   }
 
   // ---- the routing of one inbound message -------------------------------------------------------------------
@@ -170,9 +176,10 @@ export class RoutingService {
   async decide(conversation: ConversationRecord, message: MessageRecord): Promise<RouteDecision> {
     const continued = await this.continuation(conversation, new Date(message.createdAt));
     if (continued) return continued;
-    const input = await this.routingInput(conversation, message);
     const rules = await this.deps.store.routing.rulesForConnection(conversation.workspaceId, conversation.connectionId);
-    return this.route(conversation.workspaceId, conversation.connectionId, evaluateRules(rules, input));
+    // performance area: without rules nothing reads the input (the contact and its history are not fetched)
+    const evaluation: Evaluation = rules.length === 0 ? { fired: undefined, rules: [] } : evaluateRules(rules, await this.routingInput(conversation, message));
+    return this.route(conversation.workspaceId, conversation.connectionId, evaluation);
   }
 
   /** the contact's previous conversation here was resolved by humans (not returned to the agent) shortly before: stay with them */

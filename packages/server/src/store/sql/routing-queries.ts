@@ -12,6 +12,8 @@ import { newId } from '../../model/index.js';
 import type { ConversationsTable, Database, RoutingRulesTable, TeamsTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+/** rows per statement of the batched routing queries (well under both databases' bound-parameter limits) */
+const CHUNK = 200;
 
 function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
   const more = rows.length > limit;
@@ -203,6 +205,27 @@ export function routingQueries(db: Db): RoutingStoreOps {
     },
     async finishRouting(messageId, at) {
       await db.updateTable('routing_marks').set({ state: 'done', finished_at: at }).where('message_id', '=', messageId).execute();
+    },
+    // performance area: the batched fast path of the routing consumer (core/routing/routing-batch.ts)
+    async conversationsForRouting(ids) {
+      const out: ConversationRecord[] = [];
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += CHUNK) {
+        const rows = await db.selectFrom('conversations').selectAll().where('id', 'in', unique.slice(i, i + CHUNK)).execute();
+        for (const r of rows) out.push(toConversation(r));
+      }
+      return out;
+    },
+    async markRoutedDone(rows, at) {
+      const inserted = new Set<string>();
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const values = rows.slice(i, i + CHUNK).map((row) => ({
+          message_id: row.messageId, workspace_id: row.workspaceId, conversation_id: row.conversationId, state: 'done', claimed_at: at, finished_at: at,
+        }));
+        const r = await db.insertInto('routing_marks').values(values).onConflict((oc) => oc.column('message_id').doNothing()).returning('message_id').execute();
+        for (const x of r) inserted.add(x.message_id);
+      }
+      return inserted;
     },
     async releaseRouting(messageId) {
       await db.deleteFrom('routing_marks').where('message_id', '=', messageId).where('state', '=', 'claimed').execute();

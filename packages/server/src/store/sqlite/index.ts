@@ -15,6 +15,7 @@ import { KyselyStore } from '../sql/kysely-store.js';
 import { StatementCachingDatabase } from './statement-cache.js';
 import { SqliteHotStatements } from './hot-statements.js';
 import { WalSync } from './wal-sync.js';
+import { WalCheckpointer } from './checkpointer.js';
 import { DurableSqliteDialect } from './durable-driver.js';
 
 export function createSqliteStore(file: string): KyselyStore {
@@ -23,11 +24,15 @@ export function createSqliteStore(file: string): KyselyStore {
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
   const wal = inMemory ? undefined : new WalSync(`${file}-wal`);
+  const checkpointer = inMemory ? undefined : new WalCheckpointer(file, database);
   // durability comes from the WAL sync before answering (wal-sync), not from an fsync inside each COMMIT
   database.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const dialect = new DurableSqliteDialect({ database: new StatementCachingDatabase(database, () => wal?.close()) }, database, wal);
+  const dialect = new DurableSqliteDialect({ database: new StatementCachingDatabase(database, () => {
+    checkpointer?.close();
+    wal?.close();
+  }) }, database, wal);
   const kysely = new Kysely<Database>({ dialect });
   const begin = database.prepare('begin');
   const commit = database.prepare('commit');
@@ -40,6 +45,7 @@ export function createSqliteStore(file: string): KyselyStore {
         const value = await body(db);
         commit.run();
         wal?.noteCommit();
+        checkpointer?.noteCommit();
         return value;
       } catch (error) {
         if (database.inTransaction) rollback.run();
