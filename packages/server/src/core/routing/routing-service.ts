@@ -60,7 +60,7 @@ export interface Explanation {
   rules: RuleExplanation[];
 }
 
-type Claimed = { kind: 'skip' } | { kind: 'retry' } | { kind: 'go'; conversation: ConversationRecord; replies: string[]; ruleId: string | null; turn: boolean };
+type Claimed = { kind: 'skip' } | { kind: 'retry' } | { kind: 'go'; conversation: ConversationRecord; replies: string[]; ruleId: string | null; turn: boolean; takenOver: boolean };
 
 const MAX_DELIVERIES = 5;
 /** conversations routed at once (performance area: also the most messages one fast-path batch gathers) */
@@ -142,7 +142,7 @@ export class RoutingService {
       const turn = current.status !== 'resolved' && current.handler === 'agent' && Boolean(current.agentId);
       if (!turn && replies.length === 0) await tx.routing.finishRouting(work.messageId, at);
       const written = await batch.write(tx, !batch.empty, now);
-      return { kind: 'go', conversation: written ?? current, replies, ruleId: decision?.rule?.id ?? null, turn };
+      return { kind: 'go', conversation: written ?? current, replies, ruleId: decision?.rule?.id ?? null, turn, takenOver: claim === 'taken-over' };
     });
     if (claimed.kind === 'retry') {
       if (attempt >= 3) throw new Error(`conversation ${work.conversationId} kept changing hands while being routed; the bus retries later`);
@@ -153,7 +153,8 @@ export class RoutingService {
     this.deps.afterCommit();
     try {
       for (const text of claimed.replies) await this.autoReply(claimed.conversation, text, claimed.ruleId);
-      if (claimed.turn && message) await this.agentTurn(claimed.conversation, message, options.lastAttempt ?? true);
+      // a claim taken over from a dead worker: its agent turn is as dead, whatever the agent's own lease says
+      if (claimed.turn && message) await this.agentTurn(claimed.conversation, message, options.lastAttempt ?? true, claimed.takenOver ? cutoff : undefined);
       else if (claimed.replies.length > 0) await store.routing.finishRouting(work.messageId, this.deps.clock.now().toISOString());
     } catch (error) {
       // the decision is written: a redelivery finishes the rest (an agent turn; auto-replies are not sent again)
@@ -291,7 +292,7 @@ export class RoutingService {
    * throws (not a provider failure: those degrade inside the agent) releases the claim and is retried by the bus;
    * the last attempt hands the conversation to humans instead
    */
-  private async agentTurn(conversation: ConversationRecord, message: MessageRecord, lastAttempt: boolean): Promise<void> {
+  private async agentTurn(conversation: ConversationRecord, message: MessageRecord, lastAttempt: boolean, staleBefore?: string): Promise<void> {
     const agentId = conversation.agentId as string;
     const ws = conversation.workspaceId;
     const agents = this.agents();
@@ -300,7 +301,7 @@ export class RoutingService {
       outcome = { replyMessageIds: [], replyPreviews: [], handoff: { reason: `agent ${agentId} is not running` } };
     } else {
       try {
-        outcome = await agents.runTurn({ workspaceId: ws, agentId, conversationId: conversation.id, messageId: message.id });
+        outcome = await agents.runTurn({ workspaceId: ws, agentId, conversationId: conversation.id, messageId: message.id, ...(staleBefore ? { staleBefore } : {}) });
       } catch (error) {
         if (!lastAttempt) {
           await this.deps.store.routing.releaseRouting(message.id);
