@@ -127,6 +127,11 @@ export interface RoutingStoreOps {
   lockTeam(teamId: string): Promise<TeamRecord | undefined>;
   setTeamCursor(teamId: string, userId: string): Promise<void>;
   /** conversations not resolved, per assignee */
+  /**
+   * row-locks these users, one at a time in id order, until the transaction ends: capacity is counted per operator
+   * across every team, so two teams sharing a member must not both see room for them (PostgreSQL; SQLite has one writer)
+   */
+  lockUsers(userIds: string[]): Promise<void>;
   openAssignedCounts(workspaceId: string, userIds: string[]): Promise<Map<string, number>>;
   /** open conversations waiting in the team inbox (human handler, nobody assigned), oldest first */
   listWaitingInTeam(teamId: string, limit: number): Promise<ConversationRecord[]>;

@@ -95,6 +95,7 @@ export class TeamService {
     if (!team || team.workspaceId !== workspaceId) return undefined;
     const members = (await tx.routing.listTeamMembers([teamId])).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
     if (members.length === 0) return undefined;
+    await tx.routing.lockUsers(members.map((m) => m.userId));
     const load = await tx.routing.openAssignedCounts(workspaceId, members.map((m) => m.userId));
     // members sorted by id: the next one after the cursor is the first id above it (also when the cursor's member left)
     const cursor = team.lastAssignedUserId;

@@ -190,5 +190,24 @@ for (const [dialect, open] of [['sqlite', sqlite], ['postgres', postgres]] as co
       expect(await store.routing.deleteTeam(ws, team)).toBe(true);
       expect(await store.routing.listWaitingInTeam(team, 100)).toHaveLength(0);
     }, 30_000);
+
+    it('two teams sharing an operator never both fill their capacity at the same time', async () => {
+      const shared = newId('usr');
+      await store.insertUser({ id: shared, workspaceId: ws, email: 'shared@example.com', name: 'shared', role: 'operator', passwordHash: null, createdAt: at() });
+      const teamIds = [newId('team'), newId('team')];
+      for (const id of teamIds) {
+        await store.routing.insertTeam({ id, workspaceId: ws, name: id, lastAssignedUserId: null, createdAt: at(), updatedAt: at() });
+        await store.routing.replaceTeamMembers(id, [{ teamId: id, userId: shared, capacity: 3 }]);
+        for (let i = 0; i < 4; i++) {
+          const c = await conversation();
+          await store.routing.setConversationRouting(c.id, { handler: 'human', teamId: id, updatedAt: at() });
+        }
+      }
+      const teams = new TeamService({ store, clock: { now: () => new Date() }, afterCommit: () => undefined } as unknown as CoreDeps);
+      // both inboxes drained at once, twice over: capacity counts the operator's open conversations in every team
+      const handed = await Promise.all([...teamIds, ...teamIds].map((id) => teams.drain(ws, id)));
+      expect(handed.reduce((a, b) => a + b, 0)).toBe(3);
+      expect((await store.routing.openAssignedCounts(ws, [shared])).get(shared)).toBe(3);
+    }, 30_000);
   });
 }

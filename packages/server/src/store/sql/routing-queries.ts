@@ -145,6 +145,10 @@ export function routingQueries(db: Db): RoutingStoreOps {
     async setTeamCursor(teamId, userId) {
       await db.updateTable('teams').set({ last_assigned_user_id: userId }).where('id', '=', teamId).execute();
     },
+    async lockUsers(userIds) {
+      // a no-op write takes the row lock on both dialects; sorted, so two pickers never wait on each other in a circle
+      for (const id of [...userIds].sort()) await db.updateTable('users').set((eb) => ({ email: eb.ref('email') })).where('id', '=', id).execute();
+    },
     async openAssignedCounts(workspaceId, userIds) {
       const counts = new Map<string, number>(userIds.map((u) => [u, 0]));
       if (userIds.length === 0) return counts;
