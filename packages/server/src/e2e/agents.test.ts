@@ -7,15 +7,14 @@
  * by its signature; a voice message transcribed before the agent reads it; and, through routing, a visitor's message
  * answered by the connection's inbound agent. The whole suite runs on SQLite and on a fresh PostgreSQL database.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiSimulator, type OpenAiSimulator } from '@switchboard/simulators';
 import { signWebhook } from '../core/webhooks/webhook-service.js';
 import type { AgentTurnOutcome } from '../core/agents/agent-dispatcher.js';
 import { collectSse, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { freshPostgresDatabase } from '../testing/test-databases.js';
 
 interface Agent { id: string; kind: string; name: string; status: string; statusReason: string | null; config: Record<string, unknown> }
 interface Msg { id: string; direction: string; content: { type: string; text?: string; interactive?: { kind: string; text?: string; buttons?: Array<{ id: string; title: string }> } }; metadata: Record<string, unknown> }
@@ -42,26 +41,10 @@ function startBot(secret: string): Promise<{ url: string; requests: Array<{ head
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bot`, requests, answers, server })));
 }
 
-const PG_ADMIN_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** a fresh PostgreSQL database for one run, dropped afterwards */
-async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `switchboard_agents_${randomBytes(5).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await c.connect();
-    await c.query(statement);
-    await c.end();
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
 
 describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
   let t: TestServer;
-  let database: Awaited<ReturnType<typeof freshPostgres>> | undefined;
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>> | undefined;
   let ai: OpenAiSimulator;
   let bot: Awaited<ReturnType<typeof startBot>>;
   const BOT_SECRET = 'bot-signing-secret-0123456789';
@@ -110,7 +93,7 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
   beforeAll(async () => {
     ai = await startOpenAiSimulator({ apiKeys: ['sk-agents-test-key-0001'] });
     bot = await startBot(BOT_SECRET);
-    if (dialect === 'postgres') database = await freshPostgres();
+    if (dialect === 'postgres') database = await freshPostgresDatabase('agents');
     t = await startTestServer(database ? { env: { DATABASE_URL: database.url } } : {});
   });
   afterAll(async () => {

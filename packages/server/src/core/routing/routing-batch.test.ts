@@ -4,47 +4,15 @@
  * agent's conversation and a message that already has a mark go to the per-message path without a mark written
  * here; a conversation of another workspace (or none) routes nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../model/index.js';
 import { silentLogger as silent, type ConversationRecord, type Store } from '../ports/index.js';
-import { createSqliteStore } from '../../store/sqlite/index.js';
-import { createPostgresStore } from '../../store/postgres/index.js';
 import { RoutingBatch } from './routing-batch.js';
+import { openTestStore } from '../../testing/test-databases.js';
 
-const ADMIN_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const at = () => new Date().toISOString();
-
-async function sqlite(): Promise<{ store: Store; dispose(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-routing-batch-'));
-  const store = createSqliteStore(join(dir, 'test.db'));
-  return { store, dispose: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
-}
-
-async function postgres(): Promise<{ store: Store; dispose(): Promise<void> }> {
-  const name = `switchboard_rbatch_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const store = createPostgresStore(url.toString(), { poolSize: 4 });
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+const sqlite = () => openTestStore('sqlite', 'rbatch');
+const postgres = () => openTestStore('postgres', 'rbatch');
 
 for (const [dialect, open] of [['sqlite', sqlite], ['postgres', postgres]] as const) {
   describe(`routing batch: ${dialect}`, () => {

@@ -3,48 +3,17 @@
  * the exactly-once routing claim (claim, busy, stale take-over, release, done), lost-work detection, and team
  * round-robin that never overfills a member when many workers hand out one team's inbox at the same time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../model/index.js';
 import type { CoreDeps } from '../../core/deps.js';
 import type { ConversationRecord, RoutingRuleRecord, Store } from '../../core/ports/index.js';
 import { TeamService } from '../../core/teams/team-service.js';
-import { createSqliteStore } from '../sqlite/index.js';
-import { createPostgresStore } from '../postgres/index.js';
+import { openTestStore } from '../../testing/test-databases.js';
 
-const ADMIN_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const at = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
 
-async function sqlite(): Promise<{ store: Store; dispose(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-routing-'));
-  const store = createSqliteStore(join(dir, 'test.db'));
-  return { store, dispose: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
-}
-
-async function postgres(): Promise<{ store: Store; dispose(): Promise<void> }> {
-  const name = `switchboard_routing_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const store = createPostgresStore(url.toString(), { poolSize: 6 });
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+const sqlite = () => openTestStore('sqlite', 'routing');
+const postgres = () => openTestStore('postgres', 'routing', 6);
 
 for (const [dialect, open] of [['sqlite', sqlite], ['postgres', postgres]] as const) {
   describe(`routing store: ${dialect}`, () => {
