@@ -5,9 +5,9 @@
  * gets an explanation of each check, which is what "which rule fires for this message, and why" answers.
  */
 import type { Content } from '../../model/index.js';
+import { isTimeZone, wallClock as clockIn, WEEKDAYS } from '../../channel-kit/index.js';
 import type { BusinessHoursCondition, RoutingAction, RoutingConditions, RoutingRuleRecord, Weekday } from '../ports/index.js';
 
-export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** what the conditions look at */
 export interface RoutingInput {
@@ -75,23 +75,14 @@ export function keywordPattern(keyword: string): RegExp {
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone };
 
-/** the weekday and wall-clock minute an instant shows in a time zone (Intl: daylight saving needs no special case) */
+/** the weekday and wall-clock minute an instant shows in a time zone (channel-kit's clock), with a readable note */
 export function wallClock(at: Date, timeZone: string): { day: Weekday; minute: number; text: string } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  const day = get('weekday').slice(0, 3).toLowerCase() as Weekday;
-  const hour = Number(get('hour')) % 24;
-  const minute = Number(get('minute'));
-  return { day, minute: hour * 60 + minute, text: `${day} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} ${timeZone}` };
+  const { day, minute } = clockIn(at, timeZone);
+  const hh = String(Math.floor(minute / 60)).padStart(2, '0');
+  const mm = String(minute % 60).padStart(2, '0');
+  return { day, minute, text: `${day} ${hh}:${mm} ${timeZone}` };
 }
 
 /**
