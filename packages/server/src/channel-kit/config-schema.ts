@@ -18,7 +18,8 @@ export function secret<T extends z.ZodType>(schema: T, meta: { generated?: boole
   }) as T;
 }
 
-function unwrap(schema: z.ZodType): z.ZodType[] {
+/** a schema and the ones it wraps (optional/default/nullable keep the marked schema as their inner type) */
+export function schemaChain(schema: z.ZodType): z.ZodType[] {
   const chain: z.ZodType[] = [schema];
   let current: z.ZodType = schema;
   // optional/default/nullable wrappers keep the marked schema as their inner type
@@ -32,7 +33,7 @@ function unwrap(schema: z.ZodType): z.ZodType[] {
 }
 
 function hasMeta(schema: z.ZodType, key: string): boolean {
-  return unwrap(schema).some((s) => Boolean(z.globalRegistry.get(s)?.[key]));
+  return schemaChain(schema).some((s) => Boolean(z.globalRegistry.get(s)?.[key]));
 }
 
 export type ObjectConfigSchema = z.ZodObject<z.ZodRawShape>;

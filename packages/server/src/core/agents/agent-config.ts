@@ -6,7 +6,7 @@
  * connection configs.
  */
 import { z } from 'zod';
-import { configJsonSchema, secret, type ObjectConfigSchema } from '../../channel-kit/index.js';
+import { configJsonSchema, schemaChain, secret, type ObjectConfigSchema } from '../../channel-kit/index.js';
 import { AppError } from '../errors.js';
 import type { AgentKind, SecretBox } from '../ports/index.js';
 import type { Redactor } from '../deps.js';
@@ -121,23 +121,12 @@ export function agentCatalog(): Array<{ kind: AgentKind; displayName: string; de
 
 // --- secrets, also one level down (speechToText.apiKey) ---------------------------------------------------------
 
-function innerOf(schema: z.ZodType): z.ZodType[] {
-  const chain: z.ZodType[] = [schema];
-  let current = schema;
-  for (let i = 0; i < 5; i++) {
-    const def = (current as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def;
-    if (!def.innerType) break;
-    current = def.innerType;
-    chain.push(current);
-  }
-  return chain;
-}
 
 /** dotted paths of every field marked secret, in the object or in its nested objects */
 export function secretPaths(schema: ObjectConfigSchema, prefix: string[] = []): string[][] {
   const out: string[][] = [];
   for (const [name, field] of Object.entries(schema.shape)) {
-    const chain = innerOf(field as z.ZodType);
+    const chain = schemaChain(field as z.ZodType);
     if (chain.some((s) => Boolean(z.globalRegistry.get(s)?.['x-secret']))) out.push([...prefix, name]);
     const object = chain.find((s): s is ObjectConfigSchema => s instanceof z.ZodObject);
     if (object && prefix.length < 2) out.push(...secretPaths(object, [...prefix, name]));
@@ -148,7 +137,7 @@ export function secretPaths(schema: ObjectConfigSchema, prefix: string[] = []): 
 /** top-level secret fields the server generates when the admin leaves them empty (`secret(…, { generated: true })`) */
 export function generatedSecretFields(schema: ObjectConfigSchema): string[] {
   return Object.entries(schema.shape)
-    .filter(([, field]) => innerOf(field as z.ZodType).some((s) => Boolean(z.globalRegistry.get(s)?.['x-generated'])))
+    .filter(([, field]) => schemaChain(field as z.ZodType).some((s) => Boolean(z.globalRegistry.get(s)?.['x-generated'])))
     .map(([name]) => name);
 }
 

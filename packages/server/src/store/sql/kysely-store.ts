@@ -20,6 +20,7 @@ import type { RoutingStoreOps } from '../../core/ports/index.js';
 // agents area
 import type { AgentConnectionRecord, AgentRecord, AgentSessionRecord, AgentTurnClaim, AgentTurnRecord } from '../../core/ports/index.js';
 import type { AgentConnectionsTable, AgentsTable, AgentTurnsTable } from './schema.js';
+import { page } from './pagination.js';
 
 function toAgent(r: Selectable<AgentsTable>): AgentRecord {
   return {
@@ -47,11 +48,6 @@ function parseJson<T>(text: string | null): T {
   return (text === null ? null : JSON.parse(text)) as T;
 }
 
-function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
-  const more = rows.length > limit;
-  const data = more ? rows.slice(0, limit) : rows;
-  return { data, nextCursor: more ? (data[data.length - 1]?.id ?? null) : null };
-}
 
 function toConnection(r: Selectable<ConnectionsTable>): ConnectionRecord {
   return {

@@ -5,21 +5,17 @@
  */
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
-  ConversationEventRecord, ConversationHandler, ConversationRecord, ConversationRoutingPatch, Page, PageQuery, RoutingRuleRecord, RoutingStoreOps,
+  ConversationEventRecord, ConversationHandler, ConversationRecord, ConversationRoutingPatch, PageQuery, RoutingRuleRecord, RoutingStoreOps,
   TeamMemberRecord, TeamRecord,
 } from '../../core/ports/index.js';
 import { newId } from '../../model/index.js';
 import type { ConversationsTable, Database, RoutingRulesTable, TeamsTable } from './schema.js';
+import { page } from './pagination.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 /** rows per statement of the batched routing queries (well under both databases' bound-parameter limits) */
 const CHUNK = 200;
 
-function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
-  const more = rows.length > limit;
-  const data = more ? rows.slice(0, limit) : rows;
-  return { data, nextCursor: more ? (data[data.length - 1]?.id ?? null) : null };
-}
 
 function toRule(r: Selectable<RoutingRulesTable>): RoutingRuleRecord {
   return {
