@@ -12,18 +12,9 @@ import { Icon } from './icons.tsx';
 import { Inbox } from './inbox/Inbox.tsx';
 import { Settings } from './settings/Settings.tsx';
 import { Automation } from './automation/Automation.tsx'; // automation area (AUTOMATION-UI): agents, routing, webhooks
+import { useHash } from './use-hash.ts';
 
 export type { Listener } from './app-context.ts';
-
-function useHash(): string {
-  const [hash, setHash] = useState(location.hash);
-  useEffect(() => {
-    const on = () => setHash(location.hash);
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return hash;
-}
 
 export function App() {
   const [session, setSession] = useState<SignedIn | null | 'checking'>('checking');

@@ -1,5 +1,5 @@
 /** @module web/automation/Automation: the Automation area of the operator app (#/automation/...): webhooks, agents, routing. */
-import { useContext, useEffect, useState } from 'react';
+import { useContext } from 'react';
 import type { HubEvent, SwitchboardClient } from '../../../sdk/src/index.ts';
 import { AppContext, atLeast } from '../app-context.ts';
 import { AgentsPage } from './Agents.tsx';
@@ -7,6 +7,7 @@ import { Icon, type IconName } from './icons.tsx';
 import { RoutingPage } from './Routing.tsx';
 import { WebhooksPage } from './Webhooks.tsx';
 import './automation.css';
+import { useHash } from '../use-hash.ts';
 
 export type Subscribe = (listener: (event: HubEvent) => void) => () => void;
 export interface AutomationProps { client: SwitchboardClient; subscribe: Subscribe }
@@ -20,16 +21,6 @@ const TABS: Array<{ id: 'agents' | 'routing' | 'webhooks'; label: string; icon: 
 /** the hash link of an automation page, e.g. automationHref('agents', id) */
 export function automationHref(tab: 'agents' | 'routing' | 'webhooks', id?: string): string {
   return `#/automation/${tab}${id ? `/${encodeURIComponent(id)}` : ''}`;
-}
-
-function useHash(): string {
-  const [hash, setHash] = useState(location.hash);
-  useEffect(() => {
-    const on = () => setHash(location.hash);
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return hash;
 }
 
 /** mount under the app's hash route #/automation (it reads the rest of the hash itself) */
