@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/test-server.js';
-import { freePort, spawnServer, type ServerProcess } from '../testing/server-process.js';
+import { freePort, spawnServer, type ServerProcess, processApi } from '../testing/server-process.js';
 
 const TOKEN = 'sb_crash_test_token_0123456789abcdef';
 const VISITORS = 10;
@@ -29,10 +29,7 @@ describe('crash safety (SIGKILL)', () => {
     const port = await freePort();
     const env = { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TOKEN };
     server = await spawnServer(env, port);
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${server?.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return (await res.json()) as T;
-    };
+    const api = processApi(() => server, TOKEN);
     const conn = await api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'crash' });
     await api('POST', `/api/v1/connections/${conn.id}/start`);
     const sessions: string[] = [];

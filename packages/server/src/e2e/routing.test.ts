@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSse, eventually, startTestServer, testClock, type TestServer } from '../testing/test-server.js';
-import { freePort, spawnServer, type ServerProcess } from '../testing/server-process.js';
+import { freePort, spawnServer, type ServerProcess, processApi } from '../testing/server-process.js';
 import { messagesOf, newOperator, nextMondayNoonUtc, newVisitor, outboundTexts, routedConversation, timelineOf, type Operator } from '../testing/routing-fixtures.js';
 
 // a Monday 12:00 UTC: 13:00 or 14:00 in Berlin, inside office hours (in the future, so sign-in sessions are valid)
@@ -246,10 +246,7 @@ describe('routing across a crash (SIGKILL)', () => {
     const port = await freePort();
     const env = { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TOKEN };
     server = await spawnServer(env, port);
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${server?.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return (await res.json()) as T;
-    };
+    const api = processApi(() => server, TOKEN);
     const conn = await api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'crash' });
     await api('POST', `/api/v1/connections/${conn.id}/start`);
     await api('POST', '/api/v1/routing-rules', { connectionId: conn.id, name: 'Everyone', actions: [{ type: 'tag', tag: 'seen' }, { type: 'reply', text: 'Thanks, we got your message.' }] });

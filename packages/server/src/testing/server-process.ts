@@ -51,3 +51,14 @@ export async function spawnServer(env: Record<string, string>, port: number, arg
     },
   };
 }
+
+/**
+ * a JSON client for a spawned server that is killed and restarted during a test: `current` answers the running
+ * process each time, so one client serves every incarnation
+ */
+export function processApi(current: () => ServerProcess | undefined, token: string) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${current()?.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    return (await res.json()) as T;
+  };
+}
