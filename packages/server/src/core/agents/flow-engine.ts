@@ -9,6 +9,7 @@
  * hand off to a person. A flow that handed off and is called again (the conversation was given back) starts over.
  */
 import type { Content } from '../../model/index.js';
+import { nestedQuantifierProblem } from '../routing/regex-guard.js';
 
 type Next = string | undefined;
 export type FlowGraphNode =
@@ -81,6 +82,9 @@ export function flowGraphIssues(graph: Pick<FlowGraph, 'start' | 'nodes' | 'faq'
     if (f.pattern !== undefined) {
       try {
         new RegExp(f.pattern, 'i');
+        // customers' text is matched against it on the shared event loop: no exponential backtracking
+        const nested = nestedQuantifierProblem(f.pattern);
+        if (nested) issues.push({ path: ['faq', i, 'pattern'], message: nested });
       } catch (error) {
         issues.push({ path: ['faq', i, 'pattern'], message: `invalid regular expression: ${error instanceof Error ? error.message : String(error)}` });
       }

@@ -24,6 +24,9 @@ class DurableConnection implements DatabaseConnection {
   mustSync = false;
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // after a failed WAL sync nothing the database says can be trusted to survive: every query fails (and /healthz
+    // with it), so the process is restarted and crash recovery replays the WAL
+    if (this.wal.failed) throw this.wal.failed;
     const result = await this.inner.executeQuery<R>(query);
     // an autocommit write committed right now (inside a transaction, the commit counts). A write with RETURNING is
     // run as a reader (no affected-row count), so the statement itself tells.
