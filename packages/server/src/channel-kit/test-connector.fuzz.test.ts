@@ -4,7 +4,7 @@
  * throws and accepts exactly the requests whose header is the HMAC of their exact bytes; parse is deterministic.
  */
 import fc from 'fast-check';
-import { byteMutation, mutate, jsonMutant, sweep, anyBodyFor, checkOutcome, clone } from '../testing/fuzz-mutations.js';
+import { byteMutation, mutate, jsonMutant, sweep, anyBodyFor, checkOutcome, clone, anyHeadersWith, webhookHarness } from '../testing/fuzz-mutations.js';
 import { describe, expect, it } from 'vitest';
 import type { WebhookOutcome, WebhookRequest } from './connector.js';
 import { signTestBody, testConnector } from './test-connector.js';
@@ -31,24 +31,10 @@ const signed = (body: unknown) => request(Buffer.from(JSON.stringify(body)));
 
 // ---- mutations ------------------------------------------------------------------------------------------------
 const anyBody = anyBodyFor(fixtures);
-const headerName = fc.oneof(fc.constantFrom(SIG, 'X-Test-Signature', 'X-TEST-SIGNATURE', 'x-test-delivery', 'content-type', 'authorization'), fc.string({ maxLength: 20 }).map((s) => s.toLowerCase()));
-const anyHeaders = fc.dictionary(headerName, fc.option(fc.string({ maxLength: 100 }), { nil: undefined }), { maxKeys: 6 });
+const anyHeaders = anyHeadersWith([SIG, 'X-Test-Signature', 'X-TEST-SIGNATURE', 'x-test-delivery', 'content-type', 'authorization']);
 
 // ---- helpers --------------------------------------------------------------------------------------------------
-const parse = (req: WebhookRequest): WebhookOutcome => inbound.parse(req, config);
-/** parse, checking the outcome's shape: events are valid inbound events */
-const parseChecked = (req: WebhookRequest): WebhookOutcome => {
-  const out = checkOutcome(parse(req));
-  return out;
-};
-const verifyOk = (req: WebhookRequest): boolean => {
-  const v = inbound.verify(req, config);
-  if (!v.ok) {
-    expect([401, 403]).toContain(v.status);
-    expect(typeof v.reason).toBe('string');
-  }
-  return v.ok;
-};
+const { parse, parseChecked, verifyOk } = webhookHarness(inbound, config);
 const expectedSignature = (body: Buffer) => signTestBody(config.signingSecret, body);
 
 describe('test connector under fuzzing', () => {

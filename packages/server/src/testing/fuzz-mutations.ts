@@ -5,7 +5,7 @@
  * deterministic sweep of every node × every awkward value, and the outcome check parse must always satisfy.
  */
 import fc from 'fast-check';
-import type { WebhookOutcome, WebhookRequest } from '../channel-kit/index.js';
+import type { InboundMode, WebhookOutcome, WebhookRequest } from '../channel-kit/index.js';
 import { InboundEventSchema } from '../model/index.js';
 
 export type ByteMutation =
@@ -100,3 +100,33 @@ export const checkOutcome = (out: WebhookOutcome, kinds: ReadonlyArray<WebhookOu
   return out;
 };
 export const clone = (req: WebhookRequest): WebhookRequest => ({ ...req, headers: { ...req.headers }, query: { ...req.query }, rawBody: Buffer.from(req.rawBody) });
+
+/** header dictionaries mixing the channel's own header names (in odd cases too) with random ones */
+export const anyHeadersWith = (names: string[]): fc.Arbitrary<Record<string, string | undefined>> => fc.dictionary(
+  fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 20 }).map((s) => s.toLowerCase())),
+  fc.option(fc.string({ maxLength: 100 }), { nil: undefined }),
+  { maxKeys: 6 },
+);
+
+type WebhookInbound<Config> = Extract<InboundMode<Config>, { mode: 'webhook' }>;
+
+/**
+ * The connector's verify and parse as every fuzz test calls them: `verifyOk` checks that a refusal is a 401/403 with
+ * a reason; `parseChecked` checks the outcome (kinds: channels without handshakes pass ['events', 'ignored']) and
+ * that `eventKey` answers a string or nothing without throwing.
+ */
+export function webhookHarness<Config>(inbound: WebhookInbound<Config>, config: Config, kinds?: ReadonlyArray<WebhookOutcome['kind']>) {
+  const parse = (req: WebhookRequest): WebhookOutcome => inbound.parse(req, config);
+  const parseChecked = (req: WebhookRequest): WebhookOutcome => {
+    const out = checkOutcome(parse(req), kinds);
+    const key = inbound.eventKey?.(req);
+    if (key !== undefined && typeof key !== 'string') throw new Error(`eventKey answered ${JSON.stringify(key)}`);
+    return out;
+  };
+  const verifyOk = (req: WebhookRequest, cfg: Config = config): boolean => {
+    const v = inbound.verify(req, cfg);
+    if (!v.ok && (![401, 403].includes(v.status) || typeof v.reason !== 'string')) throw new Error(`a refusal must be 401/403 with a reason: ${JSON.stringify(v)}`);
+    return v.ok;
+  };
+  return { parse, parseChecked, verifyOk };
+}

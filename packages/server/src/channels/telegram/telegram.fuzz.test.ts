@@ -6,7 +6,7 @@
  * events; parse is deterministic.
  */
 import fc from 'fast-check';
-import { byteMutation, mutate, jsonMutant, sweep, anyBodyFor, checkOutcome, clone } from '../../testing/fuzz-mutations.js';
+import { byteMutation, mutate, jsonMutant, sweep, anyBodyFor, checkOutcome, clone, anyHeadersWith, webhookHarness } from '../../testing/fuzz-mutations.js';
 import { describe, expect, it } from 'vitest';
 import type { WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
 import { updates } from './fixtures/updates.js';
@@ -30,26 +30,10 @@ const request = (body: Buffer, headers: Record<string, string | undefined> = {})
 
 // ---- mutations ------------------------------------------------------------------------------------------------
 const anyBody = anyBodyFor(fixtures);
-const headerName = fc.oneof(fc.constantFrom(SIG, 'X-Telegram-Bot-Api-Secret-Token', 'x-telegram-bot-api-secret', 'content-type', 'authorization'), fc.string({ maxLength: 20 }).map((s) => s.toLowerCase()));
-const anyHeaders = fc.dictionary(headerName, fc.option(fc.string({ maxLength: 100 }), { nil: undefined }), { maxKeys: 6 });
+const anyHeaders = anyHeadersWith([SIG, 'X-Telegram-Bot-Api-Secret-Token', 'x-telegram-bot-api-secret', 'content-type', 'authorization']);
 
 // ---- helpers --------------------------------------------------------------------------------------------------
-const parse = (req: WebhookRequest): WebhookOutcome => inbound.parse(req, config);
-/** parse, checking the outcome's shape (valid events) and that eventKey does not throw either */
-const parseChecked = (req: WebhookRequest): WebhookOutcome => {
-  const out = checkOutcome(parse(req), ['events', 'ignored']);
-  const key = inbound.eventKey?.(req);
-  expect(key === undefined || typeof key === 'string').toBe(true);
-  return out;
-};
-const verifyOk = (req: WebhookRequest, cfg: TelegramConfig = config): boolean => {
-  const v = inbound.verify(req, cfg);
-  if (!v.ok) {
-    expect([401, 403]).toContain(v.status);
-    expect(typeof v.reason).toBe('string');
-  }
-  return v.ok;
-};
+const { parse, parseChecked, verifyOk } = webhookHarness(inbound, config, ['events', 'ignored']);
 type Headers = Record<string, string | undefined>;
 const at = '2030-01-01T00:00:00.000Z';
 

@@ -6,7 +6,7 @@
  * requests, yields only valid events and is deterministic.
  */
 import fc from 'fast-check';
-import { byteMutation, mutate, jsonMutant, sweep, anyBodyFor, checkOutcome, clone } from '../../testing/fuzz-mutations.js';
+import { byteMutation, mutate, jsonMutant, sweep, anyBodyFor, checkOutcome, clone, anyHeadersWith, webhookHarness } from '../../testing/fuzz-mutations.js';
 import { describe, expect, it } from 'vitest';
 import type { WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
 import { webchatConnector, type WebchatConfig } from './index.js';
@@ -37,24 +37,10 @@ const request = (body: Buffer, headers: Record<string, string | undefined> = {},
 
 // ---- mutations ------------------------------------------------------------------------------------------------
 const anyBody = anyBodyFor(fixtures);
-const headerName = fc.oneof(fc.constantFrom('authorization', 'Authorization', 'content-type', 'x-visitor'), fc.string({ maxLength: 20 }).map((s) => s.toLowerCase()));
-const anyHeaders = fc.dictionary(headerName, fc.option(fc.string({ maxLength: 100 }), { nil: undefined }), { maxKeys: 6 });
+const anyHeaders = anyHeadersWith(['authorization', 'Authorization', 'content-type', 'x-visitor']);
 
 // ---- helpers --------------------------------------------------------------------------------------------------
-const parse = (req: WebhookRequest): WebhookOutcome => inbound.parse(req, config);
-/** parse, checking the outcome's shape: events are valid inbound events */
-const parseChecked = (req: WebhookRequest): WebhookOutcome => {
-  const out = checkOutcome(parse(req), ['events', 'ignored']);
-  return out;
-};
-const verifyOk = (req: WebhookRequest, cfg: WebchatConfig = config): boolean => {
-  const v = inbound.verify(req, cfg);
-  if (!v.ok) {
-    expect([401, 403]).toContain(v.status);
-    expect(typeof v.reason).toBe('string');
-  }
-  return v.ok;
-};
+const { parse, parseChecked, verifyOk } = webhookHarness(inbound, config, ['events', 'ignored']);
 /** the header names an issued token (bearer() trims the value after "Bearer ") */
 const carriesIssuedToken = (header: string | undefined) => header !== undefined && header.startsWith('Bearer ') && TOKENS.includes(header.slice(7).trim());
 type Headers = Record<string, string | undefined>;

@@ -5,7 +5,7 @@
  * never throws and accepts a POST exactly when the header is the HMAC of its exact bytes; parse is deterministic.
  */
 import fc from 'fast-check';
-import { byteMutation, mutate, jsonMutant, sweep, anyBodyFor, checkOutcome, clone } from '../../testing/fuzz-mutations.js';
+import { byteMutation, mutate, jsonMutant, sweep, anyBodyFor, checkOutcome, clone, anyHeadersWith, webhookHarness } from '../../testing/fuzz-mutations.js';
 import { describe, expect, it } from 'vitest';
 import { hmac, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
 import type { WhatsAppConfig } from './config.js';
@@ -33,24 +33,10 @@ const request = (body: Buffer, headers: Record<string, string | undefined> = {})
 
 // ---- mutations ------------------------------------------------------------------------------------------------
 const anyBody = anyBodyFor(fixtures);
-const headerName = fc.oneof(fc.constantFrom(SIG, 'X-Hub-Signature-256', 'X-HUB-SIGNATURE-256', 'x-hub-signature', 'content-type', 'user-agent'), fc.string({ maxLength: 20 }).map((s) => s.toLowerCase()));
-const anyHeaders = fc.dictionary(headerName, fc.option(fc.string({ maxLength: 100 }), { nil: undefined }), { maxKeys: 6 });
+const anyHeaders = anyHeadersWith([SIG, 'X-Hub-Signature-256', 'X-HUB-SIGNATURE-256', 'x-hub-signature', 'content-type', 'user-agent']);
 
 // ---- helpers --------------------------------------------------------------------------------------------------
-const parse = (req: WebhookRequest): WebhookOutcome => inbound.parse(req, config);
-/** parse, checking the outcome's shape: events are valid inbound events */
-const parseChecked = (req: WebhookRequest): WebhookOutcome => {
-  const out = checkOutcome(parse(req));
-  return out;
-};
-const verifyOk = (req: WebhookRequest): boolean => {
-  const v = inbound.verify(req, config);
-  if (!v.ok) {
-    expect([401, 403]).toContain(v.status);
-    expect(typeof v.reason).toBe('string');
-  }
-  return v.ok;
-};
+const { parse, parseChecked, verifyOk } = webhookHarness(inbound, config);
 type Headers = Record<string, string | undefined>;
 
 describe('whatsapp connector under fuzzing', () => {
