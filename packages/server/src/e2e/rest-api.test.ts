@@ -5,21 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnector } from '../channel-kit/test-connector.js';
-import { newId } from '../model/index.js';
-import { createApiKey } from '../core/workspaces/workspace-bootstrap.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { addWorkspace, startTestServer, type TestServer } from '../testing/test-server.js';
 
 describe('REST API', () => {
   let t: TestServer;
   const OTHER = 'sb_other_workspace_token_0123456789';
   beforeAll(async () => {
     t = await startTestServer({ extraConnectors: [testConnector] });
-    const ws = newId('ws');
-    const user = newId('usr');
-    const at = new Date().toISOString();
-    await t.sb.store.insertWorkspace({ id: ws, name: 'Other', createdAt: at });
-    await t.sb.store.insertUser({ id: user, workspaceId: ws, email: 'o@x', name: 'O', role: 'owner', passwordHash: null, createdAt: at });
-    await createApiKey(t.sb.store, ws, user, 'other', OTHER, at);
+    await addWorkspace(t, OTHER, 'o@x');
   });
   afterAll(() => t.close());
 

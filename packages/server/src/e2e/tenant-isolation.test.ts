@@ -8,9 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnector } from '../channel-kit/test-connector.js';
-import { createApiKey } from '../core/workspaces/workspace-bootstrap.js';
-import { newId } from '../model/index.js';
-import { collectSse, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { addWorkspace, collectSse, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 
 type IdKind = 'connection' | 'conversation' | 'contact' | 'message' | 'media' | 'deadLetter' | 'subscription' | 'delivery' | 'user'
   | 'routingRule' | 'team' // routing area
@@ -101,13 +99,8 @@ describe('tenant isolation over every route with an id', () => {
 
   beforeAll(async () => {
     t = await startTestServer({ extraConnectors: [testConnector] });
-    // the second workspace, as rest-api.test.ts creates it
-    const ws = newId('ws');
-    const user = newId('usr');
-    const at = new Date().toISOString();
-    await t.sb.store.insertWorkspace({ id: ws, name: 'Other', createdAt: at });
-    await t.sb.store.insertUser({ id: user, workspaceId: ws, email: 'other@example.com', name: 'Other', role: 'owner', passwordHash: null, createdAt: at });
-    await createApiKey(t.sb.store, ws, user, 'other', OTHER, at);
+    // the second workspace
+    await addWorkspace(t, OTHER);
 
     // the first workspace (the admin token's): a running webchat connection with a conversation …
     const conn = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'A-secret-connection' })).body.id;

@@ -17,6 +17,8 @@ export function testClock(start = Date.now()): Clock & { advance(ms: number): vo
 import { loadConfig } from '../app/config.js';
 import { createSwitchboard, type Switchboard } from '../app/main.js';
 import { freePort } from './server-process.js';
+import { newId } from '../model/index.js';
+import { createApiKey } from '../core/workspaces/workspace-bootstrap.js';
 
 export interface TestServer {
   sb: Switchboard;
@@ -68,6 +70,17 @@ export async function startTestServer(options: { env?: Record<string, string>; e
 }
 
 /** polls until fn returns a truthy value (bounded) */
+/** a second workspace with an owner holding `token`, created straight in the store (cross-workspace tests) */
+export async function addWorkspace(t: TestServer, token: string, email = 'other@example.com'): Promise<{ workspaceId: string; userId: string }> {
+  const workspaceId = newId('ws');
+  const userId = newId('usr');
+  const at = new Date().toISOString();
+  await t.sb.store.insertWorkspace({ id: workspaceId, name: 'Other', createdAt: at });
+  await t.sb.store.insertUser({ id: userId, workspaceId, email, name: 'Other', role: 'owner', passwordHash: null, createdAt: at });
+  await createApiKey(t.sb.store, workspaceId, userId, 'other', token, at);
+  return { workspaceId, userId };
+}
+
 export async function eventually<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
