@@ -4,6 +4,7 @@
  * JSON columns are parsed objects.
  */
 import type { Content, Message, MessageStatus, StatusDetail } from '../../model/index.js';
+import type { ProviderTemplate } from '../../channel-kit/index.js';
 
 export type Role = 'owner' | 'admin' | 'operator';
 export const CONNECTION_STATUSES = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ERROR'] as const;
@@ -134,18 +135,12 @@ export interface AttachmentRecord {
   updatedAt: string;
 }
 
-export interface TemplateRecord {
+/** a provider's template as synced into the hub (channel-kit ProviderTemplate, whose `id` is the provider's) */
+export interface TemplateRecord extends Omit<ProviderTemplate, 'id'> {
   id: string;
   workspaceId: string;
   connectionId: string;
   providerTemplateId: string;
-  name: string;
-  language: string;
-  status: string;
-  category: string;
-  components: unknown[];
-  variables: string[];
-  body: string;
   syncedAt: string;
 }
 
