@@ -8,17 +8,15 @@
  * the per-message path (RoutingService.process), unchanged.
  */
 import type { Clock, Logger, Store } from '../ports/index.js';
+import { TurnBatcher } from '../batching/turn-batcher.js';
 
 export interface FastWork { messageId: string; conversationId: string; workspaceId: string }
-
-interface Pending { work: FastWork; resolve: (handled: boolean) => void }
 
 /** most deliveries written per transaction */
 const MAX_BATCH = 256;
 
 export class RoutingBatch {
-  private pending: Pending[] = [];
-  private scheduled = false;
+  private readonly batcher = new TurnBatcher<FastWork, boolean>((batch) => this.flush(batch), MAX_BATCH);
 
   constructor(
     private readonly store: Store,
@@ -32,42 +30,30 @@ export class RoutingBatch {
    * batch that cannot be written hands every message to the per-message path.
    */
   route(work: FastWork): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.pending.push({ work, resolve });
-      if (this.pending.length >= MAX_BATCH) void this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
+    return this.batcher.add(work);
   }
 
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    let handled: Set<Pending>;
+  private async flush(batch: FastWork[]): Promise<boolean[]> {
     try {
-      handled = await this.write(batch);
+      const handled = await this.write(batch);
+      return batch.map((w) => handled.has(w));
     } catch (error) {
       this.log.warn({ err: error, messages: batch.length }, 'routing batch not written; routing its messages one by one');
-      handled = new Set();
+      return batch.map(() => false);
     }
-    for (const p of batch) p.resolve(handled.has(p));
   }
 
   /** one transaction: the conversations as they are now, then a 'done' mark for each message nothing runs for */
-  private async write(batch: Pending[]): Promise<Set<Pending>> {
+  private async write(batch: FastWork[]): Promise<Set<FastWork>> {
     const at = this.clock.now().toISOString();
     return this.store.transaction(async (tx) => {
-      const conversations = new Map((await tx.routing.conversationsForRouting(batch.map((p) => p.work.conversationId))).map((c) => [c.id, c]));
-      const handled = new Set<Pending>();
-      const idle: Pending[] = [];
+      const conversations = new Map((await tx.routing.conversationsForRouting(batch.map((w) => w.conversationId))).map((c) => [c.id, c]));
+      const handled = new Set<FastWork>();
+      const idle: FastWork[] = [];
       for (const p of batch) {
-        const c = conversations.get(p.work.conversationId);
+        const c = conversations.get(p.conversationId);
         // like the per-message path: a conversation that does not exist (here) routes nothing and leaves no mark
-        if (!c || c.workspaceId !== p.work.workspaceId) {
+        if (!c || c.workspaceId !== p.workspaceId) {
           handled.add(p);
           continue;
         }
@@ -77,9 +63,9 @@ export class RoutingBatch {
         if (!undecided && !agentOwned) idle.push(p);
       }
       if (idle.length === 0) return handled;
-      const inserted = await tx.routing.markRoutedDone(idle.map((p) => p.work), at);
+      const inserted = await tx.routing.markRoutedDone(idle, at);
       // a mark that already existed (a redelivery, a claim from a dead worker): the per-message path decides
-      for (const p of idle) if (inserted.has(p.work.messageId)) handled.add(p);
+      for (const p of idle) if (inserted.has(p.messageId)) handled.add(p);
       return handled;
     });
   }
