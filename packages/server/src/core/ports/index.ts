@@ -1,11 +1,20 @@
 /** @module core/ports — what core needs from the outside world; implemented in store/, bus/, app/. */
 export * from './records.js';
 export * from './store.js';
+export * from './user-store.js';
+export * from './connection-store.js';
+export * from './inbound-store.js';
+export * from './contact-store.js';
+export * from './conversation-store.js';
+export * from './attachment-store.js';
+export * from './outbox-store.js';
+export * from './pacing-store.js';
+export * from './agent-store.js';
+export * from './routing-store.js';
+export * from './webhook-store.js';
 export * from './bus.js';
 export * from './secret-box.js';
 export * from './clock.js';
 export * from './metrics.js';
 export * from './logger.js';
 export * from './media-store.js';
-// routing area
-export * from './routing-store.js';

@@ -1,10 +1,12 @@
 /**
  * @module core/ports/routing-store
- * The part of the Store port that routing, teams and the conversation timeline need (reached as `store.routing`,
- * also inside transactions as `tx.routing`), with its records. Implemented once for both dialects in
+ * Routing rules, teams and their round-robin cursor, the routing fields of conversations, the conversation
+ * timeline, and the per-message routing marks (reached as `store.routing`, also inside transactions as
+ * `tx.routing`), with their records. Implemented once for both dialects in
  * store/sql/routing-queries.ts.
  */
-import type { ConversationRecord, Page, PageQuery } from './records.js';
+import type { ConversationRecord } from './conversation-store.js';
+import type { Page, PageQuery } from './records.js';
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
@@ -126,12 +128,12 @@ export interface RoutingStoreOps {
    */
   lockTeam(teamId: string): Promise<TeamRecord | undefined>;
   setTeamCursor(teamId: string, userId: string): Promise<void>;
-  /** conversations not resolved, per assignee */
   /**
    * row-locks these users, one at a time in id order, until the transaction ends: capacity is counted per operator
    * across every team, so two teams sharing a member must not both see room for them (PostgreSQL; SQLite has one writer)
    */
   lockUsers(userIds: string[]): Promise<void>;
+  /** conversations not resolved, per assignee */
   openAssignedCounts(workspaceId: string, userIds: string[]): Promise<Map<string, number>>;
   /** open conversations waiting in the team inbox (human handler, nobody assigned), oldest first */
   listWaitingInTeam(teamId: string, limit: number): Promise<ConversationRecord[]>;
@@ -159,7 +161,7 @@ export interface RoutingStoreOps {
    */
   claimRouting(row: { messageId: string; conversationId: string; workspaceId: string }, at: string, staleBefore: string, state?: 'claimed' | 'done'): Promise<'claimed' | 'taken-over' | 'busy' | 'done'>;
   finishRouting(messageId: string, at: string): Promise<void>;
-  // performance area: the routing consumer's batched fast path (core/routing/routing-batch.ts)
+  // the routing consumer's batched fast path (core/routing/routing-batch.ts)
   /** the conversations with these ids (any workspace: the caller checks each one's workspace), for routing many messages at once */
   conversationsForRouting(ids: string[]): Promise<ConversationRecord[]>;
   /** insert-or-ignore of many messages' routing marks in state 'done' at once; answers the message ids this call inserted */

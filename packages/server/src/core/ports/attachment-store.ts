@@ -1,0 +1,34 @@
+/**
+ * @module core/ports/attachment-store
+ * Attachments of messages (fetched from the provider in the background) and, for the database media store, their
+ * bytes. Implemented in store/sql/attachment-queries.ts.
+ */
+
+export type AttachmentState = 'pending' | 'ready' | 'failed';
+export interface AttachmentRecord {
+  id: string;
+  workspaceId: string;
+  messageId: string | null;
+  connectionId: string | null;
+  providerMediaId: string | null;
+  mimeType: string;
+  fileName: string | null;
+  size: number | null;
+  state: AttachmentState;
+  error: string | null;
+  attempts: number;
+  /** unguessable part of the media URL: whoever holds the URL may fetch the bytes */
+  accessKey: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AttachmentStoreOps {
+  insertAttachment(row: AttachmentRecord): Promise<void>;
+  getAttachment(id: string): Promise<AttachmentRecord | undefined>;
+  listAttachmentIds(state: 'pending', limit: number, afterId?: string): Promise<string[]>;
+  updateAttachment(id: string, patch: Partial<Pick<AttachmentRecord, 'state' | 'error' | 'attempts' | 'size' | 'mimeType' | 'fileName' | 'messageId' | 'updatedAt'>>): Promise<void>;
+  /** insert or replace */
+  putBlob(key: string, bytes: Buffer, at: string): Promise<void>;
+  getBlob(key: string): Promise<Buffer | undefined>;
+}

@@ -1,0 +1,24 @@
+/**
+ * @module core/ports/contact-store
+ * Contacts (the customers) and their identities (one address on one channel type). Implemented in
+ * store/sql/contact-queries.ts.
+ */
+import type { Page, PageQuery } from './records.js';
+
+export interface ContactRecord { id: string; workspaceId: string; name: string | null; attributes: Record<string, unknown>; createdAt: string; updatedAt: string }
+export interface IdentityRecord { id: string; workspaceId: string; contactId: string; channelType: string; address: string; connectionId: string | null; createdAt: string }
+
+export interface ContactStoreOps {
+  findIdentity(workspaceId: string, channelType: string, address: string): Promise<IdentityRecord | undefined>;
+  insertContact(row: ContactRecord): Promise<void>;
+  /** insert-or-ignore on (workspace, channel type, address); false when it already existed */
+  insertIdentity(row: IdentityRecord): Promise<boolean>;
+  deleteContact(id: string): Promise<void>;
+  getContact(workspaceId: string, id: string): Promise<ContactRecord | undefined>;
+  /** newest first */
+  listContacts(workspaceId: string, page: PageQuery): Promise<Page<ContactRecord>>;
+  listIdentities(contactId: string): Promise<IdentityRecord[]>;
+  updateContactName(id: string, name: string, at: string): Promise<void>;
+  /** shallow-merges attributes into a contact (the webchat offline form's email) */
+  mergeContactAttributes(id: string, attributes: Record<string, string>, at: string): Promise<void>;
+}
