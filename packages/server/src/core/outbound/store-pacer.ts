@@ -5,12 +5,12 @@
  * reserves the next slot (the bucket may go into debt); the caller sleeps until its slot.
  */
 import type { RateLimit } from '../../channel-kit/index.js';
-import type { Store } from '../ports/index.js';
+import type { PacingStoreOps } from '../ports/index.js';
 import { pacedLimit, type Pacer } from './pacer.js';
 
 export class StorePacer implements Pacer {
   constructor(
-    private readonly store: Store,
+    private readonly store: PacingStoreOps,
     private readonly now: () => number = () => Date.now(),
   ) {}
 

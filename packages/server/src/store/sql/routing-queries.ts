@@ -1,21 +1,21 @@
 /**
  * @module store/sql/routing-queries
- * The routing part of the Store port (core/ports/routing-store.ts) over Kysely, for both dialects: rules, teams and
+ * The RoutingStoreOps port (core/ports/routing-store.ts) over Kysely, for both dialects: rules, teams and
  * their round-robin cursor, routing fields of conversations, the timeline, and the per-message routing marks.
  */
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type {
-  ConversationEventRecord, ConversationHandler, ConversationRecord, ConversationRoutingPatch, PageQuery, RoutingRuleRecord, RoutingStoreOps,
+  ConversationEventRecord, ConversationRecord, ConversationRoutingPatch, PageQuery, RoutingRuleRecord, RoutingStoreOps,
   TeamMemberRecord, TeamRecord,
 } from '../../core/ports/index.js';
 import { newId } from '../../model/index.js';
-import type { ConversationsTable, Database, RoutingRulesTable, TeamsTable } from './schema.js';
+import type { ConversationsTable, RoutingRulesTable, TeamsTable } from './schema.js';
+import type { Db } from './queries.js';
+import { toConversation } from './conversation-queries.js';
 import { page } from './pagination.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
 /** rows per statement of the batched routing queries (well under both databases' bound-parameter limits) */
 const CHUNK = 200;
-
 
 function toRule(r: Selectable<RoutingRulesTable>): RoutingRuleRecord {
   return {
@@ -27,21 +27,6 @@ function toRule(r: Selectable<RoutingRulesTable>): RoutingRuleRecord {
 
 function toTeam(r: Selectable<TeamsTable>): TeamRecord {
   return { id: r.id, workspaceId: r.workspace_id, name: r.name, lastAssignedUserId: r.last_assigned_user_id, createdAt: r.created_at, updatedAt: r.updated_at };
-}
-
-/** the routing columns of a conversation row (the rest is read by the main store's mapper) */
-export function conversationRoutingFields(r: Pick<Selectable<ConversationsTable>, 'handler' | 'agent_id' | 'team_id' | 'tags'>): Pick<ConversationRecord, 'handler' | 'agentId' | 'teamId' | 'tags'> {
-  return { handler: (r.handler as ConversationHandler | null) ?? null, agentId: r.agent_id ?? null, teamId: r.team_id ?? null, tags: r.tags ? (JSON.parse(r.tags) as string[]) : [] };
-}
-
-function toConversation(r: Selectable<ConversationsTable>): ConversationRecord {
-  return {
-    id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, connectionId: r.connection_id,
-    channelType: r.channel_type, address: r.address, threadKey: r.thread_key,
-    status: r.status as ConversationRecord['status'], assigneeId: r.assignee_id, senderAddress: r.sender_address,
-    windowExpiresAt: r.window_expires_at, lastInboundAt: r.last_inbound_at, lastBusinessTemplateAt: r.last_business_template_at, lastMessageAt: r.last_message_at, lastMessagePreview: r.last_message_preview,
-    unreadCount: Number(r.unread_count), createdAt: r.created_at, updatedAt: r.updated_at, ...conversationRoutingFields(r),
-  };
 }
 
 export function routingQueries(db: Db): RoutingStoreOps {
@@ -206,7 +191,7 @@ export function routingQueries(db: Db): RoutingStoreOps {
     async finishRouting(messageId, at) {
       await db.updateTable('routing_marks').set({ state: 'done', finished_at: at }).where('message_id', '=', messageId).execute();
     },
-    // performance area: the batched fast path of the routing consumer (core/routing/routing-batch.ts)
+    // the batched fast path of the routing consumer (core/routing/routing-batch.ts)
     async conversationsForRouting(ids) {
       const out: ConversationRecord[] = [];
       const unique = [...new Set(ids)];

@@ -1,7 +1,7 @@
 /**
  * @module store/sqlite/hot-statements
  * The inbound pipeline's per-message statements as prepared better-sqlite3 statements (see store/sql/hot-statements):
- * same SQL meaning as the Kysely versions in kysely-store, prepared once, bound per call.
+ * same SQL meaning as the Kysely versions in the store/sql query modules, prepared once, bound per call.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Selectable } from 'kysely';

@@ -1,0 +1,63 @@
+/**
+ * @module store/sql/contact-queries
+ * The ContactStoreOps port (core/ports/contact-store.ts) over Kysely, for both dialects: contacts and their channel
+ * identities.
+ */
+import type { Selectable } from 'kysely';
+import type { ContactIdentitiesTable, ContactsTable } from './schema.js';
+import type { ContactRecord, ContactStoreOps, IdentityRecord, Page, PageQuery } from '../../core/ports/index.js';
+import { Queries, json, parseJson } from './queries.js';
+import { page } from './pagination.js';
+
+// rows come from Kysely or from the dialect's native statements (same `select *` shape)
+function toContact(r: Selectable<ContactsTable>): ContactRecord {
+  return { id: r.id, workspaceId: r.workspace_id, name: r.name, attributes: parseJson<Record<string, unknown>>(r.attributes), createdAt: r.created_at, updatedAt: r.updated_at };
+}
+function toIdentity(r: Selectable<ContactIdentitiesTable>): IdentityRecord {
+  return { id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, channelType: r.channel_type, address: r.address, connectionId: r.connection_id, createdAt: r.created_at };
+}
+
+export class ContactQueries extends Queries implements ContactStoreOps {
+  async findIdentity(workspaceId: string, channelType: string, address: string): Promise<IdentityRecord | undefined> {
+    const r = this.hot ? this.hot.findIdentity(workspaceId, channelType, address) : await this.db.selectFrom('contact_identities').selectAll().where('workspace_id', '=', workspaceId)
+      .where('channel_type', '=', channelType).where('address', '=', address).executeTakeFirst();
+    return r && toIdentity(r);
+  }
+  async insertContact(row: ContactRecord): Promise<void> {
+    await this.db.insertInto('contacts').values({ id: row.id, workspace_id: row.workspaceId, name: row.name, attributes: json(row.attributes), created_at: row.createdAt, updated_at: row.updatedAt }).execute();
+  }
+  async insertIdentity(row: IdentityRecord): Promise<boolean> {
+    const r = await this.db.insertInto('contact_identities').values({
+      id: row.id, workspace_id: row.workspaceId, contact_id: row.contactId, channel_type: row.channelType, address: row.address,
+      connection_id: row.connectionId, created_at: row.createdAt,
+    }).onConflict((oc) => oc.columns(['workspace_id', 'channel_type', 'address']).doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  async deleteContact(id: string): Promise<void> {
+    await this.db.deleteFrom('contacts').where('id', '=', id).execute();
+  }
+  async getContact(workspaceId: string, id: string): Promise<ContactRecord | undefined> {
+    const r = this.hot ? this.hot.getContact(workspaceId, id) : await this.db.selectFrom('contacts').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return r && toContact(r);
+  }
+  async listContacts(workspaceId: string, q: PageQuery): Promise<Page<ContactRecord>> {
+    let query = this.db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+    if (q.cursor) query = query.where('id', '<', q.cursor);
+    const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+    return page(rows.map(toContact), q.limit);
+  }
+  async listIdentities(contactId: string): Promise<IdentityRecord[]> {
+    const rows = await this.db.selectFrom('contact_identities').selectAll().where('contact_id', '=', contactId).orderBy('id').execute();
+    return rows.map(toIdentity);
+  }
+  async updateContactName(id: string, name: string, at: string): Promise<void> {
+    await this.db.updateTable('contacts').set({ name, updated_at: at }).where('id', '=', id).execute();
+  }
+  // webchat: attributes the customer gave (offline form email); read-modify-write inside the caller's transaction
+  async mergeContactAttributes(id: string, attributes: Record<string, string>, at: string): Promise<void> {
+    const row = await this.db.selectFrom('contacts').select('attributes').where('id', '=', id).executeTakeFirst();
+    if (!row) return;
+    const merged = { ...parseJson<Record<string, unknown>>(row.attributes), ...attributes };
+    await this.db.updateTable('contacts').set({ attributes: json(merged), updated_at: at }).where('id', '=', id).execute();
+  }
+}
