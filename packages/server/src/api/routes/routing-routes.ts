@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { conversationView } from '../../core/conversations/conversation-writer.js';
 import { ruleView } from '../../core/routing/routing-rule-service.js';
-import { timelineView } from '../../core/routing/timeline.js';
+import { timelineView } from '../../core/conversations/timeline.js';
 import { principalOf, requireRole } from '../auth.js';
 import { ConversationSchema, ErrorSchema, IdParams, PageQuerySchema, pageOf } from '../schemas.js';
 

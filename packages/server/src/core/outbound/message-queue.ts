@@ -11,7 +11,7 @@ import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { awaitingReply, conversationView, findOrOpenConversation, messageView, upsertContact } from '../conversations/conversation-writer.js';
 import type { TemplateService } from '../templates/template-service.js';
-import { TimelineBatch } from '../routing/timeline.js';
+import { TimelineBatch } from '../conversations/timeline.js';
 
 export interface TemplateInput { name: string; language: string; variables?: Record<string, string> | undefined }
 

@@ -15,7 +15,7 @@ import type { MessageQueue } from '../outbound/message-queue.js';
 import type { TeamService } from '../teams/team-service.js';
 import type { ConversationEventRecord, ConversationRecord, MessageRecord, Page, PageQuery, RoutingAction, StoreOps, Subscription } from '../ports/index.js';
 import { evaluateRules, messageText, type Evaluation, type RoutingInput, type RuleExplanation } from './rules.js';
-import { TimelineBatch } from './timeline.js';
+import { TimelineBatch } from '../conversations/timeline.js';
 import { RoutingBatch } from './routing-batch.js';
 
 export interface RoutingWork { messageId: string; conversationId: string; workspaceId: string }
