@@ -63,7 +63,7 @@ export interface Explanation {
 type Claimed = { kind: 'skip' } | { kind: 'retry' } | { kind: 'go'; conversation: ConversationRecord; replies: string[]; ruleId: string | null; turn: boolean; takenOver: boolean };
 
 const MAX_DELIVERIES = 5;
-/** conversations routed at once (performance area: also the most messages one fast-path batch gathers) */
+/** conversations routed at once (also the most messages one fast-path batch gathers) */
 const CONCURRENCY = 32;
 const unique = (xs: string[]): string[] => [...new Set(xs)];
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -77,8 +77,8 @@ export class RoutingService {
     private readonly deps: CoreDeps,
     private readonly messages: MessageQueue,
     private readonly teams: TeamService,
-    /** the agent runtime, when this build has one (resolved at call time: it may be wired after routing) */
-    private readonly agents: () => AgentDispatcher | undefined,
+    /** the agent runtime (built before routing: agents never call routing) */
+    private readonly agents: AgentDispatcher,
     private readonly options: RoutingOptions,
   ) {
     this.batch = new RoutingBatch(deps.store, deps.clock, deps.log);
@@ -88,7 +88,7 @@ export class RoutingService {
     return this.deps.bus.consume(TOPIC_ROUTING, async (m, delivery) => {
       const p = m.payload;
       const work = { messageId: String(p.messageId), conversationId: String(p.conversationId), workspaceId: String(p.workspaceId) };
-      // performance area: a conversation humans handle (the common case) is routed in a batch with its neighbours
+      // a conversation humans handle (the common case) is routed in a batch with its neighbours
       if (typeof p.staleBefore !== 'string' && (await this.batch.route(work))) return;
       await this.process(work, { ...(typeof p.staleBefore === 'string' ? { staleBefore: p.staleBefore } : {}), lastAttempt: delivery.attempt >= MAX_DELIVERIES });
     }, { concurrency: CONCURRENCY, maxDeliveries: MAX_DELIVERIES });
@@ -178,7 +178,7 @@ export class RoutingService {
     const continued = await this.continuation(conversation, new Date(message.createdAt));
     if (continued) return continued;
     const rules = await this.deps.store.routing.rulesForConnection(conversation.workspaceId, conversation.connectionId);
-    // performance area: without rules nothing reads the input (the contact and its history are not fetched)
+    // without rules nothing reads the input (the contact and its history are not fetched)
     const evaluation: Evaluation = rules.length === 0 ? { fired: undefined, rules: [] } : evaluateRules(rules, await this.routingInput(conversation, message));
     return this.route(conversation.workspaceId, conversation.connectionId, evaluation);
   }
@@ -199,7 +199,7 @@ export class RoutingService {
     const rule = evaluation.fired;
     const actions = rule?.actions ?? [];
     const notes: string[] = [];
-    const agents = this.agents();
+    const { agents } = this;
     const agentAction = actions.find((a) => a.type === 'agent');
     let teamAction = actions.find((a) => a.type === 'team');
     let assignAction = actions.find((a) => a.type === 'assign');
@@ -216,12 +216,12 @@ export class RoutingService {
     let agentId: string | null = null;
     if (assignAction) notes.push(`assigned to operator ${assignAction.userId}`);
     else if (agentAction) {
-      if (agents && (await agents.isRunning(workspaceId, agentAction.agentId))) {
+      if (await agents.isRunning(workspaceId, agentAction.agentId)) {
         handler = 'agent';
         agentId = agentAction.agentId;
       } else notes.push(`agent ${agentAction.agentId} is not running: humans take the conversation${teamAction ? ` (team ${teamAction.teamId})` : ''}`);
     } else if (!teamAction) {
-      const inbound = agents ? await agents.inboundAgentFor(workspaceId, connectionId) : undefined;
+      const inbound = await agents.inboundAgentFor(workspaceId, connectionId);
       if (inbound) {
         handler = 'agent';
         agentId = inbound;
@@ -295,9 +295,9 @@ export class RoutingService {
   private async agentTurn(conversation: ConversationRecord, message: MessageRecord, lastAttempt: boolean, staleBefore?: string): Promise<void> {
     const agentId = conversation.agentId as string;
     const ws = conversation.workspaceId;
-    const agents = this.agents();
+    const { agents } = this;
     let outcome: AgentTurnOutcome;
-    if (!agents || !(await agents.isRunning(ws, agentId))) {
+    if (!(await agents.isRunning(ws, agentId))) {
       outcome = { replyMessageIds: [], replyPreviews: [], handoff: { reason: `agent ${agentId} is not running` } };
     } else {
       try {
@@ -373,19 +373,38 @@ export class RoutingService {
   }
 
   /**
-   * someone wrote in the conversation through the API: an agent handling it steps back and the operator owns it —
-   * unless the message says it comes from that agent (`metadata.agentId`, as an external bot answering later does)
+   * an operator (API principal) replies in a conversation: the message is queued and, in the same transaction, an
+   * agent handling the conversation steps back and the operator owns it. One transaction, so a crash can never
+   * leave the reply queued while the agent still answers the customer
    */
-  async takeOver(workspaceId: string, id: string, userId: string, metadata?: Record<string, unknown>, sent?: MessageRecord): Promise<ConversationRecord> {
-    return this.steer(workspaceId, id, async (tx, c, batch, at) => {
-      if (c.handler !== 'agent') return false;
-      if (metadata?.agentId !== undefined && metadata.agentId === c.agentId) {
-        // the agent's own late answer: part of the timeline like the replies of its turns
-        if (sent) batch.add('agent.replied', `agent:${c.agentId}`, { agentId: c.agentId, replyMessageIds: [sent.id], previews: [contentPreview(sent.content)], via: 'api' });
-        return false;
-      }
-      return this.toHuman(tx, c, { actor: `user:${userId}`, reason: 'an operator replied', assigneeId: c.assigneeId ?? userId }, batch, at);
-    });
+  reply(workspaceId: string, conversationId: string, userId: string, content: Content, metadata: Record<string, unknown> = {}): Promise<MessageRecord> {
+    return this.messages.sendToConversation(workspaceId, conversationId, content, metadata, (tx, message, at) => this.takeOverIn(tx, message, userId, at));
+  }
+
+  /**
+   * an operator starts (or continues) a conversation with an address: a conversation nobody handles becomes theirs
+   * (MessageQueue.sendToAddress), one an agent handles is taken over in the transaction that queues the message
+   */
+  startConversation(workspaceId: string, connectionId: string, to: string, userId: string, content: Content, metadata: Record<string, unknown> = {}): Promise<MessageRecord> {
+    return this.messages.sendToAddress(workspaceId, connectionId, to, content, metadata, userId, (tx, message, at) => this.takeOverIn(tx, message, userId, at));
+  }
+
+  /**
+   * inside the transaction that queued `sent`: an agent handling its conversation steps back and the operator owns
+   * it — unless the message says it comes from that agent (`metadata.agentId`, as an external bot answering later does)
+   */
+  private async takeOverIn(tx: StoreOps, sent: MessageRecord, userId: string, at: string): Promise<void> {
+    const c = await tx.getConversation(sent.workspaceId, sent.conversationId);
+    if (!c || c.handler !== 'agent') return;
+    const batch = new TimelineBatch(c.workspaceId, c.id, at);
+    let changed = false;
+    if (sent.metadata.agentId !== undefined && sent.metadata.agentId === c.agentId) {
+      // the agent's own late answer: part of the timeline like the replies of its turns
+      batch.add('agent.replied', `agent:${c.agentId}`, { agentId: c.agentId, replyMessageIds: [sent.id], previews: [contentPreview(sent.content)], via: 'api' });
+    } else {
+      changed = await this.toHuman(tx, c, { actor: `user:${userId}`, reason: 'an operator replied', assigneeId: c.assigneeId ?? userId }, batch, at);
+    }
+    await batch.write(tx, changed, new Date(at));
   }
 
   /** assigns (or unassigns, null) an operator; assigning moves an agent-handled conversation to humans */
@@ -431,8 +450,7 @@ export class RoutingService {
 
   /** the agent to hand a conversation (back) to: the one named, the one it had, or the connection's inbound agent — running */
   private async agentFor(c: ConversationRecord, named: string | undefined): Promise<string> {
-    const agents = this.agents();
-    if (!agents) throw new AppError('CONFLICT', 'no agent runtime is available');
+    const { agents } = this;
     const agentId = named ?? c.agentId ?? (await agents.inboundAgentFor(c.workspaceId, c.connectionId));
     if (!agentId) throw new AppError('CONFLICT', 'name an agentId: the conversation had no agent and its connection has no inbound agent');
     if (!(await agents.isRunning(c.workspaceId, agentId))) throw new AppError('CONFLICT', `agent ${agentId} is not running`);
