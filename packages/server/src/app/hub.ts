@@ -26,6 +26,9 @@ import { UserService } from '../core/workspaces/user-service.js';
 import { WebhookService, type WebhookSettings } from '../core/webhooks/webhook-service.js';
 import { AgentService } from '../core/agents/agent-service.js';
 import { RoutingService } from '../core/routing/routing-service.js';
+import { RoutingDecisions } from '../core/routing/routing-decisions.js';
+import { RoutingCommands } from '../core/routing/routing-commands.js';
+import { Ownership } from '../core/routing/ownership.js';
 import { RoutingRuleService } from '../core/routing/routing-rule-service.js';
 import { TeamService } from '../core/teams/team-service.js';
 
@@ -49,7 +52,10 @@ export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(
   const agents = new AgentService(deps, connections, messages, media);
   const teams = new TeamService(deps);
   const routingRules = new RoutingRuleService(deps);
-  const routing = new RoutingService(deps, messages, teams, agents, { claimLeaseMs: deps.settings.sendLeaseMs, continuationMs: 86_400_000 });
+  const routingDecisions = new RoutingDecisions(deps, agents, { continuationMs: 86_400_000 });
+  const ownership = new Ownership(teams);
+  const routing = new RoutingService(deps, messages, agents, routingDecisions, ownership, { claimLeaseMs: deps.settings.sendLeaseMs });
+  const routingCommands = new RoutingCommands(deps, messages, teams, routingDecisions, ownership);
   const realtime = new RealtimeHub(deps.bus);
   const recovery = new RecoverySweeps(deps, outbound);
   const visitors = new VisitorService(deps, connections, ingest, realtime, media);
@@ -66,7 +72,7 @@ export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(
   const subscriptions: Subscription[] = [];
   return {
     deps, connections, conversations, ingest, inbound, messages, outbound, relay, realtime, recovery, visitors, media, templates,
-    deadLetters, webhooks, users, agents, routing, routingRules, teams,
+    deadLetters, webhooks, users, agents, routing, routingDecisions, routingCommands, routingRules, teams,
 
     async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
       if (role === 'api' || role === 'all') realtime.start();

@@ -21,6 +21,8 @@ import type { UserService } from './workspaces/user-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { AgentService } from './agents/agent-service.js';
 import type { RoutingService } from './routing/routing-service.js';
+import type { RoutingDecisions } from './routing/routing-decisions.js';
+import type { RoutingCommands } from './routing/routing-commands.js';
 import type { RoutingRuleService } from './routing/routing-rule-service.js';
 import type { TeamService } from './teams/team-service.js';
 
@@ -46,8 +48,12 @@ export interface Hub {
   readonly users: UserService;
   /** flow/llm/webhook agents; also the AgentDispatcher routing calls */
   readonly agents: AgentService;
-  /** who handles a conversation (rules, agents, teams, handoff, timeline) and operators' replies */
+  /** the routing consumer: who handles each new inbound message, exactly once; recovery of lost routing */
   readonly routing: RoutingService;
+  /** what routing would decide, and why (rules page) */
+  readonly routingDecisions: RoutingDecisions;
+  /** operators and the API: reply, start a conversation, assign, hand off, resolve, timeline */
+  readonly routingCommands: RoutingCommands;
   readonly routingRules: RoutingRuleService;
   readonly teams: TeamService;
   start(role: Role, options: { recoverLeaseMs: number }): Promise<void>;

@@ -41,10 +41,10 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
     // assigning and resolving go through routing (handoff, team capacity, return to the agent, timeline)
     const principal = principalOf(req);
     const { assigneeId, returnToAgent, ...patch } = req.body;
-    if (assigneeId !== undefined) await hub.routing.assign(principal.workspaceId, req.params.id, assigneeId, principal.userId);
+    if (assigneeId !== undefined) await hub.routingCommands.assign(principal.workspaceId, req.params.id, assigneeId, principal.userId);
     const before = patch.status === 'resolved' ? await hub.conversations.get(principal.workspaceId, req.params.id) : undefined;
     const updated = await hub.conversations.update(principal.workspaceId, req.params.id, patch);
-    return conversationView(before ? await hub.routing.resolved(principal.workspaceId, before, { returnToAgent, by: principal.userId }) : updated, now());
+    return conversationView(before ? await hub.routingCommands.resolved(principal.workspaceId, before, { returnToAgent, by: principal.userId }) : updated, now());
   });
 
   r.post('/conversations/:id/typing', { schema: { tags: ['conversations'], summary: 'Show the customer that an operator is typing', params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
@@ -60,14 +60,14 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
   r.post('/conversations/:id/messages', { schema: { tags: ['messages'], summary: 'Reply in a conversation; answers 202 with the queued message', params: IdParams, body: SendToConversationSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
     const content = hub.messages.toContent(req.body);
     const { workspaceId, userId } = principalOf(req);
-    const message = await hub.routing.reply(workspaceId, req.params.id, userId, content, req.body.metadata ?? {});
+    const message = await hub.routingCommands.reply(workspaceId, req.params.id, userId, content, req.body.metadata ?? {});
     return reply.code(202).send(messageView(message));
   });
 
   r.post('/messages', { schema: { tags: ['messages'], summary: 'Start (or continue) a conversation with an address on a connection. A conversation nobody handles yet becomes the writing user\'s (handler human, assigned to them), so the customer\'s answer skips the bot rules; with metadata.agentId (a bot writing) routing decides as usual', body: SendMessageSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
     const content = hub.messages.toContent(req.body);
     const { workspaceId, userId } = principalOf(req);
-    const message = await hub.routing.startConversation(workspaceId, req.body.connectionId, req.body.to, userId, content, req.body.metadata ?? {});
+    const message = await hub.routingCommands.startConversation(workspaceId, req.body.connectionId, req.body.to, userId, content, req.body.metadata ?? {});
     return reply.code(202).send(messageView(message));
   });
 

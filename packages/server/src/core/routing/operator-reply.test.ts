@@ -9,7 +9,8 @@ import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import { newOperator, newVisitor, routedConversation, type Operator } from '../../testing/routing-fixtures.js';
 import type { Store, StoreOps } from '../ports/index.js';
 import { MessageQueue } from '../outbound/message-queue.js';
-import { RoutingService } from './routing-service.js';
+import { Ownership } from './ownership.js';
+import { RoutingCommands } from './routing-commands.js';
 
 /** the store, except that inside a transaction changing who handles a conversation fails */
 function failingTakeover(store: Store): Store {
@@ -60,14 +61,14 @@ describe('an operator reply', () => {
 
     const store = failingTakeover(t.sb.store);
     const deps = { ...hub.deps, store };
-    const faulty = new RoutingService(deps, new MessageQueue(deps, hub.connections, hub.templates), hub.teams, hub.agents, { claimLeaseMs: 60_000, continuationMs: 86_400_000 });
+    const faulty = new RoutingCommands(deps, new MessageQueue(deps, hub.connections, hub.templates), hub.teams, hub.routingDecisions, new Ownership(hub.teams));
     await expect(faulty.reply(ws, c.id, ana.id, { type: 'text', text: 'Ana here, I will take it from here.' })).rejects.toThrow('injected fault in the takeover');
     // nothing of the reply was stored, and the agent still owns the conversation
     expect(await outboundIds()).toEqual(before);
     expect(await t.sb.store.getConversation(ws, c.id)).toMatchObject({ handler: 'agent' });
 
     // the same reply through the hub: both happen
-    const sent = await hub.routing.reply(ws, c.id, ana.id, { type: 'text', text: 'Ana here, I will take it from here.' });
+    const sent = await hub.routingCommands.reply(ws, c.id, ana.id, { type: 'text', text: 'Ana here, I will take it from here.' });
     expect(await outboundIds()).toContain(sent.id);
     expect(await t.sb.store.getConversation(ws, c.id)).toMatchObject({ handler: 'human', assigneeId: ana.id });
   });
