@@ -1,9 +1,58 @@
 /**
- * Import direction (ARCHITECTURE §3): model ← channel-kit ← channels/*; core owns the ports; store and bus
- * implement them; api → core; only app/ (and tests) wire concrete pieces. No cycles anywhere.
+ * Import direction (docs/architecture.md, "Layout and import direction"): model ← channel-kit ← channels/*; core
+ * owns the ports; store and bus implement them; api → core; only app/ (and tests) wire concrete pieces. No cycles
+ * anywhere — neither between files nor between the folders of core.
  */
 const SRC = '^packages/server/src/';
 const notTest = '\\.test\\.ts$|/testing/|/e2e/|\\.contract\\.ts$';
+
+/**
+ * The folders of core in layers, lowest first. A folder imports only folders of lower layers (and core's root
+ * files deps.ts, errors.ts, events.ts); never one of its own layer or above. The file-level cycle check cannot see
+ * a loop between folders (routing/a.ts → outbound/b.ts → routing/c.ts is no file cycle), and such loops are what
+ * makes a folder impossible to understand, test or move on its own. What two folders both need moves down a layer:
+ * the timeline into conversations (routing, teams and the outbound queue all write it), the agent seam stays with
+ * agents (routing calls it), linear-time patterns sit in patterns (routing rules and flow bots both match them).
+ *   0 ports        what core needs from the outside (Store, Bus, Clock, …)
+ *   1 foundation   security, batching, patterns
+ *   2 resources    connections, workspaces, webhooks, realtime, outbox
+ *   3 records      conversations, templates
+ *   4 pipelines    inbound, outbound, media
+ *   5 services     agents, teams, recovery, webchat
+ *   6 routing      who handles a conversation: calls agents and teams, queues auto-replies, takes over for operators
+ * core/hub.ts is the typed set of services handed to the api; no folder imports it.
+ */
+const CORE_LAYERS = [
+  ['ports'],
+  ['security', 'batching', 'patterns'],
+  ['connections', 'workspaces', 'webhooks', 'realtime', 'outbox'],
+  ['conversations', 'templates'],
+  ['inbound', 'outbound', 'media'],
+  ['agents', 'teams', 'recovery', 'webchat'],
+  ['routing'],
+];
+/**
+ * The one edge tolerated against the layers: the flow bot's FAQ patterns are checked by routing's regex guard
+ * (core/routing/regex-guard.ts). It goes once both use one linear-time pattern module in core/patterns (layer 1);
+ * until then only this file may import only that file — any other upward edge still fails.
+ */
+const TOLERATED = { from: `${SRC}core/agents/flow-engine\\.ts$`, to: `${SRC}core/routing/regex-guard\\.ts$` };
+const coreLayerRules = CORE_LAYERS.map((layer, i) => {
+  const sameOrAbove = CORE_LAYERS.slice(i).flat();
+  return {
+    name: `core-layer-${i}-imports-below`, severity: 'error',
+    comment: `core/{${layer.join(',')}} import only lower layers of core (see CORE_LAYERS)`,
+    from: { path: `${SRC}core/(${layer.join('|')})/`, pathNot: [notTest, TOLERATED.from] },
+    // a folder's own files are not a violation; its siblings in the layer and everything above are
+    to: { path: `${SRC}core/(${sameOrAbove.join('|')}|hub\\.ts$)`, pathNot: `${SRC}core/$1/` },
+  };
+});
+const toleratedFileRule = {
+  name: 'core-layer-tolerated-edge', severity: 'error', comment: 'the one tolerated upward edge, and nothing else from that file',
+  from: { path: TOLERATED.from },
+  to: { path: `${SRC}core/(${CORE_LAYERS.slice(CORE_LAYERS.findIndex((l) => l.includes('agents'))).flat().join('|')}|hub\\.ts$)`, pathNot: [`${SRC}core/agents/`, TOLERATED.to] },
+};
+const coreFolders = CORE_LAYERS.flat();
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
@@ -13,6 +62,10 @@ module.exports = {
       from: { path: `${SRC}channel-kit/`, pathNot: notTest }, to: { path: SRC, pathNot: `${SRC}(model|channel-kit)/` } },
     { name: 'channels-import-kit-and-model', severity: 'error', comment: 'connectors import only the kit, the model and their own folder',
       from: { path: `${SRC}channels/([^/]+)/`, pathNot: notTest }, to: { path: SRC, pathNot: [`${SRC}(model|channel-kit)/`, `${SRC}channels/$1/`] } },
+    ...coreLayerRules,
+    toleratedFileRule,
+    { name: 'core-folders-are-layered', severity: 'error', comment: 'every folder of core has a layer in CORE_LAYERS',
+      from: { path: `${SRC}core/[^/]+/`, pathNot: [notTest, `${SRC}core/(${coreFolders.join('|')})/`] }, to: { path: SRC } },
     { name: 'core-owns-ports', severity: 'error', comment: 'core never imports store, bus, api, app or a concrete channel',
       from: { path: `${SRC}core/`, pathNot: notTest }, to: { path: `${SRC}(store|bus|api|app|channels)/` } },
     { name: 'adapters-implement-ports', severity: 'error',

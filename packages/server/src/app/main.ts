@@ -10,8 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { connectors } from '../channels/index.js';
 import type { AnyConnector } from '../channel-kit/index.js';
-import { createRegistry, type CoreDeps } from '../core/deps.js';
-import { Hub, type Role } from '../core/hub.js';
+import { createRegistry, type CorePorts } from '../core/deps.js';
+import type { Hub, Role } from '../core/hub.js';
+import { createHub } from './hub.js';
 import { systemClock, type Bus, type Clock, type Logger, type Store } from '../core/ports/index.js';
 import { createSecretBox } from '../core/security/secret-box.js';
 import { bootstrapWorkspace, type BootstrapResult } from '../core/workspaces/workspace-bootstrap.js';
@@ -87,7 +88,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
   // one process paces in memory; several share token buckets in the database so limits hold for all of them together
   const pacer = bus.kind === 'nats' ? new StorePacer(store) : new TokenBucketPacer();
   const { metrics, text } = createMetrics(store);
-  const deps: CoreDeps = {
+  const ports: CorePorts = {
     store, bus, clock: options.clock ?? systemClock,
     media: config.mediaStore === 'directory' ? directoryMediaStore(config.mediaDir) : databaseMediaStore(store), secrets: createSecretBox(masterKeyFor(config)), registry: createRegistry([...connectors, ...(options.extraConnectors ?? [])]),
     log: log as unknown as Logger, metrics, redactor, http: createHttpClient(config.connectorTimeoutMs),
@@ -96,15 +97,14 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
       retryMaxMs: config.retryMaxMs, sendLeaseMs: config.sendLeaseMs, connectorTimeoutMs: config.connectorTimeoutMs,
       rawEventRetentionMs: config.rawEventRetentionDays * 86_400_000, eventRetentionMs: config.eventRetentionHours * 3_600_000,
     },
-    afterCommit: () => undefined,
   };
-  const hub = new Hub(deps, pacer, {
+  const hub = createHub(ports, pacer, {
     retryBaseMs: config.webhookRetryBaseMs, retryMaxMs: Math.max(config.webhookRetryBaseMs, 3_600_000), maxAgeMs: config.webhookMaxAgeMs, timeoutMs: config.webhookTimeoutMs,
   });
   const app = await buildServer({ hub, logger: log, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, mediaLimit: config.mediaMaxBytes, metricsText: text, version: VERSION });
   await options.extraRoutes?.(app);
   // embedded: this is the only process, so every in-flight send found at start was interrupted by a crash
-  await hub.start(role, { recoverLeaseMs: bus.kind === 'in-process' ? 0 : deps.settings.sendLeaseMs });
+  await hub.start(role, { recoverLeaseMs: bus.kind === 'in-process' ? 0 : ports.settings.sendLeaseMs });
 
   let closing: Promise<void> | undefined;
   return {

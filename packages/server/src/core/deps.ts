@@ -31,6 +31,9 @@ export interface CoreSettings {
   eventRetentionMs: number;
 }
 
+/** the ports and settings alone; app/ builds the outbox relay from them, then CoreDeps with its afterCommit */
+export type CorePorts = Omit<CoreDeps, 'afterCommit'>;
+
 export interface CoreDeps {
   store: Store;
   bus: Bus;

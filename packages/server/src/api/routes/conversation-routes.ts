@@ -38,13 +38,13 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
     conversationView(await hub.conversations.get(principalOf(req).workspaceId, req.params.id), now()));
 
   r.patch('/conversations/:id', { schema: { tags: ['conversations'], summary: 'Resolve, reopen, assign, mark read', params: IdParams, body: UpdateConversationSchema, response: { 200: ConversationSchema, ...errors } } }, async (req) => {
-    // routing area: assigning and resolving go through routing (handoff, team capacity, return to the agent, timeline)
+    // assigning and resolving go through routing (handoff, team capacity, return to the agent, timeline)
     const principal = principalOf(req);
     const { assigneeId, returnToAgent, ...patch } = req.body;
-    if (assigneeId !== undefined) await hub.routing.assign(principal.workspaceId, req.params.id, assigneeId, principal.userId);
+    if (assigneeId !== undefined) await hub.routingCommands.assign(principal.workspaceId, req.params.id, assigneeId, principal.userId);
     const before = patch.status === 'resolved' ? await hub.conversations.get(principal.workspaceId, req.params.id) : undefined;
     const updated = await hub.conversations.update(principal.workspaceId, req.params.id, patch);
-    return conversationView(before ? await hub.routing.resolved(principal.workspaceId, before, { returnToAgent, by: principal.userId }) : updated, now());
+    return conversationView(before ? await hub.routingCommands.resolved(principal.workspaceId, before, { returnToAgent, by: principal.userId }) : updated, now());
   });
 
   r.post('/conversations/:id/typing', { schema: { tags: ['conversations'], summary: 'Show the customer that an operator is typing', params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
@@ -59,17 +59,15 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
 
   r.post('/conversations/:id/messages', { schema: { tags: ['messages'], summary: 'Reply in a conversation; answers 202 with the queued message', params: IdParams, body: SendToConversationSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
     const content = hub.messages.toContent(req.body);
-    const message = await hub.messages.sendToConversation(principalOf(req).workspaceId, req.params.id, content, req.body.metadata ?? {});
-    await hub.routing.takeOver(principalOf(req).workspaceId, req.params.id, principalOf(req).userId, req.body.metadata, message); // routing area: an operator writing takes over from the agent
+    const { workspaceId, userId } = principalOf(req);
+    const message = await hub.routingCommands.reply(workspaceId, req.params.id, userId, content, req.body.metadata ?? {});
     return reply.code(202).send(messageView(message));
   });
 
   r.post('/messages', { schema: { tags: ['messages'], summary: 'Start (or continue) a conversation with an address on a connection. A conversation nobody handles yet becomes the writing user\'s (handler human, assigned to them), so the customer\'s answer skips the bot rules; with metadata.agentId (a bot writing) routing decides as usual', body: SendMessageSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
     const content = hub.messages.toContent(req.body);
-    // gaps area: the writing user owns a conversation nobody handles yet; one an agent handles is taken over, as in a reply
     const { workspaceId, userId } = principalOf(req);
-    const message = await hub.messages.sendToAddress(workspaceId, req.body.connectionId, req.body.to, content, req.body.metadata ?? {}, userId);
-    await hub.routing.takeOver(workspaceId, message.conversationId, userId, req.body.metadata, message);
+    const message = await hub.routingCommands.startConversation(workspaceId, req.body.connectionId, req.body.to, userId, content, req.body.metadata ?? {});
     return reply.code(202).send(messageView(message));
   });
 

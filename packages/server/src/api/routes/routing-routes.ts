@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { conversationView } from '../../core/conversations/conversation-writer.js';
 import { ruleView } from '../../core/routing/routing-rule-service.js';
-import { timelineView } from '../../core/routing/timeline.js';
+import { timelineView } from '../../core/conversations/timeline.js';
 import { principalOf, requireRole } from '../auth.js';
 import { ConversationSchema, ErrorSchema, IdParams, PageQuerySchema, pageOf } from '../schemas.js';
 
@@ -134,7 +134,7 @@ export function routingRoutes(app: FastifyInstance, hub: Hub): void {
       }),
       response: { 200: ExplanationSchema, ...errors },
     },
-  }, async (req) => hub.routing.explain(principalOf(req).workspaceId, req.body));
+  }, async (req) => hub.routingDecisions.explain(principalOf(req).workspaceId, req.body));
 
   // conversations: operators assign, hand off and read the timeline
   r.post('/conversations/:id/assign', {
@@ -144,7 +144,7 @@ export function routingRoutes(app: FastifyInstance, hub: Hub): void {
     },
   }, async (req) => {
     const p = principalOf(req);
-    return conversationView(await hub.routing.assign(p.workspaceId, req.params.id, req.body.userId, p.userId), now());
+    return conversationView(await hub.routingCommands.assign(p.workspaceId, req.params.id, req.body.userId, p.userId), now());
   });
 
   r.post('/conversations/:id/handoff', {
@@ -159,13 +159,13 @@ export function routingRoutes(app: FastifyInstance, hub: Hub): void {
     },
   }, async (req) => {
     const p = principalOf(req);
-    return conversationView(await hub.routing.handoff(p.workspaceId, req.params.id, req.body, p.userId), now());
+    return conversationView(await hub.routingCommands.handoff(p.workspaceId, req.params.id, req.body, p.userId), now());
   });
 
   r.get('/conversations/:id/timeline', {
     schema: { tags: ['conversations'], summary: 'Every routing decision in the conversation, oldest first', params: IdParams, querystring: PageQuerySchema, response: { 200: pageOf(TimelineEventSchema), ...errors } },
   }, async (req) => {
-    const page = await hub.routing.timeline(principalOf(req).workspaceId, req.params.id, req.query);
+    const page = await hub.routingCommands.timeline(principalOf(req).workspaceId, req.params.id, req.query);
     return { data: page.data.map(timelineView), nextCursor: page.nextCursor };
   });
 }

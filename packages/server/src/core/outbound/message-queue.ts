@@ -6,14 +6,20 @@
 import { ContentSchema, contentPreview, newId, type Content } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
-import type { ConversationRecord, MessageRecord } from '../ports/index.js';
+import type { ConversationRecord, MessageRecord, StoreOps } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { awaitingReply, conversationView, findOrOpenConversation, messageView, upsertContact } from '../conversations/conversation-writer.js';
 import type { TemplateService } from '../templates/template-service.js';
-import { TimelineBatch } from '../routing/timeline.js';
+import { TimelineBatch } from '../conversations/timeline.js';
 
 export interface TemplateInput { name: string; language: string; variables?: Record<string, string> | undefined }
+
+/**
+ * more writes of the same user action, run inside the transaction that queues the message (a reply also takes the
+ * conversation over from its agent): both are stored, or neither
+ */
+export type WithinEnqueue = (tx: StoreOps, message: MessageRecord, at: string) => Promise<void>;
 
 export class MessageQueue {
   constructor(
@@ -29,10 +35,10 @@ export class MessageQueue {
     return ContentSchema.parse(input.content);
   }
 
-  async sendToConversation(workspaceId: string, conversationId: string, content: Content, metadata: Record<string, unknown> = {}): Promise<MessageRecord> {
+  async sendToConversation(workspaceId: string, conversationId: string, content: Content, metadata: Record<string, unknown> = {}, within?: WithinEnqueue): Promise<MessageRecord> {
     const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
     if (!conversation) throw notFound('conversation');
-    return this.enqueue(conversation, content, metadata);
+    return this.enqueue(conversation, content, metadata, within);
   }
 
   /**
@@ -41,7 +47,7 @@ export class MessageQueue {
    * customer's answer goes to them and not through the bot rules — unless the message names an agent
    * (`metadata.agentId`: a bot writing), which leaves it to routing
    */
-  async sendToAddress(workspaceId: string, connectionId: string, to: string, content: Content, metadata: Record<string, unknown> = {}, startedBy?: string): Promise<MessageRecord> {
+  async sendToAddress(workspaceId: string, connectionId: string, to: string, content: Content, metadata: Record<string, unknown> = {}, startedBy?: string, within?: WithinEnqueue): Promise<MessageRecord> {
     const record = await this.connections.get(workspaceId, connectionId);
     const live = await this.connections.live(record.id);
     const connector = this.connections.connectorFor(record.type);
@@ -58,7 +64,7 @@ export class MessageQueue {
       }
       const conv = await findOrOpenConversation(tx, record, contactId, to, null, now, outbox, { windowed: connector.capabilities.windowHours !== undefined, senderAddress });
       await tx.insertOutbox(outbox, now);
-      // gaps area: an operator starting a conversation owns it from the start (compare-and-set: routing may have decided first)
+      // an operator starting a conversation owns it from the start (compare-and-set: routing may have decided first)
       if (startedBy !== undefined && (metadata.agentId ?? null) === null && (conv.handler ?? null) === null
         && await tx.routing.setConversationRouting(conv.id, { handler: 'human', assigneeId: startedBy, updatedAt: now }, { handler: null })) {
         const batch = new TimelineBatch(workspaceId, conv.id, now);
@@ -68,10 +74,10 @@ export class MessageQueue {
       return conv;
     });
     this.deps.afterCommit();
-    return this.enqueue(conversation, content, metadata);
+    return this.enqueue(conversation, content, metadata, within);
   }
 
-  private async enqueue(conversation: ConversationRecord, input: Content, metadata: Record<string, unknown>): Promise<MessageRecord> {
+  private async enqueue(conversation: ConversationRecord, input: Content, metadata: Record<string, unknown>, within?: WithinEnqueue): Promise<MessageRecord> {
     let content = input;
     const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
@@ -118,10 +124,11 @@ export class MessageQueue {
       await tx.insertMessage(message);
       await tx.updateConversation(conversation.id, { lastMessageAt: at, lastMessagePreview: preview, unreadCount: 0, updatedAt: at, ...(businessInitiated ? { lastBusinessTemplateAt: at } : {}) });
       await tx.insertOutbox([
-        { topic: TOPIC_OUTBOUND, key: outboundKey(connection.id, message.from), workspaceId: null, payload: { messageId: message.id } }, // performance area: per sender
+        { topic: TOPIC_OUTBOUND, key: outboundKey(connection.id, message.from), workspaceId: null, payload: { messageId: message.id } }, // keyed per sender number: a connection's numbers send in parallel
         eventRow('message.created', conversation.workspaceId, { message: messageView(message) }, conversation.id),
         eventRow('conversation.updated', conversation.workspaceId, { conversation: conversationView(updated, now) }, conversation.id),
       ], at);
+      if (within) await within(tx, message, at);
     });
     this.deps.metrics.messageCounted('outbound', 'queued');
     this.deps.afterCommit();

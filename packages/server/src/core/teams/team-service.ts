@@ -10,7 +10,7 @@ import { newId } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import type { CoreDeps } from '../deps.js';
 import type { Page, PageQuery, StoreOps, TeamMemberRecord, TeamRecord } from '../ports/index.js';
-import { TimelineBatch } from '../routing/timeline.js';
+import { TimelineBatch } from '../conversations/timeline.js';
 
 export interface TeamView {
   id: string;

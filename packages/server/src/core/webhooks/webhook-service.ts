@@ -1,6 +1,6 @@
 /**
  * @module core/webhooks/webhook-service
- * Outgoing webhooks (pain point #9): integrators subscribe to event types; every event of the workspace becomes a
+ * Outgoing webhooks: integrators subscribe to event types; every event of the workspace becomes a
  * durable delivery row (one per subscription and event, whichever process relayed it), POSTed signed —
  * `Switchboard-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` with `Switchboard-Timestamp` and a
  * `Switchboard-Delivery` id that stays the same across retries and replays — and retried with exponential backoff
@@ -12,7 +12,7 @@ import { newId } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import { generateSecret } from '../security/api-tokens.js';
 import type { OutboxRecord, Page, PageQuery, WebhookDeliveryRecord, WebhookSubscriptionRecord } from '../ports/index.js';
-import type { CoreDeps } from '../deps.js';
+import type { CorePorts } from '../deps.js';
 
 export interface WebhookSettings { retryBaseMs: number; retryMaxMs: number; maxAgeMs: number; timeoutMs: number }
 
@@ -28,7 +28,8 @@ export class WebhookService {
   private readonly cache = new Map<string, { at: number; subs: WebhookSubscriptionRecord[] }>();
 
   constructor(
-    private readonly deps: CoreDeps,
+    // writes no outbox rows, so it needs no afterCommit: the relay that afterCommit wakes is built after it
+    private readonly deps: CorePorts,
     private readonly settings: WebhookSettings,
   ) {}
 

@@ -1,12 +1,13 @@
 /**
- * @module core/routing/timeline
+ * @module core/conversations/timeline
  * Decisions in a conversation (rule fired, agent reply, handoff, assignment, tag, auto-reply) as timeline events:
  * a row in conversation_events plus a `conversation.timeline` outbox event, written in the transaction of the
- * decision itself, so the timeline never disagrees with what happened.
+ * decision itself, so the timeline never disagrees with what happened. It belongs to the conversation, below
+ * every folder that writes it (routing, teams, the outbound queue), so none of them imports another for it.
  */
 import { newId } from '../../model/index.js';
 import { eventRow } from '../events.js';
-import { conversationView } from '../conversations/conversation-writer.js';
+import { conversationView } from './conversation-writer.js';
 import type { ConversationEventRecord, ConversationRecord, NewOutboxRow, StoreOps } from '../ports/index.js';
 
 export type TimelineType =

@@ -1,0 +1,106 @@
+/**
+ * @module app/hub
+ * Builds core's services over the ports, each from the ones it needs, in dependency order, and runs their
+ * lifecycle by role. The order is the wiring: the webhook service first (it writes no outbox rows), then the outbox
+ * relay that fans events out to it, then CoreDeps whose `afterCommit` wakes that relay — so every commit that wrote
+ * outbox rows is relayed at once, without any service patching another's dependencies.
+ */
+import type { CoreDeps, CorePorts } from '../core/deps.js';
+import type { Hub, Role } from '../core/hub.js';
+import type { Subscription } from '../core/ports/index.js';
+import { ConnectionService } from '../core/connections/connection-service.js';
+import { ConversationService } from '../core/conversations/conversation-service.js';
+import { WebhookIngest } from '../core/inbound/webhook-ingest.js';
+import { InboundProcessor } from '../core/inbound/inbound-processor.js';
+import { MessageQueue } from '../core/outbound/message-queue.js';
+import { OutboundWorker } from '../core/outbound/outbound-worker.js';
+import { TokenBucketPacer, type Pacer } from '../core/outbound/pacer.js';
+import { OutboxRelay } from '../core/outbox/relay.js';
+import { RealtimeHub } from '../core/realtime/realtime-hub.js';
+import { RecoverySweeps } from '../core/recovery/recovery-sweeps.js';
+import { VisitorService } from '../core/webchat/visitor-service.js';
+import { MediaService } from '../core/media/media-service.js';
+import { TemplateService } from '../core/templates/template-service.js';
+import { DeadLetterService } from '../core/recovery/dead-letter-service.js';
+import { UserService } from '../core/workspaces/user-service.js';
+import { WebhookService, type WebhookSettings } from '../core/webhooks/webhook-service.js';
+import { AgentService } from '../core/agents/agent-service.js';
+import { RoutingService } from '../core/routing/routing-service.js';
+import { RoutingDecisions } from '../core/routing/routing-decisions.js';
+import { RoutingCommands } from '../core/routing/routing-commands.js';
+import { Ownership } from '../core/routing/ownership.js';
+import { RoutingRuleService } from '../core/routing/routing-rule-service.js';
+import { TeamService } from '../core/teams/team-service.js';
+
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = { retryBaseMs: 10_000, retryMaxMs: 3_600_000, maxAgeMs: 86_400_000, timeoutMs: 10_000 };
+
+export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(), webhookSettings: WebhookSettings = DEFAULT_WEBHOOK_SETTINGS): Hub {
+  const webhooks = new WebhookService(ports, webhookSettings);
+  const relay = new OutboxRelay(ports.store, ports.bus, ports.clock, ports.log.child({ component: 'outbox' }), { onPublished: (rows) => webhooks.fanOut(rows) });
+  const deps: CoreDeps = { ...ports, afterCommit: () => relay.kick() };
+
+  const connections = new ConnectionService(deps);
+  const conversations = new ConversationService(deps, connections);
+  const ingest = new WebhookIngest(deps, connections);
+  const media = new MediaService(deps, connections, deps.media);
+  const inbound = new InboundProcessor(deps, connections, (...args) => media.registerInbound(...args));
+  const templates = new TemplateService(deps, connections);
+  const deadLetters = new DeadLetterService(deps);
+  const users = new UserService(deps);
+  const messages = new MessageQueue(deps, connections, templates);
+  const outbound = new OutboundWorker(deps, connections, pacer, media.access());
+  const agents = new AgentService(deps, connections, messages, media);
+  const teams = new TeamService(deps);
+  const routingRules = new RoutingRuleService(deps);
+  const routingDecisions = new RoutingDecisions(deps, agents, { continuationMs: 86_400_000 });
+  const ownership = new Ownership(teams);
+  const routing = new RoutingService(deps, messages, agents, routingDecisions, ownership, { claimLeaseMs: deps.settings.sendLeaseMs });
+  const routingCommands = new RoutingCommands(deps, messages, teams, routingDecisions, ownership);
+  const realtime = new RealtimeHub(deps.bus);
+  const recovery = new RecoverySweeps(deps, outbound);
+  const visitors = new VisitorService(deps, connections, ingest, realtime, media);
+
+  // a connection that starts running brings its provider's templates up to date
+  connections.onRunning(async (record) => {
+    if (deps.registry.get(record.type)?.syncTemplates) await templates.sync(record.workspaceId, record.id);
+  });
+  deps.bus.onDeadLetter((letter) => {
+    deps.log.error({ topic: letter.topic, key: letter.message.key, deliveries: letter.deliveries, error: letter.error }, 'message dead-lettered after repeated failures');
+    void deadLetters.record(letter).catch((error: unknown) => deps.log.error({ err: error }, 'could not store a dead letter'));
+  });
+
+  const subscriptions: Subscription[] = [];
+  return {
+    deps, connections, conversations, ingest, inbound, messages, outbound, relay, realtime, recovery, visitors, media, templates,
+    deadLetters, webhooks, users, agents, routing, routingDecisions, routingCommands, routingRules, teams,
+
+    async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
+      if (role === 'api' || role === 'all') realtime.start();
+      relay.start();
+      if (role === 'worker' || role === 'all') {
+        subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe());
+        const recovered = { ...(await recovery.recover(options.recoverLeaseMs)), media: await media.recover() };
+        if (recovered.inbound + recovered.outbound + recovered.interrupted + recovered.media > 0) deps.log.info(recovered, 'recovered pending work');
+        recovery.start();
+        // consume the routing topic; re-drive routing a crash lost (see RoutingService.recover)
+        subscriptions.push(routing.subscribe());
+        const routed = await routing.recover(options.recoverLeaseMs);
+        if (routed > 0) deps.log.info({ routing: routed }, 'recovered routing work');
+        routing.start();
+        webhooks.start();
+        await connections.resumeAll();
+        await agents.resumeAll();
+      }
+    },
+
+    async stop(): Promise<void> {
+      await recovery.stop();
+      await routing.stop();
+      await webhooks.stop();
+      await Promise.all(subscriptions.map((s) => s.close()));
+      await relay.flush().catch(() => undefined);
+      await relay.stop();
+      await realtime.stop();
+    },
+  };
+}
