@@ -68,6 +68,8 @@ module.exports = {
       from: { path: `${SRC}core/[^/]+/`, pathNot: [notTest, `${SRC}core/(${coreFolders.join('|')})/`] }, to: { path: SRC } },
     { name: 'core-owns-ports', severity: 'error', comment: 'core never imports store, bus, api, app or a concrete channel',
       from: { path: `${SRC}core/`, pathNot: notTest }, to: { path: `${SRC}(store|bus|api|app|channels)/` } },
+    { name: 'patterns-below-routing-and-agents', severity: 'error', comment: 'admin patterns serve routing and the flow engine and depend on neither',
+      from: { path: `${SRC}core/patterns/` }, to: { path: `${SRC}core/(routing|agents)/` } },
     { name: 'adapters-implement-ports', severity: 'error',
       from: { path: `${SRC}(store|bus)/`, pathNot: notTest }, to: { path: `${SRC}(api|app|channels)/` } },
     { name: 'api-uses-core', severity: 'error', comment: 'api talks to core, never to a store, bus or channel directly',

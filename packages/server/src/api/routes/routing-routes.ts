@@ -20,7 +20,7 @@ const HHMM = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
 export const RoutingConditionsSchema = z.object({
   channelTypes: z.array(z.string().min(1).max(64)).max(50).optional().describe('the connection type is one of these'),
   keywords: z.array(z.string().min(1).max(200)).max(200).optional().describe('any of these words or phrases, whole words, case-insensitive'),
-  regex: z.string().min(1).max(500).optional().describe('a JavaScript regular expression tested case-insensitively against the message text'),
+  regex: z.string().min(1).max(500).optional().describe('a regular expression in RE2 syntax (no lookaround or backreferences), tested case-insensitively against the first 4,096 characters of the message text'),
   contactAttributes: z.array(z.object({
     key: z.string().min(1).max(200),
     equals: z.union([z.string().max(1000), z.number(), z.boolean()]).optional().describe('compared as trimmed text, case-insensitively'),

@@ -84,7 +84,7 @@ export type FlowNode = z.infer<typeof FlowNodeSchema>;
 
 export const FaqEntrySchema = z.object({
   keywords: z.array(z.string().min(1).max(200)).max(50).default([]).describe('any of these words or phrases (case and accents ignored)'),
-  pattern: z.string().min(1).max(500).optional().describe('a regular expression (case-insensitive)'),
+  pattern: z.string().min(1).max(500).optional().describe('a regular expression in RE2 syntax (no lookaround or backreferences), case-insensitive'),
   answer: z.string().min(1).max(4096),
   next: next.describe('a node to continue with after answering'),
 });

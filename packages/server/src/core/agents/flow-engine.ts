@@ -9,7 +9,7 @@
  * hand off to a person. A flow that handed off and is called again (the conversation was given back) starts over.
  */
 import type { Content } from '../../model/index.js';
-import { nestedQuantifierProblem } from '../routing/regex-guard.js';
+import { adminPatternProblem, testAdminPattern } from '../patterns/admin-pattern.js';
 
 type Next = string | undefined;
 export type FlowGraphNode =
@@ -80,14 +80,8 @@ export function flowGraphIssues(graph: Pick<FlowGraph, 'start' | 'nodes' | 'faq'
     target(['faq', i, 'next'], f.next);
     if (f.keywords.length === 0 && f.pattern === undefined) issues.push({ path: ['faq', i], message: 'an FAQ entry needs keywords or a pattern' });
     if (f.pattern !== undefined) {
-      try {
-        new RegExp(f.pattern, 'i');
-        // customers' text is matched against it on the shared event loop: no exponential backtracking
-        const nested = nestedQuantifierProblem(f.pattern);
-        if (nested) issues.push({ path: ['faq', i, 'pattern'], message: nested });
-      } catch (error) {
-        issues.push({ path: ['faq', i, 'pattern'], message: `invalid regular expression: ${error instanceof Error ? error.message : String(error)}` });
-      }
+      const problem = adminPatternProblem(f.pattern);
+      if (problem) issues.push({ path: ['faq', i, 'pattern'], message: `invalid regular expression: ${problem}` });
     }
   });
   return issues;
@@ -106,12 +100,7 @@ export function matchFaq(graph: Pick<FlowGraph, 'faq'>, text: string): FlowGraph
       const key = normalizeText(k);
       return key.trim() !== '' && norm.includes(key);
     })) return true;
-    if (f.pattern === undefined) return false;
-    try {
-      return new RegExp(f.pattern, 'i').test(text);
-    } catch {
-      return false;
-    }
+    return f.pattern !== undefined && testAdminPattern(f.pattern, text);
   });
 }
 

@@ -34,7 +34,7 @@ export interface RoutingConditions {
   channelTypes?: string[] | undefined;
   /** any of these words or phrases, as whole words, case-insensitive */
   keywords?: string[] | undefined;
-  /** a JavaScript regular expression, case-insensitive */
+  /** a regular expression in RE2 syntax, case-insensitive (core/patterns/admin-pattern.ts) */
   regex?: string | undefined;
   contactAttributes?: AttributeCondition[] | undefined;
   businessHours?: BusinessHoursCondition | undefined;

@@ -8,7 +8,6 @@ import { AppError, notFound } from '../errors.js';
 import type { CoreDeps } from '../deps.js';
 import type { RoutingAction, RoutingConditions, RoutingRuleRecord } from '../ports/index.js';
 import { ruleProblems } from './rules.js';
-import { nestedQuantifierProblem } from './regex-guard.js';
 
 export interface RuleInput {
   connectionId?: string | null | undefined;
@@ -30,12 +29,13 @@ export const ruleView = (r: RoutingRuleRecord): RuleView => ({
 export class RoutingRuleService {
   constructor(private readonly deps: CoreDeps) {}
 
-  /** `newConditions`: the conditions being saved now (a rule stored before the regex guard can still be renamed or disabled) */
+  /**
+   * `newConditions`: the conditions being saved now. Without them the stored regex is not re-checked, so a rule
+   * saved before patterns ran on RE2 (with a lookahead, say) can still be renamed or disabled; it matches nothing.
+   */
   private async check(workspaceId: string, conditions: RoutingConditions, actions: RoutingAction[], newConditions?: RoutingConditions): Promise<void> {
-    const problems = ruleProblems(conditions, actions);
-    // gaps area: no regex that can backtrack catastrophically (it runs on every customer message and cannot be interrupted)
-    const backtracking = newConditions?.regex !== undefined && problems.every((p) => !p.startsWith('regex:')) ? nestedQuantifierProblem(newConditions.regex) : undefined;
-    if (backtracking) problems.push(`regex: ${backtracking}`);
+    const { regex: _stored, ...withoutRegex } = conditions;
+    const problems = ruleProblems(newConditions ? conditions : withoutRegex, actions);
     for (const a of actions) {
       if (a.type === 'team' && !(await this.deps.store.routing.getTeam(workspaceId, a.teamId))) problems.push(`actions: team ${a.teamId} is not in this workspace`);
       if (a.type === 'assign' && !(await this.deps.store.getUser(workspaceId, a.userId))) problems.push(`actions: user ${a.userId} is not in this workspace`);

@@ -7,6 +7,7 @@
 import type { Content } from '../../model/index.js';
 import { isTimeZone, wallClock as clockIn, WEEKDAYS } from '../../channel-kit/index.js';
 import type { BusinessHoursCondition, RoutingAction, RoutingConditions, RoutingRuleRecord, Weekday } from '../ports/index.js';
+import { adminPatternProblem, runAdminPattern } from '../patterns/admin-pattern.js';
 
 
 /** what the conditions look at */
@@ -118,15 +119,11 @@ export function checkConditions(conditions: RoutingConditions, input: RoutingInp
     checks.push({ condition: 'keywords', ok: hit !== undefined, detail: hit !== undefined ? `the text contains "${hit}"` : `the text contains none of ${conditions.keywords.map((k) => `"${k}"`).join(', ')}` });
   }
   if (conditions.regex) {
-    let ok = false;
-    let detail: string;
-    try {
-      const m = new RegExp(conditions.regex, 'i').exec(input.text);
-      ok = m !== null;
-      detail = ok ? `/${conditions.regex}/i matches "${(m?.[0] ?? '').slice(0, 80)}"` : `/${conditions.regex}/i does not match the text`;
-    } catch (error) {
-      detail = `invalid regular expression: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    const result = runAdminPattern(conditions.regex, input.text);
+    const ok = result.kind === 'match';
+    const detail = result.kind === 'match' ? `/${conditions.regex}/i matches "${result.matched.slice(0, 80)}"`
+      : result.kind === 'no-match' ? `/${conditions.regex}/i does not match the text`
+        : `invalid regular expression: ${result.problem}`;
     checks.push({ condition: 'regex', ok, detail });
   }
   if (conditions.contactAttributes && conditions.contactAttributes.length > 0) {
@@ -180,12 +177,8 @@ export function evaluateRules(rules: RoutingRuleRecord[], input: RoutingInput): 
 export function ruleProblems(conditions: RoutingConditions, actions: RoutingAction[]): string[] {
   const problems: string[] = [];
   if (conditions.regex !== undefined) {
-    if (conditions.regex.length > 500) problems.push('regex: at most 500 characters');
-    try {
-      new RegExp(conditions.regex, 'i');
-    } catch (error) {
-      problems.push(`regex: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const problem = adminPatternProblem(conditions.regex);
+    if (problem) problems.push(`regex: ${problem}`);
   }
   const hours = conditions.businessHours;
   if (hours) {
