@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isChannelError, type HttpClient } from '../../channel-kit/index.js';
 import { testConnector } from '../../channel-kit/test-connector.js';
 import { startTestServer } from '../../testing/test-server.js';
-import { blockedAddressReason, guardHttpClient, ipv6Groups, isBlockedAddress } from './address-guard.js';
+import { blockedAddressReason, classifyAddress, guardHttpClient, isBlockedAddress } from './address-guard.js';
 
 const refusal = async (p: Promise<unknown>): Promise<string> => {
   try {
@@ -42,13 +42,16 @@ describe('address classification', () => {
     expect(blockedAddressReason(ip)).toBeUndefined();
   });
 
-  it('parses every IPv6 spelling into eight groups, and fails closed on garbage', () => {
-    expect(ipv6Groups('::ffff:1.2.3.4')).toEqual([0, 0, 0, 0, 0, 0xffff, 0x0102, 0x0304]);
-    expect(ipv6Groups('1:2:3:4:5:6:7.8.9.10')).toEqual([1, 2, 3, 4, 5, 6, 0x0708, 0x090a]);
-    expect(ipv6Groups('[fe80::1]')).toEqual([0xfe80, 0, 0, 0, 0, 0, 0, 1]);
-    expect(ipv6Groups('1::')).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
-    expect(isBlockedAddress('not-an-ip')).toBe(true);
-    expect(isBlockedAddress('1.2.3')).toBe(true);
+  it.each([
+    ['fd00:ec2::254', 'never'], ['100.100.100.200', 'never'], ['192.0.0.192', 'never'], ['fd20:ce::254', 'never'],
+    ['2002:a9fe:a9fe::', 'never'], ['2002:7f00:1::', 'private'], ['::ffff:169.254.169.254', 'never'], ['::ffff:127.0.0.1', 'private'],
+    ['64:ff9b::a9fe:a9fe', 'never'], ['64:ff9b:1::1', 'never'], ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'never'],
+    ['2130706433', 'private'], ['0x7f000001', 'private'], ['0177.0.0.1', 'private'], ['127.1', 'private'], ['0x7f.1', 'private'],
+    ['2852039166', 'never'], ['0xa9fea9fe', 'never'], ['0251.0376.0251.0376', 'never'], ['169.254.1.1', 'never'], ['fe80::1', 'never'],
+    ['[fe80::1%25eth0]', 'never'], ['0.0.0.0', 'never'], ['::', 'never'], ['10.0.0.1', 'private'], ['fd12::1', 'private'],
+    ['8.8.8.8', 'public'], ['2606:4700:4700::1111', 'public'], ['not-an-ip', 'never'],
+  ])('%s is %s', (address, expected) => {
+    expect(classifyAddress(address).class).toBe(expected);
   });
 });
 

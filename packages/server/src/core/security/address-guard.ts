@@ -1,27 +1,44 @@
 /**
  * @module core/security/address-guard
- * Server-side request forgery guard for connectors' HTTP calls. Provider payloads carry URLs (a WhatsApp media
- * download link, …) that the hub then fetches with the connection's credentials; a forged or hostile URL must not
- * reach the hub's own network: loopback, private (RFC 1918), shared (RFC 6598), link-local (cloud metadata at
- * 169.254.169.254), IPv6 unique-local, unspecified, multicast and the IPv4-mapped/-compatible/NAT64 forms of
- * those. Every address a host name resolves to is checked, and redirects are followed by hand so each hop is
- * checked again (at most 5). The one exception is the origin of the connection's own `apiBaseUrl` (or an agent's
- * configured endpoint): an operator who points a connection at a simulator or gateway on 127.0.0.1 meant it —
- * except link-local addresses, refused even there (cloud metadata credentials).
+ * The one address guard for every HTTP request the hub makes to a URL it did not choose itself: connectors'
+ * calls (provider payloads carry URLs such as a WhatsApp media link), admin-configured endpoints (a connection's
+ * `apiBaseUrl`, an agent's `baseUrl`/`url`), outgoing webhook subscriptions and media URLs the hub fetches into its
+ * store. Addresses fall into three classes (`classifyAddress`):
  *
- * The check resolves the name before fetch resolves it again, so a DNS answer that changes between the two
- * (rebinding) is not covered; pinning the address needs a custom dispatcher, which plain fetch does not offer.
+ * - `public`: reachable always;
+ * - `private`: loopback, RFC 1918, shared (RFC 6598), IPv6 unique-local and the IPv4-mapped/-compatible/NAT64/6to4
+ *   forms of those — reachable only by a request whose policy allows it: the exact origin an admin configured for a
+ *   connection or an agent (a simulator or an on-premise gateway), or any admin-configured URL of a workspace that
+ *   opted in (`allowPrivateNetwork`, for webhook receivers on the LAN);
+ * - `never`: link-local (169.254/16, fe80::/10), the cloud metadata services (AWS fd00:ec2::254, GCP fd20:ce::254,
+ *   Alibaba 100.100.100.200, Oracle 192.0.0.192), unspecified, multicast, broadcast, reserved and documentation
+ *   ranges, Teredo and the local-use NAT64 prefix (whose embedded address cannot be checked) — refused whatever the
+ *   policy, because metadata services hand out cloud credentials.
+ *
+ * The check happens twice with one classification: before the request (scheme, IP literals in every spelling the
+ * WHATWG URL parser accepts — `2130706433`, `0x7f.1`, `0177.0.0.1` — and the names it resolves to, so a refusal
+ * never depends on the inner client), and again at connect time, in the `lookup` of the undici dispatcher handed
+ * to fetch: the address a socket is opened to is the address that was checked, so a DNS answer that changes
+ * between the two (rebinding) is refused too. Redirects are followed by hand so each hop is checked (at most 5).
+ * A refusal is a ChannelError REJECTED whose message starts "refused by the address policy", never a socket error.
  */
-import { lookup } from 'node:dns/promises';
-import { isIPv4, isIPv6 } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { Agent, type Dispatcher } from 'undici';
 import { ChannelError, type HttpClient } from '../../channel-kit/index.js';
 
 /** resolves a host name to every address it has */
 export type Resolver = (hostname: string) => Promise<string[]>;
 
+export type AddressClass = 'public' | 'private' | 'never';
+export interface AddressVerdict { class: AddressClass; reason: string }
+
 export interface AddressGuardOptions {
-  /** the connection's `config.apiBaseUrl`: requests to exactly its origin are never refused */
+  /** an admin-configured endpoint (a connection's `apiBaseUrl`, an agent's URL): its exact origin may be private */
   apiBaseUrl?: string | undefined;
+  /** every request of this client may reach private addresses (the workspace opted in); never `never` ones */
+  allowPrivate?: boolean | undefined;
   /** DNS resolution (tests inject one); defaults to the system resolver, all addresses */
   resolve?: Resolver;
   /** redirects followed at most (default 5) */
@@ -30,86 +47,163 @@ export interface AddressGuardOptions {
 
 export const MAX_REDIRECTS = 5;
 
-const systemResolver: Resolver = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+/** the prefix of every refusal, so logs and delivery records say why without a socket error */
+export const REFUSED = 'refused by the address policy';
 
-function ipv4Octets(ip: string): number[] | undefined {
-  if (!isIPv4(ip)) return undefined;
-  return ip.split('.').map(Number);
+const systemResolver: Resolver = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+
+/** metadata services of cloud providers, refused even where private addresses are allowed */
+const METADATA = new Map<string, string>([
+  ['169.254.169.254', 'cloud metadata'], // AWS, GCP, Azure, OpenStack, DigitalOcean, Oracle
+  ['100.100.100.200', 'cloud metadata (Alibaba)'],
+  ['192.0.0.192', 'cloud metadata (Oracle)'],
+  ['fd00:ec2::254', 'cloud metadata (AWS IPv6)'],
+  ['fd20:ce::254', 'cloud metadata (GCP IPv6)'],
+]);
+
+const PRIVATE_V4 = new Set(['loopback', 'private', 'carrierGradeNat']);
+const PRIVATE_V6 = new Set(['loopback', 'uniqueLocal', 'deprecatedSiteLocal']);
+const NAMES: Record<string, string> = {
+  carrierGradeNat: 'shared address space', uniqueLocal: 'unique-local', deprecatedSiteLocal: 'site-local', linkLocal: 'link-local',
+};
+
+function ipv4Verdict(ip: ipaddr.IPv4): AddressVerdict {
+  const metadata = METADATA.get(ip.toString());
+  if (metadata) return { class: 'never', reason: metadata };
+  const range = ip.range();
+  if (range === 'unicast') return { class: 'public', reason: 'public' };
+  return { class: PRIVATE_V4.has(range) ? 'private' : 'never', reason: NAMES[range] ?? range };
 }
 
-/** why an IPv4 address must not be fetched, or undefined when it is public */
-function blockedIpv4(ip: string): string | undefined {
-  const o = ipv4Octets(ip);
-  if (!o) return 'not an IPv4 address';
-  const [a = 0, b = 0] = o;
-  if (a === 0) return 'unspecified';
-  if (a === 127) return 'loopback';
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
-  if (a === 100 && b >= 64 && b <= 127) return 'shared address space';
-  if (a === 169 && b === 254) return 'link-local';
-  if (a === 192 && b === 0 && o[2] === 0) return 'IETF protocol assignments';
-  if (a === 198 && (b === 18 || b === 19)) return 'benchmarking';
-  if (a >= 224) return a === 255 && b === 255 && o[2] === 255 && o[3] === 255 ? 'broadcast' : a < 240 ? 'multicast' : 'reserved';
-  return undefined;
+function embedded(kind: string, bytes: number[]): AddressVerdict {
+  const inner = ipv4Verdict(new ipaddr.IPv4(bytes));
+  return inner.class === 'public' ? inner : { class: inner.class, reason: `${kind} ${inner.reason}` };
 }
 
-/** the eight 16-bit groups of an IPv6 address (with an embedded dotted quad, a zone id), or undefined */
-export function ipv6Groups(input: string): number[] | undefined {
-  const ip = input.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (!isIPv6(ip)) return undefined;
-  let text = ip;
-  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (dotted) {
-    const o = ipv4Octets(dotted[2] as string);
-    if (!o) return undefined;
-    const [a = 0, b = 0, c = 0, d = 0] = o;
-    text = `${dotted[1] as string}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+function ipv6Verdict(ip: ipaddr.IPv6): AddressVerdict {
+  // toString() is the RFC 5952 form, the spelling of the table
+  const metadata = METADATA.get(ip.toString());
+  if (metadata) return { class: 'never', reason: metadata };
+  const p = ip.parts;
+  const low = [(p[6] ?? 0) >> 8, (p[6] ?? 0) & 0xff, (p[7] ?? 0) >> 8, (p[7] ?? 0) & 0xff];
+  const range = ip.range();
+  switch (range) {
+    case 'ipv4Mapped': return embedded('IPv4-mapped', low);
+    case 'rfc6145': return embedded('IPv4-translated', low);
+    case 'rfc6052':
+      // 64:ff9b::/96 carries the IPv4 address in its last 32 bits; the local-use 64:ff9b:1::/48 may carry it
+      // anywhere (RFC 6052 §2.2), so it cannot be checked
+      return p[2] === 0 ? embedded('NAT64', low) : { class: 'never', reason: 'local-use NAT64' };
+    case '6to4': return embedded('6to4', [(p[1] ?? 0) >> 8, (p[1] ?? 0) & 0xff, (p[2] ?? 0) >> 8, (p[2] ?? 0) & 0xff]);
+    case 'unicast':
+      // ::a.b.c.d, the deprecated IPv4-compatible form, still reaches the IPv4 address on some stacks
+      if (p.slice(0, 6).every((g) => g === 0)) return embedded('IPv4-compatible', low);
+      return { class: 'public', reason: 'public' };
+    default:
+      return { class: PRIVATE_V6.has(range) ? 'private' : 'never', reason: NAMES[range] ?? range };
   }
-  const parseSide = (s: string): number[] => (s === '' ? [] : s.split(':').filter((x) => x !== '').map((h) => parseInt(h, 16)));
-  const double = text.indexOf('::');
-  let groups: number[];
-  if (double >= 0) {
-    const head = parseSide(text.slice(0, double));
-    const rest = parseSide(text.slice(double + 2));
-    const missing = 8 - head.length - rest.length;
-    if (missing < 0) return undefined;
-    groups = [...head, ...new Array<number>(missing).fill(0), ...rest];
-  } else {
-    groups = parseSide(text);
+}
+
+/**
+ * The class of an IP address, in any spelling: dotted, decimal (`2130706433`), hex (`0x7f000001`, `0x7f.1`),
+ * octal (`0177.0.0.1`), short (`127.1`), IPv6 with brackets, zone id or an embedded dotted quad. Anything that is
+ * not an address is `never` (fail closed).
+ */
+export function classifyAddress(address: string): AddressVerdict {
+  const text = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (ipaddr.IPv6.isValid(text)) return ipv6Verdict(ipaddr.IPv6.parse(text));
+  const normal = literalHost(text);
+  if (normal !== undefined && ipaddr.IPv4.isValidFourPartDecimal(normal)) return ipv4Verdict(ipaddr.IPv4.parse(normal));
+  return { class: 'never', reason: 'not an IP address' };
+}
+
+/** the WHATWG URL parser's canonical IPv4 spelling of a host, or the host unchanged when it is not an IPv4 literal */
+function literalHost(host: string): string | undefined {
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return undefined;
   }
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
 }
 
-/** why an IPv6 address must not be fetched, or undefined when it is public */
-function blockedIpv6(ip: string): string | undefined {
-  const g = ipv6Groups(ip);
-  if (!g) return 'not an IPv6 address';
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
-  const v4 = `${g6 >> 8}.${g6 & 0xff}.${g7 >> 8}.${g7 & 0xff}`;
-  const firstSixZero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  if (firstSixZero && g5 === 0 && g6 === 0 && g7 === 0) return 'unspecified';
-  if (firstSixZero && g5 === 0 && g6 === 0 && g7 === 1) return 'loopback';
-  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible, deprecated), ::ffff:0:a.b.c.d (translated)
-  if (firstSixZero && (g5 === 0xffff || g5 === 0)) return blockedIpv4(v4) && `IPv4-mapped ${blockedIpv4(v4) as string}`;
-  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0) return blockedIpv4(v4) && `IPv4-translated ${blockedIpv4(v4) as string}`;
-  // NAT64 well-known prefix 64:ff9b::/96 reaches the embedded IPv4 address
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return blockedIpv4(v4) && `NAT64 ${blockedIpv4(v4) as string}`;
-  if ((g0 & 0xffc0) === 0xfe80) return 'link-local';
-  if ((g0 & 0xffc0) === 0xfec0) return 'site-local';
-  if ((g0 & 0xfe00) === 0xfc00) return 'unique-local';
-  if ((g0 & 0xff00) === 0xff00) return 'multicast';
-  if (g0 === 0x2001 && g1 === 0xdb8) return 'documentation';
-  return undefined;
-}
-
-/** why an address (IPv4 or IPv6 literal) must not be fetched, or undefined when it is a public address */
+/** why an address must not be fetched by a request that may not reach private addresses, or undefined when public */
 export function blockedAddressReason(address: string): string | undefined {
-  if (isIPv4(address)) return blockedIpv4(address);
-  return blockedIpv6(address);
+  const v = classifyAddress(address);
+  return v.class === 'public' ? undefined : v.reason;
 }
 
 export function isBlockedAddress(address: string): boolean {
   return blockedAddressReason(address) !== undefined;
+}
+
+function allowedBy(verdict: AddressVerdict, privateAllowed: boolean): boolean {
+  return verdict.class === 'public' || (verdict.class === 'private' && privateAllowed);
+}
+
+/** the error a refused address raises inside the dispatcher's lookup; the guard turns it into a ChannelError */
+export class AddressRefusedError extends Error {
+  readonly code = 'ERR_ADDRESS_POLICY';
+}
+
+function refusal(host: string, address: string, verdict: AddressVerdict): AddressRefusedError {
+  const shown = host === address ? address : `${host} (${address})`;
+  return new AddressRefusedError(`${REFUSED}: ${shown} is a ${verdict.reason} address`);
+}
+
+/** host names that are loopback without asking DNS (RFC 6761 §6.3) */
+function isLocalhostName(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return h === 'localhost' || h.endsWith('.localhost');
+}
+
+/**
+ * Why a URL an admin is saving will be refused, judged without DNS (a literal address, `localhost`, a scheme), or
+ * undefined when it may be saved; names are checked again at every request.
+ */
+export function urlPolicyProblem(url: string, options: { allowPrivate: boolean }): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'not an absolute URL';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `${REFUSED}: ${parsed.protocol} URLs are not fetched`;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const verdict = isLocalhostName(host) ? { class: 'private' as const, reason: 'loopback' } : classifyAddress(host);
+  if (verdict.reason === 'not an IP address') return undefined;
+  if (allowedBy(verdict, options.allowPrivate)) return undefined;
+  const hint = verdict.class === 'private' ? ' (allow private networks in the workspace settings to use it)' : '';
+  return `${refusal(host, host, verdict).message}${hint}`;
+}
+
+/** resolves, checks every address, and answers what net.connect asked for: the connect-time half of the guard */
+function guardedLookup(resolve: Resolver, privateAllowed: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    void (async () => {
+      const addresses = isLocalhostName(hostname) ? ['127.0.0.1', '::1'] : await resolve(hostname);
+      if (addresses.length === 0) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
+      for (const address of addresses) {
+        const verdict = classifyAddress(address);
+        if (!allowedBy(verdict, privateAllowed)) throw refusal(hostname, address, verdict);
+      }
+      const entries = addresses.map((address) => ({ address, family: ipaddr.IPv6.isValid(address) ? 6 : 4 }));
+      const wanted = options.family === 4 || options.family === 6 ? entries.filter((e) => e.family === options.family) : entries;
+      if (wanted.length === 0) throw Object.assign(new Error(`${hostname} has no IPv${String(options.family)} address`), { code: 'ENOTFOUND' });
+      if (options.all) (callback as (err: null, addresses: Array<{ address: string; family: number }>) => void)(null, wanted);
+      else callback(null, (wanted[0] as { address: string }).address, (wanted[0] as { family: number }).family);
+    })().catch((error: NodeJS.ErrnoException) => callback(error, '', 0));
+  };
+}
+
+// one connection pool per (resolver, policy): a socket opened under a policy that allows private addresses is
+// never reused by a request whose policy does not
+const dispatchers = new WeakMap<Resolver, Map<boolean, Dispatcher>>();
+function dispatcherFor(resolve: Resolver, privateAllowed: boolean): Dispatcher {
+  let byPolicy = dispatchers.get(resolve);
+  if (!byPolicy) dispatchers.set(resolve, (byPolicy = new Map()));
+  let d = byPolicy.get(privateAllowed);
+  if (!d) byPolicy.set(privateAllowed, (d = new Agent({ connect: { lookup: guardedLookup(resolve, privateAllowed) } })));
+  return d;
 }
 
 function originOf(url: string | undefined): string | undefined {
@@ -122,26 +216,34 @@ function originOf(url: string | undefined): string | undefined {
   }
 }
 
+function policyRefusal(error: unknown): AddressRefusedError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e instanceof AddressRefusedError) return e;
+  return undefined;
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Wraps an HttpClient so that it refuses (ChannelError REJECTED) requests to hosts that are or resolve to
- * non-public addresses, except the origin of `apiBaseUrl`, and follows redirects itself, checking each hop.
+ * addresses the policy does not allow, and follows redirects itself, checking each hop. The inner client gets a
+ * `dispatcher` whose lookup checks again what the socket connects to (fetch honours it; a test double may not).
  */
 export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions = {}): HttpClient {
   const allowedOrigin = originOf(options.apiBaseUrl);
   const resolve = options.resolve ?? systemResolver;
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
 
-  const check = async (url: URL): Promise<void> => {
-    // the configured origin may be loopback or private (a simulator, a gateway on the LAN) — but never link-local:
-    // that is where cloud metadata services (169.254.169.254) hand out credentials
-    const configured = allowedOrigin !== undefined && url.origin === allowedOrigin;
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ChannelError('REJECTED', `refused to fetch a ${url.protocol} URL`);
+  const privateAllowedFor = (url: URL): boolean => options.allowPrivate === true || (allowedOrigin !== undefined && url.origin === allowedOrigin);
+
+  const check = async (url: URL, privateAllowed: boolean): Promise<void> => {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ChannelError('REJECTED', `${REFUSED}: ${url.protocol} URLs are not fetched`);
     const host = url.hostname.replace(/^\[|\]$/g, '');
+    const literal = classifyAddress(host);
     let addresses: string[];
-    if (isIPv4(host) || isIPv6(host)) {
+    if (literal.reason !== 'not an IP address') {
       addresses = [host];
+    } else if (isLocalhostName(host)) {
+      addresses = ['127.0.0.1'];
     } else {
       try {
         addresses = await resolve(host);
@@ -151,9 +253,18 @@ export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions 
       if (addresses.length === 0) throw new ChannelError('UNAVAILABLE', `${host} has no address`);
     }
     for (const address of addresses) {
-      const reason = blockedAddressReason(address);
-      if (reason && configured && !reason.includes('link-local')) continue;
-      if (reason) throw new ChannelError('REJECTED', `refused to fetch ${url.origin}: ${host} is a ${reason} address (${address})`);
+      const verdict = classifyAddress(address);
+      if (!allowedBy(verdict, privateAllowed)) throw new ChannelError('REJECTED', refusal(host, address, verdict).message);
+    }
+  };
+
+  const send = async (url: URL, init: RequestInit, privateAllowed: boolean): Promise<Response> => {
+    try {
+      return await inner(url.toString(), { ...init, dispatcher: dispatcherFor(resolve, privateAllowed) } as RequestInit);
+    } catch (error) {
+      const refused = policyRefusal(error);
+      if (refused) throw new ChannelError('REJECTED', refused.message, { cause: refused });
+      throw error;
     }
   };
 
@@ -162,14 +273,15 @@ export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions 
     try {
       url = new URL(input);
     } catch (error) {
-      throw new ChannelError('REJECTED', 'refused to fetch an invalid URL', { cause: error });
+      throw new ChannelError('REJECTED', `${REFUSED}: not a valid URL`, { cause: error });
     }
     const mode = init.redirect ?? 'follow';
     const firstOrigin = url.origin;
     let current: RequestInit = { ...init, redirect: 'manual' };
     for (let hop = 0; ; hop++) {
-      await check(url);
-      const res = await inner(url.toString(), current);
+      const privateAllowed = privateAllowedFor(url);
+      await check(url, privateAllowed);
+      const res = await send(url, current, privateAllowed);
       const location = res.headers.get('location');
       if (!REDIRECTS.has(res.status) || location === null || mode === 'manual') return res;
       await res.body?.cancel().catch(() => undefined);
