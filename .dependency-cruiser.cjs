@@ -31,27 +31,16 @@ const CORE_LAYERS = [
   ['agents', 'teams', 'recovery', 'webchat'],
   ['routing'],
 ];
-/**
- * The one edge tolerated against the layers: the flow bot's FAQ patterns are checked by routing's regex guard
- * (core/routing/regex-guard.ts). It goes once both use one linear-time pattern module in core/patterns (layer 1);
- * until then only this file may import only that file — any other upward edge still fails.
- */
-const TOLERATED = { from: `${SRC}core/agents/flow-engine\\.ts$`, to: `${SRC}core/routing/regex-guard\\.ts$` };
 const coreLayerRules = CORE_LAYERS.map((layer, i) => {
   const sameOrAbove = CORE_LAYERS.slice(i).flat();
   return {
     name: `core-layer-${i}-imports-below`, severity: 'error',
     comment: `core/{${layer.join(',')}} import only lower layers of core (see CORE_LAYERS)`,
-    from: { path: `${SRC}core/(${layer.join('|')})/`, pathNot: [notTest, TOLERATED.from] },
+    from: { path: `${SRC}core/(${layer.join('|')})/`, pathNot: notTest },
     // a folder's own files are not a violation; its siblings in the layer and everything above are
     to: { path: `${SRC}core/(${sameOrAbove.join('|')}|hub\\.ts$)`, pathNot: `${SRC}core/$1/` },
   };
 });
-const toleratedFileRule = {
-  name: 'core-layer-tolerated-edge', severity: 'error', comment: 'the one tolerated upward edge, and nothing else from that file',
-  from: { path: TOLERATED.from },
-  to: { path: `${SRC}core/(${CORE_LAYERS.slice(CORE_LAYERS.findIndex((l) => l.includes('agents'))).flat().join('|')}|hub\\.ts$)`, pathNot: [`${SRC}core/agents/`, TOLERATED.to] },
-};
 const coreFolders = CORE_LAYERS.flat();
 module.exports = {
   forbidden: [
@@ -63,7 +52,6 @@ module.exports = {
     { name: 'channels-import-kit-and-model', severity: 'error', comment: 'connectors import only the kit, the model and their own folder',
       from: { path: `${SRC}channels/([^/]+)/`, pathNot: notTest }, to: { path: SRC, pathNot: [`${SRC}(model|channel-kit)/`, `${SRC}channels/$1/`] } },
     ...coreLayerRules,
-    toleratedFileRule,
     { name: 'core-folders-are-layered', severity: 'error', comment: 'every folder of core has a layer in CORE_LAYERS',
       from: { path: `${SRC}core/[^/]+/`, pathNot: [notTest, `${SRC}core/(${coreFolders.join('|')})/`] }, to: { path: SRC } },
     { name: 'core-owns-ports', severity: 'error', comment: 'core never imports store, bus, api, app or a concrete channel',
