@@ -1,0 +1,77 @@
+/**
+ * @module core/contacts/address-normalizer
+ * One spelling per customer address, so every spelling of one number or mailbox meets one identity: phones become
+ * E.164 (libphonenumber-js), emails are trimmed with the domain case-folded (the local part is the receiving
+ * server's business, RFC 5321 §2.4), opaque provider ids (Telegram chat ids, web chat visitors, …) are kept as sent.
+ */
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+
+export type AddressKind = 'phone' | 'email' | 'opaque';
+
+/**
+ * The address kind of a channel type. Connector definitions are meant to declare it themselves; until they do, this
+ * one table is the place to change.
+ */
+export function addressKindFor(channelType: string): AddressKind {
+  switch (channelType) {
+    case 'whatsapp': case 'whatsapp-onpremise': case 'twilio-sms': case 'vonage-sms': case 'sms-gateway': case 'twilio-voice':
+      return 'phone';
+    case 'email':
+      return 'email';
+    default:
+      return 'opaque';
+  }
+}
+
+export type NormalizedAddress = { ok: true; address: string } | { ok: false; reason: string };
+
+export interface NormalizeOptions {
+  /** ISO 3166-1 alpha-2 region for numbers written nationally ("0151 12345678" with DE) */
+  defaultRegion?: string | undefined;
+}
+
+/** what a written phone number may contain besides digits; letters (vanity numbers) are refused, not translated */
+const PHONE_CHARACTERS = /^[\d\s\-().+/]+$/;
+const Email = z.email();
+
+export function normalizePhone(raw: string, options: NormalizeOptions = {}): NormalizedAddress {
+  const text = raw.trim();
+  if (text === '' || !PHONE_CHARACTERS.test(text)) return { ok: false, reason: 'a phone number may contain only digits, spaces, dashes, dots, brackets and a leading +' };
+  let digits = text.replace(/\D/g, '');
+  const international = text.startsWith('+') || digits.startsWith('00');
+  if (!text.startsWith('+') && digits.startsWith('00')) digits = digits.slice(2);
+  if (digits.length < 3) return { ok: false, reason: 'too short for a phone number' };
+  // Possible (right length for its country) rather than valid (an assigned range): fictitious and test ranges such as
+  // +1 555 01xx and freshly opened ranges the metadata lacks must still reach the provider, which refuses what it cannot deliver.
+  const possible = (candidate: ReturnType<typeof parsePhoneNumberFromString>) => (candidate?.isPossible() ? candidate.number : undefined);
+  if (international) {
+    const e164 = possible(parsePhoneNumberFromString(`+${digits}`));
+    return e164 ? { ok: true, address: e164 } : { ok: false, reason: 'not a possible international phone number' };
+  }
+  const region = options.defaultRegion?.toUpperCase();
+  const asInternational = parsePhoneNumberFromString(`+${digits}`);
+  // Digits without + or 00 are read internationally when that reading is an assigned number (WhatsApp wa_ids and most
+  // provider callbacks are international without the +); otherwise nationally in the connection's region.
+  if (asInternational?.isValid()) return { ok: true, address: asInternational.number };
+  if (region && isSupportedCountry(region)) {
+    const national = possible(parsePhoneNumberFromString(digits, region as CountryCode));
+    if (national) return { ok: true, address: national };
+  }
+  const e164 = possible(asInternational);
+  return e164 ? { ok: true, address: e164 } : { ok: false, reason: region ? `not a possible phone number in ${region} or internationally` : 'not a possible international phone number (start it with + and the country code)' };
+}
+
+export function normalizeEmail(raw: string): NormalizedAddress {
+  const text = raw.trim();
+  const at = text.lastIndexOf('@');
+  if (at <= 0 || at === text.length - 1) return { ok: false, reason: 'an email address needs a local part and a domain' };
+  const address = `${text.slice(0, at)}@${text.slice(at + 1).toLowerCase()}`;
+  return Email.safeParse(address).success ? { ok: true, address } : { ok: false, reason: 'not a valid email address' };
+}
+
+export function normalizeAddress(kind: AddressKind, raw: string, options: NormalizeOptions = {}): NormalizedAddress {
+  if (kind === 'phone') return normalizePhone(raw, options);
+  if (kind === 'email') return normalizeEmail(raw);
+  return raw.trim() === '' ? { ok: false, reason: 'the address is empty' } : { ok: true, address: raw };
+}
