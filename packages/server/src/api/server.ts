@@ -5,7 +5,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Hub } from '../core/hub.js';
 import { bearerAuth } from './auth.js';
 import { installErrorHandling } from './http-errors.js';
@@ -62,6 +62,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // the schemas named with .meta({ id }) become components.schemas, which the routes' $refs point at
+    transformObject: jsonSchemaTransformObject,
   });
 
   await webhookRoutes(app, hub, { publicUrl: options.publicUrl, bodyLimit: options.bodyLimit });
