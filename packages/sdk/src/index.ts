@@ -1,115 +1,118 @@
 /**
  * @switchboard/sdk: a small typed client for the Switchboard REST API (/api/v1) over fetch, and a reader of the
  * realtime event stream (SSE with the bearer header, so it uses fetch streaming rather than EventSource).
+ *
+ * Every request and response type below is taken from `generated/api.ts`, which openapi-typescript generates
+ * from the server's own OpenAPI document (`npm run sdk:types`); a test fails when it is stale, so these types
+ * cannot drift from what the server validates and answers.
  */
+import type { components, paths } from './generated/api.js';
 
-export type ConversationStatus = 'open' | 'pending' | 'resolved';
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received' | (string & {});
-export type ConnectionStatus = 'RUNNING' | 'STOPPED' | 'STARTING' | 'STOPPING' | 'ERROR' | (string & {});
+export type { components, paths } from './generated/api.js';
+type Schemas = components['schemas'];
+type Op<P extends keyof paths, M extends keyof paths[P]> = NonNullable<paths[P][M]>;
+/** the JSON body a route answers with status 200 (201 for creations) */
+export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> =
+  Op<P, M> extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T
+    : Op<P, M> extends { responses: { 201: { content: { 'application/json': infer T } } } } ? T : never;
+/** the JSON body a route accepts */
+export type BodyOf<P extends keyof paths, M extends keyof paths[P]> =
+  JsonOf<NonNullable<Op<P, M> extends { requestBody?: infer R } ? R : never>>;
+type JsonOf<R> = [R] extends [never] ? never : R extends { content: { 'application/json': infer B } } ? B : never;
 
-export interface ConversationWindow { expiresAt: string; open: boolean; awaitingReply: boolean }
-export interface Conversation {
-  id: string; contactId: string; connectionId: string; channelType: string; address: string; threadKey: string | null;
-  status: ConversationStatus; assigneeId: string | null; senderAddress: string | null; window: ConversationWindow | null;
-  lastMessageAt: string | null; lastMessagePreview: string | null; unreadCount: number; createdAt: string; updatedAt: string;
-  // routing area: who handles it ('agent': an agent answers; 'human': operators, the agent stays silent; null: not routed yet)
-  handler?: 'agent' | 'human' | null; agentId?: string | null; teamId?: string | null; tags?: string[];
-}
-export interface Content { type: string; text?: string; [key: string]: unknown }
-export interface Message {
-  id: string; conversationId: string; connectionId: string; channelType: string; direction: 'inbound' | 'outbound';
-  from: string; to: string; content: Content; status: MessageStatus; statusDetail: { code?: string; message?: string } | null;
-  providerMessageId: string | null; timestamp: string; editedAt: string | null; metadata: Record<string, unknown>;
-}
-export interface Contact { id: string; name: string | null; attributes: Record<string, unknown>; createdAt: string; updatedAt: string }
-export interface Connection {
-  id: string; type: string; name: string; description: string; status: ConnectionStatus; statusReason: string | null;
-  deprecated: boolean; webhookUrl: string; config: Record<string, unknown>; createdAt: string; updatedAt: string;
-}
+export type Conversation = Schemas['Conversation'];
+export type ConversationStatus = Conversation['status'];
+export type ConversationWindow = NonNullable<Conversation['window']>;
+export type Message = Schemas['Message'];
+export type MessageStatus = Message['status'];
+export type Content = Message['content'];
+export type Contact = Schemas['Contact'];
+export type Identity = NonNullable<Contact['identities']>[number];
+/** GET /contacts/{id} answers the contact with its identities on every channel */
+export type ContactDetail = ResponseOf<'/api/v1/contacts/{id}', 'get'>;
+export type Connection = Schemas['Connection'];
+export type ConnectionStatus = Connection['status'];
+export type ConnectionLog = Schemas['ConnectionLog'];
+export type Template = Schemas['Template'];
+export type Attachment = Schemas['Attachment'];
+export type Page<T> = { data: T[]; nextCursor: string | null };
+export type SendInput = Omit<BodyOf<'/api/v1/conversations/{id}/messages', 'post'>, 'content'> & { content?: Content | BodyOf<'/api/v1/conversations/{id}/messages', 'post'>['content'] };
+
+/**
+ * A JSON Schema (draft 2020-12) as connection and agent types describe their config; the API document types
+ * it as an open object because each connector brings its own. `x-secret` marks a secret field, `x-generated`
+ * one the server fills when left empty.
+ */
 export interface JsonSchema {
   type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; enum?: unknown[];
   default?: unknown; description?: string; title?: string; writeOnly?: boolean; format?: string; pattern?: string;
   minLength?: number; maxLength?: number; minimum?: number; maximum?: number; 'x-generated'?: boolean; 'x-secret'?: boolean;
 }
-export interface ConnectionType { type: string; displayName: string; description: string; capabilities: Record<string, unknown>; configSchema: JsonSchema }
-export interface Template { id: string; name: string; language: string; status: string; category: string; variables: string[]; body: string }
-export interface Page<T> { data: T[]; nextCursor: string | null }
-export interface HubEvent { id?: string; type: string; conversationId?: string; data: Record<string, unknown> }
-export interface SendInput { content?: Content; template?: { name: string; language: string; variables?: Record<string, string> } }
+export type ConnectionType = Omit<Schemas['ConnectorType'], 'configSchema'> & { configSchema: JsonSchema };
+export type ConnectionInput = BodyOf<'/api/v1/connections', 'post'>;
+export type ConnectionPatch = BodyOf<'/api/v1/connections/{id}', 'patch'>;
 
-// --- automation (AUTOMATION-UI helper): types of webhook subscriptions, agents, routing ---
-/** the event types a subscription may ask for ('*' = all); mirrors the server's model/events.ts EVENT_TYPES */
+export type WebhookSubscription = Schemas['WebhookSubscription'];
+export type WebhookSubscriptionInput = BodyOf<'/api/v1/webhook-subscriptions', 'post'>;
+export type WebhookSubscriptionPatch = BodyOf<'/api/v1/webhook-subscriptions/{id}', 'patch'>;
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type WebhookEventType = WebhookSubscriptionInput['eventTypes'][number];
+export type Agent = Schemas['Agent'];
+export type AgentType = Omit<Schemas['AgentType'], 'configSchema'> & { configSchema: JsonSchema };
+export type AgentInput = BodyOf<'/api/v1/agents', 'post'>;
+export type AgentPatch = BodyOf<'/api/v1/agents/{id}', 'patch'>;
+export type AgentChannels = Schemas['AgentChannels'];
+export type AgentChannel = AgentChannels['data'][number];
+export type RoutingConditions = Schemas['RoutingConditions'];
+export type RoutingAction = Schemas['RoutingAction'];
+export type Weekday = NonNullable<RoutingConditions['businessHours']>['days'][number];
+export type RoutingRule = Schemas['RoutingRule'];
+export type RoutingRuleInput = BodyOf<'/api/v1/routing-rules', 'post'>;
+export type RoutingRulePatch = BodyOf<'/api/v1/routing-rules/{id}', 'patch'>;
+export type ExplainInput = BodyOf<'/api/v1/routing/explain', 'post'>;
+export type ExplainResult = Schemas['RoutingExplanation'];
+export type ExplainRuleResult = ExplainResult['rules'][number];
+export type Team = Schemas['Team'];
+export type TeamMember = Team['members'][number];
+export type TeamInput = BodyOf<'/api/v1/teams', 'post'>;
+export type TeamPatch = BodyOf<'/api/v1/teams/{id}', 'patch'>;
+export type TimelineEvent = Schemas['TimelineEvent'];
+export type User = Schemas['User'];
+export type Role = User['role'];
+export type UserInput = BodyOf<'/api/v1/users', 'post'>;
+export type UserPatch = BodyOf<'/api/v1/users/{id}', 'patch'>;
+export type Session = ResponseOf<'/api/v1/auth/login', 'post'>;
+
+// every type taken from a route must resolve: a route that loses its schema would otherwise turn it into `never`
+type Resolves<T> = [T] extends [never] ? false : true;
+const routeTypesResolve: Resolves<ContactDetail> & Resolves<ConnectionInput> & Resolves<ConnectionPatch>
+  & Resolves<WebhookSubscriptionInput> & Resolves<WebhookSubscriptionPatch> & Resolves<AgentInput>
+  & Resolves<AgentPatch> & Resolves<RoutingRuleInput> & Resolves<RoutingRulePatch> & Resolves<ExplainInput> & Resolves<TeamInput> & Resolves<TeamPatch>
+  & Resolves<UserInput> & Resolves<UserPatch> & Resolves<Session> & Resolves<ResponseOf<'/api/v1/users', 'post'>>
+  & Resolves<BodyOf<'/api/v1/conversations/{id}', 'patch'>> & Resolves<BodyOf<'/api/v1/conversations/{id}/handoff', 'post'>> & Resolves<SendInput> = true;
+void routeTypesResolve;
+
+/** the event types a subscription may ask for ('*' = all); the compile-time check below keeps it equal to the API's */
 export const WEBHOOK_EVENT_TYPES = [
   'message.received', 'message.created', 'message.updated', 'message.status', 'conversation.created', 'conversation.updated',
   'conversation.typing', 'contact.created', 'connection.status', 'conversation.timeline', 'agent.status',
 ] as const;
-export interface WebhookSubscription {
-  id: string; url: string; eventTypes: string[]; active: boolean; description: string;
-  /** in full only in the answer that created the subscription, '********' afterwards */
-  secret: string; createdAt: string; updatedAt: string;
-}
-export interface WebhookSubscriptionInput { url: string; eventTypes: string[]; secret?: string; description?: string; active?: boolean }
-export interface WebhookDelivery {
-  id: string; eventId: string; eventType: string; status: 'pending' | 'delivered' | 'dead' | (string & {}); attempts: number;
-  nextAttemptAt: string | null; lastStatusCode: number | null; lastError: string | null; createdAt: string; deliveredAt: string | null;
-}
-export interface Agent {
-  id: string; kind: string; name: string; description: string; status: ConnectionStatus; statusReason: string | null;
-  /** secret fields masked as '********'; sending the mask back keeps the value */
-  config: Record<string, unknown>; createdAt: string; updatedAt: string;
-  /** gaps area: only in createAgent's answer: config fields the server generated (left empty), in full there once */
-  generatedSecrets?: string[];
-}
-export interface AgentType { kind: string; displayName: string; description: string; configSchema: JsonSchema }
-export interface AgentInput { kind: string; name: string; description?: string; config?: Record<string, unknown> }
-/** one of an agent's attached channels: Inbound as set on the agent's page, and what the agent applied at its last start (null: not yet) */
-export interface AgentChannel { connectionId: string; connectionName: string; channelType: string; inbound: boolean; active: { inbound: boolean } | null }
-/** restartRequired: the page differs from what the running agent applied (changes take effect at restart) */
-export interface AgentChannels { data: AgentChannel[]; restartRequired: boolean }
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-export interface RoutingConditions {
-  channelTypes?: string[]; keywords?: string[]; regex?: string;
-  contactAttributes?: Array<{ key: string; equals?: string | number | boolean; exists?: boolean }>;
-  businessHours?: { timeZone: string; days: Weekday[]; from: string; to: string; inside: boolean };
-  newContact?: boolean;
-}
-export type RoutingAction =
-  | { type: 'agent'; agentId: string } | { type: 'team'; teamId: string } | { type: 'assign'; userId: string }
-  | { type: 'tag'; tag: string } | { type: 'reply'; text: string };
-export interface RoutingRule {
-  id: string; connectionId: string | null; position: number; name: string; enabled: boolean;
-  conditions: RoutingConditions; actions: RoutingAction[]; createdAt: string; updatedAt: string;
-}
-export interface RoutingRuleInput { connectionId?: string | null; name: string; enabled?: boolean; conditions: RoutingConditions; actions: RoutingAction[] }
-/** a stored message (messageId), or a message described by connectionId, text and contact; `at` defaults to now */
-export interface ExplainInput { messageId?: string; connectionId?: string; text?: string; contactId?: string; contactAttributes?: Record<string, unknown>; newContact?: boolean; at?: string }
-export interface ExplainRuleResult {
-  ruleId: string; name: string; connectionId: string | null; position: number; enabled: boolean; matched: boolean; fired: boolean;
-  checks: Array<{ condition: string; ok: boolean; detail: string }>; reason: string;
-}
-export interface ExplainResult {
-  input: { connectionId: string; channelType: string; text: string; contactAttributes: Record<string, unknown>; newContact: boolean; at: string };
-  /** null: no rule fired, the default route applies */
-  firedRule: { id: string; name: string } | null;
-  route: {
-    source: 'rule' | 'default' | 'continued' | (string & {}); handler: 'agent' | 'human' | (string & {}); agentId: string | null; teamId: string | null;
-    assigneeId: string | null; tags: string[]; replies: string[]; actions: RoutingAction[]; notes: string[];
-  };
-  rules: ExplainRuleResult[];
-}
-export interface TeamMember { userId: string; capacity: number }
-export interface Team { id: string; name: string; members: TeamMember[]; lastAssignedUserId: string | null; createdAt: string; updatedAt: string }
-export interface TimelineEvent { id: string; conversationId: string; type: string; actor: string; data: Record<string, unknown>; at: string }
-// --- end automation types ---
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const eventTypesMatchTheApi: Same<(typeof WEBHOOK_EVENT_TYPES)[number] | '*', WebhookEventType> = true;
+void eventTypesMatchTheApi;
+/** one event of GET /api/v1/events (the SSE stream): the same envelope outgoing webhooks carry */
+export interface HubEvent { id?: string; type: string; conversationId?: string; data: Record<string, unknown> }
 
-// --- operator app (OPERATOR-APP helper): people, contacts with identities, media, connection logs ---
-export type Role = 'owner' | 'admin' | 'operator';
-export interface User { id: string; email: string; name: string; role: Role; createdAt: string }
-export interface Session { token: string; expiresAt: string; user: User }
-export interface Identity { id: string; channelType: string; address: string; connectionId: string | null }
-export interface ContactDetail extends Contact { identities?: Identity[] }
-export interface Attachment { id: string; url: string; mimeType: string; size: number; fileName: string | null }
-export interface ConnectionLog { id: string; level: string; event: string; message: string; at: string }
+export type WebchatPublicSettings = Schemas['WebchatPublicSettings'];
+export type WebchatOpeningRange = NonNullable<WebchatPublicSettings['operatingHours']>['schedule'][number];
+export type WebchatDay = WebchatOpeningRange['day'];
+export type WebchatOffline = WebchatPublicSettings['offline'];
+export interface WebchatOperatingHours { enabled: boolean; timeZone: string; schedule: WebchatOpeningRange[] }
+/** the webchat fields of Connection.config (PATCH them with updateConnection); the public settings are computed from them */
+export interface WebchatSettingsConfig {
+  title?: string; color?: string; position?: WebchatPublicSettings['appearance']['position']; avatarUrl?: string | null; greeting?: string | null;
+  operatingHours?: WebchatOperatingHours | null; offline?: WebchatOffline | null;
+}
 
 /** POST /api/v1/auth/login: email and password for a session token (a Bearer token valid 30 days) */
 export async function signIn(email: string, password: string, options: { baseUrl?: string; fetch?: typeof fetch } = {}): Promise<Session> {
@@ -125,28 +128,6 @@ export async function signIn(email: string, password: string, options: { baseUrl
   }
   return parsed as Session;
 }
-// --- end operator app types ---
-
-// --- webchat (WEBCHAT helper): the web chat connection's settings and its public settings answer ---
-export type WebchatDay = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-/** one opening interval starting on `day`; `to` before `from` runs past midnight */
-export interface WebchatOpeningRange { day: WebchatDay; from: string; to: string }
-export interface WebchatOperatingHours { enabled: boolean; timeZone: string; schedule: WebchatOpeningRange[] }
-export interface WebchatOffline { mode: 'form' | 'message' | 'chat'; text: string }
-/** the webchat fields of Connection.config (PATCH them with updateConnection) */
-export interface WebchatSettingsConfig {
-  title?: string; color?: string; position?: 'right' | 'left'; avatarUrl?: string | null; greeting?: string | null;
-  operatingHours?: WebchatOperatingHours | null; offline?: WebchatOffline | null;
-}
-/** GET /webchat/{id}/settings: what the widget sees (public, no secrets); open is computed by the server now */
-export interface WebchatPublicSettings {
-  connectionId: string;
-  appearance: { title: string; color: string; position: 'right' | 'left'; avatarUrl: string | null };
-  greeting: string | null; open: boolean;
-  operatingHours: { timeZone: string; schedule: WebchatOpeningRange[] } | null;
-  offline: WebchatOffline;
-}
-// --- end webchat types ---
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -201,7 +182,7 @@ export class SwitchboardClient {
     return this.all<Conversation>(`/conversations${query.status ? `?status=${query.status}` : ''}`);
   }
   getConversation(id: string): Promise<Conversation> { return this.request('GET', `/conversations/${enc(id)}`); }
-  updateConversation(id: string, patch: { status?: ConversationStatus; markRead?: boolean }): Promise<Conversation> {
+  updateConversation(id: string, patch: BodyOf<'/api/v1/conversations/{id}', 'patch'>): Promise<Conversation> {
     return this.request('PATCH', `/conversations/${enc(id)}`, patch);
   }
   listMessages(conversationId: string): Promise<Message[]> { return this.all<Message>(`/conversations/${enc(conversationId)}/messages`); }
@@ -211,7 +192,7 @@ export class SwitchboardClient {
 
   listConnections(): Promise<Connection[]> { return this.all<Connection>('/connections'); }
   connectionTypes(): Promise<ConnectionType[]> { return this.request<{ data: ConnectionType[] }>('GET', '/connection-types').then((r) => r.data); }
-  createConnection(input: { type: string; name: string; description?: string; config?: Record<string, unknown>; deprecated?: boolean }): Promise<Connection> {
+  createConnection(input: ConnectionInput): Promise<Connection> {
     return this.request('POST', '/connections', input);
   }
   startConnection(id: string): Promise<Connection> { return this.request('POST', `/connections/${enc(id)}/start`); }
@@ -225,7 +206,7 @@ export class SwitchboardClient {
   getWebhookSubscription(id: string): Promise<WebhookSubscription> { return this.request('GET', `/webhook-subscriptions/${enc(id)}`); }
   /** the answer carries the signing secret in full, the only time it is shown */
   createWebhookSubscription(input: WebhookSubscriptionInput): Promise<WebhookSubscription> { return this.request('POST', '/webhook-subscriptions', input); }
-  updateWebhookSubscription(id: string, patch: Partial<WebhookSubscriptionInput>): Promise<WebhookSubscription> {
+  updateWebhookSubscription(id: string, patch: WebhookSubscriptionPatch): Promise<WebhookSubscription> {
     return this.request('PATCH', `/webhook-subscriptions/${enc(id)}`, patch);
   }
   deleteWebhookSubscription(id: string): Promise<void> { return this.request<null>('DELETE', `/webhook-subscriptions/${enc(id)}`).then(() => undefined); }
@@ -246,7 +227,7 @@ export class SwitchboardClient {
   agentTypes(): Promise<AgentType[]> { return this.request<{ data: AgentType[] }>('GET', '/agent-types').then((r) => r.data); }
   getAgent(id: string): Promise<Agent> { return this.request('GET', `/agents/${enc(id)}`); }
   createAgent(input: AgentInput): Promise<Agent> { return this.request('POST', '/agents', input); }
-  updateAgent(id: string, patch: Partial<Omit<AgentInput, 'kind'>>): Promise<Agent> { return this.request('PATCH', `/agents/${enc(id)}`, patch); }
+  updateAgent(id: string, patch: AgentPatch): Promise<Agent> { return this.request('PATCH', `/agents/${enc(id)}`, patch); }
   deleteAgent(id: string): Promise<void> { return this.request<null>('DELETE', `/agents/${enc(id)}`).then(() => undefined); }
   startAgent(id: string): Promise<Agent> { return this.request('POST', `/agents/${enc(id)}/start`); }
   stopAgent(id: string): Promise<Agent> { return this.request('POST', `/agents/${enc(id)}/stop`); }
@@ -260,7 +241,7 @@ export class SwitchboardClient {
     return this.request<{ data: RoutingRule[] }>('GET', `/routing-rules${q}`).then((r) => r.data);
   }
   createRoutingRule(input: RoutingRuleInput): Promise<RoutingRule> { return this.request('POST', '/routing-rules', input); }
-  updateRoutingRule(id: string, patch: Partial<Omit<RoutingRuleInput, 'connectionId'>>): Promise<RoutingRule> { return this.request('PATCH', `/routing-rules/${enc(id)}`, patch); }
+  updateRoutingRule(id: string, patch: RoutingRulePatch): Promise<RoutingRule> { return this.request('PATCH', `/routing-rules/${enc(id)}`, patch); }
   /** sets the order of one scope's rules (a connection, or null: workspace-wide); every rule of the scope once, first evaluated first */
   reorderRoutingRules(connectionId: string | null, ruleIds: string[]): Promise<RoutingRule[]> {
     return this.request<{ data: RoutingRule[] }>('PUT', '/routing-rules/order', { connectionId, ruleIds }).then((r) => r.data);
@@ -269,14 +250,14 @@ export class SwitchboardClient {
   /** which rule fires for this message, and why (every rule with its reasons) */
   explainRouting(input: ExplainInput): Promise<ExplainResult> { return this.request('POST', '/routing/explain', input); }
   listTeams(): Promise<Team[]> { return this.all<Team>('/teams'); }
-  createTeam(input: { name: string; members?: TeamMember[] }): Promise<Team> { return this.request('POST', '/teams', input); }
-  updateTeam(id: string, patch: { name?: string; members?: TeamMember[] }): Promise<Team> { return this.request('PATCH', `/teams/${enc(id)}`, patch); }
+  createTeam(input: TeamInput): Promise<Team> { return this.request('POST', '/teams', input); }
+  updateTeam(id: string, patch: TeamPatch): Promise<Team> { return this.request('PATCH', `/teams/${enc(id)}`, patch); }
   deleteTeam(id: string): Promise<void> { return this.request<null>('DELETE', `/teams/${enc(id)}`).then(() => undefined); }
   /** the conversation's decisions, oldest first: rules fired, agent replies, handoffs, assignments */
   conversationTimeline(conversationId: string): Promise<TimelineEvent[]> { return this.all<TimelineEvent>(`/conversations/${enc(conversationId)}/timeline`); }
   // --- end automation ---
   // routing area: hand a conversation to humans (optionally a team: round-robin) or to an agent; assign or unassign an operator
-  handoff(conversationId: string, input: { to: 'human' | 'agent'; agentId?: string; teamId?: string; reason?: string }): Promise<Conversation> {
+  handoff(conversationId: string, input: BodyOf<'/api/v1/conversations/{id}/handoff', 'post'>): Promise<Conversation> {
     return this.request('POST', `/conversations/${enc(conversationId)}/handoff`, input);
   }
   assignConversation(conversationId: string, userId: string | null): Promise<Conversation> { return this.request('POST', `/conversations/${enc(conversationId)}/assign`, { userId }); }
@@ -290,8 +271,8 @@ export class SwitchboardClient {
   me(): Promise<User> { return this.request('GET', '/me'); }
   listUsers(): Promise<User[]> { return this.request<{ data: User[] }>('GET', '/users').then((r) => r.data); }
   /** without a password the server generates one and answers it, once */
-  inviteUser(input: { email: string; name: string; role: Role; password?: string }): Promise<{ user: User; password?: string }> { return this.request('POST', '/users', input); }
-  updateUser(id: string, patch: { name?: string; role?: Role; password?: string }): Promise<User> { return this.request('PATCH', `/users/${enc(id)}`, patch); }
+  inviteUser(input: UserInput): Promise<ResponseOf<'/api/v1/users', 'post'>> { return this.request('POST', '/users', input); }
+  updateUser(id: string, patch: UserPatch): Promise<User> { return this.request('PATCH', `/users/${enc(id)}`, patch); }
   removeUser(id: string): Promise<void> { return this.request<null>('DELETE', `/users/${enc(id)}`).then(() => undefined); }
   getContactDetail(id: string): Promise<ContactDetail> { return this.request('GET', `/contacts/${enc(id)}`); }
   conversationsOfContact(contactId: string): Promise<Conversation[]> { return this.all<Conversation>(`/conversations?contactId=${enc(contactId)}`); }
@@ -313,7 +294,7 @@ export class SwitchboardClient {
   }
   getConnection(id: string): Promise<Connection> { return this.request('GET', `/connections/${enc(id)}`); }
   /** config is partial: omitted fields and the '********' mask keep their value, a new secret value replaces it */
-  updateConnection(id: string, patch: { name?: string; description?: string; config?: Record<string, unknown>; deprecated?: boolean }): Promise<Connection> {
+  updateConnection(id: string, patch: ConnectionPatch): Promise<Connection> {
     return this.request('PATCH', `/connections/${enc(id)}`, patch);
   }
   // gaps area: Settings › Channels deletes a connection (stopped first by the server)

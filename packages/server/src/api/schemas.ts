@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ContentSchema, MessageSchema } from '../model/index.js';
 import { CONNECTION_STATUSES } from '../core/ports/index.js';
+import { OpeningRangeSchema } from '../channel-kit/operating-hours.js';
 
 export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }).meta({ id: 'Error' });
 
@@ -87,3 +88,13 @@ export const TemplateInputSchema = z.object({ name: z.string().min(1), language:
 
 export const SendToConversationSchema = z.object({ content: ContentSchema.optional(), template: TemplateInputSchema.optional(), metadata: z.record(z.string(), z.unknown()).optional() });
 export const SendMessageSchema = SendToConversationSchema.extend({ connectionId: z.string().min(1), to: z.string().min(1).max(320) });
+
+/** GET /webchat/{id}/settings: what the widget reads before any session (public: never a secret) */
+export const WebchatPublicSettingsSchema = z.object({
+  connectionId: z.string(),
+  appearance: z.object({ title: z.string(), color: z.string(), position: z.enum(['right', 'left']), avatarUrl: z.string().nullable() }),
+  greeting: z.string().nullable(),
+  open: z.boolean().describe('inside the opening hours now (always true when hours are off)'),
+  operatingHours: z.object({ timeZone: z.string(), schedule: z.array(OpeningRangeSchema) }).nullable(),
+  offline: z.object({ mode: z.enum(['form', 'message', 'chat']), text: z.string() }),
+}).meta({ id: 'WebchatPublicSettings' });

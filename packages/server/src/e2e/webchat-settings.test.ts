@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, testClock, type TestServer } from '../testing/test-server.js';
+import { WebchatPublicSettingsSchema } from '../api/schemas.js';
 
 interface Conv { id: string; contactId: string; lastMessagePreview: string | null }
 interface Msg { id: string; content: { type: string; text?: string; media?: { url: string; mimeType: string; fileName?: string } }; metadata: Record<string, unknown> }
@@ -59,6 +60,8 @@ describe('webchat settings, offline form and uploads', () => {
     const outside = await (await visitor('/settings')).json() as { open: boolean; offline: unknown };
     expect(outside.open).toBe(false);
     expect(outside.offline).toEqual({ mode: 'form', text: 'We are closed.' });
+    // the documented response schema (the SDK's types are generated from it) describes what is really answered
+    for (const answer of [inside, outside]) expect(WebchatPublicSettingsSchema.strict().parse(answer)).toEqual(answer);
     // a bad zone or range is refused by the config schema
     expect((await t.api('PATCH', `/api/v1/connections/${connectionId}`, { config: { operatingHours: { enabled: true, timeZone: 'Mars/Base', schedule: [] } } })).status).toBe(400);
     expect((await t.api('PATCH', `/api/v1/connections/${connectionId}`, { config: { operatingHours: { enabled: true, timeZone: 'UTC', schedule: [{ day: 'mon', from: '9', to: '17:00' }] } } })).status).toBe(400);

@@ -43,10 +43,10 @@ export function AgentsPage({ client, subscribe, selectedId }: { client: Switchbo
     return subscribe((e) => {
       if (e.type === 'stream.open') { void reload(); return; }
       if (e.type !== 'agent.status') return;
-      const d = e.data as { agentId?: string; id?: string; status?: string; statusReason?: string | null; agent?: Agent };
+      const d = e.data as { agentId?: string; id?: string; status?: Agent['status']; statusReason?: string | null; agent?: Agent };
       if (d.agent) { put(d.agent); return; }
       const id = d.agentId ?? d.id;
-      if (id && d.status) setAgents((list) => (list ?? []).map((a) => (a.id === id ? { ...a, status: d.status as string, statusReason: d.statusReason ?? null } : a)));
+      if (id && d.status) setAgents((list) => (list ?? []).map((a) => (a.id === id ? { ...a, status: d.status as Agent['status'], statusReason: d.statusReason ?? null } : a)));
     });
   }, [client, subscribe, reload]);
 

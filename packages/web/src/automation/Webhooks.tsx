@@ -1,6 +1,6 @@
 /** @module web/automation/Webhooks: outgoing webhook subscriptions: create (secret shown once), enable, delete, delivery log, replays. */
 import { useCallback, useEffect, useState } from 'react';
-import { WEBHOOK_EVENT_TYPES, type SwitchboardClient, type WebhookDelivery, type WebhookSubscription } from '../../../sdk/src/index.ts';
+import { WEBHOOK_EVENT_TYPES, type SwitchboardClient, type WebhookDelivery, type WebhookSubscription, type WebhookEventType } from '../../../sdk/src/index.ts';
 import { Icon } from './icons.tsx';
 import { ConfirmButton, CopyField, Switch, errorText, formatTime, toIso, toLocalInput } from './controls.tsx';
 
@@ -90,7 +90,7 @@ function SubscriptionForm({ client, subscription, onSaved }: { client: Switchboa
     setError('');
     setBusy(true);
     try {
-      const input = { url: url.trim(), eventTypes: all ? ['*'] : [...types], ...(secret ? { secret } : {}) };
+      const input = { url: url.trim(), eventTypes: (all ? ['*'] : [...types]) as WebhookEventType[], ...(secret ? { secret } : {}) };
       onSaved(subscription
         ? await client.updateWebhookSubscription(subscription.id, { ...input, description: description.trim() })
         : await client.createWebhookSubscription({ ...input, ...(description.trim() ? { description: description.trim() } : {}) }));

@@ -5,6 +5,8 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import type { Content, Conversation, Message } from '../../../sdk/src/index.ts';
+/** the content types that carry a file */
+type MediaType = Extract<Content, { media: unknown }>['type'];
 import { capabilitiesOf, useApp } from '../app-context.ts';
 import { errorText, fileSize } from '../format.ts';
 import { Icon } from '../icons.tsx';
@@ -12,8 +14,8 @@ import { Icon } from '../icons.tsx';
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document'] as const;
 
 /** the content type a file goes out as on this channel, or undefined when it cannot carry it */
-export function mediaTypeFor(mimeType: string, outbound: string[]): string | undefined {
-  const natural = mimeType.startsWith('image/') && /png|jpeg|gif|webp/.test(mimeType) ? 'image'
+export function mediaTypeFor(mimeType: string, outbound: string[]): MediaType | undefined {
+  const natural: MediaType = mimeType.startsWith('image/') && /png|jpeg|gif|webp/.test(mimeType) ? 'image'
     : mimeType.startsWith('audio/') ? 'audio' : mimeType.startsWith('video/') ? 'video' : 'document';
   if (outbound.includes(natural)) return natural;
   return outbound.includes('document') ? 'document' : undefined;

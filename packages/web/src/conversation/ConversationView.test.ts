@@ -9,14 +9,14 @@ const base: Message = {
 
 describe('merging copies of a message', () => {
   it('never shows an older status than the one already shown', () => {
-    const sent = { ...base, status: 'sent', providerMessageId: 'p1' };
+    const sent: Message = { ...base, status: 'sent', providerMessageId: 'p1' };
     expect(newer(sent, base)).toMatchObject({ status: 'sent', providerMessageId: 'p1' });
     expect(newer(base, sent).status).toBe('sent');
     expect(newer(undefined, base).status).toBe('queued');
     expect(newer(sent, { ...base, status: 'failed', statusDetail: { code: 'X', message: 'no' } })).toMatchObject({ status: 'failed', statusDetail: { code: 'X' } });
   });
   it('takes the newer content (an edit) while keeping the status', () => {
-    const read = { ...base, status: 'read' };
+    const read: Message = { ...base, status: 'read' };
     expect(newer(read, { ...base, content: { type: 'text', text: 'edited' } })).toMatchObject({ status: 'read', content: { text: 'edited' } });
   });
 });

@@ -79,7 +79,7 @@ function Body({ content }: { content: Content }) {
       return <span className="msg-text">{t.text ?? `Template ${t.name}`}</span>;
     }
     default:
-      return <span className="msg-text">[{content.type}]</span>;
+      return <span className="msg-text">[{(content as { type: string }).type}]</span>;
   }
 }
 

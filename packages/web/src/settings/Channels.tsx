@@ -31,7 +31,7 @@ export function Channels() {
     return subscribe((e) => {
       if (e.type === 'stream.open') void reload();
       if (e.type !== 'connection.status') return;
-      const { connectionId, status, statusReason } = e.data as { connectionId: string; status: string; statusReason: string | null };
+      const { connectionId, status, statusReason } = e.data as { connectionId: string; status: Connection['status']; statusReason: string | null };
       setConnections((list) => list.map((c) => (c.id === connectionId ? { ...c, status, statusReason } : c)));
     });
   }, [client, subscribe]);

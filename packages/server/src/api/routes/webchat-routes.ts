@@ -13,6 +13,7 @@ import { openSse } from '../sse.js';
 import { sendReply } from './webhook-routes.js';
 import { FailedAuthLimiter } from '../auth.js';
 import { webchatTestPage } from './webchat-test-page.js';
+import { WebchatPublicSettingsSchema } from '../schemas.js';
 
 const Params = z.object({ connectionId: z.string().min(1).max(100) });
 const token = (req: FastifyRequest): string | undefined => {
@@ -89,9 +90,10 @@ export async function webchatRoutes(app: FastifyInstance, hub: Hub, options: Web
       stream.send('ready', {});
     });
 
-    r.get('/webchat/:connectionId/settings', { schema: { tags, params: Params, summary: 'Public widget settings: appearance, greeting, whether the chat is inside its opening hours now, offline behaviour' } }, async (req, reply) => {
+    r.get('/webchat/:connectionId/settings', { schema: { tags, params: Params, summary: 'Public widget settings: appearance, greeting, whether the chat is inside its opening hours now, offline behaviour', response: { 200: WebchatPublicSettingsSchema } } }, async (req, reply) => {
       reply.header('cache-control', 'no-store');
-      return hub.visitors.settings(req.params.connectionId);
+      // the connector computes them (an open record to core); e2e/webchat-settings.test.ts checks answers against this schema
+      return hub.visitors.settings(req.params.connectionId) as Promise<z.infer<typeof WebchatPublicSettingsSchema>>;
     });
 
     r.post('/webchat/:connectionId/offline', { schema: { tags, params: Params, body: OfflineBody, summary: 'The offline form: leaves an email and a message; opens a conversation (optional Bearer visitor token)' } }, async (req, reply) => {
