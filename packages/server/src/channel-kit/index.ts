@@ -2,6 +2,7 @@
 export * from './connector.js';
 export * from './capabilities.js';
 export * from './errors.js';
+export * from './provider-http.js';
 export * from './signature.js';
 export * from './config-schema.js';
 // webchat: opening hours shared by channels that keep office hours

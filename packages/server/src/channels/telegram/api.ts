@@ -3,7 +3,7 @@
  * answers mapped once to ChannelError (providers.md §1.1–§1.3); start/stop register and remove the webhook.
  * The token is part of every URL, so no URL (and no transport error text) ever goes into an error or a log line.
  */
-import { ChannelError, channelErrorFromHttpStatus, parseRetryAfter, type BaseContext, type FetchedMedia, type StartResult } from '../../channel-kit/index.js';
+import { ChannelError, channelErrorFromHttpStatus, parseRetryAfter, providerClient, type BaseContext, type FetchedMedia, type ProviderClient, type StartResult } from '../../channel-kit/index.js';
 import type { TelegramConfig } from './config.js';
 import { ALLOWED_UPDATES, apiResponseSchema, botUserSchema, fileSchema, type ApiResponse } from './payloads.js';
 
@@ -11,14 +11,6 @@ export type ApiContext = Pick<BaseContext<TelegramConfig>, 'config' | 'http' | '
 export type ApiParams = Record<string, unknown> | FormData;
 
 const baseUrl = (config: TelegramConfig): string => config.apiBaseUrl.replace(/\/+$/, '');
-
-/** a transport failure, described by its error code only: undici messages may quote the request */
-function networkError(what: string, error: unknown, signal: AbortSignal): ChannelError {
-  const e = error as { name?: unknown; code?: unknown; cause?: { code?: unknown; name?: unknown } } | undefined;
-  const code = [e?.cause?.code, e?.code, e?.cause?.name, e?.name].find((v): v is string => typeof v === 'string' && v !== 'Error' && v !== 'TypeError');
-  const reason = signal.aborted || code === 'AbortError' || code === 'TimeoutError' ? 'timed out' : `unreachable${code ? ` (${code})` : ''}`;
-  return new ChannelError('UNAVAILABLE', `Telegram ${reason} during ${what}`);
-}
 
 /** maps an error answer by its error_code and description (providers.md §1.2) */
 export function telegramError(what: string, status: number, body: ApiResponse | undefined, retryAfterHeader: string | null): ChannelError {
@@ -44,44 +36,27 @@ export function telegramError(what: string, status: number, body: ApiResponse | 
   return channelErrorFromHttpStatus(status, description);
 }
 
-async function request(ctx: ApiContext, url: string, init: RequestInit, what: string): Promise<Response> {
-  try {
-    return await ctx.http(url, { ...init, signal: ctx.signal });
-  } catch (error) {
-    // the hub's own refusals (a private address) are final, not a provider outage
-    if (error instanceof ChannelError) throw error;
-    throw networkError(what, error, ctx.signal);
-  }
+/** the kit's provider client, with Telegram's error answers mapped by telegramError */
+function botClient(ctx: ApiContext): ProviderClient {
+  return providerClient({
+    provider: 'Telegram', http: ctx.http, signal: ctx.signal, secrets: [ctx.config.botToken],
+    mapError: (res, what) => telegramError(what ?? 'a Bot API call', res.status, parseBody(res.json), res.headers.get('retry-after')),
+  });
 }
 
-async function readBody(res: Response, what: string, signal: AbortSignal): Promise<ApiResponse | undefined> {
-  let text: string;
-  try {
-    text = await res.text();
-  } catch (error) {
-    if (error instanceof ChannelError) throw error;
-    throw networkError(what, error, signal);
-  }
-  try {
-    const parsed = apiResponseSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+function parseBody(json: unknown): ApiResponse | undefined {
+  const parsed = apiResponseSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** calls a Bot API method (JSON body, or multipart for uploads) and returns its `result` */
 export async function callBotApi(ctx: ApiContext, method: string, params: ApiParams = {}): Promise<unknown> {
   const url = `${baseUrl(ctx.config)}/bot${ctx.config.botToken}/${method}`;
-  const init: RequestInit = params instanceof FormData
-    ? { method: 'POST', body: params }
-    : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) };
-  const res = await request(ctx, url, init, method);
-  const body = await readBody(res, method, ctx.signal);
-  if (res.ok && body?.ok === true) return body.result;
+  const res = await botClient(ctx).call(url, params instanceof FormData ? { form: params, what: method } : { json: params, what: method });
+  const body = parseBody(res.json);
+  if (body?.ok === true) return body.result;
   // not retried: the method may have been carried out, and a send repeated is a message sent twice (providers.md §1.7)
-  if (res.ok) throw new ChannelError('UNAVAILABLE', `Telegram sent an unreadable answer to ${method}`, { providerCode: res.status, retryable: false });
-  throw telegramError(method, res.status, body, res.headers.get('retry-after'));
+  throw new ChannelError('UNAVAILABLE', `Telegram sent an unreadable answer to ${method}`, { providerCode: res.status, retryable: false });
 }
 
 /** getMe (checks the token), then setWebhook with our URL, the secret token and the update kinds we model */
@@ -111,16 +86,8 @@ export async function fetchTelegramMedia(media: { providerMediaId: string; mimeT
   const path = file.data.file_path;
   if (!path) throw new ChannelError('REJECTED', 'Telegram has no download path for this file (over 20 MB?)');
   const url = `${baseUrl(ctx.config)}/file/bot${ctx.config.botToken}/${path.split('/').map(encodeURIComponent).join('/')}`;
-  const res = await request(ctx, url, { method: 'GET' }, 'file download');
-  if (!res.ok) throw telegramError('file download', res.status, await readBody(res, 'file download', ctx.signal), res.headers.get('retry-after'));
-  let bytes: Buffer;
-  try {
-    bytes = Buffer.from(await res.arrayBuffer());
-  } catch (error) {
-    throw networkError('file download', error, ctx.signal);
-  }
+  const { bytes, contentType: served } = await botClient(ctx).download(url, { what: 'file download' });
   const fileName = path.split('/').pop() || undefined;
-  const served = res.headers.get('content-type')?.split(';')[0]?.trim();
   const byExtension = EXTENSION_TYPES[fileName?.split('.').pop()?.toLowerCase() ?? ''];
   const mimeType = media.mimeType ?? (served && served !== 'application/octet-stream' ? served : undefined) ?? byExtension ?? 'application/octet-stream';
   return { bytes, mimeType, ...(fileName ? { fileName } : {}) };

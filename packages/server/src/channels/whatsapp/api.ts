@@ -3,7 +3,10 @@
  * function with bearer auth, Graph errors mapped once to ChannelError codes, the start check, media upload and
  * download, mark-as-read and the template list with its variable names.
  */
-import { ChannelError, channelErrorFromHttpStatus, parseRetryAfter, type BaseContext, type ChannelErrorCode, type FetchedMedia, type ProviderTemplate } from '../../channel-kit/index.js';
+import {
+  ChannelError, channelErrorFromHttpStatus, parseRetryAfter, providerClient, type BaseContext, type ChannelErrorCode, type FetchedMedia, type ProviderClient,
+  type ProviderResponse, type ProviderTemplate,
+} from '../../channel-kit/index.js';
 import type { WhatsAppConfig } from './config.js';
 import {
   graphErrorSchema, mediaInfoSchema, phoneNumberSchema, templateComponentSchema, templatePageSchema, templateSchema, uploadResponseSchema,
@@ -68,41 +71,31 @@ export function graphUrl(config: WhatsAppConfig, path: string): string {
   return `${config.apiBaseUrl.replace(/\/+$/, '')}/${config.apiVersion}/${path}`;
 }
 
-/** one authenticated Graph call; answers the parsed JSON body or throws a mapped ChannelError */
-export async function graphCall(ctx: Ctx, path: string, init: { method?: string; json?: unknown; form?: FormData; signal?: AbortSignal } = {}): Promise<unknown> {
-  const headers: Record<string, string> = { authorization: `Bearer ${ctx.config.accessToken}` };
-  let body: string | FormData | undefined;
-  if (init.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(init.json);
-  } else if (init.form) body = init.form;
-  const res = await request(ctx, path.startsWith('http') ? path : graphUrl(ctx.config, path), { method: init.method ?? (body ? 'POST' : 'GET'), headers, ...(body ? { body } : {}), signal: init.signal ?? ctx.signal });
-  const text = await res.text().catch(() => '');
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : {};
-  } catch {
-    json = undefined;
-  }
-  if (!res.ok) {
-    const parsed = graphErrorSchema.safeParse(json);
-    const error = graphError(res.status, parsed.success ? parsed.data.error : undefined, res.headers.get('retry-after'), ctx.config);
-    ctx.log.warn(`WhatsApp call failed: ${error.code}`, { status: res.status, graphCode: error.providerCode });
-    throw error;
-  }
-  if (json === undefined) throw new ChannelError('UNAVAILABLE', `WhatsApp Cloud API answered HTTP ${res.status} with a body that is not JSON`, { providerCode: res.status });
-  return json;
+/** the kit's provider client with Graph's error envelope mapped by graphError; failed calls are logged with their code */
+function graphClient(ctx: Ctx, mapNotFound?: (res: ProviderResponse) => ChannelError | undefined): ProviderClient {
+  return providerClient({
+    provider: 'WhatsApp Cloud API', http: ctx.http, signal: ctx.signal, secrets: [ctx.config.accessToken, ctx.config.appSecret],
+    mapError: (res) => {
+      const parsed = graphErrorSchema.safeParse(res.json);
+      const error = (!parsed.success && res.status === 404 ? mapNotFound?.(res) : undefined)
+        ?? graphError(res.status, parsed.success ? parsed.data.error : undefined, res.headers.get('retry-after'), ctx.config);
+      ctx.log.warn(`WhatsApp call failed: ${error.code}`, { status: res.status, graphCode: error.providerCode });
+      return error;
+    },
+  });
 }
 
-async function request(ctx: Ctx, url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await ctx.http(url, init);
-  } catch (error) {
-    // the hub's own refusals (a private address) are final, not a provider outage
-    if (error instanceof ChannelError) throw error;
-    const why = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.name) : 'network error';
-    throw new ChannelError('UNAVAILABLE', clean(`WhatsApp Cloud API unreachable (${why})`, ctx.config), { cause: error });
-  }
+const bearer = (ctx: Ctx): Record<string, string> => ({ authorization: `Bearer ${ctx.config.accessToken}` });
+
+/** one authenticated Graph call; answers the parsed JSON body or throws a mapped ChannelError */
+export async function graphCall(ctx: Ctx, path: string, init: { method?: string; json?: unknown; form?: FormData; signal?: AbortSignal } = {}): Promise<unknown> {
+  const res = await graphClient(ctx).call(path.startsWith('http') ? path : graphUrl(ctx.config, path), {
+    headers: bearer(ctx), ...(init.method ? { method: init.method } : {}), ...(init.json !== undefined ? { json: init.json } : init.form ? { form: init.form } : {}),
+    ...(init.signal ? { signal: init.signal } : {}),
+  });
+  if (res.text === '') return {};
+  if (res.json === undefined) throw new ChannelError('UNAVAILABLE', `WhatsApp Cloud API answered HTTP ${res.status} with a body that is not JSON`, { providerCode: res.status });
+  return res.json;
 }
 
 /** start: the token and every phone number id must be known to Graph (§2.1); 190 → AUTH, unknown id → INVALID_CONFIG */
@@ -141,17 +134,11 @@ export async function fetchWhatsAppMedia(media: { providerMediaId: string; mimeT
   }
   const info = mediaInfoSchema.safeParse(raw);
   if (!info.success) throw new ChannelError('UNAVAILABLE', `no download url for media ${media.providerMediaId}`);
-  const res = await request(ctx, info.data.url, { headers: { authorization: `Bearer ${ctx.config.accessToken}` }, signal: ctx.signal });
-  if (!res.ok) {
-    const text = await res.text().catch(() => '');
-    const parsed = graphErrorSchema.safeParse((() => { try { return JSON.parse(text) as unknown; } catch { return undefined; } })());
-    // an expired url (404 after 5 minutes) is worth another try: the next attempt asks Graph for a fresh one
-    if (!parsed.success && res.status === 404) throw new ChannelError('UNAVAILABLE', `media download url expired or gone (HTTP 404)`, { providerCode: 404 });
-    throw graphError(res.status, parsed.success ? parsed.data.error : undefined, res.headers.get('retry-after'), ctx.config);
-  }
-  const bytes = Buffer.from(await res.arrayBuffer());
-  const mimeType = info.data.mime_type ?? res.headers.get('content-type') ?? media.mimeType ?? 'application/octet-stream';
-  const fileName = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  // an expired url (404 after 5 minutes) is worth another try: the next attempt asks Graph for a fresh one
+  const expired = (): ChannelError => new ChannelError('UNAVAILABLE', 'media download url expired or gone (HTTP 404)', { providerCode: 404 });
+  const { bytes, headers } = await graphClient(ctx, expired).download(info.data.url, { headers: bearer(ctx) });
+  const mimeType = info.data.mime_type ?? headers.get('content-type') ?? media.mimeType ?? 'application/octet-stream';
+  const fileName = /filename="?([^";]+)"?/.exec(headers.get('content-disposition') ?? '')?.[1];
   return { bytes, mimeType, ...(fileName ? { fileName } : {}) };
 }
 
