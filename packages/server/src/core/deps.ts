@@ -2,7 +2,7 @@
  * @module core/deps
  * What every use case receives from the composition root (app/). Core never constructs its own I/O.
  */
-import type { AnyConnector, HttpClient } from '../channel-kit/index.js';
+import { CHANNEL_TYPE_PATTERN, type AnyConnector, type HttpClient } from '../channel-kit/index.js';
 import type { Bus, Clock, Logger, MediaStore, Metrics, SecretBox, Store } from './ports/index.js';
 
 /** Knows every secret value the process has decrypted and removes them from any text. */
@@ -51,7 +51,13 @@ export interface CoreDeps {
   afterCommit: () => void;
 }
 
+/** refuses a malformed or twice-registered type, so a registry mistake stops the process at start, not a send later */
 export function createRegistry(connectors: AnyConnector[]): ConnectorRegistry {
-  const byType = new Map(connectors.map((c) => [c.type, c] as const));
+  const byType = new Map<string, AnyConnector>();
+  for (const c of connectors) {
+    if (!CHANNEL_TYPE_PATTERN.test(c.type)) throw new Error(`connector type "${c.type}" must match ${String(CHANNEL_TYPE_PATTERN)}`);
+    if (byType.has(c.type)) throw new Error(`connector type "${c.type}" is registered twice`);
+    byType.set(c.type, c);
+  }
   return { get: (type) => byType.get(type as AnyConnector['type']), list: () => [...byType.values()] };
 }
