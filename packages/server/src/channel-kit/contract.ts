@@ -10,6 +10,7 @@ import { InboundEventSchema } from '../model/index.js';
 import type { AnyConnector, BaseContext, HttpClient, OutboundMessage, WebhookRequest } from './connector.js';
 import { secretFieldNames } from './config-schema.js';
 import { isChannelError } from './errors.js';
+import { runFuzzContract, type FuzzFixtures } from './contract-fuzz.js';
 
 export interface ProviderResponse { status: number; headers?: Record<string, string>; body: string }
 
@@ -26,6 +27,8 @@ export interface ContractFixtures<Config extends Record<string, unknown>> {
   stripSignature(request: WebhookRequest): WebhookRequest;
   /** the request altered after signing (default: the last body byte flipped) */
   tamper?(request: WebhookRequest): WebhookRequest;
+  /** the property-based half of the contract (contract-fuzz.ts); required for webhook connectors */
+  fuzz?: FuzzFixtures;
   /** provider answers for send(); absent for channels without a provider API (webchat) */
   send?: {
     message: OutboundMessage;
@@ -72,6 +75,11 @@ export function runConnectorContract<Config extends Record<string, unknown>>(con
     });
 
     if (inbound.mode !== 'webhook') return;
+
+    it('brings fuzz fixtures: every webhook connector runs the property-based contract', () => {
+      expect(fixtures.fuzz, 'pass `fuzz` to runConnectorContract').toBeDefined();
+    });
+    if (fixtures.fuzz) runFuzzContract(connector, fixtures.fuzz);
 
     for (const { name, request, expect: kind } of fixtures.requests) {
       describe(name, () => {

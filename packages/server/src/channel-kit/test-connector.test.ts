@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebhookRequest } from './connector.js';
 import { runConnectorContract } from './contract.js';
 import { signTestBody, testConnector } from './test-connector.js';
+import { testConnectorFuzz } from './test-connector-fuzz.js';
 
 const config = { signingSecret: 'contract-signing-secret', apiToken: 'contract-api-token', apiBaseUrl: 'http://provider.invalid', checkOnStart: false };
 const signed = (body: unknown): WebhookRequest => {
@@ -19,6 +20,7 @@ runConnectorContract(testConnector, {
   ],
   unknownUpdate: signed({ id: 'u1', type: 'poll_answer' }),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
+  fuzz: testConnectorFuzz,
   send: {
     message: { id: 'msg_1', conversationId: 'conv_1', to: '+1555', content: { type: 'text', text: 'hello' } },
     success: { status: 200, body: '{"id":"prov-1"}' },

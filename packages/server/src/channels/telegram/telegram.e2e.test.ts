@@ -51,7 +51,7 @@ describe('telegram connector end to end', () => {
   beforeAll(async () => {
     sim = await startTelegramSimulator({ webhookRetryScale: 0.001 });
     token = sim.defaultBot?.token ?? '';
-    t = await startTestServer({ extraConnectors: [telegramConnector], env: { SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '3' } });
+    t = await startTestServer({ env: { SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '3' } });
     const created = await t.api<Conn>('POST', '/api/v1/connections', { type: 'telegram', name: 'Support bot', config: { botToken: token, apiBaseUrl: sim.url } });
     expect(created.status).toBe(201);
     conn = created.body;

@@ -5,6 +5,7 @@ import { runConnectorContract } from '../../channel-kit/contract.js';
 import { InboundEventSchema, type InboundMessageEvent } from '../../model/index.js';
 import { telegramConnector, type TelegramConfig } from './index.js';
 import { errorBodies, sentMessageBody, updates } from './fixtures/updates.js';
+import { telegramFuzz } from './fixtures/fuzz.js';
 
 const config: TelegramConfig = { botToken: '7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0', secretToken: 'wh_secret-token_0123456789abcdef', apiBaseUrl: 'https://api.telegram.org' };
 const otherConfig: TelegramConfig = { ...config, botToken: '7000000002:AAFotherOtherOtherOtherOtherOther12', secretToken: 'another_secret-token_9876543210' };
@@ -48,6 +49,7 @@ runConnectorContract(telegramConnector, {
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   // Telegram signs nothing: the secret token header is the credential, so tampering means altering it
   tamper: (req) => ({ ...req, headers: { ...req.headers, 'x-telegram-bot-api-secret-token': `${String(req.headers['x-telegram-bot-api-secret-token']).slice(0, -1)}X` } }),
+  fuzz: telegramFuzz,
   send: {
     message: { id: 'msg_1', conversationId: 'conv_1', to: '5123456789', content: { type: 'text', text: 'Thanks, Ana! We are on it.' } },
     success: { status: 200, body: sentMessageBody },

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WebhookRequest } from '../../channel-kit/index.js';
 import { runConnectorContract } from '../../channel-kit/contract.js';
+import { webchatFuzz } from './fixtures/fuzz.js';
 import { webchatConnector } from './index.js';
 import { issueVisitorToken, checkVisitorToken } from './visitor-token.js';
 import { webchatPublicSettings } from './public-settings.js';
@@ -26,6 +27,7 @@ runConnectorContract(webchatConnector, {
   unknownUpdate: request({ hello: 'world' }),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   tamper: (req) => ({ ...req, headers: { ...req.headers, authorization: `${String(req.headers.authorization).slice(0, -2)}xx` } }),
+  fuzz: webchatFuzz,
 });
 
 describe('visitor tokens', () => {

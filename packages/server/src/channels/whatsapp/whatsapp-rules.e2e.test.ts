@@ -7,7 +7,6 @@
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, testClock, type TestServer } from '../../testing/test-server.js';
-import { whatsappConnector } from './index.js';
 
 interface Conv { id: string; address: string; senderAddress: string | null; window: { open: boolean; awaitingReply: boolean } | null }
 interface Msg { id: string; status: string; from: string; content: { type: string; template?: { text?: string }; media?: { url: string; state?: string } }; error?: { code: string; message: string; details?: { conversationId?: string } } }
@@ -32,7 +31,7 @@ describe('whatsapp rules enforced by the hub (simulator)', () => {
     if (!d) throw new Error('simulator not seeded');
     second = sim.createPhoneNumber({ wabaId: d.wabaId, displayPhoneNumber: '15550009999' }).id;
     sim.createTemplate({ wabaId: d.wabaId, name: 'order_update', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.' }] });
-    t = await startTestServer({ extraConnectors: [whatsappConnector], clock });
+    t = await startTestServer({ clock });
     connectionId = (await t.api<{ id: string }>('POST', '/api/v1/connections', {
       type: 'whatsapp', name: 'WhatsApp', config: { accessToken: d.accessToken, appSecret: sim.app.secret, businessAccountId: d.wabaId, phoneNumberIds: [d.phoneNumberId, second], apiBaseUrl: sim.url },
     })).body.id;

@@ -65,7 +65,7 @@ describe('whatsapp connector against the Cloud API simulator', () => {
 
   beforeAll(async () => {
     sim = await startWhatsAppSimulator({ webhooks: { retryScale: 0.001 }, receipts: { sentAfterMs: 50, deliveredAfterMs: 150, readAfterMs: 300 } });
-    t = await startTestServer({ extraConnectors: [whatsappConnector], env: { SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '4' } });
+    t = await startTestServer({ env: { SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '4' } });
     conn = await createConnection();
     config = {
       accessToken: defaults().accessToken, appSecret: sim.app.secret, businessAccountId: defaults().wabaId, phoneNumberIds: [defaults().phoneNumberId],

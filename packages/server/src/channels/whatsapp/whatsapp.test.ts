@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { hmac, isChannelError, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
 import { runConnectorContract } from '../../channel-kit/contract.js';
+import { whatsappFuzz } from './fixtures/fuzz.js';
 import type { InboundMessageEvent, InboundStatusEvent } from '../../model/index.js';
 import { codeForGraphError, graphError, templateVariables } from './api.js';
 import type { WhatsAppConfig } from './config.js';
@@ -50,6 +51,7 @@ runConnectorContract(whatsappConnector, {
   ],
   unknownUpdate: signed(templateStatusUpdate),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
+  fuzz: whatsappFuzz,
   send: {
     message: { id: 'msg_1', conversationId: 'conv_1', to: '16505551234', content: { type: 'text', text: 'hello' } },
     success: json(200, sendSuccess),

@@ -1,11 +1,11 @@
 /**
- * @module testing/fuzz-mutations
+ * @module channel-kit/fuzz-mutations
  * The fast-check machinery every connector's fuzz test shares: byte-level mutations of signed requests,
  * structure-aware JSON mutations of real fixtures (one node replaced by an awkward value, or removed), a
  * deterministic sweep of every node × every awkward value, and the outcome check parse must always satisfy.
  */
 import fc from 'fast-check';
-import type { InboundMode, WebhookOutcome, WebhookRequest } from '../channel-kit/index.js';
+import type { InboundMode, WebhookOutcome, WebhookRequest } from './connector.js';
 import { InboundEventSchema } from '../model/index.js';
 
 export type ByteMutation =
