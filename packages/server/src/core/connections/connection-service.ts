@@ -208,7 +208,7 @@ export class ConnectionService {
     const apiBaseUrl = typeof live.config.apiBaseUrl === 'string' ? live.config.apiBaseUrl : undefined;
     return {
       connectionId: live.record.id, config: live.config, webhookUrl: this.webhookUrl(live.record.id),
-      http: guardHttpClient(this.deps.http, { apiBaseUrl }), log: this.connectorLogger(live.record.id), signal,
+      http: guardHttpClient(this.deps.http, { apiBaseUrl, ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}) }), log: this.connectorLogger(live.record.id), signal,
     };
   }
 
