@@ -105,6 +105,12 @@ export interface TimelineEvent { id: string; conversationId: string; type: strin
 // --- operator app (OPERATOR-APP helper): people, contacts with identities, media, connection logs ---
 export type Role = 'owner' | 'admin' | 'operator';
 export interface User { id: string; email: string; name: string; role: Role; createdAt: string }
+/** the signed-in user's workspace and its settings */
+export interface Workspace {
+  id: string; name: string; createdAt: string;
+  /** admin-configured URLs (webhook receivers, agents) may reach private ranges; link-local and metadata never */
+  allowPrivateNetwork: boolean;
+}
 export interface Session { token: string; expiresAt: string; user: User }
 export interface Identity { id: string; channelType: string; address: string; connectionId: string | null }
 export interface ContactDetail extends Contact { identities?: Identity[] }
@@ -289,6 +295,9 @@ export class SwitchboardClient {
   signOut(): Promise<void> { return this.request<null>('POST', '/auth/logout').then(() => undefined); }
   me(): Promise<User> { return this.request('GET', '/me'); }
   listUsers(): Promise<User[]> { return this.request<{ data: User[] }>('GET', '/users').then((r) => r.data); }
+  getWorkspace(): Promise<Workspace> { return this.request('GET', '/workspace'); }
+  /** owners and admins only (403 otherwise) */
+  updateWorkspace(patch: { allowPrivateNetwork?: boolean }): Promise<Workspace> { return this.request('PATCH', '/workspace', patch); }
   /** without a password the server generates one and answers it, once */
   inviteUser(input: { email: string; name: string; role: Role; password?: string }): Promise<{ user: User; password?: string }> { return this.request('POST', '/users', input); }
   updateUser(id: string, patch: { name?: string; role?: Role; password?: string }): Promise<User> { return this.request('PATCH', `/users/${enc(id)}`, patch); }
