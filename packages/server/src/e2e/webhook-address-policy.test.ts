@@ -98,6 +98,12 @@ describe('address policy for admin-configured URLs', () => {
     const stt = await t.api<ApiError>('POST', '/api/v1/agents', { kind: 'flow', name: 'Flow', config: { speechToText: { baseUrl: `http://127.0.0.1:${port}/v1` } } });
     expect(stt.status).toBe(400);
     expect(stt.body.error.details?.fields?.[0]?.field).toBe('speechToText.baseUrl');
+    // a connection's apiBaseUrl is the provider endpoint: private is allowed (a simulator), metadata never
+    const telegram = (apiBaseUrl: string) => t.api<ApiError>('POST', '/api/v1/connections', { type: 'telegram', name: 'tg', config: { botToken: '123456:ABCdef', apiBaseUrl } });
+    const metadataApi = await telegram('http://0xa9fea9fe/bot');
+    expect(metadataApi.status).toBe(400);
+    expect(metadataApi.body.error.details?.fields?.[0]).toMatchObject({ field: 'apiBaseUrl', message: expect.stringMatching(/^refused by the address policy: 169\.254\.169\.254 is a cloud metadata address/) });
+    expect((await telegram(`http://127.0.0.1:${port}/bot`)).status).toBe(201);
     expect(connections).toBe(0);
   });
 
