@@ -82,13 +82,16 @@ export type Role = User['role'];
 export type UserInput = BodyOf<'/api/v1/users', 'post'>;
 export type UserPatch = BodyOf<'/api/v1/users/{id}', 'patch'>;
 export type Session = ResponseOf<'/api/v1/auth/login', 'post'>;
+/** the signed-in user's workspace and its settings */
+export type Workspace = ResponseOf<'/api/v1/workspace', 'get'>;
+export type WorkspacePatch = BodyOf<'/api/v1/workspace', 'patch'>;
 
 // every type taken from a route must resolve: a route that loses its schema would otherwise turn it into `never`
 type Resolves<T> = [T] extends [never] ? false : true;
 const routeTypesResolve: Resolves<ContactDetail> & Resolves<ConnectionInput> & Resolves<ConnectionPatch>
   & Resolves<WebhookSubscriptionInput> & Resolves<WebhookSubscriptionPatch> & Resolves<AgentInput>
   & Resolves<AgentPatch> & Resolves<RoutingRuleInput> & Resolves<RoutingRulePatch> & Resolves<ExplainInput> & Resolves<TeamInput> & Resolves<TeamPatch>
-  & Resolves<UserInput> & Resolves<UserPatch> & Resolves<Session> & Resolves<ResponseOf<'/api/v1/users', 'post'>>
+  & Resolves<UserInput> & Resolves<UserPatch> & Resolves<Session> & Resolves<Workspace> & Resolves<WorkspacePatch> & Resolves<ResponseOf<'/api/v1/users', 'post'>>
   & Resolves<BodyOf<'/api/v1/conversations/{id}', 'patch'>> & Resolves<BodyOf<'/api/v1/conversations/{id}/handoff', 'post'>> & Resolves<SendInput> = true;
 void routeTypesResolve;
 
@@ -270,6 +273,9 @@ export class SwitchboardClient {
   signOut(): Promise<void> { return this.request<null>('POST', '/auth/logout').then(() => undefined); }
   me(): Promise<User> { return this.request('GET', '/me'); }
   listUsers(): Promise<User[]> { return this.request<{ data: User[] }>('GET', '/users').then((r) => r.data); }
+  getWorkspace(): Promise<Workspace> { return this.request('GET', '/workspace'); }
+  /** owners and admins only (403 otherwise) */
+  updateWorkspace(patch: WorkspacePatch): Promise<Workspace> { return this.request('PATCH', '/workspace', patch); }
   /** without a password the server generates one and answers it, once */
   inviteUser(input: UserInput): Promise<ResponseOf<'/api/v1/users', 'post'>> { return this.request('POST', '/users', input); }
   updateUser(id: string, patch: UserPatch): Promise<User> { return this.request('PATCH', `/users/${enc(id)}`, patch); }

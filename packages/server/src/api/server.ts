@@ -19,6 +19,7 @@ import { mediaServeRoutes, mediaUploadRoutes } from './routes/media-routes.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { signInRoutes, userRoutes } from './routes/user-routes.js';
+import { workspaceRoutes } from './routes/workspace-routes.js';
 import { staticRoutes } from './routes/static-routes.js';
 // routing area
 import { routingRoutes } from './routes/routing-routes.js';
@@ -79,6 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await api.register(async (authed) => {
       authed.addHook('onRequest', auth);
       userRoutes(authed, hub, auth);
+      workspaceRoutes(authed, hub);
       connectionRoutes(authed, hub);
       agentRoutes(authed, hub); // agents area
       templateRoutes(authed, hub);

@@ -23,6 +23,7 @@ import { MediaService } from '../core/media/media-service.js';
 import { TemplateService } from '../core/templates/template-service.js';
 import { DeadLetterService } from '../core/recovery/dead-letter-service.js';
 import { UserService } from '../core/workspaces/user-service.js';
+import { WorkspaceService } from '../core/workspaces/workspace-service.js';
 import { WebhookService, type WebhookSettings } from '../core/webhooks/webhook-service.js';
 import { AgentService } from '../core/agents/agent-service.js';
 import { RoutingService } from '../core/routing/routing-service.js';
@@ -47,6 +48,7 @@ export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(
   const templates = new TemplateService(deps, connections);
   const deadLetters = new DeadLetterService(deps);
   const users = new UserService(deps);
+  const workspaces = new WorkspaceService(deps);
   const messages = new MessageQueue(deps, connections, templates);
   const outbound = new OutboundWorker(deps, connections, pacer, media.access());
   const agents = new AgentService(deps, connections, messages, media);
@@ -72,7 +74,7 @@ export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(
   const subscriptions: Subscription[] = [];
   return {
     deps, connections, conversations, ingest, inbound, messages, outbound, relay, realtime, recovery, visitors, media, templates,
-    deadLetters, webhooks, users, agents, routing, routingDecisions, routingCommands, routingRules, teams,
+    deadLetters, webhooks, users, workspaces, agents, routing, routingDecisions, routingCommands, routingRules, teams,
 
     async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
       if (role === 'api' || role === 'all') realtime.start();

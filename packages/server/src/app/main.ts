@@ -72,6 +72,8 @@ export interface CreateOptions {
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   /** time as the hub sees it (tests move it to check 24-hour windows) */
   clock?: Clock;
+  /** DNS as the address guard sees it (tests point names at addresses without a real resolver) */
+  resolve?: (hostname: string) => Promise<string[]>;
 }
 
 export async function createSwitchboard(config: Config, options: CreateOptions = {}): Promise<Switchboard> {
@@ -91,7 +93,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
   const ports: CorePorts = {
     store, bus, clock: options.clock ?? systemClock,
     media: config.mediaStore === 'directory' ? directoryMediaStore(config.mediaDir) : databaseMediaStore(store), secrets: createSecretBox(masterKeyFor(config)), registry: createRegistry([...connectors, ...(options.extraConnectors ?? [])]),
-    log: log as unknown as Logger, metrics, redactor, http: createHttpClient(config.connectorTimeoutMs),
+    log: log as unknown as Logger, metrics, redactor, http: createHttpClient(config.connectorTimeoutMs), resolve: options.resolve,
     settings: {
       publicUrl: config.publicUrl, outboundMaxAttempts: config.outboundMaxAttempts, retryBaseMs: config.retryBaseMs,
       retryMaxMs: config.retryMaxMs, sendLeaseMs: config.sendLeaseMs, connectorTimeoutMs: config.connectorTimeoutMs,

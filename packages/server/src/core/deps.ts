@@ -46,6 +46,8 @@ export interface CoreDeps {
   metrics: Metrics;
   redactor: Redactor;
   http: HttpClient;
+  /** DNS for the address guard (core/security/address-guard.ts); the system resolver when absent — tests inject one */
+  resolve?: ((hostname: string) => Promise<string[]>) | undefined;
   settings: CoreSettings;
   /** called after a commit that wrote outbox rows */
   afterCommit: () => void;

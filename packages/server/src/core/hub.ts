@@ -18,6 +18,7 @@ import type { MediaService } from './media/media-service.js';
 import type { TemplateService } from './templates/template-service.js';
 import type { DeadLetterService } from './recovery/dead-letter-service.js';
 import type { UserService } from './workspaces/user-service.js';
+import type { WorkspaceService } from './workspaces/workspace-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { AgentService } from './agents/agent-service.js';
 import type { RoutingService } from './routing/routing-service.js';
@@ -46,6 +47,8 @@ export interface Hub {
   readonly deadLetters: DeadLetterService;
   readonly webhooks: WebhookService;
   readonly users: UserService;
+  /** the workspace's settings (the private-network opt-in) */
+  readonly workspaces: WorkspaceService;
   /** flow/llm/webhook agents; also the AgentDispatcher routing calls */
   readonly agents: AgentService;
   /** the routing consumer: who handles each new inbound message, exactly once; recovery of lost routing */

@@ -94,7 +94,8 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
     ai = await startOpenAiSimulator({ apiKeys: ['sk-agents-test-key-0001'] });
     bot = await startBot(BOT_SECRET);
     if (dialect === 'postgres') database = await freshPostgresDatabase('agents');
-    t = await startTestServer(database ? { env: { DATABASE_URL: database.url } } : {});
+    // the model server and the bots listen on 127.0.0.1: the workspace opts in to private networks
+    t = await startTestServer({ allowPrivateNetwork: true, ...(database ? { env: { DATABASE_URL: database.url } } : {}) });
   });
   afterAll(async () => {
     await t.close();

@@ -44,7 +44,8 @@ describe('browser: automation pages', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    hub = await startTestServer({ env: { SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: '100', SWITCHBOARD_WEBHOOK_TIMEOUT_MS: '2000' } });
+    // the receiver and the bot URLs are on 127.0.0.1: the workspace opts in to private networks
+    hub = await startTestServer({ allowPrivateNetwork: true, env: { SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: '100', SWITCHBOARD_WEBHOOK_TIMEOUT_MS: '2000' } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   });
 

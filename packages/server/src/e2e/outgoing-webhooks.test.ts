@@ -44,7 +44,8 @@ describe('outgoing webhooks', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    t = await startTestServer({ env: { SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: '100', SWITCHBOARD_WEBHOOK_MAX_AGE_MS: '1500', SWITCHBOARD_WEBHOOK_TIMEOUT_MS: '1000' } });
+    // the receiver listens on 127.0.0.1: the workspace opts in to private networks
+    t = await startTestServer({ allowPrivateNetwork: true, env: { SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: '100', SWITCHBOARD_WEBHOOK_MAX_AGE_MS: '1500', SWITCHBOARD_WEBHOOK_TIMEOUT_MS: '1000' } });
   });
   afterAll(async () => {
     await t.close();

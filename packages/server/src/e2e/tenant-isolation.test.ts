@@ -98,7 +98,8 @@ describe('tenant isolation over every route with an id', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer({ extraConnectors: [testConnector] });
+    // workspace A's subscription points at 127.0.0.1: A opts in to private networks
+    t = await startTestServer({ allowPrivateNetwork: true, extraConnectors: [testConnector] });
     // the second workspace
     await addWorkspace(t, OTHER);
 

@@ -32,7 +32,18 @@ export interface TestServer {
 
 export const TEST_ADMIN_TOKEN = 'sb_test_admin_token_0123456789abcdef';
 
-export async function startTestServer(options: { env?: Record<string, string>; extraConnectors?: AnyConnector[]; dataDir?: string; clock?: Clock } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  env?: Record<string, string>; extraConnectors?: AnyConnector[]; dataDir?: string; clock?: Clock;
+  /** DNS for the address guard: names map to addresses without a real resolver */
+  resolve?: (hostname: string) => Promise<string[]>;
+  /**
+   * opt the workspace in to private networks through the API (PATCH /api/v1/workspace), for tests whose webhook
+   * receivers, bots or model servers listen on 127.0.0.1
+   */
+  allowPrivateNetwork?: boolean;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const logs: string[] = [];
   // a real port up front, so webhook URLs handed to simulators point at this server
@@ -41,7 +52,7 @@ export async function startTestServer(options: { env?: Record<string, string>; e
     PORT: String(port), SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`, HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'debug',
     SWITCHBOARD_RETRY_BASE_MS: '50', SWITCHBOARD_RETRY_MAX_MS: '400', ...options.env,
   });
-  const sb = await createSwitchboard(config, { logWrite: (l) => logs.push(l), extraConnectors: options.extraConnectors ?? [], ...(options.clock ? { clock: options.clock } : {}) });
+  const sb = await createSwitchboard(config, { logWrite: (l) => logs.push(l), extraConnectors: options.extraConnectors ?? [], ...(options.clock ? { clock: options.clock } : {}), ...(options.resolve ? { resolve: options.resolve } : {}) });
   const address = await sb.listen();
   // webhook URLs must point at the real port; tests that check them read sb.config
   const url = address.replace('[::1]', '127.0.0.1');
@@ -60,6 +71,10 @@ export async function startTestServer(options: { env?: Record<string, string>; e
     }
     return { status: res.status, body: parsed as T, headers: res.headers };
   };
+  if (options.allowPrivateNetwork) {
+    const opted = await api('PATCH', '/api/v1/workspace', { allowPrivateNetwork: true });
+    if (opted.status !== 200) throw new Error(`could not allow private networks: ${opted.status} ${JSON.stringify(opted.body)}`);
+  }
   return {
     sb, url, token: TEST_ADMIN_TOKEN, logs, dataDir, api,
     async close() {

@@ -16,7 +16,7 @@ import type { ConnectionService } from '../connections/connection-service.js';
 import type { MessageQueue } from '../outbound/message-queue.js';
 import type { MediaService } from '../media/media-service.js';
 import { conversationView, messageView } from '../conversations/conversation-writer.js';
-import { guardHttpClient } from '../security/address-guard.js';
+import { AdminEndpoints } from '../security/admin-endpoints.js';
 import type { AgentDispatcher, AgentTurnInput, AgentTurnOutcome } from './agent-dispatcher.js';
 import { AgentConfigCodec, agentCatalog, isAgentKind, AGENT_KINDS, type FlowConfig, type LlmConfig, type WebhookAgentConfig } from './agent-config.js';
 import { flowGraphIssues, runFlow, type FlowState } from './flow-engine.js';
@@ -88,8 +88,19 @@ export function fitContent(content: Content, caps: Capabilities): Content {
   return content;
 }
 
+/** the URLs of a config the hub calls: each is under the workspace's address policy */
+function configUrls(config: Record<string, unknown>): Array<{ field: string; url: string | undefined }> {
+  const stt = config.speechToText as { baseUrl?: unknown } | undefined;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return [
+    { field: 'baseUrl', url: text(config.baseUrl) }, { field: 'url', url: text(config.url) },
+    { field: 'speechToText.baseUrl', url: text(stt?.baseUrl) },
+  ];
+}
+
 export class AgentService implements AgentDispatcher {
   readonly codec: AgentConfigCodec;
+  private readonly endpoints: AdminEndpoints;
 
   constructor(
     private readonly deps: CoreDeps,
@@ -98,6 +109,7 @@ export class AgentService implements AgentDispatcher {
     private readonly media: MediaService,
   ) {
     this.codec = new AgentConfigCodec(deps.secrets, deps.redactor);
+    this.endpoints = new AdminEndpoints(deps);
   }
 
   catalog(): ReturnType<typeof agentCatalog> {
@@ -120,6 +132,7 @@ export class AgentService implements AgentDispatcher {
     const kind = this.kindOf(input.kind);
     const { config: filled, generated } = this.codec.fillGenerated(kind, input.config);
     const plain = this.codec.validate(kind, filled);
+    await this.endpoints.check(workspaceId, configUrls(plain));
     const now = this.deps.clock.now().toISOString();
     const record: AgentRecord = {
       id: newId('agt'), workspaceId, kind, name: input.name, description: input.description ?? '', config: this.codec.seal(kind, plain),
@@ -153,9 +166,10 @@ export class AgentService implements AgentDispatcher {
     let config: Record<string, unknown> | undefined;
     if (input.config) {
       const plain = this.codec.validate(record.kind, this.codec.merge(record.kind, record.config, input.config));
+      await this.endpoints.check(workspaceId, configUrls(plain));
       if (record.status === 'RUNNING') {
         try {
-          await this.checkConfig(record.kind, plain);
+          await this.checkConfig(workspaceId, record.kind, plain);
         } catch (error) {
           throw new AppError('AGENT_CHECK_FAILED', `the agent keeps its current settings: ${this.deps.redactor.scrub(errorText(error))}`);
         }
@@ -171,10 +185,10 @@ export class AgentService implements AgentDispatcher {
   }
 
   /** what a start checks: an llm's key and model with the provider, a flow's graph */
-  private async checkConfig(kind: AgentRecord['kind'], config: Record<string, unknown>): Promise<void> {
+  private async checkConfig(workspaceId: string, kind: AgentRecord['kind'], config: Record<string, unknown>): Promise<void> {
     if (kind === 'llm') {
       const llm = config as LlmConfig;
-      await checkProvider(this.httpFor(llm.baseUrl), llm);
+      await checkProvider(await this.httpFor(workspaceId), llm);
     } else if (kind === 'flow') {
       const issues = flowGraphIssues(config as FlowConfig);
       if (issues.length > 0) throw new Error(`the flow is invalid: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -220,7 +234,7 @@ export class AgentService implements AgentDispatcher {
   private async runStart(record: AgentRecord): Promise<void> {
     try {
       const fresh = (await this.deps.store.getAgent(record.workspaceId, record.id)) ?? record;
-      await this.checkConfig(fresh.kind, this.codec.validate(fresh.kind, this.codec.open(fresh.kind, fresh.config)));
+      await this.checkConfig(fresh.workspaceId, fresh.kind, this.codec.validate(fresh.kind, this.codec.open(fresh.kind, fresh.config)));
       const now = this.deps.clock.now().toISOString();
       await this.deps.store.transaction((tx) => tx.applyAgentConnections(record.id, now));
       if (await this.transition(record, 'RUNNING', null, ['STARTING'])) this.deps.log.info({ agentId: record.id }, 'agent running');
@@ -421,7 +435,7 @@ export class AgentService implements AgentDispatcher {
     }
     try {
       const history = await this.deps.store.listRecentMessages(conversation.id, config.historyLimit);
-      const answer = await chatTurn(this.httpFor(config.baseUrl), config, buildChatRequest(config, history));
+      const answer = await chatTurn(await this.httpFor(conversation.workspaceId), config, buildChatRequest(config, history));
       if (answer.handoff) return { replies: handoffText(answer.text), handoff: answer.handoff };
       return { replies: [{ type: 'text', text: answer.text as string }] };
     } catch (error) {
@@ -433,7 +447,7 @@ export class AgentService implements AgentDispatcher {
     const contact = await this.deps.store.getContact(conversation.workspaceId, conversation.contactId);
     const now = this.deps.clock.now();
     try {
-      const answer = await callWebhookBot(this.httpFor(config.url), config, {
+      const answer = await callWebhookBot(await this.httpFor(conversation.workspaceId), config, {
         id: turnId, occurredAt: message.timestamp,
         data: {
           agent: { id: agent.id, name: agent.name },
@@ -448,9 +462,12 @@ export class AgentService implements AgentDispatcher {
     }
   }
 
-  /** HTTP to a URL the admin configured: its own origin may be private (a local model server), others not */
-  private httpFor(configuredUrl: string): CoreDeps['http'] {
-    return guardHttpClient(this.deps.http, { apiBaseUrl: configuredUrl });
+  /**
+   * HTTP to the URLs the admin configured (model server, bot, transcription): private ranges only when the workspace
+   * opted in (a local model server), link-local and metadata never — the policy as it is at this call
+   */
+  private httpFor(workspaceId: string): Promise<CoreDeps['http']> {
+    return this.endpoints.client(workspaceId);
   }
 
   /**
@@ -472,7 +489,7 @@ export class AgentService implements AgentDispatcher {
       if (current.content.media.state === 'pending') throw new Error(`the voice message was not downloaded within ${stt.waitMs} ms`);
       if (current.content.media.state === 'failed') throw new Error('the voice message could not be downloaded');
       const audio = await this.media.access().read(current.content.media.url);
-      const text = await transcribe(this.httpFor(stt.baseUrl), stt, audio, 60_000);
+      const text = await transcribe(await this.httpFor(message.workspaceId), stt, audio, 60_000);
       const fresh = (await this.deps.store.getMessage(message.workspaceId, message.id)) ?? current;
       const updated: MessageRecord = { ...fresh, metadata: { ...fresh.metadata, transcript: text, transcriptModel: stt.model } };
       const at = this.deps.clock.now().toISOString();

@@ -12,6 +12,7 @@ import type { Content } from '../../model/index.js';
 import type { MessageRecord } from '../ports/index.js';
 import type { LlmConfig } from './agent-config.js';
 import { readBoundedJson, readBoundedText } from './bounded-body.js';
+import { isAddressRefusal } from '../security/address-guard.js';
 
 export class LlmError extends Error {
   override readonly name = 'LlmError';
@@ -128,6 +129,7 @@ async function request(http: HttpClient, url: string, init: RequestInit, timeout
     return await http(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new LlmError(`the provider did not answer within ${timeoutMs} ms`);
+    if (isAddressRefusal(error)) throw new LlmError(error.message);
     throw new LlmError(`could not reach the provider: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

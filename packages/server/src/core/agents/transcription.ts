@@ -6,6 +6,7 @@
  */
 import type { HttpClient } from '../../channel-kit/index.js';
 import { readBoundedText } from './bounded-body.js';
+import { isAddressRefusal } from '../security/address-guard.js';
 
 export class TranscriptionError extends Error {
   override readonly name = 'TranscriptionError';
@@ -26,6 +27,7 @@ export async function transcribe(http: HttpClient, stt: SpeechToTextSettings, au
       method: 'POST', headers: stt.apiKey ? { authorization: `Bearer ${stt.apiKey}` } : {}, body: form, signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
+    if (isAddressRefusal(error)) throw new TranscriptionError(error.message);
     throw new TranscriptionError(`could not reach the transcription service: ${error instanceof Error ? error.message : String(error)}`);
   }
   const text = await readBoundedText(res).catch(() => '');

@@ -13,6 +13,7 @@ import { ContentSchema, type Content } from '../../model/index.js';
 import { signWebhook } from '../webhooks/webhook-service.js';
 import type { WebhookAgentConfig } from './agent-config.js';
 import { BodyTooLargeError, readBoundedText } from './bounded-body.js';
+import { isAddressRefusal } from '../security/address-guard.js';
 
 export class WebhookBotError extends Error {
   override readonly name = 'WebhookBotError';
@@ -43,6 +44,7 @@ export async function callWebhookBot(http: HttpClient, config: WebhookAgentConfi
     });
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new WebhookBotError(`the bot did not answer within ${config.timeoutMs} ms`);
+    if (isAddressRefusal(error)) throw new WebhookBotError(error.message);
     throw new WebhookBotError(`could not reach the bot: ${error instanceof Error ? error.message : String(error)}`);
   }
   // an oversized answer is a failure of the bot, not an empty "I will answer later"

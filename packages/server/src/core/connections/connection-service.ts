@@ -11,6 +11,7 @@ import type { ConnectionRecord, ConnectionStatus, Page, PageQuery, ConnectionLog
 import type { CoreDeps } from '../deps.js';
 import { ConfigCodec } from './config-codec.js';
 import { guardHttpClient } from '../security/address-guard.js';
+import { checkAdminUrls } from '../security/admin-endpoints.js';
 
 export interface ConnectionView {
   id: string;
@@ -33,6 +34,15 @@ export interface UpdateConnectionInput { name?: string | undefined; description?
 export interface LiveConnection { record: ConnectionRecord; connector: AnyConnector; config: Record<string, unknown> }
 
 const CACHE_TTL_MS = 2000;
+
+/**
+ * A connection's `apiBaseUrl` is the provider endpoint itself (a simulator, an on-premise gateway), so its origin
+ * may be private without the workspace's opt-in — but never link-local or metadata, and http(s) only: refused at
+ * save (400) as the guard would refuse every call to it
+ */
+function checkApiBaseUrl(config: Record<string, unknown>): void {
+  if (typeof config.apiBaseUrl === 'string') checkAdminUrls([{ field: 'apiBaseUrl', url: config.apiBaseUrl }], true);
+}
 
 export class ConnectionService {
   readonly codec: ConfigCodec;
@@ -74,6 +84,7 @@ export class ConnectionService {
   async create(workspaceId: string, input: CreateConnectionInput): Promise<ConnectionView> {
     const connector = this.connectorFor(input.type);
     const plain = this.codec.validate(connector, input.config);
+    checkApiBaseUrl(plain);
     const now = this.deps.clock.now().toISOString();
     const record: ConnectionRecord = {
       id: newId('conn'), workspaceId, type: connector.type, name: input.name, description: input.description ?? '',
@@ -102,7 +113,9 @@ export class ConnectionService {
     let config: Record<string, unknown> | undefined;
     if (input.config) {
       const merged = this.codec.merge(connector, record.config, input.config);
-      config = this.codec.seal(connector, this.codec.validate(connector, merged));
+      const plain = this.codec.validate(connector, merged);
+      checkApiBaseUrl(plain);
+      config = this.codec.seal(connector, plain);
     }
     await this.deps.store.updateConnection(workspaceId, id, { name: input.name, description: input.description, config, deprecated: input.deprecated, updatedAt: now });
     this.cache.delete(id);
@@ -208,7 +221,7 @@ export class ConnectionService {
     const apiBaseUrl = typeof live.config.apiBaseUrl === 'string' ? live.config.apiBaseUrl : undefined;
     return {
       connectionId: live.record.id, config: live.config, webhookUrl: this.webhookUrl(live.record.id),
-      http: guardHttpClient(this.deps.http, { apiBaseUrl }), log: this.connectorLogger(live.record.id), signal,
+      http: guardHttpClient(this.deps.http, { apiBaseUrl, ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}) }), log: this.connectorLogger(live.record.id), signal,
     };
   }
 

@@ -6,7 +6,13 @@
 
 export type Role = 'owner' | 'admin' | 'operator';
 
-export interface WorkspaceRecord { id: string; name: string; createdAt: string }
+export interface WorkspaceRecord {
+  id: string; name: string; createdAt: string;
+  /** admin-configured URLs (webhook receivers, agents) may reach private ranges; never link-local/metadata */
+  allowPrivateNetwork: boolean;
+}
+/** a new workspace; it does not allow private networks unless told */
+export type NewWorkspace = Omit<WorkspaceRecord, 'allowPrivateNetwork'> & { allowPrivateNetwork?: boolean };
 export interface UserRecord { id: string; workspaceId: string; email: string; name: string; role: Role; passwordHash: string | null; createdAt: string }
 export interface ApiKeyRecord {
   id: string; workspaceId: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: string; lastUsedAt: string | null;
@@ -18,7 +24,9 @@ export interface ApiKeyRecord {
 export interface UserStoreOps {
   getWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
   firstWorkspace(): Promise<WorkspaceRecord | undefined>;
-  insertWorkspace(row: WorkspaceRecord): Promise<void>;
+  insertWorkspace(row: NewWorkspace): Promise<void>;
+  /** false when there is no such workspace */
+  updateWorkspace(id: string, patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork'>>): Promise<boolean>;
   /** the email is stored lower-case, so sign-in matches it case-insensitively */
   insertUser(row: UserRecord): Promise<void>;
   findOwner(workspaceId: string): Promise<UserRecord | undefined>;

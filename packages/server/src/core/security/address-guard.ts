@@ -176,6 +176,11 @@ export function urlPolicyProblem(url: string, options: { allowPrivate: boolean }
   return `${refusal(host, host, verdict).message}${hint}`;
 }
 
+/** whether an error is the guard's refusal (ChannelError REJECTED, message starting with REFUSED) */
+export function isAddressRefusal(error: unknown): error is ChannelError {
+  return error instanceof ChannelError && error.code === 'REJECTED' && error.message.startsWith(REFUSED);
+}
+
 /** resolves, checks every address, and answers what net.connect asked for: the connect-time half of the guard */
 function guardedLookup(resolve: Resolver, privateAllowed: boolean): LookupFunction {
   return (hostname, options, callback) => {

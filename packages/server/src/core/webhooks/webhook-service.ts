@@ -6,11 +6,20 @@
  * `Switchboard-Delivery` id that stays the same across retries and replays — and retried with exponential backoff
  * on timeouts and non-2xx for up to 24 h, then marked dead. Every attempt is visible in the delivery log.
  * Dispatch is polled (every 250 ms) from the database, so any worker can send any delivery.
+ *
+ * Receivers are admin-configured URLs under the address policy (core/security/admin-endpoints.ts): a URL the
+ * policy refuses as written answers 400 at create/update; a host is resolved and checked at each attempt (and again
+ * at connect time). A refused attempt is permanent — the delivery is dead at once with the refusal as its error
+ * ("refused by the address policy: …", never a socket error), because retrying cannot change the verdict; once the
+ * URL or the workspace's opt-in is fixed, a replay sends it again.
  */
 import { createHmac } from 'node:crypto';
 import { newId } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import { generateSecret } from '../security/api-tokens.js';
+import { AdminEndpoints } from '../security/admin-endpoints.js';
+import { isAddressRefusal } from '../security/address-guard.js';
+import type { HttpClient } from '../../channel-kit/index.js';
 import type { OutboxRecord, Page, PageQuery, WebhookDeliveryRecord, WebhookSubscriptionRecord } from '../ports/index.js';
 import type { CorePorts } from '../deps.js';
 
@@ -26,27 +35,29 @@ export class WebhookService {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private readonly cache = new Map<string, { at: number; subs: WebhookSubscriptionRecord[] }>();
+  private readonly endpoints: AdminEndpoints;
 
   constructor(
     // writes no outbox rows, so it needs no afterCommit: the relay that afterCommit wakes is built after it
     private readonly deps: CorePorts,
     private readonly settings: WebhookSettings,
-  ) {}
+  ) {
+    this.endpoints = new AdminEndpoints(deps);
+  }
 
   // --- subscriptions -------------------------------------------------------------------------------------------
 
-  private checkUrl(url: string): void {
-    let parsed: URL;
+  private async checkUrl(workspaceId: string, url: string): Promise<void> {
     try {
-      parsed = new URL(url);
+      new URL(url);
     } catch {
       throw new AppError('VALIDATION', 'url must be an absolute http(s) URL', { fields: [{ field: 'url', message: 'invalid URL' }] });
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new AppError('VALIDATION', 'url must be http(s)', { fields: [{ field: 'url', message: 'http or https only' }] });
+    await this.endpoints.check(workspaceId, [{ field: 'url', url }]);
   }
 
   async create(workspaceId: string, input: SubscriptionInput): Promise<{ subscription: WebhookSubscriptionRecord; secret: string }> {
-    this.checkUrl(input.url);
+    await this.checkUrl(workspaceId, input.url);
     const secret = input.secret ?? `whsec_${generateSecret()}`;
     const now = this.deps.clock.now().toISOString();
     const row: WebhookSubscriptionRecord = {
@@ -70,7 +81,7 @@ export class WebhookService {
 
   async update(workspaceId: string, id: string, patch: Partial<SubscriptionInput>): Promise<WebhookSubscriptionRecord> {
     await this.get(workspaceId, id);
-    if (patch.url) this.checkUrl(patch.url);
+    if (patch.url) await this.checkUrl(workspaceId, patch.url);
     await this.deps.store.updateWebhookSubscription(workspaceId, id, {
       url: patch.url, eventTypes: patch.eventTypes, active: patch.active, description: patch.description,
       secret: patch.secret ? this.deps.secrets.seal(patch.secret) : undefined, updatedAt: this.deps.clock.now().toISOString(),
@@ -168,18 +179,26 @@ export class WebhookService {
   async tick(): Promise<number> {
     const now = this.deps.clock.now();
     const due = await this.deps.store.claimDueWebhookDeliveries(now.toISOString(), new Date(now.getTime() + this.settings.timeoutMs * 3).toISOString(), 50);
-    await Promise.all(due.map((d) => this.attempt(d)));
+    // the policy as it is now, read once per workspace per round
+    const clients = new Map<string, Promise<HttpClient>>();
+    const clientOf = (workspaceId: string): Promise<HttpClient> => {
+      let c = clients.get(workspaceId);
+      if (!c) clients.set(workspaceId, (c = this.endpoints.client(workspaceId)));
+      return c;
+    };
+    await Promise.all(due.map(async (d) => this.attempt(d, await clientOf(d.workspaceId))));
     return due.length;
   }
 
-  private async attempt(d: WebhookDeliveryRecord): Promise<void> {
+  private async attempt(d: WebhookDeliveryRecord, http: HttpClient): Promise<void> {
     const sub = await this.deps.store.getWebhookSubscription(d.workspaceId, d.subscriptionId);
     if (!sub) return;
     const timestamp = String(Math.floor(this.deps.clock.now().getTime() / 1000));
     let status: number | null = null;
     let error: string | null = null;
+    let refused = false;
     try {
-      const res = await fetch(sub.url, {
+      const res = await http(sub.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json', 'user-agent': 'Switchboard-Webhooks/1',
@@ -194,7 +213,9 @@ export class WebhookService {
       await res.body?.cancel().catch(() => undefined);
       if (res.status < 200 || res.status >= 300) error = `receiver answered ${res.status}`;
     } catch (e) {
-      error = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${this.settings.timeoutMs} ms` : `could not reach the receiver: ${e instanceof Error ? e.message : String(e)}`;
+      refused = isAddressRefusal(e);
+      if (refused) error = (e as Error).message;
+      else error = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${this.settings.timeoutMs} ms` : `could not reach the receiver: ${e instanceof Error ? e.message : String(e)}`;
     }
     const at = this.deps.clock.now();
     const attempts = d.attempts + 1;
@@ -204,11 +225,12 @@ export class WebhookService {
     }
     const delay = Math.min(this.settings.retryMaxMs, this.settings.retryBaseMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
     const next = new Date(at.getTime() + delay);
-    const dead = next.getTime() - Date.parse(d.createdAt) > this.settings.maxAgeMs;
+    const dead = refused || next.getTime() - Date.parse(d.createdAt) > this.settings.maxAgeMs;
     await this.deps.store.finishWebhookAttempt(d.id, {
       status: dead ? 'dead' : 'pending', attempts, nextAttemptAt: dead ? null : next.toISOString(), lastStatusCode: status, lastError: error,
       deliveredAt: null, updatedAt: at.toISOString(),
     });
-    if (dead) this.deps.log.warn({ deliveryId: d.id, subscriptionId: d.subscriptionId, attempts }, `webhook delivery dead after its retry window: ${error}`);
+    if (refused) this.deps.log.warn({ deliveryId: d.id, subscriptionId: d.subscriptionId, attempts }, `webhook delivery dead, not retried: ${error}`);
+    else if (dead) this.deps.log.warn({ deliveryId: d.id, subscriptionId: d.subscriptionId, attempts }, `webhook delivery dead after its retry window: ${error}`);
   }
 }

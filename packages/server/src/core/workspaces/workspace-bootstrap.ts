@@ -23,7 +23,7 @@ export async function bootstrapWorkspace(store: Store, adminToken: string | unde
   let workspace = await store.firstWorkspace();
   let generatedToken: string | undefined;
   if (!workspace) {
-    workspace = { id: newId('ws'), name: 'Default workspace', createdAt: now };
+    workspace = { id: newId('ws'), name: 'Default workspace', createdAt: now, allowPrivateNetwork: false };
     await store.insertWorkspace(workspace);
   }
   let ownerRecord = await store.findOwner(workspace.id);

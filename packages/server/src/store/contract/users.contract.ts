@@ -22,6 +22,25 @@ export function usersContract(ctx: StoreContext): void {
       await expect(store.insertWorkspace({ id: ctx.ws, name: 'again', createdAt: now() })).rejects.toThrow();
     });
 
+    it('keeps the private-network opt-in per workspace, off by default', async () => {
+      const { store } = ctx;
+      const ws = newId('ws');
+      await store.insertWorkspace({ id: ws, name: 'lan', createdAt: now() });
+      expect((await store.getWorkspace(ws))?.allowPrivateNetwork).toBe(false);
+      expect(await store.updateWorkspace(ws, { allowPrivateNetwork: true })).toBe(true);
+      expect(await store.getWorkspace(ws)).toMatchObject({ id: ws, name: 'lan', allowPrivateNetwork: true });
+      expect((await store.getWorkspace(ctx.ws))?.allowPrivateNetwork).toBe(false);
+      expect(await store.updateWorkspace(ws, {})).toBe(true);
+      expect((await store.getWorkspace(ws))?.allowPrivateNetwork).toBe(true);
+      expect(await store.updateWorkspace(ws, { allowPrivateNetwork: false })).toBe(true);
+      expect((await store.getWorkspace(ws))?.allowPrivateNetwork).toBe(false);
+      expect(await store.updateWorkspace(newId('ws'), { allowPrivateNetwork: true })).toBe(false);
+      expect(await store.updateWorkspace(newId('ws'), {})).toBe(false);
+      const opted = newId('ws');
+      await store.insertWorkspace({ id: opted, name: 'opted', createdAt: now(), allowPrivateNetwork: true });
+      expect((await store.getWorkspace(opted))?.allowPrivateNetwork).toBe(true);
+    });
+
     it('stores emails lower-case, one per workspace, found across workspaces', async () => {
       const { store } = ctx;
       const email = `${newId('usr')}@Example.COM`;

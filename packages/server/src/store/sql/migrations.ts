@@ -435,6 +435,15 @@ function routing(): Migration {
   };
 }
 
+/** the per-workspace opt-in that lets admin-configured URLs reach private ranges (core/security/address-guard.ts) */
+function workspaceNetworkPolicy(): Migration {
+  return {
+    async up(db) {
+      await db.schema.alterTable('workspaces').addColumn('allow_private_network', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () => Promise.resolve({
@@ -443,6 +452,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0005_sessions': sessions(),
       '0006_agents': agents(),
       '0007_routing': routing(),
+      '0008_workspace_network_policy': workspaceNetworkPolicy(),
     }),
   };
 }

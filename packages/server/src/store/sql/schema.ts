@@ -5,7 +5,7 @@
  */
 import type { Generated } from 'kysely';
 
-export interface WorkspacesTable { id: string; name: string; created_at: string }
+export interface WorkspacesTable { id: string; name: string; created_at: string; allow_private_network: Generated<number> }
 export interface UsersTable { id: string; workspace_id: string; email: string; name: string; role: string; password_hash: string | null; created_at: string }
 export interface ApiKeysTable { id: string; workspace_id: string; user_id: string; name: string; token_hash: string; prefix: string; created_at: string; last_used_at: string | null; kind: Generated<string>; expires_at: string | null }
 export interface ConnectionsTable {

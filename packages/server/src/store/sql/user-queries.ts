@@ -4,7 +4,7 @@
  * and sign-in sessions (api_keys rows of kind 'session').
  */
 import type { Selectable } from 'kysely';
-import type { ApiKeyRecord, UserRecord, UserStoreOps, WorkspaceRecord } from '../../core/ports/index.js';
+import type { ApiKeyRecord, NewWorkspace, UserRecord, UserStoreOps, WorkspaceRecord } from '../../core/ports/index.js';
 import type { Database } from './schema.js';
 import { Queries } from './queries.js';
 
@@ -12,17 +12,27 @@ function toUser(r: Selectable<Database['users']>): UserRecord {
   return { id: r.id, workspaceId: r.workspace_id, email: r.email, name: r.name, role: r.role as UserRecord['role'], passwordHash: r.password_hash, createdAt: r.created_at };
 }
 
+function toWorkspace(r: Selectable<Database['workspaces']>): WorkspaceRecord {
+  return { id: r.id, name: r.name, createdAt: r.created_at, allowPrivateNetwork: Number(r.allow_private_network) === 1 };
+}
+
 export class UserQueries extends Queries implements UserStoreOps {
   async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
     const r = await this.db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && { id: r.id, name: r.name, createdAt: r.created_at };
+    return r && toWorkspace(r);
   }
   async firstWorkspace(): Promise<WorkspaceRecord | undefined> {
     const r = await this.db.selectFrom('workspaces').selectAll().orderBy('id').limit(1).executeTakeFirst();
-    return r && { id: r.id, name: r.name, createdAt: r.created_at };
+    return r && toWorkspace(r);
   }
-  async insertWorkspace(row: WorkspaceRecord): Promise<void> {
-    await this.db.insertInto('workspaces').values({ id: row.id, name: row.name, created_at: row.createdAt }).execute();
+  async insertWorkspace(row: NewWorkspace): Promise<void> {
+    await this.db.insertInto('workspaces').values({ id: row.id, name: row.name, created_at: row.createdAt, allow_private_network: row.allowPrivateNetwork ? 1 : 0 }).execute();
+  }
+  async updateWorkspace(id: string, patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork'>>): Promise<boolean> {
+    // an empty patch still answers whether the workspace exists
+    if (patch.allowPrivateNetwork === undefined) return (await this.getWorkspace(id)) !== undefined;
+    const r = await this.db.updateTable('workspaces').set({ allow_private_network: patch.allowPrivateNetwork ? 1 : 0 }).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
   async insertUser(row: UserRecord): Promise<void> {
     await this.db.insertInto('users').values({

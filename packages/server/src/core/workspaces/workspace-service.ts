@@ -1,0 +1,34 @@
+/**
+ * @module core/workspaces/workspace-service
+ * The workspace's own settings. Today one: `allowPrivateNetwork`, the opt-in that lets admin-configured URLs
+ * (outgoing webhook receivers, webhook/LLM agents, speech-to-text) reach private ranges — self-hosters run
+ * receivers on their LAN. Anyone signed in reads it; owners and admins change it (the route checks the role).
+ * Link-local and cloud metadata addresses stay refused either way (core/security/address-guard.ts).
+ */
+import { notFound } from '../errors.js';
+import type { WorkspaceRecord } from '../ports/index.js';
+import type { CoreDeps } from '../deps.js';
+
+export interface WorkspaceView { id: string; name: string; allowPrivateNetwork: boolean; createdAt: string }
+const view = (w: WorkspaceRecord): WorkspaceView => ({ id: w.id, name: w.name, allowPrivateNetwork: w.allowPrivateNetwork, createdAt: w.createdAt });
+
+export class WorkspaceService {
+  constructor(private readonly deps: Pick<CoreDeps, 'store' | 'log'>) {}
+
+  async get(workspaceId: string): Promise<WorkspaceView> {
+    const w = await this.deps.store.getWorkspace(workspaceId);
+    if (!w) throw notFound('workspace');
+    return view(w);
+  }
+
+  async update(workspaceId: string, actorId: string, patch: { allowPrivateNetwork?: boolean | undefined }): Promise<WorkspaceView> {
+    const before = await this.get(workspaceId);
+    if (!(await this.deps.store.updateWorkspace(workspaceId, { ...(patch.allowPrivateNetwork === undefined ? {} : { allowPrivateNetwork: patch.allowPrivateNetwork }) }))) throw notFound('workspace');
+    const after = await this.get(workspaceId);
+    // who widened what the hub may reach is worth a line in the log
+    if (before.allowPrivateNetwork !== after.allowPrivateNetwork) {
+      this.deps.log.info({ workspaceId, userId: actorId, allowPrivateNetwork: after.allowPrivateNetwork }, `private networks ${after.allowPrivateNetwork ? 'allowed' : 'no longer allowed'} for admin-configured URLs`);
+    }
+    return after;
+  }
+}
