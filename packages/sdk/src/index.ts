@@ -104,18 +104,21 @@ export interface TimelineEvent { id: string; conversationId: string; type: strin
 
 // --- operator app (OPERATOR-APP helper): people, contacts with identities, media, connection logs ---
 export type Role = 'owner' | 'admin' | 'operator';
-export interface User { id: string; email: string; name: string; role: Role; createdAt: string }
+export interface User { id: string; workspaceId: string; email: string; name: string; role: Role; createdAt: string }
 export interface Session { token: string; expiresAt: string; user: User }
 export interface Identity { id: string; channelType: string; address: string; connectionId: string | null }
 export interface ContactDetail extends Contact { identities?: Identity[] }
 export interface Attachment { id: string; url: string; mimeType: string; size: number; fileName: string | null }
 export interface ConnectionLog { id: string; level: string; event: string; message: string; at: string }
 
-/** POST /api/v1/auth/login: email and password for a session token (a Bearer token valid 30 days) */
-export async function signIn(email: string, password: string, options: { baseUrl?: string; fetch?: typeof fetch } = {}): Promise<Session> {
+/**
+ * POST /api/v1/auth/login: email and password for a session token (a Bearer token valid 30 days). An email of
+ * more than one workspace needs `workspaceId` (else 409 WORKSPACE_REQUIRED).
+ */
+export async function signIn(email: string, password: string, options: { baseUrl?: string; fetch?: typeof fetch; workspaceId?: string } = {}): Promise<Session> {
   const fetcher = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const res = await fetcher(`${(options.baseUrl ?? '').replace(/\/$/, '')}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}) }),
   });
   const text = await res.text();
   const parsed: unknown = text ? safeJson(text) : null;
