@@ -178,7 +178,8 @@ export class MediaService {
     } catch {
       // a malformed escape: the name as written
     }
-    const name = last.replace(/[\u0000-\u001f/\\]/g, '_').slice(0, 255);
+    // a name, not a path; control characters dropped (as for visitors' uploads)
+    const name = Array.from(last, (ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 255);
     return this.upload(workspaceId, bytes, mimeType, name || null);
   }
 
