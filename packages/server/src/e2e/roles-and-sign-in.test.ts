@@ -28,29 +28,41 @@ describe('roles and sign-in', () => {
   });
   afterAll(() => t.close());
 
-  it('operators read one connection like the list (secrets and the verify token masked); admins see the verify token', async () => {
+  let waId = '';
+  const createWhatsApp = async () => {
+    if (waId) return waId;
     const created = await t.api<{ id: string; config: Record<string, unknown> }>('POST', '/api/v1/connections', {
       type: 'whatsapp', name: 'wa', config: { accessToken: 'EAAG-access-token', appSecret: 'app-secret-value', businessAccountId: '123', phoneNumberIds: ['456'], verifyToken: 'verify-token-to-paste' },
     }, adminH);
     expect(created.status).toBe(201);
-    expect(created.body.config.verifyToken).toBe('verify-token-to-paste');
-    const id = created.body.id;
+    waId = created.body.id;
+    return waId;
+  };
 
+  it('lets operators read one connection as they read the list and its logs, secrets masked, and change nothing', async () => {
+    const id = await createWhatsApp();
     const asOperator = await t.api<{ id: string; config: Record<string, unknown> }>('GET', `/api/v1/connections/${id}`, undefined, opH);
     expect(asOperator.status).toBe(200);
-    expect(asOperator.body.config).toMatchObject({ accessToken: '********', appSecret: '********', verifyToken: '********', businessAccountId: '123' });
+    expect(asOperator.body.config).toMatchObject({ accessToken: '********', appSecret: '********', businessAccountId: '123' });
+    expect((await t.api('GET', '/api/v1/connections', undefined, opH)).status).toBe(200);
+    expect((await t.api('GET', `/api/v1/connections/${id}/logs`, undefined, opH)).status).toBe(200);
+    expect(JSON.stringify(asOperator.body)).not.toMatch(/EAAG-access-token|app-secret-value/);
+    expect((await t.api<Err>('PATCH', `/api/v1/connections/${id}`, { name: 'x' }, opH)).body.error.code).toBe('FORBIDDEN');
+    expect((await t.api<Err>('POST', `/api/v1/connections/${id}/start`, undefined, opH)).body.error.code).toBe('FORBIDDEN');
+    expect((await t.api<Err>('DELETE', `/api/v1/connections/${id}`, undefined, opH)).body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('masks the WhatsApp verify token for operators and shows it to admins and owners, who paste it at Meta', async () => {
+    const id = await createWhatsApp();
+    const one = await t.api<{ config: Record<string, unknown> }>('GET', `/api/v1/connections/${id}`, undefined, opH);
+    expect(one.body.config.verifyToken).toBe('********');
     const list = await t.api<{ data: Array<{ id: string; config: Record<string, unknown> }> }>('GET', '/api/v1/connections', undefined, opH);
     expect(list.body.data.find((c) => c.id === id)?.config.verifyToken).toBe('********');
-    expect((await t.api('GET', `/api/v1/connections/${id}/logs`, undefined, opH)).status).toBe(200);
-    expect(JSON.stringify([asOperator.body, list.body])).not.toMatch(/verify-token-to-paste|EAAG-access-token|app-secret-value/);
-
+    expect(JSON.stringify([one.body, list.body])).not.toContain('verify-token-to-paste');
     for (const h of [adminH, as(TEST_ADMIN_TOKEN)]) {
       const seen = await t.api<{ config: Record<string, unknown> }>('GET', `/api/v1/connections/${id}`, undefined, h);
       expect(seen.body.config).toMatchObject({ accessToken: '********', appSecret: '********', verifyToken: 'verify-token-to-paste' });
     }
-    // reading is all an operator does with a connection
-    expect((await t.api<Err>('PATCH', `/api/v1/connections/${id}`, { name: 'x' }, opH)).body.error.code).toBe('FORBIDDEN');
-    expect((await t.api<Err>('POST', `/api/v1/connections/${id}/start`, undefined, opH)).body.error.code).toBe('FORBIDDEN');
   });
 
   it('tells an admin who changes or removes an owner exactly that', async () => {
