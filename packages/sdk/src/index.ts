@@ -117,11 +117,14 @@ export interface WebchatSettingsConfig {
   operatingHours?: WebchatOperatingHours | null; offline?: WebchatOffline | null;
 }
 
-/** POST /api/v1/auth/login: email and password for a session token (a Bearer token valid 30 days) */
-export async function signIn(email: string, password: string, options: { baseUrl?: string; fetch?: typeof fetch } = {}): Promise<Session> {
+/**
+ * POST /api/v1/auth/login: email and password for a session token (a Bearer token valid 30 days). An email of
+ * more than one workspace needs `workspaceId` (else 409 WORKSPACE_REQUIRED).
+ */
+export async function signIn(email: string, password: string, options: { baseUrl?: string; fetch?: typeof fetch; workspaceId?: string } = {}): Promise<Session> {
   const fetcher = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const res = await fetcher(`${(options.baseUrl ?? '').replace(/\/$/, '')}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}) }),
   });
   const text = await res.text();
   const parsed: unknown = text ? safeJson(text) : null;

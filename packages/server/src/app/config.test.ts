@@ -28,4 +28,16 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ SWITCHBOARD_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8,127.0.0.1');
     expect(() => loadConfig({ SWITCHBOARD_TRUST_PROXY: 'everyone' })).toThrow(/^SWITCHBOARD_TRUST_PROXY: /);
   });
+  it('reads every integer setting as decimal digits only', () => {
+    expect(loadConfig({ PORT: '18246' }).port).toBe(18246);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    for (const bad of ['0x4746', '0b101', '0o17', '1e3', '80.0', '+80', '-1', ' 80', '8 0', 'Infinity']) {
+      expect(() => loadConfig({ PORT: bad }), bad).toThrow(/^PORT: must be a decimal integer/);
+    }
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/^PORT: /);
+    // the same rule for every integer variable, each named in its error
+    expect(() => loadConfig({ SWITCHBOARD_BODY_LIMIT: '0x100000' })).toThrow(/^SWITCHBOARD_BODY_LIMIT: must be a decimal integer/);
+    expect(() => loadConfig({ SWITCHBOARD_MEDIA_MAX_BYTES: '1e9' })).toThrow(/^SWITCHBOARD_MEDIA_MAX_BYTES: must be a decimal integer/);
+    expect(loadConfig({ SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '3' }).outboundMaxAttempts).toBe(3);
+  });
 });

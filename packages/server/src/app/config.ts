@@ -6,7 +6,14 @@
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * An integer setting: plain decimal digits only. Number() (z.coerce) also reads '0x4746', '1e3', '0b1', ' 80 '
+ * and '' — a typo or a pasted hex value would silently become another port or limit.
+ */
+const int = (min: number, max: number) => z.string()
+  .regex(/^\d+$/, 'must be a decimal integer (digits only)')
+  .transform(Number)
+  .pipe(z.number().int().min(min).max(max));
 
 const EnvSchema = z.object({
   PORT: int(0, 65535).default(8080),

@@ -43,13 +43,13 @@ export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(
   const connections = new ConnectionService(deps);
   const conversations = new ConversationService(deps, connections);
   const ingest = new WebhookIngest(deps, connections);
-  const media = new MediaService(deps, connections, deps.media);
+  const media = new MediaService(deps, connections, deps.media, deps.settings.mediaMaxBytes);
   const inbound = new InboundProcessor(deps, connections, (...args) => media.registerInbound(...args));
   const templates = new TemplateService(deps, connections);
   const deadLetters = new DeadLetterService(deps);
   const users = new UserService(deps);
   const workspaces = new WorkspaceService(deps);
-  const messages = new MessageQueue(deps, connections, templates);
+  const messages = new MessageQueue(deps, connections, templates, (workspaceId, content) => media.prepareOutbound(workspaceId, content));
   const outbound = new OutboundWorker(deps, connections, pacer, media.access());
   const agents = new AgentService(deps, connections, messages, media);
   const teams = new TeamService(deps);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 const SECRET_KEY = 'x-secret';
 const GENERATED_KEY = 'x-generated';
+const ADMIN_ONLY_KEY = 'x-admin-only';
 
 /** Marks a config field as secret: encrypted at rest, masked in every response and log. */
 export function secret<T extends z.ZodType>(schema: T, meta: { generated?: boolean; description?: string } = {}): T {
@@ -16,6 +17,15 @@ export function secret<T extends z.ZodType>(schema: T, meta: { generated?: boole
     ...(meta.generated ? { [GENERATED_KEY]: true } : {}),
     ...(meta.description ? { description: meta.description } : {}),
   }) as T;
+}
+
+/**
+ * Marks a config value the admin must copy into the provider's dashboard (WhatsApp's webhook verify token): shown
+ * to owners and admins, who configure the provider, and masked for operators, who only answer conversations. It
+ * is not sealed: the admin has to be able to read it back.
+ */
+export function adminOnly<T extends z.ZodType>(schema: T, meta: { description?: string } = {}): T {
+  return schema.meta({ [ADMIN_ONLY_KEY]: true, ...(meta.description ? { description: meta.description } : {}) }) as T;
 }
 
 /** a schema and the ones it wraps (optional/default/nullable keep the marked schema as their inner type) */
@@ -41,6 +51,12 @@ export type ObjectConfigSchema = z.ZodObject<z.ZodRawShape>;
 export function secretFieldNames(schema: ObjectConfigSchema): string[] {
   return Object.entries(schema.shape)
     .filter(([, field]) => hasMeta(field as z.ZodType, SECRET_KEY))
+    .map(([name]) => name);
+}
+
+export function adminOnlyFieldNames(schema: ObjectConfigSchema): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => hasMeta(field as z.ZodType, ADMIN_ONLY_KEY))
     .map(([name]) => name);
 }
 

@@ -29,6 +29,8 @@ export interface CoreSettings {
   rawEventRetentionMs: number;
   /** how long published events stay replayable through Last-Event-ID */
   eventRetentionMs: number;
+  /** the largest file stored: uploads, and files fetched from a URL to send (SWITCHBOARD_MEDIA_MAX_BYTES) */
+  mediaMaxBytes?: number | undefined;
 }
 
 /** the ports and settings alone; app/ builds the outbox relay from them, then CoreDeps with its afterCommit */

@@ -17,6 +17,8 @@ export const APP_ERROR_STATUS = {
   /** a running agent's new settings failed the check a start makes (bad key, unknown model, invalid flow) */
   AGENT_CHECK_FAILED: 422,
   CONNECTION_NOT_RUNNING: 409,
+  /** sign-in: the email belongs to several workspaces and none was named */
+  WORKSPACE_REQUIRED: 409,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 } as const;

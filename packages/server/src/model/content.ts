@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 export const MediaSchema = z.object({
-  url: z.string().describe('Served by Switchboard itself once the bytes are stored'),
+  url: z.string().describe('Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400'),
   mimeType: z.string(),
   fileName: z.string().optional(),
   size: z.number().int().nonnegative().optional(),

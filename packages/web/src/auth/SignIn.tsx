@@ -9,6 +9,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: SignedIn) => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [token, setToken] = useState('');
+  // asked for only when the email belongs to more than one workspace
+  const [workspaceId, setWorkspaceId] = useState<string | undefined>(undefined);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -17,9 +19,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: SignedIn) => void }) {
     setBusy(true);
     setError('');
     try {
-      onSignedIn(mode === 'password' ? await withPassword(email, password) : await withToken(token));
+      onSignedIn(mode === 'password' ? await withPassword(email, password, workspaceId?.trim()) : await withToken(token));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setError(mode === 'password' ? 'Wrong email or password.' : 'This token was not accepted.');
+      if (err instanceof ApiError && err.code === 'WORKSPACE_REQUIRED') {
+        setWorkspaceId(workspaceId ?? '');
+        setError('This email belongs to more than one workspace. Enter the workspace id (an admin of that workspace has it).');
+      } else if (err instanceof ApiError && err.status === 401) setError(mode === 'password' ? 'Wrong email or password.' : 'This token was not accepted.');
       else if (err instanceof ApiError && err.status === 429) setError(err.message);
       else setError(`Could not sign in: ${errorText(err)}`);
     } finally {
@@ -37,6 +42,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: SignedIn) => void }) {
             <input id="signin-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
             <label htmlFor="signin-password">Password</label>
             <input id="signin-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+            {workspaceId !== undefined && (
+              <>
+                <label htmlFor="signin-workspace">Workspace id</label>
+                <input id="signin-workspace" autoComplete="off" required value={workspaceId} onChange={(e) => setWorkspaceId(e.target.value)} placeholder="ws_…" />
+              </>
+            )}
           </>
         ) : (
           <>

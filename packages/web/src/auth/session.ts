@@ -26,8 +26,9 @@ export async function resume(): Promise<SignedIn | null> {
   }
 }
 
-export async function withPassword(email: string, password: string): Promise<SignedIn> {
-  const session = await signIn(email.trim(), password);
+/** `workspaceId` only when the email belongs to several workspaces (the server answers WORKSPACE_REQUIRED) */
+export async function withPassword(email: string, password: string, workspaceId?: string): Promise<SignedIn> {
+  const session = await signIn(email.trim(), password, workspaceId ? { workspaceId } : {});
   localStorage.setItem(TOKEN_KEY, session.token);
   return { client: new SwitchboardClient({ token: session.token }), user: session.user };
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
-import { principalOf, requireRole } from '../auth.js';
+import { principalOf, requireRole, roleOf } from '../auth.js';
 import { ConnectionLogSchema, ConnectionSchema, ConnectorTypeSchema, CreateConnectionSchema, ErrorSchema, IdParams, PageQuerySchema, UpdateConnectionSchema, pageOf } from '../schemas.js';
 
 export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
@@ -15,8 +15,9 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
     async () => ({ data: hub.connections.catalog() }));
 
   r.get('/connections', { schema: { tags, querystring: PageQuerySchema, response: { 200: pageOf(ConnectionSchema), ...errors } } }, async (req) => {
-    const page = await hub.connections.list(principalOf(req).workspaceId, req.query);
-    return { data: page.data.map((c) => hub.connections.view(c)), nextCursor: page.nextCursor };
+    const p = principalOf(req);
+    const page = await hub.connections.list(p.workspaceId, req.query);
+    return { data: page.data.map((c) => hub.connections.view(c, roleOf(p))), nextCursor: page.nextCursor };
   });
 
   r.post('/connections', { schema: { tags, body: CreateConnectionSchema, response: { 201: ConnectionSchema, ...errors } } }, async (req, reply) => {
@@ -24,8 +25,11 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
     return reply.code(201).send(view);
   });
 
-  r.get('/connections/:id', { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
-    hub.connections.view(await hub.connections.get(requireRole(req, 'admin').workspaceId, req.params.id)));
+  // operators read a connection as they read the list and its logs: secrets masked, admin-only values too
+  r.get('/connections/:id', { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } }, async (req) => {
+    const p = principalOf(req);
+    return hub.connections.view(await hub.connections.get(p.workspaceId, req.params.id), roleOf(p));
+  });
 
   r.patch('/connections/:id', { schema: { tags, params: IdParams, body: UpdateConnectionSchema, response: { 200: ConnectionSchema, ...errors } } }, async (req) =>
     hub.connections.update(requireRole(req, 'admin').workspaceId, req.params.id, req.body));

@@ -1,6 +1,6 @@
 /**
  * @module api/routes/user-routes
- * Sign-in with email and password (public, rate-limited per address like bearer tokens), sign-out, the current
+ * Sign-in with email and password (public, rate-limited per address and per email), sign-out, the current
  * user, and the workspace's users (owners and admins invite and manage them).
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,30 +9,36 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { AppError } from '../../core/errors.js';
 import type { Role } from '../../core/ports/index.js';
-import { principalOf, type BearerAuth } from '../auth.js';
+import { bearerToken, FailedAuthLimiter, principalOf, rateLimited, type BearerAuth } from '../auth.js';
 import { ErrorSchema, IdParams } from '../schemas.js';
 
-const UserSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(['owner', 'admin', 'operator']), createdAt: z.string() }).meta({ id: 'User' });
+const UserSchema = z.object({ id: z.string(), workspaceId: z.string(), email: z.string(), name: z.string(), role: z.enum(['owner', 'admin', 'operator']), createdAt: z.string() }).meta({ id: 'User' });
 const RoleSchema = z.enum(['owner', 'admin', 'operator']);
 
-/** POST /api/v1/auth/login — outside the bearer-protected scope */
+/**
+ * POST /api/v1/auth/login — outside the bearer-protected scope. Unlike a token, a password is guessable, so a
+ * client over the limit is refused before the password is checked: failures count per client address and per
+ * email (a guesser spread over many addresses still gets 20 tries a minute at one account).
+ */
 export function signInRoutes(app: FastifyInstance, hub: Hub, auth: BearerAuth): void {
+  const emailLimiter = new FailedAuthLimiter();
   app.withTypeProvider<ZodTypeProvider>().post('/auth/login', {
     schema: {
       tags: ['auth'], summary: 'Sign in with email and password; answers a session token (Bearer) valid 30 days', security: [],
-      body: z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(500) }),
-      response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: UserSchema }), 401: ErrorSchema, 429: ErrorSchema },
+      body: z.object({
+        email: z.string().min(3).max(320), password: z.string().min(1).max(500),
+        workspaceId: z.string().min(1).max(100).optional().describe('needed when the email belongs to more than one workspace (409 WORKSPACE_REQUIRED)'),
+      }),
+      response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: UserSchema }), 401: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema },
     },
   }, async (req, reply) => {
-    const blocked = auth.limiter.blockedFor(req.ip);
-    if (blocked !== undefined) {
-      const seconds = Math.ceil(blocked / 1000);
-      reply.header('retry-after', String(seconds));
-      throw new AppError('RATE_LIMITED', `too many failed sign-ins from this address; try again in ${seconds} s`);
-    }
-    const session = await hub.users.signIn(req.body.email, req.body.password);
+    const email = req.body.email.trim().toLowerCase();
+    const blocked = auth.limiter.blockedFor(req.ip) ?? emailLimiter.blockedFor(email);
+    if (blocked !== undefined) throw rateLimited(reply, blocked, 'from this address or for this email');
+    const session = await hub.users.signIn(email, req.body.password, req.body.workspaceId);
     if (!session) {
       auth.limiter.recordFailure(req.ip);
+      emailLimiter.recordFailure(email);
       throw new AppError('UNAUTHORIZED', 'wrong email or password');
     }
     return session;
@@ -49,7 +55,7 @@ export function userRoutes(app: FastifyInstance, hub: Hub, auth: BearerAuth): vo
   };
 
   r.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } } }, async (req, reply) => {
-    const token = req.headers.authorization?.slice(7).trim() ?? '';
+    const token = bearerToken(req.headers.authorization) ?? '';
     await hub.users.signOut(token);
     auth.forget(token);
     return reply.code(204).send(null);

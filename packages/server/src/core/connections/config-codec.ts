@@ -3,7 +3,7 @@
  * Validates a connection's config with its connector's schema, seals secret fields for storage, opens them for
  * use, and masks them for every API response.
  */
-import { secretFieldNames, type AnyConnector } from '../../channel-kit/index.js';
+import { adminOnlyFieldNames, secretFieldNames, type AnyConnector } from '../../channel-kit/index.js';
 import { AppError } from '../errors.js';
 import type { SecretBox } from '../ports/index.js';
 import type { Redactor } from '../deps.js';
@@ -51,9 +51,12 @@ export class ConfigCodec {
     return out;
   }
 
-  mask(connector: AnyConnector, stored: Record<string, unknown>): Record<string, unknown> {
+  /** secrets are masked for everyone; admin-only values (a verify token to paste at the provider) for operators */
+  mask(connector: AnyConnector, stored: Record<string, unknown>, audience: 'admin' | 'operator'): Record<string, unknown> {
     const out = { ...stored };
-    for (const name of secretFieldNames(connector.configSchema)) {
+    const hidden = secretFieldNames(connector.configSchema);
+    if (audience === 'operator') hidden.push(...adminOnlyFieldNames(connector.configSchema));
+    for (const name of hidden) {
       if (out[name] !== undefined && out[name] !== null && out[name] !== '') out[name] = SECRET_MASK;
     }
     return out;

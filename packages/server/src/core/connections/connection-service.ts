@@ -7,7 +7,7 @@ import { configJsonSchema, isChannelError, type AnyConnector, type BaseContext, 
 import { newId } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
-import type { ConnectionRecord, ConnectionStatus, Page, PageQuery, ConnectionLogRecord } from '../ports/index.js';
+import type { ConnectionRecord, ConnectionStatus, Page, PageQuery, ConnectionLogRecord, Role } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import { ConfigCodec } from './config-codec.js';
 import { guardHttpClient } from '../security/address-guard.js';
@@ -65,12 +65,16 @@ export class ConnectionService {
     return `${this.deps.settings.publicUrl}/webhooks/${id}`;
   }
 
-  view(record: ConnectionRecord): ConnectionView {
+  /**
+   * The connection as the API shows it to a user of `role`: secrets always masked; values only admins need
+   * (the WhatsApp verify token to paste at Meta) masked for operators as well.
+   */
+  view(record: ConnectionRecord, role: Role): ConnectionView {
     const connector = this.deps.registry.get(record.type);
     return {
       id: record.id, type: record.type, name: record.name, description: record.description, status: record.status,
       statusReason: record.statusReason, deprecated: record.deprecated, webhookUrl: this.webhookUrl(record.id),
-      config: connector ? this.codec.mask(connector, record.config) : {},
+      config: connector ? this.codec.mask(connector, record.config, role === 'operator' ? 'operator' : 'admin') : {},
       createdAt: record.createdAt, updatedAt: record.updatedAt,
     };
   }
@@ -93,7 +97,7 @@ export class ConnectionService {
     };
     await this.deps.store.insertConnection(record);
     await this.log(record.id, 'info', 'created', `connection created (${connector.type})`);
-    return this.view(record);
+    return this.view(record, 'admin');
   }
 
   async get(workspaceId: string, id: string): Promise<ConnectionRecord> {
@@ -125,7 +129,7 @@ export class ConnectionService {
       await this.stop(workspaceId, id);
       await this.start(workspaceId, id);
     }
-    return this.view(await this.get(workspaceId, id));
+    return this.view(await this.get(workspaceId, id), 'admin');
   }
 
   async remove(workspaceId: string, id: string): Promise<void> {
@@ -163,17 +167,17 @@ export class ConnectionService {
 
   async start(workspaceId: string, id: string): Promise<ConnectionView> {
     const record = await this.get(workspaceId, id);
-    if (record.status === 'RUNNING' || record.status === 'STARTING') return this.view(record);
+    if (record.status === 'RUNNING' || record.status === 'STARTING') return this.view(record, 'admin');
     if (!(await this.transition(record, 'STARTING', null, ['STOPPED', 'ERROR']))) {
       throw new AppError('CONFLICT', `connection is ${record.status}; try again when it has settled`);
     }
     await this.runStart(record);
-    return this.view(await this.get(workspaceId, id));
+    return this.view(await this.get(workspaceId, id), 'admin');
   }
 
   async stop(workspaceId: string, id: string): Promise<ConnectionView> {
     const record = await this.get(workspaceId, id);
-    if (record.status === 'STOPPED') return this.view(record);
+    if (record.status === 'STOPPED') return this.view(record, 'admin');
     if (!(await this.transition(record, 'STOPPING', null, ['RUNNING', 'ERROR', 'STARTING']))) {
       throw new AppError('CONFLICT', `connection is ${record.status}; try again when it has settled`);
     }
@@ -189,7 +193,7 @@ export class ConnectionService {
     }
     await this.transition(record, 'STOPPED', null, ['STOPPING']);
     await this.log(id, 'info', 'stopped', 'connection stopped');
-    return this.view(await this.get(workspaceId, id));
+    return this.view(await this.get(workspaceId, id), 'admin');
   }
 
   /** called after a connection reached RUNNING (template sync, …); a listener's failure is logged, not fatal */

@@ -3,6 +3,10 @@
  * Attachments (pain point #3): the message row exists first; an inbound file is fetched from the provider by a
  * separate, retryable job (state pending → ready | failed) and only then announced. Operators' uploads are
  * stored before they can be sent. Media URLs are capability URLs: `/media/{id}/{accessKey}`.
+ *
+ * Outbound, a message only ever carries a media URL of ours (the app and the widget load it, connectors read it):
+ * either an attachment of the sending workspace, or an http(s) file the hub fetches first, through the address
+ * guard, into its own store. Everything else (`javascript:`, `data:`, another workspace's attachment) is refused.
  */
 import { randomBytes } from 'node:crypto';
 import { isChannelError, type MediaAccess } from '../../channel-kit/index.js';
@@ -13,8 +17,53 @@ import type { AttachmentRecord, MediaStore, NewOutboxRow, StoreOps } from '../po
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { messageView } from '../conversations/conversation-writer.js';
+import { guardHttpClient } from '../security/address-guard.js';
 
 const MAX_FETCH_ATTEMPTS = 6;
+/** the upload limit when the composition root names none (SWITCHBOARD_MEDIA_MAX_BYTES' default) */
+export const DEFAULT_MEDIA_MAX_BYTES = 100 * 1024 * 1024;
+const MEDIA_URL_FIELD = 'content.media.url';
+
+/**
+ * What a fetched file may be, per message type: the types visitors may upload (common images, audio, video, PDF);
+ * a document may be any file but one a browser would run as a page of ours (HTML, SVG, XML, script).
+ */
+const FETCHED_TYPES: Record<MediaContent['type'], (mime: string) => boolean> = {
+  image: (m) => /^image\/(png|jpeg|gif|webp)$/.test(m),
+  sticker: (m) => /^image\/(webp|png|gif)$/.test(m),
+  audio: (m) => /^audio\/(mpeg|mp4|aac|ogg|wav|webm|opus|amr)$/.test(m),
+  video: (m) => /^video\/(mp4|webm|quicktime|ogg|3gpp)$/.test(m),
+  document: (m) => /^[\w.+-]+\/[\w.+-]+$/.test(m) && !/^(text\/(html|xml|javascript)|image\/svg\+xml|application\/(xhtml\+xml|xml|javascript|ecmascript))$/.test(m),
+};
+
+/** a refused media URL: 400 naming the field */
+function refusedUrl(message: string): AppError {
+  return new AppError('VALIDATION', `${MEDIA_URL_FIELD}: ${message}`, { fields: [{ field: MEDIA_URL_FIELD, message }] });
+}
+
+/** the body, at most `limit` bytes (a declared or streamed larger one is refused without reading it all) */
+async function readBoundedBytes(res: Response, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
 type MediaContent = Extract<Content, { media: unknown }>;
 
 export function hasMedia(content: Content): content is MediaContent {
@@ -26,6 +75,8 @@ export class MediaService {
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
     private readonly bytes: MediaStore,
+    /** the largest file the hub stores (an upload's limit, also for files it fetches to send) */
+    private readonly maxBytes: number = DEFAULT_MEDIA_MAX_BYTES,
   ) {}
 
   urlFor(a: Pick<AttachmentRecord, 'id' | 'accessKey'>): string {
@@ -43,6 +94,93 @@ export class MediaService {
     await this.bytes.put(row.id, bytes);
     await this.deps.store.insertAttachment(row);
     return { ...row, url: this.urlFor(row) };
+  }
+
+  /**
+   * An outbound message's media, made safe to send and to show: the URL of an attachment of this workspace
+   * (absolute on our public URL, or the path `/media/{id}/{key}`) is kept, in its absolute form; an http(s) URL
+   * elsewhere is fetched through the address guard (no private or metadata addresses, each redirect checked) with
+   * the upload's size limit and a type fitting the message, stored, and replaced by our URL. Anything else is 400.
+   */
+  async prepareOutbound(workspaceId: string, content: Content): Promise<Content> {
+    if (!hasMedia(content)) return content;
+    const { media } = content;
+    if (media.providerMediaId !== undefined) throw new AppError('VALIDATION', 'content.media.providerMediaId: only inbound media carries a provider id', { fields: [{ field: 'content.media.providerMediaId', message: 'not allowed outbound' }] });
+    const own = await this.ownAttachment(workspaceId, media.url);
+    if (own) return { ...content, media: { ...media, url: this.urlFor(own), mimeType: media.mimeType || own.mimeType, ...(own.size !== null ? { size: own.size } : {}), state: 'ready' } };
+    const fetched = await this.importRemote(workspaceId, content.type, media.url);
+    return { ...content, media: { ...media, url: this.urlFor(fetched), mimeType: fetched.mimeType, size: fetched.size ?? 0, state: 'ready' } };
+  }
+
+  /**
+   * The ready attachment of this workspace a URL of ours names, undefined for a URL that is not ours; a URL of ours
+   * that names no such attachment (unknown, wrong key, another workspace's, not fetched yet) is refused.
+   */
+  private async ownAttachment(workspaceId: string, url: string): Promise<AttachmentRecord | undefined> {
+    const base = new URL(this.deps.settings.publicUrl);
+    let parsed: URL;
+    try {
+      parsed = new URL(url, base);
+    } catch {
+      throw refusedUrl('not a URL: upload the file first (POST /api/v1/media) or give an http(s) URL to fetch');
+    }
+    const relative = !/^[a-z][a-z0-9+.-]*:/i.test(url);
+    if (!relative && parsed.origin !== base.origin) return undefined;
+    const prefix = `${base.pathname.replace(/\/+$/, '')}/media/`;
+    if (relative && !url.startsWith('/media/') && !url.startsWith(prefix)) throw refusedUrl('a relative URL must be a media URL of this hub (/media/{id}/{key})');
+    const match = parsed.pathname.startsWith(prefix) ? /^(att_[0-9a-z]+)\/([A-Za-z0-9_-]+)$/.exec(parsed.pathname.slice(prefix.length)) : null;
+    if (!match || parsed.search || parsed.hash || parsed.username || parsed.password) throw refusedUrl('not a media URL of this hub: upload the file first (POST /api/v1/media)');
+    const attachment = await this.deps.store.getAttachment(match[1] as string);
+    // another workspace's attachment reads like an unknown one: the URL reveals nothing across workspaces
+    if (!attachment || attachment.accessKey !== match[2] || attachment.workspaceId !== workspaceId) throw refusedUrl('no such attachment in this workspace: upload the file first (POST /api/v1/media)');
+    if (attachment.state !== 'ready') throw refusedUrl(`the attachment is ${attachment.state}, not ready to send`);
+    return attachment;
+  }
+
+  private async importRemote(workspaceId: string, type: MediaContent['type'], url: string): Promise<AttachmentRecord> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw refusedUrl('not a URL');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw refusedUrl(`${parsed.protocol} URLs are not accepted: upload the file first (POST /api/v1/media) or give an http(s) URL`);
+    if (parsed.username || parsed.password) throw refusedUrl('a URL with credentials is not fetched');
+    // no configured origin and no private-network opt-in: a message's URL is never a way into the hub's network
+    const http = guardHttpClient(this.deps.http);
+    let res: Response;
+    try {
+      res = await http(parsed.toString(), { headers: { accept: '*/*' }, signal: AbortSignal.timeout(this.deps.settings.connectorTimeoutMs) });
+    } catch (error) {
+      const reason = isChannelError(error) && !error.retryable ? error.message : 'could not be reached';
+      throw refusedUrl(`the file could not be fetched: ${this.deps.redactor.scrub(reason)}`);
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw refusedUrl(`the file could not be fetched: HTTP ${res.status}`);
+    }
+    const mimeType = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!FETCHED_TYPES[type](mimeType)) {
+      await res.body?.cancel().catch(() => undefined);
+      throw refusedUrl(`the file is of type ${mimeType || '(none)'}, which is not sent as ${type === 'image' || type === 'audio' ? `an ${type}` : `a ${type}`}`);
+    }
+    let bytes: Buffer | undefined;
+    try {
+      bytes = await readBoundedBytes(res, this.maxBytes);
+    } catch {
+      throw refusedUrl('the file could not be fetched: the transfer broke off');
+    }
+    if (!bytes) throw refusedUrl(`the file is larger than ${this.maxBytes} bytes`);
+    if (bytes.length === 0) throw refusedUrl('the file is empty');
+    let last = parsed.pathname.split('/').pop() ?? '';
+    try {
+      last = decodeURIComponent(last);
+    } catch {
+      // a malformed escape: the name as written
+    }
+    // a name, not a path; control characters dropped (as for visitors' uploads)
+    const name = Array.from(last, (ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 255);
+    return this.upload(workspaceId, bytes, mimeType, name || null);
   }
 
   /** serves bytes to whoever holds the capability URL */

@@ -21,11 +21,18 @@ export interface TemplateInput { name: string; language: string; variables?: Rec
  */
 export type WithinEnqueue = (tx: StoreOps, message: MessageRecord, at: string) => Promise<void>;
 
+/**
+ * Makes an outbound message's media safe before anything is written (the media service: only this hub's own media
+ * of the workspace, or an http(s) file fetched into it first); answers the content to send, or throws a 400.
+ */
+export type OutboundMedia = (workspaceId: string, content: Content) => Promise<Content>;
+
 export class MessageQueue {
   constructor(
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
     private readonly templates: TemplateService,
+    private readonly outboundMedia: OutboundMedia,
   ) {}
 
   toContent(input: { content?: Content | undefined; template?: TemplateInput | undefined }): Content {
@@ -38,7 +45,7 @@ export class MessageQueue {
   async sendToConversation(workspaceId: string, conversationId: string, content: Content, metadata: Record<string, unknown> = {}, within?: WithinEnqueue): Promise<MessageRecord> {
     const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
     if (!conversation) throw notFound('conversation');
-    return this.enqueue(conversation, content, metadata, within);
+    return this.enqueue(conversation, await this.outboundMedia(workspaceId, content), metadata, within);
   }
 
   /**
@@ -47,8 +54,10 @@ export class MessageQueue {
    * customer's answer goes to them and not through the bot rules — unless the message names an agent
    * (`metadata.agentId`: a bot writing), which leaves it to routing
    */
-  async sendToAddress(workspaceId: string, connectionId: string, to: string, content: Content, metadata: Record<string, unknown> = {}, startedBy?: string, within?: WithinEnqueue): Promise<MessageRecord> {
+  async sendToAddress(workspaceId: string, connectionId: string, to: string, input: Content, metadata: Record<string, unknown> = {}, startedBy?: string, within?: WithinEnqueue): Promise<MessageRecord> {
     const record = await this.connections.get(workspaceId, connectionId);
+    // before the contact and conversation are written: a refused file leaves nothing behind
+    const content = await this.outboundMedia(workspaceId, input);
     const live = await this.connections.live(record.id);
     const connector = this.connections.connectorFor(record.type);
     const senders = live && connector.senders ? connector.senders(live.config) : [];

@@ -61,7 +61,7 @@ describe('an operator reply', () => {
 
     const store = failingTakeover(t.sb.store);
     const deps = { ...hub.deps, store };
-    const faulty = new RoutingCommands(deps, new MessageQueue(deps, hub.connections, hub.templates), hub.teams, hub.routingDecisions, new Ownership(hub.teams));
+    const faulty = new RoutingCommands(deps, new MessageQueue(deps, hub.connections, hub.templates, (ws, c) => hub.media.prepareOutbound(ws, c)), hub.teams, hub.routingDecisions, new Ownership(hub.teams));
     await expect(faulty.reply(ws, c.id, ana.id, { type: 'text', text: 'Ana here, I will take it from here.' })).rejects.toThrow('injected fault in the takeover');
     // nothing of the reply was stored, and the agent still owns the conversation
     expect(await outboundIds()).toEqual(before);

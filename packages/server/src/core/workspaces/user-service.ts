@@ -14,27 +14,37 @@ import { generatePassword, hashPassword, verifyPassword } from '../security/pass
 export const ROLE_RANK: Record<Role, number> = { operator: 1, admin: 2, owner: 3 };
 const SESSION_MS = 30 * 86_400_000;
 
-export interface UserView { id: string; email: string; name: string; role: Role; createdAt: string }
-export const userView = (u: UserRecord): UserView => ({ id: u.id, email: u.email, name: u.name, role: u.role, createdAt: u.createdAt });
+export interface UserView { id: string; workspaceId: string; email: string; name: string; role: Role; createdAt: string }
+export const userView = (u: UserRecord): UserView => ({ id: u.id, workspaceId: u.workspaceId, email: u.email, name: u.name, role: u.role, createdAt: u.createdAt });
 
 export class UserService {
   constructor(private readonly deps: CoreDeps) {}
 
-  /** answers a session token, or undefined for any wrong email/password (the caller counts failures) */
-  async signIn(email: string, password: string): Promise<{ token: string; user: UserView; expiresAt: string } | undefined> {
-    const candidates = await this.deps.store.findUsersByEmail(email.trim().toLowerCase());
-    for (const user of candidates) {
-      if (!(await verifyPassword(password, user.passwordHash))) continue;
-      const token = generateApiToken();
-      const now = this.deps.clock.now();
-      const expiresAt = new Date(now.getTime() + SESSION_MS).toISOString();
-      await this.deps.store.insertApiKey({
-        id: newId('key'), workspaceId: user.workspaceId, userId: user.id, name: 'session', tokenHash: hashApiToken(token), prefix: tokenPrefix(token),
-        createdAt: now.toISOString(), lastUsedAt: null, kind: 'session', expiresAt,
-      });
-      return { token, user: userView(user), expiresAt };
+  /**
+   * Answers a session token, or undefined for any wrong email/password (the caller counts failures). An email is
+   * unique per workspace only, so the workspace is never chosen by which password matches: with a workspace the
+   * password is checked against that workspace's user alone; without one, an email of several workspaces answers
+   * WORKSPACE_REQUIRED — but only once the password is right for one of them, so a guess learns nothing about
+   * where else the address is registered, and the answer names no workspace.
+   */
+  async signIn(email: string, password: string, workspaceId?: string): Promise<{ token: string; user: UserView; expiresAt: string } | undefined> {
+    const all = await this.deps.store.findUsersByEmail(email.trim().toLowerCase());
+    const candidates = workspaceId === undefined ? all : all.filter((u) => u.workspaceId === workspaceId);
+    let match: UserRecord | undefined;
+    // every candidate's hash is checked (no early exit), so the time taken does not tell how many there are
+    for (const user of candidates) if ((await verifyPassword(password, user.passwordHash)) && !match) match = user;
+    if (!match) return undefined;
+    if (candidates.length > 1) {
+      throw new AppError('WORKSPACE_REQUIRED', 'this email belongs to more than one workspace: sign in with the workspaceId of the one to open (your admin has it; it is in GET /api/v1/me)');
     }
-    return undefined;
+    const token = generateApiToken();
+    const now = this.deps.clock.now();
+    const expiresAt = new Date(now.getTime() + SESSION_MS).toISOString();
+    await this.deps.store.insertApiKey({
+      id: newId('key'), workspaceId: match.workspaceId, userId: match.id, name: 'session', tokenHash: hashApiToken(token), prefix: tokenPrefix(token),
+      createdAt: now.toISOString(), lastUsedAt: null, kind: 'session', expiresAt,
+    });
+    return { token, user: userView(match), expiresAt };
   }
 
   /** ends the session the token belongs to (an integration key is not a session: it is kept) */
@@ -58,6 +68,12 @@ export class UserService {
     if (ROLE_RANK[role] > ROLE_RANK[actorRole]) throw new AppError('FORBIDDEN', `an ${actorRole} cannot grant the ${role} role`);
   }
 
+  /** the actor may manage a user of this role: owners and admins only, and nobody above themselves */
+  private outranks(actorRole: Role, userRole: Role, what: 'change' | 'remove'): void {
+    if (ROLE_RANK[actorRole] < ROLE_RANK.admin) throw new AppError('FORBIDDEN', 'only owners and admins manage users');
+    if (ROLE_RANK[userRole] > ROLE_RANK[actorRole]) throw new AppError('FORBIDDEN', `an ${actorRole} cannot ${what === 'change' ? `change an ${userRole}'s name, role or password` : `remove an ${userRole}`}: ask an ${userRole}`);
+  }
+
   /** invites a user; answers the initial password once when none was given */
   async invite(workspaceId: string, actorRole: Role, input: { email: string; name: string; role: Role; password?: string | undefined }): Promise<{ user: UserView; password: string | undefined }> {
     this.allowed(actorRole, input.role);
@@ -73,8 +89,11 @@ export class UserService {
     const user = await this.deps.store.getUser(workspaceId, id);
     if (!user) throw notFound('user');
     const self = actor.userId === id;
-    if (!self) this.allowed(actor.role, patch.role ?? user.role);
-    if (!self && ROLE_RANK[user.role] > ROLE_RANK[actor.role]) throw new AppError('FORBIDDEN', `an ${actor.role} cannot change an ${user.role}`);
+    if (!self) {
+      // who the user is decides first: an admin resetting an owner's password grants nothing, it changes an owner
+      this.outranks(actor.role, user.role, 'change');
+      if (patch.role) this.allowed(actor.role, patch.role);
+    }
     if (patch.role && self && ROLE_RANK[patch.role] > ROLE_RANK[actor.role]) throw new AppError('FORBIDDEN', 'nobody raises their own role');
     if (patch.role && user.role === 'owner' && patch.role !== 'owner') await this.keepAnOwner(workspaceId, id);
     await this.deps.store.updateUser(workspaceId, id, {
@@ -86,7 +105,7 @@ export class UserService {
   async remove(workspaceId: string, actor: { userId: string; role: Role }, id: string): Promise<void> {
     const user = await this.deps.store.getUser(workspaceId, id);
     if (!user) throw notFound('user');
-    this.allowed(actor.role, user.role);
+    this.outranks(actor.role, user.role, 'remove');
     if (user.role === 'owner') await this.keepAnOwner(workspaceId, id);
     await this.deps.store.deleteUser(workspaceId, id);
   }
