@@ -96,6 +96,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
       publicUrl: config.publicUrl, outboundMaxAttempts: config.outboundMaxAttempts, retryBaseMs: config.retryBaseMs,
       retryMaxMs: config.retryMaxMs, sendLeaseMs: config.sendLeaseMs, connectorTimeoutMs: config.connectorTimeoutMs,
       rawEventRetentionMs: config.rawEventRetentionDays * 86_400_000, eventRetentionMs: config.eventRetentionHours * 3_600_000,
+      visitorLimits: config.visitorLimits,
     },
   };
   const hub = createHub(ports, pacer, {

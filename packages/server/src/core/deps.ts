@@ -4,6 +4,7 @@
  */
 import type { AnyConnector, HttpClient } from '../channel-kit/index.js';
 import type { Bus, Clock, Logger, MediaStore, Metrics, SecretBox, Store } from './ports/index.js';
+import type { VisitorLimitSettings } from './webchat/visitor-limits.js';
 
 /** Knows every secret value the process has decrypted and removes them from any text. */
 export interface Redactor {
@@ -29,6 +30,8 @@ export interface CoreSettings {
   rawEventRetentionMs: number;
   /** how long published events stay replayable through Last-Event-ID */
   eventRetentionMs: number;
+  /** webchat visitors' rate limits and open-conversation cap (defaults: DEFAULT_VISITOR_LIMITS) */
+  visitorLimits?: VisitorLimitSettings;
 }
 
 /** the ports and settings alone; app/ builds the outbox relay from them, then CoreDeps with its afterCommit */
