@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
+import { DEFAULT_VISITOR_LIMITS } from '../core/webchat/visitor-limits.js';
 
 describe('configuration from the environment', () => {
   it('has the documented defaults', () => {
@@ -27,5 +28,14 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ SWITCHBOARD_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig({ SWITCHBOARD_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8,127.0.0.1');
     expect(() => loadConfig({ SWITCHBOARD_TRUST_PROXY: 'everyone' })).toThrow(/^SWITCHBOARD_TRUST_PROXY: /);
+  });
+  it('reads the webchat visitor limits as decimal integers only, with defaults', () => {
+    expect(loadConfig({}).visitorLimits).toEqual(DEFAULT_VISITOR_LIMITS);
+    const c = loadConfig({ SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: '5', SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: '12', SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: '40',
+      SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE: '7', SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: '70', SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: '3' });
+    expect(c.visitorLimits).toEqual({ sessionsPerAddressPerMinute: 5, messagesPerSessionPerMinute: 12, messagesPerAddressPerMinute: 40, typingPerSessionPerMinute: 7, typingPerAddressPerMinute: 70, openConversationsPerAddress: 3 });
+    for (const bad of ['0x10', '1e3', ' 12', '12.5', '-1', '0', 'ten']) {
+      expect(() => loadConfig({ SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: bad }), bad).toThrow(/^SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: /);
+    }
   });
 });
