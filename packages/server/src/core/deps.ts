@@ -4,7 +4,6 @@
  */
 import type { AnyConnector, HttpClient } from '../channel-kit/index.js';
 import type { Bus, Clock, Logger, MediaStore, Metrics, SecretBox, Store } from './ports/index.js';
-import type { VisitorLimitSettings } from './webchat/visitor-limits.js';
 
 /** Knows every secret value the process has decrypted and removes them from any text. */
 export interface Redactor {
@@ -15,6 +14,22 @@ export interface Redactor {
 export interface ConnectorRegistry {
   get(type: string): AnyConnector | undefined;
   list(): AnyConnector[];
+}
+
+/** what webchat visitors may do (core/webchat/visitor-limits.ts; defaults DEFAULT_VISITOR_LIMITS there) */
+export interface VisitorLimitSettings {
+  /** new visitor sessions per client address (SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE) */
+  sessionsPerAddressPerMinute: number;
+  /** visitor messages per session (SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE) */
+  messagesPerSessionPerMinute: number;
+  /** visitor messages per client address, all its sessions together (SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE) */
+  messagesPerAddressPerMinute: number;
+  /** typing notices per session (SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE) */
+  typingPerSessionPerMinute: number;
+  /** typing notices per client address (SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE) */
+  typingPerAddressPerMinute: number;
+  /** unresolved conversations one client address may hold on one chat (SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS) */
+  openConversationsPerAddress: number;
 }
 
 export interface CoreSettings {

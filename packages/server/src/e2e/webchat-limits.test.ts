@@ -5,7 +5,7 @@
  * shape, stores nothing, and leaves other visitors and addresses alone; refusals are counted in /metrics by reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { eventually, startTestServer, testClock, type TestServer } from '../testing/test-server.js';
 
 interface Session { visitorId: string; token: string }
 interface Refusal { error: { code: string; message: string; details: { reason: string; retryAfterSeconds: number } } }
@@ -13,6 +13,7 @@ interface Conv { id: string; address: string }
 
 describe('webchat visitor limits', () => {
   let t: TestServer;
+  const clock = testClock();
   let conn = '';
   let n = 0;
   const from = (address: string, token?: string): Record<string, string> => ({ 'x-forwarded-for': address, ...(token ? { authorization: `Bearer ${token}` } : {}) });
@@ -51,6 +52,7 @@ describe('webchat visitor limits', () => {
         SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: '3',
         SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: '2',
       },
+      clock,
     });
     conn = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Limited chat' })).body.id;
     expect((await t.api('POST', `/api/v1/connections/${conn}/start`)).status).toBe(200);
@@ -110,6 +112,10 @@ describe('webchat visitor limits', () => {
     expect((await say('10.0.3.1', v2)).status).toBe(200);
     // the third visitor's first message would open a third conversation: refused before anything is stored
     await expectRefused(await say('10.0.3.1', v3), 'open_conversations_per_address', 60);
+    // the offline form would open one too
+    await expectRefused(await fetch(`${t.url}/webchat/${conn}/offline`, {
+      method: 'POST', headers: { ...from('10.0.3.1'), 'content-type': 'application/json' }, body: JSON.stringify({ email: 'flood@example.com', message: 'hi' }),
+    }), 'open_conversations_per_address', 60);
     // visitors holding a conversation keep writing
     expect((await say('10.0.3.1', v1)).status).toBe(200);
     // another address opens its own
@@ -131,6 +137,13 @@ describe('webchat visitor limits', () => {
     expect(count('messages_per_address')).toBe(1);
     expect(count('typing_per_session')).toBe(1);
     expect(count('typing_per_address')).toBe(1);
-    expect(count('open_conversations_per_address')).toBe(1);
+    expect(count('open_conversations_per_address')).toBe(2);
+  });
+
+  it('forgets a visitor\'s address once it no longer counts (resolved, past the pending window)', async () => {
+    expect((await t.sb.hub.recovery.prune()).visitorAddresses).toBe(0);
+    clock.advance(11 * 60_000);
+    // only the visitor whose conversation was resolved; those holding open conversations stay counted
+    expect((await t.sb.hub.recovery.prune()).visitorAddresses).toBe(1);
   });
 });

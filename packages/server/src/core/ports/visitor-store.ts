@@ -6,6 +6,12 @@
  * store/sql/visitor-queries.ts.
  */
 
+/**
+ * A visitor whose first message was accepted counts against the cap while the inbound pipeline opens its
+ * conversation (moments later); one whose message never opened one stops counting after this (`pendingSince`).
+ */
+export const PENDING_CONVERSATION_MS = 10 * 60_000;
+
 export interface VisitorConversationCount {
   /** visitors of this address holding an unresolved conversation on the connection, or opening one (recorded since `pendingSince`) */
   total: number;

@@ -7,8 +7,8 @@
  */
 import { outboundKey, TOPIC_INBOUND, TOPIC_OUTBOUND } from '../events.js';
 import type { CoreDeps } from '../deps.js';
+import { PENDING_CONVERSATION_MS } from '../ports/index.js';
 import type { OutboundWorker } from '../outbound/outbound-worker.js';
-import { PENDING_CONVERSATION_MS } from '../webchat/visitor-limits.js';
 
 export class RecoverySweeps {
   private timer: NodeJS.Timeout | undefined;

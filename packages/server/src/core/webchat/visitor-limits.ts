@@ -11,29 +11,18 @@
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
-import type { Clock, Metrics, VisitorStoreOps } from '../ports/index.js';
+import type { VisitorLimitSettings } from '../deps.js';
+import { PENDING_CONVERSATION_MS, type Clock, type Metrics, type VisitorStoreOps } from '../ports/index.js';
 import { TokenBuckets, type BucketLimit } from '../security/token-buckets.js';
 
-export interface VisitorLimitSettings {
-  /** new visitor sessions per client address (SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE) */
-  sessionsPerAddressPerMinute: number;
-  /** visitor messages per session (SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE) */
-  messagesPerSessionPerMinute: number;
-  /** visitor messages per client address, all its sessions together (SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE) */
-  messagesPerAddressPerMinute: number;
-  /** typing notices per session (SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE) */
-  typingPerSessionPerMinute: number;
-  /** typing notices per client address (SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE) */
-  typingPerAddressPerMinute: number;
-  /** unresolved conversations one client address may hold on one chat (SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS) */
-  openConversationsPerAddress: number;
-}
 
 /**
  * Far above what people do: the widget sends a typing notice at most every 3 s (20 a minute) and a person types a
  * message every few seconds at most; the per-address rates leave room for an office or a mobile carrier's shared
  * address (carrier-grade NAT) with many visitors at once.
  */
+export type { VisitorLimitSettings };
+
 export const DEFAULT_VISITOR_LIMITS: VisitorLimitSettings = {
   sessionsPerAddressPerMinute: 60,
   messagesPerSessionPerMinute: 30,
@@ -46,12 +35,6 @@ export const DEFAULT_VISITOR_LIMITS: VisitorLimitSettings = {
 /** the reasons /metrics counts refusals by (switchboard_webchat_refused_total{reason}) */
 export type VisitorRefusal =
   | 'sessions_per_address' | 'messages_per_session' | 'messages_per_address' | 'typing_per_session' | 'typing_per_address' | 'open_conversations_per_address';
-
-/**
- * A visitor whose first message was accepted counts against the cap while the inbound pipeline opens its
- * conversation (moments later); one whose message never opened one stops counting after this.
- */
-export const PENDING_CONVERSATION_MS = 10 * 60_000;
 
 /** what a client retries after when its address holds too many open conversations (they end when resolved, not at a time) */
 const CONVERSATION_CAP_RETRY_S = 60;
