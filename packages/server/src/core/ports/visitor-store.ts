@@ -12,22 +12,17 @@
  */
 export const PENDING_CONVERSATION_MS = 10 * 60_000;
 
-export interface VisitorConversationCount {
-  /** visitors of this address holding an unresolved conversation on the connection, or opening one (recorded since `pendingSince`) */
-  total: number;
-  /** whether the visitor asked about already holds (or is opening) a conversation on the connection, from any address */
-  visitorHolds: boolean;
-}
-
 export interface VisitorStoreOps {
   /** the visitor wrote from this address (insert, or move the visitor to it and restart the pending window) */
   recordVisitorAddress(connectionId: string, visitorId: string, addressKey: string, at: string): Promise<void>;
   /**
-   * counts against the cap: a recorded visitor holds an unresolved conversation (conversations.address is the visitor
-   * id), or was recorded since pendingSince and no conversation was created for them since (the inbound pipeline
-   * opens it moments later)
+   * whether the visitor holds an unresolved conversation on the connection (conversations.address is the visitor id),
+   * or is opening one: recorded since pendingSince, and no conversation created for them since (the inbound pipeline
+   * opens it moments later) — from whichever address
    */
-  countVisitorConversations(connectionId: string, addressKey: string, visitorId: string, pendingSince: string): Promise<VisitorConversationCount>;
+  visitorHoldsConversation(connectionId: string, visitorId: string, pendingSince: string): Promise<boolean>;
+  /** how many visitors recorded at this address hold (or are opening) a conversation on the connection, as above */
+  countAddressConversations(connectionId: string, addressKey: string, pendingSince: string): Promise<number>;
   /** forgets visitors recorded before `before` who hold no unresolved conversation; answers how many */
   pruneVisitorAddresses(before: string): Promise<number>;
 }

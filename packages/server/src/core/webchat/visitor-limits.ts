@@ -88,10 +88,11 @@ export class VisitorLimits {
    */
   async conversation(connectionId: string, visitorId: string, address: string): Promise<void> {
     const now = this.clock.now().getTime();
+    const pendingSince = new Date(now - PENDING_CONVERSATION_MS).toISOString();
+    // the common case, a visitor writing in its conversation, costs one indexed lookup
+    if (await this.store.visitorHoldsConversation(connectionId, visitorId, pendingSince)) return;
     const key = addressKey(address);
-    const count = await this.store.countVisitorConversations(connectionId, key, visitorId, new Date(now - PENDING_CONVERSATION_MS).toISOString());
-    if (count.visitorHolds) return;
-    if (count.total >= this.settings.openConversationsPerAddress) {
+    if ((await this.store.countAddressConversations(connectionId, key, pendingSince)) >= this.settings.openConversationsPerAddress) {
       this.refuse('open_conversations_per_address', 'too many open conversations from this address', CONVERSATION_CAP_RETRY_S * 1000);
     }
     await this.store.recordVisitorAddress(connectionId, visitorId, key, new Date(now).toISOString());

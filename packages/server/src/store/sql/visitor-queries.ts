@@ -4,7 +4,7 @@
  * webchat visitor wrote from, counted against the open-conversation cap per address.
  */
 import { sql } from 'kysely';
-import type { VisitorConversationCount, VisitorStoreOps } from '../../core/ports/index.js';
+import type { VisitorStoreOps } from '../../core/ports/index.js';
 import { Queries } from './queries.js';
 
 /** the visitor (v.) holds an unresolved conversation on v.connection_id */
@@ -19,15 +19,19 @@ export class VisitorQueries extends Queries implements VisitorStoreOps {
       .execute();
   }
 
-  async countVisitorConversations(connectionId: string, addressKey: string, visitorId: string, pendingSince: string): Promise<VisitorConversationCount> {
-    const total = await sql<{ n: number | string }>`
-      select count(*) as n from visitor_addresses v
-      where v.connection_id = ${connectionId} and v.address_key = ${addressKey} and (${holdsOpen} or ${pending(pendingSince)})`.execute(this.db);
-    const own = await sql<{ n: number | string }>`
+  async visitorHoldsConversation(connectionId: string, visitorId: string, pendingSince: string): Promise<boolean> {
+    const r = await sql<{ n: number | string }>`
       select (case when exists (select 1 from conversations c where c.connection_id = ${connectionId} and c.address = ${visitorId} and c.status <> 'resolved')
         or exists (select 1 from visitor_addresses v where v.connection_id = ${connectionId} and v.visitor_id = ${visitorId} and ${pending(pendingSince)})
         then 1 else 0 end) as n`.execute(this.db);
-    return { total: Number(total.rows[0]?.n ?? 0), visitorHolds: Number(own.rows[0]?.n ?? 0) === 1 };
+    return Number(r.rows[0]?.n ?? 0) === 1;
+  }
+
+  async countAddressConversations(connectionId: string, addressKey: string, pendingSince: string): Promise<number> {
+    const r = await sql<{ n: number | string }>`
+      select count(*) as n from visitor_addresses v
+      where v.connection_id = ${connectionId} and v.address_key = ${addressKey} and (${holdsOpen} or ${pending(pendingSince)})`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0);
   }
 
   async pruneVisitorAddresses(before: string): Promise<number> {
