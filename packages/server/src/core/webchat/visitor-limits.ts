@@ -15,14 +15,13 @@ import type { VisitorLimitSettings } from '../deps.js';
 import { PENDING_CONVERSATION_MS, type Clock, type Metrics, type VisitorStoreOps } from '../ports/index.js';
 import { TokenBuckets, type BucketLimit } from '../security/token-buckets.js';
 
+export type { VisitorLimitSettings };
 
 /**
  * Far above what people do: the widget sends a typing notice at most every 3 s (20 a minute) and a person types a
  * message every few seconds at most; the per-address rates leave room for an office or a mobile carrier's shared
  * address (carrier-grade NAT) with many visitors at once.
  */
-export type { VisitorLimitSettings };
-
 export const DEFAULT_VISITOR_LIMITS: VisitorLimitSettings = {
   sessionsPerAddressPerMinute: 60,
   messagesPerSessionPerMinute: 30,
