@@ -7,6 +7,58 @@ import { ContentSchema, MessageSchema } from '../model/index.js';
 import { CONNECTION_STATUSES } from '../core/ports/index.js';
 import { OpeningRangeSchema } from '../channel-kit/operating-hours.js';
 
+/**
+ * How deep and how large free-form JSON (message metadata, contact attributes, connection and agent config) may be.
+ * Everything accepted is later serialized with the recursive JSON.stringify — in the store, events, logs and
+ * answers — which throws a RangeError (a 500, and a poisoned row) a few thousand levels down; JSON.parse, which
+ * Fastify's body parser runs, copes with any depth. Real metadata is a handful of levels deep.
+ */
+export const JSON_MAX_DEPTH = 32;
+
+/**
+ * Why `value` exceeds the bounds (the first reason found), or undefined. Walks with an explicit stack (never
+ * recursion, which the input would overflow) and stops at the first level or byte over the limit, so a hostile
+ * body costs at most maxDepth levels or maxBytes of work. Sizes are those of the value's JSON text.
+ */
+export function jsonBoundsIssue(value: unknown, maxDepth: number, maxBytes: number): string | undefined {
+  const stack: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 1 }];
+  let bytes = 0;
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { v, depth } = item;
+    if (v !== null && typeof v === 'object') {
+      if (depth > maxDepth) return `nested deeper than ${maxDepth} levels`;
+      const children = Array.isArray(v) ? (v as unknown[]) : Object.entries(v as Record<string, unknown>);
+      bytes += 2 + Math.max(0, children.length - 1); // brackets and commas
+      for (const child of children) {
+        if (Array.isArray(v)) stack.push({ v: child, depth: depth + 1 });
+        else {
+          const [key, inner] = child as [string, unknown];
+          bytes += JSON.stringify(key).length + 1;
+          stack.push({ v: inner, depth: depth + 1 });
+        }
+      }
+    } else if (typeof v === 'string') bytes += JSON.stringify(v).length;
+    else bytes += String(v).length; // numbers, booleans, null
+    if (bytes > maxBytes) return `larger than ${maxBytes} bytes as JSON`;
+  }
+  return undefined;
+}
+
+/**
+ * The one schema for free-form JSON objects in requests: a record of anything, refused (400, with the reason) when
+ * nested deeper than JSON_MAX_DEPTH or larger than maxBytes.
+ */
+export function jsonObject(maxBytes: number) {
+  return z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    const issue = jsonBoundsIssue(value, JSON_MAX_DEPTH, maxBytes);
+    if (issue) ctx.addIssue({ code: 'custom', message: issue });
+  });
+}
+/** message metadata and contact attributes */
+export const METADATA_MAX_BYTES = 16 * 1024;
+/** connection and agent configuration (a flow agent's whole flow lives here) */
+export const CONFIG_MAX_BYTES = 256 * 1024;
+
 export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }).meta({ id: 'Error' });
 
 export const PageQuerySchema = z.object({
@@ -36,14 +88,14 @@ export const CreateConnectionSchema = z.object({
   type: z.string().min(1),
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: jsonObject(CONFIG_MAX_BYTES).default({}),
   deprecated: z.boolean().optional(),
 });
 
 export const UpdateConnectionSchema = z.object({
   name: z.string().min(1).max(200).optional(),
   description: z.string().max(2000).optional(),
-  config: z.record(z.string(), z.unknown()).optional().describe('partial: omitted fields and masked secrets keep their value; a new secret value replaces it (rotation)'),
+  config: jsonObject(CONFIG_MAX_BYTES).optional().describe('partial: omitted fields and masked secrets keep their value; a new secret value replaces it (rotation)'),
   deprecated: z.boolean().optional(),
 });
 
@@ -86,7 +138,7 @@ export const MessageOut = MessageSchema.meta({ id: 'Message' });
 
 export const TemplateInputSchema = z.object({ name: z.string().min(1), language: z.string().min(1), variables: z.record(z.string(), z.string()).optional() });
 
-export const SendToConversationSchema = z.object({ content: ContentSchema.optional(), template: TemplateInputSchema.optional(), metadata: z.record(z.string(), z.unknown()).optional() });
+export const SendToConversationSchema = z.object({ content: ContentSchema.optional(), template: TemplateInputSchema.optional(), metadata: jsonObject(METADATA_MAX_BYTES).optional() });
 export const SendMessageSchema = SendToConversationSchema.extend({ connectionId: z.string().min(1), to: z.string().min(1).max(320) });
 
 /** GET /webchat/{id}/settings: what the widget reads before any session (public: never a secret) */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
+import { DEFAULT_VISITOR_LIMITS } from '../core/webchat/visitor-limits.js';
 
 describe('configuration from the environment', () => {
   it('has the documented defaults', () => {
@@ -39,5 +40,14 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ SWITCHBOARD_BODY_LIMIT: '0x100000' })).toThrow(/^SWITCHBOARD_BODY_LIMIT: must be a decimal integer/);
     expect(() => loadConfig({ SWITCHBOARD_MEDIA_MAX_BYTES: '1e9' })).toThrow(/^SWITCHBOARD_MEDIA_MAX_BYTES: must be a decimal integer/);
     expect(loadConfig({ SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '3' }).outboundMaxAttempts).toBe(3);
+  });
+  it('reads the webchat visitor limits as decimal integers only, with defaults', () => {
+    expect(loadConfig({}).visitorLimits).toEqual(DEFAULT_VISITOR_LIMITS);
+    const c = loadConfig({ SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: '5', SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: '12', SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: '40',
+      SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE: '7', SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: '70', SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: '3' });
+    expect(c.visitorLimits).toEqual({ sessionsPerAddressPerMinute: 5, messagesPerSessionPerMinute: 12, messagesPerAddressPerMinute: 40, typingPerSessionPerMinute: 7, typingPerAddressPerMinute: 70, openConversationsPerAddress: 3 });
+    for (const bad of ['0x10', '1e3', ' 12', '12.5', '-1', '0', 'ten']) {
+      expect(() => loadConfig({ SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: bad }), bad).toThrow(/^SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: /);
+    }
   });
 });

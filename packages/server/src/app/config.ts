@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
+import { DEFAULT_VISITOR_LIMITS, type VisitorLimitSettings } from '../core/webchat/visitor-limits.js';
 
 /**
  * An integer setting: plain decimal digits only. Number() (z.coerce) also reads '0x4746', '1e3', '0b1', ' 80 '
@@ -44,6 +45,13 @@ const EnvSchema = z.object({
   SWITCHBOARD_MEDIA_STORE: z.enum(['database', 'directory']).default('database'),
   SWITCHBOARD_MEDIA_DIR: z.string().min(1).optional(),
   SWITCHBOARD_MEDIA_MAX_BYTES: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  // webchat visitors: rates per minute (token buckets holding a minute's worth) and the open-conversation cap
+  SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.sessionsPerAddressPerMinute),
+  SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.messagesPerSessionPerMinute),
+  SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.messagesPerAddressPerMinute),
+  SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.typingPerSessionPerMinute),
+  SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.typingPerAddressPerMinute),
+  SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.openConversationsPerAddress),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -81,6 +89,8 @@ export type Config = {
   mediaStore: 'database' | 'directory';
   mediaDir: string;
   mediaMaxBytes: number;
+  /** webchat visitors' rate limits and open-conversation cap */
+  visitorLimits: VisitorLimitSettings;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 };
 
@@ -129,6 +139,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediaStore: e.SWITCHBOARD_MEDIA_STORE,
     mediaDir: resolve(e.SWITCHBOARD_MEDIA_DIR ?? join(e.SWITCHBOARD_DATA_DIR, 'media')),
     mediaMaxBytes: e.SWITCHBOARD_MEDIA_MAX_BYTES,
+    visitorLimits: {
+      sessionsPerAddressPerMinute: e.SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE,
+      messagesPerSessionPerMinute: e.SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE,
+      messagesPerAddressPerMinute: e.SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE,
+      typingPerSessionPerMinute: e.SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE,
+      typingPerAddressPerMinute: e.SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE,
+      openConversationsPerAddress: e.SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

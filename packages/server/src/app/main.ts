@@ -99,6 +99,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
       retryMaxMs: config.retryMaxMs, sendLeaseMs: config.sendLeaseMs, connectorTimeoutMs: config.connectorTimeoutMs,
       rawEventRetentionMs: config.rawEventRetentionDays * 86_400_000, eventRetentionMs: config.eventRetentionHours * 3_600_000,
       mediaMaxBytes: config.mediaMaxBytes,
+      visitorLimits: config.visitorLimits,
     },
   };
   const hub = createHub(ports, pacer, {

@@ -16,6 +16,22 @@ export interface ConnectorRegistry {
   list(): AnyConnector[];
 }
 
+/** what webchat visitors may do (core/webchat/visitor-limits.ts; defaults DEFAULT_VISITOR_LIMITS there) */
+export interface VisitorLimitSettings {
+  /** new visitor sessions per client address (SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE) */
+  sessionsPerAddressPerMinute: number;
+  /** visitor messages per session (SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE) */
+  messagesPerSessionPerMinute: number;
+  /** visitor messages per client address, all its sessions together (SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE) */
+  messagesPerAddressPerMinute: number;
+  /** typing notices per session (SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE) */
+  typingPerSessionPerMinute: number;
+  /** typing notices per client address (SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE) */
+  typingPerAddressPerMinute: number;
+  /** unresolved conversations one client address may hold on one chat (SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS) */
+  openConversationsPerAddress: number;
+}
+
 export interface CoreSettings {
   /** base of webhook URLs given to providers */
   publicUrl: string;
@@ -31,6 +47,8 @@ export interface CoreSettings {
   eventRetentionMs: number;
   /** the largest file stored: uploads, and files fetched from a URL to send (SWITCHBOARD_MEDIA_MAX_BYTES) */
   mediaMaxBytes?: number | undefined;
+  /** webchat visitors' rate limits and open-conversation cap (defaults: DEFAULT_VISITOR_LIMITS) */
+  visitorLimits?: VisitorLimitSettings;
 }
 
 /** the ports and settings alone; app/ builds the outbox relay from them, then CoreDeps with its afterCommit */

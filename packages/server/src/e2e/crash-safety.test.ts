@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/test-server.js';
-import { freePort, spawnServer, type ServerProcess, processApi } from '../testing/server-process.js';
+import { UNLIMITED_VISITORS, freePort, spawnServer, type ServerProcess, processApi } from '../testing/server-process.js';
 
 const TOKEN = 'sb_crash_test_token_0123456789abcdef';
 const VISITORS = 10;
@@ -27,7 +27,8 @@ describe('crash safety (SIGKILL)', () => {
 
   it('processes every acknowledged webhook exactly once across repeated kills', async () => {
     const port = await freePort();
-    const env = { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TOKEN };
+    // a load test from one address, far past what visitors do: the visitor limits would refuse most of it
+    const env = { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TOKEN, ...UNLIMITED_VISITORS };
     server = await spawnServer(env, port);
     const api = processApi(() => server, TOKEN);
     const conn = await api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'crash' });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSse, eventually, startTestServer, testClock, type TestServer } from '../testing/test-server.js';
-import { freePort, spawnServer, type ServerProcess, processApi } from '../testing/server-process.js';
+import { UNLIMITED_VISITORS, freePort, spawnServer, type ServerProcess, processApi } from '../testing/server-process.js';
 import { messagesOf, newOperator, nextMondayNoonUtc, newVisitor, outboundTexts, routedConversation, timelineOf, type Operator } from '../testing/routing-fixtures.js';
 
 // a Monday 12:00 UTC: 13:00 or 14:00 in Berlin, inside office hours (in the future, so sign-in sessions are valid)
@@ -270,7 +270,8 @@ describe('routing across a crash (SIGKILL)', () => {
 
   it('routes every stored message exactly once: one decision per conversation, every message marked, no double auto-reply', async () => {
     const port = await freePort();
-    const env = { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TOKEN };
+    // 40 visitors from one address sending at once: a load test past what the visitor limits allow one address
+    const env = { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TOKEN, ...UNLIMITED_VISITORS };
     server = await spawnServer(env, port);
     const api = processApi(() => server, TOKEN);
     const conn = await api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'crash' });

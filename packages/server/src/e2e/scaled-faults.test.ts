@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSse, eventually } from '../testing/test-server.js';
-import { freePort, spawnServer, type ServerProcess } from '../testing/server-process.js';
+import { UNLIMITED_VISITORS, freePort, spawnServer, type ServerProcess } from '../testing/server-process.js';
 
 const TOKEN = `sb_scaled_${randomBytes(12).toString('hex')}`;
 
@@ -118,6 +118,8 @@ describe('scaled mode: 2 API + 2 worker processes on PostgreSQL + NATS JetStream
       DATABASE_URL: dbUrl, NATS_URL: `nats://127.0.0.1:${natsPort}`, SWITCHBOARD_NATS_PREFIX: `t${randomBytes(4).toString('hex')}`,
       SWITCHBOARD_ADMIN_TOKEN: TOKEN, SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('hex'), SWITCHBOARD_DATA_DIR: join(dir, 'data'),
       SWITCHBOARD_SEND_LEASE_MS: '3000', SWITCHBOARD_RETRY_BASE_MS: '100', SWITCHBOARD_NATS_ACK_WAIT_MS: '5000',
+      // a load test from one address, far past what visitors do: the visitor limits would refuse much of it
+      ...UNLIMITED_VISITORS,
     };
     ports.api1 = await freePort();
     env.SWITCHBOARD_PUBLIC_URL = `http://127.0.0.1:${ports.api1}`;

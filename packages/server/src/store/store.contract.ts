@@ -21,6 +21,7 @@ import { agentsContract } from './contract/agents.contract.js';
 import { webhooksContract } from './contract/webhooks.contract.js';
 import { routingContract } from './contract/routing.contract.js';
 import { transactionsContract } from './contract/transactions.contract.js';
+import { visitorsContract } from './contract/visitors.contract.js';
 
 /** where the store's methods are exercised: this file, its parts, and the routing queries' own test */
 const CONTRACT_SOURCES = [
@@ -77,6 +78,7 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
     agentsContract(ctx);
     webhooksContract(ctx);
     routingContract(ctx);
+    visitorsContract(ctx);
     transactionsContract(ctx);
 
     it('has a test calling every method of the store', () => {

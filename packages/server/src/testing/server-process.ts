@@ -9,6 +9,12 @@ import { dirname, join } from 'node:path';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'cli.ts');
 
+/** load tests send from one address far faster than visitors do: lift the webchat visitor limits for them */
+export const UNLIMITED_VISITORS: Record<string, string> = {
+  SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: '1000000', SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: '1000000', SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: '1000000',
+  SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE: '1000000', SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: '1000000', SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: '1000000',
+};
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { CONNECTION_STATUSES } from '../../core/ports/index.js';
 import { principalOf, requireRole } from '../auth.js';
-import { ErrorSchema, IdParams, PageQuerySchema, pageOf } from '../schemas.js';
+import { CONFIG_MAX_BYTES, ErrorSchema, IdParams, PageQuerySchema, jsonObject, pageOf } from '../schemas.js';
 
 const AGENT_KINDS = ['flow', 'llm', 'webhook'] as const;
 
@@ -32,13 +32,13 @@ const CreateAgentSchema = z.object({
   kind: z.string().min(1).describe('flow | llm | webhook'),
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: jsonObject(CONFIG_MAX_BYTES).default({}),
 });
 
 const UpdateAgentSchema = z.object({
   name: z.string().min(1).max(200).optional(),
   description: z.string().max(2000).optional(),
-  config: z.record(z.string(), z.unknown()).optional()
+  config: jsonObject(CONFIG_MAX_BYTES).optional()
     .describe('partial: omitted fields and masked secrets keep their value; a new secret value replaces it. A running agent restarts with the new config'),
 });
 

@@ -12,7 +12,7 @@ import { conversationView } from '../../core/conversations/conversation-writer.j
 import { ruleView } from '../../core/routing/routing-rule-service.js';
 import { timelineView } from '../../core/conversations/timeline.js';
 import { principalOf, requireRole } from '../auth.js';
-import { ConversationSchema, ErrorSchema, IdParams, PageQuerySchema, pageOf } from '../schemas.js';
+import { ConversationSchema, ErrorSchema, IdParams, METADATA_MAX_BYTES, PageQuerySchema, jsonObject, pageOf } from '../schemas.js';
 
 const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 const HHMM = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
@@ -129,7 +129,7 @@ export function routingRoutes(app: FastifyInstance, hub: Hub): void {
       tags, summary: 'Which rule fires for this message, and why: a stored message (messageId), or a message described by connectionId, text and contact',
       body: z.object({
         messageId: z.string().min(1).max(100).optional(), connectionId: z.string().min(1).max(100).optional(), text: z.string().max(65536).optional(),
-        contactId: z.string().min(1).max(100).optional(), contactAttributes: z.record(z.string(), z.unknown()).optional(),
+        contactId: z.string().min(1).max(100).optional(), contactAttributes: jsonObject(METADATA_MAX_BYTES).optional(),
         newContact: z.boolean().optional(), at: z.iso.datetime({ offset: true }).optional().describe('when the message arrives (default: now)'),
       }),
       response: { 200: ExplanationSchema, ...errors },

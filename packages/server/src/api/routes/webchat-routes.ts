@@ -2,7 +2,8 @@
  * @module api/routes/webchat-routes
  * Visitor-facing endpoints of webchat connections (called from any website, so CORS is open; visitors
  * authenticate with their session token, never with cookies): session, send, typing, history, live stream,
- * and a minimal test page. Also the public settings (appearance, greeting, opening hours), the offline form
+ * and a minimal test page. Sessions, messages and typing are rate-limited and conversations per address capped in
+ * core (core/webchat/visitor-limits.ts); the routes hand it the client address. Also the public settings (appearance, greeting, opening hours), the offline form
  * (rate-limited per client IP) and visitor uploads (raw body, its Content-Type; size and type limited).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -64,17 +65,19 @@ export async function webchatRoutes(app: FastifyInstance, hub: Hub, options: Web
     const tags = ['webchat visitors'];
 
     r.post('/webchat/:connectionId/sessions', { schema: { tags, params: Params, summary: 'Start an anonymous visitor session' } }, async (req, reply) =>
-      reply.code(201).send(await hub.visitors.createSession(req.params.connectionId)));
+      reply.code(201).send(await hub.visitors.createSession(req.params.connectionId, req.ip)));
 
     r.post('/webchat/:connectionId/messages', {
       schema: { tags, params: Params, summary: 'Send a visitor message (Bearer visitor token)', body: z.object({ clientMessageId: z.string().min(1).max(100), text: z.string().min(1).max(10000).optional(), name: z.string().max(200).optional(), attachment: Attachment.optional() }) },
     }, async (req, reply) => {
+      // req.ip: the client address as SWITCHBOARD_TRUST_PROXY allows (Fastify trustProxy, api/server.ts)
+      await hub.visitors.admitMessage(req.params.connectionId, token(req), req.ip);
       if (req.body.attachment) await hub.visitors.checkAttachment(req.params.connectionId, req.body.attachment.url);
       return sendReply(reply, await hub.visitors.send(req.params.connectionId, token(req), req.body));
     });
 
     r.post('/webchat/:connectionId/typing', { schema: { tags, params: Params } }, async (req, reply) => {
-      await hub.visitors.typing(req.params.connectionId, token(req));
+      await hub.visitors.typing(req.params.connectionId, token(req), req.ip);
       return reply.code(204).send(null);
     });
 
@@ -103,7 +106,7 @@ export async function webchatRoutes(app: FastifyInstance, hub: Hub, options: Web
         return reply.code(429).send({ error: { code: 'RATE_LIMITED', message: 'too many messages from this address; try again later' } });
       }
       offlineLimiter.recordFailure(req.ip);
-      const { reply: ingested, session } = await hub.visitors.offline(req.params.connectionId, token(req), req.body);
+      const { reply: ingested, session } = await hub.visitors.offline(req.params.connectionId, token(req), req.body, req.ip);
       if (ingested.status !== 200) return sendReply(reply, ingested);
       return reply.code(202).send({ accepted: true, ...(session ? { session } : {}) });
     });

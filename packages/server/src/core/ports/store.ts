@@ -17,11 +17,12 @@ import type { PacingStoreOps } from './pacing-store.js';
 import type { RoutingStoreOps } from './routing-store.js';
 import type { UserStoreOps } from './user-store.js';
 import type { WebhookStoreOps } from './webhook-store.js';
+import type { VisitorStoreOps } from './visitor-store.js';
 
 /** Operations available inside and outside a transaction. */
 export interface StoreOps
   extends UserStoreOps, ConnectionStoreOps, InboundStoreOps, ContactStoreOps, ConversationStoreOps, AttachmentStoreOps,
-  OutboxStoreOps, PacingStoreOps, AgentStoreOps, WebhookStoreOps {
+  OutboxStoreOps, PacingStoreOps, AgentStoreOps, WebhookStoreOps, VisitorStoreOps {
   /** rules, teams, the conversation timeline, routing marks (also inside transactions as `tx.routing`) */
   readonly routing: RoutingStoreOps;
 }

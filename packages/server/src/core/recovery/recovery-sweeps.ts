@@ -7,6 +7,7 @@
  */
 import { outboundKey, TOPIC_INBOUND, TOPIC_OUTBOUND } from '../events.js';
 import type { CoreDeps } from '../deps.js';
+import { PENDING_CONVERSATION_MS } from '../ports/index.js';
 import type { OutboundWorker } from '../outbound/outbound-worker.js';
 
 export class RecoverySweeps {
@@ -88,13 +89,17 @@ export class RecoverySweeps {
     this.timer = setTimeout(tick, intervalMs).unref();
   }
 
-  /** retention: published events past their replay window, finished raw events past theirs */
-  async prune(): Promise<{ events: number; rawEvents: number }> {
+  /**
+   * retention: published events past their replay window, finished raw events past theirs, and webchat visitors'
+   * (hashed) addresses once they no longer count against the open-conversation cap
+   */
+  async prune(): Promise<{ events: number; rawEvents: number; visitorAddresses: number }> {
     const now = this.deps.clock.now().getTime();
     const events = await this.deps.store.pruneOutbox(new Date(now - this.deps.settings.eventRetentionMs).toISOString());
     const rawEvents = await this.deps.store.pruneInboundEvents(new Date(now - this.deps.settings.rawEventRetentionMs).toISOString());
-    if (events + rawEvents > 0) this.deps.log.debug({ events, rawEvents }, 'retention pruned');
-    return { events, rawEvents };
+    const visitorAddresses = await this.deps.store.pruneVisitorAddresses(new Date(now - PENDING_CONVERSATION_MS).toISOString());
+    if (events + rawEvents + visitorAddresses > 0) this.deps.log.debug({ events, rawEvents, visitorAddresses }, 'retention pruned');
+    return { events, rawEvents, visitorAddresses };
   }
 
   async stop(): Promise<void> {

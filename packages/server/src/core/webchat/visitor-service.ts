@@ -1,7 +1,8 @@
 /**
  * @module core/webchat/visitor-service
  * The visitor side of webchat connections: anonymous sessions, sending through the same inbound pipeline as
- * every provider webhook, history on reload, and a live stream filtered to the visitor's own conversations.
+ * every provider webhook, history on reload, and a live stream filtered to the visitor's own conversations. Sessions,
+ * messages and typing are limited per session and per client address (core/webchat/visitor-limits.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../model/index.js';
@@ -14,6 +15,7 @@ import type { WebhookIngest } from '../inbound/webhook-ingest.js';
 import type { RealtimeHub } from '../realtime/realtime-hub.js';
 import type { MessageRecord } from '../ports/index.js';
 import type { MediaService } from '../media/media-service.js';
+import { DEFAULT_VISITOR_LIMITS, VisitorLimits } from './visitor-limits.js';
 
 /** what visitors may upload: common images, PDF, audio and video (never HTML or SVG) */
 export const VISITOR_UPLOAD_TYPES: ReadonlySet<string> = new Set([
@@ -37,13 +39,17 @@ function visitorView(m: MessageRecord | Record<string, unknown>): VisitorMessage
 }
 
 export class VisitorService {
+  private readonly limits: VisitorLimits;
+
   constructor(
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
     private readonly ingest: WebhookIngest,
     private readonly hub: RealtimeHub,
     private readonly media?: MediaService,
-  ) {}
+  ) {
+    this.limits = new VisitorLimits(deps.settings.visitorLimits ?? DEFAULT_VISITOR_LIMITS, deps.store, deps.metrics, deps.clock);
+  }
 
   private async webchat(connectionId: string): Promise<LiveConnection & { visitors: NonNullable<LiveConnection['connector']['visitors']> }> {
     const live = await this.connections.live(connectionId);
@@ -59,8 +65,10 @@ export class VisitorService {
     return { live, visitorId };
   }
 
-  async createSession(connectionId: string): Promise<{ visitorId: string; token: string; config: Record<string, unknown> }> {
+  /** `clientAddress`: the request's client address (behind a proxy, as SWITCHBOARD_TRUST_PROXY allows) */
+  async createSession(connectionId: string, clientAddress: string): Promise<{ visitorId: string; token: string; config: Record<string, unknown> }> {
     const live = await this.webchat(connectionId);
+    this.limits.session(clientAddress);
     const visitorId = newId('vis');
     const { title, color, greeting } = live.config as { title?: string; color?: string; greeting?: string };
     return { visitorId, token: live.visitors.issue(live.config, visitorId), config: { title, color, greeting } };
@@ -77,7 +85,7 @@ export class VisitorService {
    * The offline form: the same ingest as a visitor message (durable, deduplicated by clientMessageId), so the
    * operator finds a conversation whose contact carries the email. A visitor without a session gets one.
    */
-  async offline(connectionId: string, token: string | undefined, form: OfflineSubmission): Promise<{ reply: HttpReply; session?: { visitorId: string; token: string } }> {
+  async offline(connectionId: string, token: string | undefined, form: OfflineSubmission, clientAddress: string): Promise<{ reply: HttpReply; session?: { visitorId: string; token: string } }> {
     const live = await this.webchat(connectionId);
     let visitorToken = token && live.visitors.check(live.config, token) ? token : undefined;
     let session: { visitorId: string; token: string } | undefined;
@@ -87,6 +95,9 @@ export class VisitorService {
       session = { visitorId, token: visitorToken };
     }
     const body = { type: 'offline_form', clientMessageId: form.clientMessageId ?? randomUUID(), email: form.email, ...(form.name?.trim() ? { name: form.name.trim() } : {}), message: form.message };
+    const visitorId = live.visitors.check(live.config, visitorToken);
+    // the form opens a conversation like a first message does
+    if (visitorId) await this.limits.conversation(live.record.id, visitorId, clientAddress);
     const reply = await this.send(connectionId, visitorToken, body);
     return { reply, ...(session ? { session } : {}) };
   }
@@ -117,6 +128,16 @@ export class VisitorService {
     }
   }
 
+  /**
+   * Before a visitor's message is read further: a valid session (401), within the message rates of the session and
+   * of the client address (429), and — when it would open a conversation — within the address's open-conversation cap.
+   */
+  async admitMessage(connectionId: string, token: string | undefined, clientAddress: string): Promise<void> {
+    const { live, visitorId } = await this.visitorOf(connectionId, token);
+    this.limits.message(visitorId, clientAddress);
+    await this.limits.conversation(live.record.id, visitorId, clientAddress);
+  }
+
   /** the visitor's message enters the inbound pipeline like any provider webhook; the server stamps the time */
   async send(connectionId: string, token: string | undefined, body: Record<string, unknown>): Promise<HttpReply> {
     const stamped = Buffer.from(JSON.stringify({ ...body, timestamp: this.deps.clock.now().toISOString() }));
@@ -126,8 +147,9 @@ export class VisitorService {
     });
   }
 
-  async typing(connectionId: string, token: string | undefined): Promise<void> {
+  async typing(connectionId: string, token: string | undefined, clientAddress: string): Promise<void> {
     const { live, visitorId } = await this.visitorOf(connectionId, token);
+    this.limits.typing(visitorId, clientAddress);
     const identity = await this.deps.store.findIdentity(live.record.workspaceId, 'webchat', visitorId);
     const conversation = identity && (await this.deps.store.findOpenConversation(live.record.id, identity.contactId, null));
     await this.deps.bus.publish('events', {

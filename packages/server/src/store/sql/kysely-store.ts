@@ -1,7 +1,7 @@
 /**
  * @module store/sql/kysely-store
  * The Store port over Kysely: one query layer for SQLite and PostgreSQL, composed of one query module per port
- * (user-, connection-, inbound-, contact-, conversation-, attachment-, outbox-, pacing-, agent-, webhook- and
+ * (user-, connection-, inbound-, contact-, conversation-, attachment-, outbox-, pacing-, agent-, webhook-, visitor- and
  * routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
  * on unique constraints + ON CONFLICT DO NOTHING, never on read-then-write.
  */
@@ -22,6 +22,7 @@ import { PacingQueries } from './pacing-queries.js';
 import { routingQueries } from './routing-queries.js';
 import { UserQueries } from './user-queries.js';
 import { WebhookQueries } from './webhook-queries.js';
+import { VisitorQueries } from './visitor-queries.js';
 
 /** the routing port is reached as `store.routing` (and `tx.routing`), built on first use per connection or transaction */
 class RoutingAccess extends Queries {
@@ -35,7 +36,7 @@ class RoutingAccess extends Queries {
 /** every operation of the Store on one connection or transaction */
 const KyselyOps = composeQueries(RoutingAccess, [
   UserQueries, ConnectionQueries, InboundQueries, ContactQueries, ConversationQueries, AttachmentQueries, OutboxQueries, PacingQueries,
-  AgentQueries, WebhookQueries,
+  AgentQueries, WebhookQueries, VisitorQueries,
 ] as const);
 
 export class KyselyStore extends KyselyOps implements Store {

@@ -444,6 +444,25 @@ function workspaceNetworkPolicy(): Migration {
   };
 }
 
+/** which address each webchat visitor wrote from (hashed), so open conversations per address can be capped */
+function visitorLimits(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createTable('visitor_addresses')
+        .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+        .addColumn('visitor_id', 'text', (c) => c.notNull())
+        .addColumn('address_key', 'text', (c) => c.notNull())
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('visitor_addresses_pk', ['connection_id', 'visitor_id'])
+        .execute();
+      await db.schema.createIndex('visitor_addresses_address').on('visitor_addresses').columns(['connection_id', 'address_key']).execute();
+      await db.schema.createIndex('visitor_addresses_recorded').on('visitor_addresses').column('recorded_at').execute();
+      // the cap looks up each counted visitor's conversations by (connection, address)
+      await db.schema.createIndex('conversations_connection_address').on('conversations').columns(['connection_id', 'address']).execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () => Promise.resolve({
@@ -453,6 +472,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0006_agents': agents(),
       '0007_routing': routing(),
       '0008_workspace_network_policy': workspaceNetworkPolicy(),
+      '0011_visitor_limits': visitorLimits(),
     }),
   };
 }

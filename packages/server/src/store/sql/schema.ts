@@ -87,7 +87,11 @@ export interface TeamMembersTable { id: string; team_id: string; workspace_id: s
 export interface ConversationEventsTable { id: string; workspace_id: string; conversation_id: string; type: string; actor: string; data: string; at: string }
 export interface RoutingMarksTable { message_id: string; workspace_id: string; conversation_id: string; state: string; claimed_at: string; finished_at: string | null }
 
+// webchat visitor limits (0011_visitor_limits)
+export interface VisitorAddressesTable { connection_id: string; visitor_id: string; address_key: string; recorded_at: string }
+
 export interface Database {
+  visitor_addresses: VisitorAddressesTable;
   // routing area
   routing_rules: RoutingRulesTable;
   teams: TeamsTable;
