@@ -3,6 +3,7 @@
  * The REST API's schemas. The same zod objects validate requests and generate the OpenAPI 3.1 document.
  */
 import { z } from 'zod';
+import { ADDRESS_KINDS } from '../channel-kit/index.js';
 import { ContentSchema, MessageSchema } from '../model/index.js';
 import { CONNECTION_STATUSES } from '../core/ports/index.js';
 
@@ -49,7 +50,9 @@ export const UpdateConnectionSchema = z.object({
 export const ConnectionLogSchema = z.object({ id: z.string(), level: z.string(), event: z.string(), message: z.string(), at: z.string() }).meta({ id: 'ConnectionLog' });
 
 export const ConnectorTypeSchema = z.object({
-  type: z.string(), displayName: z.string(), description: z.string(), capabilities: z.record(z.string(), z.unknown()), configSchema: z.record(z.string(), z.unknown()),
+  type: z.string(), displayName: z.string(), description: z.string(),
+  addressKind: z.enum(ADDRESS_KINDS).describe('what a customer address on this channel is: a phone number (normalized to E.164), an email address, or an opaque provider id kept as sent'),
+  capabilities: z.record(z.string(), z.unknown()), configSchema: z.record(z.string(), z.unknown()),
 }).meta({ id: 'ConnectorType' });
 
 export const ContactSchema = z.object({
