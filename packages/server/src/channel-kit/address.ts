@@ -16,7 +16,7 @@ export type AddressKind = (typeof ADDRESS_KINDS)[number];
  */
 export function defaultRegionField() {
   return z.string()
-    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 region in capitals, such as DE or US')
+    .regex(/^[A-Z]{2}$/, { message: 'an ISO 3166-1 alpha-2 region in capitals, such as DE or US', abort: true })
     .refine((r) => isSupportedCountry(r), 'not a region with a telephone numbering plan')
     .optional()
     .describe('Region for phone numbers written without a country code (ISO 3166-1 alpha-2, e.g. DE); numbers with + or 00 are read internationally');

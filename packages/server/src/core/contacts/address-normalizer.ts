@@ -79,10 +79,18 @@ export function requireAddress(rules: AddressRules, raw: string, field: string):
 }
 
 /**
- * normalizes an address a provider reported; a spelling the rules cannot read is kept as the provider sent it (the
- * provider is the authority on its own ids, and dropping the customer's message would lose it)
+ * normalizes an address a provider reported. Providers report numbers internationally, often without the + (a
+ * WhatsApp wa_id, https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples), so the digits
+ * are read internationally first and the connection's region applies only when they are no possible number that
+ * way: a fictitious +1 555 01xx wa_id must not turn German on a connection with defaultRegion DE. A spelling the
+ * rules cannot read is kept as the provider sent it (the provider is the authority on its own ids, and dropping the
+ * customer's message would lose it).
  */
 export function providerAddress(rules: AddressRules, raw: string): string {
+  if (rules.kind === 'phone' && /^\d+$/.test(raw.trim())) {
+    const international = normalizePhone(`+${raw.trim()}`);
+    if (international.ok) return international.address;
+  }
   const result = normalizeAddress(rules.kind, raw, { defaultRegion: rules.defaultRegion });
   return result.ok ? result.address : raw;
 }
