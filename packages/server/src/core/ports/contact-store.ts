@@ -5,7 +5,11 @@
  */
 import type { Page, PageQuery } from './records.js';
 
-export interface ContactRecord { id: string; workspaceId: string; name: string | null; attributes: Record<string, unknown>; createdAt: string; updatedAt: string }
+export interface ContactRecord {
+  id: string; workspaceId: string; name: string | null; attributes: Record<string, unknown>; createdAt: string; updatedAt: string;
+  /** present on a contact merged into another: the survivor's id (the record is a tombstone) */
+  mergedInto?: string;
+}
 export interface IdentityRecord { id: string; workspaceId: string; contactId: string; channelType: string; address: string; connectionId: string | null; createdAt: string }
 
 export interface ContactStoreOps {
@@ -15,7 +19,7 @@ export interface ContactStoreOps {
   insertIdentity(row: IdentityRecord): Promise<boolean>;
   deleteContact(id: string): Promise<void>;
   getContact(workspaceId: string, id: string): Promise<ContactRecord | undefined>;
-  /** newest first */
+  /** newest first; merged-away contacts (tombstones) are left out */
   listContacts(workspaceId: string, page: PageQuery): Promise<Page<ContactRecord>>;
   listIdentities(contactId: string): Promise<IdentityRecord[]>;
   updateContactName(id: string, name: string, at: string): Promise<void>;

@@ -11,7 +11,10 @@ import { page } from './pagination.js';
 
 // rows come from Kysely or from the dialect's native statements (same `select *` shape)
 function toContact(r: Selectable<ContactsTable>): ContactRecord {
-  return { id: r.id, workspaceId: r.workspace_id, name: r.name, attributes: parseJson<Record<string, unknown>>(r.attributes), createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id, workspaceId: r.workspace_id, name: r.name, attributes: parseJson<Record<string, unknown>>(r.attributes), createdAt: r.created_at, updatedAt: r.updated_at,
+    ...(r.merged_into ? { mergedInto: r.merged_into } : {}),
+  };
 }
 function toIdentity(r: Selectable<ContactIdentitiesTable>): IdentityRecord {
   return { id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, channelType: r.channel_type, address: r.address, connectionId: r.connection_id, createdAt: r.created_at };
@@ -41,7 +44,7 @@ export class ContactQueries extends Queries implements ContactStoreOps {
     return r && toContact(r);
   }
   async listContacts(workspaceId: string, q: PageQuery): Promise<Page<ContactRecord>> {
-    let query = this.db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+    let query = this.db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('merged_into', 'is', null);
     if (q.cursor) query = query.where('id', '<', q.cursor);
     const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
     return page(rows.map(toContact), q.limit);
