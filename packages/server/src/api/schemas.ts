@@ -70,6 +70,16 @@ export const ConversationSchema = z.object({
   agentId: z.string().nullable(), teamId: z.string().nullable().describe('the team inbox it sits in'), tags: z.array(z.string()),
 }).meta({ id: 'Conversation' });
 
+export const ContactQuerySchema = PageQuerySchema.extend({
+  q: z.string().max(320).optional().describe('finds contacts by name, by any spelling of a phone number (+49 151 …, 0049…, national in a phone connection\'s defaultRegion), by another identity address or part of one, or by email'),
+});
+
+export const Contact360Schema = ContactSchema.extend({
+  conversations: z.array(ConversationSchema).describe('the contact\'s conversations on every channel, most recent first'),
+}).meta({ id: 'Contact360' });
+
+export const MergedContactSchema = z.object({ mergedInto: z.string().describe('the contact this one was merged into') }).meta({ id: 'MergedContact' });
+
 export const ConversationQuerySchema = PageQuerySchema.extend({
   contactId: z.string().optional(),
   connectionId: z.string().optional(),

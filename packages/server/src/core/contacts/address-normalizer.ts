@@ -94,3 +94,18 @@ export function providerAddress(rules: AddressRules, raw: string): string {
   const result = normalizeAddress(rules.kind, raw, { defaultRegion: rules.defaultRegion });
   return result.ok ? result.address : raw;
 }
+
+/**
+ * the identity spellings a search text may stand for: as typed, as an email address, and as a phone number read
+ * internationally and in each of the given regions (the workspace's phone connections), so any spelling finds it
+ */
+export function searchSpellings(text: string, regions: readonly string[]): string[] {
+  const spellings = new Set<string>([text.trim()]);
+  const email = normalizeEmail(text);
+  if (email.ok) spellings.add(email.address);
+  for (const defaultRegion of [undefined, ...regions]) {
+    const phone = normalizePhone(text, { defaultRegion });
+    if (phone.ok) spellings.add(phone.address);
+  }
+  return [...spellings];
+}
