@@ -2,17 +2,23 @@
  * One customer, however their address is spelled: a WhatsApp template sent to `+1 (555) 010-1234` and the reply
  * from wa_id `15550101234` are one contact and one conversation, and the reply opens the 24-hour window (Cloud API
  * simulator). Channels declare their address kind in the catalog; a connection's defaultRegion reads national numbers
- * and is validated; a malformed `to` is a 400 naming the field and stores no identity.
+ * and is validated; a malformed `to` is a 400 naming the field and stores no identity. Contacts are found by any
+ * spelling of their number, their name or email; a contact shows its identities and conversations on every channel,
+ * and a contact merged away by 0010_normalize_identities answers 301 with the survivor.
  */
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '@switchboard/simulators';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnector } from '../channel-kit/test-connector.js';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 import { fakeProvider, type FakeProvider } from '../testing/fake-provider.js';
+import { newId } from '../model/index.js';
+import type { KyselyStore } from '../store/sql/kysely-store.js';
+import { normalizeIdentities } from '../store/sql/identity-normalization.js';
 
 interface Conv { id: string; contactId: string; address: string; window: { open: boolean; awaitingReply: boolean } | null }
 interface ApiError { error: { code: string; message: string; details?: { fields?: Array<{ field: string; message: string }> } } }
-interface Contact { id: string; identities: Array<{ channelType: string; address: string }> }
+interface Contact { id: string; name: string | null; identities: Array<{ channelType: string; address: string }>; conversations: Array<{ id: string; channelType: string }> }
 
 /** a channel whose customers are mailboxes: the kit's test connector declaring the email kind */
 const mailConnector = { ...testConnector, type: 'x-mail' as const, addressKind: 'email' as const };
@@ -112,5 +118,46 @@ describe('customer addresses are normalized to one identity', () => {
     expect((await conversations(mail)).map((c) => c.address)).toEqual(['Ada.Lovelace@example.com']);
     await eventually(() => provider.received.length === 2);
     expect(provider.received.map((r) => r.to)).toEqual(['Ada.Lovelace@example.com', 'Ada.Lovelace@example.com']);
+  });
+
+  it('finds a contact by any spelling of their number, part of it, their name or their email', async () => {
+    const found = async (q: string) => (await t.api<{ data: Array<{ id: string; name: string | null }> }>('GET', `/api/v1/contacts?q=${encodeURIComponent(q)}`)).body.data.map((c) => c.id);
+    const [sam] = (await conversations(wa)).filter((c) => c.address === '+15550101234');
+    const [ada] = await conversations(mail);
+    const [national] = (await conversations(wa)).filter((c) => c.address === '+4915123456789');
+    for (const q of ['+1 (555) 010-1234', '15550101234', '+15550101234', '001 555 010 1234', '010-1234', 'sam']) expect(await found(q), q).toEqual([sam?.contactId]);
+    // typed nationally: read in the region of the workspace's phone connection
+    expect(await found('0151 23456789')).toEqual([national?.contactId]);
+    for (const q of ['Ada.Lovelace@EXAMPLE.com', 'lovelace']) expect(await found(q), q).toEqual([ada?.contactId]);
+    expect(await found('nobody by that name')).toEqual([]);
+  });
+
+  it('shows identities and conversations on every channel, most recent first; a merged-away contact answers 301 with its survivor', async () => {
+    const [sam] = (await conversations(wa)).filter((c) => c.address === '+15550101234');
+    // a contact stored before addresses were normalized, with the number as an operator once typed it and a
+    // conversation of its own on the mail channel: the migration merges it into the customer it turns out to be
+    const store = t.sb.store as KyselyStore;
+    const legacy = newId('ct');
+    const stamp = new Date().toISOString();
+    const { workspace_id: ws } = await store.kysely.selectFrom('contacts').select('workspace_id').where('id', '=', sam!.contactId).executeTakeFirstOrThrow();
+    await store.insertContact({ id: legacy, workspaceId: ws, name: null, attributes: { source: 'import' }, createdAt: stamp, updatedAt: stamp });
+    await store.insertIdentity({ id: newId('cid'), workspaceId: ws, contactId: legacy, channelType: 'whatsapp', address: '+1 555-010-1234', connectionId: wa, createdAt: stamp });
+    await store.insertIdentity({ id: newId('cid'), workspaceId: ws, contactId: legacy, channelType: 'x-mail', address: 'sam@example.org', connectionId: mail, createdAt: stamp });
+    const old = '2020-01-01T00:00:00.000Z';
+    const mailConv = newId('conv');
+    await store.insertConversation({
+      id: mailConv, workspaceId: ws, contactId: legacy, connectionId: mail, channelType: 'x-mail', address: 'sam@example.org', threadKey: null, status: 'open', assigneeId: null,
+      senderAddress: null, windowExpiresAt: null, lastInboundAt: null, lastBusinessTemplateAt: null, lastMessageAt: old, lastMessagePreview: null, unreadCount: 0, createdAt: old, updatedAt: old,
+    });
+    await normalizeIdentities(store.kysely as unknown as Kysely<unknown>, 'sqlite');
+
+    const moved = await fetch(`${t.url}/api/v1/contacts/${legacy}`, { headers: { authorization: `Bearer ${t.token}` }, redirect: 'manual' });
+    expect(moved.status).toBe(301);
+    expect(await moved.json()).toEqual({ mergedInto: sam?.contactId });
+    expect(moved.headers.get('location')).toBe(`/api/v1/contacts/${sam?.contactId}`);
+    const view = (await t.api<Contact>('GET', `/api/v1/contacts/${sam?.contactId}`)).body;
+    expect(view.identities.map((i) => `${i.channelType}:${i.address}`).sort()).toEqual(['whatsapp:+15550101234', 'x-mail:sam@example.org']);
+    expect(view.conversations.map((c) => `${c.channelType}:${c.id}`)).toEqual([`whatsapp:${sam?.id}`, `x-mail:${mailConv}`]);
+    expect((await t.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/contacts?q=sam%40example.org')).body.data.map((c) => c.id)).toEqual([sam?.contactId]);
   });
 });
