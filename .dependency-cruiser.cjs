@@ -14,7 +14,7 @@ const notTest = '\\.test\\.ts$|/testing/|/e2e/|\\.contract\\.ts$';
  * the timeline into conversations (routing, teams and the outbound queue all write it), the agent seam stays with
  * agents (routing calls it), linear-time patterns sit in patterns (routing rules and flow bots both match them).
  *   0 ports        what core needs from the outside (Store, Bus, Clock, …)
- *   1 foundation   security, batching, patterns
+ *   1 foundation   security, batching, patterns, contacts (address normalization)
  *   2 resources    connections, workspaces, webhooks, realtime, outbox
  *   3 records      conversations, templates
  *   4 pipelines    inbound, outbound, media
@@ -24,7 +24,7 @@ const notTest = '\\.test\\.ts$|/testing/|/e2e/|\\.contract\\.ts$';
  */
 const CORE_LAYERS = [
   ['ports'],
-  ['security', 'batching', 'patterns'],
+  ['security', 'batching', 'patterns', 'contacts'],
   ['connections', 'workspaces', 'webhooks', 'realtime', 'outbox'],
   ['conversations', 'templates'],
   ['inbound', 'outbound', 'media'],

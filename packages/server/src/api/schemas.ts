@@ -3,6 +3,7 @@
  * The REST API's schemas. The same zod objects validate requests and generate the OpenAPI 3.1 document.
  */
 import { z } from 'zod';
+import { ADDRESS_KINDS } from '../channel-kit/index.js';
 import { ContentSchema, MessageSchema } from '../model/index.js';
 import { CONNECTION_STATUSES } from '../core/ports/index.js';
 import { OpeningRangeSchema } from '../channel-kit/operating-hours.js';
@@ -102,7 +103,9 @@ export const UpdateConnectionSchema = z.object({
 export const ConnectionLogSchema = z.object({ id: z.string(), level: z.string(), event: z.string(), message: z.string(), at: z.string() }).meta({ id: 'ConnectionLog' });
 
 export const ConnectorTypeSchema = z.object({
-  type: z.string(), displayName: z.string(), description: z.string(), capabilities: z.record(z.string(), z.unknown()), configSchema: z.record(z.string(), z.unknown()),
+  type: z.string(), displayName: z.string(), description: z.string(),
+  addressKind: z.enum(ADDRESS_KINDS).describe('what a customer address on this channel is: a phone number (normalized to E.164), an email address, or an opaque provider id kept as sent'),
+  capabilities: z.record(z.string(), z.unknown()), configSchema: z.record(z.string(), z.unknown()),
 }).meta({ id: 'ConnectorType' });
 
 export const ContactSchema = z.object({
@@ -119,6 +122,16 @@ export const ConversationSchema = z.object({
   handler: z.enum(['agent', 'human']).nullable().describe('who answers: an agent, or humans (the agent stays silent); null before routing'),
   agentId: z.string().nullable(), teamId: z.string().nullable().describe('the team inbox it sits in'), tags: z.array(z.string()),
 }).meta({ id: 'Conversation' });
+
+export const ContactQuerySchema = PageQuerySchema.extend({
+  q: z.string().max(320).optional().describe('finds contacts by name, by any spelling of a phone number (+49 151 …, 0049…, national in a phone connection\'s defaultRegion), by another identity address or part of one, or by email'),
+});
+
+export const Contact360Schema = ContactSchema.extend({
+  conversations: z.array(ConversationSchema).describe('the contact\'s conversations on every channel, most recent first'),
+}).meta({ id: 'Contact360' });
+
+export const MergedContactSchema = z.object({ mergedInto: z.string().describe('the contact this one was merged into') }).meta({ id: 'MergedContact' });
 
 export const ConversationQuerySchema = PageQuerySchema.extend({
   contactId: z.string().optional(),

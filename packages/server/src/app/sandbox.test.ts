@@ -42,7 +42,7 @@ describe('switchboard sandbox', () => {
     it(`carries a ${channel} conversation both ways`, async () => {
       const { id } = (await phone('/customers', { channel, name: 'Ana' })) as { id: string };
       await phone(`/${channel}/${id}/messages`, { text: `hello over ${channel}` });
-      const conv = await eventually(async () => (await api<{ data: Array<{ id: string; address: string; channelType: string }> }>('/api/v1/conversations')).data.find((c) => c.address === id), 10_000, 'the conversation');
+      const conv = await eventually(async () => (await api<{ data: Array<{ id: string; address: string; channelType: string }> }>('/api/v1/conversations')).data.find((c) => c.address.replace(/^\+/, '') === id), 10_000, 'the conversation');
       expect(conv.channelType).toBe(channel);
       const sent = await api<{ status?: string }>(`/api/v1/conversations/${conv.id}/messages`, {
         method: 'POST', body: JSON.stringify({ content: { type: 'interactive', interactive: { kind: 'buttons', text: 'How can we help?', buttons: [{ id: 'human', title: 'Talk to a human' }] } } }),

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Content, InboundEvent } from '../model/index.js';
+import type { AddressKind } from './address.js';
 import type { Capabilities } from './capabilities.js';
 import type { ObjectConfigSchema } from './config-schema.js';
 
@@ -141,6 +142,11 @@ export interface ChannelConnector<Config extends Record<string, unknown> = Recor
   displayName: string;
   description: string;
   capabilities: Capabilities;
+  /**
+   * what a customer address on this channel is: `phone` (normalized to E.164; a `defaultRegion` config field,
+   * defaultRegionField(), reads national numbers), `email`, or `opaque` (a provider id kept as sent)
+   */
+  addressKind: AddressKind;
   configSchema: ObjectConfigSchema & z.ZodType<Config>;
   /** fills generated values (verify tokens, webhook secrets) into a config before it is first stored */
   prepareConfig?(config: Config, generateSecret: () => string): Config;

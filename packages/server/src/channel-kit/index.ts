@@ -1,6 +1,7 @@
 /** @module channel-kit — the connector contract every channel implements. Imports only the model. */
 export * from './connector.js';
 export * from './capabilities.js';
+export * from './address.js';
 export * from './errors.js';
 export * from './provider-http.js';
 export * from './signature.js';

@@ -76,6 +76,7 @@ export const testConnector = defineConnector({
     outbound: ['text'], inbound: ['text'], maxTextLength: 1000, buttons: 0, templates: false, typing: false,
     receipts: { delivered: true, read: true }, rateLimit: { perSecond: 200, burst: 50 },
   },
+  addressKind: 'opaque',
   configSchema,
   inbound: {
     mode: 'webhook',

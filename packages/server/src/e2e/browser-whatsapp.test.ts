@@ -13,6 +13,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, testClock, type TestServer } from '../testing/test-server.js';
 
+/** the hub stores WhatsApp customers in E.164, the wa_id with a + (core/contacts/address-normalizer.ts) */
+const e164 = (waId: string) => `+${waId}`;
+
 const WEB_INDEX = fileURLToPath(new URL('../../../web/dist/index.html', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../../../../test-results/screenshots/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,7 +35,7 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
   const clock = testClock();
 
   const conversationOf = (address: string) => eventually(async () =>
-    (await hub.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=200`)).body.data.find((c) => c.address === address), WAIT, `conversation with ${address}`);
+    (await hub.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=200`)).body.data.find((c) => c.address === e164(address)), WAIT, `conversation with ${address}`);
 
   beforeAll(async () => {
     if (!existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);

@@ -7,7 +7,7 @@ import { conversationView, messageView } from '../../core/conversations/conversa
 import type { ContactRecord } from '../../core/ports/index.js';
 import { principalOf } from '../auth.js';
 import {
-  ContactSchema, ConversationQuerySchema, ConversationSchema, ErrorSchema, IdParams, MessageOut, PageQuerySchema, SendMessageSchema,
+  Contact360Schema, ContactQuerySchema, ContactSchema, ConversationQuerySchema, MergedContactSchema, ConversationSchema, ErrorSchema, IdParams, MessageOut, PageQuerySchema, SendMessageSchema,
   SendToConversationSchema, UpdateConversationSchema, pageOf,
 } from '../schemas.js';
 
@@ -18,14 +18,20 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
   const now = () => hub.deps.clock.now();
 
-  r.get('/contacts', { schema: { tags: ['contacts'], querystring: PageQuerySchema, response: { 200: pageOf(ContactSchema), ...errors } } }, async (req) => {
-    const page = await hub.conversations.contacts(principalOf(req).workspaceId, req.query);
-    return { data: page.data.map(contactView), nextCursor: page.nextCursor };
+  r.get('/contacts', { schema: { tags: ['contacts'], summary: 'Contacts, newest first; with q, those found by name, by any spelling of a phone number or other identity address, or by email', querystring: ContactQuerySchema, response: { 200: pageOf(ContactSchema), ...errors } } }, async (req) => {
+    const { q, ...page } = req.query;
+    const found = await hub.conversations.contacts(principalOf(req).workspaceId, page, q);
+    return { data: found.data.map(contactView), nextCursor: found.nextCursor };
   });
 
-  r.get('/contacts/:id', { schema: { tags: ['contacts'], params: IdParams, response: { 200: ContactSchema, ...errors } } }, async (req) => {
-    const { contact, identities } = await hub.conversations.contact(principalOf(req).workspaceId, req.params.id);
-    return { ...contactView(contact), identities: identities.map((i) => ({ id: i.id, channelType: i.channelType, address: i.address, connectionId: i.connectionId })) };
+  r.get('/contacts/:id', { schema: { tags: ['contacts'], summary: 'A contact with its identities on every channel and its conversations across all channels, most recent first. A contact merged into another answers 301 with {mergedInto}', params: IdParams, response: { 200: Contact360Schema, 301: MergedContactSchema, ...errors } } }, async (req, reply) => {
+    const found = await hub.conversations.contact360(principalOf(req).workspaceId, req.params.id);
+    if (found.mergedInto !== undefined) return reply.code(301).header('location', `/api/v1/contacts/${encodeURIComponent(found.mergedInto)}`).send({ mergedInto: found.mergedInto });
+    return {
+      ...contactView(found.contact),
+      identities: found.identities.map((i) => ({ id: i.id, channelType: i.channelType, address: i.address, connectionId: i.connectionId })),
+      conversations: found.conversations.map((c) => conversationView(c, now())),
+    };
   });
 
   r.get('/conversations', { schema: { tags: ['conversations'], querystring: ConversationQuerySchema, response: { 200: pageOf(ConversationSchema), ...errors } } }, async (req) => {

@@ -25,6 +25,8 @@ export const telegramConnector = defineConnector({
     perRecipientRateLimit: { perSecond: 1, burst: 3 },
     maxMediaBytes: 50 * MB,
   },
+  // chat ids, not phone numbers (https://core.telegram.org/bots/api#chat)
+  addressKind: 'opaque',
   configSchema: telegramConfigSchema,
   prepareConfig: prepareTelegramConfig,
   inbound: { mode: 'webhook', verify: verifyTelegram, parse: parseTelegram, eventKey: telegramEventKey },

@@ -20,6 +20,8 @@ export const webchatConnector = defineConnector({
     typing: true,
     receipts: { delivered: false, read: false },
   },
+  // visitor ids the hub issues
+  addressKind: 'opaque',
   configSchema: webchatConfigSchema,
   prepareConfig: (config: WebchatConfig, generateSecret) => ({ ...config, sessionSecret: config.sessionSecret ?? `${generateSecret()}${generateSecret()}` }),
   inbound: { mode: 'webhook', verify: verifyWebchat, parse: parseWebchat },

@@ -1,6 +1,6 @@
 /** @module channels/whatsapp/config — a WhatsApp Cloud API connection's settings (providers.md §2.1–§2.3, §2.9). */
 import { z } from 'zod';
-import { adminOnly, secret } from '../../channel-kit/index.js';
+import { adminOnly, defaultRegionField, secret } from '../../channel-kit/index.js';
 
 export const whatsappConfigSchema = z.object({
   accessToken: secret(z.string().min(1), { description: 'System User access token with whatsapp_business_messaging (and _management for templates)' }),
@@ -13,6 +13,7 @@ export const whatsappConfigSchema = z.object({
   appId: z.string().optional().describe('Meta app id (informational)'),
   apiVersion: z.string().regex(/^v\d+\.\d+$/, 'like v21.0').default('v21.0').describe('Graph API version'),
   apiBaseUrl: z.url().default('https://graph.facebook.com').describe('Graph API base URL (a simulator in tests)'),
+  defaultRegion: defaultRegionField(),
   messagesPerSecond: z.number().int().positive().max(1000).default(80).describe('Throughput per business number (Meta default 80, §2.9)'),
 });
 export type WhatsAppConfig = z.infer<typeof whatsappConfigSchema>;

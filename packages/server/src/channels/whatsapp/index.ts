@@ -28,6 +28,8 @@ export const whatsappConnector = defineConnector({
     // the largest supported type: documents 100 MB (images 5 MB, audio/video 16 MB), §2.7 / Meta "Supported Media Types"
     maxMediaBytes: 100 * 1024 * 1024,
   },
+  // wa_ids are international numbers without the + (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages)
+  addressKind: 'phone',
   configSchema: whatsappConfigSchema,
   prepareConfig: (config: WhatsAppConfig, generateSecret) => ({ ...config, verifyToken: config.verifyToken ?? generateSecret() }),
   inbound: { mode: 'webhook', verify: verifyWhatsApp, parse: parseWhatsApp, eventKey: whatsappEventKey },

@@ -8,6 +8,9 @@ import { startWhatsAppSimulator, type WhatsAppSimulator } from '@switchboard/sim
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, testClock, type TestServer } from '../../testing/test-server.js';
 
+/** the hub stores WhatsApp customers in E.164, the wa_id with a + (core/contacts/address-normalizer.ts) */
+const e164 = (waId: string) => `+${waId}`;
+
 interface Conv { id: string; address: string; senderAddress: string | null; window: { open: boolean; awaitingReply: boolean } | null }
 interface Msg { id: string; status: string; from: string; content: { type: string; template?: { text?: string }; media?: { url: string; state?: string } }; error?: { code: string; message: string; details?: { conversationId?: string } } }
 
@@ -21,7 +24,7 @@ describe('whatsapp rules enforced by the hub (simulator)', () => {
   const clock = testClock();
 
   const conversationOf = (address: string) => eventually(async () =>
-    (await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=200`)).body.data.find((c) => c.address === address), 10_000, `conversation with ${address}`);
+    (await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=200`)).body.data.find((c) => c.address === e164(address)), 10_000, `conversation with ${address}`);
   const send = (conversationId: string, body: unknown) => t.api<Msg>('POST', `/api/v1/conversations/${conversationId}/messages`, body);
   const orderTemplate = (order: string) => ({ template: { name: 'order_update', language: 'en_US', variables: { 1: '{{contact.name}}', 2: order } } });
 

@@ -3,7 +3,7 @@
  * Connection CRUD and lifecycle: STOPPED → STARTING → RUNNING | ERROR(reason); STOPPING → STOPPED. Every
  * transition is a compare-and-set in the store, a connection log line and a `connection.status` event.
  */
-import { configJsonSchema, isChannelError, type AnyConnector, type BaseContext, type ConnectorLogger } from '../../channel-kit/index.js';
+import { configJsonSchema, isChannelError, type AddressKind, type AnyConnector, type BaseContext, type ConnectorLogger } from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
@@ -54,9 +54,9 @@ export class ConnectionService {
     this.codec = new ConfigCodec(deps.secrets, deps.redactor);
   }
 
-  catalog(): Array<{ type: string; displayName: string; description: string; capabilities: Record<string, unknown>; configSchema: Record<string, unknown> }> {
+  catalog(): Array<{ type: string; displayName: string; description: string; addressKind: AddressKind; capabilities: Record<string, unknown>; configSchema: Record<string, unknown> }> {
     return this.deps.registry.list().map((c) => ({
-      type: c.type, displayName: c.displayName, description: c.description, capabilities: { ...c.capabilities },
+      type: c.type, displayName: c.displayName, description: c.description, addressKind: c.addressKind, capabilities: { ...c.capabilities },
       configSchema: configJsonSchema(c.configSchema),
     }));
   }

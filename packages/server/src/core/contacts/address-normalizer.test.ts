@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { getCountries, getExampleNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
-import { addressKindFor, normalizeAddress, normalizeEmail, normalizePhone } from './address-normalizer.js';
+import { normalizeAddress, normalizeEmail, normalizePhone, providerAddress, requireAddress } from './address-normalizer.js';
 
 /** random valid mobile numbers: a country's example number with its last digits replaced, kept when still valid */
 const validNumber = fc.record({
@@ -56,9 +56,26 @@ describe('email and opaque addresses', () => {
     expect(normalizeEmail('  Lena.Roth@Example.COM ')).toEqual({ ok: true, address: 'Lena.Roth@example.com' });
     for (const bad of ['lena', 'lena@', '@example.com', 'lena@@', 'a b@example.com']) expect(normalizeEmail(bad).ok, bad).toBe(false);
   });
-  it('keeps opaque ids as sent and maps channel types to kinds', () => {
+  it('keeps opaque ids as sent', () => {
     expect(normalizeAddress('opaque', '-100123456')).toEqual({ ok: true, address: '-100123456' });
     expect(normalizeAddress('opaque', '  ').ok).toBe(false);
-    expect([addressKindFor('whatsapp'), addressKindFor('telegram'), addressKindFor('webchat'), addressKindFor('email')]).toEqual(['phone', 'opaque', 'opaque', 'email']);
+  });
+});
+
+describe('addresses a provider reported', () => {
+  const germanPhones = { kind: 'phone' as const, defaultRegion: 'DE' };
+  it('reads bare digits internationally before the connection region (a wa_id is international without its +)', () => {
+    expect(normalizePhone('15550101234', { defaultRegion: 'DE' })).toEqual({ ok: true, address: '+4915550101234' });
+    expect(providerAddress(germanPhones, '15550101234')).toBe('+15550101234');
+    expect(providerAddress(germanPhones, '030 123456')).toBe('+4930123456');
+  });
+  it('keeps a spelling it cannot read as the provider sent it, rather than dropping the customer', () => {
+    expect(providerAddress(germanPhones, 'anonymous')).toBe('anonymous');
+    expect(providerAddress({ kind: 'email' }, ' Ada@Example.COM ')).toBe('Ada@example.com');
+    expect(providerAddress({ kind: 'opaque' }, ' 42 ')).toBe(' 42 ');
+  });
+  it('refuses a malformed API address with a 400 naming the field', () => {
+    expect(requireAddress(germanPhones, '+49 30 123456', 'to')).toBe('+4930123456');
+    expect(() => requireAddress(germanPhones, 'hello', 'to')).toThrow(expect.objectContaining({ code: 'VALIDATION', status: 400, message: expect.stringMatching(/^to: /), details: { fields: [{ field: 'to', message: expect.any(String) }] } }));
   });
 });

@@ -3,26 +3,14 @@
  * One spelling per customer address, so every spelling of one number or mailbox meets one identity: phones become
  * E.164 (libphonenumber-js), emails are trimmed with the domain case-folded (the local part is the receiving
  * server's business, RFC 5321 §2.4), opaque provider ids (Telegram chat ids, web chat visitors, …) are kept as sent.
+ * The kind is what the channel's connector declares (`addressKind`); the region is the connection's `defaultRegion`.
  */
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { defaultRegionOf, type AddressKind, type AnyConnector } from '../../channel-kit/index.js';
+import { AppError } from '../errors.js';
 
-export type AddressKind = 'phone' | 'email' | 'opaque';
-
-/**
- * The address kind of a channel type. Connector definitions are meant to declare it themselves; until they do, this
- * one table is the place to change.
- */
-export function addressKindFor(channelType: string): AddressKind {
-  switch (channelType) {
-    case 'whatsapp': case 'whatsapp-onpremise': case 'twilio-sms': case 'vonage-sms': case 'sms-gateway': case 'twilio-voice':
-      return 'phone';
-    case 'email':
-      return 'email';
-    default:
-      return 'opaque';
-  }
-}
+export type { AddressKind };
 
 export type NormalizedAddress = { ok: true; address: string } | { ok: false; reason: string };
 
@@ -74,4 +62,50 @@ export function normalizeAddress(kind: AddressKind, raw: string, options: Normal
   if (kind === 'phone') return normalizePhone(raw, options);
   if (kind === 'email') return normalizeEmail(raw);
   return raw.trim() === '' ? { ok: false, reason: 'the address is empty' } : { ok: true, address: raw };
+}
+
+/** how addresses on one connection are normalized: its connector's declared kind and its config's default region */
+export interface AddressRules { kind: AddressKind; defaultRegion?: string | undefined }
+
+export function addressRulesFor(connector: Pick<AnyConnector, 'addressKind'>, config: Record<string, unknown>): AddressRules {
+  return { kind: connector.addressKind, defaultRegion: defaultRegionOf(config) };
+}
+
+/** normalizes an address given to the API; a malformed one is a 400 naming `field` */
+export function requireAddress(rules: AddressRules, raw: string, field: string): string {
+  const result = normalizeAddress(rules.kind, raw, { defaultRegion: rules.defaultRegion });
+  if (result.ok) return result.address;
+  throw new AppError('VALIDATION', `${field}: ${result.reason}`, { fields: [{ field, message: result.reason }] });
+}
+
+/**
+ * normalizes an address a provider reported. Providers report numbers internationally, often without the + (a
+ * WhatsApp wa_id, https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples), so the digits
+ * are read internationally first and the connection's region applies only when they are no possible number that
+ * way: a fictitious +1 555 01xx wa_id must not turn German on a connection with defaultRegion DE. A spelling the
+ * rules cannot read is kept as the provider sent it (the provider is the authority on its own ids, and dropping the
+ * customer's message would lose it).
+ */
+export function providerAddress(rules: AddressRules, raw: string): string {
+  if (rules.kind === 'phone' && /^\d+$/.test(raw.trim())) {
+    const international = normalizePhone(`+${raw.trim()}`);
+    if (international.ok) return international.address;
+  }
+  const result = normalizeAddress(rules.kind, raw, { defaultRegion: rules.defaultRegion });
+  return result.ok ? result.address : raw;
+}
+
+/**
+ * the identity spellings a search text may stand for: as typed, as an email address, and as a phone number read
+ * internationally and in each of the given regions (the workspace's phone connections), so any spelling finds it
+ */
+export function searchSpellings(text: string, regions: readonly string[]): string[] {
+  const spellings = new Set<string>([text.trim()]);
+  const email = normalizeEmail(text);
+  if (email.ok) spellings.add(email.address);
+  for (const defaultRegion of [undefined, ...regions]) {
+    const phone = normalizePhone(text, { defaultRegion });
+    if (phone.ok) spellings.add(phone.address);
+  }
+  return [...spellings];
 }

@@ -9,6 +9,16 @@ import type { ContactRecord, ConversationFilter, ConversationRecord, Conversatio
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { conversationView } from './conversation-writer.js';
+import { searchSpellings } from '../contacts/address-normalizer.js';
+import { defaultRegionOf } from '../../channel-kit/index.js';
+
+/** the 360 view of a contact, or the survivor a merged-away id now stands for */
+export type Contact360 =
+  | { mergedInto: string }
+  | { mergedInto?: undefined; contact: ContactRecord; identities: IdentityRecord[]; conversations: ConversationRecord[] };
+
+/** the conversations one contact view lists (every channel); beyond it the conversation list pages by contactId */
+const CONTACT_CONVERSATIONS = 200;
 
 export class ConversationService {
   constructor(
@@ -88,13 +98,51 @@ export class ConversationService {
     }
   }
 
-  async contact(workspaceId: string, id: string): Promise<{ contact: ContactRecord; identities: IdentityRecord[] }> {
-    const contact = await this.deps.store.getContact(workspaceId, id);
-    if (!contact) throw notFound('contact');
-    return { contact, identities: await this.deps.store.listIdentities(id) };
+  /** every contact, or those a search text finds: by name, by any spelling of an identity address, by email */
+  async contacts(workspaceId: string, page: PageQuery, q?: string): Promise<Page<ContactRecord>> {
+    const text = q?.trim() ?? '';
+    if (text === '') return this.deps.store.listContacts(workspaceId, page);
+    const phoneish = /^[\d\s\-().+/]+$/.test(text) ? text.replace(/\D/g, '') : '';
+    return this.deps.store.searchContacts(workspaceId, { text, addresses: searchSpellings(text, await this.phoneRegions(workspaceId)), digits: phoneish.length >= 5 ? phoneish : undefined }, page);
   }
 
-  contacts(workspaceId: string, page: PageQuery): Promise<Page<ContactRecord>> {
-    return this.deps.store.listContacts(workspaceId, page);
+  /**
+   * a contact with its identities on every channel and its conversations across all channels, most recent first;
+   * a merged-away id answers with the contact it was merged into
+   */
+  async contact360(workspaceId: string, id: string): Promise<Contact360> {
+    const contact = await this.deps.store.getContact(workspaceId, id);
+    if (!contact) throw notFound('contact');
+    if (contact.mergedInto !== undefined) {
+      let survivor = contact.mergedInto;
+      // a survivor may itself have been merged later: answer with the live end of the chain
+      for (let hops = 0; hops < 20; hops++) {
+        const next = (await this.deps.store.getContact(workspaceId, survivor))?.mergedInto;
+        if (next === undefined) break;
+        survivor = next;
+      }
+      return { mergedInto: survivor };
+    }
+    const [identities, conversations] = await Promise.all([
+      this.deps.store.listIdentities(id),
+      this.deps.store.listConversations(workspaceId, { contactId: id }, { limit: CONTACT_CONVERSATIONS }),
+    ]);
+    const recency = (c: ConversationRecord) => c.lastMessageAt ?? c.createdAt;
+    return { contact, identities, conversations: [...conversations.data].sort((a, b) => (recency(a) < recency(b) ? 1 : recency(a) > recency(b) ? -1 : 0)) };
+  }
+
+  /** the default regions of the workspace's phone connections: a number typed nationally is read in each */
+  private async phoneRegions(workspaceId: string): Promise<string[]> {
+    const regions = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.store.listConnections(workspaceId, { limit: 200, cursor });
+      for (const c of page.data) {
+        const region = this.deps.registry.get(c.type)?.addressKind === 'phone' ? defaultRegionOf(c.config) : undefined;
+        if (region) regions.add(region);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return [...regions];
   }
 }

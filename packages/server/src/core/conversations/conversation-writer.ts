@@ -6,6 +6,7 @@
  */
 import { contentPreview, isForwardStatus, newId, MESSAGE_STATUSES, type Content, type Message, type InboundMessageEvent, type InboundStatusEvent, type MessageStatus, type StatusDetail } from '../../model/index.js';
 import { eventRow, TOPIC_ROUTING } from '../events.js';
+import { providerAddress, type AddressRules } from '../contacts/address-normalizer.js';
 import type { ConnectionRecord, ContactRecord, ConversationRecord, MessageRecord, NewOutboxRow, StoreOps } from '../ports/index.js';
 
 /** turns provider files in inbound content into pending attachments with our URLs (MediaService.registerInbound) */
@@ -17,6 +18,8 @@ export interface WriteContext {
   connection: ConnectionRecord;
   now: string;
   windowHours: number | undefined;
+  /** the connection's address kind and region: every spelling of one customer address meets one identity */
+  addressRules: AddressRules;
   outbox: NewOutboxRow[];
 }
 
@@ -123,11 +126,12 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
       return true;
     }
   }
-  const { contactId } = await upsertContact(tx, connection.workspaceId, connection.type, event.from.address, event.from.name, connection.id, now, outbox, event.from.attributes);
-  const conversation = await findOrOpenConversation(tx, connection, contactId, event.from.address, event.threadKey ?? null, now, outbox, { windowed: ctx.windowHours !== undefined });
+  const from = providerAddress(ctx.addressRules, event.from.address);
+  const { contactId } = await upsertContact(tx, connection.workspaceId, connection.type, from, event.from.name, connection.id, now, outbox, event.from.attributes);
+  const conversation = await findOrOpenConversation(tx, connection, contactId, from, event.threadKey ?? null, now, outbox, { windowed: ctx.windowHours !== undefined });
   const message = {
     id: newId('msg'), workspaceId: connection.workspaceId, conversationId: conversation.id, connectionId: connection.id,
-    channelType: connection.type, direction: 'inbound' as const, from: event.from.address, to: event.to ?? conversation.senderAddress ?? '',
+    channelType: connection.type, direction: 'inbound' as const, from, to: event.to ?? conversation.senderAddress ?? '',
     content: event.content as Content, status: 'received' as const, providerMessageId: event.providerMessageId, timestamp: event.timestamp,
     metadata: { ...(event.metadata ?? {}), ...(event.from.name ? { profileName: event.from.name } : {}) }, createdAt: now,
   };

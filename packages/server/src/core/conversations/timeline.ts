@@ -12,7 +12,9 @@ import type { ConversationEventRecord, ConversationRecord, NewOutboxRow, StoreOp
 
 export type TimelineType =
   | 'rule.fired' | 'routed.default' | 'routed.continued' | 'agent.replied' | 'agent.error' | 'agent.unavailable' | 'agent.interrupted'
-  | 'handoff' | 'returned_to_agent' | 'assigned' | 'unassigned' | 'team.queued' | 'tagged' | 'auto_reply' | 'auto_reply.failed' | 'resolved';
+  | 'handoff' | 'returned_to_agent' | 'assigned' | 'unassigned' | 'team.queued' | 'tagged' | 'auto_reply' | 'auto_reply.failed' | 'resolved'
+  /** two contacts found to be one customer were merged (0010_normalize_identities) */
+  | 'contact.merged';
 
 export interface TimelineEventView { id: string; conversationId: string; type: string; actor: string; data: Record<string, unknown>; at: string }
 

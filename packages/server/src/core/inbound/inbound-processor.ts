@@ -12,6 +12,7 @@ import type { WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundEventRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService, LiveConnection } from '../connections/connection-service.js';
+import { addressRulesFor, providerAddress } from '../contacts/address-normalizer.js';
 import { applyInboundMessage, applyInboundStatus, type RegisterInboundMedia } from '../conversations/conversation-writer.js';
 import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
 
@@ -117,12 +118,13 @@ export class InboundProcessor {
         // claim first: a concurrent delivery of the same event finds it finished and writes nothing
         if (!(await tx.finishInboundEvent(p.ev.id, 'processed', null, now)) || !live) continue;
         finished.push(p.ev.id);
-        const ctx = { tx, connection: live.record, now, windowHours: live.connector.capabilities.windowHours, outbox, ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}) };
+        const addressRules = addressRulesFor(live.connector, live.config);
+        const ctx = { tx, connection: live.record, now, windowHours: live.connector.capabilities.windowHours, addressRules, outbox, ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}) };
         for (const event of p.events) {
           if (event.kind === 'message') {
             if (await applyInboundMessage(ctx, event)) counted++;
           } else if (event.kind === 'status') await applyInboundStatus(ctx, event);
-          else ephemeral.push({ topic: TOPIC_EVENTS, key: live.record.id, workspaceId: live.record.workspaceId, payload: { type: 'conversation.typing', data: { connectionId: live.record.id, address: event.from.address } } });
+          else ephemeral.push({ topic: TOPIC_EVENTS, key: live.record.id, workspaceId: live.record.workspaceId, payload: { type: 'conversation.typing', data: { connectionId: live.record.id, address: providerAddress(addressRules, event.from.address) } } });
         }
       }
       await tx.insertOutbox(outbox, now);

@@ -12,6 +12,7 @@ import type { ConnectionService } from '../connections/connection-service.js';
 import { awaitingReply, conversationView, findOrOpenConversation, messageView, upsertContact } from '../conversations/conversation-writer.js';
 import type { TemplateService } from '../templates/template-service.js';
 import { TimelineBatch } from '../conversations/timeline.js';
+import { addressRulesFor, requireAddress } from '../contacts/address-normalizer.js';
 
 export interface TemplateInput { name: string; language: string; variables?: Record<string, string> | undefined }
 
@@ -54,12 +55,14 @@ export class MessageQueue {
    * customer's answer goes to them and not through the bot rules — unless the message names an agent
    * (`metadata.agentId`: a bot writing), which leaves it to routing
    */
-  async sendToAddress(workspaceId: string, connectionId: string, to: string, input: Content, metadata: Record<string, unknown> = {}, startedBy?: string, within?: WithinEnqueue): Promise<MessageRecord> {
+  async sendToAddress(workspaceId: string, connectionId: string, rawTo: string, input: Content, metadata: Record<string, unknown> = {}, startedBy?: string, within?: WithinEnqueue): Promise<MessageRecord> {
     const record = await this.connections.get(workspaceId, connectionId);
-    // before the contact and conversation are written: a refused file leaves nothing behind
-    const content = await this.outboundMedia(workspaceId, input);
     const live = await this.connections.live(record.id);
     const connector = this.connections.connectorFor(record.type);
+    // the spelling the customer's own messages arrive with, so both meet one contact and one conversation
+    const to = requireAddress(addressRulesFor(connector, record.config), rawTo, 'to');
+    // before the contact and conversation are written: a refused file leaves nothing behind
+    const content = await this.outboundMedia(workspaceId, input);
     const senders = live && connector.senders ? connector.senders(live.config) : [];
     const now = this.deps.clock.now().toISOString();
     const conversation = await this.deps.store.transaction(async (tx) => {

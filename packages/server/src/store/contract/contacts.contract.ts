@@ -57,6 +57,32 @@ export function contactsContract(ctx: StoreContext): void {
       expect(await store.listContacts(ws, { limit: 2, cursor: first.nextCursor ?? undefined })).toEqual({ data: [rows[0]], nextCursor: null });
     });
 
+    it('searches live contacts by name, exact or partial identity address, digits of a number and email attribute', async () => {
+      const { store } = ctx;
+      const ws = newId('ws');
+      await store.insertWorkspace({ id: ws, name: 'search', createdAt: now() });
+      const ana = contact({ workspaceId: ws, name: 'Ana Lima' });
+      const bo = contact({ workspaceId: ws, name: null, attributes: { email: 'Bo@example.com' } });
+      const cy = contact({ workspaceId: ws, name: '100%_real' });
+      for (const r of [ana, bo, cy]) await store.insertContact(r);
+      await store.insertIdentity(identity(ana.id, { workspaceId: ws, channelType: 'whatsapp', address: '+4915123456789' }));
+      await store.insertIdentity(identity(bo.id, { workspaceId: ws, channelType: 'telegram', address: 'Chat-777' }));
+      await store.insertIdentity(identity(cy.id, { workspaceId: ctx.otherWs, channelType: 'whatsapp', address: '+4915123456789' }));
+      const found = async (text: string, addresses: string[] = [], digits?: string) => (await store.searchContacts(ws, { text, addresses, digits }, { limit: 10 })).data.map((c) => c.id);
+      expect(await found('lima')).toEqual([ana.id]);
+      expect(await found('0151 23456789', ['0151 23456789', '+4915123456789'])).toEqual([ana.id]);
+      expect(await found('23456', [], '23456')).toEqual([ana.id]);
+      expect(await found('chat-7')).toEqual([bo.id]);
+      expect(await found('bo@example.com', ['bo@example.com'])).toEqual([bo.id]);
+      // LIKE wildcards in the text are literal; another workspace's identity is not found
+      expect(await found('0%_r')).toEqual([cy.id]);
+      expect(await found('%')).toEqual([cy.id]);
+      expect(await found('nobody', ['+10000000000'])).toEqual([]);
+      const page1 = await store.searchContacts(ws, { text: '', addresses: [] }, { limit: 2 });
+      expect(page1.data.map((c) => c.id)).toEqual([cy.id, bo.id]);
+      expect((await store.searchContacts(ws, { text: '', addresses: [] }, { limit: 2, cursor: page1.nextCursor ?? undefined })).data.map((c) => c.id)).toEqual([ana.id]);
+    });
+
     it('deletes a contact with its identities', async () => {
       const { store } = ctx;
       const row = contact();

@@ -3,15 +3,18 @@
  * The ContactStoreOps port (core/ports/contact-store.ts) over Kysely, for both dialects: contacts and their channel
  * identities.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { ContactIdentitiesTable, ContactsTable } from './schema.js';
-import type { ContactRecord, ContactStoreOps, IdentityRecord, Page, PageQuery } from '../../core/ports/index.js';
+import type { ContactRecord, ContactSearch, ContactStoreOps, IdentityRecord, Page, PageQuery } from '../../core/ports/index.js';
 import { Queries, json, parseJson } from './queries.js';
 import { page } from './pagination.js';
 
 // rows come from Kysely or from the dialect's native statements (same `select *` shape)
 function toContact(r: Selectable<ContactsTable>): ContactRecord {
-  return { id: r.id, workspaceId: r.workspace_id, name: r.name, attributes: parseJson<Record<string, unknown>>(r.attributes), createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id, workspaceId: r.workspace_id, name: r.name, attributes: parseJson<Record<string, unknown>>(r.attributes), createdAt: r.created_at, updatedAt: r.updated_at,
+    ...(r.merged_into ? { mergedInto: r.merged_into } : {}),
+  };
 }
 function toIdentity(r: Selectable<ContactIdentitiesTable>): IdentityRecord {
   return { id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, channelType: r.channel_type, address: r.address, connectionId: r.connection_id, createdAt: r.created_at };
@@ -41,7 +44,26 @@ export class ContactQueries extends Queries implements ContactStoreOps {
     return r && toContact(r);
   }
   async listContacts(workspaceId: string, q: PageQuery): Promise<Page<ContactRecord>> {
-    let query = this.db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+    let query = this.db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('merged_into', 'is', null);
+    if (q.cursor) query = query.where('id', '<', q.cursor);
+    const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+    return page(rows.map(toContact), q.limit);
+  }
+  async searchContacts(workspaceId: string, search: ContactSearch, q: PageQuery): Promise<Page<ContactRecord>> {
+    const contains = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = (column: string, pattern: string) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+    const emails = search.addresses.filter((a) => a.includes('@'));
+    let query = this.db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('merged_into', 'is', null)
+      .where((eb) => eb.or([
+        like('name', contains(search.text)),
+        eb('id', 'in', eb.selectFrom('contact_identities').select('contact_id').where('workspace_id', '=', workspaceId).where((ib) => ib.or([
+          ...(search.addresses.length > 0 ? [ib('address', 'in', search.addresses)] : []),
+          like('address', contains(search.text)),
+          ...(search.digits ? [like('address', contains(search.digits))] : []),
+        ]))),
+        // the email a customer left in a form (webchat) is an attribute, stored as JSON text by json()
+        ...emails.map((e) => like('attributes', contains(`"email":${JSON.stringify(e)}`))),
+      ]));
     if (q.cursor) query = query.where('id', '<', q.cursor);
     const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
     return page(rows.map(toContact), q.limit);

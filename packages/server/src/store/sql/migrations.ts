@@ -4,6 +4,7 @@
  * types (auto-increment, bytes) and stated where they occur. Never edit a shipped migration: add a new one.
  */
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { normalizeIdentities } from './identity-normalization.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -463,6 +464,14 @@ function visitorLimits(): Migration {
   };
 }
 
+/**
+ * one spelling per customer address (E.164 phones, case-folded email domains) and the duplicate contacts that
+ * creates merged, the merged-away ones kept as tombstones (contacts.merged_into); store/sql/identity-normalization.ts
+ */
+function normalizeIdentitiesMigration(dialect: Dialect): Migration {
+  return { up: (db: Kysely<unknown>) => normalizeIdentities(db, dialect) };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () => Promise.resolve({
@@ -472,6 +481,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0006_agents': agents(),
       '0007_routing': routing(),
       '0008_workspace_network_policy': workspaceNetworkPolicy(),
+      '0010_normalize_identities': normalizeIdentitiesMigration(dialect),
       '0011_visitor_limits': visitorLimits(),
     }),
   };

@@ -13,7 +13,11 @@ export interface ConnectionsTable {
   status: string; status_reason: string | null; deprecated: number; sender_rotation: Generated<number>; created_at: string; updated_at: string;
 }
 export interface ConnectionLogsTable { id: string; connection_id: string; level: string; event: string; message: string; at: string }
-export interface ContactsTable { id: string; workspace_id: string; name: string | null; attributes: string; created_at: string; updated_at: string }
+export interface ContactsTable {
+  id: string; workspace_id: string; name: string | null; attributes: string; created_at: string; updated_at: string;
+  /** set on a contact merged into another (0010_normalize_identities): a tombstone that answers with its survivor */
+  merged_into: string | null;
+}
 export interface ContactIdentitiesTable { id: string; workspace_id: string; contact_id: string; channel_type: string; address: string; connection_id: string | null; created_at: string }
 export interface ConversationsTable {
   id: string; workspace_id: string; contact_id: string; connection_id: string; channel_type: string; address: string;
