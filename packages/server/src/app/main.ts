@@ -51,7 +51,7 @@ export function masterKeyFor(config: Config): Buffer {
   if (config.masterKey) return config.masterKey;
   const file = join(config.dataDir, 'master.key');
   if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('hex'), { mode: 0o600 });
   chmodSync(file, 0o600);

@@ -3,6 +3,7 @@ export * from './connector.js';
 export * from './capabilities.js';
 export * from './errors.js';
 export * from './signature.js';
+export * from './stored-request.js';
 export * from './config-schema.js';
 // webchat: opening hours shared by channels that keep office hours
 export * from './operating-hours.js';
