@@ -12,6 +12,7 @@ export * from './pacing-store.js';
 export * from './agent-store.js';
 export * from './routing-store.js';
 export * from './webhook-store.js';
+export * from './key-check-store.js';
 export * from './bus.js';
 export * from './secret-box.js';
 export * from './clock.js';

@@ -435,6 +435,19 @@ function routing(): Migration {
   };
 }
 
+/** a known text sealed with the master key on first use: a start with another key is refused (core/security/key-check) */
+function keyCheck(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createTable('key_checks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () => Promise.resolve({
@@ -443,6 +456,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0005_sessions': sessions(),
       '0006_agents': agents(),
       '0007_routing': routing(),
+      '0009_key_check': keyCheck(),
     }),
   };
 }

@@ -87,7 +87,11 @@ export interface TeamMembersTable { id: string; team_id: string; workspace_id: s
 export interface ConversationEventsTable { id: string; workspace_id: string; conversation_id: string; type: string; actor: string; data: string; at: string }
 export interface RoutingMarksTable { message_id: string; workspace_id: string; conversation_id: string; state: string; claimed_at: string; finished_at: string | null }
 
+/** the master key's check value (0009_key_check) */
+export interface KeyChecksTable { id: string; value: string; created_at: string }
+
 export interface Database {
+  key_checks: KeyChecksTable;
   // routing area
   routing_rules: RoutingRulesTable;
   teams: TeamsTable;
