@@ -24,7 +24,7 @@ export function keyCheckContract(ctx: StoreContext): void {
       await store.insertConnection(conn);
       expect(await store.findSealedSecret()).toBe('enc:v1:iv1:tag1:cipher1');
       await store.deleteConnection(ctx.ws, conn.id);
-      const agent = { id: newId('agt'), workspaceId: ctx.ws, kind: 'llm', name: 'a', description: '', config: { model: { apiKey: 'enc:v1:iv2:tag2:cipher2' } }, status: 'STOPPED' as const, statusReason: null, createdAt: now(), updatedAt: now() };
+      const agent = { id: newId('agt'), workspaceId: ctx.ws, kind: 'llm' as const, name: 'a', description: '', config: { model: { apiKey: 'enc:v1:iv2:tag2:cipher2' } }, status: 'STOPPED' as const, statusReason: null, createdAt: now(), updatedAt: now() };
       await store.insertAgent(agent);
       expect(await store.findSealedSecret()).toBe('enc:v1:iv2:tag2:cipher2');
       await store.deleteAgent(ctx.ws, agent.id);
