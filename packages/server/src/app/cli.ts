@@ -118,9 +118,13 @@ async function main(argv: string[]): Promise<void> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   } else if (command === 'export') {
+    // the export holds sealed secrets and raw events: readable by the hub's user only. A path that cannot be
+    // written (a missing directory, a full disk) ends the command with one line, not an unhandled 'error' event
+    const out = values.file ? createWriteStream(values.file, { mode: 0o600 }) : process.stdout;
+    out.on('error', (error: Error) => fail(`export: cannot write ${values.file ?? 'standard output'}: ${error.message}`));
+    if (values.file) await once(out, 'open');
     const store = openStore(config);
     await store.migrate();
-    const out = values.file ? createWriteStream(values.file) : process.stdout;
     let n = 0;
     for await (const line of exportDatabase(store)) {
       if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
@@ -133,7 +137,9 @@ async function main(argv: string[]): Promise<void> {
     if (!values.file) fail('import needs --file F (an export written by switchboard export)');
     const store = openStore(config);
     await store.migrate();
-    const lines = createInterface({ input: createReadStream(values.file), crlfDelay: Infinity });
+    const input = createReadStream(values.file);
+    input.on('error', (error: Error) => fail(`import: cannot read ${values.file}: ${error.message}`));
+    const lines = createInterface({ input, crlfDelay: Infinity });
     const counts = await importDatabase(store, (async function* () {
       for await (const line of lines) if (line.trim()) yield JSON.parse(line) as TransferLine;
     })());

@@ -3,7 +3,7 @@
  * The composition root: picks the store and bus from the configuration, wires core, builds the HTTP server.
  * Embedded (default): SQLite in the data dir + the in-process bus, one process.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -13,8 +13,9 @@ import type { AnyConnector } from '../channel-kit/index.js';
 import { createRegistry, type CorePorts } from '../core/deps.js';
 import type { Hub, Role } from '../core/hub.js';
 import { createHub } from './hub.js';
-import { systemClock, type Bus, type Clock, type Logger, type Store } from '../core/ports/index.js';
+import { systemClock, type Bus, type Clock, type Logger, type SecretBox, type Store } from '../core/ports/index.js';
 import { createSecretBox } from '../core/security/secret-box.js';
+import { holdsSealedSecrets, MasterKeyError, verifyMasterKey } from '../core/security/key-check.js';
 import { bootstrapWorkspace, type BootstrapResult } from '../core/workspaces/workspace-bootstrap.js';
 import { InProcessBus } from '../bus/in-process.js';
 import { createNatsBus } from '../bus/nats.js';
@@ -26,7 +27,7 @@ import { createPostgresStore } from '../store/postgres/index.js';
 import { databaseMediaStore, directoryMediaStore } from '../store/media-stores.js';
 import type { KyselyStore } from '../store/sql/kysely-store.js';
 import { buildServer } from '../api/server.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { createHttpClient } from './http-client.js';
 import { SecretRedactor, createLogger } from './logging.js';
 import { createMetrics } from './metrics.js';
@@ -47,15 +48,51 @@ export interface Switchboard {
   close(): Promise<void>;
 }
 
-export function masterKeyFor(config: Config): Buffer {
-  if (config.masterKey) return config.masterKey;
+/**
+ * The master key: SWITCHBOARD_MASTER_KEY, else `<dataDir>/master.key`, else a new one written there — but only for a
+ * database that holds no sealed secret and no key check yet: a new key could never open them, so a lost key file
+ * stops the start instead of being silently replaced.
+ */
+async function masterKeyFor(config: Config, store: Store): Promise<{ key: Buffer; source: string }> {
+  if (config.masterKey) return { key: config.masterKey, source: 'SWITCHBOARD_MASTER_KEY' };
   const file = join(config.dataDir, 'master.key');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-  mkdirSync(config.dataDir, { recursive: true });
+  if (existsSync(file)) {
+    const text = readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new MasterKeyError(`${file} does not hold a master key (64 hex characters)`);
+    return { key: Buffer.from(text, 'hex'), source: file };
+  }
+  if (await holdsSealedSecrets(store)) {
+    throw new MasterKeyError(`no master key: ${file} is missing and SWITCHBOARD_MASTER_KEY is unset, but the database holds secrets sealed with a key; restore the file or set the variable (a new key could not open them; see "Key handling" in docs/security.md)`);
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
-  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+  writeFileSync(file, key.toString('hex'), { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
-  return key;
+  return { key, source: file };
+}
+
+/** the SecretBox over the master key, once the key is known to open this database's secrets */
+export async function openSecrets(config: Config, store: Store): Promise<SecretBox> {
+  const { key, source } = await masterKeyFor(config, store);
+  const box = createSecretBox(key);
+  await verifyMasterKey(store, box, new Date().toISOString(), source);
+  return box;
+}
+
+/**
+ * The directory media store must be able to create and write files: found out at start with one line naming the
+ * variable, not by uploads answering 500.
+ */
+export function checkMediaDir(dir: string): void {
+  const probe = join(dir, `.switchboard-write-check-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new ConfigError(`SWITCHBOARD_MEDIA_DIR: ${dir} cannot be used for media files (${e.code ?? e.message})`);
+  }
 }
 
 export function openStore(config: Config): KyselyStore {
@@ -80,8 +117,16 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
   const role = options.role ?? 'all';
   const redactor = new SecretRedactor();
   const log = createLogger(config.logLevel, redactor, options.logWrite);
+  if (config.mediaStore === 'directory') checkMediaDir(config.mediaDir);
   const store = openStore(config);
-  await store.migrate();
+  let secrets: SecretBox;
+  try {
+    await store.migrate();
+    secrets = await openSecrets(config, store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const bootstrap = await bootstrapWorkspace(store, config.adminToken, new Date().toISOString(), { email: config.ownerEmail, password: config.ownerPassword });
   if (config.adminToken) redactor.add(config.adminToken);
   const bus: Bus = config.natsUrl
@@ -92,7 +137,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
   const { metrics, text } = createMetrics(store);
   const ports: CorePorts = {
     store, bus, clock: options.clock ?? systemClock,
-    media: config.mediaStore === 'directory' ? directoryMediaStore(config.mediaDir) : databaseMediaStore(store), secrets: createSecretBox(masterKeyFor(config)), registry: createRegistry([...connectors, ...(options.extraConnectors ?? [])]),
+    media: config.mediaStore === 'directory' ? directoryMediaStore(config.mediaDir) : databaseMediaStore(store), secrets, registry: createRegistry([...connectors, ...(options.extraConnectors ?? [])]),
     log: log as unknown as Logger, metrics, redactor, http: createHttpClient(config.connectorTimeoutMs), resolve: options.resolve,
     settings: {
       publicUrl: config.publicUrl, outboundMaxAttempts: config.outboundMaxAttempts, retryBaseMs: config.retryBaseMs,

@@ -8,6 +8,7 @@ import type { Content, InboundEvent } from '../model/index.js';
 import type { AddressKind } from './address.js';
 import type { Capabilities } from './capabilities.js';
 import type { ObjectConfigSchema } from './config-schema.js';
+import type { StoredHeaders } from './stored-request.js';
 
 /**
  * A connector's type: lower-case letters, digits and dashes, starting with a letter. The list of types this
@@ -125,6 +126,11 @@ export type InboundMode<Config> =
       parse(req: WebhookRequest, config: Config): WebhookOutcome;
       /** a provider's update id (Telegram update_id) to drop re-deliveries before storing them again */
       eventKey?(req: WebhookRequest): string | undefined;
+      /**
+       * the headers stored with the raw event (channel-kit/stored-request; default: content-type alone). parse must
+       * give the same outcome on the stored request as on the live one; credentials go in `digest`, never `keep`.
+       */
+      storedHeaders?: StoredHeaders;
     }
   | { mode: 'listen'; listen(ctx: BaseContext<Config>): Promise<void> };
 

@@ -2,7 +2,8 @@
  * @module channel-kit/contract
  * runConnectorContract(): the one suite every connector passes (ARCHITECTURE §7). It registers vitest tests:
  * signatures fail closed (missing, tampered, wrong secret), parse is deterministic and yields schema-valid
- * events, unknown updates are `ignored`, provider 401/429/5xx map to AUTH / RATE_LIMITED / UNAVAILABLE, and no
+ * events, the request as stored with its raw event parses the same and holds no credential, unknown updates are
+ * `ignored`, provider 401/429/5xx map to AUTH / RATE_LIMITED / UNAVAILABLE, and no
  * secret ever appears in a log line, an error or a verdict.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { AnyConnector, BaseContext, HttpClient, OutboundMessage, WebhookReq
 import { secretFieldNames } from './config-schema.js';
 import { isChannelError } from './errors.js';
 import { runFuzzContract, type FuzzFixtures } from './contract-fuzz.js';
+import { storedHeaders } from './stored-request.js';
 
 export interface ProviderResponse { status: number; headers?: Record<string, string>; body: string }
 
@@ -97,6 +99,16 @@ export function runConnectorContract<Config extends Record<string, unknown>>(con
           }
         });
         if (kind !== 'handshake') {
+          // the processor re-parses the stored raw event, not the live request (core/inbound/inbound-processor)
+          it('parses the same as stored with its raw event, which holds no credential', () => {
+            const spec = inbound.storedHeaders;
+            const stored = { ...request, headers: storedHeaders(request.headers, spec) };
+            expect(inbound.parse(stored, fixtures.config)).toEqual(inbound.parse(request, fixtures.config));
+            const credentials = (spec?.digest ?? []).map((h) => request.headers[h]).filter((v): v is string => typeof v === 'string');
+            const text = JSON.stringify(stored.headers);
+            expect([...leaks(text), ...credentials.filter((c) => text.includes(c))]).toEqual([]);
+            for (const name of spec?.keep ?? []) expect(spec?.digest ?? []).not.toContain(name);
+          });
           it('rejects the request without its signature', () => {
             const v = inbound.verify(fixtures.stripSignature(request), fixtures.config);
             expect(v.ok).toBe(false);

@@ -5,6 +5,7 @@ export * from './address.js';
 export * from './errors.js';
 export * from './provider-http.js';
 export * from './signature.js';
+export * from './stored-request.js';
 export * from './config-schema.js';
 // webchat: opening hours shared by channels that keep office hours
 export * from './operating-hours.js';

@@ -86,6 +86,8 @@ export const testConnector = defineConnector({
     },
     parse: (req) => parse(req),
     eventKey: (req) => req.headers['x-test-delivery'],
+    // the signature re-verifies the stored body; the delivery id names it
+    storedHeaders: { keep: ['content-type', 'x-test-signature', 'x-test-delivery'] },
   },
   async start(ctx) {
     if (!ctx.config.checkOnStart) return;

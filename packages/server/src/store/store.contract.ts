@@ -22,6 +22,7 @@ import { webhooksContract } from './contract/webhooks.contract.js';
 import { routingContract } from './contract/routing.contract.js';
 import { transactionsContract } from './contract/transactions.contract.js';
 import { visitorsContract } from './contract/visitors.contract.js';
+import { keyCheckContract } from './contract/key-check.contract.js';
 
 /** where the store's methods are exercised: this file, its parts, and the routing queries' own test */
 const CONTRACT_SOURCES = [
@@ -65,7 +66,9 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       expect(await ctx.store.ping()).toBe(true);
     });
 
-    // inbound first: its retention test counts every finished raw event in the database
+    // key check first: it expects no sealed secret in the database yet
+    keyCheckContract(ctx);
+    // inbound next: its retention test counts every finished raw event in the database
     inboundContract(ctx);
     usersContract(ctx);
     connectionsContract(ctx);

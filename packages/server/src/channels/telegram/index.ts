@@ -4,7 +4,7 @@ import { fetchTelegramMedia, startTelegram, stopTelegram } from './api.js';
 import { prepareTelegramConfig, telegramConfigSchema, type TelegramConfig } from './config.js';
 import { parseTelegram, telegramEventKey } from './parse.js';
 import { sendTelegram, sendTyping } from './send.js';
-import { verifyTelegram } from './verify.js';
+import { SECRET_HEADER, verifyTelegram } from './verify.js';
 
 const MB = 1024 * 1024;
 
@@ -29,7 +29,7 @@ export const telegramConnector = defineConnector({
   addressKind: 'opaque',
   configSchema: telegramConfigSchema,
   prepareConfig: prepareTelegramConfig,
-  inbound: { mode: 'webhook', verify: verifyTelegram, parse: parseTelegram, eventKey: telegramEventKey },
+  inbound: { mode: 'webhook', verify: verifyTelegram, parse: parseTelegram, eventKey: telegramEventKey, storedHeaders: { keep: ['content-type'], digest: [SECRET_HEADER] } },
   send: sendTelegram,
   typing: sendTyping,
   fetchMedia: fetchTelegramMedia,

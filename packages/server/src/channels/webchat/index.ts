@@ -1,7 +1,7 @@
 /** @module channels/webchat — the web chat widget's channel; needs no external credentials. */
 import { defineConnector } from '../../channel-kit/index.js';
 import { webchatConfigSchema, type WebchatConfig } from './config.js';
-import { verifyWebchat } from './verify.js';
+import { VISITOR_HEADER, verifyWebchat } from './verify.js';
 import { parseWebchat } from './parse.js';
 import { sendWebchat } from './send.js';
 import { checkVisitorToken, issueVisitorToken } from './visitor-token.js';
@@ -24,7 +24,7 @@ export const webchatConnector = defineConnector({
   addressKind: 'opaque',
   configSchema: webchatConfigSchema,
   prepareConfig: (config: WebchatConfig, generateSecret) => ({ ...config, sessionSecret: config.sessionSecret ?? `${generateSecret()}${generateSecret()}` }),
-  inbound: { mode: 'webhook', verify: verifyWebchat, parse: parseWebchat },
+  inbound: { mode: 'webhook', verify: verifyWebchat, parse: parseWebchat, storedHeaders: { keep: ['content-type', VISITOR_HEADER], digest: ['authorization'] } },
   send: (message) => sendWebchat(message),
   typing: () => Promise.resolve(),
   visitors: { issue: issueVisitorToken, check: checkVisitorToken, publicSettings: (config, now) => ({ ...webchatPublicSettings(config, now) }) },

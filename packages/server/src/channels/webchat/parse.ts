@@ -3,8 +3,7 @@ import type { WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js'
 import type { Content } from '../../model/index.js';
 import type { WebchatConfig } from './config.js';
 import { visitorMessageSchema, visitorOfflineSchema, visitorTypingSchema } from './payloads.js';
-import { bearer } from './verify.js';
-import { checkVisitorToken } from './visitor-token.js';
+import { visitorOf } from './verify.js';
 
 function mediaType(mimeType: string): 'image' | 'audio' | 'video' | 'document' {
   if (mimeType.startsWith('image/')) return 'image';
@@ -19,7 +18,7 @@ function stamp(value: string | undefined): string {
 }
 
 export function parseWebchat(req: WebhookRequest, config: WebchatConfig): WebhookOutcome {
-  const visitorId = checkVisitorToken(config, bearer(req));
+  const visitorId = visitorOf(req, config);
   if (!visitorId) return { kind: 'ignored', reason: 'no visitor session' };
   let body: unknown;
   try {

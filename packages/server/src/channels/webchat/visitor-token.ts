@@ -13,11 +13,13 @@ export function issueVisitorToken(config: WebchatConfig, visitorId: string): str
   return `${visitorId}.${sign(config.sessionSecret, visitorId)}`;
 }
 
+export const isVisitorId = (value: unknown): value is string => typeof value === 'string' && /^vis_[0-9a-z]{26}$/.test(value);
+
 export function checkVisitorToken(config: WebchatConfig, token: string | undefined): string | undefined {
   if (!token || !config.sessionSecret) return undefined;
   const dot = token.lastIndexOf('.');
   if (dot <= 0) return undefined;
   const visitorId = token.slice(0, dot);
-  if (!/^vis_[0-9a-z]{26}$/.test(visitorId)) return undefined;
+  if (!isVisitorId(visitorId)) return undefined;
   return safeEqual(sign(config.sessionSecret, visitorId), token.slice(dot + 1)) ? visitorId : undefined;
 }

@@ -11,7 +11,7 @@ const config = { sessionSecret: 'webchat-session-secret-0001', title: 'Chat', co
 const visitorId = 'vis_01hzzzzzzzzzzzzzzzzzzzzzzz';
 const token = issueVisitorToken(config, visitorId);
 const request = (body: unknown, t: string = token): WebhookRequest => ({
-  method: 'POST', url: 'http://localhost/webchat/c/messages', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, query: {},
+  method: 'POST', url: 'http://localhost/webchat/c/messages', headers: { authorization: `Bearer ${t}`, 'x-webchat-visitor': visitorId, 'content-type': 'application/json' }, query: {},
   rawBody: Buffer.from(JSON.stringify(body)),
 });
 

@@ -4,7 +4,7 @@ import { checkAccount, fetchWhatsAppMedia, markRead, syncWhatsAppTemplates } fro
 import { whatsappConfigSchema, type WhatsAppConfig } from './config.js';
 import { parseWhatsApp } from './parse.js';
 import { senderFor, sendWhatsApp } from './send.js';
-import { verifyWhatsApp, whatsappEventKey } from './verify.js';
+import { SIGNATURE_HEADER, verifyWhatsApp, whatsappEventKey } from './verify.js';
 
 const CONTENT = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contact', 'interactive', 'reaction'] as const;
 
@@ -32,7 +32,7 @@ export const whatsappConnector = defineConnector({
   addressKind: 'phone',
   configSchema: whatsappConfigSchema,
   prepareConfig: (config: WhatsAppConfig, generateSecret) => ({ ...config, verifyToken: config.verifyToken ?? generateSecret() }),
-  inbound: { mode: 'webhook', verify: verifyWhatsApp, parse: parseWhatsApp, eventKey: whatsappEventKey },
+  inbound: { mode: 'webhook', verify: verifyWhatsApp, parse: parseWhatsApp, eventKey: whatsappEventKey, storedHeaders: { keep: ['content-type', SIGNATURE_HEADER] } },
   send: sendWhatsApp,
   fetchMedia: fetchWhatsAppMedia,
   syncTemplates: syncWhatsAppTemplates,

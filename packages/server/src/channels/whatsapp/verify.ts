@@ -5,11 +5,14 @@
 import { hmac, verifyHmac, type Verdict, type WebhookRequest } from '../../channel-kit/index.js';
 import type { WhatsAppConfig } from './config.js';
 
+/** an HMAC of the body: kept with the raw event, it re-verifies the stored bytes and is no use for any other body */
+export const SIGNATURE_HEADER = 'x-hub-signature-256';
+
 export function verifyWhatsApp(req: WebhookRequest, config: WhatsAppConfig): Verdict {
   // the hub calls verify before parse: a GET passes here and parse checks hub.verify_token (403 there)
   if (req.method === 'GET') return { ok: true };
   if (req.method !== 'POST') return { ok: false, status: 401, reason: `unexpected ${req.method} request` };
-  const received = req.headers['x-hub-signature-256'];
+  const received = req.headers[SIGNATURE_HEADER];
   if (!received) return { ok: false, status: 401, reason: 'missing X-Hub-Signature-256' };
   const ok = verifyHmac({ algorithm: 'sha256', secret: config.appSecret, data: req.rawBody, received, encoding: 'hex', prefix: 'sha256=' });
   return ok ? { ok: true } : { ok: false, status: 401, reason: 'X-Hub-Signature-256 does not match the body' };

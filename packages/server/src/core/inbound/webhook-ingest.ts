@@ -4,7 +4,7 @@
  * Nothing is stored for an unknown connection, a stopped one (503 + Retry-After: the provider retries later,
  * so nothing is lost) or a failed verification (401/403 + a connection log line).
  */
-import type { HttpReply, WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
+import { storedHeaders, type HttpReply, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
@@ -14,8 +14,6 @@ const OK: HttpReply = { status: 200, headers: { 'content-type': 'application/jso
 const json = (status: number, code: string, message: string, headers: Record<string, string> = {}): HttpReply => ({
   status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ error: { code, message } }),
 });
-/** headers worth keeping with the raw event (signatures, content type); the rest is noise */
-const KEPT_HEADERS = /^(content-type|user-agent|x-|authorization$)/;
 
 function safeParse(fn: () => WebhookOutcome): WebhookOutcome | undefined {
   try {
@@ -70,8 +68,8 @@ export class WebhookIngest {
     if (outcome?.kind === 'handshake') return outcome.reply;
     this.deps.metrics.webhookReceived(record.type);
     const ignored = outcome?.kind === 'ignored';
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && KEPT_HEADERS.test(k)) headers[k] = v;
+    // only what the connector declares, credentials digested (channel-kit/stored-request)
+    const headers = storedHeaders(req.headers, inbound.storedHeaders);
     await this.commit.add({
       id: newId('evt'), workspaceId: record.workspaceId, connectionId: record.id, eventKey: inbound.eventKey?.(req) ?? null,
       method: req.method, url: req.url, headers, body: req.rawBody,

@@ -13,6 +13,7 @@ export * from './agent-store.js';
 export * from './routing-store.js';
 export * from './webhook-store.js';
 export * from './visitor-store.js';
+export * from './key-check-store.js';
 export * from './bus.js';
 export * from './secret-box.js';
 export * from './clock.js';

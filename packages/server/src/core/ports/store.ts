@@ -12,6 +12,7 @@ import type { ConnectionStoreOps } from './connection-store.js';
 import type { ContactStoreOps } from './contact-store.js';
 import type { ConversationStoreOps } from './conversation-store.js';
 import type { InboundStoreOps } from './inbound-store.js';
+import type { KeyCheckStoreOps } from './key-check-store.js';
 import type { OutboxStoreOps } from './outbox-store.js';
 import type { PacingStoreOps } from './pacing-store.js';
 import type { RoutingStoreOps } from './routing-store.js';
@@ -22,7 +23,7 @@ import type { VisitorStoreOps } from './visitor-store.js';
 /** Operations available inside and outside a transaction. */
 export interface StoreOps
   extends UserStoreOps, ConnectionStoreOps, InboundStoreOps, ContactStoreOps, ConversationStoreOps, AttachmentStoreOps,
-  OutboxStoreOps, PacingStoreOps, AgentStoreOps, WebhookStoreOps, VisitorStoreOps {
+  OutboxStoreOps, PacingStoreOps, AgentStoreOps, WebhookStoreOps, VisitorStoreOps, KeyCheckStoreOps {
   /** rules, teams, the conversation timeline, routing marks (also inside transactions as `tx.routing`) */
   readonly routing: RoutingStoreOps;
 }

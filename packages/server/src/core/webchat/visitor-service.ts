@@ -141,8 +141,13 @@ export class VisitorService {
   /** the visitor's message enters the inbound pipeline like any provider webhook; the server stamps the time */
   async send(connectionId: string, token: string | undefined, body: Record<string, unknown>): Promise<HttpReply> {
     const stamped = Buffer.from(JSON.stringify({ ...body, timestamp: this.deps.clock.now().toISOString() }));
+    // the visitor is named beside the token: the raw event keeps the name and only a digest of the token
+    // (channels/webchat/verify); an unknown token names nobody and the ingest answers 401
+    const live = await this.connections.live(connectionId);
+    const visitorId = live && token ? live.connector.visitors?.check(live.config, token) : undefined;
     return this.ingest.handle(connectionId, {
-      method: 'POST', url: `/webchat/${connectionId}/messages`, headers: { authorization: token ? `Bearer ${token}` : undefined, 'content-type': 'application/json' },
+      method: 'POST', url: `/webchat/${connectionId}/messages`,
+      headers: { authorization: token ? `Bearer ${token}` : undefined, 'x-webchat-visitor': visitorId, 'content-type': 'application/json' },
       query: {}, rawBody: stamped,
     });
   }

@@ -18,6 +18,8 @@ export const TRANSFER_TABLES: ReadonlyArray<readonly [keyof Database, string]> =
   ['routing_rules', 'id'], ['teams', 'id'], ['team_members', 'id'], ['conversation_events', 'id'], ['routing_marks', 'message_id'],
   // agents area
   ['agents', 'id'], ['agent_connections', 'id'], ['agent_sessions', 'id'], ['agent_turns', 'id'],
+  // the master key's check value moves with the secrets it vouches for
+  ['key_checks', 'id'],
 ];
 
 export interface TransferLine { table: string; row: Record<string, unknown> }

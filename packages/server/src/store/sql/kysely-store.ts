@@ -1,8 +1,8 @@
 /**
  * @module store/sql/kysely-store
  * The Store port over Kysely: one query layer for SQLite and PostgreSQL, composed of one query module per port
- * (user-, connection-, inbound-, contact-, conversation-, attachment-, outbox-, pacing-, agent-, webhook-, visitor- and
- * routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
+ * (user-, connection-, inbound-, contact-, conversation-, attachment-, outbox-, pacing-, agent-, webhook-, visitor-,
+ * key-check- and routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
  * on unique constraints + ON CONFLICT DO NOTHING, never on read-then-write.
  */
 import { Migrator, sql, type Kysely } from 'kysely';
@@ -17,6 +17,7 @@ import { ConnectionQueries } from './connection-queries.js';
 import { ContactQueries } from './contact-queries.js';
 import { ConversationQueries } from './conversation-queries.js';
 import { InboundQueries } from './inbound-queries.js';
+import { KeyCheckQueries } from './key-check-queries.js';
 import { OutboxQueries } from './outbox-queries.js';
 import { PacingQueries } from './pacing-queries.js';
 import { routingQueries } from './routing-queries.js';
@@ -36,7 +37,7 @@ class RoutingAccess extends Queries {
 /** every operation of the Store on one connection or transaction */
 const KyselyOps = composeQueries(RoutingAccess, [
   UserQueries, ConnectionQueries, InboundQueries, ContactQueries, ConversationQueries, AttachmentQueries, OutboxQueries, PacingQueries,
-  AgentQueries, WebhookQueries, VisitorQueries,
+  AgentQueries, WebhookQueries, VisitorQueries, KeyCheckQueries,
 ] as const);
 
 export class KyselyStore extends KyselyOps implements Store {

@@ -464,6 +464,19 @@ function visitorLimits(): Migration {
   };
 }
 
+/** a known text sealed with the master key on first use: a start with another key is refused (core/security/key-check) */
+function keyCheck(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createTable('key_checks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 /**
  * one spelling per customer address (E.164 phones, case-folded email domains) and the duplicate contacts that
  * creates merged, the merged-away ones kept as tombstones (contacts.merged_into); store/sql/identity-normalization.ts
@@ -481,6 +494,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       '0006_agents': agents(),
       '0007_routing': routing(),
       '0008_workspace_network_policy': workspaceNetworkPolicy(),
+      '0009_key_check': keyCheck(),
       '0010_normalize_identities': normalizeIdentitiesMigration(dialect),
       '0011_visitor_limits': visitorLimits(),
     }),

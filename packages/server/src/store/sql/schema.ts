@@ -94,8 +94,12 @@ export interface RoutingMarksTable { message_id: string; workspace_id: string; c
 // webchat visitor limits (0011_visitor_limits)
 export interface VisitorAddressesTable { connection_id: string; visitor_id: string; address_key: string; recorded_at: string }
 
+/** the master key's check value (0009_key_check) */
+export interface KeyChecksTable { id: string; value: string; created_at: string }
+
 export interface Database {
   visitor_addresses: VisitorAddressesTable;
+  key_checks: KeyChecksTable;
   // routing area
   routing_rules: RoutingRulesTable;
   teams: TeamsTable;

@@ -6,7 +6,7 @@
  * (store/sqlite/wal-sync, durable-driver). Prepared statements are cached (statement-cache) and the inbound
  * pipeline's per-message statements skip Kysely inside transactions (hot-statements).
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
@@ -18,9 +18,21 @@ import { WalSync } from './wal-sync.js';
 import { WalCheckpointer } from './checkpointer.js';
 import { DurableSqliteDialect } from './durable-driver.js';
 
+/**
+ * The database holds sealed secrets, raw provider events and conversations: only the hub's user may read it. The
+ * directory is created 0700 and the file 0600 before SQLite opens it; SQLite gives the -wal and -shm files the
+ * permissions of the database file (findCreateFileMode in https://www.sqlite.org/src/file/src/os_unix.c), and
+ * files an older version created 0644 are tightened.
+ */
+function keepPrivate(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
+}
+
 export function createSqliteStore(file: string): KyselyStore {
   const inMemory = file === ':memory:';
-  if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+  if (!inMemory) keepPrivate(file);
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
   const wal = inMemory ? undefined : new WalSync(`${file}-wal`);
