@@ -771,6 +771,8 @@ export interface paths {
                     "application/json": {
                         email: string;
                         password: string;
+                        /** @description needed when the email belongs to more than one workspace (409 WORKSPACE_REQUIRED) */
+                        workspaceId?: string;
                     };
                 };
             };
@@ -790,6 +792,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1567,11 +1578,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Contacts, newest first; with q, those found by name, by any spelling of a phone number or other identity address, or by email */
         get: {
             parameters: {
                 query?: {
                     cursor?: string;
                     limit?: number;
+                    /** @description finds contacts by name, by any spelling of a phone number (+49 151 …, 0049…, national in a phone connection's defaultRegion), by another identity address or part of one, or by email */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1653,6 +1667,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A contact with its identities on every channel and its conversations across all channels, most recent first. A contact merged into another answers 301 with {mergedInto} */
         get: {
             parameters: {
                 query?: never;
@@ -1670,7 +1685,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Contact"];
+                        "application/json": components["schemas"]["Contact360"];
+                    };
+                };
+                /** @description Default Response */
+                301: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MergedContact"];
                     };
                 };
                 /** @description Default Response */
@@ -2267,7 +2291,7 @@ export interface paths {
                                 size?: number;
                                 /** @enum {string} */
                                 state?: "pending" | "ready" | "failed";
-                                /** @description Served by Switchboard itself once the bytes are stored */
+                                /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
                                 url: string;
                             };
                             /** @enum {string} */
@@ -2890,7 +2914,7 @@ export interface paths {
                                 size?: number;
                                 /** @enum {string} */
                                 state?: "pending" | "ready" | "failed";
-                                /** @description Served by Switchboard itself once the bytes are stored */
+                                /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
                                 url: string;
                             };
                             /** @enum {string} */
@@ -4845,6 +4869,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace of the signed-in user */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Workspace"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change workspace settings (owners and admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allowPrivateNetwork?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Workspace"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -5402,6 +5560,11 @@ export interface components {
             message: string;
         };
         ConnectorType: {
+            /**
+             * @description what a customer address on this channel is: a phone number (normalized to E.164), an email address, or an opaque provider id kept as sent
+             * @enum {string}
+             */
+            addressKind: "phone" | "email" | "opaque";
             capabilities: {
                 [key: string]: unknown;
             };
@@ -5413,6 +5576,11 @@ export interface components {
             type: string;
         };
         ConnectorTypeInput: {
+            /**
+             * @description what a customer address on this channel is: a phone number (normalized to E.164), an email address, or an opaque provider id kept as sent
+             * @enum {string}
+             */
+            addressKind: "phone" | "email" | "opaque";
             capabilities: {
                 [key: string]: unknown;
             };
@@ -5427,6 +5595,40 @@ export interface components {
             attributes: {
                 [key: string]: unknown;
             };
+            createdAt: string;
+            id: string;
+            identities?: {
+                address: string;
+                channelType: string;
+                connectionId: string | null;
+                id: string;
+            }[];
+            name: string | null;
+            updatedAt: string;
+        };
+        Contact360: {
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** @description the contact's conversations on every channel, most recent first */
+            conversations: components["schemas"]["Conversation"][];
+            createdAt: string;
+            id: string;
+            identities?: {
+                address: string;
+                channelType: string;
+                connectionId: string | null;
+                id: string;
+            }[];
+            name: string | null;
+            updatedAt: string;
+        };
+        Contact360Input: {
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** @description the contact's conversations on every channel, most recent first */
+            conversations: components["schemas"]["ConversationInput"][];
             createdAt: string;
             id: string;
             identities?: {
@@ -5549,6 +5751,14 @@ export interface components {
                 message: string;
             };
         };
+        MergedContact: {
+            /** @description the contact this one was merged into */
+            mergedInto: string;
+        };
+        MergedContactInput: {
+            /** @description the contact this one was merged into */
+            mergedInto: string;
+        };
         Message: {
             channelType: string;
             connectionId: string;
@@ -5565,7 +5775,7 @@ export interface components {
                     size?: number;
                     /** @enum {string} */
                     state?: "pending" | "ready" | "failed";
-                    /** @description Served by Switchboard itself once the bytes are stored */
+                    /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
                     url: string;
                 };
                 /** @enum {string} */
@@ -5660,7 +5870,7 @@ export interface components {
                     size?: number;
                     /** @enum {string} */
                     state?: "pending" | "ready" | "failed";
-                    /** @description Served by Switchboard itself once the bytes are stored */
+                    /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
                     url: string;
                 };
                 /** @enum {string} */
@@ -6034,6 +6244,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "owner" | "admin" | "operator";
+            workspaceId: string;
         };
         UserInput: {
             createdAt: string;
@@ -6042,6 +6253,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "owner" | "admin" | "operator";
+            workspaceId: string;
         };
         WebchatPublicSettings: {
             appearance: {
@@ -6148,6 +6360,20 @@ export interface components {
             secret: string;
             updatedAt: string;
             url: string;
+        };
+        Workspace: {
+            /** @description admin-configured URLs (webhook receivers, agents) may reach private ranges such as 10.0.0.0/8 or 127.0.0.1; link-local and cloud metadata addresses are refused regardless */
+            allowPrivateNetwork: boolean;
+            createdAt: string;
+            id: string;
+            name: string;
+        };
+        WorkspaceInput: {
+            /** @description admin-configured URLs (webhook receivers, agents) may reach private ranges such as 10.0.0.0/8 or 127.0.0.1; link-local and cloud metadata addresses are refused regardless */
+            allowPrivateNetwork: boolean;
+            createdAt: string;
+            id: string;
+            name: string;
         };
     };
     responses: never;
