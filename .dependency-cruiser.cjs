@@ -4,7 +4,8 @@
  * anywhere — neither between files nor between the folders of core.
  */
 const SRC = '^packages/server/src/';
-const notTest = '\\.test\\.ts$|/testing/|/e2e/|\\.contract\\.ts$';
+const TEST_KIT = 'channel-kit/(contract|contract-fuzz|fuzz-mutations|test-connector|test-connector-fuzz)\\.ts$';
+const notTest = `\\.test\\.ts$|/testing/|/e2e/|\\.contract\\.ts$|/fixtures/|${TEST_KIT}`;
 
 /**
  * The folders of core in layers, lowest first. A folder imports only folders of lower layers (and core's root
@@ -64,8 +65,8 @@ module.exports = {
       from: { path: `${SRC}api/` }, to: { path: `${SRC}(store|bus|app|channels)/` } },
     { name: 'only-tests-use-testing', severity: 'error',
       from: { path: SRC, pathNot: notTest }, to: { path: `${SRC}(testing|e2e)/` } },
-    { name: 'no-test-code-in-production', severity: 'error', comment: 'the contract suite and the test connector are for tests',
-      from: { path: SRC, pathNot: notTest }, to: { path: `${SRC}channel-kit/(contract|test-connector)\\.ts$` } },
+    { name: 'no-test-code-in-production', severity: 'error', comment: 'the contract suites, fuzz machinery, test connector and fixtures are for tests',
+      from: { path: SRC, pathNot: notTest }, to: { path: [`${SRC}${TEST_KIT}`, `${SRC}channels/[^/]+/fixtures/`] } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
