@@ -207,7 +207,7 @@ export class SwitchboardClient {
     return this.request<{ data: Template[] }>('GET', `/connections/${enc(connectionId)}/templates`).then((r) => r.data);
   }
 
-  // --- automation (AUTOMATION-UI helper): outgoing webhook subscriptions, delivery log, replays ---
+  // --- automation: outgoing webhook subscriptions, delivery log, replays ---
   listWebhookSubscriptions(): Promise<WebhookSubscription[]> { return this.all<WebhookSubscription>('/webhook-subscriptions'); }
   getWebhookSubscription(id: string): Promise<WebhookSubscription> { return this.request('GET', `/webhook-subscriptions/${enc(id)}`); }
   /** the answer carries the signing secret in full, the only time it is shown */
@@ -262,7 +262,7 @@ export class SwitchboardClient {
   /** the conversation's decisions, oldest first: rules fired, agent replies, handoffs, assignments */
   conversationTimeline(conversationId: string): Promise<TimelineEvent[]> { return this.all<TimelineEvent>(`/conversations/${enc(conversationId)}/timeline`); }
   // --- end automation ---
-  // routing area: hand a conversation to humans (optionally a team: round-robin) or to an agent; assign or unassign an operator
+  // hand a conversation to humans (optionally a team: round-robin) or to an agent; assign or unassign an operator
   handoff(conversationId: string, input: BodyOf<'/api/v1/conversations/{id}/handoff', 'post'>): Promise<Conversation> {
     return this.request('POST', `/conversations/${enc(conversationId)}/handoff`, input);
   }
@@ -272,7 +272,7 @@ export class SwitchboardClient {
     return this.request('PATCH', `/conversations/${enc(conversationId)}`, { status: 'resolved', ...options });
   }
 
-  // --- operator app (OPERATOR-APP helper): session, users, contacts, media, connection editing and logs ---
+  // --- operator app: session, users, contacts, media, connection editing and logs ---
   signOut(): Promise<void> { return this.request<null>('POST', '/auth/logout').then(() => undefined); }
   me(): Promise<User> { return this.request('GET', '/me'); }
   listUsers(): Promise<User[]> { return this.request<{ data: User[] }>('GET', '/users').then((r) => r.data); }
@@ -306,7 +306,7 @@ export class SwitchboardClient {
   updateConnection(id: string, patch: ConnectionPatch): Promise<Connection> {
     return this.request('PATCH', `/connections/${enc(id)}`, patch);
   }
-  // gaps area: Settings › Channels deletes a connection (stopped first by the server)
+  // Settings › Channels deletes a connection (stopped first by the server)
   deleteConnection(id: string): Promise<void> { return this.request<null>('DELETE', `/connections/${enc(id)}`).then(() => undefined); }
   connectionLogs(id: string, limit = 50): Promise<ConnectionLog[]> {
     return this.request<Page<ConnectionLog>>('GET', `/connections/${enc(id)}/logs?limit=${limit}`).then((r) => r.data);
@@ -316,7 +316,7 @@ export class SwitchboardClient {
   }
   // --- end operator app ---
 
-  // --- webchat (WEBCHAT helper): the public settings the widget reads, and its one-line embed code ---
+  // --- webchat: the public settings the widget reads, and its one-line embed code ---
   /** public and unauthenticated, as the widget calls it; 503 while the connection is stopped */
   async webchatSettings(connectionId: string): Promise<WebchatPublicSettings> {
     const res = await this.fetcher(`${this.base}/webchat/${enc(connectionId)}/settings`);

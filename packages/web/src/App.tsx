@@ -11,7 +11,7 @@ import { errorText } from './format.ts';
 import { Icon } from './icons.tsx';
 import { Inbox } from './inbox/Inbox.tsx';
 import { Settings } from './settings/Settings.tsx';
-import { Automation } from './automation/Automation.tsx'; // automation area (AUTOMATION-UI): agents, routing, webhooks
+import { Automation } from './automation/Automation.tsx'; // agents, routing, webhooks
 import { useHash } from './use-hash.ts';
 
 export type { Listener } from './app-context.ts';

@@ -118,7 +118,6 @@ export const ConversationSchema = z.object({
   status: z.enum(['open', 'pending', 'resolved']), assigneeId: z.string().nullable(), senderAddress: z.string().nullable(),
   window: z.object({ expiresAt: z.string(), open: z.boolean(), awaitingReply: z.boolean() }).nullable().describe('the provider customer-service window, where the channel has one'),
   lastMessageAt: z.string().nullable(), lastMessagePreview: z.string().nullable(), unreadCount: z.number(), createdAt: z.string(), updatedAt: z.string(),
-  // routing area
   handler: z.enum(['agent', 'human']).nullable().describe('who answers: an agent, or humans (the agent stays silent); null before routing'),
   agentId: z.string().nullable(), teamId: z.string().nullable().describe('the team inbox it sits in'), tags: z.array(z.string()),
 }).meta({ id: 'Conversation' });
@@ -143,7 +142,6 @@ export const UpdateConversationSchema = z.object({
   status: z.enum(['open', 'pending', 'resolved']).optional(),
   assigneeId: z.string().nullable().optional(),
   markRead: z.boolean().optional(),
-  // routing area
   returnToAgent: z.boolean().optional().describe('with status "resolved": the agent gets the conversation back; without, the contact\'s next conversation (within 24 h) continues with humans'),
 });
 

@@ -21,10 +21,9 @@ import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { signInRoutes, userRoutes } from './routes/user-routes.js';
 import { workspaceRoutes } from './routes/workspace-routes.js';
 import { staticRoutes } from './routes/static-routes.js';
-// routing area
 import { routingRoutes } from './routes/routing-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
-import { agentRoutes } from './routes/agent-routes.js'; // agents area
+import { agentRoutes } from './routes/agent-routes.js';
 
 export interface ServerOptions {
   hub: Hub;
@@ -82,12 +81,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       userRoutes(authed, hub, auth);
       workspaceRoutes(authed, hub);
       connectionRoutes(authed, hub);
-      agentRoutes(authed, hub); // agents area
+      agentRoutes(authed, hub);
       templateRoutes(authed, hub);
       deadLetterRoutes(authed, hub);
       subscriptionRoutes(authed, hub);
-      routingRoutes(authed, hub); // routing area
-      teamRoutes(authed, hub); // routing area
+      routingRoutes(authed, hub);
+      teamRoutes(authed, hub);
       conversationRoutes(authed, hub);
       eventRoutes(authed, hub);
       await mediaUploadRoutes(authed, hub, options.mediaLimit);

@@ -12,7 +12,7 @@ export function eventRow(type: EventType, workspaceId: string, data: Record<stri
 export const TOPIC_INBOUND = 'inbound';
 export const TOPIC_OUTBOUND = 'outbound';
 /**
- * performance area: outbound work is ordered per sender number of a connection (a conversation keeps its sender, so
+ * outbound work is ordered per sender number of a connection (a conversation keeps its sender, so
  * its messages stay in order), and a connection's numbers send in parallel, each at its own paced rate
  */
 export function outboundKey(connectionId: string, from: string | null | undefined): string {

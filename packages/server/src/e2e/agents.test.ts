@@ -387,7 +387,7 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
     expect((await turn(agent.id, await v.say('slow bot'))).error).toContain('within 1000 ms');
   });
 
-  // gaps area: a webhook bot is always signed
+  // a webhook bot is always signed
   it('a webhook agent created without a signing secret gets a generated one, shown once, masked afterwards, and used to sign', async () => {
     const created = await t.api<Agent & { generatedSecrets?: string[] }>('POST', '/api/v1/agents', { kind: 'webhook', name: 'Unsigned bot?', config: { url: bot.url, timeoutMs: 1000 } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);

@@ -239,7 +239,7 @@ describe('browser: automation pages', () => {
 
   });
 
-  // gaps area: a webhook bot is always signed
+  // a webhook bot is always signed
   it('agents: a webhook agent created with the secret left empty shows its generated signing secret once', async () => {
     const page = await operatorPage('agents');
     await page.getByRole('heading', { name: 'Agents' }).waitFor();

@@ -280,7 +280,7 @@ describe('browser: operator app', () => {
     await page.close();
   });
 
-  // gaps area: deleting a connection asks again in place; Cancel keeps it, Confirm deletes it (a running one too)
+  // deleting a connection asks again in place; Cancel keeps it, Confirm deletes it (a running one too)
   it('settings: delete a connection after an in-place confirmation', async () => {
     const doomed = await hub.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Old website chat' });
     expect(doomed.status).toBe(201);

@@ -11,8 +11,8 @@ import { testConnector } from '../channel-kit/test-connector.js';
 import { addWorkspace, collectSse, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 
 type IdKind = 'connection' | 'conversation' | 'contact' | 'message' | 'media' | 'deadLetter' | 'subscription' | 'delivery' | 'user'
-  | 'routingRule' | 'team' // routing area
-  | 'agent'; // agents area
+  | 'routingRule' | 'team'
+  | 'agent';
 interface Probe { id: IdKind; body?: unknown; note?: string }
 
 /**
@@ -44,7 +44,6 @@ const ROUTES: Record<string, Probe> = {
   'GET /api/v1/conversations/{id}/messages': { id: 'conversation' },
   'POST /api/v1/conversations/{id}/messages': { id: 'conversation', body: { content: { type: 'text', text: 'hijacked reply' } } },
   'GET /api/v1/messages/{id}': { id: 'message' },
-  // routing area
   'GET /api/v1/routing-rules/{id}': { id: 'routingRule' },
   'PATCH /api/v1/routing-rules/{id}': { id: 'routingRule', body: { name: 'hijacked', enabled: false } },
   'DELETE /api/v1/routing-rules/{id}': { id: 'routingRule' },
@@ -54,7 +53,6 @@ const ROUTES: Record<string, Probe> = {
   'POST /api/v1/conversations/{id}/assign': { id: 'conversation', body: { userId: null } },
   'POST /api/v1/conversations/{id}/handoff': { id: 'conversation', body: { to: 'human' } },
   'GET /api/v1/conversations/{id}/timeline': { id: 'conversation' },
-  // agents area
   'GET /api/v1/agents/{id}': { id: 'agent' },
   'PATCH /api/v1/agents/{id}': { id: 'agent', body: { name: 'hijacked', config: { greeting: 'hijacked' } } },
   'DELETE /api/v1/agents/{id}': { id: 'agent' },
@@ -67,7 +65,7 @@ const ROUTES: Record<string, Probe> = {
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const;
 const MARKERS = ['A-secret-hook', 'A-secret-subscription', 'A-secret-connection', 'A-secret-gateway', 'A-secret-text', 'A-secret-reply', 'A-Visitor', 'A-secret-media', 'a-secret-file.txt'];
-MARKERS.push('A-secret-agent', 'A-secret-greeting'); // agents area
+MARKERS.push('A-secret-agent', 'A-secret-greeting');
 
 describe('tenant isolation over every route with an id', () => {
   let t: TestServer;
@@ -87,7 +85,6 @@ describe('tenant isolation over every route with an id', () => {
       out[`${id}/messages`] = (await t.api<{ data: Array<{ id: string; content: unknown }> }>('GET', `/api/v1/conversations/${id}/messages?limit=200`)).body.data.map((m) => [m.id, m.content]);
     }
     for (const id of ids.contact) out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/contacts/${id}`)).body;
-    // agents area
     for (const id of ids.agent) {
       out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/agents/${id}`)).body;
       out[`${id}/connections`] = (await t.api<Record<string, unknown>>('GET', `/api/v1/agents/${id}/connections`)).body;
@@ -134,10 +131,10 @@ describe('tenant isolation over every route with an id', () => {
     const delivery = await eventually(async () => (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/webhook-subscriptions/${sub.body.id}/deliveries`)).body.data[0], 5000, 'a webhook delivery');
 
     Object.assign(ids, { connection: [conn, gateway], conversation: [conv.id], contact: [conv.contactId], message: messages, media: [upload.body.id], deadLetter: [letter.id], subscription: [sub.body.id], delivery: [delivery.id], user: [(await t.api<{ id: string }>('GET', '/api/v1/me')).body.id] });
-    // routing area: a team and a routing rule of the first workspace
+    // a team and a routing rule of the first workspace
     ids.team.push((await t.api<{ id: string }>('POST', '/api/v1/teams', { name: 'A-secret-team', members: [] })).body.id);
     ids.routingRule.push((await t.api<{ id: string }>('POST', '/api/v1/routing-rules', { connectionId: conn, name: 'A-secret-rule', actions: [{ type: 'tag', tag: 'A-secret-tag' }] })).body.id);
-    // agents area: a flow agent of the first workspace, attached to its connection
+    // a flow agent of the first workspace, attached to its connection
     const agent = (await t.api<{ id: string }>('POST', '/api/v1/agents', { kind: 'flow', name: 'A-secret-agent', config: { greeting: 'A-secret-greeting' } })).body.id;
     await t.api('PUT', `/api/v1/agents/${agent}/connections`, { connections: [{ connectionId: gateway, inbound: false }] });
     ids.agent.push(agent);

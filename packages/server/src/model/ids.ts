@@ -19,9 +19,9 @@ function pooledRandom(): number {
 
 const next = monotonicFactory(pooledRandom);
 export type IdPrefix = 'ws' | 'usr' | 'key' | 'conn' | 'log' | 'ct' | 'cid' | 'conv' | 'msg' | 'mse' | 'evt' | 'vis' | 'att' | 'tpl' | 'dlq' | 'whs' | 'whd'
-  // routing area: routing rules, teams, team members, timeline events
+  // routing rules, teams, team members, timeline events
   | 'rr' | 'team' | 'tm' | 'tev'
-  // agents area: agents, agent sessions, agent turns
+  // agents, agent sessions, agent turns
   | 'agt' | 'ags' | 'agturn';
 
 export function newId(prefix: IdPrefix): string {

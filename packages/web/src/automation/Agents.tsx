@@ -10,7 +10,7 @@ import { SchemaFields, configFromRaw, fieldLabel, rawFromConfig, type RawValues 
 
 type Subscribe = (listener: (event: HubEvent) => void) => () => void;
 
-/** gaps area: secrets the server generated on create (shown once), and the agent as every later answer shows it (masked) */
+/** secrets the server generated on create (shown once), and the agent as every later answer shows it (masked) */
 export function revealOnce(agent: Agent): { shown: Array<{ field: string; value: string }>; agent: Agent } {
   const fields = agent.generatedSecrets ?? [];
   const shown = fields.flatMap((field) => (typeof agent.config[field] === 'string' ? [{ field, value: agent.config[field] as string }] : []));

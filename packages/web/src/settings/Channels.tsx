@@ -55,7 +55,7 @@ export function Channels() {
       setError(`${c.name}: ${errorText(err)}`);
     }
   };
-  // gaps area: deleting asks again in place (like Automation's deletes); the server stops a running connection first
+  // deleting asks again in place (like Automation's deletes); the server stops a running connection first
   const remove = async (c: Connection) => {
     setError('');
     setNotice('');

@@ -19,7 +19,7 @@ const AgentSchema = z.object({
   config: z.record(z.string(), z.unknown()).describe('secret fields are masked as "********"'),
   createdAt: z.string(),
   updatedAt: z.string(),
-  // gaps area: generated secrets are shown once
+  // generated secrets are shown once
   generatedSecrets: z.array(z.string()).optional()
     .describe('only in the answer to POST /agents: config fields the server generated because they were left empty (a webhook agent\'s signing secret); they appear in full in this answer only, masked afterwards'),
 }).meta({ id: 'Agent' });

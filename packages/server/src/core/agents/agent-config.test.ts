@@ -46,7 +46,7 @@ describe('agent config', () => {
     }
   });
 
-  // gaps area: a webhook bot is always signed
+  // a webhook bot is always signed
   it('generates a webhook agent\'s signing secret when left empty on create, and refuses a config without one afterwards', () => {
     expect(generatedSecretFields(WebhookAgentConfigSchema)).toEqual(['secret']);
     expect(generatedSecretFields(LlmConfigSchema)).toEqual([]);

@@ -50,7 +50,7 @@ export type LlmConfig = z.infer<typeof LlmConfigSchema>;
 
 export const WebhookAgentConfigSchema = z.object({
   url: httpUrl().describe('Your bot: Switchboard POSTs each customer message here, signed like outgoing webhooks'),
-  // gaps area: left empty on create, the server generates it (shown once in the answer), so a bot is always signed
+  // left empty on create, the server generates it (shown once in the answer), so a bot is always signed
   secret: secret(z.string().min(16).max(500), {
     generated: true,
     description: 'Signs the requests (Switchboard-Signature: v1=HMAC-SHA256(secret, "<timestamp>.<body>")). Leave empty to have one generated: it is shown once, in the answer that creates the agent',

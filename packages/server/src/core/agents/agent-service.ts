@@ -34,7 +34,7 @@ export interface AgentView {
   config: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
-  /** gaps area: only in the answer that created the agent: config fields the server generated, shown there in full once */
+  /** only in the answer that created the agent: config fields the server generated, shown there in full once */
   generatedSecrets?: string[];
 }
 

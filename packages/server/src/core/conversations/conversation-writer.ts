@@ -42,7 +42,7 @@ export interface ConversationWindow {
 export interface ConversationView extends Omit<ConversationRecord, 'workspaceId' | 'windowExpiresAt' | 'lastInboundAt' | 'lastBusinessTemplateAt' | 'handler' | 'agentId' | 'teamId' | 'tags'> {
   /** the provider's customer-service window, on channels that have one (null elsewhere) */
   window: ConversationWindow | null;
-  // routing area: who handles it (always present in the view)
+  // who handles it (always present in the view)
   handler: 'agent' | 'human' | null; agentId: string | null; teamId: string | null; tags: string[];
 }
 
@@ -57,7 +57,7 @@ export function conversationView(c: ConversationRecord, now: Date = new Date()):
     window: c.windowExpiresAt === null ? null : { expiresAt: c.windowExpiresAt, open: Date.parse(c.windowExpiresAt) > now.getTime(), awaitingReply: awaitingReply(c) },
     lastMessageAt: c.lastMessageAt, lastMessagePreview: c.lastMessagePreview, unreadCount: c.unreadCount,
     createdAt: c.createdAt, updatedAt: c.updatedAt,
-    // routing area: who handles it
+    // who handles it
     handler: c.handler ?? null, agentId: c.agentId ?? null, teamId: c.teamId ?? null, tags: c.tags ?? [],
   };
 }

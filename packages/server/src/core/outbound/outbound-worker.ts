@@ -15,7 +15,7 @@ import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import { retryDelayMs } from './backoff.js';
 import type { Pacer } from './pacer.js';
 
-/** performance area: the per-sender limit — the channel's, unless the connection config sets `messagesPerSecond` */
+/** the per-sender limit — the channel's, unless the connection config sets `messagesPerSecond` */
 export function senderRateLimit(channel: RateLimit | undefined, config: Record<string, unknown>): RateLimit | undefined {
   const configured = config.messagesPerSecond;
   if (!channel || typeof configured !== 'number' || !(configured > 0)) return channel;
@@ -52,7 +52,7 @@ export class OutboundWorker {
     const conversation = await this.deps.store.getConversation(message.workspaceId, message.conversationId);
     // the chat we actually write to: a group (thread) or the customer
     const recipient = conversation?.threadKey ?? message.to;
-    // performance area: a connection's configured throughput (WhatsApp `messagesPerSecond`) overrides the channel default
+    // a connection's configured throughput (WhatsApp `messagesPerSecond`) overrides the channel default
     const rateLimit = senderRateLimit(caps.rateLimit, live.config);
     if (rateLimit) await this.pacer.take(`conn:${live.record.id}:${message.from}`, rateLimit);
     if (caps.perRecipientRateLimit) await this.pacer.take(`rcpt:${live.record.id}:${recipient}`, caps.perRecipientRateLimit);

@@ -38,7 +38,6 @@ describe('token bucket pacer', () => {
   });
 });
 
-// performance area
 describe('paced limits', () => {
   it('paces 1 % under the published rate with a tenth of its burst, never below one', () => {
     expect(pacedLimit({ perSecond: 80, burst: 80 })).toEqual({ perSecond: 79.2, burst: 8 });

@@ -14,9 +14,7 @@ export const TRANSFER_TABLES: ReadonlyArray<readonly [keyof Database, string]> =
   ['contacts', 'id'], ['contact_identities', 'id'], ['conversations', 'id'], ['messages', 'id'], ['message_status_events', 'id'],
   ['inbound_events', 'id'], ['outbox', 'seq'], ['attachments', 'id'], ['media_blobs', 'key'], ['templates', 'id'],
   ['rate_buckets', 'key'], ['dead_letters', 'id'],
-  // routing area
   ['routing_rules', 'id'], ['teams', 'id'], ['team_members', 'id'], ['conversation_events', 'id'], ['routing_marks', 'message_id'],
-  // agents area
   ['agents', 'id'], ['agent_connections', 'id'], ['agent_sessions', 'id'], ['agent_turns', 'id'],
   // the master key's check value moves with the secrets it vouches for
   ['key_checks', 'id'],

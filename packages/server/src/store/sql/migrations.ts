@@ -304,7 +304,7 @@ function sessions(): Migration {
   };
 }
 
-// agents area: agents, their channel attachments (desired + applied at start), per-conversation sessions, turns
+// agents, their channel attachments (desired + applied at start), per-conversation sessions, turns
 /** agents (flow, llm, webhook), their channel attachments, conversation sessions and idempotent turns */
 function agents(): Migration {
   return {
@@ -367,7 +367,6 @@ function agents(): Migration {
   };
 }
 
-// routing area
 /** routing rules, teams with members and capacity, who handles a conversation, its timeline, routing marks */
 function routing(): Migration {
   return {

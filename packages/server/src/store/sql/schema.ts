@@ -24,7 +24,7 @@ export interface ConversationsTable {
   thread_key: string | null; status: string; open_key: string | null; assignee_id: string | null; sender_address: string | null;
   window_expires_at: string | null; last_inbound_at: string | null; last_business_template_at: string | null; last_message_at: string | null; last_message_preview: string | null; unread_count: number;
   created_at: string; updated_at: string;
-  // routing area (0007_routing)
+  // 0007_routing
   handler: string | null; agent_id: string | null; team_id: string | null; tags: Generated<string>;
 }
 export interface MessagesTable {
@@ -70,7 +70,7 @@ export interface WebhookDeliveriesTable {
   created_at: string; updated_at: string; delivered_at: string | null;
 }
 
-// agents area (0006_agents)
+// 0006_agents
 export interface AgentsTable {
   id: string; workspace_id: string; kind: string; name: string; description: string; config: string; status: string; status_reason: string | null; created_at: string; updated_at: string;
 }
@@ -82,7 +82,7 @@ export interface AgentTurnsTable {
   id: string; workspace_id: string; agent_id: string; message_id: string; conversation_id: string; status: string; outcome: string | null; started_at: string; finished_at: string | null;
 }
 
-// routing area (0007_routing)
+// 0007_routing
 export interface RoutingRulesTable {
   id: string; workspace_id: string; connection_id: string | null; position: number; name: string; enabled: number; conditions: string; actions: string; created_at: string; updated_at: string;
 }
@@ -100,13 +100,11 @@ export interface KeyChecksTable { id: string; value: string; created_at: string 
 export interface Database {
   visitor_addresses: VisitorAddressesTable;
   key_checks: KeyChecksTable;
-  // routing area
   routing_rules: RoutingRulesTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
   conversation_events: ConversationEventsTable;
   routing_marks: RoutingMarksTable;
-  // agents area
   agents: AgentsTable;
   agent_connections: AgentConnectionsTable;
   agent_sessions: AgentSessionsTable;
