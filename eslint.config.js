@@ -1,5 +1,5 @@
 // Lint: TypeScript-aware rules that catch real bugs (floating promises, misused promises), and process.env read
-// only in app/config.ts (ARCHITECTURE §8.6). Import direction and cycles are checked by dependency-cruiser.
+// only in app/config.ts (docs/architecture.md). Import direction and cycles are checked by dependency-cruiser.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -116,7 +116,7 @@ export function makeApi(baseUrl, token) {
 
 export const WA_PHONE_DISPLAY = '15550783881';
 
-/** a WhatsApp Cloud API `messages` webhook with one text message (providers.md §2.4) */
+/** a WhatsApp Cloud API `messages` webhook with one text message (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components) */
 export function whatsappBody({ wabaId, phoneNumberId, from, wamid, text, ts = Math.floor(Date.now() / 1000) }) {
   return JSON.stringify({
     object: 'whatsapp_business_account',

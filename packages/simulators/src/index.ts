@@ -1,5 +1,5 @@
 // @switchboard/simulators: faithful local Telegram Bot API and WhatsApp Cloud API servers for tests, benchmarks and
-// `switchboard sandbox` (behaviour per docs/reference providers.md §1 and §2; see README.md for the control API).
+// `switchboard sandbox` (behaviour per docs/reference https://core.telegram.org/bots/api and https://developers.facebook.com/docs/whatsapp/cloud-api; see README.md for the control API).
 export { startTelegramSimulator } from './telegram/simulator.js';
 export type {
   TelegramApiCall,

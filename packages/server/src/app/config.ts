@@ -1,6 +1,6 @@
 /**
  * @module app/config
- * The only reader of process.env (ARCHITECTURE §6). A bad value stops the process with one line naming the
+ * The only reader of process.env. A bad value stops the process with one line naming the
  * variable.
  */
 import { z } from 'zod';

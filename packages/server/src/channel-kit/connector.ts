@@ -1,6 +1,6 @@
 /**
  * @module channel-kit/connector
- * The one small interface every channel implements (ARCHITECTURE §4). What a connector *is* is data
+ * The one small interface every channel implements (docs/adding-a-channel.md). What a connector *is* is data
  * (type, capabilities, configSchema); what it *does* is functions that receive their dependencies as arguments.
  */
 import type { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
  * @module channel-kit/contract
- * runConnectorContract(): the one suite every connector passes (ARCHITECTURE §7). It registers vitest tests:
+ * runConnectorContract(): the one suite every connector passes. It registers vitest tests:
  * signatures fail closed (missing, tampered, wrong secret), parse is deterministic and yields schema-valid
  * events, the request as stored with its raw event parses the same and holds no credential, unknown updates are
  * `ignored`, provider 401/429/5xx map to AUTH / RATE_LIMITED / UNAVAILABLE, and no

@@ -1,7 +1,7 @@
 /**
  * @module core/errors
  * Errors a use case reports to its caller, with a stable code and the HTTP status the API answers with
- * (`{error: {code, message}}`, ARCHITECTURE §6).
+ * (`{error: {code, message}}`, the REST API's error shape).
  */
 export const APP_ERROR_STATUS = {
   VALIDATION: 400,

@@ -1,5 +1,5 @@
 /**
- * The REST surface of §6: bearer auth, the error shape, validation listing bad fields, pagination, workspace
+ * The public REST surface: bearer auth, the error shape, validation listing bad fields, pagination, workspace
  * isolation (another workspace's ids answer 404), connection CRUD with the deprecated flag, the OpenAPI 3.1
  * document, /healthz and /metrics.
  */

@@ -1,6 +1,6 @@
 /**
  * The inbound pipeline over real HTTP with the kit's HMAC test connector: dedup by database constraint,
- * signatures checked before anything is stored, the status codes of §6 for unknown/stopped/oversized requests,
+ * signatures checked before anything is stored, the documented status codes for unknown/stopped/oversized requests,
  * and statuses applied forward-only even when they arrive out of order.
  */
 import { join } from 'node:path';

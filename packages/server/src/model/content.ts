@@ -1,6 +1,6 @@
 /**
  * @module model/content
- * The unified message content every channel is normalized into (ARCHITECTURE §6). Pure schemas, no I/O.
+ * The unified message content every channel is normalized into. Pure schemas, no I/O.
  */
 import { z } from 'zod';
 

@@ -1,6 +1,6 @@
 /**
  * @module model/inbound
- * What a connector's parse() turns a provider update into: normalized inbound events (ARCHITECTURE §4).
+ * What a connector's parse() turns a provider update into: normalized inbound events.
  */
 import { z } from 'zod';
 import { ContentSchema } from './content.js';

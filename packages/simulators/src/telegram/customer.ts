@@ -1,5 +1,5 @@
 // What simulated Telegram users do: write, send media/location/contact, edit, press inline buttons, block the bot.
-// Each action becomes an Update in the bot's queue (providers.md §1.5).
+// Each action becomes an Update in the bot's queue (https://core.telegram.org/bots/api#update).
 import { randomInt } from 'node:crypto';
 import { storeUpload, mediaFields } from './input-files.js';
 import { detectEntities } from './parse-mode.js';

@@ -1,4 +1,4 @@
-// Bot API errors: the exact descriptions the official server answers with (providers.md §1.2; tdlib Client.cpp).
+// Bot API errors: the exact descriptions the official server answers with (https://core.telegram.org/bots/api#making-requests; tdlib Client.cpp).
 
 export interface TgErrorParameters {
   retry_after?: number;

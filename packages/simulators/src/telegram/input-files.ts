@@ -1,5 +1,5 @@
 // InputFile handling (multipart upload, attach://, file_id reuse, HTTP URL fetched by the server) and the media
-// objects Telegram builds from files (providers.md §1.3 sendPhoto/sendDocument/sendVoice, §1.5 PhotoSize/Document/Voice).
+// objects Telegram builds from files (https://core.telegram.org/bots/api#available-methods sendPhoto/sendDocument/sendVoice, https://core.telegram.org/bots/api#update PhotoSize/Document/Voice).
 import { OutboundError, sendOutbound } from '../http/outbound-request.js';
 import type { UploadedFile } from '../http/multipart.js';
 import { BotApiError, tgErrors } from './errors.js';

@@ -1,5 +1,5 @@
 // getUpdates long polling: one waiting request per bot; a newer poll or setWebhook terminates it with 409
-// (providers.md §1.2 Conflict strings; server caps timeout at 50 s — tdlib Client.h LONG_POLL_MAX_TIMEOUT).
+// (https://core.telegram.org/bots/api#making-requests Conflict strings; server caps timeout at 50 s — tdlib Client.h LONG_POLL_MAX_TIMEOUT).
 import type { TimerSet } from '../timer-set.js';
 import type { BotApiError } from './errors.js';
 

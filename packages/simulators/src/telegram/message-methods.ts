@@ -1,4 +1,4 @@
-// Sending, editing and deleting messages, chat actions and callback answers (providers.md §1.3; error strings §1.2).
+// Sending, editing and deleting messages, chat actions and callback answers (https://core.telegram.org/bots/api#available-methods; error strings https://core.telegram.org/bots/api#making-requests).
 import { isDeepStrictEqual } from 'node:util';
 import { BotApiError, tgErrors } from './errors.js';
 import { mediaFields, resolveInputFile } from './input-files.js';

@@ -1,4 +1,4 @@
-// The Bot API method registry, keyed by lower-case method name (method names are case-insensitive, providers.md §1.1).
+// The Bot API method registry, keyed by lower-case method name (method names are case-insensitive, https://core.telegram.org/bots/api#making-requests).
 import { fileMethods } from './input-files.js';
 import type { BotMethod } from './method-context.js';
 import { messageMethods } from './message-methods.js';

@@ -1,4 +1,4 @@
-// Reads Bot API parameters from the query string, form-urlencoded, JSON or multipart bodies (providers.md §1.1).
+// Reads Bot API parameters from the query string, form-urlencoded, JSON or multipart bodies (https://core.telegram.org/bots/api#making-requests).
 import type { IncomingMessage } from 'node:http';
 import { multipartBoundary, parseMultipart, type UploadedFile } from '../http/multipart.js';
 import { readBody } from '../http/read-body.js';

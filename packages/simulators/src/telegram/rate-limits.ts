@@ -1,5 +1,5 @@
 // Telegram flood control: ~1 msg/s per chat (short bursts tolerated), ~30 msg/s per bot, 20 msg/min per group
-// (providers.md §1.6 — the real limits are dynamic, so every number here is configurable).
+// (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this — the real limits are dynamic, so every number here is configurable).
 import { KeyedBuckets } from '../rate/token-bucket.js';
 import { tgErrors } from './errors.js';
 import type { TgChat } from './types.js';

@@ -26,7 +26,7 @@ async function startedUser() {
   return user;
 }
 
-describe('transport and auth (providers.md §1.1–1.2)', () => {
+describe('transport and auth (https://core.telegram.org/bots/api#making-requests–1.2)', () => {
   it('answers getMe in any case, via GET or POST', async () => {
     const viaPost = await api('getMe');
     expect(viaPost.status).toBe(200);
@@ -235,7 +235,7 @@ describe('chat actions, callbacks, edits, deletes', () => {
   });
 });
 
-describe('getUpdates (providers.md §1.3 semantics)', () => {
+describe('getUpdates (https://core.telegram.org/bots/api#available-methods semantics)', () => {
   it('confirms with offset, keeps the last -offset with a negative offset, honours limit', async () => {
     const user = sim.createUser();
     for (const t of ['one', 'two', 'three']) sim.sendText({ token, from: user.id, text: t });

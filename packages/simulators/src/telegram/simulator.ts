@@ -1,5 +1,5 @@
 // The Telegram Bot API simulator: routes `/bot<token>/<method>` and `/file/bot<token>/<path>` like api.telegram.org
-// (providers.md §1.1–§1.2), plus the `/_control/*` API; wires state, flood control, webhooks and long polling.
+// (https://core.telegram.org/bots/api#making-requests), plus the `/_control/*` API; wires state, flood control, webhooks and long polling.
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SimClock } from '../clock.js';
 import { bytesArg, CONTROL_PREFIX, serveControl, type ControlOperation } from '../control/control-router.js';
@@ -35,7 +35,7 @@ export interface TelegramSimulatorOptions {
   host?: string;
   /** Bots created at start. Default: one bot, exposed as `defaultBot`. Pass `[]` for none. */
   bots?: CreateBotInput[];
-  /** Flood control (providers.md §1.6); `false` disables it. Defaults: 1 msg/s per chat (burst 3), 30/s per bot, 20/min per group. */
+  /** Flood control (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this); `false` disables it. Defaults: 1 msg/s per chat (burst 3), 30/s per bot, 20/min per group. */
   rateLimits?: Partial<TelegramRateLimits> | false;
   /** Multiplies webhook retry delays (1 = Telegram's real 0 s, 2 s, 4 s … capped at 60–120 s). Tests use ~0.001. */
   webhookRetryScale?: number;

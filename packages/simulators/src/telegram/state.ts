@@ -1,5 +1,5 @@
 // In-memory Telegram world: bots, users, chats, per-chat message ids, files and each bot's pending update queue
-// (providers.md §1.3–§1.5, §1.7).
+// (https://core.telegram.org/bots/api#available-methods, https://core.telegram.org/bots/api#update, https://core.telegram.org/bots/api#getting-updates).
 import { createHash, randomInt } from 'node:crypto';
 import type { SimClock } from '../clock.js';
 import { randomAlnum, randomBase64Url, randomDigits } from '../random-ids.js';

@@ -1,4 +1,4 @@
-// Telegram Bot API object shapes the simulator produces (providers.md §1.5; field names as in grammyjs/types).
+// Telegram Bot API object shapes the simulator produces (https://core.telegram.org/bots/api#update; field names as in grammyjs/types).
 
 export interface TgUser {
   id: number;
@@ -165,7 +165,7 @@ export interface TgChatMemberUpdated {
   new_chat_member: TgChatMember;
 }
 
-/** The update kinds the simulator generates (a subset of providers.md §1.5). */
+/** The update kinds the simulator generates (a subset of https://core.telegram.org/bots/api#update). */
 export type TgUpdateKind = 'message' | 'edited_message' | 'callback_query' | 'my_chat_member';
 
 export interface TgUpdate {
@@ -195,7 +195,7 @@ export interface TgWebhookInfo {
   allowed_updates?: string[];
 }
 
-/** Envelope of every Bot API answer (providers.md §1.2). */
+/** Envelope of every Bot API answer (https://core.telegram.org/bots/api#making-requests). */
 export type TgResponse<T> =
   | { ok: true; result: T; description?: string }
   | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } };

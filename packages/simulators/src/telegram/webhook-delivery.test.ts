@@ -20,7 +20,7 @@ afterEach(async () => {
   await hub.close();
 });
 
-describe('webhook delivery (providers.md §1.4)', () => {
+describe('webhook delivery (https://core.telegram.org/bots/api#setwebhook)', () => {
   it('POSTs one Update per request with the secret token header and tdlib body layout', async () => {
     await api('setWebhook', { url: `${hub.url}/tg`, secret_token: 'S3cr3t_token-1' });
     const user = sim.createUser({ firstName: 'Zoë' });

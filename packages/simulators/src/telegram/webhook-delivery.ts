@@ -1,4 +1,4 @@
-// Pushes each bot's pending updates to its webhook the way tdlib's WebhookActor does (providers.md §1.4):
+// Pushes each bot's pending updates to its webhook the way tdlib's WebhookActor does (https://core.telegram.org/bots/api#setwebhook):
 // one Update per POST, in order per chat, parallel across chats up to max_connections, retried on non-2xx.
 import { randomInt } from 'node:crypto';
 import type { Agent } from 'node:http';

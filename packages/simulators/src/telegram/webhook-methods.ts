@@ -1,4 +1,4 @@
-// setWebhook, deleteWebhook, getWebhookInfo and getUpdates (providers.md §1.3; descriptions as the official server answers).
+// setWebhook, deleteWebhook, getWebhookInfo and getUpdates (https://core.telegram.org/bots/api#available-methods; descriptions as the official server answers).
 import { tgErrors } from './errors.js';
 import { Described, type BotMethod, type MethodContext } from './method-context.js';
 import { isUploadedFile } from './params.js';

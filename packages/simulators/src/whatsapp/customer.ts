@@ -1,5 +1,5 @@
 // What simulated WhatsApp users do: write text, send media/location/contacts, tap reply buttons, list rows and
-// template quick replies, react — each becomes a `messages` webhook and (re)opens the 24 h window (providers.md §2.4).
+// template quick replies, react — each becomes a `messages` webhook and (re)opens the 24 h window (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components).
 import { createHash } from 'node:crypto';
 import type { SimClock } from '../clock.js';
 import { statusErrorObject } from './graph-errors.js';
@@ -128,7 +128,7 @@ export class WhatsAppCustomers {
     }));
   }
 
-  /** Taps a quick-reply button of a template message (`type: button`, providers.md §2.4). */
+  /** Taps a quick-reply button of a template message (`type: button`, https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components). */
   sendTemplateButtonReply(input: CustomerInput & { replyTo: string; text: string; payload?: string }): InboundResult {
     const out = this.deps.state.outbound.get(input.replyTo);
     if (!out || out.type !== 'template') throw new Error(`${input.replyTo} is not a template message`);

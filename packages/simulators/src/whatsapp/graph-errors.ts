@@ -1,6 +1,6 @@
 // Graph API errors: the `{"error":{message,type,code,error_subcode?,error_data?,fbtrace_id}}` envelope and the
-// WhatsApp codes with their messages (providers.md §2.8; texts as Meta returns them, see the README for which are
-// confirmed). Also the `errors[]` objects of `failed` statuses (§2.5).
+// WhatsApp codes with their messages (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes; texts as Meta returns them, see the README for which are
+// confirmed). Also the `errors[]` objects of `failed` statuses (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates).
 import { fbtraceId } from '../random-ids.js';
 import type { WaErrorObject } from './types.js';
 

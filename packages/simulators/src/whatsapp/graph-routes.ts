@@ -1,5 +1,5 @@
 // Routes Graph API requests like graph.facebook.com: `/{version?}/{object-id}/{edge?}` with a bearer (or
-// `access_token`) token, object visibility per token, scripted faults, and Graph's error envelope (providers.md §2).
+// `access_token`) token, object visibility per token, scripted faults, and Graph's error envelope (https://developers.facebook.com/docs/whatsapp/cloud-api).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MultipartError } from '../http/multipart.js';
 import { BodyTooLargeError } from '../http/read-body.js';

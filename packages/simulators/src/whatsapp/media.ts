@@ -1,5 +1,5 @@
 // Media endpoints: upload (POST /{phone-number-id}/media, multipart), retrieve (GET /{media-id} → short-lived URL),
-// delete, and the download of that URL which requires the same bearer token (providers.md §2.7).
+// delete, and the download of that URL which requires the same bearer token (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { GraphError, graphErrors } from './graph-errors.js';
 import type { GraphContext, WhatsAppRuntime } from './graph-context.js';

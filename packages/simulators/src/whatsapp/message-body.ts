@@ -1,5 +1,5 @@
 // Validates the body of POST /{phone-number-id}/messages per message type — envelope (#100), per-type required
-// values (131008) and limits such as ≤ 3 reply buttons and ≤ 10 list rows (131009) (providers.md §2.6).
+// values (131008) and limits such as ≤ 3 reply buttons and ≤ 10 list rows (131009) (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages).
 import { GraphError, graphErrors } from './graph-errors.js';
 import type { PhoneRecord, WhatsAppState } from './state.js';
 

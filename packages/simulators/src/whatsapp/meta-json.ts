@@ -1,5 +1,5 @@
 // Serialises JSON the way Meta's webhooks do: non-ASCII escaped as \uXXXX and "/" as "\/" — so a hub that
-// re-serialises the parsed body instead of verifying the raw bytes computes the wrong signature (providers.md §2.3).
+// re-serialises the parsed body instead of verifying the raw bytes computes the wrong signature (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications).
 
 export function metaJson(value: unknown): string {
   return JSON.stringify(value)

@@ -1,5 +1,5 @@
 // WhatsApp throughput (default 80 msg/s per business number → 130429) and the pair rate limit (≈1 msg / 6 s to one
-// customer with bursts up to 45 → 131056) (providers.md §2.9; both configurable).
+// customer with bursts up to 45 → 131056) (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput; both configurable).
 import { KeyedBuckets } from '../rate/token-bucket.js';
 import { GraphError } from './graph-errors.js';
 import type { PhoneRecord } from './state.js';

@@ -1,5 +1,5 @@
 // Status (receipt) webhooks for accepted sends: sent → delivered → read after configurable delays, or `failed` with
-// the error object; conversation + pricing on sent/delivered as Meta does (providers.md §2.5).
+// the error object; conversation + pricing on sent/delivered as Meta does (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates).
 import type { SimClock } from '../clock.js';
 import type { TimerSet } from '../timer-set.js';
 import { statusErrorObject } from './graph-errors.js';

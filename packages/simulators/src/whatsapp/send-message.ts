@@ -1,5 +1,5 @@
 // POST /{phone-number-id}/messages: validation, template check, throughput and pair limits, the 24 h window,
-// acceptance with a wamid, link media fetch and receipt scheduling; also mark-as-read (providers.md §2.6, §2.9, §2.10).
+// acceptance with a wamid, link media fetch and receipt scheduling; also mark-as-read (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages, https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput, https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates).
 import { sendOutbound } from '../http/outbound-request.js';
 import { GraphError, graphErrors } from './graph-errors.js';
 import type { GraphContext } from './graph-context.js';

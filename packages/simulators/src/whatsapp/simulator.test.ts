@@ -26,7 +26,7 @@ const graphError = (code: number, extra: Record<string, unknown> = {}) => ({
   error: expect.objectContaining({ code, type: 'OAuthException', fbtrace_id: expect.any(String), ...extra }),
 });
 
-describe('auth and objects (providers.md §2.1, §2.8)', () => {
+describe('auth and objects (https://developers.facebook.com/docs/whatsapp/cloud-api/get-started, https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes)', () => {
   it('answers GET /{phone-number-id} and debug_token for a valid token', async () => {
     const phone = await graph('GET', `${V}/${phoneId}`);
     expect(phone.status).toBe(200);
@@ -244,7 +244,7 @@ describe('POST /messages', () => {
   });
 });
 
-describe('rate limits (providers.md §2.9)', () => {
+describe('rate limits (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput)', () => {
   it('answers 130429 above the per-number throughput', async () => {
     sim.setRateLimits({ limits: {}, throughputMps: 3 });
     const results = [];
@@ -277,7 +277,7 @@ describe('rate limits (providers.md §2.9)', () => {
   });
 });
 
-describe('media (providers.md §2.7)', () => {
+describe('media (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media)', () => {
   it('uploads, describes, downloads with the bearer only, and deletes', async () => {
     const bytes = Buffer.from('%PDF-1.4 simulated');
     const form = new FormData();

@@ -1,5 +1,5 @@
 // The WhatsApp Cloud API simulator: Graph API routes like graph.facebook.com, media downloads like
-// lookaside.fbsbx.com, signed webhooks to the hub, and the `/_control/*` API (providers.md §2).
+// lookaside.fbsbx.com, signed webhooks to the hub, and the `/_control/*` API (https://developers.facebook.com/docs/whatsapp/cloud-api).
 import { randomBytes } from 'node:crypto';
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SimClock } from '../clock.js';
@@ -41,7 +41,7 @@ export interface WhatsAppSimulatorOptions {
   verifyToken?: string;
   /** App webhook callback URL set at start (no handshake). */
   webhookUrl?: string;
-  /** Messages per second per business number (providers.md §2.9). Default 80. */
+  /** Messages per second per business number (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput). Default 80. */
   throughputMps?: number;
   /** Pair rate limit; `false` disables throughput and pair limits. */
   rateLimits?: Partial<WhatsAppRateLimits> | false;

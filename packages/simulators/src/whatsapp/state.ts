@@ -1,5 +1,5 @@
 // In-memory WhatsApp Cloud world: app, access tokens, business accounts (WABAs), phone numbers, templates, media,
-// customers with their 24 h service windows, and every message sent or received (providers.md §2.1, §2.6–§2.10).
+// customers with their 24 h service windows, and every message sent or received (https://developers.facebook.com/docs/whatsapp/cloud-api/get-started, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages, https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates).
 import { createHash, randomBytes } from 'node:crypto';
 import type { SimClock } from '../clock.js';
 import { randomAlnum, randomDigits } from '../random-ids.js';
@@ -34,7 +34,7 @@ export interface PhoneRecord {
   displayPhoneNumber: string;
   verifiedName: string;
   qualityRating: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
-  /** Messages per second this number may send (default 80, providers.md §2.9). */
+  /** Messages per second this number may send (default 80, https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput). */
   throughputMps: number;
   /** Test numbers may only message these wa_ids (131030 otherwise); undefined = anyone. */
   allowedRecipients: Set<string> | undefined;
@@ -317,7 +317,7 @@ export class WhatsAppState {
     this.aliasIndex.set(digits, customer.waId);
   }
 
-  /** Whether the 24 h customer-service window with this phone number is open (providers.md §2.10). */
+  /** Whether the 24 h customer-service window with this phone number is open (https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates). */
   windowOpen(customer: CustomerRecord, phoneNumberId: string): boolean {
     const last = customer.lastInboundAt.get(phoneNumberId);
     return last !== undefined && this.clock.now() - last <= SERVICE_WINDOW_MS;

@@ -1,6 +1,6 @@
 // Template sends checked against the stored template — existence/status (132001, 132015, 132016), parameter counts
 // per component (132000), header media format (132012), missing values (131008) — and rendered to text
-// (providers.md §2.6 template, §2.8, §2.10).
+// (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages template, https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes, https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates).
 import { GraphError, graphErrors } from './graph-errors.js';
 import type { TemplateRecord, WhatsAppState } from './state.js';
 

@@ -1,5 +1,5 @@
 // WhatsApp Cloud API payload shapes the simulator produces: inbound messages, statuses and the webhook envelope
-// (providers.md §2.4–§2.6).
+// (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages).
 
 export interface WaContact {
   profile: { name: string };
@@ -46,7 +46,7 @@ export interface WaVCard {
   [key: string]: unknown;
 }
 
-/** An error inside a `failed` status or an `unsupported` message (providers.md §2.5). */
+/** An error inside a `failed` status or an `unsupported` message (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates). */
 export interface WaErrorObject {
   code: number;
   title: string;

@@ -1,6 +1,6 @@
 // Delivers webhook events to the app's callback URL: Meta-escaped JSON signed with X-Hub-Signature-256 (HMAC-SHA256
 // of the raw body, key = app secret) and X-Hub-Signature (SHA-1), batched when asked, retried with backoff on failure
-// (providers.md §2.3 — Meta's exact retry schedule is UNCONFIRMED; defaults here are documented in the README).
+// (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications — Meta's exact retry schedule is UNCONFIRMED; defaults here are documented in the README).
 import { createHmac } from 'node:crypto';
 import type { Agent } from 'node:http';
 import type { SimClock } from '../clock.js';

@@ -1,5 +1,5 @@
 // Builds the `whatsapp_business_account` webhook envelope from events, merging consecutive events of one number
-// into one change with several messages/statuses — the batching real deliveries do (providers.md §2.3–§2.5).
+// into one change with several messages/statuses — the batching real deliveries do (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications, https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates).
 import type { PhoneRecord } from './state.js';
 import type { WaContact, WaInboundMessage, WaMessagesValue, WaStatus, WaTemplateStatusValue, WaWebhookEnvelope } from './types.js';
 

@@ -1,5 +1,5 @@
 // Meta's webhook verification request: GET <callback>?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…; the
-// endpoint must answer 200 with the raw challenge as the body (providers.md §2.2).
+// endpoint must answer 200 with the raw challenge as the body (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests).
 import { randomInt } from 'node:crypto';
 import { OutboundError, sendOutbound } from '../http/outbound-request.js';
 

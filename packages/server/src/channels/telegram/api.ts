@@ -1,6 +1,6 @@
 /**
  * @module channels/telegram/api — Bot API calls `${apiBaseUrl}/bot<token>/<method>` and file downloads, with the
- * answers mapped once to ChannelError (providers.md §1.1–§1.3); start/stop register and remove the webhook.
+ * answers mapped once to ChannelError (https://core.telegram.org/bots/api#making-requests, https://core.telegram.org/bots/api#available-methods); start/stop register and remove the webhook.
  * The token is part of every URL, so no URL (and no transport error text) ever goes into an error or a log line.
  */
 import { ChannelError, channelErrorFromHttpStatus, parseRetryAfter, providerClient, type BaseContext, type FetchedMedia, type ProviderClient, type StartResult } from '../../channel-kit/index.js';
@@ -12,7 +12,7 @@ export type ApiParams = Record<string, unknown> | FormData;
 
 const baseUrl = (config: TelegramConfig): string => config.apiBaseUrl.replace(/\/+$/, '');
 
-/** maps an error answer by its error_code and description (providers.md §1.2) */
+/** maps an error answer by its error_code and description (https://core.telegram.org/bots/api#making-requests) */
 export function telegramError(what: string, status: number, body: ApiResponse | undefined, retryAfterHeader: string | null): ChannelError {
   const code = body?.error_code ?? status;
   const description = body?.description ?? `Telegram answered HTTP ${status} to ${what}`;
@@ -55,7 +55,7 @@ export async function callBotApi(ctx: ApiContext, method: string, params: ApiPar
   const res = await botClient(ctx).call(url, params instanceof FormData ? { form: params, what: method } : { json: params, what: method });
   const body = parseBody(res.json);
   if (body?.ok === true) return body.result;
-  // not retried: the method may have been carried out, and a send repeated is a message sent twice (providers.md §1.7)
+  // not retried: the method may have been carried out, and a send repeated is a message sent twice (https://core.telegram.org/bots/api#getting-updates)
   throw new ChannelError('UNAVAILABLE', `Telegram sent an unreadable answer to ${method}`, { providerCode: res.status, retryable: false });
 }
 
@@ -79,7 +79,7 @@ const EXTENSION_TYPES: Record<string, string> = {
   oga: 'audio/ogg', ogg: 'audio/ogg', mp3: 'audio/mpeg', m4a: 'audio/mp4', pdf: 'application/pdf', tgs: 'application/x-tgsticker',
 };
 
-/** getFile, then the bytes from `${apiBaseUrl}/file/bot<token>/<file_path>` (providers.md §1.1; 20 MB at most) */
+/** getFile, then the bytes from `${apiBaseUrl}/file/bot<token>/<file_path>` (https://core.telegram.org/bots/api#making-requests; 20 MB at most) */
 export async function fetchTelegramMedia(media: { providerMediaId: string; mimeType?: string }, ctx: ApiContext): Promise<FetchedMedia> {
   const file = fileSchema.safeParse(await callBotApi(ctx, 'getFile', { file_id: media.providerMediaId }));
   if (!file.success) throw new ChannelError('UNAVAILABLE', 'Telegram sent an unreadable answer to getFile');

@@ -1,8 +1,8 @@
-/** @module channels/telegram/config — a Telegram bot connection's settings (providers.md §1.1 token, §1.3 setWebhook secret_token). */
+/** @module channels/telegram/config — a Telegram bot connection's settings (https://core.telegram.org/bots/api#making-requests token, https://core.telegram.org/bots/api#available-methods setWebhook secret_token). */
 import { z } from 'zod';
 import { secret } from '../../channel-kit/index.js';
 
-/** setWebhook's secret_token: 1–256 characters of A-Z a-z 0-9 _ - (providers.md §1.3) */
+/** setWebhook's secret_token: 1–256 characters of A-Z a-z 0-9 _ - (https://core.telegram.org/bots/api#available-methods) */
 export const SECRET_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
 export const telegramConfigSchema = z.object({

@@ -1,4 +1,4 @@
-/** @module channels/telegram — a Telegram bot (Bot API, webhook mode) as a channel (providers.md §1). */
+/** @module channels/telegram — a Telegram bot (Bot API, webhook mode) as a channel (https://core.telegram.org/bots/api). */
 import { defineConnector } from '../../channel-kit/index.js';
 import { fetchTelegramMedia, startTelegram, stopTelegram } from './api.js';
 import { prepareTelegramConfig, telegramConfigSchema, type TelegramConfig } from './config.js';
@@ -20,7 +20,7 @@ export const telegramConnector = defineConnector({
     templates: false,
     typing: true,
     receipts: { delivered: false, read: false },
-    // Bot FAQ: ~30 messages/s per bot, ~1/s per chat with short bursts (providers.md §1.6)
+    // Bot FAQ: ~30 messages/s per bot, ~1/s per chat with short bursts (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this)
     rateLimit: { perSecond: 30, burst: 30 },
     perRecipientRateLimit: { perSecond: 1, burst: 3 },
     maxMediaBytes: 50 * MB,

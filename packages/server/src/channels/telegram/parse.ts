@@ -1,6 +1,6 @@
 /**
- * @module channels/telegram/parse — one webhook Update → normalized events (providers.md §1.4–§1.5, §1.7 dedup keys).
- * Pure and deterministic; never throws. A callback query is answered in the webhook reply (§1.4).
+ * @module channels/telegram/parse — one webhook Update → normalized events (https://core.telegram.org/bots/api#setwebhook, https://core.telegram.org/bots/api#update, https://core.telegram.org/bots/api#getting-updates dedup keys).
+ * Pure and deterministic; never throws. A callback query is answered in the webhook reply (https://core.telegram.org/bots/api#setwebhook).
  */
 import type { WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
 import type { Content, InboundMessageEvent } from '../../model/index.js';
@@ -15,13 +15,13 @@ function readJson(req: WebhookRequest): unknown {
   }
 }
 
-/** update_id drops re-deliveries before they are stored twice (providers.md §1.7) */
+/** update_id drops re-deliveries before they are stored twice (https://core.telegram.org/bots/api#getting-updates) */
 export function telegramEventKey(req: WebhookRequest): string | undefined {
   const body = readJson(req) as { update_id?: unknown } | undefined;
   return typeof body?.update_id === 'number' && Number.isInteger(body.update_id) ? String(body.update_id) : undefined;
 }
 
-/** message_id is unique only inside its chat (providers.md §1.5): the key is chat id + message id */
+/** message_id is unique only inside its chat (https://core.telegram.org/bots/api#update): the key is chat id + message id */
 export const providerMessageId = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
 
 const isoFromUnix = (seconds: number): string => new Date(Number.isFinite(seconds) && Math.abs(seconds) <= 8.64e12 ? seconds * 1000 : 0).toISOString();
@@ -138,7 +138,7 @@ function callbackEvent(q: TgCallbackQuery, updateId: number, config: TelegramCon
   const text = q.message?.text ?? q.message?.caption;
   return {
     kind: 'message',
-    // callback_query.id is the dedup key of a press (providers.md §1.7)
+    // callback_query.id is the dedup key of a press (https://core.telegram.org/bots/api#getting-updates)
     providerMessageId: `callback:${q.id}`,
     from: { address: String(q.from.id), ...(name ? { name } : {}) },
     ...(config.botUsername ? { to: config.botUsername } : {}),
@@ -170,7 +170,7 @@ export function parseTelegram(req: WebhookRequest, config: TelegramConfig): Webh
   else if (u.callback_query) {
     event = callbackEvent(u.callback_query, u.update_id, config, req.receivedAt);
     if (typeof event !== 'string') {
-      // Telegram runs the method given in the webhook answer (providers.md §1.4): the button stops spinning
+      // Telegram runs the method given in the webhook answer (https://core.telegram.org/bots/api#setwebhook): the button stops spinning
       const reply = { method: 'answerCallbackQuery', callback_query_id: u.callback_query.id };
       return { kind: 'events', events: [event], reply: { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply) } };
     }

@@ -1,4 +1,4 @@
-/** @module channels/telegram/payloads — the Bot API objects we read: Update, Message, CallbackQuery, File and the response envelope (providers.md §1.2, §1.5). */
+/** @module channels/telegram/payloads — the Bot API objects we read: Update, Message, CallbackQuery, File and the response envelope (https://core.telegram.org/bots/api#making-requests, https://core.telegram.org/bots/api#update). */
 import { z } from 'zod';
 
 export const userSchema = z.object({
@@ -78,7 +78,7 @@ export const callbackQuerySchema = z.object({
 });
 export type TgCallbackQuery = z.infer<typeof callbackQuerySchema>;
 
-/** one Update carries update_id plus at most one of the optional kinds (providers.md §1.5) */
+/** one Update carries update_id plus at most one of the optional kinds (https://core.telegram.org/bots/api#update) */
 export const updateSchema = z.object({
   update_id: z.number().int(),
   message: messageSchema.optional(),
@@ -89,7 +89,7 @@ export const updateSchema = z.object({
 /** the update kinds parse() models; everything else is answered as ignored */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
 
-/** `{"ok":true,"result":…}` or `{"ok":false,"error_code":N,"description":"…","parameters"?:{…}}` (providers.md §1.2) */
+/** `{"ok":true,"result":…}` or `{"ok":false,"error_code":N,"description":"…","parameters"?:{…}}` (https://core.telegram.org/bots/api#making-requests) */
 export const apiResponseSchema = z.object({
   ok: z.boolean(),
   result: z.unknown().optional(),

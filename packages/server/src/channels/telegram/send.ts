@@ -1,6 +1,6 @@
 /**
  * @module channels/telegram/send — unified content → sendMessage / sendPhoto / … / sendContact, and the typing
- * chat action (providers.md §1.3). Files are uploaded by multipart from our media store.
+ * chat action (https://core.telegram.org/bots/api#available-methods). Files are uploaded by multipart from our media store.
  */
 import { ChannelError, isChannelError, type BaseContext, type OutboundMessage, type SendContext, type SendReceipt } from '../../channel-kit/index.js';
 import type { Content } from '../../model/index.js';
@@ -11,7 +11,7 @@ import { providerMessageId } from './parse.js';
 
 type MediaContent = Extract<Content, { media: unknown }>;
 
-/** callback_data is 1–64 bytes (providers.md §1.5 CallbackQuery.data) */
+/** callback_data is 1–64 bytes (https://core.telegram.org/bots/api#update CallbackQuery.data) */
 const MAX_CALLBACK_BYTES = 64;
 const MAX_CAPTION = 1024;
 

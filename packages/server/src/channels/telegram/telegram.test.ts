@@ -13,7 +13,7 @@ const otherConfig: TelegramConfig = { ...config, botToken: '7000000002:AAFotherO
 const request = (update: unknown, secret: string | null = config.secretToken ?? null): WebhookRequest => ({
   method: 'POST', url: 'https://hub.example.com/webhooks/conn_1', query: {},
   headers: { 'content-type': 'application/json', ...(secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret }) },
-  // tdlib's layout: `{"update_id":N,\n"message":{…}}` (providers.md §1.4)
+  // tdlib's layout: `{"update_id":N,\n"message":{…}}` (https://core.telegram.org/bots/api#setwebhook)
   rawBody: Buffer.from(JSON.stringify(update).replace(/^\{("update_id":\d+),/, '{$1,\n')),
 });
 

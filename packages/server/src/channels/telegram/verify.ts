@@ -1,4 +1,4 @@
-/** @module channels/telegram/verify — webhook authenticity: the X-Telegram-Bot-Api-Secret-Token header set with setWebhook (providers.md §1.4). */
+/** @module channels/telegram/verify — webhook authenticity: the X-Telegram-Bot-Api-Secret-Token header set with setWebhook (https://core.telegram.org/bots/api#setwebhook). */
 import { safeEqual, type Verdict, type WebhookRequest } from '../../channel-kit/index.js';
 import type { TelegramConfig } from './config.js';
 

@@ -1,5 +1,5 @@
 /**
- * @module channels/whatsapp/api — the Graph API calls of the connector (providers.md §2.1, §2.6–§2.8): one request
+ * @module channels/whatsapp/api — the Graph API calls of the connector (https://developers.facebook.com/docs/whatsapp/cloud-api/get-started, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages, https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes): one request
  * function with bearer auth, Graph errors mapped once to ChannelError codes, the start check, media upload and
  * download, mark-as-read and the template list with its variable names.
  */
@@ -15,7 +15,7 @@ import {
 
 type Ctx = BaseContext<WhatsAppConfig>;
 
-/** Graph code → our code (§2.8). Codes not listed fall back to the HTTP status (400 → REJECTED, 5xx → UNAVAILABLE). */
+/** Graph code → our code (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes). Codes not listed fall back to the HTTP status (400 → REJECTED, 5xx → UNAVAILABLE). */
 const GRAPH_CODES: Record<number, ChannelErrorCode> = {
   0: 'AUTH', 3: 'AUTH', 10: 'AUTH', 104: 'AUTH', 190: 'AUTH',
   4: 'RATE_LIMITED', 80007: 'RATE_LIMITED', 130429: 'RATE_LIMITED', 131056: 'RATE_LIMITED',
@@ -25,7 +25,7 @@ const GRAPH_CODES: Record<number, ChannelErrorCode> = {
   131051: 'UNSUPPORTED',
 };
 
-/** How long to wait before retrying a rate limit (§2.9): throughput recovers within a second, the pair limit is ~1 per 6 s, app/WABA limits are hourly. */
+/** How long to wait before retrying a rate limit (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput): throughput recovers within a second, the pair limit is ~1 per 6 s, app/WABA limits are hourly. */
 const RETRY_AFTER_MS: Record<number, number> = { 130429: 1000, 131056: 6000, 4: 60_000, 80007: 60_000 };
 
 /** Our code for a Graph error code (also used for `failed` statuses). */
@@ -98,7 +98,7 @@ export async function graphCall(ctx: Ctx, path: string, init: { method?: string;
   return res.json;
 }
 
-/** start: the token and every phone number id must be known to Graph (§2.1); 190 → AUTH, unknown id → INVALID_CONFIG */
+/** start: the token and every phone number id must be known to Graph (https://developers.facebook.com/docs/whatsapp/cloud-api/get-started); 190 → AUTH, unknown id → INVALID_CONFIG */
 export async function checkAccount(ctx: Ctx): Promise<void> {
   for (const id of ctx.config.phoneNumberIds) {
     try {
@@ -122,7 +122,7 @@ export async function checkAccount(ctx: Ctx): Promise<void> {
   }
 }
 
-/** inbound media (§2.7): GET /{media-id} → short-lived url → GET url with the same bearer */
+/** inbound media (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media): GET /{media-id} → short-lived url → GET url with the same bearer */
 export async function fetchWhatsAppMedia(media: { providerMediaId: string; mimeType?: string }, ctx: Ctx): Promise<FetchedMedia> {
   let raw: unknown;
   try {
@@ -142,7 +142,7 @@ export async function fetchWhatsAppMedia(media: { providerMediaId: string; mimeT
   return { bytes, mimeType, ...(fileName ? { fileName } : {}) };
 }
 
-/** outbound media (§2.7): multipart upload to /{phone-number-id}/media → media id */
+/** outbound media (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media): multipart upload to /{phone-number-id}/media → media id */
 export async function uploadMedia(ctx: Ctx, phoneNumberId: string, file: { bytes: Buffer; mimeType: string; fileName?: string | undefined }): Promise<string> {
   const form = new FormData();
   form.set('messaging_product', 'whatsapp');
@@ -153,7 +153,7 @@ export async function uploadMedia(ctx: Ctx, phoneNumberId: string, file: { bytes
   return res.data.id;
 }
 
-/** marks a customer's message read (blue ticks), §2.6 "mark read" */
+/** marks a customer's message read (blue ticks), https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages "mark read" */
 export async function markRead(providerMessageId: string, phoneNumberId: string, ctx: Ctx): Promise<void> {
   await graphCall(ctx, `${encodeURIComponent(phoneNumberId)}/messages`, { json: { messaging_product: 'whatsapp', status: 'read', message_id: providerMessageId } });
 }
@@ -197,7 +197,7 @@ export function templateVariables(components: unknown[]): string[] {
   return out;
 }
 
-/** GET /{waba-id}/message_templates, every page (§2.6 template, §2.10) */
+/** GET /{waba-id}/message_templates, every page (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages template, https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates) */
 export async function syncWhatsAppTemplates(ctx: Ctx): Promise<ProviderTemplate[]> {
   const out: ProviderTemplate[] = [];
   const base = `${encodeURIComponent(ctx.config.businessAccountId)}/message_templates?limit=100&fields=id,name,language,status,category,components,parameter_format`;

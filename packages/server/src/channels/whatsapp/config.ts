@@ -1,4 +1,4 @@
-/** @module channels/whatsapp/config — a WhatsApp Cloud API connection's settings (providers.md §2.1–§2.3, §2.9). */
+/** @module channels/whatsapp/config — a WhatsApp Cloud API connection's settings (https://developers.facebook.com/docs/whatsapp/cloud-api/get-started, https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications, https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput). */
 import { z } from 'zod';
 import { adminOnly, defaultRegionField, secret } from '../../channel-kit/index.js';
 
@@ -14,6 +14,6 @@ export const whatsappConfigSchema = z.object({
   apiVersion: z.string().regex(/^v\d+\.\d+$/, 'like v21.0').default('v21.0').describe('Graph API version'),
   apiBaseUrl: z.url().default('https://graph.facebook.com').describe('Graph API base URL (a simulator in tests)'),
   defaultRegion: defaultRegionField(),
-  messagesPerSecond: z.number().int().positive().max(1000).default(80).describe('Throughput per business number (Meta default 80, §2.9)'),
+  messagesPerSecond: z.number().int().positive().max(1000).default(80).describe('Throughput per business number (Meta default 80, https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput)'),
 });
 export type WhatsAppConfig = z.infer<typeof whatsappConfigSchema>;

@@ -1,4 +1,4 @@
-/** @module channels/whatsapp — the WhatsApp Business Cloud API channel (Meta Graph; providers.md §2). */
+/** @module channels/whatsapp — the WhatsApp Business Cloud API channel (Meta Graph; https://developers.facebook.com/docs/whatsapp/cloud-api). */
 import { defineConnector } from '../../channel-kit/index.js';
 import { checkAccount, fetchWhatsAppMedia, markRead, syncWhatsAppTemplates } from './api.js';
 import { whatsappConfigSchema, type WhatsAppConfig } from './config.js';
@@ -15,17 +15,17 @@ export const whatsappConnector = defineConnector({
   capabilities: {
     outbound: [...CONTENT, 'template'],
     inbound: [...CONTENT],
-    maxTextLength: 4096, // §2.6
-    buttons: 3, // reply buttons, §2.6
+    maxTextLength: 4096, // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
+    buttons: 3, // reply buttons, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
     templates: true,
     typing: false,
-    receipts: { delivered: true, read: true }, // §2.5
-    windowHours: 24, // §2.10
-    // per business number: 80 messages/s by default (§2.9)
+    receipts: { delivered: true, read: true }, // https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
+    windowHours: 24, // https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates
+    // per business number: 80 messages/s by default (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput)
     rateLimit: { perSecond: 80, burst: 80 },
-    // the pair limit, about 1 message per 6 s to one customer with bursts up to 45 (§2.9, 131056)
+    // the pair limit, about 1 message per 6 s to one customer with bursts up to 45 (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput, 131056)
     perRecipientRateLimit: { perSecond: 1 / 6, burst: 45 },
-    // the largest supported type: documents 100 MB (images 5 MB, audio/video 16 MB), §2.7 / Meta "Supported Media Types"
+    // the largest supported type: documents 100 MB (images 5 MB, audio/video 16 MB), https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media / Meta "Supported Media Types"
     maxMediaBytes: 100 * 1024 * 1024,
   },
   // wa_ids are international numbers without the + (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages)
@@ -36,7 +36,7 @@ export const whatsappConnector = defineConnector({
   send: sendWhatsApp,
   fetchMedia: fetchWhatsAppMedia,
   syncTemplates: syncWhatsAppTemplates,
-  // blue ticks for the customer, sent from the number they wrote to (§2.6 mark read)
+  // blue ticks for the customer, sent from the number they wrote to (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages mark read)
   markRead: ({ providerMessageId, from }, ctx) => markRead(providerMessageId, senderFor({ from }, ctx.config), ctx),
   senders: (config) => [...config.phoneNumberIds],
   start: (ctx) => checkAccount(ctx),

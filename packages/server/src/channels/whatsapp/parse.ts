@@ -1,6 +1,6 @@
 /**
- * @module channels/whatsapp/parse — a verified Cloud API webhook → normalized events (providers.md §2.2, §2.4,
- * §2.5). Pure and deterministic. Every entry, change, message and status of a batch is read; types and fields we
+ * @module channels/whatsapp/parse — a verified Cloud API webhook → normalized events (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests, https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components,
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates). Pure and deterministic. Every entry, change, message and status of a batch is read; types and fields we
  * do not model are skipped, never thrown.
  */
 import { safeEqual, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
@@ -12,7 +12,7 @@ import { waEnvelopeSchema, waMessageSchema, waMessagesValueSchema, waStatusSchem
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 
-/** GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… → 200 with the raw challenge, else 403 (§2.2) */
+/** GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… → 200 with the raw challenge, else 403 (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests) */
 function handshake(req: WebhookRequest, config: WhatsAppConfig): WebhookOutcome {
   const challenge = req.query['hub.challenge'];
   const ok = req.query['hub.mode'] === 'subscribe' && typeof challenge === 'string' && safeEqual(config.verifyToken, req.query['hub.verify_token']);

@@ -1,6 +1,6 @@
 /**
  * @module channels/whatsapp/payloads — the Cloud API wire shapes we read: webhook envelope, messages, statuses
- * (providers.md §2.4, §2.5) and Graph responses: send, media, templates, errors (§2.6–§2.8). Lenient: unknown keys
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components, https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates) and Graph responses: send, media, templates, errors (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages, https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes). Lenient: unknown keys
  * pass, so a new Meta field never breaks parsing.
  */
 import { z } from 'zod';
@@ -81,7 +81,7 @@ export const waEnvelopeSchema = z.object({
   })).default([]),
 });
 
-/** Graph's error envelope (§2.8) */
+/** Graph's error envelope (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes) */
 export const graphErrorSchema = z.object({
   error: z.object({
     message: z.string().default(''),

@@ -1,7 +1,7 @@
 /**
- * @module channels/whatsapp/send — unified content → POST /{version}/{phone-number-id}/messages (providers.md
- * §2.6): text, media (uploaded first, §2.7), reply buttons and lists, templates, location, contacts, reactions.
- * Errors are mapped in api.ts (§2.8).
+ * @module channels/whatsapp/send — unified content → POST /{version}/{phone-number-id}/messages 
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages): text, media (uploaded first, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media), reply buttons and lists, templates, location, contacts, reactions.
+ * Errors are mapped in api.ts (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
  */
 import { ChannelError, isChannelError, type OutboundMessage, type SendContext, type SendReceipt } from '../../channel-kit/index.js';
 import type { Content } from '../../model/index.js';
@@ -141,7 +141,7 @@ export async function sendWhatsApp(message: OutboundMessage, ctx: Ctx): Promise<
     recipient_type: 'individual',
     to: message.to,
     ...(message.replyToProviderMessageId && message.content.type !== 'reaction' ? { context: { message_id: message.replyToProviderMessageId } } : {}),
-    // echoed in the statuses of this message (§2.5), for correlation in logs
+    // echoed in the statuses of this message (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates), for correlation in logs
     biz_opaque_callback_data: message.id,
     ...(await payloadFor(message.content, ctx, phoneNumberId)),
   };

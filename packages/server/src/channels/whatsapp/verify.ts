@@ -1,6 +1,6 @@
 /**
  * @module channels/whatsapp/verify — POST webhooks must carry X-Hub-Signature-256 = sha256=<hex HMAC-SHA256(app
- * secret, raw body)> (providers.md §2.3); GET is Meta's verification handshake, answered by parse (§2.2).
+ * secret, raw body)> (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications); GET is Meta's verification handshake, answered by parse (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests).
  */
 import { hmac, verifyHmac, type Verdict, type WebhookRequest } from '../../channel-kit/index.js';
 import type { WhatsAppConfig } from './config.js';
@@ -19,7 +19,7 @@ export function verifyWhatsApp(req: WebhookRequest, config: WhatsAppConfig): Ver
 }
 
 /**
- * Meta sends no delivery id; a retried POST carries the same bytes (§2.3, §2.11), so a digest of the body drops
+ * Meta sends no delivery id; a retried POST carries the same bytes (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications, https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components), so a digest of the body drops
  * byte-identical re-deliveries before they are stored again. Distinct events always differ (wamid, status, time).
  */
 export function whatsappEventKey(req: WebhookRequest): string | undefined {

@@ -42,12 +42,12 @@ runConnectorContract(whatsappConnector, {
   config,
   otherSecretConfig,
   requests: [
-    ...Object.entries(inboundMessages).map(([name, body]) => ({ name: `inbound ${name} (§2.4)`, request: signed(body), expect: 'events' as const })),
-    { name: 'statuses sent/delivered/read/failed (§2.5)', request: signed(statuses), expect: 'events' },
-    { name: 'a batch of 2 entries × messages and statuses (§2.3)', request: signed(batch), expect: 'events' },
-    { name: 'a body with Meta escaping, verified on the raw bytes (§2.3)', request: signed(metaEscapedBody), expect: 'events' },
-    { name: 'the GET handshake with the right token (§2.2)', request: handshake({ 'hub.mode': 'subscribe', 'hub.challenge': '1158201444', 'hub.verify_token': config.verifyToken as string }), expect: 'handshake' },
-    { name: 'the GET handshake with a wrong token (§2.2)', request: handshake({ 'hub.mode': 'subscribe', 'hub.challenge': '1158201444', 'hub.verify_token': 'guess' }), expect: 'handshake' },
+    ...Object.entries(inboundMessages).map(([name, body]) => ({ name: `inbound ${name} (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components)`, request: signed(body), expect: 'events' as const })),
+    { name: 'statuses sent/delivered/read/failed (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates)', request: signed(statuses), expect: 'events' },
+    { name: 'a batch of 2 entries × messages and statuses (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications)', request: signed(batch), expect: 'events' },
+    { name: 'a body with Meta escaping, verified on the raw bytes (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications)', request: signed(metaEscapedBody), expect: 'events' },
+    { name: 'the GET handshake with the right token (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests)', request: handshake({ 'hub.mode': 'subscribe', 'hub.challenge': '1158201444', 'hub.verify_token': config.verifyToken as string }), expect: 'handshake' },
+    { name: 'the GET handshake with a wrong token (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests)', request: handshake({ 'hub.mode': 'subscribe', 'hub.challenge': '1158201444', 'hub.verify_token': 'guess' }), expect: 'handshake' },
   ],
   unknownUpdate: signed(templateStatusUpdate),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
@@ -139,7 +139,7 @@ describe('whatsapp parse', () => {
     expect(inbound.eventKey?.(handshake({ 'hub.mode': 'subscribe' }))).toBeUndefined();
   });
 
-  it('verifies the documented test vector (§2.3) and rejects unknown methods', () => {
+  it('verifies the documented test vector (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications) and rejects unknown methods', () => {
     const body = '{"object":"whatsapp_business_account","entry":[]}';
     const req: WebhookRequest = { method: 'POST', url: 'http://x', query: {}, rawBody: Buffer.from(body), headers: { 'x-hub-signature-256': 'sha256=c236c758c9b2bd40b388a550eeca09eaca72384dd0aa5e7c31d19cddac5bba46' } };
     expect(inbound.verify(req, { ...config, appSecret: 'app_secret' })).toEqual({ ok: true });
@@ -148,7 +148,7 @@ describe('whatsapp parse', () => {
   });
 });
 
-describe('whatsapp Graph error mapping (§2.8)', () => {
+describe('whatsapp Graph error mapping (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes)', () => {
   const map = (status: number, body: { error: Record<string, unknown> }, retryAfter: string | null = null) => graphError(status, body.error as never, retryAfter, config);
 
   it('maps the codes that matter', () => {
