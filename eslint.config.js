@@ -2,6 +2,7 @@
 // only in app/config.ts (docs/architecture.md). Import direction and cycles are checked by dependency-cruiser.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/generated/**', '**/node_modules/**', 'data/**', 'coverage/**', '**/*.config.*', '**/scripts/**', 'bench/**', 'test-results/**', '.dependency-cruiser.cjs'] },
@@ -23,4 +24,6 @@ export default tseslint.config(
     files: ['packages/server/src/app/config.ts', 'packages/*/src/**/*.test.ts', 'packages/server/src/testing/**', 'packages/simulators/src/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  // formatting is Prettier's (the lint step runs prettier --check); no eslint rule may disagree with it
+  prettier,
 );

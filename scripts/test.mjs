@@ -25,6 +25,7 @@ for (const [name, command, args] of [
   ['typecheck the web app', 'npx', ['tsc', '--noEmit', '-p', 'packages/web']],
   ['typecheck the widget', 'npx', ['tsc', '--noEmit', '-p', 'packages/widget']],
   ['lint', 'npx', ['eslint', '.']],
+  ['formatting', 'npx', ['prettier', '--check', '.']],
   ['dependency rules', 'npx', ['depcruise', 'packages/server/src', '--config', '.dependency-cruiser.cjs']],
 ]) {
   if (step(name, command, args)) results.passed++;
