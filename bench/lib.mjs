@@ -42,7 +42,16 @@ export async function eventually(fn, timeoutMs = 10_000, what = 'condition', eve
  * Starts `node packages/server/dist/app/cli.js start` (or another node script) as a child process and waits for its
  * banner. `gc: true` adds --expose-gc and a preload that runs gc() on SIGUSR2 (for idle RSS readings).
  */
-export async function spawnServer({ env, port, args = ['start'], gc = false, script = CLI, ready = 'is running', timeoutMs = 30_000, execArgs = [] }) {
+export async function spawnServer({
+  env,
+  port,
+  args = ['start'],
+  gc = false,
+  script = CLI,
+  ready = 'is running',
+  timeoutMs = 30_000,
+  execArgs = [],
+}) {
   const output = [];
   const nodeArgs = [...execArgs, ...(gc ? ['--expose-gc', '--import', GC_PRELOAD] : []), script, ...args];
   const child = spawn(process.execPath, nodeArgs, {
@@ -55,7 +64,10 @@ export async function spawnServer({ env, port, args = ['start'], gc = false, scr
   };
   const exited = new Promise((r) => child.once('exit', (code, signal) => r(code ?? signal)));
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms: ${output.join('')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in ${timeoutMs} ms: ${output.join('')}`)),
+      timeoutMs,
+    );
     child.stdout.on('data', (d) => {
       keep(d);
       if (output.join('').includes(ready)) {
@@ -70,7 +82,12 @@ export async function spawnServer({ env, port, args = ['start'], gc = false, scr
     });
   });
   return {
-    child, pid: child.pid, url: `http://${HOST}:${port}`, port, output, exited,
+    child,
+    pid: child.pid,
+    url: `http://${HOST}:${port}`,
+    port,
+    output,
+    exited,
     async kill(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return Promise.race([exited, sleep(15_000)]);
@@ -97,7 +114,10 @@ export function makeApi(baseUrl, token) {
   return async function api(method, path, body) {
     const res = await fetch(`${baseUrl()}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(30_000),
     });
@@ -120,29 +140,47 @@ export const WA_PHONE_DISPLAY = '15550783881';
 export function whatsappBody({ wabaId, phoneNumberId, from, wamid, text, ts = Math.floor(Date.now() / 1000) }) {
   return JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{
-      id: wabaId,
-      changes: [{
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: WA_PHONE_DISPLAY, phone_number_id: phoneNumberId },
-          contacts: [{ profile: { name: `Customer ${from.slice(-4)}` }, wa_id: from }],
-          messages: [{ from, id: wamid, timestamp: String(ts), type: 'text', text: { body: text } }],
-        },
-        field: 'messages',
-      }],
-    }],
+    entry: [
+      {
+        id: wabaId,
+        changes: [
+          {
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: WA_PHONE_DISPLAY, phone_number_id: phoneNumberId },
+              contacts: [{ profile: { name: `Customer ${from.slice(-4)}` }, wa_id: from }],
+              messages: [{ from, id: wamid, timestamp: String(ts), type: 'text', text: { body: text } }],
+            },
+            field: 'messages',
+          },
+        ],
+      },
+    ],
   });
 }
 
-export const whatsappSignature = (appSecret, raw) => `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`;
+export const whatsappSignature = (appSecret, raw) =>
+  `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`;
 
 /** a Telegram Update with a private text message (Bot API Update / Message) */
 export function telegramBody({ updateId, userId, messageId, text, date = Math.floor(Date.now() / 1000) }) {
-  const user = { id: userId, is_bot: false, first_name: 'Ana', last_name: `N${userId % 10_000}`, username: `user_${userId}`, language_code: 'en' };
+  const user = {
+    id: userId,
+    is_bot: false,
+    first_name: 'Ana',
+    last_name: `N${userId % 10_000}`,
+    username: `user_${userId}`,
+    language_code: 'en',
+  };
   return JSON.stringify({
     update_id: updateId,
-    message: { message_id: messageId, from: user, chat: { id: userId, first_name: 'Ana', last_name: user.last_name, username: user.username, type: 'private' }, date, text },
+    message: {
+      message_id: messageId,
+      from: user,
+      chat: { id: userId, first_name: 'Ana', last_name: user.last_name, username: user.username, type: 'private' },
+      date,
+      text,
+    },
   });
 }
 
@@ -151,16 +189,26 @@ export function telegramBody({ updateId, userId, messageId, text, date = Math.fl
 export function makePoster(maxSockets = 64) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   /** resolves with the status code, or rejects on a socket error / timeout */
-  const post = (url, headers, body, timeoutMs = 10_000) => new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-      res.on('error', reject);
+  const post = (url, headers, body, timeoutMs = 10_000) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(body);
-  });
   return { post, agent, close: () => agent.destroy() };
 }
 
@@ -170,35 +218,42 @@ export function makePoster(maxSockets = 64) {
 export function openSse(url, headers, onEvent, agent) {
   let markReady;
   let fail;
-  const ready = new Promise((resolve, reject) => { markReady = resolve; fail = reject; });
-  const req = http.get(url, { headers: { accept: 'text/event-stream', ...headers }, ...(agent ? { agent } : {}) }, (res) => {
-    if (res.statusCode !== 200) {
-      fail(new Error(`SSE ${url} answered ${res.statusCode}`));
-      res.resume();
-      return;
-    }
-    res.setEncoding('utf8');
-    let buffer = '';
-    res.on('data', (chunk) => {
-      const at = performance.now();
-      buffer += chunk;
-      let idx;
-      while ((idx = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, idx);
-        buffer = buffer.slice(idx + 2);
-        let event;
-        let data;
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event:')) event = line.slice(6).trim();
-          else if (line.startsWith('data:')) data = line.slice(5).trim();
-        }
-        if (!event) continue;
-        if (event === 'ready') markReady();
-        if (onEvent) onEvent(event, data, at);
-      }
-    });
-    res.on('error', () => undefined);
+  const ready = new Promise((resolve, reject) => {
+    markReady = resolve;
+    fail = reject;
   });
+  const req = http.get(
+    url,
+    { headers: { accept: 'text/event-stream', ...headers }, ...(agent ? { agent } : {}) },
+    (res) => {
+      if (res.statusCode !== 200) {
+        fail(new Error(`SSE ${url} answered ${res.statusCode}`));
+        res.resume();
+        return;
+      }
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk) => {
+        const at = performance.now();
+        buffer += chunk;
+        let idx;
+        while ((idx = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, idx);
+          buffer = buffer.slice(idx + 2);
+          let event;
+          let data;
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('data:')) data = line.slice(5).trim();
+          }
+          if (!event) continue;
+          if (event === 'ready') markReady();
+          if (onEvent) onEvent(event, data, at);
+        }
+      });
+      res.on('error', () => undefined);
+    },
+  );
   req.on('error', (e) => fail(e));
   return { ready, close: () => req.destroy(), req };
 }
@@ -213,7 +268,11 @@ export const round = (n, d = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** d)
 
 /** a minimal markdown table */
 export function mdTable(header, rows) {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 /** a fixed-width text table for the console */

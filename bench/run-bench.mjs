@@ -19,8 +19,23 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { startTelegramSimulator, startWhatsAppSimulator } from '@switchboard/simulators';
 import {
-  ROOT, eventually, freePort, makeApi, makePoster, mdTable, openSse, percentile, round, rssAfterGc, rssOf, sleep, spawnServer,
-  telegramBody, textTable, whatsappBody, whatsappSignature,
+  ROOT,
+  eventually,
+  freePort,
+  makeApi,
+  makePoster,
+  mdTable,
+  openSse,
+  percentile,
+  round,
+  rssAfterGc,
+  rssOf,
+  sleep,
+  spawnServer,
+  telegramBody,
+  textTable,
+  whatsappBody,
+  whatsappSignature,
 } from './lib.mjs';
 
 const { values: opts } = parseArgs({
@@ -38,7 +53,10 @@ const { values: opts } = parseArgs({
 const DURATION = Number(opts.duration);
 const CONNECTIONS = Number(opts.connections);
 const WIDGETS = Number(opts.widgets);
-const RATES = opts.rates.split(',').map(Number).filter((n) => n > 0);
+const RATES = opts.rates
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const RATE_SECONDS = Number(opts['rate-seconds']);
 const ONLY = new Set(opts.only.split(','));
 const PARTIAL = !['ingest', 'pacing', 'memory'].every((p) => ONLY.has(p));
@@ -65,8 +83,16 @@ async function startHub({ wa, tg, gc = false, waNumbers, messagesPerSecond, conn
   const dataDir = mkdtempSync(join(os.tmpdir(), 'switchboard-bench-'));
   const port = await freePort();
   const srv = await spawnServer({
-    port, gc, execArgs: PROFILE_ARGS,
-    env: { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TOKEN, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn' },
+    port,
+    gc,
+    execArgs: PROFILE_ARGS,
+    env: {
+      SWITCHBOARD_DATA_DIR: dataDir,
+      SWITCHBOARD_ADMIN_TOKEN: TOKEN,
+      SWITCHBOARD_MASTER_KEY: MASTER_KEY,
+      SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'warn',
+    },
   });
   const stop = async () => {
     srv.child.kill('SIGTERM');
@@ -79,19 +105,34 @@ async function startHub({ wa, tg, gc = false, waNumbers, messagesPerSecond, conn
   const hub = { srv, api, dataDir, dbFile: join(dataDir, 'switchboard.db'), stop };
   if (connections.includes('whatsapp')) {
     const d = wa.defaults;
-    const config = { accessToken: d.accessToken, appSecret: wa.app.secret, businessAccountId: d.wabaId, phoneNumberIds: waNumbers ?? [d.phoneNumberId], apiBaseUrl: wa.url, ...(messagesPerSecond ? { messagesPerSecond } : {}) };
+    const config = {
+      accessToken: d.accessToken,
+      appSecret: wa.app.secret,
+      businessAccountId: d.wabaId,
+      phoneNumberIds: waNumbers ?? [d.phoneNumberId],
+      apiBaseUrl: wa.url,
+      ...(messagesPerSecond ? { messagesPerSecond } : {}),
+    };
     const created = await api('POST', '/api/v1/connections', { type: 'whatsapp', name: 'bench whatsapp', config });
-    if (created.status !== 201 && created.status !== 200) throw new Error(`create whatsapp connection: ${created.status} ${JSON.stringify(created.body)}`);
+    if (created.status !== 201 && created.status !== 200)
+      throw new Error(`create whatsapp connection: ${created.status} ${JSON.stringify(created.body)}`);
     const started = await api('POST', `/api/v1/connections/${created.body.id}/start`);
-    if (started.body?.status !== 'RUNNING') throw new Error(`whatsapp connection did not start: ${JSON.stringify(started.body)}`);
+    if (started.body?.status !== 'RUNNING')
+      throw new Error(`whatsapp connection did not start: ${JSON.stringify(started.body)}`);
     hub.wa = { id: created.body.id, appSecret: wa.app.secret, wabaId: d.wabaId, phoneNumberId: d.phoneNumberId };
   }
   if (connections.includes('telegram')) {
     const secretToken = `bench_${randomBytes(16).toString('hex')}`;
-    const created = await api('POST', '/api/v1/connections', { type: 'telegram', name: 'bench telegram', config: { botToken: tg.defaultBot.token, secretToken, apiBaseUrl: tg.url } });
-    if (created.status !== 201 && created.status !== 200) throw new Error(`create telegram connection: ${created.status} ${JSON.stringify(created.body)}`);
+    const created = await api('POST', '/api/v1/connections', {
+      type: 'telegram',
+      name: 'bench telegram',
+      config: { botToken: tg.defaultBot.token, secretToken, apiBaseUrl: tg.url },
+    });
+    if (created.status !== 201 && created.status !== 200)
+      throw new Error(`create telegram connection: ${created.status} ${JSON.stringify(created.body)}`);
     const started = await api('POST', `/api/v1/connections/${created.body.id}/start`);
-    if (started.body?.status !== 'RUNNING') throw new Error(`telegram connection did not start: ${JSON.stringify(started.body)}`);
+    if (started.body?.status !== 'RUNNING')
+      throw new Error(`telegram connection did not start: ${JSON.stringify(started.body)}`);
     hub.tg = { id: created.body.id, secretToken };
   }
   return hub;
@@ -106,7 +147,8 @@ function dbCount(dbFile, sql) {
   }
 }
 const storedInbound = (hub) => dbCount(hub.dbFile, "select count(*) as n from messages where direction = 'inbound'");
-const pendingInbound = (hub) => dbCount(hub.dbFile, "select count(*) as n from inbound_events where status = 'pending'");
+const pendingInbound = (hub) =>
+  dbCount(hub.dbFile, "select count(*) as n from inbound_events where status = 'pending'");
 const drain = async (hub, what, timeoutMs = 120_000) => {
   const t0 = Date.now();
   await eventually(() => pendingInbound(hub) === 0, timeoutMs, `${what}: pending inbound events to drain`, 200);
@@ -120,28 +162,61 @@ const waRequest = (hub, text) => {
   const n = ++seq;
   const from = `49151${String(1_000_000 + (n % CUSTOMERS)).padStart(7, '0')}`;
   const wamid = `wamid.bench${n}.${randomBytes(4).toString('hex')}`;
-  const body = whatsappBody({ wabaId: hub.wa.wabaId, phoneNumberId: hub.wa.phoneNumberId, from, wamid, text: text ?? `bench message ${wamid}` });
-  return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': whatsappSignature(hub.wa.appSecret, body) }, wamid };
+  const body = whatsappBody({
+    wabaId: hub.wa.wabaId,
+    phoneNumberId: hub.wa.phoneNumberId,
+    from,
+    wamid,
+    text: text ?? `bench message ${wamid}`,
+  });
+  return {
+    body,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': whatsappSignature(hub.wa.appSecret, body) },
+    wamid,
+  };
 };
 const tgRequest = (hub) => {
   const n = ++seq;
-  const body = telegramBody({ updateId: 900_000_000 + n, userId: 5_100_000_000 + (n % CUSTOMERS), messageId: n, text: `bench update ${n}` });
-  return { body, headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': hub.tg.secretToken } };
+  const body = telegramBody({
+    updateId: 900_000_000 + n,
+    userId: 5_100_000_000 + (n % CUSTOMERS),
+    messageId: n,
+    text: `bench update ${n}`,
+  });
+  return {
+    body,
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': hub.tg.secretToken },
+  };
 };
 
 /** autocannon against url; makeReq() → {body, headers} per request (unique ids, fresh signature) */
 function cannon({ url, makeReq, duration, amount, connections = CONNECTIONS }) {
   return new Promise((resolve, reject) => {
     const requests = makeReq
-      ? [{ method: 'POST', setupRequest: (req) => { const r = makeReq(); return { ...req, method: 'POST', body: r.body, headers: r.headers }; } }]
+      ? [
+          {
+            method: 'POST',
+            setupRequest: (req) => {
+              const r = makeReq();
+              return { ...req, method: 'POST', body: r.body, headers: r.headers };
+            },
+          },
+        ]
       : [{ method: 'POST', body: '{"hello":"world"}', headers: { 'content-type': 'application/json' } }];
-    autocannon({ url, connections, pipelining: 1, ...(amount ? { amount } : { duration }), requests, timeout: 20 }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon(
+      { url, connections, pipelining: 1, ...(amount ? { amount } : { duration }), requests, timeout: 20 },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
   });
 }
 const summarize = (res) => ({
   reqPerSec: round(res.requests.average, 0),
-  p50Ms: res.latency.p50, p99Ms: res.latency.p99,
-  total: res.requests.total, non2xx: res.non2xx, errors: res.errors, timeouts: res.timeouts,
+  p50Ms: res.latency.p50,
+  p99Ms: res.latency.p99,
+  total: res.requests.total,
+  non2xx: res.non2xx,
+  errors: res.errors,
+  timeouts: res.timeouts,
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -149,11 +224,22 @@ const summarize = (res) => ({
 async function benchIngestAndPipeline(wa, tg) {
   // 1. bare node:http baseline, same autocannon settings, separate child process
   const barePort = await freePort();
-  const bare = await spawnServer({ port: barePort, script: join(ROOT, 'bench', 'bare-server.mjs'), args: [], ready: 'bare server is running' });
+  const bare = await spawnServer({
+    port: barePort,
+    script: join(ROOT, 'bench', 'bare-server.mjs'),
+    args: [],
+    ready: 'bare server is running',
+  });
   cleanups.push(() => bare.kill('SIGKILL'));
   log(`ingest: bare node:http ${DURATION}s × ${CONNECTIONS} connections`);
   await cannon({ url: bare.url, duration: 1 }); // warm-up
-  const bare1 = summarize(await cannon({ url: `${bare.url}/webhooks/x`, duration: DURATION, makeReq: () => ({ body: JSON.stringify({ id: ++seq }), headers: { 'content-type': 'application/json' } }) }));
+  const bare1 = summarize(
+    await cannon({
+      url: `${bare.url}/webhooks/x`,
+      duration: DURATION,
+      makeReq: () => ({ body: JSON.stringify({ id: ++seq }), headers: { 'content-type': 'application/json' } }),
+    }),
+  );
 
   const hub = await startHub({ wa, tg });
   const waUrl = `${hub.srv.url}/webhooks/${hub.wa.id}`;
@@ -174,7 +260,13 @@ async function benchIngestAndPipeline(wa, tg) {
   const storedDuringIngest = storedInbound(hub) - before;
 
   log(`ingest: bare node:http again ${DURATION}s`);
-  const bare2 = summarize(await cannon({ url: `${bare.url}/webhooks/x`, duration: DURATION, makeReq: () => ({ body: JSON.stringify({ id: ++seq }), headers: { 'content-type': 'application/json' } }) }));
+  const bare2 = summarize(
+    await cannon({
+      url: `${bare.url}/webhooks/x`,
+      duration: DURATION,
+      makeReq: () => ({ body: JSON.stringify({ id: ++seq }), headers: { 'content-type': 'application/json' } }),
+    }),
+  );
   await bare.kill('SIGKILL');
   const bareReqPerSec = (bare1.reqPerSec + bare2.reqPerSec) / 2;
   const ingestPerSec = (waRes.reqPerSec + tgRes.reqPerSec) / 2;
@@ -186,7 +278,12 @@ async function benchIngestAndPipeline(wa, tg) {
   const t0 = performance.now();
   const sat = summarize(await cannon({ url: waUrl, amount: batch, makeReq: () => waRequest(hub) }));
   const ackedMs = performance.now() - t0;
-  await eventually(() => storedInbound(hub) - base >= batch - sat.non2xx - sat.errors, 120_000, 'the saturation batch to be stored', 100);
+  await eventually(
+    () => storedInbound(hub) - base >= batch - sat.non2xx - sat.errors,
+    120_000,
+    'the saturation batch to be stored',
+    100,
+  );
   const storedMs = performance.now() - t0;
   const stored = storedInbound(hub) - base;
   const pipelinePerSec = round(stored / (storedMs / 1000), 0);
@@ -195,15 +292,19 @@ async function benchIngestAndPipeline(wa, tg) {
   const latency = [];
   const sendAt = new Map();
   const seen = [];
-  const sse = openSse(`${hub.srv.url}/api/v1/events?types=message.received`, { authorization: `Bearer ${TOKEN}` }, (event, data, at) => {
-    if (event !== 'message.received') return;
-    const text = JSON.parse(data)?.data?.message?.content?.text;
-    const sent = sendAt.get(text);
-    if (sent !== undefined) {
-      seen.push(at - sent);
-      sendAt.delete(text);
-    }
-  });
+  const sse = openSse(
+    `${hub.srv.url}/api/v1/events?types=message.received`,
+    { authorization: `Bearer ${TOKEN}` },
+    (event, data, at) => {
+      if (event !== 'message.received') return;
+      const text = JSON.parse(data)?.data?.message?.content?.text;
+      const sent = sendAt.get(text);
+      if (sent !== undefined) {
+        seen.push(at - sent);
+        sendAt.delete(text);
+      }
+    },
+  );
   await sse.ready;
   const poster = makePoster(128);
   for (const rate of RATES) {
@@ -221,7 +322,17 @@ async function benchIngestAndPipeline(wa, tg) {
         const text = `lat ${rate} ${sent} ${randomBytes(3).toString('hex')}`;
         const r = waRequest(hub, text);
         sendAt.set(text, performance.now());
-        const p = poster.post(waUrl, r.headers, r.body).then((s) => { if (s !== 200) failed++; }, () => { failed++; }).finally(() => inflight.delete(p));
+        const p = poster
+          .post(waUrl, r.headers, r.body)
+          .then(
+            (s) => {
+              if (s !== 200) failed++;
+            },
+            () => {
+              failed++;
+            },
+          )
+          .finally(() => inflight.delete(p));
         inflight.add(p);
         sent++;
       }
@@ -231,7 +342,17 @@ async function benchIngestAndPipeline(wa, tg) {
     await Promise.all(inflight);
     await eventually(() => seen.length >= sent - failed, 40_000, `events for ${rate} msg/s`, 50).catch(() => undefined);
     const sorted = [...seen].sort((a, b) => a - b);
-    latency.push({ rate, sent, achievedRate: round(sent / sendSeconds, 0), failed, events: seen.length, missing: sent - failed - seen.length, p50Ms: round(percentile(sorted, 50), 1), p99Ms: round(percentile(sorted, 99), 1), maxMs: round(sorted.at(-1), 1) });
+    latency.push({
+      rate,
+      sent,
+      achievedRate: round(sent / sendSeconds, 0),
+      failed,
+      events: seen.length,
+      missing: sent - failed - seen.length,
+      p50Ms: round(percentile(sorted, 50), 1),
+      p99Ms: round(percentile(sorted, 99), 1),
+      maxMs: round(sorted.at(-1), 1),
+    });
     await drain(hub, `latency ${rate}`, 60_000);
     await sleep(500);
   }
@@ -245,7 +366,15 @@ async function benchIngestAndPipeline(wa, tg) {
     storedDuringIngest,
     ingestPerSec: round(ingestPerSec, 0),
     ingestRatio: round(ingestPerSec / bareReqPerSec, 3),
-    pipeline: { batch, ackedMs: round(ackedMs, 0), storedMs: round(storedMs, 0), stored, ackPerSec: round(batch / (ackedMs / 1000), 0), perSec: pipelinePerSec, non2xx: sat.non2xx },
+    pipeline: {
+      batch,
+      ackedMs: round(ackedMs, 0),
+      storedMs: round(storedMs, 0),
+      stored,
+      ackPerSec: round(batch / (ackedMs / 1000), 0),
+      perSec: pipelinePerSec,
+      non2xx: sat.non2xx,
+    },
     latency,
   };
 }
@@ -253,43 +382,80 @@ async function benchIngestAndPipeline(wa, tg) {
 async function benchPacing(tg) {
   const LIMIT = 80;
   const PER_NUMBER = 400;
-  const wa = await startWhatsAppSimulator({ throughputMps: LIMIT, receipts: { sentAfterMs: null, deliveredAfterMs: null, readAfterMs: null } });
+  const wa = await startWhatsAppSimulator({
+    throughputMps: LIMIT,
+    receipts: { sentAfterMs: null, deliveredAfterMs: null, readAfterMs: null },
+  });
   cleanups.push(() => wa.close());
   const d = wa.defaults;
-  const numbers = [d.phoneNumberId, wa.createPhoneNumber({ wabaId: d.wabaId, displayPhoneNumber: '15550001111' }).id, wa.createPhoneNumber({ wabaId: d.wabaId, displayPhoneNumber: '15550002222' }).id];
-  wa.createTemplate({ wabaId: d.wabaId, name: 'bench_notice', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello {{1}}, your ticket {{2}} was updated.' }] });
+  const numbers = [
+    d.phoneNumberId,
+    wa.createPhoneNumber({ wabaId: d.wabaId, displayPhoneNumber: '15550001111' }).id,
+    wa.createPhoneNumber({ wabaId: d.wabaId, displayPhoneNumber: '15550002222' }).id,
+  ];
+  wa.createTemplate({
+    wabaId: d.wabaId,
+    name: 'bench_notice',
+    language: 'en_US',
+    category: 'UTILITY',
+    components: [{ type: 'BODY', text: 'Hello {{1}}, your ticket {{2}} was updated.' }],
+  });
   const hub = await startHub({ wa, tg, waNumbers: numbers, connections: ['whatsapp'] });
-  await eventually(async () => (await hub.api('GET', `/api/v1/connections/${hub.wa.id}/templates`)).body?.data?.some((t) => t.name === 'bench_notice'), 15_000, 'template sync');
+  await eventually(
+    async () =>
+      (await hub.api('GET', `/api/v1/connections/${hub.wa.id}/templates`)).body?.data?.some(
+        (t) => t.name === 'bench_notice',
+      ),
+    15_000,
+    'template sync',
+  );
   const total = PER_NUMBER * numbers.length;
   // queue while the connection is stopped (if the hub accepts that), then start it: the queue is then ahead of the
   // pacer and the send rate is the pacer's, not the rate at which this script can POST (~80/s on this machine)
   await hub.api('POST', `/api/v1/connections/${hub.wa.id}/stop`);
-  const queueOne = (i) => hub.api('POST', '/api/v1/messages', { connectionId: hub.wa.id, to: `4917${String(10_000_000 + i)}`, template: { name: 'bench_notice', language: 'en_US', variables: { 1: 'there', 2: `T-${i}` } } });
+  const queueOne = (i) =>
+    hub.api('POST', '/api/v1/messages', {
+      connectionId: hub.wa.id,
+      to: `4917${String(10_000_000 + i)}`,
+      template: { name: 'bench_notice', language: 'en_US', variables: { 1: 'there', 2: `T-${i}` } },
+    });
   const probe = await queueOne(0);
   const queuedWhileStopped = probe.status === 202;
   if (!queuedWhileStopped) {
     log(`pacing: the hub refuses to queue on a stopped connection (${probe.status}); queueing live instead`);
     await hub.api('POST', `/api/v1/connections/${hub.wa.id}/start`);
   }
-  log(`pacing: queueing ${total} template messages over ${numbers.length} numbers (limit ${LIMIT} msg/s each)${queuedWhileStopped ? ' while the connection is stopped' : ''}`);
+  log(
+    `pacing: queueing ${total} template messages over ${numbers.length} numbers (limit ${LIMIT} msg/s each)${queuedWhileStopped ? ' while the connection is stopped' : ''}`,
+  );
   const t0 = Date.now();
   let next = queuedWhileStopped ? 1 : 0;
   let rejected = 0;
   const byNumber = {};
   if (queuedWhileStopped) byNumber[probe.body.from] = 1;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < total) {
-      const i = next++;
-      const r = await queueOne(i);
-      if (r.status !== 202) rejected++;
-      else byNumber[r.body.from] = (byNumber[r.body.from] ?? 0) + 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < total) {
+        const i = next++;
+        const r = await queueOne(i);
+        if (r.status !== 202) rejected++;
+        else byNumber[r.body.from] = (byNumber[r.body.from] ?? 0) + 1;
+      }
+    }),
+  );
   const queuedMs = Date.now() - t0;
   if (queuedWhileStopped) await hub.api('POST', `/api/v1/connections/${hub.wa.id}/start`);
-  await eventually(() => wa.sentMessages().length >= total - rejected, 60_000, 'all paced messages at the simulator', 100).catch(() => undefined);
+  await eventually(
+    () => wa.sentMessages().length >= total - rejected,
+    60_000,
+    'all paced messages at the simulator',
+    100,
+  ).catch(() => undefined);
   const perNumber = numbers.map((id) => {
-    const times = wa.sentMessages({ phoneNumberId: id }).map((m) => Number(m.createdAt)).sort((a, b) => a - b);
+    const times = wa
+      .sentMessages({ phoneNumberId: id })
+      .map((m) => Number(m.createdAt))
+      .sort((a, b) => a - b);
     const first = times[0];
     const last = times.at(-1);
     const overall = times.length > 1 ? (times.length - 1) / ((last - first) / 1000) : NaN;
@@ -298,20 +464,44 @@ async function benchPacing(tg) {
     const steadyRate = steady.length > 1 ? (steady.length - 1) / ((steady.at(-1) - steady[0]) / 1000) : NaN;
     // messages per second since the first one (shows the opening burst and the steady rate)
     const perSecond = [];
-    for (const t of times) perSecond[Math.floor((t - first) / 1000)] = (perSecond[Math.floor((t - first) / 1000)] ?? 0) + 1;
-    return { phoneNumberId: id, assigned: byNumber[id] ?? 0, sent: times.length, overallRate: round(overall, 1), steadyRate: round(steadyRate, 1), errorPct: round((Math.abs(steadyRate - LIMIT) / LIMIT) * 100, 2), perSecond: Array.from(perSecond, (n) => n ?? 0) };
+    for (const t of times)
+      perSecond[Math.floor((t - first) / 1000)] = (perSecond[Math.floor((t - first) / 1000)] ?? 0) + 1;
+    return {
+      phoneNumberId: id,
+      assigned: byNumber[id] ?? 0,
+      sent: times.length,
+      overallRate: round(overall, 1),
+      steadyRate: round(steadyRate, 1),
+      errorPct: round((Math.abs(steadyRate - LIMIT) / LIMIT) * 100, 2),
+      perSecond: Array.from(perSecond, (n) => n ?? 0),
+    };
   });
   const provider429 = wa.apiCalls({ op: 'messages' }).filter((c) => c.errorCode === 130429).length;
   const statusCounts = dbCountStatuses(hub.dbFile);
   await hub.stop();
   await wa.close();
-  return { limit: LIMIT, queued: total, rejected, queuedMs, queuedWhileStopped, perNumber, pacingErrorPct: Math.max(...perNumber.map((p) => p.errorPct ?? 100)), provider429, statusCounts };
+  return {
+    limit: LIMIT,
+    queued: total,
+    rejected,
+    queuedMs,
+    queuedWhileStopped,
+    perNumber,
+    pacingErrorPct: Math.max(...perNumber.map((p) => p.errorPct ?? 100)),
+    provider429,
+    statusCounts,
+  };
 }
 
 function dbCountStatuses(dbFile) {
   const db = new Database(dbFile, { readonly: true });
   try {
-    return Object.fromEntries(db.prepare("select status, count(*) as n from messages where direction = 'outbound' group by status").all().map((r) => [r.status, r.n]));
+    return Object.fromEntries(
+      db
+        .prepare("select status, count(*) as n from messages where direction = 'outbound' group by status")
+        .all()
+        .map((r) => [r.status, r.n]),
+    );
   } finally {
     db.close();
   }
@@ -328,23 +518,42 @@ async function benchMemory(wa, tg) {
   let next = 0;
   let sessionErrors = 0;
   const deadline = Date.now() + 90_000;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < WIDGETS && Date.now() < deadline) {
-      next++;
-      const res = await fetch(`${hub.srv.url}/webchat/${conn.body.id}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      const body = await res.json().catch(() => ({}));
-      if (res.status === 200 || res.status === 201) tokens.push(body.token);
-      else sessionErrors++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < WIDGETS && Date.now() < deadline) {
+        next++;
+        const res = await fetch(`${hub.srv.url}/webchat/${conn.body.id}/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+        const body = await res.json().catch(() => ({}));
+        if (res.status === 200 || res.status === 201) tokens.push(body.token);
+        else sessionErrors++;
+      }
+    }),
+  );
   const afterSessions = rssOf(hub.srv.pid);
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const streams = [];
   let streamErrors = 0;
   for (let i = 0; i < tokens.length && Date.now() < deadline; i += 200) {
-    const chunk = tokens.slice(i, i + 200).map((t) => openSse(`${hub.srv.url}/webchat/${conn.body.id}/stream?token=${encodeURIComponent(t)}`, {}, null, agent));
+    const chunk = tokens
+      .slice(i, i + 200)
+      .map((t) =>
+        openSse(`${hub.srv.url}/webchat/${conn.body.id}/stream?token=${encodeURIComponent(t)}`, {}, null, agent),
+      );
     streams.push(...chunk);
-    const results = await Promise.allSettled(chunk.map((s) => Promise.race([s.ready, sleep(20_000).then(() => { throw new Error('no ready'); })])));
+    const results = await Promise.allSettled(
+      chunk.map((s) =>
+        Promise.race([
+          s.ready,
+          sleep(20_000).then(() => {
+            throw new Error('no ready');
+          }),
+        ]),
+      ),
+    );
     streamErrors += results.filter((r) => r.status === 'rejected').length;
   }
   const open = streams.length - streamErrors;
@@ -355,8 +564,15 @@ async function benchMemory(wa, tg) {
   agent.destroy();
   await hub.stop();
   return {
-    widgetsRequested: WIDGETS, sessions: tokens.length, sessionErrors, streamsOpen: open, streamErrors, serverSockets: heldConns,
-    rssIdleMb: round(idle / 2 ** 20, 1), rssAfterSessionsMb: round(afterSessions / 2 ** 20, 1), rssWithWidgetsMb: round(withWidgets / 2 ** 20, 1),
+    widgetsRequested: WIDGETS,
+    sessions: tokens.length,
+    sessionErrors,
+    streamsOpen: open,
+    streamErrors,
+    serverSockets: heldConns,
+    rssIdleMb: round(idle / 2 ** 20, 1),
+    rssAfterSessionsMb: round(afterSessions / 2 ** 20, 1),
+    rssWithWidgetsMb: round(withWidgets / 2 ** 20, 1),
     rssPerWidgetKb: round((withWidgets - idle) / 1024 / Math.max(1, open), 1),
   };
 }
@@ -364,7 +580,13 @@ async function benchMemory(wa, tg) {
 async function countSockets(pid) {
   try {
     const { readdirSync, readlinkSync } = await import('node:fs');
-    return readdirSync(`/proc/${pid}/fd`).filter((f) => { try { return readlinkSync(`/proc/${pid}/fd/${f}`).startsWith('socket:'); } catch { return false; } }).length;
+    return readdirSync(`/proc/${pid}/fd`).filter((f) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${f}`).startsWith('socket:');
+      } catch {
+        return false;
+      }
+    }).length;
   } catch {
     return null;
   }
@@ -375,7 +597,10 @@ async function countSockets(pid) {
 async function main() {
   const wa = await startWhatsAppSimulator({ rateLimits: false });
   const tg = await startTelegramSimulator({ rateLimits: false });
-  cleanups.push(() => wa.close(), () => tg.close());
+  cleanups.push(
+    () => wa.close(),
+    () => tg.close(),
+  );
 
   if (PARTIAL) {
     // a subset (while working on one part): print its figures, write nothing
@@ -394,14 +619,23 @@ async function main() {
 
   const lat = (rate) => ingest.latency.find((l) => l.rate === rate);
   const date = new Date().toISOString().slice(0, 10);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', totalMemGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    totalMemGb: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
   const summary = {
-    date, machine,
+    date,
+    machine,
     ingestRatio: ingest.ingestRatio,
     ingestPerSec: ingest.ingestPerSec,
     bareReqPerSec: ingest.bare.reqPerSec,
-    ingestWhatsappPerSec: ingest.whatsapp.reqPerSec, ingestTelegramPerSec: ingest.telegram.reqPerSec,
-    ingestP50Ms: ingest.whatsapp.p50Ms, ingestP99Ms: ingest.whatsapp.p99Ms,
+    ingestWhatsappPerSec: ingest.whatsapp.reqPerSec,
+    ingestTelegramPerSec: ingest.telegram.reqPerSec,
+    ingestP50Ms: ingest.whatsapp.p50Ms,
+    ingestP99Ms: ingest.whatsapp.p99Ms,
     pipelinePerSec: ingest.pipeline.perSec,
     p50WebhookToEventMs: lat(1000)?.p50Ms ?? null,
     p99WebhookToEventMs: lat(1000)?.p99Ms ?? null,
@@ -416,23 +650,72 @@ async function main() {
   const full = { summary, ingest, pacing, memory };
 
   const goals = [
-    ['ingest vs bare node:http', `${(summary.ingestRatio * 100).toFixed(1)} % (${summary.ingestPerSec} vs ${summary.bareReqPerSec} req/s)`, '≥ 60 %', summary.ingestRatio >= 0.6],
-    ['  WhatsApp-shaped webhooks', `${ingest.whatsapp.reqPerSec} req/s, p50 ${ingest.whatsapp.p50Ms} ms, p99 ${ingest.whatsapp.p99Ms} ms`, '', null],
-    ['  Telegram-shaped webhooks', `${ingest.telegram.reqPerSec} req/s, p50 ${ingest.telegram.p50Ms} ms, p99 ${ingest.telegram.p99Ms} ms`, '', null],
-    ['  bare node:http', `${ingest.bare.reqPerSec} req/s, p50 ${ingest.bare.first.p50Ms} ms, p99 ${ingest.bare.first.p99Ms} ms`, '', null],
-    ['pipeline (stored, saturation)', `${summary.pipelinePerSec} msg/s (${ingest.pipeline.stored} in ${(ingest.pipeline.storedMs / 1000).toFixed(1)} s; acked at ${ingest.pipeline.ackPerSec}/s)`, '≥ 5,000 msg/s', summary.pipelinePerSec >= 5000],
-    ...ingest.latency.map((l) => [`webhook→event @ ${l.rate}/s`, `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (sent ${l.achievedRate}/s, ${l.missing} missing)`, l.rate === 1000 ? 'p99 < 50 ms' : '', l.rate === 1000 ? l.p99Ms < 50 && l.missing === 0 : null]),
-    ['outbound pacing error', `${summary.pacingErrorPct} % (${pacing.perNumber.map((p) => p.steadyRate).join(' / ')} msg/s vs ${pacing.limit})`, '≤ 2 %', summary.pacingErrorPct <= 2],
+    [
+      'ingest vs bare node:http',
+      `${(summary.ingestRatio * 100).toFixed(1)} % (${summary.ingestPerSec} vs ${summary.bareReqPerSec} req/s)`,
+      '≥ 60 %',
+      summary.ingestRatio >= 0.6,
+    ],
+    [
+      '  WhatsApp-shaped webhooks',
+      `${ingest.whatsapp.reqPerSec} req/s, p50 ${ingest.whatsapp.p50Ms} ms, p99 ${ingest.whatsapp.p99Ms} ms`,
+      '',
+      null,
+    ],
+    [
+      '  Telegram-shaped webhooks',
+      `${ingest.telegram.reqPerSec} req/s, p50 ${ingest.telegram.p50Ms} ms, p99 ${ingest.telegram.p99Ms} ms`,
+      '',
+      null,
+    ],
+    [
+      '  bare node:http',
+      `${ingest.bare.reqPerSec} req/s, p50 ${ingest.bare.first.p50Ms} ms, p99 ${ingest.bare.first.p99Ms} ms`,
+      '',
+      null,
+    ],
+    [
+      'pipeline (stored, saturation)',
+      `${summary.pipelinePerSec} msg/s (${ingest.pipeline.stored} in ${(ingest.pipeline.storedMs / 1000).toFixed(1)} s; acked at ${ingest.pipeline.ackPerSec}/s)`,
+      '≥ 5,000 msg/s',
+      summary.pipelinePerSec >= 5000,
+    ],
+    ...ingest.latency.map((l) => [
+      `webhook→event @ ${l.rate}/s`,
+      `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (sent ${l.achievedRate}/s, ${l.missing} missing)`,
+      l.rate === 1000 ? 'p99 < 50 ms' : '',
+      l.rate === 1000 ? l.p99Ms < 50 && l.missing === 0 : null,
+    ]),
+    [
+      'outbound pacing error',
+      `${summary.pacingErrorPct} % (${pacing.perNumber.map((p) => p.steadyRate).join(' / ')} msg/s vs ${pacing.limit})`,
+      '≤ 2 %',
+      summary.pacingErrorPct <= 2,
+    ],
     ['provider 130429 answers', String(summary.provider429), '0', summary.provider429 === 0],
     ['idle RSS', `${summary.rssIdleMb} MB`, '≤ 150 MB', summary.rssIdleMb <= 150],
-    ['RSS per widget connection', `${summary.rssPerWidgetKb} KB (${memory.streamsOpen} streams, ${memory.rssWithWidgetsMb} MB total)`, '≤ 50 KB', summary.rssPerWidgetKb <= 50],
+    [
+      'RSS per widget connection',
+      `${summary.rssPerWidgetKb} KB (${memory.streamsOpen} streams, ${memory.rssWithWidgetsMb} MB total)`,
+      '≤ 50 KB',
+      summary.rssPerWidgetKb <= 50,
+    ],
   ];
   const verdict = (ok) => (ok === null ? '' : ok ? 'met' : 'MISSED');
-  process.stdout.write(`\n${textTable(['measure', 'result', 'goal', ''], goals.map((g) => [g[0], g[1], g[2], verdict(g[3])]))}\n\n`);
+  process.stdout.write(
+    `\n${textTable(
+      ['measure', 'result', 'goal', ''],
+      goals.map((g) => [g[0], g[1], g[2], verdict(g[3])]),
+    )}\n\n`,
+  );
 
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', `${date}.json`), `${JSON.stringify(full, null, 2)}\n`);
-  if (!opts['no-doc']) writeDoc(full, goals.map((g) => [g[0].replace(/^ {2}/, '↳ '), g[1], g[2], verdict(g[3])]));
+  if (!opts['no-doc'])
+    writeDoc(
+      full,
+      goals.map((g) => [g[0].replace(/^ {2}/, '↳ '), g[1], g[2], verdict(g[3])]),
+    );
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 

@@ -25,7 +25,17 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { startWhatsAppSimulator } from '@switchboard/simulators';
-import { eventually, freePort, makeApi, makePoster, sleep, spawnServer, textTable, whatsappBody, whatsappSignature } from './lib.mjs';
+import {
+  eventually,
+  freePort,
+  makeApi,
+  makePoster,
+  sleep,
+  spawnServer,
+  textTable,
+  whatsappBody,
+  whatsappSignature,
+} from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -65,7 +75,14 @@ async function embeddedCluster() {
   const dir = mkdtempSync(join(os.tmpdir(), 'switchboard-chaos-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
-  const env = { SWITCHBOARD_DATA_DIR: dir, SWITCHBOARD_ADMIN_TOKEN: TOKEN, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`, SWITCHBOARD_RETRY_BASE_MS: '100', SWITCHBOARD_RETRY_MAX_MS: '2000' };
+  const env = {
+    SWITCHBOARD_DATA_DIR: dir,
+    SWITCHBOARD_ADMIN_TOKEN: TOKEN,
+    SWITCHBOARD_MASTER_KEY: MASTER_KEY,
+    SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SWITCHBOARD_RETRY_BASE_MS: '100',
+    SWITCHBOARD_RETRY_MAX_MS: '2000',
+  };
   let server = await spawnServer({ env, port });
   cleanups.push(() => server.kill('SIGKILL'));
   const dbFile = join(dir, 'switchboard.db');
@@ -86,17 +103,31 @@ async function embeddedCluster() {
       return `pending at kill: ${pending}`;
     },
   }));
-  return { mode: 'embedded (SQLite, 1 process)', apiUrl: () => server.url, webhookUrls: () => [server.url], query, faults, alive: () => [server] };
+  return {
+    mode: 'embedded (SQLite, 1 process)',
+    apiUrl: () => server.url,
+    webhookUrls: () => [server.url],
+    query,
+    faults,
+    alive: () => [server],
+  };
 }
 
 // ---- scaled: 2 API + 2 workers on PostgreSQL + NATS --------------------------------------------------------------
-const listening = (port) => new Promise((resolve) => {
-  const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
-  socket.on('error', () => resolve(false));
-});
+const listening = (port) =>
+  new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
 
 async function scaledCluster() {
-  const PG_BIN = ['/usr/lib/postgresql'].filter(existsSync).flatMap((d) => readdirSync(d).map((v) => join(d, v, 'bin'))).find((b) => existsSync(join(b, 'pg_ctl')));
+  const PG_BIN = ['/usr/lib/postgresql']
+    .filter(existsSync)
+    .flatMap((d) => readdirSync(d).map((v) => join(d, v, 'bin')))
+    .find((b) => existsSync(join(b, 'pg_ctl')));
   if (!PG_BIN) throw new Error('--scaled needs PostgreSQL server binaries under /usr/lib/postgresql/*/bin');
   const dir = mkdtempSync(join(os.tmpdir(), 'switchboard-chaos-scaled-'));
   chmodSync(dir, 0o755);
@@ -104,13 +135,34 @@ async function scaledCluster() {
   const pgDir = join(dir, 'pg');
   mkdirSync(pgDir);
   const pgPort = await freePort();
-  const asPostgres = (cmd, args) => execFileSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, cmd), ...args], { stdio: 'ignore', timeout: 60_000 });
-  chownSync(pgDir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  const asPostgres = (cmd, args) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, cmd), ...args], { stdio: 'ignore', timeout: 60_000 });
+  chownSync(
+    pgDir,
+    Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  );
   asPostgres('initdb', ['-D', join(pgDir, 'data'), '-A', 'trust', '-U', 'postgres']);
-  const pgStart = () => asPostgres('pg_ctl', ['-D', join(pgDir, 'data'), '-o', `-p ${pgPort} -k ${pgDir} -c listen_addresses=127.0.0.1`, '-l', join(pgDir, 'pg.log'), '-w', 'start']);
+  const pgStart = () =>
+    asPostgres('pg_ctl', [
+      '-D',
+      join(pgDir, 'data'),
+      '-o',
+      `-p ${pgPort} -k ${pgDir} -c listen_addresses=127.0.0.1`,
+      '-l',
+      join(pgDir, 'pg.log'),
+      '-w',
+      'start',
+    ]);
   const pgCrash = () => asPostgres('pg_ctl', ['-D', join(pgDir, 'data'), '-m', 'immediate', '-w', 'stop']);
   pgStart();
-  cleanups.push(() => { try { pgCrash(); } catch { /* down */ } });
+  cleanups.push(() => {
+    try {
+      pgCrash();
+    } catch {
+      /* down */
+    }
+  });
   const dbUrl = `postgres://postgres@127.0.0.1:${pgPort}/postgres`;
   const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
   pool.on('error', () => undefined);
@@ -119,20 +171,37 @@ async function scaledCluster() {
   const natsPort = await freePort();
   let nats;
   const startNats = async () => {
-    nats = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', join(dir, 'nats')], { stdio: 'ignore' });
+    nats = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', join(dir, 'nats')], {
+      stdio: 'ignore',
+    });
     await eventually(() => listening(natsPort), 10_000, 'nats-server to listen');
   };
   await startNats();
   cleanups.push(() => nats?.kill('SIGKILL'));
 
-  const ports = { api1: await freePort(), api2: await freePort(), worker1: await freePort(), worker2: await freePort() };
+  const ports = {
+    api1: await freePort(),
+    api2: await freePort(),
+    worker1: await freePort(),
+    worker2: await freePort(),
+  };
   const env = {
-    DATABASE_URL: dbUrl, NATS_URL: `nats://127.0.0.1:${natsPort}`, SWITCHBOARD_NATS_PREFIX: `chaos${randomBytes(3).toString('hex')}`,
-    SWITCHBOARD_ADMIN_TOKEN: TOKEN, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_DATA_DIR: join(dir, 'data'), SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${ports.api1}`,
-    SWITCHBOARD_SEND_LEASE_MS: '3000', SWITCHBOARD_RETRY_BASE_MS: '100', SWITCHBOARD_RETRY_MAX_MS: '2000', SWITCHBOARD_NATS_ACK_WAIT_MS: '5000',
+    DATABASE_URL: dbUrl,
+    NATS_URL: `nats://127.0.0.1:${natsPort}`,
+    SWITCHBOARD_NATS_PREFIX: `chaos${randomBytes(3).toString('hex')}`,
+    SWITCHBOARD_ADMIN_TOKEN: TOKEN,
+    SWITCHBOARD_MASTER_KEY: MASTER_KEY,
+    SWITCHBOARD_DATA_DIR: join(dir, 'data'),
+    SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${ports.api1}`,
+    SWITCHBOARD_SEND_LEASE_MS: '3000',
+    SWITCHBOARD_RETRY_BASE_MS: '100',
+    SWITCHBOARD_RETRY_MAX_MS: '2000',
+    SWITCHBOARD_NATS_ACK_WAIT_MS: '5000',
   };
   const procs = {};
-  const start = async (name, role) => { procs[name] = await spawnServer({ env, port: ports[name], args: ['start', '--role', role] }); };
+  const start = async (name, role) => {
+    procs[name] = await spawnServer({ env, port: ports[name], args: ['start', '--role', role] });
+  };
   await start('api1', 'api');
   await Promise.all([start('api2', 'api'), start('worker1', 'worker'), start('worker2', 'worker')]);
   cleanups.push(() => Promise.all(Object.values(procs).map((p) => p.kill('SIGKILL'))));
@@ -155,31 +224,79 @@ async function scaledCluster() {
   const query = async (sql) => (await pool.query(sql.replace(/count\(\*\)/g, 'count(*)::int'))).rows;
   const faults = [
     // the restart runs in the background so the next faults still land under load
-    { name: 'SIGKILL worker1', async run() { await procs.worker1.kill('SIGKILL'); restarting.push(sleep(2000).then(() => supervise('worker1', 'worker'))); return 'worker1 restarted 2 s later'; } },
-    { name: 'restart NATS', async run() { nats.kill('SIGKILL'); await sleep(500); await startNats(); return 'nats-server SIGKILLed, restarted after 0.5 s'; } },
-    { name: 'restart PostgreSQL', async run() { pgCrash(); await sleep(1000); pgStart(); return 'pg_ctl stop -m immediate, started after 1 s'; } },
+    {
+      name: 'SIGKILL worker1',
+      async run() {
+        await procs.worker1.kill('SIGKILL');
+        restarting.push(sleep(2000).then(() => supervise('worker1', 'worker')));
+        return 'worker1 restarted 2 s later';
+      },
+    },
+    {
+      name: 'restart NATS',
+      async run() {
+        nats.kill('SIGKILL');
+        await sleep(500);
+        await startNats();
+        return 'nats-server SIGKILLed, restarted after 0.5 s';
+      },
+    },
+    {
+      name: 'restart PostgreSQL',
+      async run() {
+        pgCrash();
+        await sleep(1000);
+        pgStart();
+        return 'pg_ctl stop -m immediate, started after 1 s';
+      },
+    },
   ];
   return {
-    mode: 'scaled (PostgreSQL + NATS JetStream, 2 API + 2 workers)', apiUrl: () => procs.api1.url, webhookUrls: () => [procs.api1.url, procs.api2.url], query, faults,
-    alive: () => Object.values(procs), settle: () => Promise.all(restarting), startFailures,
+    mode: 'scaled (PostgreSQL + NATS JetStream, 2 API + 2 workers)',
+    apiUrl: () => procs.api1.url,
+    webhookUrls: () => [procs.api1.url, procs.api2.url],
+    query,
+    faults,
+    alive: () => Object.values(procs),
+    settle: () => Promise.all(restarting),
+    startFailures,
   };
 }
 
 // ---- the run ------------------------------------------------------------------------------------------------------
 async function main() {
-  const wa = await startWhatsAppSimulator({ rateLimits: false, receipts: { sentAfterMs: null, deliveredAfterMs: null, readAfterMs: null } });
+  const wa = await startWhatsAppSimulator({
+    rateLimits: false,
+    receipts: { sentAfterMs: null, deliveredAfterMs: null, readAfterMs: null },
+  });
   cleanups.push(() => wa.close());
   const cluster = SCALED ? await scaledCluster() : await embeddedCluster();
   log(`${cluster.mode}: ${COUNT} webhooks, ${cluster.faults.length} faults`);
   const api = makeApi(cluster.apiUrl, TOKEN);
   const d = wa.defaults;
-  const created = await api('POST', '/api/v1/connections', { type: 'whatsapp', name: 'chaos', config: { accessToken: d.accessToken, appSecret: wa.app.secret, businessAccountId: d.wabaId, phoneNumberIds: [d.phoneNumberId], apiBaseUrl: wa.url } });
+  const created = await api('POST', '/api/v1/connections', {
+    type: 'whatsapp',
+    name: 'chaos',
+    config: {
+      accessToken: d.accessToken,
+      appSecret: wa.app.secret,
+      businessAccountId: d.wabaId,
+      phoneNumberIds: [d.phoneNumberId],
+      apiBaseUrl: wa.url,
+    },
+  });
   const connectionId = created.body.id;
   const started = await api('POST', `/api/v1/connections/${connectionId}/start`);
   if (started.body?.status !== 'RUNNING') throw new Error(`connection did not start: ${JSON.stringify(started.body)}`);
 
   const bodyOf = (i) => {
-    const body = whatsappBody({ wabaId: d.wabaId, phoneNumberId: d.phoneNumberId, from: `49160${String(1_000_000 + (i % CUSTOMERS))}`, wamid: `wamid.chaos.${i}`, text: `chaos ${i}` });
+    const body = whatsappBody({
+      wabaId: d.wabaId,
+      phoneNumberId: d.phoneNumberId,
+      from: `49160${String(1_000_000 + (i % CUSTOMERS))}`,
+      wamid: `wamid.chaos.${i}`,
+      text: `chaos ${i}`,
+    });
     return { body, headers: { 'x-hub-signature-256': whatsappSignature(wa.app.secret, body) } };
   };
   const poster = makePoster(CONCURRENCY * 2);
@@ -216,7 +333,10 @@ async function main() {
         continue;
       }
       if (await send(i)) {
-        if (!acked[i]) { acked[i] = 1; ackedCount++; }
+        if (!acked[i]) {
+          acked[i] = 1;
+          ackedCount++;
+        }
       } else {
         retry.push(i);
         await sleep(20);
@@ -228,7 +348,8 @@ async function main() {
   const replies = [];
   const queueReplies = async (tag, n = 5) => {
     try {
-      const convs = (await api('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=${n}`)).body?.data ?? [];
+      const convs =
+        (await api('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=${n}`)).body?.data ?? [];
       for (const c of convs) {
         const text = `reply ${tag} ${c.id} ${randomBytes(3).toString('hex')}`;
         const r = await api('POST', `/api/v1/conversations/${c.id}/messages`, { content: { type: 'text', text } });
@@ -260,17 +381,33 @@ async function main() {
   const ingestMs = Date.now() - ingestStart;
   stopSenders = true;
   await cluster.settle?.();
-  log(`ingest done: ${ackedCount}/${COUNT} acknowledged, ${attempts} attempts (${refused} refused/reset, ${non200} non-200) in ${(ingestMs / 1000).toFixed(1)} s`);
+  log(
+    `ingest done: ${ackedCount}/${COUNT} acknowledged, ${attempts} attempts (${refused} refused/reset, ${non200} non-200) in ${(ingestMs / 1000).toFixed(1)} s`,
+  );
 
   // senders re-deliver some acknowledged webhooks (a provider retrying a delivery it thinks failed): still once each
-  const redeliver = Array.from({ length: Math.min(1000, ackedCount) }, () => Math.floor(Math.random() * COUNT)).filter((i) => acked[i]);
+  const redeliver = Array.from({ length: Math.min(1000, ackedCount) }, () => Math.floor(Math.random() * COUNT)).filter(
+    (i) => acked[i],
+  );
   let redeliveredOk = 0;
-  for (let i = 0; i < redeliver.length; i += CONCURRENCY) await Promise.all(redeliver.slice(i, i + CONCURRENCY).map(async (x) => { if (await send(x)) redeliveredOk++; }));
+  for (let i = 0; i < redeliver.length; i += CONCURRENCY)
+    await Promise.all(
+      redeliver.slice(i, i + CONCURRENCY).map(async (x) => {
+        if (await send(x)) redeliveredOk++;
+      }),
+    );
 
   // wait for processing to finish, then count (bounded)
   const settleStart = Date.now();
-  await eventually(async () => (await cluster.query("select count(*) as n from inbound_events where status = 'pending'"))[0].n === 0, 300_000, 'pending inbound events to drain', 500);
-  const rows = await cluster.query("select provider_message_id as p, count(*) as n from messages where direction = 'inbound' group by provider_message_id");
+  await eventually(
+    async () => (await cluster.query("select count(*) as n from inbound_events where status = 'pending'"))[0].n === 0,
+    300_000,
+    'pending inbound events to drain',
+    500,
+  );
+  const rows = await cluster.query(
+    "select provider_message_id as p, count(*) as n from messages where direction = 'inbound' group by provider_message_id",
+  );
   const stored = new Map();
   for (const r of rows) {
     const m = /wamid\.chaos\.(\d+)/.exec(r.p ?? '');
@@ -284,25 +421,61 @@ async function main() {
 
   // routing, exactly once: every stored inbound message gets its routing mark ('done': no agent here), and every
   // conversation exactly one routing decision in its timeline
-  const unrouted = async () => Number((await cluster.query("select count(*) as n from messages m where m.direction = 'inbound' and not exists (select 1 from routing_marks r where r.message_id = m.id and r.state = 'done')"))[0].n);
-  await eventually(async () => (await unrouted()) === 0, 120_000, 'every inbound message to be routed', 500).catch(() => undefined);
+  const unrouted = async () =>
+    Number(
+      (
+        await cluster.query(
+          "select count(*) as n from messages m where m.direction = 'inbound' and not exists (select 1 from routing_marks r where r.message_id = m.id and r.state = 'done')",
+        )
+      )[0].n,
+    );
+  await eventually(async () => (await unrouted()) === 0, 120_000, 'every inbound message to be routed', 500).catch(
+    () => undefined,
+  );
   const routing = {
     unrouted: await unrouted(),
-    decisionsDoubled: Number((await cluster.query("select count(*) as n from (select conversation_id from conversation_events where type in ('routed.default', 'rule.fired', 'routed.continued') group by conversation_id having count(*) > 1) d"))[0].n),
-    undecided: Number((await cluster.query("select count(*) as n from conversations c where exists (select 1 from messages m where m.conversation_id = c.id and m.direction = 'inbound') and not exists (select 1 from conversation_events e where e.conversation_id = c.id and e.type in ('routed.default', 'rule.fired', 'routed.continued'))"))[0].n),
+    decisionsDoubled: Number(
+      (
+        await cluster.query(
+          "select count(*) as n from (select conversation_id from conversation_events where type in ('routed.default', 'rule.fired', 'routed.continued') group by conversation_id having count(*) > 1) d",
+        )
+      )[0].n,
+    ),
+    undecided: Number(
+      (
+        await cluster.query(
+          "select count(*) as n from conversations c where exists (select 1 from messages m where m.conversation_id = c.id and m.direction = 'inbound') and not exists (select 1 from conversation_events e where e.conversation_id = c.id and e.type in ('routed.default', 'rule.fired', 'routed.continued'))",
+        )
+      )[0].n,
+    ),
   };
 
   // every reply: sent once at the provider, or failed with a reason
-  const settled = await eventually(async () => {
-    const states = await Promise.all(replies.map(async (r) => ({ ...r, ...(await api('GET', `/api/v1/messages/${r.id}`)).body })));
-    return states.every((s) => s.status && s.status !== 'queued' && s.status !== 'sending') ? states : undefined;
-  }, 120_000, 'replies to settle', 500).catch(() => undefined);
+  const settled = await eventually(
+    async () => {
+      const states = await Promise.all(
+        replies.map(async (r) => ({ ...r, ...(await api('GET', `/api/v1/messages/${r.id}`)).body })),
+      );
+      return states.every((s) => s.status && s.status !== 'queued' && s.status !== 'sending') ? states : undefined;
+    },
+    120_000,
+    'replies to settle',
+    500,
+  ).catch(() => undefined);
   const atProvider = new Map();
   for (const m of wa.sentMessages()) {
     const text = m.request?.text?.body;
     if (text) atProvider.set(text, (atProvider.get(text) ?? 0) + 1);
   }
-  const replyStats = { queued: replies.length, sent: 0, failedWithReason: 0, stuck: 0, sentTwice: 0, sentButNotAtProvider: 0, failedReasons: {} };
+  const replyStats = {
+    queued: replies.length,
+    sent: 0,
+    failedWithReason: 0,
+    stuck: 0,
+    sentTwice: 0,
+    sentButNotAtProvider: 0,
+    failedReasons: {},
+  };
   for (const s of settled ?? replies.map((r) => ({ ...r, status: 'unknown' }))) {
     const n = atProvider.get(s.text) ?? 0;
     if (n > 1) replyStats.sentTwice++;
@@ -317,25 +490,60 @@ async function main() {
   }
   const settleMs = Date.now() - settleStart;
 
-  const ok = lost === 0 && duplicated === 0 && ackedCount === COUNT && stored.size === COUNT && replyStats.stuck === 0 && replyStats.sentTwice === 0 && replyStats.sentButNotAtProvider === 0
-    && routing.unrouted === 0 && routing.decisionsDoubled === 0 && routing.undecided === 0;
+  const ok =
+    lost === 0 &&
+    duplicated === 0 &&
+    ackedCount === COUNT &&
+    stored.size === COUNT &&
+    replyStats.stuck === 0 &&
+    replyStats.sentTwice === 0 &&
+    replyStats.sentButNotAtProvider === 0 &&
+    routing.unrouted === 0 &&
+    routing.decisionsDoubled === 0 &&
+    routing.undecided === 0;
   const summary = {
-    mode: cluster.mode, count: COUNT, acknowledged: ackedCount, attempts, refusedOrReset: refused, non200, redelivered: redeliver.length, redeliveredOk,
-    stored: stored.size, lost, duplicated, failedInbound, routing, faults: faultLog, replies: replyStats, startFailures: cluster.startFailures ?? [],
-    ingestSeconds: Math.round(ingestMs / 100) / 10, settleSeconds: Math.round(settleMs / 100) / 10, totalSeconds: Math.round((Date.now() - startedAt) / 100) / 10, ok,
+    mode: cluster.mode,
+    count: COUNT,
+    acknowledged: ackedCount,
+    attempts,
+    refusedOrReset: refused,
+    non200,
+    redelivered: redeliver.length,
+    redeliveredOk,
+    stored: stored.size,
+    lost,
+    duplicated,
+    failedInbound,
+    routing,
+    faults: faultLog,
+    replies: replyStats,
+    startFailures: cluster.startFailures ?? [],
+    ingestSeconds: Math.round(ingestMs / 100) / 10,
+    settleSeconds: Math.round(settleMs / 100) / 10,
+    totalSeconds: Math.round((Date.now() - startedAt) / 100) / 10,
+    ok,
   };
   const rowsOut = [
     ['mode', cluster.mode],
-    ['webhooks', `${COUNT} (${attempts} POSTs incl. re-deliveries: ${refused} refused/reset, ${non200} non-200, all retried)`],
+    [
+      'webhooks',
+      `${COUNT} (${attempts} POSTs incl. re-deliveries: ${refused} refused/reset, ${non200} non-200, all retried)`,
+    ],
     ['acknowledged', String(ackedCount)],
     ['faults', faultLog.map((f) => `${f.fault} @${f.atAcked}`).join(', ')],
     ['stored (distinct)', String(stored.size)],
     ['acknowledged but lost', String(lost)],
     ['stored more than once', String(duplicated)],
     ['inbound events failed', String(failedInbound)],
-    ['routing', `${routing.unrouted} inbound messages without a routing mark, ${routing.decisionsDoubled} conversations decided twice, ${routing.undecided} never decided`],
+    [
+      'routing',
+      `${routing.unrouted} inbound messages without a routing mark, ${routing.decisionsDoubled} conversations decided twice, ${routing.undecided} never decided`,
+    ],
     ['re-deliveries of acked', `${redeliver.length} (${redeliveredOk} answered 200)`],
-    ['operator replies', `${replyStats.queued} queued: ${replyStats.sent} sent once, ${replyStats.failedWithReason} failed with a reason ${JSON.stringify(replyStats.failedReasons)}, ${replyStats.stuck} stuck, ${replyStats.sentTwice} sent twice`],
+    [
+      'operator replies',
+      `${replyStats.queued} queued: ${replyStats.sent} sent once, ${replyStats.failedWithReason} failed with a reason ${JSON.stringify(replyStats.failedReasons)}, ${replyStats.stuck} stuck, ${replyStats.sentTwice} sent twice`,
+    ],
     ['time', `ingest ${summary.ingestSeconds} s, settle ${summary.settleSeconds} s, total ${summary.totalSeconds} s`],
     ...(cluster.startFailures?.length ? [['restarts that failed (retried)', cluster.startFailures.join('; ')]] : []),
     ['verdict', ok ? 'OK: nothing lost, nothing doubled' : 'FAILED'],

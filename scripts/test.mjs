@@ -33,14 +33,22 @@ for (const [name, command, args] of [
 }
 
 rmSync(RESULTS_FILE, { force: true });
-const vitestOk = step('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS_FILE}`]);
+const vitestOk = step('tests', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${RESULTS_FILE}`,
+]);
 if (existsSync(RESULTS_FILE)) {
   const report = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
   results.passed += report.numPassedTests;
   results.failed += report.numFailedTests;
   results.skipped += report.numPendingTests + report.numTodoTests;
   // a suite that failed to load (syntax error, failing hook) has no failed test of its own: count it
-  const brokenSuites = report.testResults.filter((s) => s.status === 'failed' && s.assertionResults.every((a) => a.status !== 'failed')).length;
+  const brokenSuites = report.testResults.filter(
+    (s) => s.status === 'failed' && s.assertionResults.every((a) => a.status !== 'failed'),
+  ).length;
   results.failed += brokenSuites;
   if (report.numTotalTests === 0) results.failed++;
 } else {
@@ -48,5 +56,7 @@ if (existsSync(RESULTS_FILE)) {
 }
 if (!vitestOk && results.failed === 0) results.failed++;
 
-process.stdout.write(`\n${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}\n`);
+process.stdout.write(
+  `\n${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}\n`,
+);
 process.exit(results.failed === 0 ? 0 : 1);

@@ -25,7 +25,12 @@ const PLACEHOLDER_URL = 'http://localhost:8080';
 export async function buildOpenApiDocument(): Promise<OpenAPI3> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-openapi-'));
   try {
-    const config = loadConfig({ SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_PUBLIC_URL: PLACEHOLDER_URL, LOG_LEVEL: 'silent', PORT: '8080' });
+    const config = loadConfig({
+      SWITCHBOARD_DATA_DIR: dataDir,
+      SWITCHBOARD_PUBLIC_URL: PLACEHOLDER_URL,
+      LOG_LEVEL: 'silent',
+      PORT: '8080',
+    });
     const sb = await createSwitchboard(config, { logWrite: () => {} });
     try {
       await sb.app.ready();
@@ -38,7 +43,10 @@ export async function buildOpenApiDocument(): Promise<OpenAPI3> {
   }
 }
 
-export interface Generated { document: string; types: string }
+export interface Generated {
+  document: string;
+  types: string;
+}
 
 export async function generate(): Promise<Generated> {
   const doc = await buildOpenApiDocument();
@@ -50,7 +58,13 @@ export async function generate(): Promise<Generated> {
 }
 
 export function committed(): Generated {
-  const read = (file: string) => { try { return readFileSync(file, 'utf8'); } catch { return ''; } };
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   return { document: read(DOCUMENT_FILE), types: read(TYPES_FILE) };
 }
 
@@ -58,7 +72,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const fresh = await generate();
   if (process.argv.includes('--check')) {
     const old = committed();
-    const stale = [old.document !== fresh.document && DOCUMENT_FILE, old.types !== fresh.types && TYPES_FILE].filter(Boolean);
+    const stale = [old.document !== fresh.document && DOCUMENT_FILE, old.types !== fresh.types && TYPES_FILE].filter(
+      Boolean,
+    );
     if (stale.length) {
       process.stderr.write(`stale: ${stale.join(', ')} (the server's API changed); run: npm run sdk:types\n`);
       process.exit(1);

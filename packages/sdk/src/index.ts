@@ -13,11 +13,15 @@ type Schemas = components['schemas'];
 type Op<P extends keyof paths, M extends keyof paths[P]> = NonNullable<paths[P][M]>;
 /** the JSON body a route answers with status 200 (201 for creations) */
 export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> =
-  Op<P, M> extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T
-    : Op<P, M> extends { responses: { 201: { content: { 'application/json': infer T } } } } ? T : never;
+  Op<P, M> extends { responses: { 200: { content: { 'application/json': infer T } } } }
+    ? T
+    : Op<P, M> extends { responses: { 201: { content: { 'application/json': infer T } } } }
+      ? T
+      : never;
 /** the JSON body a route accepts */
-export type BodyOf<P extends keyof paths, M extends keyof paths[P]> =
-  JsonOf<NonNullable<Op<P, M> extends { requestBody?: infer R } ? R : never>>;
+export type BodyOf<P extends keyof paths, M extends keyof paths[P]> = JsonOf<
+  NonNullable<Op<P, M> extends { requestBody?: infer R } ? R : never>
+>;
 type JsonOf<R> = [R] extends [never] ? never : R extends { content: { 'application/json': infer B } } ? B : never;
 
 export type Conversation = Schemas['Conversation'];
@@ -36,7 +40,9 @@ export type ConnectionLog = Schemas['ConnectionLog'];
 export type Template = Schemas['Template'];
 export type Attachment = Schemas['Attachment'];
 export type Page<T> = { data: T[]; nextCursor: string | null };
-export type SendInput = Omit<BodyOf<'/api/v1/conversations/{id}/messages', 'post'>, 'content'> & { content?: Content | BodyOf<'/api/v1/conversations/{id}/messages', 'post'>['content'] };
+export type SendInput = Omit<BodyOf<'/api/v1/conversations/{id}/messages', 'post'>, 'content'> & {
+  content?: Content | BodyOf<'/api/v1/conversations/{id}/messages', 'post'>['content'];
+};
 
 /**
  * A JSON Schema (draft 2020-12) as connection and agent types describe their config; the API document types
@@ -44,9 +50,22 @@ export type SendInput = Omit<BodyOf<'/api/v1/conversations/{id}/messages', 'post
  * one the server fills when left empty.
  */
 export interface JsonSchema {
-  type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; enum?: unknown[];
-  default?: unknown; description?: string; title?: string; writeOnly?: boolean; format?: string; pattern?: string;
-  minLength?: number; maxLength?: number; minimum?: number; maximum?: number; 'x-generated'?: boolean; 'x-secret'?: boolean;
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  title?: string;
+  writeOnly?: boolean;
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  'x-generated'?: boolean;
+  'x-secret'?: boolean;
 }
 export type ConnectionType = Omit<Schemas['ConnectorType'], 'configSchema'> & { configSchema: JsonSchema };
 export type ConnectionInput = BodyOf<'/api/v1/connections', 'post'>;
@@ -88,43 +107,88 @@ export type WorkspacePatch = BodyOf<'/api/v1/workspace', 'patch'>;
 
 // every type taken from a route must resolve: a route that loses its schema would otherwise turn it into `never`
 type Resolves<T> = [T] extends [never] ? false : true;
-const routeTypesResolve: Resolves<ContactDetail> & Resolves<ConnectionInput> & Resolves<ConnectionPatch>
-  & Resolves<WebhookSubscriptionInput> & Resolves<WebhookSubscriptionPatch> & Resolves<AgentInput>
-  & Resolves<AgentPatch> & Resolves<RoutingRuleInput> & Resolves<RoutingRulePatch> & Resolves<ExplainInput> & Resolves<TeamInput> & Resolves<TeamPatch>
-  & Resolves<UserInput> & Resolves<UserPatch> & Resolves<Session> & Resolves<Workspace> & Resolves<WorkspacePatch> & Resolves<ResponseOf<'/api/v1/users', 'post'>>
-  & Resolves<BodyOf<'/api/v1/conversations/{id}', 'patch'>> & Resolves<BodyOf<'/api/v1/conversations/{id}/handoff', 'post'>> & Resolves<SendInput> = true;
+const routeTypesResolve: Resolves<ContactDetail> &
+  Resolves<ConnectionInput> &
+  Resolves<ConnectionPatch> &
+  Resolves<WebhookSubscriptionInput> &
+  Resolves<WebhookSubscriptionPatch> &
+  Resolves<AgentInput> &
+  Resolves<AgentPatch> &
+  Resolves<RoutingRuleInput> &
+  Resolves<RoutingRulePatch> &
+  Resolves<ExplainInput> &
+  Resolves<TeamInput> &
+  Resolves<TeamPatch> &
+  Resolves<UserInput> &
+  Resolves<UserPatch> &
+  Resolves<Session> &
+  Resolves<Workspace> &
+  Resolves<WorkspacePatch> &
+  Resolves<ResponseOf<'/api/v1/users', 'post'>> &
+  Resolves<BodyOf<'/api/v1/conversations/{id}', 'patch'>> &
+  Resolves<BodyOf<'/api/v1/conversations/{id}/handoff', 'post'>> &
+  Resolves<SendInput> = true;
 void routeTypesResolve;
 
 /** the event types a subscription may ask for ('*' = all); the compile-time check below keeps it equal to the API's */
 export const WEBHOOK_EVENT_TYPES = [
-  'message.received', 'message.created', 'message.updated', 'message.status', 'conversation.created', 'conversation.updated',
-  'conversation.typing', 'contact.created', 'connection.status', 'conversation.timeline', 'agent.status',
+  'message.received',
+  'message.created',
+  'message.updated',
+  'message.status',
+  'conversation.created',
+  'conversation.updated',
+  'conversation.typing',
+  'contact.created',
+  'connection.status',
+  'conversation.timeline',
+  'agent.status',
 ] as const;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const eventTypesMatchTheApi: Same<(typeof WEBHOOK_EVENT_TYPES)[number] | '*', WebhookEventType> = true;
 void eventTypesMatchTheApi;
 /** one event of GET /api/v1/events (the SSE stream): the same envelope outgoing webhooks carry */
-export interface HubEvent { id?: string; type: string; conversationId?: string; data: Record<string, unknown> }
+export interface HubEvent {
+  id?: string;
+  type: string;
+  conversationId?: string;
+  data: Record<string, unknown>;
+}
 
 export type WebchatPublicSettings = Schemas['WebchatPublicSettings'];
 export type WebchatOpeningRange = NonNullable<WebchatPublicSettings['operatingHours']>['schedule'][number];
 export type WebchatDay = WebchatOpeningRange['day'];
 export type WebchatOffline = WebchatPublicSettings['offline'];
-export interface WebchatOperatingHours { enabled: boolean; timeZone: string; schedule: WebchatOpeningRange[] }
+export interface WebchatOperatingHours {
+  enabled: boolean;
+  timeZone: string;
+  schedule: WebchatOpeningRange[];
+}
 /** the webchat fields of Connection.config (PATCH them with updateConnection); the public settings are computed from them */
 export interface WebchatSettingsConfig {
-  title?: string; color?: string; position?: WebchatPublicSettings['appearance']['position']; avatarUrl?: string | null; greeting?: string | null;
-  operatingHours?: WebchatOperatingHours | null; offline?: WebchatOffline | null;
+  title?: string;
+  color?: string;
+  position?: WebchatPublicSettings['appearance']['position'];
+  avatarUrl?: string | null;
+  greeting?: string | null;
+  operatingHours?: WebchatOperatingHours | null;
+  offline?: WebchatOffline | null;
 }
 
 /**
  * POST /api/v1/auth/login: email and password for a session token (a Bearer token valid 30 days). An email of
  * more than one workspace needs `workspaceId` (else 409 WORKSPACE_REQUIRED).
  */
-export async function signIn(email: string, password: string, options: { baseUrl?: string; fetch?: typeof fetch; workspaceId?: string } = {}): Promise<Session> {
+export async function signIn(
+  email: string,
+  password: string,
+  options: { baseUrl?: string; fetch?: typeof fetch; workspaceId?: string } = {},
+): Promise<Session> {
   const fetcher = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const res = await fetcher(`${(options.baseUrl ?? '').replace(/\/$/, '')}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}) }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password, ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}) }),
   });
   const text = await res.text();
   const parsed: unknown = text ? safeJson(text) : null;
@@ -136,13 +200,21 @@ export async function signIn(email: string, password: string, options: { baseUrl
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-export interface ClientOptions { token: string; baseUrl?: string; fetch?: typeof fetch }
+export interface ClientOptions {
+  token: string;
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
 
 export class SwitchboardClient {
   readonly token: string;
@@ -158,7 +230,10 @@ export class SwitchboardClient {
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.fetcher(`${this.base}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -176,7 +251,10 @@ export class SwitchboardClient {
     let cursor: string | null = null;
     for (let i = 0; i < maxPages; i++) {
       const sep = path.includes('?') ? '&' : '?';
-      const page: Page<T> = await this.request<Page<T>>('GET', `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: Page<T> = await this.request<Page<T>>(
+        'GET',
+        `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       out.push(...page.data);
       cursor = page.nextCursor;
       if (!cursor) break;
@@ -187,111 +265,215 @@ export class SwitchboardClient {
   listConversations(query: { status?: ConversationStatus } = {}): Promise<Conversation[]> {
     return this.all<Conversation>(`/conversations${query.status ? `?status=${query.status}` : ''}`);
   }
-  getConversation(id: string): Promise<Conversation> { return this.request('GET', `/conversations/${enc(id)}`); }
+  getConversation(id: string): Promise<Conversation> {
+    return this.request('GET', `/conversations/${enc(id)}`);
+  }
   updateConversation(id: string, patch: BodyOf<'/api/v1/conversations/{id}', 'patch'>): Promise<Conversation> {
     return this.request('PATCH', `/conversations/${enc(id)}`, patch);
   }
-  listMessages(conversationId: string): Promise<Message[]> { return this.all<Message>(`/conversations/${enc(conversationId)}/messages`); }
-  send(conversationId: string, input: SendInput): Promise<Message> { return this.request('POST', `/conversations/${enc(conversationId)}/messages`, input); }
-  sendText(conversationId: string, text: string): Promise<Message> { return this.send(conversationId, { content: { type: 'text', text } }); }
-  getContact(id: string): Promise<Contact> { return this.request('GET', `/contacts/${enc(id)}`); }
+  listMessages(conversationId: string): Promise<Message[]> {
+    return this.all<Message>(`/conversations/${enc(conversationId)}/messages`);
+  }
+  send(conversationId: string, input: SendInput): Promise<Message> {
+    return this.request('POST', `/conversations/${enc(conversationId)}/messages`, input);
+  }
+  sendText(conversationId: string, text: string): Promise<Message> {
+    return this.send(conversationId, { content: { type: 'text', text } });
+  }
+  getContact(id: string): Promise<Contact> {
+    return this.request('GET', `/contacts/${enc(id)}`);
+  }
 
-  listConnections(): Promise<Connection[]> { return this.all<Connection>('/connections'); }
-  connectionTypes(): Promise<ConnectionType[]> { return this.request<{ data: ConnectionType[] }>('GET', '/connection-types').then((r) => r.data); }
+  listConnections(): Promise<Connection[]> {
+    return this.all<Connection>('/connections');
+  }
+  connectionTypes(): Promise<ConnectionType[]> {
+    return this.request<{ data: ConnectionType[] }>('GET', '/connection-types').then((r) => r.data);
+  }
   createConnection(input: ConnectionInput): Promise<Connection> {
     return this.request('POST', '/connections', input);
   }
-  startConnection(id: string): Promise<Connection> { return this.request('POST', `/connections/${enc(id)}/start`); }
-  stopConnection(id: string): Promise<Connection> { return this.request('POST', `/connections/${enc(id)}/stop`); }
+  startConnection(id: string): Promise<Connection> {
+    return this.request('POST', `/connections/${enc(id)}/start`);
+  }
+  stopConnection(id: string): Promise<Connection> {
+    return this.request('POST', `/connections/${enc(id)}/stop`);
+  }
   listTemplates(connectionId: string): Promise<Template[]> {
     return this.request<{ data: Template[] }>('GET', `/connections/${enc(connectionId)}/templates`).then((r) => r.data);
   }
 
   // --- automation: outgoing webhook subscriptions, delivery log, replays ---
-  listWebhookSubscriptions(): Promise<WebhookSubscription[]> { return this.all<WebhookSubscription>('/webhook-subscriptions'); }
-  getWebhookSubscription(id: string): Promise<WebhookSubscription> { return this.request('GET', `/webhook-subscriptions/${enc(id)}`); }
+  listWebhookSubscriptions(): Promise<WebhookSubscription[]> {
+    return this.all<WebhookSubscription>('/webhook-subscriptions');
+  }
+  getWebhookSubscription(id: string): Promise<WebhookSubscription> {
+    return this.request('GET', `/webhook-subscriptions/${enc(id)}`);
+  }
   /** the answer carries the signing secret in full, the only time it is shown */
-  createWebhookSubscription(input: WebhookSubscriptionInput): Promise<WebhookSubscription> { return this.request('POST', '/webhook-subscriptions', input); }
+  createWebhookSubscription(input: WebhookSubscriptionInput): Promise<WebhookSubscription> {
+    return this.request('POST', '/webhook-subscriptions', input);
+  }
   updateWebhookSubscription(id: string, patch: WebhookSubscriptionPatch): Promise<WebhookSubscription> {
     return this.request('PATCH', `/webhook-subscriptions/${enc(id)}`, patch);
   }
-  deleteWebhookSubscription(id: string): Promise<void> { return this.request<null>('DELETE', `/webhook-subscriptions/${enc(id)}`).then(() => undefined); }
+  deleteWebhookSubscription(id: string): Promise<void> {
+    return this.request<null>('DELETE', `/webhook-subscriptions/${enc(id)}`).then(() => undefined);
+  }
   /** one page of the delivery log, newest first */
-  listWebhookDeliveries(subscriptionId: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<WebhookDelivery>> {
+  listWebhookDeliveries(
+    subscriptionId: string,
+    query: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<WebhookDelivery>> {
     const q = new URLSearchParams();
     if (query.limit) q.set('limit', String(query.limit));
     if (query.cursor) q.set('cursor', query.cursor);
     const qs = q.toString();
     return this.request('GET', `/webhook-subscriptions/${enc(subscriptionId)}/deliveries${qs ? `?${qs}` : ''}`);
   }
-  replayWebhookDelivery(deliveryId: string): Promise<WebhookDelivery> { return this.request('POST', `/webhook-deliveries/${enc(deliveryId)}/replay`); }
+  replayWebhookDelivery(deliveryId: string): Promise<WebhookDelivery> {
+    return this.request('POST', `/webhook-deliveries/${enc(deliveryId)}/replay`);
+  }
   /** delivers again every delivery queued within [from, to] (ISO times); answers how many */
   replayWebhookRange(subscriptionId: string, range: { from: string; to: string }): Promise<number> {
-    return this.request<{ replayed: number }>('POST', `/webhook-subscriptions/${enc(subscriptionId)}/replay`, range).then((r) => r.replayed);
+    return this.request<{ replayed: number }>(
+      'POST',
+      `/webhook-subscriptions/${enc(subscriptionId)}/replay`,
+      range,
+    ).then((r) => r.replayed);
   }
-  listAgents(): Promise<Agent[]> { return this.all<Agent>('/agents'); }
-  agentTypes(): Promise<AgentType[]> { return this.request<{ data: AgentType[] }>('GET', '/agent-types').then((r) => r.data); }
-  getAgent(id: string): Promise<Agent> { return this.request('GET', `/agents/${enc(id)}`); }
-  createAgent(input: AgentInput): Promise<Agent> { return this.request('POST', '/agents', input); }
-  updateAgent(id: string, patch: AgentPatch): Promise<Agent> { return this.request('PATCH', `/agents/${enc(id)}`, patch); }
-  deleteAgent(id: string): Promise<void> { return this.request<null>('DELETE', `/agents/${enc(id)}`).then(() => undefined); }
-  startAgent(id: string): Promise<Agent> { return this.request('POST', `/agents/${enc(id)}/start`); }
-  stopAgent(id: string): Promise<Agent> { return this.request('POST', `/agents/${enc(id)}/stop`); }
-  agentChannels(id: string): Promise<AgentChannels> { return this.request('GET', `/agents/${enc(id)}/connections`); }
+  listAgents(): Promise<Agent[]> {
+    return this.all<Agent>('/agents');
+  }
+  agentTypes(): Promise<AgentType[]> {
+    return this.request<{ data: AgentType[] }>('GET', '/agent-types').then((r) => r.data);
+  }
+  getAgent(id: string): Promise<Agent> {
+    return this.request('GET', `/agents/${enc(id)}`);
+  }
+  createAgent(input: AgentInput): Promise<Agent> {
+    return this.request('POST', '/agents', input);
+  }
+  updateAgent(id: string, patch: AgentPatch): Promise<Agent> {
+    return this.request('PATCH', `/agents/${enc(id)}`, patch);
+  }
+  deleteAgent(id: string): Promise<void> {
+    return this.request<null>('DELETE', `/agents/${enc(id)}`).then(() => undefined);
+  }
+  startAgent(id: string): Promise<Agent> {
+    return this.request('POST', `/agents/${enc(id)}/start`);
+  }
+  stopAgent(id: string): Promise<Agent> {
+    return this.request('POST', `/agents/${enc(id)}/stop`);
+  }
+  agentChannels(id: string): Promise<AgentChannels> {
+    return this.request('GET', `/agents/${enc(id)}/connections`);
+  }
   /** replaces the agent's channels; 409 when another agent holds inbound on one of them (the message names it) */
   setAgentChannels(id: string, channels: Array<{ connectionId: string; inbound: boolean }>): Promise<AgentChannels> {
     return this.request('PUT', `/agents/${enc(id)}/connections`, { connections: channels });
   }
   listRoutingRules(query: { connectionId?: string | null } = {}): Promise<RoutingRule[]> {
-    const q = query.connectionId === undefined ? '' : `?connectionId=${query.connectionId === null ? 'none' : enc(query.connectionId)}`;
+    const q =
+      query.connectionId === undefined
+        ? ''
+        : `?connectionId=${query.connectionId === null ? 'none' : enc(query.connectionId)}`;
     return this.request<{ data: RoutingRule[] }>('GET', `/routing-rules${q}`).then((r) => r.data);
   }
-  createRoutingRule(input: RoutingRuleInput): Promise<RoutingRule> { return this.request('POST', '/routing-rules', input); }
-  updateRoutingRule(id: string, patch: RoutingRulePatch): Promise<RoutingRule> { return this.request('PATCH', `/routing-rules/${enc(id)}`, patch); }
+  createRoutingRule(input: RoutingRuleInput): Promise<RoutingRule> {
+    return this.request('POST', '/routing-rules', input);
+  }
+  updateRoutingRule(id: string, patch: RoutingRulePatch): Promise<RoutingRule> {
+    return this.request('PATCH', `/routing-rules/${enc(id)}`, patch);
+  }
   /** sets the order of one scope's rules (a connection, or null: workspace-wide); every rule of the scope once, first evaluated first */
   reorderRoutingRules(connectionId: string | null, ruleIds: string[]): Promise<RoutingRule[]> {
-    return this.request<{ data: RoutingRule[] }>('PUT', '/routing-rules/order', { connectionId, ruleIds }).then((r) => r.data);
+    return this.request<{ data: RoutingRule[] }>('PUT', '/routing-rules/order', { connectionId, ruleIds }).then(
+      (r) => r.data,
+    );
   }
-  deleteRoutingRule(id: string): Promise<void> { return this.request<null>('DELETE', `/routing-rules/${enc(id)}`).then(() => undefined); }
+  deleteRoutingRule(id: string): Promise<void> {
+    return this.request<null>('DELETE', `/routing-rules/${enc(id)}`).then(() => undefined);
+  }
   /** which rule fires for this message, and why (every rule with its reasons) */
-  explainRouting(input: ExplainInput): Promise<ExplainResult> { return this.request('POST', '/routing/explain', input); }
-  listTeams(): Promise<Team[]> { return this.all<Team>('/teams'); }
-  createTeam(input: TeamInput): Promise<Team> { return this.request('POST', '/teams', input); }
-  updateTeam(id: string, patch: TeamPatch): Promise<Team> { return this.request('PATCH', `/teams/${enc(id)}`, patch); }
-  deleteTeam(id: string): Promise<void> { return this.request<null>('DELETE', `/teams/${enc(id)}`).then(() => undefined); }
+  explainRouting(input: ExplainInput): Promise<ExplainResult> {
+    return this.request('POST', '/routing/explain', input);
+  }
+  listTeams(): Promise<Team[]> {
+    return this.all<Team>('/teams');
+  }
+  createTeam(input: TeamInput): Promise<Team> {
+    return this.request('POST', '/teams', input);
+  }
+  updateTeam(id: string, patch: TeamPatch): Promise<Team> {
+    return this.request('PATCH', `/teams/${enc(id)}`, patch);
+  }
+  deleteTeam(id: string): Promise<void> {
+    return this.request<null>('DELETE', `/teams/${enc(id)}`).then(() => undefined);
+  }
   /** the conversation's decisions, oldest first: rules fired, agent replies, handoffs, assignments */
-  conversationTimeline(conversationId: string): Promise<TimelineEvent[]> { return this.all<TimelineEvent>(`/conversations/${enc(conversationId)}/timeline`); }
+  conversationTimeline(conversationId: string): Promise<TimelineEvent[]> {
+    return this.all<TimelineEvent>(`/conversations/${enc(conversationId)}/timeline`);
+  }
   // --- end automation ---
   // hand a conversation to humans (optionally a team: round-robin) or to an agent; assign or unassign an operator
   handoff(conversationId: string, input: BodyOf<'/api/v1/conversations/{id}/handoff', 'post'>): Promise<Conversation> {
     return this.request('POST', `/conversations/${enc(conversationId)}/handoff`, input);
   }
-  assignConversation(conversationId: string, userId: string | null): Promise<Conversation> { return this.request('POST', `/conversations/${enc(conversationId)}/assign`, { userId }); }
+  assignConversation(conversationId: string, userId: string | null): Promise<Conversation> {
+    return this.request('POST', `/conversations/${enc(conversationId)}/assign`, { userId });
+  }
   /** resolve; with returnToAgent the agent gets the conversation back (otherwise the contact's next conversation stays with humans) */
   resolveConversation(conversationId: string, options: { returnToAgent?: boolean } = {}): Promise<Conversation> {
     return this.request('PATCH', `/conversations/${enc(conversationId)}`, { status: 'resolved', ...options });
   }
 
   // --- operator app: session, users, contacts, media, connection editing and logs ---
-  signOut(): Promise<void> { return this.request<null>('POST', '/auth/logout').then(() => undefined); }
-  me(): Promise<User> { return this.request('GET', '/me'); }
-  listUsers(): Promise<User[]> { return this.request<{ data: User[] }>('GET', '/users').then((r) => r.data); }
-  getWorkspace(): Promise<Workspace> { return this.request('GET', '/workspace'); }
+  signOut(): Promise<void> {
+    return this.request<null>('POST', '/auth/logout').then(() => undefined);
+  }
+  me(): Promise<User> {
+    return this.request('GET', '/me');
+  }
+  listUsers(): Promise<User[]> {
+    return this.request<{ data: User[] }>('GET', '/users').then((r) => r.data);
+  }
+  getWorkspace(): Promise<Workspace> {
+    return this.request('GET', '/workspace');
+  }
   /** owners and admins only (403 otherwise) */
-  updateWorkspace(patch: WorkspacePatch): Promise<Workspace> { return this.request('PATCH', '/workspace', patch); }
+  updateWorkspace(patch: WorkspacePatch): Promise<Workspace> {
+    return this.request('PATCH', '/workspace', patch);
+  }
   /** without a password the server generates one and answers it, once */
-  inviteUser(input: UserInput): Promise<ResponseOf<'/api/v1/users', 'post'>> { return this.request('POST', '/users', input); }
-  updateUser(id: string, patch: UserPatch): Promise<User> { return this.request('PATCH', `/users/${enc(id)}`, patch); }
-  removeUser(id: string): Promise<void> { return this.request<null>('DELETE', `/users/${enc(id)}`).then(() => undefined); }
-  getContactDetail(id: string): Promise<ContactDetail> { return this.request('GET', `/contacts/${enc(id)}`); }
-  conversationsOfContact(contactId: string): Promise<Conversation[]> { return this.all<Conversation>(`/conversations?contactId=${enc(contactId)}`); }
-  assign(conversationId: string, assigneeId: string | null): Promise<Conversation> { return this.request('PATCH', `/conversations/${enc(conversationId)}`, { assigneeId }); }
+  inviteUser(input: UserInput): Promise<ResponseOf<'/api/v1/users', 'post'>> {
+    return this.request('POST', '/users', input);
+  }
+  updateUser(id: string, patch: UserPatch): Promise<User> {
+    return this.request('PATCH', `/users/${enc(id)}`, patch);
+  }
+  removeUser(id: string): Promise<void> {
+    return this.request<null>('DELETE', `/users/${enc(id)}`).then(() => undefined);
+  }
+  getContactDetail(id: string): Promise<ContactDetail> {
+    return this.request('GET', `/contacts/${enc(id)}`);
+  }
+  conversationsOfContact(contactId: string): Promise<Conversation[]> {
+    return this.all<Conversation>(`/conversations?contactId=${enc(contactId)}`);
+  }
+  assign(conversationId: string, assigneeId: string | null): Promise<Conversation> {
+    return this.request('PATCH', `/conversations/${enc(conversationId)}`, { assigneeId });
+  }
   /** starts (or continues) a conversation with an address on a connection */
-  sendTo(connectionId: string, to: string, input: SendInput): Promise<Message> { return this.request('POST', '/messages', { connectionId, to, ...input }); }
+  sendTo(connectionId: string, to: string, input: SendInput): Promise<Message> {
+    return this.request('POST', '/messages', { connectionId, to, ...input });
+  }
   /** uploads the bytes (POST /api/v1/media); the answered URL goes into a message's content.media.url */
   async uploadMedia(file: Blob, fileName?: string): Promise<Attachment> {
     const res = await this.fetcher(`${this.base}/api/v1/media${fileName ? `?fileName=${enc(fileName)}` : ''}`, {
-      method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': file.type || 'application/octet-stream' }, body: file,
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': file.type || 'application/octet-stream' },
+      body: file,
     });
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : null;
@@ -301,18 +483,24 @@ export class SwitchboardClient {
     }
     return parsed as Attachment;
   }
-  getConnection(id: string): Promise<Connection> { return this.request('GET', `/connections/${enc(id)}`); }
+  getConnection(id: string): Promise<Connection> {
+    return this.request('GET', `/connections/${enc(id)}`);
+  }
   /** config is partial: omitted fields and the '********' mask keep their value, a new secret value replaces it */
   updateConnection(id: string, patch: ConnectionPatch): Promise<Connection> {
     return this.request('PATCH', `/connections/${enc(id)}`, patch);
   }
   // Settings › Channels deletes a connection (stopped first by the server)
-  deleteConnection(id: string): Promise<void> { return this.request<null>('DELETE', `/connections/${enc(id)}`).then(() => undefined); }
+  deleteConnection(id: string): Promise<void> {
+    return this.request<null>('DELETE', `/connections/${enc(id)}`).then(() => undefined);
+  }
   connectionLogs(id: string, limit = 50): Promise<ConnectionLog[]> {
     return this.request<Page<ConnectionLog>>('GET', `/connections/${enc(id)}/logs?limit=${limit}`).then((r) => r.data);
   }
   syncTemplates(connectionId: string): Promise<Template[]> {
-    return this.request<{ data: Template[] }>('POST', `/connections/${enc(connectionId)}/templates/sync`).then((r) => r.data);
+    return this.request<{ data: Template[] }>('POST', `/connections/${enc(connectionId)}/templates/sync`).then(
+      (r) => r.data,
+    );
   }
   // --- end operator app ---
 
@@ -339,12 +527,19 @@ export class SwitchboardClient {
    * Reads GET /api/v1/events until the signal aborts, reconnecting (with Last-Event-ID) after errors.
    * onStatus reports 'open' when the stream is ready and 'error' when it broke.
    */
-  async events(onEvent: (event: HubEvent) => void, options: { signal: AbortSignal; onStatus?: (status: 'open' | 'error') => void; retryMs?: number }): Promise<void> {
+  async events(
+    onEvent: (event: HubEvent) => void,
+    options: { signal: AbortSignal; onStatus?: (status: 'open' | 'error') => void; retryMs?: number },
+  ): Promise<void> {
     let lastId: string | undefined;
     while (!options.signal.aborted) {
       try {
         const res = await this.fetcher(`${this.base}/api/v1/events`, {
-          headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) },
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            accept: 'text/event-stream',
+            ...(lastId ? { 'last-event-id': lastId } : {}),
+          },
           signal: options.signal,
         });
         if (!res.ok || !res.body) throw new ApiError(res.status, `HTTP_${res.status}`, 'event stream refused');
@@ -362,7 +557,11 @@ export class SwitchboardClient {
             const fields: Record<string, string> = {};
             for (const line of block.split('\n')) {
               const m = /^(\w[\w-]*): ?(.*)$/.exec(line);
-              if (m) fields[m[1] as string] = fields[m[1] as string] === undefined ? (m[2] as string) : `${fields[m[1] as string]}\n${m[2] as string}`;
+              if (m)
+                fields[m[1] as string] =
+                  fields[m[1] as string] === undefined
+                    ? (m[2] as string)
+                    : `${fields[m[1] as string]}\n${m[2] as string}`;
             }
             if (fields.id) lastId = fields.id;
             if (!fields.event) continue;

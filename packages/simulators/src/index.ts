@@ -13,11 +13,25 @@ export type {
 export type { CustomerMessageResult, CustomerTarget, SendMediaInput, SendTextInput } from './telegram/customer.js';
 export type { TelegramRateLimits } from './telegram/rate-limits.js';
 export type { TelegramWebhookAttempt } from './telegram/webhook-delivery.js';
-export type { CallbackAnswerRecord, ChatActionRecord, CreateBotInput, CreateGroupInput, CreateUserInput, FileKind } from './telegram/state.js';
+export type {
+  CallbackAnswerRecord,
+  ChatActionRecord,
+  CreateBotInput,
+  CreateGroupInput,
+  CreateUserInput,
+  FileKind,
+} from './telegram/state.js';
 export type * as Telegram from './telegram/types.js';
 
 export { startWhatsAppSimulator } from './whatsapp/simulator.js';
-export type { CustomerView, WhatsAppDefaults, WhatsAppFaultInput, WhatsAppSeed, WhatsAppSimulator, WhatsAppSimulatorOptions } from './whatsapp/simulator.js';
+export type {
+  CustomerView,
+  WhatsAppDefaults,
+  WhatsAppFaultInput,
+  WhatsAppSeed,
+  WhatsAppSimulator,
+  WhatsAppSimulatorOptions,
+} from './whatsapp/simulator.js';
 export type { CustomerInput, InboundMediaType, InboundResult } from './whatsapp/customer.js';
 export type { AsyncFailureSpec } from './whatsapp/graph-context.js';
 export type { GraphErrorSpec } from './whatsapp/graph-errors.js';
@@ -31,5 +45,11 @@ export type * as WhatsApp from './whatsapp/types.js';
 
 // OpenAI-compatible API (chat completions with tool calls, models, audio transcriptions) for the hub's llm agents
 export { startOpenAiSimulator } from './openai/simulator.js';
-export type { ChatRule, OpenAiCall, OpenAiErrorSpec, OpenAiSimulator, OpenAiSimulatorOptions } from './openai/simulator.js';
+export type {
+  ChatRule,
+  OpenAiCall,
+  OpenAiErrorSpec,
+  OpenAiSimulator,
+  OpenAiSimulatorOptions,
+} from './openai/simulator.js';
 export type { OpenAiErrorBody } from './openai/errors.js';

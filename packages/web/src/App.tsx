@@ -21,14 +21,28 @@ export function App() {
   const [bootError, setBootError] = useState('');
 
   useEffect(() => {
-    resume().then(setSession).catch((err: unknown) => { setBootError(errorText(err)); setSession(null); });
+    resume()
+      .then(setSession)
+      .catch((err: unknown) => {
+        setBootError(errorText(err));
+        setSession(null);
+      });
   }, []);
 
-  if (session === 'checking') return <p className="empty" role="status">Loading…</p>;
+  if (session === 'checking')
+    return (
+      <p className="empty" role="status">
+        Loading…
+      </p>
+    );
   if (!session) {
     return (
       <>
-        {bootError && <p role="alert" className="error banner">Could not reach the server: {bootError}</p>}
+        {bootError && (
+          <p role="alert" className="error banner">
+            Could not reach the server: {bootError}
+          </p>
+        )}
         <SignIn onSignedIn={setSession} />
       </>
     );
@@ -45,18 +59,26 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
   const [listeners] = useState(() => new Set<Listener>());
   const hash = useHash();
 
-  const signOut = useCallback(() => { void end(client).then(onSignedOut); }, [client, onSignedOut]);
+  const signOut = useCallback(() => {
+    void end(client).then(onSignedOut);
+  }, [client, onSignedOut]);
   const reloadUsers = useCallback(() => {
-    client.listUsers().then((list) => {
-      setUsers(new Map(list.map((u) => [u.id, u])));
-      const self = list.find((u) => u.id === me.id);
-      if (self) setMe(self);
-    }).catch(() => undefined);
+    client
+      .listUsers()
+      .then((list) => {
+        setUsers(new Map(list.map((u) => [u.id, u])));
+        const self = list.find((u) => u.id === me.id);
+        if (self) setMe(self);
+      })
+      .catch(() => undefined);
   }, [client, me.id]);
 
   useEffect(() => {
     reloadUsers();
-    client.connectionTypes().then((list) => setTypes(new Map(list.map((t) => [t.type, t])))).catch(() => undefined);
+    client
+      .connectionTypes()
+      .then((list) => setTypes(new Map(list.map((t) => [t.type, t]))))
+      .catch(() => undefined);
   }, [client]);
 
   useEffect(() => {
@@ -77,8 +99,19 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
     return () => ctl.abort();
   }, [client, listeners, signOut]);
 
-  const subscribe = useCallback((l: Listener) => { listeners.add(l); return () => { listeners.delete(l); }; }, [listeners]);
-  const state: AppState = useMemo(() => ({ client, me, users, reloadUsers, types, subscribe }), [client, me, users, reloadUsers, types, subscribe]);
+  const subscribe = useCallback(
+    (l: Listener) => {
+      listeners.add(l);
+      return () => {
+        listeners.delete(l);
+      };
+    },
+    [listeners],
+  );
+  const state: AppState = useMemo(
+    () => ({ client, me, users, reloadUsers, types, subscribe }),
+    [client, me, users, reloadUsers, types, subscribe],
+  );
 
   const page = hash.startsWith('#/settings') ? 'settings' : hash.startsWith('#/automation') ? 'automation' : 'inbox';
   const conversationId = /^#\/inbox\/([^/]+)/.exec(hash)?.[1];
@@ -88,22 +121,46 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
         <header className="top">
           <strong className="brand">Switchboard</strong>
           <nav aria-label="Main">
-            <a href="#/inbox" aria-current={page === 'inbox' ? 'page' : undefined}>Sessions</a>
-            <a href="#/automation" aria-current={page === 'automation' ? 'page' : undefined}>Automation</a>
-            <a href="#/settings" aria-current={page === 'settings' ? 'page' : undefined}>Settings</a>
+            <a href="#/inbox" aria-current={page === 'inbox' ? 'page' : undefined}>
+              Sessions
+            </a>
+            <a href="#/automation" aria-current={page === 'automation' ? 'page' : undefined}>
+              Automation
+            </a>
+            <a href="#/settings" aria-current={page === 'settings' ? 'page' : undefined}>
+              Settings
+            </a>
           </nav>
-          <span className={`live live-${live}`} title={live === 'open' ? 'Live updates connected' : live === 'error' ? 'Live updates disconnected, retrying' : 'Connecting…'} aria-label={`Live updates: ${live}`} role="img" />
+          <span
+            className={`live live-${live}`}
+            title={
+              live === 'open'
+                ? 'Live updates connected'
+                : live === 'error'
+                  ? 'Live updates disconnected, retrying'
+                  : 'Connecting…'
+            }
+            aria-label={`Live updates: ${live}`}
+            role="img"
+          />
           <span className="whoami" aria-label="Signed in as">
             <Icon name="user" />
             <span className="whoami-name">{me.name || me.email}</span>
             <span className="whoami-role">{me.role}</span>
           </span>
-          <button type="button" className="signout" onClick={signOut} aria-label="Sign out" title="Sign out"><Icon name="logout" /><span>Sign out</span></button>
+          <button type="button" className="signout" onClick={signOut} aria-label="Sign out" title="Sign out">
+            <Icon name="logout" />
+            <span>Sign out</span>
+          </button>
         </header>
         <main>
-          {page === 'automation' ? <Automation client={client} subscribe={subscribe} /> : page === 'settings'
-            ? <Settings hash={hash} />
-            : <Inbox selectedId={conversationId ? decodeURIComponent(conversationId) : undefined} />}
+          {page === 'automation' ? (
+            <Automation client={client} subscribe={subscribe} />
+          ) : page === 'settings' ? (
+            <Settings hash={hash} />
+          ) : (
+            <Inbox selectedId={conversationId ? decodeURIComponent(conversationId) : undefined} />
+          )}
         </main>
       </div>
     </AppContext.Provider>

@@ -30,7 +30,13 @@ export function atLeast(role: Role, needed: Role): boolean {
   return RANK[role] >= RANK[needed];
 }
 
-export interface Capabilities { outbound: string[]; buttons: number; templates: boolean; maxTextLength?: number; maxMediaBytes?: number }
+export interface Capabilities {
+  outbound: string[];
+  buttons: number;
+  templates: boolean;
+  maxTextLength?: number;
+  maxMediaBytes?: number;
+}
 export function capabilitiesOf(types: Map<string, ConnectionType>, type: string): Capabilities {
   const c = types.get(type)?.capabilities ?? {};
   return {

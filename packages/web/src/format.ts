@@ -4,7 +4,9 @@ import type { Contact, Conversation, User } from '../../sdk/src/index.ts';
 export function shortTime(iso: string | null): string {
   if (!iso) return '';
   const d = new Date(iso);
-  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
+  return d.toDateString() === new Date().toDateString()
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleDateString();
 }
 
 export function fullTime(iso: string): string {

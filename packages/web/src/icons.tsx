@@ -31,11 +31,31 @@ const PATHS = {
 export type IconName = keyof typeof PATHS;
 
 /** decorative unless a label is given; a labelled icon is an image with that accessible name */
-export function Icon({ name, size = 16, label, className }: { name: IconName; size?: number; label?: string; className?: string }): ReactElement {
+export function Icon({
+  name,
+  size = 16,
+  label,
+  className,
+}: {
+  name: IconName;
+  size?: number;
+  label?: string;
+  className?: string;
+}): ReactElement {
   return (
-    <svg className={`icon icon-${name}${className ? ` ${className}` : ''}`} width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor"
-      strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" focusable="false"
-      {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })}>
+    <svg
+      className={`icon icon-${name}${className ? ` ${className}` : ''}`}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      focusable="false"
+      {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })}
+    >
       {label && <title>{label}</title>}
       <path d={PATHS[name]} />
     </svg>
@@ -53,7 +73,13 @@ export function ChannelIcon({ type }: { type: string }): ReactElement {
   );
 }
 
-const STATUS: Record<string, IconName> = { queued: 'clock', sent: 'check', delivered: 'checks', read: 'checks', failed: 'alert' };
+const STATUS: Record<string, IconName> = {
+  queued: 'clock',
+  sent: 'check',
+  delivered: 'checks',
+  read: 'checks',
+  failed: 'alert',
+};
 
 /** an outbound message's delivery status */
 export function StatusIcon({ status }: { status: string }): ReactElement {

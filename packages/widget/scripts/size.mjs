@@ -6,7 +6,9 @@ const BUDGET = 30 * 1024;
 const file = new URL('../dist/widget.js', import.meta.url);
 const raw = readFileSync(file);
 const gz = gzipSync(raw, { level: 9 }).length;
-console.log(`widget.js: ${(raw.length / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(2)} KB gzipped (budget ${BUDGET / 1024} KB)`);
+console.log(
+  `widget.js: ${(raw.length / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(2)} KB gzipped (budget ${BUDGET / 1024} KB)`,
+);
 if (gz > BUDGET) {
   console.error('widget.js is over its size budget');
   process.exit(1);

@@ -9,12 +9,29 @@
  * textContent, and media URLs only ever become attributes (http(s) only), never markup.
  */
 
-interface WidgetConfig { title?: string; color?: string; greeting?: string }
-interface Session { visitorId: string; token: string; config?: WidgetConfig }
-interface Media { url?: string; mimeType?: string; fileName?: string; caption?: string }
+interface WidgetConfig {
+  title?: string;
+  color?: string;
+  greeting?: string;
+}
+interface Session {
+  visitorId: string;
+  token: string;
+  config?: WidgetConfig;
+}
+interface Media {
+  url?: string;
+  mimeType?: string;
+  fileName?: string;
+  caption?: string;
+}
 interface VisitorMessage {
-  id: string; direction: 'inbound' | 'outbound'; content: { type?: string; text?: string; media?: Media; body?: string } | null;
-  timestamp: string; status: string; clientMessageId?: string;
+  id: string;
+  direction: 'inbound' | 'outbound';
+  content: { type?: string; text?: string; media?: Media; body?: string } | null;
+  timestamp: string;
+  status: string;
+  clientMessageId?: string;
 }
 interface PublicSettings {
   appearance?: { title?: string; color?: string; position?: 'right' | 'left'; avatarUrl?: string | null };
@@ -24,7 +41,8 @@ interface PublicSettings {
 }
 
 const DEFAULT_COLOR = '#2563eb';
-const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp,application/pdf,audio/*,video/mp4,video/webm,video/quicktime,video/ogg';
+const ACCEPT =
+  'image/png,image/jpeg,image/gif,image/webp,application/pdf,audio/*,video/mp4,video/webm,video/quicktime,video/ogg';
 
 const CSS = `
 :host{all:initial !important;display:block !important}
@@ -66,10 +84,16 @@ textarea{resize:vertical;min-height:80px}
 @media (max-width:480px){.wrap.open .panel{position:fixed;inset:0;width:100%;height:100%;border-radius:0}.wrap.open .launcher{display:none}}
 `;
 
-const CLIP = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5 8.6 14.4a1.5 1.5 0 0 0 2.1 2.1l7.9-7.9a3 3 0 0 0-4.2-4.2L6.3 12.5a4.5 4.5 0 0 0 6.4 6.4l6.3-6.3" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/></svg>';
-const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/></svg>';
+const CLIP =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5 8.6 14.4a1.5 1.5 0 0 0 2.1 2.1l7.9-7.9a3 3 0 0 0-4.2-4.2L6.3 12.5a4.5 4.5 0 0 0 6.4 6.4l6.3-6.3" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/></svg>';
+const ICON =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/></svg>';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text !== undefined) e.textContent = text;
@@ -77,7 +101,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 function uuid(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 /** an http(s) URL or nothing: a javascript: or data: URL never reaches an attribute */
@@ -128,11 +154,23 @@ export function mount(script: HTMLScriptElement): void {
   const style = el('style');
   style.textContent = CSS;
   const wrap = el('div', { class: script.dataset.position === 'left' ? 'wrap left' : 'wrap' });
-  const launcher = el('button', { class: 'launcher', type: 'button', 'aria-label': 'Open chat', 'aria-expanded': 'false', 'aria-controls': 'sb-panel' });
+  const launcher = el('button', {
+    class: 'launcher',
+    type: 'button',
+    'aria-label': 'Open chat',
+    'aria-expanded': 'false',
+    'aria-controls': 'sb-panel',
+  });
   launcher.innerHTML = ICON; // static markup, no user data
   const badge = el('span', { class: 'badge', hidden: '', 'aria-hidden': 'true' });
   launcher.append(badge);
-  const panel = el('div', { class: 'panel', id: 'sb-panel', role: 'dialog', 'aria-labelledby': 'sb-title', hidden: '' });
+  const panel = el('div', {
+    class: 'panel',
+    id: 'sb-panel',
+    role: 'dialog',
+    'aria-labelledby': 'sb-title',
+    hidden: '',
+  });
   const head = el('div', { class: 'head' });
   const title = el('h2', { id: 'sb-title' }, 'Chat with us');
   const close = el('button', { class: 'close', type: 'button', 'aria-label': 'Close chat' }, '×');
@@ -142,8 +180,19 @@ export function mount(script: HTMLScriptElement): void {
   const typing = el('div', { class: 'typing', 'aria-live': 'polite', hidden: '' }, 'Typing…');
   const form = el('form', { class: 'chat' });
   const label = el('label', { for: 'sb-input', class: 'sr' }, 'Message');
-  const input = el('input', { id: 'sb-input', type: 'text', autocomplete: 'off', placeholder: 'Write a message…', maxlength: '10000' });
-  const attach = el('button', { class: 'attach', type: 'button', 'aria-label': 'Attach a file', title: 'Attach a file' });
+  const input = el('input', {
+    id: 'sb-input',
+    type: 'text',
+    autocomplete: 'off',
+    placeholder: 'Write a message…',
+    maxlength: '10000',
+  });
+  const attach = el('button', {
+    class: 'attach',
+    type: 'button',
+    'aria-label': 'Attach a file',
+    title: 'Attach a file',
+  });
   attach.innerHTML = CLIP; // static markup, no user data
   const send = el('button', { class: 'send', type: 'submit' }, 'Send');
   form.append(label, attach, input, send);
@@ -174,7 +223,7 @@ export function mount(script: HTMLScriptElement): void {
       }
       avatar.src = avatarUrl;
     } else avatar?.remove();
-    const mode = s.open === false ? s.offline?.mode ?? 'form' : 'online';
+    const mode = s.open === false ? (s.offline?.mode ?? 'form') : 'online';
     const text = s.offline?.text ?? '';
     note.hidden = mode !== 'chat' || !text;
     note.textContent = mode === 'chat' ? text : '';
@@ -223,8 +272,16 @@ export function mount(script: HTMLScriptElement): void {
         try {
           const res = await fetch(`${base}/offline`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', ...(session ? { authorization: `Bearer ${session.token}` } : {}) },
-            body: JSON.stringify({ email: email.value.trim(), message: message.value, clientMessageId: uuid(), ...(name.value.trim() ? { name: name.value.trim() } : {}) }),
+            headers: {
+              'content-type': 'application/json',
+              ...(session ? { authorization: `Bearer ${session.token}` } : {}),
+            },
+            body: JSON.stringify({
+              email: email.value.trim(),
+              message: message.value,
+              clientMessageId: uuid(),
+              ...(name.value.trim() ? { name: name.value.trim() } : {}),
+            }),
           });
           if (res.status === 429) throw new Error('Too many messages from here; please try again later.');
           if (!res.ok) throw new Error('Your message could not be sent. Please check the email address and try again.');
@@ -265,8 +322,16 @@ export function mount(script: HTMLScriptElement): void {
       bubble.textContent = textOf(m);
       return;
     }
-    if (m.content?.type === 'image') bubble.append(el('img', { src: url, alt: media.fileName || 'Image', loading: 'lazy' }));
-    else bubble.append(el('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, media.fileName || `${m.content?.type ?? 'file'}`));
+    if (m.content?.type === 'image')
+      bubble.append(el('img', { src: url, alt: media.fileName || 'Image', loading: 'lazy' }));
+    else
+      bubble.append(
+        el(
+          'a',
+          { href: url, target: '_blank', rel: 'noopener noreferrer' },
+          media.fileName || `${m.content?.type ?? 'file'}`,
+        ),
+      );
     if (media.caption) bubble.append(el('div', {}, media.caption));
   }
 
@@ -276,7 +341,9 @@ export function mount(script: HTMLScriptElement): void {
     if (m.direction === 'inbound') {
       // the visitor's own message echoed by the stream: confirm the optimistic bubble instead of adding another
       const local = Array.from(log.querySelectorAll<HTMLElement>('.m[data-local]'));
-      const pending = local.find((p) => m.clientMessageId && p.dataset.cid === m.clientMessageId) ?? local.find((p) => !m.clientMessageId && p.textContent === textOf(m));
+      const pending =
+        local.find((p) => m.clientMessageId && p.dataset.cid === m.clientMessageId) ??
+        local.find((p) => !m.clientMessageId && p.textContent === textOf(m));
       if (pending) {
         pending.classList.remove('pending', 'failed');
         pending.removeAttribute('data-local');
@@ -285,7 +352,11 @@ export function mount(script: HTMLScriptElement): void {
         return;
       }
     }
-    const bubble = el('div', { class: `m ${m.direction}`, 'data-id': m.id, title: new Date(m.timestamp).toLocaleString() });
+    const bubble = el('div', {
+      class: `m ${m.direction}`,
+      'data-id': m.id,
+      title: new Date(m.timestamp).toLocaleString(),
+    });
     fill(bubble, m);
     log.append(bubble);
     scroll();
@@ -399,13 +470,23 @@ export function mount(script: HTMLScriptElement): void {
     try {
       const s = await ensureSession();
       const res = await fetch(`${base}/uploads?fileName=${encodeURIComponent(file.name)}`, {
-        method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': file.type || 'application/octet-stream' }, body: file,
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.token}`, 'content-type': file.type || 'application/octet-stream' },
+        body: file,
       });
       if (res.status === 413) throw new Error('The file is too large');
       if (res.status === 415) throw new Error('This type of file cannot be sent');
       if (!res.ok) throw new Error(`upload: HTTP ${res.status}`);
       const up = (await res.json()) as { url: string; mimeType: string; size: number; fileName: string | null };
-      await post({ clientMessageId: cid, attachment: { url: up.url, mimeType: up.mimeType, size: up.size, ...(up.fileName ? { fileName: up.fileName } : {}) } });
+      await post({
+        clientMessageId: cid,
+        attachment: {
+          url: up.url,
+          mimeType: up.mimeType,
+          size: up.size,
+          ...(up.fileName ? { fileName: up.fileName } : {}),
+        },
+      });
     } catch (err) {
       bubble.textContent = `${file.name}: ${err instanceof Error ? err.message : 'not sent'}`;
       failed(bubble, 'Not sent', err);
@@ -420,7 +501,9 @@ export function mount(script: HTMLScriptElement): void {
   input.addEventListener('input', () => {
     if (!session || Date.now() - lastTyping < 3000) return;
     lastTyping = Date.now();
-    void fetch(`${base}/typing`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` } }).catch(() => undefined);
+    void fetch(`${base}/typing`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` } }).catch(
+      () => undefined,
+    );
   });
   attach.addEventListener('click', () => {
     // a detached file input: the shadow root keeps a single text input

@@ -12,7 +12,11 @@ import type { Role, Store } from '../core/ports/index.js';
 import { tokenPrefix } from '../core/security/api-tokens.js';
 import { authenticate } from '../core/workspaces/workspace-bootstrap.js';
 
-export interface Principal { workspaceId: string; userId: string; role: string }
+export interface Principal {
+  workspaceId: string;
+  userId: string;
+  role: string;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -131,7 +135,8 @@ export function roleOf(principal: Principal): Role {
 export function requireRole(request: FastifyRequest, role: 'admin' | 'owner'): Principal {
   const principal = principalOf(request);
   const rank: Record<string, number> = { operator: 1, admin: 2, owner: 3 };
-  if ((rank[principal.role] ?? 0) < (rank[role] ?? 99)) throw new AppError('FORBIDDEN', `this needs the ${role} role (you are ${principal.role})`);
+  if ((rank[principal.role] ?? 0) < (rank[role] ?? 99))
+    throw new AppError('FORBIDDEN', `this needs the ${role} role (you are ${principal.role})`);
   return principal;
 }
 

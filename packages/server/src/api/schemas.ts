@@ -60,30 +60,35 @@ export const METADATA_MAX_BYTES = 16 * 1024;
 /** connection and agent configuration (a flow agent's whole flow lives here) */
 export const CONFIG_MAX_BYTES = 256 * 1024;
 
-export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }).meta({ id: 'Error' });
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: 'Error' });
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(100).optional(),
 });
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
 export const IdParams = z.object({ id: z.string().min(1).max(100) });
 
-export const ConnectionSchema = z.object({
-  id: z.string(),
-  type: z.string(),
-  name: z.string(),
-  description: z.string(),
-  status: z.enum(CONNECTION_STATUSES),
-  statusReason: z.string().nullable(),
-  deprecated: z.boolean(),
-  webhookUrl: z.string(),
-  config: z.record(z.string(), z.unknown()).describe('secret fields are masked as "********"'),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-}).meta({ id: 'Connection' });
+export const ConnectionSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    name: z.string(),
+    description: z.string(),
+    status: z.enum(CONNECTION_STATUSES),
+    statusReason: z.string().nullable(),
+    deprecated: z.boolean(),
+    webhookUrl: z.string(),
+    config: z.record(z.string(), z.unknown()).describe('secret fields are masked as "********"'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Connection' });
 
 export const CreateConnectionSchema = z.object({
   type: z.string().min(1),
@@ -96,41 +101,95 @@ export const CreateConnectionSchema = z.object({
 export const UpdateConnectionSchema = z.object({
   name: z.string().min(1).max(200).optional(),
   description: z.string().max(2000).optional(),
-  config: jsonObject(CONFIG_MAX_BYTES).optional().describe('partial: omitted fields and masked secrets keep their value; a new secret value replaces it (rotation)'),
+  config: jsonObject(CONFIG_MAX_BYTES)
+    .optional()
+    .describe('partial: omitted fields and masked secrets keep their value; a new secret value replaces it (rotation)'),
   deprecated: z.boolean().optional(),
 });
 
-export const ConnectionLogSchema = z.object({ id: z.string(), level: z.string(), event: z.string(), message: z.string(), at: z.string() }).meta({ id: 'ConnectionLog' });
+export const ConnectionLogSchema = z
+  .object({ id: z.string(), level: z.string(), event: z.string(), message: z.string(), at: z.string() })
+  .meta({ id: 'ConnectionLog' });
 
-export const ConnectorTypeSchema = z.object({
-  type: z.string(), displayName: z.string(), description: z.string(),
-  addressKind: z.enum(ADDRESS_KINDS).describe('what a customer address on this channel is: a phone number (normalized to E.164), an email address, or an opaque provider id kept as sent'),
-  capabilities: z.record(z.string(), z.unknown()), configSchema: z.record(z.string(), z.unknown()),
-}).meta({ id: 'ConnectorType' });
+export const ConnectorTypeSchema = z
+  .object({
+    type: z.string(),
+    displayName: z.string(),
+    description: z.string(),
+    addressKind: z
+      .enum(ADDRESS_KINDS)
+      .describe(
+        'what a customer address on this channel is: a phone number (normalized to E.164), an email address, or an opaque provider id kept as sent',
+      ),
+    capabilities: z.record(z.string(), z.unknown()),
+    configSchema: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'ConnectorType' });
 
-export const ContactSchema = z.object({
-  id: z.string(), name: z.string().nullable(), attributes: z.record(z.string(), z.unknown()), createdAt: z.string(), updatedAt: z.string(),
-  identities: z.array(z.object({ id: z.string(), channelType: z.string(), address: z.string(), connectionId: z.string().nullable() })).optional(),
-}).meta({ id: 'Contact' });
+export const ContactSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    attributes: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    identities: z
+      .array(
+        z.object({ id: z.string(), channelType: z.string(), address: z.string(), connectionId: z.string().nullable() }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Contact' });
 
-export const ConversationSchema = z.object({
-  id: z.string(), contactId: z.string(), connectionId: z.string(), channelType: z.string(), address: z.string(), threadKey: z.string().nullable(),
-  status: z.enum(['open', 'pending', 'resolved']), assigneeId: z.string().nullable(), senderAddress: z.string().nullable(),
-  window: z.object({ expiresAt: z.string(), open: z.boolean(), awaitingReply: z.boolean() }).nullable().describe('the provider customer-service window, where the channel has one'),
-  lastMessageAt: z.string().nullable(), lastMessagePreview: z.string().nullable(), unreadCount: z.number(), createdAt: z.string(), updatedAt: z.string(),
-  handler: z.enum(['agent', 'human']).nullable().describe('who answers: an agent, or humans (the agent stays silent); null before routing'),
-  agentId: z.string().nullable(), teamId: z.string().nullable().describe('the team inbox it sits in'), tags: z.array(z.string()),
-}).meta({ id: 'Conversation' });
+export const ConversationSchema = z
+  .object({
+    id: z.string(),
+    contactId: z.string(),
+    connectionId: z.string(),
+    channelType: z.string(),
+    address: z.string(),
+    threadKey: z.string().nullable(),
+    status: z.enum(['open', 'pending', 'resolved']),
+    assigneeId: z.string().nullable(),
+    senderAddress: z.string().nullable(),
+    window: z
+      .object({ expiresAt: z.string(), open: z.boolean(), awaitingReply: z.boolean() })
+      .nullable()
+      .describe('the provider customer-service window, where the channel has one'),
+    lastMessageAt: z.string().nullable(),
+    lastMessagePreview: z.string().nullable(),
+    unreadCount: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    handler: z
+      .enum(['agent', 'human'])
+      .nullable()
+      .describe('who answers: an agent, or humans (the agent stays silent); null before routing'),
+    agentId: z.string().nullable(),
+    teamId: z.string().nullable().describe('the team inbox it sits in'),
+    tags: z.array(z.string()),
+  })
+  .meta({ id: 'Conversation' });
 
 export const ContactQuerySchema = PageQuerySchema.extend({
-  q: z.string().max(320).optional().describe('finds contacts by name, by any spelling of a phone number (+49 151 …, 0049…, national in a phone connection\'s defaultRegion), by another identity address or part of one, or by email'),
+  q: z
+    .string()
+    .max(320)
+    .optional()
+    .describe(
+      "finds contacts by name, by any spelling of a phone number (+49 151 …, 0049…, national in a phone connection's defaultRegion), by another identity address or part of one, or by email",
+    ),
 });
 
 export const Contact360Schema = ContactSchema.extend({
-  conversations: z.array(ConversationSchema).describe('the contact\'s conversations on every channel, most recent first'),
+  conversations: z
+    .array(ConversationSchema)
+    .describe("the contact's conversations on every channel, most recent first"),
 }).meta({ id: 'Contact360' });
 
-export const MergedContactSchema = z.object({ mergedInto: z.string().describe('the contact this one was merged into') }).meta({ id: 'MergedContact' });
+export const MergedContactSchema = z
+  .object({ mergedInto: z.string().describe('the contact this one was merged into') })
+  .meta({ id: 'MergedContact' });
 
 export const ConversationQuerySchema = PageQuerySchema.extend({
   contactId: z.string().optional(),
@@ -142,22 +201,45 @@ export const UpdateConversationSchema = z.object({
   status: z.enum(['open', 'pending', 'resolved']).optional(),
   assigneeId: z.string().nullable().optional(),
   markRead: z.boolean().optional(),
-  returnToAgent: z.boolean().optional().describe('with status "resolved": the agent gets the conversation back; without, the contact\'s next conversation (within 24 h) continues with humans'),
+  returnToAgent: z
+    .boolean()
+    .optional()
+    .describe(
+      'with status "resolved": the agent gets the conversation back; without, the contact\'s next conversation (within 24 h) continues with humans',
+    ),
 });
 
 export const MessageOut = MessageSchema.meta({ id: 'Message' });
 
-export const TemplateInputSchema = z.object({ name: z.string().min(1), language: z.string().min(1), variables: z.record(z.string(), z.string()).optional() });
+export const TemplateInputSchema = z.object({
+  name: z.string().min(1),
+  language: z.string().min(1),
+  variables: z.record(z.string(), z.string()).optional(),
+});
 
-export const SendToConversationSchema = z.object({ content: ContentSchema.optional(), template: TemplateInputSchema.optional(), metadata: jsonObject(METADATA_MAX_BYTES).optional() });
-export const SendMessageSchema = SendToConversationSchema.extend({ connectionId: z.string().min(1), to: z.string().min(1).max(320) });
+export const SendToConversationSchema = z.object({
+  content: ContentSchema.optional(),
+  template: TemplateInputSchema.optional(),
+  metadata: jsonObject(METADATA_MAX_BYTES).optional(),
+});
+export const SendMessageSchema = SendToConversationSchema.extend({
+  connectionId: z.string().min(1),
+  to: z.string().min(1).max(320),
+});
 
 /** GET /webchat/{id}/settings: what the widget reads before any session (public: never a secret) */
-export const WebchatPublicSettingsSchema = z.object({
-  connectionId: z.string(),
-  appearance: z.object({ title: z.string(), color: z.string(), position: z.enum(['right', 'left']), avatarUrl: z.string().nullable() }),
-  greeting: z.string().nullable(),
-  open: z.boolean().describe('inside the opening hours now (always true when hours are off)'),
-  operatingHours: z.object({ timeZone: z.string(), schedule: z.array(OpeningRangeSchema) }).nullable(),
-  offline: z.object({ mode: z.enum(['form', 'message', 'chat']), text: z.string() }),
-}).meta({ id: 'WebchatPublicSettings' });
+export const WebchatPublicSettingsSchema = z
+  .object({
+    connectionId: z.string(),
+    appearance: z.object({
+      title: z.string(),
+      color: z.string(),
+      position: z.enum(['right', 'left']),
+      avatarUrl: z.string().nullable(),
+    }),
+    greeting: z.string().nullable(),
+    open: z.boolean().describe('inside the opening hours now (always true when hours are off)'),
+    operatingHours: z.object({ timeZone: z.string(), schedule: z.array(OpeningRangeSchema) }).nullable(),
+    offline: z.object({ mode: z.enum(['form', 'message', 'chat']), text: z.string() }),
+  })
+  .meta({ id: 'WebchatPublicSettings' });

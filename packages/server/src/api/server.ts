@@ -56,7 +56,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Switchboard API', version: options.version, description: 'Omnichannel messaging hub: connections, contacts, conversations, messages and events.' },
+      info: {
+        title: 'Switchboard API',
+        version: options.version,
+        description: 'Omnichannel messaging hub: connections, contacts, conversations, messages and events.',
+      },
       servers: [{ url: options.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -72,26 +76,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   mediaServeRoutes(app, hub);
   staticRoutes(app); // the built widget (/widget.js) and operator app (/app/)
 
-  await app.register(async (api) => {
-    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    const auth = bearerAuth(hub.deps.store);
-    signInRoutes(api, hub, auth);
-    await api.register(async (authed) => {
-      authed.addHook('onRequest', auth);
-      userRoutes(authed, hub, auth);
-      workspaceRoutes(authed, hub);
-      connectionRoutes(authed, hub);
-      agentRoutes(authed, hub);
-      templateRoutes(authed, hub);
-      deadLetterRoutes(authed, hub);
-      subscriptionRoutes(authed, hub);
-      routingRoutes(authed, hub);
-      teamRoutes(authed, hub);
-      conversationRoutes(authed, hub);
-      eventRoutes(authed, hub);
-      await mediaUploadRoutes(authed, hub, options.mediaLimit);
-    });
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      const auth = bearerAuth(hub.deps.store);
+      signInRoutes(api, hub, auth);
+      await api.register(async (authed) => {
+        authed.addHook('onRequest', auth);
+        userRoutes(authed, hub, auth);
+        workspaceRoutes(authed, hub);
+        connectionRoutes(authed, hub);
+        agentRoutes(authed, hub);
+        templateRoutes(authed, hub);
+        deadLetterRoutes(authed, hub);
+        subscriptionRoutes(authed, hub);
+        routingRoutes(authed, hub);
+        teamRoutes(authed, hub);
+        conversationRoutes(authed, hub);
+        eventRoutes(authed, hub);
+        await mediaUploadRoutes(authed, hub, options.mediaLimit);
+      });
+    },
+    { prefix: '/api/v1' },
+  );
 
   return app;
 }

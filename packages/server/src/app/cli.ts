@@ -44,14 +44,18 @@ async function start(config: Config, role: Role): Promise<void> {
   const out = (s: string) => lines.push(s);
   out('');
   out(`Switchboard ${VERSION} is running (${role}) on ${address} — public URL ${config.publicUrl}`);
-  out(`  store: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}; bus: ${config.natsUrl ? `NATS JetStream (${config.natsPrefix})` : 'in-process'}`);
+  out(
+    `  store: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}; bus: ${config.natsUrl ? `NATS JetStream (${config.natsPrefix})` : 'in-process'}`,
+  );
   if (sb.bootstrap.generatedToken) {
     out('');
     out('  Admin API token (shown once, stored hashed — keep it now):');
     out(`    ${sb.bootstrap.generatedToken}`);
     out('');
     out('  Next: create a web chat and talk to it as a visitor:');
-    out(`    curl -s -X POST ${config.publicUrl}/api/v1/connections -H "Authorization: Bearer <token>" -H 'content-type: application/json' \\`);
+    out(
+      `    curl -s -X POST ${config.publicUrl}/api/v1/connections -H "Authorization: Bearer <token>" -H 'content-type: application/json' \\`,
+    );
     out(`      -d '{"type":"webchat","name":"Website chat"}'`);
     out(`    curl -s -X POST ${config.publicUrl}/api/v1/connections/<id>/start -H "Authorization: Bearer <token>"`);
     out(`    open ${config.publicUrl}/webchat/<id>/test   and watch ${config.publicUrl}/api/v1/events`);
@@ -72,10 +76,13 @@ async function start(config: Config, role: Role): Promise<void> {
     sb.log.info({ signal }, 'shutting down: draining in-flight work');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
-    sb.close().then(() => process.exit(0), (error: unknown) => {
-      sb.log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    });
+    sb.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        sb.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -83,8 +90,15 @@ async function start(config: Config, role: Role): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { role: { type: 'string', default: 'all' }, name: { type: 'string', default: 'cli token' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      role: { type: 'string', default: 'all' },
+      name: { type: 'string', default: 'cli token' },
+      file: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, sub] = positionals;
   if (values.help || !command) {
@@ -104,24 +118,32 @@ async function main(argv: string[]): Promise<void> {
     await start(config, role);
   } else if (command === 'sandbox') {
     const sandbox = await startSandbox(config);
-    process.stdout.write([
-      '',
-      `Switchboard sandbox is running on ${sandbox.url} — nothing here talks to the internet.`,
-      `  Open ${config.publicUrl}/sandbox and write as a Telegram or WhatsApp customer; the replies you send from the`,
-      '  inbox on the right (or through the API) arrive on the phone on the left.',
-      `  Admin API token: ${sandbox.token}`,
-      `  Connections: telegram ${sandbox.connections.telegram}, whatsapp ${sandbox.connections.whatsapp}`,
-      `  Simulators: Telegram Bot API ${sandbox.telegram.url}, WhatsApp Cloud API ${sandbox.whatsapp.url}`,
-      '',
-    ].join('\n'));
-    const stop = () => void sandbox.close().then(() => process.exit(0), () => process.exit(1));
+    process.stdout.write(
+      [
+        '',
+        `Switchboard sandbox is running on ${sandbox.url} — nothing here talks to the internet.`,
+        `  Open ${config.publicUrl}/sandbox and write as a Telegram or WhatsApp customer; the replies you send from the`,
+        '  inbox on the right (or through the API) arrive on the phone on the left.',
+        `  Admin API token: ${sandbox.token}`,
+        `  Connections: telegram ${sandbox.connections.telegram}, whatsapp ${sandbox.connections.whatsapp}`,
+        `  Simulators: Telegram Bot API ${sandbox.telegram.url}, WhatsApp Cloud API ${sandbox.whatsapp.url}`,
+        '',
+      ].join('\n'),
+    );
+    const stop = () =>
+      void sandbox.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   } else if (command === 'export') {
     // the export holds sealed secrets and raw events: readable by the hub's user only. A path that cannot be
     // written (a missing directory, a full disk) ends the command with one line, not an unhandled 'error' event
     const out = values.file ? createWriteStream(values.file, { mode: 0o600 }) : process.stdout;
-    out.on('error', (error: Error) => fail(`export: cannot write ${values.file ?? 'standard output'}: ${error.message}`));
+    out.on('error', (error: Error) =>
+      fail(`export: cannot write ${values.file ?? 'standard output'}: ${error.message}`),
+    );
     if (values.file) await once(out, 'open');
     const store = openStore(config);
     await store.migrate();
@@ -140,11 +162,20 @@ async function main(argv: string[]): Promise<void> {
     const input = createReadStream(values.file);
     input.on('error', (error: Error) => fail(`import: cannot read ${values.file}: ${error.message}`));
     const lines = createInterface({ input, crlfDelay: Infinity });
-    const counts = await importDatabase(store, (async function* () {
-      for await (const line of lines) if (line.trim()) yield JSON.parse(line) as TransferLine;
-    })());
+    const counts = await importDatabase(
+      store,
+      (async function* () {
+        for await (const line of lines) if (line.trim()) yield JSON.parse(line) as TransferLine;
+      })(),
+    );
     await store.close();
-    process.stdout.write(`imported into the ${store.dialect} store: ${Object.entries(counts).map(([t, c]) => `${t} ${c}`).join(', ') || 'nothing'}\n`);
+    process.stdout.write(
+      `imported into the ${store.dialect} store: ${
+        Object.entries(counts)
+          .map(([t, c]) => `${t} ${c}`)
+          .join(', ') || 'nothing'
+      }\n`,
+    );
   } else if (command === 'migrate') {
     const store = openStore(config);
     await store.migrate();

@@ -14,14 +14,18 @@ describe('configuration from the environment', () => {
   it('stops on a bad value with one line naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^PORT: /);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/^DATABASE_URL: must be a postgres/);
-    expect(() => loadConfig({ SWITCHBOARD_MASTER_KEY: 'short' })).toThrow(/^SWITCHBOARD_MASTER_KEY: .*\(got "\*\*\*"\)$/);
+    expect(() => loadConfig({ SWITCHBOARD_MASTER_KEY: 'short' })).toThrow(
+      /^SWITCHBOARD_MASTER_KEY: .*\(got "\*\*\*"\)$/,
+    );
     expect(() => loadConfig({ SWITCHBOARD_PUBLIC_URL: 'not a url' })).toThrow(/^SWITCHBOARD_PUBLIC_URL: /);
   });
   it('reads a hex or base64 master key and trims the public URL', () => {
     const hex = 'ab'.repeat(32);
     expect(loadConfig({ SWITCHBOARD_MASTER_KEY: hex }).masterKey?.length).toBe(32);
     expect(loadConfig({ SWITCHBOARD_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey?.length).toBe(32);
-    expect(loadConfig({ SWITCHBOARD_PUBLIC_URL: 'https://hub.example.com/' }).publicUrl).toBe('https://hub.example.com');
+    expect(loadConfig({ SWITCHBOARD_PUBLIC_URL: 'https://hub.example.com/' }).publicUrl).toBe(
+      'https://hub.example.com',
+    );
   });
   it('trusts no proxy by default, and the given proxies when told', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
@@ -37,17 +41,36 @@ describe('configuration from the environment', () => {
     }
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/^PORT: /);
     // the same rule for every integer variable, each named in its error
-    expect(() => loadConfig({ SWITCHBOARD_BODY_LIMIT: '0x100000' })).toThrow(/^SWITCHBOARD_BODY_LIMIT: must be a decimal integer/);
-    expect(() => loadConfig({ SWITCHBOARD_MEDIA_MAX_BYTES: '1e9' })).toThrow(/^SWITCHBOARD_MEDIA_MAX_BYTES: must be a decimal integer/);
+    expect(() => loadConfig({ SWITCHBOARD_BODY_LIMIT: '0x100000' })).toThrow(
+      /^SWITCHBOARD_BODY_LIMIT: must be a decimal integer/,
+    );
+    expect(() => loadConfig({ SWITCHBOARD_MEDIA_MAX_BYTES: '1e9' })).toThrow(
+      /^SWITCHBOARD_MEDIA_MAX_BYTES: must be a decimal integer/,
+    );
     expect(loadConfig({ SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '3' }).outboundMaxAttempts).toBe(3);
   });
   it('reads the webchat visitor limits as decimal integers only, with defaults', () => {
     expect(loadConfig({}).visitorLimits).toEqual(DEFAULT_VISITOR_LIMITS);
-    const c = loadConfig({ SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: '5', SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: '12', SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: '40',
-      SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE: '7', SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: '70', SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: '3' });
-    expect(c.visitorLimits).toEqual({ sessionsPerAddressPerMinute: 5, messagesPerSessionPerMinute: 12, messagesPerAddressPerMinute: 40, typingPerSessionPerMinute: 7, typingPerAddressPerMinute: 70, openConversationsPerAddress: 3 });
+    const c = loadConfig({
+      SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: '5',
+      SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: '12',
+      SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: '40',
+      SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE: '7',
+      SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: '70',
+      SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: '3',
+    });
+    expect(c.visitorLimits).toEqual({
+      sessionsPerAddressPerMinute: 5,
+      messagesPerSessionPerMinute: 12,
+      messagesPerAddressPerMinute: 40,
+      typingPerSessionPerMinute: 7,
+      typingPerAddressPerMinute: 70,
+      openConversationsPerAddress: 3,
+    });
     for (const bad of ['0x10', '1e3', ' 12', '12.5', '-1', '0', 'ten']) {
-      expect(() => loadConfig({ SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: bad }), bad).toThrow(/^SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: /);
+      expect(() => loadConfig({ SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: bad }), bad).toThrow(
+        /^SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: /,
+      );
     }
   });
 });

@@ -11,27 +11,44 @@ import { DEFAULT_VISITOR_LIMITS, type VisitorLimitSettings } from '../core/webch
  * An integer setting: plain decimal digits only. Number() (z.coerce) also reads '0x4746', '1e3', '0b1', ' 80 '
  * and '' — a typo or a pasted hex value would silently become another port or limit.
  */
-const int = (min: number, max: number) => z.string()
-  .regex(/^\d+$/, 'must be a decimal integer (digits only)')
-  .transform(Number)
-  .pipe(z.number().int().min(min).max(max));
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a decimal integer (digits only)')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 const EnvSchema = z.object({
   PORT: int(0, 65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   SWITCHBOARD_DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite store)').optional(),
-  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite store)')
+    .optional(),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\//, 'must be a nats:// URL')
+    .optional(),
   SWITCHBOARD_NATS_ACK_WAIT_MS: int(1000, 3_600_000).default(30_000),
-  SWITCHBOARD_NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only (it names NATS streams)').default('switchboard'),
+  SWITCHBOARD_NATS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only (it names NATS streams)')
+    .default('switchboard'),
   SWITCHBOARD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   SWITCHBOARD_OWNER_EMAIL: z.email().optional(),
   SWITCHBOARD_OWNER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SWITCHBOARD_ADMIN_TOKEN: z.string().min(20, 'must be at least 20 characters').optional(),
-  SWITCHBOARD_MASTER_KEY: z.string().refine((v) => decodeMasterKey(v) !== undefined, 'must be 32 bytes as 64 hex characters or base64').optional(),
+  SWITCHBOARD_MASTER_KEY: z
+    .string()
+    .refine((v) => decodeMasterKey(v) !== undefined, 'must be 32 bytes as 64 hex characters or base64')
+    .optional(),
   SWITCHBOARD_BODY_LIMIT: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   // behind a reverse proxy: which hops to trust for the client address (rate limits per IP need the real one)
-  SWITCHBOARD_TRUST_PROXY: z.string().regex(/^(true|false|[0-9a-fA-F.:/, ]+)$/, 'true, false, or comma-separated proxy addresses/CIDRs').optional(),
+  SWITCHBOARD_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9a-fA-F.:/, ]+)$/, 'true, false, or comma-separated proxy addresses/CIDRs')
+    .optional(),
   SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: int(1, 100).default(8),
   SWITCHBOARD_RETRY_BASE_MS: int(10, 3_600_000).default(1000),
   SWITCHBOARD_RETRY_MAX_MS: int(100, 86_400_000).default(300_000),
@@ -46,12 +63,22 @@ const EnvSchema = z.object({
   SWITCHBOARD_MEDIA_DIR: z.string().min(1).optional(),
   SWITCHBOARD_MEDIA_MAX_BYTES: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   // webchat visitors: rates per minute (token buckets holding a minute's worth) and the open-conversation cap
-  SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.sessionsPerAddressPerMinute),
-  SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.messagesPerSessionPerMinute),
-  SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.messagesPerAddressPerMinute),
+  SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: int(1, 1_000_000).default(
+    DEFAULT_VISITOR_LIMITS.sessionsPerAddressPerMinute,
+  ),
+  SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: int(1, 1_000_000).default(
+    DEFAULT_VISITOR_LIMITS.messagesPerSessionPerMinute,
+  ),
+  SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: int(1, 1_000_000).default(
+    DEFAULT_VISITOR_LIMITS.messagesPerAddressPerMinute,
+  ),
   SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.typingPerSessionPerMinute),
-  SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.typingPerAddressPerMinute),
-  SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: int(1, 1_000_000).default(DEFAULT_VISITOR_LIMITS.openConversationsPerAddress),
+  SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: int(1, 1_000_000).default(
+    DEFAULT_VISITOR_LIMITS.typingPerAddressPerMinute,
+  ),
+  SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: int(1, 1_000_000).default(
+    DEFAULT_VISITOR_LIMITS.openConversationsPerAddress,
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -103,12 +130,16 @@ export function decodeMasterKey(value: string): Buffer | undefined {
 export class ConfigError extends Error {}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in EnvSchema.shape && v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in EnvSchema.shape && v !== undefined && v !== ''),
+  );
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(/TOKEN|KEY|PASSWORD/.test(name) ? '***' : present[name])})`);
+    throw new ConfigError(
+      `${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(/TOKEN|KEY|PASSWORD/.test(name) ? '***' : present[name])})`,
+    );
   }
   const e = parsed.data;
   return {

@@ -33,11 +33,22 @@ import { Ownership } from '../core/routing/ownership.js';
 import { RoutingRuleService } from '../core/routing/routing-rule-service.js';
 import { TeamService } from '../core/teams/team-service.js';
 
-export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = { retryBaseMs: 10_000, retryMaxMs: 3_600_000, maxAgeMs: 86_400_000, timeoutMs: 10_000 };
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
+  retryBaseMs: 10_000,
+  retryMaxMs: 3_600_000,
+  maxAgeMs: 86_400_000,
+  timeoutMs: 10_000,
+};
 
-export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(), webhookSettings: WebhookSettings = DEFAULT_WEBHOOK_SETTINGS): Hub {
+export function createHub(
+  ports: CorePorts,
+  pacer: Pacer = new TokenBucketPacer(),
+  webhookSettings: WebhookSettings = DEFAULT_WEBHOOK_SETTINGS,
+): Hub {
   const webhooks = new WebhookService(ports, webhookSettings);
-  const relay = new OutboxRelay(ports.store, ports.bus, ports.clock, ports.log.child({ component: 'outbox' }), { onPublished: (rows) => webhooks.fanOut(rows) });
+  const relay = new OutboxRelay(ports.store, ports.bus, ports.clock, ports.log.child({ component: 'outbox' }), {
+    onPublished: (rows) => webhooks.fanOut(rows),
+  });
   const deps: CoreDeps = { ...ports, afterCommit: () => relay.kick() };
 
   const connections = new ConnectionService(deps);
@@ -49,14 +60,18 @@ export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(
   const deadLetters = new DeadLetterService(deps);
   const users = new UserService(deps);
   const workspaces = new WorkspaceService(deps);
-  const messages = new MessageQueue(deps, connections, templates, (workspaceId, content) => media.prepareOutbound(workspaceId, content));
+  const messages = new MessageQueue(deps, connections, templates, (workspaceId, content) =>
+    media.prepareOutbound(workspaceId, content),
+  );
   const outbound = new OutboundWorker(deps, connections, pacer, media.access());
   const agents = new AgentService(deps, connections, messages, media);
   const teams = new TeamService(deps);
   const routingRules = new RoutingRuleService(deps);
   const routingDecisions = new RoutingDecisions(deps, agents, { continuationMs: 86_400_000 });
   const ownership = new Ownership(teams);
-  const routing = new RoutingService(deps, messages, agents, routingDecisions, ownership, { claimLeaseMs: deps.settings.sendLeaseMs });
+  const routing = new RoutingService(deps, messages, agents, routingDecisions, ownership, {
+    claimLeaseMs: deps.settings.sendLeaseMs,
+  });
   const routingCommands = new RoutingCommands(deps, messages, teams, routingDecisions, ownership);
   const realtime = new RealtimeHub(deps.bus);
   const recovery = new RecoverySweeps(deps, outbound);
@@ -67,14 +82,40 @@ export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(
     if (deps.registry.get(record.type)?.syncTemplates) await templates.sync(record.workspaceId, record.id);
   });
   deps.bus.onDeadLetter((letter) => {
-    deps.log.error({ topic: letter.topic, key: letter.message.key, deliveries: letter.deliveries, error: letter.error }, 'message dead-lettered after repeated failures');
-    void deadLetters.record(letter).catch((error: unknown) => deps.log.error({ err: error }, 'could not store a dead letter'));
+    deps.log.error(
+      { topic: letter.topic, key: letter.message.key, deliveries: letter.deliveries, error: letter.error },
+      'message dead-lettered after repeated failures',
+    );
+    void deadLetters
+      .record(letter)
+      .catch((error: unknown) => deps.log.error({ err: error }, 'could not store a dead letter'));
   });
 
   const subscriptions: Subscription[] = [];
   return {
-    deps, connections, conversations, ingest, inbound, messages, outbound, relay, realtime, recovery, visitors, media, templates,
-    deadLetters, webhooks, users, workspaces, agents, routing, routingDecisions, routingCommands, routingRules, teams,
+    deps,
+    connections,
+    conversations,
+    ingest,
+    inbound,
+    messages,
+    outbound,
+    relay,
+    realtime,
+    recovery,
+    visitors,
+    media,
+    templates,
+    deadLetters,
+    webhooks,
+    users,
+    workspaces,
+    agents,
+    routing,
+    routingDecisions,
+    routingCommands,
+    routingRules,
+    teams,
 
     async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
       if (role === 'api' || role === 'all') realtime.start();
@@ -82,7 +123,8 @@ export function createHub(ports: CorePorts, pacer: Pacer = new TokenBucketPacer(
       if (role === 'worker' || role === 'all') {
         subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe());
         const recovered = { ...(await recovery.recover(options.recoverLeaseMs)), media: await media.recover() };
-        if (recovered.inbound + recovered.outbound + recovered.interrupted + recovered.media > 0) deps.log.info(recovered, 'recovered pending work');
+        if (recovered.inbound + recovered.outbound + recovered.interrupted + recovered.media > 0)
+          deps.log.info(recovered, 'recovered pending work');
         recovery.start();
         // consume the routing topic; re-drive routing a crash lost (see RoutingService.recover)
         subscriptions.push(routing.subscribe());

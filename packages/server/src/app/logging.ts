@@ -21,7 +21,13 @@ export class SecretRedactor implements Redactor {
       forms.add(encodeURIComponent(s));
       forms.add(JSON.stringify(s).slice(1, -1));
     }
-    this.pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+    this.pattern = new RegExp(
+      [...forms]
+        .sort((a, b) => b.length - a.length)
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('|'),
+      'g',
+    );
   }
 
   scrub(text: string): string {
@@ -29,12 +35,27 @@ export class SecretRedactor implements Redactor {
   }
 }
 
-export function createLogger(level: string, redactor: SecretRedactor, write: (line: string) => void = (l) => process.stdout.write(l)): PinoLogger {
+export function createLogger(
+  level: string,
+  redactor: SecretRedactor,
+  write: (line: string) => void = (l) => process.stdout.write(l),
+): PinoLogger {
   return pino(
     {
       level,
       base: { service: 'switchboard' },
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.accessToken', '*.botToken', '*.appSecret', '*.password', '*.apiKey'], censor: '[REDACTED]' },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'headers.authorization',
+          '*.accessToken',
+          '*.botToken',
+          '*.appSecret',
+          '*.password',
+          '*.apiKey',
+        ],
+        censor: '[REDACTED]',
+      },
     },
     { write: (line: string) => write(redactor.scrub(line)) },
   );

@@ -58,11 +58,14 @@ async function masterKeyFor(config: Config, store: Store): Promise<{ key: Buffer
   const file = join(config.dataDir, 'master.key');
   if (existsSync(file)) {
     const text = readFileSync(file, 'utf8').trim();
-    if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new MasterKeyError(`${file} does not hold a master key (64 hex characters)`);
+    if (!/^[0-9a-fA-F]{64}$/.test(text))
+      throw new MasterKeyError(`${file} does not hold a master key (64 hex characters)`);
     return { key: Buffer.from(text, 'hex'), source: file };
   }
   if (await holdsSealedSecrets(store)) {
-    throw new MasterKeyError(`no master key: ${file} is missing and SWITCHBOARD_MASTER_KEY is unset, but the database holds secrets sealed with a key; restore the file or set the variable (a new key could not open them; see "Key handling" in docs/security.md)`);
+    throw new MasterKeyError(
+      `no master key: ${file} is missing and SWITCHBOARD_MASTER_KEY is unset, but the database holds secrets sealed with a key; restore the file or set the variable (a new key could not open them; see "Key handling" in docs/security.md)`,
+    );
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
@@ -96,7 +99,9 @@ export function checkMediaDir(dir: string): void {
 }
 
 export function openStore(config: Config): KyselyStore {
-  return config.databaseUrl ? createPostgresStore(config.databaseUrl) : createSqliteStore(join(config.dataDir, 'switchboard.db'));
+  return config.databaseUrl
+    ? createPostgresStore(config.databaseUrl)
+    : createSqliteStore(join(config.dataDir, 'switchboard.db'));
 }
 
 export interface CreateOptions {
@@ -127,37 +132,78 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
     await store.close();
     throw error;
   }
-  const bootstrap = await bootstrapWorkspace(store, config.adminToken, new Date().toISOString(), { email: config.ownerEmail, password: config.ownerPassword });
+  const bootstrap = await bootstrapWorkspace(store, config.adminToken, new Date().toISOString(), {
+    email: config.ownerEmail,
+    password: config.ownerPassword,
+  });
   if (config.adminToken) redactor.add(config.adminToken);
   const bus: Bus = config.natsUrl
-    ? await createNatsBus({ url: config.natsUrl, prefix: config.natsPrefix, broadcastOnlyTopics: [TOPIC_EVENTS], log: log as unknown as Logger, retryMaxMs: config.retryMaxMs, ackWaitMs: config.natsAckWaitMs })
+    ? await createNatsBus({
+        url: config.natsUrl,
+        prefix: config.natsPrefix,
+        broadcastOnlyTopics: [TOPIC_EVENTS],
+        log: log as unknown as Logger,
+        retryMaxMs: config.retryMaxMs,
+        ackWaitMs: config.natsAckWaitMs,
+      })
     : new InProcessBus({ retryBaseMs: Math.min(config.retryBaseMs, 1000) });
   // one process paces in memory; several share token buckets in the database so limits hold for all of them together
   const pacer = bus.kind === 'nats' ? new StorePacer(store) : new TokenBucketPacer();
   const { metrics, text } = createMetrics(store);
   const ports: CorePorts = {
-    store, bus, clock: options.clock ?? systemClock,
-    media: config.mediaStore === 'directory' ? directoryMediaStore(config.mediaDir) : databaseMediaStore(store), secrets, registry: createRegistry([...connectors, ...(options.extraConnectors ?? [])]),
-    log: log as unknown as Logger, metrics, redactor, http: createHttpClient(config.connectorTimeoutMs), resolve: options.resolve,
+    store,
+    bus,
+    clock: options.clock ?? systemClock,
+    media: config.mediaStore === 'directory' ? directoryMediaStore(config.mediaDir) : databaseMediaStore(store),
+    secrets,
+    registry: createRegistry([...connectors, ...(options.extraConnectors ?? [])]),
+    log: log as unknown as Logger,
+    metrics,
+    redactor,
+    http: createHttpClient(config.connectorTimeoutMs),
+    resolve: options.resolve,
     settings: {
-      publicUrl: config.publicUrl, outboundMaxAttempts: config.outboundMaxAttempts, retryBaseMs: config.retryBaseMs,
-      retryMaxMs: config.retryMaxMs, sendLeaseMs: config.sendLeaseMs, connectorTimeoutMs: config.connectorTimeoutMs,
-      rawEventRetentionMs: config.rawEventRetentionDays * 86_400_000, eventRetentionMs: config.eventRetentionHours * 3_600_000,
+      publicUrl: config.publicUrl,
+      outboundMaxAttempts: config.outboundMaxAttempts,
+      retryBaseMs: config.retryBaseMs,
+      retryMaxMs: config.retryMaxMs,
+      sendLeaseMs: config.sendLeaseMs,
+      connectorTimeoutMs: config.connectorTimeoutMs,
+      rawEventRetentionMs: config.rawEventRetentionDays * 86_400_000,
+      eventRetentionMs: config.eventRetentionHours * 3_600_000,
       mediaMaxBytes: config.mediaMaxBytes,
       visitorLimits: config.visitorLimits,
     },
   };
   const hub = createHub(ports, pacer, {
-    retryBaseMs: config.webhookRetryBaseMs, retryMaxMs: Math.max(config.webhookRetryBaseMs, 3_600_000), maxAgeMs: config.webhookMaxAgeMs, timeoutMs: config.webhookTimeoutMs,
+    retryBaseMs: config.webhookRetryBaseMs,
+    retryMaxMs: Math.max(config.webhookRetryBaseMs, 3_600_000),
+    maxAgeMs: config.webhookMaxAgeMs,
+    timeoutMs: config.webhookTimeoutMs,
   });
-  const app = await buildServer({ hub, logger: log, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, mediaLimit: config.mediaMaxBytes, metricsText: text, version: VERSION });
+  const app = await buildServer({
+    hub,
+    logger: log,
+    publicUrl: config.publicUrl,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    mediaLimit: config.mediaMaxBytes,
+    metricsText: text,
+    version: VERSION,
+  });
   await options.extraRoutes?.(app);
   // embedded: this is the only process, so every in-flight send found at start was interrupted by a crash
   await hub.start(role, { recoverLeaseMs: bus.kind === 'in-process' ? 0 : ports.settings.sendLeaseMs });
 
   let closing: Promise<void> | undefined;
   return {
-    config, app, hub, store, bus, log, bootstrap,
+    config,
+    app,
+    hub,
+    store,
+    bus,
+    log,
+    bootstrap,
     async listen() {
       return app.listen({ port: config.port, host: config.host });
     },

@@ -5,13 +5,42 @@ import type { Metrics, Store } from '../core/ports/index.js';
 export function createMetrics(store: Store): { metrics: Metrics; text: () => Promise<string>; registry: Registry } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_process_' });
-  const received = new Counter({ name: 'switchboard_webhooks_received_total', help: 'Verified webhooks stored', labelNames: ['channel'], registers: [registry] });
-  const rejected = new Counter({ name: 'switchboard_webhooks_rejected_total', help: 'Webhooks refused, by reason', labelNames: ['channel', 'reason'], registers: [registry] });
-  const messages = new Counter({ name: 'switchboard_messages_total', help: 'Messages by direction and status reached', labelNames: ['direction', 'status'], registers: [registry] });
-  const visitorRefusals = new Counter({ name: 'switchboard_webchat_refused_total', help: 'Webchat visitor requests refused (429) by a rate limit or the open-conversation cap, by reason', labelNames: ['reason'], registers: [registry] });
-  const attempts = new Histogram({ name: 'switchboard_outbound_attempt_seconds', help: 'Provider send latency by result', labelNames: ['channel', 'result'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] });
+  const received = new Counter({
+    name: 'switchboard_webhooks_received_total',
+    help: 'Verified webhooks stored',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'switchboard_webhooks_rejected_total',
+    help: 'Webhooks refused, by reason',
+    labelNames: ['channel', 'reason'],
+    registers: [registry],
+  });
+  const messages = new Counter({
+    name: 'switchboard_messages_total',
+    help: 'Messages by direction and status reached',
+    labelNames: ['direction', 'status'],
+    registers: [registry],
+  });
+  const visitorRefusals = new Counter({
+    name: 'switchboard_webchat_refused_total',
+    help: 'Webchat visitor requests refused (429) by a rate limit or the open-conversation cap, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const attempts = new Histogram({
+    name: 'switchboard_outbound_attempt_seconds',
+    help: 'Provider send latency by result',
+    labelNames: ['channel', 'result'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
   const depth = new Gauge({
-    name: 'switchboard_queue_depth', help: 'Work waiting: outbound queued, inbound pending, outbox unpublished', labelNames: ['queue'], registers: [registry],
+    name: 'switchboard_queue_depth',
+    help: 'Work waiting: outbound queued, inbound pending, outbox unpublished',
+    labelNames: ['queue'],
+    registers: [registry],
     async collect() {
       const q = await store.countQueued();
       this.set({ queue: 'outbound_queued' }, q.outboundQueued);

@@ -18,7 +18,15 @@ describe('switchboard sandbox', () => {
   let base: string;
   beforeAll(async () => {
     const port = await freePort();
-    sandbox = await startSandbox(loadConfig({ PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dir, LOG_LEVEL: 'silent', SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}` }));
+    sandbox = await startSandbox(
+      loadConfig({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SWITCHBOARD_DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      }),
+    );
     base = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
@@ -26,9 +34,21 @@ describe('switchboard sandbox', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const api = async <T>(path: string, init: RequestInit = {}): Promise<T> =>
-    (await (await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' } })).json()) as T;
+    (await (
+      await fetch(`${base}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+      })
+    ).json()) as T;
   const phone = async (path: string, body?: unknown) =>
-    (await fetch(`${base}/sandbox/api${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+    (
+      await fetch(
+        `${base}/sandbox/api${path}`,
+        body === undefined
+          ? {}
+          : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      )
+    ).json() as Promise<Record<string, unknown>>;
 
   it('serves the phone page and has both channels running', async () => {
     const page = await fetch(`${base}/sandbox`);
@@ -42,19 +62,58 @@ describe('switchboard sandbox', () => {
     it(`carries a ${channel} conversation both ways`, async () => {
       const { id } = (await phone('/customers', { channel, name: 'Ana' })) as { id: string };
       await phone(`/${channel}/${id}/messages`, { text: `hello over ${channel}` });
-      const conv = await eventually(async () => (await api<{ data: Array<{ id: string; address: string; channelType: string }> }>('/api/v1/conversations')).data.find((c) => c.address.replace(/^\+/, '') === id), 10_000, 'the conversation');
+      const conv = await eventually(
+        async () =>
+          (
+            await api<{ data: Array<{ id: string; address: string; channelType: string }> }>('/api/v1/conversations')
+          ).data.find((c) => c.address.replace(/^\+/, '') === id),
+        10_000,
+        'the conversation',
+      );
       expect(conv.channelType).toBe(channel);
       const sent = await api<{ status?: string }>(`/api/v1/conversations/${conv.id}/messages`, {
-        method: 'POST', body: JSON.stringify({ content: { type: 'interactive', interactive: { kind: 'buttons', text: 'How can we help?', buttons: [{ id: 'human', title: 'Talk to a human' }] } } }),
+        method: 'POST',
+        body: JSON.stringify({
+          content: {
+            type: 'interactive',
+            interactive: {
+              kind: 'buttons',
+              text: 'How can we help?',
+              buttons: [{ id: 'human', title: 'Talk to a human' }],
+            },
+          },
+        }),
       });
       expect(sent.status).toBe('queued');
-      const withButtons = await eventually(async () => ((await phone(`/${channel}/${id}/messages`)).lines as Array<{ direction: string; text: string; messageId: string; buttons?: unknown[] }>).find((l) => l.direction === 'in' && l.buttons), 10_000, 'the reply on the phone');
+      const withButtons = await eventually(
+        async () =>
+          (
+            (await phone(`/${channel}/${id}/messages`)).lines as Array<{
+              direction: string;
+              text: string;
+              messageId: string;
+              buttons?: unknown[];
+            }>
+          ).find((l) => l.direction === 'in' && l.buttons),
+        10_000,
+        'the reply on the phone',
+      );
       expect(withButtons.text).toBe('How can we help?');
-      await phone(`/${channel}/${id}/press`, { messageId: withButtons.messageId, buttonId: 'human', title: 'Talk to a human' });
-      await eventually(async () => {
-        const { data } = await api<{ data: Array<{ content: { type: string; interactive?: { reply?: { id: string } } } }> }>(`/api/v1/conversations/${conv.id}/messages`);
-        return data.some((m) => m.content.type === 'interactive' && m.content.interactive?.reply?.id === 'human');
-      }, 10_000, 'the button press in Switchboard');
+      await phone(`/${channel}/${id}/press`, {
+        messageId: withButtons.messageId,
+        buttonId: 'human',
+        title: 'Talk to a human',
+      });
+      await eventually(
+        async () => {
+          const { data } = await api<{
+            data: Array<{ content: { type: string; interactive?: { reply?: { id: string } } } }>;
+          }>(`/api/v1/conversations/${conv.id}/messages`);
+          return data.some((m) => m.content.type === 'interactive' && m.content.interactive?.reply?.id === 'human');
+        },
+        10_000,
+        'the button press in Switchboard',
+      );
     });
   }
 });

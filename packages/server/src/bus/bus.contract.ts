@@ -28,16 +28,20 @@ export function runBusContract(name: string, open: () => Promise<Bus>): void {
       let maxInFlightA = 0;
       let overlapped = false;
       let inFlight = 0;
-      bus.consume('work', async (m) => {
-        const key = m.key;
-        inFlight++;
-        if (inFlight > 1) overlapped = true;
-        if (key === 'a') maxInFlightA = Math.max(maxInFlightA, ++inFlightA);
-        await new Promise((r) => setTimeout(r, 2));
-        seen[key]?.push(Number(m.payload.n));
-        if (key === 'a') inFlightA--;
-        inFlight--;
-      }, { concurrency: 4 });
+      bus.consume(
+        'work',
+        async (m) => {
+          const key = m.key;
+          inFlight++;
+          if (inFlight > 1) overlapped = true;
+          if (key === 'a') maxInFlightA = Math.max(maxInFlightA, ++inFlightA);
+          await new Promise((r) => setTimeout(r, 2));
+          seen[key]?.push(Number(m.payload.n));
+          if (key === 'a') inFlightA--;
+          inFlight--;
+        },
+        { concurrency: 4 },
+      );
       for (let n = 0; n < 20; n++) {
         await bus.publish('work', { key: 'a', payload: { n } });
         await bus.publish('work', { key: 'b', payload: { n } });
@@ -54,10 +58,14 @@ export function runBusContract(name: string, open: () => Promise<Bus>): void {
       const attempts: number[] = [];
       const letters: DeadLetter[] = [];
       bus.onDeadLetter((l) => letters.push(l));
-      bus.consume('flaky', async (m, d) => {
-        attempts.push(d.attempt);
-        if (m.payload.fail === 'always' || d.attempt < 2) throw new Error(`attempt ${d.attempt} failed`);
-      }, { maxDeliveries: 3 });
+      bus.consume(
+        'flaky',
+        async (m, d) => {
+          attempts.push(d.attempt);
+          if (m.payload.fail === 'always' || d.attempt < 2) throw new Error(`attempt ${d.attempt} failed`);
+        },
+        { maxDeliveries: 3 },
+      );
       await bus.publish('flaky', { key: 'k', payload: { fail: 'once' } });
       await until(() => attempts.length === 2);
       await bus.publish('flaky', { key: 'k2', payload: { fail: 'always' } });

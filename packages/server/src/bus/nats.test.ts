@@ -14,7 +14,13 @@ const SHARED_URL = 'nats://127.0.0.1:4222';
 /** one namespace per test run: streams are named `${run}_…` and deleted afterwards */
 const run = `sbtest_${randomBytes(4).toString('hex')}`;
 let opened = 0;
-const fast: Partial<NatsBusOptions> = { retryBaseMs: 20, retryMaxMs: 200, ackWaitMs: 5000, pullExpiresMs: 1000, reconnectTimeWaitMs: 100 };
+const fast: Partial<NatsBusOptions> = {
+  retryBaseMs: 20,
+  retryMaxMs: 200,
+  ackWaitMs: 5000,
+  pullExpiresMs: 1000,
+  reconnectTimeWaitMs: 100,
+};
 const open = (options: Partial<NatsBusOptions> = {}): Promise<NatsBus> =>
   createNatsBus({ url: SHARED_URL, prefix: `${run}_${++opened}`, ...fast, ...options });
 
@@ -78,10 +84,12 @@ describe('nats bus', () => {
     const keys = Array.from({ length: 12 }, (_, i) => `key-${i}`);
     const perKey = 15;
     // publish from both processes; per key from one publisher, in order (as the outbox relay does)
-    await Promise.all(keys.map(async (key, i) => {
-      const publisher = i % 2 === 0 ? one : two;
-      for (let n = 0; n < perKey; n++) await publisher.publish('shared', { key, payload: { n } });
-    }));
+    await Promise.all(
+      keys.map(async (key, i) => {
+        const publisher = i % 2 === 0 ? one : two;
+        for (let n = 0; n < perKey; n++) await publisher.publish('shared', { key, payload: { n } });
+      }),
+    );
     await until(() => handled.length >= keys.length * perKey, 20_000, 'all messages');
     await new Promise((r) => setTimeout(r, 200)); // any duplicate would show up now
     expect(handled).toHaveLength(keys.length * perKey);
@@ -109,10 +117,14 @@ describe('nats bus', () => {
   it('keeps a failing message in place: later messages of its key wait for its redelivery', async () => {
     const bus = track(await open());
     const seen: string[] = [];
-    bus.consume('strict', async (m, d) => {
-      seen.push(`${String(m.payload.n)}#${d.attempt}`);
-      if (m.payload.n === 1 && d.attempt < 3) throw new Error('not yet');
-    }, { maxDeliveries: 5 });
+    bus.consume(
+      'strict',
+      async (m, d) => {
+        seen.push(`${String(m.payload.n)}#${d.attempt}`);
+        if (m.payload.n === 1 && d.attempt < 3) throw new Error('not yet');
+      },
+      { maxDeliveries: 5 },
+    );
     for (let n = 1; n <= 3; n++) await bus.publish('strict', { key: 'k', payload: { n } });
     await until(() => seen.length === 5, 10_000, 'five deliveries');
     expect(seen).toEqual(['1#1', '1#2', '1#3', '2#1', '3#1']);
@@ -124,13 +136,21 @@ describe('nats bus', () => {
     bus.onDeadLetter((l) => letters.push(l));
     let broken = true;
     const done: string[] = [];
-    bus.consume('jobs', async (m) => {
-      if (broken) throw new Error(`broken ${m.key}`);
-      done.push(m.key);
-    }, { maxDeliveries: 2 });
-    bus.consume('other', async () => {
-      throw new Error('always');
-    }, { maxDeliveries: 1 });
+    bus.consume(
+      'jobs',
+      async (m) => {
+        if (broken) throw new Error(`broken ${m.key}`);
+        done.push(m.key);
+      },
+      { maxDeliveries: 2 },
+    );
+    bus.consume(
+      'other',
+      async () => {
+        throw new Error('always');
+      },
+      { maxDeliveries: 1 },
+    );
     await bus.publish('jobs', { key: 'x', payload: { n: 1 }, id: 'job-x' });
     await bus.publish('jobs', { key: 'y', payload: { n: 2 } });
     await bus.publish('other', { key: 'z', payload: { n: 3 } });
@@ -140,7 +160,12 @@ describe('nats bus', () => {
     expect(jobs).toHaveLength(2);
     expect(jobs.map((l) => l.message.key).sort()).toEqual(['x', 'y']);
     const x = jobs.find((l) => l.message.key === 'x');
-    expect(x).toMatchObject({ topic: 'jobs', deliveries: 2, error: 'broken x', message: { key: 'x', payload: { n: 1 }, id: 'job-x' } });
+    expect(x).toMatchObject({
+      topic: 'jobs',
+      deliveries: 2,
+      error: 'broken x',
+      message: { key: 'x', payload: { n: 1 }, id: 'job-x' },
+    });
     expect(typeof x?.seq).toBe('number');
     expect(Number.isNaN(Date.parse(x?.at ?? ''))).toBe(false);
     const all = await bus.listDeadLetters();
@@ -204,7 +229,9 @@ const freePort = (): Promise<number> =>
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 
@@ -228,7 +255,9 @@ describe('nats bus across a server restart', () => {
   const buses: NatsBus[] = [];
 
   const startServer = async () => {
-    const proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { stdio: 'ignore' });
+    const proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+      stdio: 'ignore',
+    });
     child = proc;
     await listening(port);
   };

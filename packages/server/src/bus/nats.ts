@@ -130,18 +130,25 @@ function decodeMessage(data: Uint8Array): BusMessage {
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const errorCode = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
 const isNotFound = (error: unknown): boolean => {
   const code = errorCode(error);
-  return code === '404' || code === ErrorCode.JetStream404NoMessages || /not found|no message found/i.test(errorText(error));
+  return (
+    code === '404' || code === ErrorCode.JetStream404NoMessages || /not found|no message found/i.test(errorText(error))
+  );
 };
 /** the server answered that nobody listens (JetStream not ready, stream gone), as opposed to a timeout */
-const isNoResponders = (error: unknown): boolean => errorCode(error) === ErrorCode.NoResponders || /no responders/i.test(errorText(error));
+const isNoResponders = (error: unknown): boolean =>
+  errorCode(error) === ErrorCode.NoResponders || /no responders/i.test(errorText(error));
 
 /** rejects when `ms` passed first */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms)),
+  );
   try {
     return await Promise.race([promise, late]);
   } finally {
@@ -224,13 +231,25 @@ class NatsJetStreamBus implements NatsBus {
     if (!this.broadcastOnly.has(topic)) {
       const subject = `${this.prefix}.work.${topic}.p${partitionOf(message.key, this.partitions)}`;
       // always a msg id: our own retries (after a lost ack, a reconnect) are then deduplicated by the server
-      await this.store(subject, data, message.id ?? randomUUID(), () => this.ensureStream(topic), () => this.forgetStream(topic));
+      await this.store(
+        subject,
+        data,
+        message.id ?? randomUUID(),
+        () => this.ensureStream(topic),
+        () => this.forgetStream(topic),
+      );
     }
     this.nc.publish(`${this.prefix}.bcast.${topic}`, data);
   }
 
   /** JetStream publish with retries until `publishTimeoutMs`: survives reconnects and JetStream restarts */
-  private async store(subject: string, data: Uint8Array, msgID: string, ensure: () => Promise<void>, forget: () => void): Promise<void> {
+  private async store(
+    subject: string,
+    data: Uint8Array,
+    msgID: string,
+    ensure: () => Promise<void>,
+    forget: () => void,
+  ): Promise<void> {
     const deadline = Date.now() + (this.options.publishTimeoutMs ?? 10_000);
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new Error('bus closed');
@@ -240,7 +259,10 @@ class NatsJetStreamBus implements NatsBus {
       try {
         await within(ensure(), Math.max(250, deadline - Date.now()), 'creating the stream');
         const remaining = deadline - Date.now();
-        const pubAck = await this.js.publish(subject, data, { msgID, timeout: Math.max(250, Math.min(remaining, 3000)) });
+        const pubAck = await this.js.publish(subject, data, {
+          msgID,
+          timeout: Math.max(250, Math.min(remaining, 3000)),
+        });
         if (pubAck.duplicate) this.log.debug({ subject, msgID }, 'duplicate publish ignored by the server');
         return;
       } catch (error) {
@@ -249,7 +271,9 @@ class NatsJetStreamBus implements NatsBus {
         if (isNotFound(error) || isNoResponders(error)) forget();
         const pause = Math.min(1000, 50 * 2 ** attempt);
         if (Date.now() + pause >= deadline) {
-          throw new Error(`publish to ${subject} failed after ${attempt + 1} attempts: ${errorText(error)}`, { cause: error });
+          throw new Error(`publish to ${subject} failed after ${attempt + 1} attempts: ${errorText(error)}`, {
+            cause: error,
+          });
         }
         await this.sleep(pause);
       }
@@ -279,7 +303,12 @@ class NatsJetStreamBus implements NatsBus {
     if (which === undefined || this.streams.get(topic) === which) this.streams.delete(topic);
   }
 
-  private async addStream(config: { name: string; subjects: string[]; retention: RetentionPolicy; max_age: number }): Promise<void> {
+  private async addStream(config: {
+    name: string;
+    subjects: string[];
+    retention: RetentionPolicy;
+    max_age: number;
+  }): Promise<void> {
     const full = {
       ...config,
       storage: StorageType.File,
@@ -293,7 +322,10 @@ class NatsJetStreamBus implements NatsBus {
       // created by another process or an earlier version with other settings: use it as it is
       const info = await this.jsm.streams.info(config.name).catch(() => undefined);
       if (!info) throw error;
-      this.log.warn({ stream: config.name, err: errorText(error) }, 'stream exists with different settings; using it as is');
+      this.log.warn(
+        { stream: config.name, err: errorText(error) },
+        'stream exists with different settings; using it as is',
+      );
     }
   }
 
@@ -356,8 +388,12 @@ class NatsJetStreamBus implements NatsBus {
     } catch (error) {
       const info = await this.jsm.consumers.info(stream, durable).catch(() => undefined);
       if (!info) throw error;
-      if (info.config.max_ack_pending !== 1) throw new Error(`consumer ${stream}/${durable} exists without max_ack_pending 1`, { cause: error });
-      this.log.warn({ stream, durable, err: errorText(error) }, 'consumer exists with different settings; using it as is');
+      if (info.config.max_ack_pending !== 1)
+        throw new Error(`consumer ${stream}/${durable} exists without max_ack_pending 1`, { cause: error });
+      this.log.warn(
+        { stream, durable, err: errorText(error) },
+        'consumer exists with different settings; using it as is',
+      );
     }
     return this.js.consumers.get(stream, durable);
   }
@@ -392,7 +428,10 @@ class NatsJetStreamBus implements NatsBus {
         }
         failures++;
         if (failures === 1 || failures % 20 === 0) {
-          this.log.warn({ topic: consumer.topic, partition, failures, err: errorText(error) }, 'pulling failed; retrying');
+          this.log.warn(
+            { topic: consumer.topic, partition, failures, err: errorText(error) },
+            'pulling failed; retrying',
+          );
         }
         await this.sleep(Math.min(2000, 50 * 2 ** Math.min(failures, 6)), consumer.stopped);
       }
@@ -419,7 +458,13 @@ class NatsJetStreamBus implements NatsBus {
       try {
         message = decodeMessage(msg.data);
       } catch (error) {
-        await this.deadLetter(consumer.topic, msg, { key: '', payload: { raw: decoder.decode(msg.data) } }, errorText(error), attempt);
+        await this.deadLetter(
+          consumer.topic,
+          msg,
+          { key: '', payload: { raw: decoder.decode(msg.data) } },
+          errorText(error),
+          attempt,
+        );
         return;
       }
       if (attempt > consumer.maxDeliveries) {
@@ -445,12 +490,23 @@ class NatsJetStreamBus implements NatsBus {
     }
   }
 
-  private async deadLetter(topic: string, msg: JsMsg, message: BusMessage, error: string, deliveries: number): Promise<void> {
+  private async deadLetter(
+    topic: string,
+    msg: JsMsg,
+    message: BusMessage,
+    error: string,
+    deliveries: number,
+  ): Promise<void> {
     const letter: DeadLetter = { topic, message, error, deliveries };
     try {
       await this.ensureDeadStream();
-      await this.store(`${this.prefix}.dead.${topic}`, encode({ ...letter, at: new Date().toISOString() }),
-        `dead-${topic}-${msg.info.streamSequence}`, () => this.ensureDeadStream(), () => (this.deadStreamReady = undefined));
+      await this.store(
+        `${this.prefix}.dead.${topic}`,
+        encode({ ...letter, at: new Date().toISOString() }),
+        `dead-${topic}-${msg.info.streamSequence}`,
+        () => this.ensureDeadStream(),
+        () => (this.deadStreamReady = undefined),
+      );
     } catch (publishError) {
       // keep the message; it comes back after the delay and is dead-lettered then
       this.log.error({ topic, err: errorText(publishError) }, 'cannot store a dead letter; retrying later');
@@ -487,8 +543,10 @@ class NatsJetStreamBus implements NatsBus {
       for await (const info of this.jsm.consumers.list(this.workStream(topic))) {
         const n = /^p(\d+)$/.exec(info.name)?.[1];
         if (n !== undefined && Number(n) >= this.partitions && info.num_pending + info.num_ack_pending > 0) {
-          this.log.warn({ topic, consumer: info.name, partitions: this.partitions, pending: info.num_pending },
-            'messages wait in a partition beyond this process\'s partition count; all processes must use the same count');
+          this.log.warn(
+            { topic, consumer: info.name, partitions: this.partitions, pending: info.num_pending },
+            "messages wait in a partition beyond this process's partition count; all processes must use the same count",
+          );
         }
       }
     } catch {
@@ -584,7 +642,13 @@ class NatsJetStreamBus implements NatsBus {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2000)));
     try {
-      return await Promise.race([this.jsm.getAccountInfo().then(() => true, () => false), timeout]);
+      return await Promise.race([
+        this.jsm.getAccountInfo().then(
+          () => true,
+          () => false,
+        ),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
     }
@@ -601,8 +665,14 @@ class NatsJetStreamBus implements NatsBus {
     // drain flushes the last acks before closing; bounded, as it cannot finish while the server is away
     if (!this.nc.isClosed()) {
       let timer: NodeJS.Timeout | undefined;
-      const drained = this.nc.drain().then(() => true, () => false);
-      const inTime = await Promise.race([drained, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 3000)))]);
+      const drained = this.nc.drain().then(
+        () => true,
+        () => false,
+      );
+      const inTime = await Promise.race([
+        drained,
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 3000))),
+      ]);
       clearTimeout(timer);
       if (!inTime && !this.nc.isClosed()) await this.nc.close();
     }
@@ -611,7 +681,11 @@ class NatsJetStreamBus implements NatsBus {
   /** a pause that ends early when the bus closes */
   private async sleep(ms: number, alsoEndsOn?: Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.closing, ...(alsoEndsOn ? [alsoEndsOn] : [])]);
+    await Promise.race([
+      new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+      this.closing,
+      ...(alsoEndsOn ? [alsoEndsOn] : []),
+    ]);
     clearTimeout(timer);
   }
 
@@ -646,7 +720,7 @@ function parseDeadLetter(stored: StoredMsg): StoredDeadLetter {
   return {
     seq: stored.seq,
     at: typeof value.at === 'string' ? value.at : stored.time.toISOString(),
-    topic: typeof value.topic === 'string' ? value.topic : stored.subject.split('.').pop() ?? '',
+    topic: typeof value.topic === 'string' ? value.topic : (stored.subject.split('.').pop() ?? ''),
     message: value.message ?? { key: '', payload: {} },
     error: typeof value.error === 'string' ? value.error : '',
     deliveries: typeof value.deliveries === 'number' ? value.deliveries : 0,
@@ -667,7 +741,10 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
   const partitions = options.partitions ?? 16;
   if (!Number.isInteger(partitions) || partitions < 1) throw new Error('partitions must be a positive integer');
   const nc = await connect({
-    servers: options.url.split(',').map((s) => s.trim()).filter(Boolean),
+    servers: options.url
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     name: options.name ?? 'switchboard',
     maxReconnectAttempts: -1,
     reconnectTimeWait: options.reconnectTimeWaitMs ?? 1000,

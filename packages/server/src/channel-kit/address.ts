@@ -15,11 +15,14 @@ export type AddressKind = (typeof ADDRESS_KINDS)[number];
  * written nationally ("0151 12345678" with DE). The hub reads it from the connection's config by this name.
  */
 export function defaultRegionField() {
-  return z.string()
+  return z
+    .string()
     .regex(/^[A-Z]{2}$/, { message: 'an ISO 3166-1 alpha-2 region in capitals, such as DE or US', abort: true })
     .refine((r) => isSupportedCountry(r), 'not a region with a telephone numbering plan')
     .optional()
-    .describe('Region for phone numbers written without a country code (ISO 3166-1 alpha-2, e.g. DE); numbers with + or 00 are read internationally');
+    .describe(
+      'Region for phone numbers written without a country code (ISO 3166-1 alpha-2, e.g. DE); numbers with + or 00 are read internationally',
+    );
 }
 
 /** the `defaultRegion` of a stored or live connection config, when it is a string */

@@ -110,7 +110,11 @@ export interface ProviderTemplate {
   body: string;
 }
 
-export interface FetchedMedia { bytes: Buffer; mimeType: string; fileName?: string }
+export interface FetchedMedia {
+  bytes: Buffer;
+  mimeType: string;
+  fileName?: string;
+}
 
 export interface StartResult<Config> {
   /** config values learned or generated at start (bot username, …), merged into the stored config */

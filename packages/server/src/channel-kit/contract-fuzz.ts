@@ -9,7 +9,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnyConnector, WebhookOutcome, WebhookRequest } from './connector.js';
-import { anyBodyFor, anyHeadersWith, byteMutation, checkOutcome, clone, jsonMutant, mutate, sweep, webhookHarness } from './fuzz-mutations.js';
+import {
+  anyBodyFor,
+  anyHeadersWith,
+  byteMutation,
+  checkOutcome,
+  clone,
+  jsonMutant,
+  mutate,
+  sweep,
+  webhookHarness,
+} from './fuzz-mutations.js';
 
 type Headers = Record<string, string | undefined>;
 export type ProofMutation = (headers: Headers, body: Buffer) => Headers;
@@ -70,27 +80,36 @@ export function runFuzzContract<Config>(connector: AnyConnector, fuzz: FuzzFixtu
     });
 
     it('parse never throws, yields valid events and is deterministic on arbitrary bytes, JSON and document mutants', () => {
-      fc.assert(fc.property(anyBody, anyHeaders, (body, headers) => {
-        const req = fuzz.request(body, headers);
-        const first = parseChecked(req);
-        expect(parse(clone(req))).toEqual(first);
-        const stamped = { ...clone(req), receivedAt: AT };
-        expect(parse(stamped)).toEqual(fuzz.ignoresReceivedAt ? first : parseChecked(stamped));
-      }), runs);
+      fc.assert(
+        fc.property(anyBody, anyHeaders, (body, headers) => {
+          const req = fuzz.request(body, headers);
+          const first = parseChecked(req);
+          expect(parse(clone(req))).toEqual(first);
+          const stamped = { ...clone(req), receivedAt: AT };
+          expect(parse(stamped)).toEqual(fuzz.ignoresReceivedAt ? first : parseChecked(stamped));
+        }),
+        runs,
+      );
     });
 
     it('parse never throws on byte mutations of the documented bodies', () => {
-      fc.assert(fc.property(fc.constantFrom(...rawBodies), byteMutation, (original, m) => {
-        parseSame({ ...fuzz.request(original), rawBody: mutate(original, m), receivedAt: AT });
-      }), runs);
+      fc.assert(
+        fc.property(fc.constantFrom(...rawBodies), byteMutation, (original, m) => {
+          parseSame({ ...fuzz.request(original), rawBody: mutate(original, m), receivedAt: AT });
+        }),
+        runs,
+      );
     });
 
     it('structure mutants with a valid proof reach parse without breaking it, random and every node × each awkward value', () => {
-      fc.assert(fc.property(jsonMutant(fuzz.documents), (text) => {
-        const req = fuzz.request(Buffer.from(text));
-        expect(verifyOk(req)).toBe(true);
-        parseSame(req);
-      }), runs);
+      fc.assert(
+        fc.property(jsonMutant(fuzz.documents), (text) => {
+          const req = fuzz.request(Buffer.from(text));
+          expect(verifyOk(req)).toBe(true);
+          parseSame(req);
+        }),
+        runs,
+      );
       let count = 0;
       for (const text of sweep(fuzz.documents)) {
         let out: WebhookOutcome;
@@ -106,32 +125,48 @@ export function runFuzzContract<Config>(connector: AnyConnector, fuzz: FuzzFixtu
     });
 
     it('verify never throws, and accepts exactly what the provider’s scheme accepts, whatever the body and headers', () => {
-      fc.assert(fc.property(anyBody, anyHeaders, (body, headers) => {
-        const { url, query } = fuzz.request(body);
-        const req: WebhookRequest = { method: 'POST', url, query, rawBody: body, headers };
-        expect(verifyOk(req)).toBe(fuzz.accepts(req));
-      }), runs);
+      fc.assert(
+        fc.property(anyBody, anyHeaders, (body, headers) => {
+          const { url, query } = fuzz.request(body);
+          const req: WebhookRequest = { method: 'POST', url, query, rawBody: body, headers };
+          expect(verifyOk(req)).toBe(fuzz.accepts(req));
+        }),
+        runs,
+      );
     });
 
-    it(fuzz.bodyIsSigned
-      ? 'a mutated body under the original proof is rejected: only the exact signed bytes verify'
-      : 'the proof does not sign the body: a mutated body with a valid proof verifies (documented), and parse copes', () => {
-      const originals = fuzz.bodyIsSigned ? fc.oneof(fc.constantFrom(...rawBodies), fc.uint8Array({ maxLength: 256 }).map((b) => Buffer.from(b))) : fc.constantFrom(...rawBodies);
-      fc.assert(fc.property(originals, byteMutation, (original, m) => {
-        const req = fuzz.request(original);
-        expect(verifyOk(req)).toBe(true);
-        const body = mutate(original, m);
-        const mutated = { ...req, rawBody: body };
-        expect(verifyOk(mutated)).toBe(fuzz.bodyIsSigned ? body.equals(original) : true);
-        parseChecked(mutated);
-      }), runs);
-    });
+    it(
+      fuzz.bodyIsSigned
+        ? 'a mutated body under the original proof is rejected: only the exact signed bytes verify'
+        : 'the proof does not sign the body: a mutated body with a valid proof verifies (documented), and parse copes',
+      () => {
+        const originals = fuzz.bodyIsSigned
+          ? fc.oneof(
+              fc.constantFrom(...rawBodies),
+              fc.uint8Array({ maxLength: 256 }).map((b) => Buffer.from(b)),
+            )
+          : fc.constantFrom(...rawBodies);
+        fc.assert(
+          fc.property(originals, byteMutation, (original, m) => {
+            const req = fuzz.request(original);
+            expect(verifyOk(req)).toBe(true);
+            const body = mutate(original, m);
+            const mutated = { ...req, rawBody: body };
+            expect(verifyOk(mutated)).toBe(fuzz.bodyIsSigned ? body.equals(original) : true);
+            parseChecked(mutated);
+          }),
+          runs,
+        );
+      },
+    );
 
     it('rejects dropped, renamed, altered, truncated, extended or foreign proofs', () => {
       const value = (h: Headers) => String(h[SIG]);
       const mutation: fc.Arbitrary<ProofMutation> = fc.oneof(
         fc.constant((h: Headers) => ({ ...h, [SIG]: undefined })),
-        fc.constantFrom(...fuzz.renamedHeaders).map((name) => (h: Headers) => ({ ...h, [SIG]: undefined, [name]: h[SIG] })),
+        fc
+          .constantFrom(...fuzz.renamedHeaders)
+          .map((name) => (h: Headers) => ({ ...h, [SIG]: undefined, [name]: h[SIG] })),
         fc.constant((h: Headers) => ({ ...h, [SIG]: value(h).toUpperCase() })),
         fc.constant((h: Headers) => ({ ...h, [SIG]: ` ${value(h)}` })),
         fc.constant((h: Headers) => ({ ...h, [SIG]: `${value(h)}, ${value(h)}` })),
@@ -139,18 +174,26 @@ export function runFuzzContract<Config>(connector: AnyConnector, fuzz: FuzzFixtu
         fc.tuple(fc.nat(), fc.integer({ min: 1, max: 60 })).map(([i, delta]) => (h: Headers) => {
           const s = value(h);
           const k = prefix.length + (i % Math.max(1, s.length - prefix.length));
-          return { ...h, [SIG]: `${s.slice(0, k)}${String.fromCharCode(((s.charCodeAt(k) - 32 + delta) % 95) + 32)}${s.slice(k + 1)}` };
+          return {
+            ...h,
+            [SIG]: `${s.slice(0, k)}${String.fromCharCode(((s.charCodeAt(k) - 32 + delta) % 95) + 32)}${s.slice(k + 1)}`,
+          };
         }),
         fc.nat().map((keep) => (h: Headers) => ({ ...h, [SIG]: value(h).slice(0, keep % value(h).length) })),
-        fc.string({ minLength: 1, maxLength: 8 }).map((tail) => (h: Headers) => ({ ...h, [SIG]: `${value(h)}${tail}` })),
+        fc
+          .string({ minLength: 1, maxLength: 8 })
+          .map((tail) => (h: Headers) => ({ ...h, [SIG]: `${value(h)}${tail}` })),
         fc.string({ maxLength: 120 }).map((random) => (h: Headers) => ({ ...h, [SIG]: `${prefix}${random}` })),
         ...(fuzz.proofMutations ?? []),
       );
-      fc.assert(fc.property(fc.constantFrom(...rawBodies), mutation, (body, change) => {
-        const req = fuzz.request(body);
-        const changed = { ...req, headers: change({ ...req.headers }, body) };
-        expect(verifyOk(changed)).toBe(fuzz.accepts(changed));
-      }), runs);
+      fc.assert(
+        fc.property(fc.constantFrom(...rawBodies), mutation, (body, change) => {
+          const req = fuzz.request(body);
+          const changed = { ...req, headers: change({ ...req.headers }, body) };
+          expect(verifyOk(changed)).toBe(fuzz.accepts(changed));
+        }),
+        runs,
+      );
     });
   });
 }

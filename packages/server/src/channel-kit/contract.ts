@@ -14,7 +14,11 @@ import { isChannelError } from './errors.js';
 import { runFuzzContract, type FuzzFixtures } from './contract-fuzz.js';
 import { storedHeaders } from './stored-request.js';
 
-export interface ProviderResponse { status: number; headers?: Record<string, string>; body: string }
+export interface ProviderResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
 
 export interface ContractFixtures<Config extends Record<string, unknown>> {
   /** a valid config, secrets included */
@@ -56,11 +60,19 @@ function capture(): { log: BaseContext<unknown>['log']; lines: string[] } {
 function fakeHttp(response: ProviderResponse, seen: string[]): HttpClient {
   return (url, init) => {
     seen.push(`${init?.method ?? 'GET'} ${url}`);
-    return Promise.resolve(new Response(response.body, { status: response.status, headers: response.headers ?? { 'content-type': 'application/json' } }));
+    return Promise.resolve(
+      new Response(response.body, {
+        status: response.status,
+        headers: response.headers ?? { 'content-type': 'application/json' },
+      }),
+    );
   };
 }
 
-export function runConnectorContract<Config extends Record<string, unknown>>(connector: AnyConnector, fixtures: ContractFixtures<Config>): void {
+export function runConnectorContract<Config extends Record<string, unknown>>(
+  connector: AnyConnector,
+  fixtures: ContractFixtures<Config>,
+): void {
   const inbound = connector.inbound;
   const secrets = secretFieldNames(connector.configSchema)
     .flatMap((name) => [fixtures.config[name], fixtures.otherSecretConfig[name]])
@@ -104,7 +116,9 @@ export function runConnectorContract<Config extends Record<string, unknown>>(con
             const spec = inbound.storedHeaders;
             const stored = { ...request, headers: storedHeaders(request.headers, spec) };
             expect(inbound.parse(stored, fixtures.config)).toEqual(inbound.parse(request, fixtures.config));
-            const credentials = (spec?.digest ?? []).map((h) => request.headers[h]).filter((v): v is string => typeof v === 'string');
+            const credentials = (spec?.digest ?? [])
+              .map((h) => request.headers[h])
+              .filter((v): v is string => typeof v === 'string');
             const text = JSON.stringify(stored.headers);
             expect([...leaks(text), ...credentials.filter((c) => text.includes(c))]).toEqual([]);
             for (const name of spec?.keep ?? []) expect(spec?.digest ?? []).not.toContain(name);
@@ -127,7 +141,13 @@ export function runConnectorContract<Config extends Record<string, unknown>>(con
     }
 
     it('fails closed on garbage without throwing', () => {
-      const garbage: WebhookRequest = { method: 'POST', url: 'http://localhost/webhooks/x', headers: {}, query: {}, rawBody: Buffer.from('\u0000not json') };
+      const garbage: WebhookRequest = {
+        method: 'POST',
+        url: 'http://localhost/webhooks/x',
+        headers: {},
+        query: {},
+        rawBody: Buffer.from('\u0000not json'),
+      };
       expect(inbound.verify(garbage, fixtures.config).ok).toBe(false);
       expect(() => inbound.parse(garbage, fixtures.config)).not.toThrow();
     });
@@ -142,15 +162,22 @@ export function runConnectorContract<Config extends Record<string, unknown>>(con
     const ctx = (response: ProviderResponse, lines: string[], log = capture()) => {
       lines.push(...log.lines);
       return {
-        connectionId: 'conn_contract', config: fixtures.config, webhookUrl: 'http://localhost/webhooks/conn_contract',
-        http: fakeHttp(response, []), log: log.log, signal: new AbortController().signal,
+        connectionId: 'conn_contract',
+        config: fixtures.config,
+        webhookUrl: 'http://localhost/webhooks/conn_contract',
+        http: fakeHttp(response, []),
+        log: log.log,
+        signal: new AbortController().signal,
         media: { read: () => Promise.resolve({ bytes: Buffer.from('x'), mimeType: 'text/plain' }) },
       };
     };
     const failure = async (response: ProviderResponse) => {
       const lines: string[] = [];
       const log = capture();
-      const error = await connector.send(send.message, ctx(response, lines, log)).then(() => undefined, (e: unknown) => e);
+      const error = await connector.send(send.message, ctx(response, lines, log)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       return { error, lines: log.lines };
     };
 

@@ -62,8 +62,10 @@ export function isChannelError(value: unknown): value is ChannelError {
  */
 export function channelErrorFromHttpStatus(status: number, message: string, retryAfterMs?: number): ChannelError {
   if (status === 401) return new ChannelError('AUTH', message, { providerCode: status });
-  if (status === 429) return new ChannelError('RATE_LIMITED', message, { providerCode: status, retryAfterMs: retryAfterMs ?? 1000 });
-  if (status >= 500 || status === 408) return new ChannelError('UNAVAILABLE', message, { providerCode: status, retryAfterMs });
+  if (status === 429)
+    return new ChannelError('RATE_LIMITED', message, { providerCode: status, retryAfterMs: retryAfterMs ?? 1000 });
+  if (status >= 500 || status === 408)
+    return new ChannelError('UNAVAILABLE', message, { providerCode: status, retryAfterMs });
   if (status === 403) return new ChannelError('INVALID_RECIPIENT', message, { providerCode: status });
   return new ChannelError('REJECTED', message, { providerCode: status });
 }

@@ -16,7 +16,14 @@ describe('wallClock', () => {
 });
 
 describe('isWithinHours', () => {
-  const weekdays9to17 = hours({ timeZone: 'Europe/Berlin', schedule: ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, from: '09:00', to: '17:00' })) as OperatingHours['schedule'] });
+  const weekdays9to17 = hours({
+    timeZone: 'Europe/Berlin',
+    schedule: ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({
+      day,
+      from: '09:00',
+      to: '17:00',
+    })) as OperatingHours['schedule'],
+  });
 
   it('is always open when switched off or absent', () => {
     expect(isWithinHours(undefined, at('2026-01-04T03:00:00Z'))).toBe(true);
@@ -58,7 +65,13 @@ describe('isWithinHours', () => {
   });
 
   it('runs an overnight range past midnight into the next day, also from Sunday into Monday', () => {
-    const nights = hours({ timeZone: 'UTC', schedule: [{ day: 'fri', from: '22:00', to: '02:00' }, { day: 'sun', from: '23:00', to: '01:00' }] });
+    const nights = hours({
+      timeZone: 'UTC',
+      schedule: [
+        { day: 'fri', from: '22:00', to: '02:00' },
+        { day: 'sun', from: '23:00', to: '01:00' },
+      ],
+    });
     expect(isWithinHours(nights, at('2026-01-09T21:59:00Z'))).toBe(false); // Fri 21:59
     expect(isWithinHours(nights, at('2026-01-09T22:00:00Z'))).toBe(true); // Fri 22:00
     expect(isWithinHours(nights, at('2026-01-10T01:59:00Z'))).toBe(true); // Sat 01:59
@@ -78,7 +91,13 @@ describe('isWithinHours', () => {
   });
 
   it('uses several ranges per day (a lunch break)', () => {
-    const split = hours({ timeZone: 'UTC', schedule: [{ day: 'mon', from: '09:00', to: '12:00' }, { day: 'mon', from: '13:00', to: '17:00' }] });
+    const split = hours({
+      timeZone: 'UTC',
+      schedule: [
+        { day: 'mon', from: '09:00', to: '12:00' },
+        { day: 'mon', from: '13:00', to: '17:00' },
+      ],
+    });
     expect(isWithinHours(split, at('2026-01-05T11:59:00Z'))).toBe(true);
     expect(isWithinHours(split, at('2026-01-05T12:30:00Z'))).toBe(false);
     expect(isWithinHours(split, at('2026-01-05T13:00:00Z'))).toBe(true);

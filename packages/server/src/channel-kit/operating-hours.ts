@@ -20,11 +20,15 @@ export function isTimeZone(value: string): boolean {
 }
 
 /** one opening interval starting on `day`; `to` before `from` runs past midnight into the next day */
-export const OpeningRangeSchema = z.object({
-  day: z.enum(WEEKDAYS),
-  from: z.string().regex(HHMM, 'HH:MM (00:00–23:59)'),
-  to: z.string().regex(HHMM, 'HH:MM (00:00–24:00)'),
-}).refine((r) => r.from !== r.to && r.from !== '24:00', { message: 'a range needs a start before 24:00 and an end different from its start' });
+export const OpeningRangeSchema = z
+  .object({
+    day: z.enum(WEEKDAYS),
+    from: z.string().regex(HHMM, 'HH:MM (00:00–23:59)'),
+    to: z.string().regex(HHMM, 'HH:MM (00:00–24:00)'),
+  })
+  .refine((r) => r.from !== r.to && r.from !== '24:00', {
+    message: 'a range needs a start before 24:00 and an end different from its start',
+  });
 export type OpeningRange = z.infer<typeof OpeningRangeSchema>;
 
 export const OperatingHoursSchema = z.object({
@@ -39,7 +43,13 @@ const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number
 
 /** the weekday and minute of the day an instant shows on a wall clock in `timeZone` */
 export function wallClock(instant: Date, timeZone: string): { day: Weekday; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   const day = get('weekday').slice(0, 3).toLowerCase() as Weekday;
   return { day, minute: (Number(get('hour')) % 24) * 60 + Number(get('minute')) };
@@ -50,7 +60,10 @@ function previous(day: Weekday): Weekday {
 }
 
 /** true when the hours are switched off or `instant` falls inside one of the ranges */
-export function isWithinHours(hours: Pick<OperatingHours, 'enabled' | 'timeZone' | 'schedule'> | undefined, instant: Date): boolean {
+export function isWithinHours(
+  hours: Pick<OperatingHours, 'enabled' | 'timeZone' | 'schedule'> | undefined,
+  instant: Date,
+): boolean {
   if (!hours?.enabled) return true;
   const { day, minute } = wallClock(instant, hours.timeZone);
   return hours.schedule.some((r) => {

@@ -19,10 +19,15 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     void bodyOf(req).then((body) => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', type: req.headers['content-type'], body });
-      if (req.url?.startsWith('/ok')) return res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      if (req.url?.startsWith('/ok'))
+        return res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       if (req.url?.startsWith('/empty')) return res.writeHead(204).end();
-      if (req.url?.startsWith('/bytes')) return res.writeHead(200, { 'content-type': 'image/png; charset=binary' }).end(Buffer.from([1, 2, 3]));
-      if (req.url?.startsWith('/limited')) return res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' }).end(`{"error":"slow down ${TOKEN}"}`);
+      if (req.url?.startsWith('/bytes'))
+        return res.writeHead(200, { 'content-type': 'image/png; charset=binary' }).end(Buffer.from([1, 2, 3]));
+      if (req.url?.startsWith('/limited'))
+        return res
+          .writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' })
+          .end(`{"error":"slow down ${TOKEN}"}`);
       if (req.url?.startsWith('/slow')) return setTimeout(() => res.writeHead(200).end('{}'), 2_000);
       res.writeHead(500).end('boom');
     });
@@ -50,11 +55,25 @@ describe('providerClient', () => {
   });
 
   it('maps a non-2xx answer with the connector mapping, Retry-After parsed and secrets scrubbed', async () => {
-    const generic = await client().call(`${base}/limited`, { what: 'send' }).catch((e: unknown) => e);
-    expect(generic).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 7000, message: 'Acme answered HTTP 429 to send' });
-    const own = await client({ mapError: (res) => new ChannelError('REJECTED', res.text, { providerCode: res.status }) }).call(`${base}/limited`).catch((e: unknown) => e);
+    const generic = await client()
+      .call(`${base}/limited`, { what: 'send' })
+      .catch((e: unknown) => e);
+    expect(generic).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterMs: 7000,
+      message: 'Acme answered HTTP 429 to send',
+    });
+    const own = await client({
+      mapError: (res) => new ChannelError('REJECTED', res.text, { providerCode: res.status }),
+    })
+      .call(`${base}/limited`)
+      .catch((e: unknown) => e);
     expect(own).toMatchObject({ code: 'REJECTED', providerCode: '429', message: '{"error":"slow down ********"}' });
-    expect(await client().call(`${base}/fail`).catch((e: unknown) => (e as ChannelError).code)).toBe('UNAVAILABLE');
+    expect(
+      await client()
+        .call(`${base}/fail`)
+        .catch((e: unknown) => (e as ChannelError).code),
+    ).toBe('UNAVAILABLE');
   });
 
   it('describes transport failures by their code only, never the URL with its token', async () => {
@@ -62,18 +81,32 @@ describe('providerClient', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const e = await client().call(`http://127.0.0.1:${port}/bot${TOKEN}/getMe`, { what: 'getMe' }).catch((err: unknown) => err as ChannelError);
-    expect(e).toMatchObject({ code: 'UNAVAILABLE', retryable: true, message: 'Acme unreachable (ECONNREFUSED) during getMe' });
+    const e = await client()
+      .call(`http://127.0.0.1:${port}/bot${TOKEN}/getMe`, { what: 'getMe' })
+      .catch((err: unknown) => err as ChannelError);
+    expect(e).toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+      message: 'Acme unreachable (ECONNREFUSED) during getMe',
+    });
   });
 
   it('bounds one call with its own timeout, and passes the hub’s own refusals through untouched', async () => {
     const started = Date.now();
-    const slow = await client().call(`${base}/slow`, { timeoutMs: 100, what: 'poll' }).catch((e: unknown) => e);
+    const slow = await client()
+      .call(`${base}/slow`, { timeoutMs: 100, what: 'poll' })
+      .catch((e: unknown) => e);
     expect(slow).toMatchObject({ code: 'UNAVAILABLE', message: 'Acme timed out during poll' });
     expect(Date.now() - started).toBeLessThan(1_500);
     const refusal = new ChannelError('REJECTED', 'refused by the address policy');
     let asked = false;
-    const guarded = providerClient({ provider: 'Acme', http: () => { asked = true; return Promise.reject(refusal); } });
+    const guarded = providerClient({
+      provider: 'Acme',
+      http: () => {
+        asked = true;
+        return Promise.reject(refusal);
+      },
+    });
     expect(await guarded.call('http://10.0.0.1/x').catch((e: unknown) => e)).toBe(refusal);
     expect(asked).toBe(true);
   });
@@ -82,6 +115,10 @@ describe('providerClient', () => {
     const file = await client().download(`${base}/bytes`);
     expect([...file.bytes]).toEqual([1, 2, 3]);
     expect(file.contentType).toBe('image/png');
-    expect(await client().download(`${base}/limited`).catch((e: unknown) => (e as ChannelError).code)).toBe('RATE_LIMITED');
+    expect(
+      await client()
+        .download(`${base}/limited`)
+        .catch((e: unknown) => (e as ChannelError).code),
+    ).toBe('RATE_LIMITED');
   });
 });

@@ -51,7 +51,10 @@ export interface ProviderClient {
   /** the answer of a 2xx call (body read); a non-2xx answer throws the mapped ChannelError */
   call(url: string, request?: ProviderRequest): Promise<ProviderResponse>;
   /** like call, but reads the body as bytes (media downloads) */
-  download(url: string, request?: ProviderRequest): Promise<{ bytes: Buffer; contentType: string | undefined; headers: Headers }>;
+  download(
+    url: string,
+    request?: ProviderRequest,
+  ): Promise<{ bytes: Buffer; contentType: string | undefined; headers: Headers }>;
   /** removes every configured secret from a text */
   scrub(text: string): string;
 }
@@ -59,11 +62,20 @@ export interface ProviderClient {
 export function providerClient(options: ProviderClientOptions): ProviderClient {
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 4);
   const scrub = (text: string): string => secrets.reduce((out, s) => out.split(s).join('********'), text);
-  const mapError = options.mapError ?? ((res: ProviderResponse, what: string | undefined) =>
-    channelErrorFromHttpStatus(res.status, `${options.provider} answered HTTP ${res.status}${what ? ` to ${what}` : ''}`, res.retryAfterMs));
+  const mapError =
+    options.mapError ??
+    ((res: ProviderResponse, what: string | undefined) =>
+      channelErrorFromHttpStatus(
+        res.status,
+        `${options.provider} answered HTTP ${res.status}${what ? ` to ${what}` : ''}`,
+        res.retryAfterMs,
+      ));
 
   const signalFor = (request: ProviderRequest): AbortSignal | undefined => {
-    const signals = [request.signal ?? options.signal, request.timeoutMs ? AbortSignal.timeout(request.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+    const signals = [
+      request.signal ?? options.signal,
+      request.timeoutMs ? AbortSignal.timeout(request.timeoutMs) : undefined,
+    ].filter((s): s is AbortSignal => s !== undefined);
     return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   };
 
@@ -71,12 +83,22 @@ export function providerClient(options: ProviderClientOptions): ProviderClient {
     // the hub's own refusals (a private address, the guard) are final, not a provider outage
     if (error instanceof ChannelError) return error;
     const e = error as { name?: unknown; code?: unknown; cause?: { code?: unknown; name?: unknown } } | undefined;
-    const code = [e?.cause?.code, e?.code, e?.cause?.name, e?.name].find((v): v is string => typeof v === 'string' && v !== 'Error' && v !== 'TypeError');
-    const reason = signal?.aborted || code === 'AbortError' || code === 'TimeoutError' ? 'timed out' : `unreachable${code ? ` (${code})` : ''}`;
-    return new ChannelError('UNAVAILABLE', scrub(`${options.provider} ${reason}${what ? ` during ${what}` : ''}`), { cause: error });
+    const code = [e?.cause?.code, e?.code, e?.cause?.name, e?.name].find(
+      (v): v is string => typeof v === 'string' && v !== 'Error' && v !== 'TypeError',
+    );
+    const reason =
+      signal?.aborted || code === 'AbortError' || code === 'TimeoutError'
+        ? 'timed out'
+        : `unreachable${code ? ` (${code})` : ''}`;
+    return new ChannelError('UNAVAILABLE', scrub(`${options.provider} ${reason}${what ? ` during ${what}` : ''}`), {
+      cause: error,
+    });
   };
 
-  const send = async (url: string, request: ProviderRequest): Promise<{ res: Response; signal: AbortSignal | undefined }> => {
+  const send = async (
+    url: string,
+    request: ProviderRequest,
+  ): Promise<{ res: Response; signal: AbortSignal | undefined }> => {
     const headers: Record<string, string> = { ...request.headers };
     let body: string | URLSearchParams | FormData | undefined;
     if (request.json !== undefined) {
@@ -88,14 +110,23 @@ export function providerClient(options: ProviderClientOptions): ProviderClient {
     } else if (request.form) body = request.form; // fetch sets the multipart boundary
     const signal = signalFor(request);
     try {
-      const res = await options.http(url, { method: request.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }), ...(signal ? { signal } : {}) });
+      const res = await options.http(url, {
+        method: request.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        ...(body === undefined ? {} : { body }),
+        ...(signal ? { signal } : {}),
+      });
       return { res, signal };
     } catch (error) {
       throw transportError(error, request.what, signal);
     }
   };
 
-  const read = async (res: Response, what: string | undefined, signal: AbortSignal | undefined): Promise<ProviderResponse> => {
+  const read = async (
+    res: Response,
+    what: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ProviderResponse> => {
     let text: string;
     try {
       text = await res.text();
@@ -108,14 +139,25 @@ export function providerClient(options: ProviderClientOptions): ProviderClient {
     } catch {
       json = undefined;
     }
-    return { status: res.status, ok: res.ok, headers: res.headers, text, json, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
+    return {
+      status: res.status,
+      ok: res.ok,
+      headers: res.headers,
+      text,
+      json,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+    };
   };
 
   const failed = (answer: ProviderResponse, what: string | undefined): ChannelError => {
     const error = mapError(answer, what);
     const message = scrub(error.message);
     if (message === error.message) return error;
-    return new ChannelError(error.code, message, { retryable: error.retryable, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), ...(error.providerCode !== undefined ? { providerCode: error.providerCode } : {}) });
+    return new ChannelError(error.code, message, {
+      retryable: error.retryable,
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+      ...(error.providerCode !== undefined ? { providerCode: error.providerCode } : {}),
+    });
   };
 
   return {
@@ -131,7 +173,11 @@ export function providerClient(options: ProviderClientOptions): ProviderClient {
       if (!res.ok) throw failed(await read(res, request.what, signal), request.what);
       try {
         const bytes = Buffer.from(await res.arrayBuffer());
-        return { bytes, contentType: res.headers.get('content-type')?.split(';')[0]?.trim() || undefined, headers: res.headers };
+        return {
+          bytes,
+          contentType: res.headers.get('content-type')?.split(';')[0]?.trim() || undefined,
+          headers: res.headers,
+        };
       } catch (error) {
         throw transportError(error, request.what, signal);
       }

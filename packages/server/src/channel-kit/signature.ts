@@ -8,7 +8,12 @@ import { createHmac, timingSafeEqual, createHash } from 'node:crypto';
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type SignatureEncoding = 'hex' | 'base64' | 'base64url';
 
-export function hmac(algorithm: HmacAlgorithm, secret: string | Buffer, data: string | Buffer, encoding: SignatureEncoding): string {
+export function hmac(
+  algorithm: HmacAlgorithm,
+  secret: string | Buffer,
+  data: string | Buffer,
+  encoding: SignatureEncoding,
+): string {
   return createHmac(algorithm, secret).update(data).digest(encoding);
 }
 

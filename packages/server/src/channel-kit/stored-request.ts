@@ -31,7 +31,10 @@ export function isCredentialDigest(value: unknown): value is string {
 }
 
 /** the headers to store with a raw event: declared ones only, credentials digested */
-export function storedHeaders(headers: Readonly<Record<string, string | undefined>>, spec: StoredHeaders = DEFAULT_STORED_HEADERS): Record<string, string> {
+export function storedHeaders(
+  headers: Readonly<Record<string, string | undefined>>,
+  spec: StoredHeaders = DEFAULT_STORED_HEADERS,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of spec.keep ?? []) {
     const v = headers[name];

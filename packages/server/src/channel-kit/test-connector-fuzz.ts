@@ -6,20 +6,44 @@ import type { FuzzFixtures, ProofMutation } from './contract-fuzz.js';
 import type { WebhookRequest } from './connector.js';
 import { signTestBody } from './test-connector.js';
 
-export const fuzzConfig = { signingSecret: 'fuzz-signing-secret-0001', apiToken: 'fuzz-api-token-0001', apiBaseUrl: 'http://provider.invalid', checkOnStart: false };
+export const fuzzConfig = {
+  signingSecret: 'fuzz-signing-secret-0001',
+  apiToken: 'fuzz-api-token-0001',
+  apiBaseUrl: 'http://provider.invalid',
+  checkOnStart: false,
+};
 export const SIGNATURE_HEADER = 'x-test-signature';
 
 /** real signed requests: the shapes of test-connector.test.ts and the pipeline tests */
 export const documents: unknown[] = [
   { id: 'm1', type: 'message', from: '+1555', text: 'hi', at: '2024-01-01T00:00:00.000Z' },
-  [{ id: 'm2', type: 'message', from: '+1555', text: 'a' }, { id: 's1', type: 'status', messageId: 'p1', status: 'delivered' }],
-  { id: 'm3', type: 'message', from: '+1555', name: 'Ana', to: '+1999', mediaId: 'media-1', mimeType: 'image/jpeg', text: 'caption' },
+  [
+    { id: 'm2', type: 'message', from: '+1555', text: 'a' },
+    { id: 's1', type: 'status', messageId: 'p1', status: 'delivered' },
+  ],
+  {
+    id: 'm3',
+    type: 'message',
+    from: '+1555',
+    name: 'Ana',
+    to: '+1999',
+    mediaId: 'media-1',
+    mimeType: 'image/jpeg',
+    text: 'caption',
+  },
   { id: 's2', type: 'status', messageId: 'p2', status: 'failed', at: '2024-05-01T10:00:00.000Z' },
   { id: 'u1', type: 'poll_answer' },
 ];
 export const fuzzRequest = (body: Buffer, headers: Record<string, string | undefined> = {}): WebhookRequest => ({
-  method: 'POST', url: 'http://127.0.0.1/webhooks/conn_fuzz', query: {}, rawBody: body,
-  headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signTestBody(fuzzConfig.signingSecret, body), ...headers },
+  method: 'POST',
+  url: 'http://127.0.0.1/webhooks/conn_fuzz',
+  query: {},
+  rawBody: body,
+  headers: {
+    'content-type': 'application/json',
+    [SIGNATURE_HEADER]: signTestBody(fuzzConfig.signingSecret, body),
+    ...headers,
+  },
 });
 
 const foreign: ProofMutation[] = [
@@ -44,7 +68,10 @@ export const testConnectorFuzz: FuzzFixtures<typeof fuzzConfig> = {
     fc.tuple(fc.nat(), fc.integer({ min: 1, max: 15 })).map(([at, delta]): ProofMutation => (h) => {
       const s = String(h[SIGNATURE_HEADER]);
       const i = 7 + (at % (s.length - 7));
-      return { ...h, [SIGNATURE_HEADER]: `${s.slice(0, i)}${((parseInt(s[i] as string, 16) + delta) % 16).toString(16)}${s.slice(i + 1)}` };
+      return {
+        ...h,
+        [SIGNATURE_HEADER]: `${s.slice(0, i)}${((parseInt(s[i] as string, 16) + delta) % 16).toString(16)}${s.slice(i + 1)}`,
+      };
     }),
   ],
 };

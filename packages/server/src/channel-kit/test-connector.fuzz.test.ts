@@ -17,15 +17,21 @@ const { parse, parseChecked } = webhookHarness(inbound, config);
 
 describe('test connector under fuzzing', () => {
   it('parse never throws and is deterministic whatever the method', () => {
-    fc.assert(fc.property(anyBody, anyHeaders, fc.constantFrom('POST', 'GET', 'PUT'), (body, headers, method) => {
-      const req = { ...request(body, headers), method };
-      expect(parse(clone(req))).toEqual(parseChecked(req));
-    }), RUNS);
+    fc.assert(
+      fc.property(anyBody, anyHeaders, fc.constantFrom('POST', 'GET', 'PUT'), (body, headers, method) => {
+        const req = { ...request(body, headers), method };
+        expect(parse(clone(req))).toEqual(parseChecked(req));
+      }),
+      RUNS,
+    );
   });
 
   it('fails closed without a signing secret', () => {
-    fc.assert(fc.property(anyBody, (body) => {
-      expect(inbound.verify(request(body), { ...config, signingSecret: '' }).ok).toBe(false);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(anyBody, (body) => {
+        expect(inbound.verify(request(body), { ...config, signingSecret: '' }).ok).toBe(false);
+      }),
+      { numRuns: 50 },
+    );
   });
 });

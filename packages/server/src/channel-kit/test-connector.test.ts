@@ -5,18 +5,40 @@ import { runConnectorContract } from './contract.js';
 import { signTestBody, testConnector } from './test-connector.js';
 import { testConnectorFuzz } from './test-connector-fuzz.js';
 
-const config = { signingSecret: 'contract-signing-secret', apiToken: 'contract-api-token', apiBaseUrl: 'http://provider.invalid', checkOnStart: false };
+const config = {
+  signingSecret: 'contract-signing-secret',
+  apiToken: 'contract-api-token',
+  apiBaseUrl: 'http://provider.invalid',
+  checkOnStart: false,
+};
 const signed = (body: unknown): WebhookRequest => {
   const raw = JSON.stringify(body);
-  return { method: 'POST', url: 'http://localhost/webhooks/c', headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody(config.signingSecret, raw) }, query: {}, rawBody: Buffer.from(raw) };
+  return {
+    method: 'POST',
+    url: 'http://localhost/webhooks/c',
+    headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody(config.signingSecret, raw) },
+    query: {},
+    rawBody: Buffer.from(raw),
+  };
 };
 
 runConnectorContract(testConnector, {
   config,
   otherSecretConfig: { ...config, signingSecret: 'another-signing-secret', apiToken: 'another-api-token' },
   requests: [
-    { name: 'a text message', request: signed({ id: 'm1', type: 'message', from: '+1555', text: 'hi', at: '2024-01-01T00:00:00.000Z' }), expect: 'events' },
-    { name: 'a batch of a message and a status', request: signed([{ id: 'm2', type: 'message', from: '+1555', text: 'a' }, { id: 's1', type: 'status', messageId: 'p1', status: 'delivered' }]), expect: 'events' },
+    {
+      name: 'a text message',
+      request: signed({ id: 'm1', type: 'message', from: '+1555', text: 'hi', at: '2024-01-01T00:00:00.000Z' }),
+      expect: 'events',
+    },
+    {
+      name: 'a batch of a message and a status',
+      request: signed([
+        { id: 'm2', type: 'message', from: '+1555', text: 'a' },
+        { id: 's1', type: 'status', messageId: 'p1', status: 'delivered' },
+      ]),
+      expect: 'events',
+    },
   ],
   unknownUpdate: signed({ id: 'u1', type: 'poll_answer' }),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
@@ -25,7 +47,11 @@ runConnectorContract(testConnector, {
     message: { id: 'msg_1', conversationId: 'conv_1', to: '+1555', content: { type: 'text', text: 'hello' } },
     success: { status: 200, body: '{"id":"prov-1"}' },
     auth: { status: 401, body: '{"error":{"message":"bad token"}}' },
-    rateLimited: { status: 429, headers: { 'retry-after': '3', 'content-type': 'application/json' }, body: '{"error":{"message":"slow down"}}' },
+    rateLimited: {
+      status: 429,
+      headers: { 'retry-after': '3', 'content-type': 'application/json' },
+      body: '{"error":{"message":"slow down"}}',
+    },
     unavailable: { status: 503, body: '{"error":{"message":"maintenance"}}' },
   },
 });
@@ -35,6 +61,9 @@ describe('signature helpers behind the test connector', () => {
     const req = signed({ id: 'x', type: 'message', from: '1', text: 't' });
     const sig = String(req.headers['x-test-signature']);
     const forged = `${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}`;
-    expect(testConnector.inbound.mode === 'webhook' && testConnector.inbound.verify({ ...req, headers: { ...req.headers, 'x-test-signature': forged } }, config).ok).toBe(false);
+    expect(
+      testConnector.inbound.mode === 'webhook' &&
+        testConnector.inbound.verify({ ...req, headers: { ...req.headers, 'x-test-signature': forged } }, config).ok,
+    ).toBe(false);
   });
 });

@@ -53,11 +53,33 @@ function parse(req: WebhookRequest): WebhookOutcome {
     const at = u.data.at ?? '2024-01-01T00:00:00.000Z';
     if (u.data.type === 'message' && u.data.from && (u.data.text || u.data.mediaId)) {
       const content = u.data.mediaId
-        ? { type: 'image' as const, media: { url: '', mimeType: u.data.mimeType ?? 'image/png', providerMediaId: u.data.mediaId, state: 'pending' as const, ...(u.data.text ? { caption: u.data.text } : {}) } }
+        ? {
+            type: 'image' as const,
+            media: {
+              url: '',
+              mimeType: u.data.mimeType ?? 'image/png',
+              providerMediaId: u.data.mediaId,
+              state: 'pending' as const,
+              ...(u.data.text ? { caption: u.data.text } : {}),
+            },
+          }
         : { type: 'text' as const, text: u.data.text as string };
-      events.push({ kind: 'message' as const, providerMessageId: u.data.id, from: { address: u.data.from, ...(u.data.name ? { name: u.data.name } : {}) }, ...(u.data.to ? { to: u.data.to } : {}), content, timestamp: at });
+      events.push({
+        kind: 'message' as const,
+        providerMessageId: u.data.id,
+        from: { address: u.data.from, ...(u.data.name ? { name: u.data.name } : {}) },
+        ...(u.data.to ? { to: u.data.to } : {}),
+        content,
+        timestamp: at,
+      });
     } else if (u.data.type === 'status' && u.data.messageId && u.data.status) {
-      events.push({ kind: 'status' as const, providerMessageId: u.data.messageId, status: u.data.status, timestamp: at, ...(u.data.status === 'failed' ? { detail: { code: 'PROVIDER', message: 'undeliverable' } } : {}) });
+      events.push({
+        kind: 'status' as const,
+        providerMessageId: u.data.messageId,
+        status: u.data.status,
+        timestamp: at,
+        ...(u.data.status === 'failed' ? { detail: { code: 'PROVIDER', message: 'undeliverable' } } : {}),
+      });
     }
   }
   return events.length > 0 ? { kind: 'events', events } : { kind: 'ignored', reason: 'no update kind we model' };
@@ -65,7 +87,11 @@ function parse(req: WebhookRequest): WebhookOutcome {
 
 async function providerError(res: Response): Promise<ChannelError> {
   const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-  return channelErrorFromHttpStatus(res.status, body.error?.message ?? `provider answered ${res.status}`, parseRetryAfter(res.headers.get('retry-after')));
+  return channelErrorFromHttpStatus(
+    res.status,
+    body.error?.message ?? `provider answered ${res.status}`,
+    parseRetryAfter(res.headers.get('retry-after')),
+  );
 }
 
 export const testConnector = defineConnector({
@@ -73,16 +99,35 @@ export const testConnector = defineConnector({
   displayName: 'Test gateway',
   description: 'HMAC-signed test connector used by the kit and pipeline tests',
   capabilities: {
-    outbound: ['text'], inbound: ['text'], maxTextLength: 1000, buttons: 0, templates: false, typing: false,
-    receipts: { delivered: true, read: true }, rateLimit: { perSecond: 200, burst: 50 },
+    outbound: ['text'],
+    inbound: ['text'],
+    maxTextLength: 1000,
+    buttons: 0,
+    templates: false,
+    typing: false,
+    receipts: { delivered: true, read: true },
+    rateLimit: { perSecond: 200, burst: 50 },
   },
   addressKind: 'opaque',
   configSchema,
   inbound: {
     mode: 'webhook',
     verify(req, config) {
-      const ok = verifyHmac({ algorithm: 'sha256', secret: config.signingSecret, data: req.rawBody, received: req.headers['x-test-signature'], encoding: 'hex', prefix: 'sha256=' });
-      return ok ? { ok: true } : { ok: false, status: 401, reason: req.headers['x-test-signature'] ? 'signature mismatch' : 'missing X-Test-Signature' };
+      const ok = verifyHmac({
+        algorithm: 'sha256',
+        secret: config.signingSecret,
+        data: req.rawBody,
+        received: req.headers['x-test-signature'],
+        encoding: 'hex',
+        prefix: 'sha256=',
+      });
+      return ok
+        ? { ok: true }
+        : {
+            ok: false,
+            status: 401,
+            reason: req.headers['x-test-signature'] ? 'signature mismatch' : 'missing X-Test-Signature',
+          };
     },
     parse: (req) => parse(req),
     eventKey: (req) => req.headers['x-test-delivery'],
@@ -91,17 +136,25 @@ export const testConnector = defineConnector({
   },
   async start(ctx) {
     if (!ctx.config.checkOnStart) return;
-    const res = await ctx.http(`${ctx.config.apiBaseUrl}/me`, { headers: { authorization: `Bearer ${ctx.config.apiToken}` } });
+    const res = await ctx.http(`${ctx.config.apiBaseUrl}/me`, {
+      headers: { authorization: `Bearer ${ctx.config.apiToken}` },
+    });
     if (!res.ok) throw await providerError(res);
   },
   async fetchMedia(media, ctx) {
-    const res = await ctx.http(`${ctx.config.apiBaseUrl}/media/${encodeURIComponent(media.providerMediaId)}`, { headers: { authorization: `Bearer ${ctx.config.apiToken}` } });
+    const res = await ctx.http(`${ctx.config.apiBaseUrl}/media/${encodeURIComponent(media.providerMediaId)}`, {
+      headers: { authorization: `Bearer ${ctx.config.apiToken}` },
+    });
     if (!res.ok) throw await providerError(res);
-    return { bytes: Buffer.from(await res.arrayBuffer()), mimeType: res.headers.get('content-type') ?? 'application/octet-stream' };
+    return {
+      bytes: Buffer.from(await res.arrayBuffer()),
+      mimeType: res.headers.get('content-type') ?? 'application/octet-stream',
+    };
   },
   async send(message, ctx) {
     const c = message.content;
-    const text = c.type === 'text' ? c.text : c.type === 'template' ? `[${c.template.name}] ${c.template.text ?? ''}` : undefined;
+    const text =
+      c.type === 'text' ? c.text : c.type === 'template' ? `[${c.template.name}] ${c.template.text ?? ''}` : undefined;
     const media = 'media' in c ? await ctx.media.read(c.media.url) : undefined;
     if (text === undefined && !media) throw new ChannelError('UNSUPPORTED', `cannot send ${c.type}`);
     let res: Response;
@@ -109,7 +162,13 @@ export const testConnector = defineConnector({
       res = await ctx.http(`${ctx.config.apiBaseUrl}/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ctx.config.apiToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ to: message.to, from: message.from, text: text ?? '', ref: message.id, ...(media ? { media: media.bytes.toString('base64'), mimeType: media.mimeType } : {}) }),
+        body: JSON.stringify({
+          to: message.to,
+          from: message.from,
+          text: text ?? '',
+          ref: message.id,
+          ...(media ? { media: media.bytes.toString('base64'), mimeType: media.mimeType } : {}),
+        }),
         signal: ctx.signal,
       });
     } catch (error) {

@@ -9,7 +9,10 @@ import { createRegistry } from '../core/deps.js';
 import { testConnector } from '../channel-kit/test-connector.js';
 import { connectors } from './index.js';
 
-const folders = readdirSync(fileURLToPath(new URL('.', import.meta.url)), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const folders = readdirSync(fileURLToPath(new URL('.', import.meta.url)), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 describe('the channel registry', () => {
   it('registers every channel folder under its folder name', () => {

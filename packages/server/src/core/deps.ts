@@ -77,7 +77,8 @@ export interface CoreDeps {
 export function createRegistry(connectors: AnyConnector[]): ConnectorRegistry {
   const byType = new Map<string, AnyConnector>();
   for (const c of connectors) {
-    if (!CHANNEL_TYPE_PATTERN.test(c.type)) throw new Error(`connector type "${c.type}" must match ${String(CHANNEL_TYPE_PATTERN)}`);
+    if (!CHANNEL_TYPE_PATTERN.test(c.type))
+      throw new Error(`connector type "${c.type}" must match ${String(CHANNEL_TYPE_PATTERN)}`);
     if (byType.has(c.type)) throw new Error(`connector type "${c.type}" is registered twice`);
     byType.set(c.type, c);
   }

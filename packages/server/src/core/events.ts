@@ -5,8 +5,18 @@
 import type { EventType } from '../model/index.js';
 import type { NewOutboxRow } from './ports/index.js';
 
-export function eventRow(type: EventType, workspaceId: string, data: Record<string, unknown>, conversationId?: string): NewOutboxRow {
-  return { topic: 'events', key: conversationId ?? workspaceId, workspaceId, payload: { type, data, ...(conversationId ? { conversationId } : {}) } };
+export function eventRow(
+  type: EventType,
+  workspaceId: string,
+  data: Record<string, unknown>,
+  conversationId?: string,
+): NewOutboxRow {
+  return {
+    topic: 'events',
+    key: conversationId ?? workspaceId,
+    workspaceId,
+    payload: { type, data, ...(conversationId ? { conversationId } : {}) },
+  };
 }
 
 export const TOPIC_INBOUND = 'inbound';

@@ -18,8 +18,17 @@ describe('failed sign-in rate limit', () => {
 
   /** a request as if from `ip` (Fastify inject sets the socket address, as a real client would) */
   const from = async (ip: string, token: string | undefined) => {
-    const res = await t.sb.app.inject({ method: 'GET', url: '/api/v1/connections', remoteAddress: ip, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
-    return { status: res.statusCode, headers: res.headers, body: res.json<{ error?: { code: string; message: string } }>() };
+    const res = await t.sb.app.inject({
+      method: 'GET',
+      url: '/api/v1/connections',
+      remoteAddress: ip,
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: res.json<{ error?: { code: string; message: string } }>(),
+    };
   };
   const expectLimited = (res: Awaited<ReturnType<typeof from>>) => {
     expect(res.status).toBe(429);
@@ -58,7 +67,8 @@ describe('failed sign-in rate limit', () => {
 
   it('does not count successful sign-ins or requests without a token', async () => {
     const ip = '203.0.113.8';
-    for (let i = 0; i < 30; i++) expect((await from(ip, i % 2 === 0 ? TEST_ADMIN_TOKEN : undefined)).status).toBe(i % 2 === 0 ? 200 : 401);
+    for (let i = 0; i < 30; i++)
+      expect((await from(ip, i % 2 === 0 ? TEST_ADMIN_TOKEN : undefined)).status).toBe(i % 2 === 0 ? 200 : 401);
     for (let i = 0; i < 19; i++) expect((await from(ip, `sb_h${String(i).padStart(2, '0')}_guess`)).status).toBe(401);
     expect((await from(ip, TEST_ADMIN_TOKEN)).status).toBe(200);
     expect((await from(ip, 'sb_hzz_guess')).status).toBe(401);
@@ -70,8 +80,17 @@ describe('failed sign-in rate limit', () => {
     // a separate server, so the other tests' loopback requests are not locked out
     const s = await startTestServer();
     try {
-      for (let i = 0; i < 20; i++) expect((await s.api('GET', '/api/v1/connections', undefined, { authorization: `Bearer sb_w${String(i).padStart(2, '0')}_wrong` })).status).toBe(401);
-      const limited = await s.api<{ error: { code: string } }>('GET', '/api/v1/connections', undefined, { authorization: 'Bearer sb_wzz_wrong' });
+      for (let i = 0; i < 20; i++)
+        expect(
+          (
+            await s.api('GET', '/api/v1/connections', undefined, {
+              authorization: `Bearer sb_w${String(i).padStart(2, '0')}_wrong`,
+            })
+          ).status,
+        ).toBe(401);
+      const limited = await s.api<{ error: { code: string } }>('GET', '/api/v1/connections', undefined, {
+        authorization: 'Bearer sb_wzz_wrong',
+      });
       expect(limited.status).toBe(429);
       expect(limited.body.error.code).toBe('RATE_LIMITED');
       expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);

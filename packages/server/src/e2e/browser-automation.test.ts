@@ -20,8 +20,17 @@ const WAIT = 10_000;
 // runs inside the page (the server's tsconfig has no DOM lib)
 declare const getComputedStyle: (el: unknown) => Record<string, string>;
 
-interface Received { url: string; deliveryId: string; event: string; body: string }
-interface Delivery { id: string; status: string; attempts: number }
+interface Received {
+  url: string;
+  deliveryId: string;
+  event: string;
+  body: string;
+}
+interface Delivery {
+  id: string;
+  status: string;
+  attempts: number;
+}
 
 describe('browser: automation pages', () => {
   let hub: TestServer;
@@ -31,22 +40,34 @@ describe('browser: automation pages', () => {
   const received: Received[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
+    if (!existsSync(WEB_INDEX))
+      throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
     mkdirSync(SHOTS, { recursive: true });
     receiver = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        received.push({ url: req.url ?? '', deliveryId: String(req.headers['switchboard-delivery'] ?? ''), event: String(req.headers['switchboard-event'] ?? ''), body: Buffer.concat(chunks).toString('utf8') });
+        received.push({
+          url: req.url ?? '',
+          deliveryId: String(req.headers['switchboard-delivery'] ?? ''),
+          event: String(req.headers['switchboard-event'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         res.writeHead(204).end();
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     // the receiver and the bot URLs are on 127.0.0.1: the workspace opts in to private networks
-    hub = await startTestServer({ allowPrivateNetwork: true, env: { SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: '100', SWITCHBOARD_WEBHOOK_TIMEOUT_MS: '2000' } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    hub = await startTestServer({
+      allowPrivateNetwork: true,
+      env: { SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: '100', SWITCHBOARD_WEBHOOK_TIMEOUT_MS: '2000' },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
 
   const pages: Page[] = [];
@@ -67,7 +88,9 @@ describe('browser: automation pages', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     pages.push(page);
     page.setDefaultTimeout(WAIT);
-    page.on('pageerror', (err) => { throw err; });
+    page.on('pageerror', (err) => {
+      throw err;
+    });
     await page.goto(`${hub.url}/app/`);
     const useToken = page.getByRole('button', { name: 'Use an API token instead' });
     await page.getByLabel('API token').or(useToken).first().waitFor();
@@ -76,7 +99,10 @@ describe('browser: automation pages', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Automation' }).click();
-    await page.getByRole('navigation', { name: 'Automation' }).getByRole('link', { name: tab[0]?.toUpperCase() + tab.slice(1) }).click();
+    await page
+      .getByRole('navigation', { name: 'Automation' })
+      .getByRole('link', { name: tab[0]?.toUpperCase() + tab.slice(1) })
+      .click();
     return page;
   }
 
@@ -88,9 +114,13 @@ describe('browser: automation pages', () => {
   }
 
   async function visitorSays(connectionId: string, text: string): Promise<void> {
-    const session = (await (await fetch(`${hub.url}/webchat/${connectionId}/sessions`, { method: 'POST' })).json()) as { token: string };
+    const session = (await (await fetch(`${hub.url}/webchat/${connectionId}/sessions`, { method: 'POST' })).json()) as {
+      token: string;
+    };
     const r = await fetch(`${hub.url}/webchat/${connectionId}/messages`, {
-      method: 'POST', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ clientMessageId: text, text }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientMessageId: text, text }),
     });
     expect(r.status).toBeLessThan(300);
   }
@@ -101,7 +131,10 @@ describe('browser: automation pages', () => {
     await page.getByRole('button', { name: 'Add subscription' }).click();
     const form = page.getByRole('form', { name: 'New webhook subscription' });
     // the offered event types are the server's
-    const offered = await form.getByRole('group', { name: 'Event types' }).getByRole('checkbox').evaluateAll((els) => els.map((e) => (e.parentElement?.textContent ?? '').trim()));
+    const offered = await form
+      .getByRole('group', { name: 'Event types' })
+      .getByRole('checkbox')
+      .evaluateAll((els) => els.map((e) => (e.parentElement?.textContent ?? '').trim()));
     expect(offered).toEqual(['All events (*)', ...EVENT_TYPES]);
     await form.getByLabel('URL').fill(`${receiverUrl}/hooks`);
     await form.getByLabel('Description').fill('CRM sync');
@@ -111,10 +144,17 @@ describe('browser: automation pages', () => {
     await form.getByRole('button', { name: 'Create subscription' }).click();
 
     // the generated secret is shown once, in full
-    const secret = await page.getByRole('status', { name: 'New signing secret' }).getByRole('textbox', { name: 'Signing secret' }).inputValue();
+    const secret = await page
+      .getByRole('status', { name: 'New signing secret' })
+      .getByRole('textbox', { name: 'Signing secret' })
+      .inputValue();
     expect(secret.length).toBeGreaterThanOrEqual(16);
     expect(secret).not.toContain('*');
-    const subs = (await hub.api<{ data: Array<{ id: string; url: string; eventTypes: string[]; secret: string; description: string }> }>('GET', '/api/v1/webhook-subscriptions')).body.data;
+    const subs = (
+      await hub.api<{
+        data: Array<{ id: string; url: string; eventTypes: string[]; secret: string; description: string }>;
+      }>('GET', '/api/v1/webhook-subscriptions')
+    ).body.data;
     expect(subs).toHaveLength(1);
     const sub = subs[0] as (typeof subs)[number];
     expect(sub).toMatchObject({ url: `${receiverUrl}/hooks`, description: 'CRM sync', secret: '********' });
@@ -134,7 +174,11 @@ describe('browser: automation pages', () => {
     expect(await row.locator('td').nth(3).textContent()).toBe('1');
     expect(await row.locator('td').nth(4).textContent()).toBe('204');
     await card.locator('tr[data-status="delivered"]').filter({ hasText: 'conversation.created' }).waitFor();
-    const first = await eventually(() => received.find((r) => r.event === 'message.received'), WAIT, 'the delivery at the receiver');
+    const first = await eventually(
+      () => received.find((r) => r.event === 'message.received'),
+      WAIT,
+      'the delivery at the receiver',
+    );
     await page.screenshot({ path: `${SHOTS}automation-webhooks-log.png` });
 
     await page.setViewportSize({ width: 420, height: 900 });
@@ -143,13 +187,28 @@ describe('browser: automation pages', () => {
 
     // replay one delivery: the receiver gets it again with the same delivery id
     await row.getByRole('button', { name: /^Replay delivery/ }).click();
-    await eventually(() => received.filter((r) => r.deliveryId === first.deliveryId).length === 2, WAIT, 'the replayed delivery');
-    await expect.poll(async () => (await hub.api<{ data: Delivery[] }>('GET', `/api/v1/webhook-subscriptions/${sub.id}/deliveries`)).body.data.find((d) => d.id === first.deliveryId)?.status, { timeout: WAIT }).toBe('delivered');
+    await eventually(
+      () => received.filter((r) => r.deliveryId === first.deliveryId).length === 2,
+      WAIT,
+      'the replayed delivery',
+    );
+    await expect
+      .poll(
+        async () =>
+          (
+            await hub.api<{ data: Delivery[] }>('GET', `/api/v1/webhook-subscriptions/${sub.id}/deliveries`)
+          ).body.data.find((d) => d.id === first.deliveryId)?.status,
+        { timeout: WAIT },
+      )
+      .toBe('delivered');
 
     // replay the time range (the defaults cover the last hour): every delivery goes again
     const before = received.length;
     await card.getByRole('button', { name: 'Replay range' }).click();
-    await card.getByRole('status').filter({ hasText: /2 deliveries queued again/ }).waitFor();
+    await card
+      .getByRole('status')
+      .filter({ hasText: /2 deliveries queued again/ })
+      .waitFor();
     await eventually(() => received.length >= before + 2, WAIT, 'the range replay at the receiver');
 
     // edit: one more event type; the secret is kept when left empty
@@ -164,7 +223,12 @@ describe('browser: automation pages', () => {
 
     // disable: the switch reaches the server
     await card.getByRole('switch', { name: `Active: ${receiverUrl}/hooks` }).uncheck();
-    await expect.poll(async () => (await hub.api<{ active: boolean }>('GET', `/api/v1/webhook-subscriptions/${sub.id}`)).body.active, { timeout: WAIT }).toBe(false);
+    await expect
+      .poll(
+        async () => (await hub.api<{ active: boolean }>('GET', `/api/v1/webhook-subscriptions/${sub.id}`)).body.active,
+        { timeout: WAIT },
+      )
+      .toBe(false);
     await card.getByText('Disabled', { exact: true }).waitFor();
 
     // delete asks once more, in place
@@ -174,7 +238,7 @@ describe('browser: automation pages', () => {
     expect((await hub.api<{ data: unknown[] }>('GET', '/api/v1/webhook-subscriptions')).body.data).toHaveLength(0);
   });
 
-  it('agents: create from the kind\'s schema, attach with Inbound, a second Inbound on the same connection answers 409 naming the holder; start shows a green dot', async () => {
+  it("agents: create from the kind's schema, attach with Inbound, a second Inbound on the same connection answers 409 naming the holder; start shows a green dot", async () => {
     const connectionId = await webchat('Support chat');
     const page = await operatorPage('agents');
     await page.getByRole('heading', { name: 'Agents' }).waitFor();
@@ -191,7 +255,9 @@ describe('browser: automation pages', () => {
     await greeter.getByRole('heading', { name: 'Communication channels' }).waitFor();
     const greeterId = await greeter.getAttribute('data-agent');
     expect(greeterId).toMatch(/\S/);
-    await expect.poll(() => greeter.locator('.dot').first().getAttribute('data-status'), { timeout: WAIT }).toBe('STOPPED');
+    await expect
+      .poll(() => greeter.locator('.dot').first().getAttribute('data-status'), { timeout: WAIT })
+      .toBe('STOPPED');
 
     // attach with Inbound, by keyboard
     await greeter.getByRole('checkbox', { name: 'Attach Support chat' }).press('Space');
@@ -200,7 +266,10 @@ describe('browser: automation pages', () => {
     await greeter.getByText('Changes take effect when the agent is restarted.').waitFor();
     await greeter.getByRole('button', { name: 'Save channels' }).press('Enter');
     await greeter.getByRole('status').filter({ hasText: 'Channels saved.' }).waitFor();
-    const channels = await hub.api<{ data: Array<{ connectionId: string; inbound: boolean }> }>('GET', `/api/v1/agents/${greeterId}/connections`);
+    const channels = await hub.api<{ data: Array<{ connectionId: string; inbound: boolean }> }>(
+      'GET',
+      `/api/v1/agents/${greeterId}/connections`,
+    );
     expect(channels.body.data).toEqual([expect.objectContaining({ connectionId, inbound: true })]);
 
     // start the greeter: the dot turns green (the connections' colours) and the channel is applied
@@ -208,7 +277,11 @@ describe('browser: automation pages', () => {
     const dot = greeter.locator('.au-card-head .dot');
     await expect.poll(() => dot.getAttribute('data-status'), { timeout: WAIT }).toBe('RUNNING');
     expect(await dot.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(22, 163, 74)');
-    await greeter.locator('li.au-channel').filter({ hasText: 'Support chat' }).getByText('active', { exact: true }).waitFor();
+    await greeter
+      .locator('li.au-channel')
+      .filter({ hasText: 'Support chat' })
+      .getByText('active', { exact: true })
+      .waitFor();
     await page.screenshot({ path: `${SHOTS}automation-agents.png` });
 
     // a second agent (an external bot: its secret is masked when editing) claims Inbound on the same connection
@@ -236,7 +309,6 @@ describe('browser: automation pages', () => {
     await shop.getByRole('switch', { name: 'Inbound on Support chat' }).uncheck();
     await shop.getByRole('button', { name: 'Save channels' }).click();
     await shop.getByRole('status').filter({ hasText: 'Channels saved.' }).waitFor();
-
   });
 
   // a webhook bot is always signed
@@ -257,18 +329,28 @@ describe('browser: automation pages', () => {
     const shown = await callout.getByLabel('Signing secret', { exact: true }).inputValue();
     expect(shown).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
     await page.screenshot({ path: `${SHOTS}automation-agent-generated-secret.png` });
-    const agents = (await hub.api<{ data: Array<{ id: string; name: string; config: Record<string, unknown> }> }>('GET', '/api/v1/agents')).body.data;
+    const agents = (
+      await hub.api<{ data: Array<{ id: string; name: string; config: Record<string, unknown> }> }>(
+        'GET',
+        '/api/v1/agents',
+      )
+    ).body.data;
     const created = agents.find((a) => a.name === 'Unsigned shop bot');
     expect(created?.config.secret).toBe('********');
     // the agent's own form shows the mask, not the secret; Done hides it for good
     const card = page.locator(`li.au-card[data-agent="${created?.id}"]`);
-    expect(await card.getByRole('form', { name: 'Edit Unsigned shop bot' }).getByLabel('Secret', { exact: true }).inputValue()).toBe('********');
+    expect(
+      await card
+        .getByRole('form', { name: 'Edit Unsigned shop bot' })
+        .getByLabel('Secret', { exact: true })
+        .inputValue(),
+    ).toBe('********');
     await callout.getByRole('button', { name: 'Done' }).click();
     await callout.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(shown);
   });
 
-  it('routing: rules created and edited in the UI, the tester shows which rule fires and why, reordering and disabling change it, a real message\'s timeline, a team with a member', async () => {
+  it("routing: rules created and edited in the UI, the tester shows which rule fires and why, reordering and disabling change it, a real message's timeline, a team with a member", async () => {
     const connectionId = await webchat('Routing site');
     const page = await operatorPage('routing');
     await page.getByRole('heading', { name: 'Routing', exact: true }).waitFor();
@@ -290,9 +372,16 @@ describe('browser: automation pages', () => {
       await form.getByLabel('Action 1', { exact: true }).selectOption('reply');
       await form.getByLabel('Action 1 reply text').fill('Thanks, we will get back to you.');
     });
-    const rules = (await hub.api<{ data: Array<{ id: string; name: string; position: number; conditions: unknown; actions: unknown }> }>('GET', `/api/v1/routing-rules?connectionId=${connectionId}`)).body.data;
+    const rules = (
+      await hub.api<{
+        data: Array<{ id: string; name: string; position: number; conditions: unknown; actions: unknown }>;
+      }>('GET', `/api/v1/routing-rules?connectionId=${connectionId}`)
+    ).body.data;
     expect(rules.map((r) => r.name)).toEqual(['Refunds', 'Everyone else']);
-    expect(rules[0]).toMatchObject({ conditions: { keywords: ['refund', 'money back'] }, actions: [{ type: 'tag', tag: 'billing' }] });
+    expect(rules[0]).toMatchObject({
+      conditions: { keywords: ['refund', 'money back'] },
+      actions: [{ type: 'tag', tag: 'billing' }],
+    });
 
     // edit a rule: one more keyword and a second action
     await page.getByRole('button', { name: 'Edit Refunds' }).click();
@@ -303,8 +392,16 @@ describe('browser: automation pages', () => {
     await edit.getByLabel('Action 2 tag').fill('urgent');
     await edit.getByRole('button', { name: 'Save rule' }).click();
     await edit.waitFor({ state: 'detached' });
-    const refunds = (await hub.api<{ conditions: unknown; actions: unknown }>('GET', `/api/v1/routing-rules/${rules[0]?.id}`)).body;
-    expect(refunds).toMatchObject({ conditions: { keywords: ['refund', 'money back', 'chargeback'] }, actions: [{ type: 'tag', tag: 'billing' }, { type: 'tag', tag: 'urgent' }] });
+    const refunds = (
+      await hub.api<{ conditions: unknown; actions: unknown }>('GET', `/api/v1/routing-rules/${rules[0]?.id}`)
+    ).body;
+    expect(refunds).toMatchObject({
+      conditions: { keywords: ['refund', 'money back', 'chargeback'] },
+      actions: [
+        { type: 'tag', tag: 'billing' },
+        { type: 'tag', tag: 'urgent' },
+      ],
+    });
 
     // the tester: a refund message fires the first rule; every rule shows its reason
     const tester = page.getByRole('form', { name: 'Which rule fires?' });
@@ -329,7 +426,17 @@ describe('browser: automation pages', () => {
 
     // move the catch-all up: it now fires first, even for refunds
     await page.getByRole('button', { name: 'Move Everyone else up' }).click();
-    await expect.poll(async () => (await hub.api<{ data: Array<{ name: string }> }>('GET', `/api/v1/routing-rules?connectionId=${connectionId}`)).body.data.map((r) => r.name), { timeout: WAIT })
+    await expect
+      .poll(
+        async () =>
+          (
+            await hub.api<{ data: Array<{ name: string }> }>(
+              'GET',
+              `/api/v1/routing-rules?connectionId=${connectionId}`,
+            )
+          ).body.data.map((r) => r.name),
+        { timeout: WAIT },
+      )
       .toEqual(['Everyone else', 'Refunds']);
     await tester.getByLabel('Message text').fill('I would like a refund please');
     await tester.getByRole('button', { name: 'Test' }).click();
@@ -337,19 +444,37 @@ describe('browser: automation pages', () => {
 
     // disabled rules do not fire
     await page.getByRole('switch', { name: 'Enabled: Everyone else' }).click();
-    await expect.poll(async () => (await hub.api<{ data: Array<{ name: string; enabled: boolean }> }>('GET', `/api/v1/routing-rules?connectionId=${connectionId}`)).body.data.find((r) => r.name === 'Everyone else')?.enabled, { timeout: WAIT }).toBe(false);
+    await expect
+      .poll(
+        async () =>
+          (
+            await hub.api<{ data: Array<{ name: string; enabled: boolean }> }>(
+              'GET',
+              `/api/v1/routing-rules?connectionId=${connectionId}`,
+            )
+          ).body.data.find((r) => r.name === 'Everyone else')?.enabled,
+        { timeout: WAIT },
+      )
+      .toBe(false);
     await tester.getByRole('button', { name: 'Test' }).click();
     await decision.getByText('Fires: Refunds').waitFor();
 
     // a real message takes the same way: the conversation's timeline shows the decision, live
     await visitorSays(connectionId, 'I need a refund for my order');
     const picker = page.getByRole('combobox', { name: 'Conversation' });
-    await expect.poll(async () => {
-      await tester.getByLabel('Message text').focus();
-      await picker.focus(); // focusing the picker refreshes its list
-      return picker.locator('option').filter({ hasText: 'I need a refund' }).count();
-    }, { timeout: WAIT }).toBe(1);
-    await picker.selectOption(await picker.locator('option').filter({ hasText: 'I need a refund' }).getAttribute('value') ?? '');
+    await expect
+      .poll(
+        async () => {
+          await tester.getByLabel('Message text').focus();
+          await picker.focus(); // focusing the picker refreshes its list
+          return picker.locator('option').filter({ hasText: 'I need a refund' }).count();
+        },
+        { timeout: WAIT },
+      )
+      .toBe(1);
+    await picker.selectOption(
+      (await picker.locator('option').filter({ hasText: 'I need a refund' }).getAttribute('value')) ?? '',
+    );
     const timeline = page.getByRole('region', { name: 'Timeline of decisions' });
     await timeline.locator('li[data-type="rule.fired"]').filter({ hasText: '"Refunds"' }).waitFor();
     await timeline.locator('li[data-type="tagged"]').filter({ hasText: 'billing, urgent' }).waitFor();
@@ -363,14 +488,23 @@ describe('browser: automation pages', () => {
     await members.getByRole('spinbutton').first().fill('3');
     await members.getByRole('button', { name: 'Save members' }).click();
     await members.getByRole('status').filter({ hasText: 'Members saved.' }).waitFor();
-    const teams = (await hub.api<{ data: Array<{ name: string; members: Array<{ capacity: number }> }> }>('GET', '/api/v1/teams')).body.data;
-    expect(teams).toEqual([expect.objectContaining({ name: 'Billing', members: [expect.objectContaining({ capacity: 3 })] })]);
+    const teams = (
+      await hub.api<{ data: Array<{ name: string; members: Array<{ capacity: number }> }> }>('GET', '/api/v1/teams')
+    ).body.data;
+    expect(teams).toEqual([
+      expect.objectContaining({ name: 'Billing', members: [expect.objectContaining({ capacity: 3 })] }),
+    ]);
     await page.setViewportSize({ width: 1280, height: 1800 });
     await page.screenshot({ path: `${SHOTS}automation-routing.png` });
   });
 
-  it('operators see that automation is the admins\' business', async () => {
-    const invited = await hub.api('POST', '/api/v1/users', { email: 'op@example.test', name: 'Olga Operator', role: 'operator', password: 'operator-password-1' });
+  it("operators see that automation is the admins' business", async () => {
+    const invited = await hub.api('POST', '/api/v1/users', {
+      email: 'op@example.test',
+      name: 'Olga Operator',
+      role: 'operator',
+      password: 'operator-password-1',
+    });
     expect(invited.status).toBe(201);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     pages.push(page);

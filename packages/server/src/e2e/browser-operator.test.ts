@@ -17,14 +17,32 @@ const SHOTS = fileURLToPath(new URL('../../../../test-results/screenshots/', imp
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT = 10_000;
 const OWNER = { email: 'owner@example.test', password: 'owner-password-1' };
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 // runs inside the page (the server's tsconfig has no DOM lib)
 declare const localStorage: { getItem(key: string): string | null };
 declare const location: { hash: string };
 
-interface Conv { id: string; contactId: string; status: string; assigneeId: string | null; lastMessagePreview: string | null }
-interface Msg { id: string; conversationId: string; direction: string; content: { type: string; text?: string; media?: { url: string; mimeType: string; caption?: string } } }
-interface User { id: string; email: string; role: string }
+interface Conv {
+  id: string;
+  contactId: string;
+  status: string;
+  assigneeId: string | null;
+  lastMessagePreview: string | null;
+}
+interface Msg {
+  id: string;
+  conversationId: string;
+  direction: string;
+  content: { type: string; text?: string; media?: { url: string; mimeType: string; caption?: string } };
+}
+interface User {
+  id: string;
+  email: string;
+  role: string;
+}
 
 describe('browser: operator app', () => {
   let hub: TestServer;
@@ -33,20 +51,42 @@ describe('browser: operator app', () => {
   let first: Conv;
   let second: Conv;
 
-  const visitorSession = async () => (await hub.api<{ visitorId: string; token: string }>('POST', `/webchat/${webchatId}/sessions`)).body;
+  const visitorSession = async () =>
+    (await hub.api<{ visitorId: string; token: string }>('POST', `/webchat/${webchatId}/sessions`)).body;
   const visitorSays = async (token: string, text: string) => {
-    const r = await hub.api('POST', `/webchat/${webchatId}/messages`, { clientMessageId: `c-${text}`, text, name: 'Maria Visitor' }, { authorization: `Bearer ${token}` });
+    const r = await hub.api(
+      'POST',
+      `/webchat/${webchatId}/messages`,
+      { clientMessageId: `c-${text}`, text, name: 'Maria Visitor' },
+      { authorization: `Bearer ${token}` },
+    );
     expect(r.status).toBeLessThan(300);
   };
-  const conversationWith = (text: string) => eventually(async () =>
-    (await hub.api<{ data: Conv[] }>('GET', '/api/v1/conversations?limit=200')).body.data.find((c) => c.lastMessagePreview === text), WAIT, `a conversation ending with ${text}`);
+  const conversationWith = (text: string) =>
+    eventually(
+      async () =>
+        (await hub.api<{ data: Conv[] }>('GET', '/api/v1/conversations?limit=200')).body.data.find(
+          (c) => c.lastMessagePreview === text,
+        ),
+      WAIT,
+      `a conversation ending with ${text}`,
+    );
 
   beforeAll(async () => {
-    if (!existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
+    if (!existsSync(WEB_INDEX))
+      throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
     mkdirSync(SHOTS, { recursive: true });
-    hub = await startTestServer({ env: { SWITCHBOARD_OWNER_EMAIL: OWNER.email, SWITCHBOARD_OWNER_PASSWORD: OWNER.password } });
-    webchatId = (await hub.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Website chat', config: { title: 'Acme help' } })).body.id;
+    hub = await startTestServer({
+      env: { SWITCHBOARD_OWNER_EMAIL: OWNER.email, SWITCHBOARD_OWNER_PASSWORD: OWNER.password },
+    });
+    webchatId = (
+      await hub.api<{ id: string }>('POST', '/api/v1/connections', {
+        type: 'webchat',
+        name: 'Website chat',
+        config: { title: 'Acme help' },
+      })
+    ).body.id;
     expect((await hub.api('POST', `/api/v1/connections/${webchatId}/start`)).status).toBe(200);
     // one visitor, two conversations: an earlier resolved one and the current one
     const visitor = await visitorSession();
@@ -57,7 +97,10 @@ describe('browser: operator app', () => {
     second = await conversationWith('Back again about my order');
     expect(second.id).not.toBe(first.id);
     expect(second.contactId).toBe(first.contactId);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
 
   afterAll(async () => {
@@ -104,7 +147,11 @@ describe('browser: operator app', () => {
     await page.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor();
     expect(await page.evaluate(() => localStorage.getItem('switchboard.token'))).toBeNull();
     // the session is over on the server too
-    await eventually(async () => (await hub.api('GET', '/api/v1/me', undefined, { authorization: `Bearer ${token}` })).status === 401, WAIT, 'the session to end');
+    await eventually(
+      async () => (await hub.api('GET', '/api/v1/me', undefined, { authorization: `Bearer ${token}` })).status === 401,
+      WAIT,
+      'the session to end',
+    );
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor();
     await page.close();
@@ -139,12 +186,22 @@ describe('browser: operator app', () => {
     await olga.getByLabel('Repeat new password').fill('olga-new-password');
     await olga.getByRole('button', { name: 'Change password' }).click();
     await olga.getByText('Password changed.').waitFor();
-    const login = await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'olga@example.test', password: 'olga-new-password' }) });
+    const login = await fetch(`${hub.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'olga@example.test', password: 'olga-new-password' }),
+    });
     expect(login.status).toBe(200);
 
     // the owner makes her an admin
     await row.getByLabel('Role of olga@example.test').selectOption('admin');
-    await eventually(async () => (await hub.api<{ data: User[] }>('GET', '/api/v1/users')).body.data.find((u) => u.email === 'olga@example.test')?.role === 'admin', WAIT, 'olga to be admin');
+    await eventually(
+      async () =>
+        (await hub.api<{ data: User[] }>('GET', '/api/v1/users')).body.data.find((u) => u.email === 'olga@example.test')
+          ?.role === 'admin',
+      WAIT,
+      'olga to be admin',
+    );
     await olga.close();
     await owner.close();
   });
@@ -161,14 +218,27 @@ describe('browser: operator app', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     const image = page.locator('li.msg.outbound[data-type="image"] img.media-image');
     await image.waitFor();
-    await expect.poll(() => image.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), { timeout: WAIT }).toBe(1);
-    expect(await page.locator('li.msg.outbound[data-type="image"] .msg-text').textContent()).toBe('Here is your receipt');
-    const sent = await eventually(async () => (await hub.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${second.id}/messages`)).body.data.find((m) => m.content.type === 'image'), WAIT, 'the image message');
+    await expect
+      .poll(() => image.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), { timeout: WAIT })
+      .toBe(1);
+    expect(await page.locator('li.msg.outbound[data-type="image"] .msg-text').textContent()).toBe(
+      'Here is your receipt',
+    );
+    const sent = await eventually(
+      async () =>
+        (await hub.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${second.id}/messages`)).body.data.find(
+          (m) => m.content.type === 'image',
+        ),
+      WAIT,
+      'the image message',
+    );
     expect(sent.content.media).toMatchObject({ mimeType: 'image/png', caption: 'Here is your receipt' });
     expect(Buffer.from(await (await fetch(sent.content.media?.url ?? '')).arrayBuffer()).equals(PNG)).toBe(true);
 
     // a document goes out as a download link
-    await page.locator('#composer-file').setInputFiles({ name: 'terms.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 terms') });
+    await page
+      .locator('#composer-file')
+      .setInputFiles({ name: 'terms.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 terms') });
     await page.getByRole('button', { name: 'Send' }).click();
     const doc = page.locator('li.msg.outbound[data-type="document"] a.media-download');
     await doc.waitFor();
@@ -187,12 +257,18 @@ describe('browser: operator app', () => {
     // assignment
     const me = (await hub.api<User>('GET', '/api/v1/me')).body;
     await page.getByLabel('Assigned to').selectOption({ label: 'Owner (me)' });
-    await eventually(async () => (await hub.api<Conv>('GET', `/api/v1/conversations/${second.id}`)).body.assigneeId === me.id, WAIT, 'the assignment');
+    await eventually(
+      async () => (await hub.api<Conv>('GET', `/api/v1/conversations/${second.id}`)).body.assigneeId === me.id,
+      WAIT,
+      'the assignment',
+    );
     await page.getByLabel('Assignee').selectOption('mine');
     await page.locator(`a.conv[data-conversation="${second.id}"]`).waitFor();
     await page.screenshot({ path: `${SHOTS}app-conversation-media.png` });
     await page.getByLabel('Assignee').selectOption('unassigned');
-    await expect.poll(() => page.locator(`a.conv[data-conversation="${second.id}"]`).count(), { timeout: WAIT }).toBe(0);
+    await expect
+      .poll(() => page.locator(`a.conv[data-conversation="${second.id}"]`).count(), { timeout: WAIT })
+      .toBe(0);
     await page.getByLabel('Assignee').selectOption('all');
     await page.close();
   });
@@ -202,7 +278,12 @@ describe('browser: operator app', () => {
     await page.goto(`${hub.url}/app/#/inbox/${second.id}`);
     const panel = page.getByRole('complementary', { name: 'Contact' });
     await panel.waitFor();
-    const contact = (await hub.api<{ identities: Array<{ address: string; channelType: string }> }>('GET', `/api/v1/contacts/${second.contactId}`)).body;
+    const contact = (
+      await hub.api<{ identities: Array<{ address: string; channelType: string }> }>(
+        'GET',
+        `/api/v1/contacts/${second.contactId}`,
+      )
+    ).body;
     expect(contact.identities).toHaveLength(1);
     const identity = panel.locator('.identities li');
     await expect.poll(() => identity.textContent(), { timeout: WAIT }).toContain(contact.identities[0]?.address ?? '-');
@@ -225,9 +306,13 @@ describe('browser: operator app', () => {
     await panel.getByRole('button', { name: 'Start a new conversation' }).click();
     await panel.getByLabel('First message').fill('We shipped your replacement today.');
     await panel.getByRole('button', { name: 'Send' }).click();
-    await page.waitForFunction((id) => !location.hash.includes(id) && location.hash.startsWith('#/inbox/conv_'), second.id);
+    await page.waitForFunction(
+      (id) => !location.hash.includes(id) && location.hash.startsWith('#/inbox/conv_'),
+      second.id,
+    );
     await page.locator('li.msg.outbound').filter({ hasText: 'We shipped your replacement today.' }).waitFor();
-    const all = (await hub.api<{ data: Conv[] }>('GET', `/api/v1/conversations?contactId=${second.contactId}`)).body.data;
+    const all = (await hub.api<{ data: Conv[] }>('GET', `/api/v1/conversations?contactId=${second.contactId}`)).body
+      .data;
     expect(all).toHaveLength(3);
 
     // a narrow window: the panel covers the thread and closes again
@@ -241,7 +326,14 @@ describe('browser: operator app', () => {
 
   it('settings: edit a connection with masked secrets (a pasted value replaces it), its logs, the verify token', async () => {
     const wa = await hub.api<{ id: string; config: { verifyToken: string } }>('POST', '/api/v1/connections', {
-      type: 'whatsapp', name: 'Support number', config: { accessToken: 'original-access-token', appSecret: 'original-app-secret', businessAccountId: '1001', phoneNumberIds: ['2002'] },
+      type: 'whatsapp',
+      name: 'Support number',
+      config: {
+        accessToken: 'original-access-token',
+        appSecret: 'original-app-secret',
+        businessAccountId: '1001',
+        phoneNumberIds: ['2002'],
+      },
     });
     expect(wa.status).toBe(201);
     const page = await signedIn(OWNER.email, OWNER.password);
@@ -263,10 +355,14 @@ describe('browser: operator app', () => {
     await form.getByLabel('phoneNumberIds').fill('2002, 3003');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await form.waitFor({ state: 'detached' });
-    const live = await eventually(async () => {
-      const l = await hub.sb.hub.connections.live(wa.body.id);
-      return l?.config.accessToken === 'rotated-access-token' ? l : undefined;
-    }, WAIT, 'the new secret');
+    const live = await eventually(
+      async () => {
+        const l = await hub.sb.hub.connections.live(wa.body.id);
+        return l?.config.accessToken === 'rotated-access-token' ? l : undefined;
+      },
+      WAIT,
+      'the new secret',
+    );
     expect(live.config.appSecret).toBe('original-app-secret'); // untouched secrets keep their value
     expect(live.config.phoneNumberIds).toEqual(['2002', '3003']);
     const view = (await hub.api<{ config: Record<string, unknown> }>('GET', `/api/v1/connections/${wa.body.id}`)).body;
@@ -282,9 +378,14 @@ describe('browser: operator app', () => {
 
   // deleting a connection asks again in place; Cancel keeps it, Confirm deletes it (a running one too)
   it('settings: delete a connection after an in-place confirmation', async () => {
-    const doomed = await hub.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Old website chat' });
+    const doomed = await hub.api<{ id: string }>('POST', '/api/v1/connections', {
+      type: 'webchat',
+      name: 'Old website chat',
+    });
     expect(doomed.status).toBe(201);
-    expect((await hub.api<{ status: string }>('POST', `/api/v1/connections/${doomed.body.id}/start`)).body.status).toBe('RUNNING');
+    expect((await hub.api<{ status: string }>('POST', `/api/v1/connections/${doomed.body.id}/start`)).body.status).toBe(
+      'RUNNING',
+    );
     const page = await signedIn(OWNER.email, OWNER.password);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Communication Channels' }).waitFor();

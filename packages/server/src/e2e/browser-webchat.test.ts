@@ -22,13 +22,25 @@ const WAIT = 10_000;
 // a Monday, 10:00 UTC
 const MONDAY_10_UTC = Date.parse('2026-01-05T10:00:00.000Z');
 // a 1×1 PNG
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f5d1d40000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f5d1d40000000049454e44ae426082',
+  'hex',
+);
 // runs inside the page (the server's tsconfig has no DOM lib)
 declare const getComputedStyle: (el: unknown) => Record<string, string>;
 declare const localStorage: { getItem(key: string): string | null };
 
-interface Conv { id: string; contactId: string; lastMessagePreview: string | null }
-interface Msg { direction: string; content: { type: string; text?: string; media?: { url: string; mimeType: string; fileName?: string } }; metadata: Record<string, unknown> }
+interface Conv {
+  id: string;
+  contactId: string;
+  lastMessagePreview: string | null;
+}
+interface Msg {
+  direction: string;
+  content: { type: string; text?: string; media?: { url: string; mimeType: string; fileName?: string } };
+  metadata: Record<string, unknown>;
+}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -45,13 +57,17 @@ describe('browser: web chat settings, offline form and attachments', () => {
 
   const setHours = async (from: string, to: string) => {
     const res = await hub.api('PATCH', `/api/v1/connections/${connectionId}`, {
-      config: { operatingHours: { enabled: true, timeZone: 'Europe/Berlin', schedule: [{ day: 'mon', from, to }] }, offline: { mode: 'form', text: 'We are closed. Leave your email and we will write back.' } },
+      config: {
+        operatingHours: { enabled: true, timeZone: 'Europe/Berlin', schedule: [{ day: 'mon', from, to }] },
+        offline: { mode: 'form', text: 'We are closed. Leave your email and we will write back.' },
+      },
     });
     expect(res.status).toBe(200);
   };
 
   beforeAll(async () => {
-    if (!existsSync(WIDGET_FILE)) throw new Error(`${WIDGET_FILE} is missing: build the widget first (npm run build -w @switchboard/widget)`);
+    if (!existsSync(WIDGET_FILE))
+      throw new Error(`${WIDGET_FILE} is missing: build the widget first (npm run build -w @switchboard/widget)`);
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
     mkdirSync(SHOTS, { recursive: true });
     hub = await startTestServer({ clock: testClock(MONDAY_10_UTC) });
@@ -70,13 +86,23 @@ describe('browser: web chat settings, offline form and attachments', () => {
     });
     hostUrl = await listen(host);
     const created = await hub.api<{ id: string }>('POST', '/api/v1/connections', {
-      type: 'webchat', name: 'Shop chat',
-      config: { title: 'Shop support', color: '#9333ea', position: 'left', avatarUrl: `${hostUrl}/avatar.png`, greeting: 'Hello! Ask us anything.' },
+      type: 'webchat',
+      name: 'Shop chat',
+      config: {
+        title: 'Shop support',
+        color: '#9333ea',
+        position: 'left',
+        avatarUrl: `${hostUrl}/avatar.png`,
+        greeting: 'Hello! Ask us anything.',
+      },
     });
     expect(created.status).toBe(201);
     connectionId = created.body.id;
     expect((await hub.api('POST', `/api/v1/connections/${connectionId}/start`)).status).toBe(200);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
 
   function connectionIdForHost(): string {
@@ -117,21 +143,39 @@ describe('browser: web chat settings, offline form and attachments', () => {
     await form.getByLabel('Message').fill('Hi');
     await form.getByRole('button', { name: 'Send' }).click();
     // the browser's own validation stops a malformed address before any request
-    expect(await form.getByLabel('Email').evaluate((el) => (el as { validity: { valid: boolean } }).validity.valid)).toBe(false);
+    expect(
+      await form.getByLabel('Email').evaluate((el) => (el as { validity: { valid: boolean } }).validity.valid),
+    ).toBe(false);
 
     await form.getByLabel('Email').fill('ana@example.com');
     await form.getByLabel('Name (optional)').fill('Ana <b>Bold</b>');
     await form.getByLabel('Message').fill('Do you ship to Norway? <script>alert(1)</script>');
     await page.screenshot({ path: `${SHOTS}widget-offline-form.png` });
     await form.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => shadow(page, 'form.off .status').textContent(), { timeout: WAIT }).toBe('Thank you! We will reply to ana@example.com.');
+    await expect
+      .poll(() => shadow(page, 'form.off .status').textContent(), { timeout: WAIT })
+      .toBe('Thank you! We will reply to ana@example.com.');
     await page.screenshot({ path: `${SHOTS}widget-offline-sent.png` });
 
-    const conv = await eventually(async () => (await hub.api<{ data: Conv[] }>('GET', '/api/v1/conversations')).body.data.find((c) => c.lastMessagePreview?.startsWith('Do you ship to Norway?')), WAIT, 'the offline conversation');
+    const conv = await eventually(
+      async () =>
+        (await hub.api<{ data: Conv[] }>('GET', '/api/v1/conversations')).body.data.find((c) =>
+          c.lastMessagePreview?.startsWith('Do you ship to Norway?'),
+        ),
+      WAIT,
+      'the offline conversation',
+    );
     const [message] = (await hub.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data;
     expect(message?.content).toEqual({ type: 'text', text: 'Do you ship to Norway? <script>alert(1)</script>' });
-    expect(message?.metadata).toMatchObject({ source: 'webchat_offline_form', email: 'ana@example.com', name: 'Ana <b>Bold</b>' });
-    const contact = await hub.api<{ name: string; attributes: Record<string, unknown> }>('GET', `/api/v1/contacts/${conv.contactId}`);
+    expect(message?.metadata).toMatchObject({
+      source: 'webchat_offline_form',
+      email: 'ana@example.com',
+      name: 'Ana <b>Bold</b>',
+    });
+    const contact = await hub.api<{ name: string; attributes: Record<string, unknown> }>(
+      'GET',
+      `/api/v1/contacts/${conv.contactId}`,
+    );
     expect(contact.body).toMatchObject({ name: 'Ana <b>Bold</b>', attributes: { email: 'ana@example.com' } });
     // the widget kept the session it was given, so the visitor's later chat continues this conversation
     const stored = await page.evaluate((key) => localStorage.getItem(key), `switchboard.widget.${connectionId}`);
@@ -143,25 +187,43 @@ describe('browser: web chat settings, offline form and attachments', () => {
     await setHours('09:00', '17:00');
     const page = await visitorPage();
     // the launcher sits bottom left, in the configured colour
-    await expect.poll(() => shadow(page, '.launcher').evaluate((el) => getComputedStyle(el).backgroundColor), { timeout: WAIT }).toBe('rgb(147, 51, 234)');
+    await expect
+      .poll(() => shadow(page, '.launcher').evaluate((el) => getComputedStyle(el).backgroundColor), { timeout: WAIT })
+      .toBe('rgb(147, 51, 234)');
     const launcherBox = await shadow(page, '.launcher').boundingBox();
     expect(launcherBox?.x).toBeLessThan(100);
     await shadow(page, '.launcher').click();
     await expect.poll(() => shadow(page, 'h2').textContent(), { timeout: WAIT }).toBe('Shop support');
-    expect(await shadow(page, '.head').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(147, 51, 234)');
+    expect(await shadow(page, '.head').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(147, 51, 234)',
+    );
     expect(await shadow(page, '.head img.avatar').getAttribute('src')).toBe(`${hostUrl}/avatar.png`);
     expect(await shadow(page, '.m.greeting').textContent()).toBe('Hello! Ask us anything.');
     expect(await shadow(page, 'form.off').count()).toBe(0);
 
     await shadow(page, 'input').fill('Here is my receipt');
     await shadow(page, 'input').press('Enter');
-    const conv = await eventually(async () => (await hub.api<{ data: Conv[] }>('GET', '/api/v1/conversations')).body.data.find((c) => c.lastMessagePreview === 'Here is my receipt'), WAIT, 'the chat conversation');
+    const conv = await eventually(
+      async () =>
+        (await hub.api<{ data: Conv[] }>('GET', '/api/v1/conversations')).body.data.find(
+          (c) => c.lastMessagePreview === 'Here is my receipt',
+        ),
+      WAIT,
+      'the chat conversation',
+    );
 
     // a real picture to send: a shot of the host page
     const picture = await page.screenshot({ clip: { x: 0, y: 0, width: 240, height: 120 } });
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), shadow(page, '.attach').click()]);
     await chooser.setFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: picture });
-    const image = await eventually(async () => (await hub.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data.find((m) => m.content.type === 'image'), WAIT, 'the image message');
+    const image = await eventually(
+      async () =>
+        (await hub.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data.find(
+          (m) => m.content.type === 'image',
+        ),
+      WAIT,
+      'the image message',
+    );
     expect(image.content.media).toMatchObject({ mimeType: 'image/png', fileName: 'receipt.png' });
     expect(new URL(image.content.media?.url ?? '').pathname).toMatch(/^\/media\/att_/);
     const bytes = Buffer.from(await (await fetch(image.content.media?.url ?? '')).arrayBuffer());
@@ -174,14 +236,28 @@ describe('browser: web chat settings, offline form and attachments', () => {
 
     // a file type outside the allow-list is refused and shown as not sent
     const [chooser2] = await Promise.all([page.waitForEvent('filechooser'), shadow(page, '.attach').click()]);
-    await chooser2.setFiles({ name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<script>alert(1)</script>') });
-    await expect.poll(() => shadow(page, '.m.failed').textContent(), { timeout: WAIT }).toBe('page.html: This type of file cannot be sent');
+    await chooser2.setFiles({
+      name: 'page.html',
+      mimeType: 'text/html',
+      buffer: Buffer.from('<script>alert(1)</script>'),
+    });
+    await expect
+      .poll(() => shadow(page, '.m.failed').textContent(), { timeout: WAIT })
+      .toBe('page.html: This type of file cannot be sent');
 
     // the operator answers with text and a file of their own; both arrive live
-    const upload = await fetch(`${hub.url}/api/v1/media?fileName=brochure.pdf`, { method: 'POST', headers: { authorization: `Bearer ${hub.token}`, 'content-type': 'application/pdf' }, body: Buffer.from('%PDF-1.4 test') });
-    const pdf = await upload.json() as { url: string };
-    await hub.api('POST', `/api/v1/conversations/${conv.id}/messages`, { content: { type: 'text', text: 'Thanks, <i>got it</i>' } });
-    await hub.api('POST', `/api/v1/conversations/${conv.id}/messages`, { content: { type: 'document', media: { url: pdf.url, mimeType: 'application/pdf', fileName: 'brochure.pdf' } } });
+    const upload = await fetch(`${hub.url}/api/v1/media?fileName=brochure.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hub.token}`, 'content-type': 'application/pdf' },
+      body: Buffer.from('%PDF-1.4 test'),
+    });
+    const pdf = (await upload.json()) as { url: string };
+    await hub.api('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Thanks, <i>got it</i>' },
+    });
+    await hub.api('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'document', media: { url: pdf.url, mimeType: 'application/pdf', fileName: 'brochure.pdf' } },
+    });
     await shadow(page, '.m.outbound').filter({ hasText: 'Thanks, <i>got it</i>' }).waitFor();
     const link = shadow(page, '.m.outbound a');
     await link.waitFor();
@@ -198,12 +274,16 @@ describe('browser: web chat settings, offline form and attachments', () => {
     await page.close();
   });
   it('operator app: the web chat section sets appearance, hours and offline behaviour, switches the chat, and shows the embed code', async () => {
-    if (!existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
+    if (!existsSync(WEB_INDEX))
+      throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
     const page = await browser.newPage({ viewport: { width: 1280, height: 1900 } });
     page.setDefaultTimeout(WAIT);
     await page.goto(`${hub.url}/app/`);
     // the admin API token (a password session would be issued on the server's test clock, months in the past)
-    await page.getByRole('button', { name: 'Use an API token instead' }).or(page.getByRole('link', { name: 'Use an API token instead' })).click();
+    await page
+      .getByRole('button', { name: 'Use an API token instead' })
+      .or(page.getByRole('link', { name: 'Use an API token instead' }))
+      .click();
     await page.getByLabel('API token').fill(hub.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
@@ -216,7 +296,9 @@ describe('browser: web chat settings, offline form and attachments', () => {
     expect(await section.getByLabel(/^Embed code/).inputValue()).toBe(embed);
     await section.getByRole('button', { name: 'Copy embed code of Shop chat' }).click();
     await section.getByRole('button', { name: 'Copy embed code of Shop chat' }).filter({ hasText: 'Copied' }).waitFor();
-    await expect.poll(() => section.getByRole('status').first().textContent(), { timeout: WAIT }).toContain('Inside opening hours now');
+    await expect
+      .poll(() => section.getByRole('status').first().textContent(), { timeout: WAIT })
+      .toContain('Inside opening hours now');
 
     const form = section.getByRole('form', { name: 'Web chat settings of Shop chat' });
     await form.getByLabel('Title', { exact: true }).fill('Night desk');
@@ -236,25 +318,51 @@ describe('browser: web chat settings, offline form and attachments', () => {
     await form.getByRole('button', { name: 'Save web chat settings' }).click();
     await form.getByText('Saved.').waitFor();
 
-    const config = (await hub.api<{ config: Record<string, unknown> }>('GET', `/api/v1/connections/${connectionId}`)).body.config;
+    const config = (await hub.api<{ config: Record<string, unknown> }>('GET', `/api/v1/connections/${connectionId}`))
+      .body.config;
     expect(config).toMatchObject({
-      title: 'Night desk', color: '#0f766e', position: 'right', greeting: 'Good evening!',
-      operatingHours: { enabled: true, timeZone: 'America/New_York', schedule: [{ day: 'tue', from: '08:30', to: '12:00' }] },
+      title: 'Night desk',
+      color: '#0f766e',
+      position: 'right',
+      greeting: 'Good evening!',
+      operatingHours: {
+        enabled: true,
+        timeZone: 'America/New_York',
+        schedule: [{ day: 'tue', from: '08:30', to: '12:00' }],
+      },
       offline: { mode: 'message', text: 'Back on Tuesday at 08:30.' },
     });
     expect(config.avatarUrl).toBeUndefined();
-    const settings = await (await fetch(`${hub.url}/webchat/${connectionId}/settings`)).json() as { open: boolean; appearance: unknown };
-    expect(settings).toMatchObject({ open: false, appearance: { title: 'Night desk', color: '#0f766e', position: 'right', avatarUrl: null } });
-    await expect.poll(() => section.getByRole('status').first().textContent(), { timeout: WAIT }).toContain('Outside opening hours now: visitors see the offline message');
+    const settings = (await (await fetch(`${hub.url}/webchat/${connectionId}/settings`)).json()) as {
+      open: boolean;
+      appearance: unknown;
+    };
+    expect(settings).toMatchObject({
+      open: false,
+      appearance: { title: 'Night desk', color: '#0f766e', position: 'right', avatarUrl: null },
+    });
+    await expect
+      .poll(() => section.getByRole('status').first().textContent(), { timeout: WAIT })
+      .toContain('Outside opening hours now: visitors see the offline message');
 
     // the switch stops and starts the connection
     const toggle = section.getByRole('switch', { name: 'Web chat Shop chat switched on' });
     expect(await toggle.getAttribute('aria-checked')).toBe('true');
     await toggle.click();
-    await eventually(async () => (await hub.api<{ status: string }>('GET', `/api/v1/connections/${connectionId}`)).body.status === 'STOPPED', WAIT, 'the chat switched off');
+    await eventually(
+      async () =>
+        (await hub.api<{ status: string }>('GET', `/api/v1/connections/${connectionId}`)).body.status === 'STOPPED',
+      WAIT,
+      'the chat switched off',
+    );
     await expect.poll(() => toggle.getAttribute('aria-checked'), { timeout: WAIT }).toBe('false');
     await toggle.click();
-    await eventually(async () => (await hub.api<{ status: string }>('GET', `/api/v1/connections/${connectionId}`)).body.status === 'RUNNING', WAIT, 'the chat switched on');
+    await eventually(
+      async () =>
+        (await hub.api<{ status: string }>('GET', `/api/v1/connections/${connectionId}`)).body.status === 'RUNNING',
+      WAIT,
+      'the chat switched on',
+    );
 
     // the widget follows: outside the hours in "message" mode it shows only the text
     const visitor = await visitorPage();

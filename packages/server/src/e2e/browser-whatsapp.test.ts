@@ -24,8 +24,17 @@ const OWNER = { email: 'owner@example.test', password: 'owner-password-1' };
 const CUSTOMER = '4915111111111';
 const DAY_AND_MORE = 25 * 3_600_000;
 
-interface Conv { id: string; address: string; window: { open: boolean; awaitingReply: boolean } | null }
-interface Msg { id: string; direction: string; status: string; content: { type: string; template?: { text?: string; variables?: Record<string, string> } } }
+interface Conv {
+  id: string;
+  address: string;
+  window: { open: boolean; awaitingReply: boolean } | null;
+}
+interface Msg {
+  id: string;
+  direction: string;
+  status: string;
+  content: { type: string; template?: { text?: string; variables?: Record<string, string> } };
+}
 
 describe('browser: the WhatsApp window in the operator app (simulator)', () => {
   let sim: WhatsAppSimulator;
@@ -34,26 +43,68 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
   let connectionId = '';
   const clock = testClock();
 
-  const conversationOf = (address: string) => eventually(async () =>
-    (await hub.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=200`)).body.data.find((c) => c.address === e164(address)), WAIT, `conversation with ${address}`);
+  const conversationOf = (address: string) =>
+    eventually(
+      async () =>
+        (
+          await hub.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=200`)
+        ).body.data.find((c) => c.address === e164(address)),
+      WAIT,
+      `conversation with ${address}`,
+    );
 
   beforeAll(async () => {
-    if (!existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
+    if (!existsSync(WEB_INDEX))
+      throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
     mkdirSync(SHOTS, { recursive: true });
-    sim = await startWhatsAppSimulator({ webhooks: { retryScale: 0.001 }, receipts: { sentAfterMs: 50, deliveredAfterMs: 100, readAfterMs: 200 } });
+    sim = await startWhatsAppSimulator({
+      webhooks: { retryScale: 0.001 },
+      receipts: { sentAfterMs: 50, deliveredAfterMs: 100, readAfterMs: 200 },
+    });
     const d = sim.defaults;
     if (!d) throw new Error('simulator not seeded');
-    sim.createTemplate({ wabaId: d.wabaId, name: 'order_update', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.' }] });
-    hub = await startTestServer({ clock, env: { SWITCHBOARD_OWNER_EMAIL: OWNER.email, SWITCHBOARD_OWNER_PASSWORD: OWNER.password } });
-    connectionId = (await hub.api<{ id: string }>('POST', '/api/v1/connections', {
-      type: 'whatsapp', name: 'WhatsApp', config: { accessToken: d.accessToken, appSecret: sim.app.secret, businessAccountId: d.wabaId, phoneNumberIds: [d.phoneNumberId], apiBaseUrl: sim.url },
-    })).body.id;
-    const started = await hub.api<{ status: string; webhookUrl: string; config: { verifyToken: string } }>('POST', `/api/v1/connections/${connectionId}/start`);
+    sim.createTemplate({
+      wabaId: d.wabaId,
+      name: 'order_update',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.' }],
+    });
+    hub = await startTestServer({
+      clock,
+      env: { SWITCHBOARD_OWNER_EMAIL: OWNER.email, SWITCHBOARD_OWNER_PASSWORD: OWNER.password },
+    });
+    connectionId = (
+      await hub.api<{ id: string }>('POST', '/api/v1/connections', {
+        type: 'whatsapp',
+        name: 'WhatsApp',
+        config: {
+          accessToken: d.accessToken,
+          appSecret: sim.app.secret,
+          businessAccountId: d.wabaId,
+          phoneNumberIds: [d.phoneNumberId],
+          apiBaseUrl: sim.url,
+        },
+      })
+    ).body.id;
+    const started = await hub.api<{ status: string; webhookUrl: string; config: { verifyToken: string } }>(
+      'POST',
+      `/api/v1/connections/${connectionId}/start`,
+    );
     expect(started.body.status).toBe('RUNNING');
     await sim.configureWebhook({ url: started.body.webhookUrl, verifyToken: started.body.config.verifyToken });
-    await eventually(async () => (await hub.api<{ data: unknown[] }>('GET', `/api/v1/connections/${connectionId}/templates`)).body.data.length > 0, WAIT, 'templates synced');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    await eventually(
+      async () =>
+        (await hub.api<{ data: unknown[] }>('GET', `/api/v1/connections/${connectionId}/templates`)).body.data.length >
+        0,
+      WAIT,
+      'templates synced',
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
 
   afterAll(async () => {
@@ -84,7 +135,9 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     const page = await signedIn();
     await page.goto(`${hub.url}/app/#/inbox/${conv.id}`);
     await page.locator('li.msg.inbound').filter({ hasText: 'Where is my order?' }).waitFor();
-    await page.getByText("It's been over 24 hours since the last reply. Select a WhatsApp template to continue.").waitFor();
+    await page
+      .getByText("It's been over 24 hours since the last reply. Select a WhatsApp template to continue.")
+      .waitFor();
     expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0); // no free-form composer
     await page.screenshot({ path: `${SHOTS}app-whatsapp-window-closed.png` });
 
@@ -107,9 +160,15 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     await template.waitFor();
     expect(await template.locator('.template-badge').textContent()).toContain('WhatsApp template');
     expect(await template.locator('.msg-text').textContent()).toBe('Hi Lena, your order A-1 has shipped.');
-    const atProvider = await eventually(() => sim.sentMessages({ to: CUSTOMER }).find((m) => m.type === 'template'), WAIT, 'the template at the provider');
+    const atProvider = await eventually(
+      () => sim.sentMessages({ to: CUSTOMER }).find((m) => m.type === 'template'),
+      WAIT,
+      'the template at the provider',
+    );
     expect(atProvider.rendered?.body).toBe('Hi Lena, your order A-1 has shipped.');
-    await expect.poll(() => template.locator('.msg-status').getAttribute('data-status'), { timeout: WAIT }).toBe('read');
+    await expect
+      .poll(() => template.locator('.msg-status').getAttribute('data-status'), { timeout: WAIT })
+      .toBe('read');
     await page.screenshot({ path: `${SHOTS}app-whatsapp-waiting.png` });
 
     // the customer answers through the simulator: the composer is back, live
@@ -125,14 +184,22 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     const reply = page.locator('li.msg.outbound').filter({ hasText: 'Glad to help!' });
     await expect.poll(() => reply.locator('.msg-status').getAttribute('data-status'), { timeout: WAIT }).toBe('read');
-    await eventually(() => sim.sentMessages({ to: CUSTOMER }).some((m) => m.type === 'text'), WAIT, 'the reply at the provider');
+    await eventually(
+      () => sim.sentMessages({ to: CUSTOMER }).some((m) => m.type === 'text'),
+      WAIT,
+      'the reply at the provider',
+    );
     await page.screenshot({ path: `${SHOTS}app-whatsapp-reopened.png` });
     await page.close();
   });
 
   it('an outbound conversation starts with a template that carries the badge, and waits for the customer', async () => {
     const to = '4915100000042';
-    const m = await hub.api<Msg & { conversationId: string }>('POST', '/api/v1/messages', { connectionId, to, template: { name: 'order_update', language: 'en_US', variables: { 1: 'Jonas', 2: 'B-7' } } });
+    const m = await hub.api<Msg & { conversationId: string }>('POST', '/api/v1/messages', {
+      connectionId,
+      to,
+      template: { name: 'order_update', language: 'en_US', variables: { 1: 'Jonas', 2: 'B-7' } },
+    });
     expect(m.status).toBe(202);
     const page = await signedIn();
     await page.goto(`${hub.url}/app/#/inbox/${m.body.conversationId}`);

@@ -20,8 +20,15 @@ const WAIT = 10_000;
 // runs inside the page (the server's tsconfig has no DOM lib)
 declare const getComputedStyle: (el: unknown) => Record<string, string>;
 
-interface Conn { id: string; status: string; statusReason: string | null }
-interface Conv { id: string; lastMessagePreview: string | null }
+interface Conn {
+  id: string;
+  status: string;
+  statusReason: string | null;
+}
+interface Conv {
+  id: string;
+  lastMessagePreview: string | null;
+}
 
 function requireBuilt(file: string, command: string): void {
   if (!existsSync(file)) throw new Error(`${file} is missing: build the front ends first (${command})`);
@@ -47,7 +54,11 @@ describe('browser: widget and operator app', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
     mkdirSync(SHOTS, { recursive: true });
     hub = await startTestServer();
-    const created = await hub.api<Conn>('POST', '/api/v1/connections', { type: 'webchat', name: 'Website chat', config: { title: 'Acme help', color: '#16a34a', greeting: 'Hi! How can we help?' } });
+    const created = await hub.api<Conn>('POST', '/api/v1/connections', {
+      type: 'webchat',
+      name: 'Website chat',
+      config: { title: 'Acme help', color: '#16a34a', greeting: 'Hi! How can we help?' },
+    });
     expect(created.status).toBe(201);
     connectionId = created.body.id;
     expect((await hub.api('POST', `/api/v1/connections/${connectionId}/start`)).status).toBe(200);
@@ -67,7 +78,10 @@ describe('browser: widget and operator app', () => {
       res.end(JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }));
     });
     stubUrl = await listen(stub);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
 
   afterAll(async () => {
@@ -106,10 +120,14 @@ describe('browser: widget and operator app', () => {
   const shadow = (page: Page, selector: string) => page.locator(`#switchboard-widget ${selector}`);
 
   async function conversationWith(text: string): Promise<Conv> {
-    return eventually(async () => {
-      const r = await hub.api<{ data: Conv[] }>('GET', '/api/v1/conversations');
-      return r.body.data.find((c) => c.lastMessagePreview === text);
-    }, WAIT, `a conversation whose last message is ${text}`);
+    return eventually(
+      async () => {
+        const r = await hub.api<{ data: Conv[] }>('GET', '/api/v1/conversations');
+        return r.body.data.find((c) => c.lastMessagePreview === text);
+      },
+      WAIT,
+      `a conversation whose last message is ${text}`,
+    );
   }
 
   it('serves the widget with CORS and the app with an SPA fallback', async () => {
@@ -132,9 +150,14 @@ describe('browser: widget and operator app', () => {
     });
     expect(launcherStyle.border).not.toBe('dashed');
     await shadow(page, '.launcher').click();
-    await expect.poll(() => shadow(page, '.head').evaluate((el) => getComputedStyle(el).backgroundColor), { timeout: WAIT }).toBe('rgb(22, 163, 74)');
+    await expect
+      .poll(() => shadow(page, '.head').evaluate((el) => getComputedStyle(el).backgroundColor), { timeout: WAIT })
+      .toBe('rgb(22, 163, 74)');
     await expect.poll(() => shadow(page, 'h2').textContent(), { timeout: WAIT }).toBe('Acme help');
-    const titleStyle = await shadow(page, 'h2').evaluate((el) => ({ size: getComputedStyle(el).fontSize, color: getComputedStyle(el).color }));
+    const titleStyle = await shadow(page, 'h2').evaluate((el) => ({
+      size: getComputedStyle(el).fontSize,
+      color: getComputedStyle(el).color,
+    }));
     expect(titleStyle).toEqual({ size: '16px', color: 'rgb(255, 255, 255)' });
     await expect(shadow(page, 'input').evaluate((el) => getComputedStyle(el).fontSize)).resolves.toBe('14px');
 
@@ -147,19 +170,27 @@ describe('browser: widget and operator app', () => {
     await shadow(page, '.send').click();
     await conversationWith(xss);
     await expect.poll(() => shadow(page, '.m.inbound').last().textContent(), { timeout: WAIT }).toBe(xss);
-    expect(await page.locator('#switchboard-widget').evaluate((h) => h.shadowRoot?.querySelectorAll('img').length)).toBe(0);
+    expect(
+      await page.locator('#switchboard-widget').evaluate((h) => h.shadowRoot?.querySelectorAll('img').length),
+    ).toBe(0);
 
     // an operator reply (over the API here) arrives live
-    await hub.api('POST', `/api/v1/conversations/${conv.id}/messages`, { content: { type: 'text', text: 'Reply while open' } });
+    await hub.api('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Reply while open' },
+    });
     await shadow(page, '.m.outbound').filter({ hasText: 'Reply while open' }).waitFor();
-    const messageStyle = await shadow(page, '.m.outbound').last().evaluate((el) => ({ size: getComputedStyle(el).fontSize, color: getComputedStyle(el).color }));
+    const messageStyle = await shadow(page, '.m.outbound')
+      .last()
+      .evaluate((el) => ({ size: getComputedStyle(el).fontSize, color: getComputedStyle(el).color }));
     expect(messageStyle).toEqual({ size: '14px', color: 'rgb(17, 24, 39)' });
     await page.screenshot({ path: `${SHOTS}widget-open.png` });
 
     // closed: a reply raises the unread badge
     await shadow(page, '.close').click();
     expect(await shadow(page, '.badge').isHidden()).toBe(true);
-    await hub.api('POST', `/api/v1/conversations/${conv.id}/messages`, { content: { type: 'text', text: 'Reply while closed' } });
+    await hub.api('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Reply while closed' },
+    });
     await expect.poll(() => shadow(page, '.badge').textContent(), { timeout: WAIT }).toBe('1');
     expect(await shadow(page, '.badge').isVisible()).toBe(true);
     expect(await shadow(page, '.launcher').getAttribute('aria-label')).toBe('Open chat (1 unread)');
@@ -214,10 +245,18 @@ describe('browser: widget and operator app', () => {
   });
 
   it('operator app: settings creates a connection from its schema, starts and stops it, and shows an error reason', async () => {
-    const tg = await hub.api<Conn>('POST', '/api/v1/connections', { type: 'telegram', name: 'Broken bot', config: { botToken: '123456:ABCdef', apiBaseUrl: stubUrl } });
+    const tg = await hub.api<Conn>('POST', '/api/v1/connections', {
+      type: 'telegram',
+      name: 'Broken bot',
+      config: { botToken: '123456:ABCdef', apiBaseUrl: stubUrl },
+    });
     expect(tg.status).toBe(201);
     await hub.api('POST', `/api/v1/connections/${tg.body.id}/start`);
-    await eventually(async () => (await hub.api<Conn>('GET', `/api/v1/connections/${tg.body.id}`)).body.status === 'ERROR', WAIT, 'telegram connection in ERROR');
+    await eventually(
+      async () => (await hub.api<Conn>('GET', `/api/v1/connections/${tg.body.id}`)).body.status === 'ERROR',
+      WAIT,
+      'telegram connection in ERROR',
+    );
 
     const page = await operatorPage();
     await page.getByRole('link', { name: 'Settings' }).click();

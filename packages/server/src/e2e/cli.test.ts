@@ -13,7 +13,11 @@ import { eventually } from '../testing/test-server.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'cli.ts');
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 
 describe('switchboard CLI', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
@@ -45,10 +49,16 @@ describe('switchboard CLI', () => {
 
     const fresh = mkdtempSync(join(tmpdir(), 'switchboard-first-'));
     const first = await spawnServer({ SWITCHBOARD_DATA_DIR: fresh }, await freePort());
-    const out = await eventually(() => first.output.join('').includes('API reference') && first.output.join(''), 10_000, 'the first-start banner');
+    const out = await eventually(
+      () => first.output.join('').includes('API reference') && first.output.join(''),
+      10_000,
+      'the first-start banner',
+    );
     const printed = /Admin API token[^\n]*\n\s+(sb_\S+)/.exec(out)?.[1];
     expect(printed).toBeDefined();
-    expect((await fetch(`${first.url}/api/v1/connections`, { headers: { authorization: `Bearer ${printed}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${first.url}/api/v1/connections`, { headers: { authorization: `Bearer ${printed}` } })).status,
+    ).toBe(200);
     expect(out).toContain('/api/v1/connections');
     await first.kill('SIGTERM');
     rmSync(fresh, { recursive: true, force: true });

@@ -15,21 +15,50 @@ describe('dead letters', () => {
   it('are kept per workspace, listed and replayed', async () => {
     const conn = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'dlq' })).body.id;
     await t.api('POST', `/api/v1/connections/${conn}/start`);
-    const session = (await (await fetch(`${t.url}/webchat/${conn}/sessions`, { method: 'POST' })).json()) as { token: string };
-    await fetch(`${t.url}/webchat/${conn}/messages`, { method: 'POST', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ clientMessageId: 'x', text: 'hi' }) });
-    const conv = await eventually(async () => (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/conversations?connectionId=${conn}`)).body.data[0]);
-    const messageId = (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data[0]?.id;
+    const session = (await (await fetch(`${t.url}/webchat/${conn}/sessions`, { method: 'POST' })).json()) as {
+      token: string;
+    };
+    await fetch(`${t.url}/webchat/${conn}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientMessageId: 'x', text: 'hi' }),
+    });
+    const conv = await eventually(
+      async () =>
+        (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/conversations?connectionId=${conn}`)).body
+          .data[0],
+    );
+    const messageId = (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/conversations/${conv.id}/messages`))
+      .body.data[0]?.id;
 
     // a consumer that fails until the "fix" is deployed
     let fixed = false;
     const handled: unknown[] = [];
-    t.sb.bus.consume('diagnostics', async (m) => {
-      if (!fixed) throw new Error('downstream is down');
-      handled.push(m.payload);
-    }, { maxDeliveries: 2 });
+    t.sb.bus.consume(
+      'diagnostics',
+      async (m) => {
+        if (!fixed) throw new Error('downstream is down');
+        handled.push(m.payload);
+      },
+      { maxDeliveries: 2 },
+    );
     await t.sb.bus.publish('diagnostics', { key: conn, payload: { messageId } });
-    const letter = await eventually(async () => (await t.api<{ data: Array<{ id: string; topic: string; error: string; deliveries: number; payload: unknown }> }>('GET', '/api/v1/dead-letters')).body.data[0], 5000, 'the dead letter');
-    expect(letter).toMatchObject({ topic: 'diagnostics', error: 'downstream is down', deliveries: 2, payload: { messageId } });
+    const letter = await eventually(
+      async () =>
+        (
+          await t.api<{
+            data: Array<{ id: string; topic: string; error: string; deliveries: number; payload: unknown }>;
+          }>('GET', '/api/v1/dead-letters')
+        ).body.data[0],
+      5000,
+      'the dead letter',
+    );
+    expect(letter).toMatchObject({
+      topic: 'diagnostics',
+      error: 'downstream is down',
+      deliveries: 2,
+      payload: { messageId },
+    });
 
     fixed = true;
     const replayed = await t.api<{ replayedAt: string | null }>('POST', `/api/v1/dead-letters/${letter.id}/replay`);

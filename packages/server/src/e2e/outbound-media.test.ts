@@ -12,9 +12,17 @@ import type { Content } from '../model/index.js';
 import { addWorkspace, startTestServer, type TestServer } from '../testing/test-server.js';
 import { messagesOf, newVisitor, routedConversation } from '../testing/routing-fixtures.js';
 
-type Err = { error: { code: string; message: string; details?: { fields: Array<{ field: string; message: string }> } } };
-type Sent = { id: string; content: { type: string; media: { url: string; mimeType: string; size?: number; state?: string } } };
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f50000000049454e44ae426082', 'hex');
+type Err = {
+  error: { code: string; message: string; details?: { fields: Array<{ field: string; message: string }> } };
+};
+type Sent = {
+  id: string;
+  content: { type: string; media: { url: string; mimeType: string; size?: number; state?: string } };
+};
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f50000000049454e44ae426082',
+  'hex',
+);
 const OTHER = 'sb_outbound_media_other_workspace_0123';
 
 describe('outbound media URLs', () => {
@@ -26,11 +34,23 @@ describe('outbound media URLs', () => {
   let foreign: { id: string; url: string };
 
   const upload = async (token: string, bytes: Buffer, type: string) =>
-    (await (await fetch(`${t.url}/api/v1/media?fileName=dot.png`, { method: 'POST', body: bytes, headers: { 'content-type': type, authorization: `Bearer ${token}` } })).json()) as { id: string; url: string };
+    (await (
+      await fetch(`${t.url}/api/v1/media?fileName=dot.png`, {
+        method: 'POST',
+        body: bytes,
+        headers: { 'content-type': type, authorization: `Bearer ${token}` },
+      })
+    ).json()) as { id: string; url: string };
   const reply = (url: string, type = 'image') =>
-    t.api<Sent & Err>('POST', `/api/v1/conversations/${convId}/messages`, { content: { type, media: { url, mimeType: 'image/png' } } });
+    t.api<Sent & Err>('POST', `/api/v1/conversations/${convId}/messages`, {
+      content: { type, media: { url, mimeType: 'image/png' } },
+    });
   const start = (url: string, to = `visitor-that-does-not-exist-${Math.random()}`) =>
-    t.api<Sent & Err>('POST', '/api/v1/messages', { connectionId: conn, to, content: { type: 'image', media: { url, mimeType: 'image/png' } } });
+    t.api<Sent & Err>('POST', '/api/v1/messages', {
+      connectionId: conn,
+      to,
+      content: { type: 'image', media: { url, mimeType: 'image/png' } },
+    });
   const expectRefused = (res: { status: number; body: Err }, why: RegExp) => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION');
@@ -53,7 +73,7 @@ describe('outbound media URLs', () => {
   });
   afterAll(() => t.close());
 
-  it('refuses every URL that is not this workspace\'s own media, on a reply and on POST /messages, writing nothing', async () => {
+  it("refuses every URL that is not this workspace's own media, on a reply and on POST /messages, writing nothing", async () => {
     const before = (await messagesOf(t, convId)).length;
     const contactsBefore = (await t.api<{ data: unknown[] }>('GET', '/api/v1/contacts?limit=200')).body.data.length;
     const path = new URL(own.url).pathname;
@@ -85,11 +105,13 @@ describe('outbound media URLs', () => {
     }
     // nothing was queued, and POST /messages opened no contact or conversation for the refused sends
     expect((await messagesOf(t, convId)).length).toBe(before);
-    expect((await t.api<{ data: unknown[] }>('GET', '/api/v1/contacts?limit=200')).body.data.length).toBe(contactsBefore);
+    expect((await t.api<{ data: unknown[] }>('GET', '/api/v1/contacts?limit=200')).body.data.length).toBe(
+      contactsBefore,
+    );
     expect(t.logs.join('')).not.toMatch(/ECONNREFUSED/);
   });
 
-  it('accepts this workspace\'s upload, absolute or as a path, and stores its absolute URL', async () => {
+  it("accepts this workspace's upload, absolute or as a path, and stores its absolute URL", async () => {
     const absolute = await reply(own.url);
     expect(absolute.status).toBe(202);
     expect(absolute.body.content.media).toMatchObject({ url: own.url, state: 'ready', size: PNG.length });
@@ -105,8 +127,16 @@ describe('outbound media URLs', () => {
 
   it('guards the queue agents send through as well', async () => {
     const ws = t.sb.bootstrap.workspaceId;
-    const send = (url: string) => t.sb.hub.messages.sendToConversation(ws, convId, { type: 'image', media: { url, mimeType: 'image/png' } }, { agentId: 'agt_x' });
-    await expect(send('javascript:alert(1)')).rejects.toThrow(/^content\.media\.url: javascript: URLs are not accepted/);
+    const send = (url: string) =>
+      t.sb.hub.messages.sendToConversation(
+        ws,
+        convId,
+        { type: 'image', media: { url, mimeType: 'image/png' } },
+        { agentId: 'agt_x' },
+      );
+    await expect(send('javascript:alert(1)')).rejects.toThrow(
+      /^content\.media\.url: javascript: URLs are not accepted/,
+    );
     await expect(send(foreign.url)).rejects.toThrow(/no such attachment in this workspace/);
     expect((await send(own.url)).content).toMatchObject({ media: { url: own.url } });
   });
@@ -119,11 +149,15 @@ describe('outbound media URLs', () => {
       fetched.push(url);
       const file = served.get(url);
       if (!file) return new Response('no', { status: 404 });
-      return new Response(file.body, { status: file.status ?? 200, headers: { 'content-type': file.type, ...(file.length ? { 'content-length': file.length } : {}) } });
+      return new Response(file.body, {
+        status: file.status ?? 200,
+        headers: { 'content-type': file.type, ...(file.length ? { 'content-length': file.length } : {}) },
+      });
     };
     let media: MediaService;
     const ws = () => t.sb.bootstrap.workspaceId;
-    const image = (url: string, type: Content['type'] = 'image'): Content => ({ type, media: { url, mimeType: 'image/png' } } as Content);
+    const image = (url: string, type: Content['type'] = 'image'): Content =>
+      ({ type, media: { url, mimeType: 'image/png' } }) as Content;
     beforeAll(() => {
       const { hub } = t.sb;
       media = new MediaService({ ...hub.deps, http: double }, hub.connections, hub.deps.media, 1024);
@@ -139,7 +173,9 @@ describe('outbound media URLs', () => {
       expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true);
       expect(res.headers.get('content-disposition')).toContain('dot.png');
       // and the stored file is this workspace's own: it can be sent again as such
-      expect((await t.sb.hub.media.prepareOutbound(ws(), image(out.media.url)) as { media: { url: string } }).media.url).toBe(out.media.url);
+      expect(
+        ((await t.sb.hub.media.prepareOutbound(ws(), image(out.media.url))) as { media: { url: string } }).media.url,
+      ).toBe(out.media.url);
       const pdf = await media.prepareOutbound(ws(), image('https://93.184.216.34/files/dot.png', 'document'));
       expect('media' in pdf && pdf.media.mimeType).toBe('image/png');
     });
@@ -147,9 +183,19 @@ describe('outbound media URLs', () => {
     it('refuses a file too large, of the wrong type, missing, or behind a redirect to a private address', async () => {
       served.set('https://93.184.216.34/big.png', { type: 'image/png', body: Buffer.alloc(2048, 1) });
       served.set('https://93.184.216.34/liar.png', { type: 'image/png', body: Buffer.alloc(2048, 1), length: '100' });
-      served.set('https://93.184.216.34/declared.png', { type: 'image/png', body: Buffer.alloc(10, 1), length: '5000' });
-      served.set('https://93.184.216.34/page.html', { type: 'text/html', body: Buffer.from('<script>alert(1)</script>') });
-      served.set('https://93.184.216.34/vector.svg', { type: 'image/svg+xml', body: Buffer.from('<svg onload="alert(1)"/>') });
+      served.set('https://93.184.216.34/declared.png', {
+        type: 'image/png',
+        body: Buffer.alloc(10, 1),
+        length: '5000',
+      });
+      served.set('https://93.184.216.34/page.html', {
+        type: 'text/html',
+        body: Buffer.from('<script>alert(1)</script>'),
+      });
+      served.set('https://93.184.216.34/vector.svg', {
+        type: 'image/svg+xml',
+        body: Buffer.from('<svg onload="alert(1)"/>'),
+      });
       served.set('https://93.184.216.34/empty.png', { type: 'image/png', body: Buffer.alloc(0) });
       served.set('https://93.184.216.34/hop', { status: 302, type: 'text/plain', body: Buffer.alloc(0) });
       const cases: Array<[string, Content['type'], RegExp]> = [
@@ -161,9 +207,12 @@ describe('outbound media URLs', () => {
         ['https://93.184.216.34/missing.png', 'image', /HTTP 404/],
         ['https://93.184.216.34/empty.png', 'image', /the file is empty/],
       ];
-      for (const [url, type, why] of cases) await expect(media.prepareOutbound(ws(), image(url, type)), url).rejects.toThrow(why);
+      for (const [url, type, why] of cases)
+        await expect(media.prepareOutbound(ws(), image(url, type)), url).rejects.toThrow(why);
       // a body streamed past its declared length is cut off at the limit too
-      await expect(media.prepareOutbound(ws(), image('https://93.184.216.34/liar.png'))).rejects.toThrow(/larger than 1024 bytes|transfer broke off/);
+      await expect(media.prepareOutbound(ws(), image('https://93.184.216.34/liar.png'))).rejects.toThrow(
+        /larger than 1024 bytes|transfer broke off/,
+      );
     });
 
     it('checks every redirect hop against the address policy', async () => {
@@ -174,7 +223,9 @@ describe('outbound media URLs', () => {
       const { hub } = t.sb;
       const viaRedirect = new MediaService({ ...hub.deps, http: redirecting }, hub.connections, hub.deps.media, 1024);
       fetched.length = 0;
-      await expect(viaRedirect.prepareOutbound(ws(), image('https://93.184.216.34/r.png'))).rejects.toThrow(/refused by the address policy/);
+      await expect(viaRedirect.prepareOutbound(ws(), image('https://93.184.216.34/r.png'))).rejects.toThrow(
+        /refused by the address policy/,
+      );
       expect(fetched).toEqual(['https://93.184.216.34/r.png']);
     });
   });

@@ -8,23 +8,47 @@ import { testConnector } from '../channel-kit/test-connector.js';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 import { fakeProvider, type FakeProvider } from '../testing/fake-provider.js';
 
-interface Msg { id: string; status: string; statusDetail: { code: string; message: string } | null; providerMessageId: string | null }
+interface Msg {
+  id: string;
+  status: string;
+  statusDetail: { code: string; message: string } | null;
+  providerMessageId: string | null;
+}
 
 describe('outbound pipeline', () => {
   let t: TestServer;
   let provider: FakeProvider;
   let connectionId: string;
-  const send = async (to: string, text: string) => (await t.api<Msg>('POST', '/api/v1/messages', { connectionId, to, content: { type: 'text', text } })).body;
-  const settled = (id: string) => eventually(async () => {
-    const m = (await t.api<Msg>('GET', `/api/v1/messages/${id}`)).body;
-    return m.status === 'sent' || m.status === 'failed' ? m : undefined;
-  }, 10_000, `message ${id} to settle`);
+  const send = async (to: string, text: string) =>
+    (await t.api<Msg>('POST', '/api/v1/messages', { connectionId, to, content: { type: 'text', text } })).body;
+  const settled = (id: string) =>
+    eventually(
+      async () => {
+        const m = (await t.api<Msg>('GET', `/api/v1/messages/${id}`)).body;
+        return m.status === 'sent' || m.status === 'failed' ? m : undefined;
+      },
+      10_000,
+      `message ${id} to settle`,
+    );
 
   beforeAll(async () => {
     provider = await fakeProvider();
     t = await startTestServer({ extraConnectors: [testConnector], env: { SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '3' } });
-    connectionId = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'x-test', name: 'gw', config: { signingSecret: 'signing-secret-1', apiToken: 'api-token-value-1', apiBaseUrl: provider.url, checkOnStart: true } })).body.id;
-    expect((await t.api<{ status: string }>('POST', `/api/v1/connections/${connectionId}/start`)).body.status).toBe('RUNNING');
+    connectionId = (
+      await t.api<{ id: string }>('POST', '/api/v1/connections', {
+        type: 'x-test',
+        name: 'gw',
+        config: {
+          signingSecret: 'signing-secret-1',
+          apiToken: 'api-token-value-1',
+          apiBaseUrl: provider.url,
+          checkOnStart: true,
+        },
+      })
+    ).body.id;
+    expect((await t.api<{ status: string }>('POST', `/api/v1/connections/${connectionId}/start`)).body.status).toBe(
+      'RUNNING',
+    );
   });
   beforeEach(() => {
     provider.failNext.length = 0;
@@ -83,11 +107,17 @@ describe('outbound pipeline', () => {
     expect(done.status).toBe('failed');
     expect(done.statusDetail?.code).toBe('AUTH');
     const conn = await eventually(async () => {
-      const c = (await t.api<{ status: string; statusReason: string }>('GET', `/api/v1/connections/${connectionId}`)).body;
+      const c = (await t.api<{ status: string; statusReason: string }>('GET', `/api/v1/connections/${connectionId}`))
+        .body;
       return c.status === 'ERROR' ? c : undefined;
     });
     expect(conn.statusReason).toMatch(/credentials/);
-    const logs = (await t.api<{ data: Array<{ level: string; message: string }> }>('GET', `/api/v1/connections/${connectionId}/logs`)).body.data;
+    const logs = (
+      await t.api<{ data: Array<{ level: string; message: string }> }>(
+        'GET',
+        `/api/v1/connections/${connectionId}/logs`,
+      )
+    ).body.data;
     expect(logs.some((l) => l.level === 'error' && /credentials/.test(l.message))).toBe(true);
 
     const waiting = await send('+106', 'queued while in error');
@@ -95,16 +125,31 @@ describe('outbound pipeline', () => {
     expect((await t.api<Msg>('GET', `/api/v1/messages/${waiting.id}`)).body.status).toBe('queued');
     // rotate the token, restart: the waiting message goes out
     provider.revoked = false;
-    const rotated = await t.api<{ config: Record<string, unknown> }>('PATCH', `/api/v1/connections/${connectionId}`, { config: { apiToken: 'api-token-value-2' } });
+    const rotated = await t.api<{ config: Record<string, unknown> }>('PATCH', `/api/v1/connections/${connectionId}`, {
+      config: { apiToken: 'api-token-value-2' },
+    });
     expect(rotated.body.config.apiToken).toBe('********');
-    expect((await t.api<{ status: string }>('POST', `/api/v1/connections/${connectionId}/start`)).body.status).toBe('RUNNING');
+    expect((await t.api<{ status: string }>('POST', `/api/v1/connections/${connectionId}/start`)).body.status).toBe(
+      'RUNNING',
+    );
     expect((await settled(waiting.id)).status).toBe('sent');
     expect(provider.received.find((r) => r.ref === waiting.id)?.authorization).toBe('Bearer api-token-value-2');
   });
 
   it('puts a connection whose start is refused into ERROR with the reason', async () => {
     provider.revoked = true;
-    const other = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'x-test', name: 'bad', config: { signingSecret: 'signing-secret-1', apiToken: 'api-token-bad-99', apiBaseUrl: provider.url, checkOnStart: true } })).body.id;
+    const other = (
+      await t.api<{ id: string }>('POST', '/api/v1/connections', {
+        type: 'x-test',
+        name: 'bad',
+        config: {
+          signingSecret: 'signing-secret-1',
+          apiToken: 'api-token-bad-99',
+          apiBaseUrl: provider.url,
+          checkOnStart: true,
+        },
+      })
+    ).body.id;
     const started = await t.api<{ status: string; statusReason: string }>('POST', `/api/v1/connections/${other}/start`);
     expect(started.body.status).toBe('ERROR');
     expect(started.body.statusReason).toBe('AUTH: token revoked');
@@ -113,7 +158,11 @@ describe('outbound pipeline', () => {
   });
 
   it('refuses content the channel cannot carry with 422', async () => {
-    const res = await t.api<{ error: { code: string } }>('POST', '/api/v1/messages', { connectionId, to: '+107', content: { type: 'location', location: { latitude: 1, longitude: 2 } } });
+    const res = await t.api<{ error: { code: string } }>('POST', '/api/v1/messages', {
+      connectionId,
+      to: '+107',
+      content: { type: 'location', location: { latitude: 1, longitude: 2 } },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('UNSUPPORTED_CONTENT');
   });

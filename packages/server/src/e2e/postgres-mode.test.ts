@@ -39,15 +39,36 @@ describe('PostgreSQL mode and moving an embedded install to it', () => {
   it('exports, imports and continues on PostgreSQL', async () => {
     // 1. an embedded install with a conversation, a secret-bearing connection and a file
     const embedded = await startTestServer({ dataDir, extraConnectors: [testConnector] });
-    const chat = (await embedded.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'site' })).body.id;
+    const chat = (await embedded.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'site' }))
+      .body.id;
     await embedded.api('POST', `/api/v1/connections/${chat}/start`);
-    const gateway = (await embedded.api<{ id: string }>('POST', '/api/v1/connections', { type: 'x-test', name: 'gw', config: { signingSecret: 'moving-signing-secret', apiToken: 'moving-api-token' } })).body.id;
-    const session = (await (await fetch(`${embedded.url}/webchat/${chat}/sessions`, { method: 'POST' })).json()) as { token: string };
-    const say = (url: string, id: string) => fetch(`${url}/webchat/${chat}/messages`, { method: 'POST', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ clientMessageId: id, text: `message ${id}` }) });
+    const gateway = (
+      await embedded.api<{ id: string }>('POST', '/api/v1/connections', {
+        type: 'x-test',
+        name: 'gw',
+        config: { signingSecret: 'moving-signing-secret', apiToken: 'moving-api-token' },
+      })
+    ).body.id;
+    const session = (await (await fetch(`${embedded.url}/webchat/${chat}/sessions`, { method: 'POST' })).json()) as {
+      token: string;
+    };
+    const say = (url: string, id: string) =>
+      fetch(`${url}/webchat/${chat}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ clientMessageId: id, text: `message ${id}` }),
+      });
     await say(embedded.url, 'one');
-    const conv = await eventually(async () => (await embedded.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/conversations')).body.data[0]);
-    const upload = await embedded.api<{ url: string }>('POST', '/api/v1/media?fileName=a.txt', 'file bytes', { 'content-type': 'text/plain' });
-    const before = collectSse(`${embedded.url}/api/v1/events`, { authorization: `Bearer ${embedded.token}`, 'last-event-id': '0' });
+    const conv = await eventually(
+      async () => (await embedded.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/conversations')).body.data[0],
+    );
+    const upload = await embedded.api<{ url: string }>('POST', '/api/v1/media?fileName=a.txt', 'file bytes', {
+      'content-type': 'text/plain',
+    });
+    const before = collectSse(`${embedded.url}/api/v1/events`, {
+      authorization: `Bearer ${embedded.token}`,
+      'last-event-id': '0',
+    });
     await before.ready;
     const lastSeq = Math.max(...before.events.filter((e) => e.id).map((e) => Number(e.id)));
     before.close();
@@ -55,7 +76,12 @@ describe('PostgreSQL mode and moving an embedded install to it', () => {
 
     // 2. switchboard export → switchboard import into PostgreSQL
     const file = join(dataDir, 'export.jsonl');
-    const run = (args: string[], env: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, ...env }, encoding: 'utf8', timeout: 60_000 });
+    const run = (args: string[], env: Record<string, string>) =>
+      spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+        env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, ...env },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
     const exported = run(['export', '--file', file], {});
     expect(exported.status, exported.stderr).toBe(0);
     expect(exported.stderr).toMatch(/exported \d+ rows from the sqlite store/);
@@ -70,20 +96,39 @@ describe('PostgreSQL mode and moving an embedded install to it', () => {
     const scaled = await startTestServer({ dataDir, extraConnectors: [testConnector], env: { DATABASE_URL: dbUrl } });
     try {
       expect(scaled.sb.store.dialect).toBe('postgres');
-      const messages = (await scaled.api<{ data: Array<{ content: { text: string } }> }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data;
+      const messages = (
+        await scaled.api<{ data: Array<{ content: { text: string } }> }>(
+          'GET',
+          `/api/v1/conversations/${conv.id}/messages`,
+        )
+      ).body.data;
       expect(messages.map((m) => m.content.text)).toEqual(['message one']);
       const moved = new URL(upload.body.url);
       const file2 = await fetch(`${scaled.url}${moved.pathname}`);
       expect(await file2.text()).toBe('file bytes');
-      expect((await scaled.api<{ config: Record<string, unknown> }>('GET', `/api/v1/connections/${gateway}`)).body.config).toMatchObject({ signingSecret: '********', apiToken: '********' });
+      expect(
+        (await scaled.api<{ config: Record<string, unknown> }>('GET', `/api/v1/connections/${gateway}`)).body.config,
+      ).toMatchObject({ signingSecret: '********', apiToken: '********' });
       // the chat connection was RUNNING: it resumed; the same visitor goes on in the same conversation
-      await eventually(async () => (await scaled.api<{ status: string }>('GET', `/api/v1/connections/${chat}`)).body.status === 'RUNNING');
+      await eventually(
+        async () =>
+          (await scaled.api<{ status: string }>('GET', `/api/v1/connections/${chat}`)).body.status === 'RUNNING',
+      );
       const stream = collectSse(`${scaled.url}/api/v1/events`, { authorization: `Bearer ${scaled.token}` });
       await stream.ready;
       expect((await say(scaled.url, 'two')).status).toBe(200);
-      const received = await eventually(() => stream.events.find((e) => e.event === 'message.received'), 10_000, 'the new message event');
+      const received = await eventually(
+        () => stream.events.find((e) => e.event === 'message.received'),
+        10_000,
+        'the new message event',
+      );
       expect(Number(received.id)).toBeGreaterThan(lastSeq);
-      const after = (await scaled.api<{ data: Array<{ content: { text: string } }> }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data;
+      const after = (
+        await scaled.api<{ data: Array<{ content: { text: string } }> }>(
+          'GET',
+          `/api/v1/conversations/${conv.id}/messages`,
+        )
+      ).body.data;
       expect(after.map((m) => m.content.text)).toEqual(['message one', 'message two']);
       stream.close();
     } finally {

@@ -32,7 +32,11 @@ describe('secrets', () => {
   });
 
   it('appear in no API response and no log line, and are encrypted at rest', async () => {
-    const created = await call('POST', '/api/v1/connections', { type: 'x-test', name: 'secretive', config: { signingSecret: SIGNING, apiToken: TOKEN, apiBaseUrl: provider.url, checkOnStart: true } });
+    const created = await call('POST', '/api/v1/connections', {
+      type: 'x-test',
+      name: 'secretive',
+      config: { signingSecret: SIGNING, apiToken: TOKEN, apiBaseUrl: provider.url, checkOnStart: true },
+    });
     const id = (created.body as { id: string }).id;
     await call('POST', `/api/v1/connections/${id}/start`);
     await call('GET', `/api/v1/connections/${id}`);
@@ -42,21 +46,33 @@ describe('secrets', () => {
     await call('GET', '/api/v1/openapi.json');
     // provider errors quoting the token must not leak either
     provider.failNext.push({ status: 400, body: { error: { message: `invalid token ${TOKEN}` } } });
-    const m = await call('POST', '/api/v1/messages', { connectionId: id, to: '+1', content: { type: 'text', text: 'hi' } });
+    const m = await call('POST', '/api/v1/messages', {
+      connectionId: id,
+      to: '+1',
+      content: { type: 'text', text: 'hi' },
+    });
     await new Promise((r) => setTimeout(r, 500));
     const failed = await call('GET', `/api/v1/messages/${(m.body as { id: string }).id}`);
     await call('PATCH', `/api/v1/connections/${id}`, { config: { apiToken: ROTATED } });
     await call('GET', `/api/v1/connections/${id}`);
     await call('GET', '/metrics');
-    expect((failed.body as { statusDetail: { message: string } }).statusDetail.message).toBe('invalid token [REDACTED]');
+    expect((failed.body as { statusDetail: { message: string } }).statusDetail.message).toBe(
+      'invalid token [REDACTED]',
+    );
 
     const everything = `${responses.join('\n')}\n${t.logs.join('')}`;
     for (const secret of [SIGNING, TOKEN, ROTATED]) expect(everything).not.toContain(secret);
-    const dbBytes = readFileSync(join(t.dataDir, 'switchboard.db')).toString('latin1') + readFileSync(join(t.dataDir, 'switchboard.db-wal')).toString('latin1');
+    const dbBytes =
+      readFileSync(join(t.dataDir, 'switchboard.db')).toString('latin1') +
+      readFileSync(join(t.dataDir, 'switchboard.db-wal')).toString('latin1');
     for (const secret of [SIGNING, TOKEN, ROTATED]) expect(dbBytes).not.toContain(secret);
     // rotation took effect without recreating the connection
     provider.received.length = 0;
-    await call('POST', '/api/v1/messages', { connectionId: id, to: '+2', content: { type: 'text', text: 'after rotation' } });
+    await call('POST', '/api/v1/messages', {
+      connectionId: id,
+      to: '+2',
+      content: { type: 'text', text: 'after rotation' },
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(provider.received[0]?.authorization).toBe(`Bearer ${ROTATED}`);
   });

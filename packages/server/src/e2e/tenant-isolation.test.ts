@@ -10,10 +10,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnector } from '../channel-kit/test-connector.js';
 import { addWorkspace, collectSse, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 
-type IdKind = 'connection' | 'conversation' | 'contact' | 'message' | 'media' | 'deadLetter' | 'subscription' | 'delivery' | 'user'
-  | 'routingRule' | 'team'
+type IdKind =
+  | 'connection'
+  | 'conversation'
+  | 'contact'
+  | 'message'
+  | 'media'
+  | 'deadLetter'
+  | 'subscription'
+  | 'delivery'
+  | 'user'
+  | 'routingRule'
+  | 'team'
   | 'agent';
-interface Probe { id: IdKind; body?: unknown; note?: string }
+interface Probe {
+  id: IdKind;
+  body?: unknown;
+  note?: string;
+}
 
 /**
  * Which of the first workspace's ids each route gets, and a body that would be valid for the route's own
@@ -30,19 +44,31 @@ const ROUTES: Record<string, Probe> = {
   'POST /api/v1/connections/{id}/templates/sync': { id: 'connection' },
   'POST /api/v1/dead-letters/{id}/replay': { id: 'deadLetter' },
   'GET /api/v1/webhook-subscriptions/{id}': { id: 'subscription' },
-  'PATCH /api/v1/webhook-subscriptions/{id}': { id: 'subscription', body: { url: 'https://attacker.example/hook', active: true } },
+  'PATCH /api/v1/webhook-subscriptions/{id}': {
+    id: 'subscription',
+    body: { url: 'https://attacker.example/hook', active: true },
+  },
   'DELETE /api/v1/webhook-subscriptions/{id}': { id: 'subscription' },
   'GET /api/v1/webhook-subscriptions/{id}/deliveries': { id: 'subscription' },
-  'POST /api/v1/webhook-subscriptions/{id}/replay': { id: 'subscription', body: { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' } },
+  'POST /api/v1/webhook-subscriptions/{id}/replay': {
+    id: 'subscription',
+    body: { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' },
+  },
   'POST /api/v1/webhook-deliveries/{id}/replay': { id: 'delivery' },
   'PATCH /api/v1/users/{id}': { id: 'user', body: { role: 'operator', name: 'hijacked' } },
   'DELETE /api/v1/users/{id}': { id: 'user' },
   'GET /api/v1/contacts/{id}': { id: 'contact' },
   'GET /api/v1/conversations/{id}': { id: 'conversation' },
-  'PATCH /api/v1/conversations/{id}': { id: 'conversation', body: { status: 'resolved', assigneeId: 'usr_hijack', markRead: true } },
+  'PATCH /api/v1/conversations/{id}': {
+    id: 'conversation',
+    body: { status: 'resolved', assigneeId: 'usr_hijack', markRead: true },
+  },
   'POST /api/v1/conversations/{id}/typing': { id: 'conversation' },
   'GET /api/v1/conversations/{id}/messages': { id: 'conversation' },
-  'POST /api/v1/conversations/{id}/messages': { id: 'conversation', body: { content: { type: 'text', text: 'hijacked reply' } } },
+  'POST /api/v1/conversations/{id}/messages': {
+    id: 'conversation',
+    body: { content: { type: 'text', text: 'hijacked reply' } },
+  },
   'GET /api/v1/messages/{id}': { id: 'message' },
   'GET /api/v1/routing-rules/{id}': { id: 'routingRule' },
   'PATCH /api/v1/routing-rules/{id}': { id: 'routingRule', body: { name: 'hijacked', enabled: false } },
@@ -60,31 +86,67 @@ const ROUTES: Record<string, Probe> = {
   'POST /api/v1/agents/{id}/stop': { id: 'agent' },
   'GET /api/v1/agents/{id}/connections': { id: 'agent' },
   'PUT /api/v1/agents/{id}/connections': { id: 'agent', body: { connections: [] } },
-  'GET /media/{id}/{key}': { id: 'media', note: 'a capability URL without bearer auth: whoever holds id and key gets the bytes by design; probed with the id and a wrong key' },
+  'GET /media/{id}/{key}': {
+    id: 'media',
+    note: 'a capability URL without bearer auth: whoever holds id and key gets the bytes by design; probed with the id and a wrong key',
+  },
 };
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const;
-const MARKERS = ['A-secret-hook', 'A-secret-subscription', 'A-secret-connection', 'A-secret-gateway', 'A-secret-text', 'A-secret-reply', 'A-Visitor', 'A-secret-media', 'a-secret-file.txt'];
+const MARKERS = [
+  'A-secret-hook',
+  'A-secret-subscription',
+  'A-secret-connection',
+  'A-secret-gateway',
+  'A-secret-text',
+  'A-secret-reply',
+  'A-Visitor',
+  'A-secret-media',
+  'a-secret-file.txt',
+];
 MARKERS.push('A-secret-agent', 'A-secret-greeting');
 
 describe('tenant isolation over every route with an id', () => {
   let t: TestServer;
   const OTHER = 'sb_tenant_isolation_other_workspace_0123';
-  const ids: Record<IdKind, string[]> = { connection: [], conversation: [], contact: [], message: [], media: [], deadLetter: [], subscription: [], delivery: [], user: [], routingRule: [], team: [], agent: [] };
+  const ids: Record<IdKind, string[]> = {
+    connection: [],
+    conversation: [],
+    contact: [],
+    message: [],
+    media: [],
+    deadLetter: [],
+    subscription: [],
+    delivery: [],
+    user: [],
+    routingRule: [],
+    team: [],
+    agent: [],
+  };
   let mediaUrl = '';
   let visitorId = '';
   let doc: { paths: Record<string, Partial<Record<(typeof METHODS)[number], { requestBody?: unknown }>>> };
-  const asOther = (method: string, path: string, body?: unknown) => t.api(method, path, body, { authorization: `Bearer ${OTHER}` });
+  const asOther = (method: string, path: string, body?: unknown) =>
+    t.api(method, path, body, { authorization: `Bearer ${OTHER}` });
   /** everything the first workspace can see of its own objects, to compare before and after */
   const snapshot = async () => {
     const out: Record<string, unknown> = {};
-    for (const id of ids.connection) out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/connections/${id}`)).body;
+    for (const id of ids.connection)
+      out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/connections/${id}`)).body;
     for (const id of ids.conversation) {
-      const { lastMessageAt: _ignored, ...conv } = (await t.api<Record<string, unknown>>('GET', `/api/v1/conversations/${id}`)).body;
+      const { lastMessageAt: _ignored, ...conv } = (
+        await t.api<Record<string, unknown>>('GET', `/api/v1/conversations/${id}`)
+      ).body;
       out[id] = conv;
-      out[`${id}/messages`] = (await t.api<{ data: Array<{ id: string; content: unknown }> }>('GET', `/api/v1/conversations/${id}/messages?limit=200`)).body.data.map((m) => [m.id, m.content]);
+      out[`${id}/messages`] = (
+        await t.api<{ data: Array<{ id: string; content: unknown }> }>(
+          'GET',
+          `/api/v1/conversations/${id}/messages?limit=200`,
+        )
+      ).body.data.map((m) => [m.id, m.content]);
     }
-    for (const id of ids.contact) out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/contacts/${id}`)).body;
+    for (const id of ids.contact)
+      out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/contacts/${id}`)).body;
     for (const id of ids.agent) {
       out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/agents/${id}`)).body;
       out[`${id}/connections`] = (await t.api<Record<string, unknown>>('GET', `/api/v1/agents/${id}/connections`)).body;
@@ -101,57 +163,145 @@ describe('tenant isolation over every route with an id', () => {
     await addWorkspace(t, OTHER);
 
     // the first workspace (the admin token's): a running webchat connection with a conversation …
-    const conn = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'A-secret-connection' })).body.id;
+    const conn = (
+      await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'A-secret-connection' })
+    ).body.id;
     await t.api('POST', `/api/v1/connections/${conn}/start`);
-    const session = (await (await fetch(`${t.url}/webchat/${conn}/sessions`, { method: 'POST' })).json()) as { token: string; visitorId: string };
+    const session = (await (await fetch(`${t.url}/webchat/${conn}/sessions`, { method: 'POST' })).json()) as {
+      token: string;
+      visitorId: string;
+    };
     visitorId = session.visitorId;
     for (const [i, text] of ['A-secret-text-1', 'A-secret-text-2'].entries()) {
-      const res = await fetch(`${t.url}/webchat/${conn}/messages`, { method: 'POST', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ clientMessageId: `m${i}`, text, name: 'A-Visitor' }) });
+      const res = await fetch(`${t.url}/webchat/${conn}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ clientMessageId: `m${i}`, text, name: 'A-Visitor' }),
+      });
       expect(res.status).toBe(200);
     }
-    const conv = await eventually(async () => (await t.api<{ data: Array<{ id: string; contactId: string }> }>('GET', `/api/v1/conversations?connectionId=${conn}`)).body.data[0], 10_000, 'the conversation');
-    await eventually(async () => (await t.api<{ data: unknown[] }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data.length >= 2, 10_000, 'both messages');
-    const reply = await t.api<{ id: string }>('POST', `/api/v1/conversations/${conv.id}/messages`, { content: { type: 'text', text: 'A-secret-reply' } });
+    const conv = await eventually(
+      async () =>
+        (
+          await t.api<{ data: Array<{ id: string; contactId: string }> }>(
+            'GET',
+            `/api/v1/conversations?connectionId=${conn}`,
+          )
+        ).body.data[0],
+      10_000,
+      'the conversation',
+    );
+    await eventually(
+      async () =>
+        (await t.api<{ data: unknown[] }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data.length >= 2,
+      10_000,
+      'both messages',
+    );
+    const reply = await t.api<{ id: string }>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'A-secret-reply' },
+    });
     expect(reply.status).toBe(202);
-    const messages = (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/conversations/${conv.id}/messages`)).body.data.map((m) => m.id);
+    const messages = (
+      await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/conversations/${conv.id}/messages`)
+    ).body.data.map((m) => m.id);
     // … a template-less connection (the kit's test gateway), left stopped …
-    const gateway = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'x-test', name: 'A-secret-gateway', config: { signingSecret: 'tenant-signing-secret', apiToken: 'tenant-api-token' } })).body.id;
+    const gateway = (
+      await t.api<{ id: string }>('POST', '/api/v1/connections', {
+        type: 'x-test',
+        name: 'A-secret-gateway',
+        config: { signingSecret: 'tenant-signing-secret', apiToken: 'tenant-api-token' },
+      })
+    ).body.id;
     // … an uploaded file …
-    const upload = await t.api<{ id: string; url: string }>('POST', '/api/v1/media?fileName=a-secret-file.txt', 'A-secret-media bytes', { 'content-type': 'text/plain' });
+    const upload = await t.api<{ id: string; url: string }>(
+      'POST',
+      '/api/v1/media?fileName=a-secret-file.txt',
+      'A-secret-media bytes',
+      { 'content-type': 'text/plain' },
+    );
     expect(upload.status).toBe(201);
     mediaUrl = upload.body.url;
     // … and a dead letter (work that failed every delivery), as dead-letters.test.ts makes one
     t.sb.bus.consume('tenant-isolation', () => Promise.reject(new Error('downstream is down')), { maxDeliveries: 1 });
     await t.sb.bus.publish('tenant-isolation', { key: conn, payload: { messageId: messages[0] } });
-    const letter = await eventually(async () => (await t.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/dead-letters')).body.data[0], 5000, 'the dead letter');
+    const letter = await eventually(
+      async () => (await t.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/dead-letters')).body.data[0],
+      5000,
+      'the dead letter',
+    );
 
     // … and an outgoing webhook subscription with a delivery in its log (to a receiver that is not listening)
-    const sub = await t.api<{ id: string }>('POST', '/api/v1/webhook-subscriptions', { url: 'http://127.0.0.1:9/A-secret-hook', eventTypes: ['*'], description: 'A-secret-subscription' });
+    const sub = await t.api<{ id: string }>('POST', '/api/v1/webhook-subscriptions', {
+      url: 'http://127.0.0.1:9/A-secret-hook',
+      eventTypes: ['*'],
+      description: 'A-secret-subscription',
+    });
     await t.api('PATCH', `/api/v1/conversations/${conv.id}`, { markRead: true });
-    const delivery = await eventually(async () => (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/webhook-subscriptions/${sub.body.id}/deliveries`)).body.data[0], 5000, 'a webhook delivery');
+    const delivery = await eventually(
+      async () =>
+        (await t.api<{ data: Array<{ id: string }> }>('GET', `/api/v1/webhook-subscriptions/${sub.body.id}/deliveries`))
+          .body.data[0],
+      5000,
+      'a webhook delivery',
+    );
 
-    Object.assign(ids, { connection: [conn, gateway], conversation: [conv.id], contact: [conv.contactId], message: messages, media: [upload.body.id], deadLetter: [letter.id], subscription: [sub.body.id], delivery: [delivery.id], user: [(await t.api<{ id: string }>('GET', '/api/v1/me')).body.id] });
+    Object.assign(ids, {
+      connection: [conn, gateway],
+      conversation: [conv.id],
+      contact: [conv.contactId],
+      message: messages,
+      media: [upload.body.id],
+      deadLetter: [letter.id],
+      subscription: [sub.body.id],
+      delivery: [delivery.id],
+      user: [(await t.api<{ id: string }>('GET', '/api/v1/me')).body.id],
+    });
     // a team and a routing rule of the first workspace
-    ids.team.push((await t.api<{ id: string }>('POST', '/api/v1/teams', { name: 'A-secret-team', members: [] })).body.id);
-    ids.routingRule.push((await t.api<{ id: string }>('POST', '/api/v1/routing-rules', { connectionId: conn, name: 'A-secret-rule', actions: [{ type: 'tag', tag: 'A-secret-tag' }] })).body.id);
+    ids.team.push(
+      (await t.api<{ id: string }>('POST', '/api/v1/teams', { name: 'A-secret-team', members: [] })).body.id,
+    );
+    ids.routingRule.push(
+      (
+        await t.api<{ id: string }>('POST', '/api/v1/routing-rules', {
+          connectionId: conn,
+          name: 'A-secret-rule',
+          actions: [{ type: 'tag', tag: 'A-secret-tag' }],
+        })
+      ).body.id,
+    );
     // a flow agent of the first workspace, attached to its connection
-    const agent = (await t.api<{ id: string }>('POST', '/api/v1/agents', { kind: 'flow', name: 'A-secret-agent', config: { greeting: 'A-secret-greeting' } })).body.id;
-    await t.api('PUT', `/api/v1/agents/${agent}/connections`, { connections: [{ connectionId: gateway, inbound: false }] });
+    const agent = (
+      await t.api<{ id: string }>('POST', '/api/v1/agents', {
+        kind: 'flow',
+        name: 'A-secret-agent',
+        config: { greeting: 'A-secret-greeting' },
+      })
+    ).body.id;
+    await t.api('PUT', `/api/v1/agents/${agent}/connections`, {
+      connections: [{ connectionId: gateway, inbound: false }],
+    });
     ids.agent.push(agent);
     doc = (await t.api<typeof doc>('GET', '/api/v1/openapi.json')).body;
   });
   afterAll(() => t.close());
 
   /** every (method, path) of the document whose path has an {id} parameter */
-  const routesWithId = () => Object.entries(doc.paths)
-    .filter(([path]) => path.includes('{id}'))
-    .flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path}`));
+  const routesWithId = () =>
+    Object.entries(doc.paths)
+      .filter(([path]) => path.includes('{id}'))
+      .flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path}`));
 
   it('every route with an {id} in the OpenAPI document has a probe, and every probe a route', () => {
     const documented = routesWithId();
     expect(documented.length).toBeGreaterThanOrEqual(Object.keys(ROUTES).length);
-    expect(documented.filter((r) => !(r in ROUTES)), 'routes with {id} missing from ROUTES in tenant-isolation.test.ts').toEqual([]);
-    expect(Object.keys(ROUTES).filter((r) => !documented.includes(r)), 'ROUTES entries no longer in the document').toEqual([]);
+    expect(
+      documented.filter((r) => !(r in ROUTES)),
+      'routes with {id} missing from ROUTES in tenant-isolation.test.ts',
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((r) => !documented.includes(r)),
+      'ROUTES entries no longer in the document',
+    ).toEqual([]);
   });
 
   it('the ids are real: the first workspace reads each of them', async () => {
@@ -168,7 +318,7 @@ describe('tenant isolation over every route with an id', () => {
     expect((await fetch(`${t.url}${new URL(mediaUrl, t.url).pathname}`)).status).toBe(200);
   });
 
-  it('the second workspace gets 404 (400 for a body) for every method of every route with another workspace\'s id, and none of its data', async () => {
+  it("the second workspace gets 404 (400 for a body) for every method of every route with another workspace's id, and none of its data", async () => {
     const before = await snapshot();
     const results: string[] = [];
     for (const route of routesWithId()) {
@@ -184,7 +334,8 @@ describe('tenant isolation over every route with an id', () => {
         results.push(`${route} ${id} → ${res.status}`);
         expect([400, 404], `${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`).toContain(res.status);
         if (probe.body === undefined) expect(res.status, `${method} ${path}`).toBe(404);
-        for (const marker of [...MARKERS, ...Object.values(ids).flat(), visitorId]) expect(text, `${method} ${path} leaks ${marker}`).not.toContain(marker);
+        for (const marker of [...MARKERS, ...Object.values(ids).flat(), visitorId])
+          expect(text, `${method} ${path} leaks ${marker}`).not.toContain(marker);
       }
     }
     expect(results.length).toBeGreaterThanOrEqual(routesWithId().length);
@@ -202,24 +353,37 @@ describe('tenant isolation over every route with an id', () => {
     const own = collectSse(`${t.url}/api/v1/events`, { authorization: `Bearer ${t.token}` });
     await Promise.all([stream.ready, own.ready]);
     for (const path of [
-      `/api/v1/conversations?connectionId=${conn}`, `/api/v1/conversations?contactId=${ids.contact[0] ?? ''}`, '/api/v1/conversations', '/api/v1/connections',
-      '/api/v1/contacts', '/api/v1/dead-letters', `/api/v1/connections?cursor=${conn}`,
+      `/api/v1/conversations?connectionId=${conn}`,
+      `/api/v1/conversations?contactId=${ids.contact[0] ?? ''}`,
+      '/api/v1/conversations',
+      '/api/v1/connections',
+      '/api/v1/contacts',
+      '/api/v1/dead-letters',
+      `/api/v1/connections?cursor=${conn}`,
     ]) {
       const res = await asOther('GET', path);
       expect(res.status, path).toBeLessThan(500);
       expect(leaks(res.body), path).toEqual([]);
     }
-    const send = await asOther('POST', '/api/v1/messages', { connectionId: conn, to: visitorId, content: { type: 'text', text: 'cross-tenant send' } });
+    const send = await asOther('POST', '/api/v1/messages', {
+      connectionId: conn,
+      to: visitorId,
+      content: { type: 'text', text: 'cross-tenant send' },
+    });
     expect([400, 404]).toContain(send.status);
     // activity in the first workspace while the second one listens
-    await t.api('POST', `/api/v1/conversations/${ids.conversation[0] ?? ''}/messages`, { content: { type: 'text', text: 'A-secret-reply-live' } });
+    await t.api('POST', `/api/v1/conversations/${ids.conversation[0] ?? ''}/messages`, {
+      content: { type: 'text', text: 'A-secret-reply-live' },
+    });
     await t.api('POST', `/api/v1/conversations/${ids.conversation[0] ?? ''}/typing`);
     await new Promise((r) => setTimeout(r, 500));
     stream.close();
     own.close();
     // the first workspace's own stream saw the activity (so the stream of the second one had something to leak)
     expect(own.events.some((e) => leaks(e.data).length > 0)).toBe(true);
-    expect(stream.events.filter((e) => e.event !== 'ready' && e.event !== 'ping' && leaks(e.data).length > 0)).toEqual([]);
+    expect(stream.events.filter((e) => e.event !== 'ready' && e.event !== 'ping' && leaks(e.data).length > 0)).toEqual(
+      [],
+    );
     // the first workspace's own reply went nowhere else: no message of it in the second workspace
     expect(((await asOther('GET', '/api/v1/conversations')).body as { data: unknown[] }).data).toEqual([]);
   });

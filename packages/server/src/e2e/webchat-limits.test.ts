@@ -7,39 +7,70 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, testClock, type TestServer } from '../testing/test-server.js';
 
-interface Session { visitorId: string; token: string }
-interface Refusal { error: { code: string; message: string; details: { reason: string; retryAfterSeconds: number } } }
-interface Conv { id: string; address: string }
+interface Session {
+  visitorId: string;
+  token: string;
+}
+interface Refusal {
+  error: { code: string; message: string; details: { reason: string; retryAfterSeconds: number } };
+}
+interface Conv {
+  id: string;
+  address: string;
+}
 
 describe('webchat visitor limits', () => {
   let t: TestServer;
   const clock = testClock();
   let conn = '';
   let n = 0;
-  const from = (address: string, token?: string): Record<string, string> => ({ 'x-forwarded-for': address, ...(token ? { authorization: `Bearer ${token}` } : {}) });
-  const session = (address: string) => fetch(`${t.url}/webchat/${conn}/sessions`, { method: 'POST', headers: from(address) });
+  const from = (address: string, token?: string): Record<string, string> => ({
+    'x-forwarded-for': address,
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  });
+  const session = (address: string) =>
+    fetch(`${t.url}/webchat/${conn}/sessions`, { method: 'POST', headers: from(address) });
   const newSession = async (address: string): Promise<Session> => {
     const res = await session(address);
     expect(res.status).toBe(201);
     return (await res.json()) as Session;
   };
-  const say = (address: string, s: Session, text = `m${++n}`) => fetch(`${t.url}/webchat/${conn}/messages`, {
-    method: 'POST', headers: { ...from(address, s.token), 'content-type': 'application/json' }, body: JSON.stringify({ clientMessageId: `c-${++n}`, text }),
-  });
-  const type = (address: string, s: Session) => fetch(`${t.url}/webchat/${conn}/typing`, { method: 'POST', headers: from(address, s.token) });
+  const say = (address: string, s: Session, text = `m${++n}`) =>
+    fetch(`${t.url}/webchat/${conn}/messages`, {
+      method: 'POST',
+      headers: { ...from(address, s.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ clientMessageId: `c-${++n}`, text }),
+    });
+  const type = (address: string, s: Session) =>
+    fetch(`${t.url}/webchat/${conn}/typing`, { method: 'POST', headers: from(address, s.token) });
   const expectRefused = async (res: Response, reason: string, maxSeconds: number) => {
     expect(res.status).toBe(429);
     const retryAfter = res.headers.get('retry-after') ?? '';
     expect(retryAfter).toMatch(/^[1-9][0-9]*$/);
     expect(Number(retryAfter)).toBeLessThanOrEqual(maxSeconds);
     const body = (await res.json()) as Refusal;
-    expect(body.error).toMatchObject({ code: 'RATE_LIMITED', details: { reason, retryAfterSeconds: Number(retryAfter) } });
+    expect(body.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { reason, retryAfterSeconds: Number(retryAfter) },
+    });
     expect(body.error.message.length).toBeGreaterThan(0);
   };
-  const conversationOf = (s: Session) => eventually(async () =>
-    (await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${conn}&limit=200`)).body.data.find((c) => c.address === s.visitorId), 5000, `the conversation of ${s.visitorId}`);
+  const conversationOf = (s: Session) =>
+    eventually(
+      async () =>
+        (await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${conn}&limit=200`)).body.data.find(
+          (c) => c.address === s.visitorId,
+        ),
+      5000,
+      `the conversation of ${s.visitorId}`,
+    );
   const inboundCount = async (conversationId: string) =>
-    (await t.api<{ data: Array<{ direction: string }> }>('GET', `/api/v1/conversations/${conversationId}/messages?limit=200`)).body.data.filter((m) => m.direction === 'inbound').length;
+    (
+      await t.api<{ data: Array<{ direction: string }> }>(
+        'GET',
+        `/api/v1/conversations/${conversationId}/messages?limit=200`,
+      )
+    ).body.data.filter((m) => m.direction === 'inbound').length;
 
   beforeAll(async () => {
     t = await startTestServer({
@@ -54,7 +85,8 @@ describe('webchat visitor limits', () => {
       },
       clock,
     });
-    conn = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Limited chat' })).body.id;
+    conn = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Limited chat' })).body
+      .id;
     expect((await t.api('POST', `/api/v1/connections/${conn}/start`)).status).toBe(200);
   });
   afterAll(() => t.close());
@@ -90,7 +122,7 @@ describe('webchat visitor limits', () => {
     expect((await say('10.0.1.3', { visitorId: 'x', token: 'not-a-token' })).status).toBe(401);
 
     const anaConversation = await conversationOf(ana);
-    await eventually(async () => (await inboundCount(anaConversation.id)) === 4, 5000, 'ana\'s four messages');
+    await eventually(async () => (await inboundCount(anaConversation.id)) === 4, 5000, "ana's four messages");
     await new Promise((r) => setTimeout(r, 200));
     expect(await inboundCount(anaConversation.id)).toBe(4);
   });
@@ -107,22 +139,33 @@ describe('webchat visitor limits', () => {
   });
 
   it('caps the open conversations one address holds; a resolved one frees its place', async () => {
-    const [v1, v2, v3] = [await newSession('10.0.3.1'), await newSession('10.0.3.1'), await newSession('10.0.3.1')] as [Session, Session, Session];
+    const [v1, v2, v3] = [await newSession('10.0.3.1'), await newSession('10.0.3.1'), await newSession('10.0.3.1')] as [
+      Session,
+      Session,
+      Session,
+    ];
     expect((await say('10.0.3.1', v1)).status).toBe(200);
     expect((await say('10.0.3.1', v2)).status).toBe(200);
     // the third visitor's first message would open a third conversation: refused before anything is stored
     await expectRefused(await say('10.0.3.1', v3), 'open_conversations_per_address', 60);
     // the offline form would open one too
-    await expectRefused(await fetch(`${t.url}/webchat/${conn}/offline`, {
-      method: 'POST', headers: { ...from('10.0.3.1'), 'content-type': 'application/json' }, body: JSON.stringify({ email: 'flood@example.com', message: 'hi' }),
-    }), 'open_conversations_per_address', 60);
+    await expectRefused(
+      await fetch(`${t.url}/webchat/${conn}/offline`, {
+        method: 'POST',
+        headers: { ...from('10.0.3.1'), 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'flood@example.com', message: 'hi' }),
+      }),
+      'open_conversations_per_address',
+      60,
+    );
     // visitors holding a conversation keep writing
     expect((await say('10.0.3.1', v1)).status).toBe(200);
     // another address opens its own
     expect((await say('10.0.3.2', await newSession('10.0.3.2'))).status).toBe(200);
     const first = await conversationOf(v1);
     await conversationOf(v2);
-    const conversations = (await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${conn}&limit=200`)).body.data;
+    const conversations = (await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${conn}&limit=200`))
+      .body.data;
     expect(conversations.find((c) => c.address === v3.visitorId)).toBeUndefined();
     expect((await t.api('PATCH', `/api/v1/conversations/${first.id}`, { status: 'resolved' })).status).toBe(200);
     expect((await say('10.0.3.1', v3)).status).toBe(200);
@@ -131,7 +174,10 @@ describe('webchat visitor limits', () => {
 
   it('counts refusals in /metrics by reason', async () => {
     const text = await (await fetch(`${t.url}/metrics`)).text();
-    const count = (reason: string) => Number(new RegExp(`^switchboard_webchat_refused_total\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const count = (reason: string) =>
+      Number(
+        new RegExp(`^switchboard_webchat_refused_total\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0,
+      );
     expect(count('sessions_per_address')).toBe(17);
     expect(count('messages_per_session')).toBe(16);
     expect(count('messages_per_address')).toBe(1);
@@ -140,7 +186,7 @@ describe('webchat visitor limits', () => {
     expect(count('open_conversations_per_address')).toBe(2);
   });
 
-  it('forgets a visitor\'s address once it no longer counts (resolved, past the pending window)', async () => {
+  it("forgets a visitor's address once it no longer counts (resolved, past the pending window)", async () => {
     expect((await t.sb.hub.recovery.prune()).visitorAddresses).toBe(0);
     clock.advance(11 * 60_000);
     // only the visitor whose conversation was resolved; those holding open conversations stay counted

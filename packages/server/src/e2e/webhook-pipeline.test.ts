@@ -18,15 +18,31 @@ describe('inbound webhook pipeline', () => {
   let connectionId: string;
   const post = (body: unknown, headers: Record<string, string> = {}, id = connectionId) => {
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
-    return fetch(`${t.url}/webhooks/${id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody(SIGNING, raw), ...headers }, body: raw });
+    return fetch(`${t.url}/webhooks/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody(SIGNING, raw), ...headers },
+      body: raw,
+    });
   };
-  const messagesOf = async (conversationId: string) => (await t.api<{ data: Array<{ id: string; status: string; content: { text?: string } }> }>('GET', `/api/v1/conversations/${conversationId}/messages`)).body.data;
-  const stored = async () => Number((await t.sb.store.countQueued()).inboundPending) + (await t.api<{ data: unknown[] }>('GET', '/api/v1/conversations?limit=200')).body.data.length;
+  const messagesOf = async (conversationId: string) =>
+    (
+      await t.api<{ data: Array<{ id: string; status: string; content: { text?: string } }> }>(
+        'GET',
+        `/api/v1/conversations/${conversationId}/messages`,
+      )
+    ).body.data;
+  const stored = async () =>
+    Number((await t.sb.store.countQueued()).inboundPending) +
+    (await t.api<{ data: unknown[] }>('GET', '/api/v1/conversations?limit=200')).body.data.length;
 
   beforeAll(async () => {
     provider = await fakeProvider();
     t = await startTestServer({ extraConnectors: [testConnector], env: { SWITCHBOARD_BODY_LIMIT: '4096' } });
-    const created = await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'x-test', name: 'gateway', config: { signingSecret: SIGNING, apiToken: 'api-token-for-tests', apiBaseUrl: provider.url } });
+    const created = await t.api<{ id: string }>('POST', '/api/v1/connections', {
+      type: 'x-test',
+      name: 'gateway',
+      config: { signingSecret: SIGNING, apiToken: 'api-token-for-tests', apiBaseUrl: provider.url },
+    });
     connectionId = created.body.id;
     await t.api('POST', `/api/v1/connections/${connectionId}/start`);
   });
@@ -36,14 +52,28 @@ describe('inbound webhook pipeline', () => {
   });
 
   it('stores the same webhook delivered three times as one message', async () => {
-    const update = { id: 'p-100', type: 'message', from: '+15550001', name: 'Ana', text: 'hello once', at: '2024-05-01T10:00:00.000Z' };
+    const update = {
+      id: 'p-100',
+      type: 'message',
+      from: '+15550001',
+      name: 'Ana',
+      text: 'hello once',
+      at: '2024-05-01T10:00:00.000Z',
+    };
     const answers = await Promise.all([post(update), post(update), post(update)]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
-    const conv = await eventually(async () => (await t.api<{ data: Array<{ id: string; address: string }> }>('GET', '/api/v1/conversations')).body.data.find((c) => c.address === '+15550001'));
+    const conv = await eventually(async () =>
+      (await t.api<{ data: Array<{ id: string; address: string }> }>('GET', '/api/v1/conversations')).body.data.find(
+        (c) => c.address === '+15550001',
+      ),
+    );
     await new Promise((r) => setTimeout(r, 200));
     const messages = await messagesOf(conv.id);
     expect(messages.filter((m) => m.content.text === 'hello once')).toHaveLength(1);
-    const contact = await t.api<{ name: string; identities: Array<{ address: string }> }>('GET', `/api/v1/contacts/${(await t.api<{ contactId: string }>('GET', `/api/v1/conversations/${conv.id}`)).body.contactId}`);
+    const contact = await t.api<{ name: string; identities: Array<{ address: string }> }>(
+      'GET',
+      `/api/v1/contacts/${(await t.api<{ contactId: string }>('GET', `/api/v1/conversations/${conv.id}`)).body.contactId}`,
+    );
     expect(contact.body.name).toBe('Ana');
     expect(contact.body.identities.map((i) => i.address)).toEqual(['+15550001']);
   });
@@ -56,15 +86,31 @@ describe('inbound webhook pipeline', () => {
     const row = db.prepare("select count(*) as n from inbound_events where event_key = 'd-1'").get() as { n: number };
     db.close();
     expect(row.n).toBe(1);
-    await eventually(async () => (await t.api<{ data: Array<{ address: string }> }>('GET', '/api/v1/conversations')).body.data.find((c) => c.address === '+15550002'));
+    await eventually(async () =>
+      (await t.api<{ data: Array<{ address: string }> }>('GET', '/api/v1/conversations')).body.data.find(
+        (c) => c.address === '+15550002',
+      ),
+    );
   });
 
   it('rejects a tampered, a missing and a wrong-secret signature with nothing stored and a log line', async () => {
     const before = await stored();
     const body = JSON.stringify({ id: 'p-evil', type: 'message', from: '+15559999', text: 'evil' });
-    const tampered = await fetch(`${t.url}/webhooks/${connectionId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody(SIGNING, body) }, body: body.replace('evil', 'evi1') });
-    const missing = await fetch(`${t.url}/webhooks/${connectionId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const wrong = await fetch(`${t.url}/webhooks/${connectionId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody('another-secret', body) }, body });
+    const tampered = await fetch(`${t.url}/webhooks/${connectionId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody(SIGNING, body) },
+      body: body.replace('evil', 'evi1'),
+    });
+    const missing = await fetch(`${t.url}/webhooks/${connectionId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const wrong = await fetch(`${t.url}/webhooks/${connectionId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody('another-secret', body) },
+      body,
+    });
     expect([tampered.status, missing.status, wrong.status]).toEqual([401, 401, 401]);
     expect(await tampered.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'webhook verification failed' } });
     await new Promise((r) => setTimeout(r, 100));
@@ -81,9 +127,17 @@ describe('inbound webhook pipeline', () => {
   });
 
   it('answers 503 with Retry-After while the connection is stopped, and stores nothing', async () => {
-    const other = await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'x-test', name: 'stopped one', config: { signingSecret: SIGNING, apiToken: 'api-token-for-tests' } });
+    const other = await t.api<{ id: string }>('POST', '/api/v1/connections', {
+      type: 'x-test',
+      name: 'stopped one',
+      config: { signingSecret: SIGNING, apiToken: 'api-token-for-tests' },
+    });
     const before = await stored();
-    const res = await post({ id: 'p-200', type: 'message', from: '+15550003', text: 'while stopped' }, {}, other.body.id);
+    const res = await post(
+      { id: 'p-200', type: 'message', from: '+15550003', text: 'while stopped' },
+      {},
+      other.body.id,
+    );
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('30');
     expect(await stored()).toBe(before);
@@ -96,12 +150,20 @@ describe('inbound webhook pipeline', () => {
 
   it('applies statuses forward-only, including ones that arrive before the send receipt', async () => {
     provider.nextIds.push('prov-1');
-    const sent = await t.api<{ id: string }>('POST', '/api/v1/messages', { connectionId, to: '+15550010', content: { type: 'text', text: 'order shipped' } });
+    const sent = await t.api<{ id: string }>('POST', '/api/v1/messages', {
+      connectionId,
+      to: '+15550010',
+      content: { type: 'text', text: 'order shipped' },
+    });
     expect(sent.status).toBe(202);
-    await eventually(async () => (await t.api<{ status: string }>('GET', `/api/v1/messages/${sent.body.id}`)).body.status === 'sent');
+    await eventually(
+      async () => (await t.api<{ status: string }>('GET', `/api/v1/messages/${sent.body.id}`)).body.status === 'sent',
+    );
     // read arrives first, then a late delivered: status must stay read
     await post({ id: 's-1', type: 'status', messageId: 'prov-1', status: 'read' });
-    await eventually(async () => (await t.api<{ status: string }>('GET', `/api/v1/messages/${sent.body.id}`)).body.status === 'read');
+    await eventually(
+      async () => (await t.api<{ status: string }>('GET', `/api/v1/messages/${sent.body.id}`)).body.status === 'read',
+    );
     await post({ id: 's-2', type: 'status', messageId: 'prov-1', status: 'delivered' });
     await new Promise((r) => setTimeout(r, 150));
     expect((await t.api<{ status: string }>('GET', `/api/v1/messages/${sent.body.id}`)).body.status).toBe('read');
@@ -109,10 +171,19 @@ describe('inbound webhook pipeline', () => {
     // a status for a provider id we have not recorded yet is applied once the receipt lands
     provider.delayMs = 300;
     provider.nextIds.push('prov-2');
-    const second = await t.api<{ id: string }>('POST', '/api/v1/messages', { connectionId, to: '+15550011', content: { type: 'text', text: 'racing receipt' } });
+    const second = await t.api<{ id: string }>('POST', '/api/v1/messages', {
+      connectionId,
+      to: '+15550011',
+      content: { type: 'text', text: 'racing receipt' },
+    });
     await eventually(() => provider.received.some((r) => r.text === 'racing receipt'));
     await post({ id: 's-3', type: 'status', messageId: 'prov-2', status: 'delivered' });
     provider.delayMs = 0;
-    await eventually(async () => (await t.api<{ status: string }>('GET', `/api/v1/messages/${second.body.id}`)).body.status === 'delivered', 5000, 'orphan status applied');
+    await eventually(
+      async () =>
+        (await t.api<{ status: string }>('GET', `/api/v1/messages/${second.body.id}`)).body.status === 'delivered',
+      5000,
+      'orphan status applied',
+    );
   });
 });

@@ -5,7 +5,11 @@
 import { z } from 'zod';
 
 export const MediaSchema = z.object({
-  url: z.string().describe('Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400'),
+  url: z
+    .string()
+    .describe(
+      'Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400',
+    ),
   mimeType: z.string(),
   fileName: z.string().optional(),
   size: z.number().int().nonnegative().optional(),
@@ -83,7 +87,17 @@ export const ContentSchema = z.discriminatedUnion('type', [
 export type Content = z.infer<typeof ContentSchema>;
 export type ContentType = Content['type'];
 export const CONTENT_TYPES = [
-  'text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contact', 'interactive', 'reaction', 'template',
+  'text',
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+  'location',
+  'contact',
+  'interactive',
+  'reaction',
+  'template',
 ] as const satisfies readonly ContentType[];
 
 /** A short human-readable line for inbox previews and logs. */

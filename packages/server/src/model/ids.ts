@@ -18,11 +18,33 @@ function pooledRandom(): number {
 }
 
 const next = monotonicFactory(pooledRandom);
-export type IdPrefix = 'ws' | 'usr' | 'key' | 'conn' | 'log' | 'ct' | 'cid' | 'conv' | 'msg' | 'mse' | 'evt' | 'vis' | 'att' | 'tpl' | 'dlq' | 'whs' | 'whd'
+export type IdPrefix =
+  | 'ws'
+  | 'usr'
+  | 'key'
+  | 'conn'
+  | 'log'
+  | 'ct'
+  | 'cid'
+  | 'conv'
+  | 'msg'
+  | 'mse'
+  | 'evt'
+  | 'vis'
+  | 'att'
+  | 'tpl'
+  | 'dlq'
+  | 'whs'
+  | 'whd'
   // routing rules, teams, team members, timeline events
-  | 'rr' | 'team' | 'tm' | 'tev'
+  | 'rr'
+  | 'team'
+  | 'tm'
+  | 'tev'
   // agents, agent sessions, agent turns
-  | 'agt' | 'ags' | 'agturn';
+  | 'agt'
+  | 'ags'
+  | 'agturn';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${next().toLowerCase()}`;

@@ -12,7 +12,8 @@ export const InboundMessageEventSchema = z.object({
   providerMessageId: z.string().min(1),
   /** the customer's address on this channel (phone, chat id, visitor id, email) */
   from: z.object({
-    address: z.string().min(1), name: z.string().optional(),
+    address: z.string().min(1),
+    name: z.string().optional(),
     // webchat: what the customer told us about themselves (the offline form's email), merged into the contact
     attributes: z.record(z.string(), z.string()).optional(),
   }),

@@ -27,16 +27,23 @@ import { keyCheckContract } from './contract/key-check.contract.js';
 /** where the store's methods are exercised: this file, its parts, and the routing queries' own test */
 const CONTRACT_SOURCES = [
   new URL('./store.contract.ts', import.meta.url),
-  ...readdirSync(new URL('./contract/', import.meta.url)).filter((f) => f.endsWith('.contract.ts')).map((f) => new URL(`./contract/${f}`, import.meta.url)),
+  ...readdirSync(new URL('./contract/', import.meta.url))
+    .filter((f) => f.endsWith('.contract.ts'))
+    .map((f) => new URL(`./contract/${f}`, import.meta.url)),
   new URL('./sql/routing-queries.test.ts', import.meta.url),
 ];
 
 /** every method the store object answers, its prototype chain walked up to Object */
 function storeMethods(store: Store): string[] {
   const names = new Set<string>();
-  for (let proto: object | null = Object.getPrototypeOf(store) as object; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+  for (
+    let proto: object | null = Object.getPrototypeOf(store) as object;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
     for (const name of Object.getOwnPropertyNames(proto)) {
-      if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function') names.add(name);
+      if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function')
+        names.add(name);
     }
   }
   for (const [name, value] of Object.entries(store.routing)) if (typeof value === 'function') names.add(name);
@@ -55,7 +62,14 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       for (const id of [ctx.ws, ctx.otherWs]) await ctx.store.insertWorkspace({ id, name: id, createdAt: now() });
       ctx.connection = newConnection(ctx);
       await ctx.store.insertConnection(ctx.connection);
-      await ctx.store.insertContact({ id: ctx.contactId, workspaceId: ctx.ws, name: 'Ana', attributes: { tier: 'gold' }, createdAt: now(), updatedAt: now() });
+      await ctx.store.insertContact({
+        id: ctx.contactId,
+        workspaceId: ctx.ws,
+        name: 'Ana',
+        attributes: { tier: 'gold' },
+        createdAt: now(),
+        updatedAt: now(),
+      });
     });
     afterAll(async () => {
       await ctx.store.close();

@@ -6,11 +6,24 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ScriptedFailure { status: number; body?: unknown; headers?: Record<string, string> }
+export interface ScriptedFailure {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 export interface FakeProvider {
   url: string;
-  received: Array<{ to: string; from?: string; text: string; ref: string; media?: string; mimeType?: string; authorization: string | undefined; at: number }>;
+  received: Array<{
+    to: string;
+    from?: string;
+    text: string;
+    ref: string;
+    media?: string;
+    mimeType?: string;
+    authorization: string | undefined;
+    at: number;
+  }>;
   /** files the provider holds for inbound media, by media id */
   files: Map<string, { bytes: Buffer; mimeType: string }>;
   /** media ids that fail this many more times before succeeding */
@@ -33,7 +46,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function fakeProvider(): Promise<FakeProvider> {
   let counter = 0;
-  const state: Omit<FakeProvider, 'url' | 'close'> = { received: [], failNext: [], nextIds: [], delayMs: 0, revoked: false, files: new Map(), flakyFiles: new Map(), templates: [] };
+  const state: Omit<FakeProvider, 'url' | 'close'> = {
+    received: [],
+    failNext: [],
+    nextIds: [],
+    delayMs: 0,
+    revoked: false,
+    files: new Map(),
+    flakyFiles: new Map(),
+    templates: [],
+  };
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
@@ -58,7 +80,12 @@ export async function fakeProvider(): Promise<FakeProvider> {
       }
       if (req.method === 'POST' && req.url === '/messages') {
         const failure = state.failNext.shift();
-        if (failure) return send(failure.status, failure.body ?? { error: { message: `scripted ${failure.status}` } }, failure.headers);
+        if (failure)
+          return send(
+            failure.status,
+            failure.body ?? { error: { message: `scripted ${failure.status}` } },
+            failure.headers,
+          );
         const parsed = JSON.parse(body) as FakeProvider['received'][number];
         state.received.push({ ...parsed, authorization: req.headers.authorization, at: Date.now() });
         // the provider has the message before we have its answer: lets tests race status callbacks against receipts
@@ -72,9 +99,10 @@ export async function fakeProvider(): Promise<FakeProvider> {
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   });
 }

@@ -11,8 +11,12 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'cli.ts')
 
 /** load tests send from one address far faster than visitors do: lift the webchat visitor limits for them */
 export const UNLIMITED_VISITORS: Record<string, string> = {
-  SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: '1000000', SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: '1000000', SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: '1000000',
-  SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE: '1000000', SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: '1000000', SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: '1000000',
+  SWITCHBOARD_WEBCHAT_SESSIONS_PER_MINUTE: '1000000',
+  SWITCHBOARD_WEBCHAT_MESSAGES_PER_MINUTE: '1000000',
+  SWITCHBOARD_WEBCHAT_ADDRESS_MESSAGES_PER_MINUTE: '1000000',
+  SWITCHBOARD_WEBCHAT_TYPING_PER_MINUTE: '1000000',
+  SWITCHBOARD_WEBCHAT_ADDRESS_TYPING_PER_MINUTE: '1000000',
+  SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS: '1000000',
 };
 
 export async function freePort(): Promise<number> {
@@ -27,9 +31,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface ServerProcess { child: ChildProcess; url: string; output: string[]; kill(signal?: NodeJS.Signals): Promise<number | null> }
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  output: string[];
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
 
-export async function spawnServer(env: Record<string, string>, port: number, args: string[] = ['start']): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  port: number,
+  args: string[] = ['start'],
+): Promise<ServerProcess> {
   const output: string[] = [];
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -50,7 +63,9 @@ export async function spawnServer(env: Record<string, string>, port: number, arg
     void exited.then((code) => reject(new Error(`server exited with ${code}: ${output.join('')}`)));
   });
   return {
-    child, url: `http://127.0.0.1:${port}`, output,
+    child,
+    url: `http://127.0.0.1:${port}`,
+    output,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       child.kill(signal);
       return exited;
@@ -64,7 +79,11 @@ export async function spawnServer(env: Record<string, string>, port: number, arg
  */
 export function processApi(current: () => ServerProcess | undefined, token: string) {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${current()?.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${current()?.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     return (await res.json()) as T;
   };
 }

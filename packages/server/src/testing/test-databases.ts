@@ -33,16 +33,31 @@ export async function freshPostgresDatabase(prefix: string): Promise<{ url: stri
   return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-export interface TestStore { store: Store; dispose(): Promise<void> }
+export interface TestStore {
+  store: Store;
+  dispose(): Promise<void>;
+}
 
 /** a store on SQLite (a temporary file) or on a fresh PostgreSQL database, removed again by `dispose` */
 export async function openTestStore(dialect: 'sqlite' | 'postgres', prefix: string, poolSize = 4): Promise<TestStore> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), `switchboard-${prefix}-`));
     const store = createSqliteStore(join(dir, 'test.db'));
-    return { store, dispose: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      store,
+      dispose: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const database = await freshPostgresDatabase(prefix);
   const store = createPostgresStore(database.url, { poolSize });
-  return { store, dispose: async () => { await store.close(); await database.drop(); } };
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
 }

@@ -12,7 +12,12 @@ import type { Clock } from '../core/ports/index.js';
 /** a clock tests can move forward */
 export function testClock(start = Date.now()): Clock & { advance(ms: number): void } {
   let offset = start - Date.now();
-  return { now: () => new Date(Date.now() + offset), advance: (ms) => { offset += ms; } };
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
 }
 import { loadConfig } from '../app/config.js';
 import { createSwitchboard, type Switchboard } from '../app/main.js';
@@ -26,14 +31,22 @@ export interface TestServer {
   token: string;
   logs: string[];
   dataDir: string;
-  api<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   close(): Promise<void>;
 }
 
 export const TEST_ADMIN_TOKEN = 'sb_test_admin_token_0123456789abcdef';
 
 export interface TestServerOptions {
-  env?: Record<string, string>; extraConnectors?: AnyConnector[]; dataDir?: string; clock?: Clock;
+  env?: Record<string, string>;
+  extraConnectors?: AnyConnector[];
+  dataDir?: string;
+  clock?: Clock;
   /** DNS for the address guard: names map to addresses without a real resolver */
   resolve?: (hostname: string) => Promise<string[]>;
   /**
@@ -49,17 +62,33 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // a real port up front, so webhook URLs handed to simulators point at this server
   const port = await freePort();
   const config = loadConfig({
-    PORT: String(port), SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`, HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'debug',
-    SWITCHBOARD_RETRY_BASE_MS: '50', SWITCHBOARD_RETRY_MAX_MS: '400', ...options.env,
+    PORT: String(port),
+    SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    HOST: '127.0.0.1',
+    SWITCHBOARD_DATA_DIR: dataDir,
+    SWITCHBOARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    LOG_LEVEL: 'debug',
+    SWITCHBOARD_RETRY_BASE_MS: '50',
+    SWITCHBOARD_RETRY_MAX_MS: '400',
+    ...options.env,
   });
-  const sb = await createSwitchboard(config, { logWrite: (l) => logs.push(l), extraConnectors: options.extraConnectors ?? [], ...(options.clock ? { clock: options.clock } : {}), ...(options.resolve ? { resolve: options.resolve } : {}) });
+  const sb = await createSwitchboard(config, {
+    logWrite: (l) => logs.push(l),
+    extraConnectors: options.extraConnectors ?? [],
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
   const address = await sb.listen();
   // webhook URLs must point at the real port; tests that check them read sb.config
   const url = address.replace('[::1]', '127.0.0.1');
   const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -73,10 +102,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
   if (options.allowPrivateNetwork) {
     const opted = await api('PATCH', '/api/v1/workspace', { allowPrivateNetwork: true });
-    if (opted.status !== 200) throw new Error(`could not allow private networks: ${opted.status} ${JSON.stringify(opted.body)}`);
+    if (opted.status !== 200)
+      throw new Error(`could not allow private networks: ${opted.status} ${JSON.stringify(opted.body)}`);
   }
   return {
-    sb, url, token: TEST_ADMIN_TOKEN, logs, dataDir, api,
+    sb,
+    url,
+    token: TEST_ADMIN_TOKEN,
+    logs,
+    dataDir,
+    api,
     async close() {
       await sb.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -86,17 +121,33 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
 /** polls until fn returns a truthy value (bounded) */
 /** a second workspace with an owner holding `token`, created straight in the store (cross-workspace tests) */
-export async function addWorkspace(t: TestServer, token: string, email = 'other@example.com'): Promise<{ workspaceId: string; userId: string }> {
+export async function addWorkspace(
+  t: TestServer,
+  token: string,
+  email = 'other@example.com',
+): Promise<{ workspaceId: string; userId: string }> {
   const workspaceId = newId('ws');
   const userId = newId('usr');
   const at = new Date().toISOString();
   await t.sb.store.insertWorkspace({ id: workspaceId, name: 'Other', createdAt: at });
-  await t.sb.store.insertUser({ id: userId, workspaceId, email, name: 'Other', role: 'owner', passwordHash: null, createdAt: at });
+  await t.sb.store.insertUser({
+    id: userId,
+    workspaceId,
+    email,
+    name: 'Other',
+    role: 'owner',
+    passwordHash: null,
+    createdAt: at,
+  });
   await createApiKey(t.sb.store, workspaceId, userId, 'other', token, at);
   return { workspaceId, userId };
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -107,7 +158,10 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
 }
 
 /** reads an SSE stream, collecting events until stopped */
-export function collectSse(url: string, headers: Record<string, string> = {}): { events: Array<{ event: string; data: unknown; id?: string }>; close(): void; ready: Promise<void> } {
+export function collectSse(
+  url: string,
+  headers: Record<string, string> = {},
+): { events: Array<{ event: string; data: unknown; id?: string }>; close(): void; ready: Promise<void> } {
   const events: Array<{ event: string; data: unknown; id?: string }> = [];
   const controller = new AbortController();
   let markReady: () => void = () => undefined;
@@ -130,7 +184,11 @@ export function collectSse(url: string, headers: Record<string, string> = {}): {
             if (m) fields[m[1] as string] = m[2] as string;
           }
           if (!fields.event) continue;
-          const entry = { event: fields.event, data: JSON.parse(fields.data ?? 'null') as unknown, ...(fields.id ? { id: fields.id } : {}) };
+          const entry = {
+            event: fields.event,
+            data: JSON.parse(fields.data ?? 'null') as unknown,
+            ...(fields.id ? { id: fields.id } : {}),
+          };
           if (entry.event === 'ready') markReady();
           events.push(entry);
         }

@@ -35,7 +35,8 @@ export async function serveControl(
       const raw = await readBody(req, 200 << 20);
       if (raw.length > 0) {
         const parsed: unknown = JSON.parse(raw.toString('utf8'));
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ControlError('control body must be a JSON object');
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new ControlError('control body must be a JSON object');
         args = parsed as Record<string, unknown>;
       }
     }

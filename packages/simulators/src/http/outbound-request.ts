@@ -34,7 +34,8 @@ export class OutboundError extends Error {
 export function sendOutbound(req: OutboundRequest): Promise<OutboundResponse> {
   const url = new URL(req.url);
   const isHttps = url.protocol === 'https:';
-  if (!isHttps && url.protocol !== 'http:') return Promise.reject(new OutboundError('other', `unsupported protocol ${url.protocol}`));
+  if (!isHttps && url.protocol !== 'http:')
+    return Promise.reject(new OutboundError('other', `unsupported protocol ${url.protocol}`));
   const limit = req.maxResponseBytes ?? 1 << 20;
   return new Promise<OutboundResponse>((resolve, reject) => {
     let settled = false;
@@ -87,7 +88,8 @@ export function sendOutbound(req: OutboundRequest): Promise<OutboundResponse> {
     if (req.signal?.aborted) onAbort();
     outgoing.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ECONNREFUSED') finish(new OutboundError('refused', 'Connection refused'));
-      else if (err.code === 'ECONNRESET' || err.code === 'EPIPE') finish(new OutboundError('closed', 'Webhook connection closed'));
+      else if (err.code === 'ECONNRESET' || err.code === 'EPIPE')
+        finish(new OutboundError('closed', 'Webhook connection closed'));
       else finish(new OutboundError('other', err.message));
     });
     outgoing.end(req.body);

@@ -4,21 +4,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiSimulator, type OpenAiSimulator } from './simulator.js';
 
-interface ToolCall { id: string; type: string; function: { name: string; arguments: string } }
+interface ToolCall {
+  id: string;
+  type: string;
+  function: { name: string; arguments: string };
+}
 interface Completion {
   id: string;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   choices: Array<{ finish_reason: string; message: { content: string | null; tool_calls?: ToolCall[] } }>;
 }
-interface ErrorBody { error: { message: string; type: string; param: string | null; code: string | null } }
-interface ModelList { object: string; data: Array<{ id: string; object: string; owned_by: string }> }
+interface ErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+interface ModelList {
+  object: string;
+  data: Array<{ id: string; object: string; owned_by: string }>;
+}
 
 describe('OpenAI-compatible simulator', () => {
   let sim: OpenAiSimulator;
-  const post = (path: string, body: unknown, key: string | null = sim.apiKey) => fetch(`${sim.baseUrl}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const tools = [{ type: 'function', function: { name: 'handoff_to_human', parameters: { type: 'object', properties: { reason: { type: 'string' } } } } }];
+  const post = (path: string, body: unknown, key: string | null = sim.apiKey) =>
+    fetch(`${sim.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const tools = [
+    {
+      type: 'function',
+      function: {
+        name: 'handoff_to_human',
+        parameters: { type: 'object', properties: { reason: { type: 'string' } } },
+      },
+    },
+  ];
 
   beforeAll(async () => {
     sim = await startOpenAiSimulator({ apiKeys: ['sk-test-key-0123456789'] });
@@ -26,18 +46,43 @@ describe('OpenAI-compatible simulator', () => {
   afterAll(() => sim.close());
 
   it('answers a chat completion in the chat.completion shape', async () => {
-    const res = await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'be nice' }, { role: 'user', content: 'Hello there' }] });
+    const res = await post('/chat/completions', {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'be nice' },
+        { role: 'user', content: 'Hello there' },
+      ],
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Completion;
-    expect(body).toMatchObject({ object: 'chat.completion', model: 'gpt-4o-mini', choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: 'You said: Hello there', refusal: null } }] });
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      model: 'gpt-4o-mini',
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'stop',
+          logprobs: null,
+          message: { role: 'assistant', content: 'You said: Hello there', refusal: null },
+        },
+      ],
+    });
     expect(body.id).toMatch(/^chatcmpl-/);
     expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens + body.usage.completion_tokens);
     expect(sim.calls('chat').at(-1)?.body).toMatchObject({ model: 'gpt-4o-mini' });
   });
 
   it('answers with tool calls (content null, finish_reason tool_calls) when a rule says so', async () => {
-    sim.addRule({ contains: 'human please', toolCall: { name: 'handoff_to_human', arguments: { reason: 'asked for a person' } }, times: 1 });
-    const res = await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'A HUMAN PLEASE' }], tools });
+    sim.addRule({
+      contains: 'human please',
+      toolCall: { name: 'handoff_to_human', arguments: { reason: 'asked for a person' } },
+      times: 1,
+    });
+    const res = await post('/chat/completions', {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'A HUMAN PLEASE' }],
+      tools,
+    });
     const body = (await res.json()) as Completion;
     expect(body.choices[0]?.finish_reason).toBe('tool_calls');
     expect(body.choices[0]?.message.content).toBeNull();
@@ -46,24 +91,52 @@ describe('OpenAI-compatible simulator', () => {
     expect(call.id).toMatch(/^call_/);
     expect(JSON.parse(call.function.arguments)).toEqual({ reason: 'asked for a person' });
     // a tool message must answer a preceding tool call
-    const bad = await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'call_nope', content: 'ok' }] });
+    const bad = await post('/chat/completions', {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'tool', tool_call_id: 'call_nope', content: 'ok' },
+      ],
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as ErrorBody).error.type).toBe('invalid_request_error');
-    const good = await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: call.id, content: 'done' }], tools });
+    const good = await post('/chat/completions', {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { role: 'tool', tool_call_id: call.id, content: 'done' },
+      ],
+      tools,
+    });
     expect(good.status).toBe(200);
   });
 
   it('cuts at max_tokens with finish_reason length', async () => {
     sim.addRule({ contains: 'long', reply: 'x'.repeat(400), times: 1 });
-    const body = (await (await post('/chat/completions', { model: 'gpt-4o-mini', max_tokens: 5, messages: [{ role: 'user', content: 'long answer' }] })).json()) as Completion;
+    const body = (await (
+      await post('/chat/completions', {
+        model: 'gpt-4o-mini',
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'long answer' }],
+      })
+    ).json()) as Completion;
     expect(body.choices[0]?.finish_reason).toBe('length');
     expect(body.choices[0]?.message.content).toHaveLength(20);
   });
 
   it('refuses missing and wrong keys with OpenAI error bodies', async () => {
-    const none = await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }, null);
+    const none = await post(
+      '/chat/completions',
+      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] },
+      null,
+    );
     expect(none.status).toBe(401);
-    expect(((await none.json()) as ErrorBody).error).toMatchObject({ type: 'invalid_request_error', param: null, code: null });
+    expect(((await none.json()) as ErrorBody).error).toMatchObject({
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    });
     const wrong = await fetch(`${sim.baseUrl}/models`, { headers: { authorization: 'Bearer sk-wrong-key-abcdefgh' } });
     expect(wrong.status).toBe(401);
     const body = (await wrong.json()) as ErrorBody;
@@ -78,29 +151,48 @@ describe('OpenAI-compatible simulator', () => {
     expect(((await unknown.json()) as ErrorBody).error.code).toBe('model_not_found');
     const empty = await post('/chat/completions', { model: 'gpt-4o-mini', messages: [] });
     expect(((await empty.json()) as ErrorBody).error).toMatchObject({ param: 'messages', code: 'empty_array' });
-    const hot = await post('/chat/completions', { model: 'gpt-4o-mini', temperature: 3, messages: [{ role: 'user', content: 'x' }] });
-    expect(((await hot.json()) as ErrorBody).error).toMatchObject({ param: 'temperature', code: 'decimal_above_max_value' });
+    const hot = await post('/chat/completions', {
+      model: 'gpt-4o-mini',
+      temperature: 3,
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(((await hot.json()) as ErrorBody).error).toMatchObject({
+      param: 'temperature',
+      code: 'decimal_above_max_value',
+    });
     const notJson = await post('/chat/completions', '{nope');
     expect(notJson.status).toBe(400);
   });
 
   it('answers scripted 429 with retry-after, 500 and latency', async () => {
     sim.addRule({ contains: 'busy', error: { status: 429, retryAfterSeconds: 7 }, times: 1 });
-    const limited = await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'busy?' }] });
+    const limited = await post('/chat/completions', {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'busy?' }],
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
-    expect(((await limited.json()) as ErrorBody).error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded' });
+    expect(((await limited.json()) as ErrorBody).error).toMatchObject({
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+    });
     sim.addRule({ contains: 'boom', error: { status: 500 }, times: 1 });
-    expect((await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'boom' }] })).status).toBe(500);
+    expect(
+      (await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'boom' }] })).status,
+    ).toBe(500);
     sim.addRule({ contains: 'slow', reply: 'finally', latencyMs: 300, times: 1 });
     const started = Date.now();
-    const slow = (await (await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'slow' }] })).json()) as Completion;
+    const slow = (await (
+      await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'slow' }] })
+    ).json()) as Completion;
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     expect(slow.choices[0]?.message.content).toBe('finally');
   });
 
   it('lists models', async () => {
-    const body = (await (await fetch(`${sim.baseUrl}/models`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).json()) as ModelList;
+    const body = (await (
+      await fetch(`${sim.baseUrl}/models`, { headers: { authorization: `Bearer ${sim.apiKey}` } })
+    ).json()) as ModelList;
     expect(body.object).toBe('list');
     expect(body.data.map((m) => m.id)).toContain('gpt-4o-mini');
     expect(body.data[0]).toMatchObject({ object: 'model', owned_by: 'system' });
@@ -112,21 +204,41 @@ describe('OpenAI-compatible simulator', () => {
     const form = new FormData();
     form.append('file', new Blob([audio], { type: 'audio/ogg' }), 'voice.ogg');
     form.append('model', 'whisper-1');
-    const res = await fetch(`${sim.baseUrl}/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${sim.apiKey}` }, body: form });
+    const res = await fetch(`${sim.baseUrl}/audio/transcriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.apiKey}` },
+      body: form,
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { text: string }).text).toBe('where is my order');
-    expect(sim.calls('transcriptions').at(-1)?.body).toMatchObject({ model: 'whisper-1', fileName: 'voice.ogg', mimeType: 'audio/ogg', size: audio.length });
+    expect(sim.calls('transcriptions').at(-1)?.body).toMatchObject({
+      model: 'whisper-1',
+      fileName: 'voice.ogg',
+      mimeType: 'audio/ogg',
+      size: audio.length,
+    });
     const noFile = new FormData();
     noFile.append('model', 'whisper-1');
-    const missing = await fetch(`${sim.baseUrl}/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${sim.apiKey}` }, body: noFile });
+    const missing = await fetch(`${sim.baseUrl}/audio/transcriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.apiKey}` },
+      body: noFile,
+    });
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as ErrorBody).error.param).toBe('file');
   });
 
   it('is scripted over the control API', async () => {
-    const added = (await (await fetch(`${sim.url}/_control/addRule`, { method: 'POST', body: JSON.stringify({ contains: 'control', reply: 'from control', times: 1 }) })).json()) as { ok: boolean };
+    const added = (await (
+      await fetch(`${sim.url}/_control/addRule`, {
+        method: 'POST',
+        body: JSON.stringify({ contains: 'control', reply: 'from control', times: 1 }),
+      })
+    ).json()) as { ok: boolean };
     expect(added.ok).toBe(true);
-    const body = (await (await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'via control' }] })).json()) as Completion;
+    const body = (await (
+      await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'via control' }] })
+    ).json()) as Completion;
     expect(body.choices[0]?.message.content).toBe('from control');
     const calls = (await (await fetch(`${sim.url}/_control/calls?op=chat`)).json()) as { result: unknown[] };
     expect(calls.result.length).toBeGreaterThan(0);

@@ -74,14 +74,19 @@ export interface OpenAiSimulator {
   close(): Promise<void>;
 }
 
-interface ActiveRule extends ChatRule { id: number; remaining: number }
+interface ActiveRule extends ChatRule {
+  id: number;
+  remaining: number;
+}
 
 const CREATED = 1_715_367_049;
 const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'whisper-1', 'gpt-4o-transcribe'];
 const TRANSCRIPTION_MODELS = /whisper|transcribe/;
 
 export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): Promise<OpenAiSimulator> {
-  const keys = new Set(opts.apiKeys ?? [`sk-simulator-${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 24)}`]);
+  const keys = new Set(
+    opts.apiKeys ?? [`sk-simulator-${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 24)}`],
+  );
   const apiKey = [...keys][0] as string;
   const models = opts.models ?? DEFAULT_MODELS;
   let rules: ActiveRule[] = [];
@@ -91,13 +96,14 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
   let anyTranscript: string | undefined;
   const timers = new Set<NodeJS.Timeout>();
 
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      resolve();
-    }, ms);
-    timers.add(t);
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
 
   const authenticate = (req: IncomingMessage): string => {
     const header = req.headers.authorization;
@@ -130,7 +136,9 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
     try {
       parsed = JSON.parse(raw.toString('utf8'));
     } catch {
-      throw invalidRequest("We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)");
+      throw invalidRequest(
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)",
+      );
     }
     const body = (typeof parsed === 'object' && parsed !== null ? parsed : null) as Record<string, unknown> | null;
     try {
@@ -140,21 +148,37 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
       if (rule?.latencyMs) await sleep(rule.latencyMs);
       if (rule?.error) throw scriptedError(rule.error, request.model);
       const input = {
-        model: request.model, created: Math.floor(Date.now() / 1000),
-        promptText: request.messages.map((m) => messageText(m.content)).join('\n'), maxTokens: request.max_completion_tokens ?? request.max_tokens,
+        model: request.model,
+        created: Math.floor(Date.now() / 1000),
+        promptText: request.messages.map((m) => messageText(m.content)).join('\n'),
+        maxTokens: request.max_completion_tokens ?? request.max_tokens,
       };
       let answer: Record<string, unknown>;
       if (rule?.toolCall) {
         const known = request.tools?.some((t) => t.function.name === rule.toolCall?.name);
-        if (!known) throw invalidRequest(`The scripted tool '${rule.toolCall.name}' is not among the request's tools.`, 'tools');
-        const args = typeof rule.toolCall.arguments === 'string' ? rule.toolCall.arguments : JSON.stringify(rule.toolCall.arguments ?? {});
-        answer = toolCallCompletion(input, [{ name: rule.toolCall.name, arguments: args }], rule.toolCall.content ?? null);
+        if (!known)
+          throw invalidRequest(`The scripted tool '${rule.toolCall.name}' is not among the request's tools.`, 'tools');
+        const args =
+          typeof rule.toolCall.arguments === 'string'
+            ? rule.toolCall.arguments
+            : JSON.stringify(rule.toolCall.arguments ?? {});
+        answer = toolCallCompletion(
+          input,
+          [{ name: rule.toolCall.name, arguments: args }],
+          rule.toolCall.content ?? null,
+        );
       } else {
         const lastUser = [...request.messages].reverse().find((m) => m.role === 'user');
-        answer = textCompletion(input, rule?.reply ?? opts.defaultReply ?? `You said: ${messageText(lastUser?.content)}`);
+        answer = textCompletion(
+          input,
+          rule?.reply ?? opts.defaultReply ?? `You said: ${messageText(lastUser?.content)}`,
+        );
       }
       record({ op: 'chat', status: 200, body, apiKey: key });
-      respondJson(res, 200, answer, { 'openai-processing-ms': '12', 'x-request-id': `req_${createHash('md5').update(raw).digest('hex')}` });
+      respondJson(res, 200, answer, {
+        'openai-processing-ms': '12',
+        'x-request-id': `req_${createHash('md5').update(raw).digest('hex')}`,
+      });
     } catch (error) {
       if (error instanceof OpenAiError) record({ op: 'chat', status: error.status, body, apiKey: key });
       throw error;
@@ -163,27 +187,57 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
 
   const transcriptions = async (req: IncomingMessage, res: ServerResponse, key: string): Promise<void> => {
     const boundary = multipartBoundary(req.headers['content-type']);
-    if (!boundary) throw invalidRequest('Invalid Content-Type header (application/json), expected multipart/form-data. (HINT: If you\'re using curl, you can pass -F \'file=@/path/to/file\'.)');
+    if (!boundary)
+      throw invalidRequest(
+        "Invalid Content-Type header (application/json), expected multipart/form-data. (HINT: If you're using curl, you can pass -F 'file=@/path/to/file'.)",
+      );
     const form = parseMultipart(await readBody(req, 25 << 20), boundary);
     const file = form.files.get('file');
     const model = form.fields.get('model');
-    const summary = { model: model ?? null, fileName: file?.filename ?? null, mimeType: file?.contentType ?? null, size: file?.data.length ?? 0, language: form.fields.get('language') ?? null };
+    const summary = {
+      model: model ?? null,
+      fileName: file?.filename ?? null,
+      mimeType: file?.contentType ?? null,
+      size: file?.data.length ?? 0,
+      language: form.fields.get('language') ?? null,
+    };
     try {
       if (!file) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
       if (!model) throw invalidRequest('you must provide a model parameter', 'model');
-      if (!models.includes(model) || !TRANSCRIPTION_MODELS.test(model)) throw invalidRequest(`Invalid model ${model}. The model argument should be left blank.`, 'model', 'invalid_value');
-      if (file.data.length === 0) throw invalidRequest('The audio file could not be decoded or its format is not supported.', 'file', 'invalid_value');
+      if (!models.includes(model) || !TRANSCRIPTION_MODELS.test(model))
+        throw invalidRequest(
+          `Invalid model ${model}. The model argument should be left blank.`,
+          'model',
+          'invalid_value',
+        );
+      if (file.data.length === 0)
+        throw invalidRequest(
+          'The audio file could not be decoded or its format is not supported.',
+          'file',
+          'invalid_value',
+        );
       const digest = createHash('sha256').update(file.data).digest('hex');
-      const text = transcripts.get(digest) ?? anyTranscript ?? opts.defaultTranscript ?? `transcript of ${file.data.length} bytes`;
+      const text =
+        transcripts.get(digest) ?? anyTranscript ?? opts.defaultTranscript ?? `transcript of ${file.data.length} bytes`;
       record({ op: 'transcriptions', status: 200, body: summary, apiKey: key });
       const format = form.fields.get('response_format') ?? 'json';
       if (format === 'text') return respondRaw(res, 200, `${text}\n`, { 'content-type': 'text/plain; charset=utf-8' });
       if (format === 'verbose_json') {
-        return respondJson(res, 200, { task: 'transcribe', language: form.fields.get('language') ?? 'english', duration: file.data.length / 16_000, text, segments: [] });
+        return respondJson(res, 200, {
+          task: 'transcribe',
+          language: form.fields.get('language') ?? 'english',
+          duration: file.data.length / 16_000,
+          text,
+          segments: [],
+        });
       }
-      return respondJson(res, 200, { text, usage: { type: 'duration', seconds: Math.max(1, Math.round(file.data.length / 16_000)) } });
+      return respondJson(res, 200, {
+        text,
+        usage: { type: 'duration', seconds: Math.max(1, Math.round(file.data.length / 16_000)) },
+      });
     } catch (error) {
-      if (error instanceof OpenAiError) record({ op: 'transcriptions', status: error.status, body: summary, apiKey: key });
+      if (error instanceof OpenAiError)
+        record({ op: 'transcriptions', status: error.status, body: summary, apiKey: key });
       throw error;
     }
   };
@@ -196,48 +250,81 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
     clearRules: () => handle.clearRules(),
     setTranscript: (args) => {
       if (typeof args.text !== 'string') throw new ControlError('setTranscript needs text');
-      handle.setTranscript(args.text, typeof args.dataBase64 === 'string' ? Buffer.from(args.dataBase64, 'base64') : undefined);
+      handle.setTranscript(
+        args.text,
+        typeof args.dataBase64 === 'string' ? Buffer.from(args.dataBase64, 'base64') : undefined,
+      );
     },
     calls: (args) => handle.calls(typeof args.op === 'string' ? (args.op as OpenAiCall['op']) : undefined),
     reset: () => handle.reset(),
   };
 
-  const server = await listen(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://simulator');
-    if (url.pathname.startsWith(CONTROL_PREFIX)) return serveControl(req, res, url, control);
-    let key = '';
-    try {
-      const path = url.pathname.replace(/\/+$/, '');
-      const route = `${req.method ?? 'GET'} ${path}`;
-      const known = route === 'POST /v1/chat/completions' || route === 'GET /v1/models' || route === 'POST /v1/audio/transcriptions' || /^GET \/v1\/models\/[^/]+$/.test(route);
-      if (!known) {
-        respondJson(res, 404, { error: { message: `Invalid URL (${req.method ?? 'GET'} ${url.pathname})`, type: 'invalid_request_error', param: null, code: null } });
-        return;
+  const server = await listen(
+    async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://simulator');
+      if (url.pathname.startsWith(CONTROL_PREFIX)) return serveControl(req, res, url, control);
+      let key = '';
+      try {
+        const path = url.pathname.replace(/\/+$/, '');
+        const route = `${req.method ?? 'GET'} ${path}`;
+        const known =
+          route === 'POST /v1/chat/completions' ||
+          route === 'GET /v1/models' ||
+          route === 'POST /v1/audio/transcriptions' ||
+          /^GET \/v1\/models\/[^/]+$/.test(route);
+        if (!known) {
+          respondJson(res, 404, {
+            error: {
+              message: `Invalid URL (${req.method ?? 'GET'} ${url.pathname})`,
+              type: 'invalid_request_error',
+              param: null,
+              code: null,
+            },
+          });
+          return;
+        }
+        key = authenticate(req);
+        if (route === 'POST /v1/chat/completions') return await chat(req, res, key);
+        if (route === 'POST /v1/audio/transcriptions') return await transcriptions(req, res, key);
+        if (route === 'GET /v1/models') {
+          record({ op: 'models', status: 200, body: null, apiKey: key });
+          return respondJson(res, 200, {
+            object: 'list',
+            data: models.map((id) => ({ id, object: 'model', created: CREATED, owned_by: 'system' })),
+          });
+        }
+        const id = decodeURIComponent(path.slice('/v1/models/'.length));
+        if (!models.includes(id)) throw modelNotFound(id);
+        return respondJson(res, 200, { id, object: 'model', created: CREATED, owned_by: 'system' });
+      } catch (error) {
+        if (error instanceof BodyTooLargeError)
+          return respondJson(res, 413, {
+            error: { message: 'Request too large.', type: 'invalid_request_error', param: null, code: null },
+          });
+        if (!(error instanceof OpenAiError)) throw error;
+        if (error.status === 401)
+          record({
+            op: url.pathname.includes('chat') ? 'chat' : url.pathname.includes('audio') ? 'transcriptions' : 'models',
+            status: 401,
+            body: null,
+            apiKey: key || null,
+          });
+        respondJson(res, error.status, error.body(), error.headers);
       }
-      key = authenticate(req);
-      if (route === 'POST /v1/chat/completions') return await chat(req, res, key);
-      if (route === 'POST /v1/audio/transcriptions') return await transcriptions(req, res, key);
-      if (route === 'GET /v1/models') {
-        record({ op: 'models', status: 200, body: null, apiKey: key });
-        return respondJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: CREATED, owned_by: 'system' })) });
-      }
-      const id = decodeURIComponent(path.slice('/v1/models/'.length));
-      if (!models.includes(id)) throw modelNotFound(id);
-      return respondJson(res, 200, { id, object: 'model', created: CREATED, owned_by: 'system' });
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return respondJson(res, 413, { error: { message: 'Request too large.', type: 'invalid_request_error', param: null, code: null } });
-      if (!(error instanceof OpenAiError)) throw error;
-      if (error.status === 401) record({ op: url.pathname.includes('chat') ? 'chat' : url.pathname.includes('audio') ? 'transcriptions' : 'models', status: 401, body: null, apiKey: key || null });
-      respondJson(res, error.status, error.body(), error.headers);
-    }
-  }, { ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) });
+    },
+    { ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) },
+  );
 
   const handle: OpenAiSimulator = {
     url: server.url,
     baseUrl: `${server.url}/v1`,
     apiKey,
     addRule(rule) {
-      const active: ActiveRule = { ...rule, id: nextRuleId++, remaining: rule.times && rule.times > 0 ? rule.times : Infinity };
+      const active: ActiveRule = {
+        ...rule,
+        id: nextRuleId++,
+        remaining: rule.times && rule.times > 0 ? rule.times : Infinity,
+      };
       if (rule.pattern !== undefined) new RegExp(rule.pattern, 'i'); // throws for a bad pattern now, not at match time
       rules.push(active);
       return { id: active.id };

@@ -57,7 +57,12 @@ export class TelegramCustomers {
     return { bot, chat };
   }
 
-  private post(bot: BotRecord, chat: ChatRecord, fields: Omit<TgMessage, 'message_id' | 'chat' | 'date'>, replyTo?: number): CustomerMessageResult {
+  private post(
+    bot: BotRecord,
+    chat: ChatRecord,
+    fields: Omit<TgMessage, 'message_id' | 'chat' | 'date'>,
+    replyTo?: number,
+  ): CustomerMessageResult {
     if (replyTo !== undefined) {
       const target = chat.messages.get(Number(replyTo));
       if (!target) throw new Error(`no message ${replyTo} in chat ${chat.chat.id}`);
@@ -83,7 +88,12 @@ export class TelegramCustomers {
     if (!input.text) throw new Error('text is required');
     const user = this.state.requireUser(input.from).user;
     const entities = input.entities ?? detectEntities(input.text);
-    return this.post(bot, chat, { from: user, text: input.text, ...(entities.length ? { entities } : {}) }, input.replyToMessageId);
+    return this.post(
+      bot,
+      chat,
+      { from: user, text: input.text, ...(entities.length ? { entities } : {}) },
+      input.replyToMessageId,
+    );
   }
 
   sendMedia(input: SendMediaInput & { bytes: Buffer }): CustomerMessageResult {
@@ -95,7 +105,11 @@ export class TelegramCustomers {
       contentType: input.mimeType,
       data: input.bytes,
     });
-    const fields = mediaFields(this.state, bot, file, input.kind, { duration: input.duration, width: input.width, height: input.height });
+    const fields = mediaFields(this.state, bot, file, input.kind, {
+      duration: input.duration,
+      width: input.width,
+      height: input.height,
+    });
     if (input.caption) {
       fields.caption = input.caption;
       const entities = detectEntities(input.caption);
@@ -107,13 +121,27 @@ export class TelegramCustomers {
   sendLocation(input: CustomerTarget & { latitude: number; longitude: number }): CustomerMessageResult {
     const { bot, chat } = this.chat(input);
     const user = this.state.requireUser(input.from).user;
-    return this.post(bot, chat, { from: user, location: { latitude: Number(input.latitude), longitude: Number(input.longitude) } });
+    return this.post(bot, chat, {
+      from: user,
+      location: { latitude: Number(input.latitude), longitude: Number(input.longitude) },
+    });
   }
 
-  sendContact(input: CustomerTarget & { phoneNumber: string; firstName: string; lastName?: string; userId?: number; vcard?: string }): CustomerMessageResult {
+  sendContact(
+    input: CustomerTarget & {
+      phoneNumber: string;
+      firstName: string;
+      lastName?: string;
+      userId?: number;
+      vcard?: string;
+    },
+  ): CustomerMessageResult {
     const { bot, chat } = this.chat(input);
     const user = this.state.requireUser(input.from).user;
-    const contact: NonNullable<TgMessage['contact']> = { phone_number: String(input.phoneNumber), first_name: input.firstName };
+    const contact: NonNullable<TgMessage['contact']> = {
+      phone_number: String(input.phoneNumber),
+      first_name: input.firstName,
+    };
     if (input.lastName) contact.last_name = input.lastName;
     if (input.userId !== undefined) contact.user_id = Number(input.userId);
     if (input.vcard) contact.vcard = input.vcard;
@@ -133,18 +161,26 @@ export class TelegramCustomers {
     if (entities.length) edited.entities = entities;
     else delete edited.entities;
     stored.message = edited;
-    const update = this.botSees(bot, chat, edited) ? this.state.pushUpdate(bot, 'edited_message', edited, String(chat.chat.id)) : undefined;
+    const update = this.botSees(bot, chat, edited)
+      ? this.state.pushUpdate(bot, 'edited_message', edited, String(chat.chat.id))
+      : undefined;
     return { message: edited, update };
   }
 
   /** The user taps an inline button of a bot message → `callback_query` (answer it with answerCallbackQuery). */
-  pressButton(input: CustomerTarget & { messageId: number; data: string }): { callbackQuery: TgCallbackQuery; update: TgUpdate | undefined } {
+  pressButton(input: CustomerTarget & { messageId: number; data: string }): {
+    callbackQuery: TgCallbackQuery;
+    update: TgUpdate | undefined;
+  } {
     const { bot, chat } = this.chat(input);
     const stored = chat.messages.get(Number(input.messageId));
-    if (!stored || stored.deleted || stored.direction !== 'outbound') throw new Error(`no bot message ${input.messageId} in chat ${chat.chat.id}`);
+    if (!stored || stored.deleted || stored.direction !== 'outbound')
+      throw new Error(`no bot message ${input.messageId} in chat ${chat.chat.id}`);
     const buttons = stored.message.reply_markup?.inline_keyboard.flat() ?? [];
     if (!buttons.some((b) => b.callback_data === input.data)) {
-      throw new Error(`message ${input.messageId} has no inline button with callback_data ${JSON.stringify(input.data)}`);
+      throw new Error(
+        `message ${input.messageId} has no inline button with callback_data ${JSON.stringify(input.data)}`,
+      );
     }
     const user = this.state.requireUser(input.from).user;
     const callbackQuery: TgCallbackQuery = {
@@ -183,8 +219,12 @@ export class TelegramCustomers {
       chat: chat.chat,
       from: user,
       date,
-      old_chat_member: blocked ? { user: bot.user, status: 'member' } : { user: bot.user, status: 'kicked', until_date: 0 },
-      new_chat_member: blocked ? { user: bot.user, status: 'kicked', until_date: 0 } : { user: bot.user, status: 'member' },
+      old_chat_member: blocked
+        ? { user: bot.user, status: 'member' }
+        : { user: bot.user, status: 'kicked', until_date: 0 },
+      new_chat_member: blocked
+        ? { user: bot.user, status: 'kicked', until_date: 0 }
+        : { user: bot.user, status: 'member' },
     };
     return this.state.pushUpdate(bot, 'my_chat_member', payload, String(chat.chat.id));
   }

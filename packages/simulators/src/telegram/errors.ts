@@ -38,7 +38,12 @@ export const tgErrors = {
   userDeactivated: () => new BotApiError(403, 'Forbidden: user is deactivated'),
   cantInitiate: () => new BotApiError(403, "Forbidden: bot can't initiate conversation with a user"),
   notGroupMember: (type: 'group' | 'supergroup' | 'channel') =>
-    new BotApiError(403, type === 'channel' ? 'Forbidden: bot is not a member of the channel chat' : `Forbidden: bot is not a member of the ${type} chat`),
+    new BotApiError(
+      403,
+      type === 'channel'
+        ? 'Forbidden: bot is not a member of the channel chat'
+        : `Forbidden: bot is not a member of the ${type} chat`,
+    ),
   chatNotFound: () => bad('chat not found'),
   chatIdEmpty: () => bad('chat_id is empty'),
   textEmpty: () => bad('message text is empty'),
@@ -50,9 +55,15 @@ export const tgErrors = {
     ),
   callbackQueryTooOld: () => bad('query is too old and response timeout expired or query ID is invalid'),
   webhookActive: () =>
-    new BotApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"),
+    new BotApiError(
+      409,
+      "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+    ),
   otherGetUpdates: () =>
-    new BotApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'),
+    new BotApiError(
+      409,
+      'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    ),
   terminatedBySetWebhook: () => new BotApiError(409, 'Conflict: terminated by setWebhook request'),
   wrongChatAction: () => bad('wrong parameter action in request'),
   noFileInRequest: (field: string) => bad(`there is no ${field} in the request`),
@@ -68,7 +79,8 @@ export const tgErrors = {
   replyNotFound: () => bad('message to be replied not found'),
   replyMarkupUnparseable: () => bad("can't parse reply keyboard markup JSON object"),
   buttonDataInvalid: () => bad('BUTTON_DATA_INVALID'),
-  inlineButtonWithoutAction: () => bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"),
+  inlineButtonWithoutAction: () =>
+    bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"),
   allowedUpdatesUnparseable: () => bad("can't parse allowed updates JSON object"),
   secretTokenInvalid: () => bad('secret token contains unallowed characters'),
   secretTokenTooLong: () => bad('secret token is too long'),

@@ -21,9 +21,13 @@ describe('groups, privacy mode and membership updates', () => {
     expect(group.id).toBeLessThan(-1_000_000_000_000);
     expect(sim.sendText({ token, from: alice.id, chatId: group.id, text: 'chit chat' }).update).toBeUndefined();
     expect(sim.sendText({ token, from: alice.id, chatId: group.id, text: '/help' }).update).toBeDefined();
-    expect(sim.sendText({ token, from: alice.id, chatId: group.id, text: `hey @${sim.defaultBot!.user.username}` }).update).toBeDefined();
+    expect(
+      sim.sendText({ token, from: alice.id, chatId: group.id, text: `hey @${sim.defaultBot!.user.username}` }).update,
+    ).toBeDefined();
     const updates = (await api('getUpdates')).body.result;
-    expect(updates.map((u: { message: { text: string; chat: { type: string } } }) => [u.message.text, u.message.chat.type])).toEqual([
+    expect(
+      updates.map((u: { message: { text: string; chat: { type: string } } }) => [u.message.text, u.message.chat.type]),
+    ).toEqual([
       ['/help', 'supergroup'],
       [`hey @${sim.defaultBot!.user.username}`, 'supergroup'],
     ]);
@@ -37,7 +41,9 @@ describe('groups, privacy mode and membership updates', () => {
     const limited = await api('sendMessage', { chat_id: group.id, text: '3' });
     expect(limited.body).toMatchObject({ error_code: 429, parameters: { retry_after: 30 } });
     const other = sim.createGroup({ title: 'Elsewhere', members: [alice.id] });
-    expect((await api('sendMessage', { chat_id: other.id, text: 'x' })).body.description).toBe('Forbidden: bot is not a member of the group chat');
+    expect((await api('sendMessage', { chat_id: other.id, text: 'x' })).body.description).toBe(
+      'Forbidden: bot is not a member of the group chat',
+    );
   });
 
   it('sends my_chat_member when a user blocks and unblocks the bot', async () => {
@@ -45,7 +51,11 @@ describe('groups, privacy mode and membership updates', () => {
     sim.blockBot({ token, userId: bob.id });
     sim.unblockBot({ token, userId: bob.id });
     const updates = (await api('getUpdates')).body.result;
-    expect(updates.map((u: { my_chat_member: { new_chat_member: { status: string } } }) => u.my_chat_member.new_chat_member.status)).toEqual(['kicked', 'member']);
+    expect(
+      updates.map(
+        (u: { my_chat_member: { new_chat_member: { status: string } } }) => u.my_chat_member.new_chat_member.status,
+      ),
+    ).toEqual(['kicked', 'member']);
     expect((await api('sendMessage', { chat_id: bob.id, text: 'welcome back' })).status).toBe(200);
   });
 });

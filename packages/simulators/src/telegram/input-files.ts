@@ -19,7 +19,15 @@ const UPLOAD_LIMIT: Record<FileKind, number> = {
   animation: 50 * MB,
   sticker: 50 * MB,
 };
-const URL_LIMIT: Record<FileKind, number> = { ...UPLOAD_LIMIT, photo: 5 * MB, document: 20 * MB, voice: 20 * MB, audio: 20 * MB, video: 20 * MB, animation: 20 * MB };
+const URL_LIMIT: Record<FileKind, number> = {
+  ...UPLOAD_LIMIT,
+  photo: 5 * MB,
+  document: 20 * MB,
+  voice: 20 * MB,
+  audio: 20 * MB,
+  video: 20 * MB,
+  animation: 20 * MB,
+};
 /** Files larger than this can't be fetched through getFile (tdlib Client.h MAX_DOWNLOAD_FILE_SIZE = 20 MB). */
 export const MAX_DOWNLOAD_BYTES = 20 * MB;
 
@@ -41,9 +49,18 @@ export async function resolveInputFile(ctx: MethodContext, field: string, kind: 
   if (/^https?:\/\//i.test(input)) {
     if (!rt.settings.fetchUrls) throw tgErrors.failedToGetUrl();
     try {
-      const res = await sendOutbound({ url: input, method: 'GET', timeoutMs: 30_000, maxResponseBytes: URL_LIMIT[kind], signal: rt.signal });
+      const res = await sendOutbound({
+        url: input,
+        method: 'GET',
+        timeoutMs: 30_000,
+        maxResponseBytes: URL_LIMIT[kind],
+        signal: rt.signal,
+      });
       if (res.status < 200 || res.status > 299 || res.body.length === 0) throw tgErrors.failedToGetUrl();
-      const contentType = String(res.headers['content-type'] ?? '').split(';')[0]?.trim() || undefined;
+      const contentType =
+        String(res.headers['content-type'] ?? '')
+          .split(';')[0]
+          ?.trim() || undefined;
       const fileName = decodeURIComponent(new URL(input).pathname.split('/').pop() ?? '') || undefined;
       return rt.state.addFile(bot, kind, res.body, { mimeType: contentType ?? DEFAULT_MIME[kind], fileName });
     } catch (err) {
@@ -60,7 +77,10 @@ export async function resolveInputFile(ctx: MethodContext, field: string, kind: 
 export function storeUpload(state: TelegramState, bot: BotRecord, kind: FileKind, upload: UploadedFile): FileRecord {
   if (upload.data.length === 0) throw tgErrors.noFileInRequest(kind);
   if (upload.data.length > UPLOAD_LIMIT[kind]) throw new BotApiError(413, 'Request Entity Too Large');
-  const mimeType = upload.contentType && upload.contentType !== 'application/octet-stream' ? upload.contentType : guessMime(upload.filename) ?? DEFAULT_MIME[kind];
+  const mimeType =
+    upload.contentType && upload.contentType !== 'application/octet-stream'
+      ? upload.contentType
+      : (guessMime(upload.filename) ?? DEFAULT_MIME[kind]);
   return state.addFile(bot, kind, upload.data, { mimeType, fileName: upload.filename });
 }
 
@@ -95,7 +115,13 @@ export interface MediaExtras {
 }
 
 /** The message fields Telegram sets for a file of `kind` (photo sizes, document, voice, …). */
-export function mediaFields(state: TelegramState, bot: BotRecord, file: FileRecord, kind: FileKind, extras: MediaExtras = {}): Partial<TgMessage> {
+export function mediaFields(
+  state: TelegramState,
+  bot: BotRecord,
+  file: FileRecord,
+  kind: FileKind,
+  extras: MediaExtras = {},
+): Partial<TgMessage> {
   const ids = { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.data.length };
   switch (kind) {
     case 'photo': {
@@ -138,16 +164,32 @@ export function mediaFields(state: TelegramState, bot: BotRecord, file: FileReco
     }
     case 'video':
     case 'animation': {
-      const video: TgVideo = { duration: extras.duration ?? 1, width: extras.width ?? 640, height: extras.height ?? 360, ...ids };
+      const video: TgVideo = {
+        duration: extras.duration ?? 1,
+        width: extras.width ?? 640,
+        height: extras.height ?? 360,
+        ...ids,
+      };
       if (file.fileName) video.file_name = file.fileName;
       video.mime_type = file.mimeType ?? 'video/mp4';
       if (kind === 'video') return { video };
       // animations arrive with a `document` twin (Bot API: "for backward compatibility")
-      const document: TgDocument = { ...(file.fileName ? { file_name: file.fileName } : {}), mime_type: video.mime_type, ...ids };
+      const document: TgDocument = {
+        ...(file.fileName ? { file_name: file.fileName } : {}),
+        mime_type: video.mime_type,
+        ...ids,
+      };
       return { animation: video, document };
     }
     case 'sticker': {
-      const sticker: TgSticker = { width: 512, height: 512, is_animated: false, is_video: false, type: 'regular', ...ids };
+      const sticker: TgSticker = {
+        width: 512,
+        height: 512,
+        is_animated: false,
+        is_video: false,
+        type: 'regular',
+        ...ids,
+      };
       if (extras.emoji) sticker.emoji = extras.emoji;
       return { sticker };
     }
@@ -159,7 +201,12 @@ const getFile = (ctx: MethodContext) => {
   const file = ctx.rt.state.files.get(id);
   if (!file || file.botId !== ctx.bot.user.id) throw tgErrors.invalidFileId();
   if (file.data.length > MAX_DOWNLOAD_BYTES) throw tgErrors.fileTooBig();
-  return { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.data.length, file_path: file.filePath };
+  return {
+    file_id: file.fileId,
+    file_unique_id: file.fileUniqueId,
+    file_size: file.data.length,
+    file_path: file.filePath,
+  };
 };
 
 export const fileMethods = { getfile: getFile };

@@ -44,12 +44,22 @@ function readReplyMarkup(ctx: MethodContext): TgInlineKeyboardMarkup | undefined
   const keyboard = (markup as { inline_keyboard?: unknown }).inline_keyboard;
   if (keyboard === undefined) return undefined; // keyboard / remove_keyboard / force_reply: accepted, not echoed
   if (!Array.isArray(keyboard) || keyboard.some((row) => !Array.isArray(row))) {
-    throw new BotApiError(400, 'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays');
+    throw new BotApiError(
+      400,
+      'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays',
+    );
   }
   for (const row of keyboard as unknown[][]) {
     for (const button of row) {
-      if (typeof button !== 'object' || button === null || typeof (button as TgInlineKeyboardButton).text !== 'string') {
-        throw new BotApiError(400, "Bad Request: can't parse inline keyboard button: Field \"text\" must be of type String");
+      if (
+        typeof button !== 'object' ||
+        button === null ||
+        typeof (button as TgInlineKeyboardButton).text !== 'string'
+      ) {
+        throw new BotApiError(
+          400,
+          'Bad Request: can\'t parse inline keyboard button: Field "text" must be of type String',
+        );
       }
       const b = button as TgInlineKeyboardButton;
       if (!BUTTON_ACTIONS.some((k) => b[k] !== undefined)) throw tgErrors.inlineButtonWithoutAction();
@@ -84,7 +94,11 @@ function readReplyTo(ctx: MethodContext, chat: ChatRecord): TgMessage | undefine
 function readCaption(ctx: MethodContext): FormattedText | undefined {
   const caption = ctx.params.str('caption');
   if (caption === undefined || caption === '') return undefined;
-  const f = formatText(caption, ctx.params.str('parse_mode'), ctx.params.json('caption_entities', () => tgErrors.cantParseEntities('bad caption_entities')));
+  const f = formatText(
+    caption,
+    ctx.params.str('parse_mode'),
+    ctx.params.json('caption_entities', () => tgErrors.cantParseEntities('bad caption_entities')),
+  );
   if (f.text.length > MAX_CAPTION) throw tgErrors.captionTooLong();
   return f.text === '' ? undefined : f;
 }
@@ -108,13 +122,20 @@ function targetChat(ctx: MethodContext): ChatRecord {
 
 const sendMessage: BotMethod = (ctx) => {
   const chatId = ctx.params.chatId();
-  const f = formatText(ctx.params.str('text') ?? '', ctx.params.str('parse_mode'), ctx.params.json('entities', () => tgErrors.cantParseEntities('bad entities')));
+  const f = formatText(
+    ctx.params.str('text') ?? '',
+    ctx.params.str('parse_mode'),
+    ctx.params.json('entities', () => tgErrors.cantParseEntities('bad entities')),
+  );
   if (f.text === '') throw tgErrors.textEmpty();
   if (f.text.length > MAX_TEXT) throw tgErrors.textTooLong();
   const chat = ctx.rt.state.chatForBotSend(ctx.bot, chatId);
   const fields: Partial<TgMessage> = { text: f.text };
   if (f.entities.length > 0) fields.entities = f.entities;
-  const preview = ctx.params.json<Record<string, unknown>>('link_preview_options', () => new BotApiError(400, "Bad Request: can't parse link preview options JSON object"));
+  const preview = ctx.params.json<Record<string, unknown>>(
+    'link_preview_options',
+    () => new BotApiError(400, "Bad Request: can't parse link preview options JSON object"),
+  );
   if (preview && Object.keys(preview).length > 0) fields.link_preview_options = preview;
   return deliver(ctx, chat, fields);
 };
@@ -187,9 +208,15 @@ function editableMessage(ctx: MethodContext): StoredMessage {
   return stored;
 }
 
-function applyEdit(ctx: MethodContext, stored: StoredMessage, changes: Partial<TgMessage>, markup: TgInlineKeyboardMarkup | undefined): TgMessage {
+function applyEdit(
+  ctx: MethodContext,
+  stored: StoredMessage,
+  changes: Partial<TgMessage>,
+  markup: TgInlineKeyboardMarkup | undefined,
+): TgMessage {
   const next: TgMessage = { ...stored.message, ...changes };
-  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete (next as unknown as Record<string, unknown>)[k];
+  for (const [k, v] of Object.entries(changes))
+    if (v === undefined) delete (next as unknown as Record<string, unknown>)[k];
   // an edit without reply_markup removes the inline keyboard
   if (markup) next.reply_markup = markup;
   else delete next.reply_markup;
@@ -206,10 +233,19 @@ function applyEdit(ctx: MethodContext, stored: StoredMessage, changes: Partial<T
 const editMessageText: BotMethod = (ctx) => {
   const stored = editableMessage(ctx);
   if (stored.message.text === undefined) throw tgErrors.noTextToEdit();
-  const f = formatText(ctx.params.str('text') ?? '', ctx.params.str('parse_mode'), ctx.params.json('entities', () => tgErrors.cantParseEntities('bad entities')));
+  const f = formatText(
+    ctx.params.str('text') ?? '',
+    ctx.params.str('parse_mode'),
+    ctx.params.json('entities', () => tgErrors.cantParseEntities('bad entities')),
+  );
   if (f.text === '') throw tgErrors.textEmpty();
   if (f.text.length > MAX_TEXT) throw tgErrors.textTooLong();
-  return applyEdit(ctx, stored, { text: f.text, entities: f.entities.length > 0 ? f.entities : undefined }, readReplyMarkup(ctx));
+  return applyEdit(
+    ctx,
+    stored,
+    { text: f.text, entities: f.entities.length > 0 ? f.entities : undefined },
+    readReplyMarkup(ctx),
+  );
 };
 
 const editMessageCaption: BotMethod = (ctx) => {
@@ -240,7 +276,8 @@ const answerCallbackQuery: BotMethod = (ctx) => {
   const id = ctx.params.str('callback_query_id') ?? '';
   const rec = ctx.bot.callbackQueries.get(id);
   const now = ctx.rt.clock.now();
-  if (!rec || rec.answered || now - rec.createdAt > ctx.rt.settings.callbackQueryTtlMs) throw tgErrors.callbackQueryTooOld();
+  if (!rec || rec.answered || now - rec.createdAt > ctx.rt.settings.callbackQueryTtlMs)
+    throw tgErrors.callbackQueryTooOld();
   rec.answered = true;
   ctx.bot.callbackAnswers.push({
     callbackQueryId: id,

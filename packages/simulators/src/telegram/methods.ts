@@ -15,7 +15,9 @@ const getChat: BotMethod = (ctx) => {
 const commands = new WeakMap<object, unknown[]>();
 
 const setMyCommands: BotMethod = (ctx) => {
-  const list = ctx.params.json<unknown>('commands', () => tgErrors.invalidParameter("can't parse commands JSON object"));
+  const list = ctx.params.json<unknown>('commands', () =>
+    tgErrors.invalidParameter("can't parse commands JSON object"),
+  );
   if (!Array.isArray(list)) throw tgErrors.invalidParameter("can't parse commands JSON object");
   commands.set(ctx.bot, list);
   return true;

@@ -106,7 +106,9 @@ export class BotParams {
   summary(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of this.values) {
-      out[k] = isUploadedFile(v) ? { upload: v.filename ?? v.field, size: v.data.length, contentType: v.contentType } : v;
+      out[k] = isUploadedFile(v)
+        ? { upload: v.filename ?? v.field, size: v.data.length, contentType: v.contentType }
+        : v;
     }
     return out;
   }

@@ -19,7 +19,10 @@ export function formatText(text: string, parseMode: string | undefined, explicit
   else if (mode === 'markdown') parsed = parseMarkdownLegacy(text);
   else parsed = { text, entities: explicit ? explicit.map((e) => ({ ...e })) : [] };
   const trimmed = trimWithEntities(parsed);
-  return { text: trimmed.text, entities: sortEntities([...trimmed.entities, ...detectEntities(trimmed.text, trimmed.entities)]) };
+  return {
+    text: trimmed.text,
+    entities: sortEntities([...trimmed.entities, ...detectEntities(trimmed.text, trimmed.entities)]),
+  };
 }
 
 /** Telegram strips leading/trailing whitespace from message text and caption. */
@@ -106,7 +109,10 @@ function parseHtml(source: string): FormattedText {
         else if (name === 'gt') out += '>';
         else if (name === 'amp') out += '&';
         else if (name === 'quot') out += '"';
-        else out += String.fromCodePoint(name.startsWith('#x') ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10));
+        else
+          out += String.fromCodePoint(
+            name.startsWith('#x') ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10),
+          );
         i += m[0].length;
         continue;
       }
@@ -138,13 +144,16 @@ function parseHtml(source: string): FormattedText {
     const nameMatch = /^([a-zA-Z][\w-]*)/.exec(inner);
     const name = (nameMatch?.[1] ?? '').toLowerCase();
     const type = HTML_TAGS[name];
-    if (!type) throw tgErrors.cantParseEntities(`Unsupported start tag "${name}" at byte offset ${byteOffset(source, i)}`);
+    if (!type)
+      throw tgErrors.cantParseEntities(`Unsupported start tag "${name}" at byte offset ${byteOffset(source, i)}`);
     const attrs = new Map<string, string>();
     for (const a of inner.slice(name.length).matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))/g)) {
       attrs.set((a[1] ?? '').toLowerCase(), decodeHtmlAttr(a[2] ?? a[3] ?? a[4] ?? ''));
     }
     if (name === 'span' && attrs.get('class') !== 'tg-spoiler') {
-      throw tgErrors.cantParseEntities(`Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(source, i)}`);
+      throw tgErrors.cantParseEntities(
+        `Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(source, i)}`,
+      );
     }
     stack.push({ name, type, offset: out.length, attrs });
     i = close + 1;
@@ -155,7 +164,11 @@ function parseHtml(source: string): FormattedText {
 }
 
 function decodeHtmlAttr(v: string): string {
-  return v.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return v
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 function closeHtmlTag(tag: OpenTag, end: number, stack: OpenTag[], entities: TgMessageEntity[]): void {
@@ -208,7 +221,9 @@ function parseMarkdownV2(source: string): FormattedText {
       entities.push({ type, offset: top.offset, length: out.length - top.offset });
     } else if (stack.some((s) => s.type === type)) {
       const inner = stack.at(-1) as OpenMd;
-      throw tgErrors.cantParseEntities(`Can't find end of ${MDV2_NAMES[inner.type] ?? inner.type} entity at byte offset ${byteOffset(source, inner.sourceIndex)}`);
+      throw tgErrors.cantParseEntities(
+        `Can't find end of ${MDV2_NAMES[inner.type] ?? inner.type} entity at byte offset ${byteOffset(source, inner.sourceIndex)}`,
+      );
     } else {
       stack.push({ type, offset: out.length, sourceIndex: i });
     }
@@ -253,7 +268,9 @@ function parseMarkdownV2(source: string): FormattedText {
         content += c;
       }
       if (j >= source.length) {
-        throw tgErrors.cantParseEntities(`Can't find end of ${isPre ? 'Pre' : 'Code'} entity at byte offset ${byteOffset(source, i)}`);
+        throw tgErrors.cantParseEntities(
+          `Can't find end of ${isPre ? 'Pre' : 'Code'} entity at byte offset ${byteOffset(source, i)}`,
+        );
       }
       const e: TgMessageEntity = { type: isPre ? 'pre' : 'code', offset: out.length, length: content.length };
       if (language) e.language = language;
@@ -288,9 +305,17 @@ function parseMarkdownV2(source: string): FormattedText {
       const top = stack.at(-1);
       if (!top || top.type !== 'text_link') throw reserved(']');
       const m = /^\]\(((?:[^()\\]|\\.)*)\)/.exec(source.slice(i));
-      if (!m) throw tgErrors.cantParseEntities(`Can't find end of TextUrl entity at byte offset ${byteOffset(source, top.sourceIndex)}`);
+      if (!m)
+        throw tgErrors.cantParseEntities(
+          `Can't find end of TextUrl entity at byte offset ${byteOffset(source, top.sourceIndex)}`,
+        );
       stack.pop();
-      entities.push({ type: 'text_link', offset: top.offset, length: out.length - top.offset, url: (m[1] ?? '').replace(/\\(.)/g, '$1') });
+      entities.push({
+        type: 'text_link',
+        offset: top.offset,
+        length: out.length - top.offset,
+        url: (m[1] ?? '').replace(/\\(.)/g, '$1'),
+      });
       i += m[0].length;
       continue;
     }
@@ -306,7 +331,9 @@ function parseMarkdownV2(source: string): FormattedText {
   if (quoteStart >= 0) entities.push({ type: 'blockquote', offset: quoteStart, length: out.length - quoteStart });
   const open = stack.at(-1);
   if (open) {
-    throw tgErrors.cantParseEntities(`Can't find end of ${MDV2_NAMES[open.type] ?? open.type} entity at byte offset ${byteOffset(source, open.sourceIndex)}`);
+    throw tgErrors.cantParseEntities(
+      `Can't find end of ${MDV2_NAMES[open.type] ?? open.type} entity at byte offset ${byteOffset(source, open.sourceIndex)}`,
+    );
   }
   return { text: out, entities };
 }
@@ -317,7 +344,8 @@ function parseMarkdownLegacy(source: string): FormattedText {
   let out = '';
   const entities: TgMessageEntity[] = [];
   let i = 0;
-  const unclosed = (at: number) => tgErrors.cantParseEntities(`Can't find end of the entity starting at byte offset ${byteOffset(source, at)}`);
+  const unclosed = (at: number) =>
+    tgErrors.cantParseEntities(`Can't find end of the entity starting at byte offset ${byteOffset(source, at)}`);
   while (i < source.length) {
     const ch = source[i] as string;
     if (ch === '\\' && '_*`['.includes(source[i + 1] ?? '')) {

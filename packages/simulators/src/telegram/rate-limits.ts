@@ -45,8 +45,14 @@ export class TelegramFloodControl {
       () => this.perBot.take(String(botId), now, { capacity: l.perBotPerSecond, refillPerSecond: l.perBotPerSecond }),
       () =>
         chat.type === 'private'
-          ? this.perChat.take(`${botId}/${chat.id}`, now, { capacity: l.perChatBurst, refillPerSecond: l.perChatPerSecond })
-          : this.perGroup.take(`${botId}/${chat.id}`, now, { capacity: l.perGroupPerMinute, refillPerSecond: l.perGroupPerMinute / 60 }),
+          ? this.perChat.take(`${botId}/${chat.id}`, now, {
+              capacity: l.perChatBurst,
+              refillPerSecond: l.perChatPerSecond,
+            })
+          : this.perGroup.take(`${botId}/${chat.id}`, now, {
+              capacity: l.perGroupPerMinute,
+              refillPerSecond: l.perGroupPerMinute / 60,
+            }),
     ];
     for (const check of checks) {
       const r = check();

@@ -9,7 +9,13 @@ import { MultipartError } from '../http/multipart.js';
 import { BodyTooLargeError } from '../http/read-body.js';
 import { respondJson, respondRaw } from '../http/respond.js';
 import { TimerSet } from '../timer-set.js';
-import { TelegramCustomers, type CustomerMessageResult, type CustomerTarget, type SendMediaInput, type SendTextInput } from './customer.js';
+import {
+  TelegramCustomers,
+  type CustomerMessageResult,
+  type CustomerTarget,
+  type SendMediaInput,
+  type SendTextInput,
+} from './customer.js';
 import { BotApiError, tgErrors } from './errors.js';
 import { LongPolls } from './long-poll.js';
 import { Described, type MethodContext, type TelegramRuntime, type TelegramSettings } from './method-context.js';
@@ -119,9 +125,20 @@ export interface TelegramSimulator {
   sendText(input: SendTextInput): CustomerMessageResult;
   sendMedia(input: SendMediaInput): CustomerMessageResult;
   sendLocation(input: CustomerTarget & { latitude: number; longitude: number }): CustomerMessageResult;
-  sendContact(input: CustomerTarget & { phoneNumber: string; firstName: string; lastName?: string; userId?: number; vcard?: string }): CustomerMessageResult;
+  sendContact(
+    input: CustomerTarget & {
+      phoneNumber: string;
+      firstName: string;
+      lastName?: string;
+      userId?: number;
+      vcard?: string;
+    },
+  ): CustomerMessageResult;
   editText(input: CustomerTarget & { messageId: number; text: string }): CustomerMessageResult;
-  pressButton(input: CustomerTarget & { messageId: number; data: string }): { callbackQuery: TgCallbackQuery; update: TgUpdate | undefined };
+  pressButton(input: CustomerTarget & { messageId: number; data: string }): {
+    callbackQuery: TgCallbackQuery;
+    update: TgUpdate | undefined;
+  };
 
   messages(input: { token: string; chatId?: number; direction?: 'inbound' | 'outbound' }): TelegramStoredMessage[];
   sentMessages(input: { token: string; chatId?: number }): TelegramStoredMessage[];
@@ -149,7 +166,8 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions = {}
   const abort = new AbortController();
   const agent = new Agent({ keepAlive: true, maxSockets: 100 });
   const state = new TelegramState(clock, opts.updateTtlMs);
-  const limits = (l: Partial<TelegramRateLimits> | false | undefined) => (l === false ? null : { ...DEFAULT_TELEGRAM_RATE_LIMITS, ...l });
+  const limits = (l: Partial<TelegramRateLimits> | false | undefined) =>
+    l === false ? null : { ...DEFAULT_TELEGRAM_RATE_LIMITS, ...l };
   const flood = new TelegramFloodControl(limits(opts.rateLimits));
   const polls = new LongPolls(timers);
   const settings: TelegramSettings = {
@@ -158,7 +176,10 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions = {}
     callbackQueryTtlMs: opts.callbackQueryTtlMs ?? 15_000,
     longPollMaxTimeoutSeconds: opts.longPollMaxTimeoutSeconds ?? 50,
   };
-  const faults = new FaultBook<TelegramFaultError, { retryAfter?: number | undefined; dropConnection?: boolean | undefined }>();
+  const faults = new FaultBook<
+    TelegramFaultError,
+    { retryAfter?: number | undefined; dropConnection?: boolean | undefined }
+  >();
   const calls: TelegramApiCall[] = [];
   const customers = new TelegramCustomers(state);
 
@@ -180,7 +201,11 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions = {}
   });
 
   /** Runs one Bot API method; throws BotApiError. */
-  async function invoke(bot: BotRecord, method: string, params: BotParams): Promise<{ result: unknown; description?: string }> {
+  async function invoke(
+    bot: BotRecord,
+    method: string,
+    params: BotParams,
+  ): Promise<{ result: unknown; description?: string }> {
     const impl = botMethods[method.toLowerCase()];
     if (!impl) throw tgErrors.methodNotFound();
     const ctx: MethodContext = { rt, bot, params, method };
@@ -193,8 +218,22 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions = {}
     if (calls.length > MAX_CALL_LOG) calls.splice(0, calls.length - MAX_CALL_LOG);
   }
 
-  async function serveApi(req: IncomingMessage, res: ServerResponse, url: URL, token: string, method: string): Promise<void> {
-    const call: TelegramApiCall = { at: clock.now(), botId: undefined, method, httpMethod: req.method ?? 'GET', params: {}, status: 200, ok: true };
+  async function serveApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    token: string,
+    method: string,
+  ): Promise<void> {
+    const call: TelegramApiCall = {
+      at: clock.now(),
+      botId: undefined,
+      method,
+      httpMethod: req.method ?? 'GET',
+      params: {},
+      status: 200,
+      ok: true,
+    };
     const fail = (err: BotApiError) => {
       call.status = err.errorCode;
       call.ok = false;
@@ -283,17 +322,25 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions = {}
         if (chatId !== undefined && chat.chat.id !== Number(chatId)) continue;
         for (const m of chat.messages.values()) {
           if (direction && m.direction !== direction) continue;
-          const view: TelegramStoredMessage = { chatId: chat.chat.id, direction: m.direction, deleted: m.deleted, message: m.message };
+          const view: TelegramStoredMessage = {
+            chatId: chat.chat.id,
+            direction: m.direction,
+            deleted: m.deleted,
+            message: m.message,
+          };
           if (m.method) view.method = m.method;
           out.push(view);
         }
       }
       return out.sort((a, b) => a.message.date - b.message.date || a.message.message_id - b.message.message_id);
     },
-    sentMessages: ({ token, chatId }) => handle.messages({ token, direction: 'outbound', ...(chatId !== undefined ? { chatId } : {}) }),
+    sentMessages: ({ token, chatId }) =>
+      handle.messages({ token, direction: 'outbound', ...(chatId !== undefined ? { chatId } : {}) }),
     chatActions: ({ token, chatId }) => {
       const bot = state.requireBot(token);
-      return [...bot.chats.values()].flatMap((c) => c.actions).filter((a) => chatId === undefined || a.chatId === Number(chatId));
+      return [...bot.chats.values()]
+        .flatMap((c) => c.actions)
+        .filter((a) => chatId === undefined || a.chatId === Number(chatId));
     },
     callbackAnswers: ({ token }) => [...state.requireBot(token).callbackAnswers],
     pendingUpdates: ({ token }) => {
@@ -303,19 +350,29 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions = {}
     },
     webhookInfo: ({ token }) => {
       const bot = state.requireBot(token);
-      const info = botMethods.getwebhookinfo?.({ rt, bot, params: new BotParams(new Map()), method: 'getWebhookInfo' }) as TgWebhookInfo;
+      const info = botMethods.getwebhookinfo?.({
+        rt,
+        bot,
+        params: new BotParams(new Map()),
+        method: 'getWebhookInfo',
+      }) as TgWebhookInfo;
       return bot.webhook?.secretToken ? { ...info, secret_token: bot.webhook.secretToken } : info;
     },
     webhookAttempts: (input = {}) => {
       const botId = input.token ? state.requireBot(input.token).user.id : undefined;
       return webhooks.attempts.filter(
-        (a) => (botId === undefined || a.botId === botId) && (input.updateId === undefined || a.updateId === Number(input.updateId)),
+        (a) =>
+          (botId === undefined || a.botId === botId) &&
+          (input.updateId === undefined || a.updateId === Number(input.updateId)),
       );
     },
     apiCalls: (input = {}) => {
       const botId = input.token ? state.requireBot(input.token).user.id : undefined;
       const method = input.method?.toLowerCase();
-      return calls.filter((c) => (botId === undefined || c.botId === botId) && (method === undefined || c.method.toLowerCase() === method));
+      return calls.filter(
+        (c) =>
+          (botId === undefined || c.botId === botId) && (method === undefined || c.method.toLowerCase() === method),
+      );
     },
 
     injectFault: (input) => {
@@ -371,7 +428,11 @@ export async function startTelegramSimulator(opts: TelegramSimulatorOptions = {}
   return handle;
 }
 
-const API_HEADERS = { server: 'nginx/1.18.0', 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Content-Length,Content-Type,Date,Server,Connection' };
+const API_HEADERS = {
+  server: 'nginx/1.18.0',
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'Content-Length,Content-Type,Date,Server,Connection',
+};
 
 function botInfo(bot: BotRecord): TelegramBotInfo {
   return { token: bot.token, user: { ...bot.user } };

@@ -174,7 +174,8 @@ export class TelegramState {
 
   createBot(input: CreateBotInput = {}): BotRecord {
     let token = input.token;
-    if (token !== undefined && !/^\d+:[\w-]+$/.test(token)) throw new Error(`bot token must look like <id>:<secret>, got ${token}`);
+    if (token !== undefined && !/^\d+:[\w-]+$/.test(token))
+      throw new Error(`bot token must look like <id>:<secret>, got ${token}`);
     token ??= `${randomDigits(10)}:AA${randomBase64Url(25).slice(0, 33)}`;
     const id = Number(token.split(':')[0]);
     if (this.bots.has(id)) throw new Error(`a bot with id ${id} already exists`);
@@ -306,7 +307,8 @@ export class TelegramState {
     }
     const group = this.groups.get(chatId);
     if (!group) throw tgErrors.chatNotFound();
-    if (!group.botIds.has(bot.user.id)) throw tgErrors.notGroupMember(group.chat.type === 'private' ? 'group' : (group.chat.type as 'group'));
+    if (!group.botIds.has(bot.user.id))
+      throw tgErrors.notGroupMember(group.chat.type === 'private' ? 'group' : (group.chat.type as 'group'));
     return this.groupChat(bot, chatId) as ChatRecord;
   }
 
@@ -345,7 +347,12 @@ export class TelegramState {
 
   // ----------------------------------------------------------------------------------------------------- files
 
-  addFile(bot: BotRecord, kind: FileKind, data: Buffer, meta: { mimeType?: string | undefined; fileName?: string | undefined }): FileRecord {
+  addFile(
+    bot: BotRecord,
+    kind: FileKind,
+    data: Buffer,
+    meta: { mimeType?: string | undefined; fileName?: string | undefined },
+  ): FileRecord {
     const spec = FILE_DIRS[kind];
     const seq = bot.nextFileSeq++;
     const ext = spec.ext || extensionOf(meta.fileName) || 'bin';
@@ -390,7 +397,12 @@ export class TelegramState {
   }
 
   /** Queues an update (dropped like Telegram does when not in allowed_updates). Returns it, or undefined if filtered. */
-  pushUpdate<K extends TgUpdateKind>(bot: BotRecord, kind: K, payload: NonNullable<TgUpdate[K]>, queueKey: string): TgUpdate | undefined {
+  pushUpdate<K extends TgUpdateKind>(
+    bot: BotRecord,
+    kind: K,
+    payload: NonNullable<TgUpdate[K]>,
+    queueKey: string,
+  ): TgUpdate | undefined {
     if (!this.isAllowed(bot, kind)) return undefined;
     const update = { update_id: bot.nextUpdateId++, [kind]: payload } as TgUpdate;
     const now = this.clock.now();

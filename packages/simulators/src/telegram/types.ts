@@ -198,4 +198,9 @@ export interface TgWebhookInfo {
 /** Envelope of every Bot API answer (https://core.telegram.org/bots/api#making-requests). */
 export type TgResponse<T> =
   | { ok: true; result: T; description?: string }
-  | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } };
+  | {
+      ok: false;
+      error_code: number;
+      description: string;
+      parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+    };

@@ -7,7 +7,12 @@ let sim: TelegramSimulator;
 let hub: WebhookReceiver;
 let token: string;
 const api = (method: string, params: Record<string, unknown> = {}) => callBotApi(sim.url, token, method, params);
-const updateOf = (body: Buffer) => JSON.parse(body.toString('utf8')) as { update_id: number; message?: { text: string; chat: { id: number } }; callback_query?: unknown };
+const updateOf = (body: Buffer) =>
+  JSON.parse(body.toString('utf8')) as {
+    update_id: number;
+    message?: { text: string; chat: { id: number } };
+    callback_query?: unknown;
+  };
 
 beforeEach(async () => {
   // retry delays scaled 1000× down: Telegram's 0 s, 2 s, 4 s … become 0, 2, 4 … ms
@@ -32,7 +37,11 @@ describe('webhook delivery (https://core.telegram.org/bots/api#setwebhook)', () 
     expect(req!.headers['x-telegram-bot-api-secret-token']).toBe('S3cr3t_token-1');
     expect(req!.body.toString('utf8').startsWith(`{"update_id":${update!.update_id},\n"message":{`)).toBe(true);
     expect(updateOf(req!.body)).toEqual(update);
-    expect(updateOf(req!.body).message).toMatchObject({ text: 'héllo /start', from: { id: user.id, is_bot: false, first_name: 'Zoë' }, chat: { id: user.id, type: 'private' } });
+    expect(updateOf(req!.body).message).toMatchObject({
+      text: 'héllo /start',
+      from: { id: user.id, is_bot: false, first_name: 'Zoë' },
+      chat: { id: user.id, type: 'private' },
+    });
     await sim.idle();
     expect((await api('getWebhookInfo')).body.result.pending_update_count).toBe(0);
   });
@@ -95,7 +104,10 @@ describe('webhook delivery (https://core.telegram.org/bots/api#setwebhook)', () 
     sim.sendText({ token, from: b.id, text: 'b1' });
     sim.sendText({ token, from: a.id, text: 'a3' });
     await sim.idle();
-    const ok = sim.webhookAttempts({ token }).filter((x) => x.outcome === 'delivered').map((x) => updateOf(Buffer.from(x.body)).message!.text);
+    const ok = sim
+      .webhookAttempts({ token })
+      .filter((x) => x.outcome === 'delivered')
+      .map((x) => updateOf(Buffer.from(x.body)).message!.text);
     expect(ok.filter((t) => t.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
     expect(ok.indexOf('b1')).toBeLessThan(ok.indexOf('a1'));
     const seen = hub.requests.map((r) => updateOf(r.body).message!.text);
@@ -104,7 +116,11 @@ describe('webhook delivery (https://core.telegram.org/bots/api#setwebhook)', () 
 
   it('executes a Bot API method returned in the webhook reply', async () => {
     const user = sim.createUser();
-    hub.fallback = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'sendMessage', chat_id: user.id, text: 'replied inline' }) });
+    hub.fallback = () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'sendMessage', chat_id: user.id, text: 'replied inline' }),
+    });
     await api('setWebhook', { url: hub.url });
     sim.sendText({ token, from: user.id, text: 'ping' });
     await sim.idle();
@@ -118,13 +134,19 @@ describe('webhook delivery (https://core.telegram.org/bots/api#setwebhook)', () 
     const user = sim.createUser({ startedWith: [token] });
     const { message } = sim.sendText({ token, from: user.id, text: 'not delivered' });
     sim.editText({ token, from: user.id, messageId: message.message_id, text: 'edited' });
-    const sent = await api('sendMessage', { chat_id: user.id, text: 'menu', reply_markup: { inline_keyboard: [[{ text: 'Go', callback_data: 'go' }]] } });
+    const sent = await api('sendMessage', {
+      chat_id: user.id,
+      text: 'menu',
+      reply_markup: { inline_keyboard: [[{ text: 'Go', callback_data: 'go' }]] },
+    });
     sim.pressButton({ token, from: user.id, messageId: sent.body.result.message_id, data: 'go' });
     const reqs = await hub.waitFor(2);
     await sim.idle();
     const kinds = reqs.map((r) => Object.keys(updateOf(r.body)).filter((k) => k !== 'update_id')[0]);
     expect(kinds).toEqual(['edited_message', 'callback_query']);
-    expect(updateOf(reqs[0]!.body)).toMatchObject({ edited_message: { message_id: message.message_id, text: 'edited', edit_date: expect.any(Number) } });
+    expect(updateOf(reqs[0]!.body)).toMatchObject({
+      edited_message: { message_id: message.message_id, text: 'edited', edit_date: expect.any(Number) },
+    });
   });
 
   it('leaves updates queued for getUpdates after deleteWebhook, and drops them on request', async () => {
@@ -146,7 +168,10 @@ describe('webhook delivery (https://core.telegram.org/bots/api#setwebhook)', () 
     await api('setWebhook', { url });
     sim.sendText({ token, from: sim.createUser().id, text: 'x' });
     await new Promise((r) => setTimeout(r, 50));
-    expect((await api('getWebhookInfo')).body.result).toMatchObject({ pending_update_count: 1, last_error_message: 'Connection refused' });
+    expect((await api('getWebhookInfo')).body.result).toMatchObject({
+      pending_update_count: 1,
+      last_error_message: 'Connection refused',
+    });
     await api('deleteWebhook');
   });
 });

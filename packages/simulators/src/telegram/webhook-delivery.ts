@@ -192,7 +192,9 @@ class BotWebhookDelivery {
       this.kick();
       return;
     }
-    const message = res ? `Wrong response from the webhook: ${res.status} ${res.statusText}` : (error ?? 'Webhook connection closed');
+    const message = res
+      ? `Wrong response from the webhook: ${res.status} ${res.statusText}`
+      : (error ?? 'Webhook connection closed');
     attempt.error = message;
     if (!this.stopped && this.bot.webhook === this.config) {
       this.bot.lastErrorDate = this.deps.clock.unix();
@@ -243,7 +245,8 @@ class BotWebhookDelivery {
     } else {
       try {
         const parsed: unknown = JSON.parse(text);
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) params = parsed as Record<string, unknown>;
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+          params = parsed as Record<string, unknown>;
       } catch {
         return;
       }

@@ -24,7 +24,11 @@ export async function callBotApi(
   let res: Response;
   const asString = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
   if (encoding === 'json') {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+    });
   } else if (encoding === 'form') {
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) form.set(k, asString(v));
@@ -46,7 +50,8 @@ export async function callBotApi(
 
 /** A valid 1×1 PNG. */
 export const PNG_1X1 = Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
   'hex',
 );
 

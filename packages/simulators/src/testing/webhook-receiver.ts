@@ -50,7 +50,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
           }
           return false;
         };
-        const timer = setTimeout(() => reject(new Error(`expected ${n} webhook requests, got ${receiver.requests.length}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`expected ${n} webhook requests, got ${receiver.requests.length}`)),
+          timeoutMs,
+        );
         const waiter = () => {
           if (!check()) waiters.push(waiter);
         };
@@ -66,7 +69,13 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const rec: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), at: Date.now() - started };
+      const rec: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        at: Date.now() - started,
+      };
       receiver.requests.push(rec);
       for (const w of waiters.splice(0)) w();
       const reply = queue.shift() ?? receiver.fallback(rec);

@@ -25,7 +25,8 @@ export async function readGraphBody(req: IncomingMessage): Promise<GraphBody> {
     } catch {
       throw graphErrors.paramMessage('Request body is not valid JSON');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw graphErrors.paramMessage('Request body must be a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw graphErrors.paramMessage('Request body must be a JSON object');
     return { fields: parsed as Record<string, unknown>, files: new Map() };
   }
   for (const [k, v] of new URLSearchParams(body.toString('utf8'))) fields[k] = decodeField(v);

@@ -41,7 +41,10 @@ export const WHATSAPP_ERRORS: Record<number, CatalogueEntry> = {
   368: { title: 'Temporarily blocked for policies violations' },
   80007: { title: 'Rate limit issues', details: 'The WhatsApp Business Account has reached its rate limit.' },
   130429: { title: 'Rate limit hit', details: 'Cloud API message throughput has been reached.' },
-  130472: { title: "User's number is part of an experiment", details: "Message was not sent as part of an experiment." },
+  130472: {
+    title: "User's number is part of an experiment",
+    details: 'Message was not sent as part of an experiment.',
+  },
   130497: { title: 'Business account is restricted from messaging users in this country' },
   131000: { title: 'Something went wrong', details: 'Message failed to send due to an unknown error.', http: 500 },
   131005: { title: 'Access denied', http: 403 },
@@ -58,7 +61,8 @@ export const WHATSAPP_ERRORS: Record<number, CatalogueEntry> = {
   131042: { title: 'Business eligibility payment issue' },
   131047: {
     title: 'Re-engagement message',
-    details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+    details:
+      'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
   },
   131048: {
     title: 'Spam rate limit hit',
@@ -71,7 +75,8 @@ export const WHATSAPP_ERRORS: Record<number, CatalogueEntry> = {
     bare: true,
   },
   131050: {
-    title: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+    title:
+      'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
     bare: true,
   },
   131051: { title: 'Unsupported message type', details: 'Message type is currently not supported.' },
@@ -79,7 +84,8 @@ export const WHATSAPP_ERRORS: Record<number, CatalogueEntry> = {
   131053: { title: 'Media upload error' },
   131056: {
     title: '(Business Account, Consumer Account) pair rate limit hit',
-    details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+    details:
+      'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
   },
   131057: { title: 'Account in maintenance mode', details: 'Business Account is in maintenance mode.' },
   132000: { title: 'Number of parameters does not match the expected number of params' },
@@ -99,7 +105,10 @@ export class GraphError extends Error {
   readonly httpStatus: number;
   constructor(readonly spec: GraphErrorSpec) {
     const entry = WHATSAPP_ERRORS[spec.code];
-    super(spec.message ?? (entry ? (entry.bare ? entry.title : `(#${spec.code}) ${entry.title}`) : `(#${spec.code}) Unknown error`));
+    super(
+      spec.message ??
+        (entry ? (entry.bare ? entry.title : `(#${spec.code}) ${entry.title}`) : `(#${spec.code}) Unknown error`),
+    );
     this.httpStatus = spec.httpStatus ?? entry?.http ?? 400;
   }
 
@@ -107,7 +116,11 @@ export class GraphError extends Error {
   toBody(): { error: Record<string, unknown> } {
     const entry = WHATSAPP_ERRORS[this.spec.code];
     const details = this.spec.details ?? entry?.details;
-    const error: Record<string, unknown> = { message: this.message, type: this.spec.type ?? 'OAuthException', code: this.spec.code };
+    const error: Record<string, unknown> = {
+      message: this.message,
+      type: this.spec.type ?? 'OAuthException',
+      code: this.spec.code,
+    };
     if (this.spec.subcode !== undefined) error.error_subcode = this.spec.subcode;
     if (this.spec.isTransient !== undefined) error.is_transient = this.spec.isTransient;
     if (this.spec.userTitle !== undefined) error.error_user_title = this.spec.userTitle;
@@ -122,12 +135,19 @@ export class GraphError extends Error {
 export function statusErrorObject(code: number, details?: string, title?: string): WaErrorObject {
   const entry = WHATSAPP_ERRORS[code];
   const t = title ?? entry?.title ?? 'Unknown error';
-  return { code, title: t, message: t, error_data: { details: details ?? entry?.details ?? t }, href: ERROR_CODES_HREF };
+  return {
+    code,
+    title: t,
+    message: t,
+    error_data: { details: details ?? entry?.details ?? t },
+    href: ERROR_CODES_HREF,
+  };
 }
 
 /** Shorthands for the errors the simulator raises itself. */
 export const graphErrors = {
-  tokenMissing: () => new GraphError({ code: 104, message: 'An access token is required to request this resource.', httpStatus: 401 }),
+  tokenMissing: () =>
+    new GraphError({ code: 104, message: 'An access token is required to request this resource.', httpStatus: 401 }),
   tokenInvalid: () => new GraphError({ code: 190 }),
   tokenRevoked: () =>
     new GraphError({
@@ -151,7 +171,10 @@ export const graphErrors = {
       message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
     }),
   unknownField: (field: string, nodeType: string) =>
-    new GraphError({ code: 100, message: `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})` }),
+    new GraphError({
+      code: 100,
+      message: `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})`,
+    }),
   unknownPath: (path: string) => new GraphError({ code: 2500, message: `Unknown path components: ${path}` }),
   required: (param: string) => new GraphError({ code: 100, message: `(#100) The parameter ${param} is required.` }),
   invalid: (details: string) => new GraphError({ code: 100, details }),

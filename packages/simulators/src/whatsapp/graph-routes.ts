@@ -10,7 +10,14 @@ import type { GraphContext, WhatsAppRuntime } from './graph-context.js';
 import { GraphError, graphErrors } from './graph-errors.js';
 import { deleteMedia, mediaInfo, uploadMedia } from './media.js';
 import { sendMessage } from './send-message.js';
-import { prettyPhone, type MediaRecord, type PhoneRecord, type TemplateRecord, type TokenRecord, type WabaRecord } from './state.js';
+import {
+  prettyPhone,
+  type MediaRecord,
+  type PhoneRecord,
+  type TemplateRecord,
+  type TokenRecord,
+  type WabaRecord,
+} from './state.js';
 import { verifyCallback } from './webhook-verification.js';
 import type { WaTemplateCategory, WaTemplateComponent } from './types.js';
 
@@ -45,7 +52,8 @@ export function authenticate(rt: WhatsAppRuntime, token: string | undefined): To
   const rec = rt.state.tokens.get(token);
   if (!rec) throw graphErrors.tokenInvalid();
   if (rec.status === 'revoked') throw graphErrors.tokenRevoked();
-  if (rec.expiresAt !== 0 && rec.expiresAt <= rt.clock.now()) throw graphErrors.tokenExpired(new Date(rec.expiresAt), new Date(rt.clock.now()));
+  if (rec.expiresAt !== 0 && rec.expiresAt <= rt.clock.now())
+    throw graphErrors.tokenExpired(new Date(rec.expiresAt), new Date(rt.clock.now()));
   return rec;
 }
 
@@ -74,7 +82,10 @@ function findObject(rt: WhatsAppRuntime, id: string): GraphObject | undefined {
 /** Applies `?fields=a,b` (id always kept). */
 function pickFields(obj: Record<string, unknown>, fields: string | null): Record<string, unknown> {
   if (!fields) return obj;
-  const wanted = fields.split(',').map((f) => f.trim()).filter(Boolean);
+  const wanted = fields
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const out: Record<string, unknown> = {};
   for (const f of wanted) if (obj[f] !== undefined) out[f] = obj[f];
   if (obj.id !== undefined) out.id = obj.id;
@@ -97,7 +108,15 @@ function phoneJson(rt: WhatsAppRuntime, p: PhoneRecord): Record<string, unknown>
 }
 
 function templateJson(t: TemplateRecord): Record<string, unknown> {
-  return { name: t.name, parameter_format: t.parameterFormat, components: t.components, language: t.language, status: t.status, category: t.category, id: t.id };
+  return {
+    name: t.name,
+    parameter_format: t.parameterFormat,
+    components: t.components,
+    language: t.language,
+    status: t.status,
+    category: t.category,
+    id: t.id,
+  };
 }
 
 function page<T>(items: T[], query: URLSearchParams, baseUrl: string): { data: T[]; paging?: unknown } {
@@ -126,7 +145,13 @@ function listTemplates(ctx: GraphContext, waba: WabaRecord, path: string): unkno
   const category = q.get('category')?.toUpperCase().split(',');
   const items = ctx.rt.state
     .templatesOf(waba.id)
-    .filter((t) => (!name || t.name.includes(name)) && (!status || status.includes(t.status)) && (!language || t.language === language) && (!category || category.includes(t.category)))
+    .filter(
+      (t) =>
+        (!name || t.name.includes(name)) &&
+        (!status || status.includes(t.status)) &&
+        (!language || t.language === language) &&
+        (!category || category.includes(t.category)),
+    )
     .map((t) => pickFields(templateJson(t), q.get('fields')));
   return page(items, q, `${ctx.rt.baseUrl()}${path}`);
 }
@@ -136,10 +161,15 @@ function createTemplate(ctx: GraphContext, waba: WabaRecord): unknown {
   const f = ctx.body.fields;
   for (const k of ['name', 'language', 'category', 'components']) if (f[k] === undefined) throw graphErrors.required(k);
   const name = String(f.name);
-  if (!/^[a-z0-9_]{1,512}$/.test(name)) throw graphErrors.invalid('Message template name can only contain lowercase alphanumeric characters and underscores');
+  if (!/^[a-z0-9_]{1,512}$/.test(name))
+    throw graphErrors.invalid(
+      'Message template name can only contain lowercase alphanumeric characters and underscores',
+    );
   const category = String(f.category).toUpperCase() as WaTemplateCategory;
   if (!['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(category)) {
-    throw graphErrors.paramMessage(`Param category must be one of {AUTHENTICATION, MARKETING, UTILITY} - got "${String(f.category)}".`);
+    throw graphErrors.paramMessage(
+      `Param category must be one of {AUTHENTICATION, MARKETING, UTILITY} - got "${String(f.category)}".`,
+    );
   }
   if (!Array.isArray(f.components)) throw graphErrors.paramMessage('Param components must be an array.');
   const language = String(f.language);
@@ -159,20 +189,33 @@ function createTemplate(ctx: GraphContext, waba: WabaRecord): unknown {
     category,
     status: 'PENDING',
     components: f.components as WaTemplateComponent[],
-    ...(f.parameter_format === 'NAMED' || f.parameter_format === 'POSITIONAL' ? { parameterFormat: f.parameter_format } : {}),
+    ...(f.parameter_format === 'NAMED' || f.parameter_format === 'POSITIONAL'
+      ? { parameterFormat: f.parameter_format }
+      : {}),
   });
   ctx.rt.timers.after(ctx.rt.settings.templateReviewMs, () => setTemplateStatus(ctx.rt, rec, 'APPROVED'));
   return { id: rec.id, status: rec.status, category: rec.category };
 }
 
 /** Changes a template's status and emits the `message_template_status_update` webhook. */
-export function setTemplateStatus(rt: WhatsAppRuntime, t: TemplateRecord, status: TemplateRecord['status'], reason: string | null = null): void {
+export function setTemplateStatus(
+  rt: WhatsAppRuntime,
+  t: TemplateRecord,
+  status: TemplateRecord['status'],
+  reason: string | null = null,
+): void {
   if (!rt.state.templates.has(t.id) || t.status === status) return;
   t.status = status;
   rt.webhooks.emit({
     kind: 'template_status',
     wabaId: t.wabaId,
-    value: { event: status, message_template_id: Number(t.id), message_template_name: t.name, message_template_language: t.language, reason: status === 'REJECTED' ? (reason ?? 'INCORRECT_CATEGORY') : reason ?? 'NONE' },
+    value: {
+      event: status,
+      message_template_id: Number(t.id),
+      message_template_name: t.name,
+      message_template_language: t.language,
+      reason: status === 'REJECTED' ? (reason ?? 'INCORRECT_CATEGORY') : (reason ?? 'NONE'),
+    },
   });
 }
 
@@ -192,7 +235,11 @@ async function subscribedApps(ctx: GraphContext, waba: WabaRecord): Promise<unkn
     return {
       data: [
         {
-          whatsapp_business_api_data: { id: app.id, link: `https://www.facebook.com/games/?app_id=${app.id}`, name: 'Switchboard Sim App' },
+          whatsapp_business_api_data: {
+            id: app.id,
+            link: `https://www.facebook.com/games/?app_id=${app.id}`,
+            name: 'Switchboard Sim App',
+          },
           ...(waba.overrideCallbackUri ? { override_callback_uri: waba.overrideCallbackUri } : {}),
         },
       ],
@@ -224,8 +271,21 @@ function debugToken(ctx: GraphContext): unknown {
   const rec = ctx.rt.state.tokens.get(input);
   const app = ctx.rt.state.app;
   if (!rec || rec.status === 'revoked' || (rec.expiresAt !== 0 && rec.expiresAt <= ctx.rt.clock.now())) {
-    const why = !rec ? 'Invalid OAuth access token.' : rec.status === 'revoked' ? 'The session has been invalidated.' : 'Session has expired.';
-    return { data: { app_id: app.id, type: 'SYSTEM_USER', application: 'Switchboard Sim App', is_valid: false, error: { code: 190, message: why }, scopes: [] } };
+    const why = !rec
+      ? 'Invalid OAuth access token.'
+      : rec.status === 'revoked'
+        ? 'The session has been invalidated.'
+        : 'Session has expired.';
+    return {
+      data: {
+        app_id: app.id,
+        type: 'SYSTEM_USER',
+        application: 'Switchboard Sim App',
+        is_valid: false,
+        error: { code: 190, message: why },
+        scopes: [],
+      },
+    };
   }
   const targets = rec.wabaIds ? [...rec.wabaIds] : [...ctx.rt.state.wabas.keys()];
   return {
@@ -246,7 +306,13 @@ function debugToken(ctx: GraphContext): unknown {
 type WithFault = (op: string, scope: string | undefined, fn: () => unknown) => Promise<unknown>;
 
 /** Dispatches `/{object-id}/{edge?}` by object kind, edge and HTTP method. */
-async function routeObject(ctx: GraphContext, obj: GraphObject, edge: string | undefined, url: URL, withFault: WithFault): Promise<unknown> {
+async function routeObject(
+  ctx: GraphContext,
+  obj: GraphObject,
+  edge: string | undefined,
+  url: URL,
+  withFault: WithFault,
+): Promise<unknown> {
   const { rt, httpMethod } = ctx;
   const fields = url.searchParams.get('fields');
   const route = `${edge ?? ''}:${httpMethod}`;
@@ -259,7 +325,18 @@ async function routeObject(ctx: GraphContext, obj: GraphObject, edge: string | u
       if (route === 'register:POST') return withFault('register', phone.id, () => ({ success: true }));
       if (route === 'whatsapp_business_profile:GET') {
         return withFault('profile.get', phone.id, () => ({
-          data: [{ about: 'Hey there! I am using WhatsApp.', address: '', description: '', email: '', profile_picture_url: '', websites: [], vertical: 'OTHER', messaging_product: 'whatsapp' }],
+          data: [
+            {
+              about: 'Hey there! I am using WhatsApp.',
+              address: '',
+              description: '',
+              email: '',
+              profile_picture_url: '',
+              websites: [],
+              vertical: 'OTHER',
+              messaging_product: 'whatsapp',
+            },
+          ],
         }));
       }
       break;
@@ -268,22 +345,37 @@ async function routeObject(ctx: GraphContext, obj: GraphObject, edge: string | u
       const { waba } = obj;
       if (route === ':GET') {
         return withFault('waba.get', waba.id, () =>
-          pickFields({ id: waba.id, name: waba.name, timezone_id: waba.timezoneId, message_template_namespace: waba.namespace, currency: waba.currency }, fields),
+          pickFields(
+            {
+              id: waba.id,
+              name: waba.name,
+              timezone_id: waba.timezoneId,
+              message_template_namespace: waba.namespace,
+              currency: waba.currency,
+            },
+            fields,
+          ),
         );
       }
       if (route === 'phone_numbers:GET') {
         return withFault('phone_numbers.list', waba.id, () =>
           page(
-            [...rt.state.phones.values()].filter((p) => p.wabaId === waba.id).map((p) => pickFields(phoneJson(rt, p), fields)),
+            [...rt.state.phones.values()]
+              .filter((p) => p.wabaId === waba.id)
+              .map((p) => pickFields(phoneJson(rt, p), fields)),
             url.searchParams,
             `${rt.baseUrl()}${url.pathname}`,
           ),
         );
       }
-      if (route === 'message_templates:GET') return withFault('templates.list', waba.id, () => listTemplates(ctx, waba, url.pathname));
-      if (route === 'message_templates:POST') return withFault('templates.create', waba.id, () => createTemplate(ctx, waba));
-      if (route === 'message_templates:DELETE') return withFault('templates.delete', waba.id, () => deleteTemplates(ctx, waba));
-      if (edge === 'subscribed_apps' && ['GET', 'POST', 'DELETE'].includes(httpMethod)) return withFault('subscribed_apps', waba.id, () => subscribedApps(ctx, waba));
+      if (route === 'message_templates:GET')
+        return withFault('templates.list', waba.id, () => listTemplates(ctx, waba, url.pathname));
+      if (route === 'message_templates:POST')
+        return withFault('templates.create', waba.id, () => createTemplate(ctx, waba));
+      if (route === 'message_templates:DELETE')
+        return withFault('templates.delete', waba.id, () => deleteTemplates(ctx, waba));
+      if (edge === 'subscribed_apps' && ['GET', 'POST', 'DELETE'].includes(httpMethod))
+        return withFault('subscribed_apps', waba.id, () => subscribedApps(ctx, waba));
       break;
     }
     case 'media': {
@@ -293,20 +385,40 @@ async function routeObject(ctx: GraphContext, obj: GraphObject, edge: string | u
       break;
     }
     case 'template':
-      if (route === ':GET') return withFault('template.get', obj.wabaId, () => pickFields(templateJson(obj.template), fields));
+      if (route === ':GET')
+        return withFault('template.get', obj.wabaId, () => pickFields(templateJson(obj.template), fields));
       break;
   }
   if (edge && httpMethod === 'GET') throw graphErrors.unknownField(edge, NODE_TYPES[obj.kind]);
-  throw graphErrors.unknownObject(httpMethod, obj.kind === 'phone' ? obj.phone.id : obj.kind === 'waba' ? obj.waba.id : obj.kind === 'media' ? obj.media.id : obj.template.id);
+  throw graphErrors.unknownObject(
+    httpMethod,
+    obj.kind === 'phone'
+      ? obj.phone.id
+      : obj.kind === 'waba'
+        ? obj.waba.id
+        : obj.kind === 'media'
+          ? obj.media.id
+          : obj.template.id,
+  );
 }
 
 /** Answers one Graph API request; records it in `calls`. */
-export async function serveGraph(req: IncomingMessage, res: ServerResponse, url: URL, rt: WhatsAppRuntime, calls: GraphCall[]): Promise<void> {
+export async function serveGraph(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  rt: WhatsAppRuntime,
+  calls: GraphCall[],
+): Promise<void> {
   const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const version = segments[0] && VERSION.test(segments[0]) ? segments.shift() : undefined;
   const httpMethod = (req.method ?? 'GET').toUpperCase();
   const call: GraphCall = { at: rt.clock.now(), httpMethod, path: url.pathname, op: 'unknown', status: 200 };
-  const headers = { 'x-fb-trace-id': randomAlnum(11), 'x-fb-rev': '1019999999', 'facebook-api-version': version ?? 'v21.0' };
+  const headers = {
+    'x-fb-trace-id': randomAlnum(11),
+    'x-fb-rev': '1019999999',
+    'facebook-api-version': version ?? 'v21.0',
+  };
   try {
     const body = await readGraphBody(req);
     const token = authenticate(rt, bearerToken(req, url, body.fields));
@@ -342,14 +454,16 @@ export async function serveGraph(req: IncomingMessage, res: ServerResponse, url:
     let g: GraphError;
     if (err instanceof GraphError) g = err;
     else if (err instanceof MultipartError) g = graphErrors.invalid(err.message);
-    else if (err instanceof BodyTooLargeError) g = new GraphError({ code: 100, message: '(#100) Request body too large', httpStatus: 413 });
+    else if (err instanceof BodyTooLargeError)
+      g = new GraphError({ code: 100, message: '(#100) Request body too large', httpStatus: 413 });
     else throw err;
     const body = g.toBody();
     call.status = g.httpStatus;
     call.errorCode = g.spec.code;
     call.body = body;
     const extra: Record<string, string> = {};
-    if (g.spec.code === 190 || g.spec.code === 104) extra['www-authenticate'] = `OAuth "Facebook Platform" "invalid_token" "${g.message.replace(/"/g, "'")}"`;
+    if (g.spec.code === 190 || g.spec.code === 104)
+      extra['www-authenticate'] = `OAuth "Facebook Platform" "invalid_token" "${g.message.replace(/"/g, "'")}"`;
     respondJson(res, g.httpStatus, body, { ...headers, ...extra });
   } finally {
     calls.push(call);

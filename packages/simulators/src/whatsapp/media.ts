@@ -32,17 +32,33 @@ export const MEDIA_DOWNLOAD_PATH = '/whatsapp_business/attachments/';
 export function uploadMedia(ctx: GraphContext, phone: PhoneRecord): { id: string } {
   const { fields, files } = ctx.body;
   if (fields.messaging_product === undefined) throw graphErrors.required('messaging_product');
-  if (fields.messaging_product !== 'whatsapp') throw graphErrors.paramMessage(`Param messaging_product must be one of {WHATSAPP} - got "${String(fields.messaging_product)}".`);
+  if (fields.messaging_product !== 'whatsapp')
+    throw graphErrors.paramMessage(
+      `Param messaging_product must be one of {WHATSAPP} - got "${String(fields.messaging_product)}".`,
+    );
   const file = files.get('file');
   if (!file) throw graphErrors.required('file');
-  const declared = typeof fields.type === 'string' && fields.type ? fields.type : (file.contentType ?? 'application/octet-stream');
+  const declared =
+    typeof fields.type === 'string' && fields.type ? fields.type : (file.contentType ?? 'application/octet-stream');
   const mime = declared.split(';')[0]?.trim().toLowerCase() ?? '';
   const limit = SUPPORTED_MEDIA[mime];
   if (limit === undefined) {
-    throw graphErrors.paramMessage(`Param file must be a file with one of the following types: ${Object.keys(SUPPORTED_MEDIA).join(', ')}. Received file of type '${mime}'.`);
+    throw graphErrors.paramMessage(
+      `Param file must be a file with one of the following types: ${Object.keys(SUPPORTED_MEDIA).join(', ')}. Received file of type '${mime}'.`,
+    );
   }
-  if (file.data.length > limit) throw new GraphError({ code: 131053, details: `Media file size too big. Max file size for ${mime} is ${limit} bytes.` });
-  const rec = ctx.rt.state.addMedia({ phone, data: file.data, mimeType: declared, filename: file.filename, origin: 'upload' });
+  if (file.data.length > limit)
+    throw new GraphError({
+      code: 131053,
+      details: `Media file size too big. Max file size for ${mime} is ${limit} bytes.`,
+    });
+  const rec = ctx.rt.state.addMedia({
+    phone,
+    data: file.data,
+    mimeType: declared,
+    filename: file.filename,
+    origin: 'upload',
+  });
   return { id: rec.id };
 }
 
@@ -55,7 +71,14 @@ export function mediaInfo(ctx: GraphContext, media: MediaRecord): Record<string,
   if (phoneId && phoneId !== media.phoneNumberId) throw graphErrors.unknownObject('get', media.id);
   const ext = String(Math.floor((ctx.rt.clock.now() + ctx.rt.settings.mediaUrlTtlMs) / 1000));
   const url = `${ctx.rt.baseUrl()}${MEDIA_DOWNLOAD_PATH}?mid=${media.id}&ext=${ext}&hash=${urlHash(ctx.rt, media.id, ext)}`;
-  return { url, mime_type: media.mimeType, sha256: media.sha256Hex, file_size: media.data.length, id: media.id, messaging_product: 'whatsapp' };
+  return {
+    url,
+    mime_type: media.mimeType,
+    sha256: media.sha256Hex,
+    file_size: media.data.length,
+    id: media.id,
+    messaging_product: 'whatsapp',
+  };
 }
 
 export function deleteMedia(media: MediaRecord): { success: true } {
@@ -72,7 +95,8 @@ export function checkDownloadUrl(rt: WhatsAppRuntime, url: URL): DownloadOutcome
   const hash = url.searchParams.get('hash') ?? '';
   const expected = Buffer.from(urlHash(rt, mid, ext));
   const given = Buffer.from(hash);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, status: 403, text: 'URL signature mismatch' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, status: 403, text: 'URL signature mismatch' };
   if (Number(ext) * 1000 < rt.clock.now()) return { ok: false, status: 404, text: 'URL signature expired' };
   const media = rt.state.media.get(mid);
   if (!media || media.deleted) return { ok: false, status: 404, text: 'Not Found' };

@@ -29,8 +29,12 @@ export class WhatsAppLimiter {
   charge(phone: PhoneRecord, waId: string, now: number): void {
     if (!this.limits) return;
     const mps = phone.throughputMps;
-    if (!this.throughput.take(phone.id, now, { capacity: mps, refillPerSecond: mps }).ok) throw new GraphError({ code: 130429 });
-    const pair = this.pairs.take(`${phone.id}/${waId}`, now, { capacity: this.limits.pairBurst, refillPerSecond: 1000 / this.limits.pairIntervalMs });
+    if (!this.throughput.take(phone.id, now, { capacity: mps, refillPerSecond: mps }).ok)
+      throw new GraphError({ code: 130429 });
+    const pair = this.pairs.take(`${phone.id}/${waId}`, now, {
+      capacity: this.limits.pairBurst,
+      refillPerSecond: 1000 / this.limits.pairIntervalMs,
+    });
     if (!pair.ok) throw new GraphError({ code: 131056 });
   }
 }

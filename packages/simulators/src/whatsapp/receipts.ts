@@ -40,7 +40,8 @@ export class Receipts {
     this.later(t.sentAfterMs, () => this.emit(rec, 'sent'));
     if (t.deliveredAfterMs !== null) this.later(t.deliveredAfterMs, () => this.emit(rec, 'delivered'));
     const customer = this.deps.state.customers.get(rec.waId);
-    if (t.readAfterMs !== null && customer?.readReceipts !== false) this.later(t.readAfterMs, () => this.emit(rec, 'read'));
+    if (t.readAfterMs !== null && customer?.readReceipts !== false)
+      this.later(t.readAfterMs, () => this.emit(rec, 'read'));
   }
 
   private later(ms: number, fn: () => void): void {
@@ -62,9 +63,18 @@ export class Receipts {
       const origin = rec.category === 'service' ? 'service' : rec.category;
       if (apiMajor(rec.apiVersion) < 24) {
         const conv = this.deps.state.conversation(rec.phoneNumberId, rec.waId, rec.category, origin);
-        s.conversation = { id: conv.id, ...(status === 'sent' ? { expiration_timestamp: String(Math.floor(conv.expiresAt / 1000)) } : {}), origin: { type: origin } };
+        s.conversation = {
+          id: conv.id,
+          ...(status === 'sent' ? { expiration_timestamp: String(Math.floor(conv.expiresAt / 1000)) } : {}),
+          origin: { type: origin },
+        };
       }
-      s.pricing = { billable: rec.pricing.billable, pricing_model: 'PMP', category: rec.category, type: rec.pricing.type };
+      s.pricing = {
+        billable: rec.pricing.billable,
+        pricing_model: 'PMP',
+        category: rec.category,
+        type: rec.pricing.type,
+      };
     }
     if (status === 'failed') s.errors = [statusErrorObject(errorCode ?? 131000, errorDetails)];
     rec.statuses.push({ status, at: now, ...(s.errors ? { errors: s.errors } : {}) });

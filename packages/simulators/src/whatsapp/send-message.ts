@@ -18,7 +18,10 @@ export async function sendMessage(ctx: GraphContext, phone: PhoneRecord): Promis
   const body = ctx.body.fields;
   if (!ctx.token.scopes.includes('whatsapp_business_messaging')) throw graphErrors.noPermission();
   if (body.messaging_product === undefined) throw graphErrors.required('messaging_product');
-  if (body.messaging_product !== 'whatsapp') throw graphErrors.paramMessage(`Param messaging_product must be one of {WHATSAPP} - got "${String(body.messaging_product)}".`);
+  if (body.messaging_product !== 'whatsapp')
+    throw graphErrors.paramMessage(
+      `Param messaging_product must be one of {WHATSAPP} - got "${String(body.messaging_product)}".`,
+    );
   if (body.status !== undefined) return markRead(ctx, phone);
 
   if (body.to === undefined || body.to === '') throw graphErrors.required('to');
@@ -28,7 +31,8 @@ export async function sendMessage(ctx: GraphContext, phone: PhoneRecord): Promis
   if (digits === '') throw graphErrors.invalid(`Invalid 'to' parameter: ${to}`);
   if (digits === phone.displayPhoneNumber) throw new GraphError({ code: 131021 });
   const customer = rt.state.customer({ waId: digits });
-  if (phone.allowedRecipients && !phone.allowedRecipients.has(customer.waId)) throw new GraphError({ code: 131030, subcode: 2494010 });
+  if (phone.allowedRecipients && !phone.allowedRecipients.has(customer.waId))
+    throw new GraphError({ code: 131030, subcode: 2494010 });
 
   let template: RenderedTemplate | undefined;
   if (validated.type === 'template') template = validateTemplateSend(rt.state, phone.wabaId, phone.id, body.template);
@@ -62,7 +66,8 @@ export async function sendMessage(ctx: GraphContext, phone: PhoneRecord): Promis
   if (failure) rec.failure = failure;
   rt.state.outbound.set(rec.wamid, rec);
 
-  if (validated.mediaLink && !failure && rt.settings.fetchMediaLinks) void fetchLinkThenSchedule(ctx, rec, validated.mediaLink);
+  if (validated.mediaLink && !failure && rt.settings.fetchMediaLinks)
+    void fetchLinkThenSchedule(ctx, rec, validated.mediaLink);
   else rt.receipts.schedule(rec);
 
   const message: SendResponse['messages'][number] = { id: rec.wamid };
@@ -75,10 +80,19 @@ async function fetchLinkThenSchedule(ctx: GraphContext, rec: OutboundRecord, lin
   const { rt } = ctx;
   rt.receipts.pending++;
   try {
-    const res = await sendOutbound({ url: link, method: 'GET', timeoutMs: 20_000, maxResponseBytes: 100 << 20, signal: rt.signal });
+    const res = await sendOutbound({
+      url: link,
+      method: 'GET',
+      timeoutMs: 20_000,
+      maxResponseBytes: 100 << 20,
+      signal: rt.signal,
+    });
     rec.fetchedMedia = { url: link, status: res.status, size: res.body.length };
     if (res.status < 200 || res.status > 299) {
-      rec.failure = { code: 131053, details: `Downloading media from weblink failed with http code ${res.status}, status message ${res.statusText}` };
+      rec.failure = {
+        code: 131053,
+        details: `Downloading media from weblink failed with http code ${res.status}, status message ${res.statusText}`,
+      };
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -92,10 +106,12 @@ async function fetchLinkThenSchedule(ctx: GraphContext, rec: OutboundRecord, lin
 
 function markRead(ctx: GraphContext, phone: PhoneRecord): { success: true } {
   const body = ctx.body.fields;
-  if (body.status !== 'read') throw graphErrors.paramMessage(`Param status must be one of {READ} - got "${String(body.status)}".`);
+  if (body.status !== 'read')
+    throw graphErrors.paramMessage(`Param status must be one of {READ} - got "${String(body.status)}".`);
   if (typeof body.message_id !== 'string' || body.message_id === '') throw graphErrors.required('message_id');
   const inbound = ctx.rt.state.inbound.get(body.message_id);
-  if (!inbound || inbound.phoneNumberId !== phone.id) throw graphErrors.invalid(`Invalid message_id: ${body.message_id}`);
+  if (!inbound || inbound.phoneNumberId !== phone.id)
+    throw graphErrors.invalid(`Invalid message_id: ${body.message_id}`);
   const now = ctx.rt.clock.now();
   inbound.readByBusinessAt = now;
   if (body.typing_indicator !== undefined) inbound.typingIndicatorAt = now;

@@ -11,12 +11,26 @@ import { TimerSet } from '../timer-set.js';
 import { WhatsAppCustomers, type CustomerInput, type InboundMediaType, type InboundResult } from './customer.js';
 import type { AsyncFailureSpec, WhatsAppFaultExtras, WhatsAppRuntime, WhatsAppSettings } from './graph-context.js';
 import { GraphError, type GraphErrorSpec } from './graph-errors.js';
-import { authenticate, bearerToken, canSeeWaba, serveGraph, setTemplateStatus, type GraphCall } from './graph-routes.js';
+import {
+  authenticate,
+  bearerToken,
+  canSeeWaba,
+  serveGraph,
+  setTemplateStatus,
+  type GraphCall,
+} from './graph-routes.js';
 import { checkDownloadUrl, MEDIA_DOWNLOAD_PATH } from './media.js';
 import { DEFAULT_WHATSAPP_RATE_LIMITS, WhatsAppLimiter, type WhatsAppRateLimits } from './rate-limits.js';
 import { DEFAULT_RECEIPT_TIMINGS, Receipts, type ReceiptTimings } from './receipts.js';
 import { digitsOf, WhatsAppState, type InboundRecord, type OutboundRecord, type TemplateRecord } from './state.js';
-import type { WaStatus, WaStatusName, WaTemplateCategory, WaTemplateComponent, WaTemplateStatus, WaVCard } from './types.js';
+import type {
+  WaStatus,
+  WaStatusName,
+  WaTemplateCategory,
+  WaTemplateComponent,
+  WaTemplateStatus,
+  WaVCard,
+} from './types.js';
 import { WhatsAppWebhooks, type WhatsAppDelivery, type WhatsAppWebhookOptions } from './webhook-delivery.js';
 import { verifyCallback, type VerificationResult } from './webhook-verification.js';
 
@@ -114,7 +128,9 @@ export interface WhatsAppSimulator {
     throughputMps?: number;
     allowedRecipients?: string[];
   }): { id: string; wabaId: string; displayPhoneNumber: string };
-  createAccessToken(input?: { token?: string; wabaIds?: string[]; scopes?: string[]; expiresInMs?: number }): { token: string };
+  createAccessToken(input?: { token?: string; wabaIds?: string[]; scopes?: string[]; expiresInMs?: number }): {
+    token: string;
+  };
   revokeToken(input: { token: string }): void;
   expireToken(input: { token: string }): void;
   createTemplate(input: {
@@ -126,15 +142,43 @@ export interface WhatsAppSimulator {
     components?: WaTemplateComponent[];
     parameterFormat?: 'POSITIONAL' | 'NAMED';
   }): TemplateRecord;
-  setTemplateStatus(input: { wabaId?: string; name: string; language?: string; status: WaTemplateStatus; reason?: string }): TemplateRecord;
-  createCustomer(input: { waId: string; profileName?: string; aliases?: string[]; undeliverable?: boolean; readReceipts?: boolean }): CustomerView;
-  updateCustomer(input: { waId: string; profileName?: string; undeliverable?: boolean; readReceipts?: boolean; aliases?: string[] }): CustomerView;
+  setTemplateStatus(input: {
+    wabaId?: string;
+    name: string;
+    language?: string;
+    status: WaTemplateStatus;
+    reason?: string;
+  }): TemplateRecord;
+  createCustomer(input: {
+    waId: string;
+    profileName?: string;
+    aliases?: string[];
+    undeliverable?: boolean;
+    readReceipts?: boolean;
+  }): CustomerView;
+  updateCustomer(input: {
+    waId: string;
+    profileName?: string;
+    undeliverable?: boolean;
+    readReceipts?: boolean;
+    aliases?: string[];
+  }): CustomerView;
 
   sendText(input: CustomerInput & { text: string }): InboundResult;
   sendMedia(
-    input: CustomerInput & { type: InboundMediaType; data?: Buffer | Uint8Array | string; dataBase64?: string; mimeType?: string; filename?: string; caption?: string; voice?: boolean },
+    input: CustomerInput & {
+      type: InboundMediaType;
+      data?: Buffer | Uint8Array | string;
+      dataBase64?: string;
+      mimeType?: string;
+      filename?: string;
+      caption?: string;
+      voice?: boolean;
+    },
   ): InboundResult;
-  sendLocation(input: CustomerInput & { latitude: number; longitude: number; name?: string; address?: string; url?: string }): InboundResult;
+  sendLocation(
+    input: CustomerInput & { latitude: number; longitude: number; name?: string; address?: string; url?: string },
+  ): InboundResult;
   sendContacts(input: CustomerInput & { contacts: WaVCard[] }): InboundResult;
   sendButtonReply(input: CustomerInput & { replyTo: string; id: string; title?: string }): InboundResult;
   sendListReply(input: CustomerInput & { replyTo: string; id: string }): InboundResult;
@@ -204,7 +248,8 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
     },
   });
   const receipts = new Receipts({ state, clock, timers, webhooks }, { ...DEFAULT_RECEIPT_TIMINGS, ...opts.receipts });
-  const limitsOf = (l: Partial<WhatsAppRateLimits> | false | undefined) => (l === false ? null : { ...DEFAULT_WHATSAPP_RATE_LIMITS, ...l });
+  const limitsOf = (l: Partial<WhatsAppRateLimits> | false | undefined) =>
+    l === false ? null : { ...DEFAULT_WHATSAPP_RATE_LIMITS, ...l };
   const limiter = new WhatsAppLimiter(limitsOf(opts.rateLimits));
   const faults = new FaultBook<GraphErrorSpec, WhatsAppFaultExtras>();
   const settings: WhatsAppSettings = {
@@ -214,7 +259,20 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
     templateReviewMs: opts.templateReviewMs ?? 0,
   };
   let baseUrl = '';
-  const rt: WhatsAppRuntime = { state, clock, timers, webhooks, receipts, limiter, faults, agent, signal: abort.signal, settings, mediaUrlKey: randomBytes(32), baseUrl: () => baseUrl };
+  const rt: WhatsAppRuntime = {
+    state,
+    clock,
+    timers,
+    webhooks,
+    receipts,
+    limiter,
+    faults,
+    agent,
+    signal: abort.signal,
+    settings,
+    mediaUrlKey: randomBytes(32),
+    baseUrl: () => baseUrl,
+  };
   const calls: GraphCall[] = [];
   const throughputMps = opts.throughputMps ?? 80;
 
@@ -230,8 +288,19 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
       throughputMps,
     });
     const token = state.createToken(seed.accessToken ? { token: seed.accessToken } : {});
-    state.createTemplate({ wabaId: waba.id, name: 'hello_world', language: 'en_US', category: 'UTILITY', components: HELLO_WORLD });
-    defaults = { wabaId: waba.id, phoneNumberId: phone.id, displayPhoneNumber: phone.displayPhoneNumber, accessToken: token.token };
+    state.createTemplate({
+      wabaId: waba.id,
+      name: 'hello_world',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: HELLO_WORLD,
+    });
+    defaults = {
+      wabaId: waba.id,
+      phoneNumberId: phone.id,
+      displayPhoneNumber: phone.displayPhoneNumber,
+      accessToken: token.token,
+    };
   }
   const customers = new WhatsAppCustomers({ state, clock, webhooks }, () => defaults?.phoneNumberId);
 
@@ -242,7 +311,14 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
   };
   const customerView = (waId: string): CustomerView => {
     const c = state.customer({ waId });
-    return { waId: c.waId, profileName: c.profileName, aliases: [...c.aliases], undeliverable: c.undeliverable, readReceipts: c.readReceipts, lastInboundAt: Object.fromEntries(c.lastInboundAt) };
+    return {
+      waId: c.waId,
+      profileName: c.profileName,
+      aliases: [...c.aliases],
+      undeliverable: c.undeliverable,
+      readReceipts: c.readReceipts,
+      lastInboundAt: Object.fromEntries(c.lastInboundAt),
+    };
   };
   const findTemplate = (input: { wabaId?: string; name: string; language?: string }): TemplateRecord => {
     const t = state.findTemplate(wabaOf(input.wabaId), input.name, input.language ?? 'en_US');
@@ -264,8 +340,12 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
     if (fault?.latencyMs) await timers.sleep(fault.latencyMs);
     if (fault?.error) return fail(new GraphError(fault.error));
     if (!outcome.ok) return respondRaw(res, outcome.status, outcome.text, { 'content-type': 'text/plain' });
-    if (!canSeeWaba(token, outcome.media.wabaId)) return respondRaw(res, 403, 'Forbidden', { 'content-type': 'text/plain' });
-    respondRaw(res, 200, outcome.media.data, { 'content-type': outcome.media.mimeType, 'content-disposition': `attachment; filename=${outcome.media.filename ?? outcome.media.id}` });
+    if (!canSeeWaba(token, outcome.media.wabaId))
+      return respondRaw(res, 403, 'Forbidden', { 'content-type': 'text/plain' });
+    respondRaw(res, 200, outcome.media.data, {
+      'content-type': outcome.media.mimeType,
+      'content-disposition': `attachment; filename=${outcome.media.filename ?? outcome.media.id}`,
+    });
   }
 
   const handle: WhatsAppSimulator = {
@@ -284,7 +364,10 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
       let result: VerificationResult | null = null;
       if (verify !== false) {
         result = await verifyCallback(url, state.app.verifyToken, undefined, abort.signal);
-        if (!result.ok) throw new Error(`webhook verification failed: ${result.error ?? `HTTP ${String(result.status)} body ${JSON.stringify(result.body)}`}`);
+        if (!result.ok)
+          throw new Error(
+            `webhook verification failed: ${result.error ?? `HTTP ${String(result.status)} body ${JSON.stringify(result.body)}`}`,
+          );
       }
       state.app.callbackUrl = url;
       return result;
@@ -299,7 +382,11 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
       return { id: w.id, name: w.name };
     },
     createPhoneNumber: (input = {}) => {
-      const p = state.createPhone({ ...input, wabaId: wabaOf(input.wabaId), throughputMps: input.throughputMps ?? throughputMps });
+      const p = state.createPhone({
+        ...input,
+        wabaId: wabaOf(input.wabaId),
+        throughputMps: input.throughputMps ?? throughputMps,
+      });
       return { id: p.id, wabaId: p.wabaId, displayPhoneNumber: p.displayPhoneNumber };
     },
     createAccessToken: (input = {}) => ({ token: state.createToken(input).token }),
@@ -309,7 +396,8 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
     expireToken: ({ token }) => {
       state.requireToken(token).expiresAt = clock.now() - 1000;
     },
-    createTemplate: (input) => state.createTemplate({ ...input, wabaId: wabaOf(input.wabaId), language: input.language ?? 'en_US' }),
+    createTemplate: (input) =>
+      state.createTemplate({ ...input, wabaId: wabaOf(input.wabaId), language: input.language ?? 'en_US' }),
     setTemplateStatus: (input) => {
       const t = findTemplate(input);
       setTemplateStatus(rt, t, input.status, input.reason ?? null);
@@ -356,10 +444,16 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
 
     sentMessages: (input = {}) =>
       [...state.outbound.values()].filter(
-        (m) => (!input.phoneNumberId || m.phoneNumberId === String(input.phoneNumberId)) && (!input.to || m.waId === (state.findCustomer(String(input.to))?.waId ?? digitsOf(String(input.to)))),
+        (m) =>
+          (!input.phoneNumberId || m.phoneNumberId === String(input.phoneNumberId)) &&
+          (!input.to || m.waId === (state.findCustomer(String(input.to))?.waId ?? digitsOf(String(input.to)))),
       ),
     receivedMessages: (input = {}) =>
-      [...state.inbound.values()].filter((m) => (!input.phoneNumberId || m.phoneNumberId === String(input.phoneNumberId)) && (!input.from || m.from === digitsOf(String(input.from)))),
+      [...state.inbound.values()].filter(
+        (m) =>
+          (!input.phoneNumberId || m.phoneNumberId === String(input.phoneNumberId)) &&
+          (!input.from || m.from === digitsOf(String(input.from))),
+      ),
     webhookDeliveries: (input = {}) => webhooks.deliveries.filter((d) => !input.state || d.state === input.state),
     apiCalls: (input = {}) => calls.filter((c) => !input.op || c.op === input.op),
 
@@ -368,7 +462,14 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
       if (input.error && typeof input.error.code !== 'number') throw new Error('fault error needs a numeric code');
       const asyncFailure: AsyncFailureSpec | undefined = input.asyncFailure;
       return {
-        id: faults.add({ op: input.op, scope: input.scope, times: input.times, latencyMs: input.latencyMs, error: input.error, asyncFailure }).id,
+        id: faults.add({
+          op: input.op,
+          scope: input.scope,
+          times: input.times,
+          latencyMs: input.latencyMs,
+          error: input.error,
+          asyncFailure,
+        }).id,
       };
     },
     clearFaults: () => faults.clear(),
@@ -398,7 +499,8 @@ export async function startWhatsAppSimulator(opts: WhatsAppSimulatorOptions = {}
   const server = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (url.pathname.startsWith(CONTROL_PREFIX)) return serveControl(req, res, url, controlOps);
-    if (url.pathname === MEDIA_DOWNLOAD_PATH || url.pathname === MEDIA_DOWNLOAD_PATH.slice(0, -1)) return serveDownload(req, res, url);
+    if (url.pathname === MEDIA_DOWNLOAD_PATH || url.pathname === MEDIA_DOWNLOAD_PATH.slice(0, -1))
+      return serveDownload(req, res, url);
     return serveGraph(req, res, url, rt, calls);
   }, opts);
   baseUrl = server.url;

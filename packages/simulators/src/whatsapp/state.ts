@@ -214,7 +214,9 @@ export class WhatsAppState {
     return phone;
   }
 
-  createToken(input: { token?: string; wabaIds?: string[]; scopes?: string[]; expiresInMs?: number } = {}): TokenRecord {
+  createToken(
+    input: { token?: string; wabaIds?: string[]; scopes?: string[]; expiresInMs?: number } = {},
+  ): TokenRecord {
     const token = input.token ?? `EAAG${randomAlnum(180)}`;
     const rec: TokenRecord = {
       token,
@@ -245,7 +247,8 @@ export class WhatsAppState {
     id?: string;
   }): TemplateRecord {
     this.requireWaba(input.wabaId);
-    if (this.findTemplate(input.wabaId, input.name, input.language)) throw new Error(`template ${input.name}/${input.language} already exists`);
+    if (this.findTemplate(input.wabaId, input.name, input.language))
+      throw new Error(`template ${input.name}/${input.language} already exists`);
     const rec: TemplateRecord = {
       id: input.id ?? randomDigits(16),
       wabaId: input.wabaId,
@@ -253,7 +256,9 @@ export class WhatsAppState {
       language: input.language,
       status: input.status ?? 'APPROVED',
       category: input.category ?? 'UTILITY',
-      parameterFormat: input.parameterFormat ?? (/\{\{\s*[a-z_]/i.test(JSON.stringify(input.components ?? [])) ? 'NAMED' : 'POSITIONAL'),
+      parameterFormat:
+        input.parameterFormat ??
+        (/\{\{\s*[a-z_]/i.test(JSON.stringify(input.components ?? [])) ? 'NAMED' : 'POSITIONAL'),
       components: input.components ?? [{ type: 'BODY', text: 'Hello' }],
     };
     this.templates.set(rec.id, rec);
@@ -261,7 +266,8 @@ export class WhatsAppState {
   }
 
   findTemplate(wabaId: string, name: string, language: string): TemplateRecord | undefined {
-    for (const t of this.templates.values()) if (t.wabaId === wabaId && t.name === name && t.language === language) return t;
+    for (const t of this.templates.values())
+      if (t.wabaId === wabaId && t.name === name && t.language === language) return t;
     return undefined;
   }
 
@@ -269,7 +275,13 @@ export class WhatsAppState {
     return [...this.templates.values()].filter((t) => t.wabaId === wabaId);
   }
 
-  addMedia(input: { phone: PhoneRecord; data: Buffer; mimeType: string; filename?: string | undefined; origin: MediaRecord['origin'] }): MediaRecord {
+  addMedia(input: {
+    phone: PhoneRecord;
+    data: Buffer;
+    mimeType: string;
+    filename?: string | undefined;
+    origin: MediaRecord['origin'];
+  }): MediaRecord {
     const rec: MediaRecord = {
       id: randomDigits(16),
       phoneNumberId: input.phone.id,
@@ -344,7 +356,13 @@ export function digitsOf(s: string): string {
 export function newWamid(waId: string): string {
   const number = Buffer.from(waId, 'ascii');
   const id = Buffer.from(randomBytes(10).toString('hex').toUpperCase(), 'ascii');
-  const blob = Buffer.concat([Buffer.from([0x1c, 0x18, number.length]), number, Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, id.length]), id, Buffer.from([0x00])]);
+  const blob = Buffer.concat([
+    Buffer.from([0x1c, 0x18, number.length]),
+    number,
+    Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, id.length]),
+    id,
+    Buffer.from([0x00]),
+  ]);
   return `wamid.${blob.toString('base64')}`;
 }
 

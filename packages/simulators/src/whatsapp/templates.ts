@@ -37,13 +37,15 @@ const NAMED = /\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g;
 export function placeholders(text: string | undefined, format: TemplateRecord['parameterFormat']): string[] {
   if (!text) return [];
   const out: string[] = [];
-  for (const m of text.matchAll(format === 'NAMED' ? NAMED : POSITIONAL)) if (!out.includes(m[1] as string)) out.push(m[1] as string);
+  for (const m of text.matchAll(format === 'NAMED' ? NAMED : POSITIONAL))
+    if (!out.includes(m[1] as string)) out.push(m[1] as string);
   return out;
 }
 
 function paramsOf(c: SendComponent | undefined): SendParameter[] {
   if (!c || c.parameters === undefined) return [];
-  if (!Array.isArray(c.parameters)) throw graphErrors.invalid('Param template[\'components\'][][\'parameters\'] must be an array.');
+  if (!Array.isArray(c.parameters))
+    throw graphErrors.invalid("Param template['components'][]['parameters'] must be an array.");
   return c.parameters as SendParameter[];
 }
 
@@ -51,12 +53,14 @@ function paramsOf(c: SendComponent | undefined): SendParameter[] {
 function valueOf(p: SendParameter): string {
   const type = String(p.type ?? '').toLowerCase();
   if (type === 'text') {
-    if (typeof p.text !== 'string' || p.text === '') throw new GraphError({ code: 131008, details: 'Parameter of type text is missing text value' });
+    if (typeof p.text !== 'string' || p.text === '')
+      throw new GraphError({ code: 131008, details: 'Parameter of type text is missing text value' });
     return p.text;
   }
   if (type === 'currency' || type === 'date_time') {
     const fb = (type === 'currency' ? p.currency : p.date_time)?.fallback_value;
-    if (typeof fb !== 'string' || fb === '') throw new GraphError({ code: 131008, details: `Parameter of type ${type} is missing fallback_value` });
+    if (typeof fb !== 'string' || fb === '')
+      throw new GraphError({ code: 131008, details: `Parameter of type ${type} is missing fallback_value` });
     return fb;
   }
   if (type === 'payload') return String(p.payload ?? '');
@@ -64,34 +68,52 @@ function valueOf(p: SendParameter): string {
   throw graphErrors.notValid(`Parameter of type ${type || 'undefined'} is not valid here`);
 }
 
-function substitute(text: string, format: TemplateRecord['parameterFormat'], names: string[], params: SendParameter[]): string {
+function substitute(
+  text: string,
+  format: TemplateRecord['parameterFormat'],
+  names: string[],
+  params: SendParameter[],
+): string {
   const byName = new Map<string, string>();
   params.forEach((p, i) => {
     const key = format === 'NAMED' ? String(p.parameter_name ?? '') : String(i + 1);
     byName.set(key, valueOf(p));
   });
-  for (const n of names) if (!byName.has(n)) throw new GraphError({ code: 132000, details: `Parameter ${n} is missing` });
+  for (const n of names)
+    if (!byName.has(n)) throw new GraphError({ code: 132000, details: `Parameter ${n} is missing` });
   return text.replace(format === 'NAMED' ? NAMED : POSITIONAL, (_, k: string) => byName.get(k) ?? '');
 }
 
 function countMismatch(component: string, got: number, expected: number): GraphError {
-  return new GraphError({ code: 132000, details: `${component}: number of localizable_params (${got}) does not match the expected number of params (${expected})` });
+  return new GraphError({
+    code: 132000,
+    details: `${component}: number of localizable_params (${got}) does not match the expected number of params (${expected})`,
+  });
 }
 
 /** Validates `template` of a send against the WABA's stored templates and renders it; throws the real errors. */
-export function validateTemplateSend(state: WhatsAppState, wabaId: string, phoneNumberId: string, template: unknown): RenderedTemplate {
+export function validateTemplateSend(
+  state: WhatsAppState,
+  wabaId: string,
+  phoneNumberId: string,
+  template: unknown,
+): RenderedTemplate {
   if (typeof template !== 'object' || template === null) throw graphErrors.required('template');
   const t = template as { name?: unknown; language?: { code?: unknown } | unknown; components?: unknown };
   if (typeof t.name !== 'string' || t.name === '') throw graphErrors.required("template['name']");
-  const code = typeof t.language === 'object' && t.language !== null ? (t.language as { code?: unknown }).code : undefined;
+  const code =
+    typeof t.language === 'object' && t.language !== null ? (t.language as { code?: unknown }).code : undefined;
   if (typeof code !== 'string' || code === '') throw graphErrors.required("template['language']");
   const stored = state.findTemplate(wabaId, t.name, code);
   if (!stored || !['APPROVED', 'PAUSED', 'DISABLED'].includes(stored.status)) {
     throw new GraphError({ code: 132001, details: `template name (${t.name}) does not exist in ${code}` });
   }
-  if (stored.status === 'PAUSED') throw new GraphError({ code: 132015, details: `Template ${t.name} is paused due to low quality` });
-  if (stored.status === 'DISABLED') throw new GraphError({ code: 132016, details: `Template ${t.name} is disabled due to low quality` });
-  if (t.components !== undefined && !Array.isArray(t.components)) throw graphErrors.invalid("Param template['components'] must be an array.");
+  if (stored.status === 'PAUSED')
+    throw new GraphError({ code: 132015, details: `Template ${t.name} is paused due to low quality` });
+  if (stored.status === 'DISABLED')
+    throw new GraphError({ code: 132016, details: `Template ${t.name} is disabled due to low quality` });
+  if (t.components !== undefined && !Array.isArray(t.components))
+    throw graphErrors.invalid("Param template['components'] must be an array.");
   const sent = (t.components ?? []) as SendComponent[];
   const kind = (c: SendComponent) => String(c.type ?? '').toLowerCase();
   const fmt = stored.parameterFormat;
@@ -106,7 +128,10 @@ export function validateTemplateSend(state: WhatsAppState, wabaId: string, phone
     const p = headerParams[0];
     const got = p ? String(p.type ?? '').toLowerCase() : '';
     if (got !== expected) {
-      throw new GraphError({ code: 132012, details: `header: Format mismatch, expected ${headerDef.format}, received ${got ? got.toUpperCase() : 'UNKNOWN'}` });
+      throw new GraphError({
+        code: 132012,
+        details: `header: Format mismatch, expected ${headerDef.format}, received ${got ? got.toUpperCase() : 'UNKNOWN'}`,
+      });
     }
     if (expected !== 'location') {
       const media = (p as unknown as Record<string, { id?: unknown; link?: unknown } | undefined>)[expected];
@@ -116,7 +141,9 @@ export function validateTemplateSend(state: WhatsAppState, wabaId: string, phone
       if (media.id !== undefined) {
         const m = state.media.get(String(media.id));
         if (!m || m.deleted || m.phoneNumberId !== phoneNumberId) {
-          throw graphErrors.invalid(`Param template['components'][0]['parameters'][0]['${expected}']['id'] is not a valid whatsapp business account media attachment ID`);
+          throw graphErrors.invalid(
+            `Param template['components'][0]['parameters'][0]['${expected}']['id'] is not a valid whatsapp business account media attachment ID`,
+          );
         }
       }
     }
@@ -150,11 +177,18 @@ export function validateTemplateSend(state: WhatsAppState, wabaId: string, phone
     const send = buttonSends.find((b) => Number(b.index) === index);
     const params = paramsOf(send);
     if (def.type === 'URL' && def.url && placeholders(def.url, 'POSITIONAL').length > 0) {
-      if (params.length !== 1) throw new GraphError({ code: 131008, details: `buttons: Button at index ${index} of type Url requires a parameter` });
+      if (params.length !== 1)
+        throw new GraphError({
+          code: 131008,
+          details: `buttons: Button at index ${index} of type Url requires a parameter`,
+        });
       return `${def.text ?? ''} <${substitute(def.url, 'POSITIONAL', ['1'], params)}>`;
     }
     if (def.type === 'COPY_CODE' && !params.some((p) => String(p.type).toLowerCase() === 'coupon_code')) {
-      throw new GraphError({ code: 131008, details: `buttons: Button at index ${index} of type CopyCode requires a coupon_code parameter` });
+      throw new GraphError({
+        code: 131008,
+        details: `buttons: Button at index ${index} of type CopyCode requires a coupon_code parameter`,
+      });
     }
     return def.text ?? '';
   });

@@ -93,7 +93,10 @@ export interface WaWebhookEnvelope {
   object: 'whatsapp_business_account';
   entry: Array<{
     id: string;
-    changes: Array<{ value: WaMessagesValue | WaTemplateStatusValue; field: 'messages' | 'message_template_status_update' }>;
+    changes: Array<{
+      value: WaMessagesValue | WaTemplateStatusValue;
+      field: 'messages' | 'message_template_status_update';
+    }>;
   }>;
 }
 
@@ -102,9 +105,16 @@ export interface WaTemplateComponent {
   type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS';
   format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION';
   text?: string;
-  buttons?: Array<{ type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | string; text?: string; url?: string; phone_number?: string; example?: unknown }>;
+  buttons?: Array<{
+    type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | string;
+    text?: string;
+    url?: string;
+    phone_number?: string;
+    example?: unknown;
+  }>;
   example?: unknown;
 }
 
-export type WaTemplateStatus = 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED' | 'IN_APPEAL' | 'PENDING_DELETION';
+export type WaTemplateStatus =
+  'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED' | 'IN_APPEAL' | 'PENDING_DELETION';
 export type WaTemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';

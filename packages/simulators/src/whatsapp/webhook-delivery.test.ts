@@ -38,8 +38,12 @@ afterEach(async () => {
 describe('signing (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications)', () => {
   it('matches a pinned test vector', () => {
     const body = Buffer.from('{"object":"whatsapp_business_account","entry":[]}');
-    expect(signatures(body, 'app_secret').sha256).toBe('sha256=c236c758c9b2bd40b388a550eeca09eaca72384dd0aa5e7c31d19cddac5bba46');
-    expect(`sha256=${createHmac('sha256', 'app_secret').update(body).digest('hex')}`).toBe(signatures(body, 'app_secret').sha256);
+    expect(signatures(body, 'app_secret').sha256).toBe(
+      'sha256=c236c758c9b2bd40b388a550eeca09eaca72384dd0aa5e7c31d19cddac5bba46',
+    );
+    expect(`sha256=${createHmac('sha256', 'app_secret').update(body).digest('hex')}`).toBe(
+      signatures(body, 'app_secret').sha256,
+    );
   });
 
   it('signs the exact raw bytes, which Meta-escape non-ASCII and slashes', async () => {
@@ -50,7 +54,9 @@ describe('signing (https://developers.facebook.com/docs/graph-api/webhooks/getti
     expect(req!.headers['content-type']).toBe('application/json');
     expect(verifyMetaSignature(req!, APP_SECRET)).toBe(true);
     expect(verifyMetaSignature(req!, 'wrong_secret')).toBe(false);
-    expect(req!.headers['x-hub-signature']).toBe(`sha1=${createHmac('sha1', APP_SECRET).update(req!.body).digest('hex')}`);
+    expect(req!.headers['x-hub-signature']).toBe(
+      `sha1=${createHmac('sha1', APP_SECRET).update(req!.body).digest('hex')}`,
+    );
     const raw = req!.body.toString('utf8');
     expect(raw).toContain('Zo\\u00eb');
     expect(raw).toContain('https:\\/\\/x.test\\/a');
@@ -78,7 +84,15 @@ describe('inbound messages (https://developers.facebook.com/docs/whatsapp/cloud-
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: '15550783881', phone_number_id: sim.defaults!.phoneNumberId },
                 contacts: [{ profile: { name: 'Sheena' }, wa_id: CUSTOMER }],
-                messages: [{ from: CUSTOMER, id: wamid, timestamp: expect.stringMatching(/^\d+$/), type: 'text', text: { body: 'Does it come in another color?' } }],
+                messages: [
+                  {
+                    from: CUSTOMER,
+                    id: wamid,
+                    timestamp: expect.stringMatching(/^\d+$/),
+                    type: 'text',
+                    text: { body: 'Does it come in another color?' },
+                  },
+                ],
               },
               field: 'messages',
             },
@@ -94,8 +108,14 @@ describe('inbound messages (https://developers.facebook.com/docs/whatsapp/cloud-
     sim.sendMedia({ from: CUSTOMER, type: 'audio', data: Buffer.from('ogg'), voice: true });
     const reqs = await hub.waitFor(2);
     const image = payloadOf(reqs[0]!).entry[0].changes[0].value.messages[0];
-    expect(image).toMatchObject({ type: 'image', image: { mime_type: 'image/jpeg', caption: 'my receipt', id: expect.any(String), sha256: expect.any(String) } });
-    expect(payloadOf(reqs[1]!).entry[0].changes[0].value.messages[0].audio).toMatchObject({ mime_type: 'audio/ogg; codecs=opus', voice: true });
+    expect(image).toMatchObject({
+      type: 'image',
+      image: { mime_type: 'image/jpeg', caption: 'my receipt', id: expect.any(String), sha256: expect.any(String) },
+    });
+    expect(payloadOf(reqs[1]!).entry[0].changes[0].value.messages[0].audio).toMatchObject({
+      mime_type: 'audio/ogg; codecs=opus',
+      voice: true,
+    });
     const token = sim.defaults!.accessToken;
     const info = await callGraph(sim.url, token, 'GET', `/v21.0/${image.image.id as string}`);
     const file = await fetch(info.body.url as string, { headers: { authorization: `Bearer ${token}` } });
@@ -110,19 +130,39 @@ describe('inbound messages (https://developers.facebook.com/docs/whatsapp/cloud-
       messaging_product: 'whatsapp',
       to: CUSTOMER,
       type: 'interactive',
-      interactive: { type: 'button', body: { text: 'Confirm?' }, action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }] } },
+      interactive: {
+        type: 'button',
+        body: { text: 'Confirm?' },
+        action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }] },
+      },
     });
     const list = await callGraph(sim.url, token, 'POST', path, {
       messaging_product: 'whatsapp',
       to: CUSTOMER,
       type: 'interactive',
-      interactive: { type: 'list', body: { text: 'Pick' }, action: { button: 'Open', sections: [{ title: 'S', rows: [{ id: 'r1', title: 'Row 1', description: 'first' }] }] } },
+      interactive: {
+        type: 'list',
+        body: { text: 'Pick' },
+        action: {
+          button: 'Open',
+          sections: [{ title: 'S', rows: [{ id: 'r1', title: 'Row 1', description: 'first' }] }],
+        },
+      },
     });
-    const template = await callGraph(sim.url, token, 'POST', path, { messaging_product: 'whatsapp', to: CUSTOMER, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
+    const template = await callGraph(sim.url, token, 'POST', path, {
+      messaging_product: 'whatsapp',
+      to: CUSTOMER,
+      type: 'template',
+      template: { name: 'hello_world', language: { code: 'en_US' } },
+    });
     const b = buttons.body.messages[0].id as string;
     sim.sendButtonReply({ from: CUSTOMER, replyTo: b, id: 'yes' });
     sim.sendListReply({ from: CUSTOMER, replyTo: list.body.messages[0].id as string, id: 'r1' });
-    sim.sendTemplateButtonReply({ from: CUSTOMER, replyTo: template.body.messages[0].id as string, text: 'Stop promotions' });
+    sim.sendTemplateButtonReply({
+      from: CUSTOMER,
+      replyTo: template.body.messages[0].id as string,
+      text: 'Stop promotions',
+    });
     sim.sendReaction({ from: CUSTOMER, messageId: b, emoji: '❤️' });
     sim.sendReaction({ from: CUSTOMER, messageId: b, emoji: '' });
     await sim.idle();
@@ -130,9 +170,21 @@ describe('inbound messages (https://developers.facebook.com/docs/whatsapp/cloud-
       .map(payloadOf)
       .flatMap((p) => p.entry[0].changes[0].value.messages ?? [])
       .slice(1);
-    expect(messages.map((m: { type: string }) => m.type)).toEqual(['interactive', 'interactive', 'button', 'reaction', 'reaction']);
-    expect(messages[0]).toMatchObject({ context: { from: '15550783881', id: b }, interactive: { type: 'button_reply', button_reply: { id: 'yes', title: 'Yes' } } });
-    expect(messages[1].interactive).toEqual({ type: 'list_reply', list_reply: { id: 'r1', title: 'Row 1', description: 'first' } });
+    expect(messages.map((m: { type: string }) => m.type)).toEqual([
+      'interactive',
+      'interactive',
+      'button',
+      'reaction',
+      'reaction',
+    ]);
+    expect(messages[0]).toMatchObject({
+      context: { from: '15550783881', id: b },
+      interactive: { type: 'button_reply', button_reply: { id: 'yes', title: 'Yes' } },
+    });
+    expect(messages[1].interactive).toEqual({
+      type: 'list_reply',
+      list_reply: { id: 'r1', title: 'Row 1', description: 'first' },
+    });
     expect(messages[2].button).toEqual({ payload: 'Stop promotions', text: 'Stop promotions' });
     expect(messages[3].reaction).toEqual({ message_id: b, emoji: '❤️' });
     expect(messages[4].reaction).toEqual({ message_id: b });
@@ -142,12 +194,18 @@ describe('inbound messages (https://developers.facebook.com/docs/whatsapp/cloud-
 describe('status webhooks (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates)', () => {
   it('reports sent → delivered → read with conversation and pricing on the first two', async () => {
     sim.sendText({ from: CUSTOMER, text: 'hi' });
-    const sent = await callGraph(sim.url, sim.defaults!.accessToken, 'POST', `/v21.0/${sim.defaults!.phoneNumberId}/messages`, {
-      messaging_product: 'whatsapp',
-      to: CUSTOMER,
-      text: { body: 'hello' },
-      biz_opaque_callback_data: 'msg_123',
-    });
+    const sent = await callGraph(
+      sim.url,
+      sim.defaults!.accessToken,
+      'POST',
+      `/v21.0/${sim.defaults!.phoneNumberId}/messages`,
+      {
+        messaging_product: 'whatsapp',
+        to: CUSTOMER,
+        text: { body: 'hello' },
+        biz_opaque_callback_data: 'msg_123',
+      },
+    );
     const wamid = sent.body.messages[0].id as string;
     await hub.waitFor(4);
     await sim.idle();
@@ -170,7 +228,11 @@ describe('status webhooks (https://developers.facebook.com/docs/whatsapp/cloud-a
   it('omits conversation from v24.0 on, and skips read for customers without read receipts', async () => {
     sim.createCustomer({ waId: CUSTOMER, readReceipts: false });
     sim.sendText({ from: CUSTOMER, text: 'hi' });
-    await callGraph(sim.url, sim.defaults!.accessToken, 'POST', `/v24.0/${sim.defaults!.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: CUSTOMER, text: { body: 'x' } });
+    await callGraph(sim.url, sim.defaults!.accessToken, 'POST', `/v24.0/${sim.defaults!.phoneNumberId}/messages`, {
+      messaging_product: 'whatsapp',
+      to: CUSTOMER,
+      text: { body: 'x' },
+    });
     await new Promise((r) => setTimeout(r, 60));
     await sim.idle();
     const statuses = hub.requests.slice(1).map((r) => payloadOf(r).entry[0].changes[0].value.statuses[0]);
@@ -199,7 +261,10 @@ describe('delivery behaviour', () => {
   });
 
   it('treats non-200 2xx as failure when successOnlyOn200 is set', async () => {
-    const strict = await startWhatsAppSimulator({ webhookUrl: hub.url, webhooks: { retryScale: 0.001, successOnlyOn200: true } });
+    const strict = await startWhatsAppSimulator({
+      webhookUrl: hub.url,
+      webhooks: { retryScale: 0.001, successOnlyOn200: true },
+    });
     try {
       hub.script({ status: 204 });
       strict.sendText({ from: CUSTOMER, text: 'x' });
@@ -228,13 +293,25 @@ describe('delivery behaviour', () => {
       { profile: { name: 'B' }, wa_id: '447700900123' },
     ]);
 
-    const batching = await startWhatsAppSimulator({ webhookUrl: hub.url, receipts: { sentAfterMs: 1, deliveredAfterMs: 1, readAfterMs: null }, webhooks: { batchWindowMs: 40 } });
+    const batching = await startWhatsAppSimulator({
+      webhookUrl: hub.url,
+      receipts: { sentAfterMs: 1, deliveredAfterMs: 1, readAfterMs: null },
+      webhooks: { batchWindowMs: 40 },
+    });
     try {
       batching.sendText({ from: CUSTOMER, text: 'hi' });
       const token = batching.defaults!.accessToken;
       const path = `/v21.0/${batching.defaults!.phoneNumberId}/messages`;
-      await callGraph(batching.url, token, 'POST', path, { messaging_product: 'whatsapp', to: CUSTOMER, text: { body: 'a' } });
-      await callGraph(batching.url, token, 'POST', path, { messaging_product: 'whatsapp', to: CUSTOMER, text: { body: 'b' } });
+      await callGraph(batching.url, token, 'POST', path, {
+        messaging_product: 'whatsapp',
+        to: CUSTOMER,
+        text: { body: 'a' },
+      });
+      await callGraph(batching.url, token, 'POST', path, {
+        messaging_product: 'whatsapp',
+        to: CUSTOMER,
+        text: { body: 'b' },
+      });
       await new Promise((r) => setTimeout(r, 120));
       await batching.idle();
       const bodies = hub.requests.slice(1).map(payloadOf);
@@ -249,11 +326,16 @@ describe('delivery behaviour', () => {
 
   it('skips delivery when the app is unsubscribed from the WABA', async () => {
     const token = sim.defaults!.accessToken;
-    expect((await callGraph(sim.url, token, 'DELETE', `/v21.0/${sim.defaults!.wabaId}/subscribed_apps`)).body).toEqual({ success: true });
+    expect((await callGraph(sim.url, token, 'DELETE', `/v21.0/${sim.defaults!.wabaId}/subscribed_apps`)).body).toEqual({
+      success: true,
+    });
     sim.sendText({ from: CUSTOMER, text: 'lost' });
     await new Promise((r) => setTimeout(r, 20));
     expect(hub.requests).toHaveLength(0);
-    expect(sim.webhookDeliveries()[0]).toMatchObject({ state: 'skipped', reason: expect.stringContaining('not subscribed') });
+    expect(sim.webhookDeliveries()[0]).toMatchObject({
+      state: 'skipped',
+      reason: expect.stringContaining('not subscribed'),
+    });
     await callGraph(sim.url, token, 'POST', `/v21.0/${sim.defaults!.wabaId}/subscribed_apps`, {});
     sim.sendText({ from: CUSTOMER, text: 'found' });
     await hub.waitFor(1);
@@ -264,25 +346,36 @@ describe('verification handshake (https://developers.facebook.com/docs/graph-api
   function answerChallenges(expectedToken: string) {
     hub.fallback = (req) => {
       const q = new URL(req.path, 'http://x').searchParams;
-      if (req.method === 'GET' && q.get('hub.mode') === 'subscribe' && q.get('hub.verify_token') === expectedToken) return { status: 200, body: q.get('hub.challenge') ?? '' };
+      if (req.method === 'GET' && q.get('hub.mode') === 'subscribe' && q.get('hub.verify_token') === expectedToken)
+        return { status: 200, body: q.get('hub.challenge') ?? '' };
       return req.method === 'GET' ? { status: 403, body: 'Forbidden' } : { status: 200 };
     };
   }
 
   it('sends hub.mode/hub.challenge/hub.verify_token and expects the raw challenge back', async () => {
     answerChallenges('my-verify-token');
-    const ok = await sim.verifyWebhook({ url: `${hub.url}/webhooks/wa`, verifyToken: 'my-verify-token', challenge: '1158201444' });
+    const ok = await sim.verifyWebhook({
+      url: `${hub.url}/webhooks/wa`,
+      verifyToken: 'my-verify-token',
+      challenge: '1158201444',
+    });
     expect(ok).toMatchObject({ ok: true, status: 200, body: '1158201444' });
     const req = hub.requests[0]!;
     expect(req.method).toBe('GET');
-    expect(Object.fromEntries(new URL(req.path, 'http://x').searchParams)).toEqual({ 'hub.mode': 'subscribe', 'hub.challenge': '1158201444', 'hub.verify_token': 'my-verify-token' });
+    expect(Object.fromEntries(new URL(req.path, 'http://x').searchParams)).toEqual({
+      'hub.mode': 'subscribe',
+      'hub.challenge': '1158201444',
+      'hub.verify_token': 'my-verify-token',
+    });
     const bad = await sim.verifyWebhook({ url: `${hub.url}/webhooks/wa`, verifyToken: 'wrong' });
     expect(bad).toMatchObject({ ok: false, status: 403 });
   });
 
   it('configureWebhook verifies first and refuses an endpoint that fails the handshake', async () => {
     answerChallenges('tok');
-    await expect(sim.configureWebhook({ url: `${hub.url}/other`, verifyToken: 'nope' })).rejects.toThrow(/verification failed/);
+    await expect(sim.configureWebhook({ url: `${hub.url}/other`, verifyToken: 'nope' })).rejects.toThrow(
+      /verification failed/,
+    );
     const result = await sim.configureWebhook({ url: `${hub.url}/other`, verifyToken: 'tok' });
     expect(result?.ok).toBe(true);
     sim.sendText({ from: CUSTOMER, text: 'to the new url' });
@@ -294,10 +387,25 @@ describe('verification handshake (https://developers.facebook.com/docs/graph-api
     answerChallenges('override-token');
     const token = sim.defaults!.accessToken;
     const path = `/v21.0/${sim.defaults!.wabaId}/subscribed_apps`;
-    const rejected = await callGraph(sim.url, token, 'POST', path, { override_callback_uri: `${hub.url}/override`, verify_token: 'bad' });
-    expect(rejected.body.error).toMatchObject({ code: 2200, message: expect.stringContaining('Callback verification failed') });
-    expect((await callGraph(sim.url, token, 'POST', path, { override_callback_uri: `${hub.url}/override`, verify_token: 'override-token' })).body).toEqual({ success: true });
-    expect((await callGraph(sim.url, token, 'GET', path)).body.data[0]).toMatchObject({ override_callback_uri: `${hub.url}/override` });
+    const rejected = await callGraph(sim.url, token, 'POST', path, {
+      override_callback_uri: `${hub.url}/override`,
+      verify_token: 'bad',
+    });
+    expect(rejected.body.error).toMatchObject({
+      code: 2200,
+      message: expect.stringContaining('Callback verification failed'),
+    });
+    expect(
+      (
+        await callGraph(sim.url, token, 'POST', path, {
+          override_callback_uri: `${hub.url}/override`,
+          verify_token: 'override-token',
+        })
+      ).body,
+    ).toEqual({ success: true });
+    expect((await callGraph(sim.url, token, 'GET', path)).body.data[0]).toMatchObject({
+      override_callback_uri: `${hub.url}/override`,
+    });
     sim.sendText({ from: CUSTOMER, text: 'x' });
     await hub.waitFor(3); // two handshakes, then the message
     expect(hub.requests.at(-1)!.path).toBe('/override');
@@ -310,7 +418,13 @@ describe('template status webhooks', () => {
     const t = sim.setTemplateStatus({ name: 'promo', status: 'PAUSED' });
     const [req] = await hub.waitFor(1);
     expect(payloadOf(req!).entry[0].changes[0]).toEqual({
-      value: { event: 'PAUSED', message_template_id: Number(t.id), message_template_name: 'promo', message_template_language: 'en_US', reason: 'NONE' },
+      value: {
+        event: 'PAUSED',
+        message_template_id: Number(t.id),
+        message_template_name: 'promo',
+        message_template_language: 'en_US',
+        reason: 'NONE',
+      },
       field: 'message_template_status_update',
     });
   });

@@ -144,7 +144,8 @@ export class WhatsAppWebhooks {
       groups.set(key, list);
     }
     for (const list of groups.values()) {
-      for (let i = 0; i < list.length; i += this.deps.options.maxBatchSize) this.dispatch(list.slice(i, i + this.deps.options.maxBatchSize));
+      for (let i = 0; i < list.length; i += this.deps.options.maxBatchSize)
+        this.dispatch(list.slice(i, i + this.deps.options.maxBatchSize));
     }
   }
 
@@ -210,7 +211,9 @@ export class WhatsAppWebhooks {
     }
     rec.durationMs = Date.now() - startedReal;
     d.attempts.push(rec);
-    const ok = res !== undefined && (this.deps.options.successOnlyOn200 ? res.status === 200 : res.status >= 200 && res.status <= 299);
+    const ok =
+      res !== undefined &&
+      (this.deps.options.successOnlyOn200 ? res.status === 200 : res.status >= 200 && res.status <= 299);
     if (ok) {
       d.state = 'delivered';
       this.pending--;

@@ -1,7 +1,14 @@
 // Builds the `whatsapp_business_account` webhook envelope from events, merging consecutive events of one number
 // into one change with several messages/statuses — the batching real deliveries do (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications, https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates).
 import type { PhoneRecord } from './state.js';
-import type { WaContact, WaInboundMessage, WaMessagesValue, WaStatus, WaTemplateStatusValue, WaWebhookEnvelope } from './types.js';
+import type {
+  WaContact,
+  WaInboundMessage,
+  WaMessagesValue,
+  WaStatus,
+  WaTemplateStatusValue,
+  WaWebhookEnvelope,
+} from './types.js';
 
 export type WhatsAppEvent =
   | { kind: 'message'; phone: PhoneRecord; contact: WaContact; message: WaInboundMessage }
@@ -27,12 +34,18 @@ export function buildEnvelope(events: WhatsAppEvent[]): WaWebhookEnvelope {
     }
     const last = entry.changes.at(-1);
     const lastValue = last?.field === 'messages' ? (last.value as WaMessagesValue) : undefined;
-    const sameKind = lastValue && lastValue.metadata.phone_number_id === e.phone.id && (e.kind === 'message' ? !!lastValue.messages : !!lastValue.statuses);
+    const sameKind =
+      lastValue &&
+      lastValue.metadata.phone_number_id === e.phone.id &&
+      (e.kind === 'message' ? !!lastValue.messages : !!lastValue.statuses);
     let value: WaMessagesValue;
     if (sameKind && lastValue) {
       value = lastValue;
     } else {
-      value = { messaging_product: 'whatsapp', metadata: { display_phone_number: e.phone.displayPhoneNumber, phone_number_id: e.phone.id } };
+      value = {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: e.phone.displayPhoneNumber, phone_number_id: e.phone.id },
+      };
       if (e.kind === 'message') {
         value.contacts = [];
         value.messages = [];

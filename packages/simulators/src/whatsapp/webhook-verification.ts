@@ -14,17 +14,35 @@ export interface VerificationResult {
   error?: string;
 }
 
-export async function verifyCallback(callbackUrl: string, verifyToken: string, challenge?: string, signal?: AbortSignal): Promise<VerificationResult> {
+export async function verifyCallback(
+  callbackUrl: string,
+  verifyToken: string,
+  challenge?: string,
+  signal?: AbortSignal,
+): Promise<VerificationResult> {
   const ch = challenge ?? String(randomInt(100_000_000, 2_000_000_000));
   const url = new URL(callbackUrl);
   url.searchParams.set('hub.mode', 'subscribe');
   url.searchParams.set('hub.challenge', ch);
   url.searchParams.set('hub.verify_token', verifyToken);
   try {
-    const res = await sendOutbound({ url: url.toString(), method: 'GET', headers: { 'user-agent': 'facebookplatform/1.0 (+http://developers.facebook.com)' }, timeoutMs: 10_000, ...(signal ? { signal } : {}) });
+    const res = await sendOutbound({
+      url: url.toString(),
+      method: 'GET',
+      headers: { 'user-agent': 'facebookplatform/1.0 (+http://developers.facebook.com)' },
+      timeoutMs: 10_000,
+      ...(signal ? { signal } : {}),
+    });
     const body = res.body.toString('utf8');
     return { ok: res.status === 200 && body === ch, status: res.status, body, challenge: ch, url: url.toString() };
   } catch (err) {
-    return { ok: false, status: undefined, body: '', challenge: ch, url: url.toString(), error: err instanceof OutboundError ? err.message : String(err) };
+    return {
+      ok: false,
+      status: undefined,
+      body: '',
+      challenge: ch,
+      url: url.toString(),
+      error: err instanceof OutboundError ? err.message : String(err),
+    };
   }
 }

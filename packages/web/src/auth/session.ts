@@ -6,7 +6,10 @@ import { ApiError, SwitchboardClient, signIn, type User } from '../../../sdk/src
 
 const TOKEN_KEY = 'switchboard.token';
 
-export interface SignedIn { client: SwitchboardClient; user: User }
+export interface SignedIn {
+  client: SwitchboardClient;
+  user: User;
+}
 
 export function storedToken(): string | null {
   return localStorage.getItem(TOKEN_KEY);

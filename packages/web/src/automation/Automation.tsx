@@ -10,7 +10,10 @@ import './automation.css';
 import { useHash } from '../use-hash.ts';
 
 export type Subscribe = (listener: (event: HubEvent) => void) => () => void;
-export interface AutomationProps { client: SwitchboardClient; subscribe: Subscribe }
+export interface AutomationProps {
+  client: SwitchboardClient;
+  subscribe: Subscribe;
+}
 
 const TABS: Array<{ id: 'agents' | 'routing' | 'webhooks'; label: string; icon: IconName }> = [
   { id: 'agents', label: 'Agents', icon: 'agent' },
@@ -32,13 +35,20 @@ export function Automation({ client, subscribe }: AutomationProps) {
   const tab = TABS.find((t) => t.id === tabPart)?.id ?? 'agents';
   const selected = idPart ? decodeURIComponent(idPart) : undefined;
   if (me && !atLeast(me.role, 'admin')) {
-    return <section className="au-page"><h2>Automation</h2><p className="empty">Agents, routing and webhooks are managed by admins and owners.</p></section>;
+    return (
+      <section className="au-page">
+        <h2>Automation</h2>
+        <p className="empty">Agents, routing and webhooks are managed by admins and owners.</p>
+      </section>
+    );
   }
   return (
     <div className="au-shell">
       <nav className="au-tabs" aria-label="Automation">
         {TABS.map((t) => (
-          <a key={t.id} href={automationHref(t.id)} aria-current={tab === t.id ? 'page' : undefined}><Icon name={t.icon} /> {t.label}</a>
+          <a key={t.id} href={automationHref(t.id)} aria-current={tab === t.id ? 'page' : undefined}>
+            <Icon name={t.icon} /> {t.label}
+          </a>
         ))}
       </nav>
       <div className="au-body">

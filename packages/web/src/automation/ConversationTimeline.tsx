@@ -9,40 +9,90 @@ import { errorText, formatTime } from './controls.tsx';
 import './automation.css';
 
 const LABELS: Record<string, string> = {
-  'rule.fired': 'Rule fired', 'routed.default': 'Default route', 'routed.continued': 'Continued', 'agent.replied': 'Agent replied',
-  'agent.error': 'Agent failed', 'agent.unavailable': 'Agent unavailable', 'agent.interrupted': 'Agent interrupted', handoff: 'Handed to people',
-  returned_to_agent: 'Returned to the agent', assigned: 'Assigned', unassigned: 'Unassigned', 'team.queued': 'Waiting in team inbox',
-  tagged: 'Tagged', auto_reply: 'Auto-reply', 'auto_reply.failed': 'Auto-reply failed', resolved: 'Resolved',
+  'rule.fired': 'Rule fired',
+  'routed.default': 'Default route',
+  'routed.continued': 'Continued',
+  'agent.replied': 'Agent replied',
+  'agent.error': 'Agent failed',
+  'agent.unavailable': 'Agent unavailable',
+  'agent.interrupted': 'Agent interrupted',
+  handoff: 'Handed to people',
+  returned_to_agent: 'Returned to the agent',
+  assigned: 'Assigned',
+  unassigned: 'Unassigned',
+  'team.queued': 'Waiting in team inbox',
+  tagged: 'Tagged',
+  auto_reply: 'Auto-reply',
+  'auto_reply.failed': 'Auto-reply failed',
+  resolved: 'Resolved',
 };
 
-interface Names { agents: Map<string, string>; users: Map<string, string>; teams: Map<string, string> }
+interface Names {
+  agents: Map<string, string>;
+  users: Map<string, string>;
+  teams: Map<string, string>;
+}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
 function who(names: Names, kind: keyof Names, id: unknown): string {
   const s = str(id);
-  return s ? names[kind].get(s) ?? s : '';
+  return s ? (names[kind].get(s) ?? s) : '';
 }
 
 function describe(e: TimelineEvent, names: Names): string {
   const d = e.data;
   const notes = Array.isArray(d.notes) ? (d.notes as unknown[]).map(String).join('; ') : '';
   switch (e.type) {
-    case 'rule.fired': return [`"${str(d.name) ?? str(d.ruleId) ?? ''}"`, d.handler === 'agent' ? `to agent ${who(names, 'agents', d.agentId)}` : '', notes].filter(Boolean).join(', ');
-    case 'routed.default': return [d.handler === 'agent' ? `agent ${who(names, 'agents', d.agentId)}` : 'the operators\' queue', notes].filter(Boolean).join(', ');
-    case 'routed.continued': return ['with people, as the previous conversation', notes].filter(Boolean).join(', ');
-    case 'agent.replied': return [who(names, 'agents', d.agentId), Array.isArray(d.previews) ? (d.previews as unknown[]).map((p) => `"${String(p)}"`).join(' ') : ''].filter(Boolean).join(': ');
-    case 'agent.error': return [who(names, 'agents', d.agentId), str(d.error)].filter(Boolean).join(': ');
-    case 'agent.unavailable': return [who(names, 'agents', d.agentId), str(d.reason)].filter(Boolean).join(': ');
-    case 'handoff': return [str(d.reason), d.teamId ? `team ${who(names, 'teams', d.teamId)}` : ''].filter(Boolean).join(', ');
-    case 'returned_to_agent': return [who(names, 'agents', d.agentId), str(d.reason)].filter(Boolean).join(': ');
-    case 'assigned': return [`to ${who(names, 'users', d.userId)}`, d.teamId ? `team ${who(names, 'teams', d.teamId)}` : '', str(d.via) ? `(${String(d.via)})` : ''].filter(Boolean).join(' ');
-    case 'unassigned': return who(names, 'users', d.userId);
-    case 'team.queued': return [who(names, 'teams', d.teamId), str(d.reason)].filter(Boolean).join(': ');
-    case 'tagged': return Array.isArray(d.tags) ? (d.tags as unknown[]).map(String).join(', ') : '';
-    case 'auto_reply': return str(d.text) ? `"${String(d.text)}"` : '';
-    case 'auto_reply.failed': return [str(d.text) ? `"${String(d.text)}"` : '', str(d.error)].filter(Boolean).join(': ');
-    default: return str(d.reason) ?? '';
+    case 'rule.fired':
+      return [
+        `"${str(d.name) ?? str(d.ruleId) ?? ''}"`,
+        d.handler === 'agent' ? `to agent ${who(names, 'agents', d.agentId)}` : '',
+        notes,
+      ]
+        .filter(Boolean)
+        .join(', ');
+    case 'routed.default':
+      return [d.handler === 'agent' ? `agent ${who(names, 'agents', d.agentId)}` : "the operators' queue", notes]
+        .filter(Boolean)
+        .join(', ');
+    case 'routed.continued':
+      return ['with people, as the previous conversation', notes].filter(Boolean).join(', ');
+    case 'agent.replied':
+      return [
+        who(names, 'agents', d.agentId),
+        Array.isArray(d.previews) ? (d.previews as unknown[]).map((p) => `"${String(p)}"`).join(' ') : '',
+      ]
+        .filter(Boolean)
+        .join(': ');
+    case 'agent.error':
+      return [who(names, 'agents', d.agentId), str(d.error)].filter(Boolean).join(': ');
+    case 'agent.unavailable':
+      return [who(names, 'agents', d.agentId), str(d.reason)].filter(Boolean).join(': ');
+    case 'handoff':
+      return [str(d.reason), d.teamId ? `team ${who(names, 'teams', d.teamId)}` : ''].filter(Boolean).join(', ');
+    case 'returned_to_agent':
+      return [who(names, 'agents', d.agentId), str(d.reason)].filter(Boolean).join(': ');
+    case 'assigned':
+      return [
+        `to ${who(names, 'users', d.userId)}`,
+        d.teamId ? `team ${who(names, 'teams', d.teamId)}` : '',
+        str(d.via) ? `(${String(d.via)})` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+    case 'unassigned':
+      return who(names, 'users', d.userId);
+    case 'team.queued':
+      return [who(names, 'teams', d.teamId), str(d.reason)].filter(Boolean).join(': ');
+    case 'tagged':
+      return Array.isArray(d.tags) ? (d.tags as unknown[]).map(String).join(', ') : '';
+    case 'auto_reply':
+      return str(d.text) ? `"${String(d.text)}"` : '';
+    case 'auto_reply.failed':
+      return [str(d.text) ? `"${String(d.text)}"` : '', str(d.error)].filter(Boolean).join(': ');
+    default:
+      return str(d.reason) ?? '';
   }
 }
 
@@ -54,8 +104,14 @@ function actorName(actor: string, names: Names): string {
   return actor;
 }
 
-export function ConversationTimeline({ client, conversationId, subscribe }: {
-  client: SwitchboardClient; conversationId: string; subscribe?: (listener: (event: HubEvent) => void) => () => void;
+export function ConversationTimeline({
+  client,
+  conversationId,
+  subscribe,
+}: {
+  client: SwitchboardClient;
+  conversationId: string;
+  subscribe?: (listener: (event: HubEvent) => void) => () => void;
 }) {
   const [events, setEvents] = useState<TimelineEvent[] | null>(null);
   const [names, setNames] = useState<Names>({ agents: new Map(), users: new Map(), teams: new Map() });
@@ -63,29 +119,52 @@ export function ConversationTimeline({ client, conversationId, subscribe }: {
 
   useEffect(() => {
     // names are a nicety: a role that may not list users or agents still sees the ids
-    const agents = client.listAgents().then((l) => new Map(l.map((a) => [a.id, a.name]))).catch(() => new Map<string, string>());
-    const users = client.listUsers().then((l) => new Map(l.map((u) => [u.id, u.name || u.email]))).catch(() => new Map<string, string>());
-    const teams = client.listTeams().then((l) => new Map(l.map((t) => [t.id, t.name]))).catch(() => new Map<string, string>());
+    const agents = client
+      .listAgents()
+      .then((l) => new Map(l.map((a) => [a.id, a.name])))
+      .catch(() => new Map<string, string>());
+    const users = client
+      .listUsers()
+      .then((l) => new Map(l.map((u) => [u.id, u.name || u.email])))
+      .catch(() => new Map<string, string>());
+    const teams = client
+      .listTeams()
+      .then((l) => new Map(l.map((t) => [t.id, t.name])))
+      .catch(() => new Map<string, string>());
     void Promise.all([agents, users, teams]).then(([a, u, t]) => setNames({ agents: a, users: u, teams: t }));
   }, [client]);
 
   useEffect(() => {
     setEvents(null);
-    const load = () => client.conversationTimeline(conversationId).then(setEvents).catch((err: unknown) => setError(errorText(err)));
+    const load = () =>
+      client
+        .conversationTimeline(conversationId)
+        .then(setEvents)
+        .catch((err: unknown) => setError(errorText(err)));
     void load();
     return subscribe?.((e) => {
-      if (e.type === 'stream.open') { void load(); return; }
+      if (e.type === 'stream.open') {
+        void load();
+        return;
+      }
       if (e.type !== 'conversation.timeline' || e.conversationId !== conversationId) return;
       const added = e.data.event as TimelineEvent | undefined;
-      if (!added?.id) { void load(); return; }
-      setEvents((list) => (list ?? []).some((x) => x.id === added.id) ? list : [...(list ?? []), added]);
+      if (!added?.id) {
+        void load();
+        return;
+      }
+      setEvents((list) => ((list ?? []).some((x) => x.id === added.id) ? list : [...(list ?? []), added]));
     });
   }, [client, conversationId, subscribe]);
 
   return (
     <section className="au-timeline-box" aria-label="Timeline of decisions">
       <h3 className="au-timeline-title">Timeline</h3>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {events !== null && events.length === 0 && <p className="hint">No routing decisions yet.</p>}
       <ol className="au-timeline">
         {(events ?? []).map((e) => {

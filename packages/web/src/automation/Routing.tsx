@@ -4,7 +4,21 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type {
-  Agent, Connection, ConnectionType, Contact, Conversation, ExplainResult, HubEvent, Page, RoutingAction, RoutingConditions, RoutingRule, SwitchboardClient, Team, User, Weekday,
+  Agent,
+  Connection,
+  ConnectionType,
+  Contact,
+  Conversation,
+  ExplainResult,
+  HubEvent,
+  Page,
+  RoutingAction,
+  RoutingConditions,
+  RoutingRule,
+  SwitchboardClient,
+  Team,
+  User,
+  Weekday,
 } from '../../../sdk/src/index.ts';
 import { ConfirmButton, Switch, errorText, formatTime, toIso, toLocalInput } from './controls.tsx';
 import { ConversationTimeline } from './ConversationTimeline.tsx';
@@ -15,30 +29,74 @@ const WORKSPACE = 'workspace';
 const DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const routingHref = (scope?: string) => `#/automation/routing${scope ? `/${encodeURIComponent(scope)}` : ''}`;
 
-interface Directory { connections: Connection[]; agents: Agent[]; teams: Team[]; users: User[]; types: ConnectionType[] }
+interface Directory {
+  connections: Connection[];
+  agents: Agent[];
+  teams: Team[];
+  users: User[];
+  types: ConnectionType[];
+}
 
 /** `connectionId` comes from the hash: a connection id, 'workspace' (rules for every connection), or nothing (the first connection) */
-export function RoutingPage({ client, subscribe, connectionId }: { client: SwitchboardClient; subscribe: Subscribe; connectionId: string | undefined }) {
+export function RoutingPage({
+  client,
+  subscribe,
+  connectionId,
+}: {
+  client: SwitchboardClient;
+  subscribe: Subscribe;
+  connectionId: string | undefined;
+}) {
   const [dir, setDir] = useState<Directory>({ connections: [], agents: [], teams: [], users: [], types: [] });
   const [error, setError] = useState('');
   const loadDir = useCallback(async () => {
-    const settle = <T,>(p: Promise<T[]>) => p.catch((err: unknown) => { setError(errorText(err)); return [] as T[]; });
+    const settle = <T,>(p: Promise<T[]>) =>
+      p.catch((err: unknown) => {
+        setError(errorText(err));
+        return [] as T[];
+      });
     const [connections, agents, teams, users, types] = await Promise.all([
-      settle(client.listConnections()), settle(client.listAgents()), settle(client.listTeams()), settle(client.listUsers()), settle(client.connectionTypes()),
+      settle(client.listConnections()),
+      settle(client.listAgents()),
+      settle(client.listTeams()),
+      settle(client.listUsers()),
+      settle(client.connectionTypes()),
     ]);
     setDir({ connections: connections.filter((c) => !c.deprecated), agents, teams, users, types });
   }, [client]);
-  useEffect(() => { void loadDir(); }, [loadDir]);
+  useEffect(() => {
+    void loadDir();
+  }, [loadDir]);
 
   const scope = connectionId ?? dir.connections[0]?.id ?? WORKSPACE;
   return (
     <section className="au-page" aria-labelledby="routing-title">
-      <h2 id="routing-title"><Icon name="route" /> Routing</h2>
-      <p className="hint">Rules are tried in order, a connection's own rules first, then the rules for every connection; the first whose conditions all hold fires. When none does, the connection's inbound agent (or the operators' queue) takes the message.</p>
-      {error && <p role="alert" className="error">{error}</p>}
-      <label className="field au-scope">Rules of
-        <select value={scope} onChange={(e) => { location.hash = routingHref(e.target.value); }}>
-          {dir.connections.map((c) => <option key={c.id} value={c.id}>{c.name} ({c.type})</option>)}
+      <h2 id="routing-title">
+        <Icon name="route" /> Routing
+      </h2>
+      <p className="hint">
+        Rules are tried in order, a connection's own rules first, then the rules for every connection; the first whose
+        conditions all hold fires. When none does, the connection's inbound agent (or the operators' queue) takes the
+        message.
+      </p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <label className="field au-scope">
+        Rules of
+        <select
+          value={scope}
+          onChange={(e) => {
+            location.hash = routingHref(e.target.value);
+          }}
+        >
+          {dir.connections.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} ({c.type})
+            </option>
+          ))}
           <option value={WORKSPACE}>Every connection (workspace-wide)</option>
         </select>
       </label>
@@ -54,10 +112,14 @@ export function RoutingPage({ client, subscribe, connectionId }: { client: Switc
 
 function describeRoute(route: ExplainResult['route'], dir: Directory): string {
   const parts: string[] = [];
-  if (route.handler === 'agent') parts.push(`agent ${dir.agents.find((a) => a.id === route.agentId)?.name ?? route.agentId ?? '(none)'}`);
+  if (route.handler === 'agent')
+    parts.push(`agent ${dir.agents.find((a) => a.id === route.agentId)?.name ?? route.agentId ?? '(none)'}`);
   else parts.push('people');
   if (route.teamId) parts.push(`team ${dir.teams.find((t) => t.id === route.teamId)?.name ?? route.teamId}`);
-  if (route.assigneeId) { const u = dir.users.find((x) => x.id === route.assigneeId); parts.push(`assigned to ${u ? u.name || u.email : route.assigneeId}`); }
+  if (route.assigneeId) {
+    const u = dir.users.find((x) => x.id === route.assigneeId);
+    parts.push(`assigned to ${u ? u.name || u.email : route.assigneeId}`);
+  }
   if (route.tags.length) parts.push(`tags ${route.tags.join(', ')}`);
   if (route.replies.length) parts.push(`auto-reply "${route.replies.join(' / ')}"`);
   return parts.join(', ');
@@ -69,7 +131,10 @@ function describeConditions(c: RoutingConditions): string {
   if (c.keywords?.length) parts.push(`text has ${c.keywords.map((k) => `"${k}"`).join(' or ')}`);
   if (c.regex) parts.push(`text matches /${c.regex}/i`);
   if (c.newContact !== undefined) parts.push(c.newContact ? 'new contact' : 'returning contact');
-  for (const a of c.contactAttributes ?? []) parts.push(a.equals !== undefined ? `${a.key} = ${String(a.equals)}` : a.exists === false ? `no ${a.key}` : `has ${a.key}`);
+  for (const a of c.contactAttributes ?? [])
+    parts.push(
+      a.equals !== undefined ? `${a.key} = ${String(a.equals)}` : a.exists === false ? `no ${a.key}` : `has ${a.key}`,
+    );
   if (c.businessHours) {
     const h = c.businessHours;
     parts.push(`${h.inside ? 'inside' : 'outside'} ${h.days.join(',')} ${h.from}–${h.to} ${h.timeZone}`);
@@ -87,11 +152,18 @@ const sentence = (s: string) => (s ? s[0]?.toUpperCase() + s.slice(1) : s);
 
 function describeAction(a: RoutingAction, dir: Directory): string {
   switch (a.type) {
-    case 'agent': return `agent ${dir.agents.find((x) => x.id === a.agentId)?.name ?? a.agentId}`;
-    case 'team': return `team ${dir.teams.find((x) => x.id === a.teamId)?.name ?? a.teamId}`;
-    case 'assign': { const u = dir.users.find((x) => x.id === a.userId); return `assign to ${u ? u.name || u.email : a.userId}`; }
-    case 'tag': return `tag "${a.tag}"`;
-    case 'reply': return `reply "${a.text}"`;
+    case 'agent':
+      return `agent ${dir.agents.find((x) => x.id === a.agentId)?.name ?? a.agentId}`;
+    case 'team':
+      return `team ${dir.teams.find((x) => x.id === a.teamId)?.name ?? a.teamId}`;
+    case 'assign': {
+      const u = dir.users.find((x) => x.id === a.userId);
+      return `assign to ${u ? u.name || u.email : a.userId}`;
+    }
+    case 'tag':
+      return `tag "${a.tag}"`;
+    case 'reply':
+      return `reply "${a.text}"`;
   }
 }
 
@@ -101,14 +173,27 @@ function Rules({ client, scope, dir }: { client: SwitchboardClient; scope: strin
   const [editing, setEditing] = useState<string | 'new' | null>(null);
   const connectionId = scope === WORKSPACE ? null : scope;
 
-  const reload = useCallback(() => client.listRoutingRules({ connectionId })
-    .then((list) => setRules(list.filter((r) => r.connectionId === connectionId).sort((a, b) => a.position - b.position)))
-    .catch((err: unknown) => setError(errorText(err))), [client, connectionId]);
-  useEffect(() => { void reload(); }, [reload]);
+  const reload = useCallback(
+    () =>
+      client
+        .listRoutingRules({ connectionId })
+        .then((list) =>
+          setRules(list.filter((r) => r.connectionId === connectionId).sort((a, b) => a.position - b.position)),
+        )
+        .catch((err: unknown) => setError(errorText(err))),
+    [client, connectionId],
+  );
+  useEffect(() => {
+    void reload();
+  }, [reload]);
 
   const run = async (f: () => Promise<unknown>) => {
     setError('');
-    try { await f(); } catch (err) { setError(errorText(err)); }
+    try {
+      await f();
+    } catch (err) {
+      setError(errorText(err));
+    }
     await reload();
   };
   const list = rules ?? [];
@@ -125,24 +210,87 @@ function Rules({ client, scope, dir }: { client: SwitchboardClient; scope: strin
     <section aria-labelledby="rules-title">
       <div className="row between">
         <h3 id="rules-title">Rules</h3>
-        <button type="button" onClick={() => setEditing(editing === 'new' ? null : 'new')} aria-expanded={editing === 'new'}><Icon name={editing === 'new' ? 'close' : 'plus'} /> {editing === 'new' ? 'Close' : 'Add rule'}</button>
+        <button
+          type="button"
+          onClick={() => setEditing(editing === 'new' ? null : 'new')}
+          aria-expanded={editing === 'new'}
+        >
+          <Icon name={editing === 'new' ? 'close' : 'plus'} /> {editing === 'new' ? 'Close' : 'Add rule'}
+        </button>
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
-      {editing === 'new' && <RuleForm client={client} dir={dir} connectionId={connectionId} onSaved={() => { setEditing(null); void reload(); }} />}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {editing === 'new' && (
+        <RuleForm
+          client={client}
+          dir={dir}
+          connectionId={connectionId}
+          onSaved={() => {
+            setEditing(null);
+            void reload();
+          }}
+        />
+      )}
       {rules !== null && list.length === 0 && editing !== 'new' && <p className="empty">No rules here yet.</p>}
       <ol className="au-list" aria-label="Rules in order">
         {list.map((r, i) => (
           <li key={r.id} className="au-card" data-rule={r.id}>
             <div className="au-card-head">
-              <span className="au-rule-order" aria-hidden="true">{i + 1}</span>
-              <span className="au-grow"><strong>{r.name}</strong><br /><small>{ruleSummary(r, dir)}</small></span>
-              <Switch label="Enabled" checked={r.enabled} onChange={(v) => void run(() => client.updateRoutingRule(r.id, { enabled: v }))} ariaLabel={`Enabled: ${r.name}`} />
-              <button type="button" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move ${r.name} up`}><Icon name="up" /></button>
-              <button type="button" onClick={() => move(i, 1)} disabled={i === list.length - 1} aria-label={`Move ${r.name} down`}><Icon name="down" /></button>
-              <button type="button" onClick={() => setEditing(editing === r.id ? null : r.id)} aria-expanded={editing === r.id} aria-label={`Edit ${r.name}`}><Icon name="edit" /> Edit</button>
-              <ConfirmButton label={`Delete rule ${r.name}`} onConfirm={() => void run(() => client.deleteRoutingRule(r.id))}><Icon name="trash" /></ConfirmButton>
+              <span className="au-rule-order" aria-hidden="true">
+                {i + 1}
+              </span>
+              <span className="au-grow">
+                <strong>{r.name}</strong>
+                <br />
+                <small>{ruleSummary(r, dir)}</small>
+              </span>
+              <Switch
+                label="Enabled"
+                checked={r.enabled}
+                onChange={(v) => void run(() => client.updateRoutingRule(r.id, { enabled: v }))}
+                ariaLabel={`Enabled: ${r.name}`}
+              />
+              <button type="button" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move ${r.name} up`}>
+                <Icon name="up" />
+              </button>
+              <button
+                type="button"
+                onClick={() => move(i, 1)}
+                disabled={i === list.length - 1}
+                aria-label={`Move ${r.name} down`}
+              >
+                <Icon name="down" />
+              </button>
+              <button
+                type="button"
+                onClick={() => setEditing(editing === r.id ? null : r.id)}
+                aria-expanded={editing === r.id}
+                aria-label={`Edit ${r.name}`}
+              >
+                <Icon name="edit" /> Edit
+              </button>
+              <ConfirmButton
+                label={`Delete rule ${r.name}`}
+                onConfirm={() => void run(() => client.deleteRoutingRule(r.id))}
+              >
+                <Icon name="trash" />
+              </ConfirmButton>
             </div>
-            {editing === r.id && <RuleForm client={client} dir={dir} connectionId={connectionId} rule={r} onSaved={() => { setEditing(null); void reload(); }} />}
+            {editing === r.id && (
+              <RuleForm
+                client={client}
+                dir={dir}
+                connectionId={connectionId}
+                rule={r}
+                onSaved={() => {
+                  setEditing(null);
+                  void reload();
+                }}
+              />
+            )}
           </li>
         ))}
       </ol>
@@ -150,12 +298,39 @@ function Rules({ client, scope, dir }: { client: SwitchboardClient; scope: strin
   );
 }
 
-interface AttrRow { key: string; mode: 'equals' | 'exists' | 'absent'; value: string }
-interface HoursDraft { on: boolean; timeZone: string; days: Weekday[]; from: string; to: string; inside: boolean }
+interface AttrRow {
+  key: string;
+  mode: 'equals' | 'exists' | 'absent';
+  value: string;
+}
+interface HoursDraft {
+  on: boolean;
+  timeZone: string;
+  days: Weekday[];
+  from: string;
+  to: string;
+  inside: boolean;
+}
 
-const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const splitList = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
-function RuleForm({ client, dir, connectionId, rule, onSaved }: { client: SwitchboardClient; dir: Directory; connectionId: string | null; rule?: RoutingRule; onSaved: () => void }) {
+function RuleForm({
+  client,
+  dir,
+  connectionId,
+  rule,
+  onSaved,
+}: {
+  client: SwitchboardClient;
+  dir: Directory;
+  connectionId: string | null;
+  rule?: RoutingRule;
+  onSaved: () => void;
+}) {
   const c = rule?.conditions ?? {};
   const [name, setName] = useState(rule?.name ?? '');
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
@@ -163,8 +338,25 @@ function RuleForm({ client, dir, connectionId, rule, onSaved }: { client: Switch
   const [keywords, setKeywords] = useState((c.keywords ?? []).join(', '));
   const [regex, setRegex] = useState(c.regex ?? '');
   const [newContact, setNewContact] = useState(c.newContact === undefined ? 'any' : c.newContact ? 'new' : 'returning');
-  const [attrs, setAttrs] = useState<AttrRow[]>((c.contactAttributes ?? []).map((a) => ({ key: a.key, mode: a.equals !== undefined ? 'equals' : a.exists === false ? 'absent' : 'exists', value: a.equals === undefined ? '' : String(a.equals) })));
-  const [hours, setHours] = useState<HoursDraft>(c.businessHours ? { on: true, ...c.businessHours } : { on: false, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00', inside: true });
+  const [attrs, setAttrs] = useState<AttrRow[]>(
+    (c.contactAttributes ?? []).map((a) => ({
+      key: a.key,
+      mode: a.equals !== undefined ? 'equals' : a.exists === false ? 'absent' : 'exists',
+      value: a.equals === undefined ? '' : String(a.equals),
+    })),
+  );
+  const [hours, setHours] = useState<HoursDraft>(
+    c.businessHours
+      ? { on: true, ...c.businessHours }
+      : {
+          on: false,
+          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+          days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+          from: '09:00',
+          to: '17:00',
+          inside: true,
+        },
+  );
   const [actions, setActions] = useState<RoutingAction[]>(rule?.actions ?? [{ type: 'tag', tag: '' }]);
   const [error, setError] = useState('');
   const id = rule?.id ?? 'new';
@@ -178,8 +370,20 @@ function RuleForm({ client, dir, connectionId, rule, onSaved }: { client: Switch
     if (regex.trim()) conditions.regex = regex.trim();
     if (newContact !== 'any') conditions.newContact = newContact === 'new';
     const rows = attrs.filter((a) => a.key.trim());
-    if (rows.length) conditions.contactAttributes = rows.map((a) => (a.mode === 'equals' ? { key: a.key.trim(), equals: a.value } : { key: a.key.trim(), exists: a.mode === 'exists' }));
-    if (hours.on) conditions.businessHours = { timeZone: hours.timeZone, days: hours.days, from: hours.from, to: hours.to, inside: hours.inside };
+    if (rows.length)
+      conditions.contactAttributes = rows.map((a) =>
+        a.mode === 'equals'
+          ? { key: a.key.trim(), equals: a.value }
+          : { key: a.key.trim(), exists: a.mode === 'exists' },
+      );
+    if (hours.on)
+      conditions.businessHours = {
+        timeZone: hours.timeZone,
+        days: hours.days,
+        from: hours.from,
+        to: hours.to,
+        inside: hours.inside,
+      };
     try {
       if (rule) await client.updateRoutingRule(rule.id, { name: name.trim(), enabled, conditions, actions });
       else await client.createRoutingRule({ connectionId, name: name.trim(), enabled, conditions, actions });
@@ -192,62 +396,171 @@ function RuleForm({ client, dir, connectionId, rule, onSaved }: { client: Switch
   const setAction = (i: number, a: RoutingAction) => setActions((list) => list.map((x, j) => (j === i ? a : x)));
   const blank = (type: RoutingAction['type']): RoutingAction => {
     switch (type) {
-      case 'agent': return { type, agentId: dir.agents[0]?.id ?? '' };
-      case 'team': return { type, teamId: dir.teams[0]?.id ?? '' };
-      case 'assign': return { type, userId: dir.users[0]?.id ?? '' };
-      case 'tag': return { type, tag: '' };
-      case 'reply': return { type, text: '' };
+      case 'agent':
+        return { type, agentId: dir.agents[0]?.id ?? '' };
+      case 'team':
+        return { type, teamId: dir.teams[0]?.id ?? '' };
+      case 'assign':
+        return { type, userId: dir.users[0]?.id ?? '' };
+      case 'tag':
+        return { type, tag: '' };
+      case 'reply':
+        return { type, text: '' };
     }
   };
 
   return (
-    <form className="au-form au-rule-form" onSubmit={(e) => void submit(e)} aria-label={rule ? `Edit rule ${rule.name}` : 'New rule'}>
-      <label className="field">Rule name<input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} /></label>
+    <form
+      className="au-form au-rule-form"
+      onSubmit={(e) => void submit(e)}
+      aria-label={rule ? `Edit rule ${rule.name}` : 'New rule'}
+    >
+      <label className="field">
+        Rule name
+        <input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
       <Switch label="Enabled" checked={enabled} onChange={setEnabled} />
       <fieldset className="au-rows">
         <legend>Conditions (all must hold; leave empty for always)</legend>
         <fieldset className="au-types">
           <legend>Channel types</legend>
           {dir.types.map((t) => (
-            <label key={t.type}><input type="checkbox" checked={channelTypes.includes(t.type)} onChange={(e) => setChannelTypes((l) => (e.target.checked ? [...l, t.type] : l.filter((x) => x !== t.type)))} /> {t.type}</label>
+            <label key={t.type}>
+              <input
+                type="checkbox"
+                checked={channelTypes.includes(t.type)}
+                onChange={(e) =>
+                  setChannelTypes((l) => (e.target.checked ? [...l, t.type] : l.filter((x) => x !== t.type)))
+                }
+              />{' '}
+              {t.type}
+            </label>
           ))}
         </fieldset>
-        <label className="field">Keywords (comma-separated, whole words, any of them)<input value={keywords} onChange={(e) => setKeywords(e.target.value)} placeholder="refund, cancel order" /></label>
-        <label className="field">Regular expression (case-insensitive)<input value={regex} onChange={(e) => setRegex(e.target.value)} placeholder="order\s*#?\d+" spellCheck={false} /></label>
-        <label className="field">Contact
+        <label className="field">
+          Keywords (comma-separated, whole words, any of them)
+          <input value={keywords} onChange={(e) => setKeywords(e.target.value)} placeholder="refund, cancel order" />
+        </label>
+        <label className="field">
+          Regular expression (case-insensitive)
+          <input
+            value={regex}
+            onChange={(e) => setRegex(e.target.value)}
+            placeholder="order\s*#?\d+"
+            spellCheck={false}
+          />
+        </label>
+        <label className="field">
+          Contact
           <select value={newContact} onChange={(e) => setNewContact(e.target.value)}>
-            <option value="any">Any contact</option><option value="new">New contact (no earlier conversation)</option><option value="returning">Returning contact</option>
+            <option value="any">Any contact</option>
+            <option value="new">New contact (no earlier conversation)</option>
+            <option value="returning">Returning contact</option>
           </select>
         </label>
         <div className="au-rows" role="group" aria-label="Contact attributes">
           <span>Contact attributes</span>
           {attrs.map((a, i) => (
             <div className="au-row" key={i}>
-              <input aria-label={`Attribute ${i + 1} name`} placeholder="plan" value={a.key} onChange={(e) => setAttrs((l) => l.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))} />
-              <select aria-label={`Attribute ${i + 1} test`} value={a.mode} onChange={(e) => setAttrs((l) => l.map((x, j) => (j === i ? { ...x, mode: e.target.value as AttrRow['mode'] } : x)))}>
-                <option value="equals">equals</option><option value="exists">is set</option><option value="absent">is not set</option>
+              <input
+                aria-label={`Attribute ${i + 1} name`}
+                placeholder="plan"
+                value={a.key}
+                onChange={(e) => setAttrs((l) => l.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))}
+              />
+              <select
+                aria-label={`Attribute ${i + 1} test`}
+                value={a.mode}
+                onChange={(e) =>
+                  setAttrs((l) => l.map((x, j) => (j === i ? { ...x, mode: e.target.value as AttrRow['mode'] } : x)))
+                }
+              >
+                <option value="equals">equals</option>
+                <option value="exists">is set</option>
+                <option value="absent">is not set</option>
               </select>
-              {a.mode === 'equals' && <input aria-label={`Attribute ${i + 1} value`} placeholder="vip" value={a.value} onChange={(e) => setAttrs((l) => l.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />}
-              <button type="button" onClick={() => setAttrs((l) => l.filter((_, j) => j !== i))} aria-label={`Remove attribute ${i + 1}`}><Icon name="close" /></button>
+              {a.mode === 'equals' && (
+                <input
+                  aria-label={`Attribute ${i + 1} value`}
+                  placeholder="vip"
+                  value={a.value}
+                  onChange={(e) => setAttrs((l) => l.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+                />
+              )}
+              <button
+                type="button"
+                onClick={() => setAttrs((l) => l.filter((_, j) => j !== i))}
+                aria-label={`Remove attribute ${i + 1}`}
+              >
+                <Icon name="close" />
+              </button>
             </div>
           ))}
-          <div><button type="button" onClick={() => setAttrs((l) => [...l, { key: '', mode: 'equals', value: '' }])}><Icon name="plus" /> Attribute condition</button></div>
+          <div>
+            <button type="button" onClick={() => setAttrs((l) => [...l, { key: '', mode: 'equals', value: '' }])}>
+              <Icon name="plus" /> Attribute condition
+            </button>
+          </div>
         </div>
         <fieldset className="au-rows">
-          <legend><label><input type="checkbox" checked={hours.on} onChange={(e) => setHours({ ...hours, on: e.target.checked })} /> Business hours</label></legend>
+          <legend>
+            <label>
+              <input
+                type="checkbox"
+                checked={hours.on}
+                onChange={(e) => setHours({ ...hours, on: e.target.checked })}
+              />{' '}
+              Business hours
+            </label>
+          </legend>
           {hours.on && (
             <>
               <div className="au-row">
-                <select aria-label="Inside or outside the hours" value={hours.inside ? 'inside' : 'outside'} onChange={(e) => setHours({ ...hours, inside: e.target.value === 'inside' })}>
-                  <option value="inside">Inside</option><option value="outside">Outside</option>
+                <select
+                  aria-label="Inside or outside the hours"
+                  value={hours.inside ? 'inside' : 'outside'}
+                  onChange={(e) => setHours({ ...hours, inside: e.target.value === 'inside' })}
+                >
+                  <option value="inside">Inside</option>
+                  <option value="outside">Outside</option>
                 </select>
-                <label>From <input type="time" value={hours.from} onChange={(e) => setHours({ ...hours, from: e.target.value })} /></label>
-                <label>To <input type="time" value={hours.to} onChange={(e) => setHours({ ...hours, to: e.target.value })} /></label>
-                <label>Time zone <input value={hours.timeZone} onChange={(e) => setHours({ ...hours, timeZone: e.target.value })} placeholder="Europe/Berlin" /></label>
+                <label>
+                  From{' '}
+                  <input
+                    type="time"
+                    value={hours.from}
+                    onChange={(e) => setHours({ ...hours, from: e.target.value })}
+                  />
+                </label>
+                <label>
+                  To <input type="time" value={hours.to} onChange={(e) => setHours({ ...hours, to: e.target.value })} />
+                </label>
+                <label>
+                  Time zone{' '}
+                  <input
+                    value={hours.timeZone}
+                    onChange={(e) => setHours({ ...hours, timeZone: e.target.value })}
+                    placeholder="Europe/Berlin"
+                  />
+                </label>
               </div>
               <div className="au-row" role="group" aria-label="Days">
                 {DAYS.map((d) => (
-                  <label key={d}><input type="checkbox" checked={hours.days.includes(d)} onChange={(e) => setHours({ ...hours, days: e.target.checked ? DAYS.filter((x) => x === d || hours.days.includes(x)) : hours.days.filter((x) => x !== d) })} /> {d}</label>
+                  <label key={d}>
+                    <input
+                      type="checkbox"
+                      checked={hours.days.includes(d)}
+                      onChange={(e) =>
+                        setHours({
+                          ...hours,
+                          days: e.target.checked
+                            ? DAYS.filter((x) => x === d || hours.days.includes(x))
+                            : hours.days.filter((x) => x !== d),
+                        })
+                      }
+                    />{' '}
+                    {d}
+                  </label>
                 ))}
               </div>
             </>
@@ -258,34 +571,105 @@ function RuleForm({ client, dir, connectionId, rule, onSaved }: { client: Switch
         <legend>Actions</legend>
         {actions.map((a, i) => (
           <div className="au-row" key={i}>
-            <select aria-label={`Action ${i + 1}`} value={a.type} onChange={(e) => setAction(i, blank(e.target.value as RoutingAction['type']))}>
-              <option value="agent">Hand to agent</option><option value="team">Queue for team</option><option value="assign">Assign to operator</option>
-              <option value="tag">Add tag</option><option value="reply">Auto-reply</option>
+            <select
+              aria-label={`Action ${i + 1}`}
+              value={a.type}
+              onChange={(e) => setAction(i, blank(e.target.value as RoutingAction['type']))}
+            >
+              <option value="agent">Hand to agent</option>
+              <option value="team">Queue for team</option>
+              <option value="assign">Assign to operator</option>
+              <option value="tag">Add tag</option>
+              <option value="reply">Auto-reply</option>
             </select>
             {a.type === 'agent' && (
-              <select aria-label={`Action ${i + 1} agent`} required value={a.agentId} onChange={(e) => setAction(i, { type: 'agent', agentId: e.target.value })}>
-                <option value="">Choose…</option>{dir.agents.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+              <select
+                aria-label={`Action ${i + 1} agent`}
+                required
+                value={a.agentId}
+                onChange={(e) => setAction(i, { type: 'agent', agentId: e.target.value })}
+              >
+                <option value="">Choose…</option>
+                {dir.agents.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name}
+                  </option>
+                ))}
               </select>
             )}
             {a.type === 'team' && (
-              <select aria-label={`Action ${i + 1} team`} required value={a.teamId} onChange={(e) => setAction(i, { type: 'team', teamId: e.target.value })}>
-                <option value="">Choose…</option>{dir.teams.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+              <select
+                aria-label={`Action ${i + 1} team`}
+                required
+                value={a.teamId}
+                onChange={(e) => setAction(i, { type: 'team', teamId: e.target.value })}
+              >
+                <option value="">Choose…</option>
+                {dir.teams.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name}
+                  </option>
+                ))}
               </select>
             )}
             {a.type === 'assign' && (
-              <select aria-label={`Action ${i + 1} operator`} required value={a.userId} onChange={(e) => setAction(i, { type: 'assign', userId: e.target.value })}>
-                <option value="">Choose…</option>{dir.users.map((x) => <option key={x.id} value={x.id}>{x.name || x.email}</option>)}
+              <select
+                aria-label={`Action ${i + 1} operator`}
+                required
+                value={a.userId}
+                onChange={(e) => setAction(i, { type: 'assign', userId: e.target.value })}
+              >
+                <option value="">Choose…</option>
+                {dir.users.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name || x.email}
+                  </option>
+                ))}
               </select>
             )}
-            {a.type === 'tag' && <input aria-label={`Action ${i + 1} tag`} required maxLength={100} value={a.tag} onChange={(e) => setAction(i, { type: 'tag', tag: e.target.value })} placeholder="billing" />}
-            {a.type === 'reply' && <input className="au-grow" aria-label={`Action ${i + 1} reply text`} required maxLength={4000} value={a.text} onChange={(e) => setAction(i, { type: 'reply', text: e.target.value })} />}
-            <button type="button" onClick={() => setActions((l) => l.filter((_, j) => j !== i))} aria-label={`Remove action ${i + 1}`}><Icon name="close" /></button>
+            {a.type === 'tag' && (
+              <input
+                aria-label={`Action ${i + 1} tag`}
+                required
+                maxLength={100}
+                value={a.tag}
+                onChange={(e) => setAction(i, { type: 'tag', tag: e.target.value })}
+                placeholder="billing"
+              />
+            )}
+            {a.type === 'reply' && (
+              <input
+                className="au-grow"
+                aria-label={`Action ${i + 1} reply text`}
+                required
+                maxLength={4000}
+                value={a.text}
+                onChange={(e) => setAction(i, { type: 'reply', text: e.target.value })}
+              />
+            )}
+            <button
+              type="button"
+              onClick={() => setActions((l) => l.filter((_, j) => j !== i))}
+              aria-label={`Remove action ${i + 1}`}
+            >
+              <Icon name="close" />
+            </button>
           </div>
         ))}
-        <div><button type="button" onClick={() => setActions((l) => [...l, blank('tag')])}><Icon name="plus" /> Action</button></div>
+        <div>
+          <button type="button" onClick={() => setActions((l) => [...l, blank('tag')])}>
+            <Icon name="plus" /> Action
+          </button>
+        </div>
       </fieldset>
-      {error && <p role="alert" className="error">{error}</p>}
-      <button type="submit" id={`save-rule-${id}`} disabled={!name.trim()}>{rule ? 'Save rule' : 'Create rule'}</button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" id={`save-rule-${id}`} disabled={!name.trim()}>
+        {rule ? 'Save rule' : 'Create rule'}
+      </button>
     </form>
   );
 }
@@ -294,7 +678,10 @@ function RuleForm({ client, dir, connectionId, rule, onSaved }: { client: Switch
 
 /** "plan=vip, language=de" as attributes; undefined when empty */
 function parseAttributes(text: string): Record<string, string> | undefined {
-  const pairs = text.split(',').map((p) => p.split('=')).filter(([k]) => k?.trim());
+  const pairs = text
+    .split(',')
+    .map((p) => p.split('='))
+    .filter(([k]) => k?.trim());
   if (pairs.length === 0) return undefined;
   return Object.fromEntries(pairs.map(([k, ...v]) => [String(k).trim(), v.join('=').trim()]));
 }
@@ -309,8 +696,15 @@ function Tester({ client, dir, scope }: { client: SwitchboardClient; dir: Direct
   const [contacts, setContacts] = useState<Contact[]>([]);
   const [result, setResult] = useState<ExplainResult | null>(null);
   const [error, setError] = useState('');
-  useEffect(() => { if (scope !== WORKSPACE) setConnectionId(scope); }, [scope]);
-  useEffect(() => { client.all<Contact>('/contacts', 1).then(setContacts).catch(() => undefined); }, [client]);
+  useEffect(() => {
+    if (scope !== WORKSPACE) setConnectionId(scope);
+  }, [scope]);
+  useEffect(() => {
+    client
+      .all<Contact>('/contacts', 1)
+      .then(setContacts)
+      .catch(() => undefined);
+  }, [client]);
   const conn = connectionId || dir.connections[0]?.id || '';
 
   const submit = async (e: React.FormEvent) => {
@@ -318,11 +712,15 @@ function Tester({ client, dir, scope }: { client: SwitchboardClient; dir: Direct
     setError('');
     setResult(null);
     try {
-      setResult(await client.explainRouting({
-        connectionId: conn, text, at: toIso(at),
-        ...(contactMode === 'existing' && contactId ? { contactId } : { newContact: contactMode === 'new' }),
-        ...(parseAttributes(attributes) ? { contactAttributes: parseAttributes(attributes) } : {}),
-      }));
+      setResult(
+        await client.explainRouting({
+          connectionId: conn,
+          text,
+          at: toIso(at),
+          ...(contactMode === 'existing' && contactId ? { contactId } : { newContact: contactMode === 'new' }),
+          ...(parseAttributes(attributes) ? { contactAttributes: parseAttributes(attributes) } : {}),
+        }),
+      );
     } catch (err) {
       setError(errorText(err));
     }
@@ -331,43 +729,135 @@ function Tester({ client, dir, scope }: { client: SwitchboardClient; dir: Direct
 
   return (
     <section aria-labelledby="tester-title" className="au-tester">
-      <h3 id="tester-title"><Icon name="question" /> Which rule fires?</h3>
+      <h3 id="tester-title">
+        <Icon name="question" /> Which rule fires?
+      </h3>
       <form className="au-form" onSubmit={(e) => void submit(e)} aria-label="Which rule fires?">
-        <label className="field">Connection
+        <label className="field">
+          Connection
           <select value={conn} required onChange={(e) => setConnectionId(e.target.value)}>
-            {dir.connections.map((c) => <option key={c.id} value={c.id}>{c.name} ({c.type})</option>)}
+            {dir.connections.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({c.type})
+              </option>
+            ))}
           </select>
         </label>
-        <label className="field">Message text<textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} placeholder="Hi, I want a refund for order #1234" /></label>
+        <label className="field">
+          Message text
+          <textarea
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            rows={2}
+            placeholder="Hi, I want a refund for order #1234"
+          />
+        </label>
         <div className="au-row" role="radiogroup" aria-label="Contact">
-          <label><input type="radio" name="tester-contact" checked={contactMode === 'new'} onChange={() => setContactMode('new')} /> New contact</label>
-          <label><input type="radio" name="tester-contact" checked={contactMode === 'returning'} onChange={() => setContactMode('returning')} /> Returning contact</label>
-          <label><input type="radio" name="tester-contact" checked={contactMode === 'existing'} onChange={() => setContactMode('existing')} /> This contact:</label>
-          <select aria-label="Existing contact" value={contactId} disabled={contactMode !== 'existing'} onChange={(e) => setContactId(e.target.value)}>
+          <label>
+            <input
+              type="radio"
+              name="tester-contact"
+              checked={contactMode === 'new'}
+              onChange={() => setContactMode('new')}
+            />{' '}
+            New contact
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="tester-contact"
+              checked={contactMode === 'returning'}
+              onChange={() => setContactMode('returning')}
+            />{' '}
+            Returning contact
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="tester-contact"
+              checked={contactMode === 'existing'}
+              onChange={() => setContactMode('existing')}
+            />{' '}
+            This contact:
+          </label>
+          <select
+            aria-label="Existing contact"
+            value={contactId}
+            disabled={contactMode !== 'existing'}
+            onChange={(e) => setContactId(e.target.value)}
+          >
             <option value="">Choose…</option>
-            {contacts.map((c) => <option key={c.id} value={c.id}>{c.name || c.id}</option>)}
+            {contacts.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name || c.id}
+              </option>
+            ))}
           </select>
         </div>
-        <label className="field">Contact attributes (key=value, comma-separated)<input value={attributes} onChange={(e) => setAttributes(e.target.value)} placeholder="plan=vip, language=de" /></label>
-        <label className="field">Time<input type="datetime-local" step={1} value={at} onChange={(e) => setAt(e.target.value)} /></label>
-        <button type="submit" disabled={!conn}>Test</button>
+        <label className="field">
+          Contact attributes (key=value, comma-separated)
+          <input
+            value={attributes}
+            onChange={(e) => setAttributes(e.target.value)}
+            placeholder="plan=vip, language=de"
+          />
+        </label>
+        <label className="field">
+          Time
+          <input type="datetime-local" step={1} value={at} onChange={(e) => setAt(e.target.value)} />
+        </label>
+        <button type="submit" disabled={!conn}>
+          Test
+        </button>
       </form>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {result && (
         <div className={`au-result ${result.firedRule ? 'au-fired' : ''}`} role="status" aria-label="Routing decision">
-          {result.firedRule
-            ? <p className="au-verdict"><strong>Fires: {result.firedRule.name}</strong>{route && route.actions.length > 0 && <> then {route.actions.map((a) => describeAction(a, dir)).join(', ')}</>}</p>
-            : <p className="au-verdict"><strong>No rule fires.</strong> {route?.source === 'continued' ? 'The conversation stays with its current handler.' : 'The default route takes the message.'}</p>}
-          {route && <p className="hint">Handled by {describeRoute(route, dir)}.{route.notes.length > 0 && ` ${route.notes.map((n) => sentence(n.endsWith('.') ? n : `${n}.`)).join(' ')}`}</p>}
+          {result.firedRule ? (
+            <p className="au-verdict">
+              <strong>Fires: {result.firedRule.name}</strong>
+              {route && route.actions.length > 0 && (
+                <> then {route.actions.map((a) => describeAction(a, dir)).join(', ')}</>
+              )}
+            </p>
+          ) : (
+            <p className="au-verdict">
+              <strong>No rule fires.</strong>{' '}
+              {route?.source === 'continued'
+                ? 'The conversation stays with its current handler.'
+                : 'The default route takes the message.'}
+            </p>
+          )}
+          {route && (
+            <p className="hint">
+              Handled by {describeRoute(route, dir)}.
+              {route.notes.length > 0 &&
+                ` ${route.notes.map((n) => sentence(n.endsWith('.') ? n : `${n}.`)).join(' ')}`}
+            </p>
+          )}
           <ol className="au-reasons" aria-label="Every rule, in order">
             {result.rules.map((r) => (
               <li key={r.ruleId} data-rule={r.ruleId} data-matched={r.matched} data-fired={r.fired}>
-                <Icon name={r.matched ? 'check' : 'close'} title={r.fired ? 'fires' : r.matched ? 'matches, but does not fire' : 'does not match'} />
+                <Icon
+                  name={r.matched ? 'check' : 'close'}
+                  title={r.fired ? 'fires' : r.matched ? 'matches, but does not fire' : 'does not match'}
+                />
                 <span className={r.fired ? 'au-match' : 'au-nomatch'}>
-                  <strong>{r.name}</strong>{r.connectionId === null && <small> (every connection)</small>}{!r.enabled && ' (disabled)'}: {r.reason}
+                  <strong>{r.name}</strong>
+                  {r.connectionId === null && <small> (every connection)</small>}
+                  {!r.enabled && ' (disabled)'}: {r.reason}
                   {r.checks.length > 0 && (
                     <ul className="au-checks">
-                      {r.checks.map((c, j) => <li key={j} className={c.ok ? 'au-match' : 'au-nomatch'}>{c.ok ? 'yes' : 'no'}: {c.condition}{c.detail ? ` (${c.detail})` : ''}</li>)}
+                      {r.checks.map((c, j) => (
+                        <li key={j} className={c.ok ? 'au-match' : 'au-nomatch'}>
+                          {c.ok ? 'yes' : 'no'}: {c.condition}
+                          {c.detail ? ` (${c.detail})` : ''}
+                        </li>
+                      ))}
                     </ul>
                   )}
                 </span>
@@ -388,8 +878,17 @@ function Teams({ client, users, onChanged }: { client: SwitchboardClient; users:
   const [name, setName] = useState('');
   const [error, setError] = useState('');
   const [open, setOpen] = useState<string | null>(null);
-  const reload = useCallback(() => client.listTeams().then(setTeams).catch((err: unknown) => setError(errorText(err))), [client]);
-  useEffect(() => { void reload(); }, [reload]);
+  const reload = useCallback(
+    () =>
+      client
+        .listTeams()
+        .then(setTeams)
+        .catch((err: unknown) => setError(errorText(err))),
+    [client],
+  );
+  useEffect(() => {
+    void reload();
+  }, [reload]);
 
   const create = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -400,22 +899,47 @@ function Teams({ client, users, onChanged }: { client: SwitchboardClient; users:
       setOpen(t.id);
       await reload();
       onChanged();
-    } catch (err) { setError(errorText(err)); }
+    } catch (err) {
+      setError(errorText(err));
+    }
   };
   const remove = async (t: Team) => {
     setError('');
-    try { await client.deleteTeam(t.id); await reload(); onChanged(); } catch (err) { setError(errorText(err)); }
+    try {
+      await client.deleteTeam(t.id);
+      await reload();
+      onChanged();
+    } catch (err) {
+      setError(errorText(err));
+    }
   };
-  const userName = (id: string) => { const u = users.find((x) => x.id === id); return u ? u.name || u.email : id; };
+  const userName = (id: string) => {
+    const u = users.find((x) => x.id === id);
+    return u ? u.name || u.email : id;
+  };
 
   return (
     <section aria-labelledby="teams-title">
-      <h3 id="teams-title"><Icon name="team" /> Teams</h3>
-      <p className="hint">A rule can queue a conversation for a team; it goes to the member with the fewest open conversations below their capacity.</p>
-      {error && <p role="alert" className="error">{error}</p>}
+      <h3 id="teams-title">
+        <Icon name="team" /> Teams
+      </h3>
+      <p className="hint">
+        A rule can queue a conversation for a team; it goes to the member with the fewest open conversations below their
+        capacity.
+      </p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <form className="au-inline" onSubmit={(e) => void create(e)} aria-label="New team">
-        <label className="field">Team name<input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} /></label>
-        <button type="submit" disabled={!name.trim()}><Icon name="plus" /> Create team</button>
+        <label className="field">
+          Team name
+          <input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <button type="submit" disabled={!name.trim()}>
+          <Icon name="plus" /> Create team
+        </button>
       </form>
       {teams !== null && teams.length === 0 && <p className="empty">No teams yet.</p>}
       <ul className="au-list" aria-label="Teams">
@@ -423,11 +947,34 @@ function Teams({ client, users, onChanged }: { client: SwitchboardClient; users:
           <li key={t.id} className="au-card" data-team={t.id}>
             <div className="au-card-head">
               <strong className="au-grow">{t.name}</strong>
-              <span className="au-muted">{t.members.length ? t.members.map((m) => `${userName(m.userId)} (${m.capacity})`).join(', ') : 'no members'}</span>
-              <button type="button" onClick={() => setOpen(open === t.id ? null : t.id)} aria-expanded={open === t.id} aria-label={`Members of ${t.name}`}><Icon name="team" /> Members</button>
-              <ConfirmButton label={`Delete team ${t.name}`} onConfirm={() => void remove(t)}><Icon name="trash" /></ConfirmButton>
+              <span className="au-muted">
+                {t.members.length
+                  ? t.members.map((m) => `${userName(m.userId)} (${m.capacity})`).join(', ')
+                  : 'no members'}
+              </span>
+              <button
+                type="button"
+                onClick={() => setOpen(open === t.id ? null : t.id)}
+                aria-expanded={open === t.id}
+                aria-label={`Members of ${t.name}`}
+              >
+                <Icon name="team" /> Members
+              </button>
+              <ConfirmButton label={`Delete team ${t.name}`} onConfirm={() => void remove(t)}>
+                <Icon name="trash" />
+              </ConfirmButton>
             </div>
-            {open === t.id && <Members client={client} team={t} users={users} onSaved={() => { void reload(); onChanged(); }} />}
+            {open === t.id && (
+              <Members
+                client={client}
+                team={t}
+                users={users}
+                onSaved={() => {
+                  void reload();
+                  onChanged();
+                }}
+              />
+            )}
           </li>
         ))}
       </ul>
@@ -435,8 +982,20 @@ function Teams({ client, users, onChanged }: { client: SwitchboardClient; users:
   );
 }
 
-function Members({ client, team, users, onSaved }: { client: SwitchboardClient; team: Team; users: User[]; onSaved: () => void }) {
-  const [draft, setDraft] = useState<Map<string, number>>(() => new Map(team.members.map((m) => [m.userId, m.capacity])));
+function Members({
+  client,
+  team,
+  users,
+  onSaved,
+}: {
+  client: SwitchboardClient;
+  team: Team;
+  users: User[];
+  onSaved: () => void;
+}) {
+  const [draft, setDraft] = useState<Map<string, number>>(
+    () => new Map(team.members.map((m) => [m.userId, m.capacity])),
+  );
   const [error, setError] = useState('');
   const [saved, setSaved] = useState(false);
   const save = async (e: React.FormEvent) => {
@@ -444,10 +1003,14 @@ function Members({ client, team, users, onSaved }: { client: SwitchboardClient; 
     setError('');
     setSaved(false);
     try {
-      await client.updateTeam(team.id, { members: [...draft.entries()].map(([userId, capacity]) => ({ userId, capacity })) });
+      await client.updateTeam(team.id, {
+        members: [...draft.entries()].map(([userId, capacity]) => ({ userId, capacity })),
+      });
       setSaved(true);
       onSaved();
-    } catch (err) { setError(errorText(err)); }
+    } catch (err) {
+      setError(errorText(err));
+    }
   };
   return (
     <form className="au-rows au-members" onSubmit={(e) => void save(e)} aria-label={`Members of ${team.name}`}>
@@ -455,14 +1018,49 @@ function Members({ client, team, users, onSaved }: { client: SwitchboardClient; 
         const on = draft.has(u.id);
         return (
           <div className="au-row" key={u.id}>
-            <label className="au-grow"><input type="checkbox" checked={on} onChange={(e) => setDraft((m) => { const n = new Map(m); if (e.target.checked) n.set(u.id, 5); else n.delete(u.id); return n; })} /> {u.name || u.email} <span className="au-muted">{u.role}</span></label>
-            <label>Capacity <input type="number" min={0} max={1000} disabled={!on} value={draft.get(u.id) ?? 5} onChange={(e) => setDraft((m) => new Map(m).set(u.id, Number(e.target.value)))} aria-label={`Capacity of ${u.name || u.email}`} /></label>
+            <label className="au-grow">
+              <input
+                type="checkbox"
+                checked={on}
+                onChange={(e) =>
+                  setDraft((m) => {
+                    const n = new Map(m);
+                    if (e.target.checked) n.set(u.id, 5);
+                    else n.delete(u.id);
+                    return n;
+                  })
+                }
+              />{' '}
+              {u.name || u.email} <span className="au-muted">{u.role}</span>
+            </label>
+            <label>
+              Capacity{' '}
+              <input
+                type="number"
+                min={0}
+                max={1000}
+                disabled={!on}
+                value={draft.get(u.id) ?? 5}
+                onChange={(e) => setDraft((m) => new Map(m).set(u.id, Number(e.target.value)))}
+                aria-label={`Capacity of ${u.name || u.email}`}
+              />
+            </label>
           </div>
         );
       })}
-      {error && <p role="alert" className="error">{error}</p>}
-      {saved && <p role="status" className="hint">Members saved.</p>}
-      <div><button type="submit">Save members</button></div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {saved && (
+        <p role="status" className="hint">
+          Members saved.
+        </p>
+      )}
+      <div>
+        <button type="submit">Save members</button>
+      </div>
     </form>
   );
 }
@@ -473,17 +1071,33 @@ function Members({ client, team, users, onSaved }: { client: SwitchboardClient; 
 function Decisions({ client, subscribe }: { client: SwitchboardClient; subscribe: Subscribe }) {
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [id, setId] = useState('');
-  const load = useCallback(() => client.request<Page<Conversation>>('GET', '/conversations?limit=50')
-    .then((p) => setConversations(p.data)).catch(() => undefined), [client]);
-  useEffect(() => { void load(); }, [load]);
+  const load = useCallback(
+    () =>
+      client
+        .request<Page<Conversation>>('GET', '/conversations?limit=50')
+        .then((p) => setConversations(p.data))
+        .catch(() => undefined),
+    [client],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
   return (
     <section aria-labelledby="decisions-title">
-      <h3 id="decisions-title"><Icon name="clock" /> Decisions in a conversation</h3>
+      <h3 id="decisions-title">
+        <Icon name="clock" /> Decisions in a conversation
+      </h3>
       <div className="au-inline">
-        <label className="field">Conversation
+        <label className="field">
+          Conversation
           <select value={id} onChange={(e) => setId(e.target.value)} onFocus={() => void load()}>
             <option value="">Choose…</option>
-            {conversations.map((c) => <option key={c.id} value={c.id}>{c.address} · {c.channelType} · {c.lastMessagePreview ?? ''} · {formatTime(c.lastMessageAt ?? c.createdAt)}</option>)}
+            {conversations.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.address} · {c.channelType} · {c.lastMessagePreview ?? ''} ·{' '}
+                {formatTime(c.lastMessageAt ?? c.createdAt)}
+              </option>
+            ))}
           </select>
         </label>
       </div>

@@ -20,7 +20,16 @@ const schema: JsonSchema = {
 
 describe('schema form values', () => {
   it('keeps a masked secret as the mask (the server keeps the stored value) and round-trips every kind of field', () => {
-    const stored = { url: 'https://bot.example/hook', secret: '********', timeoutMs: 5000, temperature: 0.3, verbose: false, validate: 'email', nodes: [{ id: 'a', type: 'message', text: 'Hi' }], speechToText: { baseUrl: 'https://stt.example' } };
+    const stored = {
+      url: 'https://bot.example/hook',
+      secret: '********',
+      timeoutMs: 5000,
+      temperature: 0.3,
+      verbose: false,
+      validate: 'email',
+      nodes: [{ id: 'a', type: 'message', text: 'Hi' }],
+      speechToText: { baseUrl: 'https://stt.example' },
+    };
     const raw = rawFromConfig(schema, stored);
     expect(raw.secret).toBe('********');
     expect(raw.verbose).toBe(false);
@@ -29,8 +38,17 @@ describe('schema form values', () => {
   });
 
   it('a pasted secret replaces the mask; empty fields are left out; numbers are numbers', () => {
-    const raw = { ...rawFromConfig(schema, { url: 'https://x.example', secret: '********' }), secret: 'new-secret-value-0123456789', timeoutMs: '2500', temperature: '' };
-    expect(configFromRaw(schema, raw)).toEqual({ url: 'https://x.example', secret: 'new-secret-value-0123456789', timeoutMs: 2500 });
+    const raw = {
+      ...rawFromConfig(schema, { url: 'https://x.example', secret: '********' }),
+      secret: 'new-secret-value-0123456789',
+      timeoutMs: '2500',
+      temperature: '',
+    };
+    expect(configFromRaw(schema, raw)).toEqual({
+      url: 'https://x.example',
+      secret: 'new-secret-value-0123456789',
+      timeoutMs: 2500,
+    });
   });
 
   it('names the field whose JSON does not parse', () => {

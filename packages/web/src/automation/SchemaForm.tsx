@@ -17,12 +17,26 @@ function typeOf(s: JsonSchema): string {
   return sub ? 'object' : 'string';
 }
 
-const WORDS: Record<string, string> = { url: 'URL', api: 'API', llm: 'LLM', faq: 'FAQ', ms: '(ms)', id: 'ID', stt: 'STT' };
+const WORDS: Record<string, string> = {
+  url: 'URL',
+  api: 'API',
+  llm: 'LLM',
+  faq: 'FAQ',
+  ms: '(ms)',
+  id: 'ID',
+  stt: 'STT',
+};
 
 /** a field's label: its schema title, else its key in words (maxTokens → Max tokens, baseUrl → Base URL) */
 export function fieldLabel(key: string, s: JsonSchema): string {
   if (s.title) return s.title;
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().split(' ').filter(Boolean).map((w) => WORDS[w] ?? w);
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase()
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => WORDS[w] ?? w);
   const text = words.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -66,8 +80,18 @@ export function configFromRaw(schema: JsonSchema | undefined, raw: RawValues): R
   return config;
 }
 
-export function SchemaFields({ schema, values, onChange, idPrefix, editing }: {
-  schema: JsonSchema | undefined; values: RawValues; onChange: (next: RawValues) => void; idPrefix: string; editing: boolean;
+export function SchemaFields({
+  schema,
+  values,
+  onChange,
+  idPrefix,
+  editing,
+}: {
+  schema: JsonSchema | undefined;
+  values: RawValues;
+  onChange: (next: RawValues) => void;
+  idPrefix: string;
+  editing: boolean;
 }) {
   const required = new Set(schema?.required ?? []);
   const set = (key: string, v: string | boolean) => onChange({ ...values, [key]: v });
@@ -77,43 +101,109 @@ export function SchemaFields({ schema, values, onChange, idPrefix, editing }: {
         const t = typeOf(s);
         const id = `${idPrefix}-${key}`;
         const secret = isSecret(s);
-        const hint = [s.description, secret && editing ? 'Stored encrypted; leave the mask to keep it, paste a new value to replace it.' : '', s['x-generated'] ? '(optional: generated when empty)' : '']
-          .filter(Boolean).map((h, i, all) => (i < all.length - 1 && !/[.!?]$/.test(h ?? '') ? `${h}.` : h)).join(' ');
+        const hint = [
+          s.description,
+          secret && editing ? 'Stored encrypted; leave the mask to keep it, paste a new value to replace it.' : '',
+          s['x-generated'] ? '(optional: generated when empty)' : '',
+        ]
+          .filter(Boolean)
+          .map((h, i, all) => (i < all.length - 1 && !/[.!?]$/.test(h ?? '') ? `${h}.` : h))
+          .join(' ');
         const describedBy = hint ? `${id}-hint` : undefined;
         const req = required.has(key) && !(secret && editing) && s.default === undefined;
         let input;
         if (t === 'boolean') {
-          input = <input id={id} type="checkbox" aria-describedby={describedBy} checked={values[key] === true || (values[key] === undefined && s.default === true)} onChange={(e) => set(key, e.target.checked)} />;
+          input = (
+            <input
+              id={id}
+              type="checkbox"
+              aria-describedby={describedBy}
+              checked={values[key] === true || (values[key] === undefined && s.default === true)}
+              onChange={(e) => set(key, e.target.checked)}
+            />
+          );
         } else if (t === 'enum') {
           input = (
-            <select id={id} aria-describedby={describedBy} required={req} value={String(values[key] ?? '')} onChange={(e) => set(key, e.target.value)}>
+            <select
+              id={id}
+              aria-describedby={describedBy}
+              required={req}
+              value={String(values[key] ?? '')}
+              onChange={(e) => set(key, e.target.value)}
+            >
               <option value="">{s.default !== undefined ? `Default (${String(s.default)})` : 'Choose…'}</option>
-              {(s.enum ?? []).map((v) => <option key={String(v)} value={String(v)}>{String(v)}</option>)}
+              {(s.enum ?? []).map((v) => (
+                <option key={String(v)} value={String(v)}>
+                  {String(v)}
+                </option>
+              ))}
             </select>
           );
         } else if (isJsonField(s)) {
           const text = String(values[key] ?? '');
           let bad = false;
-          try { if (text.trim()) JSON.parse(text); } catch { bad = true; }
+          try {
+            if (text.trim()) JSON.parse(text);
+          } catch {
+            bad = true;
+          }
           input = (
-            <textarea id={id} aria-describedby={describedBy} aria-invalid={bad || undefined} rows={Math.min(14, Math.max(3, text.split('\n').length))} spellCheck={false}
-              className="au-json" value={text} required={req} onChange={(e) => set(key, e.target.value)}
-              placeholder={s.default !== undefined ? JSON.stringify(s.default) : t === 'array' ? '[]' : '{}'} />
+            <textarea
+              id={id}
+              aria-describedby={describedBy}
+              aria-invalid={bad || undefined}
+              rows={Math.min(14, Math.max(3, text.split('\n').length))}
+              spellCheck={false}
+              className="au-json"
+              value={text}
+              required={req}
+              onChange={(e) => set(key, e.target.value)}
+              placeholder={s.default !== undefined ? JSON.stringify(s.default) : t === 'array' ? '[]' : '{}'}
+            />
           );
         } else if (t === 'string' && !secret && !s.format && (s.maxLength ?? 0) > 300) {
-          input = <textarea id={id} aria-describedby={describedBy} required={req} maxLength={s.maxLength} value={String(values[key] ?? '')} onChange={(e) => set(key, e.target.value)} placeholder={s.default !== undefined ? String(s.default) : ''} />;
-        } else {
-          const type = secret ? 'password' : t === 'number' || t === 'integer' ? 'number' : s.format === 'uri' ? 'url' : 'text';
           input = (
-            <input id={id} type={type} aria-describedby={describedBy} required={req} autoComplete={secret ? 'new-password' : 'off'}
-              placeholder={s.default !== undefined ? String(s.default) : ''} min={s.minimum} max={s.maximum} maxLength={s.maxLength}
+            <textarea
+              id={id}
+              aria-describedby={describedBy}
+              required={req}
+              maxLength={s.maxLength}
+              value={String(values[key] ?? '')}
+              onChange={(e) => set(key, e.target.value)}
+              placeholder={s.default !== undefined ? String(s.default) : ''}
+            />
+          );
+        } else {
+          const type = secret
+            ? 'password'
+            : t === 'number' || t === 'integer'
+              ? 'number'
+              : s.format === 'uri'
+                ? 'url'
+                : 'text';
+          input = (
+            <input
+              id={id}
+              type={type}
+              aria-describedby={describedBy}
+              required={req}
+              autoComplete={secret ? 'new-password' : 'off'}
+              placeholder={s.default !== undefined ? String(s.default) : ''}
+              min={s.minimum}
+              max={s.maximum}
+              maxLength={s.maxLength}
               step={t === 'number' ? 'any' : undefined}
-              value={String(values[key] ?? '')} onChange={(e) => set(key, e.target.value)} />
+              value={String(values[key] ?? '')}
+              onChange={(e) => set(key, e.target.value)}
+            />
           );
         }
         return (
           <div className="field" key={key}>
-            <label htmlFor={id}>{fieldLabel(key, s)}{req ? ' *' : ''}</label>
+            <label htmlFor={id}>
+              {fieldLabel(key, s)}
+              {req ? ' *' : ''}
+            </label>
             {input}
             {hint && <small id={`${id}-hint`}>{hint}</small>}
           </div>

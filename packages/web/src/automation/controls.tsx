@@ -51,28 +51,73 @@ export function CopyField({ label, value, id }: { label: string; value: string; 
     <span className="au-copy">
       <label htmlFor={id}>{label}</label>
       <input id={id} readOnly value={value} onFocus={(e) => e.target.select()} />
-      <button type="button" onClick={() => void copy()} aria-label={`Copy ${label.toLowerCase()}`}><Icon name={done ? 'check' : 'copy'} /> {done ? 'Copied' : 'Copy'}</button>
+      <button type="button" onClick={() => void copy()} aria-label={`Copy ${label.toLowerCase()}`}>
+        <Icon name={done ? 'check' : 'copy'} /> {done ? 'Copied' : 'Copy'}
+      </button>
     </span>
   );
 }
 
 /** a destructive action that asks once more in place (keyboard-usable, no window.confirm) */
-export function ConfirmButton({ label, onConfirm, children }: { label: string; onConfirm: () => void; children: ReactNode }) {
+export function ConfirmButton({
+  label,
+  onConfirm,
+  children,
+}: {
+  label: string;
+  onConfirm: () => void;
+  children: ReactNode;
+}) {
   const [asking, setAsking] = useState(false);
-  if (!asking) return <button type="button" className="au-danger" aria-label={label} onClick={() => setAsking(true)}>{children}</button>;
+  if (!asking)
+    return (
+      <button type="button" className="au-danger" aria-label={label} onClick={() => setAsking(true)}>
+        {children}
+      </button>
+    );
   return (
     <span className="au-confirm" role="group" aria-label={`${label}?`}>
-      <button type="button" className="au-danger-solid" onClick={() => { setAsking(false); onConfirm(); }}>Confirm</button>
-      <button type="button" onClick={() => setAsking(false)} autoFocus>Cancel</button>
+      <button
+        type="button"
+        className="au-danger-solid"
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        Confirm
+      </button>
+      <button type="button" onClick={() => setAsking(false)} autoFocus>
+        Cancel
+      </button>
     </span>
   );
 }
 
 /** an on/off switch with a visible label */
-export function Switch({ label, checked, onChange, disabled, ariaLabel }: { label: string; checked: boolean; onChange: (v: boolean) => void; disabled?: boolean; ariaLabel?: string }) {
+export function Switch({
+  label,
+  checked,
+  onChange,
+  disabled,
+  ariaLabel,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  disabled?: boolean;
+  ariaLabel?: string;
+}) {
   return (
     <label className="au-switch">
-      <input type="checkbox" role="switch" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} aria-label={ariaLabel} />
+      <input
+        type="checkbox"
+        role="switch"
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-label={ariaLabel}
+      />
       <span>{label}</span>
     </label>
   );

@@ -27,8 +27,20 @@ export type IconName = keyof typeof PATHS;
 /** decorative by default (aria-hidden): the control around it carries the accessible name */
 export function Icon({ name, size = 16, title }: { name: IconName; size?: number; title?: string }): ReactElement {
   return (
-    <svg className={`au-icon au-icon-${name}`} width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2}
-      strokeLinecap="round" strokeLinejoin="round" aria-hidden={title ? undefined : true} role={title ? 'img' : undefined} focusable="false">
+    <svg
+      className={`au-icon au-icon-${name}`}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden={title ? undefined : true}
+      role={title ? 'img' : undefined}
+      focusable="false"
+    >
       {title && <title>{title}</title>}
       <path d={PATHS[name]} />
     </svg>

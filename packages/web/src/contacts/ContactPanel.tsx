@@ -10,7 +10,12 @@ import { TemplatePicker } from '../conversation/TemplatePicker.tsx';
 import { errorText, shortTime } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 
-interface Props { contactId: string; currentConversationId: string; onClose: () => void; /** more sections (the conversation's decisions) */ children?: ReactNode }
+interface Props {
+  contactId: string;
+  currentConversationId: string;
+  onClose: () => void;
+  /** more sections (the conversation's decisions) */ children?: ReactNode;
+}
 
 export function ContactPanel({ contactId, currentConversationId, onClose, children }: Props) {
   const { client, subscribe } = useApp();
@@ -22,11 +27,20 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
 
   useEffect(() => {
     const load = () => {
-      client.getContactDetail(contactId).then(setContact).catch((err: unknown) => setError(errorText(err)));
-      client.conversationsOfContact(contactId).then(setConversations).catch((err: unknown) => setError(errorText(err)));
+      client
+        .getContactDetail(contactId)
+        .then(setContact)
+        .catch((err: unknown) => setError(errorText(err)));
+      client
+        .conversationsOfContact(contactId)
+        .then(setConversations)
+        .catch((err: unknown) => setError(errorText(err)));
     };
     load();
-    client.listConnections().then(setConnections).catch(() => undefined);
+    client
+      .listConnections()
+      .then(setConnections)
+      .catch(() => undefined);
     return subscribe((e) => {
       const conv = e.data.conversation as Conversation | undefined;
       if (e.type === 'stream.open' || (conv && conv.contactId === contactId)) load();
@@ -34,20 +48,34 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
   }, [client, contactId, subscribe]);
 
   const connectionName = (id: string | null) => connections.find((c) => c.id === id)?.name;
-  const others = conversations.filter((c) => c.id !== currentConversationId)
+  const others = conversations
+    .filter((c) => c.id !== currentConversationId)
     .sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
-  const attributes = Object.entries(contact?.attributes ?? {}).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+  const attributes = Object.entries(contact?.attributes ?? {}).filter(
+    ([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean',
+  );
 
   return (
     <aside className="contact-panel" id="contact-panel" aria-label="Contact">
       <header className="panel-head">
         <h3>{contact?.name || 'Contact'}</h3>
-        <button type="button" className="icon-button" aria-label="Close contact details" onClick={onClose}><Icon name="close" /></button>
+        <button type="button" className="icon-button" aria-label="Close contact details" onClick={onClose}>
+          <Icon name="close" />
+        </button>
       </header>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {attributes.length > 0 && (
         <dl className="attributes">
-          {attributes.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{String(v)}</dd></div>)}
+          {attributes.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{String(v)}</dd>
+            </div>
+          ))}
         </dl>
       )}
       <section aria-labelledby="identities-title">
@@ -72,7 +100,9 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
                 <ChannelIcon type={c.channelType} />
                 <span className="conv-main">
                   <span className="conv-preview">{c.lastMessagePreview ?? '(no messages)'}</span>
-                  <small>{c.status} · {shortTime(c.lastMessageAt ?? c.createdAt)}</small>
+                  <small>
+                    {c.status} · {shortTime(c.lastMessageAt ?? c.createdAt)}
+                  </small>
                 </span>
               </a>
             </li>
@@ -82,25 +112,53 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
       </section>
       <section aria-labelledby="new-conversation-title">
         <h4 id="new-conversation-title">New conversation</h4>
-        {starting && contact
-          ? <NewConversation identities={contact.identities ?? []} connections={connections} contact={contact} onCancel={() => setStarting(false)}
-              onStarted={(m) => { setStarting(false); location.hash = `#/inbox/${encodeURIComponent(m.conversationId)}`; }} />
-          : <button type="button" onClick={() => setStarting(true)} disabled={!contact || (contact.identities ?? []).length === 0}><Icon name="plus" /> Start a new conversation</button>}
+        {starting && contact ? (
+          <NewConversation
+            identities={contact.identities ?? []}
+            connections={connections}
+            contact={contact}
+            onCancel={() => setStarting(false)}
+            onStarted={(m) => {
+              setStarting(false);
+              location.hash = `#/inbox/${encodeURIComponent(m.conversationId)}`;
+            }}
+          />
+        ) : (
+          <button
+            type="button"
+            onClick={() => setStarting(true)}
+            disabled={!contact || (contact.identities ?? []).length === 0}
+          >
+            <Icon name="plus" /> Start a new conversation
+          </button>
+        )}
       </section>
       {children}
     </aside>
   );
 }
 
-function NewConversation({ identities, connections, contact, onStarted, onCancel }: {
-  identities: Identity[]; connections: Connection[]; contact: ContactDetail; onStarted: (m: Message) => void; onCancel: () => void;
+function NewConversation({
+  identities,
+  connections,
+  contact,
+  onStarted,
+  onCancel,
+}: {
+  identities: Identity[];
+  connections: Connection[];
+  contact: ContactDetail;
+  onStarted: (m: Message) => void;
+  onCancel: () => void;
 }) {
   const { client, types } = useApp();
   // every (identity, connection of its channel) pair we could write from, the identity's own connection first
-  const routes = identities.flatMap((i) => connections
-    .filter((c) => c.type === i.channelType && !c.deprecated)
-    .sort((a, b) => Number(b.id === i.connectionId) - Number(a.id === i.connectionId))
-    .map((c) => ({ key: `${i.id}|${c.id}`, identity: i, connection: c })));
+  const routes = identities.flatMap((i) =>
+    connections
+      .filter((c) => c.type === i.channelType && !c.deprecated)
+      .sort((a, b) => Number(b.id === i.connectionId) - Number(a.id === i.connectionId))
+      .map((c) => ({ key: `${i.id}|${c.id}`, identity: i, connection: c })),
+  );
   const [routeKey, setRouteKey] = useState(routes[0]?.key ?? '');
   const [text, setText] = useState('');
   const [error, setError] = useState('');
@@ -112,32 +170,63 @@ function NewConversation({ identities, connections, contact, onStarted, onCancel
     if (!route || !text.trim()) return;
     setError('');
     try {
-      onStarted(await client.sendTo(route.connection.id, route.identity.address, { content: { type: 'text', text: text.trim() } }));
+      onStarted(
+        await client.sendTo(route.connection.id, route.identity.address, {
+          content: { type: 'text', text: text.trim() },
+        }),
+      );
     } catch (err) {
       setError(errorText(err));
     }
   };
 
-  if (routes.length === 0) return <p className="hint">No running connection can reach this contact. <button type="button" className="link" onClick={onCancel}>Close</button></p>;
+  if (routes.length === 0)
+    return (
+      <p className="hint">
+        No running connection can reach this contact.{' '}
+        <button type="button" className="link" onClick={onCancel}>
+          Close
+        </button>
+      </p>
+    );
   return (
     <div className="new-conversation">
-      <label className="field">Send from
+      <label className="field">
+        Send from
         <select value={routeKey} onChange={(e) => setRouteKey(e.target.value)}>
-          {routes.map((r) => <option key={r.key} value={r.key}>{`${r.connection.name} → ${r.identity.address}`}</option>)}
+          {routes.map((r) => (
+            <option key={r.key} value={r.key}>{`${r.connection.name} → ${r.identity.address}`}</option>
+          ))}
         </select>
       </label>
       {route && caps?.templates ? (
-        <TemplatePicker key={route.key} connectionId={route.connection.id} contact={contact} address={route.identity.address}
-          send={(template) => client.sendTo(route.connection.id, route.identity.address, { template })} onSent={onStarted} onCancel={onCancel} />
+        <TemplatePicker
+          key={route.key}
+          connectionId={route.connection.id}
+          contact={contact}
+          address={route.identity.address}
+          send={(template) => client.sendTo(route.connection.id, route.identity.address, { template })}
+          onSent={onStarted}
+          onCancel={onCancel}
+        />
       ) : (
         <form onSubmit={(e) => void sendText(e)} className="new-conversation-text">
-          <label className="field">First message
+          <label className="field">
+            First message
             <textarea value={text} rows={3} onChange={(e) => setText(e.target.value)} required />
           </label>
-          {error && <p role="alert" className="error">{error}</p>}
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
           <div className="row">
-            <button type="submit" disabled={!text.trim()}>Send</button>
-            <button type="button" onClick={onCancel}>Cancel</button>
+            <button type="submit" disabled={!text.trim()}>
+              Send
+            </button>
+            <button type="button" onClick={onCancel}>
+              Cancel
+            </button>
           </div>
         </form>
       )}

@@ -15,8 +15,14 @@ const MEDIA_TYPES = ['image', 'audio', 'video', 'document'] as const;
 
 /** the content type a file goes out as on this channel, or undefined when it cannot carry it */
 export function mediaTypeFor(mimeType: string, outbound: string[]): MediaType | undefined {
-  const natural: MediaType = mimeType.startsWith('image/') && /png|jpeg|gif|webp/.test(mimeType) ? 'image'
-    : mimeType.startsWith('audio/') ? 'audio' : mimeType.startsWith('video/') ? 'video' : 'document';
+  const natural: MediaType =
+    mimeType.startsWith('image/') && /png|jpeg|gif|webp/.test(mimeType)
+      ? 'image'
+      : mimeType.startsWith('audio/')
+        ? 'audio'
+        : mimeType.startsWith('video/')
+          ? 'video'
+          : 'document';
   if (outbound.includes(natural)) return natural;
   return outbound.includes('document') ? 'document' : undefined;
 }
@@ -45,14 +51,21 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
     if (file) {
       const type = mediaTypeFor(file.type || 'application/octet-stream', caps.outbound);
       if (!type) throw new Error(`${conversation.channelType} cannot send this kind of file`);
-      if (caps.maxMediaBytes && file.size > caps.maxMediaBytes) throw new Error(`the file is larger than ${fileSize(caps.maxMediaBytes)}, the most this channel takes`);
+      if (caps.maxMediaBytes && file.size > caps.maxMediaBytes)
+        throw new Error(`the file is larger than ${fileSize(caps.maxMediaBytes)}, the most this channel takes`);
       const a = await client.uploadMedia(file, file.name);
-      return { type, media: { url: a.url, mimeType: a.mimeType, fileName: file.name, size: a.size, ...(t ? { caption: t } : {}) } };
+      return {
+        type,
+        media: { url: a.url, mimeType: a.mimeType, fileName: file.name, size: a.size, ...(t ? { caption: t } : {}) },
+      };
     }
     const titles = (buttons ?? []).map((b) => b.trim()).filter(Boolean);
     if (titles.length > 0) {
       if (!t) throw new Error('write the text the buttons answer');
-      return { type: 'interactive', interactive: { kind: 'buttons', text: t, buttons: titles.map((title, i) => ({ id: `btn-${i + 1}`, title })) } };
+      return {
+        type: 'interactive',
+        interactive: { kind: 'buttons', text: t, buttons: titles.map((title, i) => ({ id: `btn-${i + 1}`, title })) },
+      };
     }
     return t ? { type: 'text', text: t } : undefined;
   };
@@ -79,11 +92,25 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
   const ready = !busy && (!!file || !!text.trim());
   return (
     <form className="composer" onSubmit={(e) => void submit(e)} aria-label="Reply">
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {file && (
         <p className="attachment-chip">
           <Icon name="file" /> <span>{file.name}</span> <small>{fileSize(file.size)}</small>
-          <button type="button" className="icon-button" aria-label={`Remove attachment ${file.name}`} onClick={() => { setFile(null); if (fileRef.current) fileRef.current.value = ''; }}><Icon name="close" /></button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Remove attachment ${file.name}`}
+            onClick={() => {
+              setFile(null);
+              if (fileRef.current) fileRef.current.value = '';
+            }}
+          >
+            <Icon name="close" />
+          </button>
         </p>
       )}
       {buttons && (
@@ -91,28 +118,90 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
           <legend>Reply buttons (up to {caps.buttons})</legend>
           {buttons.map((b, i) => (
             <span key={i} className="row">
-              <label className="sr-only" htmlFor={`button-${i}`}>Button {i + 1}</label>
-              <input id={`button-${i}`} value={b} maxLength={20} placeholder={`Button ${i + 1}`} onChange={(e) => setButtons(buttons.map((x, j) => (j === i ? e.target.value : x)))} />
-              <button type="button" className="icon-button" aria-label={`Remove button ${i + 1}`} onClick={() => setButtons(buttons.length > 1 ? buttons.filter((_, j) => j !== i) : null)}><Icon name="close" /></button>
+              <label className="sr-only" htmlFor={`button-${i}`}>
+                Button {i + 1}
+              </label>
+              <input
+                id={`button-${i}`}
+                value={b}
+                maxLength={20}
+                placeholder={`Button ${i + 1}`}
+                onChange={(e) => setButtons(buttons.map((x, j) => (j === i ? e.target.value : x)))}
+              />
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Remove button ${i + 1}`}
+                onClick={() => setButtons(buttons.length > 1 ? buttons.filter((_, j) => j !== i) : null)}
+              >
+                <Icon name="close" />
+              </button>
             </span>
           ))}
-          {buttons.length < caps.buttons && <button type="button" onClick={() => setButtons([...buttons, ''])}><Icon name="plus" /> Add a button</button>}
+          {buttons.length < caps.buttons && (
+            <button type="button" onClick={() => setButtons([...buttons, ''])}>
+              <Icon name="plus" /> Add a button
+            </button>
+          )}
         </fieldset>
       )}
       <div className="composer-row">
         {canAttach && (
           <>
-            <input ref={fileRef} id="composer-file" type="file" className="sr-only" tabIndex={-1} aria-hidden="true" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setButtons(null); }} />
-            <button type="button" className="icon-button" aria-label="Attach file" title="Attach file" onClick={() => fileRef.current?.click()} disabled={busy}><Icon name="attach" size={18} /></button>
+            <input
+              ref={fileRef}
+              id="composer-file"
+              type="file"
+              className="sr-only"
+              tabIndex={-1}
+              aria-hidden="true"
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                setButtons(null);
+              }}
+            />
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Attach file"
+              title="Attach file"
+              onClick={() => fileRef.current?.click()}
+              disabled={busy}
+            >
+              <Icon name="attach" size={18} />
+            </button>
           </>
         )}
         {canButtons && !file && (
-          <button type="button" className="icon-button" aria-label="Add reply buttons" title="Add reply buttons" aria-pressed={!!buttons} onClick={() => setButtons(buttons ? null : [''])} disabled={busy}><Icon name="buttons" size={18} /></button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Add reply buttons"
+            title="Add reply buttons"
+            aria-pressed={!!buttons}
+            onClick={() => setButtons(buttons ? null : [''])}
+            disabled={busy}
+          >
+            <Icon name="buttons" size={18} />
+          </button>
         )}
-        <label htmlFor="composer-input" className="sr-only">Message</label>
-        <input id="composer-input" autoComplete="off" placeholder={file ? 'Add a caption…' : 'Write a reply…'} value={text} maxLength={caps.maxTextLength}
-          onChange={(e) => { setText(e.target.value); typing(); }} />
-        <button type="submit" disabled={!ready}><Icon name="send" /> <span>{busy ? 'Sending…' : 'Send'}</span></button>
+        <label htmlFor="composer-input" className="sr-only">
+          Message
+        </label>
+        <input
+          id="composer-input"
+          autoComplete="off"
+          placeholder={file ? 'Add a caption…' : 'Write a reply…'}
+          value={text}
+          maxLength={caps.maxTextLength}
+          onChange={(e) => {
+            setText(e.target.value);
+            typing();
+          }}
+        />
+        <button type="submit" disabled={!ready}>
+          <Icon name="send" /> <span>{busy ? 'Sending…' : 'Send'}</span>
+        </button>
       </div>
     </form>
   );

@@ -3,8 +3,20 @@ import type { Message } from '../../../sdk/src/index.ts';
 import { newer } from './ConversationView.tsx';
 
 const base: Message = {
-  id: 'msg_1', conversationId: 'conv_1', connectionId: 'conn_1', channelType: 'webchat', direction: 'outbound', from: '', to: 'v', content: { type: 'text', text: 'hi' },
-  status: 'queued', statusDetail: null, providerMessageId: null, timestamp: '2026-01-01T00:00:00.000Z', editedAt: null, metadata: {},
+  id: 'msg_1',
+  conversationId: 'conv_1',
+  connectionId: 'conn_1',
+  channelType: 'webchat',
+  direction: 'outbound',
+  from: '',
+  to: 'v',
+  content: { type: 'text', text: 'hi' },
+  status: 'queued',
+  statusDetail: null,
+  providerMessageId: null,
+  timestamp: '2026-01-01T00:00:00.000Z',
+  editedAt: null,
+  metadata: {},
 };
 
 describe('merging copies of a message', () => {
@@ -13,10 +25,16 @@ describe('merging copies of a message', () => {
     expect(newer(sent, base)).toMatchObject({ status: 'sent', providerMessageId: 'p1' });
     expect(newer(base, sent).status).toBe('sent');
     expect(newer(undefined, base).status).toBe('queued');
-    expect(newer(sent, { ...base, status: 'failed', statusDetail: { code: 'X', message: 'no' } })).toMatchObject({ status: 'failed', statusDetail: { code: 'X' } });
+    expect(newer(sent, { ...base, status: 'failed', statusDetail: { code: 'X', message: 'no' } })).toMatchObject({
+      status: 'failed',
+      statusDetail: { code: 'X' },
+    });
   });
   it('takes the newer content (an edit) while keeping the status', () => {
     const read: Message = { ...base, status: 'read' };
-    expect(newer(read, { ...base, content: { type: 'text', text: 'edited' } })).toMatchObject({ status: 'read', content: { text: 'edited' } });
+    expect(newer(read, { ...base, content: { type: 'text', text: 'edited' } })).toMatchObject({
+      status: 'read',
+      content: { text: 'edited' },
+    });
   });
 });

@@ -20,10 +20,19 @@ const RANK: Record<string, number> = { received: 0, queued: 1, sent: 2, delivere
 /** the incoming copy of a message, but never with an older status than the one already shown */
 export function newer(known: Message | undefined, incoming: Message): Message {
   if (!known || (RANK[incoming.status] ?? 0) >= (RANK[known.status] ?? 0)) return incoming;
-  return { ...incoming, status: known.status, statusDetail: known.statusDetail, providerMessageId: known.providerMessageId ?? incoming.providerMessageId };
+  return {
+    ...incoming,
+    status: known.status,
+    statusDetail: known.statusDetail,
+    providerMessageId: known.providerMessageId ?? incoming.providerMessageId,
+  };
 }
 
-interface Props { conversation: Conversation; contact: Contact | undefined; onChange: (c: Conversation) => void }
+interface Props {
+  conversation: Conversation;
+  contact: Contact | undefined;
+  onChange: (c: Conversation) => void;
+}
 
 export function ConversationView({ conversation, contact, onChange }: Props) {
   const { client, subscribe, users, me } = useApp();
@@ -37,30 +46,55 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
 
   // statuses only move forward: the send's answer (queued) may arrive after the stream reported it sent
   const put = (m: Message) => setMessages((map) => new Map(map).set(m.id, newer(map.get(m.id), m)));
-  const refresh = () => client.getConversation(id).then(onChange).catch(() => undefined);
-  const markRead = () => client.updateConversation(id, { markRead: true }).then(onChange).catch(() => undefined);
+  const refresh = () =>
+    client
+      .getConversation(id)
+      .then(onChange)
+      .catch(() => undefined);
+  const markRead = () =>
+    client
+      .updateConversation(id, { markRead: true })
+      .then(onChange)
+      .catch(() => undefined);
 
   useEffect(() => {
     let typingTimer: ReturnType<typeof setTimeout> | undefined;
-    const merge = (list: Message[]) => setMessages((map) => { const next = new Map(map); for (const m of list) next.set(m.id, newer(map.get(m.id), m)); return next; });
+    const merge = (list: Message[]) =>
+      setMessages((map) => {
+        const next = new Map(map);
+        for (const m of list) next.set(m.id, newer(map.get(m.id), m));
+        return next;
+      });
     const off = subscribe((e) => {
       if (e.type === 'stream.open') {
-        client.listMessages(id).then(merge).catch(() => undefined);
+        client
+          .listMessages(id)
+          .then(merge)
+          .catch(() => undefined);
         return;
       }
       if (e.conversationId !== id) return;
       const m = e.data.message as Message | undefined;
       if (m && e.type.startsWith('message.')) put(m);
-      if (e.type === 'message.received') { setTyping(false); void markRead(); }
+      if (e.type === 'message.received') {
+        setTyping(false);
+        void markRead();
+      }
       if (e.type === 'conversation.typing' && e.data.by !== 'operator') {
         setTyping(true);
         clearTimeout(typingTimer);
         typingTimer = setTimeout(() => setTyping(false), 5000);
       }
     });
-    client.listMessages(id).then(merge).catch((err: unknown) => setError(errorText(err)));
+    client
+      .listMessages(id)
+      .then(merge)
+      .catch((err: unknown) => setError(errorText(err)));
     if (conversation.unreadCount > 0) void markRead();
-    return () => { off(); clearTimeout(typingTimer); };
+    return () => {
+      off();
+      clearTimeout(typingTimer);
+    };
   }, [client, id]);
 
   // the server decides when the window closes; ask it again when it should have
@@ -73,11 +107,24 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
     return () => clearTimeout(timer);
   }, [w?.open, w?.expiresAt]);
 
-  const ordered = useMemo(() => [...messages.values()].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id)), [messages]);
-  useEffect(() => { logRef.current?.scrollTo({ top: logRef.current.scrollHeight }); }, [ordered.length]);
+  const ordered = useMemo(
+    () => [...messages.values()].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id)),
+    [messages],
+  );
+  useEffect(() => {
+    logRef.current?.scrollTo({ top: logRef.current.scrollHeight });
+  }, [ordered.length]);
 
-  const setStatus = (status: ConversationStatus) => client.updateConversation(id, { status }).then(onChange).catch((err: unknown) => setError(errorText(err)));
-  const assign = (assigneeId: string | null) => client.assign(id, assigneeId).then(onChange).catch((err: unknown) => setError(errorText(err)));
+  const setStatus = (status: ConversationStatus) =>
+    client
+      .updateConversation(id, { status })
+      .then(onChange)
+      .catch((err: unknown) => setError(errorText(err)));
+  const assign = (assigneeId: string | null) =>
+    client
+      .assign(id, assigneeId)
+      .then(onChange)
+      .catch((err: unknown) => setError(errorText(err)));
   const title = contactName(contact, conversation);
   const people = [...users.values()].sort((a, b) => (a.name || a.email).localeCompare(b.name || b.email));
 
@@ -87,9 +134,13 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
   if (w && !w.open && w.awaitingReply) {
     composer = (
       <form className="composer window-waiting" onSubmit={(e) => e.preventDefault()} aria-label="Reply">
-        <p className="notice" role="status">Waiting for customer reply. Messaging will be available once they respond.</p>
+        <p className="notice" role="status">
+          Waiting for customer reply. Messaging will be available once they respond.
+        </p>
         <div className="composer-row">
-          <label htmlFor="composer-input" className="sr-only">Message</label>
+          <label htmlFor="composer-input" className="sr-only">
+            Message
+          </label>
           <input id="composer-input" disabled placeholder="Waiting for customer reply" />
         </div>
       </form>
@@ -97,12 +148,27 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
   } else if (w && !w.open) {
     composer = (
       <div className="composer window-closed">
-        <p className="notice" role="status">It's been over 24 hours since the last reply. Select a WhatsApp template to continue.</p>
-        {!templatesOpen && <button type="button" className="primary" onClick={() => setTemplatesOpen(true)}><Icon name="template" /> Continue with template</button>}
+        <p className="notice" role="status">
+          It's been over 24 hours since the last reply. Select a WhatsApp template to continue.
+        </p>
+        {!templatesOpen && (
+          <button type="button" className="primary" onClick={() => setTemplatesOpen(true)}>
+            <Icon name="template" /> Continue with template
+          </button>
+        )}
         {templatesOpen && (
-          <TemplatePicker connectionId={conversation.connectionId} contact={contact} address={conversation.address}
+          <TemplatePicker
+            connectionId={conversation.connectionId}
+            contact={contact}
+            address={conversation.address}
             send={(template) => client.send(id, { template })}
-            onSent={(m) => { put(m); setTemplatesOpen(false); void refresh(); }} onCancel={() => setTemplatesOpen(false)} />
+            onSent={(m) => {
+              put(m);
+              setTemplatesOpen(false);
+              void refresh();
+            }}
+            onCancel={() => setTemplatesOpen(false)}
+          />
         )}
       </div>
     );
@@ -114,31 +180,69 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
     <section className={`thread ${panelOpen ? 'with-panel' : ''}`} aria-label="Conversation">
       <div className="conversation">
         <header className="conv-head">
-          <a href="#/inbox" className="back icon-button" aria-label="Back to sessions"><Icon name="back" /></a>
+          <a href="#/inbox" className="back icon-button" aria-label="Back to sessions">
+            <Icon name="back" />
+          </a>
           <ChannelIcon type={conversation.channelType} />
           <h2>{title}</h2>
           <span className={`badge status-${conversation.status}`}>{conversation.status}</span>
           <span className="conv-actions">
-            <label htmlFor="assignee" className="sr-only">Assigned to</label>
-            <select id="assignee" value={conversation.assigneeId ?? ''} onChange={(e) => void assign(e.target.value || null)} title="Assigned to">
+            <label htmlFor="assignee" className="sr-only">
+              Assigned to
+            </label>
+            <select
+              id="assignee"
+              value={conversation.assigneeId ?? ''}
+              onChange={(e) => void assign(e.target.value || null)}
+              title="Assigned to"
+            >
               <option value="">Unassigned</option>
-              {people.map((u) => <option key={u.id} value={u.id}>{u.id === me.id ? `${userLabel(u)} (me)` : userLabel(u)}</option>)}
-              {conversation.assigneeId && !users.has(conversation.assigneeId) && <option value={conversation.assigneeId}>{userLabel(undefined, conversation.assigneeId)}</option>}
+              {people.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.id === me.id ? `${userLabel(u)} (me)` : userLabel(u)}
+                </option>
+              ))}
+              {conversation.assigneeId && !users.has(conversation.assigneeId) && (
+                <option value={conversation.assigneeId}>{userLabel(undefined, conversation.assigneeId)}</option>
+              )}
             </select>
-            {conversation.status === 'resolved'
-              ? <button type="button" onClick={() => void setStatus('open')}>Reopen</button>
-              : <button type="button" onClick={() => void setStatus('resolved')}>Resolve</button>}
-            <button type="button" className="icon-button" aria-label="Contact details" aria-expanded={panelOpen} aria-controls="contact-panel" onClick={() => setPanelOpen(!panelOpen)}>
+            {conversation.status === 'resolved' ? (
+              <button type="button" onClick={() => void setStatus('open')}>
+                Reopen
+              </button>
+            ) : (
+              <button type="button" onClick={() => void setStatus('resolved')}>
+                Resolve
+              </button>
+            )}
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Contact details"
+              aria-expanded={panelOpen}
+              aria-controls="contact-panel"
+              onClick={() => setPanelOpen(!panelOpen)}
+            >
               <Icon name="user" size={18} />
             </button>
           </span>
         </header>
         <ol className="messages" ref={logRef} aria-live="polite" aria-label="Messages">
-          {ordered.map((m) => <MessageItem key={m.id} message={m} />)}
+          {ordered.map((m) => (
+            <MessageItem key={m.id} message={m} />
+          ))}
           {ordered.length === 0 && <li className="empty">No messages yet.</li>}
         </ol>
-        {typing && <p className="typing" aria-live="polite">Customer is typing…</p>}
-        {error && <p role="alert" className="error pad">{error}</p>}
+        {typing && (
+          <p className="typing" aria-live="polite">
+            Customer is typing…
+          </p>
+        )}
+        {error && (
+          <p role="alert" className="error pad">
+            {error}
+          </p>
+        )}
         {composer}
       </div>
       {panelOpen && (

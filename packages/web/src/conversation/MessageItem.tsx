@@ -7,11 +7,28 @@ import type { Content, Message } from '../../../sdk/src/index.ts';
 import { fileSize, fullTime, shortTime } from '../format.ts';
 import { Icon, StatusIcon } from '../icons.tsx';
 
-interface Media { url: string; mimeType: string; fileName?: string; size?: number; caption?: string; state?: 'pending' | 'ready' | 'failed' }
+interface Media {
+  url: string;
+  mimeType: string;
+  fileName?: string;
+  size?: number;
+  caption?: string;
+  state?: 'pending' | 'ready' | 'failed';
+}
 
 function MediaView({ type, media }: { type: string; media: Media }) {
-  if (media.state === 'pending') return <p className="media-state"><Icon name="clock" /> Fetching the {type}…</p>;
-  if (media.state === 'failed') return <p className="media-state error"><Icon name="alert" /> The {type} could not be fetched from the provider.</p>;
+  if (media.state === 'pending')
+    return (
+      <p className="media-state">
+        <Icon name="clock" /> Fetching the {type}…
+      </p>
+    );
+  if (media.state === 'failed')
+    return (
+      <p className="media-state error">
+        <Icon name="alert" /> The {type} could not be fetched from the provider.
+      </p>
+    );
   const name = media.fileName ?? `${type}${media.mimeType ? ` (${media.mimeType})` : ''}`;
   const download = (
     <a className="media-download" href={media.url} download={media.fileName ?? ''} target="_blank" rel="noreferrer">
@@ -27,9 +44,25 @@ function MediaView({ type, media }: { type: string; media: Media }) {
       </a>
     );
   } else if (type === 'audio') {
-    preview = <audio className="media-audio" controls preload="metadata" src={media.url} aria-label={media.fileName ?? 'Audio message'} />;
+    preview = (
+      <audio
+        className="media-audio"
+        controls
+        preload="metadata"
+        src={media.url}
+        aria-label={media.fileName ?? 'Audio message'}
+      />
+    );
   } else if (type === 'video') {
-    preview = <video className="media-video" controls preload="metadata" src={media.url} aria-label={media.fileName ?? 'Video'} />;
+    preview = (
+      <video
+        className="media-video"
+        controls
+        preload="metadata"
+        src={media.url}
+        aria-label={media.fileName ?? 'Video'}
+      />
+    );
   } else {
     preview = <Icon name="file" size={28} className="media-file-icon" />;
   }
@@ -46,27 +79,64 @@ function Body({ content }: { content: Content }) {
   switch (content.type) {
     case 'text':
       return <span className="msg-text">{content.text}</span>;
-    case 'image': case 'audio': case 'video': case 'document': case 'sticker':
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'document':
+    case 'sticker':
       return <MediaView type={content.type} media={content.media as Media} />;
     case 'location': {
       const l = content.location as { latitude: number; longitude: number; name?: string; address?: string };
       return (
-        <a className="msg-location" href={`https://www.openstreetmap.org/?mlat=${l.latitude}&mlon=${l.longitude}#map=16/${l.latitude}/${l.longitude}`} target="_blank" rel="noreferrer">
+        <a
+          className="msg-location"
+          href={`https://www.openstreetmap.org/?mlat=${l.latitude}&mlon=${l.longitude}#map=16/${l.latitude}/${l.longitude}`}
+          target="_blank"
+          rel="noreferrer"
+        >
           <Icon name="pin" /> {[l.name, l.address].filter(Boolean).join(', ') || `${l.latitude}, ${l.longitude}`}
         </a>
       );
     }
     case 'contact': {
       const cards = content.contacts as Array<{ name: string; phones?: string[]; emails?: string[] }>;
-      return <ul className="msg-cards">{cards.map((c, i) => <li key={i}><Icon name="user" /> <strong>{c.name}</strong> {[...(c.phones ?? []), ...(c.emails ?? [])].join(', ')}</li>)}</ul>;
+      return (
+        <ul className="msg-cards">
+          {cards.map((c, i) => (
+            <li key={i}>
+              <Icon name="user" /> <strong>{c.name}</strong> {[...(c.phones ?? []), ...(c.emails ?? [])].join(', ')}
+            </li>
+          ))}
+        </ul>
+      );
     }
     case 'interactive': {
-      const i = content.interactive as { kind: string; text?: string; buttons?: Array<{ id: string; title: string }>; reply?: { id: string; title: string } };
-      if (i.reply) return <span className="msg-text"><span className="chip" title="The button the customer chose">{i.reply.title}</span></span>;
+      const i = content.interactive as {
+        kind: string;
+        text?: string;
+        buttons?: Array<{ id: string; title: string }>;
+        reply?: { id: string; title: string };
+      };
+      if (i.reply)
+        return (
+          <span className="msg-text">
+            <span className="chip" title="The button the customer chose">
+              {i.reply.title}
+            </span>
+          </span>
+        );
       return (
         <>
           {i.text && <span className="msg-text">{i.text}</span>}
-          {i.buttons && <span className="msg-buttons" aria-label="Buttons offered">{i.buttons.map((b) => <span key={b.id} className="chip">{b.title}</span>)}</span>}
+          {i.buttons && (
+            <span className="msg-buttons" aria-label="Buttons offered">
+              {i.buttons.map((b) => (
+                <span key={b.id} className="chip">
+                  {b.title}
+                </span>
+              ))}
+            </span>
+          )}
         </>
       );
     }
@@ -86,16 +156,29 @@ function Body({ content }: { content: Content }) {
 export function MessageItem({ message: m }: { message: Message }) {
   const isTemplate = m.content.type === 'template';
   return (
-    <li className={`msg ${m.direction}${isTemplate ? ' msg-template' : ''}`} data-message={m.id} data-type={m.content.type}>
+    <li
+      className={`msg ${m.direction}${isTemplate ? ' msg-template' : ''}`}
+      data-message={m.id}
+      data-type={m.content.type}
+    >
       {isTemplate && (
-        <span className="template-badge"><Icon name="template" size={12} /> {m.channelType === 'whatsapp' ? 'WhatsApp template' : 'Template'}</span>
+        <span className="template-badge">
+          <Icon name="template" size={12} /> {m.channelType === 'whatsapp' ? 'WhatsApp template' : 'Template'}
+        </span>
       )}
       <Body content={m.content} />
       <span className="msg-meta">
-        <time dateTime={m.timestamp} title={fullTime(m.timestamp)}>{shortTime(m.timestamp)}</time>
+        <time dateTime={m.timestamp} title={fullTime(m.timestamp)}>
+          {shortTime(m.timestamp)}
+        </time>
         {m.direction === 'outbound' && (
-          <span className={`msg-status st-${m.status}`} data-status={m.status} role="img" aria-label={`Status: ${m.status}`}
-            title={`${m.status} · ${fullTime(m.timestamp)}${m.statusDetail ? ` · ${[m.statusDetail.code, m.statusDetail.message].filter(Boolean).join(': ')}` : ''}`}>
+          <span
+            className={`msg-status st-${m.status}`}
+            data-status={m.status}
+            role="img"
+            aria-label={`Status: ${m.status}`}
+            title={`${m.status} · ${fullTime(m.timestamp)}${m.statusDetail ? ` · ${[m.statusDetail.code, m.statusDetail.message].filter(Boolean).join(': ')}` : ''}`}
+          >
             <StatusIcon status={m.status} />
           </span>
         )}

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Contact } from '../../../sdk/src/index.ts';
 import { prefill, renderTemplate } from './TemplatePicker.tsx';
 
-const lena: Contact = { id: 'ct_1', name: 'Lena Maier', attributes: { order: 'A-77', city: 'Berlin' }, createdAt: '', updatedAt: '' };
+const lena: Contact = {
+  id: 'ct_1',
+  name: 'Lena Maier',
+  attributes: { order: 'A-77', city: 'Berlin' },
+  createdAt: '',
+  updatedAt: '',
+};
 
 describe('template variables', () => {
   it('pre-fills from the contact: the first positional variable is the name, named ones match attributes or known keys', () => {
@@ -16,7 +22,9 @@ describe('template variables', () => {
   });
 
   it('renders the preview with the values, marking what is still empty', () => {
-    expect(renderTemplate('Hi {{1}}, your order {{2}} has shipped.', { 1: 'Lena', 2: '' })).toBe('Hi Lena, your order [2] has shipped.');
+    expect(renderTemplate('Hi {{1}}, your order {{2}} has shipped.', { 1: 'Lena', 2: '' })).toBe(
+      'Hi Lena, your order [2] has shipped.',
+    );
     expect(renderTemplate('Hi {{ name }}!', { name: 'Jo' })).toBe('Hi Jo!');
   });
 });

@@ -7,7 +7,11 @@ import type { Contact, Message, Template } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { errorText } from '../format.ts';
 
-export interface TemplateChoice { name: string; language: string; variables: Record<string, string> }
+export interface TemplateChoice {
+  name: string;
+  language: string;
+  variables: Record<string, string>;
+}
 
 /** a value for a template variable from what we know of the contact */
 export function prefill(variable: string, index: number, contact: Contact | undefined, address: string): string {
@@ -16,7 +20,8 @@ export function prefill(variable: string, index: number, contact: Contact | unde
   const attr = Object.entries(attrs).find(([k]) => k.toLowerCase() === key)?.[1];
   if (typeof attr === 'string' || typeof attr === 'number') return String(attr);
   const name = contact?.name ?? '';
-  if (['name', 'first_name', 'firstname', 'customer_name', 'contact_name'].includes(key)) return key.startsWith('first') ? name.split(/\s+/)[0] ?? '' : name;
+  if (['name', 'first_name', 'firstname', 'customer_name', 'contact_name'].includes(key))
+    return key.startsWith('first') ? (name.split(/\s+/)[0] ?? '') : name;
   if (['phone', 'address', 'number', 'phone_number'].includes(key)) return address;
   // positional templates ({{1}}, {{2}}) conventionally greet the customer by name first
   if (index === 0 && /^\d+$/.test(key)) return name;
@@ -45,7 +50,8 @@ export function TemplatePicker({ connectionId, contact, address, send, onSent, o
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    client.listTemplates(connectionId)
+    client
+      .listTemplates(connectionId)
       .then((t) => setTemplates(t.filter((x) => x.status.toUpperCase() === 'APPROVED')))
       .catch((err: unknown) => setError(errorText(err)));
   }, [client, connectionId]);
@@ -71,13 +77,22 @@ export function TemplatePicker({ connectionId, contact, address, send, onSent, o
 
   return (
     <form className="templates" onSubmit={(e) => void submit(e)} aria-label="WhatsApp templates">
-      {!templates ? <p role="status">Loading templates…</p> : templates.length === 0 ? <p>No approved templates on this connection.</p> : (
+      {!templates ? (
+        <p role="status">Loading templates…</p>
+      ) : templates.length === 0 ? (
+        <p>No approved templates on this connection.</p>
+      ) : (
         <fieldset>
           <legend>Approved templates</legend>
           {templates.map((t) => (
             <label key={t.id} className="template">
               <input type="radio" name="template" checked={chosen?.id === t.id} onChange={() => choose(t)} />
-              <span><strong>{t.name}</strong> <small>{t.language} · {t.category.toLowerCase()}</small></span>
+              <span>
+                <strong>{t.name}</strong>{' '}
+                <small>
+                  {t.language} · {t.category.toLowerCase()}
+                </small>
+              </span>
             </label>
           ))}
         </fieldset>
@@ -101,10 +116,18 @@ export function TemplatePicker({ connectionId, contact, address, send, onSent, o
           </div>
         </>
       )}
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <div className="row">
-        <button type="submit" disabled={!chosen || missing.length > 0 || busy}>{busy ? 'Sending…' : 'Send template'}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" disabled={!chosen || missing.length > 0 || busy}>
+          {busy ? 'Sending…' : 'Send template'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );

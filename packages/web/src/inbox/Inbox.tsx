@@ -26,7 +26,17 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
   const upsert = (c: Conversation) => setConversations((m) => new Map(m).set(c.id, c));
 
   useEffect(() => {
-    const load = () => client.listConversations().then((list) => setConversations((m) => { const next = new Map(m); for (const c of list) next.set(c.id, c); return next; })).catch((err: unknown) => setError(errorText(err)));
+    const load = () =>
+      client
+        .listConversations()
+        .then((list) =>
+          setConversations((m) => {
+            const next = new Map(m);
+            for (const c of list) next.set(c.id, c);
+            return next;
+          }),
+        )
+        .catch((err: unknown) => setError(errorText(err)));
     const off = subscribe((e) => {
       if (e.type === 'stream.open') {
         void load();
@@ -35,7 +45,10 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
       const conv = e.data.conversation as Conversation | undefined;
       if ((e.type === 'conversation.created' || e.type === 'conversation.updated') && conv) upsert(conv);
       else if (e.type === 'message.received' && e.conversationId && !known.current.has(e.conversationId)) {
-        void client.getConversation(e.conversationId).then(upsert).catch(() => undefined);
+        void client
+          .getConversation(e.conversationId)
+          .then(upsert)
+          .catch(() => undefined);
       }
     });
     void load();
@@ -45,14 +58,20 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
   // a conversation opened by link or from the contact panel may not be among the loaded ones
   useEffect(() => {
     if (!selectedId || known.current.has(selectedId)) return;
-    client.getConversation(selectedId).then(upsert).catch((err: unknown) => setError(errorText(err)));
+    client
+      .getConversation(selectedId)
+      .then(upsert)
+      .catch((err: unknown) => setError(errorText(err)));
   }, [client, selectedId]);
 
   useEffect(() => {
     for (const c of conversations.values()) {
       if (requested.current.has(c.contactId)) continue;
       requested.current.add(c.contactId);
-      client.getContact(c.contactId).then((ct) => setContacts((m) => new Map(m).set(ct.id, ct))).catch(() => undefined);
+      client
+        .getContact(c.contactId)
+        .then((ct) => setContacts((m) => new Map(m).set(ct.id, ct)))
+        .catch(() => undefined);
     }
   }, [client, conversations]);
 
@@ -62,7 +81,11 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
     return [...conversations.values()]
       .filter((c) => filter === 'all' || c.status === filter)
       .filter((c) => assignee === 'all' || (assignee === 'mine' ? c.assigneeId === me.id : c.assigneeId === null))
-      .filter((c) => !q || [nameOf(c), c.address, c.lastMessagePreview ?? '', c.channelType].some((s) => s.toLowerCase().includes(q)))
+      .filter(
+        (c) =>
+          !q ||
+          [nameOf(c), c.address, c.lastMessagePreview ?? '', c.channelType].some((s) => s.toLowerCase().includes(q)),
+      )
       .sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
   }, [conversations, contacts, filter, assignee, search, me.id]);
   const selected = selectedId ? conversations.get(selectedId) : undefined;
@@ -71,27 +94,52 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
     <div className={`inbox ${selectedId ? 'has-selection' : ''}`}>
       <section className="list" aria-label="Sessions">
         <div className="filters">
-          <label htmlFor="status-filter" className="sr-only">Status</label>
-          <select id="status-filter" value={filter} onChange={(e) => setFilter(e.target.value as ConversationStatus | 'all')}>
+          <label htmlFor="status-filter" className="sr-only">
+            Status
+          </label>
+          <select
+            id="status-filter"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value as ConversationStatus | 'all')}
+          >
             <option value="open">Open</option>
             <option value="pending">Pending</option>
             <option value="resolved">Resolved</option>
             <option value="all">All statuses</option>
           </select>
-          <label htmlFor="assignee-filter" className="sr-only">Assignee</label>
+          <label htmlFor="assignee-filter" className="sr-only">
+            Assignee
+          </label>
           <select id="assignee-filter" value={assignee} onChange={(e) => setAssignee(e.target.value as AssigneeFilter)}>
             <option value="all">Everyone</option>
             <option value="mine">Mine</option>
             <option value="unassigned">Unassigned</option>
           </select>
-          <label htmlFor="search" className="sr-only">Search sessions</label>
-          <input id="search" type="search" placeholder="Search…" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <label htmlFor="search" className="sr-only">
+            Search sessions
+          </label>
+          <input
+            id="search"
+            type="search"
+            placeholder="Search…"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
         </div>
-        {error && <p role="alert" className="error">{error}</p>}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
         <ul>
           {visible.map((c) => (
             <li key={c.id}>
-              <a href={`#/inbox/${encodeURIComponent(c.id)}`} className={`conv ${c.id === selectedId ? 'selected' : ''}`} data-conversation={c.id} aria-current={c.id === selectedId ? 'true' : undefined}>
+              <a
+                href={`#/inbox/${encodeURIComponent(c.id)}`}
+                className={`conv ${c.id === selectedId ? 'selected' : ''}`}
+                data-conversation={c.id}
+                aria-current={c.id === selectedId ? 'true' : undefined}
+              >
                 <ChannelIcon type={c.channelType} />
                 <span className="conv-main">
                   <span className="conv-name">{nameOf(c)}</span>
@@ -99,7 +147,11 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
                 </span>
                 <span className="conv-side">
                   <span className="conv-time">{shortTime(c.lastMessageAt)}</span>
-                  {c.unreadCount > 0 && <span className="unread" aria-label={`${c.unreadCount} unread`}>{c.unreadCount}</span>}
+                  {c.unreadCount > 0 && (
+                    <span className="unread" aria-label={`${c.unreadCount} unread`}>
+                      {c.unreadCount}
+                    </span>
+                  )}
                 </span>
               </a>
             </li>
@@ -107,9 +159,18 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
           {visible.length === 0 && <li className="empty">No sessions.</li>}
         </ul>
       </section>
-      {selected
-        ? <ConversationView key={selected.id} conversation={selected} contact={contacts.get(selected.contactId)} onChange={upsert} />
-        : <section className="thread" aria-label="Conversation"><p className="empty">{selectedId ? 'Loading…' : 'Select a session.'}</p></section>}
+      {selected ? (
+        <ConversationView
+          key={selected.id}
+          conversation={selected}
+          contact={contacts.get(selected.contactId)}
+          onChange={upsert}
+        />
+      ) : (
+        <section className="thread" aria-label="Conversation">
+          <p className="empty">{selectedId ? 'Loading…' : 'Select a session.'}</p>
+        </section>
+      )}
     </div>
   );
 }

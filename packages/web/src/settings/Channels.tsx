@@ -23,15 +23,26 @@ export function Channels() {
   const [open, setOpen] = useState<{ id: string; panel: 'edit' | 'logs' } | null>(null);
   const [notice, setNotice] = useState('');
 
-  const reload = () => client.listConnections().then(setConnections).catch((err: unknown) => setError(errorText(err)));
-  const put = (c: Connection) => setConnections((list) => (list.some((x) => x.id === c.id) ? list.map((x) => (x.id === c.id ? c : x)) : [...list, c]));
+  const reload = () =>
+    client
+      .listConnections()
+      .then(setConnections)
+      .catch((err: unknown) => setError(errorText(err)));
+  const put = (c: Connection) =>
+    setConnections((list) =>
+      list.some((x) => x.id === c.id) ? list.map((x) => (x.id === c.id ? c : x)) : [...list, c],
+    );
 
   useEffect(() => {
     void reload();
     return subscribe((e) => {
       if (e.type === 'stream.open') void reload();
       if (e.type !== 'connection.status') return;
-      const { connectionId, status, statusReason } = e.data as { connectionId: string; status: Connection['status']; statusReason: string | null };
+      const { connectionId, status, statusReason } = e.data as {
+        connectionId: string;
+        status: Connection['status'];
+        statusReason: string | null;
+      };
       setConnections((list) => list.map((c) => (c.id === connectionId ? { ...c, status, statusReason } : c)));
     });
   }, [client, subscribe]);
@@ -50,7 +61,9 @@ export function Channels() {
     setNotice('');
     try {
       const list = await client.syncTemplates(c.id);
-      setNotice(`${c.name}: ${list.length} template${list.length === 1 ? '' : 's'} synced, ${list.filter((t) => t.status.toUpperCase() === 'APPROVED').length} approved.`);
+      setNotice(
+        `${c.name}: ${list.length} template${list.length === 1 ? '' : 's'} synced, ${list.filter((t) => t.status.toUpperCase() === 'APPROVED').length} approved.`,
+      );
     } catch (err) {
       setError(`${c.name}: ${errorText(err)}`);
     }
@@ -68,40 +81,110 @@ export function Channels() {
       setError(`${c.name}: ${errorText(err)}`);
     }
   };
-  const toggle = (id: string, panel: 'edit' | 'logs') => setOpen(open?.id === id && open.panel === panel ? null : { id, panel });
+  const toggle = (id: string, panel: 'edit' | 'logs') =>
+    setOpen(open?.id === id && open.panel === panel ? null : { id, panel });
 
   const active = connections.filter((c) => !c.deprecated);
   const deprecated = connections.filter((c) => c.deprecated);
   const row = (c: Connection) => {
-    const verifyToken = typeof c.config.verifyToken === 'string' && c.config.verifyToken !== '********' ? c.config.verifyToken : undefined;
+    const verifyToken =
+      typeof c.config.verifyToken === 'string' && c.config.verifyToken !== '********'
+        ? c.config.verifyToken
+        : undefined;
     return (
       <li key={c.id} className="connection" data-connection={c.id}>
-        <span className={`dot dot-${c.status}`} data-status={c.status} role="img" aria-label={`Status: ${c.status}`}
-          title={c.status === 'ERROR' && c.statusReason ? `ERROR: ${c.statusReason}` : c.status} />
+        <span
+          className={`dot dot-${c.status}`}
+          data-status={c.status}
+          role="img"
+          aria-label={`Status: ${c.status}`}
+          title={c.status === 'ERROR' && c.statusReason ? `ERROR: ${c.statusReason}` : c.status}
+        />
         <ChannelIcon type={c.type} />
-        <span className="conn-name">{c.name}{c.deprecated ? ' DEPRECATED' : ''}</span>
-        <span className="conn-status">{c.status === 'ERROR' && c.statusReason ? `ERROR: ${c.statusReason}` : c.status}</span>
+        <span className="conn-name">
+          {c.name}
+          {c.deprecated ? ' DEPRECATED' : ''}
+        </span>
+        <span className="conn-status">
+          {c.status === 'ERROR' && c.statusReason ? `ERROR: ${c.statusReason}` : c.status}
+        </span>
         <span className="conn-actions">
-          <button type="button" onClick={() => void act(c, 'start')} disabled={c.status === 'RUNNING' || c.status === 'STARTING'} aria-label={`Start ${c.name}`}>Start</button>
-          <button type="button" onClick={() => void act(c, 'stop')} disabled={c.status === 'STOPPED' || c.status === 'STOPPING'} aria-label={`Stop ${c.name}`}>Stop</button>
-          <button type="button" onClick={() => toggle(c.id, 'edit')} aria-expanded={open?.id === c.id && open.panel === 'edit'} aria-label={`Edit ${c.name}`}><Icon name="edit" /> Edit</button>
+          <button
+            type="button"
+            onClick={() => void act(c, 'start')}
+            disabled={c.status === 'RUNNING' || c.status === 'STARTING'}
+            aria-label={`Start ${c.name}`}
+          >
+            Start
+          </button>
+          <button
+            type="button"
+            onClick={() => void act(c, 'stop')}
+            disabled={c.status === 'STOPPED' || c.status === 'STOPPING'}
+            aria-label={`Stop ${c.name}`}
+          >
+            Stop
+          </button>
+          <button
+            type="button"
+            onClick={() => toggle(c.id, 'edit')}
+            aria-expanded={open?.id === c.id && open.panel === 'edit'}
+            aria-label={`Edit ${c.name}`}
+          >
+            <Icon name="edit" /> Edit
+          </button>
           {typeMap.get(c.type)?.capabilities.templates === true && (
-            <button type="button" onClick={() => void sync(c)} aria-label={`Sync templates of ${c.name}`}><Icon name="refresh" /> Templates</button>
+            <button type="button" onClick={() => void sync(c)} aria-label={`Sync templates of ${c.name}`}>
+              <Icon name="refresh" /> Templates
+            </button>
           )}
-          <button type="button" onClick={() => toggle(c.id, 'logs')} aria-expanded={open?.id === c.id && open.panel === 'logs'} aria-label={`Logs of ${c.name}`}><Icon name="list" /> Logs</button>
-          <ConfirmButton label={`Delete ${c.name}`} onConfirm={() => void remove(c)}>Delete</ConfirmButton>
+          <button
+            type="button"
+            onClick={() => toggle(c.id, 'logs')}
+            aria-expanded={open?.id === c.id && open.panel === 'logs'}
+            aria-label={`Logs of ${c.name}`}
+          >
+            <Icon name="list" /> Logs
+          </button>
+          <ConfirmButton label={`Delete ${c.name}`} onConfirm={() => void remove(c)}>
+            Delete
+          </ConfirmButton>
         </span>
         <span className="webhook">
-          <CopyField id={`wh-${c.id}`} label="Webhook URL" value={c.webhookUrl} copyLabel={`Copy webhook URL of ${c.name}`} />
-          {verifyToken && <CopyField id={`vt-${c.id}`} label="Verify token" value={verifyToken} copyLabel={`Copy verify token of ${c.name}`} />}
+          <CopyField
+            id={`wh-${c.id}`}
+            label="Webhook URL"
+            value={c.webhookUrl}
+            copyLabel={`Copy webhook URL of ${c.name}`}
+          />
+          {verifyToken && (
+            <CopyField
+              id={`vt-${c.id}`}
+              label="Verify token"
+              value={verifyToken}
+              copyLabel={`Copy verify token of ${c.name}`}
+            />
+          )}
         </span>
         {open?.id === c.id && open.panel === 'edit' && (
           <div className="conn-panel">
-            <ConnectionForm types={types} connection={c} onSaved={(saved) => { put(saved); setOpen(null); }} onCancel={() => setOpen(null)} />
+            <ConnectionForm
+              types={types}
+              connection={c}
+              onSaved={(saved) => {
+                put(saved);
+                setOpen(null);
+              }}
+              onCancel={() => setOpen(null)}
+            />
             {c.type === 'webchat' && <WebchatSettings connection={c} onSaved={put} />}
           </div>
         )}
-        {open?.id === c.id && open.panel === 'logs' && <div className="conn-panel"><ConnectionLogs connectionId={c.id} name={c.name} /></div>}
+        {open?.id === c.id && open.panel === 'logs' && (
+          <div className="conn-panel">
+            <ConnectionLogs connectionId={c.id} name={c.name} />
+          </div>
+        )}
       </li>
     );
   };
@@ -110,11 +193,29 @@ export function Channels() {
     <section aria-labelledby="channels-title">
       <div className="row between">
         <h2 id="channels-title">Communication Channels</h2>
-        <button type="button" onClick={() => setAdding(!adding)} aria-expanded={adding}>{adding ? 'Close' : 'Add connection'}</button>
+        <button type="button" onClick={() => setAdding(!adding)} aria-expanded={adding}>
+          {adding ? 'Close' : 'Add connection'}
+        </button>
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
-      {notice && <p role="status" className="ok">{notice}</p>}
-      {adding && <ConnectionForm types={types} onSaved={(c) => { put(c); setAdding(false); }} />}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p role="status" className="ok">
+          {notice}
+        </p>
+      )}
+      {adding && (
+        <ConnectionForm
+          types={types}
+          onSaved={(c) => {
+            put(c);
+            setAdding(false);
+          }}
+        />
+      )}
       <ul className="connections">{active.map(row)}</ul>
       {active.length === 0 && <p className="empty">No channels yet.</p>}
       {deprecated.length > 0 && (

@@ -6,8 +6,15 @@ import { fromValue, isStructured, toValue } from './ConnectionForm.tsx';
 const hours: JsonSchema = {
   type: 'object',
   properties: {
-    enabled: { type: 'boolean' }, timeZone: { type: 'string' },
-    days: { type: 'array', items: { type: 'object', properties: { day: { type: 'integer' }, from: { type: 'string' }, to: { type: 'string' } } } } as JsonSchema,
+    enabled: { type: 'boolean' },
+    timeZone: { type: 'string' },
+    days: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { day: { type: 'integer' }, from: { type: 'string' }, to: { type: 'string' } },
+      },
+    } as JsonSchema,
   },
 };
 const rules = { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } } as JsonSchema;
@@ -26,7 +33,14 @@ describe('connection form: nested config fields', () => {
   });
 
   it('round-trips a nested object and a list of objects through the JSON textarea unchanged', () => {
-    const value = { enabled: true, timeZone: 'Europe/Berlin', days: [{ day: 1, from: '09:00', to: '17:00' }, { day: 6, from: '22:00', to: '02:00' }] };
+    const value = {
+      enabled: true,
+      timeZone: 'Europe/Berlin',
+      days: [
+        { day: 1, from: '09:00', to: '17:00' },
+        { day: 6, from: '22:00', to: '02:00' },
+      ],
+    };
     const text = toValue(hours, value);
     expect(typeof text).toBe('string');
     expect(text).not.toContain('[object Object]');
@@ -34,7 +48,10 @@ describe('connection form: nested config fields', () => {
     const list = [{ name: 'first' }, { name: 'second' }];
     expect(fromValue(rules, toValue(rules, list))).toEqual(list);
     // an admin's edit of the text is what gets saved
-    expect(fromValue(hours, String(text).replace('Europe/Berlin', 'Asia/Tokyo'))).toEqual({ ...value, timeZone: 'Asia/Tokyo' });
+    expect(fromValue(hours, String(text).replace('Europe/Berlin', 'Asia/Tokyo'))).toEqual({
+      ...value,
+      timeZone: 'Asia/Tokyo',
+    });
   });
 
   it('refuses JSON that does not parse instead of saving it as text', () => {

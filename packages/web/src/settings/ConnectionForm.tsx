@@ -12,7 +12,7 @@ export type Value = string | boolean;
 
 export function fieldKind(s: JsonSchema): string {
   const t = Array.isArray(s.type) ? s.type.find((x) => x !== 'null') : s.type;
-  return s.enum ? 'enum' : t ?? 'string';
+  return s.enum ? 'enum' : (t ?? 'string');
 }
 const isSecret = (s: JsonSchema) => s.writeOnly === true || s['x-secret'] === true;
 /** nested settings (objects, lists of objects) are edited as JSON text rather than flattened into "[object Object]" */
@@ -36,11 +36,20 @@ export function fromValue(s: JsonSchema, v: Value): unknown {
   const kind = fieldKind(s);
   if (isStructured(s)) return JSON.parse(String(v)) as unknown;
   if (kind === 'number' || kind === 'integer') return Number(v);
-  if (kind === 'array') return String(v).split(',').map((x) => x.trim()).filter(Boolean);
+  if (kind === 'array')
+    return String(v)
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   return v;
 }
 
-interface Props { types: ConnectionType[]; connection?: Connection; onSaved: (c: Connection) => void; onCancel?: () => void }
+interface Props {
+  types: ConnectionType[];
+  connection?: Connection;
+  onSaved: (c: Connection) => void;
+  onCancel?: () => void;
+}
 
 export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) {
   const { client } = useApp();
@@ -51,7 +60,8 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
   const [deprecated, setDeprecated] = useState(connection?.deprecated ?? false);
   const chosen = types.find((t) => t.type === type);
   const props = Object.entries(chosen?.configSchema.properties ?? {});
-  const initial = (): Record<string, Value> => Object.fromEntries(props.filter(([, s]) => !isSecret(s)).map(([k, s]) => [k, toValue(s, connection?.config[k])]));
+  const initial = (): Record<string, Value> =>
+    Object.fromEntries(props.filter(([, s]) => !isSecret(s)).map(([k, s]) => [k, toValue(s, connection?.config[k])]));
   const [values, setValues] = useState<Record<string, Value>>(editing ? initial : {});
   const [original] = useState<Record<string, Value>>(editing ? initial : {});
   const [error, setError] = useState('');
@@ -76,9 +86,16 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
     }
     setBusy(true);
     try {
-      onSaved(editing
-        ? await client.updateConnection(connection.id, { name: name.trim(), description, ...(deprecated !== connection.deprecated ? { deprecated } : {}), ...(Object.keys(config).length ? { config } : {}) })
-        : await client.createConnection({ type, name: name.trim(), ...(description ? { description } : {}), config }));
+      onSaved(
+        editing
+          ? await client.updateConnection(connection.id, {
+              name: name.trim(),
+              description,
+              ...(deprecated !== connection.deprecated ? { deprecated } : {}),
+              ...(Object.keys(config).length ? { config } : {}),
+            })
+          : await client.createConnection({ type, name: name.trim(), ...(description ? { description } : {}), config }),
+      );
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -87,20 +104,40 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
   };
 
   return (
-    <form className="connection-form" onSubmit={(e) => void submit(e)} aria-label={editing ? `Edit ${connection.name}` : 'Add connection'}>
-      {editing ? <p className="hint">{chosen?.displayName ?? type}</p> : (
-        <label className="field">Channel type
-          <select value={type} required onChange={(e) => { setType(e.target.value); setValues({}); }}>
+    <form
+      className="connection-form"
+      onSubmit={(e) => void submit(e)}
+      aria-label={editing ? `Edit ${connection.name}` : 'Add connection'}
+    >
+      {editing ? (
+        <p className="hint">{chosen?.displayName ?? type}</p>
+      ) : (
+        <label className="field">
+          Channel type
+          <select
+            value={type}
+            required
+            onChange={(e) => {
+              setType(e.target.value);
+              setValues({});
+            }}
+          >
             <option value="">Choose…</option>
-            {types.map((t) => <option key={t.type} value={t.type}>{t.displayName}</option>)}
+            {types.map((t) => (
+              <option key={t.type} value={t.type}>
+                {t.displayName}
+              </option>
+            ))}
           </select>
         </label>
       )}
       {chosen && !editing && <p className="hint">{chosen.description}</p>}
-      <label className="field">Name
+      <label className="field">
+        Name
         <input value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} />
       </label>
-      <label className="field">Description
+      <label className="field">
+        Description
         <input value={description} maxLength={2000} onChange={(e) => setDescription(e.target.value)} />
       </label>
       {props.map(([key, schema]) => {
@@ -112,34 +149,83 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
           schema.description,
           schema['x-generated'] && !editing ? '(optional: generated when empty)' : '',
           isStructured(schema) ? '(JSON)' : kind === 'array' ? '(comma-separated)' : '',
-        ].filter(Boolean).join(' ');
+        ]
+          .filter(Boolean)
+          .join(' ');
         const needed = required.has(key) && !(secret && editing);
         const common = { id, 'aria-describedby': hint ? `${id}-hint` : undefined };
         let input: ReactElement;
         if (kind === 'boolean') {
-          input = <input type="checkbox" {...common} checked={values[key] === true} onChange={(e) => setValues({ ...values, [key]: e.target.checked })} />;
+          input = (
+            <input
+              type="checkbox"
+              {...common}
+              checked={values[key] === true}
+              onChange={(e) => setValues({ ...values, [key]: e.target.checked })}
+            />
+          );
         } else if (isStructured(schema)) {
-          input = <textarea {...common} rows={4} spellCheck={false} value={String(values[key] ?? '')} onChange={(e) => setValues({ ...values, [key]: e.target.value })} />;
+          input = (
+            <textarea
+              {...common}
+              rows={4}
+              spellCheck={false}
+              value={String(values[key] ?? '')}
+              onChange={(e) => setValues({ ...values, [key]: e.target.value })}
+            />
+          );
         } else if (kind === 'enum') {
           input = (
-            <select {...common} required={needed} value={String(values[key] ?? '')} onChange={(e) => setValues({ ...values, [key]: e.target.value })}>
-              <option value="">{schema.default !== undefined ? `Default (${String(schema.default)})` : 'Choose…'}</option>
-              {(schema.enum ?? []).map((v) => <option key={String(v)} value={String(v)}>{String(v)}</option>)}
+            <select
+              {...common}
+              required={needed}
+              value={String(values[key] ?? '')}
+              onChange={(e) => setValues({ ...values, [key]: e.target.value })}
+            >
+              <option value="">
+                {schema.default !== undefined ? `Default (${String(schema.default)})` : 'Choose…'}
+              </option>
+              {(schema.enum ?? []).map((v) => (
+                <option key={String(v)} value={String(v)}>
+                  {String(v)}
+                </option>
+              ))}
             </select>
           );
         } else {
-          const inputType = secret ? 'password' : kind === 'number' || kind === 'integer' ? 'number' : schema.format === 'uri' ? 'url' : 'text';
+          const inputType = secret
+            ? 'password'
+            : kind === 'number' || kind === 'integer'
+              ? 'number'
+              : schema.format === 'uri'
+                ? 'url'
+                : 'text';
           input = (
-            <input {...common} type={inputType} required={needed} autoComplete={secret ? 'new-password' : 'off'}
-              placeholder={secret && editing ? '•••••••• (saved)' : schema.default !== undefined ? String(schema.default) : ''}
-              pattern={(inputType === 'text' || inputType === 'password') && kind !== 'array' ? schema.pattern : undefined}
-              min={schema.minimum} max={schema.maximum} maxLength={schema.maxLength}
-              value={String(values[key] ?? '')} onChange={(e) => setValues({ ...values, [key]: e.target.value })} />
+            <input
+              {...common}
+              type={inputType}
+              required={needed}
+              autoComplete={secret ? 'new-password' : 'off'}
+              placeholder={
+                secret && editing ? '•••••••• (saved)' : schema.default !== undefined ? String(schema.default) : ''
+              }
+              pattern={
+                (inputType === 'text' || inputType === 'password') && kind !== 'array' ? schema.pattern : undefined
+              }
+              min={schema.minimum}
+              max={schema.maximum}
+              maxLength={schema.maxLength}
+              value={String(values[key] ?? '')}
+              onChange={(e) => setValues({ ...values, [key]: e.target.value })}
+            />
           );
         }
         return (
           <div className="field" key={key}>
-            <label htmlFor={id}>{schema.title ?? key}{needed ? ' *' : ''}</label>
+            <label htmlFor={id}>
+              {schema.title ?? key}
+              {needed ? ' *' : ''}
+            </label>
             {input}
             {hint && <small id={`${id}-hint`}>{hint}</small>}
           </div>
@@ -151,10 +237,20 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
           Deprecated (kept for history, listed apart)
         </label>
       )}
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <div className="row">
-        <button type="submit" disabled={busy || !type || !name.trim()}>{editing ? 'Save changes' : 'Create connection'}</button>
-        {onCancel && <button type="button" onClick={onCancel}>Cancel</button>}
+        <button type="submit" disabled={busy || !type || !name.trim()}>
+          {editing ? 'Save changes' : 'Create connection'}
+        </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
       </div>
     </form>
   );

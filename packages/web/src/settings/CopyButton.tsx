@@ -27,7 +27,17 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
 }
 
 /** a read-only value with a copy button */
-export function CopyField({ id, label, value, copyLabel }: { id: string; label: string; value: string; copyLabel: string }) {
+export function CopyField({
+  id,
+  label,
+  value,
+  copyLabel,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  copyLabel: string;
+}) {
   return (
     <span className="copy-field">
       <label htmlFor={id}>{label}</label>

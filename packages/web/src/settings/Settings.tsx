@@ -17,7 +17,11 @@ export function Settings({ hash }: { hash: string }) {
     <div className="settings">
       <h1>Settings</h1>
       <nav aria-label="Settings sections" className="subnav">
-        {sections.map((s) => <a key={s.id} href={`#/settings/${s.id}`} aria-current={current === s.id ? 'page' : undefined}>{s.label}</a>)}
+        {sections.map((s) => (
+          <a key={s.id} href={`#/settings/${s.id}`} aria-current={current === s.id ? 'page' : undefined}>
+            {s.label}
+          </a>
+        ))}
       </nav>
       {current === 'channels' && <Channels />}
       {current === 'team' && <Team />}

@@ -42,37 +42,108 @@ export function Team() {
     <section aria-labelledby="team-title">
       <div className="row between">
         <h2 id="team-title">Team</h2>
-        {manager && <button type="button" onClick={() => { setInviting(!inviting); setInvited(null); }} aria-expanded={inviting}>{inviting ? 'Close' : 'Invite operator'}</button>}
+        {manager && (
+          <button
+            type="button"
+            onClick={() => {
+              setInviting(!inviting);
+              setInvited(null);
+            }}
+            aria-expanded={inviting}
+          >
+            {inviting ? 'Close' : 'Invite operator'}
+          </button>
+        )}
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
-      {inviting && <InviteForm onInvited={(r) => { setInvited(r); setInviting(false); reloadUsers(); }} />}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {inviting && (
+        <InviteForm
+          onInvited={(r) => {
+            setInvited(r);
+            setInviting(false);
+            reloadUsers();
+          }}
+        />
+      )}
       {invited && (
         <div className="invited" role="status">
-          <p><strong>{invited.user.name}</strong> can now sign in as <strong>{invited.user.email}</strong>.{invited.password ? ' Hand them this initial password; it is shown only now. They can change it under Settings › Account.' : ''}</p>
-          {invited.password && <CopyField id="invited-password" label="Initial password" value={invited.password} copyLabel="Copy initial password" />}
-          <button type="button" onClick={() => setInvited(null)}>Done</button>
+          <p>
+            <strong>{invited.user.name}</strong> can now sign in as <strong>{invited.user.email}</strong>.
+            {invited.password
+              ? ' Hand them this initial password; it is shown only now. They can change it under Settings › Account.'
+              : ''}
+          </p>
+          {invited.password && (
+            <CopyField
+              id="invited-password"
+              label="Initial password"
+              value={invited.password}
+              copyLabel="Copy initial password"
+            />
+          )}
+          <button type="button" onClick={() => setInvited(null)}>
+            Done
+          </button>
         </div>
       )}
       <table className="users">
-        <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th>{manager && <th scope="col"><span className="sr-only">Actions</span></th>}</tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            {manager && (
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
         <tbody>
           {list.map((u) => {
             const editable = manager && u.id !== me.id && atLeast(me.role, u.role);
             return (
               <tr key={u.id} data-user={u.id}>
-                <td>{u.name}{u.id === me.id ? ' (you)' : ''}</td>
+                <td>
+                  {u.name}
+                  {u.id === me.id ? ' (you)' : ''}
+                </td>
                 <td>{u.email}</td>
                 <td>
                   {editable ? (
                     <>
-                      <label htmlFor={`role-${u.id}`} className="sr-only">Role of {u.email}</label>
-                      <select id={`role-${u.id}`} value={u.role} onChange={(e) => void changeRole(u, e.target.value as Role)}>
-                        {ROLES.filter((r) => atLeast(me.role, r)).map((r) => <option key={r} value={r}>{r}</option>)}
+                      <label htmlFor={`role-${u.id}`} className="sr-only">
+                        Role of {u.email}
+                      </label>
+                      <select
+                        id={`role-${u.id}`}
+                        value={u.role}
+                        onChange={(e) => void changeRole(u, e.target.value as Role)}
+                      >
+                        {ROLES.filter((r) => atLeast(me.role, r)).map((r) => (
+                          <option key={r} value={r}>
+                            {r}
+                          </option>
+                        ))}
                       </select>
                     </>
-                  ) : u.role}
+                  ) : (
+                    u.role
+                  )}
                 </td>
-                {manager && <td>{editable && <button type="button" onClick={() => void remove(u)} aria-label={`Remove ${u.email}`}>Remove</button>}</td>}
+                {manager && (
+                  <td>
+                    {editable && (
+                      <button type="button" onClick={() => void remove(u)} aria-label={`Remove ${u.email}`}>
+                        Remove
+                      </button>
+                    )}
+                  </td>
+                )}
               </tr>
             );
           })}
@@ -103,15 +174,32 @@ function InviteForm({ onInvited }: { onInvited: (r: { user: User; password?: str
   };
   return (
     <form className="invite" onSubmit={(e) => void submit(e)} aria-label="Invite operator">
-      <label className="field">Name<input value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} /></label>
-      <label className="field">Email<input type="email" value={email} required onChange={(e) => setEmail(e.target.value)} /></label>
-      <label className="field">Role
+      <label className="field">
+        Name
+        <input value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label className="field">
+        Email
+        <input type="email" value={email} required onChange={(e) => setEmail(e.target.value)} />
+      </label>
+      <label className="field">
+        Role
         <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {ROLES.filter((r) => atLeast(me.role, r)).map((r) => <option key={r} value={r}>{r}</option>)}
+          {ROLES.filter((r) => atLeast(me.role, r)).map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
         </select>
       </label>
-      {error && <p role="alert" className="error">{error}</p>}
-      <button type="submit" disabled={busy || !name.trim() || !email.trim()}>Send invite</button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy || !name.trim() || !email.trim()}>
+        Send invite
+      </button>
     </form>
   );
 }
@@ -124,7 +212,10 @@ export function Account() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (password !== repeat) { setMessage({ ok: false, text: 'The two passwords differ.' }); return; }
+    if (password !== repeat) {
+      setMessage({ ok: false, text: 'The two passwords differ.' });
+      return;
+    }
     try {
       await client.updateUser(me.id, { password });
       setPassword('');
@@ -137,12 +228,40 @@ export function Account() {
   return (
     <section aria-labelledby="account-title">
       <h2 id="account-title">Account</h2>
-      <p>Signed in as <strong>{me.name}</strong> ({me.email}), {me.role}.</p>
+      <p>
+        Signed in as <strong>{me.name}</strong> ({me.email}), {me.role}.
+      </p>
       <form className="invite" onSubmit={(e) => void submit(e)} aria-label="Change password">
-        <label className="field">New password<input type="password" autoComplete="new-password" minLength={8} required value={password} onChange={(e) => setPassword(e.target.value)} /></label>
-        <label className="field">Repeat new password<input type="password" autoComplete="new-password" minLength={8} required value={repeat} onChange={(e) => setRepeat(e.target.value)} /></label>
-        {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
-        <button type="submit" disabled={password.length < 8}>Change password</button>
+        <label className="field">
+          New password
+          <input
+            type="password"
+            autoComplete="new-password"
+            minLength={8}
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          Repeat new password
+          <input
+            type="password"
+            autoComplete="new-password"
+            minLength={8}
+            required
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+          />
+        </label>
+        {message && (
+          <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>
+            {message.text}
+          </p>
+        )}
+        <button type="submit" disabled={password.length < 8}>
+          Change password
+        </button>
       </form>
     </section>
   );

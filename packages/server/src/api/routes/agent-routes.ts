@@ -9,24 +9,35 @@ import { CONFIG_MAX_BYTES, ErrorSchema, IdParams, PageQuerySchema, jsonObject, p
 
 const AGENT_KINDS = ['flow', 'llm', 'webhook'] as const;
 
-const AgentSchema = z.object({
-  id: z.string(),
-  kind: z.enum(AGENT_KINDS),
-  name: z.string(),
-  description: z.string(),
-  status: z.enum(CONNECTION_STATUSES),
-  statusReason: z.string().nullable(),
-  config: z.record(z.string(), z.unknown()).describe('secret fields are masked as "********"'),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  // generated secrets are shown once
-  generatedSecrets: z.array(z.string()).optional()
-    .describe('only in the answer to POST /agents: config fields the server generated because they were left empty (a webhook agent\'s signing secret); they appear in full in this answer only, masked afterwards'),
-}).meta({ id: 'Agent' });
+const AgentSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(AGENT_KINDS),
+    name: z.string(),
+    description: z.string(),
+    status: z.enum(CONNECTION_STATUSES),
+    statusReason: z.string().nullable(),
+    config: z.record(z.string(), z.unknown()).describe('secret fields are masked as "********"'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    // generated secrets are shown once
+    generatedSecrets: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "only in the answer to POST /agents: config fields the server generated because they were left empty (a webhook agent's signing secret); they appear in full in this answer only, masked afterwards",
+      ),
+  })
+  .meta({ id: 'Agent' });
 
-const AgentTypeSchema = z.object({
-  kind: z.enum(AGENT_KINDS), displayName: z.string(), description: z.string(), configSchema: z.record(z.string(), z.unknown()),
-}).meta({ id: 'AgentType' });
+const AgentTypeSchema = z
+  .object({
+    kind: z.enum(AGENT_KINDS),
+    displayName: z.string(),
+    description: z.string(),
+    configSchema: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'AgentType' });
 
 const CreateAgentSchema = z.object({
   kind: z.string().min(1).describe('flow | llm | webhook'),
@@ -38,21 +49,37 @@ const CreateAgentSchema = z.object({
 const UpdateAgentSchema = z.object({
   name: z.string().min(1).max(200).optional(),
   description: z.string().max(2000).optional(),
-  config: jsonObject(CONFIG_MAX_BYTES).optional()
-    .describe('partial: omitted fields and masked secrets keep their value; a new secret value replaces it. A running agent restarts with the new config'),
+  config: jsonObject(CONFIG_MAX_BYTES)
+    .optional()
+    .describe(
+      'partial: omitted fields and masked secrets keep their value; a new secret value replaces it. A running agent restarts with the new config',
+    ),
 });
 
-const AgentChannelsSchema = z.object({
-  data: z.array(z.object({
-    connectionId: z.string(), connectionName: z.string(), channelType: z.string(),
-    inbound: z.boolean().describe('this agent answers the connection\'s inbound messages (at most one agent per connection)'),
-    active: z.object({ inbound: z.boolean() }).nullable().describe('what the agent applied when it last started; null = not applied yet'),
-  })),
-  restartRequired: z.boolean().describe('changes take effect when the agent is restarted'),
-}).meta({ id: 'AgentChannels' });
+const AgentChannelsSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        connectionId: z.string(),
+        connectionName: z.string(),
+        channelType: z.string(),
+        inbound: z
+          .boolean()
+          .describe("this agent answers the connection's inbound messages (at most one agent per connection)"),
+        active: z
+          .object({ inbound: z.boolean() })
+          .nullable()
+          .describe('what the agent applied when it last started; null = not applied yet'),
+      }),
+    ),
+    restartRequired: z.boolean().describe('changes take effect when the agent is restarted'),
+  })
+  .meta({ id: 'AgentChannels' });
 
 const SetAgentChannelsSchema = z.object({
-  connections: z.array(z.object({ connectionId: z.string().min(1).max(100), inbound: z.boolean().default(false) })).max(500),
+  connections: z
+    .array(z.object({ connectionId: z.string().min(1).max(100), inbound: z.boolean().default(false) }))
+    .max(500),
 });
 
 export function agentRoutes(app: FastifyInstance, hub: Hub): void {
@@ -60,41 +87,98 @@ export function agentRoutes(app: FastifyInstance, hub: Hub): void {
   const tags = ['agents'];
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
-  r.get('/agent-types', { schema: { tags, summary: 'The agent kinds, with their config JSON Schema', response: { 200: z.object({ data: z.array(AgentTypeSchema) }) } } },
-    async () => ({ data: hub.agents.catalog() }));
+  r.get(
+    '/agent-types',
+    {
+      schema: {
+        tags,
+        summary: 'The agent kinds, with their config JSON Schema',
+        response: { 200: z.object({ data: z.array(AgentTypeSchema) }) },
+      },
+    },
+    async () => ({ data: hub.agents.catalog() }),
+  );
 
-  r.get('/agents', { schema: { tags, querystring: PageQuerySchema, response: { 200: pageOf(AgentSchema), ...errors } } }, async (req) => {
-    const page = await hub.agents.list(principalOf(req).workspaceId, req.query);
-    return { data: page.data.map((a) => hub.agents.view(a)), nextCursor: page.nextCursor };
-  });
+  r.get(
+    '/agents',
+    { schema: { tags, querystring: PageQuerySchema, response: { 200: pageOf(AgentSchema), ...errors } } },
+    async (req) => {
+      const page = await hub.agents.list(principalOf(req).workspaceId, req.query);
+      return { data: page.data.map((a) => hub.agents.view(a)), nextCursor: page.nextCursor };
+    },
+  );
 
-  r.post('/agents', { schema: { tags, body: CreateAgentSchema, response: { 201: AgentSchema, ...errors } } }, async (req, reply) =>
-    reply.code(201).send(await hub.agents.create(requireRole(req, 'admin').workspaceId, req.body)));
+  r.post(
+    '/agents',
+    { schema: { tags, body: CreateAgentSchema, response: { 201: AgentSchema, ...errors } } },
+    async (req, reply) =>
+      reply.code(201).send(await hub.agents.create(requireRole(req, 'admin').workspaceId, req.body)),
+  );
 
   r.get('/agents/:id', { schema: { tags, params: IdParams, response: { 200: AgentSchema, ...errors } } }, async (req) =>
-    hub.agents.view(await hub.agents.get(principalOf(req).workspaceId, req.params.id)));
+    hub.agents.view(await hub.agents.get(principalOf(req).workspaceId, req.params.id)),
+  );
 
-  r.patch('/agents/:id', { schema: { tags, params: IdParams, body: UpdateAgentSchema, response: { 200: AgentSchema, ...errors } } }, async (req) =>
-    hub.agents.update(requireRole(req, 'admin').workspaceId, req.params.id, req.body));
+  r.patch(
+    '/agents/:id',
+    { schema: { tags, params: IdParams, body: UpdateAgentSchema, response: { 200: AgentSchema, ...errors } } },
+    async (req) => hub.agents.update(requireRole(req, 'admin').workspaceId, req.params.id, req.body),
+  );
 
-  r.delete('/agents/:id', { schema: { tags, params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
-    await hub.agents.remove(requireRole(req, 'admin').workspaceId, req.params.id);
-    return reply.code(204).send(null);
-  });
-
-  r.post('/agents/:id/start', { schema: { tags, summary: 'Start the agent: checks its config (an llm agent calls GET {baseUrl}/models) and applies its channels', params: IdParams, response: { 200: AgentSchema, ...errors } } }, async (req) =>
-    hub.agents.start(requireRole(req, 'admin').workspaceId, req.params.id));
-
-  r.post('/agents/:id/stop', { schema: { tags, params: IdParams, response: { 200: AgentSchema, ...errors } } }, async (req) =>
-    hub.agents.stop(requireRole(req, 'admin').workspaceId, req.params.id));
-
-  r.get('/agents/:id/connections', { schema: { tags, summary: 'The agent\'s communication channels', params: IdParams, response: { 200: AgentChannelsSchema, ...errors } } }, async (req) =>
-    hub.agents.channels(principalOf(req).workspaceId, req.params.id));
-
-  r.put('/agents/:id/connections', {
-    schema: {
-      tags, summary: 'Set the agent\'s channels; 409 when another agent already handles a connection\'s inbound messages. Takes effect when the agent is restarted',
-      params: IdParams, body: SetAgentChannelsSchema, response: { 200: AgentChannelsSchema, ...errors },
+  r.delete(
+    '/agents/:id',
+    { schema: { tags, params: IdParams, response: { 204: z.null(), ...errors } } },
+    async (req, reply) => {
+      await hub.agents.remove(requireRole(req, 'admin').workspaceId, req.params.id);
+      return reply.code(204).send(null);
     },
-  }, async (req) => hub.agents.setChannels(requireRole(req, 'admin').workspaceId, req.params.id, req.body.connections));
+  );
+
+  r.post(
+    '/agents/:id/start',
+    {
+      schema: {
+        tags,
+        summary:
+          'Start the agent: checks its config (an llm agent calls GET {baseUrl}/models) and applies its channels',
+        params: IdParams,
+        response: { 200: AgentSchema, ...errors },
+      },
+    },
+    async (req) => hub.agents.start(requireRole(req, 'admin').workspaceId, req.params.id),
+  );
+
+  r.post(
+    '/agents/:id/stop',
+    { schema: { tags, params: IdParams, response: { 200: AgentSchema, ...errors } } },
+    async (req) => hub.agents.stop(requireRole(req, 'admin').workspaceId, req.params.id),
+  );
+
+  r.get(
+    '/agents/:id/connections',
+    {
+      schema: {
+        tags,
+        summary: "The agent's communication channels",
+        params: IdParams,
+        response: { 200: AgentChannelsSchema, ...errors },
+      },
+    },
+    async (req) => hub.agents.channels(principalOf(req).workspaceId, req.params.id),
+  );
+
+  r.put(
+    '/agents/:id/connections',
+    {
+      schema: {
+        tags,
+        summary:
+          "Set the agent's channels; 409 when another agent already handles a connection's inbound messages. Takes effect when the agent is restarted",
+        params: IdParams,
+        body: SetAgentChannelsSchema,
+        response: { 200: AgentChannelsSchema, ...errors },
+      },
+    },
+    async (req) => hub.agents.setChannels(requireRole(req, 'admin').workspaceId, req.params.id, req.body.connections),
+  );
 }

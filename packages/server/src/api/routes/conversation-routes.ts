@@ -7,76 +7,221 @@ import { conversationView, messageView } from '../../core/conversations/conversa
 import type { ContactRecord } from '../../core/ports/index.js';
 import { principalOf } from '../auth.js';
 import {
-  Contact360Schema, ContactQuerySchema, ContactSchema, ConversationQuerySchema, MergedContactSchema, ConversationSchema, ErrorSchema, IdParams, MessageOut, PageQuerySchema, SendMessageSchema,
-  SendToConversationSchema, UpdateConversationSchema, pageOf,
+  Contact360Schema,
+  ContactQuerySchema,
+  ContactSchema,
+  ConversationQuerySchema,
+  MergedContactSchema,
+  ConversationSchema,
+  ErrorSchema,
+  IdParams,
+  MessageOut,
+  PageQuerySchema,
+  SendMessageSchema,
+  SendToConversationSchema,
+  UpdateConversationSchema,
+  pageOf,
 } from '../schemas.js';
 
-const contactView = (c: ContactRecord) => ({ id: c.id, name: c.name, attributes: c.attributes, createdAt: c.createdAt, updatedAt: c.updatedAt });
+const contactView = (c: ContactRecord) => ({
+  id: c.id,
+  name: c.name,
+  attributes: c.attributes,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+});
 
 export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
   const now = () => hub.deps.clock.now();
 
-  r.get('/contacts', { schema: { tags: ['contacts'], summary: 'Contacts, newest first; with q, those found by name, by any spelling of a phone number or other identity address, or by email', querystring: ContactQuerySchema, response: { 200: pageOf(ContactSchema), ...errors } } }, async (req) => {
-    const { q, ...page } = req.query;
-    const found = await hub.conversations.contacts(principalOf(req).workspaceId, page, q);
-    return { data: found.data.map(contactView), nextCursor: found.nextCursor };
-  });
+  r.get(
+    '/contacts',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary:
+          'Contacts, newest first; with q, those found by name, by any spelling of a phone number or other identity address, or by email',
+        querystring: ContactQuerySchema,
+        response: { 200: pageOf(ContactSchema), ...errors },
+      },
+    },
+    async (req) => {
+      const { q, ...page } = req.query;
+      const found = await hub.conversations.contacts(principalOf(req).workspaceId, page, q);
+      return { data: found.data.map(contactView), nextCursor: found.nextCursor };
+    },
+  );
 
-  r.get('/contacts/:id', { schema: { tags: ['contacts'], summary: 'A contact with its identities on every channel and its conversations across all channels, most recent first. A contact merged into another answers 301 with {mergedInto}', params: IdParams, response: { 200: Contact360Schema, 301: MergedContactSchema, ...errors } } }, async (req, reply) => {
-    const found = await hub.conversations.contact360(principalOf(req).workspaceId, req.params.id);
-    if (found.mergedInto !== undefined) return reply.code(301).header('location', `/api/v1/contacts/${encodeURIComponent(found.mergedInto)}`).send({ mergedInto: found.mergedInto });
-    return {
-      ...contactView(found.contact),
-      identities: found.identities.map((i) => ({ id: i.id, channelType: i.channelType, address: i.address, connectionId: i.connectionId })),
-      conversations: found.conversations.map((c) => conversationView(c, now())),
-    };
-  });
+  r.get(
+    '/contacts/:id',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary:
+          'A contact with its identities on every channel and its conversations across all channels, most recent first. A contact merged into another answers 301 with {mergedInto}',
+        params: IdParams,
+        response: { 200: Contact360Schema, 301: MergedContactSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const found = await hub.conversations.contact360(principalOf(req).workspaceId, req.params.id);
+      if (found.mergedInto !== undefined)
+        return reply
+          .code(301)
+          .header('location', `/api/v1/contacts/${encodeURIComponent(found.mergedInto)}`)
+          .send({ mergedInto: found.mergedInto });
+      return {
+        ...contactView(found.contact),
+        identities: found.identities.map((i) => ({
+          id: i.id,
+          channelType: i.channelType,
+          address: i.address,
+          connectionId: i.connectionId,
+        })),
+        conversations: found.conversations.map((c) => conversationView(c, now())),
+      };
+    },
+  );
 
-  r.get('/conversations', { schema: { tags: ['conversations'], querystring: ConversationQuerySchema, response: { 200: pageOf(ConversationSchema), ...errors } } }, async (req) => {
-    const { limit, cursor, ...filter } = req.query;
-    const page = await hub.conversations.list(principalOf(req).workspaceId, filter, { limit, cursor });
-    return { data: page.data.map((c) => conversationView(c, now())), nextCursor: page.nextCursor };
-  });
+  r.get(
+    '/conversations',
+    {
+      schema: {
+        tags: ['conversations'],
+        querystring: ConversationQuerySchema,
+        response: { 200: pageOf(ConversationSchema), ...errors },
+      },
+    },
+    async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      const page = await hub.conversations.list(principalOf(req).workspaceId, filter, { limit, cursor });
+      return { data: page.data.map((c) => conversationView(c, now())), nextCursor: page.nextCursor };
+    },
+  );
 
-  r.get('/conversations/:id', { schema: { tags: ['conversations'], params: IdParams, response: { 200: ConversationSchema, ...errors } } }, async (req) =>
-    conversationView(await hub.conversations.get(principalOf(req).workspaceId, req.params.id), now()));
+  r.get(
+    '/conversations/:id',
+    { schema: { tags: ['conversations'], params: IdParams, response: { 200: ConversationSchema, ...errors } } },
+    async (req) => conversationView(await hub.conversations.get(principalOf(req).workspaceId, req.params.id), now()),
+  );
 
-  r.patch('/conversations/:id', { schema: { tags: ['conversations'], summary: 'Resolve, reopen, assign, mark read', params: IdParams, body: UpdateConversationSchema, response: { 200: ConversationSchema, ...errors } } }, async (req) => {
-    // assigning and resolving go through routing (handoff, team capacity, return to the agent, timeline)
-    const principal = principalOf(req);
-    const { assigneeId, returnToAgent, ...patch } = req.body;
-    if (assigneeId !== undefined) await hub.routingCommands.assign(principal.workspaceId, req.params.id, assigneeId, principal.userId);
-    const before = patch.status === 'resolved' ? await hub.conversations.get(principal.workspaceId, req.params.id) : undefined;
-    const updated = await hub.conversations.update(principal.workspaceId, req.params.id, patch);
-    return conversationView(before ? await hub.routingCommands.resolved(principal.workspaceId, before, { returnToAgent, by: principal.userId }) : updated, now());
-  });
+  r.patch(
+    '/conversations/:id',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'Resolve, reopen, assign, mark read',
+        params: IdParams,
+        body: UpdateConversationSchema,
+        response: { 200: ConversationSchema, ...errors },
+      },
+    },
+    async (req) => {
+      // assigning and resolving go through routing (handoff, team capacity, return to the agent, timeline)
+      const principal = principalOf(req);
+      const { assigneeId, returnToAgent, ...patch } = req.body;
+      if (assigneeId !== undefined)
+        await hub.routingCommands.assign(principal.workspaceId, req.params.id, assigneeId, principal.userId);
+      const before =
+        patch.status === 'resolved' ? await hub.conversations.get(principal.workspaceId, req.params.id) : undefined;
+      const updated = await hub.conversations.update(principal.workspaceId, req.params.id, patch);
+      return conversationView(
+        before
+          ? await hub.routingCommands.resolved(principal.workspaceId, before, { returnToAgent, by: principal.userId })
+          : updated,
+        now(),
+      );
+    },
+  );
 
-  r.post('/conversations/:id/typing', { schema: { tags: ['conversations'], summary: 'Show the customer that an operator is typing', params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
-    await hub.conversations.typing(principalOf(req).workspaceId, req.params.id);
-    return reply.code(204).send(null);
-  });
+  r.post(
+    '/conversations/:id/typing',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'Show the customer that an operator is typing',
+        params: IdParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await hub.conversations.typing(principalOf(req).workspaceId, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 
-  r.get('/conversations/:id/messages', { schema: { tags: ['messages'], params: IdParams, querystring: PageQuerySchema, response: { 200: pageOf(MessageOut), ...errors } } }, async (req) => {
-    const page = await hub.conversations.messages(principalOf(req).workspaceId, req.params.id, req.query);
-    return { data: page.data.map(messageView), nextCursor: page.nextCursor };
-  });
+  r.get(
+    '/conversations/:id/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        params: IdParams,
+        querystring: PageQuerySchema,
+        response: { 200: pageOf(MessageOut), ...errors },
+      },
+    },
+    async (req) => {
+      const page = await hub.conversations.messages(principalOf(req).workspaceId, req.params.id, req.query);
+      return { data: page.data.map(messageView), nextCursor: page.nextCursor };
+    },
+  );
 
-  r.post('/conversations/:id/messages', { schema: { tags: ['messages'], summary: 'Reply in a conversation; answers 202 with the queued message', params: IdParams, body: SendToConversationSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
-    const content = hub.messages.toContent(req.body);
-    const { workspaceId, userId } = principalOf(req);
-    const message = await hub.routingCommands.reply(workspaceId, req.params.id, userId, content, req.body.metadata ?? {});
-    return reply.code(202).send(messageView(message));
-  });
+  r.post(
+    '/conversations/:id/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Reply in a conversation; answers 202 with the queued message',
+        params: IdParams,
+        body: SendToConversationSchema,
+        response: { 202: MessageOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const content = hub.messages.toContent(req.body);
+      const { workspaceId, userId } = principalOf(req);
+      const message = await hub.routingCommands.reply(
+        workspaceId,
+        req.params.id,
+        userId,
+        content,
+        req.body.metadata ?? {},
+      );
+      return reply.code(202).send(messageView(message));
+    },
+  );
 
-  r.post('/messages', { schema: { tags: ['messages'], summary: 'Start (or continue) a conversation with an address on a connection. A conversation nobody handles yet becomes the writing user\'s (handler human, assigned to them), so the customer\'s answer skips the bot rules; with metadata.agentId (a bot writing) routing decides as usual', body: SendMessageSchema, response: { 202: MessageOut, ...errors } } }, async (req, reply) => {
-    const content = hub.messages.toContent(req.body);
-    const { workspaceId, userId } = principalOf(req);
-    const message = await hub.routingCommands.startConversation(workspaceId, req.body.connectionId, req.body.to, userId, content, req.body.metadata ?? {});
-    return reply.code(202).send(messageView(message));
-  });
+  r.post(
+    '/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        summary:
+          "Start (or continue) a conversation with an address on a connection. A conversation nobody handles yet becomes the writing user's (handler human, assigned to them), so the customer's answer skips the bot rules; with metadata.agentId (a bot writing) routing decides as usual",
+        body: SendMessageSchema,
+        response: { 202: MessageOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const content = hub.messages.toContent(req.body);
+      const { workspaceId, userId } = principalOf(req);
+      const message = await hub.routingCommands.startConversation(
+        workspaceId,
+        req.body.connectionId,
+        req.body.to,
+        userId,
+        content,
+        req.body.metadata ?? {},
+      );
+      return reply.code(202).send(messageView(message));
+    },
+  );
 
-  r.get('/messages/:id', { schema: { tags: ['messages'], params: IdParams, response: { 200: MessageOut, ...errors } } }, async (req) =>
-    messageView(await hub.conversations.message(principalOf(req).workspaceId, req.params.id)));
+  r.get(
+    '/messages/:id',
+    { schema: { tags: ['messages'], params: IdParams, response: { 200: MessageOut, ...errors } } },
+    async (req) => messageView(await hub.conversations.message(principalOf(req).workspaceId, req.params.id)),
+  );
 }

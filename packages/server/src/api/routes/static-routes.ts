@@ -47,7 +47,9 @@ async function readOrNull(file: string): Promise<Buffer | null> {
 }
 
 function notBuilt(reply: FastifyReply, what: string, command: string): FastifyReply {
-  return reply.code(404).send({ error: { code: 'NOT_BUILT', message: `${what} is not built: run \`${command}\` and restart` } });
+  return reply
+    .code(404)
+    .send({ error: { code: 'NOT_BUILT', message: `${what} is not built: run \`${command}\` and restart` } });
 }
 
 export function staticRoutes(app: FastifyInstance, options: StaticRoutesOptions = {}): void {
@@ -77,13 +79,15 @@ export function staticRoutes(app: FastifyInstance, options: StaticRoutesOptions 
       return reply.code(400).send({ error: { code: 'BAD_REQUEST', message: 'malformed path' } });
     }
     const file = resolve(webDir, rest);
-    if (file !== webDir && !file.startsWith(webDir + sep)) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
+    if (file !== webDir && !file.startsWith(webDir + sep))
+      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
     const ext = extname(file);
     let body = rest && ext ? await readOrNull(file) : null;
     let type = TYPES[ext] ?? 'application/octet-stream';
     if (!body) {
       // a missing asset is a 404; any other path is a client-side route of the single-page app
-      if (ext && ext !== '.html') return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no file /app/${rest}` } });
+      if (ext && ext !== '.html')
+        return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no file /app/${rest}` } });
       body = await readOrNull(resolve(webDir, 'index.html'));
       if (!body) return notBuilt(reply, 'the operator app', 'npm run build -w @switchboard/web');
       type = TYPES['.html'] as string;

@@ -12,7 +12,16 @@ import type { Role } from '../../core/ports/index.js';
 import { bearerToken, FailedAuthLimiter, principalOf, rateLimited, type BearerAuth } from '../auth.js';
 import { ErrorSchema, IdParams } from '../schemas.js';
 
-const UserSchema = z.object({ id: z.string(), workspaceId: z.string(), email: z.string(), name: z.string(), role: z.enum(['owner', 'admin', 'operator']), createdAt: z.string() }).meta({ id: 'User' });
+const UserSchema = z
+  .object({
+    id: z.string(),
+    workspaceId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(['owner', 'admin', 'operator']),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'User' });
 const RoleSchema = z.enum(['owner', 'admin', 'operator']);
 
 /**
@@ -22,27 +31,44 @@ const RoleSchema = z.enum(['owner', 'admin', 'operator']);
  */
 export function signInRoutes(app: FastifyInstance, hub: Hub, auth: BearerAuth): void {
   const emailLimiter = new FailedAuthLimiter();
-  app.withTypeProvider<ZodTypeProvider>().post('/auth/login', {
-    schema: {
-      tags: ['auth'], summary: 'Sign in with email and password; answers a session token (Bearer) valid 30 days', security: [],
-      body: z.object({
-        email: z.string().min(3).max(320), password: z.string().min(1).max(500),
-        workspaceId: z.string().min(1).max(100).optional().describe('needed when the email belongs to more than one workspace (409 WORKSPACE_REQUIRED)'),
-      }),
-      response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: UserSchema }), 401: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema },
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password; answers a session token (Bearer) valid 30 days',
+        security: [],
+        body: z.object({
+          email: z.string().min(3).max(320),
+          password: z.string().min(1).max(500),
+          workspaceId: z
+            .string()
+            .min(1)
+            .max(100)
+            .optional()
+            .describe('needed when the email belongs to more than one workspace (409 WORKSPACE_REQUIRED)'),
+        }),
+        response: {
+          200: z.object({ token: z.string(), expiresAt: z.string(), user: UserSchema }),
+          401: ErrorSchema,
+          409: ErrorSchema,
+          429: ErrorSchema,
+        },
+      },
     },
-  }, async (req, reply) => {
-    const email = req.body.email.trim().toLowerCase();
-    const blocked = auth.limiter.blockedFor(req.ip) ?? emailLimiter.blockedFor(email);
-    if (blocked !== undefined) throw rateLimited(reply, blocked, 'from this address or for this email');
-    const session = await hub.users.signIn(email, req.body.password, req.body.workspaceId);
-    if (!session) {
-      auth.limiter.recordFailure(req.ip);
-      emailLimiter.recordFailure(email);
-      throw new AppError('UNAUTHORIZED', 'wrong email or password');
-    }
-    return session;
-  });
+    async (req, reply) => {
+      const email = req.body.email.trim().toLowerCase();
+      const blocked = auth.limiter.blockedFor(req.ip) ?? emailLimiter.blockedFor(email);
+      if (blocked !== undefined) throw rateLimited(reply, blocked, 'from this address or for this email');
+      const session = await hub.users.signIn(email, req.body.password, req.body.workspaceId);
+      if (!session) {
+        auth.limiter.recordFailure(req.ip);
+        emailLimiter.recordFailure(email);
+        throw new AppError('UNAUTHORIZED', 'wrong email or password');
+      }
+      return session;
+    },
+  );
 }
 
 export function userRoutes(app: FastifyInstance, hub: Hub, auth: BearerAuth): void {
@@ -54,37 +80,76 @@ export function userRoutes(app: FastifyInstance, hub: Hub, auth: BearerAuth): vo
     return { workspaceId: p.workspaceId, userId: p.userId, role: p.role as Role };
   };
 
-  r.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } } }, async (req, reply) => {
-    const token = bearerToken(req.headers.authorization) ?? '';
-    await hub.users.signOut(token);
-    auth.forget(token);
-    return reply.code(204).send(null);
-  });
-  r.get('/me', { schema: { tags, summary: 'The signed-in user', response: { 200: UserSchema, ...errors } } }, async (req) => {
-    const a = actor(req);
-    return hub.users.me(a.workspaceId, a.userId);
-  });
-  r.get('/users', { schema: { tags, response: { 200: z.object({ data: z.array(UserSchema) }), ...errors } } }, async (req) => ({ data: await hub.users.list(actor(req).workspaceId) }));
-  r.post('/users', {
-    schema: {
-      tags, summary: 'Invite a user; without a password one is generated and answered once',
-      body: z.object({ email: z.email(), name: z.string().min(1).max(200), role: RoleSchema, password: z.string().min(8).max(500).optional() }),
-      response: { 201: z.object({ user: UserSchema, password: z.string().optional() }), ...errors },
+  r.post(
+    '/auth/logout',
+    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } } },
+    async (req, reply) => {
+      const token = bearerToken(req.headers.authorization) ?? '';
+      await hub.users.signOut(token);
+      auth.forget(token);
+      return reply.code(204).send(null);
     },
-  }, async (req, reply) => {
-    const a = actor(req);
-    const { user, password } = await hub.users.invite(a.workspaceId, a.role, req.body);
-    return reply.code(201).send({ user, ...(password ? { password } : {}) });
-  });
-  r.patch('/users/:id', {
-    schema: { tags, params: IdParams, body: z.object({ name: z.string().min(1).max(200).optional(), role: RoleSchema.optional(), password: z.string().min(8).max(500).optional() }), response: { 200: UserSchema, ...errors } },
-  }, async (req) => {
-    const a = actor(req);
-    return hub.users.update(a.workspaceId, a, req.params.id, req.body);
-  });
-  r.delete('/users/:id', { schema: { tags, params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
-    const a = actor(req);
-    await hub.users.remove(a.workspaceId, a, req.params.id);
-    return reply.code(204).send(null);
-  });
+  );
+  r.get(
+    '/me',
+    { schema: { tags, summary: 'The signed-in user', response: { 200: UserSchema, ...errors } } },
+    async (req) => {
+      const a = actor(req);
+      return hub.users.me(a.workspaceId, a.userId);
+    },
+  );
+  r.get(
+    '/users',
+    { schema: { tags, response: { 200: z.object({ data: z.array(UserSchema) }), ...errors } } },
+    async (req) => ({ data: await hub.users.list(actor(req).workspaceId) }),
+  );
+  r.post(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'Invite a user; without a password one is generated and answered once',
+        body: z.object({
+          email: z.email(),
+          name: z.string().min(1).max(200),
+          role: RoleSchema,
+          password: z.string().min(8).max(500).optional(),
+        }),
+        response: { 201: z.object({ user: UserSchema, password: z.string().optional() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const a = actor(req);
+      const { user, password } = await hub.users.invite(a.workspaceId, a.role, req.body);
+      return reply.code(201).send({ user, ...(password ? { password } : {}) });
+    },
+  );
+  r.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: z.object({
+          name: z.string().min(1).max(200).optional(),
+          role: RoleSchema.optional(),
+          password: z.string().min(8).max(500).optional(),
+        }),
+        response: { 200: UserSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const a = actor(req);
+      return hub.users.update(a.workspaceId, a, req.params.id, req.body);
+    },
+  );
+  r.delete(
+    '/users/:id',
+    { schema: { tags, params: IdParams, response: { 204: z.null(), ...errors } } },
+    async (req, reply) => {
+      const a = actor(req);
+      await hub.users.remove(a.workspaceId, a, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 }

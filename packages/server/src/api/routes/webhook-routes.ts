@@ -28,18 +28,31 @@ export function sendReply(reply: FastifyReply, r: HttpReply): FastifyReply {
   return reply.send(r.body ?? '');
 }
 
-export async function webhookRoutes(app: FastifyInstance, hub: Hub, options: { publicUrl: string; bodyLimit: number }): Promise<void> {
+export async function webhookRoutes(
+  app: FastifyInstance,
+  hub: Hub,
+  options: { publicUrl: string; bodyLimit: number },
+): Promise<void> {
   await app.register(async (scope) => {
     // raw bytes for every content type: the signature is over exactly what the provider sent
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_req, body, done) =>
+      done(null, body),
+    );
     const handler = async (request: FastifyRequest<{ Params: { connectionId: string } }>, reply: FastifyReply) => {
       try {
-        return sendReply(reply, await hub.ingest.handle(request.params.connectionId, toWebhookRequest(request, options.publicUrl)));
+        return sendReply(
+          reply,
+          await hub.ingest.handle(request.params.connectionId, toWebhookRequest(request, options.publicUrl)),
+        );
       } catch (error) {
         // the store could not take it (a database restart): nothing was acknowledged, so the provider retries
         request.log.warn({ err: error }, 'webhook not stored; answering 503 so the provider retries');
-        return sendReply(reply, { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '5' }, body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'temporarily unable to store the webhook' } }) });
+        return sendReply(reply, {
+          status: 503,
+          headers: { 'content-type': 'application/json', 'retry-after': '5' },
+          body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'temporarily unable to store the webhook' } }),
+        });
       }
     };
     scope.get('/webhooks/:connectionId', { schema: { hide: true } }, handler);

@@ -9,27 +9,42 @@ import type { Hub } from '../../core/hub.js';
 import { principalOf, requireRole } from '../auth.js';
 import { ErrorSchema } from '../schemas.js';
 
-const WorkspaceSchema = z.object({
-  id: z.string(), name: z.string(),
-  allowPrivateNetwork: z.boolean().describe('admin-configured URLs (webhook receivers, agents) may reach private ranges such as 10.0.0.0/8 or 127.0.0.1; link-local and cloud metadata addresses are refused regardless'),
-  createdAt: z.string(),
-}).meta({ id: 'Workspace' });
+const WorkspaceSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    allowPrivateNetwork: z
+      .boolean()
+      .describe(
+        'admin-configured URLs (webhook receivers, agents) may reach private ranges such as 10.0.0.0/8 or 127.0.0.1; link-local and cloud metadata addresses are refused regardless',
+      ),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Workspace' });
 
 export function workspaceRoutes(app: FastifyInstance, hub: Hub): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['workspace'];
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 
-  r.get('/workspace', { schema: { tags, summary: 'The workspace of the signed-in user', response: { 200: WorkspaceSchema, ...errors } } }, async (req) =>
-    hub.workspaces.get(principalOf(req).workspaceId));
-  r.patch('/workspace', {
-    schema: {
-      tags, summary: 'Change workspace settings (owners and admins)',
-      body: z.object({ allowPrivateNetwork: z.boolean().optional() }).strict(),
-      response: { 200: WorkspaceSchema, ...errors },
+  r.get(
+    '/workspace',
+    { schema: { tags, summary: 'The workspace of the signed-in user', response: { 200: WorkspaceSchema, ...errors } } },
+    async (req) => hub.workspaces.get(principalOf(req).workspaceId),
+  );
+  r.patch(
+    '/workspace',
+    {
+      schema: {
+        tags,
+        summary: 'Change workspace settings (owners and admins)',
+        body: z.object({ allowPrivateNetwork: z.boolean().optional() }).strict(),
+        response: { 200: WorkspaceSchema, ...errors },
+      },
     },
-  }, async (req) => {
-    const p = requireRole(req, 'admin');
-    return hub.workspaces.update(p.workspaceId, p.userId, req.body);
-  });
+    async (req) => {
+      const p = requireRole(req, 'admin');
+      return hub.workspaces.update(p.workspaceId, p.userId, req.body);
+    },
+  );
 }

@@ -6,14 +6,20 @@ import { secret } from '../../channel-kit/index.js';
 export const SECRET_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
 export const telegramConfigSchema = z.object({
-  botToken: secret(z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'a bot token looks like 123456789:AAH…, as @BotFather gives it'), {
-    description: 'The bot token from @BotFather',
-  }),
+  botToken: secret(
+    z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'a bot token looks like 123456789:AAH…, as @BotFather gives it'),
+    {
+      description: 'The bot token from @BotFather',
+    },
+  ),
   secretToken: secret(z.string().regex(SECRET_TOKEN_PATTERN, 'only A-Z a-z 0-9 _ - and 1–256 characters'), {
     generated: true,
     description: 'Sent by Telegram in X-Telegram-Bot-Api-Secret-Token with every webhook; generated when absent',
   }).optional(),
-  apiBaseUrl: z.url().default('https://api.telegram.org').describe('Bot API server (change for a local Bot API server or a simulator)'),
+  apiBaseUrl: z
+    .url()
+    .default('https://api.telegram.org')
+    .describe('Bot API server (change for a local Bot API server or a simulator)'),
   botUsername: z.string().optional().describe("The bot's @username, learned from getMe at start"),
 });
 export type TelegramConfig = z.infer<typeof telegramConfigSchema>;

@@ -24,10 +24,16 @@ export function telegramEventKey(req: WebhookRequest): string | undefined {
 /** message_id is unique only inside its chat (https://core.telegram.org/bots/api#update): the key is chat id + message id */
 export const providerMessageId = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
 
-const isoFromUnix = (seconds: number): string => new Date(Number.isFinite(seconds) && Math.abs(seconds) <= 8.64e12 ? seconds * 1000 : 0).toISOString();
+const isoFromUnix = (seconds: number): string =>
+  new Date(Number.isFinite(seconds) && Math.abs(seconds) <= 8.64e12 ? seconds * 1000 : 0).toISOString();
 const isGroup = (chat: TgChat): boolean => chat.type === 'group' || chat.type === 'supergroup';
 
-function displayName(user: { first_name?: string | undefined; last_name?: string | undefined; username?: string | undefined; title?: string | undefined }): string | undefined {
+function displayName(user: {
+  first_name?: string | undefined;
+  last_name?: string | undefined;
+  username?: string | undefined;
+  title?: string | undefined;
+}): string | undefined {
   const name = [user.first_name, user.last_name].filter(Boolean).join(' ').trim() || user.title || user.username;
   return name || undefined;
 }
@@ -49,7 +55,10 @@ function media(
   return {
     type,
     media: {
-      url: '', mimeType, providerMediaId: file.file_id, state: 'pending',
+      url: '',
+      mimeType,
+      providerMediaId: file.file_id,
+      state: 'pending',
       ...(file.file_name ? { fileName: file.file_name } : {}),
       ...(file.file_size !== undefined ? { size: file.file_size } : {}),
       ...(caption ? { caption } : {}),
@@ -78,16 +87,34 @@ export function messageContent(m: TgMessage): Content | undefined {
   if (m.audio) return media('audio', m.audio, m.audio.mime_type ?? 'audio/mpeg', caption);
   if (m.document) return media('document', m.document, m.document.mime_type ?? 'application/octet-stream', caption);
   if (m.sticker) {
-    const mimeType = m.sticker.is_animated ? 'application/x-tgsticker' : m.sticker.is_video ? 'video/webm' : 'image/webp';
+    const mimeType = m.sticker.is_animated
+      ? 'application/x-tgsticker'
+      : m.sticker.is_video
+        ? 'video/webm'
+        : 'image/webp';
     return media('sticker', m.sticker, mimeType, m.sticker.emoji);
   }
   if (m.venue && Math.abs(m.venue.location.latitude) <= 90 && Math.abs(m.venue.location.longitude) <= 180) {
-    return { type: 'location', location: { latitude: m.venue.location.latitude, longitude: m.venue.location.longitude, name: m.venue.title, address: m.venue.address } };
+    return {
+      type: 'location',
+      location: {
+        latitude: m.venue.location.latitude,
+        longitude: m.venue.location.longitude,
+        name: m.venue.title,
+        address: m.venue.address,
+      },
+    };
   }
-  if (m.location && Math.abs(m.location.latitude) <= 90 && Math.abs(m.location.longitude) <= 180) return { type: 'location', location: { latitude: m.location.latitude, longitude: m.location.longitude } };
+  if (m.location && Math.abs(m.location.latitude) <= 90 && Math.abs(m.location.longitude) <= 180)
+    return { type: 'location', location: { latitude: m.location.latitude, longitude: m.location.longitude } };
   if (m.contact) {
     const c = m.contact;
-    return { type: 'contact', contacts: [{ name: [c.first_name, c.last_name].filter(Boolean).join(' ').trim(), phones: [c.phone_number], emails: [] }] };
+    return {
+      type: 'contact',
+      contacts: [
+        { name: [c.first_name, c.last_name].filter(Boolean).join(' ').trim(), phones: [c.phone_number], emails: [] },
+      ],
+    };
   }
   return undefined;
 }
@@ -101,12 +128,19 @@ function metadata(m: TgMessage, updateId: number, from?: TgUser): Record<string,
       ...(from?.username ? { username: from.username } : {}),
       ...(from?.language_code ? { languageCode: from.language_code } : {}),
       ...(m.message_thread_id !== undefined ? { messageThreadId: m.message_thread_id } : {}),
-      ...(m.reply_to_message ? { replyToProviderMessageId: providerMessageId(m.chat.id, m.reply_to_message.message_id) } : {}),
+      ...(m.reply_to_message
+        ? { replyToProviderMessageId: providerMessageId(m.chat.id, m.reply_to_message.message_id) }
+        : {}),
     },
   };
 }
 
-function messageEvent(m: TgMessage, updateId: number, config: TelegramConfig, edit: boolean): InboundMessageEvent | string {
+function messageEvent(
+  m: TgMessage,
+  updateId: number,
+  config: TelegramConfig,
+  edit: boolean,
+): InboundMessageEvent | string {
   if (m.chat.type === 'channel') return 'channel posts are not conversations';
   const from = sender(m);
   if (!from) return 'message without a sender';
@@ -119,7 +153,7 @@ function messageEvent(m: TgMessage, updateId: number, config: TelegramConfig, ed
     ...(config.botUsername ? { to: config.botUsername } : {}),
     ...(isGroup(m.chat) ? { threadKey: String(m.chat.id) } : {}),
     content,
-    timestamp: isoFromUnix(edit ? m.edit_date ?? m.date : m.date),
+    timestamp: isoFromUnix(edit ? (m.edit_date ?? m.date) : m.date),
     ...(edit ? { edit: true } : {}),
     metadata: metadata(m, updateId, m.from),
   };
@@ -131,7 +165,12 @@ function buttonTitle(q: TgCallbackQuery, data: string): string {
   return (button?.text || data).slice(0, 256);
 }
 
-function callbackEvent(q: TgCallbackQuery, updateId: number, config: TelegramConfig, receivedAt: string | undefined): InboundMessageEvent | string {
+function callbackEvent(
+  q: TgCallbackQuery,
+  updateId: number,
+  config: TelegramConfig,
+  receivedAt: string | undefined,
+): InboundMessageEvent | string {
   if (q.data === undefined || q.data === '') return 'callback query without data (game or inline message)';
   const chat = q.message?.chat;
   const name = displayName(q.from);
@@ -143,10 +182,17 @@ function callbackEvent(q: TgCallbackQuery, updateId: number, config: TelegramCon
     from: { address: String(q.from.id), ...(name ? { name } : {}) },
     ...(config.botUsername ? { to: config.botUsername } : {}),
     ...(chat && isGroup(chat) ? { threadKey: String(chat.id) } : {}),
-    content: { type: 'interactive', interactive: { kind: 'button_reply', reply: { id: q.data.slice(0, 256), title: buttonTitle(q, q.data) }, ...(text ? { text } : {}) } },
+    content: {
+      type: 'interactive',
+      interactive: {
+        kind: 'button_reply',
+        reply: { id: q.data.slice(0, 256), title: buttonTitle(q, q.data) },
+        ...(text ? { text } : {}),
+      },
+    },
     // a callback query carries no date: the time the hub received it (stored with the raw event), else the
     // date of the message the button belongs to
-    timestamp: receivedAt ?? isoFromUnix(q.message && q.message.date > 0 ? q.message.edit_date ?? q.message.date : 0),
+    timestamp: receivedAt ?? isoFromUnix(q.message && q.message.date > 0 ? (q.message.edit_date ?? q.message.date) : 0),
     metadata: {
       telegram: {
         updateId,
@@ -162,7 +208,12 @@ export function parseTelegram(req: WebhookRequest, config: TelegramConfig): Webh
   const body = readJson(req);
   if (body === undefined) return { kind: 'ignored', reason: 'body is not JSON' };
   const parsed = updateSchema.safeParse(body);
-  if (!parsed.success) return { kind: 'ignored', reason: `not a Telegram update we model: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim() };
+  if (!parsed.success)
+    return {
+      kind: 'ignored',
+      reason:
+        `not a Telegram update we model: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim(),
+    };
   const u = parsed.data;
   let event: InboundMessageEvent | string;
   if (u.message) event = messageEvent(u.message, u.update_id, config, false);
@@ -172,7 +223,11 @@ export function parseTelegram(req: WebhookRequest, config: TelegramConfig): Webh
     if (typeof event !== 'string') {
       // Telegram runs the method given in the webhook answer (https://core.telegram.org/bots/api#setwebhook): the button stops spinning
       const reply = { method: 'answerCallbackQuery', callback_query_id: u.callback_query.id };
-      return { kind: 'events', events: [event], reply: { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply) } };
+      return {
+        kind: 'events',
+        events: [event],
+        reply: { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply) },
+      };
     }
   } else {
     const kind = Object.keys(body as Record<string, unknown>).find((k) => k !== 'update_id') ?? 'empty';

@@ -22,13 +22,38 @@ export const chatSchema = z.object({
 });
 export type TgChat = z.infer<typeof chatSchema>;
 
-const fileFields = { file_id: z.string().min(1), file_unique_id: z.string().optional(), file_size: z.number().int().nonnegative().optional() };
+const fileFields = {
+  file_id: z.string().min(1),
+  file_unique_id: z.string().optional(),
+  file_size: z.number().int().nonnegative().optional(),
+};
 export const photoSizeSchema = z.object({ ...fileFields, width: z.number().optional(), height: z.number().optional() });
-export const documentSchema = z.object({ ...fileFields, file_name: z.string().optional(), mime_type: z.string().optional() });
-export const voiceSchema = z.object({ ...fileFields, duration: z.number().optional(), mime_type: z.string().optional() });
-export const audioSchema = voiceSchema.extend({ file_name: z.string().optional(), performer: z.string().optional(), title: z.string().optional() });
-export const videoSchema = voiceSchema.extend({ file_name: z.string().optional(), width: z.number().optional(), height: z.number().optional() });
-export const stickerSchema = z.object({ ...fileFields, is_animated: z.boolean().optional(), is_video: z.boolean().optional(), emoji: z.string().optional() });
+export const documentSchema = z.object({
+  ...fileFields,
+  file_name: z.string().optional(),
+  mime_type: z.string().optional(),
+});
+export const voiceSchema = z.object({
+  ...fileFields,
+  duration: z.number().optional(),
+  mime_type: z.string().optional(),
+});
+export const audioSchema = voiceSchema.extend({
+  file_name: z.string().optional(),
+  performer: z.string().optional(),
+  title: z.string().optional(),
+});
+export const videoSchema = voiceSchema.extend({
+  file_name: z.string().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+});
+export const stickerSchema = z.object({
+  ...fileFields,
+  is_animated: z.boolean().optional(),
+  is_video: z.boolean().optional(),
+  emoji: z.string().optional(),
+});
 export const locationSchema = z.object({ latitude: z.number(), longitude: z.number() });
 export const venueSchema = z.object({ location: locationSchema, title: z.string(), address: z.string() });
 export const contactSchema = z.object({
@@ -100,8 +125,16 @@ export const apiResponseSchema = z.object({
 export type ApiResponse = z.infer<typeof apiResponseSchema>;
 
 /** getMe's answer, read for the bot's username */
-export const botUserSchema = z.object({ id: z.number(), is_bot: z.boolean().optional(), username: z.string().optional() });
+export const botUserSchema = z.object({
+  id: z.number(),
+  is_bot: z.boolean().optional(),
+  username: z.string().optional(),
+});
 /** getFile's answer */
-export const fileSchema = z.object({ file_id: z.string(), file_size: z.number().optional(), file_path: z.string().optional() });
+export const fileSchema = z.object({
+  file_id: z.string(),
+  file_size: z.number().optional(),
+  file_path: z.string().optional(),
+});
 /** what every send* method answers with: the sent Message (we need its chat and id) */
 export const sentMessageSchema = z.object({ message_id: z.number(), chat: z.object({ id: z.number() }) });

@@ -2,7 +2,14 @@
  * @module channels/telegram/send — unified content → sendMessage / sendPhoto / … / sendContact, and the typing
  * chat action (https://core.telegram.org/bots/api#available-methods). Files are uploaded by multipart from our media store.
  */
-import { ChannelError, isChannelError, type BaseContext, type OutboundMessage, type SendContext, type SendReceipt } from '../../channel-kit/index.js';
+import {
+  ChannelError,
+  isChannelError,
+  type BaseContext,
+  type OutboundMessage,
+  type SendContext,
+  type SendReceipt,
+} from '../../channel-kit/index.js';
 import type { Content } from '../../model/index.js';
 import { callBotApi, type ApiParams } from './api.js';
 import type { TelegramConfig } from './config.js';
@@ -21,16 +28,23 @@ const chatIdOf = (message: OutboundMessage): string => message.threadKey ?? mess
 /** reply_parameters for a reply to a message of the same chat (ids are `${chat.id}:${message_id}`) */
 function replyParameters(message: OutboundMessage, chatId: string): Record<string, unknown> {
   const [chat, id] = message.replyToProviderMessageId?.split(':') ?? [];
-  return chat === chatId && id && /^\d+$/.test(id) ? { reply_parameters: { message_id: Number(id), allow_sending_without_reply: true } } : {};
+  return chat === chatId && id && /^\d+$/.test(id)
+    ? { reply_parameters: { message_id: Number(id), allow_sending_without_reply: true } }
+    : {};
 }
 
 function buttonsParams(content: Extract<Content, { type: 'interactive' }>): Record<string, unknown> {
   const { kind, text, buttons = [] } = content.interactive;
-  if (kind !== 'buttons' && kind !== 'list') throw new ChannelError('UNSUPPORTED', `Telegram cannot send an interactive ${kind}`);
+  if (kind !== 'buttons' && kind !== 'list')
+    throw new ChannelError('UNSUPPORTED', `Telegram cannot send an interactive ${kind}`);
   if (!text) throw new ChannelError('REJECTED', 'Telegram needs a text above the buttons');
   if (buttons.length === 0) throw new ChannelError('REJECTED', 'no buttons to send');
   const tooLong = buttons.find((b) => Buffer.byteLength(b.id, 'utf8') > MAX_CALLBACK_BYTES);
-  if (tooLong) throw new ChannelError('REJECTED', `button id "${tooLong.id.slice(0, 20)}…" is longer than Telegram's ${MAX_CALLBACK_BYTES} bytes of callback data`);
+  if (tooLong)
+    throw new ChannelError(
+      'REJECTED',
+      `button id "${tooLong.id.slice(0, 20)}…" is longer than Telegram's ${MAX_CALLBACK_BYTES} bytes of callback data`,
+    );
   // one button per row: titles stay readable on a phone
   return { text, reply_markup: { inline_keyboard: buttons.map((b) => [{ text: b.title, callback_data: b.id }]) } };
 }
@@ -47,13 +61,26 @@ function mediaMethod(content: MediaContent, mimeType: string): { method: string;
     case 'sticker':
       return { method: 'sendSticker', field: 'sticker', captioned: false };
     case 'audio':
-      return /^audio\/ogg|opus/i.test(mimeType) ? { method: 'sendVoice', field: 'voice', captioned: true } : { method: 'sendAudio', field: 'audio', captioned: true };
+      return /^audio\/ogg|opus/i.test(mimeType)
+        ? { method: 'sendVoice', field: 'voice', captioned: true }
+        : { method: 'sendAudio', field: 'audio', captioned: true };
   }
 }
 
-const DEFAULT_NAMES: Record<MediaContent['type'], string> = { image: 'image.jpg', video: 'video.mp4', document: 'file', sticker: 'sticker.webp', audio: 'audio' };
+const DEFAULT_NAMES: Record<MediaContent['type'], string> = {
+  image: 'image.jpg',
+  video: 'video.mp4',
+  document: 'file',
+  sticker: 'sticker.webp',
+  audio: 'audio',
+};
 
-async function mediaRequest(content: MediaContent, chatId: string, extra: Record<string, unknown>, ctx: SendContext<TelegramConfig>): Promise<{ method: string; params: ApiParams }> {
+async function mediaRequest(
+  content: MediaContent,
+  chatId: string,
+  extra: Record<string, unknown>,
+  ctx: SendContext<TelegramConfig>,
+): Promise<{ method: string; params: ApiParams }> {
   let file: { bytes: Buffer; mimeType: string; fileName?: string };
   try {
     file = await ctx.media.read(content.media.url);
@@ -67,11 +94,16 @@ async function mediaRequest(content: MediaContent, chatId: string, extra: Record
   form.set('chat_id', chatId);
   const caption = content.media.caption;
   if (captioned && caption) {
-    if (caption.length > MAX_CAPTION) throw new ChannelError('REJECTED', `a Telegram caption holds at most ${MAX_CAPTION} characters`);
+    if (caption.length > MAX_CAPTION)
+      throw new ChannelError('REJECTED', `a Telegram caption holds at most ${MAX_CAPTION} characters`);
     form.set('caption', caption);
   }
   for (const [k, v] of Object.entries(extra)) form.set(k, JSON.stringify(v));
-  form.set(field, new Blob([new Uint8Array(file.bytes)], { type: mimeType }), file.fileName ?? content.media.fileName ?? DEFAULT_NAMES[content.type]);
+  form.set(
+    field,
+    new Blob([new Uint8Array(file.bytes)], { type: mimeType }),
+    file.fileName ?? content.media.fileName ?? DEFAULT_NAMES[content.type],
+  );
   return { method, params: form };
 }
 
@@ -80,13 +112,25 @@ function contactParams(content: Extract<Content, { type: 'contact' }>): Record<s
   const c = content.contacts[0] as (typeof content.contacts)[number];
   const phone = c.phones[0];
   if (!phone) throw new ChannelError('REJECTED', 'a Telegram contact needs a phone number');
-  const vcard = c.emails.length > 0
-    ? ['BEGIN:VCARD', 'VERSION:3.0', `FN:${c.name}`, ...c.phones.map((p) => `TEL:${p}`), ...c.emails.map((e) => `EMAIL:${e}`), 'END:VCARD'].join('\n')
-    : undefined;
+  const vcard =
+    c.emails.length > 0
+      ? [
+          'BEGIN:VCARD',
+          'VERSION:3.0',
+          `FN:${c.name}`,
+          ...c.phones.map((p) => `TEL:${p}`),
+          ...c.emails.map((e) => `EMAIL:${e}`),
+          'END:VCARD',
+        ].join('\n')
+      : undefined;
   return { phone_number: phone, first_name: c.name || phone, ...(vcard ? { vcard } : {}) };
 }
 
-async function request(message: OutboundMessage, chatId: string, ctx: SendContext<TelegramConfig>): Promise<{ method: string; params: ApiParams }> {
+async function request(
+  message: OutboundMessage,
+  chatId: string,
+  ctx: SendContext<TelegramConfig>,
+): Promise<{ method: string; params: ApiParams }> {
   const reply = replyParameters(message, chatId);
   const content = message.content;
   switch (content.type) {
@@ -101,7 +145,15 @@ async function request(message: OutboundMessage, chatId: string, ctx: SendContex
     case 'sticker':
       return mediaRequest(content, chatId, reply, ctx);
     case 'location':
-      return { method: 'sendLocation', params: { chat_id: chatId, latitude: content.location.latitude, longitude: content.location.longitude, ...reply } };
+      return {
+        method: 'sendLocation',
+        params: {
+          chat_id: chatId,
+          latitude: content.location.latitude,
+          longitude: content.location.longitude,
+          ...reply,
+        },
+      };
     case 'contact':
       return { method: 'sendContact', params: { chat_id: chatId, ...contactParams(content), ...reply } };
     default:
@@ -113,7 +165,8 @@ export async function sendTelegram(message: OutboundMessage, ctx: SendContext<Te
   const chatId = chatIdOf(message);
   const { method, params } = await request(message, chatId, ctx);
   const result = sentMessageSchema.safeParse(await callBotApi(ctx, method, params));
-  if (!result.success) throw new ChannelError('UNAVAILABLE', `Telegram sent an unreadable answer to ${method}`, { retryable: false });
+  if (!result.success)
+    throw new ChannelError('UNAVAILABLE', `Telegram sent an unreadable answer to ${method}`, { retryable: false });
   return { providerMessageId: providerMessageId(result.data.chat.id, result.data.message_id) };
 }
 

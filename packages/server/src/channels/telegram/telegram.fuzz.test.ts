@@ -14,8 +14,17 @@ const { verifyOk } = webhookHarness(inbound, fuzzConfig, ['events', 'ignored']);
 
 describe('telegram connector under fuzzing', () => {
   it('fails closed when the connection has no secret token, whatever the header says', () => {
-    fc.assert(fc.property(fc.option(fc.constantFrom('', fuzzConfig.secretToken as string, 'undefined'), { nil: undefined }), fc.constantFrom(...rawUpdates), (header, body) => {
-      expect(verifyOk(fuzzRequest(body, { [SECRET_HEADER]: header }), { ...fuzzConfig, secretToken: undefined })).toBe(false);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(
+        fc.option(fc.constantFrom('', fuzzConfig.secretToken as string, 'undefined'), { nil: undefined }),
+        fc.constantFrom(...rawUpdates),
+        (header, body) => {
+          expect(
+            verifyOk(fuzzRequest(body, { [SECRET_HEADER]: header }), { ...fuzzConfig, secretToken: undefined }),
+          ).toBe(false);
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 });

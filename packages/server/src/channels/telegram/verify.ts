@@ -9,5 +9,7 @@ export function verifyTelegram(req: WebhookRequest, config: TelegramConfig): Ver
   const received = req.headers[SECRET_HEADER];
   if (!config.secretToken) return { ok: false, status: 401, reason: 'the connection has no webhook secret token' };
   if (!received) return { ok: false, status: 401, reason: 'missing X-Telegram-Bot-Api-Secret-Token' };
-  return safeEqual(config.secretToken, received) ? { ok: true } : { ok: false, status: 401, reason: 'X-Telegram-Bot-Api-Secret-Token mismatch' };
+  return safeEqual(config.secretToken, received)
+    ? { ok: true }
+    : { ok: false, status: 401, reason: 'X-Telegram-Bot-Api-Secret-Token mismatch' };
 }

@@ -23,11 +23,23 @@ export const webchatConnector = defineConnector({
   // visitor ids the hub issues
   addressKind: 'opaque',
   configSchema: webchatConfigSchema,
-  prepareConfig: (config: WebchatConfig, generateSecret) => ({ ...config, sessionSecret: config.sessionSecret ?? `${generateSecret()}${generateSecret()}` }),
-  inbound: { mode: 'webhook', verify: verifyWebchat, parse: parseWebchat, storedHeaders: { keep: ['content-type', VISITOR_HEADER], digest: ['authorization'] } },
+  prepareConfig: (config: WebchatConfig, generateSecret) => ({
+    ...config,
+    sessionSecret: config.sessionSecret ?? `${generateSecret()}${generateSecret()}`,
+  }),
+  inbound: {
+    mode: 'webhook',
+    verify: verifyWebchat,
+    parse: parseWebchat,
+    storedHeaders: { keep: ['content-type', VISITOR_HEADER], digest: ['authorization'] },
+  },
   send: (message) => sendWebchat(message),
   typing: () => Promise.resolve(),
-  visitors: { issue: issueVisitorToken, check: checkVisitorToken, publicSettings: (config, now) => ({ ...webchatPublicSettings(config, now) }) },
+  visitors: {
+    issue: issueVisitorToken,
+    check: checkVisitorToken,
+    publicSettings: (config, now) => ({ ...webchatPublicSettings(config, now) }),
+  },
 });
 export type { WebchatConfig };
 export type { WebchatPublicSettings } from './public-settings.js';

@@ -27,7 +27,11 @@ export function parseWebchat(req: WebhookRequest, config: WebchatConfig): Webhoo
     return { kind: 'ignored', reason: 'body is not JSON' };
   }
   const typing = visitorTypingSchema.safeParse(body);
-  if (typing.success) return { kind: 'events', events: [{ kind: 'typing', from: { address: visitorId }, timestamp: new Date(0).toISOString() }] };
+  if (typing.success)
+    return {
+      kind: 'events',
+      events: [{ kind: 'typing', from: { address: visitorId }, timestamp: new Date(0).toISOString() }],
+    };
   const offline = visitorOfflineSchema.safeParse(body);
   if (offline.success) {
     // the offline form: the visitor's contact gets the email; the message notes where it came from
@@ -35,23 +39,47 @@ export function parseWebchat(req: WebhookRequest, config: WebchatConfig): Webhoo
     const name = f.name?.trim();
     return {
       kind: 'events',
-      events: [{
-        kind: 'message', providerMessageId: `${visitorId}:offline:${f.clientMessageId}`,
-        from: { address: visitorId, ...(name ? { name } : {}), attributes: { email: f.email } },
-        content: { type: 'text', text: f.message }, timestamp: stamp(f.timestamp),
-        metadata: { source: 'webchat_offline_form', email: f.email, ...(name ? { name } : {}) },
-      }],
+      events: [
+        {
+          kind: 'message',
+          providerMessageId: `${visitorId}:offline:${f.clientMessageId}`,
+          from: { address: visitorId, ...(name ? { name } : {}), attributes: { email: f.email } },
+          content: { type: 'text', text: f.message },
+          timestamp: stamp(f.timestamp),
+          metadata: { source: 'webchat_offline_form', email: f.email, ...(name ? { name } : {}) },
+        },
+      ],
     };
   }
   const parsed = visitorMessageSchema.safeParse(body);
-  if (!parsed.success) return { kind: 'ignored', reason: `not a visitor message: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+  if (!parsed.success)
+    return { kind: 'ignored', reason: `not a visitor message: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   const m = parsed.data;
   const content: Content = m.attachment
-    ? { type: mediaType(m.attachment.mimeType), media: { url: m.attachment.url, mimeType: m.attachment.mimeType, ...(m.attachment.fileName ? { fileName: m.attachment.fileName } : {}), ...(m.attachment.size && Number.isSafeInteger(m.attachment.size) && m.attachment.size > 0 ? { size: m.attachment.size } : {}), ...(m.text ? { caption: m.text } : {}) } }
+    ? {
+        type: mediaType(m.attachment.mimeType),
+        media: {
+          url: m.attachment.url,
+          mimeType: m.attachment.mimeType,
+          ...(m.attachment.fileName ? { fileName: m.attachment.fileName } : {}),
+          ...(m.attachment.size && Number.isSafeInteger(m.attachment.size) && m.attachment.size > 0
+            ? { size: m.attachment.size }
+            : {}),
+          ...(m.text ? { caption: m.text } : {}),
+        },
+      }
     : { type: 'text', text: m.text as string };
   const timestamp = stamp(m.timestamp);
   return {
     kind: 'events',
-    events: [{ kind: 'message', providerMessageId: `${visitorId}:${m.clientMessageId}`, from: { address: visitorId, ...(m.name ? { name: m.name } : {}) }, content, timestamp }],
+    events: [
+      {
+        kind: 'message',
+        providerMessageId: `${visitorId}:${m.clientMessageId}`,
+        from: { address: visitorId, ...(m.name ? { name: m.name } : {}) },
+        content,
+        timestamp,
+      },
+    ],
   };
 }

@@ -35,10 +35,13 @@ export function verifyWebchat(req: WebhookRequest, config: WebchatConfig): Verdi
   } catch {
     return { ok: false, status: 403, reason: 'not a visitor endpoint' };
   }
-  if (!path.startsWith('/webchat/')) return { ok: false, status: 403, reason: 'visitor messages go through /webchat/{connectionId}/messages' };
+  if (!path.startsWith('/webchat/'))
+    return { ok: false, status: 403, reason: 'visitor messages go through /webchat/{connectionId}/messages' };
   const token = bearer(req);
   if (!token) return { ok: false, status: 401, reason: 'missing visitor token' };
   const visitorId = checkVisitorToken(config, token);
   if (!visitorId) return { ok: false, status: 401, reason: 'invalid visitor token' };
-  return req.headers[VISITOR_HEADER] === visitorId ? { ok: true } : { ok: false, status: 401, reason: 'X-Webchat-Visitor does not name the token\'s visitor' };
+  return req.headers[VISITOR_HEADER] === visitorId
+    ? { ok: true }
+    : { ok: false, status: 401, reason: "X-Webchat-Visitor does not name the token's visitor" };
 }

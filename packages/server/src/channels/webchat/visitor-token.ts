@@ -6,14 +6,16 @@
 import { hmac, safeEqual } from '../../channel-kit/index.js';
 import type { WebchatConfig } from './config.js';
 
-const sign = (secretValue: string, visitorId: string): string => hmac('sha256', secretValue, `visitor:${visitorId}`, 'base64url');
+const sign = (secretValue: string, visitorId: string): string =>
+  hmac('sha256', secretValue, `visitor:${visitorId}`, 'base64url');
 
 export function issueVisitorToken(config: WebchatConfig, visitorId: string): string {
   if (!config.sessionSecret) throw new Error('webchat connection has no session secret');
   return `${visitorId}.${sign(config.sessionSecret, visitorId)}`;
 }
 
-export const isVisitorId = (value: unknown): value is string => typeof value === 'string' && /^vis_[0-9a-z]{26}$/.test(value);
+export const isVisitorId = (value: unknown): value is string =>
+  typeof value === 'string' && /^vis_[0-9a-z]{26}$/.test(value);
 
 export function checkVisitorToken(config: WebchatConfig, token: string | undefined): string | undefined {
   if (!token || !config.sessionSecret) return undefined;

@@ -4,12 +4,26 @@
  * download, mark-as-read and the template list with its variable names.
  */
 import {
-  ChannelError, channelErrorFromHttpStatus, parseRetryAfter, providerClient, type BaseContext, type ChannelErrorCode, type FetchedMedia, type ProviderClient,
-  type ProviderResponse, type ProviderTemplate,
+  ChannelError,
+  channelErrorFromHttpStatus,
+  parseRetryAfter,
+  providerClient,
+  type BaseContext,
+  type ChannelErrorCode,
+  type FetchedMedia,
+  type ProviderClient,
+  type ProviderResponse,
+  type ProviderTemplate,
 } from '../../channel-kit/index.js';
 import type { WhatsAppConfig } from './config.js';
 import {
-  graphErrorSchema, mediaInfoSchema, phoneNumberSchema, templateComponentSchema, templatePageSchema, templateSchema, uploadResponseSchema,
+  graphErrorSchema,
+  mediaInfoSchema,
+  phoneNumberSchema,
+  templateComponentSchema,
+  templatePageSchema,
+  templateSchema,
+  uploadResponseSchema,
   type GraphErrorBody,
 } from './payloads.js';
 
@@ -17,11 +31,26 @@ type Ctx = BaseContext<WhatsAppConfig>;
 
 /** Graph code → our code (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes). Codes not listed fall back to the HTTP status (400 → REJECTED, 5xx → UNAVAILABLE). */
 const GRAPH_CODES: Record<number, ChannelErrorCode> = {
-  0: 'AUTH', 3: 'AUTH', 10: 'AUTH', 104: 'AUTH', 190: 'AUTH',
-  4: 'RATE_LIMITED', 80007: 'RATE_LIMITED', 130429: 'RATE_LIMITED', 131056: 'RATE_LIMITED',
-  1: 'UNAVAILABLE', 2: 'UNAVAILABLE', 131000: 'UNAVAILABLE', 131016: 'UNAVAILABLE', 131057: 'UNAVAILABLE',
+  0: 'AUTH',
+  3: 'AUTH',
+  10: 'AUTH',
+  104: 'AUTH',
+  190: 'AUTH',
+  4: 'RATE_LIMITED',
+  80007: 'RATE_LIMITED',
+  130429: 'RATE_LIMITED',
+  131056: 'RATE_LIMITED',
+  1: 'UNAVAILABLE',
+  2: 'UNAVAILABLE',
+  131000: 'UNAVAILABLE',
+  131016: 'UNAVAILABLE',
+  131057: 'UNAVAILABLE',
   131047: 'WINDOW_CLOSED',
-  131021: 'INVALID_RECIPIENT', 131026: 'INVALID_RECIPIENT', 131030: 'INVALID_RECIPIENT', 131050: 'INVALID_RECIPIENT', 130497: 'INVALID_RECIPIENT',
+  131021: 'INVALID_RECIPIENT',
+  131026: 'INVALID_RECIPIENT',
+  131030: 'INVALID_RECIPIENT',
+  131050: 'INVALID_RECIPIENT',
+  130497: 'INVALID_RECIPIENT',
   131051: 'UNSUPPORTED',
 };
 
@@ -47,7 +76,12 @@ function clean(text: string, config: WhatsAppConfig): string {
 }
 
 /** "(#131030) Recipient phone number not in allowed list: <details>" — Graph's message plus its details when they add something */
-export function graphMessage(e: { message?: string | undefined; title?: string | undefined; code?: number | undefined; error_data?: { details?: string | undefined } | undefined }): string {
+export function graphMessage(e: {
+  message?: string | undefined;
+  title?: string | undefined;
+  code?: number | undefined;
+  error_data?: { details?: string | undefined } | undefined;
+}): string {
   const base = e.message || e.title || 'WhatsApp error';
   const withCode = e.code !== undefined && !base.includes(`#${e.code}`) ? `(#${e.code}) ${base}` : base;
   const details = e.error_data?.details;
@@ -55,7 +89,12 @@ export function graphMessage(e: { message?: string | undefined; title?: string |
 }
 
 /** maps a Graph error (status, body, Retry-After) to a ChannelError carrying the Graph code as providerCode */
-export function graphError(status: number, error: GraphErrorBody | undefined, retryAfter: string | null, config: WhatsAppConfig): ChannelError {
+export function graphError(
+  status: number,
+  error: GraphErrorBody | undefined,
+  retryAfter: string | null,
+  config: WhatsAppConfig,
+): ChannelError {
   const message = clean(error ? graphMessage(error) : `WhatsApp Cloud API answered HTTP ${status}`, config);
   const code = error?.code;
   let mapped = codeForGraphError(code, status);
@@ -64,7 +103,10 @@ export function graphError(status: number, error: GraphErrorBody | undefined, re
   if (code === 100 && error?.error_subcode === 33) mapped = 'INVALID_CONFIG';
   const header = parseRetryAfter(retryAfter);
   const retryAfterMs = mapped === 'RATE_LIMITED' ? (header ?? RETRY_AFTER_MS[code ?? -1] ?? 1000) : header;
-  return new ChannelError(mapped, message, { providerCode: code ?? status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  return new ChannelError(mapped, message, {
+    providerCode: code ?? status,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
 }
 
 export function graphUrl(config: WhatsAppConfig, path: string): string {
@@ -74,11 +116,20 @@ export function graphUrl(config: WhatsAppConfig, path: string): string {
 /** the kit's provider client with Graph's error envelope mapped by graphError; failed calls are logged with their code */
 function graphClient(ctx: Ctx, mapNotFound?: (res: ProviderResponse) => ChannelError | undefined): ProviderClient {
   return providerClient({
-    provider: 'WhatsApp Cloud API', http: ctx.http, signal: ctx.signal, secrets: [ctx.config.accessToken, ctx.config.appSecret],
+    provider: 'WhatsApp Cloud API',
+    http: ctx.http,
+    signal: ctx.signal,
+    secrets: [ctx.config.accessToken, ctx.config.appSecret],
     mapError: (res) => {
       const parsed = graphErrorSchema.safeParse(res.json);
-      const error = (!parsed.success && res.status === 404 ? mapNotFound?.(res) : undefined)
-        ?? graphError(res.status, parsed.success ? parsed.data.error : undefined, res.headers.get('retry-after'), ctx.config);
+      const error =
+        (!parsed.success && res.status === 404 ? mapNotFound?.(res) : undefined) ??
+        graphError(
+          res.status,
+          parsed.success ? parsed.data.error : undefined,
+          res.headers.get('retry-after'),
+          ctx.config,
+        );
       ctx.log.warn(`WhatsApp call failed: ${error.code}`, { status: res.status, graphCode: error.providerCode });
       return error;
     },
@@ -88,13 +139,24 @@ function graphClient(ctx: Ctx, mapNotFound?: (res: ProviderResponse) => ChannelE
 const bearer = (ctx: Ctx): Record<string, string> => ({ authorization: `Bearer ${ctx.config.accessToken}` });
 
 /** one authenticated Graph call; answers the parsed JSON body or throws a mapped ChannelError */
-export async function graphCall(ctx: Ctx, path: string, init: { method?: string; json?: unknown; form?: FormData; signal?: AbortSignal } = {}): Promise<unknown> {
+export async function graphCall(
+  ctx: Ctx,
+  path: string,
+  init: { method?: string; json?: unknown; form?: FormData; signal?: AbortSignal } = {},
+): Promise<unknown> {
   const res = await graphClient(ctx).call(path.startsWith('http') ? path : graphUrl(ctx.config, path), {
-    headers: bearer(ctx), ...(init.method ? { method: init.method } : {}), ...(init.json !== undefined ? { json: init.json } : init.form ? { form: init.form } : {}),
+    headers: bearer(ctx),
+    ...(init.method ? { method: init.method } : {}),
+    ...(init.json !== undefined ? { json: init.json } : init.form ? { form: init.form } : {}),
     ...(init.signal ? { signal: init.signal } : {}),
   });
   if (res.text === '') return {};
-  if (res.json === undefined) throw new ChannelError('UNAVAILABLE', `WhatsApp Cloud API answered HTTP ${res.status} with a body that is not JSON`, { providerCode: res.status });
+  if (res.json === undefined)
+    throw new ChannelError(
+      'UNAVAILABLE',
+      `WhatsApp Cloud API answered HTTP ${res.status} with a body that is not JSON`,
+      { providerCode: res.status },
+    );
   return res.json;
 }
 
@@ -102,12 +164,21 @@ export async function graphCall(ctx: Ctx, path: string, init: { method?: string;
 export async function checkAccount(ctx: Ctx): Promise<void> {
   for (const id of ctx.config.phoneNumberIds) {
     try {
-      const phone = phoneNumberSchema.safeParse(await graphCall(ctx, `${encodeURIComponent(id)}?fields=id,display_phone_number,verified_name`));
-      if (!phone.success || phone.data.id !== id) throw new ChannelError('INVALID_CONFIG', `${id} is not a WhatsApp business phone number id`);
-      ctx.log.info(`phone number ${id} (${phone.data.display_phone_number ?? '?'}, ${phone.data.verified_name ?? '?'}) is reachable`);
+      const phone = phoneNumberSchema.safeParse(
+        await graphCall(ctx, `${encodeURIComponent(id)}?fields=id,display_phone_number,verified_name`),
+      );
+      if (!phone.success || phone.data.id !== id)
+        throw new ChannelError('INVALID_CONFIG', `${id} is not a WhatsApp business phone number id`);
+      ctx.log.info(
+        `phone number ${id} (${phone.data.display_phone_number ?? '?'}, ${phone.data.verified_name ?? '?'}) is reachable`,
+      );
     } catch (error) {
       if (error instanceof ChannelError && error.code === 'INVALID_CONFIG') {
-        throw new ChannelError('INVALID_CONFIG', `phone number id ${id} is unknown to this access token: ${error.message}`, { providerCode: error.providerCode ?? undefined });
+        throw new ChannelError(
+          'INVALID_CONFIG',
+          `phone number id ${id} is unknown to this access token: ${error.message}`,
+          { providerCode: error.providerCode ?? undefined },
+        );
       }
       throw error;
     }
@@ -116,26 +187,37 @@ export async function checkAccount(ctx: Ctx): Promise<void> {
     await graphCall(ctx, `${encodeURIComponent(ctx.config.businessAccountId)}?fields=id,name`);
   } catch (error) {
     if (error instanceof ChannelError && error.code === 'INVALID_CONFIG') {
-      throw new ChannelError('INVALID_CONFIG', `business account id ${ctx.config.businessAccountId} is unknown to this access token: ${error.message}`, { providerCode: error.providerCode ?? undefined });
+      throw new ChannelError(
+        'INVALID_CONFIG',
+        `business account id ${ctx.config.businessAccountId} is unknown to this access token: ${error.message}`,
+        { providerCode: error.providerCode ?? undefined },
+      );
     }
     throw error;
   }
 }
 
 /** inbound media (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media): GET /{media-id} → short-lived url → GET url with the same bearer */
-export async function fetchWhatsAppMedia(media: { providerMediaId: string; mimeType?: string }, ctx: Ctx): Promise<FetchedMedia> {
+export async function fetchWhatsAppMedia(
+  media: { providerMediaId: string; mimeType?: string },
+  ctx: Ctx,
+): Promise<FetchedMedia> {
   let raw: unknown;
   try {
     raw = await graphCall(ctx, encodeURIComponent(media.providerMediaId));
   } catch (error) {
     // an unknown object here is a media id that expired or was deleted, not a bad configuration
-    if (error instanceof ChannelError && error.code === 'INVALID_CONFIG') throw new ChannelError('REJECTED', `media ${media.providerMediaId} is gone: ${error.message}`, { providerCode: error.providerCode ?? undefined });
+    if (error instanceof ChannelError && error.code === 'INVALID_CONFIG')
+      throw new ChannelError('REJECTED', `media ${media.providerMediaId} is gone: ${error.message}`, {
+        providerCode: error.providerCode ?? undefined,
+      });
     throw error;
   }
   const info = mediaInfoSchema.safeParse(raw);
   if (!info.success) throw new ChannelError('UNAVAILABLE', `no download url for media ${media.providerMediaId}`);
   // an expired url (404 after 5 minutes) is worth another try: the next attempt asks Graph for a fresh one
-  const expired = (): ChannelError => new ChannelError('UNAVAILABLE', 'media download url expired or gone (HTTP 404)', { providerCode: 404 });
+  const expired = (): ChannelError =>
+    new ChannelError('UNAVAILABLE', 'media download url expired or gone (HTTP 404)', { providerCode: 404 });
   const { bytes, headers } = await graphClient(ctx, expired).download(info.data.url, { headers: bearer(ctx) });
   const mimeType = info.data.mime_type ?? headers.get('content-type') ?? media.mimeType ?? 'application/octet-stream';
   const fileName = /filename="?([^";]+)"?/.exec(headers.get('content-disposition') ?? '')?.[1];
@@ -143,19 +225,27 @@ export async function fetchWhatsAppMedia(media: { providerMediaId: string; mimeT
 }
 
 /** outbound media (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media): multipart upload to /{phone-number-id}/media → media id */
-export async function uploadMedia(ctx: Ctx, phoneNumberId: string, file: { bytes: Buffer; mimeType: string; fileName?: string | undefined }): Promise<string> {
+export async function uploadMedia(
+  ctx: Ctx,
+  phoneNumberId: string,
+  file: { bytes: Buffer; mimeType: string; fileName?: string | undefined },
+): Promise<string> {
   const form = new FormData();
   form.set('messaging_product', 'whatsapp');
   form.set('type', file.mimeType);
   form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), file.fileName ?? 'file');
-  const res = uploadResponseSchema.safeParse(await graphCall(ctx, `${encodeURIComponent(phoneNumberId)}/media`, { form }));
+  const res = uploadResponseSchema.safeParse(
+    await graphCall(ctx, `${encodeURIComponent(phoneNumberId)}/media`, { form }),
+  );
   if (!res.success) throw new ChannelError('UNAVAILABLE', 'media upload answered without an id');
   return res.data.id;
 }
 
 /** marks a customer's message read (blue ticks), https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages "mark read" */
 export async function markRead(providerMessageId: string, phoneNumberId: string, ctx: Ctx): Promise<void> {
-  await graphCall(ctx, `${encodeURIComponent(phoneNumberId)}/messages`, { json: { messaging_product: 'whatsapp', status: 'read', message_id: providerMessageId } });
+  await graphCall(ctx, `${encodeURIComponent(phoneNumberId)}/messages`, {
+    json: { messaging_product: 'whatsapp', status: 'read', message_id: providerMessageId },
+  });
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
@@ -203,15 +293,25 @@ export async function syncWhatsAppTemplates(ctx: Ctx): Promise<ProviderTemplate[
   const base = `${encodeURIComponent(ctx.config.businessAccountId)}/message_templates?limit=100&fields=id,name,language,status,category,components,parameter_format`;
   let after: string | undefined;
   for (let page = 0; page < 1000; page++) {
-    const res = templatePageSchema.safeParse(await graphCall(ctx, after ? `${base}&after=${encodeURIComponent(after)}` : base));
+    const res = templatePageSchema.safeParse(
+      await graphCall(ctx, after ? `${base}&after=${encodeURIComponent(after)}` : base),
+    );
     if (!res.success) throw new ChannelError('UNAVAILABLE', 'template list in an unexpected shape');
     for (const raw of res.data.data) {
       const t = templateSchema.safeParse(raw);
       if (!t.success) continue;
-      const body = t.data.components.map((c) => templateComponentSchema.safeParse(c)).find((c) => c.success && c.data.type.toUpperCase() === 'BODY');
+      const body = t.data.components
+        .map((c) => templateComponentSchema.safeParse(c))
+        .find((c) => c.success && c.data.type.toUpperCase() === 'BODY');
       out.push({
-        id: t.data.id, name: t.data.name, language: t.data.language, status: t.data.status, category: t.data.category,
-        components: t.data.components, variables: templateVariables(t.data.components), body: body?.data?.text ?? '',
+        id: t.data.id,
+        name: t.data.name,
+        language: t.data.language,
+        status: t.data.status,
+        category: t.data.category,
+        components: t.data.components,
+        variables: templateVariables(t.data.components),
+        body: body?.data?.text ?? '',
       });
     }
     // follow the cursor rather than `paging.next`, so we only ever call our own apiBaseUrl

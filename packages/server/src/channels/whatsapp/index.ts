@@ -6,7 +6,18 @@ import { parseWhatsApp } from './parse.js';
 import { senderFor, sendWhatsApp } from './send.js';
 import { SIGNATURE_HEADER, verifyWhatsApp, whatsappEventKey } from './verify.js';
 
-const CONTENT = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contact', 'interactive', 'reaction'] as const;
+const CONTENT = [
+  'text',
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+  'location',
+  'contact',
+  'interactive',
+  'reaction',
+] as const;
 
 export const whatsappConnector = defineConnector({
   type: 'whatsapp',
@@ -31,8 +42,17 @@ export const whatsappConnector = defineConnector({
   // wa_ids are international numbers without the + (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages)
   addressKind: 'phone',
   configSchema: whatsappConfigSchema,
-  prepareConfig: (config: WhatsAppConfig, generateSecret) => ({ ...config, verifyToken: config.verifyToken ?? generateSecret() }),
-  inbound: { mode: 'webhook', verify: verifyWhatsApp, parse: parseWhatsApp, eventKey: whatsappEventKey, storedHeaders: { keep: ['content-type', SIGNATURE_HEADER] } },
+  prepareConfig: (config: WhatsAppConfig, generateSecret) => ({
+    ...config,
+    verifyToken: config.verifyToken ?? generateSecret(),
+  }),
+  inbound: {
+    mode: 'webhook',
+    verify: verifyWhatsApp,
+    parse: parseWhatsApp,
+    eventKey: whatsappEventKey,
+    storedHeaders: { keep: ['content-type', SIGNATURE_HEADER] },
+  },
   send: sendWhatsApp,
   fetchMedia: fetchWhatsAppMedia,
   syncTemplates: syncWhatsAppTemplates,

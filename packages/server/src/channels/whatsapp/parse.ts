@@ -8,30 +8,49 @@ import type { Content, InboundEvent, InboundMessageEvent, InboundStatusEvent } f
 import { InboundEventSchema } from '../../model/index.js';
 import { codeForGraphError, graphMessage } from './api.js';
 import type { WhatsAppConfig } from './config.js';
-import { waEnvelopeSchema, waMessageSchema, waMessagesValueSchema, waStatusSchema, type WaMessage, type WaStatus } from './payloads.js';
+import {
+  waEnvelopeSchema,
+  waMessageSchema,
+  waMessagesValueSchema,
+  waStatusSchema,
+  type WaMessage,
+  type WaStatus,
+} from './payloads.js';
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 
 /** GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… → 200 with the raw challenge, else 403 (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests) */
 function handshake(req: WebhookRequest, config: WhatsAppConfig): WebhookOutcome {
   const challenge = req.query['hub.challenge'];
-  const ok = req.query['hub.mode'] === 'subscribe' && typeof challenge === 'string' && safeEqual(config.verifyToken, req.query['hub.verify_token']);
+  const ok =
+    req.query['hub.mode'] === 'subscribe' &&
+    typeof challenge === 'string' &&
+    safeEqual(config.verifyToken, req.query['hub.verify_token']);
   return ok
     ? { kind: 'handshake', reply: { status: 200, headers: { 'content-type': 'text/plain' }, body: challenge } }
-    : { kind: 'handshake', reply: { status: 403, headers: { 'content-type': 'text/plain' }, body: 'verification failed' } };
+    : {
+        kind: 'handshake',
+        reply: { status: 403, headers: { 'content-type': 'text/plain' }, body: 'verification failed' },
+      };
 }
 
 /** unix seconds (a string on the wire) → ISO; an unreadable value → the epoch, so a re-parse gives the same result */
 function isoTime(value: string | number): string {
   const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds > 0 && seconds <= 8.64e12 ? new Date(seconds * 1000).toISOString() : new Date(0).toISOString();
+  return Number.isFinite(seconds) && seconds > 0 && seconds <= 8.64e12
+    ? new Date(seconds * 1000).toISOString()
+    : new Date(0).toISOString();
 }
 
 function contentOf(m: WaMessage): { content: Content; extra?: Record<string, unknown> } | undefined {
   switch (m.type) {
     case 'text':
       return m.text?.body ? { content: { type: 'text', text: m.text.body } } : undefined;
-    case 'image': case 'audio': case 'video': case 'document': case 'sticker': {
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'document':
+    case 'sticker': {
       const type = MEDIA_TYPES.find((t) => t === m.type) ?? 'document';
       const media = m[type];
       if (!media) return undefined;
@@ -39,8 +58,12 @@ function contentOf(m: WaMessage): { content: Content; extra?: Record<string, unk
         content: {
           type,
           media: {
-            url: '', mimeType: media.mime_type, state: 'pending', providerMediaId: media.id,
-            ...(media.filename ? { fileName: media.filename } : {}), ...(media.caption ? { caption: media.caption } : {}),
+            url: '',
+            mimeType: media.mime_type,
+            state: 'pending',
+            providerMediaId: media.id,
+            ...(media.filename ? { fileName: media.filename } : {}),
+            ...(media.caption ? { caption: media.caption } : {}),
           },
         },
         ...(media.voice ? { extra: { voice: true } } : media.animated ? { extra: { animated: true } } : {}),
@@ -50,7 +73,15 @@ function contentOf(m: WaMessage): { content: Content; extra?: Record<string, unk
       const l = m.location;
       if (!l || Math.abs(l.latitude) > 90 || Math.abs(l.longitude) > 180) return undefined;
       return {
-        content: { type: 'location', location: { latitude: l.latitude, longitude: l.longitude, ...(l.name ? { name: l.name } : {}), ...(l.address ? { address: l.address } : {}) } },
+        content: {
+          type: 'location',
+          location: {
+            latitude: l.latitude,
+            longitude: l.longitude,
+            ...(l.name ? { name: l.name } : {}),
+            ...(l.address ? { address: l.address } : {}),
+          },
+        },
         ...(l.url ? { extra: { url: l.url } } : {}),
       };
     }
@@ -64,10 +95,14 @@ function contentOf(m: WaMessage): { content: Content; extra?: Record<string, unk
     }
     case 'interactive': {
       const i = m.interactive;
-      if (i?.type === 'button_reply' && i.button_reply) return { content: { type: 'interactive', interactive: { kind: 'button_reply', reply: i.button_reply } } };
+      if (i?.type === 'button_reply' && i.button_reply)
+        return { content: { type: 'interactive', interactive: { kind: 'button_reply', reply: i.button_reply } } };
       if (i?.type === 'list_reply' && i.list_reply) {
         const { id, title, description } = i.list_reply;
-        return { content: { type: 'interactive', interactive: { kind: 'list_reply', reply: { id, title } } }, ...(description ? { extra: { description } } : {}) };
+        return {
+          content: { type: 'interactive', interactive: { kind: 'list_reply', reply: { id, title } } },
+          ...(description ? { extra: { description } } : {}),
+        };
       }
       return undefined; // nfm_reply (Flows) and others: not modelled
     }
@@ -75,16 +110,34 @@ function contentOf(m: WaMessage): { content: Content; extra?: Record<string, unk
       // a tap on a template quick-reply button
       const b = m.button;
       if (!b?.text) return undefined;
-      return { content: { type: 'interactive', interactive: { kind: 'button_reply', reply: { id: b.payload || b.text, title: b.text } } }, extra: { templateButton: true } };
+      return {
+        content: {
+          type: 'interactive',
+          interactive: { kind: 'button_reply', reply: { id: b.payload || b.text, title: b.text } },
+        },
+        extra: { templateButton: true },
+      };
     }
     case 'reaction':
-      return m.reaction ? { content: { type: 'reaction', reaction: { emoji: m.reaction.emoji ?? '', targetProviderMessageId: m.reaction.message_id } } } : undefined;
+      return m.reaction
+        ? {
+            content: {
+              type: 'reaction',
+              reaction: { emoji: m.reaction.emoji ?? '', targetProviderMessageId: m.reaction.message_id },
+            },
+          }
+        : undefined;
     default:
       return undefined; // unsupported, unknown, system, order, request_welcome, edit, revoke…
   }
 }
 
-function messageEvent(raw: unknown, phoneNumberId: string, names: Map<string, string>, onlyName: string | undefined): InboundMessageEvent | undefined {
+function messageEvent(
+  raw: unknown,
+  phoneNumberId: string,
+  names: Map<string, string>,
+  onlyName: string | undefined,
+): InboundMessageEvent | undefined {
   const parsed = waMessageSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const m = parsed.data;
@@ -96,8 +149,13 @@ function messageEvent(raw: unknown, phoneNumberId: string, names: Map<string, st
   if (m.context?.forwarded || m.context?.frequently_forwarded) metadata.forwarded = true;
   if (m.referral) metadata.referral = m.referral;
   return {
-    kind: 'message', providerMessageId: m.id, from: { address: m.from, ...(name ? { name } : {}) }, to: phoneNumberId,
-    content: mapped.content, timestamp: isoTime(m.timestamp), ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+    kind: 'message',
+    providerMessageId: m.id,
+    from: { address: m.from, ...(name ? { name } : {}) },
+    to: phoneNumberId,
+    content: mapped.content,
+    timestamp: isoTime(m.timestamp),
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   };
 }
 
@@ -106,10 +164,17 @@ function statusEvent(raw: unknown): InboundStatusEvent | undefined {
   if (!parsed.success) return undefined;
   const s: WaStatus = parsed.data;
   if (s.status !== 'sent' && s.status !== 'delivered' && s.status !== 'read' && s.status !== 'failed') return undefined; // played, deleted, …
-  const event: InboundStatusEvent = { kind: 'status', providerMessageId: s.id, status: s.status, timestamp: isoTime(s.timestamp) };
+  const event: InboundStatusEvent = {
+    kind: 'status',
+    providerMessageId: s.id,
+    status: s.status,
+    timestamp: isoTime(s.timestamp),
+  };
   if (s.status === 'failed') {
     const e = s.errors?.[0];
-    event.detail = e ? { code: codeForGraphError(e.code), message: graphMessage(e) } : { code: 'REJECTED', message: 'WhatsApp reported the message as failed without a reason' };
+    event.detail = e
+      ? { code: codeForGraphError(e.code), message: graphMessage(e) }
+      : { code: 'REJECTED', message: 'WhatsApp reported the message as failed without a reason' };
   }
   return event;
 }
@@ -150,5 +215,11 @@ export function parseWhatsApp(req: WebhookRequest, config: WhatsAppConfig): Webh
     }
   }
   if (events.length > 0) return { kind: 'events', events };
-  return { kind: 'ignored', reason: skipped.size > 0 ? `no messages or statuses (fields: ${[...skipped].sort().join(', ')})` : 'no message or status we model' };
+  return {
+    kind: 'ignored',
+    reason:
+      skipped.size > 0
+        ? `no messages or statuses (fields: ${[...skipped].sort().join(', ')})`
+        : 'no message or status we model',
+  };
 }

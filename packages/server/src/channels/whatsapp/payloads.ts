@@ -16,7 +16,13 @@ const mediaObject = z.object({
 });
 
 const vcard = z.object({
-  name: z.object({ formatted_name: z.string().optional(), first_name: z.string().optional(), last_name: z.string().optional() }).optional(),
+  name: z
+    .object({
+      formatted_name: z.string().optional(),
+      first_name: z.string().optional(),
+      last_name: z.string().optional(),
+    })
+    .optional(),
   phones: z.array(z.object({ phone: z.string().optional(), wa_id: z.string().optional() })).optional(),
   emails: z.array(z.object({ email: z.string().optional() })).optional(),
 });
@@ -27,7 +33,14 @@ export const waMessageSchema = z.object({
   id: z.string().min(1),
   timestamp: z.union([z.string(), z.number()]),
   type: z.string(),
-  context: z.object({ from: z.string().optional(), id: z.string().optional(), forwarded: z.boolean().optional(), frequently_forwarded: z.boolean().optional() }).optional(),
+  context: z
+    .object({
+      from: z.string().optional(),
+      id: z.string().optional(),
+      forwarded: z.boolean().optional(),
+      frequently_forwarded: z.boolean().optional(),
+    })
+    .optional(),
   referral: z.record(z.string(), z.unknown()).optional(),
   text: z.object({ body: z.string() }).optional(),
   image: mediaObject.optional(),
@@ -35,13 +48,23 @@ export const waMessageSchema = z.object({
   video: mediaObject.optional(),
   document: mediaObject.optional(),
   sticker: mediaObject.optional(),
-  location: z.object({ latitude: z.coerce.number(), longitude: z.coerce.number(), name: z.string().optional(), address: z.string().optional(), url: z.string().optional() }).optional(),
+  location: z
+    .object({
+      latitude: z.coerce.number(),
+      longitude: z.coerce.number(),
+      name: z.string().optional(),
+      address: z.string().optional(),
+      url: z.string().optional(),
+    })
+    .optional(),
   contacts: z.array(vcard).optional(),
-  interactive: z.object({
-    type: z.string(),
-    button_reply: z.object({ id: z.string(), title: z.string() }).optional(),
-    list_reply: z.object({ id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
-  }).optional(),
+  interactive: z
+    .object({
+      type: z.string(),
+      button_reply: z.object({ id: z.string(), title: z.string() }).optional(),
+      list_reply: z.object({ id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
+    })
+    .optional(),
   button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
   reaction: z.object({ message_id: z.string().min(1), emoji: z.string().optional() }).optional(),
 });
@@ -68,17 +91,23 @@ export type WaStatus = z.infer<typeof waStatusSchema>;
 /** `value` of a `messages` change; messages and statuses are parsed one by one so one odd item spoils nothing */
 export const waMessagesValueSchema = z.object({
   metadata: z.object({ phone_number_id: z.string().min(1), display_phone_number: z.string().optional() }),
-  contacts: z.array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
+  contacts: z
+    .array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() }))
+    .optional(),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
 });
 
 export const waEnvelopeSchema = z.object({
   object: z.literal('whatsapp_business_account'),
-  entry: z.array(z.object({
-    id: z.string().optional(),
-    changes: z.array(z.object({ field: z.string(), value: z.unknown() })).default([]),
-  })).default([]),
+  entry: z
+    .array(
+      z.object({
+        id: z.string().optional(),
+        changes: z.array(z.object({ field: z.string(), value: z.unknown() })).default([]),
+      }),
+    )
+    .default([]),
 });
 
 /** Graph's error envelope (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes) */
@@ -98,7 +127,11 @@ export type GraphErrorBody = z.infer<typeof graphErrorSchema>['error'];
 export const sendResponseSchema = z.object({ messages: z.array(z.object({ id: z.string().min(1) })).min(1) });
 export const uploadResponseSchema = z.object({ id: z.string().min(1) });
 export const mediaInfoSchema = z.object({ url: z.string().min(1), mime_type: z.string().optional() });
-export const phoneNumberSchema = z.object({ id: z.string(), display_phone_number: z.string().optional(), verified_name: z.string().optional() });
+export const phoneNumberSchema = z.object({
+  id: z.string(),
+  display_phone_number: z.string().optional(),
+  verified_name: z.string().optional(),
+});
 
 export const templateComponentSchema = z.object({
   type: z.string(),
@@ -117,5 +150,7 @@ export const templateSchema = z.object({
 });
 export const templatePageSchema = z.object({
   data: z.array(z.unknown()).default([]),
-  paging: z.object({ cursors: z.object({ after: z.string().optional() }).optional(), next: z.string().optional() }).optional(),
+  paging: z
+    .object({ cursors: z.object({ after: z.string().optional() }).optional(), next: z.string().optional() })
+    .optional(),
 });

@@ -1,9 +1,15 @@
 /**
- * @module channels/whatsapp/send — unified content → POST /{version}/{phone-number-id}/messages 
+ * @module channels/whatsapp/send — unified content → POST /{version}/{phone-number-id}/messages
  * (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages): text, media (uploaded first, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media), reply buttons and lists, templates, location, contacts, reactions.
  * Errors are mapped in api.ts (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
  */
-import { ChannelError, isChannelError, type OutboundMessage, type SendContext, type SendReceipt } from '../../channel-kit/index.js';
+import {
+  ChannelError,
+  isChannelError,
+  type OutboundMessage,
+  type SendContext,
+  type SendReceipt,
+} from '../../channel-kit/index.js';
 import type { Content } from '../../model/index.js';
 import { graphCall, uploadMedia } from './api.js';
 import type { WhatsAppConfig } from './config.js';
@@ -14,15 +20,21 @@ type TemplateContent = Extract<Content, { type: 'template' }>['template'];
 
 /** the hub's sticky sender when it is one of ours, else the first number */
 export function senderFor(message: Pick<OutboundMessage, 'from'>, config: WhatsAppConfig): string {
-  return message.from && config.phoneNumberIds.includes(message.from) ? message.from : (config.phoneNumberIds[0] as string);
+  return message.from && config.phoneNumberIds.includes(message.from)
+    ? message.from
+    : (config.phoneNumberIds[0] as string);
 }
 
 const isNumeric = (k: string) => /^\d+$/.test(k);
 
 /** "1","2"… positional (in numeric order) or a name (`parameter_name`, named templates) → a text parameter */
 function textParams(entries: Array<[string, string]>): Array<{ type: 'text'; text: string; parameter_name?: string }> {
-  const sorted = [...entries].sort(([a], [b]) => (isNumeric(a) && isNumeric(b) ? Number(a) - Number(b) : isNumeric(a) ? -1 : isNumeric(b) ? 1 : a.localeCompare(b)));
-  return sorted.map(([k, v]) => (isNumeric(k) ? { type: 'text' as const, text: v } : { type: 'text' as const, parameter_name: k, text: v }));
+  const sorted = [...entries].sort(([a], [b]) =>
+    isNumeric(a) && isNumeric(b) ? Number(a) - Number(b) : isNumeric(a) ? -1 : isNumeric(b) ? 1 : a.localeCompare(b),
+  );
+  return sorted.map(([k, v]) =>
+    isNumeric(k) ? { type: 'text' as const, text: v } : { type: 'text' as const, parameter_name: k, text: v },
+  );
 }
 
 /**
@@ -41,10 +53,16 @@ export function templateComponents(variables: Record<string, string>): unknown[]
     if (button) {
       const index = Number(button[1]);
       const part = button[2] as string;
-      const param = part === 'payload' ? { sub_type: 'quick_reply', p: { type: 'payload', payload: value } }
-        : part === 'code' ? { sub_type: 'copy_code', p: { type: 'coupon_code', coupon_code: value } }
-        : { sub_type: 'url', p: { type: 'text', text: value } };
-      buttons.set(index, { sub_type: param.sub_type, parameters: [...(buttons.get(index)?.parameters ?? []), param.p] });
+      const param =
+        part === 'payload'
+          ? { sub_type: 'quick_reply', p: { type: 'payload', payload: value } }
+          : part === 'code'
+            ? { sub_type: 'copy_code', p: { type: 'coupon_code', coupon_code: value } }
+            : { sub_type: 'url', p: { type: 'text', text: value } };
+      buttons.set(index, {
+        sub_type: param.sub_type,
+        parameters: [...(buttons.get(index)?.parameters ?? []), param.p],
+      });
       continue;
     }
     const header = /^header\.(.+)$/.exec(key);
@@ -54,7 +72,15 @@ export function templateComponents(variables: Record<string, string>): unknown[]
         headerOther = { type: part, [part]: /^https?:\/\//i.test(value) ? { link: value } : { id: value } };
       } else if (part === 'location') {
         const [latitude, longitude, name, address] = value.split(',').map((s) => s.trim());
-        headerOther = { type: 'location', location: { latitude: Number(latitude), longitude: Number(longitude), ...(name ? { name } : {}), ...(address ? { address } : {}) } };
+        headerOther = {
+          type: 'location',
+          location: {
+            latitude: Number(latitude),
+            longitude: Number(longitude),
+            ...(name ? { name } : {}),
+            ...(address ? { address } : {}),
+          },
+        };
       } else headerText.push([part, value]);
       continue;
     }
@@ -64,7 +90,8 @@ export function templateComponents(variables: Record<string, string>): unknown[]
   if (headerOther) components.push({ type: 'header', parameters: [headerOther] });
   else if (headerText.length > 0) components.push({ type: 'header', parameters: textParams(headerText) });
   if (body.length > 0) components.push({ type: 'body', parameters: textParams(body) });
-  for (const [index, b] of [...buttons.entries()].sort(([a], [c]) => a - c)) components.push({ type: 'button', sub_type: b.sub_type, index: String(index), parameters: b.parameters });
+  for (const [index, b] of [...buttons.entries()].sort(([a], [c]) => a - c))
+    components.push({ type: 'button', sub_type: b.sub_type, index: String(index), parameters: b.parameters });
   return components;
 }
 
@@ -79,7 +106,11 @@ async function mediaId(ctx: Ctx, phoneNumberId: string, url: string): Promise<st
     file = await ctx.media.read(url);
   } catch (error) {
     if (isChannelError(error)) throw error;
-    throw new ChannelError('REJECTED', `the attachment could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ChannelError(
+      'REJECTED',
+      `the attachment could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return uploadMedia(ctx, phoneNumberId, file);
 }
@@ -89,16 +120,31 @@ async function payloadFor(content: Content, ctx: Ctx, phoneNumberId: string): Pr
   switch (content.type) {
     case 'text':
       return { type: 'text', text: { body: content.text, preview_url: /https?:\/\//i.test(content.text) } };
-    case 'image': case 'audio': case 'video': case 'document': case 'sticker': {
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'document':
+    case 'sticker': {
       const { media } = content;
       const id = await mediaId(ctx, phoneNumberId, media.url);
-      const caption = media.caption && (content.type === 'image' || content.type === 'video' || content.type === 'document') ? { caption: media.caption } : {};
+      const caption =
+        media.caption && (content.type === 'image' || content.type === 'video' || content.type === 'document')
+          ? { caption: media.caption }
+          : {};
       const filename = content.type === 'document' && media.fileName ? { filename: media.fileName } : {};
       return { type: content.type, [content.type]: { id, ...caption, ...filename } };
     }
     case 'location': {
       const l = content.location;
-      return { type: 'location', location: { latitude: l.latitude, longitude: l.longitude, ...(l.name ? { name: l.name } : {}), ...(l.address ? { address: l.address } : {}) } };
+      return {
+        type: 'location',
+        location: {
+          latitude: l.latitude,
+          longitude: l.longitude,
+          ...(l.name ? { name: l.name } : {}),
+          ...(l.address ? { address: l.address } : {}),
+        },
+      };
     }
     case 'contact':
       return {
@@ -106,7 +152,11 @@ async function payloadFor(content: Content, ctx: Ctx, phoneNumberId: string): Pr
         contacts: content.contacts.map((c) => {
           const [first, ...rest] = c.name.trim().split(/\s+/);
           return {
-            name: { formatted_name: c.name, first_name: first || c.name, ...(rest.length > 0 ? { last_name: rest.join(' ') } : {}) },
+            name: {
+              formatted_name: c.name,
+              first_name: first || c.name,
+              ...(rest.length > 0 ? { last_name: rest.join(' ') } : {}),
+            },
             ...(c.phones.length > 0 ? { phones: c.phones.map((phone) => ({ phone })) } : {}),
             ...(c.emails.length > 0 ? { emails: c.emails.map((email) => ({ email })) } : {}),
           };
@@ -116,19 +166,37 @@ async function payloadFor(content: Content, ctx: Ctx, phoneNumberId: string): Pr
       const i = content.interactive;
       const buttons = i.buttons ?? [];
       if (!i.text) throw new ChannelError('REJECTED', 'WhatsApp interactive messages need a body text');
-      if (buttons.length === 0) throw new ChannelError('REJECTED', 'WhatsApp interactive messages need at least one button or row');
+      if (buttons.length === 0)
+        throw new ChannelError('REJECTED', 'WhatsApp interactive messages need at least one button or row');
       if (i.kind === 'buttons') {
         if (buttons.length > 3) throw new ChannelError('UNSUPPORTED', 'WhatsApp allows at most 3 reply buttons');
-        return { type: 'interactive', interactive: { type: 'button', body: { text: i.text }, action: { buttons: buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })) } } };
+        return {
+          type: 'interactive',
+          interactive: {
+            type: 'button',
+            body: { text: i.text },
+            action: { buttons: buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })) },
+          },
+        };
       }
       if (i.kind === 'list') {
         if (buttons.length > 10) throw new ChannelError('UNSUPPORTED', 'WhatsApp lists allow at most 10 rows');
-        return { type: 'interactive', interactive: { type: 'list', body: { text: i.text }, action: { button: 'Choose', sections: [{ rows: buttons.map((b) => ({ id: b.id, title: b.title })) }] } } };
+        return {
+          type: 'interactive',
+          interactive: {
+            type: 'list',
+            body: { text: i.text },
+            action: { button: 'Choose', sections: [{ rows: buttons.map((b) => ({ id: b.id, title: b.title })) }] },
+          },
+        };
       }
       throw new ChannelError('UNSUPPORTED', `a ${i.kind} is what a customer sends, not something we can send`);
     }
     case 'reaction':
-      return { type: 'reaction', reaction: { message_id: content.reaction.targetProviderMessageId, emoji: content.reaction.emoji } };
+      return {
+        type: 'reaction',
+        reaction: { message_id: content.reaction.targetProviderMessageId, emoji: content.reaction.emoji },
+      };
     case 'template':
       return { type: 'template', template: templateBody(content.template) };
   }
@@ -140,13 +208,20 @@ export async function sendWhatsApp(message: OutboundMessage, ctx: Ctx): Promise<
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
     to: message.to,
-    ...(message.replyToProviderMessageId && message.content.type !== 'reaction' ? { context: { message_id: message.replyToProviderMessageId } } : {}),
+    ...(message.replyToProviderMessageId && message.content.type !== 'reaction'
+      ? { context: { message_id: message.replyToProviderMessageId } }
+      : {}),
     // echoed in the statuses of this message (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates), for correlation in logs
     biz_opaque_callback_data: message.id,
     ...(await payloadFor(message.content, ctx, phoneNumberId)),
   };
-  const res = sendResponseSchema.safeParse(await graphCall(ctx, `${encodeURIComponent(phoneNumberId)}/messages`, { json: body }));
+  const res = sendResponseSchema.safeParse(
+    await graphCall(ctx, `${encodeURIComponent(phoneNumberId)}/messages`, { json: body }),
+  );
   // accepted but no id: retrying could message the customer twice, so this fails for good
-  if (!res.success) throw new ChannelError('UNAVAILABLE', 'WhatsApp accepted the message without returning its id', { retryable: false });
+  if (!res.success)
+    throw new ChannelError('UNAVAILABLE', 'WhatsApp accepted the message without returning its id', {
+      retryable: false,
+    });
   return { providerMessageId: (res.data.messages[0] as { id: string }).id, from: phoneNumberId };
 }

@@ -14,7 +14,14 @@ export function verifyWhatsApp(req: WebhookRequest, config: WhatsAppConfig): Ver
   if (req.method !== 'POST') return { ok: false, status: 401, reason: `unexpected ${req.method} request` };
   const received = req.headers[SIGNATURE_HEADER];
   if (!received) return { ok: false, status: 401, reason: 'missing X-Hub-Signature-256' };
-  const ok = verifyHmac({ algorithm: 'sha256', secret: config.appSecret, data: req.rawBody, received, encoding: 'hex', prefix: 'sha256=' });
+  const ok = verifyHmac({
+    algorithm: 'sha256',
+    secret: config.appSecret,
+    data: req.rawBody,
+    received,
+    encoding: 'hex',
+    prefix: 'sha256=',
+  });
   return ok ? { ok: true } : { ok: false, status: 401, reason: 'X-Hub-Signature-256 does not match the body' };
 }
 
@@ -23,5 +30,7 @@ export function verifyWhatsApp(req: WebhookRequest, config: WhatsAppConfig): Ver
  * byte-identical re-deliveries before they are stored again. Distinct events always differ (wamid, status, time).
  */
 export function whatsappEventKey(req: WebhookRequest): string | undefined {
-  return req.method === 'POST' && req.rawBody.length > 0 ? `body:${hmac('sha256', 'whatsapp-webhook-body', req.rawBody, 'base64url')}` : undefined;
+  return req.method === 'POST' && req.rawBody.length > 0
+    ? `body:${hmac('sha256', 'whatsapp-webhook-body', req.rawBody, 'base64url')}`
+    : undefined;
 }

@@ -16,31 +16,67 @@ import { flowGraphIssues } from './flow-engine.js';
 
 const httpUrl = () => z.url({ protocol: /^https?$/ }).max(2000);
 
-export const SpeechToTextSchema = z.object({
-  baseUrl: httpUrl().describe('OpenAI-compatible API base; audio is POSTed to {baseUrl}/audio/transcriptions'),
-  apiKey: secret(z.string().min(1).max(2000), { description: 'Bearer key for the transcription endpoint' }).optional(),
-  model: z.string().min(1).max(200).default('whisper-1'),
-  language: z.string().min(2).max(20).optional().describe('ISO-639-1 hint, e.g. "en"'),
-  waitMs: z.number().int().min(0).max(60_000).default(15_000).describe('how long to wait for the voice message to finish downloading'),
-}).describe('Transcribe voice messages before the agent reads them');
+export const SpeechToTextSchema = z
+  .object({
+    baseUrl: httpUrl().describe('OpenAI-compatible API base; audio is POSTed to {baseUrl}/audio/transcriptions'),
+    apiKey: secret(z.string().min(1).max(2000), {
+      description: 'Bearer key for the transcription endpoint',
+    }).optional(),
+    model: z.string().min(1).max(200).default('whisper-1'),
+    language: z.string().min(2).max(20).optional().describe('ISO-639-1 hint, e.g. "en"'),
+    waitMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(15_000)
+      .describe('how long to wait for the voice message to finish downloading'),
+  })
+  .describe('Transcribe voice messages before the agent reads them');
 
 const common = {
-  handoffMessage: z.string().min(1).max(4096).optional().describe('Sent to the customer when the agent hands the conversation to a person'),
+  handoffMessage: z
+    .string()
+    .min(1)
+    .max(4096)
+    .optional()
+    .describe('Sent to the customer when the agent hands the conversation to a person'),
   speechToText: SpeechToTextSchema.optional(),
 };
 
-const fallbackReply = z.string().min(1).max(4096).default('Sorry, I cannot answer right now. A colleague will take over shortly.')
+const fallbackReply = z
+  .string()
+  .min(1)
+  .max(4096)
+  .default('Sorry, I cannot answer right now. A colleague will take over shortly.')
   .describe('Sent when the provider fails or times out; the conversation is then handed to a person');
 
 export const LlmConfigSchema = z.object({
-  baseUrl: httpUrl().describe('OpenAI-compatible API base, e.g. https://api.openai.com/v1 (chat completions at {baseUrl}/chat/completions)'),
+  baseUrl: httpUrl().describe(
+    'OpenAI-compatible API base, e.g. https://api.openai.com/v1 (chat completions at {baseUrl}/chat/completions)',
+  ),
   model: z.string().min(1).max(200),
   apiKey: secret(z.string().min(1).max(2000), { description: 'Bearer key of the provider' }).optional(),
-  systemPrompt: z.string().max(20_000).default('You are a helpful customer support assistant. Answer briefly. If you cannot help, call handoff_to_human.'),
-  knowledge: z.array(z.string().min(1).max(20_000)).max(100).default([]).describe('Snippets the model may rely on (FAQ, policies)'),
+  systemPrompt: z
+    .string()
+    .max(20_000)
+    .default(
+      'You are a helpful customer support assistant. Answer briefly. If you cannot help, call handoff_to_human.',
+    ),
+  knowledge: z
+    .array(z.string().min(1).max(20_000))
+    .max(100)
+    .default([])
+    .describe('Snippets the model may rely on (FAQ, policies)'),
   temperature: z.number().min(0).max(2).default(0.3),
   maxTokens: z.number().int().min(1).max(32_000).default(512),
-  maxTurns: z.number().int().min(1).max(1000).default(20).describe('After this many turns in one conversation the agent hands off'),
+  maxTurns: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(20)
+    .describe('After this many turns in one conversation the agent hands off'),
   historyLimit: z.number().int().min(1).max(200).default(30).describe('How many recent messages the model sees'),
   timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
   fallbackReply,
@@ -53,7 +89,8 @@ export const WebhookAgentConfigSchema = z.object({
   // left empty on create, the server generates it (shown once in the answer), so a bot is always signed
   secret: secret(z.string().min(16).max(500), {
     generated: true,
-    description: 'Signs the requests (Switchboard-Signature: v1=HMAC-SHA256(secret, "<timestamp>.<body>")). Leave empty to have one generated: it is shown once, in the answer that creates the agent',
+    description:
+      'Signs the requests (Switchboard-Signature: v1=HMAC-SHA256(secret, "<timestamp>.<body>")). Leave empty to have one generated: it is shown once, in the answer that creates the agent',
   }).optional(),
   timeoutMs: z.number().int().min(500).max(60_000).default(10_000),
   fallbackReply,
@@ -62,65 +99,129 @@ export const WebhookAgentConfigSchema = z.object({
 /** the secret is always set once validated: generated at create when left empty, required afterwards */
 export type WebhookAgentConfig = z.infer<typeof WebhookAgentConfigSchema> & { secret: string };
 
-const nodeId = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
+const nodeId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
 const next = nodeId.optional().describe('the node that follows; none ends the flow');
 
 export const FlowNodeSchema = z.discriminatedUnion('type', [
   z.object({ id: nodeId, type: z.literal('message'), text: z.string().min(1).max(4096), next }),
   z.object({
-    id: nodeId, type: z.literal('buttons'), text: z.string().min(1).max(4096),
-    buttons: z.array(z.object({ id: z.string().min(1).max(100).optional(), title: z.string().min(1).max(100), next })).min(1).max(10),
+    id: nodeId,
+    type: z.literal('buttons'),
+    text: z.string().min(1).max(4096),
+    buttons: z
+      .array(z.object({ id: z.string().min(1).max(100).optional(), title: z.string().min(1).max(100), next }))
+      .min(1)
+      .max(10),
   }),
   z.object({
-    id: nodeId, type: z.literal('ask'), text: z.string().min(1).max(4096),
-    field: z.string().min(1).max(100).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/).describe('contact attribute the answer is stored in'),
+    id: nodeId,
+    type: z.literal('ask'),
+    text: z.string().min(1).max(4096),
+    field: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/)
+      .describe('contact attribute the answer is stored in'),
     validate: z.enum(['text', 'email', 'phone', 'number']).default('text'),
     invalidText: z.string().min(1).max(4096).optional(),
     next,
   }),
-  z.object({ id: nodeId, type: z.literal('handoff'), text: z.string().min(1).max(4096).optional(), reason: z.string().min(1).max(500).default('the flow asked for a person') }),
+  z.object({
+    id: nodeId,
+    type: z.literal('handoff'),
+    text: z.string().min(1).max(4096).optional(),
+    reason: z.string().min(1).max(500).default('the flow asked for a person'),
+  }),
 ]);
 export type FlowNode = z.infer<typeof FlowNodeSchema>;
 
 export const FaqEntrySchema = z.object({
-  keywords: z.array(z.string().min(1).max(200)).max(50).default([]).describe('any of these words or phrases (case and accents ignored)'),
-  pattern: z.string().min(1).max(500).optional().describe('a regular expression in RE2 syntax (no lookaround or backreferences), case-insensitive'),
+  keywords: z
+    .array(z.string().min(1).max(200))
+    .max(50)
+    .default([])
+    .describe('any of these words or phrases (case and accents ignored)'),
+  pattern: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('a regular expression in RE2 syntax (no lookaround or backreferences), case-insensitive'),
   answer: z.string().min(1).max(4096),
   next: next.describe('a node to continue with after answering'),
 });
 export type FaqEntry = z.infer<typeof FaqEntrySchema>;
 
-export const FlowConfigSchema = z.object({
-  greeting: z.string().min(1).max(4096).optional().describe('Sent on the first message of a conversation'),
-  start: nodeId.optional().describe('first node (default: the first in the list)'),
-  nodes: z.array(FlowNodeSchema).max(200).default([]),
-  faq: z.array(FaqEntrySchema).max(500).default([]),
-  fallback: z.string().min(1).max(4096).default('Sorry, I did not understand that.'),
-  maxMisses: z.number().int().min(1).max(20).default(3).describe('Unrecognised answers in a row before handing off'),
-  ...common,
-}).superRefine((config, ctx) => {
-  for (const issue of flowGraphIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-});
+export const FlowConfigSchema = z
+  .object({
+    greeting: z.string().min(1).max(4096).optional().describe('Sent on the first message of a conversation'),
+    start: nodeId.optional().describe('first node (default: the first in the list)'),
+    nodes: z.array(FlowNodeSchema).max(200).default([]),
+    faq: z.array(FaqEntrySchema).max(500).default([]),
+    fallback: z.string().min(1).max(4096).default('Sorry, I did not understand that.'),
+    maxMisses: z.number().int().min(1).max(20).default(3).describe('Unrecognised answers in a row before handing off'),
+    ...common,
+  })
+  .superRefine((config, ctx) => {
+    for (const issue of flowGraphIssues(config))
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  });
 export type FlowConfig = z.infer<typeof FlowConfigSchema>;
 
-export interface AgentKindInfo { kind: AgentKind; displayName: string; description: string; schema: ObjectConfigSchema }
+export interface AgentKindInfo {
+  kind: AgentKind;
+  displayName: string;
+  description: string;
+  schema: ObjectConfigSchema;
+}
 
 export const AGENT_KINDS: Record<AgentKind, AgentKindInfo> = {
-  flow: { kind: 'flow', displayName: 'Flow bot', description: 'Built in, no external service: greeting, FAQ answers, buttons with branches, collecting fields into the contact, handoff.', schema: FlowConfigSchema },
-  llm: { kind: 'llm', displayName: 'LLM agent', description: 'Any OpenAI-compatible chat-completions endpoint; can hand off with the handoff_to_human tool.', schema: LlmConfigSchema },
-  webhook: { kind: 'webhook', displayName: 'External bot (webhook)', description: 'Switchboard POSTs each customer message, signed; the bot answers in the response or later through the API.', schema: WebhookAgentConfigSchema },
+  flow: {
+    kind: 'flow',
+    displayName: 'Flow bot',
+    description:
+      'Built in, no external service: greeting, FAQ answers, buttons with branches, collecting fields into the contact, handoff.',
+    schema: FlowConfigSchema,
+  },
+  llm: {
+    kind: 'llm',
+    displayName: 'LLM agent',
+    description: 'Any OpenAI-compatible chat-completions endpoint; can hand off with the handoff_to_human tool.',
+    schema: LlmConfigSchema,
+  },
+  webhook: {
+    kind: 'webhook',
+    displayName: 'External bot (webhook)',
+    description:
+      'Switchboard POSTs each customer message, signed; the bot answers in the response or later through the API.',
+    schema: WebhookAgentConfigSchema,
+  },
 };
 
 export function isAgentKind(kind: string): kind is AgentKind {
   return Object.prototype.hasOwnProperty.call(AGENT_KINDS, kind);
 }
 
-export function agentCatalog(): Array<{ kind: AgentKind; displayName: string; description: string; configSchema: Record<string, unknown> }> {
-  return Object.values(AGENT_KINDS).map((k) => ({ kind: k.kind, displayName: k.displayName, description: k.description, configSchema: configJsonSchema(k.schema) }));
+export function agentCatalog(): Array<{
+  kind: AgentKind;
+  displayName: string;
+  description: string;
+  configSchema: Record<string, unknown>;
+}> {
+  return Object.values(AGENT_KINDS).map((k) => ({
+    kind: k.kind,
+    displayName: k.displayName,
+    description: k.description,
+    configSchema: configJsonSchema(k.schema),
+  }));
 }
 
 // --- secrets, also one level down (speechToText.apiKey) ---------------------------------------------------------
-
 
 /** dotted paths of every field marked secret, in the object or in its nested objects */
 export function secretPaths(schema: ObjectConfigSchema, prefix: string[] = []): string[][] {
@@ -137,7 +238,9 @@ export function secretPaths(schema: ObjectConfigSchema, prefix: string[] = []): 
 /** top-level secret fields the server generates when the admin leaves them empty (`secret(…, { generated: true })`) */
 export function generatedSecretFields(schema: ObjectConfigSchema): string[] {
   return Object.entries(schema.shape)
-    .filter(([, field]) => schemaChain(field as z.ZodType).some((s) => Boolean(z.globalRegistry.get(s)?.['x-generated'])))
+    .filter(([, field]) =>
+      schemaChain(field as z.ZodType).some((s) => Boolean(z.globalRegistry.get(s)?.['x-generated'])),
+    )
     .map(([name]) => name);
 }
 
@@ -176,13 +279,21 @@ export class AgentConfigCodec {
    */
   validate(kind: AgentKind, plain: Record<string, unknown>): Record<string, unknown> {
     const result = this.schemaOf(kind).safeParse(plain);
-    const fields = result.success ? [] : result.error.issues.map((i) => ({ field: i.path.join('.') || '(config)', message: i.message }));
+    const fields = result.success
+      ? []
+      : result.error.issues.map((i) => ({ field: i.path.join('.') || '(config)', message: i.message }));
     for (const name of generatedSecretFields(this.schemaOf(kind))) {
       if ((plain[name] === undefined || plain[name] === null) && !fields.some((f) => f.field === name)) {
-        fields.push({ field: name, message: 'required: keep the stored one (leave it out or send the mask) or send a new value to rotate it' });
+        fields.push({
+          field: name,
+          message: 'required: keep the stored one (leave it out or send the mask) or send a new value to rotate it',
+        });
       }
     }
-    if (fields.length > 0) throw new AppError('VALIDATION', `invalid config: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields });
+    if (fields.length > 0)
+      throw new AppError('VALIDATION', `invalid config: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, {
+        fields,
+      });
     return (result as { data: Record<string, unknown> }).data;
   }
 
@@ -190,7 +301,10 @@ export class AgentConfigCodec {
    * on create: fills the generated secrets the admin left out or empty (like outgoing webhook subscriptions); answers
    * the names it filled, so the created agent can show them once
    */
-  fillGenerated(kind: AgentKind, plain: Record<string, unknown>): { config: Record<string, unknown>; generated: string[] } {
+  fillGenerated(
+    kind: AgentKind,
+    plain: Record<string, unknown>,
+  ): { config: Record<string, unknown>; generated: string[] } {
     const config = { ...plain };
     const generated: string[] = [];
     for (const name of generatedSecretFields(this.schemaOf(kind))) {
@@ -202,7 +316,11 @@ export class AgentConfigCodec {
     return { config, generated };
   }
 
-  private map(kind: AgentKind, config: Record<string, unknown>, fn: (value: unknown) => unknown): Record<string, unknown> {
+  private map(
+    kind: AgentKind,
+    config: Record<string, unknown>,
+    fn: (value: unknown) => unknown,
+  ): Record<string, unknown> {
     let out = { ...config };
     for (const path of secretPaths(this.schemaOf(kind))) {
       const v = getPath(out, path);
@@ -212,7 +330,9 @@ export class AgentConfigCodec {
   }
 
   seal(kind: AgentKind, plain: Record<string, unknown>): Record<string, unknown> {
-    return this.map(kind, plain, (v) => (typeof v === 'string' && !this.secrets.isSealed(v) ? this.secrets.seal(v) : v));
+    return this.map(kind, plain, (v) =>
+      typeof v === 'string' && !this.secrets.isSealed(v) ? this.secrets.seal(v) : v,
+    );
   }
 
   open(kind: AgentKind, stored: Record<string, unknown>): Record<string, unknown> {
@@ -258,11 +378,17 @@ export class AgentConfigCodec {
         const was = originOf(getPath(plain, [...parent, sibling]));
         const now = originOf(getPath(merged, [...parent, sibling]));
         if (was !== undefined && now !== undefined && was !== now) {
-          moved.push({ field: path.join('.'), message: `the endpoint moved from ${was} to ${now}: enter the key again (a stored key is never sent to a new address)` });
+          moved.push({
+            field: path.join('.'),
+            message: `the endpoint moved from ${was} to ${now}: enter the key again (a stored key is never sent to a new address)`,
+          });
         }
       }
     }
-    if (moved.length > 0) throw new AppError('VALIDATION', `invalid config: ${moved.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields: moved });
+    if (moved.length > 0)
+      throw new AppError('VALIDATION', `invalid config: ${moved.map((f) => `${f.field}: ${f.message}`).join('; ')}`, {
+        fields: moved,
+      });
     return merged;
   }
 }

@@ -4,9 +4,26 @@ import type { Capabilities } from '../../channel-kit/index.js';
 import { fitContent } from './agent-service.js';
 
 const caps = (over: Partial<Capabilities>): Capabilities => ({
-  outbound: ['text', 'interactive'], inbound: ['text'], maxTextLength: 4096, buttons: 3, templates: false, typing: false, receipts: { delivered: false, read: false }, ...over,
+  outbound: ['text', 'interactive'],
+  inbound: ['text'],
+  maxTextLength: 4096,
+  buttons: 3,
+  templates: false,
+  typing: false,
+  receipts: { delivered: false, read: false },
+  ...over,
 });
-const buttons = { type: 'interactive' as const, interactive: { kind: 'buttons' as const, text: 'Pick', buttons: [{ id: 'a', title: 'Alpha' }, { id: 'b', title: 'Beta' }] } };
+const buttons = {
+  type: 'interactive' as const,
+  interactive: {
+    kind: 'buttons' as const,
+    text: 'Pick',
+    buttons: [
+      { id: 'a', title: 'Alpha' },
+      { id: 'b', title: 'Beta' },
+    ],
+  },
+};
 
 describe('fitContent', () => {
   it('keeps buttons where the channel has enough', () => {
@@ -18,6 +35,9 @@ describe('fitContent', () => {
     expect(fitContent(buttons, caps({ buttons: 1 }))).toEqual(text);
   });
   it('cuts text to the channel limit', () => {
-    expect(fitContent({ type: 'text', text: 'abcdefghij' }, caps({ maxTextLength: 5 }))).toEqual({ type: 'text', text: 'abcd…' });
+    expect(fitContent({ type: 'text', text: 'abcdefghij' }, caps({ maxTextLength: 5 }))).toEqual({
+      type: 'text',
+      text: 'abcd…',
+    });
   });
 });

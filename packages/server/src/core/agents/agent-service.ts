@@ -10,7 +10,18 @@ import { contentPreview, newId, type Content } from '../../model/index.js';
 import type { Capabilities } from '../../channel-kit/index.js';
 import { AppError, notFound } from '../errors.js';
 import { eventRow } from '../events.js';
-import type { AgentConnectionRecord, AgentKind, AgentRecord, AgentSessionRecord, ConnectionStatus, ConversationRecord, MessageRecord, Page, PageQuery, StoreOps } from '../ports/index.js';
+import type {
+  AgentConnectionRecord,
+  AgentKind,
+  AgentRecord,
+  AgentSessionRecord,
+  ConnectionStatus,
+  ConversationRecord,
+  MessageRecord,
+  Page,
+  PageQuery,
+  StoreOps,
+} from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import type { MessageQueue } from '../outbound/message-queue.js';
@@ -18,7 +29,15 @@ import type { MediaService } from '../media/media-service.js';
 import { conversationView, messageView } from '../conversations/conversation-writer.js';
 import { AdminEndpoints } from '../security/admin-endpoints.js';
 import type { AgentDispatcher, AgentTurnInput, AgentTurnOutcome } from './agent-dispatcher.js';
-import { AgentConfigCodec, agentCatalog, isAgentKind, AGENT_KINDS, type FlowConfig, type LlmConfig, type WebhookAgentConfig } from './agent-config.js';
+import {
+  AgentConfigCodec,
+  agentCatalog,
+  isAgentKind,
+  AGENT_KINDS,
+  type FlowConfig,
+  type LlmConfig,
+  type WebhookAgentConfig,
+} from './agent-config.js';
 import { flowGraphIssues, runFlow, type FlowState } from './flow-engine.js';
 import { buildChatRequest, chatTurn, checkProvider, contentAsText } from './llm-agent.js';
 import { callWebhookBot } from './webhook-agent.js';
@@ -54,8 +73,17 @@ export interface AgentChannelsView {
   restartRequired: boolean;
 }
 
-export interface CreateAgentInput { kind: string; name: string; description?: string | undefined; config: Record<string, unknown> }
-export interface UpdateAgentInput { name?: string | undefined; description?: string | undefined; config?: Record<string, unknown> | undefined }
+export interface CreateAgentInput {
+  kind: string;
+  name: string;
+  description?: string | undefined;
+  config: Record<string, unknown>;
+}
+export interface UpdateAgentInput {
+  name?: string | undefined;
+  description?: string | undefined;
+  config?: Record<string, unknown> | undefined;
+}
 
 /** what a kind decided in one turn, before anything is sent */
 interface KindResult {
@@ -81,10 +109,14 @@ export function fitContent(content: Content, caps: Capabilities): Content {
     const buttons = content.interactive.buttons ?? [];
     if (!caps.outbound.includes('interactive') || buttons.length > caps.buttons) {
       const list = buttons.map((b, i) => `${i + 1}. ${b.title}`).join('\n');
-      return fitContent({ type: 'text', text: [content.interactive.text ?? '', list].filter(Boolean).join('\n\n') || '…' }, caps);
+      return fitContent(
+        { type: 'text', text: [content.interactive.text ?? '', list].filter(Boolean).join('\n\n') || '…' },
+        caps,
+      );
     }
   }
-  if (content.type === 'text' && content.text.length > caps.maxTextLength) return { type: 'text', text: `${content.text.slice(0, Math.max(1, caps.maxTextLength - 1))}…` };
+  if (content.type === 'text' && content.text.length > caps.maxTextLength)
+    return { type: 'text', text: `${content.text.slice(0, Math.max(1, caps.maxTextLength - 1))}…` };
   return content;
 }
 
@@ -93,7 +125,8 @@ function configUrls(config: Record<string, unknown>): Array<{ field: string; url
   const stt = config.speechToText as { baseUrl?: unknown } | undefined;
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return [
-    { field: 'baseUrl', url: text(config.baseUrl) }, { field: 'url', url: text(config.url) },
+    { field: 'baseUrl', url: text(config.baseUrl) },
+    { field: 'url', url: text(config.url) },
     { field: 'speechToText.baseUrl', url: text(stt?.baseUrl) },
   ];
 }
@@ -118,13 +151,23 @@ export class AgentService implements AgentDispatcher {
 
   view(record: AgentRecord): AgentView {
     return {
-      id: record.id, kind: record.kind, name: record.name, description: record.description, status: record.status, statusReason: record.statusReason,
-      config: this.codec.mask(record.kind, record.config), createdAt: record.createdAt, updatedAt: record.updatedAt,
+      id: record.id,
+      kind: record.kind,
+      name: record.name,
+      description: record.description,
+      status: record.status,
+      statusReason: record.statusReason,
+      config: this.codec.mask(record.kind, record.config),
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
     };
   }
 
   private kindOf(kind: string): AgentKind {
-    if (!isAgentKind(kind)) throw new AppError('VALIDATION', `unknown agent kind '${kind}'`, { fields: [{ field: 'kind', message: `one of: ${Object.keys(AGENT_KINDS).join(', ')}` }] });
+    if (!isAgentKind(kind))
+      throw new AppError('VALIDATION', `unknown agent kind '${kind}'`, {
+        fields: [{ field: 'kind', message: `one of: ${Object.keys(AGENT_KINDS).join(', ')}` }],
+      });
     return kind;
   }
 
@@ -135,14 +178,26 @@ export class AgentService implements AgentDispatcher {
     await this.endpoints.check(workspaceId, configUrls(plain));
     const now = this.deps.clock.now().toISOString();
     const record: AgentRecord = {
-      id: newId('agt'), workspaceId, kind, name: input.name, description: input.description ?? '', config: this.codec.seal(kind, plain),
-      status: 'STOPPED', statusReason: null, createdAt: now, updatedAt: now,
+      id: newId('agt'),
+      workspaceId,
+      kind,
+      name: input.name,
+      description: input.description ?? '',
+      config: this.codec.seal(kind, plain),
+      status: 'STOPPED',
+      statusReason: null,
+      createdAt: now,
+      updatedAt: now,
     };
     await this.deps.store.insertAgent(record);
     const view = this.view(record);
     if (generated.length === 0) return view;
     // a generated secret is shown in full once, here (like an outgoing webhook subscription's); masked afterwards
-    return { ...view, config: { ...view.config, ...Object.fromEntries(generated.map((name) => [name, plain[name]])) }, generatedSecrets: generated };
+    return {
+      ...view,
+      config: { ...view.config, ...Object.fromEntries(generated.map((name) => [name, plain[name]])) },
+      generatedSecrets: generated,
+    };
   }
 
   async get(workspaceId: string, id: string): Promise<AgentRecord> {
@@ -171,27 +226,40 @@ export class AgentService implements AgentDispatcher {
         try {
           await this.checkConfig(workspaceId, record.kind, plain);
         } catch (error) {
-          throw new AppError('AGENT_CHECK_FAILED', `the agent keeps its current settings: ${this.deps.redactor.scrub(errorText(error))}`);
+          throw new AppError(
+            'AGENT_CHECK_FAILED',
+            `the agent keeps its current settings: ${this.deps.redactor.scrub(errorText(error))}`,
+          );
         }
       }
       config = this.codec.seal(record.kind, plain);
     }
     const now = this.deps.clock.now().toISOString();
     await this.deps.store.transaction(async (tx) => {
-      await tx.updateAgent(workspaceId, id, { name: input.name, description: input.description, config, updatedAt: now });
+      await tx.updateAgent(workspaceId, id, {
+        name: input.name,
+        description: input.description,
+        config,
+        updatedAt: now,
+      });
       if (config && record.status === 'RUNNING') await tx.applyAgentConnections(record.id, now);
     });
     return this.view(await this.get(workspaceId, id));
   }
 
   /** what a start checks: an llm's key and model with the provider, a flow's graph */
-  private async checkConfig(workspaceId: string, kind: AgentRecord['kind'], config: Record<string, unknown>): Promise<void> {
+  private async checkConfig(
+    workspaceId: string,
+    kind: AgentRecord['kind'],
+    config: Record<string, unknown>,
+  ): Promise<void> {
     if (kind === 'llm') {
       const llm = config as LlmConfig;
       await checkProvider(await this.httpFor(workspaceId), llm);
     } else if (kind === 'flow') {
       const issues = flowGraphIssues(config as FlowConfig);
-      if (issues.length > 0) throw new Error(`the flow is invalid: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (issues.length > 0)
+        throw new Error(`the flow is invalid: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
   }
 
@@ -234,10 +302,15 @@ export class AgentService implements AgentDispatcher {
   private async runStart(record: AgentRecord): Promise<void> {
     try {
       const fresh = (await this.deps.store.getAgent(record.workspaceId, record.id)) ?? record;
-      await this.checkConfig(fresh.workspaceId, fresh.kind, this.codec.validate(fresh.kind, this.codec.open(fresh.kind, fresh.config)));
+      await this.checkConfig(
+        fresh.workspaceId,
+        fresh.kind,
+        this.codec.validate(fresh.kind, this.codec.open(fresh.kind, fresh.config)),
+      );
       const now = this.deps.clock.now().toISOString();
       await this.deps.store.transaction((tx) => tx.applyAgentConnections(record.id, now));
-      if (await this.transition(record, 'RUNNING', null, ['STARTING'])) this.deps.log.info({ agentId: record.id }, 'agent running');
+      if (await this.transition(record, 'RUNNING', null, ['STARTING']))
+        this.deps.log.info({ agentId: record.id }, 'agent running');
     } catch (error) {
       const reason = this.deps.redactor.scrub(errorText(error));
       this.deps.log.warn({ agentId: record.id }, `agent start failed: ${reason}`);
@@ -245,11 +318,28 @@ export class AgentService implements AgentDispatcher {
     }
   }
 
-  private async transition(record: AgentRecord, status: ConnectionStatus, reason: string | null, from: ConnectionStatus[]): Promise<boolean> {
+  private async transition(
+    record: AgentRecord,
+    status: ConnectionStatus,
+    reason: string | null,
+    from: ConnectionStatus[],
+  ): Promise<boolean> {
     const now = this.deps.clock.now().toISOString();
     const changed = await this.deps.store.transaction(async (tx) => {
       const ok = await tx.setAgentStatus(record.id, status, reason, now, from);
-      if (ok) await tx.insertOutbox([eventRow('agent.status', record.workspaceId, { agentId: record.id, name: record.name, kind: record.kind, status, statusReason: reason })], now);
+      if (ok)
+        await tx.insertOutbox(
+          [
+            eventRow('agent.status', record.workspaceId, {
+              agentId: record.id,
+              name: record.name,
+              kind: record.kind,
+              status,
+              statusReason: reason,
+            }),
+          ],
+          now,
+        );
       return ok;
     });
     if (changed) this.deps.afterCommit();
@@ -266,7 +356,10 @@ export class AgentService implements AgentDispatcher {
       const connection = await this.deps.store.getConnection(workspaceId, row.connectionId);
       if (!connection) continue;
       data.push({
-        connectionId: row.connectionId, connectionName: connection.name, channelType: connection.type, inbound: row.inbound,
+        connectionId: row.connectionId,
+        connectionName: connection.name,
+        channelType: connection.type,
+        inbound: row.inbound,
         active: row.activeAttached ? { inbound: row.activeInbound } : null,
       });
     }
@@ -278,13 +371,21 @@ export class AgentService implements AgentDispatcher {
    * Replaces the agent's channels. A connection whose inbound traffic another agent handles answers 409 naming that
    * agent; the unique index decides when two admins race, and its violation is answered the same way.
    */
-  async setChannels(workspaceId: string, id: string, rows: Array<{ connectionId: string; inbound: boolean }>): Promise<AgentChannelsView> {
+  async setChannels(
+    workspaceId: string,
+    id: string,
+    rows: Array<{ connectionId: string; inbound: boolean }>,
+  ): Promise<AgentChannelsView> {
     const agent = await this.get(workspaceId, id);
     const seen = new Set<string>();
     for (const [i, row] of rows.entries()) {
-      if (seen.has(row.connectionId)) throw new AppError('VALIDATION', `connection ${row.connectionId} is listed twice`, { fields: [{ field: `connections.${i}.connectionId`, message: 'listed twice' }] });
+      if (seen.has(row.connectionId))
+        throw new AppError('VALIDATION', `connection ${row.connectionId} is listed twice`, {
+          fields: [{ field: `connections.${i}.connectionId`, message: 'listed twice' }],
+        });
       seen.add(row.connectionId);
-      if (!(await this.deps.store.getConnection(workspaceId, row.connectionId))) throw notFound(`connection ${row.connectionId}`);
+      if (!(await this.deps.store.getConnection(workspaceId, row.connectionId)))
+        throw notFound(`connection ${row.connectionId}`);
     }
     // reads through `ops` only: inside the transaction the root store would wait for the transaction's connection
     const conflict = async (ops: StoreOps): Promise<AppError | undefined> => {
@@ -292,9 +393,15 @@ export class AgentService implements AgentDispatcher {
         const holder = await ops.findInboundHolder(row.connectionId, agent.id);
         if (holder) {
           const connection = await ops.getConnection(workspaceId, row.connectionId);
-          return new AppError('CONFLICT', `agent "${holder.name}" (${holder.id}) already handles inbound messages of connection "${connection?.name ?? row.connectionId}"; turn its Inbound off first`, {
-            connectionId: row.connectionId, agentId: holder.id, agentName: holder.name,
-          });
+          return new AppError(
+            'CONFLICT',
+            `agent "${holder.name}" (${holder.id}) already handles inbound messages of connection "${connection?.name ?? row.connectionId}"; turn its Inbound off first`,
+            {
+              connectionId: row.connectionId,
+              agentId: holder.id,
+              agentName: holder.name,
+            },
+          );
         }
       }
       return undefined;
@@ -343,21 +450,44 @@ export class AgentService implements AgentDispatcher {
     }
     const now = this.deps.clock.now();
     const freshId = newId('agturn');
-    const claim = await this.deps.store.claimAgentTurn({
-      id: freshId, workspaceId, agentId, messageId, conversationId, status: 'running', outcome: null, startedAt: now.toISOString(), finishedAt: null,
-    }, input.staleBefore ?? new Date(now.getTime() - TURN_LEASE_MS).toISOString());
+    const claim = await this.deps.store.claimAgentTurn(
+      {
+        id: freshId,
+        workspaceId,
+        agentId,
+        messageId,
+        conversationId,
+        status: 'running',
+        outcome: null,
+        startedAt: now.toISOString(),
+        finishedAt: null,
+      },
+      input.staleBefore ?? new Date(now.getTime() - TURN_LEASE_MS).toISOString(),
+    );
     if (claim.kind === 'done') return claim.turn.outcome as unknown as AgentTurnOutcome;
     // another worker is in the middle of this very turn: not an answer of "nothing" — the work is retried later
-    if (claim.kind === 'busy') throw new Error('this message\'s agent turn is still running elsewhere');
+    if (claim.kind === 'busy') throw new Error("this message's agent turn is still running elsewhere");
     const turn = claim.turn;
     const log = this.deps.log.child({ agentId, conversationId, messageId });
     if (turn.id !== freshId) {
       // taken over from a worker that died: replies it already queued stand, and no second decision is made
-      const already = (await this.deps.store.listRecentMessages(conversation.id, 50)).filter((m) => m.direction === 'outbound' && m.metadata.agentTurnId === turn.id);
+      const already = (await this.deps.store.listRecentMessages(conversation.id, 50)).filter(
+        (m) => m.direction === 'outbound' && m.metadata.agentTurnId === turn.id,
+      );
       if (already.length > 0) {
-        const outcome: AgentTurnOutcome = { replyMessageIds: already.map((m) => m.id), replyPreviews: already.map((m) => contentPreview(m.content)) };
-        await this.deps.store.finishAgentTurn(turn.id, outcome as unknown as Record<string, unknown>, this.deps.clock.now().toISOString());
-        log.info({ turnId: turn.id, replies: already.length }, 'took over an interrupted agent turn whose replies were already queued');
+        const outcome: AgentTurnOutcome = {
+          replyMessageIds: already.map((m) => m.id),
+          replyPreviews: already.map((m) => contentPreview(m.content)),
+        };
+        await this.deps.store.finishAgentTurn(
+          turn.id,
+          outcome as unknown as Record<string, unknown>,
+          this.deps.clock.now().toISOString(),
+        );
+        log.info(
+          { turnId: turn.id, replies: already.length },
+          'took over an interrupted agent turn whose replies were already queued',
+        );
         return outcome;
       }
     }
@@ -372,7 +502,11 @@ export class AgentService implements AgentDispatcher {
       const caps = this.connections.connectorFor(conversation.channelType).capabilities;
       for (const reply of result.replies) {
         try {
-          const queued = await this.messages.sendToConversation(workspaceId, conversation.id, fitContent(reply, caps), { agentId: agent.id, agentName: agent.name, agentTurnId: turn.id });
+          const queued = await this.messages.sendToConversation(workspaceId, conversation.id, fitContent(reply, caps), {
+            agentId: agent.id,
+            agentName: agent.name,
+            agentTurnId: turn.id,
+          });
           sent.ids.push(queued.id);
           sent.previews.push(contentPreview(queued.content));
         } catch (sendError) {
@@ -383,14 +517,22 @@ export class AgentService implements AgentDispatcher {
       }
       if (error) log.warn({}, `agent turn degraded: ${this.deps.redactor.scrub(error)}`);
       const outcome: AgentTurnOutcome = {
-        replyMessageIds: sent.ids, replyPreviews: sent.previews,
-        ...(handoff ? { handoff } : {}), ...(error ? { error: this.deps.redactor.scrub(error) } : {}),
+        replyMessageIds: sent.ids,
+        replyPreviews: sent.previews,
+        ...(handoff ? { handoff } : {}),
+        ...(error ? { error: this.deps.redactor.scrub(error) } : {}),
       };
       const at = this.deps.clock.now().toISOString();
       await this.deps.store.saveAgentSession({
-        id: session?.id ?? newId('ags'), workspaceId, agentId: agent.id, conversationId: conversation.id, state: result.state ?? session?.state ?? {},
+        id: session?.id ?? newId('ags'),
+        workspaceId,
+        agentId: agent.id,
+        conversationId: conversation.id,
+        state: result.state ?? session?.state ?? {},
         // turns since the last handoff: a conversation given back to the agent gets a fresh budget
-        turns: handoff ? 0 : (session?.turns ?? 0) + 1, createdAt: session?.createdAt ?? at, updatedAt: at,
+        turns: handoff ? 0 : (session?.turns ?? 0) + 1,
+        createdAt: session?.createdAt ?? at,
+        updatedAt: at,
       });
       await this.deps.store.finishAgentTurn(turn.id, outcome as unknown as Record<string, unknown>, at);
       return outcome;
@@ -401,7 +543,14 @@ export class AgentService implements AgentDispatcher {
     }
   }
 
-  private async decide(agent: AgentRecord, config: Record<string, unknown>, conversation: ConversationRecord, message: MessageRecord, session: AgentSessionRecord | undefined, turnId: string): Promise<KindResult> {
+  private async decide(
+    agent: AgentRecord,
+    config: Record<string, unknown>,
+    conversation: ConversationRecord,
+    message: MessageRecord,
+    session: AgentSessionRecord | undefined,
+    turnId: string,
+  ): Promise<KindResult> {
     switch (agent.kind) {
       case 'flow':
         return this.flowTurn(config as FlowConfig, conversation, message, session);
@@ -412,11 +561,17 @@ export class AgentService implements AgentDispatcher {
     }
   }
 
-  private async flowTurn(config: FlowConfig, conversation: ConversationRecord, message: MessageRecord, session: AgentSessionRecord | undefined): Promise<KindResult> {
+  private async flowTurn(
+    config: FlowConfig,
+    conversation: ConversationRecord,
+    message: MessageRecord,
+    session: AgentSessionRecord | undefined,
+  ): Promise<KindResult> {
     const content = message.content;
-    const input = content.type === 'interactive' && content.interactive.reply
-      ? { text: content.interactive.reply.title, buttonId: content.interactive.reply.id }
-      : { text: contentAsText(content, message.metadata) };
+    const input =
+      content.type === 'interactive' && content.interactive.reply
+        ? { text: content.interactive.reply.title, buttonId: content.interactive.reply.id }
+        : { text: contentAsText(content, message.metadata) };
     const step = runFlow(config, session ? (session.state as unknown as FlowState) : undefined, input);
     if (Object.keys(step.collect).length > 0) {
       const at = this.deps.clock.now().toISOString();
@@ -425,40 +580,75 @@ export class AgentService implements AgentDispatcher {
     return { replies: step.replies, handoff: step.handoff, state: step.state as unknown as Record<string, unknown> };
   }
 
-  private async llmTurn(config: LlmConfig, conversation: ConversationRecord, session: AgentSessionRecord | undefined): Promise<KindResult> {
+  private async llmTurn(
+    config: LlmConfig,
+    conversation: ConversationRecord,
+    session: AgentSessionRecord | undefined,
+  ): Promise<KindResult> {
     const handoffText = (text?: string) => {
       const t = text ?? config.handoffMessage;
       return t ? [{ type: 'text', text: t } as Content] : [];
     };
     if ((session?.turns ?? 0) >= config.maxTurns) {
-      return { replies: handoffText(), handoff: { reason: `the agent reached its limit of ${config.maxTurns} turns in this conversation` } };
+      return {
+        replies: handoffText(),
+        handoff: { reason: `the agent reached its limit of ${config.maxTurns} turns in this conversation` },
+      };
     }
     try {
       const history = await this.deps.store.listRecentMessages(conversation.id, config.historyLimit);
-      const answer = await chatTurn(await this.httpFor(conversation.workspaceId), config, buildChatRequest(config, history));
+      const answer = await chatTurn(
+        await this.httpFor(conversation.workspaceId),
+        config,
+        buildChatRequest(config, history),
+      );
       if (answer.handoff) return { replies: handoffText(answer.text), handoff: answer.handoff };
       return { replies: [{ type: 'text', text: answer.text as string }] };
     } catch (error) {
-      return { replies: [{ type: 'text', text: config.fallbackReply }], handoff: { reason: 'the AI provider failed' }, error: errorText(error) };
+      return {
+        replies: [{ type: 'text', text: config.fallbackReply }],
+        handoff: { reason: 'the AI provider failed' },
+        error: errorText(error),
+      };
     }
   }
 
-  private async webhookTurn(agent: AgentRecord, config: WebhookAgentConfig, conversation: ConversationRecord, message: MessageRecord, turnId: string): Promise<KindResult> {
+  private async webhookTurn(
+    agent: AgentRecord,
+    config: WebhookAgentConfig,
+    conversation: ConversationRecord,
+    message: MessageRecord,
+    turnId: string,
+  ): Promise<KindResult> {
     const contact = await this.deps.store.getContact(conversation.workspaceId, conversation.contactId);
     const now = this.deps.clock.now();
     try {
-      const answer = await callWebhookBot(await this.httpFor(conversation.workspaceId), config, {
-        id: turnId, occurredAt: message.timestamp,
-        data: {
-          agent: { id: agent.id, name: agent.name },
-          conversation: conversationView(conversation, now), message: messageView(message),
-          contact: contact ? { id: contact.id, name: contact.name, attributes: contact.attributes } : null,
+      const answer = await callWebhookBot(
+        await this.httpFor(conversation.workspaceId),
+        config,
+        {
+          id: turnId,
+          occurredAt: message.timestamp,
+          data: {
+            agent: { id: agent.id, name: agent.name },
+            conversation: conversationView(conversation, now),
+            message: messageView(message),
+            contact: contact ? { id: contact.id, name: contact.name, attributes: contact.attributes } : null,
+          },
         },
-      }, now);
-      const replies = answer.handoff && answer.replies.length === 0 && config.handoffMessage ? [{ type: 'text', text: config.handoffMessage } as Content] : answer.replies;
+        now,
+      );
+      const replies =
+        answer.handoff && answer.replies.length === 0 && config.handoffMessage
+          ? [{ type: 'text', text: config.handoffMessage } as Content]
+          : answer.replies;
       return { replies, handoff: answer.handoff };
     } catch (error) {
-      return { replies: [{ type: 'text', text: config.fallbackReply }], handoff: { reason: 'the bot failed' }, error: errorText(error) };
+      return {
+        replies: [{ type: 'text', text: config.fallbackReply }],
+        handoff: { reason: 'the bot failed' },
+        error: errorText(error),
+      };
     }
   }
 
@@ -475,7 +665,11 @@ export class AgentService implements AgentDispatcher {
    * (`metadata.transcript`, announced as `message.updated`) and is what the agent reads. A failure is logged and the
    * agent reads "[voice message]".
    */
-  private async withTranscript(config: Record<string, unknown>, message: MessageRecord, log: CoreDeps['log']): Promise<MessageRecord> {
+  private async withTranscript(
+    config: Record<string, unknown>,
+    message: MessageRecord,
+    log: CoreDeps['log'],
+  ): Promise<MessageRecord> {
     const stt = config.speechToText as (FlowConfig['speechToText'] & object) | undefined;
     if (!stt || message.content.type !== 'audio' || typeof message.metadata.transcript === 'string') return message;
     try {
@@ -486,16 +680,23 @@ export class AgentService implements AgentDispatcher {
         current = (await this.deps.store.getMessage(message.workspaceId, message.id)) ?? current;
       }
       if (current.content.type !== 'audio') return current;
-      if (current.content.media.state === 'pending') throw new Error(`the voice message was not downloaded within ${stt.waitMs} ms`);
+      if (current.content.media.state === 'pending')
+        throw new Error(`the voice message was not downloaded within ${stt.waitMs} ms`);
       if (current.content.media.state === 'failed') throw new Error('the voice message could not be downloaded');
       const audio = await this.media.access().read(current.content.media.url);
       const text = await transcribe(await this.httpFor(message.workspaceId), stt, audio, 60_000);
       const fresh = (await this.deps.store.getMessage(message.workspaceId, message.id)) ?? current;
-      const updated: MessageRecord = { ...fresh, metadata: { ...fresh.metadata, transcript: text, transcriptModel: stt.model } };
+      const updated: MessageRecord = {
+        ...fresh,
+        metadata: { ...fresh.metadata, transcript: text, transcriptModel: stt.model },
+      };
       const at = this.deps.clock.now().toISOString();
       await this.deps.store.transaction(async (tx) => {
         await tx.replaceMessageMetadata(message.id, updated.metadata);
-        await tx.insertOutbox([eventRow('message.updated', message.workspaceId, { message: messageView(updated) }, message.conversationId)], at);
+        await tx.insertOutbox(
+          [eventRow('message.updated', message.workspaceId, { message: messageView(updated) }, message.conversationId)],
+          at,
+        );
       });
       this.deps.afterCommit();
       return updated;

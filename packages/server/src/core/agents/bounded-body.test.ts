@@ -28,6 +28,8 @@ describe('bounded response bodies', () => {
     expect((res as unknown as { pulled: number }).pulled).toBeLessThan(20);
   });
   it('refuses a declared length over the cap before reading', async () => {
-    await expect(readBoundedText(streamed(['x'], { 'content-length': '5000' }), 1000)).rejects.toThrow(/larger than 1000 bytes/);
+    await expect(readBoundedText(streamed(['x'], { 'content-length': '5000' }), 1000)).rejects.toThrow(
+      /larger than 1000 bytes/,
+    );
   });
 });

@@ -5,17 +5,31 @@ import { flowGraphIssues, matchFaq, runFlow, type FlowGraph, type FlowState } fr
 const graph: FlowGraph = {
   greeting: 'Welcome!',
   nodes: [
-    { id: 'menu', type: 'buttons', text: 'Choose', buttons: [{ id: 'orders', title: 'My orders', next: 'order' }, { title: 'Person', next: 'human' }] },
+    {
+      id: 'menu',
+      type: 'buttons',
+      text: 'Choose',
+      buttons: [
+        { id: 'orders', title: 'My orders', next: 'order' },
+        { title: 'Person', next: 'human' },
+      ],
+    },
     { id: 'order', type: 'ask', text: 'Order number?', field: 'orderNumber', validate: 'number', next: 'done' },
     { id: 'done', type: 'message', text: 'Thanks, we will check.' },
     { id: 'human', type: 'handoff', text: 'Getting a person.', reason: 'asked for a person' },
   ],
-  faq: [{ keywords: ['opening hours'], answer: 'Nine to five.' }, { keywords: [], pattern: '^refund\\b', answer: 'Refunds take a week.' }],
+  faq: [
+    { keywords: ['opening hours'], answer: 'Nine to five.' },
+    { keywords: [], pattern: '^refund\\b', answer: 'Refunds take a week.' },
+  ],
   fallback: 'Sorry?',
   maxMisses: 2,
   handoffMessage: 'A colleague takes over.',
 };
-const texts = (step: ReturnType<typeof runFlow>) => step.replies.map((r) => (r.type === 'text' ? r.text : r.type === 'interactive' ? `[${r.interactive.text ?? ''}]` : r.type));
+const texts = (step: ReturnType<typeof runFlow>) =>
+  step.replies.map((r) =>
+    r.type === 'text' ? r.text : r.type === 'interactive' ? `[${r.interactive.text ?? ''}]` : r.type,
+  );
 
 describe('flow engine', () => {
   it('greets on the first message and enters the start node', () => {
@@ -68,10 +82,24 @@ describe('flow engine', () => {
   it('reports graph problems with their paths', () => {
     const issues = flowGraphIssues({
       start: 'nope',
-      nodes: [{ id: 'a', type: 'message', text: 'x', next: 'b' }, { id: 'a', type: 'message', text: 'y' }],
-      faq: [{ keywords: [], answer: 'z' }, { keywords: [], pattern: '(', answer: 'z' }, { keywords: [], pattern: '^(?=.*refund)', answer: 'z' }],
+      nodes: [
+        { id: 'a', type: 'message', text: 'x', next: 'b' },
+        { id: 'a', type: 'message', text: 'y' },
+      ],
+      faq: [
+        { keywords: [], answer: 'z' },
+        { keywords: [], pattern: '(', answer: 'z' },
+        { keywords: [], pattern: '^(?=.*refund)', answer: 'z' },
+      ],
     });
-    expect(issues.map((i) => i.path.join('.'))).toEqual(['nodes.1.id', 'start', 'nodes.0.next', 'faq.0', 'faq.1.pattern', 'faq.2.pattern']);
+    expect(issues.map((i) => i.path.join('.'))).toEqual([
+      'nodes.1.id',
+      'start',
+      'nodes.0.next',
+      'faq.0',
+      'faq.1.pattern',
+      'faq.2.pattern',
+    ]);
     // patterns run on RE2 (linear time on customers' text): a lookahead is refused, and the reason says why
     expect(issues.at(-1)?.message).toMatch(/lookahead .*not supported.*linear-time RE2/);
   });

@@ -14,8 +14,21 @@ import { adminPatternProblem, testAdminPattern } from '../patterns/admin-pattern
 type Next = string | undefined;
 export type FlowGraphNode =
   | { id: string; type: 'message'; text: string; next?: Next }
-  | { id: string; type: 'buttons'; text: string; buttons: Array<{ id?: string | undefined; title: string; next?: Next }> }
-  | { id: string; type: 'ask'; text: string; field: string; validate: 'text' | 'email' | 'phone' | 'number'; invalidText?: string | undefined; next?: Next }
+  | {
+      id: string;
+      type: 'buttons';
+      text: string;
+      buttons: Array<{ id?: string | undefined; title: string; next?: Next }>;
+    }
+  | {
+      id: string;
+      type: 'ask';
+      text: string;
+      field: string;
+      validate: 'text' | 'email' | 'phone' | 'number';
+      invalidText?: string | undefined;
+      next?: Next;
+    }
   | { id: string; type: 'handoff'; text?: string | undefined; reason: string };
 
 export interface FlowGraph {
@@ -53,7 +66,9 @@ export interface FlowStep {
 const MAX_STEPS = 50;
 
 /** problems of a flow graph: unknown targets, duplicate ids, a bad start, regular expressions that do not compile */
-export function flowGraphIssues(graph: Pick<FlowGraph, 'start' | 'nodes' | 'faq'>): Array<{ path: Array<string | number>; message: string }> {
+export function flowGraphIssues(
+  graph: Pick<FlowGraph, 'start' | 'nodes' | 'faq'>,
+): Array<{ path: Array<string | number>; message: string }> {
   const issues: Array<{ path: Array<string | number>; message: string }> = [];
   const ids = new Set<string>();
   graph.nodes.forEach((n, i) => {
@@ -71,14 +86,16 @@ export function flowGraphIssues(graph: Pick<FlowGraph, 'start' | 'nodes' | 'faq'
       n.buttons.forEach((b, j) => {
         target(['nodes', i, 'buttons', j, 'next'], b.next);
         const key = (b.id ?? b.title).toLowerCase();
-        if (seen.has(key)) issues.push({ path: ['nodes', i, 'buttons', j], message: `duplicate button '${b.id ?? b.title}'` });
+        if (seen.has(key))
+          issues.push({ path: ['nodes', i, 'buttons', j], message: `duplicate button '${b.id ?? b.title}'` });
         seen.add(key);
       });
     }
   });
   graph.faq.forEach((f, i) => {
     target(['faq', i, 'next'], f.next);
-    if (f.keywords.length === 0 && f.pattern === undefined) issues.push({ path: ['faq', i], message: 'an FAQ entry needs keywords or a pattern' });
+    if (f.keywords.length === 0 && f.pattern === undefined)
+      issues.push({ path: ['faq', i], message: 'an FAQ entry needs keywords or a pattern' });
     if (f.pattern !== undefined) {
       const problem = adminPatternProblem(f.pattern);
       if (problem) issues.push({ path: ['faq', i, 'pattern'], message: `invalid regular expression: ${problem}` });
@@ -89,17 +106,25 @@ export function flowGraphIssues(graph: Pick<FlowGraph, 'start' | 'nodes' | 'faq'
 
 /** lower case, accents and punctuation gone, single spaces, padded: " where is my order " */
 export function normalizeText(text: string): string {
-  const plain = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const plain = text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   return ` ${plain} `;
 }
 
 export function matchFaq(graph: Pick<FlowGraph, 'faq'>, text: string): FlowGraph['faq'][number] | undefined {
   const norm = normalizeText(text);
   return graph.faq.find((f) => {
-    if (f.keywords.some((k) => {
-      const key = normalizeText(k);
-      return key.trim() !== '' && norm.includes(key);
-    })) return true;
+    if (
+      f.keywords.some((k) => {
+        const key = normalizeText(k);
+        return key.trim() !== '' && norm.includes(key);
+      })
+    )
+      return true;
     return f.pattern !== undefined && testAdminPattern(f.pattern, text);
   });
 }
@@ -109,7 +134,10 @@ function buttonKey(b: { id?: string | undefined; title: string }): string {
 }
 
 /** the chosen button: by id, by title, or by its number when the channel showed the buttons as a numbered list */
-export function matchButton(node: Extract<FlowGraphNode, { type: 'buttons' }>, input: FlowInput): Extract<FlowGraphNode, { type: 'buttons' }>['buttons'][number] | undefined {
+export function matchButton(
+  node: Extract<FlowGraphNode, { type: 'buttons' }>,
+  input: FlowInput,
+): Extract<FlowGraphNode, { type: 'buttons' }>['buttons'][number] | undefined {
   if (input.buttonId !== undefined) {
     const byId = node.buttons.find((b) => buttonKey(b) === input.buttonId);
     if (byId) return byId;
@@ -136,7 +164,14 @@ function nodePrompt(node: FlowGraphNode): Content | undefined {
     case 'ask':
       return { type: 'text', text: node.text };
     case 'buttons':
-      return { type: 'interactive', interactive: { kind: 'buttons', text: node.text, buttons: node.buttons.map((b) => ({ id: buttonKey(b), title: b.title })) } };
+      return {
+        type: 'interactive',
+        interactive: {
+          kind: 'buttons',
+          text: node.text,
+          buttons: node.buttons.map((b) => ({ id: buttonKey(b), title: b.title })),
+        },
+      };
     case 'handoff':
       return undefined;
   }
@@ -167,7 +202,11 @@ function miss(graph: FlowGraph, state: FlowState, step: FlowStep, reprompt: Cont
   if (misses >= graph.maxMisses) {
     const text = graph.handoffMessage;
     if (text) step.replies.push({ type: 'text', text });
-    return { ...step, handoff: { reason: `the customer was not understood ${misses} times in a row` }, state: { misses: 0, handedOff: true } };
+    return {
+      ...step,
+      handoff: { reason: `the customer was not understood ${misses} times in a row` },
+      state: { misses: 0, handedOff: true },
+    };
   }
   step.replies.push(...reprompt);
   return { ...step, state: { ...state, misses } };
@@ -210,6 +249,7 @@ export function runFlow(graph: FlowGraph, previous: FlowState | undefined, input
     const prompt = nodePrompt(waiting) as Content;
     return miss(graph, state, step, [prompt]);
   }
-  if (waiting?.type === 'ask') return miss(graph, state, step, [{ type: 'text', text: waiting.invalidText ?? waiting.text }]);
+  if (waiting?.type === 'ask')
+    return miss(graph, state, step, [{ type: 'text', text: waiting.invalidText ?? waiting.text }]);
   return miss(graph, state, step, [{ type: 'text', text: graph.fallback }]);
 }

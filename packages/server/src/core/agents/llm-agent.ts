@@ -31,7 +31,9 @@ export function contentAsText(content: Content, metadata: Record<string, unknown
     case 'text':
       return content.text;
     case 'audio':
-      return typeof metadata.transcript === 'string' && metadata.transcript.trim() ? metadata.transcript : `[voice message${content.media.caption ? `: ${content.media.caption}` : ''}]`;
+      return typeof metadata.transcript === 'string' && metadata.transcript.trim()
+        ? metadata.transcript
+        : `[voice message${content.media.caption ? `: ${content.media.caption}` : ''}]`;
     case 'image':
     case 'video':
     case 'document':
@@ -56,30 +58,40 @@ export function contentAsText(content: Content, metadata: Record<string, unknown
   }
 }
 
-export function buildChatRequest(config: LlmConfig, history: Array<Pick<MessageRecord, 'direction' | 'content' | 'metadata'>>): Record<string, unknown> {
-  const system = config.knowledge.length > 0
-    ? `${config.systemPrompt}\n\nKnowledge you may rely on:\n${config.knowledge.map((k) => `- ${k}`).join('\n')}`
-    : config.systemPrompt;
+export function buildChatRequest(
+  config: LlmConfig,
+  history: Array<Pick<MessageRecord, 'direction' | 'content' | 'metadata'>>,
+): Record<string, unknown> {
+  const system =
+    config.knowledge.length > 0
+      ? `${config.systemPrompt}\n\nKnowledge you may rely on:\n${config.knowledge.map((k) => `- ${k}`).join('\n')}`
+      : config.systemPrompt;
   const messages: ChatMessage[] = [{ role: 'system', content: system }];
   for (const m of history) {
     if (m.content.type === 'reaction') continue;
-    messages.push({ role: m.direction === 'inbound' ? 'user' : 'assistant', content: contentAsText(m.content, m.metadata) });
+    messages.push({
+      role: m.direction === 'inbound' ? 'user' : 'assistant',
+      content: contentAsText(m.content, m.metadata),
+    });
   }
   return {
     model: config.model,
     messages,
-    tools: [{
-      type: 'function',
-      function: {
-        name: HANDOFF_TOOL,
-        description: 'Hand the conversation over to a human colleague: when the customer asks for a person, or you cannot help.',
-        parameters: {
-          type: 'object',
-          properties: { reason: { type: 'string', description: 'why a person should take over, in a few words' } },
-          required: ['reason'],
+    tools: [
+      {
+        type: 'function',
+        function: {
+          name: HANDOFF_TOOL,
+          description:
+            'Hand the conversation over to a human colleague: when the customer asks for a person, or you cannot help.',
+          parameters: {
+            type: 'object',
+            properties: { reason: { type: 'string', description: 'why a person should take over, in a few words' } },
+            required: ['reason'],
+          },
         },
       },
-    }],
+    ],
     tool_choice: 'auto',
     temperature: config.temperature,
     max_tokens: config.maxTokens,
@@ -87,21 +99,33 @@ export function buildChatRequest(config: LlmConfig, history: Array<Pick<MessageR
 }
 
 const ChatCompletionSchema = z.object({
-  choices: z.array(z.object({
-    message: z.object({
-      role: z.string().optional(),
-      content: z.string().nullable().optional(),
-      tool_calls: z.array(z.object({
-        id: z.string().optional(),
-        type: z.string().optional(),
-        function: z.object({ name: z.string(), arguments: z.string().optional() }),
-      })).nullable().optional(),
-    }),
-    finish_reason: z.string().nullable().optional(),
-  })).min(1),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({
+          role: z.string().optional(),
+          content: z.string().nullable().optional(),
+          tool_calls: z
+            .array(
+              z.object({
+                id: z.string().optional(),
+                type: z.string().optional(),
+                function: z.object({ name: z.string(), arguments: z.string().optional() }),
+              }),
+            )
+            .nullable()
+            .optional(),
+        }),
+        finish_reason: z.string().nullable().optional(),
+      }),
+    )
+    .min(1),
 });
 
-export interface LlmAnswer { text?: string | undefined; handoff?: { reason: string } | undefined }
+export interface LlmAnswer {
+  text?: string | undefined;
+  handoff?: { reason: string } | undefined;
+}
 
 function authHeaders(apiKey: string | undefined): Record<string, string> {
   return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
@@ -128,16 +152,24 @@ async function request(http: HttpClient, url: string, init: RequestInit, timeout
   try {
     return await http(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new LlmError(`the provider did not answer within ${timeoutMs} ms`);
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+      throw new LlmError(`the provider did not answer within ${timeoutMs} ms`);
     if (isAddressRefusal(error)) throw new LlmError(error.message);
     throw new LlmError(`could not reach the provider: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
 export async function chatTurn(http: HttpClient, config: LlmConfig, body: Record<string, unknown>): Promise<LlmAnswer> {
-  const res = await request(http, endpoint(config.baseUrl, '/chat/completions'), {
-    method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(config.apiKey) }, body: JSON.stringify(body),
-  }, config.timeoutMs);
+  const res = await request(
+    http,
+    endpoint(config.baseUrl, '/chat/completions'),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeaders(config.apiKey) },
+      body: JSON.stringify(body),
+    },
+    config.timeoutMs,
+  );
   if (!res.ok) throw new LlmError(`the provider answered ${await providerError(res)}`);
   let parsed: z.infer<typeof ChatCompletionSchema>;
   try {
@@ -164,8 +196,14 @@ export async function chatTurn(http: HttpClient, config: LlmConfig, body: Record
 
 /** at start: the key and the model are checked with GET {baseUrl}/models */
 export async function checkProvider(http: HttpClient, config: LlmConfig): Promise<void> {
-  const res = await request(http, endpoint(config.baseUrl, '/models'), { method: 'GET', headers: authHeaders(config.apiKey) }, Math.min(config.timeoutMs, 15_000));
-  if (res.status === 401 || res.status === 403) throw new LlmError(`the provider refused the API key (${await providerError(res)})`);
+  const res = await request(
+    http,
+    endpoint(config.baseUrl, '/models'),
+    { method: 'GET', headers: authHeaders(config.apiKey) },
+    Math.min(config.timeoutMs, 15_000),
+  );
+  if (res.status === 401 || res.status === 403)
+    throw new LlmError(`the provider refused the API key (${await providerError(res)})`);
   if (!res.ok) throw new LlmError(`GET /models answered ${await providerError(res)}`);
   const body = (await readBoundedJson(res).catch(() => undefined)) as { data?: Array<{ id?: unknown }> } | undefined;
   if (Array.isArray(body?.data) && body.data.length > 0 && !body.data.some((m) => m.id === config.model)) {

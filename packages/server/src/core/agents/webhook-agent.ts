@@ -20,22 +20,42 @@ export class WebhookBotError extends Error {
 }
 
 const BotAnswerSchema = z.object({
-  replies: z.array(z.union([z.object({ content: ContentSchema }), z.object({ text: z.string().min(1).max(65_536) })])).max(20).default([]),
+  replies: z
+    .array(z.union([z.object({ content: ContentSchema }), z.object({ text: z.string().min(1).max(65_536) })]))
+    .max(20)
+    .default([]),
   handoff: z.object({ reason: z.string().max(500).default('the bot asked for a person') }).optional(),
 });
 
-export interface BotAnswer { replies: Content[]; handoff?: { reason: string } | undefined; later: boolean }
+export interface BotAnswer {
+  replies: Content[];
+  handoff?: { reason: string } | undefined;
+  later: boolean;
+}
 
-export async function callWebhookBot(http: HttpClient, config: WebhookAgentConfig, event: { id: string; occurredAt: string; data: Record<string, unknown> }, now: Date): Promise<BotAnswer> {
-  const body = JSON.stringify({ id: event.id, type: 'message.received', occurredAt: event.occurredAt, data: event.data });
+export async function callWebhookBot(
+  http: HttpClient,
+  config: WebhookAgentConfig,
+  event: { id: string; occurredAt: string; data: Record<string, unknown> },
+  now: Date,
+): Promise<BotAnswer> {
+  const body = JSON.stringify({
+    id: event.id,
+    type: 'message.received',
+    occurredAt: event.occurredAt,
+    data: event.data,
+  });
   const timestamp = String(Math.floor(now.getTime() / 1000));
   let res: Response;
   try {
     res = await http(config.url, {
       method: 'POST',
       headers: {
-        'content-type': 'application/json', 'user-agent': 'Switchboard-Agents/1',
-        'switchboard-delivery': event.id, 'switchboard-event': 'message.received', 'switchboard-timestamp': timestamp,
+        'content-type': 'application/json',
+        'user-agent': 'Switchboard-Agents/1',
+        'switchboard-delivery': event.id,
+        'switchboard-event': 'message.received',
+        'switchboard-timestamp': timestamp,
         'switchboard-signature': signWebhook(config.secret, timestamp, body),
       },
       body,
@@ -43,7 +63,8 @@ export async function callWebhookBot(http: HttpClient, config: WebhookAgentConfi
       signal: AbortSignal.timeout(config.timeoutMs),
     });
   } catch (error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new WebhookBotError(`the bot did not answer within ${config.timeoutMs} ms`);
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+      throw new WebhookBotError(`the bot did not answer within ${config.timeoutMs} ms`);
     if (isAddressRefusal(error)) throw new WebhookBotError(error.message);
     throw new WebhookBotError(`could not reach the bot: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -52,13 +73,16 @@ export async function callWebhookBot(http: HttpClient, config: WebhookAgentConfi
     if (error instanceof BodyTooLargeError) throw new WebhookBotError(`the bot's ${error.message}`);
     return '';
   });
-  if (res.status < 200 || res.status >= 300) throw new WebhookBotError(`the bot answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+  if (res.status < 200 || res.status >= 300)
+    throw new WebhookBotError(`the bot answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
   if (text.trim() === '') return { replies: [], later: true };
   let parsed: z.infer<typeof BotAnswerSchema>;
   try {
     parsed = BotAnswerSchema.parse(JSON.parse(text));
   } catch {
-    throw new WebhookBotError('the bot answered with a body that is not {replies: [{content} | {text}], handoff?: {reason}}');
+    throw new WebhookBotError(
+      'the bot answered with a body that is not {replies: [{content} | {text}], handoff?: {reason}}',
+    );
   }
   const replies = parsed.replies.map((r): Content => ('content' in r ? r.content : { type: 'text', text: r.text }));
   return { replies, handoff: parsed.handoff, later: replies.length === 0 && !parsed.handoff };

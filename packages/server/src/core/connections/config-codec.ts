@@ -23,10 +23,14 @@ export class ConfigCodec {
     const result = connector.configSchema.safeParse(plain);
     if (!result.success) {
       const fields = result.error.issues.map((i) => ({ field: i.path.join('.') || '(config)', message: i.message }));
-      throw new AppError('VALIDATION', `invalid config: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields });
+      throw new AppError('VALIDATION', `invalid config: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, {
+        fields,
+      });
     }
     const value = result.data as Record<string, unknown>;
-    return connector.prepareConfig ? (connector.prepareConfig(value, generateSecret) as Record<string, unknown>) : value;
+    return connector.prepareConfig
+      ? (connector.prepareConfig(value, generateSecret) as Record<string, unknown>)
+      : value;
   }
 
   seal(connector: AnyConnector, plain: Record<string, unknown>): Record<string, unknown> {
@@ -52,7 +56,11 @@ export class ConfigCodec {
   }
 
   /** secrets are masked for everyone; admin-only values (a verify token to paste at the provider) for operators */
-  mask(connector: AnyConnector, stored: Record<string, unknown>, audience: 'admin' | 'operator'): Record<string, unknown> {
+  mask(
+    connector: AnyConnector,
+    stored: Record<string, unknown>,
+    audience: 'admin' | 'operator',
+  ): Record<string, unknown> {
     const out = { ...stored };
     const hidden = secretFieldNames(connector.configSchema);
     if (audience === 'operator') hidden.push(...adminOnlyFieldNames(connector.configSchema));
@@ -66,7 +74,11 @@ export class ConfigCodec {
    * Merges a config patch into the stored config: secret fields that are absent or equal to the mask keep
    * their stored value (rotation = sending a new value); `null` clears an optional field.
    */
-  merge(connector: AnyConnector, stored: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  merge(
+    connector: AnyConnector,
+    stored: Record<string, unknown>,
+    patch: Record<string, unknown>,
+  ): Record<string, unknown> {
     const secretNames = new Set(secretFieldNames(connector.configSchema));
     const plain = this.open(connector, stored);
     for (const [k, v] of Object.entries(patch)) {

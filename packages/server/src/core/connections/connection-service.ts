@@ -3,7 +3,14 @@
  * Connection CRUD and lifecycle: STOPPED → STARTING → RUNNING | ERROR(reason); STOPPING → STOPPED. Every
  * transition is a compare-and-set in the store, a connection log line and a `connection.status` event.
  */
-import { configJsonSchema, isChannelError, type AddressKind, type AnyConnector, type BaseContext, type ConnectorLogger } from '../../channel-kit/index.js';
+import {
+  configJsonSchema,
+  isChannelError,
+  type AddressKind,
+  type AnyConnector,
+  type BaseContext,
+  type ConnectorLogger,
+} from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
@@ -27,11 +34,26 @@ export interface ConnectionView {
   updatedAt: string;
 }
 
-export interface CreateConnectionInput { type: string; name: string; description?: string | undefined; config: Record<string, unknown>; deprecated?: boolean | undefined }
-export interface UpdateConnectionInput { name?: string | undefined; description?: string | undefined; config?: Record<string, unknown> | undefined; deprecated?: boolean | undefined }
+export interface CreateConnectionInput {
+  type: string;
+  name: string;
+  description?: string | undefined;
+  config: Record<string, unknown>;
+  deprecated?: boolean | undefined;
+}
+export interface UpdateConnectionInput {
+  name?: string | undefined;
+  description?: string | undefined;
+  config?: Record<string, unknown> | undefined;
+  deprecated?: boolean | undefined;
+}
 
 /** A connection ready for use: record, connector and decrypted config. */
-export interface LiveConnection { record: ConnectionRecord; connector: AnyConnector; config: Record<string, unknown> }
+export interface LiveConnection {
+  record: ConnectionRecord;
+  connector: AnyConnector;
+  config: Record<string, unknown>;
+}
 
 const CACHE_TTL_MS = 2000;
 
@@ -54,9 +76,20 @@ export class ConnectionService {
     this.codec = new ConfigCodec(deps.secrets, deps.redactor);
   }
 
-  catalog(): Array<{ type: string; displayName: string; description: string; addressKind: AddressKind; capabilities: Record<string, unknown>; configSchema: Record<string, unknown> }> {
+  catalog(): Array<{
+    type: string;
+    displayName: string;
+    description: string;
+    addressKind: AddressKind;
+    capabilities: Record<string, unknown>;
+    configSchema: Record<string, unknown>;
+  }> {
     return this.deps.registry.list().map((c) => ({
-      type: c.type, displayName: c.displayName, description: c.description, addressKind: c.addressKind, capabilities: { ...c.capabilities },
+      type: c.type,
+      displayName: c.displayName,
+      description: c.description,
+      addressKind: c.addressKind,
+      capabilities: { ...c.capabilities },
       configSchema: configJsonSchema(c.configSchema),
     }));
   }
@@ -72,16 +105,34 @@ export class ConnectionService {
   view(record: ConnectionRecord, role: Role): ConnectionView {
     const connector = this.deps.registry.get(record.type);
     return {
-      id: record.id, type: record.type, name: record.name, description: record.description, status: record.status,
-      statusReason: record.statusReason, deprecated: record.deprecated, webhookUrl: this.webhookUrl(record.id),
+      id: record.id,
+      type: record.type,
+      name: record.name,
+      description: record.description,
+      status: record.status,
+      statusReason: record.statusReason,
+      deprecated: record.deprecated,
+      webhookUrl: this.webhookUrl(record.id),
       config: connector ? this.codec.mask(connector, record.config, role === 'operator' ? 'operator' : 'admin') : {},
-      createdAt: record.createdAt, updatedAt: record.updatedAt,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
     };
   }
 
   connectorFor(type: string): AnyConnector {
     const connector = this.deps.registry.get(type);
-    if (!connector) throw new AppError('VALIDATION', `unknown connection type '${type}'`, { fields: [{ field: 'type', message: `one of: ${this.deps.registry.list().map((c) => c.type).join(', ')}` }] });
+    if (!connector)
+      throw new AppError('VALIDATION', `unknown connection type '${type}'`, {
+        fields: [
+          {
+            field: 'type',
+            message: `one of: ${this.deps.registry
+              .list()
+              .map((c) => c.type)
+              .join(', ')}`,
+          },
+        ],
+      });
     return connector;
   }
 
@@ -91,9 +142,17 @@ export class ConnectionService {
     checkApiBaseUrl(plain);
     const now = this.deps.clock.now().toISOString();
     const record: ConnectionRecord = {
-      id: newId('conn'), workspaceId, type: connector.type, name: input.name, description: input.description ?? '',
-      config: this.codec.seal(connector, plain), status: 'STOPPED', statusReason: null, deprecated: input.deprecated ?? false,
-      createdAt: now, updatedAt: now,
+      id: newId('conn'),
+      workspaceId,
+      type: connector.type,
+      name: input.name,
+      description: input.description ?? '',
+      config: this.codec.seal(connector, plain),
+      status: 'STOPPED',
+      statusReason: null,
+      deprecated: input.deprecated ?? false,
+      createdAt: now,
+      updatedAt: now,
     };
     await this.deps.store.insertConnection(record);
     await this.log(record.id, 'info', 'created', `connection created (${connector.type})`);
@@ -121,7 +180,13 @@ export class ConnectionService {
       checkApiBaseUrl(plain);
       config = this.codec.seal(connector, plain);
     }
-    await this.deps.store.updateConnection(workspaceId, id, { name: input.name, description: input.description, config, deprecated: input.deprecated, updatedAt: now });
+    await this.deps.store.updateConnection(workspaceId, id, {
+      name: input.name,
+      description: input.description,
+      config,
+      deprecated: input.deprecated,
+      updatedAt: now,
+    });
     this.cache.delete(id);
     if (config) await this.log(id, 'info', 'config_updated', 'configuration updated');
     if (config && record.status === 'RUNNING') {
@@ -162,7 +227,14 @@ export class ConnectionService {
   async log(connectionId: string, level: 'info' | 'warn' | 'error', event: string, message: string): Promise<void> {
     const text = this.deps.redactor.scrub(message);
     this.deps.log[level]({ connectionId, event }, text);
-    await this.deps.store.insertConnectionLog({ id: newId('log'), connectionId, level, event, message: text, at: this.deps.clock.now().toISOString() });
+    await this.deps.store.insertConnectionLog({
+      id: newId('log'),
+      connectionId,
+      level,
+      event,
+      message: text,
+      at: this.deps.clock.now().toISOString(),
+    });
   }
 
   async start(workspaceId: string, id: string): Promise<ConnectionView> {
@@ -224,8 +296,15 @@ export class ConnectionService {
     // apiBaseUrl (a simulator or gateway on 127.0.0.1) stays reachable
     const apiBaseUrl = typeof live.config.apiBaseUrl === 'string' ? live.config.apiBaseUrl : undefined;
     return {
-      connectionId: live.record.id, config: live.config, webhookUrl: this.webhookUrl(live.record.id),
-      http: guardHttpClient(this.deps.http, { apiBaseUrl, ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}) }), log: this.connectorLogger(live.record.id), signal,
+      connectionId: live.record.id,
+      config: live.config,
+      webhookUrl: this.webhookUrl(live.record.id),
+      http: guardHttpClient(this.deps.http, {
+        apiBaseUrl,
+        ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}),
+      }),
+      log: this.connectorLogger(live.record.id),
+      signal,
     };
   }
 
@@ -246,10 +325,15 @@ export class ConnectionService {
     this.running.set(record.id, controller);
     try {
       const live = await this.openRecord(record);
-      const result = live.connector.start ? await this.withTimeout(live.connector.start(this.context(live, controller.signal))) : undefined;
+      const result = live.connector.start
+        ? await this.withTimeout(live.connector.start(this.context(live, controller.signal)))
+        : undefined;
       if (result && result.configUpdates && Object.keys(result.configUpdates).length > 0) {
         const merged = { ...live.config, ...result.configUpdates };
-        await this.deps.store.updateConnection(record.workspaceId, record.id, { config: this.codec.seal(live.connector, merged), updatedAt: this.deps.clock.now().toISOString() });
+        await this.deps.store.updateConnection(record.workspaceId, record.id, {
+          config: this.codec.seal(live.connector, merged),
+          updatedAt: this.deps.clock.now().toISOString(),
+        });
       }
       if (live.connector.inbound.mode === 'listen') {
         const listening = live.connector.inbound.listen(this.context(live, controller.signal));
@@ -261,7 +345,9 @@ export class ConnectionService {
         await this.log(record.id, 'info', 'started', 'connection running');
         await this.requeueWaiting(record.id);
         for (const listener of this.runningListeners) {
-          await listener(record).catch((error: unknown) => this.log(record.id, 'warn', 'after_start_failed', errorText(error)));
+          await listener(record).catch((error: unknown) =>
+            this.log(record.id, 'warn', 'after_start_failed', errorText(error)),
+          );
         }
       }
     } catch (error) {
@@ -277,7 +363,11 @@ export class ConnectionService {
     let after: string | undefined;
     for (;;) {
       const batch = await this.deps.store.listQueuedMessageIds(connectionId, 500, after);
-      for (const m of batch) await this.deps.bus.publish(TOPIC_OUTBOUND, { key: outboundKey(m.connectionId, m.from), payload: { messageId: m.id } });
+      for (const m of batch)
+        await this.deps.bus.publish(TOPIC_OUTBOUND, {
+          key: outboundKey(m.connectionId, m.from),
+          payload: { messageId: m.id },
+        });
       if (batch.length < 500) return;
       after = batch[batch.length - 1]?.id;
     }
@@ -289,12 +379,26 @@ export class ConnectionService {
     return { record: fresh, connector, config: this.codec.open(connector, fresh.config) };
   }
 
-  private async transition(record: ConnectionRecord, status: ConnectionStatus, reason: string | null, from: ConnectionStatus[]): Promise<boolean> {
+  private async transition(
+    record: ConnectionRecord,
+    status: ConnectionStatus,
+    reason: string | null,
+    from: ConnectionStatus[],
+  ): Promise<boolean> {
     const now = this.deps.clock.now().toISOString();
     const changed = await this.deps.store.transaction(async (tx) => {
       const ok = await tx.setConnectionStatus(record.id, status, reason, now, from);
       if (ok) {
-        await tx.insertOutbox([eventRow('connection.status', record.workspaceId, { connectionId: record.id, status, statusReason: reason })], now);
+        await tx.insertOutbox(
+          [
+            eventRow('connection.status', record.workspaceId, {
+              connectionId: record.id,
+              status,
+              statusReason: reason,
+            }),
+          ],
+          now,
+        );
       }
       return ok;
     });

@@ -25,14 +25,19 @@ const Email = z.email();
 
 export function normalizePhone(raw: string, options: NormalizeOptions = {}): NormalizedAddress {
   const text = raw.trim();
-  if (text === '' || !PHONE_CHARACTERS.test(text)) return { ok: false, reason: 'a phone number may contain only digits, spaces, dashes, dots, brackets and a leading +' };
+  if (text === '' || !PHONE_CHARACTERS.test(text))
+    return {
+      ok: false,
+      reason: 'a phone number may contain only digits, spaces, dashes, dots, brackets and a leading +',
+    };
   let digits = text.replace(/\D/g, '');
   const international = text.startsWith('+') || digits.startsWith('00');
   if (!text.startsWith('+') && digits.startsWith('00')) digits = digits.slice(2);
   if (digits.length < 3) return { ok: false, reason: 'too short for a phone number' };
   // Possible (right length for its country) rather than valid (an assigned range): fictitious and test ranges such as
   // +1 555 01xx and freshly opened ranges the metadata lacks must still reach the provider, which refuses what it cannot deliver.
-  const possible = (candidate: ReturnType<typeof parsePhoneNumberFromString>) => (candidate?.isPossible() ? candidate.number : undefined);
+  const possible = (candidate: ReturnType<typeof parsePhoneNumberFromString>) =>
+    candidate?.isPossible() ? candidate.number : undefined;
   if (international) {
     const e164 = possible(parsePhoneNumberFromString(`+${digits}`));
     return e164 ? { ok: true, address: e164 } : { ok: false, reason: 'not a possible international phone number' };
@@ -47,13 +52,21 @@ export function normalizePhone(raw: string, options: NormalizeOptions = {}): Nor
     if (national) return { ok: true, address: national };
   }
   const e164 = possible(asInternational);
-  return e164 ? { ok: true, address: e164 } : { ok: false, reason: region ? `not a possible phone number in ${region} or internationally` : 'not a possible international phone number (start it with + and the country code)' };
+  return e164
+    ? { ok: true, address: e164 }
+    : {
+        ok: false,
+        reason: region
+          ? `not a possible phone number in ${region} or internationally`
+          : 'not a possible international phone number (start it with + and the country code)',
+      };
 }
 
 export function normalizeEmail(raw: string): NormalizedAddress {
   const text = raw.trim();
   const at = text.lastIndexOf('@');
-  if (at <= 0 || at === text.length - 1) return { ok: false, reason: 'an email address needs a local part and a domain' };
+  if (at <= 0 || at === text.length - 1)
+    return { ok: false, reason: 'an email address needs a local part and a domain' };
   const address = `${text.slice(0, at)}@${text.slice(at + 1).toLowerCase()}`;
   return Email.safeParse(address).success ? { ok: true, address } : { ok: false, reason: 'not a valid email address' };
 }
@@ -65,9 +78,15 @@ export function normalizeAddress(kind: AddressKind, raw: string, options: Normal
 }
 
 /** how addresses on one connection are normalized: its connector's declared kind and its config's default region */
-export interface AddressRules { kind: AddressKind; defaultRegion?: string | undefined }
+export interface AddressRules {
+  kind: AddressKind;
+  defaultRegion?: string | undefined;
+}
 
-export function addressRulesFor(connector: Pick<AnyConnector, 'addressKind'>, config: Record<string, unknown>): AddressRules {
+export function addressRulesFor(
+  connector: Pick<AnyConnector, 'addressKind'>,
+  config: Record<string, unknown>,
+): AddressRules {
   return { kind: connector.addressKind, defaultRegion: defaultRegionOf(config) };
 }
 

@@ -5,7 +5,16 @@
  */
 import { AppError, notFound } from '../errors.js';
 import { eventRow, TOPIC_EVENTS } from '../events.js';
-import type { ContactRecord, ConversationFilter, ConversationRecord, ConversationStatus, IdentityRecord, MessageRecord, Page, PageQuery } from '../ports/index.js';
+import type {
+  ContactRecord,
+  ConversationFilter,
+  ConversationRecord,
+  ConversationStatus,
+  IdentityRecord,
+  MessageRecord,
+  Page,
+  PageQuery,
+} from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { conversationView } from './conversation-writer.js';
@@ -15,7 +24,12 @@ import { defaultRegionOf } from '../../channel-kit/index.js';
 /** the 360 view of a contact, or the survivor a merged-away id now stands for */
 export type Contact360 =
   | { mergedInto: string }
-  | { mergedInto?: undefined; contact: ContactRecord; identities: IdentityRecord[]; conversations: ConversationRecord[] };
+  | {
+      mergedInto?: undefined;
+      contact: ContactRecord;
+      identities: IdentityRecord[];
+      conversations: ConversationRecord[];
+    };
 
 /** the conversations one contact view lists (every channel); beyond it the conversation list pages by contactId */
 const CONTACT_CONVERSATIONS = 200;
@@ -47,7 +61,15 @@ export class ConversationService {
     return m;
   }
 
-  async update(workspaceId: string, id: string, patch: { status?: ConversationStatus | undefined; assigneeId?: string | null | undefined; markRead?: boolean | undefined }): Promise<ConversationRecord> {
+  async update(
+    workspaceId: string,
+    id: string,
+    patch: {
+      status?: ConversationStatus | undefined;
+      assigneeId?: string | null | undefined;
+      markRead?: boolean | undefined;
+    },
+  ): Promise<ConversationRecord> {
     const c = await this.get(workspaceId, id);
     const now = this.deps.clock.now().toISOString();
     const next: ConversationRecord = {
@@ -59,12 +81,29 @@ export class ConversationService {
     };
     try {
       await this.deps.store.transaction(async (tx) => {
-        await tx.updateConversation(id, { status: patch.status, assigneeId: patch.assigneeId, unreadCount: patch.markRead ? 0 : undefined, updatedAt: now });
-        await tx.insertOutbox([eventRow('conversation.updated', workspaceId, { conversation: conversationView(next, this.deps.clock.now()) }, id)], now);
+        await tx.updateConversation(id, {
+          status: patch.status,
+          assigneeId: patch.assigneeId,
+          unreadCount: patch.markRead ? 0 : undefined,
+          updatedAt: now,
+        });
+        await tx.insertOutbox(
+          [
+            eventRow(
+              'conversation.updated',
+              workspaceId,
+              { conversation: conversationView(next, this.deps.clock.now()) },
+              id,
+            ),
+          ],
+          now,
+        );
       });
     } catch (error) {
       if (patch.status && patch.status !== 'resolved' && c.status === 'resolved') {
-        throw new AppError('CONFLICT', 'another conversation with this contact is already open on this connection', { cause: String(error) });
+        throw new AppError('CONFLICT', 'another conversation with this contact is already open on this connection', {
+          cause: String(error),
+        });
       }
       throw error;
     }
@@ -80,7 +119,10 @@ export class ConversationService {
     const last = await this.deps.store.lastInboundMessage(c.id);
     if (!last?.providerMessageId) return;
     try {
-      await live.connector.markRead({ providerMessageId: last.providerMessageId, from: c.senderAddress ?? last.to }, this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)));
+      await live.connector.markRead(
+        { providerMessageId: last.providerMessageId, from: c.senderAddress ?? last.to },
+        this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+      );
     } catch (error) {
       this.deps.log.info({ err: error, conversationId: c.id }, 'read receipt not delivered to the provider');
     }
@@ -89,12 +131,25 @@ export class ConversationService {
   /** operator typing → the customer sees it (webchat live, providers through connector.typing) */
   async typing(workspaceId: string, id: string): Promise<void> {
     const c = await this.get(workspaceId, id);
-    await this.deps.bus.publish(TOPIC_EVENTS, { key: id, payload: { type: 'conversation.typing', workspaceId, conversationId: id, data: { conversationId: id, by: 'operator' } } });
+    await this.deps.bus.publish(TOPIC_EVENTS, {
+      key: id,
+      payload: {
+        type: 'conversation.typing',
+        workspaceId,
+        conversationId: id,
+        data: { conversationId: id, by: 'operator' },
+      },
+    });
     const live = await this.connections.live(c.connectionId);
     if (live?.connector.typing && live.record.status === 'RUNNING' && live.connector.capabilities.typing) {
-      await live.connector.typing(c.threadKey ?? c.address, this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs))).catch((error: unknown) => {
-        this.deps.log.debug({ err: error, conversationId: id }, 'typing indicator not delivered');
-      });
+      await live.connector
+        .typing(
+          c.threadKey ?? c.address,
+          this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+        )
+        .catch((error: unknown) => {
+          this.deps.log.debug({ err: error, conversationId: id }, 'typing indicator not delivered');
+        });
     }
   }
 
@@ -103,7 +158,15 @@ export class ConversationService {
     const text = q?.trim() ?? '';
     if (text === '') return this.deps.store.listContacts(workspaceId, page);
     const phoneish = /^[\d\s\-().+/]+$/.test(text) ? text.replace(/\D/g, '') : '';
-    return this.deps.store.searchContacts(workspaceId, { text, addresses: searchSpellings(text, await this.phoneRegions(workspaceId)), digits: phoneish.length >= 5 ? phoneish : undefined }, page);
+    return this.deps.store.searchContacts(
+      workspaceId,
+      {
+        text,
+        addresses: searchSpellings(text, await this.phoneRegions(workspaceId)),
+        digits: phoneish.length >= 5 ? phoneish : undefined,
+      },
+      page,
+    );
   }
 
   /**
@@ -128,7 +191,13 @@ export class ConversationService {
       this.deps.store.listConversations(workspaceId, { contactId: id }, { limit: CONTACT_CONVERSATIONS }),
     ]);
     const recency = (c: ConversationRecord) => c.lastMessageAt ?? c.createdAt;
-    return { contact, identities, conversations: [...conversations.data].sort((a, b) => (recency(a) < recency(b) ? 1 : recency(a) > recency(b) ? -1 : 0)) };
+    return {
+      contact,
+      identities,
+      conversations: [...conversations.data].sort((a, b) =>
+        recency(a) < recency(b) ? 1 : recency(a) > recency(b) ? -1 : 0,
+      ),
+    };
   }
 
   /** the default regions of the workspace's phone connections: a number typed nationally is read in each */

@@ -4,13 +4,39 @@
  * find-or-open, message insert-or-ignore (the dedup), forward-only statuses, and the outbox rows describing it.
  * Every "find or create" leans on a unique constraint, so concurrent writers cannot create twins.
  */
-import { contentPreview, isForwardStatus, newId, MESSAGE_STATUSES, type Content, type Message, type InboundMessageEvent, type InboundStatusEvent, type MessageStatus, type StatusDetail } from '../../model/index.js';
+import {
+  contentPreview,
+  isForwardStatus,
+  newId,
+  MESSAGE_STATUSES,
+  type Content,
+  type Message,
+  type InboundMessageEvent,
+  type InboundStatusEvent,
+  type MessageStatus,
+  type StatusDetail,
+} from '../../model/index.js';
 import { eventRow, TOPIC_ROUTING } from '../events.js';
 import { providerAddress, type AddressRules } from '../contacts/address-normalizer.js';
-import type { ConnectionRecord, ContactRecord, ConversationRecord, MessageRecord, NewOutboxRow, StoreOps } from '../ports/index.js';
+import type {
+  ConnectionRecord,
+  ContactRecord,
+  ConversationRecord,
+  MessageRecord,
+  NewOutboxRow,
+  StoreOps,
+} from '../ports/index.js';
 
 /** turns provider files in inbound content into pending attachments with our URLs (MediaService.registerInbound) */
-export type RegisterInboundMedia = (tx: StoreOps, workspaceId: string, connectionId: string, messageId: string, content: Content, now: string, outbox: NewOutboxRow[]) => Promise<Content>;
+export type RegisterInboundMedia = (
+  tx: StoreOps,
+  workspaceId: string,
+  connectionId: string,
+  messageId: string,
+  content: Content,
+  now: string,
+  outbox: NewOutboxRow[],
+) => Promise<Content>;
 
 export interface WriteContext {
   tx: StoreOps;
@@ -25,9 +51,20 @@ export interface WriteContext {
 
 export function messageView(m: Message): Message {
   return {
-    id: m.id, conversationId: m.conversationId, connectionId: m.connectionId, channelType: m.channelType,
-    direction: m.direction, from: m.from, to: m.to, content: m.content, status: m.status, statusDetail: m.statusDetail,
-    providerMessageId: m.providerMessageId, timestamp: m.timestamp, editedAt: m.editedAt, metadata: m.metadata,
+    id: m.id,
+    conversationId: m.conversationId,
+    connectionId: m.connectionId,
+    channelType: m.channelType,
+    direction: m.direction,
+    from: m.from,
+    to: m.to,
+    content: m.content,
+    status: m.status,
+    statusDetail: m.statusDetail,
+    providerMessageId: m.providerMessageId,
+    timestamp: m.timestamp,
+    editedAt: m.editedAt,
+    metadata: m.metadata,
   };
 }
 
@@ -39,11 +76,24 @@ export interface ConversationWindow {
   awaitingReply: boolean;
 }
 
-export interface ConversationView extends Omit<ConversationRecord, 'workspaceId' | 'windowExpiresAt' | 'lastInboundAt' | 'lastBusinessTemplateAt' | 'handler' | 'agentId' | 'teamId' | 'tags'> {
+export interface ConversationView extends Omit<
+  ConversationRecord,
+  | 'workspaceId'
+  | 'windowExpiresAt'
+  | 'lastInboundAt'
+  | 'lastBusinessTemplateAt'
+  | 'handler'
+  | 'agentId'
+  | 'teamId'
+  | 'tags'
+> {
   /** the provider's customer-service window, on channels that have one (null elsewhere) */
   window: ConversationWindow | null;
   // who handles it (always present in the view)
-  handler: 'agent' | 'human' | null; agentId: string | null; teamId: string | null; tags: string[];
+  handler: 'agent' | 'human' | null;
+  agentId: string | null;
+  teamId: string | null;
+  tags: string[];
 }
 
 export function awaitingReply(c: Pick<ConversationRecord, 'lastBusinessTemplateAt' | 'lastInboundAt'>): boolean {
@@ -52,24 +102,52 @@ export function awaitingReply(c: Pick<ConversationRecord, 'lastBusinessTemplateA
 
 export function conversationView(c: ConversationRecord, now: Date = new Date()): ConversationView {
   return {
-    id: c.id, contactId: c.contactId, connectionId: c.connectionId, channelType: c.channelType, address: c.address,
-    threadKey: c.threadKey, status: c.status, assigneeId: c.assigneeId, senderAddress: c.senderAddress,
-    window: c.windowExpiresAt === null ? null : { expiresAt: c.windowExpiresAt, open: Date.parse(c.windowExpiresAt) > now.getTime(), awaitingReply: awaitingReply(c) },
-    lastMessageAt: c.lastMessageAt, lastMessagePreview: c.lastMessagePreview, unreadCount: c.unreadCount,
-    createdAt: c.createdAt, updatedAt: c.updatedAt,
+    id: c.id,
+    contactId: c.contactId,
+    connectionId: c.connectionId,
+    channelType: c.channelType,
+    address: c.address,
+    threadKey: c.threadKey,
+    status: c.status,
+    assigneeId: c.assigneeId,
+    senderAddress: c.senderAddress,
+    window:
+      c.windowExpiresAt === null
+        ? null
+        : {
+            expiresAt: c.windowExpiresAt,
+            open: Date.parse(c.windowExpiresAt) > now.getTime(),
+            awaitingReply: awaitingReply(c),
+          },
+    lastMessageAt: c.lastMessageAt,
+    lastMessagePreview: c.lastMessagePreview,
+    unreadCount: c.unreadCount,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
     // who handles it
-    handler: c.handler ?? null, agentId: c.agentId ?? null, teamId: c.teamId ?? null, tags: c.tags ?? [],
+    handler: c.handler ?? null,
+    agentId: c.agentId ?? null,
+    teamId: c.teamId ?? null,
+    tags: c.tags ?? [],
   };
 }
 
 /** Finds the contact behind a channel address, creating contact + identity when new. */
 export async function upsertContact(
-  tx: StoreOps, workspaceId: string, channelType: string, address: string, name: string | undefined, connectionId: string, now: string, outbox: NewOutboxRow[],
+  tx: StoreOps,
+  workspaceId: string,
+  channelType: string,
+  address: string,
+  name: string | undefined,
+  connectionId: string,
+  now: string,
+  outbox: NewOutboxRow[],
   attributes?: Record<string, string>,
 ): Promise<{ contactId: string; created: boolean }> {
   const existing = await tx.findIdentity(workspaceId, channelType, address);
   // webchat: attributes the customer gave (offline form email) are merged into an existing contact
-  if (existing && attributes && Object.keys(attributes).length > 0) await tx.mergeContactAttributes(existing.contactId, attributes, now);
+  if (existing && attributes && Object.keys(attributes).length > 0)
+    await tx.mergeContactAttributes(existing.contactId, attributes, now);
   if (existing) {
     if (name) {
       const contact = await tx.getContact(workspaceId, existing.contactId);
@@ -77,15 +155,31 @@ export async function upsertContact(
     }
     return { contactId: existing.contactId, created: false };
   }
-  const contact: ContactRecord = { id: newId('ct'), workspaceId, name: name ?? null, attributes: { ...attributes }, createdAt: now, updatedAt: now };
+  const contact: ContactRecord = {
+    id: newId('ct'),
+    workspaceId,
+    name: name ?? null,
+    attributes: { ...attributes },
+    createdAt: now,
+    updatedAt: now,
+  };
   await tx.insertContact(contact);
-  const inserted = await tx.insertIdentity({ id: newId('cid'), workspaceId, contactId: contact.id, channelType, address, connectionId, createdAt: now });
+  const inserted = await tx.insertIdentity({
+    id: newId('cid'),
+    workspaceId,
+    contactId: contact.id,
+    channelType,
+    address,
+    connectionId,
+    createdAt: now,
+  });
   if (!inserted) {
     // another writer created the identity between our read and insert: use theirs
     await tx.deleteContact(contact.id);
     const winner = await tx.findIdentity(workspaceId, channelType, address);
     if (!winner) throw new Error('identity vanished during upsert');
-    if (attributes && Object.keys(attributes).length > 0) await tx.mergeContactAttributes(winner.contactId, attributes, now);
+    if (attributes && Object.keys(attributes).length > 0)
+      await tx.mergeContactAttributes(winner.contactId, attributes, now);
     return { contactId: winner.contactId, created: false };
   }
   outbox.push(eventRow('contact.created', workspaceId, { contact: { id: contact.id, name: contact.name } }));
@@ -94,20 +188,47 @@ export async function upsertContact(
 
 /** Finds the open conversation for (connection, contact, thread), opening one when none is open. */
 export async function findOrOpenConversation(
-  tx: StoreOps, connection: ConnectionRecord, contactId: string, address: string, threadKey: string | null, now: string, outbox: NewOutboxRow[],
+  tx: StoreOps,
+  connection: ConnectionRecord,
+  contactId: string,
+  address: string,
+  threadKey: string | null,
+  now: string,
+  outbox: NewOutboxRow[],
   options: { windowed?: boolean; senderAddress?: string | null } = {},
 ): Promise<ConversationRecord> {
   const open = await tx.findOpenConversation(connection.id, contactId, threadKey);
   if (open) return open;
   const conversation: ConversationRecord = {
-    id: newId('conv'), workspaceId: connection.workspaceId, contactId, connectionId: connection.id, channelType: connection.type,
+    id: newId('conv'),
+    workspaceId: connection.workspaceId,
+    contactId,
+    connectionId: connection.id,
+    channelType: connection.type,
     // on windowed channels a new conversation starts closed: only a template may open it
-    address, threadKey, status: 'open', assigneeId: null, senderAddress: options.senderAddress ?? null, windowExpiresAt: options.windowed ? now : null,
-    lastInboundAt: null, lastBusinessTemplateAt: null, lastMessageAt: null,
-    lastMessagePreview: null, unreadCount: 0, createdAt: now, updatedAt: now,
+    address,
+    threadKey,
+    status: 'open',
+    assigneeId: null,
+    senderAddress: options.senderAddress ?? null,
+    windowExpiresAt: options.windowed ? now : null,
+    lastInboundAt: null,
+    lastBusinessTemplateAt: null,
+    lastMessageAt: null,
+    lastMessagePreview: null,
+    unreadCount: 0,
+    createdAt: now,
+    updatedAt: now,
   };
   if (await tx.insertConversation(conversation)) {
-    outbox.push(eventRow('conversation.created', connection.workspaceId, { conversation: conversationView(conversation) }, conversation.id));
+    outbox.push(
+      eventRow(
+        'conversation.created',
+        connection.workspaceId,
+        { conversation: conversationView(conversation) },
+        conversation.id,
+      ),
+    );
     return conversation;
   }
   const winner = await tx.findOpenConversation(connection.id, contactId, threadKey);
@@ -122,46 +243,124 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     const original = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
     if (original) {
       await tx.editMessageContent(original.id, event.content, event.timestamp);
-      outbox.push(eventRow('message.updated', connection.workspaceId, { message: messageView({ ...original, content: event.content, editedAt: event.timestamp }) }, original.conversationId));
+      outbox.push(
+        eventRow(
+          'message.updated',
+          connection.workspaceId,
+          { message: messageView({ ...original, content: event.content, editedAt: event.timestamp }) },
+          original.conversationId,
+        ),
+      );
       return true;
     }
   }
   const from = providerAddress(ctx.addressRules, event.from.address);
-  const { contactId } = await upsertContact(tx, connection.workspaceId, connection.type, from, event.from.name, connection.id, now, outbox, event.from.attributes);
-  const conversation = await findOrOpenConversation(tx, connection, contactId, from, event.threadKey ?? null, now, outbox, { windowed: ctx.windowHours !== undefined });
+  const { contactId } = await upsertContact(
+    tx,
+    connection.workspaceId,
+    connection.type,
+    from,
+    event.from.name,
+    connection.id,
+    now,
+    outbox,
+    event.from.attributes,
+  );
+  const conversation = await findOrOpenConversation(
+    tx,
+    connection,
+    contactId,
+    from,
+    event.threadKey ?? null,
+    now,
+    outbox,
+    { windowed: ctx.windowHours !== undefined },
+  );
   const message = {
-    id: newId('msg'), workspaceId: connection.workspaceId, conversationId: conversation.id, connectionId: connection.id,
-    channelType: connection.type, direction: 'inbound' as const, from, to: event.to ?? conversation.senderAddress ?? '',
-    content: event.content as Content, status: 'received' as const, providerMessageId: event.providerMessageId, timestamp: event.timestamp,
-    metadata: { ...(event.metadata ?? {}), ...(event.from.name ? { profileName: event.from.name } : {}) }, createdAt: now,
+    id: newId('msg'),
+    workspaceId: connection.workspaceId,
+    conversationId: conversation.id,
+    connectionId: connection.id,
+    channelType: connection.type,
+    direction: 'inbound' as const,
+    from,
+    to: event.to ?? conversation.senderAddress ?? '',
+    content: event.content as Content,
+    status: 'received' as const,
+    providerMessageId: event.providerMessageId,
+    timestamp: event.timestamp,
+    metadata: { ...(event.metadata ?? {}), ...(event.from.name ? { profileName: event.from.name } : {}) },
+    createdAt: now,
   };
   if (!(await tx.insertMessage(message))) return false;
   if (ctx.registerMedia) {
-    const content = await ctx.registerMedia(tx, connection.workspaceId, connection.id, message.id, event.content, now, outbox);
+    const content = await ctx.registerMedia(
+      tx,
+      connection.workspaceId,
+      connection.id,
+      message.id,
+      event.content,
+      now,
+      outbox,
+    );
     if (content !== event.content) {
       await tx.replaceMessageContent(message.id, content);
       message.content = content;
     }
   }
-  const windowExpiresAt = ctx.windowHours ? new Date(Date.parse(event.timestamp) + ctx.windowHours * 3_600_000).toISOString() : null;
+  const windowExpiresAt = ctx.windowHours
+    ? new Date(Date.parse(event.timestamp) + ctx.windowHours * 3_600_000).toISOString()
+    : null;
   const preview = contentPreview(event.content);
   await tx.incrementUnread(conversation.id, event.timestamp, preview, windowExpiresAt);
   // the customer answered an outstanding business-initiated template. Their provider's timestamp can be no later
   // than our own send time (whole seconds, clock skew), so the reply is recognised by its arrival, not its stamp.
-  const answeredTemplate = conversation.lastBusinessTemplateAt !== null && awaitingReply({ ...conversation, lastInboundAt: event.timestamp });
+  const answeredTemplate =
+    conversation.lastBusinessTemplateAt !== null && awaitingReply({ ...conversation, lastInboundAt: event.timestamp });
   if ((event.to && !conversation.senderAddress) || answeredTemplate) {
-    await tx.updateConversation(conversation.id, { ...(event.to && !conversation.senderAddress ? { senderAddress: event.to } : {}), ...(answeredTemplate ? { lastBusinessTemplateAt: null } : {}) });
-  }
-  outbox.push(eventRow('message.received', connection.workspaceId, { message: messageView({ ...message, statusDetail: null, editedAt: null }) }, conversation.id));
-  // routing (rules → agent / team / operator) runs after the commit, exactly once per stored message
-  outbox.push({ topic: TOPIC_ROUTING, key: conversation.id, workspaceId: connection.workspaceId, payload: { messageId: message.id, conversationId: conversation.id, workspaceId: connection.workspaceId } });
-  outbox.push(eventRow('conversation.updated', connection.workspaceId, {
-    conversation: conversationView({
-      ...conversation, lastMessageAt: event.timestamp, lastMessagePreview: preview, unreadCount: conversation.unreadCount + 1,
-      windowExpiresAt: windowExpiresAt ?? conversation.windowExpiresAt, lastInboundAt: event.timestamp, senderAddress: conversation.senderAddress ?? event.to ?? null, updatedAt: event.timestamp,
+    await tx.updateConversation(conversation.id, {
+      ...(event.to && !conversation.senderAddress ? { senderAddress: event.to } : {}),
       ...(answeredTemplate ? { lastBusinessTemplateAt: null } : {}),
-    }, new Date(now)),
-  }, conversation.id));
+    });
+  }
+  outbox.push(
+    eventRow(
+      'message.received',
+      connection.workspaceId,
+      { message: messageView({ ...message, statusDetail: null, editedAt: null }) },
+      conversation.id,
+    ),
+  );
+  // routing (rules → agent / team / operator) runs after the commit, exactly once per stored message
+  outbox.push({
+    topic: TOPIC_ROUTING,
+    key: conversation.id,
+    workspaceId: connection.workspaceId,
+    payload: { messageId: message.id, conversationId: conversation.id, workspaceId: connection.workspaceId },
+  });
+  outbox.push(
+    eventRow(
+      'conversation.updated',
+      connection.workspaceId,
+      {
+        conversation: conversationView(
+          {
+            ...conversation,
+            lastMessageAt: event.timestamp,
+            lastMessagePreview: preview,
+            unreadCount: conversation.unreadCount + 1,
+            windowExpiresAt: windowExpiresAt ?? conversation.windowExpiresAt,
+            lastInboundAt: event.timestamp,
+            senderAddress: conversation.senderAddress ?? event.to ?? null,
+            updatedAt: event.timestamp,
+            ...(answeredTemplate ? { lastBusinessTemplateAt: null } : {}),
+          },
+          new Date(now),
+        ),
+      },
+      conversation.id,
+    ),
+  );
   return true;
 }
 
@@ -172,14 +371,30 @@ export function allowedPredecessors(next: MessageStatus): MessageStatus[] {
 
 /** Applies a status to a message of ours, forward-only; emits message.status when it moved. */
 export async function applyStatusToMessage(
-  tx: StoreOps, message: MessageRecord, status: MessageStatus, detail: StatusDetail | null, occurredAt: string, now: string, outbox: NewOutboxRow[],
+  tx: StoreOps,
+  message: MessageRecord,
+  status: MessageStatus,
+  detail: StatusDetail | null,
+  occurredAt: string,
+  now: string,
+  outbox: NewOutboxRow[],
 ): Promise<boolean> {
   const moved = await tx.applyStatus(message.id, status, detail, allowedPredecessors(status), now);
   if (moved) {
-    outbox.push(eventRow('message.status', message.workspaceId, {
-      messageId: message.id, status, statusDetail: detail, occurredAt,
-      message: messageView({ ...message, status, statusDetail: detail }),
-    }, message.conversationId));
+    outbox.push(
+      eventRow(
+        'message.status',
+        message.workspaceId,
+        {
+          messageId: message.id,
+          status,
+          statusDetail: detail,
+          occurredAt,
+          message: messageView({ ...message, status, statusDetail: detail }),
+        },
+        message.conversationId,
+      ),
+    );
   }
   return moved;
 }
@@ -190,8 +405,14 @@ export async function applyInboundStatus(ctx: WriteContext, event: InboundStatus
   const message = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
   const detail = event.detail ?? null;
   await tx.insertStatusEvent({
-    id: newId('mse'), messageId: message?.id ?? null, connectionId: connection.id, providerMessageId: event.providerMessageId,
-    status: event.status, detail, occurredAt: event.timestamp, applied: Boolean(message),
+    id: newId('mse'),
+    messageId: message?.id ?? null,
+    connectionId: connection.id,
+    providerMessageId: event.providerMessageId,
+    status: event.status,
+    detail,
+    occurredAt: event.timestamp,
+    applied: Boolean(message),
   });
   if (message) await applyStatusToMessage(tx, message, event.status, detail, event.timestamp, now, outbox);
 }

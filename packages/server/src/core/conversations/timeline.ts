@@ -11,14 +11,42 @@ import { conversationView } from './conversation-writer.js';
 import type { ConversationEventRecord, ConversationRecord, NewOutboxRow, StoreOps } from '../ports/index.js';
 
 export type TimelineType =
-  | 'rule.fired' | 'routed.default' | 'routed.continued' | 'agent.replied' | 'agent.error' | 'agent.unavailable' | 'agent.interrupted'
-  | 'handoff' | 'returned_to_agent' | 'assigned' | 'unassigned' | 'team.queued' | 'tagged' | 'auto_reply' | 'auto_reply.failed' | 'resolved'
+  | 'rule.fired'
+  | 'routed.default'
+  | 'routed.continued'
+  | 'agent.replied'
+  | 'agent.error'
+  | 'agent.unavailable'
+  | 'agent.interrupted'
+  | 'handoff'
+  | 'returned_to_agent'
+  | 'assigned'
+  | 'unassigned'
+  | 'team.queued'
+  | 'tagged'
+  | 'auto_reply'
+  | 'auto_reply.failed'
+  | 'resolved'
   /** two contacts found to be one customer were merged (0010_normalize_identities) */
   | 'contact.merged';
 
-export interface TimelineEventView { id: string; conversationId: string; type: string; actor: string; data: Record<string, unknown>; at: string }
+export interface TimelineEventView {
+  id: string;
+  conversationId: string;
+  type: string;
+  actor: string;
+  data: Record<string, unknown>;
+  at: string;
+}
 
-export const timelineView = (e: ConversationEventRecord): TimelineEventView => ({ id: e.id, conversationId: e.conversationId, type: e.type, actor: e.actor, data: e.data, at: e.at });
+export const timelineView = (e: ConversationEventRecord): TimelineEventView => ({
+  id: e.id,
+  conversationId: e.conversationId,
+  type: e.type,
+  actor: e.actor,
+  data: e.data,
+  at: e.at,
+});
 
 /** collects the timeline events and outbox rows of one transaction */
 export class TimelineBatch {
@@ -32,9 +60,19 @@ export class TimelineBatch {
   ) {}
 
   add(type: TimelineType, actor: string, data: Record<string, unknown>): this {
-    const event: ConversationEventRecord = { id: newId('tev'), workspaceId: this.workspaceId, conversationId: this.conversationId, type, actor, data, at: this.at };
+    const event: ConversationEventRecord = {
+      id: newId('tev'),
+      workspaceId: this.workspaceId,
+      conversationId: this.conversationId,
+      type,
+      actor,
+      data,
+      at: this.at,
+    };
     this.events.push(event);
-    this.outbox.push(eventRow('conversation.timeline', this.workspaceId, { event: timelineView(event) }, this.conversationId));
+    this.outbox.push(
+      eventRow('conversation.timeline', this.workspaceId, { event: timelineView(event) }, this.conversationId),
+    );
     return this;
   }
 
@@ -47,7 +85,15 @@ export class TimelineBatch {
     let conversation: ConversationRecord | undefined;
     if (changed) {
       conversation = await tx.getConversation(this.workspaceId, this.conversationId);
-      if (conversation) this.outbox.push(eventRow('conversation.updated', this.workspaceId, { conversation: conversationView(conversation, now) }, this.conversationId));
+      if (conversation)
+        this.outbox.push(
+          eventRow(
+            'conversation.updated',
+            this.workspaceId,
+            { conversation: conversationView(conversation, now) },
+            this.conversationId,
+          ),
+        );
     }
     await tx.routing.insertConversationEvents(this.events);
     if (this.outbox.length > 0) await tx.insertOutbox(this.outbox, this.at);

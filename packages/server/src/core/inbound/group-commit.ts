@@ -28,9 +28,14 @@ export class InboundGroupCommit {
     const at = new Date().toISOString();
     const inserted = await this.store.transaction(async (tx) => {
       const ids = await tx.insertInboundEvents(batch.map((p) => p.row));
-      const outbox = batch.filter((p) => p.enqueue && ids.has(p.row.id)).map((p) => ({
-        topic: TOPIC_INBOUND, key: p.row.connectionId, workspaceId: null, payload: { inboundEventId: p.row.id },
-      }));
+      const outbox = batch
+        .filter((p) => p.enqueue && ids.has(p.row.id))
+        .map((p) => ({
+          topic: TOPIC_INBOUND,
+          key: p.row.connectionId,
+          workspaceId: null,
+          payload: { inboundEventId: p.row.id },
+        }));
       await tx.insertOutbox(outbox, at);
       return ids;
     });

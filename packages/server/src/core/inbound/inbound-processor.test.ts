@@ -35,33 +35,62 @@ describe('inbound processor batches', () => {
 
   beforeAll(async () => {
     t = await startTestServer({ extraConnectors: [poisonable] });
-    const created = await t.api<{ id: string; workspaceId: string }>('POST', '/api/v1/connections', { type: 'x-test-batch', name: 'batch', config: { signingSecret: 'signing-secret-batch', apiToken: 'api-token-batch', apiBaseUrl: 'http://127.0.0.1:9' } });
+    const created = await t.api<{ id: string; workspaceId: string }>('POST', '/api/v1/connections', {
+      type: 'x-test-batch',
+      name: 'batch',
+      config: { signingSecret: 'signing-secret-batch', apiToken: 'api-token-batch', apiBaseUrl: 'http://127.0.0.1:9' },
+    });
     connectionId = created.body.id;
     if (!connectionId) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
     workspaceId = (await t.sb.store.getConnectionUnscoped(connectionId))?.workspaceId ?? '';
-    expect((await t.api<{ status: string }>('POST', `/api/v1/connections/${connectionId}/start`)).body.status).toBe('RUNNING');
+    expect((await t.api<{ status: string }>('POST', `/api/v1/connections/${connectionId}/start`)).body.status).toBe(
+      'RUNNING',
+    );
   });
   afterAll(async () => {
     await t.close();
   });
 
   const raw = (body: unknown): InboundEventRecord => ({
-    id: newId('evt'), workspaceId, connectionId, eventKey: null, method: 'POST', url: `/webhooks/${connectionId}`, headers: { 'content-type': 'application/json' },
-    body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), status: 'pending', error: null, receivedAt: new Date().toISOString(), processedAt: null,
+    id: newId('evt'),
+    workspaceId,
+    connectionId,
+    eventKey: null,
+    method: 'POST',
+    url: `/webhooks/${connectionId}`,
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    status: 'pending',
+    error: null,
+    receivedAt: new Date().toISOString(),
+    processedAt: null,
   });
   const message = (id: string, from: string, text: string) => raw({ id, type: 'message', from, text });
   const texts = async (address: string) => {
-    const conversations = await t.api<{ data: Array<{ id: string; address: string }> }>('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=100`);
+    const conversations = await t.api<{ data: Array<{ id: string; address: string }> }>(
+      'GET',
+      `/api/v1/conversations?connectionId=${connectionId}&limit=100`,
+    );
     const conv = conversations.body.data.find((c) => c.address === address);
     if (!conv) return [];
-    return (await t.api<{ data: Array<{ content: { text?: string } }> }>('GET', `/api/v1/conversations/${conv.id}/messages?limit=100`)).body.data.map((m) => m.content.text);
+    return (
+      await t.api<{ data: Array<{ content: { text?: string } }> }>(
+        'GET',
+        `/api/v1/conversations/${conv.id}/messages?limit=100`,
+      )
+    ).body.data.map((m) => m.content.text);
   };
-  const processor = (store: Store = t.sb.store) => new InboundProcessor({ ...t.sb.hub.deps, store }, t.sb.hub.connections);
+  const processor = (store: Store = t.sb.store) =>
+    new InboundProcessor({ ...t.sb.hub.deps, store }, t.sb.hub.connections);
 
   it('writes every stored event of the connection in one delivery, oldest first, failing only the unparseable one', async () => {
     const events = [
-      message('b1', '+4901', 'ana 1'), message('b2', '+4902', 'ben 1'), message('b3', '+4901', 'ana 2'),
-      raw('{"poison": true}'), message('b4', '+4902', 'ben 2'), message('b5', '+4901', 'ana 3'),
+      message('b1', '+4901', 'ana 1'),
+      message('b2', '+4902', 'ben 1'),
+      message('b3', '+4901', 'ana 2'),
+      raw('{"poison": true}'),
+      message('b4', '+4902', 'ben 2'),
+      message('b5', '+4901', 'ana 3'),
     ];
     const [first, , , poison] = events;
     await t.sb.store.insertInboundEvents(events);
@@ -77,33 +106,42 @@ describe('inbound processor batches', () => {
     // the other events' own deliveries find nothing left to do
     for (const e of events) await p.process(e.id);
     expect(await texts('+4901')).toEqual(['ana 1', 'ana 2', 'ana 3']);
-    const logs = await t.api<{ data: Array<{ event: string; message: string }> }>('GET', `/api/v1/connections/${connectionId}/logs?limit=100`);
+    const logs = await t.api<{ data: Array<{ event: string; message: string }> }>(
+      'GET',
+      `/api/v1/connections/${connectionId}/logs?limit=100`,
+    );
     expect(logs.body.data.some((l) => l.event === 'parse_failed' && l.message.includes(poison?.id ?? '?'))).toBe(true);
   });
 
   it('falls back to one transaction per event when the batch cannot be written, and loses nothing', async () => {
     // the real store, except that writing provider message "c2" fails (a fault injected into the transaction)
     let failing = true;
-    const wrapOps = (tx: StoreOps): StoreOps => new Proxy(tx, {
-      get(target, key, receiver) {
-        if (key === 'insertMessage') {
-          return (row: Parameters<StoreOps['insertMessage']>[0]) => {
-            if (failing && row.providerMessageId === 'c2') return Promise.reject(new Error('disk says no'));
-            return target.insertMessage(row);
-          };
-        }
-        return Reflect.get(target, key, receiver) as unknown;
-      },
-    });
+    const wrapOps = (tx: StoreOps): StoreOps =>
+      new Proxy(tx, {
+        get(target, key, receiver) {
+          if (key === 'insertMessage') {
+            return (row: Parameters<StoreOps['insertMessage']>[0]) => {
+              if (failing && row.providerMessageId === 'c2') return Promise.reject(new Error('disk says no'));
+              return target.insertMessage(row);
+            };
+          }
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      });
     const real = t.sb.store;
     const faulty = new Proxy(real, {
       get(target, key, receiver) {
-        if (key === 'transaction') return <T>(fn: (tx: StoreOps) => Promise<T>) => real.transaction((tx) => fn(wrapOps(tx)));
+        if (key === 'transaction')
+          return <T>(fn: (tx: StoreOps) => Promise<T>) => real.transaction((tx) => fn(wrapOps(tx)));
         const value = Reflect.get(target, key, receiver) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const [c1, c2, c3] = [message('c1', '+4903', 'cem 1'), message('c2', '+4903', 'cem 2'), message('c3', '+4903', 'cem 3')];
+    const [c1, c2, c3] = [
+      message('c1', '+4903', 'cem 1'),
+      message('c2', '+4903', 'cem 2'),
+      message('c3', '+4903', 'cem 3'),
+    ];
     if (!c1 || !c2 || !c3) throw new Error('events');
     await real.insertInboundEvents([c1, c2, c3]);
     const p = processor(faulty);

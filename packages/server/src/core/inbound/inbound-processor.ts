@@ -13,12 +13,23 @@ import type { InboundEventRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService, LiveConnection } from '../connections/connection-service.js';
 import { addressRulesFor, providerAddress } from '../contacts/address-normalizer.js';
-import { applyInboundMessage, applyInboundStatus, type RegisterInboundMedia } from '../conversations/conversation-writer.js';
+import {
+  applyInboundMessage,
+  applyInboundStatus,
+  type RegisterInboundMedia,
+} from '../conversations/conversation-writer.js';
 import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
 
 export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
   const url = new URL(ev.url, 'http://stored.invalid');
-  return { method: ev.method, url: ev.url, headers: ev.headers, query: Object.fromEntries(url.searchParams), rawBody: ev.body, receivedAt: ev.receivedAt };
+  return {
+    method: ev.method,
+    url: ev.url,
+    headers: ev.headers,
+    query: Object.fromEntries(url.searchParams),
+    rawBody: ev.body,
+    receivedAt: ev.receivedAt,
+  };
 }
 
 /** one raw event, parsed (outside the transaction) into what the transaction will do with it */
@@ -51,9 +62,13 @@ export class InboundProcessor {
   }
 
   subscribe(): { close(): Promise<void> } {
-    return this.deps.bus.consume(TOPIC_INBOUND, async (m) => {
-      await this.process(String(m.payload.inboundEventId));
-    }, { concurrency: 32, maxDeliveries: 8 });
+    return this.deps.bus.consume(
+      TOPIC_INBOUND,
+      async (m) => {
+        await this.process(String(m.payload.inboundEventId));
+      },
+      { concurrency: 32, maxDeliveries: 8 },
+    );
   }
 
   async process(inboundEventId: string): Promise<void> {
@@ -61,7 +76,10 @@ export class InboundProcessor {
     if (this.done.delete(inboundEventId)) return;
     const ev = await this.deps.store.getInboundEvent(inboundEventId);
     if (!ev || ev.status !== 'pending') return;
-    const batch = this.batchSize > 1 ? await this.deps.store.listPendingInboundEvents(ev.connectionId, ev.id, this.batchSize) : [ev];
+    const batch =
+      this.batchSize > 1
+        ? await this.deps.store.listPendingInboundEvents(ev.connectionId, ev.id, this.batchSize)
+        : [ev];
     if (batch.length === 0) return; // finished by another worker in between
     const live = await this.connections.live(ev.connectionId);
     const now = this.deps.clock.now().toISOString();
@@ -77,7 +95,10 @@ export class InboundProcessor {
         } catch (single) {
           // the delivered event is retried by the bus; a later one by its own delivery
           if (p.ev.id === inboundEventId) throw single;
-          this.deps.log.warn({ err: single, inboundEventId: p.ev.id }, 'inbound event not written; its own delivery retries it');
+          this.deps.log.warn(
+            { err: single, inboundEventId: p.ev.id },
+            'inbound event not written; its own delivery retries it',
+          );
           return;
         }
       }
@@ -85,13 +106,20 @@ export class InboundProcessor {
   }
 
   private parse(ev: InboundEventRecord, live: LiveConnection | undefined): Parsed {
-    if (!live || live.connector.inbound.mode !== 'webhook') return { ev, kind: 'failed', reason: 'connection no longer exists', log: false };
+    if (!live || live.connector.inbound.mode !== 'webhook')
+      return { ev, kind: 'failed', reason: 'connection no longer exists', log: false };
     try {
       const outcome = live.connector.inbound.parse(requestFromRecord(ev), live.config);
-      if (outcome.kind !== 'events') return { ev, kind: 'ignored', reason: outcome.kind === 'ignored' ? outcome.reason : 'handshake' };
+      if (outcome.kind !== 'events')
+        return { ev, kind: 'ignored', reason: outcome.kind === 'ignored' ? outcome.reason : 'handshake' };
       return { ev, kind: 'events', events: outcome.events.map((e) => InboundEventSchema.parse(e)) };
     } catch (error) {
-      return { ev, kind: 'failed', reason: this.deps.redactor.scrub(error instanceof Error ? error.message : String(error)), log: true };
+      return {
+        ev,
+        kind: 'failed',
+        reason: this.deps.redactor.scrub(error instanceof Error ? error.message : String(error)),
+        log: true,
+      };
     }
   }
 
@@ -119,12 +147,29 @@ export class InboundProcessor {
         if (!(await tx.finishInboundEvent(p.ev.id, 'processed', null, now)) || !live) continue;
         finished.push(p.ev.id);
         const addressRules = addressRulesFor(live.connector, live.config);
-        const ctx = { tx, connection: live.record, now, windowHours: live.connector.capabilities.windowHours, addressRules, outbox, ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}) };
+        const ctx = {
+          tx,
+          connection: live.record,
+          now,
+          windowHours: live.connector.capabilities.windowHours,
+          addressRules,
+          outbox,
+          ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}),
+        };
         for (const event of p.events) {
           if (event.kind === 'message') {
             if (await applyInboundMessage(ctx, event)) counted++;
           } else if (event.kind === 'status') await applyInboundStatus(ctx, event);
-          else ephemeral.push({ topic: TOPIC_EVENTS, key: live.record.id, workspaceId: live.record.workspaceId, payload: { type: 'conversation.typing', data: { connectionId: live.record.id, address: providerAddress(addressRules, event.from.address) } } });
+          else
+            ephemeral.push({
+              topic: TOPIC_EVENTS,
+              key: live.record.id,
+              workspaceId: live.record.workspaceId,
+              payload: {
+                type: 'conversation.typing',
+                data: { connectionId: live.record.id, address: providerAddress(addressRules, event.from.address) },
+              },
+            });
         }
       }
       await tx.insertOutbox(outbox, now);
@@ -134,9 +179,18 @@ export class InboundProcessor {
     for (let i = 0; i < received; i++) this.deps.metrics.messageCounted('inbound', 'received');
     this.deps.afterCommit();
     for (const f of parseFailures) {
-      await this.connections.log(parsed[0]?.ev.connectionId ?? '', 'error', 'parse_failed', `could not parse a stored webhook (${f.id}): ${f.reason}`);
+      await this.connections.log(
+        parsed[0]?.ev.connectionId ?? '',
+        'error',
+        'parse_failed',
+        `could not parse a stored webhook (${f.id}): ${f.reason}`,
+      );
     }
-    for (const row of ephemeral) await this.deps.bus.publish(row.topic, { key: row.key, payload: { ...row.payload, workspaceId: row.workspaceId } });
+    for (const row of ephemeral)
+      await this.deps.bus.publish(row.topic, {
+        key: row.key,
+        payload: { ...row.payload, workspaceId: row.workspaceId },
+      });
     return finished;
   }
 

@@ -12,7 +12,9 @@ import { InboundGroupCommit } from './group-commit.js';
 
 const OK: HttpReply = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
 const json = (status: number, code: string, message: string, headers: Record<string, string> = {}): HttpReply => ({
-  status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ error: { code, message } }),
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify({ error: { code, message } }),
 });
 
 function safeParse(fn: () => WebhookOutcome): WebhookOutcome | undefined {
@@ -70,12 +72,23 @@ export class WebhookIngest {
     const ignored = outcome?.kind === 'ignored';
     // only what the connector declares, credentials digested (channel-kit/stored-request)
     const headers = storedHeaders(req.headers, inbound.storedHeaders);
-    await this.commit.add({
-      id: newId('evt'), workspaceId: record.workspaceId, connectionId: record.id, eventKey: inbound.eventKey?.(req) ?? null,
-      method: req.method, url: req.url, headers, body: req.rawBody,
-      status: ignored ? 'ignored' : 'pending', error: ignored ? (outcome as { reason: string }).reason : parseError,
-      receivedAt: now, processedAt: ignored ? now : null,
-    }, !ignored);
+    await this.commit.add(
+      {
+        id: newId('evt'),
+        workspaceId: record.workspaceId,
+        connectionId: record.id,
+        eventKey: inbound.eventKey?.(req) ?? null,
+        method: req.method,
+        url: req.url,
+        headers,
+        body: req.rawBody,
+        status: ignored ? 'ignored' : 'pending',
+        error: ignored ? (outcome as { reason: string }).reason : parseError,
+        receivedAt: now,
+        processedAt: ignored ? now : null,
+      },
+      !ignored,
+    );
     return outcome?.kind === 'events' && outcome.reply ? outcome.reply : OK;
   }
 

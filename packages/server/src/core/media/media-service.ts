@@ -33,12 +33,16 @@ const FETCHED_TYPES: Record<MediaContent['type'], (mime: string) => boolean> = {
   sticker: (m) => /^image\/(webp|png|gif)$/.test(m),
   audio: (m) => /^audio\/(mpeg|mp4|aac|ogg|wav|webm|opus|amr)$/.test(m),
   video: (m) => /^video\/(mp4|webm|quicktime|ogg|3gpp)$/.test(m),
-  document: (m) => /^[\w.+-]+\/[\w.+-]+$/.test(m) && !/^(text\/(html|xml|javascript)|image\/svg\+xml|application\/(xhtml\+xml|xml|javascript|ecmascript))$/.test(m),
+  document: (m) =>
+    /^[\w.+-]+\/[\w.+-]+$/.test(m) &&
+    !/^(text\/(html|xml|javascript)|image\/svg\+xml|application\/(xhtml\+xml|xml|javascript|ecmascript))$/.test(m),
 };
 
 /** a refused media URL: 400 naming the field */
 function refusedUrl(message: string): AppError {
-  return new AppError('VALIDATION', `${MEDIA_URL_FIELD}: ${message}`, { fields: [{ field: MEDIA_URL_FIELD, message }] });
+  return new AppError('VALIDATION', `${MEDIA_URL_FIELD}: ${message}`, {
+    fields: [{ field: MEDIA_URL_FIELD, message }],
+  });
 }
 
 /** the body, at most `limit` bytes (a declared or streamed larger one is refused without reading it all) */
@@ -84,12 +88,29 @@ export class MediaService {
   }
 
   /** an operator's (or visitor's) upload: stored first, then usable in a message */
-  async upload(workspaceId: string, bytes: Buffer, mimeType: string, fileName: string | null): Promise<AttachmentRecord & { url: string }> {
+  async upload(
+    workspaceId: string,
+    bytes: Buffer,
+    mimeType: string,
+    fileName: string | null,
+  ): Promise<AttachmentRecord & { url: string }> {
     if (bytes.length === 0) throw new AppError('VALIDATION', 'the upload is empty');
     const now = this.deps.clock.now().toISOString();
     const row: AttachmentRecord = {
-      id: newId('att'), workspaceId, messageId: null, connectionId: null, providerMediaId: null, mimeType, fileName, size: bytes.length,
-      state: 'ready', error: null, attempts: 0, accessKey: randomBytes(18).toString('base64url'), createdAt: now, updatedAt: now,
+      id: newId('att'),
+      workspaceId,
+      messageId: null,
+      connectionId: null,
+      providerMediaId: null,
+      mimeType,
+      fileName,
+      size: bytes.length,
+      state: 'ready',
+      error: null,
+      attempts: 0,
+      accessKey: randomBytes(18).toString('base64url'),
+      createdAt: now,
+      updatedAt: now,
     };
     await this.bytes.put(row.id, bytes);
     await this.deps.store.insertAttachment(row);
@@ -105,11 +126,33 @@ export class MediaService {
   async prepareOutbound(workspaceId: string, content: Content): Promise<Content> {
     if (!hasMedia(content)) return content;
     const { media } = content;
-    if (media.providerMediaId !== undefined) throw new AppError('VALIDATION', 'content.media.providerMediaId: only inbound media carries a provider id', { fields: [{ field: 'content.media.providerMediaId', message: 'not allowed outbound' }] });
+    if (media.providerMediaId !== undefined)
+      throw new AppError('VALIDATION', 'content.media.providerMediaId: only inbound media carries a provider id', {
+        fields: [{ field: 'content.media.providerMediaId', message: 'not allowed outbound' }],
+      });
     const own = await this.ownAttachment(workspaceId, media.url);
-    if (own) return { ...content, media: { ...media, url: this.urlFor(own), mimeType: media.mimeType || own.mimeType, ...(own.size !== null ? { size: own.size } : {}), state: 'ready' } };
+    if (own)
+      return {
+        ...content,
+        media: {
+          ...media,
+          url: this.urlFor(own),
+          mimeType: media.mimeType || own.mimeType,
+          ...(own.size !== null ? { size: own.size } : {}),
+          state: 'ready',
+        },
+      };
     const fetched = await this.importRemote(workspaceId, content.type, media.url);
-    return { ...content, media: { ...media, url: this.urlFor(fetched), mimeType: fetched.mimeType, size: fetched.size ?? 0, state: 'ready' } };
+    return {
+      ...content,
+      media: {
+        ...media,
+        url: this.urlFor(fetched),
+        mimeType: fetched.mimeType,
+        size: fetched.size ?? 0,
+        state: 'ready',
+      },
+    };
   }
 
   /**
@@ -127,12 +170,17 @@ export class MediaService {
     const relative = !/^[a-z][a-z0-9+.-]*:/i.test(url);
     if (!relative && parsed.origin !== base.origin) return undefined;
     const prefix = `${base.pathname.replace(/\/+$/, '')}/media/`;
-    if (relative && !url.startsWith('/media/') && !url.startsWith(prefix)) throw refusedUrl('a relative URL must be a media URL of this hub (/media/{id}/{key})');
-    const match = parsed.pathname.startsWith(prefix) ? /^(att_[0-9a-z]+)\/([A-Za-z0-9_-]+)$/.exec(parsed.pathname.slice(prefix.length)) : null;
-    if (!match || parsed.search || parsed.hash || parsed.username || parsed.password) throw refusedUrl('not a media URL of this hub: upload the file first (POST /api/v1/media)');
+    if (relative && !url.startsWith('/media/') && !url.startsWith(prefix))
+      throw refusedUrl('a relative URL must be a media URL of this hub (/media/{id}/{key})');
+    const match = parsed.pathname.startsWith(prefix)
+      ? /^(att_[0-9a-z]+)\/([A-Za-z0-9_-]+)$/.exec(parsed.pathname.slice(prefix.length))
+      : null;
+    if (!match || parsed.search || parsed.hash || parsed.username || parsed.password)
+      throw refusedUrl('not a media URL of this hub: upload the file first (POST /api/v1/media)');
     const attachment = await this.deps.store.getAttachment(match[1] as string);
     // another workspace's attachment reads like an unknown one: the URL reveals nothing across workspaces
-    if (!attachment || attachment.accessKey !== match[2] || attachment.workspaceId !== workspaceId) throw refusedUrl('no such attachment in this workspace: upload the file first (POST /api/v1/media)');
+    if (!attachment || attachment.accessKey !== match[2] || attachment.workspaceId !== workspaceId)
+      throw refusedUrl('no such attachment in this workspace: upload the file first (POST /api/v1/media)');
     if (attachment.state !== 'ready') throw refusedUrl(`the attachment is ${attachment.state}, not ready to send`);
     return attachment;
   }
@@ -144,13 +192,19 @@ export class MediaService {
     } catch {
       throw refusedUrl('not a URL');
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw refusedUrl(`${parsed.protocol} URLs are not accepted: upload the file first (POST /api/v1/media) or give an http(s) URL`);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw refusedUrl(
+        `${parsed.protocol} URLs are not accepted: upload the file first (POST /api/v1/media) or give an http(s) URL`,
+      );
     if (parsed.username || parsed.password) throw refusedUrl('a URL with credentials is not fetched');
     // no configured origin and no private-network opt-in: a message's URL is never a way into the hub's network
     const http = guardHttpClient(this.deps.http);
     let res: Response;
     try {
-      res = await http(parsed.toString(), { headers: { accept: '*/*' }, signal: AbortSignal.timeout(this.deps.settings.connectorTimeoutMs) });
+      res = await http(parsed.toString(), {
+        headers: { accept: '*/*' },
+        signal: AbortSignal.timeout(this.deps.settings.connectorTimeoutMs),
+      });
     } catch (error) {
       const reason = isChannelError(error) && !error.retryable ? error.message : 'could not be reached';
       throw refusedUrl(`the file could not be fetched: ${this.deps.redactor.scrub(reason)}`);
@@ -162,7 +216,9 @@ export class MediaService {
     const mimeType = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!FETCHED_TYPES[type](mimeType)) {
       await res.body?.cancel().catch(() => undefined);
-      throw refusedUrl(`the file is of type ${mimeType || '(none)'}, which is not sent as ${type === 'image' || type === 'audio' ? `an ${type}` : `a ${type}`}`);
+      throw refusedUrl(
+        `the file is of type ${mimeType || '(none)'}, which is not sent as ${type === 'image' || type === 'audio' ? `an ${type}` : `a ${type}`}`,
+      );
     }
     let bytes: Buffer | undefined;
     try {
@@ -179,7 +235,9 @@ export class MediaService {
       // a malformed escape: the name as written
     }
     // a name, not a path; control characters dropped (as for visitors' uploads)
-    const name = Array.from(last, (ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 255);
+    const name = Array.from(last, (ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch))
+      .join('')
+      .slice(0, 255);
     return this.upload(workspaceId, bytes, mimeType, name || null);
   }
 
@@ -187,7 +245,13 @@ export class MediaService {
   async open(id: string, accessKey: string): Promise<{ attachment: AttachmentRecord; bytes: Buffer }> {
     const attachment = await this.deps.store.getAttachment(id);
     if (!attachment || attachment.accessKey !== accessKey) throw notFound('media');
-    if (attachment.state !== 'ready') throw new AppError('CONFLICT', attachment.state === 'pending' ? 'the file is still being fetched from the provider' : `the file could not be fetched: ${attachment.error ?? 'unknown error'}`);
+    if (attachment.state !== 'ready')
+      throw new AppError(
+        'CONFLICT',
+        attachment.state === 'pending'
+          ? 'the file is still being fetched from the provider'
+          : `the file could not be fetched: ${attachment.error ?? 'unknown error'}`,
+      );
     const bytes = await this.bytes.get(id);
     if (!bytes) throw notFound('media');
     return { attachment, bytes };
@@ -200,7 +264,11 @@ export class MediaService {
         const match = /\/media\/(att_[0-9a-z]+)\/([A-Za-z0-9_-]+)/.exec(url);
         if (!match) throw new AppError('VALIDATION', 'not a Switchboard media URL');
         const { attachment, bytes } = await this.open(match[1] as string, match[2] as string);
-        return { bytes, mimeType: attachment.mimeType, ...(attachment.fileName ? { fileName: attachment.fileName } : {}) };
+        return {
+          bytes,
+          mimeType: attachment.mimeType,
+          ...(attachment.fileName ? { fileName: attachment.fileName } : {}),
+        };
       },
     };
   }
@@ -209,12 +277,31 @@ export class MediaService {
    * Inside the inbound transaction: a provider file becomes a pending attachment with our URL, and a job to
    * fetch it. Returns the content to store.
    */
-  async registerInbound(tx: StoreOps, workspaceId: string, connectionId: string, messageId: string, content: Content, now: string, outbox: NewOutboxRow[]): Promise<Content> {
+  async registerInbound(
+    tx: StoreOps,
+    workspaceId: string,
+    connectionId: string,
+    messageId: string,
+    content: Content,
+    now: string,
+    outbox: NewOutboxRow[],
+  ): Promise<Content> {
     if (!hasMedia(content) || !content.media.providerMediaId) return content;
     const row: AttachmentRecord = {
-      id: newId('att'), workspaceId, messageId, connectionId, providerMediaId: content.media.providerMediaId, mimeType: content.media.mimeType || 'application/octet-stream',
-      fileName: content.media.fileName ?? null, size: content.media.size ?? null, state: 'pending', error: null, attempts: 0,
-      accessKey: randomBytes(18).toString('base64url'), createdAt: now, updatedAt: now,
+      id: newId('att'),
+      workspaceId,
+      messageId,
+      connectionId,
+      providerMediaId: content.media.providerMediaId,
+      mimeType: content.media.mimeType || 'application/octet-stream',
+      fileName: content.media.fileName ?? null,
+      size: content.media.size ?? null,
+      state: 'pending',
+      error: null,
+      attempts: 0,
+      accessKey: randomBytes(18).toString('base64url'),
+      createdAt: now,
+      updatedAt: now,
     };
     await tx.insertAttachment(row);
     outbox.push({ topic: TOPIC_MEDIA, key: connectionId, workspaceId: null, payload: { attachmentId: row.id } });
@@ -222,9 +309,13 @@ export class MediaService {
   }
 
   subscribe(): { close(): Promise<void> } {
-    return this.deps.bus.consume(TOPIC_MEDIA, async (m, delivery) => {
-      await this.fetch(String(m.payload.attachmentId), delivery.attempt);
-    }, { concurrency: 8, maxDeliveries: MAX_FETCH_ATTEMPTS });
+    return this.deps.bus.consume(
+      TOPIC_MEDIA,
+      async (m, delivery) => {
+        await this.fetch(String(m.payload.attachmentId), delivery.attempt);
+      },
+      { concurrency: 8, maxDeliveries: MAX_FETCH_ATTEMPTS },
+    );
   }
 
   /** the job: fetch from the provider, store, mark ready, announce; throws to be retried by the bus */
@@ -235,16 +326,33 @@ export class MediaService {
     const now = () => this.deps.clock.now().toISOString();
     try {
       if (!live?.connector.fetchMedia) throw new Error('this channel cannot fetch media');
-      const fetched = await live.connector.fetchMedia({ providerMediaId: a.providerMediaId, mimeType: a.mimeType }, this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)));
+      const fetched = await live.connector.fetchMedia(
+        { providerMediaId: a.providerMediaId, mimeType: a.mimeType },
+        this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+      );
       await this.bytes.put(a.id, fetched.bytes);
-      await this.finish(a, { state: 'ready', size: fetched.bytes.length, mimeType: fetched.mimeType || a.mimeType, fileName: a.fileName ?? fetched.fileName ?? null, error: null, attempts: attempt, updatedAt: now() });
+      await this.finish(a, {
+        state: 'ready',
+        size: fetched.bytes.length,
+        mimeType: fetched.mimeType || a.mimeType,
+        fileName: a.fileName ?? fetched.fileName ?? null,
+        error: null,
+        attempts: attempt,
+        updatedAt: now(),
+      });
     } catch (error) {
       const reason = this.deps.redactor.scrub(error instanceof Error ? error.message : String(error));
       // a file the provider says is gone (404, rejected) will not come back by retrying
       const permanent = isChannelError(error) && !error.retryable;
       if (attempt >= MAX_FETCH_ATTEMPTS || !live?.connector.fetchMedia || permanent) {
         await this.finish(a, { state: 'failed', error: reason, attempts: attempt, updatedAt: now() });
-        if (a.connectionId) await this.connections.log(a.connectionId, 'warn', 'media_failed', `could not fetch an attachment (${a.id}): ${reason}`);
+        if (a.connectionId)
+          await this.connections.log(
+            a.connectionId,
+            'warn',
+            'media_failed',
+            `could not fetch an attachment (${a.id}): ${reason}`,
+          );
         return;
       }
       await this.deps.store.updateAttachment(a.id, { attempts: attempt, error: reason, updatedAt: now() });
@@ -252,7 +360,10 @@ export class MediaService {
     }
   }
 
-  private async finish(a: AttachmentRecord, patch: Partial<AttachmentRecord> & { state: 'ready' | 'failed' }): Promise<void> {
+  private async finish(
+    a: AttachmentRecord,
+    patch: Partial<AttachmentRecord> & { state: 'ready' | 'failed' },
+  ): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     await this.deps.store.transaction(async (tx) => {
       await tx.updateAttachment(a.id, patch);
@@ -261,10 +372,26 @@ export class MediaService {
       if (!message || !hasMedia(message.content)) return;
       const content = {
         ...message.content,
-        media: { ...message.content.media, state: patch.state, mimeType: patch.mimeType ?? message.content.media.mimeType, ...(patch.size ? { size: patch.size } : {}), ...(patch.fileName ? { fileName: patch.fileName } : {}) },
+        media: {
+          ...message.content.media,
+          state: patch.state,
+          mimeType: patch.mimeType ?? message.content.media.mimeType,
+          ...(patch.size ? { size: patch.size } : {}),
+          ...(patch.fileName ? { fileName: patch.fileName } : {}),
+        },
       } as Content;
       await tx.replaceMessageContent(message.id, content);
-      await tx.insertOutbox([eventRow('message.updated', message.workspaceId, { message: messageView({ ...message, content }), attachment: { id: a.id, state: patch.state } }, message.conversationId)], now);
+      await tx.insertOutbox(
+        [
+          eventRow(
+            'message.updated',
+            message.workspaceId,
+            { message: messageView({ ...message, content }), attachment: { id: a.id, state: patch.state } },
+            message.conversationId,
+          ),
+        ],
+        now,
+      );
     });
     this.deps.afterCommit();
   }
@@ -277,7 +404,8 @@ export class MediaService {
       const ids = await this.deps.store.listAttachmentIds('pending', 500, after);
       for (const id of ids) {
         const a = await this.deps.store.getAttachment(id);
-        if (a?.connectionId && a.providerMediaId) await this.deps.bus.publish(TOPIC_MEDIA, { key: a.connectionId, payload: { attachmentId: id } });
+        if (a?.connectionId && a.providerMediaId)
+          await this.deps.bus.publish(TOPIC_MEDIA, { key: a.connectionId, payload: { attachmentId: id } });
       }
       n += ids.length;
       if (ids.length < 500) return n;

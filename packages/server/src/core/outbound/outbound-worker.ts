@@ -16,7 +16,10 @@ import { retryDelayMs } from './backoff.js';
 import type { Pacer } from './pacer.js';
 
 /** the per-sender limit — the channel's, unless the connection config sets `messagesPerSecond` */
-export function senderRateLimit(channel: RateLimit | undefined, config: Record<string, unknown>): RateLimit | undefined {
+export function senderRateLimit(
+  channel: RateLimit | undefined,
+  config: Record<string, unknown>,
+): RateLimit | undefined {
   const configured = config.messagesPerSecond;
   if (!channel || typeof configured !== 'number' || !(configured > 0)) return channel;
   return { perSecond: configured, burst: Math.max(1, Math.round(configured)) };
@@ -31,9 +34,13 @@ export class OutboundWorker {
   ) {}
 
   subscribe(): { close(): Promise<void> } {
-    return this.deps.bus.consume(TOPIC_OUTBOUND, async (m) => {
-      await this.deliver(String(m.payload.messageId));
-    }, { concurrency: 64, maxDeliveries: 8 });
+    return this.deps.bus.consume(
+      TOPIC_OUTBOUND,
+      async (m) => {
+        await this.deliver(String(m.payload.messageId));
+      },
+      { concurrency: 64, maxDeliveries: 8 },
+    );
   }
 
   async deliver(messageId: string): Promise<void> {
@@ -42,7 +49,10 @@ export class OutboundWorker {
     if (message.nextAttemptAt && Date.parse(message.nextAttemptAt) > this.deps.clock.now().getTime()) return; // the retry sweep brings it back
     const live = await this.connections.live(message.connectionId);
     if (!live) {
-      await this.fail(message, { code: 'CONNECTION_DELETED', message: 'the connection was deleted before the message could be sent' });
+      await this.fail(message, {
+        code: 'CONNECTION_DELETED',
+        message: 'the connection was deleted before the message could be sent',
+      });
       return;
     }
     // stopped or in error: stays queued, visible as such, and goes out when the connection runs again
@@ -55,16 +65,24 @@ export class OutboundWorker {
     // a connection's configured throughput (WhatsApp `messagesPerSecond`) overrides the channel default
     const rateLimit = senderRateLimit(caps.rateLimit, live.config);
     if (rateLimit) await this.pacer.take(`conn:${live.record.id}:${message.from}`, rateLimit);
-    if (caps.perRecipientRateLimit) await this.pacer.take(`rcpt:${live.record.id}:${recipient}`, caps.perRecipientRateLimit);
+    if (caps.perRecipientRateLimit)
+      await this.pacer.take(`rcpt:${live.record.id}:${recipient}`, caps.perRecipientRateLimit);
     if (!(await this.deps.store.claimForSend(message.id, this.deps.clock.now().toISOString()))) return;
     const attempt = message.attempts + 1;
     const started = performance.now();
     try {
-      const ctx = { ...this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)), media: this.media };
+      const ctx = {
+        ...this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+        media: this.media,
+      };
       const receipt = await connector.send(
         {
-          id: message.id, conversationId: message.conversationId, to: message.to, content: message.content,
-          ...(message.from ? { from: message.from } : {}), ...(conversation?.threadKey ? { threadKey: conversation.threadKey } : {}),
+          id: message.id,
+          conversationId: message.conversationId,
+          to: message.to,
+          content: message.content,
+          ...(message.from ? { from: message.from } : {}),
+          ...(conversation?.threadKey ? { threadKey: conversation.threadKey } : {}),
         },
         ctx,
       );
@@ -72,7 +90,9 @@ export class OutboundWorker {
       await this.recordSent(message, receipt.providerMessageId, receipt.from ?? null);
     } catch (error) {
       const seconds = (performance.now() - started) / 1000;
-      const channelError = isChannelError(error) ? error : new ChannelError('UNAVAILABLE', error instanceof Error ? error.message : String(error), { cause: error });
+      const channelError = isChannelError(error)
+        ? error
+        : new ChannelError('UNAVAILABLE', error instanceof Error ? error.message : String(error), { cause: error });
       const detail: StatusDetail = { code: channelError.code, message: this.deps.redactor.scrub(channelError.message) };
       if (channelError.code === 'RATE_LIMITED' && channelError.retryAfterMs && rateLimit) {
         this.pacer.pause(`conn:${live.record.id}:${message.from}`, Date.now() + channelError.retryAfterMs, rateLimit);
@@ -85,9 +105,21 @@ export class OutboundWorker {
       }
       if (channelError.retryable && attempt < this.deps.settings.outboundMaxAttempts) {
         this.deps.metrics.outboundAttempt(connector.type, 'retry', seconds);
-        const delay = retryDelayMs(attempt, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs, channelError.retryAfterMs);
-        await this.deps.store.scheduleRetry(message.id, new Date(this.deps.clock.now().getTime() + delay).toISOString(), detail);
-        this.deps.log.info({ messageId: message.id, attempt, delayMs: delay, code: detail.code }, 'send failed; retry scheduled');
+        const delay = retryDelayMs(
+          attempt,
+          this.deps.settings.retryBaseMs,
+          this.deps.settings.retryMaxMs,
+          channelError.retryAfterMs,
+        );
+        await this.deps.store.scheduleRetry(
+          message.id,
+          new Date(this.deps.clock.now().getTime() + delay).toISOString(),
+          detail,
+        );
+        this.deps.log.info(
+          { messageId: message.id, attempt, delayMs: delay, code: detail.code },
+          'send failed; retry scheduled',
+        );
         return;
       }
       this.deps.metrics.outboundAttempt(connector.type, 'failed', seconds);
@@ -99,32 +131,68 @@ export class OutboundWorker {
     const now = this.deps.clock.now().toISOString();
     await this.deps.store.transaction(async (tx) => {
       await tx.markSent(message.id, providerMessageId, from, now);
-      const sent = { ...message, status: 'sent' as const, providerMessageId, from: from ?? message.from, statusDetail: null };
+      const sent = {
+        ...message,
+        status: 'sent' as const,
+        providerMessageId,
+        from: from ?? message.from,
+        statusDetail: null,
+      };
       const outbox: NewOutboxRow[] = [
-        eventRow('message.status', message.workspaceId, { messageId: message.id, status: 'sent', statusDetail: null, occurredAt: now, message: messageView(sent) }, message.conversationId),
+        eventRow(
+          'message.status',
+          message.workspaceId,
+          { messageId: message.id, status: 'sent', statusDetail: null, occurredAt: now, message: messageView(sent) },
+          message.conversationId,
+        ),
       ];
-      await tx.insertStatusEvent({ id: `mse_${message.id}_sent`, messageId: message.id, connectionId: message.connectionId, providerMessageId, status: 'sent', detail: null, occurredAt: now, applied: true });
+      await tx.insertStatusEvent({
+        id: `mse_${message.id}_sent`,
+        messageId: message.id,
+        connectionId: message.connectionId,
+        providerMessageId,
+        status: 'sent',
+        detail: null,
+        occurredAt: now,
+        applied: true,
+      });
       if (from) await tx.updateConversation(message.conversationId, { senderAddress: from });
       // statuses the provider reported before we stored its id (delivered racing our receipt)
       const orphans = await tx.listOrphanStatusEvents(message.connectionId, providerMessageId);
       let current: MessageRecord = sent;
       for (const o of orphans) {
-        if (await applyStatusToMessage(tx, current, o.status, o.detail, o.occurredAt, now, outbox)) current = { ...current, status: o.status, statusDetail: o.detail };
+        if (await applyStatusToMessage(tx, current, o.status, o.detail, o.occurredAt, now, outbox))
+          current = { ...current, status: o.status, statusDetail: o.detail };
       }
-      await tx.markStatusEventsApplied(orphans.map((o) => o.id), message.id);
+      await tx.markStatusEventsApplied(
+        orphans.map((o) => o.id),
+        message.id,
+      );
       await tx.insertOutbox(outbox, now);
     });
     this.deps.metrics.messageCounted('outbound', 'sent');
     this.deps.afterCommit();
   }
 
-  async fail(message: Pick<MessageRecord, 'id' | 'workspaceId' | 'conversationId'> & Partial<MessageRecord>, detail: StatusDetail): Promise<void> {
+  async fail(
+    message: Pick<MessageRecord, 'id' | 'workspaceId' | 'conversationId'> & Partial<MessageRecord>,
+    detail: StatusDetail,
+  ): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     const full = await this.deps.store.getMessageUnscoped(message.id);
     if (!full) return;
     await this.deps.store.transaction(async (tx) => {
       const outbox: NewOutboxRow[] = [];
-      await tx.insertStatusEvent({ id: `mse_${message.id}_failed`, messageId: message.id, connectionId: full.connectionId, providerMessageId: full.providerMessageId, status: 'failed', detail, occurredAt: now, applied: true });
+      await tx.insertStatusEvent({
+        id: `mse_${message.id}_failed`,
+        messageId: message.id,
+        connectionId: full.connectionId,
+        providerMessageId: full.providerMessageId,
+        status: 'failed',
+        detail,
+        occurredAt: now,
+        applied: true,
+      });
       await applyStatusToMessage(tx, full, 'failed', detail, now, now, outbox);
       await tx.insertOutbox(outbox, now);
     });
@@ -139,7 +207,10 @@ export class OutboundWorker {
     for (const m of due) {
       // only the sweeper that clears the due time publishes, so two workers never both re-drive one message
       if (!(await this.deps.store.takeDueRetry(m.id, this.deps.clock.now().toISOString()))) continue;
-      await this.deps.bus.publish(TOPIC_OUTBOUND, { key: outboundKey(m.connectionId, m.from), payload: { messageId: m.id } });
+      await this.deps.bus.publish(TOPIC_OUTBOUND, {
+        key: outboundKey(m.connectionId, m.from),
+        payload: { messageId: m.id },
+      });
     }
     return due.length;
   }

@@ -13,7 +13,12 @@ export interface Pacer {
   pause(key: string, untilMs: number, limit?: RateLimit): void;
 }
 
-interface Bucket { tokens: number; updated: number; pausedUntil: number; tail: Promise<void> }
+interface Bucket {
+  tokens: number;
+  updated: number;
+  pausedUntil: number;
+  tail: Promise<void>;
+}
 
 /**
  * What we actually pace at: 1 % under the provider's published rate, with a tenth of its burst. Pacing exactly at

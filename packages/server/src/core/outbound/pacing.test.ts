@@ -43,7 +43,7 @@ describe('paced limits', () => {
     expect(pacedLimit({ perSecond: 80, burst: 80 })).toEqual({ perSecond: 79.2, burst: 8 });
     expect(pacedLimit({ perSecond: 1, burst: 1 })).toEqual({ perSecond: 0.99, burst: 1 });
   });
-  it('takes a connection\'s configured messagesPerSecond over the channel default', () => {
+  it("takes a connection's configured messagesPerSecond over the channel default", () => {
     const channel = { perSecond: 80, burst: 80 };
     expect(senderRateLimit(channel, {})).toBe(channel);
     expect(senderRateLimit(channel, { messagesPerSecond: 20 })).toEqual({ perSecond: 20, burst: 20 });

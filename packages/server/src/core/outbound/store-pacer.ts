@@ -20,15 +20,21 @@ export class StorePacer implements Pacer {
     if (wait <= 0) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, wait);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new Error('aborted'));
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(new Error('aborted'));
+        },
+        { once: true },
+      );
     });
   }
 
   pause(key: string, untilMs: number, limit?: RateLimit): void {
     // the provider's retry-after is a debt on the shared bucket: every process waits it out
-    void this.store.pauseBucket(key, limit ? pacedLimit(limit).perSecond : 1, untilMs, this.now()).catch(() => undefined);
+    void this.store
+      .pauseBucket(key, limit ? pacedLimit(limit).perSecond : 1, untilMs, this.now())
+      .catch(() => undefined);
   }
 }

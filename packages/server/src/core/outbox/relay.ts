@@ -94,7 +94,11 @@ export class OutboxRelay {
         [...byKey.values()].map(async (list) => {
           for (const row of list) {
             try {
-              await this.bus.publish(row.topic, { key: row.key, payload: { ...row.payload, _seq: row.seq, workspaceId: row.workspaceId }, id: `outbox-${row.seq}` });
+              await this.bus.publish(row.topic, {
+                key: row.key,
+                payload: { ...row.payload, _seq: row.seq, workspaceId: row.workspaceId },
+                id: `outbox-${row.seq}`,
+              });
               published.push(row.seq);
             } catch (error) {
               this.log.warn({ err: error, topic: row.topic }, 'outbox publish failed; will retry');

@@ -38,7 +38,8 @@ function unsupportedFeature(source: string): string | undefined {
     const c = source[i];
     if (c === '\\') {
       const next = source[i + 1] ?? '';
-      if (!inClass && (/[1-9]/.test(next) || (next === 'k' && source[i + 2] === '<'))) return `backreferences such as ${next === 'k' ? '\\k<name>' : `\\${next}`} are not supported`;
+      if (!inClass && (/[1-9]/.test(next) || (next === 'k' && source[i + 2] === '<')))
+        return `backreferences such as ${next === 'k' ? '\\k<name>' : `\\${next}`} are not supported`;
       i += 1;
     } else if (inClass) {
       if (c === ']') inClass = false;
@@ -56,7 +57,8 @@ function unsupportedFeature(source: string): string | undefined {
 type Compiled = { pattern: RE2JS } | { problem: string };
 
 function compile(source: string): Compiled {
-  if (source.length > ADMIN_PATTERN_LIMITS.maxLength) return { problem: `at most ${ADMIN_PATTERN_LIMITS.maxLength} characters` };
+  if (source.length > ADMIN_PATTERN_LIMITS.maxLength)
+    return { problem: `at most ${ADMIN_PATTERN_LIMITS.maxLength} characters` };
   const feature = unsupportedFeature(source);
   if (feature) return { problem: `${feature}: ${WHY} (syntax: ${SYNTAX_URL})` };
   let pattern: RE2JS;
@@ -70,7 +72,9 @@ function compile(source: string): Compiled {
   // re2js keeps the compiled program on the RE2 object; its length is what each character of text is stepped through
   const size = (pattern.re2().prog as { inst: unknown[] }).inst.length;
   if (size > ADMIN_PATTERN_LIMITS.maxProgram) {
-    return { problem: `too complex: it compiles to ${size} steps per character of text, at most ${ADMIN_PATTERN_LIMITS.maxProgram} (large counted repeats such as {1,1000} expand; use + or * instead)` };
+    return {
+      problem: `too complex: it compiles to ${size} steps per character of text, at most ${ADMIN_PATTERN_LIMITS.maxProgram} (large counted repeats such as {1,1000} expand; use + or * instead)`,
+    };
   }
   return { pattern };
 }
@@ -108,7 +112,8 @@ export type AdminPatternResult =
 export function runAdminPattern(source: string, text: string): AdminPatternResult {
   const c = compiled(source);
   if ('problem' in c) return { kind: 'invalid', problem: c.problem };
-  const subject = text.length > ADMIN_PATTERN_LIMITS.subjectChars ? text.slice(0, ADMIN_PATTERN_LIMITS.subjectChars) : text;
+  const subject =
+    text.length > ADMIN_PATTERN_LIMITS.subjectChars ? text.slice(0, ADMIN_PATTERN_LIMITS.subjectChars) : text;
   // test() runs the DFA without captures; the capturing search runs only on a hit, to quote what matched
   if (!c.pattern.test(subject)) return { kind: 'no-match' };
   const m = c.pattern.exec(subject);
@@ -119,5 +124,7 @@ export function runAdminPattern(source: string, text: string): AdminPatternResul
 export function testAdminPattern(source: string, text: string): boolean {
   const c = compiled(source);
   if ('problem' in c) return false;
-  return c.pattern.test(text.length > ADMIN_PATTERN_LIMITS.subjectChars ? text.slice(0, ADMIN_PATTERN_LIMITS.subjectChars) : text);
+  return c.pattern.test(
+    text.length > ADMIN_PATTERN_LIMITS.subjectChars ? text.slice(0, ADMIN_PATTERN_LIMITS.subjectChars) : text,
+  );
 }

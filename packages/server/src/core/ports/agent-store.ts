@@ -31,22 +31,49 @@ export interface AgentConnectionRecord {
   activeInbound: boolean;
   updatedAt: string;
 }
-export interface AgentSessionRecord { id: string; workspaceId: string; agentId: string; conversationId: string; state: Record<string, unknown>; turns: number; createdAt: string; updatedAt: string }
+export interface AgentSessionRecord {
+  id: string;
+  workspaceId: string;
+  agentId: string;
+  conversationId: string;
+  state: Record<string, unknown>;
+  turns: number;
+  createdAt: string;
+  updatedAt: string;
+}
 export interface AgentTurnRecord {
-  id: string; workspaceId: string; agentId: string; messageId: string; conversationId: string;
-  status: 'running' | 'done'; outcome: Record<string, unknown> | null; startedAt: string; finishedAt: string | null;
+  id: string;
+  workspaceId: string;
+  agentId: string;
+  messageId: string;
+  conversationId: string;
+  status: 'running' | 'done';
+  outcome: Record<string, unknown> | null;
+  startedAt: string;
+  finishedAt: string | null;
 }
 /** claiming a turn: run it, it already ran (its outcome), or another worker runs it now */
-export type AgentTurnClaim = { kind: 'claimed'; turn: AgentTurnRecord } | { kind: 'done'; turn: AgentTurnRecord } | { kind: 'busy' };
+export type AgentTurnClaim =
+  { kind: 'claimed'; turn: AgentTurnRecord } | { kind: 'done'; turn: AgentTurnRecord } | { kind: 'busy' };
 
 export interface AgentStoreOps {
   insertAgent(row: AgentRecord): Promise<void>;
   getAgent(workspaceId: string, id: string): Promise<AgentRecord | undefined>;
   listAgents(workspaceId: string, page: PageQuery): Promise<Page<AgentRecord>>;
   listAgentsByStatus(statuses: ConnectionStatus[]): Promise<AgentRecord[]>;
-  updateAgent(workspaceId: string, id: string, patch: Partial<Pick<AgentRecord, 'name' | 'description' | 'config' | 'updatedAt'>>): Promise<boolean>;
+  updateAgent(
+    workspaceId: string,
+    id: string,
+    patch: Partial<Pick<AgentRecord, 'name' | 'description' | 'config' | 'updatedAt'>>,
+  ): Promise<boolean>;
   /** moves the status; with `from`, only when the current status is one of them (compare-and-set) */
-  setAgentStatus(id: string, status: ConnectionStatus, reason: string | null, at: string, from?: ConnectionStatus[]): Promise<boolean>;
+  setAgentStatus(
+    id: string,
+    status: ConnectionStatus,
+    reason: string | null,
+    at: string,
+    from?: ConnectionStatus[],
+  ): Promise<boolean>;
   /** removes the agent with its channels, sessions and turns */
   deleteAgent(workspaceId: string, id: string): Promise<boolean>;
   /** every channel row of the agent (desired and applied), by connection id */
@@ -56,7 +83,12 @@ export interface AgentStoreOps {
    * replaces the agent's desired channels (rows not listed become detached, still applied until restart); a second
    * agent with inbound on a connection violates a unique index (the store throws)
    */
-  setAgentConnections(workspaceId: string, agentId: string, rows: Array<{ connectionId: string; inbound: boolean }>, at: string): Promise<void>;
+  setAgentConnections(
+    workspaceId: string,
+    agentId: string,
+    rows: Array<{ connectionId: string; inbound: boolean }>,
+    at: string,
+  ): Promise<void>;
   /** the other agent (id, name) that has inbound on the connection in the desired set, if any */
   findInboundHolder(connectionId: string, exceptAgentId: string): Promise<{ id: string; name: string } | undefined>;
   /** at start: the desired channels become the applied ones; others' applied inbound on these connections ends */

@@ -27,7 +27,15 @@ export interface AttachmentStoreOps {
   insertAttachment(row: AttachmentRecord): Promise<void>;
   getAttachment(id: string): Promise<AttachmentRecord | undefined>;
   listAttachmentIds(state: 'pending', limit: number, afterId?: string): Promise<string[]>;
-  updateAttachment(id: string, patch: Partial<Pick<AttachmentRecord, 'state' | 'error' | 'attempts' | 'size' | 'mimeType' | 'fileName' | 'messageId' | 'updatedAt'>>): Promise<void>;
+  updateAttachment(
+    id: string,
+    patch: Partial<
+      Pick<
+        AttachmentRecord,
+        'state' | 'error' | 'attempts' | 'size' | 'mimeType' | 'fileName' | 'messageId' | 'updatedAt'
+      >
+    >,
+  ): Promise<void>;
   /** insert or replace */
   putBlob(key: string, bytes: Buffer, at: string): Promise<void>;
   getBlob(key: string): Promise<Buffer | undefined>;

@@ -18,11 +18,18 @@ export interface ConsumeOptions {
   maxDeliveries?: number;
 }
 
-export interface DeadLetter { topic: string; message: BusMessage; error: string; deliveries: number }
+export interface DeadLetter {
+  topic: string;
+  message: BusMessage;
+  error: string;
+  deliveries: number;
+}
 
 export type WorkHandler = (message: BusMessage, delivery: { attempt: number }) => Promise<void>;
 
-export interface Subscription { close(): Promise<void> }
+export interface Subscription {
+  close(): Promise<void>;
+}
 
 export interface Bus {
   readonly kind: 'in-process' | 'nats';

@@ -24,7 +24,14 @@ export interface ConnectionRecord {
   updatedAt: string;
 }
 
-export interface ConnectionLogRecord { id: string; connectionId: string; level: 'info' | 'warn' | 'error'; event: string; message: string; at: string }
+export interface ConnectionLogRecord {
+  id: string;
+  connectionId: string;
+  level: 'info' | 'warn' | 'error';
+  event: string;
+  message: string;
+  at: string;
+}
 
 /** a provider's template as synced into the hub (channel-kit ProviderTemplate, whose `id` is the provider's) */
 export interface TemplateRecord extends Omit<ProviderTemplate, 'id'> {
@@ -43,9 +50,19 @@ export interface ConnectionStoreOps {
   listConnections(workspaceId: string, page: PageQuery): Promise<Page<ConnectionRecord>>;
   /** every connection the workers should run at boot */
   listConnectionsByStatus(statuses: ConnectionStatus[]): Promise<ConnectionRecord[]>;
-  updateConnection(workspaceId: string, id: string, patch: Partial<Pick<ConnectionRecord, 'name' | 'description' | 'config' | 'deprecated' | 'updatedAt'>>): Promise<boolean>;
+  updateConnection(
+    workspaceId: string,
+    id: string,
+    patch: Partial<Pick<ConnectionRecord, 'name' | 'description' | 'config' | 'deprecated' | 'updatedAt'>>,
+  ): Promise<boolean>;
   /** moves the status; with `from`, only when the current status is one of them (compare-and-set) */
-  setConnectionStatus(id: string, status: ConnectionStatus, reason: string | null, at: string, from?: ConnectionStatus[]): Promise<boolean>;
+  setConnectionStatus(
+    id: string,
+    status: ConnectionStatus,
+    reason: string | null,
+    at: string,
+    from?: ConnectionStatus[],
+  ): Promise<boolean>;
   /** removes the connection with its log */
   deleteConnection(workspaceId: string, id: string): Promise<boolean>;
   insertConnectionLog(row: ConnectionLogRecord): Promise<void>;

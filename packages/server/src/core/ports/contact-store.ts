@@ -6,11 +6,24 @@
 import type { Page, PageQuery } from './records.js';
 
 export interface ContactRecord {
-  id: string; workspaceId: string; name: string | null; attributes: Record<string, unknown>; createdAt: string; updatedAt: string;
+  id: string;
+  workspaceId: string;
+  name: string | null;
+  attributes: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
   /** present on a contact merged into another: the survivor's id (the record is a tombstone) */
   mergedInto?: string;
 }
-export interface IdentityRecord { id: string; workspaceId: string; contactId: string; channelType: string; address: string; connectionId: string | null; createdAt: string }
+export interface IdentityRecord {
+  id: string;
+  workspaceId: string;
+  contactId: string;
+  channelType: string;
+  address: string;
+  connectionId: string | null;
+  createdAt: string;
+}
 
 /** what a contact search looks for (core/conversations/conversation-service.ts builds it from the typed text) */
 export interface ContactSearch {

@@ -41,7 +41,11 @@ export interface ConversationRecord {
   tags?: string[];
 }
 
-export interface ConversationFilter { contactId?: string | undefined; connectionId?: string | undefined; status?: ConversationStatus | undefined }
+export interface ConversationFilter {
+  contactId?: string | undefined;
+  connectionId?: string | undefined;
+  status?: ConversationStatus | undefined;
+}
 
 export interface MessageRecord extends Message {
   workspaceId: string;
@@ -67,20 +71,57 @@ export interface NewMessage {
   metadata: Record<string, unknown>;
 }
 
-export interface StatusEventRecord { id: string; messageId: string | null; connectionId: string; providerMessageId: string | null; status: MessageStatus; detail: StatusDetail | null; occurredAt: string; applied: boolean }
+export interface StatusEventRecord {
+  id: string;
+  messageId: string | null;
+  connectionId: string;
+  providerMessageId: string | null;
+  status: MessageStatus;
+  detail: StatusDetail | null;
+  occurredAt: string;
+  applied: boolean;
+}
 
 /** an outbound message to (re)send; `from` (the sender number) is part of the outbound work key (core/events.ts outboundKey) */
-export interface QueuedMessageRef { id: string; connectionId: string; from: string }
+export interface QueuedMessageRef {
+  id: string;
+  connectionId: string;
+  from: string;
+}
 
 export interface ConversationStoreOps {
-  findOpenConversation(connectionId: string, contactId: string, threadKey: string | null): Promise<ConversationRecord | undefined>;
+  findOpenConversation(
+    connectionId: string,
+    contactId: string,
+    threadKey: string | null,
+  ): Promise<ConversationRecord | undefined>;
   /** insert-or-ignore on the open-conversation key; false when another open one exists */
   insertConversation(row: ConversationRecord): Promise<boolean>;
   getConversation(workspaceId: string, id: string): Promise<ConversationRecord | undefined>;
   /** newest first */
-  listConversations(workspaceId: string, filter: ConversationFilter, page: PageQuery): Promise<Page<ConversationRecord>>;
+  listConversations(
+    workspaceId: string,
+    filter: ConversationFilter,
+    page: PageQuery,
+  ): Promise<Page<ConversationRecord>>;
   /** resolving frees the open-conversation slot; reopening takes it again (throws when another open one holds it) */
-  updateConversation(id: string, patch: Partial<Pick<ConversationRecord, 'status' | 'assigneeId' | 'senderAddress' | 'windowExpiresAt' | 'lastBusinessTemplateAt' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'updatedAt'>>): Promise<void>;
+  updateConversation(
+    id: string,
+    patch: Partial<
+      Pick<
+        ConversationRecord,
+        | 'status'
+        | 'assigneeId'
+        | 'senderAddress'
+        | 'windowExpiresAt'
+        | 'lastBusinessTemplateAt'
+        | 'lastMessageAt'
+        | 'lastMessagePreview'
+        | 'unreadCount'
+        | 'updatedAt'
+      >
+    >,
+  ): Promise<void>;
   /** an inbound message arrived: one more unread, the preview, the customer's last write and (when given) the window */
   incrementUnread(id: string, at: string, preview: string, windowExpiresAt: string | null): Promise<void>;
   /** the sender address this contact was last served from on the connection */
@@ -105,7 +146,13 @@ export interface ConversationStoreOps {
   markSent(id: string, providerMessageId: string, from: string | null, at: string): Promise<void>;
   scheduleRetry(id: string, nextAttemptAt: string, detail: StatusDetail): Promise<void>;
   /** forward-only status move; returns whether it applied */
-  applyStatus(id: string, status: MessageStatus, detail: StatusDetail | null, allowedFrom: MessageStatus[], at: string): Promise<boolean>;
+  applyStatus(
+    id: string,
+    status: MessageStatus,
+    detail: StatusDetail | null,
+    allowedFrom: MessageStatus[],
+    at: string,
+  ): Promise<boolean>;
   insertStatusEvent(row: StatusEventRecord): Promise<void>;
   /** status events that arrived before we knew the provider id */
   listOrphanStatusEvents(connectionId: string, providerMessageId: string): Promise<StatusEventRecord[]>;
@@ -115,5 +162,8 @@ export interface ConversationStoreOps {
   listDueRetries(now: string, limit: number): Promise<QueuedMessageRef[]>;
   listQueuedMessageIds(connectionId: string | null, limit: number, afterId?: string): Promise<QueuedMessageRef[]>;
   /** queued messages whose send attempt began before `before` and never finished */
-  listInterruptedSends(before: string, limit: number): Promise<Array<{ id: string; workspaceId: string; conversationId: string }>>;
+  listInterruptedSends(
+    before: string,
+    limit: number,
+  ): Promise<Array<{ id: string; workspaceId: string; conversationId: string }>>;
 }

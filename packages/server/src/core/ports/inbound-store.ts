@@ -28,7 +28,12 @@ export interface InboundStoreOps {
   /** deletes finished raw events received before `before` (retention); pending ones are never deleted */
   pruneInboundEvents(before: string): Promise<number>;
   /** compare-and-set from pending; false when another worker finished it first */
-  finishInboundEvent(id: string, status: 'processed' | 'ignored' | 'failed', error: string | null, at: string): Promise<boolean>;
+  finishInboundEvent(
+    id: string,
+    status: 'processed' | 'ignored' | 'failed',
+    error: string | null,
+    at: string,
+  ): Promise<boolean>;
   /**
    * a connection's pending raw events with id ≥ fromId, oldest first (arrival order): the inbound processor drains
    * them in one transaction

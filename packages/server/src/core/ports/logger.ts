@@ -7,6 +7,9 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 export const silentLogger: Logger = {
-  debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
   child: () => silentLogger,
 };

@@ -6,8 +6,20 @@
  */
 import type { Page, PageQuery } from './records.js';
 
-export interface NewOutboxRow { topic: string; key: string; workspaceId: string | null; payload: Record<string, unknown> }
-export interface OutboxRecord { seq: number; topic: string; key: string; workspaceId: string | null; payload: Record<string, unknown>; createdAt: string }
+export interface NewOutboxRow {
+  topic: string;
+  key: string;
+  workspaceId: string | null;
+  payload: Record<string, unknown>;
+}
+export interface OutboxRecord {
+  seq: number;
+  topic: string;
+  key: string;
+  workspaceId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: string;
+}
 
 export interface DeadLetterRecord {
   id: string;
@@ -21,7 +33,11 @@ export interface DeadLetterRecord {
   replayedAt: string | null;
 }
 
-export interface QueueDepths { outboundQueued: number; inboundPending: number; outboxUnpublished: number }
+export interface QueueDepths {
+  outboundQueued: number;
+  inboundPending: number;
+  outboxUnpublished: number;
+}
 
 export interface OutboxStoreOps {
   insertOutbox(rows: NewOutboxRow[], at: string): Promise<void>;

@@ -5,5 +5,11 @@
  * are parsed objects.
  */
 
-export interface Page<T> { data: T[]; nextCursor: string | null }
-export interface PageQuery { limit: number; cursor?: string | undefined }
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+export interface PageQuery {
+  limit: number;
+  cursor?: string | undefined;
+}

@@ -73,7 +73,11 @@ export interface TeamRecord {
   updatedAt: string;
 }
 
-export interface TeamMemberRecord { teamId: string; userId: string; capacity: number }
+export interface TeamMemberRecord {
+  teamId: string;
+  userId: string;
+  capacity: number;
+}
 
 export type ConversationHandler = 'agent' | 'human';
 
@@ -101,12 +105,19 @@ export interface ConversationEventRecord {
 
 export interface RoutingStoreOps {
   // rules
-  listRoutingRules(workspaceId: string, filter: { connectionId?: string | null | undefined }): Promise<RoutingRuleRecord[]>;
+  listRoutingRules(
+    workspaceId: string,
+    filter: { connectionId?: string | null | undefined },
+  ): Promise<RoutingRuleRecord[]>;
   /** the rules that apply to a connection: its own (by position), then the workspace-wide ones (by position) */
   rulesForConnection(workspaceId: string, connectionId: string): Promise<RoutingRuleRecord[]>;
   getRoutingRule(workspaceId: string, id: string): Promise<RoutingRuleRecord | undefined>;
   insertRoutingRule(row: RoutingRuleRecord): Promise<void>;
-  updateRoutingRule(workspaceId: string, id: string, patch: Partial<Pick<RoutingRuleRecord, 'name' | 'enabled' | 'conditions' | 'actions' | 'position' | 'updatedAt'>>): Promise<boolean>;
+  updateRoutingRule(
+    workspaceId: string,
+    id: string,
+    patch: Partial<Pick<RoutingRuleRecord, 'name' | 'enabled' | 'conditions' | 'actions' | 'position' | 'updatedAt'>>,
+  ): Promise<boolean>;
   deleteRoutingRule(workspaceId: string, id: string): Promise<boolean>;
   /** one past the highest position of the scope (a connection, or null for workspace-wide) */
   nextRoutingRulePosition(workspaceId: string, connectionId: string | null): Promise<number>;
@@ -115,7 +126,11 @@ export interface RoutingStoreOps {
   insertTeam(row: TeamRecord): Promise<void>;
   getTeam(workspaceId: string, id: string): Promise<TeamRecord | undefined>;
   listTeams(workspaceId: string, page: PageQuery): Promise<Page<TeamRecord>>;
-  updateTeam(workspaceId: string, id: string, patch: { name?: string | undefined; updatedAt: string }): Promise<boolean>;
+  updateTeam(
+    workspaceId: string,
+    id: string,
+    patch: { name?: string | undefined; updatedAt: string },
+  ): Promise<boolean>;
   /** removes the team and its members; its conversations leave the team inbox (team_id cleared) */
   deleteTeam(workspaceId: string, id: string): Promise<boolean>;
   replaceTeamMembers(teamId: string, members: TeamMemberRecord[]): Promise<void>;
@@ -143,9 +158,17 @@ export interface RoutingStoreOps {
    * sets routing fields; with `expectHandler`, only when the handler currently is that value (compare-and-set:
    * undefined in the expectation means "do not check")
    */
-  setConversationRouting(id: string, patch: ConversationRoutingPatch, expect?: { handler?: ConversationHandler | null; assigneeId?: string | null }): Promise<boolean>;
+  setConversationRouting(
+    id: string,
+    patch: ConversationRoutingPatch,
+    expect?: { handler?: ConversationHandler | null; assigneeId?: string | null },
+  ): Promise<boolean>;
   /** the most recent other conversation of the contact (on the connection, when given) */
-  previousConversation(contactId: string, excludeId: string, connectionId?: string): Promise<ConversationRecord | undefined>;
+  previousConversation(
+    contactId: string,
+    excludeId: string,
+    connectionId?: string,
+  ): Promise<ConversationRecord | undefined>;
 
   // timeline
   insertConversationEvents(rows: ConversationEventRecord[]): Promise<void>;
@@ -159,20 +182,38 @@ export interface RoutingStoreOps {
    * 'taken-over' when it existed in state 'claimed' since before `staleBefore` (its worker died) and this caller took
    * it over, otherwise 'busy' (another worker is on it) or 'done'
    */
-  claimRouting(row: { messageId: string; conversationId: string; workspaceId: string }, at: string, staleBefore: string, state?: 'claimed' | 'done'): Promise<'claimed' | 'taken-over' | 'busy' | 'done'>;
+  claimRouting(
+    row: { messageId: string; conversationId: string; workspaceId: string },
+    at: string,
+    staleBefore: string,
+    state?: 'claimed' | 'done',
+  ): Promise<'claimed' | 'taken-over' | 'busy' | 'done'>;
   finishRouting(messageId: string, at: string): Promise<void>;
   // the routing consumer's batched fast path (core/routing/routing-batch.ts)
   /** the conversations with these ids (any workspace: the caller checks each one's workspace), for routing many messages at once */
   conversationsForRouting(ids: string[]): Promise<ConversationRecord[]>;
   /** insert-or-ignore of many messages' routing marks in state 'done' at once; answers the message ids this call inserted */
-  markRoutedDone(rows: Array<{ messageId: string; conversationId: string; workspaceId: string }>, at: string): Promise<Set<string>>;
+  markRoutedDone(
+    rows: Array<{ messageId: string; conversationId: string; workspaceId: string }>,
+    at: string,
+  ): Promise<Set<string>>;
   /** drops a 'claimed' mark so a redelivery of the work runs the agent turn again (the decision is already written) */
   releaseRouting(messageId: string): Promise<void>;
   /** marks left in state 'claimed' since before `before` (their worker died between decision and agent turn) */
-  listStaleRoutingClaims(before: string, limit: number): Promise<Array<{ messageId: string; conversationId: string; workspaceId: string }>>;
+  listStaleRoutingClaims(
+    before: string,
+    limit: number,
+  ): Promise<Array<{ messageId: string; conversationId: string; workspaceId: string }>>;
   /**
    * routing work rows already published (the in-process bus may have lost them in a crash) whose message has no
    * routing mark, published at or after `publishedSince`, after outbox sequence `afterSeq`
    */
-  listUnroutedWork(publishedSince: string, afterSeq: number, limit: number): Promise<{ work: Array<{ messageId: string; conversationId: string; workspaceId: string }>; lastSeq: number | null }>;
+  listUnroutedWork(
+    publishedSince: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{
+    work: Array<{ messageId: string; conversationId: string; workspaceId: string }>;
+    lastSeq: number | null;
+  }>;
 }

@@ -22,8 +22,19 @@ import type { VisitorStoreOps } from './visitor-store.js';
 
 /** Operations available inside and outside a transaction. */
 export interface StoreOps
-  extends UserStoreOps, ConnectionStoreOps, InboundStoreOps, ContactStoreOps, ConversationStoreOps, AttachmentStoreOps,
-  OutboxStoreOps, PacingStoreOps, AgentStoreOps, WebhookStoreOps, VisitorStoreOps, KeyCheckStoreOps {
+  extends
+    UserStoreOps,
+    ConnectionStoreOps,
+    InboundStoreOps,
+    ContactStoreOps,
+    ConversationStoreOps,
+    AttachmentStoreOps,
+    OutboxStoreOps,
+    PacingStoreOps,
+    AgentStoreOps,
+    WebhookStoreOps,
+    VisitorStoreOps,
+    KeyCheckStoreOps {
   /** rules, teams, the conversation timeline, routing marks (also inside transactions as `tx.routing`) */
   readonly routing: RoutingStoreOps;
 }

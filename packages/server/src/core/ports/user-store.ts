@@ -7,15 +7,32 @@
 export type Role = 'owner' | 'admin' | 'operator';
 
 export interface WorkspaceRecord {
-  id: string; name: string; createdAt: string;
+  id: string;
+  name: string;
+  createdAt: string;
   /** admin-configured URLs (webhook receivers, agents) may reach private ranges; never link-local/metadata */
   allowPrivateNetwork: boolean;
 }
 /** a new workspace; it does not allow private networks unless told */
 export type NewWorkspace = Omit<WorkspaceRecord, 'allowPrivateNetwork'> & { allowPrivateNetwork?: boolean };
-export interface UserRecord { id: string; workspaceId: string; email: string; name: string; role: Role; passwordHash: string | null; createdAt: string }
+export interface UserRecord {
+  id: string;
+  workspaceId: string;
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string | null;
+  createdAt: string;
+}
 export interface ApiKeyRecord {
-  id: string; workspaceId: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: string; lastUsedAt: string | null;
+  id: string;
+  workspaceId: string;
+  userId: string;
+  name: string;
+  tokenHash: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
   /** 'session' keys come from signing in and expire; 'api' keys are for integrations */
   kind?: 'api' | 'session';
   expiresAt?: string | null;
@@ -40,7 +57,11 @@ export interface UserStoreOps {
   findUsersByEmail(email: string): Promise<UserRecord[]>;
   getUser(workspaceId: string, id: string): Promise<UserRecord | undefined>;
   listUsers(workspaceId: string): Promise<UserRecord[]>;
-  updateUser(workspaceId: string, id: string, patch: Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash'>>): Promise<boolean>;
+  updateUser(
+    workspaceId: string,
+    id: string,
+    patch: Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash'>>,
+  ): Promise<boolean>;
   /** removes the user and every key (sessions included) they hold */
   deleteUser(workspaceId: string, id: string): Promise<boolean>;
 }

@@ -38,7 +38,12 @@ export interface WebhookDeliveryRecord {
   deliveredAt: string | null;
 }
 
-export interface WebhookRequeueFilter { id?: string; subscriptionId?: string; from?: string; to?: string }
+export interface WebhookRequeueFilter {
+  id?: string;
+  subscriptionId?: string;
+  from?: string;
+  to?: string;
+}
 
 export interface WebhookStoreOps {
   insertWebhookSubscription(row: WebhookSubscriptionRecord): Promise<void>;
@@ -46,7 +51,13 @@ export interface WebhookStoreOps {
   listWebhookSubscriptions(workspaceId: string, page: PageQuery): Promise<Page<WebhookSubscriptionRecord>>;
   /** every active subscription of the given workspaces (fan-out) */
   activeWebhookSubscriptions(workspaceIds: string[]): Promise<WebhookSubscriptionRecord[]>;
-  updateWebhookSubscription(workspaceId: string, id: string, patch: Partial<Pick<WebhookSubscriptionRecord, 'url' | 'eventTypes' | 'secret' | 'active' | 'description' | 'updatedAt'>>): Promise<boolean>;
+  updateWebhookSubscription(
+    workspaceId: string,
+    id: string,
+    patch: Partial<
+      Pick<WebhookSubscriptionRecord, 'url' | 'eventTypes' | 'secret' | 'active' | 'description' | 'updatedAt'>
+    >,
+  ): Promise<boolean>;
   /** removes the subscription with its deliveries */
   deleteWebhookSubscription(workspaceId: string, id: string): Promise<boolean>;
   /** insert-or-ignore on (subscription, event) */
@@ -54,7 +65,13 @@ export interface WebhookStoreOps {
   /** claims due deliveries for this process until `claimUntil` (compare-and-set per row) */
   claimDueWebhookDeliveries(now: string, claimUntil: string, limit: number): Promise<WebhookDeliveryRecord[]>;
   /** records an attempt's result and releases the claim */
-  finishWebhookAttempt(id: string, patch: Pick<WebhookDeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError' | 'deliveredAt' | 'updatedAt'>): Promise<void>;
+  finishWebhookAttempt(
+    id: string,
+    patch: Pick<
+      WebhookDeliveryRecord,
+      'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError' | 'deliveredAt' | 'updatedAt'
+    >,
+  ): Promise<void>;
   /** newest first */
   listWebhookDeliveries(subscriptionId: string, page: PageQuery): Promise<Page<WebhookDeliveryRecord>>;
   getWebhookDelivery(workspaceId: string, id: string): Promise<WebhookDeliveryRecord | undefined>;

@@ -15,9 +15,12 @@ export class DeadLetterService {
   private async workspaceOf(topic: string, payload: Record<string, unknown>): Promise<string | null> {
     const { store } = this.deps;
     if (typeof payload.workspaceId === 'string') return payload.workspaceId;
-    if (typeof payload.inboundEventId === 'string') return (await store.getInboundEvent(payload.inboundEventId))?.workspaceId ?? null;
-    if (typeof payload.messageId === 'string') return (await store.getMessageUnscoped(payload.messageId))?.workspaceId ?? null;
-    if (typeof payload.attachmentId === 'string') return (await store.getAttachment(payload.attachmentId))?.workspaceId ?? null;
+    if (typeof payload.inboundEventId === 'string')
+      return (await store.getInboundEvent(payload.inboundEventId))?.workspaceId ?? null;
+    if (typeof payload.messageId === 'string')
+      return (await store.getMessageUnscoped(payload.messageId))?.workspaceId ?? null;
+    if (typeof payload.attachmentId === 'string')
+      return (await store.getAttachment(payload.attachmentId))?.workspaceId ?? null;
     this.deps.log.warn({ topic }, 'dead letter of an unknown shape: kept without a workspace');
     return null;
   }
@@ -26,8 +29,15 @@ export class DeadLetterService {
     const payload = { ...letter.message.payload };
     delete payload._seq;
     const row: DeadLetterRecord = {
-      id: newId('dlq'), workspaceId: await this.workspaceOf(letter.topic, payload), topic: letter.topic, key: letter.message.key, payload,
-      error: this.deps.redactor.scrub(letter.error), deliveries: letter.deliveries, createdAt: this.deps.clock.now().toISOString(), replayedAt: null,
+      id: newId('dlq'),
+      workspaceId: await this.workspaceOf(letter.topic, payload),
+      topic: letter.topic,
+      key: letter.message.key,
+      payload,
+      error: this.deps.redactor.scrub(letter.error),
+      deliveries: letter.deliveries,
+      createdAt: this.deps.clock.now().toISOString(),
+      replayedAt: null,
     };
     await this.deps.store.insertDeadLetter(row);
     return row;

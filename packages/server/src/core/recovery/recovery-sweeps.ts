@@ -28,7 +28,11 @@ export class RecoverySweeps {
     for (;;) {
       const batch = await this.deps.store.listInterruptedSends(before, 500);
       for (const m of batch) {
-        await this.outbound.fail(m, { code: 'INTERRUPTED', message: 'Switchboard stopped while the provider call was in flight; not retried automatically to avoid sending twice' });
+        await this.outbound.fail(m, {
+          code: 'INTERRUPTED',
+          message:
+            'Switchboard stopped while the provider call was in flight; not retried automatically to avoid sending twice',
+        });
         interrupted++;
       }
       if (batch.length < 500) return interrupted;
@@ -55,7 +59,8 @@ export class RecoverySweeps {
     after = undefined;
     for (;;) {
       const batch = await store.listQueuedMessageIds(null, 1000, after);
-      for (const m of batch) await bus.publish(TOPIC_OUTBOUND, { key: outboundKey(m.connectionId, m.from), payload: { messageId: m.id } });
+      for (const m of batch)
+        await bus.publish(TOPIC_OUTBOUND, { key: outboundKey(m.connectionId, m.from), payload: { messageId: m.id } });
       outbound += batch.length;
       if (batch.length < 1000) break;
       after = batch[batch.length - 1]?.id;
@@ -96,9 +101,14 @@ export class RecoverySweeps {
   async prune(): Promise<{ events: number; rawEvents: number; visitorAddresses: number }> {
     const now = this.deps.clock.now().getTime();
     const events = await this.deps.store.pruneOutbox(new Date(now - this.deps.settings.eventRetentionMs).toISOString());
-    const rawEvents = await this.deps.store.pruneInboundEvents(new Date(now - this.deps.settings.rawEventRetentionMs).toISOString());
-    const visitorAddresses = await this.deps.store.pruneVisitorAddresses(new Date(now - PENDING_CONVERSATION_MS).toISOString());
-    if (events + rawEvents + visitorAddresses > 0) this.deps.log.debug({ events, rawEvents, visitorAddresses }, 'retention pruned');
+    const rawEvents = await this.deps.store.pruneInboundEvents(
+      new Date(now - this.deps.settings.rawEventRetentionMs).toISOString(),
+    );
+    const visitorAddresses = await this.deps.store.pruneVisitorAddresses(
+      new Date(now - PENDING_CONVERSATION_MS).toISOString(),
+    );
+    if (events + rawEvents + visitorAddresses > 0)
+      this.deps.log.debug({ events, rawEvents, visitorAddresses }, 'retention pruned');
     return { events, rawEvents, visitorAddresses };
   }
 

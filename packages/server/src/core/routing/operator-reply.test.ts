@@ -14,20 +14,23 @@ import { RoutingCommands } from './routing-commands.js';
 
 /** the store, except that inside a transaction changing who handles a conversation fails */
 function failingTakeover(store: Store): Store {
-  const faultyOps = (tx: StoreOps): StoreOps => new Proxy(tx, {
-    get(target, prop, receiver) {
-      if (prop !== 'routing') return Reflect.get(target, prop, receiver) as unknown;
-      return new Proxy(target.routing, {
-        get(routing, name, r) {
-          if (name === 'setConversationRouting') return () => Promise.reject(new Error('injected fault in the takeover'));
-          return Reflect.get(routing, name, r) as unknown;
-        },
-      });
-    },
-  });
+  const faultyOps = (tx: StoreOps): StoreOps =>
+    new Proxy(tx, {
+      get(target, prop, receiver) {
+        if (prop !== 'routing') return Reflect.get(target, prop, receiver) as unknown;
+        return new Proxy(target.routing, {
+          get(routing, name, r) {
+            if (name === 'setConversationRouting')
+              return () => Promise.reject(new Error('injected fault in the takeover'));
+            return Reflect.get(routing, name, r) as unknown;
+          },
+        });
+      },
+    });
   return new Proxy(store, {
     get(target, prop, receiver) {
-      if (prop === 'transaction') return <T>(fn: (tx: StoreOps) => Promise<T>) => target.transaction((tx) => fn(faultyOps(tx)));
+      if (prop === 'transaction')
+        return <T>(fn: (tx: StoreOps) => Promise<T>) => target.transaction((tx) => fn(faultyOps(tx)));
       return Reflect.get(target, prop, receiver) as unknown;
     },
   });
@@ -40,12 +43,21 @@ describe('an operator reply', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    conn = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Support chat' })).body.id;
+    conn = (await t.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Support chat' })).body
+      .id;
     await t.api('POST', `/api/v1/connections/${conn}/start`);
     ana = await newOperator(t, 'ana.reply@example.com');
-    const bot = await t.api<{ id: string }>('POST', '/api/v1/agents', { kind: 'flow', name: 'Bot', config: { greeting: 'Hi, I am the bot.', fallback: 'Sorry?', maxMisses: 5 } });
-    await t.api('PUT', `/api/v1/agents/${bot.body.id}/connections`, { connections: [{ connectionId: conn, inbound: true }] });
-    expect((await t.api<{ status: string }>('POST', `/api/v1/agents/${bot.body.id}/start`)).body.status).toBe('RUNNING');
+    const bot = await t.api<{ id: string }>('POST', '/api/v1/agents', {
+      kind: 'flow',
+      name: 'Bot',
+      config: { greeting: 'Hi, I am the bot.', fallback: 'Sorry?', maxMisses: 5 },
+    });
+    await t.api('PUT', `/api/v1/agents/${bot.body.id}/connections`, {
+      connections: [{ connectionId: conn, inbound: true }],
+    });
+    expect((await t.api<{ status: string }>('POST', `/api/v1/agents/${bot.body.id}/start`)).body.status).toBe(
+      'RUNNING',
+    );
   });
   afterAll(() => t.close());
 
@@ -56,19 +68,31 @@ describe('an operator reply', () => {
     expect(c.handler).toBe('agent');
     const { hub } = t.sb;
     const ws = t.sb.bootstrap.workspaceId;
-    const outboundIds = async () => (await t.sb.store.listRecentMessages(c.id, 100)).filter((m) => m.direction === 'outbound').map((m) => m.id);
+    const outboundIds = async () =>
+      (await t.sb.store.listRecentMessages(c.id, 100)).filter((m) => m.direction === 'outbound').map((m) => m.id);
     const before = await outboundIds();
 
     const store = failingTakeover(t.sb.store);
     const deps = { ...hub.deps, store };
-    const faulty = new RoutingCommands(deps, new MessageQueue(deps, hub.connections, hub.templates, (ws, c) => hub.media.prepareOutbound(ws, c)), hub.teams, hub.routingDecisions, new Ownership(hub.teams));
-    await expect(faulty.reply(ws, c.id, ana.id, { type: 'text', text: 'Ana here, I will take it from here.' })).rejects.toThrow('injected fault in the takeover');
+    const faulty = new RoutingCommands(
+      deps,
+      new MessageQueue(deps, hub.connections, hub.templates, (ws, c) => hub.media.prepareOutbound(ws, c)),
+      hub.teams,
+      hub.routingDecisions,
+      new Ownership(hub.teams),
+    );
+    await expect(
+      faulty.reply(ws, c.id, ana.id, { type: 'text', text: 'Ana here, I will take it from here.' }),
+    ).rejects.toThrow('injected fault in the takeover');
     // nothing of the reply was stored, and the agent still owns the conversation
     expect(await outboundIds()).toEqual(before);
     expect(await t.sb.store.getConversation(ws, c.id)).toMatchObject({ handler: 'agent' });
 
     // the same reply through the hub: both happen
-    const sent = await hub.routingCommands.reply(ws, c.id, ana.id, { type: 'text', text: 'Ana here, I will take it from here.' });
+    const sent = await hub.routingCommands.reply(ws, c.id, ana.id, {
+      type: 'text',
+      text: 'Ana here, I will take it from here.',
+    });
     expect(await outboundIds()).toContain(sent.id);
     expect(await t.sb.store.getConversation(ws, c.id)).toMatchObject({ handler: 'human', assigneeId: ana.id });
   });

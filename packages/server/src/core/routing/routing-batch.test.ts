@@ -14,7 +14,10 @@ const at = () => new Date().toISOString();
 const sqlite = () => openTestStore('sqlite', 'rbatch');
 const postgres = () => openTestStore('postgres', 'rbatch');
 
-for (const [dialect, open] of [['sqlite', sqlite], ['postgres', postgres]] as const) {
+for (const [dialect, open] of [
+  ['sqlite', sqlite],
+  ['postgres', postgres],
+] as const) {
   describe(`routing batch: ${dialect}`, () => {
     let store: Store;
     let dispose: () => Promise<void>;
@@ -24,14 +27,41 @@ for (const [dialect, open] of [['sqlite', sqlite], ['postgres', postgres]] as co
 
     const conversation = async (patch: Partial<ConversationRecord> = {}): Promise<ConversationRecord> => {
       const contactId = newId('ct');
-      await store.insertContact({ id: contactId, workspaceId: ws, name: null, attributes: {}, createdAt: at(), updatedAt: at() });
+      await store.insertContact({
+        id: contactId,
+        workspaceId: ws,
+        name: null,
+        attributes: {},
+        createdAt: at(),
+        updatedAt: at(),
+      });
       const c: ConversationRecord = {
-        id: newId('conv'), workspaceId: ws, contactId, connectionId: conn, channelType: 'webchat', address: contactId, threadKey: null, status: 'open',
-        assigneeId: null, senderAddress: null, windowExpiresAt: null, lastInboundAt: null, lastBusinessTemplateAt: null, lastMessageAt: null,
-        lastMessagePreview: null, unreadCount: 0, createdAt: at(), updatedAt: at(),
+        id: newId('conv'),
+        workspaceId: ws,
+        contactId,
+        connectionId: conn,
+        channelType: 'webchat',
+        address: contactId,
+        threadKey: null,
+        status: 'open',
+        assigneeId: null,
+        senderAddress: null,
+        windowExpiresAt: null,
+        lastInboundAt: null,
+        lastBusinessTemplateAt: null,
+        lastMessageAt: null,
+        lastMessagePreview: null,
+        unreadCount: 0,
+        createdAt: at(),
+        updatedAt: at(),
       };
       await store.insertConversation(c);
-      if (patch.handler !== undefined || patch.agentId !== undefined) await store.routing.setConversationRouting(c.id, { handler: patch.handler ?? null, agentId: patch.agentId ?? null, updatedAt: at() });
+      if (patch.handler !== undefined || patch.agentId !== undefined)
+        await store.routing.setConversationRouting(c.id, {
+          handler: patch.handler ?? null,
+          agentId: patch.agentId ?? null,
+          updatedAt: at(),
+        });
       if (patch.status === 'resolved') await store.updateConversation(c.id, { status: 'resolved', updatedAt: at() });
       return c;
     };
@@ -43,7 +73,19 @@ for (const [dialect, open] of [['sqlite', sqlite], ['postgres', postgres]] as co
       ({ store, dispose } = await open());
       await store.migrate();
       for (const id of [ws, other]) await store.insertWorkspace({ id, name: id, createdAt: at() });
-      await store.insertConnection({ id: conn, workspaceId: ws, type: 'webchat', name: 'c', description: '', config: {}, status: 'RUNNING', statusReason: null, deprecated: false, createdAt: at(), updatedAt: at() });
+      await store.insertConnection({
+        id: conn,
+        workspaceId: ws,
+        type: 'webchat',
+        name: 'c',
+        description: '',
+        config: {},
+        status: 'RUNNING',
+        statusReason: null,
+        deprecated: false,
+        createdAt: at(),
+        updatedAt: at(),
+      });
     }, 30_000);
     afterAll(async () => dispose());
 
@@ -55,12 +97,27 @@ for (const [dialect, open] of [['sqlite', sqlite], ['postgres', postgres]] as co
       const agent = await conversation({ handler: 'agent', agentId: 'agt_1' });
       const redelivered = await conversation({ handler: 'human' });
       const already = newId('msg');
-      await store.routing.claimRouting({ messageId: already, conversationId: redelivered.id, workspaceId: ws }, at(), at(), 'claimed');
+      await store.routing.claimRouting(
+        { messageId: already, conversationId: redelivered.id, workspaceId: ws },
+        at(),
+        at(),
+        'claimed',
+      );
       const batch = new RoutingBatch(store, { now: () => new Date() }, silent);
-      const work = (c: ConversationRecord, messageId = newId('msg'), workspaceId = ws) => ({ messageId, conversationId: c.id, workspaceId });
+      const work = (c: ConversationRecord, messageId = newId('msg'), workspaceId = ws) => ({
+        messageId,
+        conversationId: c.id,
+        workspaceId,
+      });
       const items = [
-        work(human), work(human2), work(resolved), work(undecided), work(agent), work(redelivered, already),
-        work(human, newId('msg'), other), { messageId: newId('msg'), conversationId: newId('conv'), workspaceId: ws },
+        work(human),
+        work(human2),
+        work(resolved),
+        work(undecided),
+        work(agent),
+        work(redelivered, already),
+        work(human, newId('msg'), other),
+        { messageId: newId('msg'), conversationId: newId('conv'), workspaceId: ws },
       ];
       // delivered in one event-loop turn: one batch
       const answers = await Promise.all(items.map((w) => batch.route(w)));
@@ -70,7 +127,13 @@ for (const [dialect, open] of [['sqlite', sqlite], ['postgres', postgres]] as co
       for (const w of [items[3], items[4]]) expect(await marked(w!.messageId, w!.conversationId)).toBe(false);
       for (const w of items.slice(6)) expect(await marked(w.messageId, w.conversationId, w.workspaceId)).toBe(false);
       // the existing claim is untouched (still 'claimed', so not stale-taken-over here)
-      expect(await store.routing.claimRouting({ messageId: already, conversationId: redelivered.id, workspaceId: ws }, at(), new Date(0).toISOString())).toBe('busy');
+      expect(
+        await store.routing.claimRouting(
+          { messageId: already, conversationId: redelivered.id, workspaceId: ws },
+          at(),
+          new Date(0).toISOString(),
+        ),
+      ).toBe('busy');
       // a second delivery of a routed message is not routed again by the batch
       expect(await batch.route(items[0]!)).toBe(false);
     });
@@ -78,7 +141,11 @@ for (const [dialect, open] of [['sqlite', sqlite], ['postgres', postgres]] as co
     it('batches of any size: every message marked exactly once', async () => {
       const convs = await Promise.all(Array.from({ length: 12 }, () => conversation({ handler: 'human' })));
       const batch = new RoutingBatch(store, { now: () => new Date() }, silent);
-      const items = Array.from({ length: 450 }, (_, i) => ({ messageId: newId('msg'), conversationId: convs[i % convs.length]!.id, workspaceId: ws }));
+      const items = Array.from({ length: 450 }, (_, i) => ({
+        messageId: newId('msg'),
+        conversationId: convs[i % convs.length]!.id,
+        workspaceId: ws,
+      }));
       expect((await Promise.all(items.map((w) => batch.route(w)))).every(Boolean)).toBe(true);
       const inserted = await store.routing.markRoutedDone(items, at());
       expect(inserted.size).toBe(0);

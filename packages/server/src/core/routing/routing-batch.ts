@@ -10,7 +10,11 @@
 import type { Clock, Logger, Store } from '../ports/index.js';
 import { TurnBatcher } from '../batching/turn-batcher.js';
 
-export interface FastWork { messageId: string; conversationId: string; workspaceId: string }
+export interface FastWork {
+  messageId: string;
+  conversationId: string;
+  workspaceId: string;
+}
 
 /** most deliveries written per transaction */
 const MAX_BATCH = 256;
@@ -38,7 +42,10 @@ export class RoutingBatch {
       const handled = await this.write(batch);
       return batch.map((w) => handled.has(w));
     } catch (error) {
-      this.log.warn({ err: error, messages: batch.length }, 'routing batch not written; routing its messages one by one');
+      this.log.warn(
+        { err: error, messages: batch.length },
+        'routing batch not written; routing its messages one by one',
+      );
       return batch.map(() => false);
     }
   }
@@ -47,7 +54,9 @@ export class RoutingBatch {
   private async write(batch: FastWork[]): Promise<Set<FastWork>> {
     const at = this.clock.now().toISOString();
     return this.store.transaction(async (tx) => {
-      const conversations = new Map((await tx.routing.conversationsForRouting(batch.map((w) => w.conversationId))).map((c) => [c.id, c]));
+      const conversations = new Map(
+        (await tx.routing.conversationsForRouting(batch.map((w) => w.conversationId))).map((c) => [c.id, c]),
+      );
       const handled = new Set<FastWork>();
       const idle: FastWork[] = [];
       for (const p of batch) {

@@ -9,7 +9,14 @@ import { AppError, notFound } from '../errors.js';
 import type { CoreDeps } from '../deps.js';
 import type { MessageQueue } from '../outbound/message-queue.js';
 import type { TeamService } from '../teams/team-service.js';
-import type { ConversationEventRecord, ConversationRecord, MessageRecord, Page, PageQuery, StoreOps } from '../ports/index.js';
+import type {
+  ConversationEventRecord,
+  ConversationRecord,
+  MessageRecord,
+  Page,
+  PageQuery,
+  StoreOps,
+} from '../ports/index.js';
 import { TimelineBatch } from '../conversations/timeline.js';
 import type { RoutingDecisions } from './routing-decisions.js';
 import type { Ownership } from './ownership.js';
@@ -23,7 +30,6 @@ export class RoutingCommands {
     private readonly ownership: Ownership,
   ) {}
 
-
   private async conversation(workspaceId: string, id: string): Promise<ConversationRecord> {
     const c = await this.deps.store.getConversation(workspaceId, id);
     if (!c) throw notFound('conversation');
@@ -31,7 +37,11 @@ export class RoutingCommands {
   }
 
   /** runs fn in a transaction over the conversation as it is now, writes its timeline, answers the conversation after */
-  private async steer(workspaceId: string, id: string, fn: (tx: StoreOps, c: ConversationRecord, batch: TimelineBatch, at: string) => Promise<boolean>): Promise<ConversationRecord> {
+  private async steer(
+    workspaceId: string,
+    id: string,
+    fn: (tx: StoreOps, c: ConversationRecord, batch: TimelineBatch, at: string) => Promise<boolean>,
+  ): Promise<ConversationRecord> {
     await this.conversation(workspaceId, id);
     const now = this.deps.clock.now();
     const at = now.toISOString();
@@ -51,16 +61,33 @@ export class RoutingCommands {
    * agent handling the conversation steps back and the operator owns it. One transaction, so a crash can never
    * leave the reply queued while the agent still answers the customer
    */
-  reply(workspaceId: string, conversationId: string, userId: string, content: Content, metadata: Record<string, unknown> = {}): Promise<MessageRecord> {
-    return this.messages.sendToConversation(workspaceId, conversationId, content, metadata, (tx, message, at) => this.takeOverIn(tx, message, userId, at));
+  reply(
+    workspaceId: string,
+    conversationId: string,
+    userId: string,
+    content: Content,
+    metadata: Record<string, unknown> = {},
+  ): Promise<MessageRecord> {
+    return this.messages.sendToConversation(workspaceId, conversationId, content, metadata, (tx, message, at) =>
+      this.takeOverIn(tx, message, userId, at),
+    );
   }
 
   /**
    * an operator starts (or continues) a conversation with an address: a conversation nobody handles becomes theirs
    * (MessageQueue.sendToAddress), one an agent handles is taken over in the transaction that queues the message
    */
-  startConversation(workspaceId: string, connectionId: string, to: string, userId: string, content: Content, metadata: Record<string, unknown> = {}): Promise<MessageRecord> {
-    return this.messages.sendToAddress(workspaceId, connectionId, to, content, metadata, userId, (tx, message, at) => this.takeOverIn(tx, message, userId, at));
+  startConversation(
+    workspaceId: string,
+    connectionId: string,
+    to: string,
+    userId: string,
+    content: Content,
+    metadata: Record<string, unknown> = {},
+  ): Promise<MessageRecord> {
+    return this.messages.sendToAddress(workspaceId, connectionId, to, content, metadata, userId, (tx, message, at) =>
+      this.takeOverIn(tx, message, userId, at),
+    );
   }
 
   /**
@@ -74,9 +101,20 @@ export class RoutingCommands {
     let changed = false;
     if (sent.metadata.agentId !== undefined && sent.metadata.agentId === c.agentId) {
       // the agent's own late answer: part of the timeline like the replies of its turns
-      batch.add('agent.replied', `agent:${c.agentId}`, { agentId: c.agentId, replyMessageIds: [sent.id], previews: [contentPreview(sent.content)], via: 'api' });
+      batch.add('agent.replied', `agent:${c.agentId}`, {
+        agentId: c.agentId,
+        replyMessageIds: [sent.id],
+        previews: [contentPreview(sent.content)],
+        via: 'api',
+      });
     } else {
-      changed = await this.ownership.toHuman(tx, c, { actor: `user:${userId}`, reason: 'an operator replied', assigneeId: c.assigneeId ?? userId }, batch, at);
+      changed = await this.ownership.toHuman(
+        tx,
+        c,
+        { actor: `user:${userId}`, reason: 'an operator replied', assigneeId: c.assigneeId ?? userId },
+        batch,
+        at,
+      );
     }
     await batch.write(tx, changed, new Date(at));
   }
@@ -84,7 +122,8 @@ export class RoutingCommands {
   /** assigns (or unassigns, null) an operator; assigning moves an agent-handled conversation to humans */
   async assign(workspaceId: string, id: string, userId: string | null, by: string): Promise<ConversationRecord> {
     const before = await this.conversation(workspaceId, id);
-    if (userId !== null && !(await this.deps.store.getUser(workspaceId, userId))) throw new AppError('VALIDATION', `user ${userId} is not in this workspace`);
+    if (userId !== null && !(await this.deps.store.getUser(workspaceId, userId)))
+      throw new AppError('VALIDATION', `user ${userId} is not in this workspace`);
     const after = await this.steer(workspaceId, id, async (tx, c, batch, at) => {
       if (userId === null) {
         if (c.assigneeId === null) return false;
@@ -92,30 +131,66 @@ export class RoutingCommands {
         batch.add('unassigned', `user:${by}`, { userId: c.assigneeId });
         return true;
       }
-      if (c.handler === 'agent') return this.ownership.toHuman(tx, c, { actor: `user:${by}`, reason: 'assigned to an operator', assigneeId: userId }, batch, at);
+      if (c.handler === 'agent')
+        return this.ownership.toHuman(
+          tx,
+          c,
+          { actor: `user:${by}`, reason: 'assigned to an operator', assigneeId: userId },
+          batch,
+          at,
+        );
       if (c.assigneeId === userId && c.handler === 'human') return false;
       await tx.routing.setConversationRouting(c.id, { handler: 'human', assigneeId: userId, updatedAt: at });
       batch.add('assigned', `user:${by}`, { userId, teamId: c.teamId ?? null, via: 'manual' });
       return true;
     });
-    if (before.assigneeId && before.assigneeId !== after.assigneeId) await this.teams.drainForUser(workspaceId, before.assigneeId);
+    if (before.assigneeId && before.assigneeId !== after.assigneeId)
+      await this.teams.drainForUser(workspaceId, before.assigneeId);
     if (userId === null && after.teamId) await this.teams.drain(workspaceId, after.teamId);
     return this.conversation(workspaceId, id);
   }
 
   /** hands the conversation to humans (optionally a team) or back to an agent */
-  async handoff(workspaceId: string, id: string, input: { to: 'human' | 'agent'; agentId?: string | undefined; teamId?: string | undefined; reason?: string | undefined }, by: string): Promise<ConversationRecord> {
+  async handoff(
+    workspaceId: string,
+    id: string,
+    input: {
+      to: 'human' | 'agent';
+      agentId?: string | undefined;
+      teamId?: string | undefined;
+      reason?: string | undefined;
+    },
+    by: string,
+  ): Promise<ConversationRecord> {
     const before = await this.conversation(workspaceId, id);
-    if (input.teamId && !(await this.deps.store.routing.getTeam(workspaceId, input.teamId))) throw new AppError('VALIDATION', `team ${input.teamId} is not in this workspace`);
+    if (input.teamId && !(await this.deps.store.routing.getTeam(workspaceId, input.teamId)))
+      throw new AppError('VALIDATION', `team ${input.teamId} is not in this workspace`);
     if (input.to === 'human') {
       return this.steer(workspaceId, id, (tx, c, batch, at) =>
-        this.ownership.toHuman(tx, c, { actor: `user:${by}`, reason: input.reason ?? 'handed to humans', ...(input.teamId ? { teamId: input.teamId, assigneeId: c.teamId === input.teamId ? c.assigneeId : null } : {}) }, batch, at));
+        this.ownership.toHuman(
+          tx,
+          c,
+          {
+            actor: `user:${by}`,
+            reason: input.reason ?? 'handed to humans',
+            ...(input.teamId
+              ? { teamId: input.teamId, assigneeId: c.teamId === input.teamId ? c.assigneeId : null }
+              : {}),
+          },
+          batch,
+          at,
+        ),
+      );
     }
     const agentId = await this.decisions.agentFor(before, input.agentId);
     const after = await this.steer(workspaceId, id, async (tx, c, batch, at) => {
       if (c.handler === 'agent' && c.agentId === agentId) return false;
       await tx.routing.setConversationRouting(c.id, { handler: 'agent', agentId, assigneeId: null, updatedAt: at });
-      batch.add('returned_to_agent', `user:${by}`, { agentId, reason: input.reason ?? 'handed to the agent', previousAssigneeId: c.assigneeId });
+      batch.add('returned_to_agent', `user:${by}`, {
+        agentId,
+        reason: input.reason ?? 'handed to the agent',
+        previousAssigneeId: c.assigneeId,
+      });
       return true;
     });
     if (before.assigneeId) await this.teams.drainForUser(workspaceId, before.assigneeId);
@@ -127,11 +202,19 @@ export class RoutingCommands {
    * conversation is routed by the rules again); without, the contact's next conversation continues with humans.
    * The assignee's capacity freed: waiting conversations of their teams are handed out.
    */
-  async resolved(workspaceId: string, before: ConversationRecord, options: { returnToAgent?: boolean | undefined; by: string }): Promise<ConversationRecord> {
+  async resolved(
+    workspaceId: string,
+    before: ConversationRecord,
+    options: { returnToAgent?: boolean | undefined; by: string },
+  ): Promise<ConversationRecord> {
     let agentId: string | undefined;
     if (options.returnToAgent) agentId = await this.decisions.agentFor(before, undefined).catch(() => undefined);
     const after = await this.steer(workspaceId, before.id, async (tx, c, batch, at) => {
-      if (before.status !== 'resolved') batch.add('resolved', `user:${options.by}`, { assigneeId: c.assigneeId, returnToAgent: Boolean(options.returnToAgent) });
+      if (before.status !== 'resolved')
+        batch.add('resolved', `user:${options.by}`, {
+          assigneeId: c.assigneeId,
+          returnToAgent: Boolean(options.returnToAgent),
+        });
       if (options.returnToAgent && c.handler !== 'agent') {
         if (!agentId) {
           batch.add('agent.unavailable', 'system', { reason: 'returnToAgent: no running agent for this conversation' });

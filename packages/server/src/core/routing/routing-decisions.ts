@@ -39,7 +39,14 @@ export interface ExplainInput {
 }
 
 export interface Explanation {
-  input: { connectionId: string; channelType: string; text: string; contactAttributes: Record<string, unknown>; newContact: boolean; at: string };
+  input: {
+    connectionId: string;
+    channelType: string;
+    text: string;
+    contactAttributes: Record<string, unknown>;
+    newContact: boolean;
+    at: string;
+  };
   firedRule: { id: string; name: string } | null;
   route: RouteDecision;
   rules: RuleExplanation[];
@@ -65,8 +72,11 @@ export class RoutingDecisions {
     const contact = await this.deps.store.getContact(conversation.workspaceId, conversation.contactId);
     const earlier = await this.deps.store.routing.previousConversation(conversation.contactId, conversation.id);
     return {
-      text: messageText(message.content as Content), channelType: conversation.channelType, contactAttributes: contact?.attributes ?? {},
-      newContact: !earlier, at: new Date(message.createdAt),
+      text: messageText(message.content as Content),
+      channelType: conversation.channelType,
+      contactAttributes: contact?.attributes ?? {},
+      newContact: !earlier,
+      at: new Date(message.createdAt),
     };
   }
 
@@ -76,18 +86,41 @@ export class RoutingDecisions {
     if (continued) return continued;
     const rules = await this.deps.store.routing.rulesForConnection(conversation.workspaceId, conversation.connectionId);
     // without rules nothing reads the input (the contact and its history are not fetched)
-    const evaluation: Evaluation = rules.length === 0 ? { fired: undefined, rules: [] } : evaluateRules(rules, await this.routingInput(conversation, message));
+    const evaluation: Evaluation =
+      rules.length === 0
+        ? { fired: undefined, rules: [] }
+        : evaluateRules(rules, await this.routingInput(conversation, message));
     return this.route(conversation.workspaceId, conversation.connectionId, evaluation);
   }
 
   /** the contact's previous conversation here was resolved by humans (not returned to the agent) shortly before: stay with them */
   private async continuation(conversation: ConversationRecord, at: Date): Promise<RouteDecision | undefined> {
-    const previous = await this.deps.store.routing.previousConversation(conversation.contactId, conversation.id, conversation.connectionId);
-    if (!previous || previous.status !== 'resolved' || previous.handler !== 'human' || at.getTime() - Date.parse(previous.updatedAt) >= this.options.continuationMs) return undefined;
+    const previous = await this.deps.store.routing.previousConversation(
+      conversation.contactId,
+      conversation.id,
+      conversation.connectionId,
+    );
+    if (
+      !previous ||
+      previous.status !== 'resolved' ||
+      previous.handler !== 'human' ||
+      at.getTime() - Date.parse(previous.updatedAt) >= this.options.continuationMs
+    )
+      return undefined;
     return {
-      source: 'continued', rule: null, previousConversationId: previous.id, handler: 'human', agentId: null, teamId: previous.teamId ?? null,
-      assigneeId: previous.assigneeId, tags: [], replies: [], actions: [],
-      notes: [`the contact's previous conversation ${previous.id} was resolved by humans without returning it to the agent: it continues with humans`],
+      source: 'continued',
+      rule: null,
+      previousConversationId: previous.id,
+      handler: 'human',
+      agentId: null,
+      teamId: previous.teamId ?? null,
+      assigneeId: previous.assigneeId,
+      tags: [],
+      replies: [],
+      actions: [],
+      notes: [
+        `the contact's previous conversation ${previous.id} was resolved by humans without returning it to the agent: it continues with humans`,
+      ],
     };
   }
 
@@ -116,21 +149,38 @@ export class RoutingDecisions {
       if (await agents.isRunning(workspaceId, agentAction.agentId)) {
         handler = 'agent';
         agentId = agentAction.agentId;
-      } else notes.push(`agent ${agentAction.agentId} is not running: humans take the conversation${teamAction ? ` (team ${teamAction.teamId})` : ''}`);
+      } else
+        notes.push(
+          `agent ${agentAction.agentId} is not running: humans take the conversation${teamAction ? ` (team ${teamAction.teamId})` : ''}`,
+        );
     } else if (!teamAction) {
       const inbound = await agents.inboundAgentFor(workspaceId, connectionId);
       if (inbound) {
         handler = 'agent';
         agentId = inbound;
-        notes.push(`${rule ? 'the rule names no target' : 'no rule fired'}: the connection's inbound agent ${inbound} answers`);
-      } else notes.push(`${rule ? 'the rule names no target' : 'no rule fired'} and the connection has no running inbound agent: the human queue`);
+        notes.push(
+          `${rule ? 'the rule names no target' : 'no rule fired'}: the connection's inbound agent ${inbound} answers`,
+        );
+      } else
+        notes.push(
+          `${rule ? 'the rule names no target' : 'no rule fired'} and the connection has no running inbound agent: the human queue`,
+        );
     }
     if (teamAction && handler === 'agent') notes.push(`team ${teamAction.teamId} takes over if the agent hands off`);
-    else if (teamAction && !assignAction) notes.push(`team ${teamAction.teamId}: round-robin among members below capacity, or the team inbox`);
+    else if (teamAction && !assignAction)
+      notes.push(`team ${teamAction.teamId}: round-robin among members below capacity, or the team inbox`);
     return {
-      source: rule ? 'rule' : 'default', rule: rule ? { id: rule.id, name: rule.name } : null, previousConversationId: null, handler, agentId,
-      teamId: teamAction?.teamId ?? null, assigneeId: assignAction?.userId ?? null,
-      tags: unique(actions.flatMap((a) => (a.type === 'tag' ? [a.tag] : []))), replies: actions.flatMap((a) => (a.type === 'reply' ? [a.text] : [])), actions, notes,
+      source: rule ? 'rule' : 'default',
+      rule: rule ? { id: rule.id, name: rule.name } : null,
+      previousConversationId: null,
+      handler,
+      agentId,
+      teamId: teamAction?.teamId ?? null,
+      assigneeId: assignAction?.userId ?? null,
+      tags: unique(actions.flatMap((a) => (a.type === 'tag' ? [a.tag] : []))),
+      replies: actions.flatMap((a) => (a.type === 'reply' ? [a.text] : [])),
+      actions,
+      notes,
     };
   }
 
@@ -138,11 +188,15 @@ export class RoutingDecisions {
   async agentFor(c: ConversationRecord, named: string | undefined): Promise<string> {
     const { agents } = this;
     const agentId = named ?? c.agentId ?? (await agents.inboundAgentFor(c.workspaceId, c.connectionId));
-    if (!agentId) throw new AppError('CONFLICT', 'name an agentId: the conversation had no agent and its connection has no inbound agent');
-    if (!(await agents.isRunning(c.workspaceId, agentId))) throw new AppError('CONFLICT', `agent ${agentId} is not running`);
+    if (!agentId)
+      throw new AppError(
+        'CONFLICT',
+        'name an agentId: the conversation had no agent and its connection has no inbound agent',
+      );
+    if (!(await agents.isRunning(c.workspaceId, agentId)))
+      throw new AppError('CONFLICT', `agent ${agentId} is not running`);
     return agentId;
   }
-
 
   async explain(workspaceId: string, input: ExplainInput): Promise<Explanation> {
     const { store } = this.deps;
@@ -162,7 +216,8 @@ export class RoutingDecisions {
       conversationId = conversation.id;
       if (!input.at) at = new Date(message.createdAt);
       // a conversation that continued with humans did not go through the rules (they are still explained)
-      if (input.text === undefined && input.contactAttributes === undefined && input.newContact === undefined) continued = await this.continuation(conversation, at);
+      if (input.text === undefined && input.contactAttributes === undefined && input.newContact === undefined)
+        continued = await this.continuation(conversation, at);
     }
     if (!connectionId) throw new AppError('VALIDATION', 'connectionId or messageId is required');
     const connection = await store.getConnection(workspaceId, connectionId);
@@ -176,13 +231,26 @@ export class RoutingDecisions {
       newContact = !(await store.routing.previousConversation(contactId, conversationId ?? ''));
     }
     const routingInput: RoutingInput = {
-      text, channelType: connection.type, contactAttributes: { ...attributes, ...(input.contactAttributes ?? {}) }, newContact: input.newContact ?? newContact, at,
+      text,
+      channelType: connection.type,
+      contactAttributes: { ...attributes, ...(input.contactAttributes ?? {}) },
+      newContact: input.newContact ?? newContact,
+      at,
     };
     const evaluation = evaluateRules(await store.routing.rulesForConnection(workspaceId, connectionId), routingInput);
     const route = continued ?? (await this.route(workspaceId, connectionId, evaluation));
     return {
-      input: { connectionId, channelType: connection.type, text, contactAttributes: routingInput.contactAttributes, newContact: routingInput.newContact, at: at.toISOString() },
-      firedRule: route.rule, route, rules: evaluation.rules,
+      input: {
+        connectionId,
+        channelType: connection.type,
+        text,
+        contactAttributes: routingInput.contactAttributes,
+        newContact: routingInput.newContact,
+        at: at.toISOString(),
+      },
+      firedRule: route.rule,
+      route,
+      rules: evaluation.rules,
     };
   }
 }

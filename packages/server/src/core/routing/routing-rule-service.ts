@@ -18,12 +18,27 @@ export interface RuleInput {
 }
 
 export interface RuleView {
-  id: string; connectionId: string | null; position: number; name: string; enabled: boolean;
-  conditions: RoutingConditions; actions: RoutingAction[]; createdAt: string; updatedAt: string;
+  id: string;
+  connectionId: string | null;
+  position: number;
+  name: string;
+  enabled: boolean;
+  conditions: RoutingConditions;
+  actions: RoutingAction[];
+  createdAt: string;
+  updatedAt: string;
 }
 
 export const ruleView = (r: RoutingRuleRecord): RuleView => ({
-  id: r.id, connectionId: r.connectionId, position: r.position, name: r.name, enabled: r.enabled, conditions: r.conditions, actions: r.actions, createdAt: r.createdAt, updatedAt: r.updatedAt,
+  id: r.id,
+  connectionId: r.connectionId,
+  position: r.position,
+  name: r.name,
+  enabled: r.enabled,
+  conditions: r.conditions,
+  actions: r.actions,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
 });
 
 export class RoutingRuleService {
@@ -33,14 +48,22 @@ export class RoutingRuleService {
    * `newConditions`: the conditions being saved now. Without them the stored regex is not re-checked, so a rule
    * saved before patterns ran on RE2 (with a lookahead, say) can still be renamed or disabled; it matches nothing.
    */
-  private async check(workspaceId: string, conditions: RoutingConditions, actions: RoutingAction[], newConditions?: RoutingConditions): Promise<void> {
+  private async check(
+    workspaceId: string,
+    conditions: RoutingConditions,
+    actions: RoutingAction[],
+    newConditions?: RoutingConditions,
+  ): Promise<void> {
     const { regex: _stored, ...withoutRegex } = conditions;
     const problems = ruleProblems(newConditions ? conditions : withoutRegex, actions);
     for (const a of actions) {
-      if (a.type === 'team' && !(await this.deps.store.routing.getTeam(workspaceId, a.teamId))) problems.push(`actions: team ${a.teamId} is not in this workspace`);
-      if (a.type === 'assign' && !(await this.deps.store.getUser(workspaceId, a.userId))) problems.push(`actions: user ${a.userId} is not in this workspace`);
+      if (a.type === 'team' && !(await this.deps.store.routing.getTeam(workspaceId, a.teamId)))
+        problems.push(`actions: team ${a.teamId} is not in this workspace`);
+      if (a.type === 'assign' && !(await this.deps.store.getUser(workspaceId, a.userId)))
+        problems.push(`actions: user ${a.userId} is not in this workspace`);
       // an agent that exists but is stopped is fine: the rule then sends conversations to humans until it runs
-      if (a.type === 'agent' && !(await this.deps.store.getAgent(workspaceId, a.agentId))) problems.push(`actions: agent ${a.agentId} is not in this workspace`);
+      if (a.type === 'agent' && !(await this.deps.store.getAgent(workspaceId, a.agentId)))
+        problems.push(`actions: agent ${a.agentId} is not in this workspace`);
     }
     if (problems.length > 0) throw new AppError('VALIDATION', problems.join('; '), { problems });
   }
@@ -71,15 +94,38 @@ export class RoutingRuleService {
     const id = newId('rr');
     await this.deps.store.transaction(async (tx) => {
       const position = await tx.routing.nextRoutingRulePosition(workspaceId, connectionId);
-      await tx.routing.insertRoutingRule({ id, workspaceId, connectionId, position, name: input.name, enabled: input.enabled ?? true, conditions, actions: input.actions, createdAt: now, updatedAt: now });
+      await tx.routing.insertRoutingRule({
+        id,
+        workspaceId,
+        connectionId,
+        position,
+        name: input.name,
+        enabled: input.enabled ?? true,
+        conditions,
+        actions: input.actions,
+        createdAt: now,
+        updatedAt: now,
+      });
     });
     return this.get(workspaceId, id);
   }
 
-  async update(workspaceId: string, id: string, patch: { name?: string | undefined; enabled?: boolean | undefined; conditions?: RoutingConditions | undefined; actions?: RoutingAction[] | undefined }): Promise<RoutingRuleRecord> {
+  async update(
+    workspaceId: string,
+    id: string,
+    patch: {
+      name?: string | undefined;
+      enabled?: boolean | undefined;
+      conditions?: RoutingConditions | undefined;
+      actions?: RoutingAction[] | undefined;
+    },
+  ): Promise<RoutingRuleRecord> {
     const rule = await this.get(workspaceId, id);
     await this.check(workspaceId, patch.conditions ?? rule.conditions, patch.actions ?? rule.actions, patch.conditions);
-    await this.deps.store.routing.updateRoutingRule(workspaceId, id, { ...patch, updatedAt: this.deps.clock.now().toISOString() });
+    await this.deps.store.routing.updateRoutingRule(workspaceId, id, {
+      ...patch,
+      updatedAt: this.deps.clock.now().toISOString(),
+    });
     return this.get(workspaceId, id);
   }
 
@@ -94,10 +140,19 @@ export class RoutingRuleService {
     await this.deps.store.transaction(async (tx) => {
       const current = await tx.routing.listRoutingRules(workspaceId, { connectionId });
       const known = new Set(current.map((r) => r.id));
-      if (ruleIds.length !== current.length || new Set(ruleIds).size !== ruleIds.length || ruleIds.some((r) => !known.has(r))) {
-        throw new AppError('VALIDATION', `ruleIds must list each of the ${current.length} rules of this ${connectionId ? 'connection' : 'workspace-wide scope'} exactly once`, { expected: current.map((r) => r.id) });
+      if (
+        ruleIds.length !== current.length ||
+        new Set(ruleIds).size !== ruleIds.length ||
+        ruleIds.some((r) => !known.has(r))
+      ) {
+        throw new AppError(
+          'VALIDATION',
+          `ruleIds must list each of the ${current.length} rules of this ${connectionId ? 'connection' : 'workspace-wide scope'} exactly once`,
+          { expected: current.map((r) => r.id) },
+        );
       }
-      for (const [position, ruleId] of ruleIds.entries()) await tx.routing.updateRoutingRule(workspaceId, ruleId, { position, updatedAt: now });
+      for (const [position, ruleId] of ruleIds.entries())
+        await tx.routing.updateRoutingRule(workspaceId, ruleId, { position, updatedAt: now });
     });
     return this.deps.store.routing.listRoutingRules(workspaceId, { connectionId });
   }

@@ -17,14 +17,28 @@ import { RoutingBatch } from './routing-batch.js';
 import type { RoutingDecisions } from './routing-decisions.js';
 import type { Ownership } from './ownership.js';
 
-export interface RoutingWork { messageId: string; conversationId: string; workspaceId: string }
+export interface RoutingWork {
+  messageId: string;
+  conversationId: string;
+  workspaceId: string;
+}
 
 export interface RoutingOptions {
   /** a routing claimed longer ago than this (its worker died before the agent turn finished) is taken over */
   claimLeaseMs: number;
 }
 
-type Claimed = { kind: 'skip' } | { kind: 'retry' } | { kind: 'go'; conversation: ConversationRecord; replies: string[]; ruleId: string | null; turn: boolean; takenOver: boolean };
+type Claimed =
+  | { kind: 'skip' }
+  | { kind: 'retry' }
+  | {
+      kind: 'go';
+      conversation: ConversationRecord;
+      replies: string[];
+      ruleId: string | null;
+      turn: boolean;
+      takenOver: boolean;
+    };
 
 const MAX_DELIVERIES = 5;
 /** conversations routed at once (also the most messages one fast-path batch gathers) */
@@ -49,13 +63,24 @@ export class RoutingService {
   }
 
   subscribe(): Subscription {
-    return this.deps.bus.consume(TOPIC_ROUTING, async (m, delivery) => {
-      const p = m.payload;
-      const work = { messageId: String(p.messageId), conversationId: String(p.conversationId), workspaceId: String(p.workspaceId) };
-      // a conversation humans handle (the common case) is routed in a batch with its neighbours
-      if (typeof p.staleBefore !== 'string' && (await this.batch.route(work))) return;
-      await this.process(work, { ...(typeof p.staleBefore === 'string' ? { staleBefore: p.staleBefore } : {}), lastAttempt: delivery.attempt >= MAX_DELIVERIES });
-    }, { concurrency: CONCURRENCY, maxDeliveries: MAX_DELIVERIES });
+    return this.deps.bus.consume(
+      TOPIC_ROUTING,
+      async (m, delivery) => {
+        const p = m.payload;
+        const work = {
+          messageId: String(p.messageId),
+          conversationId: String(p.conversationId),
+          workspaceId: String(p.workspaceId),
+        };
+        // a conversation humans handle (the common case) is routed in a batch with its neighbours
+        if (typeof p.staleBefore !== 'string' && (await this.batch.route(work))) return;
+        await this.process(work, {
+          ...(typeof p.staleBefore === 'string' ? { staleBefore: p.staleBefore } : {}),
+          lastAttempt: delivery.attempt >= MAX_DELIVERIES,
+        });
+      },
+      { concurrency: CONCURRENCY, maxDeliveries: MAX_DELIVERIES },
+    );
   }
 
   // ---- the routing of one inbound message -------------------------------------------------------------------
@@ -65,17 +90,23 @@ export class RoutingService {
    * than this is taken over (recovery); `lastAttempt`: an agent turn that throws hands the conversation to humans
    * instead of asking the bus for another delivery
    */
-  async process(work: RoutingWork, options: { staleBefore?: string | undefined; lastAttempt?: boolean | undefined } = {}, attempt = 0): Promise<void> {
+  async process(
+    work: RoutingWork,
+    options: { staleBefore?: string | undefined; lastAttempt?: boolean | undefined } = {},
+    attempt = 0,
+  ): Promise<void> {
     const { staleBefore } = options;
     const { store } = this.deps;
     const conversation = await store.getConversation(work.workspaceId, work.conversationId);
     if (!conversation) return;
     const open = conversation.status !== 'resolved';
     // the message is read only when something acts on it: a decision or an agent turn
-    const message = open && conversation.handler !== 'human' ? await store.getMessage(work.workspaceId, work.messageId) : undefined;
+    const message =
+      open && conversation.handler !== 'human' ? await store.getMessage(work.workspaceId, work.messageId) : undefined;
     if (message && message.direction !== 'inbound') return;
     // decided before the transaction: it reads rules, the contact and the agent runtime
-    const decision = open && conversation.handler == null && message ? await this.decisions.decide(conversation, message) : undefined;
+    const decision =
+      open && conversation.handler == null && message ? await this.decisions.decide(conversation, message) : undefined;
     const now = this.deps.clock.now();
     const at = now.toISOString();
     const cutoff = staleBefore ?? new Date(now.getTime() - this.options.claimLeaseMs).toISOString();
@@ -106,10 +137,20 @@ export class RoutingService {
       const turn = current.status !== 'resolved' && current.handler === 'agent' && Boolean(current.agentId);
       if (!turn && replies.length === 0) await tx.routing.finishRouting(work.messageId, at);
       const written = await batch.write(tx, !batch.empty, now);
-      return { kind: 'go', conversation: written ?? current, replies, ruleId: decision?.rule?.id ?? null, turn, takenOver: claim === 'taken-over' };
+      return {
+        kind: 'go',
+        conversation: written ?? current,
+        replies,
+        ruleId: decision?.rule?.id ?? null,
+        turn,
+        takenOver: claim === 'taken-over',
+      };
     });
     if (claimed.kind === 'retry') {
-      if (attempt >= 3) throw new Error(`conversation ${work.conversationId} kept changing hands while being routed; the bus retries later`);
+      if (attempt >= 3)
+        throw new Error(
+          `conversation ${work.conversationId} kept changing hands while being routed; the bus retries later`,
+        );
       await this.process(work, options, attempt + 1);
       return;
     }
@@ -118,11 +159,21 @@ export class RoutingService {
     try {
       for (const text of claimed.replies) await this.autoReply(claimed.conversation, text, claimed.ruleId);
       // a claim taken over from a dead worker: its agent turn is as dead, whatever the agent's own lease says
-      if (claimed.turn && message) await this.agentTurn(claimed.conversation, message, options.lastAttempt ?? true, claimed.takenOver ? cutoff : undefined);
-      else if (claimed.replies.length > 0) await store.routing.finishRouting(work.messageId, this.deps.clock.now().toISOString());
+      if (claimed.turn && message)
+        await this.agentTurn(
+          claimed.conversation,
+          message,
+          options.lastAttempt ?? true,
+          claimed.takenOver ? cutoff : undefined,
+        );
+      else if (claimed.replies.length > 0)
+        await store.routing.finishRouting(work.messageId, this.deps.clock.now().toISOString());
     } catch (error) {
       // the decision is written: a redelivery finishes the rest (an agent turn; auto-replies are not sent again)
-      this.deps.log.warn({ err: error, messageId: work.messageId, conversationId: work.conversationId }, 'routing failed after its decision; the bus delivers it again');
+      this.deps.log.warn(
+        { err: error, messageId: work.messageId, conversationId: work.conversationId },
+        'routing failed after its decision; the bus delivers it again',
+      );
       await store.routing.releaseRouting(work.messageId).catch(() => undefined);
       throw error;
     }
@@ -139,8 +190,15 @@ export class RoutingService {
   private async autoReply(conversation: ConversationRecord, text: string, ruleId: string | null): Promise<void> {
     const actor = ruleId ? `rule:${ruleId}` : 'system';
     try {
-      const sent = await this.messages.sendToConversation(conversation.workspaceId, conversation.id, { type: 'text', text }, { autoReply: true, ...(ruleId ? { ruleId } : {}) });
-      await this.record(conversation, (b) => b.add('auto_reply', actor, { messageId: sent.id, text: contentPreview(sent.content) }));
+      const sent = await this.messages.sendToConversation(
+        conversation.workspaceId,
+        conversation.id,
+        { type: 'text', text },
+        { autoReply: true, ...(ruleId ? { ruleId } : {}) },
+      );
+      await this.record(conversation, (b) =>
+        b.add('auto_reply', actor, { messageId: sent.id, text: contentPreview(sent.content) }),
+      );
     } catch (error) {
       await this.record(conversation, (b) => b.add('auto_reply.failed', actor, { text, error: errorText(error) }));
     }
@@ -151,7 +209,12 @@ export class RoutingService {
    * throws (not a provider failure: those degrade inside the agent) releases the claim and is retried by the bus;
    * the last attempt hands the conversation to humans instead
    */
-  private async agentTurn(conversation: ConversationRecord, message: MessageRecord, lastAttempt: boolean, staleBefore?: string): Promise<void> {
+  private async agentTurn(
+    conversation: ConversationRecord,
+    message: MessageRecord,
+    lastAttempt: boolean,
+    staleBefore?: string,
+  ): Promise<void> {
     const agentId = conversation.agentId as string;
     const ws = conversation.workspaceId;
     const { agents } = this;
@@ -160,14 +223,28 @@ export class RoutingService {
       outcome = { replyMessageIds: [], replyPreviews: [], handoff: { reason: `agent ${agentId} is not running` } };
     } else {
       try {
-        outcome = await agents.runTurn({ workspaceId: ws, agentId, conversationId: conversation.id, messageId: message.id, ...(staleBefore ? { staleBefore } : {}) });
+        outcome = await agents.runTurn({
+          workspaceId: ws,
+          agentId,
+          conversationId: conversation.id,
+          messageId: message.id,
+          ...(staleBefore ? { staleBefore } : {}),
+        });
       } catch (error) {
         if (!lastAttempt) {
           await this.deps.store.routing.releaseRouting(message.id);
           throw error;
         }
-        this.deps.log.warn({ err: error, conversationId: conversation.id, agentId }, 'agent turn failed on its last attempt; handing the conversation to humans');
-        outcome = { replyMessageIds: [], replyPreviews: [], error: errorText(error), handoff: { reason: `the agent failed: ${errorText(error)}` } };
+        this.deps.log.warn(
+          { err: error, conversationId: conversation.id, agentId },
+          'agent turn failed on its last attempt; handing the conversation to humans',
+        );
+        outcome = {
+          replyMessageIds: [],
+          replyPreviews: [],
+          error: errorText(error),
+          handoff: { reason: `the agent failed: ${errorText(error)}` },
+        };
       }
     }
     const now = this.deps.clock.now();
@@ -175,13 +252,20 @@ export class RoutingService {
     await this.deps.store.transaction(async (tx) => {
       const batch = new TimelineBatch(ws, conversation.id, at);
       const actor = `agent:${agentId}`;
-      if (outcome.replyMessageIds.length > 0) batch.add('agent.replied', actor, { agentId, messageId: message.id, replyMessageIds: outcome.replyMessageIds, previews: outcome.replyPreviews });
+      if (outcome.replyMessageIds.length > 0)
+        batch.add('agent.replied', actor, {
+          agentId,
+          messageId: message.id,
+          replyMessageIds: outcome.replyMessageIds,
+          previews: outcome.replyPreviews,
+        });
       if (outcome.error) batch.add('agent.error', actor, { agentId, messageId: message.id, error: outcome.error });
       let changed = false;
       if (outcome.handoff) {
         const fresh = await tx.getConversation(ws, conversation.id);
         // only while the agent still handles it (an operator may have taken over during the turn)
-        if (fresh && fresh.handler === 'agent') changed = await this.ownership.toHuman(tx, fresh, { actor, reason: outcome.handoff.reason }, batch, at);
+        if (fresh && fresh.handler === 'agent')
+          changed = await this.ownership.toHuman(tx, fresh, { actor, reason: outcome.handoff.reason }, batch, at);
       }
       await tx.routing.finishRouting(message.id, at);
       await batch.write(tx, changed, now);
@@ -203,7 +287,8 @@ export class RoutingService {
     let count = 0;
     for (;;) {
       const claims = await store.routing.listStaleRoutingClaims(staleBefore, 500);
-      for (const w of claims) await bus.publish(TOPIC_ROUTING, { key: w.conversationId, payload: { ...w, staleBefore } });
+      for (const w of claims)
+        await bus.publish(TOPIC_ROUTING, { key: w.conversationId, payload: { ...w, staleBefore } });
       count += claims.length;
       if (claims.length < 500) break;
     }
@@ -226,7 +311,11 @@ export class RoutingService {
         try {
           const before = new Date(this.deps.clock.now().getTime() - this.options.claimLeaseMs).toISOString();
           const claims = await this.deps.store.routing.listStaleRoutingClaims(before, 500);
-          for (const w of claims) await this.deps.bus.publish(TOPIC_ROUTING, { key: w.conversationId, payload: { ...w, staleBefore: before } });
+          for (const w of claims)
+            await this.deps.bus.publish(TOPIC_ROUTING, {
+              key: w.conversationId,
+              payload: { ...w, staleBefore: before },
+            });
         } catch (error) {
           this.deps.log.warn({ err: error }, 'routing sweep failed; trying again');
         }

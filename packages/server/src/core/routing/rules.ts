@@ -6,9 +6,14 @@
  */
 import type { Content } from '../../model/index.js';
 import { isTimeZone, wallClock as clockIn, WEEKDAYS } from '../../channel-kit/index.js';
-import type { BusinessHoursCondition, RoutingAction, RoutingConditions, RoutingRuleRecord, Weekday } from '../ports/index.js';
+import type {
+  BusinessHoursCondition,
+  RoutingAction,
+  RoutingConditions,
+  RoutingRuleRecord,
+  Weekday,
+} from '../ports/index.js';
 import { adminPatternProblem, runAdminPattern } from '../patterns/admin-pattern.js';
-
 
 /** what the conditions look at */
 export interface RoutingInput {
@@ -21,7 +26,11 @@ export interface RoutingInput {
 }
 
 export type ConditionName = keyof RoutingConditions;
-export interface ConditionCheck { condition: ConditionName; ok: boolean; detail: string }
+export interface ConditionCheck {
+  condition: ConditionName;
+  ok: boolean;
+  detail: string;
+}
 
 export interface RuleExplanation {
   ruleId: string;
@@ -90,7 +99,10 @@ export function wallClock(at: Date, timeZone: string): { day: Weekday; minute: n
  * whether an instant falls within the hours: `from`–`to` on each listed day (end exclusive); when `to` is not after
  * `from` the range runs past midnight and its early-morning part belongs to the day the range started on
  */
-export function withinHours(hours: Pick<BusinessHoursCondition, 'timeZone' | 'days' | 'from' | 'to'>, at: Date): { within: boolean; local: string } {
+export function withinHours(
+  hours: Pick<BusinessHoursCondition, 'timeZone' | 'days' | 'from' | 'to'>,
+  at: Date,
+): { within: boolean; local: string } {
   const { day, minute, text } = wallClock(at, hours.timeZone);
   const from = minutesOf(hours.from);
   const to = minutesOf(hours.to);
@@ -112,18 +124,32 @@ export function checkConditions(conditions: RoutingConditions, input: RoutingInp
   const checks: ConditionCheck[] = [];
   if (conditions.channelTypes && conditions.channelTypes.length > 0) {
     const ok = conditions.channelTypes.includes(input.channelType);
-    checks.push({ condition: 'channelTypes', ok, detail: `channel ${input.channelType} ${ok ? 'is' : 'is not'} one of ${conditions.channelTypes.join(', ')}` });
+    checks.push({
+      condition: 'channelTypes',
+      ok,
+      detail: `channel ${input.channelType} ${ok ? 'is' : 'is not'} one of ${conditions.channelTypes.join(', ')}`,
+    });
   }
   if (conditions.keywords && conditions.keywords.length > 0) {
     const hit = conditions.keywords.find((k) => k.trim() !== '' && keywordPattern(k).test(input.text));
-    checks.push({ condition: 'keywords', ok: hit !== undefined, detail: hit !== undefined ? `the text contains "${hit}"` : `the text contains none of ${conditions.keywords.map((k) => `"${k}"`).join(', ')}` });
+    checks.push({
+      condition: 'keywords',
+      ok: hit !== undefined,
+      detail:
+        hit !== undefined
+          ? `the text contains "${hit}"`
+          : `the text contains none of ${conditions.keywords.map((k) => `"${k}"`).join(', ')}`,
+    });
   }
   if (conditions.regex) {
     const result = runAdminPattern(conditions.regex, input.text);
     const ok = result.kind === 'match';
-    const detail = result.kind === 'match' ? `/${conditions.regex}/i matches "${result.matched.slice(0, 80)}"`
-      : result.kind === 'no-match' ? `/${conditions.regex}/i does not match the text`
-        : `invalid regular expression: ${result.problem}`;
+    const detail =
+      result.kind === 'match'
+        ? `/${conditions.regex}/i matches "${result.matched.slice(0, 80)}"`
+        : result.kind === 'no-match'
+          ? `/${conditions.regex}/i does not match the text`
+          : `invalid regular expression: ${result.problem}`;
     checks.push({ condition: 'regex', ok, detail });
   }
   if (conditions.contactAttributes && conditions.contactAttributes.length > 0) {
@@ -133,16 +159,30 @@ export function checkConditions(conditions: RoutingConditions, input: RoutingInp
       const value = input.contactAttributes[c.key];
       const present = value !== undefined && value !== null && value !== '';
       if (c.exists !== undefined && present !== c.exists) failed.push(`${c.key} is ${present ? 'set' : 'not set'}`);
-      else if (c.equals !== undefined && (!present || attributeText(value) !== attributeText(c.equals))) failed.push(`${c.key} is ${present ? JSON.stringify(value) : 'not set'}, not ${JSON.stringify(c.equals)}`);
-      else held.push(c.equals !== undefined ? `${c.key} = ${JSON.stringify(c.equals)}` : `${c.key} ${c.exists === false ? 'is not set' : 'is set'}`);
+      else if (c.equals !== undefined && (!present || attributeText(value) !== attributeText(c.equals)))
+        failed.push(`${c.key} is ${present ? JSON.stringify(value) : 'not set'}, not ${JSON.stringify(c.equals)}`);
+      else
+        held.push(
+          c.equals !== undefined
+            ? `${c.key} = ${JSON.stringify(c.equals)}`
+            : `${c.key} ${c.exists === false ? 'is not set' : 'is set'}`,
+        );
     }
-    checks.push({ condition: 'contactAttributes', ok: failed.length === 0, detail: failed.length === 0 ? held.join('; ') : failed.join('; ') });
+    checks.push({
+      condition: 'contactAttributes',
+      ok: failed.length === 0,
+      detail: failed.length === 0 ? held.join('; ') : failed.join('; '),
+    });
   }
   if (conditions.businessHours) {
     const hours = conditions.businessHours;
     const { within, local } = withinHours(hours, input.at);
     const ok = within === hours.inside;
-    checks.push({ condition: 'businessHours', ok, detail: `${local} is ${within ? 'inside' : 'outside'} ${hours.days.join(',')} ${hours.from}–${hours.to} (the rule wants ${hours.inside ? 'inside' : 'outside'})` });
+    checks.push({
+      condition: 'businessHours',
+      ok,
+      detail: `${local} is ${within ? 'inside' : 'outside'} ${hours.days.join(',')} ${hours.from}–${hours.to} (the rule wants ${hours.inside ? 'inside' : 'outside'})`,
+    });
   }
   if (conditions.newContact !== undefined) {
     const ok = input.newContact === conditions.newContact;
@@ -166,9 +206,22 @@ export function evaluateRules(rules: RoutingRuleRecord[], input: RoutingInput): 
     else {
       fires = true;
       fired = rule;
-      reason = checks.length === 0 ? 'fired: no conditions (always holds)' : `fired: ${checks.map((c) => c.detail).join('; ')}`;
+      reason =
+        checks.length === 0
+          ? 'fired: no conditions (always holds)'
+          : `fired: ${checks.map((c) => c.detail).join('; ')}`;
     }
-    return { ruleId: rule.id, name: rule.name, connectionId: rule.connectionId, position: rule.position, enabled: rule.enabled, matched, fired: fires, checks, reason };
+    return {
+      ruleId: rule.id,
+      name: rule.name,
+      connectionId: rule.connectionId,
+      position: rule.position,
+      enabled: rule.enabled,
+      matched,
+      fired: fires,
+      checks,
+      reason,
+    };
   });
   return { fired, rules: explained };
 }
@@ -182,12 +235,15 @@ export function ruleProblems(conditions: RoutingConditions, actions: RoutingActi
   }
   const hours = conditions.businessHours;
   if (hours) {
-    if (!isTimeZone(hours.timeZone)) problems.push(`businessHours.timeZone: "${hours.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
-    if (!HHMM.test(hours.from) || hours.from === '24:00') problems.push('businessHours.from: HH:MM between 00:00 and 23:59');
+    if (!isTimeZone(hours.timeZone))
+      problems.push(`businessHours.timeZone: "${hours.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
+    if (!HHMM.test(hours.from) || hours.from === '24:00')
+      problems.push('businessHours.from: HH:MM between 00:00 and 23:59');
     if (!HHMM.test(hours.to)) problems.push('businessHours.to: HH:MM between 00:00 and 24:00');
     if (hours.from === hours.to) problems.push('businessHours: from and to must differ');
     if (hours.days.length === 0) problems.push('businessHours.days: at least one day');
-    for (const d of hours.days) if (!WEEKDAYS.includes(d)) problems.push(`businessHours.days: "${d}" is not one of ${WEEKDAYS.join(', ')}`);
+    for (const d of hours.days)
+      if (!WEEKDAYS.includes(d)) problems.push(`businessHours.days: "${d}" is not one of ${WEEKDAYS.join(', ')}`);
   }
   for (const k of conditions.keywords ?? []) if (k.trim() === '') problems.push('keywords: empty keyword');
   const targets = actions.filter((a) => a.type === 'agent' || a.type === 'assign');

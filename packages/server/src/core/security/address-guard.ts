@@ -32,7 +32,10 @@ import { ChannelError, type HttpClient } from '../../channel-kit/index.js';
 export type Resolver = (hostname: string) => Promise<string[]>;
 
 export type AddressClass = 'public' | 'private' | 'never';
-export interface AddressVerdict { class: AddressClass; reason: string }
+export interface AddressVerdict {
+  class: AddressClass;
+  reason: string;
+}
 
 export interface AddressGuardOptions {
   /** an admin-configured endpoint (a connection's `apiBaseUrl`, an agent's URL): its exact origin may be private */
@@ -50,7 +53,8 @@ export const MAX_REDIRECTS = 5;
 /** the prefix of every refusal, so logs and delivery records say why without a socket error */
 export const REFUSED = 'refused by the address policy';
 
-const systemResolver: Resolver = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+const systemResolver: Resolver = async (hostname) =>
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
 /** metadata services of cloud providers, refused even where private addresses are allowed */
 const METADATA = new Map<string, string>([
@@ -64,7 +68,10 @@ const METADATA = new Map<string, string>([
 const PRIVATE_V4 = new Set(['loopback', 'private', 'carrierGradeNat']);
 const PRIVATE_V6 = new Set(['loopback', 'uniqueLocal', 'deprecatedSiteLocal']);
 const NAMES: Record<string, string> = {
-  carrierGradeNat: 'shared address space', uniqueLocal: 'unique-local', deprecatedSiteLocal: 'site-local', linkLocal: 'link-local',
+  carrierGradeNat: 'shared address space',
+  uniqueLocal: 'unique-local',
+  deprecatedSiteLocal: 'site-local',
+  linkLocal: 'link-local',
 };
 
 function ipv4Verdict(ip: ipaddr.IPv4): AddressVerdict {
@@ -88,13 +95,16 @@ function ipv6Verdict(ip: ipaddr.IPv6): AddressVerdict {
   const low = [(p[6] ?? 0) >> 8, (p[6] ?? 0) & 0xff, (p[7] ?? 0) >> 8, (p[7] ?? 0) & 0xff];
   const range = ip.range();
   switch (range) {
-    case 'ipv4Mapped': return embedded('IPv4-mapped', low);
-    case 'rfc6145': return embedded('IPv4-translated', low);
+    case 'ipv4Mapped':
+      return embedded('IPv4-mapped', low);
+    case 'rfc6145':
+      return embedded('IPv4-translated', low);
     case 'rfc6052':
       // 64:ff9b::/96 carries the IPv4 address in its last 32 bits; the local-use 64:ff9b:1::/48 may carry it
       // anywhere (RFC 6052 §2.2), so it cannot be checked
       return p[2] === 0 ? embedded('NAT64', low) : { class: 'never', reason: 'local-use NAT64' };
-    case '6to4': return embedded('6to4', [(p[1] ?? 0) >> 8, (p[1] ?? 0) & 0xff, (p[2] ?? 0) >> 8, (p[2] ?? 0) & 0xff]);
+    case '6to4':
+      return embedded('6to4', [(p[1] ?? 0) >> 8, (p[1] ?? 0) & 0xff, (p[2] ?? 0) >> 8, (p[2] ?? 0) & 0xff]);
     case 'unicast':
       // ::a.b.c.d, the deprecated IPv4-compatible form, still reaches the IPv4 address on some stacks
       if (p.slice(0, 6).every((g) => g === 0)) return embedded('IPv4-compatible', low);
@@ -167,7 +177,8 @@ export function urlPolicyProblem(url: string, options: { allowPrivate: boolean }
   } catch {
     return 'not an absolute URL';
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `${REFUSED}: ${parsed.protocol} URLs are not fetched`;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return `${REFUSED}: ${parsed.protocol} URLs are not fetched`;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   const verdict = isLocalhostName(host) ? { class: 'private' as const, reason: 'loopback' } : classifyAddress(host);
   if (verdict.reason === 'not an IP address') return undefined;
@@ -192,9 +203,14 @@ function guardedLookup(resolve: Resolver, privateAllowed: boolean): LookupFuncti
         if (!allowedBy(verdict, privateAllowed)) throw refusal(hostname, address, verdict);
       }
       const entries = addresses.map((address) => ({ address, family: ipaddr.IPv6.isValid(address) ? 6 : 4 }));
-      const wanted = options.family === 4 || options.family === 6 ? entries.filter((e) => e.family === options.family) : entries;
-      if (wanted.length === 0) throw Object.assign(new Error(`${hostname} has no IPv${String(options.family)} address`), { code: 'ENOTFOUND' });
-      if (options.all) (callback as (err: null, addresses: Array<{ address: string; family: number }>) => void)(null, wanted);
+      const wanted =
+        options.family === 4 || options.family === 6 ? entries.filter((e) => e.family === options.family) : entries;
+      if (wanted.length === 0)
+        throw Object.assign(new Error(`${hostname} has no IPv${String(options.family)} address`), {
+          code: 'ENOTFOUND',
+        });
+      if (options.all)
+        (callback as (err: null, addresses: Array<{ address: string; family: number }>) => void)(null, wanted);
       else callback(null, (wanted[0] as { address: string }).address, (wanted[0] as { family: number }).family);
     })().catch((error: NodeJS.ErrnoException) => callback(error, '', 0));
   };
@@ -207,7 +223,8 @@ function dispatcherFor(resolve: Resolver, privateAllowed: boolean): Dispatcher {
   let byPolicy = dispatchers.get(resolve);
   if (!byPolicy) dispatchers.set(resolve, (byPolicy = new Map()));
   let d = byPolicy.get(privateAllowed);
-  if (!d) byPolicy.set(privateAllowed, (d = new Agent({ connect: { lookup: guardedLookup(resolve, privateAllowed) } })));
+  if (!d)
+    byPolicy.set(privateAllowed, (d = new Agent({ connect: { lookup: guardedLookup(resolve, privateAllowed) } })));
   return d;
 }
 
@@ -222,7 +239,8 @@ function originOf(url: string | undefined): string | undefined {
 }
 
 function policyRefusal(error: unknown): AddressRefusedError | undefined {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e instanceof AddressRefusedError) return e;
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
+    if (e instanceof AddressRefusedError) return e;
   return undefined;
 }
 
@@ -238,10 +256,12 @@ export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions 
   const resolve = options.resolve ?? systemResolver;
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
 
-  const privateAllowedFor = (url: URL): boolean => options.allowPrivate === true || (allowedOrigin !== undefined && url.origin === allowedOrigin);
+  const privateAllowedFor = (url: URL): boolean =>
+    options.allowPrivate === true || (allowedOrigin !== undefined && url.origin === allowedOrigin);
 
   const check = async (url: URL, privateAllowed: boolean): Promise<void> => {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ChannelError('REJECTED', `${REFUSED}: ${url.protocol} URLs are not fetched`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new ChannelError('REJECTED', `${REFUSED}: ${url.protocol} URLs are not fetched`);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const literal = classifyAddress(host);
     let addresses: string[];
@@ -259,13 +279,17 @@ export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions 
     }
     for (const address of addresses) {
       const verdict = classifyAddress(address);
-      if (!allowedBy(verdict, privateAllowed)) throw new ChannelError('REJECTED', refusal(host, address, verdict).message);
+      if (!allowedBy(verdict, privateAllowed))
+        throw new ChannelError('REJECTED', refusal(host, address, verdict).message);
     }
   };
 
   const send = async (url: URL, init: RequestInit, privateAllowed: boolean): Promise<Response> => {
     try {
-      return await inner(url.toString(), { ...init, dispatcher: dispatcherFor(resolve, privateAllowed) } as RequestInit);
+      return await inner(url.toString(), {
+        ...init,
+        dispatcher: dispatcherFor(resolve, privateAllowed),
+      } as RequestInit);
     } catch (error) {
       const refused = policyRefusal(error);
       if (refused) throw new ChannelError('REJECTED', refused.message, { cause: refused });
@@ -291,7 +315,8 @@ export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions 
       if (!REDIRECTS.has(res.status) || location === null || mode === 'manual') return res;
       await res.body?.cancel().catch(() => undefined);
       if (mode === 'error') throw new ChannelError('REJECTED', `unexpected redirect from ${url.origin}`);
-      if (hop >= maxRedirects) throw new ChannelError('REJECTED', `refused to follow more than ${maxRedirects} redirects`);
+      if (hop >= maxRedirects)
+        throw new ChannelError('REJECTED', `refused to follow more than ${maxRedirects} redirects`);
       let next: URL;
       try {
         next = new URL(location, url);
@@ -300,10 +325,14 @@ export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions 
       }
       const method = (current.method ?? 'GET').toUpperCase();
       // as fetch does: 303, and 301/302 after a POST, continue as a GET without the body
-      const toGet = res.status === 303 ? method !== 'GET' && method !== 'HEAD' : (res.status === 301 || res.status === 302) && method === 'POST';
+      const toGet =
+        res.status === 303
+          ? method !== 'GET' && method !== 'HEAD'
+          : (res.status === 301 || res.status === 302) && method === 'POST';
       const headers = new Headers(current.headers);
       if (toGet) {
-        for (const h of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) headers.delete(h);
+        for (const h of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'])
+          headers.delete(h);
       }
       // credentials never follow a redirect to another origin (fetch drops Authorization there too)
       if (next.origin !== firstOrigin) {

@@ -43,7 +43,10 @@ export class AdminEndpoints {
   }
 
   clientFor(allowPrivate: boolean): HttpClient {
-    return guardHttpClient(this.deps.http, { allowPrivate, ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}) });
+    return guardHttpClient(this.deps.http, {
+      allowPrivate,
+      ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}),
+    });
   }
 }
 
@@ -53,5 +56,6 @@ export function checkAdminUrls(urls: Array<{ field: string; url: string }>, allo
     const problem = urlPolicyProblem(url, { allowPrivate });
     return problem === undefined ? [] : [{ field, message: problem }];
   });
-  if (fields.length > 0) throw new AppError('VALIDATION', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { fields });
+  if (fields.length > 0)
+    throw new AppError('VALIDATION', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { fields });
 }

@@ -28,10 +28,16 @@ export async function holdsSealedSecrets(store: KeyCheckStoreOps): Promise<boole
 }
 
 /** throws MasterKeyError when `box` is not the database's key; stores the check value on first use */
-export async function verifyMasterKey(store: KeyCheckStoreOps, box: SecretBox, at: string, keySource: string): Promise<void> {
-  const wrong = (what: string) => new MasterKeyError(
-    `the master key (${keySource}) cannot open ${what}: start with the key the secrets were sealed with (see "Key handling" in docs/security.md)`,
-  );
+export async function verifyMasterKey(
+  store: KeyCheckStoreOps,
+  box: SecretBox,
+  at: string,
+  keySource: string,
+): Promise<void> {
+  const wrong = (what: string) =>
+    new MasterKeyError(
+      `the master key (${keySource}) cannot open ${what}: start with the key the secrets were sealed with (see "Key handling" in docs/security.md)`,
+    );
   let check = await store.getKeyCheck();
   if (check === undefined) {
     const sample = await store.findSealedSecret();

@@ -25,7 +25,11 @@ describe('refusing token buckets', () => {
     const buckets = new TokenBuckets(() => now);
     const session = { perMinute: 60, burst: 2 };
     const address = { perMinute: 60, burst: 3 };
-    const send = (s: string) => buckets.take([{ key: `s:${s}`, limit: session }, { key: 'addr', limit: address }]);
+    const send = (s: string) =>
+      buckets.take([
+        { key: `s:${s}`, limit: session },
+        { key: 'addr', limit: address },
+      ]);
     expect(send('ana')).toBeUndefined();
     expect(send('ana')).toBeUndefined();
     // ana's session is empty: refused, and the address keeps its last token for ben

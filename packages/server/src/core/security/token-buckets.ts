@@ -18,7 +18,11 @@ export interface BucketLimit {
   burst: number;
 }
 
-interface Bucket { tokens: number; updated: number; limit: BucketLimit }
+interface Bucket {
+  tokens: number;
+  updated: number;
+  limit: BucketLimit;
+}
 
 /** how many buckets are kept before full ones are forgotten (a full bucket is the same as no bucket) */
 const MAX_BUCKETS = 100_000;

@@ -21,7 +21,10 @@ export interface TeamView {
   updatedAt: string;
 }
 
-export interface TeamInput { name: string; members?: Array<{ userId: string; capacity: number }> | undefined }
+export interface TeamInput {
+  name: string;
+  members?: Array<{ userId: string; capacity: number }> | undefined;
+}
 
 const MAX_DRAIN = 200;
 
@@ -32,8 +35,12 @@ export class TeamService {
 
   private view(team: TeamRecord, members: TeamMemberRecord[]): TeamView {
     return {
-      id: team.id, name: team.name, members: members.filter((m) => m.teamId === team.id).map((m) => ({ userId: m.userId, capacity: m.capacity })),
-      lastAssignedUserId: team.lastAssignedUserId, createdAt: team.createdAt, updatedAt: team.updatedAt,
+      id: team.id,
+      name: team.name,
+      members: members.filter((m) => m.teamId === team.id).map((m) => ({ userId: m.userId, capacity: m.capacity })),
+      lastAssignedUserId: team.lastAssignedUserId,
+      createdAt: team.createdAt,
+      updatedAt: team.updatedAt,
     };
   }
 
@@ -42,7 +49,8 @@ export class TeamService {
     for (const m of members) {
       if (seen.has(m.userId)) throw new AppError('VALIDATION', `user ${m.userId} is listed twice`);
       seen.add(m.userId);
-      if (!(await this.deps.store.getUser(workspaceId, m.userId))) throw new AppError('VALIDATION', `user ${m.userId} is not in this workspace`);
+      if (!(await this.deps.store.getUser(workspaceId, m.userId)))
+        throw new AppError('VALIDATION', `user ${m.userId} is not in this workspace`);
     }
   }
 
@@ -61,22 +69,40 @@ export class TeamService {
   async create(workspaceId: string, input: TeamInput): Promise<TeamView> {
     await this.checkMembers(workspaceId, input.members ?? []);
     const now = this.deps.clock.now().toISOString();
-    const team: TeamRecord = { id: newId('team'), workspaceId, name: input.name, lastAssignedUserId: null, createdAt: now, updatedAt: now };
+    const team: TeamRecord = {
+      id: newId('team'),
+      workspaceId,
+      name: input.name,
+      lastAssignedUserId: null,
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.deps.store.transaction(async (tx) => {
       await tx.routing.insertTeam(team);
-      await tx.routing.replaceTeamMembers(team.id, (input.members ?? []).map((m) => ({ teamId: team.id, ...m })));
+      await tx.routing.replaceTeamMembers(
+        team.id,
+        (input.members ?? []).map((m) => ({ teamId: team.id, ...m })),
+      );
     });
     return this.get(workspaceId, team.id);
   }
 
   /** `members` replaces the member list; raising a capacity or adding a member hands out waiting conversations */
-  async update(workspaceId: string, id: string, patch: { name?: string | undefined; members?: Array<{ userId: string; capacity: number }> | undefined }): Promise<TeamView> {
+  async update(
+    workspaceId: string,
+    id: string,
+    patch: { name?: string | undefined; members?: Array<{ userId: string; capacity: number }> | undefined },
+  ): Promise<TeamView> {
     await this.get(workspaceId, id);
     if (patch.members) await this.checkMembers(workspaceId, patch.members);
     const now = this.deps.clock.now().toISOString();
     await this.deps.store.transaction(async (tx) => {
       await tx.routing.updateTeam(workspaceId, id, { name: patch.name, updatedAt: now });
-      if (patch.members) await tx.routing.replaceTeamMembers(id, patch.members.map((m) => ({ teamId: id, ...m })));
+      if (patch.members)
+        await tx.routing.replaceTeamMembers(
+          id,
+          patch.members.map((m) => ({ teamId: id, ...m })),
+        );
     });
     if (patch.members) await this.drain(workspaceId, id);
     return this.get(workspaceId, id);
@@ -93,10 +119,15 @@ export class TeamService {
   async pick(tx: StoreOps, workspaceId: string, teamId: string): Promise<string | undefined> {
     const team = await tx.routing.lockTeam(teamId);
     if (!team || team.workspaceId !== workspaceId) return undefined;
-    const members = (await tx.routing.listTeamMembers([teamId])).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    const members = (await tx.routing.listTeamMembers([teamId])).sort((a, b) =>
+      a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0,
+    );
     if (members.length === 0) return undefined;
     await tx.routing.lockUsers(members.map((m) => m.userId));
-    const load = await tx.routing.openAssignedCounts(workspaceId, members.map((m) => m.userId));
+    const load = await tx.routing.openAssignedCounts(
+      workspaceId,
+      members.map((m) => m.userId),
+    );
     // members sorted by id: the next one after the cursor is the first id above it (also when the cursor's member left)
     const cursor = team.lastAssignedUserId;
     const after = cursor === null ? 0 : members.findIndex((m) => m.userId > cursor);
@@ -117,21 +148,32 @@ export class TeamService {
     for (let i = 0; i < MAX_DRAIN; i++) {
       const now = this.deps.clock.now();
       const at = now.toISOString();
-      const done = await this.deps.store.transaction(async (tx) => {
-        // the lock first: two drains of one team take turns over the same oldest waiting conversation
-        const userId = await this.pick(tx, workspaceId, teamId);
-        if (!userId) return false;
-        const [waiting] = await tx.routing.listWaitingInTeam(teamId, 1);
-        if (!waiting || waiting.workspaceId !== workspaceId) throw new NothingWaiting();
-        await tx.routing.setConversationRouting(waiting.id, { assigneeId: userId, updatedAt: at }, { assigneeId: null });
-        const batch = new TimelineBatch(workspaceId, waiting.id, at).add('assigned', 'system', { userId, teamId, via: 'round-robin', reason: 'capacity freed' });
-        await batch.write(tx, true, now);
-        return true;
-      }).catch((error: unknown) => {
-        // nobody waiting: the transaction rolled back, so the cursor did not move
-        if (error instanceof NothingWaiting) return false;
-        throw error;
-      });
+      const done = await this.deps.store
+        .transaction(async (tx) => {
+          // the lock first: two drains of one team take turns over the same oldest waiting conversation
+          const userId = await this.pick(tx, workspaceId, teamId);
+          if (!userId) return false;
+          const [waiting] = await tx.routing.listWaitingInTeam(teamId, 1);
+          if (!waiting || waiting.workspaceId !== workspaceId) throw new NothingWaiting();
+          await tx.routing.setConversationRouting(
+            waiting.id,
+            { assigneeId: userId, updatedAt: at },
+            { assigneeId: null },
+          );
+          const batch = new TimelineBatch(workspaceId, waiting.id, at).add('assigned', 'system', {
+            userId,
+            teamId,
+            via: 'round-robin',
+            reason: 'capacity freed',
+          });
+          await batch.write(tx, true, now);
+          return true;
+        })
+        .catch((error: unknown) => {
+          // nobody waiting: the transaction rolled back, so the cursor did not move
+          if (error instanceof NothingWaiting) return false;
+          throw error;
+        });
       if (!done) break;
       assigned++;
       this.deps.afterCommit();
@@ -141,6 +183,7 @@ export class TeamService {
 
   /** capacity of this user may have freed: drain every team they are in */
   async drainForUser(workspaceId: string, userId: string): Promise<void> {
-    for (const teamId of await this.deps.store.routing.teamsOfUser(workspaceId, userId)) await this.drain(workspaceId, teamId);
+    for (const teamId of await this.deps.store.routing.teamsOfUser(workspaceId, userId))
+      await this.drain(workspaceId, teamId);
   }
 }

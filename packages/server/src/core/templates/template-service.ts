@@ -27,15 +27,33 @@ export class TemplateService {
   async sync(workspaceId: string, connectionId: string): Promise<TemplateRecord[]> {
     const record = await this.connections.get(workspaceId, connectionId);
     const live = await this.connections.live(record.id);
-    if (!live?.connector.syncTemplates) throw new AppError('UNSUPPORTED_CONTENT', `${live?.connector.displayName ?? record.type} has no templates`);
-    const templates: ProviderTemplate[] = await live.connector.syncTemplates(this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)));
+    if (!live?.connector.syncTemplates)
+      throw new AppError('UNSUPPORTED_CONTENT', `${live?.connector.displayName ?? record.type} has no templates`);
+    const templates: ProviderTemplate[] = await live.connector.syncTemplates(
+      this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+    );
     const at = this.deps.clock.now().toISOString();
     const rows: TemplateRecord[] = templates.map((t) => ({
-      id: newId('tpl'), workspaceId, connectionId, providerTemplateId: t.id, name: t.name, language: t.language, status: t.status,
-      category: t.category, components: t.components, variables: t.variables, body: t.body, syncedAt: at,
+      id: newId('tpl'),
+      workspaceId,
+      connectionId,
+      providerTemplateId: t.id,
+      name: t.name,
+      language: t.language,
+      status: t.status,
+      category: t.category,
+      components: t.components,
+      variables: t.variables,
+      body: t.body,
+      syncedAt: at,
     }));
     await this.deps.store.transaction((tx) => tx.replaceTemplates(connectionId, rows));
-    await this.connections.log(connectionId, 'info', 'templates_synced', `${rows.length} templates synced (${rows.filter((r) => r.status === 'APPROVED').length} approved)`);
+    await this.connections.log(
+      connectionId,
+      'info',
+      'templates_synced',
+      `${rows.length} templates synced (${rows.filter((r) => r.status === 'APPROVED').length} approved)`,
+    );
     return rows;
   }
 
@@ -45,10 +63,24 @@ export class TemplateService {
   }
 
   /** validates a template send and resolves contact references; answers the stored template and final values */
-  async prepare(connection: ConnectionRecord, contact: ContactRecord | undefined, address: string, name: string, language: string, variables: Record<string, string>): Promise<{ template: TemplateRecord; values: Record<string, string>; text: string }> {
+  async prepare(
+    connection: ConnectionRecord,
+    contact: ContactRecord | undefined,
+    address: string,
+    name: string,
+    language: string,
+    variables: Record<string, string>,
+  ): Promise<{ template: TemplateRecord; values: Record<string, string>; text: string }> {
     const template = await this.deps.store.findTemplate(connection.id, name, language);
-    if (!template) throw new AppError('VALIDATION', `no template '${name}' (${language}) on this connection; sync templates first`, { fields: [{ field: 'template.name', message: 'unknown template' }] });
-    if (template.status !== 'APPROVED') throw new AppError('TEMPLATE_NOT_APPROVED', `template '${name}' (${language}) is ${template.status}, not APPROVED`);
+    if (!template)
+      throw new AppError('VALIDATION', `no template '${name}' (${language}) on this connection; sync templates first`, {
+        fields: [{ field: 'template.name', message: 'unknown template' }],
+      });
+    if (template.status !== 'APPROVED')
+      throw new AppError(
+        'TEMPLATE_NOT_APPROVED',
+        `template '${name}' (${language}) is ${template.status}, not APPROVED`,
+      );
     const values: Record<string, string> = {};
     for (const [k, raw] of Object.entries(variables)) {
       const ref = CONTACT_REF.exec(raw);
@@ -56,15 +88,30 @@ export class TemplateService {
         values[k] = raw;
         continue;
       }
-      const resolved = ref[1] === 'name' ? contact?.name : ref[1] === 'address' ? address : stringAttr(contact?.attributes, ref[2] as string);
-      if (resolved === undefined || resolved === null || resolved === '') throw new AppError('VALIDATION', `variable ${k}: the contact has no ${ref[1]}`, { fields: [{ field: `template.variables.${k}`, message: `contact has no ${ref[1]}` }] });
+      const resolved =
+        ref[1] === 'name'
+          ? contact?.name
+          : ref[1] === 'address'
+            ? address
+            : stringAttr(contact?.attributes, ref[2] as string);
+      if (resolved === undefined || resolved === null || resolved === '')
+        throw new AppError('VALIDATION', `variable ${k}: the contact has no ${ref[1]}`, {
+          fields: [{ field: `template.variables.${k}`, message: `contact has no ${ref[1]}` }],
+        });
       values[k] = resolved;
     }
     const missing = template.variables.filter((v) => !values[v]?.trim());
     const unknown = Object.keys(values).filter((v) => !template.variables.includes(v));
     if (missing.length > 0 || unknown.length > 0) {
-      const fields = [...missing.map((v) => ({ field: `template.variables.${v}`, message: 'required' })), ...unknown.map((v) => ({ field: `template.variables.${v}`, message: 'not a variable of this template' }))];
-      throw new AppError('VALIDATION', `template '${name}' needs variables ${template.variables.join(', ') || '(none)'}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, { fields });
+      const fields = [
+        ...missing.map((v) => ({ field: `template.variables.${v}`, message: 'required' })),
+        ...unknown.map((v) => ({ field: `template.variables.${v}`, message: 'not a variable of this template' })),
+      ];
+      throw new AppError(
+        'VALIDATION',
+        `template '${name}' needs variables ${template.variables.join(', ') || '(none)'}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`,
+        { fields },
+      );
     }
     return { template, values, text: renderTemplate(template.body, values) };
   }

@@ -33,7 +33,12 @@ export const DEFAULT_VISITOR_LIMITS: VisitorLimitSettings = {
 
 /** the reasons /metrics counts refusals by (switchboard_webchat_refused_total{reason}) */
 export type VisitorRefusal =
-  | 'sessions_per_address' | 'messages_per_session' | 'messages_per_address' | 'typing_per_session' | 'typing_per_address' | 'open_conversations_per_address';
+  | 'sessions_per_address'
+  | 'messages_per_session'
+  | 'messages_per_address'
+  | 'typing_per_session'
+  | 'typing_per_address'
+  | 'open_conversations_per_address';
 
 /** what a client retries after when its address holds too many open conversations (they end when resolved, not at a time) */
 const CONVERSATION_CAP_RETRY_S = 60;
@@ -45,7 +50,8 @@ const perMinute = (n: number): BucketLimit => ({ perMinute: n, burst: n });
  * The client address as stored: a hash, so the table does not list visitors' addresses. Not anonymous — every IPv4
  * address can be hashed and compared — which is why rows live only as long as they count (docs/security.md).
  */
-export const addressKey = (address: string): string => createHash('sha256').update(`webchat-visitor:${address}`).digest('hex').slice(0, 32);
+export const addressKey = (address: string): string =>
+  createHash('sha256').update(`webchat-visitor:${address}`).digest('hex').slice(0, 32);
 
 export class VisitorLimits {
   private readonly buckets: TokenBuckets;
@@ -62,22 +68,31 @@ export class VisitorLimits {
 
   /** a new session from this address */
   session(address: string): void {
-    this.take([['sessions_per_address', `sa:${address}`, this.settings.sessionsPerAddressPerMinute]], 'too many new chats from this address');
+    this.take(
+      [['sessions_per_address', `sa:${address}`, this.settings.sessionsPerAddressPerMinute]],
+      'too many new chats from this address',
+    );
   }
 
   /** a message from this visitor at this address (both buckets, or neither, spend a token) */
   message(visitorId: string, address: string): void {
-    this.take([
-      ['messages_per_session', `ms:${visitorId}`, this.settings.messagesPerSessionPerMinute],
-      ['messages_per_address', `ma:${address}`, this.settings.messagesPerAddressPerMinute],
-    ], 'too many messages');
+    this.take(
+      [
+        ['messages_per_session', `ms:${visitorId}`, this.settings.messagesPerSessionPerMinute],
+        ['messages_per_address', `ma:${address}`, this.settings.messagesPerAddressPerMinute],
+      ],
+      'too many messages',
+    );
   }
 
   typing(visitorId: string, address: string): void {
-    this.take([
-      ['typing_per_session', `ts:${visitorId}`, this.settings.typingPerSessionPerMinute],
-      ['typing_per_address', `ta:${address}`, this.settings.typingPerAddressPerMinute],
-    ], 'too many typing notices');
+    this.take(
+      [
+        ['typing_per_session', `ts:${visitorId}`, this.settings.typingPerSessionPerMinute],
+        ['typing_per_address', `ta:${address}`, this.settings.typingPerAddressPerMinute],
+      ],
+      'too many typing notices',
+    );
   }
 
   /**
@@ -91,8 +106,15 @@ export class VisitorLimits {
     // the common case, a visitor writing in its conversation, costs one indexed lookup
     if (await this.store.visitorHoldsConversation(connectionId, visitorId, pendingSince)) return;
     const key = addressKey(address);
-    if ((await this.store.countAddressConversations(connectionId, key, pendingSince)) >= this.settings.openConversationsPerAddress) {
-      this.refuse('open_conversations_per_address', 'too many open conversations from this address', CONVERSATION_CAP_RETRY_S * 1000);
+    if (
+      (await this.store.countAddressConversations(connectionId, key, pendingSince)) >=
+      this.settings.openConversationsPerAddress
+    ) {
+      this.refuse(
+        'open_conversations_per_address',
+        'too many open conversations from this address',
+        CONVERSATION_CAP_RETRY_S * 1000,
+      );
     }
     await this.store.recordVisitorAddress(connectionId, visitorId, key, new Date(now).toISOString());
   }

@@ -19,15 +19,38 @@ import { DEFAULT_VISITOR_LIMITS, VisitorLimits } from './visitor-limits.js';
 
 /** what visitors may upload: common images, PDF, audio and video (never HTML or SVG) */
 export const VISITOR_UPLOAD_TYPES: ReadonlySet<string> = new Set([
-  'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf',
-  'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/ogg', 'audio/wav', 'audio/webm',
-  'video/mp4', 'video/webm', 'video/quicktime', 'video/ogg',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/aac',
+  'audio/ogg',
+  'audio/wav',
+  'audio/webm',
+  'video/mp4',
+  'video/webm',
+  'video/quicktime',
+  'video/ogg',
 ]);
 
-export interface OfflineSubmission { email: string; name?: string | undefined; message: string; clientMessageId?: string | undefined }
+export interface OfflineSubmission {
+  email: string;
+  name?: string | undefined;
+  message: string;
+  clientMessageId?: string | undefined;
+}
 
-
-export interface VisitorMessage { id: string; direction: 'inbound' | 'outbound'; content: unknown; timestamp: string; status: string; clientMessageId?: string }
+export interface VisitorMessage {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  content: unknown;
+  timestamp: string;
+  status: string;
+  clientMessageId?: string;
+}
 
 function visitorView(m: MessageRecord | Record<string, unknown>): VisitorMessage {
   const v = m as Record<string, unknown>;
@@ -35,7 +58,14 @@ function visitorView(m: MessageRecord | Record<string, unknown>): VisitorMessage
   // widget confirms its optimistic bubble by id rather than by text
   const pid = typeof v.providerMessageId === 'string' ? v.providerMessageId : '';
   const clientMessageId = v.direction === 'inbound' && pid.includes(':') ? pid.slice(pid.indexOf(':') + 1) : undefined;
-  return { id: String(v.id), direction: v.direction as VisitorMessage['direction'], content: v.content, timestamp: String(v.timestamp), status: String(v.status), ...(clientMessageId ? { clientMessageId } : {}) };
+  return {
+    id: String(v.id),
+    direction: v.direction as VisitorMessage['direction'],
+    content: v.content,
+    timestamp: String(v.timestamp),
+    status: String(v.status),
+    ...(clientMessageId ? { clientMessageId } : {}),
+  };
 }
 
 export class VisitorService {
@@ -48,17 +78,27 @@ export class VisitorService {
     private readonly hub: RealtimeHub,
     private readonly media?: MediaService,
   ) {
-    this.limits = new VisitorLimits(deps.settings.visitorLimits ?? DEFAULT_VISITOR_LIMITS, deps.store, deps.metrics, deps.clock);
+    this.limits = new VisitorLimits(
+      deps.settings.visitorLimits ?? DEFAULT_VISITOR_LIMITS,
+      deps.store,
+      deps.metrics,
+      deps.clock,
+    );
   }
 
-  private async webchat(connectionId: string): Promise<LiveConnection & { visitors: NonNullable<LiveConnection['connector']['visitors']> }> {
+  private async webchat(
+    connectionId: string,
+  ): Promise<LiveConnection & { visitors: NonNullable<LiveConnection['connector']['visitors']> }> {
     const live = await this.connections.live(connectionId);
     if (!live || !live.connector.visitors) throw notFound('chat');
     if (live.record.status === 'STOPPED') throw new AppError('UNAVAILABLE', 'chat is offline');
     return { ...live, visitors: live.connector.visitors };
   }
 
-  async visitorOf(connectionId: string, token: string | undefined): Promise<{ live: LiveConnection; visitorId: string }> {
+  async visitorOf(
+    connectionId: string,
+    token: string | undefined,
+  ): Promise<{ live: LiveConnection; visitorId: string }> {
     const live = await this.webchat(connectionId);
     const visitorId = live.visitors.check(live.config, token);
     if (!visitorId) throw new AppError('UNAUTHORIZED', 'invalid visitor session');
@@ -66,7 +106,10 @@ export class VisitorService {
   }
 
   /** `clientAddress`: the request's client address (behind a proxy, as SWITCHBOARD_TRUST_PROXY allows) */
-  async createSession(connectionId: string, clientAddress: string): Promise<{ visitorId: string; token: string; config: Record<string, unknown> }> {
+  async createSession(
+    connectionId: string,
+    clientAddress: string,
+  ): Promise<{ visitorId: string; token: string; config: Record<string, unknown> }> {
     const live = await this.webchat(connectionId);
     this.limits.session(clientAddress);
     const visitorId = newId('vis');
@@ -85,7 +128,12 @@ export class VisitorService {
    * The offline form: the same ingest as a visitor message (durable, deduplicated by clientMessageId), so the
    * operator finds a conversation whose contact carries the email. A visitor without a session gets one.
    */
-  async offline(connectionId: string, token: string | undefined, form: OfflineSubmission, clientAddress: string): Promise<{ reply: HttpReply; session?: { visitorId: string; token: string } }> {
+  async offline(
+    connectionId: string,
+    token: string | undefined,
+    form: OfflineSubmission,
+    clientAddress: string,
+  ): Promise<{ reply: HttpReply; session?: { visitorId: string; token: string } }> {
     const live = await this.webchat(connectionId);
     let visitorToken = token && live.visitors.check(live.config, token) ? token : undefined;
     let session: { visitorId: string; token: string } | undefined;
@@ -94,7 +142,13 @@ export class VisitorService {
       visitorToken = live.visitors.issue(live.config, visitorId);
       session = { visitorId, token: visitorToken };
     }
-    const body = { type: 'offline_form', clientMessageId: form.clientMessageId ?? randomUUID(), email: form.email, ...(form.name?.trim() ? { name: form.name.trim() } : {}), message: form.message };
+    const body = {
+      type: 'offline_form',
+      clientMessageId: form.clientMessageId ?? randomUUID(),
+      email: form.email,
+      ...(form.name?.trim() ? { name: form.name.trim() } : {}),
+      message: form.message,
+    };
     const visitorId = live.visitors.check(live.config, visitorToken);
     // the form opens a conversation like a first message does
     if (visitorId) await this.limits.conversation(live.record.id, visitorId, clientAddress);
@@ -103,13 +157,28 @@ export class VisitorService {
   }
 
   /** a visitor's file: stored through the media service, answered with a /media/att_… URL for a message */
-  async upload(connectionId: string, token: string | undefined, bytes: Buffer, mimeType: string, fileName: string | null, maxBytes: number): Promise<{ id: string; url: string; mimeType: string; size: number; fileName: string | null }> {
+  async upload(
+    connectionId: string,
+    token: string | undefined,
+    bytes: Buffer,
+    mimeType: string,
+    fileName: string | null,
+    maxBytes: number,
+  ): Promise<{ id: string; url: string; mimeType: string; size: number; fileName: string | null }> {
     const { live } = await this.visitorOf(connectionId, token);
     if (!this.media) throw new AppError('UNAVAILABLE', 'uploads are not available');
-    if (!VISITOR_UPLOAD_TYPES.has(mimeType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `files of type ${mimeType} cannot be sent here; images, PDF, audio and video can`);
+    if (!VISITOR_UPLOAD_TYPES.has(mimeType))
+      throw new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `files of type ${mimeType} cannot be sent here; images, PDF, audio and video can`,
+      );
     if (bytes.length > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `the file is larger than ${maxBytes} bytes`);
     // a name, not a path; control characters dropped
-    const safeName = fileName ? Array.from(fileName, (ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 255) : null;
+    const safeName = fileName
+      ? Array.from(fileName, (ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch))
+          .join('')
+          .slice(0, 255)
+      : null;
     const a = await this.media.upload(live.record.workspaceId, bytes, mimeType, safeName);
     return { id: a.id, url: a.url, mimeType: a.mimeType, size: a.size ?? bytes.length, fileName: a.fileName };
   }
@@ -124,7 +193,9 @@ export class VisitorService {
     const [id, key, ...rest] = url.startsWith(prefix) ? url.slice(prefix.length).split('/') : [];
     const attachment = id && key && rest.length === 0 ? await this.deps.store.getAttachment(id) : undefined;
     if (!attachment || attachment.accessKey !== key || attachment.workspaceId !== live.record.workspaceId) {
-      throw new AppError('VALIDATION', 'an attachment must be a file uploaded to this chat', { fields: [{ field: 'attachment.url', message: 'not a file uploaded here' }] });
+      throw new AppError('VALIDATION', 'an attachment must be a file uploaded to this chat', {
+        fields: [{ field: 'attachment.url', message: 'not a file uploaded here' }],
+      });
     }
   }
 
@@ -146,9 +217,15 @@ export class VisitorService {
     const live = await this.connections.live(connectionId);
     const visitorId = live && token ? live.connector.visitors?.check(live.config, token) : undefined;
     return this.ingest.handle(connectionId, {
-      method: 'POST', url: `/webchat/${connectionId}/messages`,
-      headers: { authorization: token ? `Bearer ${token}` : undefined, 'x-webchat-visitor': visitorId, 'content-type': 'application/json' },
-      query: {}, rawBody: stamped,
+      method: 'POST',
+      url: `/webchat/${connectionId}/messages`,
+      headers: {
+        authorization: token ? `Bearer ${token}` : undefined,
+        'x-webchat-visitor': visitorId,
+        'content-type': 'application/json',
+      },
+      query: {},
+      rawBody: stamped,
     });
   }
 
@@ -156,14 +233,24 @@ export class VisitorService {
     const { live, visitorId } = await this.visitorOf(connectionId, token);
     this.limits.typing(visitorId, clientAddress);
     const identity = await this.deps.store.findIdentity(live.record.workspaceId, 'webchat', visitorId);
-    const conversation = identity && (await this.deps.store.findOpenConversation(live.record.id, identity.contactId, null));
+    const conversation =
+      identity && (await this.deps.store.findOpenConversation(live.record.id, identity.contactId, null));
     await this.deps.bus.publish('events', {
       key: visitorId,
-      payload: { type: 'conversation.typing', workspaceId: live.record.workspaceId, ...(conversation ? { conversationId: conversation.id } : {}), data: { by: 'visitor', visitorId, conversationId: conversation?.id ?? null } },
+      payload: {
+        type: 'conversation.typing',
+        workspaceId: live.record.workspaceId,
+        ...(conversation ? { conversationId: conversation.id } : {}),
+        data: { by: 'visitor', visitorId, conversationId: conversation?.id ?? null },
+      },
     });
   }
 
-  async history(connectionId: string, token: string | undefined, limit = 100): Promise<{ conversationId: string | null; messages: VisitorMessage[] }> {
+  async history(
+    connectionId: string,
+    token: string | undefined,
+    limit = 100,
+  ): Promise<{ conversationId: string | null; messages: VisitorMessage[] }> {
     const { live, visitorId } = await this.visitorOf(connectionId, token);
     const identity = await this.deps.store.findIdentity(live.record.workspaceId, 'webchat', visitorId);
     if (!identity) return { conversationId: null, messages: [] };
@@ -182,7 +269,11 @@ export class VisitorService {
   }
 
   /** live events for one visitor: operator messages once sent, operator typing, and the visitor's own messages */
-  async stream(connectionId: string, token: string | undefined, send: (type: string, data: unknown) => void): Promise<() => void> {
+  async stream(
+    connectionId: string,
+    token: string | undefined,
+    send: (type: string, data: unknown) => void,
+  ): Promise<() => void> {
     const { live, visitorId } = await this.visitorOf(connectionId, token);
     const conversations = new Set<string>();
     const identity = await this.deps.store.findIdentity(live.record.workspaceId, 'webchat', visitorId);
@@ -199,9 +290,12 @@ export class VisitorService {
         return event.conversationId !== undefined && conversations.has(event.conversationId);
       },
       send: (event) => {
-        if (event.type === 'message.received') send('message', visitorView(event.data.message as Record<string, unknown>));
-        else if (event.type === 'message.status' && event.data.status === 'sent') send('message', visitorView(event.data.message as Record<string, unknown>));
-        else if (event.type === 'conversation.typing' && event.data.by === 'operator') send('typing', { conversationId: event.conversationId });
+        if (event.type === 'message.received')
+          send('message', visitorView(event.data.message as Record<string, unknown>));
+        else if (event.type === 'message.status' && event.data.status === 'sent')
+          send('message', visitorView(event.data.message as Record<string, unknown>));
+        else if (event.type === 'conversation.typing' && event.data.by === 'operator')
+          send('typing', { conversationId: event.conversationId });
       },
     });
   }

@@ -35,12 +35,26 @@ describe('webhook deliveries under the address policy', () => {
     await store.migrate();
     await store.insertWorkspace({ id: ws, name: 'w', createdAt: new Date().toISOString() });
     const ports = {
-      store, secrets, log: silentLogger, clock: { now: () => new Date() },
+      store,
+      secrets,
+      log: silentLogger,
+      clock: { now: () => new Date() },
       // what a refusal must never reach: it answers 204 and notes the URL
-      http: (url: string) => { reached.push(url); return Promise.resolve(new Response(null, { status: 204 })); },
-      resolve: (host: string) => (ZONE[host] ? Promise.resolve(ZONE[host]) : Promise.reject(Object.assign(new Error(`${host}: ENOTFOUND`), { code: 'ENOTFOUND' }))),
+      http: (url: string) => {
+        reached.push(url);
+        return Promise.resolve(new Response(null, { status: 204 }));
+      },
+      resolve: (host: string) =>
+        ZONE[host]
+          ? Promise.resolve(ZONE[host])
+          : Promise.reject(Object.assign(new Error(`${host}: ENOTFOUND`), { code: 'ENOTFOUND' })),
     } as unknown as CorePorts;
-    service = new WebhookService(ports, { retryBaseMs: 60_000, retryMaxMs: 60_000, maxAgeMs: 86_400_000, timeoutMs: 1000 });
+    service = new WebhookService(ports, {
+      retryBaseMs: 60_000,
+      retryMaxMs: 60_000,
+      maxAgeMs: 86_400_000,
+      timeoutMs: 1000,
+    });
   }, 30_000);
   afterAll(async () => dispose());
   beforeEach(async () => {
@@ -51,11 +65,33 @@ describe('webhook deliveries under the address policy', () => {
   /** a subscription stored as is (as one saved before the policy), with one due delivery */
   const due = async (url: string): Promise<string> => {
     const at = new Date().toISOString();
-    const sub = { id: newId('whs'), workspaceId: ws, url, eventTypes: ['*'], secret: secrets.seal('s3cret'), active: true, description: '', createdAt: at, updatedAt: at };
+    const sub = {
+      id: newId('whs'),
+      workspaceId: ws,
+      url,
+      eventTypes: ['*'],
+      secret: secrets.seal('s3cret'),
+      active: true,
+      description: '',
+      createdAt: at,
+      updatedAt: at,
+    };
     await store.insertWebhookSubscription(sub);
     const d: WebhookDeliveryRecord = {
-      id: newId('whd'), subscriptionId: sub.id, workspaceId: ws, eventSeq: 1, eventType: 'message.received', body: '{}', status: 'pending',
-      attempts: 0, nextAttemptAt: at, lastStatusCode: null, lastError: null, createdAt: at, updatedAt: at, deliveredAt: null,
+      id: newId('whd'),
+      subscriptionId: sub.id,
+      workspaceId: ws,
+      eventSeq: 1,
+      eventType: 'message.received',
+      body: '{}',
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: at,
+      lastStatusCode: null,
+      lastError: null,
+      createdAt: at,
+      updatedAt: at,
+      deliveredAt: null,
     };
     await store.insertWebhookDeliveries([d]);
     return d.id;
@@ -67,8 +103,10 @@ describe('webhook deliveries under the address policy', () => {
 
   it('never calls a receiver the policy refuses: dead at once, the refusal as the error', async () => {
     for (const [url, why] of [
-      ['http://2130706433:8080/x', '127.0.0.1 is a loopback address'], ['http://lan.example/x', 'lan.example (10.0.0.5) is a private address'],
-      ['http://meta.example/latest', 'meta.example (169.254.169.254) is a cloud metadata address'], ['http://rebind.example/', 'rebind.example (127.0.0.1)'],
+      ['http://2130706433:8080/x', '127.0.0.1 is a loopback address'],
+      ['http://lan.example/x', 'lan.example (10.0.0.5) is a private address'],
+      ['http://meta.example/latest', 'meta.example (169.254.169.254) is a cloud metadata address'],
+      ['http://rebind.example/', 'rebind.example (127.0.0.1)'],
     ] as const) {
       const d = await outcome(await due(url));
       expect(d, url).toMatchObject({ status: 'dead', attempts: 1, nextAttemptAt: null, lastStatusCode: null });
@@ -92,7 +130,9 @@ describe('webhook deliveries under the address policy', () => {
     await service.tick();
     expect((await store.getWebhookDelivery(ws, lan))?.status).toBe('delivered');
     expect(await store.getWebhookDelivery(ws, meta)).toMatchObject({ status: 'dead' });
-    expect((await store.getWebhookDelivery(ws, meta))?.lastError).toMatch(/^refused by the address policy: meta\.example \(169\.254\.169\.254\)/);
+    expect((await store.getWebhookDelivery(ws, meta))?.lastError).toMatch(
+      /^refused by the address policy: meta\.example \(169\.254\.169\.254\)/,
+    );
     expect(reached).toEqual(['http://lan.example/x']);
     const publicOne = await outcome(await due('http://public.example/x'));
     expect(publicOne?.status).toBe('delivered');
@@ -100,21 +140,36 @@ describe('webhook deliveries under the address policy', () => {
 
   it('answers 400 at create and update for a URL refused as written; names pass until delivery', async () => {
     const refusal = async (p: Promise<unknown>) => {
-      const e = await p.then(() => undefined, (error: unknown) => error);
+      const e = await p.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       expect(e).toBeInstanceOf(AppError);
       return e as AppError;
     };
     const decimal = await refusal(service.create(ws, { url: 'http://2130706433:18401/x', eventTypes: ['*'] }));
     expect(decimal.code).toBe('VALIDATION');
     expect(decimal.message).toMatch(/^url: refused by the address policy: 127\.0\.0\.1 is a loopback address/);
-    expect((await refusal(service.create(ws, { url: 'http://169.254.169.254/latest/meta-data/', eventTypes: ['*'] }))).code).toBe('VALIDATION');
-    expect((await refusal(service.create(ws, { url: 'javascript:alert(1)', eventTypes: ['*'] }))).code).toBe('VALIDATION');
+    expect(
+      (await refusal(service.create(ws, { url: 'http://169.254.169.254/latest/meta-data/', eventTypes: ['*'] }))).code,
+    ).toBe('VALIDATION');
+    expect((await refusal(service.create(ws, { url: 'javascript:alert(1)', eventTypes: ['*'] }))).code).toBe(
+      'VALIDATION',
+    );
     const { subscription } = await service.create(ws, { url: 'http://lan.example/x', eventTypes: ['*'] });
-    expect((await refusal(service.update(ws, subscription.id, { url: 'http://0x0a000001/x' }))).code).toBe('VALIDATION');
+    expect((await refusal(service.update(ws, subscription.id, { url: 'http://0x0a000001/x' }))).code).toBe(
+      'VALIDATION',
+    );
     await store.updateWorkspace(ws, { allowPrivateNetwork: true });
     expect((await service.update(ws, subscription.id, { url: 'http://0x0a000001/x' })).url).toBe('http://0x0a000001/x');
-    expect((await service.create(ws, { url: 'http://127.0.0.1:18401/x', eventTypes: ['*'] })).subscription.url).toBe('http://127.0.0.1:18401/x');
-    expect((await refusal(service.create(ws, { url: 'http://[fd00:ec2::254]/', eventTypes: ['*'] }))).message).toContain('cloud metadata (AWS IPv6)');
-    expect((await refusal(service.create(ws, { url: 'http://100.100.100.200/', eventTypes: ['*'] }))).message).toContain('Alibaba');
+    expect((await service.create(ws, { url: 'http://127.0.0.1:18401/x', eventTypes: ['*'] })).subscription.url).toBe(
+      'http://127.0.0.1:18401/x',
+    );
+    expect(
+      (await refusal(service.create(ws, { url: 'http://[fd00:ec2::254]/', eventTypes: ['*'] }))).message,
+    ).toContain('cloud metadata (AWS IPv6)');
+    expect(
+      (await refusal(service.create(ws, { url: 'http://100.100.100.200/', eventTypes: ['*'] }))).message,
+    ).toContain('Alibaba');
   });
 });

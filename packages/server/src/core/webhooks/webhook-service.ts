@@ -20,12 +20,29 @@ import { generateSecret } from '../security/api-tokens.js';
 import { AdminEndpoints } from '../security/admin-endpoints.js';
 import { isAddressRefusal } from '../security/address-guard.js';
 import type { HttpClient } from '../../channel-kit/index.js';
-import type { OutboxRecord, Page, PageQuery, WebhookDeliveryRecord, WebhookSubscriptionRecord } from '../ports/index.js';
+import type {
+  OutboxRecord,
+  Page,
+  PageQuery,
+  WebhookDeliveryRecord,
+  WebhookSubscriptionRecord,
+} from '../ports/index.js';
 import type { CorePorts } from '../deps.js';
 
-export interface WebhookSettings { retryBaseMs: number; retryMaxMs: number; maxAgeMs: number; timeoutMs: number }
+export interface WebhookSettings {
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAgeMs: number;
+  timeoutMs: number;
+}
 
-export interface SubscriptionInput { url: string; eventTypes: string[]; secret?: string | undefined; description?: string | undefined; active?: boolean | undefined }
+export interface SubscriptionInput {
+  url: string;
+  eventTypes: string[];
+  secret?: string | undefined;
+  description?: string | undefined;
+  active?: boolean | undefined;
+}
 
 export function signWebhook(secret: string, timestamp: string, body: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
@@ -51,18 +68,30 @@ export class WebhookService {
     try {
       new URL(url);
     } catch {
-      throw new AppError('VALIDATION', 'url must be an absolute http(s) URL', { fields: [{ field: 'url', message: 'invalid URL' }] });
+      throw new AppError('VALIDATION', 'url must be an absolute http(s) URL', {
+        fields: [{ field: 'url', message: 'invalid URL' }],
+      });
     }
     await this.endpoints.check(workspaceId, [{ field: 'url', url }]);
   }
 
-  async create(workspaceId: string, input: SubscriptionInput): Promise<{ subscription: WebhookSubscriptionRecord; secret: string }> {
+  async create(
+    workspaceId: string,
+    input: SubscriptionInput,
+  ): Promise<{ subscription: WebhookSubscriptionRecord; secret: string }> {
     await this.checkUrl(workspaceId, input.url);
     const secret = input.secret ?? `whsec_${generateSecret()}`;
     const now = this.deps.clock.now().toISOString();
     const row: WebhookSubscriptionRecord = {
-      id: newId('whs'), workspaceId, url: input.url, eventTypes: input.eventTypes, secret: this.deps.secrets.seal(secret),
-      active: input.active ?? true, description: input.description ?? '', createdAt: now, updatedAt: now,
+      id: newId('whs'),
+      workspaceId,
+      url: input.url,
+      eventTypes: input.eventTypes,
+      secret: this.deps.secrets.seal(secret),
+      active: input.active ?? true,
+      description: input.description ?? '',
+      createdAt: now,
+      updatedAt: now,
     };
     await this.deps.store.insertWebhookSubscription(row);
     this.cache.delete(workspaceId);
@@ -83,8 +112,12 @@ export class WebhookService {
     await this.get(workspaceId, id);
     if (patch.url) await this.checkUrl(workspaceId, patch.url);
     await this.deps.store.updateWebhookSubscription(workspaceId, id, {
-      url: patch.url, eventTypes: patch.eventTypes, active: patch.active, description: patch.description,
-      secret: patch.secret ? this.deps.secrets.seal(patch.secret) : undefined, updatedAt: this.deps.clock.now().toISOString(),
+      url: patch.url,
+      eventTypes: patch.eventTypes,
+      active: patch.active,
+      description: patch.description,
+      secret: patch.secret ? this.deps.secrets.seal(patch.secret) : undefined,
+      updatedAt: this.deps.clock.now().toISOString(),
     });
     this.cache.delete(workspaceId);
     return this.get(workspaceId, id);
@@ -103,7 +136,11 @@ export class WebhookService {
   /** replays one delivery (same id, so receivers recognise it) */
   async replayOne(workspaceId: string, deliveryId: string): Promise<WebhookDeliveryRecord> {
     if (!(await this.deps.store.getWebhookDelivery(workspaceId, deliveryId))) throw notFound('webhook delivery');
-    await this.deps.store.requeueWebhookDeliveries(workspaceId, { id: deliveryId }, this.deps.clock.now().toISOString());
+    await this.deps.store.requeueWebhookDeliveries(
+      workspaceId,
+      { id: deliveryId },
+      this.deps.clock.now().toISOString(),
+    );
     return (await this.deps.store.getWebhookDelivery(workspaceId, deliveryId)) as WebhookDeliveryRecord;
   }
 
@@ -111,7 +148,11 @@ export class WebhookService {
   async replayRange(workspaceId: string, subscriptionId: string, from: string, to: string): Promise<number> {
     await this.get(workspaceId, subscriptionId);
     if (Date.parse(from) > Date.parse(to)) throw new AppError('VALIDATION', '`from` must not be after `to`');
-    const n = await this.deps.store.requeueWebhookDeliveries(workspaceId, { subscriptionId, from, to }, this.deps.clock.now().toISOString());
+    const n = await this.deps.store.requeueWebhookDeliveries(
+      workspaceId,
+      { subscriptionId, from, to },
+      this.deps.clock.now().toISOString(),
+    );
     return n;
   }
 
@@ -130,12 +171,28 @@ export class WebhookService {
       for (const s of subs) {
         if (s.workspaceId !== e.workspaceId || !(s.eventTypes.includes('*') || s.eventTypes.includes(type))) continue;
         const body = JSON.stringify({
-          id: String(e.seq), type, createdAt: e.createdAt, workspaceId: e.workspaceId,
-          conversationId: typeof e.payload.conversationId === 'string' ? e.payload.conversationId : null, data: e.payload.data ?? {},
+          id: String(e.seq),
+          type,
+          createdAt: e.createdAt,
+          workspaceId: e.workspaceId,
+          conversationId: typeof e.payload.conversationId === 'string' ? e.payload.conversationId : null,
+          data: e.payload.data ?? {},
         });
         deliveries.push({
-          id: newId('whd'), subscriptionId: s.id, workspaceId: s.workspaceId, eventSeq: e.seq, eventType: type, body, status: 'pending',
-          attempts: 0, nextAttemptAt: now, lastStatusCode: null, lastError: null, createdAt: now, updatedAt: now, deliveredAt: null,
+          id: newId('whd'),
+          subscriptionId: s.id,
+          workspaceId: s.workspaceId,
+          eventSeq: e.seq,
+          eventType: type,
+          body,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          lastStatusCode: null,
+          lastError: null,
+          createdAt: now,
+          updatedAt: now,
+          deliveredAt: null,
         });
       }
     }
@@ -178,7 +235,11 @@ export class WebhookService {
   /** one round: claim what is due, POST it, record the outcome */
   async tick(): Promise<number> {
     const now = this.deps.clock.now();
-    const due = await this.deps.store.claimDueWebhookDeliveries(now.toISOString(), new Date(now.getTime() + this.settings.timeoutMs * 3).toISOString(), 50);
+    const due = await this.deps.store.claimDueWebhookDeliveries(
+      now.toISOString(),
+      new Date(now.getTime() + this.settings.timeoutMs * 3).toISOString(),
+      50,
+    );
     // the policy as it is now, read once per workspace per round
     const clients = new Map<string, Promise<HttpClient>>();
     const clientOf = (workspaceId: string): Promise<HttpClient> => {
@@ -201,8 +262,11 @@ export class WebhookService {
       const res = await http(sub.url, {
         method: 'POST',
         headers: {
-          'content-type': 'application/json', 'user-agent': 'Switchboard-Webhooks/1',
-          'switchboard-delivery': d.id, 'switchboard-event': d.eventType, 'switchboard-timestamp': timestamp,
+          'content-type': 'application/json',
+          'user-agent': 'Switchboard-Webhooks/1',
+          'switchboard-delivery': d.id,
+          'switchboard-event': d.eventType,
+          'switchboard-timestamp': timestamp,
           'switchboard-signature': signWebhook(this.deps.secrets.open(sub.secret), timestamp, d.body),
         },
         body: d.body,
@@ -215,22 +279,48 @@ export class WebhookService {
     } catch (e) {
       refused = isAddressRefusal(e);
       if (refused) error = (e as Error).message;
-      else error = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${this.settings.timeoutMs} ms` : `could not reach the receiver: ${e instanceof Error ? e.message : String(e)}`;
+      else
+        error =
+          e instanceof Error && e.name === 'TimeoutError'
+            ? `no answer within ${this.settings.timeoutMs} ms`
+            : `could not reach the receiver: ${e instanceof Error ? e.message : String(e)}`;
     }
     const at = this.deps.clock.now();
     const attempts = d.attempts + 1;
     if (!error) {
-      await this.deps.store.finishWebhookAttempt(d.id, { status: 'delivered', attempts, nextAttemptAt: null, lastStatusCode: status, lastError: null, deliveredAt: at.toISOString(), updatedAt: at.toISOString() });
+      await this.deps.store.finishWebhookAttempt(d.id, {
+        status: 'delivered',
+        attempts,
+        nextAttemptAt: null,
+        lastStatusCode: status,
+        lastError: null,
+        deliveredAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+      });
       return;
     }
-    const delay = Math.min(this.settings.retryMaxMs, this.settings.retryBaseMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+    const delay =
+      Math.min(this.settings.retryMaxMs, this.settings.retryBaseMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
     const next = new Date(at.getTime() + delay);
     const dead = refused || next.getTime() - Date.parse(d.createdAt) > this.settings.maxAgeMs;
     await this.deps.store.finishWebhookAttempt(d.id, {
-      status: dead ? 'dead' : 'pending', attempts, nextAttemptAt: dead ? null : next.toISOString(), lastStatusCode: status, lastError: error,
-      deliveredAt: null, updatedAt: at.toISOString(),
+      status: dead ? 'dead' : 'pending',
+      attempts,
+      nextAttemptAt: dead ? null : next.toISOString(),
+      lastStatusCode: status,
+      lastError: error,
+      deliveredAt: null,
+      updatedAt: at.toISOString(),
     });
-    if (refused) this.deps.log.warn({ deliveryId: d.id, subscriptionId: d.subscriptionId, attempts }, `webhook delivery dead, not retried: ${error}`);
-    else if (dead) this.deps.log.warn({ deliveryId: d.id, subscriptionId: d.subscriptionId, attempts }, `webhook delivery dead after its retry window: ${error}`);
+    if (refused)
+      this.deps.log.warn(
+        { deliveryId: d.id, subscriptionId: d.subscriptionId, attempts },
+        `webhook delivery dead, not retried: ${error}`,
+      );
+    else if (dead)
+      this.deps.log.warn(
+        { deliveryId: d.id, subscriptionId: d.subscriptionId, attempts },
+        `webhook delivery dead after its retry window: ${error}`,
+      );
   }
 }

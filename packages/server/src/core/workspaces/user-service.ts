@@ -14,8 +14,22 @@ import { generatePassword, hashPassword, verifyPassword } from '../security/pass
 export const ROLE_RANK: Record<Role, number> = { operator: 1, admin: 2, owner: 3 };
 const SESSION_MS = 30 * 86_400_000;
 
-export interface UserView { id: string; workspaceId: string; email: string; name: string; role: Role; createdAt: string }
-export const userView = (u: UserRecord): UserView => ({ id: u.id, workspaceId: u.workspaceId, email: u.email, name: u.name, role: u.role, createdAt: u.createdAt });
+export interface UserView {
+  id: string;
+  workspaceId: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+export const userView = (u: UserRecord): UserView => ({
+  id: u.id,
+  workspaceId: u.workspaceId,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  createdAt: u.createdAt,
+});
 
 export class UserService {
   constructor(private readonly deps: CoreDeps) {}
@@ -27,7 +41,11 @@ export class UserService {
    * WORKSPACE_REQUIRED — but only once the password is right for one of them, so a guess learns nothing about
    * where else the address is registered, and the answer names no workspace.
    */
-  async signIn(email: string, password: string, workspaceId?: string): Promise<{ token: string; user: UserView; expiresAt: string } | undefined> {
+  async signIn(
+    email: string,
+    password: string,
+    workspaceId?: string,
+  ): Promise<{ token: string; user: UserView; expiresAt: string } | undefined> {
     const all = await this.deps.store.findUsersByEmail(email.trim().toLowerCase());
     const candidates = workspaceId === undefined ? all : all.filter((u) => u.workspaceId === workspaceId);
     let match: UserRecord | undefined;
@@ -35,14 +53,25 @@ export class UserService {
     for (const user of candidates) if ((await verifyPassword(password, user.passwordHash)) && !match) match = user;
     if (!match) return undefined;
     if (candidates.length > 1) {
-      throw new AppError('WORKSPACE_REQUIRED', 'this email belongs to more than one workspace: sign in with the workspaceId of the one to open (your admin has it; it is in GET /api/v1/me)');
+      throw new AppError(
+        'WORKSPACE_REQUIRED',
+        'this email belongs to more than one workspace: sign in with the workspaceId of the one to open (your admin has it; it is in GET /api/v1/me)',
+      );
     }
     const token = generateApiToken();
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + SESSION_MS).toISOString();
     await this.deps.store.insertApiKey({
-      id: newId('key'), workspaceId: match.workspaceId, userId: match.id, name: 'session', tokenHash: hashApiToken(token), prefix: tokenPrefix(token),
-      createdAt: now.toISOString(), lastUsedAt: null, kind: 'session', expiresAt,
+      id: newId('key'),
+      workspaceId: match.workspaceId,
+      userId: match.id,
+      name: 'session',
+      tokenHash: hashApiToken(token),
+      prefix: tokenPrefix(token),
+      createdAt: now.toISOString(),
+      lastUsedAt: null,
+      kind: 'session',
+      expiresAt,
     });
     return { token, user: userView(match), expiresAt };
   }
@@ -65,27 +94,50 @@ export class UserService {
 
   private allowed(actorRole: Role, role: Role): void {
     if (ROLE_RANK[actorRole] < ROLE_RANK.admin) throw new AppError('FORBIDDEN', 'only owners and admins manage users');
-    if (ROLE_RANK[role] > ROLE_RANK[actorRole]) throw new AppError('FORBIDDEN', `an ${actorRole} cannot grant the ${role} role`);
+    if (ROLE_RANK[role] > ROLE_RANK[actorRole])
+      throw new AppError('FORBIDDEN', `an ${actorRole} cannot grant the ${role} role`);
   }
 
   /** the actor may manage a user of this role: owners and admins only, and nobody above themselves */
   private outranks(actorRole: Role, userRole: Role, what: 'change' | 'remove'): void {
     if (ROLE_RANK[actorRole] < ROLE_RANK.admin) throw new AppError('FORBIDDEN', 'only owners and admins manage users');
-    if (ROLE_RANK[userRole] > ROLE_RANK[actorRole]) throw new AppError('FORBIDDEN', `an ${actorRole} cannot ${what === 'change' ? `change an ${userRole}'s name, role or password` : `remove an ${userRole}`}: ask an ${userRole}`);
+    if (ROLE_RANK[userRole] > ROLE_RANK[actorRole])
+      throw new AppError(
+        'FORBIDDEN',
+        `an ${actorRole} cannot ${what === 'change' ? `change an ${userRole}'s name, role or password` : `remove an ${userRole}`}: ask an ${userRole}`,
+      );
   }
 
   /** invites a user; answers the initial password once when none was given */
-  async invite(workspaceId: string, actorRole: Role, input: { email: string; name: string; role: Role; password?: string | undefined }): Promise<{ user: UserView; password: string | undefined }> {
+  async invite(
+    workspaceId: string,
+    actorRole: Role,
+    input: { email: string; name: string; role: Role; password?: string | undefined },
+  ): Promise<{ user: UserView; password: string | undefined }> {
     this.allowed(actorRole, input.role);
     const email = input.email.trim().toLowerCase();
-    if ((await this.deps.store.listUsers(workspaceId)).some((u) => u.email === email)) throw new AppError('CONFLICT', `a user with email ${email} already exists`);
+    if ((await this.deps.store.listUsers(workspaceId)).some((u) => u.email === email))
+      throw new AppError('CONFLICT', `a user with email ${email} already exists`);
     const password = input.password ?? generatePassword();
-    const user: UserRecord = { id: newId('usr'), workspaceId, email, name: input.name, role: input.role, passwordHash: await hashPassword(password), createdAt: this.deps.clock.now().toISOString() };
+    const user: UserRecord = {
+      id: newId('usr'),
+      workspaceId,
+      email,
+      name: input.name,
+      role: input.role,
+      passwordHash: await hashPassword(password),
+      createdAt: this.deps.clock.now().toISOString(),
+    };
     await this.deps.store.insertUser(user);
     return { user: userView(user), password: input.password ? undefined : password };
   }
 
-  async update(workspaceId: string, actor: { userId: string; role: Role }, id: string, patch: { name?: string | undefined; role?: Role | undefined; password?: string | undefined }): Promise<UserView> {
+  async update(
+    workspaceId: string,
+    actor: { userId: string; role: Role },
+    id: string,
+    patch: { name?: string | undefined; role?: Role | undefined; password?: string | undefined },
+  ): Promise<UserView> {
     const user = await this.deps.store.getUser(workspaceId, id);
     if (!user) throw notFound('user');
     const self = actor.userId === id;
@@ -94,10 +146,13 @@ export class UserService {
       this.outranks(actor.role, user.role, 'change');
       if (patch.role) this.allowed(actor.role, patch.role);
     }
-    if (patch.role && self && ROLE_RANK[patch.role] > ROLE_RANK[actor.role]) throw new AppError('FORBIDDEN', 'nobody raises their own role');
+    if (patch.role && self && ROLE_RANK[patch.role] > ROLE_RANK[actor.role])
+      throw new AppError('FORBIDDEN', 'nobody raises their own role');
     if (patch.role && user.role === 'owner' && patch.role !== 'owner') await this.keepAnOwner(workspaceId, id);
     await this.deps.store.updateUser(workspaceId, id, {
-      name: patch.name, role: patch.role, ...(patch.password ? { passwordHash: await hashPassword(patch.password) } : {}),
+      name: patch.name,
+      role: patch.role,
+      ...(patch.password ? { passwordHash: await hashPassword(patch.password) } : {}),
     });
     return this.me(workspaceId, id);
   }

@@ -17,9 +17,17 @@ export interface BootstrapResult {
   generatedPassword: string | undefined;
 }
 
-export interface OwnerSettings { email?: string | undefined; password?: string | undefined }
+export interface OwnerSettings {
+  email?: string | undefined;
+  password?: string | undefined;
+}
 
-export async function bootstrapWorkspace(store: Store, adminToken: string | undefined, now: string, owner: OwnerSettings = {}): Promise<BootstrapResult> {
+export async function bootstrapWorkspace(
+  store: Store,
+  adminToken: string | undefined,
+  now: string,
+  owner: OwnerSettings = {},
+): Promise<BootstrapResult> {
   let workspace = await store.firstWorkspace();
   let generatedToken: string | undefined;
   if (!workspace) {
@@ -28,7 +36,15 @@ export async function bootstrapWorkspace(store: Store, adminToken: string | unde
   }
   let ownerRecord = await store.findOwner(workspace.id);
   if (!ownerRecord) {
-    ownerRecord = { id: newId('usr'), workspaceId: workspace.id, email: (owner.email ?? 'owner@localhost').toLowerCase(), name: 'Owner', role: 'owner', passwordHash: null, createdAt: now };
+    ownerRecord = {
+      id: newId('usr'),
+      workspaceId: workspace.id,
+      email: (owner.email ?? 'owner@localhost').toLowerCase(),
+      name: 'Owner',
+      role: 'owner',
+      passwordHash: null,
+      createdAt: now,
+    };
     await store.insertUser(ownerRecord);
     if (!adminToken) {
       generatedToken = generateApiToken();
@@ -39,19 +55,46 @@ export async function bootstrapWorkspace(store: Store, adminToken: string | unde
   // the owner signs in to the web app with email + password: set from the environment, else generated once
   let generatedPassword: string | undefined;
   if (owner.password) {
-    if (!(await verifyPassword(owner.password, ownerRecord.passwordHash))) await store.updateUser(workspace.id, ownerRecord.id, { passwordHash: await hashPassword(owner.password) });
+    if (!(await verifyPassword(owner.password, ownerRecord.passwordHash)))
+      await store.updateUser(workspace.id, ownerRecord.id, { passwordHash: await hashPassword(owner.password) });
   } else if (!ownerRecord.passwordHash) {
     generatedPassword = generatePassword();
     await store.updateUser(workspace.id, ownerRecord.id, { passwordHash: await hashPassword(generatedPassword) });
   }
-  return { workspaceId: workspace.id, ownerId: ownerRecord.id, generatedToken, ownerEmail: ownerRecord.email, generatedPassword };
+  return {
+    workspaceId: workspace.id,
+    ownerId: ownerRecord.id,
+    generatedToken,
+    ownerEmail: ownerRecord.email,
+    generatedPassword,
+  };
 }
 
-export async function createApiKey(store: Store, workspaceId: string, userId: string, name: string, token: string, now: string): Promise<void> {
-  await store.insertApiKey({ id: newId('key'), workspaceId, userId, name, tokenHash: hashApiToken(token), prefix: tokenPrefix(token), createdAt: now, lastUsedAt: null });
+export async function createApiKey(
+  store: Store,
+  workspaceId: string,
+  userId: string,
+  name: string,
+  token: string,
+  now: string,
+): Promise<void> {
+  await store.insertApiKey({
+    id: newId('key'),
+    workspaceId,
+    userId,
+    name,
+    tokenHash: hashApiToken(token),
+    prefix: tokenPrefix(token),
+    createdAt: now,
+    lastUsedAt: null,
+  });
 }
 
-export async function authenticate(store: Store, token: string, now: Date = new Date()): Promise<{ workspaceId: string; userId: string; role: string } | undefined> {
+export async function authenticate(
+  store: Store,
+  token: string,
+  now: Date = new Date(),
+): Promise<{ workspaceId: string; userId: string; role: string } | undefined> {
   const key = await store.findApiKeyByHash(hashApiToken(token));
   if (!key || (key.expiresAt && Date.parse(key.expiresAt) <= now.getTime())) return undefined;
   return { workspaceId: key.workspaceId, userId: key.userId, role: key.role };

@@ -9,8 +9,18 @@ import { notFound } from '../errors.js';
 import type { WorkspaceRecord } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 
-export interface WorkspaceView { id: string; name: string; allowPrivateNetwork: boolean; createdAt: string }
-const view = (w: WorkspaceRecord): WorkspaceView => ({ id: w.id, name: w.name, allowPrivateNetwork: w.allowPrivateNetwork, createdAt: w.createdAt });
+export interface WorkspaceView {
+  id: string;
+  name: string;
+  allowPrivateNetwork: boolean;
+  createdAt: string;
+}
+const view = (w: WorkspaceRecord): WorkspaceView => ({
+  id: w.id,
+  name: w.name,
+  allowPrivateNetwork: w.allowPrivateNetwork,
+  createdAt: w.createdAt,
+});
 
 export class WorkspaceService {
   constructor(private readonly deps: Pick<CoreDeps, 'store' | 'log'>) {}
@@ -21,13 +31,25 @@ export class WorkspaceService {
     return view(w);
   }
 
-  async update(workspaceId: string, actorId: string, patch: { allowPrivateNetwork?: boolean | undefined }): Promise<WorkspaceView> {
+  async update(
+    workspaceId: string,
+    actorId: string,
+    patch: { allowPrivateNetwork?: boolean | undefined },
+  ): Promise<WorkspaceView> {
     const before = await this.get(workspaceId);
-    if (!(await this.deps.store.updateWorkspace(workspaceId, { ...(patch.allowPrivateNetwork === undefined ? {} : { allowPrivateNetwork: patch.allowPrivateNetwork }) }))) throw notFound('workspace');
+    if (
+      !(await this.deps.store.updateWorkspace(workspaceId, {
+        ...(patch.allowPrivateNetwork === undefined ? {} : { allowPrivateNetwork: patch.allowPrivateNetwork }),
+      }))
+    )
+      throw notFound('workspace');
     const after = await this.get(workspaceId);
     // who widened what the hub may reach is worth a line in the log
     if (before.allowPrivateNetwork !== after.allowPrivateNetwork) {
-      this.deps.log.info({ workspaceId, userId: actorId, allowPrivateNetwork: after.allowPrivateNetwork }, `private networks ${after.allowPrivateNetwork ? 'allowed' : 'no longer allowed'} for admin-configured URLs`);
+      this.deps.log.info(
+        { workspaceId, userId: actorId, allowPrivateNetwork: after.allowPrivateNetwork },
+        `private networks ${after.allowPrivateNetwork ? 'allowed' : 'no longer allowed'} for admin-configured URLs`,
+      );
     }
     return after;
   }

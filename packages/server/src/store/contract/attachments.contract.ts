@@ -7,8 +7,21 @@ import { now, type StoreContext } from './context.js';
 export function attachmentsContract(ctx: StoreContext): void {
   describe('attachments', () => {
     const attachment = (overrides: Partial<AttachmentRecord> = {}): AttachmentRecord => ({
-      id: newId('att'), workspaceId: ctx.ws, messageId: null, connectionId: ctx.connection.id, providerMediaId: 'f-1', mimeType: 'image/png', fileName: null, size: null,
-      state: 'pending', error: null, attempts: 0, accessKey: 'k', createdAt: now(), updatedAt: now(), ...overrides,
+      id: newId('att'),
+      workspaceId: ctx.ws,
+      messageId: null,
+      connectionId: ctx.connection.id,
+      providerMediaId: 'f-1',
+      mimeType: 'image/png',
+      fileName: null,
+      size: null,
+      state: 'pending',
+      error: null,
+      attempts: 0,
+      accessKey: 'k',
+      createdAt: now(),
+      updatedAt: now(),
+      ...overrides,
     });
 
     it('keeps attachments and lists the pending ones after an id', async () => {
@@ -23,13 +36,30 @@ export function attachmentsContract(ctx: StoreContext): void {
       expect(await store.listAttachmentIds('pending', 1000, att.id)).not.toContain(att.id);
       expect(await store.listAttachmentIds('pending', 1000, att.id)).toContain(later.id);
       await store.updateAttachment(att.id, { state: 'ready', size: 3, attempts: 2 });
-      expect(await store.getAttachment(att.id)).toMatchObject({ state: 'ready', size: 3, attempts: 2, providerMediaId: 'f-1', mimeType: 'image/png' });
+      expect(await store.getAttachment(att.id)).toMatchObject({
+        state: 'ready',
+        size: 3,
+        attempts: 2,
+        providerMediaId: 'f-1',
+        mimeType: 'image/png',
+      });
       expect(await store.listAttachmentIds('pending', 1000)).not.toContain(att.id);
       await store.updateAttachment(later.id, {
-        state: 'failed', error: 'gone', mimeType: 'audio/ogg', fileName: 'v.ogg', messageId: 'msg_x', updatedAt: '2030-01-01T00:00:00.000Z',
+        state: 'failed',
+        error: 'gone',
+        mimeType: 'audio/ogg',
+        fileName: 'v.ogg',
+        messageId: 'msg_x',
+        updatedAt: '2030-01-01T00:00:00.000Z',
       });
       expect(await store.getAttachment(later.id)).toEqual({
-        ...later, state: 'failed', error: 'gone', mimeType: 'audio/ogg', fileName: 'v.ogg', messageId: 'msg_x', updatedAt: '2030-01-01T00:00:00.000Z',
+        ...later,
+        state: 'failed',
+        error: 'gone',
+        mimeType: 'audio/ogg',
+        fileName: 'v.ogg',
+        messageId: 'msg_x',
+        updatedAt: '2030-01-01T00:00:00.000Z',
       });
     });
 

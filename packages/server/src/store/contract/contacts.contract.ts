@@ -7,10 +7,23 @@ import { now, type StoreContext } from './context.js';
 export function contactsContract(ctx: StoreContext): void {
   describe('contacts', () => {
     const contact = (overrides: Partial<ContactRecord> = {}): ContactRecord => ({
-      id: newId('ct'), workspaceId: ctx.ws, name: null, attributes: {}, createdAt: now(), updatedAt: now(), ...overrides,
+      id: newId('ct'),
+      workspaceId: ctx.ws,
+      name: null,
+      attributes: {},
+      createdAt: now(),
+      updatedAt: now(),
+      ...overrides,
     });
     const identity = (contactId: string, overrides: Partial<IdentityRecord> = {}): IdentityRecord => ({
-      id: newId('cid'), workspaceId: ctx.ws, contactId, channelType: 'webchat', address: `vis-${newId('cid')}`, connectionId: ctx.connection.id, createdAt: now(), ...overrides,
+      id: newId('cid'),
+      workspaceId: ctx.ws,
+      contactId,
+      channelType: 'webchat',
+      address: `vis-${newId('cid')}`,
+      connectionId: ctx.connection.id,
+      createdAt: now(),
+      ...overrides,
     });
 
     it('dedups identities per workspace, channel type and address', async () => {
@@ -29,8 +42,13 @@ export function contactsContract(ctx: StoreContext): void {
       const { store } = ctx;
       const row = contact({ attributes: { tier: 'gold', email: 'old@example.com' } });
       await store.insertContact(row);
-      await store.transaction((tx) => tx.mergeContactAttributes(row.id, { email: 'new@example.com' }, '2030-01-01T00:00:00.000Z'));
-      expect(await store.getContact(ctx.ws, row.id)).toMatchObject({ attributes: { tier: 'gold', email: 'new@example.com' }, updatedAt: '2030-01-01T00:00:00.000Z' });
+      await store.transaction((tx) =>
+        tx.mergeContactAttributes(row.id, { email: 'new@example.com' }, '2030-01-01T00:00:00.000Z'),
+      );
+      expect(await store.getContact(ctx.ws, row.id)).toMatchObject({
+        attributes: { tier: 'gold', email: 'new@example.com' },
+        updatedAt: '2030-01-01T00:00:00.000Z',
+      });
       await store.mergeContactAttributes(newId('ct'), { email: 'x@example.com' }, now()); // unknown contact: nothing happens
     });
 
@@ -41,20 +59,31 @@ export function contactsContract(ctx: StoreContext): void {
       const ids = [identity(row.id), identity(row.id, { channelType: 'sms', connectionId: null })];
       for (const i of ids) await store.insertIdentity(i);
       await store.updateContactName(row.id, 'Ana Lima', '2030-01-02T00:00:00.000Z');
-      expect(await store.getContact(ctx.ws, row.id)).toEqual({ ...row, name: 'Ana Lima', updatedAt: '2030-01-02T00:00:00.000Z' });
+      expect(await store.getContact(ctx.ws, row.id)).toEqual({
+        ...row,
+        name: 'Ana Lima',
+        updatedAt: '2030-01-02T00:00:00.000Z',
+      });
       expect(await store.listIdentities(row.id)).toEqual(ids);
       expect(await store.listIdentities(newId('ct'))).toEqual([]);
     });
 
-    it('pages a workspace\'s contacts newest first', async () => {
+    it("pages a workspace's contacts newest first", async () => {
       const { store } = ctx;
       const ws = newId('ws');
       await store.insertWorkspace({ id: ws, name: 'contacts', createdAt: now() });
-      const rows = [contact({ workspaceId: ws }), contact({ workspaceId: ws, attributes: { n: 2 } }), contact({ workspaceId: ws })];
+      const rows = [
+        contact({ workspaceId: ws }),
+        contact({ workspaceId: ws, attributes: { n: 2 } }),
+        contact({ workspaceId: ws }),
+      ];
       for (const r of rows) await store.insertContact(r);
       const first = await store.listContacts(ws, { limit: 2 });
       expect(first.data).toEqual([rows[2], rows[1]]);
-      expect(await store.listContacts(ws, { limit: 2, cursor: first.nextCursor ?? undefined })).toEqual({ data: [rows[0]], nextCursor: null });
+      expect(await store.listContacts(ws, { limit: 2, cursor: first.nextCursor ?? undefined })).toEqual({
+        data: [rows[0]],
+        nextCursor: null,
+      });
     });
 
     it('searches live contacts by name, exact or partial identity address, digits of a number and email attribute', async () => {
@@ -65,10 +94,15 @@ export function contactsContract(ctx: StoreContext): void {
       const bo = contact({ workspaceId: ws, name: null, attributes: { email: 'Bo@example.com' } });
       const cy = contact({ workspaceId: ws, name: '100%_real' });
       for (const r of [ana, bo, cy]) await store.insertContact(r);
-      await store.insertIdentity(identity(ana.id, { workspaceId: ws, channelType: 'whatsapp', address: '+4915123456789' }));
+      await store.insertIdentity(
+        identity(ana.id, { workspaceId: ws, channelType: 'whatsapp', address: '+4915123456789' }),
+      );
       await store.insertIdentity(identity(bo.id, { workspaceId: ws, channelType: 'telegram', address: 'Chat-777' }));
-      await store.insertIdentity(identity(cy.id, { workspaceId: ctx.otherWs, channelType: 'whatsapp', address: '+4915123456789' }));
-      const found = async (text: string, addresses: string[] = [], digits?: string) => (await store.searchContacts(ws, { text, addresses, digits }, { limit: 10 })).data.map((c) => c.id);
+      await store.insertIdentity(
+        identity(cy.id, { workspaceId: ctx.otherWs, channelType: 'whatsapp', address: '+4915123456789' }),
+      );
+      const found = async (text: string, addresses: string[] = [], digits?: string) =>
+        (await store.searchContacts(ws, { text, addresses, digits }, { limit: 10 })).data.map((c) => c.id);
       expect(await found('lima')).toEqual([ana.id]);
       expect(await found('0151 23456789', ['0151 23456789', '+4915123456789'])).toEqual([ana.id]);
       expect(await found('23456', [], '23456')).toEqual([ana.id]);
@@ -80,7 +114,15 @@ export function contactsContract(ctx: StoreContext): void {
       expect(await found('nobody', ['+10000000000'])).toEqual([]);
       const page1 = await store.searchContacts(ws, { text: '', addresses: [] }, { limit: 2 });
       expect(page1.data.map((c) => c.id)).toEqual([cy.id, bo.id]);
-      expect((await store.searchContacts(ws, { text: '', addresses: [] }, { limit: 2, cursor: page1.nextCursor ?? undefined })).data.map((c) => c.id)).toEqual([ana.id]);
+      expect(
+        (
+          await store.searchContacts(
+            ws,
+            { text: '', addresses: [] },
+            { limit: 2, cursor: page1.nextCursor ?? undefined },
+          )
+        ).data.map((c) => c.id),
+      ).toEqual([ana.id]);
     });
 
     it('deletes a contact with its identities', async () => {

@@ -33,21 +33,47 @@ export function conversationsContract(ctx: StoreContext): void {
 
     it('reads back every field it stored, routing fields filled', async () => {
       const { store } = ctx;
-      const row = await storedConversation(ctx, { senderAddress: '+1', windowExpiresAt: '2030-01-01T00:00:00.000Z', lastInboundAt: '2029-12-31T00:00:00.000Z', unreadCount: 3, assigneeId: 'usr_x' });
-      expect(await store.getConversation(ctx.ws, row.id)).toEqual({ ...row, handler: null, agentId: null, teamId: null, tags: [] });
+      const row = await storedConversation(ctx, {
+        senderAddress: '+1',
+        windowExpiresAt: '2030-01-01T00:00:00.000Z',
+        lastInboundAt: '2029-12-31T00:00:00.000Z',
+        unreadCount: 3,
+        assigneeId: 'usr_x',
+      });
+      expect(await store.getConversation(ctx.ws, row.id)).toEqual({
+        ...row,
+        handler: null,
+        agentId: null,
+        teamId: null,
+        tags: [],
+      });
     });
 
     it('updates only the given fields', async () => {
       const { store } = ctx;
       const row = await storedConversation(ctx);
       const patch = {
-        assigneeId: 'usr_a', senderAddress: '+2', windowExpiresAt: '2030-01-01T00:00:00.000Z', lastBusinessTemplateAt: '2029-01-01T00:00:00.000Z',
-        lastMessageAt: '2029-06-01T00:00:00.000Z', lastMessagePreview: 'hello', unreadCount: 0, updatedAt: '2029-06-01T00:00:01.000Z',
+        assigneeId: 'usr_a',
+        senderAddress: '+2',
+        windowExpiresAt: '2030-01-01T00:00:00.000Z',
+        lastBusinessTemplateAt: '2029-01-01T00:00:00.000Z',
+        lastMessageAt: '2029-06-01T00:00:00.000Z',
+        lastMessagePreview: 'hello',
+        unreadCount: 0,
+        updatedAt: '2029-06-01T00:00:01.000Z',
       };
       await store.updateConversation(row.id, patch);
-      expect(await store.getConversation(ctx.ws, row.id)).toMatchObject({ ...patch, status: 'open', lastInboundAt: null });
+      expect(await store.getConversation(ctx.ws, row.id)).toMatchObject({
+        ...patch,
+        status: 'open',
+        lastInboundAt: null,
+      });
       await store.updateConversation(row.id, { assigneeId: null });
-      expect(await store.getConversation(ctx.ws, row.id)).toMatchObject({ assigneeId: null, senderAddress: '+2', lastMessagePreview: 'hello' });
+      expect(await store.getConversation(ctx.ws, row.id)).toMatchObject({
+        assigneeId: null,
+        senderAddress: '+2',
+        lastMessagePreview: 'hello',
+      });
     });
 
     it('counts an inbound message: unread, preview, last inbound, and the window only when given', async () => {
@@ -56,39 +82,62 @@ export function conversationsContract(ctx: StoreContext): void {
       await store.incrementUnread(row.id, '2029-01-01T00:00:00.000Z', 'one', null);
       await store.incrementUnread(row.id, '2029-01-01T00:00:01.000Z', 'two', '2030-02-01T00:00:00.000Z');
       expect(await store.getConversation(ctx.ws, row.id)).toMatchObject({
-        unreadCount: 2, lastMessagePreview: 'two', lastMessageAt: '2029-01-01T00:00:01.000Z', lastInboundAt: '2029-01-01T00:00:01.000Z',
-        updatedAt: '2029-01-01T00:00:01.000Z', windowExpiresAt: '2030-02-01T00:00:00.000Z',
+        unreadCount: 2,
+        lastMessagePreview: 'two',
+        lastMessageAt: '2029-01-01T00:00:01.000Z',
+        lastInboundAt: '2029-01-01T00:00:01.000Z',
+        updatedAt: '2029-01-01T00:00:01.000Z',
+        windowExpiresAt: '2030-02-01T00:00:00.000Z',
       });
       await store.incrementUnread(row.id, '2029-01-01T00:00:02.000Z', 'three', null);
       expect((await store.getConversation(ctx.ws, row.id))?.windowExpiresAt).toBe('2030-02-01T00:00:00.000Z');
     });
 
-    it('lists a workspace\'s conversations newest first, filtered by contact, connection and status', async () => {
+    it("lists a workspace's conversations newest first, filtered by contact, connection and status", async () => {
       const { store } = ctx;
       const ws = newId('ws');
       await store.insertWorkspace({ id: ws, name: 'conversations', createdAt: now() });
       const contactId = newId('ct');
-      await store.insertContact({ id: contactId, workspaceId: ws, name: null, attributes: {}, createdAt: now(), updatedAt: now() });
+      await store.insertContact({
+        id: contactId,
+        workspaceId: ws,
+        name: null,
+        attributes: {},
+        createdAt: now(),
+        updatedAt: now(),
+      });
       const conn = newConnection(ctx, { workspaceId: ws });
       await store.insertConnection(conn);
       const a = await storedConversation(ctx, { workspaceId: ws });
       const b = await storedConversation(ctx, { workspaceId: ws, contactId });
       const c = await storedConversation(ctx, { workspaceId: ws, contactId, connectionId: conn.id, status: 'pending' });
-      const ids = async (filter: Parameters<typeof store.listConversations>[1]) => (await store.listConversations(ws, filter, { limit: 10 })).data.map((x) => x.id);
+      const ids = async (filter: Parameters<typeof store.listConversations>[1]) =>
+        (await store.listConversations(ws, filter, { limit: 10 })).data.map((x) => x.id);
       expect(await ids({})).toEqual([c.id, b.id, a.id]);
       expect(await ids({ contactId })).toEqual([c.id, b.id]);
       expect(await ids({ connectionId: conn.id })).toEqual([c.id]);
       expect(await ids({ status: 'open' })).toEqual([b.id, a.id]);
       const first = await store.listConversations(ws, {}, { limit: 2 });
       expect(first.nextCursor).toBe(b.id);
-      expect((await store.listConversations(ws, {}, { limit: 2, cursor: first.nextCursor ?? undefined })).data.map((x) => x.id)).toEqual([a.id]);
+      expect(
+        (await store.listConversations(ws, {}, { limit: 2, cursor: first.nextCursor ?? undefined })).data.map(
+          (x) => x.id,
+        ),
+      ).toEqual([a.id]);
       expect((await store.listConversations(ctx.otherWs, {}, { limit: 10 })).data.map((x) => x.id)).not.toContain(a.id);
     });
 
     it('answers the sender a contact was last served from on a connection', async () => {
       const { store, connection } = ctx;
       const contactId = newId('ct');
-      await store.insertContact({ id: contactId, workspaceId: ctx.ws, name: null, attributes: {}, createdAt: now(), updatedAt: now() });
+      await store.insertContact({
+        id: contactId,
+        workspaceId: ctx.ws,
+        name: null,
+        attributes: {},
+        createdAt: now(),
+        updatedAt: now(),
+      });
       expect(await store.lastSenderFor(connection.id, contactId)).toBeUndefined();
       await storedConversation(ctx, { contactId, senderAddress: '+100' });
       await storedConversation(ctx, { contactId, senderAddress: '+200' });
@@ -103,8 +152,12 @@ export function conversationsContract(ctx: StoreContext): void {
       const m = newMessage(ctx, conv.id, 'p-1');
       expect(await store.insertMessage(m)).toBe(true);
       expect(await store.insertMessage(newMessage(ctx, conv.id, 'p-1'))).toBe(false);
-      expect(await store.insertMessage(newMessage(ctx, conv.id, null, { direction: 'outbound', status: 'queued' }))).toBe(true);
-      expect(await store.insertMessage(newMessage(ctx, conv.id, null, { direction: 'outbound', status: 'queued' }))).toBe(true);
+      expect(
+        await store.insertMessage(newMessage(ctx, conv.id, null, { direction: 'outbound', status: 'queued' })),
+      ).toBe(true);
+      expect(
+        await store.insertMessage(newMessage(ctx, conv.id, null, { direction: 'outbound', status: 'queued' })),
+      ).toBe(true);
       const page = await store.listMessages(conv.id, { limit: 2 });
       expect(page.data).toHaveLength(2);
       expect(page.nextCursor).not.toBeNull();
@@ -114,7 +167,13 @@ export function conversationsContract(ctx: StoreContext): void {
       expect(page.data[0]?.metadata).toEqual({ k: 'v' });
       const { createdAt, ...fields } = m;
       expect(await store.getMessageUnscoped(m.id)).toEqual({
-        ...fields, createdAt, statusDetail: null, editedAt: null, attempts: 0, nextAttemptAt: null, sendStartedAt: null,
+        ...fields,
+        createdAt,
+        statusDetail: null,
+        editedAt: null,
+        attempts: 0,
+        nextAttemptAt: null,
+        sendStartedAt: null,
       });
       expect(await store.getMessageUnscoped(newId('msg'))).toBeUndefined();
     });
@@ -138,9 +197,15 @@ export function conversationsContract(ctx: StoreContext): void {
       const m = newMessage(ctx, conv.id, `c-${newId('msg')}`);
       await store.insertMessage(m);
       await store.replaceMessageContent(m.id, { type: 'text', text: 'with url' });
-      expect(await store.getMessage(ctx.ws, m.id)).toMatchObject({ content: { type: 'text', text: 'with url' }, editedAt: null });
+      expect(await store.getMessage(ctx.ws, m.id)).toMatchObject({
+        content: { type: 'text', text: 'with url' },
+        editedAt: null,
+      });
       await store.editMessageContent(m.id, { type: 'text', text: 'edited' }, '2030-01-01T00:00:00.000Z');
-      expect(await store.getMessage(ctx.ws, m.id)).toMatchObject({ content: { type: 'text', text: 'edited' }, editedAt: '2030-01-01T00:00:00.000Z' });
+      expect(await store.getMessage(ctx.ws, m.id)).toMatchObject({
+        content: { type: 'text', text: 'edited' },
+        editedAt: '2030-01-01T00:00:00.000Z',
+      });
       await store.replaceMessageMetadata(m.id, { transcript: 'hello' });
       expect((await store.getMessage(ctx.ws, m.id))?.metadata).toEqual({ transcript: 'hello' });
     });
@@ -158,13 +223,23 @@ export function conversationsContract(ctx: StoreContext): void {
       expect(await store.findMessageByProviderId(connection.id, 'prov-none')).toBeUndefined();
       expect(await store.applyStatus(m.id, 'read', null, allowedPredecessors('read'), now())).toBe(true);
       expect(await store.applyStatus(m.id, 'delivered', null, allowedPredecessors('delivered'), now())).toBe(false);
-      expect(await store.applyStatus(m.id, 'failed', { code: 'X', message: 'y' }, allowedPredecessors('failed'), now())).toBe(false);
+      expect(
+        await store.applyStatus(m.id, 'failed', { code: 'X', message: 'y' }, allowedPredecessors('failed'), now()),
+      ).toBe(false);
       const stored = await store.getMessage(ctx.ws, m.id);
       expect(stored).toMatchObject({ status: 'read', from: '+100', providerMessageId: 'prov-9', sendStartedAt: null });
       expect(await store.getMessage(ctx.otherWs, m.id)).toBeUndefined();
       const failing = newMessage(ctx, conv.id, null, { direction: 'outbound', status: 'queued' });
       await store.insertMessage(failing);
-      expect(await store.applyStatus(failing.id, 'failed', { code: 'AUTH', message: 'no' }, allowedPredecessors('failed'), now())).toBe(true);
+      expect(
+        await store.applyStatus(
+          failing.id,
+          'failed',
+          { code: 'AUTH', message: 'no' },
+          allowedPredecessors('failed'),
+          now(),
+        ),
+      ).toBe(true);
       expect((await store.getMessage(ctx.ws, failing.id))?.statusDetail).toEqual({ code: 'AUTH', message: 'no' });
     });
 
@@ -176,7 +251,11 @@ export function conversationsContract(ctx: StoreContext): void {
       await store.claimForSend(m.id, now());
       await store.scheduleRetry(m.id, now(-1000), { code: 'UNAVAILABLE', message: '503' });
       expect((await store.getMessage(ctx.ws, m.id))?.statusDetail).toEqual({ code: 'UNAVAILABLE', message: '503' });
-      expect(await store.listDueRetries(now(), 100)).toContainEqual({ id: m.id, connectionId: ctx.connection.id, from: '+5' });
+      expect(await store.listDueRetries(now(), 100)).toContainEqual({
+        id: m.id,
+        connectionId: ctx.connection.id,
+        from: '+5',
+      });
       expect(await store.takeDueRetry(m.id, now())).toBe(true);
       expect(await store.takeDueRetry(m.id, now())).toBe(false);
       expect((await store.listDueRetries(now(), 100)).map((r) => r.id)).not.toContain(m.id);
@@ -191,15 +270,21 @@ export function conversationsContract(ctx: StoreContext): void {
       const conn = newConnection(ctx);
       await store.insertConnection(conn);
       const conv = await storedConversation(ctx, { connectionId: conn.id });
-      const queued = () => newMessage(ctx, conv.id, null, { direction: 'outbound', status: 'queued', connectionId: conn.id, from: '+7' });
+      const queued = () =>
+        newMessage(ctx, conv.id, null, { direction: 'outbound', status: 'queued', connectionId: conn.id, from: '+7' });
       const [a, b, sending, sent] = [queued(), queued(), queued(), queued()];
       for (const m of [a, b, sending, sent]) await store.insertMessage(m);
       await store.claimForSend(sending.id, now());
       await store.claimForSend(sent.id, now());
       await store.markSent(sent.id, `p-${sent.id}`, null, now());
-      expect(await store.listQueuedMessageIds(conn.id, 10)).toEqual([{ id: a.id, connectionId: conn.id, from: '+7' }, { id: b.id, connectionId: conn.id, from: '+7' }]);
+      expect(await store.listQueuedMessageIds(conn.id, 10)).toEqual([
+        { id: a.id, connectionId: conn.id, from: '+7' },
+        { id: b.id, connectionId: conn.id, from: '+7' },
+      ]);
       expect((await store.listQueuedMessageIds(conn.id, 10, a.id)).map((r) => r.id)).toEqual([b.id]);
-      expect((await store.listQueuedMessageIds(null, 10_000)).map((r) => r.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+      expect((await store.listQueuedMessageIds(null, 10_000)).map((r) => r.id)).toEqual(
+        expect.arrayContaining([a.id, b.id]),
+      );
       expect((await store.listQueuedMessageIds(ctx.connection.id, 10_000)).map((r) => r.id)).not.toContain(a.id);
     });
 
@@ -207,7 +292,14 @@ export function conversationsContract(ctx: StoreContext): void {
       const { store, connection } = ctx;
       const providerId = `early-${newId('mse')}`;
       const event = (status: StatusEventRecord['status']): StatusEventRecord => ({
-        id: newId('mse'), messageId: null, connectionId: connection.id, providerMessageId: providerId, status, detail: status === 'failed' ? { code: 'X', message: 'y' } : null, occurredAt: now(), applied: false,
+        id: newId('mse'),
+        messageId: null,
+        connectionId: connection.id,
+        providerMessageId: providerId,
+        status,
+        detail: status === 'failed' ? { code: 'X', message: 'y' } : null,
+        occurredAt: now(),
+        applied: false,
       });
       const [delivered, failed] = [event('delivered'), event('failed')];
       await store.insertStatusEvent(delivered);

@@ -40,13 +40,14 @@ export function inboundContract(ctx: StoreContext): void {
       for (const id of ids) await store.finishInboundEvent(id, 'processed', null, now());
     });
 
-    it('lists a connection\'s pending raw events from an id on, oldest first, and no other connection\'s', async () => {
+    it("lists a connection's pending raw events from an id on, oldest first, and no other connection's", async () => {
       const { store } = ctx;
       const own: ConnectionRecord = newConnection(ctx, { name: 'batch' });
       const other: ConnectionRecord = newConnection(ctx, { name: 'other' });
       await store.insertConnection(own);
       await store.insertConnection(other);
-      const ev = (conn: ConnectionRecord) => newInboundEvent(ctx, { connectionId: conn.id, headers: {}, body: Buffer.from('{}') });
+      const ev = (conn: ConnectionRecord) =>
+        newInboundEvent(ctx, { connectionId: conn.id, headers: {}, body: Buffer.from('{}') });
       const [m0, m1, m2, m3] = [ev(own), ev(own), ev(own), ev(own)];
       await store.insertInboundEvents([m0, ev(other), m1, m2, ev(other), m3]);
       expect(await store.finishInboundEvent(m2.id, 'processed', null, now())).toBe(true);

@@ -16,12 +16,14 @@ export function pacingContract(ctx: StoreContext): void {
       // concurrent takers (several processes) never get more than burst + rate × time
       const concurrent = await Promise.all(Array.from({ length: 20 }, () => store.reserveToken('bucket-b', 5, 2, t0)));
       expect(concurrent.filter((w) => w === 0)).toHaveLength(2);
-      expect([...concurrent].sort((a, b) => a - b).slice(2)).toEqual(Array.from({ length: 18 }, (_, i) => (i + 1) * 200));
+      expect([...concurrent].sort((a, b) => a - b).slice(2)).toEqual(
+        Array.from({ length: 18 }, (_, i) => (i + 1) * 200),
+      );
       await store.pauseBucket('bucket-c', 10, t0 + 5000, t0);
       expect(await store.reserveToken('bucket-c', 10, 3, t0)).toBe(5100);
     });
 
-    it('a pause deepens an existing bucket\'s debt but never forgives it, and a pause in the past does nothing', async () => {
+    it("a pause deepens an existing bucket's debt but never forgives it, and a pause in the past does nothing", async () => {
       const { store } = ctx;
       const t0 = 2_000_000;
       await store.pauseBucket('bucket-d', 10, t0 - 1000, t0);

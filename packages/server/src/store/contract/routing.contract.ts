@@ -11,11 +11,25 @@ import { now, storedConversation, type StoreContext } from './context.js';
 export function routingContract(ctx: StoreContext): void {
   describe('routing', () => {
     const team = (name: string, overrides: Partial<TeamRecord> = {}): TeamRecord => ({
-      id: newId('team'), workspaceId: ctx.ws, name, lastAssignedUserId: null, createdAt: now(), updatedAt: now(), ...overrides,
+      id: newId('team'),
+      workspaceId: ctx.ws,
+      name,
+      lastAssignedUserId: null,
+      createdAt: now(),
+      updatedAt: now(),
+      ...overrides,
     });
     const operator = async (): Promise<string> => {
       const id = newId('usr');
-      await ctx.store.insertUser({ id, workspaceId: ctx.ws, email: `${id}@example.com`, name: id, role: 'operator', passwordHash: null, createdAt: now() });
+      await ctx.store.insertUser({
+        id,
+        workspaceId: ctx.ws,
+        email: `${id}@example.com`,
+        name: id,
+        role: 'operator',
+        passwordHash: null,
+        createdAt: now(),
+      });
       return id;
     };
 
@@ -23,26 +37,42 @@ export function routingContract(ctx: StoreContext): void {
       const { store } = ctx;
       const ws = newId('ws');
       await store.insertWorkspace({ id: ws, name: 'teams', createdAt: now() });
-      const [a, b, c] = [team('A', { workspaceId: ws }), team('B', { workspaceId: ws }), team('C', { workspaceId: ws })];
+      const [a, b, c] = [
+        team('A', { workspaceId: ws }),
+        team('B', { workspaceId: ws }),
+        team('C', { workspaceId: ws }),
+      ];
       for (const t of [a, b, c]) await store.routing.insertTeam(t);
       expect(await store.routing.getTeam(ws, a.id)).toEqual(a);
       expect(await store.routing.getTeam(ctx.otherWs, a.id)).toBeUndefined();
       const first = await store.routing.listTeams(ws, { limit: 2 });
       expect(first.data).toEqual([a, b]);
-      expect(await store.routing.listTeams(ws, { limit: 2, cursor: first.nextCursor ?? undefined })).toEqual({ data: [c], nextCursor: null });
+      expect(await store.routing.listTeams(ws, { limit: 2, cursor: first.nextCursor ?? undefined })).toEqual({
+        data: [c],
+        nextCursor: null,
+      });
       expect(await store.routing.updateTeam(ctx.otherWs, a.id, { name: 'stolen', updatedAt: now() })).toBe(false);
-      expect(await store.routing.updateTeam(ws, a.id, { name: 'Sales', updatedAt: '2030-01-01T00:00:00.000Z' })).toBe(true);
-      expect(await store.routing.getTeam(ws, a.id)).toEqual({ ...a, name: 'Sales', updatedAt: '2030-01-01T00:00:00.000Z' });
+      expect(await store.routing.updateTeam(ws, a.id, { name: 'Sales', updatedAt: '2030-01-01T00:00:00.000Z' })).toBe(
+        true,
+      );
+      expect(await store.routing.getTeam(ws, a.id)).toEqual({
+        ...a,
+        name: 'Sales',
+        updatedAt: '2030-01-01T00:00:00.000Z',
+      });
       expect(await store.routing.updateTeam(ws, a.id, { updatedAt: '2030-01-02T00:00:00.000Z' })).toBe(true);
       expect((await store.routing.getTeam(ws, a.id))?.name).toBe('Sales');
     });
 
-    it('replaces members, finds a user\'s teams, locks a team and moves its cursor', async () => {
+    it("replaces members, finds a user's teams, locks a team and moves its cursor", async () => {
       const { store, ws } = ctx;
       const [u1, u2] = [await operator(), await operator()];
       const t = team('Support');
       await store.routing.insertTeam(t);
-      await store.routing.replaceTeamMembers(t.id, [{ teamId: t.id, userId: u1, capacity: 2 }, { teamId: t.id, userId: u2, capacity: 5 }]);
+      await store.routing.replaceTeamMembers(t.id, [
+        { teamId: t.id, userId: u1, capacity: 2 },
+        { teamId: t.id, userId: u2, capacity: 5 },
+      ]);
       await store.routing.replaceTeamMembers(t.id, [{ teamId: t.id, userId: u2, capacity: 4 }]);
       expect(await store.routing.listTeamMembers([t.id])).toEqual([{ teamId: t.id, userId: u2, capacity: 4 }]);
       expect(await store.routing.listTeamMembers([])).toEqual([]);
@@ -64,10 +94,17 @@ export function routingContract(ctx: StoreContext): void {
       expect((await store.getUser(ws, u1))?.email).toBe(`${u1}@example.com`);
     });
 
-    it('finds the contact\'s previous conversation, on the connection when given', async () => {
+    it("finds the contact's previous conversation, on the connection when given", async () => {
       const { store, connection } = ctx;
       const contactId = newId('ct');
-      await store.insertContact({ id: contactId, workspaceId: ctx.ws, name: null, attributes: {}, createdAt: now(), updatedAt: now() });
+      await store.insertContact({
+        id: contactId,
+        workspaceId: ctx.ws,
+        name: null,
+        attributes: {},
+        createdAt: now(),
+        updatedAt: now(),
+      });
       const other = { ...connection, id: newId('conn') };
       await store.insertConnection(other);
       const older = await storedConversation(ctx, { contactId });
@@ -75,19 +112,32 @@ export function routingContract(ctx: StoreContext): void {
       const current = await storedConversation(ctx, { contactId });
       expect((await store.routing.previousConversation(contactId, current.id))?.id).toBe(elsewhere.id);
       expect((await store.routing.previousConversation(contactId, current.id, connection.id))?.id).toBe(older.id);
-      expect(await store.routing.previousConversation(contactId, older.id, connection.id)).toMatchObject({ id: current.id, handler: null, tags: [] });
+      expect(await store.routing.previousConversation(contactId, older.id, connection.id)).toMatchObject({
+        id: current.id,
+        handler: null,
+        tags: [],
+      });
       expect(await store.routing.previousConversation(newId('ct'), current.id)).toBeUndefined();
     });
 
     it('reads many conversations at once and marks many messages routed once', async () => {
       const { store, ws } = ctx;
       const convs = [await storedConversation(ctx), await storedConversation(ctx)];
-      const read = await store.routing.conversationsForRouting([convs[0]!.id, convs[1]!.id, convs[0]!.id, newId('conv')]);
+      const read = await store.routing.conversationsForRouting([
+        convs[0]!.id,
+        convs[1]!.id,
+        convs[0]!.id,
+        newId('conv'),
+      ]);
       expect(read.map((c) => c.id).sort()).toEqual(convs.map((c) => c.id).sort());
       expect(read[0]).toMatchObject({ handler: null, agentId: null, teamId: null, tags: [] });
       expect(await store.routing.conversationsForRouting([])).toEqual([]);
       // more rows than one statement carries
-      const work = Array.from({ length: 450 }, (_, i) => ({ messageId: newId('msg'), conversationId: convs[i % 2]!.id, workspaceId: ws }));
+      const work = Array.from({ length: 450 }, (_, i) => ({
+        messageId: newId('msg'),
+        conversationId: convs[i % 2]!.id,
+        workspaceId: ws,
+      }));
       const claimed = { messageId: work[7]!.messageId, conversationId: work[7]!.conversationId, workspaceId: ws };
       expect(await store.routing.claimRouting(claimed, now(), now(-60_000))).toBe('claimed');
       const inserted = await store.routing.markRoutedDone(work, now());

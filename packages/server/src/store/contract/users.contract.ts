@@ -7,10 +7,25 @@ import { now, type StoreContext } from './context.js';
 export function usersContract(ctx: StoreContext): void {
   describe('users', () => {
     const user = (overrides: Partial<UserRecord> = {}): UserRecord => ({
-      id: newId('usr'), workspaceId: ctx.ws, email: `${newId('usr')}@Example.com`, name: 'Ana', role: 'operator', passwordHash: 'h1', createdAt: now(), ...overrides,
+      id: newId('usr'),
+      workspaceId: ctx.ws,
+      email: `${newId('usr')}@Example.com`,
+      name: 'Ana',
+      role: 'operator',
+      passwordHash: 'h1',
+      createdAt: now(),
+      ...overrides,
     });
     const key = (u: UserRecord, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
-      id: newId('key'), workspaceId: u.workspaceId, userId: u.id, name: 'ci', tokenHash: `hash-${newId('key')}`, prefix: 'sb_ab', createdAt: now(), lastUsedAt: null, ...overrides,
+      id: newId('key'),
+      workspaceId: u.workspaceId,
+      userId: u.id,
+      name: 'ci',
+      tokenHash: `hash-${newId('key')}`,
+      prefix: 'sb_ab',
+      createdAt: now(),
+      lastUsedAt: null,
+      ...overrides,
     });
 
     it('reads workspaces by id and the first one by id order', async () => {
@@ -81,7 +96,7 @@ export function usersContract(ctx: StoreContext): void {
       expect(await store.updateUser(ctx.ws, newId('usr'), { name: 'x' })).toBe(false);
     });
 
-    it('finds API keys and sessions by hash with the user\'s current role; a duplicate hash is ignored', async () => {
+    it("finds API keys and sessions by hash with the user's current role; a duplicate hash is ignored", async () => {
       const { store } = ctx;
       const u = user({ role: 'admin' });
       await store.insertUser(u);
@@ -90,7 +105,12 @@ export function usersContract(ctx: StoreContext): void {
       await store.insertApiKey(api);
       await store.insertApiKey(session);
       await store.insertApiKey({ ...key(u), tokenHash: api.tokenHash, name: 'duplicate' });
-      expect(await store.findApiKeyByHash(api.tokenHash)).toEqual({ ...api, kind: 'api', expiresAt: null, role: 'admin' });
+      expect(await store.findApiKeyByHash(api.tokenHash)).toEqual({
+        ...api,
+        kind: 'api',
+        expiresAt: null,
+        role: 'admin',
+      });
       expect(await store.findApiKeyByHash(session.tokenHash)).toEqual({ ...session, role: 'admin' });
       await store.updateUser(ctx.ws, u.id, { role: 'operator' });
       expect((await store.findApiKeyByHash(api.tokenHash))?.role).toBe('operator');

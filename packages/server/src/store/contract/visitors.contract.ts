@@ -25,7 +25,10 @@ export function visitorsContract(ctx: StoreContext): void {
       expect(await count(conn.id, 'addr-a', 'vis_1', at(-10 * MIN))).toEqual({ total: 2, visitorHolds: true });
       expect(await count(conn.id, 'addr-a', 'vis_new', at(-10 * MIN))).toEqual({ total: 2, visitorHolds: false });
       // another connection's visitors never count
-      expect(await count(ctx.connection.id, 'addr-a', 'vis_1', at(-10 * MIN))).toEqual({ total: 0, visitorHolds: false });
+      expect(await count(ctx.connection.id, 'addr-a', 'vis_1', at(-10 * MIN))).toEqual({
+        total: 0,
+        visitorHolds: false,
+      });
 
       const conv1 = await storedConversation(ctx, { connectionId: conn.id, address: 'vis_1', createdAt: at(1000) });
       await storedConversation(ctx, { connectionId: conn.id, address: 'vis_3', createdAt: at(1000) });

@@ -10,22 +10,55 @@ import type { KyselyStore } from './kysely-store.js';
 
 /** parents before children; the key column orders the pages */
 export const TRANSFER_TABLES: ReadonlyArray<readonly [keyof Database, string]> = [
-  ['workspaces', 'id'], ['users', 'id'], ['api_keys', 'id'], ['connections', 'id'], ['connection_logs', 'id'],
-  ['contacts', 'id'], ['contact_identities', 'id'], ['conversations', 'id'], ['messages', 'id'], ['message_status_events', 'id'],
-  ['inbound_events', 'id'], ['outbox', 'seq'], ['attachments', 'id'], ['media_blobs', 'key'], ['templates', 'id'],
-  ['rate_buckets', 'key'], ['dead_letters', 'id'],
-  ['routing_rules', 'id'], ['teams', 'id'], ['team_members', 'id'], ['conversation_events', 'id'], ['routing_marks', 'message_id'],
-  ['agents', 'id'], ['agent_connections', 'id'], ['agent_sessions', 'id'], ['agent_turns', 'id'],
+  ['workspaces', 'id'],
+  ['users', 'id'],
+  ['api_keys', 'id'],
+  ['connections', 'id'],
+  ['connection_logs', 'id'],
+  ['contacts', 'id'],
+  ['contact_identities', 'id'],
+  ['conversations', 'id'],
+  ['messages', 'id'],
+  ['message_status_events', 'id'],
+  ['inbound_events', 'id'],
+  ['outbox', 'seq'],
+  ['attachments', 'id'],
+  ['media_blobs', 'key'],
+  ['templates', 'id'],
+  ['rate_buckets', 'key'],
+  ['dead_letters', 'id'],
+  ['routing_rules', 'id'],
+  ['teams', 'id'],
+  ['team_members', 'id'],
+  ['conversation_events', 'id'],
+  ['routing_marks', 'message_id'],
+  ['agents', 'id'],
+  ['agent_connections', 'id'],
+  ['agent_sessions', 'id'],
+  ['agent_turns', 'id'],
   // the master key's check value moves with the secrets it vouches for
   ['key_checks', 'id'],
 ];
 
-export interface TransferLine { table: string; row: Record<string, unknown> }
+export interface TransferLine {
+  table: string;
+  row: Record<string, unknown>;
+}
 
 const encode = (row: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) || v instanceof Uint8Array ? { $bytes: Buffer.from(v).toString('base64') } : v]));
+  Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [
+      k,
+      Buffer.isBuffer(v) || v instanceof Uint8Array ? { $bytes: Buffer.from(v).toString('base64') } : v,
+    ]),
+  );
 const decode = (row: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v && typeof v === 'object' && '$bytes' in v ? Buffer.from(String((v as { $bytes: string }).$bytes), 'base64') : v]));
+  Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [
+      k,
+      v && typeof v === 'object' && '$bytes' in v ? Buffer.from(String((v as { $bytes: string }).$bytes), 'base64') : v,
+    ]),
+  );
 
 export async function* exportDatabase(store: KyselyStore, pageSize = 500): AsyncGenerator<TransferLine> {
   const db = store.kysely;
@@ -42,7 +75,11 @@ export async function* exportDatabase(store: KyselyStore, pageSize = 500): Async
   }
 }
 
-export async function importDatabase(store: KyselyStore, lines: AsyncIterable<TransferLine>, batchSize = 200): Promise<Record<string, number>> {
+export async function importDatabase(
+  store: KyselyStore,
+  lines: AsyncIterable<TransferLine>,
+  batchSize = 200,
+): Promise<Record<string, number>> {
   const db = store.kysely;
   const counts: Record<string, number> = {};
   const known = new Map(TRANSFER_TABLES.map(([t, k]) => [t as string, k]));
@@ -51,7 +88,11 @@ export async function importDatabase(store: KyselyStore, lines: AsyncIterable<Tr
   const flush = async () => {
     if (!current || batch.length === 0) return;
     const key = known.get(current) as string;
-    await db.insertInto(current as keyof Database).values(batch as never).onConflict((oc) => oc.column(key as never).doNothing()).execute();
+    await db
+      .insertInto(current as keyof Database)
+      .values(batch as never)
+      .onConflict((oc) => oc.column(key as never).doNothing())
+      .execute();
     counts[current] = (counts[current] ?? 0) + batch.length;
     batch = [];
   };
@@ -67,7 +108,9 @@ export async function importDatabase(store: KyselyStore, lines: AsyncIterable<Tr
   await flush();
   if (store.dialect === 'postgres') {
     // the outbox sequence must continue after the imported rows
-    await sql`select setval(pg_get_serial_sequence('outbox', 'seq'), greatest((select coalesce(max(seq), 0) from outbox), 1))`.execute(db);
+    await sql`select setval(pg_get_serial_sequence('outbox', 'seq'), greatest((select coalesce(max(seq), 0) from outbox), 1))`.execute(
+      db,
+    );
   }
   return counts;
 }

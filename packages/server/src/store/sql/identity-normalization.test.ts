@@ -18,7 +18,8 @@ import type { Database } from './schema.js';
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
 
 it('keeps the address kinds it normalizes by equal to what the connectors declare', () => {
-  for (const c of connectors) expect(`${c.type}:${ADDRESS_KINDS_0010[c.type] ?? 'opaque'}`).toBe(`${c.type}:${c.addressKind}`);
+  for (const c of connectors)
+    expect(`${c.type}:${ADDRESS_KINDS_0010[c.type] ?? 'opaque'}`).toBe(`${c.type}:${c.addressKind}`);
 });
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -38,22 +39,85 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     };
     const snapshot = async () => ({
       contacts: await db.selectFrom('contacts').selectAll().where('workspace_id', '=', ws).orderBy('id').execute(),
-      identities: await db.selectFrom('contact_identities').selectAll().where('workspace_id', '=', ws).orderBy('id').execute(),
-      conversations: await db.selectFrom('conversations').selectAll().where('workspace_id', '=', ws).orderBy('id').execute(),
+      identities: await db
+        .selectFrom('contact_identities')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .orderBy('id')
+        .execute(),
+      conversations: await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .orderBy('id')
+        .execute(),
       messages: await db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).orderBy('id').execute(),
-      timeline: await db.selectFrom('conversation_events').selectAll().where('workspace_id', '=', ws).orderBy('id').execute(),
+      timeline: await db
+        .selectFrom('conversation_events')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .orderBy('id')
+        .execute(),
     });
-    const identity = async (contactId: string, channelType: string, address: string, connectionId: string | null, minute: number) =>
-      store.insertIdentity({ id: newId('cid'), workspaceId: ws, contactId, channelType, address, connectionId, createdAt: at(minute) });
-    const conversation = async (id: string, contactId: string, connectionId: string, channelType: string, address: string, lastMessageMinute: number) => {
+    const identity = async (
+      contactId: string,
+      channelType: string,
+      address: string,
+      connectionId: string | null,
+      minute: number,
+    ) =>
+      store.insertIdentity({
+        id: newId('cid'),
+        workspaceId: ws,
+        contactId,
+        channelType,
+        address,
+        connectionId,
+        createdAt: at(minute),
+      });
+    const conversation = async (
+      id: string,
+      contactId: string,
+      connectionId: string,
+      channelType: string,
+      address: string,
+      lastMessageMinute: number,
+    ) => {
       await store.insertConversation({
-        id, workspaceId: ws, contactId, connectionId, channelType, address, threadKey: null, status: 'open', assigneeId: null, senderAddress: null,
-        windowExpiresAt: null, lastInboundAt: null, lastBusinessTemplateAt: null, lastMessageAt: at(lastMessageMinute), lastMessagePreview: null, unreadCount: 0,
-        createdAt: at(lastMessageMinute), updatedAt: at(lastMessageMinute),
+        id,
+        workspaceId: ws,
+        contactId,
+        connectionId,
+        channelType,
+        address,
+        threadKey: null,
+        status: 'open',
+        assigneeId: null,
+        senderAddress: null,
+        windowExpiresAt: null,
+        lastInboundAt: null,
+        lastBusinessTemplateAt: null,
+        lastMessageAt: at(lastMessageMinute),
+        lastMessagePreview: null,
+        unreadCount: 0,
+        createdAt: at(lastMessageMinute),
+        updatedAt: at(lastMessageMinute),
       });
       await store.insertMessage({
-        id: newId('msg'), workspaceId: ws, conversationId: id, connectionId, channelType, direction: 'inbound', from: address, to: 'us',
-        content: { type: 'text', text: `hello from ${contactId}` }, status: 'received', providerMessageId: newId('msg'), timestamp: at(lastMessageMinute), metadata: {}, createdAt: at(lastMessageMinute),
+        id: newId('msg'),
+        workspaceId: ws,
+        conversationId: id,
+        connectionId,
+        channelType,
+        direction: 'inbound',
+        from: address,
+        to: 'us',
+        content: { type: 'text', text: `hello from ${contactId}` },
+        status: 'received',
+        providerMessageId: newId('msg'),
+        timestamp: at(lastMessageMinute),
+        metadata: {},
+        createdAt: at(lastMessageMinute),
       });
     };
 
@@ -63,8 +127,22 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       db = (opened.store as KyselyStore).kysely;
       await store.migrate();
       await store.insertWorkspace({ id: ws, name: 'w', createdAt: at(0) });
-      const connection = { workspaceId: ws, name: 'c', description: '', status: 'RUNNING' as const, statusReason: null, deprecated: false, createdAt: at(0), updatedAt: at(0) };
-      await store.insertConnection({ ...connection, id: wa, type: 'whatsapp', config: { defaultRegion: 'DE', accessToken: 'sealed' } });
+      const connection = {
+        workspaceId: ws,
+        name: 'c',
+        description: '',
+        status: 'RUNNING' as const,
+        statusReason: null,
+        deprecated: false,
+        createdAt: at(0),
+        updatedAt: at(0),
+      };
+      await store.insertConnection({
+        ...connection,
+        id: wa,
+        type: 'whatsapp',
+        config: { defaultRegion: 'DE', accessToken: 'sealed' },
+      });
       await store.insertConnection({ ...connection, id: chat, type: 'webchat', config: {} });
       const contact = (id: string, minute: number, name: string | null, attributes: Record<string, unknown>) =>
         store.insertContact({ id, workspaceId: ws, name, attributes, createdAt: at(minute), updatedAt: at(minute) });
@@ -96,16 +174,38 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await migrate();
       const after = await snapshot();
 
-      expect(after.identities.map((i) => `${i.contact_id}:${i.channel_type}:${i.address}`).sort()).toEqual([
-        `${ids.a}:webchat:visitor-1`, `${ids.a}:whatsapp:+15550101234`, `${ids.d}:whatsapp:+4930123456`, `${ids.e}:whatsapp:anonymous`,
-        `${ids.f}:email:ada@example.com`, `${ids.f}:telegram:00123`, // g merged into f: its other identities follow
-      ].sort());
+      expect(after.identities.map((i) => `${i.contact_id}:${i.channel_type}:${i.address}`).sort()).toEqual(
+        [
+          `${ids.a}:webchat:visitor-1`,
+          `${ids.a}:whatsapp:+15550101234`,
+          `${ids.d}:whatsapp:+4930123456`,
+          `${ids.e}:whatsapp:anonymous`,
+          `${ids.f}:email:ada@example.com`,
+          `${ids.f}:telegram:00123`, // g merged into f: its other identities follow
+        ].sort(),
+      );
       // tombstones answer with their survivor and leave the list; the survivor's values win, nothing else is dropped
       const contact = (id: string) => after.contacts.find((c) => c.id === id);
-      expect([contact(ids.b)?.merged_into, contact(ids.c)?.merged_into, contact(ids.g)?.merged_into]).toEqual([ids.a, ids.a, ids.f]);
-      expect(await store.getContact(ws, ids.b)).toMatchObject({ id: ids.b, mergedInto: ids.a, attributes: { tier: 'silver', city: 'Berlin' } });
-      expect((await store.listContacts(ws, { limit: 50 })).data.map((c) => c.id).sort()).toEqual([ids.a, ids.d, ids.e, ids.f]);
-      expect(await store.getContact(ws, ids.a)).toMatchObject({ name: 'Sam', attributes: { tier: 'gold', lang: 'de', city: 'Berlin', note: 'from an import' } });
+      expect([contact(ids.b)?.merged_into, contact(ids.c)?.merged_into, contact(ids.g)?.merged_into]).toEqual([
+        ids.a,
+        ids.a,
+        ids.f,
+      ]);
+      expect(await store.getContact(ws, ids.b)).toMatchObject({
+        id: ids.b,
+        mergedInto: ids.a,
+        attributes: { tier: 'silver', city: 'Berlin' },
+      });
+      expect((await store.listContacts(ws, { limit: 50 })).data.map((c) => c.id).sort()).toEqual([
+        ids.a,
+        ids.d,
+        ids.e,
+        ids.f,
+      ]);
+      expect(await store.getContact(ws, ids.a)).toMatchObject({
+        name: 'Sam',
+        attributes: { tier: 'gold', lang: 'de', city: 'Berlin', note: 'from an import' },
+      });
       expect(await store.getContact(ws, ids.f)).toMatchObject({ name: 'Ada', attributes: { vip: true } });
 
       // both WhatsApp conversations are the survivor's; the more recent stays open, so a reply has one place to land
@@ -117,12 +217,33 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(after.messages).toEqual(before.messages);
 
       // a timeline entry per merge: b's in its moved conversation (and the one it closed), c's in a's newest conversation
-      const merges = after.timeline.filter((e) => e.type === CONTACT_MERGED).map((e) => ({ conversation: e.conversation_id, ...(JSON.parse(e.data) as Record<string, unknown>) }));
-      expect(merges).toEqual(expect.arrayContaining([
-        expect.objectContaining({ conversation: conv.b, mergedContactId: ids.b, intoContactId: ids.a, address: '+15550101234', spellings: ['+1 (555) 010-1234'], overriddenAttributes: { tier: 'silver' } }),
-        expect.objectContaining({ conversation: conv.a, mergedContactId: ids.b, resolvedByMerge: true, continuedIn: conv.b }),
-        expect.objectContaining({ conversation: conv.b, mergedContactId: ids.c, intoContactId: ids.a, spellings: ['001 555 010 1234'] }),
-      ]));
+      const merges = after.timeline
+        .filter((e) => e.type === CONTACT_MERGED)
+        .map((e) => ({ conversation: e.conversation_id, ...(JSON.parse(e.data) as Record<string, unknown>) }));
+      expect(merges).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            conversation: conv.b,
+            mergedContactId: ids.b,
+            intoContactId: ids.a,
+            address: '+15550101234',
+            spellings: ['+1 (555) 010-1234'],
+            overriddenAttributes: { tier: 'silver' },
+          }),
+          expect.objectContaining({
+            conversation: conv.a,
+            mergedContactId: ids.b,
+            resolvedByMerge: true,
+            continuedIn: conv.b,
+          }),
+          expect.objectContaining({
+            conversation: conv.b,
+            mergedContactId: ids.c,
+            intoContactId: ids.a,
+            spellings: ['001 555 010 1234'],
+          }),
+        ]),
+      );
       expect(merges).toHaveLength(3);
 
       await migrate();

@@ -19,7 +19,12 @@ import type { Database } from './schema.js';
  * connectors' `addressKind` (channel types not listed are opaque: kept as sent).
  */
 export const ADDRESS_KINDS_0010: Readonly<Record<string, AddressKind>> = {
-  whatsapp: 'phone', 'whatsapp-onpremise': 'phone', 'twilio-sms': 'phone', 'vonage-sms': 'phone', 'sms-gateway': 'phone', 'twilio-voice': 'phone',
+  whatsapp: 'phone',
+  'whatsapp-onpremise': 'phone',
+  'twilio-sms': 'phone',
+  'vonage-sms': 'phone',
+  'sms-gateway': 'phone',
+  'twilio-voice': 'phone',
   email: 'email',
 };
 
@@ -28,7 +33,14 @@ export const CONTACT_MERGED = 'contact.merged';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type Dialect = 'sqlite' | 'postgres';
-interface Identity { id: string; workspace_id: string; contact_id: string; channel_type: string; address: string; connection_id: string | null }
+interface Identity {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  channel_type: string;
+  address: string;
+  connection_id: string | null;
+}
 
 export async function normalizeIdentities(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const typed = db as unknown as Kysely<Database>;
@@ -38,23 +50,38 @@ export async function normalizeIdentities(db: Kysely<unknown>, dialect: Dialect)
 }
 
 async function run(db: Db, dialect: Dialect): Promise<void> {
-  const columns = (await db.introspection.getTables()).find((t) => t.name === 'contacts')?.columns.map((c) => c.name) ?? [];
-  if (!columns.includes('merged_into')) await db.schema.alterTable('contacts').addColumn('merged_into', 'text').execute();
+  const columns =
+    (await db.introspection.getTables()).find((t) => t.name === 'contacts')?.columns.map((c) => c.name) ?? [];
+  if (!columns.includes('merged_into'))
+    await db.schema.alterTable('contacts').addColumn('merged_into', 'text').execute();
   // no writer may add an identity in an old spelling or open a conversation for a contact being merged while this
   // runs; readers go on. SQLite: the statement below makes this transaction the writer at once (a deferred one
   // that only read could not commit after another writer did).
-  if (dialect === 'postgres') await sql`lock table contacts, contact_identities, conversations, conversation_events in share row exclusive mode`.execute(db);
+  if (dialect === 'postgres')
+    await sql`lock table contacts, contact_identities, conversations, conversation_events in share row exclusive mode`.execute(
+      db,
+    );
   else await sql`update contacts set id = id where 0 = 1`.execute(db);
 
   const now = new Date().toISOString();
   const regions = new Map<string, string | undefined>();
-  for (const c of await db.selectFrom('connections').select(['id', 'config']).execute()) regions.set(c.id, regionOf(c.config));
-  const rulesFor = (channelType: string, connectionId: string | null) => ({ kind: ADDRESS_KINDS_0010[channelType] ?? 'opaque', defaultRegion: connectionId ? regions.get(connectionId) : undefined });
+  for (const c of await db.selectFrom('connections').select(['id', 'config']).execute())
+    regions.set(c.id, regionOf(c.config));
+  const rulesFor = (channelType: string, connectionId: string | null) => ({
+    kind: ADDRESS_KINDS_0010[channelType] ?? 'opaque',
+    defaultRegion: connectionId ? regions.get(connectionId) : undefined,
+  });
   const types = Object.keys(ADDRESS_KINDS_0010);
 
-  const identities = await db.selectFrom('contact_identities').select(['id', 'workspace_id', 'contact_id', 'channel_type', 'address', 'connection_id'])
-    .where('channel_type', 'in', types).orderBy('created_at').orderBy('id').execute();
-  const key = (i: Pick<Identity, 'workspace_id' | 'channel_type' | 'address'>) => `${i.workspace_id}\u0000${i.channel_type}\u0000${i.address}`;
+  const identities = await db
+    .selectFrom('contact_identities')
+    .select(['id', 'workspace_id', 'contact_id', 'channel_type', 'address', 'connection_id'])
+    .where('channel_type', 'in', types)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const key = (i: Pick<Identity, 'workspace_id' | 'channel_type' | 'address'>) =>
+    `${i.workspace_id}\u0000${i.channel_type}\u0000${i.address}`;
   const byAddress = new Map<string, Identity>(identities.map((i) => [key(i), i]));
   for (const identity of identities) {
     const address = providerAddress(rulesFor(identity.channel_type, identity.connection_id), identity.address);
@@ -70,10 +97,15 @@ async function run(db: Db, dialect: Dialect): Promise<void> {
     // another spelling of the same address already has an identity: this one is a duplicate of it
     await db.deleteFrom('contact_identities').where('id', '=', identity.id).execute();
     const [a, b] = await Promise.all([resolve(db, identity.contact_id), resolve(db, holder.contact_id)]);
-    if (a !== b) await merge(db, a, b, { channelType: identity.channel_type, address, spellings: [identity.address] }, now);
+    if (a !== b)
+      await merge(db, a, b, { channelType: identity.channel_type, address, spellings: [identity.address] }, now);
   }
   // a conversation carries the address it is sent to: the same spelling as its identity
-  const conversations = await db.selectFrom('conversations').select(['id', 'channel_type', 'address', 'connection_id']).where('channel_type', 'in', types).execute();
+  const conversations = await db
+    .selectFrom('conversations')
+    .select(['id', 'channel_type', 'address', 'connection_id'])
+    .where('channel_type', 'in', types)
+    .execute();
   for (const c of conversations) {
     const address = providerAddress(rulesFor(c.channel_type, c.connection_id), c.address);
     if (address !== c.address) await db.updateTable('conversations').set({ address }).where('id', '=', c.id).execute();
@@ -100,22 +132,54 @@ async function resolve(db: Db, contactId: string): Promise<string> {
   throw new Error(`merged_into chain from ${contactId} does not end`);
 }
 
-const openKey = (connectionId: string, contactId: string, threadKey: string | null) => `${connectionId}:${contactId}:${threadKey ?? ''}`;
+const openKey = (connectionId: string, contactId: string, threadKey: string | null) =>
+  `${connectionId}:${contactId}:${threadKey ?? ''}`;
 
 /** merges two live contacts: the older survives, the other becomes its tombstone */
-async function merge(db: Db, first: string, second: string, reason: { channelType: string; address: string; spellings: string[] }, now: string): Promise<void> {
+async function merge(
+  db: Db,
+  first: string,
+  second: string,
+  reason: { channelType: string; address: string; spellings: string[] },
+  now: string,
+): Promise<void> {
   const contacts = await db.selectFrom('contacts').selectAll().where('id', 'in', [first, second]).execute();
-  contacts.sort((x, y) => (x.created_at === y.created_at ? (x.id < y.id ? -1 : 1) : x.created_at < y.created_at ? -1 : 1));
+  contacts.sort((x, y) =>
+    x.created_at === y.created_at ? (x.id < y.id ? -1 : 1) : x.created_at < y.created_at ? -1 : 1,
+  );
   const [survivor, merged] = contacts;
   if (!survivor || !merged) return;
   const kept = JSON.parse(survivor.attributes) as Record<string, unknown>;
   const taken = JSON.parse(merged.attributes) as Record<string, unknown>;
-  const overridden = Object.fromEntries(Object.entries(taken).filter(([k, v]) => k in kept && JSON.stringify(kept[k]) !== JSON.stringify(v)));
-  await db.updateTable('contacts').set({ attributes: JSON.stringify({ ...taken, ...kept }), name: survivor.name ?? merged.name, updated_at: now }).where('id', '=', survivor.id).execute();
-  await db.updateTable('contact_identities').set({ contact_id: survivor.id }).where('contact_id', '=', merged.id).execute();
+  const overridden = Object.fromEntries(
+    Object.entries(taken).filter(([k, v]) => k in kept && JSON.stringify(kept[k]) !== JSON.stringify(v)),
+  );
+  await db
+    .updateTable('contacts')
+    .set({ attributes: JSON.stringify({ ...taken, ...kept }), name: survivor.name ?? merged.name, updated_at: now })
+    .where('id', '=', survivor.id)
+    .execute();
+  await db
+    .updateTable('contact_identities')
+    .set({ contact_id: survivor.id })
+    .where('contact_id', '=', merged.id)
+    .execute();
 
-  const moved = await db.selectFrom('conversations').selectAll().where('contact_id', '=', merged.id).orderBy('created_at').orderBy('id').execute();
-  const entry = { mergedContactId: merged.id, intoContactId: survivor.id, channelType: reason.channelType, address: reason.address, spellings: reason.spellings, overriddenAttributes: overridden };
+  const moved = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('contact_id', '=', merged.id)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const entry = {
+    mergedContactId: merged.id,
+    intoContactId: survivor.id,
+    channelType: reason.channelType,
+    address: reason.address,
+    spellings: reason.spellings,
+    overriddenAttributes: overridden,
+  };
   const timeline: Array<{ conversationId: string; workspaceId: string; data: Record<string, unknown> }> = [];
   for (const c of moved) {
     let stillOpen = c.open_key !== null;
@@ -123,30 +187,73 @@ async function merge(db: Db, first: string, second: string, reason: { channelTyp
     if (stillOpen) {
       // both contacts had an open conversation on this connection and thread: one stays open (the more recent),
       // the other is resolved, so the next customer message has exactly one conversation to land in
-      const rival = await db.selectFrom('conversations').select(['id', 'last_message_at']).where('open_key', '=', openKey(c.connection_id, survivor.id, c.thread_key)).executeTakeFirst();
+      const rival = await db
+        .selectFrom('conversations')
+        .select(['id', 'last_message_at'])
+        .where('open_key', '=', openKey(c.connection_id, survivor.id, c.thread_key))
+        .executeTakeFirst();
       if (rival) {
         if ((c.last_message_at ?? '') > (rival.last_message_at ?? '')) {
-          await db.updateTable('conversations').set({ status: 'resolved', open_key: null, updated_at: now }).where('id', '=', rival.id).execute();
-          timeline.push({ conversationId: rival.id, workspaceId: c.workspace_id, data: { ...entry, resolvedByMerge: true, continuedIn: c.id } });
+          await db
+            .updateTable('conversations')
+            .set({ status: 'resolved', open_key: null, updated_at: now })
+            .where('id', '=', rival.id)
+            .execute();
+          timeline.push({
+            conversationId: rival.id,
+            workspaceId: c.workspace_id,
+            data: { ...entry, resolvedByMerge: true, continuedIn: c.id },
+          });
         } else {
           stillOpen = false;
           resolvedByMerge = true;
         }
       }
     }
-    await db.updateTable('conversations').set({
-      contact_id: survivor.id, open_key: stillOpen ? openKey(c.connection_id, survivor.id, c.thread_key) : null,
-      ...(resolvedByMerge ? { status: 'resolved' } : {}), updated_at: now,
-    }).where('id', '=', c.id).execute();
-    timeline.push({ conversationId: c.id, workspaceId: c.workspace_id, data: { ...entry, ...(resolvedByMerge ? { resolvedByMerge: true } : {}) } });
+    await db
+      .updateTable('conversations')
+      .set({
+        contact_id: survivor.id,
+        open_key: stillOpen ? openKey(c.connection_id, survivor.id, c.thread_key) : null,
+        ...(resolvedByMerge ? { status: 'resolved' } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', c.id)
+      .execute();
+    timeline.push({
+      conversationId: c.id,
+      workspaceId: c.workspace_id,
+      data: { ...entry, ...(resolvedByMerge ? { resolvedByMerge: true } : {}) },
+    });
   }
   if (moved.length === 0) {
     // nothing moved: the entry goes to the survivor's newest conversation, where an operator will look
-    const newest = await db.selectFrom('conversations').select(['id', 'workspace_id']).where('contact_id', '=', survivor.id).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+    const newest = await db
+      .selectFrom('conversations')
+      .select(['id', 'workspace_id'])
+      .where('contact_id', '=', survivor.id)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     if (newest) timeline.push({ conversationId: newest.id, workspaceId: newest.workspace_id, data: entry });
   }
   for (const t of timeline) {
-    await db.insertInto('conversation_events').values({ id: newId('tev'), workspace_id: t.workspaceId, conversation_id: t.conversationId, type: CONTACT_MERGED, actor: 'system:migration', data: JSON.stringify(t.data), at: now }).execute();
+    await db
+      .insertInto('conversation_events')
+      .values({
+        id: newId('tev'),
+        workspace_id: t.workspaceId,
+        conversation_id: t.conversationId,
+        type: CONTACT_MERGED,
+        actor: 'system:migration',
+        data: JSON.stringify(t.data),
+        at: now,
+      })
+      .execute();
   }
-  await db.updateTable('contacts').set({ merged_into: survivor.id, updated_at: now }).where('id', '=', merged.id).execute();
+  await db
+    .updateTable('contacts')
+    .set({ merged_into: survivor.id, updated_at: now })
+    .where('id', '=', merged.id)
+    .execute();
 }

@@ -11,9 +11,18 @@ import { Queries, json, parseJson } from './queries.js';
 
 function toInbound(r: Selectable<InboundEventsTable>): InboundEventRecord {
   return {
-    id: r.id, workspaceId: r.workspace_id, connectionId: r.connection_id, eventKey: r.event_key, method: r.method,
-    url: r.url, headers: parseJson<Record<string, string>>(r.headers), body: Buffer.from(r.body),
-    status: r.status as InboundEventRecord['status'], error: r.error, receivedAt: r.received_at, processedAt: r.processed_at,
+    id: r.id,
+    workspaceId: r.workspace_id,
+    connectionId: r.connection_id,
+    eventKey: r.event_key,
+    method: r.method,
+    url: r.url,
+    headers: parseJson<Record<string, string>>(r.headers),
+    body: Buffer.from(r.body),
+    status: r.status as InboundEventRecord['status'],
+    error: r.error,
+    receivedAt: r.received_at,
+    processedAt: r.processed_at,
   };
 }
 
@@ -22,17 +31,43 @@ export class InboundQueries extends Queries implements InboundStoreOps {
     const inserted = new Set<string>();
     for (const row of rows) {
       if (this.hot) {
-        if (this.hot.insertInboundEvent({
-          id: row.id, workspace_id: row.workspaceId, connection_id: row.connectionId, event_key: row.eventKey, method: row.method, url: row.url,
-          headers: json(row.headers), body: row.body, status: row.status, error: row.error, received_at: row.receivedAt, processed_at: row.processedAt,
-        })) inserted.add(row.id);
+        if (
+          this.hot.insertInboundEvent({
+            id: row.id,
+            workspace_id: row.workspaceId,
+            connection_id: row.connectionId,
+            event_key: row.eventKey,
+            method: row.method,
+            url: row.url,
+            headers: json(row.headers),
+            body: row.body,
+            status: row.status,
+            error: row.error,
+            received_at: row.receivedAt,
+            processed_at: row.processedAt,
+          })
+        )
+          inserted.add(row.id);
         continue;
       }
-      const r = await this.db.insertInto('inbound_events').values({
-        id: row.id, workspace_id: row.workspaceId, connection_id: row.connectionId, event_key: row.eventKey,
-        method: row.method, url: row.url, headers: json(row.headers), body: row.body, status: row.status,
-        error: row.error, received_at: row.receivedAt, processed_at: row.processedAt,
-      }).onConflict((oc) => oc.columns(['connection_id', 'event_key']).doNothing()).executeTakeFirst();
+      const r = await this.db
+        .insertInto('inbound_events')
+        .values({
+          id: row.id,
+          workspace_id: row.workspaceId,
+          connection_id: row.connectionId,
+          event_key: row.eventKey,
+          method: row.method,
+          url: row.url,
+          headers: json(row.headers),
+          body: row.body,
+          status: row.status,
+          error: row.error,
+          received_at: row.receivedAt,
+          processed_at: row.processedAt,
+        })
+        .onConflict((oc) => oc.columns(['connection_id', 'event_key']).doNothing())
+        .executeTakeFirst();
       if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) inserted.add(row.id);
     }
     return inserted;
@@ -47,17 +82,38 @@ export class InboundQueries extends Queries implements InboundStoreOps {
     return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
   }
   async pruneInboundEvents(before: string): Promise<number> {
-    const r = await this.db.deleteFrom('inbound_events').where('status', '!=', 'pending').where('received_at', '<', before).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('inbound_events')
+      .where('status', '!=', 'pending')
+      .where('received_at', '<', before)
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
-  async finishInboundEvent(id: string, status: 'processed' | 'ignored' | 'failed', error: string | null, at: string): Promise<boolean> {
+  async finishInboundEvent(
+    id: string,
+    status: 'processed' | 'ignored' | 'failed',
+    error: string | null,
+    at: string,
+  ): Promise<boolean> {
     if (this.hot) return this.hot.finishInboundEvent(id, status, error, at);
-    const r = await this.db.updateTable('inbound_events').set({ status, error, processed_at: at }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+    const r = await this.db
+      .updateTable('inbound_events')
+      .set({ status, error, processed_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
   async listPendingInboundEvents(connectionId: string, fromId: string, limit: number): Promise<InboundEventRecord[]> {
-    const rows = await this.db.selectFrom('inbound_events').selectAll().where('status', '=', 'pending').where('connection_id', '=', connectionId)
-      .where('id', '>=', fromId).orderBy('id').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('inbound_events')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('connection_id', '=', connectionId)
+      .where('id', '>=', fromId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return rows.map(toInbound);
   }
 }

@@ -17,16 +17,30 @@ export class KeyCheckQueries extends Queries implements KeyCheckStoreOps {
   }
 
   async insertKeyCheck(sealed: string, at: string): Promise<void> {
-    await this.db.insertInto('key_checks').values({ id: MASTER, value: sealed, created_at: at }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await this.db
+      .insertInto('key_checks')
+      .values({ id: MASTER, value: sealed, created_at: at })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
   }
 
   async findSealedSecret(): Promise<string | undefined> {
     for (const table of ['connections', 'agents'] as const) {
-      const row = await this.db.selectFrom(table).select('config').where('config', 'like', '%"enc:v1:%').limit(1).executeTakeFirst();
+      const row = await this.db
+        .selectFrom(table)
+        .select('config')
+        .where('config', 'like', '%"enc:v1:%')
+        .limit(1)
+        .executeTakeFirst();
       const sealed = row && SEALED_IN_JSON.exec(row.config)?.[1];
       if (sealed) return sealed;
     }
-    const sub = await this.db.selectFrom('webhook_subscriptions').select('secret').where('secret', 'like', 'enc:v1:%').limit(1).executeTakeFirst();
+    const sub = await this.db
+      .selectFrom('webhook_subscriptions')
+      .select('secret')
+      .where('secret', 'like', 'enc:v1:%')
+      .limit(1)
+      .executeTakeFirst();
     return sub?.secret;
   }
 }

@@ -36,8 +36,18 @@ class RoutingAccess extends Queries {
 
 /** every operation of the Store on one connection or transaction */
 const KyselyOps = composeQueries(RoutingAccess, [
-  UserQueries, ConnectionQueries, InboundQueries, ContactQueries, ConversationQueries, AttachmentQueries, OutboxQueries, PacingQueries,
-  AgentQueries, WebhookQueries, VisitorQueries, KeyCheckQueries,
+  UserQueries,
+  ConnectionQueries,
+  InboundQueries,
+  ContactQueries,
+  ConversationQueries,
+  AttachmentQueries,
+  OutboxQueries,
+  PacingQueries,
+  AgentQueries,
+  WebhookQueries,
+  VisitorQueries,
+  KeyCheckQueries,
 ] as const);
 
 export class KyselyStore extends KyselyOps implements Store {
@@ -63,7 +73,9 @@ export class KyselyStore extends KyselyOps implements Store {
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
   }
 

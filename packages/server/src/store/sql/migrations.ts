@@ -12,12 +12,14 @@ function initial(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
       const bytes = dialect === 'sqlite' ? 'blob' : 'bytea';
-      await db.schema.createTable('workspaces')
+      await db.schema
+        .createTable('workspaces')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('users')
+      await db.schema
+        .createTable('users')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
         .addColumn('email', 'text', (c) => c.notNull())
@@ -27,7 +29,8 @@ function initial(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('users_workspace_email', ['workspace_id', 'email'])
         .execute();
-      await db.schema.createTable('api_keys')
+      await db.schema
+        .createTable('api_keys')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
         .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
@@ -37,7 +40,8 @@ function initial(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('last_used_at', 'text')
         .execute();
-      await db.schema.createTable('connections')
+      await db.schema
+        .createTable('connections')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
         .addColumn('type', 'text', (c) => c.notNull())
@@ -51,7 +55,8 @@ function initial(dialect: Dialect): Migration {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('connections_workspace').on('connections').columns(['workspace_id', 'id']).execute();
-      await db.schema.createTable('connection_logs')
+      await db.schema
+        .createTable('connection_logs')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
         .addColumn('level', 'text', (c) => c.notNull())
@@ -59,8 +64,13 @@ function initial(dialect: Dialect): Migration {
         .addColumn('message', 'text', (c) => c.notNull())
         .addColumn('at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('connection_logs_connection').on('connection_logs').columns(['connection_id', 'id']).execute();
-      await db.schema.createTable('contacts')
+      await db.schema
+        .createIndex('connection_logs_connection')
+        .on('connection_logs')
+        .columns(['connection_id', 'id'])
+        .execute();
+      await db.schema
+        .createTable('contacts')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
         .addColumn('name', 'text')
@@ -69,7 +79,8 @@ function initial(dialect: Dialect): Migration {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('contacts_workspace').on('contacts').columns(['workspace_id', 'id']).execute();
-      await db.schema.createTable('contact_identities')
+      await db.schema
+        .createTable('contact_identities')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
@@ -80,7 +91,8 @@ function initial(dialect: Dialect): Migration {
         .addUniqueConstraint('identities_unique', ['workspace_id', 'channel_type', 'address'])
         .execute();
       await db.schema.createIndex('identities_contact').on('contact_identities').column('contact_id').execute();
-      await db.schema.createTable('conversations')
+      await db.schema
+        .createTable('conversations')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id'))
@@ -100,9 +112,14 @@ function initial(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('conversations_workspace').on('conversations').columns(['workspace_id', 'id']).execute();
+      await db.schema
+        .createIndex('conversations_workspace')
+        .on('conversations')
+        .columns(['workspace_id', 'id'])
+        .execute();
       await db.schema.createIndex('conversations_contact').on('conversations').columns(['contact_id']).execute();
-      await db.schema.createTable('messages')
+      await db.schema
+        .createTable('messages')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
@@ -127,7 +144,8 @@ function initial(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex('messages_conversation').on('messages').columns(['conversation_id', 'id']).execute();
       await db.schema.createIndex('messages_queue').on('messages').columns(['status', 'next_attempt_at']).execute();
-      await db.schema.createTable('message_status_events')
+      await db.schema
+        .createTable('message_status_events')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('message_id', 'text')
         .addColumn('connection_id', 'text', (c) => c.notNull())
@@ -137,9 +155,18 @@ function initial(dialect: Dialect): Migration {
         .addColumn('occurred_at', 'text', (c) => c.notNull())
         .addColumn('applied', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
-      await db.schema.createIndex('status_events_provider').on('message_status_events').columns(['connection_id', 'provider_message_id']).execute();
-      await db.schema.createIndex('status_events_message').on('message_status_events').columns(['message_id']).execute();
-      await db.schema.createTable('inbound_events')
+      await db.schema
+        .createIndex('status_events_provider')
+        .on('message_status_events')
+        .columns(['connection_id', 'provider_message_id'])
+        .execute();
+      await db.schema
+        .createIndex('status_events_message')
+        .on('message_status_events')
+        .columns(['message_id'])
+        .execute();
+      await db.schema
+        .createTable('inbound_events')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('connection_id', 'text', (c) => c.notNull())
@@ -156,9 +183,10 @@ function initial(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex('inbound_events_status').on('inbound_events').columns(['status', 'id']).execute();
       let outbox = db.schema.createTable('outbox');
-      outbox = dialect === 'sqlite'
-        ? outbox.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
-        : outbox.addColumn('seq', 'bigserial', (c) => c.primaryKey());
+      outbox =
+        dialect === 'sqlite'
+          ? outbox.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+          : outbox.addColumn('seq', 'bigserial', (c) => c.primaryKey());
       await outbox
         .addColumn('topic', 'text', (c) => c.notNull())
         .addColumn('key', 'text', (c) => c.notNull())
@@ -178,7 +206,8 @@ function mediaTemplatesSenders(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
       const bytes = dialect === 'sqlite' ? 'blob' : 'bytea';
-      await db.schema.createTable('attachments')
+      await db.schema
+        .createTable('attachments')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('message_id', 'text')
@@ -198,12 +227,14 @@ function mediaTemplatesSenders(dialect: Dialect): Migration {
       await db.schema.createIndex('attachments_message').on('attachments').column('message_id').execute();
       await db.schema.createIndex('attachments_state').on('attachments').columns(['state', 'id']).execute();
       // the bytes, for the database-backed media store (the default; a shared directory is the alternative)
-      await db.schema.createTable('media_blobs')
+      await db.schema
+        .createTable('media_blobs')
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('bytes', sql.raw(bytes), (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('templates')
+      await db.schema
+        .createTable('templates')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
@@ -220,7 +251,10 @@ function mediaTemplatesSenders(dialect: Dialect): Migration {
         .execute();
       await db.schema.alterTable('conversations').addColumn('last_inbound_at', 'text').execute();
       await db.schema.alterTable('conversations').addColumn('last_business_template_at', 'text').execute();
-      await db.schema.alterTable('connections').addColumn('sender_rotation', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('connections')
+        .addColumn('sender_rotation', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
     },
   };
 }
@@ -229,12 +263,14 @@ function mediaTemplatesSenders(dialect: Dialect): Migration {
 function bucketsDeadLetters(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('rate_buckets')
+      await db.schema
+        .createTable('rate_buckets')
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('tokens', 'double precision', (c) => c.notNull())
         .addColumn('updated_ms', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('dead_letters')
+      await db.schema
+        .createTable('dead_letters')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text')
         .addColumn('topic', 'text', (c) => c.notNull())
@@ -245,7 +281,11 @@ function bucketsDeadLetters(): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('replayed_at', 'text')
         .execute();
-      await db.schema.createIndex('dead_letters_workspace').on('dead_letters').columns(['workspace_id', 'id']).execute();
+      await db.schema
+        .createIndex('dead_letters_workspace')
+        .on('dead_letters')
+        .columns(['workspace_id', 'id'])
+        .execute();
     },
   };
 }
@@ -254,7 +294,8 @@ function bucketsDeadLetters(): Migration {
 function outgoingWebhooks(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('webhook_subscriptions')
+      await db.schema
+        .createTable('webhook_subscriptions')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('url', 'text', (c) => c.notNull())
@@ -265,10 +306,17 @@ function outgoingWebhooks(): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('webhook_subscriptions_workspace').on('webhook_subscriptions').columns(['workspace_id', 'id']).execute();
-      await db.schema.createTable('webhook_deliveries')
+      await db.schema
+        .createIndex('webhook_subscriptions_workspace')
+        .on('webhook_subscriptions')
+        .columns(['workspace_id', 'id'])
+        .execute();
+      await db.schema
+        .createTable('webhook_deliveries')
         .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('subscription_id', 'text', (c) => c.notNull().references('webhook_subscriptions.id').onDelete('cascade'))
+        .addColumn('subscription_id', 'text', (c) =>
+          c.notNull().references('webhook_subscriptions.id').onDelete('cascade'),
+        )
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('event_seq', 'bigint', (c) => c.notNull())
         .addColumn('event_type', 'text', (c) => c.notNull())
@@ -286,8 +334,16 @@ function outgoingWebhooks(): Migration {
         // one delivery per event per subscription, however many relays saw the event
         .addUniqueConstraint('webhook_deliveries_unique', ['subscription_id', 'event_seq'])
         .execute();
-      await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
-      await db.schema.createIndex('webhook_deliveries_subscription').on('webhook_deliveries').columns(['subscription_id', 'id']).execute();
+      await db.schema
+        .createIndex('webhook_deliveries_due')
+        .on('webhook_deliveries')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createIndex('webhook_deliveries_subscription')
+        .on('webhook_deliveries')
+        .columns(['subscription_id', 'id'])
+        .execute();
     },
   };
 }
@@ -296,7 +352,10 @@ function outgoingWebhooks(): Migration {
 function sessions(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('api_keys').addColumn('kind', 'text', (c) => c.notNull().defaultTo('api')).execute();
+      await db.schema
+        .alterTable('api_keys')
+        .addColumn('kind', 'text', (c) => c.notNull().defaultTo('api'))
+        .execute();
       await db.schema.alterTable('api_keys').addColumn('expires_at', 'text').execute();
       await db.schema.createIndex('api_keys_user').on('api_keys').column('user_id').execute();
       await db.schema.createIndex('users_email').on('users').column('email').execute();
@@ -309,7 +368,8 @@ function sessions(): Migration {
 function agents(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('agents')
+      await db.schema
+        .createTable('agents')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
         .addColumn('kind', 'text', (c) => c.notNull())
@@ -323,7 +383,8 @@ function agents(): Migration {
         .execute();
       await db.schema.createIndex('agents_workspace').on('agents').columns(['workspace_id', 'id']).execute();
       // attached/inbound: what the admin set (the agent's page); active_*: the set applied when the agent last started
-      await db.schema.createTable('agent_connections')
+      await db.schema
+        .createTable('agent_connections')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
@@ -337,9 +398,22 @@ function agents(): Migration {
         .addUniqueConstraint('agent_connections_pair', ['agent_id', 'connection_id'])
         .execute();
       // at most one agent handles a connection's inbound traffic, in the desired set and in the applied one
-      await db.schema.createIndex('agent_connections_one_inbound').on('agent_connections').column('connection_id').unique().where(sql.ref('inbound'), '=', 1).execute();
-      await db.schema.createIndex('agent_connections_one_active_inbound').on('agent_connections').column('connection_id').unique().where(sql.ref('active_inbound'), '=', 1).execute();
-      await db.schema.createTable('agent_sessions')
+      await db.schema
+        .createIndex('agent_connections_one_inbound')
+        .on('agent_connections')
+        .column('connection_id')
+        .unique()
+        .where(sql.ref('inbound'), '=', 1)
+        .execute();
+      await db.schema
+        .createIndex('agent_connections_one_active_inbound')
+        .on('agent_connections')
+        .column('connection_id')
+        .unique()
+        .where(sql.ref('active_inbound'), '=', 1)
+        .execute();
+      await db.schema
+        .createTable('agent_sessions')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
@@ -351,7 +425,8 @@ function agents(): Migration {
         .addUniqueConstraint('agent_sessions_pair', ['agent_id', 'conversation_id'])
         .execute();
       // one turn per (agent, inbound message): a redelivered routing row never answers twice
-      await db.schema.createTable('agent_turns')
+      await db.schema
+        .createTable('agent_turns')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
@@ -371,7 +446,8 @@ function agents(): Migration {
 function routing(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('routing_rules')
+      await db.schema
+        .createTable('routing_rules')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
         // NULL: every connection of the workspace (evaluated after the connection's own rules)
@@ -384,8 +460,13 @@ function routing(): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('routing_rules_scope').on('routing_rules').columns(['workspace_id', 'connection_id', 'position']).execute();
-      await db.schema.createTable('teams')
+      await db.schema
+        .createIndex('routing_rules_scope')
+        .on('routing_rules')
+        .columns(['workspace_id', 'connection_id', 'position'])
+        .execute();
+      await db.schema
+        .createTable('teams')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
         .addColumn('name', 'text', (c) => c.notNull())
@@ -396,7 +477,8 @@ function routing(): Migration {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('teams_workspace').on('teams').columns(['workspace_id', 'id']).execute();
-      await db.schema.createTable('team_members')
+      await db.schema
+        .createTable('team_members')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id').onDelete('cascade'))
         .addColumn('workspace_id', 'text', (c) => c.notNull())
@@ -407,10 +489,22 @@ function routing(): Migration {
       await db.schema.alterTable('conversations').addColumn('handler', 'text').execute();
       await db.schema.alterTable('conversations').addColumn('agent_id', 'text').execute();
       await db.schema.alterTable('conversations').addColumn('team_id', 'text').execute();
-      await db.schema.alterTable('conversations').addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-      await db.schema.createIndex('conversations_team_queue').on('conversations').columns(['team_id', 'assignee_id', 'id']).execute();
-      await db.schema.createIndex('conversations_assignee').on('conversations').columns(['assignee_id', 'status']).execute();
-      await db.schema.createTable('conversation_events')
+      await db.schema
+        .alterTable('conversations')
+        .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+      await db.schema
+        .createIndex('conversations_team_queue')
+        .on('conversations')
+        .columns(['team_id', 'assignee_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('conversations_assignee')
+        .on('conversations')
+        .columns(['assignee_id', 'status'])
+        .execute();
+      await db.schema
+        .createTable('conversation_events')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
@@ -419,9 +513,14 @@ function routing(): Migration {
         .addColumn('data', 'text', (c) => c.notNull())
         .addColumn('at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('conversation_events_conversation').on('conversation_events').columns(['conversation_id', 'id']).execute();
+      await db.schema
+        .createIndex('conversation_events_conversation')
+        .on('conversation_events')
+        .columns(['conversation_id', 'id'])
+        .execute();
       // one row per stored inbound message once routing took it: the exactly-once claim
-      await db.schema.createTable('routing_marks')
+      await db.schema
+        .createTable('routing_marks')
         .addColumn('message_id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('conversation_id', 'text', (c) => c.notNull())
@@ -439,7 +538,10 @@ function routing(): Migration {
 function workspaceNetworkPolicy(): Migration {
   return {
     async up(db) {
-      await db.schema.alterTable('workspaces').addColumn('allow_private_network', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('workspaces')
+        .addColumn('allow_private_network', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
     },
   };
 }
@@ -448,17 +550,26 @@ function workspaceNetworkPolicy(): Migration {
 function visitorLimits(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('visitor_addresses')
+      await db.schema
+        .createTable('visitor_addresses')
         .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
         .addColumn('visitor_id', 'text', (c) => c.notNull())
         .addColumn('address_key', 'text', (c) => c.notNull())
         .addColumn('recorded_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('visitor_addresses_pk', ['connection_id', 'visitor_id'])
         .execute();
-      await db.schema.createIndex('visitor_addresses_address').on('visitor_addresses').columns(['connection_id', 'address_key']).execute();
+      await db.schema
+        .createIndex('visitor_addresses_address')
+        .on('visitor_addresses')
+        .columns(['connection_id', 'address_key'])
+        .execute();
       await db.schema.createIndex('visitor_addresses_recorded').on('visitor_addresses').column('recorded_at').execute();
       // the cap looks up each counted visitor's conversations by (connection, address)
-      await db.schema.createIndex('conversations_connection_address').on('conversations').columns(['connection_id', 'address']).execute();
+      await db.schema
+        .createIndex('conversations_connection_address')
+        .on('conversations')
+        .columns(['connection_id', 'address'])
+        .execute();
     },
   };
 }
@@ -467,7 +578,8 @@ function visitorLimits(): Migration {
 function keyCheck(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('key_checks')
+      await db.schema
+        .createTable('key_checks')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('value', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
@@ -486,16 +598,19 @@ function normalizeIdentitiesMigration(dialect: Dialect): Migration {
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: () => Promise.resolve({
-      '0001_initial': initial(dialect), '0002_media_templates_senders': mediaTemplatesSenders(dialect), '0003_buckets_dead_letters': bucketsDeadLetters(),
-      '0004_outgoing_webhooks': outgoingWebhooks(),
-      '0005_sessions': sessions(),
-      '0006_agents': agents(),
-      '0007_routing': routing(),
-      '0008_workspace_network_policy': workspaceNetworkPolicy(),
-      '0009_key_check': keyCheck(),
-      '0010_normalize_identities': normalizeIdentitiesMigration(dialect),
-      '0011_visitor_limits': visitorLimits(),
-    }),
+    getMigrations: () =>
+      Promise.resolve({
+        '0001_initial': initial(dialect),
+        '0002_media_templates_senders': mediaTemplatesSenders(dialect),
+        '0003_buckets_dead_letters': bucketsDeadLetters(),
+        '0004_outgoing_webhooks': outgoingWebhooks(),
+        '0005_sessions': sessions(),
+        '0006_agents': agents(),
+        '0007_routing': routing(),
+        '0008_workspace_network_policy': workspaceNetworkPolicy(),
+        '0009_key_check': keyCheck(),
+        '0010_normalize_identities': normalizeIdentitiesMigration(dialect),
+        '0011_visitor_limits': visitorLimits(),
+      }),
   };
 }

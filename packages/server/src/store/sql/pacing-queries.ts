@@ -30,6 +30,8 @@ export class PacingQueries extends Queries implements PacingStoreOps {
     const now = sql`cast(${nowMs} as bigint)`;
     await sql`
       insert into rate_buckets (key, tokens, updated_ms) values (${key}, ${d}, ${now})
-      on conflict (key) do update set tokens = case when rate_buckets.tokens < ${d} then rate_buckets.tokens else ${d} end, updated_ms = ${now}`.execute(this.db);
+      on conflict (key) do update set tokens = case when rate_buckets.tokens < ${d} then rate_buckets.tokens else ${d} end, updated_ms = ${now}`.execute(
+      this.db,
+    );
   }
 }

@@ -13,7 +13,10 @@ export type Db = Kysely<Database> | Transaction<Database>;
 
 /** base of every query module: stateless apart from the connection it runs on */
 export abstract class Queries {
-  constructor(protected readonly db: Db, protected readonly hot?: HotStatements) {}
+  constructor(
+    protected readonly db: Db,
+    protected readonly hot?: HotStatements,
+  ) {}
 }
 
 export const json = (value: unknown): string => JSON.stringify(value ?? null);
@@ -43,7 +46,11 @@ export function composeQueries<B extends MixinBase, P extends readonly QueryClas
       const first = owner.get(name);
       if (first) throw new Error(`store query '${name}' is defined by both ${first} and ${part.name}`);
       owner.set(name, part.name);
-      Object.defineProperty(Composed.prototype, name, Object.getOwnPropertyDescriptor(part.prototype, name) as PropertyDescriptor);
+      Object.defineProperty(
+        Composed.prototype,
+        name,
+        Object.getOwnPropertyDescriptor(part.prototype, name) as PropertyDescriptor,
+      );
     }
   }
   return Composed as never;

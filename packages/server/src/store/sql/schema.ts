@@ -5,97 +5,345 @@
  */
 import type { Generated } from 'kysely';
 
-export interface WorkspacesTable { id: string; name: string; created_at: string; allow_private_network: Generated<number> }
-export interface UsersTable { id: string; workspace_id: string; email: string; name: string; role: string; password_hash: string | null; created_at: string }
-export interface ApiKeysTable { id: string; workspace_id: string; user_id: string; name: string; token_hash: string; prefix: string; created_at: string; last_used_at: string | null; kind: Generated<string>; expires_at: string | null }
-export interface ConnectionsTable {
-  id: string; workspace_id: string; type: string; name: string; description: string; config: string;
-  status: string; status_reason: string | null; deprecated: number; sender_rotation: Generated<number>; created_at: string; updated_at: string;
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: string;
+  allow_private_network: Generated<number>;
 }
-export interface ConnectionLogsTable { id: string; connection_id: string; level: string; event: string; message: string; at: string }
+export interface UsersTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  created_at: string;
+}
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  kind: Generated<string>;
+  expires_at: string | null;
+}
+export interface ConnectionsTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  name: string;
+  description: string;
+  config: string;
+  status: string;
+  status_reason: string | null;
+  deprecated: number;
+  sender_rotation: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+export interface ConnectionLogsTable {
+  id: string;
+  connection_id: string;
+  level: string;
+  event: string;
+  message: string;
+  at: string;
+}
 export interface ContactsTable {
-  id: string; workspace_id: string; name: string | null; attributes: string; created_at: string; updated_at: string;
+  id: string;
+  workspace_id: string;
+  name: string | null;
+  attributes: string;
+  created_at: string;
+  updated_at: string;
   /** set on a contact merged into another (0010_normalize_identities): a tombstone that answers with its survivor */
   merged_into: string | null;
 }
-export interface ContactIdentitiesTable { id: string; workspace_id: string; contact_id: string; channel_type: string; address: string; connection_id: string | null; created_at: string }
+export interface ContactIdentitiesTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  channel_type: string;
+  address: string;
+  connection_id: string | null;
+  created_at: string;
+}
 export interface ConversationsTable {
-  id: string; workspace_id: string; contact_id: string; connection_id: string; channel_type: string; address: string;
-  thread_key: string | null; status: string; open_key: string | null; assignee_id: string | null; sender_address: string | null;
-  window_expires_at: string | null; last_inbound_at: string | null; last_business_template_at: string | null; last_message_at: string | null; last_message_preview: string | null; unread_count: number;
-  created_at: string; updated_at: string;
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  connection_id: string;
+  channel_type: string;
+  address: string;
+  thread_key: string | null;
+  status: string;
+  open_key: string | null;
+  assignee_id: string | null;
+  sender_address: string | null;
+  window_expires_at: string | null;
+  last_inbound_at: string | null;
+  last_business_template_at: string | null;
+  last_message_at: string | null;
+  last_message_preview: string | null;
+  unread_count: number;
+  created_at: string;
+  updated_at: string;
   // 0007_routing
-  handler: string | null; agent_id: string | null; team_id: string | null; tags: Generated<string>;
+  handler: string | null;
+  agent_id: string | null;
+  team_id: string | null;
+  tags: Generated<string>;
 }
 export interface MessagesTable {
-  id: string; workspace_id: string; conversation_id: string; connection_id: string; channel_type: string; direction: string;
-  from_addr: string; to_addr: string; content: string; status: string; status_detail: string | null;
-  provider_message_id: string | null; timestamp: string; edited_at: string | null; metadata: string;
-  attempts: number; next_attempt_at: string | null; send_started_at: string | null; created_at: string;
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  connection_id: string;
+  channel_type: string;
+  direction: string;
+  from_addr: string;
+  to_addr: string;
+  content: string;
+  status: string;
+  status_detail: string | null;
+  provider_message_id: string | null;
+  timestamp: string;
+  edited_at: string | null;
+  metadata: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  send_started_at: string | null;
+  created_at: string;
 }
 export interface MessageStatusEventsTable {
-  id: string; message_id: string | null; connection_id: string; provider_message_id: string | null; status: string;
-  detail: string | null; occurred_at: string; applied: number;
+  id: string;
+  message_id: string | null;
+  connection_id: string;
+  provider_message_id: string | null;
+  status: string;
+  detail: string | null;
+  occurred_at: string;
+  applied: number;
 }
 export interface InboundEventsTable {
-  id: string; workspace_id: string; connection_id: string; event_key: string | null; method: string; url: string;
-  headers: string; body: Buffer; status: string; error: string | null; received_at: string; processed_at: string | null;
+  id: string;
+  workspace_id: string;
+  connection_id: string;
+  event_key: string | null;
+  method: string;
+  url: string;
+  headers: string;
+  body: Buffer;
+  status: string;
+  error: string | null;
+  received_at: string;
+  processed_at: string | null;
 }
 export interface OutboxTable {
-  seq: Generated<number>; topic: string; key: string; workspace_id: string | null; payload: string; created_at: string; published_at: string | null;
+  seq: Generated<number>;
+  topic: string;
+  key: string;
+  workspace_id: string | null;
+  payload: string;
+  created_at: string;
+  published_at: string | null;
 }
 
 export interface AttachmentsTable {
-  id: string; workspace_id: string; message_id: string | null; connection_id: string | null; provider_media_id: string | null;
-  mime_type: string; file_name: string | null; size: number | null; state: string; error: string | null; attempts: number;
-  access_key: string; created_at: string; updated_at: string;
+  id: string;
+  workspace_id: string;
+  message_id: string | null;
+  connection_id: string | null;
+  provider_media_id: string | null;
+  mime_type: string;
+  file_name: string | null;
+  size: number | null;
+  state: string;
+  error: string | null;
+  attempts: number;
+  access_key: string;
+  created_at: string;
+  updated_at: string;
 }
-export interface MediaBlobsTable { key: string; bytes: Buffer; created_at: string }
+export interface MediaBlobsTable {
+  key: string;
+  bytes: Buffer;
+  created_at: string;
+}
 export interface TemplatesTable {
-  id: string; workspace_id: string; connection_id: string; provider_template_id: string; name: string; language: string; status: string;
-  category: string; components: string; variables: string; body: string; synced_at: string;
+  id: string;
+  workspace_id: string;
+  connection_id: string;
+  provider_template_id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  components: string;
+  variables: string;
+  body: string;
+  synced_at: string;
 }
 
-export interface RateBucketsTable { key: string; tokens: number; updated_ms: number | string }
+export interface RateBucketsTable {
+  key: string;
+  tokens: number;
+  updated_ms: number | string;
+}
 export interface DeadLettersTable {
-  id: string; workspace_id: string | null; topic: string; key: string; payload: string; error: string; deliveries: number; created_at: string; replayed_at: string | null;
+  id: string;
+  workspace_id: string | null;
+  topic: string;
+  key: string;
+  payload: string;
+  error: string;
+  deliveries: number;
+  created_at: string;
+  replayed_at: string | null;
 }
 
 export interface WebhookSubscriptionsTable {
-  id: string; workspace_id: string; url: string; event_types: string; secret: string; active: number; description: string; created_at: string; updated_at: string;
+  id: string;
+  workspace_id: string;
+  url: string;
+  event_types: string;
+  secret: string;
+  active: number;
+  description: string;
+  created_at: string;
+  updated_at: string;
 }
 export interface WebhookDeliveriesTable {
-  id: string; subscription_id: string; workspace_id: string; event_seq: number | string; event_type: string; body: string; status: string; attempts: number;
-  next_attempt_at: string | null; claimed_until: string | null; last_status_code: number | null; last_error: string | null;
-  created_at: string; updated_at: string; delivered_at: string | null;
+  id: string;
+  subscription_id: string;
+  workspace_id: string;
+  event_seq: number | string;
+  event_type: string;
+  body: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  claimed_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
 }
 
 // 0006_agents
 export interface AgentsTable {
-  id: string; workspace_id: string; kind: string; name: string; description: string; config: string; status: string; status_reason: string | null; created_at: string; updated_at: string;
+  id: string;
+  workspace_id: string;
+  kind: string;
+  name: string;
+  description: string;
+  config: string;
+  status: string;
+  status_reason: string | null;
+  created_at: string;
+  updated_at: string;
 }
 export interface AgentConnectionsTable {
-  id: string; workspace_id: string; agent_id: string; connection_id: string; attached: number; inbound: number; active_attached: number; active_inbound: number; created_at: string; updated_at: string;
+  id: string;
+  workspace_id: string;
+  agent_id: string;
+  connection_id: string;
+  attached: number;
+  inbound: number;
+  active_attached: number;
+  active_inbound: number;
+  created_at: string;
+  updated_at: string;
 }
-export interface AgentSessionsTable { id: string; workspace_id: string; agent_id: string; conversation_id: string; state: string; turns: number; created_at: string; updated_at: string }
+export interface AgentSessionsTable {
+  id: string;
+  workspace_id: string;
+  agent_id: string;
+  conversation_id: string;
+  state: string;
+  turns: number;
+  created_at: string;
+  updated_at: string;
+}
 export interface AgentTurnsTable {
-  id: string; workspace_id: string; agent_id: string; message_id: string; conversation_id: string; status: string; outcome: string | null; started_at: string; finished_at: string | null;
+  id: string;
+  workspace_id: string;
+  agent_id: string;
+  message_id: string;
+  conversation_id: string;
+  status: string;
+  outcome: string | null;
+  started_at: string;
+  finished_at: string | null;
 }
 
 // 0007_routing
 export interface RoutingRulesTable {
-  id: string; workspace_id: string; connection_id: string | null; position: number; name: string; enabled: number; conditions: string; actions: string; created_at: string; updated_at: string;
+  id: string;
+  workspace_id: string;
+  connection_id: string | null;
+  position: number;
+  name: string;
+  enabled: number;
+  conditions: string;
+  actions: string;
+  created_at: string;
+  updated_at: string;
 }
-export interface TeamsTable { id: string; workspace_id: string; name: string; last_assigned_user_id: string | null; version: Generated<number>; created_at: string; updated_at: string }
-export interface TeamMembersTable { id: string; team_id: string; workspace_id: string; user_id: string; capacity: number }
-export interface ConversationEventsTable { id: string; workspace_id: string; conversation_id: string; type: string; actor: string; data: string; at: string }
-export interface RoutingMarksTable { message_id: string; workspace_id: string; conversation_id: string; state: string; claimed_at: string; finished_at: string | null }
+export interface TeamsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  last_assigned_user_id: string | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+export interface TeamMembersTable {
+  id: string;
+  team_id: string;
+  workspace_id: string;
+  user_id: string;
+  capacity: number;
+}
+export interface ConversationEventsTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  type: string;
+  actor: string;
+  data: string;
+  at: string;
+}
+export interface RoutingMarksTable {
+  message_id: string;
+  workspace_id: string;
+  conversation_id: string;
+  state: string;
+  claimed_at: string;
+  finished_at: string | null;
+}
 
 // webchat visitor limits (0011_visitor_limits)
-export interface VisitorAddressesTable { connection_id: string; visitor_id: string; address_key: string; recorded_at: string }
+export interface VisitorAddressesTable {
+  connection_id: string;
+  visitor_id: string;
+  address_key: string;
+  recorded_at: string;
+}
 
 /** the master key's check value (0009_key_check) */
-export interface KeyChecksTable { id: string; value: string; created_at: string }
+export interface KeyChecksTable {
+  id: string;
+  value: string;
+  created_at: string;
+}
 
 export interface Database {
   visitor_addresses: VisitorAddressesTable;

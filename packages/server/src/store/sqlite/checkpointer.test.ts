@@ -18,11 +18,16 @@ describe('WAL checkpointer', () => {
     const store = createSqliteStore(file);
     await store.migrate();
     // small transactions until the worker starts (~3.6 MB of WAL, checkpointed by the writer at 1,000 pages)
-    for (let i = 0; i < 300; i++) await store.transaction(async (tx) => tx.insertWorkspace({ id: `small_${i}`, name: `${i}`, createdAt: new Date().toISOString() }));
+    for (let i = 0; i < 300; i++)
+      await store.transaction(async (tx) =>
+        tx.insertWorkspace({ id: `small_${i}`, name: `${i}`, createdAt: new Date().toISOString() }),
+      );
     const big = 'x'.repeat(12_000); // 3+ pages per transaction: ~2,400 WAL frames (~10 MB) over the run
     for (let i = 0; i < 600; i++) {
       if (i % 100 === 0) await new Promise((r) => setTimeout(r, 450)); // a quiet moment, as between bursts of traffic
-      await store.transaction(async (tx) => tx.insertWorkspace({ id: `ws_${i}`, name: `${i}${big}`, createdAt: new Date().toISOString() }));
+      await store.transaction(async (tx) =>
+        tx.insertWorkspace({ id: `ws_${i}`, name: `${i}${big}`, createdAt: new Date().toISOString() }),
+      );
     }
     // the WAL file never shrinks: its size is the most it ever held. Checkpointed by the writer alone it reaches
     // ~18 MB here (the raised threshold: 8,192 pages); the worker restarts it at every quiet moment

@@ -28,13 +28,17 @@ describe('durable SQLite dialect', () => {
       syncs++;
       return fail ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })) : real();
     };
-    const db = new Kysely<{ t: { id: number; v: string } }>({ dialect: new DurableSqliteDialect({ database: raw }, raw, wal) });
+    const db = new Kysely<{ t: { id: number; v: string } }>({
+      dialect: new DurableSqliteDialect({ database: raw }, raw, wal),
+    });
     await sql`create table t (id integer primary key, v text)`.execute(db);
     await db.insertInto('t').values({ id: 1, v: 'a' }).execute();
     expect(syncs).toBeGreaterThan(0);
     const before = syncs;
     // a write with RETURNING runs as a reader (no affected-row count) and must still wait for the sync
-    expect(await db.updateTable('t').set({ v: 'b' }).where('id', '=', 1).returning('v').execute()).toEqual([{ v: 'b' }]);
+    expect(await db.updateTable('t').set({ v: 'b' }).where('id', '=', 1).returning('v').execute()).toEqual([
+      { v: 'b' },
+    ]);
     expect(syncs).toBeGreaterThan(before);
 
     fail = true;

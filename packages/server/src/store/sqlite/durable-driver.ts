@@ -6,7 +6,16 @@
  * process (bus, realtime, webhooks) without a later write of ours — they settle once every commit made before
  * them is on disk, so no event ever announces something a power cut could still take back.
  */
-import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryCompiler, type QueryResult, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
+import {
+  SqliteDialect,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  type SqliteDialectConfig,
+  type TransactionSettings,
+} from 'kysely';
 import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import type { WalSync } from './wal-sync.js';
 
@@ -79,11 +88,19 @@ class DurableDriver implements Driver {
     await this.inner.savepoint?.(unwrap(connection), name, compile);
   }
 
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
     await this.inner.rollbackToSavepoint?.(unwrap(connection), name, compile);
   }
 
-  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
     await this.inner.releaseSavepoint?.(unwrap(connection), name, compile);
   }
 

@@ -41,10 +41,16 @@ export function createSqliteStore(file: string): KyselyStore {
   database.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const dialect = new DurableSqliteDialect({ database: new StatementCachingDatabase(database, () => {
-    checkpointer?.close();
-    wal?.close();
-  }) }, database, wal);
+  const dialect = new DurableSqliteDialect(
+    {
+      database: new StatementCachingDatabase(database, () => {
+        checkpointer?.close();
+        wal?.close();
+      }),
+    },
+    database,
+    wal,
+  );
   const kysely = new Kysely<Database>({ dialect });
   const begin = database.prepare('begin');
   const commit = database.prepare('commit');

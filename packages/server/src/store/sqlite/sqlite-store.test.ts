@@ -6,5 +6,8 @@ import { createSqliteStore } from './index.js';
 
 runStoreContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
-  return { store: createSqliteStore(join(dir, 'test.db')), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    store: createSqliteStore(join(dir, 'test.db')),
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 });

@@ -58,7 +58,8 @@ describe('WAL sync (group commit off the event loop)', () => {
     // the disk reports a write-back error once (EIO), then syncs "fine" with the lost pages dropped
     let calls = 0;
     const real = (wal as unknown as { sync: () => Promise<void> }).sync.bind(wal);
-    (wal as unknown as { sync: () => Promise<void> }).sync = () => (++calls === 1 ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })) : real());
+    (wal as unknown as { sync: () => Promise<void> }).sync = () =>
+      ++calls === 1 ? Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })) : real();
     wal.noteCommit();
     const first = wal.barrier();
     wal.noteCommit();

@@ -68,7 +68,9 @@ export class WalSync {
           error = e;
         }
       }
-      for (const w of waiting) if (error) w.reject(error); else w.resolve();
+      for (const w of waiting)
+        if (error) w.reject(error);
+        else w.resolve();
     }
     const fd = this.fd;
     this.fd = undefined;
@@ -82,13 +84,19 @@ export class WalSync {
     const covers = this.committed;
     const done = this.sync();
     this.running = { covers, done };
-    done.then(() => {
-      this.durable = Math.max(this.durable, covers);
-      this.settle(covers, undefined);
-    }, (error: unknown) => {
-      this.failure = new Error(`the WAL could not be synced to disk; writes are refused until a restart: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      this.settle(Number.MAX_SAFE_INTEGER, this.failure);
-    });
+    done.then(
+      () => {
+        this.durable = Math.max(this.durable, covers);
+        this.settle(covers, undefined);
+      },
+      (error: unknown) => {
+        this.failure = new Error(
+          `the WAL could not be synced to disk; writes are refused until a restart: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+        this.settle(Number.MAX_SAFE_INTEGER, this.failure);
+      },
+    );
   }
 
   private settle(covers: number, error: unknown): void {
