@@ -77,6 +77,9 @@ export class KyselyStore extends KyselyOps implements Store {
         cause: error,
       });
     }
+    // a migration that rewrote rows (0012 scrubbing credentials) leaves the old page images in the WAL until a checkpoint
+    if (this.dialect === 'sqlite' && results?.some((r) => r.status === 'Success'))
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.kysely);
   }
 
   async ping(): Promise<boolean> {

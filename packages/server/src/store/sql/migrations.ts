@@ -5,6 +5,8 @@
  */
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { normalizeIdentities } from './identity-normalization.js';
+import { scrubStoredHeaders } from './header-scrub.js';
+import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -611,6 +613,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0009_key_check': keyCheck(),
         '0010_normalize_identities': normalizeIdentitiesMigration(dialect),
         '0011_visitor_limits': visitorLimits(),
+        '0012_scrub_stored_headers': { up: (db: Kysely<unknown>) => scrubStoredHeaders(db as Kysely<Database>) },
       }),
   };
 }

@@ -40,6 +40,8 @@ export function createSqliteStore(file: string): KyselyStore {
   // durability comes from the WAL sync before answering (wal-sync), not from an fsync inside each COMMIT
   database.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
   database.pragma('foreign_keys = ON');
+  // deleted and overwritten rows are zeroed in the file, not left in free pages: erasure and retention really remove
+  database.pragma('secure_delete = ON');
   database.pragma('busy_timeout = 5000');
   const dialect = new DurableSqliteDialect(
     {
