@@ -26,6 +26,19 @@ const PATHS = {
   edit: 'M4 20h4L19 9l-4-4L4 16zM14 6l4 4',
   list: 'M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01',
   plus: 'M12 5v14M5 12h14',
+  // channels to come: one glyph each, drawn in the same 24×24 stroke style
+  messenger: 'M12 3a9 8.5 0 0 0-5 15.6V21l3-1.7a9 8.5 0 1 0 2-16.3zM7 14l3.5-3.5 2.5 2 4-4',
+  instagram:
+    'M7 3h10a4 4 0 0 1 4 4v10a4 4 0 0 1-4 4H7a4 4 0 0 1-4-4V7a4 4 0 0 1 4-4zM12 16a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM17.5 6.5v.01',
+  vk: 'M3 7h3.5c.5 3 1.8 5 3.5 5.5V7h3v3c1.5-.3 3-1.8 3.6-3H20c-.5 2-2.2 4-3.8 4.8 1.8.7 3.3 2.4 4.3 5.2h-3.4c-.8-1.8-2-3-3.6-3.2V17h-.8C7.5 17 4 13.3 3 7z',
+  email: 'M3 5h18v14H3zM3 6l9 7 9-7',
+  sms: 'M4 4h16v12H8l-4 4zM8 9h.01M12 9h.01M16 9h.01',
+  gateway: 'M5 3h14v6H5zM5 15h14v6H5zM8 6h.01M8 18h.01M12 9v6',
+  phone: 'M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 5a2 2 0 0 1 2-2z',
+  sip: 'M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 5a2 2 0 0 1 2-2zM15 3h6M18 3v6M15 9h6',
+  rcs: 'M3 5h18v11H9l-5 4V5zM7 9h10M7 12h6',
+  aggregator: 'M12 3v6M12 15v6M3 12h6M15 12h6M12 12m-3 0a3 3 0 1 0 6 0 3 3 0 1 0-6 0',
+  intercom: 'M4 4h16v12H14l-5 4v-4H4zM8 8v4M12 7v6M16 8v4',
 } as const;
 
 export type IconName = keyof typeof PATHS;
@@ -62,13 +75,34 @@ export function Icon({
   );
 }
 
-const CHANNEL: Record<string, IconName> = { webchat: 'chat', telegram: 'telegram', whatsapp: 'whatsapp' };
+/** every channel type of the catalog (GET /connection-types lists those this build offers); unknown ones get a plug */
+const CHANNEL: Record<string, IconName> = {
+  webchat: 'chat',
+  telegram: 'telegram',
+  whatsapp: 'whatsapp',
+  'whatsapp-onpremise': 'whatsapp',
+  messenger: 'messenger',
+  instagram: 'instagram',
+  vk: 'vk',
+  email: 'email',
+  'twilio-sms': 'sms',
+  'vonage-sms': 'sms',
+  'sms-gateway': 'gateway',
+  bird: 'aggregator',
+  infobip: 'aggregator',
+  intercom: 'intercom',
+  rcs: 'rcs',
+  'twilio-voice': 'phone',
+  sip: 'sip',
+};
+
+export const channelIconName = (type: string): IconName => CHANNEL[type] ?? 'plug';
 
 /** a channel's icon, named for assistive technology */
 export function ChannelIcon({ type }: { type: string }): ReactElement {
   return (
     <span className={`channel channel-${type}`} role="img" aria-label={type} title={type}>
-      <Icon name={CHANNEL[type] ?? 'plug'} size={18} />
+      <Icon name={channelIconName(type)} size={18} />
     </span>
   );
 }

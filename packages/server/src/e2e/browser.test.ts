@@ -267,7 +267,7 @@ describe('browser: widget and operator app', () => {
     expect(await broken.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(220, 38, 38)');
 
     await page.getByRole('button', { name: 'Add connection' }).click();
-    await page.getByLabel('Channel type').selectOption('webchat');
+    await page.getByRole('radio', { name: /^Web chat/ }).check();
     await page.getByLabel('Name', { exact: true }).fill('Support site');
     await page.getByLabel('title', { exact: true }).fill('Support');
     expect(await page.getByLabel('sessionSecret', { exact: true }).getAttribute('type')).toBe('password');

@@ -7,6 +7,14 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import type { Connection, ConnectionType, JsonSchema } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { errorText } from '../format.ts';
+import { channelIconName, Icon } from '../icons.tsx';
+
+/** what a customer address is on the channel, as the picker shows it */
+const ADDRESS_KIND: Record<string, string> = {
+  phone: 'phone numbers',
+  email: 'email addresses',
+  opaque: 'account ids',
+};
 
 export type Value = string | boolean;
 
@@ -112,24 +120,29 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
       {editing ? (
         <p className="hint">{chosen?.displayName ?? type}</p>
       ) : (
-        <label className="field">
-          Channel type
-          <select
-            value={type}
-            required
-            onChange={(e) => {
-              setType(e.target.value);
-              setValues({});
-            }}
-          >
-            <option value="">Choose…</option>
-            {types.map((t) => (
-              <option key={t.type} value={t.type}>
-                {t.displayName}
-              </option>
-            ))}
-          </select>
-        </label>
+        <fieldset className="type-picker">
+          <legend>Channel type</legend>
+          {types.map((t) => (
+            <label key={t.type} className={`type-card${t.type === type ? ' chosen' : ''}`}>
+              <input
+                type="radio"
+                name={`${prefix}-type`}
+                value={t.type}
+                checked={t.type === type}
+                required
+                onChange={() => {
+                  setType(t.type);
+                  setValues({});
+                }}
+              />
+              <span className={`channel channel-${t.type}`} aria-hidden="true">
+                <Icon name={channelIconName(t.type)} />
+              </span>
+              <span className="type-name">{t.displayName}</span>
+              <span className="type-meta">{ADDRESS_KIND[t.addressKind] ?? t.addressKind}</span>
+            </label>
+          ))}
+        </fieldset>
       )}
       {chosen && !editing && <p className="hint">{chosen.description}</p>}
       <label className="field">
