@@ -112,13 +112,17 @@ describe('outbound pipeline', () => {
       return c.status === 'ERROR' ? c : undefined;
     });
     expect(conn.statusReason).toMatch(/credentials/);
-    const logs = (
-      await t.api<{ data: Array<{ level: string; message: string }> }>(
-        'GET',
-        `/api/v1/connections/${connectionId}/logs`,
-      )
-    ).body.data;
-    expect(logs.some((l) => l.level === 'error' && /credentials/.test(l.message))).toBe(true);
+    // the log line is written beside the status change, not in its transaction: wait for it the same way
+    const logged = await eventually(async () => {
+      const logs = (
+        await t.api<{ data: Array<{ level: string; message: string }> }>(
+          'GET',
+          `/api/v1/connections/${connectionId}/logs`,
+        )
+      ).body.data;
+      return logs.some((l) => l.level === 'error' && /credentials/.test(l.message)) || undefined;
+    });
+    expect(logged).toBe(true);
 
     const waiting = await send('+106', 'queued while in error');
     await new Promise((r) => setTimeout(r, 300));

@@ -50,14 +50,18 @@ describe('paced limits', () => {
     expect(senderRateLimit(channel, { messagesPerSecond: 'fast' })).toBe(channel);
     expect(senderRateLimit(undefined, { messagesPerSecond: 20 })).toBeUndefined();
   });
-  it('holds a sustained rate within 2 % of the limit', async () => {
+  it('never exceeds the limit, and wastes no more of it than the timers of this machine do', async () => {
     const pacer = new TokenBucketPacer();
     const limit = { perSecond: 200, burst: 10 };
     for (let i = 0; i < 9; i++) await pacer.take('steady', limit); // the burst
     const started = performance.now();
     for (let i = 0; i < 100; i++) await pacer.take('steady', limit);
     const rate = 100 / ((performance.now() - started) / 1000);
+    // the best a timer-driven sender reaches here and now: 100 sleeps of 5 ms (a loaded machine fires them late)
+    const timed = performance.now();
+    for (let i = 0; i < 100; i++) await new Promise((r) => setTimeout(r, 5));
+    const timerRate = 100 / ((performance.now() - timed) / 1000);
     expect(rate).toBeLessThanOrEqual(200);
-    expect(rate).toBeGreaterThan(200 * 0.9);
+    expect(rate).toBeGreaterThan(Math.min(200, timerRate) * 0.9);
   });
 });
