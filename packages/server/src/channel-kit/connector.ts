@@ -4,11 +4,12 @@
  * (type, capabilities, configSchema); what it *does* is functions that receive their dependencies as arguments.
  */
 import type { z } from 'zod';
-import type { Content, InboundEvent } from '../model/index.js';
+import type { Content, ContentType, InboundEvent } from '../model/index.js';
 import type { AddressKind } from './address.js';
 import type { Capabilities } from './capabilities.js';
 import type { ObjectConfigSchema } from './config-schema.js';
 import type { StoredHeaders } from './stored-request.js';
+import { ChannelError } from './errors.js';
 
 /**
  * A connector's type: lower-case letters, digits and dashes, starting with a letter. The list of types this
@@ -180,9 +181,102 @@ export interface ChannelConnector<Config extends Record<string, unknown> = Recor
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds connectors of every config type
 export type AnyConnector = ChannelConnector<any>;
 
-/** Defines a connector with its config type inferred from the schema. */
+type ContentMember<C, T> = C extends { type: infer U } ? ([T] extends [U] ? C & { type: T } : never) : never;
+/** the content of one type (or several), as a send handler receives it */
+export type ContentOf<T extends ContentType> = ContentMember<Content, T>;
+
+/** sends one content type: the message's content is narrowed to that type */
+export type SendHandler<Config, T extends ContentType> = (
+  message: OutboundMessage & { content: ContentOf<T> },
+  ctx: SendContext<Config>,
+) => Promise<SendReceipt>;
+
+/** what a channel can send is the keys of its send map: one handler per content type, nothing stated besides */
+export type SendMap<Config> = { [T in ContentType]?: SendHandler<Config, T> };
+
+/**
+ * The optional abilities of a channel, each stated once by being present. Core reads each in one place: typing
+ * (conversation-service), media (media-service), read receipts (conversation-service), templates
+ * (template-service, with `send.template` to send them), sender numbers (message-queue), visitor sessions
+ * (webchat's visitor-service).
+ */
+export interface ConnectorFeatures<Config> {
+  /** a typing indicator towards the customer */
+  typing?(to: string, ctx: BaseContext<Config>): Promise<void>;
+  /** downloads an inbound file the provider holds (content.media.providerMediaId) for our media store */
+  fetchMedia?(media: { providerMediaId: string; mimeType?: string }, ctx: BaseContext<Config>): Promise<FetchedMedia>;
+  /** tells the provider the customer's message was read (WhatsApp blue ticks), when an operator opens it */
+  readReceipts?(message: { providerMessageId: string; from: string }, ctx: BaseContext<Config>): Promise<void>;
+  /** message templates approved at the provider; the channel then sends `template` content */
+  templates?: { sync(ctx: BaseContext<Config>): Promise<ProviderTemplate[]> };
+  /** our sender addresses on this connection; the hub rotates new recipients over them and keeps each on one */
+  senders?(config: Config): string[];
+  /** visitors without a provider account (web chat): session tokens and the public settings */
+  visitors?: VisitorSessions<Config>;
+}
+
+/** the limits of a channel: data the hub enforces (lengths, buttons, receipts, window, pacing) */
+export type ChannelLimits = Omit<Capabilities, 'outbound' | 'templates' | 'typing'>;
+
+/** What a connector module exports: its identity as data, its limits, one handler per content type, its features. */
+export interface ConnectorDefinition<Config extends Record<string, unknown>> {
+  type: ChannelType;
+  displayName: string;
+  description: string;
+  addressKind: AddressKind;
+  configSchema: ObjectConfigSchema & z.ZodType<Config>;
+  prepareConfig?(config: Config, generateSecret: () => string): Config;
+  inbound: InboundMode<Config>;
+  limits: ChannelLimits;
+  send: SendMap<Config>;
+  features?: ConnectorFeatures<Config>;
+  start?(ctx: BaseContext<Config>): Promise<StartResult<Config> | void>;
+  stop?(ctx: BaseContext<Config>): Promise<void>;
+}
+
+/** the capabilities a definition implies: the send map's keys and the features present, never stated twice */
+export function capabilitiesOf<Config extends Record<string, unknown>>(
+  definition: ConnectorDefinition<Config>,
+): Capabilities {
+  return {
+    ...definition.limits,
+    outbound: Object.keys(definition.send) as ContentType[],
+    templates: definition.features?.templates !== undefined,
+    typing: definition.features?.typing !== undefined,
+  };
+}
+
+/**
+ * Builds a connector from its definition, with the config type inferred from the schema: capabilities derived
+ * (capabilitiesOf), `send` dispatching on the content type (a type outside the map is refused as UNSUPPORTED
+ * before any provider call), features exposed where core looks for them. A definition that contradicts itself
+ * (templates without a `template` handler, or the reverse) fails here, when the module loads.
+ */
 export function defineConnector<S extends ObjectConfigSchema>(
-  connector: ChannelConnector<z.infer<S>> & { configSchema: S },
+  definition: ConnectorDefinition<z.infer<S>> & { configSchema: S },
 ): ChannelConnector<z.infer<S>> {
-  return connector;
+  type Config = z.infer<S>;
+  const { send, features = {}, limits: _limits, ...identity } = definition;
+  if ((features.templates !== undefined) !== (send.template !== undefined))
+    throw new Error(`connector ${definition.type}: the templates feature and a send.template handler go together`);
+  return {
+    ...identity,
+    capabilities: capabilitiesOf(definition),
+    send(message: OutboundMessage, ctx: SendContext<Config>): Promise<SendReceipt> {
+      // the map is keyed by content type, so the handler found is the one for this message's content
+      const handler = send[message.content.type] as
+        ((m: OutboundMessage, c: SendContext<Config>) => Promise<SendReceipt>) | undefined;
+      if (!handler)
+        return Promise.reject(
+          new ChannelError('UNSUPPORTED', `${definition.displayName} cannot send ${message.content.type} content`),
+        );
+      return handler(message, ctx);
+    },
+    ...(features.typing ? { typing: features.typing } : {}),
+    ...(features.fetchMedia ? { fetchMedia: features.fetchMedia } : {}),
+    ...(features.readReceipts ? { markRead: features.readReceipts } : {}),
+    ...(features.templates ? { syncTemplates: (ctx: BaseContext<Config>) => features.templates!.sync(ctx) } : {}),
+    ...(features.senders ? { senders: features.senders } : {}),
+    ...(features.visitors ? { visitors: features.visitors } : {}),
+  };
 }

@@ -7,8 +7,8 @@
  * secret ever appears in a log line, an error or a verdict.
  */
 import { describe, expect, it } from 'vitest';
-import { InboundEventSchema } from '../model/index.js';
-import type { AnyConnector, BaseContext, HttpClient, OutboundMessage, WebhookRequest } from './connector.js';
+import { InboundEventSchema, type ContentType } from '../model/index.js';
+import type { AnyConnector, BaseContext, ContentOf, HttpClient, OutboundMessage, WebhookRequest } from './connector.js';
 import { secretFieldNames } from './config-schema.js';
 import { isChannelError } from './errors.js';
 import { runFuzzContract, type FuzzFixtures } from './contract-fuzz.js';
@@ -69,6 +69,24 @@ function fakeHttp(response: ProviderResponse, seen: string[]): HttpClient {
   };
 }
 
+/** one valid content of every type: what a connector's send map lacks must be refused before any provider call */
+const SAMPLE_CONTENT: { [T in ContentType]: ContentOf<T> } = {
+  text: { type: 'text', text: 'hello' },
+  image: { type: 'image', media: { url: '/media/att_contract/key', mimeType: 'image/png' } },
+  audio: { type: 'audio', media: { url: '/media/att_contract/key', mimeType: 'audio/ogg' } },
+  video: { type: 'video', media: { url: '/media/att_contract/key', mimeType: 'video/mp4' } },
+  document: { type: 'document', media: { url: '/media/att_contract/key', mimeType: 'application/pdf' } },
+  sticker: { type: 'sticker', media: { url: '/media/att_contract/key', mimeType: 'image/webp' } },
+  location: { type: 'location', location: { latitude: 52.5, longitude: 13.4 } },
+  contact: { type: 'contact', contacts: [{ name: 'Ana', phones: ['+15550100'], emails: [] }] },
+  interactive: {
+    type: 'interactive',
+    interactive: { kind: 'buttons', text: 'Pick', buttons: [{ id: 'a', title: 'A' }] },
+  },
+  reaction: { type: 'reaction', reaction: { emoji: '👍', targetProviderMessageId: 'p1' } },
+  template: { type: 'template', template: { name: 'hello', language: 'en', variables: {} } },
+};
+
 export function runConnectorContract<Config extends Record<string, unknown>>(
   connector: AnyConnector,
   fixtures: ContractFixtures<Config>,
@@ -81,6 +99,34 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
   const leaks = (text: string) => secrets.filter((s) => text.includes(s));
 
   describe(`connector contract: ${connector.type}`, () => {
+    it('refuses content outside its send map as UNSUPPORTED, without calling the provider', async () => {
+      const missing = (Object.keys(SAMPLE_CONTENT) as ContentType[]).filter(
+        (t) => !connector.capabilities.outbound.includes(t),
+      );
+      for (const type of missing) {
+        const calls: string[] = [];
+        const error = await connector
+          .send(
+            { id: 'msg_contract', conversationId: 'conv_contract', to: 'someone', content: SAMPLE_CONTENT[type] },
+            {
+              connectionId: 'conn_contract',
+              config: fixtures.config,
+              webhookUrl: 'http://localhost/webhooks/conn_contract',
+              http: fakeHttp({ status: 200, body: '{}' }, calls),
+              log: capture().log,
+              signal: new AbortController().signal,
+              media: { read: () => Promise.resolve({ bytes: Buffer.from('x'), mimeType: 'text/plain' }) },
+            },
+          )
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect(isChannelError(error) && error.code, type).toBe('UNSUPPORTED');
+        expect(calls, type).toEqual([]);
+      }
+    });
+
     it('declares what it is as data', () => {
       expect(connector.type).toMatch(/^[a-z][a-z0-9-]*$/);
       expect(connector.displayName.length).toBeGreaterThan(0);

@@ -6,7 +6,15 @@
  * production builds.
  */
 import { z } from 'zod';
-import { defineConnector, type WebhookOutcome, type WebhookRequest } from './connector.js';
+import {
+  defineConnector,
+  type ConnectorDefinition,
+  type OutboundMessage,
+  type SendContext,
+  type SendReceipt,
+  type WebhookOutcome,
+  type WebhookRequest,
+} from './connector.js';
 import { secret } from './config-schema.js';
 import { ChannelError, channelErrorFromHttpStatus, parseRetryAfter } from './errors.js';
 import { hmac, verifyHmac } from './signature.js';
@@ -18,6 +26,7 @@ const configSchema = z.object({
   /** start() calls GET {apiBaseUrl}/me when true */
   checkOnStart: z.boolean().default(false),
 });
+export type TestConfig = z.infer<typeof configSchema>;
 
 const updateSchema = z.object({
   id: z.string().min(1),
@@ -94,22 +103,54 @@ async function providerError(res: Response): Promise<ChannelError> {
   );
 }
 
-export const testConnector = defineConnector({
+/** the test provider's one send call: text (and template or media, for variants that send those) */
+export async function sendTest(message: OutboundMessage, ctx: SendContext<TestConfig>): Promise<SendReceipt> {
+  const c = message.content;
+  const text =
+    c.type === 'text' ? c.text : c.type === 'template' ? `[${c.template.name}] ${c.template.text ?? ''}` : undefined;
+  const media = 'media' in c ? await ctx.media.read(c.media.url) : undefined;
+  if (text === undefined && !media) throw new ChannelError('UNSUPPORTED', `cannot send ${c.type}`);
+  let res: Response;
+  try {
+    res = await ctx.http(`${ctx.config.apiBaseUrl}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.config.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        to: message.to,
+        from: message.from,
+        text: text ?? '',
+        ref: message.id,
+        ...(media ? { media: media.bytes.toString('base64'), mimeType: media.mimeType } : {}),
+      }),
+      signal: ctx.signal,
+    });
+  } catch (error) {
+    throw new ChannelError('UNAVAILABLE', 'provider unreachable', { cause: error });
+  }
+  if (!res.ok) {
+    const error = await providerError(res);
+    ctx.log.warn(`send failed: ${error.code}`, { status: res.status });
+    throw error;
+  }
+  const body = (await res.json()) as { id: string };
+  return { providerMessageId: body.id };
+}
+
+/** the definition, for tests that need a variant (more content types, features) of the same provider */
+export const testConnectorDefinition = {
   type: 'x-test',
   displayName: 'Test gateway',
   description: 'HMAC-signed test connector used by the kit and pipeline tests',
-  capabilities: {
-    outbound: ['text'],
+  limits: {
     inbound: ['text'],
     maxTextLength: 1000,
     buttons: 0,
-    templates: false,
-    typing: false,
     receipts: { delivered: true, read: true },
     rateLimit: { perSecond: 200, burst: 50 },
   },
   addressKind: 'opaque',
   configSchema,
+  send: { text: sendTest },
   inbound: {
     mode: 'webhook',
     verify(req, config) {
@@ -141,45 +182,18 @@ export const testConnector = defineConnector({
     });
     if (!res.ok) throw await providerError(res);
   },
-  async fetchMedia(media, ctx) {
-    const res = await ctx.http(`${ctx.config.apiBaseUrl}/media/${encodeURIComponent(media.providerMediaId)}`, {
-      headers: { authorization: `Bearer ${ctx.config.apiToken}` },
-    });
-    if (!res.ok) throw await providerError(res);
-    return {
-      bytes: Buffer.from(await res.arrayBuffer()),
-      mimeType: res.headers.get('content-type') ?? 'application/octet-stream',
-    };
-  },
-  async send(message, ctx) {
-    const c = message.content;
-    const text =
-      c.type === 'text' ? c.text : c.type === 'template' ? `[${c.template.name}] ${c.template.text ?? ''}` : undefined;
-    const media = 'media' in c ? await ctx.media.read(c.media.url) : undefined;
-    if (text === undefined && !media) throw new ChannelError('UNSUPPORTED', `cannot send ${c.type}`);
-    let res: Response;
-    try {
-      res = await ctx.http(`${ctx.config.apiBaseUrl}/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ctx.config.apiToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          to: message.to,
-          from: message.from,
-          text: text ?? '',
-          ref: message.id,
-          ...(media ? { media: media.bytes.toString('base64'), mimeType: media.mimeType } : {}),
-        }),
-        signal: ctx.signal,
+  features: {
+    async fetchMedia(media, ctx) {
+      const res = await ctx.http(`${ctx.config.apiBaseUrl}/media/${encodeURIComponent(media.providerMediaId)}`, {
+        headers: { authorization: `Bearer ${ctx.config.apiToken}` },
       });
-    } catch (error) {
-      throw new ChannelError('UNAVAILABLE', 'provider unreachable', { cause: error });
-    }
-    if (!res.ok) {
-      const error = await providerError(res);
-      ctx.log.warn(`send failed: ${error.code}`, { status: res.status });
-      throw error;
-    }
-    const body = (await res.json()) as { id: string };
-    return { providerMessageId: body.id };
+      if (!res.ok) throw await providerError(res);
+      return {
+        bytes: Buffer.from(await res.arrayBuffer()),
+        mimeType: res.headers.get('content-type') ?? 'application/octet-stream',
+      };
+    },
   },
-});
+} satisfies ConnectorDefinition<TestConfig>;
+
+export const testConnector = defineConnector(testConnectorDefinition);

@@ -6,30 +6,31 @@
  * retryable job (the message exists before its file).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderTemplate } from '../channel-kit/index.js';
-import { signTestBody, testConnector } from '../channel-kit/test-connector.js';
+import { defineConnector, type ProviderTemplate } from '../channel-kit/index.js';
+import { sendTest, signTestBody, testConnectorDefinition } from '../channel-kit/test-connector.js';
 import { eventually, startTestServer, testClock, type TestServer } from '../testing/test-server.js';
 import { fakeProvider, type FakeProvider } from '../testing/fake-provider.js';
 
 const SIGNING = 'rules-signing-secret';
 const SENDERS = ['num-a', 'num-b', 'num-c'];
 
-const richConnector = {
-  ...testConnector,
-  type: 'x-rich' as const,
-  capabilities: {
-    ...testConnector.capabilities,
-    outbound: ['text', 'image', 'template'] as const,
-    inbound: ['text', 'image'] as const,
-    templates: true,
-    windowHours: 24,
+/** the test provider with templates, a 24-hour window, images and three sender numbers */
+const richConnector = defineConnector({
+  ...testConnectorDefinition,
+  type: 'x-rich',
+  limits: { ...testConnectorDefinition.limits, inbound: ['text', 'image'], windowHours: 24 },
+  send: { text: sendTest, image: sendTest, template: sendTest },
+  features: {
+    ...testConnectorDefinition.features,
+    senders: () => SENDERS,
+    templates: {
+      async sync(ctx): Promise<ProviderTemplate[]> {
+        const res = await ctx.http(`${ctx.config.apiBaseUrl}/templates`);
+        return ((await res.json()) as { data: ProviderTemplate[] }).data;
+      },
+    },
   },
-  senders: () => SENDERS,
-  async syncTemplates(ctx: Parameters<NonNullable<typeof testConnector.start>>[0]): Promise<ProviderTemplate[]> {
-    const res = await ctx.http(`${ctx.config.apiBaseUrl}/templates`);
-    return ((await res.json()) as { data: ProviderTemplate[] }).data;
-  },
-};
+});
 
 interface Msg {
   id: string;

@@ -3,7 +3,7 @@ import { defineConnector } from '../../channel-kit/index.js';
 import { fetchTelegramMedia, startTelegram, stopTelegram } from './api.js';
 import { prepareTelegramConfig, telegramConfigSchema, type TelegramConfig } from './config.js';
 import { parseTelegram, telegramEventKey } from './parse.js';
-import { sendTelegram, sendTyping } from './send.js';
+import { sendTyping, telegramSend } from './send.js';
 import { SECRET_HEADER, verifyTelegram } from './verify.js';
 
 const MB = 1024 * 1024;
@@ -12,13 +12,10 @@ export const telegramConnector = defineConnector({
   type: 'telegram',
   displayName: 'Telegram',
   description: 'A Telegram bot: customers write to it in private chats or groups.',
-  capabilities: {
-    outbound: ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contact', 'interactive'],
+  limits: {
     inbound: ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contact', 'interactive'],
     maxTextLength: 4096,
     buttons: 8,
-    templates: false,
-    typing: true,
     receipts: { delivered: false, read: false },
     // Bot FAQ: ~30 messages/s per bot, ~1/s per chat with short bursts (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this)
     rateLimit: { perSecond: 30, burst: 30 },
@@ -36,9 +33,8 @@ export const telegramConnector = defineConnector({
     eventKey: telegramEventKey,
     storedHeaders: { keep: ['content-type'], digest: [SECRET_HEADER] },
   },
-  send: sendTelegram,
-  typing: sendTyping,
-  fetchMedia: fetchTelegramMedia,
+  send: telegramSend,
+  features: { typing: sendTyping, fetchMedia: fetchTelegramMedia },
   start: startTelegram,
   stop: stopTelegram,
 });

@@ -8,9 +8,11 @@ import {
   type BaseContext,
   type OutboundMessage,
   type SendContext,
-  type SendReceipt,
+  type ContentOf,
+  type SendHandler,
+  type SendMap,
 } from '../../channel-kit/index.js';
-import type { Content } from '../../model/index.js';
+import type { Content, ContentType } from '../../model/index.js';
 import { callBotApi, type ApiParams } from './api.js';
 import type { TelegramConfig } from './config.js';
 import { sentMessageSchema } from './payloads.js';
@@ -126,49 +128,51 @@ function contactParams(content: Extract<Content, { type: 'contact' }>): Record<s
   return { phone_number: phone, first_name: c.name || phone, ...(vcard ? { vcard } : {}) };
 }
 
-async function request(
-  message: OutboundMessage,
-  chatId: string,
-  ctx: SendContext<TelegramConfig>,
-): Promise<{ method: string; params: ApiParams }> {
-  const reply = replyParameters(message, chatId);
-  const content = message.content;
-  switch (content.type) {
-    case 'text':
-      return { method: 'sendMessage', params: { chat_id: chatId, text: content.text, ...reply } };
-    case 'interactive':
-      return { method: 'sendMessage', params: { chat_id: chatId, ...buttonsParams(content), ...reply } };
-    case 'image':
-    case 'audio':
-    case 'video':
-    case 'document':
-    case 'sticker':
-      return mediaRequest(content, chatId, reply, ctx);
-    case 'location':
-      return {
-        method: 'sendLocation',
-        params: {
-          chat_id: chatId,
-          latitude: content.location.latitude,
-          longitude: content.location.longitude,
-          ...reply,
-        },
-      };
-    case 'contact':
-      return { method: 'sendContact', params: { chat_id: chatId, ...contactParams(content), ...reply } };
-    default:
-      throw new ChannelError('UNSUPPORTED', `Telegram cannot send ${content.type} content`);
-  }
+/** one Bot API call per message: the request a content type builds, then the call and the receipt */
+function via<T extends ContentType>(
+  build: (
+    message: OutboundMessage & { content: ContentOf<T> },
+    chatId: string,
+    reply: Record<string, unknown>,
+    ctx: SendContext<TelegramConfig>,
+  ) => Promise<{ method: string; params: ApiParams }> | { method: string; params: ApiParams },
+): SendHandler<TelegramConfig, T> {
+  return async (message, ctx) => {
+    const chatId = chatIdOf(message);
+    const { method, params } = await build(message, chatId, replyParameters(message, chatId), ctx);
+    const result = sentMessageSchema.safeParse(await callBotApi(ctx, method, params));
+    if (!result.success)
+      throw new ChannelError('UNAVAILABLE', `Telegram sent an unreadable answer to ${method}`, { retryable: false });
+    return { providerMessageId: providerMessageId(result.data.chat.id, result.data.message_id) };
+  };
 }
 
-export async function sendTelegram(message: OutboundMessage, ctx: SendContext<TelegramConfig>): Promise<SendReceipt> {
-  const chatId = chatIdOf(message);
-  const { method, params } = await request(message, chatId, ctx);
-  const result = sentMessageSchema.safeParse(await callBotApi(ctx, method, params));
-  if (!result.success)
-    throw new ChannelError('UNAVAILABLE', `Telegram sent an unreadable answer to ${method}`, { retryable: false });
-  return { providerMessageId: providerMessageId(result.data.chat.id, result.data.message_id) };
-}
+const media = via<MediaContent['type']>(({ content }, chatId, reply, ctx) => mediaRequest(content, chatId, reply, ctx));
+
+/** what a Telegram bot sends, one handler per content type (https://core.telegram.org/bots/api#available-methods) */
+export const telegramSend: SendMap<TelegramConfig> = {
+  text: via(({ content }, chatId, reply) => ({
+    method: 'sendMessage',
+    params: { chat_id: chatId, text: content.text, ...reply },
+  })),
+  interactive: via(({ content }, chatId, reply) => ({
+    method: 'sendMessage',
+    params: { chat_id: chatId, ...buttonsParams(content), ...reply },
+  })),
+  image: media,
+  audio: media,
+  video: media,
+  document: media,
+  sticker: media,
+  location: via(({ content }, chatId, reply) => ({
+    method: 'sendLocation',
+    params: { chat_id: chatId, latitude: content.location.latitude, longitude: content.location.longitude, ...reply },
+  })),
+  contact: via(({ content }, chatId, reply) => ({
+    method: 'sendContact',
+    params: { chat_id: chatId, ...contactParams(content), ...reply },
+  })),
+};
 
 /** the "typing…" chat action, shown for 5 s or until our next message */
 export async function sendTyping(to: string, ctx: BaseContext<TelegramConfig>): Promise<void> {

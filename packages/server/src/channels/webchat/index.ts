@@ -3,7 +3,7 @@ import { defineConnector } from '../../channel-kit/index.js';
 import { webchatConfigSchema, type WebchatConfig } from './config.js';
 import { VISITOR_HEADER, verifyWebchat } from './verify.js';
 import { parseWebchat } from './parse.js';
-import { sendWebchat } from './send.js';
+import { webchatSend } from './send.js';
 import { checkVisitorToken, issueVisitorToken } from './visitor-token.js';
 import { webchatPublicSettings } from './public-settings.js';
 
@@ -11,13 +11,10 @@ export const webchatConnector = defineConnector({
   type: 'webchat',
   displayName: 'Web chat',
   description: 'A chat widget on your website; visitors write without any account.',
-  capabilities: {
-    outbound: ['text', 'image', 'audio', 'video', 'document', 'interactive'],
+  limits: {
     inbound: ['text', 'image', 'audio', 'video', 'document'],
     maxTextLength: 10000,
     buttons: 10,
-    templates: false,
-    typing: true,
     receipts: { delivered: false, read: false },
   },
   // visitor ids the hub issues
@@ -33,12 +30,15 @@ export const webchatConnector = defineConnector({
     parse: parseWebchat,
     storedHeaders: { keep: ['content-type', VISITOR_HEADER], digest: ['authorization'] },
   },
-  send: (message) => sendWebchat(message),
-  typing: () => Promise.resolve(),
-  visitors: {
-    issue: issueVisitorToken,
-    check: checkVisitorToken,
-    publicSettings: (config, now) => ({ ...webchatPublicSettings(config, now) }),
+  send: webchatSend,
+  features: {
+    // the visitor's stream shows the operator typing; nothing goes to a provider
+    typing: () => Promise.resolve(),
+    visitors: {
+      issue: issueVisitorToken,
+      check: checkVisitorToken,
+      publicSettings: (config, now) => ({ ...webchatPublicSettings(config, now) }),
+    },
   },
 });
 export type { WebchatConfig };

@@ -3,7 +3,7 @@ import { defineConnector } from '../../channel-kit/index.js';
 import { checkAccount, fetchWhatsAppMedia, markRead, syncWhatsAppTemplates } from './api.js';
 import { whatsappConfigSchema, type WhatsAppConfig } from './config.js';
 import { parseWhatsApp } from './parse.js';
-import { senderFor, sendWhatsApp } from './send.js';
+import { senderFor, whatsappSend } from './send.js';
 import { SIGNATURE_HEADER, verifyWhatsApp, whatsappEventKey } from './verify.js';
 
 const CONTENT = [
@@ -23,13 +23,10 @@ export const whatsappConnector = defineConnector({
   type: 'whatsapp',
   displayName: 'WhatsApp',
   description: 'WhatsApp Business Cloud API (Meta): one or more business phone numbers of a WhatsApp Business Account.',
-  capabilities: {
-    outbound: [...CONTENT, 'template'],
+  limits: {
     inbound: [...CONTENT],
     maxTextLength: 4096, // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
     buttons: 3, // reply buttons, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
-    templates: true,
-    typing: false,
     receipts: { delivered: true, read: true }, // https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
     windowHours: 24, // https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates
     // per business number: 80 messages/s by default (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput)
@@ -53,12 +50,15 @@ export const whatsappConnector = defineConnector({
     eventKey: whatsappEventKey,
     storedHeaders: { keep: ['content-type', SIGNATURE_HEADER] },
   },
-  send: sendWhatsApp,
-  fetchMedia: fetchWhatsAppMedia,
-  syncTemplates: syncWhatsAppTemplates,
-  // blue ticks for the customer, sent from the number they wrote to (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages mark read)
-  markRead: ({ providerMessageId, from }, ctx) => markRead(providerMessageId, senderFor({ from }, ctx.config), ctx),
-  senders: (config) => [...config.phoneNumberIds],
+  send: whatsappSend,
+  features: {
+    fetchMedia: fetchWhatsAppMedia,
+    templates: { sync: syncWhatsAppTemplates },
+    // blue ticks for the customer, sent from the number they wrote to (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages mark read)
+    readReceipts: ({ providerMessageId, from }, ctx) =>
+      markRead(providerMessageId, senderFor({ from }, ctx.config), ctx),
+    senders: (config) => [...config.phoneNumberIds],
+  },
   start: (ctx) => checkAccount(ctx),
 });
 

@@ -6,17 +6,20 @@
 import {
   ChannelError,
   isChannelError,
+  type ContentOf,
   type OutboundMessage,
   type SendContext,
-  type SendReceipt,
+  type SendHandler,
+  type SendMap,
 } from '../../channel-kit/index.js';
-import type { Content } from '../../model/index.js';
+import type { Content, ContentType } from '../../model/index.js';
 import { graphCall, uploadMedia } from './api.js';
 import type { WhatsAppConfig } from './config.js';
 import { sendResponseSchema } from './payloads.js';
 
 type Ctx = SendContext<WhatsAppConfig>;
 type TemplateContent = Extract<Content, { type: 'template' }>['template'];
+type MediaContent = Extract<Content, { media: unknown }>;
 
 /** the hub's sticky sender when it is one of ours, else the first number */
 export function senderFor(message: Pick<OutboundMessage, 'from'>, config: WhatsAppConfig): string {
@@ -115,113 +118,125 @@ async function mediaId(ctx: Ctx, phoneNumberId: string, url: string): Promise<st
   return uploadMedia(ctx, phoneNumberId, file);
 }
 
-/** the type-specific part of the message body */
-async function payloadFor(content: Content, ctx: Ctx, phoneNumberId: string): Promise<Record<string, unknown>> {
-  switch (content.type) {
-    case 'text':
-      return { type: 'text', text: { body: content.text, preview_url: /https?:\/\//i.test(content.text) } };
-    case 'image':
-    case 'audio':
-    case 'video':
-    case 'document':
-    case 'sticker': {
-      const { media } = content;
-      const id = await mediaId(ctx, phoneNumberId, media.url);
-      const caption =
-        media.caption && (content.type === 'image' || content.type === 'video' || content.type === 'document')
-          ? { caption: media.caption }
-          : {};
-      const filename = content.type === 'document' && media.fileName ? { filename: media.fileName } : {};
-      return { type: content.type, [content.type]: { id, ...caption, ...filename } };
-    }
-    case 'location': {
-      const l = content.location;
-      return {
-        type: 'location',
-        location: {
-          latitude: l.latitude,
-          longitude: l.longitude,
-          ...(l.name ? { name: l.name } : {}),
-          ...(l.address ? { address: l.address } : {}),
-        },
-      };
-    }
-    case 'contact':
-      return {
-        type: 'contacts',
-        contacts: content.contacts.map((c) => {
-          const [first, ...rest] = c.name.trim().split(/\s+/);
-          return {
-            name: {
-              formatted_name: c.name,
-              first_name: first || c.name,
-              ...(rest.length > 0 ? { last_name: rest.join(' ') } : {}),
-            },
-            ...(c.phones.length > 0 ? { phones: c.phones.map((phone) => ({ phone })) } : {}),
-            ...(c.emails.length > 0 ? { emails: c.emails.map((email) => ({ email })) } : {}),
-          };
-        }),
-      };
-    case 'interactive': {
-      const i = content.interactive;
-      const buttons = i.buttons ?? [];
-      if (!i.text) throw new ChannelError('REJECTED', 'WhatsApp interactive messages need a body text');
-      if (buttons.length === 0)
-        throw new ChannelError('REJECTED', 'WhatsApp interactive messages need at least one button or row');
-      if (i.kind === 'buttons') {
-        if (buttons.length > 3) throw new ChannelError('UNSUPPORTED', 'WhatsApp allows at most 3 reply buttons');
-        return {
-          type: 'interactive',
-          interactive: {
-            type: 'button',
-            body: { text: i.text },
-            action: { buttons: buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })) },
-          },
-        };
-      }
-      if (i.kind === 'list') {
-        if (buttons.length > 10) throw new ChannelError('UNSUPPORTED', 'WhatsApp lists allow at most 10 rows');
-        return {
-          type: 'interactive',
-          interactive: {
-            type: 'list',
-            body: { text: i.text },
-            action: { button: 'Choose', sections: [{ rows: buttons.map((b) => ({ id: b.id, title: b.title })) }] },
-          },
-        };
-      }
-      throw new ChannelError('UNSUPPORTED', `a ${i.kind} is what a customer sends, not something we can send`);
-    }
-    case 'reaction':
-      return {
-        type: 'reaction',
-        reaction: { message_id: content.reaction.targetProviderMessageId, emoji: content.reaction.emoji },
-      };
-    case 'template':
-      return { type: 'template', template: templateBody(content.template) };
+type Payload<T extends ContentType> = (
+  content: ContentOf<T>,
+  ctx: Ctx,
+  phoneNumberId: string,
+) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+const mediaPayload: Payload<MediaContent['type']> = async (content, ctx, phoneNumberId) => {
+  const { media } = content;
+  const id = await mediaId(ctx, phoneNumberId, media.url);
+  const caption =
+    media.caption && (content.type === 'image' || content.type === 'video' || content.type === 'document')
+      ? { caption: media.caption }
+      : {};
+  const filename = content.type === 'document' && media.fileName ? { filename: media.fileName } : {};
+  return { type: content.type, [content.type]: { id, ...caption, ...filename } };
+};
+
+const interactivePayload: Payload<'interactive'> = (content) => {
+  const i = content.interactive;
+  const buttons = i.buttons ?? [];
+  if (!i.text) throw new ChannelError('REJECTED', 'WhatsApp interactive messages need a body text');
+  if (buttons.length === 0)
+    throw new ChannelError('REJECTED', 'WhatsApp interactive messages need at least one button or row');
+  if (i.kind === 'buttons') {
+    if (buttons.length > 3) throw new ChannelError('UNSUPPORTED', 'WhatsApp allows at most 3 reply buttons');
+    return {
+      type: 'interactive',
+      interactive: {
+        type: 'button',
+        body: { text: i.text },
+        action: { buttons: buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })) },
+      },
+    };
   }
+  if (i.kind === 'list') {
+    if (buttons.length > 10) throw new ChannelError('UNSUPPORTED', 'WhatsApp lists allow at most 10 rows');
+    return {
+      type: 'interactive',
+      interactive: {
+        type: 'list',
+        body: { text: i.text },
+        action: { button: 'Choose', sections: [{ rows: buttons.map((b) => ({ id: b.id, title: b.title })) }] },
+      },
+    };
+  }
+  throw new ChannelError('UNSUPPORTED', `a ${i.kind} is what a customer sends, not something we can send`);
+};
+
+/** one POST /{phone-number-id}/messages; the content type's payload is the only part that differs */
+function via<T extends ContentType>(payload: Payload<T>): SendHandler<WhatsAppConfig, T> {
+  return async (message, ctx) => {
+    const phoneNumberId = senderFor(message, ctx.config);
+    const body = {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: message.to,
+      ...(message.replyToProviderMessageId && message.content.type !== 'reaction'
+        ? { context: { message_id: message.replyToProviderMessageId } }
+        : {}),
+      // echoed in the statuses of this message (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates), for correlation in logs
+      biz_opaque_callback_data: message.id,
+      ...(await payload(message.content, ctx, phoneNumberId)),
+    };
+    const res = sendResponseSchema.safeParse(
+      await graphCall(ctx, `${encodeURIComponent(phoneNumberId)}/messages`, { json: body }),
+    );
+    // accepted but no id: retrying could message the customer twice, so this fails for good
+    if (!res.success)
+      throw new ChannelError('UNAVAILABLE', 'WhatsApp accepted the message without returning its id', {
+        retryable: false,
+      });
+    return { providerMessageId: (res.data.messages[0] as { id: string }).id, from: phoneNumberId };
+  };
 }
 
-export async function sendWhatsApp(message: OutboundMessage, ctx: Ctx): Promise<SendReceipt> {
-  const phoneNumberId = senderFor(message, ctx.config);
-  const body = {
-    messaging_product: 'whatsapp',
-    recipient_type: 'individual',
-    to: message.to,
-    ...(message.replyToProviderMessageId && message.content.type !== 'reaction'
-      ? { context: { message_id: message.replyToProviderMessageId } }
-      : {}),
-    // echoed in the statuses of this message (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates), for correlation in logs
-    biz_opaque_callback_data: message.id,
-    ...(await payloadFor(message.content, ctx, phoneNumberId)),
-  };
-  const res = sendResponseSchema.safeParse(
-    await graphCall(ctx, `${encodeURIComponent(phoneNumberId)}/messages`, { json: body }),
-  );
-  // accepted but no id: retrying could message the customer twice, so this fails for good
-  if (!res.success)
-    throw new ChannelError('UNAVAILABLE', 'WhatsApp accepted the message without returning its id', {
-      retryable: false,
-    });
-  return { providerMessageId: (res.data.messages[0] as { id: string }).id, from: phoneNumberId };
-}
+const media = via(mediaPayload);
+
+/** what WhatsApp Cloud sends, one handler per content type (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages) */
+export const whatsappSend: SendMap<WhatsAppConfig> = {
+  text: via((content) => ({
+    type: 'text',
+    text: { body: content.text, preview_url: /https?:\/\//i.test(content.text) },
+  })),
+  image: media,
+  audio: media,
+  video: media,
+  document: media,
+  sticker: media,
+  location: via((content) => {
+    const l = content.location;
+    return {
+      type: 'location',
+      location: {
+        latitude: l.latitude,
+        longitude: l.longitude,
+        ...(l.name ? { name: l.name } : {}),
+        ...(l.address ? { address: l.address } : {}),
+      },
+    };
+  }),
+  contact: via((content) => ({
+    type: 'contacts',
+    contacts: content.contacts.map((c) => {
+      const [first, ...rest] = c.name.trim().split(/\s+/);
+      return {
+        name: {
+          formatted_name: c.name,
+          first_name: first || c.name,
+          ...(rest.length > 0 ? { last_name: rest.join(' ') } : {}),
+        },
+        ...(c.phones.length > 0 ? { phones: c.phones.map((phone) => ({ phone })) } : {}),
+        ...(c.emails.length > 0 ? { emails: c.emails.map((email) => ({ email })) } : {}),
+      };
+    }),
+  })),
+  interactive: via(interactivePayload),
+  reaction: via((content) => ({
+    type: 'reaction',
+    reaction: { message_id: content.reaction.targetProviderMessageId, emoji: content.reaction.emoji },
+  })),
+  template: via((content) => ({ type: 'template', template: templateBody(content.template) })),
+};
