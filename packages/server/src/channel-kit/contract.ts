@@ -20,6 +20,51 @@ export interface ProviderResponse {
   body: string;
 }
 
+/** the optional abilities of a connector (ConnectorFeatures), by the name the contract knows them */
+export const FEATURE_NAMES = ['typing', 'fetchMedia', 'readReceipts', 'templates', 'senders', 'visitors'] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+export interface FeatureFixtures {
+  typing?: { to: string; success: ProviderResponse[]; auth: ProviderResponse };
+  fetchMedia?: {
+    media: { providerMediaId: string; mimeType?: string };
+    success: ProviderResponse[];
+    auth: ProviderResponse;
+  };
+  readReceipts?: {
+    message: { providerMessageId: string; from: string };
+    success: ProviderResponse[];
+    auth: ProviderResponse;
+  };
+  templates?: { success: ProviderResponse[]; auth: ProviderResponse };
+  /** what senders(config) must answer for the contract config */
+  senders?: { expect: string[] };
+  /** a visitor id to issue a session token for */
+  visitors?: { visitorId: string };
+}
+
+const hasFeature = (connector: AnyConnector, name: FeatureName): boolean =>
+  ({
+    typing: connector.typing,
+    fetchMedia: connector.fetchMedia,
+    readReceipts: connector.markRead,
+    templates: connector.syncTemplates,
+    senders: connector.senders,
+    visitors: connector.visitors,
+  })[name] !== undefined;
+
+/** answers in order; the last one repeats */
+function sequenceHttp(responses: ProviderResponse[], seen: string[]): HttpClient {
+  let i = 0;
+  return (url, init) => {
+    seen.push(`${init?.method ?? 'GET'} ${url}`);
+    const r = responses[Math.min(i++, responses.length - 1)] as ProviderResponse;
+    return Promise.resolve(
+      new Response(r.body, { status: r.status, headers: r.headers ?? { 'content-type': 'application/json' } }),
+    );
+  };
+}
+
 export interface ContractFixtures<Config extends Record<string, unknown>> {
   /** a valid config, secrets included */
   config: Config;
@@ -33,6 +78,10 @@ export interface ContractFixtures<Config extends Record<string, unknown>> {
   stripSignature(request: WebhookRequest): WebhookRequest;
   /** the request altered after signing (default: the last body byte flipped) */
   tamper?(request: WebhookRequest): WebhookRequest;
+  /** provider answers for each feature the connector has (answers are served in order, the last one repeats) */
+  features?: FeatureFixtures;
+  /** for each feature the connector lacks: why (the contract asks, so an absence is a decision, not an oversight) */
+  absentFeatures?: Partial<Record<FeatureName, string>>;
   /** the property-based half of the contract (contract-fuzz.ts); required for webhook connectors */
   fuzz?: FuzzFixtures;
   /** provider answers for send(); absent for channels without a provider API (webchat) */
@@ -124,6 +173,97 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           );
         expect(isChannelError(error) && error.code, type).toBe('UNSUPPORTED');
         expect(calls, type).toEqual([]);
+      }
+    });
+
+    describe('features', () => {
+      const base = (http: HttpClient, log = capture()) => ({
+        connectionId: 'conn_contract',
+        config: fixtures.config,
+        webhookUrl: 'http://localhost/webhooks/conn_contract',
+        http,
+        log: log.log,
+        signal: new AbortController().signal,
+      });
+      it('has fixtures for each feature it holds, and a reason for each it lacks', () => {
+        for (const name of FEATURE_NAMES) {
+          if (hasFeature(connector, name)) expect(fixtures.features?.[name], `fixtures for ${name}`).toBeDefined();
+          else expect(fixtures.absentFeatures?.[name], `why ${connector.type} has no ${name}`).toMatch(/\w{3,}/);
+        }
+      });
+      const authFails = async (
+        call: (http: HttpClient, log: ReturnType<typeof capture>) => Promise<unknown>,
+        auth: ProviderResponse,
+      ) => {
+        const log = capture();
+        const error = await call(sequenceHttp([auth], []), log).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isChannelError(error) && error.code).toBe('AUTH');
+        expect(leaks(`${String((error as Error).message)} ${log.lines.join('\n')}`)).toEqual([]);
+      };
+      const f = fixtures.features ?? {};
+      if (connector.typing && f.typing) {
+        const { to, success, auth } = f.typing;
+        const typing = connector.typing.bind(connector);
+        it('typing: shows the indicator, and a rejected credential is AUTH', async () => {
+          await typing(to, base(sequenceHttp(success, [])));
+          if (success.length > 0) await authFails((http, log) => typing(to, base(http, log)), auth);
+        });
+      }
+      if (connector.fetchMedia && f.fetchMedia) {
+        const { media, success, auth } = f.fetchMedia;
+        const fetchMedia = connector.fetchMedia.bind(connector);
+        it('fetchMedia: downloads the bytes with a type, and a rejected credential is AUTH', async () => {
+          const seen: string[] = [];
+          const file = await fetchMedia(media, base(sequenceHttp(success, seen)));
+          expect(file.bytes.length).toBeGreaterThan(0);
+          expect(file.mimeType).toMatch(/^[\w.+-]+\/[\w.+-]+/);
+          expect(seen.length).toBeGreaterThan(0);
+          await authFails((http, log) => fetchMedia(media, base(http, log)), auth);
+        });
+      }
+      if (connector.markRead && f.readReceipts) {
+        const { message, success, auth } = f.readReceipts;
+        const markRead = connector.markRead.bind(connector);
+        it('readReceipts: tells the provider, and a rejected credential is AUTH', async () => {
+          const seen: string[] = [];
+          await markRead(message, base(sequenceHttp(success, seen)));
+          expect(seen.length).toBeGreaterThan(0);
+          await authFails((http, log) => markRead(message, base(http, log)), auth);
+        });
+      }
+      if (connector.syncTemplates && f.templates) {
+        const { success, auth } = f.templates;
+        const sync = connector.syncTemplates.bind(connector);
+        it('templates: lists the provider templates with their variables, and a rejected credential is AUTH', async () => {
+          const list = await sync(base(sequenceHttp(success, [])));
+          expect(list.length).toBeGreaterThan(0);
+          for (const t of list) {
+            expect(t.name.length * t.language.length * t.status.length).toBeGreaterThan(0);
+            expect(Array.isArray(t.variables)).toBe(true);
+          }
+          await authFails((http, log) => sync(base(http, log)), auth);
+        });
+      }
+      if (connector.senders && f.senders) {
+        const { expect: want } = f.senders;
+        const senders = connector.senders.bind(connector);
+        it('senders: names the sender addresses of the connection', () => {
+          expect(senders(fixtures.config)).toEqual(want);
+        });
+      }
+      if (connector.visitors && f.visitors) {
+        const { visitorId } = f.visitors;
+        const visitors = connector.visitors;
+        it('visitors: a session token names its visitor, and only for the secret it was issued with', () => {
+          const token = visitors.issue(fixtures.config, visitorId);
+          expect(visitors.check(fixtures.config, token)).toBe(visitorId);
+          expect(visitors.check(fixtures.otherSecretConfig, token)).toBeUndefined();
+          expect(visitors.check(fixtures.config, `${token}x`)).toBeUndefined();
+          expect(leaks(token)).toEqual([]);
+        });
       }
     });
 

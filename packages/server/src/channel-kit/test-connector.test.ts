@@ -43,6 +43,20 @@ runConnectorContract(testConnector, {
   unknownUpdate: signed({ id: 'u1', type: 'poll_answer' }),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: testConnectorFuzz,
+  features: {
+    fetchMedia: {
+      media: { providerMediaId: 'media-1' },
+      success: [{ status: 200, headers: { 'content-type': 'image/png' }, body: 'PNG' }],
+      auth: { status: 401, body: '{"error":{"message":"bad token"}}' },
+    },
+  },
+  absentFeatures: {
+    typing: 'the test provider has no typing indicator',
+    readReceipts: 'the test provider reports receipts but takes none',
+    templates: 'variants add templates (e2e/provider-rules.test.ts)',
+    senders: 'variants add sender numbers (e2e/provider-rules.test.ts)',
+    visitors: 'customers have provider accounts',
+  },
   send: {
     message: { id: 'msg_1', conversationId: 'conv_1', to: '+1555', content: { type: 'text', text: 'hello' } },
     success: { status: 200, body: '{"id":"prov-1"}' },

@@ -76,6 +76,31 @@ runConnectorContract(telegramConnector, {
     },
   }),
   fuzz: telegramFuzz,
+  features: {
+    typing: {
+      to: '5123456789',
+      success: [{ status: 200, body: '{"ok":true,"result":true}' }],
+      auth: { status: 401, body: errorBodies.unauthorized },
+    },
+    fetchMedia: {
+      media: { providerMediaId: 'AgACAgIAAxkBAAIBZ2' },
+      // getFile, then the bytes from /file/bot<token>/<file_path> (https://core.telegram.org/bots/api#getfile)
+      success: [
+        {
+          status: 200,
+          body: '{"ok":true,"result":{"file_id":"AgACAgIAAxkBAAIBZ2","file_unique_id":"AQADx","file_size":4,"file_path":"photos/file_7.jpg"}}',
+        },
+        { status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEG' },
+      ],
+      auth: { status: 401, body: errorBodies.unauthorized },
+    },
+  },
+  absentFeatures: {
+    readReceipts: 'the Bot API reports no read state, neither way',
+    templates: 'a bot may write first in any chat that allowed it; there are no provider-approved templates',
+    senders: 'one connection is one bot, so there is one sender',
+    visitors: 'customers write from their own Telegram accounts',
+  },
   send: {
     message: {
       id: 'msg_1',

@@ -61,6 +61,17 @@ runConnectorContract(webchatConnector, {
     headers: { ...req.headers, authorization: `${String(req.headers.authorization).slice(0, -2)}xx` },
   }),
   fuzz: webchatFuzz,
+  features: {
+    // the operator's typing reaches the visitor's own stream; there is no provider to call
+    typing: { to: visitorId, success: [], auth: { status: 401, body: '{}' } },
+    visitors: { visitorId },
+  },
+  absentFeatures: {
+    fetchMedia: "visitors upload their files to the hub directly; there is no provider's copy to fetch",
+    readReceipts: 'the widget shows what the visitor has seen itself; nothing to tell a provider',
+    templates: 'the hub may write to a visitor with an open session at any time',
+    senders: 'the widget talks to the hub, not to a number',
+  },
 });
 
 describe('visitor tokens', () => {

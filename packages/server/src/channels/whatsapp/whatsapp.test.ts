@@ -113,6 +113,59 @@ runConnectorContract(whatsappConnector, {
   unknownUpdate: signed(templateStatusUpdate),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: whatsappFuzz,
+  features: {
+    fetchMedia: {
+      media: { providerMediaId: '1234567890' },
+      // GET /{media-id} → a short-lived url, then GET url with the same bearer (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media)
+      success: [
+        {
+          status: 200,
+          body: JSON.stringify({
+            url: 'http://graph.invalid/whatsapp_business/attachments/?mid=1234567890',
+            mime_type: 'image/jpeg',
+            id: '1234567890',
+            messaging_product: 'whatsapp',
+          }),
+        },
+        { status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEG' },
+      ],
+      auth: { status: 401, body: JSON.stringify(graphErrors.invalidToken) },
+    },
+    readReceipts: {
+      message: {
+        providerMessageId: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+        from: PHONE_NUMBER_ID,
+      },
+      success: [{ status: 200, body: '{"success":true}' }],
+      auth: { status: 401, body: JSON.stringify(graphErrors.invalidToken) },
+    },
+    templates: {
+      success: [
+        {
+          status: 200,
+          body: JSON.stringify({
+            data: [
+              {
+                id: '594425479261596',
+                name: 'order_update',
+                language: 'en_US',
+                status: 'APPROVED',
+                category: 'UTILITY',
+                components: [{ type: 'BODY', text: 'Your order {{1}} is on its way' }],
+              },
+            ],
+            paging: { cursors: { before: 'QVFIU', after: 'QVFIU' } },
+          }),
+        },
+      ],
+      auth: { status: 401, body: JSON.stringify(graphErrors.invalidToken) },
+    },
+    senders: { expect: [PHONE_NUMBER_ID, '106540352242923'] },
+  },
+  absentFeatures: {
+    typing: 'not implemented yet: the Cloud API shows typing only together with marking a message read',
+    visitors: 'customers write from their own WhatsApp accounts',
+  },
   send: {
     message: { id: 'msg_1', conversationId: 'conv_1', to: '16505551234', content: { type: 'text', text: 'hello' } },
     success: json(200, sendSuccess),
