@@ -11,6 +11,7 @@ import type { Subscription } from '../core/ports/index.js';
 import { ConnectionService } from '../core/connections/connection-service.js';
 import { ConversationService } from '../core/conversations/conversation-service.js';
 import { WebhookIngest } from '../core/inbound/webhook-ingest.js';
+import { ListenRunner } from '../core/inbound/listen-runner.js';
 import { InboundProcessor } from '../core/inbound/inbound-processor.js';
 import { MessageQueue } from '../core/outbound/message-queue.js';
 import { OutboundWorker } from '../core/outbound/outbound-worker.js';
@@ -54,6 +55,9 @@ export function createHub(
   const connections = new ConnectionService(deps);
   const conversations = new ConversationService(deps, connections);
   const ingest = new WebhookIngest(deps, connections);
+  // connectors that fetch their own updates start listening once their connection runs, and stop with it
+  const listeners = new ListenRunner(deps, connections);
+  connections.onRunning((record) => listeners.started(record));
   const media = new MediaService(deps, connections, deps.media, deps.settings.mediaMaxBytes);
   const inbound = new InboundProcessor(deps, connections, (...args) => media.registerInbound(...args));
   const templates = new TemplateService(deps, connections);

@@ -137,7 +137,34 @@ export type InboundMode<Config> =
        */
       storedHeaders?: StoredHeaders;
     }
-  | { mode: 'listen'; listen(ctx: BaseContext<Config>): Promise<void> };
+  | {
+      /**
+       * the connector fetches updates itself (a long poll, a mailbox): `listen` runs from start until the
+       * connection's signal aborts, hands every update to `ctx.deliver` — which resolves once the hub has stored
+       * it durably (deduplicated by `eventKey`) — and only then moves its `ctx.cursor`, so a crash re-fetches at
+       * most what was not yet acknowledged, and the dedup key drops what comes twice. A listener that throws turns
+       * the connection to ERROR with the reason.
+       */
+      mode: 'listen';
+      listen(ctx: ListenContext<Config>): Promise<void>;
+      /** pure and deterministic, as for webhooks: a delivered update (body, headers) → events */
+      parse(req: WebhookRequest, config: Config): WebhookOutcome;
+      eventKey?(req: WebhookRequest): string | undefined;
+    };
+
+/** one update a listener fetched, as it hands it to the hub */
+export interface ListenedUpdate {
+  body: Buffer;
+  /** provider metadata parse reads (a message id, a mailbox UID); stored with the raw event, never credentials */
+  headers?: Record<string, string>;
+}
+
+export interface ListenContext<Config> extends BaseContext<Config> {
+  /** stores the update durably; true when new, false when the hub already had it (same event key) */
+  deliver(update: ListenedUpdate): Promise<boolean>;
+  /** where to resume after a restart: the provider's cursor (a long-poll `ts`, an IMAP UID), kept by the hub */
+  cursor: { get(): Promise<string | undefined>; set(value: string): Promise<void> };
+}
 
 /** Channels that host their own customers (webchat): the hub issues visitor sessions for them. */
 export interface VisitorSessions<Config> {

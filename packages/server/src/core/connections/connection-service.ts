@@ -268,6 +268,11 @@ export class ConnectionService {
     return this.view(await this.get(workspaceId, id), 'admin');
   }
 
+  /** aborts when the connection stops (or its start fails): what runs for a running connection stops with it */
+  signalOf(id: string): AbortSignal | undefined {
+    return this.running.get(id)?.signal;
+  }
+
   /** called after a connection reached RUNNING (template sync, …); a listener's failure is logged, not fatal */
   onRunning(listener: (record: ConnectionRecord) => Promise<void>): void {
     this.runningListeners.push(listener);
@@ -333,12 +338,6 @@ export class ConnectionService {
         await this.deps.store.updateConnection(record.workspaceId, record.id, {
           config: this.codec.seal(live.connector, merged),
           updatedAt: this.deps.clock.now().toISOString(),
-        });
-      }
-      if (live.connector.inbound.mode === 'listen') {
-        const listening = live.connector.inbound.listen(this.context(live, controller.signal));
-        listening.catch(async (error: unknown) => {
-          if (!controller.signal.aborted) await this.markError(record.id, `listener stopped: ${errorText(error)}`);
         });
       }
       if (await this.transition(record, 'RUNNING', null, ['STARTING'])) {

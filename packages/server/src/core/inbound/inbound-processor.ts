@@ -106,8 +106,8 @@ export class InboundProcessor {
   }
 
   private parse(ev: InboundEventRecord, live: LiveConnection | undefined): Parsed {
-    if (!live || live.connector.inbound.mode !== 'webhook')
-      return { ev, kind: 'failed', reason: 'connection no longer exists', log: false };
+    // webhooks and listened updates are stored alike and parsed alike
+    if (!live) return { ev, kind: 'failed', reason: 'connection no longer exists', log: false };
     try {
       const outcome = live.connector.inbound.parse(requestFromRecord(ev), live.config);
       if (outcome.kind !== 'events')

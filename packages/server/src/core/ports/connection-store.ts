@@ -63,6 +63,9 @@ export interface ConnectionStoreOps {
     at: string,
     from?: ConnectionStatus[],
   ): Promise<boolean>;
+  /** where a listening connection (long poll, mailbox) resumes: the provider's cursor, kept per connection */
+  getListenCursor(connectionId: string): Promise<string | undefined>;
+  setListenCursor(connectionId: string, cursor: string): Promise<void>;
   /** removes the connection with its log */
   deleteConnection(workspaceId: string, id: string): Promise<boolean>;
   insertConnectionLog(row: ConnectionLogRecord): Promise<void>;

@@ -23,6 +23,15 @@ export function connectionsContract(ctx: StoreContext): void {
       expect(await store.setConnectionStatus(connection.id, 'STOPPED', null, now())).toBe(true);
     });
 
+    it('keeps a listening connection’s cursor, per connection', async () => {
+      const { store, connection } = ctx;
+      expect(await store.getListenCursor(connection.id)).toBeUndefined();
+      await store.setListenCursor(connection.id, 'ts:41');
+      await store.setListenCursor(connection.id, 'ts:42');
+      expect(await store.getListenCursor(connection.id)).toBe('ts:42');
+      expect(await store.getListenCursor('conn_unknown')).toBeUndefined();
+    });
+
     it("reads a connection unscoped (provider webhooks) and lists a workspace's connections in pages", async () => {
       const { store } = ctx;
       const ws = newId('ws');

@@ -119,6 +119,19 @@ export class ConnectionQueries extends Queries implements ConnectionStoreOps {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
+  async getListenCursor(connectionId: string): Promise<string | undefined> {
+    const r = await this.db
+      .selectFrom('connections')
+      .select('listen_cursor')
+      .where('id', '=', connectionId)
+      .executeTakeFirst();
+    return r?.listen_cursor ?? undefined;
+  }
+
+  async setListenCursor(connectionId: string, cursor: string): Promise<void> {
+    await this.db.updateTable('connections').set({ listen_cursor: cursor }).where('id', '=', connectionId).execute();
+  }
+
   async setConnectionStatus(
     id: string,
     status: ConnectionStatus,

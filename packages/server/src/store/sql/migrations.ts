@@ -614,6 +614,9 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0010_normalize_identities': normalizeIdentitiesMigration(dialect),
         '0011_visitor_limits': visitorLimits(),
         '0012_scrub_stored_headers': { up: (db: Kysely<unknown>) => scrubStoredHeaders(db as Kysely<Database>) },
+        '0015_listen_cursor': {
+          up: (db: Kysely<unknown>) => db.schema.alterTable('connections').addColumn('listen_cursor', 'text').execute(),
+        },
       }),
   };
 }

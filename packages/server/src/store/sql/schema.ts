@@ -45,6 +45,8 @@ export interface ConnectionsTable {
   sender_rotation: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** a listening connection's provider cursor (0015_listen_cursor) */
+  listen_cursor: string | null;
 }
 export interface ConnectionLogsTable {
   id: string;
