@@ -1,0 +1,240 @@
+/**
+ * Consent end to end over real HTTP (the kit's test connector and its scripted provider): a customer's whole-message
+ * opt-out keyword (configured per connection) is stored and shown like any message, records the opt-out with a
+ * timeline entry and sends the confirmation; every later send to them is 422 OPTED_OUT saying when and how, and
+ * stores nothing; START opts them back in (confirmed); operators record consent by hand with PUT .../consent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signTestBody, testConnector } from '../channel-kit/test-connector.js';
+import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { fakeProvider, type FakeProvider } from '../testing/fake-provider.js';
+
+const SIGNING = 'consent-signing-secret';
+const CONFIRMATION = 'You are unsubscribed and will get no more messages. Reply START to resubscribe.';
+const WELCOME_BACK = 'Welcome back, you are subscribed again.';
+
+interface Conv {
+  id: string;
+  contactId: string;
+  address: string;
+}
+interface Msg {
+  id: string;
+  direction: string;
+  content: { type: string; text?: string };
+  metadata: Record<string, unknown>;
+}
+interface Consent {
+  channelType: string;
+  address: string;
+  optedOut: boolean;
+  optedOutAt: string | null;
+  source: string;
+  keyword: string | null;
+}
+interface ApiError {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+describe('consent: opt-out keywords, refused sends, opt-in', () => {
+  let t: TestServer;
+  let provider: FakeProvider;
+  let connectionId: string;
+  let seq = 0;
+
+  const inbound = (from: string, text: string) => {
+    const raw = JSON.stringify({ id: `in-${++seq}`, type: 'message', from, text, at: new Date().toISOString() });
+    return fetch(`${t.url}/webhooks/${connectionId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody(SIGNING, raw) },
+      body: raw,
+    });
+  };
+  const convOf = (address: string) =>
+    eventually(
+      async () =>
+        (await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${connectionId}`)).body.data.find(
+          (c) => c.address === address,
+        ),
+      5000,
+      `conversation with ${address}`,
+    );
+  const messages = async (conversationId: string) =>
+    (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conversationId}/messages?limit=100`)).body.data;
+  const waitForMessages = (conversationId: string, count: number) =>
+    eventually(
+      async () => {
+        const list = await messages(conversationId);
+        return list.length >= count ? list : undefined;
+      },
+      5000,
+      `${count} messages in ${conversationId}`,
+    );
+  const reply = (conversationId: string, text: string) =>
+    t.api<ApiError & Msg>('POST', `/api/v1/conversations/${conversationId}/messages`, {
+      content: { type: 'text', text },
+    });
+  const consentOf = async (contactId: string) =>
+    (await t.api<{ data: Consent[] }>('GET', `/api/v1/contacts/${contactId}/consent`)).body.data;
+  const sentTo = (to: string) => provider.received.filter((r) => r.to === to).map((r) => r.text);
+
+  beforeAll(async () => {
+    provider = await fakeProvider();
+    t = await startTestServer({ extraConnectors: [testConnector] });
+    const created = await t.api<{ id: string } & ApiError>('POST', '/api/v1/connections', {
+      type: 'x-test',
+      name: 'gw',
+      config: {
+        signingSecret: SIGNING,
+        apiToken: 'consent-api-token',
+        apiBaseUrl: provider.url,
+        // this connection's own keywords: HALT and STOP out, START back in
+        optOut: {
+          enabled: true,
+          keywords: ['HALT', 'Stop'],
+          optInKeywords: ['START'],
+          confirmation: CONFIRMATION,
+          optInConfirmation: WELCOME_BACK,
+        },
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    connectionId = created.body.id;
+    await t.api('POST', `/api/v1/connections/${connectionId}/start`);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await provider?.close();
+  });
+
+  it('refuses a malformed optOut config naming the field', async () => {
+    const bad = await t.api<ApiError & { error: { details: { fields: Array<{ field: string }> } } }>(
+      'POST',
+      '/api/v1/connections',
+      {
+        type: 'x-test',
+        name: 'bad',
+        config: { signingSecret: SIGNING, apiToken: 'consent-api-token', optOut: { keywords: ['two words'] } },
+      },
+    );
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error.details)).toContain('optOut');
+  });
+
+  it('a keyword opts the customer out: stored and shown, timeline entry, confirmation sent, later sends 422 OPTED_OUT with nothing stored', async () => {
+    expect((await inbound('cust-1', 'hello, where is my order?')).status).toBe(200);
+    const conv = await convOf('cust-1');
+    if (!conv) throw new Error('no conversation');
+    expect((await reply(conv.id, 'It ships today.')).status).toBe(202);
+    await eventually(() => sentTo('cust-1').includes('It ships today.'));
+
+    // trimmed and case-insensitive, a keyword of this connection (not of the defaults)
+    expect((await inbound('cust-1', '  halt ')).status).toBe(200);
+    const list = await waitForMessages(conv.id, 4);
+    expect(list.find((m) => m.direction === 'inbound' && m.content.text === '  halt ')).toBeDefined();
+    const confirmation = list.find((m) => m.direction === 'outbound' && m.content.text === CONFIRMATION);
+    expect(confirmation?.metadata).toMatchObject({ consentConfirmation: 'opt_out' });
+    await eventually(() => sentTo('cust-1').includes(CONFIRMATION), 5000, 'the confirmation at the provider');
+
+    const [consent] = await consentOf(conv.contactId);
+    expect(consent).toMatchObject({
+      channelType: 'x-test',
+      address: 'cust-1',
+      optedOut: true,
+      source: 'keyword',
+      keyword: 'HALT',
+    });
+    const timeline = (
+      await t.api<{ data: Array<{ type: string; data: Record<string, unknown> }> }>(
+        'GET',
+        `/api/v1/conversations/${conv.id}/timeline`,
+      )
+    ).body.data;
+    expect(timeline.find((e) => e.type === 'consent.opted_out')?.data).toMatchObject({ keyword: 'HALT' });
+    // the contact view carries it too
+    const contact = await t.api<{ consent: Consent[] }>('GET', `/api/v1/contacts/${conv.contactId}`);
+    expect(contact.body.consent).toEqual([expect.objectContaining({ optedOut: true, keyword: 'HALT' })]);
+
+    const before = (await messages(conv.id)).length;
+    const refused = await reply(conv.id, 'Anything else?');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('OPTED_OUT');
+    expect(refused.body.error.message).toContain('opted out of Test gateway');
+    expect(refused.body.error.message).toContain('by writing "HALT"');
+    expect(refused.body.error.message).toContain((consent?.optedOutAt ?? 'x').slice(0, 10));
+    // a new conversation through POST /messages is refused the same way
+    const started = await t.api<ApiError>('POST', '/api/v1/messages', {
+      connectionId,
+      to: 'cust-1',
+      content: { type: 'text', text: 'New offer!' },
+    });
+    expect(started.status).toBe(422);
+    expect(started.body.error.code).toBe('OPTED_OUT');
+    expect((await messages(conv.id)).length).toBe(before);
+    expect(sentTo('cust-1')).not.toContain('Anything else?');
+    expect(sentTo('cust-1')).not.toContain('New offer!');
+  });
+
+  it('START opts the customer back in (confirmed) and sends work again', async () => {
+    const conv = await convOf('cust-1');
+    if (!conv) throw new Error('no conversation');
+    const count = (await messages(conv.id)).length;
+    await inbound('cust-1', 'Start');
+    await waitForMessages(conv.id, count + 2);
+    await eventually(() => sentTo('cust-1').includes(WELCOME_BACK), 5000, 'the opt-in confirmation');
+    const [consent] = await consentOf(conv.contactId);
+    expect(consent).toMatchObject({ optedOut: false, source: 'keyword', keyword: 'START' });
+    expect(consent?.optedOutAt).not.toBeNull(); // the last opt-out is kept
+    expect((await reply(conv.id, 'Glad to have you back.')).status).toBe(202);
+    await eventually(() => sentTo('cust-1').includes('Glad to have you back.'));
+  });
+
+  it('keywords are the connection’s: a default keyword it replaced, or an opt-in keyword from a subscribed customer, is an ordinary message', async () => {
+    await inbound('cust-2', 'UNSUBSCRIBE');
+    await inbound('cust-2', 'start');
+    const conv = await convOf('cust-2');
+    if (!conv) throw new Error('no conversation');
+    await waitForMessages(conv.id, 2);
+    expect(await consentOf(conv.contactId)).toEqual([]);
+    expect(sentTo('cust-2')).toEqual([]);
+    expect((await reply(conv.id, 'How can I help?')).status).toBe(202);
+  });
+
+  it('operators record an opt-out and an opt-in by hand with PUT .../consent', async () => {
+    await inbound('cust-3', 'hi');
+    const conv = await convOf('cust-3');
+    if (!conv) throw new Error('no conversation');
+    const put = await t.api<{ data: Consent[] }>('PUT', `/api/v1/contacts/${conv.contactId}/consent`, {
+      channelType: 'x-test',
+      optedOut: true,
+      source: 'operator',
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.data).toEqual([expect.objectContaining({ address: 'cust-3', optedOut: true, source: 'operator' })]);
+    const refused = await reply(conv.id, 'Promo!');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('OPTED_OUT');
+    expect(refused.body.error.message).toContain('recorded by an operator');
+    const timeline = (
+      await t.api<{ data: Array<{ type: string; actor: string }> }>('GET', `/api/v1/conversations/${conv.id}/timeline`)
+    ).body.data;
+    expect(timeline.find((e) => e.type === 'consent.opted_out')?.actor).toMatch(/^user:/);
+
+    const back = await t.api<{ data: Consent[] }>('PUT', `/api/v1/contacts/${conv.contactId}/consent`, {
+      channelType: 'x-test',
+      optedOut: false,
+    });
+    expect(back.body.data).toEqual([expect.objectContaining({ optedOut: false, source: 'api' })]);
+    expect((await reply(conv.id, 'Back on.')).status).toBe(202);
+
+    const noIdentity = await t.api<ApiError>('PUT', `/api/v1/contacts/${conv.contactId}/consent`, {
+      channelType: 'whatsapp',
+      optedOut: true,
+    });
+    expect(noIdentity.status).toBe(400);
+    expect(
+      (await t.api('PUT', '/api/v1/contacts/ct_missing/consent', { channelType: 'x', optedOut: true })).status,
+    ).toBe(404);
+    expect((await t.api('GET', '/api/v1/contacts/ct_missing/consent')).status).toBe(404);
+  });
+});
