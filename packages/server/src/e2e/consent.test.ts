@@ -2,8 +2,10 @@
  * Consent end to end over real HTTP (the kit's test connector and its scripted provider): a customer's whole-message
  * opt-out keyword (configured per connection) is stored and shown like any message, records the opt-out with a
  * timeline entry and sends the confirmation; every later send to them is 422 OPTED_OUT saying when and how, and
- * stores nothing; START opts them back in (confirmed); operators record consent by hand with PUT .../consent.
+ * stores nothing; START opts them back in (confirmed); operators record consent by hand with PUT .../consent; an
+ * agent's reply is refused the same way. On WhatsApp (Cloud API simulator) STOP is on without any configuration.
  */
+import { startWhatsAppSimulator, type WhatsAppSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTestBody, testConnector } from '../channel-kit/test-connector.js';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
@@ -236,5 +238,137 @@ describe('consent: opt-out keywords, refused sends, opt-in', () => {
       (await t.api('PUT', '/api/v1/contacts/ct_missing/consent', { channelType: 'x', optedOut: true })).status,
     ).toBe(404);
     expect((await t.api('GET', '/api/v1/contacts/ct_missing/consent')).status).toBe(404);
+  });
+
+  it("an agent's reply to an opted-out customer is refused too, and does not hand the conversation to humans", async () => {
+    const bot = await t.api<{ id: string } & ApiError>('POST', '/api/v1/connections', {
+      type: 'x-test',
+      name: 'bot line',
+      config: {
+        signingSecret: SIGNING,
+        apiToken: 'consent-api-token',
+        apiBaseUrl: provider.url,
+        optOut: { enabled: true },
+      },
+    });
+    const agent = await t.api<{ id: string }>('POST', '/api/v1/agents', {
+      kind: 'flow',
+      name: 'Greeter',
+      config: { greeting: 'Hi from the bot' },
+    });
+    expect(
+      (
+        await t.api('PUT', `/api/v1/agents/${agent.body.id}/connections`, {
+          connections: [{ connectionId: bot.body.id, inbound: true }],
+        })
+      ).status,
+    ).toBe(200);
+    await t.api('POST', `/api/v1/agents/${agent.body.id}/start`);
+    await t.api('POST', `/api/v1/connections/${bot.body.id}/start`);
+    const previous = connectionId;
+    connectionId = bot.body.id;
+    try {
+      // a default keyword (the connection turned them on without naming its own); the first message, so the bot greets
+      await inbound('bot-1', 'STOP');
+      const conv = await convOf('bot-1');
+      if (!conv) throw new Error('no conversation');
+      const timeline = await eventually(
+        async () => {
+          const events = (
+            await t.api<{ data: Array<{ type: string; data: Record<string, unknown> }> }>(
+              'GET',
+              `/api/v1/conversations/${conv.id}/timeline`,
+            )
+          ).body.data;
+          return events.some((e) => e.type.startsWith('agent.')) ? events : undefined;
+        },
+        5000,
+        "the agent's turn",
+      );
+      expect(JSON.stringify(timeline.filter((e) => e.type.startsWith('agent.')))).toContain('opted out');
+      expect(timeline.map((e) => e.type)).toContain('consent.opted_out');
+      expect(timeline.map((e) => e.type)).not.toContain('handoff');
+      expect(sentTo('bot-1')).toEqual([]);
+      expect((await messages(conv.id)).filter((m) => m.direction === 'outbound')).toEqual([]);
+    } finally {
+      connectionId = previous;
+    }
+  });
+});
+
+describe('consent on WhatsApp (Cloud API simulator): STOP is on by default', () => {
+  let sim: WhatsAppSimulator;
+  let t: TestServer;
+  let wa: string;
+  const template = { template: { name: 'hello', language: 'en_US' } };
+
+  beforeAll(async () => {
+    sim = await startWhatsAppSimulator({ webhooks: { retryScale: 0.001 } });
+    const d = sim.defaults;
+    if (!d) throw new Error('simulator not seeded');
+    sim.createTemplate({
+      wabaId: d.wabaId,
+      name: 'hello',
+      language: 'en_US',
+      category: 'MARKETING',
+      components: [{ type: 'BODY', text: 'Hello from the shop.' }],
+    });
+    t = await startTestServer();
+    wa = (
+      await t.api<{ id: string }>('POST', '/api/v1/connections', {
+        type: 'whatsapp',
+        name: 'WhatsApp',
+        config: {
+          accessToken: d.accessToken,
+          appSecret: sim.app.secret,
+          businessAccountId: d.wabaId,
+          phoneNumberIds: [d.phoneNumberId],
+          apiBaseUrl: sim.url,
+        },
+      })
+    ).body.id;
+    const started = await t.api<{ webhookUrl: string; config: { verifyToken: string } }>(
+      'POST',
+      `/api/v1/connections/${wa}/start`,
+    );
+    await sim.configureWebhook({ url: started.body.webhookUrl, verifyToken: started.body.config.verifyToken });
+    await eventually(
+      async () => (await t.api<{ data: unknown[] }>('GET', `/api/v1/connections/${wa}/templates`)).body.data.length > 0,
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  it('a customer writing STOP gets no template afterwards (422 OPTED_OUT), and START lets messages through again', async () => {
+    const send = () =>
+      t.api<ApiError & { conversationId: string }>('POST', '/api/v1/messages', {
+        connectionId: wa,
+        to: '+1 555 010 2222',
+        ...template,
+      });
+    const first = await send();
+    expect(first.status).toBe(202);
+    await eventually(() => sim.sentMessages({ to: '15550102222' }).length === 1);
+    sim.sendText({ from: '15550102222', text: 'STOP', profileName: 'Kim' });
+    const messagesOf = async () =>
+      (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${first.body.conversationId}/messages`)).body.data;
+    await eventually(async () => (await messagesOf()).length === 2, 10_000, 'the STOP stored');
+
+    const refused = await send();
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'OPTED_OUT', details: { channelType: 'whatsapp' } });
+    expect(refused.body.error.message).toContain('opted out of WhatsApp');
+    expect(await messagesOf()).toHaveLength(2);
+    expect(sim.sentMessages({ to: '15550102222' })).toHaveLength(1); // no confirmation configured on this connection
+
+    sim.sendText({ from: '15550102222', text: 'start' });
+    await eventually(async () => (await messagesOf()).length === 3, 10_000, 'the START stored');
+    const again = await t.api('POST', `/api/v1/conversations/${first.body.conversationId}/messages`, {
+      content: { type: 'text', text: 'Welcome back!' },
+    });
+    expect(again.status).toBe(202);
+    await eventually(() => sim.sentMessages({ to: '15550102222' }).length === 2);
   });
 });
