@@ -163,6 +163,7 @@ describe('consent: opt-out keywords, refused sends, opt-in', () => {
     expect(refused.body.error.code).toBe('OPTED_OUT');
     expect(refused.body.error.message).toContain('opted out of Test gateway');
     expect(refused.body.error.message).toContain('by writing "HALT"');
+    expect(refused.body.error.message).toContain('They can opt back in by writing START');
     expect(refused.body.error.message).toContain((consent?.optedOutAt ?? 'x').slice(0, 10));
     // a new conversation through POST /messages is refused the same way
     const started = await t.api<ApiError>('POST', '/api/v1/messages', {

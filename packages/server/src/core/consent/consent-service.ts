@@ -10,7 +10,7 @@
  *   OPTED_OUT saying when and how, before anything is stored;
  * - ConsentService: the contact's consents for the API, and setting them by hand.
  */
-import { matchConsentKeyword, type AnyConnector, type OptOutRules } from '../../channel-kit/index.js';
+import { matchConsentKeyword, optOutRulesFor, type AnyConnector, type OptOutRules } from '../../channel-kit/index.js';
 import { contentPreview, newId, type Content, type InboundMessageEvent } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
@@ -53,19 +53,31 @@ export function optedOutReason(c: ConsentRecord, channelName: string): string {
   return `the customer opted out of ${channelName}${when} ${HOW[c.source](c)}`;
 }
 
-/** refuses a send to an address that opted out of the channel type: 422 OPTED_OUT, nothing stored */
+/** how a refusal names the channel and the way back in (the connection's first opt-in keyword, if it has keywords) */
+export function optOutChannel(
+  connector: Pick<AnyConnector, 'displayName' | 'optOut'>,
+  config: Record<string, unknown>,
+): { name: string; optIn?: string | undefined } {
+  return { name: connector.displayName, optIn: optOutRulesFor(connector, config)?.optInKeywords[0] };
+}
+
+/**
+ * refuses a send to an address that opted out of the channel type: 422 OPTED_OUT, nothing stored. `optIn`: the
+ * connection's first opt-in keyword, named in the message when the channel has keywords.
+ */
 export async function assertNotOptedOut(
   store: Pick<StoreOps, 'getConsent'>,
   workspaceId: string,
   channelType: string,
   address: string,
-  channelName: string,
+  channel: { name: string; optIn?: string | undefined },
 ): Promise<void> {
   const consent = await store.getConsent(workspaceId, channelType, address);
   if (!consent?.optedOut) return;
+  const back = channel.optIn ? `they can opt back in by writing ${channel.optIn}, or` : 'to write to them again,';
   throw new AppError(
     'OPTED_OUT',
-    `${optedOutReason(consent, channelName)}; nothing was sent. They can opt back in by writing START, or an operator can record their consent again`,
+    `${optedOutReason(consent, channel.name)}; nothing was sent. ${back[0]?.toUpperCase()}${back.slice(1)} an operator can record their opt-in`,
     { channelType, address, optedOutAt: consent.optedOutAt, source: consent.source, keyword: consent.keyword },
   );
 }

@@ -19,7 +19,7 @@ import {
 import type { TemplateService } from '../templates/template-service.js';
 import { TimelineBatch } from '../conversations/timeline.js';
 import { addressRulesFor, requireAddress } from '../contacts/address-normalizer.js';
-import { assertNotOptedOut } from '../consent/consent-service.js';
+import { assertNotOptedOut, optOutChannel } from '../consent/consent-service.js';
 
 export interface TemplateInput {
   name: string;
@@ -95,7 +95,7 @@ export class MessageQueue {
     // the spelling the customer's own messages arrive with, so both meet one contact and one conversation
     const to = requireAddress(addressRulesFor(connector, record.config), rawTo, 'to');
     // before the contact and conversation are written: an opted-out customer's conversation is not reopened
-    await assertNotOptedOut(this.deps.store, workspaceId, record.type, to, connector.displayName);
+    await assertNotOptedOut(this.deps.store, workspaceId, record.type, to, optOutChannel(connector, record.config));
     // before the contact and conversation are written: a refused file leaves nothing behind
     const content = await this.outboundMedia(workspaceId, input);
     const senders = live && connector.senders ? connector.senders(live.config) : [];
@@ -159,7 +159,7 @@ export class MessageQueue {
       conversation.workspaceId,
       conversation.channelType,
       conversation.address,
-      connector.displayName,
+      optOutChannel(connector, connection.config),
     );
     if (!caps.outbound.includes(content.type)) {
       throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} cannot send ${content.type} messages`, {
