@@ -1,5 +1,5 @@
 /**
- * Consent end to end over real HTTP (the kit's test connector and its scripted provider): a customer's whole-message
+ * Consent end to end over real HTTP (the kit's test connector and its scripted provider), on SQLite and PostgreSQL: a customer's whole-message
  * opt-out keyword (configured per connection) is stored and shown like any message, records the opt-out with a
  * timeline entry and sends the confirmation; every later send to them is 422 OPTED_OUT saying when and how, and
  * stores nothing; START opts them back in (confirmed); operators record consent by hand with PUT .../consent; an
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTestBody, testConnector } from '../channel-kit/test-connector.js';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 import { fakeProvider, type FakeProvider } from '../testing/fake-provider.js';
+import { freshPostgresDatabase } from '../testing/test-databases.js';
 
 const SIGNING = 'consent-signing-secret';
 const CONFIRMATION = 'You are unsubscribed and will get no more messages. Reply START to resubscribe.';
@@ -38,8 +39,9 @@ interface ApiError {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
-describe('consent: opt-out keywords, refused sends, opt-in', () => {
+describe.each(['sqlite', 'postgres'] as const)('consent: opt-out keywords, refused sends, opt-in (%s)', (dialect) => {
   let t: TestServer;
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>> | undefined;
   let provider: FakeProvider;
   let connectionId: string;
   let seq = 0;
@@ -82,7 +84,11 @@ describe('consent: opt-out keywords, refused sends, opt-in', () => {
 
   beforeAll(async () => {
     provider = await fakeProvider();
-    t = await startTestServer({ extraConnectors: [testConnector] });
+    if (dialect === 'postgres') database = await freshPostgresDatabase('consent');
+    t = await startTestServer({
+      extraConnectors: [testConnector],
+      ...(database ? { env: { DATABASE_URL: database.url } } : {}),
+    });
     const created = await t.api<{ id: string } & ApiError>('POST', '/api/v1/connections', {
       type: 'x-test',
       name: 'gw',
@@ -106,6 +112,7 @@ describe('consent: opt-out keywords, refused sends, opt-in', () => {
   });
   afterAll(async () => {
     await t?.close();
+    await database?.drop();
     await provider?.close();
   });
 
