@@ -1,9 +1,10 @@
 /**
- * Consent end to end over real HTTP (the kit's test connector and its scripted provider), on SQLite and PostgreSQL: a customer's whole-message
- * opt-out keyword (configured per connection) is stored and shown like any message, records the opt-out with a
- * timeline entry and sends the confirmation; every later send to them is 422 OPTED_OUT saying when and how, and
- * stores nothing; START opts them back in (confirmed); operators record consent by hand with PUT .../consent; an
- * agent's reply is refused the same way. On WhatsApp (Cloud API simulator) STOP is on without any configuration.
+ * Consent end to end over real HTTP (the kit's test connector and its scripted provider), on SQLite and PostgreSQL:
+ * a customer's whole-message opt-out keyword (configured per connection) is stored and shown like any message,
+ * records the opt-out with a timeline entry and sends the confirmation; every later send to them is 422 OPTED_OUT
+ * saying when and how, and stores nothing; START opts them back in (confirmed); operators record consent by hand
+ * with PUT .../consent; an agent's reply is refused the same way. On WhatsApp (Cloud API simulator) STOP is on
+ * without any configuration.
  */
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
