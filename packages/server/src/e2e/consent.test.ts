@@ -249,6 +249,33 @@ describe.each(['sqlite', 'postgres'] as const)('consent: opt-out keywords, refus
     expect((await t.api('GET', '/api/v1/contacts/ct_missing/consent')).status).toBe(404);
   });
 
+  it('a message queued before the opt-out (the connection stopped) is not sent once it runs again', async () => {
+    await inbound('cust-4', 'hi there');
+    const conv = await convOf('cust-4');
+    if (!conv) throw new Error('no conversation');
+    await t.api('POST', `/api/v1/connections/${connectionId}/stop`);
+    const queued = await reply(conv.id, 'Queued while stopped');
+    expect(queued.status).toBe(202);
+    await t.api('PUT', `/api/v1/contacts/${conv.contactId}/consent`, { channelType: 'x-test', optedOut: true });
+    await t.api('POST', `/api/v1/connections/${connectionId}/start`);
+    const failed = await eventually(
+      async () => {
+        const m = (
+          await t.api<{ status: string; statusDetail: { code: string; message: string } | null }>(
+            'GET',
+            `/api/v1/messages/${queued.body.id}`,
+          )
+        ).body;
+        return m.status === 'failed' ? m : undefined;
+      },
+      5000,
+      'the queued message to fail',
+    );
+    expect(failed.statusDetail?.code).toBe('OPTED_OUT');
+    expect(failed.statusDetail?.message).toContain('recorded through the API');
+    expect(sentTo('cust-4')).toEqual([]);
+  });
+
   it("an agent's reply to an opted-out customer is refused too, and does not hand the conversation to humans", async () => {
     const bot = await t.api<{ id: string } & ApiError>('POST', '/api/v1/connections', {
       type: 'x-test',
