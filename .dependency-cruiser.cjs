@@ -28,6 +28,8 @@ const CORE_LAYERS = [
   ['security', 'batching', 'patterns', 'contacts'],
   ['connections', 'workspaces', 'webhooks', 'realtime', 'outbox'],
   ['conversations', 'templates'],
+  // opt-outs: written with inbound messages (conversations below), checked by every send (outbound above)
+  ['consent'],
   ['inbound', 'outbound', 'media'],
   ['agents', 'teams', 'recovery', 'webchat'],
   ['routing'],

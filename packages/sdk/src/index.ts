@@ -34,6 +34,9 @@ export type Contact = Schemas['Contact'];
 export type Identity = NonNullable<Contact['identities']>[number];
 /** GET /contacts/{id} answers the contact with its identities on every channel */
 export type ContactDetail = ResponseOf<'/api/v1/contacts/{id}', 'get'>;
+/** one identity's opt-out state: optedOut, when (optedOutAt) and how (source, keyword) */
+export type Consent = Schemas['Consent'];
+export type ConsentInput = BodyOf<'/api/v1/contacts/{id}/consent', 'put'>;
 export type Connection = Schemas['Connection'];
 export type ConnectionStatus = Connection['status'];
 export type ConnectionLog = Schemas['ConnectionLog'];
@@ -457,6 +460,21 @@ export class SwitchboardClient {
   }
   getContactDetail(id: string): Promise<ContactDetail> {
     return this.request('GET', `/contacts/${enc(id)}`);
+  }
+  /** the contact's opt-outs per channel type and identity */
+  getConsent(contactId: string): Promise<Consent[]> {
+    return this.request<ResponseOf<'/api/v1/contacts/{id}/consent', 'get'>>(
+      'GET',
+      `/contacts/${enc(contactId)}/consent`,
+    ).then((r) => r.data);
+  }
+  /** records an opt-out (sends are then refused with 422 OPTED_OUT) or an opt-in */
+  setConsent(contactId: string, input: ConsentInput): Promise<Consent[]> {
+    return this.request<ResponseOf<'/api/v1/contacts/{id}/consent', 'put'>>(
+      'PUT',
+      `/contacts/${enc(contactId)}/consent`,
+      input,
+    ).then((r) => r.data);
   }
   conversationsOfContact(contactId: string): Promise<Conversation[]> {
     return this.all<Conversation>(`/conversations?contactId=${enc(contactId)}`);

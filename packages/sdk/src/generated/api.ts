@@ -1752,6 +1752,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/{id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contact's opt-outs per channel type and identity, with when and how they were set */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsentList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Record that the contact opted out of a channel type (sends to them are refused with 422 OPTED_OUT) or back in */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetConsentInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsentList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -5591,6 +5727,42 @@ export interface components {
             displayName: string;
             type: string;
         };
+        Consent: {
+            address: string;
+            channelType: string;
+            /** @description the keyword the customer wrote (source keyword) */
+            keyword: string | null;
+            optedOut: boolean;
+            /** @description when the address last opted out */
+            optedOutAt: string | null;
+            /**
+             * @description how the consent was last set
+             * @enum {string}
+             */
+            source: "keyword" | "api" | "import" | "operator";
+            updatedAt: string;
+        };
+        ConsentInput: {
+            address: string;
+            channelType: string;
+            /** @description the keyword the customer wrote (source keyword) */
+            keyword: string | null;
+            optedOut: boolean;
+            /** @description when the address last opted out */
+            optedOutAt: string | null;
+            /**
+             * @description how the consent was last set
+             * @enum {string}
+             */
+            source: "keyword" | "api" | "import" | "operator";
+            updatedAt: string;
+        };
+        ConsentList: {
+            data: components["schemas"]["Consent"][];
+        };
+        ConsentListInput: {
+            data: components["schemas"]["ConsentInput"][];
+        };
         Contact: {
             attributes: {
                 [key: string]: unknown;
@@ -5610,6 +5782,8 @@ export interface components {
             attributes: {
                 [key: string]: unknown;
             };
+            /** @description opt-outs (and opt-ins after one) of the contact's identities, by channel type */
+            consent: components["schemas"]["Consent"][];
             /** @description the contact's conversations on every channel, most recent first */
             conversations: components["schemas"]["Conversation"][];
             createdAt: string;
@@ -5627,6 +5801,8 @@ export interface components {
             attributes: {
                 [key: string]: unknown;
             };
+            /** @description opt-outs (and opt-ins after one) of the contact's identities, by channel type */
+            consent: components["schemas"]["ConsentInput"][];
             /** @description the contact's conversations on every channel, most recent first */
             conversations: components["schemas"]["ConversationInput"][];
             createdAt: string;
@@ -6162,6 +6338,34 @@ export interface components {
             name: string;
             position: number;
             updatedAt: string;
+        };
+        SetConsent: {
+            /** @description one identity of that channel type; all of them when absent */
+            address?: string;
+            /** @description the channel type, such as whatsapp */
+            channelType: string;
+            /** @description true: nothing more is sent on this channel type; false: sends are allowed again */
+            optedOut: boolean;
+            /**
+             * @description who recorded it: an operator in the app, or an integration (default)
+             * @default api
+             * @enum {string}
+             */
+            source: "operator" | "api";
+        };
+        SetConsentInput: {
+            /** @description one identity of that channel type; all of them when absent */
+            address?: string;
+            /** @description the channel type, such as whatsapp */
+            channelType: string;
+            /** @description true: nothing more is sent on this channel type; false: sends are allowed again */
+            optedOut: boolean;
+            /**
+             * @description who recorded it: an operator in the app, or an integration (default)
+             * @default api
+             * @enum {string}
+             */
+            source: "operator" | "api";
         };
         Team: {
             createdAt: string;

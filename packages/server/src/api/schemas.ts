@@ -181,10 +181,26 @@ export const ContactQuerySchema = PageQuerySchema.extend({
     ),
 });
 
+/** one identity's opt-out state (core/consent); identities that never opted out or in have none */
+export const ConsentSchema = z
+  .object({
+    channelType: z.string(),
+    address: z.string(),
+    optedOut: z.boolean(),
+    optedOutAt: z.string().nullable().describe('when the address last opted out'),
+    source: z.enum(['keyword', 'api', 'import', 'operator']).describe('how the consent was last set'),
+    keyword: z.string().nullable().describe('the keyword the customer wrote (source keyword)'),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Consent' });
+
 export const Contact360Schema = ContactSchema.extend({
   conversations: z
     .array(ConversationSchema)
     .describe("the contact's conversations on every channel, most recent first"),
+  consent: z
+    .array(ConsentSchema)
+    .describe("opt-outs (and opt-ins after one) of the contact's identities, by channel type"),
 }).meta({ id: 'Contact360' });
 
 export const MergedContactSchema = z

@@ -32,6 +32,7 @@ import { RoutingDecisions } from '../core/routing/routing-decisions.js';
 import { RoutingCommands } from '../core/routing/routing-commands.js';
 import { Ownership } from '../core/routing/ownership.js';
 import { RoutingRuleService } from '../core/routing/routing-rule-service.js';
+import { ConsentService } from '../core/consent/consent-service.js';
 import { TeamService } from '../core/teams/team-service.js';
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
@@ -70,6 +71,7 @@ export function createHub(
   const outbound = new OutboundWorker(deps, connections, pacer, media.access());
   const agents = new AgentService(deps, connections, messages, media);
   const teams = new TeamService(deps);
+  const consent = new ConsentService(deps);
   const routingRules = new RoutingRuleService(deps);
   const routingDecisions = new RoutingDecisions(deps, agents, { continuationMs: 86_400_000 });
   const ownership = new Ownership(teams);
@@ -120,6 +122,7 @@ export function createHub(
     routingCommands,
     routingRules,
     teams,
+    consent,
 
     async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
       if (role === 'api' || role === 'all') realtime.start();

@@ -10,6 +10,7 @@ import type { Capabilities } from './capabilities.js';
 import type { ObjectConfigSchema } from './config-schema.js';
 import type { StoredHeaders } from './stored-request.js';
 import { ChannelError } from './errors.js';
+import type { OptOutRules } from './opt-out.js';
 
 /**
  * A connector's type: lower-case letters, digits and dashes, starting with a letter. The list of types this
@@ -186,6 +187,11 @@ export interface ChannelConnector<Config extends Record<string, unknown> = Recor
    */
   addressKind: AddressKind;
   configSchema: ObjectConfigSchema & z.ZodType<Config>;
+  /**
+   * the channel's opt-out and opt-in keywords (STOP/START) and confirmations (channel-kit/opt-out.ts); a connection
+   * may override them with an `optOut` config field (optOutField()). Absent: no keywords unless a connection sets them.
+   */
+  optOut?: OptOutRules;
   /** fills generated values (verify tokens, webhook secrets) into a config before it is first stored */
   prepareConfig?(config: Config, generateSecret: () => string): Config;
   inbound: InboundMode<Config>;
@@ -254,6 +260,8 @@ export interface ConnectorDefinition<Config extends Record<string, unknown>> {
   configSchema: ObjectConfigSchema & z.ZodType<Config>;
   prepareConfig?(config: Config, generateSecret: () => string): Config;
   inbound: InboundMode<Config>;
+  /** the channel's opt-out keywords and confirmations (channel-kit/opt-out.ts); connections may override them */
+  optOut?: OptOutRules;
   limits: ChannelLimits;
   send: SendMap<Config>;
   features?: ConnectorFeatures<Config>;

@@ -9,3 +9,5 @@ export * from './stored-request.js';
 export * from './config-schema.js';
 // webchat: opening hours shared by channels that keep office hours
 export * from './operating-hours.js';
+// consent: opt-out and opt-in keywords any channel may offer
+export * from './opt-out.js';

@@ -16,6 +16,7 @@ import {
   type WebhookRequest,
 } from './connector.js';
 import { secret } from './config-schema.js';
+import { optOutField } from './opt-out.js';
 import { ChannelError, channelErrorFromHttpStatus, parseRetryAfter } from './errors.js';
 import { hmac, verifyHmac } from './signature.js';
 
@@ -25,6 +26,8 @@ const configSchema = z.object({
   apiBaseUrl: z.url().default('http://127.0.0.1:9'),
   /** start() calls GET {apiBaseUrl}/me when true */
   checkOnStart: z.boolean().default(false),
+  /** no keywords by default: tests turn them on with {enabled: true, …} */
+  optOut: optOutField(),
 });
 export type TestConfig = z.infer<typeof configSchema>;
 

@@ -14,6 +14,8 @@ export const APP_ERROR_STATUS = {
   WINDOW_CLOSED: 422,
   UNSUPPORTED_CONTENT: 422,
   TEMPLATE_NOT_APPROVED: 422,
+  /** the customer opted out of the channel (core/consent): nothing is sent until they opt back in */
+  OPTED_OUT: 422,
   /** a running agent's new settings failed the check a start makes (bad key, unknown model, invalid flow) */
   AGENT_CHECK_FAILED: 422,
   CONNECTION_NOT_RUNNING: 409,

@@ -26,6 +26,7 @@ import type { RoutingDecisions } from './routing/routing-decisions.js';
 import type { RoutingCommands } from './routing/routing-commands.js';
 import type { RoutingRuleService } from './routing/routing-rule-service.js';
 import type { TeamService } from './teams/team-service.js';
+import type { ConsentService } from './consent/consent-service.js';
 
 /** what a process runs: the API role serves requests and realtime; the worker role consumes topics and sweeps */
 export type Role = 'api' | 'worker' | 'all';
@@ -59,6 +60,8 @@ export interface Hub {
   readonly routingCommands: RoutingCommands;
   readonly routingRules: RoutingRuleService;
   readonly teams: TeamService;
+  /** per-identity opt-out (STOP) and opt-in */
+  readonly consent: ConsentService;
   start(role: Role, options: { recoverLeaseMs: number }): Promise<void>;
   /** stop taking work, let in-flight work finish, flush the outbox */
   stop(): Promise<void>;

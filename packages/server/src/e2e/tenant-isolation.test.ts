@@ -58,6 +58,8 @@ const ROUTES: Record<string, Probe> = {
   'PATCH /api/v1/users/{id}': { id: 'user', body: { role: 'operator', name: 'hijacked' } },
   'DELETE /api/v1/users/{id}': { id: 'user' },
   'GET /api/v1/contacts/{id}': { id: 'contact' },
+  'GET /api/v1/contacts/{id}/consent': { id: 'contact' },
+  'PUT /api/v1/contacts/{id}/consent': { id: 'contact', body: { channelType: 'webchat', optedOut: true } },
   'GET /api/v1/conversations/{id}': { id: 'conversation' },
   'PATCH /api/v1/conversations/{id}': {
     id: 'conversation',

@@ -44,7 +44,9 @@ export type IdPrefix =
   // agents, agent sessions, agent turns
   | 'agt'
   | 'ags'
-  | 'agturn';
+  | 'agturn'
+  // consents (per identity opt-out)
+  | 'cns';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${next().toLowerCase()}`;

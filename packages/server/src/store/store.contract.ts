@@ -23,6 +23,7 @@ import { routingContract } from './contract/routing.contract.js';
 import { transactionsContract } from './contract/transactions.contract.js';
 import { visitorsContract } from './contract/visitors.contract.js';
 import { keyCheckContract } from './contract/key-check.contract.js';
+import { consentsContract } from './contract/consents.contract.js';
 
 /** where the store's methods are exercised: this file, its parts, and the routing queries' own test */
 const CONTRACT_SOURCES = [
@@ -96,6 +97,7 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
     webhooksContract(ctx);
     routingContract(ctx);
     visitorsContract(ctx);
+    consentsContract(ctx);
     transactionsContract(ctx);
 
     it('has a test calling every method of the store', () => {

@@ -25,6 +25,8 @@ const LABELS: Record<string, string> = {
   auto_reply: 'Auto-reply',
   'auto_reply.failed': 'Auto-reply failed',
   resolved: 'Resolved',
+  'consent.opted_out': 'Opted out',
+  'consent.opted_in': 'Opted back in',
 };
 
 interface Names {
@@ -91,6 +93,11 @@ function describe(e: TimelineEvent, names: Names): string {
       return str(d.text) ? `"${String(d.text)}"` : '';
     case 'auto_reply.failed':
       return [str(d.text) ? `"${String(d.text)}"` : '', str(d.error)].filter(Boolean).join(': ');
+    case 'consent.opted_out':
+    case 'consent.opted_in':
+      return [str(d.channelType), str(d.keyword) ? `wrote ${String(d.keyword)}` : str(d.source)]
+        .filter(Boolean)
+        .join(', ');
     default:
       return str(d.reason) ?? '';
   }

@@ -9,6 +9,7 @@ import { capabilitiesOf, useApp } from '../app-context.ts';
 import { TemplatePicker } from '../conversation/TemplatePicker.tsx';
 import { errorText, shortTime } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
+import { IdentityConsent } from './Consent.tsx';
 
 interface Props {
   contactId: string;
@@ -86,6 +87,7 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
               <ChannelIcon type={i.channelType} />
               <span className="identity-address">{i.address}</span>
               {i.connectionId && connectionName(i.connectionId) && <small>{connectionName(i.connectionId)}</small>}
+              <IdentityConsent contactId={contactId} identity={i} />
             </li>
           ))}
           {contact && (contact.identities ?? []).length === 0 && <li className="empty">No channel identities.</li>}

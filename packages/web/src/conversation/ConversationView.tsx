@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Contact, Conversation, ConversationStatus, Message } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { ContactPanel } from '../contacts/ContactPanel.tsx';
+import { OptedOutNotice } from '../contacts/Consent.tsx';
 import { ConversationTimeline } from '../automation/ConversationTimeline.tsx';
 import { contactName, errorText, userLabel } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
@@ -243,6 +244,7 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
             {error}
           </p>
         )}
+        <OptedOutNotice conversation={conversation} />
         {composer}
       </div>
       {panelOpen && (

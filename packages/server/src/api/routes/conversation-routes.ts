@@ -81,6 +81,7 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
           connectionId: i.connectionId,
         })),
         conversations: found.conversations.map((c) => conversationView(c, now())),
+        consent: await hub.consent.forContact(found.contact.workspaceId, found.contact.id),
       };
     },
   );

@@ -1,6 +1,6 @@
 /** @module channels/telegram/config — a Telegram bot connection's settings (https://core.telegram.org/bots/api#making-requests token, https://core.telegram.org/bots/api#available-methods setWebhook secret_token). */
 import { z } from 'zod';
-import { secret } from '../../channel-kit/index.js';
+import { optOutField, secret } from '../../channel-kit/index.js';
 
 /** setWebhook's secret_token: 1–256 characters of A-Z a-z 0-9 _ - (https://core.telegram.org/bots/api#available-methods) */
 export const SECRET_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
@@ -21,6 +21,7 @@ export const telegramConfigSchema = z.object({
     .default('https://api.telegram.org')
     .describe('Bot API server (change for a local Bot API server or a simulator)'),
   botUsername: z.string().optional().describe("The bot's @username, learned from getMe at start"),
+  optOut: optOutField(),
 });
 export type TelegramConfig = z.infer<typeof telegramConfigSchema>;
 

@@ -1,6 +1,6 @@
 /** @module channels/whatsapp/config — a WhatsApp Cloud API connection's settings (https://developers.facebook.com/docs/whatsapp/cloud-api/get-started, https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications, https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput). */
 import { z } from 'zod';
-import { adminOnly, defaultRegionField, secret } from '../../channel-kit/index.js';
+import { adminOnly, defaultRegionField, optOutField, secret } from '../../channel-kit/index.js';
 
 export const whatsappConfigSchema = z.object({
   accessToken: secret(z.string().min(1), {
@@ -29,6 +29,7 @@ export const whatsappConfigSchema = z.object({
     .describe('Graph API version'),
   apiBaseUrl: z.url().default('https://graph.facebook.com').describe('Graph API base URL (a simulator in tests)'),
   defaultRegion: defaultRegionField(),
+  optOut: optOutField(),
   messagesPerSecond: z
     .number()
     .int()

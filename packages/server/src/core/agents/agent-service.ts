@@ -511,7 +511,9 @@ export class AgentService implements AgentDispatcher {
           sent.previews.push(contentPreview(queued.content));
         } catch (sendError) {
           error = `could not send the reply: ${errorText(sendError)}`;
-          handoff ??= { reason: 'the agent could not send its reply' };
+          // a customer who opted out (STOP) is not waiting for a person either: no handoff
+          if (!(sendError instanceof AppError && sendError.code === 'OPTED_OUT'))
+            handoff ??= { reason: 'the agent could not send its reply' };
           break;
         }
       }

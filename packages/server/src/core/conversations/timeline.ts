@@ -28,7 +28,10 @@ export type TimelineType =
   | 'auto_reply.failed'
   | 'resolved'
   /** two contacts found to be one customer were merged (0010_normalize_identities) */
-  | 'contact.merged';
+  | 'contact.merged'
+  /** the customer opted out of (or back in to) the channel: a keyword they wrote, or an operator (core/consent) */
+  | 'consent.opted_out'
+  | 'consent.opted_in';
 
 export interface TimelineEventView {
   id: string;

@@ -19,6 +19,8 @@ import {
   type RegisterInboundMedia,
 } from '../conversations/conversation-writer.js';
 import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
+import { optOutRulesFor } from '../../channel-kit/index.js';
+import { applyConsentKeyword } from '../consent/consent-service.js';
 
 export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
   const url = new URL(ev.url, 'http://stored.invalid');
@@ -156,9 +158,13 @@ export class InboundProcessor {
           outbox,
           ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}),
         };
+        const optOut = optOutRulesFor(live.connector, live.config);
         for (const event of p.events) {
           if (event.kind === 'message') {
-            if (await applyInboundMessage(ctx, event)) counted++;
+            if (await applyInboundMessage(ctx, event)) {
+              counted++;
+              await applyConsentKeyword(ctx, live.connector, optOut, event);
+            }
           } else if (event.kind === 'status') await applyInboundStatus(ctx, event);
           else
             ephemeral.push({

@@ -19,6 +19,7 @@ import {
 import type { TemplateService } from '../templates/template-service.js';
 import { TimelineBatch } from '../conversations/timeline.js';
 import { addressRulesFor, requireAddress } from '../contacts/address-normalizer.js';
+import { assertNotOptedOut, optOutChannel } from '../consent/consent-service.js';
 
 export interface TemplateInput {
   name: string;
@@ -93,6 +94,8 @@ export class MessageQueue {
     const connector = this.connections.connectorFor(record.type);
     // the spelling the customer's own messages arrive with, so both meet one contact and one conversation
     const to = requireAddress(addressRulesFor(connector, record.config), rawTo, 'to');
+    // before the contact and conversation are written: an opted-out customer's conversation is not reopened
+    await assertNotOptedOut(this.deps.store, workspaceId, record.type, to, optOutChannel(connector, record.config));
     // before the contact and conversation are written: a refused file leaves nothing behind
     const content = await this.outboundMedia(workspaceId, input);
     const senders = live && connector.senders ? connector.senders(live.config) : [];
@@ -150,6 +153,14 @@ export class MessageQueue {
     const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
     const caps = connector.capabilities;
+    // every send (API, operator reply, agent, auto-reply) passes here; the STOP confirmation is queued elsewhere
+    await assertNotOptedOut(
+      this.deps.store,
+      conversation.workspaceId,
+      conversation.channelType,
+      conversation.address,
+      optOutChannel(connector, connection.config),
+    );
     if (!caps.outbound.includes(content.type)) {
       throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} cannot send ${content.type} messages`, {
         supported: caps.outbound,

@@ -13,6 +13,7 @@ import type { ConnectionService } from '../connections/connection-service.js';
 import { applyStatusToMessage, messageView } from '../conversations/conversation-writer.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import { retryDelayMs } from './backoff.js';
+import { optedOutReason } from '../consent/consent-service.js';
 import type { Pacer } from './pacer.js';
 
 /** the per-sender limit — the channel's, unless the connection config sets `messagesPerSecond` */
@@ -58,6 +59,18 @@ export class OutboundWorker {
     // stopped or in error: stays queued, visible as such, and goes out when the connection runs again
     if (live.record.status !== 'RUNNING') return;
     const { connector } = live;
+    // queued before the customer opted out (held while the connection was stopped, or awaiting a retry): not sent.
+    // The opt-out's own confirmation is the one message that still goes out.
+    if (message.metadata.consentConfirmation === undefined) {
+      const consent = await this.deps.store.getConsent(message.workspaceId, message.channelType, message.to);
+      if (consent?.optedOut) {
+        await this.fail(message, {
+          code: 'OPTED_OUT',
+          message: `${optedOutReason(consent, connector.displayName)} after this message was queued; it was not sent`,
+        });
+        return;
+      }
+    }
     const caps = connector.capabilities;
     const conversation = await this.deps.store.getConversation(message.workspaceId, message.conversationId);
     // the chat we actually write to: a group (thread) or the customer

@@ -9,6 +9,7 @@
 import type { AgentStoreOps } from './agent-store.js';
 import type { AttachmentStoreOps } from './attachment-store.js';
 import type { ConnectionStoreOps } from './connection-store.js';
+import type { ConsentStoreOps } from './consent-store.js';
 import type { ContactStoreOps } from './contact-store.js';
 import type { ConversationStoreOps } from './conversation-store.js';
 import type { InboundStoreOps } from './inbound-store.js';
@@ -34,7 +35,8 @@ export interface StoreOps
     AgentStoreOps,
     WebhookStoreOps,
     VisitorStoreOps,
-    KeyCheckStoreOps {
+    KeyCheckStoreOps,
+    ConsentStoreOps {
   /** rules, teams, the conversation timeline, routing marks (also inside transactions as `tx.routing`) */
   readonly routing: RoutingStoreOps;
 }

@@ -36,6 +36,8 @@ export const TRANSFER_TABLES: ReadonlyArray<readonly [keyof Database, string]> =
   ['agent_connections', 'id'],
   ['agent_sessions', 'id'],
   ['agent_turns', 'id'],
+  // opt-outs (STOP) must survive a move: sending to them again is what the customer refused
+  ['consents', 'id'],
   // the master key's check value moves with the secrets it vouches for
   ['key_checks', 'id'],
 ];

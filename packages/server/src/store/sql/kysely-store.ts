@@ -2,7 +2,7 @@
  * @module store/sql/kysely-store
  * The Store port over Kysely: one query layer for SQLite and PostgreSQL, composed of one query module per port
  * (user-, connection-, inbound-, contact-, conversation-, attachment-, outbox-, pacing-, agent-, webhook-, visitor-,
- * key-check- and routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
+ * key-check-, consent- and routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
  * on unique constraints + ON CONFLICT DO NOTHING, never on read-then-write.
  */
 import { Migrator, sql, type Kysely } from 'kysely';
@@ -14,6 +14,7 @@ import { composeQueries, Queries } from './queries.js';
 import { AgentQueries } from './agent-queries.js';
 import { AttachmentQueries } from './attachment-queries.js';
 import { ConnectionQueries } from './connection-queries.js';
+import { ConsentQueries } from './consent-queries.js';
 import { ContactQueries } from './contact-queries.js';
 import { ConversationQueries } from './conversation-queries.js';
 import { InboundQueries } from './inbound-queries.js';
@@ -48,6 +49,7 @@ const KyselyOps = composeQueries(RoutingAccess, [
   WebhookQueries,
   VisitorQueries,
   KeyCheckQueries,
+  ConsentQueries,
 ] as const);
 
 export class KyselyStore extends KyselyOps implements Store {

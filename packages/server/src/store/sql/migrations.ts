@@ -598,6 +598,28 @@ function normalizeIdentitiesMigration(dialect: Dialect): Migration {
   return { up: (db: Kysely<unknown>) => normalizeIdentities(db, dialect) };
 }
 
+/** per-identity opt-out (STOP) with its time and source (core/ports/consent-store.ts) */
+function consent(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('consents')
+        // a single key column for switchboard export's paging (store/sql/data-transfer.ts)
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        .addColumn('channel_type', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('opted_out', 'integer', (c) => c.notNull())
+        .addColumn('opted_out_at', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('keyword', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('consents_identity', ['workspace_id', 'channel_type', 'address'])
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -614,6 +636,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0010_normalize_identities': normalizeIdentitiesMigration(dialect),
         '0011_visitor_limits': visitorLimits(),
         '0012_scrub_stored_headers': { up: (db: Kysely<unknown>) => scrubStoredHeaders(db as Kysely<Database>) },
+        '0014_consent': consent(),
         '0015_listen_cursor': {
           up: (db: Kysely<unknown>) => db.schema.alterTable('connections').addColumn('listen_cursor', 'text').execute(),
         },

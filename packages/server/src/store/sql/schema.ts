@@ -347,7 +347,20 @@ export interface KeyChecksTable {
   created_at: string;
 }
 
+/** 0014_consent: one row per (workspace, channel type, address) that ever opted out or in */
+export interface ConsentsTable {
+  id: string;
+  workspace_id: string;
+  channel_type: string;
+  address: string;
+  opted_out: number;
+  opted_out_at: string | null;
+  source: string;
+  keyword: string | null;
+  updated_at: string;
+}
 export interface Database {
+  consents: ConsentsTable;
   visitor_addresses: VisitorAddressesTable;
   key_checks: KeyChecksTable;
   routing_rules: RoutingRulesTable;

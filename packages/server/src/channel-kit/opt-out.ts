@@ -1,0 +1,95 @@
+/**
+ * @module channel-kit/opt-out
+ * A channel's consent keywords: an inbound message whose whole text is an opt-out keyword ("STOP") records that
+ * the customer opted out of the channel, an opt-in keyword ("START") records that they opted back in, and the hub
+ * answers the confirmation text where one is set (core/consent/consent-keywords.ts). A connector declares its
+ * channel's defaults (`optOut` in its definition); every connection may override them with the optional `optOut`
+ * config field, optOutField(), which any channel can add to its config schema.
+ */
+import { z } from 'zod';
+
+/**
+ * Twilio's default opt-out and opt-in keywords for messaging, the de facto standard customers expect from business
+ * numbers (https://help.twilio.com/articles/223134027). СТОП is added for Russian-speaking customers.
+ */
+export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'СТОП'] as const;
+export const DEFAULT_OPT_IN_KEYWORDS = ['START', 'UNSTOP', 'YES'] as const;
+
+/** a channel's (or a connection's) keywords and the texts that confirm them */
+export interface OptOutRules {
+  keywords: readonly string[];
+  optInKeywords: readonly string[];
+  /** sent after an opt-out, the last message the customer receives on the channel */
+  confirmation?: string | undefined;
+  /** sent after an opt-in */
+  optInConfirmation?: string | undefined;
+}
+
+const keyword = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((k) => !/\s/.test(k), 'one word, without spaces');
+
+export const OptOutConfigSchema = z.object({
+  enabled: z.boolean().optional().describe('Recognise opt-out and opt-in keywords on this connection'),
+  keywords: z
+    .array(keyword)
+    .max(30)
+    .optional()
+    .describe('Whole-message keywords that opt the customer out (case-insensitive); default STOP, UNSUBSCRIBE, …'),
+  optInKeywords: z
+    .array(keyword)
+    .max(30)
+    .optional()
+    .describe('Whole-message keywords that opt the customer back in; default START, UNSTOP, YES'),
+  confirmation: z.string().trim().min(1).max(500).optional().describe('Answer sent after an opt-out'),
+  optInConfirmation: z.string().trim().min(1).max(500).optional().describe('Answer sent after an opt-in'),
+});
+export type OptOutConfig = z.infer<typeof OptOutConfigSchema>;
+
+/** the optional `optOut` config field; the hub reads it from the connection's config by this name */
+export function optOutField() {
+  return OptOutConfigSchema.optional().describe(
+    'Opt-out keywords (STOP/START) and their confirmations; unset fields keep the channel defaults',
+  );
+}
+
+/**
+ * The rules in force on one connection: the connector's defaults with the connection's `optOut` config laid over
+ * them. undefined when the channel has no keywords (no defaults and no config) or the connection turned them off.
+ */
+export function optOutRulesFor(
+  connector: { optOut?: OptOutRules | undefined },
+  config: Record<string, unknown>,
+): OptOutRules | undefined {
+  const parsed = OptOutConfigSchema.safeParse(config.optOut ?? {});
+  const own: OptOutConfig = parsed.success ? parsed.data : {};
+  const base = connector.optOut;
+  if (own.enabled === false || (!base && own.enabled !== true && own.keywords === undefined)) return undefined;
+  return {
+    keywords: own.keywords ?? base?.keywords ?? DEFAULT_OPT_OUT_KEYWORDS,
+    optInKeywords: own.optInKeywords ?? base?.optInKeywords ?? DEFAULT_OPT_IN_KEYWORDS,
+    confirmation: own.confirmation ?? base?.confirmation,
+    optInConfirmation: own.optInConfirmation ?? base?.optInConfirmation,
+  };
+}
+
+/** trimmed and case-folded in every script (СТОП and стоп meet); nothing else: "stop it" is a message, not a keyword */
+const fold = (text: string) => text.trim().toUpperCase();
+
+/** whether a message's whole text is an opt-out or an opt-in keyword of the rules */
+export function matchConsentKeyword(
+  rules: OptOutRules,
+  text: string,
+): { kind: 'opt_out' | 'opt_in'; keyword: string } | undefined {
+  if (text.length > 64) return undefined;
+  const said = fold(text);
+  if (said === '') return undefined;
+  const out = rules.keywords.find((k) => fold(k) === said);
+  if (out) return { kind: 'opt_out', keyword: fold(out) };
+  const back = rules.optInKeywords.find((k) => fold(k) === said);
+  if (back) return { kind: 'opt_in', keyword: fold(back) };
+  return undefined;
+}
