@@ -113,7 +113,7 @@ export async function contactImportRoutes(app: FastifyInstance, hub: Hub): Promi
         summary:
           'The contacts a search finds (all without q) as CSV, in the columns the import reads; cells a spreadsheet would run as a formula start with a single quote',
         querystring: ExportQuerySchema,
-        response: errors,
+        response: { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
       },
     },
     async (req, reply) => {
