@@ -196,6 +196,32 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect((await allContacts(ws)).map((c) => c.name)).toEqual(['Ana Lima']);
     });
 
+    it('matches by id and by the email attribute a web chat form left', async () => {
+      const ws = await workspace();
+      const at = new Date().toISOString();
+      const fromForm = { id: newId('ct'), workspaceId: ws, name: null, attributes: { email: 'Ana@EXAMPLE.com' } };
+      await store.insertContact({ ...fromForm, createdAt: at, updatedAt: at });
+      expect(await transfer().importCsv(ws, 'name,email\nAna,Ana@Example.com')).toMatchObject({
+        created: 0,
+        updated: 1,
+      });
+      const byId = await transfer().importCsv(
+        ws,
+        `id,phone\n${fromForm.id},+4915112345678\nct_00000000000000000000000000,+4915112345679`,
+      );
+      expect(byId).toMatchObject({
+        updated: 1,
+        rejected: [{ row: 3, field: 'id', reason: expect.stringContaining('no contact') }],
+      });
+      expect(await allContacts(ws)).toEqual([
+        expect.objectContaining({ id: fromForm.id, name: 'Ana', attributes: { email: 'Ana@example.com' } }),
+      ]);
+      expect((await store.listIdentities(fromForm.id)).map((i) => `${i.channelType}:${i.address}`).sort()).toEqual([
+        'whatsapp:+4915112345678',
+        'x-mail:Ana@example.com',
+      ]);
+    });
+
     it('refuses a row whose phone and email belong to different contacts', async () => {
       const ws = await workspace();
       await transfer().importCsv(ws, 'name,phone,email\nA,+4915112345678,\nB,,b@example.com');
