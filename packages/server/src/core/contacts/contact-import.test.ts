@@ -222,6 +222,17 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       ]);
     });
 
+    it('uploads of one file at the same time create each contact once', async () => {
+      const ws = await workspace();
+      const lines = Array.from({ length: 30 }, (_, i) => `+49151${String(20000000 + i)},c${i}@example.com`);
+      const csv = `phone,email\n${lines.join('\n')}`;
+      const reports = await Promise.all([1, 2, 3].map(() => transfer().importCsv(ws, csv)));
+      expect(reports.flatMap((r) => r.rejected)).toEqual([]);
+      expect(reports.reduce((sum, r) => sum + r.created, 0)).toBe(30);
+      expect(reports.reduce((sum, r) => sum + r.created + r.unchanged, 0)).toBe(90);
+      expect(await allContacts(ws)).toHaveLength(30);
+    });
+
     it('refuses a row whose phone and email belong to different contacts', async () => {
       const ws = await workspace();
       await transfer().importCsv(ws, 'name,phone,email\nA,+4915112345678,\nB,,b@example.com');

@@ -198,102 +198,115 @@ export class ContactTransfer {
     } while (cursor);
   }
 
-  /** one row in one transaction: matched by id, phone or email, then created or brought up to date */
+  /**
+   * one row: matched and written in one transaction; when another writer (an inbound message, a concurrent import)
+   * gave one of its addresses to a contact in the meantime, the row is read again and matches that contact
+   */
   private async applyRow(
+    workspaceId: string,
+    plan: RowPlan,
+    kinds: { phone: string[]; email: string[] },
+  ): Promise<'created' | 'updated' | 'unchanged' | RejectedRow> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attemptRow(workspaceId, plan, kinds);
+      } catch (error) {
+        if (!(error instanceof RowConflict)) throw error;
+        if (attempt >= 3)
+          return reject(plan.row, error.field, `the ${error.field} kept changing during the import; upload again`);
+      }
+    }
+  }
+
+  private async attemptRow(
     workspaceId: string,
     plan: RowPlan,
     kinds: { phone: string[]; email: string[] },
   ): Promise<'created' | 'updated' | 'unchanged' | RejectedRow> {
     const at = this.deps.clock.now().toISOString();
     const outbox: NewOutboxRow[] = [];
-    const outcome = await this.deps.store
-      .transaction(async (tx) => {
-        const wanted = [
-          ...(plan.phone ? kinds.phone.map((channelType) => ({ channelType, address: plan.phone as string })) : []),
-          ...(plan.email ? kinds.email.map((channelType) => ({ channelType, address: plan.email as string })) : []),
-        ];
-        // who the row's id, phone and email each point at; more than one contact means the row cannot be placed
-        const owners = new Map<string, string>();
-        const missing: typeof wanted = [];
-        if (plan.id) {
-          const byId = await tx.getContact(workspaceId, plan.id);
-          if (!byId) return reject(plan.row, 'id', `no contact ${plan.id} in this workspace`);
-          if (byId.mergedInto)
-            return reject(plan.row, 'id', `contact ${plan.id} was merged into ${byId.mergedInto}; use that id`);
-          owners.set(byId.id, 'id');
-        }
-        for (const w of wanted) {
-          const found = await tx.findIdentity(workspaceId, w.channelType, w.address);
-          if (found) owners.set(found.contactId, owners.get(found.contactId) ?? fieldOf(w.address, plan));
-          else missing.push(w);
-        }
-        if (plan.email) {
-          for (const contactId of await contactsWithEmail(tx, workspaceId, plan.email))
-            owners.set(contactId, owners.get(contactId) ?? 'email');
-        }
-        if (owners.size > 1) {
-          const [first, second] = [...owners.entries()];
-          return reject(
-            plan.row,
-            second?.[1] ?? null,
-            `the ${first?.[1]} and the ${second?.[1]} belong to different contacts (${[...owners.keys()].join(', ')}); merge them first`,
-          );
-        }
-        const attributes = { ...plan.attributes, ...(plan.email ? { email: plan.email } : {}) };
-        const [existingId] = [...owners.keys()];
-        let contactId: string;
-        let changed = false;
-        if (existingId === undefined) {
-          const contact: ContactRecord = {
-            id: newId('ct'),
-            workspaceId,
-            name: plan.name ?? null,
-            attributes,
-            createdAt: at,
-            updatedAt: at,
-          };
-          await tx.insertContact(contact);
-          outbox.push(eventRow('contact.created', workspaceId, { contact: { id: contact.id, name: contact.name } }));
-          contactId = contact.id;
-        } else {
-          contactId = existingId;
-          const contact = await tx.getContact(workspaceId, contactId);
-          if (!contact) return reject(plan.row, null, 'the matching contact was removed during the import');
-          if (plan.name !== undefined && plan.name !== contact.name) {
-            await tx.updateContactName(contactId, plan.name, at);
-            changed = true;
-          }
-          const differing = Object.fromEntries(
-            Object.entries(attributes).filter(([k, v]) => cellText(contact.attributes[k]) !== v),
-          );
-          if (Object.keys(differing).length > 0) {
-            await tx.mergeContactAttributes(contactId, differing, at);
-            changed = true;
-          }
-        }
-        for (const w of missing) {
-          const inserted = await tx.insertIdentity({
-            id: newId('cid'),
-            workspaceId,
-            contactId,
-            channelType: w.channelType,
-            address: w.address,
-            connectionId: null,
-            createdAt: at,
-          });
-          // another writer (an inbound message) took the address since it was looked up: roll the row back
-          if (!inserted) throw new RowConflict(fieldOf(w.address, plan));
+    const outcome = await this.deps.store.transaction(async (tx) => {
+      const wanted = [
+        ...(plan.phone ? kinds.phone.map((channelType) => ({ channelType, address: plan.phone as string })) : []),
+        ...(plan.email ? kinds.email.map((channelType) => ({ channelType, address: plan.email as string })) : []),
+      ];
+      // who the row's id, phone and email each point at; more than one contact means the row cannot be placed
+      const owners = new Map<string, string>();
+      const missing: typeof wanted = [];
+      if (plan.id) {
+        const byId = await tx.getContact(workspaceId, plan.id);
+        if (!byId) return reject(plan.row, 'id', `no contact ${plan.id} in this workspace`);
+        if (byId.mergedInto)
+          return reject(plan.row, 'id', `contact ${plan.id} was merged into ${byId.mergedInto}; use that id`);
+        owners.set(byId.id, 'id');
+      }
+      for (const w of wanted) {
+        const found = await tx.findIdentity(workspaceId, w.channelType, w.address);
+        if (found) owners.set(found.contactId, owners.get(found.contactId) ?? fieldOf(w.address, plan));
+        else missing.push(w);
+      }
+      if (plan.email) {
+        for (const contactId of await contactsWithEmail(tx, workspaceId, plan.email))
+          owners.set(contactId, owners.get(contactId) ?? 'email');
+      }
+      if (owners.size > 1) {
+        const [first, second] = [...owners.entries()];
+        return reject(
+          plan.row,
+          second?.[1] ?? null,
+          `the ${first?.[1]} and the ${second?.[1]} belong to different contacts (${[...owners.keys()].join(', ')}); merge them first`,
+        );
+      }
+      const attributes = { ...plan.attributes, ...(plan.email ? { email: plan.email } : {}) };
+      const [existingId] = [...owners.keys()];
+      let contactId: string;
+      let changed = false;
+      if (existingId === undefined) {
+        const contact: ContactRecord = {
+          id: newId('ct'),
+          workspaceId,
+          name: plan.name ?? null,
+          attributes,
+          createdAt: at,
+          updatedAt: at,
+        };
+        await tx.insertContact(contact);
+        outbox.push(eventRow('contact.created', workspaceId, { contact: { id: contact.id, name: contact.name } }));
+        contactId = contact.id;
+      } else {
+        contactId = existingId;
+        const contact = await tx.getContact(workspaceId, contactId);
+        if (!contact) return reject(plan.row, null, 'the matching contact was removed during the import');
+        if (plan.name !== undefined && plan.name !== contact.name) {
+          await tx.updateContactName(contactId, plan.name, at);
           changed = true;
         }
-        if (plan.tags && this.tags && (await this.tags(tx, contactId, plan.tags, at))) changed = true;
-        if (outbox.length > 0) await tx.insertOutbox(outbox, at);
-        return existingId === undefined ? 'created' : changed ? 'updated' : 'unchanged';
-      })
-      .catch((error: unknown) => {
-        if (error instanceof RowConflict)
-          return reject(plan.row, error.field, `the ${error.field} was just given to another contact; upload again`);
-        throw error;
-      });
+        const differing = Object.fromEntries(
+          Object.entries(attributes).filter(([k, v]) => cellText(contact.attributes[k]) !== v),
+        );
+        if (Object.keys(differing).length > 0) {
+          await tx.mergeContactAttributes(contactId, differing, at);
+          changed = true;
+        }
+      }
+      for (const w of missing) {
+        const inserted = await tx.insertIdentity({
+          id: newId('cid'),
+          workspaceId,
+          contactId,
+          channelType: w.channelType,
+          address: w.address,
+          connectionId: null,
+          createdAt: at,
+        });
+        // another writer took the address since it was looked up: roll the row back and read it again
+        if (!inserted) throw new RowConflict(fieldOf(w.address, plan));
+        changed = true;
+      }
+      if (plan.tags && this.tags && (await this.tags(tx, contactId, plan.tags, at))) changed = true;
+      if (outbox.length > 0) await tx.insertOutbox(outbox, at);
+      return existingId === undefined ? 'created' : changed ? 'updated' : 'unchanged';
+    });
     if (outbox.length > 0 && outcome === 'created') this.deps.afterCommit();
     return outcome;
   }
