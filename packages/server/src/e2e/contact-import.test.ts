@@ -8,7 +8,7 @@ import { startWhatsAppSimulator, type WhatsAppSimulator } from '@switchboard/sim
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_LIMITS } from '../core/contacts/contact-import.js';
-import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { addWorkspace, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 
 interface Report {
   created: number;
@@ -150,6 +150,20 @@ describe('contact import and export', () => {
     const all = await t.api<string>('GET', '/api/v1/contacts/export.csv');
     expect((parse(all.body) as string[][]).length).toBe(1 + (await contacts()).length);
     expect((await importCsv(all.body)).body).toMatchObject({ created: 0, updated: 0, rejected: [] });
+  });
+
+  it("keeps each workspace to its own contacts: another workspace's export and ids do not reach them", async () => {
+    const other = { authorization: 'Bearer sb_other_workspace_token_0123456789abcd' };
+    await addWorkspace(t, other.authorization.slice(7));
+    const [ana] = await contacts('Ana Lima');
+    const res = await fetch(`${t.url}/api/v1/contacts/export.csv`, { headers: other });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('id,name,phone,email\n');
+    // the same number in the other workspace is a contact of its own there; an id from here is unknown there
+    const there = await importCsv(`id,name\n${ana?.id},Mallory`, '', other);
+    expect(there.body.rejected).toEqual([{ row: 2, field: 'id', reason: `no contact ${ana?.id} in this workspace` }]);
+    expect((await importCsv('name,phone\nAna elsewhere,+4915112345678', '', other)).body).toMatchObject({ created: 1 });
+    expect((await t.api<Contact>('GET', `/api/v1/contacts/${ana?.id}`)).body.name).toBe('Ana Lima');
   });
 
   it('answers 400, 413 and 415 with the reason, and keeps both routes to admins', async () => {
