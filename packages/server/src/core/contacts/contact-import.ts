@@ -88,6 +88,21 @@ const DEFUSED = /^'[=+\-@\t\r]/;
 const CONTROL = /\p{Cc}/u;
 const RESERVED_ATTRIBUTE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const EXPORT_PAGE = 200;
+/** rows written in one transaction */
+const BATCH_ROWS = 100;
+
+type Outcome = 'created' | 'updated' | 'unchanged' | RejectedRow;
+interface ImportContext {
+  kinds: { phone: string[]; email: string[] };
+  /** contact ids by normalized `email` attribute, as committed so far */
+  emails: Map<string, Set<string>>;
+}
+/** what one batch's transaction has done, taken over by the import only once it commits */
+interface BatchState {
+  outbox: NewOutboxRow[];
+  emails: Map<string, Set<string>>;
+  at: string;
+}
 
 /** the text a cell holds for an attribute value: strings as they are, anything else as JSON */
 export function cellText(value: unknown): string {
@@ -137,18 +152,20 @@ export class ContactTransfer {
     const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [], ignoredColumns: [] };
     if (!this.tags && columns.some((c) => c.kind === 'tags')) report.ignoredColumns.push('tags');
 
+    const context: ImportContext = { kinds, emails: await this.emailIndex(workspaceId) };
+    const plans: RowPlan[] = [];
     for (const [index, cells] of rows.entries()) {
-      const row = index + 2;
       if (cells.every((c) => c.trim() === '')) continue; // a row of empty cells (",,,") is no contact
-      const plan = planRow(row, cells, columns, regions);
-      if ('reason' in plan) {
-        report.rejected.push(plan);
-        continue;
-      }
-      const outcome = await this.applyRow(workspaceId, plan, kinds);
-      if (typeof outcome === 'string') report[outcome]++;
-      else report.rejected.push(outcome);
+      const plan = planRow(index + 2, cells, columns, regions);
+      if ('reason' in plan) report.rejected.push(plan);
+      else plans.push(plan);
     }
+    for (let i = 0; i < plans.length; i += BATCH_ROWS)
+      for (const outcome of await this.applyBatch(workspaceId, plans.slice(i, i + BATCH_ROWS), context)) {
+        if (typeof outcome === 'string') report[outcome]++;
+        else report.rejected.push(outcome);
+      }
+    report.rejected.sort((a, b) => a.row - b.row);
     return report;
   }
 
@@ -199,116 +216,149 @@ export class ContactTransfer {
   }
 
   /**
-   * one row: matched and written in one transaction; when another writer (an inbound message, a concurrent import)
-   * gave one of its addresses to a contact in the meantime, the row is read again and matches that contact
+   * rows in one transaction, so a large file is not one commit per row. When another writer (an inbound message, a
+   * concurrent import) gave one of the rows' addresses to a contact meanwhile, the batch is rolled back and read
+   * again, and then matches that contact. A batch that still fails is replayed row by row, so only a row that fails
+   * on its own fails the import (a PostgreSQL deadlock between two uploads ordering rows differently ends that way).
    */
-  private async applyRow(
-    workspaceId: string,
-    plan: RowPlan,
-    kinds: { phone: string[]; email: string[] },
-  ): Promise<'created' | 'updated' | 'unchanged' | RejectedRow> {
+  private async applyBatch(workspaceId: string, plans: RowPlan[], context: ImportContext): Promise<Outcome[]> {
     for (let attempt = 1; ; attempt++) {
+      const at = this.deps.clock.now().toISOString();
+      const batch: BatchState = { outbox: [], emails: new Map(), at };
       try {
-        return await this.attemptRow(workspaceId, plan, kinds);
+        const outcomes = await this.deps.store.transaction(async (tx) => {
+          const out: Outcome[] = [];
+          for (const plan of plans) out.push(await this.applyRow(tx, workspaceId, plan, context, batch));
+          if (batch.outbox.length > 0) await tx.insertOutbox(batch.outbox, at);
+          return out;
+        });
+        for (const [email, ids] of batch.emails) for (const id of ids) addTo(context.emails, email, id);
+        if (batch.outbox.length > 0) this.deps.afterCommit();
+        return outcomes;
       } catch (error) {
-        if (!(error instanceof RowConflict)) throw error;
-        if (attempt >= 3)
-          return reject(plan.row, error.field, `the ${error.field} kept changing during the import; upload again`);
+        const conflict = error instanceof RowConflict;
+        if (conflict && attempt < 3) continue;
+        if (plans.length > 1) {
+          const outcomes: Outcome[] = [];
+          for (const plan of plans) outcomes.push(...(await this.applyBatch(workspaceId, [plan], context)));
+          return outcomes;
+        }
+        if (error instanceof RowConflict)
+          return [
+            reject(plans[0]?.row ?? 0, error.field, `the ${error.field} kept changing during the import; upload again`),
+          ];
+        throw error;
       }
     }
   }
 
-  private async attemptRow(
+  /** one row inside its batch's transaction: matched by id, phone or email, then created or brought up to date */
+  private async applyRow(
+    tx: StoreOps,
     workspaceId: string,
     plan: RowPlan,
-    kinds: { phone: string[]; email: string[] },
-  ): Promise<'created' | 'updated' | 'unchanged' | RejectedRow> {
-    const at = this.deps.clock.now().toISOString();
-    const outbox: NewOutboxRow[] = [];
-    const outcome = await this.deps.store.transaction(async (tx) => {
-      const wanted = [
-        ...(plan.phone ? kinds.phone.map((channelType) => ({ channelType, address: plan.phone as string })) : []),
-        ...(plan.email ? kinds.email.map((channelType) => ({ channelType, address: plan.email as string })) : []),
-      ];
-      // who the row's id, phone and email each point at; more than one contact means the row cannot be placed
-      const owners = new Map<string, string>();
-      const missing: typeof wanted = [];
-      if (plan.id) {
-        const byId = await tx.getContact(workspaceId, plan.id);
-        if (!byId) return reject(plan.row, 'id', `no contact ${plan.id} in this workspace`);
-        if (byId.mergedInto)
-          return reject(plan.row, 'id', `contact ${plan.id} was merged into ${byId.mergedInto}; use that id`);
-        owners.set(byId.id, 'id');
-      }
-      for (const w of wanted) {
-        const found = await tx.findIdentity(workspaceId, w.channelType, w.address);
-        if (found) owners.set(found.contactId, owners.get(found.contactId) ?? fieldOf(w.address, plan));
-        else missing.push(w);
-      }
-      if (plan.email) {
-        for (const contactId of await contactsWithEmail(tx, workspaceId, plan.email))
-          owners.set(contactId, owners.get(contactId) ?? 'email');
-      }
-      if (owners.size > 1) {
-        const [first, second] = [...owners.entries()];
-        return reject(
-          plan.row,
-          second?.[1] ?? null,
-          `the ${first?.[1]} and the ${second?.[1]} belong to different contacts (${[...owners.keys()].join(', ')}); merge them first`,
-        );
-      }
-      const attributes = { ...plan.attributes, ...(plan.email ? { email: plan.email } : {}) };
-      const [existingId] = [...owners.keys()];
-      let contactId: string;
-      let changed = false;
-      if (existingId === undefined) {
-        const contact: ContactRecord = {
-          id: newId('ct'),
-          workspaceId,
-          name: plan.name ?? null,
-          attributes,
-          createdAt: at,
-          updatedAt: at,
-        };
-        await tx.insertContact(contact);
-        outbox.push(eventRow('contact.created', workspaceId, { contact: { id: contact.id, name: contact.name } }));
-        contactId = contact.id;
-      } else {
-        contactId = existingId;
-        const contact = await tx.getContact(workspaceId, contactId);
-        if (!contact) return reject(plan.row, null, 'the matching contact was removed during the import');
-        if (plan.name !== undefined && plan.name !== contact.name) {
-          await tx.updateContactName(contactId, plan.name, at);
-          changed = true;
-        }
-        const differing = Object.fromEntries(
-          Object.entries(attributes).filter(([k, v]) => cellText(contact.attributes[k]) !== v),
-        );
-        if (Object.keys(differing).length > 0) {
-          await tx.mergeContactAttributes(contactId, differing, at);
-          changed = true;
-        }
-      }
-      for (const w of missing) {
-        const inserted = await tx.insertIdentity({
-          id: newId('cid'),
-          workspaceId,
-          contactId,
-          channelType: w.channelType,
-          address: w.address,
-          connectionId: null,
-          createdAt: at,
-        });
-        // another writer took the address since it was looked up: roll the row back and read it again
-        if (!inserted) throw new RowConflict(fieldOf(w.address, plan));
+    { kinds, emails }: ImportContext,
+    batch: BatchState,
+  ): Promise<Outcome> {
+    const { at } = batch;
+    const wanted = [
+      ...(plan.phone ? kinds.phone.map((channelType) => ({ channelType, address: plan.phone as string })) : []),
+      ...(plan.email ? kinds.email.map((channelType) => ({ channelType, address: plan.email as string })) : []),
+    ];
+    // who the row's id, phone and email each point at; more than one contact means the row cannot be placed
+    const owners = new Map<string, string>();
+    const missing: typeof wanted = [];
+    if (plan.id) {
+      const byId = await tx.getContact(workspaceId, plan.id);
+      if (!byId) return reject(plan.row, 'id', `no contact ${plan.id} in this workspace`);
+      if (byId.mergedInto)
+        return reject(plan.row, 'id', `contact ${plan.id} was merged into ${byId.mergedInto}; use that id`);
+      owners.set(byId.id, 'id');
+    }
+    for (const w of wanted) {
+      const found = await tx.findIdentity(workspaceId, w.channelType, w.address);
+      if (found) owners.set(found.contactId, owners.get(found.contactId) ?? fieldOf(w.address, plan));
+      else missing.push(w);
+    }
+    if (plan.email)
+      for (const contactId of [...(emails.get(plan.email) ?? []), ...(batch.emails.get(plan.email) ?? [])])
+        owners.set(contactId, owners.get(contactId) ?? 'email');
+    if (owners.size > 1) {
+      const [first, second] = [...owners.entries()];
+      return reject(
+        plan.row,
+        second?.[1] ?? null,
+        `the ${first?.[1]} and the ${second?.[1]} belong to different contacts (${[...owners.keys()].join(', ')}); merge them first`,
+      );
+    }
+    const attributes = { ...plan.attributes, ...(plan.email ? { email: plan.email } : {}) };
+    const [existingId] = [...owners.keys()];
+    let contactId: string;
+    let changed = false;
+    if (existingId === undefined) {
+      const contact: ContactRecord = {
+        id: newId('ct'),
+        workspaceId,
+        name: plan.name ?? null,
+        attributes,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await tx.insertContact(contact);
+      batch.outbox.push(eventRow('contact.created', workspaceId, { contact: { id: contact.id, name: contact.name } }));
+      contactId = contact.id;
+    } else {
+      contactId = existingId;
+      const contact = await tx.getContact(workspaceId, contactId);
+      if (!contact || contact.mergedInto)
+        return reject(plan.row, null, 'the matching contact was merged or erased during the import; upload again');
+      if (plan.name !== undefined && plan.name !== contact.name) {
+        await tx.updateContactName(contactId, plan.name, at);
         changed = true;
       }
-      if (plan.tags && this.tags && (await this.tags(tx, contactId, plan.tags, at))) changed = true;
-      if (outbox.length > 0) await tx.insertOutbox(outbox, at);
-      return existingId === undefined ? 'created' : changed ? 'updated' : 'unchanged';
-    });
-    if (outbox.length > 0 && outcome === 'created') this.deps.afterCommit();
-    return outcome;
+      const differing = Object.fromEntries(
+        Object.entries(attributes).filter(([k, v]) => cellText(contact.attributes[k]) !== v),
+      );
+      if (Object.keys(differing).length > 0) {
+        await tx.mergeContactAttributes(contactId, differing, at);
+        changed = true;
+      }
+    }
+    if (plan.email) addTo(batch.emails, plan.email, contactId);
+    for (const w of missing) {
+      const inserted = await tx.insertIdentity({
+        id: newId('cid'),
+        workspaceId,
+        contactId,
+        channelType: w.channelType,
+        address: w.address,
+        connectionId: null,
+        createdAt: at,
+      });
+      // another writer took the address since it was looked up: roll the batch back and read it again
+      if (!inserted) throw new RowConflict(fieldOf(w.address, plan));
+      changed = true;
+    }
+    if (plan.tags && this.tags && (await this.tags(tx, contactId, plan.tags, at))) changed = true;
+    return existingId === undefined ? 'created' : changed ? 'updated' : 'unchanged';
+  }
+
+  /**
+   * live contacts by the `email` attribute, normalized (a web chat form may have kept another case): read once per
+   * import, since the attribute has no index and a search per row would read every contact for every row
+   */
+  private async emailIndex(workspaceId: string): Promise<Map<string, Set<string>>> {
+    const index = new Map<string, Set<string>>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.store.listContacts(workspaceId, { limit: 500, cursor });
+      for (const c of page.data) {
+        const normalized = typeof c.attributes.email === 'string' ? normalizeEmail(c.attributes.email) : undefined;
+        if (normalized?.ok) addTo(index, normalized.address, c.id);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return index;
   }
 
   private channelTypesByKind(): { phone: string[]; email: string[] } {
@@ -353,21 +403,10 @@ function fieldOf(address: string, plan: RowPlan): string {
   return address === plan.phone ? 'phone' : 'email';
 }
 
-/** live contacts whose `email` attribute is this address (compared normalized: a form may have kept another case) */
-async function contactsWithEmail(tx: StoreOps, workspaceId: string, email: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tx.searchContacts(workspaceId, { text: email, addresses: [email] }, { limit: 200, cursor });
-    for (const c of page.data) {
-      const attribute = c.attributes.email;
-      if (typeof attribute !== 'string') continue;
-      const normalized = normalizeEmail(attribute);
-      if (normalized.ok && normalized.address === email) found.push(c.id);
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return found;
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key) ?? new Set<string>();
+  ids.add(id);
+  index.set(key, ids);
 }
 
 /** the columns a header names; a header the file cannot be read with is a 400 before any row is touched */
