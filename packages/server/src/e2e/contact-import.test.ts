@@ -192,6 +192,10 @@ describe('contact import and export', () => {
 
     const json = await t.api<ApiError>('POST', '/api/v1/contacts/import', { name: 'x' });
     expect(json.status).toBe(415);
+    const withCharset = await importCsv('name,phone\nDora,+4915112348888', '', {
+      'content-type': 'text/csv; charset=utf-8',
+    });
+    expect(withCharset.body).toMatchObject({ created: 1 });
 
     expect((await importCsv('phone\n+4915112345678', '', operator)).status).toBe(403);
     expect((await t.api('GET', '/api/v1/contacts/export.csv', undefined, operator)).status).toBe(403);
