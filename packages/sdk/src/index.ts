@@ -37,6 +37,9 @@ export type ContactDetail = ResponseOf<'/api/v1/contacts/{id}', 'get'>;
 /** one identity's opt-out state: optedOut, when (optedOutAt) and how (source, keyword) */
 export type Consent = Schemas['Consent'];
 export type ConsentInput = BodyOf<'/api/v1/contacts/{id}/consent', 'put'>;
+export type ContactImportReport = ResponseOf<'/api/v1/contacts/import', 'post'>;
+export type ContactImportOptions = NonNullable<Op<'/api/v1/contacts/import', 'post'>['parameters']['query']>;
+export type ContactExportOptions = NonNullable<Op<'/api/v1/contacts/export.csv', 'get'>['parameters']['query']>;
 export type Connection = Schemas['Connection'];
 export type ConnectionStatus = Connection['status'];
 export type ConnectionLog = Schemas['ConnectionLog'];
@@ -476,6 +479,33 @@ export class SwitchboardClient {
       input,
     ).then((r) => r.data);
   }
+  /**
+   * imports contacts from CSV (POST /api/v1/contacts/import; admins): columns name, phone, email, tags, id and
+   * attributes.<key>; the report says what each row did and why a row was refused
+   */
+  async importContacts(csv: string | Blob, options: ContactImportOptions = {}): Promise<ContactImportReport> {
+    const res = await this.fetcher(`${this.base}/api/v1/contacts/import${query(options)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    return (await this.readText(res, true)) as ContactImportReport;
+  }
+  /** the contacts a search finds (all without q) as CSV text (GET /api/v1/contacts/export.csv; admins) */
+  async exportContacts(options: ContactExportOptions = {}): Promise<string> {
+    const res = await this.fetcher(`${this.base}/api/v1/contacts/export.csv${query(options)}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    return (await this.readText(res, false)) as string;
+  }
+  private async readText(res: Response, json: boolean): Promise<unknown> {
+    const text = await res.text();
+    if (!res.ok) {
+      const err = (safeJson(text) as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text || res.statusText));
+    }
+    return json ? safeJson(text) : text;
+  }
   conversationsOfContact(contactId: string): Promise<Conversation[]> {
     return this.all<Conversation>(`/conversations?contactId=${enc(contactId)}`);
   }
@@ -599,6 +629,12 @@ export class SwitchboardClient {
       await new Promise((r) => setTimeout(r, options.retryMs ?? 2000));
     }
   }
+}
+
+/** a query string of the given parameters, leaving out the undefined ones */
+function query(params: Record<string, string | undefined>): string {
+  const entries = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
+  return entries.length > 0 ? `?${new URLSearchParams(entries).toString()}` : '';
 }
 
 function enc(s: string): string {

@@ -1888,6 +1888,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contacts a search finds (all without q) as CSV, in the columns the import reads; cells a spreadsheet would run as a formula start with a single quote */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description start with a UTF-8 byte order mark (spreadsheets that otherwise guess another encoding) */
+                    bom?: "true" | "false";
+                    /** @description the search of GET /api/v1/contacts?q=; all contacts without it */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import contacts from CSV (text/csv body, or a file in multipart/form-data; at most 10000 rows and 5242880 bytes). Columns: name, phone, email, tags (semicolon-separated), id, attributes.<key>; rows are matched by normalized phone or email, so a second upload changes nothing */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description region for phone numbers written without a country code (ISO 3166-1 alpha-2, e.g. DE); by default the defaultRegion of the workspace's phone connections */
+                    defaultRegion?: string;
+                    /** @description a column that is not name, phone, email, tags, id or attributes.<key>: an attribute, or a 400 */
+                    unknownColumns?: "attribute" | "reject";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactImportReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -5815,6 +5960,36 @@ export interface components {
             }[];
             name: string | null;
             updatedAt: string;
+        };
+        ContactImportReport: {
+            created: number;
+            /** @description columns read and validated but not stored */
+            ignoredColumns: string[];
+            rejected: {
+                /** @description the column at fault; null when the row as a whole is */
+                field: string | null;
+                reason: string;
+                /** @description as a spreadsheet numbers it: the header is row 1 */
+                row: number;
+            }[];
+            /** @description rows that matched a contact already holding every value they carry */
+            unchanged: number;
+            updated: number;
+        };
+        ContactImportReportInput: {
+            created: number;
+            /** @description columns read and validated but not stored */
+            ignoredColumns: string[];
+            rejected: {
+                /** @description the column at fault; null when the row as a whole is */
+                field: string | null;
+                reason: string;
+                /** @description as a spreadsheet numbers it: the header is row 1 */
+                row: number;
+            }[];
+            /** @description rows that matched a contact already holding every value they carry */
+            unchanged: number;
+            updated: number;
         };
         ContactInput: {
             attributes: {

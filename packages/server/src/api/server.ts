@@ -25,6 +25,7 @@ import { staticRoutes } from './routes/static-routes.js';
 import { routingRoutes } from './routes/routing-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
 import { agentRoutes } from './routes/agent-routes.js';
+import { contactImportRoutes } from './routes/contact-import-routes.js';
 
 export interface ServerOptions {
   hub: Hub;
@@ -95,6 +96,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         teamRoutes(authed, hub);
         conversationRoutes(authed, hub);
         consentRoutes(authed, hub);
+        await contactImportRoutes(authed, hub);
         eventRoutes(authed, hub);
         await mediaUploadRoutes(authed, hub, options.mediaLimit);
       });
