@@ -199,6 +199,9 @@ async function payloadFor(content: Content, ctx: Ctx, phoneNumberId: string): Pr
       };
     case 'template':
       return { type: 'template', template: templateBody(content.template) };
+    case 'cards':
+      // not declared in the capabilities: the hub turns a gallery into text before a connector sees it
+      throw new ChannelError('UNSUPPORTED', 'WhatsApp cannot send a gallery of cards');
   }
 }
 
