@@ -19,7 +19,7 @@ import {
 import type { TemplateService } from '../templates/template-service.js';
 import { TimelineBatch } from '../conversations/timeline.js';
 import { addressRulesFor, requireAddress } from '../contacts/address-normalizer.js';
-import { degrade, type Degraded } from '../degradation/degrade.js';
+import { degradationNote, degrade, type Degraded } from '../degradation/degrade.js';
 
 export interface TemplateInput {
   name: string;
@@ -72,6 +72,25 @@ export class MessageQueue {
     const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
     if (!conversation) throw notFound('conversation');
     return this.enqueue(conversation, await this.outboundMedia(workspaceId, content), metadata, within);
+  }
+
+  /** what the customer will receive for `content` in this conversation (the composer's note); sends nothing */
+  async preview(
+    workspaceId: string,
+    conversationId: string,
+    content: Content,
+  ): Promise<Degraded & { channelType: string; channelName: string; note: string }> {
+    const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
+    if (!conversation) throw notFound('conversation');
+    const connection = await this.connections.get(workspaceId, conversation.connectionId);
+    const connector = this.connections.connectorFor(connection.type);
+    const plan = degrade(content, connector);
+    return {
+      ...plan,
+      channelType: connection.type,
+      channelName: connector.displayName,
+      note: degradationNote(plan.degraded, connector.displayName),
+    };
   }
 
   /**
