@@ -47,9 +47,9 @@ describe('degradation by capability', () => {
       15_000,
       `${count} sent messages`,
     );
-  const customerWrites = async (from: string, text: string) => {
+  const customerWrites = async (from: string, text: string, connection = connectionId) => {
     const raw = JSON.stringify({ id: `in-${++webhookSeq}`, type: 'message', from, text });
-    const res = await fetch(`${t.url}/webhooks/${connectionId}`, {
+    const res = await fetch(`${t.url}/webhooks/${connection}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-test-signature': signTestBody(SIGNING, raw) },
       body: raw,
@@ -203,6 +203,53 @@ describe('degradation by capability', () => {
     expect(res.body.metadata.degraded).toEqual(['reaction_dropped']);
     expect(provider.received.some((r) => r.ref === res.body.id)).toBe(false);
     expect(t.logs.some((l) => l.includes('dropped'))).toBe(true);
+  });
+
+  it('a flow bot on a channel without buttons sends its menu as numbered text and sees "2" as its second button', async () => {
+    const botConnection = (
+      await t.api<{ id: string }>('POST', '/api/v1/connections', {
+        type: 'x-test',
+        name: 'bot gateway',
+        config: { signingSecret: SIGNING, apiToken: 'api-token-value-2', apiBaseUrl: provider.url },
+      })
+    ).body.id;
+    await t.api('POST', `/api/v1/connections/${botConnection}/start`);
+    const agent = (
+      await t.api<{ id: string }>('POST', '/api/v1/agents', {
+        kind: 'flow',
+        name: 'Menu bot',
+        config: {
+          nodes: [
+            {
+              id: 'menu',
+              type: 'buttons',
+              text: 'How can I help?',
+              buttons: [
+                { id: 'hours', title: 'Opening hours', next: 'hours' },
+                { id: 'person', title: 'Talk to a person', next: 'human' },
+              ],
+            },
+            { id: 'hours', type: 'message', text: 'We are open 9 to 5.', next: 'menu' },
+            { id: 'human', type: 'handoff', text: 'A colleague will answer.', reason: 'asked for a person' },
+          ],
+        },
+      })
+    ).body.id;
+    await t.api('PUT', `/api/v1/agents/${agent}/connections`, {
+      connections: [{ connectionId: botConnection, inbound: true }],
+    });
+    expect((await t.api<{ status: string }>('POST', `/api/v1/agents/${agent}/start`)).body.status).toBe('RUNNING');
+    const atProvider = (text: string) =>
+      eventually(
+        () => Promise.resolve(provider.received.find((r) => r.to === 'cust-bot' && r.text === text)),
+        10_000,
+        text,
+      );
+
+    await customerWrites('cust-bot', 'hi', botConnection);
+    await atProvider('How can I help?\n\nReply 1 for Opening hours\nReply 2 for Talk to a person');
+    await customerWrites('cust-bot', '2', botConnection);
+    await atProvider('A colleague will answer.');
   });
 
   it('previews what the customer will receive, sending nothing', async () => {

@@ -47,8 +47,6 @@ export interface ChannelTarget {
   capabilities: Capabilities;
 }
 
-const MEDIA_TYPES = new Set(['image', 'audio', 'video', 'document', 'sticker']);
-
 /** one line per option; the title is what a customer may also type */
 export function numberedOptions(choices: readonly Choice[]): string {
   return choices.map((c) => `Reply ${c.n} for ${c.title}`).join('\n');
