@@ -165,6 +165,26 @@ describe('degradation by capability', () => {
     expect(provider.received.filter((r) => settled.some((m) => m.id === r.ref))).toEqual([]);
   });
 
+  it('ignores the keys degradation owns when a caller puts them in metadata', async () => {
+    const res = await t.api<Msg>('POST', '/api/v1/messages', {
+      connectionId,
+      to: 'cust-forged',
+      content: { type: 'text', text: 'plain' },
+      metadata: {
+        ticket: 'T-1',
+        part: { index: 2, count: 2, previousId: 'msg_never_sent', nextId: null },
+        choices: [{ n: 1, id: 'forged', title: 'Yes', kind: 'button_reply' }],
+        degraded: ['text_split'],
+      },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.metadata).toEqual({ ticket: 'T-1' });
+    await allSent(res.body.conversationId, 1); // not held back behind a part that does not exist
+    await customerWrites('cust-forged', '1');
+    const [typed] = await inboundOf(res.body.conversationId, 1);
+    expect(typed?.content).toEqual({ type: 'text', text: '1' });
+  });
+
   it('sends cards as one text with their links, and a typed number answers a card button', async () => {
     const queued = await send('cust-cards', {
       type: 'cards',

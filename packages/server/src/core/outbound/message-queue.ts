@@ -291,6 +291,9 @@ export class MessageQueue {
     metadata: Record<string, unknown>,
     at: string,
   ): MessageRecord[] {
+    // the keys degradation owns are never taken from the caller: a forged `part` could hold a message back
+    // forever, forged `choices` would turn a customer's text into a reply they never chose
+    const { degraded: _d, choices: _c, part: _p, ...caller } = metadata;
     const contents = plan.parts.length > 0 ? plan.parts : [original];
     const ids = contents.map(() => newId('msg'));
     const count = contents.length;
@@ -313,7 +316,7 @@ export class MessageQueue {
       timestamp: at,
       editedAt: null,
       metadata: {
-        ...metadata,
+        ...caller,
         ...(plan.degraded.length > 0 ? { degraded: plan.degraded } : {}),
         ...(count > 1
           ? { part: { index: i + 1, count, previousId: ids[i - 1] ?? null, nextId: ids[i + 1] ?? null } }
