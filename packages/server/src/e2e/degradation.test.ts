@@ -221,6 +221,8 @@ describe('degradation by capability', () => {
     expect(res.body.status).toBe('failed');
     expect(res.body.statusDetail?.code).toBe('NOT_SUPPORTED');
     expect(res.body.metadata.degraded).toEqual(['reaction_dropped']);
+    const stored = (await t.api<Msg>('GET', `/api/v1/messages/${res.body.id}`)).body;
+    expect(stored).toMatchObject({ status: 'failed', statusDetail: { code: 'NOT_SUPPORTED' } });
     expect(provider.received.some((r) => r.ref === res.body.id)).toBe(false);
     expect(t.logs.some((l) => l.includes('dropped'))).toBe(true);
   });

@@ -234,7 +234,11 @@ export class MessageQueue {
       ...(businessInitiated ? { lastBusinessTemplateAt: at } : {}),
     };
     await this.deps.store.transaction(async (tx) => {
-      for (const message of messages) await tx.insertMessage(message);
+      for (const message of messages) {
+        // a dropped message is stored failed with its reason (insertMessage writes no detail): queued, then failed
+        await tx.insertMessage(dropped ? { ...message, status: 'queued' } : message);
+        if (dropped) await tx.applyStatus(message.id, 'failed', message.statusDetail, ['queued'], at);
+      }
       if (!dropped)
         await tx.updateConversation(conversation.id, {
           lastMessageAt: at,
