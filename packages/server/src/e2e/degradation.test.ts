@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTestBody, testConnector } from '../channel-kit/test-connector.js';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 import { fakeProvider, type FakeProvider } from '../testing/fake-provider.js';
+import { freshPostgresDatabase } from '../testing/test-databases.js';
 
 const SIGNING = 'degrade-signing-secret';
 
@@ -25,7 +26,8 @@ interface Msg {
   conversationId: string;
 }
 
-describe('degradation by capability', () => {
+describe.each(['sqlite', 'postgres'] as const)('degradation by capability (%s)', (dialect) => {
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>> | undefined;
   let t: TestServer;
   let provider: FakeProvider;
   let connectionId: string;
@@ -68,7 +70,11 @@ describe('degradation by capability', () => {
 
   beforeAll(async () => {
     provider = await fakeProvider();
-    t = await startTestServer({ extraConnectors: [testConnector], env: { SWITCHBOARD_RETRY_BASE_MS: '50' } });
+    if (dialect === 'postgres') database = await freshPostgresDatabase('degradation');
+    t = await startTestServer({
+      extraConnectors: [testConnector],
+      env: { SWITCHBOARD_RETRY_BASE_MS: '50', ...(database ? { DATABASE_URL: database.url } : {}) },
+    });
     connectionId = (
       await t.api<{ id: string }>('POST', '/api/v1/connections', {
         type: 'x-test',
@@ -83,6 +89,7 @@ describe('degradation by capability', () => {
   afterAll(async () => {
     await t.close();
     await provider.close();
+    await database?.drop();
   });
 
   it('the test connector has no buttons (the premise of these tests)', () => {
