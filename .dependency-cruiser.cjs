@@ -15,7 +15,8 @@ const notTest = `\\.test\\.ts$|/testing/|/e2e/|\\.contract\\.ts$|/fixtures/|${TE
  * the timeline into conversations (routing, teams and the outbound queue all write it), the agent seam stays with
  * agents (routing calls it), linear-time patterns sit in patterns (routing rules and flow bots both match them).
  *   0 ports        what core needs from the outside (Store, Bus, Clock, …)
- *   1 foundation   security, batching, patterns, contacts (address normalization)
+ *   1 foundation   security, batching, patterns, contacts (address normalization), degradation (content a channel
+ *                  can carry, and typed answers back into replies: both the inbound writer and the queue use it)
  *   2 resources    connections, workspaces, webhooks, realtime, outbox
  *   3 records      conversations, templates
  *   4 pipelines    inbound, outbound, media
@@ -25,7 +26,7 @@ const notTest = `\\.test\\.ts$|/testing/|/e2e/|\\.contract\\.ts$|/fixtures/|${TE
  */
 const CORE_LAYERS = [
   ['ports'],
-  ['security', 'batching', 'patterns', 'contacts'],
+  ['security', 'batching', 'patterns', 'contacts', 'degradation'],
   ['connections', 'workspaces', 'webhooks', 'realtime', 'outbox'],
   ['conversations', 'templates'],
   // opt-outs: written with inbound messages (conversations below), checked by every send (outbound above)

@@ -46,6 +46,8 @@ export type ConnectionLog = Schemas['ConnectionLog'];
 export type Template = Schemas['Template'];
 export type Attachment = Schemas['Attachment'];
 export type Page<T> = { data: T[]; nextCursor: string | null };
+/** what the customer will receive on the conversation's channel: the parts, what was changed, the composer's note */
+export type DeliveryPreview = ResponseOf<'/api/v1/conversations/{id}/preview', 'post'>;
 export type SendInput = Omit<BodyOf<'/api/v1/conversations/{id}/messages', 'post'>, 'content'> & {
   content?: Content | BodyOf<'/api/v1/conversations/{id}/messages', 'post'>['content'];
 };
@@ -282,6 +284,10 @@ export class SwitchboardClient {
   }
   send(conversationId: string, input: SendInput): Promise<Message> {
     return this.request('POST', `/conversations/${enc(conversationId)}/messages`, input);
+  }
+  /** what `content` will arrive as on the conversation's channel (numbered text for buttons on SMS…); sends nothing */
+  previewDelivery(conversationId: string, content: Content): Promise<DeliveryPreview> {
+    return this.request('POST', `/conversations/${enc(conversationId)}/preview`, { content });
   }
   sendText(conversationId: string, text: string): Promise<Message> {
     return this.send(conversationId, { content: { type: 'text', text } });

@@ -2613,6 +2613,23 @@ export interface paths {
                             /** @enum {string} */
                             type: "interactive";
                         } | {
+                            cards: {
+                                /** @default [] */
+                                buttons?: {
+                                    id: string;
+                                    title: string;
+                                    /** Format: uri */
+                                    url?: string;
+                                }[];
+                                /** Format: uri */
+                                imageUrl?: string;
+                                subtitle?: string;
+                                title: string;
+                            }[];
+                            text?: string;
+                            /** @enum {string} */
+                            type: "cards";
+                        } | {
                             reaction: {
                                 emoji: string;
                                 targetProviderMessageId: string;
@@ -2653,6 +2670,184 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the customer will receive for this content on the conversation's channel (numbered text for buttons on a channel without them, text split in parts, links for files…); nothing is sent. 422 when the channel cannot carry it at all */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        content: {
+                            text: string;
+                            /** @enum {string} */
+                            type: "text";
+                        } | {
+                            media: {
+                                caption?: string;
+                                fileName?: string;
+                                mimeType: string;
+                                providerMediaId?: string;
+                                size?: number;
+                                /** @enum {string} */
+                                state?: "pending" | "ready" | "failed";
+                                /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
+                                url: string;
+                            };
+                            /** @enum {string} */
+                            type: "image" | "audio" | "video" | "document" | "sticker";
+                        } | {
+                            location: {
+                                address?: string;
+                                latitude: number;
+                                longitude: number;
+                                name?: string;
+                            };
+                            /** @enum {string} */
+                            type: "location";
+                        } | {
+                            contacts: {
+                                /** @default [] */
+                                emails?: string[];
+                                name: string;
+                                /** @default [] */
+                                phones?: string[];
+                            }[];
+                            /** @enum {string} */
+                            type: "contact";
+                        } | {
+                            interactive: {
+                                buttons?: {
+                                    id: string;
+                                    title: string;
+                                }[];
+                                /** @enum {string} */
+                                kind: "buttons" | "list" | "button_reply" | "list_reply";
+                                reply?: {
+                                    id: string;
+                                    title: string;
+                                };
+                                text?: string;
+                            };
+                            /** @enum {string} */
+                            type: "interactive";
+                        } | {
+                            cards: {
+                                /** @default [] */
+                                buttons?: {
+                                    id: string;
+                                    title: string;
+                                    /** Format: uri */
+                                    url?: string;
+                                }[];
+                                /** Format: uri */
+                                imageUrl?: string;
+                                subtitle?: string;
+                                title: string;
+                            }[];
+                            text?: string;
+                            /** @enum {string} */
+                            type: "cards";
+                        } | {
+                            reaction: {
+                                emoji: string;
+                                targetProviderMessageId: string;
+                            };
+                            /** @enum {string} */
+                            type: "reaction";
+                        } | {
+                            template: {
+                                language: string;
+                                name: string;
+                                text?: string;
+                                /** @default {} */
+                                variables?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            type: "template";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryPreview"];
                     };
                 };
                 /** @description Default Response */
@@ -3235,6 +3430,23 @@ export interface paths {
                             };
                             /** @enum {string} */
                             type: "interactive";
+                        } | {
+                            cards: {
+                                /** @default [] */
+                                buttons?: {
+                                    id: string;
+                                    title: string;
+                                    /** Format: uri */
+                                    url?: string;
+                                }[];
+                                /** Format: uri */
+                                imageUrl?: string;
+                                subtitle?: string;
+                                title: string;
+                            }[];
+                            text?: string;
+                            /** @enum {string} */
+                            type: "cards";
                         } | {
                             reaction: {
                                 emoji: string;
@@ -6088,6 +6300,212 @@ export interface components {
             replayedAt: string | null;
             topic: string;
         };
+        DeliveryPreview: {
+            channelName: string;
+            channelType: string;
+            choices?: {
+                id: string;
+                /** @enum {string} */
+                kind: "button_reply" | "list_reply";
+                n: number;
+                title: string;
+            }[];
+            degraded: ("buttons_as_text" | "list_as_text" | "cards_as_text" | "text_split" | "media_as_link" | "location_as_text" | "contact_as_text" | "reaction_dropped")[];
+            note: string;
+            parts: ({
+                text: string;
+                /** @constant */
+                type: "text";
+            } | {
+                media: {
+                    caption?: string;
+                    fileName?: string;
+                    mimeType: string;
+                    providerMediaId?: string;
+                    size?: number;
+                    /** @enum {string} */
+                    state?: "pending" | "ready" | "failed";
+                    /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
+                    url: string;
+                };
+                /** @enum {string} */
+                type: "image" | "audio" | "video" | "document" | "sticker";
+            } | {
+                location: {
+                    address?: string;
+                    latitude: number;
+                    longitude: number;
+                    name?: string;
+                };
+                /** @constant */
+                type: "location";
+            } | {
+                contacts: {
+                    /** @default [] */
+                    emails: string[];
+                    name: string;
+                    /** @default [] */
+                    phones: string[];
+                }[];
+                /** @constant */
+                type: "contact";
+            } | {
+                interactive: {
+                    buttons?: {
+                        id: string;
+                        title: string;
+                    }[];
+                    /** @enum {string} */
+                    kind: "buttons" | "list" | "button_reply" | "list_reply";
+                    reply?: {
+                        id: string;
+                        title: string;
+                    };
+                    text?: string;
+                };
+                /** @constant */
+                type: "interactive";
+            } | {
+                cards: {
+                    /** @default [] */
+                    buttons: {
+                        id: string;
+                        title: string;
+                        /** Format: uri */
+                        url?: string;
+                    }[];
+                    /** Format: uri */
+                    imageUrl?: string;
+                    subtitle?: string;
+                    title: string;
+                }[];
+                text?: string;
+                /** @constant */
+                type: "cards";
+            } | {
+                reaction: {
+                    emoji: string;
+                    targetProviderMessageId: string;
+                };
+                /** @constant */
+                type: "reaction";
+            } | {
+                template: {
+                    language: string;
+                    name: string;
+                    text?: string;
+                    /** @default {} */
+                    variables: {
+                        [key: string]: string;
+                    };
+                };
+                /** @constant */
+                type: "template";
+            })[];
+        };
+        DeliveryPreviewInput: {
+            channelName: string;
+            channelType: string;
+            choices?: {
+                id: string;
+                /** @enum {string} */
+                kind: "button_reply" | "list_reply";
+                n: number;
+                title: string;
+            }[];
+            degraded: ("buttons_as_text" | "list_as_text" | "cards_as_text" | "text_split" | "media_as_link" | "location_as_text" | "contact_as_text" | "reaction_dropped")[];
+            note: string;
+            parts: ({
+                text: string;
+                /** @constant */
+                type: "text";
+            } | {
+                media: {
+                    caption?: string;
+                    fileName?: string;
+                    mimeType: string;
+                    providerMediaId?: string;
+                    size?: number;
+                    /** @enum {string} */
+                    state?: "pending" | "ready" | "failed";
+                    /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
+                    url: string;
+                };
+                /** @enum {string} */
+                type: "image" | "audio" | "video" | "document" | "sticker";
+            } | {
+                location: {
+                    address?: string;
+                    latitude: number;
+                    longitude: number;
+                    name?: string;
+                };
+                /** @constant */
+                type: "location";
+            } | {
+                contacts: {
+                    /** @default [] */
+                    emails: string[];
+                    name: string;
+                    /** @default [] */
+                    phones: string[];
+                }[];
+                /** @constant */
+                type: "contact";
+            } | {
+                interactive: {
+                    buttons?: {
+                        id: string;
+                        title: string;
+                    }[];
+                    /** @enum {string} */
+                    kind: "buttons" | "list" | "button_reply" | "list_reply";
+                    reply?: {
+                        id: string;
+                        title: string;
+                    };
+                    text?: string;
+                };
+                /** @constant */
+                type: "interactive";
+            } | {
+                cards: {
+                    /** @default [] */
+                    buttons: {
+                        id: string;
+                        title: string;
+                        /** Format: uri */
+                        url?: string;
+                    }[];
+                    /** Format: uri */
+                    imageUrl?: string;
+                    subtitle?: string;
+                    title: string;
+                }[];
+                text?: string;
+                /** @constant */
+                type: "cards";
+            } | {
+                reaction: {
+                    emoji: string;
+                    targetProviderMessageId: string;
+                };
+                /** @constant */
+                type: "reaction";
+            } | {
+                template: {
+                    language: string;
+                    name: string;
+                    text?: string;
+                    /** @default {} */
+                    variables: {
+                        [key: string]: string;
+                    };
+                };
+                /** @constant */
+                type: "template";
+            })[];
+        };
         Error: {
             error: {
                 code: string;
@@ -6166,6 +6584,23 @@ export interface components {
                 };
                 /** @constant */
                 type: "interactive";
+            } | {
+                cards: {
+                    /** @default [] */
+                    buttons: {
+                        id: string;
+                        title: string;
+                        /** Format: uri */
+                        url?: string;
+                    }[];
+                    /** Format: uri */
+                    imageUrl?: string;
+                    subtitle?: string;
+                    title: string;
+                }[];
+                text?: string;
+                /** @constant */
+                type: "cards";
             } | {
                 reaction: {
                     emoji: string;
@@ -6261,6 +6696,23 @@ export interface components {
                 };
                 /** @constant */
                 type: "interactive";
+            } | {
+                cards: {
+                    /** @default [] */
+                    buttons: {
+                        id: string;
+                        title: string;
+                        /** Format: uri */
+                        url?: string;
+                    }[];
+                    /** Format: uri */
+                    imageUrl?: string;
+                    subtitle?: string;
+                    title: string;
+                }[];
+                text?: string;
+                /** @constant */
+                type: "cards";
             } | {
                 reaction: {
                     emoji: string;

@@ -238,6 +238,42 @@ export const SendToConversationSchema = z.object({
   template: TemplateInputSchema.optional(),
   metadata: jsonObject(METADATA_MAX_BYTES).optional(),
 });
+export const PreviewRequestSchema = z.object({ content: ContentSchema });
+/** what the customer will receive for some content on the conversation's channel (core/degradation) */
+export const DeliveryPreviewSchema = z
+  .object({
+    channelType: z.string(),
+    channelName: z.string(),
+    /** the messages that will go out, in order (empty: nothing is sent, e.g. a reaction the channel cannot show) */
+    parts: z.array(ContentSchema),
+    /** the transformations applied, as stored in the sent message's metadata.degraded */
+    degraded: z.array(
+      z.enum([
+        'buttons_as_text',
+        'list_as_text',
+        'cards_as_text',
+        'text_split',
+        'media_as_link',
+        'location_as_text',
+        'contact_as_text',
+        'reaction_dropped',
+      ]),
+    ),
+    /** the numbered options offered as text: a customer typing `n` or the title answers with `id` */
+    choices: z
+      .array(
+        z.object({
+          n: z.number().int(),
+          id: z.string(),
+          title: z.string(),
+          kind: z.enum(['button_reply', 'list_reply']),
+        }),
+      )
+      .optional(),
+    /** one sentence for the composer ("On SMS the buttons arrive as numbered text options."), empty when unchanged */
+    note: z.string(),
+  })
+  .meta({ id: 'DeliveryPreview' });
 export const SendMessageSchema = SendToConversationSchema.extend({
   connectionId: z.string().min(1),
   to: z.string().min(1).max(320),

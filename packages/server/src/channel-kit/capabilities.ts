@@ -18,8 +18,10 @@ export interface Capabilities {
   /** content types it can receive */
   inbound: readonly ContentType[];
   maxTextLength: number;
-  /** max quick-reply buttons, 0 = none */
+  /** max quick-reply buttons, 0 = none; more (or none at all) arrive as numbered text options (core/degradation) */
   buttons: number;
+  /** max rows of an interactive list; undefined = the same as `buttons`. A longer list arrives as numbered text */
+  listItems?: number;
   templates: boolean;
   typing: boolean;
   /** which receipts the provider reports; none → 'sent' is final */

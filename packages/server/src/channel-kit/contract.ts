@@ -134,6 +134,7 @@ const SAMPLE_CONTENT: { [T in ContentType]: ContentOf<T> } = {
   },
   reaction: { type: 'reaction', reaction: { emoji: '👍', targetProviderMessageId: 'p1' } },
   template: { type: 'template', template: { name: 'hello', language: 'en', variables: {} } },
+  cards: { type: 'cards', cards: [{ title: 'A card', buttons: [] }] },
 };
 
 export function runConnectorContract<Config extends Record<string, unknown>>(

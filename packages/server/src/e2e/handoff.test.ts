@@ -152,6 +152,13 @@ describe('handoff, teams and the timeline', () => {
     convs.b = c.id;
     expect(c).toMatchObject({ handler: 'agent', agentId: agent, teamId: null });
     await eventually(async () => outboundTexts(await messagesOf(t, c.id)).includes(GREETING), 10_000, 'the greeting');
+    // the turn records its reply on the timeline after queueing it: wait for that too, or the API reply below may
+    // be recorded first on a loaded machine
+    await eventually(
+      async () => types(await timelineOf(t, c.id)).includes('agent.replied'),
+      10_000,
+      'the agent turn on the timeline',
+    );
     // an external bot answering later through the API names its agent: that is not a takeover
     const botReply = await t.api('POST', `/api/v1/conversations/${c.id}/messages`, {
       content: { type: 'text', text: 'The bot, answering later.' },

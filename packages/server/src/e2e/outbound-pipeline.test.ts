@@ -161,11 +161,12 @@ describe('outbound pipeline', () => {
     expect(stopped.body.status).toBe('STOPPED');
   });
 
-  it('refuses content the channel cannot carry with 422', async () => {
+  it('refuses content the channel cannot carry, even degraded, with 422', async () => {
+    // a location would arrive as a map link (core/degradation); a customer's button reply has no text form to send
     const res = await t.api<{ error: { code: string } }>('POST', '/api/v1/messages', {
       connectionId,
       to: '+107',
-      content: { type: 'location', location: { latitude: 1, longitude: 2 } },
+      content: { type: 'interactive', interactive: { kind: 'button_reply', reply: { id: 'yes', title: 'Yes' } } },
     });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('UNSUPPORTED_CONTENT');

@@ -71,6 +71,10 @@ const ROUTES: Record<string, Probe> = {
     id: 'conversation',
     body: { content: { type: 'text', text: 'hijacked reply' } },
   },
+  'POST /api/v1/conversations/{id}/preview': {
+    id: 'conversation',
+    body: { content: { type: 'text', text: 'what would arrive' } },
+  },
   'GET /api/v1/messages/{id}': { id: 'message' },
   'GET /api/v1/routing-rules/{id}': { id: 'routingRule' },
   'PATCH /api/v1/routing-rules/{id}': { id: 'routingRule', body: { name: 'hijacked', enabled: false } },

@@ -60,6 +60,24 @@ export const InteractiveContentSchema = z.object({
     reply: ButtonSchema.optional(),
   }),
 });
+/** a link button on a card opens the page; a reply button answers like an interactive button (button_reply) */
+export const CardButtonSchema = ButtonSchema.extend({
+  url: z.url({ protocol: /^https?$/ }).optional(),
+});
+export const CardSchema = z.object({
+  title: z.string().min(1).max(256),
+  subtitle: z.string().max(1024).optional(),
+  imageUrl: z.url({ protocol: /^https?$/ }).optional(),
+  buttons: z.array(CardButtonSchema).max(3).default([]),
+});
+export type Card = z.infer<typeof CardSchema>;
+/** a gallery (carousel) of 1–10 cards, each with a title, subtitle, image and up to 3 buttons */
+export const CardsContentSchema = z.object({
+  type: z.literal('cards'),
+  cards: z.array(CardSchema).min(1).max(10),
+  /** a line above the gallery */
+  text: z.string().max(4096).optional(),
+});
 export const ReactionContentSchema = z.object({
   type: z.literal('reaction'),
   reaction: z.object({ emoji: z.string(), targetProviderMessageId: z.string() }),
@@ -81,6 +99,7 @@ export const ContentSchema = z.discriminatedUnion('type', [
   LocationContentSchema,
   ContactCardContentSchema,
   InteractiveContentSchema,
+  CardsContentSchema,
   ReactionContentSchema,
   TemplateContentSchema,
 ]);
@@ -96,6 +115,7 @@ export const CONTENT_TYPES = [
   'location',
   'contact',
   'interactive',
+  'cards',
   'reaction',
   'template',
 ] as const satisfies readonly ContentType[];
@@ -117,6 +137,8 @@ export function contentPreview(content: Content): string {
       return '[contact]';
     case 'interactive':
       return content.interactive.reply?.title ?? content.interactive.text ?? '[interactive]';
+    case 'cards':
+      return content.text ?? content.cards[0]?.title ?? '[cards]';
     case 'reaction':
       return content.reaction.emoji;
     case 'template':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mediaTypeFor } from './Composer.tsx';
+import { draftContent, mediaTypeFor } from './Composer.tsx';
 
 describe('the content type of an attachment', () => {
   const all = ['text', 'image', 'audio', 'video', 'document'];
@@ -13,5 +13,24 @@ describe('the content type of an attachment', () => {
     expect(mediaTypeFor('image/svg+xml', all)).toBe('document');
     expect(mediaTypeFor('video/mp4', ['text', 'image', 'document'])).toBe('document');
     expect(mediaTypeFor('image/png', ['text'])).toBeUndefined();
+  });
+});
+
+describe('the content of a draft (what the delivery preview is asked about)', () => {
+  it('is text, buttons with their text, or nothing', () => {
+    expect(draftContent('  hi  ', null)).toEqual({ type: 'text', text: 'hi' });
+    expect(draftContent('Shall we?', ['Yes', ' ', 'No'])).toEqual({
+      type: 'interactive',
+      interactive: {
+        kind: 'buttons',
+        text: 'Shall we?',
+        buttons: [
+          { id: 'btn-1', title: 'Yes' },
+          { id: 'btn-2', title: 'No' },
+        ],
+      },
+    });
+    expect(draftContent(' ', ['Yes'])).toBeUndefined();
+    expect(draftContent('', null)).toBeUndefined();
   });
 });

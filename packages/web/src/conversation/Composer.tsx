@@ -1,9 +1,11 @@
 /**
  * @module web/conversation/Composer: writes a reply — text, an attachment (uploaded to POST /media first, then sent
- * as image/audio/video/document content with the text as caption) and reply buttons, each offered only where the
- * channel's capabilities (GET /connection-types) say it can carry them.
+ * as image/audio/video/document content with the text as caption) and reply buttons. Attachments are offered only
+ * where the channel's capabilities (GET /connection-types) say it can carry them; buttons and long text go
+ * everywhere, and the hub degrades them (numbered text, ordered parts): the composer shows the hub's own preview
+ * of what the customer will receive (POST /conversations/{id}/preview) under the input.
  */
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Content, Conversation, Message } from '../../../sdk/src/index.ts';
 /** the content types that carry a file */
 type MediaType = Extract<Content, { media: unknown }>['type'];
@@ -27,11 +29,55 @@ export function mediaTypeFor(mimeType: string, outbound: string[]): MediaType | 
   return outbound.includes('document') ? 'document' : undefined;
 }
 
+/** buttons offered in the composer where the channel has fewer (or none): the hub sends them as numbered text */
+const MAX_DEGRADED_BUTTONS = 10;
+/** the text the API accepts (TextContentSchema); longer than the channel's limit is split by the hub */
+const MAX_TEXT = 65536;
+
+/** the content a draft of text and button titles is (no attachment); undefined for an empty draft */
+export function draftContent(text: string, buttons: readonly string[] | null): Content | undefined {
+  const t = text.trim();
+  const titles = (buttons ?? []).map((b) => b.trim()).filter(Boolean);
+  if (titles.length > 0 && t)
+    return {
+      type: 'interactive',
+      interactive: { kind: 'buttons', text: t, buttons: titles.map((title, i) => ({ id: `btn-${i + 1}`, title })) },
+    };
+  return t ? { type: 'text', text: t } : undefined;
+}
+
+/** the hub's note on how a draft will arrive ("On SMS the buttons arrive as numbered text options."), debounced */
+function useDeliveryNote(conversationId: string, draft: Content | undefined): string {
+  const { client } = useApp();
+  const [note, setNote] = useState('');
+  const key = draft ? JSON.stringify(draft) : '';
+  useEffect(() => {
+    if (!key) {
+      setNote('');
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      client
+        .previewDelivery(conversationId, JSON.parse(key) as Content)
+        .then((p) => current && setNote(p.note))
+        .catch(() => current && setNote(''));
+    }, 300);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [client, conversationId, key]);
+  return note;
+}
+
 export function Composer({ conversation, onSent }: { conversation: Conversation; onSent: (m: Message) => void }) {
   const { client, types } = useApp();
   const caps = capabilitiesOf(types, conversation.channelType);
   const canAttach = MEDIA_TYPES.some((t) => caps.outbound.includes(t));
-  const canButtons = caps.buttons > 0 && caps.outbound.includes('interactive');
+  // real buttons where the channel has them, numbered text options elsewhere (the note says so)
+  const canButtons = caps.outbound.includes('text') || (caps.buttons > 0 && caps.outbound.includes('interactive'));
+  const maxButtons = Math.max(caps.outbound.includes('interactive') ? caps.buttons : 0, MAX_DEGRADED_BUTTONS);
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [buttons, setButtons] = useState<string[] | null>(null);
@@ -39,6 +85,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
   const [error, setError] = useState('');
   const fileRef = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
+  const note = useDeliveryNote(conversation.id, file ? undefined : draftContent(text, buttons));
 
   const typing = () => {
     if (Date.now() - lastTyping.current < 4000) return;
@@ -59,15 +106,8 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
         media: { url: a.url, mimeType: a.mimeType, fileName: file.name, size: a.size, ...(t ? { caption: t } : {}) },
       };
     }
-    const titles = (buttons ?? []).map((b) => b.trim()).filter(Boolean);
-    if (titles.length > 0) {
-      if (!t) throw new Error('write the text the buttons answer');
-      return {
-        type: 'interactive',
-        interactive: { kind: 'buttons', text: t, buttons: titles.map((title, i) => ({ id: `btn-${i + 1}`, title })) },
-      };
-    }
-    return t ? { type: 'text', text: t } : undefined;
+    if ((buttons ?? []).some((b) => b.trim()) && !t) throw new Error('write the text the buttons answer');
+    return draftContent(text, buttons);
   };
 
   const submit = async (e: FormEvent) => {
@@ -115,7 +155,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
       )}
       {buttons && (
         <fieldset className="button-editor">
-          <legend>Reply buttons (up to {caps.buttons})</legend>
+          <legend>Reply buttons (up to {maxButtons})</legend>
           {buttons.map((b, i) => (
             <span key={i} className="row">
               <label className="sr-only" htmlFor={`button-${i}`}>
@@ -138,7 +178,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
               </button>
             </span>
           ))}
-          {buttons.length < caps.buttons && (
+          {buttons.length < maxButtons && (
             <button type="button" onClick={() => setButtons([...buttons, ''])}>
               <Icon name="plus" /> Add a button
             </button>
@@ -193,7 +233,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
           autoComplete="off"
           placeholder={file ? 'Add a caption…' : 'Write a reply…'}
           value={text}
-          maxLength={caps.maxTextLength}
+          maxLength={MAX_TEXT}
           onChange={(e) => {
             setText(e.target.value);
             typing();
@@ -203,6 +243,11 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
           <Icon name="send" /> <span>{busy ? 'Sending…' : 'Send'}</span>
         </button>
       </div>
+      {note && (
+        <p className="delivery-note" role="status" aria-label="How it will arrive">
+          <Icon name="info" /> {note}
+        </p>
+      )}
     </form>
   );
 }

@@ -13,10 +13,12 @@ import {
   ConversationQuerySchema,
   MergedContactSchema,
   ConversationSchema,
+  DeliveryPreviewSchema,
   ErrorSchema,
   IdParams,
   MessageOut,
   PageQuerySchema,
+  PreviewRequestSchema,
   SendMessageSchema,
   SendToConversationSchema,
   UpdateConversationSchema,
@@ -192,6 +194,21 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
       );
       return reply.code(202).send(messageView(message));
     },
+  );
+
+  r.post(
+    '/conversations/:id/preview',
+    {
+      schema: {
+        tags: ['messages'],
+        summary:
+          "What the customer will receive for this content on the conversation's channel (numbered text for buttons on a channel without them, text split in parts, links for files…); nothing is sent. 422 when the channel cannot carry it at all",
+        params: IdParams,
+        body: PreviewRequestSchema,
+        response: { 200: DeliveryPreviewSchema, ...errors },
+      },
+    },
+    async (req) => hub.messages.preview(principalOf(req).workspaceId, req.params.id, req.body.content),
   );
 
   r.post(

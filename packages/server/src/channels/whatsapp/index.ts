@@ -27,6 +27,7 @@ export const whatsappConnector = defineConnector({
     inbound: [...CONTENT],
     maxTextLength: 4096, // https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
     buttons: 3, // reply buttons, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
+    listItems: 10, // list rows, https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-list-messages
     receipts: { delivered: true, read: true }, // https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
     windowHours: 24, // https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates
     // per business number: 80 messages/s by default (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput)

@@ -7,7 +7,6 @@
  * a redelivered routing row never answers twice; provider failures degrade to the fallback reply plus a handoff.
  */
 import { contentPreview, newId, type Content } from '../../model/index.js';
-import type { Capabilities } from '../../channel-kit/index.js';
 import { AppError, notFound } from '../errors.js';
 import { eventRow } from '../events.js';
 import type {
@@ -98,26 +97,6 @@ const TURN_LEASE_MS = 5 * 60_000;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Shapes a reply for the channel: buttons become a numbered list where the channel has no buttons (the flow bot
- * accepts the number or the title as the answer); text is cut to the channel's limit.
- */
-export function fitContent(content: Content, caps: Capabilities): Content {
-  if (content.type === 'interactive' && content.interactive.kind === 'buttons') {
-    const buttons = content.interactive.buttons ?? [];
-    if (!caps.outbound.includes('interactive') || buttons.length > caps.buttons) {
-      const list = buttons.map((b, i) => `${i + 1}. ${b.title}`).join('\n');
-      return fitContent(
-        { type: 'text', text: [content.interactive.text ?? '', list].filter(Boolean).join('\n\n') || '…' },
-        caps,
-      );
-    }
-  }
-  if (content.type === 'text' && content.text.length > caps.maxTextLength)
-    return { type: 'text', text: `${content.text.slice(0, Math.max(1, caps.maxTextLength - 1))}…` };
-  return content;
 }
 
 /** the URLs of a config the hub calls: each is under the workspace's address policy */
@@ -499,10 +478,10 @@ export class AgentService implements AgentDispatcher {
       const result = await this.decide(agent, config, conversation, message, session, turn.id);
       let error = result.error;
       let handoff = result.handoff;
-      const caps = this.connections.connectorFor(conversation.channelType).capabilities;
       for (const reply of result.replies) {
         try {
-          const queued = await this.messages.sendToConversation(workspaceId, conversation.id, fitContent(reply, caps), {
+          // the queue fits the reply to the channel (core/degradation): numbered buttons, split text
+          const queued = await this.messages.sendToConversation(workspaceId, conversation.id, reply, {
             agentId: agent.id,
             agentName: agent.name,
             agentTurnId: turn.id,

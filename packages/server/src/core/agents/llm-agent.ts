@@ -51,6 +51,10 @@ export function contentAsText(content: Content, metadata: Record<string, unknown
       const options = i.buttons?.map((b) => b.title).join(' | ');
       return [i.text ?? '', options ? `[buttons: ${options}]` : ''].filter(Boolean).join('\n') || '[interactive]';
     }
+    case 'cards':
+      return [content.text ?? '', `[cards: ${content.cards.map((c) => c.title).join(' | ')}]`]
+        .filter(Boolean)
+        .join('\n');
     case 'reaction':
       return `[reaction ${content.reaction.emoji}]`;
     case 'template':

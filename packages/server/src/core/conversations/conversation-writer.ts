@@ -18,6 +18,7 @@ import {
 } from '../../model/index.js';
 import { eventRow, TOPIC_ROUTING } from '../events.js';
 import { providerAddress, type AddressRules } from '../contacts/address-normalizer.js';
+import { answerToOffer } from '../degradation/choice-reply.js';
 import type {
   ConnectionRecord,
   ContactRecord,
@@ -276,6 +277,8 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     outbox,
     { windowed: ctx.windowHours !== undefined },
   );
+  // "2" typed under numbered options (core/degradation) is stored as the button_reply it stands for
+  const answer = await answerToOffer(tx, conversation.id, event.content as Content);
   const message = {
     id: newId('msg'),
     workspaceId: connection.workspaceId,
@@ -285,11 +288,15 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     direction: 'inbound' as const,
     from,
     to: event.to ?? conversation.senderAddress ?? '',
-    content: event.content as Content,
+    content: answer?.content ?? (event.content as Content),
     status: 'received' as const,
     providerMessageId: event.providerMessageId,
     timestamp: event.timestamp,
-    metadata: { ...(event.metadata ?? {}), ...(event.from.name ? { profileName: event.from.name } : {}) },
+    metadata: {
+      ...(event.metadata ?? {}),
+      ...(event.from.name ? { profileName: event.from.name } : {}),
+      ...answer?.metadata,
+    },
     createdAt: now,
   };
   if (!(await tx.insertMessage(message))) return false;
@@ -311,7 +318,7 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   const windowExpiresAt = ctx.windowHours
     ? new Date(Date.parse(event.timestamp) + ctx.windowHours * 3_600_000).toISOString()
     : null;
-  const preview = contentPreview(event.content);
+  const preview = contentPreview(message.content);
   await tx.incrementUnread(conversation.id, event.timestamp, preview, windowExpiresAt);
   // the customer answered an outstanding business-initiated template. Their provider's timestamp can be no later
   // than our own send time (whole seconds, clock skew), so the reply is recognised by its arrival, not its stamp.

@@ -20,6 +20,7 @@ import type { TemplateService } from '../templates/template-service.js';
 import { TimelineBatch } from '../conversations/timeline.js';
 import { addressRulesFor, requireAddress } from '../contacts/address-normalizer.js';
 import { assertNotOptedOut, optOutChannel } from '../consent/consent-service.js';
+import { degradationNote, degrade, type Degraded } from '../degradation/degrade.js';
 
 export interface TemplateInput {
   name: string;
@@ -72,6 +73,25 @@ export class MessageQueue {
     const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
     if (!conversation) throw notFound('conversation');
     return this.enqueue(conversation, await this.outboundMedia(workspaceId, content), metadata, within);
+  }
+
+  /** what the customer will receive for `content` in this conversation (the composer's note); sends nothing */
+  async preview(
+    workspaceId: string,
+    conversationId: string,
+    content: Content,
+  ): Promise<Degraded & { channelType: string; channelName: string; note: string }> {
+    const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
+    if (!conversation) throw notFound('conversation');
+    const connection = await this.connections.get(workspaceId, conversation.connectionId);
+    const connector = this.connections.connectorFor(connection.type);
+    const plan = degrade(content, connector);
+    return {
+      ...plan,
+      channelType: connection.type,
+      channelName: connector.displayName,
+      note: degradationNote(plan.degraded, connector.displayName),
+    };
   }
 
   /**
@@ -146,10 +166,11 @@ export class MessageQueue {
   private async enqueue(
     conversation: ConversationRecord,
     input: Content,
-    metadata: Record<string, unknown>,
+    requested: Record<string, unknown>,
     within?: WithinEnqueue,
   ): Promise<MessageRecord> {
     let content = input;
+    let metadata = requested;
     const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
     const caps = connector.capabilities;
@@ -161,20 +182,8 @@ export class MessageQueue {
       conversation.address,
       optOutChannel(connector, connection.config),
     );
-    if (!caps.outbound.includes(content.type)) {
-      throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} cannot send ${content.type} messages`, {
-        supported: caps.outbound,
-      });
-    }
-    if (content.type === 'text' && content.text.length > caps.maxTextLength) {
-      throw new AppError(
-        'VALIDATION',
-        `text is longer than ${caps.maxTextLength} characters, the ${connector.displayName} limit`,
-      );
-    }
-    if (content.type === 'interactive' && (content.interactive.buttons?.length ?? 0) > caps.buttons) {
-      throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} allows at most ${caps.buttons} buttons`);
-    }
+    // what the channel can carry (numbered text for buttons, split text, links for media…), or a 422
+    const plan = degrade(content, connector);
     const now = this.deps.clock.now();
     const windowOpen =
       conversation.windowExpiresAt !== null && Date.parse(conversation.windowExpiresAt) > now.getTime();
@@ -215,28 +224,18 @@ export class MessageQueue {
       );
     }
     const at = now.toISOString();
-    const message: MessageRecord = {
-      id: newId('msg'),
-      workspaceId: conversation.workspaceId,
-      conversationId: conversation.id,
-      connectionId: connection.id,
-      channelType: connection.type,
-      direction: 'outbound',
-      from: conversation.senderAddress ?? '',
-      to: conversation.address,
-      content,
-      status: 'queued',
-      statusDetail: null,
-      providerMessageId: null,
-      timestamp: at,
-      editedAt: null,
-      metadata,
-      attempts: 0,
-      nextAttemptAt: null,
-      sendStartedAt: null,
-      createdAt: at,
-    };
-    const preview = contentPreview(content);
+    if (businessInitiated) metadata = { ...metadata, businessInitiated: true };
+    // a template was filled in above: send it as prepared
+    const sending = content.type === 'template' ? { ...plan, parts: [content] } : plan;
+    const messages = this.partsOf(conversation, connection.id, connection.type, sending, content, metadata, at);
+    const last = messages[messages.length - 1] as MessageRecord;
+    const dropped = sending.parts.length === 0;
+    if (dropped)
+      this.deps.log.info(
+        { conversationId: conversation.id, messageId: last.id, degraded: plan.degraded },
+        `${connector.displayName} cannot show ${content.type} messages; dropped`,
+      );
+    const preview = contentPreview(last.content);
     const updated = {
       ...conversation,
       lastMessageAt: at,
@@ -245,38 +244,104 @@ export class MessageQueue {
       updatedAt: at,
       ...(businessInitiated ? { lastBusinessTemplateAt: at } : {}),
     };
-    if (businessInitiated) message.metadata = { ...message.metadata, businessInitiated: true };
     await this.deps.store.transaction(async (tx) => {
-      await tx.insertMessage(message);
-      await tx.updateConversation(conversation.id, {
-        lastMessageAt: at,
-        lastMessagePreview: preview,
-        unreadCount: 0,
-        updatedAt: at,
-        ...(businessInitiated ? { lastBusinessTemplateAt: at } : {}),
-      });
+      for (const message of messages) {
+        // a dropped message is stored failed with its reason (insertMessage writes no detail): queued, then failed
+        await tx.insertMessage(dropped ? { ...message, status: 'queued' } : message);
+        if (dropped) await tx.applyStatus(message.id, 'failed', message.statusDetail, ['queued'], at);
+      }
+      if (!dropped)
+        await tx.updateConversation(conversation.id, {
+          lastMessageAt: at,
+          lastMessagePreview: preview,
+          unreadCount: 0,
+          updatedAt: at,
+          ...(businessInitiated ? { lastBusinessTemplateAt: at } : {}),
+        });
       await tx.insertOutbox(
         [
-          {
-            topic: TOPIC_OUTBOUND,
-            key: outboundKey(connection.id, message.from),
-            workspaceId: null,
-            payload: { messageId: message.id },
-          }, // keyed per sender number: a connection's numbers send in parallel
-          eventRow('message.created', conversation.workspaceId, { message: messageView(message) }, conversation.id),
-          eventRow(
-            'conversation.updated',
-            conversation.workspaceId,
-            { conversation: conversationView(updated, now) },
-            conversation.id,
+          // keyed per sender number: a connection's numbers send in parallel, and the parts of one message in order
+          ...(dropped
+            ? []
+            : messages.map((message) => ({
+                topic: TOPIC_OUTBOUND,
+                key: outboundKey(connection.id, message.from),
+                workspaceId: null,
+                payload: { messageId: message.id },
+              }))),
+          ...messages.map((message) =>
+            eventRow('message.created', conversation.workspaceId, { message: messageView(message) }, conversation.id),
           ),
+          ...(dropped
+            ? []
+            : [
+                eventRow(
+                  'conversation.updated',
+                  conversation.workspaceId,
+                  { conversation: conversationView(updated, now) },
+                  conversation.id,
+                ),
+              ]),
         ],
         at,
       );
-      if (within) await within(tx, message, at);
+      if (within) await within(tx, messages[0] as MessageRecord, at);
     });
-    this.deps.metrics.messageCounted('outbound', 'queued');
+    for (let i = 0; i < messages.length && !dropped; i++) this.deps.metrics.messageCounted('outbound', 'queued');
     this.deps.afterCommit();
-    return message;
+    return messages[0] as MessageRecord;
+  }
+
+  /**
+   * The message rows of a degraded send: one per part, in order, each naming its neighbours (`metadata.part`) so the
+   * outbound worker sends a part only after the one before it; the numbered options on the last part, where the
+   * inbound writer looks for them. A dropped message (nothing the channel can show) is one row, failed, not sent.
+   */
+  private partsOf(
+    conversation: ConversationRecord,
+    connectionId: string,
+    channelType: string,
+    plan: Degraded,
+    original: Content,
+    metadata: Record<string, unknown>,
+    at: string,
+  ): MessageRecord[] {
+    // the keys degradation owns are never taken from the caller: a forged `part` could hold a message back
+    // forever, forged `choices` would turn a customer's text into a reply they never chose
+    const { degraded: _d, choices: _c, part: _p, ...caller } = metadata;
+    const contents = plan.parts.length > 0 ? plan.parts : [original];
+    const ids = contents.map(() => newId('msg'));
+    const count = contents.length;
+    return contents.map((content, i) => ({
+      id: ids[i] as string,
+      workspaceId: conversation.workspaceId,
+      conversationId: conversation.id,
+      connectionId,
+      channelType,
+      direction: 'outbound',
+      from: conversation.senderAddress ?? '',
+      to: conversation.address,
+      content,
+      status: plan.parts.length > 0 ? 'queued' : 'failed',
+      statusDetail:
+        plan.parts.length > 0
+          ? null
+          : { code: 'NOT_SUPPORTED', message: `the channel cannot show ${original.type} messages; not sent` },
+      providerMessageId: null,
+      timestamp: at,
+      editedAt: null,
+      metadata: {
+        ...caller,
+        ...(plan.degraded.length > 0 ? { degraded: plan.degraded } : {}),
+        ...(count > 1
+          ? { part: { index: i + 1, count, previousId: ids[i - 1] ?? null, nextId: ids[i + 1] ?? null } }
+          : {}),
+        ...(plan.choices && i === count - 1 ? { choices: plan.choices } : {}),
+      },
+      attempts: 0,
+      nextAttemptAt: null,
+      sendStartedAt: null,
+      createdAt: at,
+    }));
   }
 }

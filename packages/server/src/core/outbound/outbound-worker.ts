@@ -26,6 +26,16 @@ export function senderRateLimit(
   return { perSecond: configured, burst: Math.max(1, Math.round(configured)) };
 }
 
+/** where a message sits among the parts of a split send (metadata.part, written by the message queue) */
+function partOf(message: MessageRecord): { previousId: string | null; nextId: string | null } | undefined {
+  const part = message.metadata.part as { previousId?: unknown; nextId?: unknown } | undefined;
+  if (!part || typeof part !== 'object') return undefined;
+  return {
+    previousId: typeof part.previousId === 'string' ? part.previousId : null,
+    nextId: typeof part.nextId === 'string' ? part.nextId : null,
+  };
+}
+
 export class OutboundWorker {
   constructor(
     private readonly deps: CoreDeps,
@@ -58,6 +68,15 @@ export class OutboundWorker {
     }
     // stopped or in error: stays queued, visible as such, and goes out when the connection runs again
     if (live.record.status !== 'RUNNING') return;
+    const order = await this.partOrder(message);
+    if (order === 'wait') return; // the part before is still on its way; its outcome publishes this one again
+    if (order === 'broken') {
+      await this.fail(message, {
+        code: 'PREVIOUS_PART_FAILED',
+        message: 'an earlier part of this message could not be sent; the rest would arrive out of context',
+      });
+      return;
+    }
     const { connector } = live;
     // queued before the customer opted out (held while the connection was stopped, or awaiting a retry): not sent.
     // The opt-out's own confirmation is the one message that still goes out.
@@ -101,6 +120,7 @@ export class OutboundWorker {
       );
       this.deps.metrics.outboundAttempt(connector.type, 'sent', (performance.now() - started) / 1000);
       await this.recordSent(message, receipt.providerMessageId, receipt.from ?? null);
+      await this.releaseNextPart(message);
     } catch (error) {
       const seconds = (performance.now() - started) / 1000;
       const channelError = isChannelError(error)
@@ -212,6 +232,31 @@ export class OutboundWorker {
     this.deps.metrics.messageCounted('outbound', 'failed');
     this.deps.afterCommit();
     this.deps.log.warn({ messageId: message.id, code: detail.code }, `message failed: ${detail.message}`);
+    await this.releaseNextPart(full);
+  }
+
+  /**
+   * Long text split into parts (core/degradation) must arrive in order. The bus hands one sender's messages over in
+   * order, but a part whose send is retried later would let the next one overtake it: so a part goes only once the
+   * part before it is out ('go'), waits while that one is still queued ('wait'), and fails when it failed ('broken').
+   */
+  private async partOrder(message: MessageRecord): Promise<'go' | 'wait' | 'broken'> {
+    const previousId = partOf(message)?.previousId;
+    if (!previousId) return 'go';
+    const previous = await this.deps.store.getMessageUnscoped(previousId);
+    if (!previous) return 'go';
+    if (previous.status === 'failed') return 'broken';
+    return previous.status === 'queued' ? 'wait' : 'go';
+  }
+
+  /** a part that waited for this one is published again (a second delivery of a sent part changes nothing) */
+  private async releaseNextPart(message: MessageRecord): Promise<void> {
+    const nextId = partOf(message)?.nextId;
+    if (!nextId) return;
+    await this.deps.bus.publish(TOPIC_OUTBOUND, {
+      key: outboundKey(message.connectionId, message.from),
+      payload: { messageId: nextId },
+    });
   }
 
   /** re-drives retries that came due (runs periodically on every worker) */

@@ -67,6 +67,8 @@ export function messageText(content: Content): string {
       return content.interactive.reply?.title ?? content.interactive.text ?? '';
     case 'template':
       return content.template.text ?? '';
+    case 'cards':
+      return content.text ?? '';
     case 'location':
     case 'contact':
     case 'reaction':
