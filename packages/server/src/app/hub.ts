@@ -9,6 +9,7 @@ import type { CoreDeps, CorePorts } from '../core/deps.js';
 import type { Hub, Role } from '../core/hub.js';
 import type { Subscription } from '../core/ports/index.js';
 import { ConnectionService } from '../core/connections/connection-service.js';
+import { ContactService } from '../core/contacts/contact-service.js';
 import { ConversationService } from '../core/conversations/conversation-service.js';
 import { WebhookIngest } from '../core/inbound/webhook-ingest.js';
 import { InboundProcessor } from '../core/inbound/inbound-processor.js';
@@ -53,6 +54,7 @@ export function createHub(
 
   const connections = new ConnectionService(deps);
   const conversations = new ConversationService(deps, connections);
+  const contacts = new ContactService(deps, conversations);
   const ingest = new WebhookIngest(deps, connections);
   const media = new MediaService(deps, connections, deps.media, deps.settings.mediaMaxBytes);
   const inbound = new InboundProcessor(deps, connections, (...args) => media.registerInbound(...args));
@@ -96,6 +98,7 @@ export function createHub(
     deps,
     connections,
     conversations,
+    contacts,
     ingest,
     inbound,
     messages,

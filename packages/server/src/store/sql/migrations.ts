@@ -598,6 +598,23 @@ function normalizeIdentitiesMigration(dialect: Dialect): Migration {
   return { up: (db: Kysely<unknown>) => normalizeIdentities(db, dialect) };
 }
 
+/**
+ * a contact's own tags (a JSON array, like conversations.tags): PATCH /contacts/{id}, GET /contacts?tag=; and the
+ * time a contact was erased (DELETE /contacts/{id}): the blanked row stays, so its tombstoned messages keep their
+ * conversation and contact
+ */
+function contactTags(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('contacts')
+        .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+      await db.schema.alterTable('contacts').addColumn('erased_at', 'text').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -614,6 +631,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0010_normalize_identities': normalizeIdentitiesMigration(dialect),
         '0011_visitor_limits': visitorLimits(),
         '0012_scrub_stored_headers': { up: (db: Kysely<unknown>) => scrubStoredHeaders(db as Kysely<Database>) },
+        '0013_contact_tags': contactTags(),
       }),
   };
 }
