@@ -11,6 +11,7 @@ import { bearerAuth } from './auth.js';
 import { installErrorHandling } from './http-errors.js';
 import { connectionRoutes, templateRoutes } from './routes/connection-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
+import { contactRoutes } from './routes/contact-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { webchatRoutes } from './routes/webchat-routes.js';
@@ -93,6 +94,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         routingRoutes(authed, hub);
         teamRoutes(authed, hub);
         conversationRoutes(authed, hub);
+        contactRoutes(authed, hub);
         eventRoutes(authed, hub);
         await mediaUploadRoutes(authed, hub, options.mediaLimit);
       });

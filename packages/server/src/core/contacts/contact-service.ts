@@ -17,7 +17,7 @@ import type {
 } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
-import { normalizeEmail, requireAddress, searchSpellings } from './address-normalizer.js';
+import { normalizeEmail, normalizePhone, requireAddress, searchSpellings } from './address-normalizer.js';
 import { defaultRegionOf } from '../../channel-kit/index.js';
 
 export interface NewIdentityInput {
@@ -48,6 +48,24 @@ export interface ContactExport {
   contact: ContactRecord;
   identities: IdentityRecord[];
   conversations: Array<ConversationRecord & { messages: MessageRecord[] }>;
+}
+
+/**
+ * `phone` and `email` attributes are stored in the spelling identities use when they can be read (a phone number
+ * internationally, an email with its domain lower-cased), so a duplicate search and a search meet them; one that
+ * cannot be read is kept as written (an attribute is the customer's data, not an address the hub sends to)
+ */
+function normalizedAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...attributes };
+  if (typeof out.phone === 'string') {
+    const phone = normalizePhone(out.phone);
+    if (phone.ok) out.phone = phone.address;
+  }
+  if (typeof out.email === 'string') {
+    const email = normalizeEmail(out.email);
+    if (email.ok) out.email = email.address;
+  }
+  return out;
 }
 
 /** how many duplicate suggestions one contact gets */
@@ -108,7 +126,9 @@ export class ContactService {
       id: newId('ct'),
       workspaceId,
       name: input.name ?? null,
-      attributes: Object.fromEntries(Object.entries(input.attributes ?? {}).filter(([, v]) => v !== null)),
+      attributes: normalizedAttributes(
+        Object.fromEntries(Object.entries(input.attributes ?? {}).filter(([, v]) => v !== null)),
+      ),
       tags: [...new Set(input.tags ?? [])],
       createdAt: now,
       updatedAt: now,
@@ -149,7 +169,15 @@ export class ContactService {
       // locked, so a merge taking this contact cannot interleave with the read-modify-write of its attributes
       const [locked] = await tx.lockContacts(workspaceId, [id]);
       if (!locked || locked.mergedInto !== undefined || locked.erasedAt !== undefined) throw notFound('contact');
-      await tx.updateContact(id, { ...patch, ...(patch.tags ? { tags: [...new Set(patch.tags)] } : {}) }, now);
+      await tx.updateContact(
+        id,
+        {
+          ...patch,
+          ...(patch.attributes ? { attributes: normalizedAttributes(patch.attributes) } : {}),
+          ...(patch.tags ? { tags: [...new Set(patch.tags)] } : {}),
+        },
+        now,
+      );
     });
     return this.live(workspaceId, id);
   }

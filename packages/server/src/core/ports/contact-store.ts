@@ -72,7 +72,11 @@ export interface ContactStoreOps {
   deleteContact(id: string): Promise<void>;
   getContact(workspaceId: string, id: string): Promise<ContactRecord | undefined>;
   /** newest first; merged-away contacts (tombstones) are left out */
-  listContacts(workspaceId: string, page: PageQuery, filter?: { tag?: string | undefined }): Promise<Page<ContactRecord>>;
+  listContacts(
+    workspaceId: string,
+    page: PageQuery,
+    filter?: { tag?: string | undefined },
+  ): Promise<Page<ContactRecord>>;
   /** live contacts (no tombstones) matching a search, newest first; an email among the addresses also matches an `email` attribute */
   searchContacts(workspaceId: string, search: ContactSearch, page: PageQuery): Promise<Page<ContactRecord>>;
   listIdentities(contactId: string): Promise<IdentityRecord[]>;
@@ -99,7 +103,12 @@ export interface ContactStoreOps {
    */
   mergeContacts(survivorId: string, mergedId: string, actor: string, at: string): Promise<Record<string, unknown>>;
   /** live contacts other than `exceptId` sharing an address (identity or email/phone attribute) or the name */
-  duplicateCandidates(workspaceId: string, exceptId: string, probe: DuplicateProbe, limit: number): Promise<ContactRecord[]>;
+  duplicateCandidates(
+    workspaceId: string,
+    exceptId: string,
+    probe: DuplicateProbe,
+    limit: number,
+  ): Promise<ContactRecord[]>;
   /**
    * erases what identifies a contact: identities, attributes and name, its messages' content and addresses (the rows
    * stay as tombstones with their provider ids, so a provider retry is still a duplicate), attachments, conversation

@@ -121,7 +121,8 @@ export class ContactQueries extends Queries implements ContactStoreOps {
       .where('merged_into', 'is', null)
       .where('erased_at', 'is', null);
     // tags are a JSON array in text: a tag matches as its quoted JSON spelling
-    if (filter.tag !== undefined) query = query.where(sql<boolean>`lower(tags) like ${tagPattern(filter.tag)} escape '\\'`);
+    if (filter.tag !== undefined)
+      query = query.where(sql<boolean>`lower(tags) like ${tagPattern(filter.tag)} escape '\\'`);
     if (q.cursor) query = query.where('id', '<', q.cursor);
     const rows = await query
       .orderBy('id', 'desc')
@@ -194,11 +195,7 @@ export class ContactQueries extends Queries implements ContactStoreOps {
       .execute();
   }
   async updateContact(id: string, patch: ContactPatch, at: string): Promise<void> {
-    const row = await this.db
-      .selectFrom('contacts')
-      .select(['attributes'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('contacts').select(['attributes']).where('id', '=', id).executeTakeFirst();
     if (!row) return;
     let attributes: Record<string, unknown> | undefined;
     if (patch.attributes) {
@@ -252,7 +249,12 @@ export class ContactQueries extends Queries implements ContactStoreOps {
     }
     throw new Error(`merged_into chain from ${id} does not end`);
   }
-  async mergeContacts(survivorId: string, mergedId: string, actor: string, at: string): Promise<Record<string, unknown>> {
+  async mergeContacts(
+    survivorId: string,
+    mergedId: string,
+    actor: string,
+    at: string,
+  ): Promise<Record<string, unknown>> {
     const rows = await this.db
       .selectFrom('contacts')
       .select(['id', 'name', 'attributes', 'tags'])
@@ -277,7 +279,9 @@ export class ContactQueries extends Queries implements ContactStoreOps {
     limit: number,
   ): Promise<ContactRecord[]> {
     const attributeLikes = probe.addresses.flatMap((a) =>
-      ['email', 'phone'].map((key) => sql<boolean>`lower(attributes) like ${likeText(`"${key}":${JSON.stringify(a)}`)} escape '\\'`),
+      ['email', 'phone'].map(
+        (key) => sql<boolean>`lower(attributes) like ${likeText(`"${key}":${JSON.stringify(a)}`)} escape '\\'`,
+      ),
     );
     const rows = await this.db
       .selectFrom('contacts')
@@ -366,7 +370,14 @@ export class ContactQueries extends Queries implements ContactStoreOps {
     if (conversationIds.length > 0) {
       await this.db
         .updateTable('conversations')
-        .set({ address: '', last_message_preview: null, tags: '[]', status: 'resolved', open_key: null, updated_at: at })
+        .set({
+          address: '',
+          last_message_preview: null,
+          tags: '[]',
+          status: 'resolved',
+          open_key: null,
+          updated_at: at,
+        })
         .where('id', 'in', conversationIds)
         .execute();
       // timeline entries (notes, merges naming addresses) and the events queued about these conversations
