@@ -417,6 +417,8 @@ export class ContactQueries extends Queries implements ContactStoreOps {
           .selectFrom('inbound_events')
           .select(['id', 'body', 'url'])
           .where('connection_id', 'in', connectionIds)
+          // a pending request is still to be processed (perhaps another customer's): erasure leaves it alone
+          .where('status', '!=', 'pending')
           .where('id', '>', after)
           .orderBy('id')
           .limit(200)
