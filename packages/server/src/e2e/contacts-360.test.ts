@@ -335,6 +335,24 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const held = (f: string) => readFileSync(f).includes(mediaBytes);
       // the bytes were really stored where the erasure has to reach (the directory store on SQLite, media_blobs on PG)
       if (dialect === 'sqlite') expect(filesUnder(join(t.dataDir, 'media')).some(held)).toBe(true);
+      // operators may not erase; admins and owners may
+      await t.api('POST', '/api/v1/users', {
+        email: 'op@example.com',
+        name: 'Op',
+        role: 'operator',
+        password: 'operator password',
+      });
+      const op = await t.api<{ token: string }>(
+        'POST',
+        '/api/v1/auth/login',
+        { email: 'op@example.com', password: 'operator password' },
+        { authorization: '' },
+      );
+      const refused = await t.api<ApiError>('DELETE', `/api/v1/contacts/${id}`, undefined, {
+        authorization: `Bearer ${op.body.token}`,
+      });
+      expect(refused.status).toBe(403);
+      expect((await contact(id)).status).toBe(200);
       const erased = await t.api<{ erased: boolean; messages: number }>('DELETE', `/api/v1/contacts/${id}`);
       expect(erased.status).toBe(200);
       expect(erased.body).toMatchObject({ erased: true, messages: 2 });
