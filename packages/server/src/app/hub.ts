@@ -54,7 +54,7 @@ export function createHub(
 
   const connections = new ConnectionService(deps);
   const conversations = new ConversationService(deps, connections);
-  const contacts = new ContactService(deps, conversations);
+  const contacts = new ContactService(deps);
   const ingest = new WebhookIngest(deps, connections);
   const media = new MediaService(deps, connections, deps.media, deps.settings.mediaMaxBytes);
   const inbound = new InboundProcessor(deps, connections, (...args) => media.registerInbound(...args));

@@ -11,7 +11,6 @@ import {
   ContactErasedSchema,
   ContactExportSchema,
   ContactMergeResultSchema,
-  ContactSchema,
   CreateContactSchema,
   ErrorSchema,
   IdParams,

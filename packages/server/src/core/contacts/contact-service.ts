@@ -16,7 +16,6 @@ import type {
   NewOutboxRow,
 } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
-import type { ConversationService } from '../conversations/conversation-service.js';
 import { normalizeEmail, normalizePhone, requireAddress, searchSpellings } from './address-normalizer.js';
 import { defaultRegionOf } from '../../channel-kit/index.js';
 
@@ -68,15 +67,27 @@ function normalizedAttributes(attributes: Record<string, unknown>): Record<strin
   return out;
 }
 
+/** the default regions of the workspace's phone connections: a number typed nationally is read in each */
+export async function phoneRegions(deps: Pick<CoreDeps, 'store' | 'registry'>, workspaceId: string): Promise<string[]> {
+  const regions = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listConnections(workspaceId, { limit: 200, cursor });
+    for (const c of page.data) {
+      const region = deps.registry.get(c.type)?.addressKind === 'phone' ? defaultRegionOf(c.config) : undefined;
+      if (region) regions.add(region);
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return [...regions];
+}
+
 /** how many duplicate suggestions one contact gets */
 const DUPLICATE_LIMIT = 20;
 const PAGE = 200;
 
 export class ContactService {
-  constructor(
-    private readonly deps: CoreDeps,
-    private readonly conversations: ConversationService,
-  ) {}
+  constructor(private readonly deps: CoreDeps) {}
 
   /** a live contact of the workspace; a merged-away one is a conflict naming its survivor */
   private async live(workspaceId: string, id: string): Promise<ContactRecord> {
@@ -225,7 +236,7 @@ export class ContactService {
   async duplicates(workspaceId: string, id: string): Promise<DuplicateSuggestion[]> {
     const contact = await this.live(workspaceId, id);
     const identities = await this.deps.store.listIdentities(id);
-    const regions = await this.conversations.phoneRegions(workspaceId);
+    const regions = await phoneRegions(this.deps, workspaceId);
     const own = this.addressesOf(contact, identities, regions);
     const suggestions: DuplicateSuggestion[] = [];
     const channels = new Set(identities.map((i) => i.channelType));

@@ -19,7 +19,7 @@ import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { conversationView } from './conversation-writer.js';
 import { searchSpellings } from '../contacts/address-normalizer.js';
-import { defaultRegionOf } from '../../channel-kit/index.js';
+import { phoneRegions } from '../contacts/contact-service.js';
 
 /** the 360 view of a contact, or the survivor a merged-away id now stands for */
 export type Contact360 =
@@ -203,17 +203,7 @@ export class ConversationService {
   }
 
   /** the default regions of the workspace's phone connections: a number typed nationally is read in each */
-  async phoneRegions(workspaceId: string): Promise<string[]> {
-    const regions = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.store.listConnections(workspaceId, { limit: 200, cursor });
-      for (const c of page.data) {
-        const region = this.deps.registry.get(c.type)?.addressKind === 'phone' ? defaultRegionOf(c.config) : undefined;
-        if (region) regions.add(region);
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return [...regions];
+  private phoneRegions(workspaceId: string): Promise<string[]> {
+    return phoneRegions(this.deps, workspaceId);
   }
 }
