@@ -606,11 +606,16 @@ function normalizeIdentitiesMigration(dialect: Dialect): Migration {
 function contactTags(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .alterTable('contacts')
-        .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
-        .execute();
-      await db.schema.alterTable('contacts').addColumn('erased_at', 'text').execute();
+      // idempotent: a database restored from a copy taken mid-upgrade may already have the columns
+      const columns =
+        (await db.introspection.getTables()).find((t) => t.name === 'contacts')?.columns.map((c) => c.name) ?? [];
+      if (!columns.includes('tags'))
+        await db.schema
+          .alterTable('contacts')
+          .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
+      if (!columns.includes('erased_at'))
+        await db.schema.alterTable('contacts').addColumn('erased_at', 'text').execute();
     },
   };
 }
