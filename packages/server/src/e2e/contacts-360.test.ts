@@ -364,42 +364,48 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(tombstones.every((m) => m.content.type === 'text' && m.content.text === '(erased)')).toBe(true);
 
       const needles = [name, phone, text, phone.slice(1), `zed-${marker}`, `MEDIA-BYTES-${marker}`];
-      const store = t.sb.store as KyselyStore;
-      const tables =
-        dialect === 'sqlite'
-          ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(store.kysely))
-              .rows
-          : (
-              await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public'`.execute(
-                store.kysely,
-              )
-            ).rows;
-      for (const { name: table } of tables) {
-        const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.kysely)).rows;
-        const dump = rows
-          .map((r) =>
-            Object.values(r)
-              .map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))
-              .join('\u0000'),
-          )
-          .join('\n');
-        for (const needle of needles) expect(dump.includes(needle), `${needle} in table ${table}`).toBe(false);
-      }
-      // the files: SQLite's database, WAL and the directory media store (both live in the data dir)
-      if (dialect === 'sqlite') {
-        const files = filesUnder(t.dataDir);
-        expect(files.some((f) => f.endsWith('.db'))).toBe(true);
-        for (const file of files) {
-          const bytes = readFileSync(file);
-          for (const needle of needles) expect(bytes.includes(needle), `${needle} in ${file}`).toBe(false);
+      const nothingLeft = async () => {
+        const store = t.sb.store as KyselyStore;
+        const tables =
+          dialect === 'sqlite'
+            ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(store.kysely))
+                .rows
+            : (
+                await sql<{
+                  name: string;
+                }>`select tablename as name from pg_tables where schemaname = 'public'`.execute(store.kysely)
+              ).rows;
+        for (const { name: table } of tables) {
+          const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.kysely))
+            .rows;
+          const dump = rows
+            .map((r) =>
+              Object.values(r)
+                .map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))
+                .join('\u0000'),
+            )
+            .join('\n');
+          for (const needle of needles) expect(dump.includes(needle), `${needle} in table ${table}`).toBe(false);
         }
-      }
+        // the files: SQLite's database, WAL and the directory media store (both live in the data dir)
+        if (dialect === 'sqlite') {
+          const files = filesUnder(t.dataDir);
+          expect(files.some((f) => f.endsWith('.db'))).toBe(true);
+          for (const file of files) {
+            const bytes = readFileSync(file);
+            for (const needle of needles) expect(bytes.includes(needle), `${needle} in ${file}`).toBe(false);
+          }
+        }
+      };
+      await nothingLeft();
 
       // the provider retries the first message: still a duplicate, no contact comes back
       await post(sms, { id: `z-1-${marker}`, type: 'message', from: phone, name, text });
       await new Promise((r) => setTimeout(r, 500));
       expect(await messagesOf(conv?.id as string)).toEqual(tombstones);
       expect((await t.api<{ data: unknown[] }>('GET', `/api/v1/contacts?q=${phone}`)).body.data).toEqual([]);
+      // nor does the retry's own request keep their content
+      await nothingLeft();
     });
   });
 }

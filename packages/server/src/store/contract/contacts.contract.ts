@@ -344,6 +344,9 @@ export function contactsContract(ctx: StoreContext): void {
       expect(await store.getAttachment(attachmentId)).toBeUndefined();
       expect(await store.getInboundEvent(raw.id)).toBeUndefined();
       expect(await store.getInboundEvent(unrelatedRaw.id)).toBeDefined();
+      // one raw event deleted by id (the inbound processor drops a retry of erased messages)
+      await store.deleteInboundEvent(unrelatedRaw.id);
+      expect(await store.getInboundEvent(unrelatedRaw.id)).toBeUndefined();
       expect((await store.routing.listConversationEvents(conv.id, { limit: 10 })).data).toEqual([]);
       // the media store deletes the bytes (database media store), and the log is folded into the file
       expect(await store.getBlob(attachmentId)).toEqual(Buffer.from('hal'));
