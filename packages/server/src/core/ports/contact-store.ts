@@ -92,8 +92,9 @@ export interface ContactStoreOps {
    */
   lockContacts(workspaceId: string, ids: string[]): Promise<ContactRecord[]>;
   /**
-   * the live contact an id stands for, following merged_into; each row read is share-locked (PostgreSQL), so a
-   * writer waits for a merge in progress and then follows it to the survivor. Undefined when the id is unknown.
+   * the live contact an id stands for, following merged_into; each row read is locked FOR KEY SHARE (PostgreSQL:
+   * it waits for a merge's FOR UPDATE, not for ordinary edits of the row), so a writer waits for a merge in progress
+   * and then follows it to the survivor. Undefined when the id is unknown.
    */
   liveContactId(workspaceId: string, id: string): Promise<string | undefined>;
   /**

@@ -242,7 +242,7 @@ export class ContactQueries extends Queries implements ContactStoreOps {
         .select(['id', 'merged_into'])
         .where('id', '=', current)
         .where('workspace_id', '=', workspaceId);
-      const row = await (this.postgres ? query.forShare() : query).executeTakeFirst();
+      const row = await (this.postgres ? query.forKeyShare() : query).executeTakeFirst();
       if (!row) return undefined;
       if (!row.merged_into) return row.id;
       current = row.merged_into;
