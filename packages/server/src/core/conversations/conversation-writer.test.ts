@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../model/index.js';
 import { openTestStore, type TestStore } from '../../testing/test-databases.js';
 import type { ConnectionRecord, ContactRecord, NewOutboxRow } from '../ports/index.js';
-import { findOrOpenConversation, upsertContact } from './conversation-writer.js';
+import {
+  applyInboundMessage,
+  findOrOpenConversation,
+  upsertContact,
+  type WriteContext,
+} from './conversation-writer.js';
+import type { InboundMessageEvent } from '../../model/index.js';
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`conversation writer during a merge (${dialect})`, () => {
@@ -74,6 +80,38 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const [, conversation] = await Promise.all([merging, writing]);
       expect(conversation.contactId).toBe(survivor.id);
       expect((await t.store.listConversations(ws, { contactId: merged.id }, { limit: 10 })).data).toEqual([]);
+    });
+
+    it("neither a provider's retry nor its edit of an erased message brings back the message or the contact", async () => {
+      const write = (event: InboundMessageEvent) =>
+        t.store.transaction((tx) => {
+          const ctx: WriteContext = {
+            tx,
+            connection,
+            now: at(),
+            windowHours: undefined,
+            addressRules: { kind: 'opaque' },
+            outbox: [],
+          };
+          return applyInboundMessage(ctx, event);
+        });
+      const event: InboundMessageEvent = {
+        kind: 'message',
+        providerMessageId: 'p-erase-1',
+        from: { address: 'cust-erase', name: 'Ivy' },
+        content: { type: 'text', text: 'my secret' },
+        timestamp: at(),
+      };
+      expect(await write(event)).toBe(true);
+      const identity = await t.store.findIdentity(ws, 'x-test', 'cust-erase');
+      await t.store.transaction((tx) => tx.eraseContact(ws, identity?.contactId as string, at()));
+      expect(await write(event)).toBe(false);
+      expect(await write({ ...event, edit: true, content: { type: 'text', text: 'my edited secret' } })).toBe(false);
+      expect(await t.store.findIdentity(ws, 'x-test', 'cust-erase')).toBeUndefined();
+      expect((await t.store.findMessageByProviderId(connection.id, 'p-erase-1'))?.content).toEqual({
+        type: 'text',
+        text: '(erased)',
+      });
     });
   });
 }
