@@ -40,6 +40,13 @@ export type ConsentInput = BodyOf<'/api/v1/contacts/{id}/consent', 'put'>;
 export type ContactImportReport = ResponseOf<'/api/v1/contacts/import', 'post'>;
 export type ContactImportOptions = NonNullable<Op<'/api/v1/contacts/import', 'post'>['parameters']['query']>;
 export type ContactExportOptions = NonNullable<Op<'/api/v1/contacts/export.csv', 'get'>['parameters']['query']>;
+export type ContactInput = BodyOf<'/api/v1/contacts', 'post'>;
+export type ContactPatch = BodyOf<'/api/v1/contacts/{id}', 'patch'>;
+/** the survivor of a merge and the merged contact's attribute values it overrode */
+export type ContactMergeResult = Schemas['ContactMergeResult'];
+export type ContactDuplicate = Schemas['ContactDuplicates']['data'][number];
+export type ContactExport = Schemas['ContactExport'];
+export type ContactErased = Schemas['ContactErased'];
 export type Connection = Schemas['Connection'];
 export type ConnectionStatus = Connection['status'];
 export type ConnectionLog = Schemas['ConnectionLog'];
@@ -116,6 +123,8 @@ export type WorkspacePatch = BodyOf<'/api/v1/workspace', 'patch'>;
 // every type taken from a route must resolve: a route that loses its schema would otherwise turn it into `never`
 type Resolves<T> = [T] extends [never] ? false : true;
 const routeTypesResolve: Resolves<ContactDetail> &
+  Resolves<ContactInput> &
+  Resolves<ContactPatch> &
   Resolves<ConnectionInput> &
   Resolves<ConnectionPatch> &
   Resolves<WebhookSubscriptionInput> &
@@ -511,6 +520,34 @@ export class SwitchboardClient {
       throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text || res.statusText));
     }
     return json ? safeJson(text) : text;
+  }
+  /** identities are normalized by their channel type's address kind; 409 when one belongs to another contact */
+  createContact(input: ContactInput): Promise<ContactDetail> {
+    return this.request('POST', '/contacts', input);
+  }
+  /** attributes are merged (null removes a key); tags are replaced */
+  updateContact(id: string, patch: ContactPatch): Promise<ContactDetail> {
+    return this.request('PATCH', `/contacts/${enc(id)}`, patch);
+  }
+  /** merges otherContactId into id; the other id answers 301 {mergedInto} afterwards */
+  mergeContacts(id: string, otherContactId: string): Promise<ContactMergeResult> {
+    return this.request('POST', `/contacts/${enc(id)}/merge`, { otherContactId });
+  }
+  /** suggestions only (shared phone or email, or the same name on another channel), each with its reasons */
+  contactDuplicates(id: string): Promise<ContactDuplicate[]> {
+    return this.request<Schemas['ContactDuplicates']>('GET', `/contacts/${enc(id)}/duplicates`).then((r) => r.data);
+  }
+  /** everything held about the contact as one JSON document */
+  exportContact(id: string): Promise<ContactExport> {
+    return this.request('GET', `/contacts/${enc(id)}/export`);
+  }
+  /** erases the contact and what identifies them (admins and owners) */
+  eraseContact(id: string): Promise<ContactErased> {
+    return this.request('DELETE', `/contacts/${enc(id)}`);
+  }
+  /** contacts carrying a tag */
+  contactsTagged(tag: string): Promise<Contact[]> {
+    return this.all<Contact>(`/contacts?tag=${enc(tag)}`);
   }
   conversationsOfContact(contactId: string): Promise<Conversation[]> {
     return this.all<Conversation>(`/conversations?contactId=${enc(contactId)}`);

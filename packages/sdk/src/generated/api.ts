@@ -1586,6 +1586,8 @@ export interface paths {
                     limit?: number;
                     /** @description finds contacts by name, by any spelling of a phone number (+49 151 …, 0049…, national in a phone connection's defaultRegion), by another identity address or part of one, or by email */
                     q?: string;
+                    /** @description only contacts with this tag */
+                    tag?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1653,7 +1655,89 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Creates a contact with identities; each address is normalized by its channel type's address kind, a malformed one is 400 naming the field, one that belongs to another contact is 409 naming that contact */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                        identities?: {
+                            /** @description normalized by the channel type's address kind (E.164 for phones, the domain lower-cased for emails) */
+                            address: string;
+                            channelType: string;
+                            /** @description a connection of this channel type whose defaultRegion reads a national phone number */
+                            connectionId?: string;
+                        }[];
+                        name?: string | null;
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Contact360"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1746,10 +1830,156 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Erases the contact and what identifies them (admin): identities, name, attributes, tags, messages' content and media bytes, previews, raw inbound events. Message rows stay as tombstones with their provider ids so provider retries are still recognized as duplicates */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactErased"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edits name, attributes (merged: null removes a key) and tags (replaced) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description merged into the stored attributes: a key set to null is removed, omitted keys keep their value */
+                        attributes?: {
+                            [key: string]: unknown;
+                        };
+                        name?: string | null;
+                        /** @description replaces the tags */
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Contact360"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/contacts/{id}/consent": {
@@ -1882,6 +2112,262 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contacts that may be the same person, each with its reasons: a shared normalized phone number or email (identity or email/phone attribute), or the same name on another channel. Nothing is merged */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactDuplicates"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the hub holds about the contact as one JSON document: the contact, identities, attributes, tags, conversations with every message (media as URLs) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactExport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merges otherContactId into this contact: identities, conversations with their messages, attributes (this contact's values win; the other's overridden values are returned under conflicts) and tags. The other id answers 301 afterwards */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the contact merged away (it answers 301 afterwards) */
+                        otherContactId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactMergeResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6133,6 +6619,8 @@ export interface components {
                 id: string;
             }[];
             name: string | null;
+            /** @description the contact's own tags (filter the list with ?tag=) */
+            tags?: string[];
             updatedAt: string;
         };
         Contact360: {
@@ -6152,6 +6640,8 @@ export interface components {
                 id: string;
             }[];
             name: string | null;
+            /** @description the contact's own tags (filter the list with ?tag=) */
+            tags?: string[];
             updatedAt: string;
         };
         Contact360Input: {
@@ -6171,7 +6661,127 @@ export interface components {
                 id: string;
             }[];
             name: string | null;
+            /** @description the contact's own tags (filter the list with ?tag=) */
+            tags?: string[];
             updatedAt: string;
+        };
+        ContactDuplicates: {
+            data: {
+                contact: components["schemas"]["Contact"];
+                reasons: {
+                    /** @enum {string} */
+                    kind: "phone" | "email" | "name";
+                    /** @description the normalized phone number or email both share, or the name */
+                    value: string;
+                }[];
+            }[];
+        };
+        ContactDuplicatesInput: {
+            data: {
+                contact: components["schemas"]["ContactInput"];
+                reasons: {
+                    /** @enum {string} */
+                    kind: "phone" | "email" | "name";
+                    /** @description the normalized phone number or email both share, or the name */
+                    value: string;
+                }[];
+            }[];
+        };
+        ContactErased: {
+            conversations: number;
+            /** @constant */
+            erased: true;
+            messages: number;
+        };
+        ContactErasedInput: {
+            conversations: number;
+            /** @constant */
+            erased: true;
+            messages: number;
+        };
+        ContactExport: {
+            contact: components["schemas"]["Contact"];
+            /** @description every conversation with every message; media appear as the hub's own URLs in the content */
+            conversations: {
+                address: string;
+                agentId: string | null;
+                assigneeId: string | null;
+                channelType: string;
+                connectionId: string;
+                contactId: string;
+                createdAt: string;
+                /** @description who answers: an agent, or humans (the agent stays silent); null before routing */
+                handler: ("agent" | "human") | null;
+                id: string;
+                lastMessageAt: string | null;
+                lastMessagePreview: string | null;
+                messages: components["schemas"]["Message"][];
+                senderAddress: string | null;
+                /** @enum {string} */
+                status: "open" | "pending" | "resolved";
+                tags: string[];
+                /** @description the team inbox it sits in */
+                teamId: string | null;
+                threadKey: string | null;
+                unreadCount: number;
+                updatedAt: string;
+                /** @description the provider customer-service window, where the channel has one */
+                window: {
+                    awaitingReply: boolean;
+                    expiresAt: string;
+                    open: boolean;
+                } | null;
+            }[];
+            exportedAt: string;
+            identities: {
+                address: string;
+                channelType: string;
+                connectionId: string | null;
+                createdAt: string;
+                id: string;
+            }[];
+        };
+        ContactExportInput: {
+            contact: components["schemas"]["ContactInput"];
+            /** @description every conversation with every message; media appear as the hub's own URLs in the content */
+            conversations: {
+                address: string;
+                agentId: string | null;
+                assigneeId: string | null;
+                channelType: string;
+                connectionId: string;
+                contactId: string;
+                createdAt: string;
+                /** @description who answers: an agent, or humans (the agent stays silent); null before routing */
+                handler: ("agent" | "human") | null;
+                id: string;
+                lastMessageAt: string | null;
+                lastMessagePreview: string | null;
+                messages: components["schemas"]["MessageInput"][];
+                senderAddress: string | null;
+                /** @enum {string} */
+                status: "open" | "pending" | "resolved";
+                tags: string[];
+                /** @description the team inbox it sits in */
+                teamId: string | null;
+                threadKey: string | null;
+                unreadCount: number;
+                updatedAt: string;
+                /** @description the provider customer-service window, where the channel has one */
+                window: {
+                    awaitingReply: boolean;
+                    expiresAt: string;
+                    open: boolean;
+                } | null;
+            }[];
+            exportedAt: string;
+            identities: {
+                address: string;
+                channelType: string;
+                connectionId: string | null;
+                createdAt: string;
+                id: string;
+            }[];
         };
         ContactImportReport: {
             created: number;
@@ -6216,7 +6826,23 @@ export interface components {
                 id: string;
             }[];
             name: string | null;
+            /** @description the contact's own tags (filter the list with ?tag=) */
+            tags?: string[];
             updatedAt: string;
+        };
+        ContactMergeResult: {
+            /** @description the merged-away contact's attribute values the survivor's overrode (also kept in the timeline) */
+            conflicts: {
+                [key: string]: unknown;
+            };
+            contact: components["schemas"]["Contact360"];
+        };
+        ContactMergeResultInput: {
+            /** @description the merged-away contact's attribute values the survivor's overrode (also kept in the timeline) */
+            conflicts: {
+                [key: string]: unknown;
+            };
+            contact: components["schemas"]["Contact360Input"];
         };
         Conversation: {
             address: string;

@@ -138,8 +138,50 @@ export const ContactSchema = z
         z.object({ id: z.string(), channelType: z.string(), address: z.string(), connectionId: z.string().nullable() }),
       )
       .optional(),
+    tags: z.array(z.string()).optional().describe("the contact's own tags (filter the list with ?tag=)"),
   })
   .meta({ id: 'Contact' });
+
+const TagsSchema = z.array(z.string().trim().min(1).max(64)).max(50);
+
+export const NewIdentitySchema = z.object({
+  channelType: z.string().min(1).max(64),
+  address: z
+    .string()
+    .min(1)
+    .max(320)
+    .describe("normalized by the channel type's address kind (E.164 for phones, the domain lower-cased for emails)"),
+  connectionId: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('a connection of this channel type whose defaultRegion reads a national phone number'),
+});
+
+export const CreateContactSchema = z.object({
+  name: z.string().max(200).nullable().optional(),
+  attributes: jsonObject(METADATA_MAX_BYTES).optional(),
+  tags: TagsSchema.optional(),
+  identities: z.array(NewIdentitySchema).max(20).optional(),
+});
+
+export const UpdateContactSchema = z.object({
+  name: z.string().max(200).nullable().optional(),
+  attributes: jsonObject(METADATA_MAX_BYTES)
+    .optional()
+    .describe('merged into the stored attributes: a key set to null is removed, omitted keys keep their value'),
+  tags: TagsSchema.optional().describe('replaces the tags'),
+});
+
+export const MergeContactSchema = z.object({
+  otherContactId: z.string().min(1).max(100).describe('the contact merged away (it answers 301 afterwards)'),
+});
+
+export const DuplicateReasonSchema = z.object({
+  kind: z.enum(['phone', 'email', 'name']),
+  value: z.string().describe('the normalized phone number or email both share, or the name'),
+});
 
 export const ConversationSchema = z
   .object({
@@ -172,6 +214,7 @@ export const ConversationSchema = z
   .meta({ id: 'Conversation' });
 
 export const ContactQuerySchema = PageQuerySchema.extend({
+  tag: z.string().min(1).max(64).optional().describe('only contacts with this tag'),
   q: z
     .string()
     .max(320)
@@ -203,6 +246,30 @@ export const Contact360Schema = ContactSchema.extend({
     .describe("opt-outs (and opt-ins after one) of the contact's identities, by channel type"),
 }).meta({ id: 'Contact360' });
 
+export const ContactMergeResultSchema = z
+  .object({
+    contact: Contact360Schema,
+    conflicts: z
+      .record(z.string(), z.unknown())
+      .describe("the merged-away contact's attribute values the survivor's overrode (also kept in the timeline)"),
+  })
+  .meta({ id: 'ContactMergeResult' });
+
+export const ContactDuplicatesSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        contact: ContactSchema,
+        reasons: z.array(DuplicateReasonSchema).min(1),
+      }),
+    ),
+  })
+  .meta({ id: 'ContactDuplicates' });
+
+export const ContactErasedSchema = z
+  .object({ erased: z.literal(true), messages: z.number(), conversations: z.number() })
+  .meta({ id: 'ContactErased' });
+
 export const MergedContactSchema = z
   .object({ mergedInto: z.string().describe('the contact this one was merged into') })
   .meta({ id: 'MergedContact' });
@@ -226,6 +293,25 @@ export const UpdateConversationSchema = z.object({
 });
 
 export const MessageOut = MessageSchema.meta({ id: 'Message' });
+
+export const ContactExportSchema = z
+  .object({
+    contact: ContactSchema,
+    identities: z.array(
+      z.object({
+        id: z.string(),
+        channelType: z.string(),
+        address: z.string(),
+        connectionId: z.string().nullable(),
+        createdAt: z.string(),
+      }),
+    ),
+    conversations: z
+      .array(ConversationSchema.extend({ messages: z.array(MessageOut) }))
+      .describe("every conversation with every message; media appear as the hub's own URLs in the content"),
+    exportedAt: z.string(),
+  })
+  .meta({ id: 'ContactExport' });
 
 export const TemplateInputSchema = z.object({
   name: z.string().min(1),

@@ -12,6 +12,7 @@ import { installErrorHandling } from './http-errors.js';
 import { connectionRoutes, templateRoutes } from './routes/connection-routes.js';
 import { consentRoutes } from './routes/consent-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
+import { contactRoutes } from './routes/contact-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { webchatRoutes } from './routes/webchat-routes.js';
@@ -97,6 +98,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         conversationRoutes(authed, hub);
         consentRoutes(authed, hub);
         await contactImportRoutes(authed, hub);
+        contactRoutes(authed, hub);
         eventRoutes(authed, hub);
         await mediaUploadRoutes(authed, hub, options.mediaLimit);
       });

@@ -9,6 +9,7 @@ import type { CoreDeps, CorePorts } from '../core/deps.js';
 import type { Hub, Role } from '../core/hub.js';
 import type { Subscription } from '../core/ports/index.js';
 import { ConnectionService } from '../core/connections/connection-service.js';
+import { ContactService } from '../core/contacts/contact-service.js';
 import { ConversationService } from '../core/conversations/conversation-service.js';
 import { WebhookIngest } from '../core/inbound/webhook-ingest.js';
 import { ListenRunner } from '../core/inbound/listen-runner.js';
@@ -55,6 +56,7 @@ export function createHub(
 
   const connections = new ConnectionService(deps);
   const conversations = new ConversationService(deps, connections);
+  const contacts = new ContactService(deps);
   const ingest = new WebhookIngest(deps, connections);
   // connectors that fetch their own updates start listening once their connection runs, and stop with it
   const listeners = new ListenRunner(deps, connections);
@@ -102,6 +104,7 @@ export function createHub(
     deps,
     connections,
     conversations,
+    contacts,
     ingest,
     inbound,
     messages,

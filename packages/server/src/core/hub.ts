@@ -6,6 +6,7 @@
 import type { CoreDeps } from './deps.js';
 import type { ConnectionService } from './connections/connection-service.js';
 import type { ConversationService } from './conversations/conversation-service.js';
+import type { ContactService } from './contacts/contact-service.js';
 import type { WebhookIngest } from './inbound/webhook-ingest.js';
 import type { InboundProcessor } from './inbound/inbound-processor.js';
 import type { MessageQueue } from './outbound/message-queue.js';
@@ -35,6 +36,7 @@ export interface Hub {
   readonly deps: CoreDeps;
   readonly connections: ConnectionService;
   readonly conversations: ConversationService;
+  readonly contacts: ContactService;
   readonly ingest: WebhookIngest;
   readonly inbound: InboundProcessor;
   readonly messages: MessageQueue;

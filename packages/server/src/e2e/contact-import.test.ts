@@ -200,4 +200,11 @@ describe('contact import and export', () => {
     expect((await importCsv('phone\n+4915112345678', '', operator)).status).toBe(403);
     expect((await t.api('GET', '/api/v1/contacts/export.csv', undefined, operator)).status).toBe(403);
   });
+  it('stores the tags column as the contact tags, and a re-upload of the same tags changes nothing', async () => {
+    const csv = ['name,phone,tags', 'Tia Tag,+49 151 2223334,vip; newsletter', ''].join('\n');
+    expect((await importCsv(csv)).body).toMatchObject({ created: 1, rejected: [], ignoredColumns: [] });
+    const tagged = (await t.api<{ data: Array<{ name: string | null }> }>('GET', '/api/v1/contacts?tag=vip')).body.data;
+    expect(tagged.map((c) => c.name)).toEqual(['Tia Tag']);
+    expect((await importCsv(csv)).body).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+  });
 });

@@ -60,6 +60,14 @@ const ROUTES: Record<string, Probe> = {
   'GET /api/v1/contacts/{id}': { id: 'contact' },
   'GET /api/v1/contacts/{id}/consent': { id: 'contact' },
   'PUT /api/v1/contacts/{id}/consent': { id: 'contact', body: { channelType: 'webchat', optedOut: true } },
+  'PATCH /api/v1/contacts/{id}': {
+    id: 'contact',
+    body: { name: 'hijacked', attributes: { hijacked: true }, tags: ['hijacked'] },
+  },
+  'DELETE /api/v1/contacts/{id}': { id: 'contact' },
+  'POST /api/v1/contacts/{id}/merge': { id: 'contact', body: { otherContactId: 'ct_hijack' } },
+  'GET /api/v1/contacts/{id}/duplicates': { id: 'contact' },
+  'GET /api/v1/contacts/{id}/export': { id: 'contact' },
   'GET /api/v1/conversations/{id}': { id: 'conversation' },
   'PATCH /api/v1/conversations/{id}': {
     id: 'conversation',

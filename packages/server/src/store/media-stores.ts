@@ -3,7 +3,7 @@
  * The MediaStore implementations: bytes in the database (media_blobs) or files in a directory. Writes to the
  * directory go through a temp file and a rename, so a reader never sees half a file.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaStore, Store } from '../core/ports/index.js';
 
@@ -12,6 +12,7 @@ export function databaseMediaStore(store: Store): MediaStore {
     kind: 'database',
     put: (key, bytes) => store.putBlob(key, bytes, new Date().toISOString()),
     get: (key) => store.getBlob(key),
+    delete: (key) => store.deleteBlob(key),
   };
 }
 
@@ -36,6 +37,9 @@ export function directoryMediaStore(dir: string): MediaStore {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
+    },
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
     },
   };
 }

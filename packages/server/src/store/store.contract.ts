@@ -70,6 +70,7 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
         attributes: { tier: 'gold' },
         createdAt: now(),
         updatedAt: now(),
+        tags: [],
       });
     });
     afterAll(async () => {

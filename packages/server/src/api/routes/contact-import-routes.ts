@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { defaultRegionField } from '../../channel-kit/index.js';
-import { ContactTransfer, IMPORT_LIMITS } from '../../core/contacts/contact-import.js';
+import { ContactTransfer, storedContactTags, IMPORT_LIMITS } from '../../core/contacts/contact-import.js';
 import { AppError } from '../../core/errors.js';
 import type { Hub } from '../../core/hub.js';
 import { requireRole } from '../auth.js';
@@ -72,8 +72,10 @@ async function csvText(body: unknown, contentType: string): Promise<string> {
 }
 
 export async function contactImportRoutes(app: FastifyInstance, hub: Hub): Promise<void> {
-  const transfer = new ContactTransfer(hub.deps, (workspaceId, page, q) =>
-    hub.conversations.contacts(workspaceId, page, q),
+  const transfer = new ContactTransfer(
+    hub.deps,
+    (workspaceId, page, q) => hub.conversations.contacts(workspaceId, page, q),
+    storedContactTags,
   );
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema };
   // room for a multipart envelope around a CSV at the limit; the CSV itself is measured again after unpacking

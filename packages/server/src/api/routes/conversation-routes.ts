@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { conversationView, messageView } from '../../core/conversations/conversation-writer.js';
-import type { ContactRecord } from '../../core/ports/index.js';
+import { contactView } from './contact-routes.js';
 import { principalOf } from '../auth.js';
 import {
   Contact360Schema,
@@ -25,14 +25,6 @@ import {
   pageOf,
 } from '../schemas.js';
 
-const contactView = (c: ContactRecord) => ({
-  id: c.id,
-  name: c.name,
-  attributes: c.attributes,
-  createdAt: c.createdAt,
-  updatedAt: c.updatedAt,
-});
-
 export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
@@ -50,8 +42,8 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
       },
     },
     async (req) => {
-      const { q, ...page } = req.query;
-      const found = await hub.conversations.contacts(principalOf(req).workspaceId, page, q);
+      const { q, tag, ...page } = req.query;
+      const found = await hub.conversations.contacts(principalOf(req).workspaceId, page, q, tag);
       return { data: found.data.map(contactView), nextCursor: found.nextCursor };
     },
   );

@@ -62,7 +62,21 @@ export interface ImportOptions {
  * Where imported tags go once contacts have tags: replaces a contact's tags inside the row's transaction and says
  * whether they changed. Without it the `tags` column is validated and reported in `ignoredColumns`.
  */
-export type ContactTagWriter = (tx: StoreOps, contactId: string, tags: string[], at: string) => Promise<boolean>;
+export type ContactTagWriter = (
+  tx: StoreOps,
+  contactId: string,
+  tags: string[],
+  at: string,
+  workspaceId: string,
+) => Promise<boolean>;
+
+/** imported tags replace the contact's own (0013_contact_tags); unchanged tags write nothing, so a re-upload is idempotent */
+export const storedContactTags: ContactTagWriter = async (tx, contactId, tags, at, workspaceId) => {
+  const current = (await tx.getContact(workspaceId, contactId))?.tags ?? [];
+  if (current.length === tags.length && current.every((t, i) => t === tags[i])) return false;
+  await tx.updateContact(contactId, { tags }, at);
+  return true;
+};
 
 /** the contact search of GET /contacts?q= (core/conversations/conversation-service.ts) */
 export type ContactSearchFn = (workspaceId: string, page: PageQuery, q?: string) => Promise<Page<ContactRecord>>;
@@ -339,7 +353,7 @@ export class ContactTransfer {
       if (!inserted) throw new RowConflict(fieldOf(w.address, plan));
       changed = true;
     }
-    if (plan.tags && this.tags && (await this.tags(tx, contactId, plan.tags, at))) changed = true;
+    if (plan.tags && this.tags && (await this.tags(tx, contactId, plan.tags, at, workspaceId))) changed = true;
     return existingId === undefined ? 'created' : changed ? 'updated' : 'unchanged';
   }
 

@@ -19,7 +19,7 @@ import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { conversationView } from './conversation-writer.js';
 import { searchSpellings } from '../contacts/address-normalizer.js';
-import { defaultRegionOf } from '../../channel-kit/index.js';
+import { phoneRegions } from '../contacts/contact-service.js';
 
 /** the 360 view of a contact, or the survivor a merged-away id now stands for */
 export type Contact360 =
@@ -154,9 +154,9 @@ export class ConversationService {
   }
 
   /** every contact, or those a search text finds: by name, by any spelling of an identity address, by email */
-  async contacts(workspaceId: string, page: PageQuery, q?: string): Promise<Page<ContactRecord>> {
+  async contacts(workspaceId: string, page: PageQuery, q?: string, tag?: string): Promise<Page<ContactRecord>> {
     const text = q?.trim() ?? '';
-    if (text === '') return this.deps.store.listContacts(workspaceId, page);
+    if (text === '') return this.deps.store.listContacts(workspaceId, page, tag === undefined ? {} : { tag });
     const phoneish = /^[\d\s\-().+/]+$/.test(text) ? text.replace(/\D/g, '') : '';
     return this.deps.store.searchContacts(
       workspaceId,
@@ -164,6 +164,7 @@ export class ConversationService {
         text,
         addresses: searchSpellings(text, await this.phoneRegions(workspaceId)),
         digits: phoneish.length >= 5 ? phoneish : undefined,
+        tag,
       },
       page,
     );
@@ -175,7 +176,8 @@ export class ConversationService {
    */
   async contact360(workspaceId: string, id: string): Promise<Contact360> {
     const contact = await this.deps.store.getContact(workspaceId, id);
-    if (!contact) throw notFound('contact');
+    // an erased contact's blank row only keeps its tombstoned messages company: it is gone for the API
+    if (!contact || contact.erasedAt !== undefined) throw notFound('contact');
     if (contact.mergedInto !== undefined) {
       let survivor = contact.mergedInto;
       // a survivor may itself have been merged later: answer with the live end of the chain
@@ -201,17 +203,7 @@ export class ConversationService {
   }
 
   /** the default regions of the workspace's phone connections: a number typed nationally is read in each */
-  private async phoneRegions(workspaceId: string): Promise<string[]> {
-    const regions = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.store.listConnections(workspaceId, { limit: 200, cursor });
-      for (const c of page.data) {
-        const region = this.deps.registry.get(c.type)?.addressKind === 'phone' ? defaultRegionOf(c.config) : undefined;
-        if (region) regions.add(region);
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return [...regions];
+  private phoneRegions(workspaceId: string): Promise<string[]> {
+    return phoneRegions(this.deps, workspaceId);
   }
 }

@@ -145,7 +145,11 @@ export async function upsertContact(
   outbox: NewOutboxRow[],
   attributes?: Record<string, string>,
 ): Promise<{ contactId: string; created: boolean }> {
-  const existing = await tx.findIdentity(workspaceId, channelType, address);
+  const found = await tx.findIdentity(workspaceId, channelType, address);
+  // the identity may have been read just before a merge moved it: the share lock waits for that merge to commit and
+  // then follows merged_into, so the message lands on the survivor, never on a tombstone
+  const liveId = found && (await tx.liveContactId(workspaceId, found.contactId));
+  const existing = found && liveId ? { ...found, contactId: liveId } : undefined;
   // webchat: attributes the customer gave (offline form email) are merged into an existing contact
   if (existing && attributes && Object.keys(attributes).length > 0)
     await tx.mergeContactAttributes(existing.contactId, attributes, now);
@@ -242,6 +246,8 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   const { tx, connection, now, outbox } = ctx;
   if (event.edit) {
     const original = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
+    // an erased message stays erased: the provider's edit of it brings nothing back
+    if (original?.metadata.erased !== undefined) return false;
     if (original) {
       await tx.editMessageContent(original.id, event.content, event.timestamp);
       outbox.push(
@@ -255,6 +261,9 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
       return true;
     }
   }
+  // a message already stored (a provider retry) is a duplicate before anything is written for its sender: the retry
+  // of an erased contact's message must not bring back their contact and identity
+  if (await tx.findMessageByProviderId(connection.id, event.providerMessageId)) return false;
   const from = providerAddress(ctx.addressRules, event.from.address);
   const { contactId } = await upsertContact(
     tx,

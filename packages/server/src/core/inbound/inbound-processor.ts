@@ -134,6 +134,7 @@ export class InboundProcessor {
     const finished: string[] = [];
     const parseFailures: Array<{ id: string; reason: string }> = [];
     let received = 0;
+    let scrubLog = false;
     await this.deps.store.transaction(async (tx) => {
       const outbox: NewOutboxRow[] = [];
       let counted = 0;
@@ -159,13 +160,21 @@ export class InboundProcessor {
           ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}),
         };
         const optOut = optOutRulesFor(live.connector, live.config);
+        let erasedRetry = p.events.length > 0;
         for (const event of p.events) {
           if (event.kind === 'message') {
             if (await applyInboundMessage(ctx, event)) {
               counted++;
               await applyConsentKeyword(ctx, live.connector, optOut, event);
+              erasedRetry = false;
+            } else if (erasedRetry) {
+              const stored = await tx.findMessageByProviderId(live.record.id, event.providerMessageId);
+              erasedRetry = stored?.metadata.erased !== undefined;
             }
-          } else if (event.kind === 'status') await applyInboundStatus(ctx, event);
+            continue;
+          }
+          erasedRetry = false;
+          if (event.kind === 'status') await applyInboundStatus(ctx, event);
           else
             ephemeral.push({
               topic: TOPIC_EVENTS,
@@ -177,11 +186,18 @@ export class InboundProcessor {
               },
             });
         }
+        // a provider retrying only messages of an erased contact: its request carries their content again
+        if (erasedRetry) {
+          await tx.deleteInboundEvent(p.ev.id);
+          scrubLog = true;
+        }
       }
       await tx.insertOutbox(outbox, now);
       received = counted;
     });
     if (finished.length === 0) return finished;
+    // the retry's request was committed once (as it arrived): SQLite's log keeps that copy until a checkpoint
+    if (scrubLog) await this.deps.store.checkpoint();
     for (let i = 0; i < received; i++) this.deps.metrics.messageCounted('inbound', 'received');
     this.deps.afterCommit();
     for (const f of parseFailures) {

@@ -39,4 +39,6 @@ export interface AttachmentStoreOps {
   /** insert or replace */
   putBlob(key: string, bytes: Buffer, at: string): Promise<void>;
   getBlob(key: string): Promise<Buffer | undefined>;
+  /** removes stored bytes (the database media store's delete); an unknown key is no error */
+  deleteBlob(key: string): Promise<void>;
 }

@@ -27,6 +27,8 @@ export interface InboundStoreOps {
   listInboundEventIds(status: 'pending', limit: number, afterId?: string): Promise<string[]>;
   /** deletes finished raw events received before `before` (retention); pending ones are never deleted */
   pruneInboundEvents(before: string): Promise<number>;
+  /** deletes one raw event (a provider's retry of messages erased meanwhile: it would bring their content back) */
+  deleteInboundEvent(id: string): Promise<void>;
   /** compare-and-set from pending; false when another worker finished it first */
   finishInboundEvent(
     id: string,

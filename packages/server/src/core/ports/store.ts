@@ -46,6 +46,11 @@ export interface Store extends StoreOps {
   /** runs fn in one transaction; fn must not do provider I/O */
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
+  /**
+   * after an erasure: committed changes are written into the database file and its log emptied (SQLite's WAL still
+   * holds the erased rows' old pages until a checkpoint; secure_delete zeroes them in the file). PostgreSQL: nothing
+   */
+  checkpoint(): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -83,6 +83,9 @@ export class AttachmentQueries extends Queries implements AttachmentStoreOps {
       .onConflict((oc) => oc.column('key').doUpdateSet({ bytes, created_at: at }))
       .execute();
   }
+  async deleteBlob(key: string): Promise<void> {
+    await this.db.deleteFrom('media_blobs').where('key', '=', key).execute();
+  }
   async getBlob(key: string): Promise<Buffer | undefined> {
     const r = await this.db.selectFrom('media_blobs').select('bytes').where('key', '=', key).executeTakeFirst();
     return r ? Buffer.from(r.bytes) : undefined;

@@ -132,9 +132,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         // the old rows in the database file itself, as after any checkpoint of a running hub; then the upgrade's
         // start: the migration runs through store.migrate(), which checkpoints what it rewrote
         await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+        // 0012 and the migrations after it run again (Kysely runs migrations in order only; the later ones are
+        // idempotent)
         await db
           .deleteFrom('kysely_migration' as never)
-          .where('name' as never, '=', '0012_scrub_stored_headers' as never)
+          .where('name' as never, '>=', '0012_scrub_stored_headers' as never)
           .execute();
         await store.migrate();
       } else await scrub();

@@ -143,12 +143,41 @@ async function merge(
   reason: { channelType: string; address: string; spellings: string[] },
   now: string,
 ): Promise<void> {
-  const contacts = await db.selectFrom('contacts').selectAll().where('id', 'in', [first, second]).execute();
+  const contacts = await db
+    .selectFrom('contacts')
+    .select(['id', 'name', 'attributes', 'created_at'])
+    .where('id', 'in', [first, second])
+    .execute();
   contacts.sort((x, y) =>
     x.created_at === y.created_at ? (x.id < y.id ? -1 : 1) : x.created_at < y.created_at ? -1 : 1,
   );
   const [survivor, merged] = contacts;
   if (!survivor || !merged) return;
+  await mergeContactRows(db, survivor, merged, reason, 'system:migration', now);
+}
+
+/** the two contacts of a merge as their rows stand (attributes as stored JSON text) */
+export interface MergeParty {
+  id: string;
+  name: string | null;
+  attributes: string;
+}
+
+/**
+ * Moves everything of `merged` to `survivor` and leaves `merged` as its tombstone: identities, conversations (their
+ * messages go with them), attributes (the survivor's values win, the merged contact's other keys are added) and
+ * a `contact.merged` timeline entry carrying `details` and the values the survivor overrode, which are returned.
+ * The caller holds both contacts against other writers (migration 0010: a table lock; the API merge: row locks).
+ * Tags are the caller's (0010 ran before contacts had any).
+ */
+export async function mergeContactRows(
+  db: Db,
+  survivor: MergeParty,
+  merged: MergeParty,
+  details: Record<string, unknown>,
+  actor: string,
+  now: string,
+): Promise<Record<string, unknown>> {
   const kept = JSON.parse(survivor.attributes) as Record<string, unknown>;
   const taken = JSON.parse(merged.attributes) as Record<string, unknown>;
   const overridden = Object.fromEntries(
@@ -175,9 +204,7 @@ async function merge(
   const entry = {
     mergedContactId: merged.id,
     intoContactId: survivor.id,
-    channelType: reason.channelType,
-    address: reason.address,
-    spellings: reason.spellings,
+    ...details,
     overriddenAttributes: overridden,
   };
   const timeline: Array<{ conversationId: string; workspaceId: string; data: Record<string, unknown> }> = [];
@@ -245,7 +272,7 @@ async function merge(
         workspace_id: t.workspaceId,
         conversation_id: t.conversationId,
         type: CONTACT_MERGED,
-        actor: 'system:migration',
+        actor,
         data: JSON.stringify(t.data),
         at: now,
       })
@@ -256,4 +283,5 @@ async function merge(
     .set({ merged_into: survivor.id, updated_at: now })
     .where('id', '=', merged.id)
     .execute();
+  return overridden;
 }

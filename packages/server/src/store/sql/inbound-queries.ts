@@ -89,6 +89,9 @@ export class InboundQueries extends Queries implements InboundStoreOps {
       .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
+  async deleteInboundEvent(id: string): Promise<void> {
+    await this.db.deleteFrom('inbound_events').where('id', '=', id).execute();
+  }
   async finishInboundEvent(
     id: string,
     status: 'processed' | 'ignored' | 'failed',

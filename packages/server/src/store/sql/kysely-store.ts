@@ -84,6 +84,10 @@ export class KyselyStore extends KyselyOps implements Store {
       await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.kysely);
   }
 
+  async checkpoint(): Promise<void> {
+    if (this.dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.kysely);
+  }
+
   async ping(): Promise<boolean> {
     try {
       await sql`select 1`.execute(this.kysely);

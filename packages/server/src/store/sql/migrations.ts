@@ -620,6 +620,28 @@ function consent(): Migration {
   };
 }
 
+/**
+ * a contact's own tags (a JSON array, like conversations.tags): PATCH /contacts/{id}, GET /contacts?tag=; and the
+ * time a contact was erased (DELETE /contacts/{id}): the blanked row stays, so its tombstoned messages keep their
+ * conversation and contact
+ */
+function contactTags(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      // idempotent: a database restored from a copy taken mid-upgrade may already have the columns
+      const columns =
+        (await db.introspection.getTables()).find((t) => t.name === 'contacts')?.columns.map((c) => c.name) ?? [];
+      if (!columns.includes('tags'))
+        await db.schema
+          .alterTable('contacts')
+          .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
+      if (!columns.includes('erased_at'))
+        await db.schema.alterTable('contacts').addColumn('erased_at', 'text').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -636,6 +658,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0010_normalize_identities': normalizeIdentitiesMigration(dialect),
         '0011_visitor_limits': visitorLimits(),
         '0012_scrub_stored_headers': { up: (db: Kysely<unknown>) => scrubStoredHeaders(db as Kysely<Database>) },
+        '0013_contact_tags': contactTags(),
         '0014_consent': consent(),
         '0015_listen_cursor': {
           up: (db: Kysely<unknown>) => db.schema.alterTable('connections').addColumn('listen_cursor', 'text').execute(),

@@ -65,6 +65,10 @@ export interface ContactsTable {
   updated_at: string;
   /** set on a contact merged into another (0010_normalize_identities): a tombstone that answers with its survivor */
   merged_into: string | null;
+  /** JSON array of strings (0013_contact_tags) */
+  tags: Generated<string>;
+  /** set when the contact was erased (0013_contact_tags): a blank row kept for its tombstoned messages */
+  erased_at: string | null;
 }
 export interface ContactIdentitiesTable {
   id: string;
