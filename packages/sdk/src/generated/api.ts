@@ -6552,6 +6552,8 @@ export interface components {
             };
             description: string;
             displayName: string;
+            /** @description an admin brings secrets from the provider (a bot token, an access token); false: the hub generates what it needs */
+            needsCredentials: boolean;
             type: string;
         };
         ConnectorTypeInput: {
@@ -6568,6 +6570,8 @@ export interface components {
             };
             description: string;
             displayName: string;
+            /** @description an admin brings secrets from the provider (a bot token, an access token); false: the hub generates what it needs */
+            needsCredentials: boolean;
             type: string;
         };
         Consent: {

@@ -121,6 +121,11 @@ export const ConnectorTypeSchema = z
       .describe(
         'what a customer address on this channel is: a phone number (normalized to E.164), an email address, or an opaque provider id kept as sent',
       ),
+    needsCredentials: z
+      .boolean()
+      .describe(
+        'an admin brings secrets from the provider (a bot token, an access token); false: the hub generates what it needs',
+      ),
     capabilities: z.record(z.string(), z.unknown()),
     configSchema: z.record(z.string(), z.unknown()),
   })

@@ -54,6 +54,13 @@ export function secretFieldNames(schema: ObjectConfigSchema): string[] {
     .map(([name]) => name);
 }
 
+/** the secrets an admin has to bring from the provider (tokens, app secrets): secret fields the hub does not generate */
+export function credentialFieldNames(schema: ObjectConfigSchema): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => hasMeta(field as z.ZodType, SECRET_KEY) && !hasMeta(field as z.ZodType, GENERATED_KEY))
+    .map(([name]) => name);
+}
+
 export function adminOnlyFieldNames(schema: ObjectConfigSchema): string[] {
   return Object.entries(schema.shape)
     .filter(([, field]) => hasMeta(field as z.ZodType, ADMIN_ONLY_KEY))

@@ -99,6 +99,11 @@ describe('REST API', () => {
       '/api/v1/connection-types',
     );
     expect(types.body.data.find((c) => c.type === 'webchat')?.configSchema.properties).toHaveProperty('sessionSecret');
+    // the web chat generates its session secret; Telegram and WhatsApp need the provider's tokens
+    const needs = Object.fromEntries(
+      (types.body.data as Array<{ type: string; needsCredentials?: boolean }>).map((c) => [c.type, c.needsCredentials]),
+    );
+    expect(needs).toMatchObject({ webchat: false, telegram: true, whatsapp: true });
   });
 
   it('answers 404 for every id of another workspace', async () => {

@@ -139,7 +139,10 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
                 <Icon name={channelIconName(t.type)} />
               </span>
               <span className="type-name">{t.displayName}</span>
-              <span className="type-meta">{ADDRESS_KIND[t.addressKind] ?? t.addressKind}</span>
+              <span className="type-meta">
+                {ADDRESS_KIND[t.addressKind] ?? t.addressKind}
+                {t.needsCredentials ? '' : ' · no account needed'}
+              </span>
             </label>
           ))}
         </fieldset>

@@ -5,6 +5,7 @@
  */
 import {
   configJsonSchema,
+  credentialFieldNames,
   isChannelError,
   type AddressKind,
   type AnyConnector,
@@ -81,6 +82,7 @@ export class ConnectionService {
     displayName: string;
     description: string;
     addressKind: AddressKind;
+    needsCredentials: boolean;
     capabilities: Record<string, unknown>;
     configSchema: Record<string, unknown>;
   }> {
@@ -89,6 +91,7 @@ export class ConnectionService {
       displayName: c.displayName,
       description: c.description,
       addressKind: c.addressKind,
+      needsCredentials: credentialFieldNames(c.configSchema).length > 0,
       capabilities: { ...c.capabilities },
       configSchema: configJsonSchema(c.configSchema),
     }));
