@@ -10,6 +10,7 @@ import { TemplatePicker } from '../conversation/TemplatePicker.tsx';
 import { errorText, shortTime } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { IdentityConsent } from './Consent.tsx';
+import { Duplicates } from './Duplicates.tsx';
 
 interface Props {
   contactId: string;
@@ -93,6 +94,19 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
           {contact && (contact.identities ?? []).length === 0 && <li className="empty">No channel identities.</li>}
         </ul>
       </section>
+      <Duplicates
+        contactId={contactId}
+        onMerged={() => {
+          client
+            .getContactDetail(contactId)
+            .then(setContact)
+            .catch((err: unknown) => setError(errorText(err)));
+          client
+            .conversationsOfContact(contactId)
+            .then(setConversations)
+            .catch((err: unknown) => setError(errorText(err)));
+        }}
+      />
       <section aria-labelledby="other-conversations-title">
         <h4 id="other-conversations-title">Other conversations</h4>
         <ul className="other-conversations">
