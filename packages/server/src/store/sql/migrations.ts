@@ -602,8 +602,10 @@ function normalizeIdentitiesMigration(dialect: Dialect): Migration {
 function consent(): Migration {
   return {
     async up(db: Kysely<unknown>) {
+      // idempotent like 0012 and 0013: a re-run (a database restored from a copy taken mid-upgrade) finds it there
       await db.schema
         .createTable('consents')
+        .ifNotExists()
         // a single key column for switchboard export's paging (store/sql/data-transfer.ts)
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
@@ -616,6 +618,18 @@ function consent(): Migration {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('consents_identity', ['workspace_id', 'channel_type', 'address'])
         .execute();
+    },
+  };
+}
+
+/** where a listening connection (long poll, mailbox) resumes: core/inbound/listen-runner.ts; idempotent */
+function listenCursor(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const columns =
+        (await db.introspection.getTables()).find((t) => t.name === 'connections')?.columns.map((c) => c.name) ?? [];
+      if (!columns.includes('listen_cursor'))
+        await db.schema.alterTable('connections').addColumn('listen_cursor', 'text').execute();
     },
   };
 }
@@ -660,9 +674,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0012_scrub_stored_headers': { up: (db: Kysely<unknown>) => scrubStoredHeaders(db as Kysely<Database>) },
         '0013_contact_tags': contactTags(),
         '0014_consent': consent(),
-        '0015_listen_cursor': {
-          up: (db: Kysely<unknown>) => db.schema.alterTable('connections').addColumn('listen_cursor', 'text').execute(),
-        },
+        '0015_listen_cursor': listenCursor(),
       }),
   };
 }
