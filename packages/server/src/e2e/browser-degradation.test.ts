@@ -4,17 +4,13 @@
  * numbered text options."), and what reaches the provider is that numbered text.
  * Needs `npm run build -w @switchboard/web` first, and Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnector } from '../channel-kit/test-connector.js';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { launchChromium, requireBrowserSetup, SHOTS, signedInPage } from '../testing/browser.js';
 import { fakeProvider, type FakeProvider } from '../testing/fake-provider.js';
 
-const WEB_INDEX = fileURLToPath(new URL('../../../web/dist/index.html', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../../../../test-results/screenshots/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT = 10_000;
 const OWNER = { email: 'owner@example.test', password: 'owner-password-1' };
 
@@ -25,10 +21,7 @@ describe('browser: the composer says how a reply will arrive', () => {
   let conversationId = '';
 
   beforeAll(async () => {
-    if (!existsSync(WEB_INDEX))
-      throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
-    mkdirSync(SHOTS, { recursive: true });
+    requireBrowserSetup();
     provider = await fakeProvider();
     hub = await startTestServer({
       extraConnectors: [testConnector],
@@ -49,10 +42,7 @@ describe('browser: the composer says how a reply will arrive', () => {
         content: { type: 'text', text: 'Hello from the shop' },
       })
     ).body.conversationId;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -62,13 +52,7 @@ describe('browser: the composer says how a reply will arrive', () => {
   });
 
   it('shows "numbered text" for buttons on a channel without them, and sends that text', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(WAIT);
-    await page.goto(`${hub.url}/app/`);
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const page = await signedInPage(browser, hub.url, OWNER, WAIT);
     await page.goto(`${hub.url}/app/#/inbox/${conversationId}`);
     const composer = page.getByRole('form', { name: 'Reply' });
     await composer.getByLabel('Message', { exact: true }).fill('Did that help?');

@@ -4,15 +4,11 @@
  * place, and confirming moves the WhatsApp identity into this contact, whose panel then lists both channels, while
  * the merged-away id answers 301 with its survivor. Needs `npm run build -w @switchboard/web` and Chromium.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { launchChromium, requireBrowserSetup, SHOTS, signedInPage } from '../testing/browser.js';
 
-const WEB_INDEX = fileURLToPath(new URL('../../../web/dist/index.html', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../../../../test-results/screenshots/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT = 10_000;
 const OWNER = { email: 'owner@example.test', password: 'owner-password-1' };
 
@@ -29,10 +25,7 @@ describe('browser: duplicate contacts in the operator app', () => {
   let other: string;
 
   beforeAll(async () => {
-    if (!existsSync(WEB_INDEX))
-      throw new Error(`${WEB_INDEX} is missing: build the app first (npm run build -w @switchboard/web)`);
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
-    mkdirSync(SHOTS, { recursive: true });
+    requireBrowserSetup();
     hub = await startTestServer({
       env: { SWITCHBOARD_OWNER_EMAIL: OWNER.email, SWITCHBOARD_OWNER_PASSWORD: OWNER.password },
     });
@@ -61,10 +54,7 @@ describe('browser: duplicate contacts in the operator app', () => {
     });
     expect(created.status).toBe(201);
     other = created.body.id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -72,13 +62,7 @@ describe('browser: duplicate contacts in the operator app', () => {
   });
 
   it('suggests the contact with the same name on another channel, and merges it after asking again', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(WAIT);
-    await page.goto(`${hub.url}/app/`);
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const page = await signedInPage(browser, hub.url, OWNER, WAIT);
     await page.goto(`${hub.url}/app/#/inbox/${conv.id}`);
 
     const panel = page.getByRole('complementary', { name: 'Contact' });
