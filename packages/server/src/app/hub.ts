@@ -67,8 +67,12 @@ export function createHub(
   const deadLetters = new DeadLetterService(deps);
   const users = new UserService(deps);
   const workspaces = new WorkspaceService(deps);
-  const messages = new MessageQueue(deps, connections, templates, (workspaceId, content) =>
-    media.prepareOutbound(workspaceId, content),
+  const messages = new MessageQueue(
+    deps,
+    connections,
+    templates,
+    (workspaceId, content) => media.prepareOutbound(workspaceId, content),
+    (url) => media.shareLink(url),
   );
   const outbound = new OutboundWorker(deps, connections, pacer, media.access());
   const agents = new AgentService(deps, connections, messages, media);

@@ -9,6 +9,8 @@ export const APP_ERROR_STATUS = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** a signed link past its expiry (shared media links) */
+  GONE: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415, // webchat: visitor uploads outside the allow-list
   WINDOW_CLOSED: 422,

@@ -85,6 +85,7 @@ function cardsText(content: Extract<Content, { type: 'cards' }>): { text: string
 function asText(
   content: Content,
   target: ChannelTarget,
+  linkFor: (url: string) => string,
 ): { text: string; code: DegradationCode; choices?: Choice[] } | undefined {
   const caps = target.capabilities;
   const carries = caps.outbound.includes(content.type);
@@ -121,9 +122,9 @@ function asText(
       if (carries && !tooBig) return undefined;
       if (!/^https?:\/\//i.test(m.url))
         throw new AppError('UNSUPPORTED_CONTENT', `${target.displayName} cannot send ${content.type} messages`);
-      // the capability URL of our media store (core/media): unguessable, served without a session
+      // our own files go out as a signed, expiring link (MediaService.shareLink), not their permanent capability URL
       const label = m.caption ?? m.fileName ?? `[${content.type}]`;
-      return { text: `${label}\n${m.url}`, code: 'media_as_link' };
+      return { text: `${label}\n${linkFor(m.url)}`, code: 'media_as_link' };
     }
     case 'location': {
       if (carries) return undefined;
@@ -187,7 +188,11 @@ export function splitText(text: string, limit: number): string[] {
  * a reaction the channel cannot show is dropped (no parts); everything else either passes as it is or becomes
  * text, which is split when it is longer than the channel's limit.
  */
-export function degrade(content: Content, target: ChannelTarget): Degraded {
+export function degrade(
+  content: Content,
+  target: ChannelTarget,
+  linkFor: (url: string) => string = (url) => url,
+): Degraded {
   const caps = target.capabilities;
   if (content.type === 'reaction' && !caps.outbound.includes('reaction'))
     return { parts: [], degraded: ['reaction_dropped'] };
@@ -200,7 +205,7 @@ export function degrade(content: Content, target: ChannelTarget): Degraded {
     return { parts: [content], degraded: [] };
   }
   const degraded: DegradationCode[] = [];
-  const textual = asText(content, target);
+  const textual = asText(content, target, linkFor);
   let text: string;
   let choices: Choice[] | undefined;
   if (textual) {

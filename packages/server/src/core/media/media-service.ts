@@ -8,7 +8,7 @@
  * either an attachment of the sending workspace, or an http(s) file the hub fetches first, through the address
  * guard, into its own store. Everything else (`javascript:`, `data:`, another workspace's attachment) is refused.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isChannelError, type MediaAccess } from '../../channel-kit/index.js';
 import { newId, type Content } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
@@ -74,6 +74,11 @@ export function hasMedia(content: Content): content is MediaContent {
   return 'media' in content;
 }
 
+/** how long a shared media link works: a customer may open a message days later */
+export const SHARE_LINK_TTL_MS = 7 * 86_400_000;
+const SHARE_PURPOSE = 'media-link';
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export class MediaService {
   constructor(
     private readonly deps: CoreDeps,
@@ -85,6 +90,40 @@ export class MediaService {
 
   urlFor(a: Pick<AttachmentRecord, 'id' | 'accessKey'>): string {
     return `${this.deps.settings.publicUrl}/media/${a.id}/${a.accessKey}`;
+  }
+
+  /**
+   * A link to one of our files for a customer on a channel that cannot carry it (degradation's media_as_link):
+   * signed and expiring, so the text that goes out — an SMS, a mail — does not hand out the file's permanent
+   * capability URL. Other URLs are answered as they are.
+   */
+  shareLink(url: string, ttlMs: number = SHARE_LINK_TTL_MS): string {
+    const own = new RegExp(`^${escapeRegExp(this.deps.settings.publicUrl)}/media/([^/?#]+)/[^/?#]+$`).exec(url);
+    if (!own) return url;
+    const id = own[1] as string;
+    const expires = Math.floor((this.deps.clock.now().getTime() + ttlMs) / 1000);
+    const signature = this.deps.secrets.mac(SHARE_PURPOSE, `${id}.${expires}`);
+    return `${this.deps.settings.publicUrl}/media/${id}/link?expires=${expires}&signature=${signature}`;
+  }
+
+  /** the bytes behind a shared link: 403 for a signature that is not ours, 410 once it expired */
+  async openShared(
+    id: string,
+    expires: string,
+    signature: string,
+  ): Promise<{ attachment: AttachmentRecord; bytes: Buffer }> {
+    const expected = this.deps.secrets.mac(SHARE_PURPOSE, `${id}.${expires}`);
+    const given = Buffer.from(signature);
+    if (
+      !/^\d{1,12}$/.test(expires) ||
+      given.length !== expected.length ||
+      !timingSafeEqual(given, Buffer.from(expected))
+    )
+      throw new AppError('FORBIDDEN', 'this link is not valid');
+    if (Number(expires) * 1000 < this.deps.clock.now().getTime()) throw new AppError('GONE', 'this link has expired');
+    const attachment = await this.deps.store.getAttachment(id);
+    if (!attachment) throw notFound('media');
+    return this.open(id, attachment.accessKey);
   }
 
   /** an operator's (or visitor's) upload: stored first, then usable in a message */

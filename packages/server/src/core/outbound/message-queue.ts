@@ -46,6 +46,8 @@ export class MessageQueue {
     private readonly connections: ConnectionService,
     private readonly templates: TemplateService,
     private readonly outboundMedia: OutboundMedia,
+    /** a customer-facing link to one of our files, for channels that cannot carry the file itself */
+    private readonly shareLink: (url: string) => string = (url) => url,
   ) {}
 
   toContent(input: { content?: Content | undefined; template?: TemplateInput | undefined }): Content {
@@ -85,7 +87,7 @@ export class MessageQueue {
     if (!conversation) throw notFound('conversation');
     const connection = await this.connections.get(workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
-    const plan = degrade(content, connector);
+    const plan = degrade(content, connector, this.shareLink);
     return {
       ...plan,
       channelType: connection.type,
@@ -183,7 +185,7 @@ export class MessageQueue {
       optOutChannel(connector, connection.config),
     );
     // what the channel can carry (numbered text for buttons, split text, links for media…), or a 422
-    const plan = degrade(content, connector);
+    const plan = degrade(content, connector, this.shareLink);
     const now = this.deps.clock.now();
     const windowOpen =
       conversation.windowExpiresAt !== null && Date.parse(conversation.windowExpiresAt) > now.getTime();

@@ -21,4 +21,12 @@ describe('secret box (AES-256-GCM)', () => {
     expect(() => createSecretBox(randomBytes(32)).open(sealed)).toThrow();
     expect(() => createSecretBox(randomBytes(16))).toThrow();
   });
+  it('signs with a key per purpose: the same data signs the same, another purpose or master key signs differently', () => {
+    const sig = box.mac('media-link', 'att_1.1700000000');
+    expect(sig).toMatch(/^[\w-]{43}$/);
+    expect(box.mac('media-link', 'att_1.1700000000')).toBe(sig);
+    expect(box.mac('media-link', 'att_1.1700000001')).not.toBe(sig);
+    expect(box.mac('another-use', 'att_1.1700000000')).not.toBe(sig);
+    expect(createSecretBox(randomBytes(32)).mac('media-link', 'att_1.1700000000')).not.toBe(sig);
+  });
 });

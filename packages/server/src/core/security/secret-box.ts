@@ -3,7 +3,7 @@
  * AES-256-GCM encryption of connection secrets at rest. Sealed values look like `enc:v1:<iv>:<tag>:<ciphertext>`
  * (base64url) so they are recognisable and the format can evolve.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { SecretBox } from '../ports/index.js';
 
 const PREFIX = 'enc:v1:';
@@ -28,6 +28,11 @@ export function createSecretBox(key: Buffer): SecretBox {
     },
     isSealed(value: unknown): value is string {
       return typeof value === 'string' && value.startsWith(PREFIX);
+    },
+    mac(purpose: string, data: string): string {
+      // one key per purpose, so a signature made for one use can never pass for another
+      const derived = createHmac('sha256', key).update(`switchboard:${purpose}`).digest();
+      return createHmac('sha256', derived).update(data).digest('base64url');
     },
   };
 }
