@@ -326,6 +326,13 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       });
       const id = (await contactOfAddress(sms, phone)) as string;
       await t.api('PATCH', `/api/v1/contacts/${id}`, { attributes: { email: `zed-${marker}@example.com` } });
+      // an opt-out names the address too: it has to go with the contact
+      const optedOut = await t.api('PUT', `/api/v1/contacts/${id}/consent`, {
+        channelType: 'x-sms',
+        optedOut: true,
+        source: 'operator',
+      });
+      expect(optedOut.status).toBe(200);
       const [conv] = await conversationsOf(id);
       const media = await eventually(async () => {
         const m = (await messagesOf(conv?.id as string)).find((x) => x.content.media);

@@ -330,7 +330,7 @@ export class ContactQueries extends Queries implements ContactStoreOps {
     }
     const identities = await this.db
       .selectFrom('contact_identities')
-      .select(['address', 'connection_id'])
+      .select(['address', 'connection_id', 'channel_type'])
       .where('contact_id', 'in', ids)
       .execute();
     const conversations = await this.db
@@ -440,6 +440,14 @@ export class ContactQueries extends Queries implements ContactStoreOps {
           .where('visitor_id', 'in', visitorIds)
           .execute();
     }
+    // their opt-outs name their addresses: they go with the identities (a customer who writes again starts fresh)
+    for (const i of identities)
+      await this.db
+        .deleteFrom('consents')
+        .where('workspace_id', '=', workspaceId)
+        .where('channel_type', '=', i.channel_type)
+        .where('address', '=', i.address)
+        .execute();
     await this.db.deleteFrom('contact_identities').where('contact_id', 'in', ids).execute();
     await this.db
       .updateTable('contacts')
