@@ -28,6 +28,7 @@ import { UserService } from '../core/workspaces/user-service.js';
 import { WorkspaceService } from '../core/workspaces/workspace-service.js';
 import { WebhookService, type WebhookSettings } from '../core/webhooks/webhook-service.js';
 import { AgentService } from '../core/agents/agent-service.js';
+import { AgentTurns } from '../core/agents/agent-turns.js';
 import { RoutingService } from '../core/routing/routing-service.js';
 import { RoutingDecisions } from '../core/routing/routing-decisions.js';
 import { RoutingCommands } from '../core/routing/routing-commands.js';
@@ -75,13 +76,14 @@ export function createHub(
     (url) => media.shareLink(url),
   );
   const outbound = new OutboundWorker(deps, connections, pacer, media.access());
-  const agents = new AgentService(deps, connections, messages, media);
+  const agents = new AgentService(deps, connections);
+  const agentTurns = new AgentTurns(deps, messages, media, agents.codec);
   const teams = new TeamService(deps);
   const consent = new ConsentService(deps);
   const routingRules = new RoutingRuleService(deps);
-  const routingDecisions = new RoutingDecisions(deps, agents, { continuationMs: 86_400_000 });
+  const routingDecisions = new RoutingDecisions(deps, agentTurns, { continuationMs: 86_400_000 });
   const ownership = new Ownership(teams);
-  const routing = new RoutingService(deps, messages, agents, routingDecisions, ownership, {
+  const routing = new RoutingService(deps, messages, agentTurns, routingDecisions, ownership, {
     claimLeaseMs: deps.settings.sendLeaseMs,
   });
   const routingCommands = new RoutingCommands(deps, messages, teams, routingDecisions, ownership);
@@ -124,6 +126,7 @@ export function createHub(
     users,
     workspaces,
     agents,
+    agentTurns,
     routing,
     routingDecisions,
     routingCommands,

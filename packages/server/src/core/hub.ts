@@ -22,6 +22,7 @@ import type { UserService } from './workspaces/user-service.js';
 import type { WorkspaceService } from './workspaces/workspace-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { AgentService } from './agents/agent-service.js';
+import type { AgentTurns } from './agents/agent-turns.js';
 import type { RoutingService } from './routing/routing-service.js';
 import type { RoutingDecisions } from './routing/routing-decisions.js';
 import type { RoutingCommands } from './routing/routing-commands.js';
@@ -52,8 +53,10 @@ export interface Hub {
   readonly users: UserService;
   /** the workspace's settings (the private-network opt-in) */
   readonly workspaces: WorkspaceService;
-  /** flow/llm/webhook agents; also the AgentDispatcher routing calls */
+  /** flow/llm/webhook agents as admins manage them (CRUD, lifecycle, channels) */
   readonly agents: AgentService;
+  /** the AgentDispatcher routing calls: which agent answers, and one turn of it */
+  readonly agentTurns: AgentTurns;
   /** the routing consumer: who handles each new inbound message, exactly once; recovery of lost routing */
   readonly routing: RoutingService;
   /** what routing would decide, and why (rules page) */

@@ -142,7 +142,7 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
   const messages = async (conversationId: string) =>
     (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conversationId}/messages?limit=200`)).body.data;
   const turn = (agentId: string, m: { conversationId: string; messageId: string }): Promise<AgentTurnOutcome> =>
-    t.sb.hub.agents.runTurn({ workspaceId: t.sb.bootstrap.workspaceId, agentId, ...m });
+    t.sb.hub.agentTurns.runTurn({ workspaceId: t.sb.bootstrap.workspaceId, agentId, ...m });
   const repliesOf = async (conversationId: string, outcome: AgentTurnOutcome) => {
     const all = await messages(conversationId);
     return outcome.replyMessageIds.map((id) => all.find((m) => m.id === id) as Msg);
@@ -310,15 +310,15 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
     ).rejects.toThrow();
 
     // not applied until the agent starts
-    expect(await t.sb.hub.agents.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBeUndefined();
+    expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBeUndefined();
     await start(first.id);
-    expect(await t.sb.hub.agents.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBe(first.id);
+    expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBe(first.id);
     // moving inbound to the second agent: pending until restarts
     expect((await attach(first.id, [{ connectionId: conn, inbound: false }])).body.restartRequired).toBe(true);
     expect((await attach(second.id, [{ connectionId: conn, inbound: true }])).status).toBe(200);
-    expect(await t.sb.hub.agents.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBe(first.id);
+    expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBe(first.id);
     await start(second.id);
-    expect(await t.sb.hub.agents.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBe(second.id);
+    expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBe(second.id);
     const view = await t.api<{
       data: Array<{ connectionId: string; inbound: boolean; active: { inbound: boolean } | null }>;
     }>('GET', `/api/v1/agents/${second.id}/connections`);
@@ -428,7 +428,7 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
       { agentId: agent.id, agentTurnId: dead.id },
     );
     const calls = ai.calls('chat').length;
-    const taken = await t.sb.hub.agents.runTurn({
+    const taken = await t.sb.hub.agentTurns.runTurn({
       workspaceId: ws,
       agentId: agent.id,
       ...m1,
@@ -479,6 +479,8 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
     // hands the third to a person without a provider call
     expect((await turn(agent.id, await v.say('hello again'))).handoff).toBeUndefined();
     expect((await turn(agent.id, await v.say('and again'))).handoff).toBeUndefined();
+    // the simulator records a call when it has answered it: the slow one (1.5 s) may still be on its way
+    await eventually(() => ai.calls('chat').some((c) => JSON.stringify(c.body).includes('answer slowly')) || undefined);
     const calls = ai.calls('chat').length;
     const o4 = await turn(agent.id, await v.say('one more time'));
     expect(o4.handoff?.reason).toContain('limit of 2 turns');
