@@ -6063,9 +6063,9 @@ export interface paths {
         /** The bytes of an attachment through a signed, expiring link (what a channel without files gets) */
         get: {
             parameters: {
-                query: {
-                    expires: string;
-                    signature: string;
+                query?: {
+                    expires?: string;
+                    signature?: string;
                 };
                 header?: never;
                 path: {

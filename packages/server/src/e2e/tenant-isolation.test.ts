@@ -100,6 +100,10 @@ const ROUTES: Record<string, Probe> = {
   'POST /api/v1/agents/{id}/stop': { id: 'agent' },
   'GET /api/v1/agents/{id}/connections': { id: 'agent' },
   'PUT /api/v1/agents/{id}/connections': { id: 'agent', body: { connections: [] } },
+  'GET /media/{id}/link': {
+    id: 'media',
+    note: 'a signed, expiring link without bearer auth: probed with the id and no signature',
+  },
   'GET /media/{id}/{key}': {
     id: 'media',
     note: 'a capability URL without bearer auth: whoever holds id and key gets the bytes by design; probed with the id and a wrong key',

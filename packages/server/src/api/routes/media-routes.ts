@@ -52,13 +52,13 @@ export function mediaServeRoutes(app: FastifyInstance, hub: Hub): void {
         tags: ['media'],
         summary: 'The bytes of an attachment through a signed, expiring link (what a channel without files gets)',
         params: z.object({ id: z.string() }),
-        querystring: z.object({ expires: z.string().max(20), signature: z.string().max(100) }),
+        querystring: z.object({ expires: z.string().max(20).optional(), signature: z.string().max(100).optional() }),
       },
     },
     async (req, reply) => {
       const { id } = req.params as { id: string };
-      const { expires, signature } = req.query as { expires: string; signature: string };
-      const { attachment, bytes } = await hub.media.openShared(id, expires, signature);
+      const { expires, signature } = req.query as { expires?: string; signature?: string };
+      const { attachment, bytes } = await hub.media.openShared(id, expires ?? '', signature ?? '');
       return sendFile(reply, attachment, bytes);
     },
   );

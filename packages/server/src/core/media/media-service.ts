@@ -106,7 +106,7 @@ export class MediaService {
     return `${this.deps.settings.publicUrl}/media/${id}/link?expires=${expires}&signature=${signature}`;
   }
 
-  /** the bytes behind a shared link: 403 for a signature that is not ours, 410 once it expired */
+  /** the bytes behind a shared link: 404 for a link that is not ours (as for an unknown file), 410 once it expired */
   async openShared(
     id: string,
     expires: string,
@@ -119,7 +119,7 @@ export class MediaService {
       given.length !== expected.length ||
       !timingSafeEqual(given, Buffer.from(expected))
     )
-      throw new AppError('FORBIDDEN', 'this link is not valid');
+      throw notFound('media');
     if (Number(expires) * 1000 < this.deps.clock.now().getTime()) throw new AppError('GONE', 'this link has expired');
     const attachment = await this.deps.store.getAttachment(id);
     if (!attachment) throw notFound('media');
