@@ -150,8 +150,8 @@ describe('contact import and export', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(new TextDecoder().decode(bytes), { bom: true }) as string[][];
     expect(rows).toEqual([
-      ['id', 'name', 'phone', 'email', 'attributes.note'],
-      [expect.stringMatching(/^ct_/), "'=cmd|' /C calc'!A0", "'+4915112349999", '', "'@risk"],
+      ['id', 'name', 'phone', 'email', 'tags', 'attributes.note'],
+      [expect.stringMatching(/^ct_/), "'=cmd|' /C calc'!A0", "'+4915112349999", '', '', "'@risk"],
     ]);
     // every contact, re-imported as exported: nothing changes
     const all = await t.api<string>('GET', '/api/v1/contacts/export.csv');
@@ -165,7 +165,7 @@ describe('contact import and export', () => {
     const [ana] = await contacts('Ana Lima');
     const res = await fetch(`${t.url}/api/v1/contacts/export.csv`, { headers: other });
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe('id,name,phone,email\n');
+    expect(await res.text()).toBe('id,name,phone,email,tags\n');
     // the same number in the other workspace is a contact of its own there; an id from here is unknown there
     const there = await importCsv(`id,name\n${ana?.id},Mallory`, '', other);
     expect(there.body.rejected).toEqual([{ row: 2, field: 'id', reason: `no contact ${ana?.id} in this workspace` }]);
@@ -206,5 +206,8 @@ describe('contact import and export', () => {
     const tagged = (await t.api<{ data: Array<{ name: string | null }> }>('GET', '/api/v1/contacts?tag=vip')).body.data;
     expect(tagged.map((c) => c.name)).toEqual(['Tia Tag']);
     expect((await importCsv(csv)).body).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    // the export carries them back in the same form
+    const exported = await t.api<string>('GET', `/api/v1/contacts/export.csv?q=${encodeURIComponent('Tia Tag')}`);
+    expect((parse(exported.body) as string[][])[1]?.[4]).toBe('vip; newsletter');
   });
 });

@@ -254,18 +254,19 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(await transfer().importCsv(ws, csv)).toMatchObject({ created: 3, rejected: [] });
       const text = await exported(ws);
       const rows = parse(text) as string[][];
-      expect(rows[0]).toEqual(['id', 'name', 'phone', 'email', 'attributes.note', 'attributes.score']);
+      expect(rows[0]).toEqual(['id', 'name', 'phone', 'email', 'tags', 'attributes.note', 'attributes.score']);
       const byName = new Map(rows.slice(1).map((r) => [r[1], r]));
       expect(byName.get(`'=HYPERLINK("http://x.example","click")`)).toEqual([
         expect.stringMatching(/^ct_/),
         `'=HYPERLINK("http://x.example","click")`,
         "'+4915112345678",
         'ana@example.com',
+        '',
         `'@SUM(A1) and "quotes"`,
         "'-5",
       ]);
-      expect(byName.get('Ben, Jr.')?.slice(4)).toEqual(['line one\nline two', "'+3"]);
-      expect(byName.get('Zoë Ünal')?.slice(2)).toEqual(['', 'zoe@example.com', 'tab\there', '7']);
+      expect(byName.get('Ben, Jr.')?.slice(5)).toEqual(['line one\nline two', "'+3"]);
+      expect(byName.get('Zoë Ünal')?.slice(2)).toEqual(['', 'zoe@example.com', '', 'tab\there', '7']);
       // every cell a spreadsheet would evaluate starts with the quote
       for (const cell of rows.slice(1).flat()) expect(/^[=+\-@\t\r]/.test(cell), cell).toBe(false);
 

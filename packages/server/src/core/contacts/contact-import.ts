@@ -196,7 +196,7 @@ export class ContactTransfer {
     for await (const contact of this.contacts(workspaceId, q))
       for (const key of Object.keys(contact.attributes)) if (key !== 'email') keys.add(key);
     const attributeKeys = [...keys].sort();
-    const header = ['id', 'name', 'phone', 'email', ...attributeKeys.map((k) => `attributes.${k}`)];
+    const header = ['id', 'name', 'phone', 'email', 'tags', ...attributeKeys.map((k) => `attributes.${k}`)];
     yield (options.bom ? '\ufeff' : '') + stringify([header]);
     let batch: string[][] = [];
     for await (const contact of this.contacts(workspaceId, q)) {
@@ -209,6 +209,8 @@ export class ContactTransfer {
         contact.name ?? '',
         phone,
         email,
+        // as the import reads them back: separated by semicolons
+        (contact.tags ?? []).join('; '),
         ...attributeKeys.map((k) => cellText(contact.attributes[k])),
       ];
       batch.push(cells.map(defuseFormula));
