@@ -179,6 +179,13 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect((await t.api<{ data: Contact[] }>('GET', '/api/v1/contacts?q=silva&tag=customer')).body.data).toHaveLength(
         1,
       );
+      // an attribute value finds the contact (a string by its start); a key alone does not
+      const found = async (q: string) =>
+        (await t.api<{ data: Contact[] }>('GET', `/api/v1/contacts?q=${encodeURIComponent(q)}`)).body.data.map(
+          (c) => c.id,
+        );
+      expect(await found('pr')).toContain(created.body.id);
+      expect(await found('score')).not.toContain(created.body.id);
       const tooDeep = await t.api<ApiError>('PATCH', `/api/v1/contacts/${created.body.id}`, {
         attributes: { a: 'x'.repeat(20_000) },
       });

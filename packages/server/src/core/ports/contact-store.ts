@@ -54,7 +54,7 @@ export interface IdentityRecord {
 
 /** what a contact search looks for (core/conversations/conversation-service.ts builds it from the typed text) */
 export interface ContactSearch {
-  /** found in the name or inside an identity address, case-insensitively */
+  /** found in the name, inside an identity address or at the start of an attribute value, case-insensitively */
   text: string;
   /** identity addresses matched exactly: every normalized spelling the text may stand for (phone, email) */
   addresses: string[];

@@ -40,6 +40,16 @@ export const ERASED_CONTENT = { type: 'text', text: '(erased)' } as const;
 
 const likeText = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const tagPattern = (tag: string) => likeText(JSON.stringify(tag));
+const likeEscape = (text: string) => text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * attribute values in the attributes JSON text: a string value that starts with the text, or a number or boolean
+ * equal to it — matched after the `":` that ends a key, so a key alone never matches
+ */
+const attributeValuePatterns = (text: string): string[] => [
+  `%":"${likeEscape(JSON.stringify(text).slice(1, -1))}%`,
+  `%":${likeEscape(text)},%`,
+  `%":${likeEscape(text)}}%`,
+];
 function toIdentity(r: Selectable<ContactIdentitiesTable>): IdentityRecord {
   return {
     id: r.id,
@@ -161,6 +171,9 @@ export class ContactQueries extends Queries implements ContactStoreOps {
           ),
           // the email a customer left in a form (webchat) is an attribute, stored as JSON text by json()
           ...emails.map((e) => like('attributes', contains(`"email":${JSON.stringify(e)}`))),
+          ...(search.text.trim().length >= 2
+            ? attributeValuePatterns(search.text.trim()).map((p) => like('attributes', p))
+            : []),
         ]),
       );
     if (search.tag !== undefined) query = query.where(like('tags', tagPattern(search.tag)));
