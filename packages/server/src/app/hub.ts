@@ -93,7 +93,7 @@ export function createHub(
 
   // a connection that starts running brings its provider's templates up to date
   connections.onRunning(async (record) => {
-    if (deps.registry.get(record.type)?.syncTemplates) await templates.sync(record.workspaceId, record.id);
+    if (deps.registry.get(record.type)?.features.templates) await templates.sync(record.workspaceId, record.id);
   });
   deps.bus.onDeadLetter((letter) => {
     deps.log.error(

@@ -196,19 +196,10 @@ export interface ChannelConnector<Config extends Record<string, unknown> = Recor
   prepareConfig?(config: Config, generateSecret: () => string): Config;
   inbound: InboundMode<Config>;
   send(message: OutboundMessage, ctx: SendContext<Config>): Promise<SendReceipt>;
-  /** typing indicator towards the customer, where capabilities.typing */
-  typing?(to: string, ctx: BaseContext<Config>): Promise<void>;
-  /** downloads an inbound file the provider holds (content.media.providerMediaId) for our media store */
-  fetchMedia?(media: { providerMediaId: string; mimeType?: string }, ctx: BaseContext<Config>): Promise<FetchedMedia>;
-  /** tells the provider the customer's message was read (WhatsApp blue ticks), when an operator opens it */
-  markRead?(message: { providerMessageId: string; from: string }, ctx: BaseContext<Config>): Promise<void>;
-  /** lists the templates approved (or not) at the provider */
-  syncTemplates?(ctx: BaseContext<Config>): Promise<ProviderTemplate[]>;
-  /** our sender addresses on this connection (several WhatsApp phone numbers); the hub rotates new recipients over them and keeps each recipient on the same one */
-  senders?(config: Config): string[];
+  /** the optional abilities the definition holds, each read by core in one place (see ConnectorFeatures) */
+  features: ConnectorFeatures<Config>;
   start?(ctx: BaseContext<Config>): Promise<StartResult<Config> | void>;
   stop?(ctx: BaseContext<Config>): Promise<void>;
-  visitors?: VisitorSessions<Config>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds connectors of every config type
@@ -307,11 +298,6 @@ export function defineConnector<S extends ObjectConfigSchema>(
         );
       return handler(message, ctx);
     },
-    ...(features.typing ? { typing: features.typing } : {}),
-    ...(features.fetchMedia ? { fetchMedia: features.fetchMedia } : {}),
-    ...(features.readReceipts ? { markRead: features.readReceipts } : {}),
-    ...(features.templates ? { syncTemplates: (ctx: BaseContext<Config>) => features.templates!.sync(ctx) } : {}),
-    ...(features.senders ? { senders: features.senders } : {}),
-    ...(features.visitors ? { visitors: features.visitors } : {}),
+    features,
   };
 }

@@ -43,15 +43,7 @@ export interface FeatureFixtures {
   visitors?: { visitorId: string };
 }
 
-const hasFeature = (connector: AnyConnector, name: FeatureName): boolean =>
-  ({
-    typing: connector.typing,
-    fetchMedia: connector.fetchMedia,
-    readReceipts: connector.markRead,
-    templates: connector.syncTemplates,
-    senders: connector.senders,
-    visitors: connector.visitors,
-  })[name] !== undefined;
+const hasFeature = (connector: AnyConnector, name: FeatureName): boolean => connector.features[name] !== undefined;
 
 /** answers in order; the last one repeats */
 function sequenceHttp(responses: ProviderResponse[], seen: string[]): HttpClient {
@@ -205,17 +197,17 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
         expect(leaks(`${String((error as Error).message)} ${log.lines.join('\n')}`)).toEqual([]);
       };
       const f = fixtures.features ?? {};
-      if (connector.typing && f.typing) {
+      if (connector.features.typing && f.typing) {
         const { to, success, auth } = f.typing;
-        const typing = connector.typing.bind(connector);
+        const typing = connector.features.typing.bind(connector);
         it('typing: shows the indicator, and a rejected credential is AUTH', async () => {
           await typing(to, base(sequenceHttp(success, [])));
           if (success.length > 0) await authFails((http, log) => typing(to, base(http, log)), auth);
         });
       }
-      if (connector.fetchMedia && f.fetchMedia) {
+      if (connector.features.fetchMedia && f.fetchMedia) {
         const { media, success, auth } = f.fetchMedia;
-        const fetchMedia = connector.fetchMedia.bind(connector);
+        const fetchMedia = connector.features.fetchMedia.bind(connector);
         it('fetchMedia: downloads the bytes with a type, and a rejected credential is AUTH', async () => {
           const seen: string[] = [];
           const file = await fetchMedia(media, base(sequenceHttp(success, seen)));
@@ -225,9 +217,9 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           await authFails((http, log) => fetchMedia(media, base(http, log)), auth);
         });
       }
-      if (connector.markRead && f.readReceipts) {
+      if (connector.features.readReceipts && f.readReceipts) {
         const { message, success, auth } = f.readReceipts;
-        const markRead = connector.markRead.bind(connector);
+        const markRead = connector.features.readReceipts.bind(connector);
         it('readReceipts: tells the provider, and a rejected credential is AUTH', async () => {
           const seen: string[] = [];
           await markRead(message, base(sequenceHttp(success, seen)));
@@ -235,9 +227,10 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           await authFails((http, log) => markRead(message, base(http, log)), auth);
         });
       }
-      if (connector.syncTemplates && f.templates) {
+      if (connector.features.templates && f.templates) {
         const { success, auth } = f.templates;
-        const sync = connector.syncTemplates.bind(connector);
+        const templates = connector.features.templates;
+        const sync = (ctx: Parameters<typeof templates.sync>[0]) => templates.sync(ctx);
         it('templates: lists the provider templates with their variables, and a rejected credential is AUTH', async () => {
           const list = await sync(base(sequenceHttp(success, [])));
           expect(list.length).toBeGreaterThan(0);
@@ -248,16 +241,16 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           await authFails((http, log) => sync(base(http, log)), auth);
         });
       }
-      if (connector.senders && f.senders) {
+      if (connector.features.senders && f.senders) {
         const { expect: want } = f.senders;
-        const senders = connector.senders.bind(connector);
+        const senders = connector.features.senders.bind(connector);
         it('senders: names the sender addresses of the connection', () => {
           expect(senders(fixtures.config)).toEqual(want);
         });
       }
-      if (connector.visitors && f.visitors) {
+      if (connector.features.visitors && f.visitors) {
         const { visitorId } = f.visitors;
-        const visitors = connector.visitors;
+        const visitors = connector.features.visitors;
         it('visitors: a session token names its visitor, and only for the secret it was issued with', () => {
           const token = visitors.issue(fixtures.config, visitorId);
           expect(visitors.check(fixtures.config, token)).toBe(visitorId);

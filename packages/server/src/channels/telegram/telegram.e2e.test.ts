@@ -167,14 +167,14 @@ describe('telegram connector end to end', () => {
 
     // the photo's file_id downloads through getFile + /file/bot<token>/<path>
     const fileId = image?.type === 'image' ? (image.media.providerMediaId ?? '') : '';
-    const fetched = await telegramConnector.fetchMedia?.(
+    const fetched = await telegramConnector.features.fetchMedia?.(
       { providerMediaId: fileId, mimeType: 'image/jpeg' },
       directCtx(),
     );
     expect(fetched?.bytes.equals(PNG)).toBe(true);
     expect(fetched?.mimeType).toBe('image/jpeg');
     expect(sim.apiCalls({ token, method: 'getFile' }).at(-1)?.params).toMatchObject({ file_id: fileId });
-    const missing = await telegramConnector
+    const missing = await telegramConnector.features
       .fetchMedia?.({ providerMediaId: 'no-such-file' }, directCtx())
       .catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: 'REJECTED' });
@@ -364,7 +364,7 @@ describe('telegram connector end to end', () => {
       sent.map((m) => `${mia.id}:${m.message.message_id}`),
     );
     // what we uploaded can be fetched back, byte for byte
-    const back = await telegramConnector.fetchMedia?.(
+    const back = await telegramConnector.features.fetchMedia?.(
       { providerMediaId: sent[0]?.message.photo?.at(-1)?.file_id ?? '' },
       directCtx(),
     );

@@ -516,7 +516,7 @@ describe('telegram send', () => {
 
   it('shows typing with the typing chat action', async () => {
     const { http, seen } = scripted([{ status: 200, body: '{"ok":true,"result":true}' }]);
-    await telegramConnector.typing?.('5123456789', ctxWith(http));
+    await telegramConnector.features.typing?.('5123456789', ctxWith(http));
     expect(seen[0]).toMatchObject({
       url: expect.stringMatching(/\/sendChatAction$/) as unknown,
       json: { chat_id: '5123456789', action: 'typing' },

@@ -67,6 +67,6 @@ export const whatsappConnector = defineConnector({
   start: (ctx) => checkAccount(ctx),
 });
 
-/** the same as connector.markRead, by arguments: (wamid of the customer's message, our phone number id, ctx) */
+/** the same as connector.features.readReceipts, by arguments: (wamid of the customer's message, our phone number id, ctx) */
 export { markRead as markWhatsAppRead };
 export type { WhatsAppConfig };

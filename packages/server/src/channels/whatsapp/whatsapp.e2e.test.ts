@@ -453,10 +453,10 @@ describe('whatsapp connector against the Cloud API simulator', () => {
   describe('connector functions called directly against the simulator', () => {
     it('fetchMedia downloads a customer file through the short-lived url with the bearer', async () => {
       const { message: m } = sim.sendMedia({ from: '16505550901', type: 'image', data: PNG, mimeType: 'image/png' });
-      const media = await whatsappConnector.fetchMedia?.({ providerMediaId: m.image?.id as string }, direct());
+      const media = await whatsappConnector.features.fetchMedia?.({ providerMediaId: m.image?.id as string }, direct());
       expect(media?.mimeType).toBe('image/png');
       expect(media?.bytes.equals(PNG)).toBe(true);
-      const err = await whatsappConnector
+      const err = await whatsappConnector.features
         .fetchMedia?.({ providerMediaId: '123456789' }, direct())
         .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'REJECTED', providerCode: '100' });
@@ -469,7 +469,10 @@ describe('whatsapp connector against the Cloud API simulator', () => {
         sim.receivedMessages({ from: '16505551001' }).find((m) => m.wamid === wamid)?.readByBusinessAt,
       ).toBeGreaterThan(0);
       const second = sim.sendText({ from: '16505551001', text: 'and me' });
-      await whatsappConnector.markRead?.({ providerMessageId: second.wamid, from: defaults().phoneNumberId }, direct());
+      await whatsappConnector.features.readReceipts?.(
+        { providerMessageId: second.wamid, from: defaults().phoneNumberId },
+        direct(),
+      );
       expect(
         sim.receivedMessages({ from: '16505551001' }).find((m) => m.wamid === second.wamid)?.readByBusinessAt,
       ).toBeGreaterThan(0);
@@ -512,7 +515,7 @@ describe('whatsapp connector against the Cloud API simulator', () => {
         document: { filename: 'terms.pdf' },
       });
       expect(sim.apiCalls({ op: 'media.upload' }).filter((c) => c.status === 200).length).toBeGreaterThanOrEqual(2);
-      const back = await whatsappConnector.fetchMedia?.({ providerMediaId: imgReq.image.id }, direct());
+      const back = await whatsappConnector.features.fetchMedia?.({ providerMediaId: imgReq.image.id }, direct());
       expect(back?.bytes.equals(PNG)).toBe(true);
     });
 
@@ -577,7 +580,7 @@ describe('whatsapp connector against the Cloud API simulator', () => {
           name: `bulk_${String(i).padStart(3, '0')}`,
           components: [{ type: 'BODY', text: 'Bulk {{1}}' }],
         });
-      const templates = (await whatsappConnector.syncTemplates?.(direct())) ?? [];
+      const templates = (await whatsappConnector.features.templates?.sync(direct())) ?? [];
       expect(templates).toHaveLength(122);
       expect(sim.apiCalls({ op: 'templates.list' }).length).toBeGreaterThanOrEqual(2);
       const order = templates.find((x) => x.name === 'order_update');

@@ -531,7 +531,7 @@ describe('whatsapp templates and senders', () => {
   });
 
   it('lists the sender numbers and keeps the sticky sender when it is ours', () => {
-    expect(whatsappConnector.senders?.(config)).toEqual([PHONE_NUMBER_ID, '106540352242923']);
+    expect(whatsappConnector.features.senders?.(config)).toEqual([PHONE_NUMBER_ID, '106540352242923']);
     expect(senderFor({ from: '106540352242923' }, config)).toBe('106540352242923');
     expect(senderFor({}, config)).toBe(PHONE_NUMBER_ID);
     expect(senderFor({ from: '999' }, config)).toBe(PHONE_NUMBER_ID);

@@ -115,11 +115,11 @@ export class ConversationService {
   /** the operator opened the conversation: tell providers that show read receipts to the customer */
   private async sendReadReceipt(c: ConversationRecord): Promise<void> {
     const live = await this.connections.live(c.connectionId);
-    if (!live?.connector.markRead || live.record.status !== 'RUNNING') return;
+    if (!live?.connector.features.readReceipts || live.record.status !== 'RUNNING') return;
     const last = await this.deps.store.lastInboundMessage(c.id);
     if (!last?.providerMessageId) return;
     try {
-      await live.connector.markRead(
+      await live.connector.features.readReceipts(
         { providerMessageId: last.providerMessageId, from: c.senderAddress ?? last.to },
         this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
       );
@@ -128,7 +128,7 @@ export class ConversationService {
     }
   }
 
-  /** operator typing → the customer sees it (webchat live, providers through connector.typing) */
+  /** operator typing → the customer sees it (webchat live, providers through connector.features.typing) */
   async typing(workspaceId: string, id: string): Promise<void> {
     const c = await this.get(workspaceId, id);
     await this.deps.bus.publish(TOPIC_EVENTS, {
@@ -141,8 +141,8 @@ export class ConversationService {
       },
     });
     const live = await this.connections.live(c.connectionId);
-    if (live?.connector.typing && live.record.status === 'RUNNING' && live.connector.capabilities.typing) {
-      await live.connector
+    if (live?.connector.features.typing && live.record.status === 'RUNNING' && live.connector.capabilities.typing) {
+      await live.connector.features
         .typing(
           c.threadKey ?? c.address,
           this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),

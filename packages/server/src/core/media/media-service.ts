@@ -364,8 +364,8 @@ export class MediaService {
     const live = await this.connections.live(a.connectionId);
     const now = () => this.deps.clock.now().toISOString();
     try {
-      if (!live?.connector.fetchMedia) throw new Error('this channel cannot fetch media');
-      const fetched = await live.connector.fetchMedia(
+      if (!live?.connector.features.fetchMedia) throw new Error('this channel cannot fetch media');
+      const fetched = await live.connector.features.fetchMedia(
         { providerMediaId: a.providerMediaId, mimeType: a.mimeType },
         this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
       );
@@ -383,7 +383,7 @@ export class MediaService {
       const reason = this.deps.redactor.scrub(error instanceof Error ? error.message : String(error));
       // a file the provider says is gone (404, rejected) will not come back by retrying
       const permanent = isChannelError(error) && !error.retryable;
-      if (attempt >= MAX_FETCH_ATTEMPTS || !live?.connector.fetchMedia || permanent) {
+      if (attempt >= MAX_FETCH_ATTEMPTS || !live?.connector.features.fetchMedia || permanent) {
         await this.finish(a, { state: 'failed', error: reason, attempts: attempt, updatedAt: now() });
         if (a.connectionId)
           await this.connections.log(

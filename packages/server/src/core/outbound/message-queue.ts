@@ -120,7 +120,7 @@ export class MessageQueue {
     await assertNotOptedOut(this.deps.store, workspaceId, record.type, to, optOutChannel(connector, record.config));
     // before the contact and conversation are written: a refused file leaves nothing behind
     const content = await this.outboundMedia(workspaceId, input);
-    const senders = live && connector.senders ? connector.senders(live.config) : [];
+    const senders = live && connector.features.senders ? connector.features.senders(live.config) : [];
     const now = this.deps.clock.now().toISOString();
     const conversation = await this.deps.store.transaction(async (tx) => {
       const outbox: ReturnType<typeof eventRow>[] = [];

@@ -27,9 +27,9 @@ export class TemplateService {
   async sync(workspaceId: string, connectionId: string): Promise<TemplateRecord[]> {
     const record = await this.connections.get(workspaceId, connectionId);
     const live = await this.connections.live(record.id);
-    if (!live?.connector.syncTemplates)
+    if (!live?.connector.features.templates)
       throw new AppError('UNSUPPORTED_CONTENT', `${live?.connector.displayName ?? record.type} has no templates`);
-    const templates: ProviderTemplate[] = await live.connector.syncTemplates(
+    const templates: ProviderTemplate[] = await live.connector.features.templates.sync(
       this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
     );
     const at = this.deps.clock.now().toISOString();

@@ -88,11 +88,11 @@ export class VisitorService {
 
   private async webchat(
     connectionId: string,
-  ): Promise<LiveConnection & { visitors: NonNullable<LiveConnection['connector']['visitors']> }> {
+  ): Promise<LiveConnection & { visitors: NonNullable<LiveConnection['connector']['features']['visitors']> }> {
     const live = await this.connections.live(connectionId);
-    if (!live || !live.connector.visitors) throw notFound('chat');
+    if (!live || !live.connector.features.visitors) throw notFound('chat');
     if (live.record.status === 'STOPPED') throw new AppError('UNAVAILABLE', 'chat is offline');
-    return { ...live, visitors: live.connector.visitors };
+    return { ...live, visitors: live.connector.features.visitors };
   }
 
   async visitorOf(
@@ -215,7 +215,7 @@ export class VisitorService {
     // the visitor is named beside the token: the raw event keeps the name and only a digest of the token
     // (channels/webchat/verify); an unknown token names nobody and the ingest answers 401
     const live = await this.connections.live(connectionId);
-    const visitorId = live && token ? live.connector.visitors?.check(live.config, token) : undefined;
+    const visitorId = live && token ? live.connector.features.visitors?.check(live.config, token) : undefined;
     return this.ingest.handle(connectionId, {
       method: 'POST',
       url: `/webchat/${connectionId}/messages`,
