@@ -8,7 +8,12 @@
  * row already in the stored form is left as it is.
  */
 import type { Kysely } from 'kysely';
-import { storedHeaders, type StoredHeaders } from '../../channel-kit/stored-request.js';
+import {
+  credentialDigest,
+  isCredentialDigest,
+  storedHeaders,
+  type StoredHeaders,
+} from '../../channel-kit/stored-request.js';
 import type { Database } from './schema.js';
 
 /**
@@ -24,33 +29,23 @@ export const STORED_HEADERS_0012: Readonly<Record<string, StoredHeaders>> = {
 /** connectors added outside this repository: nothing is known of their headers but what a credential looks like */
 const CREDENTIAL_NAME = /^(authorization|proxy-authorization|cookie)$|token|secret|api-?key|password/i;
 
+/** a credential as stored now: already a digest (a second run, a row written after the fix) stays as it is */
+const digestOnce = (value: string): string => (isCredentialDigest(value) ? value : credentialDigest(value));
+
 function scrubbed(channelType: string | undefined, headers: Record<string, string>): Record<string, string> {
   const spec = channelType === undefined ? undefined : STORED_HEADERS_0012[channelType];
-  if (spec) {
-    const withVisitor = { ...headers };
-    // the visitor id a web chat token was issued for, named before the token becomes a digest
-    const bearer = /^Bearer\s+(vis_[^.\s]+)\./.exec(headers.authorization ?? '');
-    if (channelType === 'webchat' && bearer && withVisitor['x-webchat-visitor'] === undefined)
-      withVisitor['x-webchat-visitor'] = bearer[1] as string;
-    const out = storedHeaders(withVisitor, { keep: spec.keep ?? [] });
-    // a value already digested stays as it is (a second run, or a row written after the fix)
-    for (const name of spec.digest ?? []) {
-      const value = headers[name];
-      if (value !== undefined)
-        out[name] = /^sha256:[0-9a-f]{16}$/.test(value)
-          ? value
-          : (storedHeaders({ [name]: value }, { digest: [name] })[name] as string);
-    }
-    return out;
-  }
-  const credentials = Object.keys(headers).filter((name) => CREDENTIAL_NAME.test(name));
-  const kept = Object.keys(headers).filter((name) => !credentials.includes(name));
-  const out = storedHeaders(headers, { keep: kept });
-  for (const name of credentials) {
-    const value = headers[name] as string;
-    out[name] = /^sha256:[0-9a-f]{16}$/.test(value)
-      ? value
-      : (storedHeaders({ [name]: value }, { digest: [name] })[name] as string);
+  const withVisitor = { ...headers };
+  // the visitor id a web chat token was issued for, named before the token becomes a digest
+  const bearer = /^Bearer\s+(vis_[^.\s]+)\./.exec(headers.authorization ?? '');
+  if (channelType === 'webchat' && bearer && withVisitor['x-webchat-visitor'] === undefined)
+    withVisitor['x-webchat-visitor'] = bearer[1] as string;
+  const names = Object.keys(withVisitor);
+  const digest = spec ? (spec.digest ?? []) : names.filter((name) => CREDENTIAL_NAME.test(name));
+  const keep = spec ? (spec.keep ?? []) : names.filter((name) => !digest.includes(name));
+  const out = storedHeaders(withVisitor, { keep });
+  for (const name of digest) {
+    const value = withVisitor[name];
+    if (value !== undefined) out[name] = digestOnce(value);
   }
   return out;
 }
