@@ -122,11 +122,12 @@ async function main(argv: string[]): Promise<void> {
       [
         '',
         `Switchboard sandbox is running on ${sandbox.url} — nothing here talks to the internet.`,
-        `  Open ${config.publicUrl}/sandbox and write as a Telegram or WhatsApp customer; the replies you send from the`,
+        `  Open ${config.publicUrl}/sandbox and write as a customer on any channel; the replies you send from the`,
         '  inbox on the right (or through the API) arrive on the phone on the left.',
         `  Admin API token: ${sandbox.token}`,
-        `  Connections: telegram ${sandbox.connections.telegram}, whatsapp ${sandbox.connections.whatsapp}`,
-        `  Simulators: Telegram Bot API ${sandbox.telegram.url}, WhatsApp Cloud API ${sandbox.whatsapp.url}`,
+        ...Object.values(sandbox.channels).map(
+          (c) => `  ${c.label}: connection ${c.connectionId}, simulator ${c.simulatorUrl}`,
+        ),
         '',
       ].join('\n'),
     );

@@ -1,9 +1,20 @@
 /**
  * @module app/sandbox-page
- * The sandbox's one page: on the left a customer's phone (Telegram or WhatsApp, talking to the local simulators),
+ * The sandbox's one page: on the left a customer's phone (any sandbox channel, talking to its local simulator),
  * on the right a minimal Switchboard inbox over the REST API. Text is always inserted as text, never as HTML.
  */
-export function sandboxPage(token: string): string {
+export interface SandboxPageChannel {
+  type: string;
+  label: string;
+  emoji: string;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+export function sandboxPage(token: string, channels: readonly SandboxPageChannel[]): string {
+  const options = channels.map((c) => `<option value="${escapeHtml(c.type)}">${escapeHtml(c.label)}</option>`).join('');
+  const names = channels.map((c) => c.label).join(', ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Switchboard sandbox</title>
@@ -21,10 +32,10 @@ h2{margin:.2rem 0 .8rem;font-size:1.05rem}.row{display:flex;gap:.5rem;margin:.4r
 .inbox{display:grid;grid-template-columns:260px 1fr;gap:.8rem;flex:1}@media (max-width:760px){.inbox{grid-template-columns:1fr}}
 .status{font-size:.75rem;color:#6b7280}button,select,input{font:inherit;padding:.45rem .6rem}
 </style></head><body>
-<header><strong>Switchboard sandbox</strong> <small>— local Telegram and WhatsApp simulators; nothing leaves this machine</small></header>
+<header><strong>Switchboard sandbox</strong> <small>— local ${escapeHtml(names)} simulators; nothing leaves this machine</small></header>
 <main>
 <section aria-label="Customer phone"><h2>📱 Customer phone</h2>
-  <div class="row"><label>Channel <select id="channel"><option value="telegram">Telegram</option><option value="whatsapp">WhatsApp</option></select></label>
+  <div class="row"><label>Channel <select id="channel">${options}</select></label>
   <label>Your name <input id="name" value="Ana"></label></div>
   <div class="row"><button id="start">Start chatting</button></div>
   <div id="phone" class="log" role="log" aria-live="polite"></div>
@@ -38,6 +49,7 @@ h2{margin:.2rem 0 .8rem;font-size:1.05rem}.row{display:flex;gap:.5rem;margin:.4r
 </section></main>
 <script>
 const TOKEN = ${JSON.stringify(token)};
+const EMOJI = ${JSON.stringify(Object.fromEntries(channels.map((c) => [c.type, c.emoji]))).replace(/</g, '\\u003c')};
 const api = (path, opts = {}) => fetch(path, { ...opts, headers: { authorization: 'Bearer ' + TOKEN, 'content-type': 'application/json', ...(opts.headers || {}) } }).then(r => r.json());
 let customer = null, selected = null;
 const el = (id) => document.getElementById(id);
@@ -65,7 +77,7 @@ async function refreshInbox() {
   const { data } = await api('/api/v1/conversations?limit=50');
   const list = el('convs'); list.textContent = '';
   for (const c of data || []) { const d = document.createElement('div'); d.className = 'conv'; d.setAttribute('role', 'option'); d.tabIndex = 0; d.setAttribute('aria-selected', String(c.id === selected));
-    d.textContent = (c.channelType === 'telegram' ? '✈️ ' : c.channelType === 'whatsapp' ? '🟢 ' : '💬 ') + c.address + (c.unreadCount ? ' (' + c.unreadCount + ')' : '') + ' — ' + (c.lastMessagePreview || '');
+    d.textContent = (EMOJI[c.channelType] || '💬') + ' ' + c.address + (c.unreadCount ? ' (' + c.unreadCount + ')' : '') + ' — ' + (c.lastMessagePreview || '');
     d.onclick = d.onkeydown = (e) => { if (e.type === 'keydown' && e.key !== 'Enter') return; selected = c.id; el('otext').disabled = el('osend').disabled = false; refreshInbox(); };
     list.appendChild(d); }
   if (!selected) return;

@@ -1,7 +1,7 @@
 /**
- * `switchboard sandbox` as a newcomer uses it: both simulated channels come up RUNNING, a customer writing on the
+ * `switchboard sandbox` as a newcomer uses it: every simulated channel comes up RUNNING, a customer writing on the
  * phone page's API shows up in Switchboard, an operator reply (with buttons) reaches the phone, and pressing a
- * button comes back as the customer's choice.
+ * button (or, where the channel has none, answering the numbered option) comes back as the customer's choice.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { startSandbox, type Sandbox } from './sandbox.js';
+import { sandboxChannels } from './sandbox-channels/index.js';
 import { eventually } from '../testing/test-server.js';
 import { freePort } from '../testing/server-process.js';
 
@@ -50,15 +51,28 @@ describe('switchboard sandbox', () => {
       )
     ).json() as Promise<Record<string, unknown>>;
 
-  it('serves the phone page and has both channels running', async () => {
+  it('serves the phone page and has every channel running', async () => {
     const page = await fetch(`${base}/sandbox`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Customer phone');
+    const html = await page.text();
+    expect(html).toContain('Customer phone');
+    for (const c of sandboxChannels) expect(html).toContain(`<option value="${c.type}">${c.label}</option>`);
     const { data } = await api<{ data: Array<{ type: string; status: string }> }>('/api/v1/connections');
-    expect(data.map((c) => `${c.type}:${c.status}`).sort()).toEqual(['telegram:RUNNING', 'whatsapp:RUNNING']);
+    expect(data.map((c) => `${c.type}:${c.status}`).sort()).toEqual(
+      sandboxChannels.map((c) => `${c.type}:RUNNING`).sort(),
+    );
   });
 
-  for (const channel of ['telegram', 'whatsapp'] as const) {
+  it('answers 404 for a channel the sandbox does not run', async () => {
+    const res = await fetch(`${base}/sandbox/api/customers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'nope', name: 'Ana' }),
+    });
+    expect(res.status).toBe(404);
+  });
+
+  for (const channel of sandboxChannels.map((c) => c.type)) {
     it(`carries a ${channel} conversation both ways`, async () => {
       const { id } = (await phone('/customers', { channel, name: 'Ana' })) as { id: string };
       await phone(`/${channel}/${id}/messages`, { text: `hello over ${channel}` });
@@ -85,7 +99,7 @@ describe('switchboard sandbox', () => {
         }),
       });
       expect(sent.status).toBe('queued');
-      const withButtons = await eventually(
+      const reply = await eventually(
         async () =>
           (
             (await phone(`/${channel}/${id}/messages`)).lines as Array<{
@@ -94,16 +108,22 @@ describe('switchboard sandbox', () => {
               messageId: string;
               buttons?: unknown[];
             }>
-          ).find((l) => l.direction === 'in' && l.buttons),
+          ).find((l) => l.direction === 'in' && l.text.startsWith('How can we help?')),
         10_000,
         'the reply on the phone',
       );
-      expect(withButtons.text).toBe('How can we help?');
-      await phone(`/${channel}/${id}/press`, {
-        messageId: withButtons.messageId,
-        buttonId: 'human',
-        title: 'Talk to a human',
-      });
+      if (reply.buttons) {
+        expect(reply.text).toBe('How can we help?');
+        await phone(`/${channel}/${id}/press`, {
+          messageId: reply.messageId,
+          buttonId: 'human',
+          title: 'Talk to a human',
+        });
+      } else {
+        // a channel without buttons gets them as numbered options (core/degradation); the number is the choice
+        expect(reply.text).toContain('1. Talk to a human');
+        await phone(`/${channel}/${id}/messages`, { text: '1' });
+      }
       await eventually(
         async () => {
           const { data } = await api<{

@@ -1,0 +1,7 @@
+/** @module app/sandbox-channels — the channels `switchboard sandbox` simulates. Adding one = one line here. */
+import type { SandboxChannel } from './channel.js';
+import { telegramSandbox } from './telegram.js';
+import { whatsappSandbox } from './whatsapp.js';
+
+export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox];
+export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';
