@@ -19,7 +19,7 @@ function step(name, command, args) {
 }
 
 for (const [name, command, args] of [
-  ['system packages (chromium)', 'bash', ['scripts/ensure-chromium.sh']],
+  ['system packages (scripts/system-packages.txt)', 'bash', ['scripts/ensure-system-packages.sh']],
   ['typecheck and build', 'npm', ['run', 'build', '--silent']],
   ['typecheck the SDK', 'npx', ['tsc', '--noEmit', '-p', 'packages/sdk']],
   ['typecheck the web app', 'npx', ['tsc', '--noEmit', '-p', 'packages/web']],
