@@ -160,6 +160,21 @@ export interface ListenedUpdate {
   headers?: Record<string, string>;
 }
 
+/**
+ * The request parse sees for a listened update — one definition, used by the hub when it stores the update and by
+ * the contract when it fuzzes parse, so both call parse on the same shape.
+ */
+export function listenedRequest(type: string, update: ListenedUpdate, receivedAt?: string): WebhookRequest {
+  return {
+    method: 'POST',
+    url: `listen:${type}`,
+    headers: update.headers ?? {},
+    query: {},
+    rawBody: update.body,
+    ...(receivedAt === undefined ? {} : { receivedAt }),
+  };
+}
+
 export interface ListenContext<Config> extends BaseContext<Config> {
   /** stores the update durably; true when new, false when the hub already had it (same event key) */
   deliver(update: ListenedUpdate): Promise<boolean>;

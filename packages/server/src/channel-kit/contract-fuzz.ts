@@ -4,11 +4,18 @@
  * JSON, mutations of the provider's documented bodies or headers arrive, `parse` never throws, yields only valid
  * events and is deterministic, and `verify` never throws and accepts exactly what the provider's scheme allows
  * (the connector states that as an oracle, `accepts`). A connector's own fuzz file keeps only what is its own
- * (a handshake, a method rule, a token format).
+ * (a handshake, a method rule, a token format). A listen connector (a long poll, a mailbox) has no verify, but its
+ * parse meets the same properties on the updates it hands to the hub (ListenFuzzFixtures).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AnyConnector, WebhookOutcome, WebhookRequest } from './connector.js';
+import {
+  listenedRequest,
+  type AnyConnector,
+  type ListenedUpdate,
+  type WebhookOutcome,
+  type WebhookRequest,
+} from './connector.js';
 import {
   anyBodyFor,
   anyHeadersWith,
@@ -17,6 +24,7 @@ import {
   clone,
   jsonMutant,
   mutate,
+  parseHarness,
   sweep,
   webhookHarness,
 } from './fuzz-mutations.js';
@@ -54,7 +62,120 @@ export interface FuzzFixtures<Config = Record<string, unknown>> {
   numRuns?: number;
 }
 
+/** what the contract fuzzes for a listen connector: the provider's documented updates, as the listener delivers them */
+export interface ListenFuzzFixtures<Config = Record<string, unknown>> {
+  config: Config;
+  /** the provider's documented updates (parsed JSON), the seeds of every structure mutation */
+  documents: unknown[];
+  /** the exact bytes of each update; default: the documents as JSON */
+  rawBodies?: Buffer[];
+  /** the metadata headers the listener sends with an update of these bytes (a UID, a message id) */
+  headers?(body: Buffer): Record<string, string>;
+  /** header names mixed into random header sets */
+  headerNames?: string[];
+  kinds?: ReadonlyArray<WebhookOutcome['kind']>;
+  ignoresReceivedAt?: boolean;
+  numRuns?: number;
+}
+
 const AT = '2030-01-01T00:00:00.000Z';
+
+interface ParseSeeds {
+  documents: unknown[];
+  rawBodies: Buffer[];
+  request(body: Buffer, headers?: Headers): WebhookRequest;
+  headerNames: string[];
+  ignoresReceivedAt: boolean;
+  numRuns: number;
+  /** a request whose proof is valid reaches parse: the webhook half checks that on the structure mutants */
+  valid?(req: WebhookRequest): boolean;
+}
+
+/** the properties of parse alone, shared by both inbound modes: it never throws, yields valid events, is deterministic */
+function parseProperties(
+  harness: ReturnType<typeof parseHarness>,
+  kinds: ReadonlyArray<WebhookOutcome['kind']>,
+  seeds: ParseSeeds,
+): void {
+  const { parse, parseChecked } = harness;
+  const runs = { numRuns: seeds.numRuns };
+  const anyBody = anyBodyFor(seeds.documents);
+  const anyHeaders = anyHeadersWith(seeds.headerNames);
+  const parseSame = (req: WebhookRequest) => expect(parse(clone(req))).toEqual(parseChecked(req));
+
+  it('parse never throws, yields valid events and is deterministic on arbitrary bytes, JSON and document mutants', () => {
+    fc.assert(
+      fc.property(anyBody, anyHeaders, (body, headers) => {
+        const req = seeds.request(body, headers);
+        const first = parseChecked(req);
+        expect(parse(clone(req))).toEqual(first);
+        const stamped = { ...clone(req), receivedAt: AT };
+        expect(parse(stamped)).toEqual(seeds.ignoresReceivedAt ? first : parseChecked(stamped));
+      }),
+      runs,
+    );
+  });
+
+  it('parse never throws on byte mutations of the documented bodies', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds.rawBodies), byteMutation, (original, m) => {
+        parseSame({ ...seeds.request(original), rawBody: mutate(original, m), receivedAt: AT });
+      }),
+      runs,
+    );
+  });
+
+  it('structure mutants reach parse without breaking it, random and every node × each awkward value', () => {
+    fc.assert(
+      fc.property(jsonMutant(seeds.documents), (text) => {
+        const req = seeds.request(Buffer.from(text));
+        if (seeds.valid) expect(seeds.valid(req)).toBe(true);
+        parseSame(req);
+      }),
+      runs,
+    );
+    let count = 0;
+    for (const text of sweep(seeds.documents)) {
+      let out: WebhookOutcome;
+      try {
+        out = parse({ ...seeds.request(Buffer.from(text)), receivedAt: AT });
+      } catch (error) {
+        throw new Error(`parse threw ${String(error)} on ${text.slice(0, 2000)}`);
+      }
+      checkOutcome(out, kinds);
+      count++;
+    }
+    expect(count).toBeGreaterThan(100);
+  });
+}
+
+/** the listen half: parse on the listener's documented updates and every mutation of them */
+export function runListenFuzzContract<Config>(connector: AnyConnector, fuzz: ListenFuzzFixtures<Config>): void {
+  const inbound = connector.inbound;
+  if (inbound.mode !== 'listen') return;
+  const kinds = fuzz.kinds ?? ['events', 'ignored'];
+  const rawBodies = fuzz.rawBodies ?? fuzz.documents.map((d) => Buffer.from(JSON.stringify(d)));
+  const harness = parseHarness(inbound, fuzz.config, kinds);
+  const request = (body: Buffer, headers?: Headers): WebhookRequest => {
+    const update: ListenedUpdate = { body, headers: { ...fuzz.headers?.(body) } };
+    const req = listenedRequest(connector.type, update);
+    return headers ? { ...req, headers: { ...req.headers, ...headers } } : req;
+  };
+  describe(`connector contract: ${connector.type} under fuzzing (listen)`, () => {
+    it('the documented updates parse', () => {
+      expect(rawBodies.length).toBeGreaterThan(0);
+      for (const body of rawBodies) expect(kinds).toContain(harness.parseChecked(request(body)).kind);
+    });
+    parseProperties(harness, kinds, {
+      documents: fuzz.documents,
+      rawBodies,
+      request,
+      headerNames: fuzz.headerNames ?? ['content-type'],
+      ignoresReceivedAt: fuzz.ignoresReceivedAt ?? false,
+      numRuns: fuzz.numRuns ?? 300,
+    });
+  });
+}
 
 export function runFuzzContract<Config>(connector: AnyConnector, fuzz: FuzzFixtures<Config>): void {
   const config = fuzz.config;
@@ -68,7 +189,6 @@ export function runFuzzContract<Config>(connector: AnyConnector, fuzz: FuzzFixtu
   const { parse, parseChecked, verifyOk } = webhookHarness(inbound, config, kinds);
   const SIG = fuzz.proofHeader;
   const prefix = fuzz.proofPrefix ?? '';
-  const parseSame = (req: WebhookRequest) => expect(parse(clone(req))).toEqual(parseChecked(req));
 
   describe(`connector contract: ${connector.type} under fuzzing`, () => {
     it('the documented bodies verify and parse', () => {
@@ -79,49 +199,14 @@ export function runFuzzContract<Config>(connector: AnyConnector, fuzz: FuzzFixtu
       }
     });
 
-    it('parse never throws, yields valid events and is deterministic on arbitrary bytes, JSON and document mutants', () => {
-      fc.assert(
-        fc.property(anyBody, anyHeaders, (body, headers) => {
-          const req = fuzz.request(body, headers);
-          const first = parseChecked(req);
-          expect(parse(clone(req))).toEqual(first);
-          const stamped = { ...clone(req), receivedAt: AT };
-          expect(parse(stamped)).toEqual(fuzz.ignoresReceivedAt ? first : parseChecked(stamped));
-        }),
-        runs,
-      );
-    });
-
-    it('parse never throws on byte mutations of the documented bodies', () => {
-      fc.assert(
-        fc.property(fc.constantFrom(...rawBodies), byteMutation, (original, m) => {
-          parseSame({ ...fuzz.request(original), rawBody: mutate(original, m), receivedAt: AT });
-        }),
-        runs,
-      );
-    });
-
-    it('structure mutants with a valid proof reach parse without breaking it, random and every node × each awkward value', () => {
-      fc.assert(
-        fc.property(jsonMutant(fuzz.documents), (text) => {
-          const req = fuzz.request(Buffer.from(text));
-          expect(verifyOk(req)).toBe(true);
-          parseSame(req);
-        }),
-        runs,
-      );
-      let count = 0;
-      for (const text of sweep(fuzz.documents)) {
-        let out: WebhookOutcome;
-        try {
-          out = parse({ ...fuzz.request(Buffer.from(text)), receivedAt: AT });
-        } catch (error) {
-          throw new Error(`parse threw ${String(error)} on ${text.slice(0, 2000)}`);
-        }
-        checkOutcome(out, kinds);
-        count++;
-      }
-      expect(count).toBeGreaterThan(100);
+    parseProperties({ parse, parseChecked }, kinds, {
+      documents: fuzz.documents,
+      rawBodies,
+      request: (body, headers) => fuzz.request(body, headers),
+      headerNames: [fuzz.proofHeader, ...fuzz.renamedHeaders, ...fuzz.headerNames],
+      ignoresReceivedAt: fuzz.ignoresReceivedAt ?? false,
+      numRuns: runs.numRuns,
+      valid: verifyOk,
     });
 
     it('verify never throws, and accepts exactly what the provider’s scheme accepts, whatever the body and headers', () => {

@@ -8,10 +8,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InboundEventSchema, type ContentType } from '../model/index.js';
-import type { AnyConnector, BaseContext, ContentOf, HttpClient, OutboundMessage, WebhookRequest } from './connector.js';
+import {
+  listenedRequest,
+  type AnyConnector,
+  type BaseContext,
+  type ContentOf,
+  type HttpClient,
+  type ListenedUpdate,
+  type OutboundMessage,
+  type WebhookRequest,
+} from './connector.js';
 import { secretFieldNames } from './config-schema.js';
 import { isChannelError } from './errors.js';
-import { runFuzzContract, type FuzzFixtures } from './contract-fuzz.js';
+import { runFuzzContract, runListenFuzzContract, type FuzzFixtures, type ListenFuzzFixtures } from './contract-fuzz.js';
 import { storedHeaders } from './stored-request.js';
 
 export interface ProviderResponse {
@@ -62,12 +71,19 @@ export interface ContractFixtures<Config extends Record<string, unknown>> {
   config: Config;
   /** the same config with different secret values: must not verify requests signed for `config` */
   otherSecretConfig: Config;
-  /** correctly signed provider requests (real payload shapes, with a note of their source) */
-  requests: Array<{ name: string; request: WebhookRequest; expect: 'events' | 'handshake' | 'ignored' }>;
-  /** a correctly signed update of a kind the connector does not model */
-  unknownUpdate: WebhookRequest;
-  /** the request without its signature/credential */
-  stripSignature(request: WebhookRequest): WebhookRequest;
+  /** webhook connectors: correctly signed provider requests (real payload shapes, with a note of their source) */
+  requests?: Array<{ name: string; request: WebhookRequest; expect: 'events' | 'handshake' | 'ignored' }>;
+  /** webhook connectors: a correctly signed update of a kind the connector does not model */
+  unknownUpdate?: WebhookRequest;
+  /** webhook connectors: the request without its signature/credential */
+  stripSignature?(request: WebhookRequest): WebhookRequest;
+  /** listen connectors (required for them): updates as the listener hands them to the hub, and their fuzzing */
+  listen?: {
+    updates: Array<{ name: string; update: ListenedUpdate; expect: 'events' | 'ignored' }>;
+    /** an update of a kind the connector does not model */
+    unknownUpdate: ListenedUpdate;
+    fuzz: ListenFuzzFixtures;
+  };
   /** the request altered after signing (default: the last body byte flipped) */
   tamper?(request: WebhookRequest): WebhookRequest;
   /** provider answers for each feature the connector has (answers are served in order, the last one repeats) */
@@ -139,6 +155,111 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
     .filter((v): v is string => typeof v === 'string' && v.length > 0);
   const tamper = fixtures.tamper ?? flipLastByte;
   const leaks = (text: string) => secrets.filter((s) => text.includes(s));
+
+  type WebhookInbound = Extract<AnyConnector['inbound'], { mode: 'webhook' }>;
+  type ListenInbound = Extract<AnyConnector['inbound'], { mode: 'listen' }>;
+
+  const webhookContract = (inbound: WebhookInbound) => {
+    it('brings webhook fixtures and fuzz fixtures: every webhook connector runs the property-based contract', () => {
+      expect(fixtures.requests?.length, 'pass `requests` to runConnectorContract').toBeGreaterThan(0);
+      expect(fixtures.unknownUpdate, 'pass `unknownUpdate`').toBeDefined();
+      expect(fixtures.stripSignature, 'pass `stripSignature`').toBeDefined();
+      expect(fixtures.fuzz, 'pass `fuzz` to runConnectorContract').toBeDefined();
+    });
+    if (fixtures.fuzz) runFuzzContract(connector, fixtures.fuzz);
+
+    for (const { name, request, expect: kind } of fixtures.requests ?? []) {
+      describe(name, () => {
+        it('verifies when correctly signed', () => {
+          expect(inbound.verify(request, fixtures.config)).toEqual({ ok: true });
+        });
+        it(`parses deterministically into ${kind}`, () => {
+          const a = inbound.parse(request, fixtures.config);
+          const b = inbound.parse(request, fixtures.config);
+          expect(b).toEqual(a);
+          expect(a.kind).toBe(kind);
+          if (a.kind === 'events') {
+            expect(a.events.length).toBeGreaterThan(0);
+            for (const e of a.events) expect(() => InboundEventSchema.parse(e)).not.toThrow();
+          }
+        });
+        if (kind !== 'handshake') {
+          // the processor re-parses the stored raw event, not the live request (core/inbound/inbound-processor)
+          it('parses the same as stored with its raw event, which holds no credential', () => {
+            const spec = inbound.storedHeaders;
+            const stored = { ...request, headers: storedHeaders(request.headers, spec) };
+            expect(inbound.parse(stored, fixtures.config)).toEqual(inbound.parse(request, fixtures.config));
+            const credentials = (spec?.digest ?? [])
+              .map((h) => request.headers[h])
+              .filter((v): v is string => typeof v === 'string');
+            const text = JSON.stringify(stored.headers);
+            expect([...leaks(text), ...credentials.filter((c) => text.includes(c))]).toEqual([]);
+            for (const name of spec?.keep ?? []) expect(spec?.digest ?? []).not.toContain(name);
+          });
+          it('rejects the request without its signature', () => {
+            const strip = fixtures.stripSignature ?? ((r: WebhookRequest) => r);
+            const v = inbound.verify(strip(request), fixtures.config);
+            expect(v.ok).toBe(false);
+            if (!v.ok) expect([401, 403]).toContain(v.status);
+          });
+          it('rejects the request when tampered', () => {
+            expect(inbound.verify(tamper(request), fixtures.config).ok).toBe(false);
+          });
+          it('rejects the request against another secret', () => {
+            const v = inbound.verify(request, fixtures.otherSecretConfig);
+            expect(v.ok).toBe(false);
+            if (!v.ok) expect(leaks(v.reason)).toEqual([]);
+          });
+        }
+      });
+    }
+
+    it('fails closed on garbage without throwing', () => {
+      const garbage: WebhookRequest = {
+        method: 'POST',
+        url: 'http://localhost/webhooks/x',
+        headers: {},
+        query: {},
+        rawBody: Buffer.from('\u0000not json'),
+      };
+      expect(inbound.verify(garbage, fixtures.config).ok).toBe(false);
+      expect(() => inbound.parse(garbage, fixtures.config)).not.toThrow();
+    });
+
+    const unknown = fixtures.unknownUpdate;
+    if (unknown)
+      it('answers an unknown update with ignored, not an error', () => {
+        expect(inbound.verify(unknown, fixtures.config)).toEqual({ ok: true });
+        expect(inbound.parse(unknown, fixtures.config).kind).toBe('ignored');
+      });
+  };
+
+  const listenContract = (inbound: ListenInbound) => {
+    const listen = fixtures.listen;
+    it('brings listen fixtures: every listen connector runs parse on documented updates and their mutations', () => {
+      expect(listen?.updates.length, 'pass `listen` to runConnectorContract').toBeGreaterThan(0);
+    });
+    if (!listen) return;
+    runListenFuzzContract(connector, listen.fuzz);
+    const request = (update: ListenedUpdate) => listenedRequest(connector.type, update);
+    for (const { name, update, expect: kind } of listen.updates)
+      it(`${name}: parses deterministically into ${kind}, with a stable event key`, () => {
+        const a = inbound.parse(request(update), fixtures.config);
+        expect(inbound.parse(request(update), fixtures.config)).toEqual(a);
+        expect(a.kind).toBe(kind);
+        if (a.kind === 'events') {
+          expect(a.events.length).toBeGreaterThan(0);
+          for (const e of a.events) expect(() => InboundEventSchema.parse(e)).not.toThrow();
+        }
+        const key = inbound.eventKey?.(request(update));
+        expect(inbound.eventKey?.(request(update))).toBe(key);
+        expect(leaks(JSON.stringify(a))).toEqual([]);
+      });
+    it('answers an unknown update with ignored, and garbage without throwing', () => {
+      expect(inbound.parse(request(listen.unknownUpdate), fixtures.config).kind).toBe('ignored');
+      expect(() => inbound.parse(request({ body: Buffer.from('\u0000not json') }), fixtures.config)).not.toThrow();
+    });
+  };
 
   describe(`connector contract: ${connector.type}`, () => {
     it('refuses content outside its send map as UNSUPPORTED, without calling the provider', async () => {
@@ -268,74 +389,8 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
       expect(connector.configSchema.safeParse(fixtures.config).success).toBe(true);
     });
 
-    if (inbound.mode !== 'webhook') return;
-
-    it('brings fuzz fixtures: every webhook connector runs the property-based contract', () => {
-      expect(fixtures.fuzz, 'pass `fuzz` to runConnectorContract').toBeDefined();
-    });
-    if (fixtures.fuzz) runFuzzContract(connector, fixtures.fuzz);
-
-    for (const { name, request, expect: kind } of fixtures.requests) {
-      describe(name, () => {
-        it('verifies when correctly signed', () => {
-          expect(inbound.verify(request, fixtures.config)).toEqual({ ok: true });
-        });
-        it(`parses deterministically into ${kind}`, () => {
-          const a = inbound.parse(request, fixtures.config);
-          const b = inbound.parse(request, fixtures.config);
-          expect(b).toEqual(a);
-          expect(a.kind).toBe(kind);
-          if (a.kind === 'events') {
-            expect(a.events.length).toBeGreaterThan(0);
-            for (const e of a.events) expect(() => InboundEventSchema.parse(e)).not.toThrow();
-          }
-        });
-        if (kind !== 'handshake') {
-          // the processor re-parses the stored raw event, not the live request (core/inbound/inbound-processor)
-          it('parses the same as stored with its raw event, which holds no credential', () => {
-            const spec = inbound.storedHeaders;
-            const stored = { ...request, headers: storedHeaders(request.headers, spec) };
-            expect(inbound.parse(stored, fixtures.config)).toEqual(inbound.parse(request, fixtures.config));
-            const credentials = (spec?.digest ?? [])
-              .map((h) => request.headers[h])
-              .filter((v): v is string => typeof v === 'string');
-            const text = JSON.stringify(stored.headers);
-            expect([...leaks(text), ...credentials.filter((c) => text.includes(c))]).toEqual([]);
-            for (const name of spec?.keep ?? []) expect(spec?.digest ?? []).not.toContain(name);
-          });
-          it('rejects the request without its signature', () => {
-            const v = inbound.verify(fixtures.stripSignature(request), fixtures.config);
-            expect(v.ok).toBe(false);
-            if (!v.ok) expect([401, 403]).toContain(v.status);
-          });
-          it('rejects the request when tampered', () => {
-            expect(inbound.verify(tamper(request), fixtures.config).ok).toBe(false);
-          });
-          it('rejects the request against another secret', () => {
-            const v = inbound.verify(request, fixtures.otherSecretConfig);
-            expect(v.ok).toBe(false);
-            if (!v.ok) expect(leaks(v.reason)).toEqual([]);
-          });
-        }
-      });
-    }
-
-    it('fails closed on garbage without throwing', () => {
-      const garbage: WebhookRequest = {
-        method: 'POST',
-        url: 'http://localhost/webhooks/x',
-        headers: {},
-        query: {},
-        rawBody: Buffer.from('\u0000not json'),
-      };
-      expect(inbound.verify(garbage, fixtures.config).ok).toBe(false);
-      expect(() => inbound.parse(garbage, fixtures.config)).not.toThrow();
-    });
-
-    it('answers an unknown update with ignored, not an error', () => {
-      expect(inbound.verify(fixtures.unknownUpdate, fixtures.config)).toEqual({ ok: true });
-      expect(inbound.parse(fixtures.unknownUpdate, fixtures.config).kind).toBe('ignored');
-    });
+    if (inbound.mode === 'webhook') webhookContract(inbound);
+    else listenContract(inbound);
 
     const send = fixtures.send;
     if (!send) return;

@@ -169,12 +169,12 @@ export const anyHeadersWith = (names: string[]): fc.Arbitrary<Record<string, str
 type WebhookInbound<Config> = Extract<InboundMode<Config>, { mode: 'webhook' }>;
 
 /**
- * The connector's verify and parse as every fuzz test calls them: `verifyOk` checks that a refusal is a 401/403 with
- * a reason; `parseChecked` checks the outcome (kinds: channels without handshakes pass ['events', 'ignored']) and
- * that `eventKey` answers a string or nothing without throwing.
+ * The connector's parse as every fuzz test calls it, whatever its inbound mode: `parseChecked` checks the outcome
+ * (kinds: channels without handshakes pass ['events', 'ignored']) and that `eventKey` answers a string or nothing
+ * without throwing.
  */
-export function webhookHarness<Config>(
-  inbound: WebhookInbound<Config>,
+export function parseHarness<Config>(
+  inbound: Pick<InboundMode<Config>, 'parse' | 'eventKey'>,
   config: Config,
   kinds?: ReadonlyArray<WebhookOutcome['kind']>,
 ) {
@@ -185,11 +185,20 @@ export function webhookHarness<Config>(
     if (key !== undefined && typeof key !== 'string') throw new Error(`eventKey answered ${JSON.stringify(key)}`);
     return out;
   };
+  return { parse, parseChecked };
+}
+
+/** parseHarness plus `verifyOk`, which checks that a refusal is a 401/403 with a reason */
+export function webhookHarness<Config>(
+  inbound: WebhookInbound<Config>,
+  config: Config,
+  kinds?: ReadonlyArray<WebhookOutcome['kind']>,
+) {
   const verifyOk = (req: WebhookRequest, cfg: Config = config): boolean => {
     const v = inbound.verify(req, cfg);
     if (!v.ok && (![401, 403].includes(v.status) || typeof v.reason !== 'string'))
       throw new Error(`a refusal must be 401/403 with a reason: ${JSON.stringify(v)}`);
     return v.ok;
   };
-  return { parse, parseChecked, verifyOk };
+  return { ...parseHarness(inbound, config, kinds), verifyOk };
 }

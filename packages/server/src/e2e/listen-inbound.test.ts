@@ -7,16 +7,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineConnector } from '../channel-kit/index.js';
-import { testConnectorDefinition } from '../channel-kit/test-connector.js';
+import { testListenConnector, type PollUpdate } from '../channel-kit/test-listen-connector.js';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 
-interface Update {
-  seq: number;
-  id: string;
-  from: string;
-  text: string;
-}
+type Update = PollUpdate;
 
 /** a long-poll provider: GET /updates?after=<seq> answers the updates after it, or [] after a short wait */
 class PollProvider {
@@ -63,38 +57,7 @@ class PollProvider {
   }
 }
 
-/** the test provider's message format, fetched by long poll instead of pushed */
-const pollConnector = defineConnector({
-  ...testConnectorDefinition,
-  type: 'x-poll',
-  displayName: 'Long-poll test gateway',
-  inbound: {
-    mode: 'listen',
-    parse: (req) => testConnectorDefinition.inbound.parse(req),
-    eventKey: (req) => req.headers['x-poll-update'],
-    async listen(ctx) {
-      while (!ctx.signal.aborted) {
-        const after = (await ctx.cursor.get()) ?? '0';
-        let res: Response;
-        try {
-          res = await ctx.http(`${ctx.config.apiBaseUrl}/updates?after=${after}`, { signal: ctx.signal });
-        } catch (error) {
-          if (ctx.signal.aborted) return;
-          throw error;
-        }
-        if (!res.ok) throw new Error(`the provider answered ${res.status}`);
-        for (const u of (await res.json()) as Update[]) {
-          await ctx.deliver({
-            body: Buffer.from(JSON.stringify({ id: u.id, type: 'message', from: u.from, text: u.text })),
-            headers: { 'x-poll-update': u.id },
-          });
-          // the cursor moves only after the hub has the update: a crash re-fetches, dedup drops the copy
-          await ctx.cursor.set(String(u.seq));
-        }
-      }
-    },
-  },
-});
+const pollConnector = testListenConnector;
 
 describe('inbound mode listen (long poll)', () => {
   let t: TestServer;

@@ -6,7 +6,7 @@
  * parses it later) and resolves only once that is durable, and whose `cursor` is kept in the connection's row —
  * so a listener that moves its cursor after `deliver` loses nothing in a crash and doubles nothing after one.
  */
-import type { ListenedUpdate, WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
+import { listenedRequest, type ListenedUpdate, type WebhookOutcome } from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
 import type { ConnectionRecord } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -54,14 +54,7 @@ export class ListenRunner {
     if (connector.inbound.mode !== 'listen') return false;
     const inbound = connector.inbound;
     const now = this.deps.clock.now().toISOString();
-    const req: WebhookRequest = {
-      method: 'POST',
-      url: `listen:${record.type}`,
-      headers: update.headers ?? {},
-      query: {},
-      rawBody: update.body,
-      receivedAt: now,
-    };
+    const req = listenedRequest(record.type, update, now);
     let outcome: WebhookOutcome | undefined;
     let parseError: string | null = null;
     try {
