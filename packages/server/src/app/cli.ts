@@ -4,7 +4,7 @@
  * `switchboard start [--role api|worker|all]`, `switchboard migrate`, `switchboard token create [--name N]`.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, loadSandboxConfig, type Config } from './config.js';
 import { createSwitchboard, openStore, VERSION } from './main.js';
 import { bootstrapWorkspace, createApiKey } from '../core/workspaces/workspace-bootstrap.js';
 import { generateApiToken } from '../core/security/api-tokens.js';
@@ -21,7 +21,7 @@ Usage: switchboard <command> [options]
 
 Commands:
   start [--role api|worker|all]   run the server (default role: all)
-  sandbox                         run with local Telegram and WhatsApp simulators and a customer phone page
+  sandbox                         run with local provider simulators and a customer phone page (127.0.0.1)
   migrate                         create or update the database schema, then exit
   token create [--name NAME]      create an API token for the workspace owner and print it once
   export [--file F]               write every table as JSON lines (default: standard output)
@@ -117,13 +117,17 @@ async function main(argv: string[]): Promise<void> {
     if (!['api', 'worker', 'all'].includes(role)) fail(`--role must be api, worker or all (got ${role})`);
     await start(config, role);
   } else if (command === 'sandbox') {
-    const sandbox = await startSandbox(config);
+    const sandbox = await startSandbox(loadSandboxConfig());
+    const { ownerEmail, generatedPassword } = sandbox.sb.bootstrap;
     process.stdout.write(
       [
         '',
         `Switchboard sandbox is running on ${sandbox.url} — nothing here talks to the internet.`,
         `  Open ${config.publicUrl}/sandbox and write as a customer on any channel; the replies you send from the`,
         '  inbox on the right (or through the API) arrive on the phone on the left.',
+        generatedPassword
+          ? `  Sign in as ${ownerEmail} with the password ${generatedPassword} (the operator app ${config.publicUrl}/app/ takes the same)`
+          : `  Sign in as ${ownerEmail} with SWITCHBOARD_OWNER_PASSWORD (the operator app ${config.publicUrl}/app/ takes the same)`,
         `  Admin API token: ${sandbox.token}`,
         ...Object.values(sandbox.channels).map(
           (c) => `  ${c.label}: connection ${c.connectionId}, simulator ${c.simulatorUrl}`,
@@ -131,13 +135,21 @@ async function main(argv: string[]): Promise<void> {
         '',
       ].join('\n'),
     );
-    const stop = () =>
-      void sandbox.close().then(
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      sandbox.sb.log.info({ signal }, 'shutting down the sandbox: draining in-flight work, stopping the simulators');
+      sandbox.close().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          sandbox.sb.log.error({ err: error }, 'sandbox shutdown failed');
+          process.exit(1);
+        },
       );
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   } else if (command === 'export') {
     // the export holds sealed secrets and raw events: readable by the hub's user only. A path that cannot be
     // written (a missing directory, a full disk) ends the command with one line, not an unhandled 'error' event

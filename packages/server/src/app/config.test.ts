@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig, loadSandboxConfig } from './config.js';
 import { DEFAULT_VISITOR_LIMITS } from '../core/webchat/visitor-limits.js';
 
 describe('configuration from the environment', () => {
@@ -10,6 +10,11 @@ describe('configuration from the environment', () => {
     expect(c.dataDir.endsWith('/data')).toBe(true);
     expect(c.bodyLimit).toBe(1024 * 1024);
     expect(c.databaseUrl).toBeUndefined();
+  });
+  it('binds the server to every interface, and the sandbox to loopback unless HOST is set', () => {
+    expect(loadConfig({}).host).toBe('0.0.0.0');
+    expect(loadSandboxConfig({}).host).toBe('127.0.0.1');
+    expect(loadSandboxConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
   it('stops on a bad value with one line naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^PORT: /);

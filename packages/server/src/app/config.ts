@@ -129,6 +129,11 @@ export function decodeMasterKey(value: string): Buffer | undefined {
 
 export class ConfigError extends Error {}
 
+/** the sandbox is a local playground: the same settings, but it binds to loopback unless HOST says otherwise */
+export function loadSandboxConfig(env: Record<string, string | undefined> = process.env): Config {
+  return loadConfig({ ...env, HOST: env.HOST || '127.0.0.1' });
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => k in EnvSchema.shape && v !== undefined && v !== ''),

@@ -12,6 +12,8 @@ export interface SandboxPhoneLine {
   text: string;
   buttons?: Array<{ id: string; title: string }>;
   messageId?: number | string;
+  /** the business address the line went through, where the channel has several (sticky sender numbers) */
+  via?: string;
 }
 
 /** the connection the hub creates against a started simulator */
@@ -43,6 +45,8 @@ export interface SandboxChannelHandle {
     input: { messageId: number | string; buttonId: string; title?: string },
   ): Promise<void> | void;
   lines(customerId: string): Promise<SandboxPhoneLine[]> | SandboxPhoneLine[];
+  /** moves the simulator's clock forward with the hub's (the sandbox's "skip ahead" control) */
+  advance?(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -51,8 +55,8 @@ export interface SandboxChannel {
   type: string;
   /** shown in the phone page's channel picker and the CLI's summary */
   label: string;
-  /** one emoji for the inbox list of the phone page */
-  emoji: string;
+  /** the channel's glyph: an SVG path in the 24×24 stroke style of the app's icons (packages/web/src/icons.tsx) */
+  icon: string;
   start(): Promise<SandboxChannelHandle>;
 }
 

@@ -5,11 +5,14 @@ import { describeBody, type SandboxChannel, type SandboxPhoneLine } from './chan
 export const telegramSandbox: SandboxChannel = {
   type: 'telegram',
   label: 'Telegram',
-  emoji: '✈️',
+  // the app's Telegram glyph (packages/web/src/icons.tsx)
+  icon: 'M21 4L3 11l6 2 2 6 3-4 4 3zM9 13l9-7',
   async start() {
     const tg = await startTelegramSimulator({ webhookRetryScale: 0.01 });
     const bot = tg.defaultBot;
     if (!bot) throw new Error('the Telegram simulator started without its default bot');
+    // a button press is a callback query, not a chat message: the phone shows it as the customer's choice
+    const presses = new Map<string, SandboxPhoneLine[]>();
     return {
       simulatorUrl: tg.url,
       connection: {
@@ -24,11 +27,17 @@ export const telegramSandbox: SandboxChannel = {
       sendText(id, text) {
         tg.sendText({ token: bot.token, from: Number(id), text });
       },
-      press(id, { messageId, buttonId }) {
+      press(id, { messageId, buttonId, title }) {
         tg.pressButton({ token: bot.token, from: Number(id), messageId: Number(messageId), data: buttonId });
+        const line: SandboxPhoneLine = {
+          at: new Date().toISOString(),
+          direction: 'out',
+          text: `▸ ${title ?? buttonId}`,
+        };
+        presses.set(id, [...(presses.get(id) ?? []), line]);
       },
       lines(id) {
-        const lines: SandboxPhoneLine[] = [];
+        const lines: SandboxPhoneLine[] = [...(presses.get(id) ?? [])];
         for (const m of tg.messages({ token: bot.token, chatId: Number(id) })) {
           const msg = m.message as unknown as Record<string, unknown> & {
             date: number;
@@ -48,6 +57,7 @@ export const telegramSandbox: SandboxChannel = {
         }
         return lines;
       },
+      advance: (ms) => tg.advanceClock({ ms }),
       close: () => tg.close(),
     };
   },

@@ -5,13 +5,27 @@ import type { SandboxChannel, SandboxPhoneLine } from './channel.js';
 export const whatsappSandbox: SandboxChannel = {
   type: 'whatsapp',
   label: 'WhatsApp',
-  emoji: '🟢',
+  // the app's WhatsApp glyph (packages/web/src/icons.tsx)
+  icon: 'M5 19l1.3-3.7A8 8 0 1 1 9 18.6zM9 9c0 3 3 6 6 6l1-1.5-2-1-1 1c-1 0-2.5-1.5-2.5-2.5l1-1-1-2z',
   async start() {
     const wa = await startWhatsAppSimulator({
       receipts: { sentAfterMs: 100, deliveredAfterMs: 400, readAfterMs: 1500 },
     });
     const d = wa.defaults;
     if (!d) throw new Error('the WhatsApp simulator started without its default number');
+    // two numbers on one connection, so sticky senders can be tried: customers alternate between them, and every
+    // reply leaves from the number the customer wrote to
+    const second = wa.createPhoneNumber({
+      wabaId: d.wabaId,
+      displayPhoneNumber: '15550783882',
+      verifiedName: 'Switchboard Test 2',
+    });
+    const numbers = [d.phoneNumberId, second.id];
+    const display = new Map([
+      [d.phoneNumberId, `+${d.displayPhoneNumber}`],
+      [second.id, `+${second.displayPhoneNumber}`],
+    ]);
+    const writesTo = new Map<string, string>();
     return {
       simulatorUrl: wa.url,
       connection: {
@@ -22,7 +36,7 @@ export const whatsappSandbox: SandboxChannel = {
           appSecret: wa.app.secret,
           appId: wa.app.id,
           businessAccountId: d.wabaId,
-          phoneNumberIds: [d.phoneNumberId],
+          phoneNumberIds: numbers,
           apiBaseUrl: wa.url,
         },
       },
@@ -32,13 +46,20 @@ export const whatsappSandbox: SandboxChannel = {
       createCustomer(name) {
         const waId = `1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
         wa.createCustomer({ waId, profileName: name || 'Customer' });
+        writesTo.set(waId, numbers[writesTo.size % numbers.length] as string);
         return { id: waId };
       },
       sendText(id, text) {
-        wa.sendText({ from: id, text });
+        wa.sendText({ from: id, text, phoneNumberId: writesTo.get(id) ?? d.phoneNumberId });
       },
       press(id, { messageId, buttonId, title }) {
-        wa.sendButtonReply({ from: id, replyTo: String(messageId), id: buttonId, ...(title ? { title } : {}) });
+        wa.sendButtonReply({
+          from: id,
+          phoneNumberId: writesTo.get(id) ?? d.phoneNumberId,
+          replyTo: String(messageId),
+          id: buttonId,
+          ...(title ? { title } : {}),
+        });
       },
       lines(id) {
         const lines: SandboxPhoneLine[] = [];
@@ -49,7 +70,13 @@ export const whatsappSandbox: SandboxChannel = {
             interactive?: { button_reply?: { title?: string } };
           };
           const text = msg.text?.body ?? msg.interactive?.button_reply?.title ?? `[${msg.type ?? 'message'}]`;
-          lines.push({ at: new Date(m.at).toISOString(), direction: 'out', text, messageId: m.wamid });
+          lines.push({
+            at: new Date(m.at).toISOString(),
+            direction: 'out',
+            text,
+            messageId: m.wamid,
+            via: display.get(m.phoneNumberId),
+          });
         }
         for (const m of wa.sentMessages({ to: id })) {
           const request = m.request as Record<string, Record<string, unknown>> & { type?: string };
@@ -65,11 +92,13 @@ export const whatsappSandbox: SandboxChannel = {
             direction: 'in',
             text,
             messageId: m.wamid,
+            via: display.get(m.phoneNumberId),
             ...(buttons?.length ? { buttons } : {}),
           });
         }
         return lines;
       },
+      advance: (ms) => wa.advanceClock({ ms }),
       close: () => wa.close(),
     };
   },
