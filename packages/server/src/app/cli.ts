@@ -10,6 +10,7 @@ import { bootstrapWorkspace, createApiKey } from '../core/workspaces/workspace-b
 import { generateApiToken } from '../core/security/api-tokens.js';
 import type { Role } from '../core/hub.js';
 import { startSandbox } from './sandbox.js';
+import { startBanner } from './banner.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -40,35 +41,19 @@ async function start(config: Config, role: Role): Promise<void> {
   const sb = await createSwitchboard(config, { role });
   const address = await sb.listen();
   // the banner goes out in one write, so a reader never sees half of it
-  const lines: string[] = [];
-  const out = (s: string) => lines.push(s);
-  out('');
-  out(`Switchboard ${VERSION} is running (${role}) on ${address} — public URL ${config.publicUrl}`);
-  out(
-    `  store: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}; bus: ${config.natsUrl ? `NATS JetStream (${config.natsPrefix})` : 'in-process'}`,
+  process.stdout.write(
+    `${startBanner({
+      version: VERSION,
+      role,
+      address,
+      publicUrl: config.publicUrl,
+      store: config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`,
+      bus: config.natsUrl ? `NATS JetStream (${config.natsPrefix})` : 'in-process',
+      ownerEmail: sb.bootstrap.ownerEmail,
+      generatedToken: sb.bootstrap.generatedToken,
+      generatedPassword: sb.bootstrap.generatedPassword,
+    })}\n`,
   );
-  if (sb.bootstrap.generatedToken) {
-    out('');
-    out('  Admin API token (shown once, stored hashed — keep it now):');
-    out(`    ${sb.bootstrap.generatedToken}`);
-    out('');
-    out('  Next: create a web chat and talk to it as a visitor:');
-    out(
-      `    curl -s -X POST ${config.publicUrl}/api/v1/connections -H "Authorization: Bearer <token>" -H 'content-type: application/json' \\`,
-    );
-    out(`      -d '{"type":"webchat","name":"Website chat"}'`);
-    out(`    curl -s -X POST ${config.publicUrl}/api/v1/connections/<id>/start -H "Authorization: Bearer <token>"`);
-    out(`    open ${config.publicUrl}/webchat/<id>/test   and watch ${config.publicUrl}/api/v1/events`);
-    out(`  API reference: ${config.publicUrl}/api/v1/openapi.json`);
-  }
-  if (sb.bootstrap.generatedPassword) {
-    out('');
-    out(`  Sign in to ${config.publicUrl}/app/ as ${sb.bootstrap.ownerEmail} with the password (shown once):`);
-    out(`    ${sb.bootstrap.generatedPassword}`);
-    out('  (set SWITCHBOARD_OWNER_EMAIL / SWITCHBOARD_OWNER_PASSWORD to choose them)');
-  }
-  out('');
-  process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
