@@ -5275,6 +5275,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description required when you change your own password (not when an admin resets someone else’s) */
+                        currentPassword?: string;
                         name?: string;
                         password?: string;
                         /** @enum {string} */

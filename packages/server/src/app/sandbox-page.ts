@@ -32,7 +32,7 @@ export function sandboxPage(channels: readonly SandboxPageChannel[]): string {
   const icons = Object.fromEntries([...channels.map((c) => [c.type, svg(c.icon, c.label)]), ['', svg(CHAT)]]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Switchboard sandbox</title>
+<title>Switchboard sandbox</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
 *{box-sizing:border-box}body{font:15px system-ui,sans-serif;margin:0;background:#f3f4f6;color:#111}
 header{padding:.8rem 1rem;background:#111827;color:#fff;display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center}

@@ -182,6 +182,12 @@ describe('browser: operator app', () => {
     expect(await olga.getByRole('link', { name: 'Channels' }).count()).toBe(0);
     expect(await olga.getByRole('button', { name: 'Invite operator' }).count()).toBe(0);
     await olga.getByRole('link', { name: 'Account' }).click();
+    await olga.getByLabel('Current password').fill('not her password');
+    await olga.getByLabel('New password', { exact: true }).fill('olga-new-password');
+    await olga.getByLabel('Repeat new password').fill('olga-new-password');
+    await olga.getByRole('button', { name: 'Change password' }).click();
+    await olga.getByText('the current password is wrong').waitFor();
+    await olga.getByLabel('Current password').fill(password);
     await olga.getByLabel('New password', { exact: true }).fill('olga-new-password');
     await olga.getByLabel('Repeat new password').fill('olga-new-password');
     await olga.getByRole('button', { name: 'Change password' }).click();

@@ -139,6 +139,13 @@ describe('browser: widget and operator app', () => {
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/app/');
     expect((await fetch(`${hub.url}/app/../../package.json`)).status).toBe(404);
+    for (const icon of ['/favicon.ico', '/favicon.svg']) {
+      const res = await fetch(`${hub.url}${icon}`);
+      expect(res.status, icon).toBe(200);
+      expect(res.headers.get('content-type')).toContain('image/svg+xml');
+      expect(await res.text()).toMatch(/^<svg [^>]*viewBox/);
+    }
+    expect(await (await fetch(`${hub.url}/app/`)).text()).toContain('<link rel="icon" href="/favicon.svg"');
   });
 
   it('widget: isolated from host CSS, XSS shown as text, live replies, unread badge, session kept across reloads', async () => {

@@ -104,3 +104,57 @@ describe('sign-in, users and roles', () => {
     expect(t.logs.join('')).not.toContain('correct horse battery');
   });
 });
+
+// its own hub: the sign-in rate limit the tests above exhaust on purpose would refuse these sign-ins
+describe('changing a password', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({
+      env: { SWITCHBOARD_OWNER_EMAIL: 'boss@example.com', SWITCHBOARD_OWNER_PASSWORD: 'correct horse battery' },
+    });
+  });
+  afterAll(() => t.close());
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const login = (email: string, password: string) =>
+    t.api<{ token: string }>('POST', '/api/v1/auth/login', { email, password }, { authorization: '' });
+
+  it('changes your own password only with the current one; an owner resets an operator without it', async () => {
+    const owner = as((await login('boss@example.com', 'correct horse battery')).body.token);
+    const invited = await t.api<{ user: { id: string }; password: string }>(
+      'POST',
+      '/api/v1/users',
+      { email: 'pw@example.com', name: 'Pat', role: 'operator' },
+      owner,
+    );
+    const initial = invited.body.password;
+    const pat = as((await login('pw@example.com', initial)).body.token);
+    const id = invited.body.user.id;
+    const without = await t.api<{ error: { code: string } }>(
+      'PATCH',
+      `/api/v1/users/${id}`,
+      { password: 'a new secret 1' },
+      pat,
+    );
+    expect(without.status).toBe(400);
+    const wrong = await t.api<{ error: { message: string } }>(
+      'PATCH',
+      `/api/v1/users/${id}`,
+      { password: 'a new secret 1', currentPassword: 'not it' },
+      pat,
+    );
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error.message).toBe('the current password is wrong');
+    expect((await login('pw@example.com', initial)).status).toBe(200); // unchanged by both refusals
+    const changed = await t.api(
+      'PATCH',
+      `/api/v1/users/${id}`,
+      { password: 'a new secret 1', currentPassword: initial },
+      pat,
+    );
+    expect(changed.status).toBe(200);
+    expect((await login('pw@example.com', 'a new secret 1')).status).toBe(200);
+    // an owner resetting someone else's password needs no password of theirs
+    expect((await t.api('PATCH', `/api/v1/users/${id}`, { password: 'reset by the owner' }, owner)).status).toBe(200);
+    expect((await login('pw@example.com', 'reset by the owner')).status).toBe(200);
+  });
+});

@@ -207,6 +207,7 @@ function InviteForm({ onInvited }: { onInvited: (r: { user: User; password?: str
 /** Settings › Account: who is signed in, and changing one's own password */
 export function Account() {
   const { client, me } = useApp();
+  const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -217,7 +218,8 @@ export function Account() {
       return;
     }
     try {
-      await client.updateUser(me.id, { password });
+      await client.updateUser(me.id, { password, currentPassword: current });
+      setCurrent('');
       setPassword('');
       setRepeat('');
       setMessage({ ok: true, text: 'Password changed.' });
@@ -232,6 +234,16 @@ export function Account() {
         Signed in as <strong>{me.name}</strong> ({me.email}), {me.role}.
       </p>
       <form className="invite" onSubmit={(e) => void submit(e)} aria-label="Change password">
+        <label className="field">
+          Current password
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+        </label>
         <label className="field">
           New password
           <input
@@ -259,7 +271,7 @@ export function Account() {
             {message.text}
           </p>
         )}
-        <button type="submit" disabled={password.length < 8}>
+        <button type="submit" disabled={password.length < 8 || current.length === 0}>
           Change password
         </button>
       </form>

@@ -52,7 +52,20 @@ function notBuilt(reply: FastifyReply, what: string, command: string): FastifyRe
     .send({ error: { code: 'NOT_BUILT', message: `${what} is not built: run \`${command}\` and restart` } });
 }
 
+/**
+ * The hub's icon: a speech bubble on the app's dark header colour. SVG, so one file serves every size; browsers
+ * that ask for /favicon.ico take it by its content type.
+ */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="5" fill="#111827"/>' +
+  '<path d="M5 6h14v9H10l-5 4z" fill="none" stroke="#fff" stroke-width="1.8" stroke-linejoin="round"/>' +
+  '<path d="M9 10.5h.01M12 10.5h.01M15 10.5h.01" stroke="#fff" stroke-width="2.2" stroke-linecap="round"/></svg>';
+
 export function staticRoutes(app: FastifyInstance, options: StaticRoutesOptions = {}): void {
+  for (const url of ['/favicon.ico', '/favicon.svg'])
+    app.get(url, { schema: { hide: true } }, async (_req, reply) =>
+      reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG),
+    );
   const widgetFile = options.widgetFile ?? DEFAULT_WIDGET_FILE;
   const webDir = resolve(options.webDir ?? DEFAULT_WEB_DIR);
 

@@ -134,6 +134,12 @@ export function userRoutes(app: FastifyInstance, hub: Hub, auth: BearerAuth): vo
           name: z.string().min(1).max(200).optional(),
           role: RoleSchema.optional(),
           password: z.string().min(8).max(500).optional(),
+          currentPassword: z
+            .string()
+            .min(1)
+            .max(500)
+            .optional()
+            .describe('required when you change your own password (not when an admin resets someone else’s)'),
         }),
         response: { 200: UserSchema, ...errors },
       },

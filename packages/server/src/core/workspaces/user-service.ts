@@ -136,11 +136,24 @@ export class UserService {
     workspaceId: string,
     actor: { userId: string; role: Role },
     id: string,
-    patch: { name?: string | undefined; role?: Role | undefined; password?: string | undefined },
+    patch: {
+      name?: string | undefined;
+      role?: Role | undefined;
+      password?: string | undefined;
+      currentPassword?: string | undefined;
+    },
   ): Promise<UserView> {
     const user = await this.deps.store.getUser(workspaceId, id);
     if (!user) throw notFound('user');
     const self = actor.userId === id;
+    // changing one's own password takes the current one: a session left open on a shared screen must not be enough
+    // to lock its owner out. Resetting someone else's (an admin's job) does not; nor does setting a first password.
+    if (self && patch.password && user.passwordHash) {
+      if (!patch.currentPassword)
+        throw new AppError('VALIDATION', 'currentPassword is required to change your password');
+      if (!(await verifyPassword(patch.currentPassword, user.passwordHash)))
+        throw new AppError('FORBIDDEN', 'the current password is wrong');
+    }
     if (!self) {
       // who the user is decides first: an admin resetting an owner's password grants nothing, it changes an owner
       this.outranks(actor.role, user.role, 'change');
