@@ -293,6 +293,18 @@ describe('browser: widget and operator app', () => {
     const all = (await hub.api<{ data: Conn[] }>('GET', '/api/v1/connections')).body.data;
     expect(all.some((c) => c.status === 'STOPPED' && c.id !== tg.body.id && c.id !== connectionId)).toBe(true);
 
+    // a schema pattern is enforced in the browser too (the `pattern` attribute would be skipped: the browser's
+    // `v` flag rejects `[A-Za-z0-9_-]`), so a malformed Telegram token cannot be submitted
+    await page.getByRole('button', { name: 'Add connection' }).click();
+    await page.getByRole('radio', { name: /^Telegram/ }).check();
+    const token = page.getByLabel(/^botToken/);
+    await token.fill('not a bot token');
+    expect(await token.evaluate((el) => (el as unknown as { validity: { valid: boolean } }).validity.valid)).toBe(
+      false,
+    );
+    await token.fill('123456789:AAH-valid_token');
+    expect(await token.evaluate((el) => (el as unknown as { validity: { valid: boolean } }).validity.valid)).toBe(true);
+
     await page.setViewportSize({ width: 420, height: 800 });
     await page.screenshot({ path: `${SHOTS}app-settings-narrow.png` });
     await page.close();

@@ -22,6 +22,23 @@ export function fieldKind(s: JsonSchema): string {
   const t = Array.isArray(s.type) ? s.type.find((x) => x !== 'null') : s.type;
   return s.enum ? 'enum' : (t ?? 'string');
 }
+/**
+ * A schema pattern checked in script rather than through the `pattern` attribute: browsers compile that attribute
+ * with the `v` flag, where a class such as `[A-Za-z0-9_-]` (valid JSON-Schema/`u` syntax) is a syntax error, and
+ * an invalid pattern is silently skipped. Here it compiles as the server reads it (`u`), and a bad value gets a
+ * custom validity message, so the form does not submit it.
+ */
+function patternValidity(pattern: string | undefined): ((value: string) => string) | undefined {
+  if (!pattern) return undefined;
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, 'u');
+  } catch {
+    return undefined; // the server still checks it
+  }
+  return (value) => (value === '' || re.test(value) ? '' : 'This value is not in the expected format.');
+}
+
 const isSecret = (s: JsonSchema) => s.writeOnly === true || s['x-secret'] === true;
 /** nested settings (objects, lists of objects) are edited as JSON text rather than flattened into "[object Object]" */
 export function isStructured(s: JsonSchema): boolean {
@@ -225,14 +242,18 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
               placeholder={
                 secret && editing ? '•••••••• (saved)' : schema.default !== undefined ? String(schema.default) : ''
               }
-              pattern={
-                (inputType === 'text' || inputType === 'password') && kind !== 'array' ? schema.pattern : undefined
-              }
               min={schema.minimum}
               max={schema.maximum}
               maxLength={schema.maxLength}
               value={String(values[key] ?? '')}
-              onChange={(e) => setValues({ ...values, [key]: e.target.value })}
+              onChange={(e) => {
+                const check =
+                  (inputType === 'text' || inputType === 'password') && kind !== 'array'
+                    ? patternValidity(schema.pattern)
+                    : undefined;
+                e.target.setCustomValidity(check ? check(e.target.value) : '');
+                setValues({ ...values, [key]: e.target.value });
+              }}
             />
           );
         }
