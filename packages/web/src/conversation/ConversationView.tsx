@@ -11,6 +11,7 @@ import { OptedOutNotice } from '../contacts/Consent.tsx';
 import { ConversationTimeline } from '../automation/ConversationTimeline.tsx';
 import { contactName, errorText, userLabel } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
+import { ChannelDownNotice } from './ChannelDown.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
@@ -245,6 +246,7 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
           </p>
         )}
         <OptedOutNotice conversation={conversation} />
+        <ChannelDownNotice connectionId={conversation.connectionId} />
         {composer}
       </div>
       {panelOpen && (

@@ -1,0 +1,78 @@
+/**
+ * Browser end-to-end test: a conversation whose connection is down says so above the composer — "This channel is
+ * down: <reason>" in ERROR, "This channel is stopped" when stopped — live, from `connection.status` events; a reply
+ * written meanwhile stays visibly queued and goes out once the connection runs again, and the notice goes away.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { launchChromium, requireBrowserSetup, SHOTS, signedInPage } from '../testing/browser.js';
+
+const WAIT = 10_000;
+const OWNER = { email: 'owner@example.test', password: 'owner-password-1' };
+
+describe('browser: a conversation on a channel that is down', () => {
+  let hub: TestServer;
+  let browser: Browser;
+  let connectionId: string;
+  let conversationId: string;
+
+  beforeAll(async () => {
+    requireBrowserSetup();
+    hub = await startTestServer({
+      env: { SWITCHBOARD_OWNER_EMAIL: OWNER.email, SWITCHBOARD_OWNER_PASSWORD: OWNER.password },
+    });
+    connectionId = (
+      await hub.api<{ id: string }>('POST', '/api/v1/connections', { type: 'webchat', name: 'Website chat' })
+    ).body.id;
+    await hub.api('POST', `/api/v1/connections/${connectionId}/start`);
+    const visitor = (await hub.api<{ token: string }>('POST', `/webchat/${connectionId}/sessions`)).body;
+    await hub.api(
+      'POST',
+      `/webchat/${connectionId}/messages`,
+      { clientMessageId: 'c-1', text: 'Is anyone there?', name: 'Vera Visitor' },
+      { authorization: `Bearer ${visitor.token}` },
+    );
+    conversationId = await eventually(
+      async () => (await hub.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/conversations')).body.data[0]?.id,
+      WAIT,
+      'the conversation',
+    );
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  });
+
+  it('shows the reason while down, keeps the reply queued, and clears when the channel runs again', async () => {
+    const page = await signedInPage(browser, hub.url, OWNER, WAIT);
+    await page.goto(`${hub.url}/app/#/inbox/${conversationId}`);
+    await page.getByText('Is anyone there?').last().waitFor();
+    const notice = page.locator('.notice.channel-down');
+    expect(await notice.count()).toBe(0);
+
+    await hub.sb.hub.connections.markError(connectionId, 'the provider rejected the credentials');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('This channel is down: the provider rejected the credentials');
+    await page.screenshot({ path: `${SHOTS}app-channel-down.png` });
+
+    await hub.api('POST', `/api/v1/connections/${connectionId}/stop`);
+    await expect.poll(async () => notice.textContent(), { timeout: WAIT }).toContain('This channel is stopped');
+    await page.getByLabel('Message', { exact: true }).fill('Sorry for the wait');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const status = async () =>
+      (
+        await hub.api<{ data: Array<{ direction: string; status: string }> }>(
+          'GET',
+          `/api/v1/conversations/${conversationId}/messages`,
+        )
+      ).body.data.find((m) => m.direction === 'outbound')?.status;
+    await expect.poll(status, { timeout: WAIT }).toBe('queued');
+
+    await hub.api('POST', `/api/v1/connections/${connectionId}/start`);
+    await notice.waitFor({ state: 'detached' });
+    await expect.poll(status, { timeout: WAIT }).not.toBe('queued');
+    await page.close();
+  });
+});
