@@ -162,10 +162,12 @@ export class BirdWebhooks {
       return;
     }
     await new Promise<void>((resolve) => {
-      this.timers.after(delay * this.options.retryScale, () => {
+      const timer = this.timers.after(delay * this.options.retryScale, () => {
         this.track(this.attempt(d, s, firstAt));
         resolve();
-      }) ?? resolve();
+      });
+      // closed: no more attempts
+      if (!timer) resolve();
     });
   }
 }
