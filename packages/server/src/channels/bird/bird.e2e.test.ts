@@ -7,7 +7,7 @@
 import { BIRD_ERRORS, startBirdSimulator, type BirdSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content } from '../../model/index.js';
-import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { eventually, startTestServer, testClock, type TestServer } from '../../testing/test-server.js';
 
 interface Conv {
   id: string;
@@ -339,5 +339,36 @@ describe('bird connector end to end', () => {
       'ERROR',
     );
     expect(conn.statusReason).not.toContain(sim.accessKey);
+  });
+});
+
+describe('bird freshness is judged by the hub clock', () => {
+  it('refuses a freshly signed request when the hub’s clock is 10 minutes ahead of Bird’s (verify sees the time of receipt)', async () => {
+    const sim = await startBirdSimulator({ webhooks: { maxAttempts: 1 }, receipts: false });
+    const clock = testClock(Date.now() + 10 * 60_000);
+    const t = await startTestServer({ clock });
+    try {
+      const created = await t.api<Conn>('POST', '/api/v1/connections', {
+        type: 'bird',
+        name: 'clock',
+        config: {
+          accessKey: sim.accessKey,
+          workspaceId: sim.workspaceId,
+          channelId: sim.smsChannel.id,
+          apiBaseUrl: sim.url,
+        },
+      });
+      expect((await t.api<Conn>('POST', `/api/v1/connections/${created.body.id}/start`)).body.status).toBe('RUNNING');
+      sim.customerSends({ channelId: sim.smsChannel.id, from: '+31612000100', text: 'from the past' });
+      await sim.idle();
+      expect(sim.deliveries()[0]?.attempts.map((a) => a.status)).toEqual([401]);
+      clock.advance(-10 * 60_000);
+      sim.customerSends({ channelId: sim.smsChannel.id, from: '+31612000100', text: 'in time' });
+      await sim.idle();
+      expect(sim.deliveries()[1]?.attempts.map((a) => a.status)).toEqual([200]);
+    } finally {
+      await t.close();
+      await sim.close();
+    }
   });
 });
