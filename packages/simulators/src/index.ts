@@ -53,3 +53,19 @@ export type {
   OpenAiSimulatorOptions,
 } from './openai/simulator.js';
 export type { OpenAiErrorBody } from './openai/errors.js';
+
+// Bird platform (channels API, webhook subscriptions signed with messagebird-signature)
+export { startBirdSimulator } from './bird/simulator.js';
+export type {
+  BirdChannelRecord,
+  BirdCustomerInput,
+  BirdFaultInput,
+  BirdMessageRecord,
+  BirdSimulator,
+  BirdSimulatorOptions,
+  BirdTemplateProject,
+} from './bird/simulator.js';
+export { signBirdWebhook } from './bird/webhook-delivery.js';
+export type { BirdDelivery, BirdSubscription } from './bird/webhook-delivery.js';
+export { BIRD_ERRORS } from './bird/errors.js';
+export type { BirdErrorSpec } from './bird/errors.js';

@@ -30,7 +30,8 @@ export interface WebhookRequest {
   query: Readonly<Record<string, string | undefined>>;
   rawBody: Buffer;
   /** when the hub received it (stored with the raw event, so parsing it again gives the same answer); for
-   * updates that carry no time of their own, such as a Telegram button press */
+   * updates that carry no time of their own, such as a Telegram button press, and for verify's freshness window
+   * of a signed timestamp (Bird) */
   receivedAt?: string;
 }
 
@@ -213,8 +214,22 @@ export interface ChannelConnector<Config extends Record<string, unknown> = Recor
   send(message: OutboundMessage, ctx: SendContext<Config>): Promise<SendReceipt>;
   /** the optional abilities the definition holds, each read by core in one place (see ConnectorFeatures) */
   features: ConnectorFeatures<Config>;
+  /**
+   * limits of one connection that differ from the channel's (an aggregator whose channel is SMS or WhatsApp, learned
+   * at start): merged over `capabilities` by capabilitiesFor wherever the hub has the connection's config
+   */
+  limitsFor?(config: Config): Partial<ChannelLimits>;
   start?(ctx: BaseContext<Config>): Promise<StartResult<Config> | void>;
   stop?(ctx: BaseContext<Config>): Promise<void>;
+}
+
+/** a connection's capabilities: the channel's, with the limits its config implies (limitsFor) over them */
+export function capabilitiesFor(
+  connector: Pick<AnyConnector, 'capabilities' | 'limitsFor'>,
+  config: Record<string, unknown>,
+): Capabilities {
+  const own = connector.limitsFor?.(config);
+  return own ? { ...connector.capabilities, ...own } : connector.capabilities;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds connectors of every config type
@@ -271,6 +286,8 @@ export interface ConnectorDefinition<Config extends Record<string, unknown>> {
   limits: ChannelLimits;
   send: SendMap<Config>;
   features?: ConnectorFeatures<Config>;
+  /** per-connection limits over `limits` (see ChannelConnector.limitsFor) */
+  limitsFor?(config: Config): Partial<ChannelLimits>;
   start?(ctx: BaseContext<Config>): Promise<StartResult<Config> | void>;
   stop?(ctx: BaseContext<Config>): Promise<void>;
 }

@@ -9,7 +9,7 @@
  * the option's title) can be turned back into the `button_reply` with the original id (./choice-reply.ts).
  * What cannot be degraded meaningfully is refused with 422 UNSUPPORTED_CONTENT.
  */
-import type { Capabilities } from '../../channel-kit/index.js';
+import { capabilitiesFor, type AnyConnector, type Capabilities } from '../../channel-kit/index.js';
 import type { Button, Card, Content } from '../../model/index.js';
 import { AppError } from '../errors.js';
 
@@ -45,6 +45,14 @@ export interface Degraded {
 export interface ChannelTarget {
   displayName: string;
   capabilities: Capabilities;
+}
+
+/** one connection as degradation sees it: the channel's capabilities with the connection's own limits over them */
+export function connectionTarget(
+  connector: Pick<AnyConnector, 'displayName' | 'capabilities' | 'limitsFor'>,
+  config: Record<string, unknown>,
+): ChannelTarget {
+  return { displayName: connector.displayName, capabilities: capabilitiesFor(connector, config) };
 }
 
 /** one line per option; the title is what a customer may also type */

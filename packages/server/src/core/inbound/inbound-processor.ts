@@ -19,7 +19,7 @@ import {
   type RegisterInboundMedia,
 } from '../conversations/conversation-writer.js';
 import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
-import { optOutRulesFor } from '../../channel-kit/index.js';
+import { capabilitiesFor, optOutRulesFor } from '../../channel-kit/index.js';
 import { applyConsentKeyword } from '../consent/consent-service.js';
 
 export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
@@ -154,7 +154,7 @@ export class InboundProcessor {
           tx,
           connection: live.record,
           now,
-          windowHours: live.connector.capabilities.windowHours,
+          windowHours: capabilitiesFor(live.connector, live.config).windowHours,
           addressRules,
           outbox,
           ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}),

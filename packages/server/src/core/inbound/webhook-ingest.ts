@@ -42,7 +42,9 @@ export class WebhookIngest {
     const { record, connector, config } = live;
     const inbound = connector.inbound;
     if (inbound.mode !== 'webhook') return json(404, 'NOT_FOUND', 'this connection does not receive webhooks');
-    const verdict = inbound.verify(req, config);
+    // verify sees when the hub received the request (a signed timestamp's freshness window, e.g. Bird's)
+    const now = this.deps.clock.now().toISOString();
+    const verdict = inbound.verify({ ...req, receivedAt: now }, config);
     if (record.status === 'STOPPED') {
       // a provider's subscription handshake (Meta's GET hub.challenge) may come before the operator starts the
       // connection: answer it; everything else waits (the provider retries, nothing is stored, nothing lost)
@@ -60,7 +62,6 @@ export class WebhookIngest {
     }
     let outcome: WebhookOutcome | undefined;
     let parseError: string | null = null;
-    const now = this.deps.clock.now().toISOString();
     try {
       outcome = inbound.parse({ ...req, receivedAt: now }, config);
     } catch (error) {

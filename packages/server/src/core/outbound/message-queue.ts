@@ -20,7 +20,8 @@ import type { TemplateService } from '../templates/template-service.js';
 import { TimelineBatch } from '../conversations/timeline.js';
 import { addressRulesFor, requireAddress } from '../contacts/address-normalizer.js';
 import { assertNotOptedOut, optOutChannel } from '../consent/consent-service.js';
-import { degradationNote, degrade, type Degraded } from '../degradation/degrade.js';
+import { connectionTarget, degradationNote, degrade, type Degraded } from '../degradation/degrade.js';
+import { capabilitiesFor } from '../../channel-kit/index.js';
 
 export interface TemplateInput {
   name: string;
@@ -87,7 +88,7 @@ export class MessageQueue {
     if (!conversation) throw notFound('conversation');
     const connection = await this.connections.get(workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
-    const plan = degrade(content, connector, this.shareLink);
+    const plan = degrade(content, connectionTarget(connector, connection.config), this.shareLink);
     return {
       ...plan,
       channelType: connection.type,
@@ -135,7 +136,7 @@ export class MessageQueue {
             : (senders[(await tx.nextSenderRotation(record.id)) % senders.length] as string);
       }
       const conv = await findOrOpenConversation(tx, record, contactId, to, null, now, outbox, {
-        windowed: connector.capabilities.windowHours !== undefined,
+        windowed: capabilitiesFor(connector, record.config).windowHours !== undefined,
         senderAddress,
       });
       await tx.insertOutbox(outbox, now);
@@ -175,7 +176,7 @@ export class MessageQueue {
     let metadata = requested;
     const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
-    const caps = connector.capabilities;
+    const caps = capabilitiesFor(connector, connection.config);
     // every send (API, operator reply, agent, auto-reply) passes here; the STOP confirmation is queued elsewhere
     await assertNotOptedOut(
       this.deps.store,
@@ -185,7 +186,7 @@ export class MessageQueue {
       optOutChannel(connector, connection.config),
     );
     // what the channel can carry (numbered text for buttons, split text, links for media…), or a 422
-    const plan = degrade(content, connector, this.shareLink);
+    const plan = degrade(content, connectionTarget(connector, connection.config), this.shareLink);
     const now = this.deps.clock.now();
     const windowOpen =
       conversation.windowExpiresAt !== null && Date.parse(conversation.windowExpiresAt) > now.getTime();

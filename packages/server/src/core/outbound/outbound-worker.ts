@@ -5,7 +5,13 @@
  * backoff (honouring retry-after) and picked up by the retry sweep; after the last attempt the message fails
  * with {code, message}; an AUTH error also turns the connection to ERROR.
  */
-import { ChannelError, isChannelError, type MediaAccess, type RateLimit } from '../../channel-kit/index.js';
+import {
+  capabilitiesFor,
+  ChannelError,
+  isChannelError,
+  type MediaAccess,
+  type RateLimit,
+} from '../../channel-kit/index.js';
 import type { StatusDetail } from '../../model/index.js';
 import type { MessageRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -90,7 +96,7 @@ export class OutboundWorker {
         return;
       }
     }
-    const caps = connector.capabilities;
+    const caps = capabilitiesFor(connector, live.config);
     const conversation = await this.deps.store.getConversation(message.workspaceId, message.conversationId);
     // the chat we actually write to: a group (thread) or the customer
     const recipient = conversation?.threadKey ?? message.to;
