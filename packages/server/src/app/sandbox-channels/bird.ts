@@ -25,7 +25,8 @@ function lineOf(body: BirdWireBody | undefined, template: Record<string, unknown
 export const birdSandbox: SandboxChannel = {
   type: 'bird',
   label: 'Bird (WhatsApp)',
-  emoji: '🐦',
+  // the app's aggregator glyph (packages/web/src/icons.tsx)
+  icon: 'M12 3v6M12 15v6M3 12h6M15 12h6M12 12m-3 0a3 3 0 1 0 6 0 3 3 0 1 0-6 0',
   async start() {
     const bird = await startBirdSimulator({
       webhooks: { retryScale: 0.01 },
