@@ -53,3 +53,16 @@ export type {
   OpenAiSimulatorOptions,
 } from './openai/simulator.js';
 export type { OpenAiErrorBody } from './openai/errors.js';
+
+// Vonage (Nexmo): the Messages API and the legacy SMS API, with signed webhooks
+export { startVonageSimulator } from './vonage/simulator.js';
+export type {
+  VonageFaultError,
+  VonageOperation,
+  VonageOutbound,
+  VonageSimulator,
+  VonageSimulatorOptions,
+  VonageWebhookAttempt,
+} from './vonage/simulator.js';
+export { legacySig as vonageLegacySig, signWebhookJwt as signVonageWebhookJwt } from './vonage/signing.js';
+export type { SignatureMethod as VonageSignatureMethod } from './vonage/signing.js';
