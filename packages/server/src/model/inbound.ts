@@ -30,7 +30,11 @@ export const InboundMessageEventSchema = z.object({
    * the message once all `total` arrived, texts joined in `index` order (core/inbound/message-parts.ts)
    */
   part: z
-    .object({ group: z.string().min(1).max(200), index: z.number().int().min(1), total: z.number().int().min(2).max(255) })
+    .object({
+      group: z.string().min(1).max(200),
+      index: z.number().int().min(1),
+      total: z.number().int().min(2).max(255),
+    })
     .refine((p) => p.index <= p.total, 'index within total')
     .optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),

@@ -30,7 +30,10 @@ export function legacySig(params: Record<string, string>, secret: string, method
     .sort()
     .map((k) => `&${k}=${String(params[k]).replace(/[&=]/g, '_')}`)
     .join('');
-  if (method === 'md5hash') return createHash('md5').update(base + secret).digest('hex');
+  if (method === 'md5hash')
+    return createHash('md5')
+      .update(base + secret)
+      .digest('hex');
   const algorithm = { md5hmac: 'md5', sha1hmac: 'sha1', sha256hmac: 'sha256', sha512hmac: 'sha512' }[method];
   return createHmac(algorithm, secret).update(base).digest('hex');
 }
@@ -45,7 +48,8 @@ export async function verifyApplicationJwt(
     const key = await importSPKI(publicKeyPem, 'RS256');
     const { payload } = await jwtVerify(token, key, { algorithms: ['RS256'] });
     if (payload.application_id !== applicationId) return { ok: false, reason: 'application_id does not match' };
-    if (typeof payload.iat !== 'number' || typeof payload.jti !== 'string') return { ok: false, reason: 'iat/jti missing' };
+    if (typeof payload.iat !== 'number' || typeof payload.jti !== 'string')
+      return { ok: false, reason: 'iat/jti missing' };
     return { ok: true };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };

@@ -70,7 +70,11 @@ export interface VonageSimulator {
   /** where webhooks go when the hub did not set them itself */
   configure(urls: { inboundUrl?: string; statusUrl?: string; moUrl?: string; drUrl?: string }): void;
   /** a customer texts our number over the Messages API */
-  inboundMessage(input: { from: string; text: string; to?: string }): Promise<{ messageUuid: string; status: number | 'error' }>;
+  inboundMessage(input: {
+    from: string;
+    text: string;
+    to?: string;
+  }): Promise<{ messageUuid: string; status: number | 'error' }>;
   /**
    * a customer texts our number over the legacy SMS API; `parts` splits the text into concatenated parts delivered in
    * `order` (1-based part numbers, default in order)
@@ -83,7 +87,11 @@ export interface VonageSimulator {
     order?: number[];
   }): Promise<{ messageIds: string[]; statuses: Array<number | 'error'> }>;
   /** sends a status webhook for one of our messages (Messages: submitted|delivered|rejected|undeliverable|read; legacy DLR: delivered|failed|…) */
-  status(id: string, status: string, error?: { code: string; title?: string; detail?: string }): Promise<number | 'error'>;
+  status(
+    id: string,
+    status: string,
+    error?: { code: string; title?: string; detail?: string },
+  ): Promise<number | 'error'>;
   sent(filter?: { to?: string }): VonageOutbound[];
   webhookAttempts(): VonageWebhookAttempt[];
   fault(rule: { op: VonageOperation; times?: number; latencyMs?: number; error?: VonageFaultError }): void;
@@ -101,8 +109,7 @@ const rfc7807 = (status: number, code: string, title: string, detail: string) =>
   ...(status ? {} : {}),
 });
 
-const GSM7 =
-  /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€\f]*$/;
+const GSM7 = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€\f]*$/;
 
 /** parts of a concatenated SMS: 153 GSM-7 or 67 UCS-2 characters each (https://developer.vonage.com/en/messaging/sms/guides/concatenation-and-encoding) */
 function splitSms(text: string): string[] {
@@ -172,7 +179,13 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
       } catch {
         last = 'error';
       }
-      attempts.push({ url, kind, status: last, body: method === 'GET' ? new URL(url).search : body.toString(), at: Date.now() });
+      attempts.push({
+        url,
+        kind,
+        status: last,
+        body: method === 'GET' ? new URL(url).search : body.toString(),
+        at: Date.now(),
+      });
       if (typeof last === 'number' && last >= 200 && last < 300) return last;
       await new Promise((r) => setTimeout(r, 150 * (attempt + 1)));
     }
@@ -263,7 +276,12 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
 
     if (path === '/account/get-balance' && req.method === 'GET') {
       const fault = await takeFault('balance');
-      if (fault) return respondJson(res, fault.httpStatus ?? 500, fault.body ?? { 'error-code': String(fault.httpStatus ?? 500) });
+      if (fault)
+        return respondJson(
+          res,
+          fault.httpStatus ?? 500,
+          fault.body ?? { 'error-code': String(fault.httpStatus ?? 500) },
+        );
       if (!basicOk(req, url.searchParams))
         return respondJson(res, 401, { 'error-code': '401', 'error-code-label': 'authentication failed' });
       return respondJson(res, 200, { value: 10.28, autoReload: false });
@@ -287,9 +305,18 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
     const appMatch = /^\/v2\/applications\/([^/]+)$/.exec(path);
     if (appMatch) {
       const fault = await takeFault('application');
-      if (fault) return respondJson(res, fault.httpStatus ?? 500, fault.body ?? rfc7807(500, '#internal', 'Internal error', 'fault'));
+      if (fault)
+        return respondJson(
+          res,
+          fault.httpStatus ?? 500,
+          fault.body ?? rfc7807(500, '#internal', 'Internal error', 'fault'),
+        );
       if (!basicOk(req, url.searchParams))
-        return respondJson(res, 401, rfc7807(401, '#unauthorized', 'Unauthorized', 'You did not provide correct credentials.'));
+        return respondJson(
+          res,
+          401,
+          rfc7807(401, '#unauthorized', 'Unauthorized', 'You did not provide correct credentials.'),
+        );
       if (decodeURIComponent(appMatch[1] ?? '') !== application.id)
         return respondJson(res, 404, rfc7807(404, '#not-found', 'Not Found', 'Application not found'));
       if (req.method === 'PUT') {
@@ -322,12 +349,21 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
         authorized = (await verifyApplicationJwt(auth.slice(7), application.publicKey, application.id)).ok;
       else authorized = basicOk(req, url.searchParams);
       if (!authorized)
-        return respondJson(res, 401, rfc7807(401, '#unauthorized', 'Unauthorized', 'You did not provide correct credentials.'));
+        return respondJson(
+          res,
+          401,
+          rfc7807(401, '#unauthorized', 'Unauthorized', 'You did not provide correct credentials.'),
+        );
       const limited = buckets.take(account.apiKey, Date.now());
       if (!limited.ok)
-        return respondJson(res, 429, rfc7807(429, '#throttled', 'Rate Limit Hit', 'Please wait, then retry your request'), {
-          'retry-after': String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))),
-        });
+        return respondJson(
+          res,
+          429,
+          rfc7807(429, '#throttled', 'Rate Limit Hit', 'Please wait, then retry your request'),
+          {
+            'retry-after': String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))),
+          },
+        );
       const fault = await takeFault('messages');
       if (fault)
         return respondJson(
@@ -345,7 +381,8 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
       const invalid: Array<{ name: string; reason: string }> = [];
       if (body.channel !== 'sms') invalid.push({ name: 'channel', reason: 'must be sms here' });
       if (body.message_type !== 'text') invalid.push({ name: 'message_type', reason: 'must be text for sms' });
-      if (typeof body.to !== 'string' || !/^\d{6,15}$/.test(body.to)) invalid.push({ name: 'to', reason: 'Invalid number' });
+      if (typeof body.to !== 'string' || !/^\d{6,15}$/.test(body.to))
+        invalid.push({ name: 'to', reason: 'Invalid number' });
       if (typeof body.from !== 'string' || body.from.length === 0) invalid.push({ name: 'from', reason: 'Required' });
       if (typeof body.text !== 'string' || body.text.length === 0 || body.text.length > 1000)
         invalid.push({ name: 'text', reason: 'Between 1 and 1000 characters' });
@@ -373,7 +410,8 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
       const answer = (status: string, errorText: string) =>
         respondJson(res, 200, { 'message-count': '1', messages: [{ status, 'error-text': errorText }] });
       if (!form.api_key || !form.api_secret) return answer('2', 'Missing api_key or api_secret');
-      if (form.api_key !== account.apiKey || form.api_secret !== account.apiSecret) return answer('4', 'Bad Credentials');
+      if (form.api_key !== account.apiKey || form.api_secret !== account.apiSecret)
+        return answer('4', 'Bad Credentials');
       const limited = buckets.take(account.apiKey, Date.now());
       if (!limited.ok) return answer('1', 'Throughput Rate Exceeded - please wait [ 1000 ] and retry');
       const fault = await takeFault('sms');

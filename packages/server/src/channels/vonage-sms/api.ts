@@ -23,7 +23,7 @@ function mapVonageError(res: ProviderResponse, what: string | undefined): Channe
   const body = (res.json ?? {}) as MessagesErrorBody;
   const code = body.type?.split('#').pop() ?? res.status;
   const message = `Vonage answered HTTP ${res.status}${what ? ` to ${what}` : ''}${body.title ? `: ${body.title}` : ''}${body.detail ? ` (${body.detail})` : ''}`;
-  if (res.status === 401 || res.status === 403 && body.type?.includes('unauthorized'))
+  if (res.status === 401 || (res.status === 403 && body.type?.includes('unauthorized')))
     return new ChannelError('AUTH', message, { providerCode: code });
   if (res.status === 429)
     return new ChannelError('RATE_LIMITED', message, { providerCode: code, retryAfterMs: res.retryAfterMs ?? 1000 });
@@ -69,10 +69,7 @@ export async function applicationJwt(config: VonageConfig): Promise<string> {
 const basic = (c: VonageConfig) => `Basic ${Buffer.from(`${c.apiKey}:${c.apiSecret}`).toString('base64')}`;
 
 /** POST /v1/messages → message_uuid (https://developer.vonage.com/en/api/messages-olympus#SendMessage) */
-export async function sendMessagesApi(
-  body: Record<string, unknown>,
-  ctx: BaseContext<VonageConfig>,
-): Promise<string> {
+export async function sendMessagesApi(body: Record<string, unknown>, ctx: BaseContext<VonageConfig>): Promise<string> {
   const token = await applicationJwt(ctx.config);
   const res = await client(ctx).call(`${hosts(ctx.config).api}/v1/messages`, {
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
@@ -124,10 +121,14 @@ export async function sendLegacySms(form: URLSearchParams, ctx: BaseContext<Vona
   const failed = messages.find((m) => m.status !== '0');
   if (failed || messages.length === 0) {
     const scrub = client(ctx).scrub;
-    throw legacyError(String(failed?.status ?? 'none'), scrub(String(failed?.['error-text'] ?? 'no message in the answer')));
+    throw legacyError(
+      String(failed?.status ?? 'none'),
+      scrub(String(failed?.['error-text'] ?? 'no message in the answer')),
+    );
   }
   const id = messages[0]?.['message-id'];
-  if (typeof id !== 'string' || id.length === 0) throw new ChannelError('UNAVAILABLE', 'Vonage answered without a message-id');
+  if (typeof id !== 'string' || id.length === 0)
+    throw new ChannelError('UNAVAILABLE', 'Vonage answered without a message-id');
   return id;
 }
 
@@ -158,7 +159,10 @@ export async function checkVonage(ctx: BaseContext<VonageConfig>): Promise<void>
   const app = (res.json ?? {}) as {
     name?: string;
     keys?: { public_key?: string };
-    capabilities?: { messages?: { webhooks?: Record<string, { address?: string; http_method?: string }> } } & Record<string, unknown>;
+    capabilities?: { messages?: { webhooks?: Record<string, { address?: string; http_method?: string }> } } & Record<
+      string,
+      unknown
+    >;
   };
   let ours: string;
   try {
@@ -169,11 +173,12 @@ export async function checkVonage(ctx: BaseContext<VonageConfig>): Promise<void>
   const theirs = app.keys?.public_key;
   let same = false;
   try {
-    same = typeof theirs === 'string' && createPublicKey(theirs).export({ type: 'spki', format: 'pem' }).toString() === ours;
+    same =
+      typeof theirs === 'string' && createPublicKey(theirs).export({ type: 'spki', format: 'pem' }).toString() === ours;
   } catch {
     same = false;
   }
-  if (!same) throw new ChannelError('AUTH', "privateKey does not belong to the application (its public key differs)");
+  if (!same) throw new ChannelError('AUTH', 'privateKey does not belong to the application (its public key differs)');
   const hooks = app.capabilities?.messages?.webhooks ?? {};
   if (hooks.inbound_url?.address === ctx.webhookUrl && hooks.status_url?.address === ctx.webhookUrl) return;
   await api.call(appUrl, {

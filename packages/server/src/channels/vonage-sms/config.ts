@@ -27,9 +27,7 @@ export const vonageConfigSchema = z.object({
   apiBaseUrl: z
     .url()
     .optional()
-    .describe(
-      'Override for both Vonage hosts (api.nexmo.com, rest.nexmo.com): a proxy or a simulator; unset = Vonage',
-    ),
+    .describe('Override for both Vonage hosts (api.nexmo.com, rest.nexmo.com): a proxy or a simulator; unset = Vonage'),
   defaultRegion: defaultRegionField(),
   optOut: optOutField(),
 });

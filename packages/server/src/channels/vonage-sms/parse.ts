@@ -39,8 +39,11 @@ function messagesDetail(body: MessagesWebhook, status: string): StatusDetail | u
   const title = str(error.title);
   const detail = str(error.detail);
   const code = type?.split('#').pop() || title || status;
-  if (!type && !title && !detail && MESSAGES_STATUS[status] !== 'failed') return undefined;
-  return { code: String(code).slice(0, 200), message: [title, detail].filter(Boolean).join(': ').slice(0, 1000) || status };
+  if (!type && !title && !detail && !(status === 'rejected' || status === 'undeliverable')) return undefined;
+  return {
+    code: String(code).slice(0, 200),
+    message: [title, detail].filter(Boolean).join(': ').slice(0, 1000) || status,
+  };
 }
 
 function parseMessages(req: WebhookRequest): WebhookOutcome {
@@ -50,14 +53,15 @@ function parseMessages(req: WebhookRequest): WebhookOutcome {
   } catch {
     return { kind: 'ignored', reason: 'body is not JSON' };
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { kind: 'ignored', reason: 'not an object' };
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { kind: 'ignored', reason: 'not an object' };
   const b = body as MessagesWebhook;
   const uuid = str(b.message_uuid);
   if (!uuid) return { kind: 'ignored', reason: 'no message_uuid' };
   const timestamp = isoTime(b.timestamp, req.receivedAt);
   const status = str(b.status);
   if (status !== undefined) {
-    const mapped = MESSAGES_STATUS[status];
+    const mapped = Object.hasOwn(MESSAGES_STATUS, status) ? MESSAGES_STATUS[status] : undefined;
     if (!mapped) return { kind: 'ignored', reason: `status ${status.slice(0, 40)} is not modelled` };
     const detail = messagesDetail(b, status);
     return {
@@ -101,7 +105,7 @@ function parseLegacy(req: WebhookRequest): WebhookOutcome {
   if (!messageId) return { kind: 'ignored', reason: 'no messageId' };
   const timestamp = isoTime(p['message-timestamp'] ?? p.scts, req.receivedAt);
   if (p.status !== undefined && ('err-code' in p || 'scts' in p || 'network-code' in p)) {
-    const mapped = DLR_STATUS[p.status];
+    const mapped = Object.hasOwn(DLR_STATUS, p.status) ? DLR_STATUS[p.status] : undefined;
     if (!mapped) return { kind: 'ignored', reason: `receipt status ${p.status.slice(0, 40)} is not modelled` };
     const err = p['err-code'];
     const detail =
@@ -110,7 +114,9 @@ function parseLegacy(req: WebhookRequest): WebhookOutcome {
         : undefined;
     return {
       kind: 'events',
-      events: [{ kind: 'status', providerMessageId: messageId, status: mapped, timestamp, ...(detail ? { detail } : {}) }],
+      events: [
+        { kind: 'status', providerMessageId: messageId, status: mapped, timestamp, ...(detail ? { detail } : {}) },
+      ],
     };
   }
   const msisdn = str(p.msisdn);
@@ -122,7 +128,16 @@ function parseLegacy(req: WebhookRequest): WebhookOutcome {
   const part = Number(p['concat-part']);
   const total = Number(p['concat-total']);
   const concat =
-    p.concat === 'true' && ref && Number.isInteger(part) && Number.isInteger(total) && total >= 2 && part >= 1 && part <= total && total <= 255
+    p.concat === 'true' &&
+    ref &&
+    /^[0-9A-Za-z]{1,16}$/.test(ref) &&
+    msisdn.length <= 64 &&
+    Number.isInteger(part) &&
+    Number.isInteger(total) &&
+    total >= 2 &&
+    part >= 1 &&
+    part <= total &&
+    total <= 255
       ? { group: `${msisdn}:${ref}:${total}`, index: part, total }
       : undefined;
   return {

@@ -40,7 +40,8 @@ export interface SmsSendResponse {
  * one Vonage sends, so it is not read (a signature over it would otherwise cover two different byte strings).
  */
 export function legacyParams(req: WebhookRequest): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
+  // no prototype: a parameter named __proto__ is a parameter like any other
+  const out = Object.create(null) as Record<string, string>;
   if (req.method === 'GET') {
     for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') out[k] = v;
     return Object.keys(out).length > 0 ? out : undefined;

@@ -5,8 +5,7 @@ import { toVonageNumber } from './payloads.js';
 import { sendLegacySms, sendMessagesApi } from './api.js';
 
 /** GSM 03.38 basic set and extension table: anything else needs type=unicode on the legacy API (https://developer.vonage.com/en/messaging/sms/guides/concatenation-and-encoding) */
-const GSM7 =
-  /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€\f]*$/;
+const GSM7 = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€\f]*$/;
 
 const sendText: SendHandler<VonageConfig, 'text'> = async (message, ctx) => {
   const c = ctx.config;

@@ -38,7 +38,9 @@ export function verifySignedWebhook(
   const [head, payload, signature] = parts as [string, string, string];
   const header = decodeSegment(head);
   if (header?.alg !== 'HS256') return refuse('token not signed HS256');
-  if (!verifyHmac({ algorithm: 'sha256', secret, data: `${head}.${payload}`, received: signature, encoding: 'base64url' }))
+  if (
+    !verifyHmac({ algorithm: 'sha256', secret, data: `${head}.${payload}`, received: signature, encoding: 'base64url' })
+  )
     return refuse('bad token signature');
   const claims = decodeSegment(payload);
   if (!claims) return refuse('malformed token claims');
@@ -64,7 +66,10 @@ export function legacySignature(
     .sort()
     .map((k) => `&${k}=${String(params[k]).replace(/[&=]/g, '_')}`)
     .join('');
-  if (method === 'md5hash') return createHash('md5').update(base + secret).digest('hex');
+  if (method === 'md5hash')
+    return createHash('md5')
+      .update(base + secret)
+      .digest('hex');
   const algorithm = { md5hmac: 'md5', sha1hmac: 'sha1', sha256hmac: 'sha256', sha512hmac: 'sha512' }[method];
   return createHmac(algorithm, secret).update(base).digest('hex');
 }

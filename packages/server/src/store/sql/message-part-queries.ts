@@ -31,7 +31,13 @@ export class MessagePartQueries extends Queries implements MessagePartStoreOps {
       .execute();
     await this.db
       .insertInto('message_parts')
-      .values({ ...key, part_index: part.partIndex, total: part.total, event: part.event, received_at: part.receivedAt })
+      .values({
+        ...key,
+        part_index: part.partIndex,
+        total: part.total,
+        event: part.event,
+        received_at: part.receivedAt,
+      })
       .onConflict((oc) => oc.columns(['connection_id', 'group_key', 'part_index']).doNothing())
       .execute();
     const rows = await this.db
