@@ -79,13 +79,12 @@ export interface VonageSimulator {
    * a customer texts our number over the legacy SMS API; `parts` splits the text into concatenated parts delivered in
    * `order` (1-based part numbers, default in order)
    */
-  inboundSms(input: {
-    from: string;
-    text: string;
-    to?: string;
-    parts?: number;
-    order?: number[];
-  }): Promise<{ messageIds: string[]; statuses: Array<number | 'error'> }>;
+  inboundSms(input: { from: string; text: string; to?: string; parts?: number; order?: number[] }): Promise<{
+    messageIds: string[];
+    statuses: Array<number | 'error'>;
+    /** delivers one more part (1-based) of the same message later, e.g. after a restart */
+    sendPart(n: number): Promise<number | 'error'>;
+  }>;
   /** sends a status webhook for one of our messages (Messages: submitted|delivered|rejected|undeliverable|read; legacy DLR: delivered|failed|…) */
   status(
     id: string,
@@ -487,24 +486,23 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
       const ids = pieces.map(() => hexId());
       const sequence = order ?? pieces.map((_, i) => i + 1);
       const statuses: Array<number | 'error'> = [];
-      for (const n of sequence) {
+      const sendPart = (n: number) => {
         const piece = pieces[n - 1] ?? '';
-        statuses.push(
-          await legacyWebhook(urls.moUrl, 'inbound', {
-            msisdn: from,
-            to: to ?? number,
-            messageId: ids[n - 1] ?? hexId(),
-            text: piece,
-            type: GSM7.test(text) ? 'text' : 'unicode',
-            keyword: (pieces[0]?.split(/\s+/)[0] ?? '').toUpperCase(),
-            'message-timestamp': vonageTime(),
-            ...(pieces.length > 1
-              ? { concat: 'true', 'concat-ref': ref, 'concat-total': String(pieces.length), 'concat-part': String(n) }
-              : {}),
-          }),
-        );
-      }
-      return { messageIds: ids, statuses };
+        return legacyWebhook(urls.moUrl, 'inbound', {
+          msisdn: from,
+          to: to ?? number,
+          messageId: ids[n - 1] ?? hexId(),
+          text: piece,
+          type: GSM7.test(text) ? 'text' : 'unicode',
+          keyword: (pieces[0]?.split(/\s+/)[0] ?? '').toUpperCase(),
+          'message-timestamp': vonageTime(),
+          ...(pieces.length > 1
+            ? { concat: 'true', 'concat-ref': ref, 'concat-total': String(pieces.length), 'concat-part': String(n) }
+            : {}),
+        });
+      };
+      for (const n of sequence) statuses.push(await sendPart(n));
+      return { messageIds: ids, statuses, sendPart };
     },
     async status(id, status, error) {
       const record = outbound.find((o) => o.id === id);
