@@ -145,7 +145,7 @@ describe('vonage-sms end to end: Messages API', () => {
           message_uuid: `uuid-${text}`,
           to: sim.number,
           from: '447700900102',
-          timestamp: new Date().toISOString(),
+          timestamp: '2026-12-05T00:00:00Z',
           text,
           message_type: 'text',
         }),
@@ -175,7 +175,7 @@ describe('vonage-sms end to end: Messages API', () => {
     const db = new Database(join(t.dataDir, 'switchboard.db'), { readonly: true });
     try {
       const rows = db
-        .prepare("SELECT count(*) AS n FROM inbound_events WHERE CAST(body AS TEXT) LIKE '%"text":"forged-%'")
+        .prepare(`SELECT count(*) AS n FROM inbound_events WHERE CAST(body AS TEXT) LIKE '%"text":"forged-%'`)
         .get() as {
         n: number;
       };
