@@ -209,6 +209,55 @@ describe('vonage-sms end to end: Messages API', () => {
     expect(failed.statusDetail).toMatchObject({ code: '1250', message: expect.stringContaining('Number barred') });
   });
 
+  it('sends buttons as numbered text, and a numbered answer comes back as the button', async () => {
+    const conv = await h.conversationOf('+447700900101');
+    const res = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: {
+        type: 'interactive',
+        interactive: {
+          kind: 'buttons',
+          text: 'Pick one',
+          buttons: [
+            { id: 'yes', title: 'Yes' },
+            { id: 'no', title: 'No' },
+          ],
+        },
+      },
+    });
+    expect(res.status).toBe(202);
+    const out = await eventually(
+      async () => sim.sent({ to: '+447700900101' }).find((o) => o.text.startsWith('Pick one')),
+      15_000,
+      'the numbered options at Vonage',
+    );
+    expect(out.text).toMatch(/Reply 2 for No/);
+    await sim.inboundMessage({ from: '447700900101', text: '2' });
+    await h.messageWith(
+      conv.id,
+      (m) => m.content.type === 'interactive' && JSON.stringify(m.content).includes('"no"'),
+      'the chosen button',
+    );
+  });
+
+  it('STOP opts the number out: sends to it are refused before Vonage', async () => {
+    await sim.inboundMessage({ from: '447700900150', text: 'STOP' });
+    await h.conversationOf('+447700900150');
+    const refused = await eventually(
+      async () => {
+        const r = await t.api<{ error?: { code: string } }>('POST', '/api/v1/messages', {
+          connectionId: conn.id,
+          to: '+447700900150',
+          content: { type: 'text', text: 'promo' },
+        });
+        return r.status === 422 ? r : undefined;
+      },
+      15_000,
+      'the opted-out refusal',
+    );
+    expect(refused.body.error?.code).toBe('OPTED_OUT');
+    expect(sim.sent({ to: '+447700900150' }).filter((o) => o.text === 'promo')).toEqual([]);
+  });
+
   it('retries after a 429 and then sends', async () => {
     sim.fault({ op: 'messages', times: 1, error: { httpStatus: 429, retryAfterSeconds: 1 } });
     const conv = await h.conversationOf('+447700900101');
