@@ -69,3 +69,15 @@ export { signBirdWebhook } from './bird/webhook-delivery.js';
 export type { BirdDelivery, BirdSubscription } from './bird/webhook-delivery.js';
 export { BIRD_ERRORS } from './bird/errors.js';
 export type { BirdErrorSpec } from './bird/errors.js';
+// Vonage (Nexmo): the Messages API and the legacy SMS API, with signed webhooks
+export { startVonageSimulator } from './vonage/simulator.js';
+export type {
+  VonageFaultError,
+  VonageOperation,
+  VonageOutbound,
+  VonageSimulator,
+  VonageSimulatorOptions,
+  VonageWebhookAttempt,
+} from './vonage/simulator.js';
+export { legacySig as vonageLegacySig, signWebhookJwt as signVonageWebhookJwt } from './vonage/signing.js';
+export type { SignatureMethod as VonageSignatureMethod } from './vonage/signing.js';

@@ -4,5 +4,12 @@ import { webchatConnector } from './webchat/index.js';
 import { telegramConnector } from './telegram/index.js';
 import { whatsappConnector } from './whatsapp/index.js';
 import { birdConnector } from './bird/index.js';
+import { vonageSmsConnector } from './vonage-sms/index.js';
 
-export const connectors: AnyConnector[] = [webchatConnector, telegramConnector, whatsappConnector, birdConnector];
+export const connectors: AnyConnector[] = [
+  webchatConnector,
+  telegramConnector,
+  whatsappConnector,
+  birdConnector,
+  vonageSmsConnector,
+];

@@ -25,6 +25,18 @@ export const InboundMessageEventSchema = z.object({
   timestamp: z.string(),
   /** an edit of an earlier message with the same providerMessageId (Telegram edited_message) */
   edit: z.boolean().optional(),
+  /**
+   * one part of a message the provider delivers in pieces (a concatenated SMS): the hub keeps the parts and writes
+   * the message once all `total` arrived, texts joined in `index` order (core/inbound/message-parts.ts)
+   */
+  part: z
+    .object({
+      group: z.string().min(1).max(200),
+      index: z.number().int().min(1),
+      total: z.number().int().min(2).max(255),
+    })
+    .refine((p) => p.index <= p.total, 'index within total')
+    .optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type InboundMessageEvent = z.infer<typeof InboundMessageEventSchema>;

@@ -24,6 +24,7 @@ import { transactionsContract } from './contract/transactions.contract.js';
 import { visitorsContract } from './contract/visitors.contract.js';
 import { keyCheckContract } from './contract/key-check.contract.js';
 import { consentsContract } from './contract/consents.contract.js';
+import { messagePartsContract } from './contract/message-parts.contract.js';
 
 /** where the store's methods are exercised: this file, its parts, and the routing queries' own test */
 const CONTRACT_SOURCES = [
@@ -99,6 +100,7 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
     routingContract(ctx);
     visitorsContract(ctx);
     consentsContract(ctx);
+    messagePartsContract(ctx);
     transactionsContract(ctx);
 
     it('has a test calling every method of the store', () => {

@@ -3,6 +3,7 @@ import type { SandboxChannel } from './channel.js';
 import { telegramSandbox } from './telegram.js';
 import { whatsappSandbox } from './whatsapp.js';
 import { birdSandbox } from './bird.js';
+import { vonageSmsSandbox } from './vonage-sms.js';
 
-export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox, birdSandbox];
+export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox, birdSandbox, vonageSmsSandbox];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';

@@ -21,6 +21,7 @@ import {
 import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
 import { capabilitiesFor, optOutRulesFor } from '../../channel-kit/index.js';
 import { applyConsentKeyword } from '../consent/consent-service.js';
+import { assembleMessagePart } from './message-parts.js';
 
 export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
   const url = new URL(ev.url, 'http://stored.invalid');
@@ -161,7 +162,16 @@ export class InboundProcessor {
         };
         const optOut = optOutRulesFor(live.connector, live.config);
         let erasedRetry = p.events.length > 0;
-        for (const event of p.events) {
+        for (const parsedEvent of p.events) {
+          // a part of a message delivered in pieces waits in the store until its group is complete
+          const event =
+            parsedEvent.kind === 'message' && parsedEvent.part
+              ? await assembleMessagePart(tx, live.record.id, parsedEvent, now)
+              : parsedEvent;
+          if (!event) {
+            erasedRetry = false;
+            continue;
+          }
           if (event.kind === 'message') {
             if (await applyInboundMessage(ctx, event)) {
               counted++;

@@ -10,6 +10,7 @@ import type { AgentStoreOps } from './agent-store.js';
 import type { AttachmentStoreOps } from './attachment-store.js';
 import type { ConnectionStoreOps } from './connection-store.js';
 import type { ConsentStoreOps } from './consent-store.js';
+import type { MessagePartStoreOps } from './message-part-store.js';
 import type { ContactStoreOps } from './contact-store.js';
 import type { ConversationStoreOps } from './conversation-store.js';
 import type { InboundStoreOps } from './inbound-store.js';
@@ -36,7 +37,8 @@ export interface StoreOps
     WebhookStoreOps,
     VisitorStoreOps,
     KeyCheckStoreOps,
-    ConsentStoreOps {
+    ConsentStoreOps,
+    MessagePartStoreOps {
   /** rules, teams, the conversation timeline, routing marks (also inside transactions as `tx.routing`) */
   readonly routing: RoutingStoreOps;
 }

@@ -24,6 +24,8 @@ export const STORED_HEADERS_0012: Readonly<Record<string, StoredHeaders>> = {
   telegram: { keep: ['content-type'], digest: ['x-telegram-bot-api-secret-token'] },
   webchat: { keep: ['content-type', 'x-webchat-visitor'], digest: ['authorization'] },
   whatsapp: { keep: ['content-type', 'x-hub-signature-256'] },
+  // the Messages API's bearer JWT is a credential (rows of this type are written already scrubbed; a re-run keeps them)
+  'vonage-sms': { keep: ['content-type'], digest: ['authorization'] },
 };
 
 /** connectors added outside this repository: nothing is known of their headers but what a credential looks like */

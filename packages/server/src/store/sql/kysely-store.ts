@@ -2,7 +2,7 @@
  * @module store/sql/kysely-store
  * The Store port over Kysely: one query layer for SQLite and PostgreSQL, composed of one query module per port
  * (user-, connection-, inbound-, contact-, conversation-, attachment-, outbox-, pacing-, agent-, webhook-, visitor-,
- * key-check-, consent- and routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
+ * key-check-, consent-, message-part- and routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
  * on unique constraints + ON CONFLICT DO NOTHING, never on read-then-write.
  */
 import { Migrator, sql, type Kysely } from 'kysely';
@@ -25,6 +25,7 @@ import { routingQueries } from './routing-queries.js';
 import { UserQueries } from './user-queries.js';
 import { WebhookQueries } from './webhook-queries.js';
 import { VisitorQueries } from './visitor-queries.js';
+import { MessagePartQueries } from './message-part-queries.js';
 
 /** the routing port is reached as `store.routing` (and `tx.routing`), built on first use per connection or transaction */
 class RoutingAccess extends Queries {
@@ -50,6 +51,7 @@ const KyselyOps = composeQueries(RoutingAccess, [
   VisitorQueries,
   KeyCheckQueries,
   ConsentQueries,
+  MessagePartQueries,
 ] as const);
 
 export class KyselyStore extends KyselyOps implements Store {

@@ -656,6 +656,25 @@ function contactTags(): Migration {
   };
 }
 
+/** parts of concatenated inbound messages (core/inbound/message-parts.ts); idempotent */
+function messageParts(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('message_parts')
+        .ifNotExists()
+        .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+        .addColumn('group_key', 'text', (c) => c.notNull())
+        .addColumn('part_index', 'integer', (c) => c.notNull())
+        .addColumn('total', 'integer', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_parts_pk', ['connection_id', 'group_key', 'part_index'])
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -675,6 +694,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0013_contact_tags': contactTags(),
         '0014_consent': consent(),
         '0015_listen_cursor': listenCursor(),
+        '0017_vonage': messageParts(),
       }),
   };
 }

@@ -363,7 +363,17 @@ export interface ConsentsTable {
   keyword: string | null;
   updated_at: string;
 }
+/** 0017_vonage: parts of a concatenated inbound message until all arrived (index 0 is the group's lock row) */
+export interface MessagePartsTable {
+  connection_id: string;
+  group_key: string;
+  part_index: number;
+  total: number;
+  event: string;
+  received_at: string;
+}
 export interface Database {
+  message_parts: MessagePartsTable;
   consents: ConsentsTable;
   visitor_addresses: VisitorAddressesTable;
   key_checks: KeyChecksTable;

@@ -1,0 +1,39 @@
+/** @module channels/vonage-sms — SMS over Vonage: the Messages API (default) or the legacy SMS API (https://developer.vonage.com/en/messages/overview). */
+import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, defineConnector } from '../../channel-kit/index.js';
+import { checkVonage } from './api.js';
+import { vonageConfigSchema, type VonageConfig } from './config.js';
+import { parseVonage, vonageEventKey } from './parse.js';
+import { vonageSend } from './send.js';
+import { verifyVonage } from './verify.js';
+
+export const vonageSmsConnector = defineConnector({
+  type: 'vonage-sms',
+  displayName: 'Vonage SMS',
+  description: 'SMS through Vonage (Nexmo): the Messages API with JWT-signed webhooks, or the legacy SMS API.',
+  limits: {
+    inbound: ['text'],
+    // the Messages API takes up to 1000 characters of SMS text (https://developer.vonage.com/en/api/messages-olympus#SendMessage)
+    maxTextLength: 1000,
+    buttons: 0,
+    receipts: { delivered: true, read: false },
+    // 30 API requests/s per key by default; a US long code 1 SMS/s (https://api.support.vonage.com/hc/en-us/articles/203993598)
+    rateLimit: { perSecond: 30, burst: 30 },
+  },
+  addressKind: 'phone',
+  // carrier rules require honouring STOP on SMS (CTIA Messaging Principles; https://api.support.vonage.com/hc/en-us/articles/204017423)
+  optOut: { keywords: DEFAULT_OPT_OUT_KEYWORDS, optInKeywords: DEFAULT_OPT_IN_KEYWORDS },
+  configSchema: vonageConfigSchema,
+  inbound: {
+    mode: 'webhook',
+    verify: verifyVonage,
+    parse: parseVonage,
+    eventKey: vonageEventKey,
+    // the bearer JWT is a credential: stored only as a digest
+    storedHeaders: { keep: ['content-type'], digest: ['authorization'] },
+  },
+  send: vonageSend,
+  features: {},
+  start: (ctx) => checkVonage(ctx),
+});
+
+export type { VonageConfig };
