@@ -1,0 +1,150 @@
+/**
+ * @module testing/dovecot
+ * A real Dovecot IMAP server for tests, as the test's own process: a private dovecot.conf in a temp dir (own
+ * base_dir, Maildirs in the temp dir, passwd-file users), listening only on 127.0.0.1 on a free port, started with
+ * `dovecot -F -c <conf>` and stopped at the end. No system service and no system-wide config is touched.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './server-process.js';
+
+export interface DovecotUser {
+  user: string;
+  password: string;
+}
+
+export interface Dovecot {
+  host: string;
+  imapPort: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Dovecot refuses to deliver mail as uid 0: when the tests run as root, mail belongs to the `mail` user */
+const MAIL_UID = process.getuid?.() === 0 ? 8 : (process.getuid?.() ?? 8);
+const MAIL_GID = process.getgid?.() === 0 ? 8 : (process.getgid?.() ?? 8);
+
+function waitForGreeting(port: number, deadline: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('data', (chunk) => {
+        socket.destroy();
+        if (chunk.toString().startsWith('* OK')) resolve();
+        else reject(new Error(`unexpected IMAP greeting: ${chunk.toString()}`));
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error('dovecot did not answer in time'));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+export async function startDovecot(users: DovecotUser[]): Promise<Dovecot> {
+  const dir = mkdtempSync(join(tmpdir(), 'dovecot-'));
+  chmodSync(dir, 0o755);
+  const mail = join(dir, 'mail');
+  const run = join(dir, 'run');
+  mkdirSync(mail);
+  mkdirSync(run);
+  if (process.getuid?.() === 0) chownSync(mail, MAIL_UID, MAIL_GID);
+  const imapPort = await freePort();
+  const passwd = join(dir, 'passwd');
+  writeFileSync(passwd, users.map((u) => `${u.user}:{PLAIN}${u.password}::::::`).join('\n') + '\n');
+  const root = process.getuid?.() === 0;
+  const conf = join(dir, 'dovecot.conf');
+  writeFileSync(
+    conf,
+    [
+      `base_dir = ${run}`,
+      `state_dir = ${join(dir, 'state')}`,
+      `instance_name = dovecot-test-${imapPort}`,
+      'protocols = imap',
+      'listen = 127.0.0.1',
+      'ssl = no',
+      'disable_plaintext_auth = no',
+      'auth_mechanisms = plain login',
+      `log_path = ${join(dir, 'dovecot.log')}`,
+      `mail_location = maildir:${mail}/%u`,
+      `mail_uid = ${MAIL_UID}`,
+      `mail_gid = ${MAIL_GID}`,
+      `first_valid_uid = ${Math.min(MAIL_UID, 8)}`,
+      `default_login_user = ${root ? 'dovenull' : (process.env.USER ?? 'nobody')}`,
+      `default_internal_user = ${root ? 'dovecot' : (process.env.USER ?? 'nobody')}`,
+      // Sent, Drafts … announced with SPECIAL-USE (RFC 6154), so clients find the Sent folder by its flag
+      'namespace inbox {',
+      '  inbox = yes',
+      '  separator = /',
+      '  mailbox Sent {',
+      '    special_use = \\Sent',
+      '    auto = subscribe',
+      '  }',
+      '  mailbox Archive {',
+      '    special_use = \\Archive',
+      '    auto = subscribe',
+      '  }',
+      '}',
+      'passdb {',
+      '  driver = passwd-file',
+      `  args = scheme=PLAIN ${passwd}`,
+      '}',
+      'userdb {',
+      '  driver = static',
+      `  args = uid=${MAIL_UID} gid=${MAIL_GID} home=${mail}/%u`,
+      '}',
+      'service imap-login {',
+      '  inet_listener imap {',
+      '    address = 127.0.0.1',
+      `    port = ${imapPort}`,
+      '  }',
+      '  inet_listener imaps {',
+      '    port = 0',
+      '  }',
+      ...(root ? [] : ['  chroot =']),
+      '}',
+      'service anvil {',
+      ...(root ? [] : ['  chroot =']),
+      '}',
+      // IDLE answers promptly in tests: the server checks the mailbox every second
+      'imap_idle_notify_interval = 1 secs',
+      'mailbox_idle_check_interval = 1 secs',
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await Promise.race([
+      waitForGreeting(imapPort, Date.now() + 15_000),
+      exited.then(() => {
+        throw new Error(`dovecot exited: ${output}`);
+      }),
+    ]);
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    host: '127.0.0.1',
+    imapPort,
+    dir,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
