@@ -148,3 +148,85 @@ export async function startDovecot(users: DovecotUser[]): Promise<Dovecot> {
     },
   };
 }
+
+export interface Mta {
+  port: number;
+  /** what the MTA accepted, in order */
+  accepted: Array<{ from: string; to: string[]; raw: Buffer }>;
+  /** the next RCPT answers this SMTP reply instead of accepting (e.g. "550 5.1.1 no such user") */
+  failNext(reply: { code: number; message: string } | undefined): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real SMTP server (smtp-server) as the MTA of the test domain: it authenticates the hub with the given users and
+ * delivers every accepted mail into the recipient's Dovecot mailbox (the local part is the Dovecot user) over IMAP
+ * APPEND, so the "customer" reads what the hub sent from their own mailbox.
+ */
+export async function startMta(dovecot: Dovecot, users: DovecotUser[]): Promise<Mta> {
+  const { SMTPServer } = await import('smtp-server');
+  const { ImapFlow } = await import('imapflow');
+  const accepted: Mta['accepted'] = [];
+  let failure: { code: number; message: string } | undefined;
+  const server = new SMTPServer({
+    authOptional: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _session, callback) {
+      const ok = users.some((u) => u.user === auth.username && u.password === auth.password);
+      if (ok) callback(null, { user: auth.username });
+      else callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (failure) {
+        const f = failure;
+        failure = undefined;
+        callback(Object.assign(new Error(f.message), { responseCode: f.code }));
+        return;
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const to = session.envelope.rcptTo.map((r) => r.address);
+        accepted.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw });
+        void (async () => {
+          for (const rcpt of to) {
+            const user = users.find((u) => u.user === rcpt.split('@')[0]);
+            if (!user) continue;
+            const client = new ImapFlow({
+              host: dovecot.host,
+              port: dovecot.imapPort,
+              secure: false,
+              auth: { user: user.user, pass: user.password },
+              logger: false,
+            });
+            await client.connect();
+            await client.append('INBOX', raw);
+            await client.logout();
+          }
+        })().then(
+          () => callback(),
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    port,
+    accepted,
+    failNext(reply) {
+      failure = reply;
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
