@@ -229,9 +229,12 @@ async function session(client: ImapFlow, ctx: ListenContext<EmailConfig>): Promi
         // only after the mail is stored durably: a crash before this line reads it again, never skips it
         await ctx.cursor.set(`${uidValidity}:${uid}`);
       }
-      // IDLE (imapflow enters it by itself while nothing else runs) until the server announces new mail
+      // IDLE (RFC 2177) until the server announces new mail; the next command ends it. Servers without IDLE get
+      // imapflow's missingIdleCommand (NOOP) and are polled every pollSeconds
+      const announced = new Promise<void>((resolve) => client.once('exists', () => resolve()));
+      client.idle().catch(() => undefined);
       await Promise.race([
-        new Promise<void>((resolve) => client.once('exists', () => resolve())),
+        announced,
         sleep(config.pollSeconds * 1000, ctx.signal),
         closed,
       ]);
