@@ -7,12 +7,7 @@ import { createHash } from 'node:crypto';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
-import {
-  ChannelError,
-  type BaseContext,
-  type FetchedMedia,
-  type ListenContext,
-} from '../../channel-kit/index.js';
+import { ChannelError, type BaseContext, type FetchedMedia, type ListenContext } from '../../channel-kit/index.js';
 import { moveTarget, type EmailConfig } from './config.js';
 import type { EmailAddress, EmailEnvelope } from './payloads.js';
 
@@ -145,11 +140,16 @@ export async function envelopeFromSource(
   // Message-ID is optional (RFC 5322 §3.6.4): a digest of date, sender and subject stands in for it
   const messageId =
     parsed.messageId ??
-    `<${createHash('sha256').update(`${date}\n${from?.address ?? ''}\n${subject}`).digest('hex').slice(0, 32)}@no-message-id>`;
+    `<${createHash('sha256')
+      .update(`${date}\n${from?.address ?? ''}\n${subject}`)
+      .digest('hex')
+      .slice(0, 32)}@no-message-id>`;
   const bounce = bounceOf(parsed, source.toString('latin1'));
   const attachments = parsed.attachments
     .map((a, index) => ({ a, index }))
-    .filter(({ a }) => !bounce || !/^(message\/delivery-status|text\/rfc822-headers|message\/rfc822)/i.test(a.contentType))
+    .filter(
+      ({ a }) => !bounce || !/^(message\/delivery-status|text\/rfc822-headers|message\/rfc822)/i.test(a.contentType),
+    )
     .map(({ a, index }) => ({
       index,
       ...(a.filename ? { fileName: a.filename } : {}),
@@ -194,7 +194,9 @@ async function session(client: ImapFlow, ctx: ListenContext<EmailConfig>): Promi
   const { config } = ctx;
   const lock = await client.getMailboxLock(config.mailbox);
   try {
-    const closed = new Promise<never>((_, reject) => client.once('close', () => reject(new Error('connection closed'))));
+    const closed = new Promise<never>((_, reject) =>
+      client.once('close', () => reject(new Error('connection closed'))),
+    );
     closed.catch(() => undefined);
     while (!ctx.signal.aborted) {
       const mailbox = client.mailbox;
@@ -233,11 +235,7 @@ async function session(client: ImapFlow, ctx: ListenContext<EmailConfig>): Promi
       // imapflow's missingIdleCommand (NOOP) and are polled every pollSeconds
       const announced = new Promise<void>((resolve) => client.once('exists', () => resolve()));
       client.idle().catch(() => undefined);
-      await Promise.race([
-        announced,
-        sleep(config.pollSeconds * 1000, ctx.signal),
-        closed,
-      ]);
+      await Promise.race([announced, sleep(config.pollSeconds * 1000, ctx.signal), closed]);
     }
   } finally {
     lock.release();
@@ -357,13 +355,22 @@ export async function threadOf(config: EmailConfig, root: string): Promise<Threa
         const own = (await client.search({ header: { 'message-id': root } }, { uid: true })) || [];
         const replies = (await client.search({ header: { references: root } }, { uid: true })) || [];
         for (const uid of [...own, ...replies]) {
-          const m = await client.fetchOne(String(uid), { headers: ['message-id', 'references', 'subject', 'date'] }, { uid: true });
+          const m = await client.fetchOne(
+            String(uid),
+            { headers: ['message-id', 'references', 'subject', 'date'] },
+            { uid: true },
+          );
           if (!m || !m.headers) continue;
           const parsed = await simpleParser(m.headers);
           if (!parsed.messageId) continue;
           const date = parsed.date?.getTime() ?? 0;
           if (!best || date >= best.date)
-            best = { date, id: parsed.messageId, references: asArray(parsed.references), subject: parsed.subject ?? '' };
+            best = {
+              date,
+              id: parsed.messageId,
+              references: asArray(parsed.references),
+              subject: parsed.subject ?? '',
+            };
         }
       } finally {
         lock.release();
@@ -371,7 +378,11 @@ export async function threadOf(config: EmailConfig, root: string): Promise<Threa
     }
     if (!best) return { references: [root] };
     const references = [...best.references.filter((r) => r !== best.id), best.id];
-    return { subject: best.subject, parent: best.id, references: references.includes(root) ? references : [root, ...references] };
+    return {
+      subject: best.subject,
+      parent: best.id,
+      references: references.includes(root) ? references : [root, ...references],
+    };
   } finally {
     await done(client);
   }

@@ -385,7 +385,8 @@ describe.skipIf(!existsSync('/usr/sbin/dovecot'))('email connector end to end (D
     });
     await startHub();
     await eventually(
-      async () => (await t.api<Conn>('GET', `/api/v1/connections/${conn.id}`)).body.status === 'RUNNING' ||
+      async () =>
+        (await t.api<Conn>('GET', `/api/v1/connections/${conn.id}`)).body.status === 'RUNNING' ||
         (await t.api<Conn>('POST', `/api/v1/connections/${conn.id}/start`)).body.status === 'RUNNING',
       15_000,
       'running again',

@@ -22,21 +22,24 @@ const config: EmailConfig = emailConfigSchema.parse({
 
 // fetchMedia reads attachments from the mailbox over IMAP, not over the HTTP the contract fakes: it runs against a
 // real Dovecot in email.e2e.test.ts, so the contract sees the connector without it
-runConnectorContract({ ...emailConnector, features: {} }, {
-  config,
-  otherSecretConfig: { ...config, imapPassword: 'imap-secret-2', smtpPassword: 'smtp-secret-2' },
-  requests: [],
-  unknownUpdate: listened({ kind: 'something-else' }),
-  stripSignature: (r) => r,
-  absentFeatures: {
-    fetchMedia: 'checked against a real IMAP server in email.e2e.test.ts (the contract fakes HTTP only)',
-    typing: 'mail has no typing indicator',
-    readReceipts: 'read receipts (MDN) are not requested: they leak reading habits and few clients send them',
-    templates: 'mail has no provider-approved templates',
-    senders: 'one connection is one address',
-    visitors: 'customers write from their own mail accounts',
+runConnectorContract(
+  { ...emailConnector, features: {} },
+  {
+    config,
+    otherSecretConfig: { ...config, imapPassword: 'imap-secret-2', smtpPassword: 'smtp-secret-2' },
+    requests: [],
+    unknownUpdate: listened({ kind: 'something-else' }),
+    stripSignature: (r) => r,
+    absentFeatures: {
+      fetchMedia: 'checked against a real IMAP server in email.e2e.test.ts (the contract fakes HTTP only)',
+      typing: 'mail has no typing indicator',
+      readReceipts: 'read receipts (MDN) are not requested: they leak reading habits and few clients send them',
+      templates: 'mail has no provider-approved templates',
+      senders: 'one connection is one address',
+      visitors: 'customers write from their own mail accounts',
+    },
   },
-});
+);
 
 const parse = (e: unknown) => emailConnector.inbound.parse(listened(e), config);
 
@@ -57,7 +60,10 @@ describe('email parse', () => {
     });
     expect(out.events[1]).toMatchObject({
       providerMessageId: '<first-1@customer.example>#0',
-      content: { type: 'document', media: { providerMediaId: '<first-1@customer.example> 0', fileName: 'invoice.pdf' } },
+      content: {
+        type: 'document',
+        media: { providerMediaId: '<first-1@customer.example> 0', fileName: 'invoice.pdf' },
+      },
     });
     expect(parse(firstMail)).toEqual(out);
   });
@@ -120,7 +126,11 @@ describe('email helpers', () => {
   it('maps SMTP replies: 535 AUTH, 5xx REJECTED with the reply, 4xx and dropped connections retryable', () => {
     expect(smtpError({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 bad' }).code).toBe('AUTH');
     const rejected = smtpError({ responseCode: 550, response: '550 5.1.1 no such user' });
-    expect([rejected.code, rejected.message, rejected.retryable]).toEqual(['REJECTED', '550 5.1.1 no such user', false]);
+    expect([rejected.code, rejected.message, rejected.retryable]).toEqual([
+      'REJECTED',
+      '550 5.1.1 no such user',
+      false,
+    ]);
     expect(smtpError({ responseCode: 451, response: '451 try later' })).toMatchObject({
       code: 'UNAVAILABLE',
       retryable: true,

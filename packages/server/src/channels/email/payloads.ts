@@ -25,5 +25,12 @@ export interface EmailEnvelope {
   autoReply: boolean;
   /** a delivery status notification (multipart/report; report-type=delivery-status, RFC 3464) */
   bounce?: { originalMessageId?: string; status?: string; diagnostic?: string };
-  attachments: Array<{ index: number; fileName?: string; mimeType: string; size: number; cid?: string; inline: boolean }>;
+  attachments: Array<{
+    index: number;
+    fileName?: string;
+    mimeType: string;
+    size: number;
+    cid?: string;
+    inline: boolean;
+  }>;
 }

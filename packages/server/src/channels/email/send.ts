@@ -136,7 +136,10 @@ async function sendMail(
 }
 
 type MediaMessage = OutboundMessage & {
-  content: { type: 'image' | 'document' | 'audio' | 'video'; media: { url: string; fileName?: string; caption?: string } };
+  content: {
+    type: 'image' | 'document' | 'audio' | 'video';
+    media: { url: string; fileName?: string; caption?: string };
+  };
 };
 
 async function sendMedia(message: MediaMessage, ctx: SendContext<EmailConfig>) {
