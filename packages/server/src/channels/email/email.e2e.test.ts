@@ -3,7 +3,7 @@
  * the support and the customer mailboxes, and a real SMTP server (smtp-server) delivering into them. The customer
  * writes with nodemailer through that MTA and reads the hub's answers from their own mailbox over IMAP.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -405,13 +405,18 @@ describe.skipIf(!existsSync('/usr/sbin/dovecot'))('email connector end to end (D
 
   it('a changed UIDVALIDITY resyncs without duplicates', async () => {
     const before = await allInbound();
+    const probe = await imapAs('support');
+    const validityBefore = (await probe.mailboxOpen('INBOX')).uidValidity;
+    await probe.logout();
     await t.api('POST', `/api/v1/connections/${conn.id}/stop`);
     // Dovecot gives the mailbox a new UIDVALIDITY when its uid list is lost (an admin restoring a backup)
-    rmSync(`${dovecot.dir}/mail/support/dovecot-uidlist`, { force: true });
+    const maildir = `${dovecot.dir}/mail/support`;
+    for (const f of readdirSync(maildir)) if (f.startsWith('dovecot')) rmSync(join(maildir, f), { force: true });
+    await new Promise((r) => setTimeout(r, 1100)); // UIDVALIDITY is a timestamp in seconds
     const support = await imapAs('support');
     const opened = await support.mailboxOpen('INBOX');
     await support.logout();
-    expect(opened.uidValidity).toBeGreaterThan(0n);
+    expect(opened.uidValidity).not.toBe(validityBefore);
     await t.api('POST', `/api/v1/connections/${conn.id}/start`);
     const fresh = await customerSmtp().sendMail({
       from: 'customer@example.test',
