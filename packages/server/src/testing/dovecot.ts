@@ -46,7 +46,15 @@ function waitForGreeting(port: number, deadline: number): Promise<void> {
   });
 }
 
-export async function startDovecot(users: DovecotUser[]): Promise<Dovecot> {
+export interface DovecotOptions {
+  /**
+   * an OAuth2 token introspection endpoint (RFC 7662): XOAUTH2 / OAUTHBEARER logins are checked there by Dovecot's
+   * oauth2 passdb, which expects `{"active": true, "username": "<user>"}` for a valid token
+   */
+  oauth2IntrospectionUrl?: string;
+}
+
+export async function startDovecot(users: DovecotUser[], options: DovecotOptions = {}): Promise<Dovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'dovecot-'));
   chmodSync(dir, 0o755);
   const mail = join(dir, 'mail');
@@ -58,6 +66,20 @@ export async function startDovecot(users: DovecotUser[]): Promise<Dovecot> {
   const passwd = join(dir, 'passwd');
   writeFileSync(passwd, users.map((u) => `${u.user}:{PLAIN}${u.password}::::::`).join('\n') + '\n');
   const root = process.getuid?.() === 0;
+  const oauth = join(dir, 'dovecot-oauth2.conf.ext');
+  if (options.oauth2IntrospectionUrl)
+    writeFileSync(
+      oauth,
+      [
+        `introspection_url = ${options.oauth2IntrospectionUrl}`,
+        'introspection_mode = post',
+        'force_introspection = yes',
+        'username_attribute = username',
+        'active_attribute = active',
+        'active_value = true',
+        '',
+      ].join('\n'),
+    );
   const conf = join(dir, 'dovecot.conf');
   writeFileSync(
     conf,
@@ -69,7 +91,7 @@ export async function startDovecot(users: DovecotUser[]): Promise<Dovecot> {
       'listen = 127.0.0.1',
       'ssl = no',
       'disable_plaintext_auth = no',
-      'auth_mechanisms = plain login',
+      `auth_mechanisms = plain login${options.oauth2IntrospectionUrl ? ' xoauth2 oauthbearer' : ''}`,
       `log_path = ${join(dir, 'dovecot.log')}`,
       `mail_location = maildir:${mail}/%u`,
       `mail_uid = ${MAIL_UID}`,
@@ -94,6 +116,8 @@ export async function startDovecot(users: DovecotUser[]): Promise<Dovecot> {
       '  driver = passwd-file',
       `  args = scheme=PLAIN ${passwd}`,
       '}',
+      // a password login fails the passwd-file and falls through to here, where the token is introspected
+      ...(options.oauth2IntrospectionUrl ? ['passdb {', '  driver = oauth2', `  args = ${oauth}`, '}'] : []),
       'userdb {',
       '  driver = static',
       `  args = uid=${MAIL_UID} gid=${MAIL_GID} home=${mail}/%u`,
@@ -163,7 +187,12 @@ export interface Mta {
  * delivers every accepted mail into the recipient's Dovecot mailbox (the local part is the Dovecot user) over IMAP
  * APPEND, so the "customer" reads what the hub sent from their own mailbox.
  */
-export async function startMta(dovecot: Dovecot, users: DovecotUser[]): Promise<Mta> {
+export async function startMta(
+  dovecot: Dovecot,
+  users: DovecotUser[],
+  /** XOAUTH2 logins: the user a valid access token belongs to */
+  checkToken?: (accessToken: string) => string | undefined,
+): Promise<Mta> {
   const { SMTPServer } = await import('smtp-server');
   const { ImapFlow } = await import('imapflow');
   const accepted: Mta['accepted'] = [];
@@ -173,7 +202,15 @@ export async function startMta(dovecot: Dovecot, users: DovecotUser[]): Promise<
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
     logger: false,
+    authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
     onAuth(auth, _session, callback) {
+      if (auth.method === 'XOAUTH2') {
+        const owner = auth.accessToken ? checkToken?.(auth.accessToken) : undefined;
+        if (owner && owner === auth.username) callback(null, { user: owner });
+        // RFC 7628 §3.2.2 style failure for XOAUTH2 (https://developers.google.com/gmail/imap/xoauth2-protocol)
+        else callback(null, { data: { status: '401', schemes: 'bearer' } });
+        return;
+      }
       const ok = users.some((u) => u.user === auth.username && u.password === auth.password);
       if (ok) callback(null, { user: auth.username });
       else callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));

@@ -9,6 +9,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import { ChannelError, type BaseContext, type FetchedMedia, type ListenContext } from '../../channel-kit/index.js';
 import { moveTarget, type EmailConfig } from './config.js';
+import { mailAuth, type MailAuth } from './oauth.js';
 import type { EmailAddress, EmailEnvelope } from './payloads.js';
 
 const silentLogger = {
@@ -18,12 +19,15 @@ const silentLogger = {
   error: () => undefined,
 };
 
-export function imapClient(config: EmailConfig): ImapFlow {
+export function imapClient(config: EmailConfig, auth: MailAuth): ImapFlow {
   const options: ImapFlowOptions = {
     host: config.imap.host,
     port: config.imap.port,
     secure: config.imap.secure,
-    auth: { user: config.imap.user, pass: config.imapPassword ?? '' },
+    auth:
+      auth.kind === 'oauth2'
+        ? { user: config.imap.user, accessToken: auth.accessToken }
+        : { user: config.imap.user, pass: config.imapPassword ?? '' },
     logger: silentLogger,
     // re-IDLE well before servers drop an idle client (RFC 2177: every 29 minutes at the latest)
     maxIdleTime: config.pollSeconds * 1000,
@@ -54,8 +58,8 @@ export function imapError(error: unknown, what: string): ChannelError {
   return new ChannelError('UNAVAILABLE', `IMAP ${what} failed: ${e.code ?? answer}`, { cause: error });
 }
 
-async function connected(config: EmailConfig): Promise<ImapFlow> {
-  const client = imapClient(config);
+async function connected(config: EmailConfig, auth: MailAuth): Promise<ImapFlow> {
+  const client = imapClient(config, auth);
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -262,7 +266,7 @@ async function afterImport(client: ImapFlow, config: EmailConfig, uid: number): 
 export async function listenEmail(ctx: ListenContext<EmailConfig>): Promise<void> {
   let backoff = 500;
   while (!ctx.signal.aborted) {
-    const client = imapClient(ctx.config);
+    const client = imapClient(ctx.config, await mailAuth(ctx));
     client.on('error', (error: Error) => ctx.log.warn('IMAP connection error', { error: error.message }));
     const abort = () => client.close();
     ctx.signal.addEventListener('abort', abort, { once: true });
@@ -292,8 +296,8 @@ export async function listenEmail(ctx: ListenContext<EmailConfig>): Promise<void
 }
 
 /** logs in to IMAP and opens the mailbox, so a wrong password shows at start with the server's answer */
-export async function checkImap(config: EmailConfig): Promise<void> {
-  const client = await connected(config);
+export async function checkImap(config: EmailConfig, auth: MailAuth): Promise<void> {
+  const client = await connected(config, auth);
   try {
     await client.mailboxOpen(config.mailbox, { readOnly: true }).catch((error: unknown) => {
       throw new ChannelError('INVALID_CONFIG', `mailbox ${config.mailbox}: ${imapError(error, 'select').message}`);
@@ -317,7 +321,7 @@ export async function fetchEmailMedia(
   const space = media.providerMediaId.lastIndexOf(' ');
   const messageId = media.providerMediaId.slice(0, space);
   const index = Number(media.providerMediaId.slice(space + 1));
-  const client = await connected(ctx.config);
+  const client = await connected(ctx.config, await mailAuth(ctx));
   try {
     for (const folder of foldersOf(ctx.config)) {
       const lock = await client.getMailboxLock(folder);
@@ -352,8 +356,8 @@ export interface ThreadInfo {
  * The thread a reply belongs to, read from the mailbox: the mails whose Message-ID is the thread's root or whose
  * References name it; the latest is the parent (In-Reply-To), its References plus its id the new References.
  */
-export async function threadOf(config: EmailConfig, root: string): Promise<ThreadInfo> {
-  const client = await connected(config);
+export async function threadOf(config: EmailConfig, auth: MailAuth, root: string): Promise<ThreadInfo> {
+  const client = await connected(config, auth);
   try {
     let best: { date: number; id: string; references: string[]; subject: string } | undefined;
     for (const folder of foldersOf(config)) {
@@ -396,8 +400,8 @@ export async function threadOf(config: EmailConfig, root: string): Promise<Threa
 }
 
 /** appends a copy of our sent mail to the Sent folder (the configured one, else the \Sent SPECIAL-USE one) */
-export async function appendSent(config: EmailConfig, raw: Buffer): Promise<string | undefined> {
-  const client = await connected(config);
+export async function appendSent(config: EmailConfig, auth: MailAuth, raw: Buffer): Promise<string | undefined> {
+  const client = await connected(config, auth);
   try {
     const folder = config.sentFolder ?? (await client.list()).find((f) => f.specialUse === '\\Sent')?.path;
     if (!folder) return undefined;

@@ -22,6 +22,24 @@ export const emailConfigSchema = z.object({
   // secrets are top-level fields: the hub seals and masks a connection's top-level secret fields
   imapPassword: secret(z.string().min(1).optional(), { description: 'IMAP password (or leave empty with OAuth2)' }),
   smtpPassword: secret(z.string().min(1).optional(), { description: 'SMTP password (or leave empty with OAuth2)' }),
+  /**
+   * OAuth2 instead of passwords (Gmail and Microsoft 365 refuse basic auth): access tokens are refreshed from
+   * `tokenUrl` with the refresh token and used over XOAUTH2 for IMAP and SMTP
+   */
+  auth: z
+    .object({
+      type: z.literal('oauth2'),
+      clientId: z.string().min(1),
+      tokenUrl: z.url({ protocol: /^https?$/ }),
+    })
+    .optional(),
+  /**
+   * the origin of an OAuth2 token endpoint on a private network (an on-premise identity server): the hub's
+   * address guard lets this connection's requests reach exactly this origin
+   */
+  apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  oauthClientSecret: secret(z.string().min(1).optional(), { description: 'OAuth2 client secret' }),
+  oauthRefreshToken: secret(z.string().min(1).optional(), { description: 'OAuth2 refresh token of the mailbox' }),
   /** PEM of a CA to trust besides the system's (a private mail server); verification is never switched off */
   tlsCa: z.string().optional(),
   mailbox: z.string().min(1).default('INBOX'),

@@ -3,6 +3,7 @@ import { defineConnector } from '../../channel-kit/index.js';
 import { checkImap, fetchEmailMedia, listenEmail } from './api.js';
 import { emailConfigSchema, type EmailConfig } from './config.js';
 import { emailEventKey, parseEmail } from './parse.js';
+import { forgetAuth, mailAuth } from './oauth.js';
 import { checkSmtp, closeTransport, emailSend } from './send.js';
 
 const MB = 1024 * 1024;
@@ -26,11 +27,13 @@ export const emailConnector = defineConnector({
   send: emailSend,
   features: { fetchMedia: fetchEmailMedia },
   async start(ctx) {
-    await checkImap(ctx.config);
-    await checkSmtp(ctx.connectionId, ctx.config);
+    const auth = await mailAuth(ctx);
+    await checkImap(ctx.config, auth);
+    await checkSmtp(ctx.connectionId, ctx.config, auth);
   },
   stop(ctx) {
     closeTransport(ctx.connectionId);
+    forgetAuth(ctx.connectionId);
     return Promise.resolve();
   },
 });

@@ -11,12 +11,13 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import { ChannelError, type OutboundMessage, type SendContext, type SendMap } from '../../channel-kit/index.js';
 import { appendSent, threadOf } from './api.js';
 import type { EmailConfig } from './config.js';
+import { mailAuth, type MailAuth } from './oauth.js';
 import { normalizeSubject } from './parse.js';
 
 const transports = new Map<string, { key: string; transport: Transporter }>();
 
-function transportFor(connectionId: string, config: EmailConfig): Transporter {
-  const key = JSON.stringify([config.smtp, config.smtpPassword, config.tlsCa]);
+function transportFor(connectionId: string, config: EmailConfig, auth: MailAuth): Transporter {
+  const key = JSON.stringify([config.smtp, config.smtpPassword, config.tlsCa, auth]);
   const cached = transports.get(connectionId);
   if (cached?.key === key) return cached.transport;
   cached?.transport.close();
@@ -28,7 +29,10 @@ function transportFor(connectionId: string, config: EmailConfig): Transporter {
     secure: config.smtp.secure,
     requireTLS: config.smtp.starttls,
     ignoreTLS: !config.smtp.secure && !config.smtp.starttls,
-    auth: { user: config.smtp.user, pass: config.smtpPassword ?? '' },
+    auth:
+      auth.kind === 'oauth2'
+        ? { type: 'OAuth2', user: config.smtp.user, accessToken: auth.accessToken }
+        : { user: config.smtp.user, pass: config.smtpPassword ?? '' },
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
@@ -63,9 +67,9 @@ export function smtpError(error: unknown): ChannelError {
   return new ChannelError('UNAVAILABLE', `SMTP ${e.code ?? 'connection'} failed`, { cause: error });
 }
 
-export async function checkSmtp(connectionId: string, config: EmailConfig): Promise<void> {
+export async function checkSmtp(connectionId: string, config: EmailConfig, auth: MailAuth): Promise<void> {
   try {
-    await transportFor(connectionId, config).verify();
+    await transportFor(connectionId, config, auth).verify();
   } catch (error) {
     closeTransport(connectionId);
     throw smtpError(error);
@@ -100,9 +104,10 @@ async function sendMail(
   body: { text: string; attachments: Mail.Attachment[] },
 ): Promise<{ providerMessageId: string }> {
   const { config } = ctx;
+  const auth = await mailAuth(ctx);
   const messageId = `<${message.id}.${randomBytes(6).toString('hex')}@${domainOf(config.address)}>`;
   // the conversation's thread key is its root Message-ID (parse.ts); a conversation we started has none
-  const thread = message.threadKey?.startsWith('<') ? await threadOf(config, message.threadKey) : undefined;
+  const thread = message.threadKey?.startsWith('<') ? await threadOf(config, auth, message.threadKey) : undefined;
   const subject = thread?.subject ? `Re: ${normalizeSubject(thread.subject)}` : 'Your message';
   const text = config.signature ? `${body.text}\n\n-- \n${config.signature}` : body.text;
   const options: Mail.Options = {
@@ -119,7 +124,7 @@ async function sendMail(
   };
   const raw = await new MailComposer(options).compile().build();
   try {
-    await transportFor(ctx.connectionId, config).sendMail({
+    await transportFor(ctx.connectionId, config, auth).sendMail({
       envelope: { from: config.address, to: [message.to] },
       raw,
     });
@@ -127,7 +132,7 @@ async function sendMail(
     throw smtpError(error);
   }
   // the copy in Sent is a courtesy to other mail clients: the mail is out even when the append fails
-  await appendSent(config, raw).catch((error: unknown) =>
+  await appendSent(config, auth, raw).catch((error: unknown) =>
     ctx.log.warn('could not append the sent mail to the Sent folder', {
       error: error instanceof Error ? error.message : String(error),
     }),
