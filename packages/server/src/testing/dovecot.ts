@@ -4,8 +4,8 @@
  * base_dir, Maildirs in the temp dir, passwd-file users), listening only on 127.0.0.1 on a free port, started with
  * `dovecot -F -c <conf>` and stopped at the end. No system service and no system-wide config is touched.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +16,42 @@ export interface DovecotUser {
   password: string;
 }
 
+/** a self-signed certificate for 127.0.0.1 (its own CA), made with openssl for one test run */
+export function selfSignedCert(): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export interface Dovecot {
   host: string;
   imapPort: number;
+  /** IMAPS (implicit TLS) when started with a certificate */
+  imapsPort: number | undefined;
   dir: string;
   stop(): Promise<void>;
 }
@@ -52,6 +85,8 @@ export interface DovecotOptions {
    * oauth2 passdb, which expects `{"active": true, "username": "<user>"}` for a valid token
    */
   oauth2IntrospectionUrl?: string;
+  /** serve IMAPS on a second port with this certificate */
+  tls?: { cert: string; key: string };
 }
 
 export async function startDovecot(users: DovecotUser[], options: DovecotOptions = {}): Promise<Dovecot> {
@@ -63,6 +98,11 @@ export async function startDovecot(users: DovecotUser[], options: DovecotOptions
   mkdirSync(run);
   if (process.getuid?.() === 0) chownSync(mail, MAIL_UID, MAIL_GID);
   const imapPort = await freePort();
+  const imapsPort = options.tls ? await freePort() : undefined;
+  if (options.tls) {
+    writeFileSync(join(dir, 'cert.pem'), options.tls.cert);
+    writeFileSync(join(dir, 'key.pem'), options.tls.key, { mode: 0o600 });
+  }
   const passwd = join(dir, 'passwd');
   writeFileSync(passwd, users.map((u) => `${u.user}:{PLAIN}${u.password}::::::`).join('\n') + '\n');
   const root = process.getuid?.() === 0;
@@ -89,7 +129,9 @@ export async function startDovecot(users: DovecotUser[], options: DovecotOptions
       `instance_name = dovecot-test-${imapPort}`,
       'protocols = imap',
       'listen = 127.0.0.1',
-      'ssl = no',
+      ...(options.tls
+        ? ['ssl = yes', `ssl_cert = <${join(dir, 'cert.pem')}`, `ssl_key = <${join(dir, 'key.pem')}`]
+        : ['ssl = no']),
       'disable_plaintext_auth = no',
       `auth_mechanisms = plain login${options.oauth2IntrospectionUrl ? ' xoauth2 oauthbearer' : ''}`,
       `log_path = ${join(dir, 'dovecot.log')}`,
@@ -128,7 +170,7 @@ export async function startDovecot(users: DovecotUser[], options: DovecotOptions
       `    port = ${imapPort}`,
       '  }',
       '  inet_listener imaps {',
-      '    port = 0',
+      ...(imapsPort ? ['    address = 127.0.0.1', `    port = ${imapsPort}`, '    ssl = yes'] : ['    port = 0']),
       '  }',
       ...(root ? [] : ['  chroot =']),
       '}',
@@ -161,6 +203,7 @@ export async function startDovecot(users: DovecotUser[], options: DovecotOptions
   return {
     host: '127.0.0.1',
     imapPort,
+    imapsPort,
     dir,
     async stop() {
       if (child.exitCode === null) {
@@ -192,6 +235,8 @@ export async function startMta(
   users: DovecotUser[],
   /** XOAUTH2 logins: the user a valid access token belongs to */
   checkToken?: (accessToken: string) => string | undefined,
+  /** SMTPS: implicit TLS with this certificate */
+  tls?: { cert: string; key: string },
 ): Promise<Mta> {
   const { SMTPServer } = await import('smtp-server');
   const { ImapFlow } = await import('imapflow');
@@ -199,6 +244,7 @@ export async function startMta(
   let failure: { code: number; message: string } | undefined;
   const server = new SMTPServer({
     authOptional: false,
+    ...(tls ? { secure: true, key: tls.key, cert: tls.cert } : {}),
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
     logger: false,
@@ -241,6 +287,8 @@ export async function startMta(
               secure: false,
               auth: { user: user.user, pass: user.password },
               logger: false,
+              // local delivery on the plain port; the hub's own connections are the ones that test TLS
+              doSTARTTLS: false,
             });
             await client.connect();
             await client.append('INBOX', raw);
