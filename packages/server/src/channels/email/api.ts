@@ -268,7 +268,8 @@ export async function listenEmail(ctx: ListenContext<EmailConfig>): Promise<void
   while (!ctx.signal.aborted) {
     const client = imapClient(ctx.config, await mailAuth(ctx));
     client.on('error', (error: Error) => ctx.log.warn('IMAP connection error', { error: error.message }));
-    const abort = () => client.close();
+    // stop: LOGOUT (ends IDLE), and close the socket if the server does not answer
+    const abort = () => void client.logout().catch(() => client.close());
     ctx.signal.addEventListener('abort', abort, { once: true });
     try {
       try {

@@ -16,6 +16,7 @@ import { eventually, startTestServer, type TestServer } from '../../testing/test
 
 interface Conv {
   id: string;
+  connectionId: string;
   address: string;
   threadKey: string | null;
 }
@@ -432,5 +433,41 @@ describe.skipIf(!existsSync('/usr/sbin/dovecot'))('email connector end to end (D
     await new Promise((r) => setTimeout(r, 1500));
     const after = await allInbound();
     expect(after.length).toBe(before.length + 1);
+  });
+  it('afterImport move:<folder> moves imported mail out of the mailbox; its attachments are still fetched', async () => {
+    await t.api('POST', `/api/v1/connections/${conn.id}/stop`);
+    const created = await t.api<Conn>('POST', '/api/v1/connections', {
+      type: 'email',
+      name: 'Archiving mailbox',
+      config: config({ afterImport: 'move:Archive' }),
+    });
+    const started = await t.api<Conn>('POST', `/api/v1/connections/${created.body.id}/start`);
+    expect(started.body.status).toBe('RUNNING');
+    await customerSmtp().sendMail({
+      from: 'customer@example.test',
+      to: 'support@example.test',
+      subject: 'With a file',
+      text: 'see attached',
+      attachments: [{ filename: 'notes.pdf', content: PDF, contentType: 'application/pdf' }],
+    });
+    await eventually(async () => (await mailsOf('support')).length === 0, 20_000, 'the inbox emptied');
+    const archived = await mailsOf('support', 'Archive');
+    expect(archived.map((m) => m.parsed.subject)).toContain('With a file');
+    const doc = await eventually(
+      async () => {
+        const convs = (await conversations()).filter((c) => c.connectionId === created.body.id);
+        const msgs = (await Promise.all(convs.map((c) => messagesOf(c.id)))).flat();
+        return msgs.find(
+          (m) =>
+            m.content.type === 'document' &&
+            (m.content as { media: { fileName?: string; state?: string } }).media.fileName === 'notes.pdf' &&
+            (m.content as { media: { state?: string } }).media.state === 'ready',
+        );
+      },
+      20_000,
+      'the attachment fetched from the Archive folder',
+    );
+    const res = await fetch((doc.content as { media: { url: string } }).media.url);
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(PDF);
   });
 });
