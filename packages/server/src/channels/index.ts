@@ -5,6 +5,7 @@ import { telegramConnector } from './telegram/index.js';
 import { whatsappConnector } from './whatsapp/index.js';
 import { birdConnector } from './bird/index.js';
 import { vonageSmsConnector } from './vonage-sms/index.js';
+import { emailConnector } from './email/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -12,4 +13,5 @@ export const connectors: AnyConnector[] = [
   whatsappConnector,
   birdConnector,
   vonageSmsConnector,
+  emailConnector,
 ];

@@ -132,6 +132,7 @@ describe('customer addresses are normalized to one identity', () => {
       whatsapp: 'phone',
       bird: 'phone',
       'x-mail': 'email',
+      email: 'email',
     });
   });
 

@@ -1,0 +1,140 @@
+/**
+ * The email connector against the shared contract (a listen connector: no webhook signature to check) and its own
+ * pure parts: parse of stored envelopes, threading keys, subject normalisation, HTML sanitising, SMTP error mapping.
+ */
+import { describe, expect, it } from 'vitest';
+import { runConnectorContract } from '../../channel-kit/contract.js';
+import { InboundEventSchema } from '../../model/index.js';
+import { sanitizeMailHtml } from './api.js';
+import { emailConfigSchema, type EmailConfig } from './config.js';
+import { bounceMail, firstMail, listened, replyMail } from './fixtures/mails.js';
+import { emailConnector } from './index.js';
+import { normalizeSubject } from './parse.js';
+import { smtpError } from './send.js';
+
+const config: EmailConfig = emailConfigSchema.parse({
+  address: 'support@example.test',
+  imap: { host: '127.0.0.1', port: 1143, secure: false, user: 'support' },
+  smtp: { host: '127.0.0.1', port: 1025, secure: false, user: 'support' },
+  imapPassword: 'imap-secret-1',
+  smtpPassword: 'smtp-secret-1',
+});
+
+// fetchMedia reads attachments from the mailbox over IMAP, not over the HTTP the contract fakes: it runs against a
+// real Dovecot in email.e2e.test.ts, so the contract sees the connector without it
+runConnectorContract(
+  { ...emailConnector, features: {} },
+  {
+    config,
+    otherSecretConfig: { ...config, imapPassword: 'imap-secret-2', smtpPassword: 'smtp-secret-2' },
+    requests: [],
+    unknownUpdate: listened({ kind: 'something-else' }),
+    stripSignature: (r) => r,
+    absentFeatures: {
+      fetchMedia: 'checked against a real IMAP server in email.e2e.test.ts (the contract fakes HTTP only)',
+      typing: 'mail has no typing indicator',
+      readReceipts: 'read receipts (MDN) are not requested: they leak reading habits and few clients send them',
+      templates: 'mail has no provider-approved templates',
+      senders: 'one connection is one address',
+      visitors: 'customers write from their own mail accounts',
+    },
+  },
+);
+
+const parse = (e: unknown) => emailConnector.inbound.parse(listened(e), config);
+
+describe('email parse', () => {
+  it('turns a first mail into a text message and one message per attachment, threaded by its own Message-ID', () => {
+    const out = parse(firstMail);
+    expect(out.kind).toBe('events');
+    if (out.kind !== 'events') return;
+    for (const e of out.events) InboundEventSchema.parse(e);
+    expect(out.events).toHaveLength(2);
+    expect(out.events[0]).toMatchObject({
+      kind: 'message',
+      providerMessageId: '<first-1@customer.example>',
+      threadKey: '<first-1@customer.example>',
+      from: { address: 'ana@customer.example', name: 'Ana' },
+      content: { type: 'text', text: 'Where is my order?' },
+      metadata: { subject: 'Order 42 is late', cc: [{ address: 'boss@customer.example' }] },
+    });
+    expect(out.events[1]).toMatchObject({
+      providerMessageId: '<first-1@customer.example>#0',
+      content: {
+        type: 'document',
+        media: { providerMediaId: '<first-1@customer.example> 0', fileName: 'invoice.pdf' },
+      },
+    });
+    expect(parse(firstMail)).toEqual(out);
+  });
+
+  it('threads a reply by the root of its References', () => {
+    const out = parse(replyMail);
+    expect(out.kind === 'events' && out.events[0]).toMatchObject({ threadKey: '<first-1@customer.example>' });
+    const inReplyOnly = parse({ ...replyMail, references: [] });
+    expect(inReplyOnly.kind === 'events' && inReplyOnly.events[0]).toMatchObject({
+      threadKey: '<msg_01.abc@example.test>',
+    });
+  });
+
+  it('turns a bounce into a failed status of our message, never a conversation', () => {
+    expect(parse(bounceMail)).toEqual({
+      kind: 'events',
+      events: [
+        {
+          kind: 'status',
+          providerMessageId: '<msg_01.abc@example.test>',
+          status: 'failed',
+          detail: { code: '5.1.1', message: 'smtp; 550 5.1.1 unknown' },
+          timestamp: firstMail.date,
+        },
+      ],
+    });
+  });
+
+  it('ignores our own mail seen in the mailbox, and mail without a sender', () => {
+    expect(parse({ ...firstMail, from: { address: 'Support@Example.test' } }).kind).toBe('ignored');
+    const { from: _from, ...noFrom } = firstMail;
+    expect(parse(noFrom).kind).toBe('ignored');
+  });
+
+  it('keys raw events by Message-ID', () => {
+    expect(emailConnector.inbound.mode === 'listen' && emailConnector.inbound.eventKey?.(listened(firstMail))).toBe(
+      '<first-1@customer.example>',
+    );
+  });
+});
+
+describe('email helpers', () => {
+  it('normalises reply and forward prefixes in several languages', () => {
+    expect(normalizeSubject('Re: AW: Fwd: Order 42')).toBe('Order 42');
+    expect(normalizeSubject('Ответ: Заказ')).toBe('Заказ');
+    expect(normalizeSubject('RE[2]: x')).toBe('x');
+    expect(normalizeSubject('Regarding: x')).toBe('Regarding: x');
+  });
+
+  it('sanitises HTML: no scripts, handlers or remote images; inline cid images stay', () => {
+    const clean = sanitizeMailHtml(
+      '<p onclick="x()">Hi</p><script>alert(1)</script><img src="https://t.example/p.gif"><img src="cid:a@b">' +
+        '<a href="javascript:alert(1)">x</a><style>body{}</style>',
+    );
+    expect(clean).toContain('<p>Hi</p>');
+    expect(clean).toContain('src="cid:a@b"');
+    expect(clean).not.toMatch(/script|onclick|t\.example|javascript|style/);
+  });
+
+  it('maps SMTP replies: 535 AUTH, 5xx REJECTED with the reply, 4xx and dropped connections retryable', () => {
+    expect(smtpError({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 bad' }).code).toBe('AUTH');
+    const rejected = smtpError({ responseCode: 550, response: '550 5.1.1 no such user' });
+    expect([rejected.code, rejected.message, rejected.retryable]).toEqual([
+      'REJECTED',
+      '550 5.1.1 no such user',
+      false,
+    ]);
+    expect(smtpError({ responseCode: 451, response: '451 try later' })).toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+    });
+    expect(smtpError({ code: 'ECONNECTION' })).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+  });
+});
