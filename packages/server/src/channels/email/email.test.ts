@@ -3,6 +3,7 @@
  * pure parts: parse of stored envelopes, threading keys, subject normalisation, HTML sanitising, SMTP error mapping.
  */
 import { describe, expect, it } from 'vitest';
+import type { ListenedUpdate } from '../../channel-kit/connector.js';
 import { runConnectorContract } from '../../channel-kit/contract.js';
 import { InboundEventSchema } from '../../model/index.js';
 import { sanitizeMailHtml } from './api.js';
@@ -27,9 +28,23 @@ runConnectorContract(
   {
     config,
     otherSecretConfig: { ...config, imapPassword: 'imap-secret-2', smtpPassword: 'smtp-secret-2' },
-    requests: [],
-    unknownUpdate: listened({ kind: 'something-else' }),
-    stripSignature: (r) => r,
+    // what the listener hands the hub for a mail: the stored envelope (api.ts), with its Message-ID and UID
+    listen: {
+      updates: [
+        { name: 'a first mail with an attachment', update: update(firstMail), expect: 'events' },
+        { name: 'a reply in a thread', update: update(replyMail), expect: 'events' },
+        { name: 'a bounce of our message', update: update(bounceMail), expect: 'events' },
+      ],
+      unknownUpdate: update({ kind: 'something-else' }),
+      fuzz: {
+        config,
+        documents: [firstMail, replyMail, bounceMail],
+        headers: () => ({ 'message-id': '<fuzz@customer.example>', 'x-imap-uid': '1:1' }),
+        headerNames: ['message-id', 'x-imap-uid'],
+        ignoresReceivedAt: false,
+        numRuns: 150,
+      },
+    },
     absentFeatures: {
       fetchMedia: 'checked against a real IMAP server in email.e2e.test.ts (the contract fakes HTTP only)',
       typing: 'mail has no typing indicator',
@@ -40,6 +55,14 @@ runConnectorContract(
     },
   },
 );
+
+function update(envelope: unknown): ListenedUpdate {
+  const messageId = (envelope as { messageId?: unknown }).messageId;
+  return {
+    body: Buffer.from(JSON.stringify(envelope)),
+    headers: { ...(typeof messageId === 'string' ? { 'message-id': messageId } : {}), 'x-imap-uid': '7:42' },
+  };
+}
 
 const parse = (e: unknown) => emailConnector.inbound.parse(listened(e), config);
 

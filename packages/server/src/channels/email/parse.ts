@@ -8,17 +8,14 @@
 import type { WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundEvent } from '../../model/index.js';
 import type { EmailConfig } from './config.js';
-import type { EmailEnvelope } from './payloads.js';
+import { EmailEnvelopeSchema, type EmailEnvelope } from './payloads.js';
 
 const MAX_TEXT = 65536;
 
 function envelopeOf(req: WebhookRequest): EmailEnvelope | undefined {
   try {
-    const value = JSON.parse(req.rawBody.toString('utf8')) as unknown;
-    if (typeof value !== 'object' || value === null || (value as { kind?: unknown }).kind !== 'mail') return undefined;
-    const e = value as EmailEnvelope;
-    if (typeof e.messageId !== 'string' || !e.messageId || typeof e.date !== 'string') return undefined;
-    return e;
+    const parsed = EmailEnvelopeSchema.safeParse(JSON.parse(req.rawBody.toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 /** @module channels/email/payloads — a fetched mail as the listener hands it to the hub (parsed once, stored raw). */
+import { z } from 'zod';
 export interface EmailAddress {
   address: string;
   name?: string;
@@ -34,3 +35,45 @@ export interface EmailEnvelope {
     inline: boolean;
   }>;
 }
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const Address = z.object({ address: z.string(), name: z.string().optional() });
+
+/**
+ * The envelope as parse accepts it: a stored raw event is parsed again on replay, so parse checks the shape rather
+ * than trusting that the bytes are what this version of the listener wrote.
+ */
+export const EmailEnvelopeSchema: z.ZodType<EmailEnvelope> = z.object({
+  kind: z.literal('mail'),
+  mailbox: z.string(),
+  uidValidity: z.string(),
+  uid: count,
+  messageId: z.string().min(1),
+  inReplyTo: z.string().optional(),
+  references: z.array(z.string()),
+  from: Address.optional(),
+  to: z.array(Address),
+  cc: z.array(Address),
+  subject: z.string(),
+  date: z.string(),
+  text: z.string(),
+  html: z.string().optional(),
+  autoReply: z.boolean(),
+  bounce: z
+    .object({
+      originalMessageId: z.string().optional(),
+      status: z.string().optional(),
+      diagnostic: z.string().optional(),
+    })
+    .optional(),
+  attachments: z.array(
+    z.object({
+      index: count,
+      fileName: z.string().optional(),
+      mimeType: z.string(),
+      size: count,
+      cid: z.string().optional(),
+      inline: z.boolean(),
+    }),
+  ),
+});
