@@ -25,6 +25,13 @@ export const InboundMessageEventSchema = z.object({
   timestamp: z.string(),
   /** an edit of an earlier message with the same providerMessageId (Telegram edited_message) */
   edit: z.boolean().optional(),
+  /**
+   * the provider recognised a consent keyword itself and already answered it (Twilio Advanced Opt-Out's
+   * `OptOutType`): the hub records it, whatever the connection's own keywords, and sends no answer of its own
+   */
+  providerConsent: z
+    .object({ kind: z.enum(['opt_out', 'opt_in', 'help']), keyword: z.string().min(1).max(64) })
+    .optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type InboundMessageEvent = z.infer<typeof InboundMessageEventSchema>;
