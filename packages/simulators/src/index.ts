@@ -53,3 +53,14 @@ export type {
   OpenAiSimulatorOptions,
 } from './openai/simulator.js';
 export type { OpenAiErrorBody } from './openai/errors.js';
+
+// Twilio Programmable Messaging (SMS/MMS) with signed webhooks, status callbacks and Advanced Opt-Out
+export { startTwilioSimulator } from './twilio/simulator.js';
+export type {
+  TwilioErrorSpec,
+  TwilioFaultInput,
+  TwilioMessage,
+  TwilioSimulator,
+  TwilioSimulatorOptions,
+  TwilioWebhookAttempt,
+} from './twilio/simulator.js';

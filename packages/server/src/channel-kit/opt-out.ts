@@ -65,7 +65,9 @@ export const OptOutConfigSchema = z.object({
     .min(1)
     .max(500)
     .optional()
-    .describe('Answer to a help keyword: who is writing and how to opt out (e.g. "Acme support. Reply STOP to opt out.")'),
+    .describe(
+      'Answer to a help keyword: who is writing and how to opt out (e.g. "Acme support. Reply STOP to opt out.")',
+    ),
 });
 export type OptOutConfig = z.infer<typeof OptOutConfigSchema>;
 

@@ -47,10 +47,15 @@ export const basicAuth = (config: TwilioSmsConfig): string =>
       : `${config.accountSid}:${config.authToken}`,
   ).toString('base64')}`;
 
-export function twilioError(status: number, body: TwilioErrorBody | undefined, retryAfterMs: number | undefined): ChannelError {
+export function twilioError(
+  status: number,
+  body: TwilioErrorBody | undefined,
+  retryAfterMs: number | undefined,
+): ChannelError {
   const code = body?.code;
   const base = body?.message ?? `Twilio answered HTTP ${status}`;
-  const text = code !== undefined ? `${base} (Twilio ${code}${DESCRIPTION[code] ? `: ${DESCRIPTION[code]}` : ''})` : base;
+  const text =
+    code !== undefined ? `${base} (Twilio ${code}${DESCRIPTION[code] ? `: ${DESCRIPTION[code]}` : ''})` : base;
   const mapped = (code !== undefined ? TWILIO_CODES[code] : undefined) ?? channelErrorFromHttpStatus(status, '').code;
   // Twilio sends no Retry-After on 429s; twilio-node backs off exponentially from 100 ms (RequestClient.ts), we start at 1 s
   const retry = mapped === 'RATE_LIMITED' ? (retryAfterMs ?? 1000) : retryAfterMs;
@@ -82,14 +87,18 @@ export const accountUrl = (config: TwilioSmsConfig, path = ''): string =>
 export async function checkAccount(ctx: Ctx): Promise<void> {
   const client = twilioClient(ctx);
   const auth = { authorization: basicAuth(ctx.config) };
-  const account = accountSchema.safeParse((await client.call(accountUrl(ctx.config), { headers: auth, what: 'the account check' })).json);
+  const account = accountSchema.safeParse(
+    (await client.call(accountUrl(ctx.config), { headers: auth, what: 'the account check' })).json,
+  );
   if (!account.success || account.data.sid !== ctx.config.accountSid)
     throw new ChannelError('INVALID_CONFIG', `Twilio does not know account ${ctx.config.accountSid}`);
   if (account.data.status && account.data.status !== 'active')
     throw new ChannelError('AUTH', `the Twilio account is ${account.data.status}`);
   for (const number of ctx.config.from) {
     const url = `${accountUrl(ctx.config, '/IncomingPhoneNumbers')}?PhoneNumber=${encodeURIComponent(number)}`;
-    const list = incomingNumbersSchema.safeParse((await client.call(url, { headers: auth, what: 'IncomingPhoneNumbers' })).json);
+    const list = incomingNumbersSchema.safeParse(
+      (await client.call(url, { headers: auth, what: 'IncomingPhoneNumbers' })).json,
+    );
     const entry = list.success ? list.data.incoming_phone_numbers.find((n) => n.phone_number === number) : undefined;
     if (!entry) throw new ChannelError('INVALID_CONFIG', `${number} is not a phone number of this Twilio account`);
     if (entry.sms_url === ctx.webhookUrl) continue;
@@ -112,7 +121,10 @@ export async function checkAccount(ctx: Ctx): Promise<void> {
  * MMS media (MediaUrl{N}): Twilio serves it behind the account's basic auth when "HTTP Basic Auth for media" is on
  * (https://www.twilio.com/docs/usage/security#http-authentication); the credentials go only to the API's own host
  */
-export async function fetchTwilioMedia(media: { providerMediaId: string; mimeType?: string }, ctx: Ctx): Promise<FetchedMedia> {
+export async function fetchTwilioMedia(
+  media: { providerMediaId: string; mimeType?: string },
+  ctx: Ctx,
+): Promise<FetchedMedia> {
   let url: URL;
   try {
     url = new URL(media.providerMediaId);

@@ -11,7 +11,8 @@ export const twilioSmsConfigSchema = z
       .regex(/^AC[0-9a-fA-F]{32}$/, 'an Account SID: AC followed by 32 hex digits')
       .describe('Account SID (Console → Account info)'),
     authToken: secret(z.string().min(1), {
-      description: 'Auth Token: the key of X-Twilio-Signature on every webhook (and the API password without an API key)',
+      description:
+        'Auth Token: the key of X-Twilio-Signature on every webhook (and the API password without an API key)',
     }),
     apiKeySid: z
       .string()

@@ -10,9 +10,17 @@ export const twilioErrorSchema = z.object({
 });
 export type TwilioErrorBody = z.infer<typeof twilioErrorSchema>;
 
-export const messageResourceSchema = z.object({ sid: z.string().min(1), status: z.string().optional(), from: z.string().nullable().optional() });
+export const messageResourceSchema = z.object({
+  sid: z.string().min(1),
+  status: z.string().optional(),
+  from: z.string().nullable().optional(),
+});
 
-export const accountSchema = z.object({ sid: z.string(), status: z.string().optional(), friendly_name: z.string().optional() });
+export const accountSchema = z.object({
+  sid: z.string(),
+  status: z.string().optional(),
+  friendly_name: z.string().optional(),
+});
 
 export const incomingNumbersSchema = z.object({
   incoming_phone_numbers: z.array(

@@ -4,7 +4,13 @@
  * sticky number) or MessagingServiceSid, Body, MediaUrl (our signed, expiring link Twilio fetches) and
  * StatusCallback (this connection's webhook URL).
  */
-import { ChannelError, type OutboundMessage, type SendContext, type SendMap, type SendReceipt } from '../../channel-kit/index.js';
+import {
+  ChannelError,
+  type OutboundMessage,
+  type SendContext,
+  type SendMap,
+  type SendReceipt,
+} from '../../channel-kit/index.js';
 import type { Content } from '../../model/index.js';
 import { accountUrl, basicAuth, twilioClient } from './api.js';
 import type { TwilioSmsConfig } from './config.js';

@@ -58,8 +58,11 @@ export function verifyTwilio(req: WebhookRequest, config: TwilioSmsConfig): Verd
     const params = formParams(req);
     // every variant is computed and compared, so the time taken does not tell which one matched
     let ok = false;
-    for (const url of urlVariants(req.url)) ok = safeEqual(twilioSignature(config.authToken, url, params), received) || ok;
-    return ok ? { ok: true } : { ok: false, status: 401, reason: 'X-Twilio-Signature does not match the URL and parameters' };
+    for (const url of urlVariants(req.url))
+      ok = safeEqual(twilioSignature(config.authToken, url, params), received) || ok;
+    return ok
+      ? { ok: true }
+      : { ok: false, status: 401, reason: 'X-Twilio-Signature does not match the URL and parameters' };
   } catch {
     return { ok: false, status: 401, reason: 'X-Twilio-Signature could not be checked' };
   }

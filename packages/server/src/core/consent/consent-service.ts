@@ -99,8 +99,7 @@ export async function applyConsentKeyword(
   // the provider's own recognition wins (it answered already); else the connection's keywords on the whole text
   const provider = event.providerConsent;
   const match =
-    provider ??
-    (rules && event.content.type === 'text' ? matchConsentKeyword(rules, event.content.text) : undefined);
+    provider ?? (rules && event.content.type === 'text' ? matchConsentKeyword(rules, event.content.text) : undefined);
   if (!match) return;
   const { tx, connection, now } = ctx;
   const address = providerAddress(ctx.addressRules, event.from.address);

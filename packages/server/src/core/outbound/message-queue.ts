@@ -117,7 +117,13 @@ export class MessageQueue {
     conversationId: string,
     content: Content,
   ): Promise<
-    Degraded & { channelType: string; channelName: string; note: string; segments?: SmsSegments; maxTextLength?: number }
+    Degraded & {
+      channelType: string;
+      channelName: string;
+      note: string;
+      segments?: SmsSegments;
+      maxTextLength?: number;
+    }
   > {
     const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
     if (!conversation) throw notFound('conversation');
