@@ -26,22 +26,16 @@ export function signedData(url: string, params: Map<string, string[]>): string {
   return data;
 }
 
-/** the URL as configured at Twilio, with and without its scheme's default port */
+/** the URL as called, without its port, and (when it has none) with its scheme's default port: what twilio-node's validateRequest tries */
 export function urlVariants(raw: string): string[] {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return [raw];
-  }
-  const defaultPort = url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '';
-  const withoutPort = new URL(raw);
-  withoutPort.port = '';
-  // URL drops a default port on assignment, so the spelling with it is built by hand
-  const rest = raw.slice(raw.indexOf(url.host) + url.host.length);
-  const withPort = defaultPort && url.port === '' ? `${url.protocol}//${url.host}:${defaultPort}${rest}` : raw;
-  const without = url.port === defaultPort || url.port === '' ? `${url.protocol}//${withoutPort.host}${rest}` : raw;
-  return [...new Set([raw, withPort, without])];
+  const m = /^(https?):\/\/([^/:?#]+)(?::(\d+))?(.*)$/i.exec(raw);
+  if (!m) return [raw];
+  const [, scheme, host, port, rest] = m as unknown as [string, string, string, string | undefined, string];
+  const defaultPort = scheme.toLowerCase() === 'https' ? '443' : '80';
+  // as the official helper: the URL without any port, and without a port given, with the default one
+  const variants = [raw, `${scheme}://${host}${rest}`];
+  if (port === undefined) variants.push(`${scheme}://${host}:${defaultPort}${rest}`);
+  return [...new Set(variants)];
 }
 
 export function twilioSignature(authToken: string, url: string, params: Map<string, string[]>): string {
