@@ -121,7 +121,7 @@ describe('switchboard sandbox', () => {
         });
       } else {
         // a channel without buttons gets them as numbered options (core/degradation); the number is the choice
-        expect(reply.text).toContain('1. Talk to a human');
+        expect(reply.text).toContain('Reply 1 for Talk to a human');
         await phone(`/${channel}/${id}/messages`, { text: '1' });
       }
       await eventually(
