@@ -188,6 +188,16 @@ describe('twilio-sms connector against the Twilio Messaging simulator', () => {
   it('replies with segments in the answer, from a sticky number, with statuses applied forward-only', async () => {
     const customer = '+14155550102';
     const conv = await customerSays(customer, 'hello');
+    // what the composer shows as the operator types: the hub's preview with the segments
+    const preview = await t.api<{ segments?: { encoding: string; count: number }; maxTextLength?: number }>(
+      'POST',
+      `/api/v1/conversations/${conv.id}/preview`,
+      { content: { type: 'text', text: '😀' } },
+    );
+    expect(preview.body).toMatchObject({
+      segments: { encoding: 'UCS-2', count: 1, perSegment: 70 },
+      maxTextLength: 1600,
+    });
     const res = await reply(conv.id, { type: 'text', text: 'Thanks 😀' });
     expect(res.status).toBe(202);
     expect(res.body.segments).toMatchObject({ encoding: 'UCS-2', count: 1, perSegment: 70 });
