@@ -42,6 +42,8 @@ export interface TwilioMessage {
   errorCode: number | null;
   numSegments: number;
   dateCreated: string;
+  /** when it was created, ms since the epoch */
+  createdAtMs: number;
 }
 
 export interface TwilioWebhookAttempt {
@@ -90,6 +92,8 @@ export interface TwilioSimulator {
   postSigned(url: string, params: Record<string, string>, signUrl?: string): Promise<TwilioWebhookAttempt>;
   messages(filter?: { to?: string; direction?: string }): TwilioMessage[];
   webhookAttempts(): TwilioWebhookAttempt[];
+  /** every error answer of the REST API, in order (20429s counted by the benchmark) */
+  apiErrors(): Array<{ code: number; status: number; at: number }>;
   /** the recipient's phone: what it received (our outbound messages, Twilio's opt-out replies) */
   inbox(phone: string): Array<{ from: string; body: string; mediaUrls: string[] }>;
   optedOut(phone: string, sender: string): boolean;
@@ -178,8 +182,10 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
       },
     };
   };
+  const errors: Array<{ code: number; status: number; at: number }> = [];
   const fail = (res: ServerResponse, code: number, override?: TwilioErrorSpec) => {
     const e = errorBody(code, override);
+    errors.push({ code, status: e.status, at: Date.now() });
     respondJson(res, e.status, e.body);
   };
   const authorized = (req: IncomingMessage): boolean => {
@@ -323,6 +329,7 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
       errorCode: null,
       numSegments: segments(body),
       dateCreated: rfc2822(new Date()),
+      createdAtMs: Date.now(),
     };
     messages.push(m);
     scheduleStatuses(m, to.endsWith('0007') ? 30007 : undefined);
@@ -479,6 +486,7 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
         errorCode: null,
         numSegments: segments(body),
         dateCreated: rfc2822(new Date()),
+        createdAtMs: Date.now(),
       });
       const target = number?.smsUrl;
       if (!target) return { sid, attempt: undefined };
@@ -490,6 +498,7 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
         (x) => (!filter.to || x.to === filter.to) && (!filter.direction || x.direction === filter.direction),
       ),
     webhookAttempts: () => [...attempts],
+    apiErrors: () => [...errors],
     inbox: (phone) => [...(inboxes.get(phone) ?? [])],
     optedOut: (phone, sender) => optOuts.has(`${phone}|${sender}`),
     addFault: (input) => void faults.add(input),
