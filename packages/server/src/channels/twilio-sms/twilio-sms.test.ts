@@ -15,7 +15,6 @@ import {
   fuzzRequest,
   otherSecretConfig,
   twilioFuzz,
-  WEBHOOK_URL,
 } from './fixtures/fuzz.js';
 import { twilioSmsConnector } from './index.js';
 import { parseTwilio } from './parse.js';
