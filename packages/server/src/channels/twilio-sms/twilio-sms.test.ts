@@ -8,14 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isChannelError, type WebhookRequest } from '../../channel-kit/index.js';
 import { runConnectorContract } from '../../channel-kit/contract.js';
 import { twilioError } from './api.js';
-import {
-  documents,
-  formBody,
-  fuzzConfig,
-  fuzzRequest,
-  otherSecretConfig,
-  twilioFuzz,
-} from './fixtures/fuzz.js';
+import { documents, formBody, fuzzConfig, fuzzRequest, otherSecretConfig, twilioFuzz } from './fixtures/fuzz.js';
 import { twilioSmsConnector } from './index.js';
 import { parseTwilio } from './parse.js';
 import { signedData, twilioSignature, urlVariants, verifyTwilio } from './verify.js';
