@@ -82,8 +82,8 @@ describe('twilio-sms connector against the Twilio Messaging simulator', () => {
       15_000,
       `message ${id} ${status}`,
     );
-  const customerSays = async (from: string, body: string) => {
-    const { sid, attempt } = await sim.sendSms({ from, body });
+  const customerSays = async (from: string, body: string, to?: string) => {
+    const { sid, attempt } = await sim.sendSms({ from, body, ...(to ? { to } : {}) });
     expect(attempt?.status).toBe(200);
     const conv = await conversationOf(from);
     await eventually(
@@ -218,6 +218,58 @@ describe('twilio-sms connector against the Twilio Messaging simulator', () => {
       'three callbacks',
     );
     expect((await message(res.body.id)).status).toBe('delivered');
+  });
+
+  it('answers each customer from the number they wrote to, and sends MMS with a signed, expiring link', async () => {
+    const a = await customerSays('+14155550110', 'hi', OURS[0]);
+    const b = await customerSays('+14155550111', 'hi', OURS[1]);
+    const ra = await reply(a.id, { type: 'text', text: 'to a' });
+    const rb = await reply(b.id, { type: 'text', text: 'to b' });
+    const [ma, mb] = [await statusOf(ra.body.id, 'delivered'), await statusOf(rb.body.id, 'delivered')];
+    expect([ma.from, mb.from]).toEqual(OURS);
+    const upload = await fetch(`${t.url}/api/v1/media?fileName=dot.png`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'image/png' },
+      body: PNG,
+    });
+    const att = (await upload.json()) as { url: string };
+    const mms = await reply(a.id, { type: 'image', media: { url: att.url, mimeType: 'image/png', caption: 'a dot' } });
+    expect(mms.status).toBe(202);
+    await statusOf(mms.body.id, 'delivered');
+    const sent = sim.messages({ to: '+14155550110', direction: 'outbound-api' }).at(-1);
+    expect(sent?.from).toBe(ma.from);
+    expect(sent?.body).toBe('a dot');
+    expect(sent?.mediaUrls[0]).toMatch(/\/media\/att_\w+\/link\?expires=\d+&signature=/);
+    expect(sent?.mediaUrls[0]).not.toContain(att.url);
+  });
+
+  it('rotates customers the business writes to first over the numbers, each staying on theirs', async () => {
+    const first = async (to: string) => {
+      const res = await t.api<Msg>('POST', '/api/v1/messages', {
+        connectionId: conn.id,
+        to,
+        content: { type: 'text', text: 'news' },
+      });
+      return (await statusOf(res.body.id, 'delivered')).from;
+    };
+    const x = await first('+14155550120');
+    const y = await first('+14155550121');
+    expect(new Set([x, y])).toEqual(new Set(OURS));
+    expect(await first('+14155550120')).toBe(x);
+  });
+
+  it('sends through a Messaging Service when configured instead of numbers', async () => {
+    const service = 'MG' + 'c'.repeat(32);
+    const svc = await createConnection({ from: [], messagingServiceSid: service });
+    expect((await t.api<Conn>('POST', `/api/v1/connections/${svc.id}/start`)).body.status).toBe('RUNNING');
+    const res = await t.api<Msg>('POST', '/api/v1/messages', {
+      connectionId: svc.id,
+      to: '+14155550112',
+      content: { type: 'text', text: 'via the service' },
+    });
+    expect(res.status).toBe(202);
+    await statusOf(res.body.id, 'delivered');
+    expect(sim.messages({ to: '+14155550112' })[0]?.messagingServiceSid).toBe(service);
   });
 
   it('keeps the ErrorCode of an undelivered message in statusDetail', async () => {
