@@ -102,6 +102,8 @@ export interface TwilioSimulator {
   /** numbers Twilio answers 21211 (invalid) or 21614 (not mobile) for */
   markInvalid(phone: string, code: 21211 | 21614): void;
   revokeToken(): void;
+  /** an API key of the account (https://www.twilio.com/docs/iam/api-keys): basic auth as SID:secret */
+  createApiKey(): { sid: string; secret: string };
   numberConfig(phone: string): { smsUrl: string | null; statusCallback: string | null } | undefined;
 }
 
@@ -164,6 +166,7 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
   const optOuts = new Set<string>();
   const invalid = new Map<string, 21211 | 21614>();
   const faults = new FaultBook<TwilioErrorSpec>();
+  const apiKeys = new Map<string, string>();
   const buckets = new KeyedBuckets({ capacity: Math.max(1, mps), refillPerSecond: mps });
   const timers = new TimerSet();
   let unauthorizedMedia = 0;
@@ -192,7 +195,7 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     const header = req.headers.authorization ?? '';
     if (!header.startsWith('Basic ')) return false;
     const [user, pass] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
-    return user === accountSid && pass === authToken;
+    return (user === accountSid && pass === authToken) || (user !== undefined && apiKeys.get(user) === pass);
   };
   const resource = (m: TwilioMessage) => ({
     sid: m.sid,
@@ -504,6 +507,11 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     addFault: (input) => void faults.add(input),
     clearFaults: () => faults.clear(),
     markInvalid: (phone, code) => void invalid.set(phone, code),
+    createApiKey: () => {
+      const key = { sid: `SK${hex(16)}`, secret: hex(16) };
+      apiKeys.set(key.sid, key.secret);
+      return key;
+    },
     revokeToken: () => {
       authToken = hex(16);
     },

@@ -113,7 +113,10 @@ export function parseTwilio(req: WebhookRequest, config: TwilioSmsConfig): Webho
     const first = events[0] as InboundMessageEvent;
     events[0] = {
       ...first,
-      providerConsent: { kind: optOut, keyword: (body.trim().toUpperCase() || optOut).slice(0, 64) },
+      providerConsent: {
+        kind: optOut,
+        keyword: (body.trim().toUpperCase() || (p('OptOutType') ?? '').toUpperCase()).slice(0, 64),
+      },
     };
   }
   return { kind: 'events', events, reply: EMPTY_TWIML };

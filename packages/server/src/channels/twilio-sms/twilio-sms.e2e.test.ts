@@ -387,4 +387,16 @@ describe('twilio-sms connector against the Twilio Messaging simulator', () => {
     );
     expect(c.statusReason).toMatch(/20003/);
   });
+  it('calls the REST API with an API key when one is configured', async () => {
+    const key = sim.createApiKey();
+    const keyed = await createConnection({ apiKeySid: key.sid, apiKeySecret: key.secret });
+    expect((await t.api<Conn>('POST', `/api/v1/connections/${keyed.id}/start`)).body.status).toBe('RUNNING');
+    const res = await t.api<Msg>('POST', '/api/v1/messages', {
+      connectionId: keyed.id,
+      to: '+14155550113',
+      content: { type: 'text', text: 'keyed' },
+    });
+    await statusOf(res.body.id, 'delivered');
+    // last: its start pointed the numbers' webhooks at this connection
+  });
 });
