@@ -130,6 +130,7 @@ describe('customer addresses are normalized to one identity', () => {
       webchat: 'opaque',
       telegram: 'opaque',
       whatsapp: 'phone',
+      'twilio-sms': 'phone',
       'x-mail': 'email',
     });
   });
