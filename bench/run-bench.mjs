@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { startTelegramSimulator, startWhatsAppSimulator } from '@switchboard/simulators';
+import { startTelegramSimulator, startTwilioSimulator, startWhatsAppSimulator } from '@switchboard/simulators';
 import {
   ROOT,
   eventually,
@@ -493,6 +493,87 @@ async function benchPacing(tg) {
   };
 }
 
+/**
+ * Twilio SMS pacing: three sender numbers at `messagesPerSecond` each against the Twilio simulator, which answers
+ * 429 (20429) to anything faster; the hub's per-number pacer must keep every number at the rate with no 429.
+ */
+async function benchTwilioPacing() {
+  const LIMIT = 10;
+  const PER_NUMBER = 60;
+  const numbers = ['+15005550006', '+15005550007', '+15005550008'];
+  const sim = await startTwilioSimulator({ numbers, messagesPerSecond: LIMIT, outOfOrderRate: 0 });
+  cleanups.push(() => sim.close());
+  const hub = await startHub({ connections: [] });
+  const created = await hub.api('POST', '/api/v1/connections', {
+    type: 'twilio-sms',
+    name: 'bench twilio',
+    config: {
+      accountSid: sim.accountSid,
+      authToken: sim.authToken,
+      from: numbers,
+      apiBaseUrl: sim.url,
+      messagesPerSecond: LIMIT,
+    },
+  });
+  if (created.status !== 201)
+    throw new Error(`create twilio connection: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = created.body.id;
+  const total = PER_NUMBER * numbers.length;
+  log(
+    `pacing (Twilio): queueing ${total} SMS over ${numbers.length} numbers (limit ${LIMIT} msg/s each) while stopped`,
+  );
+  let next = 0;
+  let rejected = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < total) {
+        const i = next++;
+        const r = await hub.api('POST', '/api/v1/messages', {
+          connectionId: id,
+          to: `+1415${String(5_000_000 + i)}`,
+          content: { type: 'text', text: `Your code is ${100000 + i}` },
+        });
+        if (r.status !== 202) rejected++;
+      }
+    }),
+  );
+  const started = await hub.api('POST', `/api/v1/connections/${id}/start`);
+  if (started.body?.status !== 'RUNNING')
+    throw new Error(`twilio connection did not start: ${JSON.stringify(started.body)}`);
+  await eventually(
+    () => sim.messages({ direction: 'outbound-api' }).length >= total - rejected,
+    120_000,
+    'all paced SMS at the simulator',
+    100,
+  ).catch(() => undefined);
+  const perNumber = numbers.map((n) => {
+    const times = sim
+      .messages({ direction: 'outbound-api' })
+      .filter((m) => m.from === n)
+      .map((m) => m.createdAtMs)
+      .sort((a, b) => a - b);
+    const steady = times.filter((t) => t >= times[0] + 1000);
+    const steadyRate = steady.length > 1 ? (steady.length - 1) / ((steady.at(-1) - steady[0]) / 1000) : NaN;
+    return {
+      number: n,
+      sent: times.length,
+      steadyRate: round(steadyRate, 1),
+      errorPct: round((Math.abs(steadyRate - LIMIT) / LIMIT) * 100, 2),
+    };
+  });
+  const provider429 = sim.apiErrors().filter((e) => e.code === 20429).length;
+  await hub.stop();
+  await sim.close();
+  return {
+    limit: LIMIT,
+    queued: total,
+    rejected,
+    perNumber,
+    pacingErrorPct: Math.max(...perNumber.map((p) => p.errorPct ?? 100)),
+    provider429,
+  };
+}
+
 function dbCountStatuses(dbFile) {
   const db = new Database(dbFile, { readonly: true });
   try {
@@ -607,6 +688,7 @@ async function main() {
     const part = {};
     if (ONLY.has('ingest')) part.ingest = await benchIngestAndPipeline(wa, tg);
     if (ONLY.has('pacing')) part.pacing = await benchPacing(tg);
+    if (ONLY.has('pacing')) part.twilioPacing = await benchTwilioPacing();
     if (ONLY.has('memory')) part.memory = await benchMemory(wa, tg);
     await cleanup();
     process.stdout.write(`${JSON.stringify(part, null, 2)}\n`);
@@ -614,6 +696,7 @@ async function main() {
   }
   const ingest = await benchIngestAndPipeline(wa, tg);
   const pacing = await benchPacing(tg);
+  const twilioPacing = await benchTwilioPacing();
   const memory = await benchMemory(wa, tg);
   await cleanup();
 
@@ -642,12 +725,14 @@ async function main() {
     latency: ingest.latency,
     pacingErrorPct: pacing.pacingErrorPct,
     provider429: pacing.provider429,
+    twilioPacingErrorPct: twilioPacing.pacingErrorPct,
+    twilioProvider429: twilioPacing.provider429,
     rssIdleMb: memory.rssIdleMb,
     rssPerWidgetKb: memory.rssPerWidgetKb,
     widgets: memory.streamsOpen,
     durationSeconds: round((Date.now() - startedAt) / 1000, 0),
   };
-  const full = { summary, ingest, pacing, memory };
+  const full = { summary, ingest, pacing, twilioPacing, memory };
 
   const goals = [
     [
@@ -693,6 +778,13 @@ async function main() {
       summary.pacingErrorPct <= 2,
     ],
     ['provider 130429 answers', String(summary.provider429), '0', summary.provider429 === 0],
+    [
+      'Twilio SMS pacing error',
+      `${summary.twilioPacingErrorPct} % (${twilioPacing.perNumber.map((p) => p.steadyRate).join(' / ')} msg/s vs ${twilioPacing.limit})`,
+      '≤ 2 %',
+      summary.twilioPacingErrorPct <= 2,
+    ],
+    ['Twilio 429 (20429) answers', String(summary.twilioProvider429), '0', summary.twilioProvider429 === 0],
     ['idle RSS', `${summary.rssIdleMb} MB`, '≤ 150 MB', summary.rssIdleMb <= 150],
     [
       'RSS per widget connection',

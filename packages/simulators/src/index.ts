@@ -81,3 +81,13 @@ export type {
 } from './vonage/simulator.js';
 export { legacySig as vonageLegacySig, signWebhookJwt as signVonageWebhookJwt } from './vonage/signing.js';
 export type { SignatureMethod as VonageSignatureMethod } from './vonage/signing.js';
+// Twilio Programmable Messaging (SMS/MMS) with signed webhooks, status callbacks and Advanced Opt-Out
+export { startTwilioSimulator } from './twilio/simulator.js';
+export type {
+  TwilioErrorSpec,
+  TwilioFaultInput,
+  TwilioMessage,
+  TwilioSimulator,
+  TwilioSimulatorOptions,
+  TwilioWebhookAttempt,
+} from './twilio/simulator.js';

@@ -3032,7 +3032,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Reply in a conversation; answers 202 with the queued message */
+        /** Reply in a conversation; answers 202 with the queued message (on SMS channels with its `segments`: GSM-7 or UCS-2 and how many) */
         post: {
             parameters: {
                 query?: never;
@@ -3155,7 +3155,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Message"];
+                        "application/json": components["schemas"]["QueuedMessage"];
                     };
                 };
                 /** @description Default Response */
@@ -3974,7 +3974,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Message"];
+                        "application/json": components["schemas"]["QueuedMessage"];
                     };
                 };
                 /** @description Default Response */
@@ -6982,6 +6982,7 @@ export interface components {
                 title: string;
             }[];
             degraded: ("buttons_as_text" | "list_as_text" | "cards_as_text" | "text_split" | "media_as_link" | "location_as_text" | "contact_as_text" | "reaction_dropped")[];
+            maxTextLength?: number;
             note: string;
             parts: ({
                 text: string;
@@ -7073,6 +7074,7 @@ export interface components {
                 /** @constant */
                 type: "template";
             })[];
+            segments?: components["schemas"]["SmsSegments"];
         };
         DeliveryPreviewInput: {
             channelName: string;
@@ -7085,6 +7087,7 @@ export interface components {
                 title: string;
             }[];
             degraded: ("buttons_as_text" | "list_as_text" | "cards_as_text" | "text_split" | "media_as_link" | "location_as_text" | "contact_as_text" | "reaction_dropped")[];
+            maxTextLength?: number;
             note: string;
             parts: ({
                 text: string;
@@ -7176,6 +7179,7 @@ export interface components {
                 /** @constant */
                 type: "template";
             })[];
+            segments?: components["schemas"]["SmsSegmentsInput"];
         };
         Error: {
             error: {
@@ -7414,6 +7418,232 @@ export interface components {
                 [key: string]: unknown;
             };
             providerMessageId: string | null;
+            /** @enum {string} */
+            status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusDetail: {
+                code: string;
+                message: string;
+            } | null;
+            timestamp: string;
+            to: string;
+        };
+        QueuedMessage: {
+            channelType: string;
+            connectionId: string;
+            content: {
+                text: string;
+                /** @constant */
+                type: "text";
+            } | {
+                media: {
+                    caption?: string;
+                    fileName?: string;
+                    mimeType: string;
+                    providerMediaId?: string;
+                    size?: number;
+                    /** @enum {string} */
+                    state?: "pending" | "ready" | "failed";
+                    /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
+                    url: string;
+                };
+                /** @enum {string} */
+                type: "image" | "audio" | "video" | "document" | "sticker";
+            } | {
+                location: {
+                    address?: string;
+                    latitude: number;
+                    longitude: number;
+                    name?: string;
+                };
+                /** @constant */
+                type: "location";
+            } | {
+                contacts: {
+                    /** @default [] */
+                    emails: string[];
+                    name: string;
+                    /** @default [] */
+                    phones: string[];
+                }[];
+                /** @constant */
+                type: "contact";
+            } | {
+                interactive: {
+                    buttons?: {
+                        id: string;
+                        title: string;
+                    }[];
+                    /** @enum {string} */
+                    kind: "buttons" | "list" | "button_reply" | "list_reply";
+                    reply?: {
+                        id: string;
+                        title: string;
+                    };
+                    text?: string;
+                };
+                /** @constant */
+                type: "interactive";
+            } | {
+                cards: {
+                    /** @default [] */
+                    buttons: {
+                        id: string;
+                        title: string;
+                        /** Format: uri */
+                        url?: string;
+                    }[];
+                    /** Format: uri */
+                    imageUrl?: string;
+                    subtitle?: string;
+                    title: string;
+                }[];
+                text?: string;
+                /** @constant */
+                type: "cards";
+            } | {
+                reaction: {
+                    emoji: string;
+                    targetProviderMessageId: string;
+                };
+                /** @constant */
+                type: "reaction";
+            } | {
+                template: {
+                    language: string;
+                    name: string;
+                    text?: string;
+                    /** @default {} */
+                    variables: {
+                        [key: string]: string;
+                    };
+                };
+                /** @constant */
+                type: "template";
+            };
+            conversationId: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            editedAt: string | null;
+            from: string;
+            id: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            providerMessageId: string | null;
+            segments?: components["schemas"]["SmsSegments"];
+            /** @enum {string} */
+            status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusDetail: {
+                code: string;
+                message: string;
+            } | null;
+            timestamp: string;
+            to: string;
+        };
+        QueuedMessageInput: {
+            channelType: string;
+            connectionId: string;
+            content: {
+                text: string;
+                /** @constant */
+                type: "text";
+            } | {
+                media: {
+                    caption?: string;
+                    fileName?: string;
+                    mimeType: string;
+                    providerMediaId?: string;
+                    size?: number;
+                    /** @enum {string} */
+                    state?: "pending" | "ready" | "failed";
+                    /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
+                    url: string;
+                };
+                /** @enum {string} */
+                type: "image" | "audio" | "video" | "document" | "sticker";
+            } | {
+                location: {
+                    address?: string;
+                    latitude: number;
+                    longitude: number;
+                    name?: string;
+                };
+                /** @constant */
+                type: "location";
+            } | {
+                contacts: {
+                    /** @default [] */
+                    emails: string[];
+                    name: string;
+                    /** @default [] */
+                    phones: string[];
+                }[];
+                /** @constant */
+                type: "contact";
+            } | {
+                interactive: {
+                    buttons?: {
+                        id: string;
+                        title: string;
+                    }[];
+                    /** @enum {string} */
+                    kind: "buttons" | "list" | "button_reply" | "list_reply";
+                    reply?: {
+                        id: string;
+                        title: string;
+                    };
+                    text?: string;
+                };
+                /** @constant */
+                type: "interactive";
+            } | {
+                cards: {
+                    /** @default [] */
+                    buttons: {
+                        id: string;
+                        title: string;
+                        /** Format: uri */
+                        url?: string;
+                    }[];
+                    /** Format: uri */
+                    imageUrl?: string;
+                    subtitle?: string;
+                    title: string;
+                }[];
+                text?: string;
+                /** @constant */
+                type: "cards";
+            } | {
+                reaction: {
+                    emoji: string;
+                    targetProviderMessageId: string;
+                };
+                /** @constant */
+                type: "reaction";
+            } | {
+                template: {
+                    language: string;
+                    name: string;
+                    text?: string;
+                    /** @default {} */
+                    variables: {
+                        [key: string]: string;
+                    };
+                };
+                /** @constant */
+                type: "template";
+            };
+            conversationId: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            editedAt: string | null;
+            from: string;
+            id: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            providerMessageId: string | null;
+            segments?: components["schemas"]["SmsSegmentsInput"];
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
             statusDetail: {
@@ -7664,6 +7894,34 @@ export interface components {
              * @enum {string}
              */
             source: "operator" | "api";
+        };
+        SmsSegments: {
+            characters: number;
+            /** @description how many SMS segments the text is sent and billed as */
+            count: number;
+            /**
+             * @description GSM-7: 160 characters per SMS (153 per part); UCS-2: 70 (67)
+             * @enum {string}
+             */
+            encoding: "GSM-7" | "UCS-2";
+            /** @description characters one segment holds in this encoding */
+            perSegment: number;
+            /** @description the characters that forced UCS-2 */
+            unicodeCharacters: string[];
+        };
+        SmsSegmentsInput: {
+            characters: number;
+            /** @description how many SMS segments the text is sent and billed as */
+            count: number;
+            /**
+             * @description GSM-7: 160 characters per SMS (153 per part); UCS-2: 70 (67)
+             * @enum {string}
+             */
+            encoding: "GSM-7" | "UCS-2";
+            /** @description characters one segment holds in this encoding */
+            perSegment: number;
+            /** @description the characters that forced UCS-2 */
+            unicodeCharacters: string[];
         };
         Team: {
             createdAt: string;

@@ -298,6 +298,20 @@ export const UpdateConversationSchema = z.object({
 });
 
 export const MessageOut = MessageSchema.meta({ id: 'Message' });
+/** how a text travels over SMS (channel-kit/sms.ts), on channels whose capabilities say `smsSegments` */
+export const SmsSegmentsSchema = z
+  .object({
+    encoding: z.enum(['GSM-7', 'UCS-2']).describe('GSM-7: 160 characters per SMS (153 per part); UCS-2: 70 (67)'),
+    count: z.number().int().nonnegative().describe('how many SMS segments the text is sent and billed as'),
+    characters: z.number().int().nonnegative(),
+    perSegment: z.number().int().positive().describe('characters one segment holds in this encoding'),
+    unicodeCharacters: z.array(z.string()).describe('the characters that forced UCS-2'),
+  })
+  .meta({ id: 'SmsSegments' });
+/** a message just queued; on SMS channels with the segments its text costs */
+export const QueuedMessageOut = MessageSchema.extend({ segments: SmsSegmentsSchema.optional() }).meta({
+  id: 'QueuedMessage',
+});
 
 export const ContactExportSchema = z
   .object({
@@ -363,6 +377,10 @@ export const DeliveryPreviewSchema = z
       .optional(),
     /** one sentence for the composer ("On SMS the buttons arrive as numbered text options."), empty when unchanged */
     note: z.string(),
+    /** on SMS channels: the encoding and segments of the (first) message's text */
+    segments: SmsSegmentsSchema.optional(),
+    /** on SMS channels: the most characters one message takes (longer is refused with 400) */
+    maxTextLength: z.number().int().positive().optional(),
   })
   .meta({ id: 'DeliveryPreview' });
 export const SendMessageSchema = SendToConversationSchema.extend({

@@ -33,4 +33,10 @@ export interface Capabilities {
   /** pacing per recipient (Telegram 1/s per chat) */
   perRecipientRateLimit?: RateLimit;
   maxMediaBytes?: number;
+  /**
+   * this channel counts text in SMS segments (GSM-7 or UCS-2, channel-kit/sms.ts): the API's send answer and the
+   * composer show the encoding and the number of segments, and a text longer than `maxTextLength` is refused (400)
+   * rather than split, since the provider already concatenates segments into one message on the phone
+   */
+  smsSegments?: boolean;
 }

@@ -61,6 +61,11 @@ export type HttpClient = (url: string, init?: RequestInit) => Promise<Response>;
 export interface MediaAccess {
   /** reads a stored attachment of ours (by the media url we issued) for upload to the provider */
   read(url: string): Promise<{ bytes: Buffer; mimeType: string; fileName?: string }>;
+  /**
+   * a signed, expiring public link to one of our files (by the media url we issued), for providers that fetch the
+   * file themselves (Twilio's MediaUrl); other urls come back unchanged
+   */
+  shareLink?(url: string): string;
 }
 
 export interface BaseContext<Config> {

@@ -12,6 +12,7 @@ export const CHANNEL_ERROR_CODES = [
   'REJECTED', // the provider refused this message for good (bad parameters, policy)
   'UNSUPPORTED', // the channel cannot carry this content
   'INVALID_CONFIG', // the connection's configuration cannot work (wrong ids)
+  'OPTED_OUT', // the recipient opted out at the provider (replied STOP there): the hub records their opt-out
 ] as const;
 export type ChannelErrorCode = (typeof CHANNEL_ERROR_CODES)[number];
 
@@ -24,6 +25,7 @@ const DEFAULT_RETRYABLE: Record<ChannelErrorCode, boolean> = {
   REJECTED: false,
   UNSUPPORTED: false,
   INVALID_CONFIG: false,
+  OPTED_OUT: false,
 };
 
 export interface ChannelErrorOptions {

@@ -11,3 +11,5 @@ export * from './config-schema.js';
 export * from './operating-hours.js';
 // consent: opt-out and opt-in keywords any channel may offer
 export * from './opt-out.js';
+// SMS: GSM-7 / UCS-2 segments of a text
+export * from './sms.js';

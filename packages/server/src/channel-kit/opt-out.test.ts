@@ -52,3 +52,16 @@ describe('opt-out keywords', () => {
     expect(field.safeParse({ confirmation: 'x'.repeat(501) }).success).toBe(false);
   });
 });
+
+describe('help keywords', () => {
+  it('matches HELP and INFO by default and the connection may name its own; they answer with the help text', () => {
+    const rules = optOutRulesFor(withDefaults, { optOut: { helpKeywords: ['AYUDA'], helpText: 'Acme. Reply STOP.' } });
+    if (!rules) throw new Error('rules expected');
+    expect(matchConsentKeyword(rules, 'ayuda')).toEqual({ kind: 'help', keyword: 'AYUDA' });
+    expect(rules.helpText).toBe('Acme. Reply STOP.');
+    const defaults = optOutRulesFor(withDefaults, {});
+    if (!defaults) throw new Error('rules expected');
+    expect(matchConsentKeyword(defaults, 'Help')).toEqual({ kind: 'help', keyword: 'HELP' });
+    expect(matchConsentKeyword(defaults, 'help me')).toBeUndefined();
+  });
+});

@@ -2,7 +2,9 @@
  * @module channel-kit/opt-out
  * A channel's consent keywords: an inbound message whose whole text is an opt-out keyword ("STOP") records that
  * the customer opted out of the channel, an opt-in keyword ("START") records that they opted back in, and the hub
- * answers the confirmation text where one is set (core/consent/consent-keywords.ts). A connector declares its
+ * answers the confirmation text where one is set (core/consent/consent-service.ts). A help keyword ("HELP") changes
+ * nothing and is answered with the connection's help text (who is writing, how to opt out), which carrier rules ask of
+ * every SMS sender (CTIA Messaging Principles and Best Practices, https://www.ctia.org/the-wireless-industry/industry-commitments/messaging-interoperability-sms-mms). A connector declares its
  * channel's defaults (`optOut` in its definition); every connection may override them with the optional `optOut`
  * config field, optOutField(), which any channel can add to its config schema.
  */
@@ -14,6 +16,8 @@ import { z } from 'zod';
  */
 export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'СТОП'] as const;
 export const DEFAULT_OPT_IN_KEYWORDS = ['START', 'UNSTOP', 'YES'] as const;
+/** Twilio's default help keywords (https://help.twilio.com/articles/223134027) */
+export const DEFAULT_HELP_KEYWORDS = ['HELP', 'INFO'] as const;
 
 /** a channel's (or a connection's) keywords and the texts that confirm them */
 export interface OptOutRules {
@@ -23,6 +27,10 @@ export interface OptOutRules {
   confirmation?: string | undefined;
   /** sent after an opt-in */
   optInConfirmation?: string | undefined;
+  /** whole-message keywords answered with `helpText` (no consent change); none when absent */
+  helpKeywords?: readonly string[] | undefined;
+  /** the answer to a help keyword: who the sender is and how to opt out; a help keyword without it is a message */
+  helpText?: string | undefined;
 }
 
 const keyword = z
@@ -46,13 +54,27 @@ export const OptOutConfigSchema = z.object({
     .describe('Whole-message keywords that opt the customer back in; default START, UNSTOP, YES'),
   confirmation: z.string().trim().min(1).max(500).optional().describe('Answer sent after an opt-out'),
   optInConfirmation: z.string().trim().min(1).max(500).optional().describe('Answer sent after an opt-in'),
+  helpKeywords: z
+    .array(keyword)
+    .max(30)
+    .optional()
+    .describe('Whole-message keywords answered with the help text; default HELP, INFO'),
+  helpText: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe(
+      'Answer to a help keyword: who is writing and how to opt out (e.g. "Acme support. Reply STOP to opt out.")',
+    ),
 });
 export type OptOutConfig = z.infer<typeof OptOutConfigSchema>;
 
 /** the optional `optOut` config field; the hub reads it from the connection's config by this name */
 export function optOutField() {
   return OptOutConfigSchema.optional().describe(
-    'Opt-out keywords (STOP/START) and their confirmations; unset fields keep the channel defaults',
+    'Opt-out keywords (STOP/START), help keywords (HELP) and their answers; unset fields keep the channel defaults',
   );
 }
 
@@ -73,17 +95,21 @@ export function optOutRulesFor(
     optInKeywords: own.optInKeywords ?? base?.optInKeywords ?? DEFAULT_OPT_IN_KEYWORDS,
     confirmation: own.confirmation ?? base?.confirmation,
     optInConfirmation: own.optInConfirmation ?? base?.optInConfirmation,
+    helpKeywords: own.helpKeywords ?? base?.helpKeywords ?? DEFAULT_HELP_KEYWORDS,
+    helpText: own.helpText ?? base?.helpText,
   };
 }
 
 /** trimmed and case-folded in every script (СТОП and стоп meet); nothing else: "stop it" is a message, not a keyword */
 const fold = (text: string) => text.trim().toUpperCase();
 
-/** whether a message's whole text is an opt-out or an opt-in keyword of the rules */
+export type ConsentKeywordKind = 'opt_out' | 'opt_in' | 'help';
+
+/** whether a message's whole text is an opt-out, an opt-in or a help keyword of the rules */
 export function matchConsentKeyword(
   rules: OptOutRules,
   text: string,
-): { kind: 'opt_out' | 'opt_in'; keyword: string } | undefined {
+): { kind: ConsentKeywordKind; keyword: string } | undefined {
   if (text.length > 64) return undefined;
   const said = fold(text);
   if (said === '') return undefined;
@@ -91,5 +117,7 @@ export function matchConsentKeyword(
   if (out) return { kind: 'opt_out', keyword: fold(out) };
   const back = rules.optInKeywords.find((k) => fold(k) === said);
   if (back) return { kind: 'opt_in', keyword: fold(back) };
+  const help = (rules.helpKeywords ?? []).find((k) => fold(k) === said);
+  if (help) return { kind: 'help', keyword: fold(help) };
   return undefined;
 }

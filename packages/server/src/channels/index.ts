@@ -6,6 +6,7 @@ import { whatsappConnector } from './whatsapp/index.js';
 import { birdConnector } from './bird/index.js';
 import { vonageSmsConnector } from './vonage-sms/index.js';
 import { emailConnector } from './email/index.js';
+import { twilioSmsConnector } from './twilio-sms/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -14,4 +15,5 @@ export const connectors: AnyConnector[] = [
   birdConnector,
   vonageSmsConnector,
   emailConnector,
+  twilioSmsConnector,
 ];

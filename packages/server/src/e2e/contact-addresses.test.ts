@@ -131,6 +131,7 @@ describe('customer addresses are normalized to one identity', () => {
       telegram: 'opaque',
       whatsapp: 'phone',
       bird: 'phone',
+      'twilio-sms': 'phone',
       'x-mail': 'email',
       email: 'email',
     });

@@ -107,7 +107,11 @@ describe('contact import and export', () => {
     });
     const ana = (await t.api<Contact>('GET', `/api/v1/contacts/${fromWhatsApp?.id}`)).body;
     expect(ana).toMatchObject({ name: 'Ana Lima', attributes: { tier: 'gold', email: 'ana@example.com' } });
-    expect(ana.identities.map((i) => `${i.channelType}:${i.address}`)).toEqual(['whatsapp:+4915112345678']);
+    // the number reaches the contact on every phone channel: WhatsApp, where they wrote from, and SMS
+    expect(ana.identities.map((i) => `${i.channelType}:${i.address}`).sort()).toEqual([
+      'twilio-sms:+4915112345678',
+      'whatsapp:+4915112345678',
+    ]);
     // the second upload finds every row as it is
     expect((await importCsv(csv)).body).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
     expect(await contacts()).toHaveLength(2);

@@ -37,6 +37,13 @@ export const InboundMessageEventSchema = z.object({
     })
     .refine((p) => p.index <= p.total, 'index within total')
     .optional(),
+  /**
+   * the provider recognised a consent keyword itself and already answered it (Twilio Advanced Opt-Out's
+   * `OptOutType`): the hub records it, whatever the connection's own keywords, and sends no answer of its own
+   */
+  providerConsent: z
+    .object({ kind: z.enum(['opt_out', 'opt_in', 'help']), keyword: z.string().min(1).max(64) })
+    .optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type InboundMessageEvent = z.infer<typeof InboundMessageEventSchema>;

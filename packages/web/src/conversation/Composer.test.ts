@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftContent, mediaTypeFor } from './Composer.tsx';
+import { draftContent, mediaTypeFor, segmentsText } from './Composer.tsx';
 
 describe('the content type of an attachment', () => {
   const all = ['text', 'image', 'audio', 'video', 'document'];
@@ -32,5 +32,20 @@ describe('the content of a draft (what the delivery preview is asked about)', ()
     });
     expect(draftContent(' ', ['Yes'])).toBeUndefined();
     expect(draftContent('', null)).toBeUndefined();
+  });
+});
+
+describe('the SMS segments line', () => {
+  it('names the encoding, the segments and the length against the limit', () => {
+    expect(
+      segmentsText(
+        {
+          segments: { encoding: 'UCS-2', count: 1, characters: 8, perSegment: 70, unicodeCharacters: ['😀'] },
+          maxTextLength: 1600,
+        },
+        9,
+      ),
+    ).toBe('UCS-2 · 1 segment (70 characters each) · 9 / 1600');
+    expect(segmentsText({}, 3)).toBe('');
   });
 });

@@ -6,7 +6,7 @@
  * of what the customer will receive (POST /conversations/{id}/preview) under the input.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Content, Conversation, Message } from '../../../sdk/src/index.ts';
+import type { Content, Conversation, DeliveryPreview, Message } from '../../../sdk/src/index.ts';
 /** the content types that carry a file */
 type MediaType = Extract<Content, { media: unknown }>['type'];
 import { capabilitiesOf, useApp } from '../app-context.ts';
@@ -46,22 +46,40 @@ export function draftContent(text: string, buttons: readonly string[] | null): C
   return t ? { type: 'text', text: t } : undefined;
 }
 
+/** "UCS-2 · 2 segments (67 characters each) · 80 / 1600": an SMS draft's encoding and cost as the operator types */
+export function segmentsText(preview: Pick<DeliveryPreview, 'segments' | 'maxTextLength'>, length: number): string {
+  const s = preview.segments;
+  if (!s) return '';
+  const parts = `${s.count} segment${s.count === 1 ? '' : 's'} (${s.perSegment} characters each)`;
+  return `${s.encoding} · ${parts}${preview.maxTextLength ? ` · ${length} / ${preview.maxTextLength}` : ''}`;
+}
+
+interface DeliveryNote {
+  note: string;
+  /** on SMS channels: the encoding and segments of the draft */
+  segments: string;
+}
+
 /** the hub's note on how a draft will arrive ("On SMS the buttons arrive as numbered text options."), debounced */
-function useDeliveryNote(conversationId: string, draft: Content | undefined): string {
+function useDeliveryNote(conversationId: string, draft: Content | undefined): DeliveryNote {
   const { client } = useApp();
-  const [note, setNote] = useState('');
+  const [note, setNote] = useState<DeliveryNote>({ note: '', segments: '' });
   const key = draft ? JSON.stringify(draft) : '';
   useEffect(() => {
     if (!key) {
-      setNote('');
+      setNote({ note: '', segments: '' });
       return;
     }
     let current = true;
     const timer = setTimeout(() => {
       client
         .previewDelivery(conversationId, JSON.parse(key) as Content)
-        .then((p) => current && setNote(p.note))
-        .catch(() => current && setNote(''));
+        .then((p) => {
+          const first = p.parts[0];
+          const length = first && first.type === 'text' ? first.text.length : 0;
+          if (current) setNote({ note: p.note, segments: segmentsText(p, length) });
+        })
+        .catch(() => current && setNote({ note: '', segments: '' }));
     }, 300);
     return () => {
       current = false;
@@ -85,7 +103,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
   const [error, setError] = useState('');
   const fileRef = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
-  const note = useDeliveryNote(conversation.id, file ? undefined : draftContent(text, buttons));
+  const { note, segments } = useDeliveryNote(conversation.id, file ? undefined : draftContent(text, buttons));
 
   const typing = () => {
     if (Date.now() - lastTyping.current < 4000) return;
@@ -246,6 +264,11 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
       {note && (
         <p className="delivery-note" role="status" aria-label="How it will arrive">
           <Icon name="info" /> {note}
+        </p>
+      )}
+      {segments && (
+        <p className="sms-segments" role="status" aria-label="SMS segments" data-testid="sms-segments">
+          {segments}
         </p>
       )}
     </form>

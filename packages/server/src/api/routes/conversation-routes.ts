@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { conversationView, messageView } from '../../core/conversations/conversation-writer.js';
+import { segmentsOf } from '../../core/outbound/message-queue.js';
+import type { Message } from '../../model/index.js';
 import { contactView } from './contact-routes.js';
 import { principalOf } from '../auth.js';
 import {
@@ -18,6 +20,7 @@ import {
   IdParams,
   MessageOut,
   PageQuerySchema,
+  QueuedMessageOut,
   PreviewRequestSchema,
   SendMessageSchema,
   SendToConversationSchema,
@@ -25,7 +28,14 @@ import {
   pageOf,
 } from '../schemas.js';
 
+/** the queued message as answered: on a channel counting SMS segments, with the segments of its text */
+function queuedViewOf(hub: Hub, message: Message): Message & { segments?: ReturnType<typeof segmentsOf> } {
+  const segments = segmentsOf(message.content, hub.connections.connectorFor(message.channelType).capabilities);
+  return { ...messageView(message), ...(segments ? { segments } : {}) };
+}
+
 export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
+  const queuedView = (message: Message) => queuedViewOf(hub, message);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
   const now = () => hub.deps.clock.now();
@@ -168,10 +178,11 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
     {
       schema: {
         tags: ['messages'],
-        summary: 'Reply in a conversation; answers 202 with the queued message',
+        summary:
+          'Reply in a conversation; answers 202 with the queued message (on SMS channels with its `segments`: GSM-7 or UCS-2 and how many)',
         params: IdParams,
         body: SendToConversationSchema,
-        response: { 202: MessageOut, ...errors },
+        response: { 202: QueuedMessageOut, ...errors },
       },
     },
     async (req, reply) => {
@@ -184,7 +195,7 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
         content,
         req.body.metadata ?? {},
       );
-      return reply.code(202).send(messageView(message));
+      return reply.code(202).send(queuedView(message));
     },
   );
 
@@ -211,7 +222,7 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
         summary:
           "Start (or continue) a conversation with an address on a connection. A conversation nobody handles yet becomes the writing user's (handler human, assigned to them), so the customer's answer skips the bot rules; with metadata.agentId (a bot writing) routing decides as usual",
         body: SendMessageSchema,
-        response: { 202: MessageOut, ...errors },
+        response: { 202: QueuedMessageOut, ...errors },
       },
     },
     async (req, reply) => {
@@ -225,7 +236,7 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
         content,
         req.body.metadata ?? {},
       );
-      return reply.code(202).send(messageView(message));
+      return reply.code(202).send(queuedView(message));
     },
   );
 

@@ -4,6 +4,13 @@ import { telegramSandbox } from './telegram.js';
 import { whatsappSandbox } from './whatsapp.js';
 import { birdSandbox } from './bird.js';
 import { vonageSmsSandbox } from './vonage-sms.js';
+import { twilioSmsSandbox } from './twilio-sms.js';
 
-export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox, birdSandbox, vonageSmsSandbox];
+export const sandboxChannels: SandboxChannel[] = [
+  telegramSandbox,
+  whatsappSandbox,
+  birdSandbox,
+  vonageSmsSandbox,
+  twilioSmsSandbox,
+];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';

@@ -95,8 +95,11 @@ export async function applyConsentKeyword(
   rules: OptOutRules | undefined,
   event: InboundMessageEvent,
 ): Promise<void> {
-  if (!rules || event.edit || event.content.type !== 'text') return;
-  const match = matchConsentKeyword(rules, event.content.text);
+  if (event.edit) return;
+  // the provider's own recognition wins (it answered already); else the connection's keywords on the whole text
+  const provider = event.providerConsent;
+  const match =
+    provider ?? (rules && event.content.type === 'text' ? matchConsentKeyword(rules, event.content.text) : undefined);
   if (!match) return;
   const { tx, connection, now } = ctx;
   const address = providerAddress(ctx.addressRules, event.from.address);
@@ -105,8 +108,14 @@ export async function applyConsentKeyword(
   const conversation = await tx.findOpenConversation(connection.id, identity.contactId, event.threadKey ?? null);
   const before = await tx.getConsent(connection.workspaceId, connection.type, address);
   const optedOut = before?.optedOut === true;
-  if (match.kind === 'opt_in' && !optedOut) return;
-  if (!(match.kind === 'opt_out' && optedOut)) {
+  if (match.kind === 'help') {
+    // HELP changes nothing; it is answered (also to an opted-out customer, as carriers require) with the help text
+    if (!provider) await queueConsentAnswer(ctx, connector, conversation, event, rules?.helpText, 'help');
+    return;
+  }
+  // an opt-in the provider reports is recorded even without an opt-out here: it lifted its own block
+  if (match.kind === 'opt_in' && !optedOut && !provider) return;
+  if (!(match.kind === 'opt_out' && optedOut) && !(match.kind === 'opt_in' && !optedOut)) {
     await tx.upsertConsent({
       workspaceId: connection.workspaceId,
       channelType: connection.type,
@@ -128,7 +137,27 @@ export async function applyConsentKeyword(
       ctx.outbox.push(...batch.outbox);
     }
   }
-  const text = match.kind === 'opt_out' ? rules.confirmation : rules.optInConfirmation;
+  if (provider) return;
+  await queueConsentAnswer(
+    ctx,
+    connector,
+    conversation,
+    event,
+    match.kind === 'opt_out' ? rules?.confirmation : rules?.optInConfirmation,
+    match.kind,
+  );
+}
+
+/** queues the answer to a consent keyword (a confirmation, the help text): the one message no opt-out holds back */
+async function queueConsentAnswer(
+  ctx: WriteContext,
+  connector: Pick<AnyConnector, 'capabilities'>,
+  conversation: Awaited<ReturnType<WriteContext['tx']['findOpenConversation']>>,
+  event: InboundMessageEvent,
+  text: string | undefined,
+  kind: 'opt_out' | 'opt_in' | 'help',
+): Promise<void> {
+  const { tx, connection, now } = ctx;
   const caps = connector.capabilities;
   if (!conversation || !text || !caps.outbound.includes('text') || text.length > caps.maxTextLength) return;
   const content: Content = { type: 'text', text };
@@ -147,7 +176,7 @@ export async function applyConsentKeyword(
     providerMessageId: null,
     timestamp: now,
     editedAt: null,
-    metadata: { consentConfirmation: match.kind },
+    metadata: { consentConfirmation: kind },
     attempts: 0,
     nextAttemptAt: null,
     sendStartedAt: null,

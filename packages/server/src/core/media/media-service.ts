@@ -309,6 +309,7 @@ export class MediaService {
           ...(attachment.fileName ? { fileName: attachment.fileName } : {}),
         };
       },
+      shareLink: (url: string) => this.shareLink(url),
     };
   }
 

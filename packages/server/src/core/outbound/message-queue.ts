@@ -3,6 +3,7 @@
  * Accepts an outbound message from the API (or an agent): checks the channel can carry it and the provider's
  * window allows it, then writes the message as `queued` and its outbox row in one transaction.
  */
+import { smsSegments, type Capabilities, type SmsSegments } from '../../channel-kit/index.js';
 import { ContentSchema, contentPreview, newId, type Content } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
@@ -40,6 +41,39 @@ export type WithinEnqueue = (tx: StoreOps, message: MessageRecord, at: string) =
  * of the workspace, or an http(s) file fetched into it first); answers the content to send, or throws a 400.
  */
 export type OutboundMedia = (workspaceId: string, content: Content) => Promise<Content>;
+
+/** the text of a content that goes out as an SMS body: the text itself, or a file's caption (MMS) */
+function smsBody(content: Content): string | undefined {
+  if (content.type === 'text') return content.text;
+  if ('media' in content) return content.media.caption;
+  return undefined;
+}
+
+/** on a channel that counts SMS segments: the encoding and segment count of what goes out, else undefined */
+export function segmentsOf(content: Content, caps: Pick<Capabilities, 'smsSegments'>): SmsSegments | undefined {
+  if (!caps.smsSegments) return undefined;
+  const body = smsBody(content);
+  return body === undefined ? undefined : smsSegments(body);
+}
+
+/**
+ * a text over an SMS channel's limit (Twilio's 1,600 characters) is refused with the limit rather than split: the
+ * provider already sends a long body as concatenated segments shown as one message
+ */
+function assertSmsLength(content: Content, caps: Capabilities, channelName: string): void {
+  if (!caps.smsSegments) return;
+  const body = smsBody(content);
+  if (body === undefined || body.length <= caps.maxTextLength) return;
+  throw new AppError(
+    'VALIDATION',
+    `the text is ${body.length} characters; ${channelName} takes at most ${caps.maxTextLength} in one message`,
+    {
+      limit: caps.maxTextLength,
+      length: body.length,
+      fields: [{ field: 'content.text', message: `at most ${caps.maxTextLength} characters` }],
+    },
+  );
+}
 
 export class MessageQueue {
   constructor(
@@ -83,17 +117,30 @@ export class MessageQueue {
     workspaceId: string,
     conversationId: string,
     content: Content,
-  ): Promise<Degraded & { channelType: string; channelName: string; note: string }> {
+  ): Promise<
+    Degraded & {
+      channelType: string;
+      channelName: string;
+      note: string;
+      segments?: SmsSegments;
+      maxTextLength?: number;
+    }
+  > {
     const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
     if (!conversation) throw notFound('conversation');
     const connection = await this.connections.get(workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
     const plan = degrade(content, connectionTarget(connector, connection.config), this.shareLink);
+    const caps = capabilitiesFor(connector, connection.config);
+    // an SMS channel: what the first part costs in segments as the operator types (the parts after it are the same text split)
+    const first = plan.parts[0];
+    const segments = first ? segmentsOf(first, caps) : undefined;
     return {
       ...plan,
       channelType: connection.type,
       channelName: connector.displayName,
       note: degradationNote(plan.degraded, connector.displayName),
+      ...(segments ? { segments, maxTextLength: caps.maxTextLength } : {}),
     };
   }
 
@@ -185,6 +232,7 @@ export class MessageQueue {
       conversation.address,
       optOutChannel(connector, connection.config),
     );
+    assertSmsLength(content, caps, connector.displayName);
     // what the channel can carry (numbered text for buttons, split text, links for media…), or a 422
     const plan = degrade(content, connectionTarget(connector, connection.config), this.shareLink);
     const now = this.deps.clock.now();

@@ -136,6 +136,13 @@ export class OutboundWorker {
       if (channelError.code === 'RATE_LIMITED' && channelError.retryAfterMs && rateLimit) {
         this.pacer.pause(`conn:${live.record.id}:${message.from}`, Date.now() + channelError.retryAfterMs, rateLimit);
       }
+      if (channelError.code === 'OPTED_OUT') {
+        // the provider holds the customer's STOP (Twilio 21610): record it here too, so nothing more is queued
+        this.deps.metrics.outboundAttempt(connector.type, 'failed', seconds);
+        await this.recordProviderOptOut(message);
+        await this.fail(message, detail);
+        return;
+      }
       if (channelError.code === 'AUTH') {
         this.deps.metrics.outboundAttempt(connector.type, 'failed', seconds);
         await this.fail(message, detail);
@@ -164,6 +171,24 @@ export class OutboundWorker {
       this.deps.metrics.outboundAttempt(connector.type, 'failed', seconds);
       await this.fail(message, detail);
     }
+  }
+
+  /** the provider says the recipient opted out with it: the address is opted out of the channel type here as well */
+  private async recordProviderOptOut(message: MessageRecord): Promise<void> {
+    const before = await this.deps.store.getConsent(message.workspaceId, message.channelType, message.to);
+    if (before?.optedOut) return;
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.store.upsertConsent({
+      workspaceId: message.workspaceId,
+      channelType: message.channelType,
+      address: message.to,
+      optedOut: true,
+      optedOutAt: now,
+      // the customer wrote STOP to the provider's number; the provider, not the hub, saw the keyword
+      source: 'keyword',
+      keyword: null,
+      updatedAt: now,
+    });
   }
 
   private async recordSent(message: MessageRecord, providerMessageId: string, from: string | null): Promise<void> {

@@ -1,0 +1,140 @@
+/**
+ * @module channels/twilio-sms/api — the Twilio REST calls of the connector: basic auth (Account SID + Auth Token, or
+ * an API key, https://www.twilio.com/docs/usage/requests-to-twilio), Twilio's error body mapped once to ChannelError
+ * codes (https://www.twilio.com/docs/api/errors), the start checks and the MMS media download.
+ */
+import {
+  ChannelError,
+  channelErrorFromHttpStatus,
+  providerClient,
+  type BaseContext,
+  type ChannelErrorCode,
+  type FetchedMedia,
+  type ProviderClient,
+  type ProviderResponse,
+} from '../../channel-kit/index.js';
+import type { TwilioSmsConfig } from './config.js';
+import { accountSchema, incomingNumbersSchema, twilioErrorSchema, type TwilioErrorBody } from './payloads.js';
+
+type Ctx = BaseContext<TwilioSmsConfig>;
+
+/** Twilio code → our code (https://www.twilio.com/docs/api/errors/<code>) */
+const TWILIO_CODES: Record<number, ChannelErrorCode> = {
+  20003: 'AUTH', // authentication failed
+  20005: 'AUTH', // account not active
+  20429: 'RATE_LIMITED', // too many requests
+  14107: 'RATE_LIMITED', // SMS send rate limit exceeded
+  21610: 'OPTED_OUT', // the recipient replied STOP
+  21211: 'INVALID_RECIPIENT', // invalid 'To' phone number
+  21614: 'INVALID_RECIPIENT', // 'To' is not a valid mobile number
+  21612: 'INVALID_RECIPIENT', // cannot route to this number
+  21408: 'INVALID_RECIPIENT', // region not enabled (geo permissions)
+  21606: 'INVALID_CONFIG', // 'From' is not a valid number of this account
+  21659: 'INVALID_CONFIG', // 'From' is not a Twilio number
+  21617: 'REJECTED', // body exceeds 1,600 characters
+};
+
+const DESCRIPTION: Partial<Record<number, string>> = {
+  21211: 'invalid number',
+  21614: 'not a mobile number',
+  21610: 'the recipient opted out (replied STOP)',
+};
+
+export const basicAuth = (config: TwilioSmsConfig): string =>
+  `Basic ${Buffer.from(
+    config.apiKeySid && config.apiKeySecret
+      ? `${config.apiKeySid}:${config.apiKeySecret}`
+      : `${config.accountSid}:${config.authToken}`,
+  ).toString('base64')}`;
+
+export function twilioError(
+  status: number,
+  body: TwilioErrorBody | undefined,
+  retryAfterMs: number | undefined,
+): ChannelError {
+  const code = body?.code;
+  const base = body?.message ?? `Twilio answered HTTP ${status}`;
+  const text =
+    code !== undefined ? `${base} (Twilio ${code}${DESCRIPTION[code] ? `: ${DESCRIPTION[code]}` : ''})` : base;
+  const mapped = (code !== undefined ? TWILIO_CODES[code] : undefined) ?? channelErrorFromHttpStatus(status, '').code;
+  // Twilio sends no Retry-After on 429s; twilio-node backs off exponentially from 100 ms (RequestClient.ts), we start at 1 s
+  const retry = mapped === 'RATE_LIMITED' ? (retryAfterMs ?? 1000) : retryAfterMs;
+  return new ChannelError(mapped, text, {
+    providerCode: code ?? status,
+    ...(retry !== undefined ? { retryAfterMs: retry } : {}),
+  });
+}
+
+export function twilioClient(ctx: Ctx): ProviderClient {
+  return providerClient({
+    provider: 'Twilio',
+    http: ctx.http,
+    signal: ctx.signal,
+    secrets: [ctx.config.authToken, ctx.config.apiKeySecret, basicAuth(ctx.config).slice(6)],
+    mapError: (res: ProviderResponse) => {
+      const parsed = twilioErrorSchema.safeParse(res.json);
+      const error = twilioError(res.status, parsed.success ? parsed.data : undefined, res.retryAfterMs);
+      ctx.log.warn(`Twilio call failed: ${error.code}`, { status: res.status, twilioCode: error.providerCode });
+      return error;
+    },
+  });
+}
+
+export const accountUrl = (config: TwilioSmsConfig, path = ''): string =>
+  `${config.apiBaseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}${path}.json`;
+
+/** start: the credentials open the account (401/20003 → AUTH), and each `from` number is one of its numbers */
+export async function checkAccount(ctx: Ctx): Promise<void> {
+  const client = twilioClient(ctx);
+  const auth = { authorization: basicAuth(ctx.config) };
+  const account = accountSchema.safeParse(
+    (await client.call(accountUrl(ctx.config), { headers: auth, what: 'the account check' })).json,
+  );
+  if (!account.success || account.data.sid !== ctx.config.accountSid)
+    throw new ChannelError('INVALID_CONFIG', `Twilio does not know account ${ctx.config.accountSid}`);
+  if (account.data.status && account.data.status !== 'active')
+    throw new ChannelError('AUTH', `the Twilio account is ${account.data.status}`);
+  for (const number of ctx.config.from) {
+    const url = `${accountUrl(ctx.config, '/IncomingPhoneNumbers')}?PhoneNumber=${encodeURIComponent(number)}`;
+    const list = incomingNumbersSchema.safeParse(
+      (await client.call(url, { headers: auth, what: 'IncomingPhoneNumbers' })).json,
+    );
+    const entry = list.success ? list.data.incoming_phone_numbers.find((n) => n.phone_number === number) : undefined;
+    if (!entry) throw new ChannelError('INVALID_CONFIG', `${number} is not a phone number of this Twilio account`);
+    if (entry.sms_url === ctx.webhookUrl) continue;
+    // point the number's incoming SMS at us (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource#update-an-incomingphonenumber-resource)
+    try {
+      await client.call(accountUrl(ctx.config, `/IncomingPhoneNumbers/${encodeURIComponent(entry.sid)}`), {
+        headers: auth,
+        form: new URLSearchParams({ SmsUrl: ctx.webhookUrl, SmsMethod: 'POST', StatusCallback: ctx.webhookUrl }),
+        what: 'IncomingPhoneNumbers update',
+      });
+      ctx.log.info(`${number} now sends incoming SMS to this connection's webhook URL`);
+    } catch (error) {
+      if (error instanceof ChannelError && error.code === 'AUTH') throw error;
+      ctx.log.warn(`could not set ${number}'s SMS URL; paste ${ctx.webhookUrl} at Twilio (Phone Numbers → Messaging)`);
+    }
+  }
+}
+
+/**
+ * MMS media (MediaUrl{N}): Twilio serves it behind the account's basic auth when "HTTP Basic Auth for media" is on
+ * (https://www.twilio.com/docs/usage/security#http-authentication); the credentials go only to the API's own host
+ */
+export async function fetchTwilioMedia(
+  media: { providerMediaId: string; mimeType?: string },
+  ctx: Ctx,
+): Promise<FetchedMedia> {
+  let url: URL;
+  try {
+    url = new URL(media.providerMediaId);
+  } catch {
+    throw new ChannelError('REJECTED', 'not a Twilio media URL');
+  }
+  const own = new URL(ctx.config.apiBaseUrl).origin === url.origin;
+  const { bytes, contentType } = await twilioClient(ctx).download(url.toString(), {
+    headers: own ? { authorization: basicAuth(ctx.config) } : {},
+    what: 'the media download',
+  });
+  return { bytes, mimeType: contentType ?? media.mimeType ?? 'application/octet-stream' };
+}

@@ -1,0 +1,151 @@
+/**
+ * The Twilio SMS connector's contract (runConnectorContract with Twilio-shaped fixtures, fixtures/fuzz.ts), our
+ * X-Twilio-Signature check against the official `twilio` package's validateRequest (every URL variant it accepts,
+ * the documented test vector), parsing of every webhook kind and the error-code mapping.
+ */
+import twilio from 'twilio';
+import { describe, expect, it } from 'vitest';
+import { isChannelError, type WebhookRequest } from '../../channel-kit/index.js';
+import { runConnectorContract } from '../../channel-kit/contract.js';
+import { twilioError } from './api.js';
+import { documents, formBody, fuzzConfig, fuzzRequest, otherSecretConfig, twilioFuzz } from './fixtures/fuzz.js';
+import { twilioSmsConnector } from './index.js';
+import { parseTwilio } from './parse.js';
+import { signedData, twilioSignature, urlVariants, verifyTwilio } from './verify.js';
+
+const signed = (params: Record<string, string>) => fuzzRequest(formBody(params));
+const [text, mms, stop, delivered, undelivered] = documents as [
+  Record<string, string>,
+  Record<string, string>,
+  Record<string, string>,
+  Record<string, string>,
+  Record<string, string>,
+];
+
+runConnectorContract(twilioSmsConnector, {
+  config: fuzzConfig,
+  otherSecretConfig,
+  requests: [
+    { name: 'incoming SMS', request: signed(text), expect: 'events' },
+    { name: 'incoming MMS', request: signed(mms), expect: 'events' },
+    { name: 'Advanced Opt-Out STOP', request: signed(stop), expect: 'events' },
+    { name: 'status callback delivered', request: signed(delivered), expect: 'events' },
+    { name: 'status callback undelivered', request: signed(undelivered), expect: 'events' },
+  ],
+  unknownUpdate: signed({ ...delivered, MessageStatus: 'sending', SmsStatus: 'sending' }),
+  stripSignature: (r: WebhookRequest) => ({ ...r, headers: { ...r.headers, 'x-twilio-signature': undefined } }),
+  fuzz: twilioFuzz,
+  features: {
+    fetchMedia: {
+      media: {
+        providerMediaId: `${fuzzConfig.apiBaseUrl}/2010-04-01/Accounts/${fuzzConfig.accountSid}/Messages/MM1/Media/ME1`,
+      },
+      success: [{ status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEGBYTES' }],
+      auth: { status: 401, body: JSON.stringify({ code: 20003, message: 'Authenticate', status: 401 }) },
+    },
+    senders: { expect: ['+15005550006'] },
+  },
+  absentFeatures: {
+    typing: 'SMS has no typing indicator',
+    readReceipts: 'SMS has no read receipts to send',
+    templates: 'Twilio SMS sends free text; there are no templates to approve',
+    visitors: 'customers are phone numbers, not web visitors',
+  },
+  send: {
+    message: { id: 'msg_1', conversationId: 'conv_1', to: '+14155550100', content: { type: 'text', text: 'hi' } },
+    success: {
+      status: 201,
+      body: JSON.stringify({ sid: 'SM' + 'f'.repeat(32), status: 'queued', from: '+15005550006' }),
+    },
+    auth: { status: 401, body: JSON.stringify({ code: 20003, message: 'Authenticate', status: 401 }) },
+    rateLimited: { status: 429, body: JSON.stringify({ code: 20429, message: 'Too Many Requests', status: 429 }) },
+    unavailable: { status: 503, body: JSON.stringify({ code: 20500, message: 'Internal error', status: 503 }) },
+  },
+});
+
+describe('X-Twilio-Signature against the official twilio package', () => {
+  const params = {
+    CallSid: 'CA1234567890ABCDE',
+    Caller: '+12349013030',
+    Digits: '1234',
+    From: '+12349013030',
+    To: '+18005551212',
+  };
+
+  it("computes Twilio's documented test vector", () => {
+    const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+    const map = new Map(Object.entries(params).map(([k, v]) => [k, [v]]));
+    expect(twilioSignature('12345', url, map)).toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ=');
+    expect(twilio.validateRequest('12345', '0/KCTR6DLpKmkAf8muzZqo1nDgQ=', url, params)).toBe(true);
+  });
+
+  it('accepts exactly what validateRequest accepts, for every URL spelling Twilio signs', () => {
+    const token = fuzzConfig.authToken;
+    const urls = [
+      'https://hub.example.com/webhooks/conn_1',
+      'https://hub.example.com:443/webhooks/conn_1',
+      'http://hub.example.com/webhooks/conn_1?x=1',
+      'http://hub.example.com:80/webhooks/conn_1',
+      'https://hub.example.com:8443/webhooks/conn_1',
+    ];
+    for (const signedUrl of urls)
+      for (const calledUrl of urls) {
+        const map = new Map(Object.entries(text).map(([k, v]) => [k, [v]]));
+        const signature = twilioSignature(token, signedUrl, map);
+        const req: WebhookRequest = {
+          ...fuzzRequest(formBody(text)),
+          url: calledUrl,
+          headers: { 'x-twilio-signature': signature },
+        };
+        const ours = verifyTwilio(req, fuzzConfig).ok;
+        const official = twilio.validateRequest(token, signature, calledUrl, text);
+        expect(ours, `${signedUrl} called as ${calledUrl}`).toBe(official);
+      }
+  });
+
+  it('signs repeated parameters like the official helper', () => {
+    const map = new Map([
+      ['MediaUrl', ['b', 'a']],
+      ['Body', ['x']],
+    ]);
+    expect(signedData('https://h/x', map)).toBe('https://h/xBodyxMediaUrlaMediaUrlb');
+    expect(urlVariants('https://h.example/x')).toContain('https://h.example:443/x');
+  });
+});
+
+describe('parsing', () => {
+  it('text, MMS with a caption and one message per file, STOP as provider consent, statuses with ErrorCode', () => {
+    const t = parseTwilio(signed(text), fuzzConfig);
+    expect(t).toMatchObject({ kind: 'events', reply: { headers: { 'content-type': 'text/xml' } } });
+    const m = parseTwilio(
+      signed({ ...mms, NumMedia: '2', MediaUrl1: `${mms.MediaUrl0}x`, MediaContentType1: 'application/pdf' }),
+      fuzzConfig,
+    );
+    expect(
+      m.kind === 'events' && m.events.map((e) => (e.kind === 'message' ? [e.providerMessageId, e.content.type] : [])),
+    ).toEqual([
+      [mms.MessageSid, 'image'],
+      [`${mms.MessageSid}/1`, 'document'],
+    ]);
+    const s = parseTwilio(signed(stop), fuzzConfig);
+    expect(s.kind === 'events' && s.events[0]).toMatchObject({ providerConsent: { kind: 'opt_out', keyword: 'STOP' } });
+    const u = parseTwilio(signed(undelivered), fuzzConfig);
+    expect(u.kind === 'events' && u.events[0]).toMatchObject({ status: 'failed', detail: { code: '30007' } });
+    expect(parseTwilio(signed({ ...text, AccountSid: 'AC' + '9'.repeat(32) }), fuzzConfig).kind).toBe('ignored');
+  });
+});
+
+describe('Twilio error codes', () => {
+  it.each([
+    [401, 20003, 'AUTH', false],
+    [429, 20429, 'RATE_LIMITED', true],
+    [400, 21610, 'OPTED_OUT', false],
+    [400, 21211, 'INVALID_RECIPIENT', false],
+    [400, 21614, 'INVALID_RECIPIENT', false],
+    [500, 20500, 'UNAVAILABLE', true],
+    [503, undefined, 'UNAVAILABLE', true],
+  ])('HTTP %i code %s → %s', (status, code, expected, retryable) => {
+    const e = twilioError(status, code === undefined ? undefined : { code, message: 'm' }, undefined);
+    expect(isChannelError(e) && [e.code, e.retryable]).toEqual([expected, retryable]);
+  });
+});
