@@ -11,3 +11,6 @@ export * from './config-schema.js';
 export * from './operating-hours.js';
 // consent: opt-out and opt-in keywords any channel may offer
 export * from './opt-out.js';
+// the Meta family (WhatsApp Cloud, Messenger, Instagram): handshake, signature and the Messenger Platform envelope
+export * from './meta-webhook.js';
+export * from './meta-messaging.js';

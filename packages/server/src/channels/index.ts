@@ -3,5 +3,13 @@ import type { AnyConnector } from '../channel-kit/index.js';
 import { webchatConnector } from './webchat/index.js';
 import { telegramConnector } from './telegram/index.js';
 import { whatsappConnector } from './whatsapp/index.js';
+import { messengerConnector } from './messenger/index.js';
+import { instagramConnector } from './instagram/index.js';
 
-export const connectors: AnyConnector[] = [webchatConnector, telegramConnector, whatsappConnector];
+export const connectors: AnyConnector[] = [
+  webchatConnector,
+  telegramConnector,
+  whatsappConnector,
+  messengerConnector,
+  instagramConnector,
+];
