@@ -8,7 +8,14 @@
  */
 import type { Content, InboundEvent, InboundMessageEvent } from '../model/index.js';
 import { InboundEventSchema } from '../model/index.js';
-import type { BaseContext, FetchedMedia, OutboundMessage, SendContext, SendReceipt, WebhookOutcome } from './connector.js';
+import type {
+  BaseContext,
+  FetchedMedia,
+  OutboundMessage,
+  SendContext,
+  SendReceipt,
+  WebhookOutcome,
+} from './connector.js';
 import { ChannelError, channelErrorFromHttpStatus, isChannelError, type ChannelErrorCode } from './errors.js';
 import { providerClient, type ProviderClient } from './provider-http.js';
 
@@ -53,7 +60,12 @@ function attachmentContent(a: Json, text: string | undefined): { content: Conten
         type: t,
         media: {
           url: '',
-          mimeType: { image: 'image/jpeg', video: 'video/mp4', audio: 'audio/mpeg', document: 'application/octet-stream' }[t],
+          mimeType: {
+            image: 'image/jpeg',
+            video: 'video/mp4',
+            audio: 'audio/mpeg',
+            document: 'application/octet-stream',
+          }[t],
           state: 'pending',
           providerMediaId: url,
           ...(text ? { caption: text } : {}),
@@ -74,7 +86,10 @@ function attachmentContent(a: Json, text: string | undefined): { content: Conten
   const link = url ?? str(obj(a)?.url);
   if (type === 'share' || type === 'ig_reel' || type === 'reel' || type === 'fallback' || type === 'template') {
     const line = [text, title, link].filter(Boolean).join('\n');
-    return { content: { type: 'text', text: line || `[${type}]` }, extra: { attachmentType: type, ...(link ? { link } : {}) } };
+    return {
+      content: { type: 'text', text: line || `[${type}]` },
+      extra: { attachmentType: type, ...(link ? { link } : {}) },
+    };
   }
   // unsupported attachments are shown as such, not dropped (https://developers.facebook.com/docs/instagram-platform/webhooks)
   return { content: { type: 'text', text: text ?? `[unsupported attachment: ${type}]` }, extra: { unsupported: type } };
@@ -83,7 +98,13 @@ function attachmentContent(a: Json, text: string | undefined): { content: Conten
 function referralAttributes(r: Json | undefined): Record<string, string> | undefined {
   if (!r) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ source: r.source, type: r.type, ref: r.ref, ad_id: r.ad_id, url: r.referer_uri }))
+  for (const [k, v] of Object.entries({
+    source: r.source,
+    type: r.type,
+    ref: r.ref,
+    ad_id: r.ad_id,
+    url: r.referer_uri,
+  }))
     if (typeof v === 'string' && v.length > 0) out[`referral_${k}`] = v;
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -105,7 +126,9 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     ...(recipient ? { to: recipient } : {}),
     content,
     timestamp,
-    ...(Object.keys(metadata).length > 0 || standby ? { metadata: { ...metadata, ...(standby ? { standby: true } : {}) } } : {}),
+    ...(Object.keys(metadata).length > 0 || standby
+      ? { metadata: { ...metadata, ...(standby ? { standby: true } : {}) } }
+      : {}),
   });
   if (message) {
     const mid = str(message.mid);
@@ -122,13 +145,28 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     if (story) metadata.storyReply = { id: str(story.id), url: str(story.url) };
     const quick = str(obj(message.quick_reply)?.payload);
     if (quick) {
-      out.push(base(mid, { type: 'interactive', interactive: { kind: 'button_reply', reply: { id: quick.slice(0, 256), title: (text ?? quick).slice(0, 256) } } }, metadata));
+      out.push(
+        base(
+          mid,
+          {
+            type: 'interactive',
+            interactive: {
+              kind: 'button_reply',
+              reply: { id: quick.slice(0, 256), title: (text ?? quick).slice(0, 256) },
+            },
+          },
+          metadata,
+        ),
+      );
       return out;
     }
-    const attachments = arr(message.attachments).map(obj).filter((a): a is Json => a !== undefined);
+    const attachments = arr(message.attachments)
+      .map(obj)
+      .filter((a): a is Json => a !== undefined);
     if (attachments.length === 0) {
       if (text) out.push(base(mid, { type: 'text', text }, metadata));
-      else if (message.is_unsupported === true) out.push(base(mid, { type: 'text', text: '[unsupported message]' }, { ...metadata, unsupported: true }));
+      else if (message.is_unsupported === true)
+        out.push(base(mid, { type: 'text', text: '[unsupported message]' }, { ...metadata, unsupported: true }));
       return out;
     }
     attachments.forEach((a, i) => {
@@ -144,7 +182,16 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     const title = str(postback.title) ?? payload;
     if (!payload || !title) return out;
     const mid = str(postback.mid) ?? `postback:${sender}:${String(e.timestamp)}`;
-    out.push(base(mid, { type: 'interactive', interactive: { kind: 'button_reply', reply: { id: payload.slice(0, 256), title: title.slice(0, 256) } } }, { postback: true }));
+    out.push(
+      base(
+        mid,
+        {
+          type: 'interactive',
+          interactive: { kind: 'button_reply', reply: { id: payload.slice(0, 256), title: title.slice(0, 256) } },
+        },
+        { postback: true },
+      ),
+    );
     return out;
   }
   const reaction = obj(e.reaction);
@@ -152,13 +199,26 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     const target = str(reaction.mid);
     if (!target) return out;
     const emoji = reaction.action === 'unreact' ? '' : (str(reaction.emoji) ?? str(reaction.reaction) ?? '');
-    out.push(base(`reaction:${target}:${sender}:${String(e.timestamp)}`, { type: 'reaction', reaction: { emoji, targetProviderMessageId: target } }, {}));
+    out.push(
+      base(
+        `reaction:${target}:${sender}:${String(e.timestamp)}`,
+        { type: 'reaction', reaction: { emoji, targetProviderMessageId: target } },
+        {},
+      ),
+    );
     return out;
   }
   const delivery = obj(e.delivery);
   if (delivery) {
     // delivery: each listed mid is delivered (https://developers.facebook.com/docs/messenger-platform/webhooks/webhook-events/message-deliveries)
-    for (const mid of arr(delivery.mids)) if (str(mid)) out.push({ kind: 'status', providerMessageId: mid as string, status: 'delivered', timestamp: isoMs(delivery.watermark ?? e.timestamp) });
+    for (const mid of arr(delivery.mids))
+      if (str(mid))
+        out.push({
+          kind: 'status',
+          providerMessageId: mid as string,
+          status: 'delivered',
+          timestamp: isoMs(delivery.watermark ?? e.timestamp),
+        });
     return out;
   }
   const read = obj(e.read);
@@ -248,7 +308,10 @@ export function metaGraphClient(target: MetaGraphTarget, ctx: BaseContext<unknow
     secrets: target.secrets,
     mapError: (res) => {
       const error = metaMessagingError(res.status, res.json, res.retryAfterMs);
-      ctx.log.warn(`${target.provider} call failed: ${error.code}`, { status: res.status, graphCode: error.providerCode });
+      ctx.log.warn(`${target.provider} call failed: ${error.code}`, {
+        status: res.status,
+        graphCode: error.providerCode,
+      });
       return error;
     },
   });
@@ -270,7 +333,8 @@ export async function metaGraphCall(
     ...(init.json !== undefined ? { json: init.json } : init.form ? { form: init.form } : {}),
   });
   const json = obj(res.json);
-  if (!json) throw new ChannelError('UNAVAILABLE', `${target.provider} answered HTTP ${res.status} without a JSON object`);
+  if (!json)
+    throw new ChannelError('UNAVAILABLE', `${target.provider} answered HTTP ${res.status} without a JSON object`);
   return json;
 }
 
@@ -331,7 +395,10 @@ async function uploadAttachment(
     file = await ctx.media.read(url);
   } catch (error) {
     if (isChannelError(error)) throw error;
-    throw new ChannelError('REJECTED', `the attachment could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ChannelError(
+      'REJECTED',
+      `the attachment could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const form = new FormData();
   form.set('message', JSON.stringify({ attachment: { type, payload: { is_reusable: true } } }));
@@ -345,11 +412,7 @@ async function uploadAttachment(
 type MediaType = 'image' | 'audio' | 'video' | 'document';
 
 /** our content → the Send API's `message` object */
-async function messageBody(
-  target: MetaGraphTarget,
-  content: Content,
-  ctx: SendContext<unknown>,
-): Promise<Json> {
+async function messageBody(target: MetaGraphTarget, content: Content, ctx: SendContext<unknown>): Promise<Json> {
   switch (content.type) {
     case 'text':
       return { text: content.text };
@@ -398,11 +461,13 @@ async function messageBody(
               ...(c.imageUrl ? { image_url: c.imageUrl } : {}),
               ...(c.buttons.length > 0
                 ? {
-                    buttons: c.buttons.slice(0, 3).map((b) =>
-                      b.url
-                        ? { type: 'web_url', url: b.url, title: b.title.slice(0, 20) }
-                        : { type: 'postback', title: b.title.slice(0, 20), payload: b.id },
-                    ),
+                    buttons: c.buttons
+                      .slice(0, 3)
+                      .map((b) =>
+                        b.url
+                          ? { type: 'web_url', url: b.url, title: b.title.slice(0, 20) }
+                          : { type: 'postback', title: b.title.slice(0, 20), payload: b.id },
+                      ),
                   }
                 : {}),
             })),
@@ -426,9 +491,7 @@ export async function metaSend(
 ): Promise<SendReceipt> {
   const body = {
     recipient: { id: message.to },
-    ...(message.humanAgentTag
-      ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }
-      : { messaging_type: 'RESPONSE' }),
+    ...(message.humanAgentTag ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } : { messaging_type: 'RESPONSE' }),
     message: {
       ...(await messageBody(target, message.content, ctx)),
       metadata: `${OUR_ECHO_PREFIX}${message.id}`,
@@ -438,6 +501,7 @@ export async function metaSend(
   const res = await metaGraphCall(target, ctx, `${encodeURIComponent(target.accountId)}/messages`, { json: body });
   const id = str(res.message_id);
   // accepted but no id: retrying could message the customer twice, so this fails for good
-  if (!id) throw new ChannelError('UNAVAILABLE', 'the Send API accepted the message without its id', { retryable: false });
+  if (!id)
+    throw new ChannelError('UNAVAILABLE', 'the Send API accepted the message without its id', { retryable: false });
   return { providerMessageId: id, from: target.accountId };
 }

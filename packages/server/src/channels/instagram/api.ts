@@ -3,7 +3,13 @@ import type { MetaGraphTarget } from '../../channel-kit/index.js';
 import type { InstagramConfig } from './config.js';
 
 /** the webhook fields we handle (https://developers.facebook.com/docs/instagram-platform/webhooks) */
-export const INSTAGRAM_FIELDS = ['messages', 'messaging_postbacks', 'messaging_seen', 'message_reactions', 'messaging_referral'] as const;
+export const INSTAGRAM_FIELDS = [
+  'messages',
+  'messaging_postbacks',
+  'messaging_seen',
+  'message_reactions',
+  'messaging_referral',
+] as const;
 
 export function accountTarget(config: InstagramConfig): MetaGraphTarget {
   return {

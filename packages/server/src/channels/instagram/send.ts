@@ -4,8 +4,10 @@ import type { ContentType } from '../../model/index.js';
 import { accountTarget } from './api.js';
 import type { InstagramConfig } from './config.js';
 
-const via = <T extends ContentType>(): SendHandler<InstagramConfig, T> => (message, ctx) =>
-  metaSend(accountTarget(ctx.config), message, ctx);
+const via =
+  <T extends ContentType>(): SendHandler<InstagramConfig, T> =>
+  (message, ctx) =>
+    metaSend(accountTarget(ctx.config), message, ctx);
 
 export const instagramSend: SendMap<InstagramConfig> = {
   text: via(),

@@ -6,4 +6,5 @@ export function verifyInstagram(req: WebhookRequest, config: InstagramConfig): V
   return verifyMetaSignature(req, config.appSecret);
 }
 
-export const instagramEventKey = (req: WebhookRequest): string | undefined => metaBodyEventKey(req, 'instagram-webhook-body');
+export const instagramEventKey = (req: WebhookRequest): string | undefined =>
+  metaBodyEventKey(req, 'instagram-webhook-body');

@@ -10,7 +10,11 @@ export const messengerConfigSchema = z.object({
   verifyToken: adminOnly(z.string().min(8).optional(), {
     description: 'Paste this at Meta as the webhook "Verify token"; generated when absent',
   }),
-  apiVersion: z.string().regex(/^v\d+\.\d+$/, 'like v21.0').default('v21.0').describe('Graph API version'),
+  apiVersion: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'like v21.0')
+    .default('v21.0')
+    .describe('Graph API version'),
   apiBaseUrl: z.url().default('https://graph.facebook.com').describe('Graph API base URL (a simulator in tests)'),
 });
 export type MessengerConfig = z.infer<typeof messengerConfigSchema>;

@@ -8,7 +8,11 @@ import { fuzzConfig, messengerFuzz, sign } from './fixtures/fuzz.js';
 import { messengerBodies, ourEcho, PSID, readWatermark } from './fixtures/inbound.js';
 
 const config: MessengerConfig = fuzzConfig;
-const otherSecretConfig: MessengerConfig = { ...config, appSecret: 'another-app-secret-0002', pageAccessToken: 'EAAG-other' };
+const otherSecretConfig: MessengerConfig = {
+  ...config,
+  appSecret: 'another-app-secret-0002',
+  pageAccessToken: 'EAAG-other',
+};
 
 const signed = (body: unknown, secret = config.appSecret): WebhookRequest => {
   const raw = Buffer.from(JSON.stringify(body));
@@ -30,7 +34,13 @@ const handshake = (query: Record<string, string>): WebhookRequest => ({
 const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
 // Graph's error envelope (https://developers.facebook.com/docs/graph-api/guides/error-handling)
 const graphError = (code: number, message: string, subcode?: number) => ({
-  error: { message, type: 'OAuthException', code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: 'AbCdEf' },
+  error: {
+    message,
+    type: 'OAuthException',
+    code,
+    ...(subcode ? { error_subcode: subcode } : {}),
+    fbtrace_id: 'AbCdEf',
+  },
 });
 
 const inbound = messengerConnector.inbound;
@@ -53,7 +63,11 @@ runConnectorContract(messengerConnector, {
     })),
     {
       name: 'the GET handshake (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests)',
-      request: handshake({ 'hub.mode': 'subscribe', 'hub.challenge': '1158201444', 'hub.verify_token': config.verifyToken as string }),
+      request: handshake({
+        'hub.mode': 'subscribe',
+        'hub.challenge': '1158201444',
+        'hub.verify_token': config.verifyToken as string,
+      }),
       expect: 'handshake',
     },
     { name: 'the echo of our own send', request: signed(ourEcho), expect: 'ignored' },
@@ -105,7 +119,9 @@ describe('messenger parse', () => {
     const req = signed(messengerBodies.text);
     expect(inbound.verify(req, config)).toEqual({ ok: true });
     expect(inbound.verify({ ...req, headers: {} }, config).ok).toBe(false);
-    expect(inbound.verify({ ...req, rawBody: Buffer.from(req.rawBody.toString().replace('hello', 'HELLO')) }, config).ok).toBe(false);
+    expect(
+      inbound.verify({ ...req, rawBody: Buffer.from(req.rawBody.toString().replace('hello', 'HELLO')) }, config).ok,
+    ).toBe(false);
     expect(inbound.verify(signed(messengerBodies.text, 'wrong-secret'), config).ok).toBe(false);
   });
 
@@ -126,7 +142,10 @@ describe('messenger parse', () => {
       type: 'location',
       location: { latitude: 52.52, longitude: 13.405 },
     });
-    expect(only(messengerBodies.fallback).content).toMatchObject({ type: 'text', text: expect.stringContaining('https://example.com/page') });
+    expect(only(messengerBodies.fallback).content).toMatchObject({
+      type: 'text',
+      text: expect.stringContaining('https://example.com/page'),
+    });
   });
 
   it('quick replies and postbacks are button_reply with the payload as id; referrals go on the contact', () => {
@@ -150,11 +169,25 @@ describe('messenger parse', () => {
     });
     expect(only(messengerBodies.unreact).content).toMatchObject({ reaction: { emoji: '' } });
     expect(events(messengerBodies.delivery)).toEqual([
-      { kind: 'status', providerMessageId: 'm_out_1', status: 'delivered', timestamp: new Date(1458668856253).toISOString() },
-      { kind: 'status', providerMessageId: 'm_out_2', status: 'delivered', timestamp: new Date(1458668856253).toISOString() },
+      {
+        kind: 'status',
+        providerMessageId: 'm_out_1',
+        status: 'delivered',
+        timestamp: new Date(1458668856253).toISOString(),
+      },
+      {
+        kind: 'status',
+        providerMessageId: 'm_out_2',
+        status: 'delivered',
+        timestamp: new Date(1458668856253).toISOString(),
+      },
     ]);
     expect(only(messengerBodies.standby).metadata).toMatchObject({ standby: true });
-    expect(events(messengerBodies.batch).map((e) => (e as InboundMessageEvent).providerMessageId)).toEqual(['m_b_1', 'm_b_2', 'm_b_3']);
+    expect(events(messengerBodies.batch).map((e) => (e as InboundMessageEvent).providerMessageId)).toEqual([
+      'm_b_1',
+      'm_b_2',
+      'm_b_3',
+    ]);
   });
 
   it('the echo of our own send is not an inbound message', () => {
@@ -163,13 +196,18 @@ describe('messenger parse', () => {
 });
 
 describe('messenger send', () => {
-  const ctx = (answers: Array<{ status: number; body: string }>, seen: Array<{ url: string; body: unknown }>): SendContext<MessengerConfig> => {
+  const ctx = (
+    answers: Array<{ status: number; body: string }>,
+    seen: Array<{ url: string; body: unknown }>,
+  ): SendContext<MessengerConfig> => {
     let i = 0;
     const http: HttpClient = (url, init) => {
       const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : init?.body;
       seen.push({ url, body });
       const a = answers[Math.min(i++, answers.length - 1)] as { status: number; body: string };
-      return Promise.resolve(new Response(a.body, { status: a.status, headers: { 'content-type': 'application/json' } }));
+      return Promise.resolve(
+        new Response(a.body, { status: a.status, headers: { 'content-type': 'application/json' } }),
+      );
     };
     return {
       connectionId: 'conn_fb',
@@ -186,7 +224,10 @@ describe('messenger send', () => {
     const seen: Array<{ url: string; body: unknown }> = [];
     const receipt = await messengerConnector.send(
       { id: 'msg_9', conversationId: 'conv_1', to: PSID, content: content as never, ...extra },
-      ctx((content as { type: string }).type === 'image' ? [json(200, { attachment_id: '1857777774821032' }), ok] : [ok], seen),
+      ctx(
+        (content as { type: string }).type === 'image' ? [json(200, { attachment_id: '1857777774821032' }), ok] : [ok],
+        seen,
+      ),
     );
     return { receipt, seen };
   };
@@ -205,22 +246,47 @@ describe('messenger send', () => {
   });
 
   it('≤ 3 buttons as a button template, more as quick replies, cards as a generic template, media uploaded first', async () => {
-    const three = await send({ type: 'interactive', interactive: { kind: 'buttons', text: 'Pick', buttons: [{ id: 'a', title: 'A' }] } });
-    expect(three.seen[0]?.body).toMatchObject({ message: { attachment: { type: 'template', payload: { template_type: 'button', buttons: [{ type: 'postback', payload: 'a' }] } } } });
+    const three = await send({
+      type: 'interactive',
+      interactive: { kind: 'buttons', text: 'Pick', buttons: [{ id: 'a', title: 'A' }] },
+    });
+    expect(three.seen[0]?.body).toMatchObject({
+      message: {
+        attachment: {
+          type: 'template',
+          payload: { template_type: 'button', buttons: [{ type: 'postback', payload: 'a' }] },
+        },
+      },
+    });
     const many = Array.from({ length: 5 }, (_, i) => ({ id: `o${i}`, title: `O${i}` }));
     const quick = await send({ type: 'interactive', interactive: { kind: 'buttons', text: 'Pick', buttons: many } });
-    expect(quick.seen[0]?.body).toMatchObject({ message: { text: 'Pick', quick_replies: [{ content_type: 'text', payload: 'o0' }] } });
-    const cards = await send({ type: 'cards', cards: [{ title: 'Shoe', subtitle: 'Red', buttons: [{ id: 'buy', title: 'Buy' }] }] });
-    expect(cards.seen[0]?.body).toMatchObject({ message: { attachment: { payload: { template_type: 'generic', elements: [{ title: 'Shoe' }] } } } });
+    expect(quick.seen[0]?.body).toMatchObject({
+      message: {
+        text: 'Pick',
+        quick_replies: many.map((b) => ({ content_type: 'text', title: b.title, payload: b.id })),
+      },
+    });
+    const cards = await send({
+      type: 'cards',
+      cards: [{ title: 'Shoe', subtitle: 'Red', buttons: [{ id: 'buy', title: 'Buy' }] }],
+    });
+    expect(cards.seen[0]?.body).toMatchObject({
+      message: { attachment: { payload: { template_type: 'generic', elements: [{ title: 'Shoe' }] } } },
+    });
     const img = await send({ type: 'image', media: { url: '/media/att_1/key', mimeType: 'image/png' } });
     expect(img.seen[0]?.url).toMatch(/\/message_attachments$/);
-    expect(img.seen[1]?.body).toMatchObject({ message: { attachment: { type: 'image', payload: { attachment_id: '1857777774821032' } } } });
+    expect(img.seen[1]?.body).toMatchObject({
+      message: { attachment: { type: 'image', payload: { attachment_id: '1857777774821032' } } },
+    });
   });
 
   it('maps Send API codes: 190 AUTH, 613/4/32 retried, 10+2018278 WINDOW_CLOSED, 551 unavailable, 100 with the message', async () => {
     const fails = async (status: number, body: unknown) => {
       try {
-        await messengerConnector.send({ id: 'm', conversationId: 'c', to: PSID, content: { type: 'text', text: 'x' } }, ctx([json(status, body)], []));
+        await messengerConnector.send(
+          { id: 'm', conversationId: 'c', to: PSID, content: { type: 'text', text: 'x' } },
+          ctx([json(status, body)], []),
+        );
       } catch (e) {
         if (isChannelError(e)) return e;
       }
@@ -231,9 +297,14 @@ describe('messenger send', () => {
       const e = await fails(400, graphError(code, 'rate'));
       expect([e.code, e.retryable]).toEqual(['RATE_LIMITED', true]);
     }
-    expect((await fails(400, graphError(10, 'This message is sent outside of allowed window.', 2018278))).code).toBe('WINDOW_CLOSED');
+    expect((await fails(400, graphError(10, 'This message is sent outside of allowed window.', 2018278))).code).toBe(
+      'WINDOW_CLOSED',
+    );
     const gone = await fails(400, graphError(551, "This person isn't available right now."));
-    expect([gone.code, gone.message]).toEqual(['INVALID_RECIPIENT', "person unavailable: (#551) This person isn't available right now."]);
+    expect([gone.code, gone.message]).toEqual([
+      'INVALID_RECIPIENT',
+      "person unavailable: (#551) This person isn't available right now.",
+    ]);
     const bad = await fails(400, graphError(100, 'Invalid parameter'));
     expect([bad.code, bad.message, bad.retryable]).toEqual(['REJECTED', '(#100) Invalid parameter', false]);
   });

@@ -4,8 +4,10 @@ import type { ContentType } from '../../model/index.js';
 import { pageTarget } from './api.js';
 import type { MessengerConfig } from './config.js';
 
-const via = <T extends ContentType>(): SendHandler<MessengerConfig, T> => (message, ctx) =>
-  metaSend(pageTarget(ctx.config), message, ctx);
+const via =
+  <T extends ContentType>(): SendHandler<MessengerConfig, T> =>
+  (message, ctx) =>
+    metaSend(pageTarget(ctx.config), message, ctx);
 
 export const messengerSend: SendMap<MessengerConfig> = {
   text: via(),
