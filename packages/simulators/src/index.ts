@@ -53,3 +53,14 @@ export type {
   OpenAiSimulatorOptions,
 } from './openai/simulator.js';
 export type { OpenAiErrorBody } from './openai/errors.js';
+
+// Messenger Platform (Facebook Messenger and Instagram messaging): Pages, IG accounts, the Send API, signed webhooks
+export { startMetaMessagingSimulator } from './meta-messaging/simulator.js';
+export type {
+  MetaAccount,
+  MetaAccountKind,
+  MetaGraphErrorSpec,
+  MetaMessagingSimulator,
+  MetaMessagingSimulatorOptions,
+  MetaSentRecord,
+} from './meta-messaging/simulator.js';

@@ -6772,6 +6772,10 @@ export interface components {
                 window: {
                     awaitingReply: boolean;
                     expiresAt: string;
+                    /** @description channels with a human-agent extension (Messenger, Instagram): until when a human operator's reply may still go */
+                    humanAgentExpiresAt?: string | null;
+                    /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
+                    humanAgentOnly?: boolean;
                     open: boolean;
                 } | null;
             }[];
@@ -6814,6 +6818,10 @@ export interface components {
                 window: {
                     awaitingReply: boolean;
                     expiresAt: string;
+                    /** @description channels with a human-agent extension (Messenger, Instagram): until when a human operator's reply may still go */
+                    humanAgentExpiresAt?: string | null;
+                    /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
+                    humanAgentOnly?: boolean;
                     open: boolean;
                 } | null;
             }[];
@@ -6913,6 +6921,10 @@ export interface components {
             window: {
                 awaitingReply: boolean;
                 expiresAt: string;
+                /** @description channels with a human-agent extension (Messenger, Instagram): until when a human operator's reply may still go */
+                humanAgentExpiresAt?: string | null;
+                /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
+                humanAgentOnly?: boolean;
                 open: boolean;
             } | null;
         };
@@ -6942,6 +6954,10 @@ export interface components {
             window: {
                 awaitingReply: boolean;
                 expiresAt: string;
+                /** @description channels with a human-agent extension (Messenger, Instagram): until when a human operator's reply may still go */
+                humanAgentExpiresAt?: string | null;
+                /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
+                humanAgentOnly?: boolean;
                 open: boolean;
             } | null;
         };

@@ -75,6 +75,27 @@ export interface ConversationWindow {
   open: boolean;
   /** we opened with a business-initiated template and the customer has not answered yet */
   awaitingReply: boolean;
+  /**
+   * channels with a human-agent extension (Messenger/Instagram HUMAN_AGENT): until when a human operator's reply may
+   * still go after the standard window closed, and whether only such a reply may go now
+   */
+  humanAgentExpiresAt?: string | null;
+  humanAgentOnly?: boolean;
+}
+
+/**
+ * The human-agent extension of a windowed channel (capabilities.humanAgentWindowHours): open while the standard window
+ * is closed and the customer's last message is less than `hours` old. One rule for every channel that declares it.
+ */
+export function humanAgentWindow(
+  c: Pick<ConversationRecord, 'lastInboundAt' | 'windowExpiresAt'>,
+  hours: number | undefined,
+  now: Date,
+): { expiresAt: string | null; open: boolean } | undefined {
+  if (hours === undefined || c.windowExpiresAt === null) return undefined;
+  if (c.lastInboundAt === null) return { expiresAt: null, open: false };
+  const expiresAt = new Date(Date.parse(c.lastInboundAt) + hours * 3_600_000);
+  return { expiresAt: expiresAt.toISOString(), open: expiresAt.getTime() > now.getTime() };
 }
 
 export interface ConversationView extends Omit<
@@ -101,7 +122,12 @@ export function awaitingReply(c: Pick<ConversationRecord, 'lastBusinessTemplateA
   return c.lastBusinessTemplateAt !== null && (c.lastInboundAt === null || c.lastInboundAt < c.lastBusinessTemplateAt);
 }
 
-export function conversationView(c: ConversationRecord, now: Date = new Date()): ConversationView {
+export function conversationView(
+  c: ConversationRecord,
+  now: Date = new Date(),
+  humanAgentWindowHours?: number,
+): ConversationView {
+  const extension = humanAgentWindow(c, humanAgentWindowHours, now);
   return {
     id: c.id,
     contactId: c.contactId,
@@ -119,6 +145,12 @@ export function conversationView(c: ConversationRecord, now: Date = new Date()):
             expiresAt: c.windowExpiresAt,
             open: Date.parse(c.windowExpiresAt) > now.getTime(),
             awaitingReply: awaitingReply(c),
+            ...(extension
+              ? {
+                  humanAgentExpiresAt: extension.expiresAt,
+                  humanAgentOnly: extension.open && Date.parse(c.windowExpiresAt) <= now.getTime(),
+                }
+              : {}),
           },
     lastMessageAt: c.lastMessageAt,
     lastMessagePreview: c.lastMessagePreview,
