@@ -136,7 +136,18 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     // the Page's own outbound (https://developers.facebook.com/docs/messenger-platform/webhooks/webhook-events/message-echoes):
     // ours carry our metadata and are already stored under the same mid
     if (message.is_echo === true) return out;
-    if (message.is_deleted === true) return out; // Instagram unsend: not modelled by the hub yet
+    // Instagram unsend (https://developers.facebook.com/docs/instagram-platform/webhooks): the stored message is marked
+    if (message.is_deleted === true) {
+      out.push({
+        kind: 'message',
+        providerMessageId: mid,
+        from: { address: sender },
+        content: { type: 'text', text: 'This message was deleted by the customer' },
+        timestamp,
+        deleted: true,
+      });
+      return out;
+    }
     const text = str(message.text);
     const metadata: Json = {};
     const replyTo = str(obj(message.reply_to)?.mid);

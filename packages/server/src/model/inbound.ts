@@ -25,6 +25,11 @@ export const InboundMessageEventSchema = z.object({
   timestamp: z.string(),
   /** an edit of an earlier message with the same providerMessageId (Telegram edited_message) */
   edit: z.boolean().optional(),
+  /**
+   * the customer deleted (unsent) their earlier message with this providerMessageId (Instagram `is_deleted`): the
+   * stored message is marked deleted and its content dropped; `content` is what the inbox shows instead
+   */
+  deleted: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type InboundMessageEvent = z.infer<typeof InboundMessageEventSchema>;

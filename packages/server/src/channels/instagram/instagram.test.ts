@@ -5,7 +5,7 @@ import { runConnectorContract } from '../../channel-kit/contract.js';
 import type { InboundEvent, InboundMessageEvent } from '../../model/index.js';
 import { instagramConnector, type InstagramConfig } from './index.js';
 import { fuzzConfig, instagramFuzz, sign } from './fixtures/fuzz.js';
-import { deleted, IGSID, instagramBodies, STORY_URL } from './fixtures/inbound.js';
+import { comment, deleted, IGSID, instagramBodies, STORY_URL } from './fixtures/inbound.js';
 
 const config: InstagramConfig = fuzzConfig;
 const signed = (body: unknown, secret = config.appSecret): WebhookRequest => {
@@ -35,12 +35,12 @@ const only = (body: unknown) => events(body)[0] as InboundMessageEvent;
 runConnectorContract(instagramConnector, {
   config,
   otherSecretConfig: { ...config, appSecret: 'another-app-secret-0003', accessToken: 'IGQ-other' },
-  requests: Object.entries(instagramBodies).map(([name, body]) => ({
+  requests: Object.entries({ ...instagramBodies, deleted }).map(([name, body]) => ({
     name: `webhook ${name} (https://developers.facebook.com/docs/instagram-platform/webhooks)`,
     request: signed(body),
     expect: 'events' as const,
   })),
-  unknownUpdate: signed(deleted),
+  unknownUpdate: signed(comment),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: instagramFuzz,
   features: {
@@ -100,6 +100,14 @@ describe('instagram parse', () => {
     expect(only(instagramBodies.reaction).content).toEqual({
       type: 'reaction',
       reaction: { emoji: '\u2764\ufe0f', targetProviderMessageId: 'ig_out_1' },
+    });
+  });
+
+  it('a deleted message names the message to mark deleted', () => {
+    expect(only(deleted)).toMatchObject({
+      providerMessageId: 'ig_img_1',
+      deleted: true,
+      content: { type: 'text', text: 'This message was deleted by the customer' },
     });
   });
 

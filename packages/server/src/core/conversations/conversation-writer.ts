@@ -276,6 +276,24 @@ export async function findOrOpenConversation(
 /** Applies an inbound message; returns false when it was a duplicate (acknowledged and ignored). */
 export async function applyInboundMessage(ctx: WriteContext, event: InboundMessageEvent): Promise<boolean> {
   const { tx, connection, now, outbox } = ctx;
+  if (event.deleted) {
+    // an unsent message: marked deleted, its content replaced by the notice; nothing new is stored
+    const original = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
+    if (!original || original.direction !== 'inbound' || original.metadata.deletedByCustomer !== undefined)
+      return false;
+    const metadata = { ...original.metadata, deletedByCustomer: event.timestamp };
+    await tx.replaceMessageContent(original.id, event.content);
+    await tx.replaceMessageMetadata(original.id, metadata);
+    outbox.push(
+      eventRow(
+        'message.updated',
+        connection.workspaceId,
+        { message: messageView({ ...original, content: event.content, metadata }) },
+        original.conversationId,
+      ),
+    );
+    return false;
+  }
   if (event.edit) {
     const original = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
     // an erased message stays erased: the provider's edit of it brings nothing back
