@@ -62,5 +62,6 @@ export type {
   MetaGraphErrorSpec,
   MetaMessagingSimulator,
   MetaMessagingSimulatorOptions,
+  MetaReceivedRecord,
   MetaSentRecord,
 } from './meta-messaging/simulator.js';

@@ -36,6 +36,15 @@ export interface MetaSentRecord {
   at: number;
 }
 
+export interface MetaReceivedRecord {
+  accountId: string;
+  from: string;
+  mid: string;
+  /** the text or button title the customer sent, or `[<attachment type>]` */
+  text: string;
+  at: number;
+}
+
 export interface MetaGraphErrorSpec {
   code: number;
   subcode?: number;
@@ -79,6 +88,8 @@ export interface MetaMessagingSimulator {
   postRaw(body: string, signature?: string | null): Promise<number>;
   fault(input: { op: string; scope?: string; times?: number; error: MetaGraphErrorSpec }): void;
   sent(input?: { accountId?: string }): MetaSentRecord[];
+  /** what customers sent (the phone's own lines) */
+  received(input?: { accountId?: string; from?: string }): MetaReceivedRecord[];
   calls(): Array<{ method: string; path: string }>;
   /** files served at /cdn/<name> (attachment urls) */
   hostFile(name: string, bytes: Buffer, mimeType: string): string;
@@ -111,6 +122,9 @@ export async function startMetaMessagingSimulator(
     { accountId: string; firstName: string; lastName: string; lastInboundAt: number }
   >();
   const sentLog: MetaSentRecord[] = [];
+  const receivedLog: MetaReceivedRecord[] = [];
+  const record = (accountId: string, from: string, mid: string, text: string) =>
+    receivedLog.push({ accountId, from, mid, text, at: Date.now() });
   const callLog: Array<{ method: string; path: string }> = [];
   const files = new Map<string, { bytes: Buffer; mimeType: string }>();
   const faults = new FaultBook<MetaGraphErrorSpec>();
@@ -167,6 +181,13 @@ export async function startMetaMessagingSimulator(
   const fromCustomer = (accountId: string, from: string, message: Record<string, unknown>) => {
     const c = customers.get(from);
     if (c) c.lastInboundAt = Date.now();
+    const attachments = message.attachments as Array<{ type: string }> | undefined;
+    record(
+      accountId,
+      from,
+      String(message.mid),
+      typeof message.text === 'string' ? message.text : `[${attachments?.[0]?.type ?? 'message'}]`,
+    );
     emit(accountId, { sender: { id: from }, recipient: { id: accountId }, message });
   };
 
@@ -361,6 +382,9 @@ export async function startMetaMessagingSimulator(
     },
     sendPostback({ accountId, from, title, payload }) {
       const mid = newMid();
+      record(accountId, from, mid, title);
+      const c = customers.get(from);
+      if (c) c.lastInboundAt = Date.now();
       emit(accountId, { sender: { id: from }, recipient: { id: accountId }, postback: { mid, title, payload } });
       return { mid };
     },
@@ -385,6 +409,10 @@ export async function startMetaMessagingSimulator(
     fault: ({ op, scope, times, error }) =>
       void faults.add({ op, ...(scope ? { scope } : {}), ...(times !== undefined ? { times } : {}), error }),
     sent: (input = {}) => sentLog.filter((s) => !input.accountId || s.accountId === input.accountId),
+    received: (input = {}) =>
+      receivedLog.filter(
+        (r) => (!input.accountId || r.accountId === input.accountId) && (!input.from || r.from === input.from),
+      ),
     calls: () => [...callLog],
     hostFile(name, bytes, mimeType) {
       files.set(name, { bytes, mimeType });

@@ -2,6 +2,8 @@
 import type { SandboxChannel } from './channel.js';
 import { telegramSandbox } from './telegram.js';
 import { whatsappSandbox } from './whatsapp.js';
+import { messengerSandbox } from './messenger.js';
+import { instagramSandbox } from './instagram.js';
 
-export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox];
+export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox, messengerSandbox, instagramSandbox];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';
