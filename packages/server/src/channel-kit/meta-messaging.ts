@@ -129,13 +129,31 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     ...(Object.keys(metadata).length > 0 || standby
       ? { metadata: { ...metadata, ...(standby ? { standby: true } : {}) } }
       : {}),
+    ...(standby ? { passive: true } : {}),
   });
   if (message) {
     const mid = str(message.mid);
     if (!mid) return out;
     // the Page's own outbound (https://developers.facebook.com/docs/messenger-platform/webhooks/webhook-events/message-echoes):
     // ours carry our metadata and are already stored under the same mid
-    if (message.is_echo === true) return out;
+    if (message.is_echo === true) {
+      if (str(message.metadata)?.startsWith(OUR_ECHO_PREFIX)) return out;
+      const mapped = str(message.text)
+        ? { content: { type: 'text' as const, text: str(message.text) as string } }
+        : attachmentContent(obj(arr(message.attachments)[0]) ?? {}, undefined);
+      // the Page wrote from another tool: the customer is the recipient
+      if (mapped && recipient)
+        out.push({
+          kind: 'message',
+          providerMessageId: mid,
+          from: { address: recipient },
+          to: sender,
+          content: mapped.content,
+          timestamp,
+          echo: true,
+        });
+      return out;
+    }
     // Instagram unsend (https://developers.facebook.com/docs/instagram-platform/webhooks): the stored message is marked
     if (message.is_deleted === true) {
       out.push({

@@ -30,6 +30,13 @@ export const InboundMessageEventSchema = z.object({
    * stored message is marked deleted and its content dropped; `content` is what the inbox shows instead
    */
   deleted: z.boolean().optional(),
+  /**
+   * the business wrote this itself from another tool (Messenger echoes of the Page inbox): stored as an outbound
+   * message, `from.address` naming the customer it went to, so the conversation is complete; never routed
+   */
+  echo: z.boolean().optional(),
+  /** stored but not routed: another app owns the thread (Messenger standby), so nobody here answers it */
+  passive: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type InboundMessageEvent = z.infer<typeof InboundMessageEventSchema>;

@@ -168,6 +168,14 @@ describe('messenger connector against the Messenger Platform simulator', () => {
     await new Promise((r) => setTimeout(r, 300)); // the echo has arrived by now
     const outbound = (await messagesOf(conv.id)).filter((m) => m.direction === 'outbound');
     expect(outbound.map((m) => m.id)).toEqual([res.body.id]);
+    // the Page answers from another tool: stored as the business's outbound message, once
+    const inbox = sim.pageWrites({ accountId: page.id, to: psid, text: 'from the Page inbox' });
+    const echoed = await messageWith(conv.id, inbox.mid);
+    expect([echoed.direction, echoed.status, echoed.content]).toEqual([
+      'outbound',
+      'sent',
+      { type: 'text', text: 'from the Page inbox' },
+    ]);
   });
 
   it('window: after 24 h only a human reply goes (HUMAN_AGENT), a bot is refused 422; after 7 days nothing', async () => {

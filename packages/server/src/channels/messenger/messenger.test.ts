@@ -5,7 +5,7 @@ import { runConnectorContract } from '../../channel-kit/contract.js';
 import type { InboundEvent, InboundMessageEvent } from '../../model/index.js';
 import { messengerConnector, type MessengerConfig } from './index.js';
 import { fuzzConfig, messengerFuzz, sign } from './fixtures/fuzz.js';
-import { messengerBodies, ourEcho, PSID, readWatermark } from './fixtures/inbound.js';
+import { messengerBodies, ourEcho, pageInboxEcho, PSID, readWatermark } from './fixtures/inbound.js';
 
 const config: MessengerConfig = fuzzConfig;
 const otherSecretConfig: MessengerConfig = {
@@ -71,6 +71,7 @@ runConnectorContract(messengerConnector, {
       expect: 'handshake',
     },
     { name: 'the echo of our own send', request: signed(ourEcho), expect: 'ignored' },
+    { name: 'the echo of a Page inbox reply', request: signed(pageInboxEcho), expect: 'events' },
   ],
   unknownUpdate: signed(readWatermark),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
@@ -190,8 +191,16 @@ describe('messenger parse', () => {
     ]);
   });
 
-  it('the echo of our own send is not an inbound message', () => {
+  it('the echo of our own send is dropped; a Page inbox echo is the business writing to the customer', () => {
     expect(inbound.parse(signed(ourEcho), config).kind).toBe('ignored');
+    expect(only(pageInboxEcho)).toMatchObject({
+      providerMessageId: 'm_inbox_1',
+      echo: true,
+      from: { address: PSID },
+      to: config.pageId,
+      content: { type: 'text', text: 'answered from the Page inbox' },
+    });
+    expect(only(messengerBodies.standby)).toMatchObject({ passive: true });
   });
 });
 

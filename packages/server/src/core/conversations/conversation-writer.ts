@@ -314,6 +314,7 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   // a message already stored (a provider retry) is a duplicate before anything is written for its sender: the retry
   // of an erased contact's message must not bring back their contact and identity
   if (await tx.findMessageByProviderId(connection.id, event.providerMessageId)) return false;
+  if (event.echo) return applyEchoMessage(ctx, event);
   const from = providerAddress(ctx.addressRules, event.from.address);
   const { contactId } = await upsertContact(
     tx,
@@ -397,13 +398,15 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
       conversation.id,
     ),
   );
-  // routing (rules → agent / team / operator) runs after the commit, exactly once per stored message
-  outbox.push({
-    topic: TOPIC_ROUTING,
-    key: conversation.id,
-    workspaceId: connection.workspaceId,
-    payload: { messageId: message.id, conversationId: conversation.id, workspaceId: connection.workspaceId },
-  });
+  // routing (rules → agent / team / operator) runs after the commit, exactly once per stored message; a passive
+  // message (another app owns the thread) is kept without anyone here answering it
+  if (!event.passive)
+    outbox.push({
+      topic: TOPIC_ROUTING,
+      key: conversation.id,
+      workspaceId: connection.workspaceId,
+      payload: { messageId: message.id, conversationId: conversation.id, workspaceId: connection.workspaceId },
+    });
   outbox.push(
     eventRow(
       'conversation.updated',
@@ -424,6 +427,70 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
           new Date(now),
         ),
       },
+      conversation.id,
+    ),
+  );
+  return true;
+}
+
+/**
+ * The business's own message written from another tool (Messenger echo): stored outbound, `sent`, in the customer's
+ * conversation; no unread count, no window change, no routing. Our own sends never get here: their provider id is
+ * already stored (the caller's dedup), and connectors drop the echoes they recognise as ours.
+ */
+async function applyEchoMessage(ctx: WriteContext, event: InboundMessageEvent): Promise<boolean> {
+  const { tx, connection, now, outbox } = ctx;
+  const customer = providerAddress(ctx.addressRules, event.from.address);
+  const { contactId } = await upsertContact(
+    tx,
+    connection.workspaceId,
+    connection.type,
+    customer,
+    undefined,
+    connection.id,
+    now,
+    outbox,
+  );
+  const conversation = await findOrOpenConversation(
+    tx,
+    connection,
+    contactId,
+    customer,
+    event.threadKey ?? null,
+    now,
+    outbox,
+    {
+      windowed: ctx.windowHours !== undefined,
+    },
+  );
+  const message = {
+    id: newId('msg'),
+    workspaceId: connection.workspaceId,
+    conversationId: conversation.id,
+    connectionId: connection.id,
+    channelType: connection.type,
+    direction: 'outbound' as const,
+    from: event.to ?? conversation.senderAddress ?? '',
+    to: customer,
+    content: event.content as Content,
+    status: 'sent' as const,
+    providerMessageId: event.providerMessageId,
+    timestamp: event.timestamp,
+    metadata: { ...(event.metadata ?? {}), echo: true },
+    createdAt: now,
+  };
+  if (!(await tx.insertMessage(message))) return false;
+  const preview = contentPreview(message.content);
+  await tx.updateConversation(conversation.id, {
+    lastMessageAt: event.timestamp,
+    lastMessagePreview: preview,
+    updatedAt: now,
+  });
+  outbox.push(
+    eventRow(
+      'message.created',
+      connection.workspaceId,
+      { message: messageView({ ...message, statusDetail: null, editedAt: null }) },
       conversation.id,
     ),
   );
