@@ -248,6 +248,15 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
           status: 'delivered',
           timestamp: isoMs(delivery.watermark ?? e.timestamp),
         });
+    // the watermark: everything sent before it is delivered, listed or not
+    if (delivery.watermark !== undefined)
+      out.push({
+        kind: 'status',
+        providerMessageId: `watermark:delivered:${sender}:${String(delivery.watermark)}`,
+        status: 'delivered',
+        timestamp: isoMs(delivery.watermark),
+        watermarkFor: sender,
+      });
     return out;
   }
   const read = obj(e.read);
@@ -255,6 +264,15 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     // Instagram messaging_seen names the message read (https://developers.facebook.com/docs/instagram-platform/webhooks)
     const mid = str(read.mid);
     if (mid) out.push({ kind: 'status', providerMessageId: mid, status: 'read', timestamp });
+    // Messenger reads: everything sent before the watermark is read (https://developers.facebook.com/docs/messenger-platform/webhooks/webhook-events/message-reads)
+    else if (read.watermark !== undefined)
+      out.push({
+        kind: 'status',
+        providerMessageId: `watermark:read:${sender}:${String(read.watermark)}`,
+        status: 'read',
+        timestamp: isoMs(read.watermark),
+        watermarkFor: sender,
+      });
     return out;
   }
   void pageId;

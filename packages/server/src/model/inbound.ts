@@ -47,6 +47,11 @@ export const InboundStatusEventSchema = z.object({
   status: z.enum(['sent', 'delivered', 'read', 'failed']),
   detail: StatusDetailSchema.optional(),
   timestamp: z.string(),
+  /**
+   * a watermark (Messenger delivery/read): every outbound message to this customer sent up to `timestamp` moves
+   * to `status` (forward only); `providerMessageId` then only names the receipt
+   */
+  watermarkFor: z.string().min(1).optional(),
 });
 export type InboundStatusEvent = z.infer<typeof InboundStatusEventSchema>;
 

@@ -60,7 +60,7 @@ describe('messenger connector against the Messenger Platform simulator', () => {
   const customer = () => sim.createCustomer({ accountId: page.id }).id;
 
   beforeAll(async () => {
-    sim = await startMetaMessagingSimulator({ deliveryAfterMs: 50 });
+    sim = await startMetaMessagingSimulator({ deliveryAfterMs: 50, readAfterMs: 150 });
     page = sim.createPage({ name: 'Acme Shoes' });
     t = await startTestServer({ clock, allowPrivateNetwork: true });
     const res = await t.api<Conn>('POST', '/api/v1/connections', {
@@ -144,7 +144,7 @@ describe('messenger connector against the Messenger Platform simulator', () => {
     expect(mediaUrl).not.toContain(sim.url);
   });
 
-  it('an operator reply goes with our metadata; its echo is not stored twice; delivery moves it forward', async () => {
+  it('an operator reply goes with our metadata; its echo is not stored twice; the delivery and read watermarks move it forward', async () => {
     const psid = customer();
     sim.sendText({ accountId: page.id, from: psid, text: 'need help' });
     const conv = await conversationOf(psid);
@@ -155,10 +155,10 @@ describe('messenger connector against the Messenger Platform simulator', () => {
     const delivered = await eventually(
       async () => {
         const m = (await t.api<Msg>('GET', `/api/v1/messages/${res.body.id}`)).body;
-        return m.status === 'delivered' ? m : undefined;
+        return m.status === 'read' ? m : undefined;
       },
       10_000,
-      'delivered',
+      'read by the watermark',
     );
     const sent = sim.sent({ accountId: page.id }).find((s) => s.mid === delivered.providerMessageId);
     expect(sent?.body).toMatchObject({

@@ -5,7 +5,7 @@ import { runConnectorContract } from '../../channel-kit/contract.js';
 import type { InboundEvent, InboundMessageEvent } from '../../model/index.js';
 import { messengerConnector, type MessengerConfig } from './index.js';
 import { fuzzConfig, messengerFuzz, sign } from './fixtures/fuzz.js';
-import { messengerBodies, ourEcho, pageInboxEcho, PSID, readWatermark } from './fixtures/inbound.js';
+import { messengerBodies, optin, ourEcho, pageInboxEcho, PSID, readWatermark } from './fixtures/inbound.js';
 
 const config: MessengerConfig = fuzzConfig;
 const otherSecretConfig: MessengerConfig = {
@@ -72,8 +72,9 @@ runConnectorContract(messengerConnector, {
     },
     { name: 'the echo of our own send', request: signed(ourEcho), expect: 'ignored' },
     { name: 'the echo of a Page inbox reply', request: signed(pageInboxEcho), expect: 'events' },
+    { name: 'a read watermark (…/message-reads)', request: signed(readWatermark), expect: 'events' },
   ],
-  unknownUpdate: signed(readWatermark),
+  unknownUpdate: signed(optin),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: messengerFuzz,
   features: {
@@ -169,18 +170,25 @@ describe('messenger parse', () => {
       reaction: { emoji: '\u2764', targetProviderMessageId: 'm_text_1' },
     });
     expect(only(messengerBodies.unreact).content).toMatchObject({ reaction: { emoji: '' } });
+    const at = new Date(1458668856253).toISOString();
     expect(events(messengerBodies.delivery)).toEqual([
+      { kind: 'status', providerMessageId: 'm_out_1', status: 'delivered', timestamp: at },
+      { kind: 'status', providerMessageId: 'm_out_2', status: 'delivered', timestamp: at },
       {
         kind: 'status',
-        providerMessageId: 'm_out_1',
+        providerMessageId: `watermark:delivered:${PSID}:1458668856253`,
         status: 'delivered',
-        timestamp: new Date(1458668856253).toISOString(),
+        timestamp: at,
+        watermarkFor: PSID,
       },
+    ]);
+    expect(events(readWatermark)).toEqual([
       {
         kind: 'status',
-        providerMessageId: 'm_out_2',
-        status: 'delivered',
-        timestamp: new Date(1458668856253).toISOString(),
+        providerMessageId: `watermark:read:${PSID}:1458668856253`,
+        status: 'read',
+        timestamp: at,
+        watermarkFor: PSID,
       },
     ]);
     expect(only(messengerBodies.standby).metadata).toMatchObject({ standby: true });

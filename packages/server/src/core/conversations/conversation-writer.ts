@@ -535,6 +535,7 @@ export async function applyStatusToMessage(
 /** Applies a provider status callback; an unknown provider id is kept and applied once the send receipt lands. */
 export async function applyInboundStatus(ctx: WriteContext, event: InboundStatusEvent): Promise<void> {
   const { tx, connection, now, outbox } = ctx;
+  if (event.watermarkFor !== undefined) return applyWatermark(ctx, event, event.watermarkFor);
   const message = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
   const detail = event.detail ?? null;
   await tx.insertStatusEvent({
@@ -548,4 +549,22 @@ export async function applyInboundStatus(ctx: WriteContext, event: InboundStatus
     applied: Boolean(message),
   });
   if (message) await applyStatusToMessage(tx, message, event.status, detail, event.timestamp, now, outbox);
+}
+
+/** how far back a watermark looks: the most recent messages of the customer's open conversation */
+const WATERMARK_SCAN = 200;
+
+/** a watermark receipt: every sent outbound message to the customer up to its time moves forward, never back */
+async function applyWatermark(ctx: WriteContext, event: InboundStatusEvent, rawCustomer: string): Promise<void> {
+  const { tx, connection, now, outbox } = ctx;
+  const customer = providerAddress(ctx.addressRules, rawCustomer);
+  const identity = await tx.findIdentity(connection.workspaceId, connection.type, customer);
+  if (!identity) return;
+  const conversation = await tx.findOpenConversation(connection.id, identity.contactId, null);
+  if (!conversation) return;
+  const upTo = Date.parse(event.timestamp);
+  for (const m of await tx.listRecentMessages(conversation.id, WATERMARK_SCAN)) {
+    if (m.direction !== 'outbound' || m.providerMessageId === null || Date.parse(m.timestamp) > upTo) continue;
+    await applyStatusToMessage(tx, m, event.status, null, event.timestamp, now, outbox);
+  }
 }
