@@ -27,10 +27,13 @@ const obj = (v: unknown): Json | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** a number or numeric string as text; anything else (an object whose `toString` key is not a function) → '' */
+const scalar = (v: unknown): string => (typeof v === 'number' || typeof v === 'string' ? String(v) : '');
+const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN);
 
 /** Messenger timestamps are milliseconds (https://developers.facebook.com/docs/messenger-platform/webhooks#event-notifications) */
 function isoMs(value: unknown): string {
-  const ms = typeof value === 'number' ? value : Number(value);
+  const ms = num(value);
   return Number.isFinite(ms) && ms > 0 && ms <= 8.64e15 ? new Date(ms).toISOString() : new Date(0).toISOString();
 }
 
@@ -76,8 +79,8 @@ function attachmentContent(a: Json, text: string | undefined): { content: Conten
   }
   if (type === 'location') {
     const c = obj(payload.coordinates);
-    const lat = Number(c?.lat);
-    const long = Number(c?.long);
+    const lat = num(c?.lat);
+    const long = num(c?.long);
     if (Number.isFinite(lat) && Number.isFinite(long) && Math.abs(lat) <= 90 && Math.abs(long) <= 180)
       return { content: { type: 'location', location: { latitude: lat, longitude: long } } };
   }
@@ -210,7 +213,7 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     const payload = str(postback.payload);
     const title = str(postback.title) ?? payload;
     if (!payload || !title) return out;
-    const mid = str(postback.mid) ?? `postback:${sender}:${String(e.timestamp)}`;
+    const mid = str(postback.mid) ?? `postback:${sender}:${scalar(e.timestamp)}`;
     out.push(
       base(
         mid,
@@ -230,7 +233,7 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     const emoji = reaction.action === 'unreact' ? '' : (str(reaction.emoji) ?? str(reaction.reaction) ?? '');
     out.push(
       base(
-        `reaction:${target}:${sender}:${String(e.timestamp)}`,
+        `reaction:${target}:${sender}:${scalar(e.timestamp)}`,
         { type: 'reaction', reaction: { emoji, targetProviderMessageId: target } },
         {},
       ),
@@ -252,7 +255,7 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     if (delivery.watermark !== undefined)
       out.push({
         kind: 'status',
-        providerMessageId: `watermark:delivered:${sender}:${String(delivery.watermark)}`,
+        providerMessageId: `watermark:delivered:${sender}:${scalar(delivery.watermark)}`,
         status: 'delivered',
         timestamp: isoMs(delivery.watermark),
         watermarkFor: sender,
@@ -268,7 +271,7 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     else if (read.watermark !== undefined)
       out.push({
         kind: 'status',
-        providerMessageId: `watermark:read:${sender}:${String(read.watermark)}`,
+        providerMessageId: `watermark:read:${sender}:${scalar(read.watermark)}`,
         status: 'read',
         timestamp: isoMs(read.watermark),
         watermarkFor: sender,

@@ -199,6 +199,31 @@ describe('messenger parse', () => {
     ]);
   });
 
+  it('never throws on values that are objects with a "toString" key (found by the fuzz contract)', () => {
+    const weird = { toString: 'x', valueOf: 'y' };
+    const body = {
+      object: 'page',
+      entry: [
+        {
+          id: 'x',
+          messaging: [
+            { sender: { id: PSID }, timestamp: weird, postback: { title: 't', payload: 'p' } },
+            { sender: { id: PSID }, timestamp: weird, read: { watermark: weird } },
+            {
+              sender: { id: PSID },
+              timestamp: 1,
+              message: {
+                mid: 'm',
+                attachments: [{ type: 'location', payload: { coordinates: { lat: weird, long: weird } } }],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    expect(() => inbound.parse(signed(body), config)).not.toThrow();
+  });
+
   it('the echo of our own send is dropped; a Page inbox echo is the business writing to the customer', () => {
     expect(inbound.parse(signed(ourEcho), config).kind).toBe('ignored');
     expect(only(pageInboxEcho)).toMatchObject({
