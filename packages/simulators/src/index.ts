@@ -91,3 +91,14 @@ export type {
   TwilioSimulatorOptions,
   TwilioWebhookAttempt,
 } from './twilio/simulator.js';
+// Messenger Platform (Facebook Messenger and Instagram messaging): Pages, IG accounts, the Send API, signed webhooks
+export { startMetaMessagingSimulator } from './meta-messaging/simulator.js';
+export type {
+  MetaAccount,
+  MetaAccountKind,
+  MetaGraphErrorSpec,
+  MetaMessagingSimulator,
+  MetaMessagingSimulatorOptions,
+  MetaReceivedRecord,
+  MetaSentRecord,
+} from './meta-messaging/simulator.js';

@@ -6774,6 +6774,10 @@ export interface components {
                 window: {
                     awaitingReply: boolean;
                     expiresAt: string;
+                    /** @description channels with a human-agent extension (Messenger, Instagram): until when a human operator's reply may still go */
+                    humanAgentExpiresAt?: string | null;
+                    /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
+                    humanAgentOnly?: boolean;
                     open: boolean;
                 } | null;
             }[];
@@ -6816,6 +6820,10 @@ export interface components {
                 window: {
                     awaitingReply: boolean;
                     expiresAt: string;
+                    /** @description channels with a human-agent extension (Messenger, Instagram): until when a human operator's reply may still go */
+                    humanAgentExpiresAt?: string | null;
+                    /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
+                    humanAgentOnly?: boolean;
                     open: boolean;
                 } | null;
             }[];
@@ -6915,6 +6923,10 @@ export interface components {
             window: {
                 awaitingReply: boolean;
                 expiresAt: string;
+                /** @description channels with a human-agent extension (Messenger, Instagram): until when a human operator's reply may still go */
+                humanAgentExpiresAt?: string | null;
+                /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
+                humanAgentOnly?: boolean;
                 open: boolean;
             } | null;
         };
@@ -6944,6 +6956,10 @@ export interface components {
             window: {
                 awaitingReply: boolean;
                 expiresAt: string;
+                /** @description channels with a human-agent extension (Messenger, Instagram): until when a human operator's reply may still go */
+                humanAgentExpiresAt?: string | null;
+                /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
+                humanAgentOnly?: boolean;
                 open: boolean;
             } | null;
         };

@@ -200,7 +200,22 @@ export const ConversationSchema = z
     assigneeId: z.string().nullable(),
     senderAddress: z.string().nullable(),
     window: z
-      .object({ expiresAt: z.string(), open: z.boolean(), awaitingReply: z.boolean() })
+      .object({
+        expiresAt: z.string(),
+        open: z.boolean(),
+        awaitingReply: z.boolean(),
+        humanAgentExpiresAt: z
+          .string()
+          .nullable()
+          .optional()
+          .describe(
+            "channels with a human-agent extension (Messenger, Instagram): until when a human operator's reply may still go",
+          ),
+        humanAgentOnly: z
+          .boolean()
+          .optional()
+          .describe("the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT)"),
+      })
       .nullable()
       .describe('the provider customer-service window, where the channel has one'),
     lastMessageAt: z.string().nullable(),

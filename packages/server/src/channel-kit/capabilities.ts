@@ -28,6 +28,11 @@ export interface Capabilities {
   receipts: { delivered: boolean; read: boolean };
   /** the customer-service window in hours (WhatsApp 24); undefined = free-form at any time */
   windowHours?: number;
+  /**
+   * after `windowHours`, a human operator's reply (never a bot's) may still go until this many hours after the
+   * customer's last message, sent marked as such (Messenger/Instagram HUMAN_AGENT: 168); undefined = no extension
+   */
+  humanAgentWindowHours?: number;
   /** pacing per connection (or per sender number when a connection owns several) */
   rateLimit?: RateLimit;
   /** pacing per recipient (Telegram 1/s per chat) */

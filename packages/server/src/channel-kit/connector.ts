@@ -89,6 +89,11 @@ export interface OutboundMessage {
   content: Content;
   /** provider message id this one replies to */
   replyToProviderMessageId?: string;
+  /**
+   * a human operator's reply the hub let through after the standard window closed, inside the channel's
+   * `humanAgentWindowHours` (Messenger/Instagram send it with the HUMAN_AGENT tag)
+   */
+  humanAgentTag?: boolean;
 }
 
 export interface SendContext<Config> extends BaseContext<Config> {
@@ -265,7 +270,10 @@ export interface ConnectorFeatures<Config> {
   /** downloads an inbound file the provider holds (content.media.providerMediaId) for our media store */
   fetchMedia?(media: { providerMediaId: string; mimeType?: string }, ctx: BaseContext<Config>): Promise<FetchedMedia>;
   /** tells the provider the customer's message was read (WhatsApp blue ticks), when an operator opens it */
-  readReceipts?(message: { providerMessageId: string; from: string }, ctx: BaseContext<Config>): Promise<void>;
+  readReceipts?(
+    message: { providerMessageId: string; from: string; customer?: string },
+    ctx: BaseContext<Config>,
+  ): Promise<void>;
   /** message templates approved at the provider; the channel then sends `template` content */
   templates?: { sync(ctx: BaseContext<Config>): Promise<ProviderTemplate[]> };
   /** our sender addresses on this connection; the hub rotates new recipients over them and keeps each on one */

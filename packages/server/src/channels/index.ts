@@ -7,6 +7,8 @@ import { birdConnector } from './bird/index.js';
 import { vonageSmsConnector } from './vonage-sms/index.js';
 import { emailConnector } from './email/index.js';
 import { twilioSmsConnector } from './twilio-sms/index.js';
+import { messengerConnector } from './messenger/index.js';
+import { instagramConnector } from './instagram/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -16,4 +18,6 @@ export const connectors: AnyConnector[] = [
   vonageSmsConnector,
   emailConnector,
   twilioSmsConnector,
+  messengerConnector,
+  instagramConnector,
 ];

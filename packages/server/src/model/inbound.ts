@@ -44,6 +44,18 @@ export const InboundMessageEventSchema = z.object({
   providerConsent: z
     .object({ kind: z.enum(['opt_out', 'opt_in', 'help']), keyword: z.string().min(1).max(64) })
     .optional(),
+  /**
+   * the customer deleted (unsent) their earlier message with this providerMessageId (Instagram `is_deleted`): the
+   * stored message is marked deleted and its content dropped; `content` is what the inbox shows instead
+   */
+  deleted: z.boolean().optional(),
+  /**
+   * the business wrote this itself from another tool (Messenger echoes of the Page inbox): stored as an outbound
+   * message, `from.address` naming the customer it went to, so the conversation is complete; never routed
+   */
+  echo: z.boolean().optional(),
+  /** stored but not routed: another app owns the thread (Messenger standby), so nobody here answers it */
+  passive: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type InboundMessageEvent = z.infer<typeof InboundMessageEventSchema>;
@@ -54,6 +66,11 @@ export const InboundStatusEventSchema = z.object({
   status: z.enum(['sent', 'delivered', 'read', 'failed']),
   detail: StatusDetailSchema.optional(),
   timestamp: z.string(),
+  /**
+   * a watermark (Messenger delivery/read): every outbound message to this customer sent up to `timestamp` moves
+   * to `status` (forward only); `providerMessageId` then only names the receipt
+   */
+  watermarkFor: z.string().min(1).optional(),
 });
 export type InboundStatusEvent = z.infer<typeof InboundStatusEventSchema>;
 

@@ -133,7 +133,27 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
   // free-form text is allowed whenever the window is open; while it is closed, a business-initiated template
   // that has not been answered yet means waiting, otherwise a template is the way to continue
   let composer;
-  if (w && !w.open && w.awaitingReply) {
+  if (w && !w.open && w.humanAgentOnly) {
+    // Messenger/Instagram: after 24 h a person may still answer for 7 days (sent with the HUMAN_AGENT tag)
+    composer = (
+      <div className="composer window-human-agent">
+        <p className="notice" role="status">
+          It's been over 24 hours since the customer's last message. Until{' '}
+          {new Date(w.humanAgentExpiresAt ?? w.expiresAt).toLocaleString()} only a human reply can be sent; bots and
+          automations cannot.
+        </p>
+        <Composer conversation={conversation} onSent={put} />
+      </div>
+    );
+  } else if (w && !w.open && w.humanAgentExpiresAt !== undefined) {
+    composer = (
+      <div className="composer window-closed">
+        <p className="notice" role="status">
+          More than 7 days have passed since the customer's last message. Nothing can be sent until they write again.
+        </p>
+      </div>
+    );
+  } else if (w && !w.open && w.awaitingReply) {
     composer = (
       <form className="composer window-waiting" onSubmit={(e) => e.preventDefault()} aria-label="Reply">
         <p className="notice" role="status">

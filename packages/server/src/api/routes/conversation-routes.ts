@@ -39,6 +39,14 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
   const now = () => hub.deps.clock.now();
+  // the channel's human-agent extension of its window (Messenger/Instagram), shown with the window
+  const humanHours = (type: string): number | undefined => {
+    try {
+      return hub.connections.connectorFor(type).capabilities.humanAgentWindowHours;
+    } catch {
+      return undefined;
+    }
+  };
 
   r.get(
     '/contacts',
@@ -102,14 +110,20 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
     async (req) => {
       const { limit, cursor, ...filter } = req.query;
       const page = await hub.conversations.list(principalOf(req).workspaceId, filter, { limit, cursor });
-      return { data: page.data.map((c) => conversationView(c, now())), nextCursor: page.nextCursor };
+      return {
+        data: page.data.map((c) => conversationView(c, now(), humanHours(c.channelType))),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
   r.get(
     '/conversations/:id',
     { schema: { tags: ['conversations'], params: IdParams, response: { 200: ConversationSchema, ...errors } } },
-    async (req) => conversationView(await hub.conversations.get(principalOf(req).workspaceId, req.params.id), now()),
+    async (req) => {
+      const c = await hub.conversations.get(principalOf(req).workspaceId, req.params.id);
+      return conversationView(c, now(), humanHours(c.channelType));
+    },
   );
 
   r.patch(

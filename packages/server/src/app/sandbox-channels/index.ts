@@ -5,6 +5,8 @@ import { whatsappSandbox } from './whatsapp.js';
 import { birdSandbox } from './bird.js';
 import { vonageSmsSandbox } from './vonage-sms.js';
 import { twilioSmsSandbox } from './twilio-sms.js';
+import { messengerSandbox } from './messenger.js';
+import { instagramSandbox } from './instagram.js';
 
 export const sandboxChannels: SandboxChannel[] = [
   telegramSandbox,
@@ -12,5 +14,7 @@ export const sandboxChannels: SandboxChannel[] = [
   birdSandbox,
   vonageSmsSandbox,
   twilioSmsSandbox,
+  messengerSandbox,
+  instagramSandbox,
 ];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';

@@ -3,7 +3,7 @@
  * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates). Pure and deterministic. Every entry, change, message and status of a batch is read; types and fields we
  * do not model are skipped, never thrown.
  */
-import { safeEqual, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
+import { metaHandshake, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
 import type { Content, InboundEvent, InboundMessageEvent, InboundStatusEvent } from '../../model/index.js';
 import { InboundEventSchema } from '../../model/index.js';
 import { codeForGraphError, graphMessage } from './api.js';
@@ -19,19 +19,9 @@ import {
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 
-/** GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… → 200 with the raw challenge, else 403 (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests) */
+/** GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… → 200 with the raw challenge, else 403 (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests); shared by every Meta channel */
 function handshake(req: WebhookRequest, config: WhatsAppConfig): WebhookOutcome {
-  const challenge = req.query['hub.challenge'];
-  const ok =
-    req.query['hub.mode'] === 'subscribe' &&
-    typeof challenge === 'string' &&
-    safeEqual(config.verifyToken, req.query['hub.verify_token']);
-  return ok
-    ? { kind: 'handshake', reply: { status: 200, headers: { 'content-type': 'text/plain' }, body: challenge } }
-    : {
-        kind: 'handshake',
-        reply: { status: 403, headers: { 'content-type': 'text/plain' }, body: 'verification failed' },
-      };
+  return metaHandshake(req, config.verifyToken);
 }
 
 /** unix seconds (a string on the wire) → ISO; an unreadable value → the epoch, so a re-parse gives the same result */

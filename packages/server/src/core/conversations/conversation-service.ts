@@ -120,7 +120,7 @@ export class ConversationService {
     if (!last?.providerMessageId) return;
     try {
       await live.connector.features.readReceipts(
-        { providerMessageId: last.providerMessageId, from: c.senderAddress ?? last.to },
+        { providerMessageId: last.providerMessageId, from: c.senderAddress ?? last.to, customer: c.address },
         this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
       );
     } catch (error) {

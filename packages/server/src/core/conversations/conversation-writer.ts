@@ -75,6 +75,27 @@ export interface ConversationWindow {
   open: boolean;
   /** we opened with a business-initiated template and the customer has not answered yet */
   awaitingReply: boolean;
+  /**
+   * channels with a human-agent extension (Messenger/Instagram HUMAN_AGENT): until when a human operator's reply may
+   * still go after the standard window closed, and whether only such a reply may go now
+   */
+  humanAgentExpiresAt?: string | null;
+  humanAgentOnly?: boolean;
+}
+
+/**
+ * The human-agent extension of a windowed channel (capabilities.humanAgentWindowHours): open while the standard window
+ * is closed and the customer's last message is less than `hours` old. One rule for every channel that declares it.
+ */
+export function humanAgentWindow(
+  c: Pick<ConversationRecord, 'lastInboundAt' | 'windowExpiresAt'>,
+  hours: number | undefined,
+  now: Date,
+): { expiresAt: string | null; open: boolean } | undefined {
+  if (hours === undefined || c.windowExpiresAt === null) return undefined;
+  if (c.lastInboundAt === null) return { expiresAt: null, open: false };
+  const expiresAt = new Date(Date.parse(c.lastInboundAt) + hours * 3_600_000);
+  return { expiresAt: expiresAt.toISOString(), open: expiresAt.getTime() > now.getTime() };
 }
 
 export interface ConversationView extends Omit<
@@ -101,7 +122,12 @@ export function awaitingReply(c: Pick<ConversationRecord, 'lastBusinessTemplateA
   return c.lastBusinessTemplateAt !== null && (c.lastInboundAt === null || c.lastInboundAt < c.lastBusinessTemplateAt);
 }
 
-export function conversationView(c: ConversationRecord, now: Date = new Date()): ConversationView {
+export function conversationView(
+  c: ConversationRecord,
+  now: Date = new Date(),
+  humanAgentWindowHours?: number,
+): ConversationView {
+  const extension = humanAgentWindow(c, humanAgentWindowHours, now);
   return {
     id: c.id,
     contactId: c.contactId,
@@ -119,6 +145,12 @@ export function conversationView(c: ConversationRecord, now: Date = new Date()):
             expiresAt: c.windowExpiresAt,
             open: Date.parse(c.windowExpiresAt) > now.getTime(),
             awaitingReply: awaitingReply(c),
+            ...(extension
+              ? {
+                  humanAgentExpiresAt: extension.expiresAt,
+                  humanAgentOnly: extension.open && Date.parse(c.windowExpiresAt) <= now.getTime(),
+                }
+              : {}),
           },
     lastMessageAt: c.lastMessageAt,
     lastMessagePreview: c.lastMessagePreview,
@@ -244,6 +276,24 @@ export async function findOrOpenConversation(
 /** Applies an inbound message; returns false when it was a duplicate (acknowledged and ignored). */
 export async function applyInboundMessage(ctx: WriteContext, event: InboundMessageEvent): Promise<boolean> {
   const { tx, connection, now, outbox } = ctx;
+  if (event.deleted) {
+    // an unsent message: marked deleted, its content replaced by the notice; nothing new is stored
+    const original = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
+    if (!original || original.direction !== 'inbound' || original.metadata.deletedByCustomer !== undefined)
+      return false;
+    const metadata = { ...original.metadata, deletedByCustomer: event.timestamp };
+    await tx.replaceMessageContent(original.id, event.content);
+    await tx.replaceMessageMetadata(original.id, metadata);
+    outbox.push(
+      eventRow(
+        'message.updated',
+        connection.workspaceId,
+        { message: messageView({ ...original, content: event.content, metadata }) },
+        original.conversationId,
+      ),
+    );
+    return false;
+  }
   if (event.edit) {
     const original = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
     // an erased message stays erased: the provider's edit of it brings nothing back
@@ -264,6 +314,7 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   // a message already stored (a provider retry) is a duplicate before anything is written for its sender: the retry
   // of an erased contact's message must not bring back their contact and identity
   if (await tx.findMessageByProviderId(connection.id, event.providerMessageId)) return false;
+  if (event.echo) return applyEchoMessage(ctx, event);
   const from = providerAddress(ctx.addressRules, event.from.address);
   const { contactId } = await upsertContact(
     tx,
@@ -347,13 +398,15 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
       conversation.id,
     ),
   );
-  // routing (rules → agent / team / operator) runs after the commit, exactly once per stored message
-  outbox.push({
-    topic: TOPIC_ROUTING,
-    key: conversation.id,
-    workspaceId: connection.workspaceId,
-    payload: { messageId: message.id, conversationId: conversation.id, workspaceId: connection.workspaceId },
-  });
+  // routing (rules → agent / team / operator) runs after the commit, exactly once per stored message; a passive
+  // message (another app owns the thread) is kept without anyone here answering it
+  if (!event.passive)
+    outbox.push({
+      topic: TOPIC_ROUTING,
+      key: conversation.id,
+      workspaceId: connection.workspaceId,
+      payload: { messageId: message.id, conversationId: conversation.id, workspaceId: connection.workspaceId },
+    });
   outbox.push(
     eventRow(
       'conversation.updated',
@@ -374,6 +427,70 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
           new Date(now),
         ),
       },
+      conversation.id,
+    ),
+  );
+  return true;
+}
+
+/**
+ * The business's own message written from another tool (Messenger echo): stored outbound, `sent`, in the customer's
+ * conversation; no unread count, no window change, no routing. Our own sends never get here: their provider id is
+ * already stored (the caller's dedup), and connectors drop the echoes they recognise as ours.
+ */
+async function applyEchoMessage(ctx: WriteContext, event: InboundMessageEvent): Promise<boolean> {
+  const { tx, connection, now, outbox } = ctx;
+  const customer = providerAddress(ctx.addressRules, event.from.address);
+  const { contactId } = await upsertContact(
+    tx,
+    connection.workspaceId,
+    connection.type,
+    customer,
+    undefined,
+    connection.id,
+    now,
+    outbox,
+  );
+  const conversation = await findOrOpenConversation(
+    tx,
+    connection,
+    contactId,
+    customer,
+    event.threadKey ?? null,
+    now,
+    outbox,
+    {
+      windowed: ctx.windowHours !== undefined,
+    },
+  );
+  const message = {
+    id: newId('msg'),
+    workspaceId: connection.workspaceId,
+    conversationId: conversation.id,
+    connectionId: connection.id,
+    channelType: connection.type,
+    direction: 'outbound' as const,
+    from: event.to ?? conversation.senderAddress ?? '',
+    to: customer,
+    content: event.content as Content,
+    status: 'sent' as const,
+    providerMessageId: event.providerMessageId,
+    timestamp: event.timestamp,
+    metadata: { ...(event.metadata ?? {}), echo: true },
+    createdAt: now,
+  };
+  if (!(await tx.insertMessage(message))) return false;
+  const preview = contentPreview(message.content);
+  await tx.updateConversation(conversation.id, {
+    lastMessageAt: event.timestamp,
+    lastMessagePreview: preview,
+    updatedAt: now,
+  });
+  outbox.push(
+    eventRow(
+      'message.created',
+      connection.workspaceId,
+      { message: messageView({ ...message, statusDetail: null, editedAt: null }) },
       conversation.id,
     ),
   );
@@ -418,6 +535,7 @@ export async function applyStatusToMessage(
 /** Applies a provider status callback; an unknown provider id is kept and applied once the send receipt lands. */
 export async function applyInboundStatus(ctx: WriteContext, event: InboundStatusEvent): Promise<void> {
   const { tx, connection, now, outbox } = ctx;
+  if (event.watermarkFor !== undefined) return applyWatermark(ctx, event, event.watermarkFor);
   const message = await tx.findMessageByProviderId(connection.id, event.providerMessageId);
   const detail = event.detail ?? null;
   await tx.insertStatusEvent({
@@ -431,4 +549,22 @@ export async function applyInboundStatus(ctx: WriteContext, event: InboundStatus
     applied: Boolean(message),
   });
   if (message) await applyStatusToMessage(tx, message, event.status, detail, event.timestamp, now, outbox);
+}
+
+/** how far back a watermark looks: the most recent messages of the customer's open conversation */
+const WATERMARK_SCAN = 200;
+
+/** a watermark receipt: every sent outbound message to the customer up to its time moves forward, never back */
+async function applyWatermark(ctx: WriteContext, event: InboundStatusEvent, rawCustomer: string): Promise<void> {
+  const { tx, connection, now, outbox } = ctx;
+  const customer = providerAddress(ctx.addressRules, rawCustomer);
+  const identity = await tx.findIdentity(connection.workspaceId, connection.type, customer);
+  if (!identity) return;
+  const conversation = await tx.findOpenConversation(connection.id, identity.contactId, null);
+  if (!conversation) return;
+  const upTo = Date.parse(event.timestamp);
+  for (const m of await tx.listRecentMessages(conversation.id, WATERMARK_SCAN)) {
+    if (m.direction !== 'outbound' || m.providerMessageId === null || Date.parse(m.timestamp) > upTo) continue;
+    await applyStatusToMessage(tx, m, event.status, null, event.timestamp, now, outbox);
+  }
 }

@@ -13,6 +13,7 @@ import type { ConnectionService } from '../connections/connection-service.js';
 import {
   awaitingReply,
   conversationView,
+  humanAgentWindow,
   findOrOpenConversation,
   messageView,
   upsertContact,
@@ -106,10 +107,12 @@ export class MessageQueue {
     content: Content,
     metadata: Record<string, unknown> = {},
     within?: WithinEnqueue,
+    /** the human operator writing (an API principal); absent for agents, rules and auto-replies */
+    operatorId?: string,
   ): Promise<MessageRecord> {
     const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
     if (!conversation) throw notFound('conversation');
-    return this.enqueue(conversation, await this.outboundMedia(workspaceId, content), metadata, within);
+    return this.enqueue(conversation, await this.outboundMedia(workspaceId, content), metadata, within, operatorId);
   }
 
   /** what the customer will receive for `content` in this conversation (the composer's note); sends nothing */
@@ -210,7 +213,7 @@ export class MessageQueue {
       return conv;
     });
     this.deps.afterCommit();
-    return this.enqueue(conversation, content, metadata, within);
+    return this.enqueue(conversation, content, metadata, within, startedBy);
   }
 
   private async enqueue(
@@ -218,9 +221,12 @@ export class MessageQueue {
     input: Content,
     requested: Record<string, unknown>,
     within?: WithinEnqueue,
+    operatorId?: string,
   ): Promise<MessageRecord> {
     let content = input;
-    let metadata = requested;
+    // the human-agent mark is the hub's decision below, never the caller's
+    const { humanAgentTag: _forged, ...callerMetadata } = requested;
+    let metadata: Record<string, unknown> = callerMetadata;
     const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
     const caps = capabilitiesFor(connector, connection.config);
@@ -268,11 +274,33 @@ export class MessageQueue {
         }
       }
     } else if (caps.windowHours !== undefined && !windowOpen) {
-      throw new AppError(
-        'WINDOW_CLOSED',
-        `the ${caps.windowHours}-hour customer service window is closed; only an approved template can be sent`,
-        { conversationId: conversation.id, windowExpiresAt: conversation.windowExpiresAt },
-      );
+      // after the standard window, a channel's human-agent extension lets a person's reply through (Messenger's
+      // HUMAN_AGENT tag), never a bot's: an agent, a rule or an auto-reply names no operator, or names its agent
+      const extension = humanAgentWindow(conversation, caps.humanAgentWindowHours, now);
+      const human = operatorId !== undefined && (metadata.agentId ?? null) === null;
+      if (extension?.open && human) metadata = { ...metadata, humanAgentTag: true };
+      else if (extension?.open)
+        throw new AppError(
+          'WINDOW_CLOSED',
+          `the ${caps.windowHours}-hour window is closed; until ${extension.expiresAt} only a human operator's reply may be sent`,
+          {
+            conversationId: conversation.id,
+            windowExpiresAt: conversation.windowExpiresAt,
+            humanAgentExpiresAt: extension.expiresAt,
+          },
+        );
+      else if (extension)
+        throw new AppError(
+          'WINDOW_CLOSED',
+          `more than ${caps.humanAgentWindowHours} hours have passed since the customer's last message; nothing can be sent until they write again`,
+          { conversationId: conversation.id, windowExpiresAt: conversation.windowExpiresAt },
+        );
+      else
+        throw new AppError(
+          'WINDOW_CLOSED',
+          `the ${caps.windowHours}-hour customer service window is closed; only an approved template can be sent`,
+          { conversationId: conversation.id, windowExpiresAt: conversation.windowExpiresAt },
+        );
     }
     const at = now.toISOString();
     if (businessInitiated) metadata = { ...metadata, businessInitiated: true };

@@ -121,6 +121,8 @@ export class OutboundWorker {
           content: message.content,
           ...(message.from ? { from: message.from } : {}),
           ...(conversation?.threadKey ? { threadKey: conversation.threadKey } : {}),
+          // a human operator's reply the queue let through in the channel's human-agent extension of the window
+          ...(message.metadata.humanAgentTag === true ? { humanAgentTag: true } : {}),
         },
         ctx,
       );

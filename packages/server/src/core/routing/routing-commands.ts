@@ -68,8 +68,13 @@ export class RoutingCommands {
     content: Content,
     metadata: Record<string, unknown> = {},
   ): Promise<MessageRecord> {
-    return this.messages.sendToConversation(workspaceId, conversationId, content, metadata, (tx, message, at) =>
-      this.takeOverIn(tx, message, userId, at),
+    return this.messages.sendToConversation(
+      workspaceId,
+      conversationId,
+      content,
+      metadata,
+      (tx, message, at) => this.takeOverIn(tx, message, userId, at),
+      userId,
     );
   }
 

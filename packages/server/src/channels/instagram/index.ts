@@ -1,0 +1,55 @@
+/** @module channels/instagram — Instagram Direct messages of a professional account (https://developers.facebook.com/docs/instagram-platform). */
+import {
+  defineConnector,
+  META_SIGNATURE_HEADER,
+  metaCheckAndSubscribe,
+  metaFetchAttachment,
+  metaSenderAction,
+  metaUnsubscribe,
+} from '../../channel-kit/index.js';
+import { accountTarget, INSTAGRAM_FIELDS } from './api.js';
+import { instagramConfigSchema, type InstagramConfig } from './config.js';
+import { parseInstagram } from './parse.js';
+import { instagramSend } from './send.js';
+import { instagramEventKey, verifyInstagram } from './verify.js';
+
+export const instagramConnector = defineConnector({
+  type: 'instagram',
+  displayName: 'Instagram',
+  description: 'Instagram Direct: the messages of one Instagram professional account.',
+  limits: {
+    inbound: ['text', 'image', 'audio', 'video', 'document', 'interactive', 'reaction'],
+    maxTextLength: 1000, // https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/messaging-api
+    buttons: 13, // quick replies
+    listItems: 13,
+    receipts: { delivered: false, read: true }, // messaging_seen
+    windowHours: 24, // https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/messaging-api
+    humanAgentWindowHours: 168, // HUMAN_AGENT tag, https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags
+    maxMediaBytes: 8 * 1024 * 1024,
+  },
+  // IGSIDs: Instagram-scoped ids, kept as sent
+  addressKind: 'opaque',
+  configSchema: instagramConfigSchema,
+  prepareConfig: (config: InstagramConfig, generateSecret) => ({
+    ...config,
+    verifyToken: config.verifyToken ?? generateSecret(),
+  }),
+  inbound: {
+    mode: 'webhook',
+    verify: verifyInstagram,
+    parse: parseInstagram,
+    eventKey: instagramEventKey,
+    storedHeaders: { keep: ['content-type', META_SIGNATURE_HEADER] },
+  },
+  send: instagramSend,
+  features: {
+    typing: (to, ctx) => metaSenderAction(accountTarget(ctx.config), ctx, to, 'typing_on'),
+    fetchMedia: (media, ctx) => metaFetchAttachment(accountTarget(ctx.config), media, ctx),
+    readReceipts: ({ customer }, ctx) =>
+      customer ? metaSenderAction(accountTarget(ctx.config), ctx, customer, 'mark_seen') : Promise.resolve(),
+  },
+  start: (ctx) => metaCheckAndSubscribe(accountTarget(ctx.config), ctx, INSTAGRAM_FIELDS),
+  stop: (ctx) => metaUnsubscribe(accountTarget(ctx.config), ctx),
+});
+
+export type { InstagramConfig };

@@ -1,0 +1,56 @@
+/** @module channels/messenger — Facebook Messenger for a Page (https://developers.facebook.com/docs/messenger-platform). */
+import {
+  defineConnector,
+  META_SIGNATURE_HEADER,
+  metaCheckAndSubscribe,
+  metaFetchAttachment,
+  metaSenderAction,
+  metaUnsubscribe,
+} from '../../channel-kit/index.js';
+import { MESSENGER_FIELDS, pageTarget } from './api.js';
+import { messengerConfigSchema, type MessengerConfig } from './config.js';
+import { parseMessenger } from './parse.js';
+import { messengerSend } from './send.js';
+import { messengerEventKey, verifyMessenger } from './verify.js';
+
+export const messengerConnector = defineConnector({
+  type: 'messenger',
+  displayName: 'Messenger',
+  description: 'Facebook Messenger: the conversations of one Facebook Page.',
+  limits: {
+    inbound: ['text', 'image', 'audio', 'video', 'document', 'location', 'interactive', 'reaction'],
+    maxTextLength: 2000, // https://developers.facebook.com/docs/messenger-platform/reference/send-api
+    buttons: 13, // quick replies, https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies
+    listItems: 13,
+    receipts: { delivered: true, read: true }, // https://developers.facebook.com/docs/messenger-platform/webhooks/webhook-events/message-deliveries
+    windowHours: 24, // https://developers.facebook.com/docs/messenger-platform/policy/policy-overview#24hours_window
+    humanAgentWindowHours: 168, // HUMAN_AGENT tag, https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags
+    maxMediaBytes: 25 * 1024 * 1024, // https://developers.facebook.com/docs/messenger-platform/reference/attachment-upload-api
+  },
+  // PSIDs: page-scoped ids, kept as sent
+  addressKind: 'opaque',
+  configSchema: messengerConfigSchema,
+  prepareConfig: (config: MessengerConfig, generateSecret) => ({
+    ...config,
+    verifyToken: config.verifyToken ?? generateSecret(),
+  }),
+  inbound: {
+    mode: 'webhook',
+    verify: verifyMessenger,
+    parse: parseMessenger,
+    eventKey: messengerEventKey,
+    storedHeaders: { keep: ['content-type', META_SIGNATURE_HEADER] },
+  },
+  send: messengerSend,
+  features: {
+    typing: (to, ctx) => metaSenderAction(pageTarget(ctx.config), ctx, to, 'typing_on'),
+    fetchMedia: (media, ctx) => metaFetchAttachment(pageTarget(ctx.config), media, ctx),
+    // mark_seen towards the customer when an operator opens the conversation
+    readReceipts: ({ customer }, ctx) =>
+      customer ? metaSenderAction(pageTarget(ctx.config), ctx, customer, 'mark_seen') : Promise.resolve(),
+  },
+  start: (ctx) => metaCheckAndSubscribe(pageTarget(ctx.config), ctx, MESSENGER_FIELDS),
+  stop: (ctx) => metaUnsubscribe(pageTarget(ctx.config), ctx),
+});
+
+export type { MessengerConfig };

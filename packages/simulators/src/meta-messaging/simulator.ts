@@ -1,0 +1,437 @@
+// The Messenger Platform simulator: Graph routes like graph.facebook.com for Pages (Messenger) and Instagram
+// accounts — GET /{id}, /{id}/subscribed_apps, the Send API /{id}/messages with Meta's error envelope,
+// /{id}/message_attachments, user profiles — and signed webhooks (object `page` / `instagram`) with echoes of every
+// send, delivery watermarks, reads, story mentions, and the `/_control/*` API
+// (https://developers.facebook.com/docs/messenger-platform/reference/send-api, https://developers.facebook.com/docs/messenger-platform/webhooks,
+// https://developers.facebook.com/docs/instagram-platform/webhooks).
+import { createHmac, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CONTROL_PREFIX, serveControl, type ControlOperation } from '../control/control-router.js';
+import { FaultBook } from '../faults/fault-book.js';
+import { listen } from '../http/listen.js';
+import { multipartBoundary, parseMultipart } from '../http/multipart.js';
+import { OutboundError, sendOutbound } from '../http/outbound-request.js';
+import { readBody } from '../http/read-body.js';
+import { respondJson, respondRaw } from '../http/respond.js';
+import { KeyedBuckets } from '../rate/token-bucket.js';
+import { randomDigits, fbtraceId } from '../random-ids.js';
+import { metaJson } from '../whatsapp/meta-json.js';
+import { verifyCallback, type VerificationResult } from '../whatsapp/webhook-verification.js';
+
+export type MetaAccountKind = 'page' | 'instagram';
+
+export interface MetaAccount {
+  id: string;
+  kind: MetaAccountKind;
+  name: string;
+  token: string;
+  subscribedFields: string[] | null;
+}
+
+export interface MetaSentRecord {
+  accountId: string;
+  mid: string;
+  recipient: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface MetaReceivedRecord {
+  accountId: string;
+  from: string;
+  mid: string;
+  /** the text or button title the customer sent, or `[<attachment type>]` */
+  text: string;
+  at: number;
+}
+
+export interface MetaGraphErrorSpec {
+  code: number;
+  subcode?: number;
+  message?: string;
+  status?: number;
+}
+
+export interface MetaMessagingSimulatorOptions {
+  host?: string;
+  port?: number;
+  /** key of X-Hub-Signature-256; random when omitted */
+  appSecret?: string;
+  /** ms until the delivery (and, for Messenger, read) watermark follows a send; -1 = none */
+  deliveryAfterMs?: number;
+  readAfterMs?: number;
+  /** Send API calls per second per account before code 613 */
+  sendsPerSecond?: number;
+}
+
+export interface MetaMessagingSimulator {
+  readonly url: string;
+  readonly app: { id: string; secret: string };
+  close(): Promise<void>;
+  createPage(input?: { id?: string; name?: string; token?: string }): MetaAccount;
+  createInstagramAccount(input?: { id?: string; name?: string; token?: string }): MetaAccount;
+  /** a customer of an account: PSID (Messenger) or IGSID (Instagram), with a profile the hub may look up */
+  createCustomer(input: { accountId: string; id?: string; firstName?: string; lastName?: string }): { id: string };
+  revokeToken(token: string): void;
+  configureWebhook(input: { url: string; verifyToken: string }): Promise<VerificationResult>;
+  /** the customer writes; the webhook goes out signed. Returns the mid */
+  sendText(input: { accountId: string; from: string; text: string; quickReplyPayload?: string }): { mid: string };
+  sendAttachment(input: { accountId: string; from: string; type: string; url: string }): { mid: string };
+  sendPostback(input: { accountId: string; from: string; title: string; payload: string }): { mid: string };
+  /** Instagram: the customer mentions the account in a story */
+  sendStoryMention(input: { accountId: string; from: string; url: string }): { mid: string };
+  /** Instagram: the customer unsends a message */
+  deleteMessage(input: { accountId: string; from: string; mid: string }): void;
+  /** the Page writes from another tool (Page inbox): an echo without our metadata */
+  pageWrites(input: { accountId: string; to: string; text: string }): { mid: string };
+  /** posts any raw body signed (or with the given signature) to the webhook; answers the status */
+  postRaw(body: string, signature?: string | null): Promise<number>;
+  fault(input: { op: string; scope?: string; times?: number; error: MetaGraphErrorSpec }): void;
+  sent(input?: { accountId?: string }): MetaSentRecord[];
+  /** what customers sent (the phone's own lines) */
+  received(input?: { accountId?: string; from?: string }): MetaReceivedRecord[];
+  calls(): Array<{ method: string; path: string }>;
+  /** files served at /cdn/<name> (attachment urls) */
+  hostFile(name: string, bytes: Buffer, mimeType: string): string;
+}
+
+const DEFAULT_MESSAGES: Record<number, { message: string; status: number }> = {
+  190: { message: 'Error validating access token: The session has been invalidated.', status: 401 },
+  100: { message: 'Invalid parameter', status: 400 },
+  10: { message: 'This message is sent outside of allowed window.', status: 400 },
+  551: { message: "This person isn't available right now.", status: 400 },
+  613: { message: 'Calls to this api have exceeded the rate limit.', status: 400 },
+  4: { message: 'Application request limit reached', status: 400 },
+  32: { message: 'Page request limit reached', status: 400 },
+  2: { message: 'Service temporarily unavailable', status: 503 },
+};
+
+class GraphFailure extends Error {
+  constructor(readonly spec: MetaGraphErrorSpec) {
+    super(spec.message ?? DEFAULT_MESSAGES[spec.code]?.message ?? 'Graph error');
+  }
+}
+
+export async function startMetaMessagingSimulator(
+  options: MetaMessagingSimulatorOptions = {},
+): Promise<MetaMessagingSimulator> {
+  const app = { id: randomDigits(15), secret: options.appSecret ?? randomBytes(16).toString('hex') };
+  const accounts = new Map<string, MetaAccount>();
+  const customers = new Map<
+    string,
+    { accountId: string; firstName: string; lastName: string; lastInboundAt: number }
+  >();
+  const sentLog: MetaSentRecord[] = [];
+  const receivedLog: MetaReceivedRecord[] = [];
+  const record = (accountId: string, from: string, mid: string, text: string) =>
+    receivedLog.push({ accountId, from, mid, text, at: Date.now() });
+  const callLog: Array<{ method: string; path: string }> = [];
+  const files = new Map<string, { bytes: Buffer; mimeType: string }>();
+  const faults = new FaultBook<MetaGraphErrorSpec>();
+  const buckets = new KeyedBuckets({
+    capacity: options.sendsPerSecond ?? 100,
+    refillPerSecond: options.sendsPerSecond ?? 100,
+  });
+  const timers = new Set<NodeJS.Timeout>();
+  const abort = new AbortController();
+  let callbackUrl: string | undefined;
+  let url = '';
+
+  const later = (ms: number, fn: () => void) => {
+    if (ms < 0) return;
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+  const sign = (body: Buffer) => `sha256=${createHmac('sha256', app.secret).update(body).digest('hex')}`;
+  const deliver = async (body: string, signature?: string | null): Promise<number> => {
+    if (!callbackUrl) return 0;
+    const raw = Buffer.from(body, 'utf8');
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua' };
+    const sig = signature === undefined ? sign(raw) : signature;
+    if (sig !== null) headers['x-hub-signature-256'] = sig;
+    try {
+      const res = await sendOutbound({
+        url: callbackUrl,
+        method: 'POST',
+        headers,
+        body: raw,
+        timeoutMs: 10_000,
+        signal: abort.signal,
+      });
+      return res.status;
+    } catch (err) {
+      if (err instanceof OutboundError) return 0;
+      throw err;
+    }
+  };
+  /** one webhook: entry[].messaging[] with one event (https://developers.facebook.com/docs/messenger-platform/webhooks#event-notifications) */
+  const emit = (accountId: string, event: Record<string, unknown>) => {
+    const account = accounts.get(accountId);
+    if (!account?.subscribedFields) return;
+    const body = metaJson({
+      object: account.kind,
+      entry: [{ id: accountId, time: Date.now(), messaging: [{ timestamp: Date.now(), ...event }] }],
+    });
+    void deliver(body);
+  };
+  const newMid = () => `m_${randomBytes(18).toString('base64url')}`;
+  const fromCustomer = (accountId: string, from: string, message: Record<string, unknown>) => {
+    const c = customers.get(from);
+    if (c) c.lastInboundAt = Date.now();
+    const attachments = message.attachments as Array<{ type: string }> | undefined;
+    record(
+      accountId,
+      from,
+      String(message.mid),
+      typeof message.text === 'string' ? message.text : `[${attachments?.[0]?.type ?? 'message'}]`,
+    );
+    emit(accountId, { sender: { id: from }, recipient: { id: accountId }, message });
+  };
+
+  const graphError = (res: ServerResponse, spec: MetaGraphErrorSpec) => {
+    const known = DEFAULT_MESSAGES[spec.code];
+    respondJson(res, spec.status ?? known?.status ?? 400, {
+      error: {
+        message: `(#${spec.code}) ${spec.message ?? known?.message ?? 'Graph error'}`,
+        type: 'OAuthException',
+        code: spec.code,
+        ...(spec.subcode ? { error_subcode: spec.subcode } : {}),
+        fbtrace_id: fbtraceId(),
+      },
+    });
+  };
+
+  const authAccount = (req: IncomingMessage, u: URL, id: string): MetaAccount => {
+    const header = req.headers.authorization ?? '';
+    const token = /^Bearer (.+)$/i.exec(header)?.[1] ?? u.searchParams.get('access_token') ?? '';
+    const account = accounts.get(id);
+    if (!account || account.token !== token || token === '') throw new GraphFailure({ code: 190 });
+    return account;
+  };
+
+  const sendApi = async (account: MetaAccount, body: Record<string, unknown>, res: ServerResponse) => {
+    const recipient = (body.recipient as { id?: string } | undefined)?.id;
+    const customer = recipient ? customers.get(recipient) : undefined;
+    if (!recipient || !customer || customer.accountId !== account.id)
+      throw new GraphFailure({ code: 100, message: 'No matching user found', subcode: 2018001 });
+    if (!buckets.take(account.id, Date.now()).ok) throw new GraphFailure({ code: 613 });
+    if (body.sender_action !== undefined) {
+      respondJson(res, 200, { recipient_id: recipient });
+      return;
+    }
+    const message = body.message as Record<string, unknown> | undefined;
+    if (!message) throw new GraphFailure({ code: 100, message: 'param message must be non-empty' });
+    if (typeof message.text === 'string' && message.text.length > 2000)
+      throw new GraphFailure({
+        code: 100,
+        message: 'param message[text] must be UTF-8 encoded with less than 2000 characters',
+      });
+    // the 24-hour standard window and the 7-day HUMAN_AGENT tag (https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags)
+    const age = Date.now() - customer.lastInboundAt;
+    const tagged = body.messaging_type === 'MESSAGE_TAG' && body.tag === 'HUMAN_AGENT';
+    if (age > (tagged ? 7 * 24 : 24) * 3_600_000) throw new GraphFailure({ code: 10, subcode: 2018278 });
+    const mid = newMid();
+    sentLog.push({ accountId: account.id, mid, recipient, body, at: Date.now() });
+    respondJson(res, 200, { recipient_id: recipient, message_id: mid });
+    // every send echoes back with our metadata (https://developers.facebook.com/docs/messenger-platform/webhooks/webhook-events/message-echoes)
+    later(5, () =>
+      emit(account.id, {
+        sender: { id: account.id },
+        recipient: { id: recipient },
+        message: { is_echo: true, app_id: Number(app.id), mid, ...message },
+      }),
+    );
+    if (account.kind === 'page') {
+      later(options.deliveryAfterMs ?? 50, () =>
+        emit(account.id, {
+          sender: { id: recipient },
+          recipient: { id: account.id },
+          delivery: { mids: [mid], watermark: Date.now() },
+        }),
+      );
+      later(options.readAfterMs ?? -1, () =>
+        emit(account.id, { sender: { id: recipient }, recipient: { id: account.id }, read: { watermark: Date.now() } }),
+      );
+    } else {
+      later(options.readAfterMs ?? -1, () =>
+        emit(account.id, { sender: { id: recipient }, recipient: { id: account.id }, read: { mid } }),
+      );
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const u = new URL(req.url ?? '/', 'http://sim');
+    if (u.pathname.startsWith(CONTROL_PREFIX)) return serveControl(req, res, u, control);
+    if (u.pathname.startsWith('/cdn/')) {
+      const f = files.get(decodeURIComponent(u.pathname.slice(5)));
+      if (!f) return respondRaw(res, 404, 'not found');
+      return respondRaw(res, 200, f.bytes, { 'content-type': f.mimeType });
+    }
+    callLog.push({ method: req.method ?? 'GET', path: u.pathname });
+    const m = /^\/v\d+\.\d+\/([^/]+)(?:\/([a-z_]+))?$/.exec(u.pathname);
+    try {
+      if (!m) throw new GraphFailure({ code: 100, message: 'Unknown path components', status: 400 });
+      const id = decodeURIComponent(m[1] as string);
+      const edge = m[2];
+      const op = edge ?? (customers.has(id) ? 'profile' : 'account');
+      const fault = faults.take(op, id);
+      if (fault?.error) throw new GraphFailure(fault.error);
+      if (op === 'profile') {
+        // user profile (https://developers.facebook.com/docs/messenger-platform/identity/user-profile)
+        const c = customers.get(id);
+        if (!c) throw new GraphFailure({ code: 100 });
+        authAccount(req, u, c.accountId);
+        return respondJson(res, 200, {
+          id,
+          first_name: c.firstName,
+          last_name: c.lastName,
+          profile_pic: `${url}/cdn/${id}.jpg`,
+        });
+      }
+      const account = authAccount(req, u, id);
+      const raw = await readBody(req, 30 << 20);
+      if (op === 'account' && req.method === 'GET')
+        return respondJson(res, 200, { id: account.id, name: account.name });
+      if (edge === 'subscribed_apps') {
+        if (req.method === 'DELETE') account.subscribedFields = null;
+        else {
+          const body = raw.length > 0 ? (JSON.parse(raw.toString()) as { subscribed_fields?: string }) : {};
+          account.subscribedFields = (body.subscribed_fields ?? u.searchParams.get('subscribed_fields') ?? '')
+            .split(',')
+            .filter(Boolean);
+        }
+        return respondJson(res, 200, { success: true });
+      }
+      if (edge === 'messages' && req.method === 'POST')
+        return await sendApi(account, JSON.parse(raw.toString()) as Record<string, unknown>, res);
+      if (edge === 'message_attachments' && req.method === 'POST') {
+        const boundary = multipartBoundary(req.headers['content-type']);
+        const form = boundary ? parseMultipart(raw, boundary) : undefined;
+        if (!form?.files.get('filedata') || !form.fields.get('message'))
+          throw new GraphFailure({ code: 100, message: 'filedata and message are required' });
+        const attachmentId = randomDigits(16);
+        files.set(attachmentId, {
+          bytes: form.files.get('filedata')?.data ?? Buffer.alloc(0),
+          mimeType: 'application/octet-stream',
+        });
+        return respondJson(res, 200, { attachment_id: attachmentId });
+      }
+      throw new GraphFailure({ code: 100, message: `Unsupported ${req.method ?? 'GET'} request` });
+    } catch (err) {
+      if (err instanceof GraphFailure) return graphError(res, err.spec);
+      throw err;
+    }
+  };
+
+  const createAccount = (
+    kind: MetaAccountKind,
+    input: { id?: string; name?: string; token?: string } = {},
+  ): MetaAccount => {
+    const account: MetaAccount = {
+      id: input.id ?? (kind === 'page' ? randomDigits(15) : `178414${randomDigits(11)}`),
+      kind,
+      name: input.name ?? (kind === 'page' ? 'Test Page' : 'test_account'),
+      token: input.token ?? `EAAG${randomBytes(24).toString('base64url')}`,
+      subscribedFields: null,
+    };
+    accounts.set(account.id, account);
+    return account;
+  };
+
+  const sim: MetaMessagingSimulator = {
+    get url() {
+      return url;
+    },
+    app,
+    async close() {
+      abort.abort();
+      for (const t of timers) clearTimeout(t);
+      await listening.close();
+    },
+    createPage: (input) => createAccount('page', input),
+    createInstagramAccount: (input) => createAccount('instagram', input),
+    createCustomer({ accountId, id, firstName, lastName }) {
+      const cid = id ?? randomDigits(16);
+      customers.set(cid, { accountId, firstName: firstName ?? 'Ana', lastName: lastName ?? 'Lima', lastInboundAt: 0 });
+      return { id: cid };
+    },
+    revokeToken(token) {
+      for (const a of accounts.values()) if (a.token === token) a.token = `revoked:${randomBytes(8).toString('hex')}`;
+    },
+    async configureWebhook({ url: target, verifyToken }) {
+      const result = await verifyCallback(target, verifyToken);
+      if (result.ok) callbackUrl = target;
+      return result;
+    },
+    sendText({ accountId, from, text, quickReplyPayload }) {
+      const mid = newMid();
+      fromCustomer(accountId, from, {
+        mid,
+        text,
+        ...(quickReplyPayload ? { quick_reply: { payload: quickReplyPayload } } : {}),
+      });
+      return { mid };
+    },
+    sendAttachment({ accountId, from, type, url: fileUrl }) {
+      const mid = newMid();
+      fromCustomer(accountId, from, { mid, attachments: [{ type, payload: { url: fileUrl } }] });
+      return { mid };
+    },
+    sendPostback({ accountId, from, title, payload }) {
+      const mid = newMid();
+      record(accountId, from, mid, title);
+      const c = customers.get(from);
+      if (c) c.lastInboundAt = Date.now();
+      emit(accountId, { sender: { id: from }, recipient: { id: accountId }, postback: { mid, title, payload } });
+      return { mid };
+    },
+    sendStoryMention({ accountId, from, url: storyUrl }) {
+      const mid = newMid();
+      fromCustomer(accountId, from, { mid, attachments: [{ type: 'story_mention', payload: { url: storyUrl } }] });
+      return { mid };
+    },
+    deleteMessage({ accountId, from, mid }) {
+      emit(accountId, { sender: { id: from }, recipient: { id: accountId }, message: { mid, is_deleted: true } });
+    },
+    pageWrites({ accountId, to, text }) {
+      const mid = newMid();
+      emit(accountId, {
+        sender: { id: accountId },
+        recipient: { id: to },
+        message: { is_echo: true, app_id: 263902037430900, mid, text },
+      });
+      return { mid };
+    },
+    postRaw: (body, signature) => deliver(body, signature),
+    fault: ({ op, scope, times, error }) =>
+      void faults.add({ op, ...(scope ? { scope } : {}), ...(times !== undefined ? { times } : {}), error }),
+    sent: (input = {}) => sentLog.filter((s) => !input.accountId || s.accountId === input.accountId),
+    received: (input = {}) =>
+      receivedLog.filter(
+        (r) => (!input.accountId || r.accountId === input.accountId) && (!input.from || r.from === input.from),
+      ),
+    calls: () => [...callLog],
+    hostFile(name, bytes, mimeType) {
+      files.set(name, { bytes, mimeType });
+      return `${url}/cdn/${encodeURIComponent(name)}`;
+    },
+  };
+  const control: Record<string, ControlOperation> = {
+    createPage: (a) => sim.createPage(a as never),
+    createInstagramAccount: (a) => sim.createInstagramAccount(a as never),
+    createCustomer: (a) => sim.createCustomer(a as never),
+    sendText: (a) => sim.sendText(a as never),
+    sendPostback: (a) => sim.sendPostback(a as never),
+    sendStoryMention: (a) => sim.sendStoryMention(a as never),
+    sent: (a) => sim.sent(a as never),
+  };
+  const listening = await listen(handle, {
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port ? { port: options.port } : {}),
+  });
+  url = listening.url;
+  return sim;
+}
