@@ -45,7 +45,8 @@ export type Verdict = { ok: true } | { ok: false; status: 401 | 403; reason: str
 export type WebhookOutcome =
   | { kind: 'events'; events: InboundEvent[]; reply?: HttpReply }
   | { kind: 'handshake'; reply: HttpReply }
-  | { kind: 'ignored'; reason: string };
+  /** reply: what the provider expects even for an update we do not model (VK's exact `ok`) */
+  | { kind: 'ignored'; reason: string; reply?: HttpReply };
 
 export interface ConnectorLogger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -137,6 +138,11 @@ export type InboundMode<Config> =
        * give the same outcome on the stored request as on the live one; credentials go in `digest`, never `keep`.
        */
       storedHeaders?: StoredHeaders;
+      /**
+       * a webhook channel that can also fetch its updates itself when its config says so (VK's Bots Long Poll):
+       * run like a listener's from start to stop (it waits for the stop when the config picks webhooks)
+       */
+      listen?(ctx: ListenContext<Config>): Promise<void>;
     }
   | {
       /**

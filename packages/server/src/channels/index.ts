@@ -3,5 +3,6 @@ import type { AnyConnector } from '../channel-kit/index.js';
 import { webchatConnector } from './webchat/index.js';
 import { telegramConnector } from './telegram/index.js';
 import { whatsappConnector } from './whatsapp/index.js';
+import { vkConnector } from './vk/index.js';
 
-export const connectors: AnyConnector[] = [webchatConnector, telegramConnector, whatsappConnector];
+export const connectors: AnyConnector[] = [webchatConnector, telegramConnector, whatsappConnector, vkConnector];
