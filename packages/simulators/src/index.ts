@@ -53,3 +53,6 @@ export type {
   OpenAiSimulatorOptions,
 } from './openai/simulator.js';
 export type { OpenAiErrorBody } from './openai/errors.js';
+
+export { startVkSimulator } from './vk/simulator.js';
+export type { VkCallbackAttempt, VkSentMessage, VkSimulator, VkSimulatorOptions } from './vk/simulator.js';
