@@ -21,6 +21,7 @@ export interface VkSimulatorOptions {
 }
 
 export interface VkSentMessage {
+  at: string;
   id: number;
   peerId: number;
   conversationMessageId: number;
@@ -76,6 +77,10 @@ export interface VkSimulator {
   expireLongPollKey(): void;
   loseLongPollHistory(): void;
   eventAnswers: Array<{ eventId: string; userId: number; peerId: number }>;
+  /** what customers wrote, in order (the customer side of the sandbox phone) */
+  customerMessages: Array<{ at: string; userId: number; conversationMessageId: number; text: string }>;
+  /** a new VK user id for a customer */
+  createUser(): number;
   uploadedPhotos: number;
   close(): Promise<void>;
 }
@@ -96,6 +101,8 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   const byRandomId = new Map<string, VkSentMessage>();
   const cmids = new Map<number, number>();
   const eventAnswers: VkSimulator['eventAnswers'] = [];
+  const customerMessages: VkSimulator['customerMessages'] = [];
+  let nextUser = 5_000_000;
   const window: number[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let messageId = 100;
@@ -265,6 +272,7 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
         let m = byRandomId.get(key);
         if (!m) {
           m = {
+            at: new Date().toISOString(),
             id: ++messageId,
             peerId: peer,
             conversationMessageId: nextCmid(peer),
@@ -399,8 +407,16 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
       faults.set(m, { code, message: message ?? (code === 9 ? 'Flood control' : `error ${code}`) }),
     loseAnswerOnce: (m) => lostAnswers.add(m),
     denyMessages: (u) => denied.add(u),
+    customerMessages,
+    createUser: () => ++nextUser,
     customerMessage(userId, input) {
       const cmid = nextCmid(userId);
+      customerMessages.push({
+        at: new Date().toISOString(),
+        userId,
+        conversationMessageId: cmid,
+        text: input.text ?? '',
+      });
       const eventId = emit('message_new', {
         message: userMessage(userId, cmid, {
           text: input.text ?? '',

@@ -2,6 +2,7 @@
 import type { SandboxChannel } from './channel.js';
 import { telegramSandbox } from './telegram.js';
 import { whatsappSandbox } from './whatsapp.js';
+import { vkSandbox } from './vk.js';
 
-export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox];
+export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox, vkSandbox];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';
