@@ -4,5 +4,12 @@ import { webchatConnector } from './webchat/index.js';
 import { telegramConnector } from './telegram/index.js';
 import { whatsappConnector } from './whatsapp/index.js';
 import { vkConnector } from './vk/index.js';
+import { rcsConnector } from './rcs/index.js';
 
-export const connectors: AnyConnector[] = [webchatConnector, telegramConnector, whatsappConnector, vkConnector];
+export const connectors: AnyConnector[] = [
+  webchatConnector,
+  telegramConnector,
+  whatsappConnector,
+  vkConnector,
+  rcsConnector,
+];
