@@ -243,6 +243,11 @@ export interface ConnectorFeatures<Config> {
   senders?(config: Config): string[];
   /** visitors without a provider account (web chat): session tokens and the public settings */
   visitors?: VisitorSessions<Config>;
+  /**
+   * the connection (of the same workspace, a phone channel such as SMS) that carries, as degraded text, a message
+   * this channel reports `unreachable` (RCS → SMS); read by the outbound worker
+   */
+  fallback?: { connectionId(config: Config): string | undefined };
 }
 
 /** the limits of a channel: data the hub enforces (lengths, buttons, receipts, window, pacing) */

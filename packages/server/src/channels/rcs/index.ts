@@ -30,7 +30,13 @@ export const rcsConnector = defineConnector({
     storedHeaders: { keep: ['content-type', SIGNATURE_HEADER] },
   },
   send: rcsSend,
-  features: { typing: sendRcsTyping, readReceipts: markRcsRead, fetchMedia: fetchRcsMedia },
+  features: {
+    typing: sendRcsTyping,
+    readReceipts: markRcsRead,
+    fetchMedia: fetchRcsMedia,
+    // a number that is not RCS-capable is reached over the configured SMS connection
+    fallback: { connectionId: (config) => config.smsFallbackConnectionId },
+  },
   // the token exchange proves the key: a rejected one turns the connection to ERROR
   async start(ctx) {
     await accessToken(ctx);

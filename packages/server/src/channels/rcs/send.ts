@@ -24,13 +24,23 @@ const capable = new Map<string, number>();
 export async function checkCapability(to: string, ctx: BaseContext<RcsConfig>, now = Date.now()): Promise<void> {
   const key = `${ctx.config.agentId} ${to}`;
   if ((capable.get(key) ?? 0) > now) return;
-  await callRbm(
-    ctx,
-    'GET',
-    `${rbmBase(ctx.config)}/v1/phones/${encodeURIComponent(to)}/capabilities?requestId=${randomUUID()}&agentId=${encodeURIComponent(ctx.config.agentId)}`,
-    undefined,
-    'capabilities',
-  );
+  try {
+    await callRbm(
+      ctx,
+      'GET',
+      `${rbmBase(ctx.config)}/v1/phones/${encodeURIComponent(to)}/capabilities?requestId=${randomUUID()}&agentId=${encodeURIComponent(ctx.config.agentId)}`,
+      undefined,
+      'capabilities',
+    );
+  } catch (error) {
+    // 404: the device is not RCS-enabled — the hub's fallback connection (SMS) may carry the message
+    if (error instanceof ChannelError && error.providerCode === '404')
+      throw new ChannelError('INVALID_RECIPIENT', `${error.message} (capability check)`, {
+        providerCode: 404,
+        unreachable: true,
+      });
+    throw error;
+  }
   capable.set(key, now + ctx.config.capabilityTtlSeconds * 1000);
 }
 
