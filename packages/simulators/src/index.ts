@@ -56,3 +56,6 @@ export type { OpenAiErrorBody } from './openai/errors.js';
 
 export { startVkSimulator } from './vk/simulator.js';
 export type { VkCallbackAttempt, VkSentMessage, VkSimulator, VkSimulatorOptions } from './vk/simulator.js';
+
+export { startRcsSimulator } from './rcs/simulator.js';
+export type { RcsAgentMessage, RcsSimulator, RcsSimulatorOptions } from './rcs/simulator.js';
