@@ -3,6 +3,7 @@ import type { SandboxChannel } from './channel.js';
 import { telegramSandbox } from './telegram.js';
 import { whatsappSandbox } from './whatsapp.js';
 import { vkSandbox } from './vk.js';
+import { rcsSandbox } from './rcs.js';
 
-export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox, vkSandbox];
+export const sandboxChannels: SandboxChannel[] = [telegramSandbox, whatsappSandbox, vkSandbox, rcsSandbox];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';
