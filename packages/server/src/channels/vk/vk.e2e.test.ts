@@ -191,6 +191,17 @@ describe('vk connector end to end', () => {
     expect(texts).toHaveLength(1);
   });
 
+  it('answers an event it does not model (message_allow) with exactly ok, so VK does not retry it', async () => {
+    sim.allowMessages(1003);
+    const attempt = await eventually(
+      () => Promise.resolve(sim.callbackAttempts.find((a) => a.type === 'message_allow')),
+      10_000,
+      'message_allow delivered',
+    );
+    expect(attempt).toMatchObject({ status: 200, body: 'ok' });
+    expect(sim.callbackAttempts.filter((a) => a.type === 'message_allow')).toHaveLength(1);
+  });
+
   it('applies an edit to the stored message and turns a callback button press into a button_reply', async () => {
     const { conversationMessageId } = sim.customerMessage(1002, { text: 'first words' });
     const conv = await conversationOf('1002');
