@@ -102,3 +102,8 @@ export type {
   MetaReceivedRecord,
   MetaSentRecord,
 } from './meta-messaging/simulator.js';
+export { startVkSimulator } from './vk/simulator.js';
+export type { VkCallbackAttempt, VkSentMessage, VkSimulator, VkSimulatorOptions } from './vk/simulator.js';
+
+export { startRcsSimulator } from './rcs/simulator.js';
+export type { RcsAgentMessage, RcsSimulator, RcsSimulatorOptions } from './rcs/simulator.js';

@@ -46,7 +46,8 @@ export type Verdict = { ok: true } | { ok: false; status: 401 | 403; reason: str
 export type WebhookOutcome =
   | { kind: 'events'; events: InboundEvent[]; reply?: HttpReply }
   | { kind: 'handshake'; reply: HttpReply }
-  | { kind: 'ignored'; reason: string };
+  /** reply: what the provider expects even for an update we do not model (VK's exact `ok`) */
+  | { kind: 'ignored'; reason: string; reply?: HttpReply };
 
 export interface ConnectorLogger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -148,6 +149,11 @@ export type InboundMode<Config> =
        * give the same outcome on the stored request as on the live one; credentials go in `digest`, never `keep`.
        */
       storedHeaders?: StoredHeaders;
+      /**
+       * a webhook channel that can also fetch its updates itself when its config says so (VK's Bots Long Poll):
+       * run like a listener's from start to stop (it waits for the stop when the config picks webhooks)
+       */
+      listen?(ctx: ListenContext<Config>): Promise<void>;
     }
   | {
       /**
@@ -280,6 +286,11 @@ export interface ConnectorFeatures<Config> {
   senders?(config: Config): string[];
   /** visitors without a provider account (web chat): session tokens and the public settings */
   visitors?: VisitorSessions<Config>;
+  /**
+   * the connection (of the same workspace, a phone channel such as SMS) that carries, as degraded text, a message
+   * this channel reports `unreachable` (RCS → SMS); read by the outbound worker
+   */
+  fallback?: { connectionId(config: Config): string | undefined };
 }
 
 /** the limits of a channel: data the hub enforces (lengths, buttons, receipts, window, pacing) */

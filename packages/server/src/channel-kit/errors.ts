@@ -34,6 +34,8 @@ export interface ChannelErrorOptions {
   /** the provider's own code (Graph 131047, Telegram 403…) for logs and statusDetail */
   providerCode?: string | number;
   cause?: unknown;
+  /** the recipient cannot be reached on this channel at all (RBM: not RCS-capable): a fallback connection may carry it */
+  unreachable?: boolean;
 }
 
 export class ChannelError extends Error {
@@ -41,6 +43,7 @@ export class ChannelError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly providerCode: string | undefined;
+  readonly unreachable: boolean;
 
   constructor(
     readonly code: ChannelErrorCode,
@@ -51,6 +54,7 @@ export class ChannelError extends Error {
     this.retryable = options.retryable ?? DEFAULT_RETRYABLE[code];
     this.retryAfterMs = options.retryAfterMs;
     this.providerCode = options.providerCode === undefined ? undefined : String(options.providerCode);
+    this.unreachable = options.unreachable ?? false;
   }
 }
 

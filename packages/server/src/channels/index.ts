@@ -9,6 +9,8 @@ import { emailConnector } from './email/index.js';
 import { twilioSmsConnector } from './twilio-sms/index.js';
 import { messengerConnector } from './messenger/index.js';
 import { instagramConnector } from './instagram/index.js';
+import { vkConnector } from './vk/index.js';
+import { rcsConnector } from './rcs/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -20,4 +22,6 @@ export const connectors: AnyConnector[] = [
   twilioSmsConnector,
   messengerConnector,
   instagramConnector,
+  vkConnector,
+  rcsConnector,
 ];

@@ -7,6 +7,8 @@ import { vonageSmsSandbox } from './vonage-sms.js';
 import { twilioSmsSandbox } from './twilio-sms.js';
 import { messengerSandbox } from './messenger.js';
 import { instagramSandbox } from './instagram.js';
+import { vkSandbox } from './vk.js';
+import { rcsSandbox } from './rcs.js';
 
 export const sandboxChannels: SandboxChannel[] = [
   telegramSandbox,
@@ -16,5 +18,7 @@ export const sandboxChannels: SandboxChannel[] = [
   twilioSmsSandbox,
   messengerSandbox,
   instagramSandbox,
+  vkSandbox,
+  rcsSandbox,
 ];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';

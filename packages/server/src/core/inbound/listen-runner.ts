@@ -6,7 +6,12 @@
  * parses it later) and resolves only once that is durable, and whose `cursor` is kept in the connection's row —
  * so a listener that moves its cursor after `deliver` loses nothing in a crash and doubles nothing after one.
  */
-import { listenedRequest, type ListenedUpdate, type WebhookOutcome } from '../../channel-kit/index.js';
+import {
+  listenedRequest,
+  type ListenContext,
+  type ListenedUpdate,
+  type WebhookOutcome,
+} from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
 import type { ConnectionRecord } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -29,8 +34,8 @@ export class ListenRunner {
   async started(record: ConnectionRecord): Promise<void> {
     const live = await this.connections.live(record.id);
     const signal = this.connections.signalOf(record.id);
-    if (!live || !signal || live.connector.inbound.mode !== 'listen') return;
-    const inbound = live.connector.inbound;
+    if (!live || !signal || !live.connector.inbound.listen) return;
+    const inbound = live.connector.inbound as { listen(ctx: ListenContext<unknown>): Promise<void> };
     const ctx = {
       ...this.connections.context(live, signal),
       deliver: (update: ListenedUpdate) => this.deliver(live, update),
@@ -51,7 +56,7 @@ export class ListenRunner {
 
   private async deliver(live: LiveConnection, update: ListenedUpdate): Promise<boolean> {
     const { record, connector, config } = live;
-    if (connector.inbound.mode !== 'listen') return false;
+    // listeners, and webhook channels that also listen (VK long poll), parse and key updates the same way
     const inbound = connector.inbound;
     const now = this.deps.clock.now().toISOString();
     const req = listenedRequest(record.type, update, now);

@@ -90,7 +90,7 @@ export class WebhookIngest {
       },
       !ignored,
     );
-    return outcome?.kind === 'events' && outcome.reply ? outcome.reply : OK;
+    return (outcome?.kind === 'events' || outcome?.kind === 'ignored') && outcome.reply ? outcome.reply : OK;
   }
 
   /** one log line per connection per second at most: a flood of forged requests must not flood the logs */

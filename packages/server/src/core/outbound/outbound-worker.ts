@@ -19,6 +19,7 @@ import type { ConnectionService } from '../connections/connection-service.js';
 import { applyStatusToMessage, messageView } from '../conversations/conversation-writer.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import { retryDelayMs } from './backoff.js';
+import { degrade } from '../degradation/degrade.js';
 import { optedOutReason } from '../consent/consent-service.js';
 import type { Pacer } from './pacer.js';
 
@@ -145,6 +146,11 @@ export class OutboundWorker {
         await this.fail(message, detail);
         return;
       }
+      const fallbackId = channelError.unreachable ? connector.features.fallback?.connectionId(live.config) : undefined;
+      if (fallbackId && (await this.sendViaFallback(message, fallbackId, detail))) {
+        this.deps.metrics.outboundAttempt(connector.type, 'sent', seconds);
+        return;
+      }
       if (channelError.code === 'AUTH') {
         this.deps.metrics.outboundAttempt(connector.type, 'failed', seconds);
         await this.fail(message, detail);
@@ -191,6 +197,77 @@ export class OutboundWorker {
       keyword: null,
       updatedAt: now,
     });
+  }
+
+  /**
+   * A message its channel cannot deliver at all goes, as degraded text, over the connection's fallback (RCS → SMS):
+   * a running phone channel of the same workspace. Recorded on the message (`metadata.fallback`); the message is
+   * sent once, over one channel. False when there is no usable fallback (the message then fails as it would).
+   */
+  private async sendViaFallback(message: MessageRecord, connectionId: string, reason: StatusDetail): Promise<boolean> {
+    const target = await this.connections.live(connectionId);
+    if (
+      !target ||
+      target.record.workspaceId !== message.workspaceId ||
+      target.connector.addressKind !== 'phone' ||
+      target.record.status !== 'RUNNING'
+    ) {
+      this.deps.log.warn(
+        { messageId: message.id, connectionId },
+        'fallback connection is missing, not a phone channel or not running',
+      );
+      return false;
+    }
+    const ctx = {
+      ...this.connections.context(target, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+      media: this.media,
+    };
+    const origin = new URL(ctx.webhookUrl).origin;
+    const caps = target.connector.capabilities;
+    let text: string;
+    try {
+      const { parts } = degrade(
+        message.content,
+        {
+          displayName: target.connector.displayName,
+          capabilities: { ...caps, outbound: ['text'], maxTextLength: 65_536 },
+        },
+        (url) => new URL(url, origin).toString(),
+      );
+      text = parts.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
+    } catch {
+      return false;
+    }
+    if (!text) return false;
+    if (caps.rateLimit) await this.pacer.take(`conn:${target.record.id}:fallback`, caps.rateLimit);
+    let receipt;
+    try {
+      receipt = await target.connector.send(
+        { id: message.id, conversationId: message.conversationId, to: message.to, content: { type: 'text', text } },
+        ctx,
+      );
+    } catch (error) {
+      const e = isChannelError(error) ? error : undefined;
+      await this.fail(message, {
+        code: e?.code ?? 'UNAVAILABLE',
+        message: this.deps.redactor.scrub(
+          `not reachable (${reason.message}); the fallback failed too: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      });
+      return true;
+    }
+    const metadata = {
+      ...message.metadata,
+      fallback: {
+        connectionId: target.record.id,
+        channelType: target.record.type,
+        providerMessageId: receipt.providerMessageId,
+        reason: reason.message,
+      },
+    };
+    await this.deps.store.replaceMessageMetadata(message.id, metadata);
+    await this.recordSent({ ...message, metadata }, receipt.providerMessageId, null);
+    return true;
   }
 
   private async recordSent(message: MessageRecord, providerMessageId: string, from: string | null): Promise<void> {

@@ -1,0 +1,86 @@
+/**
+ * @module channels/vk/listen — Bots Long Poll (https://dev.vk.com/en/api/bots-long-poll/getting-started):
+ * groups.getLongPollServer gives {server, key, ts}; `server?act=a_check&key&ts&wait=25` answers {ts, updates} or
+ * {failed: 1 (ts too old: take the new ts), 2 (key expired: new key), 3 (information lost: new key and ts)}.
+ * Each update is stored before the cursor moves past it. In callback mode the listener only waits for the stop.
+ */
+import { ChannelError, providerClient, type ListenContext } from '../../channel-kit/index.js';
+import { callVk } from './api.js';
+import type { VkConfig } from './config.js';
+
+interface PollServer {
+  server: string;
+  key: string;
+  ts: string;
+}
+
+async function pollServer(ctx: ListenContext<VkConfig>): Promise<PollServer> {
+  const r = (await callVk(ctx, 'groups.getLongPollServer', { group_id: ctx.config.groupId })) as Partial<PollServer> & {
+    ts?: string | number;
+  };
+  if (typeof r?.server !== 'string' || typeof r.key !== 'string' || r.ts === undefined)
+    throw new ChannelError('UNAVAILABLE', 'VK sent an unreadable answer to groups.getLongPollServer');
+  return { server: r.server, key: r.key, ts: String(r.ts) };
+}
+
+const aborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+export async function listenVk(ctx: ListenContext<VkConfig>, waitSeconds = 25): Promise<void> {
+  if (ctx.config.inbound !== 'longpoll') return aborted(ctx.signal);
+  let server = await pollServer(ctx);
+  const saved = await ctx.cursor.get();
+  if (saved) server.ts = saved;
+  let failures = 0;
+  while (!ctx.signal.aborted) {
+    let answer: { ts?: string | number; updates?: unknown[]; failed?: number };
+    try {
+      const client = providerClient({
+        provider: 'VK',
+        http: ctx.http,
+        signal: ctx.signal,
+        secrets: [ctx.config.accessToken, server.key],
+      });
+      const url = `${server.server}?act=a_check&key=${encodeURIComponent(server.key)}&ts=${encodeURIComponent(server.ts)}&wait=${waitSeconds}`;
+      answer = (await client.call(url, { method: 'GET', what: 'long poll', timeoutMs: (waitSeconds + 10) * 1000 }))
+        .json as typeof answer;
+      failures = 0;
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      if (error instanceof ChannelError && error.code === 'AUTH') throw error;
+      failures++;
+      ctx.log.warn('VK long poll failed; retrying', {
+        attempt: failures,
+        code: error instanceof ChannelError ? error.code : 'ERROR',
+      });
+      await pause(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)), ctx.signal);
+      continue;
+    }
+    if (answer.failed === 1 && answer.ts !== undefined) {
+      server.ts = String(answer.ts);
+      continue;
+    }
+    if (answer.failed === 2) {
+      server = { ...(await pollServer(ctx)), ts: server.ts };
+      continue;
+    }
+    if (answer.failed === 3 || answer.failed !== undefined) {
+      server = await pollServer(ctx);
+      continue;
+    }
+    for (const update of answer.updates ?? []) await ctx.deliver({ body: Buffer.from(JSON.stringify(update)) });
+    if (answer.ts !== undefined) {
+      server.ts = String(answer.ts);
+      await ctx.cursor.set(server.ts);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/** The VK connector passes runConnectorContract, in callback mode (a webhook connector) and in long-poll mode (a listener). */
+import { describe, expect, it } from 'vitest';
+import { runConnectorContract, type ContractFixtures } from '../../channel-kit/contract.js';
+import type { AnyConnector, InboundMode, WebhookRequest } from '../../channel-kit/index.js';
+import { vkDocuments, vkFuzz, vkFuzzConfig, vkRequest } from './fixtures/fuzz.js';
+import { vkConnector, type VkConfig } from './index.js';
+import { randomIdOf } from './send.js';
+
+const config = vkFuzzConfig;
+const req = (doc: unknown): WebhookRequest => vkRequest(Buffer.from(JSON.stringify(doc)));
+const withoutSecret = (r: WebhookRequest): WebhookRequest => {
+  const body = JSON.parse(r.rawBody.toString('utf8')) as Record<string, unknown>;
+  delete body.secret;
+  return { ...r, rawBody: Buffer.from(JSON.stringify(body)) };
+};
+const vkOk = (response: unknown) => ({ status: 200, body: JSON.stringify({ response }) });
+const vkErr = (code: number, msg: string) => ({
+  status: 200,
+  body: JSON.stringify({
+    error: { error_code: code, error_msg: msg, request_params: [{ key: 'method', value: 'messages.send' }] },
+  }),
+});
+
+const fixtures: ContractFixtures<VkConfig> = {
+  config,
+  otherSecretConfig: { ...config, secret: 'OtherSecret0002', accessToken: 'vk1.a.other-token-0002' },
+  requests: [
+    {
+      name: 'message_new text (vk-api-schema callback_message_object)',
+      request: req(vkDocuments[0]),
+      expect: 'events',
+    },
+    { name: 'message_new photo', request: req(vkDocuments[1]), expect: 'events' },
+    { name: 'message_edit', request: req(vkDocuments[2]), expect: 'events' },
+    { name: 'message_event (callback button)', request: req(vkDocuments[3]), expect: 'events' },
+    { name: 'message_read', request: req(vkDocuments[4]), expect: 'events' },
+    { name: 'message_typing_state', request: req(vkDocuments[5]), expect: 'events' },
+    { name: 'confirmation', request: req({ type: 'confirmation', group_id: 123456 }), expect: 'handshake' },
+  ],
+  unknownUpdate: req(vkDocuments[6]),
+  stripSignature: withoutSecret,
+  // the proof is the body's secret: flip a character of it
+  tamper: (r) => {
+    const text = r.rawBody.toString('utf8').replace('"secret":"FuzzSecret0001"', '"secret":"FuzzSecret0002"');
+    return { ...r, rawBody: Buffer.from(text) };
+  },
+  fuzz: vkFuzz,
+  features: {
+    typing: { to: '1001', success: [vkOk(1)], auth: vkErr(5, 'User authorization failed: invalid access_token (4).') },
+    fetchMedia: {
+      media: { providerMediaId: 'https://sun9-1.userapi.com/p.jpg', mimeType: 'image/jpeg' },
+      success: [{ status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEG' }],
+      auth: { status: 401, body: 'unauthorized' },
+    },
+    readReceipts: {
+      message: { providerMessageId: '1001_5', from: '1001' },
+      success: [vkOk(1)],
+      auth: vkErr(5, 'User authorization failed'),
+    },
+  },
+  absentFeatures: {
+    templates: 'VK has no provider-approved templates',
+    senders: 'a connection is one community',
+    visitors: 'customers have VK accounts',
+  },
+  send: {
+    message: { id: 'msg_1', conversationId: 'conv_1', to: '1001', content: { type: 'text', text: 'hello' } },
+    success: vkOk([{ peer_id: 1001, message_id: 90, conversation_message_id: 8 }]),
+    auth: vkErr(5, 'User authorization failed: invalid access_token (4).'),
+    rateLimited: vkErr(6, 'Too many requests per second'),
+    unavailable: { status: 503, body: 'Service Unavailable' },
+  },
+};
+
+runConnectorContract(vkConnector, fixtures);
+
+const inbound = vkConnector.inbound as Extract<InboundMode<VkConfig>, { mode: 'webhook' }>;
+
+// the long-poll mode is a listener: the same parse over updates the listener stores
+const longPoll: AnyConnector = {
+  ...vkConnector,
+  inbound: {
+    mode: 'listen',
+    listen: (ctx) => inbound.listen!(ctx),
+    parse: vkConnector.inbound.parse,
+    eventKey: (r) => inbound.eventKey?.(r),
+  },
+};
+runConnectorContract(longPoll, { ...fixtures, config: { ...config, inbound: 'longpoll' } });
+
+describe('vk specifics', () => {
+  it('answers the confirmation with the exact code as plain text, and every accepted request with ok', () => {
+    const out = inbound.parse(req({ type: 'confirmation', group_id: 123456 }), config);
+    expect(out).toEqual({
+      kind: 'handshake',
+      reply: { status: 200, headers: { 'content-type': 'text/plain' }, body: 'a1b2c3d4' },
+    });
+    for (const doc of vkDocuments) {
+      const o = inbound.parse(req(doc), config);
+      expect(o.kind === 'handshake' ? undefined : o.reply?.body).toBe('ok');
+    }
+  });
+  it('refuses a confirmation for another community and a secret of another connection', () => {
+    expect(inbound.verify(req({ type: 'confirmation', group_id: 9 }), config).ok).toBe(false);
+    expect(inbound.verify(req({ ...(vkDocuments[0] as object), secret: 'FuzzSecret000' }), config).ok).toBe(false);
+  });
+  it('keys messages by (peer_id, conversation_message_id) and events by event_id; an edit names the same message', () => {
+    const a = inbound.parse(req(vkDocuments[0]), config);
+    const e = inbound.parse(req(vkDocuments[2]), config);
+    expect(a.kind === 'events' && a.events[0]).toMatchObject({
+      providerMessageId: '1001_5',
+      content: { type: 'text', text: 'Hello' },
+    });
+    expect(e.kind === 'events' && e.events[0]).toMatchObject({ providerMessageId: '1001_5', edit: true });
+    expect(inbound.eventKey?.(req(vkDocuments[0]))).toBe('e1');
+  });
+  it('turns a callback button press into a button_reply', () => {
+    const o = inbound.parse(req(vkDocuments[3]), config);
+    expect(o.kind === 'events' && o.events[0]).toMatchObject({
+      content: { type: 'interactive', interactive: { kind: 'button_reply', reply: { id: 'yes' } } },
+    });
+  });
+  it('derives a stable positive int32 random_id from our message id', () => {
+    expect(randomIdOf('msg_a')).toBe(randomIdOf('msg_a'));
+    expect(randomIdOf('msg_a')).not.toBe(randomIdOf('msg_b'));
+    expect(randomIdOf('msg_a')).toBeGreaterThan(0);
+    expect(randomIdOf('msg_a')).toBeLessThanOrEqual(0x7fffffff);
+  });
+});
