@@ -86,7 +86,30 @@ const longPoll: AnyConnector = {
     eventKey: (r) => inbound.eventKey?.(r),
   },
 };
-runConnectorContract(longPoll, { ...fixtures, config: { ...config, inbound: 'longpoll' } });
+// what the long poll hands the hub: each update as VK's `updates[]` carries it (listen.ts), no secret in it
+const polled = (doc: unknown) => {
+  const { secret: _secret, ...update } = doc as Record<string, unknown>;
+  return { body: Buffer.from(JSON.stringify(update)) };
+};
+const longPollConfig: VkConfig = { ...config, inbound: 'longpoll' };
+runConnectorContract(longPoll, {
+  ...fixtures,
+  config: longPollConfig,
+  listen: {
+    updates: [
+      { name: 'a polled message_new text', update: polled(vkDocuments[0]), expect: 'events' },
+      { name: 'a polled message_new photo', update: polled(vkDocuments[1]), expect: 'events' },
+      { name: 'a polled message_edit', update: polled(vkDocuments[2]), expect: 'events' },
+      { name: 'a polled message_read', update: polled(vkDocuments[4]), expect: 'events' },
+    ],
+    unknownUpdate: polled(vkDocuments[6]),
+    fuzz: {
+      config: longPollConfig,
+      documents: vkDocuments.slice(0, 6).map((d) => JSON.parse(polled(d).body.toString('utf8')) as unknown),
+      numRuns: 150,
+    },
+  },
+});
 
 describe('vk specifics', () => {
   it('answers the confirmation with the exact code as plain text, and every accepted request with ok', () => {
