@@ -2,6 +2,7 @@
  * The fuzz half of the kit test connector's contract (X-Test-Signature: sha256=<hex HMAC-SHA256 of the raw body>).
  */
 import fc from 'fast-check';
+import type { ContractFixtures } from './contract.js';
 import type { FuzzFixtures, ProofMutation } from './contract-fuzz.js';
 import type { WebhookRequest } from './connector.js';
 import { signTestBody } from './test-connector.js';
@@ -75,3 +76,25 @@ export const testConnectorFuzz: FuzzFixtures<typeof fuzzConfig> = {
     }),
   ],
 };
+
+/** the provider answers both test connectors (webhook and long poll) give the contract's feature and send checks */
+export const testProviderAnswers = {
+  features: {
+    fetchMedia: {
+      media: { providerMediaId: 'media-1' },
+      success: [{ status: 200, headers: { 'content-type': 'image/png' }, body: 'PNG' }],
+      auth: { status: 401, body: '{"error":{"message":"bad token"}}' },
+    },
+  },
+  send: {
+    message: { id: 'msg_1', conversationId: 'conv_1', to: '+1555', content: { type: 'text', text: 'hello' } },
+    success: { status: 200, body: '{"id":"prov-1"}' },
+    auth: { status: 401, body: '{"error":{"message":"bad token"}}' },
+    rateLimited: {
+      status: 429,
+      headers: { 'retry-after': '3', 'content-type': 'application/json' },
+      body: '{"error":{"message":"slow down"}}',
+    },
+    unavailable: { status: 503, body: '{"error":{"message":"maintenance"}}' },
+  },
+} satisfies Pick<ContractFixtures<Record<string, unknown>>, 'features' | 'send'>;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebhookRequest } from './connector.js';
 import { runConnectorContract } from './contract.js';
 import { signTestBody, testConnector } from './test-connector.js';
-import { testConnectorFuzz } from './test-connector-fuzz.js';
+import { testConnectorFuzz, testProviderAnswers } from './test-connector-fuzz.js';
 
 const config = {
   signingSecret: 'contract-signing-secret',
@@ -43,13 +43,7 @@ runConnectorContract(testConnector, {
   unknownUpdate: signed({ id: 'u1', type: 'poll_answer' }),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: testConnectorFuzz,
-  features: {
-    fetchMedia: {
-      media: { providerMediaId: 'media-1' },
-      success: [{ status: 200, headers: { 'content-type': 'image/png' }, body: 'PNG' }],
-      auth: { status: 401, body: '{"error":{"message":"bad token"}}' },
-    },
-  },
+  features: testProviderAnswers.features,
   absentFeatures: {
     typing: 'the test provider has no typing indicator',
     readReceipts: 'the test provider reports receipts but takes none',
@@ -57,17 +51,7 @@ runConnectorContract(testConnector, {
     senders: 'variants add sender numbers (e2e/provider-rules.test.ts)',
     visitors: 'customers have provider accounts',
   },
-  send: {
-    message: { id: 'msg_1', conversationId: 'conv_1', to: '+1555', content: { type: 'text', text: 'hello' } },
-    success: { status: 200, body: '{"id":"prov-1"}' },
-    auth: { status: 401, body: '{"error":{"message":"bad token"}}' },
-    rateLimited: {
-      status: 429,
-      headers: { 'retry-after': '3', 'content-type': 'application/json' },
-      body: '{"error":{"message":"slow down"}}',
-    },
-    unavailable: { status: 503, body: '{"error":{"message":"maintenance"}}' },
-  },
+  send: testProviderAnswers.send,
 });
 
 describe('signature helpers behind the test connector', () => {

@@ -1,6 +1,7 @@
 /** The kit's long-poll test connector passes the listen half of runConnectorContract. */
 import type { ListenedUpdate } from './connector.js';
 import { runConnectorContract } from './contract.js';
+import { testProviderAnswers } from './test-connector-fuzz.js';
 import { POLL_UPDATE_HEADER, testListenConnector } from './test-listen-connector.js';
 
 const config = {
@@ -35,13 +36,7 @@ runConnectorContract(testListenConnector, {
       numRuns: 150,
     },
   },
-  features: {
-    fetchMedia: {
-      media: { providerMediaId: 'media-1' },
-      success: [{ status: 200, headers: { 'content-type': 'image/png' }, body: 'PNG' }],
-      auth: { status: 401, body: '{"error":{"message":"bad token"}}' },
-    },
-  },
+  features: testProviderAnswers.features,
   absentFeatures: {
     typing: 'the test provider has no typing indicator',
     readReceipts: 'the test provider reports receipts but takes none',
@@ -49,15 +44,5 @@ runConnectorContract(testListenConnector, {
     senders: 'the long-poll variant only proves inbound mode listen',
     visitors: 'customers have provider accounts',
   },
-  send: {
-    message: { id: 'msg_1', conversationId: 'conv_1', to: '+1555', content: { type: 'text', text: 'hello' } },
-    success: { status: 200, body: '{"id":"prov-1"}' },
-    auth: { status: 401, body: '{"error":{"message":"bad token"}}' },
-    rateLimited: {
-      status: 429,
-      headers: { 'retry-after': '3', 'content-type': 'application/json' },
-      body: '{"error":{"message":"slow down"}}',
-    },
-    unavailable: { status: 503, body: '{"error":{"message":"maintenance"}}' },
-  },
+  send: testProviderAnswers.send,
 });
