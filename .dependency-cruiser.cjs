@@ -4,7 +4,8 @@
  * anywhere — neither between files nor between the folders of core.
  */
 const SRC = '^packages/server/src/';
-const TEST_KIT = 'channel-kit/(contract|contract-fuzz|fuzz-mutations|test-connector|test-connector-fuzz|test-listen-connector)\\.ts$';
+const TEST_KIT =
+  'channel-kit/(contract|contract-fuzz|fuzz-mutations|test-connector|test-connector-fuzz|test-listen-connector)\\.ts$';
 const notTest = `\\.test\\.ts$|/testing/|/e2e/|\\.contract\\.ts$|/fixtures/|${TEST_KIT}`;
 
 /**
