@@ -132,6 +132,11 @@ describe('customer addresses are normalized to one identity', () => {
       whatsapp: 'phone',
       bird: 'phone',
       'twilio-sms': 'phone',
+      'vonage-sms': 'phone',
+      messenger: 'opaque',
+      instagram: 'opaque',
+      vk: 'opaque',
+      rcs: 'phone',
       'x-mail': 'email',
       email: 'email',
     });

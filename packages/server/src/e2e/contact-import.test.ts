@@ -7,6 +7,7 @@
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '@switchboard/simulators';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectors } from '../channels/index.js';
 import { IMPORT_LIMITS } from '../core/contacts/contact-import.js';
 import { addWorkspace, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 
@@ -107,11 +108,14 @@ describe('contact import and export', () => {
     });
     const ana = (await t.api<Contact>('GET', `/api/v1/contacts/${fromWhatsApp?.id}`)).body;
     expect(ana).toMatchObject({ name: 'Ana Lima', attributes: { tier: 'gold', email: 'ana@example.com' } });
-    // the number reaches the contact on every phone channel: WhatsApp, where they wrote from, and SMS
-    expect(ana.identities.map((i) => `${i.channelType}:${i.address}`).sort()).toEqual([
-      'twilio-sms:+4915112345678',
-      'whatsapp:+4915112345678',
-    ]);
+    // the number reaches the contact on every phone channel (WhatsApp, where they wrote from, SMS, RCS…), and the
+    // email column on every email channel
+    expect(ana.identities.map((i) => `${i.channelType}:${i.address}`).sort()).toEqual(
+      [
+        ...connectors.filter((c) => c.addressKind === 'phone').map((c) => `${c.type}:+4915112345678`),
+        ...connectors.filter((c) => c.addressKind === 'email').map((c) => `${c.type}:ana@example.com`),
+      ].sort(),
+    );
     // the second upload finds every row as it is
     expect((await importCsv(csv)).body).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
     expect(await contacts()).toHaveLength(2);

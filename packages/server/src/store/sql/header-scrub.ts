@@ -26,6 +26,15 @@ export const STORED_HEADERS_0012: Readonly<Record<string, StoredHeaders>> = {
   whatsapp: { keep: ['content-type', 'x-hub-signature-256'] },
   // the Messages API's bearer JWT is a credential (rows of this type are written already scrubbed; a re-run keeps them)
   'vonage-sms': { keep: ['content-type'], digest: ['authorization'] },
+  // channels whose rows were written with these rules from their first day: a re-run keeps what they stored
+  bird: {
+    keep: ['content-type', 'messagebird-signature', 'messagebird-request-timestamp', 'messagebird-request-id'],
+  },
+  'twilio-sms': { keep: ['content-type', 'x-twilio-signature'] },
+  messenger: { keep: ['content-type', 'x-hub-signature-256'] },
+  instagram: { keep: ['content-type', 'x-hub-signature-256'] },
+  vk: { keep: ['content-type'] },
+  rcs: { keep: ['content-type', 'x-goog-signature'] },
 };
 
 /** connectors added outside this repository: nothing is known of their headers but what a credential looks like */

@@ -26,6 +26,8 @@ export const ADDRESS_KINDS_0010: Readonly<Record<string, AddressKind>> = {
   'sms-gateway': 'phone',
   'twilio-voice': 'phone',
   email: 'email',
+  bird: 'phone',
+  rcs: 'phone',
 };
 
 /** the timeline entry each merge leaves in the conversations that moved to the survivor */
