@@ -219,11 +219,6 @@ export interface ChannelConnector<Config extends Record<string, unknown> = Recor
    */
   addressKind: AddressKind;
   configSchema: ObjectConfigSchema & z.ZodType<Config>;
-  /**
-   * the channel's opt-out and opt-in keywords (STOP/START) and confirmations (channel-kit/opt-out.ts); a connection
-   * may override them with an `optOut` config field (optOutField()). Absent: no keywords unless a connection sets them.
-   */
-  optOut?: OptOutRules;
   /** fills generated values (verify tokens, webhook secrets) into a config before it is first stored */
   prepareConfig?(config: Config, generateSecret: () => string): Config;
   inbound: InboundMode<Config>;
@@ -268,7 +263,7 @@ export type SendMap<Config> = { [T in ContentType]?: SendHandler<Config, T> };
  * The optional abilities of a channel, each stated once by being present. Core reads each in one place: typing
  * (conversation-service), media (media-service), read receipts (conversation-service), templates
  * (template-service, with `send.template` to send them), sender numbers (message-queue), visitor sessions
- * (webchat's visitor-service).
+ * (webchat's visitor-service), fallback (the outbound worker), consent keywords (core/consent, via optOutRulesFor).
  */
 export interface ConnectorFeatures<Config> {
   /** a typing indicator towards the customer */
@@ -291,6 +286,12 @@ export interface ConnectorFeatures<Config> {
    * this channel reports `unreachable` (RCS → SMS); read by the outbound worker
    */
   fallback?: { connectionId(config: Config): string | undefined };
+  /**
+   * consent keywords (STOP/START/HELP, channel-kit/opt-out.ts) on this channel: present when a connection may set
+   * them, so the config schema carries the `optOut` field (optOutField()); `defaults` when the channel recognises
+   * them with no setting at all (SMS, WhatsApp). Read by core/consent through optOutRulesFor.
+   */
+  optOut?: { defaults?: OptOutRules };
 }
 
 /** the limits of a channel: data the hub enforces (lengths, buttons, receipts, window, pacing) */
@@ -305,8 +306,6 @@ export interface ConnectorDefinition<Config extends Record<string, unknown>> {
   configSchema: ObjectConfigSchema & z.ZodType<Config>;
   prepareConfig?(config: Config, generateSecret: () => string): Config;
   inbound: InboundMode<Config>;
-  /** the channel's opt-out keywords and confirmations (channel-kit/opt-out.ts); connections may override them */
-  optOut?: OptOutRules;
   limits: ChannelLimits;
   send: SendMap<Config>;
   features?: ConnectorFeatures<Config>;
@@ -341,6 +340,8 @@ export function defineConnector<S extends ObjectConfigSchema>(
   const { send, features = {}, limits: _limits, ...identity } = definition;
   if ((features.templates !== undefined) !== (send.template !== undefined))
     throw new Error(`connector ${definition.type}: the templates feature and a send.template handler go together`);
+  if ((features.optOut !== undefined) !== 'optOut' in definition.configSchema.shape)
+    throw new Error(`connector ${definition.type}: the optOut feature and an optOut config field go together`);
   return {
     ...identity,
     capabilities: capabilitiesOf(definition),

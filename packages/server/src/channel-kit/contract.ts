@@ -21,6 +21,7 @@ import {
 import { secretFieldNames } from './config-schema.js';
 import { isChannelError } from './errors.js';
 import { runFuzzContract, runListenFuzzContract, type FuzzFixtures, type ListenFuzzFixtures } from './contract-fuzz.js';
+import { matchConsentKeyword, optOutRulesFor } from './opt-out.js';
 import { storedHeaders } from './stored-request.js';
 
 export interface ProviderResponse {
@@ -30,7 +31,15 @@ export interface ProviderResponse {
 }
 
 /** the optional abilities of a connector (ConnectorFeatures), by the name the contract knows them */
-export const FEATURE_NAMES = ['typing', 'fetchMedia', 'readReceipts', 'templates', 'senders', 'visitors'] as const;
+export const FEATURE_NAMES = [
+  'typing',
+  'fetchMedia',
+  'readReceipts',
+  'templates',
+  'senders',
+  'visitors',
+  'optOut',
+] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 export interface FeatureFixtures {
@@ -50,6 +59,11 @@ export interface FeatureFixtures {
   senders?: { expect: string[] };
   /** a visitor id to issue a session token for */
   visitors?: { visitorId: string };
+  /**
+   * a customer's one-word text message as the provider sends it (signed, for webhook connectors), on which the
+   * connection's own keywords are tried
+   */
+  optOut?: { message: WebhookRequest } | { update: ListenedUpdate };
 }
 
 const hasFeature = (connector: AnyConnector, name: FeatureName): boolean => connector.features[name] !== undefined;
@@ -381,6 +395,50 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
         });
       }
     });
+
+    const optOutFixture = fixtures.features?.optOut;
+    const optOut = connector.features.optOut;
+    if (optOut && optOutFixture)
+      it('optOut: a connection sets its own keywords in its config, matched on the text the customer wrote', () => {
+        const request =
+          'message' in optOutFixture ? optOutFixture.message : listenedRequest(connector.type, optOutFixture.update);
+        if (inbound.mode === 'webhook') expect(inbound.verify(request, fixtures.config)).toEqual({ ok: true });
+        const parsed = inbound.parse(request, fixtures.config);
+        const texts =
+          parsed.kind === 'events'
+            ? parsed.events.flatMap((e) => (e.kind === 'message' && e.content.type === 'text' ? [e.content.text] : []))
+            : [];
+        expect(texts, 'the fixture is one text message of one word').toHaveLength(1);
+        const said = texts[0] as string;
+        expect(said.trim()).toMatch(/^\S+$/);
+        const own = { enabled: true, keywords: [said.trim().toLowerCase()], optInKeywords: ['BACKAGAIN'] };
+        const withOwn = connector.configSchema.safeParse({ ...fixtures.config, optOut: own });
+        expect(withOwn.success, 'the config schema carries the optOut field (optOutField())').toBe(true);
+        const rules = optOutRulesFor(connector, withOwn.data as Record<string, unknown>);
+        expect(rules?.keywords).toEqual(own.keywords);
+        expect(rules && matchConsentKeyword(rules, said)).toEqual({
+          kind: 'opt_out',
+          keyword: said.trim().toUpperCase(),
+        });
+        const off = connector.configSchema.parse({ ...fixtures.config, optOut: { enabled: false } });
+        expect(optOutRulesFor(connector, off as Record<string, unknown>)).toBeUndefined();
+        expect(
+          connector.configSchema.safeParse({ ...fixtures.config, optOut: { keywords: ['two words'] } }).success,
+        ).toBe(false);
+        const defaults = optOut.defaults;
+        if (!defaults) {
+          expect(optOutRulesFor(connector, { ...fixtures.config, optOut: undefined })).toBeUndefined();
+          return;
+        }
+        // the defaults are in force on a connection that sets nothing, and no word means two things
+        const unset = optOutRulesFor(connector, { ...fixtures.config, optOut: undefined });
+        expect(unset?.keywords).toEqual(defaults.keywords);
+        const words = [...defaults.keywords, ...defaults.optInKeywords, ...(defaults.helpKeywords ?? [])].map((k) =>
+          k.toUpperCase(),
+        );
+        expect(new Set(words).size).toBe(words.length);
+        for (const k of words) expect(k).toMatch(/^\S+$/);
+      });
 
     it('declares what it is as data', () => {
       expect(connector.type).toMatch(/^[a-z][a-z0-9-]*$/);

@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_OPT_IN_KEYWORDS,
   DEFAULT_OPT_OUT_KEYWORDS,
+  DEFAULT_OPT_OUT_RULES,
   matchConsentKeyword,
   optOutField,
   optOutRulesFor,
 } from './opt-out.js';
 
-const withDefaults = { optOut: { keywords: DEFAULT_OPT_OUT_KEYWORDS, optInKeywords: DEFAULT_OPT_IN_KEYWORDS } };
+const withDefaults = { features: { optOut: { defaults: DEFAULT_OPT_OUT_RULES } } };
+/** the feature without defaults: keywords only where a connection turns them on */
+const configurable = { features: { optOut: {} } };
+/** a channel without the feature: a connection's optOut config is not read at all */
+const without = { features: {} };
 
 describe('opt-out keywords', () => {
   it("offers Twilio's defaults plus СТОП", () => {
@@ -29,9 +34,10 @@ describe('opt-out keywords', () => {
   });
 
   it("lays a connection's config over the channel's defaults, and none apply to a channel without any", () => {
-    expect(optOutRulesFor({}, {})).toBeUndefined();
+    expect(optOutRulesFor(configurable, {})).toBeUndefined();
+    expect(optOutRulesFor(without, { optOut: { enabled: true } })).toBeUndefined();
     expect(optOutRulesFor(withDefaults, { optOut: { enabled: false } })).toBeUndefined();
-    const on = optOutRulesFor({}, { optOut: { enabled: true, confirmation: 'Bye' } });
+    const on = optOutRulesFor(configurable, { optOut: { enabled: true, confirmation: 'Bye' } });
     expect(on).toMatchObject({ keywords: DEFAULT_OPT_OUT_KEYWORDS, confirmation: 'Bye' });
     const own = optOutRulesFor(withDefaults, { optOut: { keywords: ['HALT'] } });
     expect(own?.keywords).toEqual(['HALT']);

@@ -4,9 +4,10 @@
  * the customer opted out of the channel, an opt-in keyword ("START") records that they opted back in, and the hub
  * answers the confirmation text where one is set (core/consent/consent-service.ts). A help keyword ("HELP") changes
  * nothing and is answered with the connection's help text (who is writing, how to opt out), which carrier rules ask of
- * every SMS sender (CTIA Messaging Principles and Best Practices, https://www.ctia.org/the-wireless-industry/industry-commitments/messaging-interoperability-sms-mms). A connector declares its
- * channel's defaults (`optOut` in its definition); every connection may override them with the optional `optOut`
- * config field, optOutField(), which any channel can add to its config schema.
+ * every SMS sender (CTIA Messaging Principles and Best Practices, https://www.ctia.org/the-wireless-industry/industry-commitments/messaging-interoperability-sms-mms). A connector holds the
+ * `optOut` feature (`features.optOut`, with the channel's `defaults` where it recognises keywords unasked) and the
+ * `optOut` config field, optOutField(), through which every connection may override them; the two go together
+ * (defineConnector refuses one without the other) and the connector contract checks the pair.
  */
 import { z } from 'zod';
 
@@ -32,6 +33,12 @@ export interface OptOutRules {
   /** the answer to a help keyword: who the sender is and how to opt out; a help keyword without it is a message */
   helpText?: string | undefined;
 }
+
+/** the common keywords, without confirmations: the defaults of channels that recognise STOP unasked */
+export const DEFAULT_OPT_OUT_RULES: OptOutRules = {
+  keywords: DEFAULT_OPT_OUT_KEYWORDS,
+  optInKeywords: DEFAULT_OPT_IN_KEYWORDS,
+};
 
 const keyword = z
   .string()
@@ -83,12 +90,14 @@ export function optOutField() {
  * them. undefined when the channel has no keywords (no defaults and no config) or the connection turned them off.
  */
 export function optOutRulesFor(
-  connector: { optOut?: OptOutRules | undefined },
+  connector: { features: { optOut?: { defaults?: OptOutRules } | undefined } },
   config: Record<string, unknown>,
 ): OptOutRules | undefined {
+  const feature = connector.features.optOut;
+  if (!feature) return undefined;
   const parsed = OptOutConfigSchema.safeParse(config.optOut ?? {});
   const own: OptOutConfig = parsed.success ? parsed.data : {};
-  const base = connector.optOut;
+  const base = feature.defaults;
   if (own.enabled === false || (!base && own.enabled !== true && own.keywords === undefined)) return undefined;
   return {
     keywords: own.keywords ?? base?.keywords ?? DEFAULT_OPT_OUT_KEYWORDS,

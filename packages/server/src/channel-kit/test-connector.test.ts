@@ -1,8 +1,9 @@
 /** The kit's own HMAC test connector passes runConnectorContract — the suite's own proof that it can fail. */
 import { describe, expect, it } from 'vitest';
-import type { WebhookRequest } from './connector.js';
+import { z } from 'zod';
+import { defineConnector, type WebhookRequest } from './connector.js';
 import { runConnectorContract } from './contract.js';
-import { signTestBody, testConnector } from './test-connector.js';
+import { signTestBody, testConnector, testConnectorDefinition } from './test-connector.js';
 import { testConnectorFuzz, testProviderAnswers } from './test-connector-fuzz.js';
 
 const config = {
@@ -43,7 +44,10 @@ runConnectorContract(testConnector, {
   unknownUpdate: signed({ id: 'u1', type: 'poll_answer' }),
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: testConnectorFuzz,
-  features: testProviderAnswers.features,
+  features: {
+    ...testProviderAnswers.features,
+    optOut: { message: signed({ id: 'm9', type: 'message', from: '+1555', text: 'Halt' }) },
+  },
   absentFeatures: {
     typing: 'the test provider has no typing indicator',
     readReceipts: 'the test provider reports receipts but takes none',
@@ -63,5 +67,21 @@ describe('signature helpers behind the test connector', () => {
       testConnector.inbound.mode === 'webhook' &&
         testConnector.inbound.verify({ ...req, headers: { ...req.headers, 'x-test-signature': forged } }, config).ok,
     ).toBe(false);
+  });
+});
+
+describe('defineConnector refuses a definition that contradicts itself', () => {
+  it('the optOut feature and the optOut config field go together', () => {
+    const { optOut: _field, ...shape } = testConnectorDefinition.configSchema.shape;
+    const { optOut: _feature, ...features } = testConnectorDefinition.features;
+    expect(() => defineConnector({ ...testConnectorDefinition, configSchema: z.object(shape) })).toThrow(
+      /optOut feature and an optOut config field/,
+    );
+    expect(() => defineConnector({ ...testConnectorDefinition, features })).toThrow(
+      /optOut feature and an optOut config field/,
+    );
+    expect(() =>
+      defineConnector({ ...testConnectorDefinition, configSchema: z.object(shape), features }),
+    ).not.toThrow();
   });
 });

@@ -186,6 +186,7 @@ export const testConnectorDefinition = {
     if (!res.ok) throw await providerError(res);
   },
   features: {
+    optOut: {},
     async fetchMedia(media, ctx) {
       const res = await ctx.http(`${ctx.config.apiBaseUrl}/media/${encodeURIComponent(media.providerMediaId)}`, {
         headers: { authorization: `Bearer ${ctx.config.apiToken}` },

@@ -36,7 +36,10 @@ runConnectorContract(testListenConnector, {
       numRuns: 150,
     },
   },
-  features: testProviderAnswers.features,
+  features: {
+    ...testProviderAnswers.features,
+    optOut: { update: update({ id: 'm9', type: 'message', from: '+1555', text: 'Halt' }, 'm9') },
+  },
   absentFeatures: {
     typing: 'the test provider has no typing indicator',
     readReceipts: 'the test provider reports receipts but takes none',

@@ -68,6 +68,12 @@ runConnectorContract(birdConnector, {
   stripSignature: (r) => ({ ...r, headers: { ...r.headers, 'messagebird-signature': undefined } }),
   fuzz: birdFuzz,
   features: {
+    // a customer's one-word text, the Bird text shape
+    optOut: {
+      message: signed(
+        JSON.parse(JSON.stringify(inboundMessages.text).replace('Hello, I need help with my order', 'Halt')),
+      ),
+    },
     fetchMedia: {
       media: { providerMediaId: 'http://bird.invalid/workspaces/ws-test/media/m1', mimeType: 'image/jpeg' },
       success: [{ status: 200, body: 'JPEGBYTES', headers: { 'content-type': 'image/jpeg' } }],

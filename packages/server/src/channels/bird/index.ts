@@ -2,7 +2,7 @@
  * @module channels/bird — Bird (formerly MessageBird) channels: one SMS or WhatsApp channel of a Bird workspace
  * (https://docs.bird.com/api/channels-api). The channel's kind is learned at start and sets the connection's limits.
  */
-import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, defineConnector } from '../../channel-kit/index.js';
+import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
 import { birdLimits, fetchBirdMedia, startBird, stopBird, syncBirdTemplates } from './api.js';
 import { birdConfigSchema, prepareBirdConfig, type BirdConfig } from './config.js';
 import { parseBird } from './parse.js';
@@ -24,8 +24,6 @@ export const birdConnector = defineConnector({
   },
   limitsFor: (config: BirdConfig) => birdLimits(config.channelKind),
   addressKind: 'phone',
-  // SMS and WhatsApp customers opt out with STOP (CTIA / WhatsApp Business Messaging Policy)
-  optOut: { keywords: DEFAULT_OPT_OUT_KEYWORDS, optInKeywords: DEFAULT_OPT_IN_KEYWORDS },
   configSchema: birdConfigSchema,
   prepareConfig: prepareBirdConfig,
   inbound: {
@@ -37,6 +35,8 @@ export const birdConnector = defineConnector({
   },
   send: birdSend,
   features: {
+    // SMS and WhatsApp customers opt out with STOP (CTIA / WhatsApp Business Messaging Policy)
+    optOut: { defaults: DEFAULT_OPT_OUT_RULES },
     fetchMedia: fetchBirdMedia,
     templates: { sync: syncBirdTemplates },
   },

@@ -46,6 +46,7 @@ runConnectorContract(
       },
     },
     absentFeatures: {
+      optOut: 'mail has its own unsubscribe (List-Unsubscribe), not keywords in a reply',
       fetchMedia: 'checked against a real IMAP server in email.e2e.test.ts (the contract fakes HTTP only)',
       typing: 'mail has no typing indicator',
       readReceipts: 'read receipts (MDN) are not requested: they leak reading habits and few clients send them',

@@ -57,6 +57,7 @@ runConnectorContract(instagramConnector, {
     },
   },
   absentFeatures: {
+    optOut: 'Instagram users block or mute a business account; Meta forbids keyword opt-in flows in DMs',
     templates: 'Instagram has no provider-approved templates',
     senders: 'one account per connection',
     visitors: 'customers write from their own Instagram accounts',

@@ -58,6 +58,7 @@ runConnectorContract(rcsConnector, {
     },
   },
   absentFeatures: {
+    optOut: 'RCS agents are blocked in the messaging app of the phone, which the RBM platform reports itself',
     templates: 'RBM has no provider-approved templates',
     senders: 'a connection is one agent',
     visitors: 'customers are phone numbers',

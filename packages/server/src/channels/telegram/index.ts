@@ -34,7 +34,12 @@ export const telegramConnector = defineConnector({
     storedHeaders: { keep: ['content-type'], digest: [SECRET_HEADER] },
   },
   send: telegramSend,
-  features: { typing: sendTyping, fetchMedia: fetchTelegramMedia },
+  features: {
+    typing: sendTyping,
+    fetchMedia: fetchTelegramMedia,
+    // no keywords unless a connection turns them on: Telegram users block a bot instead of writing STOP
+    optOut: {},
+  },
   start: startTelegram,
   stop: stopTelegram,
 });

@@ -77,6 +77,7 @@ runConnectorContract(telegramConnector, {
   }),
   fuzz: telegramFuzz,
   features: {
+    optOut: { message: request({ ...updates.text, message: { ...updates.text.message, text: 'Halt', entities: [] } }) },
     typing: {
       to: '5123456789',
       success: [{ status: 200, body: '{"ok":true,"result":true}' }],

@@ -1,5 +1,5 @@
 /** @module channels/twilio-sms — Twilio Programmable Messaging: SMS and MMS (https://www.twilio.com/docs/messaging). */
-import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, defineConnector } from '../../channel-kit/index.js';
+import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
 import { checkAccount, fetchTwilioMedia } from './api.js';
 import { twilioSmsConfigSchema, type TwilioSmsConfig } from './config.js';
 import { parseTwilio } from './parse.js';
@@ -23,9 +23,6 @@ export const twilioSmsConnector = defineConnector({
     smsSegments: true,
   },
   addressKind: 'phone',
-  // Twilio answers STOP/START/HELP itself (https://help.twilio.com/articles/223134027): the hub records them and
-  // sends no confirmation of its own unless the connection sets one
-  optOut: { keywords: DEFAULT_OPT_OUT_KEYWORDS, optInKeywords: DEFAULT_OPT_IN_KEYWORDS },
   configSchema: twilioSmsConfigSchema,
   inbound: {
     mode: 'webhook',
@@ -37,6 +34,9 @@ export const twilioSmsConnector = defineConnector({
   },
   send: twilioSend,
   features: {
+    // Twilio answers STOP/START/HELP itself (https://help.twilio.com/articles/223134027): the hub records them and
+    // sends no confirmation of its own unless the connection sets one
+    optOut: { defaults: DEFAULT_OPT_OUT_RULES },
     fetchMedia: fetchTwilioMedia,
     senders: (config) => [...config.from],
   },

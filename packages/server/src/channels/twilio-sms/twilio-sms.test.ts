@@ -36,6 +36,7 @@ runConnectorContract(twilioSmsConnector, {
   stripSignature: (r: WebhookRequest) => ({ ...r, headers: { ...r.headers, 'x-twilio-signature': undefined } }),
   fuzz: twilioFuzz,
   features: {
+    optOut: { message: signed({ ...text, Body: 'Halt' }) },
     fetchMedia: {
       media: {
         providerMediaId: `${fuzzConfig.apiBaseUrl}/2010-04-01/Accounts/${fuzzConfig.accountSid}/Messages/MM1/Media/ME1`,

@@ -59,6 +59,7 @@ const fixtures: ContractFixtures<VkConfig> = {
     },
   },
   absentFeatures: {
+    optOut: 'VK users deny messages from the community (message_deny), which VK reports as its own event',
     templates: 'VK has no provider-approved templates',
     senders: 'a connection is one community',
     visitors: 'customers have VK accounts',

@@ -1,5 +1,5 @@
 /** @module channels/vonage-sms — SMS over Vonage: the Messages API (default) or the legacy SMS API (https://developer.vonage.com/en/messages/overview). */
-import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, defineConnector } from '../../channel-kit/index.js';
+import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
 import { checkVonage } from './api.js';
 import { vonageConfigSchema, type VonageConfig } from './config.js';
 import { parseVonage, vonageEventKey } from './parse.js';
@@ -20,8 +20,6 @@ export const vonageSmsConnector = defineConnector({
     rateLimit: { perSecond: 30, burst: 30 },
   },
   addressKind: 'phone',
-  // carrier rules require honouring STOP on SMS (CTIA Messaging Principles; https://api.support.vonage.com/hc/en-us/articles/204017423)
-  optOut: { keywords: DEFAULT_OPT_OUT_KEYWORDS, optInKeywords: DEFAULT_OPT_IN_KEYWORDS },
   configSchema: vonageConfigSchema,
   inbound: {
     mode: 'webhook',
@@ -32,7 +30,10 @@ export const vonageSmsConnector = defineConnector({
     storedHeaders: { keep: ['content-type'], digest: ['authorization'] },
   },
   send: vonageSend,
-  features: {},
+  features: {
+    // carrier rules require honouring STOP on SMS (CTIA Messaging Principles; https://api.support.vonage.com/hc/en-us/articles/204017423)
+    optOut: { defaults: DEFAULT_OPT_OUT_RULES },
+  },
   start: (ctx) => checkVonage(ctx),
 });
 

@@ -60,6 +60,7 @@ runConnectorContract(vonageSmsConnector, {
   ],
   unknownUpdate: messagesRequest(json({ ...messagesStatus, status: 'clicked' })),
   stripSignature: (r) => ({ ...r, headers: { ...r.headers, authorization: undefined } }),
+  features: { optOut: { message: messagesRequest(json({ ...messagesInbound, text: 'Halt' })) } },
   absentFeatures: {
     typing: 'SMS has no typing indicator',
     fetchMedia: 'SMS carries text only here (no MMS)',
@@ -100,6 +101,7 @@ runConnectorContract(vonageSmsConnector, {
     url.searchParams.set('text', `${url.searchParams.get('text') ?? ''}!`);
     return { ...r, url: url.toString(), query: Object.fromEntries(url.searchParams) };
   },
+  features: { optOut: { message: legacyGet(json({ ...legacyInbound, text: 'Halt' })) } },
   absentFeatures: {
     typing: 'SMS has no typing indicator',
     fetchMedia: 'SMS carries text only',

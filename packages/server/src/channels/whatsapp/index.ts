@@ -1,5 +1,5 @@
 /** @module channels/whatsapp — the WhatsApp Business Cloud API channel (Meta Graph; https://developers.facebook.com/docs/whatsapp/cloud-api). */
-import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, defineConnector } from '../../channel-kit/index.js';
+import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
 import { checkAccount, fetchWhatsAppMedia, markRead, syncWhatsAppTemplates } from './api.js';
 import { whatsappConfigSchema, type WhatsAppConfig } from './config.js';
 import { parseWhatsApp } from './parse.js';
@@ -39,10 +39,6 @@ export const whatsappConnector = defineConnector({
   },
   // wa_ids are international numbers without the + (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages)
   addressKind: 'phone',
-  // businesses must honour a customer's request to opt out of their messages (WhatsApp Business Messaging Policy,
-  // https://business.whatsapp.com/policy): STOP and the other common keywords on by default, no confirmation unless
-  // the connection sets one (config optOut)
-  optOut: { keywords: DEFAULT_OPT_OUT_KEYWORDS, optInKeywords: DEFAULT_OPT_IN_KEYWORDS },
   configSchema: whatsappConfigSchema,
   prepareConfig: (config: WhatsAppConfig, generateSecret) => ({
     ...config,
@@ -57,6 +53,10 @@ export const whatsappConnector = defineConnector({
   },
   send: whatsappSend,
   features: {
+    // businesses must honour a customer's request to opt out of their messages (WhatsApp Business Messaging Policy,
+    // https://business.whatsapp.com/policy): STOP and the other common keywords on by default, no confirmation unless
+    // the connection sets one (config optOut)
+    optOut: { defaults: DEFAULT_OPT_OUT_RULES },
     fetchMedia: fetchWhatsAppMedia,
     templates: { sync: syncWhatsAppTemplates },
     // blue ticks for the customer, sent from the number they wrote to (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages mark read)

@@ -114,6 +114,11 @@ runConnectorContract(whatsappConnector, {
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: whatsappFuzz,
   features: {
+    optOut: {
+      message: signed(
+        JSON.parse(JSON.stringify(inboundMessages.text).replace('Does it come in another color?', 'Halt')),
+      ),
+    },
     fetchMedia: {
       media: { providerMediaId: '1234567890' },
       // GET /{media-id} → a short-lived url, then GET url with the same bearer (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media)

@@ -55,7 +55,7 @@ export function optedOutReason(c: ConsentRecord, channelName: string): string {
 
 /** how a refusal names the channel and the way back in (the connection's first opt-in keyword, if it has keywords) */
 export function optOutChannel(
-  connector: Pick<AnyConnector, 'displayName' | 'optOut'>,
+  connector: Pick<AnyConnector, 'displayName' | 'features'>,
   config: Record<string, unknown>,
 ): { name: string; optIn?: string | undefined } {
   return { name: connector.displayName, optIn: optOutRulesFor(connector, config)?.optInKeywords[0] };
