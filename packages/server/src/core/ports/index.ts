@@ -14,6 +14,7 @@ export * from './routing-store.js';
 export * from './webhook-store.js';
 export * from './visitor-store.js';
 export * from './key-check-store.js';
+export * from './health-store.js';
 export * from './consent-store.js';
 export * from './message-part-store.js';
 export * from './bus.js';

@@ -2,7 +2,7 @@
  * @module store/sql/kysely-store
  * The Store port over Kysely: one query layer for SQLite and PostgreSQL, composed of one query module per port
  * (user-, connection-, inbound-, contact-, conversation-, attachment-, outbox-, pacing-, agent-, webhook-, visitor-,
- * key-check-, consent-, message-part- and routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
+ * key-check-, consent-, message-part-, health- and routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
  * on unique constraints + ON CONFLICT DO NOTHING, never on read-then-write.
  */
 import { Migrator, sql, type Kysely } from 'kysely';
@@ -26,6 +26,7 @@ import { UserQueries } from './user-queries.js';
 import { WebhookQueries } from './webhook-queries.js';
 import { VisitorQueries } from './visitor-queries.js';
 import { MessagePartQueries } from './message-part-queries.js';
+import { HealthQueries } from './health-queries.js';
 
 /** the routing port is reached as `store.routing` (and `tx.routing`), built on first use per connection or transaction */
 class RoutingAccess extends Queries {
@@ -52,6 +53,7 @@ const KyselyOps = composeQueries(RoutingAccess, [
   KeyCheckQueries,
   ConsentQueries,
   MessagePartQueries,
+  HealthQueries,
 ] as const);
 
 export class KyselyStore extends KyselyOps implements Store {

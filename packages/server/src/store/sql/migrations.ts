@@ -675,6 +675,35 @@ function messageParts(): Migration {
   };
 }
 
+function connectionHealth(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('connection_health')
+        .ifNotExists()
+        .addColumn('connection_id', 'text', (c) => c.primaryKey().references('connections.id').onDelete('cascade'))
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('checks', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('connection_health_workspace')
+        .ifNotExists()
+        .on('connection_health')
+        .column('workspace_id')
+        .execute();
+      // the health checks read a connection's last inbound/outbound and its recent outbound trouble
+      await db.schema
+        .createIndex('messages_connection_activity')
+        .ifNotExists()
+        .on('messages')
+        .columns(['connection_id', 'direction', 'created_at'])
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -695,6 +724,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0014_consent': consent(),
         '0015_listen_cursor': listenCursor(),
         '0017_vonage': messageParts(),
+        '0027_connection_health': connectionHealth(),
       }),
   };
 }

@@ -372,7 +372,16 @@ export interface MessagePartsTable {
   event: string;
   received_at: string;
 }
+/** 0027_connection_health: the last result of a connection's health checks (core/health) */
+export interface ConnectionHealthTable {
+  connection_id: string;
+  workspace_id: string;
+  state: string;
+  checks: string;
+  updated_at: string;
+}
 export interface Database {
+  connection_health: ConnectionHealthTable;
   message_parts: MessagePartsTable;
   consents: ConsentsTable;
   visitor_addresses: VisitorAddressesTable;
