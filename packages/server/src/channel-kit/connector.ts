@@ -263,7 +263,8 @@ export type SendMap<Config> = { [T in ContentType]?: SendHandler<Config, T> };
  * The optional abilities of a channel, each stated once by being present. Core reads each in one place: typing
  * (conversation-service), media (media-service), read receipts (conversation-service), templates
  * (template-service, with `send.template` to send them), sender numbers (message-queue), visitor sessions
- * (webchat's visitor-service), fallback (the outbound worker), consent keywords (core/consent, via optOutRulesFor).
+ * (webchat's visitor-service), fallback (the outbound worker), consent keywords (core/consent, via optOutRulesFor),
+ * provider health (core/health).
  */
 export interface ConnectorFeatures<Config> {
   /** a typing indicator towards the customer */
@@ -292,6 +293,21 @@ export interface ConnectorFeatures<Config> {
    * them with no setting at all (SMS, WhatsApp). Read by core/consent through optOutRulesFor.
    */
   optOut?: { defaults?: OptOutRules };
+  /**
+   * what the provider says of this connection — the webhook it has registered against ours, deliveries it could
+   * not make, what waits there undelivered — asked when the connection starts and then periodically by core/health;
+   * a rejected credential throws AUTH like every call
+   */
+  health?(ctx: BaseContext<Config>): Promise<ProviderHealthCheck[]>;
+}
+
+/** one finding of a provider health check (ConnectorFeatures.health) */
+export interface ProviderHealthCheck {
+  /** stable and lowercase: `webhook`, `pending_updates`, … */
+  name: string;
+  state: 'healthy' | 'warning' | 'failing';
+  /** what was found, in the provider's words where it said something, and the fix */
+  detail: string;
 }
 
 /** the limits of a channel: data the hub enforces (lengths, buttons, receipts, window, pacing) */

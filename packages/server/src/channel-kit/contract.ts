@@ -39,6 +39,7 @@ export const FEATURE_NAMES = [
   'senders',
   'visitors',
   'optOut',
+  'health',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -64,6 +65,15 @@ export interface FeatureFixtures {
    * connection's own keywords are tried
    */
   optOut?: { message: WebhookRequest } | { update: ListenedUpdate };
+  /**
+   * provider answers for a connection in order (`healthy`) and for one the provider reports a problem with
+   * (`warning`, e.g. the webhook registered elsewhere), with a word the warning's detail must contain
+   */
+  health?: {
+    healthy: ProviderResponse[];
+    warning: { answers: ProviderResponse[]; mentions: string };
+    auth: ProviderResponse;
+  };
 }
 
 const hasFeature = (connector: AnyConnector, name: FeatureName): boolean => connector.features[name] !== undefined;
@@ -381,6 +391,29 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
         const senders = connector.features.senders.bind(connector);
         it('senders: names the sender addresses of the connection', () => {
           expect(senders(fixtures.config)).toEqual(want);
+        });
+      }
+      if (connector.features.health && f.health) {
+        const { healthy, warning, auth } = f.health;
+        const health = connector.features.health.bind(connector);
+        const worst = (checks: Array<{ state: string }>) =>
+          (['failing', 'warning', 'healthy'] as const).find((s) => checks.some((c) => c.state === s));
+        it('health: names each check with a state and a detail, reports a problem in words, and a rejected credential is AUTH', async () => {
+          const seen: string[] = [];
+          const good = await health(base(sequenceHttp(healthy, seen)));
+          expect(seen.length).toBeGreaterThan(0);
+          expect(good.length).toBeGreaterThan(0);
+          for (const c of good) {
+            expect(c.name).toMatch(/^[a-z][a-z_]*$/);
+            expect(['healthy', 'warning', 'failing']).toContain(c.state);
+            expect(c.detail.length).toBeGreaterThan(0);
+          }
+          expect(worst(good)).toBe('healthy');
+          const bad = await health(base(sequenceHttp(warning.answers, [])));
+          expect(worst(bad)).toBe('warning');
+          expect(bad.map((c) => c.detail).join('\n')).toContain(warning.mentions);
+          expect(leaks(JSON.stringify([good, bad]))).toEqual([]);
+          await authFails((http, log) => health(base(http, log)), auth);
         });
       }
       if (connector.features.visitors && f.visitors) {

@@ -49,6 +49,7 @@ runConnectorContract(testConnector, {
     optOut: { message: signed({ id: 'm9', type: 'message', from: '+1555', text: 'Halt' }) },
   },
   absentFeatures: {
+    health: 'the test provider has no health endpoint',
     typing: 'the test provider has no typing indicator',
     readReceipts: 'the test provider reports receipts but takes none',
     templates: 'variants add templates (e2e/provider-rules.test.ts)',

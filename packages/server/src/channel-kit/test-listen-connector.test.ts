@@ -41,6 +41,7 @@ runConnectorContract(testListenConnector, {
     optOut: { update: update({ id: 'm9', type: 'message', from: '+1555', text: 'Halt' }, 'm9') },
   },
   absentFeatures: {
+    health: 'the test provider has no health endpoint',
     typing: 'the test provider has no typing indicator',
     readReceipts: 'the test provider reports receipts but takes none',
     templates: 'the long-poll variant only proves inbound mode listen',

@@ -100,6 +100,7 @@ runConnectorContract(birdConnector, {
     },
   },
   absentFeatures: {
+    health: 'the Bird channels API does not report webhook subscription health',
     typing: 'Bird has no typing indicator in the channels API',
     readReceipts: 'Bird does not take read receipts for inbound messages through the channels API',
     senders: 'one connection is one Bird channel, one sender',

@@ -46,6 +46,7 @@ runConnectorContract(
       },
     },
     absentFeatures: {
+      health: 'the mailbox is read by the hub itself; a failing IMAP session turns the connection to ERROR',
       optOut: 'mail has its own unsubscribe (List-Unsubscribe), not keywords in a reply',
       fetchMedia: 'checked against a real IMAP server in email.e2e.test.ts (the contract fakes HTTP only)',
       typing: 'mail has no typing indicator',

@@ -95,6 +95,7 @@ runConnectorContract(messengerConnector, {
     },
   },
   absentFeatures: {
+    health: "not checked yet: Meta's subscribed_apps fields are to be compared",
     optOut: 'Messenger users block or mute the Page; the Send API has no keyword consent',
     templates: 'Messenger has no provider-approved templates; outside the window only HUMAN_AGENT replies go',
     senders: 'one Page per connection',

@@ -58,6 +58,7 @@ runConnectorContract(rcsConnector, {
     },
   },
   absentFeatures: {
+    health: "the RBM API does not report the agent's webhook state",
     optOut: 'RCS agents are blocked in the messaging app of the phone, which the RBM platform reports itself',
     templates: 'RBM has no provider-approved templates',
     senders: 'a connection is one agent',

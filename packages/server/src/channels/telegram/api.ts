@@ -11,10 +11,18 @@ import {
   type BaseContext,
   type FetchedMedia,
   type ProviderClient,
+  type ProviderHealthCheck,
   type StartResult,
 } from '../../channel-kit/index.js';
 import type { TelegramConfig } from './config.js';
-import { ALLOWED_UPDATES, apiResponseSchema, botUserSchema, fileSchema, type ApiResponse } from './payloads.js';
+import {
+  ALLOWED_UPDATES,
+  apiResponseSchema,
+  botUserSchema,
+  fileSchema,
+  webhookInfoSchema,
+  type ApiResponse,
+} from './payloads.js';
 
 export type ApiContext = Pick<BaseContext<TelegramConfig>, 'config' | 'http' | 'signal'>;
 export type ApiParams = Record<string, unknown> | FormData;
@@ -147,4 +155,47 @@ export async function fetchTelegramMedia(
     byExtension ??
     'application/octet-stream';
   return { bytes, mimeType, ...(fileName ? { fileName } : {}) };
+}
+
+/** updates waiting at Telegram beyond this many mean deliveries to us are failing or slow */
+const PENDING_WARNING = 100;
+/** Telegram keeps the last delivery error in the webhook info: one older than this is history, not a problem */
+const RECENT_ERROR_MS = 24 * 3600 * 1000;
+
+/**
+ * getWebhookInfo against our registration: the URL Telegram delivers to, its last delivery error (in Telegram's
+ * words, with the public URL we gave it), and how many updates wait undelivered
+ * (https://core.telegram.org/bots/api#getwebhookinfo)
+ */
+export async function telegramHealth(ctx: BaseContext<TelegramConfig>): Promise<ProviderHealthCheck[]> {
+  const info = webhookInfoSchema.safeParse(await callBotApi(ctx, 'getWebhookInfo'));
+  if (!info.success) throw new ChannelError('UNAVAILABLE', 'Telegram sent an unreadable answer to getWebhookInfo');
+  const { url, pending_update_count: pending, last_error_date: errorAt, last_error_message: error } = info.data;
+  const checks: ProviderHealthCheck[] = [];
+  if (url !== ctx.webhookUrl)
+    checks.push({
+      name: 'webhook',
+      state: 'warning',
+      detail:
+        url === ''
+          ? `Telegram has no webhook for this bot (another app removed it or reads it with getUpdates): updates do not reach ${ctx.webhookUrl} — re-register the webhook (restart the connection)`
+          : `Telegram delivers this bot's updates to ${url}, not to ${ctx.webhookUrl} (another app set its own webhook) — re-register the webhook (restart the connection)`,
+    });
+  else if (errorAt !== undefined && Date.now() - errorAt * 1000 < RECENT_ERROR_MS)
+    checks.push({
+      name: 'webhook',
+      state: 'warning',
+      detail: `Telegram says: '${error ?? 'delivery failed'}' at ${new Date(errorAt * 1000).toISOString().slice(11, 16)} UTC — the webhook URL must be public HTTPS that Telegram can reach; the hub gave it ${ctx.webhookUrl} (SWITCHBOARD_PUBLIC_URL)`,
+    });
+  else checks.push({ name: 'webhook', state: 'healthy', detail: `Telegram delivers to ${ctx.webhookUrl}` });
+  checks.push(
+    pending >= PENDING_WARNING
+      ? {
+          name: 'pending_updates',
+          state: 'warning',
+          detail: `${pending} updates wait at Telegram undelivered (kept up to 24 hours)`,
+        }
+      : { name: 'pending_updates', state: 'healthy', detail: `${pending} updates waiting at Telegram` },
+  );
+  return checks;
 }

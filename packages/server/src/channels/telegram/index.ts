@@ -1,6 +1,6 @@
 /** @module channels/telegram — a Telegram bot (Bot API, webhook mode) as a channel (https://core.telegram.org/bots/api). */
 import { defineConnector } from '../../channel-kit/index.js';
-import { fetchTelegramMedia, startTelegram, stopTelegram } from './api.js';
+import { fetchTelegramMedia, startTelegram, stopTelegram, telegramHealth } from './api.js';
 import { prepareTelegramConfig, telegramConfigSchema, type TelegramConfig } from './config.js';
 import { parseTelegram, telegramEventKey } from './parse.js';
 import { sendTyping, telegramSend } from './send.js';
@@ -39,6 +39,7 @@ export const telegramConnector = defineConnector({
     fetchMedia: fetchTelegramMedia,
     // no keywords unless a connection turns them on: Telegram users block a bot instead of writing STOP
     optOut: {},
+    health: telegramHealth,
   },
   start: startTelegram,
   stop: stopTelegram,

@@ -138,3 +138,10 @@ export const fileSchema = z.object({
 });
 /** what every send* method answers with: the sent Message (we need its chat and id) */
 export const sentMessageSchema = z.object({ message_id: z.number(), chat: z.object({ id: z.number() }) });
+/** getWebhookInfo's answer, the fields the health check reads (https://core.telegram.org/bots/api#webhookinfo) */
+export const webhookInfoSchema = z.object({
+  url: z.string(),
+  pending_update_count: z.number().int().nonnegative(),
+  last_error_date: z.number().optional(),
+  last_error_message: z.string().optional(),
+});

@@ -78,6 +78,25 @@ runConnectorContract(telegramConnector, {
   fuzz: telegramFuzz,
   features: {
     optOut: { message: request({ ...updates.text, message: { ...updates.text.message, text: 'Halt', entities: [] } }) },
+    // getWebhookInfo (https://core.telegram.org/bots/api#webhookinfo): ours, then another app's URL
+    health: {
+      healthy: [
+        {
+          status: 200,
+          body: '{"ok":true,"result":{"url":"http://localhost/webhooks/conn_contract","has_custom_certificate":false,"pending_update_count":0,"max_connections":40}}',
+        },
+      ],
+      warning: {
+        answers: [
+          {
+            status: 200,
+            body: '{"ok":true,"result":{"url":"https://other.example/tg-hook","has_custom_certificate":false,"pending_update_count":3}}',
+          },
+        ],
+        mentions: 'https://other.example/tg-hook',
+      },
+      auth: { status: 401, body: errorBodies.unauthorized },
+    },
     typing: {
       to: '5123456789',
       success: [{ status: 200, body: '{"ok":true,"result":true}' }],

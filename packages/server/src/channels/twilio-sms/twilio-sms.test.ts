@@ -47,6 +47,7 @@ runConnectorContract(twilioSmsConnector, {
     senders: { expect: ['+15005550006'] },
   },
   absentFeatures: {
+    health: "not checked yet: the number's SmsUrl is to be compared with ours",
     typing: 'SMS has no typing indicator',
     readReceipts: 'SMS has no read receipts to send',
     templates: 'Twilio SMS sends free text; there are no templates to approve',

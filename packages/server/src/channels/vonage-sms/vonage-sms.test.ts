@@ -62,6 +62,7 @@ runConnectorContract(vonageSmsConnector, {
   stripSignature: (r) => ({ ...r, headers: { ...r.headers, authorization: undefined } }),
   features: { optOut: { message: messagesRequest(json({ ...messagesInbound, text: 'Halt' })) } },
   absentFeatures: {
+    health: "Vonage's application webhooks are not readable with the message API credentials",
     typing: 'SMS has no typing indicator',
     fetchMedia: 'SMS carries text only here (no MMS)',
     readReceipts: 'SMS has no read receipts to send',
@@ -103,6 +104,7 @@ runConnectorContract(vonageSmsConnector, {
   },
   features: { optOut: { message: legacyGet(json({ ...legacyInbound, text: 'Halt' })) } },
   absentFeatures: {
+    health: "Vonage's application webhooks are not readable with the message API credentials",
     typing: 'SMS has no typing indicator',
     fetchMedia: 'SMS carries text only',
     readReceipts: 'SMS has no read receipts to send',

@@ -67,6 +67,7 @@ runConnectorContract(webchatConnector, {
     visitors: { visitorId },
   },
   absentFeatures: {
+    health: 'the widget talks to the hub itself; there is no provider to ask',
     optOut: 'a web visitor closes the widget; there is no later outreach to opt out of',
     fetchMedia: "visitors upload their files to the hub directly; there is no provider's copy to fetch",
     readReceipts: 'the widget shows what the visitor has seen itself; nothing to tell a provider',
