@@ -21,7 +21,7 @@ const notTest = `\\.test\\.ts$|/testing/|/e2e/|\\.contract\\.ts$|/fixtures/|${TE
  *   2 resources    connections, workspaces, webhooks, realtime, outbox
  *   3 records      conversations, templates
  *   4 pipelines    inbound, outbound, media
- *   5 services     agents, teams, recovery, webchat
+ *   5 services     agents, teams, recovery, webchat, health (what each connection's checks find)
  *   6 routing      who handles a conversation: calls agents and teams, queues auto-replies, takes over for operators
  * core/hub.ts is the typed set of services handed to the api; no folder imports it.
  */
@@ -33,7 +33,7 @@ const CORE_LAYERS = [
   // opt-outs: written with inbound messages (conversations below), checked by every send (outbound above)
   ['consent'],
   ['inbound', 'outbound', 'media'],
-  ['agents', 'teams', 'recovery', 'webchat'],
+  ['agents', 'teams', 'recovery', 'webchat', 'health'],
   ['routing'],
 ];
 const coreLayerRules = CORE_LAYERS.map((layer, i) => {

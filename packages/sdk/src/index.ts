@@ -48,6 +48,7 @@ export type ContactDuplicate = Schemas['ContactDuplicates']['data'][number];
 export type ContactExport = Schemas['ContactExport'];
 export type ContactErased = Schemas['ContactErased'];
 export type Connection = Schemas['Connection'];
+export type ConnectionHealth = Schemas['ConnectionHealth'];
 export type ConnectionStatus = Connection['status'];
 export type ConnectionLog = Schemas['ConnectionLog'];
 export type Template = Schemas['Template'];
@@ -158,6 +159,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'conversation.typing',
   'contact.created',
   'connection.status',
+  'connection.health',
   'conversation.timeline',
   'agent.status',
 ] as const;
@@ -316,6 +318,10 @@ export class SwitchboardClient {
   }
   startConnection(id: string): Promise<Connection> {
     return this.request('POST', `/connections/${enc(id)}/start`);
+  }
+  /** runs the connection's health checks now (the provider's view and the hub's own) */
+  checkConnectionHealth(id: string): Promise<ConnectionHealth> {
+    return this.request('POST', `/connections/${enc(id)}/health`);
   }
   stopConnection(id: string): Promise<Connection> {
     return this.request('POST', `/connections/${enc(id)}/stop`);

@@ -1239,6 +1239,80 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/connections/{id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks the connection's health now: asks the provider and reads the messages */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectionHealth"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections/{id}/logs": {
         parameters: {
             query?: never;
@@ -3664,7 +3738,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: message.received, message.created, message.updated, message.status, conversation.created, conversation.updated, conversation.typing, contact.created, connection.status, conversation.timeline, agent.status */
+        /** Server-sent events: message.received, message.created, message.updated, message.status, conversation.created, conversation.updated, conversation.typing, contact.created, connection.status, connection.health, conversation.timeline, agent.status */
         get: {
             parameters: {
                 query?: {
@@ -5483,7 +5557,7 @@ export interface paths {
                         active?: boolean;
                         description?: string;
                         /** @description event types to deliver; "*" for all */
-                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "conversation.timeline" | "agent.status")[];
+                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status")[];
                         secret?: string;
                         url: string;
                     };
@@ -5656,7 +5730,7 @@ export interface paths {
                         active?: boolean;
                         description?: string;
                         /** @description event types to deliver; "*" for all */
-                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "conversation.timeline" | "agent.status")[];
+                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status")[];
                         secret?: string;
                         url?: string;
                     };
@@ -6539,6 +6613,8 @@ export interface components {
             createdAt: string;
             deprecated: boolean;
             description: string;
+            /** @description beside the status (a RUNNING connection stays RUNNING): what the provider and the messages say; null for a connection never checked and not running; in GET answers */
+            health?: components["schemas"]["ConnectionHealth"] | null;
             id: string;
             name: string;
             /** @enum {string} */
@@ -6548,6 +6624,40 @@ export interface components {
             updatedAt: string;
             webhookUrl: string;
         };
+        ConnectionHealth: {
+            checks: {
+                checkedAt: string;
+                /** @description what was found, in the provider's words where it said something, and the fix */
+                detail: string;
+                /** @description webhook, pending_updates, provider, first_message, outbound_errors, … */
+                name: string;
+                /** @enum {string} */
+                state: "healthy" | "warning" | "failing";
+            }[];
+            /**
+             * @description the worst state of the checks
+             * @enum {string}
+             */
+            state: "healthy" | "warning" | "failing";
+            updatedAt: string;
+        };
+        ConnectionHealthInput: {
+            checks: {
+                checkedAt: string;
+                /** @description what was found, in the provider's words where it said something, and the fix */
+                detail: string;
+                /** @description webhook, pending_updates, provider, first_message, outbound_errors, … */
+                name: string;
+                /** @enum {string} */
+                state: "healthy" | "warning" | "failing";
+            }[];
+            /**
+             * @description the worst state of the checks
+             * @enum {string}
+             */
+            state: "healthy" | "warning" | "failing";
+            updatedAt: string;
+        };
         ConnectionInput: {
             /** @description secret fields are masked as "********" */
             config: {
@@ -6556,6 +6666,8 @@ export interface components {
             createdAt: string;
             deprecated: boolean;
             description: string;
+            /** @description beside the status (a RUNNING connection stays RUNNING): what the provider and the messages say; null for a connection never checked and not running; in GET answers */
+            health?: components["schemas"]["ConnectionHealthInput"] | null;
             id: string;
             name: string;
             /** @enum {string} */

@@ -74,6 +74,22 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 export const IdParams = z.object({ id: z.string().min(1).max(100) });
 
+export const HealthStateSchema = z.enum(['healthy', 'warning', 'failing']);
+export const ConnectionHealthSchema = z
+  .object({
+    state: HealthStateSchema.describe('the worst state of the checks'),
+    checks: z.array(
+      z.object({
+        name: z.string().describe('webhook, pending_updates, provider, first_message, outbound_errors, …'),
+        state: HealthStateSchema,
+        detail: z.string().describe("what was found, in the provider's words where it said something, and the fix"),
+        checkedAt: z.string(),
+      }),
+    ),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ConnectionHealth' });
+
 export const ConnectionSchema = z
   .object({
     id: z.string(),
@@ -87,6 +103,11 @@ export const ConnectionSchema = z
     config: z.record(z.string(), z.unknown()).describe('secret fields are masked as "********"'),
     createdAt: z.string(),
     updatedAt: z.string(),
+    health: ConnectionHealthSchema.nullable()
+      .optional()
+      .describe(
+        'beside the status (a RUNNING connection stays RUNNING): what the provider and the messages say; null for a connection never checked and not running; in GET answers',
+      ),
   })
   .meta({ id: 'Connection' });
 

@@ -57,6 +57,7 @@ const EnvSchema = z.object({
   SWITCHBOARD_WEBHOOK_MAX_AGE_MS: int(1000, 30 * 86_400_000).default(86_400_000),
   SWITCHBOARD_WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
   SWITCHBOARD_SEND_LEASE_MS: int(1000, 86_400_000).default(300_000),
+  SWITCHBOARD_HEALTH_INTERVAL_SECONDS: int(10, 86_400).default(900),
   SWITCHBOARD_RAW_EVENT_RETENTION_DAYS: int(0, 3650).default(30),
   SWITCHBOARD_EVENT_RETENTION_HOURS: int(0, 24 * 365).default(24),
   SWITCHBOARD_MEDIA_STORE: z.enum(['database', 'directory']).default('database'),
@@ -118,6 +119,8 @@ export type Config = {
   mediaMaxBytes: number;
   /** webchat visitors' rate limits and open-conversation cap */
   visitorLimits: VisitorLimitSettings;
+  /** how often each running connection's provider is asked about it (core/health) */
+  healthIntervalMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 };
 
@@ -168,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectorTimeoutMs: e.SWITCHBOARD_CONNECTOR_TIMEOUT_MS,
     rawEventRetentionDays: e.SWITCHBOARD_RAW_EVENT_RETENTION_DAYS,
     sendLeaseMs: e.SWITCHBOARD_SEND_LEASE_MS,
+    healthIntervalMs: e.SWITCHBOARD_HEALTH_INTERVAL_SECONDS * 1000,
     webhookRetryBaseMs: e.SWITCHBOARD_WEBHOOK_RETRY_BASE_MS,
     webhookMaxAgeMs: e.SWITCHBOARD_WEBHOOK_MAX_AGE_MS,
     webhookTimeoutMs: e.SWITCHBOARD_WEBHOOK_TIMEOUT_MS,

@@ -20,6 +20,7 @@ import { TokenBucketPacer, type Pacer } from '../core/outbound/pacer.js';
 import { OutboxRelay } from '../core/outbox/relay.js';
 import { RealtimeHub } from '../core/realtime/realtime-hub.js';
 import { RecoverySweeps } from '../core/recovery/recovery-sweeps.js';
+import { DEFAULT_HEALTH_SETTINGS, HealthService } from '../core/health/health-service.js';
 import { VisitorService } from '../core/webchat/visitor-service.js';
 import { MediaService } from '../core/media/media-service.js';
 import { TemplateService } from '../core/templates/template-service.js';
@@ -90,6 +91,12 @@ export function createHub(
   const realtime = new RealtimeHub(deps.bus);
   const recovery = new RecoverySweeps(deps, outbound);
   const visitors = new VisitorService(deps, connections, ingest, realtime, media);
+  const health = new HealthService(deps, connections, {
+    ...DEFAULT_HEALTH_SETTINGS,
+    ...(deps.settings.healthIntervalMs ? { intervalMs: deps.settings.healthIntervalMs } : {}),
+  });
+  // a connection that starts running is looked at right away (its webhook as the provider has it, …)
+  connections.onRunning((record) => health.started(record));
 
   // a connection that starts running brings its provider's templates up to date
   connections.onRunning(async (record) => {
@@ -109,6 +116,7 @@ export function createHub(
   return {
     deps,
     connections,
+    health,
     conversations,
     contacts,
     ingest,
@@ -149,6 +157,7 @@ export function createHub(
         if (routed > 0) deps.log.info({ routing: routed }, 'recovered routing work');
         routing.start();
         webhooks.start();
+        health.start();
         await connections.resumeAll();
         await agents.resumeAll();
       }
@@ -156,6 +165,7 @@ export function createHub(
 
     async stop(): Promise<void> {
       await recovery.stop();
+      await health.stop();
       await routing.stop();
       await webhooks.stop();
       await Promise.all(subscriptions.map((s) => s.close()));

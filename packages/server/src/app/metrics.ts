@@ -49,6 +49,19 @@ export function createMetrics(store: Store): { metrics: Metrics; text: () => Pro
     },
   });
   void depth;
+  const health = new Gauge({
+    name: 'switchboard_connection_health',
+    help: "1 for each connection's health state as last checked (healthy, warning, failing), by connection id",
+    labelNames: ['connection', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const h of await store.listAllConnectionHealth())
+        for (const state of ['healthy', 'warning', 'failing'] as const)
+          this.set({ connection: h.connectionId, state }, h.state === state ? 1 : 0);
+    },
+  });
+  void health;
   return {
     registry,
     text: () => registry.metrics(),

@@ -49,6 +49,8 @@ export interface CoreSettings {
   mediaMaxBytes?: number | undefined;
   /** webchat visitors' rate limits and open-conversation cap (defaults: DEFAULT_VISITOR_LIMITS) */
   visitorLimits?: VisitorLimitSettings;
+  /** how often providers are asked about each running connection (core/health); default 15 min */
+  healthIntervalMs?: number | undefined;
 }
 
 /** the ports and settings alone; app/ builds the outbox relay from them, then CoreDeps with its afterCommit */

@@ -29,6 +29,7 @@ import type { RoutingCommands } from './routing/routing-commands.js';
 import type { RoutingRuleService } from './routing/routing-rule-service.js';
 import type { TeamService } from './teams/team-service.js';
 import type { ConsentService } from './consent/consent-service.js';
+import type { HealthService } from './health/health-service.js';
 
 /** what a process runs: the API role serves requests and realtime; the worker role consumes topics and sweeps */
 export type Role = 'api' | 'worker' | 'all';
@@ -36,6 +37,8 @@ export type Role = 'api' | 'worker' | 'all';
 export interface Hub {
   readonly deps: CoreDeps;
   readonly connections: ConnectionService;
+  /** each connection's health beside its status: what the provider and the messages say */
+  readonly health: HealthService;
   readonly conversations: ConversationService;
   readonly contacts: ContactService;
   readonly ingest: WebhookIngest;

@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   'conversation.typing',
   'contact.created',
   'connection.status',
+  /** a connection's health changed: which checks, in which state (core/health) */
+  'connection.health',
   /** a decision in a conversation's timeline: rule fired, agent reply, handoff, assignment */
   'conversation.timeline',
   'agent.status',

@@ -4,7 +4,7 @@
  * (webhook URL, verify token).
  */
 import { useEffect, useState } from 'react';
-import type { Connection } from '../../../sdk/src/index.ts';
+import type { Connection, ConnectionHealth } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { errorText } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
@@ -30,13 +30,25 @@ export function Channels() {
       .catch((err: unknown) => setError(errorText(err)));
   const put = (c: Connection) =>
     setConnections((list) =>
-      list.some((x) => x.id === c.id) ? list.map((x) => (x.id === c.id ? c : x)) : [...list, c],
+      // start/stop answers carry no health: the last one known stays until the next check or event
+      list.some((x) => x.id === c.id)
+        ? list.map((x) => (x.id === c.id ? { ...c, health: c.health ?? x.health ?? null } : x))
+        : [...list, c],
     );
 
   useEffect(() => {
     void reload();
     return subscribe((e) => {
       if (e.type === 'stream.open') void reload();
+      if (e.type === 'connection.health') {
+        const { connectionId, state, checks } = e.data as { connectionId: string } & ConnectionHealth;
+        setConnections((list) =>
+          list.map((c) =>
+            c.id === connectionId ? { ...c, health: { state, checks, updatedAt: new Date().toISOString() } } : c,
+          ),
+        );
+        return;
+      }
       if (e.type !== 'connection.status') return;
       const { connectionId, status, statusReason } = e.data as {
         connectionId: string;
@@ -54,6 +66,15 @@ export function Channels() {
     } catch (err) {
       setError(`${c.name}: ${errorText(err)}`);
       void reload();
+    }
+  };
+  const checkHealth = async (c: Connection) => {
+    setError('');
+    try {
+      const health = await client.checkConnectionHealth(c.id);
+      setConnections((list) => list.map((x) => (x.id === c.id ? { ...x, health } : x)));
+    } catch (err) {
+      setError(`${c.name}: ${errorText(err)}`);
     }
   };
   const sync = async (c: Connection) => {
@@ -107,8 +128,14 @@ export function Channels() {
         </span>
         <span className="conn-status">
           {c.status === 'ERROR' && c.statusReason ? `ERROR: ${c.statusReason}` : c.status}
+          <HealthBadge health={c.health} />
         </span>
         <span className="conn-actions">
+          {c.status === 'RUNNING' && (
+            <button type="button" onClick={() => void checkHealth(c)} aria-label={`Check the health of ${c.name}`}>
+              Check health
+            </button>
+          )}
           <button
             type="button"
             onClick={() => void act(c, 'start')}
@@ -150,6 +177,7 @@ export function Channels() {
             Delete
           </ConfirmButton>
         </span>
+        <HealthReasons health={c.health} />
         <span className="webhook">
           <CopyField
             id={`wh-${c.id}`}
@@ -225,5 +253,35 @@ export function Channels() {
         </section>
       )}
     </section>
+  );
+}
+
+/** beside the status dot: the worst state of the connection's health checks, their findings on hover */
+function HealthBadge({ health }: { health: Connection['health'] }) {
+  if (!health) return null;
+  const problems = health.checks.filter((c) => c.state !== 'healthy');
+  return (
+    <span
+      className={`badge health health-${health.state}`}
+      data-health={health.state}
+      title={problems.length ? problems.map((c) => c.detail).join('\n') : 'Every check passes'}
+    >
+      {health.state}
+    </span>
+  );
+}
+
+/** what is wrong, in words (the provider's where it said something) and the fix: visible, not only on hover */
+function HealthReasons({ health }: { health: Connection['health'] }) {
+  const problems = health?.checks.filter((c) => c.state !== 'healthy') ?? [];
+  if (problems.length === 0) return null;
+  return (
+    <span className="health-reasons">
+      {problems.map((c) => (
+        <span key={c.name} className={`health-reason health-${c.state}`} data-check={c.name}>
+          {c.detail}
+        </span>
+      ))}
+    </span>
   );
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { principalOf, requireRole, roleOf } from '../auth.js';
 import {
+  ConnectionHealthSchema,
   ConnectionLogSchema,
   ConnectionSchema,
   ConnectorTypeSchema,
@@ -39,7 +40,13 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
     async (req) => {
       const p = principalOf(req);
       const page = await hub.connections.list(p.workspaceId, req.query);
-      return { data: page.data.map((c) => hub.connections.view(c, roleOf(p))), nextCursor: page.nextCursor };
+      const data = await Promise.all(
+        page.data.map(async (c) => ({
+          ...hub.connections.view(c, roleOf(p)),
+          health: (await hub.health.view(c)) ?? null,
+        })),
+      );
+      return { data, nextCursor: page.nextCursor };
     },
   );
 
@@ -58,7 +65,8 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
     { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } },
     async (req) => {
       const p = principalOf(req);
-      return hub.connections.view(await hub.connections.get(p.workspaceId, req.params.id), roleOf(p));
+      const record = await hub.connections.get(p.workspaceId, req.params.id);
+      return { ...hub.connections.view(record, roleOf(p)), health: (await hub.health.view(record)) ?? null };
     },
   );
 
@@ -89,6 +97,19 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
     '/connections/:id/stop',
     { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } },
     async (req) => hub.connections.stop(requireRole(req, 'admin').workspaceId, req.params.id),
+  );
+
+  r.post(
+    '/connections/:id/health',
+    {
+      schema: {
+        tags,
+        summary: "Checks the connection's health now: asks the provider and reads the messages",
+        params: IdParams,
+        response: { 200: ConnectionHealthSchema, ...errors },
+      },
+    },
+    async (req) => hub.health.check(principalOf(req).workspaceId, req.params.id),
   );
 
   r.get(

@@ -1,0 +1,223 @@
+/**
+ * @module core/health/health-service
+ * A connection's health beside its lifecycle status (a RUNNING connection stays RUNNING): `healthy | warning |
+ * failing` with the reasons. Two kinds of checks make it up:
+ * - what the provider says (the connector's `health` feature: the webhook it has registered against ours, its
+ *   delivery errors, what waits there), asked when the connection starts and then every `intervalMs`;
+ * - what the hub sees itself, from the messages (so every process sees the same): whether the first message ever
+ *   arrived ("completing the setup form does not guarantee the connection works"), and the share of outbound
+ *   messages that failed or wait for a retry after a provider error in the last `windowMs`.
+ * The result is stored per connection; a change of state is a `connection.health` event (streamed, and sent to
+ * outgoing webhooks) and a connection log line. Reading a connection's health recomputes the hub's own checks, so
+ * the first message turns it green at once, without waiting for the next round.
+ */
+import { errorText, type ConnectionService } from '../connections/connection-service.js';
+import type { CoreDeps } from '../deps.js';
+import { eventRow } from '../events.js';
+import type { ConnectionHealthRecord, ConnectionRecord, HealthCheckRecord, HealthState } from '../ports/index.js';
+import { isChannelError } from '../../channel-kit/index.js';
+
+export interface HealthSettings {
+  /** how often the provider is asked, per running connection (SWITCHBOARD_HEALTH_INTERVAL_SECONDS, default 15 min) */
+  intervalMs: number;
+  /** the window the outbound error rate is measured over (default 1 h) */
+  windowMs: number;
+  /** the share of outbound messages in trouble that turns the check to warning (default 0.2) … */
+  errorRate: number;
+  /** … once at least this many were sent in the window (default 5) */
+  minMessages: number;
+}
+
+export const DEFAULT_HEALTH_SETTINGS: HealthSettings = {
+  intervalMs: 15 * 60_000,
+  windowMs: 3_600_000,
+  errorRate: 0.2,
+  minMessages: 5,
+};
+
+const RANK: Record<HealthState, number> = { healthy: 0, warning: 1, failing: 2 };
+export const worstState = (checks: Array<{ state: HealthState }>): HealthState =>
+  checks.reduce<HealthState>((w, c) => (RANK[c.state] > RANK[w] ? c.state : w), 'healthy');
+
+export interface HealthView {
+  state: HealthState;
+  checks: HealthCheckRecord[];
+  updatedAt: string;
+}
+
+type Deps = Pick<CoreDeps, 'store' | 'clock' | 'log' | 'afterCommit' | 'registry' | 'redactor'>;
+
+export class HealthService {
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly connections: ConnectionService,
+    private readonly settings: HealthSettings = DEFAULT_HEALTH_SETTINGS,
+  ) {}
+
+  /** asks the provider and the messages now, stores the result, and tells when the state changed */
+  async check(workspaceId: string, connectionId: string): Promise<HealthView> {
+    const record = await this.connections.get(workspaceId, connectionId);
+    const checks = [...(await this.providerChecks(record)), ...(await this.hubChecks(record))];
+    return this.store(record, checks);
+  }
+
+  /**
+   * the stored provider checks with the hub's own recomputed; undefined for a connection never checked and not
+   * running (its lifecycle status says all there is)
+   */
+  async view(record: ConnectionRecord): Promise<HealthView | undefined> {
+    const stored = await this.deps.store.getConnectionHealth(record.workspaceId, record.id);
+    if (!stored && record.status !== 'RUNNING') return undefined;
+    const own = await this.hubChecks(record);
+    const names = new Set(own.map((c) => c.name));
+    const checks = [...(stored?.checks ?? []).filter((c) => !names.has(c.name)), ...own];
+    return { state: worstState(checks), checks, updatedAt: stored?.updatedAt ?? this.now() };
+  }
+
+  /** the stored health of every connection of a workspace, by connection id (the list view) */
+  async stored(workspaceId: string): Promise<Map<string, ConnectionHealthRecord>> {
+    return new Map((await this.deps.store.listConnectionHealth(workspaceId)).map((h) => [h.connectionId, h]));
+  }
+
+  /** a check right after a connection starts, then one round every intervalMs over the running connections */
+  start(): void {
+    this.timer = setInterval(() => {
+      this.round ??= this.checkRunning().finally(() => (this.round = undefined));
+    }, this.settings.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.round;
+  }
+
+  /** ConnectionService.onRunning: the first look, right after a start */
+  async started(record: ConnectionRecord): Promise<void> {
+    await this.check(record.workspaceId, record.id);
+  }
+
+  private async checkRunning(): Promise<void> {
+    for (const record of await this.deps.store.listConnectionsByStatus(['RUNNING'])) {
+      await this.check(record.workspaceId, record.id).catch((error: unknown) =>
+        this.deps.log.warn({ connectionId: record.id, err: error }, 'health check failed'),
+      );
+    }
+  }
+
+  private async providerChecks(record: ConnectionRecord): Promise<HealthCheckRecord[]> {
+    const live = await this.connections.live(record.id);
+    const health = live?.connector.features.health;
+    if (!live || !health || record.status !== 'RUNNING') return [];
+    const at = this.now();
+    try {
+      const signal = AbortSignal.timeout(10_000);
+      const found = await health.call(live.connector.features, this.connections.context(live, signal));
+      return found.map((c) => ({ ...c, detail: this.deps.redactor.scrub(c.detail), checkedAt: at }));
+    } catch (error) {
+      // a rejected credential is failing (messages will fail next); any other failure to ask is a warning
+      const auth = isChannelError(error) && error.code === 'AUTH';
+      return [
+        {
+          name: 'provider',
+          state: auth ? 'failing' : 'warning',
+          detail: auth
+            ? `${live.connector.displayName} refused the credentials: ${errorText(error)} — update them in the connection`
+            : `could not ask ${live.connector.displayName}: ${errorText(error)}`,
+          checkedAt: at,
+        },
+      ];
+    }
+  }
+
+  private async hubChecks(record: ConnectionRecord): Promise<HealthCheckRecord[]> {
+    const at = this.now();
+    const since = new Date(this.deps.clock.now().getTime() - this.settings.windowMs).toISOString();
+    const activity = await this.deps.store.connectionActivity(record.id, since);
+    const connector = this.deps.registry.get(record.type);
+    const checks: HealthCheckRecord[] = [];
+    checks.push(
+      activity.lastInboundAt
+        ? {
+            name: 'first_message',
+            state: 'healthy',
+            detail: `last message from a customer at ${activity.lastInboundAt}`,
+            checkedAt: at,
+          }
+        : {
+            name: 'first_message',
+            state: 'warning',
+            detail: `Waiting for the first message — send one from ${connector?.displayName ?? record.type} to ${record.name}`,
+            checkedAt: at,
+          },
+    );
+    const { outbound, outboundTrouble } = activity;
+    const rate = outbound > 0 ? outboundTrouble / outbound : 0;
+    const minutes = Math.round(this.settings.windowMs / 60_000);
+    checks.push(
+      outbound >= this.settings.minMessages && rate >= this.settings.errorRate
+        ? {
+            name: 'outbound_errors',
+            state: 'warning',
+            detail: `${outboundTrouble} of ${outbound} messages sent in the last ${minutes} min failed or wait for a retry after a provider error — see the connection's logs`,
+            checkedAt: at,
+          }
+        : {
+            name: 'outbound_errors',
+            state: 'healthy',
+            detail: `${outboundTrouble} of ${outbound} messages sent in the last ${minutes} min in trouble`,
+            checkedAt: at,
+          },
+    );
+    return checks;
+  }
+
+  private async store(record: ConnectionRecord, checks: HealthCheckRecord[]): Promise<HealthView> {
+    const now = this.now();
+    const state = worstState(checks);
+    const next: ConnectionHealthRecord = {
+      connectionId: record.id,
+      workspaceId: record.workspaceId,
+      state,
+      checks,
+      updatedAt: now,
+    };
+    // an event when the findings change (which checks, in which state), not on every round
+    const change = await this.deps.store.transaction(async (tx) => {
+      const before = await tx.getConnectionHealth(record.workspaceId, record.id);
+      await tx.putConnectionHealth(next);
+      if (before && sameFindings(before.checks, checks)) return undefined;
+      await tx.insertOutbox(
+        [eventRow('connection.health', record.workspaceId, { connectionId: record.id, state, checks })],
+        now,
+      );
+      return { before: before?.state };
+    });
+    if (!change) return { state, checks, updatedAt: now };
+    this.deps.afterCommit();
+    if ((change.before ?? 'healthy') !== state) {
+      const reasons = checks.filter((c) => c.state !== 'healthy').map((c) => c.detail);
+      await this.connections.log(
+        record.id,
+        state === 'healthy' ? 'info' : 'warn',
+        'health',
+        `health ${change.before ?? 'unchecked'} → ${state}${reasons.length ? `: ${reasons.join('; ')}` : ''}`,
+      );
+    }
+    return { state, checks, updatedAt: now };
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+/** the same checks in the same states (details carry counts and times that change every round) */
+function sameFindings(a: HealthCheckRecord[], b: HealthCheckRecord[]): boolean {
+  const key = (l: HealthCheckRecord[]) => JSON.stringify(l.map((c) => [c.name, c.state]));
+  return key(a) === key(b);
+}
