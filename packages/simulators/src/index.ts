@@ -117,6 +117,7 @@ export type {
   InfobipSentRecord,
   InfobipSimulator,
   InfobipSimulatorOptions,
+  InfobipTemplateRecord,
 } from './infobip/simulator.js';
 export type { InfobipPush, InfobipPushAttempt } from './infobip/webhook-delivery.js';
 export { INFOBIP_ERRORS, INFOBIP_REPORT_ERRORS, INFOBIP_STATUSES } from './infobip/errors.js';

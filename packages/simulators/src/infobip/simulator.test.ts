@@ -117,6 +117,42 @@ describe('infobip simulator', () => {
     expect(await viber.json()).toMatchObject({ errorCode: 'E400', violations: [{ property: 'messages[0].sender' }] });
   });
 
+  it('lists the sender’s templates and refuses a template send without every placeholder', async () => {
+    sim = await startInfobipSimulator({ receipts: false });
+    sim.addTemplate({
+      name: 'hello',
+      language: 'en',
+      status: 'APPROVED',
+      category: 'UTILITY',
+      body: 'Hi {{1}} and {{2}}',
+    });
+    const list = await api(sim, `/whatsapp/2/senders/${sim.whatsappNumber}/templates`);
+    expect(await list.json()).toMatchObject({
+      templates: [{ name: 'hello', status: 'APPROVED', structure: { body: { text: 'Hi {{1}} and {{2}}' } } }],
+    });
+    const send = (placeholders: string[]) =>
+      api(sim as InfobipSimulator, '/whatsapp/1/message/template', {
+        messages: [
+          {
+            from: (sim as InfobipSimulator).whatsappNumber,
+            to: '41793026727',
+            content: { templateName: 'hello', language: 'en', templateData: { body: { placeholders } } },
+          },
+        ],
+      });
+    const short = await send(['Ana']);
+    expect(short.status).toBe(400);
+    expect(await short.json()).toMatchObject({
+      requestError: {
+        serviceException: {
+          validationErrors: { 'messages[0].content.templateData.body.placeholders': ['must have 2 elements'] },
+        },
+      },
+    });
+    const ok = await send(['Ana', 'Bo']);
+    expect(await ok.json()).toMatchObject({ messages: [{ to: '41793026727', status: { groupName: 'PENDING' } }] });
+  });
+
   it('batches inbound messages of one window into one push (at most 100 each) and retries a failed push as it was', async () => {
     sim = await startInfobipSimulator({ webhooks: { batchWindowMs: 30, retryScale: 0.0002 } });
     const r = await receiver([503, 200]);

@@ -74,8 +74,18 @@ export interface InfobipCustomerInput {
   quickReply?: { text: string; payload: string };
 }
 
+export interface InfobipTemplateRecord {
+  id: string;
+  name: string;
+  language: string;
+  status: 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED';
+  category: string;
+  /** the body text with `{{1}}`, `{{2}}` … placeholders */
+  body: string;
+}
+
 export interface InfobipFaultInput {
-  /** balance, sendSms, sendWhatsApp, sendViber, downloadMedia, or * */
+  /** balance, sendSms, sendWhatsApp, sendViber, listTemplates, downloadMedia, or * */
   op: string;
   times?: number;
   latencyMs?: number;
@@ -112,6 +122,8 @@ export interface InfobipSimulator {
   /** a delivery report for one of our messages, now (out of order, a failure…) */
   emitReport(messageId: string, status: InfobipStatusObject, error?: Record<string, unknown>): void;
   emitSeen(messageId: string): void;
+  /** a WhatsApp template of the sender (as created and reviewed in the portal) */
+  addTemplate(t: Omit<InfobipTemplateRecord, 'id'> & { id?: string }): InfobipTemplateRecord;
   pushes(): InfobipPush[];
   replay(pushId: string): Promise<number>;
   fault(input: InfobipFaultInput): void;
@@ -145,6 +157,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
   const sent = new Map<string, InfobipSentRecord>();
   const received: InfobipReceivedRecord[] = [];
   const media = new Map<string, { data: Buffer; contentType: string }>();
+  const templates = new Map<string, InfobipTemplateRecord>();
   let base = '';
 
   /** Infobip's time format: `2019-08-29T10:17:19.000+0000` */
@@ -334,6 +347,66 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     respondJson(res, 200, { to, messageCount: 1, messageId, status: INFOBIP_STATUSES.pendingEnroute });
   };
 
+  const placeholderCount = (text: string) => new Set([...text.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => m[1])).size;
+
+  /** `POST /whatsapp/1/message/template`: an approved template of the sender, every body placeholder given */
+  const sendTemplate = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await jsonBody(req);
+    const list = body?.messages;
+    if (!Array.isArray(list) || list.length === 0)
+      return fail(res, INFOBIP_ERRORS.badRequest({ messages: ['must not be empty'] }));
+    const records: InfobipSentRecord[] = [];
+    for (const [i, raw] of (list as Array<Record<string, unknown>>).entries()) {
+      const to = String(raw.to ?? '');
+      const content = (raw.content ?? {}) as {
+        templateName?: unknown;
+        language?: unknown;
+        templateData?: { body?: { placeholders?: unknown[] } };
+      };
+      const t = [...templates.values()].find((x) => x.name === content.templateName && x.language === content.language);
+      const given = content.templateData?.body?.placeholders ?? [];
+      const errors: Record<string, string[]> = {
+        ...(raw.from !== whatsappNumber
+          ? { [`messages[${i}].from`]: ['the sender is not a WhatsApp sender of this account'] }
+          : {}),
+        ...(!PHONE.test(to) ? { [`messages[${i}].to`]: ['invalid destination address'] } : {}),
+        ...(!t || t.status !== 'APPROVED'
+          ? { [`messages[${i}].content.templateName`]: ['no approved template of this name and language'] }
+          : given.length !== placeholderCount(t.body)
+            ? {
+                [`messages[${i}].content.templateData.body.placeholders`]: [
+                  `must have ${placeholderCount(t.body)} elements`,
+                ],
+              }
+            : {}),
+      };
+      if (Object.keys(errors).length > 0) return fail(res, INFOBIP_ERRORS.badRequest(errors));
+      records.push({
+        messageId: typeof raw.messageId === 'string' && raw.messageId ? raw.messageId : id(),
+        channel: 'whatsapp',
+        type: 'template',
+        from: whatsappNumber,
+        to,
+        content: content as Record<string, unknown>,
+        ...(typeof raw.notifyUrl === 'string' ? { notifyUrl: raw.notifyUrl } : {}),
+        ...(typeof raw.callbackData === 'string' ? { callbackData: raw.callbackData } : {}),
+        sentAt: ibTime(),
+        status: INFOBIP_STATUSES.pendingEnroute,
+      });
+    }
+    const bulkId = id();
+    for (const m of records) accept({ ...m, bulkId });
+    respondJson(res, 200, {
+      bulkId,
+      messages: records.map((m) => ({
+        to: m.to,
+        messageCount: 1,
+        messageId: m.messageId,
+        status: INFOBIP_STATUSES.pendingEnroute,
+      })),
+    });
+  };
+
   const sendViber = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await jsonBody(req);
     const list = body?.messages;
@@ -397,6 +470,26 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     if (method === 'POST' && path === '/sms/2/text/advanced') {
       if (!(await gate(req, res, 'sendSms'))) return;
       return sendSms(req, res);
+    }
+    if (method === 'POST' && path === '/whatsapp/1/message/template') {
+      if (!(await gate(req, res, 'sendWhatsApp'))) return;
+      return sendTemplate(req, res);
+    }
+    const templateList = /^\/whatsapp\/2\/senders\/([^/]+)\/templates$/.exec(path);
+    if (method === 'GET' && templateList) {
+      if (!(await gate(req, res, 'listTemplates'))) return;
+      if (decodeURIComponent(templateList[1] as string) !== whatsappNumber) return fail(res, INFOBIP_ERRORS.notFound());
+      return respondJson(res, 200, {
+        templates: [...templates.values()].map((t) => ({
+          id: t.id,
+          businessAccountId: 100200300,
+          name: t.name,
+          language: t.language,
+          status: t.status,
+          category: t.category,
+          structure: { body: { text: t.body }, type: 'TEXT' },
+        })),
+      });
     }
     const wa =
       /^\/whatsapp\/1\/message\/(text|image|document|audio|video|sticker|location|interactive\/buttons|interactive\/list)$/.exec(
@@ -529,6 +622,11 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
       const m = sent.get(messageId);
       if (!m) throw new Error(`no message ${messageId}`);
       report(m, status, error);
+    },
+    addTemplate(t) {
+      const record = { ...t, id: t.id ?? String(1e15 + templates.size) };
+      templates.set(record.id, record);
+      return record;
     },
     emitSeen(messageId) {
       const m = sent.get(messageId);

@@ -15,12 +15,14 @@ import {
   type FetchedMedia,
   type ProviderClient,
   type ProviderRequest,
+  type ProviderTemplate,
 } from '../../channel-kit/index.js';
 import { apiBase, type InfobipChannel, type InfobipConfig } from './config.js';
 import {
   infobipApiErrorSchema,
   infobipBalanceSchema,
   infobipRequestErrorSchema,
+  infobipTemplateListSchema,
   type InfobipStatus,
 } from './payloads.js';
 
@@ -192,4 +194,38 @@ export async function fetchInfobipMedia(
   const mimeType = headers.get('content-type')?.split(';')[0]?.trim() || media.mimeType || 'application/octet-stream';
   const fileName = /filename="?([^";]+)"?/.exec(headers.get('content-disposition') ?? '')?.[1];
   return { bytes, mimeType, ...(fileName ? { fileName } : {}) };
+}
+
+/** the `{{1}}`, `{{2}}` … placeholders of a template body, in order */
+export function placeholdersOf(text: string): string[] {
+  const seen = new Set<string>();
+  for (const m of text.matchAll(/\{\{\s*(\d+)\s*\}\}/g)) seen.add(m[1] as string);
+  return [...seen].sort((a, b) => Number(a) - Number(b));
+}
+
+/**
+ * features.templates.sync: the WhatsApp sender's templates (`GET /whatsapp/2/senders/{sender}/templates`,
+ * https://www.infobip.com/docs/api/channels/whatsapp/whatsapp-templates/get-whatsapp-templates) with their body
+ * placeholders as variables ("1", "2" …). SMS and Viber connections have none.
+ */
+export async function syncInfobipTemplates(ctx: Ctx): Promise<ProviderTemplate[]> {
+  if (ctx.config.channel !== 'whatsapp') return [];
+  const sender = encodeURIComponent(ctx.config.from.replace(/^\+/, ''));
+  const list = infobipTemplateListSchema.safeParse(
+    await infobipCall(ctx, `/whatsapp/2/senders/${sender}/templates`, { what: 'template list' }),
+  );
+  if (!list.success) throw new ChannelError('UNAVAILABLE', 'Infobip listed templates in an unexpected shape');
+  return list.data.templates.map((t) => {
+    const body = t.structure.body?.text ?? '';
+    return {
+      id: t.id,
+      name: t.name,
+      language: t.language,
+      status: t.status.toUpperCase(),
+      category: t.category,
+      components: [t.structure],
+      variables: placeholdersOf(body),
+      body,
+    };
+  });
 }

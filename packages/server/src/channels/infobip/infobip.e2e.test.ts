@@ -3,7 +3,7 @@
  * WhatsApp and Viber connections; inbound of every WhatsApp kind with media fetched with the key; batched inbound
  * and batched delivery reports, each entry stored once; the authorization header valid / missing / wrong; a
  * re-delivered push stored once; sends with our messageId, notifyUrl and callbackData; reports out of order applied
- * forward-only; seen reports; failures with Infobip's error details; 400 → failed with its text, 429 → retried,
+ * forward-only; seen reports; templates synced and sent; failures with Infobip's error details; 400 → failed with its text, 429 → retried,
  * 401 → connection ERROR.
  */
 import {
@@ -319,6 +319,40 @@ describe('infobip connector end to end', () => {
     });
     sim.emitReport(v.id, INFOBIP_STATUSES.delivered);
     await until(v.id, (x) => x.status === 'delivered', 'viber delivered');
+  });
+
+  it('syncs the WhatsApp sender’s templates and sends one with its placeholders in order', async () => {
+    sim.addTemplate({
+      name: 'order_update',
+      language: 'en',
+      status: 'APPROVED',
+      category: 'UTILITY',
+      body: 'Hi {{1}}, order {{2}} ships today',
+    });
+    const synced = await t.api<{ data: Array<{ name: string; status: string; variables: string[] }> }>(
+      'POST',
+      `/api/v1/connections/${wa.id}/templates/sync`,
+    );
+    expect(synced.body.data.find((x) => x.name === 'order_update')).toMatchObject({
+      status: 'APPROVED',
+      variables: ['1', '2'],
+    });
+    const res = await t.api<Msg>('POST', '/api/v1/messages', {
+      connectionId: wa.id,
+      to: '+385916000007',
+      template: { name: 'order_update', language: 'en', variables: { '2': 'A-17', '1': 'Ana' } },
+    });
+    expect(res.status).toBe(202);
+    await until(res.body.id, (x) => x.status === 'sent', 'template sent');
+    expect(sim.sent().find((x) => x.messageId === res.body.id)).toMatchObject({
+      type: 'template',
+      to: '385916000007',
+      content: {
+        templateName: 'order_update',
+        language: 'en',
+        templateData: { body: { placeholders: ['Ana', 'A-17'] } },
+      },
+    });
   });
 
   it('a 400 fails the message with Infobip’s text; a 429 is retried and sent once', async () => {

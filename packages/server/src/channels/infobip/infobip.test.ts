@@ -72,11 +72,29 @@ runConnectorContract(infobipConnector, {
       success: [{ status: 200, body: 'JPEGBYTES', headers: { 'content-type': 'image/jpeg' } }],
       auth: json(401, serviceException('UNAUTHORIZED', 'Invalid login details')),
     },
+    templates: {
+      // https://www.infobip.com/docs/api/channels/whatsapp/whatsapp-templates/get-whatsapp-templates
+      success: [
+        json(200, {
+          templates: [
+            {
+              id: '111',
+              businessAccountId: 222,
+              name: 'order_update',
+              language: 'en',
+              status: 'APPROVED',
+              category: 'UTILITY',
+              structure: { body: { text: 'Hi {{1}}, order {{2}} ships today' }, type: 'TEXT' },
+            },
+          ],
+        }),
+      ],
+      auth: json(401, serviceException('UNAUTHORIZED', 'Invalid login details')),
+    },
   },
   absentFeatures: {
     typing: 'Infobip has no typing indicator for these channels',
     readReceipts: 'marking inbound WhatsApp messages read is not wired for Infobip',
-    templates: 'WhatsApp template sync through Infobip is not built yet',
     senders: 'one connection is one Infobip sender',
     visitors: 'customers are phone numbers, not web visitors',
   },

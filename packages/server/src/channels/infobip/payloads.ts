@@ -136,3 +136,24 @@ export const infobipApiErrorSchema = z.object({
 });
 
 export const infobipBalanceSchema = z.object({ balance: num, currency: str.optional() });
+
+/** `GET /whatsapp/2/senders/{sender}/templates` (https://www.infobip.com/docs/api/channels/whatsapp/whatsapp-templates/get-whatsapp-templates) */
+export const infobipTemplateListSchema = z.object({
+  templates: z
+    .array(
+      z
+        .object({
+          id: z.union([str, num]).transform(String),
+          name: str,
+          language: str,
+          status: str.default('UNKNOWN'),
+          category: str.default('UTILITY'),
+          structure: z
+            .object({ body: z.object({ text: str }).loose().optional() })
+            .loose()
+            .default({}),
+        })
+        .loose(),
+    )
+    .default([]),
+});

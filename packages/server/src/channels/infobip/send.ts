@@ -210,7 +210,39 @@ function whatsappPart(ctx: Ctx, content: Content): { path: string; content: Reco
   }
 }
 
+/**
+ * a template: `POST /whatsapp/1/message/template` with the body placeholders in order
+ * (https://www.infobip.com/docs/api/channels/whatsapp/whatsapp-outbound-messages/send-whatsapp-template-message)
+ */
+async function sendWhatsAppTemplate(
+  message: OutboundMessage,
+  ctx: Ctx,
+  content: ContentOf<'template'>,
+): Promise<SendReceipt> {
+  const t = content.template;
+  const placeholders = Object.keys(t.variables)
+    .sort((a, b) => Number(a) - Number(b) || a.localeCompare(b))
+    .map((k) => t.variables[k] as string);
+  const json = await infobipCall(ctx, '/whatsapp/1/message/template', {
+    what: 'whatsapp template',
+    json: {
+      messages: [
+        {
+          from: bare(ctx.config.from),
+          to: bare(message.to),
+          messageId: message.id,
+          content: { templateName: t.name, templateData: { body: { placeholders } }, language: t.language },
+          callbackData: callbackData(message),
+          notifyUrl: ctx.webhookUrl,
+        },
+      ],
+    },
+  });
+  return fromBulk(json);
+}
+
 async function sendWhatsApp(message: OutboundMessage, ctx: Ctx): Promise<SendReceipt> {
+  if (message.content.type === 'template') return sendWhatsAppTemplate(message, ctx, message.content);
   const part = whatsappPart(ctx, message.content);
   const json = await infobipCall(ctx, `/whatsapp/1/message/${part.path}`, {
     what: `whatsapp ${part.path}`,
@@ -233,11 +265,24 @@ async function sendWhatsApp(message: OutboundMessage, ctx: Ctx): Promise<SendRec
 
 async function send(message: OutboundMessage, ctx: Ctx): Promise<SendReceipt> {
   if (ctx.config.channel === 'whatsapp') return sendWhatsApp(message, ctx);
+  // templates are WhatsApp's: an SMS or Viber connection syncs none, so none reaches here through the template service
+  if (message.content.type === 'template')
+    throw new ChannelError('UNSUPPORTED', `Infobip ${ctx.config.channel} has no message templates`);
   if (ctx.config.channel === 'viber') return sendViber(message, ctx);
   return sendSms(message, ctx);
 }
 
-const TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'interactive'] as const;
+const TYPES = [
+  'text',
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+  'location',
+  'interactive',
+  'template',
+] as const;
 
 /** the same handler for every type: the connection's channel picks the endpoint (limitsFor shapes what reaches it) */
 export const infobipSend: SendMap<InfobipConfig> = Object.fromEntries(
