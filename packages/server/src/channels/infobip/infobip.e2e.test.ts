@@ -13,6 +13,8 @@ import {
   startInfobipSimulator,
   type InfobipSimulator,
 } from '@switchboard/simulators';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content } from '../../model/index.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
@@ -388,5 +390,19 @@ describe('infobip connector end to end', () => {
       'ERROR',
     );
     expect(conn.statusReason).not.toContain(sim.apiKey);
+  });
+  it('keeps neither the API key nor the webhook authorization in logs or the database (the header only as a digest)', async () => {
+    const db = ['switchboard.db', 'switchboard.db-wal']
+      .map((f) => {
+        try {
+          return readFileSync(join(t.dataDir, f)).toString('latin1');
+        } catch {
+          return '';
+        }
+      })
+      .join('');
+    const everything = `${db}\n${t.logs.join('')}`;
+    expect(db.length).toBeGreaterThan(0);
+    for (const secret of [sim.apiKey, sim.webhookAuth]) expect(everything).not.toContain(secret);
   });
 });
