@@ -1,7 +1,7 @@
 /** The Infobip connector passes the connector contract with Infobip-shaped fixtures, plus its parse, error and limit rules. */
 import { describe, expect, it } from 'vitest';
 import { runConnectorContract } from '../../channel-kit/contract.js';
-import { capabilitiesFor, type WebhookRequest } from '../../channel-kit/index.js';
+import { capabilitiesFor, isChannelError, type HttpClient, type WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundMessageEvent, InboundStatusEvent } from '../../model/index.js';
 import { infobipError } from './api.js';
 import type { InfobipConfig } from './config.js';
@@ -245,5 +245,122 @@ describe('infobip specifics', () => {
     expect(sms).toMatchObject({ buttons: 0, maxTextLength: 1600, smsSegments: true, receipts: { read: false } });
     expect(sms.windowHours).toBeUndefined();
     expect(viber).toMatchObject({ buttons: 0, maxTextLength: 1000, receipts: { read: true } });
+  });
+  describe('sending', () => {
+    const calls: Array<{ url: string; body: unknown; auth: string | null }> = [];
+    const answering =
+      (status: number, body: unknown): HttpClient =>
+      (url, init) => {
+        calls.push({
+          url,
+          body: JSON.parse(String(init?.body ?? '{}')),
+          auth: new Headers(init?.headers).get('authorization'),
+        });
+        return Promise.resolve(
+          new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+        );
+      };
+    const ctx = (c: InfobipConfig, http: HttpClient) => ({
+      connectionId: 'conn_1',
+      config: c,
+      webhookUrl: 'https://hub.example.com/webhooks/conn_1',
+      http,
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+      signal: new AbortController().signal,
+      media: {
+        read: () => Promise.resolve({ bytes: Buffer.from('x'), mimeType: 'image/png' }),
+        shareLink: (u: string) => `https://hub.example.com${u}?signature=s`,
+      },
+    });
+    const message = { id: 'msg_1', conversationId: 'conv_1', to: '+385916242493' };
+    const pending = {
+      groupId: 1,
+      groupName: 'PENDING',
+      id: 26,
+      name: 'PENDING_ACCEPTED',
+      description: 'Message sent to next instance',
+    };
+
+    it('SMS: one destination with our messageId, notifyUrl and callbackData; a file as its caption and a signed link', async () => {
+      calls.length = 0;
+      const sms = { ...config, channel: 'sms' as const, from: 'InfoSMS' };
+      const http = answering(200, {
+        bulkId: 'b1',
+        messages: [{ to: '385916242493', status: pending, messageId: 'msg_1', smsCount: 1 }],
+      });
+      const receipt = await infobipConnector.send(
+        {
+          ...message,
+          content: { type: 'image', media: { url: '/media/att_1/k', mimeType: 'image/png', caption: 'the box' } },
+        },
+        ctx(sms, http),
+      );
+      expect(receipt).toEqual({ providerMessageId: 'msg_1' });
+      expect(calls[0]).toEqual({
+        url: 'http://infobip.invalid/sms/2/text/advanced',
+        auth: `App ${config.apiKey}`,
+        body: {
+          messages: [
+            {
+              from: 'InfoSMS',
+              destinations: [{ to: '385916242493', messageId: 'msg_1' }],
+              text: 'the box\nhttps://hub.example.com/media/att_1/k?signature=s',
+              notifyUrl: 'https://hub.example.com/webhooks/conn_1',
+              notifyContentType: 'application/json',
+              callbackData: '{"messageId":"msg_1","conversationId":"conv_1"}',
+            },
+          ],
+        },
+      });
+    });
+
+    it('a destination Infobip rejects in its answer fails for good with the status description', async () => {
+      const rejected = {
+        groupId: 5,
+        groupName: 'REJECTED',
+        id: 52,
+        name: 'REJECTED_DESTINATION',
+        description: 'Invalid destination address.',
+      };
+      const http = answering(200, {
+        bulkId: 'b1',
+        messages: [{ to: '385916242493', status: rejected, messageId: 'msg_1' }],
+      });
+      const error = await infobipConnector
+        .send({ ...message, content: { type: 'text', text: 'hi' } }, ctx({ ...config, channel: 'sms' }, http))
+        .catch((e: unknown) => e);
+      expect(isChannelError(error) && [error.code, error.retryable, error.message]).toEqual([
+        'INVALID_RECIPIENT',
+        false,
+        'REJECTED_DESTINATION (52): Invalid destination address.',
+      ]);
+    });
+
+    it('Viber: the v2 messages body with the delivery webhook and callbackData', async () => {
+      calls.length = 0;
+      const http = answering(200, {
+        bulkId: 'b2',
+        messages: [{ messageId: 'msg_1', status: pending, destination: '385916242493' }],
+      });
+      await infobipConnector.send(
+        { ...message, content: { type: 'text', text: 'hi' } },
+        ctx({ ...config, channel: 'viber', from: 'Acme' }, http),
+      );
+      expect(calls[0]?.url).toBe('http://infobip.invalid/viber/2/messages');
+      expect(calls[0]?.body).toEqual({
+        messages: [
+          {
+            sender: 'Acme',
+            destinations: [{ to: '385916242493', messageId: 'msg_1' }],
+            content: { type: 'TEXT', text: 'hi' },
+            webhooks: {
+              delivery: { url: 'https://hub.example.com/webhooks/conn_1' },
+              contentType: 'application/json',
+              callbackData: '{"messageId":"msg_1","conversationId":"conv_1"}',
+            },
+          },
+        ],
+      });
+    });
   });
 });
