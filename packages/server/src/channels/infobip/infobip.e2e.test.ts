@@ -188,6 +188,34 @@ describe('infobip connector end to end', () => {
     await new Promise((r) => setTimeout(r, 400));
     const conv = await conversationOf(sms.id, `+${numbers[0]}`);
     expect(await messagesOf(conv.id)).toHaveLength(1);
+    // another push holding one message already stored and a new one: only the new one is added
+    const parsed = JSON.parse(push?.body ?? '{}') as { results: Array<Record<string, unknown>> };
+    const fresh = {
+      ...parsed.results[0],
+      messageId: '900000000000000001',
+      text: 'a second word',
+      cleanText: 'second word',
+    };
+    const mixed = JSON.stringify({ results: [parsed.results[0], fresh], messageCount: 2, pendingMessageCount: 0 });
+    expect((await post(sms, mixed, push?.headers ?? {})).status).toBe(200);
+    const both = await eventually(
+      async () => {
+        const list = await messagesOf(conv.id);
+        return list.length >= 2 ? list : undefined;
+      },
+      10_000,
+      'the new message of the mixed push',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      (await messagesOf(conv.id))
+        .map((m) => m.content)
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ).toEqual([
+      { type: 'text', text: 'a second word' },
+      { type: 'text', text: `hello from ${numbers[0]}` },
+    ]);
+    expect(both).toHaveLength(2);
   });
 
   it('refuses a push without the authorization header, or with another value; nothing is stored', async () => {
