@@ -85,7 +85,7 @@ export interface InfobipTemplateRecord {
 }
 
 export interface InfobipFaultInput {
-  /** balance, sendSms, sendWhatsApp, sendViber, listTemplates, downloadMedia, or * */
+  /** balance, sendSms, sendWhatsApp, sendViber, listTemplates, markRead, downloadMedia, or * */
   op: string;
   times?: number;
   latencyMs?: number;
@@ -124,6 +124,8 @@ export interface InfobipSimulator {
   emitSeen(messageId: string): void;
   /** a WhatsApp template of the sender (as created and reviewed in the portal) */
   addTemplate(t: Omit<InfobipTemplateRecord, 'id'> & { id?: string }): InfobipTemplateRecord;
+  /** inbound WhatsApp message ids the business marked as read */
+  readMarks(): string[];
   pushes(): InfobipPush[];
   replay(pushId: string): Promise<number>;
   fault(input: InfobipFaultInput): void;
@@ -158,6 +160,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
   const received: InfobipReceivedRecord[] = [];
   const media = new Map<string, { data: Buffer; contentType: string }>();
   const templates = new Map<string, InfobipTemplateRecord>();
+  const readMarks: string[] = [];
   let base = '';
 
   /** Infobip's time format: `2019-08-29T10:17:19.000+0000` */
@@ -503,6 +506,16 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
       if (!(await gate(req, res, 'sendViber'))) return;
       return sendViber(req, res);
     }
+    const read = /^\/whatsapp\/1\/senders\/([^/]+)\/message\/([^/]+)\/read$/.exec(path);
+    if (method === 'POST' && read) {
+      if (!(await gate(req, res, 'markRead'))) return;
+      const messageId = decodeURIComponent(read[2] as string);
+      const known = received.some((m) => m.channel === 'whatsapp' && m.messageId === messageId);
+      if (decodeURIComponent(read[1] as string) !== whatsappNumber || !known)
+        return fail(res, INFOBIP_ERRORS.notFound());
+      readMarks.push(messageId);
+      return respondJson(res, 200, {});
+    }
     const download = /^\/whatsapp\/1\/senders\/([^/]+)\/media\/([^/]+)$/.exec(path);
     if (method === 'GET' && download) {
       if (!(await gate(req, res, 'downloadMedia'))) return;
@@ -633,6 +646,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
       if (!m) throw new Error(`no message ${messageId}`);
       seen(m);
     },
+    readMarks: () => [...readMarks],
     pushes: () => [...webhooks.pushes],
     replay: (pushId) => webhooks.replay(pushId),
     fault: (f) =>

@@ -229,3 +229,22 @@ export async function syncInfobipTemplates(ctx: Ctx): Promise<ProviderTemplate[]
     };
   });
 }
+
+/**
+ * features.readReceipts: the operator opened the conversation — WhatsApp shows the customer blue ticks
+ * (`POST /whatsapp/1/senders/{sender}/message/{messageId}/read`,
+ * https://www.infobip.com/docs/api/channels/whatsapp/whatsapp-outbound-messages/mark-whatsapp-message-as-read).
+ * SMS has no read marks, and Viber takes none through this API: nothing to tell.
+ */
+export async function markInfobipRead(message: { providerMessageId: string }, ctx: Ctx): Promise<void> {
+  if (ctx.config.channel !== 'whatsapp') return;
+  const sender = encodeURIComponent(ctx.config.from.replace(/^\+/, ''));
+  await infobipCall(
+    ctx,
+    `/whatsapp/1/senders/${sender}/message/${encodeURIComponent(message.providerMessageId)}/read`,
+    {
+      method: 'POST',
+      what: 'mark as read',
+    },
+  );
+}

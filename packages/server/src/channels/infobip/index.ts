@@ -3,7 +3,7 @@
  * WhatsApp or Viber — with its sender. The channel sets the connection's limits (limitsFor).
  */
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, defineConnector } from '../../channel-kit/index.js';
-import { fetchInfobipMedia, infobipLimits, startInfobip, syncInfobipTemplates } from './api.js';
+import { fetchInfobipMedia, infobipLimits, markInfobipRead, startInfobip, syncInfobipTemplates } from './api.js';
 import { infobipConfigSchema, type InfobipConfig } from './config.js';
 import { parseInfobip } from './parse.js';
 import { infobipSend } from './send.js';
@@ -38,7 +38,11 @@ export const infobipConnector = defineConnector({
     storedHeaders: { keep: ['content-type'], digest: [AUTH_HEADER] },
   },
   send: infobipSend,
-  features: { fetchMedia: fetchInfobipMedia, templates: { sync: syncInfobipTemplates } },
+  features: {
+    fetchMedia: fetchInfobipMedia,
+    readReceipts: markInfobipRead,
+    templates: { sync: syncInfobipTemplates },
+  },
   start: startInfobip,
 });
 

@@ -170,6 +170,18 @@ describe('infobip connector end to end', () => {
     expect(bytes.equals(PNG)).toBe(true);
   });
 
+  it('marks the customer’s last WhatsApp message read when the operator opens the conversation', async () => {
+    const conv = await conversationOf(wa.id, '+385916000001');
+    const last = sim.received({ from: '385916000001' }).at(-1);
+    const res = await t.api('PATCH', `/api/v1/conversations/${conv.id}`, { markRead: true });
+    expect(res.status).toBe(200);
+    await eventually(
+      async () => (sim.readMarks().includes(last?.messageId ?? '') ? true : undefined),
+      10_000,
+      'read mark',
+    );
+  });
+
   it('stores every message of a batched SMS push once, each in its own conversation', async () => {
     const numbers = ['385916000101', '385916000102', '385916000103'];
     for (const n of numbers) sim.customerSends({ channel: 'sms', from: n, text: `hello from ${n}` });

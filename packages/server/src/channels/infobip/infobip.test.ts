@@ -72,6 +72,11 @@ runConnectorContract(infobipConnector, {
       success: [{ status: 200, body: 'JPEGBYTES', headers: { 'content-type': 'image/jpeg' } }],
       auth: json(401, serviceException('UNAUTHORIZED', 'Invalid login details')),
     },
+    readReceipts: {
+      message: { providerMessageId: 'ABEGOFl3RpkjAgo-sL7c2ebtFdXq', from: SENDER },
+      success: [{ status: 200, body: '{}' }],
+      auth: json(401, serviceException('UNAUTHORIZED', 'Invalid login details')),
+    },
     templates: {
       // https://www.infobip.com/docs/api/channels/whatsapp/whatsapp-templates/get-whatsapp-templates
       success: [
@@ -94,7 +99,6 @@ runConnectorContract(infobipConnector, {
   },
   absentFeatures: {
     typing: 'Infobip has no typing indicator for these channels',
-    readReceipts: 'marking inbound WhatsApp messages read is not wired for Infobip',
     senders: 'one connection is one Infobip sender',
     visitors: 'customers are phone numbers, not web visitors',
   },

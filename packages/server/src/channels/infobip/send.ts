@@ -92,7 +92,7 @@ async function sendSms(message: OutboundMessage, ctx: Ctx): Promise<SendReceipt>
     json: {
       messages: [
         {
-          from: ctx.config.from,
+          from: bare(ctx.config.from),
           destinations: [{ to: bare(message.to), messageId: message.id }],
           text: asText(ctx, message.content),
           notifyUrl: ctx.webhookUrl,
