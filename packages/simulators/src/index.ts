@@ -107,3 +107,18 @@ export type { VkCallbackAttempt, VkSentMessage, VkSimulator, VkSimulatorOptions 
 
 export { startRcsSimulator } from './rcs/simulator.js';
 export type { RcsAgentMessage, RcsSimulator, RcsSimulatorOptions } from './rcs/simulator.js';
+// Infobip: SMS, WhatsApp and Viber sends, batched inbound and delivery / seen reports with the account's authorization header
+export { startInfobipSimulator } from './infobip/simulator.js';
+export type {
+  InfobipChannelName,
+  InfobipCustomerInput,
+  InfobipFaultInput,
+  InfobipReceivedRecord,
+  InfobipSentRecord,
+  InfobipSimulator,
+  InfobipSimulatorOptions,
+  InfobipTemplateRecord,
+} from './infobip/simulator.js';
+export type { InfobipPush, InfobipPushAttempt } from './infobip/webhook-delivery.js';
+export { INFOBIP_ERRORS, INFOBIP_REPORT_ERRORS, INFOBIP_STATUSES } from './infobip/errors.js';
+export type { InfobipErrorSpec, InfobipStatusObject } from './infobip/errors.js';

@@ -28,6 +28,7 @@ export const ADDRESS_KINDS_0010: Readonly<Record<string, AddressKind>> = {
   email: 'email',
   bird: 'phone',
   rcs: 'phone',
+  infobip: 'phone',
 };
 
 /** the timeline entry each merge leaves in the conversations that moved to the survivor */
