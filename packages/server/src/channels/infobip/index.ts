@@ -2,7 +2,7 @@
  * @module channels/infobip — Infobip (https://www.infobip.com/docs/api): one channel of an Infobip account — SMS,
  * WhatsApp or Viber — with its sender. The channel sets the connection's limits (limitsFor).
  */
-import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, defineConnector } from '../../channel-kit/index.js';
+import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
 import { fetchInfobipMedia, infobipLimits, markInfobipRead, startInfobip, syncInfobipTemplates } from './api.js';
 import { infobipConfigSchema, type InfobipConfig } from './config.js';
 import { parseInfobip } from './parse.js';
@@ -26,8 +26,6 @@ export const infobipConnector = defineConnector({
   },
   limitsFor: (config: InfobipConfig) => infobipLimits(config.channel),
   addressKind: 'phone',
-  // SMS and WhatsApp customers opt out with STOP (CTIA / WhatsApp Business Messaging Policy)
-  optOut: { keywords: DEFAULT_OPT_OUT_KEYWORDS, optInKeywords: DEFAULT_OPT_IN_KEYWORDS },
   configSchema: infobipConfigSchema,
   inbound: {
     mode: 'webhook',
@@ -39,6 +37,8 @@ export const infobipConnector = defineConnector({
   },
   send: infobipSend,
   features: {
+    // SMS and WhatsApp customers opt out with STOP (CTIA / WhatsApp Business Messaging Policy)
+    optOut: { defaults: DEFAULT_OPT_OUT_RULES },
     fetchMedia: fetchInfobipMedia,
     readReceipts: markInfobipRead,
     templates: { sync: syncInfobipTemplates },

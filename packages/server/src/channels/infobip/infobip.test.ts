@@ -64,6 +64,11 @@ runConnectorContract(infobipConnector, {
   }),
   fuzz: infobipFuzz,
   features: {
+    optOut: {
+      message: pushed(
+        JSON.parse(JSON.stringify(inboundMessages.whatsappText).replace('Hello, I need help with my order', 'Halt')),
+      ),
+    },
     fetchMedia: {
       media: {
         providerMediaId: 'http://infobip.invalid/whatsapp/1/senders/447860099299/media/m1',
@@ -98,6 +103,7 @@ runConnectorContract(infobipConnector, {
     },
   },
   absentFeatures: {
+    health: 'Infobip does not report the state of its inbound forwarding through the API',
     typing: 'Infobip has no typing indicator for these channels',
     senders: 'one connection is one Infobip sender',
     visitors: 'customers are phone numbers, not web visitors',
