@@ -102,7 +102,12 @@ const httpStatusSchema = z.object({
   at: z.iso.datetime({ offset: true }).optional(),
 });
 
-const HTTP_STATUSES = { sent: 'sent', delivered: 'delivered', failed: 'failed' } as const;
+// a Map: a status named `constructor` must not find Object's
+const HTTP_STATUSES = new Map([
+  ['sent', 'sent'],
+  ['delivered', 'delivered'],
+  ['failed', 'failed'],
+] as const);
 
 export function parseHttp(req: WebhookRequest): WebhookOutcome {
   let body: unknown;
@@ -134,7 +139,7 @@ export function parseHttp(req: WebhookRequest): WebhookOutcome {
   const status = httpStatusSchema.safeParse(body);
   if (!status.success) return { kind: 'ignored', reason: 'not a message or status event of the gateway contract' };
   const s = status.data;
-  const mapped = HTTP_STATUSES[s.status as keyof typeof HTTP_STATUSES];
+  const mapped = HTTP_STATUSES.get(s.status as 'sent');
   if (!mapped) return { kind: 'ignored', reason: `status ${s.status.slice(0, 40)} is not one the hub tracks` };
   const timestamp = s.at ? new Date(s.at).toISOString() : (req.receivedAt ?? new Date(0).toISOString());
   const event: InboundEvent =
