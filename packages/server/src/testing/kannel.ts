@@ -97,11 +97,22 @@ const looksUcs2 = (bytes: Buffer): boolean =>
 export function parsePhoneLines(lines: string[]): PhoneSms[] {
   const done: PhoneSms[] = [];
   const pending = new Map<string, { from: string; to: string; total: number; parts: Map<number, Buffer> }>();
+  let lastText: PhoneSms | undefined;
   for (const line of lines) {
+    // smsc_fake writes 7-bit text raw, so a line break in it starts a new line that carries no header: it continues
+    // the text before it
+    if (!/^\S+ \S+ (text|data|ucs-2|ucs2|udh) /.test(line)) {
+      if (lastText) lastText.text += `\n${line}`;
+      continue;
+    }
+    lastText = undefined;
     const [from, to, type, ...rest] = line.split(' ');
     if (!from || !to || !type) continue;
-    if (type === 'text') done.push({ from, to, text: rest.join(' '), parts: 1 });
-    else if (type === 'data') done.push({ from, to, text: percentBytes(rest.join(' ')).toString('utf8'), parts: 1 });
+    if (type === 'text') {
+      lastText = { from, to, text: rest.join(' '), parts: 1 };
+      done.push(lastText);
+    }
+    if (type === 'data') done.push({ from, to, text: percentBytes(rest.join(' ')).toString('utf8'), parts: 1 });
     else if (type === 'ucs-2' || type === 'ucs2')
       done.push({ from, to, text: utf16be(percentBytes(rest.join(' '))), parts: 1 });
     else if (type === 'udh') {
@@ -210,6 +221,8 @@ export async function startKannel(options: KannelOptions): Promise<Kannel> {
   let phoneLog = '';
   let phone: ChildProcess | undefined;
   const connectSmsc = async () => {
+    // the fake SMSC serves one client at a time: a second one would wait unserved
+    if (phone && phone.exitCode === null && phone.signalCode === null) return;
     let buffered = '';
     phone = run(FAKESMSC, ['-H', '127.0.0.1', '-r', String(smscPort), '-i', '0', '-v', '0']);
     const collect = (d: Buffer) => {
@@ -261,7 +274,7 @@ export async function startKannel(options: KannelOptions): Promise<Kannel> {
       if (!phone?.stdin) throw new Error('the fake SMSC is disconnected');
       phone.stdin.write(phoneLine(from, to, text));
     },
-    received: () => parsePhoneLines(phoneLog.split('\n').filter(Boolean)),
+    received: () => parsePhoneLines(phoneLog.split('\n').slice(0, -1)),
     async disconnectSmsc() {
       if (phone) await stopChild(phone, 'SIGINT');
       phone = undefined;

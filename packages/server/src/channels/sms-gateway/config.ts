@@ -4,7 +4,7 @@
  * gateway (an Android phone running an SMS gateway app) that speaks the small JSON contract of docs/channels/sms-gateway.md.
  */
 import { z } from 'zod';
-import { defaultRegionField, optOutField, secret } from '../../channel-kit/index.js';
+import { adminOnly, defaultRegionField, optOutField, secret } from '../../channel-kit/index.js';
 
 /** Kannel's default sendsms path (smsbox group `sendsms-url`) */
 export const KANNEL_SEND_PATH = '/cgi-bin/sendsms';
@@ -47,10 +47,10 @@ export const smsGatewayConfigSchema = z
       .max(255)
       .default(10)
       .describe('Most SMS parts one message may take; the sendsms-user needs max-messages at least this'),
-    inboundSecret: secret(z.string().min(16).optional(), {
-      generated: true,
+    // the admin pastes it into kannel.conf (or the gateway app), so it is shown to owners and admins, like WhatsApp's verify token
+    inboundSecret: adminOnly(z.string().min(16).optional(), {
       description:
-        'Password of the inbound and delivery-report URLs (Kannel: http://switchboard:<secret>@…; http: the HMAC key); generated when absent',
+        'Password of the inbound and delivery-report URLs (Kannel: http://switchboard:<secret>@…; http: the HMAC key); generated when absent, shown to owners and admins only',
     }),
     messagesPerSecond: z
       .number()
