@@ -107,3 +107,7 @@ export type { VkCallbackAttempt, VkSentMessage, VkSimulator, VkSimulatorOptions 
 
 export { startRcsSimulator } from './rcs/simulator.js';
 export type { RcsAgentMessage, RcsSimulator, RcsSimulatorOptions } from './rcs/simulator.js';
+
+// a phone-based SMS gateway app speaking the hub's sms-gateway http contract (signed JSON events, bearer-token sends)
+export { startSmsGatewaySimulator, signGatewayEvent } from './sms-gateway/simulator.js';
+export type { GatewaySent, SmsGatewaySimulator, SmsGatewaySimulatorOptions } from './sms-gateway/simulator.js';
