@@ -4,6 +4,7 @@
 // messages {event: "message", id, from, to, text, receivedAt}, each POSTed as JSON signed with
 // `X-Gateway-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>` and `X-Gateway-Timestamp`.
 import { createHmac, randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { listen } from '../http/listen.js';
 import { readBody } from '../http/read-body.js';
 
@@ -76,7 +77,7 @@ export async function startSmsGatewaySimulator(options: SmsGatewaySimulatorOptio
     }, ms);
     timers.add(timer);
   };
-  const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+  const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
