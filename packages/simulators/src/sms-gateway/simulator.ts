@@ -25,6 +25,8 @@ export interface GatewaySent {
   from: string;
   text: string;
   statusUrl: string;
+  /** when the app took it (ISO 8601) */
+  at: string;
 }
 
 export interface SmsGatewaySimulator {
@@ -94,7 +96,7 @@ export async function startSmsGatewaySimulator(options: SmsGatewaySimulatorOptio
       } catch {
         return json(res, 400, { error: { code: 'REJECTED', message: 'not JSON' } });
       }
-      const { id, to, text, statusUrl } = body;
+      const { id, to, text, statusUrl } = body as Partial<Omit<GatewaySent, 'at'>>;
       if (!id || !to || typeof text !== 'string' || !statusUrl)
         return json(res, 400, { error: { code: 'REJECTED', message: 'id, to, text and statusUrl are required' } });
       const failure = failures.get(to);
@@ -102,7 +104,7 @@ export async function startSmsGatewaySimulator(options: SmsGatewaySimulatorOptio
         failures.delete(to);
         return json(res, failure.status, { error: { code: failure.code, message: failure.message } });
       }
-      sent.push({ id, to, from: body.from ?? number, text, statusUrl });
+      sent.push({ id, to, from: body.from ?? number, text, statusUrl, at: new Date().toISOString() });
       const bad = undeliverable.get(to);
       later(delays.sent, () => post(statusUrl, { event: 'status', id, status: 'sent', at: new Date().toISOString() }));
       later(delays.delivered, () =>
