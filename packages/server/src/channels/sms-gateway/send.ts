@@ -34,7 +34,7 @@ export function kannelError(status: number, text: string, retryAfterMs?: number)
     new ChannelError(code, `${message} (${detail})`, { providerCode: status });
   if (/Authorization failed/i.test(answer)) return mapped('AUTH', 'the sendsms-user name or password is wrong');
   if (/Not routable/i.test(answer)) return mapped('INVALID_RECIPIENT', 'no SMSC of this Kannel routes to the number');
-  if (/denied by white- and\/or black-lists|denied/i.test(answer))
+  if (/has\/have been denied|denied by white/i.test(answer))
     return mapped('INVALID_RECIPIENT', 'the number is refused by the white or black list');
   if (/Sender missing/i.test(answer)) return mapped('INVALID_CONFIG', 'no sender: set `from`');
   if (/Temporal failure/i.test(answer) || status === 503)

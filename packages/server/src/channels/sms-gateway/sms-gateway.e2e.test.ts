@@ -136,6 +136,13 @@ describe('sms-gateway against a real Kannel', { timeout: 60_000 }, () => {
       headers: { authorization: `Basic ${Buffer.from('switchboard:another-secret-123456').toString('base64')}` },
     });
     expect(wrong.status).toBe(401);
+    // Kannel fetching the same get-url again (http-request-retry) is the same message: stored once
+    const auth = {
+      authorization: `Basic ${Buffer.from(`switchboard:${String(config.inboundSecret)}`).toString('base64')}`,
+    };
+    const again = `${conn.webhookUrl}?from=${encodeURIComponent(phone)}&to=${SHORT_CODE}&text=retried&id=${first?.providerMessageId ?? ''}&time=1796604723`;
+    expect((await fetch(again, { headers: auth })).status).toBe(200);
+    expect((await fetch(again, { headers: auth })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     expect((await messagesOf(conv.id)).map((m) => m.content.text)).toEqual(['Hallo  Welt, ich habe eine Frage 😀']);
   });
