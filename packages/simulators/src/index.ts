@@ -122,3 +122,7 @@ export type {
 export type { InfobipPush, InfobipPushAttempt } from './infobip/webhook-delivery.js';
 export { INFOBIP_ERRORS, INFOBIP_REPORT_ERRORS, INFOBIP_STATUSES } from './infobip/errors.js';
 export type { InfobipErrorSpec, InfobipStatusObject } from './infobip/errors.js';
+
+// a phone-based SMS gateway app speaking the hub's sms-gateway http contract (signed JSON events, bearer-token sends)
+export { startSmsGatewaySimulator, signGatewayEvent } from './sms-gateway/simulator.js';
+export type { GatewaySent, SmsGatewaySimulator, SmsGatewaySimulatorOptions } from './sms-gateway/simulator.js';

@@ -12,6 +12,7 @@ import { instagramConnector } from './instagram/index.js';
 import { vkConnector } from './vk/index.js';
 import { rcsConnector } from './rcs/index.js';
 import { infobipConnector } from './infobip/index.js';
+import { smsGatewayConnector } from './sms-gateway/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -26,4 +27,5 @@ export const connectors: AnyConnector[] = [
   vkConnector,
   rcsConnector,
   infobipConnector,
+  smsGatewayConnector,
 ];

@@ -140,6 +140,7 @@ describe('customer addresses are normalized to one identity', () => {
       infobip: 'phone',
       'x-mail': 'email',
       email: 'email',
+      'sms-gateway': 'phone',
     });
   });
 

@@ -10,6 +10,7 @@ import { instagramSandbox } from './instagram.js';
 import { vkSandbox } from './vk.js';
 import { rcsSandbox } from './rcs.js';
 import { infobipSandbox } from './infobip.js';
+import { smsGatewaySandbox } from './sms-gateway.js';
 
 export const sandboxChannels: SandboxChannel[] = [
   telegramSandbox,
@@ -22,5 +23,6 @@ export const sandboxChannels: SandboxChannel[] = [
   vkSandbox,
   rcsSandbox,
   infobipSandbox,
+  smsGatewaySandbox,
 ];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';

@@ -18,6 +18,9 @@ export const vonageSmsConnector = defineConnector({
     receipts: { delivered: true, read: false },
     // 30 API requests/s per key by default; a US long code 1 SMS/s (https://api.support.vonage.com/hc/en-us/articles/203993598)
     rateLimit: { perSecond: 30, burst: 30 },
+    // Vonage sends a longer text as concatenated SMS (https://developer.vonage.com/en/messaging/sms/guides/concatenation-and-encoding):
+    // the hub shows GSM-7/UCS-2 and the segment count, and refuses a text over maxTextLength instead of splitting it
+    smsSegments: true,
   },
   addressKind: 'phone',
   configSchema: vonageConfigSchema,

@@ -209,6 +209,28 @@ describe('vonage-sms end to end: Messages API', () => {
     expect(failed.statusDetail).toMatchObject({ code: '1250', message: expect.stringContaining('Number barred') });
   });
 
+  it('answers the SMS segments of a reply (a single emoji makes it UCS-2) and refuses a text over 1000 characters', async () => {
+    const conv = await h.conversationOf('+447700900101');
+    const res = await t.api<Msg & { segments?: { encoding: string; count: number; perSegment: number } }>(
+      'POST',
+      `/api/v1/conversations/${conv.id}/messages`,
+      { content: { type: 'text', text: 'Danke 😀' } },
+    );
+    expect(res.status).toBe(202);
+    expect(res.body.segments).toMatchObject({ encoding: 'UCS-2', count: 1, perSegment: 70 });
+    const long = await t.api<{ segments?: { encoding: string; count: number } }>(
+      'POST',
+      `/api/v1/conversations/${conv.id}/messages`,
+      { content: { type: 'text', text: 'a'.repeat(161) } },
+    );
+    expect(long.body.segments).toMatchObject({ encoding: 'GSM-7', count: 2 });
+    const over = await t.api('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'a'.repeat(1001) },
+    });
+    expect(over.status).toBe(400);
+    expect(JSON.stringify(over.body)).toContain('1000');
+  });
+
   it('sends buttons as numbered text, and a numbered answer comes back as the button', async () => {
     const conv = await h.conversationOf('+447700900101');
     const res = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {

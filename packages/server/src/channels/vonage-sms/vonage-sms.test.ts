@@ -232,3 +232,9 @@ describe('vonage-sms signing, checked against independent implementations', () =
     });
   });
 });
+
+describe('capabilities', () => {
+  it('counts SMS segments like the other SMS channels, with the Messages API text limit', () => {
+    expect(vonageSmsConnector.capabilities).toMatchObject({ smsSegments: true, maxTextLength: 1000 });
+  });
+});

@@ -37,6 +37,10 @@ export const STORED_HEADERS_0012: Readonly<Record<string, StoredHeaders>> = {
   rcs: { keep: ['content-type', 'x-goog-signature'] },
   // the extra authorization header Infobip sends is the credential itself
   infobip: { keep: ['content-type'], digest: ['authorization'] },
+  'sms-gateway': {
+    keep: ['content-type', 'x-gateway-signature', 'x-gateway-timestamp'],
+    digest: ['authorization'],
+  },
 };
 
 /** connectors added outside this repository: nothing is known of their headers but what a credential looks like */
