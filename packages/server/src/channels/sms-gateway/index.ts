@@ -29,16 +29,6 @@ export const smsGatewayConnector = defineConnector({
     smsSegments: true,
   },
   addressKind: 'phone',
-  // no provider answers STOP here (Kannel forwards every message as it came), so the hub confirms it, as carrier
-  // rules ask of every SMS sender (CTIA Messaging Principles and Best Practices)
-  optOut: {
-    keywords: DEFAULT_OPT_OUT_KEYWORDS,
-    optInKeywords: DEFAULT_OPT_IN_KEYWORDS,
-    helpKeywords: DEFAULT_HELP_KEYWORDS,
-    confirmation:
-      'You are unsubscribed and will get no more messages from this number. Reply START to subscribe again.',
-    optInConfirmation: 'You are subscribed again. Reply STOP to unsubscribe.',
-  },
   configSchema: smsGatewayConfigSchema,
   prepareConfig: prepareSmsGatewayConfig,
   inbound: {
@@ -50,7 +40,20 @@ export const smsGatewayConnector = defineConnector({
     storedHeaders: { keep: ['content-type', SIGNATURE_HEADER, TIMESTAMP_HEADER], digest: ['authorization'] },
   },
   send: smsGatewaySend,
-  features: {},
+  features: {
+    // no provider answers STOP here (Kannel forwards every message as it came), so the hub confirms it, as carrier
+    // rules ask of every SMS sender (CTIA Messaging Principles and Best Practices)
+    optOut: {
+      defaults: {
+        keywords: DEFAULT_OPT_OUT_KEYWORDS,
+        optInKeywords: DEFAULT_OPT_IN_KEYWORDS,
+        helpKeywords: DEFAULT_HELP_KEYWORDS,
+        confirmation:
+          'You are unsubscribed and will get no more messages from this number. Reply START to subscribe again.',
+        optInConfirmation: 'You are subscribed again. Reply STOP to unsubscribe.',
+      },
+    },
+  },
   start: (ctx) => checkGateway(ctx),
 });
 

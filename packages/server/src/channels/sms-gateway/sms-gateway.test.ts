@@ -41,6 +41,7 @@ const message = {
   content: { type: 'text' as const, text: 'hello' },
 };
 const absentFeatures = {
+  health: 'Kannel has no API that reports its sms-service routing; an unreachable gateway fails the start check',
   typing: 'SMS has no typing indicator',
   fetchMedia: 'the gateway carries text only (no MMS)',
   readReceipts: 'SMS has no read receipts',
@@ -73,6 +74,7 @@ describe('kannel mode', () => {
     stripSignature: strip,
     // the secret proves the caller (Kannel cannot sign its URLs): a tampered proof must fail
     tamper: (r) => ({ ...r, headers: { ...r.headers, authorization: `${r.headers.authorization ?? ''}x` } }),
+    features: { optOut: { message: kannelGet({ ...kannelMessages[0], text: 'Halt' }) } },
     absentFeatures,
     fuzz: kannelFuzz,
     send: {
@@ -97,6 +99,13 @@ describe('http mode', () => {
     })),
     unknownUpdate: httpRequest(Buffer.from(JSON.stringify({ event: 'status', id: 'msg_01', status: 'read-by-robot' }))),
     stripSignature: strip,
+    features: {
+      optOut: {
+        message: httpRequest(
+          Buffer.from(JSON.stringify({ event: 'message', id: 'phone-msg-9', from: '+4915112345678', text: 'Halt' })),
+        ),
+      },
+    },
     absentFeatures,
     fuzz: httpFuzz,
     send: {
