@@ -107,3 +107,23 @@ export type { VkCallbackAttempt, VkSentMessage, VkSimulator, VkSimulatorOptions 
 
 export { startRcsSimulator } from './rcs/simulator.js';
 export type { RcsAgentMessage, RcsSimulator, RcsSimulatorOptions } from './rcs/simulator.js';
+
+// Intercom (REST API as an admin, conversations and parts, X-Hub-Signature webhooks, 10-second rate-limit windows)
+export { startIntercomSimulator, INTERCOM_TOPICS } from './intercom/simulator.js';
+export type {
+  IntercomAdmin,
+  IntercomApiCall,
+  IntercomApiPart,
+  IntercomAttachment,
+  IntercomContact,
+  IntercomConversationRecord,
+  IntercomFaultInput,
+  IntercomFile,
+  IntercomPart,
+  IntercomSimulator,
+  IntercomSimulatorOptions,
+} from './intercom/simulator.js';
+export { signIntercomWebhook } from './intercom/webhook-delivery.js';
+export type { IntercomDelivery, IntercomDeliveryAttempt } from './intercom/webhook-delivery.js';
+export { INTERCOM_ERRORS } from './intercom/errors.js';
+export type { IntercomErrorSpec } from './intercom/errors.js';
