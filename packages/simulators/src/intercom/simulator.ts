@@ -86,6 +86,8 @@ export interface IntercomApiPart {
 }
 
 export interface IntercomApiCall {
+  /** simulated time of the call, ms */
+  at: number;
   method: string;
   path: string;
   version: string | undefined;
@@ -165,6 +167,8 @@ export interface IntercomSimulator {
   fault(input: IntercomFaultInput): void;
   clearFaults(): void;
   setRateLimit(per10s: number): void;
+  /** holds the answer to a reply this long after its webhook went out (the webhook overtaking the answer) */
+  setReplyAnswerDelay(ms: number): void;
   idle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -191,6 +195,7 @@ export async function startIntercomSimulator(options: IntercomSimulatorOptions =
   );
   const faults = new FaultBook<IntercomErrorSpec>();
   let rateLimit = options.rateLimitPer10s ?? 1666;
+  let answerDelayMs = 0;
   let window = { start: 0, used: 0 };
   const tokens = new Set<string>();
   const accessToken = `dG9rOj${randomBytes(24).toString('base64url')}`;
@@ -378,8 +383,7 @@ export async function startIntercomSimulator(options: IntercomSimulatorOptions =
     const part = newPart(c, String(messageType), author, text || null, { attachments });
     if (author.type !== 'admin' && c.state !== 'open') c.state = 'open';
     apiParts.push({ conversationId: c.id, part, request: body, fetched });
-    respondJson(res, 200, wire(c), rl);
-    // the API's own writes are notified like the inbox's
+    // the API's own writes are notified like the inbox's; the notification may overtake the answer
     const topic =
       author.type === 'admin'
         ? messageType === 'note'
@@ -387,6 +391,8 @@ export async function startIntercomSimulator(options: IntercomSimulatorOptions =
           : 'conversation.admin.replied'
         : 'conversation.user.replied';
     notify(topic, c, [part]);
+    if (answerDelayMs > 0) await timers.sleep(answerDelayMs);
+    respondJson(res, 200, wire(c), rl);
   };
 
   const manage = async (
@@ -459,7 +465,7 @@ export async function startIntercomSimulator(options: IntercomSimulatorOptions =
               ? 'manageConversation'
               : 'getConversation';
     const version = typeof req.headers['intercom-version'] === 'string' ? req.headers['intercom-version'] : undefined;
-    const record = (status: number) => calls.push({ method, path: url.pathname, version, status });
+    const record = (status: number) => calls.push({ at: clock.now(), method, path: url.pathname, version, status });
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !tokens.has(token)) {
       record(401);
@@ -685,6 +691,9 @@ export async function startIntercomSimulator(options: IntercomSimulatorOptions =
     clearFaults: () => faults.clear(),
     setRateLimit(per10s) {
       rateLimit = per10s;
+    },
+    setReplyAnswerDelay(ms) {
+      answerDelayMs = ms;
     },
     idle: () => webhooks.idle(),
     async close() {
