@@ -139,6 +139,7 @@ describe('customer addresses are normalized to one identity', () => {
       rcs: 'phone',
       'x-mail': 'email',
       email: 'email',
+      intercom: 'opaque',
     });
   });
 
