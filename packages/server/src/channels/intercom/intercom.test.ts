@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { runConnectorContract } from '../../channel-kit/contract.js';
 import type { WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundConversationEvent, InboundMessageEvent } from '../../model/index.js';
-import { intercomError, intercomRetryAfterMs } from './api.js';
+import { intercomError, intercomRetryAfterMs, mirrorResolved, startIntercom } from './api.js';
+import type { BaseContext } from '../../channel-kit/index.js';
 import type { IntercomConfig } from './config.js';
 import { independentSignature, intercomFuzz } from './fixtures/fuzz.js';
 import {
@@ -210,5 +211,82 @@ describe('intercom specifics', () => {
       code: 'RATE_LIMITED',
       retryAfterMs: 7000,
     });
+  });
+
+  const ctxWith = (answers: Array<{ status: number; body: unknown }>, over: Partial<IntercomConfig> = {}) => {
+    const seen: Array<{ method: string; url: string; headers: Record<string, string>; body: unknown }> = [];
+    let i = 0;
+    const ctx: BaseContext<IntercomConfig> = {
+      connectionId: 'conn_t',
+      config: { ...config, ...over },
+      webhookUrl: URL,
+      signal: new AbortController().signal,
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      http: (url, init) => {
+        seen.push({
+          method: init?.method ?? 'GET',
+          url,
+          headers: init?.headers as Record<string, string>,
+          body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+        });
+        const a = answers[Math.min(i++, answers.length - 1)] as { status: number; body: unknown };
+        return Promise.resolve(
+          new Response(JSON.stringify(a.body), { status: a.status, headers: { 'content-type': 'application/json' } }),
+        );
+      },
+    };
+    return { ctx, seen };
+  };
+
+  it('mirrors a resolve as a close, or as an assignment when so configured, or not at all', async () => {
+    const close = ctxWith([{ status: 200, body: replyAnswer }]);
+    await mirrorResolved({ threadKey: CONVERSATION_ID }, close.ctx);
+    expect(close.seen).toEqual([
+      {
+        method: 'POST',
+        url: `http://intercom.invalid/conversations/${CONVERSATION_ID}/parts`,
+        headers: expect.objectContaining({ authorization: `Bearer ${config.accessToken}`, 'intercom-version': '2.11' }),
+        body: { message_type: 'close', type: 'admin', admin_id: OUR_ADMIN },
+      },
+    ]);
+    const assign = ctxWith([{ status: 200, body: replyAnswer }], { onResolve: 'assign', resolveAssigneeId: '99' });
+    await mirrorResolved({ threadKey: CONVERSATION_ID }, assign.ctx);
+    expect(assign.seen[0]?.body).toEqual({
+      message_type: 'assignment',
+      type: 'admin',
+      admin_id: OUR_ADMIN,
+      assignee_id: '99',
+    });
+    const none = ctxWith([{ status: 200, body: {} }], { onResolve: 'none' });
+    await mirrorResolved({ threadKey: CONVERSATION_ID }, none.ctx);
+    expect(none.seen).toHaveLength(0);
+  });
+
+  it('start: a rejected token is AUTH, an unknown admin INVALID_CONFIG naming it', async () => {
+    const bad = ctxWith([{ status: 401, body: errorList('unauthorized', 'Access Token Invalid') }]);
+    await expect(startIntercom(bad.ctx)).rejects.toMatchObject({ code: 'AUTH' });
+    const unknown = ctxWith([
+      { status: 200, body: { type: 'admin', id: OUR_ADMIN, name: 'Switchboard' } },
+      { status: 404, body: errorList('not_found', 'Admin Not Found') },
+    ]);
+    await expect(startIntercom(unknown.ctx)).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringContaining(OUR_ADMIN),
+    });
+    expect(unknown.seen.map((x) => x.url)).toEqual([
+      'http://intercom.invalid/me',
+      `http://intercom.invalid/admins/${OUR_ADMIN}`,
+    ]);
+  });
+
+  it('a send without an Intercom conversation to reply in is INVALID_RECIPIENT before any call', async () => {
+    const { ctx, seen } = ctxWith([{ status: 200, body: replyAnswer }]);
+    await expect(
+      intercomConnector.send(
+        { id: 'm1', conversationId: 'c1', to: CONTACT_ID, content: { type: 'text', text: 'hi' } },
+        { ...ctx, media: { read: () => Promise.reject(new Error('unused')) } },
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_RECIPIENT' });
+    expect(seen).toHaveLength(0);
   });
 });
