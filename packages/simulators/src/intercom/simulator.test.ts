@@ -69,12 +69,17 @@ describe('intercom simulator', () => {
   it('notifies the subscribed topics signed with the client secret; retries with the same id and a higher attempt', async () => {
     sim = await startIntercomSimulator({ webhooks: { retryScale: 0.0001 } });
     hook = await startWebhookReceiver();
-    hook.script({ status: 500 });
-    sim.setWebhook(hook.url, ['conversation.user.created']);
+    hook.script({ status: 405 });
+    // the Developer Hub's check: a URL that does not answer HEAD with 200 is refused
+    await expect(sim.setWebhook(hook.url)).rejects.toThrow(/HEAD with 405/);
+    hook.script({ status: 200 }, { status: 500 });
+    await sim.setWebhook(hook.url, ['conversation.user.created']);
     const started = sim.customerStarts({ name: 'Ana', email: 'ana@example.com', text: 'hi <there>' });
     sim.teammateReplies(started.conversationId, 'not subscribed');
-    const [first, second] = await hook.waitFor(2, 5000);
+    await hook.waitFor(4, 5000);
     await sim.idle();
+    expect(hook.requests.map((r) => r.method)).toEqual(['HEAD', 'HEAD', 'POST', 'POST']);
+    const [first, second] = hook.requests.filter((r) => r.method === 'POST');
     for (const r of [first, second]) {
       const sig = createHmac('sha1', sim.clientSecret)
         .update(r?.body ?? Buffer.alloc(0))
@@ -98,13 +103,13 @@ describe('intercom simulator', () => {
         },
       },
     });
-    expect(hook.requests).toHaveLength(2);
+    expect(hook.requests).toHaveLength(4);
   });
 
   it('takes admin replies and notes, refuses bad ones, closes and assigns, notifying each', async () => {
     sim = await startIntercomSimulator();
     hook = await startWebhookReceiver();
-    sim.setWebhook(hook.url);
+    await sim.setWebhook(hook.url);
     const { conversationId } = sim.customerStarts({ text: 'hello' });
     const ok = await api(sim, `/conversations/${conversationId}/reply`, {
       method: 'POST',
@@ -127,9 +132,9 @@ describe('intercom simulator', () => {
       body: JSON.stringify({ message_type: 'close', type: 'admin', admin_id: sim.botAdmin.id }),
     });
     expect(sim.conversation(conversationId)?.state).toBe('closed');
-    await hook.waitFor(3, 5000);
+    await hook.waitFor(4, 5000);
     await sim.idle();
-    expect(hook.requests.map((r) => JSON.parse(r.body.toString()).topic)).toEqual([
+    expect(hook.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body.toString()).topic)).toEqual([
       'conversation.user.created',
       'conversation.admin.replied',
       'conversation.admin.closed',

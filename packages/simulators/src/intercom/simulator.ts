@@ -137,8 +137,11 @@ export interface IntercomSimulator {
   /** a human teammate working in the Intercom inbox */
   teammate: IntercomAdmin;
   clock: SimClock;
-  /** the app's webhook as set in the Developer Hub: its URL and topics (default every topic) */
-  setWebhook(url: string | undefined, topics?: readonly string[]): void;
+  /**
+   * the app's webhook as set in the Developer Hub: its URL and topics (default every topic). Like the Developer Hub, it
+   * first sends the URL a HEAD request and refuses a URL that does not answer 200
+   */
+  setWebhook(url: string | undefined, topics?: readonly string[]): Promise<void>;
   addContact(input?: { name?: string; email?: string; role?: 'user' | 'lead' }): IntercomContact;
   /** a customer starts a conversation in the Messenger: conversation.user.created */
   customerStarts(input: { contactId?: string; name?: string; email?: string; text?: string; files?: IntercomFile[] }): {
@@ -598,7 +601,12 @@ export async function startIntercomSimulator(options: IntercomSimulatorOptions =
     botAdmin,
     teammate,
     clock,
-    setWebhook(url, topics = INTERCOM_TOPICS) {
+    async setWebhook(url, topics = INTERCOM_TOPICS) {
+      if (url) {
+        // https://developers.intercom.com/building-apps/docs/setting-up-webhooks: "it must be able to receive a HEAD request"
+        const res = await sendOutbound({ url, method: 'HEAD', timeoutMs: 5_000 });
+        if (res.status !== 200) throw new Error(`the webhook URL answered HEAD with ${res.status}, not 200`);
+      }
       hook = url ? { url, topics: new Set(topics) } : undefined;
     },
     addContact,

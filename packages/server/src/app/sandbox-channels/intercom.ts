@@ -44,7 +44,7 @@ export const intercomSandbox: SandboxChannel = {
         },
       },
       // the Developer Hub's webhook setting, pointed at the connection
-      connected: async ({ webhookUrl }) => intercom.setWebhook(webhookUrl),
+      connected: ({ webhookUrl }) => intercom.setWebhook(webhookUrl),
       createCustomer: (name) => ({ id: intercom.addContact({ name }).id }),
       sendText(id, text) {
         // the customer writes into their latest conversation (opening it again if closed), or starts one

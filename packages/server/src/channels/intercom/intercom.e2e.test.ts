@@ -112,7 +112,8 @@ describe('intercom connector end to end', () => {
     conn = await create({});
     expect(conn.config.accessToken).toBe('********');
     expect(conn.config.clientSecret).toBe('********');
-    sim.setWebhook(conn.webhookUrl);
+    // the Developer Hub checks the URL with a HEAD request, before the connection is even started
+    await sim.setWebhook(conn.webhookUrl);
   });
   afterAll(async () => {
     await t?.close();
@@ -128,6 +129,12 @@ describe('intercom connector end to end', () => {
       `GET /admins/${sim.botAdmin.id} 200`,
     ]);
     expect(calls.every((c) => c.version === '2.11')).toBe(true);
+    const head = await fetch(conn.webhookUrl, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    // a HEAD is answered, never stored: no conversation came of it
+    expect(
+      (await t.api<{ data: unknown[] }>('GET', `/api/v1/conversations?connectionId=${conn.id}`)).body.data,
+    ).toEqual([]);
   });
 
   it('a wrong token or an unknown admin does not start', async () => {

@@ -129,6 +129,15 @@ describe('intercom specifics', () => {
     };
     expect(verify?.(req, { ...config, clientSecret: 'hub_secret' })).toEqual({ ok: true });
     expect(verify?.({ ...req, method: 'GET' }, { ...config, clientSecret: 'hub_secret' })).toMatchObject({ ok: false });
+    // the Developer Hub's HEAD check of the URL: answered 200 as a handshake, so it is never stored
+    expect(verify?.({ ...req, method: 'HEAD', headers: {} }, config)).toEqual({ ok: true });
+    expect(
+      intercomConnector.inbound.mode === 'webhook' &&
+        intercomConnector.inbound.parse({ ...req, method: 'HEAD' }, config),
+    ).toEqual({
+      kind: 'handshake',
+      reply: { status: 200 },
+    });
     expect(
       verify?.(
         { ...req, headers: { 'x-hub-signature': 'sha1=3A5E5A2554B1F3B998B613607597C8B7BDBE51AC' } },

@@ -229,6 +229,8 @@ const MESSAGE_TOPICS = new Set([
 ]);
 
 export function parseIntercom(req: WebhookRequest, config: IntercomConfig): WebhookOutcome {
+  // the Developer Hub validating the endpoint URL (https://developers.intercom.com/building-apps/docs/setting-up-webhooks)
+  if (req.method === 'HEAD') return { kind: 'handshake', reply: { status: 200 } };
   let json: unknown;
   try {
     json = JSON.parse(req.rawBody.toString('utf8'));

@@ -9,7 +9,9 @@ import type { IntercomConfig } from './config.js';
 export const SIGNATURE_HEADER = 'x-hub-signature';
 
 export function verifyIntercom(req: WebhookRequest, config: IntercomConfig): Verdict {
-  // Intercom's Developer Hub checks a new endpoint with a HEAD request (UNCONFIRMED); nothing else but POST carries data
+  // the Developer Hub checks a new endpoint URL with a HEAD request: no body, nothing stored, parse answers it
+  // (https://developers.intercom.com/building-apps/docs/setting-up-webhooks)
+  if (req.method === 'HEAD') return { ok: true };
   if (req.method !== 'POST') return { ok: false, status: 401, reason: `unexpected ${req.method} request` };
   const received = req.headers[SIGNATURE_HEADER];
   if (!received) return { ok: false, status: 401, reason: 'missing X-Hub-Signature' };
