@@ -202,6 +202,57 @@ describe('intercom connector end to end', () => {
     expect(copies).toHaveLength(1);
   });
 
+  it('stores every part of a notification that carries several (the customer’s and a teammate’s), each once', async () => {
+    const d = sim.deliveries().find((x) => x.body.includes('only once'));
+    if (!d) throw new Error('no delivery');
+    const body = JSON.parse(d.body) as {
+      id: string;
+      data: { item: { conversation_parts: { conversation_parts: Array<Record<string, unknown>> } } };
+    };
+    const [template] = body.data.item.conversation_parts.conversation_parts;
+    const part = (id: string, text: string, author: Record<string, unknown>) => ({
+      ...template,
+      id,
+      body: `<p>${text}</p>`,
+      author,
+    });
+    const customer = template?.author as Record<string, unknown>;
+    body.id = `${body.id}_batch`;
+    body.data.item.conversation_parts.conversation_parts = [
+      part('990001', 'first of three', customer),
+      part('990002', 'second of three', customer),
+      part('990003', 'a teammate in between', {
+        type: 'admin',
+        id: sim.teammate.id,
+        name: 'Mia',
+        email: 'mia@acme.test',
+      }),
+    ];
+    const raw = JSON.stringify(body);
+    for (let i = 0; i < 2; i++)
+      expect((await post(raw, { ...d.headers, 'x-hub-signature': sign(raw) })).status).toBe(200);
+    const conv = await conversationOf(first.conversationId);
+    const stored = await eventually(
+      async () => {
+        const list = (await messagesOf(conv.id)).filter((m) => m.providerMessageId?.startsWith('99000'));
+        return list.length >= 3 ? list : undefined;
+      },
+      10_000,
+      'three parts',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      (await messagesOf(conv.id))
+        .filter((m) => m.providerMessageId?.startsWith('99000'))
+        .map((m) => [m.providerMessageId, m.direction]),
+    ).toEqual([
+      ['990001', 'inbound'],
+      ['990002', 'inbound'],
+      ['990003', 'outbound'],
+    ]);
+    expect(stored).toHaveLength(3);
+  });
+
   it('replies as our admin; our reply’s own webhook is not stored twice and nothing is sent back', async () => {
     const conv = await conversationOf(first.conversationId);
     // the webhook of our reply reaches the hub before Intercom's answer to the reply does
@@ -225,7 +276,8 @@ describe('intercom connector end to end', () => {
         .some((x) => x.topic === 'conversation.admin.replied' && x.body.includes(m.providerMessageId ?? '-')),
     ).toBe(true);
     await new Promise((r) => setTimeout(r, 500));
-    expect((await messagesOf(conv.id)).filter((x) => x.direction === 'outbound')).toHaveLength(1);
+    // one outbound message of ours (the teammate's echoes aside)
+    expect((await messagesOf(conv.id)).filter((x) => x.direction === 'outbound' && !x.metadata.echo)).toHaveLength(1);
     expect(sim.apiParts({ partType: 'comment' })).toHaveLength(1);
   });
 
