@@ -88,5 +88,22 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(timeline[0]?.data).toMatchObject({ via: 'provider', providerAssignee: { id: '7' }, byName: 'Mia' });
       expect((await t.store.routing.listConversationEvents(b.id, { limit: 10 })).data).toEqual([]);
     });
+
+    it('a close older than the customer’s latest message (notifications out of order) leaves the conversation open', async () => {
+      const c = await t.store.transaction(async (tx) => {
+        const outbox: NewOutboxRow[] = [];
+        const { contactId } = await upsertContact(tx, ws, 'x-inbox', 'contact-2', 'Bo', connection.id, at(), outbox);
+        return findOrOpenConversation(tx, connection, contactId, 'contact-2', 'conv-c', at(), outbox);
+      });
+      const wrote = new Date(Date.now() + 60_000).toISOString();
+      await t.store.incrementUnread(c.id, wrote, 'hello again', null);
+      await apply(change('conv-c', 'closed', 'contact-2'));
+      expect((await t.store.getConversation(ws, c.id))?.status).toBe('open');
+      await apply({
+        ...change('conv-c', 'closed', 'contact-2'),
+        timestamp: new Date(Date.now() + 120_000).toISOString(),
+      });
+      expect((await t.store.getConversation(ws, c.id))?.status).toBe('resolved');
+    });
   });
 }

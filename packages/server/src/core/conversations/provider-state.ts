@@ -20,6 +20,9 @@ export async function applyInboundConversation(ctx: WriteContext, event: Inbound
   const actor = `provider:${connection.type}${event.by?.id ? `:${event.by.id}` : ''}`;
   const batch = new TimelineBatch(connection.workspaceId, conversation.id, now);
   if (event.change === 'closed') {
+    // a close that arrives late, after the customer wrote again (which reopened it there), is history: kept open
+    if (conversation.lastInboundAt !== null && Date.parse(conversation.lastInboundAt) > Date.parse(event.timestamp))
+      return;
     await tx.updateConversation(conversation.id, { status: 'resolved', updatedAt: now });
     batch.add('resolved', actor, {
       assigneeId: conversation.assigneeId,
