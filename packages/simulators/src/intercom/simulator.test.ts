@@ -140,4 +140,18 @@ describe('intercom simulator', () => {
       'conversation.admin.closed',
     ]);
   });
+
+  it('closes promptly with webhook retries pending', async () => {
+    sim = await startIntercomSimulator();
+    hook = await startWebhookReceiver();
+    hook.script({ status: 200 });
+    hook.fallback = () => ({ status: 503 });
+    await sim.setWebhook(hook.url);
+    sim.customerStarts({ text: 'x' });
+    await hook.waitFor(2, 5000);
+    const t0 = Date.now();
+    await sim.close();
+    sim = undefined;
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
 });
