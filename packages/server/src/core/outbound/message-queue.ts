@@ -240,13 +240,10 @@ export class MessageQueue {
     );
     assertSmsLength(content, caps, connector.displayName);
     // a note for the provider's teammates (Intercom) must never reach a customer on a channel that has no notes
-    if (metadata.internalNote !== undefined && (metadata.internalNote !== true || !connector.features.internalNotes))
-      throw new AppError(
-        'UNSUPPORTED_CONTENT',
-        metadata.internalNote === true
-          ? `${connector.displayName} has no internal notes; nothing was sent`
-          : 'metadata.internalNote must be true when present',
-      );
+    if (metadata.internalNote !== undefined && typeof metadata.internalNote !== 'boolean')
+      throw new AppError('VALIDATION', 'metadata.internalNote must be true or false');
+    if (metadata.internalNote === true && !connector.features.internalNotes)
+      throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} has no internal notes; nothing was sent`);
     // what the channel can carry (numbered text for buttons, split text, links for media…), or a 422
     const plan = degrade(content, connectionTarget(connector, connection.config), this.shareLink);
     const now = this.deps.clock.now();
