@@ -126,3 +126,22 @@ export type { InfobipErrorSpec, InfobipStatusObject } from './infobip/errors.js'
 // a phone-based SMS gateway app speaking the hub's sms-gateway http contract (signed JSON events, bearer-token sends)
 export { startSmsGatewaySimulator, signGatewayEvent } from './sms-gateway/simulator.js';
 export type { GatewaySent, SmsGatewaySimulator, SmsGatewaySimulatorOptions } from './sms-gateway/simulator.js';
+
+// Intercom (REST API as an admin, conversations and parts, X-Hub-Signature webhooks, 10-second rate-limit windows)
+export { startIntercomSimulator, INTERCOM_TOPICS } from './intercom/simulator.js';
+  IntercomAdmin,
+  IntercomApiCall,
+  IntercomApiPart,
+  IntercomAttachment,
+  IntercomContact,
+  IntercomConversationRecord,
+  IntercomFaultInput,
+  IntercomFile,
+  IntercomPart,
+  IntercomSimulator,
+  IntercomSimulatorOptions,
+} from './intercom/simulator.js';
+export { signIntercomWebhook } from './intercom/webhook-delivery.js';
+export type { IntercomDelivery, IntercomDeliveryAttempt } from './intercom/webhook-delivery.js';
+export { INTERCOM_ERRORS } from './intercom/errors.js';
+export type { IntercomErrorSpec } from './intercom/errors.js';

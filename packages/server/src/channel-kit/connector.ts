@@ -95,6 +95,11 @@ export interface OutboundMessage {
    * `humanAgentWindowHours` (Messenger/Instagram send it with the HUMAN_AGENT tag)
    */
   humanAgentTag?: boolean;
+  /**
+   * an operator's internal note, not a message to the customer (queued with `metadata.internalNote: true`); only
+   * channels with `features.internalNotes` get one, others refuse it when it is queued
+   */
+  internalNote?: boolean;
 }
 
 export interface SendContext<Config> extends BaseContext<Config> {
@@ -299,6 +304,17 @@ export interface ConnectorFeatures<Config> {
    * a rejected credential throws AUTH like every call
    */
   health?(ctx: BaseContext<Config>): Promise<ProviderHealthCheck[]>;
+  /**
+   * the provider is itself an inbox whose teammates see internal notes (Intercom's `message_type: note`): a message
+   * queued with `metadata.internalNote` goes as one (OutboundMessage.internalNote); read by the message queue, which
+   * refuses such a message on every other channel rather than send a note to the customer
+   */
+  internalNotes?: true;
+  /**
+   * an operator resolved the conversation here: the provider's own inbox is told (Intercom closes or assigns it);
+   * read by conversation-service when a conversation turns resolved, best effort (a failure is logged)
+   */
+  resolved?(conversation: { threadKey: string | null; address: string }, ctx: BaseContext<Config>): Promise<void>;
 }
 
 /** one finding of a provider health check (ConnectorFeatures.health) */

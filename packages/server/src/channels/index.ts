@@ -13,6 +13,7 @@ import { vkConnector } from './vk/index.js';
 import { rcsConnector } from './rcs/index.js';
 import { infobipConnector } from './infobip/index.js';
 import { smsGatewayConnector } from './sms-gateway/index.js';
+import { intercomConnector } from './intercom/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -28,4 +29,5 @@ export const connectors: AnyConnector[] = [
   rcsConnector,
   infobipConnector,
   smsGatewayConnector,
+  intercomConnector,
 ];

@@ -141,6 +141,7 @@ describe('customer addresses are normalized to one identity', () => {
       'x-mail': 'email',
       email: 'email',
       'sms-gateway': 'phone',
+      intercom: 'opaque',
     });
   });
 

@@ -81,9 +81,31 @@ export const InboundTypingEventSchema = z.object({
   timestamp: z.string(),
 });
 
+/**
+ * the conversation changed at the provider, by someone other than this hub: a provider that is itself an inbox
+ * (Intercom) closed it or assigned it to one of its teammates. Reflected on the open conversation of the customer's
+ * thread (core/conversations/provider-state.ts); nothing is sent back.
+ */
+export const InboundConversationEventSchema = z.object({
+  kind: z.literal('conversation'),
+  from: z.object({ address: z.string().min(1) }),
+  threadKey: z.string().optional(),
+  change: z.enum(['closed', 'assigned']),
+  /** who did it at the provider */
+  by: z.object({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  /** assigned: the provider's assignee (null: unassigned) */
+  assignee: z
+    .object({ id: z.string().min(1), type: z.string().optional() })
+    .nullable()
+    .optional(),
+  timestamp: z.string(),
+});
+export type InboundConversationEvent = z.infer<typeof InboundConversationEventSchema>;
+
 export const InboundEventSchema = z.discriminatedUnion('kind', [
   InboundMessageEventSchema,
   InboundStatusEventSchema,
   InboundTypingEventSchema,
+  InboundConversationEventSchema,
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;

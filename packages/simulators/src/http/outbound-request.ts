@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 
 export interface OutboundRequest {
   url: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'HEAD';
   headers?: Record<string, string>;
   body?: Buffer;
   timeoutMs: number;

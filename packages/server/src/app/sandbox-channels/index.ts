@@ -11,6 +11,7 @@ import { vkSandbox } from './vk.js';
 import { rcsSandbox } from './rcs.js';
 import { infobipSandbox } from './infobip.js';
 import { smsGatewaySandbox } from './sms-gateway.js';
+import { intercomSandbox } from './intercom.js';
 
 export const sandboxChannels: SandboxChannel[] = [
   telegramSandbox,
@@ -24,5 +25,6 @@ export const sandboxChannels: SandboxChannel[] = [
   rcsSandbox,
   infobipSandbox,
   smsGatewaySandbox,
+  intercomSandbox,
 ];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';

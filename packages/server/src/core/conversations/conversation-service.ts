@@ -109,7 +109,29 @@ export class ConversationService {
     }
     this.deps.afterCommit();
     if (patch.markRead) await this.sendReadReceipt(next);
+    if (patch.status === 'resolved' && c.status !== 'resolved') await this.tellProviderResolved(next);
     return next;
+  }
+
+  /** resolved here: a provider that is itself an inbox (Intercom) closes its conversation too; best effort, logged */
+  private async tellProviderResolved(c: ConversationRecord): Promise<void> {
+    const live = await this.connections.live(c.connectionId);
+    if (!live?.connector.features.resolved || live.record.status !== 'RUNNING') return;
+    try {
+      await live.connector.features.resolved(
+        { threadKey: c.threadKey, address: c.address },
+        this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+      );
+    } catch (error) {
+      await this.connections.log(
+        c.connectionId,
+        'warn',
+        'resolve_not_mirrored',
+        `conversation ${c.id} was resolved here but not at ${live.connector.displayName}: ${this.deps.redactor.scrub(
+          error instanceof Error ? error.message : String(error),
+        )}`,
+      );
+    }
   }
 
   /** the operator opened the conversation: tell providers that show read receipts to the customer */

@@ -22,6 +22,7 @@ import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
 import { capabilitiesFor, optOutRulesFor } from '../../channel-kit/index.js';
 import { applyConsentKeyword } from '../consent/consent-service.js';
 import { assembleMessagePart } from './message-parts.js';
+import { applyInboundConversation } from '../conversations/provider-state.js';
 
 export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
   const url = new URL(ev.url, 'http://stored.invalid');
@@ -185,6 +186,7 @@ export class InboundProcessor {
           }
           erasedRetry = false;
           if (event.kind === 'status') await applyInboundStatus(ctx, event);
+          else if (event.kind === 'conversation') await applyInboundConversation(ctx, event);
           else
             ephemeral.push({
               topic: TOPIC_EVENTS,

@@ -46,9 +46,10 @@ export class WebhookIngest {
     const now = this.deps.clock.now().toISOString();
     const verdict = inbound.verify({ ...req, receivedAt: now }, config);
     if (record.status === 'STOPPED') {
-      // a provider's subscription handshake (Meta's GET hub.challenge) may come before the operator starts the
-      // connection: answer it; everything else waits (the provider retries, nothing is stored, nothing lost)
-      if (req.method === 'GET' && verdict.ok) {
+      // a provider's subscription handshake (Meta's GET hub.challenge, Intercom's HEAD check of the URL) may come
+      // before the operator starts the connection: answer it; everything else waits (the provider retries, nothing
+      // is stored, nothing lost)
+      if ((req.method === 'GET' || req.method === 'HEAD') && verdict.ok) {
         const outcome = safeParse(() => inbound.parse(req, config));
         if (outcome?.kind === 'handshake') return outcome.reply;
       }

@@ -239,6 +239,11 @@ export class MessageQueue {
       optOutChannel(connector, connection.config),
     );
     assertSmsLength(content, caps, connector.displayName);
+    // a note for the provider's teammates (Intercom) must never reach a customer on a channel that has no notes
+    if (metadata.internalNote !== undefined && typeof metadata.internalNote !== 'boolean')
+      throw new AppError('VALIDATION', 'metadata.internalNote must be true or false');
+    if (metadata.internalNote === true && !connector.features.internalNotes)
+      throw new AppError('UNSUPPORTED_CONTENT', `${connector.displayName} has no internal notes; nothing was sent`);
     // what the channel can carry (numbered text for buttons, split text, links for media…), or a 422
     const plan = degrade(content, connectionTarget(connector, connection.config), this.shareLink);
     const now = this.deps.clock.now();

@@ -124,6 +124,8 @@ export class OutboundWorker {
           ...(conversation?.threadKey ? { threadKey: conversation.threadKey } : {}),
           // a human operator's reply the queue let through in the channel's human-agent extension of the window
           ...(message.metadata.humanAgentTag === true ? { humanAgentTag: true } : {}),
+          // an operator's internal note, on a channel whose inbox has notes (the queue refused it elsewhere)
+          ...(message.metadata.internalNote === true ? { internalNote: true } : {}),
         },
         ctx,
       );

@@ -41,6 +41,7 @@ export const STORED_HEADERS_0012: Readonly<Record<string, StoredHeaders>> = {
     keep: ['content-type', 'x-gateway-signature', 'x-gateway-timestamp'],
     digest: ['authorization'],
   },
+  intercom: { keep: ['content-type', 'x-hub-signature'] },
 };
 
 /** connectors added outside this repository: nothing is known of their headers but what a credential looks like */
