@@ -129,6 +129,7 @@ export type { GatewaySent, SmsGatewaySimulator, SmsGatewaySimulatorOptions } fro
 
 // Intercom (REST API as an admin, conversations and parts, X-Hub-Signature webhooks, 10-second rate-limit windows)
 export { startIntercomSimulator, INTERCOM_TOPICS } from './intercom/simulator.js';
+export type {
   IntercomAdmin,
   IntercomApiCall,
   IntercomApiPart,

@@ -82,6 +82,8 @@ runConnectorContract(intercomConnector, {
     },
   },
   absentFeatures: {
+    optOut: 'customers leave an Intercom conversation or block the app; there are no keywords to honour',
+    health: 'not checked yet: the Developer Hub webhook settings are not readable with the access token',
     typing: 'the REST API has no typing indicator for admins',
     readReceipts: 'Intercom shows its own seen state; the REST API takes no read receipt',
     templates: 'Intercom replies are free-form; it has no message templates to sync',
