@@ -21,6 +21,7 @@ import { OutboxRelay } from '../core/outbox/relay.js';
 import { RealtimeHub } from '../core/realtime/realtime-hub.js';
 import { RecoverySweeps } from '../core/recovery/recovery-sweeps.js';
 import { VisitorService } from '../core/webchat/visitor-service.js';
+import { ContactProfiles } from '../core/contacts/contact-profiles.js';
 import { MediaService } from '../core/media/media-service.js';
 import { TemplateService } from '../core/templates/template-service.js';
 import { DeadLetterService } from '../core/recovery/dead-letter-service.js';
@@ -64,6 +65,7 @@ export function createHub(
   connections.onRunning((record) => listeners.started(record));
   const media = new MediaService(deps, connections, deps.media, deps.settings.mediaMaxBytes);
   const inbound = new InboundProcessor(deps, connections, (...args) => media.registerInbound(...args));
+  const profiles = new ContactProfiles(deps, connections, deps.media, (a) => media.urlFor(a));
   const templates = new TemplateService(deps, connections);
   const deadLetters = new DeadLetterService(deps);
   const users = new UserService(deps);
@@ -138,7 +140,7 @@ export function createHub(
       if (role === 'api' || role === 'all') realtime.start();
       relay.start();
       if (role === 'worker' || role === 'all') {
-        subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe());
+        subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe(), profiles.subscribe());
         const recovered = { ...(await recovery.recover(options.recoverLeaseMs)), media: await media.recover() };
         if (recovered.inbound + recovered.outbound + recovered.interrupted + recovered.media > 0)
           deps.log.info(recovered, 'recovered pending work');

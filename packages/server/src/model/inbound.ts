@@ -81,9 +81,24 @@ export const InboundTypingEventSchema = z.object({
   timestamp: z.string(),
 });
 
+/**
+ * what the provider told about a customer without a message (a Messenger referral: they opened the thread from an
+ * m.me link or an ad): the contact is found or created and the attributes merged into it; no conversation, no message
+ */
+export const InboundContactEventSchema = z.object({
+  kind: z.literal('contact'),
+  from: z.object({
+    address: z.string().min(1),
+    attributes: z.record(z.string(), z.string()),
+  }),
+  timestamp: z.string(),
+});
+export type InboundContactEvent = z.infer<typeof InboundContactEventSchema>;
+
 export const InboundEventSchema = z.discriminatedUnion('kind', [
   InboundMessageEventSchema,
   InboundStatusEventSchema,
   InboundTypingEventSchema,
+  InboundContactEventSchema,
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;

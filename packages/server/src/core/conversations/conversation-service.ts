@@ -61,6 +61,18 @@ export class ConversationService {
     return m;
   }
 
+  /** the audit copy of what a customer deleted (kept only when the workspace keeps deleted content) */
+  async deletedContent(
+    workspaceId: string,
+    id: string,
+  ): Promise<{ messageId: string; deletedAt: string; content: MessageRecord['content'] }> {
+    const m = await this.message(workspaceId, id);
+    const content = await this.deps.store.deletedContent(workspaceId, id);
+    const deletedAt = m.metadata.deletedByCustomer;
+    if (!content || typeof deletedAt !== 'string') throw notFound('deleted content');
+    return { messageId: m.id, deletedAt, content };
+  }
+
   async update(
     workspaceId: string,
     id: string,

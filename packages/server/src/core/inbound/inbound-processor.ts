@@ -14,6 +14,7 @@ import type { CoreDeps } from '../deps.js';
 import type { ConnectionService, LiveConnection } from '../connections/connection-service.js';
 import { addressRulesFor, providerAddress } from '../contacts/address-normalizer.js';
 import {
+  applyInboundContact,
   applyInboundMessage,
   applyInboundStatus,
   type RegisterInboundMedia,
@@ -158,6 +159,7 @@ export class InboundProcessor {
           windowHours: capabilitiesFor(live.connector, live.config).windowHours,
           addressRules,
           outbox,
+          profiles: live.connector.features.profile !== undefined,
           ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}),
         };
         const optOut = optOutRulesFor(live.connector, live.config);
@@ -185,6 +187,7 @@ export class InboundProcessor {
           }
           erasedRetry = false;
           if (event.kind === 'status') await applyInboundStatus(ctx, event);
+          else if (event.kind === 'contact') await applyInboundContact(ctx, event);
           else
             ephemeral.push({
               topic: TOPIC_EVENTS,

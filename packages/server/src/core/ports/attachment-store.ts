@@ -21,6 +21,8 @@ export interface AttachmentRecord {
   accessKey: string;
   createdAt: string;
   updatedAt: string;
+  /** a contact's profile picture (0021_meta_profiles), erased with the contact */
+  contactId?: string | null;
 }
 
 export interface AttachmentStoreOps {

@@ -27,6 +27,7 @@ export class AttachmentQueries extends Queries implements AttachmentStoreOps {
         access_key: row.accessKey,
         created_at: row.createdAt,
         updated_at: row.updatedAt,
+        ...(row.contactId ? { contact_id: row.contactId } : {}),
       })
       .execute();
   }
