@@ -90,7 +90,9 @@ export interface MetaMessagingSimulator {
   /** Instagram: the customer unsends a message */
   deleteMessage(input: { accountId: string; from: string; mid: string }): void;
   /** Instagram: the customer answers one of the account's stories */
-  sendStoryReply(input: { accountId: string; from: string; text: string; storyId: string; url: string }): { mid: string };
+  sendStoryReply(input: { accountId: string; from: string; text: string; storyId: string; url: string }): {
+    mid: string;
+  };
   /** a standalone referral: the customer opened the thread from an m.me link or an ad (messaging_referrals) */
   sendReferral(input: { accountId: string; from: string; ref?: string; source?: string; adId?: string }): void;
   /** the customer reacts to (or removes a reaction from) a message */
@@ -110,6 +112,8 @@ export interface MetaMessagingSimulator {
   calls(): Array<{ method: string; path: string }>;
   /** sender actions the Send API accepted (typing_on, mark_seen, …), oldest first */
   senderActions(input?: { accountId?: string; recipient?: string }): MetaSenderActionRecord[];
+  /** the bytes of an attachment uploaded to /message_attachments, by its attachment_id */
+  uploaded(attachmentId: string): Buffer | undefined;
   /** files served at /cdn/<name> (attachment urls) */
   hostFile(name: string, bytes: Buffer, mimeType: string): string;
 }
@@ -243,7 +247,10 @@ export async function startMetaMessagingSimulator(
       // https://developers.facebook.com/docs/messenger-platform/send-messages/sender-actions
       const action = String(body.sender_action);
       if (!['typing_on', 'typing_off', 'mark_seen'].includes(action))
-        throw new GraphFailure({ code: 100, message: 'param sender_action must be one of {typing_on, typing_off, mark_seen}' });
+        throw new GraphFailure({
+          code: 100,
+          message: 'param sender_action must be one of {typing_on, typing_off, mark_seen}',
+        });
       if (body.message !== undefined)
         throw new GraphFailure({ code: 100, message: 'sender_action cannot be sent with message' });
       actionLog.push({ accountId: account.id, recipient, action, at: Date.now() });
@@ -355,9 +362,10 @@ export async function startMetaMessagingSimulator(
         if (!form?.files.get('filedata') || !form.fields.get('message'))
           throw new GraphFailure({ code: 100, message: 'filedata and message are required' });
         const attachmentId = randomDigits(16);
+        const file = form.files.get('filedata');
         files.set(attachmentId, {
-          bytes: form.files.get('filedata')?.data ?? Buffer.alloc(0),
-          mimeType: 'application/octet-stream',
+          bytes: file?.data ?? Buffer.alloc(0),
+          mimeType: file?.contentType ?? 'application/octet-stream',
         });
         return respondJson(res, 200, { attachment_id: attachmentId });
       }
@@ -503,8 +511,10 @@ export async function startMetaMessagingSimulator(
     senderActions: (input = {}) =>
       actionLog.filter(
         (a) =>
-          (!input.accountId || a.accountId === input.accountId) && (!input.recipient || a.recipient === input.recipient),
+          (!input.accountId || a.accountId === input.accountId) &&
+          (!input.recipient || a.recipient === input.recipient),
       ),
+    uploaded: (attachmentId) => files.get(attachmentId)?.bytes,
     hostFile(name, bytes, mimeType) {
       files.set(name, { bytes, mimeType });
       return `${url}/cdn/${encodeURIComponent(name)}`;

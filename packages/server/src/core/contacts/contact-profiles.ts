@@ -29,7 +29,11 @@ export interface ProfileJob {
 }
 
 /** the outbox row asking for a new identity's profile (written in the transaction that created the identity) */
-export function profileJobRow(connection: Pick<ConnectionRecord, 'id'>, contactId: string, address: string): NewOutboxRow {
+export function profileJobRow(
+  connection: Pick<ConnectionRecord, 'id'>,
+  contactId: string,
+  address: string,
+): NewOutboxRow {
   return {
     topic: TOPIC_PROFILES,
     key: connection.id,

@@ -60,7 +60,9 @@ export class UserQueries extends Queries implements UserStoreOps {
     const r = await this.db
       .updateTable('workspaces')
       .set({
-        ...(patch.allowPrivateNetwork === undefined ? {} : { allow_private_network: patch.allowPrivateNetwork ? 1 : 0 }),
+        ...(patch.allowPrivateNetwork === undefined
+          ? {}
+          : { allow_private_network: patch.allowPrivateNetwork ? 1 : 0 }),
         ...(patch.keepDeletedContent === undefined ? {} : { keep_deleted_content: patch.keepDeletedContent ? 1 : 0 }),
       })
       .where('id', '=', id)
