@@ -527,6 +527,8 @@ export async function startMetaMessagingSimulator(
     sendText: (a) => sim.sendText(a as never),
     sendPostback: (a) => sim.sendPostback(a as never),
     sendStoryMention: (a) => sim.sendStoryMention(a as never),
+    sendStoryReply: (a) => sim.sendStoryReply(a as never),
+    sendReferral: (a) => sim.sendReferral(a as never),
     sent: (a) => sim.sent(a as never),
   };
   const listening = await listen(handle, {
