@@ -79,7 +79,9 @@ export function createHub(
   );
   const outbound = new OutboundWorker(deps, connections, pacer, media.access());
   const agents = new AgentService(deps, connections);
-  const agentTurns = new AgentTurns(deps, messages, media, agents.codec);
+  const agentTurns = new AgentTurns(deps, messages, media, agents.codec, (workspaceId, conversationId) =>
+    conversations.agentComposing(workspaceId, conversationId),
+  );
   const teams = new TeamService(deps);
   const consent = new ConsentService(deps);
   const routingRules = new RoutingRuleService(deps);

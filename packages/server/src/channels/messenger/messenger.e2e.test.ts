@@ -5,6 +5,8 @@
  * refused, human allowed and tagged, nothing after 7 days), and a revoked token (190) turning the connection ERROR.
  */
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startMetaMessagingSimulator, type MetaAccount, type MetaMessagingSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, testClock, type TestServer } from '../../testing/test-server.js';
@@ -496,6 +498,52 @@ describe('messenger connector against the Messenger Platform simulator', () => {
     expect(sim.calls().some((c) => c.method === 'DELETE' && c.path.endsWith(`/${page.id}/subscribed_apps`))).toBe(true);
     const started = await t.api<Conn>('POST', `/api/v1/connections/${conn.id}/start`);
     expect(started.body.status).toBe('RUNNING');
+  });
+
+  it('typing_on goes to the customer while an agent composes its answer, before the answer', async () => {
+    // the agent's bot: answers after a moment, as a model would
+    const bot = createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ replies: [{ text: 'a bot answer' }] }));
+        }, 300),
+      );
+    });
+    await new Promise<void>((r) => bot.listen(0, '127.0.0.1', r));
+    const agent = await t.api<{ id: string }>('POST', '/api/v1/agents', {
+      kind: 'webhook',
+      name: 'Shoe bot',
+      config: { url: `http://127.0.0.1:${(bot.address() as AddressInfo).port}/bot`, timeoutMs: 5000 },
+    });
+    expect(agent.status).toBe(201);
+    try {
+      const attached = await t.api('PUT', `/api/v1/agents/${agent.body.id}/connections`, {
+        connections: [{ connectionId: conn.id, inbound: true }],
+      });
+      expect(attached.status).toBe(200);
+      expect((await t.api<{ status: string }>('POST', `/api/v1/agents/${agent.body.id}/start`)).body.status).toBe(
+        'RUNNING',
+      );
+      const psid = customer();
+      sim.sendText({ accountId: page.id, from: psid, text: 'do you have red shoes?' });
+      const answer = await eventually(
+        async () =>
+          sim
+            .sent({ accountId: page.id })
+            .find((x) => x.recipient === psid && (x.body.message as { text?: string }).text === 'a bot answer'),
+        10_000,
+        'the bot answer',
+      );
+      const typing = sim.senderActions({ recipient: psid }).find((a) => a.action === 'typing_on');
+      expect(typing).toBeDefined();
+      expect(typing?.at ?? Infinity).toBeLessThanOrEqual(answer.at);
+    } finally {
+      await t.api('POST', `/api/v1/agents/${agent.body.id}/stop`);
+      await t.api('PUT', `/api/v1/agents/${agent.body.id}/connections`, { connections: [] });
+      await new Promise<void>((r) => bot.close(() => r()));
+    }
   });
 
   it('a revoked token (190) fails the send and turns the connection ERROR', async () => {
