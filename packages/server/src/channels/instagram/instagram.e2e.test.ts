@@ -238,6 +238,44 @@ describe('instagram connector against the Messenger Platform simulator', () => {
     expect((await t.api('GET', `/api/v1/messages/${second.id}/deleted-content`)).status).toBe(404);
   });
 
+  it("a deleted photo's file goes with it when nobody keeps deleted content, and stays for the audit when kept", async () => {
+    const igsid = sim.createCustomer({ accountId: account.id }).id;
+    const photoOf = async (name: string) => {
+      const file = sim.hostFile(name, Buffer.from(`PHOTO-${name}`), 'image/jpeg');
+      const { mid } = sim.sendAttachment({ accountId: account.id, from: igsid, type: 'image', url: file });
+      const conv = await conversationOf(igsid);
+      const m = await messageWhere(
+        conv.id,
+        (x) => x.providerMessageId === mid && (x.content.media as { state?: string } | undefined)?.state === 'ready',
+        `${name} stored`,
+      );
+      const url = new URL((m.content.media as { url: string }).url, t.url).toString();
+      expect((await fetch(url)).status).toBe(200);
+      sim.deleteMessage({ accountId: account.id, from: igsid, mid });
+      await messageWhere(
+        conv.id,
+        (x) => x.providerMessageId === mid && x.metadata.deletedByCustomer !== undefined,
+        `${name} deleted`,
+      );
+      return { id: m.id, url };
+    };
+    const dropped = await photoOf('dropped.jpg');
+    await eventually(async () => ((await fetch(dropped.url)).status === 404 ? true : undefined), 10_000, 'file gone');
+    await t.api('PATCH', '/api/v1/workspace', { keepDeletedContent: true });
+    try {
+      const kept = await photoOf('kept.jpg');
+      const audit = await t.api<{ content: { media: { url: string } } }>(
+        'GET',
+        `/api/v1/messages/${kept.id}/deleted-content`,
+      );
+      expect(new URL(audit.body.content.media.url, t.url).toString()).toBe(kept.url);
+      const bytes = await fetch(kept.url);
+      expect([bytes.status, Buffer.from(await bytes.arrayBuffer()).toString()]).toEqual([200, 'PHOTO-kept.jpg']);
+    } finally {
+      await t.api('PATCH', '/api/v1/workspace', { keepDeletedContent: false });
+    }
+  });
+
   it('an unsupported message is shown as such, not dropped', async () => {
     const igsid = sim.createCustomer({ accountId: account.id }).id;
     const { mid } = sim.sendUnsupported({ accountId: account.id, from: igsid });

@@ -52,6 +52,8 @@ export interface WriteContext {
   outbox: NewOutboxRow[];
   /** the channel looks customers' profiles up (features.profile): a new identity asks for its profile once */
   profiles?: boolean;
+  /** media keys whose bytes the caller deletes after the commit (the files of a deleted message nobody keeps) */
+  droppedMedia?: string[];
 }
 
 export function messageView(m: Message): Message {
@@ -289,6 +291,8 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     // the workspace may keep what was deleted for its audit, out of the conversation (GET /messages/{id}/deleted-content)
     if ((await tx.getWorkspace(connection.workspaceId))?.keepDeletedContent === true)
       await tx.keepDeletedContent(original.id, original.content);
+    // nobody keeps it: its files go too (the bytes once the transaction committed)
+    else ctx.droppedMedia?.push(...(await tx.deleteMessageAttachments(original.id)));
     await tx.replaceMessageContent(original.id, event.content);
     await tx.replaceMessageMetadata(original.id, metadata);
     outbox.push(

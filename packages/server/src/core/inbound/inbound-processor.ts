@@ -137,7 +137,10 @@ export class InboundProcessor {
     const parseFailures: Array<{ id: string; reason: string }> = [];
     let received = 0;
     let scrubLog = false;
+    const droppedMedia: string[] = [];
     await this.deps.store.transaction(async (tx) => {
+      // only what this (committed) attempt dropped is deleted afterwards
+      droppedMedia.length = 0;
       const outbox: NewOutboxRow[] = [];
       let counted = 0;
       for (const p of parsed) {
@@ -160,6 +163,7 @@ export class InboundProcessor {
           addressRules,
           outbox,
           profiles: live.connector.features.profile !== undefined,
+          droppedMedia,
           ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}),
         };
         const optOut = optOutRulesFor(live.connector, live.config);
@@ -209,6 +213,11 @@ export class InboundProcessor {
       received = counted;
     });
     if (finished.length === 0) return finished;
+    // files of deleted messages whose content nobody keeps: a failure leaves bytes nothing points to any more
+    for (const key of droppedMedia)
+      await this.deps.media
+        .delete(key)
+        .catch((error: unknown) => this.deps.log.warn({ err: error, key }, 'could not delete a dropped file'));
     // the retry's request was committed once (as it arrived): SQLite's log keeps that copy until a checkpoint
     if (scrubLog) await this.deps.store.checkpoint();
     for (let i = 0; i < received; i++) this.deps.metrics.messageCounted('inbound', 'received');

@@ -38,6 +38,8 @@ export interface AttachmentStoreOps {
       >
     >,
   ): Promise<void>;
+  /** removes a message's attachments (a deleted message whose content is dropped); answers their ids, the media keys */
+  deleteMessageAttachments(messageId: string): Promise<string[]>;
   /** insert or replace */
   putBlob(key: string, bytes: Buffer, at: string): Promise<void>;
   getBlob(key: string): Promise<Buffer | undefined>;

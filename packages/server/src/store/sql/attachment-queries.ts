@@ -31,6 +31,11 @@ export class AttachmentQueries extends Queries implements AttachmentStoreOps {
       })
       .execute();
   }
+  async deleteMessageAttachments(messageId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('attachments').select('id').where('message_id', '=', messageId).execute();
+    if (rows.length > 0) await this.db.deleteFrom('attachments').where('message_id', '=', messageId).execute();
+    return rows.map((r) => r.id);
+  }
   async getAttachment(id: string): Promise<AttachmentRecord | undefined> {
     const r = await this.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
     return (
