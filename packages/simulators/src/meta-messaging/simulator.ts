@@ -82,7 +82,14 @@ export interface MetaMessagingSimulator {
   revokeToken(token: string): void;
   configureWebhook(input: { url: string; verifyToken: string }): Promise<VerificationResult>;
   /** the customer writes; the webhook goes out signed. Returns the mid */
-  sendText(input: { accountId: string; from: string; text: string; quickReplyPayload?: string }): { mid: string };
+  sendText(input: {
+    accountId: string;
+    from: string;
+    text: string;
+    quickReplyPayload?: string;
+    /** the mid this message replies to (message.reply_to) */
+    replyTo?: string;
+  }): { mid: string };
   sendAttachment(input: { accountId: string; from: string; type: string; url: string }): { mid: string };
   sendPostback(input: { accountId: string; from: string; title: string; payload: string }): { mid: string };
   /** Instagram: the customer mentions the account in a story */
@@ -418,12 +425,13 @@ export async function startMetaMessagingSimulator(
       if (result.ok) callbackUrl = target;
       return result;
     },
-    sendText({ accountId, from, text, quickReplyPayload }) {
+    sendText({ accountId, from, text, quickReplyPayload, replyTo }) {
       const mid = newMid();
       fromCustomer(accountId, from, {
         mid,
         text,
         ...(quickReplyPayload ? { quick_reply: { payload: quickReplyPayload } } : {}),
+        ...(replyTo ? { reply_to: { mid: replyTo, is_self_reply: false } } : {}),
       });
       return { mid };
     },

@@ -85,7 +85,7 @@ describe('instagram connector against the Messenger Platform simulator', () => {
     await sim?.close();
   });
 
-  it('a wrongly signed body is refused and stores nothing', async () => {
+  it('a missing, tampered or wrongly keyed signature is refused and stores nothing', async () => {
     const igsid = sim.createCustomer({ accountId: account.id }).id;
     const body = JSON.stringify({
       object: 'instagram',
@@ -105,6 +105,9 @@ describe('instagram connector against the Messenger Platform simulator', () => {
       ],
     });
     expect(await sim.postRaw(body, `sha256=${createHmac('sha256', 'wrong').update(body).digest('hex')}`)).toBe(401);
+    const right = `sha256=${createHmac('sha256', sim.app.secret).update(body).digest('hex')}`;
+    expect(await sim.postRaw(body, null)).toBe(401);
+    expect(await sim.postRaw(body.replace('"x"', '"y"'), right)).toBe(401);
     const list = await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${conn.id}&limit=200`);
     expect(list.body.data.some((c) => c.address === igsid)).toBe(false);
   });
@@ -225,6 +228,33 @@ describe('instagram connector against the Messenger Platform simulator', () => {
       original.id,
       { type: 'text', text: 'my card number is 4111' },
     ]);
+    // for the workspace's audit: owners and admins, not operators
+    await t.api('POST', '/api/v1/users', {
+      email: 'op@example.com',
+      name: 'Op',
+      role: 'operator',
+      password: 'operator password 1',
+    });
+    const login = await t.api<{ token: string }>('POST', '/api/v1/auth/login', {
+      email: 'op@example.com',
+      password: 'operator password 1',
+    });
+    const asOperator = await t.api('GET', `/api/v1/messages/${original.id}/deleted-content`, undefined, {
+      authorization: `Bearer ${login.body.token}`,
+    });
+    expect(asOperator.status).toBe(403);
+    expect(
+      (
+        await t.api(
+          'PATCH',
+          '/api/v1/workspace',
+          { keepDeletedContent: false },
+          {
+            authorization: `Bearer ${login.body.token}`,
+          },
+        )
+      ).status,
+    ).toBe(403);
     // switched off again: the next deletion keeps nothing
     await t.api('PATCH', '/api/v1/workspace', { keepDeletedContent: false });
     const next = sim.sendText({ accountId: account.id, from: igsid, text: 'forget this too' });

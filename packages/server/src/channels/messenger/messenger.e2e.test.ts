@@ -313,11 +313,13 @@ describe('messenger connector against the Messenger Platform simulator', () => {
     ]);
   });
 
-  it('reactions land on the target message; unreact clears it; unsupported attachments are shown, not dropped', async () => {
+  it('reply_to names the message answered; reactions land on the target message; unreact clears it; unsupported attachments are shown, not dropped', async () => {
     const psid = customer();
     const { mid } = sim.sendText({ accountId: page.id, from: psid, text: 'react to me' });
     const conv = await conversationOf(psid);
     await messageWith(conv.id, mid);
+    const answer = sim.sendText({ accountId: page.id, from: psid, text: 'this one', replyTo: mid });
+    expect((await messageWith(conv.id, answer.mid)).metadata).toMatchObject({ replyToProviderMessageId: mid });
     sim.sendReaction({ accountId: page.id, from: psid, mid, emoji: '\u{1F44D}' });
     const reaction = await eventually(
       async () => (await messagesOf(conv.id)).find((m) => m.content.type === 'reaction'),
