@@ -21,7 +21,7 @@ import { OutboxRelay } from '../core/outbox/relay.js';
 import { RealtimeHub } from '../core/realtime/realtime-hub.js';
 import { RecoverySweeps } from '../core/recovery/recovery-sweeps.js';
 import { VisitorService } from '../core/webchat/visitor-service.js';
-import { ContactProfiles } from '../core/contacts/contact-profiles.js';
+import { ContactProfiles } from '../core/inbound/contact-profiles.js';
 import { MediaService } from '../core/media/media-service.js';
 import { TemplateService } from '../core/templates/template-service.js';
 import { DeadLetterService } from '../core/recovery/dead-letter-service.js';

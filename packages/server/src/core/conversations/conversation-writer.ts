@@ -20,7 +20,7 @@ import {
 import { eventRow, TOPIC_ROUTING } from '../events.js';
 import { providerAddress, type AddressRules } from '../contacts/address-normalizer.js';
 import { answerToOffer } from '../degradation/choice-reply.js';
-import { profileJobRow } from '../contacts/contact-profiles.js';
+import { profileJobRow } from '../contacts/profile-jobs.js';
 import type {
   ConnectionRecord,
   ContactRecord,

@@ -1,5 +1,5 @@
 /**
- * @module core/contacts/contact-profiles
+ * @module core/inbound/contact-profiles
  * A new customer address on a channel that can look profiles up (connector.features.profile, Messenger's user
  * profile): once, after the message that brought the address is stored, the contact gets the provider's name (when
  * it has none), attributes (first and last name), and the picture — stored in our media store, because the provider's
@@ -11,36 +11,16 @@ import { isChannelError } from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
-import type { AttachmentRecord, ConnectionRecord, MediaStore, NewOutboxRow } from '../ports/index.js';
+import type { AttachmentRecord, MediaStore } from '../ports/index.js';
+import { TOPIC_PROFILES } from '../events.js';
+import type { ProfileJob } from '../contacts/profile-jobs.js';
 
-/** work topic: one row per new identity on a channel with profiles (key = connection) */
-export const TOPIC_PROFILES = 'profiles';
 const MAX_ATTEMPTS = 3;
 /** a picture is an image a browser shows as such, and not a large one */
 const PICTURE_TYPES = /^image\/(png|jpeg|gif|webp)$/;
 const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
 /** the contact attribute holding our URL of the picture */
 export const PROFILE_PICTURE_ATTRIBUTE = 'profile_picture';
-
-export interface ProfileJob {
-  connectionId: string;
-  contactId: string;
-  address: string;
-}
-
-/** the outbox row asking for a new identity's profile (written in the transaction that created the identity) */
-export function profileJobRow(
-  connection: Pick<ConnectionRecord, 'id'>,
-  contactId: string,
-  address: string,
-): NewOutboxRow {
-  return {
-    topic: TOPIC_PROFILES,
-    key: connection.id,
-    workspaceId: null,
-    payload: { connectionId: connection.id, contactId, address },
-  };
-}
 
 export class ContactProfiles {
   constructor(
