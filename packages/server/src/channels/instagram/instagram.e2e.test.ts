@@ -306,8 +306,30 @@ describe('instagram connector against the Messenger Platform simulator', () => {
     }
   });
 
-  it('an unsupported message is shown as such, not dropped', async () => {
+  it('shares of posts and reels arrive as their links; an unsupported message is shown as such, not dropped', async () => {
     const igsid = sim.createCustomer({ accountId: account.id }).id;
+    const post = sim.sendAttachment({
+      accountId: account.id,
+      from: igsid,
+      type: 'share',
+      url: 'https://www.instagram.com/p/Cabc123/',
+    });
+    const reel = sim.sendAttachment({
+      accountId: account.id,
+      from: igsid,
+      type: 'ig_reel',
+      url: 'https://www.instagram.com/reel/Cxyz789/',
+    });
+    const shared = await conversationOf(igsid);
+    expect((await messageWhere(shared.id, (x) => x.providerMessageId === post.mid, 'post share')).content).toEqual({
+      type: 'text',
+      text: 'https://www.instagram.com/p/Cabc123/',
+    });
+    const r = await messageWhere(shared.id, (x) => x.providerMessageId === reel.mid, 'reel share');
+    expect([r.content, r.metadata.attachmentType]).toEqual([
+      { type: 'text', text: 'https://www.instagram.com/reel/Cxyz789/' },
+      'ig_reel',
+    ]);
     const { mid } = sim.sendUnsupported({ accountId: account.id, from: igsid });
     const conv = await conversationOf(igsid);
     const m = await messageWhere(conv.id, (x) => x.providerMessageId === mid, 'unsupported');

@@ -301,6 +301,34 @@ describe('messenger connector against the Messenger Platform simulator', () => {
     expect(conv.contactId).toBe(found.id);
   });
 
+  it('a message Meta delivers again (same mid, a new envelope) is stored once', async () => {
+    const psid = customer();
+    const envelope = (time: number) =>
+      JSON.stringify({
+        object: 'page',
+        entry: [
+          {
+            id: page.id,
+            time,
+            messaging: [
+              {
+                sender: { id: psid },
+                recipient: { id: page.id },
+                timestamp: 1_700_000_000_000,
+                message: { mid: `m_again_${psid}`, text: 'only once' },
+              },
+            ],
+          },
+        ],
+      });
+    expect(await sim.postRaw(envelope(1))).toBe(200);
+    expect(await sim.postRaw(envelope(2))).toBe(200);
+    const conv = await conversationOf(psid);
+    await messageWith(conv.id, `m_again_${psid}`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await messagesOf(conv.id)).filter((m) => m.providerMessageId === `m_again_${psid}`)).toHaveLength(1);
+  });
+
   it('standby (another app owns the thread): stored, marked, and not answered', async () => {
     const psid = customer();
     const { mid } = sim.sendStandbyText({ accountId: page.id, from: psid, text: 'to the other app' });
