@@ -301,6 +301,67 @@ describe('messenger connector against the Messenger Platform simulator', () => {
     expect(conv.contactId).toBe(found.id);
   });
 
+  it('every entry and every messaging event of a batch; video, audio and file fetched into our store, locations kept', async () => {
+    const psid = customer();
+    const event = (mid: string, message: Record<string, unknown>) => ({
+      sender: { id: psid },
+      recipient: { id: page.id },
+      timestamp: Date.now(),
+      message: { mid, ...message },
+    });
+    const file = (name: string, mime: string) => sim.hostFile(name, Buffer.from(`BYTES-${name}`), mime);
+    const batch = JSON.stringify({
+      object: 'page',
+      entry: [
+        {
+          id: page.id,
+          time: Date.now(),
+          messaging: [
+            event(`m_v_${psid}`, { attachments: [{ type: 'video', payload: { url: file('clip.mp4', 'video/mp4') } }] }),
+            event(`m_a_${psid}`, {
+              attachments: [{ type: 'audio', payload: { url: file('voice.mp3', 'audio/mpeg') } }],
+            }),
+          ],
+        },
+        {
+          id: page.id,
+          time: Date.now(),
+          messaging: [
+            event(`m_f_${psid}`, {
+              attachments: [{ type: 'file', payload: { url: file('terms.pdf', 'application/pdf') } }],
+            }),
+            event(`m_l_${psid}`, {
+              attachments: [{ type: 'location', payload: { coordinates: { lat: 38.72, long: -9.14 } } }],
+            }),
+          ],
+        },
+      ],
+    });
+    expect(await sim.postRaw(batch)).toBe(200);
+    const conv = await conversationOf(psid);
+    for (const [kind, name] of [
+      ['v', 'clip.mp4'],
+      ['a', 'voice.mp3'],
+      ['f', 'terms.pdf'],
+    ] as const) {
+      const m = await eventually(
+        async () => {
+          const x = await messageWith(conv.id, `m_${kind}_${psid}`);
+          return (x.content.media as { state?: string } | undefined)?.state === 'ready' ? x : undefined;
+        },
+        10_000,
+        `${name} stored`,
+      );
+      expect(m.content.type).toBe({ v: 'video', a: 'audio', f: 'document' }[kind]);
+      const bytes = await fetch(new URL((m.content.media as { url: string }).url, t.url));
+      expect(Buffer.from(await bytes.arrayBuffer()).toString()).toBe(`BYTES-${name}`);
+    }
+    expect((await messageWith(conv.id, `m_l_${psid}`)).content).toEqual({
+      type: 'location',
+      location: { latitude: 38.72, longitude: -9.14 },
+    });
+  });
+
   it('a message Meta delivers again (same mid, a new envelope) is stored once', async () => {
     const psid = customer();
     const envelope = (time: number) =>
