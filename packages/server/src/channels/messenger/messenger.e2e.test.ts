@@ -1,8 +1,13 @@
 /**
  * Messenger end to end: a real hub (127.0.0.1) against the Messenger Platform simulator — start (token check +
- * subscribed_apps), the hub.challenge handshake, signatures missing/tampered/wrong (nothing stored), inbound kinds,
- * our own send's echo not doubled, delivery statuses, the 24 h window with its 7-day HUMAN_AGENT extension (bot
- * refused, human allowed and tagged, nothing after 7 days), and a revoked token (190) turning the connection ERROR.
+ * subscribed_apps; a revoked token ERROR), stop (unsubscribed), the hub.challenge handshake, signatures
+ * missing/tampered/wrong (nothing stored), every inbound kind (text, quick replies, postbacks, attachments fetched
+ * into our store, locations, reply_to, reactions, unsupported attachments, standby, a standalone referral on the
+ * contact, batches, re-deliveries stored once), a new PSID's profile once (and a failed lookup not fatal), our own
+ * send's echo not doubled and the Page inbox's echo stored, watermarks forward only, mark_seen and typing_on (an
+ * operator typing, an agent composing), cards and uploaded media, the Send API codes, the 24 h window with its 7-day
+ * HUMAN_AGENT extension (bot refused, human allowed and tagged, nothing after 7 days), and a revoked token (190)
+ * turning the connection ERROR.
  */
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
