@@ -101,6 +101,7 @@ export type {
   MetaMessagingSimulatorOptions,
   MetaReceivedRecord,
   MetaSentRecord,
+  MetaSenderActionRecord,
 } from './meta-messaging/simulator.js';
 export { startVkSimulator } from './vk/simulator.js';
 export type { VkCallbackAttempt, VkSentMessage, VkSimulator, VkSimulatorOptions } from './vk/simulator.js';

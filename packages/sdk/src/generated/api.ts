@@ -4186,6 +4186,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/{id}/deleted-content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the customer deleted (Instagram unsend), kept for audit when the workspace's keepDeletedContent was on at the time (owners and admins); 404 when nothing was kept */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            content: {
+                                text: string;
+                                /** @enum {string} */
+                                type: "text";
+                            } | {
+                                media: {
+                                    caption?: string;
+                                    fileName?: string;
+                                    mimeType: string;
+                                    providerMediaId?: string;
+                                    size?: number;
+                                    /** @enum {string} */
+                                    state?: "pending" | "ready" | "failed";
+                                    /** @description Served by Switchboard itself once the bytes are stored. To send: the url of an upload of this workspace (POST /api/v1/media), or an http(s) URL the hub fetches into its own store first; anything else is 400 */
+                                    url: string;
+                                };
+                                /** @enum {string} */
+                                type: "image" | "audio" | "video" | "document" | "sticker";
+                            } | {
+                                location: {
+                                    address?: string;
+                                    latitude: number;
+                                    longitude: number;
+                                    name?: string;
+                                };
+                                /** @enum {string} */
+                                type: "location";
+                            } | {
+                                contacts: {
+                                    /** @default [] */
+                                    emails: string[];
+                                    name: string;
+                                    /** @default [] */
+                                    phones: string[];
+                                }[];
+                                /** @enum {string} */
+                                type: "contact";
+                            } | {
+                                interactive: {
+                                    buttons?: {
+                                        id: string;
+                                        title: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    kind: "buttons" | "list" | "button_reply" | "list_reply";
+                                    reply?: {
+                                        id: string;
+                                        title: string;
+                                    };
+                                    text?: string;
+                                };
+                                /** @enum {string} */
+                                type: "interactive";
+                            } | {
+                                cards: {
+                                    /** @default [] */
+                                    buttons: {
+                                        id: string;
+                                        title: string;
+                                        /** Format: uri */
+                                        url?: string;
+                                    }[];
+                                    /** Format: uri */
+                                    imageUrl?: string;
+                                    subtitle?: string;
+                                    title: string;
+                                }[];
+                                text?: string;
+                                /** @enum {string} */
+                                type: "cards";
+                            } | {
+                                reaction: {
+                                    emoji: string;
+                                    targetProviderMessageId: string;
+                                };
+                                /** @enum {string} */
+                                type: "reaction";
+                            } | {
+                                template: {
+                                    language: string;
+                                    name: string;
+                                    text?: string;
+                                    /** @default {} */
+                                    variables: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @enum {string} */
+                                type: "template";
+                            };
+                            deletedAt: string;
+                            messageId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing-rules": {
         parameters: {
             query?: never;
@@ -6005,6 +6181,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         allowPrivateNetwork?: boolean;
+                        keepDeletedContent?: boolean;
                     };
                 };
             };
@@ -8254,6 +8431,8 @@ export interface components {
             allowPrivateNetwork: boolean;
             createdAt: string;
             id: string;
+            /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
+            keepDeletedContent: boolean;
             name: string;
         };
         WorkspaceInput: {
@@ -8261,6 +8440,8 @@ export interface components {
             allowPrivateNetwork: boolean;
             createdAt: string;
             id: string;
+            /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
+            keepDeletedContent: boolean;
             name: string;
         };
     };

@@ -22,6 +22,7 @@ import { RealtimeHub } from '../core/realtime/realtime-hub.js';
 import { RecoverySweeps } from '../core/recovery/recovery-sweeps.js';
 import { DEFAULT_HEALTH_SETTINGS, HealthService } from '../core/health/health-service.js';
 import { VisitorService } from '../core/webchat/visitor-service.js';
+import { ContactProfiles } from '../core/inbound/contact-profiles.js';
 import { MediaService } from '../core/media/media-service.js';
 import { TemplateService } from '../core/templates/template-service.js';
 import { DeadLetterService } from '../core/recovery/dead-letter-service.js';
@@ -65,6 +66,7 @@ export function createHub(
   connections.onRunning((record) => listeners.started(record));
   const media = new MediaService(deps, connections, deps.media, deps.settings.mediaMaxBytes);
   const inbound = new InboundProcessor(deps, connections, (...args) => media.registerInbound(...args));
+  const profiles = new ContactProfiles(deps, connections, deps.media, (a) => media.urlFor(a));
   const templates = new TemplateService(deps, connections);
   const deadLetters = new DeadLetterService(deps);
   const users = new UserService(deps);
@@ -78,7 +80,9 @@ export function createHub(
   );
   const outbound = new OutboundWorker(deps, connections, pacer, media.access());
   const agents = new AgentService(deps, connections);
-  const agentTurns = new AgentTurns(deps, messages, media, agents.codec);
+  const agentTurns = new AgentTurns(deps, messages, media, agents.codec, (workspaceId, conversationId) =>
+    conversations.agentComposing(workspaceId, conversationId),
+  );
   const teams = new TeamService(deps);
   const consent = new ConsentService(deps);
   const routingRules = new RoutingRuleService(deps);
@@ -146,7 +150,7 @@ export function createHub(
       if (role === 'api' || role === 'all') realtime.start();
       relay.start();
       if (role === 'worker' || role === 'all') {
-        subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe());
+        subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe(), profiles.subscribe());
         const recovered = { ...(await recovery.recover(options.recoverLeaseMs)), media: await media.recover() };
         if (recovered.inbound + recovered.outbound + recovered.interrupted + recovered.media > 0)
           deps.log.info(recovered, 'recovered pending work');

@@ -135,6 +135,17 @@ export interface FetchedMedia {
   fileName?: string;
 }
 
+/**
+ * A customer's profile at the provider (Messenger's user profile): looked up once when a new address first writes,
+ * so the contact gets a name and a picture. `picture` holds the bytes: provider picture URLs expire.
+ */
+export interface ProviderProfile {
+  name?: string;
+  /** kept on the contact as attributes (first and last name, …) */
+  attributes?: Record<string, string>;
+  picture?: FetchedMedia;
+}
+
 export interface StartResult<Config> {
   /** config values learned or generated at start (bot username, …), merged into the stored config */
   configUpdates?: Partial<Config>;
@@ -281,6 +292,11 @@ export interface ConnectorFeatures<Config> {
     message: { providerMessageId: string; from: string; customer?: string },
     ctx: BaseContext<Config>,
   ): Promise<void>;
+  /**
+   * the customer's profile (name, picture), fetched once for a new identity by core/contacts/contact-profiles; a
+   * failure is logged and leaves the contact as it is
+   */
+  profile?(address: string, ctx: BaseContext<Config>): Promise<ProviderProfile>;
   /** message templates approved at the provider; the channel then sends `template` content */
   templates?: { sync(ctx: BaseContext<Config>): Promise<ProviderTemplate[]> };
   /** our sender addresses on this connection; the hub rotates new recipients over them and keeps each on one */

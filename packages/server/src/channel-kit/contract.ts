@@ -56,6 +56,8 @@ export interface FeatureFixtures {
     auth: ProviderResponse;
   };
   templates?: { success: ProviderResponse[]; auth: ProviderResponse };
+  /** a customer address whose profile the provider answers (profile fields first, then the picture's bytes) */
+  profile?: { address: string; success: ProviderResponse[]; auth: ProviderResponse };
   /** what senders(config) must answer for the contract config */
   senders?: { expect: string[] };
   /** a visitor id to issue a session token for */
@@ -384,6 +386,22 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
             expect(Array.isArray(t.variables)).toBe(true);
           }
           await authFails((http, log) => sync(base(http, log)), auth);
+        });
+      }
+      // profiles are optional and not in FEATURE_NAMES (no reason asked of channels without one), but a connector
+      // that looks profiles up must show how
+      if (connector.features.profile) {
+        const profile = connector.features.profile.bind(connector);
+        it('profile: names the customer, and a rejected credential is AUTH', async () => {
+          expect(f.profile, 'fixtures for profile').toBeDefined();
+          if (!f.profile) return;
+          const { address, success, auth } = f.profile;
+          const seen: string[] = [];
+          const found = await profile(address, base(sequenceHttp(success, seen)));
+          expect(found.name ?? Object.values(found.attributes ?? {})[0]).toMatch(/\S/);
+          expect(seen.length).toBeGreaterThan(0);
+          expect(leaks(JSON.stringify({ ...found, picture: undefined }))).toEqual([]);
+          await authFails((http, log) => profile(address, base(http, log)), auth);
         });
       }
       if (connector.features.senders && f.senders) {

@@ -12,6 +12,7 @@ import type {
   BaseContext,
   FetchedMedia,
   OutboundMessage,
+  ProviderProfile,
   SendContext,
   SendReceipt,
   WebhookOutcome,
@@ -173,8 +174,31 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
     const metadata: Json = {};
     const replyTo = str(obj(message.reply_to)?.mid);
     if (replyTo) metadata.replyToProviderMessageId = replyTo;
+    // a story reply (https://developers.facebook.com/docs/instagram-platform/webhooks): the story's url expires within
+    // hours, so the story comes along as the message's media (fetched into our store), the reply text its caption
     const story = obj(obj(message.reply_to)?.story);
-    if (story) metadata.storyReply = { id: str(story.id), url: str(story.url) };
+    const storyUrl = str(story?.url);
+    if (story) metadata.storyReply = { ...(str(story.id) ? { id: str(story.id) } : {}) };
+    if (story && storyUrl && /^https?:\/\//i.test(storyUrl) && arr(message.attachments).length === 0) {
+      const video = /\.mp4(\?|$)/i.test(storyUrl);
+      out.push(
+        base(
+          mid,
+          {
+            type: video ? 'video' : 'image',
+            media: {
+              url: '',
+              mimeType: video ? 'video/mp4' : 'image/jpeg',
+              state: 'pending',
+              providerMediaId: storyUrl,
+              ...(text ? { caption: text } : {}),
+            },
+          },
+          metadata,
+        ),
+      );
+      return out;
+    }
     const quick = str(obj(message.quick_reply)?.payload);
     if (quick) {
       out.push(
@@ -278,6 +302,9 @@ function eventsOf(e: Json, standby: boolean, pageId: string | undefined): Inboun
       });
     return out;
   }
+  // a standalone referral: the customer opened the thread from an m.me link or an ad, before or without writing
+  // (https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messaging_referrals)
+  if (referral) out.push({ kind: 'contact', from: { address: sender, attributes: referral }, timestamp });
   void pageId;
   return out;
 }
@@ -419,6 +446,46 @@ export async function metaFetchAttachment(
   const { bytes, headers } = await metaGraphClient(target, ctx).download(media.providerMediaId);
   const mimeType = headers.get('content-type')?.split(';')[0]?.trim() || media.mimeType || 'application/octet-stream';
   return { bytes, mimeType };
+}
+
+/**
+ * The customer's profile: Messenger's first_name/last_name/profile_pic
+ * (https://developers.facebook.com/docs/messenger-platform/identity/user-profile), Instagram's name/username/profile_pic
+ * (https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/messaging-api/user-profile).
+ * The picture url is a signed CDN link that expires, so its bytes come along; a picture that cannot be downloaded
+ * leaves the profile without one.
+ */
+export async function metaProfile(
+  target: MetaGraphTarget,
+  ctx: BaseContext<unknown>,
+  address: string,
+  kind: 'page' | 'instagram',
+): Promise<ProviderProfile> {
+  const fields = kind === 'page' ? 'first_name,last_name,profile_pic' : 'name,username,profile_pic';
+  const p = await metaGraphCall(target, ctx, `${encodeURIComponent(address)}?fields=${fields}`);
+  const attributes: Record<string, string> = {};
+  for (const key of ['first_name', 'last_name', 'username'] as const) {
+    const v = str(p[key]);
+    if (v) attributes[key] = v.slice(0, 200);
+  }
+  const name =
+    str(p.name) ?? ([attributes.first_name, attributes.last_name].filter(Boolean).join(' ') || attributes.username);
+  let picture: FetchedMedia | undefined;
+  const pictureUrl = str(p.profile_pic);
+  if (pictureUrl && /^https?:\/\//i.test(pictureUrl)) {
+    try {
+      picture = await metaFetchAttachment(target, { providerMediaId: pictureUrl, mimeType: 'image/jpeg' }, ctx);
+    } catch (error) {
+      ctx.log.warn(`${target.provider} profile picture not downloaded`, {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return {
+    ...(name ? { name: name.slice(0, 200) } : {}),
+    ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
+    ...(picture ? { picture } : {}),
+  };
 }
 
 /** `typing_on` / `mark_seen` (https://developers.facebook.com/docs/messenger-platform/send-messages/sender-actions) */

@@ -30,5 +30,7 @@ export function outboundKey(connectionId: string, from: string | null | undefine
 }
 export const TOPIC_EVENTS = 'events';
 export const TOPIC_MEDIA = 'media';
+/** work topic: one row per new identity on a channel that looks profiles up (key = connection) */
+export const TOPIC_PROFILES = 'profiles';
 /** work topic: one row per newly stored inbound message (key = conversation), consumed by routing → agents/operators */
 export const TOPIC_ROUTING = 'routing';

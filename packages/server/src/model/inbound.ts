@@ -102,10 +102,25 @@ export const InboundConversationEventSchema = z.object({
 });
 export type InboundConversationEvent = z.infer<typeof InboundConversationEventSchema>;
 
+/**
+ * what the provider told about a customer without a message (a Messenger referral: they opened the thread from an
+ * m.me link or an ad): the contact is found or created and the attributes merged into it; no conversation, no message
+ */
+export const InboundContactEventSchema = z.object({
+  kind: z.literal('contact'),
+  from: z.object({
+    address: z.string().min(1),
+    attributes: z.record(z.string(), z.string()),
+  }),
+  timestamp: z.string(),
+});
+export type InboundContactEvent = z.infer<typeof InboundContactEventSchema>;
+
 export const InboundEventSchema = z.discriminatedUnion('kind', [
   InboundMessageEventSchema,
   InboundStatusEventSchema,
   InboundTypingEventSchema,
   InboundConversationEventSchema,
+  InboundContactEventSchema,
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;

@@ -109,4 +109,58 @@ describe('Messenger Platform simulator', () => {
     const next = await graph(`${page.id}/messages`, { recipient: { id: psid }, message: { text: 'x' } });
     expect(next.status).toBe(200);
   });
+
+  it('answers user profiles with the fields asked for, per platform, and serves the picture', async () => {
+    const peter = sim.createCustomer({ accountId: page.id, firstName: 'Peter', lastName: 'Chang' }).id;
+    const res = await graph(`${peter}?fields=first_name,last_name,profile_pic`);
+    const profile = (await res.json()) as Record<string, string>;
+    expect(profile).toMatchObject({ id: peter, first_name: 'Peter', last_name: 'Chang' });
+    expect(Object.keys(profile).sort()).toEqual(['first_name', 'id', 'last_name', 'profile_pic']);
+    const picture = await fetch(profile.profile_pic as string);
+    expect([picture.headers.get('content-type'), await picture.text()]).toEqual([
+      'image/jpeg',
+      `PROFILE-PICTURE-${peter}`,
+    ]);
+    // Instagram users have name and username, no first_name
+    const ig = sim.createInstagramAccount();
+    const igsid = sim.createCustomer({ accountId: ig.id, firstName: 'Mia', lastName: 'Rossi' }).id;
+    const igProfile = await graph(`${igsid}?fields=name,username`, undefined, ig.token);
+    expect(await igProfile.json()).toEqual({ name: 'Mia Rossi', username: 'mia.rossi', id: igsid });
+    const wrongField = await graph(`${igsid}?fields=first_name`, undefined, ig.token);
+    expect(((await wrongField.json()) as { error: { code: number } }).error.code).toBe(100);
+    // another account's token sees no profile
+    expect((await graph(`${igsid}?fields=name`)).status).toBe(401);
+  });
+
+  it('records sender actions, refusing unknown ones and ones sent with a message', async () => {
+    const ok = await graph(`${page.id}/messages`, { recipient: { id: psid }, sender_action: 'mark_seen' });
+    expect(ok.status).toBe(200);
+    expect(sim.senderActions({ recipient: psid }).map((a) => a.action)).toContain('mark_seen');
+    const unknown = await graph(`${page.id}/messages`, { recipient: { id: psid }, sender_action: 'dance' });
+    expect(((await unknown.json()) as { error: { code: number } }).error.code).toBe(100);
+    const both = await graph(`${page.id}/messages`, {
+      recipient: { id: psid },
+      sender_action: 'typing_on',
+      message: { text: 'x' },
+    });
+    expect(both.status).toBe(400);
+  });
+
+  it('sends standby events under entry[].standby and referrals as their own messaging event', async () => {
+    const before = hook.requests.length;
+    sim.sendStandbyText({ accountId: page.id, from: psid, text: 'to the owner app' });
+    sim.sendReferral({ accountId: page.id, from: psid, ref: 'spring', adId: '123' });
+    const bodies = (await hook.waitFor(before + 2))
+      .slice(before)
+      .map((r) => JSON.parse(r.body.toString()) as { entry: Array<Record<string, Array<Record<string, unknown>>>> });
+    expect(bodies.map((b) => b.entry[0]?.standby?.[0]?.message)).toContainEqual(
+      expect.objectContaining({ text: 'to the owner app' }),
+    );
+    expect(bodies.map((b) => b.entry[0]?.messaging?.[0]?.referral)).toContainEqual({
+      source: 'ADS',
+      type: 'OPEN_THREAD',
+      ref: 'spring',
+      ad_id: '123',
+    });
+  });
 });

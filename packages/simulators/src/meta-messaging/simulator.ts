@@ -36,6 +36,13 @@ export interface MetaSentRecord {
   at: number;
 }
 
+export interface MetaSenderActionRecord {
+  accountId: string;
+  recipient: string;
+  action: string;
+  at: number;
+}
+
 export interface MetaReceivedRecord {
   accountId: string;
   from: string;
@@ -75,13 +82,32 @@ export interface MetaMessagingSimulator {
   revokeToken(token: string): void;
   configureWebhook(input: { url: string; verifyToken: string }): Promise<VerificationResult>;
   /** the customer writes; the webhook goes out signed. Returns the mid */
-  sendText(input: { accountId: string; from: string; text: string; quickReplyPayload?: string }): { mid: string };
+  sendText(input: {
+    accountId: string;
+    from: string;
+    text: string;
+    quickReplyPayload?: string;
+    /** the mid this message replies to (message.reply_to) */
+    replyTo?: string;
+  }): { mid: string };
   sendAttachment(input: { accountId: string; from: string; type: string; url: string }): { mid: string };
   sendPostback(input: { accountId: string; from: string; title: string; payload: string }): { mid: string };
   /** Instagram: the customer mentions the account in a story */
   sendStoryMention(input: { accountId: string; from: string; url: string }): { mid: string };
   /** Instagram: the customer unsends a message */
   deleteMessage(input: { accountId: string; from: string; mid: string }): void;
+  /** Instagram: the customer answers one of the account's stories */
+  sendStoryReply(input: { accountId: string; from: string; text: string; storyId: string; url: string }): {
+    mid: string;
+  };
+  /** a standalone referral: the customer opened the thread from an m.me link or an ad (messaging_referrals) */
+  sendReferral(input: { accountId: string; from: string; ref?: string; source?: string; adId?: string }): void;
+  /** the customer reacts to (or removes a reaction from) a message */
+  sendReaction(input: { accountId: string; from: string; mid: string; emoji?: string; unreact?: boolean }): void;
+  /** Instagram: a message of a kind the API does not deliver (`is_unsupported`) */
+  sendUnsupported(input: { accountId: string; from: string }): { mid: string };
+  /** the customer writes while another app owns the thread: the event arrives under `standby` */
+  sendStandbyText(input: { accountId: string; from: string; text: string }): { mid: string };
   /** the Page writes from another tool (Page inbox): an echo without our metadata */
   pageWrites(input: { accountId: string; to: string; text: string }): { mid: string };
   /** posts any raw body signed (or with the given signature) to the webhook; answers the status */
@@ -91,6 +117,10 @@ export interface MetaMessagingSimulator {
   /** what customers sent (the phone's own lines) */
   received(input?: { accountId?: string; from?: string }): MetaReceivedRecord[];
   calls(): Array<{ method: string; path: string }>;
+  /** sender actions the Send API accepted (typing_on, mark_seen, …), oldest first */
+  senderActions(input?: { accountId?: string; recipient?: string }): MetaSenderActionRecord[];
+  /** the bytes of an attachment uploaded to /message_attachments, by its attachment_id */
+  uploaded(attachmentId: string): Buffer | undefined;
   /** files served at /cdn/<name> (attachment urls) */
   hostFile(name: string, bytes: Buffer, mimeType: string): string;
 }
@@ -122,6 +152,7 @@ export async function startMetaMessagingSimulator(
     { accountId: string; firstName: string; lastName: string; lastInboundAt: number }
   >();
   const sentLog: MetaSentRecord[] = [];
+  const actionLog: MetaSenderActionRecord[] = [];
   const receivedLog: MetaReceivedRecord[] = [];
   const record = (accountId: string, from: string, mid: string, text: string) =>
     receivedLog.push({ accountId, from, mid, text, at: Date.now() });
@@ -168,12 +199,13 @@ export async function startMetaMessagingSimulator(
     }
   };
   /** one webhook: entry[].messaging[] with one event (https://developers.facebook.com/docs/messenger-platform/webhooks#event-notifications) */
-  const emit = (accountId: string, event: Record<string, unknown>) => {
+  // `standby`: another app owns the thread (https://developers.facebook.com/docs/messenger-platform/handover-protocol)
+  const emit = (accountId: string, event: Record<string, unknown>, list: 'messaging' | 'standby' = 'messaging') => {
     const account = accounts.get(accountId);
     if (!account?.subscribedFields) return;
     const body = metaJson({
       object: account.kind,
-      entry: [{ id: accountId, time: Date.now(), messaging: [{ timestamp: Date.now(), ...event }] }],
+      entry: [{ id: accountId, time: Date.now(), [list]: [{ timestamp: Date.now(), ...event }] }],
     });
     void deliver(body);
   };
@@ -219,6 +251,16 @@ export async function startMetaMessagingSimulator(
       throw new GraphFailure({ code: 100, message: 'No matching user found', subcode: 2018001 });
     if (!buckets.take(account.id, Date.now()).ok) throw new GraphFailure({ code: 613 });
     if (body.sender_action !== undefined) {
+      // https://developers.facebook.com/docs/messenger-platform/send-messages/sender-actions
+      const action = String(body.sender_action);
+      if (!['typing_on', 'typing_off', 'mark_seen'].includes(action))
+        throw new GraphFailure({
+          code: 100,
+          message: 'param sender_action must be one of {typing_on, typing_off, mark_seen}',
+        });
+      if (body.message !== undefined)
+        throw new GraphFailure({ code: 100, message: 'sender_action cannot be sent with message' });
+      actionLog.push({ accountId: account.id, recipient, action, at: Date.now() });
       respondJson(res, 200, { recipient_id: recipient });
       return;
     }
@@ -281,14 +323,28 @@ export async function startMetaMessagingSimulator(
       if (fault?.error) throw new GraphFailure(fault.error);
       if (op === 'profile') {
         // user profile (https://developers.facebook.com/docs/messenger-platform/identity/user-profile)
+        // Instagram: https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/messaging-api/user-profile
         const c = customers.get(id);
         if (!c) throw new GraphFailure({ code: 100 });
-        authAccount(req, u, c.accountId);
+        const owner = authAccount(req, u, c.accountId);
+        const known: Record<string, unknown> =
+          owner.kind === 'page'
+            ? { first_name: c.firstName, last_name: c.lastName, profile_pic: `${url}/cdn/${id}.jpg` }
+            : {
+                name: `${c.firstName} ${c.lastName}`,
+                username: `${c.firstName}.${c.lastName}`.toLowerCase(),
+                profile_pic: `${url}/cdn/${id}.jpg`,
+              };
+        const asked = (u.searchParams.get('fields') ?? Object.keys(known).join(',')).split(',').filter(Boolean);
+        const missing = asked.find((f) => !(f in known) && f !== 'id');
+        if (missing)
+          throw new GraphFailure({
+            code: 100,
+            message: `Tried accessing nonexisting field (${missing}) on node type (User)`,
+          });
         return respondJson(res, 200, {
+          ...Object.fromEntries(asked.filter((f) => f in known).map((f) => [f, known[f]])),
           id,
-          first_name: c.firstName,
-          last_name: c.lastName,
-          profile_pic: `${url}/cdn/${id}.jpg`,
         });
       }
       const account = authAccount(req, u, id);
@@ -313,9 +369,10 @@ export async function startMetaMessagingSimulator(
         if (!form?.files.get('filedata') || !form.fields.get('message'))
           throw new GraphFailure({ code: 100, message: 'filedata and message are required' });
         const attachmentId = randomDigits(16);
+        const file = form.files.get('filedata');
         files.set(attachmentId, {
-          bytes: form.files.get('filedata')?.data ?? Buffer.alloc(0),
-          mimeType: 'application/octet-stream',
+          bytes: file?.data ?? Buffer.alloc(0),
+          mimeType: file?.contentType ?? 'application/octet-stream',
         });
         return respondJson(res, 200, { attachment_id: attachmentId });
       }
@@ -356,6 +413,8 @@ export async function startMetaMessagingSimulator(
     createCustomer({ accountId, id, firstName, lastName }) {
       const cid = id ?? randomDigits(16);
       customers.set(cid, { accountId, firstName: firstName ?? 'Ana', lastName: lastName ?? 'Lima', lastInboundAt: 0 });
+      // the profile picture the user profile links to (a CDN url of its own)
+      files.set(`${cid}.jpg`, { bytes: Buffer.from(`PROFILE-PICTURE-${cid}`), mimeType: 'image/jpeg' });
       return { id: cid };
     },
     revokeToken(token) {
@@ -366,12 +425,13 @@ export async function startMetaMessagingSimulator(
       if (result.ok) callbackUrl = target;
       return result;
     },
-    sendText({ accountId, from, text, quickReplyPayload }) {
+    sendText({ accountId, from, text, quickReplyPayload, replyTo }) {
       const mid = newMid();
       fromCustomer(accountId, from, {
         mid,
         text,
         ...(quickReplyPayload ? { quick_reply: { payload: quickReplyPayload } } : {}),
+        ...(replyTo ? { reply_to: { mid: replyTo, is_self_reply: false } } : {}),
       });
       return { mid };
     },
@@ -396,6 +456,48 @@ export async function startMetaMessagingSimulator(
     deleteMessage({ accountId, from, mid }) {
       emit(accountId, { sender: { id: from }, recipient: { id: accountId }, message: { mid, is_deleted: true } });
     },
+    sendStoryReply({ accountId, from, text, storyId, url: storyUrl }) {
+      // https://developers.facebook.com/docs/instagram-platform/webhooks (messages: reply_to.story)
+      const mid = newMid();
+      fromCustomer(accountId, from, { mid, text, reply_to: { story: { url: storyUrl, id: storyId } } });
+      return { mid };
+    },
+    sendReferral({ accountId, from, ref, source, adId }) {
+      // https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messaging_referrals
+      emit(accountId, {
+        sender: { id: from },
+        recipient: { id: accountId },
+        referral: {
+          source: source ?? (adId ? 'ADS' : 'SHORTLINK'),
+          type: 'OPEN_THREAD',
+          ...(ref ? { ref } : {}),
+          ...(adId ? { ad_id: adId } : {}),
+        },
+      });
+    },
+    sendReaction({ accountId, from, mid, emoji, unreact }) {
+      // https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/message-reactions
+      emit(accountId, {
+        sender: { id: from },
+        recipient: { id: accountId },
+        reaction: unreact
+          ? { mid, action: 'unreact', reaction: 'other' }
+          : { mid, action: 'react', reaction: 'love', emoji: emoji ?? '\u2764' },
+      });
+    },
+    sendUnsupported({ accountId, from }) {
+      const mid = newMid();
+      fromCustomer(accountId, from, { mid, is_unsupported: true });
+      return { mid };
+    },
+    sendStandbyText({ accountId, from, text }) {
+      const mid = newMid();
+      record(accountId, from, mid, text);
+      const c = customers.get(from);
+      if (c) c.lastInboundAt = Date.now();
+      emit(accountId, { sender: { id: from }, recipient: { id: accountId }, message: { mid, text } }, 'standby');
+      return { mid };
+    },
     pageWrites({ accountId, to, text }) {
       const mid = newMid();
       emit(accountId, {
@@ -414,6 +516,13 @@ export async function startMetaMessagingSimulator(
         (r) => (!input.accountId || r.accountId === input.accountId) && (!input.from || r.from === input.from),
       ),
     calls: () => [...callLog],
+    senderActions: (input = {}) =>
+      actionLog.filter(
+        (a) =>
+          (!input.accountId || a.accountId === input.accountId) &&
+          (!input.recipient || a.recipient === input.recipient),
+      ),
+    uploaded: (attachmentId) => files.get(attachmentId)?.bytes,
     hostFile(name, bytes, mimeType) {
       files.set(name, { bytes, mimeType });
       return `${url}/cdn/${encodeURIComponent(name)}`;
@@ -426,6 +535,8 @@ export async function startMetaMessagingSimulator(
     sendText: (a) => sim.sendText(a as never),
     sendPostback: (a) => sim.sendPostback(a as never),
     sendStoryMention: (a) => sim.sendStoryMention(a as never),
+    sendStoryReply: (a) => sim.sendStoryReply(a as never),
+    sendReferral: (a) => sim.sendReferral(a as never),
     sent: (a) => sim.sent(a as never),
   };
   const listening = await listen(handle, {

@@ -53,13 +53,19 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
   const others = conversations
     .filter((c) => c.id !== currentConversationId)
     .sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
+  // the profile picture a channel fetched into our media store (Messenger/Instagram) shows as the picture itself
+  const picture = contact?.attributes?.profile_picture;
+  const pictureUrl = typeof picture === 'string' && /^https?:\/\//.test(picture) ? picture : undefined;
   const attributes = Object.entries(contact?.attributes ?? {}).filter(
-    ([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean',
+    ([k, v]) =>
+      (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') &&
+      !(k === 'profile_picture' && pictureUrl),
   );
 
   return (
     <aside className="contact-panel" id="contact-panel" aria-label="Contact">
       <header className="panel-head">
+        {pictureUrl && <img className="contact-picture" src={pictureUrl} alt="" width={40} height={40} />}
         <h3>{contact?.name || 'Contact'}</h3>
         <button type="button" className="icon-button" aria-label="Close contact details" onClick={onClose}>
           <Icon name="close" />

@@ -166,7 +166,15 @@ export function MessageItem({ message: m }: { message: Message }) {
           <Icon name="template" size={12} /> {m.channelType === 'whatsapp' ? 'WhatsApp template' : 'Template'}
         </span>
       )}
-      <Body content={m.content} />
+      {/* Instagram: what the message answered or mentioned, and messages the customer took back */}
+      {m.metadata.storyReply !== undefined && <span className="msg-context">Replied to your story</span>}
+      {m.metadata.storyMention === true && <span className="msg-context">Mentioned you in their story</span>}
+      {m.metadata.echo === true && <span className="msg-context">Sent from another tool</span>}
+      {typeof m.metadata.deletedByCustomer === 'string' ? (
+        <span className="msg-text msg-deleted">Deleted by the customer</span>
+      ) : (
+        <Body content={m.content} />
+      )}
       <span className="msg-meta">
         <time dateTime={m.timestamp} title={fullTime(m.timestamp)}>
           {shortTime(m.timestamp)}

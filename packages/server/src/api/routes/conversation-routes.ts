@@ -5,9 +5,9 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { conversationView, messageView } from '../../core/conversations/conversation-writer.js';
 import { segmentsOf } from '../../core/outbound/message-queue.js';
-import type { Message } from '../../model/index.js';
+import { ContentSchema, type Message } from '../../model/index.js';
 import { contactView } from './contact-routes.js';
-import { principalOf } from '../auth.js';
+import { principalOf, requireRole } from '../auth.js';
 import {
   Contact360Schema,
   ContactQuerySchema,
@@ -258,5 +258,25 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
     '/messages/:id',
     { schema: { tags: ['messages'], params: IdParams, response: { 200: MessageOut, ...errors } } },
     async (req) => messageView(await hub.conversations.message(principalOf(req).workspaceId, req.params.id)),
+  );
+
+  r.get(
+    '/messages/:id/deleted-content',
+    {
+      schema: {
+        tags: ['messages'],
+        summary:
+          "What the customer deleted (Instagram unsend), kept for audit when the workspace's keepDeletedContent was on at the time (owners and admins); 404 when nothing was kept",
+        params: IdParams,
+        response: {
+          200: z.object({ messageId: z.string(), deletedAt: z.string(), content: ContentSchema }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const p = requireRole(req, 'admin');
+      return hub.conversations.deletedContent(p.workspaceId, req.params.id);
+    },
   );
 }

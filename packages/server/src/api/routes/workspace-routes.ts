@@ -18,6 +18,11 @@ const WorkspaceSchema = z
       .describe(
         'admin-configured URLs (webhook receivers, agents) may reach private ranges such as 10.0.0.0/8 or 127.0.0.1; link-local and cloud metadata addresses are refused regardless',
       ),
+    keepDeletedContent: z
+      .boolean()
+      .describe(
+        'what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped',
+      ),
     createdAt: z.string(),
   })
   .meta({ id: 'Workspace' });
@@ -38,7 +43,9 @@ export function workspaceRoutes(app: FastifyInstance, hub: Hub): void {
       schema: {
         tags,
         summary: 'Change workspace settings (owners and admins)',
-        body: z.object({ allowPrivateNetwork: z.boolean().optional() }).strict(),
+        body: z
+          .object({ allowPrivateNetwork: z.boolean().optional(), keepDeletedContent: z.boolean().optional() })
+          .strict(),
         response: { 200: WorkspaceSchema, ...errors },
       },
     },

@@ -4,6 +4,7 @@ import {
   META_SIGNATURE_HEADER,
   metaCheckAndSubscribe,
   metaFetchAttachment,
+  metaProfile,
   metaSenderAction,
   metaUnsubscribe,
 } from '../../channel-kit/index.js';
@@ -45,6 +46,8 @@ export const instagramConnector = defineConnector({
   features: {
     typing: (to, ctx) => metaSenderAction(accountTarget(ctx.config), ctx, to, 'typing_on'),
     fetchMedia: (media, ctx) => metaFetchAttachment(accountTarget(ctx.config), media, ctx),
+    // name and picture of a new IGSID, once (https://developers.facebook.com/docs/messenger-platform/identity/user-profile)
+    profile: (address, ctx) => metaProfile(accountTarget(ctx.config), ctx, address, 'instagram'),
     readReceipts: ({ customer }, ctx) =>
       customer ? metaSenderAction(accountTarget(ctx.config), ctx, customer, 'mark_seen') : Promise.resolve(),
   },

@@ -55,6 +55,20 @@ runConnectorContract(instagramConnector, {
       success: [json(200, { recipient_id: IGSID })],
       auth: json(401, tokenError),
     },
+    // https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/messaging-api/user-profile
+    profile: {
+      address: IGSID,
+      success: [
+        json(200, {
+          name: 'Peter Chang',
+          username: 'peter.chang',
+          profile_pic: 'https://scontent.cdninstagram.com/v/t51.2885-19/profile.jpg',
+          id: IGSID,
+        }),
+        { status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEG' },
+      ],
+      auth: json(401, tokenError),
+    },
   },
   absentFeatures: {
     health: "not checked yet: Meta's subscribed_apps check is to come with the Messenger one",
@@ -82,8 +96,9 @@ describe('instagram parse', () => {
       metadata: { storyMention: true },
     });
     expect(only(instagramBodies.storyReply)).toMatchObject({
-      content: { type: 'text', text: 'love this' },
-      metadata: { storyReply: { id: '17895695668004550', url: STORY_URL } },
+      // the story itself comes along (its url expires within hours), the reply text as its caption
+      content: { type: 'image', media: { state: 'pending', providerMediaId: STORY_URL, caption: 'love this' } },
+      metadata: { storyReply: { id: '17895695668004550' } },
     });
   });
 
@@ -110,6 +125,17 @@ describe('instagram parse', () => {
       providerMessageId: 'ig_img_1',
       deleted: true,
       content: { type: 'text', text: 'This message was deleted by the customer' },
+    });
+  });
+
+  it('a story reply without the story url is the text, still naming the story', () => {
+    const body = structuredClone(instagramBodies.storyReply) as unknown as {
+      entry: Array<{ messaging: Array<{ message: { reply_to: { story: { url?: string } } } }> }>;
+    };
+    delete body.entry[0]?.messaging[0]?.message.reply_to.story.url;
+    expect(only(body)).toMatchObject({
+      content: { type: 'text', text: 'love this' },
+      metadata: { storyReply: { id: '17895695668004550' } },
     });
   });
 

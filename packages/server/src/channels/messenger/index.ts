@@ -4,6 +4,7 @@ import {
   META_SIGNATURE_HEADER,
   metaCheckAndSubscribe,
   metaFetchAttachment,
+  metaProfile,
   metaSenderAction,
   metaUnsubscribe,
 } from '../../channel-kit/index.js';
@@ -45,6 +46,8 @@ export const messengerConnector = defineConnector({
   features: {
     typing: (to, ctx) => metaSenderAction(pageTarget(ctx.config), ctx, to, 'typing_on'),
     fetchMedia: (media, ctx) => metaFetchAttachment(pageTarget(ctx.config), media, ctx),
+    // name and picture of a new PSID, once (https://developers.facebook.com/docs/messenger-platform/identity/user-profile)
+    profile: (address, ctx) => metaProfile(pageTarget(ctx.config), ctx, address, 'page'),
     // mark_seen towards the customer when an operator opens the conversation
     readReceipts: ({ customer }, ctx) =>
       customer ? metaSenderAction(pageTarget(ctx.config), ctx, customer, 'mark_seen') : Promise.resolve(),

@@ -93,6 +93,20 @@ runConnectorContract(messengerConnector, {
       success: [json(200, { recipient_id: PSID })],
       auth: json(401, graphError(190, 'Invalid OAuth access token')),
     },
+    // https://developers.facebook.com/docs/messenger-platform/identity/user-profile
+    profile: {
+      address: PSID,
+      success: [
+        json(200, {
+          first_name: 'Peter',
+          last_name: 'Chang',
+          profile_pic: 'https://platform-lookaside.fbsbx.com/platform/profilepic/?psid=6543210987654321',
+          id: PSID,
+        }),
+        { status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEG' },
+      ],
+      auth: json(401, graphError(190, 'Invalid OAuth access token')),
+    },
   },
   absentFeatures: {
     health: "not checked yet: Meta's subscribed_apps fields are to be compared",
@@ -163,6 +177,42 @@ describe('messenger parse', () => {
       interactive: { kind: 'button_reply', reply: { id: 'GET_STARTED', title: 'Get Started' } },
     });
     expect(pb.from.attributes).toMatchObject({ referral_ref: 'spring_sale', referral_source: 'SHORTLINK' });
+  });
+
+  it('a standalone referral (m.me link or ad) names the customer with its source, no message', () => {
+    // https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messaging_referrals
+    const body = {
+      object: 'page',
+      entry: [
+        {
+          id: config.pageId,
+          time: 1458692752478,
+          messaging: [
+            {
+              sender: { id: PSID },
+              recipient: { id: config.pageId },
+              timestamp: 1458692752478,
+              referral: { ref: 'summer_ad', source: 'ADS', type: 'OPEN_THREAD', ad_id: '6045246247433' },
+            },
+          ],
+        },
+      ],
+    };
+    expect(events(body)).toEqual([
+      {
+        kind: 'contact',
+        from: {
+          address: PSID,
+          attributes: {
+            referral_source: 'ADS',
+            referral_type: 'OPEN_THREAD',
+            referral_ref: 'summer_ad',
+            referral_ad_id: '6045246247433',
+          },
+        },
+        timestamp: new Date(1458692752478).toISOString(),
+      },
+    ]);
   });
 
   it('reply_to, reactions (react and unreact), deliveries per mid, standby marked, every entry of a batch', () => {

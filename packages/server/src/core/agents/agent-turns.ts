@@ -44,6 +44,8 @@ export class AgentTurns implements AgentDispatcher {
     private readonly messages: MessageQueue,
     private readonly media: MediaService,
     private readonly codec: AgentConfigCodec,
+    /** the customer's typing indicator while an agent composes (ConversationService.agentComposing) */
+    private readonly composing?: (workspaceId: string, conversationId: string) => Promise<void>,
   ) {
     this.endpoints = new AdminEndpoints(deps);
   }
@@ -121,6 +123,10 @@ export class AgentTurns implements AgentDispatcher {
       const config = this.codec.validate(agent.kind, this.codec.open(agent.kind, agent.config));
       message = await this.withTranscript(config, message, log);
       const session = await this.deps.store.getAgentSession(agent.id, conversation.id);
+      // the indicator goes out while the agent decides; it never holds the turn back
+      void this.composing?.(workspaceId, conversation.id).catch((e: unknown) =>
+        log.debug({ err: e }, 'typing indicator not shown'),
+      );
       const result = await this.decide(agent, config, conversation, message, session, turn.id);
       let error = result.error;
       let handoff = result.handoff;

@@ -61,6 +61,18 @@ export class ConversationService {
     return m;
   }
 
+  /** the audit copy of what a customer deleted (kept only when the workspace keeps deleted content) */
+  async deletedContent(
+    workspaceId: string,
+    id: string,
+  ): Promise<{ messageId: string; deletedAt: string; content: MessageRecord['content'] }> {
+    const m = await this.message(workspaceId, id);
+    const content = await this.deps.store.deletedContent(workspaceId, id);
+    const deletedAt = m.metadata.deletedByCustomer;
+    if (!content || typeof deletedAt !== 'string') throw notFound('deleted content');
+    return { messageId: m.id, deletedAt, content };
+  }
+
   async update(
     workspaceId: string,
     id: string,
@@ -162,6 +174,19 @@ export class ConversationService {
         data: { conversationId: id, by: 'operator' },
       },
     });
+    await this.providerTyping(c);
+  }
+
+  /**
+   * an agent (bot) is composing its answer: the customer sees the provider's typing indicator (Messenger `typing_on`)
+   * while it works; on channels without one nothing happens, and a failure only costs the indicator
+   */
+  async agentComposing(workspaceId: string, id: string): Promise<void> {
+    const c = await this.deps.store.getConversation(workspaceId, id);
+    if (c) await this.providerTyping(c);
+  }
+
+  private async providerTyping(c: ConversationRecord): Promise<void> {
     const live = await this.connections.live(c.connectionId);
     if (live?.connector.features.typing && live.record.status === 'RUNNING' && live.connector.capabilities.typing) {
       await live.connector.features
@@ -170,7 +195,7 @@ export class ConversationService {
           this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
         )
         .catch((error: unknown) => {
-          this.deps.log.debug({ err: error, conversationId: id }, 'typing indicator not delivered');
+          this.deps.log.debug({ err: error, conversationId: c.id }, 'typing indicator not delivered');
         });
     }
   }

@@ -11,6 +11,7 @@ import {
   MESSAGE_STATUSES,
   type Content,
   type Message,
+  type InboundContactEvent,
   type InboundMessageEvent,
   type InboundStatusEvent,
   type MessageStatus,
@@ -19,6 +20,7 @@ import {
 import { eventRow, TOPIC_ROUTING } from '../events.js';
 import { providerAddress, type AddressRules } from '../contacts/address-normalizer.js';
 import { answerToOffer } from '../degradation/choice-reply.js';
+import { profileJobRow } from '../contacts/profile-jobs.js';
 import type {
   ConnectionRecord,
   ContactRecord,
@@ -48,6 +50,10 @@ export interface WriteContext {
   /** the connection's address kind and region: every spelling of one customer address meets one identity */
   addressRules: AddressRules;
   outbox: NewOutboxRow[];
+  /** the channel looks customers' profiles up (features.profile): a new identity asks for its profile once */
+  profiles?: boolean;
+  /** media keys whose bytes the caller deletes after the commit (the files of a deleted message nobody keeps) */
+  droppedMedia?: string[];
 }
 
 export function messageView(m: Message): Message {
@@ -282,6 +288,11 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     if (!original || original.direction !== 'inbound' || original.metadata.deletedByCustomer !== undefined)
       return false;
     const metadata = { ...original.metadata, deletedByCustomer: event.timestamp };
+    // the workspace may keep what was deleted for its audit, out of the conversation (GET /messages/{id}/deleted-content)
+    if ((await tx.getWorkspace(connection.workspaceId))?.keepDeletedContent === true)
+      await tx.keepDeletedContent(original.id, original.content);
+    // nobody keeps it: its files go too (the bytes once the transaction committed)
+    else ctx.droppedMedia?.push(...(await tx.deleteMessageAttachments(original.id)));
     await tx.replaceMessageContent(original.id, event.content);
     await tx.replaceMessageMetadata(original.id, metadata);
     outbox.push(
@@ -316,7 +327,7 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   if (await tx.findMessageByProviderId(connection.id, event.providerMessageId)) return false;
   if (event.echo) return applyEchoMessage(ctx, event);
   const from = providerAddress(ctx.addressRules, event.from.address);
-  const { contactId } = await upsertContact(
+  const { contactId, created } = await upsertContact(
     tx,
     connection.workspaceId,
     connection.type,
@@ -327,6 +338,7 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     outbox,
     event.from.attributes,
   );
+  if (created && ctx.profiles) outbox.push(profileJobRow(connection, contactId, from));
   const conversation = await findOrOpenConversation(
     tx,
     connection,
@@ -434,6 +446,27 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
 }
 
 /**
+ * What the provider told about a customer without a message (a Messenger referral): the contact is found or created
+ * (asking for its profile when new) and the attributes merged into it — the latest referral wins.
+ */
+export async function applyInboundContact(ctx: WriteContext, event: InboundContactEvent): Promise<void> {
+  const { tx, connection, now, outbox } = ctx;
+  const address = providerAddress(ctx.addressRules, event.from.address);
+  const { contactId, created } = await upsertContact(
+    tx,
+    connection.workspaceId,
+    connection.type,
+    address,
+    undefined,
+    connection.id,
+    now,
+    outbox,
+    event.from.attributes,
+  );
+  if (created && ctx.profiles) outbox.push(profileJobRow(connection, contactId, address));
+}
+
+/**
  * The business's own message written from another tool (Messenger echo): stored outbound, `sent`, in the customer's
  * conversation; no unread count, no window change, no routing. Our own sends never get here: their provider id is
  * already stored (the caller's dedup), and connectors drop the echoes they recognise as ours.
@@ -441,7 +474,7 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
 async function applyEchoMessage(ctx: WriteContext, event: InboundMessageEvent): Promise<boolean> {
   const { tx, connection, now, outbox } = ctx;
   const customer = providerAddress(ctx.addressRules, event.from.address);
-  const { contactId } = await upsertContact(
+  const { contactId, created } = await upsertContact(
     tx,
     connection.workspaceId,
     connection.type,
@@ -451,6 +484,7 @@ async function applyEchoMessage(ctx: WriteContext, event: InboundMessageEvent): 
     now,
     outbox,
   );
+  if (created && ctx.profiles) outbox.push(profileJobRow(connection, contactId, customer));
   const conversation = await findOrOpenConversation(
     tx,
     connection,

@@ -14,6 +14,7 @@ import type { CoreDeps } from '../deps.js';
 import type { ConnectionService, LiveConnection } from '../connections/connection-service.js';
 import { addressRulesFor, providerAddress } from '../contacts/address-normalizer.js';
 import {
+  applyInboundContact,
   applyInboundMessage,
   applyInboundStatus,
   type RegisterInboundMedia,
@@ -137,7 +138,10 @@ export class InboundProcessor {
     const parseFailures: Array<{ id: string; reason: string }> = [];
     let received = 0;
     let scrubLog = false;
+    const droppedMedia: string[] = [];
     await this.deps.store.transaction(async (tx) => {
+      // only what this (committed) attempt dropped is deleted afterwards
+      droppedMedia.length = 0;
       const outbox: NewOutboxRow[] = [];
       let counted = 0;
       for (const p of parsed) {
@@ -159,6 +163,8 @@ export class InboundProcessor {
           windowHours: capabilitiesFor(live.connector, live.config).windowHours,
           addressRules,
           outbox,
+          profiles: live.connector.features.profile !== undefined,
+          droppedMedia,
           ...(this.registerMedia ? { registerMedia: this.registerMedia } : {}),
         };
         const optOut = optOutRulesFor(live.connector, live.config);
@@ -187,6 +193,7 @@ export class InboundProcessor {
           erasedRetry = false;
           if (event.kind === 'status') await applyInboundStatus(ctx, event);
           else if (event.kind === 'conversation') await applyInboundConversation(ctx, event);
+          else if (event.kind === 'contact') await applyInboundContact(ctx, event);
           else
             ephemeral.push({
               topic: TOPIC_EVENTS,
@@ -208,6 +215,11 @@ export class InboundProcessor {
       received = counted;
     });
     if (finished.length === 0) return finished;
+    // files of deleted messages whose content nobody keeps: a failure leaves bytes nothing points to any more
+    for (const key of droppedMedia)
+      await this.deps.media
+        .delete(key)
+        .catch((error: unknown) => this.deps.log.warn({ err: error, key }, 'could not delete a dropped file'));
     // the retry's request was committed once (as it arrived): SQLite's log keeps that copy until a checkpoint
     if (scrubLog) await this.deps.store.checkpoint();
     for (let i = 0; i < received; i++) this.deps.metrics.messageCounted('inbound', 'received');

@@ -21,6 +21,8 @@ export interface AttachmentRecord {
   accessKey: string;
   createdAt: string;
   updatedAt: string;
+  /** a contact's profile picture (0021_meta_profiles), erased with the contact */
+  contactId?: string | null;
 }
 
 export interface AttachmentStoreOps {
@@ -36,6 +38,8 @@ export interface AttachmentStoreOps {
       >
     >,
   ): Promise<void>;
+  /** removes a message's attachments (a deleted message whose content is dropped); answers their ids, the media keys */
+  deleteMessageAttachments(messageId: string): Promise<string[]>;
   /** insert or replace */
   putBlob(key: string, bytes: Buffer, at: string): Promise<void>;
   getBlob(key: string): Promise<Buffer | undefined>;

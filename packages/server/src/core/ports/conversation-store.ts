@@ -141,6 +141,10 @@ export interface ConversationStoreOps {
   replaceMessageContent(id: string, content: MessageRecord['content']): Promise<void>;
   editMessageContent(id: string, content: MessageRecord['content'], editedAt: string): Promise<void>;
   replaceMessageMetadata(id: string, metadata: Record<string, unknown>): Promise<void>;
+  /** keeps what the customer deleted, outside the message's content, for the workspace's audit */
+  keepDeletedContent(id: string, content: MessageRecord['content']): Promise<void>;
+  /** what keepDeletedContent kept for a message of this workspace; undefined when nothing was kept */
+  deletedContent(workspaceId: string, id: string): Promise<MessageRecord['content'] | undefined>;
   /** compare-and-set claim of a queued message for one send attempt */
   claimForSend(id: string, at: string): Promise<boolean>;
   markSent(id: string, providerMessageId: string, from: string | null, at: string): Promise<void>;

@@ -12,6 +12,11 @@ export interface WorkspaceRecord {
   createdAt: string;
   /** admin-configured URLs (webhook receivers, agents) may reach private ranges; never link-local/metadata */
   allowPrivateNetwork: boolean;
+  /**
+   * what customers delete (Instagram unsend) is kept, out of the conversation, for the workspace's audit; off: the
+   * content is dropped. Always present on a record read from the store (0021_meta_profiles)
+   */
+  keepDeletedContent?: boolean;
 }
 /** a new workspace; it does not allow private networks unless told */
 export type NewWorkspace = Omit<WorkspaceRecord, 'allowPrivateNetwork'> & { allowPrivateNetwork?: boolean };
@@ -43,7 +48,10 @@ export interface UserStoreOps {
   firstWorkspace(): Promise<WorkspaceRecord | undefined>;
   insertWorkspace(row: NewWorkspace): Promise<void>;
   /** false when there is no such workspace */
-  updateWorkspace(id: string, patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork'>>): Promise<boolean>;
+  updateWorkspace(
+    id: string,
+    patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork' | 'keepDeletedContent'>>,
+  ): Promise<boolean>;
   /** the email is stored lower-case, so sign-in matches it case-insensitively */
   insertUser(row: UserRecord): Promise<void>;
   findOwner(workspaceId: string): Promise<UserRecord | undefined>;

@@ -1,9 +1,10 @@
 /**
  * @module core/workspaces/workspace-service
- * The workspace's own settings. Today one: `allowPrivateNetwork`, the opt-in that lets admin-configured URLs
+ * The workspace's own settings: `allowPrivateNetwork`, the opt-in that lets admin-configured URLs
  * (outgoing webhook receivers, webhook/LLM agents, speech-to-text) reach private ranges — self-hosters run
- * receivers on their LAN. Anyone signed in reads it; owners and admins change it (the route checks the role).
- * Link-local and cloud metadata addresses stay refused either way (core/security/address-guard.ts).
+ * receivers on their LAN; and `keepDeletedContent`, whether what customers delete (Instagram unsend) is kept, out
+ * of the conversation, for the workspace's audit. Anyone signed in reads them; owners and admins change them (the
+ * route checks the role). Link-local and cloud metadata addresses stay refused either way (core/security/address-guard.ts).
  */
 import { notFound } from '../errors.js';
 import type { WorkspaceRecord } from '../ports/index.js';
@@ -13,12 +14,14 @@ export interface WorkspaceView {
   id: string;
   name: string;
   allowPrivateNetwork: boolean;
+  keepDeletedContent: boolean;
   createdAt: string;
 }
 const view = (w: WorkspaceRecord): WorkspaceView => ({
   id: w.id,
   name: w.name,
   allowPrivateNetwork: w.allowPrivateNetwork,
+  keepDeletedContent: w.keepDeletedContent === true,
   createdAt: w.createdAt,
 });
 
@@ -34,12 +37,13 @@ export class WorkspaceService {
   async update(
     workspaceId: string,
     actorId: string,
-    patch: { allowPrivateNetwork?: boolean | undefined },
+    patch: { allowPrivateNetwork?: boolean | undefined; keepDeletedContent?: boolean | undefined },
   ): Promise<WorkspaceView> {
     const before = await this.get(workspaceId);
     if (
       !(await this.deps.store.updateWorkspace(workspaceId, {
         ...(patch.allowPrivateNetwork === undefined ? {} : { allowPrivateNetwork: patch.allowPrivateNetwork }),
+        ...(patch.keepDeletedContent === undefined ? {} : { keepDeletedContent: patch.keepDeletedContent }),
       }))
     )
       throw notFound('workspace');
@@ -51,6 +55,11 @@ export class WorkspaceService {
         `private networks ${after.allowPrivateNetwork ? 'allowed' : 'no longer allowed'} for admin-configured URLs`,
       );
     }
+    if (before.keepDeletedContent !== after.keepDeletedContent)
+      this.deps.log.info(
+        { workspaceId, userId: actorId, keepDeletedContent: after.keepDeletedContent },
+        `content customers delete is ${after.keepDeletedContent ? 'now kept for audit' : 'no longer kept'}`,
+      );
     return after;
   }
 }

@@ -24,6 +24,18 @@ export function attachmentsContract(ctx: StoreContext): void {
       ...overrides,
     });
 
+    it("removes a message's attachments and answers their ids, leaving other messages' alone", async () => {
+      const { store } = ctx;
+      const messageId = newId('msg');
+      const mine = [attachment({ messageId }), attachment({ messageId })];
+      const other = attachment({ messageId: newId('msg') });
+      for (const a of [...mine, other]) await store.insertAttachment(a);
+      expect((await store.deleteMessageAttachments(messageId)).sort()).toEqual(mine.map((a) => a.id).sort());
+      for (const a of mine) expect(await store.getAttachment(a.id)).toBeUndefined();
+      expect(await store.getAttachment(other.id)).toBeDefined();
+      expect(await store.deleteMessageAttachments(messageId)).toEqual([]);
+    });
+
     it('keeps attachments and lists the pending ones after an id', async () => {
       const { store } = ctx;
       const att = attachment();

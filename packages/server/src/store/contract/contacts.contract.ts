@@ -306,6 +306,28 @@ export function contactsContract(ctx: StoreContext): void {
         updatedAt: now(),
       });
       await store.putBlob(attachmentId, Buffer.from('hal'), now());
+      // a profile picture fetched for the contact, and an audit copy of something they deleted (0021_meta_profiles)
+      const pictureId = newId('att');
+      await store.insertAttachment({
+        id: pictureId,
+        workspaceId: ctx.ws,
+        messageId: null,
+        connectionId: ctx.connection.id,
+        providerMediaId: null,
+        mimeType: 'image/jpeg',
+        fileName: 'profile-picture',
+        size: 3,
+        state: 'ready',
+        error: null,
+        attempts: 1,
+        accessKey: 'k2',
+        createdAt: now(),
+        updatedAt: now(),
+        contactId: absorbed.id,
+      });
+      await store.keepDeletedContent(message.id, { type: 'text', text: 'hal deleted this' });
+      expect(await store.deletedContent(ctx.ws, message.id)).toEqual({ type: 'text', text: 'hal deleted this' });
+      expect(await store.deletedContent(ctx.otherWs, message.id)).toBeUndefined();
       const raw = newInboundEvent(ctx, {
         body: Buffer.from(JSON.stringify({ id: providerId, text: 'hal text' })),
         status: 'processed',
@@ -317,7 +339,9 @@ export function contactsContract(ctx: StoreContext): void {
         now(),
       );
       const erased = await store.transaction((tx) => tx.eraseContact(ctx.ws, row.id, '2030-02-01T00:00:00.000Z'));
-      expect(erased).toEqual({ mediaKeys: [attachmentId], messages: 1, conversations: 1 });
+      expect(erased).toEqual({ mediaKeys: [attachmentId, pictureId], messages: 1, conversations: 1 });
+      expect(await store.getAttachment(pictureId)).toBeUndefined();
+      expect(await store.deletedContent(ctx.ws, message.id)).toBeUndefined();
       for (const id of [row.id, absorbed.id])
         expect(await store.getContact(ctx.ws, id)).toMatchObject({
           name: null,

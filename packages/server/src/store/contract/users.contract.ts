@@ -56,6 +56,21 @@ export function usersContract(ctx: StoreContext): void {
       expect((await store.getWorkspace(opted))?.allowPrivateNetwork).toBe(true);
     });
 
+    it('keeps the deleted-content audit setting per workspace, off by default, apart from the network opt-in', async () => {
+      const { store } = ctx;
+      const ws = newId('ws');
+      await store.insertWorkspace({ id: ws, name: 'audit', createdAt: now() });
+      expect(await store.getWorkspace(ws)).toMatchObject({ keepDeletedContent: false, allowPrivateNetwork: false });
+      expect(await store.updateWorkspace(ws, { keepDeletedContent: true })).toBe(true);
+      expect(await store.getWorkspace(ws)).toMatchObject({ keepDeletedContent: true, allowPrivateNetwork: false });
+      expect((await store.getWorkspace(ctx.ws))?.keepDeletedContent).toBe(false);
+      expect(await store.updateWorkspace(ws, { allowPrivateNetwork: true })).toBe(true);
+      expect(await store.getWorkspace(ws)).toMatchObject({ keepDeletedContent: true, allowPrivateNetwork: true });
+      expect(await store.updateWorkspace(ws, { keepDeletedContent: false })).toBe(true);
+      expect((await store.getWorkspace(ws))?.keepDeletedContent).toBe(false);
+      expect(await store.updateWorkspace(newId('ws'), { keepDeletedContent: true })).toBe(false);
+    });
+
     it('stores emails lower-case, one per workspace, found across workspaces', async () => {
       const { store } = ctx;
       const email = `${newId('usr')}@Example.COM`;

@@ -27,8 +27,14 @@ export class AttachmentQueries extends Queries implements AttachmentStoreOps {
         access_key: row.accessKey,
         created_at: row.createdAt,
         updated_at: row.updatedAt,
+        ...(row.contactId ? { contact_id: row.contactId } : {}),
       })
       .execute();
+  }
+  async deleteMessageAttachments(messageId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('attachments').select('id').where('message_id', '=', messageId).execute();
+    if (rows.length > 0) await this.db.deleteFrom('attachments').where('message_id', '=', messageId).execute();
+    return rows.map((r) => r.id);
   }
   async getAttachment(id: string): Promise<AttachmentRecord | undefined> {
     const r = await this.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();

@@ -376,9 +376,16 @@ export class ContactQueries extends Queries implements ContactStoreOps {
           to_addr: '',
           metadata: json({ erased: at }),
           status_detail: null,
+          deleted_content: null,
         })
         .where('id', 'in', chunk)
         .execute();
+    }
+    // the profile pictures channels fetched for these contacts
+    const pictures = await this.db.selectFrom('attachments').select('id').where('contact_id', 'in', ids).execute();
+    if (pictures.length > 0) {
+      attachments.push(...pictures.map((r) => r.id));
+      await this.db.deleteFrom('attachments').where('contact_id', 'in', ids).execute();
     }
     if (conversationIds.length > 0) {
       await this.db

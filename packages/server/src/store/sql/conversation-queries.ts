@@ -345,6 +345,22 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .where('id', '=', id)
       .execute();
   }
+  async keepDeletedContent(id: string, content: MessageRecord['content']): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set({ deleted_content: json(content) })
+      .where('id', '=', id)
+      .execute();
+  }
+  async deletedContent(workspaceId: string, id: string): Promise<MessageRecord['content'] | undefined> {
+    const r = await this.db
+      .selectFrom('messages')
+      .select('deleted_content')
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    return r?.deleted_content ? (JSON.parse(r.deleted_content) as MessageRecord['content']) : undefined;
+  }
   async claimForSend(id: string, at: string): Promise<boolean> {
     const r = await this.db
       .updateTable('messages')

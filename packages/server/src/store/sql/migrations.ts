@@ -704,6 +704,29 @@ function connectionHealth(): Migration {
   };
 }
 
+/**
+ * 0021_meta_profiles: the profile picture a channel fetched for a contact (an attachment of the contact, erased with
+ * it), and what a customer deleted (Instagram unsend), kept only when the workspace keeps deleted content for audit.
+ * Idempotent, like 0013.
+ */
+function metaProfiles(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const tables = await db.introspection.getTables();
+      const columnsOf = (name: string) => tables.find((t) => t.name === name)?.columns.map((c) => c.name) ?? [];
+      if (!columnsOf('attachments').includes('contact_id'))
+        await db.schema.alterTable('attachments').addColumn('contact_id', 'text').execute();
+      if (!columnsOf('messages').includes('deleted_content'))
+        await db.schema.alterTable('messages').addColumn('deleted_content', 'text').execute();
+      if (!columnsOf('workspaces').includes('keep_deleted_content'))
+        await db.schema
+          .alterTable('workspaces')
+          .addColumn('keep_deleted_content', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -724,6 +747,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0014_consent': consent(),
         '0015_listen_cursor': listenCursor(),
         '0017_vonage': messageParts(),
+        '0021_meta_profiles': metaProfiles(),
         '0027_connection_health': connectionHealth(),
       }),
   };

@@ -10,6 +10,8 @@ export interface WorkspacesTable {
   name: string;
   created_at: string;
   allow_private_network: Generated<number>;
+  /** 0021_meta_profiles: keep what customers delete (for the workspace's audit), 1 = yes */
+  keep_deleted_content: Generated<number>;
 }
 export interface UsersTable {
   id: string;
@@ -125,6 +127,8 @@ export interface MessagesTable {
   next_attempt_at: string | null;
   send_started_at: string | null;
   created_at: string;
+  /** 0021_meta_profiles: what the customer deleted, kept for the workspace's audit (JSON content) */
+  deleted_content?: string | null;
 }
 export interface MessageStatusEventsTable {
   id: string;
@@ -175,6 +179,8 @@ export interface AttachmentsTable {
   access_key: string;
   created_at: string;
   updated_at: string;
+  /** 0021_meta_profiles: the contact whose profile picture this is */
+  contact_id?: string | null;
 }
 export interface MediaBlobsTable {
   key: string;

@@ -26,6 +26,7 @@ function toWorkspace(r: Selectable<Database['workspaces']>): WorkspaceRecord {
     name: r.name,
     createdAt: r.created_at,
     allowPrivateNetwork: Number(r.allow_private_network) === 1,
+    keepDeletedContent: Number(r.keep_deleted_content) === 1,
   };
 }
 
@@ -49,12 +50,21 @@ export class UserQueries extends Queries implements UserStoreOps {
       })
       .execute();
   }
-  async updateWorkspace(id: string, patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork'>>): Promise<boolean> {
+  async updateWorkspace(
+    id: string,
+    patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork' | 'keepDeletedContent'>>,
+  ): Promise<boolean> {
     // an empty patch still answers whether the workspace exists
-    if (patch.allowPrivateNetwork === undefined) return (await this.getWorkspace(id)) !== undefined;
+    if (patch.allowPrivateNetwork === undefined && patch.keepDeletedContent === undefined)
+      return (await this.getWorkspace(id)) !== undefined;
     const r = await this.db
       .updateTable('workspaces')
-      .set({ allow_private_network: patch.allowPrivateNetwork ? 1 : 0 })
+      .set({
+        ...(patch.allowPrivateNetwork === undefined
+          ? {}
+          : { allow_private_network: patch.allowPrivateNetwork ? 1 : 0 }),
+        ...(patch.keepDeletedContent === undefined ? {} : { keep_deleted_content: patch.keepDeletedContent ? 1 : 0 }),
+      })
       .where('id', '=', id)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
