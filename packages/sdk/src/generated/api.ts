@@ -3045,6 +3045,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description mail: addresses in copy (stored as metadata.cc); other channels ignore it */
+                        cc?: string[];
                         content?: {
                             text: string;
                             /** @enum {string} */
@@ -3138,6 +3140,8 @@ export interface paths {
                         metadata?: {
                             [key: string]: unknown;
                         };
+                        /** @description mail: the subject of a thread this message starts (replies keep "Re: <the thread's subject>") */
+                        subject?: string;
                         template?: {
                             language: string;
                             name: string;
@@ -3862,6 +3866,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description mail: addresses in copy (stored as metadata.cc); other channels ignore it */
+                        cc?: string[];
                         connectionId: string;
                         content?: {
                             text: string;
@@ -3956,6 +3962,8 @@ export interface paths {
                         metadata?: {
                             [key: string]: unknown;
                         };
+                        /** @description mail: the subject of a thread this message starts (replies keep "Re: <the thread's subject>") */
+                        subject?: string;
                         template?: {
                             language: string;
                             name: string;
@@ -6764,6 +6772,8 @@ export interface components {
                 senderAddress: string | null;
                 /** @enum {string} */
                 status: "open" | "pending" | "resolved";
+                /** @description a mail thread's subject ("Re:" stripped); null on channels without subjects */
+                subject: string | null;
                 tags: string[];
                 /** @description the team inbox it sits in */
                 teamId: string | null;
@@ -6810,6 +6820,8 @@ export interface components {
                 senderAddress: string | null;
                 /** @enum {string} */
                 status: "open" | "pending" | "resolved";
+                /** @description a mail thread's subject ("Re:" stripped); null on channels without subjects */
+                subject: string | null;
                 tags: string[];
                 /** @description the team inbox it sits in */
                 teamId: string | null;
@@ -6913,6 +6925,8 @@ export interface components {
             senderAddress: string | null;
             /** @enum {string} */
             status: "open" | "pending" | "resolved";
+            /** @description a mail thread's subject ("Re:" stripped); null on channels without subjects */
+            subject: string | null;
             tags: string[];
             /** @description the team inbox it sits in */
             teamId: string | null;
@@ -6946,6 +6960,8 @@ export interface components {
             senderAddress: string | null;
             /** @enum {string} */
             status: "open" | "pending" | "resolved";
+            /** @description a mail thread's subject ("Re:" stripped); null on channels without subjects */
+            subject: string | null;
             tags: string[];
             /** @description the team inbox it sits in */
             teamId: string | null;

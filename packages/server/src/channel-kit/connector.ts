@@ -95,6 +95,12 @@ export interface OutboundMessage {
    * `humanAgentWindowHours` (Messenger/Instagram send it with the HUMAN_AGENT tag)
    */
   humanAgentTag?: boolean;
+  /** mail: the subject the sender chose (a thread we start); replies otherwise follow the thread's subject */
+  subject?: string;
+  /** mail: further recipients in copy */
+  cc?: string[];
+  /** written by an agent, a flow or an auto-reply rule rather than a person (mail marks it Auto-Submitted) */
+  automated?: boolean;
 }
 
 export interface SendContext<Config> extends BaseContext<Config> {
@@ -105,6 +111,11 @@ export interface SendReceipt {
   providerMessageId: string;
   /** the sender address actually used */
   from?: string;
+  /**
+   * the thread this message started, on channels whose threads are keyed by their first message (mail: our
+   * Message-ID): a conversation without a thread key takes it, so the customer's answer finds it
+   */
+  threadKey?: string;
 }
 
 /** A message template approved at the provider (WhatsApp), synced into the hub. */
