@@ -1239,6 +1239,80 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/connections/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test connection: log in to each of the provider's servers with the stored config and report each answer; the connection's status does not change */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectionChecks"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections/{id}/logs": {
         parameters: {
             query?: never;
@@ -6556,6 +6630,24 @@ export interface components {
             updatedAt: string;
             webhookUrl: string;
         };
+        ConnectionChecks: {
+            checks: {
+                /** @description the server's answer, or what went wrong */
+                answer: string;
+                /** @description which server: IMAP, SMTP */
+                name: string;
+                ok: boolean;
+            }[];
+        };
+        ConnectionChecksInput: {
+            checks: {
+                /** @description the server's answer, or what went wrong */
+                answer: string;
+                /** @description which server: IMAP, SMTP */
+                name: string;
+                ok: boolean;
+            }[];
+        };
         ConnectionInput: {
             /** @description secret fields are masked as "********" */
             config: {
@@ -6593,6 +6685,8 @@ export interface components {
              * @enum {string}
              */
             addressKind: "phone" | "email" | "opaque";
+            /** @description POST /connections/{id}/check reports each of the provider's servers' answers ("Test connection") */
+            canCheck: boolean;
             capabilities: {
                 [key: string]: unknown;
             };
@@ -6611,6 +6705,8 @@ export interface components {
              * @enum {string}
              */
             addressKind: "phone" | "email" | "opaque";
+            /** @description POST /connections/{id}/check reports each of the provider's servers' answers ("Test connection") */
+            canCheck: boolean;
             capabilities: {
                 [key: string]: unknown;
             };

@@ -128,8 +128,23 @@ export const ConnectorTypeSchema = z
       ),
     capabilities: z.record(z.string(), z.unknown()),
     configSchema: z.record(z.string(), z.unknown()),
+    canCheck: z
+      .boolean()
+      .describe('POST /connections/{id}/check reports each of the provider\'s servers\' answers ("Test connection")'),
   })
   .meta({ id: 'ConnectorType' });
+
+export const ConnectionChecksSchema = z
+  .object({
+    checks: z.array(
+      z.object({
+        name: z.string().describe('which server: IMAP, SMTP'),
+        ok: z.boolean(),
+        answer: z.string().describe("the server's answer, or what went wrong"),
+      }),
+    ),
+  })
+  .meta({ id: 'ConnectionChecks' });
 
 export const ContactSchema = z
   .object({

@@ -302,6 +302,20 @@ export interface ConnectorFeatures<Config> {
    * this channel reports `unreachable` (RCS → SMS); read by the outbound worker
    */
   fallback?: { connectionId(config: Config): string | undefined };
+  /**
+   * "Test connection": logs in to each of the provider's servers with the stored config and reports each one's
+   * answer, without starting the connection (mail: IMAP and SMTP)
+   */
+  check?(ctx: BaseContext<Config>): Promise<ConnectionCheck[]>;
+}
+
+/** one server's answer to a connection test */
+export interface ConnectionCheck {
+  /** which server: "IMAP", "SMTP" */
+  name: string;
+  ok: boolean;
+  /** the server's answer, or what went wrong */
+  answer: string;
 }
 
 /** the limits of a channel: data the hub enforces (lengths, buttons, receipts, window, pacing) */

@@ -4,7 +4,7 @@
  * (webhook URL, verify token).
  */
 import { useEffect, useState } from 'react';
-import type { Connection } from '../../../sdk/src/index.ts';
+import type { Connection, ConnectionChecks } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { errorText } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
@@ -65,6 +65,18 @@ export function Channels() {
         `${c.name}: ${list.length} template${list.length === 1 ? '' : 's'} synced, ${list.filter((t) => t.status.toUpperCase() === 'APPROVED').length} approved.`,
       );
     } catch (err) {
+      setError(`${c.name}: ${errorText(err)}`);
+    }
+  };
+  // "Test connection": each server's answer, listed under the connection (mail: IMAP and SMTP)
+  const [checked, setChecked] = useState<{ id: string; checks: ConnectionChecks['checks'] | null } | null>(null);
+  const check = async (c: Connection) => {
+    setError('');
+    setChecked({ id: c.id, checks: null });
+    try {
+      setChecked({ id: c.id, checks: (await client.checkConnection(c.id)).checks });
+    } catch (err) {
+      setChecked(null);
       setError(`${c.name}: ${errorText(err)}`);
     }
   };
@@ -138,6 +150,11 @@ export function Channels() {
               <Icon name="refresh" /> Templates
             </button>
           )}
+          {typeMap.get(c.type)?.canCheck === true && (
+            <button type="button" onClick={() => void check(c)} aria-label={`Test connection ${c.name}`}>
+              <Icon name="refresh" /> Test connection
+            </button>
+          )}
           <button
             type="button"
             onClick={() => toggle(c.id, 'logs')}
@@ -166,6 +183,19 @@ export function Channels() {
             />
           )}
         </span>
+        {checked?.id === c.id && (
+          <ul className="conn-checks" aria-label={`Connection test of ${c.name}`} aria-live="polite">
+            {checked.checks === null && <li>Testing…</li>}
+            {checked.checks?.map((x) => (
+              <li key={x.name} className={x.ok ? 'ok' : 'error'} data-check={x.name}>
+                <strong>
+                  {x.name}: {x.ok ? 'OK' : 'failed'}
+                </strong>{' '}
+                {x.answer}
+              </li>
+            ))}
+          </ul>
+        )}
         {open?.id === c.id && open.panel === 'edit' && (
           <div className="conn-panel">
             <ConnectionForm

@@ -84,14 +84,31 @@ function addresses(value: AddressObject | AddressObject[] | undefined): EmailAdd
   );
 }
 
-/** HTML an operator may see: no scripts, styles, handlers or forms; images only from the mail itself (cid:, data:) */
+/**
+ * HTML an operator may see: no scripts, styles, handlers or forms; images only from the mail itself (cid:, data:).
+ * A remote image (a tracking pixel, a newsletter's pictures) keeps its address in `data-remote-src` without a `src`:
+ * nothing is fetched until the operator asks the app to load images
+ */
 export function sanitizeMailHtml(html: string): string {
   return sanitizeHtml(html, {
     allowedTags: sanitizeHtml.defaults.allowedTags.concat(['img']),
-    allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'], '*': ['dir', 'lang'] },
-    // remote images (tracking pixels) are not loaded: only the mail's own inline parts and data URLs
+    allowedAttributes: {
+      a: ['href', 'title', 'target', 'rel'],
+      img: ['src', 'alt', 'width', 'height', 'data-remote-src'],
+      '*': ['dir', 'lang'],
+    },
     allowedSchemesByTag: { img: ['cid', 'data'], a: ['http', 'https', 'mailto'] },
     allowProtocolRelative: false,
+    transformTags: {
+      img: (tagName, attribs) => {
+        const { src, 'data-remote-src': _forged, ...rest } = attribs;
+        if (src && /^https?:\/\//i.test(src)) return { tagName, attribs: { ...rest, 'data-remote-src': src } };
+        // only the mail's own parts: a relative src would resolve against the app and fetch from the hub
+        return { tagName, attribs: { ...rest, ...(src && /^(cid|data):/i.test(src) ? { src } : {}) } };
+      },
+      // a link opens outside the app, without telling the site where it was clicked
+      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer' } }),
+    },
   });
 }
 
@@ -314,6 +331,19 @@ export async function checkImap(config: EmailConfig, auth: MailAuth): Promise<vo
     await client.mailboxOpen(config.mailbox, { readOnly: true }).catch((error: unknown) => {
       throw new ChannelError('INVALID_CONFIG', `mailbox ${config.mailbox}: ${imapError(error, 'select').message}`);
     });
+  } finally {
+    await done(client);
+  }
+}
+
+/** "Test connection" for IMAP: the login and the mailbox, in the server's own words */
+export async function checkImapAnswer(config: EmailConfig, auth: MailAuth): Promise<string> {
+  const client = await connected(config, auth);
+  try {
+    const box = await client.mailboxOpen(config.mailbox, { readOnly: true }).catch((error: unknown) => {
+      throw new ChannelError('INVALID_CONFIG', `mailbox ${config.mailbox}: ${imapError(error, 'select').message}`);
+    });
+    return `logged in as ${config.imap.user}; ${box.path} has ${box.exists} messages`;
   } finally {
     await done(client);
   }

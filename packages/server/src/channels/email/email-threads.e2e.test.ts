@@ -367,4 +367,35 @@ describe.skipIf(!existsSync('/usr/sbin/dovecot'))('email threads, subjects, cc a
     await inboundWithId(later.messageId);
     expect((await t.api<Conn>('GET', `/api/v1/connections/${support.id}`)).body.status).toBe('RUNNING');
   });
+
+  it("Test connection reports each server's answer and leaves the status alone", async () => {
+    const ok = await t.api<{ checks: Array<{ name: string; ok: boolean; answer: string }> }>(
+      'POST',
+      `/api/v1/connections/${support.id}/check`,
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.checks).toEqual([
+      { name: 'IMAP', ok: true, answer: expect.stringMatching(/^logged in as support; INBOX has \d+ messages$/) },
+      { name: 'SMTP', ok: true, answer: `logged in as support at 127.0.0.1:${mta.port}` },
+    ]);
+    const types = await t.api<{ data: Array<{ type: string; canCheck: boolean }> }>('GET', '/api/v1/connection-types');
+    expect(types.body.data.find((c) => c.type === 'email')?.canCheck).toBe(true);
+    expect(types.body.data.find((c) => c.type === 'webchat')?.canCheck).toBe(false);
+
+    const wrong = await t.api<Conn>('POST', '/api/v1/connections', {
+      type: 'email',
+      name: 'Wrong SMTP password',
+      config: { ...config('support'), smtpPassword: 'not-the-password' },
+    });
+    const bad = await t.api<{ checks: Array<{ name: string; ok: boolean; answer: string }> }>(
+      'POST',
+      `/api/v1/connections/${wrong.body.id}/check`,
+    );
+    expect(bad.body.checks[0]).toMatchObject({ name: 'IMAP', ok: true });
+    expect(bad.body.checks[1]).toMatchObject({ name: 'SMTP', ok: false });
+    expect(bad.body.checks[1]?.answer).toMatch(/^SMTP login refused: 535/);
+    expect(JSON.stringify(bad.body)).not.toContain('not-the-password');
+    expect((await t.api<Conn>('GET', `/api/v1/connections/${wrong.body.id}`)).body.status).toBe('STOPPED');
+    await t.api('DELETE', `/api/v1/connections/${wrong.body.id}`);
+  });
 });

@@ -160,7 +160,16 @@ describe('email helpers', () => {
     );
     expect(clean).toContain('<p>Hi</p>');
     expect(clean).toContain('src="cid:a@b"');
-    expect(clean).not.toMatch(/script|onclick|t\.example|javascript|style/);
+    expect(clean).not.toMatch(/script|onclick|javascript|style/);
+    // the remote image keeps its address for "load images", without a src that would fetch it
+    expect(clean).toContain('<img data-remote-src="https://t.example/p.gif" />');
+    expect(clean).not.toMatch(/\ssrc="https?:/);
+    const forged = sanitizeMailHtml(
+      '<img data-remote-src="javascript:alert(1)"><img src="x"><img src="/api/v1/me"><a href="https://x.example">y</a>',
+    );
+    expect(forged).toBe(
+      '<img /><img /><img /><a href="https://x.example" target="_blank" rel="noopener noreferrer">y</a>',
+    );
   });
 
   it('maps SMTP replies: 535 AUTH, 5xx REJECTED with the reply, 4xx and dropped connections retryable', () => {

@@ -76,6 +76,33 @@ export async function checkSmtp(connectionId: string, config: EmailConfig, auth:
   }
 }
 
+/** "Test connection" for SMTP: a fresh connection (not the pool), its greeting and the login */
+export async function checkSmtpAnswer(config: EmailConfig, auth: MailAuth): Promise<string> {
+  const transport = nodemailer.createTransport({
+    host: config.smtp.host,
+    port: config.smtp.port,
+    secure: config.smtp.secure,
+    requireTLS: config.smtp.starttls,
+    ignoreTLS: !config.smtp.secure && !config.smtp.starttls,
+    auth:
+      auth.kind === 'oauth2'
+        ? { type: 'OAuth2', user: config.smtp.user, accessToken: auth.accessToken }
+        : { user: config.smtp.user, pass: config.smtpPassword ?? '' },
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+    tls: config.tlsCa ? { ca: config.tlsCa } : {},
+  });
+  try {
+    await transport.verify();
+    return `logged in as ${config.smtp.user} at ${config.smtp.host}:${config.smtp.port}`;
+  } catch (error) {
+    throw smtpError(error);
+  } finally {
+    transport.close();
+  }
+}
+
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
