@@ -42,7 +42,7 @@ function rawMail(id: string, subject: string): string {
   ].join('\r\n');
 }
 
-async function append(dovecot: Dovecot, mails: string[]): Promise<void> {
+async function append(dovecot: Dovecot, mails: string[], receivedAt?: Date): Promise<void> {
   const client = new ImapFlow({
     host: dovecot.host,
     port: dovecot.imapPort,
@@ -51,7 +51,7 @@ async function append(dovecot: Dovecot, mails: string[]): Promise<void> {
     logger: false,
   });
   await client.connect();
-  for (const m of mails) await client.append('INBOX', m);
+  for (const m of mails) await client.append('INBOX', m, [], receivedAt);
   await client.logout();
 }
 
@@ -102,7 +102,10 @@ describe.skipIf(!existsSync('/usr/sbin/dovecot'))('email listener resilience (Do
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('a server without IDLE is polled', async () => {
+  it('the first start imports the last initialSyncDays of mail, not older; a server without IDLE is polled', async () => {
+    // received 30 days ago (the IMAP internal date SEARCH SINCE reads), and yesterday
+    await append(dovecot, [rawMail('old-1', 'Long ago')], new Date(Date.now() - 30 * 86_400_000));
+    await append(dovecot, [rawMail('recent-1', 'Yesterday')], new Date(Date.now() - 86_400_000));
     const probe = new ImapFlow({
       host: dovecot.host,
       port: dovecot.imapPort,
@@ -114,8 +117,10 @@ describe.skipIf(!existsSync('/usr/sbin/dovecot'))('email listener resilience (Do
     expect(probe.capabilities.has('IDLE')).toBe(false);
     await probe.logout();
     expect((await t.api<Conn>('POST', `/api/v1/connections/${conn.id}/start`)).body.status).toBe('RUNNING');
+    await eventually(async () => (await inboundIds()).includes('<recent-1@example.test>'), 15_000, 'the recent mail');
     await append(dovecot, [rawMail('poll-1', 'Polled')]);
     await eventually(async () => (await inboundIds()).includes('<poll-1@example.test>'), 15_000, 'the polled mail');
+    expect(await inboundIds()).not.toContain('<old-1@example.test>');
   });
 
   it('the IMAP server going away and coming back: reconnected, caught up, nothing doubled', async () => {

@@ -210,4 +210,21 @@ describe.skipIf(!existsSync('/usr/sbin/dovecot'))('browser: mail reads like mail
     await page.screenshot({ path: `${SHOTS}app-email-test-connection.png` });
     await page.close();
   });
+
+  it('a new mail thread started from the contact panel carries its subject', async () => {
+    const page = await signedInPage(browser, hub.url, OWNER, WAIT);
+    await page.goto(`${hub.url}/app/#/inbox/${conversationId}`);
+    await page.getByRole('button', { name: 'Start a new conversation' }).click();
+    await page.getByLabel('Subject').fill('Your replacement charger');
+    await page.getByLabel('First message').fill('It left our warehouse today.');
+    await page.locator('.new-conversation-text').getByRole('button', { name: 'Send' }).click();
+    const got = await eventually(
+      async () => (await mailsOf('customer')).find((m) => m.subject === 'Your replacement charger'),
+      WAIT,
+      'the new thread at the customer',
+    );
+    expect(got.text).toContain('It left our warehouse today.');
+    expect(got.inReplyTo).toBeUndefined();
+    await page.close();
+  });
 });
