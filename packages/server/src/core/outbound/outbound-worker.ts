@@ -37,7 +37,7 @@ export function senderRateLimit(
  * what a message's metadata tells a mail channel: the subject and cc the sender chose (API), and whether a machine
  * wrote it (an agent's `agentId`, an auto-reply rule's `autoReply`) — mail marks those Auto-Submitted (RFC 3834)
  */
-function mailFields(metadata: Record<string, unknown>): { subject?: string; cc?: string[]; automated?: true } {
+export function mailFields(metadata: Record<string, unknown>): { subject?: string; cc?: string[]; automated?: true } {
   const cc = Array.isArray(metadata.cc)
     ? metadata.cc
         .map((c: unknown) => (typeof c === 'string' ? c : (c as { address?: unknown } | null)?.address))
