@@ -49,6 +49,7 @@ export type ContactExport = Schemas['ContactExport'];
 export type ContactErased = Schemas['ContactErased'];
 export type Connection = Schemas['Connection'];
 export type ConnectionHealth = Schemas['ConnectionHealth'];
+export type ConnectionChecks = Schemas['ConnectionChecks'];
 export type ConnectionStatus = Connection['status'];
 export type ConnectionLog = Schemas['ConnectionLog'];
 export type Template = Schemas['Template'];
@@ -325,6 +326,10 @@ export class SwitchboardClient {
   }
   stopConnection(id: string): Promise<Connection> {
     return this.request('POST', `/connections/${enc(id)}/stop`);
+  }
+  /** "Test connection": each of the provider's servers' answers to the stored config (types with canCheck) */
+  checkConnection(id: string): Promise<ConnectionChecks> {
+    return this.request('POST', `/connections/${enc(id)}/check`);
   }
   listTemplates(connectionId: string): Promise<Template[]> {
     return this.request<{ data: Template[] }>('GET', `/connections/${enc(connectionId)}/templates`).then((r) => r.data);

@@ -1239,6 +1239,80 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/connections/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test connection: log in to each of the provider's servers with the stored config and report each answer; the connection's status does not change */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectionChecks"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections/{id}/health": {
         parameters: {
             query?: never;
@@ -3119,6 +3193,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description mail: addresses in copy (stored as metadata.cc); other channels ignore it */
+                        cc?: string[];
                         content?: {
                             text: string;
                             /** @enum {string} */
@@ -3212,6 +3288,8 @@ export interface paths {
                         metadata?: {
                             [key: string]: unknown;
                         };
+                        /** @description mail: the subject of a thread this message starts (replies keep "Re: <the thread's subject>") */
+                        subject?: string;
                         template?: {
                             language: string;
                             name: string;
@@ -3936,6 +4014,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description mail: addresses in copy (stored as metadata.cc); other channels ignore it */
+                        cc?: string[];
                         connectionId: string;
                         content?: {
                             text: string;
@@ -4030,6 +4110,8 @@ export interface paths {
                         metadata?: {
                             [key: string]: unknown;
                         };
+                        /** @description mail: the subject of a thread this message starts (replies keep "Re: <the thread's subject>") */
+                        subject?: string;
                         template?: {
                             language: string;
                             name: string;
@@ -6801,6 +6883,24 @@ export interface components {
             updatedAt: string;
             webhookUrl: string;
         };
+        ConnectionChecks: {
+            checks: {
+                /** @description the server's answer, or what went wrong */
+                answer: string;
+                /** @description which server: IMAP, SMTP */
+                name: string;
+                ok: boolean;
+            }[];
+        };
+        ConnectionChecksInput: {
+            checks: {
+                /** @description the server's answer, or what went wrong */
+                answer: string;
+                /** @description which server: IMAP, SMTP */
+                name: string;
+                ok: boolean;
+            }[];
+        };
         ConnectionHealth: {
             checks: {
                 checkedAt: string;
@@ -6874,6 +6974,8 @@ export interface components {
              * @enum {string}
              */
             addressKind: "phone" | "email" | "opaque";
+            /** @description POST /connections/{id}/check reports each of the provider's servers' answers ("Test connection") */
+            canCheck: boolean;
             capabilities: {
                 [key: string]: unknown;
             };
@@ -6892,6 +6994,8 @@ export interface components {
              * @enum {string}
              */
             addressKind: "phone" | "email" | "opaque";
+            /** @description POST /connections/{id}/check reports each of the provider's servers' answers ("Test connection") */
+            canCheck: boolean;
             capabilities: {
                 [key: string]: unknown;
             };
@@ -7053,6 +7157,8 @@ export interface components {
                 senderAddress: string | null;
                 /** @enum {string} */
                 status: "open" | "pending" | "resolved";
+                /** @description a mail thread's subject ("Re:" stripped); null on channels without subjects */
+                subject: string | null;
                 tags: string[];
                 /** @description the team inbox it sits in */
                 teamId: string | null;
@@ -7099,6 +7205,8 @@ export interface components {
                 senderAddress: string | null;
                 /** @enum {string} */
                 status: "open" | "pending" | "resolved";
+                /** @description a mail thread's subject ("Re:" stripped); null on channels without subjects */
+                subject: string | null;
                 tags: string[];
                 /** @description the team inbox it sits in */
                 teamId: string | null;
@@ -7202,6 +7310,8 @@ export interface components {
             senderAddress: string | null;
             /** @enum {string} */
             status: "open" | "pending" | "resolved";
+            /** @description a mail thread's subject ("Re:" stripped); null on channels without subjects */
+            subject: string | null;
             tags: string[];
             /** @description the team inbox it sits in */
             teamId: string | null;
@@ -7235,6 +7345,8 @@ export interface components {
             senderAddress: string | null;
             /** @enum {string} */
             status: "open" | "pending" | "resolved";
+            /** @description a mail thread's subject ("Re:" stripped); null on channels without subjects */
+            subject: string | null;
             tags: string[];
             /** @description the team inbox it sits in */
             teamId: string | null;

@@ -149,8 +149,23 @@ export const ConnectorTypeSchema = z
       ),
     capabilities: z.record(z.string(), z.unknown()),
     configSchema: z.record(z.string(), z.unknown()),
+    canCheck: z
+      .boolean()
+      .describe('POST /connections/{id}/check reports each of the provider\'s servers\' answers ("Test connection")'),
   })
   .meta({ id: 'ConnectorType' });
+
+export const ConnectionChecksSchema = z
+  .object({
+    checks: z.array(
+      z.object({
+        name: z.string().describe('which server: IMAP, SMTP'),
+        ok: z.boolean(),
+        answer: z.string().describe("the server's answer, or what went wrong"),
+      }),
+    ),
+  })
+  .meta({ id: 'ConnectionChecks' });
 
 export const ContactSchema = z
   .object({
@@ -217,6 +232,10 @@ export const ConversationSchema = z
     channelType: z.string(),
     address: z.string(),
     threadKey: z.string().nullable(),
+    subject: z
+      .string()
+      .nullable()
+      .describe('a mail thread\'s subject ("Re:" stripped); null on channels without subjects'),
     status: z.enum(['open', 'pending', 'resolved']),
     assigneeId: z.string().nullable(),
     senderAddress: z.string().nullable(),
@@ -378,6 +397,18 @@ export const SendToConversationSchema = z.object({
   content: ContentSchema.optional(),
   template: TemplateInputSchema.optional(),
   metadata: jsonObject(METADATA_MAX_BYTES).optional(),
+  subject: z
+    .string()
+    .trim()
+    .min(1)
+    .max(998)
+    .optional()
+    .describe('mail: the subject of a thread this message starts (replies keep "Re: <the thread\'s subject>")'),
+  cc: z
+    .array(z.email())
+    .max(50)
+    .optional()
+    .describe('mail: addresses in copy (stored as metadata.cc); other channels ignore it'),
 });
 export const PreviewRequestSchema = z.object({ content: ContentSchema });
 /** what the customer will receive for some content on the conversation's channel (core/degradation) */

@@ -100,6 +100,12 @@ export interface OutboundMessage {
    * channels with `features.internalNotes` get one, others refuse it when it is queued
    */
   internalNote?: boolean;
+  /** mail: the subject the sender chose (a thread we start); replies otherwise follow the thread's subject */
+  subject?: string;
+  /** mail: further recipients in copy */
+  cc?: string[];
+  /** written by an agent, a flow or an auto-reply rule rather than a person (mail marks it Auto-Submitted) */
+  automated?: boolean;
 }
 
 export interface SendContext<Config> extends BaseContext<Config> {
@@ -110,6 +116,11 @@ export interface SendReceipt {
   providerMessageId: string;
   /** the sender address actually used */
   from?: string;
+  /**
+   * the thread this message started, on channels whose threads are keyed by their first message (mail: our
+   * Message-ID): a conversation without a thread key takes it, so the customer's answer finds it
+   */
+  threadKey?: string;
 }
 
 /** A message template approved at the provider (WhatsApp), synced into the hub. */
@@ -331,6 +342,20 @@ export interface ConnectorFeatures<Config> {
    * read by conversation-service when a conversation turns resolved, best effort (a failure is logged)
    */
   resolved?(conversation: { threadKey: string | null; address: string }, ctx: BaseContext<Config>): Promise<void>;
+  /**
+   * "Test connection": logs in to each of the provider's servers with the stored config and reports each one's
+   * answer, without starting the connection (mail: IMAP and SMTP)
+   */
+  check?(ctx: BaseContext<Config>): Promise<ConnectionCheck[]>;
+}
+
+/** one server's answer to a connection test */
+export interface ConnectionCheck {
+  /** which server: "IMAP", "SMTP" */
+  name: string;
+  ok: boolean;
+  /** the server's answer, or what went wrong */
+  answer: string;
 }
 
 /** one finding of a provider health check (ConnectorFeatures.health) */

@@ -56,6 +56,22 @@ export const InboundMessageEventSchema = z.object({
   echo: z.boolean().optional(),
   /** stored but not routed: another app owns the thread (Messenger standby), so nobody here answers it */
   passive: z.boolean().optional(),
+  /**
+   * provider ids of earlier messages this one answers, nearest first (mail In-Reply-To, then References from the
+   * newest): when no open conversation has the event's threadKey, the sender's conversation holding one of them
+   * takes it
+   */
+  threadRefs: z.array(z.string().min(1).max(998)).max(100).optional(),
+  /**
+   * the normalised subject of a mail ("Re:" stripped): a new conversation carries it, and a mail that names no known
+   * message joins the sender's conversation of the same subject active within the last 30 days
+   */
+  subject: z.string().max(998).optional(),
+  /**
+   * sent by a machine (an RFC 3834 auto-reply, an out-of-office, list or bulk mail): stored and routed to people,
+   * but never answered by agents, flows or auto-reply rules, so two robots cannot loop
+   */
+  automated: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type InboundMessageEvent = z.infer<typeof InboundMessageEventSchema>;

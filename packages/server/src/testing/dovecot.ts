@@ -53,6 +53,8 @@ export interface Dovecot {
   /** IMAPS (implicit TLS) when started with a certificate */
   imapsPort: number | undefined;
   dir: string;
+  /** the server goes away (every connection drops) and comes back on the same port with the same mail */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,8 @@ export interface DovecotOptions {
   oauth2IntrospectionUrl?: string;
   /** serve IMAPS on a second port with this certificate */
   tls?: { cert: string; key: string };
+  /** the CAPABILITY list announced after login instead of Dovecot's own (e.g. one without IDLE) */
+  imapCapability?: string;
 }
 
 export async function startDovecot(users: DovecotUser[], options: DovecotOptions = {}): Promise<Dovecot> {
@@ -180,23 +184,40 @@ export async function startDovecot(users: DovecotUser[], options: DovecotOptions
       // IDLE answers promptly in tests: the server checks the mailbox every second
       'imap_idle_notify_interval = 1 secs',
       'mailbox_idle_check_interval = 1 secs',
+      ...(options.imapCapability ? [`imap_capability = ${options.imapCapability}`] : []),
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const launch = async () => {
+    const child: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      await Promise.race([
+        waitForGreeting(imapPort, Date.now() + 15_000),
+        exited.then(() => {
+          throw new Error(`dovecot exited: ${output}`);
+        }),
+      ]);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+    return { child, exited };
+  };
+  const kill = async (running: { child: ChildProcess; exited: Promise<void> }) => {
+    if (running.child.exitCode !== null) return;
+    running.child.kill('SIGTERM');
+    await Promise.race([running.exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (running.child.exitCode === null) running.child.kill('SIGKILL');
+    await running.exited;
+  };
+  let running: Awaited<ReturnType<typeof launch>>;
   try {
-    await Promise.race([
-      waitForGreeting(imapPort, Date.now() + 15_000),
-      exited.then(() => {
-        throw new Error(`dovecot exited: ${output}`);
-      }),
-    ]);
+    running = await launch();
   } catch (error) {
-    child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
@@ -205,12 +226,13 @@ export async function startDovecot(users: DovecotUser[], options: DovecotOptions
     imapPort,
     imapsPort,
     dir,
+    async restart(downMs = 0) {
+      await kill(running);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      running = await launch();
+    },
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await kill(running);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -183,8 +183,11 @@ function NewConversation({
   );
   const [routeKey, setRouteKey] = useState(routes[0]?.key ?? '');
   const [text, setText] = useState('');
+  // mail: a new thread has a subject
+  const [subject, setSubject] = useState('');
   const [error, setError] = useState('');
   const route = routes.find((r) => r.key === routeKey);
+  const isMail = route?.connection.type === 'email';
   const caps = route ? capabilitiesOf(types, route.connection.type) : undefined;
 
   const sendText = async (e: FormEvent) => {
@@ -195,6 +198,7 @@ function NewConversation({
       onStarted(
         await client.sendTo(route.connection.id, route.identity.address, {
           content: { type: 'text', text: text.trim() },
+          ...(isMail && subject.trim() ? { subject: subject.trim() } : {}),
         }),
       );
     } catch (err) {
@@ -233,6 +237,12 @@ function NewConversation({
         />
       ) : (
         <form onSubmit={(e) => void sendText(e)} className="new-conversation-text">
+          {isMail && (
+            <label className="field">
+              Subject
+              <input value={subject} maxLength={998} onChange={(e) => setSubject(e.target.value)} required />
+            </label>
+          )}
           <label className="field">
             First message
             <textarea value={text} rows={3} onChange={(e) => setText(e.target.value)} required />
@@ -243,7 +253,7 @@ function NewConversation({
             </p>
           )}
           <div className="row">
-            <button type="submit" disabled={!text.trim()}>
+            <button type="submit" disabled={!text.trim() || (isMail && !subject.trim())}>
               Send
             </button>
             <button type="button" onClick={onCancel}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftContent, mediaTypeFor, segmentsText } from './Composer.tsx';
+import { ccList, draftContent, mediaTypeFor, segmentsText } from './Composer.tsx';
 
 describe('the content type of an attachment', () => {
   const all = ['text', 'image', 'audio', 'video', 'document'];
@@ -47,5 +47,17 @@ describe('the SMS segments line', () => {
       ),
     ).toBe('UCS-2 · 1 segment (70 characters each) · 9 / 1600');
     expect(segmentsText({}, 3)).toBe('');
+  });
+});
+
+describe('the cc of a mail reply', () => {
+  it('reads addresses separated by commas, semicolons or spaces', () => {
+    expect(ccList(' a@x.example, b@y.example;c@z.example  d@w.example ')).toEqual([
+      'a@x.example',
+      'b@y.example',
+      'c@z.example',
+      'd@w.example',
+    ]);
+    expect(ccList('  ')).toEqual([]);
   });
 });

@@ -29,6 +29,14 @@ export function mediaTypeFor(mimeType: string, outbound: string[]): MediaType | 
   return outbound.includes('document') ? 'document' : undefined;
 }
 
+/** "a@x.example, b@y.example; c@z.example" → the addresses, for a mail reply's cc */
+export function ccList(text: string): string[] {
+  return text
+    .split(/[,;\s]+/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+}
+
 /** buttons offered in the composer where the channel has fewer (or none): the hub sends them as numbered text */
 const MAX_DEGRADED_BUTTONS = 10;
 /** the text the API accepts (TextContentSchema); longer than the channel's limit is split by the hub */
@@ -101,6 +109,9 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
   const [buttons, setButtons] = useState<string[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // mail: addresses in copy of this reply, comma-separated
+  const isMail = conversation.channelType === 'email';
+  const [cc, setCc] = useState('');
   const fileRef = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
   const { note, segments } = useDeliveryNote(conversation.id, file ? undefined : draftContent(text, buttons));
@@ -135,8 +146,10 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
     try {
       const content = await build();
       if (!content) return;
-      onSent(await client.send(conversation.id, { content }));
+      const copies = ccList(cc);
+      onSent(await client.send(conversation.id, { content, ...(isMail && copies.length > 0 ? { cc: copies } : {}) }));
       setText('');
+      setCc('');
       setFile(null);
       setButtons(null);
       if (fileRef.current) fileRef.current.value = '';
@@ -202,6 +215,20 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
             </button>
           )}
         </fieldset>
+      )}
+      {isMail && (
+        <p className="composer-cc">
+          <label htmlFor="composer-cc">Cc</label>
+          <input
+            id="composer-cc"
+            type="text"
+            inputMode="email"
+            autoComplete="off"
+            placeholder="colleague@example.com, …"
+            value={cc}
+            onChange={(e) => setCc(e.target.value)}
+          />
+        </p>
       )}
       <div className="composer-row">
         {canAttach && (

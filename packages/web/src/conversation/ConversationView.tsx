@@ -13,6 +13,7 @@ import { contactName, errorText, userLabel } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { ChannelDownNotice } from './ChannelDown.tsx';
 import { Composer } from './Composer.tsx';
+import { inlineImages } from './MailView.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
 
@@ -116,6 +117,8 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
   useEffect(() => {
     logRef.current?.scrollTo({ top: logRef.current.scrollHeight });
   }, [ordered.length]);
+  // mail: each mail's inline (cid:) images are its attachment messages, already in the media store
+  const cids = useMemo(() => inlineImages(messages.values()), [messages]);
 
   const setStatus = (status: ConversationStatus) =>
     client
@@ -206,7 +209,10 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
             <Icon name="back" />
           </a>
           <ChannelIcon type={conversation.channelType} />
-          <h2>{title}</h2>
+          <h2>
+            {title}
+            {conversation.subject && <span className="conv-subject">{conversation.subject}</span>}
+          </h2>
           <span className={`badge status-${conversation.status}`}>{conversation.status}</span>
           <span className="conv-actions">
             <label htmlFor="assignee" className="sr-only">
@@ -251,7 +257,13 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
         </header>
         <ol className="messages" ref={logRef} aria-live="polite" aria-label="Messages">
           {ordered.map((m) => (
-            <MessageItem key={m.id} message={m} />
+            <MessageItem
+              key={m.id}
+              message={m}
+              {...(typeof m.metadata.messageId === 'string' && cids.has(m.metadata.messageId)
+                ? { cids: cids.get(m.metadata.messageId) }
+                : {})}
+            />
           ))}
           {ordered.length === 0 && <li className="empty">No messages yet.</li>}
         </ol>

@@ -6,6 +6,7 @@
 import type { Content, Message } from '../../../sdk/src/index.ts';
 import { fileSize, fullTime, shortTime } from '../format.ts';
 import { Icon, StatusIcon } from '../icons.tsx';
+import { MailView } from './MailView.tsx';
 
 interface Media {
   url: string;
@@ -153,11 +154,14 @@ function Body({ content }: { content: Content }) {
   }
 }
 
-export function MessageItem({ message: m }: { message: Message }) {
+const NO_IMAGES: Record<string, string> = {};
+
+export function MessageItem({ message: m, cids = NO_IMAGES }: { message: Message; cids?: Record<string, string> }) {
   const isTemplate = m.content.type === 'template';
+  const isMail = m.channelType === 'email' && m.content.type === 'text';
   return (
     <li
-      className={`msg ${m.direction}${isTemplate ? ' msg-template' : ''}`}
+      className={`msg ${m.direction}${isTemplate ? ' msg-template' : ''}${isMail ? ' msg-mail' : ''}`}
       data-message={m.id}
       data-type={m.content.type}
     >
@@ -172,6 +176,8 @@ export function MessageItem({ message: m }: { message: Message }) {
       {m.metadata.echo === true && <span className="msg-context">Sent from another tool</span>}
       {typeof m.metadata.deletedByCustomer === 'string' ? (
         <span className="msg-text msg-deleted">Deleted by the customer</span>
+      ) : isMail ? (
+        <MailView message={m} cids={cids} />
       ) : (
         <Body content={m.content} />
       )}

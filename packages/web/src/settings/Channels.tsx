@@ -4,7 +4,7 @@
  * (webhook URL, verify token).
  */
 import { useEffect, useState } from 'react';
-import type { Connection, ConnectionHealth } from '../../../sdk/src/index.ts';
+import type { Connection, ConnectionChecks, ConnectionHealth } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { errorText } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
@@ -89,6 +89,18 @@ export function Channels() {
       setError(`${c.name}: ${errorText(err)}`);
     }
   };
+  // "Test connection": each server's answer, listed under the connection (mail: IMAP and SMTP)
+  const [checked, setChecked] = useState<{ id: string; checks: ConnectionChecks['checks'] | null } | null>(null);
+  const check = async (c: Connection) => {
+    setError('');
+    setChecked({ id: c.id, checks: null });
+    try {
+      setChecked({ id: c.id, checks: (await client.checkConnection(c.id)).checks });
+    } catch (err) {
+      setChecked(null);
+      setError(`${c.name}: ${errorText(err)}`);
+    }
+  };
   // deleting asks again in place (like Automation's deletes); the server stops a running connection first
   const remove = async (c: Connection) => {
     setError('');
@@ -165,6 +177,11 @@ export function Channels() {
               <Icon name="refresh" /> Templates
             </button>
           )}
+          {typeMap.get(c.type)?.canCheck === true && (
+            <button type="button" onClick={() => void check(c)} aria-label={`Test connection ${c.name}`}>
+              <Icon name="refresh" /> Test connection
+            </button>
+          )}
           <button
             type="button"
             onClick={() => toggle(c.id, 'logs')}
@@ -194,6 +211,19 @@ export function Channels() {
             />
           )}
         </span>
+        {checked?.id === c.id && (
+          <ul className="conn-checks" aria-label={`Connection test of ${c.name}`} aria-live="polite">
+            {checked.checks === null && <li>Testing…</li>}
+            {checked.checks?.map((x) => (
+              <li key={x.name} className={x.ok ? 'ok' : 'error'} data-check={x.name}>
+                <strong>
+                  {x.name}: {x.ok ? 'OK' : 'failed'}
+                </strong>{' '}
+                {x.answer}
+              </li>
+            ))}
+          </ul>
+        )}
         {open?.id === c.id && open.panel === 'edit' && (
           <div className="conn-panel">
             <ConnectionForm

@@ -6,6 +6,7 @@ import type { Hub } from '../../core/hub.js';
 import { principalOf, requireRole, roleOf } from '../auth.js';
 import {
   ConnectionHealthSchema,
+  ConnectionChecksSchema,
   ConnectionLogSchema,
   ConnectionSchema,
   ConnectorTypeSchema,
@@ -91,6 +92,20 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
     '/connections/:id/start',
     { schema: { tags, params: IdParams, response: { 200: ConnectionSchema, ...errors } } },
     async (req) => hub.connections.start(requireRole(req, 'admin').workspaceId, req.params.id),
+  );
+
+  r.post(
+    '/connections/:id/check',
+    {
+      schema: {
+        tags,
+        summary:
+          "Test connection: log in to each of the provider's servers with the stored config and report each answer; the connection's status does not change",
+        params: IdParams,
+        response: { 200: ConnectionChecksSchema, ...errors },
+      },
+    },
+    async (req) => ({ checks: await hub.connections.check(requireRole(req, 'admin').workspaceId, req.params.id) }),
   );
 
   r.post(

@@ -207,7 +207,7 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
         req.params.id,
         userId,
         content,
-        req.body.metadata ?? {},
+        mailMetadata(req.body),
       );
       return reply.code(202).send(queuedView(message));
     },
@@ -248,7 +248,7 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
         req.body.to,
         userId,
         content,
-        req.body.metadata ?? {},
+        mailMetadata(req.body),
       );
       return reply.code(202).send(queuedView(message));
     },
@@ -279,4 +279,17 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
       return hub.conversations.deletedContent(p.workspaceId, req.params.id);
     },
   );
+}
+
+/** the mail fields of a send (subject, cc) join the message's metadata, where the mail connector and the app read them */
+function mailMetadata(body: {
+  metadata?: Record<string, unknown> | undefined;
+  subject?: string | undefined;
+  cc?: string[] | undefined;
+}): Record<string, unknown> {
+  return {
+    ...(body.metadata ?? {}),
+    ...(body.subject ? { subject: body.subject } : {}),
+    ...(body.cc?.length ? { cc: body.cc.map((address) => ({ address: address.toLowerCase() })) } : {}),
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import EmailReplyParser from 'email-reply-parser';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import { ChannelError, type BaseContext, type FetchedMedia, type ListenContext } from '../../channel-kit/index.js';
@@ -83,14 +84,31 @@ function addresses(value: AddressObject | AddressObject[] | undefined): EmailAdd
   );
 }
 
-/** HTML an operator may see: no scripts, styles, handlers or forms; images only from the mail itself (cid:, data:) */
+/**
+ * HTML an operator may see: no scripts, styles, handlers or forms; images only from the mail itself (cid:, data:).
+ * A remote image (a tracking pixel, a newsletter's pictures) keeps its address in `data-remote-src` without a `src`:
+ * nothing is fetched until the operator asks the app to load images
+ */
 export function sanitizeMailHtml(html: string): string {
   return sanitizeHtml(html, {
     allowedTags: sanitizeHtml.defaults.allowedTags.concat(['img']),
-    allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'], '*': ['dir', 'lang'] },
-    // remote images (tracking pixels) are not loaded: only the mail's own inline parts and data URLs
+    allowedAttributes: {
+      a: ['href', 'title', 'target', 'rel'],
+      img: ['src', 'alt', 'width', 'height', 'data-remote-src'],
+      '*': ['dir', 'lang'],
+    },
     allowedSchemesByTag: { img: ['cid', 'data'], a: ['http', 'https', 'mailto'] },
     allowProtocolRelative: false,
+    transformTags: {
+      img: (tagName, attribs) => {
+        const { src, 'data-remote-src': _forged, ...rest } = attribs;
+        if (src && /^https?:\/\//i.test(src)) return { tagName, attribs: { ...rest, 'data-remote-src': src } };
+        // only the mail's own parts: a relative src would resolve against the app and fetch from the hub
+        return { tagName, attribs: { ...rest, ...(src && /^(cid|data):/i.test(src) ? { src } : {}) } };
+      },
+      // a link opens outside the app, without telling the site where it was clicked
+      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer' } }),
+    },
   });
 }
 
@@ -129,6 +147,15 @@ function bounceOf(parsed: ParsedMail, raw: string): EmailEnvelope['bounce'] {
     ...(status ? { status } : {}),
     ...(diagnostic ? { diagnostic } : {}),
   };
+}
+
+/**
+ * the new part of a reply: the quoted history ("On … wrote:", "> " lines) and the signature are cut by
+ * email-reply-parser (a port of GitHub's EmailReplyParser); the app shows it and folds the rest behind "…"
+ */
+function replyPart(text: string): { replyText?: string } {
+  const visible = new EmailReplyParser().parseReply(text.slice(0, 65_536)).trim();
+  return visible && visible !== text.trim() ? { replyText: visible } : {};
 }
 
 const asArray = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -174,6 +201,7 @@ export async function envelopeFromSource(
     subject,
     date,
     text: parsed.text ?? '',
+    ...replyPart(parsed.text ?? ''),
     ...(typeof parsed.html === 'string' && parsed.html ? { html: sanitizeMailHtml(parsed.html) } : {}),
     autoReply: isAutoReply(parsed),
     ...(bounce ? { bounce } : {}),
@@ -308,6 +336,19 @@ export async function checkImap(config: EmailConfig, auth: MailAuth): Promise<vo
   }
 }
 
+/** "Test connection" for IMAP: the login and the mailbox, in the server's own words */
+export async function checkImapAnswer(config: EmailConfig, auth: MailAuth): Promise<string> {
+  const client = await connected(config, auth);
+  try {
+    const box = await client.mailboxOpen(config.mailbox, { readOnly: true }).catch((error: unknown) => {
+      throw new ChannelError('INVALID_CONFIG', `mailbox ${config.mailbox}: ${imapError(error, 'select').message}`);
+    });
+    return `logged in as ${config.imap.user}; ${box.path} has ${box.exists} messages`;
+  } finally {
+    await done(client);
+  }
+}
+
 /** the folders a stored mail may be in now: the mailbox, or where afterImport moved it */
 function foldersOf(config: EmailConfig): string[] {
   const target = moveTarget(config);
@@ -360,36 +401,44 @@ export interface ThreadInfo {
 export async function threadOf(config: EmailConfig, auth: MailAuth, root: string): Promise<ThreadInfo> {
   const client = await connected(config, auth);
   try {
-    let best: { date: number; id: string; references: string[]; subject: string } | undefined;
-    for (const folder of foldersOf(config)) {
+    const mails: Array<{ date: number; id: string; references: string[]; subject: string }> = [];
+    // our own mails of the thread are in Sent: a thread we started has nothing else until the customer answers
+    const sent = await sentFolderOf(client, config);
+    for (const folder of [...foldersOf(config), ...(sent ? [sent] : [])]) {
       const lock = await client.getMailboxLock(folder);
       try {
         const own = (await client.search({ header: { 'message-id': root } }, { uid: true })) || [];
         const replies = (await client.search({ header: { references: root } }, { uid: true })) || [];
-        for (const uid of [...own, ...replies]) {
+        const answers = (await client.search({ header: { 'in-reply-to': root } }, { uid: true })) || [];
+        for (const uid of new Set([...own, ...replies, ...answers])) {
           const m = await client.fetchOne(
             String(uid),
-            { headers: ['message-id', 'references', 'subject', 'date'] },
+            { headers: ['message-id', 'in-reply-to', 'references', 'subject', 'date'] },
             { uid: true },
           );
           if (!m || !m.headers) continue;
           const parsed = await simpleParser(m.headers);
           if (!parsed.messageId) continue;
-          const date = parsed.date?.getTime() ?? 0;
-          if (!best || date >= best.date)
-            best = {
-              date,
-              id: parsed.messageId,
-              references: asArray(parsed.references),
-              subject: parsed.subject ?? '',
-            };
+          mails.push({
+            date: parsed.date?.getTime() ?? 0,
+            id: parsed.messageId,
+            references: [...asArray(parsed.references), ...(parsed.inReplyTo ? [parsed.inReplyTo] : [])],
+            subject: parsed.subject ?? '',
+          });
         }
       } finally {
         lock.release();
       }
     }
+    // the latest mail no other one answers: Date has whole seconds, so a quick answer can share its parent's second
+    const answered = new Set(mails.flatMap((m) => m.references));
+    const leaves = mails.filter((m) => !answered.has(m.id));
+    const best = (leaves.length > 0 ? leaves : mails).reduce<(typeof mails)[number] | undefined>(
+      (a, m) => (!a || m.date >= a.date ? m : a),
+      undefined,
+    );
     if (!best) return { references: [root] };
-    const references = [...best.references.filter((r) => r !== best.id), best.id];
+    const references = [...new Set([...best.references.filter((r) => r !== best.id), best.id])];
     return {
       subject: best.subject,
       parent: best.id,
@@ -400,11 +449,16 @@ export async function threadOf(config: EmailConfig, auth: MailAuth, root: string
   }
 }
 
+/** the configured Sent folder, else the one flagged \\Sent (RFC 6154 SPECIAL-USE) */
+async function sentFolderOf(client: ImapFlow, config: EmailConfig): Promise<string | undefined> {
+  return config.sentFolder ?? (await client.list()).find((f) => f.specialUse === '\\Sent')?.path;
+}
+
 /** appends a copy of our sent mail to the Sent folder (the configured one, else the \Sent SPECIAL-USE one) */
 export async function appendSent(config: EmailConfig, auth: MailAuth, raw: Buffer): Promise<string | undefined> {
   const client = await connected(config, auth);
   try {
-    const folder = config.sentFolder ?? (await client.list()).find((f) => f.specialUse === '\\Sent')?.path;
+    const folder = await sentFolderOf(client, config);
     if (!folder) return undefined;
     await client.append(folder, raw, ['\\Seen']);
     return folder;

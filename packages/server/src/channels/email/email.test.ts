@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ListenedUpdate } from '../../channel-kit/connector.js';
 import { runConnectorContract } from '../../channel-kit/contract.js';
 import { InboundEventSchema } from '../../model/index.js';
-import { sanitizeMailHtml } from './api.js';
+import { envelopeFromSource, sanitizeMailHtml } from './api.js';
 import { emailConfigSchema, type EmailConfig } from './config.js';
 import { bounceMail, firstMail, listened, replyMail } from './fixtures/mails.js';
 import { emailConnector } from './index.js';
@@ -102,6 +102,23 @@ describe('email parse', () => {
     });
   });
 
+  it('names the mails a reply answers, nearest first, and its normalised subject for the hub to thread by', () => {
+    const out = parse(replyMail);
+    expect(out.kind === 'events' && out.events[0]).toMatchObject({
+      threadRefs: ['<msg_01.abc@example.test>', '<first-1@customer.example>'],
+      subject: 'Order 42 is late',
+    });
+    const first = parse(firstMail);
+    expect(first.kind === 'events' && first.events[0] && 'threadRefs' in first.events[0]).toBe(false);
+  });
+
+  it('marks an auto-reply automated, so no agent or rule answers it', () => {
+    const auto = parse({ ...firstMail, autoReply: true });
+    expect(auto.kind === 'events' && auto.events[0]).toMatchObject({ automated: true, metadata: { autoReply: true } });
+    const human = parse(firstMail);
+    expect(human.kind === 'events' && human.events[0] && 'automated' in human.events[0]).toBe(false);
+  });
+
   it('turns a bounce into a failed status of our message, never a conversation', () => {
     expect(parse(bounceMail)).toEqual({
       kind: 'events',
@@ -145,7 +162,16 @@ describe('email helpers', () => {
     );
     expect(clean).toContain('<p>Hi</p>');
     expect(clean).toContain('src="cid:a@b"');
-    expect(clean).not.toMatch(/script|onclick|t\.example|javascript|style/);
+    expect(clean).not.toMatch(/script|onclick|javascript|style/);
+    // the remote image keeps its address for "load images", without a src that would fetch it
+    expect(clean).toContain('<img data-remote-src="https://t.example/p.gif" />');
+    expect(clean).not.toMatch(/\ssrc="https?:/);
+    const forged = sanitizeMailHtml(
+      '<img data-remote-src="javascript:alert(1)"><img src="x"><img src="/api/v1/me"><a href="https://x.example">y</a>',
+    );
+    expect(forged).toBe(
+      '<img /><img /><img /><a href="https://x.example" target="_blank" rel="noopener noreferrer">y</a>',
+    );
   });
 
   it('maps SMTP replies: 535 AUTH, 5xx REJECTED with the reply, 4xx and dropped connections retryable', () => {
@@ -161,5 +187,41 @@ describe('email helpers', () => {
       retryable: true,
     });
     expect(smtpError({ code: 'ECONNECTION' })).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+  });
+});
+
+describe('email envelopes from RFC 5322 source', () => {
+  const where = { mailbox: 'INBOX', uidValidity: '1', uid: 1 };
+  const mail = (headers: string, body: string) =>
+    Buffer.from(
+      `From: Ana <ana@customer.example>\r\nTo: support@example.test\r\nSubject: Re: Order 42\r\n` +
+        `Message-ID: <r-1@customer.example>\r\nDate: Mon, 07 Dec 2026 10:00:00 +0000\r\n${headers}` +
+        `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`,
+    );
+
+  it('keeps the quoted history of a reply in the text and its new part apart', async () => {
+    const env = await envelopeFromSource(
+      mail(
+        '',
+        'Thanks, that works!\r\n\r\nOn Mon, 7 Dec 2026 at 09:00, Example Support <support@example.test> wrote:\r\n' +
+          '> Your order ships today.\r\n> \r\n',
+      ),
+      where,
+    );
+    expect(env.text).toContain('> Your order ships today.');
+    expect(env.replyText).toBe('Thanks, that works!');
+    const plain = await envelopeFromSource(mail('', 'Just a question\r\non two lines\r\n'), where);
+    expect(plain.replyText).toBeUndefined();
+  });
+
+  it('recognises auto-replies by Auto-Submitted, Precedence and X-Autoreply (RFC 3834), not Auto-Submitted: no', async () => {
+    const auto = async (h: string) => (await envelopeFromSource(mail(h, 'away'), where)).autoReply;
+    expect(await auto('Auto-Submitted: auto-replied\r\n')).toBe(true);
+    expect(await auto('Auto-Submitted: auto-generated\r\n')).toBe(true);
+    expect(await auto('Precedence: bulk\r\n')).toBe(true);
+    expect(await auto('Precedence: list\r\n')).toBe(true);
+    expect(await auto('X-Autoreply: yes\r\n')).toBe(true);
+    expect(await auto('Auto-Submitted: no\r\n')).toBe(false);
+    expect(await auto('')).toBe(false);
   });
 });

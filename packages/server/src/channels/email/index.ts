@@ -1,10 +1,10 @@
 /** @module channels/email — a mailbox as a channel: IMAP in (listen mode, IDLE), SMTP out (docs/channels/email.md). */
 import { defineConnector } from '../../channel-kit/index.js';
-import { checkImap, fetchEmailMedia, listenEmail } from './api.js';
+import { checkImap, checkImapAnswer, fetchEmailMedia, listenEmail } from './api.js';
 import { emailConfigSchema, type EmailConfig } from './config.js';
 import { emailEventKey, parseEmail } from './parse.js';
 import { forgetAuth, mailAuth } from './oauth.js';
-import { checkSmtp, closeTransport, emailSend } from './send.js';
+import { checkSmtp, checkSmtpAnswer, closeTransport, emailSend } from './send.js';
 
 const MB = 1024 * 1024;
 
@@ -25,7 +25,28 @@ export const emailConnector = defineConnector({
   configSchema: emailConfigSchema,
   inbound: { mode: 'listen', listen: listenEmail, parse: parseEmail, eventKey: emailEventKey },
   send: emailSend,
-  features: { fetchMedia: fetchEmailMedia },
+  features: {
+    fetchMedia: fetchEmailMedia,
+    // each server's own answer, so the channel form can say which of the two refused and why
+    async check(ctx) {
+      const answer = async (name: string, run: () => Promise<string>) =>
+        run().then(
+          (text) => ({ name, ok: true, answer: text }),
+          (error: unknown) => ({ name, ok: false, answer: error instanceof Error ? error.message : String(error) }),
+        );
+      let auth: Awaited<ReturnType<typeof mailAuth>>;
+      try {
+        auth = await mailAuth(ctx);
+      } catch (error) {
+        const text = error instanceof Error ? error.message : String(error);
+        return [{ name: 'OAuth2', ok: false, answer: text }];
+      }
+      return Promise.all([
+        answer('IMAP', () => checkImapAnswer(ctx.config, auth)),
+        answer('SMTP', () => checkSmtpAnswer(ctx.config, auth)),
+      ]);
+    },
+  },
   async start(ctx) {
     const auth = await mailAuth(ctx);
     await checkImap(ctx.config, auth);

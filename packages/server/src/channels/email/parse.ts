@@ -61,11 +61,21 @@ export function parseEmail(req: WebhookRequest, config: EmailConfig): WebhookOut
   // our own sent mail seen in the mailbox (a Bcc to ourselves, a server copying Sent into INBOX)
   if (from === config.address.toLowerCase()) return { kind: 'ignored', reason: 'our own mail' };
   const threadKey = mail.references[0] ?? mail.inReplyTo ?? mail.messageId;
+  // the mails this one answers, nearest first: the hub finds the conversation holding one of them when the root of
+  // References is unknown (a client that dropped References, or a thread we started)
+  const threadRefs = [...new Set([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...[...mail.references].reverse()])]
+    .filter((id) => id.length > 0 && id.length <= 998)
+    .slice(0, 100);
+  const subject = normalizeSubject(mail.subject).slice(0, 998);
   const base = {
     kind: 'message' as const,
     from: { address: from, ...(mail.from?.name ? { name: mail.from.name } : {}) },
     to: config.address.toLowerCase(),
     threadKey,
+    ...(threadRefs.length > 0 ? { threadRefs } : {}),
+    ...(subject ? { subject } : {}),
+    // RFC 3834 §2: an automatic answer is never answered automatically
+    ...(mail.autoReply ? { automated: true } : {}),
     timestamp: mail.date,
   };
   const metadata = {
@@ -76,6 +86,7 @@ export function parseEmail(req: WebhookRequest, config: EmailConfig): WebhookOut
     references: mail.references,
     ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
     ...(mail.html ? { html: mail.html } : {}),
+    ...(mail.replyText !== undefined ? { replyText: mail.replyText } : {}),
     ...(mail.autoReply ? { autoReply: true } : {}),
   };
   const text = (mail.text.trim() || mail.subject.trim() || '(empty mail)').slice(0, MAX_TEXT);

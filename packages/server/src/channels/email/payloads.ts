@@ -20,6 +20,8 @@ export interface EmailEnvelope {
   subject: string;
   date: string;
   text: string;
+  /** the new part of a reply, without the quoted history and signature (email-reply-parser); absent when all new */
+  replyText?: string;
   /** sanitised (sanitize-html): no scripts, no handlers, no remote images */
   html?: string;
   /** RFC 3834 auto-reply, Precedence bulk/list, X-Autoreply */
@@ -57,6 +59,7 @@ export const EmailEnvelopeSchema: z.ZodType<EmailEnvelope> = z.object({
   subject: z.string(),
   date: z.string(),
   text: z.string(),
+  replyText: z.string().optional(),
   html: z.string().optional(),
   autoReply: z.boolean(),
   bounce: z

@@ -76,6 +76,33 @@ export async function checkSmtp(connectionId: string, config: EmailConfig, auth:
   }
 }
 
+/** "Test connection" for SMTP: a fresh connection (not the pool), its greeting and the login */
+export async function checkSmtpAnswer(config: EmailConfig, auth: MailAuth): Promise<string> {
+  const transport = nodemailer.createTransport({
+    host: config.smtp.host,
+    port: config.smtp.port,
+    secure: config.smtp.secure,
+    requireTLS: config.smtp.starttls,
+    ignoreTLS: !config.smtp.secure && !config.smtp.starttls,
+    auth:
+      auth.kind === 'oauth2'
+        ? { type: 'OAuth2', user: config.smtp.user, accessToken: auth.accessToken }
+        : { user: config.smtp.user, pass: config.smtpPassword ?? '' },
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+    tls: config.tlsCa ? { ca: config.tlsCa } : {},
+  });
+  try {
+    await transport.verify();
+    return `logged in as ${config.smtp.user} at ${config.smtp.host}:${config.smtp.port}`;
+  } catch (error) {
+    throw smtpError(error);
+  } finally {
+    transport.close();
+  }
+}
+
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -108,11 +135,16 @@ async function sendMail(
   const messageId = `<${message.id}.${randomBytes(6).toString('hex')}@${domainOf(config.address)}>`;
   // the conversation's thread key is its root Message-ID (parse.ts); a conversation we started has none
   const thread = message.threadKey?.startsWith('<') ? await threadOf(config, auth, message.threadKey) : undefined;
-  const subject = thread?.subject ? `Re: ${normalizeSubject(thread.subject)}` : 'Your message';
+  // the sender's subject for a thread we start; a reply follows its thread ("Re: …", RFC 5322 §3.6.5)
+  const subject = thread?.subject
+    ? `Re: ${normalizeSubject(thread.subject)}`
+    : (message.subject ?? (thread ? 'Re: your message' : 'Your message'));
+  const cc = (message.cc ?? []).filter((a) => a.toLowerCase() !== message.to.toLowerCase());
   const text = config.signature ? `${body.text}\n\n-- \n${config.signature}` : body.text;
   const options: Mail.Options = {
     from: config.displayName ? { name: config.displayName, address: config.address } : config.address,
     to: message.to,
+    ...(cc.length > 0 ? { cc } : {}),
     subject,
     messageId,
     date: new Date(),
@@ -121,11 +153,13 @@ async function sendMail(
     attachments: body.attachments,
     ...(thread?.parent ? { inReplyTo: thread.parent } : {}),
     ...(thread ? { references: thread.references } : {}),
+    // RFC 3834 §5: what an agent, a flow or a rule writes is marked, so the other side's robots do not answer it
+    ...(message.automated ? { headers: { 'Auto-Submitted': thread ? 'auto-replied' : 'auto-generated' } } : {}),
   };
   const raw = await new MailComposer(options).compile().build();
   try {
     await transportFor(ctx.connectionId, config, auth).sendMail({
-      envelope: { from: config.address, to: [message.to] },
+      envelope: { from: config.address, to: [message.to, ...cc] },
       raw,
     });
   } catch (error) {
@@ -137,7 +171,8 @@ async function sendMail(
       error: error instanceof Error ? error.message : String(error),
     }),
   );
-  return { providerMessageId: messageId };
+  // a thread we started is keyed by this first Message-ID: the customer's answer names it in References
+  return { providerMessageId: messageId, ...(message.threadKey ? {} : { threadKey: messageId }) };
 }
 
 type MediaMessage = OutboundMessage & {

@@ -10,6 +10,7 @@ import {
   type AddressKind,
   type AnyConnector,
   type BaseContext,
+  type ConnectionCheck,
   type ConnectorLogger,
 } from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
@@ -85,6 +86,7 @@ export class ConnectionService {
     needsCredentials: boolean;
     capabilities: Record<string, unknown>;
     configSchema: Record<string, unknown>;
+    canCheck: boolean;
   }> {
     return this.deps.registry.list().map((c) => ({
       type: c.type,
@@ -94,7 +96,25 @@ export class ConnectionService {
       needsCredentials: credentialFieldNames(c.configSchema).length > 0,
       capabilities: { ...c.capabilities },
       configSchema: configJsonSchema(c.configSchema),
+      canCheck: c.features.check !== undefined,
     }));
+  }
+
+  /** "Test connection": each of the provider's servers' answers to the stored config; the status does not change */
+  async check(workspaceId: string, id: string): Promise<ConnectionCheck[]> {
+    const record = await this.get(workspaceId, id);
+    const live = await this.openRecord(record);
+    const check = live.connector.features.check;
+    if (!check) throw new AppError('VALIDATION', `${live.connector.displayName} connections have no connection test`);
+    const checks = await this.withTimeout(check(this.context(live, new AbortController().signal)));
+    const scrubbed = checks.map((c) => ({ ...c, answer: this.deps.redactor.scrub(c.answer) }));
+    await this.log(
+      id,
+      scrubbed.every((c) => c.ok) ? 'info' : 'warn',
+      'checked',
+      scrubbed.map((c) => `${c.name}: ${c.ok ? 'ok' : 'failed'}: ${c.answer}`).join('; '),
+    );
+    return scrubbed;
   }
 
   webhookUrl(id: string): string {

@@ -113,5 +113,48 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         text: '(erased)',
       });
     });
+
+    it('threads by the messages a mail names, then by subject within 30 days, never across senders', async () => {
+      const write = (event: Partial<InboundMessageEvent> & { providerMessageId: string }, now = at()) =>
+        t.store.transaction((tx) =>
+          applyInboundMessage(
+            { tx, connection, now, windowHours: undefined, addressRules: { kind: 'opaque' }, outbox: [] },
+            {
+              kind: 'message',
+              from: { address: 'cust-thread-1' },
+              content: { type: 'text', text: event.providerMessageId },
+              timestamp: now,
+              ...event,
+            },
+          ),
+        );
+      const conversationOf = async (providerMessageId: string) =>
+        (await t.store.findMessageByProviderId(connection.id, providerMessageId))?.conversationId;
+      await write({ providerMessageId: '<a>', threadKey: '<a>', subject: 'Order 42' });
+      const first = await conversationOf('<a>');
+      expect((await t.store.getConversation(ws, first as string))?.subject).toBe('Order 42');
+      // the root is unknown, the mail it answers is known
+      await write({ providerMessageId: '<b>', threadKey: '<lost-root>', threadRefs: ['<nowhere>', '<a>'] });
+      expect(await conversationOf('<b>')).toBe(first);
+      // no header at all: the subject, same sender
+      await write({ providerMessageId: '<c>', threadKey: '<c>', subject: 'Order 42' });
+      expect(await conversationOf('<c>')).toBe(first);
+      // another sender naming the same mail and subject: their own conversation
+      await write({
+        providerMessageId: '<d>',
+        threadKey: '<d>',
+        threadRefs: ['<a>'],
+        subject: 'Order 42',
+        from: { address: 'cust-thread-2' },
+      });
+      expect(await conversationOf('<d>')).not.toBe(first);
+      // another subject: a new conversation
+      await write({ providerMessageId: '<e>', threadKey: '<e>', subject: 'Invoice' });
+      expect(await conversationOf('<e>')).not.toBe(first);
+      // the same subject after more than 30 days of silence: a new conversation
+      const later = new Date(Date.now() + 31 * 86_400_000).toISOString();
+      await write({ providerMessageId: '<f>', threadKey: '<f>', subject: 'Order 42' }, later);
+      expect(await conversationOf('<f>')).not.toBe(first);
+    });
   });
 }

@@ -114,7 +114,10 @@ export interface ConversationView extends Omit<
   | 'agentId'
   | 'teamId'
   | 'tags'
+  | 'subject'
 > {
+  /** a mail thread's subject (null on channels without subjects) */
+  subject: string | null;
   /** the provider's customer-service window, on channels that have one (null elsewhere) */
   window: ConversationWindow | null;
   // who handles it (always present in the view)
@@ -168,6 +171,7 @@ export function conversationView(
     agentId: c.agentId ?? null,
     teamId: c.teamId ?? null,
     tags: c.tags ?? [],
+    subject: c.subject ?? null,
   };
 }
 
@@ -238,7 +242,7 @@ export async function findOrOpenConversation(
   threadKey: string | null,
   now: string,
   outbox: NewOutboxRow[],
-  options: { windowed?: boolean; senderAddress?: string | null } = {},
+  options: { windowed?: boolean; senderAddress?: string | null; subject?: string } = {},
 ): Promise<ConversationRecord> {
   const open = await tx.findOpenConversation(connection.id, contactId, threadKey);
   if (open) return open;
@@ -262,6 +266,7 @@ export async function findOrOpenConversation(
     unreadCount: 0,
     createdAt: now,
     updatedAt: now,
+    ...(options.subject ? { subject: options.subject } : {}),
   };
   if (await tx.insertConversation(conversation)) {
     outbox.push(
@@ -277,6 +282,39 @@ export async function findOrOpenConversation(
   const winner = await tx.findOpenConversation(connection.id, contactId, threadKey);
   if (!winner) throw new Error('open conversation vanished during find-or-open');
   return winner;
+}
+
+/** how far back the subject fallback of mail threading looks (chatwoot #3868: replies without their headers) */
+const SUBJECT_THREAD_DAYS = 30;
+
+/**
+ * The thread an inbound message belongs to: its own threadKey when an open conversation has it; else the thread of
+ * the sender's conversation holding a message it answers (threadRefs); else the thread of the sender's conversation
+ * with the same subject active within 30 days; else its own threadKey (a new conversation). Never another contact's
+ * conversation: unrelated mail from someone else must not merge into a thread (chatwoot #15869).
+ */
+async function threadOf(
+  tx: StoreOps,
+  connection: ConnectionRecord,
+  contactId: string,
+  event: InboundMessageEvent,
+  now: string,
+): Promise<string | null> {
+  const own = event.threadKey ?? null;
+  if (!event.threadRefs?.length && !event.subject) return own;
+  if (await tx.findOpenConversation(connection.id, contactId, own)) return own;
+  for (const ref of event.threadRefs ?? []) {
+    const earlier = await tx.findMessageByProviderId(connection.id, ref);
+    if (!earlier) continue;
+    const conversation = await tx.getConversation(connection.workspaceId, earlier.conversationId);
+    if (conversation?.contactId === contactId) return conversation.threadKey;
+  }
+  if (event.subject) {
+    const since = new Date(Date.parse(now) - SUBJECT_THREAD_DAYS * 86_400_000).toISOString();
+    const same = await tx.findConversationBySubject(connection.id, contactId, event.subject, since);
+    if (same) return same.threadKey;
+  }
+  return own;
 }
 
 /** Applies an inbound message; returns false when it was a duplicate (acknowledged and ignored). */
@@ -344,10 +382,10 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     connection,
     contactId,
     from,
-    event.threadKey ?? null,
+    await threadOf(tx, connection, contactId, event, now),
     now,
     outbox,
-    { windowed: ctx.windowHours !== undefined },
+    { windowed: ctx.windowHours !== undefined, ...(event.subject ? { subject: event.subject } : {}) },
   );
   // "2" typed under numbered options (core/degradation) is stored as the button_reply it stands for
   const answer = await answerToOffer(tx, conversation.id, event.content as Content);
@@ -367,6 +405,8 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
     metadata: {
       ...(event.metadata ?? {}),
       ...(event.from.name ? { profileName: event.from.name } : {}),
+      // read by routing: a machine's message is never answered by a machine (core/routing)
+      ...(event.automated ? { automated: true } : {}),
       ...answer?.metadata,
     },
     createdAt: now,

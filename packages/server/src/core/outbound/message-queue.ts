@@ -188,6 +188,8 @@ export class MessageQueue {
       const conv = await findOrOpenConversation(tx, record, contactId, to, null, now, outbox, {
         windowed: capabilitiesFor(connector, record.config).windowHours !== undefined,
         senderAddress,
+        // a mail thread we start carries its subject
+        ...(typeof metadata.subject === 'string' ? { subject: metadata.subject } : {}),
       });
       await tx.insertOutbox(outbox, now);
       // an operator starting a conversation owns it from the start (compare-and-set: routing may have decided first)

@@ -33,6 +33,23 @@ export function senderRateLimit(
   return { perSecond: configured, burst: Math.max(1, Math.round(configured)) };
 }
 
+/**
+ * what a message's metadata tells a mail channel: the subject and cc the sender chose (API), and whether a machine
+ * wrote it (an agent's `agentId`, an auto-reply rule's `autoReply`) — mail marks those Auto-Submitted (RFC 3834)
+ */
+export function mailFields(metadata: Record<string, unknown>): { subject?: string; cc?: string[]; automated?: true } {
+  const cc = Array.isArray(metadata.cc)
+    ? metadata.cc
+        .map((c: unknown) => (typeof c === 'string' ? c : (c as { address?: unknown } | null)?.address))
+        .filter((c): c is string => typeof c === 'string' && c.length > 0)
+    : [];
+  return {
+    ...(typeof metadata.subject === 'string' && metadata.subject ? { subject: metadata.subject } : {}),
+    ...(cc.length > 0 ? { cc } : {}),
+    ...(typeof metadata.agentId === 'string' || metadata.autoReply === true ? { automated: true as const } : {}),
+  };
+}
+
 /** where a message sits among the parts of a split send (metadata.part, written by the message queue) */
 function partOf(message: MessageRecord): { previousId: string | null; nextId: string | null } | undefined {
   const part = message.metadata.part as { previousId?: unknown; nextId?: unknown } | undefined;
@@ -126,9 +143,13 @@ export class OutboundWorker {
           ...(message.metadata.humanAgentTag === true ? { humanAgentTag: true } : {}),
           // an operator's internal note, on a channel whose inbox has notes (the queue refused it elsewhere)
           ...(message.metadata.internalNote === true ? { internalNote: true } : {}),
+          ...mailFields(message.metadata),
         },
         ctx,
       );
+      // a mail thread we started is keyed by our first Message-ID from now on (the customer's answer names it)
+      if (receipt.threadKey && conversation && conversation.threadKey === null)
+        await this.deps.store.setThreadKey(conversation.id, receipt.threadKey);
       this.deps.metrics.outboundAttempt(connector.type, 'sent', (performance.now() - started) / 1000);
       await this.recordSent(message, receipt.providerMessageId, receipt.from ?? null);
       await this.releaseNextPart(message);

@@ -39,6 +39,8 @@ export interface ConversationRecord {
   /** the team inbox it sits in (with or without an assignee) */
   teamId?: string | null;
   tags?: string[];
+  /** a mail thread's subject, normalised ("Re:" stripped); null on channels without subjects */
+  subject?: string | null;
 }
 
 export interface ConversationFilter {
@@ -97,6 +99,21 @@ export interface ConversationStoreOps {
   ): Promise<ConversationRecord | undefined>;
   /** insert-or-ignore on the open-conversation key; false when another open one exists */
   insertConversation(row: ConversationRecord): Promise<boolean>;
+  /**
+   * the contact's conversation on the connection with this subject that saw a message at or after `since` (the
+   * latest; resolved ones too): the subject fallback of mail threading
+   */
+  findConversationBySubject(
+    connectionId: string,
+    contactId: string,
+    subject: string,
+    since: string,
+  ): Promise<ConversationRecord | undefined>;
+  /**
+   * gives a conversation without a thread key one (a mail thread we started is keyed by our first Message-ID once
+   * it is sent); false when it has one already or another open conversation holds that key
+   */
+  setThreadKey(id: string, threadKey: string): Promise<boolean>;
   getConversation(workspaceId: string, id: string): Promise<ConversationRecord | undefined>;
   /** newest first */
   listConversations(

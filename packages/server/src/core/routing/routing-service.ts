@@ -128,13 +128,17 @@ export class RoutingService {
       const batch = new TimelineBatch(work.workspaceId, fresh.id, at);
       let current = fresh;
       let replies: string[] = [];
+      // a machine's message (an out-of-office, a bounce-like auto-reply: RFC 3834 §2) is routed to people but never
+      // answered by a machine: no auto-reply rule, no agent or flow turn, so two robots cannot mail each other forever
+      const automated = message?.metadata.automated === true;
       if (claim === 'claimed' && decision && undecided) {
         if (await this.ownership.applyDecision(tx, fresh, decision, batch, at)) {
-          replies = decision.replies;
+          if (!automated) replies = decision.replies;
           current = { ...fresh, handler: decision.handler, agentId: decision.agentId };
         }
       }
-      const turn = current.status !== 'resolved' && current.handler === 'agent' && Boolean(current.agentId);
+      const turn =
+        !automated && current.status !== 'resolved' && current.handler === 'agent' && Boolean(current.agentId);
       if (!turn && replies.length === 0) await tx.routing.finishRouting(work.messageId, at);
       const written = await batch.write(tx, !batch.empty, now);
       return {

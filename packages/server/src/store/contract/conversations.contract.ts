@@ -316,5 +316,36 @@ export function conversationsContract(ctx: StoreContext): void {
       await store.markStatusEventsApplied([failed.id], m.id);
       expect(await store.listOrphanStatusEvents(connection.id, providerId)).toEqual([]);
     });
+
+    it('finds a mail thread by its subject within a time, and gives a thread-less conversation its key once', async () => {
+      const { store, connection, contactId } = ctx;
+      const at = (iso: string) => ({ lastMessageAt: iso, createdAt: iso, updatedAt: iso });
+      const old = await storedConversation(ctx, { subject: 'Order 42', ...at('2026-01-01T00:00:00.000Z') });
+      expect((await store.getConversation(ctx.ws, old.id))?.subject).toBe('Order 42');
+      const since = '2026-02-01T00:00:00.000Z';
+      expect(await store.findConversationBySubject(connection.id, contactId, 'Order 42', since)).toBeUndefined();
+      const recent = await storedConversation(ctx, { subject: 'Order 42', ...at('2026-02-03T00:00:00.000Z') });
+      await storedConversation(ctx, { subject: 'Other', ...at('2026-02-04T00:00:00.000Z') });
+      expect((await store.findConversationBySubject(connection.id, contactId, 'Order 42', since))?.id).toBe(recent.id);
+      expect(await store.findConversationBySubject(newId('conn'), contactId, 'Order 42', since)).toBeUndefined();
+
+      const started = newConversation(ctx, { threadKey: null, subject: 'We start' });
+      await store.updateConversation((await store.findOpenConversation(connection.id, contactId, null))?.id ?? '', {
+        status: 'resolved',
+      });
+      expect(await store.insertConversation(started)).toBe(true);
+      const key = `<${newId('msg')}@example.test>`;
+      expect(await store.setThreadKey(started.id, key)).toBe(true);
+      expect((await store.findOpenConversation(connection.id, contactId, key))?.id).toBe(started.id);
+      expect(await store.findOpenConversation(connection.id, contactId, null)).toBeUndefined();
+      // a key once given stays
+      expect(await store.setThreadKey(started.id, '<another@example.test>')).toBe(false);
+      expect((await store.getConversation(ctx.ws, started.id))?.threadKey).toBe(key);
+      // another open conversation holding the key keeps it
+      const other = newConversation(ctx, { threadKey: null });
+      expect(await store.insertConversation(other)).toBe(true);
+      expect(await store.setThreadKey(other.id, key)).toBe(false);
+      await store.updateConversation(other.id, { status: 'resolved' });
+    });
   });
 }

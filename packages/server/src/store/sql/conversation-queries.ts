@@ -55,6 +55,7 @@ export function toConversation(r: Selectable<ConversationsTable>): ConversationR
     unreadCount: Number(r.unread_count),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.subject ? { subject: r.subject } : {}),
     ...conversationRoutingFields(r),
   };
 }
@@ -125,10 +126,46 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
         unread_count: row.unreadCount,
         created_at: row.createdAt,
         updated_at: row.updatedAt,
+        subject: row.subject ?? null,
       })
       .onConflict((oc) => oc.column('open_key').doNothing())
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  async findConversationBySubject(
+    connectionId: string,
+    contactId: string,
+    subject: string,
+    since: string,
+  ): Promise<ConversationRecord | undefined> {
+    const r = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('contact_id', '=', contactId)
+      .where('subject', '=', subject)
+      .where((eb) => eb(eb.fn.coalesce('last_message_at', 'created_at'), '>=', since))
+      // an open one first (the fallback joins it), else the latest
+      .orderBy(sql`case when open_key is null then 1 else 0 end`)
+      .orderBy(sql`coalesce(last_message_at, created_at)`, 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r && toConversation(r);
+  }
+  async setThreadKey(id: string, threadKey: string): Promise<boolean> {
+    const row = await this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || row.thread_key !== null) return false;
+    const key = openKey(row.connection_id, row.contact_id, threadKey);
+    // checked first rather than caught: a failed statement would abort a PostgreSQL transaction around this call
+    if (row.open_key !== null && (await this.findOpenConversation(row.connection_id, row.contact_id, threadKey)))
+      return false;
+    const r = await this.db
+      .updateTable('conversations')
+      .set({ thread_key: threadKey, ...(row.open_key !== null ? { open_key: key } : {}) })
+      .where('id', '=', id)
+      .where('thread_key', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
   async getConversation(workspaceId: string, id: string): Promise<ConversationRecord | undefined> {
     const r = await this.db

@@ -748,7 +748,30 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0015_listen_cursor': listenCursor(),
         '0017_vonage': messageParts(),
         '0021_meta_profiles': metaProfiles(),
+        '0024_email': conversationSubject(),
         '0027_connection_health': connectionHealth(),
       }),
+  };
+}
+
+/**
+ * the subject of a mail thread on its conversation (shown at the top, and the threading fallback: a reply that lost
+ * its References finds the sender's conversation of the same normalised subject)
+ */
+function conversationSubject(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const columns =
+        (await db.introspection.getTables()).find((t) => t.name === 'conversations')?.columns.map((c) => c.name) ?? [];
+      if (!columns.includes('subject')) {
+        await db.schema.alterTable('conversations').addColumn('subject', 'text').execute();
+        await db.schema
+          .createIndex('conversations_subject')
+          .ifNotExists()
+          .on('conversations')
+          .columns(['connection_id', 'contact_id', 'subject'])
+          .execute();
+      }
+    },
   };
 }

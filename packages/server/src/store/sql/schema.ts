@@ -106,6 +106,8 @@ export interface ConversationsTable {
   agent_id: string | null;
   team_id: string | null;
   tags: Generated<string>;
+  // 0024_email
+  subject: string | null;
 }
 export interface MessagesTable {
   id: string;
