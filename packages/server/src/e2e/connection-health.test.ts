@@ -111,7 +111,7 @@ describe('connection health', () => {
       10_000,
       'first message seen',
     );
-    expect(named(health, 'first_message')?.detail).toMatch(/^last message from a customer at \d{4}-/);
+    expect(named(health, 'first_message')?.detail).toMatch(/^The first message arrived at \d{4}-/);
     expect(health?.state).toBe('healthy');
   });
 

@@ -60,21 +60,29 @@ export class HealthService {
   /** asks the provider and the messages now, stores the result, and tells when the state changed */
   async check(workspaceId: string, connectionId: string): Promise<HealthView> {
     const record = await this.connections.get(workspaceId, connectionId);
-    const checks = [...(await this.providerChecks(record)), ...(await this.hubChecks(record))];
+    const stored = await this.deps.store.getConnectionHealth(workspaceId, connectionId);
+    const firstMessage = stored?.checks.find((c) => c.name === 'first_message');
+    const checks = [...(await this.providerChecks(record)), ...(await this.hubChecks(record, firstMessage))];
     return this.store(record, checks);
   }
 
   /**
    * the stored provider checks with the hub's own recomputed; undefined for a connection never checked and not
-   * running (its lifecycle status says all there is)
+   * running (its lifecycle status says all there is). A hub finding that changed since the last round (the first
+   * message arrived) is stored at once — with its event and log line — so every later read answers the same.
    */
   async view(record: ConnectionRecord): Promise<HealthView | undefined> {
     const stored = await this.deps.store.getConnectionHealth(record.workspaceId, record.id);
     if (!stored && record.status !== 'RUNNING') return undefined;
-    const own = await this.hubChecks(record);
-    const names = new Set(own.map((c) => c.name));
-    const checks = [...(stored?.checks ?? []).filter((c) => !names.has(c.name)), ...own];
-    return { state: worstState(checks), checks, updatedAt: stored?.updatedAt ?? this.now() };
+    const before = new Map((stored?.checks ?? []).map((c) => [c.name, c]));
+    const fresh = await this.hubChecks(record, before.get('first_message'));
+    const unchanged = fresh.every((c) => {
+      const was = before.get(c.name);
+      return was !== undefined && was.state === c.state && was.detail === c.detail;
+    });
+    if (stored && unchanged) return { state: stored.state, checks: stored.checks, updatedAt: stored.updatedAt };
+    const names = new Set(fresh.map((c) => c.name));
+    return this.store(record, [...(stored?.checks ?? []).filter((c) => !names.has(c.name)), ...fresh]);
   }
 
   /** the stored health of every connection of a workspace, by connection id (the list view) */
@@ -134,26 +142,29 @@ export class HealthService {
     }
   }
 
-  private async hubChecks(record: ConnectionRecord): Promise<HealthCheckRecord[]> {
+  /** `firstMessage`: the stored check — once the first message arrived it stays as it was, with that time */
+  private async hubChecks(record: ConnectionRecord, firstMessage?: HealthCheckRecord): Promise<HealthCheckRecord[]> {
     const at = this.now();
     const since = new Date(this.deps.clock.now().getTime() - this.settings.windowMs).toISOString();
     const activity = await this.deps.store.connectionActivity(record.id, since);
     const connector = this.deps.registry.get(record.type);
     const checks: HealthCheckRecord[] = [];
     checks.push(
-      activity.lastInboundAt
-        ? {
-            name: 'first_message',
-            state: 'healthy',
-            detail: `last message from a customer at ${activity.lastInboundAt}`,
-            checkedAt: at,
-          }
-        : {
-            name: 'first_message',
-            state: 'warning',
-            detail: `Waiting for the first message — send one from ${connector?.displayName ?? record.type} to ${record.name}`,
-            checkedAt: at,
-          },
+      firstMessage?.state === 'healthy'
+        ? firstMessage
+        : activity.lastInboundAt
+          ? {
+              name: 'first_message',
+              state: 'healthy',
+              detail: `The first message arrived at ${activity.lastInboundAt}`,
+              checkedAt: at,
+            }
+          : {
+              name: 'first_message',
+              state: 'warning',
+              detail: `Waiting for the first message — send one from ${connector?.displayName ?? record.type} to ${record.name}`,
+              checkedAt: at,
+            },
     );
     const { outbound, outboundTrouble } = activity;
     const rate = outbound > 0 ? outboundTrouble / outbound : 0;
@@ -169,7 +180,8 @@ export class HealthService {
         : {
             name: 'outbound_errors',
             state: 'healthy',
-            detail: `${outboundTrouble} of ${outbound} messages sent in the last ${minutes} min in trouble`,
+            // no counts here: a healthy finding reads the same until its state changes
+            detail: `Sends go through: no more than ${Math.round(this.settings.errorRate * 100)} % of the last ${minutes} min's messages failed`,
             checkedAt: at,
           },
     );
