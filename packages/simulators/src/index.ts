@@ -107,3 +107,21 @@ export type { VkCallbackAttempt, VkSentMessage, VkSimulator, VkSimulatorOptions 
 
 export { startRcsSimulator } from './rcs/simulator.js';
 export type { RcsAgentMessage, RcsSimulator, RcsSimulatorOptions } from './rcs/simulator.js';
+
+// WhatsApp On-Premises API: one business number's Coreapp (basic-auth login, expiring bearer tokens, flat webhooks)
+export { startWhatsAppOnPremSimulator } from './whatsapp-onpremise/simulator.js';
+export type {
+  CoreappCall,
+  CoreappCustomerInput,
+  CoreappFaultInput,
+  CoreappInbound,
+  CoreappMediaType,
+  CoreappOutbound,
+  CoreappSimulatorOptions,
+  CoreappTemplate,
+  ReceiptTimings as CoreappReceiptTimings,
+  WhatsAppOnPremSimulator,
+} from './whatsapp-onpremise/simulator.js';
+export { COREAPP_ERRORS } from './whatsapp-onpremise/errors.js';
+export type { CoreappErrorSpec } from './whatsapp-onpremise/errors.js';
+export type { CoreappDelivery, CoreappWebhookOptions } from './whatsapp-onpremise/webhooks.js';
