@@ -131,9 +131,18 @@ const WHATSAPP_CODES: Record<number, ChannelErrorCode> = {
   131050: 'INVALID_RECIPIENT',
   130497: 'INVALID_RECIPIENT',
   131051: 'UNSUPPORTED',
-  // On-Premises: 1013 "User is not valid", 1006 "Resource not found" (https://developers.facebook.com/docs/whatsapp/on-premises/errors)
-  1013: 'INVALID_RECIPIENT',
-  1005: 'AUTH',
+  // the On-Premises API's own codes (https://developers.facebook.com/docs/whatsapp/on-premises/errors)
+  470: 'WINDOW_CLOSED', // re-engagement: more than 24 h since the customer's last message
+  471: 'RATE_LIMITED', // user spam rate limit
+  1005: 'AUTH', // access denied
+  1007: 'INVALID_RECIPIENT', // recipient blocked
+  1011: 'UNAVAILABLE', // service not ready
+  1013: 'INVALID_RECIPIENT', // user is not valid
+  1014: 'UNAVAILABLE', // internal error
+  1015: 'RATE_LIMITED', // too many requests
+  1016: 'UNAVAILABLE', // system overloaded
+  1024: 'AUTH', // password change required
+  1026: 'INVALID_RECIPIENT', // receiver incapable
 };
 
 /** our code for a WhatsApp error code (also used for `failed` statuses); `fallback` maps the HTTP status */

@@ -11,6 +11,7 @@ import { messengerConnector } from './messenger/index.js';
 import { instagramConnector } from './instagram/index.js';
 import { vkConnector } from './vk/index.js';
 import { rcsConnector } from './rcs/index.js';
+import { whatsappOnPremConnector } from './whatsapp-onpremise/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -24,4 +25,5 @@ export const connectors: AnyConnector[] = [
   instagramConnector,
   vkConnector,
   rcsConnector,
+  whatsappOnPremConnector,
 ];

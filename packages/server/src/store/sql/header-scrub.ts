@@ -35,6 +35,7 @@ export const STORED_HEADERS_0012: Readonly<Record<string, StoredHeaders>> = {
   instagram: { keep: ['content-type', 'x-hub-signature-256'] },
   vk: { keep: ['content-type'] },
   rcs: { keep: ['content-type', 'x-goog-signature'] },
+  'whatsapp-onpremise': { keep: ['content-type'], digest: ['x-switchboard-webhook-secret'] },
 };
 
 /** connectors added outside this repository: nothing is known of their headers but what a credential looks like */
