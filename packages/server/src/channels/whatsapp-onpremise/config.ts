@@ -1,11 +1,11 @@
 /** @module channels/whatsapp-onpremise/config — a WhatsApp On-Premises API connection: the business's own Coreapp/webapp (https://developers.facebook.com/docs/whatsapp/on-premises/reference). */
 import { z } from 'zod';
-import { defaultRegionField, optOutField, secret } from '../../channel-kit/index.js';
+import { defaultRegionField, optOutField, providerEndpoint, secret } from '../../channel-kit/index.js';
 
 export const whatsappOnPremConfigSchema = z.object({
-  baseUrl: z
-    .url()
-    .describe("The Coreapp/webapp's base URL, e.g. https://wa-webapp.example.com:9090 (the /v1 API lives under it)"),
+  baseUrl: providerEndpoint(z.url()).describe(
+    "The Coreapp/webapp's base URL, e.g. https://wa-webapp.example.com:9090 (the /v1 API lives under it)",
+  ),
   username: z
     .string()
     .min(1)
@@ -40,7 +40,9 @@ export const whatsappOnPremConfigSchema = z.object({
   graphAccessToken: secret(z.string().min(1).optional(), {
     description: 'A Graph API token with whatsapp_business_management, to list the account’s templates',
   }),
-  graphApiBaseUrl: z.url().default('https://graph.facebook.com').describe('Graph API base URL for the template list'),
+  graphApiBaseUrl: providerEndpoint(z.url())
+    .default('https://graph.facebook.com')
+    .describe('Graph API base URL for the template list'),
   graphApiVersion: z
     .string()
     .regex(/^v\d+\.\d+$/, 'like v21.0')
