@@ -9,6 +9,7 @@ import { messengerSandbox } from './messenger.js';
 import { instagramSandbox } from './instagram.js';
 import { vkSandbox } from './vk.js';
 import { rcsSandbox } from './rcs.js';
+import { whatsappOnPremSandbox } from './whatsapp-onpremise.js';
 
 export const sandboxChannels: SandboxChannel[] = [
   telegramSandbox,
@@ -20,5 +21,6 @@ export const sandboxChannels: SandboxChannel[] = [
   instagramSandbox,
   vkSandbox,
   rcsSandbox,
+  whatsappOnPremSandbox,
 ];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';
