@@ -137,6 +137,7 @@ describe('customer addresses are normalized to one identity', () => {
       instagram: 'opaque',
       vk: 'opaque',
       rcs: 'phone',
+      'whatsapp-onpremise': 'phone',
       'x-mail': 'email',
       email: 'email',
     });
