@@ -125,3 +125,13 @@ export type {
 export { COREAPP_ERRORS } from './whatsapp-onpremise/errors.js';
 export type { CoreappErrorSpec } from './whatsapp-onpremise/errors.js';
 export type { CoreappDelivery, CoreappWebhookOptions } from './whatsapp-onpremise/webhooks.js';
+
+// Facebook Login ("Connect with Meta"): the OAuth dialog, code exchange, long-lived tokens, me/accounts, debug_token
+export { startMetaLoginSimulator } from './meta-login/simulator.js';
+export type {
+  MetaLoginCall,
+  MetaLoginPage,
+  MetaLoginSimulator,
+  MetaLoginSimulatorOptions,
+  MetaLoginWaba,
+} from './meta-login/simulator.js';
