@@ -15,6 +15,7 @@ import type { ContactStoreOps } from './contact-store.js';
 import type { ConversationStoreOps } from './conversation-store.js';
 import type { InboundStoreOps } from './inbound-store.js';
 import type { KeyCheckStoreOps } from './key-check-store.js';
+import type { MetaConnectStoreOps } from './meta-connect-store.js';
 import type { OutboxStoreOps } from './outbox-store.js';
 import type { PacingStoreOps } from './pacing-store.js';
 import type { RoutingStoreOps } from './routing-store.js';
@@ -38,7 +39,8 @@ export interface StoreOps
     VisitorStoreOps,
     KeyCheckStoreOps,
     ConsentStoreOps,
-    MessagePartStoreOps {
+    MessagePartStoreOps,
+    MetaConnectStoreOps {
   /** rules, teams, the conversation timeline, routing marks (also inside transactions as `tx.routing`) */
   readonly routing: RoutingStoreOps;
 }

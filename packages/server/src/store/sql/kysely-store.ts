@@ -26,6 +26,7 @@ import { UserQueries } from './user-queries.js';
 import { WebhookQueries } from './webhook-queries.js';
 import { VisitorQueries } from './visitor-queries.js';
 import { MessagePartQueries } from './message-part-queries.js';
+import { MetaConnectQueries } from './meta-connect-queries.js';
 
 /** the routing port is reached as `store.routing` (and `tx.routing`), built on first use per connection or transaction */
 class RoutingAccess extends Queries {
@@ -52,6 +53,7 @@ const KyselyOps = composeQueries(RoutingAccess, [
   KeyCheckQueries,
   ConsentQueries,
   MessagePartQueries,
+  MetaConnectQueries,
 ] as const);
 
 export class KyselyStore extends KyselyOps implements Store {

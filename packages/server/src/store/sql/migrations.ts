@@ -675,6 +675,30 @@ function messageParts(): Migration {
   };
 }
 
+/** "Connect with Meta" dialogs in flight (core/meta-connect): minutes-long rows, the state unique */
+function metaConnect(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('meta_connect_grants')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('channel_type', 'text', (c) => c.notNull())
+        .addColumn('state_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('nonce_hash', 'text', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('state_used_at', 'text')
+        .addColumn('token', 'text')
+        .addColumn('token_expires_at', 'text')
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -695,6 +719,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0014_consent': consent(),
         '0015_listen_cursor': listenCursor(),
         '0017_vonage': messageParts(),
+        '0020_meta_connect': metaConnect(),
       }),
   };
 }
