@@ -173,6 +173,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
       eventRetentionMs: config.eventRetentionHours * 3_600_000,
       mediaMaxBytes: config.mediaMaxBytes,
       visitorLimits: config.visitorLimits,
+      meta: config.meta,
     },
   };
   const hub = createHub(ports, pacer, {
