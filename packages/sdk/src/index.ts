@@ -48,6 +48,9 @@ export type ContactDuplicate = Schemas['ContactDuplicates']['data'][number];
 export type ContactExport = Schemas['ContactExport'];
 export type ContactErased = Schemas['ContactErased'];
 export type Connection = Schemas['Connection'];
+/** Connect with Meta: whether the server has a Meta app, and what a grant lets the person pick */
+export type MetaConnectStatus = Schemas['MetaConnectStatus'];
+export type MetaConnectAccounts = Schemas['MetaConnectAccounts'];
 export type ConnectionStatus = Connection['status'];
 export type ConnectionLog = Schemas['ConnectionLog'];
 export type Template = Schemas['Template'];
@@ -319,6 +322,23 @@ export class SwitchboardClient {
   }
   stopConnection(id: string): Promise<Connection> {
     return this.request('POST', `/connections/${enc(id)}/stop`);
+  }
+  // --- Connect with Meta: the OAuth dialog, then the pick ---
+  metaConnectStatus(): Promise<MetaConnectStatus> {
+    return this.request('GET', '/meta/connect');
+  }
+  /** opens a dialog for messenger, instagram or whatsapp; the answer also sets the cookie its callback needs */
+  startMetaConnect(type: string): Promise<{ grantId: string; dialogUrl: string; expiresAt: string }> {
+    return this.request('POST', '/meta/connect', { type });
+  }
+  metaConnectAccounts(grantId: string): Promise<MetaConnectAccounts> {
+    return this.request('GET', `/meta/connect/${enc(grantId)}/accounts`);
+  }
+  createMetaConnection(
+    grantId: string,
+    input: BodyOf<'/api/v1/meta/connect/{grantId}/connections', 'post'>,
+  ): Promise<Connection> {
+    return this.request('POST', `/meta/connect/${enc(grantId)}/connections`, input);
   }
   listTemplates(connectionId: string): Promise<Template[]> {
     return this.request<{ data: Template[] }>('GET', `/connections/${enc(connectionId)}/templates`).then((r) => r.data);

@@ -155,7 +155,7 @@ export function metaCallbackRoute(app: FastifyInstance, hub: Hub): void {
       reply.header('set-cookie', nonceCookie('', 0, secure));
       const grant = await hub.metaConnect.callback(req.query, nonce);
       return reply.redirect(
-        `${hub.deps.settings.publicUrl}/app/#/settings?metaGrant=${encodeURIComponent(grant.id)}`,
+        `${hub.deps.settings.publicUrl}/app/#/settings/channels?metaGrant=${encodeURIComponent(grant.id)}`,
         303,
       );
     },
