@@ -25,6 +25,7 @@ import { visitorsContract } from './contract/visitors.contract.js';
 import { keyCheckContract } from './contract/key-check.contract.js';
 import { consentsContract } from './contract/consents.contract.js';
 import { messagePartsContract } from './contract/message-parts.contract.js';
+import { metaConnectContract } from './contract/meta-connect.contract.js';
 
 /** where the store's methods are exercised: this file, its parts, and the routing queries' own test */
 const CONTRACT_SOURCES = [
@@ -101,6 +102,7 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
     visitorsContract(ctx);
     consentsContract(ctx);
     messagePartsContract(ctx);
+    metaConnectContract(ctx);
     transactionsContract(ctx);
 
     it('has a test calling every method of the store', () => {
