@@ -84,6 +84,8 @@ export interface CoreappInbound {
   type: string;
   message: Record<string, unknown>;
   at: number;
+  /** the business marked it read (PUT /v1/messages/{id}) */
+  readByBusiness: boolean;
 }
 
 export interface CoreappCustomerInput {
@@ -96,7 +98,7 @@ export interface CoreappCustomerInput {
 export type CoreappMediaType = 'image' | 'audio' | 'voice' | 'video' | 'document' | 'sticker';
 
 export interface CoreappFaultInput {
-  /** `login`, `messages`, `media.upload`, `media.get`, `settings`, `contacts` or `*` */
+  /** `login`, `messages`, `messages.read`, `media.upload`, `media.get`, `settings`, `contacts` or `*` */
   op: string;
   times?: number;
   latencyMs?: number;
@@ -140,7 +142,7 @@ export interface WhatsAppOnPremSimulator {
   };
   sendReaction(input: CoreappCustomerInput & { messageId: string; emoji: string }): { id: string };
   sendUnsupported(input: CoreappCustomerInput): { id: string };
-  /** a status of one of the business's messages, now (`failed` with an error code) */
+  /** a status of one of the business's messages, posted now even when older than the last one (`failed` with an error code) */
   emitStatus(input: { id: string; status: 'sent' | 'delivered' | 'read' | 'failed'; errorCode?: number }): void;
   /** posts a top-level `errors` webhook (the Coreapp reports its own trouble this way) */
   emitError(input: { code: number; details?: string }): void;
@@ -245,16 +247,18 @@ export async function startWhatsAppOnPremSimulator(
       ...body,
       ...(input.replyTo && !('context' in body) ? { context: { from: phoneNumber, id: input.replyTo } } : {}),
     };
-    inbound.push({ id, from: waId, type, message, at });
+    inbound.push({ id, from: waId, type, message, at, readByBusiness: false });
     webhooks.post({ contacts: [{ profile: { name: c.profileName }, wa_id: waId }], messages: [message] });
     return { id };
   };
 
-  const statusOf = (rec: CoreappOutbound, status: CoreappOutbound['status'], errorCode?: number) => {
+  /** the Coreapp's own receipts move forward; `late` posts one anyway, as a retried webhook arrives after a newer one */
+  const statusOf = (rec: CoreappOutbound, status: CoreappOutbound['status'], errorCode?: number, late = false) => {
     const order = ['accepted', 'sent', 'delivered', 'read'];
-    if (rec.status === 'failed') return;
-    if (status !== 'failed' && order.indexOf(status) <= order.indexOf(rec.status)) return;
-    rec.status = status;
+    const forward =
+      rec.status !== 'failed' && (status === 'failed' || order.indexOf(status) > order.indexOf(rec.status));
+    if (!forward && !late) return;
+    if (forward) rec.status = status;
     const error = errorCode !== undefined ? new CoreappError({ code: errorCode }) : undefined;
     webhooks.post({
       statuses: [
@@ -440,6 +444,7 @@ export async function startWhatsAppOnPremSimulator(
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '');
     const mediaMatch = /^\/v1\/media\/([^/]+)$/.exec(path);
+    const readMatch = /^\/v1\/messages\/([^/]+)$/.exec(path);
     const op =
       path === '/v1/users/login'
         ? 'login'
@@ -449,17 +454,19 @@ export async function startWhatsAppOnPremSimulator(
             ? 'settings'
             : path === '/v1/messages'
               ? 'messages'
-              : path === '/v1/media'
-                ? 'media.upload'
-                : mediaMatch
-                  ? method === 'DELETE'
-                    ? 'media.delete'
-                    : 'media.get'
-                  : path === '/v1/contacts'
-                    ? 'contacts'
-                    : path === '/v1/health'
-                      ? 'health'
-                      : 'unknown';
+              : readMatch
+                ? 'messages.read'
+                : path === '/v1/media'
+                  ? 'media.upload'
+                  : mediaMatch
+                    ? method === 'DELETE'
+                      ? 'media.delete'
+                      : 'media.get'
+                    : path === '/v1/contacts'
+                      ? 'contacts'
+                      : path === '/v1/health'
+                        ? 'health'
+                        : 'unknown';
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const record = (status: number) =>
       calls.push({ op, method, path: url.pathname, status, token: bearer, at: clock.now() });
@@ -497,7 +504,15 @@ export async function startWhatsAppOnPremSimulator(
           meta: COREAPP_META,
         };
       else if (op === 'messages' && method === 'POST') out = await sendMessage(req);
-      else if (op === 'media.upload' && method === 'POST') out = await uploadMedia(req);
+      else if (op === 'messages.read' && method === 'PUT') {
+        // mark as read (https://developers.facebook.com/docs/whatsapp/on-premises/guides/mark-as-read): blue ticks for the customer
+        const body = await json(req);
+        if (body.status !== 'read') throw new CoreappError({ code: 1009, details: 'status must be "read"' });
+        const m = inbound.find((x) => x.id === decodeURIComponent((readMatch as RegExpExecArray)[1] as string));
+        if (!m) throw new CoreappError({ code: 1006, details: 'message not found' });
+        m.readByBusiness = true;
+        out = { meta: COREAPP_META };
+      } else if (op === 'media.upload' && method === 'POST') out = await uploadMedia(req);
       else if (op === 'media.get' && method === 'GET') {
         const m = media.get(decodeURIComponent((mediaMatch as RegExpExecArray)[1] as string));
         if (!m) throw new CoreappError({ code: 1006, details: 'media not found' });
@@ -606,7 +621,7 @@ export async function startWhatsAppOnPremSimulator(
     emitStatus: ({ id, status, errorCode }) => {
       const rec = outbound.get(id);
       if (!rec) throw new Error(`unknown business message ${id}`);
-      statusOf(rec, status, errorCode);
+      statusOf(rec, status, errorCode, true);
     },
     emitError: ({ code, details }) => {
       const e = new CoreappError({ code, ...(details ? { details } : {}) });

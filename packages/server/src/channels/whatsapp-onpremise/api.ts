@@ -220,6 +220,15 @@ export async function stopCoreapp(ctx: Ctx): Promise<void> {
   }
 }
 
+/** blue ticks for the customer when an operator opens the message (https://developers.facebook.com/docs/whatsapp/on-premises/guides/mark-as-read) */
+export async function markCoreappRead(providerMessageId: string, ctx: Ctx): Promise<void> {
+  await coreappCall(ctx, `/v1/messages/${encodeURIComponent(providerMessageId)}`, {
+    method: 'PUT',
+    json: { status: 'read' },
+    what: 'mark as read',
+  });
+}
+
 /** inbound media: GET /v1/media/{id} answers the bytes (https://developers.facebook.com/docs/whatsapp/on-premises/reference/media/media-id) */
 export async function fetchCoreappMedia(
   media: { providerMediaId: string; mimeType?: string },

@@ -6,7 +6,7 @@
  * hub's. Webhooks carry a secret path segment (verify.ts), since the Coreapp signs nothing.
  */
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, defineConnector } from '../../channel-kit/index.js';
-import { fetchCoreappMedia, startCoreapp, stopCoreapp, syncCoreappTemplates } from './api.js';
+import { fetchCoreappMedia, markCoreappRead, startCoreapp, stopCoreapp, syncCoreappTemplates } from './api.js';
 import { whatsappOnPremConfigSchema, type WhatsAppOnPremConfig } from './config.js';
 import { parseWhatsAppOnPrem } from './parse.js';
 import { whatsappOnPremSend } from './send.js';
@@ -61,6 +61,7 @@ export const whatsappOnPremConnector = defineConnector({
   features: {
     fetchMedia: fetchCoreappMedia,
     templates: { sync: syncCoreappTemplates },
+    readReceipts: ({ providerMessageId }, ctx) => markCoreappRead(providerMessageId, ctx),
   },
   start: (ctx) => startCoreapp(ctx),
   stop: (ctx) => stopCoreapp(ctx),

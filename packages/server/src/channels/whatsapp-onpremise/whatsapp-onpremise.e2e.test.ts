@@ -13,6 +13,7 @@ import {
 } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, testClock, type TestServer } from '../../testing/test-server.js';
+import { whatsappOnPremConnector } from './index.js';
 
 interface Conn {
   id: string;
@@ -150,6 +151,19 @@ describe('whatsapp-onpremise against the Coreapp simulator', () => {
     const conv = await conversationOf('16315551234');
     const m = await inboundOf(conv.id, id);
     expect(m.content).toEqual({ type: 'text', text: 'Hello from the Coreapp' });
+    // the operator opens the message: blue ticks for the customer through the Coreapp
+    await whatsappOnPremConnector.features.readReceipts?.(
+      { providerMessageId: id, from: sim.phoneNumber },
+      {
+        connectionId: conn.id,
+        config: config() as never,
+        webhookUrl: conn.webhookUrl,
+        http: (url, init) => fetch(url, init),
+        log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+        signal: new AbortController().signal,
+      },
+    );
+    expect(sim.receivedMessages({ from: '16315551234' }).find((x) => x.id === id)?.readByBusiness).toBe(true);
     const contact = await t.api<{ data: Array<{ name: string; identities: Array<{ address: string }> }> }>(
       'GET',
       '/api/v1/contacts?q=16315551234',
@@ -239,8 +253,13 @@ describe('whatsapp-onpremise against the Coreapp simulator', () => {
       text: { body: 'How can I help?', preview_url: false },
     });
     // a late `sent` after `delivered` does not move it back
+    const before = sim.webhookDeliveries().length;
     sim.emitStatus({ id: delivered.providerMessageId as string, status: 'sent' });
     await sim.idle();
+    const late = sim.webhookDeliveries().slice(before);
+    expect(
+      late.map((d) => [d.state, (JSON.parse(d.body) as { statuses: Array<{ status: string }> }).statuses[0]?.status]),
+    ).toEqual([['delivered', 'sent']]);
     await new Promise((r) => setTimeout(r, 200));
     expect((await t.api<Msg>('GET', `/api/v1/messages/${text.body.id}`)).body.status).toBe('delivered');
 

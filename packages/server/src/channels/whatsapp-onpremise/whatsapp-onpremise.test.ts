@@ -105,6 +105,12 @@ runConnectorContract(whatsappOnPremConnector, {
       success: [{ status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEG' }],
       auth: coreappErr(401, 1005, 'Access denied'),
     },
+    readReceipts: {
+      // PUT /v1/messages/{id} {"status":"read"} (https://developers.facebook.com/docs/whatsapp/on-premises/guides/mark-as-read)
+      message: { providerMessageId: 'ABGGFlA5FpafAgo6EhmKmg3gW5E6', from: '16315558011' },
+      success: [json(200, { meta: META })],
+      auth: coreappErr(401, 1005, 'Access denied'),
+    },
     templates: {
       // the account's templates from the Graph API (https://developers.facebook.com/docs/whatsapp/business-management-api/message-templates)
       success: [
@@ -127,7 +133,6 @@ runConnectorContract(whatsappOnPremConnector, {
   },
   absentFeatures: {
     typing: 'the On-Premises API has no typing indicator',
-    readReceipts: 'marking a message read is not among the Coreapp calls this channel makes yet',
     senders: 'one Coreapp serves one phone number',
     visitors: 'customers are WhatsApp users, not web visitors',
   },
