@@ -37,7 +37,8 @@ export const whatsappOnPremConnector = defineConnector({
     listItems: 10,
     receipts: { delivered: true, read: true }, // https://developers.facebook.com/docs/whatsapp/on-premises/webhooks/outbound
     windowHours: 24, // error 470 after it, https://developers.facebook.com/docs/whatsapp/on-premises/errors
-    // one Coreapp sends on the order of tens of messages a second (https://developers.facebook.com/docs/whatsapp/on-premises/guides/performance; 1015 Too many requests above)
+    // the Coreapp answers 1015 Too many requests above its own limit (https://developers.facebook.com/docs/whatsapp/on-premises/errors);
+    // 50/s is a conservative pace for one Coreapp, retried with backoff when it says so
     rateLimit: { perSecond: 50, burst: 50 },
     maxMediaBytes: 100 * 1024 * 1024, // https://developers.facebook.com/docs/whatsapp/on-premises/reference/media#supported-files
   },
