@@ -50,6 +50,9 @@ export type ContactErased = Schemas['ContactErased'];
 export type Connection = Schemas['Connection'];
 export type ConnectionHealth = Schemas['ConnectionHealth'];
 export type ConnectionChecks = Schemas['ConnectionChecks'];
+/** Connect with Meta: whether the server has a Meta app, and what a grant lets the person pick */
+export type MetaConnectStatus = Schemas['MetaConnectStatus'];
+export type MetaConnectAccounts = Schemas['MetaConnectAccounts'];
 export type ConnectionStatus = Connection['status'];
 export type ConnectionLog = Schemas['ConnectionLog'];
 export type Template = Schemas['Template'];
@@ -330,6 +333,23 @@ export class SwitchboardClient {
   /** "Test connection": each of the provider's servers' answers to the stored config (types with canCheck) */
   checkConnection(id: string): Promise<ConnectionChecks> {
     return this.request('POST', `/connections/${enc(id)}/check`);
+  }
+  // --- Connect with Meta: the OAuth dialog, then the pick ---
+  metaConnectStatus(): Promise<MetaConnectStatus> {
+    return this.request('GET', '/meta/connect');
+  }
+  /** opens a dialog for messenger, instagram or whatsapp; the answer also sets the cookie its callback needs */
+  startMetaConnect(type: string): Promise<{ grantId: string; dialogUrl: string; expiresAt: string }> {
+    return this.request('POST', '/meta/connect', { type });
+  }
+  metaConnectAccounts(grantId: string): Promise<MetaConnectAccounts> {
+    return this.request('GET', `/meta/connect/${enc(grantId)}/accounts`);
+  }
+  createMetaConnection(
+    grantId: string,
+    input: BodyOf<'/api/v1/meta/connect/{grantId}/connections', 'post'>,
+  ): Promise<Connection> {
+    return this.request('POST', `/meta/connect/${enc(grantId)}/connections`, input);
   }
   listTemplates(connectionId: string): Promise<Template[]> {
     return this.request<{ data: Template[] }>('GET', `/connections/${enc(connectionId)}/templates`).then((r) => r.data);

@@ -147,3 +147,31 @@ export { signIntercomWebhook } from './intercom/webhook-delivery.js';
 export type { IntercomDelivery, IntercomDeliveryAttempt } from './intercom/webhook-delivery.js';
 export { INTERCOM_ERRORS } from './intercom/errors.js';
 export type { IntercomErrorSpec } from './intercom/errors.js';
+
+// WhatsApp On-Premises API: one business number's Coreapp (basic-auth login, expiring bearer tokens, flat webhooks)
+export { startWhatsAppOnPremSimulator } from './whatsapp-onpremise/simulator.js';
+export type {
+  CoreappCall,
+  CoreappCustomerInput,
+  CoreappFaultInput,
+  CoreappInbound,
+  CoreappMediaType,
+  CoreappOutbound,
+  CoreappSimulatorOptions,
+  CoreappTemplate,
+  ReceiptTimings as CoreappReceiptTimings,
+  WhatsAppOnPremSimulator,
+} from './whatsapp-onpremise/simulator.js';
+export { COREAPP_ERRORS } from './whatsapp-onpremise/errors.js';
+export type { CoreappErrorSpec } from './whatsapp-onpremise/errors.js';
+export type { CoreappDelivery, CoreappWebhookOptions } from './whatsapp-onpremise/webhooks.js';
+
+// Facebook Login ("Connect with Meta"): the OAuth dialog, code exchange, long-lived tokens, me/accounts, debug_token
+export { startMetaLoginSimulator } from './meta-login/simulator.js';
+export type {
+  MetaLoginCall,
+  MetaLoginPage,
+  MetaLoginSimulator,
+  MetaLoginSimulatorOptions,
+  MetaLoginWaba,
+} from './meta-login/simulator.js';

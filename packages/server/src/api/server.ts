@@ -17,6 +17,7 @@ import { eventRoutes } from './routes/event-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { webchatRoutes } from './routes/webchat-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
+import { metaCallbackRoute, metaConnectRoutes } from './routes/meta-connect-routes.js';
 import { mediaServeRoutes, mediaUploadRoutes } from './routes/media-routes.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
@@ -78,6 +79,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   opsRoutes(app, hub, options.metricsText);
   mediaServeRoutes(app, hub);
   staticRoutes(app); // the built widget (/widget.js) and operator app (/app/)
+  metaCallbackRoute(app, hub); // Connect with Meta: where Facebook sends the browser back
 
   await app.register(
     async (api) => {
@@ -101,6 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         contactRoutes(authed, hub);
         eventRoutes(authed, hub);
         await mediaUploadRoutes(authed, hub, options.mediaLimit);
+        metaConnectRoutes(authed, hub);
       });
     },
     { prefix: '/api/v1' },

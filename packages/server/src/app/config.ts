@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import { DEFAULT_VISITOR_LIMITS, type VisitorLimitSettings } from '../core/webchat/visitor-limits.js';
+import type { MetaAppSettings } from '../core/deps.js';
 
 /**
  * An integer setting: plain decimal digits only. Number() (z.coerce) also reads '0x4746', '1e3', '0b1', ' 80 '
@@ -50,6 +51,18 @@ const EnvSchema = z.object({
     .regex(/^(true|false|[0-9a-fA-F.:/, ]+)$/, 'true, false, or comma-separated proxy addresses/CIDRs')
     .optional(),
   SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: int(1, 100).default(8),
+  // "Connect with Meta": the Meta app the OAuth dialog is opened for (both or neither); the URLs only change in tests
+  SWITCHBOARD_META_APP_ID: z
+    .string()
+    .regex(/^\d{5,20}$/, 'a numeric Meta app id')
+    .optional(),
+  SWITCHBOARD_META_APP_SECRET: z.string().min(16, 'must be the 32-character app secret').optional(),
+  SWITCHBOARD_META_GRAPH_URL: z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com'),
+  SWITCHBOARD_META_DIALOG_URL: z.url({ protocol: /^https?$/ }).default('https://www.facebook.com'),
+  SWITCHBOARD_META_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'like v21.0')
+    .default('v21.0'),
   SWITCHBOARD_RETRY_BASE_MS: int(10, 3_600_000).default(1000),
   SWITCHBOARD_RETRY_MAX_MS: int(100, 86_400_000).default(300_000),
   SWITCHBOARD_CONNECTOR_TIMEOUT_MS: int(100, 600_000).default(30_000),
@@ -122,6 +135,8 @@ export type Config = {
   /** how often each running connection's provider is asked about it (core/health) */
   healthIntervalMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** "Connect with Meta": set when both SWITCHBOARD_META_APP_ID and SWITCHBOARD_META_APP_SECRET are */
+  meta: MetaAppSettings | undefined;
 };
 
 export function decodeMasterKey(value: string): Buffer | undefined {
@@ -146,7 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
     throw new ConfigError(
-      `${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(/TOKEN|KEY|PASSWORD/.test(name) ? '***' : present[name])})`,
+      `${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(/TOKEN|KEY|PASSWORD|SECRET/.test(name) ? '***' : present[name])})`,
     );
   }
   const e = parsed.data;
@@ -188,6 +203,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       openConversationsPerAddress: e.SWITCHBOARD_WEBCHAT_OPEN_CONVERSATIONS_PER_ADDRESS,
     },
     logLevel: e.LOG_LEVEL,
+    meta:
+      e.SWITCHBOARD_META_APP_ID && e.SWITCHBOARD_META_APP_SECRET
+        ? {
+            appId: e.SWITCHBOARD_META_APP_ID,
+            appSecret: e.SWITCHBOARD_META_APP_SECRET,
+            graphUrl: e.SWITCHBOARD_META_GRAPH_URL.replace(/\/+$/, ''),
+            dialogUrl: e.SWITCHBOARD_META_DIALOG_URL.replace(/\/+$/, ''),
+            apiVersion: e.SWITCHBOARD_META_API_VERSION,
+          }
+        : undefined,
   };
 }
 

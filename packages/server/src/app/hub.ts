@@ -5,6 +5,7 @@
  * relay that fans events out to it, then CoreDeps whose `afterCommit` wakes that relay — so every commit that wrote
  * outbox rows is relayed at once, without any service patching another's dependencies.
  */
+import { MetaConnectService } from '../core/meta-connect/meta-connect-service.js';
 import type { CoreDeps, CorePorts } from '../core/deps.js';
 import type { Hub, Role } from '../core/hub.js';
 import type { Subscription } from '../core/ports/index.js';
@@ -145,6 +146,7 @@ export function createHub(
     routingRules,
     teams,
     consent,
+    metaConnect: new MetaConnectService(deps, connections),
 
     async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
       if (role === 'api' || role === 'all') realtime.start();

@@ -8,6 +8,7 @@ import { z } from 'zod';
 const SECRET_KEY = 'x-secret';
 const GENERATED_KEY = 'x-generated';
 const ADMIN_ONLY_KEY = 'x-admin-only';
+const ENDPOINT_KEY = 'x-provider-endpoint';
 
 /** Marks a config field as secret: encrypted at rest, masked in every response and log. */
 export function secret<T extends z.ZodType>(schema: T, meta: { generated?: boolean; description?: string } = {}): T {
@@ -26,6 +27,21 @@ export function secret<T extends z.ZodType>(schema: T, meta: { generated?: boole
  */
 export function adminOnly<T extends z.ZodType>(schema: T, meta: { description?: string } = {}): T {
   return schema.meta({ [ADMIN_ONLY_KEY]: true, ...(meta.description ? { description: meta.description } : {}) }) as T;
+}
+
+/**
+ * Marks a URL field as an endpoint of the provider itself, like `apiBaseUrl` (a customer's own server such as the
+ * WhatsApp Coreapp, a second API of the provider): its origin may be private, as `apiBaseUrl`'s may
+ */
+export function providerEndpoint<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ [ENDPOINT_KEY]: true }) as T;
+}
+
+/** the URL fields whose origins the connection calls as its provider: `apiBaseUrl` and the marked ones */
+export function providerEndpointFieldNames(schema: ObjectConfigSchema): string[] {
+  return Object.entries(schema.shape)
+    .filter(([name, field]) => name === 'apiBaseUrl' || hasMeta(field as z.ZodType, ENDPOINT_KEY))
+    .map(([name]) => name);
 }
 
 /** a schema and the ones it wraps (optional/default/nullable keep the marked schema as their inner type) */

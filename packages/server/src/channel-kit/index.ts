@@ -16,3 +16,5 @@ export * from './sms.js';
 // the Meta family (WhatsApp Cloud, Messenger, Instagram): handshake, signature and the Messenger Platform envelope
 export * from './meta-webhook.js';
 export * from './meta-messaging.js';
+// the two WhatsApp APIs (Cloud, On-Premises): message and status objects, outbound bodies, templates, error codes
+export * from './whatsapp-business.js';

@@ -40,6 +40,8 @@ export interface ProviderRequest {
   json?: unknown;
   /** URLSearchParams as application/x-www-form-urlencoded, FormData as multipart */
   form?: URLSearchParams | FormData;
+  /** a raw body (a file the provider takes as the whole request, as the WhatsApp Coreapp's media upload) */
+  bytes?: { data: Buffer; contentType: string };
   /** names the call in messages ("during sendMessage") */
   what?: string;
   /** a bound for this call alone, on top of the hub's connector timeout */
@@ -100,14 +102,19 @@ export function providerClient(options: ProviderClientOptions): ProviderClient {
     request: ProviderRequest,
   ): Promise<{ res: Response; signal: AbortSignal | undefined }> => {
     const headers: Record<string, string> = { ...request.headers };
-    let body: string | URLSearchParams | FormData | undefined;
+    let body: string | URLSearchParams | FormData | Uint8Array | undefined;
     if (request.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(request.json);
     } else if (request.form instanceof URLSearchParams) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = request.form;
-    } else if (request.form) body = request.form; // fetch sets the multipart boundary
+    } else if (request.form)
+      body = request.form; // fetch sets the multipart boundary
+    else if (request.bytes) {
+      headers['content-type'] = request.bytes.contentType;
+      body = new Uint8Array(request.bytes.data);
+    }
     const signal = signalFor(request);
     try {
       const res = await options.http(url, {

@@ -46,3 +46,14 @@ export function storedHeaders(
   }
   return out;
 }
+
+/**
+ * the URL to store with a raw event: a path segment after `/webhooks/{connectionId}/` is a credential (the secret
+ * path segment of a provider that signs nothing, such as the WhatsApp Coreapp) and is stored as its digest
+ */
+export function storedWebhookUrl(url: string): string {
+  return url.replace(
+    /(\/webhooks\/[^/?#]+\/)([^/?#]+)/,
+    (_m, head: string, secret: string) => `${head}${credentialDigest(secret)}`,
+  );
+}

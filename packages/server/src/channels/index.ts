@@ -14,6 +14,7 @@ import { rcsConnector } from './rcs/index.js';
 import { infobipConnector } from './infobip/index.js';
 import { smsGatewayConnector } from './sms-gateway/index.js';
 import { intercomConnector } from './intercom/index.js';
+import { whatsappOnPremConnector } from './whatsapp-onpremise/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -30,4 +31,5 @@ export const connectors: AnyConnector[] = [
   infobipConnector,
   smsGatewayConnector,
   intercomConnector,
+  whatsappOnPremConnector,
 ];

@@ -51,6 +51,18 @@ export interface CoreSettings {
   visitorLimits?: VisitorLimitSettings;
   /** how often providers are asked about each running connection (core/health); default 15 min */
   healthIntervalMs?: number | undefined;
+  /** the Meta app of "Connect with Meta" (SWITCHBOARD_META_APP_ID / _SECRET); absent: only the manual form */
+  meta?: MetaAppSettings | undefined;
+}
+
+export interface MetaAppSettings {
+  appId: string;
+  appSecret: string;
+  /** https://graph.facebook.com (a simulator in tests) */
+  graphUrl: string;
+  /** https://www.facebook.com, where the OAuth dialog is */
+  dialogUrl: string;
+  apiVersion: string;
 }
 
 /** the ports and settings alone; app/ builds the outbox relay from them, then CoreDeps with its afterCommit */

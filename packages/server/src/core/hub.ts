@@ -30,6 +30,7 @@ import type { RoutingRuleService } from './routing/routing-rule-service.js';
 import type { TeamService } from './teams/team-service.js';
 import type { ConsentService } from './consent/consent-service.js';
 import type { HealthService } from './health/health-service.js';
+import type { MetaConnectService } from './meta-connect/meta-connect-service.js';
 
 /** what a process runs: the API role serves requests and realtime; the worker role consumes topics and sweeps */
 export type Role = 'api' | 'worker' | 'all';
@@ -70,6 +71,8 @@ export interface Hub {
   readonly teams: TeamService;
   /** per-identity opt-out (STOP) and opt-in */
   readonly consent: ConsentService;
+  /** Connect with Meta: the OAuth dialog, its callback, the accounts granted, the connection from the pick */
+  readonly metaConnect: MetaConnectService;
   start(role: Role, options: { recoverLeaseMs: number }): Promise<void>;
   /** stop taking work, let in-flight work finish, flush the outbox */
   stop(): Promise<void>;

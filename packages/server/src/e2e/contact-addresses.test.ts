@@ -138,6 +138,7 @@ describe('customer addresses are normalized to one identity', () => {
       vk: 'opaque',
       rcs: 'phone',
       infobip: 'phone',
+      'whatsapp-onpremise': 'phone',
       'x-mail': 'email',
       email: 'email',
       'sms-gateway': 'phone',

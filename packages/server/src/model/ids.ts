@@ -46,7 +46,9 @@ export type IdPrefix =
   | 'ags'
   | 'agturn'
   // consents (per identity opt-out)
-  | 'cns';
+  | 'cns'
+  // Connect with Meta dialogs and their grants
+  | 'mcg';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${next().toLowerCase()}`;

@@ -26,6 +26,7 @@ import { keyCheckContract } from './contract/key-check.contract.js';
 import { consentsContract } from './contract/consents.contract.js';
 import { messagePartsContract } from './contract/message-parts.contract.js';
 import { healthContract } from './contract/health.contract.js';
+import { metaConnectContract } from './contract/meta-connect.contract.js';
 
 /** where the store's methods are exercised: this file, its parts, and the routing queries' own test */
 const CONTRACT_SOURCES = [
@@ -103,6 +104,7 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
     consentsContract(ctx);
     messagePartsContract(ctx);
     healthContract(ctx);
+    metaConnectContract(ctx);
     transactionsContract(ctx);
 
     it('has a test calling every method of the store', () => {

@@ -10,6 +10,8 @@ import { errorText } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { ConnectionForm } from './ConnectionForm.tsx';
 import { ConnectionLogs } from './ConnectionLogs.tsx';
+import { MetaGrantPicker } from './MetaConnect.tsx';
+import { useHash } from '../use-hash.ts';
 import { CopyField } from './CopyButton.tsx';
 import { WebchatSettings } from '../WebchatSettings.tsx';
 import { ConfirmButton } from '../automation/controls.tsx';
@@ -22,6 +24,8 @@ export function Channels() {
   const [adding, setAdding] = useState(false);
   const [open, setOpen] = useState<{ id: string; panel: 'edit' | 'logs' } | null>(null);
   const [notice, setNotice] = useState('');
+  // back from Facebook's dialog: #/settings?metaGrant=… (api/routes/meta-connect-routes.ts)
+  const metaGrant = /[?&]metaGrant=([^&]+)/.exec(useHash())?.[1];
 
   const reload = () =>
     client
@@ -264,6 +268,15 @@ export function Channels() {
         <p role="status" className="ok">
           {notice}
         </p>
+      )}
+      {metaGrant && (
+        <MetaGrantPicker
+          grantId={decodeURIComponent(metaGrant)}
+          onSaved={put}
+          onDone={() => {
+            location.hash = '#/settings';
+          }}
+        />
       )}
       {adding && (
         <ConnectionForm

@@ -3,11 +3,12 @@
  * Secret fields are never shown: when editing they stay empty ("saved") and keep their value unless a new one is
  * pasted, which replaces it; only changed fields are sent (PATCH config is partial).
  */
-import { useState, type FormEvent, type ReactElement } from 'react';
-import type { Connection, ConnectionType, JsonSchema } from '../../../sdk/src/index.ts';
+import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
+import type { Connection, ConnectionType, JsonSchema, MetaConnectStatus } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { errorText } from '../format.ts';
 import { channelIconName, Icon } from '../icons.tsx';
+import { MetaConnectSwitch } from './MetaConnect.tsx';
 
 /** what a customer address is on the channel, as the picker shows it */
 const ADDRESS_KIND: Record<string, string> = {
@@ -93,6 +94,22 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
   const [busy, setBusy] = useState(false);
   const required = new Set(chosen?.configSchema.required ?? []);
   const prefix = editing ? `edit-${connection.id}` : 'cfg';
+  // Connect with Meta instead of the manual fields (Messenger, Instagram, WhatsApp; off = Advanced mode)
+  const [viaMeta, setViaMeta] = useState(true);
+  const [metaStatus, setMetaStatus] = useState<MetaConnectStatus | null>(null);
+  useEffect(() => {
+    if (editing) return;
+    client
+      .metaConnectStatus()
+      .then(setMetaStatus)
+      .catch(() => setMetaStatus(null));
+  }, [client, editing]);
+  const metaMode =
+    !editing &&
+    viaMeta &&
+    metaStatus?.enabled === true &&
+    chosen !== undefined &&
+    metaStatus.types.includes(chosen.type);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -165,130 +182,137 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
         </fieldset>
       )}
       {chosen && !editing && <p className="hint">{chosen.description}</p>}
-      <label className="field">
-        Name
-        <input value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label className="field">
-        Description
-        <input value={description} maxLength={2000} onChange={(e) => setDescription(e.target.value)} />
-      </label>
-      {props.map(([key, schema]) => {
-        const kind = fieldKind(schema);
-        const id = `${prefix}-${key}`;
-        const secret = isSecret(schema);
-        const hint = [
-          secret && editing ? 'Saved and hidden; paste a new value to replace it.' : '',
-          schema.description,
-          schema['x-generated'] && !editing ? '(optional: generated when empty)' : '',
-          isStructured(schema) ? '(JSON)' : kind === 'array' ? '(comma-separated)' : '',
-        ]
-          .filter(Boolean)
-          .join(' ');
-        const needed = required.has(key) && !(secret && editing);
-        const common = { id, 'aria-describedby': hint ? `${id}-hint` : undefined };
-        let input: ReactElement;
-        if (kind === 'boolean') {
-          input = (
-            <input
-              type="checkbox"
-              {...common}
-              checked={values[key] === true}
-              onChange={(e) => setValues({ ...values, [key]: e.target.checked })}
-            />
-          );
-        } else if (isStructured(schema)) {
-          input = (
-            <textarea
-              {...common}
-              rows={4}
-              spellCheck={false}
-              value={String(values[key] ?? '')}
-              onChange={(e) => setValues({ ...values, [key]: e.target.value })}
-            />
-          );
-        } else if (kind === 'enum') {
-          input = (
-            <select
-              {...common}
-              required={needed}
-              value={String(values[key] ?? '')}
-              onChange={(e) => setValues({ ...values, [key]: e.target.value })}
-            >
-              <option value="">
-                {schema.default !== undefined ? `Default (${String(schema.default)})` : 'Choose…'}
-              </option>
-              {(schema.enum ?? []).map((v) => (
-                <option key={String(v)} value={String(v)}>
-                  {String(v)}
-                </option>
-              ))}
-            </select>
-          );
-        } else {
-          const inputType = secret
-            ? 'password'
-            : kind === 'number' || kind === 'integer'
-              ? 'number'
-              : schema.format === 'uri'
-                ? 'url'
-                : 'text';
-          input = (
-            <input
-              {...common}
-              type={inputType}
-              required={needed}
-              autoComplete={secret ? 'new-password' : 'off'}
-              placeholder={
-                secret && editing ? '•••••••• (saved)' : schema.default !== undefined ? String(schema.default) : ''
-              }
-              min={schema.minimum}
-              max={schema.maximum}
-              maxLength={schema.maxLength}
-              value={String(values[key] ?? '')}
-              onChange={(e) => {
-                const check =
-                  (inputType === 'text' || inputType === 'password') && kind !== 'array'
-                    ? patternValidity(schema.pattern)
-                    : undefined;
-                e.target.setCustomValidity(check ? check(e.target.value) : '');
-                setValues({ ...values, [key]: e.target.value });
-              }}
-            />
-          );
-        }
-        return (
-          <div className="field" key={key}>
-            <label htmlFor={id}>
-              {schema.title ?? key}
-              {needed ? ' *' : ''}
+      {chosen && !editing && metaStatus?.types.includes(chosen.type) && (
+        <MetaConnectSwitch type={chosen.type} status={metaStatus} on={viaMeta} onChange={setViaMeta} />
+      )}
+      {!metaMode && (
+        <>
+          <label className="field">
+            Name
+            <input value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <label className="field">
+            Description
+            <input value={description} maxLength={2000} onChange={(e) => setDescription(e.target.value)} />
+          </label>
+          {props.map(([key, schema]) => {
+            const kind = fieldKind(schema);
+            const id = `${prefix}-${key}`;
+            const secret = isSecret(schema);
+            const hint = [
+              secret && editing ? 'Saved and hidden; paste a new value to replace it.' : '',
+              schema.description,
+              schema['x-generated'] && !editing ? '(optional: generated when empty)' : '',
+              isStructured(schema) ? '(JSON)' : kind === 'array' ? '(comma-separated)' : '',
+            ]
+              .filter(Boolean)
+              .join(' ');
+            const needed = required.has(key) && !(secret && editing);
+            const common = { id, 'aria-describedby': hint ? `${id}-hint` : undefined };
+            let input: ReactElement;
+            if (kind === 'boolean') {
+              input = (
+                <input
+                  type="checkbox"
+                  {...common}
+                  checked={values[key] === true}
+                  onChange={(e) => setValues({ ...values, [key]: e.target.checked })}
+                />
+              );
+            } else if (isStructured(schema)) {
+              input = (
+                <textarea
+                  {...common}
+                  rows={4}
+                  spellCheck={false}
+                  value={String(values[key] ?? '')}
+                  onChange={(e) => setValues({ ...values, [key]: e.target.value })}
+                />
+              );
+            } else if (kind === 'enum') {
+              input = (
+                <select
+                  {...common}
+                  required={needed}
+                  value={String(values[key] ?? '')}
+                  onChange={(e) => setValues({ ...values, [key]: e.target.value })}
+                >
+                  <option value="">
+                    {schema.default !== undefined ? `Default (${String(schema.default)})` : 'Choose…'}
+                  </option>
+                  {(schema.enum ?? []).map((v) => (
+                    <option key={String(v)} value={String(v)}>
+                      {String(v)}
+                    </option>
+                  ))}
+                </select>
+              );
+            } else {
+              const inputType = secret
+                ? 'password'
+                : kind === 'number' || kind === 'integer'
+                  ? 'number'
+                  : schema.format === 'uri'
+                    ? 'url'
+                    : 'text';
+              input = (
+                <input
+                  {...common}
+                  type={inputType}
+                  required={needed}
+                  autoComplete={secret ? 'new-password' : 'off'}
+                  placeholder={
+                    secret && editing ? '•••••••• (saved)' : schema.default !== undefined ? String(schema.default) : ''
+                  }
+                  min={schema.minimum}
+                  max={schema.maximum}
+                  maxLength={schema.maxLength}
+                  value={String(values[key] ?? '')}
+                  onChange={(e) => {
+                    const check =
+                      (inputType === 'text' || inputType === 'password') && kind !== 'array'
+                        ? patternValidity(schema.pattern)
+                        : undefined;
+                    e.target.setCustomValidity(check ? check(e.target.value) : '');
+                    setValues({ ...values, [key]: e.target.value });
+                  }}
+                />
+              );
+            }
+            return (
+              <div className="field" key={key}>
+                <label htmlFor={id}>
+                  {schema.title ?? key}
+                  {needed ? ' *' : ''}
+                </label>
+                {input}
+                {hint && <small id={`${id}-hint`}>{hint}</small>}
+              </div>
+            );
+          })}
+          {editing && (
+            <label className="row">
+              <input type="checkbox" checked={deprecated} onChange={(e) => setDeprecated(e.target.checked)} />
+              Deprecated (kept for history, listed apart)
             </label>
-            {input}
-            {hint && <small id={`${id}-hint`}>{hint}</small>}
+          )}
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          <div className="row">
+            <button type="submit" disabled={busy || !type || !name.trim()}>
+              {editing ? 'Save changes' : 'Create connection'}
+            </button>
+            {onCancel && (
+              <button type="button" onClick={onCancel}>
+                Cancel
+              </button>
+            )}
           </div>
-        );
-      })}
-      {editing && (
-        <label className="row">
-          <input type="checkbox" checked={deprecated} onChange={(e) => setDeprecated(e.target.checked)} />
-          Deprecated (kept for history, listed apart)
-        </label>
+        </>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="row">
-        <button type="submit" disabled={busy || !type || !name.trim()}>
-          {editing ? 'Save changes' : 'Create connection'}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
     </form>
   );
 }

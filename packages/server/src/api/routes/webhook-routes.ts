@@ -1,6 +1,6 @@
 /**
  * @module api/routes/webhook-routes
- * GET|POST /webhooks/{connectionId}: every provider's webhooks and handshakes. The body is kept as raw bytes
+ * GET|POST /webhooks/{connectionId} (and POST /webhooks/{connectionId}/{secret}): every provider's webhooks and handshakes. The body is kept as raw bytes
  * (signatures are computed over them) and capped by the configured limit (413 above it).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -57,5 +57,12 @@ export async function webhookRoutes(
     };
     scope.get('/webhooks/:connectionId', { schema: { hide: true } }, handler);
     scope.post('/webhooks/:connectionId', { schema: { hide: true }, bodyLimit: options.bodyLimit }, handler);
+    // a provider that signs nothing (the WhatsApp Coreapp) posts to a URL with a secret last segment, which the
+    // connector's verify checks; the connection is the same
+    scope.post(
+      '/webhooks/:connectionId/:pathSecret',
+      { schema: { hide: true }, bodyLimit: options.bodyLimit },
+      handler,
+    );
   });
 }

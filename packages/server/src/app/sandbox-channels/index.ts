@@ -12,6 +12,7 @@ import { rcsSandbox } from './rcs.js';
 import { infobipSandbox } from './infobip.js';
 import { smsGatewaySandbox } from './sms-gateway.js';
 import { intercomSandbox } from './intercom.js';
+import { whatsappOnPremSandbox } from './whatsapp-onpremise.js';
 
 export const sandboxChannels: SandboxChannel[] = [
   telegramSandbox,
@@ -26,5 +27,6 @@ export const sandboxChannels: SandboxChannel[] = [
   infobipSandbox,
   smsGatewaySandbox,
   intercomSandbox,
+  whatsappOnPremSandbox,
 ];
 export type { SandboxChannel, SandboxChannelHandle, SandboxPhoneLine } from './channel.js';

@@ -14,58 +14,30 @@ import {
   type ProviderClient,
   type ProviderResponse,
   type ProviderTemplate,
+  codeForWhatsAppError,
+  listWhatsAppTemplates,
+  templateVariables,
+  whatsappErrorMessage,
 } from '../../channel-kit/index.js';
 import type { WhatsAppConfig } from './config.js';
 import {
   graphErrorSchema,
   mediaInfoSchema,
   phoneNumberSchema,
-  templateComponentSchema,
-  templatePageSchema,
-  templateSchema,
   uploadResponseSchema,
   type GraphErrorBody,
 } from './payloads.js';
 
 type Ctx = BaseContext<WhatsAppConfig>;
 
-/** Graph code → our code (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes). Codes not listed fall back to the HTTP status (400 → REJECTED, 5xx → UNAVAILABLE). */
-const GRAPH_CODES: Record<number, ChannelErrorCode> = {
-  0: 'AUTH',
-  3: 'AUTH',
-  10: 'AUTH',
-  104: 'AUTH',
-  190: 'AUTH',
-  4: 'RATE_LIMITED',
-  80007: 'RATE_LIMITED',
-  130429: 'RATE_LIMITED',
-  131056: 'RATE_LIMITED',
-  1: 'UNAVAILABLE',
-  2: 'UNAVAILABLE',
-  131000: 'UNAVAILABLE',
-  131016: 'UNAVAILABLE',
-  131057: 'UNAVAILABLE',
-  131047: 'WINDOW_CLOSED',
-  131021: 'INVALID_RECIPIENT',
-  131026: 'INVALID_RECIPIENT',
-  131030: 'INVALID_RECIPIENT',
-  131050: 'INVALID_RECIPIENT',
-  130497: 'INVALID_RECIPIENT',
-  131051: 'UNSUPPORTED',
-};
-
 /** How long to wait before retrying a rate limit (https://developers.facebook.com/docs/whatsapp/cloud-api/overview#throughput): throughput recovers within a second, the pair limit is ~1 per 6 s, app/WABA limits are hourly. */
 const RETRY_AFTER_MS: Record<number, number> = { 130429: 1000, 131056: 6000, 4: 60_000, 80007: 60_000 };
 
-/** Our code for a Graph error code (also used for `failed` statuses). */
+/** Our code for a Graph error code (also used for `failed` statuses): the table WhatsApp's two APIs share (channel-kit/whatsapp-business) */
 export function codeForGraphError(code: number | undefined, httpStatus?: number): ChannelErrorCode {
-  if (code !== undefined) {
-    const known = GRAPH_CODES[code];
-    if (known) return known;
-    if (code >= 200 && code <= 299) return 'AUTH'; // permission errors
-  }
-  if (httpStatus === undefined) return 'REJECTED';
-  return channelErrorFromHttpStatus(httpStatus, '').code;
+  return codeForWhatsAppError(code, () =>
+    httpStatus === undefined ? 'REJECTED' : channelErrorFromHttpStatus(httpStatus, '').code,
+  );
 }
 
 /** never let a credential reach an error text or a log line */
@@ -75,18 +47,8 @@ function clean(text: string, config: WhatsAppConfig): string {
   return out;
 }
 
-/** "(#131030) Recipient phone number not in allowed list: <details>" — Graph's message plus its details when they add something */
-export function graphMessage(e: {
-  message?: string | undefined;
-  title?: string | undefined;
-  code?: number | undefined;
-  error_data?: { details?: string | undefined } | undefined;
-}): string {
-  const base = e.message || e.title || 'WhatsApp error';
-  const withCode = e.code !== undefined && !base.includes(`#${e.code}`) ? `(#${e.code}) ${base}` : base;
-  const details = e.error_data?.details;
-  return details && !base.includes(details) ? `${withCode}: ${details}` : withCode;
-}
+/** "(#131030) Recipient phone number not in allowed list: <details>" */
+export const graphMessage = whatsappErrorMessage;
 
 /** maps a Graph error (status, body, Retry-After) to a ChannelError carrying the Graph code as providerCode */
 export function graphError(
@@ -248,76 +210,9 @@ export async function markRead(providerMessageId: string, phoneNumberId: string,
   });
 }
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+export { templateVariables };
 
-function placeholders(text: string | undefined): string[] {
-  const out: string[] = [];
-  for (const m of (text ?? '').matchAll(PLACEHOLDER)) if (!out.includes(m[1] as string)) out.push(m[1] as string);
-  return out;
-}
-
-/**
- * The variable names a template needs, in order (the keys of `content.template.variables` for send):
- *   body `{{1}}`, `{{2}}` (or named `{{order_id}}`) → "1", "2" ("order_id");
- *   text header `{{1}}` → "header.1"; media header → "header.image" | "header.video" | "header.document" (a https
- *   link or an uploaded media id); location header → "header.location" ("lat,long");
- *   button i: URL with `{{1}}` → "button.i.1" (the url suffix); COPY_CODE → "button.i.code".
- * Quick-reply buttons need nothing; "button.i.payload" may be given to choose the payload sent back.
- */
-export function templateVariables(components: unknown[]): string[] {
-  const out: string[] = [];
-  for (const raw of components) {
-    const c = templateComponentSchema.safeParse(raw);
-    if (!c.success) continue;
-    const type = c.data.type.toUpperCase();
-    if (type === 'HEADER') {
-      const format = (c.data.format ?? 'TEXT').toUpperCase();
-      if (format === 'TEXT') out.push(...placeholders(c.data.text).map((p) => `header.${p}`));
-      else out.push(`header.${format.toLowerCase()}`);
-    } else if (type === 'BODY') {
-      out.push(...placeholders(c.data.text));
-    } else if (type === 'BUTTONS') {
-      (c.data.buttons ?? []).forEach((b, i) => {
-        const kind = b.type.toUpperCase();
-        if (kind === 'URL') out.push(...placeholders(b.url).map((p) => `button.${i}.${p}`));
-        else if (kind === 'COPY_CODE') out.push(`button.${i}.code`);
-      });
-    }
-  }
-  return out;
-}
-
-/** GET /{waba-id}/message_templates, every page (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages template, https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates) */
-export async function syncWhatsAppTemplates(ctx: Ctx): Promise<ProviderTemplate[]> {
-  const out: ProviderTemplate[] = [];
-  const base = `${encodeURIComponent(ctx.config.businessAccountId)}/message_templates?limit=100&fields=id,name,language,status,category,components,parameter_format`;
-  let after: string | undefined;
-  for (let page = 0; page < 1000; page++) {
-    const res = templatePageSchema.safeParse(
-      await graphCall(ctx, after ? `${base}&after=${encodeURIComponent(after)}` : base),
-    );
-    if (!res.success) throw new ChannelError('UNAVAILABLE', 'template list in an unexpected shape');
-    for (const raw of res.data.data) {
-      const t = templateSchema.safeParse(raw);
-      if (!t.success) continue;
-      const body = t.data.components
-        .map((c) => templateComponentSchema.safeParse(c))
-        .find((c) => c.success && c.data.type.toUpperCase() === 'BODY');
-      out.push({
-        id: t.data.id,
-        name: t.data.name,
-        language: t.data.language,
-        status: t.data.status,
-        category: t.data.category,
-        components: t.data.components,
-        variables: templateVariables(t.data.components),
-        body: body?.data?.text ?? '',
-      });
-    }
-    // follow the cursor rather than `paging.next`, so we only ever call our own apiBaseUrl
-    const next = res.data.paging?.next ? res.data.paging.cursors?.after : undefined;
-    if (!next || next === after) break;
-    after = next;
-  }
-  return out;
+/** GET /{waba-id}/message_templates, every page (https://developers.facebook.com/docs/whatsapp/business-management-api/message-templates), as the On-Premises channel lists them too */
+export function syncWhatsAppTemplates(ctx: Ctx): Promise<ProviderTemplate[]> {
+  return listWhatsAppTemplates((path) => graphCall(ctx, path), ctx.config.businessAccountId);
 }

@@ -7,6 +7,7 @@ import {
   configJsonSchema,
   credentialFieldNames,
   isChannelError,
+  providerEndpointFieldNames,
   type AddressKind,
   type AnyConnector,
   type BaseContext,
@@ -64,8 +65,17 @@ const CACHE_TTL_MS = 2000;
  * may be private without the workspace's opt-in — but never link-local or metadata, and http(s) only: refused at
  * save (400) as the guard would refuse every call to it
  */
-function checkApiBaseUrl(config: Record<string, unknown>): void {
-  if (typeof config.apiBaseUrl === 'string') checkAdminUrls([{ field: 'apiBaseUrl', url: config.apiBaseUrl }], true);
+function checkApiBaseUrl(connector: AnyConnector, config: Record<string, unknown>): void {
+  const urls = endpointsOf(connector, config);
+  if (urls.length > 0) checkAdminUrls(urls, true);
+}
+
+/** the connection's provider endpoints: `apiBaseUrl` and the fields its connector marks (providerEndpoint) */
+function endpointsOf(connector: AnyConnector, config: Record<string, unknown>): Array<{ field: string; url: string }> {
+  return providerEndpointFieldNames(connector.configSchema).flatMap((field) => {
+    const url = config[field];
+    return typeof url === 'string' ? [{ field, url }] : [];
+  });
 }
 
 export class ConnectionService {
@@ -162,7 +172,7 @@ export class ConnectionService {
   async create(workspaceId: string, input: CreateConnectionInput): Promise<ConnectionView> {
     const connector = this.connectorFor(input.type);
     const plain = this.codec.validate(connector, input.config);
-    checkApiBaseUrl(plain);
+    checkApiBaseUrl(connector, plain);
     const now = this.deps.clock.now().toISOString();
     const record: ConnectionRecord = {
       id: newId('conn'),
@@ -200,7 +210,7 @@ export class ConnectionService {
     if (input.config) {
       const merged = this.codec.merge(connector, record.config, input.config);
       const plain = this.codec.validate(connector, merged);
-      checkApiBaseUrl(plain);
+      checkApiBaseUrl(connector, plain);
       config = this.codec.seal(connector, plain);
     }
     await this.deps.store.updateConnection(workspaceId, id, {
@@ -323,12 +333,14 @@ export class ConnectionService {
     // URLs from provider payloads (media links) must not reach private addresses; the connection's own
     // apiBaseUrl (a simulator or gateway on 127.0.0.1) stays reachable
     const apiBaseUrl = typeof live.config.apiBaseUrl === 'string' ? live.config.apiBaseUrl : undefined;
+    const endpoints = endpointsOf(live.connector, live.config).map((e) => e.url);
     return {
       connectionId: live.record.id,
       config: live.config,
       webhookUrl: this.webhookUrl(live.record.id),
       http: guardHttpClient(this.deps.http, {
         apiBaseUrl,
+        endpoints,
         ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}),
       }),
       log: this.connectorLogger(live.record.id),

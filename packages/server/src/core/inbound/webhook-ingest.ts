@@ -4,7 +4,13 @@
  * Nothing is stored for an unknown connection, a stopped one (503 + Retry-After: the provider retries later,
  * so nothing is lost) or a failed verification (401/403 + a connection log line).
  */
-import { storedHeaders, type HttpReply, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
+import {
+  storedHeaders,
+  storedWebhookUrl,
+  type HttpReply,
+  type WebhookOutcome,
+  type WebhookRequest,
+} from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
@@ -81,7 +87,8 @@ export class WebhookIngest {
         connectionId: record.id,
         eventKey: inbound.eventKey?.(req) ?? null,
         method: req.method,
-        url: req.url,
+        // a secret path segment is kept as its digest, like a credential header
+        url: storedWebhookUrl(req.url),
         headers,
         body: req.rawBody,
         status: ignored ? 'ignored' : 'pending',

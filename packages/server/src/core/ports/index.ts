@@ -17,6 +17,7 @@ export * from './key-check-store.js';
 export * from './health-store.js';
 export * from './consent-store.js';
 export * from './message-part-store.js';
+export * from './meta-connect-store.js';
 export * from './bus.js';
 export * from './secret-box.js';
 export * from './clock.js';

@@ -40,6 +40,8 @@ export interface AddressVerdict {
 export interface AddressGuardOptions {
   /** an admin-configured endpoint (a connection's `apiBaseUrl`, an agent's URL): its exact origin may be private */
   apiBaseUrl?: string | undefined;
+  /** more such endpoints of the same connection (channel-kit providerEndpoint fields) */
+  endpoints?: readonly string[] | undefined;
   /** every request of this client may reach private addresses (the workspace opted in); never `never` ones */
   allowPrivate?: boolean | undefined;
   /** DNS resolution (tests inject one); defaults to the system resolver, all addresses */
@@ -252,12 +254,13 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * `dispatcher` whose lookup checks again what the socket connects to (fetch honours it; a test double may not).
  */
 export function guardHttpClient(inner: HttpClient, options: AddressGuardOptions = {}): HttpClient {
-  const allowedOrigin = originOf(options.apiBaseUrl);
+  const allowedOrigins = new Set(
+    [options.apiBaseUrl, ...(options.endpoints ?? [])].map(originOf).filter((o): o is string => o !== undefined),
+  );
   const resolve = options.resolve ?? systemResolver;
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
 
-  const privateAllowedFor = (url: URL): boolean =>
-    options.allowPrivate === true || (allowedOrigin !== undefined && url.origin === allowedOrigin);
+  const privateAllowedFor = (url: URL): boolean => options.allowPrivate === true || allowedOrigins.has(url.origin);
 
   const check = async (url: URL, privateAllowed: boolean): Promise<void> => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')

@@ -42,6 +42,7 @@ export const STORED_HEADERS_0012: Readonly<Record<string, StoredHeaders>> = {
     digest: ['authorization'],
   },
   intercom: { keep: ['content-type', 'x-hub-signature'] },
+  'whatsapp-onpremise': { keep: ['content-type'], digest: ['x-switchboard-webhook-secret'] },
 };
 
 /** connectors added outside this repository: nothing is known of their headers but what a credential looks like */

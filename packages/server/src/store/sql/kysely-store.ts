@@ -27,6 +27,7 @@ import { WebhookQueries } from './webhook-queries.js';
 import { VisitorQueries } from './visitor-queries.js';
 import { MessagePartQueries } from './message-part-queries.js';
 import { HealthQueries } from './health-queries.js';
+import { MetaConnectQueries } from './meta-connect-queries.js';
 
 /** the routing port is reached as `store.routing` (and `tx.routing`), built on first use per connection or transaction */
 class RoutingAccess extends Queries {
@@ -54,6 +55,7 @@ const KyselyOps = composeQueries(RoutingAccess, [
   ConsentQueries,
   MessagePartQueries,
   HealthQueries,
+  MetaConnectQueries,
 ] as const);
 
 export class KyselyStore extends KyselyOps implements Store {

@@ -704,6 +704,30 @@ function connectionHealth(): Migration {
   };
 }
 
+/** "Connect with Meta" dialogs in flight (core/meta-connect): minutes-long rows, the state unique */
+function metaConnect(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('meta_connect_grants')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('channel_type', 'text', (c) => c.notNull())
+        .addColumn('state_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('nonce_hash', 'text', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('state_used_at', 'text')
+        .addColumn('token', 'text')
+        .addColumn('token_expires_at', 'text')
+        .execute();
+    },
+  };
+}
+
 /**
  * 0021_meta_profiles: the profile picture a channel fetched for a contact (an attachment of the contact, erased with
  * it), and what a customer deleted (Instagram unsend), kept only when the workspace keeps deleted content for audit.
@@ -747,6 +771,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0014_consent': consent(),
         '0015_listen_cursor': listenCursor(),
         '0017_vonage': messageParts(),
+        '0020_meta_connect': metaConnect(),
         '0021_meta_profiles': metaProfiles(),
         '0024_email': conversationSubject(),
         '0027_connection_health': connectionHealth(),

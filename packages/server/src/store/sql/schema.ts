@@ -388,6 +388,21 @@ export interface ConnectionHealthTable {
   checks: string;
   updated_at: string;
 }
+/** 0020_meta_connect: one row per "Connect with Meta" dialog, its state single-use, its token sealed */
+export interface MetaConnectGrantsTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  channel_type: string;
+  state_hash: string;
+  nonce_hash: string;
+  redirect_uri: string;
+  created_at: string;
+  expires_at: string;
+  state_used_at: string | null;
+  token: string | null;
+  token_expires_at: string | null;
+}
 export interface Database {
   connection_health: ConnectionHealthTable;
   message_parts: MessagePartsTable;
@@ -422,4 +437,5 @@ export interface Database {
   message_status_events: MessageStatusEventsTable;
   inbound_events: InboundEventsTable;
   outbox: OutboxTable;
+  meta_connect_grants: MetaConnectGrantsTable;
 }
