@@ -4,7 +4,13 @@
  * Nothing is stored for an unknown connection, a stopped one (503 + Retry-After: the provider retries later,
  * so nothing is lost) or a failed verification (401/403 + a connection log line).
  */
-import { storedHeaders, type HttpReply, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
+import {
+  storedBody,
+  storedHeaders,
+  type HttpReply,
+  type WebhookOutcome,
+  type WebhookRequest,
+} from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
@@ -82,7 +88,8 @@ export class WebhookIngest {
         method: req.method,
         url: req.url,
         headers,
-        body: req.rawBody,
+        // a credential inside the body (VK's secret) as a digest, like a credential header
+        body: storedBody(req.rawBody, inbound.storedBody),
         status: ignored ? 'ignored' : 'pending',
         error: ignored ? (outcome as { reason: string }).reason : parseError,
         receivedAt: now,

@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { normalizeIdentities } from './identity-normalization.js';
 import { scrubStoredHeaders } from './header-scrub.js';
+import { scrubStoredBodies } from './body-scrub.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -695,6 +696,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0014_consent': consent(),
         '0015_listen_cursor': listenCursor(),
         '0017_vonage': messageParts(),
+        '0025_vk_rcs': { up: (db: Kysely<unknown>) => scrubStoredBodies(db as Kysely<Database>) },
       }),
   };
 }
