@@ -6627,7 +6627,7 @@ export interface components {
              * @description how the consent was last set
              * @enum {string}
              */
-            source: "keyword" | "api" | "import" | "operator";
+            source: "keyword" | "api" | "import" | "operator" | "provider";
             updatedAt: string;
         };
         ConsentInput: {
@@ -6642,7 +6642,7 @@ export interface components {
              * @description how the consent was last set
              * @enum {string}
              */
-            source: "keyword" | "api" | "import" | "operator";
+            source: "keyword" | "api" | "import" | "operator" | "provider";
             updatedAt: string;
         };
         ConsentList: {

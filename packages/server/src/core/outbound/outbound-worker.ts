@@ -192,8 +192,8 @@ export class OutboundWorker {
       address: message.to,
       optedOut: true,
       optedOutAt: now,
-      // the customer wrote STOP to the provider's number; the provider, not the hub, saw the keyword
-      source: 'keyword',
+      // the customer refused at the provider (wrote STOP to its number, denied a VK community's messages)
+      source: 'provider',
       keyword: null,
       updatedAt: now,
     });
