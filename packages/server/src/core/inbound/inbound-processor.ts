@@ -7,7 +7,7 @@
  * fsync) for many messages. A batch that fails to write is retried one event per transaction, so one bad event
  * cannot hold back the others.
  */
-import { InboundEventSchema, type InboundEvent } from '../../model/index.js';
+import { InboundEventSchema, type InboundEvent, type InboundMessageEvent } from '../../model/index.js';
 import type { WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundEventRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -20,8 +20,27 @@ import {
 } from '../conversations/conversation-writer.js';
 import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
 import { capabilitiesFor, optOutRulesFor } from '../../channel-kit/index.js';
-import { applyConsentKeyword } from '../consent/consent-service.js';
+import { applyConsentKeyword, applyProviderConsent } from '../consent/consent-service.js';
 import { assembleMessagePart } from './message-parts.js';
+
+/** a provider call owed after a stored event (runFollowUps) */
+type FollowUp =
+  { kind: 'answer'; event: InboundMessageEvent } | { kind: 'profile'; address: string; contactId: string };
+
+/** the follow-ups of one newly stored message: its button press answered, its new contact's profile read */
+function followUpsOf(live: LiveConnection, event: InboundMessageEvent, written: NewOutboxRow[]): FollowUp[] {
+  const out: FollowUp[] = [];
+  const { features } = live.connector;
+  if (features.buttonAnswers && event.content.type === 'interactive' && !event.edit)
+    out.push({ kind: 'answer', event });
+  if (features.profiles && !event.echo) {
+    const created = written.find((r) => r.payload.type === 'contact.created');
+    const contact = (created?.payload.data as { contact?: { id?: unknown } } | undefined)?.contact;
+    if (typeof contact?.id === 'string')
+      out.push({ kind: 'profile', address: event.from.address, contactId: contact.id });
+  }
+  return out;
+}
 
 export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
   const url = new URL(ev.url, 'http://stored.invalid');
@@ -134,6 +153,7 @@ export class InboundProcessor {
     const ephemeral: NewOutboxRow[] = [];
     const finished: string[] = [];
     const parseFailures: Array<{ id: string; reason: string }> = [];
+    const followUps: FollowUp[] = [];
     let received = 0;
     let scrubLog = false;
     await this.deps.store.transaction(async (tx) => {
@@ -173,8 +193,10 @@ export class InboundProcessor {
             continue;
           }
           if (event.kind === 'message') {
+            const outboxBefore = outbox.length;
             if (await applyInboundMessage(ctx, event)) {
               counted++;
+              followUps.push(...followUpsOf(live, event, outbox.slice(outboxBefore)));
               await applyConsentKeyword(ctx, live.connector, optOut, event);
               erasedRetry = false;
             } else if (erasedRetry) {
@@ -185,6 +207,7 @@ export class InboundProcessor {
           }
           erasedRetry = false;
           if (event.kind === 'status') await applyInboundStatus(ctx, event);
+          else if (event.kind === 'consent') await applyProviderConsent(ctx, event);
           else
             ephemeral.push({
               topic: TOPIC_EVENTS,
@@ -223,7 +246,42 @@ export class InboundProcessor {
         key: row.key,
         payload: { ...row.payload, workspaceId: row.workspaceId },
       });
+    if (live && followUps.length > 0) await this.runFollowUps(live, followUps);
     return finished;
+  }
+
+  /**
+   * What the provider expects once a stored event is ours (a button press answered) and what it can tell about a new
+   * customer (their profile): provider calls after the commit, bounded in time; a failure is a log line, never a
+   * reason to process the event again.
+   */
+  private async runFollowUps(live: LiveConnection, followUps: FollowUp[]): Promise<void> {
+    const { features } = live.connector;
+    const ctx = this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs));
+    for (const f of followUps) {
+      try {
+        if (f.kind === 'answer') await features.buttonAnswers?.(f.event, ctx);
+        else {
+          const profile = await features.profiles?.(f.address, ctx);
+          if (!profile) continue;
+          const now = this.deps.clock.now().toISOString();
+          await this.deps.store.transaction(async (tx) => {
+            const contact = await tx.getContact(live.record.workspaceId, f.contactId);
+            if (!contact) return;
+            if (profile.name && !contact.name) await tx.updateContactName(contact.id, profile.name.slice(0, 200), now);
+            if (profile.attributes && Object.keys(profile.attributes).length > 0)
+              await tx.mergeContactAttributes(contact.id, profile.attributes, now);
+          });
+        }
+      } catch (error) {
+        await this.connections.log(
+          live.record.id,
+          'warn',
+          f.kind === 'answer' ? 'button_answer_failed' : 'profile_failed',
+          `${f.kind === 'answer' ? 'the button press could not be answered' : 'the contact profile could not be read'}: ${this.deps.redactor.scrub(error instanceof Error ? error.message : String(error))}`,
+        );
+      }
+    }
   }
 
   /** the ids written ahead of their own delivery (not the one being delivered now) */
