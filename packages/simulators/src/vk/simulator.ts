@@ -18,6 +18,16 @@ export interface VkSimulatorOptions {
   callbackRetryScale?: number;
   /** requests per second per token before error 6 */
   perSecond?: number;
+  /** characters messages.send takes before error 914 "Message is too long" (providers.md §5.3: 9000) */
+  maxMessageLength?: number;
+}
+
+/** a VK user as users.get answers it (vk-api-schema users/objects.json `users_user_full`) */
+export interface VkUser {
+  firstName: string;
+  lastName: string;
+  photo200?: string;
+  screenName?: string;
 }
 
 export interface VkSentMessage {
@@ -79,8 +89,10 @@ export interface VkSimulator {
   eventAnswers: Array<{ eventId: string; userId: number; peerId: number }>;
   /** what customers wrote, in order (the customer side of the sandbox phone) */
   customerMessages: Array<{ at: string; userId: number; conversationMessageId: number; text: string }>;
-  /** a new VK user id for a customer */
-  createUser(): number;
+  /** a new VK user id for a customer, with the profile users.get gives */
+  createUser(profile?: Partial<VkUser>): number;
+  /** sets the profile users.get gives for a user id */
+  setUser(userId: number, profile: VkUser): void;
   uploadedPhotos: number;
   close(): Promise<void>;
 }
@@ -102,6 +114,10 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   const cmids = new Map<number, number>();
   const eventAnswers: VkSimulator['eventAnswers'] = [];
   const customerMessages: VkSimulator['customerMessages'] = [];
+  const users = new Map<number, VkUser>();
+  // callback button presses waiting for messages.sendMessageEventAnswer
+  const pendingPresses = new Map<string, { userId: number; peerId: number }>();
+  const maxLength = options.maxMessageLength ?? 9000;
   let nextUser = 5_000_000;
   const window: number[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -265,7 +281,8 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
           );
         if (!p.message && !p.attachment)
           throw Object.assign(new Error('Message text is empty or invalid'), { vk: 100 });
-        if ((p.message ?? '').length > 9000) throw Object.assign(new Error('Message is too long'), { vk: 914 });
+        if ([...(p.message ?? '')].length > maxLength)
+          throw Object.assign(new Error('Message is too long'), { vk: 914 });
         if (denied.has(peer))
           throw Object.assign(new Error("Can't send messages for users without permission"), { vk: 901 });
         const key = `${peer}:${p.random_id}`;
@@ -289,9 +306,40 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
           ? [{ peer_id: peer, message_id: m.id, conversation_message_id: m.conversationMessageId }]
           : m.id;
       }
-      case 'messages.sendMessageEventAnswer':
+      case 'messages.sendMessageEventAnswer': {
+        // only a press not yet answered can be answered (https://dev.vk.com/en/method/messages.sendMessageEventAnswer)
+        const press = pendingPresses.get(p.event_id ?? '');
+        if (!press || press.userId !== Number(p.user_id) || press.peerId !== Number(p.peer_id))
+          throw Object.assign(new Error('One of the parameters specified was missing or invalid: event_id'), {
+            vk: 100,
+          });
+        pendingPresses.delete(p.event_id ?? '');
         eventAnswers.push({ eventId: p.event_id ?? '', userId: Number(p.user_id), peerId: Number(p.peer_id) });
         return 1;
+      }
+      case 'users.get': {
+        const ids = String(p.user_ids ?? '')
+          .split(',')
+          .map(Number)
+          .filter((n) => Number.isInteger(n) && n > 0);
+        if (ids.length === 0)
+          throw Object.assign(new Error('One of the parameters specified was missing or invalid: user_ids'), {
+            vk: 100,
+          });
+        const fields = new Set(String(p.fields ?? '').split(','));
+        return ids.map((id) => {
+          const u = users.get(id) ?? { firstName: 'Customer', lastName: String(id) };
+          return {
+            id,
+            first_name: u.firstName,
+            last_name: u.lastName,
+            can_access_closed: true,
+            is_closed: false,
+            ...(fields.has('photo_200') && u.photo200 ? { photo_200: u.photo200 } : {}),
+            ...(fields.has('screen_name') ? { screen_name: u.screenName ?? `id${id}` } : {}),
+          };
+        });
+      }
       case 'messages.setActivity':
       case 'messages.markAsRead':
         return 1;
@@ -408,7 +456,16 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
     loseAnswerOnce: (m) => lostAnswers.add(m),
     denyMessages: (u) => denied.add(u),
     customerMessages,
-    createUser: () => ++nextUser,
+    createUser: (profile) => {
+      const id = ++nextUser;
+      users.set(id, {
+        firstName: profile?.firstName ?? 'Customer',
+        lastName: profile?.lastName ?? String(id),
+        ...profile,
+      });
+      return id;
+    },
+    setUser: (id, profile) => void users.set(id, profile),
     customerMessage(userId, input) {
       const cmid = nextCmid(userId);
       customerMessages.push({
@@ -436,14 +493,17 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
     },
     customerEdit: (userId, cmid, text) =>
       emit('message_edit', { ...userMessage(userId, cmid, { text }), update_time: Math.floor(Date.now() / 1000) }),
-    pressCallbackButton: (userId, payload, cmid) =>
-      emit('message_event', {
+    pressCallbackButton: (userId, payload, cmid) => {
+      const pressId = randomBytes(6).toString('hex');
+      pendingPresses.set(pressId, { userId, peerId: userId });
+      return emit('message_event', {
         user_id: userId,
         peer_id: userId,
-        event_id: randomBytes(6).toString('hex'),
+        event_id: pressId,
         payload,
         conversation_message_id: cmid ?? 0,
-      }),
+      });
+    },
     allowMessages: (u) => (denied.delete(u), emit('message_allow', { user_id: u, key: '' })),
     deny: (u) => (denied.add(u), emit('message_deny', { user_id: u })),
     read: (u, cmid) =>

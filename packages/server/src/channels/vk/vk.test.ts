@@ -35,6 +35,8 @@ const fixtures: ContractFixtures<VkConfig> = {
     { name: 'message_event (callback button)', request: req(vkDocuments[3]), expect: 'events' },
     { name: 'message_read', request: req(vkDocuments[4]), expect: 'events' },
     { name: 'message_typing_state', request: req(vkDocuments[5]), expect: 'events' },
+    { name: 'message_allow (consent given)', request: req(vkDocuments[7]), expect: 'events' },
+    { name: 'message_deny (consent refused)', request: req(vkDocuments[8]), expect: 'events' },
     { name: 'confirmation', request: req({ type: 'confirmation', group_id: 123456 }), expect: 'handshake' },
   ],
   unknownUpdate: req(vkDocuments[6]),
@@ -55,6 +57,37 @@ const fixtures: ContractFixtures<VkConfig> = {
     readReceipts: {
       message: { providerMessageId: '1001_5', from: '1001' },
       success: [vkOk(1)],
+      auth: vkErr(5, 'User authorization failed'),
+    },
+    buttonAnswers: {
+      event: {
+        kind: 'message',
+        providerMessageId: 'event_ev1',
+        from: { address: '1001' },
+        content: { type: 'interactive', interactive: { kind: 'button_reply', reply: { id: 'yes', title: 'yes' } } },
+        timestamp: '2026-01-01T00:00:00.000Z',
+        metadata: { peerId: 1001, callbackEventId: 'ev1' },
+      },
+      success: [vkOk(1)],
+      auth: vkErr(5, 'User authorization failed'),
+    },
+    // users.get answer (vk-api-schema users/responses.json `users_get_response`)
+    profiles: {
+      address: '1001',
+      name: 'Pavel Durov',
+      success: [
+        vkOk([
+          {
+            id: 1001,
+            first_name: 'Pavel',
+            last_name: 'Durov',
+            can_access_closed: true,
+            is_closed: false,
+            photo_200: 'https://sun9-2.userapi.com/p200.jpg',
+            screen_name: 'durov',
+          },
+        ]),
+      ],
       auth: vkErr(5, 'User authorization failed'),
     },
   },
