@@ -43,6 +43,10 @@ export interface RcsSimulator {
   userText(phone: string, text: string): Promise<number>;
   userSuggestionResponse(phone: string, postbackData: string, text: string): Promise<number>;
   deliver(messageId: string): Promise<number>;
+  /** the device received the message but its DELIVERED event is still on its way (not sent to the webhook) */
+  deliverSilently(messageId: string): void;
+  /** files RBM fetched from contentInfo.fileUrl when a message was created, with the status it got */
+  fetchedFiles: Array<{ url: string; status: number; bytes: number }>;
   /** posts a signed body with a chosen signature (tampering tests); answers the status */
   postRaw(data: unknown, signature?: string): Promise<number>;
   revokeKey(): void;
@@ -60,6 +64,7 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
   const messages: RcsAgentMessage[] = [];
   const agentEvents: RcsSimulator['agentEvents'] = [];
   const createCalls: string[] = [];
+  const fetchedFiles: RcsSimulator['fetchedFiles'] = [];
   const notCapable = new Set<string>();
   let webhook: string | undefined;
   let tokensIssued = 0;
@@ -171,6 +176,15 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
     if (notCapable.has(phone)) return googleError(res, 404, 'NOT_FOUND', 'Requested entity was not found.');
     const body = JSON.parse(raw.toString('utf8') || '{}') as { contentMessage?: Record<string, unknown> };
     if (!body.contentMessage) return googleError(res, 400, 'INVALID_ARGUMENT', 'contentMessage is required');
+    // the platform downloads a file sent by URL itself; one it cannot fetch is refused
+    const fileUrl = (body.contentMessage.contentInfo as { fileUrl?: unknown } | undefined)?.fileUrl;
+    if (typeof fileUrl === 'string' && !messages.some((x) => x.messageId === messageId)) {
+      const got = await fetch(fileUrl, { signal: AbortSignal.timeout(5000) })
+        .then(async (r) => ({ status: r.status, bytes: (await r.arrayBuffer()).byteLength }))
+        .catch(() => ({ status: 0, bytes: 0 }));
+      fetchedFiles.push({ url: fileUrl, ...got });
+      if (got.status !== 200) return googleError(res, 400, 'INVALID_ARGUMENT', 'The file could not be fetched');
+    }
     // the platform ignores a messageId already used by this agent
     let msg = messages.find((x) => x.messageId === messageId);
     if (!msg) {
@@ -235,9 +249,17 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
     async deliver(messageId) {
       const msg = messages.find((x) => x.messageId === messageId);
       if (!msg) throw new Error(`no message ${messageId}`);
+      // a revoked message never reaches the device
+      if (msg.state === 'REVOKED') throw new Error(`message ${messageId} was revoked`);
       msg.state = 'DELIVERED';
       return publish({ senderPhoneNumber: msg.phone, eventType: 'DELIVERED', eventId: randomUUID(), messageId });
     },
+    deliverSilently(messageId) {
+      const msg = messages.find((x) => x.messageId === messageId);
+      if (!msg || msg.state === 'REVOKED') throw new Error(`no deliverable message ${messageId}`);
+      msg.state = 'DELIVERED';
+    },
+    fetchedFiles,
     postRaw(data, signature) {
       const bytes = Buffer.from(JSON.stringify(data));
       return post(
