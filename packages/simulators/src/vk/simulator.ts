@@ -94,6 +94,8 @@ export interface VkSimulator {
   /** sets the profile users.get gives for a user id */
   setUser(userId: number, profile: VkUser): void;
   uploadedPhotos: number;
+  /** a file on VK's CDN (userapi.com), served without the token as VK serves attachments; returns its URL */
+  cdnFile(name: string, bytes: Buffer, mimeType: string): string;
   close(): Promise<void>;
 }
 
@@ -118,6 +120,8 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   // callback button presses waiting for messages.sendMessageEventAnswer
   const pendingPresses = new Map<string, { userId: number; peerId: number }>();
   const maxLength = options.maxMessageLength ?? 9000;
+  const cdn = new Map<string, { bytes: Buffer; mimeType: string }>();
+  let baseUrl = '';
   let nextUser = 5_000_000;
   const window: number[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -368,6 +372,11 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
     const url = new URL(req.url ?? '/', 'http://sim');
     const base = `http://${req.headers.host ?? '127.0.0.1'}`;
     const raw = await readBody(req, 60 * 1024 * 1024);
+    if (req.method === 'GET' && url.pathname.startsWith('/cdn/')) {
+      const file = cdn.get(decodeURIComponent(url.pathname.slice(5)));
+      if (!file) return respondRaw(res, 404, 'not found', { 'content-type': 'text/plain' });
+      return respondRaw(res, 200, file.bytes, { 'content-type': file.mimeType });
+    }
     if (url.pathname.startsWith('/upload/')) {
       const boundary = /boundary=([^;]+)/.exec(req.headers['content-type'] ?? '')?.[1];
       const form = boundary ? parseMultipart(raw, boundary.replace(/^"|"$/g, '')) : undefined;
@@ -438,7 +447,12 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   }
 
   const listening = await listen(handle, {});
+  baseUrl = listening.url;
   return {
+    cdnFile(name, bytes, mimeType) {
+      cdn.set(name, { bytes, mimeType });
+      return `${baseUrl}/cdn/${encodeURIComponent(name)}`;
+    },
     url: listening.url,
     groupId,
     token,

@@ -126,6 +126,18 @@ describe('vk connector end to end', () => {
     expect(confirmed).toBeDefined();
   });
 
+  it("turns a connection ERROR with VK's error_msg when groups.getById refuses the token (error 5)", async () => {
+    const bad = await t.api<Conn>('POST', '/api/v1/connections', {
+      type: 'vk',
+      name: 'Community, revoked token',
+      config: { groupId: sim.groupId, accessToken: 'vk1.a.revoked-token-000', apiBaseUrl: sim.url },
+    });
+    const started = (await t.api<Conn>('POST', `/api/v1/connections/${bad.body.id}/start`)).body;
+    expect(started.status).toBe('ERROR');
+    expect(started.statusReason).toMatch(/User authorization failed/);
+    expect(started.statusReason).not.toContain('vk1.a.revoked-token-000');
+  });
+
   it('refuses a callback whose secret is missing or wrong, storing nothing, with a log line', async () => {
     const body = (secret?: string) =>
       JSON.stringify({
@@ -175,12 +187,18 @@ describe('vk connector end to end', () => {
           photo: {
             id: 5,
             owner_id: 1001,
-            sizes: [{ type: 'x', url: `${sim.url}/nothing.jpg`, width: 10, height: 10 }],
+            sizes: [{ type: 'x', url: sim.cdnFile('p.png', PNG, 'image/png'), width: 10, height: 10 }],
           },
         },
       ],
     });
-    await messageWith(conv.id, (m) => m.content.type === 'image', 'photo');
+    // the file itself is fetched from VK's CDN into the hub's media store
+    const photo = await messageWith(
+      conv.id,
+      (m) => m.content.type === 'image' && m.content.media.state === 'ready',
+      'photo stored',
+    );
+    expect(photo.content.type === 'image' && photo.content.media.size).toBe(PNG.length);
     sim.customerMessage(1001, { geo: { type: 'point', coordinates: { latitude: 55.75, longitude: 37.61 } } });
     await messageWith(conv.id, (m) => m.content.type === 'location', 'location');
     sim.customerMessage(1001, {
@@ -202,13 +220,18 @@ describe('vk connector end to end', () => {
             owner_id: 1001,
             title: 'invoice.pdf',
             ext: 'pdf',
-            url: `${sim.url}/files/invoice.pdf`,
+            url: sim.cdnFile('invoice.pdf', Buffer.from('%PDF-1.4 fake'), 'application/pdf'),
             size: 3,
           },
         },
       ],
     });
-    await messageWith(conv.id, (m) => m.content.type === 'document', 'document');
+    const doc = await messageWith(
+      conv.id,
+      (m) => m.content.type === 'document' && m.content.media.state === 'ready',
+      'document stored',
+    );
+    expect(doc.content.type === 'document' && doc.content.media.fileName).toBe('invoice.pdf');
     sim.customerMessage(1001, {
       attachments: [
         {
@@ -217,20 +240,27 @@ describe('vk connector end to end', () => {
             id: 10,
             owner_id: 1001,
             duration: 2,
-            link_ogg: `${sim.url}/files/voice.ogg`,
-            link_mp3: `${sim.url}/files/voice.mp3`,
+            link_ogg: sim.cdnFile('voice.ogg', Buffer.from('OggS voice'), 'audio/ogg'),
+            link_mp3: sim.cdnFile('voice.mp3', Buffer.from('ID3 voice'), 'audio/mpeg'),
             transcript: 'where is my parcel',
           },
         },
       ],
     });
-    const voice = await messageWith(conv.id, (m) => m.content.type === 'audio', 'voice');
+    const voice = await messageWith(
+      conv.id,
+      (m) => m.content.type === 'audio' && m.content.media.state === 'ready',
+      'voice stored',
+    );
     expect(voice.content.type === 'audio' && voice.content.media.caption).toBe('where is my parcel');
     sim.customerMessage(1001, {
       attachments: [
         {
           type: 'sticker',
-          sticker: { sticker_id: 4, images: [{ url: `${sim.url}/files/s.png`, width: 128, height: 128 }] },
+          sticker: {
+            sticker_id: 4,
+            images: [{ url: sim.cdnFile('s.png', PNG, 'image/png'), width: 128, height: 128 }],
+          },
         },
       ],
     });
