@@ -42,6 +42,10 @@ export interface RcsSimulator {
   configureWebhook(url: string): Promise<boolean>;
   userText(phone: string, text: string): Promise<number>;
   userSuggestionResponse(phone: string, postbackData: string, text: string): Promise<number>;
+  /** the user sends a file: held by the platform at a fileUri the agent downloads with its token */
+  userFile(phone: string, file: { bytes: Buffer; mimeType: string; fileName: string }): Promise<number>;
+  userLocation(phone: string, latitude: number, longitude: number): Promise<number>;
+  userTyping(phone: string): Promise<number>;
   deliver(messageId: string): Promise<number>;
   /** the device received the message but its DELIVERED event is still on its way (not sent to the webhook) */
   deliverSilently(messageId: string): void;
@@ -65,6 +69,7 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
   const agentEvents: RcsSimulator['agentEvents'] = [];
   const createCalls: string[] = [];
   const fetchedFiles: RcsSimulator['fetchedFiles'] = [];
+  const userFiles = new Map<string, { bytes: Buffer; mimeType: string }>();
   const notCapable = new Set<string>();
   let webhook: string | undefined;
   let tokensIssued = 0;
@@ -143,6 +148,12 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer || (tokens.get(bearer) ?? 0) < Date.now())
       return googleError(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+    // user files: downloadable with the agent's token (https://developers.google.com/business-communications/rcs-business-messaging/guides/build/receive#files)
+    if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
+      const file = userFiles.get(url.pathname.slice(7));
+      if (!file) return googleError(res, 404, 'NOT_FOUND', 'Requested entity was not found.');
+      return respondRaw(res, 200, file.bytes, { 'content-type': file.mimeType });
+    }
     if (url.searchParams.get('agentId') !== agentId)
       return googleError(res, 403, 'PERMISSION_DENIED', 'The caller does not have permission');
     const m = /^\/v1\/phones\/([^/]+)\/(capabilities|agentMessages|agentEvents)(?:\/([^/]+))?$/.exec(url.pathname);
@@ -246,6 +257,26 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
         messageId: randomUUID(),
         suggestionResponse: { postbackData, text, type: 'REPLY' },
       }),
+    userFile(phone, file) {
+      const id = randomBytes(8).toString('hex');
+      userFiles.set(id, { bytes: file.bytes, mimeType: file.mimeType });
+      return publish({
+        senderPhoneNumber: phone,
+        messageId: randomUUID(),
+        userFile: {
+          payload: {
+            mimeType: file.mimeType,
+            fileSizeBytes: file.bytes.length,
+            fileUri: `${base}/files/${id}`,
+            fileName: file.fileName,
+          },
+        },
+      });
+    },
+    userLocation: (phone, latitude, longitude) =>
+      publish({ senderPhoneNumber: phone, messageId: randomUUID(), location: { latitude, longitude } }),
+    userTyping: (phone) =>
+      publish({ senderPhoneNumber: phone, eventType: 'IS_TYPING', eventId: randomUUID(), messageId: randomUUID() }),
     async deliver(messageId) {
       const msg = messages.find((x) => x.messageId === messageId);
       if (!msg) throw new Error(`no message ${messageId}`);

@@ -135,6 +135,32 @@ describe('rcs connector end to end', () => {
     expect(msgs.some((m) => m.content.type === 'text' && m.content.text === 'x')).toBe(false);
   });
 
+  it('takes a location and a user file, fetched with the agent token into the media store', async () => {
+    const conv = await conversationOf('+14155550101');
+    expect(await sim.userLocation('+14155550101', 37.422, -122.084)).toBe(200);
+    const jpeg = Buffer.from('ffd8ffe000104a464946', 'hex');
+    expect(await sim.userFile('+14155550101', { bytes: jpeg, mimeType: 'image/jpeg', fileName: 'receipt.jpg' })).toBe(
+      200,
+    );
+    expect(await sim.userTyping('+14155550101')).toBe(200);
+    const list = () => t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conv.id}/messages`);
+    const loc = await eventually(
+      async () => (await list()).body.data.find((m) => m.content.type === 'location'),
+      10_000,
+      'location',
+    );
+    expect(loc.content).toMatchObject({ location: { latitude: 37.422, longitude: -122.084 } });
+    const file = await eventually(
+      async () => (await list()).body.data.find((m) => m.content.type === 'image' && m.content.media.state === 'ready'),
+      10_000,
+      'file stored',
+    );
+    expect(file.content.type === 'image' && file.content.media).toMatchObject({
+      fileName: 'receipt.jpg',
+      size: jpeg.length,
+    });
+  });
+
   it('sends suggestions with messageId = our id; the same messageId again is one message; a delivery receipt applies', async () => {
     const conv = await conversationOf('+14155550101');
     const r = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
