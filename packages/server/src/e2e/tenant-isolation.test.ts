@@ -84,6 +84,7 @@ const ROUTES: Record<string, Probe> = {
     body: { content: { type: 'text', text: 'what would arrive' } },
   },
   'GET /api/v1/messages/{id}': { id: 'message' },
+  'DELETE /api/v1/messages/{id}': { id: 'message' },
   'GET /api/v1/routing-rules/{id}': { id: 'routingRule' },
   'PATCH /api/v1/routing-rules/{id}': { id: 'routingRule', body: { name: 'hijacked', enabled: false } },
   'DELETE /api/v1/routing-rules/{id}': { id: 'routingRule' },

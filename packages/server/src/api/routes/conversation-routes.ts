@@ -259,4 +259,21 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
     { schema: { tags: ['messages'], params: IdParams, response: { 200: MessageOut, ...errors } } },
     async (req) => messageView(await hub.conversations.message(principalOf(req).workspaceId, req.params.id)),
   );
+
+  r.delete(
+    '/messages/:id',
+    {
+      schema: {
+        tags: ['messages'],
+        summary:
+          'Take back an outbound message the customer has not received (RCS revokes it); it ends failed with code REVOKED',
+        params: IdParams,
+        response: { 200: MessageOut, ...errors },
+      },
+    },
+    async (req) => {
+      const { workspaceId, userId } = principalOf(req);
+      return messageView(await hub.outbound.revokeByOperator(workspaceId, req.params.id, `user:${userId}`));
+    },
+  );
 }

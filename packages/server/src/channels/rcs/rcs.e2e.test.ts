@@ -364,6 +364,39 @@ describe('rcs connector end to end', () => {
     expect(fetched?.url).not.toBe(new URL(media.url, t.url).toString());
   });
 
+  it('revokes an undelivered message an operator deletes; a delivered one cannot be taken back (409)', async () => {
+    const conv = await conversationOf('+14155550101');
+    const r = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Sent by mistake' },
+    });
+    await settled(r.body.id);
+    const del = await t.api<Msg>('DELETE', `/api/v1/messages/${r.body.id}`);
+    expect(del.status).toBe(200);
+    expect(del.body).toMatchObject({ status: 'failed', statusDetail: { code: 'REVOKED' } });
+    expect(del.body.metadata.revoked).toMatchObject({ by: expect.stringMatching(/^user:/) });
+    expect(sim.messages.find((m) => m.messageId === r.body.id)?.state).toBe('REVOKED');
+    // taken back, so the timed fallback has nothing to carry
+    await pause((FALLBACK_SECONDS + 1) * 1000);
+    expect(sms.received.filter((m) => m.text.includes('Sent by mistake'))).toHaveLength(0);
+    const delivered = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Already there' },
+    });
+    await settled(delivered.body.id);
+    sim.deliverSilently(delivered.body.id);
+    const refused = await t.api<{ error: { code: string; message: string } }>(
+      'DELETE',
+      `/api/v1/messages/${delivered.body.id}`,
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/delivered already/);
+    expect((await t.api<Msg>('GET', `/api/v1/messages/${delivered.body.id}`)).body.status).toBe('sent');
+    // an inbound message is the customer's
+    const inbound = (
+      await t.api<{ data: Array<Msg & { direction: string }> }>('GET', `/api/v1/conversations/${conv.id}/messages`)
+    ).body.data.find((m) => m.direction === 'inbound');
+    expect((await t.api('DELETE', `/api/v1/messages/${inbound?.id ?? 'none'}`)).status).toBe(409);
+  });
+
   it('turns a connection ERROR when the token endpoint refuses the service-account key', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const foreign = JSON.parse(sim.serviceAccountKey) as Record<string, unknown>;

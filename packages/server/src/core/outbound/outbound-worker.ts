@@ -22,6 +22,7 @@ import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import { retryDelayMs } from './backoff.js';
 import { degrade } from '../degradation/degrade.js';
 import { optedOutReason } from '../consent/consent-service.js';
+import { AppError, notFound } from '../errors.js';
 import type { Pacer } from './pacer.js';
 
 /** the message has no text left to carry over a fallback connection */
@@ -368,6 +369,42 @@ export class OutboundWorker {
       { messageId: message.id, connectionId: target.record.id },
       'undelivered message sent over the fallback',
     );
+  }
+
+  /**
+   * An operator deletes an outbound message the customer has not received yet: the channel takes it back
+   * (`features.revoke`, RBM agentMessages.delete) and the message ends `failed` with code REVOKED, recording who and
+   * when in `metadata.revoked`. 409 CONFLICT when it cannot be taken back: not ours, not sent yet or already
+   * delivered, a channel that cannot revoke, or the provider refusing (it was delivered meanwhile).
+   */
+  async revokeByOperator(workspaceId: string, messageId: string, by: string): Promise<MessageRecord> {
+    const message = await this.deps.store.getMessage(workspaceId, messageId);
+    if (!message) throw notFound('message');
+    const conflict = (why: string) => new AppError('CONFLICT', `the message cannot be taken back: ${why}`);
+    if (message.direction !== 'outbound') throw conflict('it was written by the customer');
+    if (message.status !== 'sent' || !message.providerMessageId)
+      throw conflict(message.status === 'queued' ? 'it is not sent yet' : `it is ${message.status}`);
+    if (message.metadata.fallback) throw conflict('it went over the fallback connection');
+    const live = await this.connections.live(message.connectionId);
+    const revoke = live?.connector.features.revoke;
+    if (!live || !revoke) throw conflict(`${live?.connector.displayName ?? 'the channel'} cannot revoke messages`);
+    try {
+      await revoke.call(
+        live.connector.features,
+        { to: message.to, providerMessageId: message.providerMessageId },
+        this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+      );
+    } catch (error) {
+      throw conflict(this.deps.redactor.scrub(error instanceof Error ? error.message : String(error)));
+    }
+    const now = this.deps.clock.now().toISOString();
+    const metadata = { ...message.metadata, revoked: { by, at: now } };
+    await this.deps.store.replaceMessageMetadata(message.id, metadata);
+    await this.fail(
+      { ...message, metadata },
+      { code: 'REVOKED', message: `deleted by an operator before delivery; revoked at ${live.connector.displayName}` },
+    );
+    return (await this.deps.store.getMessage(workspaceId, messageId)) ?? message;
   }
 
   /** acts on timed fallbacks that came due (runs periodically on every worker) */
