@@ -4,7 +4,7 @@ import { runConnectorContract, type ContractFixtures } from '../../channel-kit/c
 import type { AnyConnector, InboundMode, WebhookRequest } from '../../channel-kit/index.js';
 import { vkDocuments, vkFuzz, vkFuzzConfig, vkRequest } from './fixtures/fuzz.js';
 import { vkConnector, type VkConfig } from './index.js';
-import { randomIdOf } from './send.js';
+import { halves, randomIdOf } from './send.js';
 
 const config = vkFuzzConfig;
 const req = (doc: unknown): WebhookRequest => vkRequest(Buffer.from(JSON.stringify(doc)));
@@ -181,5 +181,21 @@ describe('vk specifics', () => {
     expect(randomIdOf('msg_a')).not.toBe(randomIdOf('msg_b'));
     expect(randomIdOf('msg_a')).toBeGreaterThan(0);
     expect(randomIdOf('msg_a')).toBeLessThanOrEqual(0x7fffffff);
+  });
+  it('cuts a text VK finds too long at the space nearest the middle, losing nothing', () => {
+    expect(halves('aaaa bb cccc')).toEqual(['aaaa bb', 'cccc']);
+    expect(halves('abcdef')).toEqual(['abc', 'def']);
+    const emoji = '😀'.repeat(5);
+    expect(halves(emoji).join('')).toBe(emoji);
+  });
+  it('parses message_allow and message_deny into the consent they report', () => {
+    expect(inbound.parse(req(vkDocuments[7]), config)).toMatchObject({
+      kind: 'events',
+      events: [{ kind: 'consent', from: { address: '1001' }, consent: 'opt_in' }],
+      reply: { body: 'ok' },
+    });
+    expect(inbound.parse(req(vkDocuments[8]), config)).toMatchObject({
+      events: [{ kind: 'consent', consent: 'opt_out' }],
+    });
   });
 });
