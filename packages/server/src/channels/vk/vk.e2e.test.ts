@@ -295,31 +295,37 @@ describe('vk connector end to end', () => {
     expect(okAnswers.every((a) => a.status === 200 && a.body === 'ok')).toBe(true);
     // the same event delivered again (VK retries) is answered ok and stored once
     const first = sim.callbackAttempts.length;
-    const again = await fetch(conn.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message_new',
-        group_id: sim.groupId,
-        event_id: eventId,
-        v: '5.199',
-        secret: sim.callbackServers()[0]?.secretKey,
-        object: {
-          message: {
-            date: 1,
-            from_id: 1001,
-            id: 1,
-            peer_id: 1001,
-            text: 'Hello community',
-            conversation_message_id: 1,
-            attachments: [],
+    const redeliver = (id: string) =>
+      fetch(conn.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message_new',
+          group_id: sim.groupId,
+          event_id: id,
+          v: '5.199',
+          secret: sim.callbackServers()[0]?.secretKey,
+          object: {
+            message: {
+              date: 1,
+              from_id: 1001,
+              id: 1,
+              peer_id: 1001,
+              text: 'Hello community',
+              conversation_message_id: 1,
+              attachments: [],
+            },
           },
-        },
-      }),
-    });
+        }),
+      });
+    const again = await redeliver(eventId);
     expect(first).toBeGreaterThan(0);
     expect(again.status).toBe(200);
     expect(await again.text()).toBe('ok');
+    // the same message under a new event_id (a second callback server, a replayed event) is the same message:
+    // (peer_id, conversation_message_id) names it
+    const replayed = await redeliver(`${eventId}-other`);
+    expect([replayed.status, await replayed.text()]).toEqual([200, 'ok']);
     await new Promise((r) => setTimeout(r, 300));
     const texts = (await messagesOf(conv.id)).filter(
       (m) => m.content.type === 'text' && m.content.text === 'Hello community',
