@@ -257,8 +257,9 @@ export class InboundProcessor {
    */
   private async runFollowUps(live: LiveConnection, followUps: FollowUp[]): Promise<void> {
     const { features } = live.connector;
-    const ctx = this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs));
     for (const f of followUps) {
+      // each call its own time limit: a batch of many presses must not starve the last ones
+      const ctx = this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs));
       try {
         if (f.kind === 'answer') await features.buttonAnswers?.(f.event, ctx);
         else {

@@ -303,34 +303,45 @@ export class OutboundWorker {
    */
   async fallBackUndelivered(messageId: string): Promise<void> {
     const message = await this.deps.store.getMessageUnscoped(messageId);
-    if (!message || message.status !== 'sent' || !message.providerMessageId || message.metadata.fallback) return;
+    if (!message || message.status !== 'sent' || !message.providerMessageId || message.metadata.fallback) {
+      if (message?.status === 'sent') await this.deps.store.setFallbackDue(messageId, null);
+      return;
+    }
     const live = await this.connections.live(message.connectionId);
     const { fallback, revoke } = live?.connector.features ?? {};
     const fallbackId = live && fallback?.connectionId(live.config);
-    if (!live || !revoke || !fallbackId) return;
+    if (!live || !revoke || !fallbackId) return void (await this.deps.store.setFallbackDue(messageId, null));
+    // the fallback connection not running (yet): the lease brings the message back later
     const target = await this.fallbackTarget(message, fallbackId);
     if (!target) return;
     const seconds = Math.round((fallback?.afterMs?.(live.config) ?? 0) / 1000);
-    try {
-      await revoke.call(
-        live.connector.features,
-        { to: message.to, providerMessageId: message.providerMessageId },
-        this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
-      );
-    } catch (error) {
-      await this.connections.log(
-        live.record.id,
-        'info',
-        'fallback_skipped',
-        `message ${message.id} not delivered after ${seconds} s but not revoked, so not sent over the fallback: ${this.deps.redactor.scrub(error instanceof Error ? error.message : String(error))}`,
-      );
-      return;
+    // revoked by an earlier run that stopped before the SMS went out: the revoke is done, the SMS is what is owed
+    if (message.metadata.revokedForFallback === undefined) {
+      try {
+        await revoke.call(
+          live.connector.features,
+          { to: message.to, providerMessageId: message.providerMessageId },
+          this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+        );
+      } catch (error) {
+        await this.deps.store.setFallbackDue(messageId, null);
+        await this.connections.log(
+          live.record.id,
+          'info',
+          'fallback_skipped',
+          `message ${message.id} not delivered after ${seconds} s but not revoked, so not sent over the fallback: ${this.deps.redactor.scrub(error instanceof Error ? error.message : String(error))}`,
+        );
+        return;
+      }
+      message.metadata = { ...message.metadata, revokedForFallback: this.deps.clock.now().toISOString() };
+      await this.deps.store.replaceMessageMetadata(message.id, message.metadata);
     }
     const reason = `not delivered over ${live.connector.displayName} within ${seconds} s; revoked there`;
     let receipt: SendReceipt;
     try {
       receipt = await this.sendDegraded(message, target);
     } catch (error) {
+      await this.deps.store.setFallbackDue(messageId, null);
       await this.fail(message, {
         code: isChannelError(error) ? error.code : 'UNAVAILABLE',
         message: this.deps.redactor.scrub(
@@ -352,6 +363,7 @@ export class OutboundWorker {
     const now = this.deps.clock.now().toISOString();
     await this.deps.store.transaction(async (tx) => {
       await tx.replaceMessageMetadata(message.id, metadata);
+      await tx.setFallbackDue(message.id, null);
       await tx.insertOutbox(
         [
           eventRow(
@@ -413,7 +425,8 @@ export class OutboundWorker {
     const due = await this.deps.store.listDueFallbacks(now, 100);
     for (const m of due) {
       // only the sweeper that clears the due time acts, so two workers never both revoke and resend one message
-      if (!(await this.deps.store.takeDueFallback(m.id, now))) continue;
+      const lease = new Date(this.deps.clock.now().getTime() + 4 * this.deps.settings.connectorTimeoutMs).toISOString();
+      if (!(await this.deps.store.takeDueFallback(m.id, now, lease))) continue;
       try {
         await this.fallBackUndelivered(m.id);
       } catch (error) {

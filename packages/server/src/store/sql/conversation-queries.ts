@@ -448,7 +448,7 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
-  async setFallbackDue(id: string, at: string): Promise<void> {
+  async setFallbackDue(id: string, at: string | null): Promise<void> {
     await this.db
       .updateTable('messages')
       .set({ next_attempt_at: at })
@@ -467,10 +467,10 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .execute();
     return rows.map((r) => ({ id: r.id, connectionId: r.connection_id, from: r.from_addr }));
   }
-  async takeDueFallback(id: string, now: string): Promise<boolean> {
+  async takeDueFallback(id: string, now: string, leaseUntil: string): Promise<boolean> {
     const r = await this.db
       .updateTable('messages')
-      .set({ next_attempt_at: null })
+      .set({ next_attempt_at: leaseUntil })
       .where('id', '=', id)
       .where('status', '=', 'sent')
       .where('next_attempt_at', '<=', now)
