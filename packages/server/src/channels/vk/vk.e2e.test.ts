@@ -501,6 +501,56 @@ describe('vk connector end to end', () => {
     expect(sim.sent.find((m) => m.text === 'a dot')?.attachment).toMatch(new RegExp(`^photo-${sim.groupId}_\\d+_k1$`));
   });
 
+  it('sends cards as a carousel, and a document through docs.getMessagesUploadServer and docs.save', async () => {
+    const conv = await conversationOf('1001');
+    const cards = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: {
+        type: 'cards',
+        text: 'Our plans',
+        cards: [
+          { title: 'Basic', subtitle: '5 € a month', buttons: [{ id: 'plan_basic', title: 'Choose' }] },
+          {
+            title: 'Pro',
+            subtitle: '9 € a month',
+            buttons: [{ id: 'x', title: 'Details', url: 'https://example.com/pro' }],
+          },
+        ],
+      },
+    });
+    expect((await finalStatus(cards.body.id)).status).toBe('sent');
+    const carousel = sim.sent.find((m) => m.text === 'Our plans');
+    expect(carousel?.template).toMatchObject({
+      type: 'carousel',
+      elements: [
+        {
+          title: 'Basic',
+          description: '5 € a month',
+          buttons: [{ action: { type: 'callback', label: 'Choose', payload: '{"id":"plan_basic"}' } }],
+        },
+        {
+          title: 'Pro',
+          buttons: [{ action: { type: 'open_link', link: 'https://example.com/pro', label: 'Details' } }],
+        },
+      ],
+    });
+    const upload = await fetch(`${t.url}/api/v1/media?fileName=terms.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/pdf' },
+      body: Buffer.from('%PDF-1.4 terms'),
+    });
+    const media = (await upload.json()) as { url: string };
+    const doc = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: {
+        type: 'document',
+        media: { url: media.url, mimeType: 'application/pdf', fileName: 'terms.pdf', caption: 'the terms' },
+      },
+    });
+    expect((await finalStatus(doc.body.id)).status).toBe('sent');
+    expect(sim.calls.some((c) => c.method === 'docs.getMessagesUploadServer' && c.params.type === 'doc')).toBe(true);
+    expect(sim.calls.some((c) => c.method === 'docs.save' && c.params.title === 'terms.pdf')).toBe(true);
+    expect(sim.sent.find((m) => m.text === 'the terms')?.attachment).toMatch(new RegExp(`^doc-${sim.groupId}_\\d+$`));
+  });
+
   it('keeps the callback secret out of the stored raw events and the database files', async () => {
     const secret = sim.callbackServers()[0]?.secretKey ?? '';
     expect(secret.length).toBeGreaterThan(8);
