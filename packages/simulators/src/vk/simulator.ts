@@ -86,6 +86,10 @@ export interface VkSimulator {
   /** long poll: the key expires (failed 2), the history is lost (failed 3), or ts is pushed out of range (failed 1) */
   expireLongPollKey(): void;
   loseLongPollHistory(): void;
+  /** the events so far drop out of the history, the key stays valid: an older ts gets failed 1 with the new ts */
+  outdateLongPollHistory(): void;
+  /** the failed codes the long-poll server answered, in order */
+  longPollFailures: number[];
   eventAnswers: Array<{ eventId: string; userId: number; peerId: number }>;
   /** what customers wrote, in order (the customer side of the sandbox phone) */
   customerMessages: Array<{ at: string; userId: number; conversationMessageId: number; text: string }>;
@@ -131,6 +135,9 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   // long poll: events numbered from ts 1; the key can expire, the history can be lost
   let lpKey = randomBytes(16).toString('hex');
   let lpFirstTs = 1;
+  // failed 1 ("the event history is outdated or partly lost: go on from the new ts") rather than 3 for an old ts
+  let lpPartlyLost = false;
+  const longPollFailures: number[] = [];
   const lpEvents: unknown[] = [];
   const lpWaiters = new Set<() => void>();
 
@@ -396,11 +403,19 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
       });
     }
     if (url.pathname.startsWith('/lp/')) {
-      if (url.searchParams.get('key') !== lpKey) return respondJson(res, 200, { failed: 2 });
+      if (url.searchParams.get('key') !== lpKey) {
+        longPollFailures.push(2);
+        return respondJson(res, 200, { failed: 2 });
+      }
       const ts = Number(url.searchParams.get('ts'));
       const last = lpFirstTs + lpEvents.length;
       if (!Number.isInteger(ts) || ts > last) return respondJson(res, 200, { failed: 1, ts: String(last) });
-      if (ts < lpFirstTs) return respondJson(res, 200, { failed: 3 });
+      const outdated = () => {
+        const answer = lpPartlyLost ? { failed: 1, ts: String(lpFirstTs + lpEvents.length) } : { failed: 3 };
+        longPollFailures.push(answer.failed);
+        respondJson(res, 200, answer);
+      };
+      if (ts < lpFirstTs) return outdated();
       if (ts === last) {
         const wait = Math.min(90, Number(url.searchParams.get('wait') ?? 25)) * 1000;
         await new Promise<void>((resolve) => {
@@ -410,6 +425,7 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
           req.once('close', done);
         });
       }
+      if (ts < lpFirstTs) return outdated();
       const from = ts - lpFirstTs;
       const now = lpFirstTs + lpEvents.length;
       return respondJson(res, 200, { ts: String(now), updates: lpEvents.slice(from) });
@@ -527,7 +543,15 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
       lpKey = randomBytes(16).toString('hex');
       for (const w of [...lpWaiters]) w();
     },
+    longPollFailures,
+    outdateLongPollHistory: () => {
+      lpFirstTs += lpEvents.length + 100;
+      lpEvents.length = 0;
+      lpPartlyLost = true;
+      for (const w of [...lpWaiters]) w();
+    },
     loseLongPollHistory: () => {
+      lpPartlyLost = false;
       lpFirstTs += lpEvents.length + 1000;
       lpEvents.length = 0;
       lpKey = randomBytes(16).toString('hex');

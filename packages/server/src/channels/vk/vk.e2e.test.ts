@@ -566,7 +566,7 @@ describe('vk connector end to end', () => {
     expect(t.logs.join('').includes(secret)).toBe(false);
   });
 
-  it('long-poll mode: receives updates without a public URL and recovers from failed 2 (key) and 3 (history)', async () => {
+  it('long-poll mode: receives updates without a public URL and recovers from failed 2 (key), 3 (history) and 1 (ts)', async () => {
     const lp = (
       await t.api<Conn>('POST', '/api/v1/connections', {
         type: 'vk',
@@ -598,6 +598,18 @@ describe('vk connector end to end', () => {
       (m) => m.content.type === 'text' && m.content.text === 'after failed 3',
       'after history',
     );
+    // failed 1: the history moved on, the key still holds — the listener takes the new ts, no new server
+    const before1 = servers();
+    const failures = sim.longPollFailures.length;
+    sim.outdateLongPollHistory();
+    await eventually(
+      () => Promise.resolve(sim.longPollFailures.slice(failures).includes(1) || undefined),
+      10_000,
+      'failed 1 answered',
+    );
+    sim.customerMessage(2001, { text: 'after failed 1' });
+    await messageWith(conv.id, (m) => m.content.type === 'text' && m.content.text === 'after failed 1', 'after ts');
+    expect(servers()).toBe(before1);
     const texts = (await messagesOf(conv.id)).filter(
       (m) => m.content.type === 'text' && m.content.text === 'via long poll',
     );
