@@ -41,9 +41,17 @@ export async function listenVk(ctx: ListenContext<VkConfig>, waitSeconds = 25): 
   const saved = await ctx.cursor.get();
   if (saved) server.ts = saved;
   let failures = 0;
+  // what failed 2 (a new key, same ts) or 3 (a new key and ts) asked for; fetched inside the retry loop, so a
+  // throttled or unavailable groups.getLongPollServer is retried like a failed poll instead of stopping the listener
+  let refresh: 'key' | 'all' | undefined;
   while (!ctx.signal.aborted) {
     let answer: { ts?: string | number; updates?: unknown[]; failed?: number };
     try {
+      if (refresh) {
+        const fresh = await pollServer(ctx);
+        server = refresh === 'key' ? { ...fresh, ts: server.ts } : fresh;
+        refresh = undefined;
+      }
       const client = providerClient({
         provider: 'VK',
         http: ctx.http,
@@ -70,11 +78,11 @@ export async function listenVk(ctx: ListenContext<VkConfig>, waitSeconds = 25): 
       continue;
     }
     if (answer.failed === 2) {
-      server = { ...(await pollServer(ctx)), ts: server.ts };
+      refresh = 'key';
       continue;
     }
-    if (answer.failed === 3 || answer.failed !== undefined) {
-      server = await pollServer(ctx);
+    if (answer.failed !== undefined) {
+      refresh = 'all';
       continue;
     }
     for (const update of answer.updates ?? []) await ctx.deliver({ body: Buffer.from(JSON.stringify(update)) });

@@ -585,6 +585,8 @@ describe('vk connector end to end', () => {
     await messageWith(conv.id, (m) => m.content.type === 'text' && m.content.text === 'via long poll', 'lp message');
     const servers = () => sim.calls.filter((c) => c.method === 'groups.getLongPollServer').length;
     const before = servers();
+    // the new key is throttled once (error 6, the community token's 20 requests/s): the listener retries, it does not stop
+    sim.failNext('groups.getLongPollServer', 6, 'Too many requests per second');
     sim.expireLongPollKey();
     await eventually(() => Promise.resolve(servers() > before || undefined), 10_000, 'key refreshed');
     sim.customerMessage(2001, { text: 'after failed 2' });
