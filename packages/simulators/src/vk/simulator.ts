@@ -90,6 +90,8 @@ export interface VkSimulator {
   outdateLongPollHistory(): void;
   /** the failed codes the long-poll server answered, in order */
   longPollFailures: number[];
+  /** a_check requests the long-poll server received */
+  longPollChecks: number;
   eventAnswers: Array<{ eventId: string; userId: number; peerId: number }>;
   /** what customers wrote, in order (the customer side of the sandbox phone) */
   customerMessages: Array<{ at: string; userId: number; conversationMessageId: number; text: string }>;
@@ -138,6 +140,7 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   // failed 1 ("the event history is outdated or partly lost: go on from the new ts") rather than 3 for an old ts
   let lpPartlyLost = false;
   const longPollFailures: number[] = [];
+  let longPollChecks = 0;
   const lpEvents: unknown[] = [];
   const lpWaiters = new Set<() => void>();
 
@@ -403,6 +406,7 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
       });
     }
     if (url.pathname.startsWith('/lp/')) {
+      longPollChecks++;
       if (url.searchParams.get('key') !== lpKey) {
         longPollFailures.push(2);
         return respondJson(res, 200, { failed: 2 });
@@ -544,6 +548,9 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
       for (const w of [...lpWaiters]) w();
     },
     longPollFailures,
+    get longPollChecks() {
+      return longPollChecks;
+    },
     outdateLongPollHistory: () => {
       lpFirstTs += lpEvents.length + 100;
       lpEvents.length = 0;

@@ -37,13 +37,13 @@ const pause = (ms: number, signal: AbortSignal) =>
 
 export async function listenVk(ctx: ListenContext<VkConfig>, waitSeconds = 25): Promise<void> {
   if (ctx.config.inbound !== 'longpoll') return aborted(ctx.signal);
-  let server = await pollServer(ctx);
+  // after a restart the saved position: the first server fetched keeps it (a key is new, the ts is ours)
   const saved = await ctx.cursor.get();
-  if (saved) server.ts = saved;
+  let server: PollServer = { server: '', key: '', ts: saved ?? '' };
   let failures = 0;
-  // what failed 2 (a new key, same ts) or 3 (a new key and ts) asked for; fetched inside the retry loop, so a
-  // throttled or unavailable groups.getLongPollServer is retried like a failed poll instead of stopping the listener
-  let refresh: 'key' | 'all' | undefined;
+  // what the start, failed 2 (a new key, same ts) or 3 (a new key and ts) asked for; fetched inside the retry loop,
+  // so a throttled or unavailable groups.getLongPollServer is retried like a failed poll instead of stopping the listener
+  let refresh: 'key' | 'all' | undefined = saved ? 'key' : 'all';
   while (!ctx.signal.aborted) {
     let answer: { ts?: string | number; updates?: unknown[]; failed?: number };
     try {
