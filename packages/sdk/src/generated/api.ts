@@ -4262,7 +4262,74 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Take back an outbound message the customer has not received (RCS revokes it); it ends failed with code REVOKED */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -7315,7 +7382,7 @@ export interface components {
              * @description how the consent was last set
              * @enum {string}
              */
-            source: "keyword" | "api" | "import" | "operator";
+            source: "keyword" | "api" | "import" | "operator" | "provider";
             updatedAt: string;
         };
         ConsentInput: {
@@ -7330,7 +7397,7 @@ export interface components {
              * @description how the consent was last set
              * @enum {string}
              */
-            source: "keyword" | "api" | "import" | "operator";
+            source: "keyword" | "api" | "import" | "operator" | "provider";
             updatedAt: string;
         };
         ConsentList: {

@@ -291,7 +291,7 @@ export const ConsentSchema = z
     address: z.string(),
     optedOut: z.boolean(),
     optedOutAt: z.string().nullable().describe('when the address last opted out'),
-    source: z.enum(['keyword', 'api', 'import', 'operator']).describe('how the consent was last set'),
+    source: z.enum(['keyword', 'api', 'import', 'operator', 'provider']).describe('how the consent was last set'),
     keyword: z.string().nullable().describe('the keyword the customer wrote (source keyword)'),
     updatedAt: z.string(),
   })

@@ -4,11 +4,11 @@
  * (type, capabilities, configSchema); what it *does* is functions that receive their dependencies as arguments.
  */
 import type { z } from 'zod';
-import type { Content, ContentType, InboundEvent } from '../model/index.js';
+import type { Content, ContentType, InboundEvent, InboundMessageEvent } from '../model/index.js';
 import type { AddressKind } from './address.js';
 import type { Capabilities } from './capabilities.js';
 import type { ObjectConfigSchema } from './config-schema.js';
-import type { StoredHeaders } from './stored-request.js';
+import type { StoredBody, StoredHeaders } from './stored-request.js';
 import { ChannelError } from './errors.js';
 import type { OptOutRules } from './opt-out.js';
 
@@ -177,6 +177,11 @@ export type InboundMode<Config> =
        */
       storedHeaders?: StoredHeaders;
       /**
+       * credentials the provider puts in the body (VK's `secret`): stored as a digest (channel-kit/stored-request);
+       * parse must give the same outcome on the stored body. Default: the body as received.
+       */
+      storedBody?: StoredBody;
+      /**
        * a webhook channel that can also fetch its updates itself when its config says so (VK's Bots Long Poll):
        * run like a listener's from start to stop (it waits for the stop when the config picks webhooks)
        */
@@ -318,7 +323,14 @@ export interface ConnectorFeatures<Config> {
    * the connection (of the same workspace, a phone channel such as SMS) that carries, as degraded text, a message
    * this channel reports `unreachable` (RCS → SMS); read by the outbound worker
    */
-  fallback?: { connectionId(config: Config): string | undefined };
+  fallback?: {
+    connectionId(config: Config): string | undefined;
+    /**
+     * a message sent but not delivered this long (RCS: 10 minutes by default) is revoked (`revoke`) and, once the
+     * revoke succeeded, sent over the fallback instead; undefined: no timed fallback
+     */
+    afterMs?(config: Config): number | undefined;
+  };
   /**
    * consent keywords (STOP/START/HELP, channel-kit/opt-out.ts) on this channel: present when a connection may set
    * them, so the config schema carries the `optOut` field (optOutField()); `defaults` when the channel recognises
@@ -347,6 +359,16 @@ export interface ConnectorFeatures<Config> {
    * answer, without starting the connection (mail: IMAP and SMTP)
    */
   check?(ctx: BaseContext<Config>): Promise<ConnectionCheck[]>;
+  /**
+   * takes back a message sent but not yet delivered (RBM agentMessages.delete); throws when it cannot (already
+   * delivered). Read by the outbound worker's timed fallback
+   */
+  revoke?(message: { to: string; providerMessageId: string }, ctx: BaseContext<Config>): Promise<void>;
+  /**
+   * answers a button press the provider waits on (VK messages.sendMessageEventAnswer: the button spins until then),
+   * once the press is stored; read by the inbound processor, for new button_reply messages only
+   */
+  buttonAnswers?(event: InboundMessageEvent, ctx: BaseContext<Config>): Promise<void>;
 }
 
 /** one server's answer to a connection test */

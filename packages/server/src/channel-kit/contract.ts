@@ -7,7 +7,7 @@
  * secret ever appears in a log line, an error or a verdict.
  */
 import { describe, expect, it } from 'vitest';
-import { InboundEventSchema, type ContentType } from '../model/index.js';
+import { InboundEventSchema, type ContentType, type InboundMessageEvent } from '../model/index.js';
 import {
   listenedRequest,
   type AnyConnector,
@@ -22,7 +22,17 @@ import { secretFieldNames } from './config-schema.js';
 import { isChannelError } from './errors.js';
 import { runFuzzContract, runListenFuzzContract, type FuzzFixtures, type ListenFuzzFixtures } from './contract-fuzz.js';
 import { matchConsentKeyword, optOutRulesFor } from './opt-out.js';
-import { storedHeaders } from './stored-request.js';
+import { storedBody, storedHeaders } from './stored-request.js';
+
+/** the values of a JSON body's declared credential fields, as received */
+function bodyCredentials(raw: Buffer, fields: readonly string[]): unknown[] {
+  try {
+    const json = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    return fields.map((f) => json?.[f]);
+  } catch {
+    return [];
+  }
+}
 
 export interface ProviderResponse {
   status: number;
@@ -42,6 +52,8 @@ export const FEATURE_NAMES = [
   'health',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
+/** abilities few channels have: fixtures are required when present, no reason is asked when absent */
+export const OPTIONAL_FEATURE_NAMES = ['buttonAnswers', 'profile', 'revoke'] as const;
 
 export interface FeatureFixtures {
   typing?: { to: string; success: ProviderResponse[]; auth: ProviderResponse };
@@ -76,6 +88,10 @@ export interface FeatureFixtures {
     warning: { answers: ProviderResponse[]; mentions: string };
     auth: ProviderResponse;
   };
+  /** a stored button press the provider waits an answer for */
+  buttonAnswers?: { event: InboundMessageEvent; success: ProviderResponse[]; auth: ProviderResponse };
+  /** a sent message to take back */
+  revoke?: { message: { to: string; providerMessageId: string }; success: ProviderResponse[]; auth: ProviderResponse };
 }
 
 const hasFeature = (connector: AnyConnector, name: FeatureName): boolean => connector.features[name] !== undefined;
@@ -213,12 +229,17 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           // the processor re-parses the stored raw event, not the live request (core/inbound/inbound-processor)
           it('parses the same as stored with its raw event, which holds no credential', () => {
             const spec = inbound.storedHeaders;
-            const stored = { ...request, headers: storedHeaders(request.headers, spec) };
+            const stored = {
+              ...request,
+              headers: storedHeaders(request.headers, spec),
+              rawBody: storedBody(request.rawBody, inbound.storedBody),
+            };
             expect(inbound.parse(stored, fixtures.config)).toEqual(inbound.parse(request, fixtures.config));
-            const credentials = (spec?.digest ?? [])
-              .map((h) => request.headers[h])
-              .filter((v): v is string => typeof v === 'string');
-            const text = JSON.stringify(stored.headers);
+            const credentials = [
+              ...(spec?.digest ?? []).map((h) => request.headers[h]),
+              ...bodyCredentials(request.rawBody, inbound.storedBody?.digestJsonFields ?? []),
+            ].filter((v): v is string => typeof v === 'string' && v.length > 0);
+            const text = JSON.stringify(stored.headers) + stored.rawBody.toString('latin1');
             expect([...leaks(text), ...credentials.filter((c) => text.includes(c))]).toEqual([]);
             for (const name of spec?.keep ?? []) expect(spec?.digest ?? []).not.toContain(name);
           });
@@ -330,6 +351,9 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           if (hasFeature(connector, name)) expect(fixtures.features?.[name], `fixtures for ${name}`).toBeDefined();
           else expect(fixtures.absentFeatures?.[name], `why ${connector.type} has no ${name}`).toMatch(/\w{3,}/);
         }
+        for (const name of OPTIONAL_FEATURE_NAMES)
+          if (connector.features[name] !== undefined)
+            expect(fixtures.features?.[name], `fixtures for ${name}`).toBeDefined();
       });
       const authFails = async (
         call: (http: HttpClient, log: ReturnType<typeof capture>) => Promise<unknown>,
@@ -402,6 +426,26 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           expect(seen.length).toBeGreaterThan(0);
           expect(leaks(JSON.stringify({ ...found, picture: undefined }))).toEqual([]);
           await authFails((http, log) => profile(address, base(http, log)), auth);
+        });
+      }
+      if (connector.features.buttonAnswers && f.buttonAnswers) {
+        const { event, success, auth } = f.buttonAnswers;
+        const answer = connector.features.buttonAnswers.bind(connector);
+        it('buttonAnswers: answers the press at the provider, and a rejected credential is AUTH', async () => {
+          const seen: string[] = [];
+          await answer(event, base(sequenceHttp(success, seen)));
+          expect(seen.length).toBeGreaterThan(0);
+          await authFails((http, log) => answer(event, base(http, log)), auth);
+        });
+      }
+      if (connector.features.revoke && f.revoke) {
+        const { message, success, auth } = f.revoke;
+        const revoke = connector.features.revoke.bind(connector);
+        it('revoke: takes the message back at the provider, and a rejected credential is AUTH', async () => {
+          const seen: string[] = [];
+          await revoke(message, base(sequenceHttp(success, seen)));
+          expect(seen.length).toBeGreaterThan(0);
+          await authFails((http, log) => revoke(message, base(http, log)), auth);
         });
       }
       if (connector.features.senders && f.senders) {

@@ -93,6 +93,7 @@ const ROUTES: Record<string, Probe> = {
     own: 404,
     note: 'only a message the customer deleted while the workspace kept deleted content has one: 404 to its own workspace too',
   },
+  'DELETE /api/v1/messages/{id}': { id: 'message' },
   'GET /api/v1/routing-rules/{id}': { id: 'routingRule' },
   'PATCH /api/v1/routing-rules/{id}': { id: 'routingRule', body: { name: 'hijacked', enabled: false } },
   'DELETE /api/v1/routing-rules/{id}': { id: 'routingRule' },

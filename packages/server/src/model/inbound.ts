@@ -132,11 +132,24 @@ export const InboundContactEventSchema = z.object({
 });
 export type InboundContactEvent = z.infer<typeof InboundContactEventSchema>;
 
+/**
+ * the customer allowed or refused the business's messages at the provider itself (VK `message_allow` /
+ * `message_deny`): recorded as their consent on the channel type, so sends while refused answer 422 OPTED_OUT
+ */
+export const InboundConsentEventSchema = z.object({
+  kind: z.literal('consent'),
+  from: z.object({ address: z.string().min(1) }),
+  consent: z.enum(['opt_out', 'opt_in']),
+  timestamp: z.string(),
+});
+export type InboundConsentEvent = z.infer<typeof InboundConsentEventSchema>;
+
 export const InboundEventSchema = z.discriminatedUnion('kind', [
   InboundMessageEventSchema,
   InboundStatusEventSchema,
   InboundTypingEventSchema,
   InboundConversationEventSchema,
   InboundContactEventSchema,
+  InboundConsentEventSchema,
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;

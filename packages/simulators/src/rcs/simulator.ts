@@ -42,7 +42,15 @@ export interface RcsSimulator {
   configureWebhook(url: string): Promise<boolean>;
   userText(phone: string, text: string): Promise<number>;
   userSuggestionResponse(phone: string, postbackData: string, text: string): Promise<number>;
+  /** the user sends a file: held by the platform at a fileUri the agent downloads with its token */
+  userFile(phone: string, file: { bytes: Buffer; mimeType: string; fileName: string }): Promise<number>;
+  userLocation(phone: string, latitude: number, longitude: number): Promise<number>;
+  userTyping(phone: string): Promise<number>;
   deliver(messageId: string): Promise<number>;
+  /** the device received the message but its DELIVERED event is still on its way (not sent to the webhook) */
+  deliverSilently(messageId: string): void;
+  /** files RBM fetched from contentInfo.fileUrl when a message was created, with the status it got */
+  fetchedFiles: Array<{ url: string; status: number; bytes: number }>;
   /** posts a signed body with a chosen signature (tampering tests); answers the status */
   postRaw(data: unknown, signature?: string): Promise<number>;
   revokeKey(): void;
@@ -60,6 +68,8 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
   const messages: RcsAgentMessage[] = [];
   const agentEvents: RcsSimulator['agentEvents'] = [];
   const createCalls: string[] = [];
+  const fetchedFiles: RcsSimulator['fetchedFiles'] = [];
+  const userFiles = new Map<string, { bytes: Buffer; mimeType: string }>();
   const notCapable = new Set<string>();
   let webhook: string | undefined;
   let tokensIssued = 0;
@@ -138,6 +148,12 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer || (tokens.get(bearer) ?? 0) < Date.now())
       return googleError(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+    // user files: downloadable with the agent's token (https://developers.google.com/business-communications/rcs-business-messaging/guides/build/receive#files)
+    if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
+      const file = userFiles.get(url.pathname.slice(7));
+      if (!file) return googleError(res, 404, 'NOT_FOUND', 'Requested entity was not found.');
+      return respondRaw(res, 200, file.bytes, { 'content-type': file.mimeType });
+    }
     if (url.searchParams.get('agentId') !== agentId)
       return googleError(res, 403, 'PERMISSION_DENIED', 'The caller does not have permission');
     const m = /^\/v1\/phones\/([^/]+)\/(capabilities|agentMessages|agentEvents)(?:\/([^/]+))?$/.exec(url.pathname);
@@ -171,6 +187,15 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
     if (notCapable.has(phone)) return googleError(res, 404, 'NOT_FOUND', 'Requested entity was not found.');
     const body = JSON.parse(raw.toString('utf8') || '{}') as { contentMessage?: Record<string, unknown> };
     if (!body.contentMessage) return googleError(res, 400, 'INVALID_ARGUMENT', 'contentMessage is required');
+    // the platform downloads a file sent by URL itself; one it cannot fetch is refused
+    const fileUrl = (body.contentMessage.contentInfo as { fileUrl?: unknown } | undefined)?.fileUrl;
+    if (typeof fileUrl === 'string' && !messages.some((x) => x.messageId === messageId)) {
+      const got = await fetch(fileUrl, { signal: AbortSignal.timeout(5000) })
+        .then(async (r) => ({ status: r.status, bytes: (await r.arrayBuffer()).byteLength }))
+        .catch(() => ({ status: 0, bytes: 0 }));
+      fetchedFiles.push({ url: fileUrl, ...got });
+      if (got.status !== 200) return googleError(res, 400, 'INVALID_ARGUMENT', 'The file could not be fetched');
+    }
     // the platform ignores a messageId already used by this agent
     let msg = messages.find((x) => x.messageId === messageId);
     if (!msg) {
@@ -232,12 +257,40 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
         messageId: randomUUID(),
         suggestionResponse: { postbackData, text, type: 'REPLY' },
       }),
+    userFile(phone, file) {
+      const id = randomBytes(8).toString('hex');
+      userFiles.set(id, { bytes: file.bytes, mimeType: file.mimeType });
+      return publish({
+        senderPhoneNumber: phone,
+        messageId: randomUUID(),
+        userFile: {
+          payload: {
+            mimeType: file.mimeType,
+            fileSizeBytes: file.bytes.length,
+            fileUri: `${base}/files/${id}`,
+            fileName: file.fileName,
+          },
+        },
+      });
+    },
+    userLocation: (phone, latitude, longitude) =>
+      publish({ senderPhoneNumber: phone, messageId: randomUUID(), location: { latitude, longitude } }),
+    userTyping: (phone) =>
+      publish({ senderPhoneNumber: phone, eventType: 'IS_TYPING', eventId: randomUUID(), messageId: randomUUID() }),
     async deliver(messageId) {
       const msg = messages.find((x) => x.messageId === messageId);
       if (!msg) throw new Error(`no message ${messageId}`);
+      // a revoked message never reaches the device
+      if (msg.state === 'REVOKED') throw new Error(`message ${messageId} was revoked`);
       msg.state = 'DELIVERED';
       return publish({ senderPhoneNumber: msg.phone, eventType: 'DELIVERED', eventId: randomUUID(), messageId });
     },
+    deliverSilently(messageId) {
+      const msg = messages.find((x) => x.messageId === messageId);
+      if (!msg || msg.state === 'REVOKED') throw new Error(`no deliverable message ${messageId}`);
+      msg.state = 'DELIVERED';
+    },
+    fetchedFiles,
     postRaw(data, signature) {
       const bytes = Buffer.from(JSON.stringify(data));
       return post(

@@ -18,6 +18,16 @@ export interface VkSimulatorOptions {
   callbackRetryScale?: number;
   /** requests per second per token before error 6 */
   perSecond?: number;
+  /** characters messages.send takes before error 914 "Message is too long" (providers.md §5.3: 9000) */
+  maxMessageLength?: number;
+}
+
+/** a VK user as users.get answers it (vk-api-schema users/objects.json `users_user_full`) */
+export interface VkUser {
+  firstName: string;
+  lastName: string;
+  photo200?: string;
+  screenName?: string;
 }
 
 export interface VkSentMessage {
@@ -76,12 +86,22 @@ export interface VkSimulator {
   /** long poll: the key expires (failed 2), the history is lost (failed 3), or ts is pushed out of range (failed 1) */
   expireLongPollKey(): void;
   loseLongPollHistory(): void;
+  /** the events so far drop out of the history, the key stays valid: an older ts gets failed 1 with the new ts */
+  outdateLongPollHistory(): void;
+  /** the failed codes the long-poll server answered, in order */
+  longPollFailures: number[];
+  /** a_check requests the long-poll server received */
+  longPollChecks: number;
   eventAnswers: Array<{ eventId: string; userId: number; peerId: number }>;
   /** what customers wrote, in order (the customer side of the sandbox phone) */
   customerMessages: Array<{ at: string; userId: number; conversationMessageId: number; text: string }>;
-  /** a new VK user id for a customer */
-  createUser(): number;
+  /** a new VK user id for a customer, with the profile users.get gives */
+  createUser(profile?: Partial<VkUser>): number;
+  /** sets the profile users.get gives for a user id */
+  setUser(userId: number, profile: VkUser): void;
   uploadedPhotos: number;
+  /** a file on VK's CDN (userapi.com), served without the token as VK serves attachments; returns its URL */
+  cdnFile(name: string, bytes: Buffer, mimeType: string): string;
   close(): Promise<void>;
 }
 
@@ -102,6 +122,12 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   const cmids = new Map<number, number>();
   const eventAnswers: VkSimulator['eventAnswers'] = [];
   const customerMessages: VkSimulator['customerMessages'] = [];
+  const users = new Map<number, VkUser>();
+  // callback button presses waiting for messages.sendMessageEventAnswer
+  const pendingPresses = new Map<string, { userId: number; peerId: number }>();
+  const maxLength = options.maxMessageLength ?? 9000;
+  const cdn = new Map<string, { bytes: Buffer; mimeType: string }>();
+  let baseUrl = '';
   let nextUser = 5_000_000;
   const window: number[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -111,6 +137,10 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   // long poll: events numbered from ts 1; the key can expire, the history can be lost
   let lpKey = randomBytes(16).toString('hex');
   let lpFirstTs = 1;
+  // failed 1 ("the event history is outdated or partly lost: go on from the new ts") rather than 3 for an old ts
+  let lpPartlyLost = false;
+  const longPollFailures: number[] = [];
+  let longPollChecks = 0;
   const lpEvents: unknown[] = [];
   const lpWaiters = new Set<() => void>();
 
@@ -265,7 +295,8 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
           );
         if (!p.message && !p.attachment)
           throw Object.assign(new Error('Message text is empty or invalid'), { vk: 100 });
-        if ((p.message ?? '').length > 9000) throw Object.assign(new Error('Message is too long'), { vk: 914 });
+        if ([...(p.message ?? '')].length > maxLength)
+          throw Object.assign(new Error('Message is too long'), { vk: 914 });
         if (denied.has(peer))
           throw Object.assign(new Error("Can't send messages for users without permission"), { vk: 901 });
         const key = `${peer}:${p.random_id}`;
@@ -289,9 +320,40 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
           ? [{ peer_id: peer, message_id: m.id, conversation_message_id: m.conversationMessageId }]
           : m.id;
       }
-      case 'messages.sendMessageEventAnswer':
+      case 'messages.sendMessageEventAnswer': {
+        // only a press not yet answered can be answered (https://dev.vk.com/en/method/messages.sendMessageEventAnswer)
+        const press = pendingPresses.get(p.event_id ?? '');
+        if (!press || press.userId !== Number(p.user_id) || press.peerId !== Number(p.peer_id))
+          throw Object.assign(new Error('One of the parameters specified was missing or invalid: event_id'), {
+            vk: 100,
+          });
+        pendingPresses.delete(p.event_id ?? '');
         eventAnswers.push({ eventId: p.event_id ?? '', userId: Number(p.user_id), peerId: Number(p.peer_id) });
         return 1;
+      }
+      case 'users.get': {
+        const ids = String(p.user_ids ?? '')
+          .split(',')
+          .map(Number)
+          .filter((n) => Number.isInteger(n) && n > 0);
+        if (ids.length === 0)
+          throw Object.assign(new Error('One of the parameters specified was missing or invalid: user_ids'), {
+            vk: 100,
+          });
+        const fields = new Set(String(p.fields ?? '').split(','));
+        return ids.map((id) => {
+          const u = users.get(id) ?? { firstName: 'Customer', lastName: String(id) };
+          return {
+            id,
+            first_name: u.firstName,
+            last_name: u.lastName,
+            can_access_closed: true,
+            is_closed: false,
+            ...(fields.has('photo_200') && u.photo200 ? { photo_200: u.photo200 } : {}),
+            ...(fields.has('screen_name') ? { screen_name: u.screenName ?? `id${id}` } : {}),
+          };
+        });
+      }
       case 'messages.setActivity':
       case 'messages.markAsRead':
         return 1;
@@ -320,6 +382,11 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
     const url = new URL(req.url ?? '/', 'http://sim');
     const base = `http://${req.headers.host ?? '127.0.0.1'}`;
     const raw = await readBody(req, 60 * 1024 * 1024);
+    if (req.method === 'GET' && url.pathname.startsWith('/cdn/')) {
+      const file = cdn.get(decodeURIComponent(url.pathname.slice(5)));
+      if (!file) return respondRaw(res, 404, 'not found', { 'content-type': 'text/plain' });
+      return respondRaw(res, 200, file.bytes, { 'content-type': file.mimeType });
+    }
     if (url.pathname.startsWith('/upload/')) {
       const boundary = /boundary=([^;]+)/.exec(req.headers['content-type'] ?? '')?.[1];
       const form = boundary ? parseMultipart(raw, boundary.replace(/^"|"$/g, '')) : undefined;
@@ -339,11 +406,20 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
       });
     }
     if (url.pathname.startsWith('/lp/')) {
-      if (url.searchParams.get('key') !== lpKey) return respondJson(res, 200, { failed: 2 });
+      longPollChecks++;
+      if (url.searchParams.get('key') !== lpKey) {
+        longPollFailures.push(2);
+        return respondJson(res, 200, { failed: 2 });
+      }
       const ts = Number(url.searchParams.get('ts'));
       const last = lpFirstTs + lpEvents.length;
       if (!Number.isInteger(ts) || ts > last) return respondJson(res, 200, { failed: 1, ts: String(last) });
-      if (ts < lpFirstTs) return respondJson(res, 200, { failed: 3 });
+      const outdated = () => {
+        const answer = lpPartlyLost ? { failed: 1, ts: String(lpFirstTs + lpEvents.length) } : { failed: 3 };
+        longPollFailures.push(answer.failed);
+        respondJson(res, 200, answer);
+      };
+      if (ts < lpFirstTs) return outdated();
       if (ts === last) {
         const wait = Math.min(90, Number(url.searchParams.get('wait') ?? 25)) * 1000;
         await new Promise<void>((resolve) => {
@@ -353,6 +429,7 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
           req.once('close', done);
         });
       }
+      if (ts < lpFirstTs) return outdated();
       const from = ts - lpFirstTs;
       const now = lpFirstTs + lpEvents.length;
       return respondJson(res, 200, { ts: String(now), updates: lpEvents.slice(from) });
@@ -390,7 +467,12 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   }
 
   const listening = await listen(handle, {});
+  baseUrl = listening.url;
   return {
+    cdnFile(name, bytes, mimeType) {
+      cdn.set(name, { bytes, mimeType });
+      return `${baseUrl}/cdn/${encodeURIComponent(name)}`;
+    },
     url: listening.url,
     groupId,
     token,
@@ -408,7 +490,16 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
     loseAnswerOnce: (m) => lostAnswers.add(m),
     denyMessages: (u) => denied.add(u),
     customerMessages,
-    createUser: () => ++nextUser,
+    createUser: (profile) => {
+      const id = ++nextUser;
+      users.set(id, {
+        firstName: profile?.firstName ?? 'Customer',
+        lastName: profile?.lastName ?? String(id),
+        ...profile,
+      });
+      return id;
+    },
+    setUser: (id, profile) => void users.set(id, profile),
     customerMessage(userId, input) {
       const cmid = nextCmid(userId);
       customerMessages.push({
@@ -436,14 +527,17 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
     },
     customerEdit: (userId, cmid, text) =>
       emit('message_edit', { ...userMessage(userId, cmid, { text }), update_time: Math.floor(Date.now() / 1000) }),
-    pressCallbackButton: (userId, payload, cmid) =>
-      emit('message_event', {
+    pressCallbackButton: (userId, payload, cmid) => {
+      const pressId = randomBytes(6).toString('hex');
+      pendingPresses.set(pressId, { userId, peerId: userId });
+      return emit('message_event', {
         user_id: userId,
         peer_id: userId,
-        event_id: randomBytes(6).toString('hex'),
+        event_id: pressId,
         payload,
         conversation_message_id: cmid ?? 0,
-      }),
+      });
+    },
     allowMessages: (u) => (denied.delete(u), emit('message_allow', { user_id: u, key: '' })),
     deny: (u) => (denied.add(u), emit('message_deny', { user_id: u })),
     read: (u, cmid) =>
@@ -453,7 +547,18 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
       lpKey = randomBytes(16).toString('hex');
       for (const w of [...lpWaiters]) w();
     },
+    longPollFailures,
+    get longPollChecks() {
+      return longPollChecks;
+    },
+    outdateLongPollHistory: () => {
+      lpFirstTs += lpEvents.length + 100;
+      lpEvents.length = 0;
+      lpPartlyLost = true;
+      for (const w of [...lpWaiters]) w();
+    },
     loseLongPollHistory: () => {
+      lpPartlyLost = false;
       lpFirstTs += lpEvents.length + 1000;
       lpEvents.length = 0;
       lpKey = randomBytes(16).toString('hex');

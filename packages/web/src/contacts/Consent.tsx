@@ -14,6 +14,7 @@ const HOW: Record<Consent['source'], (c: Consent) => string> = {
   operator: () => 'recorded by an operator',
   api: () => 'recorded through the API',
   import: () => 'from a contact import',
+  provider: () => 'chose it in the channel itself',
 };
 
 /** "Opted out of WhatsApp since 3 Dec 2026 (wrote STOP)" */

@@ -154,11 +154,21 @@ function Body({ content }: { content: Content }) {
   }
 }
 
+/** where a message went instead of its own channel (RCS → SMS: metadata.fallback, written by the outbound worker) */
+function fallbackOf(m: Message): { channelType: string; reason: string } | undefined {
+  const f = (m.metadata as Record<string, unknown> | undefined)?.fallback as
+    { channelType?: unknown; reason?: unknown } | undefined;
+  return typeof f?.channelType === 'string'
+    ? { channelType: f.channelType, reason: typeof f.reason === 'string' ? f.reason : '' }
+    : undefined;
+}
+
 const NO_IMAGES: Record<string, string> = {};
 
 export function MessageItem({ message: m, cids = NO_IMAGES }: { message: Message; cids?: Record<string, string> }) {
   const isTemplate = m.content.type === 'template';
   const isMail = m.channelType === 'email' && m.content.type === 'text';
+  const fallback = m.direction === 'outbound' ? fallbackOf(m) : undefined;
   return (
     <li
       className={`msg ${m.direction}${isTemplate ? ' msg-template' : ''}${isMail ? ' msg-mail' : ''}`}
@@ -182,6 +192,11 @@ export function MessageItem({ message: m, cids = NO_IMAGES }: { message: Message
         <Body content={m.content} />
       )}
       <span className="msg-meta">
+        {fallback && (
+          <span className="msg-fallback" data-fallback={fallback.channelType} title={fallback.reason}>
+            sent over {fallback.channelType}
+          </span>
+        )}
         <time dateTime={m.timestamp} title={fullTime(m.timestamp)}>
           {shortTime(m.timestamp)}
         </time>

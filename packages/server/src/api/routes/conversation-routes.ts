@@ -279,6 +279,23 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
       return hub.conversations.deletedContent(p.workspaceId, req.params.id);
     },
   );
+
+  r.delete(
+    '/messages/:id',
+    {
+      schema: {
+        tags: ['messages'],
+        summary:
+          'Take back an outbound message the customer has not received (RCS revokes it); it ends failed with code REVOKED',
+        params: IdParams,
+        response: { 200: MessageOut, ...errors },
+      },
+    },
+    async (req) => {
+      const { workspaceId, userId } = principalOf(req);
+      return messageView(await hub.outbound.revokeByOperator(workspaceId, req.params.id, `user:${userId}`));
+    },
+  );
 }
 
 /** the mail fields of a send (subject, cc) join the message's metadata, where the mail connector and the app read them */

@@ -20,12 +20,23 @@ export const vkSandbox: SandboxChannel = {
         name: 'Sandbox VK community',
         config: { groupId: vk.groupId, accessToken: vk.token, apiBaseUrl: vk.url },
       },
-      createCustomer: () => ({ id: String(vk.createUser()) }),
+      // the name the phone page asks for is what users.get gives for the new user
+      createCustomer: (name) => {
+        const [firstName = 'Customer', ...rest] = name.trim().split(/\s+/);
+        return { id: String(vk.createUser({ firstName, lastName: rest.join(' ') })) };
+      },
       sendText(id, text) {
         vk.customerMessage(Number(id), { text });
       },
       press(id, { messageId, buttonId }) {
-        vk.pressCallbackButton(Number(id), { id: buttonId }, Number(messageId));
+        const user = Number(id);
+        const sent = vk.sent.find((m) => m.peerId === user && m.conversationMessageId === Number(messageId));
+        const text = (sent?.keyboard as Keyboard | undefined)?.buttons
+          ?.flat()
+          .find((b) => b.action.type === 'text' && b.action.payload === JSON.stringify({ id: buttonId }));
+        // a text button (a list) sends its label with our payload; a callback button is a message_event
+        if (text) vk.customerMessage(user, { text: text.action.label ?? '', payload: text.action.payload ?? '' });
+        else vk.pressCallbackButton(user, { id: buttonId }, Number(messageId));
       },
       lines(id) {
         const user = Number(id);
@@ -38,7 +49,7 @@ export const vkSandbox: SandboxChannel = {
             .map((m) => {
               const buttons = (m.keyboard as Keyboard | undefined)?.buttons
                 ?.flat()
-                .filter((b) => b.action.type === 'callback' && b.action.payload)
+                .filter((b) => (b.action.type === 'callback' || b.action.type === 'text') && b.action.payload)
                 .map((b) => ({
                   id: (JSON.parse(b.action.payload ?? '{}') as { id: string }).id,
                   title: b.action.label ?? '',

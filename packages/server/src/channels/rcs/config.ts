@@ -22,6 +22,13 @@ export const rcsConfigSchema = z.object({
   apiBaseUrl: z.url().optional().describe('RBM API host; default the region host'),
   tokenUrl: z.url().default('https://oauth2.googleapis.com/token').describe('OAuth token endpoint'),
   capabilityTtlSeconds: z.number().int().positive().default(86_400),
+  undeliveredFallbackSeconds: z
+    .number()
+    .positive()
+    .default(600)
+    .describe(
+      'A message not delivered this long is revoked and sent over the SMS fallback connection instead (with smsFallbackConnectionId)',
+    ),
   defaultRegion: defaultRegionField(),
 });
 export type RcsConfig = z.infer<typeof rcsConfigSchema>;

@@ -3,7 +3,7 @@ import { defineConnector } from '../../channel-kit/index.js';
 import { accessToken } from './api.js';
 import { rcsConfigSchema, type RcsConfig } from './config.js';
 import { parseRcs, rcsEventKey } from './parse.js';
-import { fetchRcsMedia, markRcsRead, rcsSend, sendRcsTyping } from './send.js';
+import { fetchRcsMedia, markRcsRead, rcsSend, revokeRcs, sendRcsTyping } from './send.js';
 import { SIGNATURE_HEADER, verifyRcs } from './verify.js';
 
 const MB = 1024 * 1024;
@@ -34,8 +34,12 @@ export const rcsConnector = defineConnector({
     typing: sendRcsTyping,
     readReceipts: markRcsRead,
     fetchMedia: fetchRcsMedia,
-    // a number that is not RCS-capable is reached over the configured SMS connection
-    fallback: { connectionId: (config) => config.smsFallbackConnectionId },
+    // a number that is not RCS-capable, or a message not delivered in time (then revoked), goes over the SMS connection
+    fallback: {
+      connectionId: (config) => config.smsFallbackConnectionId,
+      afterMs: (config) => config.undeliveredFallbackSeconds * 1000,
+    },
+    revoke: revokeRcs,
   },
   // the token exchange proves the key: a rejected one turns the connection to ERROR
   async start(ctx) {

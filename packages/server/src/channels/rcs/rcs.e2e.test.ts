@@ -1,9 +1,11 @@
 /**
  * The RCS connector end to end: a real hub and the RBM simulator. Token exchange and renewal, the first-configuration
  * handshake, signatures (tampered and missing), inbound text and suggestion replies, suggestions out, messageId
- * idempotency, and a number that is not RCS-capable going once over the SMS fallback connection (a phone channel:
- * the kit's test gateway declared as one, so any SMS connector works the same way).
+ * idempotency, a number that is not RCS-capable going once over the SMS fallback connection (a phone channel:
+ * the kit's test gateway declared as one, so any SMS connector works the same way), a message left undelivered
+ * revoked and then sent over SMS (never both), suggested actions, files by our signed link, and a rejected key.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { startRcsSimulator, type RcsSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineConnector } from '../../channel-kit/index.js';
@@ -35,6 +37,9 @@ const smsLike = defineConnector({
   displayName: 'Test SMS',
   addressKind: 'phone',
 });
+
+const FALLBACK_SECONDS = 3;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('rcs connector end to end', () => {
   let sim: RcsSimulator;
@@ -87,6 +92,8 @@ describe('rcs connector end to end', () => {
         apiBaseUrl: sim.url,
         tokenUrl: sim.tokenUrl,
         smsFallbackConnectionId: smsConn.id,
+        // seconds here (10 minutes by default): a message not delivered by then is revoked and goes over SMS
+        undeliveredFallbackSeconds: FALLBACK_SECONDS,
       },
     });
     expect(created.status).toBe(201);
@@ -126,6 +133,32 @@ describe('rcs connector end to end', () => {
       msgs.some((m) => m.content.type === 'interactive' && m.content.interactive.reply?.id === 'track_order'),
     ).toBe(true);
     expect(msgs.some((m) => m.content.type === 'text' && m.content.text === 'x')).toBe(false);
+  });
+
+  it('takes a location and a user file, fetched with the agent token into the media store', async () => {
+    const conv = await conversationOf('+14155550101');
+    expect(await sim.userLocation('+14155550101', 37.422, -122.084)).toBe(200);
+    const jpeg = Buffer.from('ffd8ffe000104a464946', 'hex');
+    expect(await sim.userFile('+14155550101', { bytes: jpeg, mimeType: 'image/jpeg', fileName: 'receipt.jpg' })).toBe(
+      200,
+    );
+    expect(await sim.userTyping('+14155550101')).toBe(200);
+    const list = () => t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conv.id}/messages`);
+    const loc = await eventually(
+      async () => (await list()).body.data.find((m) => m.content.type === 'location'),
+      10_000,
+      'location',
+    );
+    expect(loc.content).toMatchObject({ location: { latitude: 37.422, longitude: -122.084 } });
+    const file = await eventually(
+      async () => (await list()).body.data.find((m) => m.content.type === 'image' && m.content.media.state === 'ready'),
+      10_000,
+      'file stored',
+    );
+    expect(file.content.type === 'image' && file.content.media).toMatchObject({
+      fileName: 'receipt.jpg',
+      size: jpeg.length,
+    });
   });
 
   it('sends suggestions with messageId = our id; the same messageId again is one message; a delivery receipt applies', async () => {
@@ -216,5 +249,173 @@ describe('rcs connector end to end', () => {
     expect(sim.messages.filter((m) => m.phone === '+14155550199')).toHaveLength(0);
     await new Promise((res) => setTimeout(res, 300));
     expect(sms.received.filter((m) => m.to === '+14155550199')).toHaveLength(1);
+  });
+
+  it('revokes a message left undelivered for the configured time and sends it once over SMS instead', async () => {
+    const conv = await conversationOf('+14155550101');
+    const r = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Your table is ready' },
+    });
+    expect((await settled(r.body.id)).status).toBe('sent');
+    expect(sim.messages.find((m) => m.messageId === r.body.id)?.state).toBe('SENT');
+    const moved = await eventually(
+      async () => {
+        const m = (await t.api<Msg>('GET', `/api/v1/messages/${r.body.id}`)).body;
+        return m.metadata.fallback ? m : undefined;
+      },
+      (FALLBACK_SECONDS + 5) * 1000,
+      'fallback recorded',
+    );
+    expect(moved.metadata.fallback).toMatchObject({
+      connectionId: smsConn.id,
+      channelType: 'x-sms',
+      revokedProviderMessageId: r.body.id,
+      reason: expect.stringMatching(/not delivered over RCS within 3 s; revoked/),
+    });
+    expect(sim.messages.find((m) => m.messageId === r.body.id)?.state).toBe('REVOKED');
+    await expect(sim.deliver(r.body.id)).rejects.toThrow(/revoked/);
+    await pause(FALLBACK_SECONDS * 1000);
+    expect(sms.received.filter((m) => m.text.includes('Your table is ready'))).toHaveLength(1);
+  });
+
+  it('leaves a delivered message alone, and sends nothing over SMS when the revoke comes too late', async () => {
+    const conv = await conversationOf('+14155550101');
+    const delivered = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Delivered in time' },
+    });
+    await settled(delivered.body.id);
+    expect(await sim.deliver(delivered.body.id)).toBe(200);
+    // on the device, but its DELIVERED event has not reached us when the time is up: the revoke fails, so no SMS
+    const late = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Receipt still on its way' },
+    });
+    await settled(late.body.id);
+    sim.deliverSilently(late.body.id);
+    await eventually(
+      async () => {
+        const logs = (
+          await t.api<{ data: Array<{ event: string; message: string }> }>('GET', `/api/v1/connections/${conn.id}/logs`)
+        ).body.data;
+        return logs.find((l) => l.event === 'fallback_skipped' && l.message.includes(late.body.id));
+      },
+      (FALLBACK_SECONDS + 5) * 1000,
+      'revoke refused',
+    );
+    await pause(1000);
+    for (const text of ['Delivered in time', 'Receipt still on its way'])
+      expect(
+        sms.received.filter((m) => m.text.includes(text)),
+        text,
+      ).toHaveLength(0);
+    expect(sim.messages.find((m) => m.messageId === delivered.body.id)?.state).toBe('DELIVERED');
+    expect((await t.api<Msg>('GET', `/api/v1/messages/${late.body.id}`)).body.metadata.fallback).toBeUndefined();
+  });
+
+  it('sends suggested actions (open URL, dial, share location, calendar) and a file by our signed link', async () => {
+    const conv = await conversationOf('+14155550101');
+    const r = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: {
+        type: 'interactive',
+        interactive: {
+          kind: 'buttons',
+          text: 'What next?',
+          buttons: [
+            { id: 'tel:+14155550100', title: 'Call us' },
+            { id: 'share_location', title: 'Share location' },
+            { id: 'calendar:2026-12-24T18:00:00Z/2026-12-24T20:00:00Z', title: 'Dinner' },
+          ],
+        },
+      },
+    });
+    await settled(r.body.id);
+    expect(sim.messages.find((m) => m.messageId === r.body.id)?.contentMessage.suggestions).toEqual([
+      { action: { text: 'Call us', postbackData: 'tel:+14155550100', dialAction: { phoneNumber: '+14155550100' } } },
+      { action: { text: 'Share location', postbackData: 'share_location', shareLocationAction: {} } },
+      {
+        action: {
+          text: 'Dinner',
+          postbackData: 'calendar:2026-12-24T18:00:00Z/2026-12-24T20:00:00Z',
+          createCalendarEventAction: {
+            startTime: '2026-12-24T18:00:00.000Z',
+            endTime: '2026-12-24T20:00:00.000Z',
+            title: 'Dinner',
+            description: 'Dinner',
+          },
+        },
+      },
+    ]);
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const upload = await fetch(`${t.url}/api/v1/media?fileName=dot.png`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'image/png' },
+      body: png,
+    });
+    const media = (await upload.json()) as { url: string };
+    const img = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'image', media: { url: media.url, mimeType: 'image/png' } },
+    });
+    expect((await settled(img.body.id)).status).toBe('sent');
+    const fetched = sim.fetchedFiles.at(-1);
+    // RBM fetched the file from our signed link, not the bare media URL
+    expect(fetched).toMatchObject({ status: 200, bytes: png.length });
+    expect(fetched?.url).not.toBe(new URL(media.url, t.url).toString());
+  });
+
+  it('revokes an undelivered message an operator deletes; a delivered one cannot be taken back (409)', async () => {
+    const conv = await conversationOf('+14155550101');
+    const r = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Sent by mistake' },
+    });
+    await settled(r.body.id);
+    const del = await t.api<Msg>('DELETE', `/api/v1/messages/${r.body.id}`);
+    expect(del.status).toBe(200);
+    expect(del.body).toMatchObject({ status: 'failed', statusDetail: { code: 'REVOKED' } });
+    expect(del.body.metadata.revoked).toMatchObject({ by: expect.stringMatching(/^user:/) });
+    expect(sim.messages.find((m) => m.messageId === r.body.id)?.state).toBe('REVOKED');
+    // taken back, so the timed fallback has nothing to carry
+    await pause((FALLBACK_SECONDS + 1) * 1000);
+    expect(sms.received.filter((m) => m.text.includes('Sent by mistake'))).toHaveLength(0);
+    const delivered = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'Already there' },
+    });
+    await settled(delivered.body.id);
+    sim.deliverSilently(delivered.body.id);
+    const refused = await t.api<{ error: { code: string; message: string } }>(
+      'DELETE',
+      `/api/v1/messages/${delivered.body.id}`,
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/delivered already/);
+    expect((await t.api<Msg>('GET', `/api/v1/messages/${delivered.body.id}`)).body.status).toBe('sent');
+    // an inbound message is the customer's
+    const inbound = (
+      await t.api<{ data: Array<Msg & { direction: string }> }>('GET', `/api/v1/conversations/${conv.id}/messages`)
+    ).body.data.find((m) => m.direction === 'inbound');
+    expect((await t.api('DELETE', `/api/v1/messages/${inbound?.id ?? 'none'}`)).status).toBe(409);
+  });
+
+  it('turns a connection ERROR when the token endpoint refuses the service-account key', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const foreign = JSON.parse(sim.serviceAccountKey) as Record<string, unknown>;
+    foreign.private_key = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    foreign.private_key_id = 'not-issued-by-the-simulator';
+    const other = await t.api<Conn>('POST', '/api/v1/connections', {
+      type: 'rcs',
+      name: 'RBM agent, wrong key',
+      config: {
+        agentId: sim.agentId,
+        serviceAccountKey: JSON.stringify(foreign),
+        clientToken: sim.clientToken,
+        apiBaseUrl: sim.url,
+        tokenUrl: sim.tokenUrl,
+      },
+    });
+    const started = (await t.api<Conn>('POST', `/api/v1/connections/${other.body.id}/start`)).body;
+    expect(started.status).toBe('ERROR');
+    expect(started.statusReason).toMatch(/refused the service-account key/);
+    expect(started.statusReason).not.toContain('PRIVATE KEY');
   });
 });

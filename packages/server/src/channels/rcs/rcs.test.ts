@@ -51,6 +51,12 @@ runConnectorContract(rcsConnector, {
   features: {
     typing: { to: '+12223334444', success: [ok], auth: denied },
     readReceipts: { message: { providerMessageId: 'm1', from: '+12223334444' }, success: [ok], auth: denied },
+    // agentMessages.delete answers an empty body (google.protobuf.Empty)
+    revoke: {
+      message: { to: '+12223334444', providerMessageId: 'msg_1' },
+      success: [ok, { status: 200, body: '{}' }],
+      auth: denied,
+    },
     fetchMedia: {
       media: { providerMediaId: 'https://rcs-user-content.storage.googleapis.com/f1', mimeType: 'image/jpeg' },
       success: [ok, { status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEG' }],

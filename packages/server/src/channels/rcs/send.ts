@@ -54,10 +54,34 @@ function suggestion(b: { id: string; title: string; url?: string | undefined }):
   if (b.url) return { action: { text, postbackData, openUrlAction: { url: b.url } } };
   if (/^tel:\+?\d+$/.test(b.id)) return { action: { text, postbackData, dialAction: { phoneNumber: b.id.slice(4) } } };
   if (b.id === 'share_location') return { action: { text, postbackData, shareLocationAction: {} } };
+  // `calendar:<start>/<end>` (RFC 3339 times) offers to add an event titled like the button
+  const calendar = /^calendar:([^/\s]+)\/([^/\s]+)$/.exec(b.id);
+  if (
+    calendar &&
+    Number.isFinite(Date.parse(calendar[1] as string)) &&
+    Number.isFinite(Date.parse(calendar[2] as string))
+  )
+    return {
+      action: {
+        text,
+        postbackData,
+        createCalendarEventAction: {
+          startTime: new Date(calendar[1] as string).toISOString(),
+          endTime: new Date(calendar[2] as string).toISOString(),
+          title: b.title.slice(0, 100),
+          description: b.title.slice(0, 500),
+        },
+      },
+    };
   return { reply: { text, postbackData } };
 }
 
-const absolute = (url: string, ctx: SendContext<RcsConfig>): string => new URL(url, ctx.webhookUrl).toString();
+/**
+ * RBM fetches the file itself (contentInfo.fileUrl): our signed, expiring link to it, absolute
+ * (https://developers.google.com/business-communications/rcs-business-messaging/guides/build/send#media)
+ */
+const absolute = (url: string, ctx: SendContext<RcsConfig>): string =>
+  new URL(ctx.media.shareLink ? ctx.media.shareLink(url) : url, ctx.webhookUrl).toString();
 
 function cardContent(c: Card): Record<string, unknown> {
   return {
@@ -139,13 +163,27 @@ export async function fetchRcsMedia(
   return { bytes, mimeType: media.mimeType ?? contentType ?? 'application/octet-stream' };
 }
 
-/** agentMessages.delete: revokes a message not yet delivered */
-export async function revokeRcs(to: string, messageId: string, ctx: BaseContext<RcsConfig>): Promise<void> {
-  await callRbm(
-    ctx,
-    'DELETE',
-    `${rbmBase(ctx.config)}/v1/phones/${encodeURIComponent(to)}/agentMessages/${encodeURIComponent(messageId)}?agentId=${encodeURIComponent(ctx.config.agentId)}`,
-    undefined,
-    'agentMessages.delete',
-  );
+/**
+ * agentMessages.delete: revokes a message not yet delivered; once delivered the platform answers 404
+ * (https://developers.google.com/business-communications/rcs-business-messaging/reference/rest/v1/phones.agentMessages/delete)
+ */
+export async function revokeRcs(
+  message: { to: string; providerMessageId: string },
+  ctx: BaseContext<RcsConfig>,
+): Promise<void> {
+  try {
+    await callRbm(
+      ctx,
+      'DELETE',
+      `${rbmBase(ctx.config)}/v1/phones/${encodeURIComponent(message.to)}/agentMessages/${encodeURIComponent(message.providerMessageId)}?agentId=${encodeURIComponent(ctx.config.agentId)}`,
+      undefined,
+      'agentMessages.delete',
+    );
+  } catch (error) {
+    if (error instanceof ChannelError && error.providerCode === '404')
+      throw new ChannelError('REJECTED', 'RBM could not revoke the message: it was delivered already (or is unknown)', {
+        providerCode: 404,
+      });
+    throw error;
+  }
 }

@@ -25,12 +25,11 @@ export function vkError(code: number, message: string): ChannelError {
   if (code === 6 || code === 9 || code === 29)
     return new ChannelError('RATE_LIMITED', text, { providerCode, retryAfterMs: code === 29 ? 60_000 : 1000 });
   if (code === 1 || code === 10) return new ChannelError('UNAVAILABLE', text, { providerCode });
+  // the user has not allowed (or has denied) the community's messages: their consent, recorded by the hub
   if (code === 901)
-    return new ChannelError(
-      'INVALID_RECIPIENT',
-      `${text} (the user has not allowed messages from the community: OPTED_OUT)`,
-      { providerCode },
-    );
+    return new ChannelError('OPTED_OUT', `${text} (the user has not allowed messages from the community)`, {
+      providerCode,
+    });
   if (code === 902)
     return new ChannelError('INVALID_RECIPIENT', `${text} (the user's privacy settings forbid it)`, { providerCode });
   if (code === 900 || code === 917 || code === 936 || code === 945)

@@ -4,7 +4,7 @@ import { fetchVkMedia, startVk } from './api.js';
 import { prepareVkConfig, vkConfigSchema, type VkConfig } from './config.js';
 import { listenVk } from './listen.js';
 import { parseVk, vkEventKey } from './parse.js';
-import { markVkRead, sendVkTyping, vkSend } from './send.js';
+import { answerVkButton, markVkRead, sendVkTyping, vkProfile, vkSend } from './send.js';
 import { verifyVk } from './verify.js';
 
 const MB = 1024 * 1024;
@@ -32,12 +32,19 @@ export const vkConnector = defineConnector({
     verify: verifyVk,
     parse: parseVk,
     eventKey: vkEventKey,
-    // the secret is in the body; no header is a credential
+    // the secret is in the body: stored as a digest; no header is a credential
     storedHeaders: { keep: ['content-type'] },
+    storedBody: { digestJsonFields: ['secret'] },
     listen: listenVk,
   },
   send: vkSend,
-  features: { typing: sendVkTyping, fetchMedia: fetchVkMedia, readReceipts: markVkRead },
+  features: {
+    typing: sendVkTyping,
+    fetchMedia: fetchVkMedia,
+    readReceipts: markVkRead,
+    buttonAnswers: answerVkButton,
+    profile: vkProfile,
+  },
   start: startVk,
 });
 export type { VkConfig };

@@ -37,13 +37,21 @@ const pause = (ms: number, signal: AbortSignal) =>
 
 export async function listenVk(ctx: ListenContext<VkConfig>, waitSeconds = 25): Promise<void> {
   if (ctx.config.inbound !== 'longpoll') return aborted(ctx.signal);
-  let server = await pollServer(ctx);
+  // after a restart the saved position: the first server fetched keeps it (a key is new, the ts is ours)
   const saved = await ctx.cursor.get();
-  if (saved) server.ts = saved;
+  let server: PollServer = { server: '', key: '', ts: saved ?? '' };
   let failures = 0;
+  // what the start, failed 2 (a new key, same ts) or 3 (a new key and ts) asked for; fetched inside the retry loop,
+  // so a throttled or unavailable groups.getLongPollServer is retried like a failed poll instead of stopping the listener
+  let refresh: 'key' | 'all' | undefined = saved ? 'key' : 'all';
   while (!ctx.signal.aborted) {
     let answer: { ts?: string | number; updates?: unknown[]; failed?: number };
     try {
+      if (refresh) {
+        const fresh = await pollServer(ctx);
+        server = refresh === 'key' ? { ...fresh, ts: server.ts } : fresh;
+        refresh = undefined;
+      }
       const client = providerClient({
         provider: 'VK',
         http: ctx.http,
@@ -70,11 +78,11 @@ export async function listenVk(ctx: ListenContext<VkConfig>, waitSeconds = 25): 
       continue;
     }
     if (answer.failed === 2) {
-      server = { ...(await pollServer(ctx)), ts: server.ts };
+      refresh = 'key';
       continue;
     }
-    if (answer.failed === 3 || answer.failed !== undefined) {
-      server = await pollServer(ctx);
+    if (answer.failed !== undefined) {
+      refresh = 'all';
       continue;
     }
     for (const update of answer.updates ?? []) await ctx.deliver({ body: Buffer.from(JSON.stringify(update)) });

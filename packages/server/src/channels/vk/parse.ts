@@ -11,6 +11,7 @@ import {
   messageEventObject,
   messageNewObject,
   messageReadObject,
+  consentObject,
   typingObject,
   type VkAttachment,
   type VkMessage,
@@ -198,6 +199,16 @@ export function parseVk(req: WebhookRequest, config: VkConfig): WebhookOutcome {
         kind: 'status',
         providerMessageId: vkMessageKey(r.data.peer_id, r.data.conversation_message_id),
         status: 'read',
+        timestamp: req.receivedAt ?? new Date(0).toISOString(),
+      });
+  } else if (type === 'message_allow' || type === 'message_deny') {
+    // the user allowed or refused the community's messages (https://dev.vk.com/en/api/community-events/json-schema)
+    const c = consentObject.safeParse(object);
+    if (c.success && c.data.user_id > 0)
+      events.push({
+        kind: 'consent',
+        from: { address: String(c.data.user_id) },
+        consent: type === 'message_allow' ? 'opt_in' : 'opt_out',
         timestamp: req.receivedAt ?? new Date(0).toISOString(),
       });
   } else if (type === 'message_typing_state') {

@@ -108,6 +108,8 @@ export const messageReadObject = z.object({
   read_message_id: z.number().int().optional(),
   conversation_message_id: z.number().int().optional(),
 });
+/** message_allow `{user_id, key}`, message_deny `{user_id}` (vk-api-schema callback_message_allow / _deny) */
+export const consentObject = z.object({ user_id: z.number().int() });
 export const typingObject = z.object({
   from_id: z.number().int(),
   to_id: z.number().int().optional(),

@@ -8,12 +8,13 @@ import {
   ChannelError,
   isChannelError,
   type BaseContext,
+  type ProviderProfile,
   type OutboundMessage,
   type SendContext,
   type SendMap,
   type SendReceipt,
 } from '../../channel-kit/index.js';
-import type { Content } from '../../model/index.js';
+import type { Content, InboundMessageEvent } from '../../model/index.js';
 import { callVk, uploadTo, vkError } from './api.js';
 import type { VkConfig } from './config.js';
 import { vkMessageKey } from './parse.js';
@@ -32,13 +33,15 @@ async function sendVk(
   message: OutboundMessage,
   ctx: SendContext<VkConfig>,
   params: Record<string, string | number>,
+  // a part of a text VK found too long (914): its own random_id, as stable across retries as the message's
+  part = '',
 ): Promise<SendReceipt> {
   const peer = peerOf(message);
   if (!/^-?\d+$/.test(peer)) throw new ChannelError('INVALID_RECIPIENT', 'a VK peer id is a number');
   const answer = await callVk(ctx, 'messages.send', {
     group_id: ctx.config.groupId,
     peer_ids: peer,
-    random_id: randomIdOf(message.id),
+    random_id: randomIdOf(part ? `${message.id}#${part}` : message.id),
     ...params,
   });
   // with peer_ids VK answers [{peer_id, message_id, conversation_message_id, error?}]
@@ -51,6 +54,47 @@ async function sendVk(
   if (typeof cmid !== 'number')
     throw new ChannelError('UNAVAILABLE', 'VK sent an unreadable answer to messages.send', { retryable: false });
   return { providerMessageId: vkMessageKey(Number(peer), cmid) };
+}
+
+/** two halves of a text, cut at the space nearest the middle (or the middle itself when there is none) */
+export function halves(text: string): [string, string] {
+  const chars = [...text];
+  const middle = Math.floor(chars.length / 2);
+  let cut = middle;
+  for (let d = 0; d < middle; d++) {
+    if (/\s/.test(chars[middle - d] ?? '')) {
+      cut = middle - d;
+      break;
+    }
+    if (/\s/.test(chars[middle + d] ?? '')) {
+      cut = middle + d;
+      break;
+    }
+  }
+  return [chars.slice(0, cut).join('').trimEnd(), chars.slice(cut).join('').trimStart()];
+}
+
+/**
+ * a text VK refuses as too long (error 914, https://dev.vk.com/en/reference/errors) is cut in two and each half
+ * sent, in order, each with its own stable random_id (so a retry after a lost answer doubles nothing); the receipt
+ * names the last part
+ */
+async function sendText(
+  message: OutboundMessage,
+  ctx: SendContext<VkConfig>,
+  text: string,
+  part = '',
+): Promise<SendReceipt> {
+  try {
+    return await sendVk(message, ctx, { message: text }, part);
+  } catch (error) {
+    if (!(error instanceof ChannelError && error.providerCode === '914') || [...text].length < 2 || part.length >= 12)
+      throw error;
+    ctx.log.info('VK found the text too long (914); sending it in two parts', { length: text.length });
+    const [first, second] = halves(text);
+    await sendText(message, ctx, first, `${part}1`);
+    return sendText(message, ctx, second, `${part}2`);
+  }
 }
 
 /** a button's payload names our button id; ≤ 255 bytes (https://dev.vk.com/en/api/bots/development/keyboard) */
@@ -69,6 +113,19 @@ export function keyboardOf(buttons: Array<{ id: string; title: string; url?: str
       b.url
         ? { action: { type: 'open_link', link: b.url, label: b.title.slice(0, 40) } }
         : { action: { type: 'callback', label: b.title.slice(0, 40), payload: payloadOf(b.id) } },
+    ]),
+  });
+}
+
+/**
+ * a regular keyboard of text buttons, one per row, hidden after a press: the press is a message_new with the
+ * label as text and our payload (https://dev.vk.com/en/api/bots/development/keyboard)
+ */
+export function replyKeyboardOf(buttons: Array<{ id: string; title: string }>): string {
+  return JSON.stringify({
+    one_time: true,
+    buttons: buttons.map((b) => [
+      { action: { type: 'text', label: b.title.slice(0, 40), payload: payloadOf(b.id) }, color: 'secondary' },
     ]),
   });
 }
@@ -137,11 +194,15 @@ async function uploadDoc(
 
 /** what a VK community sends, one handler per content type */
 export const vkSend: SendMap<VkConfig> = {
-  text: (m, ctx) => sendVk(m, ctx, { message: m.content.text }),
+  text: (m, ctx) => sendText(m, ctx, m.content.text),
   interactive: (m, ctx) => {
-    const { text, buttons = [] } = m.content.interactive;
+    const { text, buttons = [], kind } = m.content.interactive;
     if (buttons.length === 0 || !text) throw new ChannelError('REJECTED', 'VK needs a text and buttons');
-    return sendVk(m, ctx, { message: text, keyboard: keyboardOf(buttons) });
+    // a list: the regular keyboard under the input field, its text buttons sending their label (and payload)
+    return sendVk(m, ctx, {
+      message: text,
+      keyboard: kind === 'list' ? replyKeyboardOf(buttons) : keyboardOf(buttons),
+    });
   },
   cards: (m, ctx) => {
     // a carousel template: up to 10 elements, each with up to 3 buttons (https://dev.vk.com/en/api/bots/development/messages#carousel)
@@ -175,6 +236,35 @@ export const vkSend: SendMap<VkConfig> = {
       message: m.content.location.name ?? ' ',
     }),
 };
+
+/**
+ * messages.sendMessageEventAnswer: a callback button keeps spinning until the community answers the press
+ * (https://dev.vk.com/en/method/messages.sendMessageEventAnswer); without event_data it just stops
+ */
+export async function answerVkButton(event: InboundMessageEvent, ctx: BaseContext<VkConfig>): Promise<void> {
+  const eventId = event.metadata?.callbackEventId;
+  const peerId = event.metadata?.peerId;
+  // a text button's press is an ordinary message: nothing waits for an answer
+  if (typeof eventId !== 'string' || typeof peerId !== 'number') return;
+  await callVk(ctx, 'messages.sendMessageEventAnswer', {
+    event_id: eventId,
+    user_id: event.from.address,
+    peer_id: peerId,
+  });
+}
+
+/** users.get once for a new customer: their name and photo (https://dev.vk.com/en/method/users.get) */
+export async function vkProfile(address: string, ctx: BaseContext<VkConfig>): Promise<ProviderProfile> {
+  if (!/^\d+$/.test(address)) return {};
+  const answer = await callVk(ctx, 'users.get', { user_ids: address, fields: 'photo_200,screen_name' });
+  const user = Array.isArray(answer) ? (answer[0] as Record<string, unknown> | undefined) : undefined;
+  if (!user) return {};
+  const name = [user.first_name, user.last_name].filter((v) => typeof v === 'string' && v.length > 0).join(' ');
+  const attributes: Record<string, string> = {};
+  if (typeof user.photo_200 === 'string') attributes.avatarUrl = user.photo_200;
+  if (typeof user.screen_name === 'string') attributes.vkProfileUrl = `https://vk.com/${user.screen_name}`;
+  return { ...(name ? { name } : {}), attributes };
+}
 
 /** messages.setActivity: "typing…" for about 10 s (https://dev.vk.com/en/method/messages.setActivity) */
 export async function sendVkTyping(to: string, ctx: BaseContext<VkConfig>): Promise<void> {

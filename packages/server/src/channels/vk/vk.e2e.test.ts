@@ -1,18 +1,27 @@
 /**
  * The VK connector end to end: a real hub on 127.0.0.1 and the VK simulator. Start (token check, confirmation,
- * callback server registration), forged callbacks, every inbound kind, edits, callback buttons, dedup, replies
- * with random_id idempotency, a photo upload, and the long-poll mode recovering from failed 2 and 3.
+ * callback server registration), forged callbacks, every inbound kind, edits, callback buttons answered, consent
+ * (message_allow / message_deny, error 901), contact profiles from users.get, dedup, replies with random_id
+ * idempotency, a text VK finds too long (914) split, keyboards, a photo upload through the hub, the callback secret
+ * kept out of the database files, and the long-poll mode recovering from failed 2 and 3.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startVkSimulator, type VkSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SendContext } from '../../channel-kit/index.js';
 import type { Content } from '../../model/index.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
-import { vkConnector, type VkConfig } from './index.js';
 
 interface Conv {
   id: string;
   address: string;
+  contactId: string;
+}
+interface Consent {
+  channelType: string;
+  address: string;
+  optedOut: boolean;
+  source: string;
 }
 interface Msg {
   id: string;
@@ -54,8 +63,36 @@ describe('vk connector end to end', () => {
   const messageWith = (id: string, match: (m: Msg) => boolean, what: string) =>
     eventually(async () => (await messagesOf(id)).find(match), 10_000, what);
 
+  const contactOf = async (conv: Conv) =>
+    (
+      await t.api<{ name: string | null; attributes: Record<string, string> }>(
+        'GET',
+        `/api/v1/contacts/${conv.contactId}`,
+      )
+    ).body;
+  const consentOf = async (conv: Conv) =>
+    (await t.api<{ data: Consent[] }>('GET', `/api/v1/contacts/${conv.contactId}/consent`)).body.data.find(
+      (c) => c.channelType === 'vk',
+    );
+  const finalStatus = (id: string) =>
+    eventually(
+      async () => {
+        const m = (await t.api<Msg>('GET', `/api/v1/messages/${id}`)).body;
+        return m.status === 'sent' || m.status === 'failed' ? m : undefined;
+      },
+      15_000,
+      `message ${id} settled`,
+    );
+
   beforeAll(async () => {
-    sim = await startVkSimulator({ callbackRetryScale: 0.001 });
+    // a community whose messages.send takes 3000 characters: the hub's 4096-character parts meet error 914
+    sim = await startVkSimulator({ callbackRetryScale: 0.001, maxMessageLength: 3000 });
+    sim.setUser(1001, {
+      firstName: 'Anna',
+      lastName: 'Petrova',
+      photo200: 'https://sun9-3.userapi.com/anna200.jpg',
+      screenName: 'anna.p',
+    });
     t = await startTestServer({ env: { SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '4', SWITCHBOARD_RETRY_BASE_MS: '50' } });
     const created = await t.api<Conn>('POST', '/api/v1/connections', {
       type: 'vk',
@@ -87,6 +124,18 @@ describe('vk connector end to end', () => {
       (a) => a.type === 'confirmation' && a.status === 200 && a.body === sim.confirmationCode,
     );
     expect(confirmed).toBeDefined();
+  });
+
+  it("turns a connection ERROR with VK's error_msg when groups.getById refuses the token (error 5)", async () => {
+    const bad = await t.api<Conn>('POST', '/api/v1/connections', {
+      type: 'vk',
+      name: 'Community, revoked token',
+      config: { groupId: sim.groupId, accessToken: 'vk1.a.revoked-token-000', apiBaseUrl: sim.url },
+    });
+    const started = (await t.api<Conn>('POST', `/api/v1/connections/${bad.body.id}/start`)).body;
+    expect(started.status).toBe('ERROR');
+    expect(started.statusReason).toMatch(/User authorization failed/);
+    expect(started.statusReason).not.toContain('vk1.a.revoked-token-000');
   });
 
   it('refuses a callback whose secret is missing or wrong, storing nothing, with a log line', async () => {
@@ -138,12 +187,18 @@ describe('vk connector end to end', () => {
           photo: {
             id: 5,
             owner_id: 1001,
-            sizes: [{ type: 'x', url: `${sim.url}/nothing.jpg`, width: 10, height: 10 }],
+            sizes: [{ type: 'x', url: sim.cdnFile('p.png', PNG, 'image/png'), width: 10, height: 10 }],
           },
         },
       ],
     });
-    await messageWith(conv.id, (m) => m.content.type === 'image', 'photo');
+    // the file itself is fetched from VK's CDN into the hub's media store
+    const photo = await messageWith(
+      conv.id,
+      (m) => m.content.type === 'image' && m.content.media.state === 'ready',
+      'photo stored',
+    );
+    expect(photo.content.type === 'image' && photo.content.media.size).toBe(PNG.length);
     sim.customerMessage(1001, { geo: { type: 'point', coordinates: { latitude: 55.75, longitude: 37.61 } } });
     await messageWith(conv.id, (m) => m.content.type === 'location', 'location');
     sim.customerMessage(1001, {
@@ -155,35 +210,122 @@ describe('vk connector end to end', () => {
       (m) => m.content.type === 'text' && m.content.text.includes('https://example.com/x'),
       'link',
     );
+    // documents, voice messages (with VK's transcript), stickers; videos and wall posts as links; forwards kept
+    sim.customerMessage(1001, {
+      attachments: [
+        {
+          type: 'doc',
+          doc: {
+            id: 9,
+            owner_id: 1001,
+            title: 'invoice.pdf',
+            ext: 'pdf',
+            url: sim.cdnFile('invoice.pdf', Buffer.from('%PDF-1.4 fake'), 'application/pdf'),
+            size: 3,
+          },
+        },
+      ],
+    });
+    const doc = await messageWith(
+      conv.id,
+      (m) => m.content.type === 'document' && m.content.media.state === 'ready',
+      'document stored',
+    );
+    expect(doc.content.type === 'document' && doc.content.media.fileName).toBe('invoice.pdf');
+    sim.customerMessage(1001, {
+      attachments: [
+        {
+          type: 'audio_message',
+          audio_message: {
+            id: 10,
+            owner_id: 1001,
+            duration: 2,
+            link_ogg: sim.cdnFile('voice.ogg', Buffer.from('OggS voice'), 'audio/ogg'),
+            link_mp3: sim.cdnFile('voice.mp3', Buffer.from('ID3 voice'), 'audio/mpeg'),
+            transcript: 'where is my parcel',
+          },
+        },
+      ],
+    });
+    const voice = await messageWith(
+      conv.id,
+      (m) => m.content.type === 'audio' && m.content.media.state === 'ready',
+      'voice stored',
+    );
+    expect(voice.content.type === 'audio' && voice.content.media.caption).toBe('where is my parcel');
+    sim.customerMessage(1001, {
+      attachments: [
+        {
+          type: 'sticker',
+          sticker: {
+            sticker_id: 4,
+            images: [{ url: sim.cdnFile('s.png', PNG, 'image/png'), width: 128, height: 128 }],
+          },
+        },
+      ],
+    });
+    await messageWith(conv.id, (m) => m.content.type === 'sticker', 'sticker');
+    sim.customerMessage(1001, { attachments: [{ type: 'video', video: { id: 456, owner_id: -1, title: 'clip' } }] });
+    await messageWith(
+      conv.id,
+      (m) => m.content.type === 'text' && m.content.text.includes('https://vk.com/video-1_456'),
+      'video link',
+    );
+    sim.customerMessage(1001, { text: 'see this', attachments: [{ type: 'wall', wall: { id: 77, owner_id: -5 } }] });
+    await messageWith(
+      conv.id,
+      (m) => m.content.type === 'text' && m.content.text.includes('https://vk.com/wall-5_77'),
+      'wall link',
+    );
+    // a contact new to the hub is named once from users.get, with their photo
+    const contact = await eventually(
+      async () => {
+        const c = await contactOf(conv);
+        return c.name ? c : undefined;
+      },
+      10_000,
+      'contact named',
+    );
+    expect(contact).toMatchObject({
+      name: 'Anna Petrova',
+      attributes: { avatarUrl: 'https://sun9-3.userapi.com/anna200.jpg', vkProfileUrl: 'https://vk.com/anna.p' },
+    });
+    expect(sim.calls.filter((c) => c.method === 'users.get' && c.params.user_ids === '1001')).toHaveLength(1);
     const okAnswers = sim.callbackAttempts.filter((a) => a.type === 'message_new');
     expect(okAnswers.every((a) => a.status === 200 && a.body === 'ok')).toBe(true);
     // the same event delivered again (VK retries) is answered ok and stored once
     const first = sim.callbackAttempts.length;
-    const again = await fetch(conn.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message_new',
-        group_id: sim.groupId,
-        event_id: eventId,
-        v: '5.199',
-        secret: sim.callbackServers()[0]?.secretKey,
-        object: {
-          message: {
-            date: 1,
-            from_id: 1001,
-            id: 1,
-            peer_id: 1001,
-            text: 'Hello community',
-            conversation_message_id: 1,
-            attachments: [],
+    const redeliver = (id: string) =>
+      fetch(conn.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message_new',
+          group_id: sim.groupId,
+          event_id: id,
+          v: '5.199',
+          secret: sim.callbackServers()[0]?.secretKey,
+          object: {
+            message: {
+              date: 1,
+              from_id: 1001,
+              id: 1,
+              peer_id: 1001,
+              text: 'Hello community',
+              conversation_message_id: 1,
+              attachments: [],
+            },
           },
-        },
-      }),
-    });
+        }),
+      });
+    const again = await redeliver(eventId);
     expect(first).toBeGreaterThan(0);
     expect(again.status).toBe(200);
     expect(await again.text()).toBe('ok');
+    // the same message under a new event_id (a second callback server, a replayed event) is the same message:
+    // (peer_id, conversation_message_id) names it
+    const replayed = await redeliver(`${eventId}-other`);
+    expect([replayed.status, await replayed.text()]).toEqual([200, 'ok']);
     await new Promise((r) => setTimeout(r, 300));
     const texts = (await messagesOf(conv.id)).filter(
       (m) => m.content.type === 'text' && m.content.text === 'Hello community',
@@ -191,15 +333,30 @@ describe('vk connector end to end', () => {
     expect(texts).toHaveLength(1);
   });
 
-  it('answers an event it does not model (message_allow) with exactly ok, so VK does not retry it', async () => {
+  it('records message_deny as an opt-out (sends refused with 422 OPTED_OUT) and message_allow as the way back', async () => {
+    sim.customerMessage(1003, { text: 'hi there' });
+    const conv = await conversationOf('1003');
+    sim.deny(1003);
+    await eventually(async () => ((await consentOf(conv))?.optedOut ? true : undefined), 10_000, 'opted out');
+    expect(await consentOf(conv)).toMatchObject({ address: '1003', optedOut: true, source: 'provider' });
+    const refused = await t.api<{ error: { code: string } }>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'promo while denied' },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('OPTED_OUT');
+    expect(sim.sent.some((m) => m.text === 'promo while denied')).toBe(false);
     sim.allowMessages(1003);
-    const attempt = await eventually(
-      () => Promise.resolve(sim.callbackAttempts.find((a) => a.type === 'message_allow')),
-      10_000,
-      'message_allow delivered',
-    );
-    expect(attempt).toMatchObject({ status: 200, body: 'ok' });
-    expect(sim.callbackAttempts.filter((a) => a.type === 'message_allow')).toHaveLength(1);
+    await eventually(async () => ((await consentOf(conv))?.optedOut === false ? true : undefined), 10_000, 'opted in');
+    const again = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: 'welcome back' },
+    });
+    expect(again.status).toBe(202);
+    expect((await finalStatus(again.body.id)).status).toBe('sent');
+    // both events were answered exactly ok, once each (VK retries anything else)
+    for (const type of ['message_deny', 'message_allow']) {
+      const answers = sim.callbackAttempts.filter((a) => a.type === type);
+      expect(answers.map((a) => [a.status, a.body])).toEqual([[200, 'ok']]);
+    }
   });
 
   it('applies an edit to the stored message and turns a callback button press into a button_reply', async () => {
@@ -214,6 +371,7 @@ describe('vk connector end to end', () => {
     );
     expect(edited.editedAt).not.toBeNull();
     expect((await messagesOf(conv.id)).filter((m) => m.direction === 'inbound')).toHaveLength(1);
+    const answered = sim.eventAnswers.length;
     sim.pressCallbackButton(1002, { id: 'yes' });
     await messageWith(
       conv.id,
@@ -223,6 +381,14 @@ describe('vk connector end to end', () => {
         m.content.interactive.reply?.id === 'yes',
       'button reply',
     );
+    // the button stops spinning: the press is answered with messages.sendMessageEventAnswer, once
+    const answer = await eventually(
+      () => Promise.resolve(sim.eventAnswers[answered]),
+      10_000,
+      'sendMessageEventAnswer',
+    );
+    expect(answer).toMatchObject({ userId: 1002, peerId: 1002 });
+    expect(sim.eventAnswers).toHaveLength(answered + 1);
   });
 
   it('replies with messages.send; an answer lost in transit is retried with the same random_id and not doubled', async () => {
@@ -247,7 +413,7 @@ describe('vk connector end to end', () => {
     expect(sim.sent.filter((m) => m.text === 'Once only')).toHaveLength(1);
   });
 
-  it('sends buttons as an inline keyboard, and fails a send to a user who denied messages', async () => {
+  it('sends buttons as an inline keyboard and a list as a regular one; error 901 is an opt-out, then 422', async () => {
     const conv = await conversationOf('1001');
     await t.api('POST', `/api/v1/conversations/${conv.id}/messages`, {
       content: {
@@ -260,53 +426,147 @@ describe('vk connector end to end', () => {
       inline: true,
       buttons: [[{ action: { type: 'callback', label: 'A', payload: '{"id":"a"}' } }]],
     });
+    await t.api('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: {
+        type: 'interactive',
+        interactive: { kind: 'list', text: 'Which size?', buttons: [{ id: 'size_m', title: 'M' }] },
+      },
+    });
+    const list = await eventually(
+      () => Promise.resolve(sim.sent.find((s) => s.text === 'Which size?')),
+      10_000,
+      'regular keyboard',
+    );
+    expect(list.keyboard).toMatchObject({
+      one_time: true,
+      buttons: [[{ action: { type: 'text', label: 'M', payload: '{"id":"size_m"}' } }]],
+    });
+    // the press of a text button is a message with our payload
+    sim.customerMessage(1001, { text: 'M', payload: '{"id":"size_m"}' });
+    await messageWith(
+      conv.id,
+      (m) => m.content.type === 'interactive' && m.content.interactive.reply?.id === 'size_m',
+      'text button reply',
+    );
+    // the user never allowed messages (no event told us): VK answers 901
     sim.denyMessages(1002);
     const conv2 = await conversationOf('1002');
     const r = await t.api<Msg>('POST', `/api/v1/conversations/${conv2.id}/messages`, {
       content: { type: 'text', text: 'denied' },
     });
-    const failed = await eventually(
-      async () => {
-        const x = (await t.api<Msg>('GET', `/api/v1/messages/${r.body.id}`)).body;
-        return x.status === 'failed' ? x : undefined;
-      },
-      10_000,
-      'failed',
-    );
+    const failed = await finalStatus(r.body.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.statusDetail?.code).toBe('OPTED_OUT');
     expect(failed.statusDetail?.message).toMatch(/901/);
+    expect(await consentOf(conv2)).toMatchObject({ optedOut: true, source: 'provider' });
+    const next = await t.api<{ error: { code: string } }>('POST', `/api/v1/conversations/${conv2.id}/messages`, {
+      content: { type: 'text', text: 'denied again' },
+    });
+    expect([next.status, next.body.error.code]).toEqual([422, 'OPTED_OUT']);
   });
 
-  it('uploads a photo through the upload server and sends it as an attachment', async () => {
-    const ctx: SendContext<VkConfig> = {
-      connectionId: conn.id,
-      config: {
-        groupId: sim.groupId,
-        accessToken: sim.token,
-        apiBaseUrl: sim.url,
-        apiVersion: '5.199',
-        inbound: 'callback',
-      },
-      webhookUrl: conn.webhookUrl,
-      http: (url, init) => fetch(url, init),
-      signal: AbortSignal.timeout(5000),
-      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-      media: { read: () => Promise.resolve({ bytes: PNG, mimeType: 'image/png', fileName: 'a.png' }) },
-    };
-    const receipt = await vkConnector.send(
-      {
-        id: 'msg_photo_1',
-        conversationId: 'c',
-        to: '1001',
-        content: { type: 'image', media: { url: '/media/x', mimeType: 'image/png', caption: 'pic' } },
-      },
-      ctx,
-    );
-    expect(receipt.providerMessageId).toMatch(/^1001_\d+$/);
-    expect(sim.uploadedPhotos).toBe(1);
-    expect(sim.sent.find((m) => m.text === 'pic')?.attachment).toMatch(new RegExp(`^photo-${sim.groupId}_\\d+_k1$`));
+  it('splits a text VK refuses as too long (914) and sends the parts in order, none doubled', async () => {
+    const conv = await conversationOf('1001');
+    const words = Array.from({ length: 700 }, (_, i) => `w${i}`).join(' ');
+    expect(words.length).toBeGreaterThan(3000);
+    expect(words.length).toBeLessThan(4096);
+    const r = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'text', text: words },
+    });
+    expect((await finalStatus(r.body.id)).status).toBe('sent');
+    const refused = sim.calls.filter((c) => c.method === 'messages.send' && c.params.message === words);
+    expect(refused).toHaveLength(1);
+    const parts = sim.sent.filter((m) => m.peerId === 1001 && words.includes(m.text) && m.text !== words);
+    expect(parts).toHaveLength(2);
+    expect(parts.map((p) => p.text).join(' ')).toBe(words);
+    expect(new Set(parts.map((p) => p.randomId)).size).toBe(2);
+    expect(parts.every((p) => p.text.length <= 3000)).toBe(true);
   });
 
-  it('long-poll mode: receives updates without a public URL and recovers from failed 2 (key) and 3 (history)', async () => {
+  it('sends a photo uploaded to the hub through the upload server, as an attachment', async () => {
+    const conv = await conversationOf('1001');
+    const upload = await fetch(`${t.url}/api/v1/media?fileName=dot.png`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'image/png' },
+      body: PNG,
+    });
+    expect(upload.status).toBe(201);
+    const media = (await upload.json()) as { url: string };
+    const before = sim.uploadedPhotos;
+    const r = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'image', media: { url: media.url, mimeType: 'image/png', caption: 'a dot' } },
+    });
+    expect((await finalStatus(r.body.id)).status).toBe('sent');
+    expect(sim.uploadedPhotos).toBe(before + 1);
+    expect(sim.sent.find((m) => m.text === 'a dot')?.attachment).toMatch(new RegExp(`^photo-${sim.groupId}_\\d+_k1$`));
+  });
+
+  it('sends cards as a carousel, and a document through docs.getMessagesUploadServer and docs.save', async () => {
+    const conv = await conversationOf('1001');
+    const cards = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: {
+        type: 'cards',
+        text: 'Our plans',
+        cards: [
+          { title: 'Basic', subtitle: '5 € a month', buttons: [{ id: 'plan_basic', title: 'Choose' }] },
+          {
+            title: 'Pro',
+            subtitle: '9 € a month',
+            buttons: [{ id: 'x', title: 'Details', url: 'https://example.com/pro' }],
+          },
+        ],
+      },
+    });
+    expect((await finalStatus(cards.body.id)).status).toBe('sent');
+    const carousel = sim.sent.find((m) => m.text === 'Our plans');
+    expect(carousel?.template).toMatchObject({
+      type: 'carousel',
+      elements: [
+        {
+          title: 'Basic',
+          description: '5 € a month',
+          buttons: [{ action: { type: 'callback', label: 'Choose', payload: '{"id":"plan_basic"}' } }],
+        },
+        {
+          title: 'Pro',
+          buttons: [{ action: { type: 'open_link', link: 'https://example.com/pro', label: 'Details' } }],
+        },
+      ],
+    });
+    const upload = await fetch(`${t.url}/api/v1/media?fileName=terms.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/pdf' },
+      body: Buffer.from('%PDF-1.4 terms'),
+    });
+    const media = (await upload.json()) as { url: string };
+    const doc = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: {
+        type: 'document',
+        media: { url: media.url, mimeType: 'application/pdf', fileName: 'terms.pdf', caption: 'the terms' },
+      },
+    });
+    expect((await finalStatus(doc.body.id)).status).toBe('sent');
+    expect(sim.calls.some((c) => c.method === 'docs.getMessagesUploadServer' && c.params.type === 'doc')).toBe(true);
+    expect(sim.calls.some((c) => c.method === 'docs.save' && c.params.title === 'terms.pdf')).toBe(true);
+    expect(sim.sent.find((m) => m.text === 'the terms')?.attachment).toMatch(new RegExp(`^doc-${sim.groupId}_\\d+$`));
+  });
+
+  it('keeps the callback secret out of the stored raw events and the database files', async () => {
+    const secret = sim.callbackServers()[0]?.secretKey ?? '';
+    expect(secret.length).toBeGreaterThan(8);
+    // the hub saw it on every callback so far; the stored copies hold a digest in its place
+    expect(sim.callbackAttempts.filter((a) => a.type === 'message_new' && a.body === 'ok').length).toBeGreaterThan(3);
+    await t.sb.store.checkpoint();
+    const files = ['switchboard.db', 'switchboard.db-wal'].map((f) => join(t.dataDir, f)).filter(existsSync);
+    expect(files.length).toBeGreaterThan(0);
+    const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
+    expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    // the stored bodies are still VK's, with the digest where the secret was
+    expect(bytes.includes(Buffer.from('"secret":"sha256:'))).toBe(true);
+    expect(t.logs.join('').includes(secret)).toBe(false);
+  });
+
+  it('long-poll mode: receives updates without a public URL and recovers from failed 2 (key), 3 (history) and 1 (ts)', async () => {
     const lp = (
       await t.api<Conn>('POST', '/api/v1/connections', {
         type: 'vk',
@@ -314,17 +574,19 @@ describe('vk connector end to end', () => {
         config: { groupId: sim.groupId, accessToken: sim.token, apiBaseUrl: sim.url, inbound: 'longpoll' },
       })
     ).body;
-    expect((await t.api<Conn>('POST', `/api/v1/connections/${lp.id}/start`)).body.status).toBe('RUNNING');
-    await eventually(
-      () => Promise.resolve(sim.calls.some((c) => c.method === 'groups.getLongPollServer') || undefined),
-      10_000,
-      'poll server',
-    );
+    // the community token's 20 requests/s are shared with the tests before: let its window pass
+    await new Promise((r) => setTimeout(r, 1100));
+    const lpStarted = (await t.api<Conn>('POST', `/api/v1/connections/${lp.id}/start`)).body;
+    expect([lpStarted.status, lpStarted.statusReason]).toEqual(['RUNNING', null]);
+    // polling: the listener has its server and position, so what the customer writes next reaches it
+    await eventually(() => Promise.resolve(sim.longPollChecks > 0 || undefined), 10_000, 'polling');
     sim.customerMessage(2001, { text: 'via long poll' });
     const conv = await conversationOf('2001', lp.id);
     await messageWith(conv.id, (m) => m.content.type === 'text' && m.content.text === 'via long poll', 'lp message');
     const servers = () => sim.calls.filter((c) => c.method === 'groups.getLongPollServer').length;
     const before = servers();
+    // the new key is throttled once (error 6, the community token's 20 requests/s): the listener retries, it does not stop
+    sim.failNext('groups.getLongPollServer', 6, 'Too many requests per second');
     sim.expireLongPollKey();
     await eventually(() => Promise.resolve(servers() > before || undefined), 10_000, 'key refreshed');
     sim.customerMessage(2001, { text: 'after failed 2' });
@@ -338,6 +600,18 @@ describe('vk connector end to end', () => {
       (m) => m.content.type === 'text' && m.content.text === 'after failed 3',
       'after history',
     );
+    // failed 1: the history moved on, the key still holds — the listener takes the new ts, no new server
+    const before1 = servers();
+    const failures = sim.longPollFailures.length;
+    sim.outdateLongPollHistory();
+    await eventually(
+      () => Promise.resolve(sim.longPollFailures.slice(failures).includes(1) || undefined),
+      10_000,
+      'failed 1 answered',
+    );
+    sim.customerMessage(2001, { text: 'after failed 1' });
+    await messageWith(conv.id, (m) => m.content.type === 'text' && m.content.text === 'after failed 1', 'after ts');
+    expect(servers()).toBe(before1);
     const texts = (await messagesOf(conv.id)).filter(
       (m) => m.content.type === 'text' && m.content.text === 'via long poll',
     );

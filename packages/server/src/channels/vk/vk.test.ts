@@ -4,7 +4,7 @@ import { runConnectorContract, type ContractFixtures } from '../../channel-kit/c
 import type { AnyConnector, InboundMode, WebhookRequest } from '../../channel-kit/index.js';
 import { vkDocuments, vkFuzz, vkFuzzConfig, vkRequest } from './fixtures/fuzz.js';
 import { vkConnector, type VkConfig } from './index.js';
-import { randomIdOf } from './send.js';
+import { halves, randomIdOf } from './send.js';
 
 const config = vkFuzzConfig;
 const req = (doc: unknown): WebhookRequest => vkRequest(Buffer.from(JSON.stringify(doc)));
@@ -35,6 +35,8 @@ const fixtures: ContractFixtures<VkConfig> = {
     { name: 'message_event (callback button)', request: req(vkDocuments[3]), expect: 'events' },
     { name: 'message_read', request: req(vkDocuments[4]), expect: 'events' },
     { name: 'message_typing_state', request: req(vkDocuments[5]), expect: 'events' },
+    { name: 'message_allow (consent given)', request: req(vkDocuments[7]), expect: 'events' },
+    { name: 'message_deny (consent refused)', request: req(vkDocuments[8]), expect: 'events' },
     { name: 'confirmation', request: req({ type: 'confirmation', group_id: 123456 }), expect: 'handshake' },
   ],
   unknownUpdate: req(vkDocuments[6]),
@@ -55,6 +57,36 @@ const fixtures: ContractFixtures<VkConfig> = {
     readReceipts: {
       message: { providerMessageId: '1001_5', from: '1001' },
       success: [vkOk(1)],
+      auth: vkErr(5, 'User authorization failed'),
+    },
+    buttonAnswers: {
+      event: {
+        kind: 'message',
+        providerMessageId: 'event_ev1',
+        from: { address: '1001' },
+        content: { type: 'interactive', interactive: { kind: 'button_reply', reply: { id: 'yes', title: 'yes' } } },
+        timestamp: '2026-01-01T00:00:00.000Z',
+        metadata: { peerId: 1001, callbackEventId: 'ev1' },
+      },
+      success: [vkOk(1)],
+      auth: vkErr(5, 'User authorization failed'),
+    },
+    // users.get answer (vk-api-schema users/responses.json `users_get_response`)
+    profile: {
+      address: '1001',
+      success: [
+        vkOk([
+          {
+            id: 1001,
+            first_name: 'Pavel',
+            last_name: 'Durov',
+            can_access_closed: true,
+            is_closed: false,
+            photo_200: 'https://sun9-2.userapi.com/p200.jpg',
+            screen_name: 'durov',
+          },
+        ]),
+      ],
       auth: vkErr(5, 'User authorization failed'),
     },
   },
@@ -150,5 +182,21 @@ describe('vk specifics', () => {
     expect(randomIdOf('msg_a')).not.toBe(randomIdOf('msg_b'));
     expect(randomIdOf('msg_a')).toBeGreaterThan(0);
     expect(randomIdOf('msg_a')).toBeLessThanOrEqual(0x7fffffff);
+  });
+  it('cuts a text VK finds too long at the space nearest the middle, losing nothing', () => {
+    expect(halves('aaaa bb cccc')).toEqual(['aaaa bb', 'cccc']);
+    expect(halves('abcdef')).toEqual(['abc', 'def']);
+    const emoji = '😀'.repeat(5);
+    expect(halves(emoji).join('')).toBe(emoji);
+  });
+  it('parses message_allow and message_deny into the consent they report', () => {
+    expect(inbound.parse(req(vkDocuments[7]), config)).toMatchObject({
+      kind: 'events',
+      events: [{ kind: 'consent', from: { address: '1001' }, consent: 'opt_in' }],
+      reply: { body: 'ok' },
+    });
+    expect(inbound.parse(req(vkDocuments[8]), config)).toMatchObject({
+      events: [{ kind: 'consent', consent: 'opt_out' }],
+    });
   });
 });

@@ -11,7 +11,13 @@
  * - ConsentService: the contact's consents for the API, and setting them by hand.
  */
 import { matchConsentKeyword, optOutRulesFor, type AnyConnector, type OptOutRules } from '../../channel-kit/index.js';
-import { contentPreview, newId, type Content, type InboundMessageEvent } from '../../model/index.js';
+import {
+  contentPreview,
+  newId,
+  type Content,
+  type InboundConsentEvent,
+  type InboundMessageEvent,
+} from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import { providerAddress } from '../contacts/address-normalizer.js';
@@ -45,6 +51,7 @@ const HOW: Record<ConsentSource, (c: ConsentRecord) => string> = {
   operator: () => 'as recorded by an operator',
   api: () => 'as recorded through the API',
   import: () => 'as recorded by a contact import',
+  provider: () => 'in the channel itself (the provider reported their choice)',
 };
 
 /** "opted out of WhatsApp on 2026-12-03 14:30 UTC by writing "STOP"": what operators are shown */
@@ -146,6 +153,39 @@ export async function applyConsentKeyword(
     match.kind === 'opt_out' ? rules?.confirmation : rules?.optInConfirmation,
     match.kind,
   );
+}
+
+/**
+ * Inside the inbound transaction: the provider reports the customer's own choice (VK message_deny / message_allow).
+ * Recorded whether or not the address has written yet (consent is kept per address); a timeline entry goes to their
+ * open conversation on the connection. A report of the state already recorded changes nothing.
+ */
+export async function applyProviderConsent(ctx: WriteContext, event: InboundConsentEvent): Promise<void> {
+  const { tx, connection, now } = ctx;
+  const address = providerAddress(ctx.addressRules, event.from.address);
+  const optedOut = event.consent === 'opt_out';
+  const before = await tx.getConsent(connection.workspaceId, connection.type, address);
+  if ((before?.optedOut ?? false) === optedOut) return;
+  await tx.upsertConsent({
+    workspaceId: connection.workspaceId,
+    channelType: connection.type,
+    address,
+    optedOut,
+    optedOutAt: optedOut ? now : (before?.optedOutAt ?? null),
+    source: 'provider',
+    keyword: null,
+    updatedAt: now,
+  });
+  const identity = await tx.findIdentity(connection.workspaceId, connection.type, address);
+  const conversation = identity && (await tx.findOpenConversation(connection.id, identity.contactId, null));
+  if (!identity || !conversation) return;
+  const batch = new TimelineBatch(connection.workspaceId, conversation.id, now);
+  batch.add(optedOut ? 'consent.opted_out' : 'consent.opted_in', `contact:${identity.contactId}`, {
+    channelType: connection.type,
+    source: 'provider',
+  });
+  await tx.routing.insertConversationEvents(batch.events);
+  ctx.outbox.push(...batch.outbox);
 }
 
 /** queues the answer to a consent keyword (a confirmation, the help text): the one message no opt-out holds back */

@@ -7,7 +7,7 @@
  * fsync) for many messages. A batch that fails to write is retried one event per transaction, so one bad event
  * cannot hold back the others.
  */
-import { InboundEventSchema, type InboundEvent } from '../../model/index.js';
+import { InboundEventSchema, type InboundEvent, type InboundMessageEvent } from '../../model/index.js';
 import type { WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundEventRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -21,9 +21,23 @@ import {
 } from '../conversations/conversation-writer.js';
 import { TOPIC_EVENTS, TOPIC_INBOUND } from '../events.js';
 import { capabilitiesFor, optOutRulesFor } from '../../channel-kit/index.js';
-import { applyConsentKeyword } from '../consent/consent-service.js';
+import { applyConsentKeyword, applyProviderConsent } from '../consent/consent-service.js';
 import { assembleMessagePart } from './message-parts.js';
 import { applyInboundConversation } from '../conversations/provider-state.js';
+
+/**
+ * a provider call owed after a stored event (runFollowUps): a button press the provider waits an answer for. (A new
+ * contact's profile is a job of its own, core/inbound/contact-profiles.ts, requested with the identity.)
+ */
+type FollowUp = { kind: 'answer'; event: InboundMessageEvent };
+
+/** the follow-ups of one newly stored message: its button press answered */
+function followUpsOf(live: LiveConnection, event: InboundMessageEvent): FollowUp[] {
+  const { features } = live.connector;
+  return features.buttonAnswers && event.content.type === 'interactive' && !event.edit
+    ? [{ kind: 'answer', event }]
+    : [];
+}
 
 export function requestFromRecord(ev: InboundEventRecord): WebhookRequest {
   const url = new URL(ev.url, 'http://stored.invalid');
@@ -136,6 +150,7 @@ export class InboundProcessor {
     const ephemeral: NewOutboxRow[] = [];
     const finished: string[] = [];
     const parseFailures: Array<{ id: string; reason: string }> = [];
+    const followUps: FollowUp[] = [];
     let received = 0;
     let scrubLog = false;
     const droppedMedia: string[] = [];
@@ -182,6 +197,7 @@ export class InboundProcessor {
           if (event.kind === 'message') {
             if (await applyInboundMessage(ctx, event)) {
               counted++;
+              followUps.push(...followUpsOf(live, event));
               await applyConsentKeyword(ctx, live.connector, optOut, event);
               erasedRetry = false;
             } else if (erasedRetry) {
@@ -194,6 +210,7 @@ export class InboundProcessor {
           if (event.kind === 'status') await applyInboundStatus(ctx, event);
           else if (event.kind === 'conversation') await applyInboundConversation(ctx, event);
           else if (event.kind === 'contact') await applyInboundContact(ctx, event);
+          else if (event.kind === 'consent') await applyProviderConsent(ctx, event);
           else
             ephemeral.push({
               topic: TOPIC_EVENTS,
@@ -237,7 +254,30 @@ export class InboundProcessor {
         key: row.key,
         payload: { ...row.payload, workspaceId: row.workspaceId },
       });
+    if (live && followUps.length > 0) await this.runFollowUps(live, followUps);
     return finished;
+  }
+
+  /**
+   * What the provider expects once a stored event is ours (a button press answered): provider calls after the
+   * commit, bounded in time; a failure is a log line, never a reason to process the event again.
+   */
+  private async runFollowUps(live: LiveConnection, followUps: FollowUp[]): Promise<void> {
+    const { features } = live.connector;
+    for (const f of followUps) {
+      // each call its own time limit: a batch of many presses must not starve the last ones
+      const ctx = this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs));
+      try {
+        await features.buttonAnswers?.(f.event, ctx);
+      } catch (error) {
+        await this.connections.log(
+          live.record.id,
+          'warn',
+          'button_answer_failed',
+          `the button press could not be answered: ${this.deps.redactor.scrub(error instanceof Error ? error.message : String(error))}`,
+        );
+      }
+    }
   }
 
   /** the ids written ahead of their own delivery (not the one being delivered now) */

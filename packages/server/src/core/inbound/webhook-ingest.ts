@@ -5,6 +5,7 @@
  * so nothing is lost) or a failed verification (401/403 + a connection log line).
  */
 import {
+  storedBody,
   storedHeaders,
   storedWebhookUrl,
   type HttpReply,
@@ -90,7 +91,8 @@ export class WebhookIngest {
         // a secret path segment is kept as its digest, like a credential header
         url: storedWebhookUrl(req.url),
         headers,
-        body: req.rawBody,
+        // a credential inside the body (VK's secret) as a digest, like a credential header
+        body: storedBody(req.rawBody, inbound.storedBody),
         status: ignored ? 'ignored' : 'pending',
         error: ignored ? (outcome as { reason: string }).reason : parseError,
         receivedAt: now,

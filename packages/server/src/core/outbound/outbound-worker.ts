@@ -11,17 +11,22 @@ import {
   isChannelError,
   type MediaAccess,
   type RateLimit,
+  type SendReceipt,
 } from '../../channel-kit/index.js';
 import type { StatusDetail } from '../../model/index.js';
 import type { MessageRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
-import type { ConnectionService } from '../connections/connection-service.js';
+import type { ConnectionService, LiveConnection } from '../connections/connection-service.js';
 import { applyStatusToMessage, messageView } from '../conversations/conversation-writer.js';
 import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import { retryDelayMs } from './backoff.js';
 import { degrade } from '../degradation/degrade.js';
 import { optedOutReason } from '../consent/consent-service.js';
+import { AppError, notFound } from '../errors.js';
 import type { Pacer } from './pacer.js';
+
+/** the message has no text left to carry over a fallback connection */
+class NothingToFallBack extends Error {}
 
 /** the per-sender limit — the channel's, unless the connection config sets `messagesPerSecond` */
 export function senderRateLimit(
@@ -152,6 +157,13 @@ export class OutboundWorker {
         await this.deps.store.setThreadKey(conversation.id, receipt.threadKey);
       this.deps.metrics.outboundAttempt(connector.type, 'sent', (performance.now() - started) / 1000);
       await this.recordSent(message, receipt.providerMessageId, receipt.from ?? null);
+      // a channel with a timed fallback (RCS → SMS): if no delivery receipt comes in time, runDueFallbacks acts
+      const fallbackAfter = connector.features.revoke && connector.features.fallback?.afterMs?.(live.config);
+      if (fallbackAfter && connector.features.fallback?.connectionId(live.config))
+        await this.deps.store.setFallbackDue(
+          message.id,
+          new Date(this.deps.clock.now().getTime() + fallbackAfter).toISOString(),
+        );
       await this.releaseNextPart(message);
     } catch (error) {
       const seconds = (performance.now() - started) / 1000;
@@ -215,8 +227,8 @@ export class OutboundWorker {
       address: message.to,
       optedOut: true,
       optedOutAt: now,
-      // the customer wrote STOP to the provider's number; the provider, not the hub, saw the keyword
-      source: 'keyword',
+      // the customer refused at the provider (wrote STOP to its number, denied a VK community's messages)
+      source: 'provider',
       keyword: null,
       updatedAt: now,
     });
@@ -228,48 +240,13 @@ export class OutboundWorker {
    * sent once, over one channel. False when there is no usable fallback (the message then fails as it would).
    */
   private async sendViaFallback(message: MessageRecord, connectionId: string, reason: StatusDetail): Promise<boolean> {
-    const target = await this.connections.live(connectionId);
-    if (
-      !target ||
-      target.record.workspaceId !== message.workspaceId ||
-      target.connector.addressKind !== 'phone' ||
-      target.record.status !== 'RUNNING'
-    ) {
-      this.deps.log.warn(
-        { messageId: message.id, connectionId },
-        'fallback connection is missing, not a phone channel or not running',
-      );
-      return false;
-    }
-    const ctx = {
-      ...this.connections.context(target, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
-      media: this.media,
-    };
-    const origin = new URL(ctx.webhookUrl).origin;
-    const caps = target.connector.capabilities;
-    let text: string;
-    try {
-      const { parts } = degrade(
-        message.content,
-        {
-          displayName: target.connector.displayName,
-          capabilities: { ...caps, outbound: ['text'], maxTextLength: 65_536 },
-        },
-        (url) => new URL(url, origin).toString(),
-      );
-      text = parts.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
-    } catch {
-      return false;
-    }
-    if (!text) return false;
-    if (caps.rateLimit) await this.pacer.take(`conn:${target.record.id}:fallback`, caps.rateLimit);
+    const target = await this.fallbackTarget(message, connectionId);
+    if (!target) return false;
     let receipt;
     try {
-      receipt = await target.connector.send(
-        { id: message.id, conversationId: message.conversationId, to: message.to, content: { type: 'text', text } },
-        ctx,
-      );
+      receipt = await this.sendDegraded(message, target);
     } catch (error) {
+      if (error instanceof NothingToFallBack) return false;
       const e = isChannelError(error) ? error : undefined;
       await this.fail(message, {
         code: e?.code ?? 'UNAVAILABLE',
@@ -291,6 +268,195 @@ export class OutboundWorker {
     await this.deps.store.replaceMessageMetadata(message.id, metadata);
     await this.recordSent({ ...message, metadata }, receipt.providerMessageId, null);
     return true;
+  }
+
+  /** the fallback connection when it can carry the message: a running phone channel of the same workspace */
+  private async fallbackTarget(message: MessageRecord, connectionId: string): Promise<LiveConnection | undefined> {
+    const target = await this.connections.live(connectionId);
+    if (
+      !target ||
+      target.record.workspaceId !== message.workspaceId ||
+      target.connector.addressKind !== 'phone' ||
+      target.record.status !== 'RUNNING'
+    ) {
+      this.deps.log.warn(
+        { messageId: message.id, connectionId },
+        'fallback connection is missing, not a phone channel or not running',
+      );
+      return undefined;
+    }
+    return target;
+  }
+
+  /** the message as degraded text over the fallback connection (throws NothingToFallBack when no text remains) */
+  private async sendDegraded(message: MessageRecord, target: LiveConnection): Promise<SendReceipt> {
+    const ctx = {
+      ...this.connections.context(target, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+      media: this.media,
+    };
+    const origin = new URL(ctx.webhookUrl).origin;
+    const caps = target.connector.capabilities;
+    let text: string;
+    try {
+      const { parts } = degrade(
+        message.content,
+        {
+          displayName: target.connector.displayName,
+          capabilities: { ...caps, outbound: ['text'], maxTextLength: 65_536 },
+        },
+        (url) => new URL(url, origin).toString(),
+      );
+      text = parts.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
+    } catch {
+      throw new NothingToFallBack();
+    }
+    if (!text) throw new NothingToFallBack();
+    if (caps.rateLimit) await this.pacer.take(`conn:${target.record.id}:fallback`, caps.rateLimit);
+    return target.connector.send(
+      { id: message.id, conversationId: message.conversationId, to: message.to, content: { type: 'text', text } },
+      ctx,
+    );
+  }
+
+  /**
+   * The timed fallback (RCS → SMS): a message its channel took but did not deliver within the channel's time is
+   * revoked there and, only once the revoke succeeded, sent as degraded text over the fallback connection — so the
+   * customer never gets it on both. A revoke the provider refuses (it was delivered meanwhile) leaves the message
+   * as it is. Recorded on the message (`metadata.fallback`) for the app to show.
+   */
+  async fallBackUndelivered(messageId: string): Promise<void> {
+    const message = await this.deps.store.getMessageUnscoped(messageId);
+    if (!message || message.status !== 'sent' || !message.providerMessageId || message.metadata.fallback) {
+      if (message?.status === 'sent') await this.deps.store.setFallbackDue(messageId, null);
+      return;
+    }
+    const live = await this.connections.live(message.connectionId);
+    const { fallback, revoke } = live?.connector.features ?? {};
+    const fallbackId = live && fallback?.connectionId(live.config);
+    if (!live || !revoke || !fallbackId) return void (await this.deps.store.setFallbackDue(messageId, null));
+    // the fallback connection not running (yet): the lease brings the message back later
+    const target = await this.fallbackTarget(message, fallbackId);
+    if (!target) return;
+    const seconds = Math.round((fallback?.afterMs?.(live.config) ?? 0) / 1000);
+    // revoked by an earlier run that stopped before the SMS went out: the revoke is done, the SMS is what is owed
+    if (message.metadata.revokedForFallback === undefined) {
+      try {
+        await revoke.call(
+          live.connector.features,
+          { to: message.to, providerMessageId: message.providerMessageId },
+          this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+        );
+      } catch (error) {
+        await this.deps.store.setFallbackDue(messageId, null);
+        await this.connections.log(
+          live.record.id,
+          'info',
+          'fallback_skipped',
+          `message ${message.id} not delivered after ${seconds} s but not revoked, so not sent over the fallback: ${this.deps.redactor.scrub(error instanceof Error ? error.message : String(error))}`,
+        );
+        return;
+      }
+      message.metadata = { ...message.metadata, revokedForFallback: this.deps.clock.now().toISOString() };
+      await this.deps.store.replaceMessageMetadata(message.id, message.metadata);
+    }
+    const reason = `not delivered over ${live.connector.displayName} within ${seconds} s; revoked there`;
+    let receipt: SendReceipt;
+    try {
+      receipt = await this.sendDegraded(message, target);
+    } catch (error) {
+      await this.deps.store.setFallbackDue(messageId, null);
+      await this.fail(message, {
+        code: isChannelError(error) ? error.code : 'UNAVAILABLE',
+        message: this.deps.redactor.scrub(
+          `${reason}; the fallback failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      });
+      return;
+    }
+    const metadata = {
+      ...message.metadata,
+      fallback: {
+        connectionId: target.record.id,
+        channelType: target.record.type,
+        providerMessageId: receipt.providerMessageId,
+        reason,
+        revokedProviderMessageId: message.providerMessageId,
+      },
+    };
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.store.transaction(async (tx) => {
+      await tx.replaceMessageMetadata(message.id, metadata);
+      await tx.setFallbackDue(message.id, null);
+      await tx.insertOutbox(
+        [
+          eventRow(
+            'message.updated',
+            message.workspaceId,
+            { message: messageView({ ...message, metadata }) },
+            message.conversationId,
+          ),
+        ],
+        now,
+      );
+    });
+    this.deps.afterCommit();
+    this.deps.log.info(
+      { messageId: message.id, connectionId: target.record.id },
+      'undelivered message sent over the fallback',
+    );
+  }
+
+  /**
+   * An operator deletes an outbound message the customer has not received yet: the channel takes it back
+   * (`features.revoke`, RBM agentMessages.delete) and the message ends `failed` with code REVOKED, recording who and
+   * when in `metadata.revoked`. 409 CONFLICT when it cannot be taken back: not ours, not sent yet or already
+   * delivered, a channel that cannot revoke, or the provider refusing (it was delivered meanwhile).
+   */
+  async revokeByOperator(workspaceId: string, messageId: string, by: string): Promise<MessageRecord> {
+    const message = await this.deps.store.getMessage(workspaceId, messageId);
+    if (!message) throw notFound('message');
+    const conflict = (why: string) => new AppError('CONFLICT', `the message cannot be taken back: ${why}`);
+    if (message.direction !== 'outbound') throw conflict('it was written by the customer');
+    if (message.status !== 'sent' || !message.providerMessageId)
+      throw conflict(message.status === 'queued' ? 'it is not sent yet' : `it is ${message.status}`);
+    if (message.metadata.fallback) throw conflict('it went over the fallback connection');
+    const live = await this.connections.live(message.connectionId);
+    const revoke = live?.connector.features.revoke;
+    if (!live || !revoke) throw conflict(`${live?.connector.displayName ?? 'the channel'} cannot revoke messages`);
+    try {
+      await revoke.call(
+        live.connector.features,
+        { to: message.to, providerMessageId: message.providerMessageId },
+        this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+      );
+    } catch (error) {
+      throw conflict(this.deps.redactor.scrub(error instanceof Error ? error.message : String(error)));
+    }
+    const now = this.deps.clock.now().toISOString();
+    const metadata = { ...message.metadata, revoked: { by, at: now } };
+    await this.deps.store.replaceMessageMetadata(message.id, metadata);
+    await this.fail(
+      { ...message, metadata },
+      { code: 'REVOKED', message: `deleted by an operator before delivery; revoked at ${live.connector.displayName}` },
+    );
+    return (await this.deps.store.getMessage(workspaceId, messageId)) ?? message;
+  }
+
+  /** acts on timed fallbacks that came due (runs periodically on every worker) */
+  async runDueFallbacks(): Promise<number> {
+    const now = this.deps.clock.now().toISOString();
+    const due = await this.deps.store.listDueFallbacks(now, 100);
+    for (const m of due) {
+      // only the sweeper that clears the due time acts, so two workers never both revoke and resend one message
+      const lease = new Date(this.deps.clock.now().getTime() + 4 * this.deps.settings.connectorTimeoutMs).toISOString();
+      if (!(await this.deps.store.takeDueFallback(m.id, now, lease))) continue;
+      try {
+        await this.fallBackUndelivered(m.id);
+      } catch (error) {
+        this.deps.log.warn({ err: error, messageId: m.id }, 'timed fallback failed');
+      }
+    }
+    return due.length;
   }
 
   private async recordSent(message: MessageRecord, providerMessageId: string, from: string | null): Promise<void> {

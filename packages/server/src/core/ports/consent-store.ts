@@ -5,8 +5,11 @@
  * keeps its consent with it. Implemented in store/sql/consent-queries.ts.
  */
 
-/** how a consent was last set: a keyword the customer wrote, the API, an import, or an operator in the app */
-export const CONSENT_SOURCES = ['keyword', 'api', 'import', 'operator'] as const;
+/**
+ * how a consent was last set: a keyword the customer wrote, the API, an import, an operator in the app, or the
+ * provider reporting the customer's own choice there (VK's message_allow / message_deny)
+ */
+export const CONSENT_SOURCES = ['keyword', 'api', 'import', 'operator', 'provider'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
 export interface ConsentRecord {

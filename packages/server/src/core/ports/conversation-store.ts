@@ -181,6 +181,19 @@ export interface ConversationStoreOps {
   /** clears a due retry time (compare-and-set); true for the one caller that should re-drive the message */
   takeDueRetry(id: string, now: string): Promise<boolean>;
   listDueRetries(now: string, limit: number): Promise<QueuedMessageRef[]>;
+  /**
+   * a sent message's timed fallback (RCS → SMS when not delivered in time): when it falls due. Kept in the retry time
+   * of the sent message, which a sent message has no other use for; a delivery receipt moves the status on and so
+   * takes it out of listDueFallbacks
+   */
+  setFallbackDue(id: string, at: string | null): Promise<void>;
+  /** sent (not delivered, not read, not failed) messages whose fallback time came */
+  listDueFallbacks(now: string, limit: number): Promise<QueuedMessageRef[]>;
+  /**
+   * moves a due fallback time to `leaseUntil` (compare-and-set): true for the one caller that should act on it; if
+   * that caller dies midway, the message falls due again then
+   */
+  takeDueFallback(id: string, now: string, leaseUntil: string): Promise<boolean>;
   listQueuedMessageIds(connectionId: string | null, limit: number, afterId?: string): Promise<QueuedMessageRef[]>;
   /** queued messages whose send attempt began before `before` and never finished */
   listInterruptedSends(

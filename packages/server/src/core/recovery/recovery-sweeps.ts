@@ -74,6 +74,7 @@ export class RecoverySweeps {
       this.sweeping = (async () => {
         try {
           await this.outbound.publishDueRetries();
+          await this.outbound.runDueFallbacks();
           if (Date.now() - this.lastPrune > 60_000) {
             this.lastPrune = Date.now();
             await this.prune();

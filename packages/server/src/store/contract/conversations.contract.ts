@@ -265,6 +265,37 @@ export function conversationsContract(ctx: StoreContext): void {
       expect((await store.listInterruptedSends(now(-120_000), 100)).map((r) => r.id)).not.toContain(m.id);
     });
 
+    it("holds a sent message's timed fallback, hands it to one caller under a lease, and drops it once delivered", async () => {
+      const { store } = ctx;
+      const conv = await storedConversation(ctx);
+      const m = newMessage(ctx, conv.id, null, { direction: 'outbound', status: 'queued', from: '+6' });
+      await store.insertMessage(m);
+      // only a sent message takes a fallback time
+      await store.setFallbackDue(m.id, now(-1000));
+      expect((await store.listDueFallbacks(now(), 100)).map((r) => r.id)).not.toContain(m.id);
+      await store.markSent(m.id, 'prov-fb-1', null, now());
+      await store.setFallbackDue(m.id, now(60_000));
+      expect((await store.listDueFallbacks(now(), 100)).map((r) => r.id)).not.toContain(m.id);
+      await store.setFallbackDue(m.id, now(-1000));
+      expect(await store.listDueFallbacks(now(), 100)).toContainEqual({
+        id: m.id,
+        connectionId: ctx.connection.id,
+        from: '+6',
+      });
+      // the sent message is not a due retry
+      expect((await store.listDueRetries(now(), 100)).map((r) => r.id)).not.toContain(m.id);
+      expect(await store.takeDueFallback(m.id, now(), now(30_000))).toBe(true);
+      expect(await store.takeDueFallback(m.id, now(), now(30_000))).toBe(false);
+      expect((await store.listDueFallbacks(now(), 100)).map((r) => r.id)).not.toContain(m.id);
+      // the lease ran out (the taker died): due again
+      expect((await store.listDueFallbacks(now(31_000), 100)).map((r) => r.id)).toContain(m.id);
+      await store.setFallbackDue(m.id, null);
+      expect((await store.listDueFallbacks(now(31_000), 100)).map((r) => r.id)).not.toContain(m.id);
+      await store.setFallbackDue(m.id, now(-1000));
+      expect(await store.applyStatus(m.id, 'delivered', null, allowedPredecessors('delivered'), now())).toBe(true);
+      expect((await store.listDueFallbacks(now(), 100)).map((r) => r.id)).not.toContain(m.id);
+    });
+
     it('lists queued messages not being sent, per connection, after an id', async () => {
       const { store } = ctx;
       const conn = newConnection(ctx);

@@ -501,6 +501,35 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
+  async setFallbackDue(id: string, at: string | null): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set({ next_attempt_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'sent')
+      .execute();
+  }
+  async listDueFallbacks(now: string, limit: number): Promise<QueuedMessageRef[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .select(['id', 'connection_id', 'from_addr'])
+      .where('status', '=', 'sent')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ id: r.id, connectionId: r.connection_id, from: r.from_addr }));
+  }
+  async takeDueFallback(id: string, now: string, leaseUntil: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('messages')
+      .set({ next_attempt_at: leaseUntil })
+      .where('id', '=', id)
+      .where('status', '=', 'sent')
+      .where('next_attempt_at', '<=', now)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
   async listDueRetries(now: string, limit: number): Promise<QueuedMessageRef[]> {
     const rows = await this.db
       .selectFrom('messages')

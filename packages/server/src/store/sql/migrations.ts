@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { normalizeIdentities } from './identity-normalization.js';
 import { scrubStoredHeaders } from './header-scrub.js';
+import { scrubStoredBodies } from './body-scrub.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -774,6 +775,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0020_meta_connect': metaConnect(),
         '0021_meta_profiles': metaProfiles(),
         '0024_email': conversationSubject(),
+        '0025_vk_rcs': { up: (db: Kysely<unknown>) => scrubStoredBodies(db as Kysely<Database>) },
         '0027_connection_health': connectionHealth(),
       }),
   };
