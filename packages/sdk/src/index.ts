@@ -62,7 +62,8 @@ export type SendInput = Omit<BodyOf<'/api/v1/conversations/{id}/messages', 'post
 /**
  * A JSON Schema (draft 2020-12) as connection and agent types describe their config; the API document types
  * it as an open object because each connector brings its own. `x-secret` marks a secret field, `x-generated`
- * one the server fills when left empty.
+ * one the server fills when left empty, `x-learned` one the connector learns from the provider at start, and
+ * `x-help-url` the page where the value is found.
  */
 export interface JsonSchema {
   type?: string | string[];
@@ -81,6 +82,8 @@ export interface JsonSchema {
   maximum?: number;
   'x-generated'?: boolean;
   'x-secret'?: boolean;
+  'x-learned'?: boolean;
+  'x-help-url'?: string;
 }
 export type ConnectionType = Omit<Schemas['ConnectorType'], 'configSchema'> & { configSchema: JsonSchema };
 export type ConnectionInput = BodyOf<'/api/v1/connections', 'post'>;
@@ -97,6 +100,7 @@ export type AgentInput = BodyOf<'/api/v1/agents', 'post'>;
 export type AgentPatch = BodyOf<'/api/v1/agents/{id}', 'patch'>;
 export type AgentChannels = Schemas['AgentChannels'];
 export type AgentChannel = AgentChannels['data'][number];
+export type InboundHolder = Schemas['InboundHolders']['data'][number];
 export type RoutingConditions = Schemas['RoutingConditions'];
 export type RoutingAction = Schemas['RoutingAction'];
 export type Weekday = NonNullable<RoutingConditions['businessHours']>['days'][number];
@@ -221,6 +225,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** the error's `details` (a conflict's conversation id, a validation's fields), when the server gave them */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -256,8 +262,14 @@ export class SwitchboardClient {
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : null;
     if (!res.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text || res.statusText));
+      const err = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)
+        ?.error;
+      throw new ApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? (text || res.statusText),
+        err?.details,
+      );
     }
     return parsed as T;
   }
@@ -393,6 +405,10 @@ export class SwitchboardClient {
   /** replaces the agent's channels; 409 when another agent holds inbound on one of them (the message names it) */
   setAgentChannels(id: string, channels: Array<{ connectionId: string; inbound: boolean }>): Promise<AgentChannels> {
     return this.request('PUT', `/agents/${enc(id)}/connections`, { connections: channels });
+  }
+  /** which agent handles each connection's inbound messages (connections no agent holds are not listed) */
+  inboundAgents(): Promise<InboundHolder[]> {
+    return this.request<{ data: InboundHolder[] }>('GET', '/agents/inbound').then((r) => r.data);
   }
   listRoutingRules(query: { connectionId?: string | null } = {}): Promise<RoutingRule[]> {
     const q =
@@ -569,8 +585,14 @@ export class SwitchboardClient {
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : null;
     if (!res.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text || res.statusText));
+      const err = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)
+        ?.error;
+      throw new ApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? (text || res.statusText),
+        err?.details,
+      );
     }
     return parsed as Attachment;
   }
@@ -602,8 +624,14 @@ export class SwitchboardClient {
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : null;
     if (!res.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text || res.statusText));
+      const err = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)
+        ?.error;
+      throw new ApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? (text || res.statusText),
+        err?.details,
+      );
     }
     return parsed as WebchatPublicSettings;
   }

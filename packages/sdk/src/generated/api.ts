@@ -499,7 +499,7 @@ export interface paths {
                 };
             };
         };
-        /** Set the agent's channels; 409 when another agent already handles a connection's inbound messages. Takes effect when the agent is restarted */
+        /** Set the agent's channels; 409 when another agent already handles a connection's inbound messages. A running agent applies them at once; a stopped one when it starts */
         put: {
             parameters: {
                 query?: never;
@@ -743,6 +743,87 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which agent handles each connection's inbound messages (at most one per connection); connections no agent holds are not listed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboundHolders"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6463,7 +6544,7 @@ export interface components {
                 /** @description this agent answers the connection's inbound messages (at most one agent per connection) */
                 inbound: boolean;
             }[];
-            /** @description changes take effect when the agent is restarted */
+            /** @description the running agent has not applied the saved channels (changes apply at once, so rarely true) */
             restartRequired: boolean;
         };
         AgentChannelsInput: {
@@ -6478,7 +6559,7 @@ export interface components {
                 /** @description this agent answers the connection's inbound messages (at most one agent per connection) */
                 inbound: boolean;
             }[];
-            /** @description changes take effect when the agent is restarted */
+            /** @description the running agent has not applied the saved channels (changes apply at once, so rarely true) */
             restartRequired: boolean;
         };
         AgentInput: {
@@ -7210,6 +7291,26 @@ export interface components {
                 details?: unknown;
                 message: string;
             };
+        };
+        InboundHolders: {
+            data: {
+                /** @description the agent is running and answers the inbound messages now */
+                active: boolean;
+                agentId: string;
+                agentName: string;
+                connectionId: string;
+                connectionName: string;
+            }[];
+        };
+        InboundHoldersInput: {
+            data: {
+                /** @description the agent is running and answers the inbound messages now */
+                active: boolean;
+                agentId: string;
+                agentName: string;
+                connectionId: string;
+                connectionName: string;
+            }[];
         };
         MergedContact: {
             /** @description the contact this one was merged into */

@@ -72,9 +72,25 @@ const AgentChannelsSchema = z
           .describe('what the agent applied when it last started; null = not applied yet'),
       }),
     ),
-    restartRequired: z.boolean().describe('changes take effect when the agent is restarted'),
+    restartRequired: z
+      .boolean()
+      .describe('the running agent has not applied the saved channels (changes apply at once, so rarely true)'),
   })
   .meta({ id: 'AgentChannels' });
+
+const InboundHoldersSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        connectionId: z.string(),
+        connectionName: z.string(),
+        agentId: z.string(),
+        agentName: z.string(),
+        active: z.boolean().describe('the agent is running and answers the inbound messages now'),
+      }),
+    ),
+  })
+  .meta({ id: 'InboundHolders' });
 
 const SetAgentChannelsSchema = z.object({
   connections: z
@@ -97,6 +113,19 @@ export function agentRoutes(app: FastifyInstance, hub: Hub): void {
       },
     },
     async () => ({ data: hub.agents.catalog() }),
+  );
+
+  r.get(
+    '/agents/inbound',
+    {
+      schema: {
+        tags,
+        summary:
+          "Which agent handles each connection's inbound messages (at most one per connection); connections no agent holds are not listed",
+        response: { 200: InboundHoldersSchema, ...errors },
+      },
+    },
+    async (req) => ({ data: await hub.agents.inboundHolders(principalOf(req).workspaceId) }),
   );
 
   r.get(
@@ -173,7 +202,7 @@ export function agentRoutes(app: FastifyInstance, hub: Hub): void {
       schema: {
         tags,
         summary:
-          "Set the agent's channels; 409 when another agent already handles a connection's inbound messages. Takes effect when the agent is restarted",
+          "Set the agent's channels; 409 when another agent already handles a connection's inbound messages. A running agent applies them at once; a stopped one when it starts",
         params: IdParams,
         body: SetAgentChannelsSchema,
         response: { 200: AgentChannelsSchema, ...errors },
