@@ -160,7 +160,7 @@ describe('browser: operator app', () => {
   it('invites an operator, who signs in with the initial password, sees no channel settings and changes their password', async () => {
     const owner = await signedIn(OWNER.email, OWNER.password);
     await owner.getByRole('link', { name: 'Settings' }).click();
-    await owner.getByRole('link', { name: 'Team' }).click();
+    await owner.getByRole('link', { name: 'People' }).click();
     await owner.getByRole('button', { name: 'Invite operator' }).click();
     const form = owner.getByRole('form', { name: 'Invite operator' });
     await form.getByLabel('Name').fill('Olga Operator');
@@ -178,7 +178,7 @@ describe('browser: operator app', () => {
     const olga = await signedIn('olga@example.test', password);
     expect(await olga.getByLabel('Signed in as').textContent()).toContain('Olga Operator');
     await olga.getByRole('link', { name: 'Settings' }).click();
-    await olga.getByRole('heading', { name: 'Team' }).waitFor();
+    await olga.getByRole('heading', { name: 'People' }).waitFor();
     expect(await olga.getByRole('link', { name: 'Channels' }).count()).toBe(0);
     expect(await olga.getByRole('button', { name: 'Invite operator' }).count()).toBe(0);
     await olga.getByRole('link', { name: 'Account' }).click();

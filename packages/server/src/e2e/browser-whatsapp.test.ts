@@ -209,6 +209,29 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     expect(await firstMessage.locator('.template-badge').textContent()).toContain('WhatsApp template');
     await page.getByText('Waiting for customer reply. Messaging will be available once they respond.').waitFor();
 
+    // a second template to the same customer before they answer: the picker says so in words, links the
+    // conversation that waits, and the send button is off (no red ids and ISO times)
+    const panel = page.getByRole('complementary', { name: 'Contact' });
+    await panel.getByRole('button', { name: 'Start a new conversation' }).click();
+    const again = panel.getByRole('form', { name: 'WhatsApp templates' });
+    await again.getByRole('radio', { name: /order_update/ }).check();
+    await again.getByLabel('Variable {{1}}').fill('Jonas');
+    await again.getByLabel('Variable {{2}}').fill('B-8');
+    await again.getByRole('button', { name: 'Send template' }).click();
+    const waitingNote = again.locator('[data-notice="template-waiting"]');
+    await waitingNote.waitFor();
+    expect(await waitingNote.textContent()).toMatch(/^Already sent .+ — waiting for .+'s reply\. Open conversation$/);
+    expect(await waitingNote.textContent()).not.toMatch(/conv_|\d{4}-\d\d-\d\dT/);
+    expect(await again.getByRole('link', { name: 'Open conversation' }).getAttribute('href')).toBe(
+      `#/inbox/${m.body.conversationId}`,
+    );
+    expect(await again.getByRole('button', { name: 'Send template' }).isDisabled()).toBe(true);
+    expect(await again.getByRole('alert').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}app-whatsapp-template-waiting.png` });
+    expect(sim.sentMessages({ to }).filter((x) => x.type === 'template')).toHaveLength(1);
+    await again.getByRole('link', { name: 'Open conversation' }).click();
+    await again.waitFor({ state: 'detached' });
+
     // an admin fetches the templates again from Settings
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Sync templates of WhatsApp' }).click();

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type {
   Agent,
   AgentChannels,
+  InboundHolder,
   AgentType,
   Connection,
   HubEvent,
@@ -378,6 +379,8 @@ interface ChannelDraft {
 function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }) {
   const [connections, setConnections] = useState<Connection[]>([]);
   const [applied, setApplied] = useState<AgentChannels>({ data: [], restartRequired: false });
+  // which other agent answers a connection's inbound messages: said on the row, before a save would be refused
+  const [holders, setHolders] = useState<Map<string, InboundHolder>>(new Map());
   const [draft, setDraft] = useState<Map<string, ChannelDraft>>(new Map());
   const [error, setError] = useState('');
   const [saved, setSaved] = useState(false);
@@ -385,7 +388,12 @@ function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }
 
   const load = useCallback(async () => {
     try {
-      const [conns, chans] = await Promise.all([client.listConnections(), client.agentChannels(agent.id)]);
+      const [conns, chans, held] = await Promise.all([
+        client.listConnections(),
+        client.agentChannels(agent.id),
+        client.inboundAgents().catch(() => []),
+      ]);
+      setHolders(new Map(held.filter((h) => h.agentId !== agent.id).map((h) => [h.connectionId, h])));
       setConnections(conns.filter((c) => !c.deprecated || chans.data.some((ch) => ch.connectionId === c.id)));
       setApplied(chans);
       setDraft(new Map(chans.data.map((c) => [c.connectionId, { attached: true, inbound: c.inbound }])));
@@ -437,10 +445,13 @@ function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }
           const state = !now
             ? ''
             : !now.active
-              ? 'not active until the agent restarts'
+              ? agent.status === 'RUNNING'
+                ? 'not active yet'
+                : 'active when the agent starts'
               : now.active.inbound !== now.inbound
-                ? `running with Inbound ${now.active.inbound ? 'on' : 'off'} until the agent restarts`
+                ? `running with Inbound ${now.active.inbound ? 'on' : 'off'}`
                 : 'active';
+          const other = holders.get(c.id);
           return (
             <li key={c.id} className="au-row au-channel" data-connection={c.id}>
               <StatusDot status={c.status} reason={c.statusReason} name={c.name} />
@@ -456,6 +467,11 @@ function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }
                 </span>
               </label>
               {state && <small className="au-muted">{state}</small>}
+              {other && (
+                <small className="au-muted" data-inbound-agent={other.agentId}>
+                  Inbound: {other.agentName}
+                </small>
+              )}
               <Switch
                 label="Inbound"
                 checked={d.inbound}
@@ -468,7 +484,10 @@ function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }
         })}
       </ul>
       <p className="au-note" role="note">
-        Changes take effect when the agent is restarted.{pending ? ' Saved changes are waiting for a restart.' : ''}
+        {agent.status === 'RUNNING'
+          ? 'A running agent applies saved changes at once.'
+          : 'Saved changes apply when the agent starts.'}
+        {pending ? ' Some saved changes are not applied yet.' : ''}
       </p>
       {error && (
         <p role="alert" className="error">

@@ -37,9 +37,12 @@ interface Names {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
+// what a person reads when a name cannot be looked up (a role that may not list users, a deleted agent): never an id
+const UNKNOWN: Record<keyof Names, string> = { agents: 'an agent', users: 'a teammate', teams: 'a team' };
+
 function who(names: Names, kind: keyof Names, id: unknown): string {
   const s = str(id);
-  return s ? (names[kind].get(s) ?? s) : '';
+  return s ? (names[kind].get(s) ?? UNKNOWN[kind]) : '';
 }
 
 function describe(e: TimelineEvent, names: Names): string {
@@ -115,10 +118,13 @@ export function ConversationTimeline({
   client,
   conversationId,
   subscribe,
+  heading = 'Decisions',
 }: {
   client: SwitchboardClient;
   conversationId: string;
   subscribe?: (listener: (event: HubEvent) => void) => () => void;
+  /** the section's heading; null where the page already has one */
+  heading?: string | null;
 }) {
   const [events, setEvents] = useState<TimelineEvent[] | null>(null);
   const [names, setNames] = useState<Names>({ agents: new Map(), users: new Map(), teams: new Map() });
@@ -166,7 +172,7 @@ export function ConversationTimeline({
 
   return (
     <section className="au-timeline-box" aria-label="Timeline of decisions">
-      <h3 className="au-timeline-title">Timeline</h3>
+      {heading && <h3 className="au-timeline-title">{heading}</h3>}
       {error && (
         <p role="alert" className="error">
           {error}

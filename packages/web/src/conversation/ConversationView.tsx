@@ -271,7 +271,6 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
       </div>
       {panelOpen && (
         <ContactPanel contactId={conversation.contactId} currentConversationId={id} onClose={() => setPanelOpen(false)}>
-          <h4>Decisions</h4>
           <ConversationTimeline client={client} conversationId={id} subscribe={subscribe} />
         </ContactPanel>
       )}
