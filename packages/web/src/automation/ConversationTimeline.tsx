@@ -45,6 +45,16 @@ function who(names: Names, kind: keyof Names, id: unknown): string {
   return s ? (names[kind].get(s) ?? UNKNOWN[kind]) : '';
 }
 
+const ID_KIND: Record<string, keyof Names> = { agt: 'agents', usr: 'users', team: 'teams' };
+
+/** ids inside the server's free text (a routing note, a reason) as names */
+export function namedIds(text: string, names: Names): string {
+  return text.replace(/\b(agt|usr|team)_[0-9a-z]+\b/gi, (id: string) => {
+    const kind = ID_KIND[id.slice(0, id.indexOf('_')).toLowerCase()];
+    return kind ? who(names, kind, id) : id;
+  });
+}
+
 function describe(e: TimelineEvent, names: Names): string {
   const d = e.data;
   const notes = Array.isArray(d.notes) ? (d.notes as unknown[]).map(String).join('; ') : '';
@@ -181,7 +191,7 @@ export function ConversationTimeline({
       {events !== null && events.length === 0 && <p className="hint">No routing decisions yet.</p>}
       <ol className="au-timeline">
         {(events ?? []).map((e) => {
-          const text = describe(e, names);
+          const text = namedIds(describe(e, names), names);
           return (
             <li key={e.id} data-type={e.type}>
               <time dateTime={e.at}>{formatTime(e.at)}</time>
