@@ -7425,6 +7425,7 @@ export interface components {
             providerMessageId: string | null;
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusAt?: string | null;
             statusDetail: {
                 code: string;
                 message: string;
@@ -7537,6 +7538,7 @@ export interface components {
             providerMessageId: string | null;
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusAt?: string | null;
             statusDetail: {
                 code: string;
                 message: string;
@@ -7650,6 +7652,7 @@ export interface components {
             segments?: components["schemas"]["SmsSegments"];
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusAt?: string | null;
             statusDetail: {
                 code: string;
                 message: string;
@@ -7763,6 +7766,7 @@ export interface components {
             segments?: components["schemas"]["SmsSegmentsInput"];
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusAt?: string | null;
             statusDetail: {
                 code: string;
                 message: string;

@@ -176,7 +176,7 @@ describe('browser: the operator day', () => {
     await p.setViewportSize(PHONE);
     for (const b of await deprecated.locator('.conn-actions button').all()) {
       const box = await b.boundingBox();
-      expect(box, await b.textContent()).not.toBeNull();
+      expect(box, (await b.textContent()) ?? '').not.toBeNull();
       expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
     }
     const status = deprecated.locator('.conn-status');
@@ -202,7 +202,7 @@ describe('browser: the operator day', () => {
         const ctx = document.createElement('canvas').getContext('2d');
         ctx.font = `${style.fontSize} ${style.fontFamily}`;
         const box = el as unknown as { clientWidth: number; placeholder: string };
-        const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        const room = box.clientWidth - parseFloat(style.paddingLeft ?? '0') - parseFloat(style.paddingRight ?? '0');
         return { text: ctx.measureText(box.placeholder).width, room };
       });
       expect(fits.text, `${viewport.width}px`).toBeLessThan(fits.room);

@@ -169,6 +169,17 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     await expect
       .poll(() => template.locator('.msg-status').getAttribute('data-status'), { timeout: WAIT })
       .toBe('read');
+    // the tooltip says when it was read (the status change), and separately when it was written
+    const stored = (
+      await hub.api<{ data: Array<{ id: string; status: string; statusAt: string | null; timestamp: string }> }>(
+        'GET',
+        `/api/v1/conversations/${conv.id}/messages?limit=50`,
+      )
+    ).body.data.find((x) => x.status === 'read');
+    expect(stored?.statusAt).toMatch(/^\d{4}-/);
+    const title = await template.locator('.msg-status').getAttribute('title');
+    expect(title).toMatch(/^read at .+ · written .+$/);
+    expect(title).toContain(await page.evaluate((iso) => new Date(iso).toLocaleString(), stored?.statusAt ?? ''));
     await page.screenshot({ path: `${SHOTS}app-whatsapp-waiting.png` });
 
     // the customer answers through the simulator: the composer is back, live

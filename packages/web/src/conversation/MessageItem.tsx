@@ -197,8 +197,7 @@ function AuthorMark({ author }: { author: Author }) {
 
 /** the status line's tooltip: the status, when it was last known to change, and the provider's own note */
 export function statusTitle(m: Message): string {
-  const changed = typeof m.metadata.statusAt === 'string' ? m.metadata.statusAt : undefined;
-  const when = changed ? `${m.status} at ${fullTime(changed)}` : m.status;
+  const when = m.statusAt ? `${m.status} at ${fullTime(m.statusAt)}` : m.status;
   const sent = `written ${fullTime(m.timestamp)}`;
   const note = m.statusDetail ? [m.statusDetail.code, m.statusDetail.message].filter(Boolean).join(': ') : '';
   return [when, sent, note ? `provider: ${note}` : ''].filter(Boolean).join(' · ');

@@ -72,6 +72,7 @@ function toMessage(r: Selectable<MessagesTable>): MessageRecord {
     content: parseJson<MessageRecord['content']>(r.content),
     status: r.status as MessageStatus,
     statusDetail: parseJson<StatusDetail | null>(r.status_detail),
+    statusAt: r.status_at ?? null,
     providerMessageId: r.provider_message_id,
     timestamp: r.timestamp,
     editedAt: r.edited_at,
@@ -360,6 +361,7 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .updateTable('messages')
       .set({
         status: 'sent',
+        status_at: at,
         provider_message_id: providerMessageId,
         send_started_at: null,
         status_detail: null,
@@ -368,7 +370,6 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .execute();
-    void at;
   }
   async scheduleRetry(id: string, nextAttemptAt: string, detail: StatusDetail): Promise<void> {
     await this.db
@@ -385,10 +386,9 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
     allowedFrom: MessageStatus[],
     at: string,
   ): Promise<boolean> {
-    void at;
     const r = await this.db
       .updateTable('messages')
-      .set({ status, status_detail: detail ? json(detail) : null, send_started_at: null })
+      .set({ status, status_at: at, status_detail: detail ? json(detail) : null, send_started_at: null })
       .where('id', '=', id)
       .where('status', 'in', allowedFrom)
       .executeTakeFirst();

@@ -675,6 +675,15 @@ function messageParts(): Migration {
   };
 }
 
+/** when a message's status last moved (the status tooltip says when it was delivered or read, not when it was written) */
+function operatorDay(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('messages').addColumn('status_at', 'text').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -695,6 +704,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0014_consent': consent(),
         '0015_listen_cursor': listenCursor(),
         '0017_vonage': messageParts(),
+        '0026_operator_day': operatorDay(),
       }),
   };
 }
