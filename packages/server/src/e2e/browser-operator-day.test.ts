@@ -7,6 +7,8 @@
  * sending to a team without members warns).
  * Needs `npm run build -w @switchboard/web` first, and Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, requireBrowserSetup, SHOTS, signedInPage } from '../testing/browser.js';
@@ -263,6 +265,52 @@ describe('browser: the operator day', () => {
     await p.screenshot({ path: `${SHOTS}day-thread-authors.png` });
     await p.setViewportSize(PHONE);
     await p.screenshot({ path: `${SHOTS}day-thread-authors-phone.png` });
+  });
+
+  it("the widget marks the bot's answers as the bot's, and a person's as the team's", async () => {
+    // a host page with the one-line embed code
+    const host: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"></head><body><h1>Shop</h1><script src="${hub.url}/widget.js" data-connection="${webchatId}" async></script></body></html>`,
+      );
+    });
+    await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+    try {
+      const visitor = await browser.newPage({ viewport: PHONE });
+      pages.push(visitor);
+      visitor.setDefaultTimeout(WAIT);
+      await visitor.goto(`http://127.0.0.1:${(host.address() as AddressInfo).port}/`);
+      const w = (sel: string) => visitor.locator(`#switchboard-widget ${sel}`);
+      await w('.launcher').click();
+      await w('textarea, input[placeholder="Write a message…"]').first().fill('Is anyone there?');
+      await w('textarea, input[placeholder="Write a message…"]').first().press('Enter');
+      const botMark = w('.who[data-author="bot"]').first();
+      await botMark.waitFor();
+      expect(await botMark.textContent()).toBe('Greeter botBot');
+      // a person of the team answers the same visitor: "Support", never their name or id
+      const conv = await eventually(
+        async () =>
+          (await hub.api<{ data: Conv[] }>('GET', '/api/v1/conversations?limit=200')).body.data.find(
+            (c) => c.lastMessagePreview === 'Hi, I am the greeter. How can I help?' && c.id !== botConv.id,
+          ),
+        WAIT,
+        "the widget visitor's conversation",
+      );
+      expect(
+        (
+          await hub.api('POST', `/api/v1/conversations/${conv.id}/messages`, {
+            content: { type: 'text', text: 'Rita here, from the team.' },
+          })
+        ).status,
+      ).toBe(202);
+      const personMark = w('.who[data-author="operator"]');
+      await personMark.waitFor();
+      expect(await personMark.textContent()).toBe('Support');
+      await visitor.screenshot({ path: `${SHOTS}day-widget-authors.png` });
+    } finally {
+      await new Promise((r) => host.close(r));
+    }
   });
 
   it('routing: a rule that sends to a team without members says so', async () => {
