@@ -164,6 +164,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'connection.status',
   'conversation.timeline',
   'agent.status',
+  // no hub event: a subscription with only this type receives the calls of routing rules that start a workflow
+  'workflow.trigger',
 ] as const;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const eventTypesMatchTheApi: Same<(typeof WEBHOOK_EVENT_TYPES)[number] | '*', WebhookEventType> = true;

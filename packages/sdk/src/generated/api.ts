@@ -5563,8 +5563,8 @@ export interface paths {
                     "application/json": {
                         active?: boolean;
                         description?: string;
-                        /** @description event types to deliver; "*" for all */
-                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "conversation.timeline" | "agent.status")[];
+                        /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
+                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "conversation.timeline" | "agent.status" | "workflow.trigger")[];
                         secret?: string;
                         url: string;
                     };
@@ -5736,8 +5736,8 @@ export interface paths {
                     "application/json": {
                         active?: boolean;
                         description?: string;
-                        /** @description event types to deliver; "*" for all */
-                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "conversation.timeline" | "agent.status")[];
+                        /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
+                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "conversation.timeline" | "agent.status" | "workflow.trigger")[];
                         secret?: string;
                         url?: string;
                     };
@@ -7794,6 +7794,10 @@ export interface components {
             text: string;
             /** @constant */
             type: "reply";
+        } | {
+            /** @constant */
+            type: "workflow";
+            webhookId: string;
         };
         RoutingActionInput: {
             agentId: string;
@@ -7815,6 +7819,10 @@ export interface components {
             text: string;
             /** @constant */
             type: "reply";
+        } | {
+            /** @constant */
+            type: "workflow";
+            webhookId: string;
         };
         RoutingConditions: {
             businessHours?: {
@@ -8103,7 +8111,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved */
+            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed */
             type: string;
         };
         TimelineEventInput: {
@@ -8115,7 +8123,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved */
+            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed */
             type: string;
         };
         User: {

@@ -135,7 +135,7 @@ describe('browser: automation pages', () => {
       .getByRole('group', { name: 'Event types' })
       .getByRole('checkbox')
       .evaluateAll((els) => els.map((e) => (e.parentElement?.textContent ?? '').trim()));
-    expect(offered).toEqual(['All events (*)', ...EVENT_TYPES]);
+    expect(offered).toEqual(['All events (*)', ...EVENT_TYPES, 'workflow.trigger']);
     await form.getByLabel('URL').fill(`${receiverUrl}/hooks`);
     await form.getByLabel('Description').fill('CRM sync');
     await form.getByRole('checkbox', { name: 'conversation.created' }).check();

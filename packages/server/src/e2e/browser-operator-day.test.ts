@@ -75,6 +75,8 @@ describe('browser: the operator day', () => {
   beforeAll(async () => {
     requireBrowserSetup();
     hub = await startTestServer({
+      // the workflow endpoint of the routing test is on 127.0.0.1
+      allowPrivateNetwork: true,
       env: { SWITCHBOARD_OWNER_EMAIL: OWNER.email, SWITCHBOARD_OWNER_PASSWORD: OWNER.password },
     });
     webchatId = (
@@ -313,7 +315,13 @@ describe('browser: the operator day', () => {
     }
   });
 
-  it('routing: a rule that sends to a team without members says so', async () => {
+  it('routing: a rule that sends to a team without members says so; a rule can start a workflow', async () => {
+    const sub = await hub.api<{ id: string }>('POST', '/api/v1/webhook-subscriptions', {
+      url: 'http://127.0.0.1:9/n8n',
+      eventTypes: ['workflow.trigger'],
+      description: 'n8n: refunds',
+    });
+    expect(sub.status).toBe(201);
     const p = await page();
     await p.goto(`${hub.url}/app/#/automation/routing`);
     await p.getByRole('heading', { name: 'Team inboxes' }).waitFor();
@@ -328,5 +336,18 @@ describe('browser: the operator day', () => {
     await team.selectOption({ label: 'Billing' });
     await warning.waitFor({ state: 'detached' });
     await p.screenshot({ path: `${SHOTS}day-routing-team-warning.png` });
+
+    // the workflow action: pick the outgoing webhook it calls
+    await form.getByLabel('Rule name').fill('Refunds to n8n');
+    await form.getByLabel('Action 1', { exact: true }).selectOption('workflow');
+    await form.getByLabel('Action 1 workflow').selectOption({ label: 'n8n: refunds' });
+    await p.screenshot({ path: `${SHOTS}day-routing-workflow.png` });
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    await p.getByRole('list', { name: 'Rules in order' }).getByText('Refunds to n8n', { exact: true }).waitFor();
+    const rules = (await hub.api<{ data: Array<{ name: string; actions: unknown }> }>('GET', '/api/v1/routing-rules'))
+      .body.data;
+    expect(rules.find((r) => r.name === 'Refunds to n8n')?.actions).toEqual([
+      { type: 'workflow', webhookId: sub.body.id },
+    ]);
   });
 });

@@ -27,6 +27,8 @@ const LABELS: Record<string, string> = {
   resolved: 'Resolved',
   'consent.opted_out': 'Opted out',
   'consent.opted_in': 'Opted back in',
+  'workflow.answered': 'Workflow answered',
+  'workflow.failed': 'Workflow failed',
 };
 
 interface Names {
@@ -111,6 +113,12 @@ function describe(e: TimelineEvent, names: Names): string {
       return [str(d.channelType), str(d.keyword) ? `wrote ${String(d.keyword)}` : str(d.source)]
         .filter(Boolean)
         .join(', ');
+    case 'workflow.answered': {
+      const acts = Array.isArray(d.actions) ? (d.actions as Array<{ type?: unknown }>) : [];
+      return acts.length ? acts.map((a) => String(a.type)).join(', ') : 'no actions';
+    }
+    case 'workflow.failed':
+      return str(d.error) ?? '';
     default:
       return str(d.reason) ?? '';
   }

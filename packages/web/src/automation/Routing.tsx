@@ -18,6 +18,7 @@ import type {
   SwitchboardClient,
   Team,
   User,
+  WebhookSubscription,
   Weekday,
 } from '../../../sdk/src/index.ts';
 import { ConfirmButton, Switch, errorText, formatTime, toIso, toLocalInput } from './controls.tsx';
@@ -35,6 +36,8 @@ interface Directory {
   teams: Team[];
   users: User[];
   types: ConnectionType[];
+  /** outgoing webhook subscriptions: a rule's workflow action calls one */
+  webhooks: WebhookSubscription[];
 }
 
 /** `connectionId` comes from the hash: a connection id, 'workspace' (rules for every connection), or nothing (the first connection) */
@@ -47,7 +50,14 @@ export function RoutingPage({
   subscribe: Subscribe;
   connectionId: string | undefined;
 }) {
-  const [dir, setDir] = useState<Directory>({ connections: [], agents: [], teams: [], users: [], types: [] });
+  const [dir, setDir] = useState<Directory>({
+    connections: [],
+    agents: [],
+    teams: [],
+    users: [],
+    types: [],
+    webhooks: [],
+  });
   const [error, setError] = useState('');
   const loadDir = useCallback(async () => {
     const settle = <T,>(p: Promise<T[]>) =>
@@ -55,14 +65,15 @@ export function RoutingPage({
         setError(errorText(err));
         return [] as T[];
       });
-    const [connections, agents, teams, users, types] = await Promise.all([
+    const [connections, agents, teams, users, types, webhooks] = await Promise.all([
       settle(client.listConnections()),
       settle(client.listAgents()),
       settle(client.listTeams()),
       settle(client.listUsers()),
       settle(client.connectionTypes()),
+      settle(client.listWebhookSubscriptions()),
     ]);
-    setDir({ connections: connections.filter((c) => !c.deprecated), agents, teams, users, types });
+    setDir({ connections: connections.filter((c) => !c.deprecated), agents, teams, users, types, webhooks });
   }, [client]);
   useEffect(() => {
     void loadDir();
@@ -171,6 +182,10 @@ function describeAction(a: RoutingAction, dir: Directory): string {
       return `tag "${a.tag}"`;
     case 'reply':
       return `reply "${a.text}"`;
+    case 'workflow': {
+      const w = dir.webhooks.find((x) => x.id === a.webhookId);
+      return `start workflow ${w ? w.description || w.url : '(a webhook that no longer exists)'}`;
+    }
   }
 }
 
@@ -413,6 +428,8 @@ function RuleForm({
         return { type, tag: '' };
       case 'reply':
         return { type, text: '' };
+      case 'workflow':
+        return { type, webhookId: dir.webhooks[0]?.id ?? '' };
     }
   };
 
@@ -588,7 +605,29 @@ function RuleForm({
               <option value="assign">Assign to operator</option>
               <option value="tag">Add tag</option>
               <option value="reply">Auto-reply</option>
+              <option value="workflow">Start workflow</option>
             </select>
+            {a.type === 'workflow' && (
+              <select
+                aria-label={`Action ${i + 1} workflow`}
+                required
+                value={a.webhookId}
+                onChange={(e) => setAction(i, { type: 'workflow', webhookId: e.target.value })}
+              >
+                <option value="">Choose…</option>
+                {dir.webhooks.map((w) => (
+                  <option key={w.id} value={w.id}>
+                    {w.description || w.url}
+                  </option>
+                ))}
+              </select>
+            )}
+            {a.type === 'workflow' && dir.webhooks.length === 0 && (
+              <p className="au-warning" role="note">
+                Add an outgoing webhook first (Automation › Webhooks, event workflow.trigger): the workflow is called at
+                its URL, signed with its secret, and may answer with actions.
+              </p>
+            )}
             {a.type === 'agent' && (
               <select
                 aria-label={`Action ${i + 1} agent`}
