@@ -101,6 +101,7 @@ export type AgentPatch = BodyOf<'/api/v1/agents/{id}', 'patch'>;
 export type AgentChannels = Schemas['AgentChannels'];
 export type AgentChannel = AgentChannels['data'][number];
 export type InboundHolder = Schemas['InboundHolders']['data'][number];
+export type FlowTryResult = Schemas['FlowTryResult'];
 export type RoutingConditions = Schemas['RoutingConditions'];
 export type RoutingAction = Schemas['RoutingAction'];
 export type Weekday = NonNullable<RoutingConditions['businessHours']>['days'][number];
@@ -407,6 +408,15 @@ export class SwitchboardClient {
   /** replaces the agent's channels; 409 when another agent holds inbound on one of them (the message names it) */
   setAgentChannels(id: string, channels: Array<{ connectionId: string; inbound: boolean }>): Promise<AgentChannels> {
     return this.request('PUT', `/agents/${enc(id)}/connections`, { connections: channels });
+  }
+  /** one turn of a flow bot from an unsaved config: its replies, collected fields, handoff, and the next state */
+  tryFlow(input: {
+    config: Record<string, unknown>;
+    state: Record<string, unknown> | null;
+    text: string;
+    buttonId?: string;
+  }): Promise<FlowTryResult> {
+    return this.request('POST', '/agent-types/flow/try', input);
   }
   /** which agent handles each connection's inbound messages (connections no agent holds are not listed) */
   inboundAgents(): Promise<InboundHolder[]> {

@@ -38,6 +38,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent-types/flow/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One turn of a flow bot from its config as edited (not saved): its replies, the contact fields it would collect, a handoff, and the state for the next turn. Nothing is stored or sent; 400 lists what is wrong with the config */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        buttonId?: string;
+                        config: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description what the previous try turn answered as `state`; null starts a new conversation
+                         * @default null
+                         */
+                        state?: {
+                            at?: string;
+                            handedOff?: boolean;
+                            misses: number;
+                        } | null;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FlowTryResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -7290,6 +7390,34 @@ export interface components {
                 code: string;
                 details?: unknown;
                 message: string;
+            };
+        };
+        FlowTryResult: {
+            collect: {
+                [key: string]: string;
+            };
+            handoff: {
+                reason: string;
+            } | null;
+            replies: {
+                [key: string]: unknown;
+            }[];
+            state: {
+                [key: string]: unknown;
+            };
+        };
+        FlowTryResultInput: {
+            collect: {
+                [key: string]: string;
+            };
+            handoff: {
+                reason: string;
+            } | null;
+            replies: {
+                [key: string]: unknown;
+            }[];
+            state: {
+                [key: string]: unknown;
             };
         };
         InboundHolders: {

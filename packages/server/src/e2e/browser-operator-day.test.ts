@@ -315,6 +315,80 @@ describe('browser: the operator day', () => {
     }
   });
 
+  it('agents: the flow bot is built with forms (FAQ, buttons with branches, a question, a handoff) and tried live', async () => {
+    const p = await page({ width: 1280, height: 1600 });
+    await p.goto(`${hub.url}/app/#/automation/agents`);
+    await p.getByRole('button', { name: 'Add agent' }).click();
+    const form = p.getByRole('form', { name: 'New agent' });
+    await form.getByLabel('Agent kind').selectOption('flow');
+    await form.getByLabel('Name', { exact: true }).fill('Helpdesk flow');
+    await form.getByLabel(/^greeting/i).fill('Hi! Ask about opening hours, or pick an option.');
+    const editor = form.getByRole('group', { name: 'Flow editor' });
+    expect(await form.getByLabel(/^Nodes/).count()).toBe(0); // no JSON box unless asked for
+    // FAQ: question words → answer
+    await editor.getByRole('button', { name: 'Add FAQ entry' }).click();
+    await editor.getByLabel('FAQ 1 question words').fill('hours, open');
+    await editor.getByLabel('FAQ 1 answer').fill('We are open 9 to 17.');
+    // steps: buttons whose second button branches to a question, which hands off after it
+    await editor.getByRole('button', { name: 'Add buttons step' }).click();
+    await editor.getByLabel('Step 1 text').fill('What do you need?');
+    await editor.getByLabel('Step 1 button 1', { exact: true }).fill('Nothing');
+    await editor.getByRole('button', { name: 'Add a button' }).click();
+    await editor.getByLabel('Step 1 button 2', { exact: true }).fill('A person');
+    await editor.getByRole('button', { name: 'Add question step' }).click();
+    await editor.getByLabel('Step 2 text').fill('Your email, please?');
+    await editor.getByRole('button', { name: 'Add handoff step' }).click();
+    await editor.getByLabel('Step 1 button 2 goes to').selectOption('ask2');
+    await editor.getByLabel('Step 2 then').selectOption('handoff3');
+
+    // try it before saving
+    const tryIt = editor.getByRole('region', { name: 'Try it' });
+    const log = tryIt.getByRole('list', { name: 'Try conversation' });
+    await tryIt.getByLabel('Customer writes').fill('hello');
+    await tryIt.getByRole('button', { name: 'Send', exact: true }).click();
+    await log.getByText('Hi! Ask about opening hours, or pick an option.').waitFor();
+    await log.getByText('What do you need?').waitFor();
+    // the FAQ answers at any point of the flow
+    await tryIt.getByLabel('Customer writes').fill('when are you open?');
+    await tryIt.getByRole('button', { name: 'Send', exact: true }).click();
+    await log.getByText('We are open 9 to 17.').waitFor();
+    await log.getByRole('button', { name: 'A person' }).last().click();
+    await log.getByText('Your email, please?').waitFor();
+    await tryIt.getByLabel('Customer writes').fill('ana@example.com');
+    await tryIt.getByRole('button', { name: 'Send', exact: true }).click();
+    await log.getByText('Contact field email = ana@example.com').waitFor();
+    await log.getByText(/^Handed to people: /).waitFor();
+    await p.screenshot({ path: `${SHOTS}day-flow-editor.png`, fullPage: true });
+
+    await form.getByRole('button', { name: 'Create agent' }).click();
+    const saved = await eventually(
+      async () =>
+        (
+          await hub.api<{ data: Array<{ name: string; config: Record<string, unknown> }> }>('GET', '/api/v1/agents')
+        ).body.data.find((a) => a.name === 'Helpdesk flow'),
+      WAIT,
+      'the saved flow',
+    );
+    expect(saved.config.faq).toEqual([{ keywords: ['hours', 'open'], answer: 'We are open 9 to 17.' }]);
+    expect(saved.config.nodes).toEqual([
+      expect.objectContaining({
+        id: 'buttons1',
+        type: 'buttons',
+        buttons: [
+          expect.objectContaining({ title: 'Nothing' }),
+          expect.objectContaining({ title: 'A person', next: 'ask2' }),
+        ],
+      }),
+      expect.objectContaining({ id: 'ask2', type: 'ask', field: 'email', next: 'handoff3' }),
+      expect.objectContaining({ id: 'handoff3', type: 'handoff' }),
+    ]);
+    // the JSON stays one click away
+    const card = p.locator('li.au-card').filter({ hasText: 'Helpdesk flow' });
+    const edit = card.getByRole('form', { name: 'Edit Helpdesk flow' });
+    await edit.getByLabel('Advanced: edit the steps and FAQ as JSON').check();
+    expect(JSON.parse(await edit.getByLabel(/^Nodes/).inputValue())).toHaveLength(3);
+  });
+
   it('routing: a rule that sends to a team without members says so; a rule can start a workflow', async () => {
     const sub = await hub.api<{ id: string }>('POST', '/api/v1/webhook-subscriptions', {
       url: 'http://127.0.0.1:9/n8n',

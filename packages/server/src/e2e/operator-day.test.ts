@@ -82,6 +82,45 @@ describe('operator day: replies and who wrote them', () => {
     expect(await convOf(botWrites.id)).toMatchObject({ handler: 'human', assigneeId: null });
   });
 
+  it('tries a flow bot from an unsaved config: replies, collected fields, handoff and the next state; 400 on a broken flow', async () => {
+    const config = {
+      greeting: 'Hi!',
+      nodes: [
+        { id: 'ask', type: 'ask', text: 'Your email?', field: 'email', validate: 'email', next: 'human' },
+        { id: 'human', type: 'handoff', text: 'A person will write.', reason: 'wants a person' },
+      ],
+    };
+    const first = await t.api<{ replies: Array<{ text?: string }>; state: Record<string, unknown> }>(
+      'POST',
+      '/api/v1/agent-types/flow/try',
+      { config, state: null, text: 'hello' },
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.replies.map((r) => r.text)).toEqual(['Hi!', 'Your email?']);
+    const second = await t.api<{
+      replies: Array<{ text?: string }>;
+      collect: Record<string, string>;
+      handoff: { reason: string } | null;
+    }>('POST', '/api/v1/agent-types/flow/try', { config, state: first.body.state, text: 'ana@example.com' });
+    expect(second.body).toMatchObject({
+      collect: { email: 'ana@example.com' },
+      handoff: { reason: 'wants a person' },
+    });
+    expect(second.body.replies.map((r) => r.text)).toEqual(['A person will write.']);
+    // nothing was stored: no agent, no contact touched
+    expect((await t.api<{ data: unknown[] }>('GET', '/api/v1/agents')).body.data).toEqual([]);
+    const broken = await t.api<{ error: { code: string; message: string } }>('POST', '/api/v1/agent-types/flow/try', {
+      config: { nodes: [{ id: 'a', type: 'message', text: 'x', next: 'nowhere' }] },
+      state: null,
+      text: 'hi',
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toContain('nowhere');
+    // operators answer conversations; configuring bots is for admins
+    const tried = await t.api('POST', '/api/v1/agent-types/flow/try', { config, state: null, text: 'hi' }, ana.headers);
+    expect(tried.status).toBe(403);
+  });
+
   it("marks who wrote each message: the operator's id from the session, never from the caller", async () => {
     const c = await queued('Hello?');
     const sent = await reply(c.id, 'Hi, Ana here.', ana, { operatorId: 'usr_forged', ticket: 'T-9' });

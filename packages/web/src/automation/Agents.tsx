@@ -15,6 +15,7 @@ import type {
 import { ConfirmButton, CopyField, Switch, errorText } from './controls.tsx';
 import { Icon } from './icons.tsx';
 import { SchemaFields, configFromRaw, fieldLabel, rawFromConfig, type RawValues } from './SchemaForm.tsx';
+import { FlowEditor } from './FlowEditor.tsx';
 
 type Subscribe = (listener: (event: HubEvent) => void) => () => void;
 
@@ -248,6 +249,8 @@ function AgentForm({
   const [error, setError] = useState('');
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  // the flow bot is edited with forms; its JSON stays one click away
+  const [showJson, setShowJson] = useState(false);
   const prefix = agent ? `agent-${agent.id}` : 'agent-new';
 
   const submit = async (e: React.FormEvent) => {
@@ -311,7 +314,24 @@ function AgentForm({
           onChange={setValues}
           idPrefix={prefix}
           editing={Boolean(agent)}
+          omit={kind === 'flow' && !showJson ? ['nodes', 'faq'] : []}
         />
+      )}
+      {chosen && kind === 'flow' && (
+        <>
+          {!showJson && (
+            <FlowEditor
+              client={client}
+              values={values}
+              onChange={setValues}
+              configOf={() => configFromRaw(chosen.configSchema, values)}
+            />
+          )}
+          <label className="au-row">
+            <input type="checkbox" checked={showJson} onChange={(e) => setShowJson(e.target.checked)} />
+            Advanced: edit the steps and FAQ as JSON
+          </label>
+        </>
       )}
       {error && (
         <p role="alert" className="error">

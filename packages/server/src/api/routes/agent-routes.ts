@@ -115,6 +115,53 @@ export function agentRoutes(app: FastifyInstance, hub: Hub): void {
     async () => ({ data: hub.agents.catalog() }),
   );
 
+  r.post(
+    '/agent-types/flow/try',
+    {
+      schema: {
+        tags,
+        summary:
+          'One turn of a flow bot from its config as edited (not saved): its replies, the contact fields it would collect, a handoff, and the state for the next turn. Nothing is stored or sent; 400 lists what is wrong with the config',
+        body: z.object({
+          config: jsonObject(CONFIG_MAX_BYTES),
+          state: z
+            .object({
+              at: z.string().max(100).optional(),
+              misses: z.number().int().min(0).max(1000),
+              handedOff: z.boolean().optional(),
+            })
+            .nullable()
+            .default(null)
+            .describe('what the previous try turn answered as `state`; null starts a new conversation'),
+          text: z.string().max(4096),
+          buttonId: z.string().max(200).optional(),
+        }),
+        response: {
+          200: z
+            .object({
+              replies: z.array(z.record(z.string(), z.unknown())),
+              collect: z.record(z.string(), z.string()),
+              handoff: z.object({ reason: z.string() }).nullable(),
+              state: z.record(z.string(), z.unknown()),
+            })
+            .meta({ id: 'FlowTryResult' }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req, 'admin');
+      const { config, state, text, buttonId } = req.body;
+      const step = hub.agents.tryFlow(config, state, { text, ...(buttonId ? { buttonId } : {}) });
+      return {
+        replies: step.replies as unknown as Array<Record<string, unknown>>,
+        collect: step.collect,
+        handoff: step.handoff ?? null,
+        state: step.state as unknown as Record<string, unknown>,
+      };
+    },
+  );
+
   r.get(
     '/agents/inbound',
     {

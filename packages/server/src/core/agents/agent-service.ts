@@ -28,7 +28,7 @@ import {
   type FlowConfig,
   type LlmConfig,
 } from './agent-config.js';
-import { flowGraphIssues } from './flow-engine.js';
+import { flowGraphIssues, runFlow, type FlowState, type FlowStep } from './flow-engine.js';
 import { checkProvider } from './llm-agent.js';
 
 export interface AgentView {
@@ -310,6 +310,20 @@ export class AgentService {
   }
 
   // --- channels --------------------------------------------------------------------------------------------------
+
+  /**
+   * one turn of a flow bot as it would run, for the editor's "try it" pane: the config as edited (not saved), the
+   * state the previous try turn left (null: a new conversation), what the customer writes or taps. Nothing is
+   * stored or sent; fields the flow collects are only listed
+   */
+  tryFlow(
+    config: Record<string, unknown>,
+    state: FlowState | null,
+    input: { text: string; buttonId?: string },
+  ): FlowStep {
+    const valid = this.codec.validate('flow', config) as FlowConfig;
+    return runFlow(valid, state ?? undefined, input);
+  }
 
   /**
    * which agent answers each connection's inbound messages (the admin's setting), and whether it does now (running
