@@ -93,3 +93,13 @@ describe('what the operator reads instead of ids', () => {
     );
   });
 });
+
+describe('the conversation header', () => {
+  it('says the time a window has left in hours and minutes', async () => {
+    const { timeLeft } = await import('./conversation/ConversationMeta.tsx');
+    expect(timeLeft(13 * 3_600_000 + 20 * 60_000)).toBe('13 h 20 min');
+    expect(timeLeft(2 * 3_600_000)).toBe('2 h');
+    expect(timeLeft(45 * 60_000 + 10_000)).toBe('45 min');
+    expect(timeLeft(5_000)).toBe('less than a minute');
+  });
+});

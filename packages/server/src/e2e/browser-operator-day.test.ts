@@ -170,7 +170,7 @@ describe('browser: the operator day', () => {
     const deprecated = p
       .getByRole('region', { name: 'Deprecated Channels' })
       .locator(`li[data-connection="${webchatId}"]`);
-    const badge = deprecated.locator('.badge-deprecated');
+    const badge = deprecated.locator('.pill-deprecated');
     await badge.waitFor();
     expect(await badge.textContent()).toBe('Deprecated');
     expect(await badge.evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
@@ -235,6 +235,10 @@ describe('browser: the operator day', () => {
 
     // the bot's message says it is the bot; the operator's reply says "You"
     await p.locator(`a.conv[data-conversation="${botConv.id}"]`).click();
+    // the status badge keeps its colour (open: green)
+    expect(await p.locator('.conv-head .badge').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(220, 252, 231)',
+    );
     const bot = p
       .locator('li.msg.outbound')
       .filter({ has: p.locator('.msg-author') })
@@ -242,7 +246,7 @@ describe('browser: the operator day', () => {
     await bot.waitFor();
     expect(await bot.locator('.msg-author').getAttribute('data-author')).toBe('bot');
     expect(await bot.locator('.msg-author-name').textContent()).toBe('Greeter bot');
-    expect(await bot.locator('.badge-bot').textContent()).toBe('Bot');
+    expect(await bot.locator('.pill-bot').textContent()).toBe('Bot');
     await p.getByLabel('Message', { exact: true }).fill('A person here: how can I help?');
     await p.getByRole('button', { name: 'Send' }).click();
     const mine = p.locator('li.msg.outbound').filter({ hasText: 'A person here' });

@@ -139,6 +139,8 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
       .getByText("It's been over 24 hours since the last reply. Select a WhatsApp template to continue.")
       .waitFor();
     expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0); // no free-form composer
+    // the header says the window is closed (and which business number the conversation uses, when known)
+    expect(await page.getByTestId('conversation-meta').textContent()).toMatch(/^Window closed/);
     await page.screenshot({ path: `${SHOTS}app-whatsapp-window-closed.png` });
 
     await page.getByRole('button', { name: 'Continue with template' }).click();
@@ -187,6 +189,20 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     await page.locator('li.msg.inbound').filter({ hasText: 'Thanks, got it!' }).waitFor();
     const input = page.getByLabel('Message', { exact: true });
     await expect.poll(() => input.isEnabled(), { timeout: WAIT }).toBe(true);
+    // the window is open again: about 24 hours left, said in words, with the number the conversation writes from
+    // (the hub runs on a test clock a day ahead: the hours left are counted from the browser's clock, as in use)
+    const meta = (await page.getByTestId('conversation-meta').textContent()) ?? '';
+    const convNow = (
+      await hub.api<{ senderAddress: string | null; window: { expiresAt: string } }>(
+        'GET',
+        `/api/v1/conversations/${conv.id}`,
+      )
+    ).body;
+    const hoursLeft = Math.floor((Date.parse(convNow.window.expiresAt) - Date.now()) / 3_600_000);
+    const shown = /^Window: (\d+) h( \d+ min)? left/.exec(meta);
+    expect(shown, meta).not.toBeNull();
+    expect(Math.abs(Number(shown?.[1]) - hoursLeft)).toBeLessThanOrEqual(1);
+    if (convNow.senderAddress) expect(meta).toContain(`From ${convNow.senderAddress}`);
     expect(await page.getByText('Waiting for customer reply', { exact: false }).count()).toBe(0);
     // WhatsApp offers up to three reply buttons and attachments
     await page.getByRole('button', { name: 'Attach file' }).waitFor();

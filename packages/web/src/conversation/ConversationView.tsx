@@ -14,6 +14,7 @@ import { ChannelIcon, Icon } from '../icons.tsx';
 import { ChannelDownNotice } from './ChannelDown.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
+import { ConversationMeta } from './ConversationMeta.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
 
 const MAX_TIMER = 2 ** 31 - 1;
@@ -206,7 +207,10 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
             <Icon name="back" />
           </a>
           <ChannelIcon type={conversation.channelType} />
-          <h2>{title}</h2>
+          <span className="conv-title">
+            <h2>{title}</h2>
+            <ConversationMeta conversation={conversation} />
+          </span>
           <span className={`badge status-${conversation.status}`}>{conversation.status}</span>
           <span className="conv-actions">
             <label htmlFor="assignee" className="sr-only">

@@ -189,8 +189,8 @@ function AuthorMark({ author }: { author: Author }) {
         {author.kind === 'operator' ? initials : <Icon name={author.kind === 'bot' ? 'bot' : 'clock'} size={12} />}
       </span>
       <span className="msg-author-name">{author.name}</span>
-      {author.kind === 'bot' && <span className="badge badge-bot">Bot</span>}
-      {author.kind === 'automation' && <span className="badge">Auto</span>}
+      {author.kind === 'bot' && <span className="pill pill-bot">Bot</span>}
+      {author.kind === 'automation' && <span className="pill">Auto</span>}
     </span>
   );
 }

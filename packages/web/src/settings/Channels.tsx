@@ -127,7 +127,7 @@ export function Channels() {
         <ChannelIcon type={c.type} />
         <span className="conn-name">
           <span className="conn-title">{c.name}</span>
-          {c.deprecated && <span className="badge badge-deprecated">Deprecated</span>}
+          {c.deprecated && <span className="pill pill-deprecated">Deprecated</span>}
           {holder && (
             <small className="conn-inbound" data-inbound-agent={holder.agentId}>
               Inbound: {holder.agentName}
