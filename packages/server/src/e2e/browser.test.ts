@@ -238,7 +238,7 @@ describe('browser: widget and operator app', () => {
     await operator.getByLabel('Message', { exact: true }).press('Enter');
     const status = operator.locator('li.msg.outbound .msg-status').last();
     await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT }).toBe('sent');
-    expect(await status.getAttribute('title')).toMatch(/^sent · /);
+    expect(await status.getAttribute('title')).toMatch(/^sent at .+ · written .+/);
 
     await shadow(visitor, '.m.outbound').filter({ hasText: 'Sure, what is the order number?' }).waitFor();
     await operator.screenshot({ path: `${SHOTS}app-conversation.png` });
