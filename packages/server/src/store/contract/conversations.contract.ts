@@ -218,7 +218,7 @@ export function conversationsContract(ctx: StoreContext): void {
       expect(await store.claimForSend(m.id, now())).toBe(true);
       expect(await store.claimForSend(m.id, now())).toBe(false);
       expect((await store.getMessage(ctx.ws, m.id))?.attempts).toBe(1);
-      expect((await store.getMessage(ctx.ws, m.id))?.statusAt).toBeNull(); // queued: no status change yet
+      expect((await store.getMessage(ctx.ws, m.id))?.statusAt ?? null).toBeNull(); // queued: no status change yet
       await store.markSent(m.id, 'prov-9', '+100', '2026-03-01T10:00:00.000Z');
       expect((await store.getMessage(ctx.ws, m.id))?.statusAt).toBe('2026-03-01T10:00:00.000Z');
       expect((await store.findMessageByProviderId(connection.id, 'prov-9'))?.id).toBe(m.id);

@@ -72,7 +72,8 @@ function toMessage(r: Selectable<MessagesTable>): MessageRecord {
     content: parseJson<MessageRecord['content']>(r.content),
     status: r.status as MessageStatus,
     statusDetail: parseJson<StatusDetail | null>(r.status_detail),
-    statusAt: r.status_at ?? null,
+    // only once the status moved: a record written before (or without) a status change reads as it was stored
+    ...(r.status_at ? { statusAt: r.status_at } : {}),
     providerMessageId: r.provider_message_id,
     timestamp: r.timestamp,
     editedAt: r.edited_at,

@@ -679,7 +679,11 @@ function messageParts(): Migration {
 function operatorDay(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('messages').addColumn('status_at', 'text').execute();
+      // idempotent, like every migration after 0012 (a re-run of the scrub runs the later ones again)
+      const columns =
+        (await db.introspection.getTables()).find((t) => t.name === 'messages')?.columns.map((c) => c.name) ?? [];
+      if (!columns.includes('status_at'))
+        await db.schema.alterTable('messages').addColumn('status_at', 'text').execute();
     },
   };
 }
