@@ -27,6 +27,7 @@ export function newer(known: Message | undefined, incoming: Message): Message {
     ...incoming,
     status: known.status,
     statusDetail: known.statusDetail,
+    statusAt: known.statusAt ?? null,
     providerMessageId: known.providerMessageId ?? incoming.providerMessageId,
   };
 }
