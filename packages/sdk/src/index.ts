@@ -67,7 +67,8 @@ export type SendInput = Omit<BodyOf<'/api/v1/conversations/{id}/messages', 'post
 /**
  * A JSON Schema (draft 2020-12) as connection and agent types describe their config; the API document types
  * it as an open object because each connector brings its own. `x-secret` marks a secret field, `x-generated`
- * one the server fills when left empty.
+ * one the server fills when left empty, `x-learned` one the connector learns from the provider at start, and
+ * `x-help-url` the page where the value is found.
  */
 export interface JsonSchema {
   type?: string | string[];
@@ -86,6 +87,8 @@ export interface JsonSchema {
   maximum?: number;
   'x-generated'?: boolean;
   'x-secret'?: boolean;
+  'x-learned'?: boolean;
+  'x-help-url'?: string;
 }
 export type ConnectionType = Omit<Schemas['ConnectorType'], 'configSchema'> & { configSchema: JsonSchema };
 export type ConnectionInput = BodyOf<'/api/v1/connections', 'post'>;
@@ -102,6 +105,8 @@ export type AgentInput = BodyOf<'/api/v1/agents', 'post'>;
 export type AgentPatch = BodyOf<'/api/v1/agents/{id}', 'patch'>;
 export type AgentChannels = Schemas['AgentChannels'];
 export type AgentChannel = AgentChannels['data'][number];
+export type InboundHolder = Schemas['InboundHolders']['data'][number];
+export type FlowTryResult = Schemas['FlowTryResult'];
 export type RoutingConditions = Schemas['RoutingConditions'];
 export type RoutingAction = Schemas['RoutingAction'];
 export type Weekday = NonNullable<RoutingConditions['businessHours']>['days'][number];
@@ -166,6 +171,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'connection.health',
   'conversation.timeline',
   'agent.status',
+  // no hub event: a subscription with only this type receives the calls of routing rules that start a workflow
+  'workflow.trigger',
 ] as const;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const eventTypesMatchTheApi: Same<(typeof WEBHOOK_EVENT_TYPES)[number] | '*', WebhookEventType> = true;
@@ -227,6 +234,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** the error's `details` (a conflict's conversation id, a validation's fields), when the server gave them */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -262,8 +271,14 @@ export class SwitchboardClient {
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : null;
     if (!res.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text || res.statusText));
+      const err = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)
+        ?.error;
+      throw new ApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? (text || res.statusText),
+        err?.details,
+      );
     }
     return parsed as T;
   }
@@ -424,6 +439,19 @@ export class SwitchboardClient {
   /** replaces the agent's channels; 409 when another agent holds inbound on one of them (the message names it) */
   setAgentChannels(id: string, channels: Array<{ connectionId: string; inbound: boolean }>): Promise<AgentChannels> {
     return this.request('PUT', `/agents/${enc(id)}/connections`, { connections: channels });
+  }
+  /** one turn of a flow bot from an unsaved config: its replies, collected fields, handoff, and the next state */
+  tryFlow(input: {
+    config: Record<string, unknown>;
+    state: Record<string, unknown> | null;
+    text: string;
+    buttonId?: string;
+  }): Promise<FlowTryResult> {
+    return this.request('POST', '/agent-types/flow/try', input);
+  }
+  /** which agent handles each connection's inbound messages (connections no agent holds are not listed) */
+  inboundAgents(): Promise<InboundHolder[]> {
+    return this.request<{ data: InboundHolder[] }>('GET', '/agents/inbound').then((r) => r.data);
   }
   listRoutingRules(query: { connectionId?: string | null } = {}): Promise<RoutingRule[]> {
     const q =
@@ -600,8 +628,14 @@ export class SwitchboardClient {
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : null;
     if (!res.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text || res.statusText));
+      const err = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)
+        ?.error;
+      throw new ApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? (text || res.statusText),
+        err?.details,
+      );
     }
     return parsed as Attachment;
   }
@@ -633,8 +667,14 @@ export class SwitchboardClient {
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : null;
     if (!res.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text || res.statusText));
+      const err = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)
+        ?.error;
+      throw new ApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? (text || res.statusText),
+        err?.details,
+      );
     }
     return parsed as WebchatPublicSettings;
   }

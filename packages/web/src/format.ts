@@ -20,8 +20,19 @@ export function fileSize(bytes: number | undefined): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/**
+ * A customer address as a person reads it: phone numbers, emails and handles as they are, a web chat visitor's
+ * internal id (`vis_01m8…`) as "Visitor 1f3a" (the id's last four characters, enough to tell two apart).
+ */
+export function addressLabel(address: string): string {
+  const visitor = /^vis_([0-9a-z]{4,})$/i.exec(address);
+  return visitor?.[1] ? `Visitor ${visitor[1].slice(-4).toLowerCase()}` : address;
+}
+
 export function contactName(contact: Contact | undefined, conversation?: Conversation): string {
-  return contact?.name || conversation?.address || 'Unknown contact';
+  if (contact?.name) return contact.name;
+  const address = conversation?.address ?? contact?.identities?.[0]?.address;
+  return address ? addressLabel(address) : 'Unknown contact';
 }
 
 export function userLabel(user: User | undefined, fallbackId?: string | null): string {

@@ -40,6 +40,8 @@ const PATHS = {
   rcs: 'M3 5h18v11H9l-5 4V5zM7 9h10M7 12h6',
   aggregator: 'M12 3v6M12 15v6M3 12h6M15 12h6M12 12m-3 0a3 3 0 1 0 6 0 3 3 0 1 0-6 0',
   intercom: 'M4 4h16v12H14l-5 4v-4H4zM8 8v4M12 7v6M16 8v4',
+  // who wrote a message: a bot's head
+  bot: 'M6 8h12v11H6zM12 4v4M9.5 13h.01M14.5 13h.01M3 12v4M21 12v4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -32,6 +32,7 @@ interface VisitorMessage {
   timestamp: string;
   status: string;
   clientMessageId?: string;
+  author?: { kind: 'bot' | 'automation' | 'operator'; name?: string };
 }
 interface PublicSettings {
   appearance?: { title?: string; color?: string; position?: 'right' | 'left'; avatarUrl?: string | null };
@@ -68,6 +69,8 @@ button:focus-visible,input:focus-visible,textarea:focus-visible,a:focus-visible{
 .m.inbound a{color:#fff}
 .m img{display:block;max-width:100%;max-height:220px;border-radius:8px}
 .m.pending{opacity:.6}
+.who{font-size:11px;font-weight:600;color:#475569;align-self:flex-start;margin:4px 0 -4px 2px;display:flex;gap:6px;align-items:center}
+.who .b{font-size:10px;padding:0 5px;border-radius:8px;background:#ede9fe;color:#5b21b6}
 .m.failed{outline:2px solid #dc2626}
 .note{padding:8px 12px;background:#fef3c7;font-size:13px}
 .typing{padding:2px 14px;color:#6b7280;font-size:12px;height:18px}
@@ -358,6 +361,18 @@ export function mount(script: HTMLScriptElement): void {
       title: new Date(m.timestamp).toLocaleString(),
     });
     fill(bubble, m);
+    // who answered: a bot says it is one, a person of the team is "Support", an automatic reply says so
+    const a = m.author;
+    if (a) {
+      const who = el('div', { class: 'who', 'data-author': a.kind });
+      who.textContent = a.kind === 'bot' ? (a.name ?? 'Bot') : a.kind === 'automation' ? 'Automatic reply' : 'Support';
+      if (a.kind === 'bot') {
+        const b = el('span', { class: 'b' });
+        b.textContent = 'Bot';
+        who.append(b);
+      }
+      log.append(who);
+    }
     log.append(bubble);
     scroll();
   }

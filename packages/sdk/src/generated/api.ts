@@ -38,6 +38,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent-types/flow/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One turn of a flow bot from its config as edited (not saved): its replies, the contact fields it would collect, a handoff, and the state for the next turn. Nothing is stored or sent; 400 lists what is wrong with the config */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        buttonId?: string;
+                        config: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description what the previous try turn answered as `state`; null starts a new conversation
+                         * @default null
+                         */
+                        state?: {
+                            at?: string;
+                            handedOff?: boolean;
+                            misses: number;
+                        } | null;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FlowTryResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -499,7 +599,7 @@ export interface paths {
                 };
             };
         };
-        /** Set the agent's channels; 409 when another agent already handles a connection's inbound messages. Takes effect when the agent is restarted */
+        /** Set the agent's channels; 409 when another agent already handles a connection's inbound messages. A running agent applies them at once; a stopped one when it starts */
         put: {
             parameters: {
                 query?: never;
@@ -743,6 +843,87 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which agent handles each connection's inbound messages (at most one per connection); connections no agent holds are not listed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboundHolders"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6176,8 +6357,8 @@ export interface paths {
                     "application/json": {
                         active?: boolean;
                         description?: string;
-                        /** @description event types to deliver; "*" for all */
-                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status")[];
+                        /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
+                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "workflow.trigger")[];
                         secret?: string;
                         url: string;
                     };
@@ -6349,8 +6530,8 @@ export interface paths {
                     "application/json": {
                         active?: boolean;
                         description?: string;
-                        /** @description event types to deliver; "*" for all */
-                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status")[];
+                        /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
+                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "workflow.trigger")[];
                         secret?: string;
                         url?: string;
                     };
@@ -7158,7 +7339,7 @@ export interface components {
                 /** @description this agent answers the connection's inbound messages (at most one agent per connection) */
                 inbound: boolean;
             }[];
-            /** @description changes take effect when the agent is restarted */
+            /** @description the running agent has not applied the saved channels (changes apply at once, so rarely true) */
             restartRequired: boolean;
         };
         AgentChannelsInput: {
@@ -7173,7 +7354,7 @@ export interface components {
                 /** @description this agent answers the connection's inbound messages (at most one agent per connection) */
                 inbound: boolean;
             }[];
-            /** @description changes take effect when the agent is restarted */
+            /** @description the running agent has not applied the saved channels (changes apply at once, so rarely true) */
             restartRequired: boolean;
         };
         AgentInput: {
@@ -7974,6 +8155,54 @@ export interface components {
                 message: string;
             };
         };
+        FlowTryResult: {
+            collect: {
+                [key: string]: string;
+            };
+            handoff: {
+                reason: string;
+            } | null;
+            replies: {
+                [key: string]: unknown;
+            }[];
+            state: {
+                [key: string]: unknown;
+            };
+        };
+        FlowTryResultInput: {
+            collect: {
+                [key: string]: string;
+            };
+            handoff: {
+                reason: string;
+            } | null;
+            replies: {
+                [key: string]: unknown;
+            }[];
+            state: {
+                [key: string]: unknown;
+            };
+        };
+        InboundHolders: {
+            data: {
+                /** @description the agent is running and answers the inbound messages now */
+                active: boolean;
+                agentId: string;
+                agentName: string;
+                connectionId: string;
+                connectionName: string;
+            }[];
+        };
+        InboundHoldersInput: {
+            data: {
+                /** @description the agent is running and answers the inbound messages now */
+                active: boolean;
+                agentId: string;
+                agentName: string;
+                connectionId: string;
+                connectionName: string;
+            }[];
+        };
         MergedContact: {
             /** @description the contact this one was merged into */
             mergedInto: string;
@@ -8087,6 +8316,7 @@ export interface components {
             providerMessageId: string | null;
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusAt?: string | null;
             statusDetail: {
                 code: string;
                 message: string;
@@ -8199,6 +8429,7 @@ export interface components {
             providerMessageId: string | null;
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusAt?: string | null;
             statusDetail: {
                 code: string;
                 message: string;
@@ -8360,6 +8591,7 @@ export interface components {
             segments?: components["schemas"]["SmsSegments"];
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusAt?: string | null;
             statusDetail: {
                 code: string;
                 message: string;
@@ -8473,6 +8705,7 @@ export interface components {
             segments?: components["schemas"]["SmsSegmentsInput"];
             /** @enum {string} */
             status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+            statusAt?: string | null;
             statusDetail: {
                 code: string;
                 message: string;
@@ -8500,6 +8733,10 @@ export interface components {
             text: string;
             /** @constant */
             type: "reply";
+        } | {
+            /** @constant */
+            type: "workflow";
+            webhookId: string;
         };
         RoutingActionInput: {
             agentId: string;
@@ -8521,6 +8758,10 @@ export interface components {
             text: string;
             /** @constant */
             type: "reply";
+        } | {
+            /** @constant */
+            type: "workflow";
+            webhookId: string;
         };
         RoutingConditions: {
             businessHours?: {
@@ -8809,7 +9050,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved */
+            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed */
             type: string;
         };
         TimelineEventInput: {
@@ -8821,7 +9062,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved */
+            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed */
             type: string;
         };
         User: {

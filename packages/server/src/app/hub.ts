@@ -35,6 +35,7 @@ import { AgentTurns } from '../core/agents/agent-turns.js';
 import { RoutingService } from '../core/routing/routing-service.js';
 import { RoutingDecisions } from '../core/routing/routing-decisions.js';
 import { RoutingCommands } from '../core/routing/routing-commands.js';
+import { WorkflowTrigger } from '../core/routing/workflow-trigger.js';
 import { Ownership } from '../core/routing/ownership.js';
 import { RoutingRuleService } from '../core/routing/routing-rule-service.js';
 import { ConsentService } from '../core/consent/consent-service.js';
@@ -93,6 +94,7 @@ export function createHub(
     claimLeaseMs: deps.settings.sendLeaseMs,
   });
   const routingCommands = new RoutingCommands(deps, messages, teams, routingDecisions, ownership);
+  routing.useWorkflows(new WorkflowTrigger(deps, messages, ownership));
   const realtime = new RealtimeHub(deps.bus);
   const recovery = new RecoverySweeps(deps, outbound);
   const visitors = new VisitorService(deps, connections, ingest, realtime, media);

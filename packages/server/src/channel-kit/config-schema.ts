@@ -9,6 +9,8 @@ const SECRET_KEY = 'x-secret';
 const GENERATED_KEY = 'x-generated';
 const ADMIN_ONLY_KEY = 'x-admin-only';
 const ENDPOINT_KEY = 'x-provider-endpoint';
+const LEARNED_KEY = 'x-learned';
+const HELP_URL_KEY = 'x-help-url';
 
 /** Marks a config field as secret: encrypted at rest, masked in every response and log. */
 export function secret<T extends z.ZodType>(schema: T, meta: { generated?: boolean; description?: string } = {}): T {
@@ -42,6 +44,26 @@ export function providerEndpointFieldNames(schema: ObjectConfigSchema): string[]
   return Object.entries(schema.shape)
     .filter(([name, field]) => name === 'apiBaseUrl' || hasMeta(field as z.ZodType, ENDPOINT_KEY))
     .map(([name]) => name);
+}
+
+/**
+ * Marks a config value the connector learns from the provider when it starts (Telegram's bot @username from
+ * getMe): forms do not offer it on create and show it read-only afterwards.
+ */
+export function learned<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ [LEARNED_KEY]: true }) as T;
+}
+
+/**
+ * A config field's human label, help text and the page of the provider's console or documentation where the
+ * value is found; forms render all three, so no channel needs a form of its own.
+ */
+export function labelled<T extends z.ZodType>(schema: T, meta: { title: string; help?: string; helpUrl?: string }): T {
+  return schema.meta({
+    title: meta.title,
+    ...(meta.help ? { description: meta.help } : {}),
+    ...(meta.helpUrl ? { [HELP_URL_KEY]: meta.helpUrl } : {}),
+  }) as T;
 }
 
 /** a schema and the ones it wraps (optional/default/nullable keep the marked schema as their inner type) */
@@ -83,7 +105,55 @@ export function adminOnlyFieldNames(schema: ObjectConfigSchema): string[] {
     .map(([name]) => name);
 }
 
-/** JSON Schema of a connector config, for the UI form and the API catalog. */
+const ACRONYMS = new Set([
+  'api',
+  'url',
+  'id',
+  'ids',
+  'sms',
+  'imap',
+  'smtp',
+  'http',
+  'https',
+  'waba',
+  'rcs',
+  'vk',
+  'ai',
+]);
+
+/**
+ * A camelCase config key as a label ("phoneNumberIds" → "Phone number IDs", "apiBaseUrl" → "API base URL"): every
+ * field has a readable label even where its connector gives no title.
+ */
+export function humanizeKey(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.toLowerCase());
+  return words
+    .map((w, i) => {
+      if (ACRONYMS.has(w)) return w === 'ids' ? 'IDs' : w.toUpperCase();
+      return i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w;
+    })
+    .join(' ');
+}
+
+// the wording connectors use for values they learn at start, for fields not marked with learned()
+const LEARNED_WORDING = /\b(learned|fetched)\b[^.;]*\bat start\b/i;
+
+/**
+ * JSON Schema of a connector config, for the UI form and the API catalog. Each top-level field gets a `title`
+ * (its own, or its key made readable) and `x-learned` where its description says the connector learns it at start.
+ */
 export function configJsonSchema(schema: ObjectConfigSchema): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const props = json.properties as Record<string, Record<string, unknown>> | undefined;
+  for (const [key, field] of Object.entries(props ?? {})) {
+    if (typeof field.title !== 'string' || field.title === '') field.title = humanizeKey(key);
+    if (typeof field.description === 'string' && LEARNED_WORDING.test(field.description)) field[LEARNED_KEY] = true;
+  }
+  return json;
 }

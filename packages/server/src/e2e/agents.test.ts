@@ -286,7 +286,7 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
     ).toHaveLength(4);
   });
 
-  it("only one agent handles a connection's inbound traffic: the second answers 409 naming the holder; changes apply at restart", async () => {
+  it("only one agent handles a connection's inbound traffic: the second answers 409 naming the holder; a running agent applies changes at once", async () => {
     const conn = await connection('Inbound conflict');
     const first = await createAgent('flow', 'First bot', { greeting: 'Hi' });
     const second = await createAgent('flow', 'Second bot', { greeting: 'Hello' });
@@ -313,10 +313,27 @@ describe.each(['sqlite', 'postgres'] as const)('agents (%s)', (dialect) => {
     expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBeUndefined();
     await start(first.id);
     expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBe(first.id);
-    // moving inbound to the second agent: pending until restarts
-    expect((await attach(first.id, [{ connectionId: conn, inbound: false }])).body.restartRequired).toBe(true);
+    // the holder is listed for Settings › Channels before anyone tries to take it
+    const holders = await t.api<{ data: Array<Record<string, unknown>> }>('GET', '/api/v1/agents/inbound');
+    expect(holders.body.data.filter((h) => h.connectionId === conn)).toEqual([
+      {
+        connectionId: conn,
+        connectionName: 'Inbound conflict',
+        agentId: first.id,
+        agentName: 'First bot',
+        active: true,
+      },
+    ]);
+    // moving inbound to the second agent: the running first agent lets go at once, no restart
+    expect((await attach(first.id, [{ connectionId: conn, inbound: false }])).body.restartRequired).toBe(false);
+    expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBeUndefined();
     expect((await attach(second.id, [{ connectionId: conn, inbound: true }])).status).toBe(200);
-    expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBe(first.id);
+    // the second agent is stopped: it holds the setting, and takes the traffic when it starts
+    const pending = await t.api<{ data: Array<Record<string, unknown>> }>('GET', '/api/v1/agents/inbound');
+    expect(pending.body.data.filter((h) => h.connectionId === conn)).toEqual([
+      expect.objectContaining({ agentId: second.id, agentName: 'Second bot', active: false }),
+    ]);
+    expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBeUndefined();
     await start(second.id);
     expect(await t.sb.hub.agentTurns.inboundAgentFor(t.sb.bootstrap.workspaceId, conn)).toBe(second.id);
     const view = await t.api<{

@@ -135,7 +135,7 @@ describe('browser: automation pages', () => {
       .getByRole('group', { name: 'Event types' })
       .getByRole('checkbox')
       .evaluateAll((els) => els.map((e) => (e.parentElement?.textContent ?? '').trim()));
-    expect(offered).toEqual(['All events (*)', ...EVENT_TYPES]);
+    expect(offered).toEqual(['All events (*)', ...EVENT_TYPES, 'workflow.trigger']);
     await form.getByLabel('URL').fill(`${receiverUrl}/hooks`);
     await form.getByLabel('Description').fill('CRM sync');
     await form.getByRole('checkbox', { name: 'conversation.created' }).check();
@@ -263,7 +263,7 @@ describe('browser: automation pages', () => {
     await greeter.getByRole('checkbox', { name: 'Attach Support chat' }).press('Space');
     await greeter.getByRole('switch', { name: 'Inbound on Support chat' }).press('Space');
     expect(await greeter.getByRole('switch', { name: 'Inbound on Support chat' }).isChecked()).toBe(true);
-    await greeter.getByText('Changes take effect when the agent is restarted.').waitFor();
+    await greeter.getByText('Saved changes apply when the agent starts.').waitFor();
     await greeter.getByRole('button', { name: 'Save channels' }).press('Enter');
     await greeter.getByRole('status').filter({ hasText: 'Channels saved.' }).waitFor();
     const channels = await hub.api<{ data: Array<{ connectionId: string; inbound: boolean }> }>(
@@ -297,6 +297,12 @@ describe('browser: automation pages', () => {
     const secretField = shop.getByRole('form', { name: 'Edit Shop bot' }).getByLabel('Secret', { exact: true });
     expect(await secretField.getAttribute('type')).toBe('password');
     expect(await secretField.inputValue()).toBe('********');
+    // the holder is named on the row before anyone tries to take it
+    await shop
+      .locator('li.au-channel')
+      .filter({ hasText: 'Support chat' })
+      .getByText('Inbound: Greeter', { exact: true })
+      .waitFor();
     await shop.getByRole('checkbox', { name: 'Attach Support chat' }).check();
     await shop.getByRole('switch', { name: 'Inbound on Support chat' }).check();
     await shop.getByRole('button', { name: 'Save channels' }).click();

@@ -160,7 +160,7 @@ describe('browser: operator app', () => {
   it('invites an operator, who signs in with the initial password, sees no channel settings and changes their password', async () => {
     const owner = await signedIn(OWNER.email, OWNER.password);
     await owner.getByRole('link', { name: 'Settings' }).click();
-    await owner.getByRole('link', { name: 'Team' }).click();
+    await owner.getByRole('link', { name: 'People' }).click();
     await owner.getByRole('button', { name: 'Invite operator' }).click();
     const form = owner.getByRole('form', { name: 'Invite operator' });
     await form.getByLabel('Name').fill('Olga Operator');
@@ -178,7 +178,7 @@ describe('browser: operator app', () => {
     const olga = await signedIn('olga@example.test', password);
     expect(await olga.getByLabel('Signed in as').textContent()).toContain('Olga Operator');
     await olga.getByRole('link', { name: 'Settings' }).click();
-    await olga.getByRole('heading', { name: 'Team' }).waitFor();
+    await olga.getByRole('heading', { name: 'People' }).waitFor();
     expect(await olga.getByRole('link', { name: 'Channels' }).count()).toBe(0);
     expect(await olga.getByRole('button', { name: 'Invite operator' }).count()).toBe(0);
     await olga.getByRole('link', { name: 'Account' }).click();
@@ -292,7 +292,13 @@ describe('browser: operator app', () => {
     ).body;
     expect(contact.identities).toHaveLength(1);
     const identity = panel.locator('.identities li');
-    await expect.poll(() => identity.textContent(), { timeout: WAIT }).toContain(contact.identities[0]?.address ?? '-');
+    // a visitor's internal id is written as "Visitor 1f3a" (its last four characters); the full id is the tooltip
+    const address = contact.identities[0]?.address ?? '-';
+    await expect
+      .poll(() => identity.textContent(), { timeout: WAIT })
+      .toContain(`Visitor ${address.slice(-4).toLowerCase()}`);
+    expect(await identity.textContent()).not.toContain('vis_');
+    expect(await identity.locator('.identity-address').getAttribute('title')).toBe(address);
     expect(await identity.getByRole('img', { name: 'webchat' }).count()).toBe(1);
     const other = panel.locator(`.other-conversations a[data-conversation="${first.id}"]`);
     await other.waitFor();
@@ -352,13 +358,13 @@ describe('browser: operator app', () => {
 
     await item.getByRole('button', { name: 'Edit Support number' }).click();
     const form = item.getByRole('form', { name: 'Edit Support number' });
-    const secret = form.getByLabel('accessToken');
+    const secret = form.getByLabel('Access token');
     expect(await secret.getAttribute('type')).toBe('password');
     expect(await secret.inputValue()).toBe('');
-    expect(await form.getByLabel('phoneNumberIds').inputValue()).toBe('2002');
+    expect(await form.getByLabel('Phone number IDs').inputValue()).toBe('2002');
     await page.screenshot({ path: `${SHOTS}app-settings-edit.png` });
     await secret.fill('rotated-access-token');
-    await form.getByLabel('phoneNumberIds').fill('2002, 3003');
+    await form.getByLabel('Phone number IDs').fill('2002, 3003');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await form.waitFor({ state: 'detached' });
     const live = await eventually(

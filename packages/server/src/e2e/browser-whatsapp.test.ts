@@ -139,6 +139,8 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
       .getByText("It's been over 24 hours since the last reply. Select a WhatsApp template to continue.")
       .waitFor();
     expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0); // no free-form composer
+    // the header says the window is closed (and which business number the conversation uses, when known)
+    expect(await page.getByTestId('conversation-meta').textContent()).toMatch(/^Window closed/);
     await page.screenshot({ path: `${SHOTS}app-whatsapp-window-closed.png` });
 
     await page.getByRole('button', { name: 'Continue with template' }).click();
@@ -169,6 +171,17 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     await expect
       .poll(() => template.locator('.msg-status').getAttribute('data-status'), { timeout: WAIT })
       .toBe('read');
+    // the tooltip says when it was read (the status change), and separately when it was written
+    const stored = (
+      await hub.api<{ data: Array<{ id: string; status: string; statusAt: string | null; timestamp: string }> }>(
+        'GET',
+        `/api/v1/conversations/${conv.id}/messages?limit=50`,
+      )
+    ).body.data.find((x) => x.status === 'read');
+    expect(stored?.statusAt).toMatch(/^\d{4}-/);
+    const title = await template.locator('.msg-status').getAttribute('title');
+    expect(title).toMatch(/^read at .+ · written .+$/);
+    expect(title).toContain(await page.evaluate((iso) => new Date(iso).toLocaleString(), stored?.statusAt ?? ''));
     await page.screenshot({ path: `${SHOTS}app-whatsapp-waiting.png` });
 
     // the customer answers through the simulator: the composer is back, live
@@ -176,6 +189,20 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     await page.locator('li.msg.inbound').filter({ hasText: 'Thanks, got it!' }).waitFor();
     const input = page.getByLabel('Message', { exact: true });
     await expect.poll(() => input.isEnabled(), { timeout: WAIT }).toBe(true);
+    // the window is open again: about 24 hours left, said in words, with the number the conversation writes from
+    // (the hub runs on a test clock a day ahead: the hours left are counted from the browser's clock, as in use)
+    const meta = (await page.getByTestId('conversation-meta').textContent()) ?? '';
+    const convNow = (
+      await hub.api<{ senderAddress: string | null; window: { expiresAt: string } }>(
+        'GET',
+        `/api/v1/conversations/${conv.id}`,
+      )
+    ).body;
+    const hoursLeft = Math.floor((Date.parse(convNow.window.expiresAt) - Date.now()) / 3_600_000);
+    const shown = /^Window: (\d+) h( \d+ min)? left/.exec(meta);
+    expect(shown, meta).not.toBeNull();
+    expect(Math.abs(Number(shown?.[1]) - hoursLeft)).toBeLessThanOrEqual(1);
+    if (convNow.senderAddress) expect(meta).toContain(`From ${convNow.senderAddress}`);
     expect(await page.getByText('Waiting for customer reply', { exact: false }).count()).toBe(0);
     // WhatsApp offers up to three reply buttons and attachments
     await page.getByRole('button', { name: 'Attach file' }).waitFor();
@@ -208,6 +235,29 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     expect(await firstMessage.getAttribute('data-type')).toBe('template');
     expect(await firstMessage.locator('.template-badge').textContent()).toContain('WhatsApp template');
     await page.getByText('Waiting for customer reply. Messaging will be available once they respond.').waitFor();
+
+    // a second template to the same customer before they answer: the picker says so in words, links the
+    // conversation that waits, and the send button is off (no red ids and ISO times)
+    const panel = page.getByRole('complementary', { name: 'Contact' });
+    await panel.getByRole('button', { name: 'Start a new conversation' }).click();
+    const again = panel.getByRole('form', { name: 'WhatsApp templates' });
+    await again.getByRole('radio', { name: /order_update/ }).check();
+    await again.getByLabel('Variable {{1}}').fill('Jonas');
+    await again.getByLabel('Variable {{2}}').fill('B-8');
+    await again.getByRole('button', { name: 'Send template' }).click();
+    const waitingNote = again.locator('[data-notice="template-waiting"]');
+    await waitingNote.waitFor();
+    expect(await waitingNote.textContent()).toMatch(/^Already sent .+ — waiting for .+'s reply\. Open conversation$/);
+    expect(await waitingNote.textContent()).not.toMatch(/conv_|\d{4}-\d\d-\d\dT/);
+    expect(await again.getByRole('link', { name: 'Open conversation' }).getAttribute('href')).toBe(
+      `#/inbox/${m.body.conversationId}`,
+    );
+    expect(await again.getByRole('button', { name: 'Send template' }).isDisabled()).toBe(true);
+    expect(await again.getByRole('alert').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}app-whatsapp-template-waiting.png` });
+    expect(sim.sentMessages({ to }).filter((x) => x.type === 'template')).toHaveLength(1);
+    await again.getByRole('link', { name: 'Open conversation' }).click();
+    await again.waitFor({ state: 'detached' });
 
     // an admin fetches the templates again from Settings
     await page.getByRole('link', { name: 'Settings' }).click();

@@ -238,7 +238,7 @@ describe('browser: widget and operator app', () => {
     await operator.getByLabel('Message', { exact: true }).press('Enter');
     const status = operator.locator('li.msg.outbound .msg-status').last();
     await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT }).toBe('sent');
-    expect(await status.getAttribute('title')).toMatch(/^sent · /);
+    expect(await status.getAttribute('title')).toMatch(/^sent at .+ · written .+/);
 
     await shadow(visitor, '.m.outbound').filter({ hasText: 'Sure, what is the order number?' }).waitFor();
     await operator.screenshot({ path: `${SHOTS}app-conversation.png` });
@@ -276,11 +276,16 @@ describe('browser: widget and operator app', () => {
     await page.getByRole('button', { name: 'Add connection' }).click();
     await page.getByRole('radio', { name: /^Web chat/ }).check();
     await page.getByLabel('Name', { exact: true }).fill('Support site');
-    await page.getByLabel('title', { exact: true }).fill('Support');
-    expect(await page.getByLabel('sessionSecret', { exact: true }).getAttribute('type')).toBe('password');
+    // one form for a web chat: its appearance and greeting are its own section, opened once it exists
+    const addForm = page.getByRole('form', { name: 'Add connection' });
+    expect(await addForm.getByLabel('Title', { exact: true }).count()).toBe(0);
+    expect(await addForm.locator('textarea').count()).toBe(0);
+    await addForm.getByText('Appearance, greeting and opening hours are set on the next screen.').waitFor();
     await page.screenshot({ path: `${SHOTS}app-settings-form.png` });
     await page.getByRole('button', { name: 'Create connection' }).click();
     const item = page.locator('li.connection').filter({ hasText: 'Support site' });
+    await item.getByLabel('Greeting message').waitFor();
+    expect(await item.getByRole('form', { name: 'Edit Support site' }).locator('textarea').count()).toBe(0);
     const dot = item.locator('.dot');
     await expect.poll(() => dot.getAttribute('data-status'), { timeout: WAIT }).toBe('STOPPED');
     expect(await dot.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(37, 99, 235)');
@@ -297,7 +302,7 @@ describe('browser: widget and operator app', () => {
     // `v` flag rejects `[A-Za-z0-9_-]`), so a malformed Telegram token cannot be submitted
     await page.getByRole('button', { name: 'Add connection' }).click();
     await page.getByRole('radio', { name: /^Telegram/ }).check();
-    const token = page.getByLabel(/^botToken/);
+    const token = page.getByLabel(/^Bot token/);
     await token.fill('not a bot token');
     expect(await token.evaluate((el) => (el as unknown as { validity: { valid: boolean } }).validity.valid)).toBe(
       false,

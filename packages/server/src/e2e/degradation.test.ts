@@ -185,7 +185,8 @@ describe.each(['sqlite', 'postgres'] as const)('degradation by capability (%s)',
       },
     });
     expect(res.status).toBe(202);
-    expect(res.body.metadata).toEqual({ ticket: 'T-1' });
+    // the hub adds who wrote it (the token's user); the forged keys are gone
+    expect(res.body.metadata).toEqual({ ticket: 'T-1', operatorId: expect.stringMatching(/^usr_/) as unknown });
     await allSent(res.body.conversationId, 1); // not held back behind a part that does not exist
     await customerWrites('cust-forged', '1');
     const [typed] = await inboundOf(res.body.conversationId, 1);

@@ -41,6 +41,8 @@ export const MessageSchema = z.object({
   content: ContentSchema,
   status: MessageStatusSchema,
   statusDetail: StatusDetailSchema.nullable(),
+  /** when the status last moved (sent, delivered, read, failed); null or absent while queued and for inbound */
+  statusAt: z.string().nullable().optional(),
   providerMessageId: z.string().nullable(),
   timestamp: z.string(),
   editedAt: z.string().nullable(),

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type {
   Agent,
   AgentChannels,
+  InboundHolder,
   AgentType,
   Connection,
   HubEvent,
@@ -14,6 +15,7 @@ import type {
 import { ConfirmButton, CopyField, Switch, errorText } from './controls.tsx';
 import { Icon } from './icons.tsx';
 import { SchemaFields, configFromRaw, fieldLabel, rawFromConfig, type RawValues } from './SchemaForm.tsx';
+import { FlowEditor } from './FlowEditor.tsx';
 
 type Subscribe = (listener: (event: HubEvent) => void) => () => void;
 
@@ -247,6 +249,8 @@ function AgentForm({
   const [error, setError] = useState('');
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  // the flow bot is edited with forms; its JSON stays one click away
+  const [showJson, setShowJson] = useState(false);
   const prefix = agent ? `agent-${agent.id}` : 'agent-new';
 
   const submit = async (e: React.FormEvent) => {
@@ -310,7 +314,24 @@ function AgentForm({
           onChange={setValues}
           idPrefix={prefix}
           editing={Boolean(agent)}
+          omit={kind === 'flow' && !showJson ? ['nodes', 'faq'] : []}
         />
+      )}
+      {chosen && kind === 'flow' && (
+        <>
+          {!showJson && (
+            <FlowEditor
+              client={client}
+              values={values}
+              onChange={setValues}
+              configOf={() => configFromRaw(chosen.configSchema, values)}
+            />
+          )}
+          <label className="au-row">
+            <input type="checkbox" checked={showJson} onChange={(e) => setShowJson(e.target.checked)} />
+            Advanced: edit the steps and FAQ as JSON
+          </label>
+        </>
       )}
       {error && (
         <p role="alert" className="error">
@@ -378,6 +399,8 @@ interface ChannelDraft {
 function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }) {
   const [connections, setConnections] = useState<Connection[]>([]);
   const [applied, setApplied] = useState<AgentChannels>({ data: [], restartRequired: false });
+  // which other agent answers a connection's inbound messages: said on the row, before a save would be refused
+  const [holders, setHolders] = useState<Map<string, InboundHolder>>(new Map());
   const [draft, setDraft] = useState<Map<string, ChannelDraft>>(new Map());
   const [error, setError] = useState('');
   const [saved, setSaved] = useState(false);
@@ -385,7 +408,12 @@ function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }
 
   const load = useCallback(async () => {
     try {
-      const [conns, chans] = await Promise.all([client.listConnections(), client.agentChannels(agent.id)]);
+      const [conns, chans, held] = await Promise.all([
+        client.listConnections(),
+        client.agentChannels(agent.id),
+        client.inboundAgents().catch(() => []),
+      ]);
+      setHolders(new Map(held.filter((h) => h.agentId !== agent.id).map((h) => [h.connectionId, h])));
       setConnections(conns.filter((c) => !c.deprecated || chans.data.some((ch) => ch.connectionId === c.id)));
       setApplied(chans);
       setDraft(new Map(chans.data.map((c) => [c.connectionId, { attached: true, inbound: c.inbound }])));
@@ -437,10 +465,13 @@ function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }
           const state = !now
             ? ''
             : !now.active
-              ? 'not active until the agent restarts'
+              ? agent.status === 'RUNNING'
+                ? 'not active yet'
+                : 'active when the agent starts'
               : now.active.inbound !== now.inbound
-                ? `running with Inbound ${now.active.inbound ? 'on' : 'off'} until the agent restarts`
+                ? `running with Inbound ${now.active.inbound ? 'on' : 'off'}`
                 : 'active';
+          const other = holders.get(c.id);
           return (
             <li key={c.id} className="au-row au-channel" data-connection={c.id}>
               <StatusDot status={c.status} reason={c.statusReason} name={c.name} />
@@ -456,6 +487,11 @@ function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }
                 </span>
               </label>
               {state && <small className="au-muted">{state}</small>}
+              {other && (
+                <small className="au-muted" data-inbound-agent={other.agentId}>
+                  Inbound: {other.agentName}
+                </small>
+              )}
               <Switch
                 label="Inbound"
                 checked={d.inbound}
@@ -468,7 +504,10 @@ function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }
         })}
       </ul>
       <p className="au-note" role="note">
-        Changes take effect when the agent is restarted.{pending ? ' Saved changes are waiting for a restart.' : ''}
+        {agent.status === 'RUNNING'
+          ? 'A running agent applies saved changes at once.'
+          : 'Saved changes apply when the agent starts.'}
+        {pending ? ' Some saved changes are not applied yet.' : ''}
       </p>
       {error && (
         <p role="alert" className="error">

@@ -27,6 +27,8 @@ const LABELS: Record<string, string> = {
   resolved: 'Resolved',
   'consent.opted_out': 'Opted out',
   'consent.opted_in': 'Opted back in',
+  'workflow.answered': 'Workflow answered',
+  'workflow.failed': 'Workflow failed',
 };
 
 interface Names {
@@ -37,9 +39,22 @@ interface Names {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
+// what a person reads when a name cannot be looked up (a role that may not list users, a deleted agent): never an id
+const UNKNOWN: Record<keyof Names, string> = { agents: 'an agent', users: 'a teammate', teams: 'a team' };
+
 function who(names: Names, kind: keyof Names, id: unknown): string {
   const s = str(id);
-  return s ? (names[kind].get(s) ?? s) : '';
+  return s ? (names[kind].get(s) ?? UNKNOWN[kind]) : '';
+}
+
+const ID_KIND: Record<string, keyof Names> = { agt: 'agents', usr: 'users', team: 'teams' };
+
+/** ids inside the server's free text (a routing note, a reason) as names */
+export function namedIds(text: string, names: Names): string {
+  return text.replace(/\b(agt|usr|team)_[0-9a-z]+\b/gi, (id: string) => {
+    const kind = ID_KIND[id.slice(0, id.indexOf('_')).toLowerCase()];
+    return kind ? who(names, kind, id) : id;
+  });
 }
 
 function describe(e: TimelineEvent, names: Names): string {
@@ -98,6 +113,12 @@ function describe(e: TimelineEvent, names: Names): string {
       return [str(d.channelType), str(d.keyword) ? `wrote ${String(d.keyword)}` : str(d.source)]
         .filter(Boolean)
         .join(', ');
+    case 'workflow.answered': {
+      const acts = Array.isArray(d.actions) ? (d.actions as Array<{ type?: unknown }>) : [];
+      return acts.length ? acts.map((a) => String(a.type)).join(', ') : 'no actions';
+    }
+    case 'workflow.failed':
+      return str(d.error) ?? '';
     default:
       return str(d.reason) ?? '';
   }
@@ -115,10 +136,13 @@ export function ConversationTimeline({
   client,
   conversationId,
   subscribe,
+  heading = 'Decisions',
 }: {
   client: SwitchboardClient;
   conversationId: string;
   subscribe?: (listener: (event: HubEvent) => void) => () => void;
+  /** the section's heading; null where the page already has one */
+  heading?: string | null;
 }) {
   const [events, setEvents] = useState<TimelineEvent[] | null>(null);
   const [names, setNames] = useState<Names>({ agents: new Map(), users: new Map(), teams: new Map() });
@@ -166,7 +190,7 @@ export function ConversationTimeline({
 
   return (
     <section className="au-timeline-box" aria-label="Timeline of decisions">
-      <h3 className="au-timeline-title">Timeline</h3>
+      {heading && <h3 className="au-timeline-title">{heading}</h3>}
       {error && (
         <p role="alert" className="error">
           {error}
@@ -175,7 +199,7 @@ export function ConversationTimeline({
       {events !== null && events.length === 0 && <p className="hint">No routing decisions yet.</p>}
       <ol className="au-timeline">
         {(events ?? []).map((e) => {
-          const text = describe(e, names);
+          const text = namedIds(describe(e, names), names);
           return (
             <li key={e.id} data-type={e.type}>
               <time dateTime={e.at}>{formatTime(e.at)}</time>

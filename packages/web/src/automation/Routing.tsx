@@ -18,6 +18,7 @@ import type {
   SwitchboardClient,
   Team,
   User,
+  WebhookSubscription,
   Weekday,
 } from '../../../sdk/src/index.ts';
 import { ConfirmButton, Switch, errorText, formatTime, toIso, toLocalInput } from './controls.tsx';
@@ -35,6 +36,8 @@ interface Directory {
   teams: Team[];
   users: User[];
   types: ConnectionType[];
+  /** outgoing webhook subscriptions: a rule's workflow action calls one */
+  webhooks: WebhookSubscription[];
 }
 
 /** `connectionId` comes from the hash: a connection id, 'workspace' (rules for every connection), or nothing (the first connection) */
@@ -47,7 +50,14 @@ export function RoutingPage({
   subscribe: Subscribe;
   connectionId: string | undefined;
 }) {
-  const [dir, setDir] = useState<Directory>({ connections: [], agents: [], teams: [], users: [], types: [] });
+  const [dir, setDir] = useState<Directory>({
+    connections: [],
+    agents: [],
+    teams: [],
+    users: [],
+    types: [],
+    webhooks: [],
+  });
   const [error, setError] = useState('');
   const loadDir = useCallback(async () => {
     const settle = <T,>(p: Promise<T[]>) =>
@@ -55,14 +65,15 @@ export function RoutingPage({
         setError(errorText(err));
         return [] as T[];
       });
-    const [connections, agents, teams, users, types] = await Promise.all([
+    const [connections, agents, teams, users, types, webhooks] = await Promise.all([
       settle(client.listConnections()),
       settle(client.listAgents()),
       settle(client.listTeams()),
       settle(client.listUsers()),
       settle(client.connectionTypes()),
+      settle(client.listWebhookSubscriptions()),
     ]);
-    setDir({ connections: connections.filter((c) => !c.deprecated), agents, teams, users, types });
+    setDir({ connections: connections.filter((c) => !c.deprecated), agents, teams, users, types, webhooks });
   }, [client]);
   useEffect(() => {
     void loadDir();
@@ -115,7 +126,7 @@ function describeRoute(route: ExplainResult['route'], dir: Directory): string {
   if (route.handler === 'agent')
     parts.push(`agent ${dir.agents.find((a) => a.id === route.agentId)?.name ?? route.agentId ?? '(none)'}`);
   else parts.push('people');
-  if (route.teamId) parts.push(`team ${dir.teams.find((t) => t.id === route.teamId)?.name ?? route.teamId}`);
+  if (route.teamId) parts.push(teamLabel(route.teamId, dir));
   if (route.assigneeId) {
     const u = dir.users.find((x) => x.id === route.assigneeId);
     parts.push(`assigned to ${u ? u.name || u.email : route.assigneeId}`);
@@ -148,6 +159,13 @@ function ruleSummary(r: RoutingRule, dir: Directory): string {
   return when === 'always' ? `Always: ${then}` : `If ${when}: ${then}`;
 }
 
+/** a team as a person reads it: its name (never its id), and a warning when nobody is in it */
+function teamLabel(id: string, dir: Directory): string {
+  const team = dir.teams.find((t) => t.id === id);
+  if (!team) return 'a team that no longer exists';
+  return `team inbox ${team.name}${team.members.length === 0 ? ' (no members: conversations wait there)' : ''}`;
+}
+
 const sentence = (s: string) => (s ? s[0]?.toUpperCase() + s.slice(1) : s);
 
 function describeAction(a: RoutingAction, dir: Directory): string {
@@ -155,7 +173,7 @@ function describeAction(a: RoutingAction, dir: Directory): string {
     case 'agent':
       return `agent ${dir.agents.find((x) => x.id === a.agentId)?.name ?? a.agentId}`;
     case 'team':
-      return `team ${dir.teams.find((x) => x.id === a.teamId)?.name ?? a.teamId}`;
+      return teamLabel(a.teamId, dir);
     case 'assign': {
       const u = dir.users.find((x) => x.id === a.userId);
       return `assign to ${u ? u.name || u.email : a.userId}`;
@@ -164,6 +182,10 @@ function describeAction(a: RoutingAction, dir: Directory): string {
       return `tag "${a.tag}"`;
     case 'reply':
       return `reply "${a.text}"`;
+    case 'workflow': {
+      const w = dir.webhooks.find((x) => x.id === a.webhookId);
+      return `start workflow ${w ? w.description || w.url : '(a webhook that no longer exists)'}`;
+    }
   }
 }
 
@@ -406,6 +428,8 @@ function RuleForm({
         return { type, tag: '' };
       case 'reply':
         return { type, text: '' };
+      case 'workflow':
+        return { type, webhookId: dir.webhooks[0]?.id ?? '' };
     }
   };
 
@@ -581,7 +605,29 @@ function RuleForm({
               <option value="assign">Assign to operator</option>
               <option value="tag">Add tag</option>
               <option value="reply">Auto-reply</option>
+              <option value="workflow">Start workflow</option>
             </select>
+            {a.type === 'workflow' && (
+              <select
+                aria-label={`Action ${i + 1} workflow`}
+                required
+                value={a.webhookId}
+                onChange={(e) => setAction(i, { type: 'workflow', webhookId: e.target.value })}
+              >
+                <option value="">Choose…</option>
+                {dir.webhooks.map((w) => (
+                  <option key={w.id} value={w.id}>
+                    {w.description || w.url}
+                  </option>
+                ))}
+              </select>
+            )}
+            {a.type === 'workflow' && dir.webhooks.length === 0 && (
+              <p className="au-warning" role="note">
+                Add an outgoing webhook first (Automation › Webhooks, event workflow.trigger): the workflow is called at
+                its URL, signed with its secret, and may answer with actions.
+              </p>
+            )}
             {a.type === 'agent' && (
               <select
                 aria-label={`Action ${i + 1} agent`}
@@ -608,9 +654,16 @@ function RuleForm({
                 {dir.teams.map((x) => (
                   <option key={x.id} value={x.id}>
                     {x.name}
+                    {x.members.length === 0 ? ' (no members)' : ''}
                   </option>
                 ))}
               </select>
+            )}
+            {a.type === 'team' && dir.teams.find((x) => x.id === a.teamId)?.members.length === 0 && (
+              <p className="au-warning" role="note" data-warning="team-without-members">
+                {dir.teams.find((x) => x.id === a.teamId)?.name} has no members: conversations this rule sends there
+                will wait in its inbox until someone is added under Team inboxes.
+              </p>
             )}
             {a.type === 'assign' && (
               <select
@@ -921,11 +974,11 @@ function Teams({ client, users, onChanged }: { client: SwitchboardClient; users:
   return (
     <section aria-labelledby="teams-title">
       <h3 id="teams-title">
-        <Icon name="team" /> Teams
+        <Icon name="team" /> Team inboxes
       </h3>
       <p className="hint">
-        A rule can queue a conversation for a team; it goes to the member with the fewest open conversations below their
-        capacity.
+        Queues of conversations (not the people of Settings › People): a rule can send a conversation to a team inbox;
+        it goes to the member with the fewest open conversations below their capacity.
       </p>
       {error && (
         <p role="alert" className="error">
@@ -1068,6 +1121,8 @@ function Members({
 // --- decisions in a conversation --------------------------------------------------------------------------------
 
 /** what routing decided in one conversation (the timeline), to see why it went where it went */
+const shorten = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
 function Decisions({ client, subscribe }: { client: SwitchboardClient; subscribe: Subscribe }) {
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [id, setId] = useState('');
@@ -1087,21 +1142,24 @@ function Decisions({ client, subscribe }: { client: SwitchboardClient; subscribe
       <h3 id="decisions-title">
         <Icon name="clock" /> Decisions in a conversation
       </h3>
-      <div className="au-inline">
+      <div className="au-inline au-decisions">
         <label className="field">
           Conversation
           <select value={id} onChange={(e) => setId(e.target.value)} onFocus={() => void load()}>
             <option value="">Choose…</option>
             {conversations.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.address} · {c.channelType} · {c.lastMessagePreview ?? ''} ·{' '}
-                {formatTime(c.lastMessageAt ?? c.createdAt)}
+                {[
+                  shorten(c.lastMessagePreview ?? '', 40) || '(no messages)',
+                  c.channelType,
+                  formatTime(c.lastMessageAt ?? c.createdAt),
+                ].join(' · ')}
               </option>
             ))}
           </select>
         </label>
       </div>
-      {id && <ConversationTimeline key={id} client={client} conversationId={id} subscribe={subscribe} />}
+      {id && <ConversationTimeline key={id} client={client} conversationId={id} subscribe={subscribe} heading={null} />}
     </section>
   );
 }

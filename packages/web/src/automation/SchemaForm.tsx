@@ -86,129 +86,134 @@ export function SchemaFields({
   onChange,
   idPrefix,
   editing,
+  omit = [],
 }: {
   schema: JsonSchema | undefined;
   values: RawValues;
   onChange: (next: RawValues) => void;
   idPrefix: string;
   editing: boolean;
+  /** fields another editor on the page shows (the flow editor's nodes and FAQ) */
+  omit?: string[];
 }) {
   const required = new Set(schema?.required ?? []);
   const set = (key: string, v: string | boolean) => onChange({ ...values, [key]: v });
   return (
     <>
-      {Object.entries(schema?.properties ?? {}).map(([key, s]) => {
-        const t = typeOf(s);
-        const id = `${idPrefix}-${key}`;
-        const secret = isSecret(s);
-        const hint = [
-          s.description,
-          secret && editing ? 'Stored encrypted; leave the mask to keep it, paste a new value to replace it.' : '',
-          s['x-generated'] ? '(optional: generated when empty)' : '',
-        ]
-          .filter(Boolean)
-          .map((h, i, all) => (i < all.length - 1 && !/[.!?]$/.test(h ?? '') ? `${h}.` : h))
-          .join(' ');
-        const describedBy = hint ? `${id}-hint` : undefined;
-        const req = required.has(key) && !(secret && editing) && s.default === undefined;
-        let input;
-        if (t === 'boolean') {
-          input = (
-            <input
-              id={id}
-              type="checkbox"
-              aria-describedby={describedBy}
-              checked={values[key] === true || (values[key] === undefined && s.default === true)}
-              onChange={(e) => set(key, e.target.checked)}
-            />
-          );
-        } else if (t === 'enum') {
-          input = (
-            <select
-              id={id}
-              aria-describedby={describedBy}
-              required={req}
-              value={String(values[key] ?? '')}
-              onChange={(e) => set(key, e.target.value)}
-            >
-              <option value="">{s.default !== undefined ? `Default (${String(s.default)})` : 'Choose…'}</option>
-              {(s.enum ?? []).map((v) => (
-                <option key={String(v)} value={String(v)}>
-                  {String(v)}
-                </option>
-              ))}
-            </select>
-          );
-        } else if (isJsonField(s)) {
-          const text = String(values[key] ?? '');
-          let bad = false;
-          try {
-            if (text.trim()) JSON.parse(text);
-          } catch {
-            bad = true;
+      {Object.entries(schema?.properties ?? {})
+        .filter(([key]) => !omit.includes(key))
+        .map(([key, s]) => {
+          const t = typeOf(s);
+          const id = `${idPrefix}-${key}`;
+          const secret = isSecret(s);
+          const hint = [
+            s.description,
+            secret && editing ? 'Stored encrypted; leave the mask to keep it, paste a new value to replace it.' : '',
+            s['x-generated'] ? '(optional: generated when empty)' : '',
+          ]
+            .filter(Boolean)
+            .map((h, i, all) => (i < all.length - 1 && !/[.!?]$/.test(h ?? '') ? `${h}.` : h))
+            .join(' ');
+          const describedBy = hint ? `${id}-hint` : undefined;
+          const req = required.has(key) && !(secret && editing) && s.default === undefined;
+          let input;
+          if (t === 'boolean') {
+            input = (
+              <input
+                id={id}
+                type="checkbox"
+                aria-describedby={describedBy}
+                checked={values[key] === true || (values[key] === undefined && s.default === true)}
+                onChange={(e) => set(key, e.target.checked)}
+              />
+            );
+          } else if (t === 'enum') {
+            input = (
+              <select
+                id={id}
+                aria-describedby={describedBy}
+                required={req}
+                value={String(values[key] ?? '')}
+                onChange={(e) => set(key, e.target.value)}
+              >
+                <option value="">{s.default !== undefined ? `Default (${String(s.default)})` : 'Choose…'}</option>
+                {(s.enum ?? []).map((v) => (
+                  <option key={String(v)} value={String(v)}>
+                    {String(v)}
+                  </option>
+                ))}
+              </select>
+            );
+          } else if (isJsonField(s)) {
+            const text = String(values[key] ?? '');
+            let bad = false;
+            try {
+              if (text.trim()) JSON.parse(text);
+            } catch {
+              bad = true;
+            }
+            input = (
+              <textarea
+                id={id}
+                aria-describedby={describedBy}
+                aria-invalid={bad || undefined}
+                rows={Math.min(14, Math.max(3, text.split('\n').length))}
+                spellCheck={false}
+                className="au-json"
+                value={text}
+                required={req}
+                onChange={(e) => set(key, e.target.value)}
+                placeholder={s.default !== undefined ? JSON.stringify(s.default) : t === 'array' ? '[]' : '{}'}
+              />
+            );
+          } else if (t === 'string' && !secret && !s.format && (s.maxLength ?? 0) > 300) {
+            input = (
+              <textarea
+                id={id}
+                aria-describedby={describedBy}
+                required={req}
+                maxLength={s.maxLength}
+                value={String(values[key] ?? '')}
+                onChange={(e) => set(key, e.target.value)}
+                placeholder={s.default !== undefined ? String(s.default) : ''}
+              />
+            );
+          } else {
+            const type = secret
+              ? 'password'
+              : t === 'number' || t === 'integer'
+                ? 'number'
+                : s.format === 'uri'
+                  ? 'url'
+                  : 'text';
+            input = (
+              <input
+                id={id}
+                type={type}
+                aria-describedby={describedBy}
+                required={req}
+                autoComplete={secret ? 'new-password' : 'off'}
+                placeholder={s.default !== undefined ? String(s.default) : ''}
+                min={s.minimum}
+                max={s.maximum}
+                maxLength={s.maxLength}
+                step={t === 'number' ? 'any' : undefined}
+                value={String(values[key] ?? '')}
+                onChange={(e) => set(key, e.target.value)}
+              />
+            );
           }
-          input = (
-            <textarea
-              id={id}
-              aria-describedby={describedBy}
-              aria-invalid={bad || undefined}
-              rows={Math.min(14, Math.max(3, text.split('\n').length))}
-              spellCheck={false}
-              className="au-json"
-              value={text}
-              required={req}
-              onChange={(e) => set(key, e.target.value)}
-              placeholder={s.default !== undefined ? JSON.stringify(s.default) : t === 'array' ? '[]' : '{}'}
-            />
+          return (
+            <div className="field" key={key}>
+              <label htmlFor={id}>
+                {fieldLabel(key, s)}
+                {req ? ' *' : ''}
+              </label>
+              {input}
+              {hint && <small id={`${id}-hint`}>{hint}</small>}
+            </div>
           );
-        } else if (t === 'string' && !secret && !s.format && (s.maxLength ?? 0) > 300) {
-          input = (
-            <textarea
-              id={id}
-              aria-describedby={describedBy}
-              required={req}
-              maxLength={s.maxLength}
-              value={String(values[key] ?? '')}
-              onChange={(e) => set(key, e.target.value)}
-              placeholder={s.default !== undefined ? String(s.default) : ''}
-            />
-          );
-        } else {
-          const type = secret
-            ? 'password'
-            : t === 'number' || t === 'integer'
-              ? 'number'
-              : s.format === 'uri'
-                ? 'url'
-                : 'text';
-          input = (
-            <input
-              id={id}
-              type={type}
-              aria-describedby={describedBy}
-              required={req}
-              autoComplete={secret ? 'new-password' : 'off'}
-              placeholder={s.default !== undefined ? String(s.default) : ''}
-              min={s.minimum}
-              max={s.maximum}
-              maxLength={s.maxLength}
-              step={t === 'number' ? 'any' : undefined}
-              value={String(values[key] ?? '')}
-              onChange={(e) => set(key, e.target.value)}
-            />
-          );
-        }
-        return (
-          <div className="field" key={key}>
-            <label htmlFor={id}>
-              {fieldLabel(key, s)}
-              {req ? ' *' : ''}
-            </label>
-            {input}
-            {hint && <small id={`${id}-hint`}>{hint}</small>}
-          </div>
-        );
-      })}
+        })}
     </>
   );
 }

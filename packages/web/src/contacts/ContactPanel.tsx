@@ -7,7 +7,7 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { Connection, ContactDetail, Conversation, Identity, Message } from '../../../sdk/src/index.ts';
 import { capabilitiesOf, useApp } from '../app-context.ts';
 import { TemplatePicker } from '../conversation/TemplatePicker.tsx';
-import { errorText, shortTime } from '../format.ts';
+import { addressLabel, contactName, errorText, shortTime } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { IdentityConsent } from './Consent.tsx';
 import { Duplicates } from './Duplicates.tsx';
@@ -66,7 +66,7 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
     <aside className="contact-panel" id="contact-panel" aria-label="Contact">
       <header className="panel-head">
         {pictureUrl && <img className="contact-picture" src={pictureUrl} alt="" width={40} height={40} />}
-        <h3>{contact?.name || 'Contact'}</h3>
+        <h3>{contact ? contactName(contact) : 'Contact'}</h3>
         <button type="button" className="icon-button" aria-label="Close contact details" onClick={onClose}>
           <Icon name="close" />
         </button>
@@ -92,7 +92,9 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
           {(contact?.identities ?? []).map((i) => (
             <li key={i.id} data-identity={i.id}>
               <ChannelIcon type={i.channelType} />
-              <span className="identity-address">{i.address}</span>
+              <span className="identity-address" title={i.address}>
+                {addressLabel(i.address)}
+              </span>
               {i.connectionId && connectionName(i.connectionId) && <small>{connectionName(i.connectionId)}</small>}
               <IdentityConsent contactId={contactId} identity={i} />
             </li>
@@ -221,7 +223,7 @@ function NewConversation({
         Send from
         <select value={routeKey} onChange={(e) => setRouteKey(e.target.value)}>
           {routes.map((r) => (
-            <option key={r.key} value={r.key}>{`${r.connection.name} → ${r.identity.address}`}</option>
+            <option key={r.key} value={r.key}>{`${r.connection.name} → ${addressLabel(r.identity.address)}`}</option>
           ))}
         </select>
       </label>

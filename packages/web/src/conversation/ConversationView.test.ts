@@ -21,8 +21,13 @@ const base: Message = {
 
 describe('merging copies of a message', () => {
   it('never shows an older status than the one already shown', () => {
-    const sent: Message = { ...base, status: 'sent', providerMessageId: 'p1' };
-    expect(newer(sent, base)).toMatchObject({ status: 'sent', providerMessageId: 'p1' });
+    const sent: Message = { ...base, status: 'sent', providerMessageId: 'p1', statusAt: '2026-01-01T00:00:02.000Z' };
+    // the late queued copy (the send's own answer) keeps when the status moved, for the tooltip
+    expect(newer(sent, base)).toMatchObject({
+      status: 'sent',
+      providerMessageId: 'p1',
+      statusAt: '2026-01-01T00:00:02.000Z',
+    });
     expect(newer(base, sent).status).toBe('sent');
     expect(newer(undefined, base).status).toBe('queued');
     expect(newer(sent, { ...base, status: 'failed', statusDetail: { code: 'X', message: 'no' } })).toMatchObject({

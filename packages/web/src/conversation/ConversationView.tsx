@@ -15,6 +15,7 @@ import { ChannelDownNotice } from './ChannelDown.tsx';
 import { Composer } from './Composer.tsx';
 import { inlineImages } from './MailView.tsx';
 import { MessageItem } from './MessageItem.tsx';
+import { ConversationMeta } from './ConversationMeta.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
 
 const MAX_TIMER = 2 ** 31 - 1;
@@ -27,6 +28,7 @@ export function newer(known: Message | undefined, incoming: Message): Message {
     ...incoming,
     status: known.status,
     statusDetail: known.statusDetail,
+    statusAt: known.statusAt ?? null,
     providerMessageId: known.providerMessageId ?? incoming.providerMessageId,
   };
 }
@@ -209,10 +211,13 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
             <Icon name="back" />
           </a>
           <ChannelIcon type={conversation.channelType} />
-          <h2>
-            {title}
-            {conversation.subject && <span className="conv-subject">{conversation.subject}</span>}
-          </h2>
+          <span className="conv-title">
+            <h2>
+              {title}
+              {conversation.subject && <span className="conv-subject">{conversation.subject}</span>}
+            </h2>
+            <ConversationMeta conversation={conversation} />
+          </span>
           <span className={`badge status-${conversation.status}`}>{conversation.status}</span>
           <span className="conv-actions">
             <label htmlFor="assignee" className="sr-only">
@@ -283,7 +288,6 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
       </div>
       {panelOpen && (
         <ContactPanel contactId={conversation.contactId} currentConversationId={id} onClose={() => setPanelOpen(false)}>
-          <h4>Decisions</h4>
           <ConversationTimeline client={client} conversationId={id} subscribe={subscribe} />
         </ContactPanel>
       )}

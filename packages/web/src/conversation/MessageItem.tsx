@@ -3,7 +3,8 @@
  * video players, documents as downloads; media URLs are served by the hub), locations, contact cards, buttons,
  * templates (with their badge) — and an outbound message's delivery status.
  */
-import type { Content, Message } from '../../../sdk/src/index.ts';
+import type { Content, Message, User } from '../../../sdk/src/index.ts';
+import { useApp } from '../app-context.ts';
 import { fileSize, fullTime, shortTime } from '../format.ts';
 import { Icon, StatusIcon } from '../icons.tsx';
 import { MailView } from './MailView.tsx';
@@ -165,16 +166,68 @@ function fallbackOf(m: Message): { channelType: string; reason: string } | undef
 
 const NO_IMAGES: Record<string, string> = {};
 
+export type Author =
+  { kind: 'bot'; name: string } | { kind: 'automation'; name: string } | { kind: 'operator'; name: string } | null;
+
+/**
+ * who wrote an outbound message, from what the hub stamped on it: an agent names itself (agentId/agentName), an
+ * auto-reply or rule says so, an operator's reply carries their id (operatorId). Inbound messages: null.
+ */
+export function authorOf(m: Message, users: Map<string, User>, meId?: string): Author {
+  if (m.direction !== 'outbound') return null;
+  const md = m.metadata;
+  if (typeof md.agentId === 'string' && md.agentId)
+    return { kind: 'bot', name: typeof md.agentName === 'string' && md.agentName ? md.agentName : 'Bot' };
+  if (md.autoReply === true || typeof md.ruleId === 'string' || md.consentConfirmation !== undefined)
+    return { kind: 'automation', name: 'Automatic reply' };
+  if (typeof md.operatorId === 'string') {
+    const u = users.get(md.operatorId);
+    return { kind: 'operator', name: md.operatorId === meId ? 'You' : u ? u.name || u.email : 'A teammate' };
+  }
+  return null;
+}
+
+function AuthorMark({ author }: { author: Author }) {
+  if (!author) return null;
+  const initials = author.name
+    .split(/\s+/)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+  return (
+    <span className={`msg-author msg-author-${author.kind}`} data-author={author.kind}>
+      <span className="msg-avatar" aria-hidden="true">
+        {author.kind === 'operator' ? initials : <Icon name={author.kind === 'bot' ? 'bot' : 'clock'} size={12} />}
+      </span>
+      <span className="msg-author-name">{author.name}</span>
+      {author.kind === 'bot' && <span className="pill pill-bot">Bot</span>}
+      {author.kind === 'automation' && <span className="pill">Auto</span>}
+    </span>
+  );
+}
+
+/** the status line's tooltip: the status, when it was last known to change, and the provider's own note */
+export function statusTitle(m: Message): string {
+  const when = m.statusAt ? `${m.status} at ${fullTime(m.statusAt)}` : m.status;
+  const sent = `written ${fullTime(m.timestamp)}`;
+  const note = m.statusDetail ? [m.statusDetail.code, m.statusDetail.message].filter(Boolean).join(': ') : '';
+  return [when, sent, note ? `provider: ${note}` : ''].filter(Boolean).join(' · ');
+}
+
 export function MessageItem({ message: m, cids = NO_IMAGES }: { message: Message; cids?: Record<string, string> }) {
+  const { users, me } = useApp();
+  const author = authorOf(m, users, me.id);
   const isTemplate = m.content.type === 'template';
   const isMail = m.channelType === 'email' && m.content.type === 'text';
   const fallback = m.direction === 'outbound' ? fallbackOf(m) : undefined;
   return (
     <li
-      className={`msg ${m.direction}${isTemplate ? ' msg-template' : ''}${isMail ? ' msg-mail' : ''}`}
+      className={`msg ${m.direction}${isTemplate ? ' msg-template' : ''}${isMail ? ' msg-mail' : ''}${author?.kind === 'bot' ? ' msg-by-bot' : ''}`}
       data-message={m.id}
       data-type={m.content.type}
     >
+      <AuthorMark author={author} />
       {isTemplate && (
         <span className="template-badge">
           <Icon name="template" size={12} /> {m.channelType === 'whatsapp' ? 'WhatsApp template' : 'Template'}
@@ -206,7 +259,7 @@ export function MessageItem({ message: m, cids = NO_IMAGES }: { message: Message
             data-status={m.status}
             role="img"
             aria-label={`Status: ${m.status}`}
-            title={`${m.status} · ${fullTime(m.timestamp)}${m.statusDetail ? ` · ${[m.statusDetail.code, m.statusDetail.message].filter(Boolean).join(': ')}` : ''}`}
+            title={statusTitle(m)}
           >
             <StatusIcon status={m.status} />
           </span>

@@ -3,9 +3,23 @@
  * (pre-filled from the contact: name, address, matching attributes) and see the message as the customer will.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Contact, Message, Template } from '../../../sdk/src/index.ts';
+import { ApiError, type Contact, type Message, type Template } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
-import { errorText } from '../format.ts';
+import { contactName, errorText, fullTime } from '../format.ts';
+
+/** a template already waiting for the customer's answer (409 with the conversation it went to) */
+interface AlreadySent {
+  conversationId: string;
+  at: string | undefined;
+}
+
+export function alreadySent(err: unknown): AlreadySent | undefined {
+  if (!(err instanceof ApiError) || err.code !== 'CONFLICT') return undefined;
+  const id = err.details?.conversationId;
+  if (typeof id !== 'string') return undefined;
+  const at = err.details?.lastTemplateAt;
+  return { conversationId: id, at: typeof at === 'string' ? at : undefined };
+}
 
 export interface TemplateChoice {
   name: string;
@@ -48,6 +62,7 @@ export function TemplatePicker({ connectionId, contact, address, send, onSent, o
   const [vars, setVars] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [waiting, setWaiting] = useState<AlreadySent | undefined>(undefined);
 
   useEffect(() => {
     client
@@ -68,7 +83,9 @@ export function TemplatePicker({ connectionId, contact, address, send, onSent, o
     try {
       onSent(await send({ name: chosen.name, language: chosen.language, variables: vars }));
     } catch (err) {
-      setError(errorText(err));
+      const sent = alreadySent(err);
+      if (sent) setWaiting(sent);
+      else setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -121,8 +138,16 @@ export function TemplatePicker({ connectionId, contact, address, send, onSent, o
           {error}
         </p>
       )}
+      {waiting && (
+        <p role="status" className="notice" data-notice="template-waiting">
+          {`Already sent${waiting.at ? ` ${fullTime(waiting.at)}` : ''} — waiting for ${contact ? contactName(contact) : 'the customer'}'s reply. `}
+          <a href={`#/inbox/${encodeURIComponent(waiting.conversationId)}`} onClick={onCancel}>
+            Open conversation
+          </a>
+        </p>
+      )}
       <div className="row">
-        <button type="submit" disabled={!chosen || missing.length > 0 || busy}>
+        <button type="submit" disabled={!chosen || missing.length > 0 || busy || waiting !== undefined}>
           {busy ? 'Sending…' : 'Send template'}
         </button>
         <button type="button" onClick={onCancel}>

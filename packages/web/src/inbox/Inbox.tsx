@@ -3,7 +3,7 @@
  * conversation; a conversation that is not in the list (another status, a link) is fetched by id.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Contact, Conversation, ConversationStatus } from '../../../sdk/src/index.ts';
+import type { Contact, Conversation, ConversationStatus, Team } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { ConversationView } from '../conversation/ConversationView.tsx';
 import { contactName, errorText, shortTime } from '../format.ts';
@@ -18,6 +18,9 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
   const [filter, setFilter] = useState<ConversationStatus | 'all'>('open');
   const [assignee, setAssignee] = useState<AssigneeFilter>('all');
   const [search, setSearch] = useState('');
+  // the team inboxes (Automation › Routing): '' every conversation, 'none' those in no team inbox
+  const [team, setTeam] = useState('');
+  const [teams, setTeams] = useState<Team[]>([]);
   const [error, setError] = useState('');
   const requested = useRef(new Set<string>());
   const known = useRef(conversations);
@@ -55,6 +58,13 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
     return off;
   }, [client, subscribe]);
 
+  useEffect(() => {
+    client
+      .listTeams()
+      .then(setTeams)
+      .catch(() => setTeams([]));
+  }, [client]);
+
   // a conversation opened by link or from the contact panel may not be among the loaded ones
   useEffect(() => {
     if (!selectedId || known.current.has(selectedId)) return;
@@ -81,13 +91,18 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
     return [...conversations.values()]
       .filter((c) => filter === 'all' || c.status === filter)
       .filter((c) => assignee === 'all' || (assignee === 'mine' ? c.assigneeId === me.id : c.assigneeId === null))
+      .filter((c) => team === '' || (team === 'none' ? c.teamId === null : c.teamId === team))
       .filter(
         (c) =>
           !q ||
           [nameOf(c), c.address, c.lastMessagePreview ?? '', c.channelType].some((s) => s.toLowerCase().includes(q)),
       )
       .sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
-  }, [conversations, contacts, filter, assignee, search, me.id]);
+  }, [conversations, contacts, filter, assignee, team, search, me.id]);
+  // waiting = open in the team inbox with nobody assigned yet
+  const waiting = (teamId: string) =>
+    [...conversations.values()].filter((c) => c.teamId === teamId && c.status !== 'resolved' && c.assigneeId === null)
+      .length;
   const selected = selectedId ? conversations.get(selectedId) : undefined;
 
   return (
@@ -115,6 +130,22 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
             <option value="mine">Mine</option>
             <option value="unassigned">Unassigned</option>
           </select>
+          {teams.length > 0 && (
+            <>
+              <label htmlFor="team-filter" className="sr-only">
+                Team inbox
+              </label>
+              <select id="team-filter" value={team} onChange={(e) => setTeam(e.target.value)}>
+                <option value="">All teams</option>
+                {teams.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {`${t.name} (${waiting(t.id)} waiting)`}
+                  </option>
+                ))}
+                <option value="none">No team</option>
+              </select>
+            </>
+          )}
           <label htmlFor="search" className="sr-only">
             Search sessions
           </label>

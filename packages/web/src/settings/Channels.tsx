@@ -4,7 +4,7 @@
  * (webhook URL, verify token).
  */
 import { useEffect, useState } from 'react';
-import type { Connection, ConnectionChecks, ConnectionHealth } from '../../../sdk/src/index.ts';
+import type { Connection, ConnectionChecks, ConnectionHealth, InboundHolder } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { errorText } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
@@ -16,6 +16,10 @@ import { CopyField } from './CopyButton.tsx';
 import { WebchatSettings } from '../WebchatSettings.tsx';
 import { ConfirmButton } from '../automation/controls.tsx';
 
+/** types whose settings have a section of their own below the row (the generic form only names them) */
+const OWN_SETTINGS = new Set(['webchat']);
+const ownSettings = (type: string) => OWN_SETTINGS.has(type);
+
 export function Channels() {
   const { client, subscribe, types: typeMap } = useApp();
   const types = [...typeMap.values()];
@@ -26,12 +30,19 @@ export function Channels() {
   const [notice, setNotice] = useState('');
   // back from Facebook's dialog: #/settings?metaGrant=… (api/routes/meta-connect-routes.ts)
   const metaGrant = /[?&]metaGrant=([^&]+)/.exec(useHash())?.[1];
+  const [inbound, setInbound] = useState<Map<string, InboundHolder>>(new Map());
 
-  const reload = () =>
+  const reload = () => {
+    // which agent answers each connection's inbound messages, shown before anyone tries to take it
     client
+      .inboundAgents()
+      .then((list) => setInbound(new Map(list.map((h) => [h.connectionId, h]))))
+      .catch(() => setInbound(new Map()));
+    return client
       .listConnections()
       .then(setConnections)
       .catch((err: unknown) => setError(errorText(err)));
+  };
   const put = (c: Connection) =>
     setConnections((list) =>
       // start/stop answers carry no health: the last one known stays until the next check or event
@@ -43,7 +54,7 @@ export function Channels() {
   useEffect(() => {
     void reload();
     return subscribe((e) => {
-      if (e.type === 'stream.open') void reload();
+      if (e.type === 'stream.open' || e.type === 'agent.status') void reload();
       if (e.type === 'connection.health') {
         const { connectionId, state, checks } = e.data as { connectionId: string } & ConnectionHealth;
         setConnections((list) =>
@@ -118,6 +129,17 @@ export function Channels() {
       setError(`${c.name}: ${errorText(err)}`);
     }
   };
+  // the flag is one click on the row, not a checkbox inside Edit
+  const setDeprecated = async (c: Connection, deprecated: boolean) => {
+    setError('');
+    setNotice('');
+    try {
+      put(await client.updateConnection(c.id, { deprecated }));
+      setNotice(deprecated ? `${c.name} moved to Deprecated Channels.` : `${c.name} is active again.`);
+    } catch (err) {
+      setError(`${c.name}: ${errorText(err)}`);
+    }
+  };
   const toggle = (id: string, panel: 'edit' | 'logs') =>
     setOpen(open?.id === id && open.panel === panel ? null : { id, panel });
 
@@ -128,6 +150,8 @@ export function Channels() {
       typeof c.config.verifyToken === 'string' && c.config.verifyToken !== '********'
         ? c.config.verifyToken
         : undefined;
+    const holder = inbound.get(c.id);
+    const statusText = c.status === 'ERROR' && c.statusReason ? `ERROR: ${c.statusReason}` : c.status;
     return (
       <li key={c.id} className="connection" data-connection={c.id}>
         <span
@@ -139,11 +163,17 @@ export function Channels() {
         />
         <ChannelIcon type={c.type} />
         <span className="conn-name">
-          {c.name}
-          {c.deprecated ? ' DEPRECATED' : ''}
+          <span className="conn-title">{c.name}</span>
+          {c.deprecated && <span className="pill pill-deprecated">Deprecated</span>}
+          {holder && (
+            <small className="conn-inbound" data-inbound-agent={holder.agentId}>
+              Inbound: {holder.agentName}
+              {holder.active ? '' : ' (not running)'}
+            </small>
+          )}
         </span>
-        <span className="conn-status">
-          {c.status === 'ERROR' && c.statusReason ? `ERROR: ${c.statusReason}` : c.status}
+        <span className="conn-status" title={statusText}>
+          {statusText}
           <HealthBadge health={c.health} />
         </span>
         <span className="conn-actions">
@@ -194,6 +224,14 @@ export function Channels() {
           >
             <Icon name="list" /> Logs
           </button>
+          <button
+            type="button"
+            onClick={() => void setDeprecated(c, !c.deprecated)}
+            aria-label={c.deprecated ? `Restore ${c.name}` : `Deprecate ${c.name}`}
+            title={c.deprecated ? 'Move back to the active channels' : 'Keep for history, listed apart'}
+          >
+            {c.deprecated ? 'Restore' : 'Deprecate'}
+          </button>
           <ConfirmButton label={`Delete ${c.name}`} onConfirm={() => void remove(c)}>
             Delete
           </ConfirmButton>
@@ -233,6 +271,7 @@ export function Channels() {
             <ConnectionForm
               types={types}
               connection={c}
+              ownSettings={ownSettings}
               onSaved={(saved) => {
                 put(saved);
                 setOpen(null);
@@ -281,9 +320,12 @@ export function Channels() {
       {adding && (
         <ConnectionForm
           types={types}
+          ownSettings={ownSettings}
           onSaved={(c) => {
             put(c);
             setAdding(false);
+            // a web chat's appearance, greeting and hours are its own section: open it right away
+            if (ownSettings(c.type)) setOpen({ id: c.id, panel: 'edit' });
           }}
         />
       )}

@@ -41,6 +41,23 @@ function patternValidity(pattern: string | undefined): ((value: string) => strin
 }
 
 const isSecret = (s: JsonSchema) => s.writeOnly === true || s['x-secret'] === true;
+/** a value the connector learns from the provider at start: not asked on create, read-only afterwards */
+const isLearned = (s: JsonSchema) => s['x-learned'] === true;
+
+/** a field's help line: the saved-secret note, its description, and what the form adds, each said once */
+export function fieldHint(s: JsonSchema, editing: boolean): string {
+  const description = typeof s.description === 'string' ? s.description : '';
+  const generated = s['x-generated'] === true && !editing && !/\bgenerated\b/i.test(description);
+  return [
+    isSecret(s) && editing ? 'Saved and hidden; paste a new value to replace it.' : '',
+    description,
+    generated ? 'Optional: generated when left empty.' : '',
+    isLearned(s) ? 'Filled in by the hub when the connection starts.' : '',
+    isStructured(s) ? '(JSON)' : fieldKind(s) === 'array' ? '(comma-separated)' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
 /** nested settings (objects, lists of objects) are edited as JSON text rather than flattened into "[object Object]" */
 export function isStructured(s: JsonSchema): boolean {
   const kind = fieldKind(s);
@@ -75,9 +92,11 @@ interface Props {
   connection?: Connection;
   onSaved: (c: Connection) => void;
   onCancel?: () => void;
+  /** a type whose settings have a page of their own (web chat): only name, description and the flag here */
+  ownSettings?: (type: string) => boolean;
 }
 
-export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) {
+export function ConnectionForm({ types, connection, onSaved, onCancel, ownSettings }: Props) {
   const { client } = useApp();
   const editing = connection !== undefined;
   const [type, setType] = useState(connection?.type ?? '');
@@ -85,7 +104,9 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
   const [description, setDescription] = useState(connection?.description ?? '');
   const [deprecated, setDeprecated] = useState(connection?.deprecated ?? false);
   const chosen = types.find((t) => t.type === type);
-  const props = Object.entries(chosen?.configSchema.properties ?? {});
+  const props = Object.entries(chosen?.configSchema.properties ?? {}).filter(
+    ([, s]) => !ownSettings?.(type) && !(isLearned(s) && !editing),
+  );
   const initial = (): Record<string, Value> =>
     Object.fromEntries(props.filter(([, s]) => !isSecret(s)).map(([k, s]) => [k, toValue(s, connection?.config[k])]));
   const [values, setValues] = useState<Record<string, Value>>(editing ? initial : {});
@@ -117,7 +138,7 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
     const config: Record<string, unknown> = {};
     for (const [key, schema] of props) {
       const v = values[key];
-      if (v === undefined || v === '') continue;
+      if (v === undefined || v === '' || isLearned(schema)) continue;
       if (editing && !isSecret(schema) && v === original[key]) continue;
       try {
         config[key] = fromValue(schema, v);
@@ -182,6 +203,9 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
         </fieldset>
       )}
       {chosen && !editing && <p className="hint">{chosen.description}</p>}
+      {chosen && ownSettings?.(type) && !editing && (
+        <p className="hint">Appearance, greeting and opening hours are set on the next screen.</p>
+      )}
       {chosen && !editing && metaStatus?.types.includes(chosen.type) && (
         <MetaConnectSwitch type={chosen.type} status={metaStatus} on={viaMeta} onChange={setViaMeta} />
       )}
@@ -199,16 +223,14 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
             const kind = fieldKind(schema);
             const id = `${prefix}-${key}`;
             const secret = isSecret(schema);
-            const hint = [
-              secret && editing ? 'Saved and hidden; paste a new value to replace it.' : '',
-              schema.description,
-              schema['x-generated'] && !editing ? '(optional: generated when empty)' : '',
-              isStructured(schema) ? '(JSON)' : kind === 'array' ? '(comma-separated)' : '',
-            ]
-              .filter(Boolean)
-              .join(' ');
-            const needed = required.has(key) && !(secret && editing);
-            const common = { id, 'aria-describedby': hint ? `${id}-hint` : undefined };
+            const hint = fieldHint(schema, editing);
+            const helpUrl = typeof schema['x-help-url'] === 'string' ? schema['x-help-url'] : undefined;
+            const needed = required.has(key) && !(secret && editing) && !isLearned(schema);
+            const common = {
+              id,
+              'aria-describedby': hint ? `${id}-hint` : undefined,
+              ...(isLearned(schema) ? { readOnly: true } : {}),
+            };
             let input: ReactElement;
             if (kind === 'boolean') {
               input = (
@@ -286,7 +308,19 @@ export function ConnectionForm({ types, connection, onSaved, onCancel }: Props) 
                   {needed ? ' *' : ''}
                 </label>
                 {input}
-                {hint && <small id={`${id}-hint`}>{hint}</small>}
+                {hint && (
+                  <small id={`${id}-hint`}>
+                    {hint}
+                    {helpUrl && (
+                      <>
+                        {' '}
+                        <a href={helpUrl} target="_blank" rel="noreferrer">
+                          Where to find it
+                        </a>
+                      </>
+                    )}
+                  </small>
+                )}
               </div>
             );
           })}

@@ -8,7 +8,7 @@ export function Settings({ hash }: { hash: string }) {
   const admin = atLeast(me.role, 'admin');
   const sections = [
     ...(admin ? [{ id: 'channels', label: 'Channels' }] : []),
-    { id: 'team', label: 'Team' },
+    { id: 'team', label: 'People' },
     { id: 'account', label: 'Account' },
   ];
   const asked = /^#\/settings\/([\w-]+)/.exec(hash)?.[1];

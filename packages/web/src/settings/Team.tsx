@@ -41,7 +41,7 @@ export function Team() {
   return (
     <section aria-labelledby="team-title">
       <div className="row between">
-        <h2 id="team-title">Team</h2>
+        <h2 id="team-title">People</h2>
         {manager && (
           <button
             type="button"

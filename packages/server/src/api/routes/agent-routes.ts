@@ -72,9 +72,25 @@ const AgentChannelsSchema = z
           .describe('what the agent applied when it last started; null = not applied yet'),
       }),
     ),
-    restartRequired: z.boolean().describe('changes take effect when the agent is restarted'),
+    restartRequired: z
+      .boolean()
+      .describe('the running agent has not applied the saved channels (changes apply at once, so rarely true)'),
   })
   .meta({ id: 'AgentChannels' });
+
+const InboundHoldersSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        connectionId: z.string(),
+        connectionName: z.string(),
+        agentId: z.string(),
+        agentName: z.string(),
+        active: z.boolean().describe('the agent is running and answers the inbound messages now'),
+      }),
+    ),
+  })
+  .meta({ id: 'InboundHolders' });
 
 const SetAgentChannelsSchema = z.object({
   connections: z
@@ -97,6 +113,66 @@ export function agentRoutes(app: FastifyInstance, hub: Hub): void {
       },
     },
     async () => ({ data: hub.agents.catalog() }),
+  );
+
+  r.post(
+    '/agent-types/flow/try',
+    {
+      schema: {
+        tags,
+        summary:
+          'One turn of a flow bot from its config as edited (not saved): its replies, the contact fields it would collect, a handoff, and the state for the next turn. Nothing is stored or sent; 400 lists what is wrong with the config',
+        body: z.object({
+          config: jsonObject(CONFIG_MAX_BYTES),
+          state: z
+            .object({
+              at: z.string().max(100).optional(),
+              misses: z.number().int().min(0).max(1000),
+              handedOff: z.boolean().optional(),
+            })
+            .nullable()
+            .default(null)
+            .describe('what the previous try turn answered as `state`; null starts a new conversation'),
+          text: z.string().max(4096),
+          buttonId: z.string().max(200).optional(),
+        }),
+        response: {
+          200: z
+            .object({
+              replies: z.array(z.record(z.string(), z.unknown())),
+              collect: z.record(z.string(), z.string()),
+              handoff: z.object({ reason: z.string() }).nullable(),
+              state: z.record(z.string(), z.unknown()),
+            })
+            .meta({ id: 'FlowTryResult' }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req, 'admin');
+      const { config, state, text, buttonId } = req.body;
+      const step = hub.agents.tryFlow(config, state, { text, ...(buttonId ? { buttonId } : {}) });
+      return {
+        replies: step.replies as unknown as Array<Record<string, unknown>>,
+        collect: step.collect,
+        handoff: step.handoff ?? null,
+        state: step.state as unknown as Record<string, unknown>,
+      };
+    },
+  );
+
+  r.get(
+    '/agents/inbound',
+    {
+      schema: {
+        tags,
+        summary:
+          "Which agent handles each connection's inbound messages (at most one per connection); connections no agent holds are not listed",
+        response: { 200: InboundHoldersSchema, ...errors },
+      },
+    },
+    async (req) => ({ data: await hub.agents.inboundHolders(principalOf(req).workspaceId) }),
   );
 
   r.get(
@@ -173,7 +249,7 @@ export function agentRoutes(app: FastifyInstance, hub: Hub): void {
       schema: {
         tags,
         summary:
-          "Set the agent's channels; 409 when another agent already handles a connection's inbound messages. Takes effect when the agent is restarted",
+          "Set the agent's channels; 409 when another agent already handles a connection's inbound messages. A running agent applies them at once; a stopped one when it starts",
         params: IdParams,
         body: SetAgentChannelsSchema,
         response: { 200: AgentChannelsSchema, ...errors },

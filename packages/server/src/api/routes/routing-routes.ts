@@ -77,6 +77,11 @@ export const RoutingActionSchema = z
     z.object({ type: z.literal('assign'), userId: z.string().min(1).max(100) }),
     z.object({ type: z.literal('tag'), tag: z.string().min(1).max(100) }),
     z.object({ type: z.literal('reply'), text: z.string().min(1).max(4096) }),
+    z
+      .object({ type: z.literal('workflow'), webhookId: z.string().min(1).max(100) })
+      .describe(
+        'start a workflow: a signed POST (event workflow.trigger) to the outgoing webhook subscription, which may answer {"actions": [reply | tag | assign | handoff]}',
+      ),
   ])
   .meta({ id: 'RoutingAction' });
 
@@ -146,7 +151,7 @@ const TimelineEventSchema = z
     type: z
       .string()
       .describe(
-        'rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved',
+        'rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed',
       ),
     actor: z.string().describe("'system', 'rule:<id>', 'agent:<id>' or 'user:<id>'"),
     data: z.record(z.string(), z.unknown()),

@@ -11,10 +11,12 @@ import { EVENT_TYPES } from '../../model/index.js';
 import { requireRole } from '../auth.js';
 import { ErrorSchema, IdParams, PageQuerySchema, pageOf } from '../schemas.js';
 
+// workflow.trigger is no hub event: a subscription listing only it receives nothing but the calls of routing
+// rules that start a workflow with it (core/routing/workflow-trigger)
 const EventTypes = z
-  .array(z.enum(['*', ...EVENT_TYPES]))
+  .array(z.enum(['*', ...EVENT_TYPES, 'workflow.trigger']))
   .min(1)
-  .describe('event types to deliver; "*" for all');
+  .describe('event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows');
 const SubscriptionSchema = z
   .object({
     id: z.string(),

@@ -28,7 +28,7 @@ import {
   type FlowConfig,
   type LlmConfig,
 } from './agent-config.js';
-import { flowGraphIssues } from './flow-engine.js';
+import { flowGraphIssues, runFlow, type FlowState, type FlowStep } from './flow-engine.js';
 import { checkProvider } from './llm-agent.js';
 
 export interface AgentView {
@@ -59,6 +59,14 @@ export interface AgentChannelsView {
   data: AgentChannelView[];
   /** the page differs from what the running agent applied: restart the agent to apply it */
   restartRequired: boolean;
+}
+
+export interface InboundHolderView {
+  connectionId: string;
+  connectionName: string;
+  agentId: string;
+  agentName: string;
+  active: boolean;
 }
 
 export interface CreateAgentInput {
@@ -303,6 +311,47 @@ export class AgentService {
 
   // --- channels --------------------------------------------------------------------------------------------------
 
+  /**
+   * one turn of a flow bot as it would run, for the editor's "try it" pane: the config as edited (not saved), the
+   * state the previous try turn left (null: a new conversation), what the customer writes or taps. Nothing is
+   * stored or sent; fields the flow collects are only listed
+   */
+  tryFlow(
+    config: Record<string, unknown>,
+    state: FlowState | null,
+    input: { text: string; buttonId?: string },
+  ): FlowStep {
+    const valid = this.codec.validate('flow', config) as FlowConfig;
+    return runFlow(valid, state ?? undefined, input);
+  }
+
+  /**
+   * which agent answers each connection's inbound messages (the admin's setting), and whether it does now (running
+   * with it applied): what Settings › Channels and the agent page show before anyone tries to take it
+   */
+  async inboundHolders(workspaceId: string): Promise<InboundHolderView[]> {
+    const out: InboundHolderView[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await this.deps.store.listConnections(workspaceId, { limit: 200, cursor });
+      for (const connection of page.data) {
+        const holder = await this.deps.store.findInboundHolder(connection.id, '');
+        if (!holder) continue;
+        const activeId = await this.deps.store.findActiveInboundAgent(workspaceId, connection.id);
+        out.push({
+          connectionId: connection.id,
+          connectionName: connection.name,
+          agentId: holder.id,
+          agentName: holder.name,
+          active: activeId === holder.id,
+        });
+      }
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    return out;
+  }
+
   async channels(workspaceId: string, id: string): Promise<AgentChannelsView> {
     const agent = await this.get(workspaceId, id);
     const rows = await this.deps.store.listAgentConnections(agent.id);
@@ -367,6 +416,8 @@ export class AgentService {
         const refused = await conflict(tx);
         if (refused) throw refused;
         await tx.setAgentConnections(workspaceId, agent.id, rows, now);
+        // a running agent takes its new channels at once, as a settings change does: nobody has to restart it
+        if (agent.status === 'RUNNING') await tx.applyAgentConnections(agent.id, now);
       });
     } catch (error) {
       if (error instanceof AppError) throw error;

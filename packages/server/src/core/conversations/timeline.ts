@@ -31,7 +31,10 @@ export type TimelineType =
   | 'contact.merged'
   /** the customer opted out of (or back in to) the channel: a keyword they wrote, or an operator (core/consent) */
   | 'consent.opted_out'
-  | 'consent.opted_in';
+  | 'consent.opted_in'
+  /** a rule's workflow (core/routing/workflow-trigger) answered with actions, or could not be run */
+  | 'workflow.answered'
+  | 'workflow.failed';
 
 export interface TimelineEventView {
   id: string;

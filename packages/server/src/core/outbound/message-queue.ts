@@ -226,9 +226,13 @@ export class MessageQueue {
     operatorId?: string,
   ): Promise<MessageRecord> {
     let content = input;
-    // the human-agent mark is the hub's decision below, never the caller's
-    const { humanAgentTag: _forged, ...callerMetadata } = requested;
-    let metadata: Record<string, unknown> = callerMetadata;
+    // the human-agent mark is the hub's decision below, never the caller's; so is who wrote it (`operatorId`: the
+    // signed-in operator, shown beside the message; agents name themselves in `agentId`)
+    const { humanAgentTag: _forged, operatorId: _claimed, ...callerMetadata } = requested;
+    let metadata: Record<string, unknown> =
+      operatorId !== undefined && (callerMetadata.agentId ?? null) === null
+        ? { ...callerMetadata, operatorId }
+        : callerMetadata;
     const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
     const caps = capabilitiesFor(connector, connection.config);

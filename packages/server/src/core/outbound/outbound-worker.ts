@@ -469,6 +469,7 @@ export class OutboundWorker {
         providerMessageId,
         from: from ?? message.from,
         statusDetail: null,
+        statusAt: now,
       };
       const outbox: NewOutboxRow[] = [
         eventRow(

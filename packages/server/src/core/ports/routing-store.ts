@@ -47,7 +47,9 @@ export type RoutingAction =
   | { type: 'team'; teamId: string }
   | { type: 'assign'; userId: string }
   | { type: 'tag'; tag: string }
-  | { type: 'reply'; text: string };
+  | { type: 'reply'; text: string }
+  /** a signed call to an external automation, through an outgoing webhook subscription (core/routing/workflow-trigger) */
+  | { type: 'workflow'; webhookId: string };
 
 export interface RoutingRuleRecord {
   id: string;

@@ -96,12 +96,23 @@ export class RoutingCommands {
   }
 
   /**
-   * inside the transaction that queued `sent`: an agent handling its conversation steps back and the operator owns
-   * it — unless the message says it comes from that agent (`metadata.agentId`, as an external bot answering later does)
+   * inside the transaction that queued `sent`, one rule: the operator who replies owns a conversation nobody owns.
+   * An agent handling it steps back (unless the message says it comes from that agent: `metadata.agentId`, as an
+   * external bot answering later does); a conversation waiting for people unassigned (the human queue, a team
+   * inbox) becomes the replying operator's. One already assigned keeps its assignee.
    */
   private async takeOverIn(tx: StoreOps, sent: MessageRecord, userId: string, at: string): Promise<void> {
     const c = await tx.getConversation(sent.workspaceId, sent.conversationId);
-    if (!c || c.handler !== 'agent') return;
+    if (!c) return;
+    if (c.handler !== 'agent') {
+      // a bot writing through the API (metadata.agentId) is not an operator taking the conversation
+      if (c.assigneeId !== null || sent.metadata.agentId !== undefined) return;
+      const batch = new TimelineBatch(c.workspaceId, c.id, at);
+      await tx.routing.setConversationRouting(c.id, { handler: 'human', assigneeId: userId, updatedAt: at });
+      batch.add('assigned', `user:${userId}`, { userId, teamId: c.teamId ?? null, via: 'reply' });
+      await batch.write(tx, true, new Date(at));
+      return;
+    }
     const batch = new TimelineBatch(c.workspaceId, c.id, at);
     let changed = false;
     if (sent.metadata.agentId !== undefined && sent.metadata.agentId === c.agentId) {

@@ -64,7 +64,10 @@ export class RoutingRuleService {
       // an agent that exists but is stopped is fine: the rule then sends conversations to humans until it runs
       if (a.type === 'agent' && !(await this.deps.store.getAgent(workspaceId, a.agentId)))
         problems.push(`actions: agent ${a.agentId} is not in this workspace`);
+      if (a.type === 'workflow' && !(await this.deps.store.getWebhookSubscription(workspaceId, a.webhookId)))
+        problems.push(`actions: webhook subscription ${a.webhookId} is not in this workspace`);
     }
+    if (actions.filter((a) => a.type === 'workflow').length > 1) problems.push('actions: at most one workflow');
     if (problems.length > 0) throw new AppError('VALIDATION', problems.join('; '), { problems });
   }
 

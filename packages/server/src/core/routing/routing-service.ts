@@ -16,6 +16,7 @@ import { TimelineBatch } from '../conversations/timeline.js';
 import { RoutingBatch } from './routing-batch.js';
 import type { RoutingDecisions } from './routing-decisions.js';
 import type { Ownership } from './ownership.js';
+import type { WorkflowTrigger } from './workflow-trigger.js';
 
 export interface RoutingWork {
   messageId: string;
@@ -35,6 +36,8 @@ type Claimed =
       kind: 'go';
       conversation: ConversationRecord;
       replies: string[];
+      /** the webhook subscriptions of the rule's workflow actions, called once the decision is written */
+      workflows: string[];
       ruleId: string | null;
       turn: boolean;
       takenOver: boolean;
@@ -47,6 +50,7 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 
 export class RoutingService {
   private timer: NodeJS.Timeout | undefined;
+  private workflows: WorkflowTrigger | undefined;
   private sweeping: Promise<void> | undefined;
   private readonly batch: RoutingBatch;
 
@@ -60,6 +64,11 @@ export class RoutingService {
     private readonly options: RoutingOptions,
   ) {
     this.batch = new RoutingBatch(deps.store, deps.clock, deps.log);
+  }
+
+  /** the runner of rules' workflow actions (built after routing: it hands conversations over like the commands) */
+  useWorkflows(trigger: WorkflowTrigger): void {
+    this.workflows = trigger;
   }
 
   subscribe(): Subscription {
@@ -129,22 +138,28 @@ export class RoutingService {
       let current = fresh;
       let replies: string[] = [];
       // a machine's message (an out-of-office, a bounce-like auto-reply: RFC 3834 §2) is routed to people but never
-      // answered by a machine: no auto-reply rule, no agent or flow turn, so two robots cannot mail each other forever
+      // answered by a machine: no auto-reply rule, no workflow, no agent or flow turn, so two robots cannot mail each
+      // other forever
       const automated = message?.metadata.automated === true;
+      let workflows: string[] = [];
       if (claim === 'claimed' && decision && undecided) {
         if (await this.ownership.applyDecision(tx, fresh, decision, batch, at)) {
-          if (!automated) replies = decision.replies;
+          if (!automated) {
+            replies = decision.replies;
+            workflows = decision.actions.flatMap((a) => (a.type === 'workflow' ? [a.webhookId] : []));
+          }
           current = { ...fresh, handler: decision.handler, agentId: decision.agentId };
         }
       }
       const turn =
         !automated && current.status !== 'resolved' && current.handler === 'agent' && Boolean(current.agentId);
-      if (!turn && replies.length === 0) await tx.routing.finishRouting(work.messageId, at);
+      if (!turn && replies.length === 0 && workflows.length === 0) await tx.routing.finishRouting(work.messageId, at);
       const written = await batch.write(tx, !batch.empty, now);
       return {
         kind: 'go',
         conversation: written ?? current,
         replies,
+        workflows,
         ruleId: decision?.rule?.id ?? null,
         turn,
         takenOver: claim === 'taken-over',
@@ -162,15 +177,24 @@ export class RoutingService {
     this.deps.afterCommit();
     try {
       for (const text of claimed.replies) await this.autoReply(claimed.conversation, text, claimed.ruleId);
+      let conversationNow = claimed.conversation;
+      let turn = claimed.turn;
+      if (claimed.workflows.length > 0 && message && this.workflows) {
+        for (const webhookId of claimed.workflows)
+          await this.workflows.run(conversationNow, message, webhookId, claimed.ruleId);
+        // the workflow may have handed the conversation to people: the agent answers only if it still handles it
+        conversationNow = (await store.getConversation(work.workspaceId, work.conversationId)) ?? conversationNow;
+        turn = turn && conversationNow.handler === 'agent' && Boolean(conversationNow.agentId);
+      }
       // a claim taken over from a dead worker: its agent turn is as dead, whatever the agent's own lease says
-      if (claimed.turn && message)
+      if (turn && message)
         await this.agentTurn(
-          claimed.conversation,
+          conversationNow,
           message,
           options.lastAttempt ?? true,
           claimed.takenOver ? cutoff : undefined,
         );
-      else if (claimed.replies.length > 0)
+      else if (claimed.replies.length > 0 || claimed.workflows.length > 0 || claimed.turn)
         await store.routing.finishRouting(work.messageId, this.deps.clock.now().toISOString());
     } catch (error) {
       // the decision is written: a redelivery finishes the rest (an agent turn; auto-replies are not sent again)

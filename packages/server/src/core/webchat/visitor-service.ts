@@ -50,6 +50,18 @@ export interface VisitorMessage {
   timestamp: string;
   status: string;
   clientMessageId?: string;
+  /** who wrote an answer: a bot (with its name), an automatic reply, or a person of the team (never their id) */
+  author?: { kind: 'bot'; name: string } | { kind: 'automation' } | { kind: 'operator' };
+}
+
+function authorOf(v: Record<string, unknown>): VisitorMessage['author'] {
+  if (v.direction !== 'outbound') return undefined;
+  const md = (v.metadata ?? {}) as Record<string, unknown>;
+  if (typeof md.agentId === 'string' && md.agentId)
+    return { kind: 'bot', name: typeof md.agentName === 'string' && md.agentName ? md.agentName : 'Bot' };
+  if (md.autoReply === true || md.consentConfirmation !== undefined) return { kind: 'automation' };
+  if (typeof md.operatorId === 'string') return { kind: 'operator' };
+  return undefined;
 }
 
 function visitorView(m: MessageRecord | Record<string, unknown>): VisitorMessage {
@@ -65,6 +77,7 @@ function visitorView(m: MessageRecord | Record<string, unknown>): VisitorMessage
     timestamp: String(v.timestamp),
     status: String(v.status),
     ...(clientMessageId ? { clientMessageId } : {}),
+    ...(authorOf(v) ? { author: authorOf(v) } : {}),
   };
 }
 

@@ -218,11 +218,19 @@ export function conversationsContract(ctx: StoreContext): void {
       expect(await store.claimForSend(m.id, now())).toBe(true);
       expect(await store.claimForSend(m.id, now())).toBe(false);
       expect((await store.getMessage(ctx.ws, m.id))?.attempts).toBe(1);
-      await store.markSent(m.id, 'prov-9', '+100', now());
+      expect((await store.getMessage(ctx.ws, m.id))?.statusAt ?? null).toBeNull(); // queued: no status change yet
+      await store.markSent(m.id, 'prov-9', '+100', '2026-03-01T10:00:00.000Z');
+      expect((await store.getMessage(ctx.ws, m.id))?.statusAt).toBe('2026-03-01T10:00:00.000Z');
       expect((await store.findMessageByProviderId(connection.id, 'prov-9'))?.id).toBe(m.id);
       expect(await store.findMessageByProviderId(connection.id, 'prov-none')).toBeUndefined();
-      expect(await store.applyStatus(m.id, 'read', null, allowedPredecessors('read'), now())).toBe(true);
-      expect(await store.applyStatus(m.id, 'delivered', null, allowedPredecessors('delivered'), now())).toBe(false);
+      expect(await store.applyStatus(m.id, 'read', null, allowedPredecessors('read'), '2026-03-01T10:05:00.000Z')).toBe(
+        true,
+      );
+      // a refused move leaves the time of the last change
+      expect(
+        await store.applyStatus(m.id, 'delivered', null, allowedPredecessors('delivered'), '2026-03-01T11:00:00.000Z'),
+      ).toBe(false);
+      expect((await store.getMessage(ctx.ws, m.id))?.statusAt).toBe('2026-03-01T10:05:00.000Z');
       expect(
         await store.applyStatus(m.id, 'failed', { code: 'X', message: 'y' }, allowedPredecessors('failed'), now()),
       ).toBe(false);

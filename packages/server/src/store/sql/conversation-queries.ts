@@ -73,6 +73,8 @@ function toMessage(r: Selectable<MessagesTable>): MessageRecord {
     content: parseJson<MessageRecord['content']>(r.content),
     status: r.status as MessageStatus,
     statusDetail: parseJson<StatusDetail | null>(r.status_detail),
+    // only once the status moved: a record written before (or without) a status change reads as it was stored
+    ...(r.status_at ? { statusAt: r.status_at } : {}),
     providerMessageId: r.provider_message_id,
     timestamp: r.timestamp,
     editedAt: r.edited_at,
@@ -413,6 +415,7 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .updateTable('messages')
       .set({
         status: 'sent',
+        status_at: at,
         provider_message_id: providerMessageId,
         send_started_at: null,
         status_detail: null,
@@ -421,7 +424,6 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .execute();
-    void at;
   }
   async scheduleRetry(id: string, nextAttemptAt: string, detail: StatusDetail): Promise<void> {
     await this.db
@@ -438,10 +440,9 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
     allowedFrom: MessageStatus[],
     at: string,
   ): Promise<boolean> {
-    void at;
     const r = await this.db
       .updateTable('messages')
-      .set({ status, status_detail: detail ? json(detail) : null, send_started_at: null })
+      .set({ status, status_at: at, status_detail: detail ? json(detail) : null, send_started_at: null })
       .where('id', '=', id)
       .where('status', 'in', allowedFrom)
       .executeTakeFirst();

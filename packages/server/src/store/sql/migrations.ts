@@ -752,6 +752,19 @@ function metaProfiles(): Migration {
   };
 }
 
+/** when a message's status last moved (the status tooltip says when it was delivered or read, not when it was written) */
+function operatorDay(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      // idempotent, like every migration after 0012 (a re-run of the scrub runs the later ones again)
+      const columns =
+        (await db.introspection.getTables()).find((t) => t.name === 'messages')?.columns.map((c) => c.name) ?? [];
+      if (!columns.includes('status_at'))
+        await db.schema.alterTable('messages').addColumn('status_at', 'text').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -776,6 +789,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0021_meta_profiles': metaProfiles(),
         '0024_email': conversationSubject(),
         '0025_vk_rcs': { up: (db: Kysely<unknown>) => scrubStoredBodies(db as Kysely<Database>) },
+        '0026_operator_day': operatorDay(),
         '0027_connection_health': connectionHealth(),
       }),
   };

@@ -121,6 +121,8 @@ export interface MessagesTable {
   content: string;
   status: string;
   status_detail: string | null;
+  /** when the status last moved; null while queued (added by 0026_operator_day) */
+  status_at: Generated<string | null>;
   provider_message_id: string | null;
   timestamp: string;
   edited_at: string | null;
