@@ -165,6 +165,7 @@ export function Channels() {
         <span className="conn-name">
           <span className="conn-title">{c.name}</span>
           {c.deprecated && <span className="pill pill-deprecated">Deprecated</span>}
+          <HealthBadge health={c.health} />
           {holder && (
             <small className="conn-inbound" data-inbound-agent={holder.agentId}>
               Inbound: {holder.agentName}
@@ -174,7 +175,6 @@ export function Channels() {
         </span>
         <span className="conn-status" title={statusText}>
           {statusText}
-          <HealthBadge health={c.health} />
         </span>
         <span className="conn-actions">
           {c.status === 'RUNNING' && (

@@ -16,7 +16,8 @@ export const userMessageSchema = z.object({
   suggestionResponse: z
     .object({ postbackData: z.string().optional(), text: z.string().optional(), type: z.string().optional() })
     .optional(),
-  location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+  // coordinates outside the globe are not a place (the hub's location content refuses them)
+  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
   userFile: z
     .object({
       payload: z.object({

@@ -66,7 +66,8 @@ const baseMessage = {
   payload: z.string().optional(),
   geo: z
     .object({
-      coordinates: z.object({ latitude: z.number(), longitude: z.number() }),
+      // coordinates outside the globe are not a place (the hub's location content refuses them)
+      coordinates: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }),
       place: z.object({ title: z.string().optional() }).optional(),
     })
     .optional(),

@@ -97,7 +97,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
         await db
           .deleteFrom('kysely_migration' as never)
-          .where('name' as never, '=', '0025_vk_rcs' as never)
+          // this one and the later ones (idempotent) run again, as an upgrade from before 0025 would
+          .where('name' as never, '>=', '0025_vk_rcs' as never)
           .execute();
         await store.migrate();
       } else await scrub();
