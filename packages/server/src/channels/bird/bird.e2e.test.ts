@@ -8,6 +8,7 @@ import { BIRD_ERRORS, startBirdSimulator, type BirdSimulator } from '@switchboar
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content } from '../../model/index.js';
 import { eventually, startTestServer, testClock, type TestServer } from '../../testing/test-server.js';
+import { TINY_PNG } from '../../testing/hub-reads.js';
 
 interface Conv {
   id: string;
@@ -30,10 +31,7 @@ interface Conn {
   config: Record<string, unknown>;
 }
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 
 describe('bird connector end to end', () => {
   let sim: BirdSimulator;

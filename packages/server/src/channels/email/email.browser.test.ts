@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, requireBrowserSetup, SHOTS, signedInPage } from '../../testing/browser.js';
 import { startDovecot, startMta, type Dovecot, type Mta } from '../../testing/dovecot.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { TINY_PNG } from '../../testing/hub-reads.js';
 
 const WAIT = 15_000;
 const OWNER = { email: 'owner@example.test', password: 'owner-password-1' };
@@ -24,10 +25,7 @@ const USERS = [
   { user: 'customer', password: 'customer-pw' },
   { user: 'colleague', password: 'colleague-pw' },
 ];
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 
 describe.skipIf(!existsSync('/usr/sbin/dovecot'))('browser: mail reads like mail, and nothing in it runs', () => {
   let dovecot: Dovecot;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content } from '../../model/index.js';
 import { startDovecot, startMta, type Dovecot, type Mta } from '../../testing/dovecot.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { TINY_PNG } from '../../testing/hub-reads.js';
 
 interface Conv {
   id: string;
@@ -40,10 +41,7 @@ const USERS = [
   { user: 'support', password: 'support-pw' },
   { user: 'customer', password: 'customer-pw' },
 ];
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 describe.skipIf(!existsSync('/usr/sbin/dovecot'))('email connector end to end (Dovecot + SMTP)', () => {

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content } from '../../model/index.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { hubReads, TINY_PNG } from '../../testing/hub-reads.js';
 
 interface Conv {
   id: string;
@@ -39,10 +40,7 @@ interface Conn {
   config: Record<string, unknown>;
 }
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 
 describe('infobip connector end to end', () => {
   let sim: InfobipSimulator;
@@ -51,32 +49,12 @@ describe('infobip connector end to end', () => {
   let sms: Conn;
   let viber: Conn;
 
-  const conversationOf = (connectionId: string, address: string) =>
-    eventually(
-      async () =>
-        (
-          await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${connectionId}&limit=200`)
-        ).body.data.find((c) => c.address === address),
-      10_000,
-      `conversation of ${address}`,
-    );
-  const messagesOf = async (conversationId: string) =>
-    (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conversationId}/messages?limit=200`)).body.data;
-  const message = async (id: string) => (await t.api<Msg>('GET', `/api/v1/messages/${id}`)).body;
-  const until = (id: string, ok: (m: Msg) => boolean, what: string) =>
-    eventually(
-      async () => {
-        const m = await message(id);
-        return ok(m) ? m : undefined;
-      },
-      15_000,
-      what,
-    );
-  const reply = async (conversationId: string, content: Content) => {
-    const res = await t.api<Msg>('POST', `/api/v1/conversations/${conversationId}/messages`, { content });
-    expect(res.status).toBe(202);
-    return res.body;
-  };
+  const reads = hubReads(() => t);
+  const conversationOf = (connectionId: string, address: string) => reads.conversationWith<Conv>(connectionId, address);
+  const messagesOf = (conversationId: string) => reads.messagesOf<Msg>(conversationId);
+  const message = (id: string) => reads.message<Msg>(id);
+  const until = (id: string, ok: (m: Msg) => boolean, what: string) => reads.messageUntil<Msg>(id, ok, what);
+  const reply = (conversationId: string, content: Content) => reads.reply<Msg>(conversationId, content);
   const create = async (channel: string, from: string, extra: Record<string, unknown> = {}) => {
     const res = await t.api<Conn>('POST', '/api/v1/connections', {
       type: 'infobip',

@@ -11,6 +11,7 @@ import { INTERCOM_ERRORS, startIntercomSimulator, type IntercomSimulator } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content } from '../../model/index.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { hubReads, TINY_PNG } from '../../testing/hub-reads.js';
 
 interface Conv {
   id: string;
@@ -37,10 +38,7 @@ interface Conn {
   config: Record<string, unknown>;
 }
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 
 describe('intercom connector end to end', () => {
   let sim: IntercomSimulator;
@@ -58,8 +56,8 @@ describe('intercom connector end to end', () => {
       10_000,
       `${status} conversation of ${threadKey}`,
     );
-  const messagesOf = async (conversationId: string) =>
-    (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conversationId}/messages?limit=200`)).body.data;
+  const reads = hubReads(() => t);
+  const messagesOf = (conversationId: string) => reads.messagesOf<Msg>(conversationId);
   const messagesUntil = (conversationId: string, n: number) =>
     eventually(
       async () => {
@@ -69,24 +67,10 @@ describe('intercom connector end to end', () => {
       10_000,
       `${n} messages`,
     );
-  const message = async (id: string) => (await t.api<Msg>('GET', `/api/v1/messages/${id}`)).body;
   const until = (id: string, ok: (m: Msg) => boolean, what: string, ms = 15_000) =>
-    eventually(
-      async () => {
-        const m = await message(id);
-        return ok(m) ? m : undefined;
-      },
-      ms,
-      what,
-    );
-  const reply = async (conversationId: string, content: Content, metadata?: Record<string, unknown>) => {
-    const res = await t.api<Msg>('POST', `/api/v1/conversations/${conversationId}/messages`, {
-      content,
-      ...(metadata ? { metadata } : {}),
-    });
-    expect(res.status).toBe(202);
-    return res.body;
-  };
+    reads.messageUntil<Msg>(id, ok, what, ms);
+  const reply = (conversationId: string, content: Content, metadata?: Record<string, unknown>) =>
+    reads.reply<Msg>(conversationId, content, metadata);
   const create = async (config: Record<string, unknown>, name = 'Intercom') => {
     const res = await t.api<Conn>('POST', '/api/v1/connections', {
       type: 'intercom',

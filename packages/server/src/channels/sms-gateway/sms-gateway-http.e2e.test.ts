@@ -7,6 +7,7 @@
 import { startSmsGatewaySimulator, type SmsGatewaySimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { hubReads } from '../../testing/hub-reads.js';
 
 interface Conn {
   id: string;
@@ -34,26 +35,11 @@ describe('sms-gateway http mode against a phone gateway app', () => {
   let t: TestServer;
   let conn: Conn;
 
-  const conversationOf = (address: string) =>
-    eventually(
-      async () =>
-        (
-          await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${conn.id}&limit=200`)
-        ).body.data.find((c) => c.address === address),
-      10_000,
-      `conversation with ${address}`,
-    );
-  const messagesOf = async (id: string) =>
-    (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${id}/messages?limit=200`)).body.data;
+  const reads = hubReads(() => t);
+  const conversationOf = (address: string) => reads.conversationWith<Conv>(conn.id, address);
+  const messagesOf = (id: string) => reads.messagesOf<Msg>(id);
   const statusOf = (id: string, status: string) =>
-    eventually(
-      async () => {
-        const m = (await t.api<Msg>('GET', `/api/v1/messages/${id}`)).body;
-        return m.status === status ? m : undefined;
-      },
-      10_000,
-      `message ${id} ${status}`,
-    );
+    reads.messageUntil<Msg>(id, (m) => m.status === status, `message ${id} ${status}`, 10_000);
   const reply = (conversationId: string, text: string) =>
     t.api<Msg>('POST', `/api/v1/conversations/${conversationId}/messages`, { content: { type: 'text', text } });
 

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKannel, type Kannel } from '../../testing/kannel.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { hubReads } from '../../testing/hub-reads.js';
 import { kannelGetUrl } from './send.js';
 
 interface Conn {
@@ -44,27 +45,11 @@ describe('sms-gateway against a real Kannel', { timeout: 60_000 }, () => {
   let conn: Conn;
   let config: Record<string, unknown>;
 
-  const conversationOf = (address: string) =>
-    eventually(
-      async () =>
-        (
-          await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${conn.id}&limit=200`)
-        ).body.data.find((c) => c.address === address),
-      15_000,
-      `conversation with ${address}`,
-    );
-  const messagesOf = async (conversationId: string) =>
-    (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conversationId}/messages?limit=200`)).body.data;
-  const message = async (id: string) => (await t.api<Msg>('GET', `/api/v1/messages/${id}`)).body;
+  const reads = hubReads(() => t);
+  const conversationOf = (address: string) => reads.conversationWith<Conv>(conn.id, address, 15_000);
+  const messagesOf = (conversationId: string) => reads.messagesOf<Msg>(conversationId);
   const statusOf = (id: string, status: string) =>
-    eventually(
-      async () => {
-        const m = await message(id);
-        return m.status === status ? m : undefined;
-      },
-      20_000,
-      `message ${id} ${status}`,
-    );
+    reads.messageUntil<Msg>(id, (m) => m.status === status, `message ${id} ${status}`, 20_000);
   const phoneSays = async (phone: string, text: string) => {
     const known = (
       await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${conn.id}&limit=200`)

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SendContext } from '../../channel-kit/index.js';
 import type { Content } from '../../model/index.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { TINY_PNG } from '../../testing/hub-reads.js';
 import { telegramConnector, type TelegramConfig } from './index.js';
 
 interface Conv {
@@ -36,11 +37,7 @@ interface Conn {
   config: Record<string, unknown>;
 }
 
-/** a 1×1 PNG: the simulator reads real image dimensions */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 
 describe('telegram connector end to end', () => {
   let sim: TelegramSimulator;

@@ -11,6 +11,7 @@ import { startVkSimulator, type VkSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content } from '../../model/index.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { TINY_PNG } from '../../testing/hub-reads.js';
 
 interface Conv {
   id: string;
@@ -39,10 +40,7 @@ interface Conn {
   config: Record<string, unknown>;
 }
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 
 describe('vk connector end to end', () => {
   let sim: VkSimulator;

@@ -13,6 +13,7 @@ import {
 } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, testClock, type TestServer } from '../../testing/test-server.js';
+import { hubReads } from '../../testing/hub-reads.js';
 import { whatsappOnPremConnector } from './index.js';
 
 interface Conn {
@@ -73,17 +74,9 @@ describe('whatsapp-onpremise against the Coreapp simulator', () => {
     expect(res.status).toBe(201);
     return res.body;
   };
-  const conversationOf = (waId: string) =>
-    eventually(
-      async () =>
-        (
-          await t.api<{ data: Conv[] }>('GET', `/api/v1/conversations?connectionId=${conn.id}&limit=200`)
-        ).body.data.find((c) => c.address === `+${waId}`),
-      10_000,
-      `conversation with ${waId}`,
-    );
-  const messagesOf = async (conversationId: string) =>
-    (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${conversationId}/messages?limit=200`)).body.data;
+  const reads = hubReads(() => t);
+  const conversationOf = (waId: string) => reads.conversationWith<Conv>(conn.id, `+${waId}`);
+  const messagesOf = (conversationId: string) => reads.messagesOf<Msg>(conversationId);
   const inboundOf = (conversationId: string, providerMessageId: string) =>
     eventually(
       async () => (await messagesOf(conversationId)).find((m) => m.providerMessageId === providerMessageId),
@@ -93,14 +86,7 @@ describe('whatsapp-onpremise against the Coreapp simulator', () => {
   const send = (conversationId: string, body: unknown) =>
     t.api<Msg>('POST', `/api/v1/conversations/${conversationId}/messages`, body);
   const statusOf = (id: string, status: string) =>
-    eventually(
-      async () => {
-        const m = (await t.api<Msg>('GET', `/api/v1/messages/${id}`)).body;
-        return m.status === status ? m : undefined;
-      },
-      10_000,
-      `message ${id} ${status}`,
-    );
+    reads.messageUntil<Msg>(id, (m) => m.status === status, `message ${id} ${status}`, 10_000);
 
   beforeAll(async () => {
     sim = await startWhatsAppOnPremSimulator({
