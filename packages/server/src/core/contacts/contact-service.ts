@@ -209,22 +209,24 @@ export class ContactService {
         fields: [{ field: 'otherContactId', message: 'the same contact' }],
       });
     const now = this.deps.clock.now().toISOString();
-    const conflicts = await this.deps.store.transaction(async (tx) => {
-      const locked = await tx.lockContacts(workspaceId, [id, otherId]);
-      for (const [which, cid] of [
-        ['id', id],
-        ['otherContactId', otherId],
-      ] as const) {
-        const c = locked.find((l) => l.id === cid);
-        if (!c || c.erasedAt !== undefined) throw notFound(which === 'id' ? 'contact' : 'other contact');
-        if (c.mergedInto !== undefined)
-          throw new AppError('CONFLICT', `contact ${cid} was already merged into ${c.mergedInto}`, {
-            field: which,
-            mergedInto: c.mergedInto,
-          });
-      }
-      return tx.mergeContacts(id, otherId, actor, now);
-    });
+    const conflicts = await onDeadlockRetry(() =>
+      this.deps.store.transaction(async (tx) => {
+        const locked = await tx.lockContacts(workspaceId, [id, otherId]);
+        for (const [which, cid] of [
+          ['id', id],
+          ['otherContactId', otherId],
+        ] as const) {
+          const c = locked.find((l) => l.id === cid);
+          if (!c || c.erasedAt !== undefined) throw notFound(which === 'id' ? 'contact' : 'other contact');
+          if (c.mergedInto !== undefined)
+            throw new AppError('CONFLICT', `contact ${cid} was already merged into ${c.mergedInto}`, {
+              field: which,
+              mergedInto: c.mergedInto,
+            });
+        }
+        return tx.mergeContacts(id, otherId, actor, now);
+      }),
+    );
     return { contact: await this.live(workspaceId, id), conflicts };
   }
 
@@ -327,5 +329,23 @@ export class ContactService {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     return { contact, identities, conversations };
+  }
+}
+
+/**
+ * Runs a transaction again when the database chose it as the victim of a deadlock or a serialization conflict
+ * (SQLSTATE 40P01 / 40001: PostgreSQL rolled it back whole, so running it again is safe — the body only touches the
+ * database). A merge locks its two contacts in id order, but an inbound message arriving for one of them meanwhile
+ * locks the contact's rows in its own order (https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS).
+ */
+async function onDeadlockRetry<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
+    }
   }
 }
