@@ -7527,6 +7527,8 @@ export interface components {
             };
             description: string;
             displayName: string;
+            /** @description the optional abilities the connector holds (typing, templates, internalNotes, health, …): what the app offers on this channel beyond its content types */
+            features: string[];
             /** @description an admin brings secrets from the provider (a bot token, an access token); false: the hub generates what it needs */
             needsCredentials: boolean;
             type: string;
@@ -7547,6 +7549,8 @@ export interface components {
             };
             description: string;
             displayName: string;
+            /** @description the optional abilities the connector holds (typing, templates, internalNotes, health, …): what the app offers on this channel beyond its content types */
+            features: string[];
             /** @description an admin brings secrets from the provider (a bot token, an access token); false: the hub generates what it needs */
             needsCredentials: boolean;
             type: string;

@@ -148,6 +148,11 @@ export const ConnectorTypeSchema = z
         'an admin brings secrets from the provider (a bot token, an access token); false: the hub generates what it needs',
       ),
     capabilities: z.record(z.string(), z.unknown()),
+    features: z
+      .array(z.string())
+      .describe(
+        'the optional abilities the connector holds (typing, templates, internalNotes, health, …): what the app offers on this channel beyond its content types',
+      ),
     configSchema: z.record(z.string(), z.unknown()),
     canCheck: z
       .boolean()

@@ -112,6 +112,9 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
   // mail: addresses in copy of this reply, comma-separated
   const isMail = conversation.channelType === 'email';
   const [cc, setCc] = useState('');
+  // a provider that is itself an inbox (Intercom) takes internal notes its teammates see, not the customer
+  const canNote = types.get(conversation.channelType)?.features.includes('internalNotes') === true;
+  const [asNote, setAsNote] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
   const { note, segments } = useDeliveryNote(conversation.id, file ? undefined : draftContent(text, buttons));
@@ -147,8 +150,15 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
       const content = await build();
       if (!content) return;
       const copies = ccList(cc);
-      onSent(await client.send(conversation.id, { content, ...(isMail && copies.length > 0 ? { cc: copies } : {}) }));
+      onSent(
+        await client.send(conversation.id, {
+          content,
+          ...(isMail && copies.length > 0 ? { cc: copies } : {}),
+          ...(canNote && asNote ? { metadata: { internalNote: true } } : {}),
+        }),
+      );
       setText('');
+      setAsNote(false);
       setCc('');
       setFile(null);
       setButtons(null);
@@ -230,6 +240,13 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
           />
         </p>
       )}
+      {canNote && (
+        <label className="composer-note">
+          <input type="checkbox" checked={asNote} onChange={(e) => setAsNote(e.target.checked)} />
+          Internal note (only teammates in the {types.get(conversation.channelType)?.displayName ?? 'provider'} inbox
+          see it)
+        </label>
+      )}
       <div className="composer-row">
         {canAttach && (
           <>
@@ -276,7 +293,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
         <input
           id="composer-input"
           autoComplete="off"
-          placeholder={file ? 'Add a caption…' : 'Write a reply…'}
+          placeholder={file ? 'Add a caption…' : asNote ? 'Write a note for your teammates…' : 'Write a reply…'}
           value={text}
           maxLength={MAX_TEXT}
           onChange={(e) => {

@@ -237,6 +237,7 @@ export function MessageItem({ message: m, cids = NO_IMAGES }: { message: Message
       {m.metadata.storyReply !== undefined && <span className="msg-context">Replied to your story</span>}
       {m.metadata.storyMention === true && <span className="msg-context">Mentioned you in their story</span>}
       {m.metadata.echo === true && <span className="msg-context">Sent from another tool</span>}
+      {m.metadata.internalNote === true && <span className="msg-context msg-note">Internal note</span>}
       {typeof m.metadata.deletedByCustomer === 'string' ? (
         <span className="msg-text msg-deleted">Deleted by the customer</span>
       ) : isMail ? (

@@ -95,6 +95,7 @@ export class ConnectionService {
     addressKind: AddressKind;
     needsCredentials: boolean;
     capabilities: Record<string, unknown>;
+    features: string[];
     configSchema: Record<string, unknown>;
     canCheck: boolean;
   }> {
@@ -105,6 +106,10 @@ export class ConnectionService {
       addressKind: c.addressKind,
       needsCredentials: credentialFieldNames(c.configSchema).length > 0,
       capabilities: { ...c.capabilities },
+      features: Object.entries(c.features)
+        .filter(([, v]) => v !== undefined)
+        .map(([name]) => name)
+        .sort(),
       configSchema: configJsonSchema(c.configSchema),
       canCheck: c.features.check !== undefined,
     }));
