@@ -2,6 +2,8 @@
  * Browser end-to-end test: a conversation whose connection is down says so above the composer — "This channel is
  * down: <reason>" in ERROR, "This channel is stopped" when stopped — live, from `connection.status` events; a reply
  * written meanwhile stays visibly queued and goes out once the connection runs again, and the notice goes away.
+ * The page's reads of the connection are held until after the connection went down, so an answer read before the
+ * status event arrives after it every time (as it does now and then on a slow machine): the event must win.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,13 +49,36 @@ describe('browser: a conversation on a channel that is down', () => {
 
   it('shows the reason while down, keeps the reply queued, and clears when the channel runs again', async () => {
     const page = await signedInPage(browser, hub.url, OWNER, WAIT);
+    const held: Array<() => Promise<void>> = [];
+    let holding = true;
+    await page.route(`**/api/v1/connections/${connectionId}`, async (route) => {
+      if (!holding || route.request().method() !== 'GET') return route.continue();
+      const response = await route.fetch(); // read now, while the connection runs
+      held.push(() => route.fulfill({ response }));
+    });
     await page.goto(`${hub.url}/app/#/inbox/${conversationId}`);
     await page.getByText('Is anyone there?').last().waitFor();
+    await page.getByLabel('Live updates: open').waitFor();
+    await expect.poll(() => held.length, { timeout: WAIT }).toBeGreaterThan(0);
     const notice = page.locator('.notice.channel-down');
     expect(await notice.count()).toBe(0);
 
     await hub.sb.hub.connections.markError(connectionId, 'the provider rejected the credentials');
     await notice.waitFor();
+    const answered = held.map(() => page.waitForResponse(`**/api/v1/connections/${connectionId}`));
+    holding = false;
+    await Promise.all(held.splice(0).map((release) => release()));
+    await Promise.all(answered);
+    // the stale answers said RUNNING; one more render later the notice is still there
+    await page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() =>
+            resolve(null),
+          ),
+        ),
+    );
+    expect(await notice.count()).toBe(1);
     expect(await notice.textContent()).toContain('This channel is down: the provider rejected the credentials');
     await page.screenshot({ path: `${SHOTS}app-channel-down.png` });
 

@@ -16,20 +16,27 @@ export function ChannelDownNotice({ connectionId }: { connectionId: string }): R
   const [conn, setConn] = useState<Status | null>(null);
   useEffect(() => {
     let live = true;
-    const load = () =>
-      client
+    // a status event newer than a load's request wins over that load's answer: an answer read before the event
+    // (and arriving after it, on a slow request) would otherwise put a connection back to RUNNING that is down
+    let events = 0;
+    const load = () => {
+      const seen = events;
+      return client
         .getConnection(connectionId)
-        .then((c) => live && setConn(c))
+        .then((c) => live && seen === events && setConn(c))
         .catch(() => undefined); // deleted or not visible: nothing to say here
+    };
     void load();
     const off = subscribe((e) => {
       if (e.type === 'stream.open') void load();
-      else if (e.type === 'connection.status' && e.data.connectionId === connectionId)
+      else if (e.type === 'connection.status' && e.data.connectionId === connectionId) {
+        events += 1;
         setConn((c) => ({
           name: c?.name ?? '',
           status: e.data.status as Connection['status'],
           statusReason: (e.data.statusReason as string | null | undefined) ?? null,
         }));
+      }
     });
     return () => {
       live = false;
