@@ -53,7 +53,19 @@ export const FEATURE_NAMES = [
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 /** abilities few channels have: fixtures are required when present, no reason is asked when absent */
-export const OPTIONAL_FEATURE_NAMES = ['buttonAnswers', 'profile', 'revoke'] as const;
+export const OPTIONAL_FEATURE_NAMES = [
+  'buttonAnswers',
+  'profile',
+  'revoke',
+  'fallback',
+  'internalNotes',
+  'resolved',
+] as const;
+/**
+ * `check` ("Test connection") logs in to the provider's own servers (mail: IMAP and SMTP), not over HTTP, so no
+ * provider answers can stand in for it: the channel proves it against real servers in its own tests
+ * (channels/email/email-check.e2e.test.ts against Dovecot)
+ */
 
 export interface FeatureFixtures {
   typing?: { to: string; success: ProviderResponse[]; auth: ProviderResponse };
@@ -92,6 +104,23 @@ export interface FeatureFixtures {
   buttonAnswers?: { event: InboundMessageEvent; success: ProviderResponse[]; auth: ProviderResponse };
   /** a sent message to take back */
   revoke?: { message: { to: string; providerMessageId: string }; success: ProviderResponse[]; auth: ProviderResponse };
+  /** what fallback.connectionId / afterMs answer for the contract config */
+  fallback?: { connectionId: string | undefined; afterMs: number | undefined };
+  /**
+   * a message the send fixture's way, queued as an internal note: some request body carries `mentions` (Intercom:
+   * `"message_type":"note"`) and the same message not as a note carries none
+   */
+  internalNotes?: {
+    message: OutboundMessage;
+    answers: { note: ProviderResponse; message: ProviderResponse };
+    mentions: string;
+  };
+  /** a conversation resolved here, told to the provider's inbox */
+  resolved?: {
+    conversation: { threadKey: string | null; address: string };
+    success: ProviderResponse[];
+    auth: ProviderResponse;
+  };
 }
 
 const hasFeature = (connector: AnyConnector, name: FeatureName): boolean => connector.features[name] !== undefined;
@@ -346,6 +375,7 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
         log: log.log,
         signal: new AbortController().signal,
       });
+      const noMedia = { read: () => Promise.resolve({ bytes: Buffer.from('x'), mimeType: 'text/plain' }) };
       it('has fixtures for each feature it holds, and a reason for each it lacks', () => {
         for (const name of FEATURE_NAMES) {
           if (hasFeature(connector, name)) expect(fixtures.features?.[name], `fixtures for ${name}`).toBeDefined();
@@ -446,6 +476,52 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           await revoke(message, base(sequenceHttp(success, seen)));
           expect(seen.length).toBeGreaterThan(0);
           await authFails((http, log) => revoke(message, base(http, log)), auth);
+        });
+      }
+      if (connector.features.fallback && f.fallback) {
+        const { fallback } = connector.features;
+        const want = f.fallback;
+        it('fallback: names the fallback connection and its delay from the config; a timed one can revoke', () => {
+          expect(fallback.connectionId(fixtures.config)).toBe(want.connectionId);
+          const after = fallback.afterMs?.(fixtures.config);
+          expect(after).toBe(want.afterMs);
+          // a timed fallback takes the undelivered message back first, so the customer never gets it twice
+          if (after !== undefined) {
+            expect(after).toBeGreaterThan(0);
+            expect(connector.features.revoke, 'a timed fallback needs revoke').toBeDefined();
+          }
+        });
+      }
+      if (connector.features.internalNotes && f.internalNotes) {
+        const { message, answers, mentions } = f.internalNotes;
+        it('internalNotes: a note goes to the provider as a note, a message not as one', async () => {
+          const bodies = async (internalNote: boolean) => {
+            const sent: string[] = [];
+            const success = internalNote ? answers.note : answers.message;
+            const http: HttpClient = (_url, init) => {
+              sent.push(typeof init?.body === 'string' ? init.body : String(init?.body ?? ''));
+              return Promise.resolve(
+                new Response(success.body, {
+                  status: success.status,
+                  headers: success.headers ?? { 'content-type': 'application/json' },
+                }),
+              );
+            };
+            await connector.send({ ...message, internalNote }, { ...base(http), media: noMedia });
+            return sent.join('\n');
+          };
+          expect(await bodies(true)).toContain(mentions);
+          expect(await bodies(false)).not.toContain(mentions);
+        });
+      }
+      if (connector.features.resolved && f.resolved) {
+        const { conversation, success, auth } = f.resolved;
+        const resolved = connector.features.resolved.bind(connector);
+        it("resolved: tells the provider's inbox, and a rejected credential is AUTH", async () => {
+          const seen: string[] = [];
+          await resolved(conversation, base(sequenceHttp(success, seen)));
+          expect(seen.length).toBeGreaterThan(0);
+          await authFails((http, log) => resolved(conversation, base(http, log)), auth);
         });
       }
       if (connector.features.senders && f.senders) {

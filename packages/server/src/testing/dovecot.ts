@@ -5,7 +5,7 @@
  * `dovecot -F -c <conf>` and stopped at the end. No system service and no system-wide config is touched.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +94,9 @@ export interface DovecotOptions {
 }
 
 export async function startDovecot(users: DovecotUser[], options: DovecotOptions = {}): Promise<Dovecot> {
+  // a machine without Dovecot fails the mail tests rather than passing them unrun
+  if (!existsSync('/usr/sbin/dovecot'))
+    throw new Error('dovecot-imapd is not installed (scripts/ensure-system-packages.sh installs it)');
   const dir = mkdtempSync(join(tmpdir(), 'dovecot-'));
   chmodSync(dir, 0o755);
   const mail = join(dir, 'mail');

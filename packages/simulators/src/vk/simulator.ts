@@ -18,7 +18,7 @@ export interface VkSimulatorOptions {
   callbackRetryScale?: number;
   /** requests per second per token before error 6 */
   perSecond?: number;
-  /** characters messages.send takes before error 914 "Message is too long" (providers.md §5.3: 9000) */
+  /** characters messages.send takes before error 914 "Message is too long" (https://dev.vk.com/en/method/messages.send: 9000) */
   maxMessageLength?: number;
 }
 

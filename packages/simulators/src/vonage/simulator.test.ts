@@ -1,4 +1,4 @@
-// The Vonage simulator against independent references: the legacy `sig` against the providers.md test vector,
+// The Vonage simulator against independent references: the legacy `sig` against the signing guide's test vector (https://developer.vonage.com/en/getting-started/concepts/signing-messages),
 // webhook JWTs checked with node's own HMAC (not jose, which signs them), our application JWT rejected when it is
 // signed by another key, and legacy errors answered inside HTTP 200.
 import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';

@@ -1,4 +1,4 @@
-// A local Vonage (Nexmo) server, faithful to the wire protocol the hub relies on (/work/shared/reference/providers.md §7,
+// A local Vonage (Nexmo) server, faithful to the wire protocol the hub relies on (https://developer.vonage.com/en/messaging/sms/overview,
 // https://developer.vonage.com/en/api/messages-olympus, https://developer.vonage.com/en/api/sms,
 // https://developer.vonage.com/en/api/account, https://developer.vonage.com/en/api/application.v2): the Messages API
 // (application JWT checked against the application's public key, 202 + message_uuid, RFC 7807 errors, status webhooks

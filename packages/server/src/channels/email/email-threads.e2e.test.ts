@@ -4,7 +4,6 @@
  * a subject and cc, the guard against answering robots (RFC 3834) and our own automatic answers marked
  * Auto-Submitted, and two mailboxes running side by side as two connections.
  */
-import { existsSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
@@ -42,7 +41,7 @@ const USERS = [
   { user: 'other', password: 'other-pw' },
 ];
 
-describe.skipIf(!existsSync('/usr/sbin/dovecot'))('email threads, subjects, cc and robots (Dovecot + SMTP)', () => {
+describe('email threads, subjects, cc and robots (Dovecot + SMTP)', () => {
   let dovecot: Dovecot;
   let mta: Mta;
   let t: TestServer;

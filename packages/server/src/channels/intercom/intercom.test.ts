@@ -15,6 +15,7 @@ import {
   OUR_ADMIN,
   ourClose,
   ourReply,
+  noteAnswer,
   ping,
   replyAnswer,
 } from './fixtures/inbound.js';
@@ -78,6 +79,22 @@ runConnectorContract(intercomConnector, {
     fetchMedia: {
       media: { providerMediaId: 'http://intercom.invalid/_attachments/a1/box.png', mimeType: 'image/png' },
       success: [{ status: 200, body: 'PNGBYTES', headers: { 'content-type': 'image/png' } }],
+      auth: json(401, errorList('unauthorized', 'Access Token Invalid')),
+    },
+    internalNotes: {
+      message: {
+        id: 'msg_note',
+        conversationId: 'conv_contract',
+        to: CONTACT_ID,
+        threadKey: CONVERSATION_ID,
+        content: { type: 'text', text: 'the customer asked twice already' },
+      },
+      answers: { note: json(200, noteAnswer), message: json(200, replyAnswer) },
+      mentions: '"message_type":"note"',
+    },
+    resolved: {
+      conversation: { threadKey: CONVERSATION_ID, address: CONTACT_ID },
+      success: [json(200, replyAnswer)],
       auth: json(401, errorList('unauthorized', 'Access Token Invalid')),
     },
   },

@@ -91,10 +91,11 @@ describe('rcs falling back to a twilio-sms connection', () => {
     const done = await eventually(
       async () => {
         const m = await message(r.body.id);
-        return m.metadata.fallback ? m : undefined;
+        // the fallback is recorded when the message moves to the SMS connection, its status once that send returned
+        return m.metadata.fallback && m.status !== 'queued' ? m : undefined;
       },
       15_000,
-      'fallback recorded',
+      'fallback recorded and sent',
     );
     expect(done.status).toBe('sent');
     expect(done.metadata.fallback).toMatchObject({ connectionId: sms.id, channelType: 'twilio-sms' });

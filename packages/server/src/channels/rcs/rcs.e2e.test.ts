@@ -161,6 +161,34 @@ describe('rcs connector end to end', () => {
     });
   });
 
+  it('sends one card as a standalone rich card and several as a carousel, with their suggestions', async () => {
+    const conv = await conversationOf('+14155550101');
+    const card = (n: number) => ({
+      title: `Plan ${n}`,
+      subtitle: `${n * 10} GB a month`,
+      buttons: [{ id: `plan-${n}`, title: `Choose ${n}` }],
+    });
+    const one = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'cards', cards: [card(1)] },
+    });
+    const two = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      content: { type: 'cards', cards: [card(1), card(2)] },
+    });
+    await settled(one.body.id);
+    await settled(two.body.id);
+    const content = (n: number) => ({
+      title: `Plan ${n}`,
+      description: `${n * 10} GB a month`,
+      suggestions: [{ reply: { text: `Choose ${n}`, postbackData: `plan-${n}` } }],
+    });
+    expect(sim.messages.find((m) => m.messageId === one.body.id)?.contentMessage).toEqual({
+      richCard: { standaloneCard: { cardOrientation: 'VERTICAL', cardContent: content(1) } },
+    });
+    expect(sim.messages.find((m) => m.messageId === two.body.id)?.contentMessage).toEqual({
+      richCard: { carouselCard: { cardWidth: 'MEDIUM', cardContents: [content(1), content(2)] } },
+    });
+  });
+
   it('sends suggestions with messageId = our id; the same messageId again is one message; a delivery receipt applies', async () => {
     const conv = await conversationOf('+14155550101');
     const r = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {

@@ -62,6 +62,7 @@ runConnectorContract(rcsConnector, {
       success: [ok, { status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEG' }],
       auth: denied,
     },
+    fallback: { connectionId: config.smsFallbackConnectionId, afterMs: 600_000 },
   },
   absentFeatures: {
     health: "the RBM API does not report the agent's webhook state",

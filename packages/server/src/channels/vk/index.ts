@@ -15,7 +15,7 @@ export const vkConnector = defineConnector({
   description: 'A VK community: customers write to it in community messages.',
   limits: {
     inbound: ['text', 'image', 'audio', 'document', 'sticker', 'location', 'interactive'],
-    // messages.send takes up to 9000 characters; 4096 per part keeps every client readable (providers.md §5.3)
+    // messages.send takes up to 9000 characters; 4096 per part keeps every client readable (https://dev.vk.com/en/method/messages.send)
     maxTextLength: 4096,
     buttons: 10,
     receipts: { delivered: false, read: true },

@@ -21,7 +21,7 @@ import { readCallback } from './verify.js';
 /** every accepted request is answered exactly `ok`, or VK counts it as failed and retries (https://dev.vk.com/en/api/callback/getting-started) */
 export const VK_OK: HttpReply = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
 
-/** conversation_message_id counts per peer: with the peer it names a message for good (providers.md §5.5) */
+/** conversation_message_id counts per peer: with the peer it names a message for good (https://dev.vk.com/en/reference/objects/message) */
 export const vkMessageKey = (peerId: number, cmid: number): string => `${peerId}_${cmid}`;
 
 /** event_id: "if it passed twice or more — you should ignore it" (vk-api-schema callback_base) */

@@ -127,7 +127,7 @@ runConnectorContract(vonageSmsConnector, {
 });
 
 describe('vonage-sms signing, checked against independent implementations', () => {
-  it('the legacy sig matches the providers.md test vector (md5hash and sha256hmac)', () => {
+  it('the legacy sig matches the published signing test vector (md5hash and sha256hmac)', () => {
     expect(legacySignature(legacyInbound, 'sigsecret', 'md5hash')).toBe('57beb6e028f6e337b99c7d4a85c92b1f');
     expect(legacySignature(legacyInbound, 'sigsecret', 'sha256hmac')).toBe(
       '8904c9a9bed67122276acd862911139e69b0318c4da782e5b5f9bd6d76da8071',
