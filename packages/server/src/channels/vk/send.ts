@@ -8,6 +8,7 @@ import {
   ChannelError,
   isChannelError,
   type BaseContext,
+  type FetchedMedia,
   type ProviderProfile,
   type OutboundMessage,
   type SendContext,
@@ -15,7 +16,7 @@ import {
   type SendReceipt,
 } from '../../channel-kit/index.js';
 import type { Content, InboundMessageEvent } from '../../model/index.js';
-import { callVk, uploadTo, vkError } from './api.js';
+import { callVk, fetchVkMedia, uploadTo, vkError } from './api.js';
 import type { VkConfig } from './config.js';
 import { vkMessageKey } from './parse.js';
 
@@ -261,9 +262,23 @@ export async function vkProfile(address: string, ctx: BaseContext<VkConfig>): Pr
   if (!user) return {};
   const name = [user.first_name, user.last_name].filter((v) => typeof v === 'string' && v.length > 0).join(' ');
   const attributes: Record<string, string> = {};
-  if (typeof user.photo_200 === 'string') attributes.avatarUrl = user.photo_200;
+  const photo = typeof user.photo_200 === 'string' ? user.photo_200 : undefined;
+  if (photo) attributes.avatarUrl = photo;
   if (typeof user.screen_name === 'string') attributes.vkProfileUrl = `https://vk.com/${user.screen_name}`;
-  return { ...(name ? { name } : {}), attributes };
+  // the picture's bytes come into our store like Messenger's: a CDN link can change or go away with the user's
+  // privacy settings. A user without a photo gets VK's camera placeholder (https://vk.com/images/camera_200.png),
+  // which is no picture of them (https://dev.vk.com/en/reference/objects/user#photo_200)
+  let picture: FetchedMedia | undefined;
+  if (photo && /^https?:\/\//i.test(photo) && !/\/images\/camera_\d+\./.test(photo)) {
+    try {
+      picture = await fetchVkMedia({ providerMediaId: photo, mimeType: 'image/jpeg' }, ctx);
+    } catch (error) {
+      ctx.log.warn('VK profile picture not downloaded', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return { ...(name ? { name } : {}), attributes, ...(picture ? { picture } : {}) };
 }
 
 /** messages.setActivity: "typing…" for about 10 s (https://dev.vk.com/en/method/messages.setActivity) */

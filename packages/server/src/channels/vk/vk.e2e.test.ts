@@ -88,7 +88,7 @@ describe('vk connector end to end', () => {
     sim.setUser(1001, {
       firstName: 'Anna',
       lastName: 'Petrova',
-      photo200: 'https://sun9-3.userapi.com/anna200.jpg',
+      photo200: sim.cdnFile('anna200.jpg', TINY_PNG, 'image/png'),
       screenName: 'anna.p',
     });
     t = await startTestServer({ env: { SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '4', SWITCHBOARD_RETRY_BASE_MS: '50' } });
@@ -286,8 +286,19 @@ describe('vk connector end to end', () => {
     );
     expect(contact).toMatchObject({
       name: 'Anna Petrova',
-      attributes: { avatarUrl: 'https://sun9-3.userapi.com/anna200.jpg', vkProfileUrl: 'https://vk.com/anna.p' },
+      attributes: { avatarUrl: `${sim.url}/cdn/anna200.jpg`, vkProfileUrl: 'https://vk.com/anna.p' },
     });
+    // the photo's bytes are in our store (the CDN link can go away), shown as the contact's picture
+    const picture = await eventually(
+      async () => {
+        const p = (await contactOf(conv)).attributes.profile_picture;
+        return typeof p === 'string' ? p : undefined;
+      },
+      10_000,
+      'profile picture stored',
+    );
+    expect(picture.startsWith(t.url)).toBe(true);
+    expect(Buffer.from(await (await fetch(picture)).arrayBuffer()).equals(TINY_PNG)).toBe(true);
     expect(sim.calls.filter((c) => c.method === 'users.get' && c.params.user_ids === '1001')).toHaveLength(1);
     const okAnswers = sim.callbackAttempts.filter((a) => a.type === 'message_new');
     expect(okAnswers.every((a) => a.status === 200 && a.body === 'ok')).toBe(true);

@@ -86,6 +86,8 @@ const fixtures: ContractFixtures<VkConfig> = {
             screen_name: 'durov',
           },
         ]),
+        // the picture's bytes, from VK's CDN
+        { status: 200, headers: { 'content-type': 'image/jpeg' }, body: 'JPEG' },
       ],
       auth: vkErr(5, 'User authorization failed'),
     },
