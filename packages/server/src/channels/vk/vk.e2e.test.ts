@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startVkSimulator, type VkSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content } from '../../model/index.js';
-import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { collectSse, eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
 import { TINY_PNG } from '../../testing/hub-reads.js';
 
 interface Conv {
@@ -420,6 +420,50 @@ describe('vk connector end to end', () => {
     expect(sends.length).toBeGreaterThanOrEqual(2);
     expect(new Set(sends.map((c) => c.params.random_id)).size).toBe(1);
     expect(sim.sent.filter((m) => m.text === 'Once only')).toHaveLength(1);
+  });
+
+  it("the customer's message_read moves our message to read; message_typing_state reaches the event stream", async () => {
+    const conv = await conversationOf('1001');
+    const stream = collectSse(`${t.url}/api/v1/events`, { authorization: `Bearer ${t.token}` });
+    try {
+      await stream.ready;
+      const res = await t.api<Msg>('POST', `/api/v1/conversations/${conv.id}/messages`, {
+        content: { type: 'text', text: 'Read me' },
+      });
+      await eventually(
+        async () =>
+          (await t.api<Msg>('GET', `/api/v1/messages/${res.body.id}`)).body.status === 'sent' ? true : undefined,
+        15_000,
+        'sent',
+      );
+      const ours = sim.sent.find((m) => m.text === 'Read me');
+      expect(ours).toBeDefined();
+      sim.read(1001, ours?.conversationMessageId ?? -1);
+      await eventually(
+        async () =>
+          (await t.api<Msg>('GET', `/api/v1/messages/${res.body.id}`)).body.status === 'read' ? true : undefined,
+        10_000,
+        'read',
+      );
+      sim.typing(1001);
+      await eventually(
+        async () =>
+          stream.events.some(
+            (e) =>
+              e.event === 'conversation.typing' &&
+              JSON.stringify(e.data).includes(`"connectionId":"${conn.id}"`) &&
+              JSON.stringify(e.data).includes('"address":"1001"'),
+          )
+            ? true
+            : undefined,
+        10_000,
+        'typing event',
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}; events seen: ${JSON.stringify(stream.events.slice(-5))}`);
+      });
+    } finally {
+      stream.close();
+    }
   });
 
   it('sends buttons as an inline keyboard and a list as a regular one; error 901 is an opt-out, then 422', async () => {
