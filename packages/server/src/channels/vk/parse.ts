@@ -136,26 +136,41 @@ function buttonId(payload: unknown): string | undefined {
   return typeof id === 'string' && id.length > 0 && id.length <= 256 ? id : undefined;
 }
 
-function messageEvent(m: VkMessage, edit: boolean, config: VkConfig): InboundEvent | undefined {
-  if (m.out === 1 || m.from_id < 0) return undefined; // our own messages and other communities
+/**
+ * A VK message carries up to 10 attachments (https://dev.vk.com/en/reference/objects/message#attachments); our
+ * messages carry one content each, so the message becomes one stored message per attachment, in order: the first
+ * with the text keeps the message's key, the others `<key>#<n>` (stable, so a redelivery or an edit names the
+ * same parts), as Meta's several attachments are stored
+ */
+function messageEvents(m: VkMessage, edit: boolean, config: VkConfig): InboundEvent[] {
+  if (m.out === 1 || m.from_id < 0) return []; // our own messages and other communities
   const content = messageContent(m);
-  if (!content) return undefined;
+  if (!content) return [];
   const metadata: Record<string, unknown> = { peerId: m.peer_id, vkMessageId: m.id };
   if (m.reply_message) metadata.replyTo = m.reply_message;
   if (m.fwd_messages && m.fwd_messages.length > 0) metadata.forwarded = m.fwd_messages;
-  if (m.attachments.length > 1) metadata.attachments = m.attachments.map((a) => a.type);
-  return {
+  const key = vkMessageKey(m.peer_id, m.conversation_message_id);
+  const event = (providerMessageId: string, c: Content, extra: Record<string, unknown> = {}): InboundEvent => ({
     kind: 'message',
-    providerMessageId: vkMessageKey(m.peer_id, m.conversation_message_id),
+    providerMessageId,
     from: { address: String(m.from_id) },
     to: String(config.groupId),
     // a group chat (peer ids from 2000000000 on) is its own thread
     ...(m.peer_id >= 2_000_000_000 ? { threadKey: String(m.peer_id) } : {}),
-    content,
+    content: c,
     timestamp: iso(edit ? (m.update_time ?? m.date) : m.date),
     ...(edit ? { edit: true } : {}),
-    metadata,
-  };
+    metadata: { ...metadata, ...extra },
+  });
+  const events = [event(key, content)];
+  // the first attachment is the message's own content (messageContent); a button press has no attachments
+  if (content.type !== 'interactive' && m.attachments.length > 1 && attachmentContent(m.attachments[0]!, m.text)) {
+    m.attachments.slice(1).forEach((a, i) => {
+      const part = attachmentContent(a, '');
+      if (part) events.push(event(`${key}#${i + 1}`, part, { partOf: key }));
+    });
+  }
+  return events;
 }
 
 export function parseVk(req: WebhookRequest, config: VkConfig): WebhookOutcome {
@@ -176,8 +191,7 @@ export function parseVk(req: WebhookRequest, config: VkConfig): WebhookOutcome {
     const parsed =
       type === 'message_new' ? messageNewObject.safeParse(object) : messageNewObject.shape.message.safeParse(object);
     const message = parsed.success ? ('message' in parsed.data ? parsed.data.message : parsed.data) : undefined;
-    const event = message ? messageEvent(message as VkMessage, type === 'message_edit', config) : undefined;
-    if (event) events.push(event);
+    if (message) events.push(...messageEvents(message as VkMessage, type === 'message_edit', config));
   } else if (type === 'message_event') {
     const e = messageEventObject.safeParse(object);
     const id = e.success ? buttonId(e.data.payload) : undefined;

@@ -173,6 +173,41 @@ describe('vk specifics', () => {
     expect(e.kind === 'events' && e.events[0]).toMatchObject({ providerMessageId: '1001_5', edit: true });
     expect(inbound.eventKey?.(req(vkDocuments[0]))).toBe('e1');
   });
+  it('stores a message of several attachments as one message each, the first with the text and the key', () => {
+    const photo = (id: number) => ({
+      type: 'photo',
+      photo: { id, owner_id: 1001, sizes: [{ type: 'x', url: `https://sun9-1.userapi.com/p${id}.jpg`, width: 604 }] },
+    });
+    const doc = vkDocuments[1] as { object: { message: Record<string, unknown> } };
+    const several = {
+      ...doc,
+      event_id: 'e-several',
+      object: {
+        message: {
+          ...doc.object.message,
+          text: 'both receipts',
+          attachments: [
+            photo(1),
+            photo(2),
+            { type: 'doc', doc: { id: 3, owner_id: 1001, title: 'a.pdf', url: 'https://vk.com/doc1001_3' } },
+          ],
+        },
+      },
+    };
+    const o = inbound.parse(req(several), config);
+    expect(o.kind).toBe('events');
+    const events = o.kind === 'events' ? o.events : [];
+    const key = (events[0] as { providerMessageId: string }).providerMessageId;
+    expect(events.map((e) => (e.kind === 'message' ? [e.providerMessageId, e.content.type] : []))).toEqual([
+      [key, 'image'],
+      [`${key}#1`, 'image'],
+      [`${key}#2`, 'document'],
+    ]);
+    expect(events[0]?.kind === 'message' && events[0].content).toMatchObject({ media: { caption: 'both receipts' } });
+    expect(events[1]?.kind === 'message' && events[1].metadata).toMatchObject({ partOf: key });
+    // the same message parsed again names the same parts
+    expect(inbound.parse(req(several), config)).toEqual(o);
+  });
   it('turns a callback button press into a button_reply', () => {
     const o = inbound.parse(req(vkDocuments[3]), config);
     expect(o.kind === 'events' && o.events[0]).toMatchObject({
