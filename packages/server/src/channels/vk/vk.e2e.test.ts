@@ -31,6 +31,8 @@ interface Msg {
   content: Content;
   editedAt: string | null;
   statusDetail: { code: string; message: string } | null;
+  providerMessageId: string | null;
+  metadata: Record<string, unknown>;
 }
 interface Conn {
   id: string;
@@ -197,6 +199,28 @@ describe('vk connector end to end', () => {
       'photo stored',
     );
     expect(photo.content.type === 'image' && photo.content.media.size).toBe(PNG.length);
+    // two photos in one message: two stored messages, both files in the store
+    const album = (id: number, name: string) => ({
+      type: 'photo',
+      photo: {
+        id,
+        owner_id: 1001,
+        sizes: [{ type: 'x', url: sim.cdnFile(name, PNG, 'image/png'), width: 10, height: 10 }],
+      },
+    });
+    sim.customerMessage(1001, { text: 'two receipts', attachments: [album(6, 'a.png'), album(7, 'b.png')] });
+    const firstPhoto = await messageWith(
+      conv.id,
+      (m) =>
+        m.content.type === 'image' && m.content.media.caption === 'two receipts' && m.content.media.state === 'ready',
+      'first photo of two',
+    );
+    const second = await messageWith(
+      conv.id,
+      (m) => m.content.type === 'image' && m.metadata.partOf !== undefined && m.content.media.state === 'ready',
+      'second photo of two',
+    );
+    expect(second.metadata.partOf).toBe(firstPhoto.providerMessageId);
     sim.customerMessage(1001, { geo: { type: 'point', coordinates: { latitude: 55.75, longitude: 37.61 } } });
     await messageWith(conv.id, (m) => m.content.type === 'location', 'location');
     sim.customerMessage(1001, {
