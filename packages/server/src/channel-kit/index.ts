@@ -4,6 +4,7 @@ export * from './capabilities.js';
 export * from './address.js';
 export * from './errors.js';
 export * from './provider-http.js';
+export * from './request-window.js';
 export * from './signature.js';
 export * from './stored-request.js';
 export * from './config-schema.js';

@@ -64,6 +64,8 @@ export interface VkSimulator {
   confirmationCode: string;
   sent: VkSentMessage[];
   calls: Array<{ method: string; params: Record<string, string> }>;
+  /** the calls answered error 6 (too many requests per second), by method */
+  tooManyRequests: string[];
   callbackAttempts: VkCallbackAttempt[];
   callbackServers(): Array<Omit<CallbackServer, 'events'> & { events: string[] }>;
   /** the next call of `method` answers this VK error */
@@ -111,6 +113,7 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
   const confirmationCode = randomBytes(4).toString('hex');
   const scale = options.callbackRetryScale ?? 1;
   const perSecond = options.perSecond ?? 20;
+  const tooManyRequests: string[] = [];
   const sent: VkSentMessage[] = [];
   const calls: VkSimulator['calls'] = [];
   const attempts: VkCallbackAttempt[] = [];
@@ -449,7 +452,10 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
     if (given !== token) return vkError(res, 5, 'User authorization failed: invalid access_token (4).', params, name);
     const now = Date.now();
     while (window.length > 0 && (window[0] as number) <= now - 1000) window.shift();
-    if (window.length >= perSecond) return vkError(res, 6, 'Too many requests per second', params, name);
+    if (window.length >= perSecond) {
+      tooManyRequests.push(name);
+      return vkError(res, 6, 'Too many requests per second', params, name);
+    }
     window.push(now);
     const fault = faults.get(name);
     if (fault) {
@@ -479,6 +485,7 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
     confirmationCode,
     sent,
     calls,
+    tooManyRequests,
     callbackAttempts: attempts,
     eventAnswers,
     get uploadedPhotos() {

@@ -3,10 +3,12 @@
  * (https://dev.vk.com/en/api/api-requests: JSON bodies are not accepted), errors mapped once by `error_code`
  * (https://dev.vk.com/en/reference/errors); start checks the token and registers our callback server.
  */
+import { createHash } from 'node:crypto';
 import {
   ChannelError,
   channelErrorFromHttpStatus,
   providerClient,
+  requestWindow,
   type BaseContext,
   type FetchedMedia,
   type StartResult,
@@ -40,6 +42,14 @@ export function vkError(code: number, message: string): ChannelError {
 
 const base = (config: VkConfig) => config.apiBaseUrl.replace(/\/+$/, '');
 
+/**
+ * a community token may make 20 API requests a second, every method counted
+ * (https://dev.vk.com/en/api/api-requests#restrictions-and-recommendations): sends, uploads' server requests,
+ * typing, read marks, profile lookups and button answers share one window per token in this process
+ */
+const REQUESTS_PER_TOKEN = requestWindow(20);
+const tokenKey = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 16);
+
 /** calls a method and returns its `response` */
 export async function callVk(
   ctx: ApiContext,
@@ -57,11 +67,16 @@ export async function callVk(
     mapError: (res, what) =>
       channelErrorFromHttpStatus(res.status, `VK answered HTTP ${res.status} to ${what ?? method}`),
   });
-  const res = await client.call(`${base(ctx.config)}/method/${method}`, {
-    form,
-    headers: { authorization: `Bearer ${ctx.config.accessToken}` },
-    what: method,
-  });
+  const res = await REQUESTS_PER_TOKEN.run(
+    tokenKey(ctx.config.accessToken),
+    () =>
+      client.call(`${base(ctx.config)}/method/${method}`, {
+        form,
+        headers: { authorization: `Bearer ${ctx.config.accessToken}` },
+        what: method,
+      }),
+    ctx.signal,
+  );
   const body = apiEnvelopeSchema.safeParse(res.json);
   if (!body.success)
     throw new ChannelError('UNAVAILABLE', `VK sent an unreadable answer to ${method}`, { retryable: false });
