@@ -1,8 +1,8 @@
 /**
  * @module core/contacts/address-normalizer
  * One spelling per customer address, so every spelling of one number or mailbox meets one identity: phones become
- * E.164 (libphonenumber-js), emails are trimmed with the domain case-folded (the local part is the receiving
- * server's business, RFC 5321 §2.4), opaque provider ids (Telegram chat ids, web chat visitors, …) are kept as sent.
+ * E.164 (libphonenumber-js), emails are trimmed and case-folded whole (0034_email_case folded the ones stored
+ * before), opaque provider ids (Telegram chat ids, web chat visitors, …) are kept as sent.
  * The kind is what the channel's connector declares (`addressKind`); the region is the connection's `defaultRegion`.
  */
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
@@ -67,7 +67,9 @@ export function normalizeEmail(raw: string): NormalizedAddress {
   const at = text.lastIndexOf('@');
   if (at <= 0 || at === text.length - 1)
     return { ok: false, reason: 'an email address needs a local part and a domain' };
-  const address = `${text.slice(0, at)}@${text.slice(at + 1).toLowerCase()}`;
+  // RFC 5321 §2.4 lets a server treat local parts case-sensitively but calls relying on it an interoperability
+  // hazard; mail providers do not, and a customer writing as Ana@ and ana@ is one person: fold the whole address
+  const address = text.toLowerCase();
   return Email.safeParse(address).success ? { ok: true, address } : { ok: false, reason: 'not a valid email address' };
 }
 

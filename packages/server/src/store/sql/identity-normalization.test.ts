@@ -251,3 +251,135 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`0034_email_case: ${dialect}`, () => {
+    let store: Store;
+    let db: Kysely<Database>;
+    let dispose: () => Promise<void>;
+    const ws = newId('ws');
+    const mail = newId('conn');
+    const older = 'ct_mail_older';
+    const newer = 'ct_mail_newer';
+    const conv = newId('conv');
+    const migrate = async () => {
+      const migrations = await migrationProvider(dialect).getMigrations();
+      await migrations['0034_email_case']?.up(db as unknown as Kysely<unknown>);
+    };
+    const snapshot = async () => ({
+      contacts: await db.selectFrom('contacts').selectAll().where('workspace_id', '=', ws).orderBy('id').execute(),
+      identities: await db
+        .selectFrom('contact_identities')
+        .select(['contact_id', 'channel_type', 'address'])
+        .where('workspace_id', '=', ws)
+        .orderBy('address')
+        .execute(),
+      conversations: await db
+        .selectFrom('conversations')
+        .select(['id', 'contact_id', 'address'])
+        .where('workspace_id', '=', ws)
+        .execute(),
+      consents: await db
+        .selectFrom('consents')
+        .select(['channel_type', 'address', 'opted_out', 'updated_at'])
+        .where('workspace_id', '=', ws)
+        .orderBy('address')
+        .execute(),
+    });
+
+    beforeAll(async () => {
+      let opened: Awaited<ReturnType<typeof openTestStore>>;
+      ({ store, dispose } = opened = await openTestStore(dialect, 'emailcase'));
+      db = (opened.store as KyselyStore).kysely;
+      await store.migrate();
+      await store.insertWorkspace({ id: ws, name: 'w', createdAt: at(0) });
+      await store.insertConnection({
+        id: mail,
+        workspaceId: ws,
+        type: 'email',
+        name: 'Support mail',
+        description: '',
+        config: {},
+        status: 'RUNNING',
+        statusReason: null,
+        deprecated: false,
+        createdAt: at(0),
+        updatedAt: at(0),
+      });
+      // an operator wrote to Ana.Roth@ (the spelling kept before), then she wrote in as ana.roth@: two contacts
+      for (const [id, minute, address] of [
+        [older, 1, 'Ana.Roth@example.com'],
+        [newer, 2, 'ana.roth@example.com'],
+      ] as const) {
+        await store.insertContact({
+          id,
+          workspaceId: ws,
+          name: null,
+          attributes: {},
+          createdAt: at(minute),
+          updatedAt: at(minute),
+        });
+        await store.insertIdentity({
+          id: newId('cid'),
+          workspaceId: ws,
+          contactId: id,
+          channelType: 'email',
+          address,
+          connectionId: mail,
+          createdAt: at(minute),
+        });
+      }
+      await store.insertConversation({
+        id: conv,
+        workspaceId: ws,
+        contactId: older,
+        connectionId: mail,
+        channelType: 'email',
+        address: 'Ana.Roth@example.com',
+        threadKey: null,
+        status: 'open',
+        assigneeId: null,
+        senderAddress: null,
+        windowExpiresAt: null,
+        lastInboundAt: null,
+        lastBusinessTemplateAt: null,
+        lastMessageAt: at(3),
+        lastMessagePreview: null,
+        unreadCount: 0,
+        createdAt: at(3),
+        updatedAt: at(3),
+      });
+      // she opted in under one spelling, then out under the other: the later decision must survive the fold
+      const consent = { workspaceId: ws, channelType: 'email', source: 'api' as const, keyword: null };
+      await store.upsertConsent({
+        ...consent,
+        address: 'ana.roth@example.com',
+        optedOut: false,
+        optedOutAt: null,
+        updatedAt: at(4),
+      });
+      await store.upsertConsent({
+        ...consent,
+        address: 'Ana.Roth@example.com',
+        optedOut: true,
+        optedOutAt: at(5),
+        updatedAt: at(5),
+      });
+    }, 30_000);
+    afterAll(async () => dispose());
+
+    it('folds the addresses whole, merges the two contacts into the older, keeps the newer consent, and a second run changes nothing', async () => {
+      await migrate();
+      const after = await snapshot();
+      expect(after.identities).toEqual([{ contact_id: older, channel_type: 'email', address: 'ana.roth@example.com' }]);
+      expect(after.contacts.find((c) => c.id === newer)?.merged_into).toBe(older);
+      expect(after.conversations).toEqual([{ id: conv, contact_id: older, address: 'ana.roth@example.com' }]);
+      expect(after.consents.map((c) => [c.address, Boolean(c.opted_out), c.updated_at])).toEqual([
+        ['ana.roth@example.com', true, at(5)],
+      ]);
+      expect(await store.getConsent(ws, 'email', 'ana.roth@example.com')).toMatchObject({ optedOut: true });
+      await migrate();
+      expect(await snapshot()).toEqual(after);
+    });
+  });
+}

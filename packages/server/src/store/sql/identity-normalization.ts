@@ -52,6 +52,58 @@ export async function normalizeIdentities(db: Kysely<unknown>, dialect: Dialect)
   else await typed.transaction().execute((trx) => run(trx, dialect));
 }
 
+/**
+ * Migration 0034_email_case: email addresses are folded to lower case whole, local part included (they were folded
+ * in the domain only, while the email connector folded mail senders whole, so `Ana@…` typed by an operator and
+ * `ana@…` writing in were two identities). The normalization above runs again with the new rule — identities,
+ * conversations, and contacts merged where two spellings met — and the consents of email addresses are folded with
+ * them: of two spellings' consents the newer decision stays, so an opt-out is never lost to a spelling.
+ */
+export async function foldEmailCase(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const typed = db as unknown as Kysely<Database>;
+  const both = async (trx: Db) => {
+    await run(trx, dialect);
+    await foldConsents(trx);
+  };
+  if (typed.isTransaction) await both(typed);
+  else await typed.transaction().execute(both);
+}
+
+async function foldConsents(db: Db): Promise<void> {
+  const types = Object.entries(ADDRESS_KINDS_0010)
+    .filter(([, kind]) => kind === 'email')
+    .map(([type]) => type);
+  const rows = await db
+    .selectFrom('consents')
+    .select(['id', 'workspace_id', 'channel_type', 'address', 'updated_at'])
+    .where('channel_type', 'in', types)
+    // newest first: the first row of a spelling group is the decision that stays
+    .orderBy('updated_at', 'desc')
+    .orderBy('id')
+    .execute();
+  const kept = new Set<string>();
+  for (const row of rows) {
+    const address = providerAddress({ kind: 'email' }, row.address);
+    const key = `${row.workspace_id}\u0000${row.channel_type}\u0000${address}`;
+    if (kept.has(key)) {
+      await db.deleteFrom('consents').where('id', '=', row.id).execute();
+      continue;
+    }
+    kept.add(key);
+    if (address !== row.address) {
+      // the folded spelling may be held by an older row not reached yet: it goes when its turn comes
+      await db
+        .deleteFrom('consents')
+        .where('workspace_id', '=', row.workspace_id)
+        .where('channel_type', '=', row.channel_type)
+        .where('address', '=', address)
+        .where('id', '!=', row.id)
+        .execute();
+      await db.updateTable('consents').set({ address }).where('id', '=', row.id).execute();
+    }
+  }
+}
+
 async function run(db: Db, dialect: Dialect): Promise<void> {
   const columns =
     (await db.introspection.getTables()).find((t) => t.name === 'contacts')?.columns.map((c) => c.name) ?? [];

@@ -4,7 +4,7 @@
  * types (auto-increment, bytes) and stated where they occur. Never edit a shipped migration: add a new one.
  */
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { normalizeIdentities } from './identity-normalization.js';
+import { foldEmailCase, normalizeIdentities } from './identity-normalization.js';
 import { scrubStoredHeaders } from './header-scrub.js';
 import { scrubStoredBodies } from './body-scrub.js';
 import type { Database } from './schema.js';
@@ -791,6 +791,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0025_vk_rcs': { up: (db: Kysely<unknown>) => scrubStoredBodies(db as Kysely<Database>) },
         '0026_operator_day': operatorDay(),
         '0027_connection_health': connectionHealth(),
+        '0034_email_case': { up: (db: Kysely<unknown>) => foldEmailCase(db, dialect) },
       }),
   };
 }
