@@ -447,6 +447,18 @@ describe('browser: automation pages', () => {
     await tester.getByLabel('Message text').fill('I would like a refund please');
     await tester.getByRole('button', { name: 'Test' }).click();
     await decision.getByText('Fires: Everyone else').waitFor();
+    // the shadowed rule says so on its card
+    const refundsCard = page
+      .getByRole('list', { name: 'Rules in order' })
+      .locator('li[data-rule]')
+      .filter({ hasText: 'Refunds' });
+    await refundsCard
+      .getByRole('list', { name: 'Warnings about Refunds' })
+      .locator('[data-warning="rule_shadowed"]')
+      .filter({
+        hasText: 'Rule "Refunds" never fires: "Everyone else" comes first and matches every message it matches',
+      })
+      .waitFor();
 
     // disabled rules do not fire
     await page.getByRole('switch', { name: 'Enabled: Everyone else' }).click();
@@ -464,6 +476,7 @@ describe('browser: automation pages', () => {
       .toBe(false);
     await tester.getByRole('button', { name: 'Test' }).click();
     await decision.getByText('Fires: Refunds').waitFor();
+    await refundsCard.locator('[data-warning]').waitFor({ state: 'detached' });
 
     // a real message takes the same way: the conversation's timeline shows the decision, live
     await visitorSays(connectionId, 'I need a refund for my order');
@@ -484,6 +497,15 @@ describe('browser: automation pages', () => {
     const timeline = page.getByRole('region', { name: 'Timeline of decisions' });
     await timeline.locator('li[data-type="rule.fired"]').filter({ hasText: '"Refunds"' }).waitFor();
     await timeline.locator('li[data-type="tagged"]').filter({ hasText: 'billing, urgent' }).waitFor();
+
+    // enabling the catch-all again is saved, and the save says what it does to the rule below it
+    await page.getByRole('switch', { name: 'Enabled: Everyone else' }).click();
+    await page
+      .getByRole('status', { name: 'Rule saved' })
+      .getByRole('list', { name: 'Warnings for Everyone else' })
+      .getByText('Rule "Refunds" never fires')
+      .waitFor();
+    await refundsCard.locator('[data-warning="rule_shadowed"]').waitFor();
 
     // a team with the owner as a member
     await page.getByLabel('Team name').fill('Billing');
