@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The whole test suite: system packages the tests need, typecheck + build (server, widget, web app), lint,
-// import-direction rules, then every vitest test (unit, contract, end-to-end, browser).
+// import-direction rules, dependencies that fit `engines`, then every vitest test (unit, contract, end-to-end,
+// browser), and a subset of them again on Node 24 (scripts/test-node24.mjs).
 // Ends with one plain line "N passed, N failed[, N skipped]" (each check counts as one test) and exits non-zero
 // on any failure, so a run that executed nothing is visible.
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,7 @@ for (const [name, command, args] of [
   ['lint', 'npx', ['eslint', '.']],
   ['formatting', 'npx', ['prettier', '--check', '.']],
   ['dependency rules', 'npx', ['depcruise', 'packages/server/src', '--config', '.dependency-cruiser.cjs']],
+  ['dependencies fit engines', 'node', ['scripts/check-engines.mjs']],
 ]) {
   if (step(name, command, args)) results.passed++;
   else results.failed++;
@@ -55,6 +57,10 @@ if (existsSync(RESULTS_FILE)) {
   results.failed++;
 }
 if (!vitestOk && results.failed === 0) results.failed++;
+
+// the SQLite store contract and end-to-end tests with real hubs once more, on Node 24 (about a minute once installed)
+if (step('tests on Node 24', 'node', ['scripts/test-node24.mjs'])) results.passed++;
+else results.failed++;
 
 process.stdout.write(
   `\n${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}\n`,
