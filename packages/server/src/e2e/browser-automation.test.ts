@@ -315,6 +315,29 @@ describe('browser: automation pages', () => {
     await shop.getByRole('switch', { name: 'Inbound on Support chat' }).uncheck();
     await shop.getByRole('button', { name: 'Save channels' }).click();
     await shop.getByRole('status').filter({ hasText: 'Channels saved.' }).waitFor();
+
+    // a catch-all rule hands the connection's traffic to the shop bot: saving the greeter's channels says so
+    const shopId = await shop.getAttribute('data-agent');
+    const rule = await hub.api<{ id: string; warnings: unknown[] }>('POST', '/api/v1/routing-rules', {
+      connectionId,
+      name: 'Everything to the shop',
+      actions: [{ type: 'agent', agentId: shopId }],
+    });
+    expect(rule.status).toBe(201);
+    // ("Greeter" is on the shop bot's card too now: its row names the inbound agent)
+    const greeterCard = page.locator(`li.au-card[data-agent="${greeterId}"]`);
+    await greeterCard.getByRole('link', { name: /^Greeter/ }).click();
+    await greeterCard.getByRole('button', { name: 'Save channels' }).click();
+    await greeterCard
+      .getByRole('status')
+      .filter({ hasText: 'Channels saved, but routing will not work as set up:' })
+      .waitFor();
+    await greeterCard
+      .getByRole('list', { name: 'Routing warnings for Greeter' })
+      .locator('[data-warning="agents_compete"]')
+      .filter({ hasText: 'rule "Everything to the shop" hands every new conversation to "Shop bot"' })
+      .waitFor();
+    expect((await hub.api('DELETE', `/api/v1/routing-rules/${rule.body.id}`)).status).toBe(204);
   });
 
   // a webhook bot is always signed
