@@ -111,6 +111,9 @@ export type RoutingConditions = Schemas['RoutingConditions'];
 export type RoutingAction = Schemas['RoutingAction'];
 export type Weekday = NonNullable<RoutingConditions['businessHours']>['days'][number];
 export type RoutingRule = Schemas['RoutingRule'];
+/** a saved rule with what will not work as set up (the save succeeded all the same) */
+export type SavedRoutingRule = Schemas['SavedRoutingRule'];
+export type RoutingWarning = Schemas['RoutingWarning'];
 export type RoutingRuleInput = BodyOf<'/api/v1/routing-rules', 'post'>;
 export type RoutingRulePatch = BodyOf<'/api/v1/routing-rules/{id}', 'patch'>;
 export type ExplainInput = BodyOf<'/api/v1/routing/explain', 'post'>;
@@ -460,11 +463,15 @@ export class SwitchboardClient {
         : `?connectionId=${query.connectionId === null ? 'none' : enc(query.connectionId)}`;
     return this.request<{ data: RoutingRule[] }>('GET', `/routing-rules${q}`).then((r) => r.data);
   }
-  createRoutingRule(input: RoutingRuleInput): Promise<RoutingRule> {
+  createRoutingRule(input: RoutingRuleInput): Promise<SavedRoutingRule> {
     return this.request('POST', '/routing-rules', input);
   }
-  updateRoutingRule(id: string, patch: RoutingRulePatch): Promise<RoutingRule> {
+  updateRoutingRule(id: string, patch: RoutingRulePatch): Promise<SavedRoutingRule> {
     return this.request('PATCH', `/routing-rules/${enc(id)}`, patch);
+  }
+  /** the workspace's routing that will not work as set up: rules that never fire, two agents for one connection, empty teams */
+  routingWarnings(): Promise<RoutingWarning[]> {
+    return this.request<{ data: RoutingWarning[] }>('GET', '/routing-rules/warnings').then((r) => r.data);
   }
   /** sets the order of one scope's rules (a connection, or null: workspace-wide); every rule of the scope once, first evaluated first */
   reorderRoutingRules(connectionId: string | null, ruleIds: string[]): Promise<RoutingRule[]> {

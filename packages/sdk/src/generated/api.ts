@@ -5092,7 +5092,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["RoutingRule"];
+                        "application/json": components["schemas"]["SavedRoutingRule"];
                     };
                 };
                 /** @description Default Response */
@@ -5317,7 +5317,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["RoutingRule"];
+                        "application/json": components["schemas"]["SavedRoutingRule"];
                     };
                 };
                 /** @description Default Response */
@@ -5453,6 +5453,89 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing-rules/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What in the workspace's routing will not work as set up: rules that never fire, two agents for one connection's traffic, teams without members */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["RoutingWarning"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -7341,6 +7424,8 @@ export interface components {
             }[];
             /** @description the running agent has not applied the saved channels (changes apply at once, so rarely true) */
             restartRequired: boolean;
+            /** @description routing that will not work as set up, involving this agent (e.g. a rule hands another agent all of a connection's traffic) */
+            warnings: components["schemas"]["RoutingWarning"][];
         };
         AgentChannelsInput: {
             data: {
@@ -7356,6 +7441,8 @@ export interface components {
             }[];
             /** @description the running agent has not applied the saved channels (changes apply at once, so rarely true) */
             restartRequired: boolean;
+            /** @description routing that will not work as set up, involving this agent (e.g. a rule hands another agent all of a connection's traffic) */
+            warnings: components["schemas"]["RoutingWarningInput"][];
         };
         AgentInput: {
             /** @description secret fields are masked as "********" */
@@ -8938,6 +9025,54 @@ export interface components {
             name: string;
             position: number;
             updatedAt: string;
+        };
+        RoutingWarning: {
+            /**
+             * @description rule_shadowed: the rule never fires, an earlier rule matches every message it matches; agents_compete: the rule hands all of a connection's new conversations to another agent than the connection's inbound agent; team_empty: the rule sends to a team with no members
+             * @enum {string}
+             */
+            code: "rule_shadowed" | "agents_compete" | "team_empty";
+            message: string;
+            /** @description the rule the warning is about */
+            ruleId?: string;
+        };
+        RoutingWarningInput: {
+            /**
+             * @description rule_shadowed: the rule never fires, an earlier rule matches every message it matches; agents_compete: the rule hands all of a connection's new conversations to another agent than the connection's inbound agent; team_empty: the rule sends to a team with no members
+             * @enum {string}
+             */
+            code: "rule_shadowed" | "agents_compete" | "team_empty";
+            message: string;
+            /** @description the rule the warning is about */
+            ruleId?: string;
+        };
+        SavedRoutingRule: {
+            actions: components["schemas"]["RoutingAction"][];
+            conditions: components["schemas"]["RoutingConditions"];
+            /** @description null: every connection of the workspace, after the connection's own rules */
+            connectionId: string | null;
+            createdAt: string;
+            enabled: boolean;
+            id: string;
+            name: string;
+            position: number;
+            updatedAt: string;
+            /** @description what will not work as set up, involving this rule (the save succeeded all the same) */
+            warnings: components["schemas"]["RoutingWarning"][];
+        };
+        SavedRoutingRuleInput: {
+            actions: components["schemas"]["RoutingActionInput"][];
+            conditions: components["schemas"]["RoutingConditionsInput"];
+            /** @description null: every connection of the workspace, after the connection's own rules */
+            connectionId: string | null;
+            createdAt: string;
+            enabled: boolean;
+            id: string;
+            name: string;
+            position: number;
+            updatedAt: string;
+            /** @description what will not work as set up, involving this rule (the save succeeded all the same) */
+            warnings: components["schemas"]["RoutingWarningInput"][];
         };
         SetConsent: {
             /** @description one identity of that channel type; all of them when absent */

@@ -476,3 +476,16 @@ export const WebchatPublicSettingsSchema = z
     offline: z.object({ mode: z.enum(['form', 'message', 'chat']), text: z.string() }),
   })
   .meta({ id: 'WebchatPublicSettings' });
+
+/** routing that saves fine but will not work as set up (core/routing/routing-conflicts) */
+export const RoutingWarningSchema = z
+  .object({
+    code: z
+      .enum(['rule_shadowed', 'agents_compete', 'team_empty'])
+      .describe(
+        "rule_shadowed: the rule never fires, an earlier rule matches every message it matches; agents_compete: the rule hands all of a connection's new conversations to another agent than the connection's inbound agent; team_empty: the rule sends to a team with no members",
+      ),
+    message: z.string(),
+    ruleId: z.string().optional().describe('the rule the warning is about'),
+  })
+  .meta({ id: 'RoutingWarning' });

@@ -315,6 +315,29 @@ describe('browser: automation pages', () => {
     await shop.getByRole('switch', { name: 'Inbound on Support chat' }).uncheck();
     await shop.getByRole('button', { name: 'Save channels' }).click();
     await shop.getByRole('status').filter({ hasText: 'Channels saved.' }).waitFor();
+
+    // a catch-all rule hands the connection's traffic to the shop bot: saving the greeter's channels says so
+    const shopId = await shop.getAttribute('data-agent');
+    const rule = await hub.api<{ id: string; warnings: unknown[] }>('POST', '/api/v1/routing-rules', {
+      connectionId,
+      name: 'Everything to the shop',
+      actions: [{ type: 'agent', agentId: shopId }],
+    });
+    expect(rule.status).toBe(201);
+    // ("Greeter" is on the shop bot's card too now: its row names the inbound agent)
+    const greeterCard = page.locator(`li.au-card[data-agent="${greeterId}"]`);
+    await greeterCard.getByRole('link', { name: /^Greeter/ }).click();
+    await greeterCard.getByRole('button', { name: 'Save channels' }).click();
+    await greeterCard
+      .getByRole('status')
+      .filter({ hasText: 'Channels saved, but routing will not work as set up:' })
+      .waitFor();
+    await greeterCard
+      .getByRole('list', { name: 'Routing warnings for Greeter' })
+      .locator('[data-warning="agents_compete"]')
+      .filter({ hasText: 'rule "Everything to the shop" hands every new conversation to "Shop bot"' })
+      .waitFor();
+    expect((await hub.api('DELETE', `/api/v1/routing-rules/${rule.body.id}`)).status).toBe(204);
   });
 
   // a webhook bot is always signed
@@ -447,6 +470,18 @@ describe('browser: automation pages', () => {
     await tester.getByLabel('Message text').fill('I would like a refund please');
     await tester.getByRole('button', { name: 'Test' }).click();
     await decision.getByText('Fires: Everyone else').waitFor();
+    // the shadowed rule says so on its card
+    const refundsCard = page
+      .getByRole('list', { name: 'Rules in order' })
+      .locator('li[data-rule]')
+      .filter({ hasText: 'Refunds' });
+    await refundsCard
+      .getByRole('list', { name: 'Warnings about Refunds' })
+      .locator('[data-warning="rule_shadowed"]')
+      .filter({
+        hasText: 'Rule "Refunds" never fires: "Everyone else" comes first and matches every message it matches',
+      })
+      .waitFor();
 
     // disabled rules do not fire
     await page.getByRole('switch', { name: 'Enabled: Everyone else' }).click();
@@ -464,6 +499,7 @@ describe('browser: automation pages', () => {
       .toBe(false);
     await tester.getByRole('button', { name: 'Test' }).click();
     await decision.getByText('Fires: Refunds').waitFor();
+    await refundsCard.locator('[data-warning]').waitFor({ state: 'detached' });
 
     // a real message takes the same way: the conversation's timeline shows the decision, live
     await visitorSays(connectionId, 'I need a refund for my order');
@@ -484,6 +520,15 @@ describe('browser: automation pages', () => {
     const timeline = page.getByRole('region', { name: 'Timeline of decisions' });
     await timeline.locator('li[data-type="rule.fired"]').filter({ hasText: '"Refunds"' }).waitFor();
     await timeline.locator('li[data-type="tagged"]').filter({ hasText: 'billing, urgent' }).waitFor();
+
+    // enabling the catch-all again is saved, and the save says what it does to the rule below it
+    await page.getByRole('switch', { name: 'Enabled: Everyone else' }).click();
+    await page
+      .getByRole('status', { name: 'Rule saved' })
+      .getByRole('list', { name: 'Warnings for Everyone else' })
+      .getByText('Rule "Refunds" never fires')
+      .waitFor();
+    await refundsCard.locator('[data-warning="rule_shadowed"]').waitFor();
 
     // a team with the owner as a member
     await page.getByLabel('Team name').fill('Billing');

@@ -12,7 +12,7 @@ import type {
   HubEvent,
   SwitchboardClient,
 } from '../../../sdk/src/index.ts';
-import { ConfirmButton, CopyField, Switch, errorText } from './controls.tsx';
+import { ConfirmButton, CopyField, RoutingWarnings, Switch, errorText } from './controls.tsx';
 import { Icon } from './icons.tsx';
 import { SchemaFields, configFromRaw, fieldLabel, rawFromConfig, type RawValues } from './SchemaForm.tsx';
 import { FlowEditor } from './FlowEditor.tsx';
@@ -398,7 +398,7 @@ interface ChannelDraft {
 
 function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }) {
   const [connections, setConnections] = useState<Connection[]>([]);
-  const [applied, setApplied] = useState<AgentChannels>({ data: [], restartRequired: false });
+  const [applied, setApplied] = useState<AgentChannels>({ data: [], restartRequired: false, warnings: [] });
   // which other agent answers a connection's inbound messages: said on the row, before a save would be refused
   const [holders, setHolders] = useState<Map<string, InboundHolder>>(new Map());
   const [draft, setDraft] = useState<Map<string, ChannelDraft>>(new Map());
@@ -516,9 +516,10 @@ function Channels({ client, agent }: { client: SwitchboardClient; agent: Agent }
       )}
       {saved && (
         <p role="status" className="hint">
-          Channels saved.
+          Channels saved{applied.warnings.length > 0 ? ', but routing will not work as set up:' : '.'}
         </p>
       )}
+      <RoutingWarnings warnings={applied.warnings} label={`Routing warnings for ${agent.name}`} />
       <button type="submit" disabled={busy}>
         Save channels
       </button>

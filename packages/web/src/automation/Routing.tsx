@@ -15,13 +15,15 @@ import type {
   RoutingAction,
   RoutingConditions,
   RoutingRule,
+  RoutingWarning,
+  SavedRoutingRule,
   SwitchboardClient,
   Team,
   User,
   WebhookSubscription,
   Weekday,
 } from '../../../sdk/src/index.ts';
-import { ConfirmButton, Switch, errorText, formatTime, toIso, toLocalInput } from './controls.tsx';
+import { ConfirmButton, RoutingWarnings, Switch, errorText, formatTime, toIso, toLocalInput } from './controls.tsx';
 import { ConversationTimeline } from './ConversationTimeline.tsx';
 import { Icon } from './icons.tsx';
 
@@ -193,15 +195,18 @@ function Rules({ client, scope, dir }: { client: SwitchboardClient; scope: strin
   const [rules, setRules] = useState<RoutingRule[] | null>(null);
   const [error, setError] = useState('');
   const [editing, setEditing] = useState<string | 'new' | null>(null);
+  // what the server found will not work as set up: per rule on its card, and what the last save answered
+  const [warnings, setWarnings] = useState<RoutingWarning[]>([]);
+  const [saved, setSaved] = useState<SavedRoutingRule | null>(null);
   const connectionId = scope === WORKSPACE ? null : scope;
 
   const reload = useCallback(
     () =>
-      client
-        .listRoutingRules({ connectionId })
-        .then((list) =>
-          setRules(list.filter((r) => r.connectionId === connectionId).sort((a, b) => a.position - b.position)),
-        )
+      Promise.all([client.listRoutingRules({ connectionId }), client.routingWarnings().catch(() => [])])
+        .then(([list, found]) => {
+          setRules(list.filter((r) => r.connectionId === connectionId).sort((a, b) => a.position - b.position));
+          setWarnings(found);
+        })
         .catch((err: unknown) => setError(errorText(err))),
     [client, connectionId],
   );
@@ -211,12 +216,19 @@ function Rules({ client, scope, dir }: { client: SwitchboardClient; scope: strin
 
   const run = async (f: () => Promise<unknown>) => {
     setError('');
+    setSaved(null);
     try {
-      await f();
+      const result = await f();
+      if (result && typeof result === 'object' && 'warnings' in result) setSaved(result as SavedRoutingRule);
     } catch (err) {
       setError(errorText(err));
     }
     await reload();
+  };
+  const onSaved = (rule: SavedRoutingRule) => {
+    setEditing(null);
+    setSaved(rule);
+    void reload();
   };
   const list = rules ?? [];
   const move = (i: number, by: -1 | 1) => {
@@ -245,17 +257,19 @@ function Rules({ client, scope, dir }: { client: SwitchboardClient; scope: strin
           {error}
         </p>
       )}
-      {editing === 'new' && (
-        <RuleForm
-          client={client}
-          dir={dir}
-          connectionId={connectionId}
-          onSaved={() => {
-            setEditing(null);
-            void reload();
-          }}
-        />
+      {saved && (
+        <div role="status" className="au-saved" aria-label="Rule saved">
+          {saved.warnings.length === 0 ? (
+            <p className="hint">Rule "{saved.name}" saved.</p>
+          ) : (
+            <>
+              <p className="hint">Rule "{saved.name}" saved, but it will not work as set up:</p>
+              <RoutingWarnings warnings={saved.warnings} label={`Warnings for ${saved.name}`} />
+            </>
+          )}
+        </div>
       )}
+      {editing === 'new' && <RuleForm client={client} dir={dir} connectionId={connectionId} onSaved={onSaved} />}
       {rules !== null && list.length === 0 && editing !== 'new' && <p className="empty">No rules here yet.</p>}
       <ol className="au-list" aria-label="Rules in order">
         {list.map((r, i) => (
@@ -264,11 +278,15 @@ function Rules({ client, scope, dir }: { client: SwitchboardClient; scope: strin
               <span className="au-rule-order" aria-hidden="true">
                 {i + 1}
               </span>
-              <span className="au-grow">
+              <div className="au-grow">
                 <strong>{r.name}</strong>
                 <br />
                 <small>{ruleSummary(r, dir)}</small>
-              </span>
+                <RoutingWarnings
+                  warnings={warnings.filter((w) => w.ruleId === r.id)}
+                  label={`Warnings about ${r.name}`}
+                />
+              </div>
               <Switch
                 label="Enabled"
                 checked={r.enabled}
@@ -302,16 +320,7 @@ function Rules({ client, scope, dir }: { client: SwitchboardClient; scope: strin
               </ConfirmButton>
             </div>
             {editing === r.id && (
-              <RuleForm
-                client={client}
-                dir={dir}
-                connectionId={connectionId}
-                rule={r}
-                onSaved={() => {
-                  setEditing(null);
-                  void reload();
-                }}
-              />
+              <RuleForm client={client} dir={dir} connectionId={connectionId} rule={r} onSaved={onSaved} />
             )}
           </li>
         ))}
@@ -351,7 +360,7 @@ function RuleForm({
   dir: Directory;
   connectionId: string | null;
   rule?: RoutingRule;
-  onSaved: () => void;
+  onSaved: (saved: SavedRoutingRule) => void;
 }) {
   const c = rule?.conditions ?? {};
   const [name, setName] = useState(rule?.name ?? '');
@@ -407,9 +416,11 @@ function RuleForm({
         inside: hours.inside,
       };
     try {
-      if (rule) await client.updateRoutingRule(rule.id, { name: name.trim(), enabled, conditions, actions });
-      else await client.createRoutingRule({ connectionId, name: name.trim(), enabled, conditions, actions });
-      onSaved();
+      onSaved(
+        rule
+          ? await client.updateRoutingRule(rule.id, { name: name.trim(), enabled, conditions, actions })
+          : await client.createRoutingRule({ connectionId, name: name.trim(), enabled, conditions, actions }),
+      );
     } catch (err) {
       setError(errorText(err));
     }

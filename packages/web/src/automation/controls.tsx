@@ -1,6 +1,6 @@
 /** @module web/automation/controls: the small controls and formatters the automation pages share (copy field, two-step delete, times). */
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError } from '../../../sdk/src/index.ts';
+import { ApiError, type RoutingWarning } from '../../../sdk/src/index.ts';
 import { Icon } from './icons.tsx';
 
 /** the server's own message for API errors (e.g. the 409 naming the agent that holds inbound) */
@@ -120,5 +120,22 @@ export function Switch({
       />
       <span>{label}</span>
     </label>
+  );
+}
+
+/**
+ * what the server found will not work as set up (a rule that never fires, two agents for one connection, a team
+ * without members): a save succeeds all the same, so these are notes, not errors
+ */
+export function RoutingWarnings({ warnings, label }: { warnings: RoutingWarning[]; label: string }) {
+  if (warnings.length === 0) return null;
+  return (
+    <ul className="au-warnings" aria-label={label}>
+      {warnings.map((w, i) => (
+        <li key={`${w.code}-${w.ruleId ?? ''}-${i}`} className="au-warning" data-warning={w.code}>
+          {w.message}
+        </li>
+      ))}
+    </ul>
   );
 }

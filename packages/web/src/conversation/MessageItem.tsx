@@ -221,9 +221,11 @@ export function MessageItem({ message: m, cids = NO_IMAGES }: { message: Message
   const isTemplate = m.content.type === 'template';
   const isMail = m.channelType === 'email' && m.content.type === 'text';
   const fallback = m.direction === 'outbound' ? fallbackOf(m) : undefined;
+  // a note only teammates in the provider's inbox see (Intercom): it must not read as a reply the customer got
+  const isNote = m.metadata.internalNote === true;
   return (
     <li
-      className={`msg ${m.direction}${isTemplate ? ' msg-template' : ''}${isMail ? ' msg-mail' : ''}${author?.kind === 'bot' ? ' msg-by-bot' : ''}`}
+      className={`msg ${m.direction}${isTemplate ? ' msg-template' : ''}${isMail ? ' msg-mail' : ''}${author?.kind === 'bot' ? ' msg-by-bot' : ''}${isNote ? ' msg-internal-note' : ''}`}
       data-message={m.id}
       data-type={m.content.type}
     >
@@ -237,7 +239,12 @@ export function MessageItem({ message: m, cids = NO_IMAGES }: { message: Message
       {m.metadata.storyReply !== undefined && <span className="msg-context">Replied to your story</span>}
       {m.metadata.storyMention === true && <span className="msg-context">Mentioned you in their story</span>}
       {m.metadata.echo === true && <span className="msg-context">Sent from another tool</span>}
-      {m.metadata.internalNote === true && <span className="msg-context msg-note">Internal note</span>}
+      {isNote && (
+        // the words come before the text, so a screen reader says what this is before reading it
+        <span className="msg-context msg-note">
+          <Icon name="lock" size={12} /> Internal note
+        </span>
+      )}
       {typeof m.metadata.deletedByCustomer === 'string' ? (
         <span className="msg-text msg-deleted">Deleted by the customer</span>
       ) : isMail ? (

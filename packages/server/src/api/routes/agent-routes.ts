@@ -5,7 +5,15 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { CONNECTION_STATUSES } from '../../core/ports/index.js';
 import { principalOf, requireRole } from '../auth.js';
-import { CONFIG_MAX_BYTES, ErrorSchema, IdParams, PageQuerySchema, jsonObject, pageOf } from '../schemas.js';
+import {
+  CONFIG_MAX_BYTES,
+  ErrorSchema,
+  IdParams,
+  PageQuerySchema,
+  RoutingWarningSchema,
+  jsonObject,
+  pageOf,
+} from '../schemas.js';
 
 const AGENT_KINDS = ['flow', 'llm', 'webhook'] as const;
 
@@ -75,6 +83,11 @@ const AgentChannelsSchema = z
     restartRequired: z
       .boolean()
       .describe('the running agent has not applied the saved channels (changes apply at once, so rarely true)'),
+    warnings: z
+      .array(RoutingWarningSchema)
+      .describe(
+        "routing that will not work as set up, involving this agent (e.g. a rule hands another agent all of a connection's traffic)",
+      ),
   })
   .meta({ id: 'AgentChannels' });
 
@@ -240,7 +253,11 @@ export function agentRoutes(app: FastifyInstance, hub: Hub): void {
         response: { 200: AgentChannelsSchema, ...errors },
       },
     },
-    async (req) => hub.agents.channels(principalOf(req).workspaceId, req.params.id),
+    async (req) => {
+      const ws = principalOf(req).workspaceId;
+      const channels = await hub.agents.channels(ws, req.params.id);
+      return { ...channels, warnings: await hub.routingRules.warnings(ws, [req.params.id]) };
+    },
   );
 
   r.put(
@@ -255,6 +272,10 @@ export function agentRoutes(app: FastifyInstance, hub: Hub): void {
         response: { 200: AgentChannelsSchema, ...errors },
       },
     },
-    async (req) => hub.agents.setChannels(requireRole(req, 'admin').workspaceId, req.params.id, req.body.connections),
+    async (req) => {
+      const ws = requireRole(req, 'admin').workspaceId;
+      const channels = await hub.agents.setChannels(ws, req.params.id, req.body.connections);
+      return { ...channels, warnings: await hub.routingRules.warnings(ws, [req.params.id]) };
+    },
   );
 }

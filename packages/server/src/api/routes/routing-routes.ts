@@ -16,6 +16,7 @@ import {
   ConversationSchema,
   ErrorSchema,
   IdParams,
+  RoutingWarningSchema,
   METADATA_MAX_BYTES,
   PageQuerySchema,
   jsonObject,
@@ -101,6 +102,12 @@ const RuleSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: 'RoutingRule' });
+
+const SavedRuleSchema = RuleSchema.extend({
+  warnings: z
+    .array(RoutingWarningSchema)
+    .describe('what will not work as set up, involving this rule (the save succeeded all the same)'),
+}).meta({ id: 'SavedRoutingRule' });
 
 const CheckSchema = z.object({ condition: z.string(), ok: z.boolean(), detail: z.string() });
 const ExplanationSchema = z
@@ -203,10 +210,27 @@ export function routingRoutes(app: FastifyInstance, hub: Hub): void {
           conditions: RoutingConditionsSchema.optional(),
           actions: z.array(RoutingActionSchema).min(1).max(20),
         }),
-        response: { 201: RuleSchema, ...errors },
+        response: { 201: SavedRuleSchema, ...errors },
       },
     },
-    async (req, reply) => reply.code(201).send(ruleView(await hub.routingRules.create(admin(req), req.body))),
+    async (req, reply) => {
+      const ws = admin(req);
+      const rule = await hub.routingRules.create(ws, req.body);
+      return reply.code(201).send({ ...ruleView(rule), warnings: await hub.routingRules.warnings(ws, [rule.id]) });
+    },
+  );
+
+  r.get(
+    '/routing-rules/warnings',
+    {
+      schema: {
+        tags,
+        summary:
+          "What in the workspace's routing will not work as set up: rules that never fire, two agents for one connection's traffic, teams without members",
+        response: { 200: z.object({ data: z.array(RoutingWarningSchema) }), ...errors },
+      },
+    },
+    async (req) => ({ data: await hub.routingRules.warnings(principalOf(req).workspaceId) }),
   );
 
   r.get(
@@ -227,10 +251,14 @@ export function routingRoutes(app: FastifyInstance, hub: Hub): void {
           conditions: RoutingConditionsSchema.optional(),
           actions: z.array(RoutingActionSchema).min(1).max(20).optional(),
         }),
-        response: { 200: RuleSchema, ...errors },
+        response: { 200: SavedRuleSchema, ...errors },
       },
     },
-    async (req) => ruleView(await hub.routingRules.update(admin(req), req.params.id, req.body)),
+    async (req) => {
+      const ws = admin(req);
+      const rule = await hub.routingRules.update(ws, req.params.id, req.body);
+      return { ...ruleView(rule), warnings: await hub.routingRules.warnings(ws, [rule.id]) };
+    },
   );
 
   r.delete(

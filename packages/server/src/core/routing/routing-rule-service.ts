@@ -8,6 +8,7 @@ import { AppError, notFound } from '../errors.js';
 import type { CoreDeps } from '../deps.js';
 import type { RoutingAction, RoutingConditions, RoutingRuleRecord } from '../ports/index.js';
 import { ruleProblems } from './rules.js';
+import { findConflicts, routingSnapshot, warningsAbout, type RoutingWarning } from './routing-conflicts.js';
 
 export interface RuleInput {
   connectionId?: string | null | undefined;
@@ -130,6 +131,15 @@ export class RoutingRuleService {
       updatedAt: this.deps.clock.now().toISOString(),
     });
     return this.get(workspaceId, id);
+  }
+
+  /**
+   * what in the workspace's routing will not work as set up (a rule that never fires, two agents for one
+   * connection's traffic, a team without members): about the given rules, agents or connections, or all of it
+   */
+  async warnings(workspaceId: string, about?: string[]): Promise<RoutingWarning[]> {
+    const found = findConflicts(await routingSnapshot(this.deps, workspaceId));
+    return warningsAbout(found, about);
   }
 
   async remove(workspaceId: string, id: string): Promise<void> {

@@ -118,7 +118,8 @@ export function withinHours(
   return { within, local: text };
 }
 
-function attributeText(value: unknown): string {
+/** an attribute value as conditions compare it: trimmed, lower-case text */
+export function attributeText(value: unknown): string {
   return (typeof value === 'string' ? value : JSON.stringify(value)).trim().toLowerCase();
 }
 

@@ -9,9 +9,9 @@
  * is checkpointed and restarted by the writer, as before). Checkpoints move committed pages only: durability is
  * unchanged (wal-sync answers a write once its WAL frames are on disk).
  */
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
+import { sqliteDriverPath } from './driver.js';
 
 /** transactions before the worker starts (short-lived stores, e.g. in tests, never start one) */
 const START_AFTER = 256;
@@ -48,7 +48,7 @@ export class WalCheckpointer {
   /** after each transaction's commit: starts the worker once the store is busy */
   noteCommit(): void {
     if (this.worker || this.closed || ++this.commits < START_AFTER) return;
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const driver = sqliteDriverPath();
     const worker = new Worker(WORKER, { eval: true, workerData: { file: this.file, driver, intervalMs: INTERVAL_MS } });
     worker.unref();
     worker.on('error', () => {

@@ -8,7 +8,6 @@
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Database } from '../sql/schema.js';
 import { KyselyStore } from '../sql/kysely-store.js';
@@ -17,6 +16,7 @@ import { SqliteHotStatements } from './hot-statements.js';
 import { WalSync } from './wal-sync.js';
 import { WalCheckpointer } from './checkpointer.js';
 import { DurableSqliteDialect } from './durable-driver.js';
+import { SqliteDriver } from './driver.js';
 
 /**
  * The database holds sealed secrets, raw provider events and conversations: only the hub's user may read it. The
@@ -33,7 +33,7 @@ function keepPrivate(file: string): void {
 export function createSqliteStore(file: string): KyselyStore {
   const inMemory = file === ':memory:';
   if (!inMemory) keepPrivate(file);
-  const database = new BetterSqlite3(file);
+  const database = new SqliteDriver(file);
   database.pragma('journal_mode = WAL');
   const wal = inMemory ? undefined : new WalSync(`${file}-wal`);
   const checkpointer = inMemory ? undefined : new WalCheckpointer(file, database);
