@@ -7449,8 +7449,12 @@ export interface components {
                 checkedAt: string;
                 /** @description what was found, in the provider's words where it said something, and the fix */
                 detail: string;
-                /** @description webhook, pending_updates, provider, first_message, outbound_errors, … */
+                /** @description a credential's end, when the check is about one */
+                expiresAt?: string;
+                /** @description webhook, pending_updates, account, long_poll, token_expiry, data_access, provider, first_message, outbound_errors, … */
                 name: string;
+                /** @description where the check stands within its state (a credential's 14d, then 3d warning); a move is an event */
+                stage?: string;
                 /** @enum {string} */
                 state: "healthy" | "warning" | "failing";
             }[];
@@ -7466,8 +7470,12 @@ export interface components {
                 checkedAt: string;
                 /** @description what was found, in the provider's words where it said something, and the fix */
                 detail: string;
-                /** @description webhook, pending_updates, provider, first_message, outbound_errors, … */
+                /** @description a credential's end, when the check is about one */
+                expiresAt?: string;
+                /** @description webhook, pending_updates, account, long_poll, token_expiry, data_access, provider, first_message, outbound_errors, … */
                 name: string;
+                /** @description where the check stands within its state (a credential's 14d, then 3d warning); a move is an event */
+                stage?: string;
                 /** @enum {string} */
                 state: "healthy" | "warning" | "failing";
             }[];

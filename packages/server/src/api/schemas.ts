@@ -80,10 +80,21 @@ export const ConnectionHealthSchema = z
     state: HealthStateSchema.describe('the worst state of the checks'),
     checks: z.array(
       z.object({
-        name: z.string().describe('webhook, pending_updates, provider, first_message, outbound_errors, …'),
+        name: z
+          .string()
+          .describe(
+            'webhook, pending_updates, account, long_poll, token_expiry, data_access, provider, first_message, outbound_errors, …',
+          ),
         state: HealthStateSchema,
         detail: z.string().describe("what was found, in the provider's words where it said something, and the fix"),
         checkedAt: z.string(),
+        expiresAt: z.string().optional().describe("a credential's end, when the check is about one"),
+        stage: z
+          .string()
+          .optional()
+          .describe(
+            "where the check stands within its state (a credential's 14d, then 3d warning); a move is an event",
+          ),
       }),
     ),
     updatedAt: z.string(),

@@ -101,6 +101,7 @@ export function createHub(
   const health = new HealthService(deps, connections, {
     ...DEFAULT_HEALTH_SETTINGS,
     ...(deps.settings.healthIntervalMs ? { intervalMs: deps.settings.healthIntervalMs } : {}),
+    ...(deps.settings.healthExpiryWarningDays ? { expiryWarningDays: deps.settings.healthExpiryWarningDays } : {}),
   });
   // a connection that starts running is looked at right away (its webhook as the provider has it, …)
   connections.onRunning((record) => health.started(record));

@@ -174,6 +174,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
       mediaMaxBytes: config.mediaMaxBytes,
       visitorLimits: config.visitorLimits,
       healthIntervalMs: config.healthIntervalMs,
+      healthExpiryWarningDays: config.healthExpiryWarningDays,
       meta: config.meta,
     },
   };

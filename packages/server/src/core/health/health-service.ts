@@ -26,6 +26,8 @@ export interface HealthSettings {
   errorRate: number;
   /** … once at least this many were sent in the window (default 5) */
   minMessages: number;
+  /** days before a credential's end when a warning starts (SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS, default 14 and 3) */
+  expiryWarningDays: number[];
 }
 
 export const DEFAULT_HEALTH_SETTINGS: HealthSettings = {
@@ -33,6 +35,7 @@ export const DEFAULT_HEALTH_SETTINGS: HealthSettings = {
   windowMs: 3_600_000,
   errorRate: 0.2,
   minMessages: 5,
+  expiryWarningDays: [14, 3],
 };
 
 const RANK: Record<HealthState, number> = { healthy: 0, warning: 1, failing: 2 };
@@ -124,7 +127,8 @@ export class HealthService {
     const at = this.now();
     try {
       const signal = AbortSignal.timeout(10_000);
-      const found = await health.call(live.connector.features, this.connections.context(live, signal));
+      const ask = { now: this.deps.clock.now(), expiryWarningDays: this.settings.expiryWarningDays };
+      const found = await health.call(live.connector.features, this.connections.context(live, signal), ask);
       return found.map((c) => ({ ...c, detail: this.deps.redactor.scrub(c.detail), checkedAt: at }));
     } catch (error) {
       // a rejected credential is failing (messages will fail next); any other failure to ask is a warning
@@ -228,8 +232,8 @@ export class HealthService {
   }
 }
 
-/** the same checks in the same states (details carry counts and times that change every round) */
+/** the same checks in the same states and stages (details carry counts and times that change every round) */
 function sameFindings(a: HealthCheckRecord[], b: HealthCheckRecord[]): boolean {
-  const key = (l: HealthCheckRecord[]) => JSON.stringify(l.map((c) => [c.name, c.state]));
+  const key = (l: HealthCheckRecord[]) => JSON.stringify(l.map((c) => [c.name, c.state, c.stage ?? '']));
   return key(a) === key(b);
 }
