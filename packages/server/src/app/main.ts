@@ -175,6 +175,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
       visitorLimits: config.visitorLimits,
       healthIntervalMs: config.healthIntervalMs,
       healthExpiryWarningDays: config.healthExpiryWarningDays,
+      healthSilenceFloorMs: config.healthSilenceFloorMs,
       meta: config.meta,
     },
   };

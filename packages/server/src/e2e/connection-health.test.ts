@@ -1,8 +1,8 @@
 /**
  * A connection's health end to end, on a real hub and the Telegram Bot API simulator: the webhook Telegram has
  * against ours (another app took it over → warning in Telegram's words, re-registering fixes it), the first-message
- * check flipping on the first customer message, a burst of provider 5xx turning the outbound check to warning and
- * back once the retries go through, the state in the connection list, its log and /metrics.
+ * check flipping on the first customer message, a burst of provider 5xx turning the outbound and provider-call
+ * checks to warning and back once the retries go through, the state in the connection list, its log and /metrics.
  */
 import { startTelegramSimulator, type TelegramSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,18 @@ describe('connection health', () => {
       /^[1-5] of 5 messages sent in the last 60 min failed or wait for a retry after a provider error/,
     );
     expect(warned.state).toBe('warning');
+    // the provider calls themselves: every attempt so far answered 502
+    const burst = await eventually(
+      async () => {
+        const h = await check();
+        return named(h, 'provider_errors')?.state === 'warning' ? h : undefined;
+      },
+      10_000,
+      'the burst of 5xx seen',
+    );
+    expect(named(burst, 'provider_errors')?.detail).toMatch(
+      /^Telegram answered (\d+) of the last \1 sends in 15 min with trouble: \1 × a server error or no answer \(5xx, timeout\)/,
+    );
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toContain(`switchboard_connection_health{connection="${conn.id}",state="warning"} 1`);
 
@@ -156,6 +168,8 @@ describe('connection health', () => {
     );
     const healed = await check();
     expect(named(healed, 'outbound_errors')?.state).toBe('healthy');
+    // five sends in a row went through: the burst has passed although its calls are still in the window
+    expect(named(healed, 'provider_errors')).toMatchObject({ state: 'healthy' });
     expect(healed.state).toBe('healthy');
     const list = (await t.api<{ data: Conn[] }>('GET', '/api/v1/connections')).body.data;
     expect(list.find((c) => c.id === conn.id)?.health?.state).toBe('healthy');
