@@ -101,6 +101,31 @@ export const ConnectionHealthSchema = z
   })
   .meta({ id: 'ConnectionHealth' });
 
+export const ConnectionHealthSummarySchema = z
+  .object({
+    connectionId: z.string(),
+    name: z.string(),
+    type: z.string(),
+    status: z.enum(CONNECTION_STATUSES),
+    health: ConnectionHealthSchema.nullable(),
+    lastInboundAt: z.string().nullable(),
+    lastOutboundAt: z.string().nullable(),
+    lastHour: z.object({
+      outbound: z.number().int().describe('outbound messages created in the last hour'),
+      outboundTrouble: z.number().int().describe('of those: failed, or waiting for a retry after a provider error'),
+      errorRate: z.number().describe('outboundTrouble / outbound (0 without outbound)'),
+      providerCalls: z.number().int().describe("send calls to the provider in the last hour, every process's"),
+      rateLimited: z.number().int().describe('of those: answered 429 (rate limited)'),
+      serverErrors: z.number().int().describe('of those: a 5xx answer, a timeout or no answer'),
+      latencyP50Ms: z.number().nullable().describe("the provider's answer time, median (null without calls)"),
+      latencyP95Ms: z.number().nullable().describe("the provider's answer time, 95th percentile"),
+    }),
+    hourly: z
+      .array(z.object({ hour: z.string(), inbound: z.number().int(), outbound: z.number().int() }))
+      .describe('messages per hour over the last 24 hours, oldest first, each hour by its start'),
+  })
+  .meta({ id: 'ConnectionHealthSummary' });
+
 export const ConnectionSchema = z
   .object({
     id: z.string(),

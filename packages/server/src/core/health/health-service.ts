@@ -91,6 +91,29 @@ export interface HealthView {
   updatedAt: string;
 }
 
+/** one connection on the Health page (HealthService.summary) */
+export interface ConnectionHealthSummary {
+  connectionId: string;
+  name: string;
+  type: string;
+  status: ConnectionRecord['status'];
+  health: HealthView | null;
+  lastInboundAt: string | null;
+  lastOutboundAt: string | null;
+  lastHour: {
+    outbound: number;
+    outboundTrouble: number;
+    errorRate: number;
+    providerCalls: number;
+    rateLimited: number;
+    serverErrors: number;
+    latencyP50Ms: number | null;
+    latencyP95Ms: number | null;
+  };
+  /** the last 24 hours, oldest first, each hour's start */
+  hourly: Array<{ hour: string; inbound: number; outbound: number }>;
+}
+
 type Deps = Pick<CoreDeps, 'store' | 'clock' | 'log' | 'afterCommit' | 'registry' | 'redactor'>;
 
 export class HealthService {
@@ -131,6 +154,63 @@ export class HealthService {
     if (stored && unchanged) return { state: stored.state, checks: stored.checks, updatedAt: stored.updatedAt };
     const names = new Set(fresh.map((c) => c.name));
     return this.store(record, [...(stored?.checks ?? []).filter((c) => !names.has(c.name)), ...fresh]);
+  }
+
+  /**
+   * The Health page: every connection of the workspace with its health (as `view` answers it), its last inbound and
+   * outbound, the last hour's outbound error rate, its provider calls of the last hour (429s, 5xx, latency p50/p95
+   * from provider_calls, so every process's sends count) and its messages per hour over the last 24 h.
+   */
+  async summary(workspaceId: string): Promise<ConnectionHealthSummary[]> {
+    await this.flushCalls();
+    const now = this.deps.clock.now().getTime();
+    const hourAgo = new Date(now - 3_600_000).toISOString();
+    // 24 whole hours ending with the current one
+    const firstHour = Math.floor(now / 3_600_000) * 3_600_000 - 23 * 3_600_000;
+    const hours = Array.from({ length: 24 }, (_, i) => new Date(firstHour + i * 3_600_000).toISOString().slice(0, 13));
+    const records: ConnectionRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.store.listConnections(workspaceId, { limit: 200, ...(cursor ? { cursor } : {}) });
+      records.push(...page.data);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const out: ConnectionHealthSummary[] = [];
+    for (const record of records) {
+      const [health, activity, calls, hourly] = await Promise.all([
+        this.view(record),
+        this.deps.store.connectionActivity(record.id, hourAgo),
+        this.deps.store.providerCallStats(record.id, hourAgo),
+        this.deps.store.hourlyMessageCounts(record.id, `${hours[0] as string}:00:00.000Z`),
+      ]);
+      const byHour = new Map(hourly.map((h) => [h.hour, h]));
+      const sorted = [...calls.durationsMs].sort((a, b) => a - b);
+      out.push({
+        connectionId: record.id,
+        name: record.name,
+        type: record.type,
+        status: record.status,
+        health: health ?? null,
+        lastInboundAt: activity.lastInboundAt,
+        lastOutboundAt: activity.lastOutboundAt,
+        lastHour: {
+          outbound: activity.outbound,
+          outboundTrouble: activity.outboundTrouble,
+          errorRate: activity.outbound > 0 ? activity.outboundTrouble / activity.outbound : 0,
+          providerCalls: calls.calls,
+          rateLimited: calls.rateLimited,
+          serverErrors: calls.unavailable,
+          latencyP50Ms: sorted.length > 0 ? percentile(sorted, 0.5) : null,
+          latencyP95Ms: sorted.length > 0 ? percentile(sorted, 0.95) : null,
+        },
+        hourly: hours.map((hour) => ({
+          hour: `${hour}:00:00.000Z`,
+          inbound: byHour.get(hour)?.inbound ?? 0,
+          outbound: byHour.get(hour)?.outbound ?? 0,
+        })),
+      });
+    }
+    return out;
   }
 
   /** the stored health of every connection of a workspace, by connection id (the list view) */
