@@ -464,6 +464,13 @@ describe('Messenger health', () => {
       state: 'warning',
       detail: expect.stringContaining('has not subscribed this app (1234567890123456)'),
     });
+    // a debug_token that will not take the Page token for itself: the subscription still tells
+    const refused = await run([
+      json(400, graphError(190, 'Invalid OAuth access token signature.')),
+      pageSubscribedApps(MESSENGER_FIELDS),
+    ]);
+    expect(refused.seen).toHaveLength(2);
+    expect(refused.checks).toEqual([expect.objectContaining({ name: 'webhook', state: 'healthy' })]);
     const dataAccess = await run([debugToken({ dataAccessInDays: 10 }), pageSubscribedApps(MESSENGER_FIELDS)]);
     expect(dataAccess.checks.find((c) => c.name === 'data_access')).toMatchObject({ state: 'warning', stage: '14d' });
   });

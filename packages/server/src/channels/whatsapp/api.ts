@@ -246,7 +246,8 @@ export async function whatsappHealth(ctx: Ctx, ask: HealthAsk): Promise<Provider
   };
   const appId = token.appId ?? ctx.config.appId;
   const apps = Array.isArray(answer.data) ? answer.data : [];
-  const ours = apps.find((a) => appId !== undefined && String(a.whatsapp_business_api_data?.id) === appId);
+  // without the app id (debug_token not answered, none configured) any subscribed app is taken for ours
+  const ours = appId !== undefined ? apps.find((a) => String(a.whatsapp_business_api_data?.id) === appId) : apps[0];
   const restart = 'restart the connection to subscribe it again';
   let webhook: ProviderHealthCheck;
   if (!ours)
