@@ -8,9 +8,11 @@ import {
   startMetaMessagingSimulator,
   startTwilioSimulator,
   startVkSimulator,
+  startWhatsAppSimulator,
   type MetaMessagingSimulator,
   type TwilioSimulator,
   type VkSimulator,
+  type WhatsAppSimulator,
 } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
@@ -40,6 +42,7 @@ describe('provider health checks', () => {
   let meta: MetaMessagingSimulator;
   let twilio: TwilioSimulator;
   let vk: VkSimulator;
+  let wa: WhatsAppSimulator;
 
   const create = async (type: string, config: Record<string, unknown>) => {
     const res = await t.api<Conn>('POST', '/api/v1/connections', { type, name: `${type} health`, config });
@@ -65,11 +68,12 @@ describe('provider health checks', () => {
     meta = await startMetaMessagingSimulator();
     twilio = await startTwilioSimulator({ numbers: ['+15005550006'] });
     vk = await startVkSimulator({ callbackRetryScale: 0.001 });
+    wa = await startWhatsAppSimulator({ webhooks: { retryScale: 0.001 } });
     t = await startTestServer({ allowPrivateNetwork: true });
   });
   afterAll(async () => {
     await t?.close();
-    await Promise.all([meta?.close(), twilio?.close(), vk?.close()]);
+    await Promise.all([meta?.close(), twilio?.close(), vk?.close(), wa?.close()]);
   });
 
   it('Messenger: a token ending in 2 days is a warning, and a cut-down subscription one until a restart', async () => {
@@ -180,5 +184,32 @@ describe('provider health checks', () => {
       10_000,
       'our callback server confirmed again',
     );
+  });
+
+  it('WhatsApp Cloud: a user token ending in 2 days warns, and an app no longer subscribed to the WABA does too', async () => {
+    const seeded = wa.defaults;
+    if (!seeded) throw new Error('simulator not seeded');
+    const { token } = wa.createAccessToken({ expiresInMs: 2 * DAY - 60_000 });
+    const conn = await create('whatsapp', {
+      accessToken: token,
+      appSecret: wa.app.secret,
+      businessAccountId: seeded.wabaId,
+      phoneNumberIds: [seeded.phoneNumberId],
+      apiBaseUrl: wa.url,
+    });
+    await start(conn);
+    let health = await check(conn);
+    expect(named(health, 'token_expiry')).toMatchObject({ state: 'warning', stage: '3d' });
+    expect(named(health, 'token_expiry')?.detail).toContain('The WhatsApp access token expires in 2 days');
+    expect(named(health, 'webhook')).toMatchObject({ state: 'healthy' });
+    // another integration removes our app from the WABA (DELETE /{waba-id}/subscribed_apps)
+    const removed = await fetch(`${wa.url}/v21.0/${seeded.wabaId}/subscribed_apps`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(removed.status).toBe(200);
+    health = await check(conn);
+    expect(named(health, 'webhook')).toMatchObject({ state: 'warning' });
+    expect(named(health, 'webhook')?.detail).toContain(`to WhatsApp Business Account ${seeded.wabaId}'s webhooks`);
   });
 });

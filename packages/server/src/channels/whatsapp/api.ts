@@ -248,13 +248,12 @@ export async function whatsappHealth(ctx: Ctx, ask: HealthAsk): Promise<Provider
   const apps = Array.isArray(answer.data) ? answer.data : [];
   // without the app id (debug_token not answered, none configured) any subscribed app is taken for ours
   const ours = appId !== undefined ? apps.find((a) => String(a.whatsapp_business_api_data?.id) === appId) : apps[0];
-  const restart = 'restart the connection to subscribe it again';
   let webhook: ProviderHealthCheck;
   if (!ours)
     webhook = {
       name: 'webhook',
       state: 'warning',
-      detail: `Meta has not subscribed this app${appId ? ` (${appId})` : ''} to WhatsApp Business Account ${waba}'s webhooks: messages and statuses do not reach ${ctx.webhookUrl} — ${restart} (POST /${waba}/subscribed_apps)`,
+      detail: `Meta has not subscribed this app${appId ? ` (${appId})` : ''} to WhatsApp Business Account ${waba}'s webhooks: messages and statuses do not reach ${ctx.webhookUrl} — subscribe it again with POST /${waba}/subscribed_apps and this connection's token (https://developers.facebook.com/docs/whatsapp/embedded-signup/manage-accounts#subscribe-to-webhooks-on-the-customer-s-waba)`,
     };
   else if (typeof ours.override_callback_uri === 'string' && ours.override_callback_uri !== ctx.webhookUrl)
     webhook = {
