@@ -180,7 +180,7 @@ export class HealthService {
       const [health, activity, calls, hourly] = await Promise.all([
         this.view(record),
         this.deps.store.connectionActivity(record.id, hourAgo),
-        this.deps.store.providerCallStats(record.id, hourAgo),
+        this.deps.store.providerCallStats(record.id, hourAgo, { durations: true }),
         this.deps.store.hourlyMessageCounts(record.id, `${hours[0] as string}:00:00.000Z`),
       ]);
       const byHour = new Map(hourly.map((h) => [h.hour, h]));

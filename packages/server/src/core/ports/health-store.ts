@@ -60,7 +60,7 @@ export interface ProviderCallStats {
   otherErrors: number;
   /** the latest outcomes, newest first (at most 10) */
   latest: string[];
-  /** durations of the calls in ms, at most the latest 5,000 (for percentiles) */
+  /** durations of the calls in ms, at most the latest 5,000 (for percentiles); empty unless asked for */
   durationsMs: number[];
 }
 
@@ -81,7 +81,7 @@ export interface HealthStoreOps {
   putConnectionHealth(record: ConnectionHealthRecord): Promise<void>;
   connectionActivity(connectionId: string, since: string): Promise<ConnectionActivity>;
   insertProviderCalls(calls: ProviderCallRecord[]): Promise<void>;
-  providerCallStats(connectionId: string, since: string): Promise<ProviderCallStats>;
+  providerCallStats(connectionId: string, since: string, options?: { durations?: boolean }): Promise<ProviderCallStats>;
   /** the calls before a moment are forgotten (they are kept a day) */
   pruneProviderCalls(before: string): Promise<number>;
   /** the times of the connection's latest inbound messages, newest first (the silence watch learns its usual gap) */

@@ -91,10 +91,11 @@ export function healthContract(ctx: StoreContext): void {
         call('ok', -10_000, 100),
       ]);
       await store.insertProviderCalls([]);
-      const stats = await store.providerCallStats(conn.id, now(-3_600_000));
+      const stats = await store.providerCallStats(conn.id, now(-3_600_000), { durations: true });
       expect(stats).toMatchObject({ calls: 5, rateLimited: 1, unavailable: 1, otherErrors: 1 });
       expect(stats.latest).toEqual(['ok', 'REJECTED', 'RATE_LIMITED', 'UNAVAILABLE', 'ok']);
       expect([...stats.durationsMs].sort((a, b) => a - b)).toEqual([15, 80, 100, 120, 2000]);
+      expect((await store.providerCallStats(conn.id, now(-3_600_000))).durationsMs).toEqual([]);
       expect(await store.pruneProviderCalls(now(-3_600_000))).toBeGreaterThanOrEqual(1);
       expect((await store.providerCallStats(conn.id, now(-86_400_000))).calls).toBe(5);
     });

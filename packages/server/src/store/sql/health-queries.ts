@@ -134,7 +134,11 @@ export class HealthQueries extends Queries implements HealthStoreOps {
       .execute();
   }
 
-  async providerCallStats(connectionId: string, since: string): Promise<ProviderCallStats> {
+  async providerCallStats(
+    connectionId: string,
+    since: string,
+    options: { durations?: boolean } = {},
+  ): Promise<ProviderCallStats> {
     const counts = await this.db
       .selectFrom('provider_calls')
       .select(['outcome', (eb) => eb.fn.countAll<string | number>().as('n')])
@@ -149,7 +153,7 @@ export class HealthQueries extends Queries implements HealthStoreOps {
       .where('at', '>=', since)
       .orderBy('at', 'desc')
       .orderBy('id', 'desc')
-      .limit(5000)
+      .limit(options.durations ? 5000 : 10)
       .execute();
     const by = new Map(counts.map((r) => [r.outcome, Number(r.n)]));
     const calls = [...by.values()].reduce((a, b) => a + b, 0);
@@ -161,7 +165,7 @@ export class HealthQueries extends Queries implements HealthStoreOps {
       unavailable,
       otherErrors: calls - rateLimited - unavailable - (by.get('ok') ?? 0),
       latest: recent.slice(0, 10).map((r) => r.outcome),
-      durationsMs: recent.map((r) => Number(r.duration_ms)),
+      durationsMs: options.durations ? recent.map((r) => Number(r.duration_ms)) : [],
     };
   }
 
