@@ -49,6 +49,7 @@ export type ContactExport = Schemas['ContactExport'];
 export type ContactErased = Schemas['ContactErased'];
 export type Connection = Schemas['Connection'];
 export type ConnectionHealth = Schemas['ConnectionHealth'];
+export type ConnectionHealthSummary = Schemas['ConnectionHealthSummary'];
 export type ConnectionChecks = Schemas['ConnectionChecks'];
 /** Connect with Meta: whether the server has a Meta app, and what a grant lets the person pick */
 export type MetaConnectStatus = Schemas['MetaConnectStatus'];
@@ -341,6 +342,11 @@ export class SwitchboardClient {
   startConnection(id: string): Promise<Connection> {
     return this.request('POST', `/connections/${enc(id)}/start`);
   }
+  /** the Health page: every connection with its checks, last hour of sends and 24 h of messages per hour */
+  async connectionHealthSummary(): Promise<ConnectionHealthSummary[]> {
+    return (await this.request<{ data: ConnectionHealthSummary[] }>('GET', '/connections/health-summary')).data;
+  }
+
   /** runs the connection's health checks now (the provider's view and the hub's own) */
   checkConnectionHealth(id: string): Promise<ConnectionHealth> {
     return this.request('POST', `/connections/${enc(id)}/health`);

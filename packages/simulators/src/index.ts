@@ -96,6 +96,7 @@ export { startMetaMessagingSimulator } from './meta-messaging/simulator.js';
 export type {
   MetaAccount,
   MetaAccountKind,
+  AccountInput as MetaAccountInput,
   MetaGraphErrorSpec,
   MetaMessagingSimulator,
   MetaMessagingSimulatorOptions,

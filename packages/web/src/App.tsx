@@ -9,6 +9,7 @@ import { SignIn } from './auth/SignIn.tsx';
 import { end, resume, type SignedIn } from './auth/session.ts';
 import { errorText } from './format.ts';
 import { Icon } from './icons.tsx';
+import { Health } from './health/Health.tsx';
 import { Inbox } from './inbox/Inbox.tsx';
 import { Settings } from './settings/Settings.tsx';
 import { Automation } from './automation/Automation.tsx'; // agents, routing, webhooks
@@ -113,7 +114,13 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
     [client, me, users, reloadUsers, types, subscribe],
   );
 
-  const page = hash.startsWith('#/settings') ? 'settings' : hash.startsWith('#/automation') ? 'automation' : 'inbox';
+  const page = hash.startsWith('#/settings')
+    ? 'settings'
+    : hash.startsWith('#/automation')
+      ? 'automation'
+      : hash.startsWith('#/health')
+        ? 'health'
+        : 'inbox';
   const conversationId = /^#\/inbox\/([^/]+)/.exec(hash)?.[1];
   return (
     <AppContext.Provider value={state}>
@@ -126,6 +133,9 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
             </a>
             <a href="#/automation" aria-current={page === 'automation' ? 'page' : undefined}>
               Automation
+            </a>
+            <a href="#/health" aria-current={page === 'health' ? 'page' : undefined}>
+              Health
             </a>
             <a href="#/settings" aria-current={page === 'settings' ? 'page' : undefined}>
               Settings
@@ -154,7 +164,9 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
           </button>
         </header>
         <main>
-          {page === 'automation' ? (
+          {page === 'health' ? (
+            <Health />
+          ) : page === 'automation' ? (
             <Automation client={client} subscribe={subscribe} />
           ) : page === 'settings' ? (
             <Settings hash={hash} />

@@ -1900,6 +1900,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/health-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every connection with its health, last inbound and outbound, the last hour of sends (error rate, 429s, 5xx, provider latency p50/p95) and its messages per hour over 24 h */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ConnectionHealthSummary"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -7536,8 +7610,12 @@ export interface components {
                 checkedAt: string;
                 /** @description what was found, in the provider's words where it said something, and the fix */
                 detail: string;
-                /** @description webhook, pending_updates, provider, first_message, outbound_errors, … */
+                /** @description a credential's end, when the check is about one */
+                expiresAt?: string;
+                /** @description webhook, pending_updates, account, long_poll, token_expiry, data_access, provider, first_message, outbound_errors, … */
                 name: string;
+                /** @description where the check stands within its state (a credential's 14d, then 3d warning); a move is an event */
+                stage?: string;
                 /** @enum {string} */
                 state: "healthy" | "warning" | "failing";
             }[];
@@ -7553,8 +7631,12 @@ export interface components {
                 checkedAt: string;
                 /** @description what was found, in the provider's words where it said something, and the fix */
                 detail: string;
-                /** @description webhook, pending_updates, provider, first_message, outbound_errors, … */
+                /** @description a credential's end, when the check is about one */
+                expiresAt?: string;
+                /** @description webhook, pending_updates, account, long_poll, token_expiry, data_access, provider, first_message, outbound_errors, … */
                 name: string;
+                /** @description where the check stands within its state (a credential's 14d, then 3d warning); a move is an event */
+                stage?: string;
                 /** @enum {string} */
                 state: "healthy" | "warning" | "failing";
             }[];
@@ -7564,6 +7646,74 @@ export interface components {
              */
             state: "healthy" | "warning" | "failing";
             updatedAt: string;
+        };
+        ConnectionHealthSummary: {
+            connectionId: string;
+            health: components["schemas"]["ConnectionHealth"] | null;
+            /** @description messages per hour over the last 24 hours, oldest first, each hour by its start */
+            hourly: {
+                hour: string;
+                inbound: number;
+                outbound: number;
+            }[];
+            lastHour: {
+                /** @description outboundTrouble / outbound (0 without outbound) */
+                errorRate: number;
+                /** @description the provider's answer time, median (null without calls) */
+                latencyP50Ms: number | null;
+                /** @description the provider's answer time, 95th percentile */
+                latencyP95Ms: number | null;
+                /** @description outbound messages created in the last hour */
+                outbound: number;
+                /** @description of those: failed, or waiting for a retry after a provider error */
+                outboundTrouble: number;
+                /** @description send calls to the provider in the last hour, every process's */
+                providerCalls: number;
+                /** @description of those: answered 429 (rate limited) */
+                rateLimited: number;
+                /** @description of those: a 5xx answer, a timeout or no answer */
+                serverErrors: number;
+            };
+            lastInboundAt: string | null;
+            lastOutboundAt: string | null;
+            name: string;
+            /** @enum {string} */
+            status: "STOPPED" | "STARTING" | "RUNNING" | "STOPPING" | "ERROR";
+            type: string;
+        };
+        ConnectionHealthSummaryInput: {
+            connectionId: string;
+            health: components["schemas"]["ConnectionHealthInput"] | null;
+            /** @description messages per hour over the last 24 hours, oldest first, each hour by its start */
+            hourly: {
+                hour: string;
+                inbound: number;
+                outbound: number;
+            }[];
+            lastHour: {
+                /** @description outboundTrouble / outbound (0 without outbound) */
+                errorRate: number;
+                /** @description the provider's answer time, median (null without calls) */
+                latencyP50Ms: number | null;
+                /** @description the provider's answer time, 95th percentile */
+                latencyP95Ms: number | null;
+                /** @description outbound messages created in the last hour */
+                outbound: number;
+                /** @description of those: failed, or waiting for a retry after a provider error */
+                outboundTrouble: number;
+                /** @description send calls to the provider in the last hour, every process's */
+                providerCalls: number;
+                /** @description of those: answered 429 (rate limited) */
+                rateLimited: number;
+                /** @description of those: a 5xx answer, a timeout or no answer */
+                serverErrors: number;
+            };
+            lastInboundAt: string | null;
+            lastOutboundAt: string | null;
+            name: string;
+            /** @enum {string} */
+            status: "STOPPED" | "STARTING" | "RUNNING" | "STOPPING" | "ERROR";
+            type: string;
         };
         ConnectionInput: {
             /** @description secret fields are masked as "********" */

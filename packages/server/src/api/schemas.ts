@@ -80,15 +80,51 @@ export const ConnectionHealthSchema = z
     state: HealthStateSchema.describe('the worst state of the checks'),
     checks: z.array(
       z.object({
-        name: z.string().describe('webhook, pending_updates, provider, first_message, outbound_errors, …'),
+        name: z
+          .string()
+          .describe(
+            'webhook, pending_updates, account, long_poll, token_expiry, data_access, provider, first_message, outbound_errors, …',
+          ),
         state: HealthStateSchema,
         detail: z.string().describe("what was found, in the provider's words where it said something, and the fix"),
         checkedAt: z.string(),
+        expiresAt: z.string().optional().describe("a credential's end, when the check is about one"),
+        stage: z
+          .string()
+          .optional()
+          .describe(
+            "where the check stands within its state (a credential's 14d, then 3d warning); a move is an event",
+          ),
       }),
     ),
     updatedAt: z.string(),
   })
   .meta({ id: 'ConnectionHealth' });
+
+export const ConnectionHealthSummarySchema = z
+  .object({
+    connectionId: z.string(),
+    name: z.string(),
+    type: z.string(),
+    status: z.enum(CONNECTION_STATUSES),
+    health: ConnectionHealthSchema.nullable(),
+    lastInboundAt: z.string().nullable(),
+    lastOutboundAt: z.string().nullable(),
+    lastHour: z.object({
+      outbound: z.number().int().describe('outbound messages created in the last hour'),
+      outboundTrouble: z.number().int().describe('of those: failed, or waiting for a retry after a provider error'),
+      errorRate: z.number().describe('outboundTrouble / outbound (0 without outbound)'),
+      providerCalls: z.number().int().describe("send calls to the provider in the last hour, every process's"),
+      rateLimited: z.number().int().describe('of those: answered 429 (rate limited)'),
+      serverErrors: z.number().int().describe('of those: a 5xx answer, a timeout or no answer'),
+      latencyP50Ms: z.number().nullable().describe("the provider's answer time, median (null without calls)"),
+      latencyP95Ms: z.number().nullable().describe("the provider's answer time, 95th percentile"),
+    }),
+    hourly: z
+      .array(z.object({ hour: z.string(), inbound: z.number().int(), outbound: z.number().int() }))
+      .describe('messages per hour over the last 24 hours, oldest first, each hour by its start'),
+  })
+  .meta({ id: 'ConnectionHealthSummary' });
 
 export const ConnectionSchema = z
   .object({

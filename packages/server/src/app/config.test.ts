@@ -24,6 +24,16 @@ describe('configuration from the environment', () => {
     );
     expect(() => loadConfig({ SWITCHBOARD_PUBLIC_URL: 'not a url' })).toThrow(/^SWITCHBOARD_PUBLIC_URL: /);
   });
+  it("reads the days before a credential's end when health warns", () => {
+    expect(loadConfig({}).healthExpiryWarningDays).toEqual([14, 3]);
+    expect(loadConfig({ SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS: '7,30,7' }).healthExpiryWarningDays).toEqual([30, 7]);
+    expect(() => loadConfig({ SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS: '14 days' })).toThrow(
+      /^SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS: /,
+    );
+    expect(() => loadConfig({ SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS: '0' })).toThrow(
+      /^SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS: /,
+    );
+  });
   it('reads a hex or base64 master key and trims the public URL', () => {
     const hex = 'ab'.repeat(32);
     expect(loadConfig({ SWITCHBOARD_MASTER_KEY: hex }).masterKey?.length).toBe(32);

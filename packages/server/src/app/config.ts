@@ -71,6 +71,15 @@ const EnvSchema = z.object({
   SWITCHBOARD_WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
   SWITCHBOARD_SEND_LEASE_MS: int(1000, 86_400_000).default(300_000),
   SWITCHBOARD_HEALTH_INTERVAL_SECONDS: int(10, 86_400).default(900),
+  // the shortest silence of a connection's inbound that is a health warning, whatever its usual pace
+  SWITCHBOARD_HEALTH_SILENCE_FLOOR_MINUTES: int(1, 7 * 24 * 60).default(60),
+  // days before a credential's end when a health warning starts: one or more, comma-separated ("14,3")
+  SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3})*$/, 'comma-separated whole days, like 14,3')
+    .transform((v) => [...new Set(v.split(',').map(Number))].filter((d) => d > 0).sort((a, b) => b - a))
+    .pipe(z.array(z.number()).min(1, 'at least one day above 0'))
+    .default([14, 3]),
   SWITCHBOARD_RAW_EVENT_RETENTION_DAYS: int(0, 3650).default(30),
   SWITCHBOARD_EVENT_RETENTION_HOURS: int(0, 24 * 365).default(24),
   SWITCHBOARD_MEDIA_STORE: z.enum(['database', 'directory']).default('database'),
@@ -134,6 +143,10 @@ export type Config = {
   visitorLimits: VisitorLimitSettings;
   /** how often each running connection's provider is asked about it (core/health) */
   healthIntervalMs: number;
+  /** days before a credential's end when its health check warns, largest first */
+  healthExpiryWarningDays: number[];
+  /** the shortest inbound silence that warns (the silence watch) */
+  healthSilenceFloorMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** "Connect with Meta": set when both SWITCHBOARD_META_APP_ID and SWITCHBOARD_META_APP_SECRET are */
   meta: MetaAppSettings | undefined;
@@ -187,6 +200,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rawEventRetentionDays: e.SWITCHBOARD_RAW_EVENT_RETENTION_DAYS,
     sendLeaseMs: e.SWITCHBOARD_SEND_LEASE_MS,
     healthIntervalMs: e.SWITCHBOARD_HEALTH_INTERVAL_SECONDS * 1000,
+    healthExpiryWarningDays: e.SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS,
+    healthSilenceFloorMs: e.SWITCHBOARD_HEALTH_SILENCE_FLOOR_MINUTES * 60_000,
     webhookRetryBaseMs: e.SWITCHBOARD_WEBHOOK_RETRY_BASE_MS,
     webhookMaxAgeMs: e.SWITCHBOARD_WEBHOOK_MAX_AGE_MS,
     webhookTimeoutMs: e.SWITCHBOARD_WEBHOOK_TIMEOUT_MS,

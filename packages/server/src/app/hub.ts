@@ -98,10 +98,17 @@ export function createHub(
   const realtime = new RealtimeHub(deps.bus);
   const recovery = new RecoverySweeps(deps, outbound);
   const visitors = new VisitorService(deps, connections, ingest, realtime, media);
-  const health = new HealthService(deps, connections, {
-    ...DEFAULT_HEALTH_SETTINGS,
-    ...(deps.settings.healthIntervalMs ? { intervalMs: deps.settings.healthIntervalMs } : {}),
-  });
+  const health = new HealthService(
+    deps,
+    connections,
+    {
+      ...DEFAULT_HEALTH_SETTINGS,
+      ...(deps.settings.healthIntervalMs ? { intervalMs: deps.settings.healthIntervalMs } : {}),
+      ...(deps.settings.healthExpiryWarningDays ? { expiryWarningDays: deps.settings.healthExpiryWarningDays } : {}),
+      ...(deps.settings.healthSilenceFloorMs ? { silenceFloorMs: deps.settings.healthSilenceFloorMs } : {}),
+    },
+    () => outbound.calls.flush(),
+  );
   // a connection that starts running is looked at right away (its webhook as the provider has it, …)
   connections.onRunning((record) => health.started(record));
 
@@ -177,6 +184,8 @@ export function createHub(
       await routing.stop();
       await webhooks.stop();
       await Promise.all(subscriptions.map((s) => s.close()));
+      // the provider calls of the sends that just ended
+      await outbound.calls.flush();
       await relay.flush().catch(() => undefined);
       await relay.stop();
       await realtime.stop();

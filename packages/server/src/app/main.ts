@@ -174,6 +174,8 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
       mediaMaxBytes: config.mediaMaxBytes,
       visitorLimits: config.visitorLimits,
       healthIntervalMs: config.healthIntervalMs,
+      healthExpiryWarningDays: config.healthExpiryWarningDays,
+      healthSilenceFloorMs: config.healthSilenceFloorMs,
       meta: config.meta,
     },
   };

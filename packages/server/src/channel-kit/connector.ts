@@ -340,9 +340,10 @@ export interface ConnectorFeatures<Config> {
   /**
    * what the provider says of this connection — the webhook it has registered against ours, deliveries it could
    * not make, what waits there undelivered — asked when the connection starts and then periodically by core/health;
-   * a rejected credential throws AUTH like every call
+   * a rejected credential throws AUTH like every call. `ask` carries the hub's time and when a credential's end is
+   * worth a warning (expiryCheck in channel-kit/credential-expiry.ts turns an end into a finding)
    */
-  health?(ctx: BaseContext<Config>): Promise<ProviderHealthCheck[]>;
+  health?(ctx: BaseContext<Config>, ask: HealthAsk): Promise<ProviderHealthCheck[]>;
   /**
    * the provider is itself an inbox whose teammates see internal notes (Intercom's `message_type: note`): a message
    * queued with `metadata.internalNote` goes as one (OutboundMessage.internalNote); read by the message queue, which
@@ -380,6 +381,14 @@ export interface ConnectionCheck {
   answer: string;
 }
 
+/** what core tells a provider health check (ConnectorFeatures.health) */
+export interface HealthAsk {
+  /** the hub's time (a test clock in tests) */
+  now: Date;
+  /** days before a credential's end when a warning starts, largest first (SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS, default 14,3) */
+  expiryWarningDays: readonly number[];
+}
+
 /** one finding of a provider health check (ConnectorFeatures.health) */
 export interface ProviderHealthCheck {
   /** stable and lowercase: `webhook`, `pending_updates`, … */
@@ -387,6 +396,13 @@ export interface ProviderHealthCheck {
   state: 'healthy' | 'warning' | 'failing';
   /** what was found, in the provider's words where it said something, and the fix */
   detail: string;
+  /** a credential's end (ISO time), when the finding is about one */
+  expiresAt?: string;
+  /**
+   * where a finding stands within its state when that can move on (a credential's 14-day warning becoming the 3-day
+   * one): a new stage is a new `connection.health` event although the state stays the same
+   */
+  stage?: string;
 }
 
 /** the limits of a channel: data the hub enforces (lengths, buttons, receipts, window, pacing) */

@@ -533,7 +533,9 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
       }
       if (connector.features.health && f.health) {
         const { healthy, warning, auth } = f.health;
-        const health = connector.features.health.bind(connector);
+        const check = connector.features.health;
+        const health = (ctx: Parameters<typeof check>[0]) =>
+          check.call(connector.features, ctx, { now: new Date(), expiryWarningDays: [14, 3] });
         const worst = (checks: Array<{ state: string }>) =>
           (['failing', 'warning', 'healthy'] as const).find((s) => checks.some((c) => c.state === s));
         it('health: names each check with a state and a detail, reports a problem in words, and a rejected credential is AUTH', async () => {

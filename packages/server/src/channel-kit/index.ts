@@ -14,6 +14,8 @@ export * from './operating-hours.js';
 export * from './opt-out.js';
 // SMS: GSM-7 / UCS-2 segments of a text
 export * from './sms.js';
+// health: a credential's end as a finding
+export * from './credential-expiry.js';
 // the Meta family (WhatsApp Cloud, Messenger, Instagram): handshake, signature and the Messenger Platform envelope
 export * from './meta-webhook.js';
 export * from './meta-messaging.js';

@@ -11,12 +11,15 @@ import { InboundEventSchema } from '../model/index.js';
 import type {
   BaseContext,
   FetchedMedia,
+  HealthAsk,
   OutboundMessage,
+  ProviderHealthCheck,
   ProviderProfile,
   SendContext,
   SendReceipt,
   WebhookOutcome,
 } from './connector.js';
+import { expiryCheck } from './credential-expiry.js';
 import { ChannelError, channelErrorFromHttpStatus, isChannelError, type ChannelErrorCode } from './errors.js';
 import { providerClient, type ProviderClient } from './provider-http.js';
 
@@ -621,4 +624,139 @@ export async function metaSend(
   if (!id)
     throw new ChannelError('UNAVAILABLE', 'the Send API accepted the message without its id', { retryable: false });
   return { providerMessageId: id, from: target.accountId };
+}
+
+// ---------------------------------------------------------------- health: the token and the webhook subscription
+
+/** what debug_token says of a token (https://developers.facebook.com/docs/graph-api/reference/debug_token) */
+export interface MetaTokenInfo {
+  appId: string | undefined;
+  checks: ProviderHealthCheck[];
+  valid: boolean;
+}
+
+const epoch = (v: unknown): Date | undefined => {
+  const s = num(v);
+  return Number.isFinite(s) && s > 0 ? new Date(s * 1000) : undefined;
+};
+
+/**
+ * GET /debug_token?input_token=<the connection's token>, asked with that token itself: whether Meta still accepts
+ * it, when it ends (`expires_at`, 0 = never) and when its data access ends (`data_access_expires_at`, 90 days after a
+ * person with a role on the app last used it, https://developers.facebook.com/docs/facebook-login/guides/access-tokens/data-access-expiration).
+ */
+export async function metaTokenHealth(
+  target: MetaGraphTarget,
+  ctx: BaseContext<unknown>,
+  ask: HealthAsk,
+): Promise<MetaTokenInfo> {
+  let answer: Json;
+  try {
+    answer = await metaGraphCall(target, ctx, `debug_token?input_token=${encodeURIComponent(target.accessToken)}`);
+  } catch (error) {
+    // debug_token wants "the app access token or a valid user access token from a developer of the app"
+    // (https://developers.facebook.com/docs/graph-api/reference/debug_token#parameters): a token it will not take
+    // for itself says nothing about the token — the subscription call after this one proves it works
+    if (!isChannelError(error)) throw error;
+    ctx.log.info(`${target.provider} debug_token not answered for this token; its end is not known`, {
+      code: error.code,
+    });
+    return { appId: undefined, valid: true, checks: [] };
+  }
+  const data = obj(answer.data) ?? {};
+  const appId = str(data.app_id) ?? (typeof data.app_id === 'number' ? String(data.app_id) : undefined);
+  const fix = 'generate a new token (or Connect with Meta again) and update the connection';
+  if (data.is_valid !== true) {
+    const reason = str(obj(data.error)?.message) ?? 'the token is not valid';
+    return {
+      appId,
+      valid: false,
+      checks: [
+        {
+          name: 'token_expiry',
+          state: 'failing',
+          stage: 'invalid',
+          detail: `Meta says the ${target.provider} access token is not valid: '${reason}' — ${fix}`,
+        },
+      ],
+    };
+  }
+  return {
+    appId,
+    valid: true,
+    checks: [
+      expiryCheck({
+        name: 'token_expiry',
+        what: `The ${target.provider} access token`,
+        expiresAt: epoch(data.expires_at),
+        fix,
+        ask,
+      }),
+      ...(epoch(data.data_access_expires_at)
+        ? [
+            expiryCheck({
+              name: 'data_access',
+              what: `Meta's data access for this token`,
+              expiresAt: epoch(data.data_access_expires_at),
+              fix: 'Connect with Meta again (or have an app admin generate a new token) to renew it',
+              ask,
+            }),
+          ]
+        : []),
+    ],
+  };
+}
+
+/**
+ * the provider's health for a Page or an Instagram account: the token (metaTokenHealth), then GET
+ * /{id}/subscribed_apps — is our app (the token's app) subscribed to the account's webhooks, with every field we
+ * handle (https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps#Reading). Another tool that
+ * unsubscribed the app, or subscribed it with fewer fields, silently stops those webhooks.
+ */
+export async function metaMessagingHealth(
+  target: MetaGraphTarget,
+  ctx: BaseContext<unknown>,
+  ask: HealthAsk,
+  fields: readonly string[],
+): Promise<ProviderHealthCheck[]> {
+  const token = await metaTokenHealth(target, ctx, ask);
+  if (!token.valid) return token.checks;
+  const answer = await metaGraphCall(target, ctx, `${encodeURIComponent(target.accountId)}/subscribed_apps`);
+  const apps = arr(answer.data)
+    .map(obj)
+    .filter((a): a is Json => a !== undefined);
+  // an Instagram-login token sees only its own app's subscription, without an id; without the token's app id
+  // (debug_token not answered) ours is the app that has the most of our fields
+  const coverage = (a: Json) => fields.filter((f) => arr(a.subscribed_fields).map(scalar).includes(f)).length;
+  const ours =
+    token.appId !== undefined
+      ? (apps.find((a) => scalar(a.id) === token.appId) ??
+        (apps.length === 1 && apps[0]?.id === undefined ? apps[0] : undefined))
+      : [...apps].sort((a, b) => coverage(b) - coverage(a))[0];
+  const restart = 'restart the connection to subscribe it again';
+  if (!ours)
+    return [
+      ...token.checks,
+      {
+        name: 'webhook',
+        state: 'warning',
+        detail: `Meta has not subscribed this app${token.appId ? ` (${token.appId})` : ''} to ${target.provider} account ${target.accountId}'s webhooks: messages do not reach ${ctx.webhookUrl} — ${restart}`,
+      },
+    ];
+  const subscribed = new Set(arr(ours.subscribed_fields).map(scalar));
+  const missing = fields.filter((f) => !subscribed.has(f));
+  return [
+    ...token.checks,
+    missing.length > 0
+      ? {
+          name: 'webhook',
+          state: 'warning',
+          detail: `Meta sends ${target.provider} account ${target.accountId}'s webhooks without ${missing.join(', ')} (another tool changed the subscription) — ${restart}`,
+        }
+      : {
+          name: 'webhook',
+          state: 'healthy',
+          detail: `The app is subscribed to ${target.provider} account ${target.accountId}'s webhooks with every field the hub handles`,
+        },
+  ];
 }

@@ -51,6 +51,10 @@ export interface CoreSettings {
   visitorLimits?: VisitorLimitSettings;
   /** how often providers are asked about each running connection (core/health); default 15 min */
   healthIntervalMs?: number | undefined;
+  /** days before a credential's end when its health check warns (default 14 and 3) */
+  healthExpiryWarningDays?: number[] | undefined;
+  /** the shortest inbound silence that warns, whatever the connection's usual pace (default 1 h) */
+  healthSilenceFloorMs?: number | undefined;
   /** the Meta app of "Connect with Meta" (SWITCHBOARD_META_APP_ID / _SECRET); absent: only the manual form */
   meta?: MetaAppSettings | undefined;
 }

@@ -1,12 +1,12 @@
 /**
  * A connection's health end to end, on a real hub and the Telegram Bot API simulator: the webhook Telegram has
  * against ours (another app took it over → warning in Telegram's words, re-registering fixes it), the first-message
- * check flipping on the first customer message, a burst of provider 5xx turning the outbound check to warning and
- * back once the retries go through, the state in the connection list, its log and /metrics.
+ * check flipping on the first customer message, a burst of provider 5xx turning the outbound and provider-call
+ * checks to warning and back once the retries go through, the state in the connection list, its log and /metrics.
  */
 import { startTelegramSimulator, type TelegramSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { addWorkspace, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 
 interface Check {
   name: string;
@@ -140,6 +140,18 @@ describe('connection health', () => {
       /^[1-5] of 5 messages sent in the last 60 min failed or wait for a retry after a provider error/,
     );
     expect(warned.state).toBe('warning');
+    // the provider calls themselves: every attempt so far answered 502
+    const burst = await eventually(
+      async () => {
+        const h = await check();
+        return named(h, 'provider_errors')?.state === 'warning' ? h : undefined;
+      },
+      10_000,
+      'the burst of 5xx seen',
+    );
+    expect(named(burst, 'provider_errors')?.detail).toMatch(
+      /^Telegram answered (\d+) of the last \1 sends in 15 min with trouble: \1 × a server error or no answer \(5xx, timeout\)/,
+    );
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toContain(`switchboard_connection_health{connection="${conn.id}",state="warning"} 1`);
 
@@ -156,6 +168,8 @@ describe('connection health', () => {
     );
     const healed = await check();
     expect(named(healed, 'outbound_errors')?.state).toBe('healthy');
+    // five sends in a row went through: the burst has passed although its calls are still in the window
+    expect(named(healed, 'provider_errors')).toMatchObject({ state: 'healthy' });
     expect(healed.state).toBe('healthy');
     const list = (await t.api<{ data: Conn[] }>('GET', '/api/v1/connections')).body.data;
     expect(list.find((c) => c.id === conn.id)?.health?.state).toBe('healthy');
@@ -165,5 +179,50 @@ describe('connection health', () => {
     expect((await logs()).some((l) => l.event === 'health' && l.message.startsWith('health warning → healthy'))).toBe(
       true,
     );
+  });
+
+  it("summarises every connection for the Health page: the last hour's sends, 5xx, latency and 24 hourly counts", async () => {
+    interface Summary {
+      connectionId: string;
+      lastInboundAt: string | null;
+      lastOutboundAt: string | null;
+      health: Health | null;
+      lastHour: {
+        outbound: number;
+        providerCalls: number;
+        serverErrors: number;
+        rateLimited: number;
+        latencyP50Ms: number | null;
+        latencyP95Ms: number | null;
+      };
+      hourly: Array<{ hour: string; inbound: number; outbound: number }>;
+    }
+    const res = await t.api<{ data: Summary[] }>('GET', '/api/v1/connections/health-summary');
+    expect(res.status).toBe(200);
+    const mine = res.body.data.find((s) => s.connectionId === conn.id);
+    if (!mine) throw new Error('the connection is not in the summary');
+    expect(mine.health?.state).toBe('healthy');
+    expect(mine.lastInboundAt).not.toBeNull();
+    expect(mine.lastOutboundAt).not.toBeNull();
+    expect(mine.lastHour.outbound).toBe(5);
+    // the retries of the burst: every 502 is a call, and the five that went through
+    expect(mine.lastHour.serverErrors).toBeGreaterThanOrEqual(1);
+    expect(mine.lastHour.providerCalls).toBe(mine.lastHour.serverErrors + 5);
+    expect(mine.lastHour.rateLimited).toBe(0);
+    expect(mine.lastHour.latencyP50Ms).not.toBeNull();
+    expect(mine.lastHour.latencyP95Ms ?? -1).toBeGreaterThanOrEqual(mine.lastHour.latencyP50Ms ?? 0);
+    expect(mine.hourly).toHaveLength(24);
+    expect(Date.parse(mine.hourly[23]?.hour ?? '')).toBeLessThanOrEqual(Date.now());
+    expect(Date.now() - Date.parse(mine.hourly[23]?.hour ?? '')).toBeLessThan(3_600_000);
+    expect(mine.hourly.reduce((n, h) => n + h.inbound, 0)).toBe(1);
+    expect(mine.hourly.reduce((n, h) => n + h.outbound, 0)).toBe(5);
+    // another workspace sees none of it
+    const other = await addWorkspace(t, 'sb_other_health_token_0001', 'health-other@example.com');
+    expect(other.workspaceId).toBeTruthy();
+    const theirs = await t.api<{ data: Summary[] }>('GET', '/api/v1/connections/health-summary', undefined, {
+      authorization: 'Bearer sb_other_health_token_0001',
+    });
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.data).toEqual([]);
   });
 });

@@ -386,6 +386,7 @@ describe('tenant isolation over every route with an id', () => {
       `/api/v1/conversations?contactId=${ids.contact[0] ?? ''}`,
       '/api/v1/conversations',
       '/api/v1/connections',
+      '/api/v1/connections/health-summary',
       '/api/v1/contacts',
       '/api/v1/dead-letters',
       `/api/v1/connections?cursor=${conn}`,

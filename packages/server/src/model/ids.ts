@@ -47,6 +47,7 @@ export type IdPrefix =
   | 'agturn'
   // consents (per identity opt-out)
   | 'cns'
+  | 'pcall'
   // Connect with Meta dialogs and their grants
   | 'mcg';
 

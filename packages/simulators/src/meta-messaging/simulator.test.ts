@@ -163,4 +163,36 @@ describe('Messenger Platform simulator', () => {
       ad_id: '123',
     });
   });
+  it("answers GET subscribed_apps with our app and its fields, and debug_token with the token's ends", async () => {
+    const other = sim.createPage({ tokenExpiresInMs: 2 * 86_400_000, dataAccessExpiresInMs: 60 * 86_400_000 });
+    expect(await (await graph(`${other.id}/subscribed_apps`, undefined, other.token)).json()).toEqual({ data: [] });
+    await graph(`${other.id}/subscribed_apps`, { subscribed_fields: 'messages,standby' }, other.token);
+    const subscribed = (await (await graph(`${other.id}/subscribed_apps`, undefined, other.token)).json()) as {
+      data: Array<{ id: string; subscribed_fields: string[] }>;
+    };
+    expect(subscribed.data).toEqual([
+      expect.objectContaining({ id: sim.app.id, subscribed_fields: ['messages', 'standby'] }),
+    ]);
+    const debug = (await (
+      await graph(`debug_token?input_token=${encodeURIComponent(other.token)}`, undefined, other.token)
+    ).json()) as { data: { app_id: string; is_valid: boolean; expires_at: number; data_access_expires_at: number } };
+    expect(debug.data).toMatchObject({ app_id: sim.app.id, is_valid: true });
+    expect(debug.data.expires_at * 1000 - Date.now()).toBeGreaterThan(86_400_000);
+    expect(debug.data.expires_at * 1000 - Date.now()).toBeLessThanOrEqual(2 * 86_400_000);
+    expect(debug.data.data_access_expires_at).toBeGreaterThan(debug.data.expires_at);
+    expect((await graph('debug_token?input_token=x', undefined, 'not-a-token')).status).toBe(401);
+    // an ended token: debug_token says why, every other call is refused with 190/463
+    sim.setTokenExpiry(other.id, { expiresInMs: -1000 });
+    const ended = (await (
+      await graph(`debug_token?input_token=${encodeURIComponent(other.token)}`, undefined, page.token)
+    ).json()) as { data: { is_valid: boolean; error: { code: number; subcode: number } } };
+    expect(ended.data).toMatchObject({ is_valid: false, error: { code: 190, subcode: 463 } });
+    const refused = (await (await graph(other.id, undefined, other.token)).json()) as {
+      error: { code: number; error_subcode: number };
+    };
+    expect(refused.error).toMatchObject({ code: 190, error_subcode: 463 });
+    sim.setSubscribedFields(page.id, null);
+    expect(await (await graph(`${page.id}/subscribed_apps`)).json()).toEqual({ data: [] });
+    sim.setSubscribedFields(page.id, ['messages', 'message_echoes']);
+  });
 });

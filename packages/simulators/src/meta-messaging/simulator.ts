@@ -1,5 +1,5 @@
 // The Messenger Platform simulator: Graph routes like graph.facebook.com for Pages (Messenger) and Instagram
-// accounts — GET /{id}, /{id}/subscribed_apps, the Send API /{id}/messages with Meta's error envelope,
+// accounts — GET /{id}, /{id}/subscribed_apps (POST, GET, DELETE), debug_token with the token's ends, the Send API /{id}/messages with Meta's error envelope,
 // /{id}/message_attachments, user profiles — and signed webhooks (object `page` / `instagram`) with echoes of every
 // send, delivery watermarks, reads, story mentions, and the `/_control/*` API
 // (https://developers.facebook.com/docs/messenger-platform/reference/send-api, https://developers.facebook.com/docs/messenger-platform/webhooks,
@@ -26,6 +26,10 @@ export interface MetaAccount {
   name: string;
   token: string;
   subscribedFields: string[] | null;
+  /** epoch ms when the token stops working; 0 = never (a Page token from a long-lived user token) */
+  tokenExpiresAt: number;
+  /** epoch ms when the token's data access ends (90 days after the person last used the app); 0 = not set */
+  dataAccessExpiresAt: number;
 }
 
 export interface MetaSentRecord {
@@ -59,6 +63,16 @@ export interface MetaGraphErrorSpec {
   status?: number;
 }
 
+export interface AccountInput {
+  id?: string;
+  name?: string;
+  token?: string;
+  /** ms from now until the token ends; absent = never */
+  tokenExpiresInMs?: number;
+  /** ms from now until its data access ends; absent = not set */
+  dataAccessExpiresInMs?: number;
+}
+
 export interface MetaMessagingSimulatorOptions {
   host?: string;
   port?: number;
@@ -75,8 +89,15 @@ export interface MetaMessagingSimulator {
   readonly url: string;
   readonly app: { id: string; secret: string };
   close(): Promise<void>;
-  createPage(input?: { id?: string; name?: string; token?: string }): MetaAccount;
-  createInstagramAccount(input?: { id?: string; name?: string; token?: string }): MetaAccount;
+  createPage(input?: AccountInput): MetaAccount;
+  createInstagramAccount(input?: AccountInput): MetaAccount;
+  /** the ends debug_token reports for an account's token (ms from now; 0 = never); an ended token is refused (190/463) */
+  setTokenExpiry(accountId: string, input: { expiresInMs?: number; dataAccessExpiresInMs?: number }): void;
+  /**
+   * what another tool did to the app's subscription (the App Dashboard, another integration): `null` unsubscribes
+   * the app, a list replaces its fields
+   */
+  setSubscribedFields(accountId: string, fields: string[] | null): void;
   /** a customer of an account: PSID (Messenger) or IGSID (Instagram), with a profile the hub may look up */
   createCustomer(input: { accountId: string; id?: string; firstName?: string; lastName?: string }): { id: string };
   revokeToken(token: string): void;
@@ -236,12 +257,67 @@ export async function startMetaMessagingSimulator(
     });
   };
 
+  const bearer = (req: IncomingMessage, u: URL): string =>
+    /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? u.searchParams.get('access_token') ?? '';
+  // an ended token: 190 with subcode 463 (https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging)
+  const expiredFailure = (at: number) =>
+    new GraphFailure({
+      code: 190,
+      subcode: 463,
+      message: `Error validating access token: Session has expired on ${new Date(at).toUTCString()}. The current time is ${new Date().toUTCString()}.`,
+      status: 400,
+    });
+  // the token's own end; an ended data access is reported by debug_token but does not refuse the Send API here
+  const ended = (a: MetaAccount) => a.tokenExpiresAt !== 0 && a.tokenExpiresAt <= Date.now();
   const authAccount = (req: IncomingMessage, u: URL, id: string): MetaAccount => {
-    const header = req.headers.authorization ?? '';
-    const token = /^Bearer (.+)$/i.exec(header)?.[1] ?? u.searchParams.get('access_token') ?? '';
+    const token = bearer(req, u);
     const account = accounts.get(id);
     if (!account || account.token !== token || token === '') throw new GraphFailure({ code: 190 });
+    if (ended(account)) throw expiredFailure(account.tokenExpiresAt);
     return account;
+  };
+  const seconds = (ms: number) => (ms === 0 ? 0 : Math.floor(ms / 1000));
+  /**
+   * GET /debug_token?input_token= (https://developers.facebook.com/docs/graph-api/reference/debug_token): any valid
+   * token of the app (or the app token id|secret) may inspect a token, itself included; an unknown, revoked or ended
+   * token answers 200 with is_valid false and the reason
+   */
+  const debugToken = (req: IncomingMessage, u: URL) => {
+    const caller = bearer(req, u);
+    const callerOk =
+      caller === `${app.id}|${app.secret}` || [...accounts.values()].some((a) => a.token === caller && !ended(a));
+    if (!callerOk) throw new GraphFailure({ code: 190 });
+    const input = u.searchParams.get('input_token') ?? '';
+    if (!input) throw new GraphFailure({ code: 100, message: 'The parameter input_token is required' });
+    const account = [...accounts.values()].find((a) => a.token === input);
+    const common = { app_id: app.id, application: 'Switchboard Sim App' };
+    if (!account)
+      return {
+        data: { ...common, is_valid: false, error: { code: 190, message: 'Invalid OAuth access token.' }, scopes: [] },
+      };
+    const scopes =
+      account.kind === 'page'
+        ? ['pages_messaging', 'pages_manage_metadata', 'pages_show_list']
+        : ['instagram_basic', 'instagram_manage_messages', 'pages_manage_metadata'];
+    const data = {
+      ...common,
+      type: 'PAGE',
+      profile_id: account.id,
+      expires_at: seconds(account.tokenExpiresAt),
+      data_access_expires_at: seconds(account.dataAccessExpiresAt),
+      scopes,
+    };
+    if (ended(account)) {
+      const at = account.tokenExpiresAt;
+      return {
+        data: {
+          ...data,
+          is_valid: false,
+          error: { code: 190, subcode: 463, message: `Session has expired on ${new Date(at).toUTCString()}.` },
+        },
+      };
+    }
+    return { data: { ...data, is_valid: true } };
   };
 
   const sendApi = async (account: MetaAccount, body: Record<string, unknown>, res: ServerResponse) => {
@@ -318,6 +394,11 @@ export async function startMetaMessagingSimulator(
       if (!m) throw new GraphFailure({ code: 100, message: 'Unknown path components', status: 400 });
       const id = decodeURIComponent(m[1] as string);
       const edge = m[2];
+      if (id === 'debug_token' && !edge && req.method === 'GET') {
+        const fault = faults.take('debug_token', undefined);
+        if (fault?.error) throw new GraphFailure(fault.error);
+        return respondJson(res, 200, debugToken(req, u));
+      }
       const op = edge ?? (customers.has(id) ? 'profile' : 'account');
       const fault = faults.take(op, id);
       if (fault?.error) throw new GraphFailure(fault.error);
@@ -352,6 +433,21 @@ export async function startMetaMessagingSimulator(
       if (op === 'account' && req.method === 'GET')
         return respondJson(res, 200, { id: account.id, name: account.name });
       if (edge === 'subscribed_apps') {
+        // the apps subscribed to the account's webhooks, with their fields (https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps#Reading)
+        if (req.method === 'GET')
+          return respondJson(res, 200, {
+            data: account.subscribedFields
+              ? [
+                  {
+                    category: 'Business',
+                    link: `https://www.facebook.com/games/?app_id=${app.id}`,
+                    name: 'Switchboard Sim App',
+                    id: app.id,
+                    subscribed_fields: [...account.subscribedFields],
+                  },
+                ]
+              : [],
+          });
         if (req.method === 'DELETE') account.subscribedFields = null;
         else {
           const body = raw.length > 0 ? (JSON.parse(raw.toString()) as { subscribed_fields?: string }) : {};
@@ -383,16 +479,15 @@ export async function startMetaMessagingSimulator(
     }
   };
 
-  const createAccount = (
-    kind: MetaAccountKind,
-    input: { id?: string; name?: string; token?: string } = {},
-  ): MetaAccount => {
+  const createAccount = (kind: MetaAccountKind, input: AccountInput = {}): MetaAccount => {
     const account: MetaAccount = {
       id: input.id ?? (kind === 'page' ? randomDigits(15) : `178414${randomDigits(11)}`),
       kind,
       name: input.name ?? (kind === 'page' ? 'Test Page' : 'test_account'),
       token: input.token ?? `EAAG${randomBytes(24).toString('base64url')}`,
       subscribedFields: null,
+      tokenExpiresAt: input.tokenExpiresInMs !== undefined ? Date.now() + input.tokenExpiresInMs : 0,
+      dataAccessExpiresAt: input.dataAccessExpiresInMs !== undefined ? Date.now() + input.dataAccessExpiresInMs : 0,
     };
     accounts.set(account.id, account);
     return account;
@@ -410,6 +505,18 @@ export async function startMetaMessagingSimulator(
     },
     createPage: (input) => createAccount('page', input),
     createInstagramAccount: (input) => createAccount('instagram', input),
+    setTokenExpiry(accountId, { expiresInMs, dataAccessExpiresInMs }) {
+      const account = accounts.get(accountId);
+      if (!account) throw new Error(`no account ${accountId}`);
+      if (expiresInMs !== undefined) account.tokenExpiresAt = expiresInMs === 0 ? 0 : Date.now() + expiresInMs;
+      if (dataAccessExpiresInMs !== undefined)
+        account.dataAccessExpiresAt = dataAccessExpiresInMs === 0 ? 0 : Date.now() + dataAccessExpiresInMs;
+    },
+    setSubscribedFields(accountId, fields) {
+      const account = accounts.get(accountId);
+      if (!account) throw new Error(`no account ${accountId}`);
+      account.subscribedFields = fields ? [...fields] : null;
+    },
     createCustomer({ accountId, id, firstName, lastName }) {
       const cid = id ?? randomDigits(16);
       customers.set(cid, { accountId, firstName: firstName ?? 'Ana', lastName: lastName ?? 'Lima', lastInboundAt: 0 });
@@ -532,6 +639,11 @@ export async function startMetaMessagingSimulator(
     createPage: (a) => sim.createPage(a as never),
     createInstagramAccount: (a) => sim.createInstagramAccount(a as never),
     createCustomer: (a) => sim.createCustomer(a as never),
+    setTokenExpiry: (a) => {
+      const { accountId, ...rest } = a as { accountId: string; expiresInMs?: number; dataAccessExpiresInMs?: number };
+      sim.setTokenExpiry(accountId, rest);
+      return { ok: true };
+    },
     sendText: (a) => sim.sendText(a as never),
     sendPostback: (a) => sim.sendPostback(a as never),
     sendStoryMention: (a) => sim.sendStoryMention(a as never),

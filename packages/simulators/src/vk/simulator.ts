@@ -238,6 +238,7 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
     ...extra,
   });
 
+  const longPoll = { enabled: false, apiVersion: '5.199', events: new Set<string>() };
   async function method(name: string, p: Record<string, string>, base: string): Promise<unknown> {
     switch (name) {
       case 'groups.getById':
@@ -281,8 +282,36 @@ export async function startVkSimulator(options: VkSimulatorOptions = {}): Promis
           }
         return 1;
       }
-      case 'groups.setLongPollSettings':
+      case 'groups.editCallbackServer': {
+        // https://dev.vk.com/en/method/groups.editCallbackServer: a new URL is confirmed again before events flow
+        const server = servers.find((s) => s.id === Number(p.server_id));
+        if (!server || !p.url)
+          throw Object.assign(new Error('One of the parameters specified was missing or invalid: server_id'), {
+            vk: 100,
+          });
+        server.url = p.url;
+        if (p.secret_key !== undefined) server.secretKey = p.secret_key;
+        server.status = 'unconfigured';
+        schedule(() => confirm(server), 10);
         return 1;
+      }
+      case 'groups.setLongPollSettings':
+        for (const [k, v] of Object.entries(p)) {
+          if (k === 'enabled') longPoll.enabled = v === '1';
+          else if (k === 'api_version') longPoll.apiVersion = v;
+          else if (/^(message|group|wall)_/.test(k)) {
+            if (v === '1') longPoll.events.add(k);
+            else longPoll.events.delete(k);
+          }
+        }
+        return 1;
+      case 'groups.getLongPollSettings':
+        // https://dev.vk.com/en/method/groups.getLongPollSettings
+        return {
+          is_enabled: longPoll.enabled,
+          api_version: longPoll.apiVersion,
+          events: Object.fromEntries([...longPoll.events].map((e) => [e, 1])),
+        };
       case 'groups.getLongPollServer':
         return { key: lpKey, server: `${base}/lp/${groupId}`, ts: String(lpFirstTs + lpEvents.length) };
       case 'messages.send': {

@@ -6,6 +6,7 @@ import type { Hub } from '../../core/hub.js';
 import { principalOf, requireRole, roleOf } from '../auth.js';
 import {
   ConnectionHealthSchema,
+  ConnectionHealthSummarySchema,
   ConnectionChecksSchema,
   ConnectionLogSchema,
   ConnectionSchema,
@@ -49,6 +50,19 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
       );
       return { data, nextCursor: page.nextCursor };
     },
+  );
+
+  r.get(
+    '/connections/health-summary',
+    {
+      schema: {
+        tags,
+        summary:
+          'Every connection with its health, last inbound and outbound, the last hour of sends (error rate, 429s, 5xx, provider latency p50/p95) and its messages per hour over 24 h',
+        response: { 200: z.object({ data: z.array(ConnectionHealthSummarySchema) }), ...errors },
+      },
+    },
+    async (req) => ({ data: await hub.health.summary(principalOf(req).workspaceId) }),
   );
 
   r.post(

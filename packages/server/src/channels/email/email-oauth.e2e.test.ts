@@ -154,6 +154,30 @@ describe('email over OAuth2 (XOAUTH2 against Dovecot oauth2 passdb)', () => {
     expect(mta.accepted.some((a) => a.from === 'support@example.test')).toBe(true);
   });
 
+  it('health refreshes at the issuer: a revoked grant is failing (reconnect the account) while the mailbox still runs', async () => {
+    const check = async () =>
+      (
+        await t.api<{ state: string; checks: Array<{ name: string; state: string; detail: string }> }>(
+          'POST',
+          `/api/v1/connections/${conn.id}/health`,
+        )
+      ).body;
+    const before = issuer.refreshes;
+    let health = await check();
+    expect(health.checks.find((c) => c.name === 'oauth')).toMatchObject({ state: 'healthy' });
+    expect(issuer.refreshes).toBe(before + 1);
+    issuer.revoked = true;
+    health = await check();
+    expect(health.state).toBe('failing');
+    const oauth = health.checks.find((c) => c.name === 'oauth');
+    expect(oauth?.state).toBe('failing');
+    expect(oauth?.detail).toMatch(/refused to refresh.*invalid_grant.*reconnect the account/);
+    expect(oauth?.detail).not.toContain(issuer.refreshToken);
+    expect((await t.api<Conn>('GET', `/api/v1/connections/${conn.id}`)).body.status).toBe('RUNNING');
+    issuer.revoked = false;
+    expect((await check()).checks.find((c) => c.name === 'oauth')).toMatchObject({ state: 'healthy' });
+  });
+
   it('a revoked refresh token (invalid_grant) turns the connection to ERROR: reconnect the account', async () => {
     await t.api('POST', `/api/v1/connections/${conn.id}/stop`);
     issuer.revoked = true;

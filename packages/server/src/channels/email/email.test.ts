@@ -46,7 +46,8 @@ runConnectorContract(
       },
     },
     absentFeatures: {
-      health: 'the mailbox is read by the hub itself; a failing IMAP session turns the connection to ERROR',
+      health:
+        'only OAuth2 mailboxes have one (a refresh at the issuer), checked in email-oauth.e2e.test.ts against a real token endpoint',
       optOut: 'mail has its own unsubscribe (List-Unsubscribe), not keywords in a reply',
       fetchMedia: 'checked against a real IMAP server in email.e2e.test.ts (the contract fakes HTTP only)',
       typing: 'mail has no typing indicator',
@@ -223,5 +224,54 @@ describe('email envelopes from RFC 5322 source', () => {
     expect(await auto('X-Autoreply: yes\r\n')).toBe(true);
     expect(await auto('Auto-Submitted: no\r\n')).toBe(false);
     expect(await auto('')).toBe(false);
+  });
+});
+
+describe('email health (OAuth2)', () => {
+  const oauthConfig: EmailConfig = emailConfigSchema.parse({
+    address: 'support@example.test',
+    imap: { host: '127.0.0.1', port: 1143, secure: false, user: 'support' },
+    smtp: { host: '127.0.0.1', port: 1025, secure: false, user: 'support' },
+    auth: { type: 'oauth2', clientId: 'switchboard', tokenUrl: 'https://oauth2.example.test/token' },
+    oauthRefreshToken: 'rt-secret-1',
+  });
+  const ctx = (answer: { status: number; body: unknown }) => ({
+    connectionId: `conn_mail_${Math.random()}`,
+    config: oauthConfig,
+    webhookUrl: '',
+    http: () => Promise.resolve(new Response(JSON.stringify(answer.body), { status: answer.status })),
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
+    signal: new AbortController().signal,
+  });
+  const ask = () => ({ now: new Date(), expiryWarningDays: [14, 3] });
+
+  it("warns ahead of a grant's end the issuer names (refresh_token_expires_in), and fails a refused refresh", async () => {
+    const health = emailConnector.features.health;
+    if (!health) throw new Error('no health feature');
+    const good = await health(
+      ctx({
+        status: 200,
+        body: { access_token: 'at-1', expires_in: 3599, refresh_token_expires_in: 5 * 86_400 },
+      }) as never,
+      ask(),
+    );
+    expect(good.find((c) => c.name === 'oauth')).toMatchObject({ state: 'healthy' });
+    expect(good.find((c) => c.name === 'refresh_token')).toMatchObject({ state: 'warning', stage: '14d' });
+    const refused = await health(
+      ctx({
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+      }) as never,
+      ask(),
+    );
+    expect(refused).toEqual([
+      expect.objectContaining({
+        name: 'oauth',
+        state: 'failing',
+        detail: expect.stringContaining('reconnect the account'),
+      }),
+    ]);
+    expect(JSON.stringify(refused)).not.toContain('rt-secret-1');
+    expect(await health({ ...ctx({ status: 500, body: {} }), config }, ask())).toEqual([]);
   });
 });

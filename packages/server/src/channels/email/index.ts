@@ -3,7 +3,7 @@ import { defineConnector } from '../../channel-kit/index.js';
 import { checkImap, checkImapAnswer, fetchEmailMedia, listenEmail } from './api.js';
 import { emailConfigSchema, type EmailConfig } from './config.js';
 import { emailEventKey, parseEmail } from './parse.js';
-import { forgetAuth, mailAuth } from './oauth.js';
+import { emailHealth, forgetAuth, mailAuth } from './oauth.js';
 import { checkSmtp, checkSmtpAnswer, closeTransport, emailSend } from './send.js';
 
 const MB = 1024 * 1024;
@@ -27,6 +27,8 @@ export const emailConnector = defineConnector({
   send: emailSend,
   features: {
     fetchMedia: fetchEmailMedia,
+    // an OAuth2 mailbox's refresh, tried each round: a revoked grant is failing before the next login
+    health: emailHealth,
     // each server's own answer, so the channel form can say which of the two refused and why
     async check(ctx) {
       const answer = async (name: string, run: () => Promise<string>) =>

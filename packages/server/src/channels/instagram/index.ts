@@ -4,6 +4,7 @@ import {
   META_SIGNATURE_HEADER,
   metaCheckAndSubscribe,
   metaFetchAttachment,
+  metaMessagingHealth,
   metaProfile,
   metaSenderAction,
   metaUnsubscribe,
@@ -44,6 +45,8 @@ export const instagramConnector = defineConnector({
   },
   send: instagramSend,
   features: {
+    // the token's validity and ends, and our app's webhook subscription with its fields
+    health: (ctx, ask) => metaMessagingHealth(accountTarget(ctx.config), ctx, ask, INSTAGRAM_FIELDS),
     typing: (to, ctx) => metaSenderAction(accountTarget(ctx.config), ctx, to, 'typing_on'),
     fetchMedia: (media, ctx) => metaFetchAttachment(accountTarget(ctx.config), media, ctx),
     // name and picture of a new IGSID, once (https://developers.facebook.com/docs/messenger-platform/identity/user-profile)

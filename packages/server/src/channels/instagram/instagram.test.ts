@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { WebhookRequest } from '../../channel-kit/index.js';
 import { runConnectorContract } from '../../channel-kit/contract.js';
 import type { InboundEvent, InboundMessageEvent } from '../../model/index.js';
+import { debugToken, pageSubscribedApps } from '../../channel-kit/fixtures/meta-health.js';
+import { INSTAGRAM_FIELDS } from './api.js';
 import { instagramConnector, type InstagramConfig } from './index.js';
 import { fuzzConfig, instagramFuzz, sign } from './fixtures/fuzz.js';
 import { comment, deleted, IGSID, instagramBodies, STORY_URL } from './fixtures/inbound.js';
@@ -44,6 +46,15 @@ runConnectorContract(instagramConnector, {
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: instagramFuzz,
   features: {
+    // debug_token, then the account's subscribed_apps: ours with every field; then without messaging_seen
+    health: {
+      healthy: [debugToken(), pageSubscribedApps(INSTAGRAM_FIELDS)],
+      warning: {
+        answers: [debugToken(), pageSubscribedApps(INSTAGRAM_FIELDS.filter((f) => f !== 'messaging_seen'))],
+        mentions: 'messaging_seen',
+      },
+      auth: json(401, tokenError),
+    },
     typing: { to: IGSID, success: [json(200, { recipient_id: IGSID })], auth: json(401, tokenError) },
     fetchMedia: {
       media: { providerMediaId: STORY_URL },
@@ -71,7 +82,6 @@ runConnectorContract(instagramConnector, {
     },
   },
   absentFeatures: {
-    health: "not checked yet: Meta's subscribed_apps check is to come with the Messenger one",
     optOut: 'Instagram users block or mute a business account; Meta forbids keyword opt-in flows in DMs',
     templates: 'Instagram has no provider-approved templates',
     senders: 'one account per connection',

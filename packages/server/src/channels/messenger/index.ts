@@ -4,6 +4,7 @@ import {
   META_SIGNATURE_HEADER,
   metaCheckAndSubscribe,
   metaFetchAttachment,
+  metaMessagingHealth,
   metaProfile,
   metaSenderAction,
   metaUnsubscribe,
@@ -44,6 +45,8 @@ export const messengerConnector = defineConnector({
   },
   send: messengerSend,
   features: {
+    // the token's validity and ends, and our app's webhook subscription with its fields
+    health: (ctx, ask) => metaMessagingHealth(pageTarget(ctx.config), ctx, ask, MESSENGER_FIELDS),
     typing: (to, ctx) => metaSenderAction(pageTarget(ctx.config), ctx, to, 'typing_on'),
     fetchMedia: (media, ctx) => metaFetchAttachment(pageTarget(ctx.config), media, ctx),
     // name and picture of a new PSID, once (https://developers.facebook.com/docs/messenger-platform/identity/user-profile)

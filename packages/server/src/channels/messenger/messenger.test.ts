@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { isChannelError, type HttpClient, type SendContext, type WebhookRequest } from '../../channel-kit/index.js';
 import { runConnectorContract } from '../../channel-kit/contract.js';
 import type { InboundEvent, InboundMessageEvent } from '../../model/index.js';
+import { debugToken, debugTokenInvalid, pageSubscribedApps } from '../../channel-kit/fixtures/meta-health.js';
+import { MESSENGER_FIELDS } from './api.js';
 import { messengerConnector, type MessengerConfig } from './index.js';
 import { fuzzConfig, messengerFuzz, sign } from './fixtures/fuzz.js';
 import { messengerBodies, optin, ourEcho, pageInboxEcho, PSID, readWatermark } from './fixtures/inbound.js';
@@ -78,6 +80,15 @@ runConnectorContract(messengerConnector, {
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: messengerFuzz,
   features: {
+    // debug_token, then the Page's subscribed_apps: ours with every field; then one another tool cut down
+    health: {
+      healthy: [debugToken(), pageSubscribedApps(MESSENGER_FIELDS)],
+      warning: {
+        answers: [debugToken(), pageSubscribedApps(MESSENGER_FIELDS.filter((f) => f !== 'standby'))],
+        mentions: 'standby',
+      },
+      auth: json(401, graphError(190, 'Error validating access token: Session has expired')),
+    },
     typing: {
       to: PSID,
       success: [json(200, { recipient_id: PSID })],
@@ -109,7 +120,6 @@ runConnectorContract(messengerConnector, {
     },
   },
   absentFeatures: {
-    health: "not checked yet: Meta's subscribed_apps fields are to be compared",
     optOut: 'Messenger users block or mute the Page; the Send API has no keyword consent',
     templates: 'Messenger has no provider-approved templates; outside the window only HUMAN_AGENT replies go',
     senders: 'one Page per connection',
@@ -401,5 +411,67 @@ describe('messenger send', () => {
     ]);
     const bad = await fails(400, graphError(100, 'Invalid parameter'));
     expect([bad.code, bad.message, bad.retryable]).toEqual(['REJECTED', '(#100) Invalid parameter', false]);
+  });
+});
+
+describe('Messenger health', () => {
+  const run = (answers: Array<{ status: number; body: string }>) => {
+    let i = 0;
+    const seen: string[] = [];
+    const http: HttpClient = (url) => {
+      seen.push(String(url));
+      const r = answers[Math.min(i++, answers.length - 1)] as { status: number; body: string };
+      return Promise.resolve(
+        new Response(r.body, { status: r.status, headers: { 'content-type': 'application/json' } }),
+      );
+    };
+    const log = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+    const ctx = {
+      connectionId: 'conn_fb',
+      config,
+      webhookUrl: 'https://hub.example.com/webhooks/conn_fb',
+      http,
+      log,
+      signal: new AbortController().signal,
+    };
+    const health = messengerConnector.features.health;
+    if (!health) throw new Error('no health feature');
+    return health(ctx as never, { now: new Date(), expiryWarningDays: [14, 3] }).then((checks) => ({ checks, seen }));
+  };
+
+  it('asks debug_token about its own token, then the Page subscription, and names a token ending in 2 days', async () => {
+    const { checks, seen } = await run([debugToken({ expiresInDays: 1.99 }), pageSubscribedApps(MESSENGER_FIELDS)]);
+    expect(seen[0]).toContain(`/debug_token?input_token=${encodeURIComponent(config.pageAccessToken)}`);
+    expect(seen[1]).toContain(`/${config.pageId}/subscribed_apps`);
+    expect(checks.find((c) => c.name === 'token_expiry')).toMatchObject({ state: 'warning', stage: '3d' });
+    expect(checks.find((c) => c.name === 'token_expiry')?.detail).toContain('expires in 2 days');
+    expect(checks.find((c) => c.name === 'data_access')).toMatchObject({ state: 'healthy' });
+    expect(checks.find((c) => c.name === 'webhook')).toMatchObject({ state: 'healthy' });
+  });
+
+  it("is failing with Meta's words for a token it no longer accepts, and warns when our app is not subscribed", async () => {
+    const invalid = await run([debugTokenInvalid()]);
+    expect(invalid.seen).toHaveLength(1);
+    expect(invalid.checks).toEqual([
+      expect.objectContaining({
+        name: 'token_expiry',
+        state: 'failing',
+        detail: expect.stringContaining('Session has expired'),
+      }),
+    ]);
+    const gone = await run([debugToken(), pageSubscribedApps(null)]);
+    expect(gone.checks.find((c) => c.name === 'webhook')).toMatchObject({
+      state: 'warning',
+      detail: expect.stringContaining('has not subscribed this app (1234567890123456)'),
+    });
+    // a debug_token that will not take the Page token for itself: the subscription still tells
+    const refused = await run([
+      json(400, graphError(190, 'Invalid OAuth access token signature.')),
+      pageSubscribedApps(MESSENGER_FIELDS),
+    ]);
+    expect(refused.seen).toHaveLength(2);
+    expect(refused.checks).toEqual([expect.objectContaining({ name: 'webhook', state: 'healthy' })]);
+    const dataAccess = await run([debugToken({ dataAccessInDays: 10 }), pageSubscribedApps(MESSENGER_FIELDS)]);
+    expect(dataAccess.checks.find((c) => c.name === 'data_access')).toMatchObject({ state: 'warning', stage: '14d' });
   });
 });

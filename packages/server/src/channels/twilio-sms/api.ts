@@ -11,6 +11,7 @@ import {
   type ChannelErrorCode,
   type FetchedMedia,
   type ProviderClient,
+  type ProviderHealthCheck,
   type ProviderResponse,
 } from '../../channel-kit/index.js';
 import type { TwilioSmsConfig } from './config.js';
@@ -137,4 +138,65 @@ export async function fetchTwilioMedia(
     what: 'the media download',
   });
   return { bytes, mimeType: contentType ?? media.mimeType ?? 'application/octet-stream' };
+}
+
+/**
+ * The provider's health: the account's status (a suspended or closed account sends nothing,
+ * https://www.twilio.com/docs/iam/api/account#account-properties), and for each `from` number where Twilio sends its
+ * incoming SMS — the number's SmsUrl (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource):
+ * another app that took the number over, or a URL pasted by hand that is not this connection's, loses every reply.
+ * The number's StatusCallback is not compared: every send names its own (send.ts), which Twilio prefers over it.
+ * Numbers reached only through a Messaging Service (no `from`) route by the service's settings, not read here.
+ */
+export async function twilioHealth(ctx: Ctx): Promise<ProviderHealthCheck[]> {
+  const client = twilioClient(ctx);
+  const auth = { authorization: basicAuth(ctx.config) };
+  const account = accountSchema.safeParse(
+    (await client.call(accountUrl(ctx.config), { headers: auth, what: 'the account check' })).json,
+  );
+  if (!account.success) throw new ChannelError('UNAVAILABLE', 'Twilio sent an unreadable account');
+  const status = account.data.status ?? 'active';
+  const checks: ProviderHealthCheck[] = [
+    status === 'active'
+      ? { name: 'account', state: 'healthy', detail: `The Twilio account ${ctx.config.accountSid} is active` }
+      : {
+          name: 'account',
+          state: 'failing',
+          detail: `Twilio says the account ${ctx.config.accountSid} is ${status}: nothing is sent or received — reactivate it in the Twilio Console`,
+        },
+  ];
+  // one finding for all numbers: each number's problem in its own sentence
+  const problems: string[] = [];
+  for (const number of ctx.config.from) {
+    const url = `${accountUrl(ctx.config, '/IncomingPhoneNumbers')}?PhoneNumber=${encodeURIComponent(number)}`;
+    const list = incomingNumbersSchema.safeParse(
+      (await client.call(url, { headers: auth, what: 'IncomingPhoneNumbers' })).json,
+    );
+    const entry = list.success ? list.data.incoming_phone_numbers.find((n) => n.phone_number === number) : undefined;
+    if (!entry)
+      problems.push(
+        `${number} is no longer a phone number of this Twilio account (released or moved) — remove it from the connection's from numbers`,
+      );
+    else if (entry.sms_url !== ctx.webhookUrl)
+      problems.push(
+        entry.sms_url
+          ? `Twilio sends incoming SMS for ${number} to ${entry.sms_url}, not to ${ctx.webhookUrl} (another app or a hand edit changed it) — restart the connection to point the number here again`
+          : `${number} has no incoming SMS URL at Twilio: replies do not reach ${ctx.webhookUrl} — restart the connection to set it`,
+      );
+    else if (entry.sms_method && entry.sms_method.toUpperCase() !== 'POST')
+      problems.push(
+        `Twilio calls ${ctx.webhookUrl} for ${number} with ${entry.sms_method}, not POST — restart the connection to set POST`,
+      );
+  }
+  if (ctx.config.from.length > 0)
+    checks.push(
+      problems.length > 0
+        ? { name: 'webhook', state: 'warning', detail: problems.join('; ') }
+        : {
+            name: 'webhook',
+            state: 'healthy',
+            detail: `Twilio sends incoming SMS for ${ctx.config.from.join(', ')} to this connection`,
+          },
+    );
+  return checks;
 }

@@ -1,6 +1,6 @@
 /** @module channels/twilio-sms — Twilio Programmable Messaging: SMS and MMS (https://www.twilio.com/docs/messaging). */
 import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
-import { checkAccount, fetchTwilioMedia } from './api.js';
+import { checkAccount, fetchTwilioMedia, twilioHealth } from './api.js';
 import { twilioSmsConfigSchema, type TwilioSmsConfig } from './config.js';
 import { parseTwilio } from './parse.js';
 import { twilioSend } from './send.js';
@@ -38,6 +38,8 @@ export const twilioSmsConnector = defineConnector({
     // sends no confirmation of its own unless the connection sets one
     optOut: { defaults: DEFAULT_OPT_OUT_RULES },
     fetchMedia: fetchTwilioMedia,
+    // the account's status and where each number's incoming SMS go
+    health: twilioHealth,
     senders: (config) => [...config.from],
   },
   start: (ctx) => checkAccount(ctx),

@@ -24,6 +24,11 @@ export const accountSchema = z.object({
 
 export const incomingNumbersSchema = z.object({
   incoming_phone_numbers: z.array(
-    z.object({ sid: z.string(), phone_number: z.string(), sms_url: z.string().nullable().optional() }),
+    z.object({
+      sid: z.string(),
+      phone_number: z.string(),
+      sms_url: z.string().nullable().optional(),
+      sms_method: z.string().nullable().optional(),
+    }),
   ),
 });

@@ -22,6 +22,30 @@ const [text, mms, stop, delivered, undelivered] = documents as [
   Record<string, string>,
 ];
 
+const json = (body: unknown) => ({ status: 200, body: JSON.stringify(body) });
+const twilioAccount = json({
+  sid: fuzzConfig.accountSid,
+  friendly_name: 'Acme',
+  status: 'active',
+  type: 'Full',
+});
+const incomingNumber = (smsUrl: string) =>
+  json({
+    incoming_phone_numbers: [
+      {
+        sid: 'PN' + 'ab'.repeat(16),
+        account_sid: fuzzConfig.accountSid,
+        phone_number: '+15005550006',
+        friendly_name: '(500) 555-0006',
+        sms_url: smsUrl,
+        sms_method: 'POST',
+        status_callback: '',
+      },
+    ],
+    page: 0,
+    page_size: 50,
+  });
+
 runConnectorContract(twilioSmsConnector, {
   config: fuzzConfig,
   otherSecretConfig,
@@ -36,6 +60,19 @@ runConnectorContract(twilioSmsConnector, {
   stripSignature: (r: WebhookRequest) => ({ ...r, headers: { ...r.headers, 'x-twilio-signature': undefined } }),
   fuzz: twilioFuzz,
   features: {
+    // the Account resource, then the number's IncomingPhoneNumber (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource#read-multiple-incomingphonenumber-resources):
+    // its SmsUrl ours; then another app's
+    health: {
+      healthy: [twilioAccount, incomingNumber('http://localhost/webhooks/conn_contract')],
+      warning: {
+        answers: [twilioAccount, incomingNumber('https://other-app.example/sms')],
+        mentions: 'https://other-app.example/sms',
+      },
+      auth: {
+        status: 401,
+        body: '{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}',
+      },
+    },
     optOut: { message: signed({ ...text, Body: 'Halt' }) },
     fetchMedia: {
       media: {
@@ -47,7 +84,6 @@ runConnectorContract(twilioSmsConnector, {
     senders: { expect: ['+15005550006'] },
   },
   absentFeatures: {
-    health: "not checked yet: the number's SmsUrl is to be compared with ours",
     typing: 'SMS has no typing indicator',
     readReceipts: 'SMS has no read receipts to send',
     templates: 'Twilio SMS sends free text; there are no templates to approve',

@@ -11,6 +11,7 @@ import {
   requestWindow,
   type BaseContext,
   type FetchedMedia,
+  type ProviderHealthCheck,
   type StartResult,
 } from '../../channel-kit/index.js';
 import type { VkConfig } from './config.js';
@@ -189,4 +190,74 @@ export async function fetchVkMedia(
   });
   const { bytes, contentType } = await client.download(media.providerMediaId, { what: 'file download' });
   return { bytes, mimeType: media.mimeType ?? contentType ?? 'application/octet-stream' };
+}
+
+const VK_STATUS: Record<string, string> = {
+  unconfigured: 'has not confirmed it yet (the confirmation request is pending)',
+  wait: 'is waiting for it to answer the confirmation request',
+  failed: 'could not confirm it: the confirmation request got no valid answer',
+};
+
+/**
+ * The provider's health. Callback mode: groups.getCallbackServers (https://dev.vk.com/en/method/groups.getCallbackServers)
+ * — is a server with our URL registered, and is its status `ok` (VK sends events only to confirmed servers;
+ * `unconfigured`/`wait` while confirming, `failed` when our answer never came). Long Poll mode:
+ * groups.getLongPollSettings (https://dev.vk.com/en/method/groups.getLongPollSettings) — still enabled, with the
+ * events we handle (another app can switch it off or change them).
+ */
+export async function vkHealth(ctx: BaseContext<VkConfig>): Promise<ProviderHealthCheck[]> {
+  const restart = 'restart the connection to register it again';
+  if (ctx.config.inbound === 'longpoll') {
+    const settings = (await callVk(ctx, 'groups.getLongPollSettings', { group_id: ctx.config.groupId })) as {
+      is_enabled?: unknown;
+      events?: Record<string, unknown>;
+    };
+    const missing = HANDLED_EVENTS.filter((e) => Number(settings.events?.[e] ?? 0) !== 1);
+    if (settings.is_enabled !== true)
+      return [
+        {
+          name: 'long_poll',
+          state: 'warning',
+          detail: `VK says the Bots Long Poll API is off for community ${ctx.config.groupId}: no message reaches the hub — ${restart}`,
+        },
+      ];
+    return [
+      missing.length > 0
+        ? {
+            name: 'long_poll',
+            state: 'warning',
+            detail: `VK's Long Poll settings for community ${ctx.config.groupId} leave out ${missing.join(', ')} — ${restart}`,
+          }
+        : { name: 'long_poll', state: 'healthy', detail: `VK's Long Poll API is on with every event the hub handles` },
+    ];
+  }
+  const answer = (await callVk(ctx, 'groups.getCallbackServers', { group_id: ctx.config.groupId })) as {
+    items?: Array<{ url?: unknown; status?: unknown }>;
+  };
+  const servers = Array.isArray(answer.items) ? answer.items : [];
+  const ours = servers.find((s) => s.url === ctx.webhookUrl);
+  if (!ours) {
+    const others = servers.map((s) => String(s.url)).filter(Boolean);
+    return [
+      {
+        name: 'webhook',
+        state: 'warning',
+        detail: `VK has no callback server with ${ctx.webhookUrl} for community ${ctx.config.groupId}${others.length > 0 ? ` (it has ${others.join(', ')})` : ''}: events do not reach the hub — ${restart}`,
+      },
+    ];
+  }
+  const status = typeof ours.status === 'string' ? ours.status : 'unknown';
+  return [
+    status === 'ok'
+      ? {
+          name: 'webhook',
+          state: 'healthy',
+          detail: `VK delivers community ${ctx.config.groupId}'s events to ${ctx.webhookUrl}`,
+        }
+      : {
+          name: 'webhook',
+          state: 'warning',
+          detail: `VK lists ${ctx.webhookUrl} with status '${status}': VK ${VK_STATUS[status] ?? 'does not send it events'} — the URL must be public and answer the confirmation code (SWITCHBOARD_PUBLIC_URL); ${restart}`,
+        },
+  ];
 }

@@ -1,6 +1,6 @@
 /** @module channels/vk — a VK community's messages (Callback API or Bots Long Poll, messages.send) as a channel (https://dev.vk.com/en/api/community-messages/getting-started). */
 import { defineConnector } from '../../channel-kit/index.js';
-import { fetchVkMedia, startVk } from './api.js';
+import { fetchVkMedia, startVk, vkHealth } from './api.js';
 import { prepareVkConfig, vkConfigSchema, type VkConfig } from './config.js';
 import { listenVk } from './listen.js';
 import { parseVk, vkEventKey } from './parse.js';
@@ -44,6 +44,8 @@ export const vkConnector = defineConnector({
     readReceipts: markVkRead,
     buttonAnswers: answerVkButton,
     profile: vkProfile,
+    // our callback server and its status at VK (or the Long Poll settings)
+    health: vkHealth,
   },
   start: startVk,
 });

@@ -14,6 +14,14 @@ const withoutSecret = (r: WebhookRequest): WebhookRequest => {
   return { ...r, rawBody: Buffer.from(JSON.stringify(body)) };
 };
 const vkOk = (response: unknown) => ({ status: 200, body: JSON.stringify({ response }) });
+const callbackServer = (id: number, url: string, status: string) => ({
+  id,
+  title: 'Server',
+  creator_id: 1,
+  url,
+  secret_key: 'FuzzSecret0001',
+  status,
+});
 const vkErr = (code: number, msg: string) => ({
   status: 200,
   body: JSON.stringify({
@@ -48,6 +56,24 @@ const fixtures: ContractFixtures<VkConfig> = {
   },
   fuzz: vkFuzz,
   features: {
+    // groups.getCallbackServers (https://dev.vk.com/en/method/groups.getCallbackServers): ours confirmed; then ours
+    // failed confirmation beside another app's server
+    health: {
+      healthy: [vkOk({ count: 1, items: [callbackServer(1, 'http://localhost/webhooks/conn_contract', 'ok')] })],
+      warning: {
+        answers: [
+          vkOk({
+            count: 2,
+            items: [
+              callbackServer(1, 'https://other-bot.example/vk', 'ok'),
+              callbackServer(2, 'http://localhost/webhooks/conn_contract', 'failed'),
+            ],
+          }),
+        ],
+        mentions: "status 'failed'",
+      },
+      auth: vkErr(5, 'User authorization failed: invalid access_token (4).'),
+    },
     typing: { to: '1001', success: [vkOk(1)], auth: vkErr(5, 'User authorization failed: invalid access_token (4).') },
     fetchMedia: {
       media: { providerMediaId: 'https://sun9-1.userapi.com/p.jpg', mimeType: 'image/jpeg' },
@@ -93,7 +119,6 @@ const fixtures: ContractFixtures<VkConfig> = {
     },
   },
   absentFeatures: {
-    health: 'not checked yet: groups.getCallbackServers status is to be read',
     optOut: 'VK users deny messages from the community (message_deny), which VK reports as its own event',
     templates: 'VK has no provider-approved templates',
     senders: 'a connection is one community',
@@ -128,8 +153,33 @@ const polled = (doc: unknown) => {
   return { body: Buffer.from(JSON.stringify(update)) };
 };
 const longPollConfig: VkConfig = { ...config, inbound: 'longpoll' };
+// groups.getLongPollSettings (https://dev.vk.com/en/method/groups.getLongPollSettings): on with our events; then off
+const longPollSettings = (enabled: boolean) =>
+  vkOk({
+    is_enabled: enabled,
+    api_version: '5.199',
+    events: Object.fromEntries(
+      [
+        'message_new',
+        'message_edit',
+        'message_event',
+        'message_allow',
+        'message_deny',
+        'message_read',
+        'message_typing_state',
+      ].map((e) => [e, 1]),
+    ),
+  });
 runConnectorContract(longPoll, {
   ...fixtures,
+  features: {
+    ...fixtures.features,
+    health: {
+      healthy: [longPollSettings(true)],
+      warning: { answers: [longPollSettings(false)], mentions: 'Long Poll API is off' },
+      auth: vkErr(5, 'User authorization failed: invalid access_token (4).'),
+    },
+  },
   config: longPollConfig,
   listen: {
     updates: [

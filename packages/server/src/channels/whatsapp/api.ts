@@ -11,11 +11,15 @@ import {
   type BaseContext,
   type ChannelErrorCode,
   type FetchedMedia,
+  type HealthAsk,
+  type MetaGraphTarget,
   type ProviderClient,
+  type ProviderHealthCheck,
   type ProviderResponse,
   type ProviderTemplate,
   codeForWhatsAppError,
   listWhatsAppTemplates,
+  metaTokenHealth,
   templateVariables,
   whatsappErrorMessage,
 } from '../../channel-kit/index.js';
@@ -215,4 +219,53 @@ export { templateVariables };
 /** GET /{waba-id}/message_templates, every page (https://developers.facebook.com/docs/whatsapp/business-management-api/message-templates), as the On-Premises channel lists them too */
 export function syncWhatsAppTemplates(ctx: Ctx): Promise<ProviderTemplate[]> {
   return listWhatsAppTemplates((path) => graphCall(ctx, path), ctx.config.businessAccountId);
+}
+
+/**
+ * The provider's health: the access token (debug_token: valid, its end — a System User token never ends, a user
+ * token does), then GET /{waba-id}/subscribed_apps — is our app (the token's) subscribed to the WABA's webhooks,
+ * and does an `override_callback_uri` send them elsewhere than to us
+ * (https://developers.facebook.com/docs/graph-api/reference/whatsapp-business-account/subscribed_apps,
+ * https://developers.facebook.com/docs/whatsapp/embedded-signup/webhooks/override). The fields are the app's own
+ * (App Dashboard → Webhooks), not readable with this token.
+ */
+export async function whatsappHealth(ctx: Ctx, ask: HealthAsk): Promise<ProviderHealthCheck[]> {
+  const target: MetaGraphTarget = {
+    provider: 'WhatsApp',
+    apiBaseUrl: ctx.config.apiBaseUrl,
+    apiVersion: ctx.config.apiVersion,
+    accountId: ctx.config.businessAccountId,
+    accessToken: ctx.config.accessToken,
+    secrets: [ctx.config.accessToken, ctx.config.appSecret],
+  };
+  const token = await metaTokenHealth(target, ctx, ask);
+  if (!token.valid) return token.checks;
+  const waba = ctx.config.businessAccountId;
+  const answer = (await graphCall(ctx, `${encodeURIComponent(waba)}/subscribed_apps`)) as {
+    data?: Array<{ whatsapp_business_api_data?: { id?: unknown; name?: unknown }; override_callback_uri?: unknown }>;
+  };
+  const appId = token.appId ?? ctx.config.appId;
+  const apps = Array.isArray(answer.data) ? answer.data : [];
+  // without the app id (debug_token not answered, none configured) any subscribed app is taken for ours
+  const ours = appId !== undefined ? apps.find((a) => String(a.whatsapp_business_api_data?.id) === appId) : apps[0];
+  let webhook: ProviderHealthCheck;
+  if (!ours)
+    webhook = {
+      name: 'webhook',
+      state: 'warning',
+      detail: `Meta has not subscribed this app${appId ? ` (${appId})` : ''} to WhatsApp Business Account ${waba}'s webhooks: messages and statuses do not reach ${ctx.webhookUrl} — subscribe it again with POST /${waba}/subscribed_apps and this connection's token (https://developers.facebook.com/docs/whatsapp/embedded-signup/manage-accounts#subscribe-to-webhooks-on-the-customer-s-waba)`,
+    };
+  else if (typeof ours.override_callback_uri === 'string' && ours.override_callback_uri !== ctx.webhookUrl)
+    webhook = {
+      name: 'webhook',
+      state: 'warning',
+      detail: `Meta sends WhatsApp Business Account ${waba}'s webhooks to ${ours.override_callback_uri} (an override callback), not to ${ctx.webhookUrl} — remove the override or set it to this connection's webhook URL`,
+    };
+  else
+    webhook = {
+      name: 'webhook',
+      state: 'healthy',
+      detail: `The app is subscribed to WhatsApp Business Account ${waba}'s webhooks`,
+    };
+  return [...token.checks, webhook];
 }

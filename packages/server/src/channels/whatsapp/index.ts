@@ -1,6 +1,6 @@
 /** @module channels/whatsapp — the WhatsApp Business Cloud API channel (Meta Graph; https://developers.facebook.com/docs/whatsapp/cloud-api). */
 import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
-import { checkAccount, fetchWhatsAppMedia, markRead, syncWhatsAppTemplates } from './api.js';
+import { checkAccount, fetchWhatsAppMedia, markRead, syncWhatsAppTemplates, whatsappHealth } from './api.js';
 import { whatsappConfigSchema, type WhatsAppConfig } from './config.js';
 import { parseWhatsApp } from './parse.js';
 import { senderFor, whatsappSend } from './send.js';
@@ -63,6 +63,8 @@ export const whatsappConnector = defineConnector({
     readReceipts: ({ providerMessageId, from }, ctx) =>
       markRead(providerMessageId, senderFor({ from }, ctx.config), ctx),
     senders: (config) => [...config.phoneNumberIds],
+    // the token's validity and end, and our app's subscription to the WABA's webhooks
+    health: whatsappHealth,
   },
   start: (ctx) => checkAccount(ctx),
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { hmac, isChannelError, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
 import { runConnectorContract } from '../../channel-kit/contract.js';
+import { debugToken, wabaSubscribedApps } from '../../channel-kit/fixtures/meta-health.js';
 import { whatsappFuzz } from './fixtures/fuzz.js';
 import type { InboundMessageEvent, InboundStatusEvent } from '../../model/index.js';
 import { codeForGraphError, graphError, templateVariables } from './api.js';
@@ -114,6 +115,16 @@ runConnectorContract(whatsappConnector, {
   stripSignature: (req) => ({ ...req, headers: { 'content-type': 'application/json' } }),
   fuzz: whatsappFuzz,
   features: {
+    // debug_token of a System User token (never ends), then the WABA's subscribed_apps; then an override callback
+    // that sends the WABA's webhooks to another app
+    health: {
+      healthy: [debugToken({ type: 'SYSTEM_USER' }), wabaSubscribedApps(true)],
+      warning: {
+        answers: [debugToken({ type: 'SYSTEM_USER' }), wabaSubscribedApps(true, 'https://other-bsp.example/wa-hook')],
+        mentions: 'https://other-bsp.example/wa-hook',
+      },
+      auth: { status: 401, body: JSON.stringify(graphErrors.invalidToken) },
+    },
     optOut: {
       message: signed(
         JSON.parse(JSON.stringify(inboundMessages.text).replace('Does it come in another color?', 'Halt')),
@@ -168,7 +179,6 @@ runConnectorContract(whatsappConnector, {
     senders: { expect: [PHONE_NUMBER_ID, '106540352242923'] },
   },
   absentFeatures: {
-    health: 'not checked yet: the WABA subscribed_apps check is to come',
     typing: 'not implemented yet: the Cloud API shows typing only together with marking a message read',
     visitors: 'customers write from their own WhatsApp accounts',
   },

@@ -24,6 +24,7 @@ import { degrade } from '../degradation/degrade.js';
 import { optedOutReason } from '../consent/consent-service.js';
 import { AppError, notFound } from '../errors.js';
 import type { Pacer } from './pacer.js';
+import { ProviderCallLog } from './provider-call-log.js';
 
 /** the message has no text left to carry over a fallback connection */
 class NothingToFallBack extends Error {}
@@ -66,12 +67,17 @@ function partOf(message: MessageRecord): { previousId: string | null; nextId: st
 }
 
 export class OutboundWorker {
+  /** every provider call's outcome and duration (core/health reads them from the store) */
+  readonly calls: ProviderCallLog;
+
   constructor(
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
     private readonly pacer: Pacer,
     private readonly media: MediaAccess,
-  ) {}
+  ) {
+    this.calls = new ProviderCallLog(deps);
+  }
 
   subscribe(): { close(): Promise<void> } {
     return this.deps.bus.consume(
@@ -155,6 +161,7 @@ export class OutboundWorker {
       // a mail thread we started is keyed by our first Message-ID from now on (the customer's answer names it)
       if (receipt.threadKey && conversation && conversation.threadKey === null)
         await this.deps.store.setThreadKey(conversation.id, receipt.threadKey);
+      this.calls.record(live.record, 'ok', performance.now() - started);
       this.deps.metrics.outboundAttempt(connector.type, 'sent', (performance.now() - started) / 1000);
       await this.recordSent(message, receipt.providerMessageId, receipt.from ?? null);
       // a channel with a timed fallback (RCS → SMS): if no delivery receipt comes in time, runDueFallbacks acts
@@ -171,6 +178,7 @@ export class OutboundWorker {
         ? error
         : new ChannelError('UNAVAILABLE', error instanceof Error ? error.message : String(error), { cause: error });
       const detail: StatusDetail = { code: channelError.code, message: this.deps.redactor.scrub(channelError.message) };
+      this.calls.record(live.record, channelError.code, seconds * 1000);
       if (channelError.code === 'RATE_LIMITED' && channelError.retryAfterMs && rateLimit) {
         this.pacer.pause(`conn:${live.record.id}:${message.from}`, Date.now() + channelError.retryAfterMs, rateLimit);
       }

@@ -14,6 +14,10 @@ export interface HealthCheckRecord {
   /** what was found, in the provider's words where it said something, and the fix */
   detail: string;
   checkedAt: string;
+  /** a credential's end (ISO time), when the finding is about one */
+  expiresAt?: string;
+  /** where the finding stands within its state (a credential's `14d` warning, then `3d`): a move is an event */
+  stage?: string;
 }
 
 export interface ConnectionHealthRecord {
@@ -35,6 +39,38 @@ export interface ConnectionActivity {
   outboundTrouble: number;
 }
 
+/** one outbound provider call (the outbound worker's connector.send): how it ended and how long it took */
+export interface ProviderCallRecord {
+  id: string;
+  connectionId: string;
+  workspaceId: string;
+  at: string;
+  /** 'ok', or the ChannelError code it ended with (RATE_LIMITED: a 429; UNAVAILABLE: a 5xx, a timeout) */
+  outcome: string;
+  durationMs: number;
+}
+
+/** a connection's provider calls since a moment */
+export interface ProviderCallStats {
+  calls: number;
+  rateLimited: number;
+  /** 5xx answers, timeouts, transport failures */
+  unavailable: number;
+  /** any other error (refused recipients, rejected content, credentials) */
+  otherErrors: number;
+  /** the latest outcomes, newest first (at most 10) */
+  latest: string[];
+  /** durations of the calls in ms, at most the latest 5,000 (for percentiles); empty unless asked for */
+  durationsMs: number[];
+}
+
+/** how many messages a connection had in one hour (the hour's start, ISO to the hour: `2026-12-07T14`) */
+export interface HourlyCount {
+  hour: string;
+  inbound: number;
+  outbound: number;
+}
+
 export interface HealthStoreOps {
   getConnectionHealth(workspaceId: string, connectionId: string): Promise<ConnectionHealthRecord | undefined>;
   /** every stored health of a workspace (the connections list) */
@@ -44,4 +80,12 @@ export interface HealthStoreOps {
   /** replaces the connection's health */
   putConnectionHealth(record: ConnectionHealthRecord): Promise<void>;
   connectionActivity(connectionId: string, since: string): Promise<ConnectionActivity>;
+  insertProviderCalls(calls: ProviderCallRecord[]): Promise<void>;
+  providerCallStats(connectionId: string, since: string, options?: { durations?: boolean }): Promise<ProviderCallStats>;
+  /** the calls before a moment are forgotten (they are kept a day) */
+  pruneProviderCalls(before: string): Promise<number>;
+  /** the times of the connection's latest inbound messages, newest first (the silence watch learns its usual gap) */
+  recentInboundTimes(connectionId: string, limit: number): Promise<string[]>;
+  /** messages per hour since a moment, only the hours that had any */
+  hourlyMessageCounts(connectionId: string, since: string): Promise<HourlyCount[]>;
 }

@@ -3,6 +3,7 @@
  * activity counts the hub-side checks read (last inbound/outbound, outbound failed or waiting for a retry).
  */
 import { describe, expect, it } from 'vitest';
+import { newId } from '../../model/index.js';
 import { newConnection, now, storedConversation, newMessage, type StoreContext } from './context.js';
 
 export function healthContract(ctx: StoreContext): void {
@@ -67,6 +68,63 @@ export function healthContract(ctx: StoreContext): void {
         outbound: 4,
         outboundTrouble: 2,
       });
+    });
+
+    it('keeps provider calls with their outcomes and durations, counts them since a moment, and prunes old ones', async () => {
+      const { store } = ctx;
+      const conn = newConnection(ctx);
+      await store.insertConnection(conn);
+      const call = (outcome: string, ms: number, durationMs: number) => ({
+        id: newId('pcall'),
+        connectionId: conn.id,
+        workspaceId: ctx.ws,
+        at: now(ms),
+        outcome,
+        durationMs,
+      });
+      await store.insertProviderCalls([
+        call('ok', -7_200_000, 900), // before the window
+        call('ok', -50_000, 120),
+        call('UNAVAILABLE', -40_000, 2000),
+        call('RATE_LIMITED', -30_000, 15),
+        call('REJECTED', -20_000, 80),
+        call('ok', -10_000, 100),
+      ]);
+      await store.insertProviderCalls([]);
+      const stats = await store.providerCallStats(conn.id, now(-3_600_000), { durations: true });
+      expect(stats).toMatchObject({ calls: 5, rateLimited: 1, unavailable: 1, otherErrors: 1 });
+      expect(stats.latest).toEqual(['ok', 'REJECTED', 'RATE_LIMITED', 'UNAVAILABLE', 'ok']);
+      expect([...stats.durationsMs].sort((a, b) => a - b)).toEqual([15, 80, 100, 120, 2000]);
+      expect((await store.providerCallStats(conn.id, now(-3_600_000))).durationsMs).toEqual([]);
+      expect(await store.pruneProviderCalls(now(-3_600_000))).toBeGreaterThanOrEqual(1);
+      expect((await store.providerCallStats(conn.id, now(-86_400_000))).calls).toBe(5);
+    });
+
+    it('lists the latest inbound times and counts messages per hour', async () => {
+      const { store } = ctx;
+      const conn = newConnection(ctx);
+      await store.insertConnection(conn);
+      const conv = await storedConversation(ctx, { connectionId: conn.id });
+      const at = (iso: string, direction: 'inbound' | 'outbound') => ({
+        ...newMessage(ctx, conv.id, null, {
+          connectionId: conn.id,
+          direction,
+          status: direction === 'inbound' ? ('received' as const) : ('sent' as const),
+        }),
+        createdAt: iso,
+      });
+      await store.insertMessage(at('2026-01-01T09:59:00.000Z', 'inbound'));
+      await store.insertMessage(at('2026-01-01T10:05:00.000Z', 'inbound'));
+      await store.insertMessage(at('2026-01-01T10:40:00.000Z', 'outbound'));
+      await store.insertMessage(at('2026-01-01T12:01:00.000Z', 'inbound'));
+      expect(await store.recentInboundTimes(conn.id, 2)).toEqual([
+        '2026-01-01T12:01:00.000Z',
+        '2026-01-01T10:05:00.000Z',
+      ]);
+      expect(await store.hourlyMessageCounts(conn.id, '2026-01-01T10:00:00.000Z')).toEqual([
+        { hour: '2026-01-01T10', inbound: 1, outbound: 1 },
+        { hour: '2026-01-01T12', inbound: 1, outbound: 0 },
+      ]);
     });
   });
 }

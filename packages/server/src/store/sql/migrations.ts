@@ -705,6 +705,36 @@ function connectionHealth(): Migration {
   };
 }
 
+/**
+ * 0028_health_watch: every outbound provider call's outcome and duration (core/health: the burst-of-errors watch,
+ * 429 counts and latency percentiles), kept a day (the hourly message counts of the Health page use
+ * messages_connection_activity from 0027)
+ */
+function healthWatch(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('provider_calls')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        // 'ok' or the ChannelError code the call ended with (RATE_LIMITED for a 429, UNAVAILABLE for a 5xx or a timeout)
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('provider_calls_connection_at')
+        .ifNotExists()
+        .on('provider_calls')
+        .columns(['connection_id', 'at'])
+        .execute();
+      await db.schema.createIndex('provider_calls_at').ifNotExists().on('provider_calls').column('at').execute();
+    },
+  };
+}
+
 /** "Connect with Meta" dialogs in flight (core/meta-connect): minutes-long rows, the state unique */
 function metaConnect(): Migration {
   return {
@@ -791,6 +821,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0025_vk_rcs': { up: (db: Kysely<unknown>) => scrubStoredBodies(db as Kysely<Database>) },
         '0026_operator_day': operatorDay(),
         '0027_connection_health': connectionHealth(),
+        '0028_health_watch': healthWatch(),
         '0034_email_case': { up: (db: Kysely<unknown>) => foldEmailCase(db, dialect) },
       }),
   };

@@ -390,6 +390,15 @@ export interface ConnectionHealthTable {
   checks: string;
   updated_at: string;
 }
+/** 0028_health_watch: one outbound provider call (core/health), kept a day */
+export interface ProviderCallsTable {
+  id: string;
+  connection_id: string;
+  workspace_id: string;
+  at: string;
+  outcome: string;
+  duration_ms: number;
+}
 /** 0020_meta_connect: one row per "Connect with Meta" dialog, its state single-use, its token sealed */
 export interface MetaConnectGrantsTable {
   id: string;
@@ -407,6 +416,7 @@ export interface MetaConnectGrantsTable {
 }
 export interface Database {
   connection_health: ConnectionHealthTable;
+  provider_calls: ProviderCallsTable;
   message_parts: MessagePartsTable;
   consents: ConsentsTable;
   visitor_addresses: VisitorAddressesTable;
