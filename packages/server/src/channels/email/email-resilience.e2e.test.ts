@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, startMta, type Dovecot, type Mta } from '../../testing/dovecot.js';
-import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { freePort, spawnServer } from '../../testing/server-process.js';
+import { eventually, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../../testing/test-server.js';
 
 interface Msg {
   providerMessageId: string | null;
@@ -62,13 +63,17 @@ describe('email listener resilience (Dovecot)', () => {
   let dataDir: string;
   let conn: Conn;
 
-  const inboundIds = async () => {
-    const convs = (await t.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/conversations?limit=200')).body.data;
+  // read from the in-process hub, or from a hub running as its own process (base URL given)
+  const inboundIds = async (base?: string) => {
+    const get = async <T>(path: string): Promise<T> =>
+      base
+        ? ((await (
+            await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
+          ).json()) as T)
+        : (await t.api<T>('GET', path)).body;
+    const convs = (await get<{ data: Array<{ id: string }> }>('/api/v1/conversations?limit=200')).data;
     const msgs = await Promise.all(
-      convs.map(
-        async (c) =>
-          (await t.api<{ data: Msg[] }>('GET', `/api/v1/conversations/${c.id}/messages?limit=200`)).body.data,
-      ),
+      convs.map(async (c) => (await get<{ data: Msg[] }>(`/api/v1/conversations/${c.id}/messages?limit=200`)).data),
     );
     return msgs
       .flat()
@@ -163,6 +168,48 @@ describe('email listener resilience (Dovecot)', () => {
     const ids = await inboundIds();
     expect(new Set(ids).size).toBe(ids.length);
     for (let i = 0; i < 40; i++) expect(ids).toContain(`<batch-${i}@example.test>`);
+    expect(ids.length).toBe(before + 40);
+  });
+
+  it('a hub killed (SIGKILL) in the middle of a sync resumes it: every mail once', async () => {
+    const before = (await inboundIds()).length;
+    await t.close();
+    const batch = Array.from({ length: 40 }, (_, i) => rawMail(`killed-${i}`, `Killed ${i}`));
+    await append(dovecot, batch);
+    // the same data dir run as its own process, so it can die without closing anything
+    const port = await freePort();
+    const proc = await spawnServer(
+      {
+        SWITCHBOARD_DATA_DIR: dataDir,
+        SWITCHBOARD_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      },
+      port,
+    );
+    let partial: number;
+    try {
+      partial = await eventually(
+        async () => {
+          const n = (await inboundIds(proc.url)).length - before;
+          return n > 0 ? n : undefined;
+        },
+        30_000,
+        'the sync started',
+      );
+    } finally {
+      await proc.kill('SIGKILL');
+    }
+    expect(partial).toBeLessThan(40);
+    t = await startTestServer({ dataDir });
+    await eventually(
+      async () => (await inboundIds()).length - before >= 40,
+      60_000,
+      'the rest of the batch after the kill',
+    );
+    await new Promise((r) => setTimeout(r, 2500));
+    const ids = await inboundIds();
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let i = 0; i < 40; i++) expect(ids).toContain(`<killed-${i}@example.test>`);
     expect(ids.length).toBe(before + 40);
   });
 });
