@@ -37,6 +37,14 @@ export interface Capabilities {
   maxTextLength?: number;
   maxMediaBytes?: number;
 }
+/**
+ * a channel whose customers are mailboxes (addressKind email): its messages read as mail (subject, from/to/cc) and
+ * its replies take a cc — whichever connector carries mail, not one type name
+ */
+export function isMailChannel(types: Map<string, ConnectionType>, type: string | undefined): boolean {
+  return type !== undefined && types.get(type)?.addressKind === 'email';
+}
+
 export function capabilitiesOf(types: Map<string, ConnectionType>, type: string): Capabilities {
   const c = types.get(type)?.capabilities ?? {};
   return {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { Connection, ContactDetail, Conversation, Identity, Message } from '../../../sdk/src/index.ts';
-import { capabilitiesOf, useApp } from '../app-context.ts';
+import { capabilitiesOf, isMailChannel, useApp } from '../app-context.ts';
 import { TemplatePicker } from '../conversation/TemplatePicker.tsx';
 import { addressLabel, contactName, errorText, shortTime } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
@@ -189,7 +189,7 @@ function NewConversation({
   const [subject, setSubject] = useState('');
   const [error, setError] = useState('');
   const route = routes.find((r) => r.key === routeKey);
-  const isMail = route?.connection.type === 'email';
+  const isMail = isMailChannel(types, route?.connection.type);
   const caps = route ? capabilitiesOf(types, route.connection.type) : undefined;
 
   const sendText = async (e: FormEvent) => {

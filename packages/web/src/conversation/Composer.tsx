@@ -9,7 +9,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Content, Conversation, DeliveryPreview, Message } from '../../../sdk/src/index.ts';
 /** the content types that carry a file */
 type MediaType = Extract<Content, { media: unknown }>['type'];
-import { capabilitiesOf, useApp } from '../app-context.ts';
+import { capabilitiesOf, isMailChannel, useApp } from '../app-context.ts';
 import { errorText, fileSize } from '../format.ts';
 import { Icon } from '../icons.tsx';
 
@@ -110,7 +110,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   // mail: addresses in copy of this reply, comma-separated
-  const isMail = conversation.channelType === 'email';
+  const isMail = isMailChannel(types, conversation.channelType);
   const [cc, setCc] = useState('');
   // a provider that is itself an inbox (Intercom) takes internal notes its teammates see, not the customer
   const canNote = types.get(conversation.channelType)?.features.includes('internalNotes') === true;

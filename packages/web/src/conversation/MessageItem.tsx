@@ -4,7 +4,7 @@
  * templates (with their badge) — and an outbound message's delivery status.
  */
 import type { Content, Message, User } from '../../../sdk/src/index.ts';
-import { useApp } from '../app-context.ts';
+import { isMailChannel, useApp } from '../app-context.ts';
 import { fileSize, fullTime, shortTime } from '../format.ts';
 import { Icon, StatusIcon } from '../icons.tsx';
 import { MailView } from './MailView.tsx';
@@ -216,10 +216,10 @@ export function statusTitle(m: Message): string {
 }
 
 export function MessageItem({ message: m, cids = NO_IMAGES }: { message: Message; cids?: Record<string, string> }) {
-  const { users, me } = useApp();
+  const { users, me, types } = useApp();
   const author = authorOf(m, users, me.id);
   const isTemplate = m.content.type === 'template';
-  const isMail = m.channelType === 'email' && m.content.type === 'text';
+  const isMail = isMailChannel(types, m.channelType) && m.content.type === 'text';
   const fallback = m.direction === 'outbound' ? fallbackOf(m) : undefined;
   // a note only teammates in the provider's inbox see (Intercom): it must not read as a reply the customer got
   const isNote = m.metadata.internalNote === true;
