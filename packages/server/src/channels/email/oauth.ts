@@ -6,6 +6,7 @@
 import {
   ChannelError,
   expiryCheck,
+  providerClient,
   type BaseContext,
   type HealthAsk,
   type ProviderHealthCheck,
@@ -48,31 +49,37 @@ export async function mailAuth(
     client_id: config.auth.clientId,
     ...(config.oauthClientSecret ? { client_secret: config.oauthClientSecret } : {}),
   });
-  let res: Response;
-  try {
-    res = await ctx.http(config.auth.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body,
-    });
-  } catch (error) {
-    if (error instanceof ChannelError) throw error;
-    throw new ChannelError('UNAVAILABLE', 'OAuth2 token endpoint unreachable', { cause: error });
-  }
-  const answer = (await res.json().catch(() => ({}))) as {
-    access_token?: string;
-    expires_in?: number;
-    refresh_token_expires_in?: number;
-    error?: string;
-    error_description?: string;
-  };
-  // RFC 6749 §5.2: a revoked or expired refresh token is invalid_grant; only a new consent brings the mailbox back
-  if (answer.error === 'invalid_grant' || answer.error === 'invalid_client' || res.status === 401)
-    throw new ChannelError('AUTH', `OAuth2 refresh refused (${answer.error ?? res.status}): reconnect the account`, {
-      providerCode: answer.error ?? res.status,
-    });
-  if (!res.ok || !answer.access_token)
-    throw new ChannelError('UNAVAILABLE', `OAuth2 token endpoint answered ${res.status} ${answer.error ?? ''}`.trim());
+  // the kit's client: a bounded call, transport errors named by code only, the refresh token and client secret
+  // scrubbed from every message
+  const client = providerClient({
+    provider: 'OAuth2 token endpoint',
+    http: ctx.http,
+    secrets: [config.oauthRefreshToken, config.oauthClientSecret],
+    mapError: (res) => {
+      const refused = tokenAnswer(res.json);
+      // RFC 6749 §5.2: a revoked or expired refresh token is invalid_grant; only a new consent brings the mailbox back
+      if (refused.error === 'invalid_grant' || refused.error === 'invalid_client' || res.status === 401)
+        return new ChannelError(
+          'AUTH',
+          `OAuth2 refresh refused (${refused.error ?? res.status}): reconnect the account`,
+          { providerCode: refused.error ?? res.status },
+        );
+      return new ChannelError(
+        'UNAVAILABLE',
+        `OAuth2 token endpoint answered ${res.status} ${refused.error ?? ''}`.trim(),
+        res.retryAfterMs ? { retryAfterMs: res.retryAfterMs } : {},
+      );
+    },
+  });
+  const res = await client.call(config.auth.tokenUrl, {
+    form: body,
+    headers: { accept: 'application/json' },
+    what: 'token refresh',
+    timeoutMs: 15_000,
+  });
+  const answer = tokenAnswer(res.json);
+  if (!answer.access_token)
+    throw new ChannelError('UNAVAILABLE', `OAuth2 token endpoint answered ${res.status} without an access_token`);
   const refreshIn = answer.refresh_token_expires_in;
   // a refresh answer without the field keeps what an earlier one said (Google repeats it, Microsoft may not)
   const refreshExpiresAt =
@@ -88,6 +95,28 @@ export async function mailAuth(
     ...(refreshExpiresAt ? { refreshExpiresAt } : {}),
   });
   return { kind: 'oauth2', accessToken: answer.access_token, ...(refreshExpiresAt ? { refreshExpiresAt } : {}) };
+}
+
+/** the fields of a token endpoint's answer we read (RFC 6749 §5.1 and §5.2), whatever else it holds */
+function tokenAnswer(json: unknown): {
+  access_token?: string;
+  expires_in?: number;
+  refresh_token_expires_in?: number;
+  error?: string;
+} {
+  const o = json && typeof json === 'object' ? (json as Record<string, unknown>) : {};
+  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const out: { access_token?: string; expires_in?: number; refresh_token_expires_in?: number; error?: string } = {};
+  const access = str(o.access_token);
+  if (access) out.access_token = access;
+  const expires = num(o.expires_in);
+  if (expires !== undefined) out.expires_in = expires;
+  const refreshExpires = num(o.refresh_token_expires_in);
+  if (refreshExpires !== undefined) out.refresh_token_expires_in = refreshExpires;
+  const error = str(o.error);
+  if (error) out.error = error;
+  return out;
 }
 
 export function forgetAuth(connectionId: string): void {
