@@ -48,7 +48,12 @@ export type IdPrefix =
   // consents (per identity opt-out)
   | 'cns'
   // Connect with Meta dialogs and their grants
-  | 'mcg';
+  | 'mcg'
+  // segments, campaigns, campaign recipients and jobs
+  | 'seg'
+  | 'cmp'
+  | 'crc'
+  | 'cjb';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${next().toLowerCase()}`;
