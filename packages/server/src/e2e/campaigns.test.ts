@@ -3,8 +3,10 @@
  * tags, channels, created and last inbound time, AND/OR), exclusions counted by reason (no identity on the step's
  * channel, opted out), placeholders, a CSV audience with bad rows sent as a WhatsApp template whose variables map to
  * contact fields (the Cloud API simulator), a two-step drip whose second step waits for no reply, pause / resume /
- * cancel, and an operator's reply overtaking a running campaign on the same paced sender.
+ * cancel, and an operator's reply overtaking a running campaign on the same paced sender; also scaled (PostgreSQL
+ * and NATS JetStream, the pacer's buckets in the database).
  */
+import { randomBytes } from 'node:crypto';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineConnector } from '../channel-kit/index.js';
@@ -55,8 +57,8 @@ interface Recipient {
   }>;
 }
 
-for (const dialect of ['sqlite', 'postgres'] as const) {
-  describe(`campaigns (${dialect})`, () => {
+for (const mode of ['sqlite', 'postgres', 'scaled'] as const) {
+  describe(`campaigns (${mode})`, () => {
     let t: TestServer;
     let provider: FakeProvider;
     let sim: WhatsAppSimulator;
@@ -122,10 +124,15 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.' }],
       });
       const env: Record<string, string> = {};
-      if (dialect === 'postgres') {
+      if (mode !== 'sqlite') {
         const db = await freshPostgresDatabase('campaigns');
         drop = db.drop;
         env.DATABASE_URL = db.url;
+      }
+      // scaled: the work topics on NATS JetStream, the pacer's buckets in PostgreSQL (the campaign lane included)
+      if (mode === 'scaled') {
+        env.NATS_URL = 'nats://127.0.0.1:4222';
+        env.SWITCHBOARD_NATS_PREFIX = `cmp${randomBytes(4).toString('hex')}`;
       }
       t = await startTestServer({ extraConnectors: [testConnector, slowConnector], env });
       const gateway = { signingSecret: 'signing-secret-1', apiToken: 'api-token-value-1', apiBaseUrl: provider.url };
