@@ -11,7 +11,7 @@ import { startWhatsAppSimulator, type WhatsAppSimulator } from '@switchboard/sim
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineConnector } from '../channel-kit/index.js';
 import { testConnector, testConnectorDefinition } from '../channel-kit/test-connector.js';
-import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+import { collectSse, eventually, startTestServer, type TestServer } from '../testing/test-server.js';
 import { fakeProvider, type FakeProvider } from '../testing/fake-provider.js';
 import { freshPostgresDatabase } from '../testing/test-databases.js';
 import { newVisitor } from '../testing/routing-fixtures.js';
@@ -123,7 +123,8 @@ for (const mode of ['sqlite', 'postgres', 'scaled'] as const) {
         category: 'UTILITY',
         components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.' }],
       });
-      const env: Record<string, string> = {};
+      // two attempts for conversational sends: a campaign's throttled message gets more (it slows, never fails)
+      const env: Record<string, string> = { SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: '2' };
       if (mode !== 'sqlite') {
         const db = await freshPostgresDatabase('campaigns');
         drop = db.drop;
@@ -431,6 +432,69 @@ for (const mode of ['sqlite', 'postgres', 'scaled'] as const) {
       expect(position).toBeLessThanOrEqual(ahead + 2);
       expect(lane().length).toBeLessThan(30);
       await finished(campaign.id);
+    });
+
+    it('provider throttling slows a campaign down instead of failing its recipients', async () => {
+      const audience = [];
+      for (let i = 0; i < 6; i++)
+        audience.push(await contact(`t${i}`, { identities: [{ channelType: 'x-test', address: `throttle-${i}` }] }));
+      const campaign = await createCampaign({
+        name: 'Throttled',
+        audience: { type: 'contacts' },
+        contactIds: audience,
+        settings: { inFlight: 1 },
+        steps: [{ connectionId: testConn, content: { type: 'text', text: 'paced' } }],
+      });
+      // four 429s in a row for the one message in flight: twice the attempts a conversational message has
+      for (let i = 0; i < 4; i++) provider.failNext.push({ status: 429, headers: { 'retry-after': '0.2' } });
+      await act(campaign.id, 'start');
+      const done = await finished(campaign.id);
+      expect(provider.failNext).toHaveLength(0);
+      expect(done.steps[0]).toMatchObject({ sent: 6, failed: 0 });
+    });
+
+    it('pauses a campaign by itself when too many of its latest sends fail, with the reason', async () => {
+      const audience = [];
+      for (let i = 0; i < 20; i++)
+        audience.push(await contact(`f${i}`, { identities: [{ channelType: 'x-test', address: `fail-${i}` }] }));
+      const campaign = await createCampaign({
+        name: 'Failing',
+        audience: { type: 'contacts' },
+        contactIds: audience,
+        settings: { inFlight: 2, failurePause: { ratio: 0.5, window: 10 } },
+        steps: [{ connectionId: testConn, content: { type: 'text', text: 'doomed' } }],
+      });
+      for (let i = 0; i < 10; i++)
+        provider.failNext.push({ status: 400, body: { error: { message: 'number banned' } } });
+      const events = collectSse(`${t.url}/api/v1/events`, { authorization: `Bearer ${t.token}` });
+      await events.ready;
+      try {
+        await act(campaign.id, 'start');
+        const paused = await eventually(async () => {
+          const c = (await t.api<Campaign>('GET', `/api/v1/campaigns/${campaign.id}`)).body;
+          return c.status === 'paused' ? c : undefined;
+        });
+        expect(paused.statusReason).toMatch(/of the last 1\d messages failed/);
+        const s = await stats(campaign.id);
+        expect(s.steps[0]?.failed).toBeGreaterThanOrEqual(10);
+        expect(s.steps[0]?.pending).toBeGreaterThan(0);
+        // the event stream said so, and carried the counts
+        await eventually(() =>
+          events.events.some(
+            (e) =>
+              e.event === 'campaign.status' && (e.data as { data?: { status?: string } }).data?.status === 'paused',
+          ),
+        );
+        expect(events.events.some((e) => e.event === 'campaign.progress')).toBe(true);
+        // resumed, the rest goes out (the failures before the resume no longer count)
+        provider.failNext.length = 0;
+        expect((await act(campaign.id, 'resume')).body.status).toBe('running');
+        const done = await finished(campaign.id);
+        expect(done.steps[0]?.sent).toBe(20 - (done.steps[0]?.failed ?? 0));
+      } finally {
+        events.close();
+        provider.failNext.length = 0;
+      }
     });
   });
 }
