@@ -13684,7 +13684,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed */
+            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed, campaign.sent */
             type: string;
         };
         TimelineEventInput: {
@@ -13696,7 +13696,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed */
+            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed, campaign.sent */
             type: string;
         };
         User: {

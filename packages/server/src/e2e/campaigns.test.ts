@@ -253,6 +253,17 @@ for (const mode of ['sqlite', 'postgres', 'scaled'] as const) {
         `/api/v1/messages/${ada?.steps[0]?.messageId}`,
       );
       expect(message.body.metadata.campaign).toMatchObject({ id: campaign.id, step: 0 });
+      const conversationId = (
+        await t.api<{ conversationId: string }>('GET', `/api/v1/messages/${ada?.steps[0]?.messageId}`)
+      ).body.conversationId;
+      const timeline = await t.api<{ data: Array<{ type: string; actor: string; data: { campaignName?: string } }> }>(
+        'GET',
+        `/api/v1/conversations/${conversationId}/timeline`,
+      );
+      expect(timeline.body.data.find((e) => e.type === 'campaign.sent')).toMatchObject({
+        actor: `campaign:${campaign.id}`,
+        data: { campaignName: 'VIP offer' },
+      });
       // started once: a second start is a conflict and sends nothing
       expect((await act(campaign.id, 'start')).status).toBe(409);
       expect(provider.received.length).toBe(before + 1);

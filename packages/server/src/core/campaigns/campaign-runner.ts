@@ -26,6 +26,7 @@ import type { CampaignRecord, CampaignStep, ContactRecord, JobRecord, RecipientR
 import type { ConnectionService } from '../connections/connection-service.js';
 import type { MessageQueue } from '../outbound/message-queue.js';
 import { fillPlaceholders, templateValues } from './placeholders.js';
+import { TimelineBatch } from '../conversations/timeline.js';
 
 export interface CampaignRunnerSettings {
   intervalMs: number;
@@ -303,6 +304,15 @@ export class CampaignRunner {
         async (tx, message, queuedAt) => {
           if (!(await tx.campaigns.markJobQueued(job.id, token, message.id, message.conversationId, queuedAt)))
             throw new LostClaim();
+          // the thread says the conversation came from the campaign, beside the message's own `campaign` mark
+          await new TimelineBatch(campaign.workspaceId, message.conversationId, queuedAt)
+            .add('campaign.sent', `campaign:${campaign.id}`, {
+              campaignId: campaign.id,
+              campaignName: campaign.name,
+              step: job.stepIndex,
+              messageId: message.id,
+            })
+            .write(tx, false, new Date(queuedAt));
           if (next)
             await tx.campaigns.insertJobs([
               this.job(
