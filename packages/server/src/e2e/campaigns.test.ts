@@ -445,6 +445,24 @@ for (const mode of ['sqlite', 'postgres', 'scaled'] as const) {
       await finished(campaign.id);
     });
 
+    it('a campaign with a start time waits as scheduled, then starts by itself', async () => {
+      const id = await contact('Sol', { identities: [{ channelType: 'x-test', address: 'scheduled-1' }] });
+      const at = Date.now() + 1500;
+      const campaign = await createCampaign({
+        name: 'Later',
+        audience: { type: 'contacts' },
+        contactIds: [id],
+        scheduledAt: new Date(at).toISOString(),
+        steps: [{ connectionId: testConn, content: { type: 'text', text: 'on time' } }],
+      });
+      expect((await act(campaign.id, 'start')).body.status).toBe('scheduled');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(provider.received.some((r) => r.to === 'scheduled-1')).toBe(false);
+      await finished(campaign.id);
+      const sent = provider.received.find((r) => r.to === 'scheduled-1');
+      expect(sent?.at).toBeGreaterThanOrEqual(at);
+    });
+
     it('provider throttling slows a campaign down instead of failing its recipients', async () => {
       const audience = [];
       for (let i = 0; i < 6; i++)

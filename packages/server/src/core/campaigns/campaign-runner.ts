@@ -111,7 +111,7 @@ export class CampaignRunner {
       try {
         await this.freezeBatch(campaign);
         await this.dispatch(campaign);
-        if (reportProgress || !campaign.frozenAt) await this.progress(campaign);
+        if (reportProgress) await this.progress(campaign);
         await this.finishOrPause(campaign);
       } catch (error) {
         this.deps.log.warn({ err: error, campaignId: id }, 'campaign round failed; trying again');
@@ -184,8 +184,11 @@ export class CampaignRunner {
     const channelType = (await this.connections.get(current.workspaceId, first.connectionId)).type;
     const recipients: RecipientRow[] = [];
     const jobs: JobRecord[] = [];
+    // one query per batch for who is reachable on the first step's channel type (an identity there, not opted out)
+    const reachable = await ops.reachability(current.workspaceId, ids, channelType);
     for (const contactId of ids) {
-      const reason = await this.exclusion(current.workspaceId, contactId, channelType);
+      const state = reachable.get(contactId);
+      const reason = state === 'ok' ? null : (state ?? 'no_identity');
       recipients.push({
         id: newId('crc'),
         campaignId: current.id,
@@ -204,17 +207,6 @@ export class CampaignRunner {
       await tx.campaigns.advanceFreeze(current.id, ids[ids.length - 1] ?? current.freezeCursor, done ? now : null);
     });
     campaign.frozenAt = done ? now : null;
-  }
-
-  /** why a contact gets nothing on this channel type: no identity there, or every identity there opted out */
-  private async exclusion(workspaceId: string, contactId: string, channelType: string): Promise<string | null> {
-    const identities = (await this.deps.store.listIdentities(contactId)).filter((i) => i.channelType === channelType);
-    if (identities.length === 0) return 'no_identity';
-    for (const identity of identities) {
-      const consent = await this.deps.store.getConsent(workspaceId, channelType, identity.address);
-      if (!consent?.optedOut) return null;
-    }
-    return 'opted_out';
   }
 
   private job(campaign: CampaignRecord, contactId: string, stepIndex: number, due: Date): JobRecord {

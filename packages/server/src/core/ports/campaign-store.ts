@@ -205,6 +205,15 @@ export interface CampaignStoreOps {
   takeFreezeLease(campaignId: string, now: string, until: string): Promise<boolean>;
   /** records the freeze's progress: the last contact frozen, and whether the audience is done */
   advanceFreeze(campaignId: string, cursor: string | null, frozenAt: string | null): Promise<void>;
+  /**
+   * for a batch of contacts: whether each can be reached on the channel type — `ok` (an identity there that is not
+   * opted out), `opted_out` (identities there, all opted out); contacts without an identity there are absent
+   */
+  reachability(
+    workspaceId: string,
+    contactIds: string[],
+    channelType: string,
+  ): Promise<Map<string, 'ok' | 'opted_out'>>;
   /** insert-or-ignore on (campaign, contact) */
   insertRecipients(rows: RecipientRow[]): Promise<void>;
   /** insert-or-ignore on (campaign, contact, step): a job is created once whatever re-runs */

@@ -452,6 +452,30 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         .where('id', '=', campaignId)
         .execute();
     },
+    async reachability(workspaceId, contactIds, channelType) {
+      const out = new Map<string, 'ok' | 'opted_out'>();
+      for (let i = 0; i < contactIds.length; i += CHUNK) {
+        const rows = await db
+          .selectFrom('contact_identities as ci')
+          .leftJoin('consents as cn', (j) =>
+            j
+              .onRef('cn.workspace_id', '=', 'ci.workspace_id')
+              .onRef('cn.channel_type', '=', 'ci.channel_type')
+              .onRef('cn.address', '=', 'ci.address'),
+          )
+          .select(['ci.contact_id', 'cn.opted_out'])
+          .where('ci.workspace_id', '=', workspaceId)
+          .where('ci.channel_type', '=', channelType)
+          .where('ci.contact_id', 'in', contactIds.slice(i, i + CHUNK))
+          .execute();
+        for (const r of rows) {
+          const reachable = !r.opted_out || Number(r.opted_out) === 0;
+          if (reachable) out.set(r.contact_id, 'ok');
+          else if (!out.has(r.contact_id)) out.set(r.contact_id, 'opted_out');
+        }
+      }
+      return out;
+    },
     async insertRecipients(rows) {
       for (let i = 0; i < rows.length; i += CHUNK)
         await db
