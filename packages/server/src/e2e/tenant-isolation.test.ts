@@ -431,6 +431,8 @@ describe('tenant isolation over every route with an id', () => {
       '/api/v1/contacts',
       '/api/v1/dead-letters',
       `/api/v1/connections?cursor=${conn}`,
+      '/api/v1/segments',
+      '/api/v1/campaigns',
     ]) {
       const res = await asOther('GET', path);
       expect(res.status, path).toBeLessThan(500);
@@ -442,6 +444,18 @@ describe('tenant isolation over every route with an id', () => {
       content: { type: 'text', text: 'cross-tenant send' },
     });
     expect([400, 404]).toContain(send.status);
+    // a campaign of the second workspace cannot name the first one's segment or connection, nor take its contacts
+    const segmentId = ids.segment[0] ?? '';
+    const foreignSegment = await asOther('POST', '/api/v1/campaigns', {
+      name: 'cross-tenant',
+      audience: { type: 'segment', segmentId },
+      steps: [{ connectionId: conn, content: { type: 'text', text: 'x' } }],
+    });
+    expect(foreignSegment.status).toBe(400);
+    expect(leaks(foreignSegment.body)).toEqual([]);
+    const preview = await asOther('POST', '/api/v1/segments/preview', { filter: { all: [] } });
+    expect(preview.status).toBe(200);
+    expect(leaks(preview.body)).toEqual([]);
     // activity in the first workspace while the second one listens
     await t.api('POST', `/api/v1/conversations/${ids.conversation[0] ?? ''}/messages`, {
       content: { type: 'text', text: 'A-secret-reply-live' },
