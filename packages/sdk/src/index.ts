@@ -135,6 +135,9 @@ export type CampaignContactsResult = ResponseOf<'/api/v1/campaigns/{id}/contacts
 export type CampaignRecipient = Schemas['CampaignRecipient'];
 export type CampaignStats = Schemas['CampaignStats'];
 export type CampaignAction = 'start' | 'pause' | 'resume' | 'cancel' | 'duplicate';
+export type CampaignRecipientsCsvOptions = NonNullable<
+  Op<'/api/v1/campaigns/{id}/recipients.csv', 'get'>['parameters']['query']
+>;
 export type User = Schemas['User'];
 export type Role = User['role'];
 export type UserInput = BodyOf<'/api/v1/users', 'post'>;
@@ -651,6 +654,17 @@ export class SwitchboardClient {
   /** the contacts a search finds (all without q) as CSV text (GET /api/v1/contacts/export.csv; admins) */
   async exportContacts(options: ContactExportOptions = {}): Promise<string> {
     const res = await this.fetcher(`${this.base}/api/v1/contacts/export.csv${query(options)}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    return (await this.readText(res, false)) as string;
+  }
+  /** a campaign's recipients as CSV text, one row per recipient and step, filtered like campaignRecipients */
+  async exportCampaignRecipients(id: string, options: CampaignRecipientsCsvOptions = {}): Promise<string> {
+    const params = {
+      outcome: options.outcome,
+      step: options.step === undefined ? undefined : String(options.step),
+    };
+    const res = await this.fetcher(`${this.base}/api/v1/campaigns/${enc(id)}/recipients.csv${query(params)}`, {
       headers: { authorization: `Bearer ${this.token}` },
     });
     return (await this.readText(res, false)) as string;

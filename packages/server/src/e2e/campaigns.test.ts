@@ -368,6 +368,22 @@ for (const mode of ['sqlite', 'postgres', 'scaled'] as const) {
       expect(byContact.get(contacts[0] as string)?.steps.map((s) => s.status)).toEqual(['queued', 'skipped']);
       expect(byContact.get(contacts[1] as string)?.steps.map((s) => s.status)).toEqual(['queued', 'queued']);
       expect((await recipients(campaign.id, '&outcome=replied')).map((r) => r.contactId)).toEqual([contacts[0]]);
+      // the same list as CSV: one row per recipient and step
+      const csv = await fetch(`${t.url}/api/v1/campaigns/${campaign.id}/recipients.csv`, {
+        headers: { authorization: `Bearer ${t.token}` },
+      });
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+      const lines = (await csv.text()).trim().split('\n');
+      expect(lines[0]).toBe('contact_id,name,recipient,reason,step,job,job_reason,message_id,message,failure,replied');
+      expect(
+        lines
+          .slice(1)
+          .filter((l) => l.startsWith(`${contacts[0]},`))
+          .map((l) => l.split(',').slice(4, 7)),
+      ).toEqual([
+        ['1', 'queued', ''],
+        ['2', 'skipped', 'condition_replied'],
+      ]);
       // the reply counts as their last inbound message
       expect(await preview({ all: [{ field: 'lastInboundAt', op: 'within_days', value: 1 }] })).toBeGreaterThanOrEqual(
         2,

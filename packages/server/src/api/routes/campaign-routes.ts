@@ -4,6 +4,7 @@
  * explicit or CSV audience, start/pause/resume/cancel/duplicate, recipients filtered by outcome, statistics).
  * Admins manage them; everyone signed in may read them.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -470,6 +471,40 @@ export function campaignRoutes(app: FastifyInstance, hub: Hub): void {
         data: result.data.map(({ campaignId: _c, workspaceId: _w, ...rest }) => rest),
         nextCursor: result.nextCursor,
       };
+    },
+  );
+  r.get(
+    '/campaigns/:id/recipients.csv',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary:
+          'The recipients as CSV (one row per recipient and step, filtered like the list); formula-like cells start with a single quote',
+        params: IdParams,
+        querystring: z.object({
+          outcome: z.enum(OUTCOMES).optional(),
+          step: z.coerce.number().int().min(0).max(9).optional(),
+        }),
+        response: errors,
+      },
+    },
+    async (req, reply) => {
+      const { workspaceId } = principalOf(req);
+      const rows = hub.campaigns.recipientsCsv(workspaceId, req.params.id, {
+        outcome: req.query.outcome,
+        stepIndex: req.query.step,
+      });
+      // read the first chunk here, so an unknown campaign is a 404 and not a broken stream
+      const first = await rows.next();
+      async function* all(): AsyncGenerator<string> {
+        if (!first.done) yield first.value;
+        yield* rows;
+      }
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="campaign-${req.params.id}-recipients.csv"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(all()) as never);
     },
   );
   r.get(

@@ -22,7 +22,8 @@ import type {
   RecipientView,
 } from '../ports/index.js';
 import type { ConnectionService } from '../connections/connection-service.js';
-import type { ContactTransfer, ImportReport } from '../contacts/contact-import.js';
+import { stringify } from 'csv-stringify/sync';
+import { defuseFormula, type ContactTransfer, type ImportReport } from '../contacts/contact-import.js';
 import { capabilitiesFor } from '../../channel-kit/index.js';
 
 export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
@@ -277,6 +278,56 @@ export class CampaignService {
   ): Promise<Page<RecipientView>> {
     await this.record(workspaceId, id);
     return this.deps.store.campaigns.listRecipients(id, page, filter);
+  }
+
+  /**
+   * the recipients (filtered like the list) as CSV, page by page: one row per recipient and step, with the contact's
+   * name, the job's and the message's outcome; cells a spreadsheet would run as a formula are defused
+   */
+  async *recipientsCsv(
+    workspaceId: string,
+    id: string,
+    filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined },
+  ): AsyncGenerator<string> {
+    await this.record(workspaceId, id);
+    yield stringify([
+      [
+        'contact_id',
+        'name',
+        'recipient',
+        'reason',
+        'step',
+        'job',
+        'job_reason',
+        'message_id',
+        'message',
+        'failure',
+        'replied',
+      ],
+    ]);
+    for (let cursor: string | undefined; ;) {
+      const page = await this.deps.store.campaigns.listRecipients(id, { limit: 200, cursor }, filter);
+      const rows: string[][] = [];
+      for (const r of page.data) {
+        const name = (await this.deps.store.getContact(workspaceId, r.contactId))?.name ?? '';
+        const base = [r.contactId, name, r.status, r.reason ?? ''];
+        if (r.steps.length === 0) rows.push([...base, '', '', '', '', '', '', '']);
+        for (const s of r.steps)
+          rows.push([
+            ...base,
+            String(s.stepIndex + 1),
+            s.status,
+            s.reason ?? '',
+            s.messageId ?? '',
+            s.messageStatus ?? '',
+            s.failureCode ?? '',
+            s.replied ? 'yes' : 'no',
+          ]);
+      }
+      if (rows.length > 0) yield stringify(rows.map((cells) => cells.map(defuseFormula)));
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
   }
 
   async stats(workspaceId: string, id: string): Promise<CampaignStats & { status: CampaignStatus }> {
