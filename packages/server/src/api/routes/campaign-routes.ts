@@ -25,38 +25,41 @@ const attributeKey = z
   .max(64)
   .regex(/^[^"\\]+$/, 'no quotes or backslashes');
 
-const ConditionSchema = z.union([
-  z.object({
-    field: z.literal('attribute'),
-    key: attributeKey,
-    op: z.enum(['equals', 'not_equals', 'contains', 'exists', 'not_exists']),
-    value: z.string().max(500).optional().describe('compared as trimmed, case-insensitive text'),
-  }),
-  z.object({ field: z.literal('tag'), op: z.enum(['has', 'not_has']), value: z.string().min(1).max(64) }),
-  z.object({
-    field: z.literal('channel'),
-    op: z.enum(['has', 'not_has']),
-    value: z.string().min(1).max(64).describe('a channel type the contact has an identity on'),
-  }),
-  z.object({
-    field: z.literal('conversationStatus'),
-    op: z.enum(['has', 'not_has']),
-    value: z.enum(['open', 'pending', 'resolved']),
-  }),
-  z.object({ field: z.enum(['lastInboundAt', 'createdAt']), op: z.enum(['before', 'after']), value: instant }),
-  z.object({
-    field: z.enum(['lastInboundAt', 'createdAt']),
-    op: z.enum(['within_days', 'not_within_days']),
-    value: z.number().int().min(0).max(36_500),
-  }),
-]);
+const ConditionSchema = z
+  .union([
+    z.object({
+      field: z.literal('attribute'),
+      key: attributeKey,
+      op: z.enum(['equals', 'not_equals', 'contains', 'exists', 'not_exists']),
+      value: z.string().max(500).optional().describe('compared as trimmed, case-insensitive text'),
+    }),
+    z.object({ field: z.literal('tag'), op: z.enum(['has', 'not_has']), value: z.string().min(1).max(64) }),
+    z.object({
+      field: z.literal('channel'),
+      op: z.enum(['has', 'not_has']),
+      value: z.string().min(1).max(64).describe('a channel type the contact has an identity on'),
+    }),
+    z.object({
+      field: z.literal('conversationStatus'),
+      op: z.enum(['has', 'not_has']),
+      value: z.enum(['open', 'pending', 'resolved']),
+    }),
+    z.object({ field: z.enum(['lastInboundAt', 'createdAt']), op: z.enum(['before', 'after']), value: instant }),
+    z.object({
+      field: z.enum(['lastInboundAt', 'createdAt']),
+      op: z.enum(['within_days', 'not_within_days']),
+      value: z.number().int().min(0).max(36_500),
+    }),
+  ])
+  .meta({ id: 'SegmentCondition' });
 // groups spelled out four levels deep (SEGMENT_LIMITS.depth) rather than recursively: the OpenAPI document and
 // the SDK types stay plain objects
+// (each level named, so the document references it instead of repeating it)
 const group = <T extends z.ZodType>(child: T) =>
   z.union([z.object({ all: z.array(child).max(50) }), z.object({ any: z.array(child).max(50) })]);
-const Group1 = group(ConditionSchema);
-const Group2 = group(z.union([ConditionSchema, Group1]));
-const Group3 = group(z.union([ConditionSchema, Group2]));
+const Group1 = group(ConditionSchema).meta({ id: 'SegmentGroup1' });
+const Group2 = group(z.union([ConditionSchema, Group1])).meta({ id: 'SegmentGroup2' });
+const Group3 = group(z.union([ConditionSchema, Group2])).meta({ id: 'SegmentGroup3' });
 const SegmentFilterSchema = group(z.union([ConditionSchema, Group3]))
   .describe('AND (all) / OR (any) groups of conditions, nested at most four levels')
   .meta({ id: 'SegmentFilter' });
