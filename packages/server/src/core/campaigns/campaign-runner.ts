@@ -84,10 +84,15 @@ export class CampaignRunner {
 
   start(): void {
     const tick = (): void => {
+      let busy = false;
       this.running = this.tick()
+        .then((dispatched) => {
+          busy = dispatched > 0;
+        })
         .catch((error: unknown) => this.deps.log.warn({ err: error }, 'campaign tick failed; trying again'))
         .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.settings.intervalMs).unref();
+          // a round that handed jobs out is followed at once by the next (the outbound window refills as it drains)
+          if (this.timer) this.timer = setTimeout(tick, busy ? 0 : this.settings.intervalMs).unref();
         });
     };
     this.timer = setTimeout(tick, this.settings.intervalMs).unref();
@@ -99,8 +104,9 @@ export class CampaignRunner {
     await this.running;
   }
 
-  /** one round over every campaign that has work: start the scheduled, freeze, dispatch, finish, report */
-  async tick(): Promise<void> {
+  /** one round over every campaign that has work: start the scheduled, freeze, dispatch, finish, report; answers the jobs dispatched */
+  async tick(): Promise<number> {
+    let dispatched = 0;
     const now = this.deps.clock.now().toISOString();
     const reportProgress = Date.now() - this.lastProgressAt >= 1000;
     if (reportProgress) this.lastProgressAt = Date.now();
@@ -110,13 +116,16 @@ export class CampaignRunner {
       if (!campaign || campaign.status !== 'running') continue;
       try {
         await this.freezeBatch(campaign);
-        await this.dispatch(campaign);
+        const handed = await this.dispatch(campaign);
+        dispatched += handed;
         if (reportProgress) await this.progress(campaign);
-        await this.finishOrPause(campaign);
+        // while jobs are handed out the campaign is not finished; the failure check runs at most once a second then
+        if (handed === 0 || reportProgress) await this.finishOrPause(campaign);
       } catch (error) {
         this.deps.log.warn({ err: error, campaignId: id }, 'campaign round failed; trying again');
       }
     }
+    return dispatched;
   }
 
   private async startScheduled(id: string, at: string): Promise<void> {
@@ -231,10 +240,10 @@ export class CampaignRunner {
   }
 
   /** due jobs up to the campaign's outbound window, each claimed and run */
-  private async dispatch(campaign: CampaignRecord): Promise<void> {
+  private async dispatch(campaign: CampaignRecord): Promise<number> {
     const ops = this.deps.store.campaigns;
     const room = campaign.settings.inFlight - (await ops.inFlightCount(campaign.id));
-    if (room <= 0) return;
+    if (room <= 0) return 0;
     const nowDate = this.deps.clock.now();
     const now = nowDate.toISOString();
     const due = await ops.dueJobs(campaign.id, now, room);
@@ -252,6 +261,7 @@ export class CampaignRunner {
         }
       }),
     );
+    return due.length;
   }
 
   /** one claimed job: judge its condition, find where to send, fill the content, queue the message */
