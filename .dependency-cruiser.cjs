@@ -33,7 +33,7 @@ const CORE_LAYERS = [
   // opt-outs: written with inbound messages (conversations below), checked by every send (outbound above)
   ['consent'],
   ['inbound', 'outbound', 'media'],
-  ['agents', 'teams', 'recovery', 'webchat', 'health'],
+  ['agents', 'teams', 'recovery', 'webchat', 'health', 'campaigns'],
   ['routing'],
 ];
 const coreLayerRules = CORE_LAYERS.map((layer, i) => {

@@ -125,6 +125,23 @@ export type TeamMember = Team['members'][number];
 export type TeamInput = BodyOf<'/api/v1/teams', 'post'>;
 export type TeamPatch = BodyOf<'/api/v1/teams/{id}', 'patch'>;
 export type TimelineEvent = Schemas['TimelineEvent'];
+export type Segment = Schemas['Segment'];
+export type SegmentFilter = Schemas['SegmentFilter'];
+export type SegmentInput = BodyOf<'/api/v1/segments', 'post'>;
+export type SegmentPatch = BodyOf<'/api/v1/segments/{id}', 'patch'>;
+export type SegmentPreview = ResponseOf<'/api/v1/segments/preview', 'post'>;
+export type Campaign = Schemas['Campaign'];
+export type CampaignStep = Schemas['CampaignStep'];
+export type CampaignInput = BodyOf<'/api/v1/campaigns', 'post'>;
+export type CampaignPatch = BodyOf<'/api/v1/campaigns/{id}', 'patch'>;
+export type CampaignContactsInput = BodyOf<'/api/v1/campaigns/{id}/contacts', 'post'>;
+export type CampaignContactsResult = ResponseOf<'/api/v1/campaigns/{id}/contacts', 'post'>;
+export type CampaignRecipient = Schemas['CampaignRecipient'];
+export type CampaignStats = Schemas['CampaignStats'];
+export type CampaignAction = 'start' | 'pause' | 'resume' | 'cancel' | 'duplicate';
+export type CampaignRecipientsCsvOptions = NonNullable<
+  Op<'/api/v1/campaigns/{id}/recipients.csv', 'get'>['parameters']['query']
+>;
 export type User = Schemas['User'];
 export type Role = User['role'];
 export type UserInput = BodyOf<'/api/v1/users', 'post'>;
@@ -150,6 +167,13 @@ const routeTypesResolve: Resolves<ContactDetail> &
   Resolves<ExplainInput> &
   Resolves<TeamInput> &
   Resolves<TeamPatch> &
+  Resolves<SegmentInput> &
+  Resolves<SegmentPatch> &
+  Resolves<SegmentPreview> &
+  Resolves<CampaignInput> &
+  Resolves<CampaignPatch> &
+  Resolves<CampaignContactsInput> &
+  Resolves<CampaignContactsResult> &
   Resolves<UserInput> &
   Resolves<UserPatch> &
   Resolves<Session> &
@@ -175,6 +199,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'connection.health',
   'conversation.timeline',
   'agent.status',
+  'campaign.status',
+  'campaign.progress',
   // no hub event: a subscription with only this type receives the calls of routing rules that start a workflow
   'workflow.trigger',
 ] as const;
@@ -504,6 +530,66 @@ export class SwitchboardClient {
   deleteTeam(id: string): Promise<void> {
     return this.request<null>('DELETE', `/teams/${enc(id)}`).then(() => undefined);
   }
+  // --- campaigns ---
+  listSegments(): Promise<Segment[]> {
+    return this.all<Segment>('/segments');
+  }
+  /** the segment with `count`: the contacts it matches now */
+  getSegment(id: string): Promise<Segment> {
+    return this.request('GET', `/segments/${enc(id)}`);
+  }
+  createSegment(input: SegmentInput): Promise<Segment> {
+    return this.request('POST', '/segments', input);
+  }
+  updateSegment(id: string, patch: SegmentPatch): Promise<Segment> {
+    return this.request('PATCH', `/segments/${enc(id)}`, patch);
+  }
+  deleteSegment(id: string): Promise<void> {
+    return this.request<null>('DELETE', `/segments/${enc(id)}`).then(() => undefined);
+  }
+  /** how many contacts a filter matches now, and a few of them; saves nothing */
+  previewSegment(filter: SegmentFilter): Promise<SegmentPreview> {
+    return this.request('POST', '/segments/preview', { filter });
+  }
+  listCampaigns(): Promise<Campaign[]> {
+    return this.all<Campaign>('/campaigns');
+  }
+  getCampaign(id: string): Promise<Campaign> {
+    return this.request('GET', `/campaigns/${enc(id)}`);
+  }
+  createCampaign(input: CampaignInput): Promise<Campaign> {
+    return this.request('POST', '/campaigns', input);
+  }
+  updateCampaign(id: string, patch: CampaignPatch): Promise<Campaign> {
+    return this.request('PATCH', `/campaigns/${enc(id)}`, patch);
+  }
+  deleteCampaign(id: string): Promise<void> {
+    return this.request<null>('DELETE', `/campaigns/${enc(id)}`).then(() => undefined);
+  }
+  /** a draft's explicit audience: contacts by id, or a CSV validated row by row (the report says which rows failed) */
+  addCampaignContacts(id: string, input: CampaignContactsInput): Promise<CampaignContactsResult> {
+    return this.request('POST', `/campaigns/${enc(id)}/contacts`, input);
+  }
+  /** start (or schedule), pause, resume, cancel, or duplicate into a new draft */
+  campaignAction(id: string, action: CampaignAction): Promise<Campaign> {
+    return this.request('POST', `/campaigns/${enc(id)}/${action}`);
+  }
+  campaignStats(id: string): Promise<CampaignStats> {
+    return this.request('GET', `/campaigns/${enc(id)}/stats`);
+  }
+  /** recipients with each step's outcome, optionally only those with one outcome (of any step, or of `step`) */
+  campaignRecipients(
+    id: string,
+    query: { outcome?: string; step?: number; cursor?: string; limit?: number } = {},
+  ): Promise<{ data: CampaignRecipient[]; nextCursor: string | null }> {
+    const params = new URLSearchParams(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
+    return this.request('GET', `/campaigns/${enc(id)}/recipients?${params.toString()}`);
+  }
+  // --- end campaigns ---
   /** the conversation's decisions, oldest first: rules fired, agent replies, handoffs, assignments */
   conversationTimeline(conversationId: string): Promise<TimelineEvent[]> {
     return this.all<TimelineEvent>(`/conversations/${enc(conversationId)}/timeline`);
@@ -581,6 +667,17 @@ export class SwitchboardClient {
   /** the contacts a search finds (all without q) as CSV text (GET /api/v1/contacts/export.csv; admins) */
   async exportContacts(options: ContactExportOptions = {}): Promise<string> {
     const res = await this.fetcher(`${this.base}/api/v1/contacts/export.csv${query(options)}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    return (await this.readText(res, false)) as string;
+  }
+  /** a campaign's recipients as CSV text, one row per recipient and step, filtered like campaignRecipients */
+  async exportCampaignRecipients(id: string, options: CampaignRecipientsCsvOptions = {}): Promise<string> {
+    const params = {
+      outcome: options.outcome,
+      step: options.step === undefined ? undefined : String(options.step),
+    };
+    const res = await this.fetcher(`${this.base}/api/v1/campaigns/${enc(id)}/recipients.csv${query(params)}`, {
       headers: { authorization: `Bearer ${this.token}` },
     });
     return (await this.readText(res, false)) as string;

@@ -1040,6 +1040,1209 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    status?: "draft" | "scheduled" | "running" | "paused" | "completed" | "canceled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Campaign"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A draft campaign: audience (a segment, or contacts by id or CSV), steps, settings */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        audience: {
+                            segmentId: string;
+                            /** @enum {string} */
+                            type: "segment";
+                        } | {
+                            /** @enum {string} */
+                            type: "contacts";
+                        };
+                        contactIds?: string[];
+                        name: string;
+                        /** @description start at this time (a start before it schedules) */
+                        scheduledAt?: string | null;
+                        settings?: {
+                            /** @description pause when this share of the last `window` finished sends failed (default 20 % of 200) */
+                            failurePause?: {
+                                ratio: number;
+                                window: number;
+                            };
+                            /** @description campaign messages in the outbound queue at once */
+                            inFlight?: number;
+                            quietHours?: {
+                                from: string;
+                                /** @description used when the contact's attributes name no valid timeZone */
+                                timeZone: string;
+                                to: string;
+                            };
+                        };
+                        steps: components["schemas"]["CampaignStepInput"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a draft (409 once started: duplicate it instead) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        audience?: {
+                            segmentId: string;
+                            /** @enum {string} */
+                            type: "segment";
+                        } | {
+                            /** @enum {string} */
+                            type: "contacts";
+                        };
+                        contactIds?: string[];
+                        name?: string;
+                        /** @description start at this time (a start before it schedules) */
+                        scheduledAt?: string | null;
+                        settings?: {
+                            /** @description pause when this share of the last `window` finished sends failed (default 20 % of 200) */
+                            failurePause?: {
+                                ratio: number;
+                                window: number;
+                            };
+                            /** @description campaign messages in the outbound queue at once */
+                            inFlight?: number;
+                            quietHours?: {
+                                from: string;
+                                /** @description used when the contact's attributes name no valid timeZone */
+                                timeZone: string;
+                                to: string;
+                            };
+                        };
+                        steps?: components["schemas"]["CampaignStepInput"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the campaign: jobs not yet queued never go */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add contacts to a draft's explicit audience: by id (ids of other workspaces are ignored), or a CSV in the contact import's columns, each row validated and normalised, its contact created or matched and added, refused rows reported */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        contactIds?: string[];
+                        /** @description CSV text: name, phone, email, attributes.<key>, … */
+                        csv?: string;
+                        /** @description for phone numbers without a country code */
+                        defaultRegion?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added: number;
+                            import?: components["schemas"]["ContactImportReport"];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new draft with the same audience, steps and settings */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop sending (messages already in the outbound queue still go) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recipients with each step’s job and message, filtered by an outcome (of any step, or of `step`) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    outcome?: "excluded" | "pending" | "skipped" | "queued" | "sent" | "delivered" | "read" | "failed" | "replied";
+                    step?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["CampaignRecipient"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/recipients.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recipients as CSV (one row per recipient and step, filtered like the list); formula-like cells start with a single quote */
+        get: {
+            parameters: {
+                query?: {
+                    outcome?: "excluded" | "pending" | "skipped" | "queued" | "sent" | "delivered" | "read" | "failed" | "replied";
+                    step?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Carry on sending */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start now, or schedule when scheduledAt is ahead (the audience is frozen into recipients as it sends) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audience, excluded by reason, and per step pending/queued/sent/delivered/read/replied/failed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignStats"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connection-types": {
         parameters: {
             query?: never;
@@ -4071,7 +5274,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: message.received, message.created, message.updated, message.status, conversation.created, conversation.updated, conversation.typing, contact.created, connection.status, connection.health, conversation.timeline, agent.status */
+        /** Server-sent events: message.received, message.created, message.updated, message.status, conversation.created, conversation.updated, conversation.typing, contact.created, connection.status, connection.health, conversation.timeline, agent.status, campaign.status, campaign.progress */
         get: {
             parameters: {
                 query?: {
@@ -5716,6 +6919,472 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Segment"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filter: components["schemas"]["SegmentFilterInput"];
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Segment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Segment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filter?: components["schemas"]["SegmentFilterInput"];
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Segment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How many contacts a filter matches now, and up to five of them; saves nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filter: components["schemas"]["SegmentFilterInput"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            sample: components["schemas"]["Contact"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams": {
         parameters: {
             query?: never;
@@ -6515,7 +8184,7 @@ export interface paths {
                         active?: boolean;
                         description?: string;
                         /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
-                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "workflow.trigger")[];
+                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "campaign.status" | "campaign.progress" | "workflow.trigger")[];
                         secret?: string;
                         url: string;
                     };
@@ -6688,7 +8357,7 @@ export interface paths {
                         active?: boolean;
                         description?: string;
                         /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
-                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "workflow.trigger")[];
+                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "campaign.status" | "campaign.progress" | "workflow.trigger")[];
                         secret?: string;
                         url?: string;
                     };
@@ -7567,6 +9236,262 @@ export interface components {
             mimeType: string;
             size: number;
             url: string;
+        };
+        Campaign: {
+            audience: {
+                segmentId: string;
+                /** @constant */
+                type: "segment";
+            } | {
+                /** @constant */
+                type: "contacts";
+            };
+            /** @description recipients once started; before, the audience as it is now */
+            audienceCount?: number;
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description when every audience contact had become a recipient */
+            frozenAt: string | null;
+            id: string;
+            name: string;
+            scheduledAt: string | null;
+            settings: {
+                failurePause: {
+                    ratio: number;
+                    window: number;
+                };
+                inFlight: number;
+                quietHours?: {
+                    from: string;
+                    timeZone: string;
+                    to: string;
+                };
+            };
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "running" | "paused" | "completed" | "canceled";
+            statusReason: string | null;
+            steps: components["schemas"]["CampaignStep"][];
+            updatedAt: string;
+        };
+        CampaignInput: {
+            audience: {
+                segmentId: string;
+                /** @constant */
+                type: "segment";
+            } | {
+                /** @constant */
+                type: "contacts";
+            };
+            /** @description recipients once started; before, the audience as it is now */
+            audienceCount?: number;
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description when every audience contact had become a recipient */
+            frozenAt: string | null;
+            id: string;
+            name: string;
+            scheduledAt: string | null;
+            settings: {
+                failurePause: {
+                    ratio: number;
+                    window: number;
+                };
+                inFlight: number;
+                quietHours?: {
+                    from: string;
+                    timeZone: string;
+                    to: string;
+                };
+            };
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "running" | "paused" | "completed" | "canceled";
+            statusReason: string | null;
+            steps: components["schemas"]["CampaignStepInput"][];
+            updatedAt: string;
+        };
+        CampaignRecipient: {
+            contactId: string;
+            createdAt: string;
+            id: string;
+            /** @description why excluded: opted_out, no_identity */
+            reason: string | null;
+            /** @enum {string} */
+            status: "included" | "excluded";
+            steps: {
+                failureCode: string | null;
+                messageId: string | null;
+                messageStatus: string | null;
+                reason: string | null;
+                replied: boolean;
+                /** @enum {string} */
+                status: "pending" | "claimed" | "queued" | "skipped" | "failed" | "canceled";
+                stepIndex: number;
+            }[];
+        };
+        CampaignRecipientInput: {
+            contactId: string;
+            createdAt: string;
+            id: string;
+            /** @description why excluded: opted_out, no_identity */
+            reason: string | null;
+            /** @enum {string} */
+            status: "included" | "excluded";
+            steps: {
+                failureCode: string | null;
+                messageId: string | null;
+                messageStatus: string | null;
+                reason: string | null;
+                replied: boolean;
+                /** @enum {string} */
+                status: "pending" | "claimed" | "queued" | "skipped" | "failed" | "canceled";
+                stepIndex: number;
+            }[];
+        };
+        CampaignStats: {
+            audience: number;
+            excluded: {
+                [key: string]: number;
+            };
+            included: number;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "running" | "paused" | "completed" | "canceled";
+            steps: {
+                /** @description delivered or read */
+                delivered: number;
+                failed: number;
+                failedBy: {
+                    [key: string]: number;
+                };
+                pending: number;
+                queued: number;
+                read: number;
+                replied: number;
+                /** @description sent, delivered or read */
+                sent: number;
+                skipped: {
+                    [key: string]: number;
+                };
+                stepIndex: number;
+            }[];
+        };
+        CampaignStatsInput: {
+            audience: number;
+            excluded: {
+                [key: string]: number;
+            };
+            included: number;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "running" | "paused" | "completed" | "canceled";
+            steps: {
+                /** @description delivered or read */
+                delivered: number;
+                failed: number;
+                failedBy: {
+                    [key: string]: number;
+                };
+                pending: number;
+                queued: number;
+                read: number;
+                replied: number;
+                /** @description sent, delivered or read */
+                sent: number;
+                skipped: {
+                    [key: string]: number;
+                };
+                stepIndex: number;
+            }[];
+        };
+        CampaignStep: {
+            /**
+             * @default always
+             * @enum {string}
+             */
+            condition: "always" | "not_replied" | "not_read" | "failed";
+            connectionId: string;
+            content: {
+                /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
+                text: string;
+                /** @constant */
+                type: "text";
+            } | {
+                language: string;
+                name: string;
+                /** @constant */
+                type: "template";
+                /** @default {} */
+                variables: {
+                    [key: string]: {
+                        fallback?: string;
+                        /** @description name, address or attributes.<key> */
+                        field: string;
+                    } | {
+                        /** @description a constant */
+                        value: string;
+                    };
+                };
+            } | {
+                subject: string;
+                text: string;
+                /** @constant */
+                type: "email";
+            };
+            /**
+             * @description after the previous step was queued
+             * @default 0
+             */
+            delaySeconds: number;
+            /**
+             * @description a reply to this step ends the recipient's sequence
+             * @default true
+             */
+            stopOnReply: boolean;
+        };
+        CampaignStepInput: {
+            /**
+             * @default always
+             * @enum {string}
+             */
+            condition: "always" | "not_replied" | "not_read" | "failed";
+            connectionId: string;
+            content: {
+                /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
+                text: string;
+                /** @constant */
+                type: "text";
+            } | {
+                language: string;
+                name: string;
+                /** @constant */
+                type: "template";
+                /** @default {} */
+                variables: {
+                    [key: string]: {
+                        fallback?: string;
+                        /** @description name, address or attributes.<key> */
+                        field: string;
+                    } | {
+                        /** @description a constant */
+                        value: string;
+                    };
+                };
+            } | {
+                subject: string;
+                text: string;
+                /** @constant */
+                type: "email";
+            };
+            /**
+             * @description after the previous step was queued
+             * @default 0
+             */
+            delaySeconds: number;
+            /**
+             * @description a reply to this step ends the recipient's sequence
+             * @default true
+             */
+            stopOnReply: boolean;
         };
         Connection: {
             /** @description secret fields are masked as "********" */
@@ -9224,6 +11149,156 @@ export interface components {
             /** @description what will not work as set up, involving this rule (the save succeeded all the same) */
             warnings: components["schemas"]["RoutingWarningInput"][];
         };
+        Segment: {
+            /** @description contacts matching now (single reads only) */
+            count?: number;
+            createdAt: string;
+            filter: components["schemas"]["SegmentFilter"];
+            id: string;
+            name: string;
+            updatedAt: string;
+        };
+        SegmentCondition: {
+            /** @constant */
+            field: "attribute";
+            key: string;
+            /** @enum {string} */
+            op: "equals" | "not_equals" | "contains" | "exists" | "not_exists";
+            /** @description compared as trimmed, case-insensitive text */
+            value?: string;
+        } | {
+            /** @constant */
+            field: "tag";
+            /** @enum {string} */
+            op: "has" | "not_has";
+            value: string;
+        } | {
+            /** @constant */
+            field: "channel";
+            /** @enum {string} */
+            op: "has" | "not_has";
+            /** @description a channel type the contact has an identity on */
+            value: string;
+        } | {
+            /** @constant */
+            field: "conversationStatus";
+            /** @enum {string} */
+            op: "has" | "not_has";
+            /** @enum {string} */
+            value: "open" | "pending" | "resolved";
+        } | {
+            /** @enum {string} */
+            field: "lastInboundAt" | "createdAt";
+            /** @enum {string} */
+            op: "before" | "after";
+            /**
+             * Format: date-time
+             * @description an ISO-8601 instant
+             */
+            value: string;
+        } | {
+            /** @enum {string} */
+            field: "lastInboundAt" | "createdAt";
+            /** @enum {string} */
+            op: "within_days" | "not_within_days";
+            value: number;
+        };
+        SegmentConditionInput: {
+            /** @constant */
+            field: "attribute";
+            key: string;
+            /** @enum {string} */
+            op: "equals" | "not_equals" | "contains" | "exists" | "not_exists";
+            /** @description compared as trimmed, case-insensitive text */
+            value?: string;
+        } | {
+            /** @constant */
+            field: "tag";
+            /** @enum {string} */
+            op: "has" | "not_has";
+            value: string;
+        } | {
+            /** @constant */
+            field: "channel";
+            /** @enum {string} */
+            op: "has" | "not_has";
+            /** @description a channel type the contact has an identity on */
+            value: string;
+        } | {
+            /** @constant */
+            field: "conversationStatus";
+            /** @enum {string} */
+            op: "has" | "not_has";
+            /** @enum {string} */
+            value: "open" | "pending" | "resolved";
+        } | {
+            /** @enum {string} */
+            field: "lastInboundAt" | "createdAt";
+            /** @enum {string} */
+            op: "before" | "after";
+            /**
+             * Format: date-time
+             * @description an ISO-8601 instant
+             */
+            value: string;
+        } | {
+            /** @enum {string} */
+            field: "lastInboundAt" | "createdAt";
+            /** @enum {string} */
+            op: "within_days" | "not_within_days";
+            value: number;
+        };
+        /** @description AND (all) / OR (any) groups of conditions, nested at most four levels */
+        SegmentFilter: {
+            all: (components["schemas"]["SegmentCondition"] | components["schemas"]["SegmentGroup3"])[];
+        } | {
+            any: (components["schemas"]["SegmentCondition"] | components["schemas"]["SegmentGroup3"])[];
+        };
+        /** @description AND (all) / OR (any) groups of conditions, nested at most four levels */
+        SegmentFilterInput: {
+            all: (components["schemas"]["SegmentConditionInput"] | components["schemas"]["SegmentGroup3Input"])[];
+        } | {
+            any: (components["schemas"]["SegmentConditionInput"] | components["schemas"]["SegmentGroup3Input"])[];
+        };
+        SegmentGroup1: {
+            all: components["schemas"]["SegmentCondition"][];
+        } | {
+            any: components["schemas"]["SegmentCondition"][];
+        };
+        SegmentGroup1Input: {
+            all: components["schemas"]["SegmentConditionInput"][];
+        } | {
+            any: components["schemas"]["SegmentConditionInput"][];
+        };
+        SegmentGroup2: {
+            all: (components["schemas"]["SegmentCondition"] | components["schemas"]["SegmentGroup1"])[];
+        } | {
+            any: (components["schemas"]["SegmentCondition"] | components["schemas"]["SegmentGroup1"])[];
+        };
+        SegmentGroup2Input: {
+            all: (components["schemas"]["SegmentConditionInput"] | components["schemas"]["SegmentGroup1Input"])[];
+        } | {
+            any: (components["schemas"]["SegmentConditionInput"] | components["schemas"]["SegmentGroup1Input"])[];
+        };
+        SegmentGroup3: {
+            all: (components["schemas"]["SegmentCondition"] | components["schemas"]["SegmentGroup2"])[];
+        } | {
+            any: (components["schemas"]["SegmentCondition"] | components["schemas"]["SegmentGroup2"])[];
+        };
+        SegmentGroup3Input: {
+            all: (components["schemas"]["SegmentConditionInput"] | components["schemas"]["SegmentGroup2Input"])[];
+        } | {
+            any: (components["schemas"]["SegmentConditionInput"] | components["schemas"]["SegmentGroup2Input"])[];
+        };
+        SegmentInput: {
+            /** @description contacts matching now (single reads only) */
+            count?: number;
+            createdAt: string;
+            filter: components["schemas"]["SegmentFilterInput"];
+            id: string;
+            name: string;
+            updatedAt: string;
+        };
         SetConsent: {
             /** @description one identity of that channel type; all of them when absent */
             address?: string;
@@ -9339,7 +11414,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed */
+            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed, campaign.sent */
             type: string;
         };
         TimelineEventInput: {
@@ -9351,7 +11426,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed */
+            /** @description rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed, campaign.sent */
             type: string;
         };
         User: {

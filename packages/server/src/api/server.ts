@@ -28,6 +28,7 @@ import { routingRoutes } from './routes/routing-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { contactImportRoutes } from './routes/contact-import-routes.js';
+import { campaignRoutes } from './routes/campaign-routes.js';
 
 export interface ServerOptions {
   hub: Hub;
@@ -100,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         conversationRoutes(authed, hub);
         consentRoutes(authed, hub);
         await contactImportRoutes(authed, hub);
+        campaignRoutes(authed, hub);
         contactRoutes(authed, hub);
         eventRoutes(authed, hub);
         await mediaUploadRoutes(authed, hub, options.mediaLimit);

@@ -40,6 +40,10 @@ import { Ownership } from '../core/routing/ownership.js';
 import { RoutingRuleService } from '../core/routing/routing-rule-service.js';
 import { ConsentService } from '../core/consent/consent-service.js';
 import { TeamService } from '../core/teams/team-service.js';
+import { SegmentService } from '../core/campaigns/segment-service.js';
+import { CampaignService } from '../core/campaigns/campaign-service.js';
+import { CampaignRunner } from '../core/campaigns/campaign-runner.js';
+import { ContactTransfer, storedContactTags } from '../core/contacts/contact-import.js';
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   retryBaseMs: 10_000,
@@ -126,6 +130,18 @@ export function createHub(
       .catch((error: unknown) => deps.log.error({ err: error }, 'could not store a dead letter'));
   });
 
+  const segments = new SegmentService(deps);
+  const campaigns = new CampaignService(
+    deps,
+    connections,
+    new ContactTransfer(
+      deps,
+      (workspaceId, page, q) => conversations.contacts(workspaceId, page, q),
+      storedContactTags,
+    ),
+  );
+  const campaignRunner = new CampaignRunner(deps, connections, messages);
+
   const subscriptions: Subscription[] = [];
   return {
     deps,
@@ -156,6 +172,9 @@ export function createHub(
     teams,
     consent,
     metaConnect: new MetaConnectService(deps, connections),
+    segments,
+    campaigns,
+    campaignRunner,
 
     async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
       if (role === 'api' || role === 'all') realtime.start();
@@ -175,10 +194,15 @@ export function createHub(
         health.start();
         await connections.resumeAll();
         await agents.resumeAll();
+        // campaign jobs a crashed process had claimed are free again; then the runner takes up every campaign
+        const released = await campaignRunner.recover(options.recoverLeaseMs);
+        if (released > 0) deps.log.info({ campaignJobs: released }, 'recovered campaign jobs');
+        campaignRunner.start();
       }
     },
 
     async stop(): Promise<void> {
+      await campaignRunner.stop();
       await recovery.stop();
       await health.stop();
       await routing.stop();

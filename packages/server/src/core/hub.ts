@@ -31,6 +31,9 @@ import type { TeamService } from './teams/team-service.js';
 import type { ConsentService } from './consent/consent-service.js';
 import type { HealthService } from './health/health-service.js';
 import type { MetaConnectService } from './meta-connect/meta-connect-service.js';
+import type { SegmentService } from './campaigns/segment-service.js';
+import type { CampaignService } from './campaigns/campaign-service.js';
+import type { CampaignRunner } from './campaigns/campaign-runner.js';
 
 /** what a process runs: the API role serves requests and realtime; the worker role consumes topics and sweeps */
 export type Role = 'api' | 'worker' | 'all';
@@ -73,6 +76,12 @@ export interface Hub {
   readonly consent: ConsentService;
   /** Connect with Meta: the OAuth dialog, its callback, the accounts granted, the connection from the pick */
   readonly metaConnect: MetaConnectService;
+  /** saved audiences: filters over contacts, counted by the database */
+  readonly segments: SegmentService;
+  /** campaigns as admins manage them: drafts, audience, start/pause/resume/cancel, recipients, statistics */
+  readonly campaigns: CampaignService;
+  /** the worker side of campaigns: freeze, dispatch one message per recipient × step, finish */
+  readonly campaignRunner: CampaignRunner;
   start(role: Role, options: { recoverLeaseMs: number }): Promise<void>;
   /** stop taking work, let in-flight work finish, flush the outbox */
   stop(): Promise<void>;

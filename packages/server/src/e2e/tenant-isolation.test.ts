@@ -22,7 +22,9 @@ type IdKind =
   | 'user'
   | 'routingRule'
   | 'team'
-  | 'agent';
+  | 'agent'
+  | 'segment'
+  | 'campaign';
 interface Probe {
   id: IdKind;
   body?: unknown;
@@ -103,6 +105,21 @@ const ROUTES: Record<string, Probe> = {
   'POST /api/v1/conversations/{id}/assign': { id: 'conversation', body: { userId: null } },
   'POST /api/v1/conversations/{id}/handoff': { id: 'conversation', body: { to: 'human' } },
   'GET /api/v1/conversations/{id}/timeline': { id: 'conversation' },
+  'GET /api/v1/segments/{id}': { id: 'segment' },
+  'PATCH /api/v1/segments/{id}': { id: 'segment', body: { name: 'hijacked' } },
+  'DELETE /api/v1/segments/{id}': { id: 'segment' },
+  'GET /api/v1/campaigns/{id}': { id: 'campaign' },
+  'PATCH /api/v1/campaigns/{id}': { id: 'campaign', body: { name: 'hijacked' } },
+  'DELETE /api/v1/campaigns/{id}': { id: 'campaign' },
+  'POST /api/v1/campaigns/{id}/contacts': { id: 'campaign', body: { csv: 'name,phone\nMallory,+15550100999' } },
+  'POST /api/v1/campaigns/{id}/start': { id: 'campaign' },
+  'POST /api/v1/campaigns/{id}/pause': { id: 'campaign' },
+  'POST /api/v1/campaigns/{id}/resume': { id: 'campaign' },
+  'POST /api/v1/campaigns/{id}/cancel': { id: 'campaign' },
+  'POST /api/v1/campaigns/{id}/duplicate': { id: 'campaign' },
+  'GET /api/v1/campaigns/{id}/recipients': { id: 'campaign' },
+  'GET /api/v1/campaigns/{id}/stats': { id: 'campaign' },
+  'GET /api/v1/campaigns/{id}/recipients.csv': { id: 'campaign' },
   'GET /api/v1/agents/{id}': { id: 'agent' },
   'PATCH /api/v1/agents/{id}': { id: 'agent', body: { name: 'hijacked', config: { greeting: 'hijacked' } } },
   'DELETE /api/v1/agents/{id}': { id: 'agent' },
@@ -123,6 +140,9 @@ const ROUTES: Record<string, Probe> = {
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const;
 const MARKERS = [
   'A-secret-hook',
+  'A-secret-segment',
+  'A-secret-campaign',
+  'A-secret-offer',
   'A-secret-subscription',
   'A-secret-connection',
   'A-secret-gateway',
@@ -150,6 +170,8 @@ describe('tenant isolation over every route with an id', () => {
     routingRule: [],
     team: [],
     agent: [],
+    segment: [],
+    campaign: [],
   };
   let mediaUrl = '';
   let visitorId = '';
@@ -178,6 +200,10 @@ describe('tenant isolation over every route with an id', () => {
     for (const id of ids.agent) {
       out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/agents/${id}`)).body;
       out[`${id}/connections`] = (await t.api<Record<string, unknown>>('GET', `/api/v1/agents/${id}/connections`)).body;
+    }
+    for (const id of [...ids.segment, ...ids.campaign]) {
+      const kind = id.startsWith('seg_') ? 'segments' : 'campaigns';
+      out[id] = (await t.api<Record<string, unknown>>('GET', `/api/v1/${kind}/${id}`)).body;
     }
     out.deadLetters = (await t.api<{ data: unknown[] }>('GET', '/api/v1/dead-letters')).body.data;
     out.media = await (await fetch(`${t.url}${new URL(mediaUrl, t.url).pathname}`)).text();
@@ -309,6 +335,23 @@ describe('tenant isolation over every route with an id', () => {
       connections: [{ connectionId: gateway, inbound: false }],
     });
     ids.agent.push(agent);
+    // a segment and a draft campaign of the first workspace
+    const segment = (
+      await t.api<{ id: string }>('POST', '/api/v1/segments', {
+        name: 'A-secret-segment',
+        filter: { all: [{ field: 'tag', op: 'has', value: 'A-secret-tag' }] },
+      })
+    ).body.id;
+    ids.segment.push(segment);
+    ids.campaign.push(
+      (
+        await t.api<{ id: string }>('POST', '/api/v1/campaigns', {
+          name: 'A-secret-campaign',
+          audience: { type: 'segment', segmentId: segment },
+          steps: [{ connectionId: gateway, content: { type: 'text', text: 'A-secret-offer' } }],
+        })
+      ).body.id,
+    );
     doc = (await t.api<typeof doc>('GET', '/api/v1/openapi.json')).body;
   });
   afterAll(() => t.close());
@@ -390,6 +433,8 @@ describe('tenant isolation over every route with an id', () => {
       '/api/v1/contacts',
       '/api/v1/dead-letters',
       `/api/v1/connections?cursor=${conn}`,
+      '/api/v1/segments',
+      '/api/v1/campaigns',
     ]) {
       const res = await asOther('GET', path);
       expect(res.status, path).toBeLessThan(500);
@@ -401,6 +446,18 @@ describe('tenant isolation over every route with an id', () => {
       content: { type: 'text', text: 'cross-tenant send' },
     });
     expect([400, 404]).toContain(send.status);
+    // a campaign of the second workspace cannot name the first one's segment or connection, nor take its contacts
+    const segmentId = ids.segment[0] ?? '';
+    const foreignSegment = await asOther('POST', '/api/v1/campaigns', {
+      name: 'cross-tenant',
+      audience: { type: 'segment', segmentId },
+      steps: [{ connectionId: conn, content: { type: 'text', text: 'x' } }],
+    });
+    expect(foreignSegment.status).toBe(400);
+    expect(leaks(foreignSegment.body)).toEqual([]);
+    const preview = await asOther('POST', '/api/v1/segments/preview', { filter: { all: [] } });
+    expect(preview.status).toBe(200);
+    expect(leaks(preview.body)).toEqual([]);
     // activity in the first workspace while the second one listens
     await t.api('POST', `/api/v1/conversations/${ids.conversation[0] ?? ''}/messages`, {
       content: { type: 'text', text: 'A-secret-reply-live' },

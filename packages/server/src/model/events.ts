@@ -18,6 +18,10 @@ export const EVENT_TYPES = [
   /** a decision in a conversation's timeline: rule fired, agent reply, handoff, assignment */
   'conversation.timeline',
   'agent.status',
+  /** a campaign changed state (started, paused with a reason, completed, …) */
+  'campaign.status',
+  /** a running campaign's counts: audience, excluded by reason, and per step queued/sent/delivered/read/replied/failed */
+  'campaign.progress',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

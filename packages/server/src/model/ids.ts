@@ -49,7 +49,12 @@ export type IdPrefix =
   | 'cns'
   | 'pcall'
   // Connect with Meta dialogs and their grants
-  | 'mcg';
+  | 'mcg'
+  // segments, campaigns, campaign recipients and jobs
+  | 'seg'
+  | 'cmp'
+  | 'crc'
+  | 'cjb';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${next().toLowerCase()}`;

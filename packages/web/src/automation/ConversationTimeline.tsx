@@ -29,6 +29,7 @@ const LABELS: Record<string, string> = {
   'consent.opted_in': 'Opted back in',
   'workflow.answered': 'Workflow answered',
   'workflow.failed': 'Workflow failed',
+  'campaign.sent': 'Sent by a campaign',
 };
 
 interface Names {
@@ -119,6 +120,8 @@ function describe(e: TimelineEvent, names: Names): string {
     }
     case 'workflow.failed':
       return str(d.error) ?? '';
+    case 'campaign.sent':
+      return `${str(d.campaignName) ?? ''}, step ${typeof d.step === 'number' ? d.step + 1 : '?'}`;
     default:
       return str(d.reason) ?? '';
   }

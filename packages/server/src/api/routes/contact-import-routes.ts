@@ -15,7 +15,7 @@ import type { Hub } from '../../core/hub.js';
 import { requireRole } from '../auth.js';
 import { ErrorSchema } from '../schemas.js';
 
-const ImportReportSchema = z
+export const ImportReportSchema = z
   .object({
     created: z.number(),
     updated: z.number(),

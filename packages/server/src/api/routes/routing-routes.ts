@@ -158,7 +158,7 @@ const TimelineEventSchema = z
     type: z
       .string()
       .describe(
-        'rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed',
+        'rule.fired, routed.default, routed.continued, agent.replied, agent.error, agent.unavailable, handoff, returned_to_agent, assigned, unassigned, team.queued, tagged, auto_reply, auto_reply.failed, resolved, workflow.answered, workflow.failed, campaign.sent',
       ),
     actor: z.string().describe("'system', 'rule:<id>', 'agent:<id>' or 'user:<id>'"),
     data: z.record(z.string(), z.unknown()),

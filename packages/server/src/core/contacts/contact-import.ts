@@ -56,6 +56,11 @@ export interface ImportOptions {
   defaultRegion?: string | undefined;
   /** a header that is no known column: an attribute of that name (default), or the upload is refused */
   unknownColumns?: 'attribute' | 'reject' | undefined;
+  /**
+   * called in the row's transaction with the contact the row created or matched (a campaign's uploaded audience
+   * records it there, so a row is in the audience exactly when its contact is written)
+   */
+  onContact?: ((tx: StoreOps, contactId: string) => Promise<void>) | undefined;
 }
 
 /**
@@ -108,6 +113,7 @@ const BATCH_ROWS = 100;
 type Outcome = 'created' | 'updated' | 'unchanged' | RejectedRow;
 interface ImportContext {
   kinds: { phone: string[]; email: string[] };
+  onContact?: ((tx: StoreOps, contactId: string) => Promise<void>) | undefined;
   /** contact ids by normalized `email` attribute, as committed so far */
   emails: Map<string, Set<string>>;
 }
@@ -166,7 +172,7 @@ export class ContactTransfer {
     const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [], ignoredColumns: [] };
     if (!this.tags && columns.some((c) => c.kind === 'tags')) report.ignoredColumns.push('tags');
 
-    const context: ImportContext = { kinds, emails: await this.emailIndex(workspaceId) };
+    const context: ImportContext = { kinds, emails: await this.emailIndex(workspaceId), onContact: options.onContact };
     const plans: RowPlan[] = [];
     for (const [index, cells] of rows.entries()) {
       if (cells.every((c) => c.trim() === '')) continue; // a row of empty cells (",,,") is no contact
@@ -273,7 +279,7 @@ export class ContactTransfer {
     tx: StoreOps,
     workspaceId: string,
     plan: RowPlan,
-    { kinds, emails }: ImportContext,
+    { kinds, emails, onContact }: ImportContext,
     batch: BatchState,
   ): Promise<Outcome> {
     const { at } = batch;
@@ -356,6 +362,7 @@ export class ContactTransfer {
       changed = true;
     }
     if (plan.tags && this.tags && (await this.tags(tx, contactId, plan.tags, at, workspaceId))) changed = true;
+    if (onContact) await onContact(tx, contactId);
     return existingId === undefined ? 'created' : changed ? 'updated' : 'unchanged';
   }
 

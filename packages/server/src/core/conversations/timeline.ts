@@ -34,7 +34,9 @@ export type TimelineType =
   | 'consent.opted_in'
   /** a rule's workflow (core/routing/workflow-trigger) answered with actions, or could not be run */
   | 'workflow.answered'
-  | 'workflow.failed';
+  | 'workflow.failed'
+  /** a campaign step wrote to the customer (core/campaigns): the agent or operator sees where the conversation came from */
+  | 'campaign.sent';
 
 export interface TimelineEventView {
   id: string;

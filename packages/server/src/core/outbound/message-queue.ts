@@ -6,7 +6,7 @@
 import { smsSegments, type Capabilities, type SmsSegments } from '../../channel-kit/index.js';
 import { ContentSchema, contentPreview, newId, type Content } from '../../model/index.js';
 import { AppError, notFound } from '../errors.js';
-import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
+import { eventRow, laneOf, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import type { ConversationRecord, MessageRecord, StoreOps } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
@@ -42,6 +42,13 @@ export type WithinEnqueue = (tx: StoreOps, message: MessageRecord, at: string) =
  * of the workspace, or an http(s) file fetched into it first); answers the content to send, or throws a 400.
  */
 export type OutboundMedia = (workspaceId: string, content: Content) => Promise<Content>;
+
+/** a campaign's send: what the message is part of (stored as `metadata.campaign`; its lane yields to replies) */
+export interface CampaignSend {
+  id: string;
+  name: string;
+  step: number;
+}
 
 /** the text of a content that goes out as an SMS body: the text itself, or a file's caption (MMS) */
 function smsBody(content: Content): string | undefined {
@@ -161,6 +168,7 @@ export class MessageQueue {
     metadata: Record<string, unknown> = {},
     startedBy?: string,
     within?: WithinEnqueue,
+    campaign?: CampaignSend,
   ): Promise<MessageRecord> {
     const record = await this.connections.get(workspaceId, connectionId);
     const live = await this.connections.live(record.id);
@@ -215,7 +223,7 @@ export class MessageQueue {
       return conv;
     });
     this.deps.afterCommit();
-    return this.enqueue(conversation, content, metadata, within, startedBy);
+    return this.enqueue(conversation, content, metadata, within, startedBy, campaign);
   }
 
   private async enqueue(
@@ -224,15 +232,18 @@ export class MessageQueue {
     requested: Record<string, unknown>,
     within?: WithinEnqueue,
     operatorId?: string,
+    campaign?: CampaignSend,
   ): Promise<MessageRecord> {
     let content = input;
     // the human-agent mark is the hub's decision below, never the caller's; so is who wrote it (`operatorId`: the
     // signed-in operator, shown beside the message; agents name themselves in `agentId`)
-    const { humanAgentTag: _forged, operatorId: _claimed, ...callerMetadata } = requested;
+    // the same for the campaign mark: it puts the message in the campaign lane and in a campaign's statistics
+    const { humanAgentTag: _forged, operatorId: _claimed, campaign: _campaign, ...callerMetadata } = requested;
     let metadata: Record<string, unknown> =
       operatorId !== undefined && (callerMetadata.agentId ?? null) === null
         ? { ...callerMetadata, operatorId }
         : callerMetadata;
+    if (campaign) metadata = { ...metadata, campaign };
     const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
     const caps = capabilitiesFor(connector, connection.config);
@@ -355,7 +366,7 @@ export class MessageQueue {
             ? []
             : messages.map((message) => ({
                 topic: TOPIC_OUTBOUND,
-                key: outboundKey(connection.id, message.from),
+                key: outboundKey(connection.id, message.from, laneOf(message.metadata)),
                 workspaceId: null,
                 payload: { messageId: message.id },
               }))),

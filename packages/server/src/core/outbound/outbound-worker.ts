@@ -18,13 +18,16 @@ import type { MessageRecord, NewOutboxRow } from '../ports/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService, LiveConnection } from '../connections/connection-service.js';
 import { applyStatusToMessage, messageView } from '../conversations/conversation-writer.js';
-import { eventRow, outboundKey, TOPIC_OUTBOUND } from '../events.js';
+import { eventRow, laneOf, outboundKey, TOPIC_OUTBOUND } from '../events.js';
 import { retryDelayMs } from './backoff.js';
 import { degrade } from '../degradation/degrade.js';
 import { optedOutReason } from '../consent/consent-service.js';
 import { AppError, notFound } from '../errors.js';
 import type { Pacer } from './pacer.js';
 import { ProviderCallLog } from './provider-call-log.js';
+
+/** how many times the usual attempts a campaign message may be throttled (RATE_LIMITED) before it fails */
+const CAMPAIGN_THROTTLE_ATTEMPTS = 5;
 
 /** the message has no text left to carry over a fallback connection */
 class NothingToFallBack extends Error {}
@@ -131,9 +134,11 @@ export class OutboundWorker {
     const recipient = conversation?.threadKey ?? message.to;
     // a connection's configured throughput (WhatsApp `messagesPerSecond`) overrides the channel default
     const rateLimit = senderRateLimit(caps.rateLimit, live.config);
-    if (rateLimit) await this.pacer.take(`conn:${live.record.id}:${message.from}`, rateLimit);
+    // a campaign's message takes a token only when no conversational message of this sender is waiting for one
+    const lane = laneOf(message.metadata);
+    if (rateLimit) await this.pacer.take(`conn:${live.record.id}:${message.from}`, rateLimit, undefined, lane);
     if (caps.perRecipientRateLimit)
-      await this.pacer.take(`rcpt:${live.record.id}:${recipient}`, caps.perRecipientRateLimit);
+      await this.pacer.take(`rcpt:${live.record.id}:${recipient}`, caps.perRecipientRateLimit, undefined, lane);
     if (!(await this.deps.store.claimForSend(message.id, this.deps.clock.now().toISOString()))) return;
     const attempt = message.attempts + 1;
     const started = performance.now();
@@ -200,7 +205,13 @@ export class OutboundWorker {
         await this.connections.markError(live.record.id, `provider rejected the credentials: ${channelError.message}`);
         return;
       }
-      if (channelError.retryable && attempt < this.deps.settings.outboundMaxAttempts) {
+      // provider throttling (WhatsApp 130429/131056, Twilio 429) slows a campaign down instead of failing its
+      // recipients: the bucket is paused above, and a campaign message keeps its place for more attempts
+      const attempts =
+        lane === 'campaign' && channelError.code === 'RATE_LIMITED'
+          ? this.deps.settings.outboundMaxAttempts * CAMPAIGN_THROTTLE_ATTEMPTS
+          : this.deps.settings.outboundMaxAttempts;
+      if (channelError.retryable && attempt < attempts) {
         this.deps.metrics.outboundAttempt(connector.type, 'retry', seconds);
         const delay = retryDelayMs(
           attempt,
@@ -562,7 +573,7 @@ export class OutboundWorker {
     const nextId = partOf(message)?.nextId;
     if (!nextId) return;
     await this.deps.bus.publish(TOPIC_OUTBOUND, {
-      key: outboundKey(message.connectionId, message.from),
+      key: outboundKey(message.connectionId, message.from, laneOf(message.metadata)),
       payload: { messageId: nextId },
     });
   }

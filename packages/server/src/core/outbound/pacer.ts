@@ -6,9 +6,15 @@
  */
 import type { RateLimit } from '../../channel-kit/index.js';
 
+/**
+ * who is waiting: conversational traffic (operators, agents, auto-replies) or a campaign. Campaign takers yield to
+ * every conversational taker of the same bucket, so a reply never waits behind a campaign's backlog.
+ */
+export type PacingLane = 'conversation' | 'campaign';
+
 export interface Pacer {
   /** resolves when one message may go out under `limit` for `key` */
-  take(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void>;
+  take(key: string, limit: RateLimit, signal?: AbortSignal, lane?: PacingLane): Promise<void>;
   /** the provider told us to back off (429 retry-after): nobody on this key sends before `untilMs` */
   pause(key: string, untilMs: number, limit?: RateLimit): void;
 }
@@ -18,6 +24,10 @@ interface Bucket {
   updated: number;
   pausedUntil: number;
   tail: Promise<void>;
+  /** the campaign lane's own queue: first-come first-served among campaign takers */
+  campaignTail: Promise<void>;
+  /** conversational takers waiting or about to take: campaign takers hold back while there are any */
+  conversational: number;
 }
 
 /**
@@ -35,33 +45,59 @@ export class TokenBucketPacer implements Pacer {
 
   constructor(private readonly now: () => number = () => performance.now() + performance.timeOrigin) {}
 
-  take(key: string, published: RateLimit, signal?: AbortSignal): Promise<void> {
+  take(key: string, published: RateLimit, signal?: AbortSignal, lane: PacingLane = 'conversation'): Promise<void> {
     const limit = pacedLimit(published);
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = { tokens: limit.burst, updated: this.now(), pausedUntil: 0, tail: Promise.resolve() };
-      this.buckets.set(key, bucket);
+    const b = this.bucket(key, limit.burst, 0);
+    if (lane === 'campaign') {
+      const turn = b.campaignTail.then(() => this.waitForToken(b, limit, signal, true));
+      b.campaignTail = turn.catch(() => undefined);
+      return turn;
     }
-    const b = bucket;
-    const turn = b.tail.then(() => this.waitForToken(b, limit, signal));
+    b.conversational++;
+    const turn = b.tail.then(() => this.waitForToken(b, limit, signal, false));
     b.tail = turn.catch(() => undefined);
-    return turn;
+    return turn.finally(() => {
+      b.conversational--;
+    });
   }
 
   pause(key: string, untilMs: number): void {
-    const b = this.buckets.get(key);
-    if (b) b.pausedUntil = Math.max(b.pausedUntil, untilMs);
-    else this.buckets.set(key, { tokens: 0, updated: this.now(), pausedUntil: untilMs, tail: Promise.resolve() });
+    const b = this.bucket(key, 0, untilMs);
+    b.pausedUntil = Math.max(b.pausedUntil, untilMs);
   }
 
-  private async waitForToken(b: Bucket, limit: RateLimit, signal?: AbortSignal): Promise<void> {
+  private bucket(key: string, tokens: number, pausedUntil: number): Bucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = {
+        tokens,
+        updated: this.now(),
+        pausedUntil,
+        tail: Promise.resolve(),
+        campaignTail: Promise.resolve(),
+        conversational: 0,
+      };
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  private async waitForToken(
+    b: Bucket,
+    limit: RateLimit,
+    signal: AbortSignal | undefined,
+    yields: boolean,
+  ): Promise<void> {
     for (;;) {
       if (signal?.aborted) throw new Error('aborted');
       const now = this.now();
       b.tokens = Math.min(limit.burst, b.tokens + ((now - b.updated) / 1000) * limit.perSecond);
       b.updated = now;
       const pausedFor = b.pausedUntil - now;
-      if (pausedFor <= 0 && b.tokens >= 1) {
+      // a campaign taker leaves the token to any conversational taker of this bucket (the check and the take are
+      // one synchronous step, so the two lanes never both spend one token)
+      const held = yields && b.conversational > 0;
+      if (pausedFor <= 0 && b.tokens >= 1 && !held) {
         b.tokens -= 1;
         return;
       }

@@ -38,6 +38,24 @@ describe('token bucket pacer', () => {
   });
 });
 
+describe('pacing lanes', () => {
+  it('a conversational taker goes before campaign takers already waiting on the same bucket', async () => {
+    const pacer = new TokenBucketPacer();
+    const limit = { perSecond: 20, burst: 10 }; // paced: 19.8/s, a burst of 1
+    const order: string[] = [];
+    await pacer.take('s', limit); // the burst is spent
+    const campaign = Array.from({ length: 6 }, (_, i) =>
+      pacer.take('s', limit, undefined, 'campaign').then(() => order.push(`c${i}`)),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    const reply = pacer.take('s', limit).then(() => order.push('reply'));
+    await Promise.all([...campaign, reply]);
+    // the reply took the first token that came, ahead of six campaign messages queued before it
+    expect(order[0]).toBe('reply');
+    expect(order.slice(1)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+  });
+});
+
 describe('paced limits', () => {
   it('paces 1 % under the published rate with a tenth of its burst, never below one', () => {
     expect(pacedLimit({ perSecond: 80, burst: 80 })).toEqual({ perSecond: 79.2, burst: 8 });

@@ -6,7 +6,7 @@
  */
 import type { RateLimit } from '../../channel-kit/index.js';
 import type { PacingStoreOps } from '../ports/index.js';
-import { pacedLimit, type Pacer } from './pacer.js';
+import { pacedLimit, type Pacer, type PacingLane } from './pacer.js';
 
 export class StorePacer implements Pacer {
   constructor(
@@ -14,11 +14,29 @@ export class StorePacer implements Pacer {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  async take(key: string, published: RateLimit, signal?: AbortSignal): Promise<void> {
+  async take(
+    key: string,
+    published: RateLimit,
+    signal?: AbortSignal,
+    lane: PacingLane = 'conversation',
+  ): Promise<void> {
     const limit = pacedLimit(published);
+    if (lane === 'campaign') {
+      // a campaign takes only a token that is there now and never goes into debt; conversational takers reserve
+      // (into debt), so across every process they are ahead of campaign traffic by at most one slot
+      for (;;) {
+        const wait = await this.store.takeTokenIfAvailable(key, limit.perSecond, limit.burst, this.now());
+        if (wait <= 0) return;
+        await this.sleep(Math.max(1, wait), signal);
+      }
+    }
     const wait = await this.store.reserveToken(key, limit.perSecond, limit.burst, this.now());
     if (wait <= 0) return;
-    await new Promise<void>((resolve, reject) => {
+    await this.sleep(wait, signal);
+  }
+
+  private sleep(wait: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, wait);
       signal?.addEventListener(
         'abort',

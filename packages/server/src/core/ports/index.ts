@@ -11,6 +11,7 @@ export * from './outbox-store.js';
 export * from './pacing-store.js';
 export * from './agent-store.js';
 export * from './routing-store.js';
+export * from './campaign-store.js';
 export * from './webhook-store.js';
 export * from './visitor-store.js';
 export * from './key-check-store.js';

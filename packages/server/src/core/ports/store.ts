@@ -20,6 +20,7 @@ import type { MetaConnectStoreOps } from './meta-connect-store.js';
 import type { OutboxStoreOps } from './outbox-store.js';
 import type { PacingStoreOps } from './pacing-store.js';
 import type { RoutingStoreOps } from './routing-store.js';
+import type { CampaignStoreOps } from './campaign-store.js';
 import type { UserStoreOps } from './user-store.js';
 import type { WebhookStoreOps } from './webhook-store.js';
 import type { VisitorStoreOps } from './visitor-store.js';
@@ -45,6 +46,8 @@ export interface StoreOps
     MetaConnectStoreOps {
   /** rules, teams, the conversation timeline, routing marks (also inside transactions as `tx.routing`) */
   readonly routing: RoutingStoreOps;
+  /** segments, campaigns, their recipients and jobs (also inside transactions as `tx.campaigns`) */
+  readonly campaigns: CampaignStoreOps;
 }
 
 export interface Store extends StoreOps {

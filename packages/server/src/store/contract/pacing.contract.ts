@@ -32,5 +32,19 @@ export function pacingContract(ctx: StoreContext): void {
       await store.pauseBucket('bucket-d', 10, t0 + 1000, t0); // a shorter pause keeps the longer one
       expect(await store.reserveToken('bucket-d', 10, 3, t0)).toBe(3100);
     });
+
+    it('the campaign lane takes only a token that is there and never goes into debt', async () => {
+      const { store } = ctx;
+      const t0 = 3_000_000;
+      // 2 tokens at 10/s: two takes now, the third is told to come back in 100 ms and takes nothing
+      expect(await store.takeTokenIfAvailable('bucket-e', 10, 2, t0)).toBe(0);
+      expect(await store.takeTokenIfAvailable('bucket-e', 10, 2, t0)).toBe(0);
+      expect(await store.takeTokenIfAvailable('bucket-e', 10, 2, t0)).toBe(100);
+      // nothing was reserved: a reservation at the same instant gets the first slot (100 ms), not a later one
+      expect(await store.reserveToken('bucket-e', 10, 2, t0)).toBe(100);
+      // the reservation's debt holds the campaign lane back until it is repaid
+      expect(await store.takeTokenIfAvailable('bucket-e', 10, 2, t0 + 100)).toBe(100);
+      expect(await store.takeTokenIfAvailable('bucket-e', 10, 2, t0 + 200)).toBe(0);
+    });
   });
 }

@@ -6,7 +6,7 @@
  * on unique constraints + ON CONFLICT DO NOTHING, never on read-then-write.
  */
 import { Migrator, sql, type Kysely } from 'kysely';
-import type { RoutingStoreOps, Store, StoreOps } from '../../core/ports/index.js';
+import type { CampaignStoreOps, RoutingStoreOps, Store, StoreOps } from '../../core/ports/index.js';
 import type { Database } from './schema.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 import type { HotStatements } from './hot-statements.js';
@@ -22,6 +22,7 @@ import { KeyCheckQueries } from './key-check-queries.js';
 import { OutboxQueries } from './outbox-queries.js';
 import { PacingQueries } from './pacing-queries.js';
 import { routingQueries } from './routing-queries.js';
+import { campaignQueries } from './campaign-queries.js';
 import { UserQueries } from './user-queries.js';
 import { WebhookQueries } from './webhook-queries.js';
 import { VisitorQueries } from './visitor-queries.js';
@@ -35,6 +36,12 @@ class RoutingAccess extends Queries {
   get routing(): RoutingStoreOps {
     this.routingOps ??= routingQueries(this.db);
     return this.routingOps;
+  }
+  private campaignOps: CampaignStoreOps | undefined;
+  /** the campaigns port is reached the same way (`store.campaigns`, `tx.campaigns`) */
+  get campaigns(): CampaignStoreOps {
+    this.campaignOps ??= campaignQueries(this.db);
+    return this.campaignOps;
   }
 }
 

@@ -822,6 +822,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0026_operator_day': operatorDay(),
         '0027_connection_health': connectionHealth(),
         '0028_health_watch': healthWatch(),
+        '0030_segments_campaigns': segmentsCampaigns(),
         '0034_email_case': { up: (db: Kysely<unknown>) => foldEmailCase(db, dialect) },
       }),
   };
@@ -845,6 +846,113 @@ function conversationSubject(): Migration {
           .columns(['connection_id', 'contact_id', 'subject'])
           .execute();
       }
+    },
+  };
+}
+
+/**
+ * 0030_segments_campaigns: saved segments (a filter tree over contacts), campaigns (audience, steps, state), the
+ * contacts of an explicit or uploaded audience, the recipients frozen at start, and one job row per recipient × step
+ * whose unique key is what makes a redelivered or re-run job send nothing twice. Idempotent, like 0013.
+ */
+function segmentsCampaigns(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('segments')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('filter', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('segments_workspace')
+        .ifNotExists()
+        .on('segments')
+        .columns(['workspace_id', 'id'])
+        .execute();
+      await db.schema
+        .createTable('campaigns')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_reason', 'text')
+        .addColumn('audience', 'text', (c) => c.notNull())
+        .addColumn('steps', 'text', (c) => c.notNull())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('scheduled_at', 'text')
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addColumn('freeze_cursor', 'text')
+        .addColumn('frozen_at', 'text')
+        .addColumn('freeze_lease_until', 'text')
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('campaigns_workspace')
+        .ifNotExists()
+        .on('campaigns')
+        .columns(['workspace_id', 'id'])
+        .execute();
+      await db.schema.createIndex('campaigns_status').ifNotExists().on('campaigns').columns(['status']).execute();
+      await db.schema
+        .createTable('campaign_audience')
+        .ifNotExists()
+        .addColumn('campaign_id', 'text', (c) => c.notNull().references('campaigns.id').onDelete('cascade'))
+        .addColumn('contact_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('campaign_audience_pk', ['campaign_id', 'contact_id'])
+        .execute();
+      await db.schema
+        .createTable('campaign_recipients')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('campaign_id', 'text', (c) => c.notNull().references('campaigns.id').onDelete('cascade'))
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('contact_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('campaign_recipients_contact', ['campaign_id', 'contact_id'])
+        .execute();
+      await db.schema
+        .createTable('campaign_jobs')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('campaign_id', 'text', (c) => c.notNull().references('campaigns.id').onDelete('cascade'))
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('contact_id', 'text', (c) => c.notNull())
+        .addColumn('step_index', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('lease_until', 'text')
+        .addColumn('claim_token', 'text')
+        .addColumn('message_id', 'text')
+        .addColumn('conversation_id', 'text')
+        .addColumn('queued_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('campaign_jobs_step', ['campaign_id', 'contact_id', 'step_index'])
+        .execute();
+      await db.schema
+        .createIndex('campaign_jobs_due')
+        .ifNotExists()
+        .on('campaign_jobs')
+        .columns(['campaign_id', 'status', 'due_at'])
+        .execute();
+      await db.schema
+        .createIndex('campaign_jobs_message')
+        .ifNotExists()
+        .on('campaign_jobs')
+        .columns(['message_id'])
+        .execute();
     },
   };
 }

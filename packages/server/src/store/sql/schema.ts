@@ -414,7 +414,78 @@ export interface MetaConnectGrantsTable {
   token: string | null;
   token_expires_at: string | null;
 }
+/** 0030_segments_campaigns: a saved filter over the workspace's contacts (JSON tree, core/ports/campaign-store.ts) */
+export interface SegmentsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  filter: string;
+  created_at: string;
+  updated_at: string;
+}
+/** 0030_segments_campaigns: a campaign; audience, steps and settings are JSON */
+export interface CampaignsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  status: string;
+  status_reason: string | null;
+  audience: string;
+  steps: string;
+  settings: string;
+  scheduled_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  /** the last contact id frozen into recipients; null before the first batch */
+  freeze_cursor: string | null;
+  /** set once every audience contact is a recipient */
+  frozen_at: string | null;
+  /** the worker freezing the next batch holds this lease (compare-and-set) */
+  freeze_lease_until: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+/** 0030_segments_campaigns: the contacts of an explicit or uploaded (CSV) audience */
+export interface CampaignAudienceTable {
+  campaign_id: string;
+  contact_id: string;
+}
+/** 0030_segments_campaigns: one row per audience contact, frozen at start: included, or excluded with a reason */
+export interface CampaignRecipientsTable {
+  id: string;
+  campaign_id: string;
+  workspace_id: string;
+  contact_id: string;
+  status: string;
+  reason: string | null;
+  created_at: string;
+}
+/** 0030_segments_campaigns: one durable job per recipient × step, unique on (campaign, contact, step) */
+export interface CampaignJobsTable {
+  id: string;
+  campaign_id: string;
+  workspace_id: string;
+  contact_id: string;
+  step_index: number;
+  status: string;
+  reason: string | null;
+  due_at: string;
+  lease_until: string | null;
+  /** who holds the claim: a claim taken over after its lease ran out is no longer the old worker's to finish */
+  claim_token: string | null;
+  message_id: string | null;
+  conversation_id: string | null;
+  queued_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
 export interface Database {
+  segments: SegmentsTable;
+  campaigns: CampaignsTable;
+  campaign_audience: CampaignAudienceTable;
+  campaign_recipients: CampaignRecipientsTable;
+  campaign_jobs: CampaignJobsTable;
   connection_health: ConnectionHealthTable;
   provider_calls: ProviderCallsTable;
   message_parts: MessagePartsTable;

@@ -1,0 +1,372 @@
+/**
+ * @module core/campaigns/campaign-service
+ * What admins do with campaigns: create and edit drafts (audience, steps, settings), fill an explicit audience from
+ * contact ids or a CSV (validated and normalised row by row by core/contacts' import, the report answered), start
+ * (now or at a time), pause, resume, cancel, duplicate, and read the recipients and statistics. Sending is the
+ * runner's (campaign-runner.ts); every state change here is a compare-and-set the runner of every process reads.
+ */
+import { newId } from '../../model/index.js';
+import type { CoreDeps } from '../deps.js';
+import { AppError, notFound } from '../errors.js';
+import { eventRow } from '../events.js';
+import type {
+  CampaignAudience,
+  CampaignRecord,
+  CampaignSettings,
+  CampaignStats,
+  CampaignStatus,
+  CampaignStep,
+  Page,
+  PageQuery,
+  RecipientOutcome,
+  RecipientView,
+} from '../ports/index.js';
+import type { ConnectionService } from '../connections/connection-service.js';
+import { stringify } from 'csv-stringify/sync';
+import { defuseFormula, type ContactTransfer, type ImportReport } from '../contacts/contact-import.js';
+import { capabilitiesFor } from '../../channel-kit/index.js';
+
+export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
+  failurePause: { ratio: 0.2, window: 200 },
+  inFlight: 50,
+};
+
+export interface CampaignInput {
+  name: string;
+  audience: CampaignAudience;
+  /** an explicit audience's contacts (audience type `contacts`); more can be added while it is a draft */
+  contactIds?: string[] | undefined;
+  steps: CampaignStep[];
+  settings?: Partial<CampaignSettings> | undefined;
+  scheduledAt?: string | null | undefined;
+}
+
+export type CampaignView = CampaignRecord & { audienceCount: number };
+
+const EDITABLE: CampaignStatus[] = ['draft'];
+
+function invalid(field: string, message: string): AppError {
+  return new AppError('VALIDATION', `${field}: ${message}`, { fields: [{ field, message }] });
+}
+
+export class CampaignService {
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly connections: ConnectionService,
+    private readonly transfer: ContactTransfer,
+  ) {}
+
+  /** the steps make sense for their connections: each of the workspace, each content one its channel can carry */
+  private async checkSteps(workspaceId: string, steps: CampaignStep[]): Promise<void> {
+    if (steps.length === 0) throw invalid('steps', 'a campaign has at least one step');
+    for (const [i, step] of steps.entries()) {
+      const record = await this.connections.get(workspaceId, step.connectionId).catch(() => undefined);
+      if (!record) throw invalid(`steps[${i}].connectionId`, 'no such connection in this workspace');
+      const connector = this.connections.connectorFor(record.type);
+      const caps = capabilitiesFor(connector, record.config);
+      if (step.content.type === 'template' && !caps.templates)
+        throw invalid(`steps[${i}].content`, `${connector.displayName} has no message templates`);
+      if (step.content.type === 'email' && connector.addressKind !== 'email')
+        throw invalid(`steps[${i}].content`, `${connector.displayName} is no email channel; send text instead`);
+      if (step.content.type === 'text' && caps.windowHours !== undefined)
+        throw invalid(
+          `steps[${i}].content`,
+          `${connector.displayName} allows business-initiated messages only as approved templates (its ${caps.windowHours}-hour window)`,
+        );
+      if (i === 0 && step.condition !== 'always')
+        throw invalid('steps[0].condition', 'the first step has no previous step');
+    }
+  }
+
+  private async checkAudience(workspaceId: string, audience: CampaignAudience): Promise<void> {
+    if (audience.type === 'segment' && !(await this.deps.store.campaigns.getSegment(workspaceId, audience.segmentId)))
+      throw invalid('audience.segmentId', 'no such segment in this workspace');
+  }
+
+  async create(workspaceId: string, input: CampaignInput, createdBy: string): Promise<CampaignView> {
+    await this.checkAudience(workspaceId, input.audience);
+    await this.checkSteps(workspaceId, input.steps);
+    const at = this.deps.clock.now().toISOString();
+    const row: CampaignRecord = {
+      id: newId('cmp'),
+      workspaceId,
+      name: input.name,
+      status: 'draft',
+      statusReason: null,
+      audience: input.audience,
+      steps: input.steps,
+      settings: { ...DEFAULT_CAMPAIGN_SETTINGS, ...input.settings },
+      scheduledAt: input.scheduledAt ?? null,
+      startedAt: null,
+      finishedAt: null,
+      freezeCursor: null,
+      frozenAt: null,
+      createdBy,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await this.deps.store.campaigns.insertCampaign(row);
+    if (input.audience.type === 'contacts' && input.contactIds?.length)
+      await this.deps.store.campaigns.addAudience(row.id, workspaceId, input.contactIds);
+    return this.get(workspaceId, row.id);
+  }
+
+  private async record(workspaceId: string, id: string): Promise<CampaignRecord> {
+    const campaign = await this.deps.store.campaigns.getCampaign(workspaceId, id);
+    if (!campaign) throw notFound('campaign');
+    return campaign;
+  }
+
+  /** the campaign with its audience's size: frozen recipients once started, else what the audience holds now */
+  async get(workspaceId: string, id: string): Promise<CampaignView> {
+    const campaign = await this.record(workspaceId, id);
+    return { ...campaign, audienceCount: await this.audienceCount(campaign) };
+  }
+
+  private async audienceCount(campaign: CampaignRecord): Promise<number> {
+    if (campaign.status !== 'draft' && campaign.status !== 'scheduled')
+      return (await this.deps.store.campaigns.campaignStats(campaign.id, 0)).audience;
+    if (campaign.audience.type === 'contacts') return this.deps.store.campaigns.countAudience(campaign.id);
+    const segment = await this.deps.store.campaigns.getSegment(campaign.workspaceId, campaign.audience.segmentId);
+    return segment
+      ? this.deps.store.campaigns.countSegment(
+          campaign.workspaceId,
+          segment.filter,
+          this.deps.clock.now().toISOString(),
+        )
+      : 0;
+  }
+
+  async list(workspaceId: string, page: PageQuery, status?: CampaignStatus): Promise<Page<CampaignRecord>> {
+    return this.deps.store.campaigns.listCampaigns(workspaceId, page, status);
+  }
+
+  async update(workspaceId: string, id: string, patch: Partial<CampaignInput>): Promise<CampaignView> {
+    const campaign = await this.record(workspaceId, id);
+    if (!EDITABLE.includes(campaign.status))
+      throw new AppError('CONFLICT', `a ${campaign.status} campaign cannot be edited; duplicate it instead`);
+    if (patch.audience) await this.checkAudience(workspaceId, patch.audience);
+    if (patch.steps) await this.checkSteps(workspaceId, patch.steps);
+    await this.deps.store.campaigns.updateCampaign(id, {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.audience ? { audience: patch.audience } : {}),
+      ...(patch.steps ? { steps: patch.steps } : {}),
+      ...(patch.settings ? { settings: { ...campaign.settings, ...patch.settings } } : {}),
+      ...(patch.scheduledAt !== undefined ? { scheduledAt: patch.scheduledAt } : {}),
+      updatedAt: this.deps.clock.now().toISOString(),
+    });
+    if (patch.audience && patch.audience.type !== 'contacts') await this.deps.store.campaigns.clearAudience(id);
+    if (patch.contactIds?.length) await this.addContacts(workspaceId, id, patch.contactIds);
+    return this.get(workspaceId, id);
+  }
+
+  async remove(workspaceId: string, id: string): Promise<void> {
+    const campaign = await this.record(workspaceId, id);
+    if (campaign.status === 'running' || campaign.status === 'paused')
+      throw new AppError('CONFLICT', `a ${campaign.status} campaign cannot be deleted; cancel it first`);
+    await this.deps.store.campaigns.deleteCampaign(id);
+  }
+
+  private async draftWithContacts(workspaceId: string, id: string): Promise<CampaignRecord> {
+    const campaign = await this.record(workspaceId, id);
+    if (campaign.status !== 'draft') throw new AppError('CONFLICT', 'contacts are added to a draft campaign only');
+    if (campaign.audience.type !== 'contacts')
+      throw new AppError('CONFLICT', "the campaign's audience is a segment; set audience {type: 'contacts'} first");
+    return campaign;
+  }
+
+  /** adds contacts of the workspace by id; answers how many were new (ids of other workspaces are not added) */
+  async addContacts(workspaceId: string, id: string, contactIds: string[]): Promise<{ added: number; total: number }> {
+    await this.draftWithContacts(workspaceId, id);
+    const added = await this.deps.store.campaigns.addAudience(id, workspaceId, contactIds);
+    return { added, total: await this.deps.store.campaigns.countAudience(id) };
+  }
+
+  /**
+   * a CSV of contacts (the contact import's columns): each row is validated and normalised, the contact created or
+   * matched, and added to the audience in the row's transaction; the import's report says which rows were refused
+   */
+  async importCsv(
+    workspaceId: string,
+    id: string,
+    text: string,
+    options: { defaultRegion?: string | undefined } = {},
+  ): Promise<ImportReport & { added: number; total: number }> {
+    await this.draftWithContacts(workspaceId, id);
+    const before = await this.deps.store.campaigns.countAudience(id);
+    const report = await this.transfer.importCsv(workspaceId, text, {
+      ...options,
+      onContact: async (tx, contactId) => {
+        await tx.campaigns.addAudience(id, workspaceId, [contactId]);
+      },
+    });
+    const total = await this.deps.store.campaigns.countAudience(id);
+    return { ...report, added: total - before, total };
+  }
+
+  async start(workspaceId: string, id: string): Promise<CampaignView> {
+    const campaign = await this.record(workspaceId, id);
+    await this.checkAudience(workspaceId, campaign.audience);
+    await this.checkSteps(workspaceId, campaign.steps);
+    const now = this.deps.clock.now();
+    const later = campaign.scheduledAt !== null && Date.parse(campaign.scheduledAt) > now.getTime();
+    const to: CampaignStatus = later ? 'scheduled' : 'running';
+    const at = now.toISOString();
+    await this.transition(campaign, to, ['draft'], at, later ? {} : { startedAt: at, statusReason: null });
+    return this.get(workspaceId, id);
+  }
+
+  async pause(workspaceId: string, id: string, reason = 'paused by an operator'): Promise<CampaignView> {
+    const campaign = await this.record(workspaceId, id);
+    await this.transition(campaign, 'paused', ['running', 'scheduled'], this.deps.clock.now().toISOString(), {
+      statusReason: reason,
+    });
+    return this.get(workspaceId, id);
+  }
+
+  async resume(workspaceId: string, id: string): Promise<CampaignView> {
+    const campaign = await this.record(workspaceId, id);
+    const at = this.deps.clock.now().toISOString();
+    await this.transition(campaign, 'running', ['paused'], at, {
+      statusReason: null,
+      ...(campaign.startedAt ? {} : { startedAt: at }),
+    });
+    return this.get(workspaceId, id);
+  }
+
+  async cancel(workspaceId: string, id: string): Promise<CampaignView> {
+    const campaign = await this.record(workspaceId, id);
+    const at = this.deps.clock.now().toISOString();
+    await this.transition(campaign, 'canceled', ['draft', 'scheduled', 'running', 'paused'], at, {
+      finishedAt: at,
+      statusReason: 'canceled by an operator',
+    });
+    // jobs not yet handed to the outbound queue never go; a job being sent right now loses its claim and rolls back
+    await this.deps.store.campaigns.cancelOpenJobs(id, at);
+    return this.get(workspaceId, id);
+  }
+
+  /** a new draft with the same audience, steps and settings (an explicit audience's contacts copied too) */
+  async duplicate(workspaceId: string, id: string, createdBy: string): Promise<CampaignView> {
+    const campaign = await this.record(workspaceId, id);
+    const copy = await this.create(
+      workspaceId,
+      {
+        name: `${campaign.name} (copy)`,
+        audience: campaign.audience,
+        steps: campaign.steps,
+        settings: campaign.settings,
+        scheduledAt: null,
+      },
+      createdBy,
+    );
+    if (campaign.audience.type === 'contacts')
+      for (let after: string | null = null; ;) {
+        const ids = await this.deps.store.campaigns.audienceContactIds(id, after, 500);
+        if (ids.length === 0) break;
+        await this.deps.store.campaigns.addAudience(copy.id, workspaceId, ids);
+        after = ids[ids.length - 1] as string;
+      }
+    return this.get(workspaceId, copy.id);
+  }
+
+  async recipients(
+    workspaceId: string,
+    id: string,
+    page: PageQuery,
+    filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined },
+  ): Promise<Page<RecipientView>> {
+    await this.record(workspaceId, id);
+    return this.deps.store.campaigns.listRecipients(id, page, filter);
+  }
+
+  /**
+   * the recipients (filtered like the list) as CSV, page by page: one row per recipient and step, with the contact's
+   * name, the job's and the message's outcome; cells a spreadsheet would run as a formula are defused
+   */
+  async *recipientsCsv(
+    workspaceId: string,
+    id: string,
+    filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined },
+  ): AsyncGenerator<string> {
+    await this.record(workspaceId, id);
+    yield stringify([
+      [
+        'contact_id',
+        'name',
+        'recipient',
+        'reason',
+        'step',
+        'job',
+        'job_reason',
+        'message_id',
+        'message',
+        'failure',
+        'replied',
+      ],
+    ]);
+    for (let cursor: string | undefined; ;) {
+      const page = await this.deps.store.campaigns.listRecipients(id, { limit: 200, cursor }, filter);
+      const rows: string[][] = [];
+      for (const r of page.data) {
+        const name = (await this.deps.store.getContact(workspaceId, r.contactId))?.name ?? '';
+        const base = [r.contactId, name, r.status, r.reason ?? ''];
+        if (r.steps.length === 0) rows.push([...base, '', '', '', '', '', '', '']);
+        for (const s of r.steps)
+          rows.push([
+            ...base,
+            String(s.stepIndex + 1),
+            s.status,
+            s.reason ?? '',
+            s.messageId ?? '',
+            s.messageStatus ?? '',
+            s.failureCode ?? '',
+            s.replied ? 'yes' : 'no',
+          ]);
+      }
+      if (rows.length > 0) yield stringify(rows.map((cells) => cells.map(defuseFormula)));
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  async stats(workspaceId: string, id: string): Promise<CampaignStats & { status: CampaignStatus }> {
+    const campaign = await this.record(workspaceId, id);
+    return {
+      status: campaign.status,
+      ...(await this.deps.store.campaigns.campaignStats(id, campaign.steps.length)),
+    };
+  }
+
+  /** compare-and-set with its `campaign.status` event in one transaction; 409 when the state does not allow it */
+  private async transition(
+    campaign: CampaignRecord,
+    to: CampaignStatus,
+    from: CampaignStatus[],
+    at: string,
+    extra: { statusReason?: string | null; startedAt?: string; finishedAt?: string },
+  ): Promise<void> {
+    const moved = await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.campaigns.setCampaignStatus(campaign.id, to, from, at, extra))) return false;
+      await tx.insertOutbox(
+        [
+          eventRow('campaign.status', campaign.workspaceId, {
+            campaignId: campaign.id,
+            status: to,
+            previous: campaign.status,
+            reason: extra.statusReason ?? null,
+          }),
+        ],
+        at,
+      );
+      return true;
+    });
+    if (!moved) {
+      const now = await this.record(campaign.workspaceId, campaign.id);
+      throw new AppError('CONFLICT', `a ${now.status} campaign cannot be ${to === 'running' ? 'started' : to}`, {
+        status: now.status,
+      });
+    }
+    this.deps.afterCommit();
+  }
+}
