@@ -171,6 +171,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'connection.health',
   'conversation.timeline',
   'agent.status',
+  'call.started',
+  'call.updated',
+  'call.ended',
   // no hub event: a subscription with only this type receives the calls of routing rules that start a workflow
   'workflow.trigger',
 ] as const;

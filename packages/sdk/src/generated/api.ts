@@ -3997,7 +3997,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: message.received, message.created, message.updated, message.status, conversation.created, conversation.updated, conversation.typing, contact.created, connection.status, connection.health, conversation.timeline, agent.status */
+        /** Server-sent events: message.received, message.created, message.updated, message.status, conversation.created, conversation.updated, conversation.typing, contact.created, connection.status, connection.health, conversation.timeline, agent.status, call.started, call.updated, call.ended */
         get: {
             parameters: {
                 query?: {
@@ -6358,7 +6358,7 @@ export interface paths {
                         active?: boolean;
                         description?: string;
                         /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
-                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "workflow.trigger")[];
+                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "call.started" | "call.updated" | "call.ended" | "workflow.trigger")[];
                         secret?: string;
                         url: string;
                     };
@@ -6531,7 +6531,7 @@ export interface paths {
                         active?: boolean;
                         description?: string;
                         /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
-                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "workflow.trigger")[];
+                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "call.started" | "call.updated" | "call.ended" | "workflow.trigger")[];
                         secret?: string;
                         url?: string;
                     };

@@ -18,6 +18,12 @@ export const EVENT_TYPES = [
   /** a decision in a conversation's timeline: rule fired, agent reply, handoff, assignment */
   'conversation.timeline',
   'agent.status',
+  /** a phone call began (ringing, or placed by us) */
+  'call.started',
+  /** a call moved on (answered) */
+  'call.updated',
+  /** a call ended, with its outcome, duration and hang-up cause */
+  'call.ended',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
