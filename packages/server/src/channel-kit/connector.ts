@@ -298,7 +298,28 @@ export type SendMap<Config> = { [T in ContentType]?: SendHandler<Config, T> };
  * (webchat's visitor-service), fallback (the outbound worker), consent keywords (core/consent, via optOutRulesFor),
  * provider health (core/health).
  */
+/** a call the hub places (POST /api/v1/calls) */
+export interface PlaceCallInput {
+  /** the customer's number, E.164 */
+  to: string;
+  /** one of the connection's numbers; the connector picks when absent */
+  from?: string;
+  /** spoken when the callee answers, instead of the connection's greeting */
+  greeting?: string;
+}
+
+export interface PlacedCall {
+  providerCallId: string;
+  from: string;
+  to: string;
+}
+
 export interface ConnectorFeatures<Config> {
+  /**
+   * phone calls the hub places: the provider rings `to` from one of our numbers and reports the call's progress as
+   * `call` events to the connection's webhook (core/calls)
+   */
+  calls?: { place(input: PlaceCallInput, ctx: BaseContext<Config>): Promise<PlacedCall> };
   /** a typing indicator towards the customer */
   typing?(to: string, ctx: BaseContext<Config>): Promise<void>;
   /** downloads an inbound file the provider holds (content.media.providerMediaId) for our media store */

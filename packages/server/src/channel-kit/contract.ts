@@ -53,7 +53,7 @@ export const FEATURE_NAMES = [
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 /** abilities few channels have: fixtures are required when present, no reason is asked when absent */
-export const OPTIONAL_FEATURE_NAMES = ['buttonAnswers', 'profile', 'revoke'] as const;
+export const OPTIONAL_FEATURE_NAMES = ['buttonAnswers', 'profile', 'revoke', 'calls'] as const;
 
 export interface FeatureFixtures {
   typing?: { to: string; success: ProviderResponse[]; auth: ProviderResponse };
@@ -90,6 +90,8 @@ export interface FeatureFixtures {
   };
   /** a stored button press the provider waits an answer for */
   buttonAnswers?: { event: InboundMessageEvent; success: ProviderResponse[]; auth: ProviderResponse };
+  /** a call to place: the provider's answer to the create (its call id), and a rejected credential */
+  calls?: { input: { to: string; greeting?: string }; success: ProviderResponse[]; auth: ProviderResponse };
   /** a sent message to take back */
   revoke?: { message: { to: string; providerMessageId: string }; success: ProviderResponse[]; auth: ProviderResponse };
 }
@@ -446,6 +448,20 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           await revoke(message, base(sequenceHttp(success, seen)));
           expect(seen.length).toBeGreaterThan(0);
           await authFails((http, log) => revoke(message, base(http, log)), auth);
+        });
+      }
+      if (connector.features.calls && f.calls) {
+        const { input, success, auth } = f.calls;
+        const calls = connector.features.calls;
+        const place = (ctx: Parameters<typeof calls.place>[1]) => calls.place(input, ctx);
+        it('calls: places a call from one of our numbers with the provider call id, and a rejected credential is AUTH', async () => {
+          const seen: string[] = [];
+          const placed = await place(base(sequenceHttp(success, seen)));
+          expect(placed.providerCallId).toMatch(/\S/);
+          expect(placed.to).toBe(input.to);
+          expect(placed.from).toMatch(/\S/);
+          expect(seen.some((s) => s.startsWith('POST '))).toBe(true);
+          await authFails((http, log) => place(base(http, log)), auth);
         });
       }
       if (connector.features.senders && f.senders) {
