@@ -19,6 +19,7 @@ import { type AgentConfigCodec, type FlowConfig, type LlmConfig, type WebhookAge
 import { runFlow, type FlowState } from './flow-engine.js';
 import { buildChatRequest, chatTurn, contentAsText } from './llm-agent.js';
 import { callWebhookBot } from './webhook-agent.js';
+import { spokenTurn } from '../degradation/degrade.js';
 import { transcribe } from './transcription.js';
 
 /** what a kind decided in one turn, before anything is sent */
@@ -127,7 +128,18 @@ export class AgentTurns implements AgentDispatcher {
       void this.composing?.(workspaceId, conversation.id).catch((e: unknown) =>
         log.debug({ err: e }, 'typing indicator not shown'),
       );
-      const result = await this.decide(agent, config, conversation, message, session, turn.id);
+      const decided = await this.decide(agent, config, conversation, message, session, turn.id);
+      // a phone call speaks each message over the one before: the turn's replies go as one
+      const connector = this.deps.registry.get(conversation.channelType);
+      const result = connector
+        ? {
+            ...decided,
+            replies: spokenTurn(decided.replies, {
+              displayName: connector.displayName,
+              capabilities: connector.capabilities,
+            }),
+          }
+        : decided;
       let error = result.error;
       let handoff = result.handoff;
       for (const reply of result.replies) {
