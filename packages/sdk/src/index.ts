@@ -28,6 +28,9 @@ export type Conversation = Schemas['Conversation'];
 export type ConversationStatus = Conversation['status'];
 export type ConversationWindow = NonNullable<Conversation['window']>;
 export type Message = Schemas['Message'];
+/** a phone call on a voice connection (ringing → in-progress → its outcome) */
+export type Call = Schemas['Call'];
+export type PlaceCall = BodyOf<'/api/v1/calls', 'post'>;
 export type MessageStatus = Message['status'];
 export type Content = Message['content'];
 export type Contact = Schemas['Contact'];
@@ -154,6 +157,8 @@ const routeTypesResolve: Resolves<ContactDetail> &
   Resolves<ResponseOf<'/api/v1/users', 'post'>> &
   Resolves<BodyOf<'/api/v1/conversations/{id}', 'patch'>> &
   Resolves<BodyOf<'/api/v1/conversations/{id}/handoff', 'post'>> &
+  Resolves<Call> &
+  Resolves<PlaceCall> &
   Resolves<SendInput> = true;
 void routeTypesResolve;
 
@@ -311,6 +316,14 @@ export class SwitchboardClient {
   }
   updateConversation(id: string, patch: BodyOf<'/api/v1/conversations/{id}', 'patch'>): Promise<Conversation> {
     return this.request('PATCH', `/conversations/${enc(id)}`, patch);
+  }
+  /** the phone calls of a conversation, oldest first */
+  async listCalls(conversationId: string): Promise<Call[]> {
+    return (await this.request<{ data: Call[] }>('GET', `/conversations/${enc(conversationId)}/calls`)).data;
+  }
+  /** calls a number from a voice connection; its progress arrives as call.updated / call.ended events */
+  placeCall(input: PlaceCall): Promise<Call> {
+    return this.request('POST', '/calls', input);
   }
   listMessages(conversationId: string): Promise<Message[]> {
     return this.all<Message>(`/conversations/${enc(conversationId)}/messages`);

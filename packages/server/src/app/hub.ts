@@ -22,6 +22,7 @@ import { OutboxRelay } from '../core/outbox/relay.js';
 import { RealtimeHub } from '../core/realtime/realtime-hub.js';
 import { RecoverySweeps } from '../core/recovery/recovery-sweeps.js';
 import { DEFAULT_HEALTH_SETTINGS, HealthService } from '../core/health/health-service.js';
+import { CallService } from '../core/calls/call-service.js';
 import { VisitorService } from '../core/webchat/visitor-service.js';
 import { ContactProfiles } from '../core/inbound/contact-profiles.js';
 import { MediaService } from '../core/media/media-service.js';
@@ -98,6 +99,7 @@ export function createHub(
   const realtime = new RealtimeHub(deps.bus);
   const recovery = new RecoverySweeps(deps, outbound);
   const visitors = new VisitorService(deps, connections, ingest, realtime, media);
+  const calls = new CallService(deps, connections);
   const health = new HealthService(deps, connections, {
     ...DEFAULT_HEALTH_SETTINGS,
     ...(deps.settings.healthIntervalMs ? { intervalMs: deps.settings.healthIntervalMs } : {}),
@@ -124,6 +126,7 @@ export function createHub(
     deps,
     connections,
     health,
+    calls,
     conversations,
     contacts,
     ingest,

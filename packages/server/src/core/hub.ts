@@ -31,6 +31,7 @@ import type { TeamService } from './teams/team-service.js';
 import type { ConsentService } from './consent/consent-service.js';
 import type { HealthService } from './health/health-service.js';
 import type { MetaConnectService } from './meta-connect/meta-connect-service.js';
+import type { CallService } from './calls/call-service.js';
 
 /** what a process runs: the API role serves requests and realtime; the worker role consumes topics and sweeps */
 export type Role = 'api' | 'worker' | 'all';
@@ -40,6 +41,8 @@ export interface Hub {
   readonly connections: ConnectionService;
   /** each connection's health beside its status: what the provider and the messages say */
   readonly health: HealthService;
+  /** phone calls: placing one, a conversation's calls */
+  readonly calls: CallService;
   readonly conversations: ConversationService;
   readonly contacts: ContactService;
   readonly ingest: WebhookIngest;

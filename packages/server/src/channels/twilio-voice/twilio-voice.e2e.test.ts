@@ -203,6 +203,78 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     expect((await ended(call.sid)).state).toBe('completed');
   });
 
+  it('places an outbound call answered by a person: the agent talks, the call and its stereo recording are kept', async () => {
+    ai.addRule({ contains: 'who is this', reply: 'This is Acme, calling about your order.', times: 1 });
+    const callee = '+14155550105';
+    sim.setCallee(callee, 'human', [{ speech: 'Who is this?' }]);
+    const res = await t.api<{ id: string; providerCallId: string; state: string; direction: string; error?: unknown }>(
+      'POST',
+      '/api/v1/calls',
+      { connectionId: conn.id, to: '+1 (415) 555-0105', greeting: 'Hello, this is a call from Acme.' },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ state: 'ringing', direction: 'outbound', from: OURS, to: callee });
+    const simCall = await eventually(() => sim.call(res.body.providerCallId), 5_000, 'the simulated call');
+    await simCall.done;
+    expect(simCall.heard).toEqual(['Hello, this is a call from Acme.', 'This is Acme, calling about your order.']);
+    const record = await ended(res.body.providerCallId);
+    expect(record).toMatchObject({ state: 'completed', answeredBy: 'human', direction: 'outbound' });
+    expect(record.answeredAt).not.toBeNull();
+    const calls = await t.api<{ data: Array<{ id: string; state: string }> }>(
+      'GET',
+      `/api/v1/conversations/${record.conversationId}/calls`,
+    );
+    expect(calls.body.data.map((c) => [c.id, c.state])).toEqual([[res.body.id, 'completed']]);
+    const recording = await eventually(
+      async () => {
+        const audio = (await reads.messagesOf<Msg>(record.conversationId)).find((m) => m.content.type === 'audio');
+        return audio?.content.media?.state === 'ready' ? audio : undefined;
+      },
+      15_000,
+      'the call recording',
+    );
+    expect(recording.metadata).toMatchObject({ recording: { source: 'call', channels: 2 } });
+    const wav = readWav(Buffer.from(await (await fetch(recording.content.media?.url as string)).arrayBuffer()));
+    expect(wav).toMatchObject({ channels: 2, sampleRate: 8000 });
+    expect(wav?.peak).toBeGreaterThan(1000);
+  });
+
+  it('an outbound call to a busy or unanswered number ends with that outcome; a refused number is 422 CALL_FAILED', async () => {
+    for (const [callee, outcome] of [
+      ['+14155550106', 'busy'],
+      ['+14155550107', 'no-answer'],
+    ] as const) {
+      sim.setCallee(callee, outcome);
+      const res = await t.api<{ providerCallId: string }>('POST', '/api/v1/calls', {
+        connectionId: conn.id,
+        to: callee,
+      });
+      expect(res.status).toBe(201);
+      expect(await ended(res.body.providerCallId)).toMatchObject({
+        state: outcome,
+        durationSeconds: 0,
+        answeredAt: null,
+        hangupCause: outcome,
+      });
+    }
+    sim.markInvalid('+14155550108', 21211);
+    const refused = await t.api<{ error: { code: string; message: string } }>('POST', '/api/v1/calls', {
+      connectionId: conn.id,
+      to: '+14155550108',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'CALL_FAILED' });
+    expect(refused.body.error.message).toContain('Twilio 21211');
+    const malformed = await t.api<{ error: { code: string } }>('POST', '/api/v1/calls', {
+      connectionId: conn.id,
+      to: 'abc',
+    });
+    expect(malformed.status).toBe(400);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/switchboard_calls\{channel="twilio-voice",state="busy"\} 1/);
+    expect(metrics).toMatch(/switchboard_calls\{channel="twilio-voice",state="no-answer"\} 1/);
+  });
+
   it('pressing 0 transfers to the operator; when nobody answers, the voicemail is recorded and attached as a WAV', async () => {
     sim.setOperator(OPERATOR, 'answer');
     const taken = await sim.placeCall({ from: '+14155550103', lines: [{ digits: '0' }] });
