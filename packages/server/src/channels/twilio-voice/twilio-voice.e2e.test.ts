@@ -13,6 +13,8 @@ import {
   type OpenAiSimulator,
   type TwilioSimulator,
 } from '@switchboard/simulators';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubReads } from '../../testing/hub-reads.js';
 import { collectSse, eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
@@ -146,6 +148,22 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     );
     const stream = collectSse(`${t.url}/api/v1/events`, { authorization: `Bearer ${t.token}` });
     await stream.ready;
+    // an integrator's receiver of outgoing webhooks, subscribed to the call events
+    const hooks: Array<{ type: string; data: { call: { state: string } } }> = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        hooks.push(JSON.parse(body) as (typeof hooks)[number]);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const sub = await t.api('POST', '/api/v1/webhook-subscriptions', {
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+      eventTypes: ['call.started', 'call.ended'],
+    });
+    expect(sub.status, JSON.stringify(sub.body)).toBe(201);
     const caller = '+14155550101';
     const call = await sim.placeCall({ from: caller, lines: [{ speech: 'Hello there' }, { digits: '1' }] });
     await call.done;
@@ -184,22 +202,42 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     expect(callEvents.map((e) => e.event)).toEqual(['call.started', 'call.updated', 'call.ended']);
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/switchboard_calls\{channel="twilio-voice",state="completed"\} [1-9]/);
+    await eventually(() => hooks.length >= 2, 10_000, 'the call webhooks');
+    receiver.close();
+    await t.api('DELETE', `/api/v1/webhook-subscriptions/${(sub.body as { id: string }).id}`);
+    expect(hooks.map((h) => [h.type, h.data.call.state])).toEqual([
+      ['call.started', 'ringing'],
+      ['call.ended', 'completed'],
+    ]);
   });
 
-  it('an LLM agent answers a spoken question with the conversation history', async () => {
+  it('an LLM agent answers spoken questions, each turn with the conversation history', async () => {
     ai.addRule({ contains: 'where is my order', reply: 'Your order ships tomorrow.', times: 1 });
+    ai.addRule({ contains: 'when will it arrive', reply: 'It arrives on Friday.', times: 1 });
     await answerWith(await agent('llm', { baseUrl: ai.baseUrl, model: 'gpt-4o-mini', apiKey: AI_KEY }));
     const caller = '+14155550102';
-    const call = await sim.placeCall({ from: caller, lines: [{ speech: 'Hi, where is my order?', confidence: 0.87 }] });
+    const call = await sim.placeCall({
+      from: caller,
+      lines: [{ speech: 'Hi, where is my order?', confidence: 0.87 }, { speech: 'And when will it arrive?' }],
+    });
     await call.done;
-    expect(call.heard).toContain('Your order ships tomorrow.');
+    expect(call.heard.slice(1)).toEqual(['Your order ships tomorrow.', 'It arrives on Friday.']);
     const conversation = await reads.conversationWith<Conv>(conn.id, caller);
     const messages = await reads.messagesOf<Msg>(conversation.id);
     expect(messages.map((m) => [m.direction, m.content.text])).toEqual([
       ['inbound', 'Hi, where is my order?'],
       ['outbound', 'Your order ships tomorrow.'],
+      ['inbound', 'And when will it arrive?'],
+      ['outbound', 'It arrives on Friday.'],
     ]);
     expect(messages[0]?.metadata.confidence).toBe(0.87);
+    // the second turn's request carries the call so far
+    const last = ai.calls('chat').at(-1)?.body as { messages: Array<{ role: string; content: string }> };
+    expect(last.messages.filter((m) => m.role !== 'system').map((m) => [m.role, m.content])).toEqual([
+      ['user', 'Hi, where is my order?'],
+      ['assistant', 'Your order ships tomorrow.'],
+      ['user', 'And when will it arrive?'],
+    ]);
     expect((await ended(call.sid)).state).toBe('completed');
   });
 
