@@ -106,6 +106,11 @@ export interface OutboundMessage {
   cc?: string[];
   /** written by an agent, a flow or an auto-reply rule rather than a person (mail marks it Auto-Submitted) */
   automated?: boolean;
+  /**
+   * a spoken channel (a phone call): the agent hands the conversation to a person after these words, so the
+   * connector transfers the call once they are spoken (in the same update, so nothing can come between)
+   */
+  handoffAfter?: boolean;
 }
 
 export interface SendContext<Config> extends BaseContext<Config> {

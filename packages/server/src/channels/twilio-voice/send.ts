@@ -7,14 +7,22 @@
 import { ChannelError, type SendContext, type SendMap } from '../../channel-kit/index.js';
 import { updateLiveCall } from './api.js';
 import type { TwilioVoiceConfig } from './config.js';
-import { listen, say, twiml } from './twiml.js';
+import { listen, say, transfer, twiml, voicemail } from './twiml.js';
 
 export const twilioVoiceSend: SendMap<TwilioVoiceConfig> = {
   text: async (message, ctx: SendContext<TwilioVoiceConfig>) => {
     const call = message.threadKey;
     if (!call) throw new ChannelError('REJECTED', 'this conversation is not a phone call');
-    // the gather of this reply is named after the message, so the caller's answer is a new message of the call
-    const document = twiml([say(ctx.config, message.content.text), ...listen(ctx.config, ctx.webhookUrl, message.id)]);
+    // the gather of this reply is named after the message, so the caller's answer is a new message of the call;
+    // the agent's last words before a handoff are followed by the transfer (or the voicemail without an operator)
+    const next = !message.handoffAfter
+      ? listen(ctx.config, ctx.webhookUrl, message.id)
+      : ctx.config.operatorNumber
+        ? transfer(ctx.config, ctx.webhookUrl, ctx.config.operatorNumber, message.to).slice(1)
+        : ctx.config.voicemail
+          ? voicemail(ctx.config, ctx.webhookUrl, message.to)
+          : [{ name: 'Hangup' }];
+    const document = twiml([say(ctx.config, message.content.text), ...next]);
     await updateLiveCall(call, document, ctx);
     return { providerMessageId: `${call}:say:${message.id}` };
   },

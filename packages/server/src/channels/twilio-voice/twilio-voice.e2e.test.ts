@@ -241,6 +241,31 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     expect((await ended(call.sid)).state).toBe('completed');
   });
 
+  it("the LLM agent's handoff_to_human transfers the call after its last words; the conversation goes to people", async () => {
+    ai.addRule({
+      contains: 'speak to a person',
+      toolCall: {
+        name: 'handoff_to_human',
+        arguments: { reason: 'the caller asked' },
+        content: 'Sure, connecting you now.',
+      },
+      times: 1,
+    });
+    sim.setOperator(OPERATOR, 'answer');
+    const caller = '+14155550110';
+    const call = await sim.placeCall({ from: caller, lines: [{ speech: 'I want to speak to a person' }] });
+    await call.done;
+    expect(call.heard.at(-1)).toBe('Sure, connecting you now.');
+    expect(call.dialed).toEqual([OPERATOR]);
+    const conversation = await reads.conversationWith<Conv>(conn.id, caller);
+    await eventually(
+      async () =>
+        (await t.api<{ handler?: string }>('GET', `/api/v1/conversations/${conversation.id}`)).body.handler === 'human',
+      10_000,
+      'the conversation handed to people',
+    );
+  });
+
   it('places an outbound call answered by a person: the agent talks, the call and its stereo recording are kept', async () => {
     ai.addRule({ contains: 'who is this', reply: 'This is Acme, calling about your order.', times: 1 });
     const callee = '+14155550105';

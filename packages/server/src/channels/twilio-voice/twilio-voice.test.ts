@@ -187,6 +187,50 @@ describe('a call, step by step', () => {
   });
 });
 
+describe('speaking a reply', () => {
+  const send = async (handoffAfter: boolean, config = fuzzConfig) => {
+    const bodies: string[] = [];
+    const noop = () => undefined;
+    await twilioVoiceConnector.send(
+      {
+        id: 'msg_9',
+        conversationId: 'conv_9',
+        to: '+14155550100',
+        threadKey: CALL_SID,
+        content: { type: 'text', text: 'Connecting you & thanks.' },
+        ...(handoffAfter ? { handoffAfter } : {}),
+      },
+      {
+        connectionId: 'conn_voice',
+        config,
+        webhookUrl: WEBHOOK_URL,
+        http: (_url, init) => {
+          bodies.push(String(init?.body));
+          return Promise.resolve(
+            new Response(JSON.stringify({ sid: CALL_SID }), { headers: { 'content-type': 'application/json' } }),
+          );
+        },
+        log: { debug: noop, info: noop, warn: noop, error: noop },
+        signal: new AbortController().signal,
+        media: { read: () => Promise.reject(new Error('no media')) },
+      },
+    );
+    return new URLSearchParams(bodies[0]).get('Twiml') ?? '';
+  };
+
+  it('says the reply and listens again under a gather named after the message', async () => {
+    expect(await send(false)).toContain(
+      `<Say language="en-US">Connecting you &amp; thanks.</Say><Gather input="speech dtmf" action="${WEBHOOK_URL}?step=gather&amp;g=msg_9"`,
+    );
+  });
+
+  it("follows the agent's last words before a handoff with the transfer, or the voicemail without an operator", async () => {
+    expect(await send(true)).toMatch(/<\/Say><Dial [^>]*><Number>\+15005550099<\/Number><\/Dial><\/Response>$/);
+    const { operatorNumber: _unused, ...noOperator } = fuzzConfig;
+    expect(await send(true, noOperator)).toMatch(/<\/Say><Say [^>]*>Nobody is available[^<]*<\/Say><Record /);
+  });
+});
+
 describe('Twilio voice error codes', () => {
   it.each([
     [401, 20003, 'AUTH'],

@@ -131,6 +131,7 @@ export class AgentTurns implements AgentDispatcher {
       const decided = await this.decide(agent, config, conversation, message, session, turn.id);
       // a phone call speaks each message over the one before: the turn's replies go as one
       const connector = this.deps.registry.get(conversation.channelType);
+      const spoken = connector?.capabilities.spoken === true;
       const result = connector
         ? {
             ...decided,
@@ -142,13 +143,19 @@ export class AgentTurns implements AgentDispatcher {
         : decided;
       let error = result.error;
       let handoff = result.handoff;
-      for (const reply of result.replies) {
+      // on a call, a handoff is a transfer that follows the agent's last words: there must be words to follow
+      const replies: Content[] =
+        spoken && handoff && result.replies.length === 0
+          ? [{ type: 'text', text: 'One moment, please.' }]
+          : result.replies;
+      for (const [i, reply] of replies.entries()) {
         try {
           // the queue fits the reply to the channel (core/degradation): numbered buttons, split text
           const queued = await this.messages.sendToConversation(workspaceId, conversation.id, reply, {
             agentId: agent.id,
             agentName: agent.name,
             agentTurnId: turn.id,
+            ...(spoken && handoff && i === replies.length - 1 ? { handoffAfter: true } : {}),
           });
           sent.ids.push(queued.id);
           sent.previews.push(contentPreview(queued.content));
