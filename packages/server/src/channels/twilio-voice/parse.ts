@@ -160,7 +160,7 @@ export function parseTwilioVoice(req: WebhookRequest, config: TwilioVoiceConfig)
       if (digits && /^[0-9*#]{1,32}$/.test(digits)) {
         const message = utterance(c, gather, digits, at, { dtmf: digits });
         if (digits === '0' && config.operatorNumber)
-          // the caller asked for a person: routed to people, never to the agent, whose answer would cut the transfer
+          // the caller asked for a person: marked so that no agent answers it (its answer would cut the transfer)
           return events(
             [{ ...message, automated: true, metadata: { ...message.metadata, transfer: config.operatorNumber } }],
             twimlReply(transfer(config, webhook, config.operatorNumber, c.customer)),
@@ -264,7 +264,7 @@ function parseRecording(p: (k: string) => string | undefined, query: URLSearchPa
           ...(p('RecordingChannels') ? { channels: Number(p('RecordingChannels')) || 1 } : {}),
         },
       },
-      // a voicemail waits for a person to call back (routed to people, never to an agent: the call is over); a
+      // a voicemail waits for a person to call back (no agent answers it: the call is over); a
       // call's recording is a record of it, routed to nobody
       ...(source === 'voicemail' ? { automated: true } : { passive: true }),
     },
