@@ -99,7 +99,7 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     );
 
   beforeAll(async () => {
-    sim = await startTwilioSimulator({ numbers: [OURS], voiceTimeScale: 0.1 });
+    sim = await startTwilioSimulator({ numbers: [OURS], voiceTimeScale: 0.2 });
     ai = await startOpenAiSimulator({ apiKeys: [AI_KEY] });
     t = await startTestServer({ allowPrivateNetwork: true });
     conn = await createConnection();
