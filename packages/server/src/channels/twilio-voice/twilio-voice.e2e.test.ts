@@ -333,6 +333,14 @@ describe('twilio-voice connector against the Twilio simulator', () => {
       to: 'abc',
     });
     expect(malformed.status).toBe(400);
+    // a text message cannot start anything on a phone line: the call is placed instead
+    const text = await t.api<{ error: { code: string; message: string } }>('POST', '/api/v1/messages', {
+      connectionId: conn.id,
+      to: '+14155550111',
+      content: { type: 'text', text: 'hello' },
+    });
+    expect(text.status).toBe(422);
+    expect(text.body.error.message).toContain('POST /api/v1/calls');
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/switchboard_calls\{channel="twilio-voice",state="busy"\} 1/);
     expect(metrics).toMatch(/switchboard_calls\{channel="twilio-voice",state="no-answer"\} 1/);
