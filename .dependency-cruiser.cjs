@@ -32,7 +32,7 @@ const CORE_LAYERS = [
   ['conversations', 'templates', 'meta-connect'],
   // opt-outs: written with inbound messages (conversations below), checked by every send (outbound above)
   ['consent'],
-  ['inbound', 'outbound', 'media'],
+  ['inbound', 'outbound', 'media', 'calls'],
   ['agents', 'teams', 'recovery', 'webchat', 'health', 'campaigns'],
   ['routing'],
 ];

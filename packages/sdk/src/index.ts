@@ -28,6 +28,9 @@ export type Conversation = Schemas['Conversation'];
 export type ConversationStatus = Conversation['status'];
 export type ConversationWindow = NonNullable<Conversation['window']>;
 export type Message = Schemas['Message'];
+/** a phone call on a voice connection (ringing → in-progress → its outcome) */
+export type Call = Schemas['Call'];
+export type PlaceCall = BodyOf<'/api/v1/calls', 'post'>;
 export type MessageStatus = Message['status'];
 export type Content = Message['content'];
 export type Contact = Schemas['Contact'];
@@ -182,6 +185,8 @@ const routeTypesResolve: Resolves<ContactDetail> &
   Resolves<ResponseOf<'/api/v1/users', 'post'>> &
   Resolves<BodyOf<'/api/v1/conversations/{id}', 'patch'>> &
   Resolves<BodyOf<'/api/v1/conversations/{id}/handoff', 'post'>> &
+  Resolves<Call> &
+  Resolves<PlaceCall> &
   Resolves<SendInput> = true;
 void routeTypesResolve;
 
@@ -201,6 +206,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'agent.status',
   'campaign.status',
   'campaign.progress',
+  'call.started',
+  'call.updated',
+  'call.ended',
   // no hub event: a subscription with only this type receives the calls of routing rules that start a workflow
   'workflow.trigger',
 ] as const;
@@ -338,6 +346,14 @@ export class SwitchboardClient {
   }
   updateConversation(id: string, patch: BodyOf<'/api/v1/conversations/{id}', 'patch'>): Promise<Conversation> {
     return this.request('PATCH', `/conversations/${enc(id)}`, patch);
+  }
+  /** the phone calls of a conversation, oldest first */
+  async listCalls(conversationId: string): Promise<Call[]> {
+    return (await this.request<{ data: Call[] }>('GET', `/conversations/${enc(conversationId)}/calls`)).data;
+  }
+  /** calls a number from a voice connection; its progress arrives as call.updated / call.ended events */
+  placeCall(input: PlaceCall): Promise<Call> {
+    return this.request('POST', '/calls', input);
   }
   listMessages(conversationId: string): Promise<Message[]> {
     return this.all<Message>(`/conversations/${enc(conversationId)}/messages`);

@@ -90,7 +90,13 @@ export type {
   TwilioSimulator,
   TwilioSimulatorOptions,
   TwilioWebhookAttempt,
+  CallerLine,
+  CalleeBehaviour,
+  OperatorBehaviour,
+  SimCall,
+  SimRecording,
 } from './twilio/simulator.js';
+export { pcmWav, readWav } from './twilio/wav.js';
 // Messenger Platform (Facebook Messenger and Instagram messaging): Pages, IG accounts, the Send API, signed webhooks
 export { startMetaMessagingSimulator } from './meta-messaging/simulator.js';
 export type {

@@ -1040,6 +1040,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call a number from a voice connection: the provider rings it (answering-machine detection on), the answer hears the greeting and the connection's inbound agent; the call's progress arrives as call.updated / call.ended events. 422 CALL_FAILED when the provider refuses the number */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlaceCallInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Call"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns": {
         parameters: {
             query?: never;
@@ -4463,6 +4566,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The phone calls of a conversation, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Call"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/handoff": {
         parameters: {
             query?: never;
@@ -5274,7 +5480,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: message.received, message.created, message.updated, message.status, conversation.created, conversation.updated, conversation.typing, contact.created, connection.status, connection.health, conversation.timeline, agent.status, campaign.status, campaign.progress */
+        /** Server-sent events: message.received, message.created, message.updated, message.status, conversation.created, conversation.updated, conversation.typing, contact.created, connection.status, connection.health, conversation.timeline, agent.status, campaign.status, campaign.progress, call.started, call.updated, call.ended */
         get: {
             parameters: {
                 query?: {
@@ -8184,7 +8390,7 @@ export interface paths {
                         active?: boolean;
                         description?: string;
                         /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
-                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "campaign.status" | "campaign.progress" | "workflow.trigger")[];
+                        eventTypes: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "campaign.status" | "campaign.progress" | "call.started" | "call.updated" | "call.ended" | "workflow.trigger")[];
                         secret?: string;
                         url: string;
                     };
@@ -8357,7 +8563,7 @@ export interface paths {
                         active?: boolean;
                         description?: string;
                         /** @description event types to deliver; "*" for all; "workflow.trigger" alone: only the calls of routing workflows */
-                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "campaign.status" | "campaign.progress" | "workflow.trigger")[];
+                        eventTypes?: ("*" | "message.received" | "message.created" | "message.updated" | "message.status" | "conversation.created" | "conversation.updated" | "conversation.typing" | "contact.created" | "connection.status" | "connection.health" | "conversation.timeline" | "agent.status" | "campaign.status" | "campaign.progress" | "call.started" | "call.updated" | "call.ended" | "workflow.trigger")[];
                         secret?: string;
                         url?: string;
                     };
@@ -9236,6 +9442,58 @@ export interface components {
             mimeType: string;
             size: number;
             url: string;
+        };
+        Call: {
+            answeredAt: string | null;
+            /** @description human or machine (answering-machine detection) when the provider said */
+            answeredBy: string | null;
+            connectionId: string;
+            conversationId: string;
+            createdAt: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            durationSeconds: number | null;
+            endedAt: string | null;
+            /** @description E.164: the caller */
+            from: string;
+            hangupCause: string | null;
+            id: string;
+            providerCallId: string;
+            startedAt: string;
+            /**
+             * @description ringing → in-progress → completed | busy | no-answer | failed | canceled
+             * @enum {string}
+             */
+            state: "ringing" | "in-progress" | "completed" | "busy" | "no-answer" | "failed" | "canceled";
+            /** @description E.164: the called number */
+            to: string;
+            updatedAt: string;
+        };
+        CallInput: {
+            answeredAt: string | null;
+            /** @description human or machine (answering-machine detection) when the provider said */
+            answeredBy: string | null;
+            connectionId: string;
+            conversationId: string;
+            createdAt: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            durationSeconds: number | null;
+            endedAt: string | null;
+            /** @description E.164: the caller */
+            from: string;
+            hangupCause: string | null;
+            id: string;
+            providerCallId: string;
+            startedAt: string;
+            /**
+             * @description ringing → in-progress → completed | busy | no-answer | failed | canceled
+             * @enum {string}
+             */
+            state: "ringing" | "in-progress" | "completed" | "busy" | "no-answer" | "failed" | "canceled";
+            /** @description E.164: the called number */
+            to: string;
+            updatedAt: string;
         };
         Campaign: {
             audience: {
@@ -10650,6 +10908,20 @@ export interface components {
             enabled: boolean;
             reason: string | null;
             types: string[];
+        };
+        PlaceCall: {
+            connectionId: string;
+            /** @description spoken when the call is answered (else the connection's greeting) */
+            greeting?: string;
+            /** @description the number to call; any spelling, normalised to E.164 */
+            to: string;
+        };
+        PlaceCallInput: {
+            connectionId: string;
+            /** @description spoken when the call is answered (else the connection's greeting) */
+            greeting?: string;
+            /** @description the number to call; any spelling, normalised to E.164 */
+            to: string;
         };
         QueuedMessage: {
             channelType: string;

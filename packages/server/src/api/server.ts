@@ -12,6 +12,7 @@ import { installErrorHandling } from './http-errors.js';
 import { connectionRoutes, templateRoutes } from './routes/connection-routes.js';
 import { consentRoutes } from './routes/consent-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
+import { callRoutes } from './routes/call-routes.js';
 import { contactRoutes } from './routes/contact-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
@@ -99,6 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         routingRoutes(authed, hub);
         teamRoutes(authed, hub);
         conversationRoutes(authed, hub);
+        callRoutes(authed, hub);
         consentRoutes(authed, hub);
         await contactImportRoutes(authed, hub);
         campaignRoutes(authed, hub);

@@ -22,6 +22,7 @@ import { OutboxRelay } from '../core/outbox/relay.js';
 import { RealtimeHub } from '../core/realtime/realtime-hub.js';
 import { RecoverySweeps } from '../core/recovery/recovery-sweeps.js';
 import { DEFAULT_HEALTH_SETTINGS, HealthService } from '../core/health/health-service.js';
+import { CallService } from '../core/calls/call-service.js';
 import { VisitorService } from '../core/webchat/visitor-service.js';
 import { ContactProfiles } from '../core/inbound/contact-profiles.js';
 import { MediaService } from '../core/media/media-service.js';
@@ -113,6 +114,7 @@ export function createHub(
     },
     () => outbound.calls.flush(),
   );
+  const calls = new CallService(deps, connections);
   // a connection that starts running is looked at right away (its webhook as the provider has it, …)
   connections.onRunning((record) => health.started(record));
 
@@ -147,6 +149,7 @@ export function createHub(
     deps,
     connections,
     health,
+    calls,
     conversations,
     contacts,
     ingest,

@@ -62,6 +62,29 @@ export function createMetrics(store: Store): { metrics: Metrics; text: () => Pro
     },
   });
   void health;
+  // read from the calls themselves, so every process reports the same numbers
+  const calls = new Gauge({
+    name: 'switchboard_calls',
+    help: 'Phone calls by channel and state (ringing, in-progress, or the outcome they ended with)',
+    labelNames: ['channel', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const s of await store.callStats()) this.set({ channel: s.channelType, state: s.state }, s.count);
+    },
+  });
+  void calls;
+  const callSeconds = new Gauge({
+    name: 'switchboard_call_duration_seconds_total',
+    help: 'Talking time of phone calls by channel and state, seconds',
+    labelNames: ['channel', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const s of await store.callStats()) this.set({ channel: s.channelType, state: s.state }, s.durationSeconds);
+    },
+  });
+  void callSeconds;
   return {
     registry,
     text: () => registry.metrics(),

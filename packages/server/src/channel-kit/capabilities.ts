@@ -44,4 +44,9 @@ export interface Capabilities {
    * rather than split, since the provider already concatenates segments into one message on the phone
    */
   smsSegments?: boolean;
+  /**
+   * the channel speaks what it sends (a phone call): each message sent replaces what the call is playing, so an
+   * agent's replies of one turn go as one message, their texts joined in order (core/agents)
+   */
+  spoken?: boolean;
 }

@@ -106,6 +106,11 @@ export interface OutboundMessage {
   cc?: string[];
   /** written by an agent, a flow or an auto-reply rule rather than a person (mail marks it Auto-Submitted) */
   automated?: boolean;
+  /**
+   * a spoken channel (a phone call): the agent hands the conversation to a person after these words, so the
+   * connector transfers the call once they are spoken (in the same update, so nothing can come between)
+   */
+  handoffAfter?: boolean;
 }
 
 export interface SendContext<Config> extends BaseContext<Config> {
@@ -298,7 +303,28 @@ export type SendMap<Config> = { [T in ContentType]?: SendHandler<Config, T> };
  * (webchat's visitor-service), fallback (the outbound worker), consent keywords (core/consent, via optOutRulesFor),
  * provider health (core/health).
  */
+/** a call the hub places (POST /api/v1/calls) */
+export interface PlaceCallInput {
+  /** the customer's number, E.164 */
+  to: string;
+  /** one of the connection's numbers; the connector picks when absent */
+  from?: string;
+  /** spoken when the callee answers, instead of the connection's greeting */
+  greeting?: string;
+}
+
+export interface PlacedCall {
+  providerCallId: string;
+  from: string;
+  to: string;
+}
+
 export interface ConnectorFeatures<Config> {
+  /**
+   * phone calls the hub places: the provider rings `to` from one of our numbers and reports the call's progress as
+   * `call` events to the connection's webhook (core/calls)
+   */
+  calls?: { place(input: PlaceCallInput, ctx: BaseContext<Config>): Promise<PlacedCall> };
   /** a typing indicator towards the customer */
   typing?(to: string, ctx: BaseContext<Config>): Promise<void>;
   /** downloads an inbound file the provider holds (content.media.providerMediaId) for our media store */

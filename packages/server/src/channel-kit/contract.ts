@@ -60,11 +60,12 @@ export const OPTIONAL_FEATURE_NAMES = [
   'fallback',
   'internalNotes',
   'resolved',
+  'calls',
 ] as const;
 /**
  * `check` ("Test connection") logs in to the provider's own servers (mail: IMAP and SMTP), not over HTTP, so no
  * provider answers can stand in for it: the channel proves it against real servers in its own tests
- * (channels/email/email-check.e2e.test.ts against Dovecot)
+ * (channels/email/email.e2e.test.ts and email.browser.test.ts against Dovecot)
  */
 
 export interface FeatureFixtures {
@@ -102,6 +103,8 @@ export interface FeatureFixtures {
   };
   /** a stored button press the provider waits an answer for */
   buttonAnswers?: { event: InboundMessageEvent; success: ProviderResponse[]; auth: ProviderResponse };
+  /** a call to place: the provider's answer to the create (its call id), and a rejected credential */
+  calls?: { input: { to: string; greeting?: string }; success: ProviderResponse[]; auth: ProviderResponse };
   /** a sent message to take back */
   revoke?: { message: { to: string; providerMessageId: string }; success: ProviderResponse[]; auth: ProviderResponse };
   /** what fallback.connectionId / afterMs answer for the contract config */
@@ -522,6 +525,20 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           await resolved(conversation, base(sequenceHttp(success, seen)));
           expect(seen.length).toBeGreaterThan(0);
           await authFails((http, log) => resolved(conversation, base(http, log)), auth);
+        });
+      }
+      if (connector.features.calls && f.calls) {
+        const { input, success, auth } = f.calls;
+        const calls = connector.features.calls;
+        const place = (ctx: Parameters<typeof calls.place>[1]) => calls.place(input, ctx);
+        it('calls: places a call from one of our numbers with the provider call id, and a rejected credential is AUTH', async () => {
+          const seen: string[] = [];
+          const placed = await place(base(sequenceHttp(success, seen)));
+          expect(placed.providerCallId).toMatch(/\S/);
+          expect(placed.to).toBe(input.to);
+          expect(placed.from).toMatch(/\S/);
+          expect(seen.some((s) => s.startsWith('POST '))).toBe(true);
+          await authFails((http, log) => place(base(http, log)), auth);
         });
       }
       if (connector.features.senders && f.senders) {

@@ -21,3 +21,5 @@ export * from './meta-webhook.js';
 export * from './meta-messaging.js';
 // the two WhatsApp APIs (Cloud, On-Premises): message and status objects, outbound bodies, templates, error codes
 export * from './whatsapp-business.js';
+// the Twilio products (Messaging, Voice): X-Twilio-Signature, basic auth, the REST error body, the account check
+export * from './twilio.js';

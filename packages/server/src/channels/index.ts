@@ -15,6 +15,7 @@ import { infobipConnector } from './infobip/index.js';
 import { smsGatewayConnector } from './sms-gateway/index.js';
 import { intercomConnector } from './intercom/index.js';
 import { whatsappOnPremConnector } from './whatsapp-onpremise/index.js';
+import { twilioVoiceConnector } from './twilio-voice/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -32,4 +33,5 @@ export const connectors: AnyConnector[] = [
   smsGatewayConnector,
   intercomConnector,
   whatsappOnPremConnector,
+  twilioVoiceConnector,
 ];

@@ -21,6 +21,8 @@ export const APP_ERROR_STATUS = {
   /** a running agent's new settings failed the check a start makes (bad key, unknown model, invalid flow) */
   AGENT_CHECK_FAILED: 422,
   CONNECTION_NOT_RUNNING: 409,
+  /** the provider refused to place a call (an invalid or forbidden number, a caller id it does not know) */
+  CALL_FAILED: 422,
   /** sign-in: the email belongs to several workspaces and none was named */
   WORKSPACE_REQUIRED: 409,
   RATE_LIMITED: 429,

@@ -34,6 +34,7 @@ import type { MetaConnectService } from './meta-connect/meta-connect-service.js'
 import type { SegmentService } from './campaigns/segment-service.js';
 import type { CampaignService } from './campaigns/campaign-service.js';
 import type { CampaignRunner } from './campaigns/campaign-runner.js';
+import type { CallService } from './calls/call-service.js';
 
 /** what a process runs: the API role serves requests and realtime; the worker role consumes topics and sweeps */
 export type Role = 'api' | 'worker' | 'all';
@@ -43,6 +44,8 @@ export interface Hub {
   readonly connections: ConnectionService;
   /** each connection's health beside its status: what the provider and the messages say */
   readonly health: HealthService;
+  /** phone calls: placing one, a conversation's calls */
+  readonly calls: CallService;
   readonly conversations: ConversationService;
   readonly contacts: ContactService;
   readonly ingest: WebhookIngest;

@@ -143,6 +143,7 @@ describe('customer addresses are normalized to one identity', () => {
       email: 'email',
       'sms-gateway': 'phone',
       intercom: 'opaque',
+      'twilio-voice': 'phone',
     });
   });
 

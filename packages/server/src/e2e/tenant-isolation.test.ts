@@ -81,6 +81,7 @@ const ROUTES: Record<string, Probe> = {
   },
   'POST /api/v1/conversations/{id}/typing': { id: 'conversation' },
   'GET /api/v1/conversations/{id}/messages': { id: 'conversation' },
+  'GET /api/v1/conversations/{id}/calls': { id: 'conversation' },
   'POST /api/v1/conversations/{id}/messages': {
     id: 'conversation',
     body: { content: { type: 'text', text: 'hijacked reply' } },

@@ -22,6 +22,12 @@ export const EVENT_TYPES = [
   'campaign.status',
   /** a running campaign's counts: audience, excluded by reason, and per step queued/sent/delivered/read/replied/failed */
   'campaign.progress',
+  /** a phone call began (ringing, or placed by us) */
+  'call.started',
+  /** a call moved on (answered) */
+  'call.updated',
+  /** a call ended, with its outcome, duration and hang-up cause */
+  'call.ended',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

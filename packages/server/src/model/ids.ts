@@ -27,6 +27,7 @@ export type IdPrefix =
   | 'ct'
   | 'cid'
   | 'conv'
+  | 'call'
   | 'msg'
   | 'mse'
   | 'evt'

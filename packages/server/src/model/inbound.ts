@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ContentSchema } from './content.js';
 import { StatusDetailSchema } from './message.js';
+import { CALL_STATES, CallDirectionSchema } from './call.js';
 
 export const InboundMessageEventSchema = z.object({
   kind: z.literal('message'),
@@ -144,6 +145,30 @@ export const InboundConsentEventSchema = z.object({
 });
 export type InboundConsentEvent = z.infer<typeof InboundConsentEventSchema>;
 
+/**
+ * a phone call began or moved on at the provider (an incoming call, a status callback): written as the `call` record
+ * of the call's conversation (core/conversations/call-writer.ts), its state forward only
+ */
+export const InboundCallEventSchema = z.object({
+  kind: z.literal('call'),
+  /** the provider's id of the call (Twilio CallSid); with the connection it is the call's key */
+  providerCallId: z.string().min(1).max(200),
+  direction: CallDirectionSchema,
+  /** the customer's number (the caller of an inbound call, the callee of an outbound one) */
+  customer: z.object({ address: z.string().min(1), name: z.string().optional() }),
+  /** our number on the call */
+  business: z.string().min(1),
+  /** the call's conversation thread; absent = the call id (one conversation per call) */
+  threadKey: z.string().optional(),
+  state: z.enum(CALL_STATES),
+  timestamp: z.string(),
+  /** seconds the provider billed as talking time, when it said */
+  durationSeconds: z.number().int().min(0).optional(),
+  answeredBy: z.string().max(200).optional(),
+  hangupCause: z.string().max(500).optional(),
+});
+export type InboundCallEvent = z.infer<typeof InboundCallEventSchema>;
+
 export const InboundEventSchema = z.discriminatedUnion('kind', [
   InboundMessageEventSchema,
   InboundStatusEventSchema,
@@ -151,5 +176,6 @@ export const InboundEventSchema = z.discriminatedUnion('kind', [
   InboundConversationEventSchema,
   InboundContactEventSchema,
   InboundConsentEventSchema,
+  InboundCallEventSchema,
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;

@@ -4,3 +4,4 @@ export * from './message.js';
 export * from './inbound.js';
 export * from './events.js';
 export * from './ids.js';
+export * from './call.js';

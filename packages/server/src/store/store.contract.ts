@@ -27,6 +27,7 @@ import { consentsContract } from './contract/consents.contract.js';
 import { messagePartsContract } from './contract/message-parts.contract.js';
 import { healthContract } from './contract/health.contract.js';
 import { metaConnectContract } from './contract/meta-connect.contract.js';
+import { callsContract } from './contract/calls.contract.js';
 
 /** where the store's methods are exercised: this file, its parts, and the routing queries' own test */
 const CONTRACT_SOURCES = [
@@ -105,6 +106,7 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
     messagePartsContract(ctx);
     healthContract(ctx);
     metaConnectContract(ctx);
+    callsContract(ctx);
     transactionsContract(ctx);
 
     it('has a test calling every method of the store', () => {

@@ -13,6 +13,16 @@ import { sendOutbound } from '../http/outbound-request.js';
 import { KeyedBuckets } from '../rate/token-bucket.js';
 import { TimerSet } from '../timer-set.js';
 import { twilioSignature } from './signing.js';
+import {
+  createVoice,
+  type CallerLine,
+  type CalleeBehaviour,
+  type OperatorBehaviour,
+  type SimCall,
+  type SimRecording,
+} from './voice.js';
+
+export type { CallerLine, CalleeBehaviour, OperatorBehaviour, SimCall, SimRecording };
 
 export interface TwilioErrorSpec {
   code: number;
@@ -69,6 +79,8 @@ export interface TwilioSimulatorOptions {
   messagesPerSecond?: number;
   /** Advanced Opt-Out replies (https://help.twilio.com/articles/360034798533) */
   optOutReplies?: { stop: string; start: string; help: string };
+  /** how much faster than real time calls run (pauses, gather timeouts, durations); default 1 */
+  voiceTimeScale?: number;
 }
 
 export interface TwilioSimulator {
@@ -104,7 +116,18 @@ export interface TwilioSimulator {
   revokeToken(): void;
   /** an API key of the account (https://www.twilio.com/docs/iam/api-keys): basic auth as SID:secret */
   createApiKey(): { sid: string; secret: string };
-  numberConfig(phone: string): { smsUrl: string | null; statusCallback: string | null } | undefined;
+  numberConfig(
+    phone: string,
+  ): { smsUrl: string | null; statusCallback: string | null; voiceUrl: string | null } | undefined;
+  /** Voice: a caller rings one of our numbers and says (or presses) `lines`, one per <Gather>, then hangs up */
+  placeCall(input: { from: string; to?: string; lines: CallerLine[]; signWith?: string }): Promise<SimCall>;
+  /** Voice: how the number we call answers (and what it says once answered) */
+  setCallee(number: string, behaviour: CalleeBehaviour, lines?: CallerLine[]): void;
+  /** Voice: how an operator's phone answers a <Dial> */
+  setOperator(number: string, behaviour: OperatorBehaviour): void;
+  calls(): SimCall[];
+  call(sid: string): SimCall | undefined;
+  recordings(): SimRecording[];
 }
 
 const hex = (n: number) => randomBytes(n).toString('hex');
@@ -127,6 +150,10 @@ const ERROR_TEXT: Record<number, { status: number; message: string }> = {
   21614: { status: 400, message: "'To' number is not a valid mobile number" },
   21617: { status: 400, message: 'The concatenated message body exceeds the 1600 character limit.' },
   20500: { status: 500, message: 'An internal server error has occurred' },
+  21201: { status: 400, message: "No 'To' number is specified" },
+  21205: { status: 400, message: 'Url parameter is required.' },
+  21210: { status: 400, message: "The source phone number provided, 'From', is not yet verified for your account." },
+  21220: { status: 400, message: 'Call is not in-progress. Cannot redirect.' },
 };
 
 const STOP = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'];
@@ -147,9 +174,12 @@ function segments(body: string): number {
 export async function startTwilioSimulator(options: TwilioSimulatorOptions = {}): Promise<TwilioSimulator> {
   const accountSid = options.accountSid ?? `AC${hex(16)}`;
   let authToken = options.authToken ?? hex(16);
-  const numbers = new Map<string, { sid: string; smsUrl: string | null; statusCallback: string | null }>();
+  const numbers = new Map<
+    string,
+    { sid: string; smsUrl: string | null; statusCallback: string | null; voiceUrl: string | null }
+  >();
   for (const n of options.numbers ?? ['+15005550006'])
-    numbers.set(n, { sid: sidOf('PN'), smsUrl: null, statusCallback: null });
+    numbers.set(n, { sid: sidOf('PN'), smsUrl: null, statusCallback: null, voiceUrl: null });
   const delays = options.statusDelaysMs ?? { sending: 20, sent: 60, delivered: 150 };
   const outOfOrder = options.outOfOrderRate ?? 0.1;
   const mps = options.messagesPerSecond ?? 10;
@@ -164,7 +194,7 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
   const attempts: TwilioWebhookAttempt[] = [];
   const inboxes = new Map<string, Array<{ from: string; body: string; mediaUrls: string[] }>>();
   const optOuts = new Set<string>();
-  const invalid = new Map<string, 21211 | 21614>();
+  const invalid = new Map<string, number>();
   const faults = new FaultBook<TwilioErrorSpec>();
   const apiKeys = new Map<string, string>();
   const buckets = new KeyedBuckets({ capacity: Math.max(1, mps), refillPerSecond: mps });
@@ -339,6 +369,24 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     respondJson(res, 201, resource(m));
   };
 
+  const voice = createVoice({
+    accountSid,
+    base: () => base,
+    numbers: {
+      has: (n: string) => numbers.has(n),
+      get: (n: string) => {
+        const v = numbers.get(n);
+        return v && { sid: v.sid, voiceUrl: v.voiceUrl, voiceStatusCallback: v.statusCallback };
+      },
+      keys: () => numbers.keys(),
+    } as unknown as Parameters<typeof createVoice>[0]['numbers'],
+    invalid,
+    timers,
+    timeScale: options.voiceTimeScale ?? 1,
+    post: (url, params, signUrl, token) => post(url, params, signUrl ?? url, token ?? authToken),
+    fail,
+  });
+
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     if (url.pathname.startsWith(CONTROL_PREFIX)) return serveControl(req, res, url, {});
@@ -362,6 +410,14 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
       if (!file) return fail(res, 20404);
       return respondRaw(res, 200, file.data, { 'content-type': file.contentType });
     }
+    // a recording's file: RecordingUrl with .wav, or without an extension (https://www.twilio.com/docs/voice/api/recording#fetch-a-recording-media-file)
+    const rec = /^\/2010-04-01\/Accounts\/(AC\w+)\/Recordings\/(RE\w+?)(?:\.(wav|mp3|json))?$/.exec(url.pathname);
+    if (rec) {
+      if (await applyFault('recordings.get')) return;
+      if (!authorized(req) || rec[1] !== accountSid) return fail(res, 20003);
+      await voice.handle('/Recordings', rec[2], req, res, rec[3] ?? 'wav');
+      return;
+    }
     const m = /^\/2010-04-01\/Accounts\/(AC\w+)(\/[A-Za-z]+)?(\/(\w+))?\.json$/.exec(url.pathname);
     if (!m) return fail(res, 20404);
     if (!authorized(req) || m[1] !== accountSid) return fail(res, 20003);
@@ -383,18 +439,36 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
         const form = new URLSearchParams((await readBody(req, 1 << 16)).toString('utf8'));
         if (form.get('SmsUrl') !== null) entry[1].smsUrl = form.get('SmsUrl');
         if (form.get('StatusCallback') !== null) entry[1].statusCallback = form.get('StatusCallback');
-        return respondJson(res, 200, { sid: entry[1].sid, phone_number: entry[0], sms_url: entry[1].smsUrl });
+        if (form.get('VoiceUrl') !== null) entry[1].voiceUrl = form.get('VoiceUrl');
+        return respondJson(res, 200, {
+          sid: entry[1].sid,
+          phone_number: entry[0],
+          sms_url: entry[1].smsUrl,
+          voice_url: entry[1].voiceUrl,
+          status_callback: entry[1].statusCallback,
+        });
       }
       if (await applyFault('numbers.list')) return;
       const only = url.searchParams.get('PhoneNumber');
       const list = [...numbers.entries()]
         .filter(([n]) => !only || n === only)
-        .map(([n, v]) => ({ sid: v.sid, phone_number: n, sms_url: v.smsUrl, status_callback: v.statusCallback }));
+        .map(([n, v]) => ({
+          sid: v.sid,
+          phone_number: n,
+          sms_url: v.smsUrl,
+          voice_url: v.voiceUrl,
+          status_callback: v.statusCallback,
+        }));
       return respondJson(res, 200, { incoming_phone_numbers: list, page: 0, page_size: 50 });
     }
     if (collection === '/Messages' && req.method === 'POST' && !m[4]) {
       if (await applyFault('messages.create')) return;
       return createMessage(req, res);
+    }
+    if (collection === '/Calls') {
+      if (await applyFault(req.method === 'POST' ? (m[4] ? 'calls.update' : 'calls.create') : 'calls.get')) return;
+      await voice.handle(collection, m[4], req, res, 'json');
+      return;
     }
     if (collection === '/Messages' && m[4]) {
       const found = messages.find((x) => x.sid === m[4]);
@@ -517,8 +591,14 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     },
     numberConfig: (phone) => {
       const n = numbers.get(phone);
-      return n ? { smsUrl: n.smsUrl, statusCallback: n.statusCallback } : undefined;
+      return n ? { smsUrl: n.smsUrl, statusCallback: n.statusCallback, voiceUrl: n.voiceUrl } : undefined;
     },
+    placeCall: (input) => voice.placeIncomingCall(input),
+    setCallee: (number, behaviour, lines) => voice.setCallee(number, behaviour, lines),
+    setOperator: (number, behaviour) => voice.setOperator(number, behaviour),
+    calls: () => voice.calls(),
+    call: (sid) => voice.call(sid),
+    recordings: () => voice.recordings(),
   };
   return sim;
 }

@@ -5,25 +5,27 @@
  */
 import {
   ChannelError,
-  channelErrorFromHttpStatus,
-  providerClient,
+  checkTwilioAccount,
+  twilioAccountSchema,
+  twilioAccountUrl,
+  twilioBasicAuth,
+  twilioError as kitTwilioError,
+  twilioRestClient,
   type BaseContext,
   type ChannelErrorCode,
   type FetchedMedia,
   type ProviderClient,
   type ProviderHealthCheck,
-  type ProviderResponse,
+  type TwilioCodeTable,
+  type TwilioErrorBody,
 } from '../../channel-kit/index.js';
 import type { TwilioSmsConfig } from './config.js';
-import { accountSchema, incomingNumbersSchema, twilioErrorSchema, type TwilioErrorBody } from './payloads.js';
+import { incomingNumbersSchema } from './payloads.js';
 
 type Ctx = BaseContext<TwilioSmsConfig>;
 
-/** Twilio code → our code (https://www.twilio.com/docs/api/errors/<code>) */
-const TWILIO_CODES: Record<number, ChannelErrorCode> = {
-  20003: 'AUTH', // authentication failed
-  20005: 'AUTH', // account not active
-  20429: 'RATE_LIMITED', // too many requests
+/** Messaging's codes → ours (https://www.twilio.com/docs/api/errors/<code>); the account-wide ones are the kit's */
+const SMS_CODES: Record<number, ChannelErrorCode> = {
   14107: 'RATE_LIMITED', // SMS send rate limit exceeded
   21610: 'OPTED_OUT', // the recipient replied STOP
   21211: 'INVALID_RECIPIENT', // invalid 'To' phone number
@@ -35,66 +37,36 @@ const TWILIO_CODES: Record<number, ChannelErrorCode> = {
   21617: 'REJECTED', // body exceeds 1,600 characters
 };
 
-const DESCRIPTION: Partial<Record<number, string>> = {
-  21211: 'invalid number',
-  21614: 'not a mobile number',
-  21610: 'the recipient opted out (replied STOP)',
+const SMS_TABLE: TwilioCodeTable = {
+  codes: SMS_CODES,
+  descriptions: {
+    21211: 'invalid number',
+    21614: 'not a mobile number',
+    21610: 'the recipient opted out (replied STOP)',
+  },
 };
 
-export const basicAuth = (config: TwilioSmsConfig): string =>
-  `Basic ${Buffer.from(
-    config.apiKeySid && config.apiKeySecret
-      ? `${config.apiKeySid}:${config.apiKeySecret}`
-      : `${config.accountSid}:${config.authToken}`,
-  ).toString('base64')}`;
+export const basicAuth = (config: TwilioSmsConfig): string => twilioBasicAuth(config);
 
 export function twilioError(
   status: number,
   body: TwilioErrorBody | undefined,
   retryAfterMs: number | undefined,
 ): ChannelError {
-  const code = body?.code;
-  const base = body?.message ?? `Twilio answered HTTP ${status}`;
-  const text =
-    code !== undefined ? `${base} (Twilio ${code}${DESCRIPTION[code] ? `: ${DESCRIPTION[code]}` : ''})` : base;
-  const mapped = (code !== undefined ? TWILIO_CODES[code] : undefined) ?? channelErrorFromHttpStatus(status, '').code;
-  // Twilio sends no Retry-After on 429s; twilio-node backs off exponentially from 100 ms (RequestClient.ts), we start at 1 s
-  const retry = mapped === 'RATE_LIMITED' ? (retryAfterMs ?? 1000) : retryAfterMs;
-  return new ChannelError(mapped, text, {
-    providerCode: code ?? status,
-    ...(retry !== undefined ? { retryAfterMs: retry } : {}),
-  });
+  return kitTwilioError(status, body, retryAfterMs, SMS_TABLE);
 }
 
 export function twilioClient(ctx: Ctx): ProviderClient {
-  return providerClient({
-    provider: 'Twilio',
-    http: ctx.http,
-    signal: ctx.signal,
-    secrets: [ctx.config.authToken, ctx.config.apiKeySecret, basicAuth(ctx.config).slice(6)],
-    mapError: (res: ProviderResponse) => {
-      const parsed = twilioErrorSchema.safeParse(res.json);
-      const error = twilioError(res.status, parsed.success ? parsed.data : undefined, res.retryAfterMs);
-      ctx.log.warn(`Twilio call failed: ${error.code}`, { status: res.status, twilioCode: error.providerCode });
-      return error;
-    },
-  });
+  return twilioRestClient(ctx, SMS_TABLE);
 }
 
-export const accountUrl = (config: TwilioSmsConfig, path = ''): string =>
-  `${config.apiBaseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}${path}.json`;
+export const accountUrl = (config: TwilioSmsConfig, path = ''): string => twilioAccountUrl(config, path);
 
 /** start: the credentials open the account (401/20003 → AUTH), and each `from` number is one of its numbers */
 export async function checkAccount(ctx: Ctx): Promise<void> {
   const client = twilioClient(ctx);
   const auth = { authorization: basicAuth(ctx.config) };
-  const account = accountSchema.safeParse(
-    (await client.call(accountUrl(ctx.config), { headers: auth, what: 'the account check' })).json,
-  );
-  if (!account.success || account.data.sid !== ctx.config.accountSid)
-    throw new ChannelError('INVALID_CONFIG', `Twilio does not know account ${ctx.config.accountSid}`);
-  if (account.data.status && account.data.status !== 'active')
-    throw new ChannelError('AUTH', `the Twilio account is ${account.data.status}`);
+  await checkTwilioAccount(ctx, client);
   for (const number of ctx.config.from) {
     const url = `${accountUrl(ctx.config, '/IncomingPhoneNumbers')}?PhoneNumber=${encodeURIComponent(number)}`;
     const list = incomingNumbersSchema.safeParse(
@@ -151,7 +123,7 @@ export async function fetchTwilioMedia(
 export async function twilioHealth(ctx: Ctx): Promise<ProviderHealthCheck[]> {
   const client = twilioClient(ctx);
   const auth = { authorization: basicAuth(ctx.config) };
-  const account = accountSchema.safeParse(
+  const account = twilioAccountSchema.safeParse(
     (await client.call(accountUrl(ctx.config), { headers: auth, what: 'the account check' })).json,
   );
   if (!account.success) throw new ChannelError('UNAVAILABLE', 'Twilio sent an unreadable account');

@@ -5,10 +5,9 @@
  * (https://www.twilio.com/docs/messaging/guides/track-outbound-message-status: MessageStatus, ErrorCode). Pure.
  * Twilio expects TwiML back; an empty <Response/> sends nothing (https://www.twilio.com/docs/messaging/twiml).
  */
-import type { HttpReply, WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
+import { formParams, type HttpReply, type WebhookOutcome, type WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundEvent, InboundMessageEvent } from '../../model/index.js';
 import type { TwilioSmsConfig } from './config.js';
-import { formParams } from './verify.js';
 
 export const EMPTY_TWIML: HttpReply = {
   status: 200,

@@ -177,7 +177,6 @@ export function vonageEventKey(req: WebhookRequest): string | undefined {
   const outcome = messages ? parseMessages(req) : parseLegacy(req);
   if (outcome.kind !== 'events') return undefined;
   const e = outcome.events[0];
-  if (!e || e.kind === 'typing' || e.kind === 'conversation' || e.kind === 'contact' || e.kind === 'consent')
-    return undefined;
+  if (!e || (e.kind !== 'status' && e.kind !== 'message')) return undefined;
   return e.kind === 'status' ? `${e.providerMessageId}:${e.status}` : e.providerMessageId;
 }

@@ -19,6 +19,7 @@ import { type AgentConfigCodec, type FlowConfig, type LlmConfig, type WebhookAge
 import { runFlow, type FlowState } from './flow-engine.js';
 import { buildChatRequest, chatTurn, contentAsText } from './llm-agent.js';
 import { callWebhookBot } from './webhook-agent.js';
+import { spokenTurn } from '../degradation/degrade.js';
 import { transcribe } from './transcription.js';
 
 /** what a kind decided in one turn, before anything is sent */
@@ -127,16 +128,34 @@ export class AgentTurns implements AgentDispatcher {
       void this.composing?.(workspaceId, conversation.id).catch((e: unknown) =>
         log.debug({ err: e }, 'typing indicator not shown'),
       );
-      const result = await this.decide(agent, config, conversation, message, session, turn.id);
+      const decided = await this.decide(agent, config, conversation, message, session, turn.id);
+      // a phone call speaks each message over the one before: the turn's replies go as one
+      const connector = this.deps.registry.get(conversation.channelType);
+      const spoken = connector?.capabilities.spoken === true;
+      const result = connector
+        ? {
+            ...decided,
+            replies: spokenTurn(decided.replies, {
+              displayName: connector.displayName,
+              capabilities: connector.capabilities,
+            }),
+          }
+        : decided;
       let error = result.error;
       let handoff = result.handoff;
-      for (const reply of result.replies) {
+      // on a call, a handoff is a transfer that follows the agent's last words: there must be words to follow
+      const replies: Content[] =
+        spoken && handoff && result.replies.length === 0
+          ? [{ type: 'text', text: 'One moment, please.' }]
+          : result.replies;
+      for (const [i, reply] of replies.entries()) {
         try {
           // the queue fits the reply to the channel (core/degradation): numbered buttons, split text
           const queued = await this.messages.sendToConversation(workspaceId, conversation.id, reply, {
             agentId: agent.id,
             agentName: agent.name,
             agentTurnId: turn.id,
+            ...(spoken && handoff && i === replies.length - 1 ? { handoffAfter: true } : {}),
           });
           sent.ids.push(queued.id);
           sent.previews.push(contentPreview(queued.content));

@@ -4,7 +4,7 @@ import type { Capabilities } from '../../channel-kit/index.js';
 import { ContentSchema, type Content } from '../../model/index.js';
 import type { MessageRecord } from '../ports/index.js';
 import { answerToOffer, matchChoice } from './choice-reply.js';
-import { degradationNote, degrade, splitText, type ChannelTarget } from './degrade.js';
+import { degradationNote, degrade, splitText, spokenTurn, type ChannelTarget } from './degrade.js';
 
 const caps = (over: Partial<Capabilities> = {}): Capabilities => ({
   outbound: ['text'],
@@ -267,5 +267,27 @@ describe('typed answers', () => {
     // the business wrote something else since: "2" answers that, not the old menu
     expect(await answerToOffer(store([offer, row({})]), 'c', text)).toBeUndefined();
     expect(await answerToOffer(store([offer]), 'c', { type: 'text', text: 'maybe' })).toBeUndefined();
+  });
+});
+
+describe('spokenTurn', () => {
+  const phone: ChannelTarget = { displayName: 'Voice', capabilities: caps({ spoken: true, maxTextLength: 20 }) };
+  it('joins a turn of replies into one text on a spoken channel, buttons as numbered options, never split', () => {
+    const greeting: Content = { type: 'text', text: 'Welcome to Acme, the best shop in town.' };
+    const joined = spokenTurn([greeting, buttons(2)], phone);
+    expect(joined).toEqual([
+      {
+        type: 'text',
+        text: 'Welcome to Acme, the best shop in town.\n\nContinue?\n\nReply 1 for Option 1\nReply 2 for Option 2',
+      },
+    ]);
+  });
+  it('leaves replies alone on a channel that does not speak, and a single reply as it is', () => {
+    const two: Content[] = [
+      { type: 'text', text: 'a' },
+      { type: 'text', text: 'b' },
+    ];
+    expect(spokenTurn(two, sms)).toBe(two);
+    expect(spokenTurn([two[0] as Content], phone)).toEqual([two[0]]);
   });
 });

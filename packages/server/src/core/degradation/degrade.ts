@@ -260,3 +260,22 @@ export function degradationNote(degraded: readonly DegradationCode[], displayNam
   if (degraded.length === 0) return '';
   return `On ${displayName} ${degraded.map((c) => NOTES[c]).join(', and ')}.`;
 }
+
+/**
+ * An agent's replies of one turn on a channel that speaks (a phone call, `capabilities.spoken`): one text, the
+ * replies' text forms joined in order, because each message sent replaces what the call is playing. Templates and
+ * dropped content have no spoken form and are left out; nothing spoken leaves the replies as they were.
+ */
+export function spokenTurn(replies: Content[], target: ChannelTarget): Content[] {
+  if (!target.capabilities.spoken || replies.length < 2) return replies;
+  const texts: string[] = [];
+  for (const reply of replies) {
+    if (reply.type === 'template') continue;
+    const spokenTarget: ChannelTarget = {
+      ...target,
+      capabilities: { ...target.capabilities, maxTextLength: Number.MAX_SAFE_INTEGER },
+    };
+    for (const part of degrade(reply, spokenTarget).parts) if (part.type === 'text') texts.push(part.text);
+  }
+  return texts.length === 0 ? replies : [{ type: 'text', text: texts.join('\n\n') }];
+}

@@ -24,6 +24,7 @@ import { capabilitiesFor, optOutRulesFor } from '../../channel-kit/index.js';
 import { applyConsentKeyword, applyProviderConsent } from '../consent/consent-service.js';
 import { assembleMessagePart } from './message-parts.js';
 import { applyInboundConversation } from '../conversations/provider-state.js';
+import { applyInboundCall } from '../conversations/call-writer.js';
 
 /**
  * a provider call owed after a stored event (runFollowUps): a button press the provider waits an answer for. (A new
@@ -211,6 +212,7 @@ export class InboundProcessor {
           else if (event.kind === 'conversation') await applyInboundConversation(ctx, event);
           else if (event.kind === 'contact') await applyInboundContact(ctx, event);
           else if (event.kind === 'consent') await applyProviderConsent(ctx, event);
+          else if (event.kind === 'call') await applyInboundCall(ctx, event);
           else
             ephemeral.push({
               topic: TOPIC_EVENTS,

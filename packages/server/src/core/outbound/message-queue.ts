@@ -173,6 +173,12 @@ export class MessageQueue {
     const record = await this.connections.get(workspaceId, connectionId);
     const live = await this.connections.live(record.id);
     const connector = this.connections.connectorFor(record.type);
+    // a spoken channel speaks into a call: there is nothing to write into before the call exists
+    if (connector.capabilities.spoken)
+      throw new AppError(
+        'UNSUPPORTED_CONTENT',
+        `${connector.displayName} speaks into phone calls: place a call with POST /api/v1/calls instead`,
+      );
     // the spelling the customer's own messages arrive with, so both meet one contact and one conversation
     const to = requireAddress(addressRulesFor(connector, record.config), rawTo, 'to');
     // before the contact and conversation are written: an opted-out customer's conversation is not reopened

@@ -159,6 +159,8 @@ export class OutboundWorker {
           ...(message.metadata.humanAgentTag === true ? { humanAgentTag: true } : {}),
           // an operator's internal note, on a channel whose inbox has notes (the queue refused it elsewhere)
           ...(message.metadata.internalNote === true ? { internalNote: true } : {}),
+          // the agent's last words before it hands a phone call to a person (the connector transfers after them)
+          ...(message.metadata.handoffAfter === true ? { handoffAfter: true } : {}),
           ...mailFields(message.metadata),
         },
         ctx,

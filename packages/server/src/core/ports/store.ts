@@ -16,6 +16,7 @@ import type { ConversationStoreOps } from './conversation-store.js';
 import type { InboundStoreOps } from './inbound-store.js';
 import type { KeyCheckStoreOps } from './key-check-store.js';
 import type { HealthStoreOps } from './health-store.js';
+import type { CallStoreOps } from './call-store.js';
 import type { MetaConnectStoreOps } from './meta-connect-store.js';
 import type { OutboxStoreOps } from './outbox-store.js';
 import type { PacingStoreOps } from './pacing-store.js';
@@ -43,7 +44,8 @@ export interface StoreOps
     ConsentStoreOps,
     MessagePartStoreOps,
     HealthStoreOps,
-    MetaConnectStoreOps {
+    MetaConnectStoreOps,
+    CallStoreOps {
   /** rules, teams, the conversation timeline, routing marks (also inside transactions as `tx.routing`) */
   readonly routing: RoutingStoreOps;
   /** segments, campaigns, their recipients and jobs (also inside transactions as `tx.campaigns`) */

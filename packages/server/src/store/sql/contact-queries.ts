@@ -402,6 +402,12 @@ export class ContactQueries extends Queries implements ContactStoreOps {
         .execute();
       // timeline entries (notes, merges naming addresses) and the events queued about these conversations
       await this.db.deleteFrom('conversation_events').where('conversation_id', 'in', conversationIds).execute();
+      // the calls keep their outcome and duration, not the customer's number
+      await this.db
+        .updateTable('calls')
+        .set({ from_addr: '', to_addr: '', updated_at: at })
+        .where('conversation_id', 'in', conversationIds)
+        .execute();
     }
     const keys = [...conversationIds, ...ids];
     for (let i = 0; i < keys.length; i += 200) {

@@ -19,6 +19,8 @@ export const TRANSFER_TABLES: ReadonlyArray<readonly [keyof Database, string]> =
   ['contact_identities', 'id'],
   ['conversations', 'id'],
   ['messages', 'id'],
+  // phone calls: their outcome and duration are the conversation's record
+  ['calls', 'id'],
   ['message_status_events', 'id'],
   ['inbound_events', 'id'],
   ['outbox', 'seq'],

@@ -43,6 +43,7 @@ export const STORED_HEADERS_0012: Readonly<Record<string, StoredHeaders>> = {
   },
   intercom: { keep: ['content-type', 'x-hub-signature'] },
   'whatsapp-onpremise': { keep: ['content-type'], digest: ['x-switchboard-webhook-secret'] },
+  'twilio-voice': { keep: ['content-type', 'x-twilio-signature'] },
 };
 
 /** connectors added outside this repository: nothing is known of their headers but what a credential looks like */

@@ -2,7 +2,7 @@
  * @module store/sql/kysely-store
  * The Store port over Kysely: one query layer for SQLite and PostgreSQL, composed of one query module per port
  * (user-, connection-, inbound-, contact-, conversation-, attachment-, outbox-, pacing-, agent-, webhook-, visitor-,
- * key-check-, consent-, message-part-, health- and routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
+ * key-check-, consent-, message-part-, health-, call- and routing-queries). Only connection setup lives in the dialect folders (store/sqlite, store/postgres). Dedup relies
  * on unique constraints + ON CONFLICT DO NOTHING, never on read-then-write.
  */
 import { Migrator, sql, type Kysely } from 'kysely';
@@ -29,6 +29,7 @@ import { VisitorQueries } from './visitor-queries.js';
 import { MessagePartQueries } from './message-part-queries.js';
 import { HealthQueries } from './health-queries.js';
 import { MetaConnectQueries } from './meta-connect-queries.js';
+import { CallQueries } from './call-queries.js';
 
 /** the routing port is reached as `store.routing` (and `tx.routing`), built on first use per connection or transaction */
 class RoutingAccess extends Queries {
@@ -63,6 +64,7 @@ const KyselyOps = composeQueries(RoutingAccess, [
   MessagePartQueries,
   HealthQueries,
   MetaConnectQueries,
+  CallQueries,
 ] as const);
 
 export class KyselyStore extends KyselyOps implements Store {

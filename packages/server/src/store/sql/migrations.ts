@@ -735,6 +735,45 @@ function healthWatch(): Migration {
   };
 }
 
+/**
+ * 0032_calls: phone calls on voice connections, one per (connection, provider call id) — the key status callbacks
+ * are matched by — and listed by conversation. Idempotent, like every migration after 0012.
+ */
+function calls(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('calls')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+        .addColumn('provider_call_id', 'text', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('from_addr', 'text', (c) => c.notNull())
+        .addColumn('to_addr', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('answered_at', 'text')
+        .addColumn('ended_at', 'text')
+        .addColumn('duration_seconds', 'integer')
+        .addColumn('answered_by', 'text')
+        .addColumn('hangup_cause', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('calls_provider_call', ['connection_id', 'provider_call_id'])
+        .execute();
+      await db.schema
+        .createIndex('calls_conversation')
+        .ifNotExists()
+        .on('calls')
+        .columns(['conversation_id', 'started_at'])
+        .execute();
+    },
+  };
+}
+
 /** "Connect with Meta" dialogs in flight (core/meta-connect): minutes-long rows, the state unique */
 function metaConnect(): Migration {
   return {
@@ -823,6 +862,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0027_connection_health': connectionHealth(),
         '0028_health_watch': healthWatch(),
         '0030_segments_campaigns': segmentsCampaigns(),
+        '0032_calls': calls(),
         '0034_email_case': { up: (db: Kysely<unknown>) => foldEmailCase(db, dialect) },
       }),
   };

@@ -480,12 +480,33 @@ export interface CampaignJobsTable {
   created_at: string;
   updated_at: string;
 }
+/** 0032_calls: one row per provider call on a voice connection (model/call.ts) */
+export interface CallsTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  connection_id: string;
+  provider_call_id: string;
+  direction: string;
+  from_addr: string;
+  to_addr: string;
+  state: string;
+  started_at: string;
+  answered_at: string | null;
+  ended_at: string | null;
+  duration_seconds: number | null;
+  answered_by: string | null;
+  hangup_cause: string | null;
+  created_at: string;
+  updated_at: string;
+}
 export interface Database {
   segments: SegmentsTable;
   campaigns: CampaignsTable;
   campaign_audience: CampaignAudienceTable;
   campaign_recipients: CampaignRecipientsTable;
   campaign_jobs: CampaignJobsTable;
+  calls: CallsTable;
   connection_health: ConnectionHealthTable;
   provider_calls: ProviderCallsTable;
   message_parts: MessagePartsTable;

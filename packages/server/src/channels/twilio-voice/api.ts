@@ -1,0 +1,161 @@
+/**
+ * @module channels/twilio-voice/api — the Twilio REST calls of the voice connector through the kit's Twilio client
+ * (channel-kit/twilio.ts): the start checks (the account, each number pointed at us), placing a call
+ * (https://www.twilio.com/docs/voice/api/call-resource#create-a-call-resource), updating a live call with new TwiML
+ * (https://www.twilio.com/docs/voice/api/call-resource#update-a-call-resource) and the recording download.
+ */
+import {
+  ChannelError,
+  checkTwilioAccount,
+  twilioAccountUrl,
+  twilioBasicAuth,
+  twilioRestClient,
+  type BaseContext,
+  type FetchedMedia,
+  type PlaceCallInput,
+  type PlacedCall,
+  type ProviderClient,
+  type TwilioCodeTable,
+} from '../../channel-kit/index.js';
+import type { TwilioVoiceConfig } from './config.js';
+import { callResourceSchema, voiceNumbersSchema } from './payloads.js';
+import { stepUrl } from './twiml.js';
+
+type Ctx = BaseContext<TwilioVoiceConfig>;
+
+/**
+ * Voice's codes → ours (https://www.twilio.com/docs/api/errors/<code>): 13xxx are TwiML <Dial>/<Say> failures,
+ * 21xxx the REST API's refusals of a call's parameters; the account-wide ones (20003 → AUTH) are the kit's
+ */
+export const VOICE_TABLE: TwilioCodeTable = {
+  codes: {
+    13223: 'INVALID_RECIPIENT', // Dial: invalid phone number format
+    13224: 'INVALID_RECIPIENT', // Dial: invalid phone number
+    13225: 'REJECTED', // Dial: forbidden phone number
+    13227: 'REJECTED', // Dial: no international authorization
+    21201: 'INVALID_RECIPIENT', // no 'To' number specified
+    21205: 'INVALID_CONFIG', // invalid Url
+    21210: 'INVALID_CONFIG', // 'From' is not a verified caller id of the account
+    21211: 'INVALID_RECIPIENT', // invalid 'To' phone number
+    21212: 'INVALID_CONFIG', // invalid 'From' phone number
+    21214: 'INVALID_RECIPIENT', // 'To' cannot be reached
+    21215: 'REJECTED', // geo permissions do not allow calls to this number
+    21216: 'REJECTED', // the number is blocked
+    21217: 'INVALID_RECIPIENT', // phone number does not appear valid
+    21220: 'REJECTED', // the call is not in progress: it cannot be updated
+  },
+  descriptions: {
+    13224: 'the number cannot be dialled',
+    21210: 'From is not a number of this account',
+    21211: 'invalid number',
+    21214: 'the number cannot be reached',
+    21215: 'calls to this country are not enabled in Geo Permissions',
+    21220: 'the call has already ended',
+  },
+};
+
+export const voiceClient = (ctx: Ctx): ProviderClient => twilioRestClient(ctx, VOICE_TABLE);
+const auth = (config: TwilioVoiceConfig) => ({ authorization: twilioBasicAuth(config) });
+
+/**
+ * start: the credentials open the account (401/20003 → AUTH, the connection ERROR), each number is one of its
+ * numbers, and each number's Voice URL and status callback point at this connection; where Twilio refuses the
+ * update the log says what to paste at Twilio instead
+ */
+export async function startTwilioVoice(ctx: Ctx): Promise<void> {
+  const client = voiceClient(ctx);
+  await checkTwilioAccount(ctx, client);
+  const statusUrl = stepUrl(ctx.webhookUrl, 'status');
+  for (const number of ctx.config.phoneNumbers) {
+    const url = `${twilioAccountUrl(ctx.config, '/IncomingPhoneNumbers')}?PhoneNumber=${encodeURIComponent(number)}`;
+    const list = voiceNumbersSchema.safeParse(
+      (await client.call(url, { headers: auth(ctx.config), what: 'IncomingPhoneNumbers' })).json,
+    );
+    const entry = list.success ? list.data.incoming_phone_numbers.find((n) => n.phone_number === number) : undefined;
+    if (!entry) throw new ChannelError('INVALID_CONFIG', `${number} is not a phone number of this Twilio account`);
+    if (entry.voice_url === ctx.webhookUrl && entry.status_callback === statusUrl) continue;
+    try {
+      await client.call(twilioAccountUrl(ctx.config, `/IncomingPhoneNumbers/${encodeURIComponent(entry.sid)}`), {
+        headers: auth(ctx.config),
+        form: new URLSearchParams({
+          VoiceUrl: ctx.webhookUrl,
+          VoiceMethod: 'POST',
+          StatusCallback: statusUrl,
+          StatusCallbackMethod: 'POST',
+        }),
+        what: 'IncomingPhoneNumbers update',
+      });
+      ctx.log.info(`${number} now sends its calls to this connection's webhook URL`);
+    } catch (error) {
+      if (error instanceof ChannelError && error.code === 'AUTH') throw error;
+      ctx.log.warn(
+        `could not set ${number}'s Voice URL; paste ${ctx.webhookUrl} at Twilio (Phone Numbers → Voice, "A call comes in")`,
+      );
+    }
+  }
+}
+
+/**
+ * an outbound call: Twilio rings `to`, fetches the `answered` step when it is picked up (AnsweredBy from
+ * answering-machine detection), reports every progress to the `status` step and, when calls are recorded, posts
+ * the recording (both parties, one channel each) to the `recording` step
+ */
+export async function placeCall(input: PlaceCallInput, ctx: Ctx): Promise<PlacedCall> {
+  const from =
+    input.from && ctx.config.phoneNumbers.includes(input.from) ? input.from : (ctx.config.phoneNumbers[0] as string);
+  const form = new URLSearchParams({
+    To: input.to,
+    From: from,
+    Url: stepUrl(ctx.webhookUrl, 'answered', input.greeting ? { greeting: input.greeting } : {}),
+    Method: 'POST',
+    StatusCallback: stepUrl(ctx.webhookUrl, 'status'),
+    StatusCallbackMethod: 'POST',
+    MachineDetection: 'Enable',
+  });
+  // each progress is its own callback (https://www.twilio.com/docs/voice/api/call-resource#statuscallbackevent)
+  for (const event of ['initiated', 'ringing', 'answered', 'completed']) form.append('StatusCallbackEvent', event);
+  if (ctx.config.recordCalls) {
+    form.set('Record', 'true');
+    form.set('RecordingChannels', 'dual');
+    form.set('RecordingStatusCallback', stepUrl(ctx.webhookUrl, 'recording', { customer: input.to, source: 'call' }));
+    form.set('RecordingStatusCallbackEvent', 'completed');
+  }
+  const res = await voiceClient(ctx).call(twilioAccountUrl(ctx.config, '/Calls'), {
+    headers: auth(ctx.config),
+    form,
+    what: 'Calls create',
+  });
+  const parsed = callResourceSchema.safeParse(res.json);
+  if (!parsed.success) throw new ChannelError('UNAVAILABLE', 'Twilio answered a call create without a call sid');
+  return { providerCallId: parsed.data.sid, from, to: input.to };
+}
+
+/** replaces what a live call is doing with new TwiML (it is interrupted at once) */
+export async function updateLiveCall(callSid: string, document: string, ctx: Ctx): Promise<void> {
+  if (!/^CA[0-9a-fA-F]{32}$/.test(callSid))
+    throw new ChannelError('REJECTED', 'this conversation is not a Twilio call');
+  await voiceClient(ctx).call(twilioAccountUrl(ctx.config, `/Calls/${callSid}`), {
+    headers: auth(ctx.config),
+    form: new URLSearchParams({ Twiml: document }),
+    what: 'Calls update',
+  });
+}
+
+/** a recording's file: behind the account's basic auth on the API host; the credentials go only to that host */
+export async function fetchRecording(
+  media: { providerMediaId: string; mimeType?: string },
+  ctx: Ctx,
+): Promise<FetchedMedia> {
+  let url: URL;
+  try {
+    url = new URL(media.providerMediaId);
+  } catch {
+    throw new ChannelError('REJECTED', 'not a Twilio recording URL');
+  }
+  const own = new URL(ctx.config.apiBaseUrl).origin === url.origin;
+  const { bytes, contentType } = await voiceClient(ctx).download(url.toString(), {
+    headers: own ? auth(ctx.config) : {},
+    what: 'the recording download',
+  });
+  return { bytes, mimeType: contentType ?? media.mimeType ?? 'audio/wav' };
+}

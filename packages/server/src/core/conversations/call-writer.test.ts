@@ -1,0 +1,142 @@
+/**
+ * The call writer on a real SQLite store: a call's first event opens its own conversation (thread = the call) with the
+ * customer's contact and a `call.started` event; states move forward only whatever order the callbacks arrive in
+ * (a late `in-progress` after the end changes nothing), the end sets duration and hang-up cause; erasing the
+ * contact blanks the numbers on its calls.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId, type CallState, type InboundCallEvent } from '../../model/index.js';
+import type { ConnectionRecord, NewOutboxRow, Store } from '../ports/index.js';
+import { openTestStore, type TestStore } from '../../testing/test-databases.js';
+import { applyInboundCall } from './call-writer.js';
+
+describe('call writer', () => {
+  let t: TestStore;
+  let store: Store;
+  const ws = newId('ws');
+  const connection: ConnectionRecord = {
+    id: newId('conn'),
+    workspaceId: ws,
+    type: 'twilio-voice',
+    name: 'voice',
+    description: '',
+    config: {},
+    status: 'RUNNING',
+    statusReason: null,
+    deprecated: false,
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+  };
+
+  beforeAll(async () => {
+    t = await openTestStore('sqlite', 'call-writer');
+    store = t.store;
+    await store.migrate();
+    await store.insertWorkspace({ id: ws, name: ws, createdAt: new Date().toISOString() });
+    await store.insertConnection(connection);
+  });
+  afterAll(() => t.dispose());
+
+  const event = (
+    sid: string,
+    state: CallState,
+    at: string,
+    extra: Partial<InboundCallEvent> = {},
+  ): InboundCallEvent => ({
+    kind: 'call',
+    providerCallId: sid,
+    direction: 'inbound',
+    customer: { address: '+1 415 555 0100' },
+    business: '+15005550006',
+    state,
+    timestamp: at,
+    ...extra,
+  });
+
+  async function apply(e: InboundCallEvent): Promise<NewOutboxRow[]> {
+    const outbox: NewOutboxRow[] = [];
+    await store.transaction((tx) =>
+      applyInboundCall(
+        {
+          tx,
+          connection,
+          now: new Date().toISOString(),
+          windowHours: undefined,
+          addressRules: { kind: 'phone', defaultRegion: 'US' },
+          outbox,
+        },
+        e,
+      ),
+    );
+    return outbox;
+  }
+  const types = (rows: NewOutboxRow[]) => rows.map((r) => (r.payload as { type: string }).type);
+
+  it('opens a conversation per call and moves the call forward only, whatever order callbacks come in', async () => {
+    const sid = `CA${'1'.repeat(32)}`;
+    const started = await apply(event(sid, 'ringing', '2026-01-01T10:00:00.000Z'));
+    expect(types(started)).toEqual(['contact.created', 'conversation.created', 'call.started']);
+    const call = await store.findCallByProviderId(connection.id, sid);
+    expect(call).toMatchObject({ from: '+14155550100', to: '+15005550006', state: 'ringing', direction: 'inbound' });
+    const conversation = await store.getConversation(ws, call!.conversationId);
+    expect(conversation).toMatchObject({ threadKey: sid, address: '+14155550100' });
+    // the end overtakes the answer: the billed duration gives the answer time
+    expect(types(await apply(event(sid, 'completed', '2026-01-01T10:01:30.000Z', { durationSeconds: 80 })))).toEqual([
+      'call.ended',
+    ]);
+    expect(types(await apply(event(sid, 'in-progress', '2026-01-01T10:00:10.000Z')))).toEqual([]);
+    expect(types(await apply(event(sid, 'failed', '2026-01-01T10:02:00.000Z')))).toEqual([]);
+    expect(await store.findCallByProviderId(connection.id, sid)).toMatchObject({
+      state: 'completed',
+      answeredAt: '2026-01-01T10:00:10.000Z',
+      endedAt: '2026-01-01T10:01:30.000Z',
+      durationSeconds: 80,
+    });
+    // a second call of the same customer is a session of its own
+    const other = `CA${'2'.repeat(32)}`;
+    expect(types(await apply(event(other, 'ringing', '2026-01-01T11:00:00.000Z')))).toEqual([
+      'conversation.created',
+      'call.started',
+    ]);
+    expect((await store.findCallByProviderId(connection.id, other))?.conversationId).not.toBe(call!.conversationId);
+  });
+
+  it('records the answer, then the end with duration and cause; an unanswered outcome names itself', async () => {
+    const sid = `CA${'3'.repeat(32)}`;
+    await apply(event(sid, 'ringing', '2026-01-02T10:00:00.000Z'));
+    const answered = await apply(event(sid, 'in-progress', '2026-01-02T10:00:05.000Z', { answeredBy: 'agent:a1' }));
+    expect(answered.map((r) => r.payload)).toMatchObject([
+      { type: 'call.updated', data: { call: { state: 'in-progress', answeredBy: 'agent:a1' } } },
+    ]);
+    const ended = await apply(event(sid, 'completed', '2026-01-02T10:00:47.000Z', { hangupCause: 'caller hung up' }));
+    expect(ended.map((r) => r.payload)).toMatchObject([
+      {
+        type: 'call.ended',
+        data: { call: { state: 'completed', durationSeconds: 42, hangupCause: 'caller hung up' } },
+      },
+    ]);
+    const busy = `CA${'4'.repeat(32)}`;
+    const rows = await apply(event(busy, 'busy', '2026-01-02T11:00:00.000Z', { direction: 'outbound' }));
+    expect(types(rows)).toEqual(['conversation.created', 'call.started', 'call.ended']);
+    expect(await store.findCallByProviderId(connection.id, busy)).toMatchObject({
+      state: 'busy',
+      durationSeconds: 0,
+      hangupCause: 'busy',
+      from: '+15005550006',
+      to: '+14155550100',
+    });
+  });
+
+  it('erasing the contact blanks the numbers on its calls and keeps their outcome', async () => {
+    const sid = `CA${'1'.repeat(32)}`;
+    const call = await store.findCallByProviderId(connection.id, sid);
+    const conversation = await store.getConversation(ws, call!.conversationId);
+    await store.transaction((tx) => tx.eraseContact(ws, conversation!.contactId, new Date().toISOString()));
+    expect(await store.getCall(ws, call!.id)).toMatchObject({
+      from: '',
+      to: '',
+      state: 'completed',
+      durationSeconds: 80,
+    });
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * @module model/call
+ * A phone call: a conversation on a voice connection carries one `call` record per call. Its state only moves
+ * forward — ringing → in-progress → one final outcome — because providers report call progress out of order
+ * (Twilio's status callbacks are independent requests, https://www.twilio.com/docs/voice/api/call-resource#statuscallback).
+ */
+import { z } from 'zod';
+
+export const CALL_STATES = ['ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+/** the outcomes a call ends with */
+export const FINAL_CALL_STATES = ['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+export type FinalCallState = (typeof FINAL_CALL_STATES)[number];
+
+export const CallDirectionSchema = z.enum(['inbound', 'outbound']);
+export type CallDirection = z.infer<typeof CallDirectionSchema>;
+
+export function isFinalCallState(state: CallState): state is FinalCallState {
+  return (FINAL_CALL_STATES as readonly string[]).includes(state);
+}
+
+const rank = (state: CallState): number => (state === 'ringing' ? 0 : state === 'in-progress' ? 1 : 2);
+
+/** whether a call in `from` may move to `to`: forward only, and an ended call never changes its outcome */
+export function isForwardCallState(from: CallState, to: CallState): boolean {
+  return rank(to) > rank(from);
+}
+
+/** a call as the API and events show it */
+export interface Call {
+  id: string;
+  conversationId: string;
+  connectionId: string;
+  providerCallId: string;
+  direction: CallDirection;
+  /** E.164: the caller */
+  from: string;
+  /** E.164: the called number */
+  to: string;
+  state: CallState;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  /** seconds between answer and end (0 for a call nobody answered) */
+  durationSeconds: number | null;
+  /** who took the call: `agent:<id>`, `operator:<number>`, `machine` (answering-machine detection), `human` */
+  answeredBy: string | null;
+  /** why the call ended, in the provider's words where it said something */
+  hangupCause: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,81 @@
+/**
+ * Store contract, calls: one call per (connection, provider call id) — a second insert is refused, not a twin —,
+ * reads scoped by workspace, state moved only by compare-and-set from the state the caller read, the calls of a
+ * conversation in order, and the per-channel counts /metrics reports.
+ */
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../model/index.js';
+import type { CallRecord } from '../../core/ports/index.js';
+import { newConnection, now, storedConversation, type StoreContext } from './context.js';
+
+export function callsContract(ctx: StoreContext): void {
+  describe('calls', () => {
+    const call = (conversationId: string, connectionId: string, patch: Partial<CallRecord> = {}): CallRecord => ({
+      id: newId('call'),
+      workspaceId: ctx.ws,
+      conversationId,
+      connectionId,
+      providerCallId: `CA${newId('call')}`,
+      direction: 'inbound',
+      from: '+14155550100',
+      to: '+15005550006',
+      state: 'ringing',
+      startedAt: now(),
+      answeredAt: null,
+      endedAt: null,
+      durationSeconds: null,
+      answeredBy: null,
+      hangupCause: null,
+      createdAt: now(),
+      updatedAt: now(),
+      ...patch,
+    });
+
+    it('keeps one call per provider id on a connection, scoped by workspace, listed by conversation', async () => {
+      const { store } = ctx;
+      const conn = newConnection(ctx, { type: 'x-voice' });
+      await store.insertConnection(conn);
+      const conv = await storedConversation(ctx, { connectionId: conn.id });
+      const first = call(conv.id, conn.id, { startedAt: now(-2000) });
+      expect(await store.insertCall(first)).toBe(true);
+      expect(await store.insertCall({ ...first, id: newId('call') })).toBe(false);
+      expect(await store.findCallByProviderId(conn.id, first.providerCallId)).toEqual(first);
+      expect(await store.getCall(ctx.ws, first.id)).toEqual(first);
+      expect(await store.getCall(ctx.otherWs, first.id)).toBeUndefined();
+      const second = call(conv.id, conn.id, { startedAt: now(-1000), direction: 'outbound' });
+      expect(await store.insertCall(second)).toBe(true);
+      expect((await store.listCallsOfConversation(ctx.ws, conv.id)).map((c) => c.id)).toEqual([first.id, second.id]);
+      expect(await store.listCallsOfConversation(ctx.otherWs, conv.id)).toEqual([]);
+    });
+
+    it('moves a call by compare-and-set from the state read, and counts calls by channel and state', async () => {
+      const { store } = ctx;
+      const conn = newConnection(ctx, { type: 'x-voice-stats' });
+      await store.insertConnection(conn);
+      const conv = await storedConversation(ctx, { connectionId: conn.id });
+      const c = call(conv.id, conn.id);
+      await store.insertCall(c);
+      const answered = { state: 'in-progress' as const, answeredAt: now(), answeredBy: 'agent:a1', updatedAt: now() };
+      expect(await store.updateCallState(c.id, 'ringing', answered)).toBe(true);
+      // a second writer that read `ringing` too is refused
+      expect(await store.updateCallState(c.id, 'ringing', { state: 'busy', updatedAt: now() })).toBe(false);
+      const ended = {
+        state: 'completed' as const,
+        endedAt: now(),
+        durationSeconds: 42,
+        hangupCause: 'caller hung up',
+        updatedAt: now(),
+      };
+      expect(await store.updateCallState(c.id, 'in-progress', ended)).toBe(true);
+      expect(await store.getCall(ctx.ws, c.id)).toMatchObject({ ...answered, ...ended });
+      await store.insertCall(call(conv.id, conn.id, { state: 'busy', durationSeconds: 0 }));
+      const stats = (await store.callStats()).filter((s) => s.channelType === 'x-voice-stats');
+      expect(stats).toEqual([
+        { channelType: 'x-voice-stats', state: 'busy', count: 1, durationSeconds: 0 },
+        { channelType: 'x-voice-stats', state: 'completed', count: 1, durationSeconds: 42 },
+      ]);
+      await store.deleteConnection(ctx.ws, conn.id);
+      expect(await store.getCall(ctx.ws, c.id)).toBeUndefined();
+    });
+  });
+}
