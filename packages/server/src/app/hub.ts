@@ -151,7 +151,10 @@ export function createHub(
     metaConnect: new MetaConnectService(deps, connections),
 
     async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
-      if (role === 'api' || role === 'all') realtime.start();
+      if (role === 'api' || role === 'all') {
+        realtime.start();
+        await ingest.backpressure?.start();
+      }
       relay.start();
       if (role === 'worker' || role === 'all') {
         subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe(), profiles.subscribe());
@@ -172,6 +175,7 @@ export function createHub(
     },
 
     async stop(): Promise<void> {
+      ingest.backpressure?.stop();
       await recovery.stop();
       await health.stop();
       await routing.stop();
