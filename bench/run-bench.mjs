@@ -27,6 +27,7 @@ import { connect as natsConnect } from 'nats';
 import { startTelegramSimulator, startTwilioSimulator, startWhatsAppSimulator } from '@switchboard/simulators';
 import {
   ROOT,
+  cpuMsOf,
   eventually,
   freePort,
   makeApi,
@@ -473,13 +474,18 @@ async function benchIngestAndPipeline(wa, tg) {
 
   log(`ingest: Switchboard WhatsApp-shaped ${DURATION}s`);
   const before = await storedInbound(hub);
+  // the hub's CPU per webhook (ingest and processing, every thread, until drained): comparable on a loaded machine
+  let cpu0 = cpuMsOf(hub.srv.pid);
   const waRes = summarize(await cannon({ url: waUrl, duration: DURATION, makeReq: () => waRequest(hub) }));
   const waBacklog = await pendingInbound(hub);
   const waDrainMs = await drain(hub, 'whatsapp ingest');
+  const waCpuMsPerWebhook = round((cpuMsOf(hub.srv.pid) - cpu0) / Math.max(1, waRes.total), 3);
   log(`ingest: Switchboard Telegram-shaped ${DURATION}s (WhatsApp backlog ${waBacklog} drained in ${waDrainMs} ms)`);
+  cpu0 = cpuMsOf(hub.srv.pid);
   const tgRes = summarize(await cannon({ url: tgUrl, duration: DURATION, makeReq: () => tgRequest(hub) }));
   const tgBacklog = await pendingInbound(hub);
   const tgDrainMs = await drain(hub, 'telegram ingest');
+  const tgCpuMsPerWebhook = round((cpuMsOf(hub.srv.pid) - cpu0) / Math.max(1, tgRes.total), 3);
   const storedDuringIngest = (await storedInbound(hub)) - before;
 
   // the baselines again, on a machine as loaded as during the hub's runs
@@ -508,8 +514,8 @@ async function benchIngestAndPipeline(wa, tg) {
   return {
     bare: { first: bare1, second: bare2, reqPerSec: round(bareReqPerSec, 0) },
     durableFloor: { first: floor1, second: floor2, reqPerSec: round(floorReqPerSec, 0) },
-    whatsapp: { ...waRes, backlogAtEnd: waBacklog, drainMs: waDrainMs },
-    telegram: { ...tgRes, backlogAtEnd: tgBacklog, drainMs: tgDrainMs },
+    whatsapp: { ...waRes, backlogAtEnd: waBacklog, drainMs: waDrainMs, cpuMsPerWebhook: waCpuMsPerWebhook },
+    telegram: { ...tgRes, backlogAtEnd: tgBacklog, drainMs: tgDrainMs, cpuMsPerWebhook: tgCpuMsPerWebhook },
     storedDuringIngest,
     ingestPerSec: round(ingestPerSec, 0),
     ingestRatio: round(ingestPerSec / bareReqPerSec, 3),
@@ -880,6 +886,7 @@ async function main() {
     durableFloorReqPerSec: ingest.durableFloor.reqPerSec,
     ingestWhatsappPerSec: ingest.whatsapp.reqPerSec,
     ingestTelegramPerSec: ingest.telegram.reqPerSec,
+    ingestCpuMsPerWebhook: round((ingest.whatsapp.cpuMsPerWebhook + ingest.telegram.cpuMsPerWebhook) / 2, 3),
     ingestP50Ms: ingest.whatsapp.p50Ms,
     ingestP99Ms: ingest.whatsapp.p99Ms,
     pipelinePerSec: ingest.pipeline.perSec,
@@ -918,13 +925,13 @@ async function main() {
     ],
     [
       '  WhatsApp-shaped webhooks',
-      `${ingest.whatsapp.reqPerSec} req/s, p50 ${ingest.whatsapp.p50Ms} ms, p99 ${ingest.whatsapp.p99Ms} ms`,
+      `${ingest.whatsapp.reqPerSec} req/s, p50 ${ingest.whatsapp.p50Ms} ms, p99 ${ingest.whatsapp.p99Ms} ms; hub CPU ${ingest.whatsapp.cpuMsPerWebhook} ms per webhook`,
       '',
       null,
     ],
     [
       '  Telegram-shaped webhooks',
-      `${ingest.telegram.reqPerSec} req/s, p50 ${ingest.telegram.p50Ms} ms, p99 ${ingest.telegram.p99Ms} ms`,
+      `${ingest.telegram.reqPerSec} req/s, p50 ${ingest.telegram.p50Ms} ms, p99 ${ingest.telegram.p99Ms} ms; hub CPU ${ingest.telegram.cpuMsPerWebhook} ms per webhook`,
       '',
       null,
     ],
