@@ -101,6 +101,13 @@ export function rssOf(pid) {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
+/** CPU time (user + system, all threads) a process has used, in ms (Linux /proc; 10 ms resolution) */
+export function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // fields after the command: state is [0], utime [11], stime [12], in clock ticks (USER_HZ = 100 on Linux)
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** asks a gc-preloaded server to collect garbage, then reads its RSS */
 export async function rssAfterGc(pid) {
   for (let i = 0; i < 3; i++) {

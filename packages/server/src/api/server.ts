@@ -3,6 +3,7 @@
  * Builds (does not start) the HTTP server: webhooks, the REST API with its OpenAPI 3.1 document, realtime
  * streams, webchat visitor endpoints and operations. Only app/main.ts listens on a port.
  */
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
@@ -17,7 +18,7 @@ import { contactRoutes } from './routes/contact-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { webchatRoutes } from './routes/webchat-routes.js';
-import { webhookRoutes } from './routes/webhook-routes.js';
+import { webhookListener, type WebhookListener } from './routes/webhook-routes.js';
 import { metaCallbackRoute, metaConnectRoutes } from './routes/meta-connect-routes.js';
 import { mediaServeRoutes, mediaUploadRoutes } from './routes/media-routes.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
@@ -46,6 +47,12 @@ export interface ServerOptions {
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { hub } = options;
+  // `app` is declared below; the listener only logs once requests flow
+  const webhooks: WebhookListener = webhookListener(hub, {
+    publicUrl: options.publicUrl,
+    bodyLimit: options.bodyLimit,
+    warn: (details, message) => app.log.warn(details, message),
+  });
   const app = Fastify({
     loggerInstance: options.logger === false ? undefined : options.logger,
     bodyLimit: options.bodyLimit,
@@ -53,6 +60,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: true,
+    // webhooks are answered before fastify's router (api/routes/webhook-routes.ts); the server keeps the timeouts
+    // fastify would have set on its own
+    serverFactory: (handler, opts) => {
+      const o = opts as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+      const server = createServer((req, res) => {
+        if (!webhooks.handle(req, res)) handler(req, res);
+      });
+      server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = o.requestTimeout ?? 0;
+      server.setTimeout(o.connectionTimeout ?? 0);
+      return server;
+    },
+  });
+  app.addHook('preClose', (done) => {
+    webhooks.close();
+    done();
   });
   app.setValidatorCompiler(validatorCompiler);
   // responses are documented by their schemas but serialized as they are (no second validation on the hot path)
@@ -76,7 +99,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     transformObject: jsonSchemaTransformObject,
   });
 
-  await webhookRoutes(app, hub, { publicUrl: options.publicUrl, bodyLimit: options.bodyLimit });
   await webchatRoutes(app, hub, { mediaLimit: options.mediaLimit }); // webchat: visitor uploads share the media limit
   opsRoutes(app, hub, options.metricsText);
   mediaServeRoutes(app, hub);

@@ -51,6 +51,11 @@ const EnvSchema = z.object({
     .regex(/^(true|false|[0-9a-fA-F.:/, ]+)$/, 'true, false, or comma-separated proxy addresses/CIDRs')
     .optional(),
   SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS: int(1, 100).default(8),
+  // back-pressure: above this many acknowledged-but-unprocessed raw events webhooks are answered 503 + Retry-After
+  // (providers retry) until the backlog is back under 90 % of it; 0 turns the bound off
+  SWITCHBOARD_INGEST_MAX_BACKLOG: int(0, 1_000_000_000).default(200_000),
+  // and below this much free space on the data dir's disk (embedded SQLite), so a burst never fills it
+  SWITCHBOARD_INGEST_MIN_FREE_MB: int(0, 10_000_000).default(256),
   // "Connect with Meta": the Meta app the OAuth dialog is opened for (both or neither); the URLs only change in tests
   SWITCHBOARD_META_APP_ID: z
     .string()
@@ -125,6 +130,10 @@ export type Config = {
   /** Fastify trustProxy: whom to believe in X-Forwarded-For (unset: nobody; the socket address is the client) */
   trustProxy: boolean | string;
   outboundMaxAttempts: number;
+  /** back-pressure on ingest: the processing backlog (raw events) above which webhooks are answered 503; 0: none */
+  ingestMaxBacklog: number;
+  /** back-pressure on ingest: the free space (bytes) on the data dir's disk below which webhooks are answered 503 */
+  ingestMinFreeBytes: number;
   retryBaseMs: number;
   retryMaxMs: number;
   connectorTimeoutMs: number;
@@ -194,6 +203,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimit: e.SWITCHBOARD_BODY_LIMIT,
     trustProxy: trustProxyOf(e.SWITCHBOARD_TRUST_PROXY),
     outboundMaxAttempts: e.SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS,
+    ingestMaxBacklog: e.SWITCHBOARD_INGEST_MAX_BACKLOG,
+    ingestMinFreeBytes: e.SWITCHBOARD_INGEST_MIN_FREE_MB * 1024 * 1024,
     retryBaseMs: e.SWITCHBOARD_RETRY_BASE_MS,
     retryMaxMs: e.SWITCHBOARD_RETRY_MAX_MS,
     connectorTimeoutMs: e.SWITCHBOARD_CONNECTOR_TIMEOUT_MS,

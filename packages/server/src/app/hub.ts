@@ -180,7 +180,10 @@ export function createHub(
     campaignRunner,
 
     async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
-      if (role === 'api' || role === 'all') realtime.start();
+      if (role === 'api' || role === 'all') {
+        realtime.start();
+        await ingest.backpressure?.start();
+      }
       relay.start();
       if (role === 'worker' || role === 'all') {
         subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe(), profiles.subscribe());
@@ -206,6 +209,7 @@ export function createHub(
 
     async stop(): Promise<void> {
       await campaignRunner.stop();
+      ingest.backpressure?.stop();
       await recovery.stop();
       await health.stop();
       await routing.stop();

@@ -4,6 +4,7 @@
  * Embedded (default): SQLite in the data dir + the in-process bus, one process.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -98,6 +99,12 @@ export function checkMediaDir(dir: string): void {
   }
 }
 
+/** free bytes for an unprivileged writer on the disk holding `dir` */
+async function freeBytesOf(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return Number(s.bavail) * Number(s.bsize);
+}
+
 export function openStore(config: Config): KyselyStore {
   return config.databaseUrl
     ? createPostgresStore(config.databaseUrl)
@@ -177,6 +184,12 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
       healthExpiryWarningDays: config.healthExpiryWarningDays,
       healthSilenceFloorMs: config.healthSilenceFloorMs,
       meta: config.meta,
+      ingestBackpressure: {
+        maxBacklog: config.ingestMaxBacklog,
+        minFreeBytes: config.ingestMinFreeBytes,
+        // embedded: the SQLite file's disk; PostgreSQL's disk is its server's to watch
+        freeBytes: config.databaseUrl ? undefined : () => freeBytesOf(config.dataDir),
+      },
     },
   };
   const hub = createHub(ports, pacer, {

@@ -49,6 +49,16 @@ export function createMetrics(store: Store): { metrics: Metrics; text: () => Pro
     },
   });
   void depth;
+  const lag = new Gauge({
+    name: 'switchboard_inbound_lag_seconds',
+    help: 'Age of the oldest acknowledged raw event not yet processed (0 when none is waiting)',
+    registers: [registry],
+    async collect() {
+      const { oldestReceivedAt } = await store.inboundBacklog(1);
+      this.set(oldestReceivedAt ? Math.max(0, (Date.now() - Date.parse(oldestReceivedAt)) / 1000) : 0);
+    },
+  });
+  void lag;
   const health = new Gauge({
     name: 'switchboard_connection_health',
     help: "1 for each connection's health state as last checked (healthy, warning, failing), by connection id",

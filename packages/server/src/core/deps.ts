@@ -57,6 +57,19 @@ export interface CoreSettings {
   healthSilenceFloorMs?: number | undefined;
   /** the Meta app of "Connect with Meta" (SWITCHBOARD_META_APP_ID / _SECRET); absent: only the manual form */
   meta?: MetaAppSettings | undefined;
+  /** back-pressure on ingest (core/inbound/backpressure.ts); absent: no bound */
+  ingestBackpressure?: IngestBackpressureSettings | undefined;
+}
+
+export interface IngestBackpressureSettings {
+  /** pending raw events above which webhooks are answered 503 + Retry-After; 0: no bound */
+  maxBacklog: number;
+  /** free bytes on the store's disk below which webhooks are answered 503 + Retry-After; 0: no check */
+  minFreeBytes: number;
+  /** free bytes on the store's disk (embedded SQLite: its data dir); null where the store is remote */
+  freeBytes?: (() => Promise<number | null>) | undefined;
+  /** how often the backlog is read from the store (default 500 ms) */
+  refreshMs?: number | undefined;
 }
 
 export interface MetaAppSettings {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyConnector } from '../channel-kit/index.js';
 import type { Clock } from '../core/ports/index.js';
+import type { Role } from '../core/hub.js';
 
 /** a clock tests can move forward */
 export function testClock(start = Date.now()): Clock & { advance(ms: number): void } {
@@ -54,6 +55,8 @@ export interface TestServerOptions {
    * receivers, bots or model servers listen on 127.0.0.1
    */
   allowPrivateNetwork?: boolean;
+  /** what the process runs (default all); `api` stores webhooks without processing them */
+  role?: Role;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -75,6 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const sb = await createSwitchboard(config, {
     logWrite: (l) => logs.push(l),
     extraConnectors: options.extraConnectors ?? [],
+    ...(options.role ? { role: options.role } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.resolve ? { resolve: options.resolve } : {}),
   });

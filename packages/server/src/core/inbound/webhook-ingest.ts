@@ -16,6 +16,7 @@ import { newId } from '../../model/index.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { InboundGroupCommit } from './group-commit.js';
+import { IngestBackpressure } from './backpressure.js';
 
 const OK: HttpReply = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
 const json = (status: number, code: string, message: string, headers: Record<string, string> = {}): HttpReply => ({
@@ -35,12 +36,17 @@ function safeParse(fn: () => WebhookOutcome): WebhookOutcome | undefined {
 export class WebhookIngest {
   private readonly commit: InboundGroupCommit;
   private readonly lastRejectLog = new Map<string, number>();
+  /** the processing backlog's bound (absent when no bound is configured) */
+  readonly backpressure: IngestBackpressure | undefined;
 
   constructor(
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
   ) {
     this.commit = new InboundGroupCommit(deps.store, deps.afterCommit);
+    const bp = deps.settings.ingestBackpressure;
+    this.backpressure =
+      bp && (bp.maxBacklog > 0 || bp.minFreeBytes > 0) ? new IngestBackpressure(deps.store, deps.clock, bp) : undefined;
   }
 
   async handle(connectionId: string, req: WebhookRequest): Promise<HttpReply> {
@@ -77,11 +83,24 @@ export class WebhookIngest {
       parseError = error instanceof Error ? error.message : String(error);
     }
     if (outcome?.kind === 'handshake') return outcome.reply;
+    const admission = this.backpressure?.admit();
+    if (admission && !admission.ok) {
+      // nothing stored, nothing acknowledged: the provider retries after the backlog (or the disk) has room again
+      this.deps.metrics.webhookRejected(record.type, admission.reason);
+      return json(
+        503,
+        'UNAVAILABLE',
+        admission.reason === 'disk'
+          ? 'the store is nearly out of disk space; retry later'
+          : 'too many webhooks waiting to be processed; retry later',
+        { 'retry-after': String(admission.retryAfterSeconds) },
+      );
+    }
     this.deps.metrics.webhookReceived(record.type);
     const ignored = outcome?.kind === 'ignored';
     // only what the connector declares, credentials digested (channel-kit/stored-request)
     const headers = storedHeaders(req.headers, inbound.storedHeaders);
-    await this.commit.add(
+    const stored = await this.commit.add(
       {
         id: newId('evt'),
         workspaceId: record.workspaceId,
@@ -100,6 +119,7 @@ export class WebhookIngest {
       },
       !ignored,
     );
+    if (stored && !ignored) this.backpressure?.stored(1);
     return (outcome?.kind === 'events' || outcome?.kind === 'ignored') && outcome.reply ? outcome.reply : OK;
   }
 

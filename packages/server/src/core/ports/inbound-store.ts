@@ -20,6 +20,14 @@ export interface InboundEventRecord {
   processedAt: string | null;
 }
 
+/** the processing backlog: raw events acknowledged and not yet processed */
+export interface InboundBacklog {
+  /** pending raw events, counted up to the bound asked for (a larger backlog reads as the bound) */
+  pending: number;
+  /** when the oldest pending one was received (its lag); null when none is pending */
+  oldestReceivedAt: string | null;
+}
+
 export interface InboundStoreOps {
   /** insert-or-ignore on (connection, eventKey); returns the ids actually inserted */
   insertInboundEvents(rows: InboundEventRecord[]): Promise<Set<string>>;
@@ -41,4 +49,6 @@ export interface InboundStoreOps {
    * them in one transaction
    */
   listPendingInboundEvents(connectionId: string, fromId: string, limit: number): Promise<InboundEventRecord[]>;
+  /** the backlog, `pending` counted up to `countUpTo` (ingest's back-pressure and /metrics read it often) */
+  inboundBacklog(countUpTo: number): Promise<InboundBacklog>;
 }

@@ -58,5 +58,27 @@ export function inboundContract(ctx: StoreContext): void {
       expect(first?.body.toString()).toBe('{}');
       expect(first?.status).toBe('pending');
     });
+
+    it('reads the backlog: pending raw events counted up to a bound, and when the oldest was received', async () => {
+      const { store } = ctx;
+      // start from no backlog (earlier tests leave pending events behind)
+      for (;;) {
+        const ids = await store.listInboundEventIds('pending', 500);
+        if (ids.length === 0) break;
+        for (const id of ids) await store.finishInboundEvent(id, 'processed', null, now());
+      }
+      expect(await store.inboundBacklog(10)).toEqual({ pending: 0, oldestReceivedAt: null });
+      const oldest = newInboundEvent(ctx, { receivedAt: '2030-01-01T00:00:00.000Z' });
+      const events = [oldest, newInboundEvent(ctx), newInboundEvent(ctx), newInboundEvent(ctx)];
+      await store.insertInboundEvents(events);
+      expect(await store.inboundBacklog(10)).toEqual({ pending: 4, oldestReceivedAt: oldest.receivedAt });
+      expect((await store.inboundBacklog(2)).pending).toBe(2);
+      await store.finishInboundEvent(oldest.id, 'processed', null, now());
+      const after = await store.inboundBacklog(10);
+      expect(after.pending).toBe(3);
+      expect(after.oldestReceivedAt).toBe(events[1]!.receivedAt);
+      for (const e of events.slice(1)) await store.finishInboundEvent(e.id, 'failed', 'test', now());
+      expect(await store.inboundBacklog(10)).toEqual({ pending: 0, oldestReceivedAt: null });
+    });
   });
 }

@@ -4,8 +4,8 @@
  * (inbound_events); inside a transaction the insert and the finishing compare-and-set take the dialect's native
  * statements when it has them.
  */
-import type { Selectable } from 'kysely';
-import type { InboundEventRecord, InboundStoreOps } from '../../core/ports/index.js';
+import { sql, type Selectable } from 'kysely';
+import type { InboundBacklog, InboundEventRecord, InboundStoreOps } from '../../core/ports/index.js';
 import type { InboundEventsTable } from './schema.js';
 import { Queries, json, parseJson } from './queries.js';
 
@@ -106,6 +106,32 @@ export class InboundQueries extends Queries implements InboundStoreOps {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+  async inboundBacklog(countUpTo: number): Promise<InboundBacklog> {
+    // both walk the (status, id) index: the count stops at the bound, the oldest is its first entry (ids are
+    // time-ordered ULIDs)
+    const [counted, oldest] = await Promise.all([
+      this.db
+        .selectFrom(
+          this.db
+            .selectFrom('inbound_events')
+            .select('id')
+            .where('status', '=', 'pending')
+            .limit(Math.max(0, countUpTo))
+            .as('p'),
+        )
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('inbound_events')
+        .select('received_at')
+        .where('status', '=', 'pending')
+        .orderBy('status')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst(),
+    ]);
+    return { pending: Number(counted?.n ?? 0), oldestReceivedAt: oldest?.received_at ?? null };
   }
   async listPendingInboundEvents(connectionId: string, fromId: string, limit: number): Promise<InboundEventRecord[]> {
     const rows = await this.db
