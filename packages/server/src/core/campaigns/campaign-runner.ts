@@ -65,6 +65,8 @@ export class CampaignRunner {
   private running: Promise<void> | undefined;
   private readonly lastProgress = new Map<string, string>();
   private lastProgressAt = 0;
+  /** per campaign: jobs handed out since its last failure check */
+  private readonly handedSinceCheck = new Map<string, number>();
 
   constructor(
     private readonly deps: CoreDeps,
@@ -119,8 +121,15 @@ export class CampaignRunner {
         const handed = await this.dispatch(campaign);
         dispatched += handed;
         if (reportProgress) await this.progress(campaign);
-        // while jobs are handed out the campaign is not finished; the failure check runs at most once a second then
-        if (handed === 0 || reportProgress) await this.finishOrPause(campaign);
+        // while jobs are handed out the campaign is not finished; the failure check runs once a second then, and
+        // after every quarter window handed out, so a run of failures stops it within about a quarter window more
+        // sends however fast they go
+        const since = (this.handedSinceCheck.get(id) ?? 0) + handed;
+        const quarter = Math.max(1, Math.floor(campaign.settings.failurePause.window / 4));
+        if (handed === 0 || reportProgress || since >= quarter) {
+          this.handedSinceCheck.set(id, 0);
+          await this.finishOrPause(campaign);
+        } else this.handedSinceCheck.set(id, since);
       } catch (error) {
         this.deps.log.warn({ err: error, campaignId: id }, 'campaign round failed; trying again');
       }
@@ -410,7 +419,7 @@ export class CampaignRunner {
     const recent = await ops.recentFailures(campaign.id, window, campaign.updatedAt);
     // judged over a full window only, so three failures among the first five sends do not stop a campaign
     if (recent.finished >= window && recent.failed / recent.finished >= ratio) {
-      const reason = `${recent.failed} of the last ${recent.finished} messages failed (the limit is ${Math.round(ratio * 100)} %); check the failures, then resume`;
+      const reason = `${recent.failed} of ${recent.finished} messages in a row failed (the limit is ${Math.round(ratio * 100)} %); check the failures, then resume`;
       if (await this.setStatus(campaign.id, 'paused', ['running'], now, { statusReason: reason }, 'running')) {
         this.deps.log.warn({ campaignId: campaign.id, ...recent }, `campaign paused: ${reason}`);
         await this.progress(campaign, true);

@@ -244,7 +244,10 @@ export interface CampaignStoreOps {
   cancelOpenJobs(campaignId: string, at: string): Promise<number>;
   /** jobs still to run or whose message is still queued: the campaign is complete when there are none and it is frozen */
   openWork(campaignId: string): Promise<number>;
-  /** of the campaign's last `window` sends that finished, how many failed */
+  /**
+   * the worst run of `window` consecutive sends among the campaign's latest that finished since `since` (a few
+   * windows back): how many of them failed for good; `finished` is below `window` while fewer sends finished
+   */
   recentFailures(campaignId: string, window: number, since: string): Promise<{ finished: number; failed: number }>;
   /** whether the contact wrote to the workspace (any conversation) after `since` */
   contactRepliedSince(workspaceId: string, contactId: string, since: string): Promise<boolean>;

@@ -626,6 +626,7 @@ export function campaignQueries(db: Db): CampaignStoreOps {
       return Number(open?.n ?? 0) + (await inFlightCount(campaignId));
     },
     async recentFailures(campaignId, window, since) {
+      const RUNS_READ = 4;
       const rows = await db
         .selectFrom('campaign_jobs as j')
         .innerJoin('messages as m', 'm.id', 'j.message_id')
@@ -635,15 +636,25 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         .where('m.status', '<>', 'queued')
         .where('m.status_at', '>', since)
         .orderBy('m.status_at', 'desc')
-        .limit(window)
+        // the runner looks now and then, not at every message's end: a run of failures may already have newer
+        // successes on top of it, so the latest few windows are read and each window-long run judged
+        .limit(window * RUNS_READ)
         .execute();
       // a send cut off by a crash (INTERRUPTED) or by an opt-out is no sign of a bad audience or a banned sender
-      const failed = rows.filter((r) => {
-        if (r.status !== 'failed') return false;
+      const failedOne = rows.map((r) => {
+        if (r.status !== 'failed') return 0;
         const code = (JSON.parse(r.status_detail ?? 'null') as { code?: string } | null)?.code;
-        return code !== 'INTERRUPTED' && code !== 'OPTED_OUT';
-      }).length;
-      return { finished: rows.length, failed };
+        return code !== 'INTERRUPTED' && code !== 'OPTED_OUT' ? 1 : 0;
+      });
+      if (rows.length < window) return { finished: rows.length, failed: failedOne.reduce<number>((a, b) => a + b, 0) };
+      // the worst run of `window` consecutive ends (a sliding count over them, newest first)
+      let inRun = failedOne.slice(0, window).reduce<number>((a, b) => a + b, 0);
+      let worst = inRun;
+      for (let i = window; i < failedOne.length; i++) {
+        inRun += (failedOne[i] as number) - (failedOne[i - window] as number);
+        worst = Math.max(worst, inRun);
+      }
+      return { finished: window, failed: worst };
     },
     async contactRepliedSince(workspaceId, contactId, since) {
       const r = await db
