@@ -310,6 +310,8 @@ describe('browser: automation pages', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain('"Greeter"');
     expect(await alert.textContent()).toContain('Support chat');
+    // a person reads names, never ids
+    expect(await alert.textContent()).not.toMatch(/\b(agt|conn|usr|team)_[0-9a-z]/);
     await page.screenshot({ path: `${SHOTS}automation-agents-409.png` });
     // attaching without Inbound is fine
     await shop.getByRole('switch', { name: 'Inbound on Support chat' }).uncheck();

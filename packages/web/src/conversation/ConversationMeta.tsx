@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Conversation } from '../../../sdk/src/index.ts';
+import { useApp } from '../app-context.ts';
 
 /** "13 h 20 min", "45 min", "less than a minute" */
 export function timeLeft(ms: number): string {
@@ -16,6 +17,9 @@ export function timeLeft(ms: number): string {
 }
 
 export function ConversationMeta({ conversation }: { conversation: Conversation }) {
+  const { types } = useApp();
+  // which number it writes from matters where the connection has several (sticky senders); a Page or a bot is one
+  const severalSenders = types.get(conversation.channelType)?.features.includes('senders') === true;
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 60_000);
@@ -26,7 +30,7 @@ export function ConversationMeta({ conversation }: { conversation: Conversation 
   // the window first: it decides what the operator can send
   const parts = [
     w ? (w.open && left > 0 ? `Window: ${timeLeft(left)} left` : 'Window closed') : '',
-    conversation.senderAddress ? `From ${conversation.senderAddress}` : '',
+    severalSenders && conversation.senderAddress ? `From ${conversation.senderAddress}` : '',
   ].filter(Boolean);
   if (parts.length === 0) return null;
   return (

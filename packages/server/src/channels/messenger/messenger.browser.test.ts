@@ -88,6 +88,8 @@ describe('browser: a Messenger conversation shows its window and where messages 
     expect(await picture.getAttribute('src')).toMatch(new RegExp(`^${hub.url}/media/att_`));
     expect(await page.locator('.contact-panel .panel-head h3').textContent()).toBe('Peter Chang');
     await expect.poll(() => page.getByLabel('Message', { exact: true }).count(), { timeout: WAIT }).toBe(1);
+    // a Page is one sender: the header names no Page id to write from (that is for numbers a connection has several of)
+    expect(await page.locator('.conv-meta').allTextContents()).not.toContainEqual(expect.stringContaining('From '));
 
     clock.advance(25 * HOUR);
     await page.reload();

@@ -399,7 +399,8 @@ export class AgentService {
           const connection = await ops.getConnection(workspaceId, row.connectionId);
           return new AppError(
             'CONFLICT',
-            `agent "${holder.name}" (${holder.id}) already handles inbound messages of connection "${connection?.name ?? row.connectionId}"; turn its Inbound off first`,
+            // names only: the app shows this as it is; the ids are in the details for API clients
+            `"${holder.name}" already answers new conversations on "${connection?.name ?? 'this connection'}" — turn its Inbound off first, or leave Inbound off here`,
             {
               connectionId: row.connectionId,
               agentId: holder.id,
