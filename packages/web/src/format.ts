@@ -43,3 +43,16 @@ export function userLabel(user: User | undefined, fallbackId?: string | null): s
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * an attribute's key as a person reads it: `first_name` and `firstName` → "First name" (the key itself stays in the
+ * tooltip, for whoever writes rules or API calls against it)
+ */
+export function attributeLabel(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : key;
+}

@@ -3,7 +3,7 @@ import { ApiError, type JsonSchema, type Message, type User } from '../../sdk/sr
 import { namedIds } from './automation/ConversationTimeline.tsx';
 import { authorOf, statusTitle } from './conversation/MessageItem.tsx';
 import { alreadySent } from './conversation/TemplatePicker.tsx';
-import { addressLabel, contactName } from './format.ts';
+import { addressLabel, attributeLabel, contactName } from './format.ts';
 import { fieldHint } from './settings/ConnectionForm.tsx';
 
 const message = (over: Partial<Message>): Message => ({
@@ -33,6 +33,14 @@ describe('what the operator reads instead of ids', () => {
     expect(contactName({ name: 'Rita' } as never, { address: 'vis_01m8abcd1f3a' } as never)).toBe('Rita');
   });
 
+  it("reads a contact attribute's key as words: first_name and firstName are First name", () => {
+    expect(['first_name', 'firstName', 'vkProfileUrl', 'tier'].map(attributeLabel)).toEqual([
+      'First name',
+      'First name',
+      'Vk profile url',
+      'Tier',
+    ]);
+  });
   it('names agents, people and teams inside free text, and never shows the id when a name is unknown', () => {
     const names = {
       agents: new Map([['agt_01abc', 'Greeter bot']]),

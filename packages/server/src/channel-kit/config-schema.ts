@@ -146,12 +146,19 @@ const LEARNED_WORDING = /\b(learned|fetched)\b[^.;]*\bat start\b/i;
 
 /**
  * JSON Schema of a connector config, for the UI form and the API catalog. Each top-level field gets a `title`
- * (its own, or its key made readable) and `x-learned` where its description says the connector learns it at start.
+ * (the connector's configHelp, its own, or its key made readable), `x-help-url` where the connector says where the
+ * value is found, and `x-learned` where its description says the connector learns it at start.
  */
-export function configJsonSchema(schema: ObjectConfigSchema): Record<string, unknown> {
+export function configJsonSchema(
+  schema: ObjectConfigSchema,
+  help: Readonly<Record<string, { title?: string; helpUrl: string }>> = {},
+): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   const props = json.properties as Record<string, Record<string, unknown>> | undefined;
   for (const [key, field] of Object.entries(props ?? {})) {
+    const h = help[key];
+    if (h?.title) field.title = h.title;
+    if (h) field[HELP_URL_KEY] = h.helpUrl;
     if (typeof field.title !== 'string' || field.title === '') field.title = humanizeKey(key);
     if (typeof field.description === 'string' && LEARNED_WORDING.test(field.description)) field[LEARNED_KEY] = true;
   }

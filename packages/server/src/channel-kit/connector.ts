@@ -256,6 +256,8 @@ export interface ChannelConnector<Config extends Record<string, unknown> = Recor
    */
   addressKind: AddressKind;
   configSchema: ObjectConfigSchema & z.ZodType<Config>;
+  /** where each value a person must bring is found at the provider (ConfigHelp), rendered beside its field */
+  configHelp?: ConfigHelp;
   /** fills generated values (verify tokens, webhook secrets) into a config before it is first stored */
   prepareConfig?(config: Config, generateSecret: () => string): Config;
   inbound: InboundMode<Config>;
@@ -434,6 +436,9 @@ export interface ProviderHealthCheck {
 /** the limits of a channel: data the hub enforces (lengths, buttons, receipts, window, pacing) */
 export type ChannelLimits = Omit<Capabilities, 'outbound' | 'templates' | 'typing'>;
 
+/** a config field's label and where its value is found at the provider */
+export type ConfigHelp = Record<string, { title?: string; helpUrl: string }>;
+
 /** What a connector module exports: its identity as data, its limits, one handler per content type, its features. */
 export interface ConnectorDefinition<Config extends Record<string, unknown>> {
   type: ChannelType;
@@ -441,6 +446,12 @@ export interface ConnectorDefinition<Config extends Record<string, unknown>> {
   description: string;
   addressKind: AddressKind;
   configSchema: ObjectConfigSchema & z.ZodType<Config>;
+  /**
+   * for each config value a person has to bring (a token, an account id, a number), its label and the page of the
+   * provider's console or documentation where it is found; the connection form shows the link beside the field,
+   * and a channel test holds every required or secret field to it
+   */
+  configHelp?: ConfigHelp;
   prepareConfig?(config: Config, generateSecret: () => string): Config;
   inbound: InboundMode<Config>;
   limits: ChannelLimits;
@@ -479,6 +490,9 @@ export function defineConnector<S extends ObjectConfigSchema>(
     throw new Error(`connector ${definition.type}: the templates feature and a send.template handler go together`);
   if ((features.optOut !== undefined) !== 'optOut' in definition.configSchema.shape)
     throw new Error(`connector ${definition.type}: the optOut feature and an optOut config field go together`);
+  for (const field of Object.keys(definition.configHelp ?? {}))
+    if (!(field in definition.configSchema.shape))
+      throw new Error(`connector ${definition.type}: configHelp names ${field}, which its config does not have`);
   return {
     ...identity,
     capabilities: capabilitiesOf(definition),

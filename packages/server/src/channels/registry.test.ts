@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../core/deps.js';
+import { configJsonSchema } from '../channel-kit/index.js';
 import { testConnector } from '../channel-kit/test-connector.js';
 import { connectors } from './index.js';
 
@@ -25,5 +26,22 @@ describe('the channel registry', () => {
     expect(createRegistry(connectors).list()).toHaveLength(connectors.length);
     expect(() => createRegistry([...connectors, connectors[0]!])).toThrow(/registered twice/);
     expect(() => createRegistry([{ ...testConnector, type: 'Not A Type' }])).toThrow(/must match/);
+  });
+
+  it('says, for every value a person must bring (required or secret, not generated), where it is found', () => {
+    const missing: string[] = [];
+    for (const c of connectors) {
+      const json = configJsonSchema(c.configSchema, c.configHelp) as {
+        properties: Record<string, Record<string, unknown>>;
+        required?: string[];
+      };
+      const required = new Set(json.required ?? []);
+      for (const [field, p] of Object.entries(json.properties)) {
+        if (!(required.has(field) || p['x-secret'] === true) || p['x-generated'] === true) continue;
+        if (typeof p['x-help-url'] !== 'string' || !/^https:\/\//.test(p['x-help-url']))
+          missing.push(`${c.type}.${field}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

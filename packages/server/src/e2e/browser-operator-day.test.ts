@@ -151,6 +151,9 @@ describe('browser: the operator day', () => {
     for (const l of labels) expect(l, l).not.toMatch(/[a-z][A-Z]/); // no raw camelCase key
     const secretHint = await add.locator(`#cfg-secretToken-hint`).textContent();
     expect(secretHint?.match(/generated/gi)).toHaveLength(1);
+    // the token says where it is found: @BotFather, per Telegram's page
+    const tokenHelp = add.locator('#cfg-botToken-hint').getByRole('link', { name: 'Where to find it' });
+    expect(await tokenHelp.getAttribute('href')).toBe('https://core.telegram.org/bots/features#botfather');
     await p.screenshot({ path: `${SHOTS}day-settings-telegram-form.png` });
 
     // web chat: the generic form only names it; greeting and the rest live in its own section, once

@@ -468,7 +468,7 @@ function RuleForm({
                   setChannelTypes((l) => (e.target.checked ? [...l, t.type] : l.filter((x) => x !== t.type)))
                 }
               />{' '}
-              {t.type}
+              {t.displayName || t.type}
             </label>
           ))}
         </fieldset>

@@ -7,7 +7,7 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { Connection, ContactDetail, Conversation, Identity, Message } from '../../../sdk/src/index.ts';
 import { capabilitiesOf, isMailChannel, useApp } from '../app-context.ts';
 import { TemplatePicker } from '../conversation/TemplatePicker.tsx';
-import { addressLabel, contactName, errorText, shortTime } from '../format.ts';
+import { addressLabel, attributeLabel, contactName, errorText, shortTime } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { IdentityConsent } from './Consent.tsx';
 import { Duplicates } from './Duplicates.tsx';
@@ -80,7 +80,7 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
         <dl className="attributes">
           {attributes.map(([k, v]) => (
             <div key={k}>
-              <dt>{k}</dt>
+              <dt title={k}>{attributeLabel(k)}</dt>
               <dd>{String(v)}</dd>
             </div>
           ))}

@@ -228,7 +228,7 @@ export function ConnectionForm({ types, connection, onSaved, onCancel, ownSettin
             const needed = required.has(key) && !(secret && editing) && !isLearned(schema);
             const common = {
               id,
-              'aria-describedby': hint ? `${id}-hint` : undefined,
+              'aria-describedby': hint || helpUrl ? `${id}-hint` : undefined,
               ...(isLearned(schema) ? { readOnly: true } : {}),
             };
             let input: ReactElement;
@@ -308,7 +308,7 @@ export function ConnectionForm({ types, connection, onSaved, onCancel, ownSettin
                   {needed ? ' *' : ''}
                 </label>
                 {input}
-                {hint && (
+                {(hint || helpUrl) && (
                   <small id={`${id}-hint`}>
                     {hint}
                     {helpUrl && (

@@ -25,6 +25,12 @@ export const birdConnector = defineConnector({
   limitsFor: (config: BirdConfig) => birdLimits(config.channelKind),
   addressKind: 'phone',
   configSchema: birdConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    accessKey: { title: 'Access key', helpUrl: 'https://docs.bird.com/api/api-access/api-authorization' },
+    workspaceId: { title: 'Workspace ID', helpUrl: 'https://docs.bird.com/api/api-access/api-authorization' },
+    channelId: { title: 'Channel ID', helpUrl: 'https://docs.bird.com/api/channels-api' },
+  },
   prepareConfig: prepareBirdConfig,
   inbound: {
     mode: 'webhook',

@@ -23,6 +23,22 @@ export const emailConnector = defineConnector({
   },
   addressKind: 'email',
   configSchema: emailConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    address: { title: 'Support address', helpUrl: 'https://support.google.com/mail/answer/7126229' },
+    imap: { title: 'IMAP server', helpUrl: 'https://support.google.com/mail/answer/7126229' },
+    smtp: { title: 'SMTP server', helpUrl: 'https://support.google.com/mail/answer/7126229' },
+    imapPassword: { title: 'IMAP password', helpUrl: 'https://support.google.com/accounts/answer/185833' },
+    smtpPassword: { title: 'SMTP password', helpUrl: 'https://support.google.com/accounts/answer/185833' },
+    oauthClientSecret: {
+      title: 'OAuth client secret',
+      helpUrl: 'https://developers.google.com/identity/protocols/oauth2/web-server#creatingcred',
+    },
+    oauthRefreshToken: {
+      title: 'OAuth refresh token',
+      helpUrl: 'https://developers.google.com/gmail/imap/xoauth2-protocol',
+    },
+  },
   inbound: { mode: 'listen', listen: listenEmail, parse: parseEmail, eventKey: emailEventKey },
   send: emailSend,
   features: {

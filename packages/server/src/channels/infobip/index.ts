@@ -27,6 +27,17 @@ export const infobipConnector = defineConnector({
   limitsFor: (config: InfobipConfig) => infobipLimits(config.channel),
   addressKind: 'phone',
   configSchema: infobipConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    baseUrl: { title: 'Your API base URL', helpUrl: 'https://www.infobip.com/docs/essentials/api-essentials/base-url' },
+    apiKey: { title: 'API key', helpUrl: 'https://www.infobip.com/docs/essentials/api-essentials/api-authentication' },
+    channel: { title: 'Channel', helpUrl: 'https://www.infobip.com/docs/api' },
+    from: { title: 'Sender', helpUrl: 'https://www.infobip.com/docs/numbers' },
+    webhookAuth: {
+      title: 'Webhook authorization header',
+      helpUrl: 'https://www.infobip.com/docs/essentials/api-essentials/integration-best-practices',
+    },
+  },
   inbound: {
     mode: 'webhook',
     verify: verifyInfobip,

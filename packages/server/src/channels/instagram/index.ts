@@ -32,6 +32,23 @@ export const instagramConnector = defineConnector({
   // IGSIDs: Instagram-scoped ids, kept as sent
   addressKind: 'opaque',
   configSchema: instagramConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    instagramAccountId: {
+      title: 'Instagram account ID',
+      helpUrl:
+        'https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/messaging-api',
+    },
+    accessToken: {
+      title: 'Page access token',
+      helpUrl:
+        'https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/messaging-api',
+    },
+    appSecret: {
+      title: 'App secret',
+      helpUrl: 'https://developers.facebook.com/docs/development/create-an-app/app-dashboard/basic-settings',
+    },
+  },
   prepareConfig: (config: InstagramConfig, generateSecret) => ({
     ...config,
     verifyToken: config.verifyToken ?? generateSecret(),

@@ -30,6 +30,21 @@ export const intercomConnector = defineConnector({
   },
   addressKind: 'opaque',
   configSchema: intercomConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    accessToken: {
+      title: 'Access token',
+      helpUrl: 'https://developers.intercom.com/docs/build-an-integration/learn-more/authentication',
+    },
+    clientSecret: {
+      title: 'Client secret',
+      helpUrl: 'https://developers.intercom.com/docs/webhooks/setting-up-webhooks',
+    },
+    adminId: {
+      title: 'Admin ID',
+      helpUrl: 'https://developers.intercom.com/docs/references/rest-api/api.intercom.io/admins',
+    },
+  },
   inbound: {
     mode: 'webhook',
     verify: verifyIntercom,

@@ -32,6 +32,18 @@ export const messengerConnector = defineConnector({
   // PSIDs: page-scoped ids, kept as sent
   addressKind: 'opaque',
   configSchema: messengerConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    pageId: { title: 'Page ID', helpUrl: 'https://www.facebook.com/help/1503421039731588' },
+    pageAccessToken: {
+      title: 'Page access token',
+      helpUrl: 'https://developers.facebook.com/docs/messenger-platform/getting-started/app-setup',
+    },
+    appSecret: {
+      title: 'App secret',
+      helpUrl: 'https://developers.facebook.com/docs/development/create-an-app/app-dashboard/basic-settings',
+    },
+  },
   prepareConfig: (config: MessengerConfig, generateSecret) => ({
     ...config,
     verifyToken: config.verifyToken ?? generateSecret(),

@@ -22,6 +22,22 @@ export const rcsConnector = defineConnector({
   },
   addressKind: 'phone',
   configSchema: rcsConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    agentId: {
+      title: 'Agent ID',
+      helpUrl: 'https://developers.google.com/business-communications/rcs-business-messaging/guides/build/agents',
+    },
+    serviceAccountKey: {
+      title: 'Service account key (JSON)',
+      helpUrl:
+        'https://developers.google.com/business-communications/rcs-business-messaging/guides/get-started/register-partner',
+    },
+    clientToken: {
+      title: 'Webhook client token',
+      helpUrl: 'https://developers.google.com/business-communications/rcs-business-messaging/guides/integrate/webhooks',
+    },
+  },
   inbound: {
     mode: 'webhook',
     verify: verifyRcs,

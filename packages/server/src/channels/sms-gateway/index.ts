@@ -30,6 +30,21 @@ export const smsGatewayConnector = defineConnector({
   },
   addressKind: 'phone',
   configSchema: smsGatewayConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    apiBaseUrl: {
+      title: 'Gateway URL',
+      helpUrl: 'https://www.kannel.org/download/1.4.5/userguide-1.4.5/userguide.html#AEN4623',
+    },
+    password: {
+      title: 'Gateway password',
+      helpUrl: 'https://www.kannel.org/download/1.4.5/userguide-1.4.5/userguide.html#AEN4623',
+    },
+    from: {
+      title: 'Sender number',
+      helpUrl: 'https://www.kannel.org/download/1.4.5/userguide-1.4.5/userguide.html#AEN4623',
+    },
+  },
   prepareConfig: prepareSmsGatewayConfig,
   inbound: {
     mode: 'webhook',

@@ -25,6 +25,10 @@ export const telegramConnector = defineConnector({
   // chat ids, not phone numbers (https://core.telegram.org/bots/api#chat)
   addressKind: 'opaque',
   configSchema: telegramConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    botToken: { title: 'Bot token', helpUrl: 'https://core.telegram.org/bots/features#botfather' },
+  },
   prepareConfig: prepareTelegramConfig,
   inbound: {
     mode: 'webhook',

@@ -24,6 +24,12 @@ export const twilioSmsConnector = defineConnector({
   },
   addressKind: 'phone',
   configSchema: twilioSmsConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    accountSid: { title: 'Account SID', helpUrl: 'https://www.twilio.com/docs/iam/api/account' },
+    authToken: { title: 'Auth token', helpUrl: 'https://www.twilio.com/docs/iam/credentials/api' },
+    apiKeySecret: { title: 'API key secret', helpUrl: 'https://www.twilio.com/docs/iam/api-keys' },
+  },
   inbound: {
     mode: 'webhook',
     verify: verifyTwilio,

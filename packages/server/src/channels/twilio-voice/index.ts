@@ -28,6 +28,12 @@ export const twilioVoiceConnector = defineConnector({
   },
   addressKind: 'phone',
   configSchema: twilioVoiceConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    accountSid: { title: 'Account SID', helpUrl: 'https://www.twilio.com/docs/iam/api/account' },
+    authToken: { title: 'Auth token', helpUrl: 'https://www.twilio.com/docs/iam/credentials/api' },
+    phoneNumbers: { title: 'Phone numbers', helpUrl: 'https://www.twilio.com/docs/phone-numbers' },
+  },
   inbound: {
     mode: 'webhook',
     verify: verifyTwilioVoice,

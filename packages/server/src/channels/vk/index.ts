@@ -26,6 +26,14 @@ export const vkConnector = defineConnector({
   // VK user ids, not phone numbers
   addressKind: 'opaque',
   configSchema: vkConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    groupId: { title: 'Community ID', helpUrl: 'https://vk.com/faq18062' },
+    accessToken: {
+      title: 'Community token',
+      helpUrl: 'https://dev.vk.com/en/api/access-token/community-token/in-community-settings',
+    },
+  },
   prepareConfig: prepareVkConfig,
   inbound: {
     mode: 'webhook',

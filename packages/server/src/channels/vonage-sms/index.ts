@@ -24,6 +24,17 @@ export const vonageSmsConnector = defineConnector({
   },
   addressKind: 'phone',
   configSchema: vonageConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    apiKey: { title: 'API key', helpUrl: 'https://developer.vonage.com/en/account/secret-management' },
+    apiSecret: { title: 'API secret', helpUrl: 'https://developer.vonage.com/en/account/secret-management' },
+    privateKey: { title: 'Application private key', helpUrl: 'https://developer.vonage.com/en/application/overview' },
+    signatureSecret: {
+      title: 'Signature secret',
+      helpUrl: 'https://developer.vonage.com/en/getting-started/concepts/signing-messages',
+    },
+    from: { title: 'Sender numbers', helpUrl: 'https://developer.vonage.com/en/numbers/overview' },
+  },
   inbound: {
     mode: 'webhook',
     verify: verifyVonage,

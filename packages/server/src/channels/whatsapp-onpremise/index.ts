@@ -44,6 +44,25 @@ export const whatsappOnPremConnector = defineConnector({
   },
   addressKind: 'phone',
   configSchema: whatsappOnPremConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    baseUrl: {
+      title: 'Coreapp URL',
+      helpUrl: 'https://developers.facebook.com/docs/whatsapp/on-premises/get-started/installation',
+    },
+    username: {
+      title: 'Coreapp user',
+      helpUrl: 'https://developers.facebook.com/docs/whatsapp/on-premises/reference/users/login',
+    },
+    password: {
+      title: 'Coreapp password',
+      helpUrl: 'https://developers.facebook.com/docs/whatsapp/on-premises/reference/users/login',
+    },
+    graphAccessToken: {
+      title: 'Graph API access token',
+      helpUrl: 'https://developers.facebook.com/docs/whatsapp/business-management-api/get-started',
+    },
+  },
   prepareConfig: (config: WhatsAppOnPremConfig, generateSecret) => ({
     ...config,
     webhookSecret: config.webhookSecret ?? generateSecret(),

@@ -40,6 +40,26 @@ export const whatsappConnector = defineConnector({
   // wa_ids are international numbers without the + (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages)
   addressKind: 'phone',
   configSchema: whatsappConfigSchema,
+  // where each value a person brings is found at the provider (the form links it beside the field)
+  configHelp: {
+    accessToken: {
+      title: 'Access token (system user)',
+      helpUrl:
+        'https://developers.facebook.com/docs/whatsapp/business-management-api/get-started#1--acquire-an-access-token-using-a-system-user-or-facebook-login',
+    },
+    appSecret: {
+      title: 'App secret',
+      helpUrl: 'https://developers.facebook.com/docs/development/create-an-app/app-dashboard/basic-settings',
+    },
+    businessAccountId: {
+      title: 'WhatsApp Business Account ID',
+      helpUrl: 'https://developers.facebook.com/docs/whatsapp/cloud-api/get-started',
+    },
+    phoneNumberIds: {
+      title: 'Phone number IDs',
+      helpUrl: 'https://developers.facebook.com/docs/whatsapp/cloud-api/get-started',
+    },
+  },
   prepareConfig: (config: WhatsAppConfig, generateSecret) => ({
     ...config,
     verifyToken: config.verifyToken ?? generateSecret(),

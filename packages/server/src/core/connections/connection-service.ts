@@ -110,7 +110,7 @@ export class ConnectionService {
         .filter(([, v]) => v !== undefined)
         .map(([name]) => name)
         .sort(),
-      configSchema: configJsonSchema(c.configSchema),
+      configSchema: configJsonSchema(c.configSchema, c.configHelp),
       canCheck: c.features.check !== undefined,
     }));
   }
