@@ -11,7 +11,7 @@
  * src/webhooks/webhooks.ts validateRequest). Constant time, fails closed.
  */
 import { z } from 'zod';
-import type { BaseContext, Verdict, WebhookRequest } from './connector.js';
+import type { BaseContext, FetchedMedia, Verdict, WebhookRequest } from './connector.js';
 import { ChannelError, channelErrorFromHttpStatus, type ChannelErrorCode } from './errors.js';
 import { providerClient, type ProviderClient, type ProviderResponse } from './provider-http.js';
 import { hmac, safeEqual } from './signature.js';
@@ -170,4 +170,29 @@ export async function checkTwilioAccount(ctx: BaseContext<TwilioCredentials>, cl
     throw new ChannelError('INVALID_CONFIG', `Twilio does not know account ${ctx.config.accountSid}`);
   if (account.data.status && account.data.status !== 'active')
     throw new ChannelError('AUTH', `the Twilio account is ${account.data.status}`);
+}
+
+/**
+ * A file Twilio holds for us (an MMS's MediaUrl{N}, a call recording): behind the account's basic auth on the API's
+ * own host when "HTTP Basic Auth for media" is on (https://www.twilio.com/docs/usage/security#http-authentication);
+ * the credentials go only to that host, never to a URL elsewhere
+ */
+export async function fetchTwilioFile(
+  media: { providerMediaId: string; mimeType?: string },
+  ctx: Pick<BaseContext<TwilioCredentials>, 'config'>,
+  client: ProviderClient,
+  what: { name: string; fallbackType: string },
+): Promise<FetchedMedia> {
+  let url: URL;
+  try {
+    url = new URL(media.providerMediaId);
+  } catch {
+    throw new ChannelError('REJECTED', `not a Twilio ${what.name} URL`);
+  }
+  const own = new URL(ctx.config.apiBaseUrl).origin === url.origin;
+  const { bytes, contentType } = await client.download(url.toString(), {
+    headers: own ? { authorization: twilioBasicAuth(ctx.config) } : {},
+    what: `the ${what.name} download`,
+  });
+  return { bytes, mimeType: contentType ?? media.mimeType ?? what.fallbackType };
 }

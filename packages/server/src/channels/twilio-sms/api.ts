@@ -6,6 +6,7 @@
 import {
   ChannelError,
   checkTwilioAccount,
+  fetchTwilioFile,
   twilioAccountSchema,
   twilioAccountUrl,
   twilioBasicAuth,
@@ -98,18 +99,7 @@ export async function fetchTwilioMedia(
   media: { providerMediaId: string; mimeType?: string },
   ctx: Ctx,
 ): Promise<FetchedMedia> {
-  let url: URL;
-  try {
-    url = new URL(media.providerMediaId);
-  } catch {
-    throw new ChannelError('REJECTED', 'not a Twilio media URL');
-  }
-  const own = new URL(ctx.config.apiBaseUrl).origin === url.origin;
-  const { bytes, contentType } = await twilioClient(ctx).download(url.toString(), {
-    headers: own ? { authorization: basicAuth(ctx.config) } : {},
-    what: 'the media download',
-  });
-  return { bytes, mimeType: contentType ?? media.mimeType ?? 'application/octet-stream' };
+  return fetchTwilioFile(media, ctx, twilioClient(ctx), { name: 'media', fallbackType: 'application/octet-stream' });
 }
 
 /**

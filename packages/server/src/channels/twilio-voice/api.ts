@@ -7,6 +7,7 @@
 import {
   ChannelError,
   checkTwilioAccount,
+  fetchTwilioFile,
   twilioAccountUrl,
   twilioBasicAuth,
   twilioRestClient,
@@ -141,21 +142,10 @@ export async function updateLiveCall(callSid: string, document: string, ctx: Ctx
   });
 }
 
-/** a recording's file: behind the account's basic auth on the API host; the credentials go only to that host */
+/** a recording's file, fetched like every file Twilio holds for us (fetchTwilioFile) */
 export async function fetchRecording(
   media: { providerMediaId: string; mimeType?: string },
   ctx: Ctx,
 ): Promise<FetchedMedia> {
-  let url: URL;
-  try {
-    url = new URL(media.providerMediaId);
-  } catch {
-    throw new ChannelError('REJECTED', 'not a Twilio recording URL');
-  }
-  const own = new URL(ctx.config.apiBaseUrl).origin === url.origin;
-  const { bytes, contentType } = await voiceClient(ctx).download(url.toString(), {
-    headers: own ? auth(ctx.config) : {},
-    what: 'the recording download',
-  });
-  return { bytes, mimeType: contentType ?? media.mimeType ?? 'audio/wav' };
+  return fetchTwilioFile(media, ctx, voiceClient(ctx), { name: 'recording', fallbackType: 'audio/wav' });
 }
