@@ -420,7 +420,9 @@ async function main() {
   const failedInbound = (await cluster.query("select count(*) as n from inbound_events where status = 'failed'"))[0].n;
 
   // routing, exactly once: every stored inbound message gets its routing mark ('done': no agent here), and every
-  // conversation exactly one routing decision in its timeline
+  // conversation exactly one routing decision in its timeline — or none because an operator's reply took it before
+  // routing reached its first message (the replies below go to the newest conversations, some not yet routed: the
+  // reply assigns the operator, and routing then leaves a conversation people handle alone)
   const unrouted = async () =>
     Number(
       (
@@ -444,7 +446,14 @@ async function main() {
     undecided: Number(
       (
         await cluster.query(
-          "select count(*) as n from conversations c where exists (select 1 from messages m where m.conversation_id = c.id and m.direction = 'inbound') and not exists (select 1 from conversation_events e where e.conversation_id = c.id and e.type in ('routed.default', 'rule.fired', 'routed.continued'))",
+          "select count(*) as n from conversations c where exists (select 1 from messages m where m.conversation_id = c.id and m.direction = 'inbound') and not exists (select 1 from conversation_events e where e.conversation_id = c.id and (e.type in ('routed.default', 'rule.fired', 'routed.continued') or (e.type = 'assigned' and e.actor like 'user:%')))",
+        )
+      )[0].n,
+    ),
+    operatorFirst: Number(
+      (
+        await cluster.query(
+          "select count(*) as n from conversations c where exists (select 1 from conversation_events e where e.conversation_id = c.id and e.type = 'assigned' and e.actor like 'user:%') and not exists (select 1 from conversation_events e where e.conversation_id = c.id and e.type in ('routed.default', 'rule.fired', 'routed.continued'))",
         )
       )[0].n,
     ),
@@ -537,7 +546,7 @@ async function main() {
     ['inbound events failed', String(failedInbound)],
     [
       'routing',
-      `${routing.unrouted} inbound messages without a routing mark, ${routing.decisionsDoubled} conversations decided twice, ${routing.undecided} never decided`,
+      `${routing.unrouted} inbound messages without a routing mark, ${routing.decisionsDoubled} conversations decided twice, ${routing.undecided} never decided (${routing.operatorFirst} taken by an operator's reply before routing reached them)`,
     ],
     ['re-deliveries of acked', `${redeliver.length} (${redeliveredOk} answered 200)`],
     [
