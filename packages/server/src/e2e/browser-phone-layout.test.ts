@@ -1,7 +1,7 @@
 /**
- * Every main page of the operator app at a phone's 390 px and at desktop width, in Chromium: nothing wider than the
+ * Every main page of the operator app at a phone's 390 px, a tablet's 800 px and desktop width, in Chromium: nothing wider than the
  * screen (no horizontal scroll of the page, no box that scrolls sideways, nothing drawn past the right edge), and a
- * top bar whose parts never overlap — on a phone its tabs sit behind a Menu button. Pages: Sessions, a conversation
+ * top bar whose parts never overlap — below a laptop's width its tabs sit behind a Menu button. Pages: Sessions, a conversation
  * and its contact panel, Settings (Channels, People, Account), Automation (Agents, Routing, Webhooks) and Health,
  * which also writes the time of a connection's first message as the app writes times, never as an ISO string.
  * Needs `npm run build -w @switchboard/web` first, and Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
@@ -14,6 +14,7 @@ import { eventually, startTestServer, type TestServer } from '../testing/test-se
 const WAIT = 10_000;
 const OWNER = { email: 'owner@example.test', password: 'owner-password-1' };
 const PHONE = { width: 390, height: 844 };
+const TABLET = { width: 800, height: 1000 };
 const DESKTOP = { width: 1280, height: 800 };
 // runs inside the page (the server's tsconfig has no DOM lib)
 interface Box {
@@ -239,12 +240,12 @@ describe('browser: every main page fits a phone', () => {
     },
   ];
 
-  it('at 390 px and at desktop width no page is wider than the screen, and the top bar parts never overlap', async () => {
+  it('at 390 px, a tablet and desktop width no page is wider than the screen, and the top bar parts never overlap', async () => {
     const p = await signedInPage(browser, hub.url, OWNER, WAIT);
     pages.push(p);
     // every page measured before judging, so one run names every page that does not fit
     const problems: string[] = [];
-    for (const viewport of [PHONE, DESKTOP]) {
+    for (const viewport of [PHONE, TABLET, DESKTOP]) {
       await p.setViewportSize(viewport);
       for (const m of MAIN) {
         await p.goto(`${hub.url}/app/${m.hash || `#/inbox/${conversationId}`}`);
