@@ -182,3 +182,5 @@ export type {
   MetaLoginSimulatorOptions,
   MetaLoginWaba,
 } from './meta-login/simulator.js';
+
+export { pictureFor, solidPng } from './media/solid-png.js';

@@ -17,6 +17,13 @@ import { useHash } from './use-hash.ts';
 
 export type { Listener } from './app-context.ts';
 
+const PAGE_LABELS: Record<string, string> = {
+  inbox: 'Sessions',
+  automation: 'Automation',
+  health: 'Health',
+  settings: 'Settings',
+};
+
 export function App() {
   const [session, setSession] = useState<SignedIn | null | 'checking'>('checking');
   const [bootError, setBootError] = useState('');
@@ -59,6 +66,17 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
   const [live, setLive] = useState<'connecting' | 'open' | 'error'>('connecting');
   const [listeners] = useState(() => new Set<Listener>());
   const hash = useHash();
+  const [menuOpen, setMenuOpen] = useState(false);
+  // a tab taken (or any other move) closes the phone's menu
+  useEffect(() => setMenuOpen(false), [hash]);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setMenuOpen(false);
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [menuOpen]);
 
   const signOut = useCallback(() => {
     void end(client).then(onSignedOut);
@@ -122,12 +140,26 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
         ? 'health'
         : 'inbox';
   const conversationId = /^#\/inbox\/([^/]+)/.exec(hash)?.[1];
+  // the page's name on the phone's Menu button (a tab without an entry here is named by its route)
+  const pageLabel = PAGE_LABELS[page] ?? page.charAt(0).toUpperCase() + page.slice(1);
   return (
     <AppContext.Provider value={state}>
       <div className="shell">
         <header className="top">
           <strong className="brand">Switchboard</strong>
-          <nav aria-label="Main">
+          {/* on a phone the tabs do not fit beside who is signed in: they open from here (styles.css, max-width 720px) */}
+          <button
+            type="button"
+            className="nav-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            aria-label={`Menu, on ${pageLabel}`}
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            <Icon name={menuOpen ? 'close' : 'menu'} />
+            <span className="nav-current">{pageLabel}</span>
+          </button>
+          <nav id="main-nav" aria-label="Main" className={menuOpen ? 'open' : undefined}>
             <a href="#/inbox" aria-current={page === 'inbox' ? 'page' : undefined}>
               Sessions
             </a>

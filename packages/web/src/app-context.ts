@@ -36,6 +36,8 @@ export interface Capabilities {
   templates: boolean;
   maxTextLength?: number;
   maxMediaBytes?: number;
+  /** the customer-service window of a windowed channel (WhatsApp: 24) */
+  windowHours?: number;
 }
 /**
  * a channel whose customers are mailboxes (addressKind email): its messages read as mail (subject, from/to/cc) and
@@ -53,5 +55,6 @@ export function capabilitiesOf(types: Map<string, ConnectionType>, type: string)
     templates: c.templates === true,
     ...(typeof c.maxTextLength === 'number' ? { maxTextLength: c.maxTextLength } : {}),
     ...(typeof c.maxMediaBytes === 'number' ? { maxMediaBytes: c.maxMediaBytes } : {}),
+    ...(typeof c.windowHours === 'number' ? { windowHours: c.windowHours } : {}),
   };
 }

@@ -13,6 +13,26 @@ export function fullTime(iso: string): string {
   return new Date(iso).toLocaleString();
 }
 
+/** an ISO 8601 time as the server writes it inside a sentence (a health check's detail: "arrived at 2026-…Z") */
+const ISO_TIME = /\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)/g;
+
+/**
+ * a sentence from the server cut around the ISO times in it, each time written as the app writes times (fullTime),
+ * so a person never reads `2026-03-01T10:00:00.000Z`; the pieces keep the time itself for a <time> element
+ */
+export function withTimes(text: string): Array<string | { iso: string; text: string }> {
+  const parts: Array<string | { iso: string; text: string }> = [];
+  let last = 0;
+  for (const m of text.matchAll(ISO_TIME)) {
+    if (Number.isNaN(Date.parse(m[0]))) continue;
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    parts.push({ iso: m[0], text: fullTime(m[0]) });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
 export function fileSize(bytes: number | undefined): string {
   if (bytes === undefined) return '';
   if (bytes < 1024) return `${bytes} B`;

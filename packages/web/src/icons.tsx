@@ -28,6 +28,7 @@ const PATHS = {
   plus: 'M12 5v14M5 12h14',
   info: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v6M12 7.5v.5',
   lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
+  menu: 'M4 6h16M4 12h16M4 18h16',
   // channels to come: one glyph each, drawn in the same 24×24 stroke style
   messenger: 'M12 3a9 8.5 0 0 0-5 15.6V21l3-1.7a9 8.5 0 1 0 2-16.3zM7 14l3.5-3.5 2.5 2 4-4',
   instagram:

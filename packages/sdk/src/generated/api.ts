@@ -10141,6 +10141,8 @@ export interface components {
                     /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                     humanAgentOnly?: boolean;
                     open: boolean;
+                    /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
+                    templateSentAt: string | null;
                 } | null;
             }[];
             exportedAt: string;
@@ -10189,6 +10191,8 @@ export interface components {
                     /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                     humanAgentOnly?: boolean;
                     open: boolean;
+                    /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
+                    templateSentAt: string | null;
                 } | null;
             }[];
             exportedAt: string;
@@ -10294,6 +10298,8 @@ export interface components {
                 /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                 humanAgentOnly?: boolean;
                 open: boolean;
+                /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
+                templateSentAt: string | null;
             } | null;
         };
         ConversationInput: {
@@ -10329,6 +10335,8 @@ export interface components {
                 /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                 humanAgentOnly?: boolean;
                 open: boolean;
+                /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
+                templateSentAt: string | null;
             } | null;
         };
         DeadLetter: {

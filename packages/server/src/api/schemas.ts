@@ -285,6 +285,12 @@ export const ConversationSchema = z
         expiresAt: z.string(),
         open: z.boolean(),
         awaitingReply: z.boolean(),
+        templateSentAt: z
+          .string()
+          .nullable()
+          .describe(
+            "when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since",
+          ),
         humanAgentExpiresAt: z
           .string()
           .nullable()

@@ -41,7 +41,7 @@ header button{background:#374151;color:#fff;border:1px solid #4b5563;border-radi
 main{display:grid;grid-template-columns:minmax(300px,380px) 1fr;gap:1rem;padding:1rem}
 @media (max-width:760px){main{grid-template-columns:1fr;padding:.5rem}}
 section{background:#fff;border-radius:12px;padding:1rem;box-shadow:0 1px 3px #0002;display:flex;flex-direction:column;min-height:70vh;min-width:0}
-h2{margin:.2rem 0 .8rem;font-size:1.05rem;display:flex;gap:.4rem;align-items:center}.row{display:flex;gap:.5rem;margin:.4rem 0;flex-wrap:wrap}.row>*{flex:1;min-width:0}
+h2{margin:.2rem 0 .8rem;font-size:1.05rem;display:flex;gap:.4rem;align-items:center}.row{display:flex;gap:.5rem;margin:.4rem 0;flex-wrap:wrap}.row>*{flex:1;min-width:0}.row>input+button{flex:none}
 label{display:flex;flex-direction:column;gap:.2rem;font-size:.85rem;color:#374151}
 .log{flex:1;overflow:auto;border:1px solid #e5e7eb;border-radius:8px;padding:.5rem;background:#fafafa;min-height:12rem}
 .b{margin:.3rem 0;padding:.45rem .65rem;border-radius:10px;max-width:85%;white-space:pre-wrap;overflow-wrap:anywhere}

@@ -3,7 +3,8 @@
  * clock: the closed-window notice → Continue with template → the picker (approved templates only, a preview, the
  * first variable pre-filled from the contact) → send → "Waiting for customer reply" with the input disabled → the
  * "WhatsApp template" badge → the customer replies through the simulator → the composer works again; and an
- * outbound (business-initiated) conversation whose first message carries the badge.
+ * outbound (business-initiated) conversation whose first message carries the badge; no second template offered to a
+ * customer while one waits for their answer; one sent meanwhile by someone else makes the app open its conversation.
  * Needs `npm run build -w @switchboard/web` first, and Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -236,28 +237,77 @@ describe('browser: the WhatsApp window in the operator app (simulator)', () => {
     expect(await firstMessage.locator('.template-badge').textContent()).toContain('WhatsApp template');
     await page.getByText('Waiting for customer reply. Messaging will be available once they respond.').waitFor();
 
-    // a second template to the same customer before they answer: the picker says so in words, links the
-    // conversation that waits, and the send button is off (no red ids and ISO times)
+    // the customer's window hours after it, another may go: said, and until then no template is offered for them
+    expect(await page.getByTestId('template-again-at').textContent()).toMatch(
+      /^ Another template can be sent after .+\.$/,
+    );
     const panel = page.getByRole('complementary', { name: 'Contact' });
     await panel.getByRole('button', { name: 'Start a new conversation' }).click();
-    const again = panel.getByRole('form', { name: 'WhatsApp templates' });
-    await again.getByRole('radio', { name: /order_update/ }).check();
-    await again.getByLabel('Variable {{1}}').fill('Jonas');
-    await again.getByLabel('Variable {{2}}').fill('B-8');
-    await again.getByRole('button', { name: 'Send template' }).click();
-    const waitingNote = again.locator('[data-notice="template-waiting"]');
-    await waitingNote.waitFor();
-    expect(await waitingNote.textContent()).toMatch(/^Already sent .+ — waiting for .+'s reply\. Open conversation$/);
-    expect(await waitingNote.textContent()).not.toMatch(/conv_|\d{4}-\d\d-\d\dT/);
-    expect(await again.getByRole('link', { name: 'Open conversation' }).getAttribute('href')).toBe(
-      `#/inbox/${m.body.conversationId}`,
+    const notOffered = panel.locator('[data-notice="template-waiting"]');
+    await notOffered.waitFor();
+    expect(await notOffered.locator('[role="status"]').textContent()).toMatch(
+      /^A template was already sent .+ and waits for .+'s reply; another can be sent after .+\.$/,
     );
-    expect(await again.getByRole('button', { name: 'Send template' }).isDisabled()).toBe(true);
-    expect(await again.getByRole('alert').count()).toBe(0);
+    expect(await notOffered.textContent()).not.toMatch(/conv_|\d{4}-\d\d-\d\dT/);
+    expect(await panel.getByRole('form', { name: 'WhatsApp templates' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Send template' }).count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}app-whatsapp-template-waiting.png` });
-    expect(sim.sentMessages({ to }).filter((x) => x.type === 'template')).toHaveLength(1);
-    await again.getByRole('link', { name: 'Open conversation' }).click();
-    await again.waitFor({ state: 'detached' });
+    await notOffered.getByRole('button', { name: 'Close', exact: true }).click();
+
+    // a colleague's template goes to another customer while the operator fills one in for them: the hub refuses
+    // the second, and the app opens the conversation where the first waits, saying why — nothing sent twice
+    const other = '4915100000043';
+    sim.sendText({ from: other, text: 'One more question', profileName: 'Mira' });
+    const earlier = await conversationOf(other);
+    expect((await hub.api('PATCH', `/api/v1/conversations/${earlier.id}`, { status: 'resolved' })).status).toBe(200);
+    await page.goto(`${hub.url}/app/#/inbox/${earlier.id}`);
+    await page.locator('li.msg.inbound').filter({ hasText: 'One more question' }).waitFor();
+    await panel.getByRole('button', { name: 'Start a new conversation' }).click();
+    const picker = panel.getByRole('form', { name: 'WhatsApp templates' });
+    await picker.getByRole('radio', { name: /order_update/ }).check();
+    await picker.getByLabel('Variable {{1}}').fill('Mira');
+    await picker.getByLabel('Variable {{2}}').fill('C-2');
+    const colleague = await hub.api<{ conversationId: string }>('POST', '/api/v1/messages', {
+      connectionId,
+      to: other,
+      template: { name: 'order_update', language: 'en_US', variables: { 1: 'Mira', 2: 'C-1' } },
+    });
+    expect(colleague.status).toBe(202);
+    expect(colleague.body.conversationId).not.toBe(earlier.id); // the resolved one is not reopened
+    await eventually(
+      () => sim.sentMessages({ to: other }).find((x) => x.type === 'template'),
+      WAIT,
+      "the colleague's template at the provider",
+    );
+    await picker.getByRole('button', { name: 'Send template' }).click();
+    await expect
+      .poll(() => new URL(page.url()).hash, { timeout: WAIT })
+      .toBe(`#/inbox/${colleague.body.conversationId}`);
+    const opened = page.locator('.opened-notice');
+    await opened.waitFor();
+    expect(await opened.textContent()).toMatch(
+      /^A template was already sent .+ and waits for Mira's reply; another can be sent after .+\. This is that conversation\. Dismiss$/,
+    );
+    expect(await opened.textContent()).not.toMatch(/conv_|\d{4}-\d\d-\d\dT/);
+    await page.getByText('Waiting for customer reply. Messaging will be available once they respond.').waitFor();
+    expect(await page.locator('ol.messages li.msg[data-type="template"] .msg-text').textContent()).toBe(
+      'Hi Mira, your order C-1 has shipped.',
+    );
+    expect(sim.sentMessages({ to: other }).filter((x) => x.type === 'template')).toHaveLength(1);
+    await page.screenshot({ path: `${SHOTS}app-whatsapp-template-opened.png` });
+    // on a phone the thread (with its notice) shows once the contact panel is closed
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Close contact details' }).click();
+    await opened.waitFor();
+    await page.screenshot({ path: `${SHOTS}app-whatsapp-template-opened-phone.png` });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Contact details' }).click();
+    // and in its contact panel, no template is offered to Mira either
+    await panel.getByRole('button', { name: 'Start a new conversation' }).click();
+    await panel.locator('[data-notice="template-waiting"]').waitFor();
+    expect(await page.getByRole('button', { name: 'Send template' }).count()).toBe(0);
+    await opened.getByRole('button', { name: 'Dismiss' }).click();
+    await opened.waitFor({ state: 'detached' });
 
     // an admin fetches the templates again from Settings
     await page.getByRole('link', { name: 'Settings' }).click();

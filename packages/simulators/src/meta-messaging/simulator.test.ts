@@ -5,6 +5,7 @@ import { webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.js';
 import { startMetaMessagingSimulator, type MetaAccount, type MetaMessagingSimulator } from './simulator.js';
+import { pictureFor } from '../media/solid-png.js';
 
 async function webCryptoSignature(secret: string, body: Buffer): Promise<string> {
   const key = await webcrypto.subtle.importKey(
@@ -117,10 +118,8 @@ describe('Messenger Platform simulator', () => {
     expect(profile).toMatchObject({ id: peter, first_name: 'Peter', last_name: 'Chang' });
     expect(Object.keys(profile).sort()).toEqual(['first_name', 'id', 'last_name', 'profile_pic']);
     const picture = await fetch(profile.profile_pic as string);
-    expect([picture.headers.get('content-type'), await picture.text()]).toEqual([
-      'image/jpeg',
-      `PROFILE-PICTURE-${peter}`,
-    ]);
+    expect(picture.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await picture.arrayBuffer()).equals(pictureFor(peter))).toBe(true);
     // Instagram users have name and username, no first_name
     const ig = sim.createInstagramAccount();
     const igsid = sim.createCustomer({ accountId: ig.id, firstName: 'Mia', lastName: 'Rossi' }).id;

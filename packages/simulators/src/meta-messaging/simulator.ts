@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTROL_PREFIX, serveControl, type ControlOperation } from '../control/control-router.js';
 import { FaultBook } from '../faults/fault-book.js';
 import { listen } from '../http/listen.js';
+import { pictureFor } from '../media/solid-png.js';
 import { multipartBoundary, parseMultipart } from '../http/multipart.js';
 import { OutboundError, sendOutbound } from '../http/outbound-request.js';
 import { readBody } from '../http/read-body.js';
@@ -410,11 +411,11 @@ export async function startMetaMessagingSimulator(
         const owner = authAccount(req, u, c.accountId);
         const known: Record<string, unknown> =
           owner.kind === 'page'
-            ? { first_name: c.firstName, last_name: c.lastName, profile_pic: `${url}/cdn/${id}.jpg` }
+            ? { first_name: c.firstName, last_name: c.lastName, profile_pic: `${url}/cdn/${id}.png` }
             : {
                 name: `${c.firstName} ${c.lastName}`,
                 username: `${c.firstName}.${c.lastName}`.toLowerCase(),
-                profile_pic: `${url}/cdn/${id}.jpg`,
+                profile_pic: `${url}/cdn/${id}.png`,
               };
         const asked = (u.searchParams.get('fields') ?? Object.keys(known).join(',')).split(',').filter(Boolean);
         const missing = asked.find((f) => !(f in known) && f !== 'id');
@@ -520,8 +521,8 @@ export async function startMetaMessagingSimulator(
     createCustomer({ accountId, id, firstName, lastName }) {
       const cid = id ?? randomDigits(16);
       customers.set(cid, { accountId, firstName: firstName ?? 'Ana', lastName: lastName ?? 'Lima', lastInboundAt: 0 });
-      // the profile picture the user profile links to (a CDN url of its own)
-      files.set(`${cid}.jpg`, { bytes: Buffer.from(`PROFILE-PICTURE-${cid}`), mimeType: 'image/jpeg' });
+      // the profile picture the user profile links to (a CDN url of its own): a real image, one per customer
+      files.set(`${cid}.png`, { bytes: pictureFor(cid), mimeType: 'image/png' });
       return { id: cid };
     },
     revokeToken(token) {

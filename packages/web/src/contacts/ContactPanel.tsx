@@ -7,6 +7,7 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { Connection, ContactDetail, Conversation, Identity, Message } from '../../../sdk/src/index.ts';
 import { capabilitiesOf, isMailChannel, useApp } from '../app-context.ts';
 import { TemplatePicker } from '../conversation/TemplatePicker.tsx';
+import { templateBlockedUntil, waitingText } from '../conversation/template-wait.ts';
 import { addressLabel, attributeLabel, contactName, errorText, shortTime } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { IdentityConsent } from './Consent.tsx';
@@ -22,7 +23,8 @@ interface Props {
 export function ContactPanel({ contactId, currentConversationId, onClose, children }: Props) {
   const { client, subscribe } = useApp();
   const [contact, setContact] = useState<ContactDetail | null>(null);
-  const [conversations, setConversations] = useState<Conversation[]>([]);
+  // null until loaded: a new conversation is offered once it is known which ones wait for a template's answer
+  const [conversations, setConversations] = useState<Conversation[] | null>(null);
   const [connections, setConnections] = useState<Connection[]>([]);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState('');
@@ -50,7 +52,7 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
   }, [client, contactId, subscribe]);
 
   const connectionName = (id: string | null) => connections.find((c) => c.id === id)?.name;
-  const others = conversations
+  const others = (conversations ?? [])
     .filter((c) => c.id !== currentConversationId)
     .sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
   // the profile picture a channel fetched into our media store (Messenger/Instagram) shows as the picture itself
@@ -140,6 +142,8 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
           <NewConversation
             identities={contact.identities ?? []}
             connections={connections}
+            conversations={conversations ?? []}
+            currentConversationId={currentConversationId}
             contact={contact}
             onCancel={() => setStarting(false)}
             onStarted={(m) => {
@@ -151,7 +155,7 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
           <button
             type="button"
             onClick={() => setStarting(true)}
-            disabled={!contact || (contact.identities ?? []).length === 0}
+            disabled={!contact || conversations === null || (contact.identities ?? []).length === 0}
           >
             <Icon name="plus" /> Start a new conversation
           </button>
@@ -165,12 +169,17 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
 function NewConversation({
   identities,
   connections,
+  conversations,
+  currentConversationId,
   contact,
   onStarted,
   onCancel,
 }: {
   identities: Identity[];
   connections: Connection[];
+  /** the contact's conversations when the form opened */
+  conversations: Conversation[];
+  currentConversationId: string;
   contact: ContactDetail;
   onStarted: (m: Message) => void;
   onCancel: () => void;
@@ -191,6 +200,19 @@ function NewConversation({
   const route = routes.find((r) => r.key === routeKey);
   const isMail = isMailChannel(types, route?.connection.type);
   const caps = route ? capabilitiesOf(types, route.connection.type) : undefined;
+  // a template already waits for this customer's answer on this connection: none is offered until it may go.
+  // Judged on the conversations as they were when the form opened, so a form being filled is not taken away; a
+  // template someone sends meanwhile is the hub's 409, which opens that conversation (TemplatePicker)
+  const [known] = useState(conversations);
+  const waiting = route
+    ? known.find(
+        (c) =>
+          c.connectionId === route.connection.id &&
+          c.address === route.identity.address &&
+          c.status !== 'resolved' &&
+          templateBlockedUntil(c, caps?.windowHours) !== undefined,
+      )
+    : undefined;
 
   const sendText = async (e: FormEvent) => {
     e.preventDefault();
@@ -227,7 +249,33 @@ function NewConversation({
           ))}
         </select>
       </label>
-      {route && caps?.templates ? (
+      {route && caps?.templates && waiting ? (
+        <div className="template-waiting" data-notice="template-waiting">
+          <p role="status" className="notice">
+            {waitingText(
+              contactName(contact),
+              waiting.window?.templateSentAt ?? undefined,
+              templateBlockedUntil(waiting, caps.windowHours),
+            )}
+          </p>
+          <div className="row">
+            {waiting.id !== currentConversationId && (
+              <button
+                type="button"
+                onClick={() => {
+                  onCancel();
+                  location.hash = `#/inbox/${encodeURIComponent(waiting.id)}`;
+                }}
+              >
+                Open that conversation
+              </button>
+            )}
+            <button type="button" onClick={onCancel}>
+              Close
+            </button>
+          </div>
+        </div>
+      ) : route && caps?.templates ? (
         <TemplatePicker
           key={route.key}
           connectionId={route.connection.id}
@@ -236,6 +284,7 @@ function NewConversation({
           send={(template) => client.sendTo(route.connection.id, route.identity.address, { template })}
           onSent={onStarted}
           onCancel={onCancel}
+          windowHours={caps.windowHours}
         />
       ) : (
         <form onSubmit={(e) => void sendText(e)} className="new-conversation-text">

@@ -5,11 +5,11 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Contact, Conversation, ConversationStatus, Message } from '../../../sdk/src/index.ts';
-import { useApp } from '../app-context.ts';
+import { capabilitiesOf, useApp } from '../app-context.ts';
 import { ContactPanel } from '../contacts/ContactPanel.tsx';
 import { OptedOutNotice } from '../contacts/Consent.tsx';
 import { ConversationTimeline } from '../automation/ConversationTimeline.tsx';
-import { contactName, errorText, userLabel } from '../format.ts';
+import { contactName, errorText, fullTime, userLabel } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { ChannelDownNotice } from './ChannelDown.tsx';
 import { Composer } from './Composer.tsx';
@@ -17,6 +17,7 @@ import { inlineImages } from './MailView.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { ConversationMeta } from './ConversationMeta.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
+import { templateBlockedUntil, useOpenedNotice } from './template-wait.ts';
 
 const MAX_TIMER = 2 ** 31 - 1;
 const RANK: Record<string, number> = { received: 0, queued: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
@@ -40,7 +41,7 @@ interface Props {
 }
 
 export function ConversationView({ conversation, contact, onChange }: Props) {
-  const { client, subscribe, users, me } = useApp();
+  const { client, subscribe, users, me, types } = useApp();
   const [messages, setMessages] = useState<Map<string, Message>>(new Map());
   const [error, setError] = useState('');
   const [typing, setTyping] = useState(false);
@@ -48,6 +49,9 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
   const [panelOpen, setPanelOpen] = useState(() => matchMedia('(min-width: 1100px)').matches);
   const logRef = useRef<HTMLOListElement>(null);
   const id = conversation.id;
+  // opened because a template sent elsewhere already waits here (template-wait.ts)
+  const [openedNotice, dismissOpenedNotice] = useOpenedNotice(id);
+  const windowHours = capabilitiesOf(types, conversation.channelType).windowHours;
 
   // statuses only move forward: the send's answer (queued) may arrive after the stream reported it sent
   const put = (m: Message) => setMessages((map) => new Map(map).set(m.id, newer(map.get(m.id), m)));
@@ -112,6 +116,17 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
     return () => clearTimeout(timer);
   }, [w?.open, w?.expiresAt]);
 
+  // a waiting template blocks another until its window hours have passed: offer one again then
+  const blockedUntil = templateBlockedUntil(conversation, windowHours);
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (!blockedUntil) return;
+    const due = Date.parse(blockedUntil) - Date.now() + 1000;
+    if (due > MAX_TIMER) return;
+    const timer = setTimeout(() => setTick((n) => n + 1), Math.max(due, 1000));
+    return () => clearTimeout(timer);
+  }, [blockedUntil]);
+
   const ordered = useMemo(
     () => [...messages.values()].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id)),
     [messages],
@@ -158,11 +173,17 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
         </p>
       </div>
     );
-  } else if (w && !w.open && w.awaitingReply) {
+  } else if (w && !w.open && w.awaitingReply && (blockedUntil !== undefined || !w.templateSentAt)) {
     composer = (
       <form className="composer window-waiting" onSubmit={(e) => e.preventDefault()} aria-label="Reply">
         <p className="notice" role="status">
           Waiting for customer reply. Messaging will be available once they respond.
+          {blockedUntil && (
+            <span className="notice-more" data-testid="template-again-at">
+              {' '}
+              Another template can be sent after {fullTime(blockedUntil)}.
+            </span>
+          )}
         </p>
         <div className="composer-row">
           <label htmlFor="composer-input" className="sr-only">
@@ -195,6 +216,11 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
               void refresh();
             }}
             onCancel={() => setTemplatesOpen(false)}
+            windowHours={windowHours}
+            onWaiting={() => {
+              setTemplatesOpen(false);
+              void refresh();
+            }}
           />
         )}
       </div>
@@ -260,6 +286,14 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
             </button>
           </span>
         </header>
+        {openedNotice && (
+          <p role="status" className="notice opened-notice" data-notice="template-waiting">
+            {openedNotice}{' '}
+            <button type="button" className="link" onClick={dismissOpenedNotice}>
+              Dismiss
+            </button>
+          </p>
+        )}
         <ol className="messages" ref={logRef} aria-live="polite" aria-label="Messages">
           {ordered.map((m) => (
             <MessageItem

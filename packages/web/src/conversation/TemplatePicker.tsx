@@ -5,7 +5,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, type Contact, type Message, type Template } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
-import { contactName, errorText, fullTime } from '../format.ts';
+import { contactName, errorText } from '../format.ts';
+import { blockedAfter, openWithNotice, waitingText } from './template-wait.ts';
 
 /** a template already waiting for the customer's answer (409 with the conversation it went to) */
 interface AlreadySent {
@@ -53,16 +54,28 @@ interface Props {
   send: (choice: TemplateChoice) => Promise<Message>;
   onSent: (m: Message) => void;
   onCancel: () => void;
+  /** the channel's window hours (capabilities.windowHours): how long a template waits before another may go */
+  windowHours?: number;
+  /** the hub said a template already waits for this customer: its conversation is being opened */
+  onWaiting?: () => void;
 }
 
-export function TemplatePicker({ connectionId, contact, address, send, onSent, onCancel }: Props) {
+export function TemplatePicker({
+  connectionId,
+  contact,
+  address,
+  send,
+  onSent,
+  onCancel,
+  windowHours,
+  onWaiting,
+}: Props) {
   const { client } = useApp();
   const [templates, setTemplates] = useState<Template[] | null>(null);
   const [chosen, setChosen] = useState<Template | null>(null);
   const [vars, setVars] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const [waiting, setWaiting] = useState<AlreadySent | undefined>(undefined);
 
   useEffect(() => {
     client
@@ -84,8 +97,15 @@ export function TemplatePicker({ connectionId, contact, address, send, onSent, o
       onSent(await send({ name: chosen.name, language: chosen.language, variables: vars }));
     } catch (err) {
       const sent = alreadySent(err);
-      if (sent) setWaiting(sent);
-      else setError(errorText(err));
+      if (sent) {
+        // someone (a colleague, a campaign) sent one meanwhile: that conversation is where the answer will come
+        const name = contact ? contactName(contact) : 'the customer';
+        const until = sent.at ? blockedAfter(sent.at, windowHours) : undefined;
+        openWithNotice(sent.conversationId, `${waitingText(name, sent.at, until)} This is that conversation.`);
+        (onWaiting ?? onCancel)();
+        return;
+      }
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -138,16 +158,8 @@ export function TemplatePicker({ connectionId, contact, address, send, onSent, o
           {error}
         </p>
       )}
-      {waiting && (
-        <p role="status" className="notice" data-notice="template-waiting">
-          {`Already sent${waiting.at ? ` ${fullTime(waiting.at)}` : ''} — waiting for ${contact ? contactName(contact) : 'the customer'}'s reply. `}
-          <a href={`#/inbox/${encodeURIComponent(waiting.conversationId)}`} onClick={onCancel}>
-            Open conversation
-          </a>
-        </p>
-      )}
       <div className="row">
-        <button type="submit" disabled={!chosen || missing.length > 0 || busy || waiting !== undefined}>
+        <button type="submit" disabled={!chosen || missing.length > 0 || busy}>
           {busy ? 'Sending…' : 'Send template'}
         </button>
         <button type="button" onClick={onCancel}>

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ConnectionHealthSummary } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
-import { errorText, fullTime, shortTime } from '../format.ts';
+import { errorText, fullTime, shortTime, withTimes } from '../format.ts';
 
 const REFRESH_MS = 60_000;
 
@@ -119,7 +119,7 @@ export function Health() {
                     {checking === row.connectionId ? 'Checking…' : 'Check now'}
                   </button>
                 </th>
-                <td>
+                <td data-label="Checks">
                   <ul className="health-checks">
                     {(row.health?.checks ?? []).map((c) => (
                       <li
@@ -128,31 +128,40 @@ export function Health() {
                         data-check={c.name}
                         data-state={c.state}
                       >
-                        <span className="health-check-name">{c.name.replace(/_/g, ' ')}</span> {c.detail}
+                        <span className="health-check-name">{c.name.replace(/_/g, ' ')}</span>{' '}
+                        <Detail text={c.detail} />
                       </li>
                     ))}
                   </ul>
                 </td>
-                <td data-field="lastInbound" title={row.lastInboundAt ? fullTime(row.lastInboundAt) : undefined}>
+                <td
+                  data-field="lastInbound"
+                  data-label="Last inbound"
+                  title={row.lastInboundAt ? fullTime(row.lastInboundAt) : undefined}
+                >
                   {row.lastInboundAt ? shortTime(row.lastInboundAt) : '—'}
                 </td>
-                <td data-field="lastOutbound" title={row.lastOutboundAt ? fullTime(row.lastOutboundAt) : undefined}>
+                <td
+                  data-field="lastOutbound"
+                  data-label="Last outbound"
+                  title={row.lastOutboundAt ? fullTime(row.lastOutboundAt) : undefined}
+                >
                   {row.lastOutboundAt ? shortTime(row.lastOutboundAt) : '—'}
                 </td>
-                <td data-field="errorRate">
+                <td data-field="errorRate" data-label="Errors (1 h)">
                   {row.lastHour.outbound === 0
                     ? '—'
                     : `${Math.round(row.lastHour.errorRate * 100)} % of ${row.lastHour.outbound}`}
                 </td>
-                <td data-field="providerErrors">
+                <td data-field="providerErrors" data-label="429 / 5xx (1 h)">
                   {row.lastHour.rateLimited} / {row.lastHour.serverErrors}
                 </td>
-                <td data-field="latency">
+                <td data-field="latency" data-label="Latency p50 / p95">
                   {row.lastHour.latencyP50Ms === null
                     ? '—'
                     : `${ms(row.lastHour.latencyP50Ms)} / ${ms(row.lastHour.latencyP95Ms ?? row.lastHour.latencyP50Ms)}`}
                 </td>
-                <td>
+                <td data-label="Messages, 24 h">
                   <Sparkline hourly={row.hourly} />
                 </td>
               </tr>
@@ -161,6 +170,23 @@ export function Health() {
         </table>
       )}
     </section>
+  );
+}
+
+/** a check's finding as the server wrote it, its times written as the app writes them */
+function Detail({ text }: { text: string }) {
+  return (
+    <>
+      {withTimes(text).map((part, i) =>
+        typeof part === 'string' ? (
+          part
+        ) : (
+          <time key={i} dateTime={part.iso} title={part.iso}>
+            {part.text}
+          </time>
+        ),
+      )}
+    </>
   );
 }
 

@@ -330,7 +330,11 @@ export function Channels() {
         />
       )}
       <ul className="connections">{active.map(row)}</ul>
-      {active.length === 0 && <p className="empty">No channels yet.</p>}
+      {active.length === 0 && (
+        <p className="empty">
+          {deprecated.length > 0 ? 'No channels in use: the ones below are deprecated.' : 'No channels yet.'}
+        </p>
+      )}
       {deprecated.length > 0 && (
         <section aria-labelledby="deprecated-title">
           <h3 id="deprecated-title">Deprecated Channels</h3>

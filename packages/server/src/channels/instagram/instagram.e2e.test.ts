@@ -6,7 +6,12 @@
  * messaging_seen, and the 24 h / 7-day HUMAN_AGENT window.
  */
 import { createHmac } from 'node:crypto';
-import { startMetaMessagingSimulator, type MetaAccount, type MetaMessagingSimulator } from '@switchboard/simulators';
+import {
+  pictureFor,
+  startMetaMessagingSimulator,
+  type MetaAccount,
+  type MetaMessagingSimulator,
+} from '@switchboard/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, testClock, type TestServer } from '../../testing/test-server.js';
 
@@ -198,7 +203,8 @@ describe('instagram connector against the Messenger Platform simulator', () => {
     );
     expect([contact.name, contact.attributes.username]).toEqual(['Mia Rossi', 'mia.rossi']);
     const picture = await fetch(String(contact.attributes.profile_picture));
-    expect(Buffer.from(await picture.arrayBuffer()).toString()).toBe(`PROFILE-PICTURE-${igsid}`);
+    expect(Buffer.from(await picture.arrayBuffer()).equals(pictureFor(igsid))).toBe(true);
+    expect(picture.headers.get('content-type')).toBe('image/png');
     expect(sim.calls().filter((c) => c.method === 'GET' && c.path.endsWith(`/${igsid}`))).toHaveLength(1);
   });
 

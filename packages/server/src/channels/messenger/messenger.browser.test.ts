@@ -86,6 +86,17 @@ describe('browser: a Messenger conversation shows its window and where messages 
     const picture = page.locator('.contact-picture');
     await expect.poll(() => picture.count(), { timeout: WAIT }).toBe(1);
     expect(await picture.getAttribute('src')).toMatch(new RegExp(`^${hub.url}/media/att_`));
+    // the picture is shown, not a broken-image icon: the browser fetched and decoded it
+    await expect
+      .poll(
+        () =>
+          picture.evaluate((img) => {
+            const el = img as unknown as { complete: boolean; naturalWidth: number };
+            return el.complete ? el.naturalWidth : -1;
+          }),
+        { timeout: WAIT },
+      )
+      .toBeGreaterThan(0);
     expect(await page.locator('.contact-panel .panel-head h3').textContent()).toBe('Peter Chang');
     await expect.poll(() => page.getByLabel('Message', { exact: true }).count(), { timeout: WAIT }).toBe(1);
     // a Page is one sender: the header names no Page id to write from (that is for numbers a connection has several of)

@@ -15,14 +15,14 @@ interface Conv {
   id: string;
   address: string;
   senderAddress: string | null;
-  window: { open: boolean; awaitingReply: boolean } | null;
+  window: { open: boolean; awaitingReply: boolean; templateSentAt: string | null } | null;
 }
 interface Msg {
   id: string;
   status: string;
   from: string;
   content: { type: string; template?: { text?: string }; media?: { url: string; state?: string } };
-  error?: { code: string; message: string; details?: { conversationId?: string } };
+  error?: { code: string; message: string; details?: { conversationId?: string; lastTemplateAt?: string } };
 }
 
 const PNG = Buffer.from(
@@ -143,6 +143,10 @@ describe('whatsapp rules enforced by the hub (simulator)', () => {
     const again = await send(conv.id, orderTemplate('A-2'));
     expect(again.status).toBe(409);
     expect(again.body.error?.details?.conversationId).toBe(conv.id);
+    // the conversation says when the waiting template went: the time the 409 names
+    const waiting = (await t.api<Conv>('GET', `/api/v1/conversations/${conv.id}`)).body.window;
+    expect(waiting?.templateSentAt).toMatch(/^\d{4}-/);
+    expect(waiting?.templateSentAt).toBe(again.body.error?.details?.lastTemplateAt);
 
     sim.sendText({ from: '4915111111111', text: 'Thanks!' });
     await eventually(
@@ -150,6 +154,7 @@ describe('whatsapp rules enforced by the hub (simulator)', () => {
       10_000,
       'the window to reopen',
     );
+    expect((await t.api<Conv>('GET', `/api/v1/conversations/${conv.id}`)).body.window?.templateSentAt).toBeNull();
     expect((await send(conv.id, { content: { type: 'text', text: 'Anytime.' } })).status).toBe(202);
   });
 

@@ -83,6 +83,11 @@ export interface ConversationWindow {
   /** we opened with a business-initiated template and the customer has not answered yet */
   awaitingReply: boolean;
   /**
+   * when that template went (null when none waits): another may go `windowHours` after it, not before
+   * (message-queue's 409), so the app offers no template to send until then
+   */
+  templateSentAt: string | null;
+  /**
    * channels with a human-agent extension (Messenger/Instagram HUMAN_AGENT): until when a human operator's reply may
    * still go after the standard window closed, and whether only such a reply may go now
    */
@@ -155,6 +160,7 @@ export function conversationView(
             expiresAt: c.windowExpiresAt,
             open: Date.parse(c.windowExpiresAt) > now.getTime(),
             awaitingReply: awaitingReply(c),
+            templateSentAt: awaitingReply(c) ? c.lastBusinessTemplateAt : null,
             ...(extension
               ? {
                   humanAgentExpiresAt: extension.expiresAt,

@@ -18,6 +18,20 @@ import type { ProfileJob } from '../contacts/profile-jobs.js';
 const MAX_ATTEMPTS = 3;
 /** a picture is an image a browser shows as such, and not a large one */
 const PICTURE_TYPES = /^image\/(png|jpeg|gif|webp)$/;
+
+/**
+ * the image type a picture's bytes are, by their signature (https://mimesniff.spec.whatwg.org/#matching-an-image-type-pattern),
+ * or undefined: a CDN answering an error page or anything else with an image type is not stored as a picture that
+ * would show as a broken image, and a PNG labelled JPEG is served as what it is
+ */
+export function imageTypeOf(bytes: Buffer): string | undefined {
+  const starts = (sig: number[], at = 0) => sig.every((b, i) => bytes[at + i] === b);
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (starts([0x47, 0x49, 0x46, 0x38])) return 'image/gif';
+  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50, 0x56, 0x50], 8)) return 'image/webp';
+  return undefined;
+}
 const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
 /** the contact attribute holding our URL of the picture */
 export const PROFILE_PICTURE_ATTRIBUTE = 'profile_picture';
@@ -75,7 +89,8 @@ export class ContactProfiles {
     if (!before || before.erasedAt !== undefined) return;
     let pictureUrl: string | undefined;
     const picture = profile.picture;
-    if (picture && PICTURE_TYPES.test(picture.mimeType) && picture.bytes.length > 0) {
+    const mimeType = picture ? imageTypeOf(picture.bytes) : undefined;
+    if (picture && PICTURE_TYPES.test(picture.mimeType) && mimeType) {
       if (picture.bytes.length <= MAX_PICTURE_BYTES) {
         const row: AttachmentRecord = {
           id: newId('att'),
@@ -83,7 +98,7 @@ export class ContactProfiles {
           messageId: null,
           connectionId: live.record.id,
           providerMediaId: null,
-          mimeType: picture.mimeType,
+          mimeType,
           fileName: 'profile-picture',
           size: picture.bytes.length,
           state: 'ready',
@@ -98,6 +113,13 @@ export class ContactProfiles {
         await this.deps.store.insertAttachment(row);
         pictureUrl = this.urlFor(row);
       }
+    } else if (picture && picture.bytes.length > 0) {
+      await this.connections.log(
+        live.record.id,
+        'warn',
+        'profile_picture_refused',
+        `the profile picture of a new contact (${job.contactId}) is not an image (${picture.mimeType}, ${picture.bytes.length} bytes): kept without one`,
+      );
     }
     await this.deps.store.transaction(async (tx) => {
       // the contact may have been merged meanwhile (the survivor gets the profile) or erased (nobody does)
