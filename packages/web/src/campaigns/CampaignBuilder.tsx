@@ -257,7 +257,7 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
               <div className="row cmp-wrap">
                 <label className="cmp-field cmp-grow">
                   <span>Segment</span>
-                  <select value={segmentId} onChange={(e) => touch(setSegmentId)(e.target.value)}>
+                  <select aria-label="Segment" value={segmentId} onChange={(e) => touch(setSegmentId)(e.target.value)}>
                     <option value="">Choose a segment…</option>
                     {segments.map((s) => (
                       <option key={s.id} value={s.id}>
@@ -395,6 +395,7 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
               <label className="cmp-field cmp-grow">
                 <span>Time zone when the contact has none</span>
                 <select
+                  aria-label="Quiet hours time zone"
                   value={quiet.timeZone}
                   onChange={(e) => touch(setQuiet)({ ...quiet, timeZone: e.target.value })}
                 >

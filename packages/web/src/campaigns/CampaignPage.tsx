@@ -390,6 +390,7 @@ function Recipients({ campaign, version }: { campaign: Campaign; version: number
         <label className="cmp-inline">
           <span>Outcome</span>
           <select
+            aria-label="Outcome"
             value={outcome}
             onChange={(e) => {
               setMore(false);
@@ -408,6 +409,7 @@ function Recipients({ campaign, version }: { campaign: Campaign; version: number
           <label className="cmp-inline">
             <span>in</span>
             <select
+              aria-label="Outcome in step"
               value={String(step)}
               onChange={(e) => {
                 setMore(false);
