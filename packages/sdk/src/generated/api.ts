@@ -1254,12 +1254,13 @@ export interface paths {
                             };
                             /** @description campaign messages in the outbound queue at once */
                             inFlight?: number;
+                            /** @description no sends between from and to in the contact’s time zone; null removes them from a draft */
                             quietHours?: {
                                 from: string;
                                 /** @description used when the contact's attributes name no valid timeZone */
                                 timeZone: string;
                                 to: string;
-                            };
+                            } | null;
                         };
                         steps: components["schemas"]["CampaignStepInput"][];
                     };
@@ -1504,12 +1505,13 @@ export interface paths {
                             };
                             /** @description campaign messages in the outbound queue at once */
                             inFlight?: number;
+                            /** @description no sends between from and to in the contact’s time zone; null removes them from a draft */
                             quietHours?: {
                                 from: string;
                                 /** @description used when the contact's attributes name no valid timeZone */
                                 timeZone: string;
                                 to: string;
-                            };
+                            } | null;
                         };
                         steps?: components["schemas"]["CampaignStepInput"][];
                     };

@@ -121,6 +121,23 @@ describe('browser: campaigns', () => {
     await sms?.close();
   });
 
+  /** the app scrolls inside its own pane: the viewport grows to the content for the picture, then shrinks back */
+  const shot = async (page: Page, name: string) => {
+    const size = page.viewportSize() ?? { width: 1280, height: 800 };
+    const height = await page.evaluate(() => {
+      const body = (
+        globalThis as unknown as {
+          document: {
+            querySelector(s: string): { scrollHeight: number; getBoundingClientRect(): { top: number } } | null;
+          };
+        }
+      ).document.querySelector('.cmp-body');
+      return body ? body.scrollHeight + body.getBoundingClientRect().top : 0;
+    });
+    await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.ceil(height)) });
+    await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+    await page.setViewportSize(size);
+  };
   const metric = (page: Page, step: number, name: string) =>
     page.locator(`.cmp-step-live[data-step="${step}"] [data-metric="${name}"]`);
   const metricValue = async (page: Page, step: number, name: string) =>
@@ -152,7 +169,7 @@ describe('browser: campaigns', () => {
     const segmentCard = page.locator('.cmp-card', { hasText: 'Spring customers' });
     await segmentCard.waitFor();
     await expect.poll(() => segmentCard.locator('[data-field="count"]').textContent()).toBe('4 contacts now');
-    expect(await segmentCard.textContent()).toContain('Tag has spring and (Channel reachable on whatsapp or');
+    expect(await segmentCard.textContent()).toContain('Tag has spring and (Channel reachable on WhatsApp or');
     const [segment] = (await hub.api<{ data: Array<{ id: string; filter: unknown }> }>('GET', '/api/v1/segments')).body
       .data;
     expect(segment?.filter).toEqual({
@@ -239,7 +256,7 @@ describe('browser: campaigns', () => {
         stopOnReply: true,
       },
     ]);
-    await page.screenshot({ path: `${SHOTS}app-campaign-review.png`, fullPage: true });
+    await shot(page, 'app-campaign-review');
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     phone.setDefaultTimeout(WAIT);
     await phone.goto(`${hub.url}/app/`);
@@ -250,10 +267,10 @@ describe('browser: campaigns', () => {
     await phone.goto(`${hub.url}/app/#/campaigns/${draft?.id}/edit`);
     await phone.getByRole('button', { name: 'Steps' }).click();
     await phone.getByRole('group', { name: 'Step 1', exact: true }).getByLabel('Step 1: template text').waitFor();
-    await phone.screenshot({ path: `${SHOTS}app-campaign-steps-phone.png`, fullPage: true });
+    await shot(phone, 'app-campaign-steps-phone');
     await phone.getByRole('button', { name: 'Review' }).click();
     await phone.getByLabel('Audience count').waitFor();
-    await phone.screenshot({ path: `${SHOTS}app-campaign-review-phone.png`, fullPage: true });
+    await shot(phone, 'app-campaign-review-phone');
 
     // --- start, and watch it over the event stream ---
     await page.getByRole('button', { name: 'Start — send to 2' }).click();
@@ -261,7 +278,7 @@ describe('browser: campaigns', () => {
     await page.getByRole('heading', { name: 'Spring sale' }).waitFor();
     // every value the page shows from here on arrives without a reload: record what step 1's "delivered" showed
     await page.evaluate(() => {
-      (window as unknown as { liveMarker?: boolean }).liveMarker = true;
+      (globalThis as unknown as { liveMarker?: boolean }).liveMarker = true;
     });
     const seen = new Set<string>();
     const watch = setInterval(() => {
@@ -275,7 +292,7 @@ describe('browser: campaigns', () => {
     clearInterval(watch);
     // it showed 0 first and then moved to 2 in the same document (the marker would be gone after a reload)
     expect(seen.has('0')).toBe(true);
-    expect(await page.evaluate(() => (window as unknown as { liveMarker?: boolean }).liveMarker)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { liveMarker?: boolean }).liveMarker)).toBe(true);
     expect(await page.locator('[data-count="no_identity"]').textContent()).toBe('1');
     expect(await page.locator('[data-count="opted_out"]').textContent()).toBe('1');
     expect(
@@ -290,7 +307,7 @@ describe('browser: campaigns', () => {
     // Ana answers on WhatsApp: her follow-up will not go
     wa.sendText({ from: ANA, text: 'I want it!', profileName: 'Ana' });
     await expect.poll(() => metricValue(page, 0, 'replied'), { timeout: WAIT }).toBe(1);
-    await page.screenshot({ path: `${SHOTS}app-campaign-live.png`, fullPage: true });
+    await shot(page, 'app-campaign-live');
 
     // --- pause and resume while step 2 waits its 12 s ---
     await page.getByRole('button', { name: 'Pause Spring sale' }).click();
@@ -327,7 +344,7 @@ describe('browser: campaigns', () => {
     await expect.poll(() => recipients.count()).toBe(2);
     expect((await recipients.allTextContents()).join(' | ')).toMatch(/Cy Costa.*No address on the channel/);
     expect((await recipients.allTextContents()).join(' | ')).toMatch(/Dot Dias.*Opted out/);
-    await page.screenshot({ path: `${SHOTS}app-campaign-recipients.png`, fullPage: true });
+    await shot(page, 'app-campaign-recipients');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click(),
@@ -347,7 +364,7 @@ describe('browser: campaigns', () => {
     await phone.goto(`${hub.url}/app/#/campaigns/${draft?.id}`);
     await phone.locator('.cmp-head [data-status="completed"]').waitFor();
     await phone.locator('.cmp-recipient-table tbody tr').first().waitFor();
-    await phone.screenshot({ path: `${SHOTS}app-campaign-live-phone.png`, fullPage: true });
+    await shot(phone, 'app-campaign-live-phone');
 
     // --- duplicate: a new draft with the same audience and steps, opened in the builder ---
     await page.getByRole('button', { name: 'Duplicate Spring sale' }).click();
@@ -370,14 +387,14 @@ describe('browser: campaigns', () => {
     expect(await done.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
     const copy = page.locator('.cmp-card[data-status="draft"]');
     await expect.poll(() => copy.locator('[data-field="audience"]').textContent()).toBe('4 in audience');
-    await page.screenshot({ path: `${SHOTS}app-campaign-list.png`, fullPage: true });
+    await shot(page, 'app-campaign-list');
     await phone.goto(`${hub.url}/app/#/campaigns`);
     await phone.locator('.cmp-list .cmp-card').nth(1).waitFor();
-    await phone.screenshot({ path: `${SHOTS}app-campaign-list-phone.png`, fullPage: true });
+    await shot(phone, 'app-campaign-list-phone');
     await phone.goto(`${hub.url}/app/#/campaigns/segments`);
     await phone.getByRole('button', { name: 'Edit Spring customers' }).click();
     await phone.getByRole('form', { name: 'Segment' }).locator('[data-field="segment-count"]').waitFor();
-    await phone.screenshot({ path: `${SHOTS}app-campaign-segment-phone.png`, fullPage: true });
+    await shot(phone, 'app-campaign-segment-phone');
     await phone.close();
     await page.close();
   }, 150_000);

@@ -126,4 +126,31 @@ describe('a campaign audience before the start', () => {
     ]);
     expect((await t.api('GET', '/api/v1/campaigns/cmp_nope/audience')).status).toBe(404);
   });
+
+  it("sets a draft's quiet hours, keeps them when settings leave them out, and removes them with null", async () => {
+    type Settings = { settings: { quietHours?: unknown; inFlight: number } };
+    const quietHours = { from: '21:00', to: '09:00', timeZone: 'Europe/Berlin' };
+    const created = await t.api<{ id: string } & Settings>('POST', '/api/v1/campaigns', {
+      name: 'Quiet',
+      audience: { type: 'contacts' },
+      steps: [{ connectionId: conn, content: { type: 'text', text: 'Hello' } }],
+      settings: { quietHours },
+    });
+    expect(created.body.settings.quietHours).toEqual(quietHours);
+    const kept = await t.api<Settings>('PATCH', `/api/v1/campaigns/${created.body.id}`, { settings: { inFlight: 5 } });
+    expect(kept.body.settings).toMatchObject({ quietHours, inFlight: 5 });
+    const removed = await t.api<Settings>('PATCH', `/api/v1/campaigns/${created.body.id}`, {
+      settings: { quietHours: null },
+    });
+    expect(removed.status).toBe(200);
+    expect(removed.body.settings.quietHours).toBeUndefined();
+    expect(removed.body.settings.inFlight).toBe(5);
+    // a bad time is a 400 and changes nothing
+    const bad = await t.api('PATCH', `/api/v1/campaigns/${created.body.id}`, {
+      settings: { quietHours: { ...quietHours, from: '25:00' } },
+    });
+    expect(bad.status).toBe(400);
+    const now = await t.api<Settings>('GET', `/api/v1/campaigns/${created.body.id}`);
+    expect(now.body.settings.quietHours).toBeUndefined();
+  });
 });

@@ -49,7 +49,7 @@ const zones = (): string[] => {
 };
 
 export function CampaignBuilder({ campaignId }: { campaignId?: string | undefined }) {
-  const { client } = useApp();
+  const { client, types } = useApp();
   const [campaign, setCampaign] = useState<Campaign | undefined>(undefined);
   const [loading, setLoading] = useState(campaignId !== undefined);
   const [section, setSection] = useState<Section>('audience');
@@ -129,7 +129,8 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
     audience: mode === 'segment' ? { type: 'segment', segmentId } : { type: 'contacts' },
     ...(mode === 'list' && picked.length > 0 ? { contactIds: picked.map((c) => c.id) } : {}),
     steps,
-    settings: quiet ? { quietHours: quiet } : {},
+    // null removes quiet hours a saved draft had
+    settings: { quietHours: quiet },
     scheduledAt: later ? toIso(startAt) : null,
   });
 
@@ -280,7 +281,7 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
               </div>
               {segmentId && !editingSegment && (
                 <p className="hint">
-                  {describeFilter(segments.find((s) => s.id === segmentId)?.filter ?? { all: [] })}
+                  {describeFilter(segments.find((s) => s.id === segmentId)?.filter ?? { all: [] }, types)}
                 </p>
               )}
               {editingSegment && (
@@ -411,12 +412,6 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
                 attribute wins when it names a valid zone.
               </p>
             </div>
-          )}
-          {campaign?.settings.quietHours && !quiet && (
-            <p className="hint">
-              Saved quiet hours stay on this draft ({campaign.settings.quietHours.from}–
-              {campaign.settings.quietHours.to}) until they are set again.
-            </p>
           )}
         </div>
       )}

@@ -245,7 +245,7 @@ function StepCard({
       </header>
       <dl className="cmp-metrics">
         {rows.map(([key, n, label]) => (
-          <div key={key} className={`cmp-metric cmp-metric-${key}`}>
+          <div key={key} className={`cmp-metric cmp-metric-${key}${n > 0 ? ' cmp-some' : ''}`}>
             <dt>{label}</dt>
             <dd data-metric={key}>
               {n}

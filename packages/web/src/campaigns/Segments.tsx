@@ -24,7 +24,7 @@ import {
 } from './campaign-model.ts';
 
 export function SegmentsPage({ selectedId }: { selectedId?: string | undefined }) {
-  const { client } = useApp();
+  const { client, types } = useApp();
   const [segments, setSegments] = useState<Segment[] | null>(null);
   const [counts, setCounts] = useState<Record<string, number>>({});
   const [error, setError] = useState('');
@@ -98,7 +98,7 @@ export function SegmentsPage({ selectedId }: { selectedId?: string | undefined }
                   {counts[s.id] ?? '…'} contacts now
                 </span>
               </div>
-              <p className="cmp-card-meta">{describeFilter(s.filter)}</p>
+              <p className="cmp-card-meta">{describeFilter(s.filter, types)}</p>
               <div className="cmp-card-actions">
                 <button type="button" onClick={() => setEditing(s)} aria-label={`Edit ${s.name}`}>
                   <Icon name="edit" /> Edit
@@ -116,7 +116,7 @@ export function SegmentsPage({ selectedId }: { selectedId?: string | undefined }
 }
 
 /** a filter in one line: "Tag has vip and (City is Berlin or …)" */
-export function describeFilter(filter: SegmentFilter): string {
+export function describeFilter(filter: SegmentFilter, channelNames?: Map<string, { displayName: string }>): string {
   const node = (n: EditNode, top: boolean): string => {
     if (isGroup(n)) {
       const inner = n.children.map((c) => node(c, false)).join(n.kind === 'all' ? ' and ' : ' or ');
@@ -126,7 +126,12 @@ export function describeFilter(filter: SegmentFilter): string {
     const subject = n.field === 'attribute' ? (n.key ?? '') : FIELD_LABEL[n.field];
     if (n.op === 'exists' || n.op === 'not_exists') return `${subject} ${op}`;
     if (n.op === 'within_days' || n.op === 'not_within_days') return `${subject} ${op.replace('…', String(n.value))}`;
-    const value = n.op === 'before' || n.op === 'after' ? new Date(String(n.value)).toLocaleDateString() : n.value;
+    const value =
+      n.op === 'before' || n.op === 'after'
+        ? new Date(String(n.value)).toLocaleDateString()
+        : n.field === 'channel'
+          ? (channelNames?.get(String(n.value))?.displayName ?? n.value)
+          : n.value;
     return `${subject} ${op} ${String(value)}`;
   };
   return node(toEdit(filter), true) || 'Everyone';

@@ -59,6 +59,8 @@ describe('campaign model', () => {
     expect(delayLabel(0)).toBe('immediately');
     expect(delayLabel(86_400)).toBe('after 1 day');
     expect(delayLabel(3 * 3600)).toBe('after 3 hours');
+    expect(delayLabel(12)).toBe('after 12 seconds');
+    expect(delayLabel(90)).toBe('after 90 seconds');
   });
 
   it('offers templates on a windowed channel, text where business-initiated text goes, email on mail', () => {

@@ -92,6 +92,7 @@ export function joinDelay(amount: number, unit: DelayUnit): number {
 }
 export function delayLabel(seconds: number): string {
   if (seconds === 0) return 'immediately';
+  if (seconds % 60 !== 0) return `after ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
   const { amount, unit } = splitDelay(seconds);
   return `after ${amount} ${amount === 1 ? unit.slice(0, -1) : unit}`;
 }

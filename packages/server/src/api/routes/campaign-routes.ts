@@ -120,7 +120,9 @@ const SettingsSchema = z.object({
         .refine(isTimeZone, 'an IANA time zone')
         .describe("used when the contact's attributes name no valid timeZone"),
     })
-    .optional(),
+    .nullable()
+    .optional()
+    .describe('no sends between from and to in the contact’s time zone; null removes them from a draft'),
   failurePause: z
     .object({ ratio: z.number().gt(0).max(1), window: z.number().int().min(10).max(10_000) })
     .optional()

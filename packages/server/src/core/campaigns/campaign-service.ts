@@ -63,8 +63,22 @@ export interface CampaignInput {
   /** an explicit audience's contacts (audience type `contacts`); more can be added while it is a draft */
   contactIds?: string[] | undefined;
   steps: CampaignStep[];
-  settings?: Partial<CampaignSettings> | undefined;
+  /** quietHours null removes them */
+  settings?: SettingsInput | undefined;
   scheduledAt?: string | null | undefined;
+}
+
+type SettingsInput = Partial<Omit<CampaignSettings, 'quietHours'>> & {
+  quietHours?: CampaignSettings['quietHours'] | null;
+};
+
+/** settings with a change applied: a null quietHours removes them, an absent one keeps what was there */
+function applySettings(base: CampaignSettings, patch: SettingsInput | undefined): CampaignSettings {
+  const { quietHours, ...rest } = patch ?? {};
+  const next: CampaignSettings = { ...base, ...rest };
+  if (quietHours === null) delete next.quietHours;
+  else if (quietHours !== undefined) next.quietHours = quietHours;
+  return next;
 }
 
 export type CampaignView = CampaignRecord & { audienceCount: number };
@@ -121,7 +135,7 @@ export class CampaignService {
       statusReason: null,
       audience: input.audience,
       steps: input.steps,
-      settings: { ...DEFAULT_CAMPAIGN_SETTINGS, ...input.settings },
+      settings: applySettings(DEFAULT_CAMPAIGN_SETTINGS, input.settings),
       scheduledAt: input.scheduledAt ?? null,
       startedAt: null,
       finishedAt: null,
@@ -177,7 +191,7 @@ export class CampaignService {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.audience ? { audience: patch.audience } : {}),
       ...(patch.steps ? { steps: patch.steps } : {}),
-      ...(patch.settings ? { settings: { ...campaign.settings, ...patch.settings } } : {}),
+      ...(patch.settings ? { settings: applySettings(campaign.settings, patch.settings) } : {}),
       ...(patch.scheduledAt !== undefined ? { scheduledAt: patch.scheduledAt } : {}),
       updatedAt: this.deps.clock.now().toISOString(),
     });
