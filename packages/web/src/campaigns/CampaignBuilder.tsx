@@ -45,7 +45,9 @@ const newStep = (): CampaignStep => ({
 const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 const zones = (): string[] => {
   const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
-  return intl.supportedValuesOf?.('timeZone') ?? [browserZone(), 'UTC'];
+  const list = intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
+  // the browser's own zone is offered even where the list leaves it out (UTC in some engines)
+  return list.includes(browserZone()) ? list : [browserZone(), ...list];
 };
 
 export function CampaignBuilder({ campaignId }: { campaignId?: string | undefined }) {
