@@ -141,6 +141,8 @@ export type CampaignContactsInput = BodyOf<'/api/v1/campaigns/{id}/contacts', 'p
 export type CampaignContactsResult = ResponseOf<'/api/v1/campaigns/{id}/contacts', 'post'>;
 export type CampaignRecipient = Schemas['CampaignRecipient'];
 export type CampaignStats = Schemas['CampaignStats'];
+/** before the start: the audience now, excluded by reason, and what each step would send to a few recipients */
+export type CampaignAudienceCheck = Schemas['CampaignAudienceCheck'];
 export type CampaignAction = 'start' | 'pause' | 'resume' | 'cancel' | 'duplicate';
 export type CampaignRecipientsCsvOptions = NonNullable<
   Op<'/api/v1/campaigns/{id}/recipients.csv', 'get'>['parameters']['query']
@@ -589,6 +591,10 @@ export class SwitchboardClient {
   /** start (or schedule), pause, resume, cancel, or duplicate into a new draft */
   campaignAction(id: string, action: CampaignAction): Promise<Campaign> {
     return this.request('POST', `/campaigns/${enc(id)}/${action}`);
+  }
+  /** the audience as the start would judge it now (excluded by reason) and a preview per sample recipient */
+  campaignAudience(id: string): Promise<CampaignAudienceCheck> {
+    return this.request('GET', `/campaigns/${enc(id)}/audience`);
   }
   campaignStats(id: string): Promise<CampaignStats> {
     return this.request('GET', `/campaigns/${enc(id)}/stats`);

@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, type ConnectionType, type User } from '../../sdk/src/index.ts';
-import { AppContext, type AppState, type Listener } from './app-context.ts';
+import { AppContext, atLeast, type AppState, type Listener } from './app-context.ts';
 import { SignIn } from './auth/SignIn.tsx';
 import { end, resume, type SignedIn } from './auth/session.ts';
 import { errorText } from './format.ts';
@@ -13,6 +13,7 @@ import { Health } from './health/Health.tsx';
 import { Inbox } from './inbox/Inbox.tsx';
 import { Settings } from './settings/Settings.tsx';
 import { Automation } from './automation/Automation.tsx'; // agents, routing, webhooks
+import { Campaigns } from './campaigns/Campaigns.tsx';
 import { useHash } from './use-hash.ts';
 
 export type { Listener } from './app-context.ts';
@@ -138,7 +139,9 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
       ? 'automation'
       : hash.startsWith('#/health')
         ? 'health'
-        : 'inbox';
+        : hash.startsWith('#/campaigns')
+          ? 'campaigns'
+          : 'inbox';
   const conversationId = /^#\/inbox\/([^/]+)/.exec(hash)?.[1];
   // the page's name on the phone's Menu button (a tab without an entry here is named by its route)
   const pageLabel = PAGE_LABELS[page] ?? page.charAt(0).toUpperCase() + page.slice(1);
@@ -166,6 +169,11 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
             <a href="#/automation" aria-current={page === 'automation' ? 'page' : undefined}>
               Automation
             </a>
+            {atLeast(me.role, 'admin') && (
+              <a href="#/campaigns" aria-current={page === 'campaigns' ? 'page' : undefined}>
+                Campaigns
+              </a>
+            )}
             <a href="#/health" aria-current={page === 'health' ? 'page' : undefined}>
               Health
             </a>
@@ -198,6 +206,8 @@ function SignedInApp({ session, onSignedOut }: { session: SignedIn; onSignedOut:
         <main>
           {page === 'health' ? (
             <Health />
+          ) : page === 'campaigns' ? (
+            <Campaigns />
           ) : page === 'automation' ? (
             <Automation client={client} subscribe={subscribe} />
           ) : page === 'settings' ? (

@@ -1254,12 +1254,13 @@ export interface paths {
                             };
                             /** @description campaign messages in the outbound queue at once */
                             inFlight?: number;
+                            /** @description no sends between from and to in the contact’s time zone; null removes them from a draft */
                             quietHours?: {
                                 from: string;
                                 /** @description used when the contact's attributes name no valid timeZone */
                                 timeZone: string;
                                 to: string;
-                            };
+                            } | null;
                         };
                         steps: components["schemas"]["CampaignStepInput"][];
                     };
@@ -1504,12 +1505,13 @@ export interface paths {
                             };
                             /** @description campaign messages in the outbound queue at once */
                             inFlight?: number;
+                            /** @description no sends between from and to in the contact’s time zone; null removes them from a draft */
                             quietHours?: {
                                 from: string;
                                 /** @description used when the contact's attributes name no valid timeZone */
                                 timeZone: string;
                                 to: string;
-                            };
+                            } | null;
                         };
                         steps?: components["schemas"]["CampaignStepInput"][];
                     };
@@ -1572,6 +1574,89 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audience as it is now, judged as the start judges it (excluded by reason), with what each step would send to a few recipients */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignAudienceCheck"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/campaigns/{id}/cancel": {
@@ -9532,6 +9617,74 @@ export interface components {
             steps: components["schemas"]["CampaignStep"][];
             updatedAt: string;
         };
+        CampaignAudienceCheck: {
+            audience: number;
+            /** @description by reason: no_identity, opted_out */
+            excluded: {
+                [key: string]: number;
+            };
+            /** @description with an identity on the first step's channel type that is not opted out */
+            included: number;
+            /** @description what each step would send to the first few included contacts */
+            sample: {
+                contactId: string;
+                name: string | null;
+                steps: {
+                    /** @description where the step goes on its channel; null when it cannot go there */
+                    address: string | null;
+                    /** @description why the step would not go: no_identity, opted_out, MISSING_FIELD (a field without value or fallback) */
+                    blocked: string | null;
+                    /** @description placeholders or variables with no value and no fallback */
+                    missing: string[];
+                    stepIndex: number;
+                    subject?: string;
+                    /** @description the template's variables as mapped for this contact */
+                    template?: {
+                        language: string;
+                        name: string;
+                        variables: {
+                            [key: string]: string;
+                        };
+                    };
+                    /** @description free text or email body with the placeholders filled */
+                    text?: string;
+                }[];
+            }[];
+        };
+        CampaignAudienceCheckInput: {
+            audience: number;
+            /** @description by reason: no_identity, opted_out */
+            excluded: {
+                [key: string]: number;
+            };
+            /** @description with an identity on the first step's channel type that is not opted out */
+            included: number;
+            /** @description what each step would send to the first few included contacts */
+            sample: {
+                contactId: string;
+                name: string | null;
+                steps: {
+                    /** @description where the step goes on its channel; null when it cannot go there */
+                    address: string | null;
+                    /** @description why the step would not go: no_identity, opted_out, MISSING_FIELD (a field without value or fallback) */
+                    blocked: string | null;
+                    /** @description placeholders or variables with no value and no fallback */
+                    missing: string[];
+                    stepIndex: number;
+                    subject?: string;
+                    /** @description the template's variables as mapped for this contact */
+                    template?: {
+                        language: string;
+                        name: string;
+                        variables: {
+                            [key: string]: string;
+                        };
+                    };
+                    /** @description free text or email body with the placeholders filled */
+                    text?: string;
+                }[];
+            }[];
+        };
         CampaignInput: {
             audience: {
                 segmentId: string;
@@ -9573,6 +9726,8 @@ export interface components {
             contactId: string;
             createdAt: string;
             id: string;
+            /** @description the contact's name */
+            name: string | null;
             /** @description why excluded: opted_out, no_identity */
             reason: string | null;
             /** @enum {string} */
@@ -9592,6 +9747,8 @@ export interface components {
             contactId: string;
             createdAt: string;
             id: string;
+            /** @description the contact's name */
+            name: string | null;
             /** @description why excluded: opted_out, no_identity */
             reason: string | null;
             /** @enum {string} */

@@ -119,6 +119,7 @@ const ROUTES: Record<string, Probe> = {
   'POST /api/v1/campaigns/{id}/cancel': { id: 'campaign' },
   'POST /api/v1/campaigns/{id}/duplicate': { id: 'campaign' },
   'GET /api/v1/campaigns/{id}/recipients': { id: 'campaign' },
+  'GET /api/v1/campaigns/{id}/audience': { id: 'campaign' },
   'GET /api/v1/campaigns/{id}/stats': { id: 'campaign' },
   'GET /api/v1/campaigns/{id}/recipients.csv': { id: 'campaign' },
   'GET /api/v1/agents/{id}': { id: 'agent' },

@@ -120,7 +120,9 @@ const SettingsSchema = z.object({
         .refine(isTimeZone, 'an IANA time zone')
         .describe("used when the contact's attributes name no valid timeZone"),
     })
-    .optional(),
+    .nullable()
+    .optional()
+    .describe('no sends between from and to in the contact’s time zone; null removes them from a draft'),
   failurePause: z
     .object({ ratio: z.number().gt(0).max(1), window: z.number().int().min(10).max(10_000) })
     .optional()
@@ -178,6 +180,7 @@ const RecipientSchema = z
   .object({
     id: z.string(),
     contactId: z.string(),
+    name: z.string().nullable().describe("the contact's name"),
     status: z.enum(['included', 'excluded']),
     reason: z.string().nullable().describe('why excluded: opted_out, no_identity'),
     createdAt: z.string(),
@@ -215,6 +218,32 @@ const StatsSchema = z
     steps: z.array(StepStatsSchema),
   })
   .meta({ id: 'CampaignStats' });
+
+const StepPreviewSchema = z.object({
+  stepIndex: z.number(),
+  address: z.string().nullable().describe('where the step goes on its channel; null when it cannot go there'),
+  blocked: z
+    .string()
+    .nullable()
+    .describe('why the step would not go: no_identity, opted_out, MISSING_FIELD (a field without value or fallback)'),
+  text: z.string().optional().describe('free text or email body with the placeholders filled'),
+  subject: z.string().optional(),
+  template: z
+    .object({ name: z.string(), language: z.string(), variables: z.record(z.string(), z.string()) })
+    .optional()
+    .describe("the template's variables as mapped for this contact"),
+  missing: z.array(z.string()).describe('placeholders or variables with no value and no fallback'),
+});
+const AudienceCheckSchema = z
+  .object({
+    audience: z.number(),
+    included: z.number().describe("with an identity on the first step's channel type that is not opted out"),
+    excluded: z.record(z.string(), z.number()).describe('by reason: no_identity, opted_out'),
+    sample: z
+      .array(z.object({ contactId: z.string(), name: z.string().nullable(), steps: z.array(StepPreviewSchema) }))
+      .describe('what each step would send to the first few included contacts'),
+  })
+  .meta({ id: 'CampaignAudienceCheck' });
 
 const segmentView = (s: SegmentRecord, count?: number) => ({
   id: s.id,
@@ -509,6 +538,19 @@ export function campaignRoutes(app: FastifyInstance, hub: Hub): void {
         .header('cache-control', 'no-store')
         .send(Readable.from(all()) as never);
     },
+  );
+  r.get(
+    '/campaigns/:id/audience',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary:
+          'The audience as it is now, judged as the start judges it (excluded by reason), with what each step would send to a few recipients',
+        params: IdParams,
+        response: { 200: AudienceCheckSchema, ...errors },
+      },
+    },
+    async (req) => hub.campaigns.audienceCheck(principalOf(req).workspaceId, req.params.id),
   );
   r.get(
     '/campaigns/:id/stats',

@@ -25,6 +25,32 @@ import type { ConnectionService } from '../connections/connection-service.js';
 import { stringify } from 'csv-stringify/sync';
 import { defuseFormula, type ContactTransfer, type ImportReport } from '../contacts/contact-import.js';
 import { capabilitiesFor } from '../../channel-kit/index.js';
+import { fillPlaceholders, templateValues } from './placeholders.js';
+
+/** what one step would send to one contact: the filled content, or why it would not go */
+export interface StepPreview {
+  stepIndex: number;
+  /** where it goes on the step's channel; null when the contact has none there or every one opted out */
+  address: string | null;
+  /** no_identity, opted_out, or MISSING_FIELD when a placeholder or variable has no value and no fallback */
+  blocked: string | null;
+  text?: string | undefined;
+  subject?: string | undefined;
+  template?: { name: string; language: string; variables: Record<string, string> } | undefined;
+  missing: string[];
+}
+
+/** before the start: who the campaign would reach now, excluded by reason, and what a few recipients would get */
+export interface AudienceCheck {
+  audience: number;
+  included: number;
+  excluded: Record<string, number>;
+  sample: Array<{ contactId: string; name: string | null; steps: StepPreview[] }>;
+}
+
+/** contacts read per batch when an audience is checked (as many as the runner freezes per round) */
+const CHECK_BATCH = 500;
+const SAMPLE_SIZE = 5;
 
 export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
   failurePause: { ratio: 0.2, window: 200 },
@@ -37,8 +63,22 @@ export interface CampaignInput {
   /** an explicit audience's contacts (audience type `contacts`); more can be added while it is a draft */
   contactIds?: string[] | undefined;
   steps: CampaignStep[];
-  settings?: Partial<CampaignSettings> | undefined;
+  /** quietHours null removes them */
+  settings?: SettingsInput | undefined;
   scheduledAt?: string | null | undefined;
+}
+
+type SettingsInput = Partial<Omit<CampaignSettings, 'quietHours'>> & {
+  quietHours?: CampaignSettings['quietHours'] | null;
+};
+
+/** settings with a change applied: a null quietHours removes them, an absent one keeps what was there */
+function applySettings(base: CampaignSettings, patch: SettingsInput | undefined): CampaignSettings {
+  const { quietHours, ...rest } = patch ?? {};
+  const next: CampaignSettings = { ...base, ...rest };
+  if (quietHours === null) delete next.quietHours;
+  else if (quietHours !== undefined) next.quietHours = quietHours;
+  return next;
 }
 
 export type CampaignView = CampaignRecord & { audienceCount: number };
@@ -95,7 +135,7 @@ export class CampaignService {
       statusReason: null,
       audience: input.audience,
       steps: input.steps,
-      settings: { ...DEFAULT_CAMPAIGN_SETTINGS, ...input.settings },
+      settings: applySettings(DEFAULT_CAMPAIGN_SETTINGS, input.settings),
       scheduledAt: input.scheduledAt ?? null,
       startedAt: null,
       finishedAt: null,
@@ -151,7 +191,7 @@ export class CampaignService {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.audience ? { audience: patch.audience } : {}),
       ...(patch.steps ? { steps: patch.steps } : {}),
-      ...(patch.settings ? { settings: { ...campaign.settings, ...patch.settings } } : {}),
+      ...(patch.settings ? { settings: applySettings(campaign.settings, patch.settings) } : {}),
       ...(patch.scheduledAt !== undefined ? { scheduledAt: patch.scheduledAt } : {}),
       updatedAt: this.deps.clock.now().toISOString(),
     });
@@ -275,9 +315,14 @@ export class CampaignService {
     id: string,
     page: PageQuery,
     filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined },
-  ): Promise<Page<RecipientView>> {
+  ): Promise<Page<RecipientView & { name: string | null }>> {
     await this.record(workspaceId, id);
-    return this.deps.store.campaigns.listRecipients(id, page, filter);
+    const result = await this.deps.store.campaigns.listRecipients(id, page, filter);
+    // the contact's name beside its id, so a list of recipients reads as people (as the CSV export does)
+    const data = [];
+    for (const r of result.data)
+      data.push({ ...r, name: (await this.deps.store.getContact(workspaceId, r.contactId))?.name ?? null });
+    return { data, nextCursor: result.nextCursor };
   }
 
   /**
@@ -328,6 +373,88 @@ export class CampaignService {
       if (!page.nextCursor) return;
       cursor = page.nextCursor;
     }
+  }
+
+  /**
+   * the audience as it is now, judged as the start would judge it (an identity on the first step's channel type
+   * that is not opted out), in keyset batches so no audience is held in memory; and for the first few included
+   * contacts what every step would send them (placeholders and template variables filled by the runner's own code)
+   */
+  async audienceCheck(workspaceId: string, id: string): Promise<AudienceCheck> {
+    const campaign = await this.record(workspaceId, id);
+    const ops = this.deps.store.campaigns;
+    const now = this.deps.clock.now().toISOString();
+    const segment =
+      campaign.audience.type === 'segment' ? await ops.getSegment(workspaceId, campaign.audience.segmentId) : undefined;
+    const types = new Map<string, string>();
+    for (const step of campaign.steps) {
+      const record = await this.connections.get(workspaceId, step.connectionId).catch(() => undefined);
+      if (record) types.set(step.connectionId, record.type);
+    }
+    const firstType = types.get(campaign.steps[0]?.connectionId ?? '');
+    const out: AudienceCheck = { audience: 0, included: 0, excluded: {}, sample: [] };
+    const sampleIds: string[] = [];
+    for (let after: string | null = null; ;) {
+      const ids: string[] =
+        campaign.audience.type === 'segment'
+          ? segment
+            ? await ops.segmentContactIds(workspaceId, segment.filter, now, after, CHECK_BATCH)
+            : []
+          : await ops.audienceContactIds(id, after, CHECK_BATCH);
+      if (ids.length === 0) break;
+      const reach = firstType ? await ops.reachability(workspaceId, ids, firstType) : new Map<string, string>();
+      for (const contactId of ids) {
+        const state = reach.get(contactId) ?? 'no_identity';
+        out.audience++;
+        if (state === 'ok') {
+          out.included++;
+          if (sampleIds.length < SAMPLE_SIZE) sampleIds.push(contactId);
+        } else out.excluded[state] = (out.excluded[state] ?? 0) + 1;
+      }
+      if (ids.length < CHECK_BATCH) break;
+      after = ids[ids.length - 1] as string;
+    }
+    for (const contactId of sampleIds) {
+      const contact = await this.deps.store.getContact(workspaceId, contactId);
+      if (!contact) continue;
+      const identities = await this.deps.store.listIdentities(contactId);
+      const steps: StepPreview[] = [];
+      for (const [stepIndex, step] of campaign.steps.entries()) {
+        const type = types.get(step.connectionId);
+        let address: string | null = null;
+        let blocked: string | null = 'no_identity';
+        for (const identity of identities.filter((i) => i.channelType === type)) {
+          if ((await this.deps.store.getConsent(workspaceId, identity.channelType, identity.address))?.optedOut) {
+            blocked = 'opted_out';
+            continue;
+          }
+          address = identity.address;
+          blocked = null;
+          break;
+        }
+        const c = step.content;
+        const preview: StepPreview = { stepIndex, address, blocked, missing: [] };
+        const at = address ?? '';
+        if (c.type === 'template') {
+          const { values, missing } = templateValues(c.variables, contact, at);
+          preview.template = { name: c.name, language: c.language, variables: values };
+          preview.missing = missing;
+        } else {
+          const body = fillPlaceholders(c.text, contact, at);
+          preview.text = body.text;
+          preview.missing = body.missing;
+          if (c.type === 'email') {
+            const subject = fillPlaceholders(c.subject, contact, at);
+            preview.subject = subject.text;
+            preview.missing = [...subject.missing, ...body.missing];
+          }
+        }
+        if (!blocked && preview.missing.length > 0) preview.blocked = 'MISSING_FIELD';
+        steps.push(preview);
+      }
+      out.sample.push({ contactId, name: contact.name ?? null, steps });
+    }
+    return out;
   }
 
   async stats(workspaceId: string, id: string): Promise<CampaignStats & { status: CampaignStatus }> {
