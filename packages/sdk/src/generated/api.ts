@@ -8839,6 +8839,8 @@ export interface paths {
                     "application/json": {
                         allowPrivateNetwork?: boolean;
                         keepDeletedContent?: boolean;
+                        /** @description an email connection of this workspace, or null to send no e-mails */
+                        notificationConnectionId?: string | null;
                     };
                 };
             };
@@ -11833,6 +11835,8 @@ export interface components {
             /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
             keepDeletedContent: boolean;
             name: string;
+            /** @description the email connection the workspace's owners and admins are written to about the hub itself: a connection's health turning warning or failing, and back (at most one mail per connection per SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES); null: no e-mails */
+            notificationConnectionId: string | null;
         };
         WorkspaceInput: {
             /** @description admin-configured URLs (webhook receivers, agents) may reach private ranges such as 10.0.0.0/8 or 127.0.0.1; link-local and cloud metadata addresses are refused regardless */
@@ -11842,6 +11846,8 @@ export interface components {
             /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
             keepDeletedContent: boolean;
             name: string;
+            /** @description the email connection the workspace's owners and admins are written to about the hub itself: a connection's health turning warning or failing, and back (at most one mail per connection per SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES); null: no e-mails */
+            notificationConnectionId: string | null;
         };
     };
     responses: never;

@@ -119,6 +119,7 @@ type Deps = Pick<CoreDeps, 'store' | 'clock' | 'log' | 'afterCommit' | 'registry
 export class HealthService {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
+  private readonly storedListeners: Array<(record: ConnectionRecord, checks: HealthCheckRecord[]) => void> = [];
 
   constructor(
     private readonly deps: Deps,
@@ -211,6 +212,14 @@ export class HealthService {
       });
     }
     return out;
+  }
+
+  /**
+   * told of every stored result, changed or not (the admin e-mails, core/health/health-alerts.ts, compare it with what
+   * they last said); a listener must not throw and runs its own I/O in the background
+   */
+  onStored(listener: (record: ConnectionRecord, checks: HealthCheckRecord[]) => void): void {
+    this.storedListeners.push(listener);
   }
 
   /** the stored health of every connection of a workspace, by connection id (the list view) */
@@ -414,6 +423,7 @@ export class HealthService {
       );
       return { before: before?.state };
     });
+    for (const listener of this.storedListeners) listener(record, checks);
     if (!change) return { state, checks, updatedAt: now };
     this.deps.afterCommit();
     if ((change.before ?? 'healthy') !== state) {
