@@ -29,7 +29,7 @@ const CORE_LAYERS = [
   ['ports'],
   ['security', 'batching', 'patterns', 'contacts', 'degradation'],
   ['connections', 'workspaces', 'webhooks', 'realtime', 'outbox'],
-  ['conversations', 'templates', 'meta-connect'],
+  ['conversations', 'templates', 'meta-connect', 'notifications'],
   // opt-outs: written with inbound messages (conversations below), checked by every send (outbound above)
   ['consent'],
   ['inbound', 'outbound', 'media', 'calls'],

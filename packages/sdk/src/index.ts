@@ -54,6 +54,7 @@ export type Connection = Schemas['Connection'];
 export type ConnectionHealth = Schemas['ConnectionHealth'];
 export type ConnectionHealthSummary = Schemas['ConnectionHealthSummary'];
 export type ConnectionChecks = Schemas['ConnectionChecks'];
+export type TestEventRequested = Schemas['TestEventRequested'];
 /** Connect with Meta: whether the server has a Meta app, and what a grant lets the person pick */
 export type MetaConnectStatus = Schemas['MetaConnectStatus'];
 export type MetaConnectAccounts = Schemas['MetaConnectAccounts'];
@@ -401,6 +402,13 @@ export class SwitchboardClient {
   /** "Test connection": each of the provider's servers' answers to the stored config (types with canCheck) */
   checkConnection(id: string): Promise<ConnectionChecks> {
     return this.request('POST', `/connections/${enc(id)}/check`);
+  }
+  /**
+   * "Send a test event": the provider's test facility delivers a test inbound message to the connection (types whose
+   * `features` include `testEvent`); the first-message check turns green when it arrives
+   */
+  sendTestEvent(id: string): Promise<TestEventRequested> {
+    return this.request('POST', `/connections/${enc(id)}/test-event`);
   }
   // --- Connect with Meta: the OAuth dialog, then the pick ---
   metaConnectStatus(): Promise<MetaConnectStatus> {

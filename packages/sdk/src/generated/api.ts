@@ -3291,6 +3291,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{id}/test-event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event: the provider delivers a test inbound message to this connection
+         * @description Asks the provider's own test facility (Messenger: Meta's sample notification, what the App Dashboard's Test button sends) to deliver a test inbound message to the connection's webhook; when it arrives the first-message check turns healthy. Only for channel types whose `features` (GET /connection-types) include `testEvent`: 409 otherwise, and 409 when the connection is not running; 503 with the provider's words when it refused.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TestEventRequested"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections/health-summary": {
         parameters: {
             query?: never;
@@ -8924,6 +9019,8 @@ export interface paths {
                     "application/json": {
                         allowPrivateNetwork?: boolean;
                         keepDeletedContent?: boolean;
+                        /** @description an email connection of this workspace, or null to send no e-mails */
+                        notificationConnectionId?: string | null;
                     };
                 };
             };
@@ -11842,6 +11939,18 @@ export interface components {
             /** @description values may reference the contact: {{contact.name}}, {{contact.address}}, {{contact.attributes.key}} */
             variables: string[];
         };
+        TestEventRequested: {
+            /** @description what the provider answered */
+            detail: string;
+            /** @constant */
+            requested: true;
+        };
+        TestEventRequestedInput: {
+            /** @description what the provider answered */
+            detail: string;
+            /** @constant */
+            requested: true;
+        };
         TimelineEvent: {
             /** @description 'system', 'rule:<id>', 'agent:<id>' or 'user:<id>' */
             actor: string;
@@ -11998,6 +12107,8 @@ export interface components {
             /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
             keepDeletedContent: boolean;
             name: string;
+            /** @description the email connection the workspace's owners and admins are written to about the hub itself: a connection's health turning warning or failing, and back (at most one mail per connection per SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES); null: no e-mails */
+            notificationConnectionId: string | null;
         };
         WorkspaceInput: {
             /** @description admin-configured URLs (webhook receivers, agents) may reach private ranges such as 10.0.0.0/8 or 127.0.0.1; link-local and cloud metadata addresses are refused regardless */
@@ -12007,6 +12118,8 @@ export interface components {
             /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
             keepDeletedContent: boolean;
             name: string;
+            /** @description the email connection the workspace's owners and admins are written to about the hub itself: a connection's health turning warning or failing, and back (at most one mail per connection per SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES); null: no e-mails */
+            notificationConnectionId: string | null;
         };
     };
     responses: never;

@@ -85,6 +85,8 @@ const EnvSchema = z.object({
     .transform((v) => [...new Set(v.split(',').map(Number))].filter((d) => d > 0).sort((a, b) => b - a))
     .pipe(z.array(z.number()).min(1, 'at least one day above 0'))
     .default([14, 3]),
+  // the shortest time between two e-mails to the admins about one thing (a connection's health), core/notifications
+  SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES: int(1, 7 * 24 * 60).default(30),
   SWITCHBOARD_RAW_EVENT_RETENTION_DAYS: int(0, 3650).default(30),
   SWITCHBOARD_EVENT_RETENTION_HOURS: int(0, 24 * 365).default(24),
   SWITCHBOARD_MEDIA_STORE: z.enum(['database', 'directory']).default('database'),
@@ -156,6 +158,8 @@ export type Config = {
   healthExpiryWarningDays: number[];
   /** the shortest inbound silence that warns (the silence watch) */
   healthSilenceFloorMs: number;
+  /** the shortest time between two admin e-mails of one key (core/notifications) */
+  notifyMinIntervalMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** "Connect with Meta": set when both SWITCHBOARD_META_APP_ID and SWITCHBOARD_META_APP_SECRET are */
   meta: MetaAppSettings | undefined;
@@ -213,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthIntervalMs: e.SWITCHBOARD_HEALTH_INTERVAL_SECONDS * 1000,
     healthExpiryWarningDays: e.SWITCHBOARD_HEALTH_EXPIRY_WARNING_DAYS,
     healthSilenceFloorMs: e.SWITCHBOARD_HEALTH_SILENCE_FLOOR_MINUTES * 60_000,
+    notifyMinIntervalMs: e.SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES * 60_000,
     webhookRetryBaseMs: e.SWITCHBOARD_WEBHOOK_RETRY_BASE_MS,
     webhookMaxAgeMs: e.SWITCHBOARD_WEBHOOK_MAX_AGE_MS,
     webhookTimeoutMs: e.SWITCHBOARD_WEBHOOK_TIMEOUT_MS,

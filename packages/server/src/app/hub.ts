@@ -22,6 +22,8 @@ import { OutboxRelay } from '../core/outbox/relay.js';
 import { RealtimeHub } from '../core/realtime/realtime-hub.js';
 import { RecoverySweeps } from '../core/recovery/recovery-sweeps.js';
 import { DEFAULT_HEALTH_SETTINGS, HealthService } from '../core/health/health-service.js';
+import { HealthAlerts } from '../core/health/health-alerts.js';
+import { AdminNotifier, DEFAULT_NOTIFY_SETTINGS } from '../core/notifications/admin-notifier.js';
 import { CallService } from '../core/calls/call-service.js';
 import { VisitorService } from '../core/webchat/visitor-service.js';
 import { ContactProfiles } from '../core/inbound/contact-profiles.js';
@@ -77,7 +79,11 @@ export function createHub(
   const templates = new TemplateService(deps, connections);
   const deadLetters = new DeadLetterService(deps);
   const users = new UserService(deps);
-  const workspaces = new WorkspaceService(deps);
+  const notifier = new AdminNotifier(deps, connections, {
+    ...DEFAULT_NOTIFY_SETTINGS,
+    ...(deps.settings.notifyMinIntervalMs ? { minIntervalMs: deps.settings.notifyMinIntervalMs } : {}),
+  });
+  const workspaces = new WorkspaceService(deps, (workspaceId, id) => notifier.assertUsable(workspaceId, id));
   const messages = new MessageQueue(
     deps,
     connections,
@@ -114,6 +120,8 @@ export function createHub(
     },
     () => outbound.calls.flush(),
   );
+  const healthAlerts = new HealthAlerts(deps, notifier);
+  health.onStored((record, checks) => healthAlerts.consider(record, checks));
   const calls = new CallService(deps, connections);
   // a connection that starts running is looked at right away (its webhook as the provider has it, …)
   connections.onRunning((record) => health.started(record));
@@ -149,6 +157,8 @@ export function createHub(
     deps,
     connections,
     health,
+    notifier,
+    healthAlerts,
     calls,
     conversations,
     contacts,
@@ -212,6 +222,7 @@ export function createHub(
       ingest.backpressure?.stop();
       await recovery.stop();
       await health.stop();
+      await healthAlerts.idle();
       await routing.stop();
       await webhooks.stop();
       await Promise.all(subscriptions.map((s) => s.close()));

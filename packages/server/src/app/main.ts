@@ -183,6 +183,7 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
       healthIntervalMs: config.healthIntervalMs,
       healthExpiryWarningDays: config.healthExpiryWarningDays,
       healthSilenceFloorMs: config.healthSilenceFloorMs,
+      notifyMinIntervalMs: config.notifyMinIntervalMs,
       meta: config.meta,
       ingestBackpressure: {
         maxBacklog: config.ingestMaxBacklog,

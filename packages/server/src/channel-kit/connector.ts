@@ -373,6 +373,13 @@ export interface ConnectorFeatures<Config> {
    */
   health?(ctx: BaseContext<Config>, ask: HealthAsk): Promise<ProviderHealthCheck[]>;
   /**
+   * "Send a test event": asks the provider's own test facility to deliver a test inbound message to this
+   * connection's webhook (Meta's `/{app-id}/subscriptions_sample`, what the App Dashboard's "Test" button does), so
+   * the first-message check turns green without a customer. Present only where the provider has such a facility;
+   * answers what the provider said. A rejected credential throws AUTH. Read by core/health
+   */
+  testEvent?(ctx: BaseContext<Config>): Promise<{ detail: string }>;
+  /**
    * the provider is itself an inbox whose teammates see internal notes (Intercom's `message_type: note`): a message
    * queued with `metadata.internalNote` goes as one (OutboundMessage.internalNote); read by the message queue, which
    * refuses such a message on every other channel rather than send a note to the customer

@@ -61,6 +61,7 @@ export const OPTIONAL_FEATURE_NAMES = [
   'internalNotes',
   'resolved',
   'calls',
+  'testEvent',
 ] as const;
 /**
  * `check` ("Test connection") logs in to the provider's own servers (mail: IMAP and SMTP), not over HTTP, so no
@@ -101,6 +102,8 @@ export interface FeatureFixtures {
     warning: { answers: ProviderResponse[]; mentions: string };
     auth: ProviderResponse;
   };
+  /** the provider's answers to a test event request (its test facility), and a rejected credential */
+  testEvent?: { success: ProviderResponse[]; auth: ProviderResponse };
   /** a stored button press the provider waits an answer for */
   buttonAnswers?: { event: InboundMessageEvent; success: ProviderResponse[]; auth: ProviderResponse };
   /** a call to place: the provider's answer to the create (its call id), and a rejected credential */
@@ -571,6 +574,18 @@ export function runConnectorContract<Config extends Record<string, unknown>>(
           expect(bad.map((c) => c.detail).join('\n')).toContain(warning.mentions);
           expect(leaks(JSON.stringify([good, bad]))).toEqual([]);
           await authFails((http, log) => health(base(http, log)), auth);
+        });
+      }
+      if (connector.features.testEvent && f.testEvent) {
+        const { success, auth } = f.testEvent;
+        const testEvent = connector.features.testEvent.bind(connector.features);
+        it('testEvent: asks the provider for a test inbound and says what it answered; a rejected credential is AUTH', async () => {
+          const seen: string[] = [];
+          const answer = await testEvent(base(sequenceHttp(success, seen)));
+          expect(seen.length).toBeGreaterThan(0);
+          expect(answer.detail.length).toBeGreaterThan(0);
+          expect(leaks(answer.detail)).toEqual([]);
+          await authFails((http, log) => testEvent(base(http, log)), auth);
         });
       }
       if (connector.features.visitors && f.visitors) {

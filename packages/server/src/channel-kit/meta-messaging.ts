@@ -760,3 +760,48 @@ export async function metaMessagingHealth(
         },
   ];
 }
+
+/**
+ * "Send a test event" for a Page or an Instagram account: Meta's sample notification
+ * (`POST /{app-id}/subscriptions_sample`, https://developers.facebook.com/docs/graph-api/reference/app/subscriptions_sample/,
+ * the App Dashboard's "Test" button) of the `messages` field, for this account, delivered by Meta to the app's
+ * webhook — our connection's URL. It wants the app access token `{app-id}|{app-secret}`
+ * (https://developers.facebook.com/docs/facebook-login/guides/access-tokens#apptokens); the app id is the
+ * token's (debug_token). `custom_fields` names the sample's sender and message, so the test reads as one in the inbox.
+ */
+export async function metaTestEvent(
+  target: MetaGraphTarget,
+  ctx: BaseContext<unknown>,
+  object: 'page' | 'instagram',
+  appSecret: string,
+): Promise<{ detail: string }> {
+  const info = await metaGraphCall(target, ctx, `debug_token?input_token=${encodeURIComponent(target.accessToken)}`);
+  const data = obj(info.data) ?? {};
+  if (data.is_valid !== true)
+    throw new ChannelError(
+      'AUTH',
+      `${target.provider} says the token is not valid: ${str(obj(data.error)?.message) ?? 'no reason given'}`,
+    );
+  const appId = str(data.app_id) ?? (typeof data.app_id === 'number' ? String(data.app_id) : undefined);
+  if (!appId) throw new ChannelError('UNAVAILABLE', `${target.provider} did not name the token's app`);
+  const mid = `m_switchboard_test_${Date.now().toString(36)}`;
+  const form = new URLSearchParams({
+    object,
+    field: 'messages',
+    object_id: target.accountId,
+    custom_fields: JSON.stringify({
+      sender: { id: 'switchboard-test-sender' },
+      recipient: { id: target.accountId },
+      message: { mid, text: 'Test event from Switchboard' },
+    }),
+    access_token: `${appId}|${appSecret}`,
+  });
+  const res = await metaGraphClient({ ...target, secrets: [...target.secrets, appSecret] }, ctx).call(
+    metaGraphUrl(target, `${encodeURIComponent(appId)}/subscriptions_sample`),
+    { form, what: 'subscriptions_sample' },
+  );
+  const ok = obj(res.json)?.success;
+  if (ok !== true && ok !== 'true')
+    throw new ChannelError('UNAVAILABLE', `${target.provider} did not confirm the sample notification`);
+  return { detail: `${target.provider} is sending a sample message (${mid}) to ${ctx.webhookUrl}` };
+}

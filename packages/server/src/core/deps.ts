@@ -55,6 +55,8 @@ export interface CoreSettings {
   healthExpiryWarningDays?: number[] | undefined;
   /** the shortest inbound silence that warns, whatever the connection's usual pace (default 1 h) */
   healthSilenceFloorMs?: number | undefined;
+  /** the shortest time between two admin e-mails about one thing (core/notifications); default 30 min */
+  notifyMinIntervalMs?: number | undefined;
   /** the Meta app of "Connect with Meta" (SWITCHBOARD_META_APP_ID / _SECRET); absent: only the manual form */
   meta?: MetaAppSettings | undefined;
   /** back-pressure on ingest (core/inbound/backpressure.ts); absent: no bound */

@@ -30,6 +30,8 @@ import type { RoutingRuleService } from './routing/routing-rule-service.js';
 import type { TeamService } from './teams/team-service.js';
 import type { ConsentService } from './consent/consent-service.js';
 import type { HealthService } from './health/health-service.js';
+import type { AdminNotifier } from './notifications/admin-notifier.js';
+import type { HealthAlerts } from './health/health-alerts.js';
 import type { MetaConnectService } from './meta-connect/meta-connect-service.js';
 import type { SegmentService } from './campaigns/segment-service.js';
 import type { CampaignService } from './campaigns/campaign-service.js';
@@ -44,6 +46,10 @@ export interface Hub {
   readonly connections: ConnectionService;
   /** each connection's health beside its status: what the provider and the messages say */
   readonly health: HealthService;
+  /** e-mails to the workspace's owners and admins through its notification channel (health alerts, campaigns) */
+  readonly notifier: AdminNotifier;
+  /** a connection's health turning warning/failing (and back), mailed to the admins */
+  readonly healthAlerts: HealthAlerts;
   /** phone calls: placing one, a conversation's calls */
   readonly calls: CallService;
   readonly conversations: ConversationService;

@@ -46,6 +46,7 @@ const ROUTES: Record<string, Probe> = {
   'GET /api/v1/connections/{id}/logs': { id: 'connection' },
   'POST /api/v1/connections/{id}/health': { id: 'connection' },
   'POST /api/v1/connections/{id}/check': { id: 'connection' },
+  'POST /api/v1/connections/{id}/test-event': { id: 'connection' },
   'GET /api/v1/connections/{id}/templates': { id: 'connection' },
   'POST /api/v1/connections/{id}/templates/sync': { id: 'connection' },
   'POST /api/v1/dead-letters/{id}/replay': { id: 'deadLetter' },

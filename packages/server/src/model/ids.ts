@@ -49,6 +49,8 @@ export type IdPrefix =
   // consents (per identity opt-out)
   | 'cns'
   | 'pcall'
+  // an e-mail to a workspace's admins (core/notifications), never stored: its Message-ID
+  | 'ntf'
   // Connect with Meta dialogs and their grants
   | 'mcg'
   // segments, campaigns, campaign recipients and jobs

@@ -165,6 +165,10 @@ export interface IntercomSimulator {
   replay(deliveryId: string): Promise<number>;
   addAccessToken(): string;
   revokeAccessToken(token: string): void;
+  /** a teammate sets away mode (https://www.intercom.com/help/en/articles/6211498-set-yourself-away) */
+  setAway(adminId: string, away: boolean): void;
+  /** a teammate removed from the workspace: GET /admins/{id} answers 404 */
+  removeAdmin(adminId: string): void;
   /** a new client secret (rotating it in the Developer Hub): webhooks are signed with it from now on */
   rotateClientSecret(): string;
   fault(input: IntercomFaultInput): void;
@@ -210,6 +214,7 @@ export async function startIntercomSimulator(options: IntercomSimulatorOptions =
   };
   const teammate: IntercomAdmin = { id: String(Number(botAdmin.id) + 1), name: 'Mia', email: 'mia@acme.test' };
   const admins = new Map([botAdmin, teammate].map((a) => [a.id, a]));
+  const away = new Set<string>();
   const contacts = new Map<string, IntercomContact>();
   const conversations = new Map<string, IntercomConversationRecord>();
   const files = new Map<string, IntercomFile>();
@@ -540,7 +545,8 @@ export async function startIntercomSimulator(options: IntercomSimulatorOptions =
           id: a.id,
           name: a.name,
           email: a.email,
-          away_mode_enabled: false,
+          away_mode_enabled: away.has(a.id),
+          away_mode_reassign: false,
           has_inbox_seat: true,
           team_ids: [],
         },
@@ -685,6 +691,8 @@ export async function startIntercomSimulator(options: IntercomSimulatorOptions =
       return t;
     },
     revokeAccessToken: (t) => void tokens.delete(t),
+    setAway: (id, on) => void (on ? away.add(id) : away.delete(id)),
+    removeAdmin: (id) => void admins.delete(id),
     rotateClientSecret() {
       clientSecret = randomBytes(20).toString('hex');
       return clientSecret;

@@ -395,6 +395,38 @@ export async function startMetaMessagingSimulator(
       if (!m) throw new GraphFailure({ code: 100, message: 'Unknown path components', status: 400 });
       const id = decodeURIComponent(m[1] as string);
       const edge = m[2];
+      // the App Dashboard's "Test" button as an API: a sample notification of one field, sent to the app's webhook
+      // (https://developers.facebook.com/docs/graph-api/reference/app/subscriptions_sample/), with the app token
+      if (id === app.id && edge === 'subscriptions_sample' && req.method === 'POST') {
+        const raw = await readBody(req, 1 << 20);
+        const form = new URLSearchParams(raw.toString('utf8'));
+        const param = (k: string) => form.get(k) ?? u.searchParams.get(k) ?? '';
+        if (param('access_token') !== `${app.id}|${app.secret}`) throw new GraphFailure({ code: 190 });
+        const object = param('object');
+        const field = param('field');
+        if (object !== 'page' && object !== 'instagram')
+          throw new GraphFailure({ code: 100, message: `Invalid parameter: object ${object}` });
+        if (field !== 'messages') throw new GraphFailure({ code: 100, message: `Invalid parameter: field ${field}` });
+        const objectId = param('object_id') || '0';
+        let custom: Record<string, unknown> = {};
+        if (param('custom_fields')) {
+          try {
+            custom = JSON.parse(param('custom_fields')) as Record<string, unknown>;
+          } catch {
+            throw new GraphFailure({ code: 100, message: 'Invalid parameter: custom_fields must be JSON' });
+          }
+        }
+        // Meta's sample values, where custom_fields name none
+        const event = {
+          sender: { id: '12334' },
+          recipient: { id: objectId },
+          timestamp: Date.now(),
+          message: { mid: 'test_message_id', text: 'test_message' },
+          ...custom,
+        };
+        void deliver(metaJson({ object, entry: [{ id: objectId, time: Date.now(), messaging: [event] }] }));
+        return respondJson(res, 200, { success: true });
+      }
       if (id === 'debug_token' && !edge && req.method === 'GET') {
         const fault = faults.take('debug_token', undefined);
         if (fault?.error) throw new GraphFailure(fault.error);

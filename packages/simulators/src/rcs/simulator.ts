@@ -2,7 +2,8 @@
 // an OAuth token endpoint that checks the service-account JWT's RS256 signature against the key it issued
 // (tokens expire; expiry is configurable), agentMessages with messageId idempotency, capabilities per number
 // (some numbers are not RCS-capable: 404), revocation until delivered, agentEvents, and Pub/Sub-style signed user
-// messages and events (X-Goog-Signature = base64 HMAC-SHA512(clientToken, decoded data)), retried on non-200.
+// messages and events (X-Goog-Signature = base64 HMAC-SHA512(clientToken, decoded data)), retried on non-200;
+// and the IAM API's read of the service-account key (its end, whether it is disabled).
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID, verify } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen } from '../http/listen.js';
@@ -15,6 +16,8 @@ export interface RcsSimulatorOptions {
   /** seconds a token lives (tests use a few) */
   tokenLifetimeSeconds?: number;
   retryScale?: number;
+  /** the key's end as IAM reports it (an organisation's key expiry policy); default never (9999-12-31T23:59:59Z) */
+  keyValidBeforeTime?: string;
 }
 
 export interface RcsAgentMessage {
@@ -54,8 +57,18 @@ export interface RcsSimulator {
   /** posts a signed body with a chosen signature (tampering tests); answers the status */
   postRaw(data: unknown, signature?: string): Promise<number>;
   revokeKey(): void;
+  /** the key's end as IAM reports it (`validBeforeTime`); past it the token endpoint refuses the key */
+  setKeyExpiry(validBeforeTime: string): void;
+  /** disables the key (Cloud console → Service accounts → Keys): the token endpoint refuses it, IAM says `disabled` */
+  disableKey(): void;
+  /** the service account may not read its own keys (no iam.serviceAccountKeys.get): IAM answers 403 */
+  denyKeyRead(): void;
   close(): Promise<void>;
 }
+
+const RBM_SCOPE = 'https://www.googleapis.com/auth/rcsbusinessmessaging';
+/** scopes the IAM API accepts (https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts.keys/get#authorization-scopes) */
+const IAM_SCOPES = ['https://www.googleapis.com/auth/cloud-platform', 'https://www.googleapis.com/auth/iam'];
 
 export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Promise<RcsSimulator> {
   const agentId = options.agentId ?? 'switchboard_sim_agent';
@@ -65,6 +78,11 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
   const clientEmail = `${agentId}@rbm-sim.iam.gserviceaccount.com`;
   const keyId = randomBytes(8).toString('hex');
   const tokens = new Map<string, number>();
+  const tokenScopes = new Map<string, string>();
+  const keyCreated = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  let keyValidBefore = options.keyValidBeforeTime ?? '9999-12-31T23:59:59Z';
+  let keyDisabled = false;
+  let keyReadable = true;
   const messages: RcsAgentMessage[] = [];
   const agentEvents: RcsSimulator['agentEvents'] = [];
   const createCalls: string[] = [];
@@ -78,21 +96,23 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
   const googleError = (res: ServerResponse, code: number, status: string, message: string) =>
     respondJson(res, code, { error: { code, message, status } });
 
-  /** checks the RS256 JWT assertion: our key, our audience, not expired */
-  function checkAssertion(jwt: string, audience: string): boolean {
+  /** checks the RS256 JWT assertion: our key (enabled, not past its end), our audience, not expired → its scope */
+  function checkAssertion(jwt: string, audience: string): string | undefined {
     const [h, p, sig] = jwt.split('.');
-    if (!h || !p || !sig) return false;
+    if (!h || !p || !sig) return undefined;
+    if (keyDisabled || Date.parse(keyValidBefore) <= Date.now()) return undefined;
     const ok = verify('RSA-SHA256', Buffer.from(`${h}.${p}`), publicKey, Buffer.from(sig, 'base64url'));
-    if (!ok) return false;
+    if (!ok) return undefined;
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
     const now = Math.floor(Date.now() / 1000);
-    return (
-      claims.iss === clientEmail &&
+    const scope = typeof claims.scope === 'string' ? claims.scope : '';
+    return claims.iss === clientEmail &&
       claims.aud === audience &&
-      claims.scope === 'https://www.googleapis.com/auth/rcsbusinessmessaging' &&
+      (scope === RBM_SCOPE || IAM_SCOPES.includes(scope)) &&
       typeof claims.exp === 'number' &&
       claims.exp > now
-    );
+      ? scope
+      : undefined;
   }
 
   async function post(body: unknown, signature?: string): Promise<number> {
@@ -135,19 +155,47 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
     const raw = await readBody(req, 10 * 1024 * 1024);
     if (url.pathname === '/token' && req.method === 'POST') {
       const form = new URLSearchParams(raw.toString('utf8'));
-      if (
-        form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' ||
-        !checkAssertion(form.get('assertion') ?? '', `${base}/token`)
-      )
-        return respondJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
+      const scope =
+        form.get('grant_type') === 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+          ? checkAssertion(form.get('assertion') ?? '', `${base}/token`)
+          : undefined;
+      if (!scope) return respondJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
       const token = `ya29.${randomBytes(24).toString('hex')}`;
       tokens.set(token, Date.now() + lifetime * 1000);
+      tokenScopes.set(token, scope);
       tokensIssued++;
       return respondJson(res, 200, { access_token: token, expires_in: lifetime, token_type: 'Bearer' });
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer || (tokens.get(bearer) ?? 0) < Date.now())
       return googleError(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+    // the IAM API's key read (https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts.keys/get);
+    // `-` stands for the account's project
+    const iam = /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/]+)\/keys\/([^/]+)$/.exec(url.pathname);
+    if (iam && req.method === 'GET') {
+      if (!IAM_SCOPES.includes(tokenScopes.get(bearer) ?? ''))
+        return googleError(res, 403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.');
+      const [project, email, id] = iam.slice(1).map((x) => decodeURIComponent(x ?? ''));
+      if (!keyReadable)
+        return googleError(
+          res,
+          403,
+          'PERMISSION_DENIED',
+          `Permission 'iam.serviceAccountKeys.get' denied on resource (or it may not exist).`,
+        );
+      if ((project !== '-' && project !== 'rbm-sim') || email !== clientEmail || id !== keyId)
+        return googleError(res, 404, 'NOT_FOUND', `Service account key ${id ?? ''} does not exist.`);
+      return respondJson(res, 200, {
+        name: `projects/rbm-sim/serviceAccounts/${clientEmail}/keys/${keyId}`,
+        privateKeyType: 'TYPE_GOOGLE_CREDENTIALS_FILE',
+        keyAlgorithm: 'KEY_ALG_RSA_2048',
+        validAfterTime: keyCreated,
+        validBeforeTime: keyValidBefore,
+        keyOrigin: 'GOOGLE_PROVIDED',
+        keyType: 'USER_MANAGED',
+        ...(keyDisabled ? { disabled: true } : {}),
+      });
+    }
     // user files: downloadable with the agent's token (https://developers.google.com/business-communications/rcs-business-messaging/guides/build/receive#files)
     if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
       const file = userFiles.get(url.pathname.slice(7));
@@ -303,6 +351,15 @@ export async function startRcsSimulator(options: RcsSimulatorOptions = {}): Prom
     },
     revokeKey() {
       ({ publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 }));
+    },
+    setKeyExpiry(validBeforeTime) {
+      keyValidBefore = validBeforeTime;
+    },
+    disableKey() {
+      keyDisabled = true;
+    },
+    denyKeyRead() {
+      keyReadable = false;
     },
     close: () => listening.close(),
   };

@@ -14,7 +14,7 @@ import { FaultBook } from '../faults/fault-book.js';
 import { KeyedBuckets } from '../rate/token-bucket.js';
 import { legacySig, signWebhookJwt, verifyApplicationJwt, type SignatureMethod } from './signing.js';
 
-export type VonageOperation = 'messages' | 'sms' | 'balance' | 'application' | 'settings';
+export type VonageOperation = 'messages' | 'sms' | 'balance' | 'application' | 'settings' | 'numbers';
 
 export interface VonageFaultError {
   /** HTTP status answered (Messages/Application/balance); default 500 */
@@ -69,6 +69,12 @@ export interface VonageSimulator {
   settings(): { moUrl?: string; drUrl?: string; inboundUrl?: string; statusUrl?: string };
   /** where webhooks go when the hub did not set them itself */
   configure(urls: { inboundUrl?: string; statusUrl?: string; moUrl?: string; drUrl?: string }): void;
+  /**
+   * the number's own settings (Dashboard → Numbers, https://developer.vonage.com/en/api/numbers#updateANumber): the
+   * application it is linked to (the Messages API sends its inbound to that application's inbound URL; default ours,
+   * `null` unlinked) and its own inbound SMS URL (`moHttpUrl`, used by the SMS API instead of the account's)
+   */
+  configureNumber(settings: { appId?: string | null; moHttpUrl?: string }): void;
   /** a customer texts our number over the Messages API */
   inboundMessage(input: {
     from: string;
@@ -137,6 +143,8 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
     signatureMethod: options.signatureMethod ?? ('md5hash' as SignatureMethod),
   };
   const application = { id: randomUUID(), name: 'Switchboard app', privateKey, publicKey };
+  // the number is linked to our application and has no inbound URL of its own until someone changes it
+  const numberSettings: { appId: string | null; moHttpUrl: string } = { appId: application.id, moHttpUrl: '' };
   const number = '447700900000';
   const urls: { moUrl?: string; drUrl?: string; inboundUrl?: string; statusUrl?: string } = {};
   const outbound: VonageOutbound[] = [];
@@ -299,6 +307,42 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
         'max-outbound-request': options.requestsPerSecond ?? 30,
         'max-inbound-request': 30,
         'max-calls-per-second': 30,
+      });
+    }
+    // the account's numbers (https://developer.vonage.com/en/api/numbers#getOwnedNumbers): api_key/api_secret in the
+    // query, `pattern` matched by `search_pattern` (0 starts with, 1 anywhere, 2 ends with)
+    if (path === '/account/numbers' && req.method === 'GET') {
+      const fault = await takeFault('numbers');
+      if (fault) return respondJson(res, fault.httpStatus ?? 500, fault.body ?? {});
+      if (!basicOk(req, url.searchParams))
+        return respondJson(res, 401, { 'error-code': '401', 'error-code-label': 'authentication failed' });
+      const pattern = url.searchParams.get('pattern') ?? '';
+      const how = url.searchParams.get('search_pattern') ?? '0';
+      const hit =
+        how === '1' ? number.includes(pattern) : how === '2' ? number.endsWith(pattern) : number.startsWith(pattern);
+      const linked = numberSettings.appId;
+      return respondJson(res, 200, {
+        count: hit ? 1 : 0,
+        numbers: hit
+          ? [
+              {
+                country: 'GB',
+                msisdn: number,
+                moHttpUrl: numberSettings.moHttpUrl,
+                type: 'mobile-lvn',
+                features: ['VOICE', 'SMS', 'MMS'],
+                ...(linked
+                  ? {
+                      messagesCallbackType: 'app',
+                      messagesCallbackValue: linked,
+                      voiceCallbackType: 'app',
+                      voiceCallbackValue: linked,
+                      app_id: linked,
+                    }
+                  : {}),
+              },
+            ]
+          : [],
       });
     }
     const appMatch = /^\/v2\/applications\/([^/]+)$/.exec(path);
@@ -465,9 +509,15 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
     configure(next) {
       Object.assign(urls, next);
     },
+    configureNumber(next) {
+      if (next.appId !== undefined) numberSettings.appId = next.appId;
+      if (next.moHttpUrl !== undefined) numberSettings.moHttpUrl = next.moHttpUrl;
+    },
     async inboundMessage({ from, text, to }) {
       const messageUuid = randomUUID();
-      const status = await messagesWebhook(urls.inboundUrl, 'inbound', {
+      // a number linked to another application sends its inbound there, not to ours
+      const inboundUrl = numberSettings.appId === application.id ? urls.inboundUrl : undefined;
+      const status = await messagesWebhook(inboundUrl, 'inbound', {
         channel: 'sms',
         message_uuid: messageUuid,
         to: to ?? number,
@@ -488,7 +538,8 @@ export async function startVonageSimulator(options: VonageSimulatorOptions = {})
       const statuses: Array<number | 'error'> = [];
       const sendPart = (n: number) => {
         const piece = pieces[n - 1] ?? '';
-        return legacyWebhook(urls.moUrl, 'inbound', {
+        // the number's own inbound URL wins over the account's (https://developer.vonage.com/en/messaging/sms/guides/inbound-sms)
+        return legacyWebhook(numberSettings.moHttpUrl || urls.moUrl, 'inbound', {
           msisdn: from,
           to: to ?? number,
           messageId: ids[n - 1] ?? hexId(),

@@ -106,6 +106,24 @@ export function Channels() {
   };
   // "Test connection": each server's answer, listed under the connection (mail: IMAP and SMTP)
   const [checked, setChecked] = useState<{ id: string; checks: ConnectionChecks['checks'] | null } | null>(null);
+  // the provider delivers a test inbound message; the health shows it once it arrived (the health is read again then)
+  const testEvent = async (c: Connection) => {
+    setError('');
+    setNotice('');
+    try {
+      const { detail } = await client.sendTestEvent(c.id);
+      setNotice(`${c.name}: test event requested — ${detail}`);
+      // the webhook usually arrives within a second or two: look again then
+      for (const wait of [1000, 2500, 5000]) {
+        await new Promise((r) => setTimeout(r, wait));
+        const health = await client.checkConnectionHealth(c.id);
+        setConnections((list) => list.map((x) => (x.id === c.id ? { ...x, health } : x)));
+        if (health.checks.some((x) => x.name === 'first_message' && x.state === 'healthy')) break;
+      }
+    } catch (err) {
+      setError(`${c.name}: ${errorText(err)}`);
+    }
+  };
   const check = async (c: Connection) => {
     setError('');
     setChecked({ id: c.id, checks: null });
@@ -209,6 +227,16 @@ export function Channels() {
           {typeMap.get(c.type)?.capabilities.templates === true && (
             <button type="button" onClick={() => void sync(c)} aria-label={`Sync templates of ${c.name}`}>
               <Icon name="refresh" /> Templates
+            </button>
+          )}
+          {typeMap.get(c.type)?.features.includes('testEvent') === true && c.status === 'RUNNING' && (
+            <button
+              type="button"
+              onClick={() => void testEvent(c)}
+              aria-label={`Send a test event to ${c.name}`}
+              title="The provider delivers a test message to this connection"
+            >
+              <Icon name="send" /> Test event
             </button>
           )}
           {typeMap.get(c.type)?.canCheck === true && (

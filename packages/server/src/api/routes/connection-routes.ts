@@ -141,6 +141,31 @@ export function connectionRoutes(app: FastifyInstance, hub: Hub): void {
     async (req) => hub.health.check(principalOf(req).workspaceId, req.params.id),
   );
 
+  r.post(
+    '/connections/:id/test-event',
+    {
+      schema: {
+        tags,
+        summary: 'Send a test event: the provider delivers a test inbound message to this connection',
+        description:
+          "Asks the provider's own test facility (Messenger: Meta's sample notification, what the App Dashboard's Test button sends) to deliver a test inbound message to the connection's webhook; when it arrives the first-message check turns healthy. Only for channel types whose `features` (GET /connection-types) include `testEvent`: 409 otherwise, and 409 when the connection is not running; 503 with the provider's words when it refused.",
+        params: IdParams,
+        response: {
+          202: z
+            .object({ requested: z.literal(true), detail: z.string().describe('what the provider answered') })
+            .meta({ id: 'TestEventRequested' }),
+          ...errors,
+          403: ErrorSchema,
+          503: ErrorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const p = requireRole(req, 'admin');
+      return reply.code(202).send(await hub.health.testEvent(p.workspaceId, req.params.id));
+    },
+  );
+
   r.get(
     '/connections/:id/logs',
     {

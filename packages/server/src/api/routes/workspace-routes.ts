@@ -23,6 +23,12 @@ const WorkspaceSchema = z
       .describe(
         'what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped',
       ),
+    notificationConnectionId: z
+      .string()
+      .nullable()
+      .describe(
+        "the email connection the workspace's owners and admins are written to about the hub itself: a connection's health turning warning or failing, and back (at most one mail per connection per SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES); null: no e-mails",
+      ),
     createdAt: z.string(),
   })
   .meta({ id: 'Workspace' });
@@ -44,7 +50,16 @@ export function workspaceRoutes(app: FastifyInstance, hub: Hub): void {
         tags,
         summary: 'Change workspace settings (owners and admins)',
         body: z
-          .object({ allowPrivateNetwork: z.boolean().optional(), keepDeletedContent: z.boolean().optional() })
+          .object({
+            allowPrivateNetwork: z.boolean().optional(),
+            keepDeletedContent: z.boolean().optional(),
+            notificationConnectionId: z
+              .string()
+              .regex(/^conn_[a-z0-9]{1,64}$/, 'a connection id')
+              .nullable()
+              .optional()
+              .describe('an email connection of this workspace, or null to send no e-mails'),
+          })
           .strict(),
         response: { 200: WorkspaceSchema, ...errors },
       },

@@ -11,6 +11,7 @@ import {
   type BaseContext,
   type FetchedMedia,
   type ProviderClient,
+  type ProviderHealthCheck,
   type ProviderRequest,
   type ProviderResponse,
   type StartResult,
@@ -166,4 +167,54 @@ export async function fetchIntercomMedia(
   );
   const mimeType = h.get('content-type')?.split(';')[0]?.trim() || media.mimeType || 'application/octet-stream';
   return { bytes, mimeType };
+}
+
+/**
+ * The provider's health, as far as Intercom exposes it: the access token (`GET /me` — a revoked or rotated token
+ * is AUTH, failing; https://developers.intercom.com/docs/references/rest-api/api.intercom.io/admins/identifyadmin)
+ * and the admin our replies go as (`GET /admins/{id}`, https://developers.intercom.com/docs/references/rest-api/api.intercom.io/admins/retrieveadmin):
+ * removed from the workspace → failing (every reply is refused); in away mode → warning (Intercom's assignment skips
+ * it, and the Messenger shows the team as away, https://www.intercom.com/help/en/articles/6211498-set-yourself-away).
+ * The webhook's URL and topics are set in the Developer Hub and no API reads them, so they are not compared: the
+ * first-message check shows whether webhooks arrive.
+ */
+export async function intercomHealth(ctx: Ctx): Promise<ProviderHealthCheck[]> {
+  const me = intercomAdminSchema.safeParse(await intercomCall(ctx, '/me', { what: 'GET /me' }));
+  if (!me.success) throw new ChannelError('UNAVAILABLE', 'Intercom answered GET /me in an unexpected shape');
+  const app = (me.data.app as { name?: unknown } | undefined)?.name;
+  const checks: ProviderHealthCheck[] = [
+    {
+      name: 'token',
+      state: 'healthy',
+      detail: `The access token works${typeof app === 'string' ? ` for the Intercom workspace ${app}` : ''}`,
+    },
+  ];
+  const { adminId } = ctx.config;
+  let admin;
+  try {
+    admin = intercomAdminSchema.safeParse(
+      await intercomCall(ctx, `/admins/${encodeURIComponent(adminId)}`, { what: 'GET /admins' }),
+    );
+  } catch (error) {
+    if (!(error instanceof ChannelError) || error.code !== 'INVALID_RECIPIENT') throw error;
+    checks.push({
+      name: 'admin',
+      state: 'failing',
+      detail: `Admin ${adminId} is no longer a teammate of this Intercom workspace: every reply is refused — set another admin id in the connection`,
+    });
+    return checks;
+  }
+  if (!admin.success || admin.data.type !== 'admin')
+    throw new ChannelError('UNAVAILABLE', 'Intercom answered GET /admins in an unexpected shape');
+  const name = admin.data.name ?? adminId;
+  checks.push(
+    admin.data.away_mode_enabled === true
+      ? {
+          name: 'admin',
+          state: 'warning',
+          detail: `${name}, the admin replies go as, is in away mode in Intercom: Intercom assigns it no new conversations and shows it as away — turn away mode off for ${name} in Intercom`,
+        }
+      : { name: 'admin', state: 'healthy', detail: `Replies go as ${name}, a teammate of the workspace` },
+  );
+  return checks;
 }

@@ -5,7 +5,7 @@
  * The customer is the Intercom contact, the Intercom conversation is the thread.
  */
 import { defineConnector } from '../../channel-kit/index.js';
-import { fetchIntercomMedia, mirrorResolved, startIntercom } from './api.js';
+import { fetchIntercomMedia, intercomHealth, mirrorResolved, startIntercom } from './api.js';
 import { intercomConfigSchema, type IntercomConfig } from './config.js';
 import { parseIntercom } from './parse.js';
 import { intercomSend } from './send.js';
@@ -57,6 +57,7 @@ export const intercomConnector = defineConnector({
     fetchMedia: fetchIntercomMedia,
     internalNotes: true,
     resolved: mirrorResolved,
+    health: intercomHealth,
   },
   start: startIntercom,
 });

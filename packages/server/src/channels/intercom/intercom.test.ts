@@ -64,6 +64,26 @@ const errorList = (code: string, message: string) => ({
   errors: [{ code, message }],
 });
 
+const meAnswer = {
+  type: 'admin',
+  id: config.adminId,
+  email: 'bot@acme.example',
+  name: 'Acme Bot',
+  email_verified: true,
+  app: { type: 'app', id_code: 'a86dr8yl', name: 'Acme', region: 'US', timezone: 'Europe/London' },
+  has_inbox_seat: true,
+};
+const adminAnswer = (away: boolean) => ({
+  type: 'admin',
+  id: config.adminId,
+  name: 'Acme Bot',
+  email: 'bot@acme.example',
+  away_mode_enabled: away,
+  away_mode_reassign: false,
+  has_inbox_seat: true,
+  team_ids: [],
+});
+
 runConnectorContract(intercomConnector, {
   config,
   otherSecretConfig,
@@ -92,6 +112,13 @@ runConnectorContract(intercomConnector, {
       answers: { note: json(200, noteAnswer), message: json(200, replyAnswer) },
       mentions: '"message_type":"note"',
     },
+    // GET /me, then the admin replies go as (https://developers.intercom.com/docs/references/rest-api/api.intercom.io/admins/retrieveadmin):
+    // present, then in away mode
+    health: {
+      healthy: [json(200, meAnswer), json(200, adminAnswer(false))],
+      warning: { answers: [json(200, meAnswer), json(200, adminAnswer(true))], mentions: 'away mode' },
+      auth: json(401, errorList('unauthorized', 'Access Token Invalid')),
+    },
     resolved: {
       conversation: { threadKey: CONVERSATION_ID, address: CONTACT_ID },
       success: [json(200, replyAnswer)],
@@ -100,7 +127,6 @@ runConnectorContract(intercomConnector, {
   },
   absentFeatures: {
     optOut: 'customers leave an Intercom conversation or block the app; there are no keywords to honour',
-    health: 'not checked yet: the Developer Hub webhook settings are not readable with the access token',
     typing: 'the REST API has no typing indicator for admins',
     readReceipts: 'Intercom shows its own seen state; the REST API takes no read receipt',
     templates: 'Intercom replies are free-form; it has no message templates to sync',

@@ -7,6 +7,7 @@ import {
   metaMessagingHealth,
   metaProfile,
   metaSenderAction,
+  metaTestEvent,
   metaUnsubscribe,
 } from '../../channel-kit/index.js';
 import { MESSENGER_FIELDS, pageTarget } from './api.js';
@@ -59,6 +60,8 @@ export const messengerConnector = defineConnector({
   features: {
     // the token's validity and ends, and our app's webhook subscription with its fields
     health: (ctx, ask) => metaMessagingHealth(pageTarget(ctx.config), ctx, ask, MESSENGER_FIELDS),
+    // Meta's sample notification of the messages field, to this Page's webhook
+    testEvent: (ctx) => metaTestEvent(pageTarget(ctx.config), ctx, 'page', ctx.config.appSecret),
     typing: (to, ctx) => metaSenderAction(pageTarget(ctx.config), ctx, to, 'typing_on'),
     fetchMedia: (media, ctx) => metaFetchAttachment(pageTarget(ctx.config), media, ctx),
     // name and picture of a new PSID, once (https://developers.facebook.com/docs/messenger-platform/identity/user-profile)

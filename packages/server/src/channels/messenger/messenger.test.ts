@@ -89,6 +89,11 @@ runConnectorContract(messengerConnector, {
       },
       auth: json(401, graphError(190, 'Error validating access token: Session has expired')),
     },
+    // the token's app (debug_token), then Meta's sample notification (https://developers.facebook.com/docs/graph-api/reference/app/subscriptions_sample/)
+    testEvent: {
+      success: [debugToken(), json(200, { success: true })],
+      auth: json(401, graphError(190, 'Error validating access token: Session has expired')),
+    },
     typing: {
       to: PSID,
       success: [json(200, { recipient_id: PSID })],

@@ -1,6 +1,6 @@
 /** @module channels/rcs/config — an RBM agent connection (https://developers.google.com/business-communications/rcs-business-messaging/guides/get-started/register-partner). */
 import { z } from 'zod';
-import { defaultRegionField, secret } from '../../channel-kit/index.js';
+import { defaultRegionField, providerEndpoint, secret } from '../../channel-kit/index.js';
 
 /** regional API hosts (https://developers.google.com/business-communications/rcs-business-messaging/reference/rest) */
 export const RBM_HOSTS = {
@@ -21,6 +21,9 @@ export const rcsConfigSchema = z.object({
     .describe('A phone channel connection (SMS) that carries messages to numbers RCS cannot reach'),
   apiBaseUrl: z.url().optional().describe('RBM API host; default the region host'),
   tokenUrl: z.url().default('https://oauth2.googleapis.com/token').describe('OAuth token endpoint'),
+  iamApiBaseUrl: providerEndpoint(z.url())
+    .default('https://iam.googleapis.com')
+    .describe("IAM API host: the health check reads the service-account key's end there"),
   capabilityTtlSeconds: z.number().int().positive().default(86_400),
   undeliveredFallbackSeconds: z
     .number()

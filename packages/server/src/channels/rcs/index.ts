@@ -1,6 +1,6 @@
 /** @module channels/rcs — a Google RCS Business Messaging agent as a channel (https://developers.google.com/business-communications/rcs-business-messaging). */
 import { defineConnector } from '../../channel-kit/index.js';
-import { accessToken } from './api.js';
+import { accessToken, rcsHealth } from './api.js';
 import { rcsConfigSchema, type RcsConfig } from './config.js';
 import { parseRcs, rcsEventKey } from './parse.js';
 import { fetchRcsMedia, markRcsRead, rcsSend, revokeRcs, sendRcsTyping } from './send.js';
@@ -56,6 +56,7 @@ export const rcsConnector = defineConnector({
       afterMs: (config) => config.undeliveredFallbackSeconds * 1000,
     },
     revoke: revokeRcs,
+    health: rcsHealth,
   },
   // the token exchange proves the key: a rejected one turns the connection to ERROR
   async start(ctx) {

@@ -37,3 +37,11 @@ export const googleErrorSchema = z.object({
 });
 
 export const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().optional() });
+
+/** a ServiceAccountKey (https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts.keys#ServiceAccountKey) */
+export const serviceAccountKeySchema = z.object({
+  name: z.string().optional(),
+  validAfterTime: z.string().optional(),
+  validBeforeTime: z.string().optional(),
+  disabled: z.boolean().optional(),
+});

@@ -2,7 +2,8 @@
  * RCS falling back to SMS with both providers simulated: a real hub, the RBM simulator and the Twilio Messaging
  * simulator behind a twilio-sms connection named as the RCS connection's smsFallbackConnectionId. A number that is
  * not RCS-capable and a message left undelivered (then revoked) each reach the phone exactly once, as SMS, and
- * never over RCS as well.
+ * never over RCS as well. Each fallback send is a provider call of the SMS connection (provider_calls): its outcome
+ * counts in that connection's health and on the Health page like its own sends.
  */
 import {
   startRcsSimulator,
@@ -24,6 +25,10 @@ interface Conn {
   id: string;
   status: string;
 }
+interface Summary {
+  connectionId: string;
+  lastHour: { providerCalls: number; serverErrors: number };
+}
 
 const OURS = '+15005550006';
 const FALLBACK_SECONDS = 2;
@@ -43,6 +48,11 @@ describe('rcs falling back to a twilio-sms connection', () => {
   };
   const message = async (id: string) => (await t.api<Msg>('GET', `/api/v1/messages/${id}`)).body;
   const smsTo = (phone: string) => twilio.messages({ to: phone, direction: 'outbound-api' });
+  /** the SMS connection's provider calls of the last hour, as the Health page reads them */
+  const smsCalls = async () => {
+    const res = await t.api<{ data: Summary[] }>('GET', '/api/v1/connections/health-summary');
+    return res.body.data.find((c) => c.connectionId === sms.id)?.lastHour;
+  };
 
   beforeAll(async () => {
     rbm = await startRcsSimulator({ retryScale: 0.1 });
@@ -106,6 +116,8 @@ describe('rcs falling back to a twilio-sms connection', () => {
     expect(sent[0]?.body).toContain('Pick up');
     expect(sent[0]?.from).toBe(OURS);
     expect(rbm.messages.filter((m) => m.phone === '+14155550177')).toHaveLength(0);
+    // the SMS connection sent nothing of its own: the one call is the fallback's
+    expect(await smsCalls()).toMatchObject({ providerCalls: 1, serverErrors: 0 });
     await new Promise((res) => setTimeout(res, (FALLBACK_SECONDS + 1) * 1000));
     expect(smsTo('+14155550177')).toHaveLength(1);
   });
@@ -140,5 +152,28 @@ describe('rcs falling back to a twilio-sms connection', () => {
     await eventually(async () => (smsTo('+14155550178').length > 0 ? true : undefined), 10_000, 'sms sent');
     await new Promise((res) => setTimeout(res, (FALLBACK_SECONDS + 1) * 1000));
     expect(smsTo('+14155550178').map((m) => m.body)).toEqual(['Your code is 4242']);
+    // the timed fallback's send counts too
+    expect(await smsCalls()).toMatchObject({ providerCalls: 2, serverErrors: 0 });
+  });
+
+  it("counts a timed fallback's send Twilio answers with a 5xx as a server error of the SMS connection", async () => {
+    twilio.addFault({ op: 'messages.create', times: 1, error: { code: 20500 } });
+    const r = await t.api<Msg>('POST', '/api/v1/messages', {
+      connectionId: rcs.id,
+      to: '+14155550179',
+      content: { type: 'text', text: 'Your table is ready' },
+    });
+    expect(r.status).toBe(202);
+    const failed = await eventually(
+      async () => {
+        const m = await message(r.body.id);
+        return m.status === 'failed' ? m : undefined;
+      },
+      (FALLBACK_SECONDS + 8) * 1000,
+      'fallback failed',
+    );
+    expect(JSON.stringify(failed)).toMatch(/the fallback failed/);
+    expect(smsTo('+14155550179')).toHaveLength(0);
+    expect(await smsCalls()).toMatchObject({ providerCalls: 3, serverErrors: 1 });
   });
 });

@@ -24,6 +24,20 @@ const denied = {
   }),
 };
 
+const DAY = 86_400_000;
+const iamKey = (validBeforeTime: string) => ({
+  status: 200,
+  body: JSON.stringify({
+    name: 'projects/rbm-test/serviceAccounts/agent@rbm-test.iam.gserviceaccount.com/keys/k1',
+    privateKeyType: 'TYPE_GOOGLE_CREDENTIALS_FILE',
+    keyAlgorithm: 'KEY_ALG_RSA_2048',
+    validAfterTime: '2026-01-01T00:00:00Z',
+    validBeforeTime,
+    keyOrigin: 'GOOGLE_PROVIDED',
+    keyType: 'USER_MANAGED',
+  }),
+});
+
 runConnectorContract(rcsConnector, {
   config,
   otherSecretConfig: {
@@ -63,9 +77,21 @@ runConnectorContract(rcsConnector, {
       auth: denied,
     },
     fallback: { connectionId: config.smsFallbackConnectionId, afterMs: 600_000 },
+    // a fresh token for RBM, one for IAM, then the key (https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts.keys/get):
+    // one that never ends (Google's 9999-12-31), then one an expiry policy ends in 2 days
+    health: {
+      healthy: [ok, ok, iamKey('9999-12-31T23:59:59Z')],
+      warning: {
+        answers: [ok, ok, iamKey(new Date(Date.now() + 2 * DAY).toISOString())],
+        mentions: 'expires in 2 days',
+      },
+      auth: {
+        status: 400,
+        body: JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }),
+      },
+    },
   },
   absentFeatures: {
-    health: "the RBM API does not report the agent's webhook state",
     optOut: 'RCS agents are blocked in the messaging app of the phone, which the RBM platform reports itself',
     templates: 'RBM has no provider-approved templates',
     senders: 'a connection is one agent',

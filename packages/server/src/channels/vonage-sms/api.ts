@@ -11,6 +11,7 @@ import {
   channelErrorFromHttpStatus,
   providerClient,
   type BaseContext,
+  type ProviderHealthCheck,
   type ProviderResponse,
 } from '../../channel-kit/index.js';
 import { hosts, type VonageConfig } from './config.js';
@@ -201,4 +202,106 @@ export async function checkVonage(ctx: BaseContext<VonageConfig>): Promise<void>
     what: 'application webhooks',
   });
   ctx.log.info('Vonage application webhooks set to this connection', { applicationId: c.applicationId });
+}
+
+interface OwnedNumber {
+  msisdn?: string;
+  moHttpUrl?: string;
+  app_id?: string;
+  messagesCallbackValue?: string;
+}
+
+/**
+ * The provider's health: where Vonage sends this connection's inbound and receipts, compared with our webhook URL
+ * (as Twilio's SmsUrl is). Messages API: the application's inbound and status URLs
+ * (https://developer.vonage.com/en/api/application.v2#getApplication), and the sender number's link to that
+ * application — a number linked to another application sends its inbound there
+ * (https://developer.vonage.com/en/api/numbers#getOwnedNumbers, `app_id`). Legacy SMS API: the account's inbound and
+ * delivery-receipt URLs (`POST /account/settings` without new values answers the current ones,
+ * https://developer.vonage.com/en/api/account#changeAccountSettings) and the number's own inbound URL
+ * (`moHttpUrl`), which wins over the account's. An alphanumeric sender has no number to read.
+ */
+export async function vonageHealth(ctx: BaseContext<VonageConfig>): Promise<ProviderHealthCheck[]> {
+  const c = ctx.config;
+  const api = client(ctx);
+  const { api: apiHost, rest } = hosts(c);
+  const ours = ctx.webhookUrl;
+  const problems: string[] = [];
+  const fix = 'restart the connection to point them here again';
+  if (c.api === 'messages') {
+    if (!c.applicationId) throw new ChannelError('INVALID_CONFIG', 'the Messages API needs applicationId');
+    const res = await api.call(`${apiHost}/v2/applications/${encodeURIComponent(c.applicationId)}`, {
+      headers: { authorization: basic(c) },
+      what: 'application check',
+    });
+    const hooks =
+      (res.json as { capabilities?: { messages?: { webhooks?: Record<string, { address?: string }> } } } | undefined)
+        ?.capabilities?.messages?.webhooks ?? {};
+    for (const [key, label] of [
+      ['inbound_url', 'inbound messages'],
+      ['status_url', 'message statuses'],
+    ] as const) {
+      const at = hooks[key]?.address ?? '';
+      if (at !== ours)
+        problems.push(
+          at
+            ? `the application sends ${label} to ${at}, not to ${ours} — ${fix}`
+            : `the application has no ${key}: ${label} do not reach ${ours} — ${fix}`,
+        );
+    }
+  } else {
+    const res = await api.call(`${rest}/account/settings`, {
+      headers: { authorization: basic(c) },
+      form: new URLSearchParams(),
+      what: 'account settings',
+    });
+    const settings = (res.json ?? {}) as Record<string, unknown>;
+    for (const [key, label] of [
+      ['mo-callback-url', 'inbound SMS'],
+      ['dr-callback-url', 'delivery receipts'],
+    ] as const) {
+      const at = typeof settings[key] === 'string' ? settings[key] : '';
+      if (at !== ours)
+        problems.push(
+          at
+            ? `the account sends ${label} to ${at}, not to ${ours} — ${fix}`
+            : `the account has no ${label} URL: they do not reach ${ours} — ${fix}`,
+        );
+    }
+  }
+  const digits = c.from.replace(/^\+/, '');
+  if (/^\d{6,15}$/.test(digits)) {
+    const query = new URLSearchParams({ pattern: digits, search_pattern: '1' });
+    const res = await api.call(`${rest}/account/numbers?${query.toString()}`, {
+      headers: { authorization: basic(c) },
+      what: 'number check',
+    });
+    const numbers = ((res.json as { numbers?: OwnedNumber[] } | undefined)?.numbers ?? []).filter(
+      (n) => n.msisdn === digits,
+    );
+    const number = numbers[0];
+    if (!number)
+      problems.push(`${c.from} is not a number of this Vonage account (cancelled or moved) — set another sender`);
+    else if (c.api === 'messages') {
+      const linked = number.app_id ?? number.messagesCallbackValue;
+      if (linked !== c.applicationId)
+        problems.push(
+          linked
+            ? `${c.from} is linked to the Vonage application ${linked}, not ${c.applicationId}: its inbound goes there — link the number to ${c.applicationId} in the Vonage dashboard`
+            : `${c.from} is linked to no Vonage application: its inbound reaches no one — link it to ${c.applicationId} in the Vonage dashboard`,
+        );
+    } else if (number.moHttpUrl && number.moHttpUrl !== ours)
+      problems.push(
+        `${c.from} has its own inbound URL ${number.moHttpUrl}, which wins over the account's: replies do not reach ${ours} — clear it or set it to ${ours} in the Vonage dashboard`,
+      );
+  }
+  return [
+    problems.length > 0
+      ? { name: 'webhook', state: 'warning', detail: `Vonage: ${problems.join('; ')}` }
+      : {
+          name: 'webhook',
+          state: 'healthy',
+          detail: `Vonage sends ${c.api === 'messages' ? 'inbound messages and statuses' : 'inbound SMS and delivery receipts'} for ${c.from} to this connection`,
+        },
+  ];
 }

@@ -1,6 +1,6 @@
 /** @module channels/vonage-sms — SMS over Vonage: the Messages API (default) or the legacy SMS API (https://developer.vonage.com/en/messages/overview). */
 import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
-import { checkVonage } from './api.js';
+import { checkVonage, vonageHealth } from './api.js';
 import { vonageConfigSchema, type VonageConfig } from './config.js';
 import { parseVonage, vonageEventKey } from './parse.js';
 import { vonageSend } from './send.js';
@@ -47,6 +47,7 @@ export const vonageSmsConnector = defineConnector({
   features: {
     // carrier rules require honouring STOP on SMS (CTIA Messaging Principles; https://api.support.vonage.com/hc/en-us/articles/204017423)
     optOut: { defaults: DEFAULT_OPT_OUT_RULES },
+    health: vonageHealth,
   },
   start: (ctx) => checkVonage(ctx),
 });

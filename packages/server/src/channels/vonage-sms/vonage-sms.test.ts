@@ -46,6 +46,30 @@ const problem = (status: number, code: string, title: string) => ({
   status,
 });
 
+const HOOK = 'http://localhost/webhooks/conn_contract';
+const OTHER_APP = 'ffffffff-0000-4000-8000-00000000beef';
+const application = (inbound: string, status: string) =>
+  res(200, {
+    id: messagesConfig.applicationId,
+    name: 'Switchboard',
+    capabilities: {
+      messages: {
+        webhooks: {
+          inbound_url: { address: inbound, http_method: 'POST' },
+          status_url: { address: status, http_method: 'POST' },
+        },
+        version: 'v1',
+      },
+    },
+  });
+const accountSettings = (mo: string, dr: string) =>
+  res(200, { 'mo-callback-url': mo, 'dr-callback-url': dr, 'max-outbound-request': 30 });
+const ownedNumber = (from: string, extra: Record<string, string>) =>
+  res(200, {
+    count: 1,
+    numbers: [{ country: 'GB', msisdn: from.replace(/^\+/, ''), type: 'mobile-lvn', features: ['SMS'], ...extra }],
+  });
+
 runConnectorContract(vonageSmsConnector, {
   config: messagesConfig,
   otherSecretConfig: {
@@ -60,9 +84,23 @@ runConnectorContract(vonageSmsConnector, {
   ],
   unknownUpdate: messagesRequest(json({ ...messagesStatus, status: 'clicked' })),
   stripSignature: (r) => ({ ...r, headers: { ...r.headers, authorization: undefined } }),
-  features: { optOut: { message: messagesRequest(json({ ...messagesInbound, text: 'Halt' })) } },
+  features: {
+    optOut: { message: messagesRequest(json({ ...messagesInbound, text: 'Halt' })) },
+    // the application's webhooks (https://developer.vonage.com/en/api/application.v2#getApplication), then the
+    // number's link (https://developer.vonage.com/en/api/numbers#getOwnedNumbers): ours, then another application's
+    health: {
+      healthy: [
+        application(HOOK, HOOK),
+        ownedNumber(messagesConfig.from, { app_id: messagesConfig.applicationId as string }),
+      ],
+      warning: {
+        answers: [application(HOOK, HOOK), ownedNumber(messagesConfig.from, { app_id: OTHER_APP })],
+        mentions: OTHER_APP,
+      },
+      auth: res(401, problem(401, 'unauthorized', 'Unauthorized')),
+    },
+  },
   absentFeatures: {
-    health: "Vonage's application webhooks are not readable with the message API credentials",
     typing: 'SMS has no typing indicator',
     fetchMedia: 'SMS carries text only here (no MMS)',
     readReceipts: 'SMS has no read receipts to send',
@@ -102,9 +140,23 @@ runConnectorContract(vonageSmsConnector, {
     url.searchParams.set('text', `${url.searchParams.get('text') ?? ''}!`);
     return { ...r, url: url.toString(), query: Object.fromEntries(url.searchParams) };
   },
-  features: { optOut: { message: legacyGet(json({ ...legacyInbound, text: 'Halt' })) } },
+  features: {
+    optOut: { message: legacyGet(json({ ...legacyInbound, text: 'Halt' })) },
+    // the account's URLs (https://developer.vonage.com/en/api/account#changeAccountSettings), then the number's own
+    // inbound URL, which wins over them: none, then another app's
+    health: {
+      healthy: [accountSettings(HOOK, HOOK), ownedNumber(legacyConfig.from, { moHttpUrl: '' })],
+      warning: {
+        answers: [
+          accountSettings(HOOK, HOOK),
+          ownedNumber(legacyConfig.from, { moHttpUrl: 'https://other.example/sms' }),
+        ],
+        mentions: 'https://other.example/sms',
+      },
+      auth: res(401, { 'error-code': '401', 'error-code-label': 'authentication failed' }),
+    },
+  },
   absentFeatures: {
-    health: "Vonage's application webhooks are not readable with the message API credentials",
     typing: 'SMS has no typing indicator',
     fetchMedia: 'SMS carries text only',
     readReceipts: 'SMS has no read receipts to send',

@@ -20,15 +20,18 @@ import {
   parseRetryAfter,
   providerClient,
   whatsappErrorMessage,
+  expiryCheck,
   type BaseContext,
   type FetchedMedia,
+  type HealthAsk,
+  type ProviderHealthCheck,
   type ProviderClient,
   type ProviderRequest,
   type ProviderResponse,
   type ProviderTemplate,
 } from '../../channel-kit/index.js';
 import type { WhatsAppOnPremConfig } from './config.js';
-import { coreappErrorSchema, loginResponseSchema, uploadResponseSchema } from './payloads.js';
+import { coreappErrorSchema, loginResponseSchema, settingsResponseSchema, uploadResponseSchema } from './payloads.js';
 
 type Ctx = BaseContext<WhatsAppOnPremConfig>;
 
@@ -282,4 +285,74 @@ export async function syncCoreappTemplates(ctx: Ctx): Promise<ProviderTemplate[]
     });
     return res.json;
   }, businessAccountId);
+}
+
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * The provider's health. The bearer token: the hub logs in again every round, so a changed or locked password is
+ * found while the current token still works — the Coreapp keeps every token valid until its `expires_after`
+ * (https://developers.facebook.com/docs/whatsapp/on-premises/reference/users/login), so sends go on and then stop
+ * at once. A refused renewal throws AUTH (failing, with the current token's end in the words); a renewal the
+ * Coreapp did not answer leaves the current token's end graded by the warning days (14 and 3 by default: with the
+ * Coreapp's 7-day tokens a failing renewal warns at once); a renewal that worked is healthy whatever the new
+ * token's lifetime, since the hub renews it before it ends. Then the webhook URL the Coreapp posts to
+ * (GET /v1/settings/application, https://developers.facebook.com/docs/whatsapp/on-premises/reference/settings/app):
+ * another URL (set by hand or by another tool) loses every inbound message.
+ */
+export async function coreappHealth(ctx: Ctx, ask: HealthAsk): Promise<ProviderHealthCheck[]> {
+  const current = sessions.get(ctx.connectionId);
+  const what = 'The Coreapp bearer token';
+  let renewed: Session;
+  try {
+    renewed = await session(ctx, true);
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    const valid = current && current.expiresAt > ask.now.getTime() ? current : undefined;
+    if (error.code === 'AUTH')
+      throw new ChannelError(
+        'AUTH',
+        `the Coreapp refused the token renewal (${error.message})${valid ? `; the current token works until ${utc(valid.expiresAt)}, then nothing is sent` : ''}`,
+        { providerCode: error.providerCode ?? undefined },
+      );
+    // never logged in (the connection's start failed too): nothing to grade, the error says it
+    if (!current) throw error;
+    const graded = expiryCheck({
+      name: 'token_expiry',
+      what,
+      expiresAt: new Date(current.expiresAt),
+      fix: `the hub could not renew it (${error.message}); check that the Coreapp is reachable`,
+      ask,
+    });
+    return [{ ...graded, state: graded.state === 'healthy' ? 'warning' : graded.state }];
+  }
+  const checks: ProviderHealthCheck[] = [
+    {
+      name: 'token_expiry',
+      state: 'healthy',
+      expiresAt: new Date(renewed.expiresAt).toISOString(),
+      detail: `${what} was renewed; the new one is valid until ${utc(renewed.expiresAt)} and is renewed before it ends`,
+    },
+  ];
+  const settings = settingsResponseSchema.safeParse(
+    await coreappCall(ctx, '/v1/settings/application', { what: 'settings' }),
+  );
+  if (!settings.success)
+    throw new ChannelError('UNAVAILABLE', `${PROVIDER} answered the settings in an unexpected shape`);
+  const url = settings.data.settings.application.webhooks?.url ?? '';
+  const ours = registeredWebhookUrl(ctx);
+  // the path carries the webhook secret: the words name our URL without it
+  const shown = ctx.webhookUrl;
+  checks.push(
+    url === ours
+      ? { name: 'webhook', state: 'healthy', detail: `The Coreapp posts its webhooks to ${shown}` }
+      : {
+          name: 'webhook',
+          state: 'warning',
+          detail: url
+            ? `The Coreapp posts its webhooks to ${url.startsWith(shown) ? `${shown}/… with another secret` : url}, not to ${shown} (a hand edit or another tool changed it) — restart the connection to register it again`
+            : `The Coreapp has no webhook URL: inbound messages do not reach ${shown} — restart the connection to register it`,
+        },
+  );
+  return checks;
 }

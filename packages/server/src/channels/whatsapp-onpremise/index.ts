@@ -6,7 +6,14 @@
  * hub's. Webhooks carry a secret path segment (verify.ts), since the Coreapp signs nothing.
  */
 import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
-import { fetchCoreappMedia, markCoreappRead, startCoreapp, stopCoreapp, syncCoreappTemplates } from './api.js';
+import {
+  coreappHealth,
+  fetchCoreappMedia,
+  markCoreappRead,
+  startCoreapp,
+  stopCoreapp,
+  syncCoreappTemplates,
+} from './api.js';
 import { whatsappOnPremConfigSchema, type WhatsAppOnPremConfig } from './config.js';
 import { parseWhatsAppOnPrem } from './parse.js';
 import { whatsappOnPremSend } from './send.js';
@@ -82,6 +89,7 @@ export const whatsappOnPremConnector = defineConnector({
     fetchMedia: fetchCoreappMedia,
     templates: { sync: syncCoreappTemplates },
     readReceipts: ({ providerMessageId }, ctx) => markCoreappRead(providerMessageId, ctx),
+    health: coreappHealth,
   },
   start: (ctx) => startCoreapp(ctx),
   stop: (ctx) => stopCoreapp(ctx),

@@ -33,3 +33,9 @@ export const loginResponseSchema = z.object({
 });
 export const sendResponseSchema = z.object({ messages: z.array(z.object({ id: z.string().min(1) })).min(1) });
 export const uploadResponseSchema = z.object({ media: z.array(z.object({ id: z.string().min(1) })).min(1) });
+/** GET /v1/settings/application (https://developers.facebook.com/docs/whatsapp/on-premises/reference/settings/app) */
+export const settingsResponseSchema = z.object({
+  settings: z.object({
+    application: z.object({ webhooks: z.object({ url: z.string().optional() }).optional() }),
+  }),
+});

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runConnectorContract } from '../../channel-kit/contract.js';
 import { storedWebhookUrl, type HttpClient, type SendContext, type WebhookRequest } from '../../channel-kit/index.js';
 import type { InboundMessageEvent, InboundStatusEvent } from '../../model/index.js';
-import { forgetSession, needsRenewal, parseExpiresAfter } from './api.js';
+import { coreappHealth, forgetSession, needsRenewal, parseExpiresAfter } from './api.js';
 import type { WhatsAppOnPremConfig } from './config.js';
 import { whatsappOnPremFuzz } from './fixtures/fuzz.js';
 import { batch, coreappErrors, inboundMessages, statuses } from './fixtures/inbound.js';
@@ -48,6 +48,11 @@ const LOGIN = json(200, {
 });
 const coreappErr = (status: number, code: number, title: string) =>
   json(status, { errors: [{ code, title, details: title }], meta: META });
+const settingsAnswer = (url: string) =>
+  json(200, {
+    settings: { application: { callback_persist: true, webhooks: { url, message: { sent: true } } } },
+    meta: META,
+  });
 
 const fakeHttp =
   (answer: (url: string, init?: RequestInit) => { status: number; body: string }, seen: string[] = []): HttpClient =>
@@ -133,9 +138,18 @@ runConnectorContract(whatsappOnPremConnector, {
       ],
       auth: json(401, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } }),
     },
+    // a renewal login, then the webhook URL the Coreapp posts to (GET /v1/settings/application,
+    // https://developers.facebook.com/docs/whatsapp/on-premises/reference/settings/app): ours, then another's
+    health: {
+      healthy: [LOGIN, settingsAnswer(`http://localhost/webhooks/conn_contract/${config.webhookSecret as string}`)],
+      warning: {
+        answers: [LOGIN, settingsAnswer('https://other-tool.example/wa-hook')],
+        mentions: 'https://other-tool.example/wa-hook',
+      },
+      auth: coreappErr(401, 1005, 'Invalid credentials'),
+    },
   },
   absentFeatures: {
-    health: 'not checked yet: the Coreapp settings (GET /v1/settings/application) are to be compared with ours',
     typing: 'the On-Premises API has no typing indicator',
     senders: 'one Coreapp serves one phone number',
     visitors: 'customers are WhatsApp users, not web visitors',
@@ -322,5 +336,60 @@ describe('the session: one login, renewed before expiry', () => {
         ],
       },
     });
+  });
+});
+
+describe('health: the bearer token is renewed every round', () => {
+  const DAY = 86_400_000;
+  const coreappTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}+00:00`;
+  const loginFor = (ms: number) =>
+    json(200, { users: [{ token: 'eyJhbGciOi.token-health', expires_after: coreappTime(ms) }], meta: META });
+  const hook = settingsAnswer(`http://localhost/webhooks/conn_health/${config.webhookSecret as string}`);
+  const ask = (now: number) => ({ now: new Date(now), expiryWarningDays: [14, 3] });
+  const run = (answers: Array<{ status: number; body: string }>, now: number) => {
+    let i = 0;
+    return coreappHealth(
+      ctxWith(
+        fakeHttp(() => answers[Math.min(i++, answers.length - 1)] as { status: number; body: string }),
+        'conn_health',
+      ),
+      ask(now),
+    );
+  };
+
+  it('a renewal that works is healthy with the new end; one not answered grades the current end; a refused one is AUTH naming it', async () => {
+    forgetSession('conn_health');
+    const now = Date.now();
+    const ok = await run([loginFor(now + 7 * DAY), hook], now);
+    expect(ok.map((c) => [c.name, c.state])).toEqual([
+      ['token_expiry', 'healthy'],
+      ['webhook', 'healthy'],
+    ]);
+    expect(ok[0]?.expiresAt).toBe(new Date(Math.floor((now + 7 * DAY) / 1000) * 1000).toISOString());
+    // the Coreapp down while renewing: the current token ends in 7 days, within the 14-day warning
+    const down = await run([coreappErr(503, 1011, 'Service not ready')], now);
+    expect(down).toHaveLength(1);
+    expect(down[0]).toMatchObject({ name: 'token_expiry', state: 'warning', stage: '14d' });
+    expect(down[0]?.detail).toContain('could not renew it');
+    // two days later still not renewed: past the 3-day warning… and after its end, failing
+    expect((await run([coreappErr(503, 1011, 'Service not ready')], now + 5 * DAY))[0]?.stage).toBe('3d');
+    expect((await run([coreappErr(503, 1011, 'Service not ready')], now + 8 * DAY))[0]?.state).toBe('failing');
+    // the password changed: the renewal is refused while the current token still works
+    const refused = await run([coreappErr(401, 1005, 'Invalid credentials')], now).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code?: string },
+    );
+    expect(refused?.code).toBe('AUTH');
+    expect(refused?.message).toMatch(/refused the token renewal .*current token works until/);
+    expect(refused?.message).not.toContain(config.password);
+  });
+
+  it('no webhook URL at the Coreapp is a warning naming ours without its secret', async () => {
+    forgetSession('conn_health');
+    const checks = await run([loginFor(Date.now() + 7 * DAY), settingsAnswer('')], Date.now());
+    const webhook = checks.find((c) => c.name === 'webhook');
+    expect(webhook?.state).toBe('warning');
+    expect(webhook?.detail).toContain('has no webhook URL');
+    expect(webhook?.detail).not.toContain(config.webhookSecret);
   });
 });

@@ -16,6 +16,7 @@ import type { CoreDeps } from '../deps.js';
 import { eventRow } from '../events.js';
 import type { ConnectionHealthRecord, ConnectionRecord, HealthCheckRecord, HealthState } from '../ports/index.js';
 import { isChannelError } from '../../channel-kit/index.js';
+import { AppError } from '../errors.js';
 
 export interface HealthSettings {
   /** how often the provider is asked, per running connection (SWITCHBOARD_HEALTH_INTERVAL_SECONDS, default 15 min) */
@@ -114,11 +115,12 @@ export interface ConnectionHealthSummary {
   hourly: Array<{ hour: string; inbound: number; outbound: number }>;
 }
 
-type Deps = Pick<CoreDeps, 'store' | 'clock' | 'log' | 'afterCommit' | 'registry' | 'redactor'>;
+type Deps = Pick<CoreDeps, 'store' | 'clock' | 'log' | 'afterCommit' | 'registry' | 'redactor' | 'settings'>;
 
 export class HealthService {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
+  private readonly storedListeners: Array<(record: ConnectionRecord, checks: HealthCheckRecord[]) => void> = [];
 
   constructor(
     private readonly deps: Deps,
@@ -211,6 +213,50 @@ export class HealthService {
       });
     }
     return out;
+  }
+
+  /**
+   * told of every stored result, changed or not (the admin e-mails, core/health/health-alerts.ts, compare it with what
+   * they last said); a listener must not throw and runs its own I/O in the background
+   */
+  onStored(listener: (record: ConnectionRecord, checks: HealthCheckRecord[]) => void): void {
+    this.storedListeners.push(listener);
+  }
+
+  /**
+   * "Send a test event": asks the provider's test facility (the connector's `testEvent` feature) to deliver a test
+   * inbound message to the connection's webhook; when it arrives it is an inbound message like any, and the
+   * first-message check turns green. 409 when the channel has no such facility or the connection is not running;
+   * 503 with the provider's words when the provider refused or did not answer.
+   */
+  async testEvent(workspaceId: string, connectionId: string): Promise<{ requested: true; detail: string }> {
+    const record = await this.connections.get(workspaceId, connectionId);
+    const live = await this.connections.live(record.id);
+    const testEvent = live?.connector.features.testEvent;
+    if (!live || !testEvent)
+      throw new AppError(
+        'CONFLICT',
+        `${live?.connector.displayName ?? record.type} has no test facility: send a message from the channel instead`,
+      );
+    if (record.status !== 'RUNNING')
+      throw new AppError(
+        'CONNECTION_NOT_RUNNING',
+        `the connection is ${record.status}: start it to receive a test event`,
+      );
+    let answer: { detail: string };
+    try {
+      answer = await testEvent.call(
+        live.connector.features,
+        this.connections.context(live, AbortSignal.timeout(this.deps.settings.connectorTimeoutMs)),
+      );
+    } catch (error) {
+      const text = this.deps.redactor.scrub(errorText(error));
+      await this.connections.log(record.id, 'warn', 'test_event', `test event not sent: ${text}`);
+      throw new AppError('UNAVAILABLE', `${live.connector.displayName} did not send a test event: ${text}`);
+    }
+    const detail = this.deps.redactor.scrub(answer.detail);
+    await this.connections.log(record.id, 'info', 'test_event', `test event requested: ${detail}`);
+    return { requested: true, detail };
   }
 
   /** the stored health of every connection of a workspace, by connection id (the list view) */
@@ -414,6 +460,7 @@ export class HealthService {
       );
       return { before: before?.state };
     });
+    for (const listener of this.storedListeners) listener(record, checks);
     if (!change) return { state, checks, updatedAt: now };
     this.deps.afterCommit();
     if ((change.before ?? 'healthy') !== state) {

@@ -333,10 +333,20 @@ export class OutboundWorker {
     }
     if (!text) throw new NothingToFallBack();
     if (caps.rateLimit) await this.pacer.take(`conn:${target.record.id}:fallback`, caps.rateLimit);
-    return target.connector.send(
-      { id: message.id, conversationId: message.conversationId, to: message.to, content: { type: 'text', text } },
-      ctx,
-    );
+    // a provider call of the fallback connection like any send of its own: its 5xx, 429s and latency count in its
+    // health (provider_calls) and on the Health page
+    const started = performance.now();
+    try {
+      const receipt = await target.connector.send(
+        { id: message.id, conversationId: message.conversationId, to: message.to, content: { type: 'text', text } },
+        ctx,
+      );
+      this.calls.record(target.record, 'ok', performance.now() - started);
+      return receipt;
+    } catch (error) {
+      this.calls.record(target.record, isChannelError(error) ? error.code : 'UNAVAILABLE', performance.now() - started);
+      throw error;
+    }
   }
 
   /**

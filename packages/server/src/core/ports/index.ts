@@ -16,6 +16,7 @@ export * from './webhook-store.js';
 export * from './visitor-store.js';
 export * from './key-check-store.js';
 export * from './health-store.js';
+export * from './notification-store.js';
 export * from './call-store.js';
 export * from './consent-store.js';
 export * from './message-part-store.js';

@@ -16,6 +16,7 @@ import type { ConversationStoreOps } from './conversation-store.js';
 import type { InboundStoreOps } from './inbound-store.js';
 import type { KeyCheckStoreOps } from './key-check-store.js';
 import type { HealthStoreOps } from './health-store.js';
+import type { NotificationStoreOps } from './notification-store.js';
 import type { CallStoreOps } from './call-store.js';
 import type { MetaConnectStoreOps } from './meta-connect-store.js';
 import type { OutboxStoreOps } from './outbox-store.js';
@@ -44,6 +45,7 @@ export interface StoreOps
     ConsentStoreOps,
     MessagePartStoreOps,
     HealthStoreOps,
+    NotificationStoreOps,
     MetaConnectStoreOps,
     CallStoreOps {
   /** rules, teams, the conversation timeline, routing marks (also inside transactions as `tx.routing`) */

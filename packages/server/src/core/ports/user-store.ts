@@ -17,6 +17,8 @@ export interface WorkspaceRecord {
    * content is dropped. Always present on a record read from the store (0021_meta_profiles)
    */
   keepDeletedContent?: boolean;
+  /** the email connection owners and admins are notified through (core/notifications); null: none */
+  notificationConnectionId?: string | null;
 }
 /** a new workspace; it does not allow private networks unless told */
 export type NewWorkspace = Omit<WorkspaceRecord, 'allowPrivateNetwork'> & { allowPrivateNetwork?: boolean };
@@ -50,7 +52,7 @@ export interface UserStoreOps {
   /** false when there is no such workspace */
   updateWorkspace(
     id: string,
-    patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork' | 'keepDeletedContent'>>,
+    patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork' | 'keepDeletedContent' | 'notificationConnectionId'>>,
   ): Promise<boolean>;
   /** the email is stored lower-case, so sign-in matches it case-insensitively */
   insertUser(row: UserRecord): Promise<void>;

@@ -126,5 +126,42 @@ export function healthContract(ctx: StoreContext): void {
         { hour: '2026-01-01T12', inbound: 1, outbound: 0 },
       ]);
     });
+
+    it('claims a notification mark once per interval, scoped by workspace, and restores a claim that was not sent', async () => {
+      const { store } = ctx;
+      const key = `health:${newId('conn')}`;
+      const mark = { workspaceId: ctx.ws, key, state: 'warning', sentAt: now() };
+      expect(await store.getNotificationMark(ctx.ws, key)).toBeUndefined();
+      // no mark yet: the first claim wins
+      expect(await store.claimNotificationMark(mark, now(-60_000))).toBe(true);
+      expect(await store.getNotificationMark(ctx.ws, key)).toEqual(mark);
+      expect(await store.getNotificationMark(ctx.otherWs, key)).toBeUndefined();
+      // a second claim within the interval (the last mail went after lastSentBefore) loses, and changes nothing
+      const next = { ...mark, state: 'healthy', sentAt: now(1000) };
+      expect(await store.claimNotificationMark(next, now(-60_000))).toBe(false);
+      expect(await store.getNotificationMark(ctx.ws, key)).toEqual(mark);
+      // the other workspace's key of the same name is its own
+      expect(await store.claimNotificationMark({ ...next, workspaceId: ctx.otherWs }, now(-60_000))).toBe(true);
+      // once the interval passed it wins
+      expect(await store.claimNotificationMark(next, now(500))).toBe(true);
+      expect((await store.getNotificationMark(ctx.ws, key))?.state).toBe('healthy');
+      // the mail could not go: the previous mark is back, or none
+      await store.restoreNotificationMark(ctx.ws, key, mark);
+      expect(await store.getNotificationMark(ctx.ws, key)).toEqual(mark);
+      await store.restoreNotificationMark(ctx.ws, key, undefined);
+      expect(await store.getNotificationMark(ctx.ws, key)).toBeUndefined();
+      expect((await store.getNotificationMark(ctx.otherWs, key))?.state).toBe('healthy');
+    });
+
+    it("stores the workspace's notification channel", async () => {
+      const { store } = ctx;
+      const conn = newConnection(ctx);
+      await store.insertConnection(conn);
+      expect(await store.updateWorkspace(ctx.ws, { notificationConnectionId: conn.id })).toBe(true);
+      expect((await store.getWorkspace(ctx.ws))?.notificationConnectionId).toBe(conn.id);
+      expect((await store.getWorkspace(ctx.otherWs))?.notificationConnectionId ?? null).toBeNull();
+      expect(await store.updateWorkspace(ctx.ws, { notificationConnectionId: null })).toBe(true);
+      expect((await store.getWorkspace(ctx.ws))?.notificationConnectionId).toBeNull();
+    });
   });
 }

@@ -28,6 +28,7 @@ import { WebhookQueries } from './webhook-queries.js';
 import { VisitorQueries } from './visitor-queries.js';
 import { MessagePartQueries } from './message-part-queries.js';
 import { HealthQueries } from './health-queries.js';
+import { NotificationQueries } from './notification-queries.js';
 import { MetaConnectQueries } from './meta-connect-queries.js';
 import { CallQueries } from './call-queries.js';
 
@@ -63,6 +64,7 @@ const KyselyOps = composeQueries(RoutingAccess, [
   ConsentQueries,
   MessagePartQueries,
   HealthQueries,
+  NotificationQueries,
   MetaConnectQueries,
   CallQueries,
 ] as const);

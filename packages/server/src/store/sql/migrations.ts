@@ -736,6 +736,31 @@ function healthWatch(): Migration {
 }
 
 /**
+ * 0038_health_notify: the workspace's notification channel (an email connection its owners and admins are written
+ * to, core/notifications) and one mark per notification key — when its last mail went and what it said — so every
+ * process holds to the same pace (no mail storm on a flapping connection). Idempotent, like every migration after 0012.
+ */
+function healthNotify(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const columns =
+        (await db.introspection.getTables()).find((t) => t.name === 'workspaces')?.columns.map((c) => c.name) ?? [];
+      if (!columns.includes('notification_connection_id'))
+        await db.schema.alterTable('workspaces').addColumn('notification_connection_id', 'text').execute();
+      await db.schema
+        .createTable('notification_marks')
+        .ifNotExists()
+        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('notification_marks_pk', ['workspace_id', 'key'])
+        .execute();
+    },
+  };
+}
+
+/**
  * 0032_calls: phone calls on voice connections, one per (connection, provider call id) — the key status callbacks
  * are matched by — and listed by conversation. Idempotent, like every migration after 0012.
  */
@@ -864,6 +889,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0030_segments_campaigns': segmentsCampaigns(),
         '0032_calls': calls(),
         '0034_email_case': { up: (db: Kysely<unknown>) => foldEmailCase(db, dialect) },
+        '0038_health_notify': healthNotify(),
       }),
   };
 }

@@ -12,6 +12,8 @@ export interface WorkspacesTable {
   allow_private_network: Generated<number>;
   /** 0021_meta_profiles: keep what customers delete (for the workspace's audit), 1 = yes */
   keep_deleted_content: Generated<number>;
+  /** 0038_health_notify: the email connection owners and admins are notified through */
+  notification_connection_id: string | null;
 }
 export interface UsersTable {
   id: string;
@@ -390,6 +392,13 @@ export interface ConnectionHealthTable {
   checks: string;
   updated_at: string;
 }
+/** 0038_health_notify: when the last mail of one notification key went, and what it said */
+export interface NotificationMarksTable {
+  workspace_id: string;
+  key: string;
+  state: string;
+  sent_at: string;
+}
 /** 0028_health_watch: one outbound provider call (core/health), kept a day */
 export interface ProviderCallsTable {
   id: string;
@@ -509,6 +518,7 @@ export interface Database {
   calls: CallsTable;
   connection_health: ConnectionHealthTable;
   provider_calls: ProviderCallsTable;
+  notification_marks: NotificationMarksTable;
   message_parts: MessagePartsTable;
   consents: ConsentsTable;
   visitor_addresses: VisitorAddressesTable;

@@ -27,6 +27,7 @@ function toWorkspace(r: Selectable<Database['workspaces']>): WorkspaceRecord {
     createdAt: r.created_at,
     allowPrivateNetwork: Number(r.allow_private_network) === 1,
     keepDeletedContent: Number(r.keep_deleted_content) === 1,
+    notificationConnectionId: r.notification_connection_id ?? null,
   };
 }
 
@@ -52,10 +53,14 @@ export class UserQueries extends Queries implements UserStoreOps {
   }
   async updateWorkspace(
     id: string,
-    patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork' | 'keepDeletedContent'>>,
+    patch: Partial<Pick<WorkspaceRecord, 'allowPrivateNetwork' | 'keepDeletedContent' | 'notificationConnectionId'>>,
   ): Promise<boolean> {
     // an empty patch still answers whether the workspace exists
-    if (patch.allowPrivateNetwork === undefined && patch.keepDeletedContent === undefined)
+    if (
+      patch.allowPrivateNetwork === undefined &&
+      patch.keepDeletedContent === undefined &&
+      patch.notificationConnectionId === undefined
+    )
       return (await this.getWorkspace(id)) !== undefined;
     const r = await this.db
       .updateTable('workspaces')
@@ -64,6 +69,9 @@ export class UserQueries extends Queries implements UserStoreOps {
           ? {}
           : { allow_private_network: patch.allowPrivateNetwork ? 1 : 0 }),
         ...(patch.keepDeletedContent === undefined ? {} : { keep_deleted_content: patch.keepDeletedContent ? 1 : 0 }),
+        ...(patch.notificationConnectionId === undefined
+          ? {}
+          : { notification_connection_id: patch.notificationConnectionId }),
       })
       .where('id', '=', id)
       .executeTakeFirst();

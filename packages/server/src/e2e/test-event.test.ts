@@ -1,0 +1,134 @@
+/**
+ * "Send a test event" end to end on a real hub and the Messenger simulator: the hub asks Meta's sample notification
+ * (`/{app-id}/subscriptions_sample`) for the Page, Meta delivers the signed webhook, and the first-message check
+ * turns healthy with the time it arrived. A channel without a test facility answers 409 and a stopped connection
+ * 409, an operator 403; nothing is requested then.
+ */
+import {
+  startMetaMessagingSimulator,
+  startTelegramSimulator,
+  type MetaMessagingSimulator,
+  type TelegramSimulator,
+} from '@switchboard/simulators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
+
+interface Conn {
+  id: string;
+  status: string;
+  webhookUrl: string;
+  config: Record<string, unknown>;
+}
+interface Health {
+  state: string;
+  checks: Array<{ name: string; state: string; detail: string }>;
+}
+
+describe('send a test event', () => {
+  let t: TestServer;
+  let meta: MetaMessagingSimulator;
+  let telegram: TelegramSimulator;
+  let conn: Conn;
+
+  const firstMessage = async (id: string) =>
+    (await t.api<Health>('GET', `/api/v1/connections/${id}`)).body as unknown as { health: Health };
+  const samples = () => meta.calls().filter((c) => c.path.endsWith('/subscriptions_sample'));
+
+  beforeAll(async () => {
+    meta = await startMetaMessagingSimulator();
+    telegram = await startTelegramSimulator({ webhookRetryScale: 0.001, rateLimits: false });
+    t = await startTestServer({ allowPrivateNetwork: true });
+    const page = meta.createPage({ name: 'Acme Shoes' });
+    const created = await t.api<Conn>('POST', '/api/v1/connections', {
+      type: 'messenger',
+      name: 'Acme Shoes',
+      config: { pageId: page.id, pageAccessToken: page.token, appSecret: meta.app.secret, apiBaseUrl: meta.url },
+    });
+    expect(created.status).toBe(201);
+    conn = created.body;
+    expect(
+      (await meta.configureWebhook({ url: conn.webhookUrl, verifyToken: String(conn.config.verifyToken) })).ok,
+    ).toBe(true);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await meta?.close();
+    await telegram?.close();
+  });
+
+  it('refuses a stopped connection, and a channel without a test facility', async () => {
+    const stopped = await t.api<{ error: { code: string; message: string } }>(
+      'POST',
+      `/api/v1/connections/${conn.id}/test-event`,
+    );
+    expect(stopped.status).toBe(409);
+    expect(stopped.body.error.message).toContain('start it');
+    const bot = telegram.defaultBot?.token ?? '';
+    const tg = await t.api<Conn>('POST', '/api/v1/connections', {
+      type: 'telegram',
+      name: 'Support bot',
+      config: { botToken: bot, apiBaseUrl: telegram.url },
+    });
+    await t.api('POST', `/api/v1/connections/${tg.body.id}/start`);
+    const none = await t.api<{ error: { message: string } }>('POST', `/api/v1/connections/${tg.body.id}/test-event`);
+    expect(none.status).toBe(409);
+    expect(none.body.error.message).toContain('has no test facility');
+    const types = (
+      await t.api<{ data: Array<{ type: string; features: string[] }> }>('GET', '/api/v1/connection-types')
+    ).body.data;
+    expect(types.find((x) => x.type === 'messenger')?.features).toContain('testEvent');
+    expect(types.find((x) => x.type === 'telegram')?.features).not.toContain('testEvent');
+    expect(samples()).toHaveLength(0);
+  });
+
+  it('an operator may not ask for one', async () => {
+    const invited = await t.api<{ user: { id: string }; password: string }>('POST', '/api/v1/users', {
+      email: 'op@example.test',
+      name: 'Op',
+      role: 'operator',
+    });
+    expect(invited.status).toBe(201);
+    const op = await t.api<{ token: string }>('POST', '/api/v1/auth/login', {
+      email: 'op@example.test',
+      password: invited.body.password,
+    });
+    expect(op.status).toBe(200);
+    const res = await t.api('POST', `/api/v1/connections/${conn.id}/test-event`, undefined, {
+      authorization: `Bearer ${op.body.token}`,
+    });
+    expect(res.status).toBe(403);
+    expect(samples()).toHaveLength(0);
+  });
+
+  it('Meta delivers the sample to our webhook and the first-message check turns healthy', async () => {
+    expect((await t.api<Conn>('POST', `/api/v1/connections/${conn.id}/start`)).body.status).toBe('RUNNING');
+    const before = (await firstMessage(conn.id)).health.checks.find((c) => c.name === 'first_message');
+    expect(before?.state).toBe('warning');
+    const res = await t.api<{ requested: boolean; detail: string }>(
+      'POST',
+      `/api/v1/connections/${conn.id}/test-event`,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body.requested).toBe(true);
+    expect(res.body.detail).toContain(conn.webhookUrl);
+    expect(JSON.stringify(res.body)).not.toContain(meta.app.secret);
+    expect(samples()).toHaveLength(1);
+    const after = await eventually(
+      async () => {
+        const c = (await firstMessage(conn.id)).health.checks.find((x) => x.name === 'first_message');
+        return c?.state === 'healthy' ? c : undefined;
+      },
+      10_000,
+      'the first-message check healthy',
+    );
+    expect(after.detail).toMatch(/^The first message arrived at \d{4}-/);
+    // it is a message like any: in the inbox, from the sample's sender
+    const convs = (await t.api<{ data: Array<{ id: string; connectionId: string }> }>('GET', '/api/v1/conversations'))
+      .body.data;
+    expect(convs.some((c) => c.connectionId === conn.id)).toBe(true);
+    const logs = (
+      await t.api<{ data: Array<{ event: string; message: string }> }>('GET', `/api/v1/connections/${conn.id}/logs`)
+    ).body.data;
+    expect(logs.some((l) => l.event === 'test_event' && l.message.startsWith('test event requested'))).toBe(true);
+  });
+});
