@@ -32,4 +32,6 @@ export interface CallStoreOps {
   /** applies the patch only while the call is still in `expected` (compare-and-set); false when it moved meanwhile */
   updateCallState(id: string, expected: CallState, patch: CallPatch): Promise<boolean>;
   callStats(): Promise<CallStats[]>;
+  /** names the agent a call was placed for, once (a call that already names one keeps it); false when it did */
+  setCallAgent(id: string, agentId: string): Promise<boolean>;
 }

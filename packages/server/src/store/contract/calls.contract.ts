@@ -26,9 +26,26 @@ export function callsContract(ctx: StoreContext): void {
       durationSeconds: null,
       answeredBy: null,
       hangupCause: null,
+      agentId: null,
       createdAt: now(),
       updatedAt: now(),
       ...patch,
+    });
+
+    it('names the agent a call was placed for once, the first name kept', async () => {
+      const { store } = ctx;
+      const conn = newConnection(ctx, { type: 'x-voice' });
+      await store.insertConnection(conn);
+      const conv = await storedConversation(ctx, { connectionId: conn.id });
+      const placed = call(conv.id, conn.id);
+      expect(await store.insertCall(placed)).toBe(true);
+      expect((await store.getCall(ctx.ws, placed.id))?.agentId).toBeNull();
+      expect(await store.setCallAgent(placed.id, 'agt_first')).toBe(true);
+      expect(await store.setCallAgent(placed.id, 'agt_second')).toBe(false);
+      expect((await store.getCall(ctx.ws, placed.id))?.agentId).toBe('agt_first');
+      const named = call(conv.id, conn.id, { agentId: 'agt_named' });
+      expect(await store.insertCall(named)).toBe(true);
+      expect((await store.findCallByProviderId(conn.id, named.providerCallId))?.agentId).toBe('agt_named');
     });
 
     it('keeps one call per provider id on a connection, scoped by workspace, listed by conversation', async () => {

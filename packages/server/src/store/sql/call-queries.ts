@@ -26,6 +26,7 @@ const toRecord = (r: CallsTable): CallRecord => ({
   durationSeconds: r.duration_seconds === null ? null : Number(r.duration_seconds),
   answeredBy: r.answered_by,
   hangupCause: r.hangup_cause,
+  agentId: r.agent_id ?? null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -50,6 +51,7 @@ export class CallQueries extends Queries implements CallStoreOps {
         duration_seconds: call.durationSeconds,
         answered_by: call.answeredBy,
         hangup_cause: call.hangupCause,
+        agent_id: call.agentId,
         created_at: call.createdAt,
         updated_at: call.updatedAt,
       })
@@ -103,6 +105,16 @@ export class CallQueries extends Queries implements CallStoreOps {
       .set(set)
       .where('id', '=', id)
       .where('state', '=', expected)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async setCallAgent(id: string, agentId: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('calls')
+      .set({ agent_id: agentId })
+      .where('id', '=', id)
+      .where('agent_id', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
