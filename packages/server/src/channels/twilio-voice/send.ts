@@ -15,8 +15,8 @@ export const twilioVoiceSend: SendMap<TwilioVoiceConfig> = {
     if (!call) throw new ChannelError('REJECTED', 'this conversation is not a phone call');
     // the gather of this reply is named after the message, so the caller's answer is a new message of the call;
     // the agent's last words before a handoff are followed by the transfer (or the voicemail without an operator):
-    // the conversation's operators the hub named, else the connection's own
-    const operators = message.transferTo?.length ? message.transferTo : operatorsOf(ctx.config);
+    // the conversation's operators the hub named first, then the connection's own
+    const operators = [...new Set([...(message.transferTo ?? []), ...operatorsOf(ctx.config)])];
     const next = !message.handoffAfter
       ? listen(ctx.config, ctx.webhookUrl, message.id)
       : operators.length > 0

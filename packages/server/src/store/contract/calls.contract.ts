@@ -91,6 +91,16 @@ export function callsContract(ctx: StoreContext): void {
         { channelType: 'x-voice-stats', state: 'busy', count: 1, durationSeconds: 0 },
         { channelType: 'x-voice-stats', state: 'completed', count: 1, durationSeconds: 42 },
       ]);
+      // ended calls only (the busy one ended at once, 0 s): cumulative counts under each bound
+      await store.insertCall(
+        call(conv.id, conn.id, { state: 'completed', durationSeconds: 5, endedAt: now(), answeredAt: now(-5000) }),
+      );
+      await store.insertCall(call(conv.id, conn.id, { state: 'busy', durationSeconds: 0, endedAt: now() }));
+      const histogram = (await store.callDurationHistogram([5, 60])).filter((s) => s.channelType === 'x-voice-stats');
+      expect(histogram).toEqual([
+        { channelType: 'x-voice-stats', state: 'busy', buckets: [1, 1], count: 1, sumSeconds: 0 },
+        { channelType: 'x-voice-stats', state: 'completed', buckets: [1, 2], count: 2, sumSeconds: 47 },
+      ]);
       await store.deleteConnection(ctx.ws, conn.id);
       expect(await store.getCall(ctx.ws, c.id)).toBeUndefined();
     });

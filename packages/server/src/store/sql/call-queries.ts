@@ -6,7 +6,13 @@
  */
 import { sql } from 'kysely';
 import type { CallDirection, CallState } from '../../model/index.js';
-import type { CallPatch, CallRecord, CallStats, CallStoreOps } from '../../core/ports/index.js';
+import type {
+  CallDurationHistogram,
+  CallPatch,
+  CallRecord,
+  CallStats,
+  CallStoreOps,
+} from '../../core/ports/index.js';
 import { Queries } from './queries.js';
 import type { CallsTable } from './schema.js';
 
@@ -117,6 +123,37 @@ export class CallQueries extends Queries implements CallStoreOps {
       .where('agent_id', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  async callDurationHistogram(bounds: number[]): Promise<CallDurationHistogram[]> {
+    const safe = bounds.filter((b) => Number.isFinite(b) && b >= 0).map((b) => Math.floor(b));
+    let q = this.db
+      .selectFrom('calls')
+      .innerJoin('connections', 'connections.id', 'calls.connection_id')
+      .where('calls.ended_at', 'is not', null)
+      .where('calls.duration_seconds', 'is not', null)
+      .select([
+        'connections.type as channelType',
+        'calls.state as state',
+        sql<number>`count(*)`.as('count'),
+        sql<number>`coalesce(sum(calls.duration_seconds), 0)`.as('sum'),
+      ]);
+    for (const [i, bound] of safe.entries())
+      q = q.select(
+        sql<number>`sum(case when calls.duration_seconds <= ${sql.lit(bound)} then 1 else 0 end)`.as(`b${i}`),
+      ) as unknown as typeof q;
+    const rows = (await q
+      .groupBy(['connections.type', 'calls.state'])
+      .orderBy('connections.type')
+      .orderBy('calls.state')
+      .execute()) as unknown as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      channelType: String(r.channelType),
+      state: r.state as CallState,
+      buckets: safe.map((_, i) => Number(r[`b${i}`] ?? 0)),
+      count: Number(r.count),
+      sumSeconds: Number(r.sum),
+    }));
   }
 
   async callStats(): Promise<CallStats[]> {
