@@ -122,7 +122,8 @@ export function createMetrics(store: Store): { metrics: Metrics; text: () => Pro
     registry,
     // the call-duration histogram is counted by the database, so it is written out here (prom-client's Histogram
     // only observes values one by one, in one process)
-    text: async () => (await registry.metrics()) + callDurationHistogramText(await store.callDurationHistogram(CALL_BOUNDS)),
+    text: async () =>
+      (await registry.metrics()) + callDurationHistogramText(await store.callDurationHistogram(CALL_BOUNDS)),
     metrics: {
       webhookReceived: (channel) => received.inc({ channel }),
       webhookRejected: (channel, reason) => rejected.inc({ channel, reason }),

@@ -319,7 +319,10 @@ export function createVoice(ctx: VoiceContext) {
             c.record = {
               ...(recording.getAttribute('recordingStatusCallback')
                 ? {
-                    callback: new URL(recording.getAttribute('recordingStatusCallback') as string, ctx.base()).toString(),
+                    callback: new URL(
+                      recording.getAttribute('recordingStatusCallback') as string,
+                      ctx.base(),
+                    ).toString(),
                   }
                 : {}),
               since: Date.now(),

@@ -144,7 +144,10 @@ export function userRoutes(app: FastifyInstance, hub: Hub, auth: BearerAuth): vo
             .describe('required when you change your own password (not when an admin resets someone else’s)'),
           phone: z
             .string()
-            .regex(OPERATOR_ADDRESS, 'an E.164 number such as +15017122661 or a SIP URI such as sip:desk@pbx.example.com')
+            .regex(
+              OPERATOR_ADDRESS,
+              'an E.164 number such as +15017122661 or a SIP URI such as sip:desk@pbx.example.com',
+            )
             .nullable()
             .optional()
             .describe(

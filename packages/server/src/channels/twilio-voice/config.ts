@@ -10,7 +10,9 @@ import { OPERATOR_ADDRESS } from '../../model/index.js';
 const E164 = /^\+[1-9]\d{6,14}$/;
 const e164 = () => z.string().regex(E164, 'an E.164 number such as +15017122661');
 const operatorAddress = () =>
-  z.string().regex(OPERATOR_ADDRESS, 'an E.164 number such as +15017122661 or a SIP URI such as sip:desk@pbx.example.com');
+  z
+    .string()
+    .regex(OPERATOR_ADDRESS, 'an E.164 number such as +15017122661 or a SIP URI such as sip:desk@pbx.example.com');
 
 export const twilioVoiceConfigSchema = z.object({
   accountSid: z
@@ -61,11 +63,13 @@ export const twilioVoiceConfigSchema = z.object({
   transcribeVoicemail: z
     .boolean()
     .default(true)
-    .describe("A voicemail is transcribed by Twilio; the transcript is a message of the conversation, searchable"),
+    .describe('A voicemail is transcribed by Twilio; the transcript is a message of the conversation, searchable'),
   recordCalls: z
     .boolean()
     .default(true)
-    .describe('Record calls (both parties, and the operator after a transfer) and attach the recordings to the conversation'),
+    .describe(
+      'Record calls (both parties, and the operator after a transfer) and attach the recordings to the conversation',
+    ),
   closedMessage: z
     .string()
     .min(1)

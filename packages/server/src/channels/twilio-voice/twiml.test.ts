@@ -119,9 +119,9 @@ describe('TwiML', () => {
       transcribe: true,
       transcribeCallback: `${WEBHOOK}?step=transcribed&customer=%2B14155550100`,
     });
-    expect(
-      shape(twiml(voicemail({ ...fuzzConfig, transcribeVoicemail: true }, WEBHOOK, '+14155550100'))),
-    ).toEqual(shape(vt.toString()));
+    expect(shape(twiml(voicemail({ ...fuzzConfig, transcribeVoicemail: true }, WEBHOOK, '+14155550100')))).toEqual(
+      shape(vt.toString()),
+    );
 
     const c = new twilio.twiml.VoiceResponse();
     c.say({ language: 'en-US' }, 'We are closed.');

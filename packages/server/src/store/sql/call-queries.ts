@@ -6,13 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { CallDirection, CallState } from '../../model/index.js';
-import type {
-  CallDurationHistogram,
-  CallPatch,
-  CallRecord,
-  CallStats,
-  CallStoreOps,
-} from '../../core/ports/index.js';
+import type { CallDurationHistogram, CallPatch, CallRecord, CallStats, CallStoreOps } from '../../core/ports/index.js';
 import { Queries } from './queries.js';
 import type { CallsTable } from './schema.js';
 
