@@ -21,6 +21,8 @@ export interface CallerLine {
   digits?: string;
   /** Twilio's recogniser confidence for the speech (default 0.9) */
   confidence?: number;
+  /** seconds (simulated) the caller thinks before saying it: the call stays live meanwhile */
+  afterSeconds?: number;
 }
 
 export type CalleeBehaviour = 'human' | 'machine' | 'busy' | 'no-answer' | 'failed';
@@ -264,6 +266,7 @@ export function createVoice(ctx: VoiceContext) {
             if (await interruptible(c, scaled(Number(attr('timeout') ?? '5') || 5))) return takePending(c);
             break; // nothing heard: Twilio falls through to the next verb
           }
+          if (line.afterSeconds && (await interruptible(c, scaled(line.afterSeconds)))) return takePending(c);
           c.lines.shift();
           c.heardSinceLine = false;
           const params: Record<string, string> = { ...callParams(c) };
