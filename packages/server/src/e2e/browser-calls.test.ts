@@ -190,7 +190,11 @@ describe('browser: phone calls', () => {
     expect(response.status()).toBe(201);
     const body = (await response.json()) as { id: string; conversationId: string; providerCallId: string };
     expect(body).toMatchObject({ agentId: reminderAgent, direction: 'outbound', to: callee });
-    await expect.poll(() => page.evaluate(() => location.hash), { timeout: WAIT }).toContain(body.conversationId);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), {
+        timeout: WAIT,
+      })
+      .toContain(body.conversationId);
     const head = page.locator('.call-head');
     await head.getByText('Outgoing call').waitFor();
     await page.locator('li.call-turn[data-speaker="agent"]', { hasText: 'Hi, Acme reminders here.' }).waitFor();
