@@ -75,7 +75,15 @@ describe('browser: phone calls', () => {
     const created = await hub.api<{ id: string }>('POST', '/api/v1/connections', {
       type: 'twilio-voice',
       name: 'Phone line',
-      config: { accountSid: sim.accountSid, authToken: sim.authToken, phoneNumbers: [OURS], apiBaseUrl: sim.url },
+      config: {
+        accountSid: sim.accountSid,
+        authToken: sim.authToken,
+        phoneNumbers: [OURS],
+        apiBaseUrl: sim.url,
+        // nobody answers (the simulator's operators do not unless told): pressing 0 ends in a voicemail
+        operatorNumber: '+15005550099',
+        ringSeconds: 5,
+      },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     connectionId = created.body.id;
@@ -161,6 +169,41 @@ describe('browser: phone calls', () => {
       await page.close();
     });
   }
+
+  it('at 1280 px: a voicemail is a caller bubble with a play button that plays it, its transcript beside it', async () => {
+    const page = await signedInPage(browser, hub.url, OWNER, WAIT);
+    const caller = '+14155550192';
+    const call = await sim.placeCall({
+      from: caller,
+      lines: [{ digits: '0' }, { speech: 'Please call me back about the invoice.' }],
+    });
+    await call.done;
+    expect(call.verbs).toContain('Record');
+    const conversationId = await eventually(
+      async () =>
+        (
+          await hub.api<{ data: Array<{ id: string; address: string }> }>(
+            'GET',
+            `/api/v1/conversations?connectionId=${connectionId}&limit=50`,
+          )
+        ).body.data.find((c) => c.address === caller)?.id,
+      WAIT,
+      'the voicemail conversation',
+    );
+    await page.goto(`${hub.url}/app/#/inbox/${conversationId}`);
+    const voicemail = page.locator('li.call-turn[data-speaker="caller"][data-type="audio"]', { hasText: 'Voicemail' });
+    const play = voicemail.getByRole('button', { name: 'Play voicemail' });
+    await play.waitFor();
+    await page
+      .locator('li.call-turn[data-speaker="caller"]', { hasText: 'Please call me back about the invoice.' })
+      .getByText('Voicemail transcript')
+      .waitFor();
+    await play.click();
+    // the file loads and plays: the button turns into Pause until the end (the WAV is a couple of seconds long)
+    await voicemail.getByRole('button', { name: 'Pause voicemail' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}app-call-voicemail-1280.png` });
+    await page.close();
+  });
 
   it('at 390 px: the contact panel’s Call button places a call answered by the agent picked', async () => {
     const page = await signedInPage(browser, hub.url, OWNER, WAIT);
