@@ -572,6 +572,12 @@ describe('twilio-voice connector against the Twilio simulator', () => {
   });
 
   it('refuses a call whose signature is tampered or missing, and stores nothing of it', async () => {
+    // the earlier calls' last callbacks are processed first, so the count below can only move by this test's requests
+    await eventually(
+      async () => (await t.sb.store.countQueued()).inboundPending === 0,
+      10_000,
+      'earlier webhooks processed',
+    );
     const before = (await t.sb.store.countQueued()).inboundPending;
     const caller = '+14155550109';
     const forged = await sim.placeCall({ from: caller, lines: [{ speech: 'hello' }], signWith: 'forged-token' });
