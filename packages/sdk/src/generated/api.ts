@@ -1049,7 +1049,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Call a number from a voice connection: the provider rings it (answering-machine detection on), the answer hears the greeting and the connection's inbound agent; the call's progress arrives as call.updated / call.ended events. 422 CALL_FAILED when the provider refuses the number */
+        /** Call a number from a voice connection: the provider rings it (answering-machine detection on), the answer hears the greeting and then the agent named (else the connection's inbound agent); an answering machine hears the greeting and the call ends (answeredBy: machine); the call's progress arrives as call.updated / call.ended events. 422 CALL_FAILED when the provider refuses the number */
         post: {
             parameters: {
                 query?: never;
@@ -8366,6 +8366,8 @@ export interface paths {
                         currentPassword?: string;
                         name?: string;
                         password?: string;
+                        /** @description where a call handed to this operator rings (E.164 or a SIP URI), rung in turn with the team; null removes it */
+                        phone?: string | null;
                         /** @enum {string} */
                         role?: "owner" | "admin" | "operator";
                     };
@@ -9626,6 +9628,8 @@ export interface components {
             url: string;
         };
         Call: {
+            /** @description the agent an outbound call was placed for (it answers the call) */
+            agentId: string | null;
             answeredAt: string | null;
             /** @description human or machine (answering-machine detection) when the provider said */
             answeredBy: string | null;
@@ -9652,6 +9656,8 @@ export interface components {
             updatedAt: string;
         };
         CallInput: {
+            /** @description the agent an outbound call was placed for (it answers the call) */
+            agentId: string | null;
             answeredAt: string | null;
             /** @description human or machine (answering-machine detection) when the provider said */
             answeredBy: string | null;
@@ -11172,6 +11178,8 @@ export interface components {
             types: string[];
         };
         PlaceCall: {
+            /** @description the agent (flow or LLM) that talks to the callee instead of the connection's inbound agent: of this workspace (404), running and attached to the connection (409) */
+            agentId?: string;
             connectionId: string;
             /** @description spoken when the call is answered (else the connection's greeting) */
             greeting?: string;
@@ -11179,6 +11187,8 @@ export interface components {
             to: string;
         };
         PlaceCallInput: {
+            /** @description the agent (flow or LLM) that talks to the callee instead of the connection's inbound agent: of this workspace (404), running and attached to the connection (409) */
+            agentId?: string;
             connectionId: string;
             /** @description spoken when the call is answered (else the connection's greeting) */
             greeting?: string;
@@ -11980,6 +11990,8 @@ export interface components {
             email: string;
             id: string;
             name: string;
+            /** @description where a phone call transferred to this operator rings */
+            phone: string | null;
             /** @enum {string} */
             role: "owner" | "admin" | "operator";
             workspaceId: string;
@@ -11989,6 +12001,8 @@ export interface components {
             email: string;
             id: string;
             name: string;
+            /** @description where a phone call transferred to this operator rings */
+            phone: string | null;
             /** @enum {string} */
             role: "owner" | "admin" | "operator";
             workspaceId: string;

@@ -1,6 +1,29 @@
 /** @module app/metrics — Prometheus metrics (prom-client) behind core's Metrics port. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Metrics, Store } from '../core/ports/index.js';
+import type { CallDurationHistogram, Metrics, Store } from '../core/ports/index.js';
+
+/** seconds: a short answer, a question, a conversation, a long call */
+export const CALL_BOUNDS = [5, 15, 30, 60, 120, 300, 600, 1800, 3600];
+
+const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/** ended calls' durations in the Prometheus text format (https://prometheus.io/docs/instrumenting/exposition_formats/#histograms-and-summaries) */
+export function callDurationHistogramText(rows: CallDurationHistogram[]): string {
+  const name = 'switchboard_call_duration_seconds';
+  const lines = [
+    `# HELP ${name} Duration of ended phone calls (answer to end; 0 when unanswered), by channel and outcome`,
+    `# TYPE ${name} histogram`,
+  ];
+  for (const r of rows) {
+    const labels = `channel="${label(r.channelType)}",state="${label(r.state)}"`;
+    for (const [i, bound] of CALL_BOUNDS.entries())
+      lines.push(`${name}_bucket{${labels},le="${bound}"} ${r.buckets[i] ?? 0}`);
+    lines.push(`${name}_bucket{${labels},le="+Inf"} ${r.count}`);
+    lines.push(`${name}_sum{${labels}} ${r.sumSeconds}`);
+    lines.push(`${name}_count{${labels}} ${r.count}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 export function createMetrics(store: Store): { metrics: Metrics; text: () => Promise<string>; registry: Registry } {
   const registry = new Registry();
@@ -97,7 +120,10 @@ export function createMetrics(store: Store): { metrics: Metrics; text: () => Pro
   void callSeconds;
   return {
     registry,
-    text: () => registry.metrics(),
+    // the call-duration histogram is counted by the database, so it is written out here (prom-client's Histogram
+    // only observes values one by one, in one process)
+    text: async () =>
+      (await registry.metrics()) + callDurationHistogramText(await store.callDurationHistogram(CALL_BOUNDS)),
     metrics: {
       webhookReceived: (channel) => received.inc({ channel }),
       webhookRejected: (channel, reason) => rejected.inc({ channel, reason }),

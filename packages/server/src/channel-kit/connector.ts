@@ -111,6 +111,11 @@ export interface OutboundMessage {
    * connector transfers the call once they are spoken (in the same update, so nothing can come between)
    */
   handoffAfter?: boolean;
+  /**
+   * with handoffAfter: the people to ring, in turn (phone numbers or SIP URIs of the conversation's operators); the
+   * connector's own list when absent
+   */
+  transferTo?: string[];
 }
 
 export interface SendContext<Config> extends BaseContext<Config> {
@@ -191,6 +196,11 @@ export type InboundMode<Config> =
        * run like a listener's from start to stop (it waits for the stop when the config picks webhooks)
        */
       listen?(ctx: ListenContext<Config>): Promise<void>;
+      /**
+       * pure: the answer to a verified request while the connection is stopped, instead of 503 (nothing is stored
+       * either way). A phone line answers a caller with words ("we are closed") rather than Twilio's error tone.
+       */
+      whileStopped?(req: WebhookRequest, config: Config): HttpReply | undefined;
     }
   | {
       /**

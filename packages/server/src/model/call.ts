@@ -12,6 +12,12 @@ export type CallState = (typeof CALL_STATES)[number];
 export const FINAL_CALL_STATES = ['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
 export type FinalCallState = (typeof FINAL_CALL_STATES)[number];
 
+/**
+ * where a transferred call rings a person: a phone number (E.164) or a SIP URI
+ * (https://www.twilio.com/docs/voice/twiml/sip); an operator's `phone` and a voice connection's operators
+ */
+export const OPERATOR_ADDRESS = /^(\+[1-9]\d{6,14}|sips?:[^\s<>"@]+@[A-Za-z0-9.-]+(:\d{1,5})?(;[^\s<>"]*)?)$/;
+
 export const CallDirectionSchema = z.enum(['inbound', 'outbound']);
 export type CallDirection = z.infer<typeof CallDirectionSchema>;
 
@@ -47,6 +53,8 @@ export interface Call {
   answeredBy: string | null;
   /** why the call ended, in the provider's words where it said something */
   hangupCause: string | null;
+  /** the agent an outbound call was placed for (it answers the call instead of the connection's inbound agent) */
+  agentId: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -2,7 +2,9 @@
 // <Gather> action, <Dial> action, status callbacks) is signed so that the official twilio package's
 // validateRequest accepts it; it follows the TwiML (Say heard, the scripted caller's line posted as SpeechResult
 // or Digits, Hangup), a live call update interrupts a Pause at once, an update after the end answers 21220,
-// a <Record> yields a real WAV behind basic auth, and an invalid To is 21211.
+// a <Record> yields a real WAV behind basic auth (and its transcription when asked), <Start><Recording> records
+// the call to its end in stereo, a <Dial> to a <Sip> URI rings that operator and records their part from answer,
+// and an invalid To is 21211.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
@@ -116,5 +118,38 @@ describe('Twilio Voice simulator', () => {
     expect(wav?.peak).toBeGreaterThan(1000);
     const invalid = await api('/Calls', { To: '12', From: '+15005550006', Url: `${app.url}/voice` });
     expect(((await invalid.json()) as { code: number }).code).toBe(21211);
+  });
+
+  it('records the call from <Start><Recording>, rings a SIP operator in a recorded <Dial>, and transcribes a voicemail', async () => {
+    const wait = async (ok: () => boolean) => {
+      for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    sim.setOperator('sip:desk@pbx.example.com', 'answer');
+    answers['/voice'] = () =>
+      doc(
+        `<Start><Recording channels="dual" recordingStatusCallback="${app.url}/whole"/></Start><Say>Hello</Say>` +
+          `<Dial record="record-from-answer-dual" recordingStatusCallback="${app.url}/part" action="${app.url}/dialed"><Sip>sip:desk@pbx.example.com</Sip></Dial>`,
+      );
+    answers['/dialed'] = () =>
+      doc(`<Record transcribe="true" transcribeCallback="${app.url}/text" recordingStatusCallback="${app.url}/rec2"/>`);
+    const call = await sim.placeCall({
+      from: '+14155550100',
+      lines: [{ speech: 'call me back', afterSeconds: 1 }],
+    });
+    await call.done;
+    expect(call.dialed).toEqual(['sip:desk@pbx.example.com']);
+    expect(call.verbs.slice(0, 3)).toEqual(['Start', 'Say', 'Dial']);
+    await wait(() => ['/whole', '/part', '/text'].every((p) => app.received.some((r) => r.url.endsWith(p))));
+    const of = (path: string) => app.received.find((r) => r.url.endsWith(path) && r.params.CallSid === call.sid);
+    expect(of('/dialed')?.params).toMatchObject({ DialCallStatus: 'completed' });
+    expect(of('/whole')?.params).toMatchObject({ RecordingSource: 'StartCallRecordingTwiML', RecordingChannels: '2' });
+    expect(of('/part')?.params).toMatchObject({ RecordingSource: 'DialVerb', RecordingChannels: '2' });
+    expect(of('/text')?.params).toMatchObject({ TranscriptionStatus: 'completed', TranscriptionText: 'call me back' });
+    expect(['/whole', '/part', '/text'].every((p) => of(p)?.valid)).toBe(true);
+    const whole = readWav(
+      Buffer.from(await (await fetch(`${of('/whole')?.params.RecordingUrl}.wav`, { headers: auth() })).arrayBuffer()),
+    );
+    expect(whole).toMatchObject({ channels: 2 });
+    expect(whole?.peak).toBeGreaterThan(1000);
   });
 });

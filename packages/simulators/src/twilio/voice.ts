@@ -1,8 +1,9 @@
 // Twilio Programmable Voice, simulated: calls to our numbers' Voice URL and calls placed through Calls.json, whose
 // TwiML the simulator follows as Twilio does (https://www.twilio.com/docs/voice/twiml) — <Say> text is what the
 // caller hears, <Gather> is answered by the scripted caller's next line as SpeechResult/Confidence or Digits,
-// <Pause>, <Redirect>, <Dial> (the dialled operator answers, is busy or does not answer), <Record> (a voicemail
-// recorded as a real WAV), <Hangup>. A live call update (POST /Calls/{sid}.json with Twiml or Url) interrupts what
+// <Pause>, <Redirect>, <Dial> to a <Number> or <Sip> (the dialled operator answers, is busy or does not answer; with
+// `record` the answered part is recorded), <Record> (a voicemail recorded as a real WAV, transcribed when asked),
+// <Start><Recording> (the call recorded from there to its end, both parties), <Hangup>. A live call update (POST /Calls/{sid}.json with Twiml or Url) interrupts what
 // the call is doing at once; one to a call that ended answers 21220. Status callbacks (StatusCallbackEvent) and
 // recording callbacks are posted signed. Time in the call (pauses, gather timeouts, durations) runs `timeScale`
 // times faster than real.
@@ -20,6 +21,8 @@ export interface CallerLine {
   digits?: string;
   /** Twilio's recogniser confidence for the speech (default 0.9) */
   confidence?: number;
+  /** seconds (simulated) the caller thinks before saying it: the call stays live meanwhile */
+  afterSeconds?: number;
 }
 
 export type CalleeBehaviour = 'human' | 'machine' | 'busy' | 'no-answer' | 'failed';
@@ -31,7 +34,7 @@ export interface SimRecording {
   url: string;
   seconds: number;
   channels: 1 | 2;
-  source: 'RecordVerb' | 'OutboundAPI';
+  source: 'RecordVerb' | 'OutboundAPI' | 'DialVerb' | 'StartCallRecordingTwiML';
   wav: Buffer;
 }
 
@@ -67,7 +70,7 @@ interface LiveCall extends SimCall {
   answeredAt?: number;
   statusCallback?: string;
   statusEvents: Set<string>;
-  record?: { callback?: string };
+  record?: { callback?: string; since?: number };
   machineDetection: boolean;
   finish: () => void;
 }
@@ -154,6 +157,18 @@ export function createVoice(ctx: VoiceContext) {
     };
     recordings.set(sid, rec);
     return rec;
+  };
+
+  const transcriptionCallback = async (url: string, c: LiveCall, rec: SimRecording, text: string | undefined) => {
+    await ctx.post(url, {
+      ...callParams(c),
+      RecordingSid: rec.sid,
+      RecordingUrl: rec.url,
+      TranscriptionSid: `TR${hex(16)}`,
+      TranscriptionText: text ?? '',
+      TranscriptionStatus: text ? 'completed' : 'failed',
+      TranscriptionUrl: `${ctx.base()}/2010-04-01/Accounts/${ctx.accountSid}/Transcriptions/TR${hex(16)}`,
+    });
   };
 
   const recordingCallback = async (url: string, rec: SimRecording) => {
@@ -251,6 +266,7 @@ export function createVoice(ctx: VoiceContext) {
             if (await interruptible(c, scaled(Number(attr('timeout') ?? '5') || 5))) return takePending(c);
             break; // nothing heard: Twilio falls through to the next verb
           }
+          if (line.afterSeconds && (await interruptible(c, scaled(line.afterSeconds)))) return takePending(c);
           c.lines.shift();
           c.heardSinceLine = false;
           const params: Record<string, string> = { ...callParams(c) };
@@ -273,8 +289,8 @@ export function createVoice(ctx: VoiceContext) {
         }
         case 'Dial': {
           c.verbs.push('Dial');
-          const numberEl = el.getElementsByTagName('Number').item(0);
-          const number = ((numberEl ? numberEl.textContent : el.textContent) ?? '').trim();
+          const nounEl = el.getElementsByTagName('Number').item(0) ?? el.getElementsByTagName('Sip').item(0);
+          const number = ((nounEl ? nounEl.textContent : el.textContent) ?? '').trim();
           c.dialed.push(number);
           const behaviour = operators.get(number) ?? 'no-answer';
           const timeout = Number(attr('timeout') ?? '30') || 30;
@@ -282,6 +298,14 @@ export function createVoice(ctx: VoiceContext) {
             return takePending(c);
           const action = attr('action');
           const outcome = behaviour === 'answer' ? 'completed' : behaviour;
+          // record-from-answer(-dual): the part with the operator, from their answer (https://www.twilio.com/docs/voice/twiml/dial#record)
+          const record = attr('record') ?? 'do-not-record';
+          const dialRecordCallback = attr('recordingStatusCallback');
+          if (behaviour === 'answer' && record !== 'do-not-record' && dialRecordCallback) {
+            const rec = makeRecording(c, 3, record.endsWith('-dual') ? 2 : 1, 'DialVerb');
+            const url = new URL(dialRecordCallback, ctx.base()).toString();
+            ctx.timers.after(scaled(0.5), () => void recordingCallback(url, rec));
+          }
           if (!action) break;
           return fetchTwiml(new URL(action, ctx.base()).toString(), {
             ...callParams(c),
@@ -289,6 +313,24 @@ export function createVoice(ctx: VoiceContext) {
             DialCallSid: `CA${hex(16)}`,
             DialCallDuration: behaviour === 'answer' ? '3' : '0',
           });
+        }
+        case 'Start': {
+          c.verbs.push('Start');
+          const recording = el.getElementsByTagName('Recording').item(0);
+          // <Start><Recording>: recorded from now until the call ends, the file posted then (https://www.twilio.com/docs/voice/twiml/recording)
+          if (recording && !c.record)
+            c.record = {
+              ...(recording.getAttribute('recordingStatusCallback')
+                ? {
+                    callback: new URL(
+                      recording.getAttribute('recordingStatusCallback') as string,
+                      ctx.base(),
+                    ).toString(),
+                  }
+                : {}),
+              since: Date.now(),
+            };
+          break;
         }
         case 'Record': {
           c.verbs.push('Record');
@@ -306,6 +348,12 @@ export function createVoice(ctx: VoiceContext) {
             const url = new URL(callback, ctx.base()).toString();
             // the file is ready a moment after the recording ends
             ctx.timers.after(scaled(0.5), () => void recordingCallback(url, rec));
+          }
+          const transcribeTo = attr('transcribeCallback');
+          if (attr('transcribe') === 'true' && transcribeTo) {
+            const url = new URL(transcribeTo, ctx.base()).toString();
+            // a transcription takes longer than the file (https://www.twilio.com/docs/voice/twiml/record#transcribe)
+            ctx.timers.after(scaled(1), () => void transcriptionCallback(url, c, rec, line?.speech));
           }
           const action = attr('action');
           if (!action) break;
@@ -334,7 +382,13 @@ export function createVoice(ctx: VoiceContext) {
     c.durationSeconds = simulatedSeconds(c, c.answeredAt);
     await statusCallback(c, 'completed', { CallDuration: String(c.durationSeconds) });
     if (c.record?.callback && c.answeredAt !== undefined && status === 'completed') {
-      const rec = makeRecording(c, Math.max(1, c.durationSeconds), 2, 'OutboundAPI');
+      const seconds = c.record.since === undefined ? c.durationSeconds : simulatedSeconds(c, c.record.since);
+      const rec = makeRecording(
+        c,
+        Math.max(1, seconds),
+        2,
+        c.record.since === undefined ? 'OutboundAPI' : 'StartCallRecordingTwiML',
+      );
       await recordingCallback(c.record.callback, rec);
     }
     c.finish();

@@ -1,13 +1,15 @@
 /**
  * @module web/contacts/ContactPanel: the 360 view of a contact beside a conversation — their identities on every
- * channel, their other conversations, and starting a new conversation with them (text, or a template where the
- * channel needs one) through POST /messages.
+ * channel, their other conversations, starting a new conversation with them (text, or a template where the
+ * channel needs one) through POST /messages, and calling them from a voice connection (POST /calls, optionally
+ * answered by an agent of one's choice).
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { Connection, ContactDetail, Conversation, Identity, Message } from '../../../sdk/src/index.ts';
+import type { Agent, Connection, ContactDetail, Conversation, Identity, Message } from '../../../sdk/src/index.ts';
 import { capabilitiesOf, isMailChannel, useApp } from '../app-context.ts';
 import { TemplatePicker } from '../conversation/TemplatePicker.tsx';
 import { templateBlockedUntil, waitingText } from '../conversation/template-wait.ts';
+import { isCallChannel } from '../conversation/CallView.tsx';
 import { addressLabel, attributeLabel, contactName, errorText, shortTime } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { IdentityConsent } from './Consent.tsx';
@@ -21,7 +23,8 @@ interface Props {
 }
 
 export function ContactPanel({ contactId, currentConversationId, onClose, children }: Props) {
-  const { client, subscribe } = useApp();
+  const { client, subscribe, types } = useApp();
+  const [calling, setCalling] = useState(false);
   const [contact, setContact] = useState<ContactDetail | null>(null);
   // null until loaded: a new conversation is offered once it is known which ones wait for a template's answer
   const [conversations, setConversations] = useState<Conversation[] | null>(null);
@@ -161,8 +164,122 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
           </button>
         )}
       </section>
+      <CallSection
+        contact={contact}
+        lines={connections.filter((c) => isCallChannel(types, c.type) && !c.deprecated)}
+        open={calling}
+        setOpen={setCalling}
+      />
       {children}
     </aside>
+  );
+}
+
+/** the contact's phone numbers: the addresses of their identities on channels whose addresses are numbers */
+function phoneNumbers(contact: ContactDetail | null, types: ReturnType<typeof useApp>['types']): string[] {
+  const numbers = (contact?.identities ?? [])
+    .filter((i) => types.get(i.channelType)?.addressKind === 'phone' && /^\+[1-9]\d{6,14}$/.test(i.address))
+    .map((i) => i.address);
+  return [...new Set(numbers)];
+}
+
+/** "Call": from a voice line to one of the contact's numbers, answered by an agent when one is picked */
+function CallSection({
+  contact,
+  lines,
+  open,
+  setOpen,
+}: {
+  contact: ContactDetail | null;
+  lines: Connection[];
+  open: boolean;
+  setOpen: (open: boolean) => void;
+}) {
+  const { client, types } = useApp();
+  const numbers = phoneNumbers(contact, types);
+  const running = lines.filter((l) => l.status === 'RUNNING');
+  const [lineId, setLineId] = useState('');
+  const [to, setTo] = useState('');
+  const [agentId, setAgentId] = useState('');
+  const [agents, setAgents] = useState<Agent[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    if (!open) return;
+    client
+      .listAgents()
+      .then((list) => setAgents(list.filter((a) => a.status === 'RUNNING')))
+      .catch(() => setAgents([]));
+  }, [client, open]);
+  if (lines.length === 0 || numbers.length === 0) return null;
+  const line = lineId || running[0]?.id || '';
+  const number = to || numbers[0] || '';
+  const place = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!line || !number) return;
+    setBusy(true);
+    setError('');
+    try {
+      const call = await client.placeCall({ connectionId: line, to: number, ...(agentId ? { agentId } : {}) });
+      setOpen(false);
+      location.hash = `#/inbox/${encodeURIComponent(call.conversationId)}`;
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="call-title">
+      <h4 id="call-title">Call</h4>
+      {!open ? (
+        <button type="button" onClick={() => setOpen(true)}>
+          <Icon name="phone" /> Call
+        </button>
+      ) : (
+        <form className="call-start" onSubmit={(e) => void place(e)} aria-label="Place a call">
+          {running.length === 0 && <p className="notice">No voice line is running: start one to place calls.</p>}
+          <label htmlFor="call-line">From</label>
+          <select id="call-line" value={line} onChange={(e) => setLineId(e.target.value)}>
+            {lines.map((l) => (
+              <option key={l.id} value={l.id} disabled={l.status !== 'RUNNING'}>
+                {l.status === 'RUNNING' ? l.name : `${l.name} (${l.status.toLowerCase()})`}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="call-to">Number</label>
+          <select id="call-to" value={number} onChange={(e) => setTo(e.target.value)}>
+            {numbers.map((n) => (
+              <option key={n} value={n}>
+                {addressLabel(n)}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="call-agent">Answered by</label>
+          <select id="call-agent" value={agentId} onChange={(e) => setAgentId(e.target.value)}>
+            <option value="">The line's agent</option>
+            {agents.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          <span className="composer-row">
+            <button type="submit" disabled={busy || !line || running.length === 0}>
+              <Icon name="phone" /> {busy ? 'Calling…' : 'Call now'}
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+          </span>
+        </form>
+      )}
+    </section>
   );
 }
 

@@ -4,7 +4,7 @@
  * closed (continue with a template) and waiting for the customer after a business-initiated template.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Contact, Conversation, ConversationStatus, Message } from '../../../sdk/src/index.ts';
+import type { Call, Contact, Conversation, ConversationStatus, Message } from '../../../sdk/src/index.ts';
 import { capabilitiesOf, useApp } from '../app-context.ts';
 import { ContactPanel } from '../contacts/ContactPanel.tsx';
 import { OptedOutNotice } from '../contacts/Consent.tsx';
@@ -16,6 +16,7 @@ import { Composer } from './Composer.tsx';
 import { inlineImages } from './MailView.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { ConversationMeta } from './ConversationMeta.tsx';
+import { CallHeader, CallTurn, isCallChannel, isCallRecording, mergeCall } from './CallView.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
 import { templateBlockedUntil, useOpenedNotice } from './template-wait.ts';
 
@@ -43,6 +44,9 @@ interface Props {
 export function ConversationView({ conversation, contact, onChange }: Props) {
   const { client, subscribe, users, me, types } = useApp();
   const [messages, setMessages] = useState<Map<string, Message>>(new Map());
+  // a phone call's session: its calls (state, numbers, duration), live from the call.* events
+  const isCall = isCallChannel(types, conversation.channelType);
+  const [calls, setCalls] = useState<Call[]>([]);
   const [error, setError] = useState('');
   const [typing, setTyping] = useState(false);
   const [templatesOpen, setTemplatesOpen] = useState(false);
@@ -74,17 +78,27 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
         for (const m of list) next.set(m.id, newer(map.get(m.id), m));
         return next;
       });
+    const loadCalls = () => {
+      if (!isCall) return;
+      client
+        .listCalls(id)
+        .then((list) => setCalls((known) => list.reduce(mergeCall, known)))
+        .catch(() => undefined);
+    };
     const off = subscribe((e) => {
       if (e.type === 'stream.open') {
         client
           .listMessages(id)
           .then(merge)
           .catch(() => undefined);
+        loadCalls();
         return;
       }
       if (e.conversationId !== id) return;
       const m = e.data.message as Message | undefined;
       if (m && e.type.startsWith('message.')) put(m);
+      const call = e.data.call as Call | undefined;
+      if (call && e.type.startsWith('call.')) setCalls((known) => mergeCall(known, call));
       if (e.type === 'message.received') {
         setTyping(false);
         void markRead();
@@ -99,6 +113,7 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
       .listMessages(id)
       .then(merge)
       .catch((err: unknown) => setError(errorText(err)));
+    loadCalls();
     if (conversation.unreadCount > 0) void markRead();
     return () => {
       off();
@@ -134,6 +149,9 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
   useEffect(() => {
     logRef.current?.scrollTo({ top: logRef.current.scrollHeight });
   }, [ordered.length]);
+  // the whole call's recording plays in the header; the transcript is everything else
+  const recording = isCall ? ordered.filter(isCallRecording).at(-1) : undefined;
+  const transcript = isCall ? ordered.filter((m) => !isCallRecording(m)) : ordered;
   // mail: each mail's inline (cid:) images are its attachment messages, already in the media store
   const cids = useMemo(() => inlineImages(messages.values()), [messages]);
 
@@ -294,17 +312,27 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
             </button>
           </p>
         )}
-        <ol className="messages" ref={logRef} aria-live="polite" aria-label="Messages">
-          {ordered.map((m) => (
-            <MessageItem
-              key={m.id}
-              message={m}
-              {...(typeof m.metadata.messageId === 'string' && cids.has(m.metadata.messageId)
-                ? { cids: cids.get(m.metadata.messageId) }
-                : {})}
-            />
-          ))}
-          {ordered.length === 0 && <li className="empty">No messages yet.</li>}
+        {isCall && <CallHeader calls={calls} recording={recording} />}
+        <ol
+          className={`messages${isCall ? ' call-transcript' : ''}`}
+          ref={logRef}
+          aria-live="polite"
+          aria-label={isCall ? 'Transcript' : 'Messages'}
+        >
+          {transcript.map((m) =>
+            isCall ? (
+              <CallTurn key={m.id} message={m} outbound={calls[0]?.direction === 'outbound'} />
+            ) : (
+              <MessageItem
+                key={m.id}
+                message={m}
+                {...(typeof m.metadata.messageId === 'string' && cids.has(m.metadata.messageId)
+                  ? { cids: cids.get(m.metadata.messageId) }
+                  : {})}
+              />
+            ),
+          )}
+          {transcript.length === 0 && <li className="empty">{isCall ? 'Nothing said yet.' : 'No messages yet.'}</li>}
         </ol>
         {typing && (
           <p className="typing" aria-live="polite">

@@ -3,16 +3,29 @@
  * conversation; a conversation that is not in the list (another status, a link) is fetched by id.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Contact, Conversation, ConversationStatus, Team } from '../../../sdk/src/index.ts';
+import type { Call, Contact, Conversation, ConversationStatus, Team } from '../../../sdk/src/index.ts';
 import { useApp } from '../app-context.ts';
 import { ConversationView } from '../conversation/ConversationView.tsx';
+import { isCallChannel, isLiveCall } from '../conversation/CallView.tsx';
 import { contactName, errorText, shortTime } from '../format.ts';
 import { ChannelIcon } from '../icons.tsx';
 
 type AssigneeFilter = 'all' | 'mine' | 'unassigned';
 
 export function Inbox({ selectedId }: { selectedId: string | undefined }) {
-  const { client, subscribe, me } = useApp();
+  const { client, subscribe, me, types } = useApp();
+  // phone calls going on now, by conversation: from the call.* events, and asked once for recent call sessions
+  const [liveCalls, setLiveCalls] = useState<Map<string, Call>>(new Map());
+  const callsAsked = useRef(new Set<string>());
+  const putCall = (call: Call) =>
+    setLiveCalls((m) => {
+      const known = m.get(call.conversationId);
+      if (known && known.id === call.id && known.updatedAt > call.updatedAt) return m;
+      const next = new Map(m);
+      if (isLiveCall(call)) next.set(call.conversationId, call);
+      else if (!known || known.id === call.id) next.delete(call.conversationId);
+      return next;
+    });
   const [conversations, setConversations] = useState<Map<string, Conversation>>(new Map());
   const [contacts, setContacts] = useState<Map<string, Contact>>(new Map());
   const [filter, setFilter] = useState<ConversationStatus | 'all'>('open');
@@ -44,6 +57,15 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
       if (e.type === 'stream.open') {
         void load();
         return;
+      }
+      const call = e.data.call as Call | undefined;
+      if (call && e.type.startsWith('call.')) {
+        putCall(call);
+        if (!known.current.has(call.conversationId))
+          void client
+            .getConversation(call.conversationId)
+            .then(upsert)
+            .catch(() => undefined);
       }
       const conv = e.data.conversation as Conversation | undefined;
       if ((e.type === 'conversation.created' || e.type === 'conversation.updated') && conv) upsert(conv);
@@ -84,6 +106,20 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
         .catch(() => undefined);
     }
   }, [client, conversations]);
+
+  // a call session of the last hours that is still open may be a call going on: ask its calls once
+  useEffect(() => {
+    const since = Date.now() - 6 * 3600_000;
+    for (const c of conversations.values()) {
+      if (callsAsked.current.has(c.id) || c.status === 'resolved' || !isCallChannel(types, c.channelType)) continue;
+      if (Date.parse(c.lastMessageAt ?? c.createdAt) < since) continue;
+      callsAsked.current.add(c.id);
+      client
+        .listCalls(c.id)
+        .then((list) => list.forEach(putCall))
+        .catch(() => undefined);
+    }
+  }, [client, conversations, types]);
 
   const nameOf = (c: Conversation) => contactName(contacts.get(c.contactId), c);
   const visible = useMemo(() => {
@@ -178,6 +214,11 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
                 </span>
                 <span className="conv-side">
                   <span className="conv-time">{shortTime(c.lastMessageAt)}</span>
+                  {liveCalls.has(c.id) && (
+                    <span className="live-marker conv-live" data-live-call={liveCalls.get(c.id)?.id}>
+                      <span className="live-dot" aria-hidden="true" /> Live
+                    </span>
+                  )}
                   {c.unreadCount > 0 && (
                     <span className="unread" aria-label={`${c.unreadCount} unread`}>
                       {c.unreadCount}

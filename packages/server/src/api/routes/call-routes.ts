@@ -23,6 +23,7 @@ export const CallSchema = z
     durationSeconds: z.number().int().nullable(),
     answeredBy: z.string().nullable().describe('human or machine (answering-machine detection) when the provider said'),
     hangupCause: z.string().nullable(),
+    agentId: z.string().nullable().describe('the agent an outbound call was placed for (it answers the call)'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -38,6 +39,14 @@ export const PlaceCallSchema = z
       .max(1000)
       .optional()
       .describe("spoken when the call is answered (else the connection's greeting)"),
+    agentId: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        "the agent (flow or LLM) that talks to the callee instead of the connection's inbound agent: of this workspace (404), running and attached to the connection (409)",
+      ),
   })
   .strict()
   .meta({ id: 'PlaceCall' });
@@ -60,7 +69,7 @@ export function callRoutes(app: FastifyInstance, hub: Hub): void {
       schema: {
         tags: ['calls'],
         summary:
-          "Call a number from a voice connection: the provider rings it (answering-machine detection on), the answer hears the greeting and the connection's inbound agent; the call's progress arrives as call.updated / call.ended events. 422 CALL_FAILED when the provider refuses the number",
+          "Call a number from a voice connection: the provider rings it (answering-machine detection on), the answer hears the greeting and then the agent named (else the connection's inbound agent); an answering machine hears the greeting and the call ends (answeredBy: machine); the call's progress arrives as call.updated / call.ended events. 422 CALL_FAILED when the provider refuses the number",
         body: PlaceCallSchema,
         response: { 201: CallSchema, ...errors },
       },

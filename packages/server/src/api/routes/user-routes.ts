@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Hub } from '../../core/hub.js';
 import { AppError } from '../../core/errors.js';
 import type { Role } from '../../core/ports/index.js';
+import { OPERATOR_ADDRESS } from '../../model/index.js';
 import { bearerToken, FailedAuthLimiter, principalOf, rateLimited, type BearerAuth } from '../auth.js';
 import { ErrorSchema, IdParams } from '../schemas.js';
 
@@ -19,6 +20,7 @@ const UserSchema = z
     email: z.string(),
     name: z.string(),
     role: z.enum(['owner', 'admin', 'operator']),
+    phone: z.string().nullable().describe('where a phone call transferred to this operator rings'),
     createdAt: z.string(),
   })
   .meta({ id: 'User' });
@@ -140,6 +142,17 @@ export function userRoutes(app: FastifyInstance, hub: Hub, auth: BearerAuth): vo
             .max(500)
             .optional()
             .describe('required when you change your own password (not when an admin resets someone else’s)'),
+          phone: z
+            .string()
+            .regex(
+              OPERATOR_ADDRESS,
+              'an E.164 number such as +15017122661 or a SIP URI such as sip:desk@pbx.example.com',
+            )
+            .nullable()
+            .optional()
+            .describe(
+              'where a call handed to this operator rings (E.164 or a SIP URI), rung in turn with the team; null removes it',
+            ),
         }),
         response: { 200: UserSchema, ...errors },
       },

@@ -6,7 +6,7 @@
 import { defineConnector } from '../../channel-kit/index.js';
 import { fetchRecording, placeCall, startTwilioVoice } from './api.js';
 import { twilioVoiceConfigSchema, type TwilioVoiceConfig } from './config.js';
-import { parseTwilioVoice } from './parse.js';
+import { parseTwilioVoice, twilioVoiceWhileStopped } from './parse.js';
 import { twilioVoiceSend } from './send.js';
 import { SIGNATURE_HEADER, twilioVoiceEventKey, verifyTwilioVoice } from './verify.js';
 
@@ -41,6 +41,8 @@ export const twilioVoiceConnector = defineConnector({
     eventKey: twilioVoiceEventKey,
     // the signature covers URL + parameters, so it re-verifies the stored bytes and no others
     storedHeaders: { keep: ['content-type', SIGNATURE_HEADER] },
+    // a stopped line (its agent stopped) tells callers it is closed instead of Twilio's application-error message
+    whileStopped: twilioVoiceWhileStopped,
   },
   send: twilioVoiceSend,
   features: {

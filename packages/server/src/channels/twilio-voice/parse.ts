@@ -8,8 +8,11 @@
  *   https://www.twilio.com/docs/voice/answering-machine-detection): the same for the callee;
  * - `gather` (<Gather> action: SpeechResult + Confidence, or Digits): the caller's utterance or keys as a message of
  *   the call's conversation; the caller is held until the hub's answer replaces the hold (send.ts). Pressing 0 with
- *   an operator number configured transfers the call at once;
- * - `dialed` (<Dial> action: DialCallStatus): a transfer nobody took ends in voicemail;
+ *   operators configured transfers the call at once;
+ * - `dialed` (<Dial> action: DialCallStatus): a transfer nobody took rings the next operator, after the last one
+ *   a voicemail;
+ * - `transcribed` (<Record transcribeCallback>: TranscriptionText, TranscriptionStatus): the voicemail's words as
+ *   a text message of the call (searchable like any);
  * - `status` (StatusCallback: CallStatus, CallDuration, ErrorCode, https://www.twilio.com/docs/voice/api/call-resource#statuscallback):
  *   the call's state, forward only in the hub;
  * - `recording` (recordingStatusCallback: RecordingSid, RecordingUrl, RecordingDuration,
@@ -20,7 +23,18 @@ import { formParams, type HttpReply, type WebhookOutcome, type WebhookRequest } 
 import type { CallState, InboundCallEvent, InboundEvent, InboundMessageEvent } from '../../model/index.js';
 import type { TwilioVoiceConfig } from './config.js';
 import { stepOf } from './verify.js';
-import { hold, listen, say, transfer, twimlReply, voicemail } from './twiml.js';
+import {
+  closed,
+  hold,
+  listen,
+  operatorsOf,
+  say,
+  splitOperators,
+  startRecording,
+  transfer,
+  twimlReply,
+  voicemail,
+} from './twiml.js';
 
 export const EMPTY_TWIML: HttpReply = twimlReply([]);
 
@@ -138,7 +152,12 @@ export function parseTwilioVoice(req: WebhookRequest, config: TwilioVoiceConfig)
   switch (step) {
     case 'call': {
       if (!c.inbound) return { kind: 'ignored', reason: 'an outbound call on the Voice URL' };
-      const reply = twimlReply([say(config, config.greeting), ...listen(config, webhook, 'greeting')]);
+      // a call we place is recorded by Calls.json's Record; one we take, from its first verb
+      const reply = twimlReply([
+        ...(config.recordCalls ? [startRecording(webhook, c.customer)] : []),
+        say(config, config.greeting),
+        ...listen(config, webhook, 'greeting'),
+      ]);
       return events([callEvent(c, 'ringing', at), callEvent(c, 'in-progress', at)], reply);
     }
     case 'answered': {
@@ -159,11 +178,12 @@ export function parseTwilioVoice(req: WebhookRequest, config: TwilioVoiceConfig)
       const speech = p('SpeechResult')?.trim();
       if (digits && /^[0-9*#]{1,32}$/.test(digits)) {
         const message = utterance(c, gather, digits, at, { dtmf: digits });
-        if (digits === '0' && config.operatorNumber)
+        const operators = operatorsOf(config);
+        if (digits === '0' && operators.length > 0)
           // the caller asked for a person: marked so that no agent answers it (its answer would cut the transfer)
           return events(
-            [{ ...message, automated: true, metadata: { ...message.metadata, transfer: config.operatorNumber } }],
-            twimlReply(transfer(config, webhook, config.operatorNumber, c.customer)),
+            [{ ...message, automated: true, metadata: { ...message.metadata, transfer: operators[0] } }],
+            twimlReply(transfer(config, webhook, operators, c.customer)),
           );
         return events([message], twimlReply(hold(webhook)));
       }
@@ -194,11 +214,22 @@ export function parseTwilioVoice(req: WebhookRequest, config: TwilioVoiceConfig)
       const outcome = p('DialCallStatus') ?? '';
       if (outcome === 'completed' || outcome === 'answered')
         return { kind: 'ignored', reason: 'the transfer was answered', reply: twimlReply([{ name: 'Hangup' }]) };
+      // the list the transfer began with (signed in the URL), or the connection's for a transfer of an older build
+      const ringing = query.has('ops') ? splitOperators(query.get('ops')) : operatorsOf(config);
+      const next = (Number.parseInt(query.get('i') ?? '0', 10) || 0) + 1;
+      if (next < ringing.length && next < 20)
+        return {
+          kind: 'ignored',
+          reason: `the transfer ended ${outcome || 'unanswered'}: ringing the next operator`,
+          reply: twimlReply(transfer(config, webhook, ringing, query.get('customer') ?? c.customer, next)),
+        };
       const reply = config.voicemail
         ? voicemail(config, webhook, c.customer)
         : [say(config, 'Sorry, nobody is available right now. Please call again later.'), { name: 'Hangup' }];
       return { kind: 'ignored', reason: `the transfer ended ${outcome || 'unanswered'}`, reply: twimlReply(reply) };
     }
+    case 'transcribed':
+      return parseTranscription(c, p, query, at);
     case 'recorded':
       return {
         kind: 'ignored',
@@ -224,6 +255,45 @@ export function parseTwilioVoice(req: WebhookRequest, config: TwilioVoiceConfig)
   }
 }
 
+const CAPTIONS = { call: 'Call recording', voicemail: 'Voicemail', transfer: "The operator's part" } as const;
+
+/** the voicemail's words (TranscriptionStatus completed), a text message of the call beside its recording */
+function parseTranscription(
+  c: CallParams,
+  p: (k: string) => string | undefined,
+  query: URLSearchParams,
+  at: string,
+): WebhookOutcome {
+  const recording = p('RecordingSid');
+  const text = p('TranscriptionText')?.trim();
+  if (!recording || !RECORDING_SID.test(recording))
+    return { kind: 'ignored', reason: 'a transcription without RecordingSid' };
+  if (p('TranscriptionStatus') !== 'completed' || !text)
+    return { kind: 'ignored', reason: `voicemail transcription ${p('TranscriptionStatus') ?? 'empty'}` };
+  return events([
+    {
+      kind: 'message',
+      providerMessageId: `${c.sid}:transcript:${recording}`,
+      from: { address: query.get('customer') ?? c.customer },
+      threadKey: c.sid,
+      content: { type: 'text', text: text.slice(0, 4096) },
+      timestamp: at,
+      metadata: { call: c.sid, voicemail: { recordingSid: recording }, transcript: text.slice(0, 4096) },
+      // like the voicemail it transcribes: for a person calling back, not for an agent (the call is over)
+      automated: true,
+    },
+  ]);
+}
+
+/** what callers hear while the connection is stopped: a new call (or a step of one) is told, status callbacks wait */
+export function twilioVoiceWhileStopped(req: WebhookRequest, config: TwilioVoiceConfig): HttpReply | undefined {
+  const step = stepOf(req);
+  if (step === 'status' || step === 'recording' || step === 'transcribed') return undefined;
+  const params = formParams(req);
+  if (params.get('AccountSid')?.[0] !== config.accountSid) return undefined;
+  return twimlReply(closed(config));
+}
+
 function parseRecording(p: (k: string) => string | undefined, query: URLSearchParams, at: string): WebhookOutcome {
   const sid = p('RecordingSid');
   const call = p('CallSid');
@@ -235,7 +305,9 @@ function parseRecording(p: (k: string) => string | undefined, query: URLSearchPa
     return { kind: 'ignored', reason: `recording ${p('RecordingStatus') ?? ''}` };
   if (!/^https?:\/\//i.test(url)) return { kind: 'ignored', reason: 'RecordingUrl is not a URL' };
   const duration = Number.parseInt(p('RecordingDuration') ?? '', 10);
-  const source = query.get('source') === 'voicemail' ? 'voicemail' : 'call';
+  const given = query.get('source');
+  const source = given === 'voicemail' || given === 'transfer' ? given : 'call';
+  const operator = source === 'transfer' ? (query.get('operator') ?? '').slice(0, 200) : '';
   // the file as WAV: RecordingUrl without an extension answers it (https://www.twilio.com/docs/voice/api/recording#fetch-a-recording-media-file)
   const media = `${url}.wav`;
   return events([
@@ -251,7 +323,7 @@ function parseRecording(p: (k: string) => string | undefined, query: URLSearchPa
           providerMediaId: media,
           mimeType: 'audio/wav',
           fileName: `${source}-${sid}.wav`,
-          caption: source === 'voicemail' ? 'Voicemail' : 'Call recording',
+          caption: CAPTIONS[source],
         },
       },
       timestamp: at,
@@ -260,6 +332,7 @@ function parseRecording(p: (k: string) => string | undefined, query: URLSearchPa
         recording: {
           sid,
           source,
+          ...(operator ? { operator } : {}),
           ...(Number.isFinite(duration) ? { durationSeconds: duration } : {}),
           ...(p('RecordingChannels') ? { channels: Number(p('RecordingChannels')) || 1 } : {}),
         },

@@ -40,6 +40,9 @@ interface Msg {
 
 const OURS = '+15005550006';
 const OPERATOR = '+15005550099';
+const OPERATOR2 = '+15005550098';
+const DESK = 'sip:desk@pbx.example.com';
+const TEAM_PHONE = '+15005550097';
 const AI_KEY = 'sk-voice-test-key-0001';
 
 describe('twilio-voice connector against the Twilio simulator', () => {
@@ -59,6 +62,8 @@ describe('twilio-voice connector against the Twilio simulator', () => {
         phoneNumbers: [OURS],
         apiBaseUrl: sim.url,
         operatorNumber: OPERATOR,
+        operators: [OPERATOR2, DESK],
+        ringSeconds: 5,
         ...overrides,
       },
     });
@@ -88,6 +93,20 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     current = agentId;
   };
   const callOf = (sid: string) => t.sb.store.findCallByProviderId(conn.id, sid);
+  const texts = async (conversationId: string) =>
+    (await reads.messagesOf<Msg>(conversationId)).filter((m) => m.content.type === 'text');
+  /** the conversation's audio message of a recording `source` (call, voicemail, transfer), once fetched */
+  const recordingOf = (conversationId: string, source: string) =>
+    eventually(
+      async () => {
+        const audio = (await reads.messagesOf<Msg>(conversationId)).find(
+          (m) => m.content.type === 'audio' && (m.metadata.recording as { source?: string })?.source === source,
+        );
+        return audio?.content.media?.state === 'ready' ? audio : undefined;
+      },
+      15_000,
+      `the ${source} recording`,
+    );
   const ended = (sid: string) =>
     eventually(
       async () => {
@@ -176,7 +195,7 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     const conversation = await reads.conversationWith<Conv>(conn.id, caller);
     const messages = await eventually(
       async () => {
-        const list = await reads.messagesOf<Msg>(conversation.id);
+        const list = await texts(conversation.id);
         return list.length >= 4 ? list : undefined;
       },
       10_000,
@@ -200,8 +219,22 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     const callEvents = stream.events.filter((e) => e.event.startsWith('call.'));
     stream.close();
     expect(callEvents.map((e) => e.event)).toEqual(['call.started', 'call.updated', 'call.ended']);
+    // the whole call was recorded from its first verb, both parties: the stereo WAV is in the conversation
+    const recording = await recordingOf(conversation.id, 'call');
+    expect(recording.metadata).toMatchObject({ recording: { channels: 2 } });
+    const wav = readWav(Buffer.from(await (await fetch(recording.content.media?.url as string)).arrayBuffer()));
+    expect(wav).toMatchObject({ channels: 2, sampleRate: 8000 });
+    expect(wav?.seconds).toBeGreaterThan(0);
+    expect(wav?.peak).toBeGreaterThan(1000);
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/switchboard_calls\{channel="twilio-voice",state="completed"\} [1-9]/);
+    expect(metrics).toContain('# TYPE switchboard_call_duration_seconds histogram');
+    expect(metrics).toMatch(
+      /switchboard_call_duration_seconds_bucket\{channel="twilio-voice",state="completed",le="\+Inf"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /switchboard_call_duration_seconds_count\{channel="twilio-voice",state="completed"\} [1-9]/,
+    );
     await eventually(() => hooks.length >= 2, 10_000, 'the call webhooks');
     receiver.close();
     await t.api('DELETE', `/api/v1/webhook-subscriptions/${(sub.body as { id: string }).id}`);
@@ -223,7 +256,7 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     await call.done;
     expect(call.heard.slice(1)).toEqual(['Your order ships tomorrow.', 'It arrives on Friday.']);
     const conversation = await reads.conversationWith<Conv>(conn.id, caller);
-    const messages = await reads.messagesOf<Msg>(conversation.id);
+    const messages = await texts(conversation.id);
     expect(messages.map((m) => [m.direction, m.content.text])).toEqual([
       ['inbound', 'Hi, where is my order?'],
       ['outbound', 'Your order ships tomorrow.'],
@@ -241,7 +274,7 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     expect((await ended(call.sid)).state).toBe('completed');
   });
 
-  it("the LLM agent's handoff_to_human transfers the call after its last words; the conversation goes to people", async () => {
+  it("the LLM agent's handoff_to_human rings the operators' own phones after its last words; their part is recorded", async () => {
     ai.addRule({
       contains: 'speak to a person',
       toolCall: {
@@ -251,13 +284,23 @@ describe('twilio-voice connector against the Twilio simulator', () => {
       },
       times: 1,
     });
+    // the operator's phone is theirs: the hub rings it before the connection's operator line
+    const me = (await t.api<{ id: string }>('GET', '/api/v1/me')).body;
+    const bad = await t.api<{ error: { code: string } }>('PATCH', `/api/v1/users/${me.id}`, { phone: 'call me' });
+    expect(bad.status).toBe(400);
+    const phoned = await t.api<{ phone: string }>('PATCH', `/api/v1/users/${me.id}`, { phone: TEAM_PHONE });
+    expect(phoned.body.phone).toBe(TEAM_PHONE);
+    sim.setOperator(TEAM_PHONE, 'no-answer');
     sim.setOperator(OPERATOR, 'answer');
     const caller = '+14155550110';
     const call = await sim.placeCall({ from: caller, lines: [{ speech: 'I want to speak to a person' }] });
     await call.done;
+    await t.api('PATCH', `/api/v1/users/${me.id}`, { phone: null });
     expect(call.heard.at(-1)).toBe('Sure, connecting you now.');
-    expect(call.dialed).toEqual([OPERATOR]);
+    expect(call.dialed).toEqual([TEAM_PHONE, OPERATOR]);
     const conversation = await reads.conversationWith<Conv>(conn.id, caller);
+    const transferred = await recordingOf(conversation.id, 'transfer');
+    expect(transferred.metadata).toMatchObject({ recording: { source: 'transfer', operator: OPERATOR, channels: 2 } });
     await eventually(
       async () =>
         (await t.api<{ handler?: string }>('GET', `/api/v1/conversations/${conversation.id}`)).body.handler === 'human',
@@ -346,7 +389,7 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     expect(metrics).toMatch(/switchboard_calls\{channel="twilio-voice",state="no-answer"\} 1/);
   });
 
-  it('pressing 0 transfers to the operator; when nobody answers, the voicemail is recorded and attached as a WAV', async () => {
+  it('pressing 0 rings the operators in turn (number, number, SIP URI) until one answers; their part is recorded', async () => {
     sim.setOperator(OPERATOR, 'answer');
     const taken = await sim.placeCall({ from: '+14155550103', lines: [{ digits: '0' }] });
     await taken.done;
@@ -354,30 +397,48 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     expect(taken.verbs).not.toContain('Record');
 
     sim.setOperator(OPERATOR, 'no-answer');
+    sim.setOperator(OPERATOR2, 'busy');
+    sim.setOperator(DESK, 'answer');
+    const caller = '+14155550113';
+    const inTurn = await sim.placeCall({ from: caller, lines: [{ digits: '0' }] });
+    await inTurn.done;
+    expect(inTurn.dialed).toEqual([OPERATOR, OPERATOR2, DESK]);
+    expect(inTurn.verbs).not.toContain('Record');
+    // "please hold" once, not before each operator
+    expect(inTurn.heard.filter((h) => h.startsWith('Please hold'))).toHaveLength(1);
+    const conversation = await reads.conversationWith<Conv>(conn.id, caller);
+    const part = await recordingOf(conversation.id, 'transfer');
+    expect(part.metadata).toMatchObject({ recording: { operator: DESK } });
+    const wav = readWav(Buffer.from(await (await fetch(part.content.media?.url as string)).arrayBuffer()));
+    expect(wav).toMatchObject({ channels: 2 });
+    expect(wav?.peak).toBeGreaterThan(1000);
+  });
+
+  it('nobody of the operators answers: the voicemail is recorded, transcribed, and the conversation stays open', async () => {
+    for (const o of [OPERATOR, OPERATOR2, DESK]) sim.setOperator(o, 'no-answer');
     const caller = '+14155550104';
-    const call = await sim.placeCall({
-      from: caller,
-      lines: [{ digits: '0' }, { speech: 'Please call me back about my invoice, thanks.' }],
-    });
+    const words = 'Please call me back about my invoice, thanks.';
+    const call = await sim.placeCall({ from: caller, lines: [{ digits: '0' }, { speech: words }] });
     await call.done;
-    expect(call.dialed).toEqual([OPERATOR]);
+    expect(call.dialed).toEqual([OPERATOR, OPERATOR2, DESK]);
     expect(call.verbs).toContain('Record');
     expect(call.heard.at(-1)).toBe('Thank you for your message. Goodbye.');
     const conversation = await reads.conversationWith<Conv>(conn.id, caller);
-    const voicemail = await eventually(
-      async () => {
-        const list = await reads.messagesOf<Msg>(conversation.id);
-        const audio = list.find((m) => m.content.type === 'audio');
-        return audio?.content.media?.state === 'ready' ? { list, audio } : undefined;
-      },
+    const audio = await recordingOf(conversation.id, 'voicemail');
+    const transcript = await eventually(
+      async () => (await texts(conversation.id)).find((m) => m.metadata.voicemail !== undefined),
       15_000,
-      'voicemail ready',
+      'the voicemail transcript',
     );
-    expect(voicemail.list.map((m) => m.content.type)).toEqual(['text', 'audio']);
-    expect(voicemail.list[0]?.metadata).toMatchObject({ dtmf: '0', transfer: OPERATOR });
-    expect(voicemail.audio.metadata).toMatchObject({ recording: { source: 'voicemail' } });
-    const bytes = Buffer.from(await (await fetch(voicemail.audio.content.media?.url as string)).arrayBuffer());
-    const recorded = sim.recordings().find((r) => r.callSid === call.sid);
+    expect(transcript).toMatchObject({ direction: 'inbound', content: { text: words } });
+    expect(transcript.metadata).toMatchObject({ transcript: words });
+    const list = await texts(conversation.id);
+    expect(list[0]?.metadata).toMatchObject({ dtmf: '0', transfer: OPERATOR });
+    // the session waits for a person to call back
+    const open = await t.api<{ status: string }>('GET', `/api/v1/conversations/${conversation.id}`);
+    expect(open.body.status).not.toBe('resolved');
+    const bytes = Buffer.from(await (await fetch(audio.content.media?.url as string)).arrayBuffer());
+    const recorded = sim.recordings().find((r) => r.callSid === call.sid && r.source === 'RecordVerb');
     expect(bytes.equals(recorded?.wav as Buffer)).toBe(true);
     const wav = readWav(bytes);
     expect(wav).toMatchObject({ channels: 1, sampleRate: 8000, bitsPerSample: 16 });
@@ -385,7 +446,138 @@ describe('twilio-voice connector against the Twilio simulator', () => {
     expect(wav?.peak).toBeGreaterThan(1000);
   });
 
+  it('places a call answered by the agent named (not the inbound one), stored on the call; a bad agentId is refused', async () => {
+    const flow = await agent('flow', {
+      greeting: 'Hi, Acme reminders here.',
+      start: 'ask',
+      nodes: [
+        {
+          id: 'ask',
+          type: 'buttons',
+          text: 'Shall we keep your appointment?',
+          buttons: [
+            { title: 'Keep it', next: 'kept' },
+            { title: 'Cancel it', next: 'cancelled' },
+          ],
+        },
+        { id: 'kept', type: 'message', text: 'See you then.' },
+        { id: 'cancelled', type: 'message', text: 'It is cancelled.' },
+      ],
+      fallback: 'Sorry?',
+      maxMisses: 3,
+    });
+    const placedBefore = sim.calls().length;
+    const unknown = await t.api<{ error: { code: string } }>('POST', '/api/v1/calls', {
+      connectionId: conn.id,
+      to: '+14155550120',
+      agentId: 'agt_nobody',
+    });
+    expect(unknown.status).toBe(404);
+    const stopped = await t.api<{ error: { code: string; message: string } }>('POST', '/api/v1/calls', {
+      connectionId: conn.id,
+      to: '+14155550120',
+      agentId: flow,
+    });
+    expect(stopped.status).toBe(409);
+    expect(stopped.body.error.message).toContain('STOPPED');
+    expect((await t.api<{ status: string }>('POST', `/api/v1/agents/${flow}/start`)).body.status).toBe('RUNNING');
+    const detached = await t.api<{ error: { message: string } }>('POST', '/api/v1/calls', {
+      connectionId: conn.id,
+      to: '+14155550120',
+      agentId: flow,
+    });
+    expect(detached.status).toBe(409);
+    expect(detached.body.error.message).toContain('not attached');
+    expect(sim.calls().length).toBe(placedBefore);
+    // attached without Inbound: it answers only the calls placed for it
+    await t.api('POST', `/api/v1/agents/${flow}/stop`);
+    expect(
+      (
+        await t.api('PUT', `/api/v1/agents/${flow}/connections`, {
+          connections: [{ connectionId: conn.id, inbound: false }],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await t.api<{ status: string }>('POST', `/api/v1/agents/${flow}/start`)).body.status).toBe('RUNNING');
+    const callee = '+14155550120';
+    sim.setCallee(callee, 'human', [{ speech: 'Hello?' }, { digits: '1' }]);
+    const res = await t.api<{ id: string; providerCallId: string; agentId: string | null }>('POST', '/api/v1/calls', {
+      connectionId: conn.id,
+      to: callee,
+      agentId: flow,
+      greeting: 'Hello, this is Acme.',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.agentId).toBe(flow);
+    const simCall = await eventually(() => sim.call(res.body.providerCallId), 5_000, 'the simulated call');
+    await simCall.done;
+    expect(simCall.heard).toEqual([
+      'Hello, this is Acme.',
+      'Hi, Acme reminders here.\n\nShall we keep your appointment?\n\nPress 1 for Keep it\nPress 2 for Cancel it',
+      'See you then.',
+    ]);
+    const record = await ended(res.body.providerCallId);
+    expect(record).toMatchObject({ state: 'completed', agentId: flow, answeredBy: 'human' });
+    const conversation = await t.api<{ agentId: string | null; handler: string | null }>(
+      'GET',
+      `/api/v1/conversations/${record.conversationId}`,
+    );
+    expect(conversation.body).toMatchObject({ handler: 'agent', agentId: flow });
+    const replies = (await texts(record.conversationId)).filter((m) => m.direction === 'outbound');
+    expect(replies.every((m) => m.metadata.agentId === flow)).toBe(true);
+    await t.api('POST', `/api/v1/agents/${flow}/stop`);
+    await t.api('PUT', `/api/v1/agents/${flow}/connections`, { connections: [] });
+  });
+
+  it('an answering machine hears the greeting, the call ends, and answeredBy says machine', async () => {
+    const callee = '+14155550121';
+    sim.setCallee(callee, 'machine');
+    const res = await t.api<{ providerCallId: string }>('POST', '/api/v1/calls', {
+      connectionId: conn.id,
+      to: callee,
+      greeting: 'Acme here, please call us back.',
+    });
+    expect(res.status).toBe(201);
+    const simCall = await eventually(() => sim.call(res.body.providerCallId), 5_000, 'the simulated call');
+    await simCall.done;
+    expect(simCall.heard).toEqual(['Acme here, please call us back.']);
+    expect(simCall.verbs).toContain('Hangup');
+    expect(simCall.verbs).not.toContain('Gather');
+    expect(await ended(res.body.providerCallId)).toMatchObject({ state: 'completed', answeredBy: 'machine' });
+  });
+
+  it('the line follows its agent: stopped with it, callers hear the closed message; started with it again', async () => {
+    expect(current).toBeDefined();
+    const stopped = await t.api<{ status: string }>('POST', `/api/v1/agents/${current as string}/stop`);
+    expect(stopped.body.status).toBe('STOPPED');
+    const line = await t.api<Conn>('GET', `/api/v1/connections/${conn.id}`);
+    expect(line.body.status).toBe('STOPPED');
+    const caller = '+14155550122';
+    const call = await sim.placeCall({ from: caller, lines: [{ speech: 'Hello?' }] });
+    await call.done;
+    expect(call.errors).toEqual([]);
+    expect(call.heard).toEqual(['Sorry, we cannot take your call right now. Please call again later.']);
+    expect(call.verbs).toEqual(['Say', 'Hangup']);
+    expect(await callOf(call.sid)).toBeUndefined();
+    // a forged request is not answered with words
+    const forged = await sim.placeCall({ from: caller, lines: [], signWith: 'forged-token' });
+    await forged.done;
+    expect(forged.heard).toEqual([]);
+    const started = await t.api<{ status: string }>('POST', `/api/v1/agents/${current as string}/start`);
+    expect(started.body.status).toBe('RUNNING');
+    expect((await t.api<Conn>('GET', `/api/v1/connections/${conn.id}`)).body.status).toBe('RUNNING');
+    const again = await sim.placeCall({ from: caller, lines: [] });
+    await again.done;
+    expect(again.heard[0]).toBe('Hello, thank you for calling. How can I help you?');
+  });
+
   it('refuses a call whose signature is tampered or missing, and stores nothing of it', async () => {
+    // the earlier calls' last callbacks are processed first, so the count below can only move by this test's requests
+    await eventually(
+      async () => (await t.sb.store.countQueued()).inboundPending === 0,
+      10_000,
+      'earlier webhooks processed',
+    );
     const before = (await t.sb.store.countQueued()).inboundPending;
     const caller = '+14155550109';
     const forged = await sim.placeCall({ from: caller, lines: [{ speech: 'hello' }], signWith: 'forged-token' });

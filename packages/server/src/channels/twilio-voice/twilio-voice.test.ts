@@ -24,7 +24,7 @@ import {
 } from './fixtures/fuzz.js';
 import { VOICE_TABLE } from './api.js';
 import { twilioVoiceConnector } from './index.js';
-import { parseTwilioVoice } from './parse.js';
+import { parseTwilioVoice, twilioVoiceWhileStopped } from './parse.js';
 import { twilioVoiceEventKey } from './verify.js';
 
 const call = (p: Record<string, string>) => fuzzRequest(formBody(p));
@@ -114,6 +114,58 @@ describe('a call, step by step', () => {
     const body = (o.kind === 'events' && o.reply?.body) || '';
     expect(body).toContain('<Say language="en-US">Hello, thank you for calling. How can I help you?</Say>');
     expect(body).toContain(`<Gather input="speech dtmf" action="${WEBHOOK_URL}?step=gather&amp;g=greeting"`);
+    // recorded from the first verb, both parties, the file posted to the recording step
+    expect(body).toMatch(
+      /^<\?xml[^>]*><Response><Start><Recording channels="dual" recordingStatusCallback="[^"]*step=recording&amp;customer=%2B14155550100&amp;source=call"/,
+    );
+    const unrecorded = parseTwilioVoice(call(incomingCall), { ...fuzzConfig, recordCalls: false });
+    expect(unrecorded.kind === 'events' && unrecorded.reply?.body).not.toContain('<Start>');
+  });
+
+  it('rings the operators in turn from the signed list, then takes a voicemail; a transcript is a message', () => {
+    const config = { ...fuzzConfig, operators: ['sip:desk@pbx.example.com'] };
+    const zero = parseTwilioVoice(stepRequest('gather', { ...digitsTurn, Digits: '0' }, { g: 'x' }), config);
+    const first = (zero.kind === 'events' && zero.reply?.body) || '';
+    expect(first).toContain('<Number>+15005550099</Number>');
+    expect(first).toContain('i=0');
+    const ops = '+15005550099 sip:desk@pbx.example.com';
+    const next = parseTwilioVoice(
+      stepRequest('dialed', { ...digitsTurn, DialCallStatus: 'busy' }, { customer: '+14155550100', ops, i: '0' }),
+      config,
+    );
+    expect(next.kind === 'ignored' && next.reply?.body).toContain('<Sip>sip:desk@pbx.example.com</Sip>');
+    expect(next.kind === 'ignored' && next.reply?.body).not.toContain('Please hold');
+    const last = parseTwilioVoice(
+      stepRequest('dialed', { ...digitsTurn, DialCallStatus: 'no-answer' }, { customer: '+14155550100', ops, i: '1' }),
+      config,
+    );
+    expect(last.kind === 'ignored' && last.reply?.body).toContain('<Record ');
+    const transcript = {
+      ...digitsTurn,
+      RecordingSid: recording.RecordingSid as string,
+      TranscriptionText: 'Call me back.',
+      TranscriptionStatus: 'completed',
+    };
+    const t = outcome(stepRequest('transcribed', transcript, { customer: '+14155550100' }));
+    expect(t.kind === 'events' && t.events[0]).toMatchObject({
+      kind: 'message',
+      providerMessageId: `${CALL_SID}:transcript:${recording.RecordingSid}`,
+      automated: true,
+      content: { type: 'text', text: 'Call me back.' },
+      metadata: { transcript: 'Call me back.', voicemail: { recordingSid: recording.RecordingSid } },
+    });
+    const failed = outcome(stepRequest('transcribed', { ...transcript, TranscriptionStatus: 'failed' }));
+    expect(failed.kind).toBe('ignored');
+    expect(twilioVoiceEventKey(stepRequest('transcribed', transcript))).toBe(`transcribed:${recording.RecordingSid}`);
+  });
+
+  it('while stopped, a call hears the closed message and ends; callbacks are not answered with words', () => {
+    const closedReply = twilioVoiceWhileStopped(call(incomingCall), fuzzConfig);
+    expect(closedReply?.body).toContain('<Say language="en-US">We are closed.</Say><Hangup/>');
+    expect(twilioVoiceWhileStopped(stepRequest('status', completed), fuzzConfig)).toBeUndefined();
+    expect(
+      twilioVoiceWhileStopped(call({ ...incomingCall, AccountSid: 'AC' + '9'.repeat(32) }), fuzzConfig),
+    ).toBeUndefined();
   });
 
   it('stores what the caller said (with the confidence) or pressed as messages of the call and holds the caller', () => {

@@ -7,7 +7,7 @@ import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { fuzzConfig } from './fixtures/fuzz.js';
-import { escapeXml, hold, listen, say, spoken, transfer, twiml, voicemail } from './twiml.js';
+import { closed, escapeXml, hold, listen, say, spoken, startRecording, transfer, twiml, voicemail } from './twiml.js';
 
 const WEBHOOK = 'https://hub.example.com/webhooks/conn_voice';
 
@@ -62,10 +62,36 @@ describe('TwiML', () => {
 
     const d = new twilio.twiml.VoiceResponse();
     d.say({ language: 'en-US' }, 'Please hold while I connect you to a colleague.');
-    d.dial({ action: `${WEBHOOK}?step=dialed&customer=%2B14155550100`, method: 'POST', timeout: 20 }).number(
-      '+15005550099',
-    );
-    expect(shape(twiml(transfer(fuzzConfig, WEBHOOK, '+15005550099', '+14155550100')))).toEqual(shape(d.toString()));
+    d.dial({
+      action: `${WEBHOOK}?step=dialed&customer=%2B14155550100&ops=%2B15005550099+sip%3Adesk%40pbx.example.com&i=0`,
+      method: 'POST',
+      timeout: 20,
+      record: 'record-from-answer-dual',
+      recordingStatusCallback: `${WEBHOOK}?step=recording&customer=%2B14155550100&source=transfer&operator=%2B15005550099`,
+      recordingStatusCallbackEvent: ['completed'],
+    }).number('+15005550099');
+    const operators = ['+15005550099', 'sip:desk@pbx.example.com'];
+    expect(shape(twiml(transfer(fuzzConfig, WEBHOOK, operators, '+14155550100')))).toEqual(shape(d.toString()));
+    // the next operator in turn: no second "please hold", a SIP URI dialled as <Sip>, nothing recorded when calls are not
+    const n = new twilio.twiml.VoiceResponse();
+    n.dial({
+      action: `${WEBHOOK}?step=dialed&customer=%2B14155550100&ops=%2B15005550099+sip%3Adesk%40pbx.example.com&i=1`,
+      method: 'POST',
+      timeout: 15,
+    }).sip('sip:desk@pbx.example.com');
+    expect(
+      shape(
+        twiml(transfer({ ...fuzzConfig, recordCalls: false, ringSeconds: 15 }, WEBHOOK, operators, '+14155550100', 1)),
+      ),
+    ).toEqual(shape(n.toString()));
+
+    const rec = new twilio.twiml.VoiceResponse();
+    rec.start().recording({
+      channels: 'dual',
+      recordingStatusCallback: `${WEBHOOK}?step=recording&customer=%2B14155550100&source=call`,
+      recordingStatusCallbackEvent: ['completed'],
+    });
+    expect(shape(twiml([startRecording(WEBHOOK, '+14155550100')]))).toEqual(shape(rec.toString()));
 
     const v = new twilio.twiml.VoiceResponse();
     v.say({ language: 'en-US' }, 'Nobody is available right now. Please leave a message after the tone.');
@@ -79,6 +105,28 @@ describe('TwiML', () => {
       recordingStatusCallbackEvent: ['completed'],
     });
     expect(shape(twiml(voicemail(fuzzConfig, WEBHOOK, '+14155550100')))).toEqual(shape(v.toString()));
+
+    const vt = new twilio.twiml.VoiceResponse();
+    vt.say({ language: 'en-US' }, 'Nobody is available right now. Please leave a message after the tone.');
+    vt.record({
+      action: `${WEBHOOK}?step=recorded`,
+      method: 'POST',
+      maxLength: 120,
+      timeout: 5,
+      playBeep: true,
+      recordingStatusCallback: `${WEBHOOK}?step=recording&customer=%2B14155550100&source=voicemail`,
+      recordingStatusCallbackEvent: ['completed'],
+      transcribe: true,
+      transcribeCallback: `${WEBHOOK}?step=transcribed&customer=%2B14155550100`,
+    });
+    expect(shape(twiml(voicemail({ ...fuzzConfig, transcribeVoicemail: true }, WEBHOOK, '+14155550100')))).toEqual(
+      shape(vt.toString()),
+    );
+
+    const c = new twilio.twiml.VoiceResponse();
+    c.say({ language: 'en-US' }, 'We are closed.');
+    c.hangup();
+    expect(shape(twiml(closed(fuzzConfig)))).toEqual(shape(c.toString()));
 
     const h = new twilio.twiml.VoiceResponse();
     h.pause({ length: 20 });

@@ -114,24 +114,87 @@ export function hold(webhookUrl: string): TwimlVerb[] {
   ];
 }
 
-/** a transfer to the operator's phone; the outcome comes back to the `dialed` step (voicemail when nobody answers) */
+/** the operators a transfer rings in turn, as the connection lists them: the operator number first */
+export function operatorsOf(config: TwilioVoiceConfig): string[] {
+  return [...new Set([...(config.operatorNumber ? [config.operatorNumber] : []), ...(config.operators ?? [])])];
+}
+
+/** the list of operators as it travels in a step URL (signed by Twilio with the rest, so it cannot be changed) */
+const OPERATOR_LIST_SEPARATOR = ' ';
+export const joinOperators = (operators: string[]): string => operators.join(OPERATOR_LIST_SEPARATOR);
+export const splitOperators = (value: string | null): string[] =>
+  (value ?? '').split(OPERATOR_LIST_SEPARATOR).filter((o) => o.length > 0);
+
+/**
+ * a transfer to operators[index]: one <Dial> per operator, because the nouns of one <Dial> ring at once
+ * (https://www.twilio.com/docs/voice/twiml/dial#dial-multiple-numbers); its outcome comes back to the `dialed`
+ * step, which rings the next operator on no-answer, busy or failure and takes a voicemail after the last. The
+ * operator's part is recorded from answer, one channel each (`record-from-answer-dual`,
+ * https://www.twilio.com/docs/voice/twiml/dial#record), when calls are recorded.
+ */
 export function transfer(
   config: TwilioVoiceConfig,
   webhookUrl: string,
-  operator: string,
+  operators: string[],
   customer: string,
+  index = 0,
 ): TwimlVerb[] {
+  const operator = operators[index] as string;
+  const noun: TwimlVerb = operator.startsWith('sip')
+    ? { name: 'Sip', text: operator }
+    : { name: 'Number', text: operator };
+  const recorded = config.recordCalls !== false;
   return [
-    say(config, 'Please hold while I connect you to a colleague.'),
+    ...(index === 0 ? [say(config, 'Please hold while I connect you to a colleague.')] : []),
     {
       name: 'Dial',
-      attributes: { action: stepUrl(webhookUrl, 'dialed', { customer }), method: 'POST', timeout: 20 },
-      children: [{ name: 'Number', text: operator }],
+      attributes: {
+        action: stepUrl(webhookUrl, 'dialed', { customer, ops: joinOperators(operators), i: String(index) }),
+        method: 'POST',
+        timeout: config.ringSeconds ?? 20,
+        ...(recorded
+          ? {
+              record: 'record-from-answer-dual',
+              recordingStatusCallback: stepUrl(webhookUrl, 'recording', { customer, source: 'transfer', operator }),
+              recordingStatusCallbackEvent: 'completed',
+            }
+          : {}),
+      },
+      children: [noun],
     },
   ];
 }
 
-/** a voicemail: recorded, its file posted to the `recording` step once ready */
+/**
+ * the whole call recorded from here on, both parties one channel each: <Start><Recording> goes on while the
+ * next verbs run (https://www.twilio.com/docs/voice/twiml/recording); the file is posted to the `recording` step
+ * when the call ends
+ */
+export function startRecording(webhookUrl: string, customer: string): TwimlVerb {
+  return {
+    name: 'Start',
+    children: [
+      {
+        name: 'Recording',
+        attributes: {
+          channels: 'dual',
+          recordingStatusCallback: stepUrl(webhookUrl, 'recording', { customer, source: 'call' }),
+          recordingStatusCallbackEvent: 'completed',
+        },
+      },
+    ],
+  };
+}
+
+/** what a caller hears while the connection takes no calls: the closed message, then the call ends */
+export function closed(config: TwilioVoiceConfig): TwimlVerb[] {
+  return [say(config, config.closedMessage ?? 'Sorry, we cannot take your call right now.'), { name: 'Hangup' }];
+}
+
+/**
+ * a voicemail: recorded, its file posted to the `recording` step once ready; transcribed by Twilio when asked
+ * (`transcribe`, https://www.twilio.com/docs/voice/twiml/record#transcribe), the text posted to `transcribed`
+ */
 export function voicemail(config: TwilioVoiceConfig, webhookUrl: string, customer: string): TwimlVerb[] {
   return [
     say(config, 'Nobody is available right now. Please leave a message after the tone.'),
@@ -145,6 +208,9 @@ export function voicemail(config: TwilioVoiceConfig, webhookUrl: string, custome
         playBeep: true,
         recordingStatusCallback: stepUrl(webhookUrl, 'recording', { customer, source: 'voicemail' }),
         recordingStatusCallbackEvent: 'completed',
+        ...(config.transcribeVoicemail !== false
+          ? { transcribe: true, transcribeCallback: stepUrl(webhookUrl, 'transcribed', { customer }) }
+          : {}),
       },
     },
   ];

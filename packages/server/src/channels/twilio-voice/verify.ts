@@ -41,6 +41,8 @@ export function twilioVoiceEventKey(req: WebhookRequest): string | undefined {
       return `gather:${call}:${url.searchParams.get('g') ?? ''}`;
     case 'status':
       return `status:${call}:${params.get('CallStatus')?.[0] ?? ''}`;
+    case 'transcribed':
+      return `transcribed:${params.get('RecordingSid')?.[0] ?? call}`;
     case 'recording':
       return `recording:${params.get('RecordingSid')?.[0] ?? call}:${params.get('RecordingStatus')?.[0] ?? ''}`;
     default:

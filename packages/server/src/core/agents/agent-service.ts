@@ -251,6 +251,7 @@ export class AgentService {
     }
     await this.transition(record, 'STOPPED', null, ['STOPPING']);
     this.deps.log.info({ agentId: id }, 'agent stopped');
+    await this.followAgent(record, 'stop');
     return this.view(await this.get(workspaceId, id));
   }
 
@@ -272,12 +273,44 @@ export class AgentService {
       );
       const now = this.deps.clock.now().toISOString();
       await this.deps.store.transaction((tx) => tx.applyAgentConnections(record.id, now));
-      if (await this.transition(record, 'RUNNING', null, ['STARTING']))
+      if (await this.transition(record, 'RUNNING', null, ['STARTING'])) {
         this.deps.log.info({ agentId: record.id }, 'agent running');
+        await this.followAgent(record, 'start');
+      }
     } catch (error) {
       const reason = this.deps.redactor.scrub(errorText(error));
       this.deps.log.warn({ agentId: record.id }, `agent start failed: ${reason}`);
       await this.transition(record, 'ERROR', reason, ['STARTING']);
+    }
+  }
+
+  /**
+   * Phone lines have no lifecycle of their own: the voice connections this agent answers (inbound applied) start
+   * when it starts (pointing the numbers at us) and stop when it stops — a stopped line tells callers it is closed.
+   * A line that fails to start shows it on its own status; the agent runs anyway (its other channels work).
+   */
+  private async followAgent(record: AgentRecord, action: 'start' | 'stop'): Promise<void> {
+    for (const row of await this.deps.store.listAgentConnections(record.id)) {
+      if (!row.activeInbound) continue;
+      const connection = await this.deps.store.getConnection(record.workspaceId, row.connectionId);
+      if (!connection || this.deps.registry.get(connection.type)?.capabilities.spoken !== true) continue;
+      const wanted = action === 'start' ? connection.status === 'STOPPED' : connection.status === 'RUNNING';
+      if (!wanted) continue;
+      try {
+        if (action === 'start') await this.connections.start(record.workspaceId, connection.id);
+        else await this.connections.stop(record.workspaceId, connection.id);
+        await this.connections.log(
+          connection.id,
+          'info',
+          action === 'start' ? 'started_with_agent' : 'stopped_with_agent',
+          `${action === 'start' ? 'started' : 'stopped'} with its agent ${record.name}`,
+        );
+      } catch (error) {
+        this.deps.log.warn(
+          { agentId: record.id, connectionId: connection.id },
+          `the voice line did not ${action} with its agent: ${this.deps.redactor.scrub(errorText(error))}`,
+        );
+      }
     }
   }
 

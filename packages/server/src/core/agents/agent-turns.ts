@@ -55,6 +55,22 @@ export class AgentTurns implements AgentDispatcher {
     return this.deps.store.findActiveInboundAgent(workspaceId, connectionId);
   }
 
+  /**
+   * the phones a call handed to people rings, in turn: the members of the conversation's team who have one (in the
+   * team's order), else every user of the workspace who has one; at most ten
+   */
+  private async operatorPhones(conversation: ConversationRecord): Promise<string[]> {
+    const { store } = this.deps;
+    const reachable = (await store.listUsers(conversation.workspaceId)).filter((u) => u.phone);
+    const phoneOf = new Map(reachable.map((u) => [u.id, u.phone as string]));
+    if (conversation.teamId) {
+      const members = await store.routing.listTeamMembers([conversation.teamId]);
+      const team = members.flatMap((m) => (phoneOf.has(m.userId) ? [phoneOf.get(m.userId) as string] : []));
+      if (team.length > 0) return [...new Set(team)].slice(0, 10);
+    }
+    return [...new Set(reachable.map((u) => u.phone as string))].slice(0, 10);
+  }
+
   async isRunning(workspaceId: string, agentId: string): Promise<boolean> {
     return (await this.deps.store.getAgent(workspaceId, agentId))?.status === 'RUNNING';
   }
@@ -148,6 +164,8 @@ export class AgentTurns implements AgentDispatcher {
         spoken && handoff && result.replies.length === 0
           ? [{ type: 'text', text: 'One moment, please.' }]
           : result.replies;
+      // a call handed to people rings its operators' phones in turn (the connector's own list when nobody has one)
+      const transferTo = spoken && handoff ? await this.operatorPhones(conversation) : [];
       for (const [i, reply] of replies.entries()) {
         try {
           // the queue fits the reply to the channel (core/degradation): numbered buttons, split text
@@ -155,7 +173,9 @@ export class AgentTurns implements AgentDispatcher {
             agentId: agent.id,
             agentName: agent.name,
             agentTurnId: turn.id,
-            ...(spoken && handoff && i === replies.length - 1 ? { handoffAfter: true } : {}),
+            ...(spoken && handoff && i === replies.length - 1
+              ? { handoffAfter: true, ...(transferTo.length > 0 ? { transferTo } : {}) }
+              : {}),
           });
           sent.ids.push(queued.id);
           sent.previews.push(contentPreview(queued.content));

@@ -14,11 +14,14 @@ import type { ConnectionService } from '../connections/connection-service.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import type { NewOutboxRow } from '../ports/index.js';
+import { TimelineBatch } from '../conversations/timeline.js';
 
 export interface PlaceCallRequest {
   connectionId: string;
   to: string;
   greeting?: string | undefined;
+  /** the agent that answers this call (flow or LLM) instead of the connection's inbound agent */
+  agentId?: string | undefined;
 }
 
 export class CallService {
@@ -38,6 +41,7 @@ export class CallService {
       throw new AppError('CONNECTION_NOT_RUNNING', `the connection is ${live.record.status}: start it to place calls`);
     const rules = addressRulesFor(live.connector, live.config);
     const to = requireAddress(rules, input.to, 'to');
+    if (input.agentId !== undefined) await this.checkAgent(workspaceId, input.agentId, live.record.id);
     let placed;
     try {
       placed = await calls.place(
@@ -53,6 +57,7 @@ export class CallService {
       await applyInboundCall(
         { tx, connection: live.record, now, windowHours: undefined, addressRules: rules, outbox },
         {
+          ...(input.agentId !== undefined ? { agentId: input.agentId } : {}),
           kind: 'call',
           providerCallId: placed.providerCallId,
           direction: 'outbound',
@@ -64,12 +69,53 @@ export class CallService {
         },
       );
       await tx.insertOutbox(outbox, now);
-      return tx.findCallByProviderId(live.record.id, placed.providerCallId);
+      let stored = await tx.findCallByProviderId(live.record.id, placed.providerCallId);
+      // the provider's first callback may have written the call before us: it names no agent yet
+      if (stored && input.agentId !== undefined && stored.agentId === null) {
+        await tx.setCallAgent(stored.id, input.agentId);
+        stored = { ...stored, agentId: input.agentId };
+      }
+      // the named agent answers the callee (compare-and-set: routing may have decided first, on a fast callback)
+      if (stored && input.agentId !== undefined) {
+        const routed = await tx.routing.setConversationRouting(
+          stored.conversationId,
+          { handler: 'agent', agentId: input.agentId, assigneeId: null, updatedAt: now },
+          { handler: null },
+        );
+        if (routed) {
+          const batch = new TimelineBatch(workspaceId, stored.conversationId, now);
+          batch.add('call.agent', 'system', { agentId: input.agentId, callId: stored.id });
+          await batch.write(tx, true, new Date(now));
+        }
+      }
+      return stored;
     });
     this.deps.afterCommit();
     if (!call) throw new Error('the placed call was not stored');
     await this.connections.log(live.record.id, 'info', 'call_placed', `call ${call.id} to ${to} placed`);
     return callView(call);
+  }
+
+  /**
+   * the agent named for a call: of this workspace (404 otherwise, as for any id of another), running and applied to
+   * the connection (409: it would hand the call to people at its first turn, "not attached")
+   */
+  private async checkAgent(workspaceId: string, agentId: string, connectionId: string): Promise<void> {
+    const agent = await this.deps.store.getAgent(workspaceId, agentId);
+    if (!agent) throw notFound('agent');
+    if (agent.status !== 'RUNNING')
+      throw new AppError('CONFLICT', `agent ${agent.name} is ${agent.status}: start it to place calls for it`, {
+        agentId,
+      });
+    const applied = (await this.deps.store.listAgentConnections(agentId)).some(
+      (c) => c.connectionId === connectionId && c.activeAttached,
+    );
+    if (!applied)
+      throw new AppError(
+        'CONFLICT',
+        `agent ${agent.name} is not attached to this connection: attach it (and restart it) to place calls for it`,
+        { agentId, connectionId },
+      );
   }
 
   /** the calls of a conversation, oldest first (404 for a conversation of another workspace) */

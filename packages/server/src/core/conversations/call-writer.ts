@@ -28,6 +28,7 @@ export function callView(c: CallRecord): Call {
     durationSeconds: c.durationSeconds,
     answeredBy: c.answeredBy,
     hangupCause: c.hangupCause,
+    agentId: c.agentId ?? null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
@@ -56,7 +57,10 @@ export function callPatch(call: CallRecord, event: InboundCallEvent, now: string
   return patch;
 }
 
-async function firstEvent(ctx: WriteContext, event: InboundCallEvent): Promise<CallRecord> {
+/** a call event as the hub writes it: the provider's, plus the agent a call we placed was placed for */
+export type CallWrite = InboundCallEvent & { agentId?: string };
+
+async function firstEvent(ctx: WriteContext, event: CallWrite): Promise<CallRecord> {
   const { tx, connection, now, outbox } = ctx;
   const customer = providerAddress(ctx.addressRules, event.customer.address);
   const business = providerAddress(ctx.addressRules, event.business);
@@ -97,6 +101,7 @@ async function firstEvent(ctx: WriteContext, event: InboundCallEvent): Promise<C
     durationSeconds: null,
     answeredBy: null,
     hangupCause: null,
+    agentId: event.agentId ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -110,7 +115,7 @@ async function firstEvent(ctx: WriteContext, event: InboundCallEvent): Promise<C
 }
 
 /** Applies a call event; a state that is not forward of the stored one (a late or repeated callback) changes nothing. */
-export async function applyInboundCall(ctx: WriteContext, event: InboundCallEvent): Promise<void> {
+export async function applyInboundCall(ctx: WriteContext, event: CallWrite): Promise<void> {
   const { tx, connection, now, outbox } = ctx;
   let call = (await tx.findCallByProviderId(connection.id, event.providerCallId)) ?? (await firstEvent(ctx, event));
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -36,7 +36,9 @@ export type TimelineType =
   | 'workflow.answered'
   | 'workflow.failed'
   /** a campaign step wrote to the customer (core/campaigns): the agent or operator sees where the conversation came from */
-  | 'campaign.sent';
+  | 'campaign.sent'
+  /** an outbound call placed for an agent (POST /calls with agentId): that agent answers the call */
+  | 'call.agent';
 
 export interface TimelineEventView {
   id: string;

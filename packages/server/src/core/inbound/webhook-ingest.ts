@@ -33,6 +33,14 @@ function safeParse(fn: () => WebhookOutcome): WebhookOutcome | undefined {
   }
 }
 
+function safeReply(fn: () => HttpReply | undefined): HttpReply | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
 export class WebhookIngest {
   private readonly commit: InboundGroupCommit;
   private readonly lastRejectLog = new Map<string, number>();
@@ -65,6 +73,12 @@ export class WebhookIngest {
       if ((req.method === 'GET' || req.method === 'HEAD') && verdict.ok) {
         const outcome = safeParse(() => inbound.parse(req, config));
         if (outcome?.kind === 'handshake') return outcome.reply;
+      }
+      // a phone line tells its callers it is closed (the request proven the provider's; nothing is stored)
+      const closed = verdict.ok ? safeReply(() => inbound.whileStopped?.(req, config)) : undefined;
+      if (closed) {
+        this.deps.metrics.webhookRejected(record.type, 'stopped');
+        return closed;
       }
       this.deps.metrics.webhookRejected(record.type, 'stopped');
       return json(503, 'UNAVAILABLE', 'connection is stopped', { 'retry-after': '30' });

@@ -161,6 +161,9 @@ export class OutboundWorker {
           ...(message.metadata.internalNote === true ? { internalNote: true } : {}),
           // the agent's last words before it hands a phone call to a person (the connector transfers after them)
           ...(message.metadata.handoffAfter === true ? { handoffAfter: true } : {}),
+          ...(message.metadata.handoffAfter === true && Array.isArray(message.metadata.transferTo)
+            ? { transferTo: message.metadata.transferTo.filter((t): t is string => typeof t === 'string') }
+            : {}),
           ...mailFields(message.metadata),
         },
         ctx,

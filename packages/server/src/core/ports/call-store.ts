@@ -22,6 +22,16 @@ export interface CallStats {
   durationSeconds: number;
 }
 
+/** ended calls' durations by channel and outcome, counted under each bound (cumulative, as Prometheus buckets) */
+export interface CallDurationHistogram {
+  channelType: string;
+  state: CallState;
+  /** calls whose duration is ≤ bounds[i], for each bound given */
+  buckets: number[];
+  count: number;
+  sumSeconds: number;
+}
+
 export interface CallStoreOps {
   /** false when the connection already has a call of that provider id (the caller reads it again) */
   insertCall(call: CallRecord): Promise<boolean>;
@@ -32,4 +42,8 @@ export interface CallStoreOps {
   /** applies the patch only while the call is still in `expected` (compare-and-set); false when it moved meanwhile */
   updateCallState(id: string, expected: CallState, patch: CallPatch): Promise<boolean>;
   callStats(): Promise<CallStats[]>;
+  /** the /metrics histogram of ended calls' durations, counted by the database (every process the same) */
+  callDurationHistogram(bounds: number[]): Promise<CallDurationHistogram[]>;
+  /** names the agent a call was placed for, once (a call that already names one keeps it); false when it did */
+  setCallAgent(id: string, agentId: string): Promise<boolean>;
 }

@@ -30,6 +30,8 @@ export interface UserRecord {
   role: Role;
   passwordHash: string | null;
   createdAt: string;
+  /** where a phone call transferred to this operator rings: E.164 or a SIP URI (null: not reachable by phone) */
+  phone?: string | null;
 }
 export interface ApiKeyRecord {
   id: string;
@@ -70,7 +72,7 @@ export interface UserStoreOps {
   updateUser(
     workspaceId: string,
     id: string,
-    patch: Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash'>>,
+    patch: Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash' | 'phone'>>,
   ): Promise<boolean>;
   /** removes the user and every key (sessions included) they hold */
   deleteUser(workspaceId: string, id: string): Promise<boolean>;

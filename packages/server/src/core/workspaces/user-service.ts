@@ -20,6 +20,8 @@ export interface UserView {
   email: string;
   name: string;
   role: Role;
+  /** where a call transferred to this operator rings (E.164 or a SIP URI), null when none */
+  phone: string | null;
   createdAt: string;
 }
 export const userView = (u: UserRecord): UserView => ({
@@ -28,6 +30,7 @@ export const userView = (u: UserRecord): UserView => ({
   email: u.email,
   name: u.name,
   role: u.role,
+  phone: u.phone ?? null,
   createdAt: u.createdAt,
 });
 
@@ -141,6 +144,7 @@ export class UserService {
       role?: Role | undefined;
       password?: string | undefined;
       currentPassword?: string | undefined;
+      phone?: string | null | undefined;
     },
   ): Promise<UserView> {
     const user = await this.deps.store.getUser(workspaceId, id);
@@ -165,6 +169,7 @@ export class UserService {
     await this.deps.store.updateUser(workspaceId, id, {
       name: patch.name,
       role: patch.role,
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
       ...(patch.password ? { passwordHash: await hashPassword(patch.password) } : {}),
     });
     return this.me(workspaceId, id);

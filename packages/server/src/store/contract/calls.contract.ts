@@ -26,9 +26,26 @@ export function callsContract(ctx: StoreContext): void {
       durationSeconds: null,
       answeredBy: null,
       hangupCause: null,
+      agentId: null,
       createdAt: now(),
       updatedAt: now(),
       ...patch,
+    });
+
+    it('names the agent a call was placed for once, the first name kept', async () => {
+      const { store } = ctx;
+      const conn = newConnection(ctx, { type: 'x-voice' });
+      await store.insertConnection(conn);
+      const conv = await storedConversation(ctx, { connectionId: conn.id });
+      const placed = call(conv.id, conn.id);
+      expect(await store.insertCall(placed)).toBe(true);
+      expect((await store.getCall(ctx.ws, placed.id))?.agentId).toBeNull();
+      expect(await store.setCallAgent(placed.id, 'agt_first')).toBe(true);
+      expect(await store.setCallAgent(placed.id, 'agt_second')).toBe(false);
+      expect((await store.getCall(ctx.ws, placed.id))?.agentId).toBe('agt_first');
+      const named = call(conv.id, conn.id, { agentId: 'agt_named' });
+      expect(await store.insertCall(named)).toBe(true);
+      expect((await store.findCallByProviderId(conn.id, named.providerCallId))?.agentId).toBe('agt_named');
     });
 
     it('keeps one call per provider id on a connection, scoped by workspace, listed by conversation', async () => {
@@ -73,6 +90,16 @@ export function callsContract(ctx: StoreContext): void {
       expect(stats).toEqual([
         { channelType: 'x-voice-stats', state: 'busy', count: 1, durationSeconds: 0 },
         { channelType: 'x-voice-stats', state: 'completed', count: 1, durationSeconds: 42 },
+      ]);
+      // ended calls only (the busy one ended at once, 0 s): cumulative counts under each bound
+      await store.insertCall(
+        call(conv.id, conn.id, { state: 'completed', durationSeconds: 5, endedAt: now(), answeredAt: now(-5000) }),
+      );
+      await store.insertCall(call(conv.id, conn.id, { state: 'busy', durationSeconds: 0, endedAt: now() }));
+      const histogram = (await store.callDurationHistogram([5, 60])).filter((s) => s.channelType === 'x-voice-stats');
+      expect(histogram).toEqual([
+        { channelType: 'x-voice-stats', state: 'busy', buckets: [1, 1], count: 1, sumSeconds: 0 },
+        { channelType: 'x-voice-stats', state: 'completed', buckets: [1, 2], count: 2, sumSeconds: 47 },
       ]);
       await store.deleteConnection(ctx.ws, conn.id);
       expect(await store.getCall(ctx.ws, c.id)).toBeUndefined();

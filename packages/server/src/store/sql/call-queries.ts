@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { CallDirection, CallState } from '../../model/index.js';
-import type { CallPatch, CallRecord, CallStats, CallStoreOps } from '../../core/ports/index.js';
+import type { CallDurationHistogram, CallPatch, CallRecord, CallStats, CallStoreOps } from '../../core/ports/index.js';
 import { Queries } from './queries.js';
 import type { CallsTable } from './schema.js';
 
@@ -26,6 +26,7 @@ const toRecord = (r: CallsTable): CallRecord => ({
   durationSeconds: r.duration_seconds === null ? null : Number(r.duration_seconds),
   answeredBy: r.answered_by,
   hangupCause: r.hangup_cause,
+  agentId: r.agent_id ?? null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -50,6 +51,7 @@ export class CallQueries extends Queries implements CallStoreOps {
         duration_seconds: call.durationSeconds,
         answered_by: call.answeredBy,
         hangup_cause: call.hangupCause,
+        agent_id: call.agentId,
         created_at: call.createdAt,
         updated_at: call.updatedAt,
       })
@@ -105,6 +107,47 @@ export class CallQueries extends Queries implements CallStoreOps {
       .where('state', '=', expected)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  async setCallAgent(id: string, agentId: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('calls')
+      .set({ agent_id: agentId })
+      .where('id', '=', id)
+      .where('agent_id', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async callDurationHistogram(bounds: number[]): Promise<CallDurationHistogram[]> {
+    const safe = bounds.filter((b) => Number.isFinite(b) && b >= 0).map((b) => Math.floor(b));
+    let q = this.db
+      .selectFrom('calls')
+      .innerJoin('connections', 'connections.id', 'calls.connection_id')
+      .where('calls.ended_at', 'is not', null)
+      .where('calls.duration_seconds', 'is not', null)
+      .select([
+        'connections.type as channelType',
+        'calls.state as state',
+        sql<number>`count(*)`.as('count'),
+        sql<number>`coalesce(sum(calls.duration_seconds), 0)`.as('sum'),
+      ]);
+    for (const [i, bound] of safe.entries())
+      q = q.select(
+        sql<number>`sum(case when calls.duration_seconds <= ${sql.lit(bound)} then 1 else 0 end)`.as(`b${i}`),
+      ) as unknown as typeof q;
+    const rows = (await q
+      .groupBy(['connections.type', 'calls.state'])
+      .orderBy('connections.type')
+      .orderBy('calls.state')
+      .execute()) as unknown as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      channelType: String(r.channelType),
+      state: r.state as CallState,
+      buckets: safe.map((_, i) => Number(r[`b${i}`] ?? 0)),
+      count: Number(r.count),
+      sumSeconds: Number(r.sum),
+    }));
   }
 
   async callStats(): Promise<CallStats[]> {

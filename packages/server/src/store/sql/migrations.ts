@@ -799,6 +799,24 @@ function calls(): Migration {
   };
 }
 
+/**
+ * 0037_call_agent: the agent an outbound call was placed for (it answers that call's conversation instead of the
+ * connection's inbound agent), and where an operator's phone rings when a call is transferred to them (a phone
+ * number or a SIP URI). Idempotent, like every migration after 0012.
+ */
+function callAgent(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const tables = await db.introspection.getTables();
+      const columnsOf = (name: string) => tables.find((t) => t.name === name)?.columns.map((c) => c.name) ?? [];
+      if (!columnsOf('calls').includes('agent_id'))
+        await db.schema.alterTable('calls').addColumn('agent_id', 'text').execute();
+      if (!columnsOf('users').includes('phone'))
+        await db.schema.alterTable('users').addColumn('phone', 'text').execute();
+    },
+  };
+}
+
 /** "Connect with Meta" dialogs in flight (core/meta-connect): minutes-long rows, the state unique */
 function metaConnect(): Migration {
   return {
@@ -889,6 +907,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0030_segments_campaigns': segmentsCampaigns(),
         '0032_calls': calls(),
         '0034_email_case': { up: (db: Kysely<unknown>) => foldEmailCase(db, dialect) },
+        '0037_call_agent': callAgent(),
         '0038_health_notify': healthNotify(),
       }),
   };

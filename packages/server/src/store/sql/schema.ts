@@ -23,6 +23,8 @@ export interface UsersTable {
   role: string;
   password_hash: string | null;
   created_at: string;
+  /** 0037: where a transferred call rings this operator (E.164 or a SIP URI) */
+  phone: string | null;
 }
 export interface ApiKeysTable {
   id: string;
@@ -508,6 +510,8 @@ export interface CallsTable {
   hangup_cause: string | null;
   created_at: string;
   updated_at: string;
+  /** 0037: the agent an outbound call was placed for */
+  agent_id: string | null;
 }
 export interface Database {
   segments: SegmentsTable;

@@ -17,6 +17,7 @@ function toUser(r: Selectable<Database['users']>): UserRecord {
     role: r.role as UserRecord['role'],
     passwordHash: r.password_hash,
     createdAt: r.created_at,
+    phone: r.phone ?? null,
   };
 }
 
@@ -88,6 +89,7 @@ export class UserQueries extends Queries implements UserStoreOps {
         role: row.role,
         password_hash: row.passwordHash,
         created_at: row.createdAt,
+        phone: row.phone ?? null,
       })
       .execute();
   }
@@ -183,9 +185,10 @@ export class UserQueries extends Queries implements UserStoreOps {
   async updateUser(
     workspaceId: string,
     id: string,
-    patch: Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash'>>,
+    patch: Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash' | 'phone'>>,
   ): Promise<boolean> {
-    const set: { name?: string; role?: string; password_hash?: string | null } = {};
+    const set: { name?: string; role?: string; password_hash?: string | null; phone?: string | null } = {};
+    if (patch.phone !== undefined) set.phone = patch.phone;
     if (patch.name !== undefined) set.name = patch.name;
     if (patch.role !== undefined) set.role = patch.role;
     if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
