@@ -36,7 +36,9 @@ export type TimelineType =
   | 'workflow.answered'
   | 'workflow.failed'
   /** a campaign step wrote to the customer (core/campaigns): the agent or operator sees where the conversation came from */
-  | 'campaign.sent';
+  | 'campaign.sent'
+  /** the customer's reply counted for a campaign step (within its attribution window; core/conversations' inbound writer) */
+  | 'campaign.replied';
 
 export interface TimelineEventView {
   id: string;
