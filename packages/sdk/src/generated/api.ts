@@ -1247,6 +1247,13 @@ export interface paths {
                         /** @description start at this time (a start before it schedules) */
                         scheduledAt?: string | null;
                         settings?: {
+                            /** @description a reply counts for a step until this many hours after its send (or until the next step is judged); default 72 */
+                            attributionHours?: number;
+                            /**
+                             * Format: date-time
+                             * @description nothing is sent after it: open jobs end skipped `expired` and the campaign completes
+                             */
+                            endAt?: string;
                             /** @description pause when this share of the last `window` finished sends failed (default 20 % of 200) */
                             failurePause?: {
                                 ratio: number;
@@ -1260,6 +1267,8 @@ export interface paths {
                                 timeZone: string;
                                 to: string;
                             };
+                            /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent */
+                            timeZone?: string;
                         };
                         steps: components["schemas"]["CampaignStepInput"][];
                     };
@@ -1497,6 +1506,13 @@ export interface paths {
                         /** @description start at this time (a start before it schedules) */
                         scheduledAt?: string | null;
                         settings?: {
+                            /** @description a reply counts for a step until this many hours after its send (or until the next step is judged); default 72 */
+                            attributionHours?: number;
+                            /**
+                             * Format: date-time
+                             * @description nothing is sent after it: open jobs end skipped `expired` and the campaign completes
+                             */
+                            endAt?: string;
                             /** @description pause when this share of the last `window` finished sends failed (default 20 % of 200) */
                             failurePause?: {
                                 ratio: number;
@@ -1510,6 +1526,8 @@ export interface paths {
                                 timeZone: string;
                                 to: string;
                             };
+                            /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent */
+                            timeZone?: string;
                         };
                         steps?: components["schemas"]["CampaignStepInput"][];
                     };
@@ -1944,6 +1962,8 @@ export interface paths {
                     limit?: number;
                     outcome?: "excluded" | "pending" | "skipped" | "queued" | "sent" | "delivered" | "read" | "failed" | "replied";
                     step?: number;
+                    /** @description the A/B variant (of `step`, or any) */
+                    variant?: number;
                 };
                 header?: never;
                 path: {
@@ -2033,6 +2053,7 @@ export interface paths {
                 query?: {
                     outcome?: "excluded" | "pending" | "skipped" | "queued" | "sent" | "delivered" | "read" | "failed" | "replied";
                     step?: number;
+                    variant?: number;
                 };
                 header?: never;
                 path: {
@@ -9514,6 +9535,8 @@ export interface components {
             name: string;
             scheduledAt: string | null;
             settings: {
+                attributionHours?: number;
+                endAt?: string;
                 failurePause: {
                     ratio: number;
                     window: number;
@@ -9524,6 +9547,7 @@ export interface components {
                     timeZone: string;
                     to: string;
                 };
+                timeZone?: string;
             };
             startedAt: string | null;
             /** @enum {string} */
@@ -9551,6 +9575,8 @@ export interface components {
             name: string;
             scheduledAt: string | null;
             settings: {
+                attributionHours?: number;
+                endAt?: string;
                 failurePause: {
                     ratio: number;
                     window: number;
@@ -9561,6 +9587,7 @@ export interface components {
                     timeZone: string;
                     to: string;
                 };
+                timeZone?: string;
             };
             startedAt: string | null;
             /** @enum {string} */
@@ -9578,14 +9605,20 @@ export interface components {
             /** @enum {string} */
             status: "included" | "excluded";
             steps: {
+                /** @description when the job is due (a time-of-day step: the recipient's local time, once worked out) */
+                dueAt: string;
                 failureCode: string | null;
                 messageId: string | null;
                 messageStatus: string | null;
                 reason: string | null;
                 replied: boolean;
+                /** @description the first reply attributed to the step */
+                repliedAt: string | null;
                 /** @enum {string} */
                 status: "pending" | "claimed" | "queued" | "skipped" | "failed" | "canceled";
                 stepIndex: number;
+                /** @description the A/B variant's index into the step's variants (null: none) */
+                variant: number | null;
             }[];
         };
         CampaignRecipientInput: {
@@ -9597,14 +9630,20 @@ export interface components {
             /** @enum {string} */
             status: "included" | "excluded";
             steps: {
+                /** @description when the job is due (a time-of-day step: the recipient's local time, once worked out) */
+                dueAt: string;
                 failureCode: string | null;
                 messageId: string | null;
                 messageStatus: string | null;
                 reason: string | null;
                 replied: boolean;
+                /** @description the first reply attributed to the step */
+                repliedAt: string | null;
                 /** @enum {string} */
                 status: "pending" | "claimed" | "queued" | "skipped" | "failed" | "canceled";
                 stepIndex: number;
+                /** @description the A/B variant's index into the step's variants (null: none) */
+                variant: number | null;
             }[];
         };
         CampaignStats: {
@@ -9632,6 +9671,8 @@ export interface components {
                     [key: string]: number;
                 };
                 stepIndex: number;
+                /** @description per A/B variant; empty for a step without variants */
+                variants: components["schemas"]["CampaignVariantStats"][];
             }[];
         };
         CampaignStatsInput: {
@@ -9659,6 +9700,8 @@ export interface components {
                     [key: string]: number;
                 };
                 stepIndex: number;
+                /** @description per A/B variant; empty for a step without variants */
+                variants: components["schemas"]["CampaignVariantStatsInput"][];
             }[];
         };
         CampaignStep: {
@@ -9668,33 +9711,8 @@ export interface components {
              */
             condition: "always" | "not_replied" | "not_read" | "failed";
             connectionId: string;
-            content: {
-                /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
-                text: string;
-                /** @constant */
-                type: "text";
-            } | {
-                language: string;
-                name: string;
-                /** @constant */
-                type: "template";
-                /** @default {} */
-                variables: {
-                    [key: string]: {
-                        fallback?: string;
-                        /** @description name, address or attributes.<key> */
-                        field: string;
-                    } | {
-                        /** @description a constant */
-                        value: string;
-                    };
-                };
-            } | {
-                subject: string;
-                text: string;
-                /** @constant */
-                type: "email";
-            };
+            /** @description the step's content; an A/B step has `variants` instead */
+            content?: components["schemas"]["CampaignStepContent"];
             /**
              * @description after the previous step was queued
              * @default 0
@@ -9705,6 +9723,78 @@ export interface components {
              * @default true
              */
             stopOnReply: boolean;
+            /** @description send at this local time of day, counted from when the step came due (after delaySeconds) */
+            timeOfDay?: {
+                /**
+                 * @description 0: the same day while the time is still ahead, else the next day
+                 * @default 0
+                 */
+                daysAfter: number;
+                /** @description local time in the contact's time zone (attribute timeZone), else settings.timeZone */
+                time: string;
+            };
+            /** @description an A/B split: percentages summing to 100; each recipient gets one variant, the same on every retry (a hash of campaign, step and contact) */
+            variants?: {
+                content: components["schemas"]["CampaignStepContent"];
+                /** @description shown in the statistics, e.g. "A" */
+                name: string;
+                /** @description the share of the step's recipients that get it */
+                percent: number;
+            }[];
+        };
+        CampaignStepContent: {
+            /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
+            text: string;
+            /** @constant */
+            type: "text";
+        } | {
+            language: string;
+            name: string;
+            /** @constant */
+            type: "template";
+            /** @default {} */
+            variables: {
+                [key: string]: {
+                    fallback?: string;
+                    /** @description name, address or attributes.<key> */
+                    field: string;
+                } | {
+                    /** @description a constant */
+                    value: string;
+                };
+            };
+        } | {
+            subject: string;
+            text: string;
+            /** @constant */
+            type: "email";
+        };
+        CampaignStepContentInput: {
+            /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
+            text: string;
+            /** @constant */
+            type: "text";
+        } | {
+            language: string;
+            name: string;
+            /** @constant */
+            type: "template";
+            /** @default {} */
+            variables: {
+                [key: string]: {
+                    fallback?: string;
+                    /** @description name, address or attributes.<key> */
+                    field: string;
+                } | {
+                    /** @description a constant */
+                    value: string;
+                };
+            };
+        } | {
+            subject: string;
+            text: string;
+            /** @constant */
+            type: "email";
         };
         CampaignStepInput: {
             /**
@@ -9713,33 +9803,8 @@ export interface components {
              */
             condition: "always" | "not_replied" | "not_read" | "failed";
             connectionId: string;
-            content: {
-                /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
-                text: string;
-                /** @constant */
-                type: "text";
-            } | {
-                language: string;
-                name: string;
-                /** @constant */
-                type: "template";
-                /** @default {} */
-                variables: {
-                    [key: string]: {
-                        fallback?: string;
-                        /** @description name, address or attributes.<key> */
-                        field: string;
-                    } | {
-                        /** @description a constant */
-                        value: string;
-                    };
-                };
-            } | {
-                subject: string;
-                text: string;
-                /** @constant */
-                type: "email";
-            };
+            /** @description the step's content; an A/B step has `variants` instead */
+            content?: components["schemas"]["CampaignStepContentInput"];
             /**
              * @description after the previous step was queued
              * @default 0
@@ -9750,6 +9815,66 @@ export interface components {
              * @default true
              */
             stopOnReply: boolean;
+            /** @description send at this local time of day, counted from when the step came due (after delaySeconds) */
+            timeOfDay?: {
+                /**
+                 * @description 0: the same day while the time is still ahead, else the next day
+                 * @default 0
+                 */
+                daysAfter: number;
+                /** @description local time in the contact's time zone (attribute timeZone), else settings.timeZone */
+                time: string;
+            };
+            /** @description an A/B split: percentages summing to 100; each recipient gets one variant, the same on every retry (a hash of campaign, step and contact) */
+            variants?: {
+                content: components["schemas"]["CampaignStepContentInput"];
+                /** @description shown in the statistics, e.g. "A" */
+                name: string;
+                /** @description the share of the step's recipients that get it */
+                percent: number;
+            }[];
+        };
+        CampaignVariantStats: {
+            /** @description recipients assigned this variant so far */
+            assigned: number;
+            /** @description delivered or read */
+            delivered: number;
+            failed: number;
+            failedBy: {
+                [key: string]: number;
+            };
+            name: string;
+            pending: number;
+            queued: number;
+            read: number;
+            replied: number;
+            /** @description sent, delivered or read */
+            sent: number;
+            skipped: {
+                [key: string]: number;
+            };
+            variant: number;
+        };
+        CampaignVariantStatsInput: {
+            /** @description recipients assigned this variant so far */
+            assigned: number;
+            /** @description delivered or read */
+            delivered: number;
+            failed: number;
+            failedBy: {
+                [key: string]: number;
+            };
+            name: string;
+            pending: number;
+            queued: number;
+            read: number;
+            replied: number;
+            /** @description sent, delivered or read */
+            sent: number;
+            skipped: {
+                [key: string]: number;
+            };
+            variant: number;
         };
         Connection: {
             /** @description secret fields are masked as "********" */

@@ -84,29 +84,29 @@ const VariableSourceSchema = z.union([
 ]);
 const StepContentSchema = z
   .union([
-      z.object({
-        type: z.literal('text'),
-        text: z.string().min(1).max(4096).describe('{{contact.name}}, {{contact.attributes.city | fallback}}'),
-      }),
-      z.object({
-        type: z.literal('template'),
-        name: z.string().min(1).max(512),
-        language: z.string().min(1).max(20),
-        variables: z.record(z.string().max(64), VariableSourceSchema).default({}),
-      }),
-      z.object({ type: z.literal('email'), subject: z.string().min(1).max(500), text: z.string().min(1).max(65_536) }),
+    z.object({
+      type: z.literal('text'),
+      text: z.string().min(1).max(4096).describe('{{contact.name}}, {{contact.attributes.city | fallback}}'),
+    }),
+    z.object({
+      type: z.literal('template'),
+      name: z.string().min(1).max(512),
+      language: z.string().min(1).max(20),
+      variables: z.record(z.string().max(64), VariableSourceSchema).default({}),
+    }),
+    z.object({ type: z.literal('email'), subject: z.string().min(1).max(500), text: z.string().min(1).max(65_536) }),
   ])
   .meta({ id: 'CampaignStepContent' });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 const StepSchema = z
   .object({
     connectionId: z.string().min(1).max(100),
-    content: StepContentSchema.optional().describe('the step\'s content; an A/B step has `variants` instead'),
+    content: StepContentSchema.optional().describe("the step's content; an A/B step has `variants` instead"),
     variants: z
       .array(
         z.object({
           name: z.string().trim().min(1).max(50).describe('shown in the statistics, e.g. "A"'),
-          percent: z.number().int().min(1).max(99).describe('the share of the step\'s recipients that get it'),
+          percent: z.number().int().min(1).max(99).describe("the share of the step's recipients that get it"),
           content: StepContentSchema,
         }),
       )
@@ -169,7 +169,9 @@ const SettingsSchema = z.object({
     .min(1 / 3600)
     .max(30 * 24)
     .optional()
-    .describe("a reply counts for a step until this many hours after its send (or until the next step is judged); default 72"),
+    .describe(
+      'a reply counts for a step until this many hours after its send (or until the next step is judged); default 72',
+    ),
 });
 const AudienceSchema = z.union([
   z.object({ type: z.literal('segment'), segmentId: z.string().min(1).max(100) }),
@@ -239,7 +241,9 @@ const RecipientSchema = z
         replied: z.boolean(),
         variant: z.number().nullable().describe("the A/B variant's index into the step's variants (null: none)"),
         repliedAt: z.string().nullable().describe('the first reply attributed to the step'),
-        dueAt: z.string().describe("when the job is due (a time-of-day step: the recipient's local time, once worked out)"),
+        dueAt: z
+          .string()
+          .describe("when the job is due (a time-of-day step: the recipient's local time, once worked out)"),
       }),
     ),
   })

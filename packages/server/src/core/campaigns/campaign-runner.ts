@@ -56,6 +56,8 @@ export const DEFAULT_ATTRIBUTION_HOURS = 72;
 class LostClaim extends Error {}
 
 const HOLD_MS = 2_000;
+/** jobs of one round run at once: enough to hide each job's round trips, fewer than a round of 50 all at once */
+const RUN_CONCURRENCY = 16;
 
 /** minutes since midnight of "HH:MM" */
 const minutesOf = (hhmm: string): number => {
@@ -166,7 +168,14 @@ export class CampaignRunner {
     // messages already handed to the outbound queue (at most the window) still go, like after a pause
     const reason = `the end date passed${expired > 0 ? `: ${expired} messages not sent (expired)` : ''}`;
     if (
-      await this.setStatus(campaign.id, 'completed', ['running'], now, { finishedAt: now, statusReason: reason }, 'running')
+      await this.setStatus(
+        campaign.id,
+        'completed',
+        ['running'],
+        now,
+        { finishedAt: now, statusReason: reason },
+        'running',
+      )
     )
       await this.progress(campaign, true);
   }
@@ -298,10 +307,23 @@ export class CampaignRunner {
     const now = nowDate.toISOString();
     const due = await ops.dueJobs(campaign.id, now, room);
     const lease = new Date(nowDate.getTime() + this.settings.leaseMs).toISOString();
-    await Promise.all(
-      due.map(async (job) => {
-        const token = randomUUID();
-        if (!(await ops.claimJob(job.id, token, now, lease))) return;
+    // one claim for the round's batch (one statement, not one per job); another worker's claims are left alone
+    const token = randomUUID();
+    const won = new Set(
+      await ops.claimJobs(
+        due.map((j) => j.id),
+        token,
+        now,
+        lease,
+      ),
+    );
+    const claimed = due.filter((j) => won.has(j.id));
+    // a bounded number at a time: each job holds a database connection for its message's transaction, and a whole
+    // window at once (up to `inFlight`, 1,000) would take every connection of the pool from the outbound worker that
+    // must send the messages (PostgreSQL: 10)
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      for (let job = claimed[next++]; job; job = claimed[next++]) {
         try {
           await this.run(campaign, job, token);
         } catch (error) {
@@ -309,8 +331,9 @@ export class CampaignRunner {
           this.deps.log.warn({ err: error, jobId: job.id }, 'campaign job failed; retrying');
           await ops.releaseJob(job.id, token, new Date(Date.now() + HOLD_MS).toISOString(), now).catch(() => undefined);
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, claimed.length) }, lane));
     return due.length;
   }
 

@@ -286,6 +286,8 @@ export interface CampaignStoreOps {
   inFlightCount(campaignId: string): Promise<number>;
   /** compare-and-set: pending (or an expired claim) → claimed by `token` until `leaseUntil` */
   claimJob(id: string, token: string, now: string, leaseUntil: string): Promise<boolean>;
+  /** the same for a batch in one statement; answers the ids this claim won */
+  claimJobs(ids: string[], token: string, now: string, leaseUntil: string): Promise<string[]>;
   /**
    * claimed by `token` → queued with its message, in the message's transaction; replies until `attributionUntil`
    * count for it; false when the claim was lost

@@ -110,7 +110,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect((await store.campaigns.getJob(campaign.id, 'ct_stale', 0))?.status).toBe('pending');
       expect((await store.campaigns.getJob(campaign.id, 'ct_fresh', 0))?.status).toBe('claimed');
       expect(await store.campaigns.cancelOpenJobs(campaign.id, at())).toBeGreaterThanOrEqual(2);
-      expect(await store.campaigns.markJobQueued(fresh.id, 'alive', 'msg_x', 'conv_x', at(), at(3_600_000))).toBe(false);
+      expect(await store.campaigns.markJobQueued(fresh.id, 'alive', 'msg_x', 'conv_x', at(), at(3_600_000))).toBe(
+        false,
+      );
       expect(await store.campaigns.openWork(campaign.id)).toBe(0);
     });
 

@@ -557,6 +557,19 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
+    async claimJobs(ids, token, now, leaseUntil) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .updateTable('campaign_jobs')
+        .set({ status: 'claimed', lease_until: leaseUntil, claim_token: token, updated_at: now })
+        .where('id', 'in', ids)
+        .where((eb) =>
+          eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'claimed'), eb('lease_until', '<', now)])]),
+        )
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
+    },
     async markJobQueued(id, token, messageId, conversationId, at, attributionUntil) {
       const r = await db
         .updateTable('campaign_jobs')
@@ -864,9 +877,12 @@ export function campaignQueries(db: Db): CampaignStoreOps {
       const perStep: StepStats[] = Array.from({ length: steps }, (_, stepIndex) => ({
         stepIndex,
         ...counts(),
-        variants: (variantNames[stepIndex] ?? []).map(
-          (name, variant): VariantStats => ({ variant, name, assigned: 0, ...counts() }),
-        ),
+        variants: (variantNames[stepIndex] ?? []).map((name, variant): VariantStats => ({
+          variant,
+          name,
+          assigned: 0,
+          ...counts(),
+        })),
       }));
       for (const g of grouped) {
         const step = perStep[Number(g.step_index)];
