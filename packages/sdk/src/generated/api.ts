@@ -1049,7 +1049,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Call a number from a voice connection: the provider rings it (answering-machine detection on), the answer hears the greeting and then the agent named (else the connection's inbound agent); an answering machine hears the greeting and the call ends (answeredBy: machine); the call's progress arrives as call.updated / call.ended events. 422 CALL_FAILED when the provider refuses the number */
+        /** Call a number from a voice connection: the provider rings it (answering-machine detection on), the answer hears the greeting and the connection's inbound agent; the call's progress arrives as call.updated / call.ended events. 422 CALL_FAILED when the provider refuses the number */
         post: {
             parameters: {
                 query?: never;
@@ -1247,6 +1247,13 @@ export interface paths {
                         /** @description start at this time (a start before it schedules) */
                         scheduledAt?: string | null;
                         settings?: {
+                            /** @description a reply counts for a step until this many hours after its send (or until the next step is judged); default 72 */
+                            attributionHours?: number;
+                            /**
+                             * Format: date-time
+                             * @description nothing is sent after it: open jobs end skipped `expired` and the campaign completes
+                             */
+                            endAt?: string;
                             /** @description pause when this share of the last `window` finished sends failed (default 20 % of 200) */
                             failurePause?: {
                                 ratio: number;
@@ -1254,13 +1261,14 @@ export interface paths {
                             };
                             /** @description campaign messages in the outbound queue at once */
                             inFlight?: number;
-                            /** @description no sends between from and to in the contact’s time zone; null removes them from a draft */
                             quietHours?: {
                                 from: string;
                                 /** @description used when the contact's attributes name no valid timeZone */
                                 timeZone: string;
                                 to: string;
-                            } | null;
+                            };
+                            /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent */
+                            timeZone?: string;
                         };
                         steps: components["schemas"]["CampaignStepInput"][];
                     };
@@ -1498,6 +1506,13 @@ export interface paths {
                         /** @description start at this time (a start before it schedules) */
                         scheduledAt?: string | null;
                         settings?: {
+                            /** @description a reply counts for a step until this many hours after its send (or until the next step is judged); default 72 */
+                            attributionHours?: number;
+                            /**
+                             * Format: date-time
+                             * @description nothing is sent after it: open jobs end skipped `expired` and the campaign completes
+                             */
+                            endAt?: string;
                             /** @description pause when this share of the last `window` finished sends failed (default 20 % of 200) */
                             failurePause?: {
                                 ratio: number;
@@ -1505,13 +1520,14 @@ export interface paths {
                             };
                             /** @description campaign messages in the outbound queue at once */
                             inFlight?: number;
-                            /** @description no sends between from and to in the contact’s time zone; null removes them from a draft */
                             quietHours?: {
                                 from: string;
                                 /** @description used when the contact's attributes name no valid timeZone */
                                 timeZone: string;
                                 to: string;
-                            } | null;
+                            };
+                            /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent */
+                            timeZone?: string;
                         };
                         steps?: components["schemas"]["CampaignStepInput"][];
                     };
@@ -1574,89 +1590,6 @@ export interface paths {
                 };
             };
         };
-        trace?: never;
-    };
-    "/api/v1/campaigns/{id}/audience": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The audience as it is now, judged as the start judges it (excluded by reason), with what each step would send to a few recipients */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CampaignAudienceCheck"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/v1/campaigns/{id}/cancel": {
@@ -2029,6 +1962,8 @@ export interface paths {
                     limit?: number;
                     outcome?: "excluded" | "pending" | "skipped" | "queued" | "sent" | "delivered" | "read" | "failed" | "replied";
                     step?: number;
+                    /** @description the A/B variant (of `step`, or any) */
+                    variant?: number;
                 };
                 header?: never;
                 path: {
@@ -2118,6 +2053,7 @@ export interface paths {
                 query?: {
                     outcome?: "excluded" | "pending" | "skipped" | "queued" | "sent" | "delivered" | "read" | "failed" | "replied";
                     step?: number;
+                    variant?: number;
                 };
                 header?: never;
                 path: {
@@ -3276,101 +3212,6 @@ export interface paths {
                 };
                 /** @description Default Response */
                 422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/connections/{id}/test-event": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a test event: the provider delivers a test inbound message to this connection
-         * @description Asks the provider's own test facility (Messenger: Meta's sample notification, what the App Dashboard's Test button sends) to deliver a test inbound message to the connection's webhook; when it arrives the first-message check turns healthy. Only for channel types whose `features` (GET /connection-types) include `testEvent`: 409 otherwise, and 409 when the connection is not running; 503 with the provider's words when it refused.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TestEventRequested"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8366,8 +8207,6 @@ export interface paths {
                         currentPassword?: string;
                         name?: string;
                         password?: string;
-                        /** @description where a call handed to this operator rings (E.164 or a SIP URI), rung in turn with the team; null removes it */
-                        phone?: string | null;
                         /** @enum {string} */
                         role?: "owner" | "admin" | "operator";
                     };
@@ -9021,8 +8860,6 @@ export interface paths {
                     "application/json": {
                         allowPrivateNetwork?: boolean;
                         keepDeletedContent?: boolean;
-                        /** @description an email connection of this workspace, or null to send no e-mails */
-                        notificationConnectionId?: string | null;
                     };
                 };
             };
@@ -9628,8 +9465,6 @@ export interface components {
             url: string;
         };
         Call: {
-            /** @description the agent an outbound call was placed for (it answers the call) */
-            agentId: string | null;
             answeredAt: string | null;
             /** @description human or machine (answering-machine detection) when the provider said */
             answeredBy: string | null;
@@ -9656,8 +9491,6 @@ export interface components {
             updatedAt: string;
         };
         CallInput: {
-            /** @description the agent an outbound call was placed for (it answers the call) */
-            agentId: string | null;
             answeredAt: string | null;
             /** @description human or machine (answering-machine detection) when the provider said */
             answeredBy: string | null;
@@ -9702,6 +9535,8 @@ export interface components {
             name: string;
             scheduledAt: string | null;
             settings: {
+                attributionHours?: number;
+                endAt?: string;
                 failurePause: {
                     ratio: number;
                     window: number;
@@ -9712,6 +9547,7 @@ export interface components {
                     timeZone: string;
                     to: string;
                 };
+                timeZone?: string;
             };
             startedAt: string | null;
             /** @enum {string} */
@@ -9719,74 +9555,6 @@ export interface components {
             statusReason: string | null;
             steps: components["schemas"]["CampaignStep"][];
             updatedAt: string;
-        };
-        CampaignAudienceCheck: {
-            audience: number;
-            /** @description by reason: no_identity, opted_out */
-            excluded: {
-                [key: string]: number;
-            };
-            /** @description with an identity on the first step's channel type that is not opted out */
-            included: number;
-            /** @description what each step would send to the first few included contacts */
-            sample: {
-                contactId: string;
-                name: string | null;
-                steps: {
-                    /** @description where the step goes on its channel; null when it cannot go there */
-                    address: string | null;
-                    /** @description why the step would not go: no_identity, opted_out, MISSING_FIELD (a field without value or fallback) */
-                    blocked: string | null;
-                    /** @description placeholders or variables with no value and no fallback */
-                    missing: string[];
-                    stepIndex: number;
-                    subject?: string;
-                    /** @description the template's variables as mapped for this contact */
-                    template?: {
-                        language: string;
-                        name: string;
-                        variables: {
-                            [key: string]: string;
-                        };
-                    };
-                    /** @description free text or email body with the placeholders filled */
-                    text?: string;
-                }[];
-            }[];
-        };
-        CampaignAudienceCheckInput: {
-            audience: number;
-            /** @description by reason: no_identity, opted_out */
-            excluded: {
-                [key: string]: number;
-            };
-            /** @description with an identity on the first step's channel type that is not opted out */
-            included: number;
-            /** @description what each step would send to the first few included contacts */
-            sample: {
-                contactId: string;
-                name: string | null;
-                steps: {
-                    /** @description where the step goes on its channel; null when it cannot go there */
-                    address: string | null;
-                    /** @description why the step would not go: no_identity, opted_out, MISSING_FIELD (a field without value or fallback) */
-                    blocked: string | null;
-                    /** @description placeholders or variables with no value and no fallback */
-                    missing: string[];
-                    stepIndex: number;
-                    subject?: string;
-                    /** @description the template's variables as mapped for this contact */
-                    template?: {
-                        language: string;
-                        name: string;
-                        variables: {
-                            [key: string]: string;
-                        };
-                    };
-                    /** @description free text or email body with the placeholders filled */
-                    text?: string;
-                }[];
-            }[];
         };
         CampaignInput: {
             audience: {
@@ -9807,6 +9575,8 @@ export interface components {
             name: string;
             scheduledAt: string | null;
             settings: {
+                attributionHours?: number;
+                endAt?: string;
                 failurePause: {
                     ratio: number;
                     window: number;
@@ -9817,6 +9587,7 @@ export interface components {
                     timeZone: string;
                     to: string;
                 };
+                timeZone?: string;
             };
             startedAt: string | null;
             /** @enum {string} */
@@ -9829,42 +9600,50 @@ export interface components {
             contactId: string;
             createdAt: string;
             id: string;
-            /** @description the contact's name */
-            name: string | null;
             /** @description why excluded: opted_out, no_identity */
             reason: string | null;
             /** @enum {string} */
             status: "included" | "excluded";
             steps: {
+                /** @description when the job is due (a time-of-day step: the recipient's local time, once worked out) */
+                dueAt: string;
                 failureCode: string | null;
                 messageId: string | null;
                 messageStatus: string | null;
                 reason: string | null;
                 replied: boolean;
+                /** @description the first reply attributed to the step */
+                repliedAt: string | null;
                 /** @enum {string} */
                 status: "pending" | "claimed" | "queued" | "skipped" | "failed" | "canceled";
                 stepIndex: number;
+                /** @description the A/B variant's index into the step's variants (null: none) */
+                variant: number | null;
             }[];
         };
         CampaignRecipientInput: {
             contactId: string;
             createdAt: string;
             id: string;
-            /** @description the contact's name */
-            name: string | null;
             /** @description why excluded: opted_out, no_identity */
             reason: string | null;
             /** @enum {string} */
             status: "included" | "excluded";
             steps: {
+                /** @description when the job is due (a time-of-day step: the recipient's local time, once worked out) */
+                dueAt: string;
                 failureCode: string | null;
                 messageId: string | null;
                 messageStatus: string | null;
                 reason: string | null;
                 replied: boolean;
+                /** @description the first reply attributed to the step */
+                repliedAt: string | null;
                 /** @enum {string} */
                 status: "pending" | "claimed" | "queued" | "skipped" | "failed" | "canceled";
                 stepIndex: number;
+                /** @description the A/B variant's index into the step's variants (null: none) */
+                variant: number | null;
             }[];
         };
         CampaignStats: {
@@ -9892,6 +9671,8 @@ export interface components {
                     [key: string]: number;
                 };
                 stepIndex: number;
+                /** @description per A/B variant; empty for a step without variants */
+                variants: components["schemas"]["CampaignVariantStats"][];
             }[];
         };
         CampaignStatsInput: {
@@ -9919,6 +9700,8 @@ export interface components {
                     [key: string]: number;
                 };
                 stepIndex: number;
+                /** @description per A/B variant; empty for a step without variants */
+                variants: components["schemas"]["CampaignVariantStatsInput"][];
             }[];
         };
         CampaignStep: {
@@ -9928,33 +9711,8 @@ export interface components {
              */
             condition: "always" | "not_replied" | "not_read" | "failed";
             connectionId: string;
-            content: {
-                /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
-                text: string;
-                /** @constant */
-                type: "text";
-            } | {
-                language: string;
-                name: string;
-                /** @constant */
-                type: "template";
-                /** @default {} */
-                variables: {
-                    [key: string]: {
-                        fallback?: string;
-                        /** @description name, address or attributes.<key> */
-                        field: string;
-                    } | {
-                        /** @description a constant */
-                        value: string;
-                    };
-                };
-            } | {
-                subject: string;
-                text: string;
-                /** @constant */
-                type: "email";
-            };
+            /** @description the step's content; an A/B step has `variants` instead */
+            content?: components["schemas"]["CampaignStepContent"];
             /**
              * @description after the previous step was queued
              * @default 0
@@ -9965,6 +9723,78 @@ export interface components {
              * @default true
              */
             stopOnReply: boolean;
+            /** @description send at this local time of day, counted from when the step came due (after delaySeconds) */
+            timeOfDay?: {
+                /**
+                 * @description 0: the same day while the time is still ahead, else the next day
+                 * @default 0
+                 */
+                daysAfter: number;
+                /** @description local time in the contact's time zone (attribute timeZone), else settings.timeZone */
+                time: string;
+            };
+            /** @description an A/B split: percentages summing to 100; each recipient gets one variant, the same on every retry (a hash of campaign, step and contact) */
+            variants?: {
+                content: components["schemas"]["CampaignStepContent"];
+                /** @description shown in the statistics, e.g. "A" */
+                name: string;
+                /** @description the share of the step's recipients that get it */
+                percent: number;
+            }[];
+        };
+        CampaignStepContent: {
+            /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
+            text: string;
+            /** @constant */
+            type: "text";
+        } | {
+            language: string;
+            name: string;
+            /** @constant */
+            type: "template";
+            /** @default {} */
+            variables: {
+                [key: string]: {
+                    fallback?: string;
+                    /** @description name, address or attributes.<key> */
+                    field: string;
+                } | {
+                    /** @description a constant */
+                    value: string;
+                };
+            };
+        } | {
+            subject: string;
+            text: string;
+            /** @constant */
+            type: "email";
+        };
+        CampaignStepContentInput: {
+            /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
+            text: string;
+            /** @constant */
+            type: "text";
+        } | {
+            language: string;
+            name: string;
+            /** @constant */
+            type: "template";
+            /** @default {} */
+            variables: {
+                [key: string]: {
+                    fallback?: string;
+                    /** @description name, address or attributes.<key> */
+                    field: string;
+                } | {
+                    /** @description a constant */
+                    value: string;
+                };
+            };
+        } | {
+            subject: string;
+            text: string;
+            /** @constant */
+            type: "email";
         };
         CampaignStepInput: {
             /**
@@ -9973,33 +9803,8 @@ export interface components {
              */
             condition: "always" | "not_replied" | "not_read" | "failed";
             connectionId: string;
-            content: {
-                /** @description {{contact.name}}, {{contact.attributes.city | fallback}} */
-                text: string;
-                /** @constant */
-                type: "text";
-            } | {
-                language: string;
-                name: string;
-                /** @constant */
-                type: "template";
-                /** @default {} */
-                variables: {
-                    [key: string]: {
-                        fallback?: string;
-                        /** @description name, address or attributes.<key> */
-                        field: string;
-                    } | {
-                        /** @description a constant */
-                        value: string;
-                    };
-                };
-            } | {
-                subject: string;
-                text: string;
-                /** @constant */
-                type: "email";
-            };
+            /** @description the step's content; an A/B step has `variants` instead */
+            content?: components["schemas"]["CampaignStepContentInput"];
             /**
              * @description after the previous step was queued
              * @default 0
@@ -10010,6 +9815,66 @@ export interface components {
              * @default true
              */
             stopOnReply: boolean;
+            /** @description send at this local time of day, counted from when the step came due (after delaySeconds) */
+            timeOfDay?: {
+                /**
+                 * @description 0: the same day while the time is still ahead, else the next day
+                 * @default 0
+                 */
+                daysAfter: number;
+                /** @description local time in the contact's time zone (attribute timeZone), else settings.timeZone */
+                time: string;
+            };
+            /** @description an A/B split: percentages summing to 100; each recipient gets one variant, the same on every retry (a hash of campaign, step and contact) */
+            variants?: {
+                content: components["schemas"]["CampaignStepContentInput"];
+                /** @description shown in the statistics, e.g. "A" */
+                name: string;
+                /** @description the share of the step's recipients that get it */
+                percent: number;
+            }[];
+        };
+        CampaignVariantStats: {
+            /** @description recipients assigned this variant so far */
+            assigned: number;
+            /** @description delivered or read */
+            delivered: number;
+            failed: number;
+            failedBy: {
+                [key: string]: number;
+            };
+            name: string;
+            pending: number;
+            queued: number;
+            read: number;
+            replied: number;
+            /** @description sent, delivered or read */
+            sent: number;
+            skipped: {
+                [key: string]: number;
+            };
+            variant: number;
+        };
+        CampaignVariantStatsInput: {
+            /** @description recipients assigned this variant so far */
+            assigned: number;
+            /** @description delivered or read */
+            delivered: number;
+            failed: number;
+            failedBy: {
+                [key: string]: number;
+            };
+            name: string;
+            pending: number;
+            queued: number;
+            read: number;
+            replied: number;
+            /** @description sent, delivered or read */
+            sent: number;
+            skipped: {
+                [key: string]: number;
+            };
+            variant: number;
         };
         Connection: {
             /** @description secret fields are masked as "********" */
@@ -10401,8 +10266,6 @@ export interface components {
                     /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                     humanAgentOnly?: boolean;
                     open: boolean;
-                    /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
-                    templateSentAt: string | null;
                 } | null;
             }[];
             exportedAt: string;
@@ -10451,8 +10314,6 @@ export interface components {
                     /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                     humanAgentOnly?: boolean;
                     open: boolean;
-                    /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
-                    templateSentAt: string | null;
                 } | null;
             }[];
             exportedAt: string;
@@ -10558,8 +10419,6 @@ export interface components {
                 /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                 humanAgentOnly?: boolean;
                 open: boolean;
-                /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
-                templateSentAt: string | null;
             } | null;
         };
         ConversationInput: {
@@ -10595,8 +10454,6 @@ export interface components {
                 /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                 humanAgentOnly?: boolean;
                 open: boolean;
-                /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
-                templateSentAt: string | null;
             } | null;
         };
         DeadLetter: {
@@ -11178,8 +11035,6 @@ export interface components {
             types: string[];
         };
         PlaceCall: {
-            /** @description the agent (flow or LLM) that talks to the callee instead of the connection's inbound agent: of this workspace (404), running and attached to the connection (409) */
-            agentId?: string;
             connectionId: string;
             /** @description spoken when the call is answered (else the connection's greeting) */
             greeting?: string;
@@ -11187,8 +11042,6 @@ export interface components {
             to: string;
         };
         PlaceCallInput: {
-            /** @description the agent (flow or LLM) that talks to the callee instead of the connection's inbound agent: of this workspace (404), running and attached to the connection (409) */
-            agentId?: string;
             connectionId: string;
             /** @description spoken when the call is answered (else the connection's greeting) */
             greeting?: string;
@@ -11949,18 +11802,6 @@ export interface components {
             /** @description values may reference the contact: {{contact.name}}, {{contact.address}}, {{contact.attributes.key}} */
             variables: string[];
         };
-        TestEventRequested: {
-            /** @description what the provider answered */
-            detail: string;
-            /** @constant */
-            requested: true;
-        };
-        TestEventRequestedInput: {
-            /** @description what the provider answered */
-            detail: string;
-            /** @constant */
-            requested: true;
-        };
         TimelineEvent: {
             /** @description 'system', 'rule:<id>', 'agent:<id>' or 'user:<id>' */
             actor: string;
@@ -11990,8 +11831,6 @@ export interface components {
             email: string;
             id: string;
             name: string;
-            /** @description where a phone call transferred to this operator rings */
-            phone: string | null;
             /** @enum {string} */
             role: "owner" | "admin" | "operator";
             workspaceId: string;
@@ -12001,8 +11840,6 @@ export interface components {
             email: string;
             id: string;
             name: string;
-            /** @description where a phone call transferred to this operator rings */
-            phone: string | null;
             /** @enum {string} */
             role: "owner" | "admin" | "operator";
             workspaceId: string;
@@ -12121,8 +11958,6 @@ export interface components {
             /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
             keepDeletedContent: boolean;
             name: string;
-            /** @description the email connection the workspace's owners and admins are written to about the hub itself: a connection's health turning warning or failing, and back (at most one mail per connection per SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES); null: no e-mails */
-            notificationConnectionId: string | null;
         };
         WorkspaceInput: {
             /** @description admin-configured URLs (webhook receivers, agents) may reach private ranges such as 10.0.0.0/8 or 127.0.0.1; link-local and cloud metadata addresses are refused regardless */
@@ -12132,8 +11967,6 @@ export interface components {
             /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
             keepDeletedContent: boolean;
             name: string;
-            /** @description the email connection the workspace's owners and admins are written to about the hub itself: a connection's health turning warning or failing, and back (at most one mail per connection per SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES); null: no e-mails */
-            notificationConnectionId: string | null;
         };
     };
     responses: never;

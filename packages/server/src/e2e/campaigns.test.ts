@@ -374,7 +374,9 @@ for (const mode of ['sqlite', 'postgres', 'scaled'] as const) {
       });
       expect(csv.headers.get('content-type')).toContain('text/csv');
       const lines = (await csv.text()).trim().split('\n');
-      expect(lines[0]).toBe('contact_id,name,recipient,reason,step,job,job_reason,message_id,message,failure,replied');
+      expect(lines[0]).toBe(
+        'contact_id,name,recipient,reason,step,job,job_reason,message_id,message,failure,replied,variant',
+      );
       expect(
         lines
           .slice(1)

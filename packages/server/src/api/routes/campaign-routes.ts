@@ -82,22 +82,53 @@ const VariableSourceSchema = z.union([
   }),
   z.object({ value: z.string().max(1000).describe('a constant') }),
 ]);
+const StepContentSchema = z
+  .union([
+    z.object({
+      type: z.literal('text'),
+      text: z.string().min(1).max(4096).describe('{{contact.name}}, {{contact.attributes.city | fallback}}'),
+    }),
+    z.object({
+      type: z.literal('template'),
+      name: z.string().min(1).max(512),
+      language: z.string().min(1).max(20),
+      variables: z.record(z.string().max(64), VariableSourceSchema).default({}),
+    }),
+    z.object({ type: z.literal('email'), subject: z.string().min(1).max(500), text: z.string().min(1).max(65_536) }),
+  ])
+  .meta({ id: 'CampaignStepContent' });
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 const StepSchema = z
   .object({
     connectionId: z.string().min(1).max(100),
-    content: z.union([
-      z.object({
-        type: z.literal('text'),
-        text: z.string().min(1).max(4096).describe('{{contact.name}}, {{contact.attributes.city | fallback}}'),
-      }),
-      z.object({
-        type: z.literal('template'),
-        name: z.string().min(1).max(512),
-        language: z.string().min(1).max(20),
-        variables: z.record(z.string().max(64), VariableSourceSchema).default({}),
-      }),
-      z.object({ type: z.literal('email'), subject: z.string().min(1).max(500), text: z.string().min(1).max(65_536) }),
-    ]),
+    content: StepContentSchema.optional().describe("the step's content; an A/B step has `variants` instead"),
+    variants: z
+      .array(
+        z.object({
+          name: z.string().trim().min(1).max(50).describe('shown in the statistics, e.g. "A"'),
+          percent: z.number().int().min(1).max(99).describe("the share of the step's recipients that get it"),
+          content: StepContentSchema,
+        }),
+      )
+      .min(2)
+      .max(5)
+      .optional()
+      .describe(
+        'an A/B split: percentages summing to 100; each recipient gets one variant, the same on every retry (a hash of campaign, step and contact)',
+      ),
+    timeOfDay: z
+      .object({
+        time: hhmm.describe("local time in the contact's time zone (attribute timeZone), else settings.timeZone"),
+        daysAfter: z
+          .number()
+          .int()
+          .min(0)
+          .max(30)
+          .default(0)
+          .describe('0: the same day while the time is still ahead, else the next day'),
+      })
+      .optional()
+      .describe('send at this local time of day, counted from when the step came due (after delaySeconds)'),
     delaySeconds: z
       .number()
       .int()
@@ -109,7 +140,6 @@ const StepSchema = z
     stopOnReply: z.boolean().default(true).describe("a reply to this step ends the recipient's sequence"),
   })
   .meta({ id: 'CampaignStep' });
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 const SettingsSchema = z.object({
   quietHours: z
     .object({
@@ -128,6 +158,22 @@ const SettingsSchema = z.object({
     .optional()
     .describe('pause when this share of the last `window` finished sends failed (default 20 % of 200)'),
   inFlight: z.number().int().min(1).max(1000).optional().describe('campaign messages in the outbound queue at once'),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, 'an IANA time zone')
+    .optional()
+    .describe('for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent'),
+  endAt: instant
+    .optional()
+    .describe('nothing is sent after it: open jobs end skipped `expired` and the campaign completes'),
+  attributionHours: z
+    .number()
+    .min(1 / 3600)
+    .max(30 * 24)
+    .optional()
+    .describe(
+      'a reply counts for a step until this many hours after its send (or until the next step is judged); default 72',
+    ),
 });
 const AudienceSchema = z.union([
   z.object({ type: z.literal('segment'), segmentId: z.string().min(1).max(100) }),
@@ -156,6 +202,9 @@ const CampaignSchema = z
       quietHours: z.object({ from: z.string(), to: z.string(), timeZone: z.string() }).optional(),
       failurePause: z.object({ ratio: z.number(), window: z.number() }),
       inFlight: z.number(),
+      timeZone: z.string().optional(),
+      endAt: z.string().optional(),
+      attributionHours: z.number().optional(),
     }),
     scheduledAt: z.string().nullable(),
     startedAt: z.string().nullable(),
@@ -193,10 +242,26 @@ const RecipientSchema = z
         messageStatus: z.string().nullable(),
         failureCode: z.string().nullable(),
         replied: z.boolean(),
+        variant: z.number().nullable().describe("the A/B variant's index into the step's variants (null: none)"),
+        repliedAt: z.string().nullable().describe('the first reply attributed to the step'),
+        dueAt: z
+          .string()
+          .describe("when the job is due (a time-of-day step: the recipient's local time, once worked out)"),
       }),
     ),
   })
   .meta({ id: 'CampaignRecipient' });
+const CountsSchema = {
+  pending: z.number(),
+  queued: z.number(),
+  sent: z.number().describe('sent, delivered or read'),
+  delivered: z.number().describe('delivered or read'),
+  read: z.number(),
+  failed: z.number(),
+  replied: z.number(),
+  skipped: z.record(z.string(), z.number()),
+  failedBy: z.record(z.string(), z.number()),
+};
 const StepStatsSchema = z.object({
   stepIndex: z.number(),
   pending: z.number(),
@@ -208,6 +273,18 @@ const StepStatsSchema = z.object({
   replied: z.number(),
   skipped: z.record(z.string(), z.number()),
   failedBy: z.record(z.string(), z.number()),
+  variants: z
+    .array(
+      z
+        .object({
+          variant: z.number(),
+          name: z.string(),
+          assigned: z.number().describe('recipients assigned this variant so far'),
+          ...CountsSchema,
+        })
+        .meta({ id: 'CampaignVariantStats' }),
+    )
+    .describe('per A/B variant; empty for a step without variants'),
 });
 const StatsSchema = z
   .object({
@@ -489,15 +566,17 @@ export function campaignRoutes(app: FastifyInstance, hub: Hub): void {
         querystring: PageQuerySchema.extend({
           outcome: z.enum(OUTCOMES).optional(),
           step: z.coerce.number().int().min(0).max(9).optional(),
+          variant: z.coerce.number().int().min(0).max(4).optional().describe('the A/B variant (of `step`, or any)'),
         }),
         response: { 200: pageOf(RecipientSchema), ...errors },
       },
     },
     async (req) => {
-      const { outcome, step, ...page } = req.query;
+      const { outcome, step, variant, ...page } = req.query;
       const result = await hub.campaigns.recipients(principalOf(req).workspaceId, req.params.id, page, {
         outcome,
         stepIndex: step,
+        variant,
       });
       return {
         data: result.data.map(({ campaignId: _c, workspaceId: _w, ...rest }) => rest),
@@ -516,6 +595,7 @@ export function campaignRoutes(app: FastifyInstance, hub: Hub): void {
         querystring: z.object({
           outcome: z.enum(OUTCOMES).optional(),
           step: z.coerce.number().int().min(0).max(9).optional(),
+          variant: z.coerce.number().int().min(0).max(4).optional(),
         }),
         response: errors,
       },
@@ -525,6 +605,7 @@ export function campaignRoutes(app: FastifyInstance, hub: Hub): void {
       const rows = hub.campaigns.recipientsCsv(workspaceId, req.params.id, {
         outcome: req.query.outcome,
         stepIndex: req.query.step,
+        variant: req.query.variant,
       });
       // read the first chunk here, so an unknown campaign is a 404 and not a broken stream
       const first = await rows.next();

@@ -22,11 +22,19 @@ import { newId, type Content } from '../../model/index.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { eventRow } from '../events.js';
-import type { CampaignRecord, CampaignStep, ContactRecord, JobRecord, RecipientRow } from '../ports/index.js';
+import type {
+  CampaignRecord,
+  CampaignStep,
+  ContactRecord,
+  JobRecord,
+  RecipientRow,
+  StepContent,
+} from '../ports/index.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import type { MessageQueue } from '../outbound/message-queue.js';
 import { fillPlaceholders, templateValues } from './placeholders.js';
 import { TimelineBatch } from '../conversations/timeline.js';
+import { assignVariant, nextLocalTime } from './step-timing.js';
 
 export interface CampaignRunnerSettings {
   intervalMs: number;
@@ -38,10 +46,18 @@ export interface CampaignRunnerSettings {
 
 export const DEFAULT_RUNNER_SETTINGS: CampaignRunnerSettings = { intervalMs: 100, freezeBatch: 500, leaseMs: 30_000 };
 
+/** how admins hear of an automatic pause beyond the `campaign.status` event (outgoing webhooks) and the log line */
+export type AdminNotifier = (workspaceId: string, subject: string, text: string) => Promise<void>;
+
+/** a reply counts for a step this long after its send unless the campaign says otherwise */
+export const DEFAULT_ATTRIBUTION_HOURS = 72;
+
 /** the claim was taken over (lease ran out) or the job canceled: the message's transaction rolls back */
 class LostClaim extends Error {}
 
 const HOLD_MS = 2_000;
+/** jobs of one round run at once: enough to hide each job's round trips, fewer than a round of 50 all at once */
+const RUN_CONCURRENCY = 16;
 
 /** minutes since midnight of "HH:MM" */
 const minutesOf = (hhmm: string): number => {
@@ -73,6 +89,8 @@ export class CampaignRunner {
     private readonly connections: ConnectionService,
     private readonly messages: MessageQueue,
     private readonly settings: CampaignRunnerSettings = DEFAULT_RUNNER_SETTINGS,
+    /** core/notifications' notifyAdmins when the hub has it: told once per automatic pause */
+    private readonly notifyAdmins?: AdminNotifier,
   ) {}
 
   /** at start: claims older than `leaseMs` (embedded: every claim, its process is this one's predecessor) are free again */
@@ -117,6 +135,10 @@ export class CampaignRunner {
       const campaign = await this.deps.store.campaigns.getCampaignUnscoped(id);
       if (!campaign || campaign.status !== 'running') continue;
       try {
+        if (campaign.settings.endAt && Date.parse(campaign.settings.endAt) <= Date.parse(now)) {
+          await this.end(campaign, now);
+          continue;
+        }
         await this.freezeBatch(campaign);
         const handed = await this.dispatch(campaign);
         dispatched += handed;
@@ -137,6 +159,27 @@ export class CampaignRunner {
     return dispatched;
   }
 
+  /** its end date passed: nothing more is handed out, open jobs are counted `expired`, and the campaign completes */
+  private async end(campaign: CampaignRecord, now: string): Promise<void> {
+    const ops = this.deps.store.campaigns;
+    // recipients are no longer added either: the audience is as far as the freeze got
+    if (!campaign.frozenAt) await ops.advanceFreeze(campaign.id, campaign.freezeCursor, now);
+    const expired = await ops.expireOpenJobs(campaign.id, now);
+    // messages already handed to the outbound queue (at most the window) still go, like after a pause
+    const reason = `the end date passed${expired > 0 ? `: ${expired} messages not sent (expired)` : ''}`;
+    if (
+      await this.setStatus(
+        campaign.id,
+        'completed',
+        ['running'],
+        now,
+        { finishedAt: now, statusReason: reason },
+        'running',
+      )
+    )
+      await this.progress(campaign, true);
+  }
+
   private async startScheduled(id: string, at: string): Promise<void> {
     await this.setStatus(id, 'running', ['scheduled'], at, { startedAt: at, statusReason: null }, 'scheduled');
   }
@@ -149,6 +192,7 @@ export class CampaignRunner {
     extra: { statusReason?: string | null; startedAt?: string; finishedAt?: string },
     previous: CampaignRecord['status'],
   ): Promise<boolean> {
+    // every change the runner makes is automatic (an operator's go through the service)
     const campaign = await this.deps.store.campaigns.getCampaignUnscoped(id);
     if (!campaign) return false;
     const moved = await this.deps.store.transaction(async (tx) => {
@@ -160,6 +204,7 @@ export class CampaignRunner {
             status: to,
             previous,
             reason: extra.statusReason ?? null,
+            automatic: true,
           }),
         ],
         at,
@@ -229,6 +274,7 @@ export class CampaignRunner {
 
   private job(campaign: CampaignRecord, contactId: string, stepIndex: number, due: Date): JobRecord {
     const at = this.deps.clock.now().toISOString();
+    const variants = campaign.steps[stepIndex]?.variants;
     return {
       id: newId('cjb'),
       campaignId: campaign.id,
@@ -243,6 +289,10 @@ export class CampaignRunner {
       messageId: null,
       conversationId: null,
       queuedAt: null,
+      // stored with the job, so statistics and lists group by it; the hash makes any re-creation agree anyway
+      variant: variants && variants.length > 0 ? assignVariant(campaign.id, stepIndex, contactId, variants) : null,
+      attributionUntil: null,
+      repliedAt: null,
       createdAt: at,
       updatedAt: at,
     };
@@ -257,10 +307,23 @@ export class CampaignRunner {
     const now = nowDate.toISOString();
     const due = await ops.dueJobs(campaign.id, now, room);
     const lease = new Date(nowDate.getTime() + this.settings.leaseMs).toISOString();
-    await Promise.all(
-      due.map(async (job) => {
-        const token = randomUUID();
-        if (!(await ops.claimJob(job.id, token, now, lease))) return;
+    // one claim for the round's batch (one statement, not one per job); another worker's claims are left alone
+    const token = randomUUID();
+    const won = new Set(
+      await ops.claimJobs(
+        due.map((j) => j.id),
+        token,
+        now,
+        lease,
+      ),
+    );
+    const claimed = due.filter((j) => won.has(j.id));
+    // a bounded number at a time: each job holds a database connection for its message's transaction, and a whole
+    // window at once (up to `inFlight`, 1,000) would take every connection of the pool from the outbound worker that
+    // must send the messages (PostgreSQL: 10)
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      for (let job = claimed[next++]; job; job = claimed[next++]) {
         try {
           await this.run(campaign, job, token);
         } catch (error) {
@@ -268,42 +331,66 @@ export class CampaignRunner {
           this.deps.log.warn({ err: error, jobId: job.id }, 'campaign job failed; retrying');
           await ops.releaseJob(job.id, token, new Date(Date.now() + HOLD_MS).toISOString(), now).catch(() => undefined);
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, claimed.length) }, lane));
     return due.length;
   }
 
-  /** one claimed job: judge its condition, find where to send, fill the content, queue the message */
+  /**
+   * one claimed job: wait for its local time of day and out of quiet hours, judge its condition, find where to send,
+   * fill the content (its A/B variant's), queue the message
+   */
   private async run(campaign: CampaignRecord, job: JobRecord, token: string): Promise<void> {
     const ops = this.deps.store.campaigns;
     const at = () => this.deps.clock.now().toISOString();
     const skip = (reason: string) => ops.finishJob(job.id, token, 'skipped', reason, at());
     const fail = (reason: string) => ops.finishJob(job.id, token, 'failed', reason, at());
-    const hold = (until: Date) => ops.releaseJob(job.id, token, until.toISOString(), at());
+    const hold = (until: Date, reason?: string) => ops.releaseJob(job.id, token, until.toISOString(), at(), reason);
     const step = campaign.steps[job.stepIndex];
     if (!step) return void (await skip('no_step'));
+    const now = this.deps.clock.now();
+    const endAt = campaign.settings.endAt;
+    if (endAt && Date.parse(endAt) <= now.getTime()) return void (await skip('expired'));
 
-    if (job.stepIndex > 0) {
-      const verdict = await this.condition(campaign, job, step);
-      if (verdict === 'hold') return hold(new Date(this.deps.clock.now().getTime() + HOLD_MS));
-      if (verdict !== 'go') return void (await skip(verdict));
-    }
     const contact = await this.deps.store.getContact(campaign.workspaceId, job.contactId);
     if (!contact || contact.mergedInto || contact.erasedAt) return void (await skip('contact_gone'));
+    const ownZone = contactZone(contact);
+    // "10:00 local": worked out once, from when the step came due, in the contact's zone (else the campaign's)
+    if (step.timeOfDay && job.reason !== 'local_time') {
+      const zone = ownZone ?? campaign.settings.timeZone ?? campaign.settings.quietHours?.timeZone ?? 'UTC';
+      const target = nextLocalTime(new Date(job.dueAt), step.timeOfDay.time, step.timeOfDay.daysAfter, zone);
+      if (target.getTime() > now.getTime()) return hold(target, 'local_time');
+    }
+    const quiet = campaign.settings.quietHours;
+    if (quiet) {
+      const until = quietUntil(quiet, ownZone ?? quiet.timeZone, now);
+      if (until) return hold(until);
+    }
+    // judged last before the send, so a reply while the step waited (quiet hours, its time of day) still counts
+    if (job.stepIndex > 0) {
+      const verdict = await this.condition(campaign, job, step);
+      if (verdict === 'hold') return hold(new Date(now.getTime() + HOLD_MS));
+      if (verdict !== 'go') return void (await skip(verdict));
+    }
     const record = await this.connections.get(campaign.workspaceId, step.connectionId).catch(() => undefined);
     if (!record) return void (await fail('CONNECTION_DELETED'));
     const address = await this.addressFor(campaign.workspaceId, contact.id, record.type);
     if (address === 'no_identity' || address === 'opted_out') return void (await skip(address));
 
-    const quiet = campaign.settings.quietHours;
-    if (quiet) {
-      const zone = contactZone(contact) ?? quiet.timeZone;
-      const until = quietUntil(quiet, zone, this.deps.clock.now());
-      if (until) return hold(until);
-    }
-    const filled = this.content(step, contact, address);
+    const variant = job.variant === null ? undefined : step.variants?.[job.variant];
+    const stepContent = variant?.content ?? step.content;
+    if (!stepContent) return void (await fail('NO_CONTENT: the step has no content for this variant'));
+    const filled = this.content(stepContent, contact, address);
     if ('missing' in filled) return void (await fail(`MISSING_FIELD: ${filled.missing.join(', ')}`));
     const next = campaign.steps[job.stepIndex + 1];
+    const attributionMs = (campaign.settings.attributionHours ?? DEFAULT_ATTRIBUTION_HOURS) * 3_600_000;
+    const mark = {
+      id: campaign.id,
+      name: campaign.name,
+      step: job.stepIndex,
+      ...(variant && job.variant !== null ? { variant: job.variant, variantName: variant.name } : {}),
+    };
     try {
       await this.messages.sendToAddress(
         campaign.workspaceId,
@@ -313,7 +400,8 @@ export class CampaignRunner {
         filled.metadata,
         undefined,
         async (tx, message, queuedAt) => {
-          if (!(await tx.campaigns.markJobQueued(job.id, token, message.id, message.conversationId, queuedAt)))
+          const until = new Date(Date.parse(queuedAt) + attributionMs).toISOString();
+          if (!(await tx.campaigns.markJobQueued(job.id, token, message.id, message.conversationId, queuedAt, until)))
             throw new LostClaim();
           // the thread says the conversation came from the campaign, beside the message's own `campaign` mark
           await new TimelineBatch(campaign.workspaceId, message.conversationId, queuedAt)
@@ -321,6 +409,7 @@ export class CampaignRunner {
               campaignId: campaign.id,
               campaignName: campaign.name,
               step: job.stepIndex,
+              ...(mark.variantName !== undefined ? { variant: mark.variant, variantName: mark.variantName } : {}),
               messageId: message.id,
             })
             .write(tx, false, new Date(queuedAt));
@@ -334,7 +423,7 @@ export class CampaignRunner {
               ),
             ]);
         },
-        { id: campaign.id, name: campaign.name, step: job.stepIndex },
+        mark,
       );
     } catch (error) {
       if (error instanceof LostClaim) return;
@@ -357,9 +446,11 @@ export class CampaignRunner {
     const before = campaign.steps[job.stepIndex - 1];
     if (!previous || !before) return 'go';
     const message = previous.messageId ? await this.deps.store.getMessageUnscoped(previous.messageId) : undefined;
-    const replied =
-      previous.queuedAt !== null &&
-      (await this.deps.store.campaigns.contactRepliedSince(campaign.workspaceId, job.contactId, previous.queuedAt));
+    // a reply the inbound path attributed to the previous step (within its window); from now on replies no longer
+    // count for it (a reply after this step's send counts for this step)
+    const replied = previous.repliedAt !== null;
+    if (step.condition !== 'failed' || message?.status !== 'queued')
+      await this.deps.store.campaigns.closeAttribution(previous.id, this.deps.clock.now().toISOString());
     if (replied && before.stopOnReply) return 'replied';
     switch (step.condition) {
       case 'always':
@@ -387,11 +478,10 @@ export class CampaignRunner {
   }
 
   private content(
-    step: CampaignStep,
+    c: StepContent,
     contact: ContactRecord,
     address: string,
   ): { content: Content; metadata: Record<string, unknown> } | { missing: string[] } {
-    const c = step.content;
     if (c.type === 'template') {
       const { values, missing } = templateValues(c.variables, contact, address);
       if (missing.length > 0) return { missing };
@@ -423,6 +513,14 @@ export class CampaignRunner {
       if (await this.setStatus(campaign.id, 'paused', ['running'], now, { statusReason: reason }, 'running')) {
         this.deps.log.warn({ campaignId: campaign.id, ...recent }, `campaign paused: ${reason}`);
         await this.progress(campaign, true);
+        // the one place an automatic pause is told to people (the compare-and-set above makes it once per pause)
+        await this.notifyAdmins?.(
+          campaign.workspaceId,
+          `Campaign "${campaign.name}" paused itself`,
+          `The campaign "${campaign.name}" (${campaign.id}) stopped sending: ${reason}.`,
+        ).catch((error: unknown) =>
+          this.deps.log.warn({ err: error, campaignId: campaign.id }, 'could not notify admins of the pause'),
+        );
       }
       return;
     }
@@ -434,7 +532,11 @@ export class CampaignRunner {
 
   /** a `campaign.progress` event with the counts, when they changed since this process last said them */
   private async progress(campaign: CampaignRecord, always = false): Promise<void> {
-    const stats = await this.deps.store.campaigns.campaignStats(campaign.id, campaign.steps.length);
+    const stats = await this.deps.store.campaigns.campaignStats(
+      campaign.id,
+      campaign.steps.length,
+      variantNames(campaign),
+    );
     const text = JSON.stringify(stats);
     if (!always && this.lastProgress.get(campaign.id) === text) return;
     this.lastProgress.set(campaign.id, text);
@@ -451,4 +553,9 @@ export class CampaignRunner {
 function contactZone(contact: ContactRecord): string | undefined {
   const zone = contact.attributes.timeZone ?? contact.attributes.timezone;
   return typeof zone === 'string' && isTimeZone(zone) ? zone : undefined;
+}
+
+/** per step, its A/B variants' names (for the statistics) */
+export function variantNames(campaign: Pick<CampaignRecord, 'steps'>): string[][] {
+  return campaign.steps.map((s) => (s.variants ?? []).map((v) => v.name));
 }

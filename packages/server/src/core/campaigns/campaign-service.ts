@@ -16,6 +16,7 @@ import type {
   CampaignStats,
   CampaignStatus,
   CampaignStep,
+  StepContent,
   Page,
   PageQuery,
   RecipientOutcome,
@@ -26,6 +27,7 @@ import { stringify } from 'csv-stringify/sync';
 import { defuseFormula, type ContactTransfer, type ImportReport } from '../contacts/contact-import.js';
 import { capabilitiesFor } from '../../channel-kit/index.js';
 import { fillPlaceholders, templateValues } from './placeholders.js';
+import { variantNames } from './campaign-runner.js';
 
 /** what one step would send to one contact: the filled content, or why it would not go */
 export interface StepPreview {
@@ -104,15 +106,31 @@ export class CampaignService {
       if (!record) throw invalid(`steps[${i}].connectionId`, 'no such connection in this workspace');
       const connector = this.connections.connectorFor(record.type);
       const caps = capabilitiesFor(connector, record.config);
-      if (step.content.type === 'template' && !caps.templates)
-        throw invalid(`steps[${i}].content`, `${connector.displayName} has no message templates`);
-      if (step.content.type === 'email' && connector.addressKind !== 'email')
-        throw invalid(`steps[${i}].content`, `${connector.displayName} is no email channel; send text instead`);
-      if (step.content.type === 'text' && caps.windowHours !== undefined)
-        throw invalid(
-          `steps[${i}].content`,
-          `${connector.displayName} allows business-initiated messages only as approved templates (its ${caps.windowHours}-hour window)`,
-        );
+      const contents: Array<[string, StepContent]> = [];
+      if ((step.content === undefined) === (step.variants === undefined))
+        throw invalid(`steps[${i}]`, 'a step has either content or variants (an A/B split)');
+      if (step.content) contents.push([`steps[${i}].content`, step.content]);
+      if (step.variants) {
+        if (step.variants.length < 2) throw invalid(`steps[${i}].variants`, 'an A/B split has two variants or more');
+        const total = step.variants.reduce((n, v) => n + v.percent, 0);
+        if (total !== 100)
+          throw invalid(`steps[${i}].variants`, `the variants' percentages add up to ${total}, not 100`);
+        if (new Set(step.variants.map((v) => v.name)).size !== step.variants.length)
+          throw invalid(`steps[${i}].variants`, 'each variant has its own name');
+        for (const [v, variant] of step.variants.entries())
+          contents.push([`steps[${i}].variants[${v}].content`, variant.content]);
+      }
+      for (const [field, content] of contents) {
+        if (content.type === 'template' && !caps.templates)
+          throw invalid(field, `${connector.displayName} has no message templates`);
+        if (content.type === 'email' && connector.addressKind !== 'email')
+          throw invalid(field, `${connector.displayName} is no email channel; send text instead`);
+        if (content.type === 'text' && caps.windowHours !== undefined)
+          throw invalid(
+            field,
+            `${connector.displayName} allows business-initiated messages only as approved templates (its ${caps.windowHours}-hour window)`,
+          );
+      }
       if (i === 0 && step.condition !== 'always')
         throw invalid('steps[0].condition', 'the first step has no previous step');
     }
@@ -249,6 +267,11 @@ export class CampaignService {
     await this.checkAudience(workspaceId, campaign.audience);
     await this.checkSteps(workspaceId, campaign.steps);
     const now = this.deps.clock.now();
+    const endAt = campaign.settings.endAt;
+    if (endAt && Date.parse(endAt) <= Math.max(now.getTime(), Date.parse(campaign.scheduledAt ?? '') || 0))
+      throw new AppError('CONFLICT', 'the end date is not after the start: change settings.endAt first', {
+        endAt,
+      });
     const later = campaign.scheduledAt !== null && Date.parse(campaign.scheduledAt) > now.getTime();
     const to: CampaignStatus = later ? 'scheduled' : 'running';
     const at = now.toISOString();
@@ -314,7 +337,7 @@ export class CampaignService {
     workspaceId: string,
     id: string,
     page: PageQuery,
-    filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined },
+    filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined; variant?: number | undefined },
   ): Promise<Page<RecipientView & { name: string | null }>> {
     await this.record(workspaceId, id);
     const result = await this.deps.store.campaigns.listRecipients(id, page, filter);
@@ -332,9 +355,10 @@ export class CampaignService {
   async *recipientsCsv(
     workspaceId: string,
     id: string,
-    filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined },
+    filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined; variant?: number | undefined },
   ): AsyncGenerator<string> {
-    await this.record(workspaceId, id);
+    const campaign = await this.record(workspaceId, id);
+    const names = variantNames(campaign);
     yield stringify([
       [
         'contact_id',
@@ -348,6 +372,7 @@ export class CampaignService {
         'message',
         'failure',
         'replied',
+        'variant',
       ],
     ]);
     for (let cursor: string | undefined; ;) {
@@ -356,7 +381,7 @@ export class CampaignService {
       for (const r of page.data) {
         const name = (await this.deps.store.getContact(workspaceId, r.contactId))?.name ?? '';
         const base = [r.contactId, name, r.status, r.reason ?? ''];
-        if (r.steps.length === 0) rows.push([...base, '', '', '', '', '', '', '']);
+        if (r.steps.length === 0) rows.push([...base, '', '', '', '', '', '', '', '']);
         for (const s of r.steps)
           rows.push([
             ...base,
@@ -367,6 +392,7 @@ export class CampaignService {
             s.messageStatus ?? '',
             s.failureCode ?? '',
             s.replied ? 'yes' : 'no',
+            s.variant === null ? '' : (names[s.stepIndex]?.[s.variant] ?? String(s.variant)),
           ]);
       }
       if (rows.length > 0) yield stringify(rows.map((cells) => cells.map(defuseFormula)));
@@ -461,7 +487,7 @@ export class CampaignService {
     const campaign = await this.record(workspaceId, id);
     return {
       status: campaign.status,
-      ...(await this.deps.store.campaigns.campaignStats(id, campaign.steps.length)),
+      ...(await this.deps.store.campaigns.campaignStats(id, campaign.steps.length, variantNames(campaign))),
     };
   }
 

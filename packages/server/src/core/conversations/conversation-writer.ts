@@ -396,6 +396,10 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   );
   // "2" typed under numbered options (core/degradation) is stored as the button_reply it stands for
   const answer = await answerToOffer(tx, conversation.id, event.content as Content);
+  // a reply within a campaign step's attribution window counts for that step (the newest first): the message says
+  // so, for the agent or operator routing hands it to, and the thread shows it (core/campaigns)
+  const attributed = event.passive ? [] : await tx.campaigns.openAttributions(connection.workspaceId, contactId, now);
+  const latest = attributed[0];
   const message = {
     id: newId('msg'),
     workspaceId: connection.workspaceId,
@@ -415,10 +419,48 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
       // read by routing: a machine's message is never answered by a machine (core/routing)
       ...(event.automated ? { automated: true } : {}),
       ...answer?.metadata,
+      ...(latest
+        ? {
+            campaignReply: {
+              campaignId: latest.campaignId,
+              campaignName: latest.campaignName,
+              step: latest.stepIndex,
+              ...(latest.variant !== null ? { variant: latest.variant } : {}),
+            },
+          }
+        : {}),
     },
     createdAt: now,
   };
   if (!(await tx.insertMessage(message))) return false;
+  if (attributed.length > 0) {
+    await tx.campaigns.markReplied(
+      attributed.map((a) => a.jobId),
+      now,
+    );
+    const events = attributed
+      .filter((a) => a.repliedAt === null)
+      .map((a) => ({
+        id: newId('tev'),
+        workspaceId: connection.workspaceId,
+        conversationId: conversation.id,
+        type: 'campaign.replied',
+        actor: `contact:${contactId}`,
+        data: {
+          campaignId: a.campaignId,
+          campaignName: a.campaignName,
+          step: a.stepIndex,
+          ...(a.variant !== null ? { variant: a.variant } : {}),
+          messageId: message.id,
+        },
+        at: now,
+      }));
+    if (events.length > 0) {
+      await tx.routing.insertConversationEvents(events);
+      for (const e of events)
+        outbox.push(eventRow('conversation.timeline', connection.workspaceId, { event: e }, conversation.id));
+    }
+  }
   if (ctx.registerMedia) {
     const content = await ctx.registerMedia(
       tx,

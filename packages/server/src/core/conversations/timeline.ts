@@ -37,6 +37,8 @@ export type TimelineType =
   | 'workflow.failed'
   /** a campaign step wrote to the customer (core/campaigns): the agent or operator sees where the conversation came from */
   | 'campaign.sent'
+  /** the customer's reply counted for a campaign step (within its attribution window; core/conversations' inbound writer) */
+  | 'campaign.replied'
   /** an outbound call placed for an agent (POST /calls with agentId): that agent answers the call */
   | 'call.agent';
 

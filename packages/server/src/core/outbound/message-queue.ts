@@ -48,6 +48,9 @@ export interface CampaignSend {
   id: string;
   name: string;
   step: number;
+  /** the A/B variant's index and name, for a step with variants */
+  variant?: number;
+  variantName?: string;
 }
 
 /** the text of a content that goes out as an SMS body: the text itself, or a file's caption (MMS) */

@@ -47,11 +47,26 @@ export type StepContent =
   | { type: 'template'; name: string; language: string; variables: Record<string, VariableSource> }
   | { type: 'email'; subject: string; text: string };
 
+/** one content of an A/B step, sent to `percent` % of the step's recipients */
+export interface StepVariant {
+  name: string;
+  percent: number;
+  content: StepContent;
+}
+
 export interface CampaignStep {
   connectionId: string;
-  content: StepContent;
+  /** the step's content; an A/B step has `variants` instead (and then no content of its own) */
+  content?: StepContent | undefined;
+  /** two or more contents with a split (percentages summing to 100); each recipient gets one, by a stable hash */
+  variants?: StepVariant[] | undefined;
   /** after the previous step was queued (the first step: after the start) */
   delaySeconds: number;
+  /**
+   * at this local time (HH:MM) in the recipient's time zone, on the day `daysAfter` days after the step came due
+   * (0: the same day while the time is still ahead, else the next day); judged after `delaySeconds`
+   */
+  timeOfDay?: { time: string; daysAfter: number } | undefined;
   /** whether this step goes out, judged when it is due, from the previous step's outcome */
   condition: 'always' | 'not_replied' | 'not_read' | 'failed';
   /** a reply to this step ends the recipient's sequence (the later steps are skipped as `replied`) */
@@ -65,6 +80,12 @@ export interface CampaignSettings {
   failurePause: { ratio: number; window: number };
   /** campaign messages in the outbound queue at once (the rest wait as jobs, so conversational replies never wait long) */
   inFlight: number;
+  /** the time zone of contacts whose attributes name none (time-of-day steps, quiet hours); UTC when absent */
+  timeZone?: string | undefined;
+  /** no campaign message is handed out after this instant: open jobs end `skipped` (`expired`), the campaign completes */
+  endAt?: string | undefined;
+  /** a reply counts for a step from its send until this many hours later (or until the next step is judged); default 72 */
+  attributionHours?: number | undefined;
 }
 
 export type CampaignAudience = { type: 'segment'; segmentId: string } | { type: 'contacts' };
@@ -119,8 +140,24 @@ export interface JobRecord {
   messageId: string | null;
   conversationId: string | null;
   queuedAt: string | null;
+  /** the A/B variant (index into the step's `variants`) this recipient was assigned; null for a step without variants */
+  variant: number | null;
+  /** replies until this instant count for this step (its send + the attribution window, or when the next step was judged) */
+  attributionUntil: string | null;
+  /** the first reply attributed to this step */
+  repliedAt: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** a step whose attribution window is open for a contact: a reply now counts for it */
+export interface OpenAttribution {
+  jobId: string;
+  campaignId: string;
+  campaignName: string;
+  stepIndex: number;
+  variant: number | null;
+  repliedAt: string | null;
 }
 
 /** what a recipient list is filtered by: a job outcome (any step, or the given one) or the exclusion */
@@ -136,7 +173,29 @@ export interface RecipientView extends RecipientRow {
     messageStatus: string | null;
     failureCode: string | null;
     replied: boolean;
+    /** the A/B variant's index, null for a step without variants */
+    variant: number | null;
+    repliedAt: string | null;
+    /** when the job is (or was last) due: a time-of-day step shows its local time here once worked out */
+    dueAt: string;
   }>;
+}
+
+/** the counts of one A/B variant of a step */
+export interface VariantStats {
+  variant: number;
+  name: string;
+  /** recipients assigned this variant (every job of the step, whatever its outcome) */
+  assigned: number;
+  pending: number;
+  queued: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  replied: number;
+  skipped: Record<string, number>;
+  failedBy: Record<string, number>;
 }
 
 export interface StepStats {
@@ -150,6 +209,8 @@ export interface StepStats {
   replied: number;
   skipped: Record<string, number>;
   failedBy: Record<string, number>;
+  /** per A/B variant (empty for a step without variants) */
+  variants: VariantStats[];
 }
 
 export interface CampaignStats {
@@ -225,8 +286,20 @@ export interface CampaignStoreOps {
   inFlightCount(campaignId: string): Promise<number>;
   /** compare-and-set: pending (or an expired claim) → claimed by `token` until `leaseUntil` */
   claimJob(id: string, token: string, now: string, leaseUntil: string): Promise<boolean>;
-  /** claimed by `token` → queued with its message, in the message's transaction; false when the claim was lost */
-  markJobQueued(id: string, token: string, messageId: string, conversationId: string, at: string): Promise<boolean>;
+  /** the same for a batch in one statement; answers the ids this claim won */
+  claimJobs(ids: string[], token: string, now: string, leaseUntil: string): Promise<string[]>;
+  /**
+   * claimed by `token` → queued with its message, in the message's transaction; replies until `attributionUntil`
+   * count for it; false when the claim was lost
+   */
+  markJobQueued(
+    id: string,
+    token: string,
+    messageId: string,
+    conversationId: string,
+    at: string,
+    attributionUntil: string,
+  ): Promise<boolean>;
   /** claimed by `token` → skipped | failed | canceled with a reason */
   finishJob(
     id: string,
@@ -235,8 +308,19 @@ export interface CampaignStoreOps {
     reason: string,
     at: string,
   ): Promise<boolean>;
-  /** claimed by `token` → pending, due again at `dueAt` (quiet hours, a previous step still in flight) */
-  releaseJob(id: string, token: string, dueAt: string, at: string): Promise<void>;
+  /**
+   * claimed by `token` → pending, due again at `dueAt` (quiet hours, a previous step still in flight); `reason`
+   * (when given) is kept on the job (`local_time`: its time of day was worked out once)
+   */
+  releaseJob(id: string, token: string, dueAt: string, at: string, reason?: string): Promise<void>;
+  /** open jobs (pending or claimed) of the campaign → skipped `expired` (its end date passed); answers how many */
+  expireOpenJobs(campaignId: string, at: string): Promise<number>;
+  /** a later step was judged: replies from now on no longer count for the earlier step */
+  closeAttribution(jobId: string, at: string): Promise<void>;
+  /** the contact's sent campaign steps whose attribution window is open at `at` (any campaign of the workspace) */
+  openAttributions(workspaceId: string, contactId: string, at: string): Promise<OpenAttribution[]>;
+  /** the reply counts for these jobs (the first reply only: a job already replied keeps its time) */
+  markReplied(jobIds: string[], at: string): Promise<void>;
   /** at start: claims taken before `before` belong to a process that is gone → pending again */
   releaseStaleClaims(before: string, at: string): Promise<number>;
   getJob(campaignId: string, contactId: string, stepIndex: number): Promise<JobRecord | undefined>;
@@ -255,7 +339,8 @@ export interface CampaignStoreOps {
   listRecipients(
     campaignId: string,
     page: PageQuery,
-    filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined },
+    filter: { outcome?: RecipientOutcome | undefined; stepIndex?: number | undefined; variant?: number | undefined },
   ): Promise<Page<RecipientView>>;
-  campaignStats(campaignId: string, steps: number): Promise<CampaignStats>;
+  /** `variantNames`: per step, its A/B variants' names (none for a step without variants) */
+  campaignStats(campaignId: string, steps: number, variantNames?: string[][]): Promise<CampaignStats>;
 }

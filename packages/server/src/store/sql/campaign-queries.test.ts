@@ -32,6 +32,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       messageId: null,
       conversationId: null,
       queuedAt: null,
+      variant: null,
+      attributionUntil: null,
+      repliedAt: null,
       createdAt: at(),
       updatedAt: at(),
     });
@@ -86,11 +89,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       // the lease is over: the job is due again and another worker takes it
       expect((await store.campaigns.dueJobs(campaign.id, at(), 100)).some((d) => d.id === j.id)).toBe(true);
       expect(await store.campaigns.claimJob(j.id, 'new', at(), at(30_000))).toBe(true);
-      expect(await store.campaigns.markJobQueued(j.id, 'old', 'msg_old', 'conv_1', at())).toBe(false);
+      expect(await store.campaigns.markJobQueued(j.id, 'old', 'msg_old', 'conv_1', at(), at(3_600_000))).toBe(false);
       expect(await store.campaigns.finishJob(j.id, 'old', 'failed', 'late', at())).toBe(false);
-      expect(await store.campaigns.markJobQueued(j.id, 'new', 'msg_new', 'conv_1', at())).toBe(true);
+      expect(await store.campaigns.markJobQueued(j.id, 'new', 'msg_new', 'conv_1', at(), at(3_600_000))).toBe(true);
       // queued once: a second queueing (even with the right token) does nothing
-      expect(await store.campaigns.markJobQueued(j.id, 'new', 'msg_again', 'conv_1', at())).toBe(false);
+      expect(await store.campaigns.markJobQueued(j.id, 'new', 'msg_again', 'conv_1', at(), at(3_600_000))).toBe(false);
       expect((await store.campaigns.getJob(campaign.id, 'ct_lease', 0))?.messageId).toBe('msg_new');
     });
 
@@ -107,8 +110,43 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect((await store.campaigns.getJob(campaign.id, 'ct_stale', 0))?.status).toBe('pending');
       expect((await store.campaigns.getJob(campaign.id, 'ct_fresh', 0))?.status).toBe('claimed');
       expect(await store.campaigns.cancelOpenJobs(campaign.id, at())).toBeGreaterThanOrEqual(2);
-      expect(await store.campaigns.markJobQueued(fresh.id, 'alive', 'msg_x', 'conv_x', at())).toBe(false);
+      expect(await store.campaigns.markJobQueued(fresh.id, 'alive', 'msg_x', 'conv_x', at(), at(3_600_000))).toBe(
+        false,
+      );
       expect(await store.campaigns.openWork(campaign.id)).toBe(0);
+    });
+
+    it('attributes a reply within the window only, to the first reply, and not after the window closes', async () => {
+      const j = job('ct_attr');
+      const other = job('ct_attr_late');
+      await store.campaigns.insertJobs([j, other]);
+      await store.campaigns.claimJob(j.id, 't', at(), at(30_000));
+      await store.campaigns.claimJob(other.id, 't', at(), at(30_000));
+      expect(await store.campaigns.markJobQueued(j.id, 't', 'msg_a', 'conv_a', at(-2000), at(3_600_000))).toBe(true);
+      // its window is already over
+      expect(await store.campaigns.markJobQueued(other.id, 't', 'msg_b', 'conv_b', at(-2000), at(-1000))).toBe(true);
+      const open = await store.campaigns.openAttributions(ws, 'ct_attr', at());
+      expect(open.map((o) => [o.jobId, o.campaignName, o.stepIndex])).toEqual([[j.id, 'c', 0]]);
+      expect(await store.campaigns.openAttributions(ws, 'ct_attr_late', at())).toEqual([]);
+      // scoped to the workspace
+      expect(await store.campaigns.openAttributions('ws_other', 'ct_attr', at())).toEqual([]);
+      const first = at();
+      await store.campaigns.markReplied([j.id], first);
+      await store.campaigns.markReplied([j.id], at(5000));
+      expect((await store.campaigns.getJob(campaign.id, 'ct_attr', 0))?.repliedAt).toBe(first);
+      // the next step was judged: no later reply counts for this one
+      await store.campaigns.closeAttribution(j.id, at());
+      expect(await store.campaigns.openAttributions(ws, 'ct_attr', at(10))).toEqual([]);
+    });
+
+    it('expires the open jobs of a campaign whose end date passed', async () => {
+      const j = job('ct_expire');
+      await store.campaigns.insertJobs([j]);
+      expect(await store.campaigns.expireOpenJobs(campaign.id, at())).toBeGreaterThanOrEqual(1);
+      expect(await store.campaigns.getJob(campaign.id, 'ct_expire', 0)).toMatchObject({
+        status: 'skipped',
+        reason: 'expired',
+      });
     });
 
     it('gives the freeze lease to one worker until the batch is written', async () => {

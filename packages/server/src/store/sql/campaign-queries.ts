@@ -17,6 +17,7 @@ import type {
   SegmentNode,
   SegmentRecord,
   StepStats,
+  VariantStats,
 } from '../../core/ports/index.js';
 import type { CampaignJobsTable, CampaignsTable, SegmentsTable } from './schema.js';
 import type { Db } from './queries.js';
@@ -75,6 +76,9 @@ function toJob(r: Selectable<CampaignJobsTable>): JobRecord {
     messageId: r.message_id,
     conversationId: r.conversation_id,
     queuedAt: r.queued_at,
+    variant: r.variant === null ? null : Number(r.variant),
+    attributionUntil: r.attribution_until,
+    repliedAt: r.replied_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -187,9 +191,9 @@ function outcomeCondition(outcome: Exclude<RecipientOutcome, 'excluded'>): RawBu
   }
 }
 
-/** the recipient wrote after the job's message was queued (in any conversation of theirs) */
+/** a reply was attributed to the job's step (the inbound path writes it, within the step's attribution window) */
 function replied(): RawBuilder<SqlBool> {
-  return sql<SqlBool>`exists (select 1 from messages im join conversations ic on ic.id = im.conversation_id where ic.contact_id = j.contact_id and im.direction = 'inbound' and im.created_at > j.queued_at)`;
+  return sql<SqlBool>`j.replied_at is not null`;
 }
 
 export function campaignQueries(db: Db): CampaignStoreOps {
@@ -513,6 +517,9 @@ export function campaignQueries(db: Db): CampaignStoreOps {
               message_id: j.messageId,
               conversation_id: j.conversationId,
               queued_at: j.queuedAt,
+              variant: j.variant,
+              attribution_until: j.attributionUntil,
+              replied_at: j.repliedAt,
               created_at: j.createdAt,
               updated_at: j.updatedAt,
             })),
@@ -550,7 +557,20 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
-    async markJobQueued(id, token, messageId, conversationId, at) {
+    async claimJobs(ids, token, now, leaseUntil) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .updateTable('campaign_jobs')
+        .set({ status: 'claimed', lease_until: leaseUntil, claim_token: token, updated_at: now })
+        .where('id', 'in', ids)
+        .where((eb) =>
+          eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'claimed'), eb('lease_until', '<', now)])]),
+        )
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    async markJobQueued(id, token, messageId, conversationId, at, attributionUntil) {
       const r = await db
         .updateTable('campaign_jobs')
         .set({
@@ -558,6 +578,7 @@ export function campaignQueries(db: Db): CampaignStoreOps {
           message_id: messageId,
           conversation_id: conversationId,
           queued_at: at,
+          attribution_until: attributionUntil,
           lease_until: null,
           claim_token: null,
           updated_at: at,
@@ -579,10 +600,17 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
-    async releaseJob(id, token, dueAt, at) {
+    async releaseJob(id, token, dueAt, at, reason) {
       await db
         .updateTable('campaign_jobs')
-        .set({ status: 'pending', due_at: dueAt, lease_until: null, claim_token: null, updated_at: at })
+        .set({
+          status: 'pending',
+          due_at: dueAt,
+          lease_until: null,
+          claim_token: null,
+          updated_at: at,
+          ...(reason !== undefined ? { reason } : {}),
+        })
         .where('id', '=', id)
         .where('status', '=', 'claimed')
         .where('claim_token', '=', token)
@@ -615,6 +643,54 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         .where('status', 'in', ['pending', 'claimed'])
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
+    },
+    async expireOpenJobs(campaignId, at) {
+      const r = await db
+        .updateTable('campaign_jobs')
+        .set({ status: 'skipped', reason: 'expired', lease_until: null, claim_token: null, updated_at: at })
+        .where('campaign_id', '=', campaignId)
+        .where('status', 'in', ['pending', 'claimed'])
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+    async closeAttribution(jobId, at) {
+      await db
+        .updateTable('campaign_jobs')
+        .set({ attribution_until: at })
+        .where('id', '=', jobId)
+        .where('attribution_until', '>', at)
+        .execute();
+    },
+    async openAttributions(workspaceId, contactId, at) {
+      const rows = await db
+        .selectFrom('campaign_jobs as j')
+        .innerJoin('campaigns as c', 'c.id', 'j.campaign_id')
+        .select(['j.id', 'j.campaign_id', 'c.name', 'j.step_index', 'j.variant', 'j.replied_at'])
+        .where('j.workspace_id', '=', workspaceId)
+        .where('j.contact_id', '=', contactId)
+        .where('j.attribution_until', '>=', at)
+        .where('j.status', '=', 'queued')
+        .where('j.queued_at', '<', at)
+        .orderBy('j.queued_at', 'desc')
+        .limit(20)
+        .execute();
+      return rows.map((r) => ({
+        jobId: r.id,
+        campaignId: r.campaign_id,
+        campaignName: r.name,
+        stepIndex: Number(r.step_index),
+        variant: r.variant === null ? null : Number(r.variant),
+        repliedAt: r.replied_at,
+      }));
+    },
+    async markReplied(jobIds, at) {
+      if (jobIds.length === 0) return;
+      await db
+        .updateTable('campaign_jobs')
+        .set({ replied_at: at })
+        .where('id', 'in', jobIds)
+        .where('replied_at', 'is', null)
+        .execute();
     },
     async openWork(campaignId) {
       const open = await db
@@ -673,10 +749,12 @@ export function campaignQueries(db: Db): CampaignStoreOps {
     async listRecipients(campaignId, q, filter) {
       let query = db.selectFrom('campaign_recipients as r').selectAll('r').where('r.campaign_id', '=', campaignId);
       if (filter.outcome === 'excluded') query = query.where('r.status', '=', 'excluded');
-      else if (filter.outcome) {
+      else if (filter.outcome || filter.variant !== undefined) {
         const step = filter.stepIndex === undefined ? sql`` : sql` and j.step_index = ${filter.stepIndex}`;
+        const variant = filter.variant === undefined ? sql`` : sql` and j.variant = ${filter.variant}`;
+        const outcome = filter.outcome ? sql` and ${outcomeCondition(filter.outcome)}` : sql``;
         query = query.where(
-          sql<SqlBool>`exists (select 1 from campaign_jobs j left join messages m on m.id = j.message_id where j.campaign_id = r.campaign_id and j.contact_id = r.contact_id${step} and ${outcomeCondition(filter.outcome)})`,
+          sql<SqlBool>`exists (select 1 from campaign_jobs j left join messages m on m.id = j.message_id where j.campaign_id = r.campaign_id and j.contact_id = r.contact_id${step}${variant}${outcome})`,
         );
       }
       if (q.cursor) query = query.where('r.id', '>', q.cursor);
@@ -697,6 +775,9 @@ export function campaignQueries(db: Db): CampaignStoreOps {
                 'j.status',
                 'j.reason',
                 'j.message_id',
+                'j.variant',
+                'j.replied_at',
+                'j.due_at',
                 'm.status as message_status',
                 failureCode.as('failure_code'),
                 sql<number>`case when j.queued_at is not null and ${replied()} then 1 else 0 end`.as('replied'),
@@ -723,12 +804,15 @@ export function campaignQueries(db: Db): CampaignStoreOps {
             messageStatus: j.message_status,
             failureCode: j.message_status === 'failed' ? j.failure_code : null,
             replied: Number(j.replied) === 1,
+            variant: j.variant === null ? null : Number(j.variant),
+            repliedAt: j.replied_at,
+            dueAt: j.due_at,
           })),
       }));
       return page(views, q.limit);
     },
 
-    async campaignStats(campaignId, steps) {
+    async campaignStats(campaignId, steps, variantNames = []) {
       const recipients = await db
         .selectFrom('campaign_recipients')
         .select(['status', 'reason', (eb) => eb.fn.countAll<number | string>().as('n')])
@@ -742,6 +826,7 @@ export function campaignQueries(db: Db): CampaignStoreOps {
             .leftJoin('messages as m', 'm.id', 'j.message_id')
             .select([
               'j.step_index',
+              'j.variant',
               'j.status',
               'j.reason',
               'm.status as message_status',
@@ -753,6 +838,7 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         )
         .select([
           't.step_index',
+          't.variant',
           't.status',
           't.reason',
           't.message_status',
@@ -760,7 +846,15 @@ export function campaignQueries(db: Db): CampaignStoreOps {
           't.replied',
           (eb) => eb.fn.countAll<number | string>().as('n'),
         ])
-        .groupBy(['t.step_index', 't.status', 't.reason', 't.message_status', 't.failure_code', 't.replied'])
+        .groupBy([
+          't.step_index',
+          't.variant',
+          't.status',
+          't.reason',
+          't.message_status',
+          't.failure_code',
+          't.replied',
+        ])
         .execute();
       const stats: CampaignStats = { audience: 0, included: 0, excluded: {}, steps: [] };
       for (const r of recipients) {
@@ -769,8 +863,7 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         if (r.status === 'included') stats.included += n;
         else stats.excluded[r.reason ?? 'unknown'] = (stats.excluded[r.reason ?? 'unknown'] ?? 0) + n;
       }
-      const perStep: StepStats[] = Array.from({ length: steps }, (_, stepIndex) => ({
-        stepIndex,
+      const counts = () => ({
         pending: 0,
         queued: 0,
         sent: 0,
@@ -778,33 +871,48 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         read: 0,
         failed: 0,
         replied: 0,
-        skipped: {},
-        failedBy: {},
+        skipped: {} as Record<string, number>,
+        failedBy: {} as Record<string, number>,
+      });
+      const perStep: StepStats[] = Array.from({ length: steps }, (_, stepIndex) => ({
+        stepIndex,
+        ...counts(),
+        variants: (variantNames[stepIndex] ?? []).map((name, variant): VariantStats => ({
+          variant,
+          name,
+          assigned: 0,
+          ...counts(),
+        })),
       }));
       for (const g of grouped) {
-        const s = perStep[Number(g.step_index)];
-        if (!s) continue;
+        const step = perStep[Number(g.step_index)];
+        if (!step) continue;
         const n = Number(g.n);
-        if (g.status === 'pending' || g.status === 'claimed') s.pending += n;
-        else if (g.status === 'skipped' || g.status === 'canceled') {
-          const why = g.reason ?? g.status;
-          s.skipped[why] = (s.skipped[why] ?? 0) + n;
-        } else if (g.status === 'failed') {
-          s.failed += n;
-          const why = g.reason ?? 'failed';
-          s.failedBy[why] = (s.failedBy[why] ?? 0) + n;
-        } else if (g.status === 'queued') {
-          const m = g.message_status;
-          if (m === 'queued') s.queued += n;
-          if (m === 'sent' || m === 'delivered' || m === 'read') s.sent += n;
-          if (m === 'delivered' || m === 'read') s.delivered += n;
-          if (m === 'read') s.read += n;
-          if (m === 'failed') {
+        const variant = g.variant === null ? undefined : step.variants[Number(g.variant)];
+        if (variant) variant.assigned += n;
+        // the same row counts for the step and for its variant
+        for (const s of variant ? [step, variant] : [step]) {
+          if (g.status === 'pending' || g.status === 'claimed') s.pending += n;
+          else if (g.status === 'skipped' || g.status === 'canceled') {
+            const why = g.reason ?? g.status;
+            s.skipped[why] = (s.skipped[why] ?? 0) + n;
+          } else if (g.status === 'failed') {
             s.failed += n;
-            const why = g.failure_code ?? 'UNKNOWN';
+            const why = g.reason ?? 'failed';
             s.failedBy[why] = (s.failedBy[why] ?? 0) + n;
+          } else if (g.status === 'queued') {
+            const m = g.message_status;
+            if (m === 'queued') s.queued += n;
+            if (m === 'sent' || m === 'delivered' || m === 'read') s.sent += n;
+            if (m === 'delivered' || m === 'read') s.delivered += n;
+            if (m === 'read') s.read += n;
+            if (m === 'failed') {
+              s.failed += n;
+              const why = g.failure_code ?? 'UNKNOWN';
+              s.failedBy[why] = (s.failedBy[why] ?? 0) + n;
+            }
+            if (Number(g.replied) === 1) s.replied += n;
           }
-          if (Number(g.replied) === 1) s.replied += n;
         }
       }
       stats.steps = perStep;

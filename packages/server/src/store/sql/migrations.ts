@@ -907,6 +907,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0030_segments_campaigns': segmentsCampaigns(),
         '0032_calls': calls(),
         '0034_email_case': { up: (db: Kysely<unknown>) => foldEmailCase(db, dialect) },
+        '0035_campaign_variants': campaignVariants(),
         '0037_call_agent': callAgent(),
         '0038_health_notify': healthNotify(),
       }),
@@ -1037,6 +1038,37 @@ function segmentsCampaigns(): Migration {
         .ifNotExists()
         .on('campaign_jobs')
         .columns(['message_id'])
+        .execute();
+    },
+  };
+}
+
+/**
+ * 0035_campaign_variants: per job, the A/B variant its recipient was assigned, the end of its reply attribution window
+ * and the first reply attributed to it (written by the inbound path, so statistics count a stored column instead of
+ * searching every recipient's messages); jobs are found by contact for that. Jobs queued before it get the reply
+ * the old rule counted (any inbound message after the send) so their statistics do not change. Idempotent, like 0013.
+ */
+function campaignVariants(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const columns =
+        (await db.introspection.getTables()).find((t) => t.name === 'campaign_jobs')?.columns.map((c) => c.name) ?? [];
+      if (!columns.includes('variant'))
+        await db.schema.alterTable('campaign_jobs').addColumn('variant', 'integer').execute();
+      if (!columns.includes('attribution_until'))
+        await db.schema.alterTable('campaign_jobs').addColumn('attribution_until', 'text').execute();
+      if (!columns.includes('replied_at')) {
+        await db.schema.alterTable('campaign_jobs').addColumn('replied_at', 'text').execute();
+        await sql`update campaign_jobs set replied_at = (select min(im.created_at) from messages im join conversations ic on ic.id = im.conversation_id where ic.contact_id = campaign_jobs.contact_id and im.direction = 'inbound' and im.created_at > campaign_jobs.queued_at) where queued_at is not null`.execute(
+          db,
+        );
+      }
+      await db.schema
+        .createIndex('campaign_jobs_contact')
+        .ifNotExists()
+        .on('campaign_jobs')
+        .columns(['workspace_id', 'contact_id', 'attribution_until'])
         .execute();
     },
   };

@@ -488,6 +488,12 @@ export interface CampaignJobsTable {
   message_id: string | null;
   conversation_id: string | null;
   queued_at: string | null;
+  /** 0035_campaign_variants: the A/B variant's index (null: the step has none) */
+  variant: number | null;
+  /** 0035_campaign_variants: replies until then count for this step */
+  attribution_until: string | null;
+  /** 0035_campaign_variants: the first reply attributed to this step */
+  replied_at: string | null;
   created_at: string;
   updated_at: string;
 }
