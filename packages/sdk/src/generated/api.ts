@@ -1049,7 +1049,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Call a number from a voice connection: the provider rings it (answering-machine detection on), the answer hears the greeting and the connection's inbound agent; the call's progress arrives as call.updated / call.ended events. 422 CALL_FAILED when the provider refuses the number */
+        /** Call a number from a voice connection: the provider rings it (answering-machine detection on), the answer hears the greeting and then the agent named (else the connection's inbound agent); an answering machine hears the greeting and the call ends (answeredBy: machine); the call's progress arrives as call.updated / call.ended events. 422 CALL_FAILED when the provider refuses the number */
         post: {
             parameters: {
                 query?: never;
@@ -1261,12 +1261,13 @@ export interface paths {
                             };
                             /** @description campaign messages in the outbound queue at once */
                             inFlight?: number;
+                            /** @description no sends between from and to in the contact’s time zone; null removes them from a draft */
                             quietHours?: {
                                 from: string;
                                 /** @description used when the contact's attributes name no valid timeZone */
                                 timeZone: string;
                                 to: string;
-                            };
+                            } | null;
                             /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent */
                             timeZone?: string;
                         };
@@ -1520,12 +1521,13 @@ export interface paths {
                             };
                             /** @description campaign messages in the outbound queue at once */
                             inFlight?: number;
+                            /** @description no sends between from and to in the contact’s time zone; null removes them from a draft */
                             quietHours?: {
                                 from: string;
                                 /** @description used when the contact's attributes name no valid timeZone */
                                 timeZone: string;
                                 to: string;
-                            };
+                            } | null;
                             /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent */
                             timeZone?: string;
                         };
@@ -1590,6 +1592,89 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audience as it is now, judged as the start judges it (excluded by reason), with what each step would send to a few recipients */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignAudienceCheck"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/campaigns/{id}/cancel": {
@@ -3212,6 +3297,101 @@ export interface paths {
                 };
                 /** @description Default Response */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/test-event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event: the provider delivers a test inbound message to this connection
+         * @description Asks the provider's own test facility (Messenger: Meta's sample notification, what the App Dashboard's Test button sends) to deliver a test inbound message to the connection's webhook; when it arrives the first-message check turns healthy. Only for channel types whose `features` (GET /connection-types) include `testEvent`: 409 otherwise, and 409 when the connection is not running; 503 with the provider's words when it refused.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TestEventRequested"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8207,6 +8387,8 @@ export interface paths {
                         currentPassword?: string;
                         name?: string;
                         password?: string;
+                        /** @description where a call handed to this operator rings (E.164 or a SIP URI), rung in turn with the team; null removes it */
+                        phone?: string | null;
                         /** @enum {string} */
                         role?: "owner" | "admin" | "operator";
                     };
@@ -8860,6 +9042,8 @@ export interface paths {
                     "application/json": {
                         allowPrivateNetwork?: boolean;
                         keepDeletedContent?: boolean;
+                        /** @description an email connection of this workspace, or null to send no e-mails */
+                        notificationConnectionId?: string | null;
                     };
                 };
             };
@@ -9465,6 +9649,8 @@ export interface components {
             url: string;
         };
         Call: {
+            /** @description the agent an outbound call was placed for (it answers the call) */
+            agentId: string | null;
             answeredAt: string | null;
             /** @description human or machine (answering-machine detection) when the provider said */
             answeredBy: string | null;
@@ -9491,6 +9677,8 @@ export interface components {
             updatedAt: string;
         };
         CallInput: {
+            /** @description the agent an outbound call was placed for (it answers the call) */
+            agentId: string | null;
             answeredAt: string | null;
             /** @description human or machine (answering-machine detection) when the provider said */
             answeredBy: string | null;
@@ -9556,6 +9744,78 @@ export interface components {
             steps: components["schemas"]["CampaignStep"][];
             updatedAt: string;
         };
+        CampaignAudienceCheck: {
+            audience: number;
+            /** @description by reason: no_identity, opted_out */
+            excluded: {
+                [key: string]: number;
+            };
+            /** @description with an identity on the first step's channel type that is not opted out */
+            included: number;
+            /** @description what each step would send to the first few included contacts */
+            sample: {
+                contactId: string;
+                name: string | null;
+                steps: {
+                    /** @description where the step goes on its channel; null when it cannot go there */
+                    address: string | null;
+                    /** @description why the step would not go: no_identity, opted_out, MISSING_FIELD (a field without value or fallback) */
+                    blocked: string | null;
+                    /** @description placeholders or variables with no value and no fallback */
+                    missing: string[];
+                    stepIndex: number;
+                    subject?: string;
+                    /** @description the template's variables as mapped for this contact */
+                    template?: {
+                        language: string;
+                        name: string;
+                        variables: {
+                            [key: string]: string;
+                        };
+                    };
+                    /** @description free text or email body with the placeholders filled */
+                    text?: string;
+                    /** @description an A/B step: the name of the variant this contact is assigned */
+                    variant?: string;
+                }[];
+            }[];
+        };
+        CampaignAudienceCheckInput: {
+            audience: number;
+            /** @description by reason: no_identity, opted_out */
+            excluded: {
+                [key: string]: number;
+            };
+            /** @description with an identity on the first step's channel type that is not opted out */
+            included: number;
+            /** @description what each step would send to the first few included contacts */
+            sample: {
+                contactId: string;
+                name: string | null;
+                steps: {
+                    /** @description where the step goes on its channel; null when it cannot go there */
+                    address: string | null;
+                    /** @description why the step would not go: no_identity, opted_out, MISSING_FIELD (a field without value or fallback) */
+                    blocked: string | null;
+                    /** @description placeholders or variables with no value and no fallback */
+                    missing: string[];
+                    stepIndex: number;
+                    subject?: string;
+                    /** @description the template's variables as mapped for this contact */
+                    template?: {
+                        language: string;
+                        name: string;
+                        variables: {
+                            [key: string]: string;
+                        };
+                    };
+                    /** @description free text or email body with the placeholders filled */
+                    text?: string;
+                    /** @description an A/B step: the name of the variant this contact is assigned */
+                    variant?: string;
+                }[];
+            }[];
+        };
         CampaignInput: {
             audience: {
                 segmentId: string;
@@ -9600,6 +9860,8 @@ export interface components {
             contactId: string;
             createdAt: string;
             id: string;
+            /** @description the contact's name */
+            name: string | null;
             /** @description why excluded: opted_out, no_identity */
             reason: string | null;
             /** @enum {string} */
@@ -9625,6 +9887,8 @@ export interface components {
             contactId: string;
             createdAt: string;
             id: string;
+            /** @description the contact's name */
+            name: string | null;
             /** @description why excluded: opted_out, no_identity */
             reason: string | null;
             /** @enum {string} */
@@ -10266,6 +10530,8 @@ export interface components {
                     /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                     humanAgentOnly?: boolean;
                     open: boolean;
+                    /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
+                    templateSentAt: string | null;
                 } | null;
             }[];
             exportedAt: string;
@@ -10314,6 +10580,8 @@ export interface components {
                     /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                     humanAgentOnly?: boolean;
                     open: boolean;
+                    /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
+                    templateSentAt: string | null;
                 } | null;
             }[];
             exportedAt: string;
@@ -10419,6 +10687,8 @@ export interface components {
                 /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                 humanAgentOnly?: boolean;
                 open: boolean;
+                /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
+                templateSentAt: string | null;
             } | null;
         };
         ConversationInput: {
@@ -10454,6 +10724,8 @@ export interface components {
                 /** @description the standard window is closed and only a human operator's reply may go (sent with HUMAN_AGENT) */
                 humanAgentOnly?: boolean;
                 open: boolean;
+                /** @description when the business-initiated template the customer has not answered yet was sent (null when none waits); another can be sent once the channel's window hours have passed since */
+                templateSentAt: string | null;
             } | null;
         };
         DeadLetter: {
@@ -11035,6 +11307,8 @@ export interface components {
             types: string[];
         };
         PlaceCall: {
+            /** @description the agent (flow or LLM) that talks to the callee instead of the connection's inbound agent: of this workspace (404), running and attached to the connection (409) */
+            agentId?: string;
             connectionId: string;
             /** @description spoken when the call is answered (else the connection's greeting) */
             greeting?: string;
@@ -11042,6 +11316,8 @@ export interface components {
             to: string;
         };
         PlaceCallInput: {
+            /** @description the agent (flow or LLM) that talks to the callee instead of the connection's inbound agent: of this workspace (404), running and attached to the connection (409) */
+            agentId?: string;
             connectionId: string;
             /** @description spoken when the call is answered (else the connection's greeting) */
             greeting?: string;
@@ -11802,6 +12078,18 @@ export interface components {
             /** @description values may reference the contact: {{contact.name}}, {{contact.address}}, {{contact.attributes.key}} */
             variables: string[];
         };
+        TestEventRequested: {
+            /** @description what the provider answered */
+            detail: string;
+            /** @constant */
+            requested: true;
+        };
+        TestEventRequestedInput: {
+            /** @description what the provider answered */
+            detail: string;
+            /** @constant */
+            requested: true;
+        };
         TimelineEvent: {
             /** @description 'system', 'rule:<id>', 'agent:<id>' or 'user:<id>' */
             actor: string;
@@ -11831,6 +12119,8 @@ export interface components {
             email: string;
             id: string;
             name: string;
+            /** @description where a phone call transferred to this operator rings */
+            phone: string | null;
             /** @enum {string} */
             role: "owner" | "admin" | "operator";
             workspaceId: string;
@@ -11840,6 +12130,8 @@ export interface components {
             email: string;
             id: string;
             name: string;
+            /** @description where a phone call transferred to this operator rings */
+            phone: string | null;
             /** @enum {string} */
             role: "owner" | "admin" | "operator";
             workspaceId: string;
@@ -11958,6 +12250,8 @@ export interface components {
             /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
             keepDeletedContent: boolean;
             name: string;
+            /** @description the email connection the workspace's owners and admins are written to about the hub itself: a connection's health turning warning or failing, and back (at most one mail per connection per SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES); null: no e-mails */
+            notificationConnectionId: string | null;
         };
         WorkspaceInput: {
             /** @description admin-configured URLs (webhook receivers, agents) may reach private ranges such as 10.0.0.0/8 or 127.0.0.1; link-local and cloud metadata addresses are refused regardless */
@@ -11967,6 +12261,8 @@ export interface components {
             /** @description what a customer deletes (Instagram unsend) is kept out of the conversation for audit, readable by owners and admins at GET /messages/{id}/deleted-content; off: it is dropped */
             keepDeletedContent: boolean;
             name: string;
+            /** @description the email connection the workspace's owners and admins are written to about the hub itself: a connection's health turning warning or failing, and back (at most one mail per connection per SWITCHBOARD_NOTIFY_MIN_INTERVAL_MINUTES); null: no e-mails */
+            notificationConnectionId: string | null;
         };
     };
     responses: never;

@@ -45,7 +45,7 @@ import { ConsentService } from '../core/consent/consent-service.js';
 import { TeamService } from '../core/teams/team-service.js';
 import { SegmentService } from '../core/campaigns/segment-service.js';
 import { CampaignService } from '../core/campaigns/campaign-service.js';
-import { CampaignRunner } from '../core/campaigns/campaign-runner.js';
+import { CampaignRunner, DEFAULT_RUNNER_SETTINGS } from '../core/campaigns/campaign-runner.js';
 import { ContactTransfer, storedContactTags } from '../core/contacts/contact-import.js';
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
@@ -150,7 +150,17 @@ export function createHub(
       storedContactTags,
     ),
   );
-  const campaignRunner = new CampaignRunner(deps, connections, messages);
+  // an automatic pause is mailed to the workspace's admins through its notification channel, once per campaign per
+  // the notifier's interval (what it could not send is already a log line of the notifier's)
+  const campaignRunner = new CampaignRunner(
+    deps,
+    connections,
+    messages,
+    DEFAULT_RUNNER_SETTINGS,
+    async (ws, subject, text) => {
+      await notifier.notifyAdmins(ws, { subject, text });
+    },
+  );
 
   const subscriptions: Subscription[] = [];
   return {

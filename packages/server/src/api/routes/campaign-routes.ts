@@ -309,6 +309,7 @@ const StepPreviewSchema = z.object({
     .object({ name: z.string(), language: z.string(), variables: z.record(z.string(), z.string()) })
     .optional()
     .describe("the template's variables as mapped for this contact"),
+  variant: z.string().optional().describe('an A/B step: the name of the variant this contact is assigned'),
   missing: z.array(z.string()).describe('placeholders or variables with no value and no fallback'),
 });
 const AudienceCheckSchema = z

@@ -47,7 +47,7 @@ export interface CampaignRunnerSettings {
 export const DEFAULT_RUNNER_SETTINGS: CampaignRunnerSettings = { intervalMs: 100, freezeBatch: 500, leaseMs: 30_000 };
 
 /** how admins hear of an automatic pause beyond the `campaign.status` event (outgoing webhooks) and the log line */
-export type AdminNotifier = (workspaceId: string, subject: string, text: string) => Promise<void>;
+export type PauseNotifier = (workspaceId: string, subject: string, text: string) => Promise<void>;
 
 /** a reply counts for a step this long after its send unless the campaign says otherwise */
 export const DEFAULT_ATTRIBUTION_HOURS = 72;
@@ -90,7 +90,7 @@ export class CampaignRunner {
     private readonly messages: MessageQueue,
     private readonly settings: CampaignRunnerSettings = DEFAULT_RUNNER_SETTINGS,
     /** core/notifications' notifyAdmins when the hub has it: told once per automatic pause */
-    private readonly notifyAdmins?: AdminNotifier,
+    private readonly notifyAdmins?: PauseNotifier,
   ) {}
 
   /** at start: claims older than `leaseMs` (embedded: every claim, its process is this one's predecessor) are free again */

@@ -28,6 +28,7 @@ import { defuseFormula, type ContactTransfer, type ImportReport } from '../conta
 import { capabilitiesFor } from '../../channel-kit/index.js';
 import { fillPlaceholders, templateValues } from './placeholders.js';
 import { variantNames } from './campaign-runner.js';
+import { assignVariant } from './step-timing.js';
 
 /** what one step would send to one contact: the filled content, or why it would not go */
 export interface StepPreview {
@@ -39,6 +40,8 @@ export interface StepPreview {
   text?: string | undefined;
   subject?: string | undefined;
   template?: { name: string; language: string; variables: Record<string, string> } | undefined;
+  /** the A/B variant's name, for a step with variants */
+  variant?: string | undefined;
   missing: string[];
 }
 
@@ -458,10 +461,24 @@ export class CampaignService {
           blocked = null;
           break;
         }
-        const c = step.content;
-        const preview: StepPreview = { stepIndex, address, blocked, missing: [] };
+        // an A/B step previews the variant this contact is assigned (the hash the runner uses)
+        const variantIndex =
+          step.variants && step.variants.length > 0
+            ? assignVariant(campaign.id, stepIndex, contactId, step.variants)
+            : null;
+        const variant = variantIndex === null ? undefined : step.variants?.[variantIndex];
+        const c = variant?.content ?? step.content;
+        const preview: StepPreview = {
+          stepIndex,
+          address,
+          blocked,
+          missing: [],
+          ...(variant ? { variant: variant.name } : {}),
+        };
         const at = address ?? '';
-        if (c.type === 'template') {
+        if (!c) {
+          preview.blocked = 'NO_CONTENT';
+        } else if (c.type === 'template') {
           const { values, missing } = templateValues(c.variables, contact, at);
           preview.template = { name: c.name, language: c.language, variables: values };
           preview.missing = missing;
