@@ -143,6 +143,8 @@ export async function createSwitchboard(config: Config, options: CreateOptions =
     webhookSettingsOf(config),
     processing ? { relayElsewhere: processing.kickRelay } : {},
   );
+  // a connection started or stopped here is seen at once by the processing thread's sends (not after its cache ages)
+  if (processing) hub.connections.onStatusChange(processing.connectionChanged);
   const app = await buildServer({
     hub,
     logger: log,

@@ -24,7 +24,8 @@ export type ThreadMessage =
   | { type: 'metric'; name: keyof Metrics; args: unknown[] };
 
 /** what this thread tells it */
-export type ControlMessage = BridgeMessage | { type: 'relay.kick' } | { type: 'stop' };
+export type ControlMessage =
+  BridgeMessage | { type: 'relay.kick' } | { type: 'stop' } | { type: 'connection.changed'; connectionId: string };
 
 const RESTART_MIN_MS = 100;
 const RESTART_MAX_MS = 5_000;
@@ -94,6 +95,14 @@ export class ProcessingThread {
       this.kickQueued = false;
       if (this.ready) this.post({ type: 'relay.kick' });
     });
+  };
+
+  /**
+   * a connection's status changed on this thread: the processing thread drops its cached copy. Posted before what
+   * follows the change is published (the port keeps the order), so a started connection's waiting sends see it run.
+   */
+  readonly connectionChanged = (connectionId: string): void => {
+    if (this.ready) this.post({ type: 'connection.changed', connectionId });
   };
 
   /** ends the thread abruptly, as a crash in it would (tests); it is restarted like after any death */

@@ -61,6 +61,7 @@ const stop = (): Promise<void> =>
 
 port.on('message', (m: ControlMessage) => {
   if (m.type === 'relay.kick') hub.relay.kick();
+  else if (m.type === 'connection.changed') hub.connections.forget(m.connectionId);
   else if (m.type === 'stop') void stop();
   else bridge(m as BridgeMessage);
 });
