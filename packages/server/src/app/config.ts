@@ -56,6 +56,9 @@ const EnvSchema = z.object({
   SWITCHBOARD_INGEST_MAX_BACKLOG: int(0, 1_000_000_000).default(200_000),
   // and below this much free space on the data dir's disk (embedded SQLite), so a burst never fills it
   SWITCHBOARD_INGEST_MIN_FREE_MB: int(0, 10_000_000).default(256),
+  // embedded: 1 runs processing (parse, contacts/conversations/messages, routing, the relay, sends) on a thread of
+  // its own, so the HTTP thread only verifies, stores and acknowledges webhooks (docs/architecture.md, "Data flow")
+  SWITCHBOARD_INGEST_WORKERS: z.enum(['0', '1']).default('0'),
   // "Connect with Meta": the Meta app the OAuth dialog is opened for (both or neither); the URLs only change in tests
   SWITCHBOARD_META_APP_ID: z
     .string()
@@ -136,6 +139,8 @@ export type Config = {
   ingestMaxBacklog: number;
   /** back-pressure on ingest: the free space (bytes) on the data dir's disk below which webhooks are answered 503 */
   ingestMinFreeBytes: number;
+  /** embedded: processing on a thread of its own (app/processing-thread.ts) */
+  ingestWorkers: boolean;
   retryBaseMs: number;
   retryMaxMs: number;
   connectorTimeoutMs: number;
@@ -209,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboundMaxAttempts: e.SWITCHBOARD_OUTBOUND_MAX_ATTEMPTS,
     ingestMaxBacklog: e.SWITCHBOARD_INGEST_MAX_BACKLOG,
     ingestMinFreeBytes: e.SWITCHBOARD_INGEST_MIN_FREE_MB * 1024 * 1024,
+    ingestWorkers: e.SWITCHBOARD_INGEST_WORKERS === '1',
     retryBaseMs: e.SWITCHBOARD_RETRY_BASE_MS,
     retryMaxMs: e.SWITCHBOARD_RETRY_MAX_MS,
     connectorTimeoutMs: e.SWITCHBOARD_CONNECTOR_TIMEOUT_MS,

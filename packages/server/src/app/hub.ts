@@ -55,16 +55,27 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   timeoutMs: 10_000,
 };
 
+export interface HubOptions {
+  /**
+   * The outbox relay runs in another thread of this process (the processing thread, app/processing-thread.ts): this
+   * hub never starts its own (two relays on one table would publish every row twice on the in-process bus), and a
+   * commit here wakes that one instead.
+   */
+  relayElsewhere?: () => void;
+}
+
 export function createHub(
   ports: CorePorts,
   pacer: Pacer = new TokenBucketPacer(),
   webhookSettings: WebhookSettings = DEFAULT_WEBHOOK_SETTINGS,
+  options: HubOptions = {},
 ): Hub {
   const webhooks = new WebhookService(ports, webhookSettings);
   const relay = new OutboxRelay(ports.store, ports.bus, ports.clock, ports.log.child({ component: 'outbox' }), {
     onPublished: (rows) => webhooks.fanOut(rows),
   });
-  const deps: CoreDeps = { ...ports, afterCommit: () => relay.kick() };
+  const relayElsewhere = options.relayElsewhere;
+  const deps: CoreDeps = { ...ports, afterCommit: relayElsewhere ?? (() => relay.kick()) };
 
   const connections = new ConnectionService(deps);
   const conversations = new ConversationService(deps, connections);
@@ -199,31 +210,44 @@ export function createHub(
     campaigns,
     campaignRunner,
 
-    async start(role: Role, options: { recoverLeaseMs: number }): Promise<void> {
+    async start(role: Role, options: { recoverLeaseMs: number; split?: 'front' | 'back' }): Promise<void> {
+      // split: one process, two threads on one SQLite file — the front (HTTP, ingest, realtime, the lifecycle of
+      // connections and agents) and the back (the relay, every consumer, the sweeps); see docs/architecture.md
+      const split = options.split;
       if (role === 'api' || role === 'all') {
-        realtime.start();
-        await ingest.backpressure?.start();
+        if (split !== 'back') {
+          realtime.start();
+          await ingest.backpressure?.start();
+        }
       }
-      relay.start();
+      if (!relayElsewhere) relay.start();
       if (role === 'worker' || role === 'all') {
-        subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe(), profiles.subscribe());
-        const recovered = { ...(await recovery.recover(options.recoverLeaseMs)), media: await media.recover() };
-        if (recovered.inbound + recovered.outbound + recovered.interrupted + recovered.media > 0)
-          deps.log.info(recovered, 'recovered pending work');
-        recovery.start();
-        // consume the routing topic; re-drive routing a crash lost (see RoutingService.recover)
-        subscriptions.push(routing.subscribe());
-        const routed = await routing.recover(options.recoverLeaseMs);
-        if (routed > 0) deps.log.info({ routing: routed }, 'recovered routing work');
-        routing.start();
-        webhooks.start();
-        health.start();
-        await connections.resumeAll();
-        await agents.resumeAll();
-        // campaign jobs a crashed process had claimed are free again; then the runner takes up every campaign
-        const released = await campaignRunner.recover(options.recoverLeaseMs);
-        if (released > 0) deps.log.info({ campaignJobs: released }, 'recovered campaign jobs');
-        campaignRunner.start();
+        if (split !== 'front') {
+          subscriptions.push(inbound.subscribe(), outbound.subscribe(), media.subscribe(), profiles.subscribe());
+          const recovered = { ...(await recovery.recover(options.recoverLeaseMs)), media: await media.recover() };
+          if (recovered.inbound + recovered.outbound + recovered.interrupted + recovered.media > 0)
+            deps.log.info(recovered, 'recovered pending work');
+          recovery.start();
+          // consume the routing topic; re-drive routing a crash lost (see RoutingService.recover)
+          subscriptions.push(routing.subscribe());
+          const routed = await routing.recover(options.recoverLeaseMs);
+          if (routed > 0) deps.log.info({ routing: routed }, 'recovered routing work');
+          routing.start();
+          webhooks.start();
+          health.start();
+        }
+        // the back thread is restarted when it dies: connections and agents are resumed once, by the front, whose
+        // connection service also stops their listeners
+        if (split !== 'back') {
+          await connections.resumeAll();
+          await agents.resumeAll();
+        }
+        if (split !== 'front') {
+          // campaign jobs a crashed process had claimed are free again; then the runner takes up every campaign
+          const released = await campaignRunner.recover(options.recoverLeaseMs);
+          if (released > 0) deps.log.info({ campaignJobs: released }, 'recovered campaign jobs');
+          campaignRunner.start();
+        }
       }
     },
 
@@ -238,7 +262,7 @@ export function createHub(
       await Promise.all(subscriptions.map((s) => s.close()));
       // the provider calls of the sends that just ended
       await outbound.calls.flush();
-      await relay.flush().catch(() => undefined);
+      if (!relayElsewhere) await relay.flush().catch(() => undefined);
       await relay.stop();
       await realtime.stop();
     },

@@ -91,7 +91,11 @@ export interface Hub {
   readonly campaigns: CampaignService;
   /** the worker side of campaigns: freeze, dispatch one message per recipient × step, finish */
   readonly campaignRunner: CampaignRunner;
-  start(role: Role, options: { recoverLeaseMs: number }): Promise<void>;
+  /**
+   * `split`: this hub is one of two threads of one process (app/processing-thread.ts) — `front` serves HTTP, ingest,
+   * realtime and resumes connections and agents; `back` runs the relay, the consumers and the sweeps
+   */
+  start(role: Role, options: { recoverLeaseMs: number; split?: 'front' | 'back' }): Promise<void>;
   /** stop taking work, let in-flight work finish, flush the outbox */
   stop(): Promise<void>;
 }

@@ -42,6 +42,8 @@ export async function spawnServer(
   env: Record<string, string>,
   port: number,
   args: string[] = ['start'],
+  /** a process that starts a processing thread from the sources loads them twice (tsx): slower on a busy machine */
+  startTimeoutMs = 30_000,
 ): Promise<ServerProcess> {
   const output: string[] = [];
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
@@ -50,7 +52,7 @@ export async function spawnServer(
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output.join('')}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output.join('')}`)), startTimeoutMs);
     const onData = (d: Buffer) => {
       output.push(d.toString());
       if (output.join('').includes('is running')) {

@@ -83,6 +83,7 @@ export class ConnectionService {
   private readonly cache = new Map<string, { at: number; live: LiveConnection }>();
   private readonly running = new Map<string, AbortController>();
   private readonly runningListeners: Array<(record: ConnectionRecord) => Promise<void>> = [];
+  private readonly statusListeners: Array<(connectionId: string) => void> = [];
 
   constructor(private readonly deps: CoreDeps) {
     this.codec = new ConfigCodec(deps.secrets, deps.redactor);
@@ -311,6 +312,20 @@ export class ConnectionService {
     return this.running.get(id)?.signal;
   }
 
+  /**
+   * called, synchronously, as soon as a connection's status changed here — before anything is published for it (a
+   * started connection's waiting messages): another thread of the process drops its cached copy (app/processing-
+   * supervisor), so a send it is handed next sees the new status
+   */
+  onStatusChange(listener: (connectionId: string) => void): void {
+    this.statusListeners.push(listener);
+  }
+
+  /** drops the cached copy of a connection another thread changed */
+  forget(connectionId: string): void {
+    this.cache.delete(connectionId);
+  }
+
   /** called after a connection reached RUNNING (template sync, …); a listener's failure is logged, not fatal */
   onRunning(listener: (record: ConnectionRecord) => Promise<void>): void {
     this.runningListeners.push(listener);
@@ -442,7 +457,10 @@ export class ConnectionService {
       return ok;
     });
     this.cache.delete(record.id);
-    if (changed) this.deps.afterCommit();
+    if (changed) {
+      for (const listener of this.statusListeners) listener(record.id);
+      this.deps.afterCommit();
+    }
     return changed;
   }
 

@@ -18,6 +18,7 @@ import {
 } from 'kysely';
 import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import type { WalSync } from './wal-sync.js';
+import type { SharedWriteLock } from './write-lock.js';
 
 const OUTBOX_READ = /^select .* from "outbox"/i;
 const WRITE = /^\s*(insert|update|delete|replace)\b/i;
@@ -27,6 +28,7 @@ class DurableConnection implements DatabaseConnection {
     readonly inner: DatabaseConnection,
     private readonly raw: BetterSqliteDatabase,
     private readonly wal: WalSync,
+    private readonly lock: SharedWriteLock | undefined,
   ) {}
 
   /** set while the connection is out: the caller must hear back only after a WAL sync */
@@ -36,7 +38,15 @@ class DurableConnection implements DatabaseConnection {
     // after a failed WAL sync nothing the database says can be trusted to survive: every query fails (and /healthz
     // with it), so the process is restarted and crash recovery replays the WAL
     if (this.wal.failed) throw this.wal.failed;
-    const result = await this.inner.executeQuery<R>(query);
+    // a write outside a transaction is a transaction of its own: with another thread writing, it takes the lock
+    const locked = this.lock !== undefined && !this.raw.inTransaction && WRITE.test(query.sql);
+    if (locked) await this.lock?.acquire();
+    let result: QueryResult<R>;
+    try {
+      result = await this.inner.executeQuery<R>(query);
+    } finally {
+      if (locked) this.lock?.release();
+    }
     // an autocommit write committed right now (inside a transaction, the commit counts). A write with RETURNING is
     // run as a reader (no affected-row count), so the statement itself tells.
     if (!this.raw.inTransaction && ((result.numAffectedRows ?? 0n) > 0n || WRITE.test(query.sql))) {
@@ -58,6 +68,7 @@ class DurableDriver implements Driver {
     private readonly inner: Driver,
     private readonly raw: BetterSqliteDatabase,
     private readonly wal: WalSync,
+    private readonly lock: SharedWriteLock | undefined,
   ) {}
 
   init(): Promise<void> {
@@ -66,7 +77,7 @@ class DurableDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const inner = await this.inner.acquireConnection();
-    this.connection ??= new DurableConnection(inner, this.raw, this.wal);
+    this.connection ??= new DurableConnection(inner, this.raw, this.wal, this.lock);
     return this.connection;
   }
 
@@ -127,12 +138,13 @@ export class DurableSqliteDialect extends SqliteDialect {
     config: SqliteDialectConfig,
     private readonly raw: BetterSqliteDatabase,
     private readonly wal: WalSync | undefined,
+    private readonly lock?: SharedWriteLock,
   ) {
     super(config);
   }
 
   override createDriver(): Driver {
     const driver = super.createDriver();
-    return this.wal ? new DurableDriver(driver, this.raw, this.wal) : driver;
+    return this.wal ? new DurableDriver(driver, this.raw, this.wal, this.lock) : driver;
   }
 }

@@ -17,6 +17,7 @@ import { WalSync } from './wal-sync.js';
 import { WalCheckpointer } from './checkpointer.js';
 import { DurableSqliteDialect } from './durable-driver.js';
 import { SqliteDriver } from './driver.js';
+import type { SharedWriteLock } from './write-lock.js';
 
 /**
  * The database holds sealed secrets, raw provider events and conversations: only the hub's user may read it. The
@@ -30,7 +31,16 @@ function keepPrivate(file: string): void {
   for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
 }
 
-export function createSqliteStore(file: string): KyselyStore {
+export interface SqliteStoreOptions {
+  /**
+   * another thread of this process writes to the same file (app/processing-thread.ts): every write transaction and
+   * every write outside one takes this lock first (store/sqlite/write-lock)
+   */
+  writeLock?: SharedWriteLock;
+}
+
+export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): KyselyStore {
+  const lock = options.writeLock;
   const inMemory = file === ':memory:';
   if (!inMemory) keepPrivate(file);
   const database = new SqliteDriver(file);
@@ -52,24 +62,37 @@ export function createSqliteStore(file: string): KyselyStore {
     },
     database,
     wal,
+    lock,
   );
   const kysely = new Kysely<Database>({ dialect });
-  const begin = database.prepare('begin');
+  // IMMEDIATE: a transaction takes the write lock when it begins, waiting for it under busy_timeout. With a second
+  // connection writing (the processing thread, app/processing-thread.ts) a DEFERRED one that read first and wrote
+  // after the other's commit would fail at once with SQLITE_BUSY (its snapshot is stale; the busy handler is not
+  // called for that case: https://www.sqlite.org/rescode.html#busy_snapshot). With one connection it changes nothing.
+  const begin = database.prepare('begin immediate');
   const commit = database.prepare('commit');
   const rollback = database.prepare('rollback');
   const runTransaction = async <T>(body: (db: Kysely<Database>) => Promise<T>): Promise<T> => {
     // the connection is held for the whole body (nothing else runs statements on it meanwhile)
     const result = await kysely.connection().execute(async (db) => {
-      begin.run();
+      // taken while holding the connection, as a write outside a transaction does (durable-driver): one order, so
+      // a transaction and a statement of the same thread never wait for each other
+      await lock?.acquire();
       try {
-        const value = await body(db);
-        commit.run();
-        wal?.noteCommit();
-        checkpointer?.noteCommit();
-        return value;
-      } catch (error) {
-        if (database.inTransaction) rollback.run();
-        throw error;
+        begin.run();
+        try {
+          const value = await body(db);
+          commit.run();
+          wal?.noteCommit();
+          checkpointer?.noteCommit();
+          return value;
+        } catch (error) {
+          if (database.inTransaction) rollback.run();
+          throw error;
+        }
+      } finally {
+        // freed at the commit: the WAL sync below needs no lock, and the other thread may write meanwhile
+        lock?.release();
       }
     });
     // the caller hears back once the commit is on disk
