@@ -25,3 +25,4 @@ export * from './whatsapp-business.js';
 export * from './twilio.js';
 // calls whose media the hub carries itself (SIP): WAV, G.711, resampling, text-to-speech, RTP in a worker thread
 export * from './voice.js';
+export * from './rtp-media.js';
