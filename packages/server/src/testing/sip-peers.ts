@@ -77,12 +77,13 @@ export interface SippRun {
   output: string;
 }
 
-/** runs a SIPp scenario (its `{{name}}` placeholders filled in) against `target`; resolves when SIPp ends */
+/** runs a SIPp scenario (its `{{name}}` placeholders filled in), against `target` when given; resolves when SIPp ends */
 export function runSipp(options: {
   scenario: string;
   values?: Record<string, string | number>;
-  target: string;
-  service: string;
+  /** the UA a client scenario calls; absent for a server scenario (SIPp waits for requests) */
+  target?: string;
+  service?: string;
   localPort: number;
   mediaPort: number;
   timeoutSeconds: number;
@@ -93,11 +94,10 @@ export function runSipp(options: {
   const file = join(work, `scenario-${options.localPort}.xml`);
   writeFileSync(file, xml);
   const args = [
-    options.target,
+    ...(options.target ? [options.target] : []),
     '-sf',
     file,
-    '-s',
-    options.service,
+    ...(options.service ? ['-s', options.service] : []),
     '-i',
     '127.0.0.1',
     '-p',

@@ -81,6 +81,13 @@ export const sipConfigSchema = z.object({
     .default(['PCMU', 'PCMA', 'telephone-event'])
     .describe('Codecs offered and accepted, in order of preference; telephone-event carries keys (RFC 4733)'),
   maxCalls: z.number().int().min(1).max(500).default(20).describe('Calls at once; more are refused busy (486)'),
+  ringMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30_000)
+    .default(0)
+    .describe('How long a call rings before it is answered (the caller hears ringback meanwhile)'),
   greeting: z
     .string()
     .min(1)

@@ -62,6 +62,7 @@ describe('sip connector with SIPp as the carrier', () => {
     values: Record<string, string | number>,
     service = OURS,
     localPort = carrierPort,
+    timeoutSeconds = 60,
   ) =>
     runSipp({
       scenario: fixture(scenario),
@@ -70,7 +71,7 @@ describe('sip connector with SIPp as the carrier', () => {
       service,
       localPort,
       mediaPort: await freeUdpPort(),
-      timeoutSeconds: 60,
+      timeoutSeconds,
     });
 
   beforeAll(async () => {
@@ -88,6 +89,8 @@ describe('sip connector with SIPp as the carrier', () => {
         listenPort: hubPort,
         rtpPortRange: await freeUdpRange(40),
         maxCalls: 1,
+        // a moment of ringing, so a carrier can give up before the answer (CANCEL)
+        ringMs: 800,
       },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -245,4 +248,28 @@ describe('sip connector with SIPp as the carrier', () => {
     );
     expect(record).toMatchObject({ state: 'completed', from: '+14155550177', to: OURS });
   }, 40_000);
+
+  it('answers OPTIONS keepalives; a call canceled while it rings is 487 and ends canceled', async () => {
+    const caller = '+14155550133';
+    const run = await sipp('uac-signalling.xml', { caller }, OURS, carrierPort, 15);
+    expect(run.code, run.output).toBe(0);
+    const conversation = await reads.conversationWith<Conv>(conn.id, caller);
+    const calls = await eventually(
+      async () => {
+        const list = await t.api<{ data: Array<{ state: string; hangupCause: string | null }> }>(
+          'GET',
+          `/api/v1/conversations/${conversation.id}/calls`,
+        );
+        return list.status === 200 && list.body.data[0]?.state === 'canceled' ? list.body.data : undefined;
+      },
+      10_000,
+      'the call canceled',
+    );
+    expect(calls[0]?.hangupCause).toMatch(/hung up before the answer/);
+  }, 30_000);
+
+  it('a re-INVITE putting the call on hold is answered recvonly, in the codec of the call (PCMA)', async () => {
+    const run = await sipp('uac-hold.xml', { caller: '+14155550134' }, OURS, carrierPort, 15);
+    expect(run.code, run.output).toBe(0);
+  }, 30_000);
 });

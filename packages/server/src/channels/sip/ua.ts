@@ -90,6 +90,7 @@ export class SipUserAgent {
   private fatal: ((e: Error) => void) | undefined;
   private registerTimer: NodeJS.Timeout | undefined;
   private registerCseq = 1;
+  private registered = false;
   private readonly registerCallId = `${tag()}${tag()}`;
   private readonly registerTag = tag();
   private readonly ip: string;
@@ -117,17 +118,20 @@ export class SipUserAgent {
     await this.recoverCutCalls();
     const failed = new Promise<never>((_, reject) => (this.fatal = reject));
     failed.catch(() => undefined);
-    this.stack = sip.create(
-      {
-        address: config.listenAddress,
-        port: config.listenPort,
-        ...(config.publicAddress ? { publicAddress: config.publicAddress } : { hostname: this.ip }),
-        udp: config.trunk.transport === 'udp',
-        tcp: config.trunk.transport === 'tcp',
-        logger: { error: (e) => this.ctx.log.debug(`SIP stack: ${e instanceof Error ? e.message : String(e)}`) },
-      },
-      (rq, remote) => this.onRequest(rq, remote),
-    );
+    const options: Parameters<typeof sip.create>[0] = {
+      address: config.listenAddress,
+      port: config.listenPort,
+      // the stack takes a request to its own host name (publicAddress, else address, read once here) for one to
+      // itself (a flow token, sip.js `send`): a name of its own keeps a trunk on our address (a local SBC, the
+      // tests) a peer
+      publicAddress: `ua-${tag()}.invalid`,
+      udp: config.trunk.transport === 'udp',
+      tcp: config.trunk.transport === 'tcp',
+      logger: { error: (e) => this.ctx.log.debug(`SIP stack: ${e instanceof Error ? e.message : String(e)}`) },
+    };
+    this.stack = sip.create(options, (rq, remote) => this.onRequest(rq, remote));
+    // read by the transport at each send, for the Via of our requests: the address the trunk reaches us at
+    options.publicAddress = this.ip;
     agents.set(this.ctx.connectionId, this);
     try {
       if (config.trunk.register) await Promise.race([this.register(), failed]);
@@ -151,7 +155,7 @@ export class SipUserAgent {
         () => undefined,
       );
     }
-    if (this.config.trunk.register) await this.unregister().catch(() => undefined);
+    if (this.registered) await this.unregister().catch(() => undefined);
     this.stack?.destroy();
     this.stack = undefined;
   }
@@ -298,15 +302,23 @@ export class SipUserAgent {
     void this.callUpdate(call, 'ringing');
     let greeting: Int16Array;
     try {
-      [greeting] = await Promise.all([this.speak(config.greeting), this.startMedia(call, offer)]);
+      [greeting] = await Promise.all([
+        this.speak(config.greeting),
+        this.startMedia(call, offer),
+        new Promise((r) => setTimeout(r, config.ringMs)),
+      ]);
     } catch (error) {
       if (call.state !== 'ringing') return;
       this.reply(rq, 500, 'Server Internal Error', { headers: { to: toTagged } as never });
       await this.endCall(call, 'failed', `the call could not be answered: ${(error as Error).message}`);
       return;
     }
-    // canceled while the greeting was made
-    if (call.state !== 'ringing') return;
+    // canceled while it rang: media that started after the call ended goes with it
+    if (call.state !== 'ringing') {
+      await call.media?.kill();
+      if (call.rtpPort !== undefined) this.usedPorts.delete(call.rtpPort);
+      return;
+    }
     call.localSdp = this.answerSdp(call, offer);
     this.reply(rq, 200, 'OK', {
       headers: {
@@ -664,6 +676,7 @@ export class SipUserAgent {
     const contact = Array.isArray(rs.headers.contact) ? rs.headers.contact[0] : undefined;
     const granted = Number(contact?.params.expires ?? rs.headers.expires ?? 3600);
     const expires = Number.isFinite(granted) && granted > 0 ? granted : 3600;
+    this.registered = true;
     this.ctx.log.info(`registered with ${this.config.trunk.host} for ${expires} s`);
     // refreshed at half the time granted, so a lost REGISTER has time to be repeated (RFC 3261 §10.2.4)
     this.registerTimer = setTimeout(
