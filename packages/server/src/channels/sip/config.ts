@@ -88,6 +88,13 @@ export const sipConfigSchema = z.object({
     .max(30_000)
     .default(0)
     .describe('How long a call rings before it is answered (the caller hears ringback meanwhile)'),
+  ringTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(300)
+    .default(30)
+    .describe('How long a call we place rings before it is given up as not answered'),
   greeting: z
     .string()
     .min(1)

@@ -61,6 +61,13 @@ export const sipConnector = defineConnector({
       fileName: media.providerMediaId,
     }),
     senders: (config: SipConfig) => [...config.didNumbers],
+    calls: {
+      place: (input, ctx) => {
+        const agent = agents.get(ctx.connectionId);
+        if (!agent) return Promise.reject(new ChannelError('UNAVAILABLE', 'the connection’s SIP agent is not running'));
+        return agent.place(input);
+      },
+    },
   },
 });
 

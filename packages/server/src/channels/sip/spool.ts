@@ -13,6 +13,7 @@ import { SPOOL_FILE } from './parse.js';
 
 export interface LiveMarker {
   callId: string;
+  direction?: 'inbound' | 'outbound';
   customer: string;
   business: string;
 }

@@ -29,14 +29,26 @@ import {
 } from '../../channel-kit/index.js';
 import type { SipConfig } from './config.js';
 import { EVENT_HEADER, type SipUpdate } from './parse.js';
-import { digest, sip, type SipMessage, type SipRemote, type SipStack } from './sip-stack.js';
+import { digest, sip, type SipAddress, type SipMessage, type SipRemote, type SipStack } from './sip-stack.js';
 import { Spool } from './spool.js';
 
 type Ctx = ListenContext<SipConfig>;
 
+interface Dialog {
+  /** our side of the dialog's From/To, with our tag */
+  local: SipAddress;
+  /** theirs, with their tag */
+  remote: SipAddress;
+  /** where requests in the dialog go: the peer's Contact */
+  target: string;
+  routes: SipAddress[];
+}
+
 interface Call {
   id: string;
+  direction: 'inbound' | 'outbound';
   invite: SipMessage;
+  dialog?: Dialog;
   remote: SipRemote;
   customer: string;
   business: string;
@@ -189,7 +201,7 @@ export class SipUserAgent {
         customer: call.customer,
         business: call.business,
         at: new Date().toISOString(),
-        direction: 'inbound',
+        direction: call.direction,
         state,
         ...extra,
       },
@@ -209,7 +221,7 @@ export class SipUserAgent {
               callId: marker.callId,
               customer: marker.customer,
               business: marker.business,
-              direction: 'inbound',
+              direction: marker.direction ?? 'inbound',
               state: 'failed',
               at,
               hangupCause: 'the hub stopped during the call',
@@ -282,6 +294,7 @@ export class SipUserAgent {
     const customer = numberOf(rq.headers.from.uri) ?? 'anonymous';
     const call: Call = {
       id: rq.headers['call-id'],
+      direction: 'inbound',
       invite: rq,
       remote,
       customer,
@@ -328,6 +341,12 @@ export class SipUserAgent {
       } as never,
       content: call.localSdp,
     });
+    call.dialog = {
+      local: toTagged,
+      remote: rq.headers.from,
+      target: (Array.isArray(rq.headers.contact) ? rq.headers.contact[0]?.uri : undefined) ?? rq.headers.from.uri,
+      routes: rq.headers['record-route'] ?? [],
+    };
     call.state = 'in-progress';
     call.answeredAt = Date.now();
     void this.callUpdate(call, 'in-progress');
@@ -431,14 +450,19 @@ export class SipUserAgent {
     });
   }
 
-  private async startMedia(call: Call, offer: NonNullable<ReturnType<SipUserAgent['readOffer']>>): Promise<void> {
+  private async startMedia(
+    call: Call,
+    offer: NonNullable<ReturnType<SipUserAgent['readOffer']>>,
+    /** the port our offer named (an outbound call) */
+    fixed?: number,
+  ): Promise<void> {
     const { min, max } = this.config.rtpPortRange;
     let lastError: unknown;
-    for (let attempt = 0; attempt < 20; attempt++) {
+    for (let attempt = 0; attempt < (fixed === undefined ? 20 : 1); attempt++) {
       // RTP on even ports, RTCP (not sent) would be the odd one above (RFC 3550 §11)
       const span = Math.floor((max - min) / 2);
-      const port = min + 2 * Math.floor(Math.random() * Math.max(1, span));
-      if (this.usedPorts.has(port)) continue;
+      const port = fixed ?? min + 2 * Math.floor(Math.random() * Math.max(1, span));
+      if (fixed === undefined && this.usedPorts.has(port)) continue;
       this.usedPorts.add(port);
       const media = new RtpMedia(
         {
@@ -526,7 +550,11 @@ export class SipUserAgent {
     );
   }
 
-  private async endCall(call: Call, state: 'completed' | 'canceled' | 'failed', cause: string): Promise<void> {
+  private async endCall(
+    call: Call,
+    state: 'completed' | 'canceled' | 'failed' | 'busy' | 'no-answer',
+    cause: string,
+  ): Promise<void> {
     if (call.state === 'ended') return;
     const answered = call.state === 'in-progress';
     call.state = 'ended';
@@ -567,22 +595,262 @@ export class SipUserAgent {
     await this.spool.dropMarker(call.id);
   }
 
+  /** our hang-up: BYE in the dialog (RFC 3261 §15.1.1), to the peer's Contact along the route set */
   private sendBye(call: Call): void {
-    const rq = call.invite;
-    const contact = Array.isArray(rq.headers.contact) ? rq.headers.contact[0]?.uri : undefined;
-    const routes = (rq.headers['record-route'] ?? []).map((r) => ({ ...r }));
+    const d = call.dialog;
+    if (!d) return;
     this.stack?.send({
       method: 'BYE',
-      uri: contact ?? rq.headers.from.uri,
+      uri: d.target,
       headers: {
-        to: rq.headers.from,
-        from: { ...rq.headers.to, params: { ...rq.headers.to.params, tag: call.localTag } },
+        to: d.remote,
+        from: d.local,
         'call-id': call.id,
         cseq: { method: 'BYE', seq: ++call.cseq },
         via: [],
-        ...(routes.length ? { route: routes } : {}),
+        ...(d.routes.length ? { route: d.routes.map((r) => ({ ...r })) } : {}),
       },
     });
+  }
+
+  /** the agent (or the API) ends a live call */
+  hangUp(callId: string): boolean {
+    const call = this.calls.get(callId);
+    if (!call || call.state !== 'in-progress') return false;
+    this.sendBye(call);
+    void this.endCall(call, 'completed', 'the hub hung up');
+    return true;
+  }
+
+  // --- outbound calls ---------------------------------------------------------------------------------------
+
+  /** an offer of our codecs on a port of ours (RFC 3264 §5) */
+  private offerSdp(port: number, sessionId: number): string {
+    const audio = this.config.codecs.filter((c): c is G711 => c !== 'telephone-event');
+    const dtmf = this.config.codecs.includes('telephone-event') ? 101 : undefined;
+    const pts = audio.map((c) => (c === 'PCMU' ? 0 : 8));
+    return sdpTransform.write({
+      version: 0,
+      origin: { username: 'switchboard', sessionId, sessionVersion: 1, netType: 'IN', ipVer: 4, address: this.ip },
+      name: 'switchboard',
+      timing: { start: 0, stop: 0 },
+      connection: { version: 4, ip: this.ip },
+      media: [
+        {
+          type: 'audio',
+          port,
+          protocol: 'RTP/AVP',
+          payloads: [...pts, ...(dtmf !== undefined ? [dtmf] : [])].join(' '),
+          rtp: [
+            ...audio.map((codec, i) => ({ payload: pts[i] as number, codec, rate: TELEPHONE_RATE })),
+            ...(dtmf !== undefined ? [{ payload: dtmf, codec: 'telephone-event', rate: 8000 }] : []),
+          ],
+          fmtp: dtmf !== undefined ? [{ payload: dtmf, config: '0-16' }] : [],
+          ptime: 20,
+          direction: 'sendrecv',
+        },
+      ],
+    });
+  }
+
+  private freePort(): number {
+    const { min, max } = this.config.rtpPortRange;
+    const span = Math.max(1, Math.floor((max - min) / 2));
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = min + 2 * Math.floor(Math.random() * span);
+      if (!this.usedPorts.has(port)) {
+        this.usedPorts.add(port);
+        return port;
+      }
+    }
+    throw new ChannelError('UNAVAILABLE', 'no free RTP port for the call');
+  }
+
+  /**
+   * INVITE `to` through the trunk (a digest challenge answered once), resolved once the trunk took the request
+   * (its first response); ringing, the answer (greeting spoken) and the outcome — 486/600/603 busy, nobody
+   * answering within `ringTimeoutSeconds` (CANCEL) no-answer, any other refusal failed — follow as call updates
+   */
+  place(input: {
+    to: string;
+    from?: string | undefined;
+    greeting?: string | undefined;
+  }): Promise<{ providerCallId: string; from: string; to: string }> {
+    const { config } = this;
+    if (this.calls.size >= config.maxCalls)
+      throw new ChannelError('RATE_LIMITED', 'the connection has as many calls as it takes', { retryAfterMs: 5000 });
+    const from = input.from && config.didNumbers.includes(input.from) ? input.from : (config.didNumbers[0] as string);
+    const port = this.freePort();
+    const callId = `${tag()}${tag()}@switchboard`;
+    const local: SipAddress = { uri: `sip:${digits(from)}@${this.ip}`, params: { tag: tag() } };
+    const target = `sip:${digits(input.to)}@${config.trunk.host}:${config.trunk.port}`;
+    const invite = (seq: number): SipMessage => ({
+      method: 'INVITE',
+      uri: target,
+      headers: {
+        to: { uri: `sip:${digits(input.to)}@${config.trunk.host}`, params: {} },
+        from: local,
+        'call-id': callId,
+        cseq: { method: 'INVITE', seq },
+        via: [],
+        contact: [{ uri: `sip:${digits(from)}@${this.ip}:${config.listenPort}`, params: {} }],
+        'content-type': 'application/sdp',
+        'max-forwards': 70,
+      } as never,
+      content: this.offerSdp(port, Date.now() % 1_000_000_000),
+    });
+    const call: Call = {
+      id: callId,
+      direction: 'outbound',
+      invite: invite(1),
+      remote: {
+        protocol: config.trunk.transport.toUpperCase(),
+        address: this.trunkAddress ?? config.trunk.host,
+        port: config.trunk.port,
+      },
+      customer: input.to,
+      business: from,
+      localTag: local.params.tag as string,
+      state: 'ringing',
+      rtpPort: port,
+      seq: 0,
+      cseq: 1,
+      chain: Promise.resolve(),
+      bargedIn: false,
+      sdpVersion: 1,
+    };
+    this.calls.set(callId, call);
+    const greeting = this.speak(input.greeting ?? config.greeting);
+    greeting.catch(() => undefined);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const accepted = () => {
+        if (settled) return;
+        settled = true;
+        resolve({ providerCallId: callId, from, to: input.to });
+      };
+      const refuse = (error: ChannelError) => {
+        this.calls.delete(callId);
+        this.usedPorts.delete(port);
+        if (!settled) {
+          settled = true;
+          reject(error);
+        }
+      };
+      let challenged = false;
+      let current = call.invite;
+      const ringTimer = setTimeout(() => {
+        if (call.state !== 'ringing') return;
+        // nobody took the call: CANCEL the INVITE (same branch, RFC 3261 §9.1); the 487 that follows ends it
+        this.stack?.send({
+          method: 'CANCEL',
+          uri: current.uri,
+          headers: {
+            to: current.headers.to,
+            from: current.headers.from,
+            'call-id': callId,
+            cseq: { method: 'CANCEL', seq: current.headers.cseq.seq },
+            via: [{ ...current.headers.via[0], params: { ...current.headers.via[0]?.params } }],
+          } as never,
+        });
+        void this.endCall(call, 'no-answer', `nobody answered within ${config.ringTimeoutSeconds} s`);
+      }, config.ringTimeoutSeconds * 1000);
+      const onResponse = (rs: SipMessage) => {
+        const status = rs.status ?? 0;
+        if (status < 200) {
+          accepted();
+          if (status >= 180)
+            void this.spool.markLive({ callId, direction: 'outbound', customer: call.customer, business: from });
+          return;
+        }
+        if ((status === 401 || status === 407) && !challenged && config.password) {
+          challenged = true;
+          current = invite(++call.cseq);
+          call.invite = current;
+          digest.signRequest({}, current, rs, {
+            user: config.trunk.username ?? digits(from),
+            password: config.password,
+            ...(config.trunk.realm ? { realm: config.trunk.realm } : {}),
+          });
+          this.stack?.send(current, onResponse);
+          return;
+        }
+        if (status >= 300) {
+          clearTimeout(ringTimer);
+          if (status === 401 || status === 407 || status === 403) {
+            const reason = `${status} ${rs.reason ?? ''}`.trim();
+            if (!settled)
+              return refuse(new ChannelError('AUTH', `the trunk refused our credentials for the call (${reason})`));
+          }
+          if (!settled && (status === 404 || status === 484 || status === 604))
+            return refuse(
+              new ChannelError(
+                'INVALID_RECIPIENT',
+                `the trunk cannot reach ${input.to} (${status} ${rs.reason ?? ''})`,
+              ),
+            );
+          accepted();
+          if (call.state !== 'ringing') return;
+          const busy = status === 486 || status === 600 || status === 603;
+          const unanswered = status === 408 || status === 480 || status === 487;
+          void this.endCall(
+            call,
+            busy ? 'busy' : unanswered ? 'no-answer' : 'failed',
+            `${status} ${rs.reason ?? ''}`.trim(),
+          );
+          return;
+        }
+        // 2xx: acknowledged by us, not by the transaction (RFC 3261 §13.2.2.4), every copy of it
+        accepted();
+        clearTimeout(ringTimer);
+        const contact = Array.isArray(rs.headers.contact) ? rs.headers.contact[0]?.uri : undefined;
+        call.dialog ??= {
+          local,
+          remote: rs.headers.to,
+          target: contact ?? target,
+          routes: [...(rs.headers['record-route'] ?? [])].reverse(),
+        };
+        const d = call.dialog;
+        this.stack?.send({
+          method: 'ACK',
+          uri: d.target,
+          headers: {
+            to: d.remote,
+            from: d.local,
+            'call-id': callId,
+            cseq: { method: 'ACK', seq: rs.headers.cseq.seq },
+            via: [],
+            ...(d.routes.length ? { route: d.routes.map((r) => ({ ...r })) } : {}),
+          },
+        });
+        if (call.state !== 'ringing') {
+          // answered after we gave up: hang up at once
+          if (call.state === 'ended') this.sendBye(call);
+          return;
+        }
+        void this.answered(call, rs, greeting);
+      };
+      this.stack?.send(call.invite, onResponse);
+      void this.callUpdate(call, 'ringing');
+    });
+  }
+
+  private async answered(call: Call, rs: SipMessage, greeting: Promise<Int16Array>): Promise<void> {
+    const answer = this.readOffer(rs.content);
+    if (!answer) {
+      this.sendBye(call);
+      return this.endCall(call, 'failed', 'the answer had no codec of ours');
+    }
+    call.state = 'in-progress';
+    call.answeredAt = Date.now();
+    void this.callUpdate(call, 'in-progress');
+    try {
+      await this.startMedia(call, answer, call.rtpPort);
+      call.media?.play(await greeting);
+    } catch (error) {
+      this.sendBye(call);
+      await this.endCall(call, 'failed', `the call's audio could not start: ${(error as Error).message}`);
+    }
   }
 
   // --- speaking ---------------------------------------------------------------------------------------------
