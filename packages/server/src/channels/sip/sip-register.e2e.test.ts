@@ -4,6 +4,7 @@
  * the registration runs out and answers again. A registrar that keeps refusing turns the connection ERROR with the
  * reason, and the trunk password never shows in the API.
  */
+import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeUdpPort, freeUdpRange, runSipp, type SippRun } from '../../testing/sip-peers.js';
@@ -109,5 +110,35 @@ describe('sip registration with digest auth', () => {
     expect(failed.statusReason).toMatch(/refused our registration \(403/);
     // the registrar's own verdict: the answer did not verify
     expect((await run).code).not.toBe(0);
+  }, 30_000);
+
+  it('a SIP port another program holds is the connection’s error, and the process goes on', async () => {
+    const holder = createSocket('udp4');
+    await new Promise<void>((r) => holder.bind(0, '127.0.0.1', () => r()));
+    try {
+      const created = await t.api<Conn>('POST', '/api/v1/connections', {
+        type: 'sip',
+        name: 'Taken port',
+        config: {
+          trunk: { host: '127.0.0.1', port: await freeUdpPort() },
+          didNumbers: ['+15005550107'],
+          listenAddress: '127.0.0.1',
+          listenPort: holder.address().port,
+        },
+      });
+      await t.api('POST', `/api/v1/connections/${created.body.id}/start`);
+      const failed = await eventually(
+        async () => {
+          const c = (await t.api<Conn>('GET', `/api/v1/connections/${created.body.id}`)).body;
+          return c.status === 'ERROR' ? c : undefined;
+        },
+        10_000,
+        'the connection in ERROR',
+      );
+      expect(failed.statusReason).toMatch(/SIP port 127\.0\.0\.1:\d+ cannot be used: .*EADDRINUSE/);
+      expect((await t.api('GET', '/api/v1/connections')).status).toBe(200);
+    } finally {
+      holder.close();
+    }
   }, 30_000);
 });

@@ -13,7 +13,9 @@
  * `failed` with the reason.
  */
 import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
+import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import * as sdpTransform from 'sdp-transform';
 import {
@@ -127,6 +129,7 @@ export class SipUserAgent {
         `the trunk host ${config.trunk.host} is not found: ${(error as Error).message}`,
       );
     }
+    await this.portIsFree();
     await this.recoverCutCalls();
     const failed = new Promise<never>((_, reject) => (this.fatal = reject));
     failed.catch(() => undefined);
@@ -155,6 +158,30 @@ export class SipUserAgent {
     } finally {
       await this.close();
     }
+  }
+
+  /**
+   * the `sip` package binds its socket without an error handler: a port already taken would bring the process
+   * down, so it is tried first and a taken one is the connection's error
+   */
+  private portIsFree(): Promise<void> {
+    const { listenAddress: address, listenPort: port, trunk } = this.config;
+    return new Promise((resolve, reject) => {
+      const refuse = (error: Error) =>
+        reject(new ChannelError('INVALID_CONFIG', `SIP port ${address}:${port} cannot be used: ${error.message}`));
+      if (trunk.transport === 'udp') {
+        const probe = createSocket('udp4');
+        probe.once('error', (e) => {
+          probe.close();
+          refuse(e);
+        });
+        probe.bind(port, address, () => probe.close(() => resolve()));
+      } else {
+        const probe = createServer();
+        probe.once('error', refuse);
+        probe.listen(port, address, () => probe.close(() => resolve()));
+      }
+    });
   }
 
   private async close(): Promise<void> {
