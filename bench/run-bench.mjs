@@ -8,8 +8,9 @@
 // Options: --duration <s> (ingest run length, default 5), --connections <n> (autocannon, default 50),
 //          --pipeline-seconds <s> (sustained pipeline run, default 30), --widgets <n> (memory test, default 5000),
 //          --rates 500,1000,2000, --rate-seconds <s> (default 3), --scaled-seconds <s> (scaled pipeline, default 15),
-//          --no-doc (do not rewrite docs/benchmarks.md), --only ingest,scaled,pacing,memory,campaign (a subset;
-//          nothing written), --cpu-prof <dir> (the hub processes write V8 CPU profiles there, for `node --cpu-prof`),
+//          --voice-calls 5,10,20,40 (concurrent SIP calls per voice level), --no-doc (do not rewrite
+//          docs/benchmarks.md), --only ingest,scaled,pacing,memory,campaign,voice (a subset; nothing written),
+//          --cpu-prof <dir> (the hub processes write V8 CPU profiles there, for `node --cpu-prof`),
 //          --campaign-recipients <n> (the campaign part's audience, default 100000: a single-step WhatsApp template
 //          campaign over 3 numbers at 80 msg/s each; the audience is written into the database before the start)
 //
@@ -27,6 +28,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { connect as natsConnect } from 'nats';
 import { startTelegramSimulator, startTwilioSimulator, startWhatsAppSimulator } from '@switchboard/simulators';
+import { benchVoice } from './voice.mjs';
 import {
   ROOT,
   cpuMsOf,
@@ -58,8 +60,9 @@ const { values: opts } = parseArgs({
     'pipeline-seconds': { type: 'string', default: '30' },
     'scaled-seconds': { type: 'string', default: '15' },
     'no-doc': { type: 'boolean', default: false },
-    only: { type: 'string', default: 'ingest,scaled,pacing,memory,campaign' },
+    only: { type: 'string', default: 'ingest,scaled,pacing,memory,campaign,voice' },
     'campaign-recipients': { type: 'string', default: '100000' },
+    'voice-calls': { type: 'string' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -74,8 +77,10 @@ const RATE_SECONDS = Number(opts['rate-seconds']);
 const PIPELINE_SECONDS = Number(opts['pipeline-seconds']);
 const SCALED_SECONDS = Number(opts['scaled-seconds']);
 const ONLY = new Set(opts.only.split(','));
-const PARTIAL = !['ingest', 'scaled', 'pacing', 'memory', 'campaign'].every((p) => ONLY.has(p));
+const PARTIAL = !['ingest', 'scaled', 'pacing', 'memory', 'campaign', 'voice'].every((p) => ONLY.has(p));
 const CAMPAIGN_RECIPIENTS = Number(opts['campaign-recipients']);
+// concurrent SIP calls per voice level (bench/voice.mjs)
+const VOICE_LEVELS = (opts['voice-calls'] ?? '5,10,20,40').split(',').map(Number);
 const PG_ADMIN_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NATS_URL = process.env.SWITCHBOARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const PROFILE_ARGS = opts['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', opts['cpu-prof']] : [];
@@ -1049,6 +1054,7 @@ async function main() {
     if (ONLY.has('pacing')) part.twilioPacing = await benchTwilioPacing();
     if (ONLY.has('memory')) part.memory = await benchMemory(wa, tg);
     if (ONLY.has('campaign')) part.campaign = await benchCampaign(tg);
+    if (ONLY.has('voice')) part.voice = await benchVoice(VOICE_LEVELS);
     await cleanup();
     process.stdout.write(`${JSON.stringify(part, null, 2)}\n`);
     return;
@@ -1059,6 +1065,7 @@ async function main() {
   const twilioPacing = await benchTwilioPacing();
   const memory = await benchMemory(wa, tg);
   const campaign = await benchCampaign(tg);
+  const voice = await benchVoice(VOICE_LEVELS);
   await cleanup();
 
   const lat = (rate) => ingest.latency.find((l) => l.rate === rate);
@@ -1105,9 +1112,10 @@ async function main() {
     rssIdleMb: memory.rssIdleMb,
     rssPerWidgetKb: memory.rssPerWidgetKb,
     widgets: memory.streamsOpen,
+    voiceMaxCallsUnder1PctLate: voice.maxCallsUnder1PctLate,
     durationSeconds: round((Date.now() - startedAt) / 1000, 0),
   };
-  const full = { summary, ingest, scaled, pacing, twilioPacing, memory, campaign };
+  const full = { summary, ingest, scaled, pacing, twilioPacing, memory, campaign, voice };
 
   const goals = [
     [
@@ -1210,6 +1218,12 @@ async function main() {
       `${summary.rssPerWidgetKb} KB (${memory.streamsOpen} streams, ${memory.rssWithWidgetsMb} MB total)`,
       '≤ 50 KB',
       summary.rssPerWidgetKb <= 50,
+    ],
+    [
+      'concurrent SIP calls with RTP (frames > 20 ms late < 1 %)',
+      `${voice.maxCallsUnder1PctLate} calls (${voice.levels.map((l) => `${l.calls}: ${l.latePct} % late, worst ${l.worstLateMs} ms`).join('; ')})`,
+      'a figure',
+      null,
     ],
   ];
   const verdict = (ok) => (ok === null ? '' : ok ? 'met' : 'MISSED');

@@ -252,6 +252,8 @@ export function createHub(
     },
 
     async stop(): Promise<void> {
+      // listeners first: they still deliver what they hold while the store is open
+      await listeners.stop();
       await campaignRunner.stop();
       ingest.backpressure?.stop();
       await recovery.stop();

@@ -23,3 +23,6 @@ export * from './meta-messaging.js';
 export * from './whatsapp-business.js';
 // the Twilio products (Messaging, Voice): X-Twilio-Signature, basic auth, the REST error body, the account check
 export * from './twilio.js';
+// calls whose media the hub carries itself (SIP): WAV, G.711, resampling, text-to-speech, RTP in a worker thread
+export * from './voice.js';
+export * from './rtp-media.js';

@@ -16,6 +16,7 @@ import { smsGatewayConnector } from './sms-gateway/index.js';
 import { intercomConnector } from './intercom/index.js';
 import { whatsappOnPremConnector } from './whatsapp-onpremise/index.js';
 import { twilioVoiceConnector } from './twilio-voice/index.js';
+import { sipConnector } from './sip/index.js';
 
 export const connectors: AnyConnector[] = [
   webchatConnector,
@@ -34,4 +35,5 @@ export const connectors: AnyConnector[] = [
   intercomConnector,
   whatsappOnPremConnector,
   twilioVoiceConnector,
+  sipConnector,
 ];

@@ -144,6 +144,7 @@ describe('customer addresses are normalized to one identity', () => {
       'sms-gateway': 'phone',
       intercom: 'opaque',
       'twilio-voice': 'phone',
+      sip: 'phone',
     });
   });
 

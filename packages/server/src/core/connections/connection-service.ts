@@ -326,6 +326,15 @@ export class ConnectionService {
     this.cache.delete(connectionId);
   }
 
+  /**
+   * the process is stopping: every running connection's signal aborts, so its listener lets go of what it holds
+   * (a socket, a port, a mailbox); the stored statuses stay, so the next start of the process resumes them
+   */
+  releaseAll(): void {
+    for (const controller of this.running.values()) controller.abort();
+    this.running.clear();
+  }
+
   /** called after a connection reached RUNNING (template sync, …); a listener's failure is logged, not fatal */
   onRunning(listener: (record: ConnectionRecord) => Promise<void>): void {
     this.runningListeners.push(listener);

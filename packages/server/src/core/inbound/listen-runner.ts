@@ -22,6 +22,8 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 export class ListenRunner {
   private readonly commit: InboundGroupCommit;
+  /** the listeners running now, so a stopping process can wait for them to let go */
+  private readonly active = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: CoreDeps,
@@ -44,7 +46,7 @@ export class ListenRunner {
         set: (value: string) => this.deps.store.setListenCursor(record.id, value),
       },
     };
-    inbound.listen(ctx).then(
+    const running = inbound.listen(ctx).then(
       async () => {
         if (!signal.aborted) await this.connections.markError(record.id, 'listener stopped without being asked to');
       },
@@ -52,6 +54,23 @@ export class ListenRunner {
         if (!signal.aborted) await this.connections.markError(record.id, `listener stopped: ${errorText(error)}`);
       },
     );
+    this.active.add(running);
+    void running.finally(() => this.active.delete(running));
+  }
+
+  /**
+   * the process stops: every listener is told (its signal aborts) and given `graceMs` to let go of its sockets
+   * and finish what it was delivering, before the store closes under it
+   */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.connections.releaseAll();
+    if (this.active.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.active]),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   private async deliver(live: LiveConnection, update: ListenedUpdate): Promise<boolean> {

@@ -25,6 +25,7 @@ export const ADDRESS_KINDS_0010: Readonly<Record<string, AddressKind>> = {
   'vonage-sms': 'phone',
   'sms-gateway': 'phone',
   'twilio-voice': 'phone',
+  sip: 'phone',
   email: 'email',
   bird: 'phone',
   rcs: 'phone',
