@@ -21,7 +21,14 @@ import { contactName, errorText, fullTime } from '../format.ts';
 import { Icon } from '../icons.tsx';
 import { campaignHref } from './Campaigns.tsx';
 import { CampaignPreview } from './CampaignPreview.tsx';
-import { delayLabel, emptyContent, reasonLabel, stepProblem, CONDITION_LABEL } from './campaign-model.ts';
+import {
+  delayLabel,
+  emptyContent,
+  reasonLabel,
+  stepContentLabel,
+  stepProblem,
+  CONDITION_LABEL,
+} from './campaign-model.ts';
 import { describeFilter, SegmentEditor } from './Segments.tsx';
 import { StepEditor } from './StepEditor.tsx';
 
@@ -337,7 +344,7 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
                   {
                     ...newStep(),
                     connectionId: last?.connectionId ?? '',
-                    content: emptyContent(last?.content.type ?? 'text'),
+                    content: emptyContent(last?.content?.type ?? 'text'),
                     delaySeconds: 86_400,
                     condition: 'not_replied',
                   },
@@ -433,13 +440,8 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
               <ol className="cmp-step-summary">
                 {steps.map((s, i) => (
                   <li key={i}>
-                    {connections.find((c) => c.id === s.connectionId)?.name ?? 'a connection'} —{' '}
-                    {s.content.type === 'template'
-                      ? `template ${s.content.name}`
-                      : s.content.type === 'email'
-                        ? `email “${s.content.subject}”`
-                        : 'text'}
-                    , {delayLabel(s.delaySeconds ?? 0)}
+                    {connections.find((c) => c.id === s.connectionId)?.name ?? 'a connection'} — {stepContentLabel(s)},{' '}
+                    {delayLabel(s.delaySeconds ?? 0)}
                     {i > 0 && s.condition !== 'always'
                       ? `, ${CONDITION_LABEL[s.condition ?? 'always'].toLowerCase()}`
                       : ''}

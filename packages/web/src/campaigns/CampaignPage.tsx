@@ -18,6 +18,7 @@ import {
   overallProgress,
   percent,
   reasonLabel,
+  stepContentLabel,
   stepProgress,
   CONDITION_LABEL,
   type CampaignStatus,
@@ -231,11 +232,7 @@ function StepCard({
         <span>
           <strong>{connection?.name ?? 'Step'}</strong>{' '}
           <span className="hint">
-            {step?.content.type === 'template'
-              ? `template ${step.content.name}`
-              : step?.content.type === 'email'
-                ? 'email'
-                : 'text'}
+            {step ? stepContentLabel(step) : 'text'}
             {step ? `, ${delayLabel(step.delaySeconds ?? 0)}` : ''}
             {step && s.stepIndex > 0 && step.condition !== 'always'
               ? `, ${CONDITION_LABEL[step.condition ?? 'always'].toLowerCase()}`
@@ -256,6 +253,39 @@ function StepCard({
           </div>
         ))}
       </dl>
+      {s.variants.length > 0 && (
+        <div className="cmp-variants" aria-label={`Step ${s.stepIndex + 1}: variants`}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Variant</th>
+                <th scope="col">Assigned</th>
+                <th scope="col">Sent</th>
+                <th scope="col">Delivered</th>
+                <th scope="col">Read</th>
+                <th scope="col">Replied</th>
+                <th scope="col">Failed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.variants.map((v) => (
+                <tr key={v.variant} data-variant={v.name}>
+                  <th scope="row">{v.name}</th>
+                  <td>{v.assigned}</td>
+                  <td>{v.sent}</td>
+                  <td>{v.delivered}</td>
+                  <td>{v.read}</td>
+                  <td>
+                    {v.replied}
+                    {v.sent > 0 && <small> {percent(v.replied, v.sent)}</small>}
+                  </td>
+                  <td>{v.failed}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       {Object.keys(s.failedBy).length > 0 && (
         <div className="cmp-why" aria-label={`Step ${s.stepIndex + 1}: failures`}>
           <strong>Failed because</strong>

@@ -22,7 +22,7 @@ export function CampaignPreview({
   const [who, setWho] = useState(0);
   const [templates, setTemplates] = useState<Record<string, Template[]>>({});
   const templateKey = steps
-    .filter((s) => s.content.type === 'template')
+    .filter((s) => s.content?.type === 'template')
     .map((s) => s.connectionId)
     .join(',');
   useEffect(() => {

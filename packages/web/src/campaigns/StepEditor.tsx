@@ -18,6 +18,7 @@ import {
   emptyContent,
   joinDelay,
   splitDelay,
+  stepContentLabel,
   type Condition,
   type Content,
   UNIT_SECONDS,
@@ -53,11 +54,13 @@ export function StepEditor({
     (step.delaySeconds ?? 0) === 0 ? 'hours' : splitDelay(step.delaySeconds ?? 0).unit,
   );
   const n = index + 1;
+  const abStep = Boolean(step.variants && step.variants.length > 0);
 
   const chooseConnection = (id: string) => {
     const next = connections.find((c) => c.id === id);
     const allowed = contentKinds(next ? types.get(next.type) : undefined);
-    const content = allowed.includes(step.content.type) ? step.content : emptyContent(allowed[0] ?? 'text');
+    const content =
+      step.content && allowed.includes(step.content.type) ? step.content : emptyContent(allowed[0] ?? 'text');
     // a template belongs to its connection's account: another connection starts the choice again
     onChange({ ...step, connectionId: id, content: content.type === 'template' ? emptyContent('template') : content });
   };
@@ -90,7 +93,13 @@ export function StepEditor({
       {connection && kinds.length === 0 && (
         <p className="error">This channel cannot start conversations from a campaign.</p>
       )}
-      {connection && kinds.length > 0 && (
+      {connection && kinds.length > 0 && abStep && (
+        <p className="hint" data-ab-step>
+          {stepContentLabel(step)}: this step's A/B variants are kept as they are (they are written through the API,
+          PATCH /api/v1/campaigns/{'{id}'})
+        </p>
+      )}
+      {connection && kinds.length > 0 && !abStep && step.content && (
         <>
           {kinds.length > 1 && (
             <div className="cmp-choice" role="radiogroup" aria-label={`Step ${n}: content`}>
@@ -99,7 +108,7 @@ export function StepEditor({
                   <input
                     type="radio"
                     name={`kind-${index}`}
-                    checked={step.content.type === k}
+                    checked={step.content?.type === k}
                     onChange={() => onChange({ ...step, content: emptyContent(k) })}
                   />{' '}
                   {KIND_LABEL[k]}

@@ -9,6 +9,7 @@ import {
   overallProgress,
   reasonLabel,
   splitDelay,
+  stepContentLabel,
   stepProblem,
   toEdit,
   withOp,
@@ -39,6 +40,7 @@ const step = (over: Partial<CampaignStats['steps'][number]> = {}): CampaignStats
   replied: 0,
   skipped: {},
   failedBy: {},
+  variants: [],
   ...over,
 });
 
@@ -90,6 +92,23 @@ describe('campaign model', () => {
     expect(
       stepProblem({ ...base, connectionId: 'c', content: { type: 'email', subject: 'Hi', text: 'Body' } }, 0),
     ).toBe('');
+  });
+
+  it('says what a step sends in a few words, an A/B step with its split, kept as the server checks it', () => {
+    const base = { connectionId: 'c', delaySeconds: 0, condition: 'always' as const, stopOnReply: true };
+    expect(stepContentLabel({ ...base, content: { type: 'text', text: 'x' } })).toBe('text');
+    expect(stepContentLabel({ ...base, content: { type: 'email', subject: 'Hi', text: 'B' } })).toBe('email “Hi”');
+    const ab = {
+      ...base,
+      variants: [
+        { name: 'Short', percent: 70, content: { type: 'text' as const, text: 'a' } },
+        { name: 'Long', percent: 30, content: { type: 'text' as const, text: '' } },
+      ],
+    };
+    expect(stepContentLabel(ab)).toBe('A/B: Short 70 %, Long 30 %');
+    // the builder does not edit variants: it holds no opinion on them (the server validates the split)
+    expect(stepProblem(ab, 0)).toBe('');
+    expect(stepProblem({ ...base }, 0)).toBe('Step 1: write the message');
   });
 
   it('turns a filter into an editable tree and back, with the first problem named', () => {

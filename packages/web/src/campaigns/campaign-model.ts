@@ -6,7 +6,7 @@
 import type { CampaignStats, CampaignStep, ConnectionType, SegmentFilter } from '../../../sdk/src/index.ts';
 
 export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'canceled';
-export type Content = CampaignStep['content'];
+export type Content = NonNullable<CampaignStep['content']>;
 export type Condition = CampaignStep['condition'];
 
 export const STATUS_LABEL: Record<CampaignStatus, string> = {
@@ -115,10 +115,24 @@ export function emptyContent(kind: Content['type']): Content {
   return { type: 'text', text: '' };
 }
 
+/** a step's content in a few words: the template, the mail's subject, text, or its A/B variants and split */
+export function stepContentLabel(step: CampaignStep): string {
+  if (step.variants && step.variants.length > 0)
+    return `A/B: ${step.variants.map((v) => `${v.name} ${v.percent} %`).join(', ')}`;
+  const c = step.content;
+  if (!c) return 'no content';
+  if (c.type === 'template') return `template ${c.name}`;
+  if (c.type === 'email') return `email “${c.subject}”`;
+  return 'text';
+}
+
 /** what is wrong with a step before it is saved (the server checks again); '' when nothing */
 export function stepProblem(step: CampaignStep, index: number): string {
   if (!step.connectionId) return `Step ${index + 1}: choose a connection`;
+  // A/B variants are written through the API and checked by the server; the builder keeps them as they are
+  if (step.variants && step.variants.length > 0) return '';
   const c = step.content;
+  if (!c) return `Step ${index + 1}: write the message`;
   if (c.type === 'template') {
     if (!c.name) return `Step ${index + 1}: choose a template`;
     for (const [name, source] of Object.entries(c.variables ?? {})) {

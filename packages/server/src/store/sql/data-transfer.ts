@@ -53,6 +53,8 @@ export const TRANSFER_TABLES: ReadonlyArray<readonly [keyof Database, string | r
   ['consents', 'id'],
   // the master key's check value moves with the secrets it vouches for
   ['key_checks', 'id'],
+  // when each admin notification last went: a move does not mail the same news again
+  ['notification_marks', ['workspace_id', 'key']],
   // outgoing webhooks and their pending deliveries (signed with the sealed secret that moves with them)
   ['webhook_subscriptions', 'id'],
   ['webhook_deliveries', 'id'],
