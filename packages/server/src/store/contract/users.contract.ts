@@ -14,6 +14,7 @@ export function usersContract(ctx: StoreContext): void {
       role: 'operator',
       passwordHash: 'h1',
       createdAt: now(),
+      phone: null,
       ...overrides,
     });
     const key = (u: UserRecord, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
