@@ -164,9 +164,14 @@ function vad(frame, at) {
   if (silenceRun >= SILENCE_FRAMES || utterance.length >= MAX_FRAMES) finish();
 }
 // reception
-let firstTs = null, firstAt = 0, lastSeq = null, lastEventTs = null, lastAudioAt = 0;
-socket.on('message', (msg) => {
+let firstTs = null, firstAt = 0, lastSeq = null, lastEventTs = null, lastAudioAt = 0, ssrcIn = null;
+socket.on('message', (msg, from) => {
   if (closed || msg.length < 12 || (msg[0] >> 6) !== 2) return;
+  // media from the negotiated peer only: anyone else reaching the port could speak or press keys into the call
+  if (from.address !== o.remoteAddress) return;
+  // a new stream (after hold, a re-INVITE, a media server switch) starts its own sequence and clock: re-anchor
+  const source = msg.readUInt32BE(8);
+  if (ssrcIn !== source) { ssrcIn = source; lastSeq = null; firstTs = null; }
   const cc = msg[0] & 0x0f, pt = msg[1] & 0x7f;
   let offset = 12 + cc * 4;
   if (msg[0] & 0x10) { if (msg.length < offset + 4) return; offset += 4 + msg.readUInt16BE(offset + 2) * 4; }
@@ -191,8 +196,12 @@ socket.on('message', (msg) => {
     if (d === 0 || d > 0x8000) { stats.packetsLate++; return; }
   }
   lastSeq = s; lastAudioAt = performance.now();
-  if (firstTs === null) { firstTs = t; firstAt = Math.max(0, Math.round((performance.now() - start) * 8)); }
-  const at = firstAt + ((t - firstTs) >>> 0);
+  const elapsed = Math.max(0, Math.round((performance.now() - start) * 8));
+  if (firstTs === null) { firstTs = t; firstAt = elapsed; }
+  let at = firstAt + ((t - firstTs) >>> 0);
+  // a timestamp far ahead of the call's own clock (a jump, a forged packet) is re-anchored at now, so no packet can
+  // make the recording buffers grow past the call's length
+  if (at > elapsed + 8000) { firstTs = t; firstAt = elapsed; at = elapsed; }
   const frame = g711.decode(new Uint8Array(payload));
   if (at + frame.length < 8000 * 3600 * 4) { ensure(at + frame.length); left.set(frame, at); written = Math.max(written, at + frame.length); }
   vad(frame, at);

@@ -192,7 +192,7 @@ function espeak(
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()).slice(0, 2000));
+    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(0, 2000)));
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(
         new ChannelError(

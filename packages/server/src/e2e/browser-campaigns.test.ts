@@ -263,7 +263,8 @@ describe('browser: campaigns', () => {
     await phone.getByLabel('Email').fill(OWNER.email);
     await phone.getByLabel('Password').fill(OWNER.password);
     await phone.getByRole('button', { name: 'Sign in' }).click();
-    await phone.getByRole('navigation', { name: 'Main' }).waitFor();
+    // on a phone the tabs sit behind the Menu button: signed in once it shows
+    await phone.getByRole('button', { name: /^Menu, on / }).waitFor();
     await phone.goto(`${hub.url}/app/#/campaigns/${draft?.id}/edit`);
     await phone.getByRole('button', { name: 'Steps' }).click();
     await phone.getByRole('group', { name: 'Step 1', exact: true }).getByLabel('Step 1: template text').waitFor();
@@ -352,7 +353,9 @@ describe('browser: campaigns', () => {
     expect(download.suggestedFilename()).toBe('Spring-sale-recipients-excluded.csv');
     const csv = await readFile((await download.path()) as string, 'utf8');
     const lines = csv.trim().split('\n');
-    expect(lines[0]).toBe('contact_id,name,recipient,reason,step,job,job_reason,message_id,message,failure,replied');
+    expect(lines[0]).toBe(
+      'contact_id,name,recipient,reason,step,job,job_reason,message_id,message,failure,replied,variant',
+    );
     expect(
       lines
         .slice(1)

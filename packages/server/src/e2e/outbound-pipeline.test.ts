@@ -67,6 +67,26 @@ describe('outbound pipeline', () => {
     expect(provider.received.find((r) => r.ref === m.id)?.authorization).toBe('Bearer api-token-value-1');
   });
 
+  it("keeps the hub's own marks out of a caller's metadata: no forged call transfer, human-agent tag or campaign", async () => {
+    const r = await t.api<Msg & { metadata: Record<string, unknown> }>('POST', '/api/v1/messages', {
+      connectionId,
+      to: '+101',
+      content: { type: 'text', text: 'marked' },
+      metadata: {
+        note: 'kept',
+        handoffAfter: true,
+        transferTo: ['+19995550123', 'sip:attacker@example.com'],
+        humanAgentTag: true,
+        campaign: { campaignId: 'cmp_x' },
+      },
+    });
+    expect(r.status).toBe(202);
+    const stored = (await t.api<{ metadata: Record<string, unknown> }>('GET', `/api/v1/messages/${r.body.id}`)).body;
+    expect(stored.metadata.note).toBe('kept');
+    for (const key of ['handoffAfter', 'transferTo', 'humanAgentTag', 'campaign'])
+      expect([key, stored.metadata[key]]).toEqual([key, undefined]);
+  });
+
   it('retries a 5xx with backoff and then sends exactly once', async () => {
     provider.failNext.push({ status: 503 }, { status: 500 });
     const m = await send('+101', 'after two failures');

@@ -5,7 +5,7 @@
  * which is what the markers need, and the media job fetches the files within seconds.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChannelError } from '../../channel-kit/index.js';
@@ -25,6 +25,19 @@ export function spoolRoot(): string {
   return join(tmpdir(), 'switchboard-sip');
 }
 
+/**
+ * a folder only the hub's user may enter: call audio is personal data, and the temp dir is shared — a folder made
+ * beforehand by another user, or a symlink planted in its place, is refused rather than written into
+ */
+async function privateDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  const info = await lstat(path);
+  const uid = process.getuid?.();
+  if (!info.isDirectory() || (uid !== undefined && info.uid !== uid))
+    throw new ChannelError('INVALID_CONFIG', `the call spool ${path} belongs to another user or is not a folder`);
+  if ((info.mode & 0o077) !== 0) await chmod(path, 0o700);
+}
+
 export class Spool {
   private readonly dir: string;
   private readonly live: string;
@@ -42,8 +55,9 @@ export class Spool {
 
   async write(name: string, bytes: Buffer): Promise<string> {
     if (!SPOOL_FILE.test(name)) throw new Error(`not a spool file name: ${name}`);
-    await mkdir(this.dir, { recursive: true });
-    await writeFile(join(this.dir, name), bytes);
+    await privateDir(spoolRoot());
+    await privateDir(this.dir);
+    await writeFile(join(this.dir, name), bytes, { mode: 0o600 });
     return name;
   }
 
@@ -57,8 +71,10 @@ export class Spool {
   }
 
   async markLive(marker: LiveMarker): Promise<void> {
-    await mkdir(this.live, { recursive: true });
-    await writeFile(join(this.live, `${this.callFile(marker.callId)}.json`), JSON.stringify(marker));
+    await privateDir(spoolRoot());
+    await privateDir(this.dir);
+    await privateDir(this.live);
+    await writeFile(join(this.live, `${this.callFile(marker.callId)}.json`), JSON.stringify(marker), { mode: 0o600 });
   }
 
   async dropMarker(callId: string): Promise<void> {

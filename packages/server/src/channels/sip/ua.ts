@@ -311,8 +311,9 @@ export class SipUserAgent {
 
   private async invite(rq: SipMessage, remote: SipRemote): Promise<void> {
     const { config } = this;
-    // an IP-authenticated trunk knows us by address, and we know it the same way
-    if (!config.trunk.register && remote.address !== this.trunkAddress) return this.reply(rq, 403, 'Forbidden');
+    // calls come from the trunk only: a SIP port on a public address is called by scanners all day, and a call
+    // accepted from anyone would run the agent, speak, record and send media wherever its offer points
+    if (remote.address !== this.trunkAddress) return this.reply(rq, 403, 'Forbidden');
     const business = this.ourNumber(rq);
     if (!business) return this.reply(rq, 404, 'Not Found');
     if (this.calls.size >= config.maxCalls) return this.reply(rq, 486, 'Busy Here');
@@ -338,21 +339,28 @@ export class SipUserAgent {
     const toTagged = { ...rq.headers.to, params: { ...rq.headers.to.params, tag: call.localTag } };
     this.reply(rq, 100, 'Trying');
     this.reply(rq, 180, 'Ringing', { headers: { to: toTagged } as never });
-    await this.spool.markLive({ callId: call.id, customer, business });
+    await this.spool
+      .markLive({ callId: call.id, customer, business })
+      .catch((error: unknown) => this.spoolTrouble(error));
     void this.callUpdate(call, 'ringing');
-    let greeting: Int16Array;
-    try {
-      [greeting] = await Promise.all([
-        this.speak(config.greeting),
-        this.startMedia(call, offer),
-        new Promise((r) => setTimeout(r, config.ringMs)),
-      ]);
-    } catch (error) {
-      if (call.state !== 'ringing') return;
+    // settled together: a greeting that fails at once must not leave the media thread starting beside it unowned
+    const [spoken, media] = await Promise.allSettled([
+      this.speak(config.greeting),
+      this.startMedia(call, offer),
+      new Promise((r) => setTimeout(r, config.ringMs)),
+    ]);
+    const failure = spoken.status === 'rejected' ? spoken.reason : media.status === 'rejected' ? media.reason : null;
+    if (failure !== null || spoken.status !== 'fulfilled') {
+      if (call.state !== 'ringing') {
+        await call.media?.kill();
+        if (call.rtpPort !== undefined) this.usedPorts.delete(call.rtpPort);
+        return;
+      }
       this.reply(rq, 500, 'Server Internal Error', { headers: { to: toTagged } as never });
-      await this.endCall(call, 'failed', `the call could not be answered: ${(error as Error).message}`);
+      await this.endCall(call, 'failed', `the call could not be answered: ${(failure as Error)?.message ?? 'unknown'}`);
       return;
     }
+    const greeting: Int16Array = spoken.value;
     // canceled while it rang: media that started after the call ended goes with it
     if (call.state !== 'ringing') {
       await call.media?.kill();
@@ -532,10 +540,15 @@ export class SipUserAgent {
   private async onUtterance(call: Call, u: Utterance): Promise<void> {
     if (call.state === 'ended' && !call.media) return;
     const seq = ++call.seq;
-    const file = await this.spool.write(
-      `${this.spool.callFile(call.id)}-u${seq}.wav`,
-      encodeWav({ sampleRate: TELEPHONE_RATE, channels: 1, samples: u.samples }),
-    );
+    let file: string;
+    try {
+      file = await this.spool.write(
+        `${this.spool.callFile(call.id)}-u${seq}.wav`,
+        encodeWav({ sampleRate: TELEPHONE_RATE, channels: 1, samples: u.samples }),
+      );
+    } catch (error) {
+      return this.spoolTrouble(error);
+    }
     const bargeIn = call.bargedIn;
     call.bargedIn = false;
     await this.deliver(
@@ -619,7 +632,12 @@ export class SipUserAgent {
     const durationSeconds = call.answeredAt ? Math.round((Date.now() - call.answeredAt) / 1000) : 0;
     await this.callUpdate(call, state, { durationSeconds, ...(state === 'completed' ? {} : { hangupCause: cause }) });
     this.calls.delete(call.id);
-    await this.spool.dropMarker(call.id);
+    await this.spool.dropMarker(call.id).catch((error: unknown) => this.spoolTrouble(error));
+  }
+
+  /** a spool the disk refuses (full, permissions) loses a file, never the process: logged, the call goes on */
+  private spoolTrouble(error: unknown): void {
+    this.ctx.log.warn(`the call spool failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** our hang-up: BYE in the dialog (RFC 3261 §15.1.1), to the peer's Contact along the route set */
@@ -757,6 +775,11 @@ export class SipUserAgent {
         resolve({ providerCallId: callId, from, to: input.to });
       };
       const refuse = (error: ChannelError) => {
+        // the ringing update went already: the stored call ends too, with the trunk's reason
+        if (call.state !== 'ended') {
+          call.state = 'ended';
+          void this.callUpdate(call, 'failed', { hangupCause: error.message });
+        }
         this.calls.delete(callId);
         this.usedPorts.delete(port);
         if (!settled) {
@@ -787,7 +810,9 @@ export class SipUserAgent {
         if (status < 200) {
           accepted();
           if (status >= 180)
-            void this.spool.markLive({ callId, direction: 'outbound', customer: call.customer, business: from });
+            this.spool
+              .markLive({ callId, direction: 'outbound', customer: call.customer, business: from })
+              .catch((error: unknown) => this.spoolTrouble(error));
           return;
         }
         if ((status === 401 || status === 407) && !challenged && config.password) {

@@ -169,14 +169,17 @@ export class AgentTurns implements AgentDispatcher {
       for (const [i, reply] of replies.entries()) {
         try {
           // the queue fits the reply to the channel (core/degradation): numbered buttons, split text
-          const queued = await this.messages.sendToConversation(workspaceId, conversation.id, reply, {
-            agentId: agent.id,
-            agentName: agent.name,
-            agentTurnId: turn.id,
-            ...(spoken && handoff && i === replies.length - 1
-              ? { handoffAfter: true, ...(transferTo.length > 0 ? { transferTo } : {}) }
-              : {}),
-          });
+          const queued = await this.messages.sendToConversation(
+            workspaceId,
+            conversation.id,
+            reply,
+            { agentId: agent.id, agentName: agent.name, agentTurnId: turn.id },
+            undefined,
+            undefined,
+            spoken && handoff && i === replies.length - 1
+              ? { ...(transferTo.length > 0 ? { transferTo } : {}) }
+              : undefined,
+          );
           sent.ids.push(queued.id);
           sent.previews.push(contentPreview(queued.content));
         } catch (sendError) {

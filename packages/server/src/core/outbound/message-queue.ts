@@ -86,6 +86,11 @@ function assertSmsLength(content: Content, caps: Capabilities, channelName: stri
   );
 }
 
+/** a transfer that follows a spoken reply on a call: to these operators' numbers (the connection's own when absent) */
+export interface CallHandoff {
+  transferTo?: string[] | undefined;
+}
+
 export class MessageQueue {
   constructor(
     private readonly deps: CoreDeps,
@@ -119,10 +124,20 @@ export class MessageQueue {
     within?: WithinEnqueue,
     /** the human operator writing (an API principal); absent for agents, rules and auto-replies */
     operatorId?: string,
+    /** on a call: the transfer that follows these words (an agent turn's handoff; never a caller's to choose) */
+    call?: CallHandoff,
   ): Promise<MessageRecord> {
     const conversation = await this.deps.store.getConversation(workspaceId, conversationId);
     if (!conversation) throw notFound('conversation');
-    return this.enqueue(conversation, await this.outboundMedia(workspaceId, content), metadata, within, operatorId);
+    return this.enqueue(
+      conversation,
+      await this.outboundMedia(workspaceId, content),
+      metadata,
+      within,
+      operatorId,
+      undefined,
+      call,
+    );
   }
 
   /** what the customer will receive for `content` in this conversation (the composer's note); sends nothing */
@@ -242,17 +257,29 @@ export class MessageQueue {
     within?: WithinEnqueue,
     operatorId?: string,
     campaign?: CampaignSend,
+    call?: CallHandoff,
   ): Promise<MessageRecord> {
     let content = input;
     // the human-agent mark is the hub's decision below, never the caller's; so is who wrote it (`operatorId`: the
     // signed-in operator, shown beside the message; agents name themselves in `agentId`)
     // the same for the campaign mark: it puts the message in the campaign lane and in a campaign's statistics
-    const { humanAgentTag: _forged, operatorId: _claimed, campaign: _campaign, ...callerMetadata } = requested;
+    // and a call's transfer (`handoffAfter`, `transferTo`): the numbers a call is handed to are the hub's operators,
+    // never ones a sender of a message names
+    const {
+      humanAgentTag: _forged,
+      operatorId: _claimed,
+      campaign: _campaign,
+      handoffAfter: _handoff,
+      transferTo: _transfer,
+      ...callerMetadata
+    } = requested;
     let metadata: Record<string, unknown> =
       operatorId !== undefined && (callerMetadata.agentId ?? null) === null
         ? { ...callerMetadata, operatorId }
         : callerMetadata;
     if (campaign) metadata = { ...metadata, campaign };
+    if (call)
+      metadata = { ...metadata, handoffAfter: true, ...(call.transferTo ? { transferTo: call.transferTo } : {}) };
     const connection = await this.connections.get(conversation.workspaceId, conversation.connectionId);
     const connector = this.connections.connectorFor(connection.type);
     const caps = capabilitiesFor(connector, connection.config);
