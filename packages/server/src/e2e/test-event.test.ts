@@ -132,3 +132,91 @@ describe('send a test event', () => {
     expect(logs.some((l) => l.event === 'test_event' && l.message.startsWith('test event requested'))).toBe(true);
   });
 });
+
+describe('send a test event: Instagram', () => {
+  let t: TestServer;
+  let meta: MetaMessagingSimulator;
+  let conn: Conn;
+
+  beforeAll(async () => {
+    meta = await startMetaMessagingSimulator();
+    t = await startTestServer({ allowPrivateNetwork: true });
+    const account = meta.createInstagramAccount({ name: 'acme.shoes' });
+    const created = await t.api<Conn>('POST', '/api/v1/connections', {
+      type: 'instagram',
+      name: 'Acme on Instagram',
+      config: {
+        instagramAccountId: account.id,
+        accessToken: account.token,
+        appSecret: meta.app.secret,
+        apiBaseUrl: meta.url,
+      },
+    });
+    expect(created.status).toBe(201);
+    conn = created.body;
+    expect(
+      (await meta.configureWebhook({ url: conn.webhookUrl, verifyToken: String(conn.config.verifyToken) })).ok,
+    ).toBe(true);
+    expect((await t.api<Conn>('POST', `/api/v1/connections/${conn.id}/start`)).body.status).toBe('RUNNING');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await meta?.close();
+  });
+
+  it('Meta delivers an object=instagram sample and the first-message check turns healthy', async () => {
+    const types = (
+      await t.api<{ data: Array<{ type: string; features: string[] }> }>('GET', '/api/v1/connection-types')
+    ).body.data;
+    expect(types.find((x) => x.type === 'instagram')?.features).toContain('testEvent');
+    const check = async () =>
+      ((await t.api('GET', `/api/v1/connections/${conn.id}`)).body as unknown as { health: Health }).health.checks.find(
+        (c) => c.name === 'first_message',
+      );
+    expect((await check())?.state).toBe('warning');
+    const res = await t.api<{ requested: boolean; detail: string }>(
+      'POST',
+      `/api/v1/connections/${conn.id}/test-event`,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body.detail).toContain(conn.webhookUrl);
+    expect(JSON.stringify(res.body)).not.toContain(meta.app.secret);
+    expect(meta.calls().filter((c) => c.path.endsWith('/subscriptions_sample'))).toHaveLength(1);
+    const after = await eventually(
+      async () => {
+        const c = await check();
+        return c?.state === 'healthy' ? c : undefined;
+      },
+      10_000,
+      'the first-message check healthy',
+    );
+    expect(after.detail).toMatch(/^The first message arrived at \d{4}-/);
+    const convs = (await t.api<{ data: Array<{ connectionId: string }> }>('GET', '/api/v1/conversations')).body.data;
+    expect(convs.some((c) => c.connectionId === conn.id)).toBe(true);
+  });
+
+  it("a rejected app secret is the provider's words, and nothing arrives", async () => {
+    // a second account whose connection holds a wrong App Secret: Meta refuses the app token
+    const other = meta.createInstagramAccount({ name: 'acme.outlet' });
+    const bad = await t.api<Conn>('POST', '/api/v1/connections', {
+      type: 'instagram',
+      name: 'Outlet',
+      config: {
+        instagramAccountId: other.id,
+        accessToken: other.token,
+        appSecret: 'not-the-app-secret',
+        apiBaseUrl: meta.url,
+      },
+    });
+    expect(bad.status).toBe(201);
+    await t.api('POST', `/api/v1/connections/${bad.body.id}/start`);
+    const before = meta.calls().filter((c) => c.path.endsWith('/subscriptions_sample')).length;
+    const res = await t.api<{ error: { code: string; message: string } }>(
+      'POST',
+      `/api/v1/connections/${bad.body.id}/test-event`,
+    );
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(res.body)).not.toContain('not-the-app-secret');
+    expect(meta.calls().filter((c) => c.path.endsWith('/subscriptions_sample')).length).toBe(before + 1);
+  });
+});
