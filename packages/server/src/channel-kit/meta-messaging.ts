@@ -772,8 +772,17 @@ export async function metaMessagingHealth(
 export async function metaTestEvent(
   target: MetaGraphTarget,
   ctx: BaseContext<unknown>,
-  object: 'page' | 'instagram',
+  object: 'page' | 'instagram' | 'whatsapp_business_account',
   appSecret: string,
+  /**
+   * the sample's own values in place of Meta's placeholders, given the message id to use: by default a Messenger /
+   * Instagram `messaging` event; WhatsApp's `messages` change value has another shape (channels/whatsapp)
+   */
+  sample: (mid: string) => Record<string, unknown> = (mid) => ({
+    sender: { id: 'switchboard-test-sender' },
+    recipient: { id: target.accountId },
+    message: { mid, text: 'Test event from Switchboard' },
+  }),
 ): Promise<{ detail: string }> {
   const info = await metaGraphCall(target, ctx, `debug_token?input_token=${encodeURIComponent(target.accessToken)}`);
   const data = obj(info.data) ?? {};
@@ -789,11 +798,7 @@ export async function metaTestEvent(
     object,
     field: 'messages',
     object_id: target.accountId,
-    custom_fields: JSON.stringify({
-      sender: { id: 'switchboard-test-sender' },
-      recipient: { id: target.accountId },
-      message: { mid, text: 'Test event from Switchboard' },
-    }),
+    custom_fields: JSON.stringify(sample(mid)),
     access_token: `${appId}|${appSecret}`,
   });
   const res = await metaGraphClient({ ...target, secrets: [...target.secrets, appSecret] }, ctx).call(

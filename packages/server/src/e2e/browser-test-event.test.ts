@@ -2,7 +2,8 @@
  * Browser end-to-end test: "Send a test event" in Settings › Channels. A running Messenger connection (its
  * provider has a test facility: Meta's sample notification) shows the button; pressing it has the Meta simulator
  * deliver the sample to our webhook, and the row's first-message check turns healthy. A Telegram bot (no test
- * facility) shows no button.
+ * facility) shows no button. The Health page offers the same for an Instagram account (its own Meta app, so its
+ * own callback): "Send a test event" says it was sent and the row's first-message check turns healthy.
  */
 import {
   startMetaMessagingSimulator,
@@ -25,6 +26,8 @@ describe('browser: send a test event from Settings › Channels', () => {
   let browser: Browser;
   let messengerId: string;
   let telegramId: string;
+  let igMeta: MetaMessagingSimulator;
+  let instagramId: string;
 
   beforeAll(async () => {
     requireBrowserSetup();
@@ -57,12 +60,34 @@ describe('browser: send a test event from Settings › Channels', () => {
       })
     ).body.id;
     await hub.api('POST', `/api/v1/connections/${telegramId}/start`);
+    igMeta = await startMetaMessagingSimulator();
+    const account = igMeta.createInstagramAccount({ name: 'acme.shoes' });
+    const ig = await hub.api<{ id: string; webhookUrl: string; config: { verifyToken: string } }>(
+      'POST',
+      '/api/v1/connections',
+      {
+        type: 'instagram',
+        name: 'Acme on Instagram',
+        config: {
+          instagramAccountId: account.id,
+          accessToken: account.token,
+          appSecret: igMeta.app.secret,
+          apiBaseUrl: igMeta.url,
+        },
+      },
+    );
+    instagramId = ig.body.id;
+    expect(
+      (await igMeta.configureWebhook({ url: ig.body.webhookUrl, verifyToken: ig.body.config.verifyToken })).ok,
+    ).toBe(true);
+    await hub.api('POST', `/api/v1/connections/${instagramId}/start`);
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await hub?.close();
     await meta?.close();
+    await igMeta?.close();
     await telegram?.close();
   });
 
@@ -87,6 +112,28 @@ describe('browser: send a test event from Settings › Channels', () => {
     await expect.poll(async () => row.locator('[data-check="first_message"]').count(), { timeout: WAIT }).toBe(0);
     expect(meta.calls().filter((c) => c.path.endsWith('/subscriptions_sample'))).toHaveLength(1);
     await page.screenshot({ path: `${SHOTS}app-test-event.png` });
+    await page.close();
+  });
+
+  it('the Health page sends one too, says it was sent, and the check turns healthy', async () => {
+    const page = await signedInPage(browser, hub.url, OWNER, WAIT);
+    await page.goto(`${hub.url}/app/#/health`);
+    const row = page.locator(`tr[data-connection="${instagramId}"]`);
+    await row.waitFor();
+    await expect
+      .poll(async () => row.locator('[data-check="first_message"]').getAttribute('data-state'), { timeout: WAIT })
+      .toBe('warning');
+    expect(await page.getByRole('button', { name: 'Send a test event to Support bot' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Send a test event to Acme on Instagram' }).click();
+    await expect
+      .poll(async () => row.locator('[data-test-event]').textContent(), { timeout: WAIT })
+      .toContain('Sent — Instagram is sending a sample message');
+    expect(await row.locator('[data-test-event]').getAttribute('data-test-event')).toBe('sent');
+    await expect
+      .poll(async () => row.locator('[data-check="first_message"]').getAttribute('data-state'), { timeout: WAIT })
+      .toBe('healthy');
+    expect(igMeta.calls().filter((c) => c.path.endsWith('/subscriptions_sample'))).toHaveLength(1);
+    await page.screenshot({ path: `${SHOTS}app-health-test-event.png` });
     await page.close();
   });
 });

@@ -402,6 +402,62 @@ async function routeObject(
   );
 }
 
+/**
+ * The App Dashboard's Webhooks "Test" button as an API (POST /{app-id}/subscriptions_sample,
+ * https://developers.facebook.com/docs/graph-api/reference/app/subscriptions_sample/): with the app access token
+ * `{app-id}|{app-secret}`, a sample notification of one field of object `whatsapp_business_account` goes to the
+ * app's callback. Meta's sample `messages` value holds placeholder ids
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#text-messages);
+ * `custom_fields` replaces its top-level keys.
+ */
+function subscriptionsSample(
+  rt: WhatsAppRuntime,
+  token: string | undefined,
+  query: URLSearchParams,
+  fields: Record<string, unknown>,
+): { success: true } {
+  const app = rt.state.app;
+  if (!token) throw graphErrors.tokenMissing();
+  if (token !== `${app.id}|${app.secret}`) throw graphErrors.tokenInvalid();
+  const param = (k: string): unknown => fields[k] ?? query.get(k) ?? undefined;
+  const object = param('object');
+  if (object !== 'whatsapp_business_account')
+    throw graphErrors.paramMessage(`Invalid parameter: object ${String(object ?? '')}`);
+  const field = param('field');
+  if (field !== 'messages') throw graphErrors.paramMessage(`Invalid parameter: field ${String(field ?? '')}`);
+  let custom: unknown = param('custom_fields') ?? {};
+  if (typeof custom === 'string') {
+    try {
+      custom = JSON.parse(custom) as unknown;
+    } catch {
+      throw graphErrors.paramMessage('Invalid parameter: custom_fields must be JSON');
+    }
+  }
+  if (typeof custom !== 'object' || custom === null || Array.isArray(custom))
+    throw graphErrors.paramMessage('Invalid parameter: custom_fields must be a JSON object');
+  const objectId = typeof param('object_id') === 'string' ? (param('object_id') as string) : '0';
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: '16505551111', phone_number_id: '123456123' },
+    contacts: [{ profile: { name: 'test user name' }, wa_id: '16315551181' }],
+    messages: [
+      {
+        from: '16315551181',
+        id: 'ABGGFlA5Fpa',
+        timestamp: String(Math.floor(rt.clock.now() / 1000)),
+        type: 'text',
+        text: { body: 'this is a text message' },
+      },
+    ],
+    ...(custom as Record<string, unknown>),
+  };
+  rt.webhooks.sample({
+    object: 'whatsapp_business_account',
+    entry: [{ id: objectId, changes: [{ field: 'messages', value: value as never }] }],
+  });
+  return { success: true };
+}
+
 /** Answers one Graph API request; records it in `calls`. */
 export async function serveGraph(
   req: IncomingMessage,
@@ -421,6 +477,18 @@ export async function serveGraph(
   };
   try {
     const body = await readGraphBody(req);
+    if (
+      segments.length === 2 &&
+      segments[0] === rt.state.app.id &&
+      segments[1] === 'subscriptions_sample' &&
+      httpMethod === 'POST'
+    ) {
+      call.op = 'subscriptions_sample';
+      const result = subscriptionsSample(rt, bearerToken(req, url, body.fields), url.searchParams, body.fields);
+      call.body = result;
+      respondJson(res, 200, result, headers);
+      return;
+    }
     const token = authenticate(rt, bearerToken(req, url, body.fields));
     const ctx: GraphContext = { rt, token, version, httpMethod, query: url.searchParams, body };
     const [id, edge, ...rest] = segments;

@@ -161,7 +161,20 @@ export class WhatsAppWebhooks {
     const first = events[0];
     if (!first) return;
     const { url, reason } = this.target(eventWabaId(first));
-    const payload = buildEnvelope(events);
+    this.post(buildEnvelope(events), events.length, url, reason);
+  }
+
+  /**
+   * The App Dashboard's "Test" button (POST /{app-id}/subscriptions_sample): one sample envelope to the app's own
+   * callback, signed like any delivery; no WABA subscription is needed, the subscription is the app's
+   * (https://developers.facebook.com/docs/graph-api/reference/app/subscriptions_sample/)
+   */
+  sample(payload: WaWebhookEnvelope): void {
+    const url = this.deps.state.app.callbackUrl;
+    this.post(payload, 1, url, url ? undefined : 'no webhook callback URL configured');
+  }
+
+  private post(payload: WaWebhookEnvelope, eventCount: number, url: string | undefined, reason?: string): void {
     const text = this.deps.options.metaEscaping ? metaJson(payload) : JSON.stringify(payload);
     const body = Buffer.from(text, 'utf8');
     const sig = signatures(body, this.deps.state.app.secret);
@@ -177,7 +190,7 @@ export class WhatsAppWebhooks {
         'x-hub-signature-256': sig.sha256,
       },
       payload,
-      eventCount: events.length,
+      eventCount,
       state: url ? 'pending' : 'skipped',
       attempts: [],
     };

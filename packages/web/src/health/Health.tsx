@@ -12,10 +12,13 @@ import { errorText, fullTime, shortTime, withTimes } from '../format.ts';
 const REFRESH_MS = 60_000;
 
 export function Health() {
-  const { client, subscribe } = useApp();
+  const { client, subscribe, types } = useApp();
   const [rows, setRows] = useState<ConnectionHealthSummary[] | null>(null);
   const [error, setError] = useState('');
   const [checking, setChecking] = useState<string | null>(null);
+  // "Send a test event": what the provider said, per connection (sent, or the error's reason)
+  const [tested, setTested] = useState<{ id: string; ok: boolean; text: string } | null>(null);
+  const [testing, setTesting] = useState<string | null>(null);
 
   const load = useCallback(() => {
     client
@@ -48,6 +51,28 @@ export function Health() {
       setError(errorText(err));
     } finally {
       setChecking(null);
+    }
+  };
+
+  // the provider delivers a sample inbound to the connection's webhook; its first-message check turns green once it
+  // arrives, which the connection.health event reloads
+  const testEvent = async (row: ConnectionHealthSummary) => {
+    setTesting(row.connectionId);
+    setTested(null);
+    try {
+      const { detail } = await client.sendTestEvent(row.connectionId);
+      setTested({ id: row.connectionId, ok: true, text: `Sent — ${detail}` });
+      // the webhook usually arrives within a second or two: run the checks again then
+      for (const wait of [1000, 2500, 5000]) {
+        await new Promise((r) => setTimeout(r, wait));
+        const health = await client.checkConnectionHealth(row.connectionId);
+        load();
+        if (health.checks.some((x) => x.name === 'first_message' && x.state === 'healthy')) break;
+      }
+    } catch (err) {
+      setTested({ id: row.connectionId, ok: false, text: `Not sent: ${errorText(err)}` });
+    } finally {
+      setTesting(null);
     }
   };
 
@@ -118,6 +143,27 @@ export function Health() {
                   >
                     {checking === row.connectionId ? 'Checking…' : 'Check now'}
                   </button>
+                  {types.get(row.type)?.features.includes('testEvent') === true && row.status === 'RUNNING' && (
+                    <button
+                      type="button"
+                      className="link"
+                      disabled={testing === row.connectionId}
+                      onClick={() => void testEvent(row)}
+                      aria-label={`Send a test event to ${row.name}`}
+                      title="The provider delivers a test message to this connection"
+                    >
+                      {testing === row.connectionId ? 'Sending…' : 'Send a test event'}
+                    </button>
+                  )}
+                  {tested?.id === row.connectionId && (
+                    <span
+                      className={tested.ok ? 'health-test-sent' : 'health-test-failed error'}
+                      role="status"
+                      data-test-event={tested.ok ? 'sent' : 'failed'}
+                    >
+                      {tested.text}
+                    </span>
+                  )}
                 </th>
                 <td data-label="Checks">
                   <ul className="health-checks">

@@ -7,6 +7,7 @@ import {
   metaMessagingHealth,
   metaProfile,
   metaSenderAction,
+  metaTestEvent,
   metaUnsubscribe,
 } from '../../channel-kit/index.js';
 import { accountTarget, INSTAGRAM_FIELDS } from './api.js';
@@ -64,6 +65,8 @@ export const instagramConnector = defineConnector({
   features: {
     // the token's validity and ends, and our app's webhook subscription with its fields
     health: (ctx, ask) => metaMessagingHealth(accountTarget(ctx.config), ctx, ask, INSTAGRAM_FIELDS),
+    // Meta's sample notification of the messages field (object=instagram), to this account's webhook
+    testEvent: (ctx) => metaTestEvent(accountTarget(ctx.config), ctx, 'instagram', ctx.config.appSecret),
     typing: (to, ctx) => metaSenderAction(accountTarget(ctx.config), ctx, to, 'typing_on'),
     fetchMedia: (media, ctx) => metaFetchAttachment(accountTarget(ctx.config), media, ctx),
     // name and picture of a new IGSID, once (https://developers.facebook.com/docs/messenger-platform/identity/user-profile)

@@ -55,6 +55,8 @@ runConnectorContract(instagramConnector, {
       },
       auth: json(401, tokenError),
     },
+    // the token's app (debug_token), then Meta's sample notification (https://developers.facebook.com/docs/graph-api/reference/app/subscriptions_sample/)
+    testEvent: { success: [debugToken(), json(200, { success: true })], auth: json(401, tokenError) },
     typing: { to: IGSID, success: [json(200, { recipient_id: IGSID })], auth: json(401, tokenError) },
     fetchMedia: {
       media: { providerMediaId: STORY_URL },

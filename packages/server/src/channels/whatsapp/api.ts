@@ -19,6 +19,7 @@ import {
   type ProviderTemplate,
   codeForWhatsAppError,
   listWhatsAppTemplates,
+  metaTestEvent,
   metaTokenHealth,
   templateVariables,
   whatsappErrorMessage,
@@ -230,14 +231,7 @@ export function syncWhatsAppTemplates(ctx: Ctx): Promise<ProviderTemplate[]> {
  * (App Dashboard → Webhooks), not readable with this token.
  */
 export async function whatsappHealth(ctx: Ctx, ask: HealthAsk): Promise<ProviderHealthCheck[]> {
-  const target: MetaGraphTarget = {
-    provider: 'WhatsApp',
-    apiBaseUrl: ctx.config.apiBaseUrl,
-    apiVersion: ctx.config.apiVersion,
-    accountId: ctx.config.businessAccountId,
-    accessToken: ctx.config.accessToken,
-    secrets: [ctx.config.accessToken, ctx.config.appSecret],
-  };
+  const target = wabaTarget(ctx);
   const token = await metaTokenHealth(target, ctx, ask);
   if (!token.valid) return token.checks;
   const waba = ctx.config.businessAccountId;
@@ -268,4 +262,42 @@ export async function whatsappHealth(ctx: Ctx, ask: HealthAsk): Promise<Provider
       detail: `The app is subscribed to WhatsApp Business Account ${waba}'s webhooks`,
     };
   return [...token.checks, webhook];
+}
+
+/** the WABA as a Graph target of the shared Meta helpers (channel-kit/meta-messaging) */
+function wabaTarget(ctx: Ctx): MetaGraphTarget {
+  return {
+    provider: 'WhatsApp',
+    apiBaseUrl: ctx.config.apiBaseUrl,
+    apiVersion: ctx.config.apiVersion,
+    accountId: ctx.config.businessAccountId,
+    accessToken: ctx.config.accessToken,
+    secrets: [ctx.config.accessToken, ctx.config.appSecret],
+  };
+}
+
+/**
+ * "Send a test event": Meta's sample notification of the `messages` field of object `whatsapp_business_account`
+ * for this WABA (https://developers.facebook.com/docs/graph-api/reference/app/subscriptions_sample/), what the App
+ * Dashboard's Webhooks "Test" button sends. Meta's own sample names a placeholder phone number id
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#text-messages), which no
+ * connection serves, so `custom_fields` puts our first number in `metadata` and a text message from a test sender.
+ */
+export function whatsappTestEvent(ctx: Ctx): Promise<{ detail: string }> {
+  const phoneNumberId = ctx.config.phoneNumberIds[0] ?? '';
+  const testSender = '15550000000';
+  return metaTestEvent(wabaTarget(ctx), ctx, 'whatsapp_business_account', ctx.config.appSecret, (mid) => ({
+    messaging_product: 'whatsapp',
+    metadata: { phone_number_id: phoneNumberId },
+    contacts: [{ profile: { name: 'Switchboard test' }, wa_id: testSender }],
+    messages: [
+      {
+        from: testSender,
+        id: `wamid.${mid}`,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: 'text',
+        text: { body: 'Test event from Switchboard' },
+      },
+    ],
+  }));
 }

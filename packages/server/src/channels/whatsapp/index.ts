@@ -1,6 +1,13 @@
 /** @module channels/whatsapp — the WhatsApp Business Cloud API channel (Meta Graph; https://developers.facebook.com/docs/whatsapp/cloud-api). */
 import { DEFAULT_OPT_OUT_RULES, defineConnector } from '../../channel-kit/index.js';
-import { checkAccount, fetchWhatsAppMedia, markRead, syncWhatsAppTemplates, whatsappHealth } from './api.js';
+import {
+  checkAccount,
+  fetchWhatsAppMedia,
+  markRead,
+  syncWhatsAppTemplates,
+  whatsappHealth,
+  whatsappTestEvent,
+} from './api.js';
 import { whatsappConfigSchema, type WhatsAppConfig } from './config.js';
 import { parseWhatsApp } from './parse.js';
 import { senderFor, whatsappSend } from './send.js';
@@ -85,6 +92,8 @@ export const whatsappConnector = defineConnector({
     senders: (config) => [...config.phoneNumberIds],
     // the token's validity and end, and our app's subscription to the WABA's webhooks
     health: whatsappHealth,
+    // Meta's sample notification of the messages field (object=whatsapp_business_account), to this WABA's webhook
+    testEvent: whatsappTestEvent,
   },
   start: (ctx) => checkAccount(ctx),
 });

@@ -125,6 +125,11 @@ runConnectorContract(whatsappConnector, {
       },
       auth: { status: 401, body: JSON.stringify(graphErrors.invalidToken) },
     },
+    // the token's app (debug_token), then Meta's sample notification (https://developers.facebook.com/docs/graph-api/reference/app/subscriptions_sample/)
+    testEvent: {
+      success: [debugToken({ type: 'SYSTEM_USER' }), { status: 200, body: JSON.stringify({ success: true }) }],
+      auth: { status: 401, body: JSON.stringify(graphErrors.invalidToken) },
+    },
     optOut: {
       message: signed(
         JSON.parse(JSON.stringify(inboundMessages.text).replace('Does it come in another color?', 'Halt')),
