@@ -122,48 +122,51 @@ export function Health() {
             {rows.map((row) => (
               <tr key={row.connectionId} data-connection={row.connectionId}>
                 <th scope="row" className="health-conn">
-                  <span className={`dot dot-${row.status}`} data-status={row.status} title={row.status} />
-                  <span className="health-conn-name">{row.name}</span>
-                  <span className="health-conn-type">{row.type}</span>
-                  {row.health ? (
-                    <span className={`badge health health-${row.health.state}`} data-health={row.health.state}>
-                      {row.health.state}
-                    </span>
-                  ) : (
-                    <span className="badge" data-health="unchecked">
-                      not checked
-                    </span>
-                  )}
-                  <button
-                    type="button"
-                    className="link"
-                    disabled={checking === row.connectionId}
-                    onClick={() => void checkNow(row)}
-                    aria-label={`Check the health of ${row.name} now`}
-                  >
-                    {checking === row.connectionId ? 'Checking…' : 'Check now'}
-                  </button>
-                  {types.get(row.type)?.features.includes('testEvent') === true && row.status === 'RUNNING' && (
+                  {/* the cell stays a table cell (a flex th leaves the table's grid); its parts flow inside */}
+                  <div className="health-conn-cell">
+                    <span className={`dot dot-${row.status}`} data-status={row.status} title={row.status} />
+                    <span className="health-conn-name">{row.name}</span>
+                    <span className="health-conn-type">{row.type}</span>
+                    {row.health ? (
+                      <span className={`badge health health-${row.health.state}`} data-health={row.health.state}>
+                        {row.health.state}
+                      </span>
+                    ) : (
+                      <span className="badge" data-health="unchecked">
+                        not checked
+                      </span>
+                    )}
                     <button
                       type="button"
                       className="link"
-                      disabled={testing === row.connectionId}
-                      onClick={() => void testEvent(row)}
-                      aria-label={`Send a test event to ${row.name}`}
-                      title="The provider delivers a test message to this connection"
+                      disabled={checking === row.connectionId}
+                      onClick={() => void checkNow(row)}
+                      aria-label={`Check the health of ${row.name} now`}
                     >
-                      {testing === row.connectionId ? 'Sending…' : 'Send a test event'}
+                      {checking === row.connectionId ? 'Checking…' : 'Check now'}
                     </button>
-                  )}
-                  {tested?.id === row.connectionId && (
-                    <span
-                      className={tested.ok ? 'health-test-sent' : 'health-test-failed error'}
-                      role="status"
-                      data-test-event={tested.ok ? 'sent' : 'failed'}
-                    >
-                      {tested.text}
-                    </span>
-                  )}
+                    {types.get(row.type)?.features.includes('testEvent') === true && row.status === 'RUNNING' && (
+                      <button
+                        type="button"
+                        className="link"
+                        disabled={testing === row.connectionId}
+                        onClick={() => void testEvent(row)}
+                        aria-label={`Send a test event to ${row.name}`}
+                        title="The provider delivers a test message to this connection"
+                      >
+                        {testing === row.connectionId ? 'Sending…' : 'Send a test event'}
+                      </button>
+                    )}
+                    {tested?.id === row.connectionId && (
+                      <span
+                        className={tested.ok ? 'health-test-sent' : 'health-test-failed error'}
+                        role="status"
+                        data-test-event={tested.ok ? 'sent' : 'failed'}
+                      >
+                        {tested.text}
+                      </span>
+                    )}
+                  </div>
                 </th>
                 <td data-label="Checks">
                   <ul className="health-checks">

@@ -898,6 +898,12 @@ export class SipUserAgent {
     void this.callUpdate(call, 'in-progress');
     try {
       await this.startMedia(call, answer, call.rtpPort);
+      // hung up while the media started: the call ended without it, so the media goes now
+      if ((call.state as Call['state']) === 'ended') {
+        await call.media?.kill();
+        if (call.rtpPort !== undefined) this.usedPorts.delete(call.rtpPort);
+        return;
+      }
       call.media?.play(await greeting);
     } catch (error) {
       this.sendBye(call);
