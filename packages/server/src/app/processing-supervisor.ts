@@ -6,6 +6,7 @@
  * re-driven — the batch it was writing when it died either committed (its events are no longer pending) or rolled
  * back with the thread's connection (they are), and the compare-and-set claim keeps each event processed once.
  */
+import { sqliteDriverPath } from '../store/sqlite/driver.js';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -127,7 +128,11 @@ export class ProcessingThread {
     const entry = threadEntry();
     const worker = new Worker(entry.eval ? entry.code : entry.file, {
       eval: entry.eval,
-      workerData: { config: this.options.config, writeLock: this.options.writeLock.buffer },
+      workerData: {
+        config: this.options.config,
+        writeLock: this.options.writeLock.buffer,
+        sqliteDriver: sqliteDriverPath(),
+      },
       // a tsx-loaded parent would otherwise hand its loader flags to a thread that does not need them
       execArgv: [],
     });

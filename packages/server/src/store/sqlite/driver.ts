@@ -9,12 +9,17 @@
  * `better-sqlite3-node22`, which npm skips on Node 20 (its `engines`) — and Node 22 and later load 13.
  */
 import { createRequire } from 'node:module';
+import { isMainThread, workerData } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 
 const require = createRequire(import.meta.url);
 
 /** the path of the driver package's entry for this Node: a worker thread loads the same one */
 export function sqliteDriverPath(): string {
+  // a thread started with `sqliteDriver` in its data loads what its parent resolved: module hooks the parent was
+  // started with (the Node 24 test leg's) do not reach a worker thread
+  const given: unknown = isMainThread ? undefined : (workerData as { sqliteDriver?: unknown } | null)?.sqliteDriver;
+  if (typeof given === 'string') return given;
   if (Number(process.versions.node.split('.')[0]) >= 22) {
     try {
       return require.resolve('better-sqlite3-node22');
