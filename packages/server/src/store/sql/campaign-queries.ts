@@ -207,13 +207,21 @@ export function campaignQueries(db: Db): CampaignStoreOps {
       .where(compile(filter, d, Date.parse(now)));
   const failureCode = d.jsonText(sql.ref('m.status_detail'), 'code');
   const inFlightCount = async (campaignId: string): Promise<number> => {
+    // read from the outbound queue's side (messages_queue index, a few hundred rows), each queued message's job found
+    // by its message id: from the jobs' side this was a walk over every job the campaign ever sent
     const r = await db
-      .selectFrom('campaign_jobs as j')
-      .innerJoin('messages as m', 'm.id', 'j.message_id')
+      .selectFrom('messages as m')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('j.campaign_id', '=', campaignId)
-      .where('j.status', '=', 'queued')
       .where('m.status', '=', 'queued')
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('campaign_jobs as j')
+            .select(sql`1`.as('one'))
+            .whereRef('j.message_id', '=', 'm.id')
+            .where('j.campaign_id', '=', campaignId)
+            .where('j.status', '=', 'queued'),
+        ),
+      )
       .executeTakeFirst();
     const claimed = await db
       .selectFrom('campaign_jobs')
@@ -529,21 +537,22 @@ export function campaignQueries(db: Db): CampaignStoreOps {
     },
 
     async dueJobs(campaignId, now, limit) {
-      const rows = await db
-        .selectFrom('campaign_jobs')
-        .selectAll()
-        .where('campaign_id', '=', campaignId)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('status', '=', 'pending'), eb('due_at', '<=', now)]),
-            eb.and([eb('status', '=', 'claimed'), eb('lease_until', '<', now)]),
-          ]),
-        )
-        .orderBy('due_at')
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return rows.map(toJob);
+      // two walks of the (campaign, status, due_at, id) index, each stopping at `limit`; one query with an OR of the
+      // two states sorted every pending job of the campaign on each round
+      const walk = (status: 'pending' | 'claimed') =>
+        db
+          .selectFrom('campaign_jobs')
+          .selectAll()
+          .where('campaign_id', '=', campaignId)
+          .where('status', '=', status)
+          .where(status === 'pending' ? 'due_at' : 'lease_until', status === 'pending' ? '<=' : '<', now)
+          .orderBy('due_at')
+          .orderBy('id')
+          .limit(limit)
+          .execute();
+      const rows = [...(await walk('pending')), ...(await walk('claimed'))];
+      rows.sort((a, b) => (a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return rows.slice(0, limit).map(toJob);
     },
     inFlightCount,
     async claimJob(id, token, now, leaseUntil) {
@@ -711,7 +720,9 @@ export function campaignQueries(db: Db): CampaignStoreOps {
         .where('j.status', '=', 'queued')
         .where('m.status', '<>', 'queued')
         .where('m.status_at', '>', since)
-        .orderBy('m.status_at', 'desc')
+        // newest sends first along the (campaign, status, queued_at) index, stopping at the limit: ordered by the
+        // messages' status_at this sorted every send of the campaign on each check
+        .orderBy('j.queued_at', 'desc')
         // the runner looks now and then, not at every message's end: a run of failures may already have newer
         // successes on top of it, so the latest few windows are read and each window-long run judged
         .limit(window * RUNS_READ)
