@@ -310,6 +310,8 @@ describe('campaign model', () => {
 
   it('reads reasons as words', () => {
     expect(reasonLabel('opted_out')).toBe('Opted out');
+    expect(reasonLabel('local_time')).toBe('Waits for its time of day');
+    expect(reasonLabel('expired')).toBe('Past the end date');
     expect(reasonLabel('MISSING_FIELD: 2 (attributes.order)')).toBe('Empty field: 2 (attributes.order)');
     expect(reasonLabel('131026')).toBe('131026');
   });

@@ -59,6 +59,8 @@ const REASONS: Record<string, string> = {
   contact_gone: 'Contact merged or erased',
   no_step: 'Step removed',
   canceled: 'Campaign canceled',
+  expired: 'Past the end date',
+  local_time: 'Waits for its time of day',
   MISSING_FIELD: 'A field the message needs is empty',
 };
 
