@@ -93,6 +93,8 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
   const [dirty, setDirty] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // a save was refused for a problem: the first one still there is shown (none once they are all fixed)
+  const [blocked, setBlocked] = useState(false);
 
   const touch =
     <T,>(set: (v: T) => void) =>
@@ -180,11 +182,12 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
   /** saves the draft (created the first time), uploads a chosen CSV, and counts the audience as the start would */
   const save = async (): Promise<Campaign | undefined> => {
     if (problems.length > 0) {
-      setError(problems[0] as string);
+      setBlocked(true);
       return undefined;
     }
     setBusy(true);
     setError('');
+    setBlocked(false);
     try {
       let saved = campaign ? await client.updateCampaign(campaign.id, body()) : await client.createCampaign(body());
       // the address follows the draft, without leaving this page (a hash change would start the builder afresh)
@@ -275,9 +278,9 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
           </li>
         ))}
       </ol>
-      {error && (
+      {(error || (blocked && problems.length > 0)) && (
         <p role="alert" className="error">
-          {error}
+          {error || problems[0]}
         </p>
       )}
 
@@ -448,7 +451,7 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
               {endProblem(end.iso, startIso, Date.now())}
             </p>
           )}
-          <div className="row cmp-wrap">
+          <div className="row cmp-wrap cmp-zone-row">
             <label className="cmp-field cmp-grow">
               <span>Time zone for contacts without one</span>
               <select

@@ -157,7 +157,9 @@ export function StepEditor({
                       setVariant(i, { ...v, percent: e.target.value === '' ? Number.NaN : Number(e.target.value) })
                     }
                   />
-                  <span>% of recipients</span>
+                  <span>
+                    %<span className="cmp-wide-only"> of recipients</span>
+                  </span>
                 </label>
                 <button
                   type="button"
@@ -180,6 +182,7 @@ export function StepEditor({
                 connection={connection}
                 content={v.content}
                 onChange={(content) => setVariant(i, { ...v, content })}
+                placeholders={i === variants.length - 1}
               />
             </fieldset>
           ))}
@@ -372,11 +375,14 @@ export function ContentEditor({
   connection,
   content,
   onChange,
+  placeholders = true,
 }: {
   label: string;
   connection: Connection;
   content: Content;
   onChange: (c: Content) => void;
+  /** the placeholders' hint under the text (an A/B step shows it once, under its last variant) */
+  placeholders?: boolean;
 }) {
   if (content.type === 'template')
     return <TemplateEditor label={label} connection={connection} content={content} onChange={onChange} />;
@@ -401,7 +407,7 @@ export function ContentEditor({
             onChange={(e) => onChange({ ...content, text: e.target.value })}
           />
         </label>
-        <PlaceholderHint />
+        {placeholders && <PlaceholderHint />}
       </>
     );
   return (
@@ -416,7 +422,7 @@ export function ContentEditor({
           onChange={(e) => onChange({ ...content, text: e.target.value })}
         />
       </label>
-      <PlaceholderHint />
+      {placeholders && <PlaceholderHint />}
     </>
   );
 }
