@@ -1247,13 +1247,10 @@ export interface paths {
                         /** @description start at this time (a start before it schedules) */
                         scheduledAt?: string | null;
                         settings?: {
-                            /** @description a reply counts for a step until this many hours after its send (or until the next step is judged); default 72 */
-                            attributionHours?: number;
-                            /**
-                             * Format: date-time
-                             * @description nothing is sent after it: open jobs end skipped `expired` and the campaign completes
-                             */
-                            endAt?: string;
+                            /** @description a reply counts for a step until this many hours after its send (or until the next step is judged); default 72; null returns to the default */
+                            attributionHours?: number | null;
+                            /** @description nothing is sent after it: open jobs end skipped `expired` and the campaign completes; null removes it */
+                            endAt?: string | null;
                             /** @description pause when this share of the last `window` finished sends failed (default 20 % of 200) */
                             failurePause?: {
                                 ratio: number;
@@ -1268,8 +1265,8 @@ export interface paths {
                                 timeZone: string;
                                 to: string;
                             } | null;
-                            /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent */
-                            timeZone?: string;
+                            /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent; null removes it */
+                            timeZone?: string | null;
                         };
                         steps: components["schemas"]["CampaignStepInput"][];
                     };
@@ -1507,13 +1504,10 @@ export interface paths {
                         /** @description start at this time (a start before it schedules) */
                         scheduledAt?: string | null;
                         settings?: {
-                            /** @description a reply counts for a step until this many hours after its send (or until the next step is judged); default 72 */
-                            attributionHours?: number;
-                            /**
-                             * Format: date-time
-                             * @description nothing is sent after it: open jobs end skipped `expired` and the campaign completes
-                             */
-                            endAt?: string;
+                            /** @description a reply counts for a step until this many hours after its send (or until the next step is judged); default 72; null returns to the default */
+                            attributionHours?: number | null;
+                            /** @description nothing is sent after it: open jobs end skipped `expired` and the campaign completes; null removes it */
+                            endAt?: string | null;
                             /** @description pause when this share of the last `window` finished sends failed (default 20 % of 200) */
                             failurePause?: {
                                 ratio: number;
@@ -1528,8 +1522,8 @@ export interface paths {
                                 timeZone: string;
                                 to: string;
                             } | null;
-                            /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent */
-                            timeZone?: string;
+                            /** @description for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent; null removes it */
+                            timeZone?: string | null;
                         };
                         steps?: components["schemas"]["CampaignStepInput"][];
                     };

@@ -153,4 +153,41 @@ describe('a campaign audience before the start', () => {
     const now = await t.api<Settings>('GET', `/api/v1/campaigns/${created.body.id}`);
     expect(now.body.settings.quietHours).toBeUndefined();
   });
+
+  it("sets a draft's time zone, end date and attribution window, keeps them when left out, and removes them with null", async () => {
+    type Settings = { settings: { timeZone?: string; endAt?: string; attributionHours?: number; inFlight: number } };
+    const set = { timeZone: 'America/New_York', endAt: '2030-02-01T18:00:00.000Z', attributionHours: 24 };
+    const created = await t.api<{ id: string } & Settings>('POST', '/api/v1/campaigns', {
+      name: 'Ends',
+      audience: { type: 'contacts' },
+      steps: [{ connectionId: conn, content: { type: 'text', text: 'Hello' } }],
+      settings: set,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.settings).toMatchObject(set);
+    const kept = await t.api<Settings>('PATCH', `/api/v1/campaigns/${created.body.id}`, { settings: { inFlight: 5 } });
+    expect(kept.body.settings).toMatchObject({ ...set, inFlight: 5 });
+    const removed = await t.api<Settings>('PATCH', `/api/v1/campaigns/${created.body.id}`, {
+      settings: { endAt: null, attributionHours: null },
+    });
+    expect(removed.status).toBe(200);
+    expect(removed.body.settings.endAt).toBeUndefined();
+    expect(removed.body.settings.attributionHours).toBeUndefined();
+    expect(removed.body.settings).toMatchObject({ timeZone: 'America/New_York', inFlight: 5 });
+    // null is for the settings that can be dropped; a required one refuses it and nothing changes
+    const bad = await t.api('PATCH', `/api/v1/campaigns/${created.body.id}`, {
+      settings: { inFlight: null, timeZone: null },
+    });
+    expect(bad.status).toBe(400);
+    const badZone = await t.api('PATCH', `/api/v1/campaigns/${created.body.id}`, {
+      settings: { timeZone: 'Mars/Base' },
+    });
+    expect(badZone.status).toBe(400);
+    const now = await t.api<Settings>('GET', `/api/v1/campaigns/${created.body.id}`);
+    expect(now.body.settings).toMatchObject({ timeZone: 'America/New_York', inFlight: 5 });
+    const unzoned = await t.api<Settings>('PATCH', `/api/v1/campaigns/${created.body.id}`, {
+      settings: { timeZone: null },
+    });
+    expect(unzoned.body.settings.timeZone).toBeUndefined();
+  });
 });

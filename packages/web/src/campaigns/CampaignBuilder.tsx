@@ -1,8 +1,10 @@
 /**
  * @module web/campaigns/CampaignBuilder: create or edit a draft in four parts — audience (a saved segment, edited
- * in place; a CSV upload with its row-by-row report; or contacts picked by hand) → steps → schedule (now or at a
- * time, quiet hours) → review, which saves the draft and shows the audience as the start would count it (who is
- * excluded and why) and what each step would send to a few recipients, then starts or schedules it.
+ * in place; a CSV upload with its row-by-row report; or contacts picked by hand) → steps (each a message or an A/B
+ * split, sent immediately, after a delay or at a time of day) → schedule (now or at a time, an end date, the time zone
+ * of contacts without one, the reply attribution window, quiet hours) → review, which saves the draft and shows all
+ * of it in words, the audience as the start would count it (who is excluded and why) and what each step would send
+ * to a few recipients, then starts or schedules it.
  */
 import { useEffect, useState } from 'react';
 import type {
@@ -22,12 +24,18 @@ import { Icon } from '../icons.tsx';
 import { campaignHref } from './Campaigns.tsx';
 import { CampaignPreview } from './CampaignPreview.tsx';
 import {
-  delayLabel,
+  attributionLabel,
   emptyContent,
+  endProblem,
+  parseAttribution,
   reasonLabel,
   stepContentLabel,
   stepProblem,
+  timingLabel,
+  variantsLabel,
   CONDITION_LABEL,
+  DEFAULT_ATTRIBUTION_HOURS,
+  MAX_ATTRIBUTION_HOURS,
 } from './campaign-model.ts';
 import { describeFilter, SegmentEditor } from './Segments.tsx';
 import { StepEditor } from './StepEditor.tsx';
@@ -76,10 +84,17 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
   const [later, setLater] = useState(false);
   const [startAt, setStartAt] = useState(() => toLocalInput(new Date(Date.now() + 3_600_000)).slice(0, 16));
   const [quiet, setQuiet] = useState<{ from: string; to: string; timeZone: string } | null>(null);
+  // undefined: the draft names none (the server then uses UTC); a new campaign starts with the browser's
+  const [zone, setZone] = useState<string | undefined>(() => (campaignId ? undefined : browserZone()));
+  // the field's text and the instant it stands for (a loaded end date is kept to the second until edited)
+  const [end, setEnd] = useState<{ local: string; iso: string } | null>(null);
+  const [attribution, setAttribution] = useState('');
   const [check, setCheck] = useState<CampaignAudienceCheck | null>(null);
   const [dirty, setDirty] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // a save was refused for a problem: the first one still there is shown (none once they are all fixed)
+  const [blocked, setBlocked] = useState(false);
 
   const touch =
     <T,>(set: (v: T) => void) =>
@@ -119,6 +134,13 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
           setStartAt(toLocalInput(new Date(c.scheduledAt)).slice(0, 16));
         }
         setQuiet(c.settings.quietHours ?? null);
+        setZone(c.settings.timeZone);
+        setEnd(
+          c.settings.endAt
+            ? { local: toLocalInput(new Date(c.settings.endAt)).slice(0, 16), iso: c.settings.endAt }
+            : null,
+        );
+        setAttribution(c.settings.attributionHours === undefined ? '' : String(c.settings.attributionHours));
         setDirty(false);
         return client.campaignAudience(c.id).then(setCheck);
       })
@@ -126,11 +148,20 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
       .finally(() => setLoading(false));
   }, [client, campaignId]);
 
+  const startIso = later && !Number.isNaN(Date.parse(startAt)) ? toIso(startAt) : null;
+  const attributionHours = parseAttribution(attribution);
+  const scheduleProblems = [
+    later && startIso === null ? 'Choose when it starts' : '',
+    endProblem(end ? end.iso : null, startIso, Date.now()),
+    Number.isNaN(attributionHours)
+      ? `The attribution window is a number of hours, more than 0 and at most ${MAX_ATTRIBUTION_HOURS}`
+      : '',
+  ].filter(Boolean);
   const problems = [
     name.trim() ? '' : 'Name the campaign',
     mode === 'segment' && !segmentId ? 'Choose a segment for the audience' : '',
     ...steps.map(stepProblem),
-    later && Number.isNaN(Date.parse(startAt)) ? 'Choose when it starts' : '',
+    ...scheduleProblems,
   ].filter(Boolean);
 
   const body = (): CampaignInput => ({
@@ -138,19 +169,25 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
     audience: mode === 'segment' ? { type: 'segment', segmentId } : { type: 'contacts' },
     ...(mode === 'list' && picked.length > 0 ? { contactIds: picked.map((c) => c.id) } : {}),
     steps,
-    // null removes quiet hours a saved draft had
-    settings: { quietHours: quiet },
-    scheduledAt: later ? toIso(startAt) : null,
+    // null removes what a saved draft had (quiet hours, an end date, its own attribution window)
+    settings: {
+      quietHours: quiet,
+      ...(zone ? { timeZone: zone } : {}),
+      endAt: end ? end.iso : null,
+      attributionHours: attributionHours ?? null,
+    },
+    scheduledAt: startIso,
   });
 
   /** saves the draft (created the first time), uploads a chosen CSV, and counts the audience as the start would */
   const save = async (): Promise<Campaign | undefined> => {
     if (problems.length > 0) {
-      setError(problems[0] as string);
+      setBlocked(true);
       return undefined;
     }
     setBusy(true);
     setError('');
+    setBlocked(false);
     try {
       let saved = campaign ? await client.updateCampaign(campaign.id, body()) : await client.createCampaign(body());
       // the address follows the draft, without leaving this page (a hash change would start the builder afresh)
@@ -241,9 +278,9 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
           </li>
         ))}
       </ol>
-      {error && (
+      {(error || (blocked && problems.length > 0)) && (
         <p role="alert" className="error">
-          {error}
+          {error || problems[0]}
         </p>
       )}
 
@@ -344,7 +381,7 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
                   {
                     ...newStep(),
                     connectionId: last?.connectionId ?? '',
-                    content: emptyContent(last?.content?.type ?? 'text'),
+                    content: emptyContent(last?.content?.type ?? last?.variants?.[0]?.content.type ?? 'text'),
                     delaySeconds: 86_400,
                     condition: 'not_replied',
                   },
@@ -377,9 +414,94 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
           <label className="cmp-check">
             <input
               type="checkbox"
+              checked={end !== null}
+              onChange={(e) => {
+                // a week after the start, to be moved
+                const local = toLocalInput(
+                  new Date((startIso ? Date.parse(startIso) : Date.now()) + 7 * 86_400_000),
+                ).slice(0, 16);
+                touch(setEnd)(e.target.checked ? { local, iso: toIso(local) } : null);
+              }}
+            />{' '}
+            End date: nothing is sent after it
+          </label>
+          {end && (
+            <label className="cmp-field">
+              <span>Ends at (your time, {browserZone()})</span>
+              <input
+                type="datetime-local"
+                value={end.local}
+                aria-describedby="cmp-end-hint"
+                onChange={(e) =>
+                  touch(setEnd)({
+                    local: e.target.value,
+                    iso: Number.isNaN(Date.parse(e.target.value)) ? '' : toIso(e.target.value),
+                  })
+                }
+              />
+            </label>
+          )}
+          {end && (
+            <p className="hint" id="cmp-end-hint">
+              Steps still waiting then are skipped (expired) and the campaign completes.
+            </p>
+          )}
+          {end && endProblem(end.iso, startIso, Date.now()) && (
+            <p className="error" data-field="end-problem">
+              {endProblem(end.iso, startIso, Date.now())}
+            </p>
+          )}
+          <div className="row cmp-wrap cmp-zone-row">
+            <label className="cmp-field cmp-grow">
+              <span>Time zone for contacts without one</span>
+              <select
+                aria-label="Time zone for contacts without one"
+                value={zone ?? 'UTC'}
+                onChange={(e) => touch(setZone)(e.target.value)}
+              >
+                {zones().map((z) => (
+                  <option key={z} value={z}>
+                    {z}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="cmp-field">
+              <span>Count a reply for a step within (hours)</span>
+              <input
+                type="number"
+                min={0}
+                max={MAX_ATTRIBUTION_HOURS}
+                step="any"
+                inputMode="decimal"
+                aria-label="Attribution window in hours"
+                placeholder={String(DEFAULT_ATTRIBUTION_HOURS)}
+                value={attribution}
+                onChange={(e) => touch(setAttribution)(e.target.value)}
+              />
+            </label>
+          </div>
+          <p className="hint">
+            Time-of-day steps use the contact&apos;s own <code>timeZone</code> attribute when it names a valid zone,
+            else this one. A reply counts for the step it answers within{' '}
+            {attributionHours === undefined || Number.isNaN(attributionHours)
+              ? `${DEFAULT_ATTRIBUTION_HOURS} hours (the default when empty)`
+              : `${attribution.trim()} hours`}{' '}
+            of the send, or until the next step goes.
+          </p>
+          {Number.isNaN(attributionHours) && (
+            <p className="error" data-field="attribution-problem">
+              The attribution window is a number of hours, more than 0 and at most {MAX_ATTRIBUTION_HOURS}.
+            </p>
+          )}
+          <label className="cmp-check">
+            <input
+              type="checkbox"
               checked={quiet !== null}
               onChange={(e) =>
-                touch(setQuiet)(e.target.checked ? { from: '21:00', to: '09:00', timeZone: browserZone() } : null)
+                touch(setQuiet)(
+                  e.target.checked ? { from: '21:00', to: '09:00', timeZone: zone ?? browserZone() } : null,
+                )
               }
             />{' '}
             Quiet hours: no sends at night in the recipient&apos;s time zone
@@ -439,18 +561,31 @@ export function CampaignBuilder({ campaignId }: { campaignId?: string | undefine
             <dd>
               <ol className="cmp-step-summary">
                 {steps.map((s, i) => (
-                  <li key={i}>
+                  <li key={i} data-step={i}>
                     {connections.find((c) => c.id === s.connectionId)?.name ?? 'a connection'} — {stepContentLabel(s)},{' '}
-                    {delayLabel(s.delaySeconds ?? 0)}
+                    {timingLabel(s)}
                     {i > 0 && s.condition !== 'always'
                       ? `, ${CONDITION_LABEL[s.condition ?? 'always'].toLowerCase()}`
                       : ''}
+                    {s.variants && s.variants.length > 0 && (
+                      <span className="cmp-variant-summary" data-field="variants">
+                        {variantsLabel(s)}
+                      </span>
+                    )}
                   </li>
                 ))}
               </ol>
             </dd>
             <dt>Starts</dt>
-            <dd>{later ? fullTime(toIso(startAt)) : 'when you press Start'}</dd>
+            <dd>{startIso ? fullTime(startIso) : 'when you press Start'}</dd>
+            <dt>Ends</dt>
+            <dd data-field="ends">{end?.iso ? fullTime(end.iso) : 'no end date'}</dd>
+            <dt>Time zone</dt>
+            <dd data-field="time-zone">{zone ?? 'UTC'} for contacts without their own</dd>
+            <dt>Replies count</dt>
+            <dd data-field="attribution">
+              {attributionLabel(Number.isNaN(attributionHours) ? undefined : attributionHours)}
+            </dd>
             <dt>Quiet hours</dt>
             <dd>{quiet ? `${quiet.from}–${quiet.to} (${quiet.timeZone} when the contact has no zone)` : 'none'}</dd>
           </dl>

@@ -1,7 +1,8 @@
 /**
  * @module web/campaigns/CampaignPage: a started campaign (#/campaigns/{id}) — its state with pause / resume / cancel /
- * duplicate, live progress from the event stream (`campaign.progress` carries the counts while it runs; a
- * `campaign.status` or a delivery receipt afterwards reads them again): audience, excluded by reason, and per step
+ * duplicate, its end date, time zone and reply attribution window, live progress from the event stream
+ * (`campaign.progress` carries the counts while it runs; a `campaign.status` or a delivery receipt afterwards reads
+ * them again): audience, excluded by reason, and per step
  * queued, sent, delivered, read, replied, failed by reason, skipped and opted out; the sends of this visit over time;
  * and the recipients, filtered by outcome and step, with the CSV export.
  */
@@ -13,13 +14,14 @@ import { Icon } from '../icons.tsx';
 import { campaignHref } from './Campaigns.tsx';
 import {
   actionsFor,
-  delayLabel,
+  attributionLabel,
   OUTCOMES,
   overallProgress,
   percent,
   reasonLabel,
   stepContentLabel,
   stepProgress,
+  timingLabel,
   CONDITION_LABEL,
   type CampaignStatus,
   type Outcome,
@@ -142,6 +144,15 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
           ? ` · quiet ${campaign.settings.quietHours.from}–${campaign.settings.quietHours.to}`
           : ''}
       </p>
+      <p className="cmp-card-meta" data-field="settings">
+        <span data-field="ends">
+          {campaign.settings.endAt ? `Ends ${fullTime(campaign.settings.endAt)}` : 'No end date'}
+        </span>
+        {' · '}
+        <span data-field="time-zone">Time zone {campaign.settings.timeZone ?? 'UTC'} for contacts without one</span>
+        {' · '}
+        <span data-field="attribution">Replies count {attributionLabel(campaign.settings.attributionHours)}</span>
+      </p>
       {campaign.statusReason && status !== 'completed' && (
         <p className={status === 'paused' ? 'cmp-reason' : 'hint'} data-field="status-reason">
           {campaign.statusReason}
@@ -233,7 +244,7 @@ function StepCard({
           <strong>{connection?.name ?? 'Step'}</strong>{' '}
           <span className="hint">
             {step ? stepContentLabel(step) : 'text'}
-            {step ? `, ${delayLabel(step.delaySeconds ?? 0)}` : ''}
+            {step ? `, ${timingLabel(step)}` : ''}
             {step && s.stepIndex > 0 && step.condition !== 'always'
               ? `, ${CONDITION_LABEL[step.condition ?? 'always'].toLowerCase()}`
               : ''}
@@ -533,7 +544,14 @@ function JobCell({ job }: { job: Job }) {
     <span className={`cmp-job cmp-job-${outcome}`}>
       {OUTCOME_LABEL[outcome as Outcome] ?? outcome}
       {job.status === 'queued' && job.replied && job.messageStatus ? ` (${job.messageStatus})` : ''}
-      {why && outcome !== 'replied' && <small> {reasonLabel(why)}</small>}
+      {why && outcome !== 'replied' && (
+        <small>
+          {' '}
+          {reasonLabel(why)}
+          {/* a time-of-day job knows its local time once worked out: say when that is here */}
+          {job.reason === 'local_time' && outcome === 'pending' ? `: ${fullTime(job.dueAt)}` : ''}
+        </small>
+      )}
     </span>
   );
 }

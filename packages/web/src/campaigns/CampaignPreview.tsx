@@ -63,6 +63,7 @@ export function CampaignPreview({
             <li key={p.stepIndex} data-step={p.stepIndex} data-blocked={p.blocked ?? ''}>
               <div className="cmp-preview-head">
                 Step {p.stepIndex + 1} · {connection?.name ?? 'connection'} → {p.address ?? 'nowhere'}
+                {p.variant ? ` · variant ${p.variant}` : ''}
               </div>
               {p.blocked && (
                 <p className="error" data-field="blocked">

@@ -1,10 +1,9 @@
 /**
  * @module web/campaigns/StepEditor: one step of a campaign — its connection, its content (ContentEditor: a template
  * with each variable mapped to a contact field or a constant, free text with {{contact.name}} placeholders where the
- * channel takes business-initiated text, or an email's subject and body), when it goes and on what condition.
- *
- * The content is its own component on purpose: a step with A/B variants would hold a list of contents with a
- * split, each edited by a ContentEditor, where StepEditor renders the single one today.
+ * channel takes business-initiated text, or an email's subject and body) or an A/B split of two to five such
+ * contents with their shares, when it goes (immediately, after a delay, or at a time of day in the recipient's time
+ * zone) and on what condition.
  */
 import { useEffect, useState } from 'react';
 import type { CampaignStep, Connection, Template } from '../../../sdk/src/index.ts';
@@ -13,16 +12,27 @@ import { errorText } from '../format.ts';
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { renderTemplate } from '../conversation/TemplatePicker.tsx';
 import {
+  addVariant,
   CONDITION_LABEL,
   contentKinds,
+  delayLabel,
   emptyContent,
   joinDelay,
+  MAX_DAYS_AFTER,
+  MAX_VARIANTS,
+  removeVariant,
   splitDelay,
-  stepContentLabel,
+  splitProblem,
+  splitStep,
+  splitTotal,
+  stepTiming,
+  withTiming,
   type Condition,
   type Content,
   UNIT_SECONDS,
   type DelayUnit,
+  type Timing,
+  type Variant,
 } from './campaign-model.ts';
 
 type TemplateContent = Extract<Content, { type: 'template' }>;
@@ -54,16 +64,23 @@ export function StepEditor({
     (step.delaySeconds ?? 0) === 0 ? 'hours' : splitDelay(step.delaySeconds ?? 0).unit,
   );
   const n = index + 1;
-  const abStep = Boolean(step.variants && step.variants.length > 0);
+  const variants = step.variants && step.variants.length > 0 ? step.variants : null;
+  const timing = stepTiming(step);
 
   const chooseConnection = (id: string) => {
     const next = connections.find((c) => c.id === id);
     const allowed = contentKinds(next ? types.get(next.type) : undefined);
-    const content =
-      step.content && allowed.includes(step.content.type) ? step.content : emptyContent(allowed[0] ?? 'text');
     // a template belongs to its connection's account: another connection starts the choice again
-    onChange({ ...step, connectionId: id, content: content.type === 'template' ? emptyContent('template') : content });
+    const fit = (c: Content | undefined): Content => {
+      const kept = c && allowed.includes(c.type) ? c : emptyContent(allowed[0] ?? 'text');
+      return kept.type === 'template' ? emptyContent('template') : kept;
+    };
+    if (variants)
+      onChange({ ...step, connectionId: id, variants: variants.map((v) => ({ ...v, content: fit(v.content) })) });
+    else onChange({ ...step, connectionId: id, content: fit(step.content) });
   };
+  const setVariant = (i: number, v: Variant) =>
+    onChange({ ...step, variants: (variants ?? []).map((x, j) => (j === i ? v : x)) });
 
   return (
     <fieldset className="cmp-panel cmp-step" data-step={index} aria-label={`Step ${n}`}>
@@ -93,59 +110,111 @@ export function StepEditor({
       {connection && kinds.length === 0 && (
         <p className="error">This channel cannot start conversations from a campaign.</p>
       )}
-      {connection && kinds.length > 0 && abStep && (
-        <p className="hint" data-ab-step>
-          {stepContentLabel(step)}: this step's A/B variants are kept as they are (they are written through the API,
-          PATCH /api/v1/campaigns/{'{id}'})
-        </p>
-      )}
-      {connection && kinds.length > 0 && !abStep && step.content && (
+      {connection && kinds.length > 0 && !variants && step.content && (
         <>
-          {kinds.length > 1 && (
-            <div className="cmp-choice" role="radiogroup" aria-label={`Step ${n}: content`}>
-              {kinds.map((k) => (
-                <label key={k}>
-                  <input
-                    type="radio"
-                    name={`kind-${index}`}
-                    checked={step.content?.type === k}
-                    onChange={() => onChange({ ...step, content: emptyContent(k) })}
-                  />{' '}
-                  {KIND_LABEL[k]}
-                </label>
-              ))}
-            </div>
-          )}
+          <KindChoice
+            label={`Step ${n}`}
+            name={`kind-${index}`}
+            kinds={kinds}
+            content={step.content}
+            onChange={(content) => onChange({ ...step, content })}
+          />
           <ContentEditor
             label={`Step ${n}`}
             connection={connection}
             content={step.content}
             onChange={(content) => onChange({ ...step, content })}
           />
+          <div className="row cmp-ab-add">
+            <button type="button" onClick={() => onChange(splitStep(step))}>
+              <Icon name="plus" /> Split into A/B variants
+            </button>
+            <span className="hint">Send two or more versions, each to a share of the recipients.</span>
+          </div>
         </>
+      )}
+      {connection && kinds.length > 0 && variants && (
+        <div className="cmp-variants-edit" role="group" aria-label={`Step ${n}: A/B variants`}>
+          {variants.map((v, i) => (
+            <fieldset
+              key={v.name}
+              className="cmp-variant"
+              data-variant={v.name}
+              aria-label={`Step ${n}, variant ${v.name}`}
+            >
+              <legend>
+                <span className="cmp-variant-name">{v.name}</span>
+                <label className="cmp-inline cmp-share">
+                  <input
+                    type="number"
+                    min={1}
+                    max={99}
+                    step={1}
+                    inputMode="numeric"
+                    aria-label={`Step ${n}, variant ${v.name}: share in percent`}
+                    value={Number.isFinite(v.percent) ? String(v.percent) : ''}
+                    onChange={(e) =>
+                      setVariant(i, { ...v, percent: e.target.value === '' ? Number.NaN : Number(e.target.value) })
+                    }
+                  />
+                  <span>
+                    %<span className="cmp-wide-only"> of recipients</span>
+                  </span>
+                </label>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => onChange(removeVariant(step, i))}
+                  aria-label={`Remove variant ${v.name} of step ${n}`}
+                >
+                  <Icon name="close" /> Remove
+                </button>
+              </legend>
+              <KindChoice
+                label={`Step ${n}, variant ${v.name}`}
+                name={`kind-${index}-${i}`}
+                kinds={kinds}
+                content={v.content}
+                onChange={(content) => setVariant(i, { ...v, content })}
+              />
+              <ContentEditor
+                label={`Step ${n}, variant ${v.name}`}
+                connection={connection}
+                content={v.content}
+                onChange={(content) => setVariant(i, { ...v, content })}
+                placeholders={i === variants.length - 1}
+              />
+            </fieldset>
+          ))}
+          <SplitLine variants={variants} step={n} />
+          {variants.length < MAX_VARIANTS && (
+            <button type="button" onClick={() => onChange(addVariant(step))}>
+              <Icon name="plus" /> Add a variant
+            </button>
+          )}
+        </div>
       )}
       <div className="cmp-when">
         <div className="cmp-choice" role="radiogroup" aria-label={`Step ${n}: when`}>
-          <label>
-            <input
-              type="radio"
-              name={`when-${index}`}
-              checked={(step.delaySeconds ?? 0) === 0}
-              onChange={() => onChange({ ...step, delaySeconds: 0 })}
-            />{' '}
-            {index === 0 ? 'As soon as the campaign starts' : 'Right after the previous step'}
-          </label>
-          <label>
-            <input
-              type="radio"
-              name={`when-${index}`}
-              checked={(step.delaySeconds ?? 0) > 0}
-              onChange={() => onChange({ ...step, delaySeconds: joinDelay(index === 0 ? 1 : 2, unit) })}
-            />{' '}
-            After a delay
-          </label>
+          {(
+            [
+              ['now', index === 0 ? 'As soon as the campaign starts' : 'Right after the previous step'],
+              ['delay', 'After a delay'],
+              ['time', 'At a time of day'],
+            ] as Array<[Timing, string]>
+          ).map(([t, label]) => (
+            <label key={t}>
+              <input
+                type="radio"
+                name={`when-${index}`}
+                checked={timing === t}
+                onChange={() => onChange(withTiming(step, t, index, UNIT_SECONDS[unit]))}
+              />{' '}
+              {label}
+            </label>
+          ))}
         </div>
-        {(step.delaySeconds ?? 0) > 0 && (
+        {timing === 'delay' && (
           <span className="row cmp-delay">
             <input
               type="number"
@@ -171,6 +240,9 @@ export function StepEditor({
             </select>
             <span className="hint">{index === 0 ? 'after the start' : 'after the previous step went out'}</span>
           </span>
+        )}
+        {timing === 'time' && step.timeOfDay && (
+          <TimeOfDay step={step} n={n} first={index === 0} onChange={(timeOfDay) => onChange({ ...step, timeOfDay })} />
         )}
       </div>
       {index > 0 && (
@@ -201,17 +273,116 @@ export function StepEditor({
   );
 }
 
+/** the kinds of content a channel takes, as a choice (none when it takes one kind only) */
+function KindChoice({
+  label,
+  name,
+  kinds,
+  content,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  kinds: Array<Content['type']>;
+  content: Content;
+  onChange: (c: Content) => void;
+}) {
+  if (kinds.length < 2) return null;
+  return (
+    <div className="cmp-choice" role="radiogroup" aria-label={`${label}: content`}>
+      {kinds.map((k) => (
+        <label key={k}>
+          <input type="radio" name={name} checked={content.type === k} onChange={() => onChange(emptyContent(k))} />{' '}
+          {KIND_LABEL[k]}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+/** the split's shares and their total, or what is wrong with it (the builder will not save it then) */
+function SplitLine({ variants, step }: { variants: Variant[]; step: number }) {
+  const problem = splitProblem(variants);
+  const shares = variants.map((v) => `${v.name} ${Number.isFinite(v.percent) ? v.percent : '?'} %`).join(' + ');
+  return (
+    <p
+      className={problem ? 'error cmp-split' : 'hint cmp-split'}
+      data-field="split"
+      role={problem ? 'alert' : undefined}
+      aria-label={`Step ${step}: split`}
+    >
+      {shares} = {splitTotal(variants)} %{problem ? ` — ${problem}` : ''}
+    </p>
+  );
+}
+
+type TimeOfDayValue = NonNullable<CampaignStep['timeOfDay']>;
+
+/** HH:MM in the recipient's time zone, on the day the step comes due or a number of days after it */
+function TimeOfDay({
+  step,
+  n,
+  first,
+  onChange,
+}: {
+  step: CampaignStep;
+  n: number;
+  first: boolean;
+  onChange: (t: TimeOfDayValue) => void;
+}) {
+  const t = step.timeOfDay as TimeOfDayValue;
+  const days = t.daysAfter ?? 0;
+  return (
+    <div className="cmp-time-of-day">
+      <span className="row cmp-wrap">
+        <label className="cmp-inline">
+          <span>At</span>
+          <input
+            type="time"
+            required
+            aria-label={`Step ${n}: time of day`}
+            value={t.time}
+            onChange={(e) => onChange({ ...t, time: e.target.value })}
+          />
+        </label>
+        <label className="cmp-inline">
+          <input
+            type="number"
+            min={0}
+            max={MAX_DAYS_AFTER}
+            step={1}
+            inputMode="numeric"
+            aria-label={`Step ${n}: days later`}
+            value={Number.isFinite(days) ? String(days) : ''}
+            onChange={(e) => onChange({ ...t, daysAfter: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+          />
+          <span>{first ? 'days after the start' : 'days after the previous step went out'}</span>
+        </label>
+      </span>
+      <p className="hint">
+        In the recipient&apos;s time zone: their <code>timeZone</code> attribute, else the campaign&apos;s (under
+        Schedule). With 0 days it goes the same day while the time is still ahead, else the next day.
+        {(step.delaySeconds ?? 0) > 0 &&
+          ` The step first waits ${delayLabel(step.delaySeconds ?? 0).replace(/^after /, '')}, then goes at this time (a delay set through the API, kept).`}
+      </p>
+    </div>
+  );
+}
+
 /** one message's content for a connection: what a variant of a step would hold */
 export function ContentEditor({
   label,
   connection,
   content,
   onChange,
+  placeholders = true,
 }: {
   label: string;
   connection: Connection;
   content: Content;
   onChange: (c: Content) => void;
+  /** the placeholders' hint under the text (an A/B step shows it once, under its last variant) */
+  placeholders?: boolean;
 }) {
   if (content.type === 'template')
     return <TemplateEditor label={label} connection={connection} content={content} onChange={onChange} />;
@@ -236,7 +407,7 @@ export function ContentEditor({
             onChange={(e) => onChange({ ...content, text: e.target.value })}
           />
         </label>
-        <PlaceholderHint />
+        {placeholders && <PlaceholderHint />}
       </>
     );
   return (
@@ -251,7 +422,7 @@ export function ContentEditor({
           onChange={(e) => onChange({ ...content, text: e.target.value })}
         />
       </label>
-      <PlaceholderHint />
+      {placeholders && <PlaceholderHint />}
     </>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * @module web/campaigns/campaign-model: what the campaign pages compute without the server — words for states,
- * outcomes and reasons, a segment filter as an editable tree, delays in the unit a person thinks in, the steps a
- * channel allows, and a campaign's progress from its statistics. Pure functions, unit-tested.
+ * outcomes and reasons, a segment filter as an editable tree, delays in the unit a person thinks in, a step's
+ * timing (a delay or a time of day) and its A/B split, the steps a channel allows, the schedule's end date and reply
+ * attribution window, and a campaign's progress from its statistics. Pure functions, unit-tested.
  */
 import type { CampaignStats, CampaignStep, ConnectionType, SegmentFilter } from '../../../sdk/src/index.ts';
 
@@ -58,6 +59,8 @@ const REASONS: Record<string, string> = {
   contact_gone: 'Contact merged or erased',
   no_step: 'Step removed',
   canceled: 'Campaign canceled',
+  expired: 'Past the end date',
+  local_time: 'Waits for its time of day',
   MISSING_FIELD: 'A field the message needs is empty',
 };
 
@@ -119,30 +122,200 @@ export function emptyContent(kind: Content['type']): Content {
 export function stepContentLabel(step: CampaignStep): string {
   if (step.variants && step.variants.length > 0)
     return `A/B: ${step.variants.map((v) => `${v.name} ${v.percent} %`).join(', ')}`;
-  const c = step.content;
-  if (!c) return 'no content';
+  return step.content ? contentLabel(step.content) : 'no content';
+}
+
+function contentLabel(c: Content): string {
   if (c.type === 'template') return `template ${c.name}`;
   if (c.type === 'email') return `email “${c.subject}”`;
   return 'text';
 }
 
-/** what is wrong with a step before it is saved (the server checks again); '' when nothing */
-export function stepProblem(step: CampaignStep, index: number): string {
-  if (!step.connectionId) return `Step ${index + 1}: choose a connection`;
-  // A/B variants are written through the API and checked by the server; the builder keeps them as they are
-  if (step.variants && step.variants.length > 0) return '';
-  const c = step.content;
-  if (!c) return `Step ${index + 1}: write the message`;
+/** every variant of an A/B step in words: "A (60 %): template spring_offer; B (40 %): text" */
+export function variantsLabel(step: CampaignStep): string {
+  return (step.variants ?? []).map((v) => `${v.name} (${v.percent} %): ${contentLabel(v.content)}`).join('; ');
+}
+
+/** what is wrong with one content ('' when nothing); `where` names it: "Step 2" or "Step 2, variant B" */
+function contentProblem(c: Content | undefined, where: string): string {
+  if (!c) return `${where}: write the message`;
   if (c.type === 'template') {
-    if (!c.name) return `Step ${index + 1}: choose a template`;
+    if (!c.name) return `${where}: choose a template`;
     for (const [name, source] of Object.entries(c.variables ?? {})) {
       if ('field' in source && (!source.field || source.field === 'attributes.'))
-        return `Step ${index + 1}: variable ${name} needs a contact field`;
-      if ('value' in source && !source.value.trim()) return `Step ${index + 1}: variable ${name} needs a value`;
+        return `${where}: variable ${name} needs a contact field`;
+      if ('value' in source && !source.value.trim()) return `${where}: variable ${name} needs a value`;
     }
   } else if (c.type === 'email') {
-    if (!c.subject.trim() || !c.text.trim()) return `Step ${index + 1}: an email needs a subject and a body`;
-  } else if (!c.text.trim()) return `Step ${index + 1}: write the message`;
+    if (!c.subject.trim() || !c.text.trim()) return `${where}: an email needs a subject and a body`;
+  } else if (!c.text.trim()) return `${where}: write the message`;
+  return '';
+}
+
+/** what is wrong with a step before it is saved (the server checks again); '' when nothing */
+export function stepProblem(step: CampaignStep, index: number): string {
+  const where = `Step ${index + 1}`;
+  if (!step.connectionId) return `${where}: choose a connection`;
+  if (step.timeOfDay && !HHMM.test(step.timeOfDay.time)) return `${where}: choose the time of day (HH:MM)`;
+  if (step.timeOfDay && !validDaysAfter(step.timeOfDay.daysAfter ?? 0))
+    return `${where}: the days are a whole number from 0 to ${MAX_DAYS_AFTER}`;
+  if (step.variants && step.variants.length > 0) {
+    const split = splitProblem(step.variants);
+    if (split) return `${where}: ${split}`;
+    for (const v of step.variants) {
+      const problem = contentProblem(v.content, `${where}, variant ${v.name}`);
+      if (problem) return problem;
+    }
+    return '';
+  }
+  return contentProblem(step.content, where);
+}
+
+// --- A/B variants ---
+
+export type Variant = NonNullable<CampaignStep['variants']>[number];
+/** the route's limits: two to five variants, each a whole percent from 1 to 99 */
+export const MAX_VARIANTS = 5;
+const VARIANT_NAMES = ['A', 'B', 'C', 'D', 'E'];
+
+export function splitTotal(variants: Array<Pick<Variant, 'percent'>>): number {
+  return variants.reduce((n, v) => n + (Number.isFinite(v.percent) ? v.percent : 0), 0);
+}
+
+/** what is wrong with a split ('' when nothing): the shares are whole percents from 1 to 99 that add up to 100 */
+export function splitProblem(variants: Array<Pick<Variant, 'name' | 'percent'>>): string {
+  if (variants.length < 2) return 'an A/B split has two variants or more';
+  if (variants.length > MAX_VARIANTS) return `an A/B split has at most ${MAX_VARIANTS} variants`;
+  for (const v of variants)
+    if (!Number.isInteger(v.percent) || v.percent < 1 || v.percent > 99)
+      return `variant ${v.name}: the share is a whole percent from 1 to 99`;
+  if (new Set(variants.map((v) => v.name)).size !== variants.length) return 'each variant has its own name';
+  const total = splitTotal(variants);
+  if (total !== 100) return `the split adds up to ${total} %, not 100 %`;
+  return '';
+}
+
+/** `n` whole percents that add up to 100, the remainder on the first: 3 → 34, 33, 33 */
+export function evenSplit(n: number): number[] {
+  const each = Math.floor(100 / n);
+  return Array.from({ length: n }, (_, i) => each + (i === 0 ? 100 - each * n : 0));
+}
+
+const nextName = (variants: Variant[]): string =>
+  VARIANT_NAMES.find((n) => !variants.some((v) => v.name === n)) ?? `V${variants.length + 1}`;
+
+/** a plain step split in two: A keeps its content, B starts empty of the same kind, half each */
+export function splitStep(step: CampaignStep): CampaignStep {
+  const { content, ...rest } = step;
+  const first = content ?? emptyContent('text');
+  return {
+    ...rest,
+    variants: [
+      { name: 'A', percent: 50, content: first },
+      { name: 'B', percent: 50, content: emptyContent(first.type) },
+    ],
+  };
+}
+
+/** one more variant (empty, of the last one's kind), the split made even again */
+export function addVariant(step: CampaignStep): CampaignStep {
+  const variants = step.variants ?? [];
+  if (variants.length === 0) return splitStep(step);
+  if (variants.length >= MAX_VARIANTS) return step;
+  const last = variants[variants.length - 1] as Variant;
+  const next = [...variants, { name: nextName(variants), percent: 0, content: emptyContent(last.content.type) }];
+  const shares = evenSplit(next.length);
+  return { ...step, variants: next.map((v, i) => ({ ...v, percent: shares[i] ?? 0 })) };
+}
+
+/**
+ * a step without its variant `index`: the share goes to the variant before it (the first: to the next), so a split
+ * that added up still does; with one variant left it is a plain step with that content again
+ */
+export function removeVariant(step: CampaignStep, index: number): CampaignStep {
+  const variants = step.variants ?? [];
+  const removed = variants[index];
+  if (!removed) return step;
+  const left = variants.filter((_, i) => i !== index);
+  const { variants: _v, ...rest } = step;
+  if (left.length === 1) return { ...rest, content: (left[0] as Variant).content };
+  const heir = Math.max(0, index - 1);
+  return { ...rest, variants: left.map((v, i) => (i === heir ? { ...v, percent: v.percent + removed.percent } : v)) };
+}
+
+// --- timing ---
+
+export type Timing = 'now' | 'delay' | 'time';
+/** the route's bounds for a time-of-day step: HH:MM (00:00–23:59), 0 to 30 days after the step came due */
+export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const MAX_DAYS_AFTER = 30;
+const validDaysAfter = (d: number) => Number.isInteger(d) && d >= 0 && d <= MAX_DAYS_AFTER;
+
+export function stepTiming(step: CampaignStep): Timing {
+  if (step.timeOfDay) return 'time';
+  return (step.delaySeconds ?? 0) > 0 ? 'delay' : 'now';
+}
+
+/** a step with another timing: a time of day starts at 09:00, the next day for a follow-up */
+export function withTiming(step: CampaignStep, timing: Timing, index: number, delayUnitSeconds: number): CampaignStep {
+  const { timeOfDay: _t, ...rest } = step;
+  if (timing === 'now') return { ...rest, delaySeconds: 0 };
+  if (timing === 'delay') return { ...rest, delaySeconds: (index === 0 ? 1 : 2) * delayUnitSeconds };
+  return { ...rest, delaySeconds: 0, timeOfDay: { time: '09:00', daysAfter: index === 0 ? 0 : 1 } };
+}
+
+/**
+ * when a step goes, in words: "immediately", "after 2 hours", "at 09:00 the next day, the recipient's time" — a time
+ * of day counts from when the step came due (after its delay, if it has one)
+ */
+export function timingLabel(step: CampaignStep): string {
+  const t = step.timeOfDay;
+  if (!t) return delayLabel(step.delaySeconds ?? 0);
+  const days = t.daysAfter ?? 0;
+  const when =
+    days === 0
+      ? `at the next ${t.time}`
+      : days === 1
+        ? `at ${t.time} the next day`
+        : `at ${t.time}, ${days} days later`;
+  const delay = step.delaySeconds ?? 0;
+  return `${delay > 0 ? `${delayLabel(delay)}, then ` : ''}${when} in the recipient's time zone`;
+}
+
+// --- schedule settings ---
+
+/** the reply attribution window the runner uses when a campaign sets none (DEFAULT_ATTRIBUTION_HOURS there) */
+export const DEFAULT_ATTRIBUTION_HOURS = 72;
+/** the route's bounds: one second to 30 days */
+export const MAX_ATTRIBUTION_HOURS = 30 * 24;
+
+/** the attribution field's text as hours: undefined when empty (the default), NaN when it is no valid window */
+export function parseAttribution(text: string): number | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  const hours = Number(t.replace(',', '.'));
+  return Number.isFinite(hours) && hours >= 1 / 3600 && hours <= MAX_ATTRIBUTION_HOURS ? hours : Number.NaN;
+}
+
+export function attributionLabel(hours: number | undefined): string {
+  if (hours === undefined) return `${DEFAULT_ATTRIBUTION_HOURS} hours after each send (the default)`;
+  if (hours < 1) {
+    const minutes = Math.round(hours * 60 * 100) / 100;
+    if (minutes >= 1) return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'} after each send`;
+    const seconds = Math.round(hours * 3600);
+    return `${seconds} ${seconds === 1 ? 'second' : 'seconds'} after each send`;
+  }
+  return `${hours} ${hours === 1 ? 'hour' : 'hours'} after each send`;
+}
+
+/** what is wrong with an end date ('' when nothing): it is a time, after the start (the start refuses it otherwise) */
+export function endProblem(endAt: string | null, startAt: string | null, now: number): string {
+  if (endAt === null) return '';
+  const end = Date.parse(endAt);
+  if (Number.isNaN(end)) return 'Choose when it ends';
+  const start = startAt === null ? now : Date.parse(startAt);
+  if (end <= (Number.isNaN(start) ? now : Math.max(start, now)))
+    return startAt === null ? 'The end date is in the past' : 'The end date is not after the start';
   return '';
 }
 

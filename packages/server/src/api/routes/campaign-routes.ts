@@ -161,18 +161,23 @@ const SettingsSchema = z.object({
   timeZone: z
     .string()
     .refine(isTimeZone, 'an IANA time zone')
+    .nullable()
     .optional()
-    .describe('for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent'),
+    .describe(
+      'for contacts whose attributes name no valid timeZone (time-of-day steps); UTC when absent; null removes it',
+    ),
   endAt: instant
+    .nullable()
     .optional()
-    .describe('nothing is sent after it: open jobs end skipped `expired` and the campaign completes'),
+    .describe('nothing is sent after it: open jobs end skipped `expired` and the campaign completes; null removes it'),
   attributionHours: z
     .number()
     .min(1 / 3600)
     .max(30 * 24)
+    .nullable()
     .optional()
     .describe(
-      'a reply counts for a step until this many hours after its send (or until the next step is judged); default 72',
+      'a reply counts for a step until this many hours after its send (or until the next step is judged); default 72; null returns to the default',
     ),
 });
 const AudienceSchema = z.union([

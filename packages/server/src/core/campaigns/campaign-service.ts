@@ -68,22 +68,27 @@ export interface CampaignInput {
   /** an explicit audience's contacts (audience type `contacts`); more can be added while it is a draft */
   contactIds?: string[] | undefined;
   steps: CampaignStep[];
-  /** quietHours null removes them */
+  /** null removes quietHours, timeZone, endAt or attributionHours */
   settings?: SettingsInput | undefined;
   scheduledAt?: string | null | undefined;
 }
 
-type SettingsInput = Partial<Omit<CampaignSettings, 'quietHours'>> & {
-  quietHours?: CampaignSettings['quietHours'] | null;
+/** the settings a draft can drop again: null removes them (the runner's default applies) */
+type Removable = 'quietHours' | 'timeZone' | 'endAt' | 'attributionHours';
+
+type SettingsInput = Partial<Omit<CampaignSettings, Removable>> & {
+  [K in Removable]?: CampaignSettings[K] | null;
 };
 
-/** settings with a change applied: a null quietHours removes them, an absent one keeps what was there */
+/** settings with a change applied: a null removes the setting, an absent one keeps what was there */
 function applySettings(base: CampaignSettings, patch: SettingsInput | undefined): CampaignSettings {
-  const { quietHours, ...rest } = patch ?? {};
-  const next: CampaignSettings = { ...base, ...rest };
-  if (quietHours === null) delete next.quietHours;
-  else if (quietHours !== undefined) next.quietHours = quietHours;
-  return next;
+  const next = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch ?? {})) {
+    // only the Removable settings take null (the route schema says so)
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  return next as unknown as CampaignSettings;
 }
 
 export type CampaignView = CampaignRecord & { audienceCount: number };
