@@ -165,6 +165,20 @@ describe('browser: phone calls', () => {
       expect(await page.locator('ol.call-transcript li[data-type="audio"]').count()).toBe(0);
       const duration = await head.locator('.call-duration').textContent();
       expect(duration).toMatch(/^\d+:\d\d$/);
+      // the inbox line says how the call went, not "Call recording" (the recording came after the end)
+      const preview = await eventually(
+        async () => {
+          const c = await hub.api<{ lastMessagePreview: string | null }>(
+            'GET',
+            `/api/v1/conversations/${conversationId}`,
+          );
+          return c.body.lastMessagePreview?.startsWith('Call · ') ? c.body.lastMessagePreview : undefined;
+        },
+        WAIT,
+        'the ended call’s preview',
+      );
+      expect(preview).toBe(`Call · completed · ${duration}`);
+      if (width === 1280) await row.locator('.conv-preview', { hasText: preview }).waitFor();
       await page.screenshot({ path: `${SHOTS}app-call-ended-${width}.png`, fullPage: true });
       await page.close();
     });
@@ -224,6 +238,9 @@ describe('browser: phone calls', () => {
     const details = page.getByRole('button', { name: 'Contact details' });
     if ((await details.getAttribute('aria-expanded')) !== 'true') await details.click();
     const panel = page.getByRole('complementary', { name: 'Contact' });
+    // a contact known only from phone calls is offered a call, never a conversation the hub refuses (422)
+    await panel.locator('[data-notice="calls-only"]', { hasText: 'can be reached by phone call only' }).waitFor();
+    expect(await panel.getByRole('button', { name: 'Start a new conversation' }).count()).toBe(0);
     await panel.getByRole('button', { name: 'Call', exact: true }).click();
     await panel.getByLabel('Answered by').selectOption({ label: 'Reminders' });
     await page.screenshot({ path: `${SHOTS}app-call-button-390.png` });
