@@ -175,6 +175,14 @@ describe('call writer', () => {
     await apply(event(early, 'completed', '2026-01-03T11:00:31.000Z'));
     expect(await previewOf(early)).toBe('Call · completed · 0:30');
 
+    // a voicemail stored before the end was reported is named by the end's line too
+    const racing = `CA${'8'.repeat(32)}`;
+    await apply(event(racing, 'ringing', '2026-01-03T13:00:00.000Z'));
+    await apply(event(racing, 'in-progress', '2026-01-03T13:00:01.000Z'));
+    await say(racing, 'recording:RE3', recording, { recording: { source: 'voicemail' } }, '2026-01-03T13:00:40.000Z');
+    await apply(event(racing, 'completed', '2026-01-03T13:00:41.000Z', { durationSeconds: 40 }));
+    expect(await previewOf(racing)).toBe('Call · completed · 0:40 · voicemail');
+
     // nobody answered an incoming call: a missed call, at the time it ended
     const missed = `CA${'7'.repeat(32)}`;
     await apply(event(missed, 'ringing', '2026-01-03T12:00:00.000Z'));

@@ -17,7 +17,13 @@ import {
 import { providerAddress } from '../contacts/address-normalizer.js';
 import { eventRow } from '../events.js';
 import type { CallPatch, CallRecord } from '../ports/index.js';
-import { conversationView, findOrOpenConversation, upsertContact, type WriteContext } from './conversation-writer.js';
+import {
+  conversationView,
+  findOrOpenConversation,
+  isVoicemail,
+  upsertContact,
+  type WriteContext,
+} from './conversation-writer.js';
 
 export function callView(c: CallRecord): Call {
   return {
@@ -153,7 +159,10 @@ async function previewEndedCall(ctx: WriteContext, call: CallRecord): Promise<vo
   const endedAt = call.endedAt ?? now;
   const lastMessageAt =
     conversation.lastMessageAt !== null && conversation.lastMessageAt > endedAt ? conversation.lastMessageAt : endedAt;
-  const patch = { lastMessagePreview: callPreview(call), lastMessageAt, updatedAt: now };
+  // a voicemail may be stored before the end is reported (the provider's callbacks race): it still counts
+  const recent = await tx.listRecentMessages(conversation.id, 20);
+  const voicemail = recent.some((m) => m.metadata.call === call.providerCallId && isVoicemail(m.metadata));
+  const patch = { lastMessagePreview: callPreview(call, { voicemail }), lastMessageAt, updatedAt: now };
   await tx.updateConversation(conversation.id, patch);
   outbox.push(
     eventRow(

@@ -631,8 +631,13 @@ async function endedCallPreview(ctx: WriteContext, metadata: Record<string, unkn
   if (typeof metadata.call !== 'string') return undefined;
   const call = await ctx.tx.findCallByProviderId(ctx.connection.id, metadata.call);
   if (!call || !isFinalCallState(call.state)) return undefined;
+  return callPreview(call, { voicemail: isVoicemail(metadata) });
+}
+
+/** a voicemail's recording or its transcript (both connectors' metadata: `voicemail`, `recording.source`) */
+export function isVoicemail(metadata: Record<string, unknown>): boolean {
   const recording = metadata.recording as { source?: unknown } | undefined;
-  return callPreview(call, { voicemail: metadata.voicemail !== undefined || recording?.source === 'voicemail' });
+  return metadata.voicemail !== undefined || recording?.source === 'voicemail';
 }
 
 /** Statuses a message may hold before moving to `next` (forward-only, pain point #8). */
