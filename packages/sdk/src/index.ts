@@ -350,6 +350,15 @@ export class SwitchboardClient {
   listConversations(query: { status?: ConversationStatus } = {}): Promise<Conversation[]> {
     return this.all<Conversation>(`/conversations${query.status ? `?status=${query.status}` : ''}`);
   }
+  /**
+   * the conversations one of whose messages says `text` (a text, a caption, a call's or voice message's
+   * transcript), newest first: the first `limit` of them
+   */
+  searchConversations(text: string, limit = 50): Promise<Conversation[]> {
+    return this.request<Page<Conversation>>('GET', `/conversations${query({ q: text, limit: String(limit) })}`).then(
+      (p) => p.data,
+    );
+  }
   getConversation(id: string): Promise<Conversation> {
     return this.request('GET', `/conversations/${enc(id)}`);
   }

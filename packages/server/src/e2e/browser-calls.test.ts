@@ -178,7 +178,18 @@ describe('browser: phone calls', () => {
         'the ended call’s preview',
       );
       expect(preview).toBe(`Call · completed · ${duration}`);
-      if (width === 1280) await row.locator('.conv-preview', { hasText: preview }).waitFor();
+      // what the caller said is found like any message: by the API's search, and by the inbox's
+      const saidIt = await hub.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/conversations?q=HELLO%20THERE');
+      expect(saidIt.body.data.map((c) => c.id)).toContain(conversationId);
+      if (width === 1280) {
+        await row.locator('.conv-preview', { hasText: preview }).waitFor();
+        const search = page.getByRole('searchbox', { name: 'Search sessions' });
+        await search.fill('zebra crossing');
+        await row.waitFor({ state: 'detached' });
+        await search.fill('hello there');
+        await row.waitFor();
+        await search.fill('');
+      }
       await page.screenshot({ path: `${SHOTS}app-call-ended-${width}.png`, fullPage: true });
       await page.close();
     });
@@ -212,6 +223,11 @@ describe('browser: phone calls', () => {
       .locator('li.call-turn[data-speaker="caller"]', { hasText: 'Please call me back about the invoice.' })
       .getByText('Voicemail transcript')
       .waitFor();
+    // the inbox line says a voicemail waits, and the voicemail's words find the conversation
+    const row = page.locator(`a[data-conversation="${conversationId}"]`);
+    await row.locator('.conv-preview', { hasText: /^Call · completed · \d+:\d\d · voicemail$/ }).waitFor();
+    const found = await hub.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/conversations?q=the%20invoice');
+    expect(found.body.data.map((c) => c.id)).toEqual([conversationId]);
     await play.click();
     // the file loads and plays: the button turns into Pause until the end (the WAV is a couple of seconds long)
     await voicemail.getByRole('button', { name: 'Pause voicemail' }).waitFor();
