@@ -152,6 +152,12 @@ export type User = Schemas['User'];
 export type Role = User['role'];
 export type UserInput = BodyOf<'/api/v1/users', 'post'>;
 export type UserPatch = BodyOf<'/api/v1/users/{id}', 'patch'>;
+/**
+ * What a user's `phone` may be (where a call an agent hands to people rings them): an E.164 number such as
+ * +15017122661 or a SIP URI with a user part such as sip:desk@pbx.example.com. The pattern of `phone` in PATCH
+ * /api/v1/users/{id} (sdk/scripts/operator-address.test.ts holds the two equal), so an app checks a value as the hub will.
+ */
+export const OPERATOR_ADDRESS_PATTERN = String.raw`^(\+[1-9]\d{6,14}|sips?:[^\s<>"@]+@[A-Za-z0-9.-]+(:\d{1,5})?(;[^\s<>"]*)?)$`;
 export type Session = ResponseOf<'/api/v1/auth/login', 'post'>;
 /** the signed-in user's workspace and its settings */
 export type Workspace = ResponseOf<'/api/v1/workspace', 'get'>;
@@ -343,6 +349,15 @@ export class SwitchboardClient {
 
   listConversations(query: { status?: ConversationStatus } = {}): Promise<Conversation[]> {
     return this.all<Conversation>(`/conversations${query.status ? `?status=${query.status}` : ''}`);
+  }
+  /**
+   * the conversations one of whose messages says `text` (a text, a caption, a call's or voice message's
+   * transcript), newest first: the first `limit` of them
+   */
+  searchConversations(text: string, limit = 50): Promise<Conversation[]> {
+    return this.request<Page<Conversation>>('GET', `/conversations${query({ q: text, limit: String(limit) })}`).then(
+      (p) => p.data,
+    );
   }
   getConversation(id: string): Promise<Conversation> {
     return this.request('GET', `/conversations/${enc(id)}`);

@@ -38,6 +38,8 @@ export interface Capabilities {
   maxMediaBytes?: number;
   /** the customer-service window of a windowed channel (WhatsApp: 24) */
   windowHours?: number;
+  /** the channel speaks into phone calls: a text goes into a call going on, never starts a conversation */
+  spoken: boolean;
 }
 /**
  * a channel whose customers are mailboxes (addressKind email): its messages read as mail (subject, from/to/cc) and
@@ -56,5 +58,6 @@ export function capabilitiesOf(types: Map<string, ConnectionType>, type: string)
     ...(typeof c.maxTextLength === 'number' ? { maxTextLength: c.maxTextLength } : {}),
     ...(typeof c.maxMediaBytes === 'number' ? { maxMediaBytes: c.maxMediaBytes } : {}),
     ...(typeof c.windowHours === 'number' ? { windowHours: c.windowHours } : {}),
+    spoken: c.spoken === true,
   };
 }

@@ -4437,6 +4437,8 @@ export interface paths {
                     contactId?: string;
                     cursor?: string;
                     limit?: number;
+                    /** @description conversations one of whose messages says this (case-insensitive, part of a word too): a text, a caption, or the transcript of a call's utterance or a voice message */
+                    q?: string;
                     status?: "open" | "pending" | "resolved";
                 };
                 header?: never;

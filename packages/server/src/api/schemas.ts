@@ -385,6 +385,15 @@ export const ConversationQuerySchema = PageQuerySchema.extend({
   contactId: z.string().optional(),
   connectionId: z.string().optional(),
   status: z.enum(['open', 'pending', 'resolved']).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      "conversations one of whose messages says this (case-insensitive, part of a word too): a text, a caption, or the transcript of a call's utterance or a voice message",
+    ),
 });
 
 export const UpdateConversationSchema = z.object({

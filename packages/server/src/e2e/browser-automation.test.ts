@@ -502,6 +502,16 @@ describe('browser: automation pages', () => {
     await tester.getByRole('button', { name: 'Test' }).click();
     await decision.getByText('Fires: Refunds').waitFor();
     await refundsCard.locator('[data-warning]').waitFor({ state: 'detached' });
+    // the disabled catch-all's conditions would hold, yet it never looks matched: no check mark, no green
+    const disabledRow = reasons.nth(0);
+    expect(await disabledRow.getAttribute('data-verdict')).toBe('disabled');
+    expect(await disabledRow.getAttribute('data-matched')).toBe('false');
+    expect(await disabledRow.locator('svg.au-icon-check').count()).toBe(0);
+    expect(
+      await disabledRow.getByRole('img', { name: 'disabled: never fires (its conditions would hold)' }).count(),
+    ).toBe(1);
+    expect(await disabledRow.locator('.au-match').count()).toBe(0);
+    expect(await reasons.nth(1).getAttribute('data-verdict')).toBe('fires');
 
     // a real message takes the same way: the conversation's timeline shows the decision, live
     await visitorSays(connectionId, 'I need a refund for my order');

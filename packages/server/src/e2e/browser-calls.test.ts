@@ -165,6 +165,31 @@ describe('browser: phone calls', () => {
       expect(await page.locator('ol.call-transcript li[data-type="audio"]').count()).toBe(0);
       const duration = await head.locator('.call-duration').textContent();
       expect(duration).toMatch(/^\d+:\d\d$/);
+      // the inbox line says how the call went, not "Call recording" (the recording came after the end)
+      const preview = await eventually(
+        async () => {
+          const c = await hub.api<{ lastMessagePreview: string | null }>(
+            'GET',
+            `/api/v1/conversations/${conversationId}`,
+          );
+          return c.body.lastMessagePreview?.startsWith('Call · ') ? c.body.lastMessagePreview : undefined;
+        },
+        WAIT,
+        'the ended call’s preview',
+      );
+      expect(preview).toBe(`Call · completed · ${duration}`);
+      // what the caller said is found like any message: by the API's search, and by the inbox's
+      const saidIt = await hub.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/conversations?q=HELLO%20THERE');
+      expect(saidIt.body.data.map((c) => c.id)).toContain(conversationId);
+      if (width === 1280) {
+        await row.locator('.conv-preview', { hasText: preview }).waitFor();
+        const search = page.getByRole('searchbox', { name: 'Search sessions' });
+        await search.fill('zebra crossing');
+        await row.waitFor({ state: 'detached' });
+        await search.fill('hello there');
+        await row.waitFor();
+        await search.fill('');
+      }
       await page.screenshot({ path: `${SHOTS}app-call-ended-${width}.png`, fullPage: true });
       await page.close();
     });
@@ -198,6 +223,11 @@ describe('browser: phone calls', () => {
       .locator('li.call-turn[data-speaker="caller"]', { hasText: 'Please call me back about the invoice.' })
       .getByText('Voicemail transcript')
       .waitFor();
+    // the inbox line says a voicemail waits, and the voicemail's words find the conversation
+    const row = page.locator(`a[data-conversation="${conversationId}"]`);
+    await row.locator('.conv-preview', { hasText: /^Call · completed · \d+:\d\d · voicemail$/ }).waitFor();
+    const found = await hub.api<{ data: Array<{ id: string }> }>('GET', '/api/v1/conversations?q=the%20invoice');
+    expect(found.body.data.map((c) => c.id)).toEqual([conversationId]);
     await play.click();
     // the file loads and plays: the button turns into Pause until the end (the WAV is a couple of seconds long)
     await voicemail.getByRole('button', { name: 'Pause voicemail' }).waitFor();
@@ -224,6 +254,9 @@ describe('browser: phone calls', () => {
     const details = page.getByRole('button', { name: 'Contact details' });
     if ((await details.getAttribute('aria-expanded')) !== 'true') await details.click();
     const panel = page.getByRole('complementary', { name: 'Contact' });
+    // a contact known only from phone calls is offered a call, never a conversation the hub refuses (422)
+    await panel.locator('[data-notice="calls-only"]', { hasText: 'can be reached by phone call only' }).waitFor();
+    expect(await panel.getByRole('button', { name: 'Start a new conversation' }).count()).toBe(0);
     await panel.getByRole('button', { name: 'Call', exact: true }).click();
     await panel.getByLabel('Answered by').selectOption({ label: 'Reminders' });
     await page.screenshot({ path: `${SHOTS}app-call-button-390.png` });

@@ -58,3 +58,29 @@ export interface Call {
   createdAt: string;
   updatedAt: string;
 }
+
+/** minutes and seconds of a call (1:12), hours first when it lasted that long (1:02:05) */
+export function formatCallDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+/**
+ * The inbox line of a call that ended: its outcome and length ("Call · completed · 1:12"), or "Missed call" for an
+ * incoming call nobody answered. What the call left behind (its recording, a voicemail) adds to the call, so the
+ * conversation keeps saying what happened instead of naming the last file.
+ */
+export function callPreview(
+  call: Pick<Call, 'direction' | 'state' | 'answeredAt' | 'durationSeconds' | 'answeredBy'>,
+  left: { voicemail?: boolean } = {},
+): string {
+  const outcome = call.state.replace('-', ' ');
+  const voicemail = left.voicemail ? ' · voicemail' : '';
+  if (call.answeredAt === null)
+    return `${call.direction === 'inbound' ? 'Missed call' : `Call · ${outcome}`}${voicemail}`;
+  const machine = call.answeredBy === 'machine' ? ' · answering machine' : '';
+  return `Call · ${outcome}${machine} · ${formatCallDuration(call.durationSeconds ?? 0)}${voicemail}`;
+}

@@ -10,6 +10,7 @@ import type {
   Contact,
   Conversation,
   ExplainResult,
+  ExplainRuleResult,
   HubEvent,
   Page,
   RoutingAction,
@@ -750,6 +751,27 @@ function parseAttributes(text: string): Record<string, string> | undefined {
   return Object.fromEntries(pairs.map(([k, ...v]) => [String(k).trim(), v.join('=').trim()]));
 }
 
+/**
+ * How the tester marks one rule. The explanation's `matched` says whether a disabled rule's conditions would hold
+ * (so an admin sees what enabling it would do), but such a rule never takes a message: it is marked disabled,
+ * never with the check mark of a match.
+ */
+export function ruleVerdict(r: Pick<ExplainRuleResult, 'enabled' | 'matched' | 'fired'>): {
+  verdict: 'fires' | 'matches' | 'disabled' | 'no-match';
+  icon: 'check' | 'close' | 'off';
+  title: string;
+} {
+  if (!r.enabled)
+    return {
+      verdict: 'disabled',
+      icon: 'off',
+      title: r.matched ? 'disabled: never fires (its conditions would hold)' : 'disabled: never fires',
+    };
+  if (r.fired) return { verdict: 'fires', icon: 'check', title: 'fires' };
+  if (r.matched) return { verdict: 'matches', icon: 'check', title: 'matches, but does not fire' };
+  return { verdict: 'no-match', icon: 'close', title: 'does not match' };
+}
+
 function Tester({ client, dir, scope }: { client: SwitchboardClient; dir: Directory; scope: string }) {
   const [connectionId, setConnectionId] = useState(scope === WORKSPACE ? '' : scope);
   const [text, setText] = useState('');
@@ -904,29 +926,36 @@ function Tester({ client, dir, scope }: { client: SwitchboardClient; dir: Direct
             </p>
           )}
           <ol className="au-reasons" aria-label="Every rule, in order">
-            {result.rules.map((r) => (
-              <li key={r.ruleId} data-rule={r.ruleId} data-matched={r.matched} data-fired={r.fired}>
-                <Icon
-                  name={r.matched ? 'check' : 'close'}
-                  title={r.fired ? 'fires' : r.matched ? 'matches, but does not fire' : 'does not match'}
-                />
-                <span className={r.fired ? 'au-match' : 'au-nomatch'}>
-                  <strong>{r.name}</strong>
-                  {r.connectionId === null && <small> (every connection)</small>}
-                  {!r.enabled && ' (disabled)'}: {r.reason}
-                  {r.checks.length > 0 && (
-                    <ul className="au-checks">
-                      {r.checks.map((c, j) => (
-                        <li key={j} className={c.ok ? 'au-match' : 'au-nomatch'}>
-                          {c.ok ? 'yes' : 'no'}: {c.condition}
-                          {c.detail ? ` (${c.detail})` : ''}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </span>
-              </li>
-            ))}
+            {result.rules.map((r) => {
+              const mark = ruleVerdict(r);
+              return (
+                <li
+                  key={r.ruleId}
+                  data-rule={r.ruleId}
+                  data-matched={r.enabled && r.matched}
+                  data-fired={r.fired}
+                  data-verdict={mark.verdict}
+                >
+                  <Icon name={mark.icon} title={mark.title} />
+                  <span className={r.fired ? 'au-match' : 'au-nomatch'}>
+                    <strong>{r.name}</strong>
+                    {r.connectionId === null && <small> (every connection)</small>}
+                    {!r.enabled && ' (disabled)'}: {r.reason}
+                    {r.checks.length > 0 && (
+                      <ul className="au-checks">
+                        {r.checks.map((c, j) => (
+                          // a disabled rule's conditions are only what would hold: never in the colour of a match
+                          <li key={j} className={c.ok && r.enabled ? 'au-match' : 'au-nomatch'}>
+                            {c.ok ? 'yes' : 'no'}: {c.condition}
+                            {c.detail ? ` (${c.detail})` : ''}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </span>
+                </li>
+              );
+            })}
           </ol>
           {result.rules.length === 0 && <p className="hint">This connection has no rules.</p>}
         </div>

@@ -14,6 +14,7 @@ const PATHS = {
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   check: 'M5 12l5 5L20 7',
   close: 'M6 6l12 12M18 6L6 18',
+  off: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM5.6 5.6l12.8 12.8',
   webhook: 'M10 4a4 4 0 0 0-2 7.5L5 17M14 20a4 4 0 0 0 2-7.5L19 7M7 17h10',
   agent: 'M8 3h8M12 3v4M5 7h14v11H5zM9 12h.01M15 12h.01M9 15h6',
   route: 'M6 3v6a4 4 0 0 0 4 4h8M15 9l3 4-3 4M6 21v-4',

@@ -5,7 +5,15 @@
  * answered by an agent of one's choice).
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { Agent, Connection, ContactDetail, Conversation, Identity, Message } from '../../../sdk/src/index.ts';
+import type {
+  Agent,
+  Connection,
+  ConnectionType,
+  ContactDetail,
+  Conversation,
+  Identity,
+  Message,
+} from '../../../sdk/src/index.ts';
 import { capabilitiesOf, isMailChannel, useApp } from '../app-context.ts';
 import { TemplatePicker } from '../conversation/TemplatePicker.tsx';
 import { templateBlockedUntil, waitingText } from '../conversation/template-wait.ts';
@@ -14,6 +22,40 @@ import { addressLabel, attributeLabel, contactName, errorText, shortTime } from 
 import { ChannelIcon, Icon } from '../icons.tsx';
 import { IdentityConsent } from './Consent.tsx';
 import { Duplicates } from './Duplicates.tsx';
+
+/** a connection the contact can be written from, for one of their identities */
+export interface MessageRoute {
+  key: string;
+  identity: Identity;
+  connection: Connection;
+}
+
+/**
+ * Every (identity, connection of its channel) pair a new conversation can start on, the identity's own connection
+ * first. A channel that speaks into phone calls (`capabilities.spoken`) is left out: its text is said into a call
+ * going on and the hub refuses it as a first message (422 UNSUPPORTED_CONTENT); such a contact is called instead.
+ */
+export function messageRoutes(
+  identities: Identity[],
+  connections: Connection[],
+  types: Map<string, ConnectionType>,
+): MessageRoute[] {
+  const writable = (type: string) => {
+    const caps = capabilitiesOf(types, type);
+    return !caps.spoken && (caps.outbound.includes('text') || caps.templates);
+  };
+  return identities.flatMap((i) =>
+    connections
+      .filter((c) => c.type === i.channelType && !c.deprecated && writable(c.type))
+      .sort((a, b) => Number(b.id === i.connectionId) - Number(a.id === i.connectionId))
+      .map((c) => ({ key: `${i.id}|${c.id}`, identity: i, connection: c })),
+  );
+}
+
+/** the contact's identities are all on channels that only call (a phone line): no message can reach them */
+export function callsOnly(identities: Identity[], types: Map<string, ConnectionType>): boolean {
+  return identities.length > 0 && identities.every((i) => capabilitiesOf(types, i.channelType).spoken);
+}
 
 interface Props {
   contactId: string;
@@ -54,6 +96,7 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
     });
   }, [client, contactId, subscribe]);
 
+  const callLines = connections.filter((c) => isCallChannel(types, c.type) && !c.deprecated);
   const connectionName = (id: string | null) => connections.find((c) => c.id === id)?.name;
   const others = (conversations ?? [])
     .filter((c) => c.id !== currentConversationId)
@@ -141,10 +184,14 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
       </section>
       <section aria-labelledby="new-conversation-title">
         <h4 id="new-conversation-title">New conversation</h4>
-        {starting && contact ? (
+        {contact && callsOnly(contact.identities ?? [], types) ? (
+          <p className="hint" data-notice="calls-only">
+            {contactName(contact)} can be reached by phone call only, not by a message
+            {callLines.length > 0 ? ': call them below.' : '.'}
+          </p>
+        ) : starting && contact ? (
           <NewConversation
-            identities={contact.identities ?? []}
-            connections={connections}
+            routes={messageRoutes(contact.identities ?? [], connections, types)}
             conversations={conversations ?? []}
             currentConversationId={currentConversationId}
             contact={contact}
@@ -164,12 +211,7 @@ export function ContactPanel({ contactId, currentConversationId, onClose, childr
           </button>
         )}
       </section>
-      <CallSection
-        contact={contact}
-        lines={connections.filter((c) => isCallChannel(types, c.type) && !c.deprecated)}
-        open={calling}
-        setOpen={setCalling}
-      />
+      <CallSection contact={contact} lines={callLines} open={calling} setOpen={setCalling} />
       {children}
     </aside>
   );
@@ -284,16 +326,14 @@ function CallSection({
 }
 
 function NewConversation({
-  identities,
-  connections,
+  routes,
   conversations,
   currentConversationId,
   contact,
   onStarted,
   onCancel,
 }: {
-  identities: Identity[];
-  connections: Connection[];
+  routes: MessageRoute[];
   /** the contact's conversations when the form opened */
   conversations: Conversation[];
   currentConversationId: string;
@@ -302,13 +342,6 @@ function NewConversation({
   onCancel: () => void;
 }) {
   const { client, types } = useApp();
-  // every (identity, connection of its channel) pair we could write from, the identity's own connection first
-  const routes = identities.flatMap((i) =>
-    connections
-      .filter((c) => c.type === i.channelType && !c.deprecated)
-      .sort((a, b) => Number(b.id === i.connectionId) - Number(a.id === i.connectionId))
-      .map((c) => ({ key: `${i.id}|${c.id}`, identity: i, connection: c })),
-  );
   const [routeKey, setRouteKey] = useState(routes[0]?.key ?? '');
   const [text, setText] = useState('');
   // mail: a new thread has a subject

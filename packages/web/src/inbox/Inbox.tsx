@@ -1,6 +1,7 @@
 /**
- * @module web/inbox/Inbox: the sessions list (live, filtered by status and assignee, searchable) beside the open
- * conversation; a conversation that is not in the list (another status, a link) is fetched by id.
+ * @module web/inbox/Inbox: the sessions list (live, filtered by status and assignee, searchable by name, number and
+ * any word of its messages, call transcripts included) beside the open conversation; a conversation that is not in
+ * the list (another status, a link, a search hit) is fetched by id.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Call, Contact, Conversation, ConversationStatus, Team } from '../../../sdk/src/index.ts';
@@ -31,6 +32,8 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
   const [filter, setFilter] = useState<ConversationStatus | 'all'>('open');
   const [assignee, setAssignee] = useState<AssigneeFilter>('all');
   const [search, setSearch] = useState('');
+  // the conversations whose messages say the search (the hub searches every message, transcripts too)
+  const [said, setSaid] = useState<{ q: string; ids: Set<string> } | null>(null);
   // the team inboxes (Automation › Routing): '' every conversation, 'none' those in no team inbox
   const [team, setTeam] = useState('');
   const [teams, setTeams] = useState<Team[]>([]);
@@ -80,6 +83,31 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
     return off;
   }, [client, subscribe]);
 
+  // a word of any message finds its conversation, a call's transcript too: asked once typing pauses
+  useEffect(() => {
+    const q = search.trim();
+    if (q.length < 2) return;
+    let stale = false;
+    const timer = setTimeout(() => {
+      client
+        .searchConversations(q)
+        .then((found) => {
+          if (stale) return;
+          setConversations((m) => {
+            const next = new Map(m);
+            for (const c of found) next.set(c.id, c);
+            return next;
+          });
+          setSaid({ q, ids: new Set(found.map((c) => c.id)) });
+        })
+        .catch((err: unknown) => !stale && setError(errorText(err)));
+    }, 250);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [client, search]);
+
   useEffect(() => {
     client
       .listTeams()
@@ -124,6 +152,7 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
   const nameOf = (c: Conversation) => contactName(contacts.get(c.contactId), c);
   const visible = useMemo(() => {
     const q = search.trim().toLowerCase();
+    const saying = said && said.q.toLowerCase() === q ? said.ids : undefined;
     return [...conversations.values()]
       .filter((c) => filter === 'all' || c.status === filter)
       .filter((c) => assignee === 'all' || (assignee === 'mine' ? c.assigneeId === me.id : c.assigneeId === null))
@@ -131,10 +160,11 @@ export function Inbox({ selectedId }: { selectedId: string | undefined }) {
       .filter(
         (c) =>
           !q ||
+          saying?.has(c.id) === true ||
           [nameOf(c), c.address, c.lastMessagePreview ?? '', c.channelType].some((s) => s.toLowerCase().includes(q)),
       )
       .sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
-  }, [conversations, contacts, filter, assignee, team, search, me.id]);
+  }, [conversations, contacts, filter, assignee, team, search, said, me.id]);
   // waiting = open in the team inbox with nobody assigned yet
   const waiting = (teamId: string) =>
     [...conversations.values()].filter((c) => c.teamId === teamId && c.status !== 'resolved' && c.assigneeId === null)

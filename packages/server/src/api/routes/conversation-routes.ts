@@ -108,8 +108,12 @@ export function conversationRoutes(app: FastifyInstance, hub: Hub): void {
       },
     },
     async (req) => {
-      const { limit, cursor, ...filter } = req.query;
-      const page = await hub.conversations.list(principalOf(req).workspaceId, filter, { limit, cursor });
+      const { limit, cursor, q, ...filter } = req.query;
+      const page = await hub.conversations.list(
+        principalOf(req).workspaceId,
+        { ...filter, ...(q ? { text: q } : {}) },
+        { limit, cursor },
+      );
       return {
         data: page.data.map((c) => conversationView(c, now(), humanHours(c.channelType))),
         nextCursor: page.nextCursor,

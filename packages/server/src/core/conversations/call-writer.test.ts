@@ -1,14 +1,16 @@
 /**
  * The call writer on a real SQLite store: a call's first event opens its own conversation (thread = the call) with the
  * customer's contact and a `call.started` event; states move forward only whatever order the callbacks arrive in
- * (a late `in-progress` after the end changes nothing), the end sets duration and hang-up cause; erasing the
- * contact blanks the numbers on its calls.
+ * (a late `in-progress` after the end changes nothing), the end sets duration and hang-up cause and the inbox line
+ * of the conversation (outcome and length, kept when the recording follows); erasing the contact blanks the numbers
+ * on its calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId, type CallState, type InboundCallEvent } from '../../model/index.js';
+import { newId, type CallState, type Content, type InboundCallEvent } from '../../model/index.js';
 import type { ConnectionRecord, NewOutboxRow, Store } from '../ports/index.js';
 import { openTestStore, type TestStore } from '../../testing/test-databases.js';
 import { applyInboundCall } from './call-writer.js';
+import { applyInboundMessage, type WriteContext } from './conversation-writer.js';
 
 describe('call writer', () => {
   let t: TestStore;
@@ -53,23 +55,42 @@ describe('call writer', () => {
     ...extra,
   });
 
+  const context = (tx: WriteContext['tx'], outbox: NewOutboxRow[]): WriteContext => ({
+    tx,
+    connection,
+    now: new Date().toISOString(),
+    windowHours: undefined,
+    addressRules: { kind: 'phone', defaultRegion: 'US' },
+    outbox,
+  });
   async function apply(e: InboundCallEvent): Promise<NewOutboxRow[]> {
     const outbox: NewOutboxRow[] = [];
-    await store.transaction((tx) =>
-      applyInboundCall(
-        {
-          tx,
-          connection,
-          now: new Date().toISOString(),
-          windowHours: undefined,
-          addressRules: { kind: 'phone', defaultRegion: 'US' },
-          outbox,
-        },
-        e,
-      ),
-    );
+    await store.transaction((tx) => applyInboundCall(context(tx, outbox), e));
     return outbox;
   }
+  /** a message of the call, as the connector parses it (the caller's words, its recording, a voicemail) */
+  async function say(sid: string, id: string, content: Content, metadata: Record<string, unknown>, at: string) {
+    await store.transaction((tx) =>
+      applyInboundMessage(context(tx, []), {
+        kind: 'message',
+        providerMessageId: `${sid}:${id}`,
+        from: { address: '+1 415 555 0100' },
+        threadKey: sid,
+        content,
+        timestamp: at,
+        metadata: { call: sid, ...metadata },
+        passive: true,
+      }),
+    );
+  }
+  const recording: Content = {
+    type: 'audio',
+    media: { url: 'https://api.twilio.com/r.wav', mimeType: 'audio/wav', caption: 'Call recording' },
+  };
+  const previewOf = async (sid: string) => {
+    const call = await store.findCallByProviderId(connection.id, sid);
+    return (await store.getConversation(ws, call!.conversationId))?.lastMessagePreview;
+  };
   const types = (rows: NewOutboxRow[]) => rows.map((r) => (r.payload as { type: string }).type);
 
   it('opens a conversation per call and moves the call forward only, whatever order callbacks come in', async () => {
@@ -83,6 +104,7 @@ describe('call writer', () => {
     // the end overtakes the answer: the billed duration gives the answer time
     expect(types(await apply(event(sid, 'completed', '2026-01-01T10:01:30.000Z', { durationSeconds: 80 })))).toEqual([
       'call.ended',
+      'conversation.updated',
     ]);
     expect(types(await apply(event(sid, 'in-progress', '2026-01-01T10:00:10.000Z')))).toEqual([]);
     expect(types(await apply(event(sid, 'failed', '2026-01-01T10:02:00.000Z')))).toEqual([]);
@@ -114,10 +136,11 @@ describe('call writer', () => {
         type: 'call.ended',
         data: { call: { state: 'completed', durationSeconds: 42, hangupCause: 'caller hung up' } },
       },
+      { type: 'conversation.updated', data: { conversation: { lastMessagePreview: 'Call · completed · 0:42' } } },
     ]);
     const busy = `CA${'4'.repeat(32)}`;
     const rows = await apply(event(busy, 'busy', '2026-01-02T11:00:00.000Z', { direction: 'outbound' }));
-    expect(types(rows)).toEqual(['conversation.created', 'call.started', 'call.ended']);
+    expect(types(rows)).toEqual(['conversation.created', 'call.started', 'call.ended', 'conversation.updated']);
     expect(await store.findCallByProviderId(connection.id, busy)).toMatchObject({
       state: 'busy',
       durationSeconds: 0,
@@ -125,6 +148,48 @@ describe('call writer', () => {
       from: '+15005550006',
       to: '+14155550100',
     });
+  });
+
+  it('the inbox line of an ended call says its outcome and length, whatever the recording arrives before or after', async () => {
+    const sid = `CA${'5'.repeat(32)}`;
+    await apply(event(sid, 'ringing', '2026-01-03T10:00:00.000Z'));
+    await apply(event(sid, 'in-progress', '2026-01-03T10:00:02.000Z'));
+    // what the caller says during the call previews as itself
+    await say(sid, 'u1', { type: 'text', text: 'I want to move my booking' }, { speech: true }, '2026-01-03T10:00:09Z');
+    expect(await previewOf(sid)).toBe('I want to move my booking');
+    await apply(event(sid, 'completed', '2026-01-03T10:01:14.000Z', { durationSeconds: 72 }));
+    expect(await previewOf(sid)).toBe('Call · completed · 1:12');
+    // the recording is fetched after the end: it does not turn the line into "Call recording"
+    await say(sid, 'recording:RE1', recording, { recording: { source: 'call' } }, '2026-01-03T10:01:20.000Z');
+    expect(await previewOf(sid)).toBe('Call · completed · 1:12');
+    const voicemail: Content = { type: 'text', text: 'Please call me back' };
+    await say(sid, 'transcript:RE2', voicemail, { voicemail: { recordingSid: 'RE2' } }, '2026-01-03T10:01:30Z');
+    expect(await previewOf(sid)).toBe('Call · completed · 1:12 · voicemail');
+
+    // the recording first (a SIP hang-up writes it with the end), then the end: the end's line wins
+    const early = `CA${'6'.repeat(32)}`;
+    await apply(event(early, 'ringing', '2026-01-03T11:00:00.000Z'));
+    await apply(event(early, 'in-progress', '2026-01-03T11:00:01.000Z'));
+    await say(early, 'recording', recording, { recording: { source: 'call' } }, '2026-01-03T11:00:30.000Z');
+    expect(await previewOf(early)).toBe('Call recording');
+    await apply(event(early, 'completed', '2026-01-03T11:00:31.000Z'));
+    expect(await previewOf(early)).toBe('Call · completed · 0:30');
+
+    // a voicemail stored before the end was reported is named by the end's line too
+    const racing = `CA${'8'.repeat(32)}`;
+    await apply(event(racing, 'ringing', '2026-01-03T13:00:00.000Z'));
+    await apply(event(racing, 'in-progress', '2026-01-03T13:00:01.000Z'));
+    await say(racing, 'recording:RE3', recording, { recording: { source: 'voicemail' } }, '2026-01-03T13:00:40.000Z');
+    await apply(event(racing, 'completed', '2026-01-03T13:00:41.000Z', { durationSeconds: 40 }));
+    expect(await previewOf(racing)).toBe('Call · completed · 0:40 · voicemail');
+
+    // nobody answered an incoming call: a missed call, at the time it ended
+    const missed = `CA${'7'.repeat(32)}`;
+    await apply(event(missed, 'ringing', '2026-01-03T12:00:00.000Z'));
+    await apply(event(missed, 'no-answer', '2026-01-03T12:00:25.000Z'));
+    expect(await previewOf(missed)).toBe('Missed call');
+    const call = await store.findCallByProviderId(connection.id, missed);
+    expect((await store.getConversation(ws, call!.conversationId))?.lastMessageAt).toBe('2026-01-03T12:00:25.000Z');
   });
 
   it('erasing the contact blanks the numbers on its calls and keeps their outcome', async () => {

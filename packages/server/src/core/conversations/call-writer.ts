@@ -6,11 +6,24 @@
  * times it implies (answered, ended, duration). Each change is one outbox event: `call.started`, `call.updated`,
  * `call.ended`, which the event stream and outgoing webhooks carry.
  */
-import { isFinalCallState, isForwardCallState, newId, type Call, type InboundCallEvent } from '../../model/index.js';
+import {
+  callPreview,
+  isFinalCallState,
+  isForwardCallState,
+  newId,
+  type Call,
+  type InboundCallEvent,
+} from '../../model/index.js';
 import { providerAddress } from '../contacts/address-normalizer.js';
 import { eventRow } from '../events.js';
 import type { CallPatch, CallRecord } from '../ports/index.js';
-import { findOrOpenConversation, upsertContact, type WriteContext } from './conversation-writer.js';
+import {
+  conversationView,
+  findOrOpenConversation,
+  isVoicemail,
+  upsertContact,
+  type WriteContext,
+} from './conversation-writer.js';
 
 export function callView(c: CallRecord): Call {
   return {
@@ -125,6 +138,7 @@ export async function applyInboundCall(ctx: WriteContext, event: CallWrite): Pro
       const updated: CallRecord = { ...call, ...patch };
       const type = isFinalCallState(event.state) ? 'call.ended' : 'call.updated';
       outbox.push(eventRow(type, connection.workspaceId, { call: callView(updated) }, call.conversationId));
+      if (isFinalCallState(event.state)) await previewEndedCall(ctx, updated);
       return;
     }
     // another writer moved it meanwhile: read it again and decide on what it is now
@@ -132,4 +146,30 @@ export async function applyInboundCall(ctx: WriteContext, event: CallWrite): Pro
     if (!again) return;
     call = again;
   }
+}
+
+/**
+ * The conversation of a call that ended reads as the call in the inbox ("Call · completed · 1:12", "Missed call"),
+ * at the time it ended; the recording and voicemail that may follow keep that line (conversation-writer).
+ */
+async function previewEndedCall(ctx: WriteContext, call: CallRecord): Promise<void> {
+  const { tx, connection, now, outbox } = ctx;
+  const conversation = await tx.getConversation(connection.workspaceId, call.conversationId);
+  if (!conversation) return;
+  const endedAt = call.endedAt ?? now;
+  const lastMessageAt =
+    conversation.lastMessageAt !== null && conversation.lastMessageAt > endedAt ? conversation.lastMessageAt : endedAt;
+  // a voicemail may be stored before the end is reported (the provider's callbacks race): it still counts
+  const recent = await tx.listRecentMessages(conversation.id, 20);
+  const voicemail = recent.some((m) => m.metadata.call === call.providerCallId && isVoicemail(m.metadata));
+  const patch = { lastMessagePreview: callPreview(call, { voicemail }), lastMessageAt, updatedAt: now };
+  await tx.updateConversation(conversation.id, patch);
+  outbox.push(
+    eventRow(
+      'conversation.updated',
+      connection.workspaceId,
+      { conversation: conversationView({ ...conversation, ...patch }, new Date(now)) },
+      conversation.id,
+    ),
+  );
 }

@@ -5,7 +5,9 @@
  * Every "find or create" leans on a unique constraint, so concurrent writers cannot create twins.
  */
 import {
+  callPreview,
   contentPreview,
+  isFinalCallState,
   isForwardStatus,
   newId,
   MESSAGE_STATUSES,
@@ -479,7 +481,7 @@ export async function applyInboundMessage(ctx: WriteContext, event: InboundMessa
   const windowExpiresAt = ctx.windowHours
     ? new Date(Date.parse(event.timestamp) + ctx.windowHours * 3_600_000).toISOString()
     : null;
-  const preview = contentPreview(message.content);
+  const preview = (await endedCallPreview(ctx, message.metadata)) ?? contentPreview(message.content);
   await tx.incrementUnread(conversation.id, event.timestamp, preview, windowExpiresAt);
   // the customer answered an outstanding business-initiated template. Their provider's timestamp can be no later
   // than our own send time (whole seconds, clock skew), so the reply is recognised by its arrival, not its stamp.
@@ -618,6 +620,24 @@ async function applyEchoMessage(ctx: WriteContext, event: InboundMessageEvent): 
     ),
   );
   return true;
+}
+
+/**
+ * A message a call left behind once it ended (its recording, a voicemail and its transcript: `metadata.call` names
+ * the provider's call) keeps the conversation's preview on the call's outcome (core/conversations/call-writer sets
+ * it at the end) instead of "Call recording"; what is said during the call previews as itself.
+ */
+async function endedCallPreview(ctx: WriteContext, metadata: Record<string, unknown>): Promise<string | undefined> {
+  if (typeof metadata.call !== 'string') return undefined;
+  const call = await ctx.tx.findCallByProviderId(ctx.connection.id, metadata.call);
+  if (!call || !isFinalCallState(call.state)) return undefined;
+  return callPreview(call, { voicemail: isVoicemail(metadata) });
+}
+
+/** a voicemail's recording or its transcript (both connectors' metadata: `voicemail`, `recording.source`) */
+export function isVoicemail(metadata: Record<string, unknown>): boolean {
+  const recording = metadata.recording as { source?: unknown } | undefined;
+  return metadata.voicemail !== undefined || recording?.source === 'voicemail';
 }
 
 /** Statuses a message may hold before moving to `next` (forward-only, pain point #8). */

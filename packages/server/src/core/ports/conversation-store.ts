@@ -47,6 +47,12 @@ export interface ConversationFilter {
   contactId?: string | undefined;
   connectionId?: string | undefined;
   status?: ConversationStatus | undefined;
+  /**
+   * conversations one of whose messages says this (case-insensitive, anywhere in the words): a text, a media
+   * caption, or the transcript of a voice message or a call's utterance (`metadata.transcript`); a message the
+   * customer deleted says nothing
+   */
+  text?: string | undefined;
 }
 
 export interface MessageRecord extends Message {

@@ -127,6 +127,71 @@ export function conversationsContract(ctx: StoreContext): void {
       expect((await store.listConversations(ctx.otherWs, {}, { limit: 10 })).data.map((x) => x.id)).not.toContain(a.id);
     });
 
+    it("finds conversations by a word their messages say: a text, a caption, a call's transcript", async () => {
+      const { store } = ctx;
+      const ws = newId('ws');
+      await store.insertWorkspace({ id: ws, name: 'search', createdAt: now() });
+      const say = async (conversationId: string, overrides: Parameters<typeof newMessage>[3], workspaceId = ws) => {
+        const m = newMessage(ctx, conversationId, newId('msg'), { workspaceId, ...overrides });
+        expect(await store.insertMessage(m)).toBe(true);
+        return m;
+      };
+      // a call: the caller's utterance is an audio message whose words are its transcript (SIP), the recording a file
+      const call = await storedConversation(ctx, { workspaceId: ws, channelType: 'sip' });
+      await say(call.id, {
+        channelType: 'sip',
+        content: { type: 'audio', media: { url: '', mimeType: 'audio/wav' } },
+        metadata: { call: 'c1', speech: true, transcript: 'I would like to move my booking to Friday' },
+      });
+      await say(call.id, {
+        channelType: 'sip',
+        content: { type: 'audio', media: { url: '', mimeType: 'audio/wav', caption: 'Call recording' } },
+        metadata: { call: 'c1', recording: { source: 'call' } },
+      });
+      const chat = await storedConversation(ctx, { workspaceId: ws });
+      await say(chat.id, { content: { type: 'text', text: 'Where is my parcel? 50% off_code' } });
+      const photo = await storedConversation(ctx, { workspaceId: ws, status: 'resolved' });
+      await say(photo.id, {
+        content: {
+          type: 'image',
+          media: { url: 'https://x.test/a.jpg', mimeType: 'image/jpeg', caption: 'Broken lid' },
+        },
+      });
+      // a message the customer deleted says nothing any more, whatever its metadata kept
+      const deleted = await storedConversation(ctx, { workspaceId: ws });
+      await say(deleted.id, {
+        content: { type: 'text', text: 'This message was deleted' },
+        metadata: { transcript: 'my card number is secret', deletedByCustomer: now() },
+      });
+      // the same words in another workspace are never found here
+      const elsewhere = await storedConversation(ctx);
+      await say(elsewhere.id, { metadata: { transcript: 'friday parcel' } }, ctx.ws);
+
+      const found = async (text: string, filter: Parameters<typeof store.listConversations>[1] = {}) =>
+        (await store.listConversations(ws, { ...filter, text }, { limit: 10 })).data.map((c) => c.id);
+      expect(await found('booking')).toEqual([call.id]);
+      expect(await found('FRIDAY')).toEqual([call.id]);
+      expect(await found('move my')).toEqual([call.id]);
+      expect(await found('recording')).toEqual([call.id]);
+      expect(await found('parcel')).toEqual([chat.id]);
+      expect(await found('broken lid')).toEqual([photo.id]);
+      expect(await found('broken lid', { status: 'open' })).toEqual([]);
+      // LIKE's wildcards are the characters themselves
+      expect(await found('50%')).toEqual([chat.id]);
+      expect(await found('%')).toEqual([chat.id]);
+      expect(await found('o_f')).toEqual([]);
+      expect(await found('off_')).toEqual([chat.id]);
+      // JSON keys and type names are no words of a message
+      expect(await found('audio')).toEqual([]);
+      expect(await found('transcript')).toEqual([]);
+      expect(await found('secret')).toEqual([]);
+      expect(await found('deleted')).toEqual([]);
+      expect(await found('nowhere')).toEqual([]);
+      // a conversation with many matching messages is listed once
+      await say(call.id, { content: { type: 'text', text: 'Friday works' } });
+      expect(await found('friday')).toEqual([call.id]);
+    });
+
     it('answers the sender a contact was last served from on a connection', async () => {
       const { store, connection } = ctx;
       const contactId = newId('ct');

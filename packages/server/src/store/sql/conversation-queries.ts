@@ -4,7 +4,7 @@
  * and their messages, message status events and the send lifecycle of outbound messages. Inside a transaction the
  * inbound pipeline's statements take the dialect's native statements when it has them (store/sql/hot-statements.ts).
  */
-import { sql, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { MessageStatus, StatusDetail } from '../../model/index.js';
 import type {
   ConversationFilter,
@@ -187,12 +187,45 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
     if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
     if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
     if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.text?.trim()) {
+      const said = this.messagesSaying(workspaceId, filter.text.trim());
+      query = query.where((eb) => eb('id', 'in', said));
+    }
     if (q.cursor) query = query.where('id', '<', q.cursor);
     const rows = await query
       .orderBy('id', 'desc')
       .limit(q.limit + 1)
       .execute();
     return page(rows.map(toConversation), q.limit);
+  }
+  /**
+   * The conversations (ids) of a workspace's messages whose words contain `text`: the text of a text message, a
+   * media caption, a transcript in the metadata (a call's utterance, a voice message transcribed). The words are
+   * read out of the JSON text columns, so a JSON key ("type", "media") never matches. SQLite's lower() folds ASCII
+   * only (https://www.sqlite.org/lang_corefunc.html#lower); PostgreSQL's folds every letter.
+   */
+  private messagesSaying(workspaceId: string, text: string) {
+    const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pg = this.db.getExecutor().adapter instanceof PostgresAdapter;
+    const field = (column: 'content' | 'metadata', path: string[]): RawBuilder<string | null> =>
+      pg
+        ? sql`(cast(${sql.ref(column)} as jsonb) #>> ${`{${path.join(',')}}`})`
+        : sql`json_extract(${sql.ref(column)}, ${`$.${path.map((p) => `"${p}"`).join('.')}`})`;
+    const words = [
+      field('content', ['text']),
+      field('content', ['media', 'caption']),
+      field('metadata', ['transcript']),
+    ];
+    const matches = sql<SqlBool>`(${sql.join(
+      words.map((w) => sql`lower(coalesce(${w}, '')) like ${pattern} escape '\\'`),
+      sql` or `,
+    )})`;
+    return this.db
+      .selectFrom('messages')
+      .select('conversation_id')
+      .where('workspace_id', '=', workspaceId)
+      .where(field('metadata', ['deletedByCustomer']), 'is', null)
+      .where(matches);
   }
   async updateConversation(
     id: string,
