@@ -6,7 +6,7 @@
  * and the hub ends the call when the caller did not.
  */
 import { encodeWav, rms, TELEPHONE_RATE, type RtpMedia } from '../../channel-kit/index.js';
-import type { TransferCall, TransferHost } from './transfer.js';
+import type { TransferCall, TransferHost } from './transfer-host.js';
 
 const FRAME = 160;
 
