@@ -107,6 +107,8 @@ export function createHub(
   const agentTurns = new AgentTurns(deps, messages, media, agents.codec, (workspaceId, conversationId) =>
     conversations.agentComposing(workspaceId, conversationId),
   );
+  // a voicemail is transcribed once its file is stored, by the agent that took the call
+  media.onReady((workspaceId, messageId) => agentTurns.transcribeVoicemail(workspaceId, messageId));
   const teams = new TeamService(deps);
   const consent = new ConsentService(deps);
   const routingRules = new RoutingRuleService(deps);

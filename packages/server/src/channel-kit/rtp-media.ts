@@ -12,10 +12,15 @@
  *   a caller that stops sending (silence suppression) ends an utterance the same way;
  * - reads RFC 4733 telephone-events (a digit once per event timestamp, https://www.rfc-editor.org/rfc/rfc4733#section-2.3);
  * - stops what it plays when the caller starts to speak (barge-in), when asked to;
- * - records both directions, the caller left and the hub right, into one stereo recording handed over at the end.
+ * - records both directions, the caller left and the hub right, into one stereo recording handed over at the end;
+ * - bridged to another call's worker (a transfer, the hub between the two legs): each decoded frame it receives goes
+ *   straight to the other worker over a MessageChannel, and what it sends is the other leg's audio when nothing of
+ *   its own is playing — so the recording's hub channel holds the other party too; the voice-activity detector
+ *   rests while bridged;
+ * - captures what the caller says from a moment on (a voicemail), until a silence or a length limit.
  * The worker's code is CommonJS run with `eval` so it is the same from the built files and from the sources in tests.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { G711_MODULE_PATH, type G711 } from './voice.js';
 
 export interface RtpMediaOptions {
@@ -35,6 +40,8 @@ export interface RtpMediaOptions {
   maxUtteranceMs?: number;
   /** the caller's speech stops playback */
   bargeIn?: boolean;
+  /** utterances are cut (default); off for a leg whose audio is only relayed */
+  listening?: boolean;
 }
 
 export interface Utterance {
@@ -61,6 +68,13 @@ export interface MediaEnd {
   /** interleaved stereo at 8 kHz: caller left, hub right */
   recording: Int16Array;
   stats: MediaStats;
+}
+
+/** what a capture (a voicemail) took: the caller's audio from its start, and why it stopped */
+export interface Captured {
+  /** 8 kHz mono, in the order received */
+  samples: Int16Array;
+  reason: 'silence' | 'length' | 'stopped' | 'ended';
 }
 
 export interface RtpMediaEvents {
@@ -95,9 +109,33 @@ function ensure(n) {
 }
 const start = performance.now(); let tick = 0; let timer = null; let closed = false;
 const silence = new Int16Array(FRAME);
+// the other leg's audio while bridged: a short FIFO of samples, the oldest dropped past LIVE_MAX so that the delay
+// between the two legs cannot grow
+let bridge = null; let live = []; let liveLen = 0; const LIVE_MAX = FRAME * 8;
+function liveFrame() {
+  if (liveLen < FRAME) return null;
+  const out = new Int16Array(FRAME); let k = 0;
+  while (k < FRAME) {
+    const head = live[0]; const n = Math.min(FRAME - k, head.length);
+    out.set(head.subarray(0, n), k); k += n;
+    if (n === head.length) live.shift(); else live[0] = head.subarray(n);
+  }
+  liveLen -= FRAME;
+  return out;
+}
+// a voicemail being taken
+let capture = null;
+function endCapture(reason) {
+  if (!capture) return;
+  const n = capture.frames.reduce((a, f) => a + f.length, 0);
+  const samples = new Int16Array(n); let k = 0; for (const f of capture.frames) { samples.set(f, k); k += f.length; }
+  capture = null;
+  parentPort.postMessage({ type: 'captured', samples, reason }, [samples.buffer]);
+}
 function send() {
   let frame = silence;
   if (!current && queue.length) { current = queue.shift(); pos = 0; }
+  if (!current && bridge) frame = liveFrame() || silence;
   if (current) {
     frame = current.samples.subarray(pos, pos + FRAME);
     if (frame.length < FRAME) { const f = new Int16Array(FRAME); f.set(frame); frame = f; }
@@ -127,6 +165,8 @@ function loop() {
   // a caller whose phone stops sending while it is quiet (silence suppression, the end of a stream): no packets
   // for as long as the end of speech is silence too
   if (inSpeech && now - lastAudioAt > o.silenceMs) finish();
+  if (capture && (now - capture.lastSpeech > capture.silenceMs || now - capture.start > capture.maxMs))
+    endCapture(now - capture.start > capture.maxMs ? 'length' : 'silence');
   timer = setTimeout(loop, Math.max(0, start + tick * TICK - performance.now()));
 }
 // voice activity
@@ -204,7 +244,9 @@ socket.on('message', (msg, from) => {
   if (at > elapsed + 8000) { firstTs = t; firstAt = elapsed; at = elapsed; }
   const frame = g711.decode(new Uint8Array(payload));
   if (at + frame.length < 8000 * 3600 * 4) { ensure(at + frame.length); left.set(frame, at); written = Math.max(written, at + frame.length); }
-  vad(frame, at);
+  if (bridge) bridge.postMessage(frame);
+  if (capture) { capture.frames.push(frame); if (rms(frame) >= SPEECH) capture.lastSpeech = performance.now(); }
+  if (o.listening !== false) vad(frame, at);
 });
 parentPort.on('message', (m) => {
   if (m.type === 'play') queue.push({ id: m.id, samples: m.samples });
@@ -213,8 +255,22 @@ parentPort.on('message', (m) => {
     for (const q of queue) parentPort.postMessage({ type: 'played', id: q.id, stopped: true });
     current = null; queue.length = 0;
   } else if (m.type === 'remote') { o.remoteAddress = m.address; o.remotePort = m.port; }
+  else if (m.type === 'listen') { o.listening = m.on; if (!m.on && inSpeech) { inSpeech = false; speechRun = 0; silenceRun = 0; utterance = []; levels = []; } }
+  else if (m.type === 'bridge') {
+    bridge = m.port; live = []; liveLen = 0;
+    bridge.on('message', (f) => {
+      live.push(f); liveLen += f.length;
+      while (liveLen - live[0].length >= LIVE_MAX) liveLen -= live.shift().length;
+    });
+  } else if (m.type === 'unbridge') { if (bridge) bridge.close(); bridge = null; live = []; liveLen = 0; }
+  else if (m.type === 'capture') {
+    const now = performance.now();
+    capture = { frames: [], start: now, lastSpeech: now, silenceMs: m.silenceMs, maxMs: m.maxMs };
+  } else if (m.type === 'capture-stop') endCapture('stopped');
   else if (m.type === 'end') {
     closed = true; clearTimeout(timer);
+    endCapture('ended');
+    if (bridge) { bridge.close(); bridge = null; }
     if (inSpeech && utterance.length > START_FRAMES) finish();
     const recording = new Int16Array(written * 2);
     for (let i = 0; i < written; i++) { recording[2 * i] = left[i]; recording[2 * i + 1] = right[i]; }
@@ -233,6 +289,9 @@ export class RtpMedia {
   private ended: Promise<MediaEnd> | undefined;
   private readonly ready: Promise<void>;
   private finished = false;
+  /** clips whose end someone waits for (whenPlayed) */
+  private readonly playing = new Map<number, (stopped: boolean) => void>();
+  private capturing: ((c: Captured) => void) | undefined;
 
   constructor(
     options: RtpMediaOptions,
@@ -268,7 +327,22 @@ export class RtpMedia {
         });
       else if (m.type === 'dtmf') this.on.dtmf(m.digit as string);
       else if (m.type === 'barge-in') this.on.bargeIn();
-      else if (m.type === 'played') this.on.played(m.id as number, m.stopped as boolean);
+      else if (m.type === 'played') {
+        this.playing.get(m.id as number)?.(m.stopped as boolean);
+        this.playing.delete(m.id as number);
+        this.on.played(m.id as number, m.stopped as boolean);
+      } else if (m.type === 'captured') {
+        const done = this.capturing;
+        this.capturing = undefined;
+        done?.({ samples: m.samples as Int16Array, reason: m.reason as Captured['reason'] });
+      }
+    });
+    // a worker gone (ended, killed) plays nothing more and captures nothing more: whoever waits is answered
+    this.worker.once('exit', () => {
+      for (const resolve of this.playing.values()) resolve(true);
+      this.playing.clear();
+      this.capturing?.({ samples: new Int16Array(0), reason: 'ended' });
+      this.capturing = undefined;
     });
     // a failing worker is not to bring the process down: the call it carried ends with it
     this.worker.on('error', () => undefined);
@@ -285,6 +359,47 @@ export class RtpMedia {
     const copy = samples.slice();
     this.worker.postMessage({ type: 'play', id, samples: copy }, [copy.buffer]);
     return id;
+  }
+
+  /** resolves when the clip has been played to its end (false) or was stopped (true) */
+  whenPlayed(id: number): Promise<boolean> {
+    return new Promise((resolve) => this.playing.set(id, resolve));
+  }
+
+  /** whether the caller's speech is cut into utterances (off while bridged or taking a voicemail) */
+  listen(on: boolean): void {
+    this.worker.postMessage({ type: 'listen', on });
+  }
+
+  /**
+   * the two calls' audio goes straight from one worker to the other (no hop through this thread): each hears the
+   * other wherever it plays nothing of its own, and each recording keeps the other party on its hub channel
+   */
+  bridge(other: RtpMedia): void {
+    const { port1, port2 } = new MessageChannel();
+    this.listen(false);
+    other.listen(false);
+    this.worker.postMessage({ type: 'bridge', port: port1 }, [port1]);
+    other.worker.postMessage({ type: 'bridge', port: port2 }, [port2]);
+  }
+
+  unbridge(): void {
+    this.worker.postMessage({ type: 'unbridge' });
+  }
+
+  /**
+   * the caller's audio from now on, until `silenceMs` without speech (the level of speechRms), `maxMs` in all,
+   * stopCapture() or the end of the call
+   */
+  capture(limits: { silenceMs: number; maxMs: number }): Promise<Captured> {
+    this.capturing?.({ samples: new Int16Array(0), reason: 'stopped' });
+    const done = new Promise<Captured>((resolve) => (this.capturing = resolve));
+    this.worker.postMessage({ type: 'capture', silenceMs: limits.silenceMs, maxMs: limits.maxMs });
+    return done;
+  }
+
+  stopCapture(): void {
+    this.worker.postMessage({ type: 'capture-stop' });
   }
 
   stopPlayback(): void {

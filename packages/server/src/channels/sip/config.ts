@@ -5,11 +5,16 @@
  */
 import { z } from 'zod';
 import { defaultRegionField, secret } from '../../channel-kit/index.js';
+import { OPERATOR_ADDRESS } from '../../model/index.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const e164 = () => z.string().regex(E164, 'an E.164 number such as +15017122661');
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const port = () => z.number().int().min(1).max(65535);
+const operatorAddress = () =>
+  z
+    .string()
+    .regex(OPERATOR_ADDRESS, 'an E.164 number such as +15017122661 or a SIP URI such as sip:desk@pbx.example.com');
 
 export const SIP_CODECS = ['PCMU', 'PCMA', 'telephone-event'] as const;
 
@@ -113,6 +118,38 @@ export const sipConfigSchema = z.object({
     .default(600)
     .describe('Loudness (RMS of 16-bit samples) above which the caller is speaking'),
   endOfSpeechMs: z.number().int().min(200).max(5000).default(700).describe('Silence that ends an utterance'),
+  // transfer and voicemail: the names of the Twilio Voice connection's settings, the same meaning
+  operatorNumber: e164()
+    .optional()
+    .describe('Where a caller is transferred to a person (pressing 0): a phone number that rings an operator'),
+  operators: z
+    .array(operatorAddress())
+    .max(10)
+    .default([])
+    .describe(
+      'Further operators rung in turn after the operator number (phone numbers or SIP URIs, called through the trunk); a handoff by an agent rings the phones of the team members first',
+    ),
+  transferRingSeconds: z
+    .number()
+    .int()
+    .min(2)
+    .max(120)
+    .default(20)
+    .describe('How long each operator rings before the next one is tried'),
+  voicemail: z
+    .boolean()
+    .default(true)
+    .describe(
+      'When no operator answers (or there is none), the caller may leave a voicemail (kept in the conversation)',
+    ),
+  voicemailMessage: z
+    .string()
+    .min(1)
+    .max(1000)
+    .default('Nobody is available right now. Please leave a message after the tone.')
+    .describe('What the caller hears before the tone of a voicemail'),
+  voicemailMaxSeconds: z.number().int().min(5).max(600).default(120).describe('The longest voicemail'),
+  voicemailSilenceSeconds: z.number().int().min(1).max(60).default(5).describe('Silence that ends a voicemail'),
   defaultRegion: defaultRegionField(),
 });
 export type SipConfig = z.infer<typeof sipConfigSchema>;

@@ -2,7 +2,8 @@
  * @module channels/sip — your own SIP trunk (RFC 3261): the hub is the user agent the trunk delivers calls to. A call
  * is a conversation with a calls row; what the caller says is cut into utterances (audio messages the agent's
  * speech-to-text reads), keys are messages, the agent's replies are spoken (espeak-ng offline, or an
- * OpenAI-compatible /audio/speech), and both parties' stereo recording is attached when the call ends.
+ * OpenAI-compatible /audio/speech), and both parties' stereo recording is attached when the call ends. A handoff (or
+ * the caller pressing 0) rings operators through the trunk and bridges the call; nobody answering, a voicemail.
  */
 import { ChannelError, defineConnector, type FetchedMedia } from '../../channel-kit/index.js';
 import { sipConfigSchema, type SipConfig } from './config.js';
@@ -49,7 +50,10 @@ export const sipConnector = defineConnector({
       const call = message.threadKey;
       const agent = agents.get(ctx.connectionId);
       if (!call || !agent) throw new ChannelError('REJECTED', 'this conversation is not a live call');
-      if (!(await agent.say(call, message.content.text)))
+      // the agent's last words before a handoff are followed by the transfer: the conversation's operators the hub
+      // named first, then the connection's (transfer.ts)
+      const handoff = message.handoffAfter ? { transferTo: message.transferTo ?? [] } : undefined;
+      if (!(await agent.say(call, message.content.text, handoff)))
         throw new ChannelError('REJECTED', 'the call has already ended');
       return { providerMessageId: `${call}:say:${message.id}` };
     },

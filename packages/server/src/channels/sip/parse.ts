@@ -6,7 +6,10 @@
  *   waits in the connection's spool until the media job fetches it (fetchMedia) and the agent's speech-to-text
  *   reads it;
  * - `dtmf`: a key the caller pressed (RFC 4733), a text message of its digit;
- * - `recording`: both parties in one stereo WAV, attached when the call ends (a record, routed to nobody).
+ * - `recording`: both parties in one stereo WAV, attached when the call ends (a record, routed to nobody); after a
+ *   transfer the hub's channel holds the agent and then the operator, who is named;
+ * - `voicemail`: what the caller left when no operator answered (8 kHz mono WAV), a message for a person to call back
+ *   (no agent answers it: the call is over); transcribed by the hub like an utterance.
  */
 import { z } from 'zod';
 import type { WebhookOutcome, WebhookRequest } from '../../channel-kit/index.js';
@@ -31,6 +34,8 @@ const updateSchema = z.discriminatedUnion('event', [
     state: z.enum(CALL_STATES),
     durationSeconds: z.number().int().min(0).optional(),
     hangupCause: z.string().max(500).optional(),
+    /** who took the call after a transfer: `operator:<address>` */
+    answeredBy: z.string().max(200).optional(),
   }),
   z.object({
     event: z.literal('utterance'),
@@ -47,9 +52,19 @@ const updateSchema = z.discriminatedUnion('event', [
     ...base,
     seq: z.number().int().min(0),
     digit: z.string().regex(/^[0-9*#A-D]$/),
+    /** the key asked for a person (0): the first operator the transfer rings */
+    transfer: z.string().max(200).optional(),
   }),
   z.object({
     event: z.literal('recording'),
+    ...base,
+    file: z.string().regex(SPOOL_FILE),
+    durationSeconds: z.number().min(0),
+    /** the operator the call was transferred to, whose part is on the hub's channel */
+    operator: z.string().max(200).optional(),
+  }),
+  z.object({
+    event: z.literal('voicemail'),
     ...base,
     file: z.string().regex(SPOOL_FILE),
     durationSeconds: z.number().min(0),
@@ -86,6 +101,7 @@ export function parseSip(req: WebhookRequest, _config: SipConfig): WebhookOutcom
         timestamp: u.at,
         ...(u.durationSeconds !== undefined ? { durationSeconds: u.durationSeconds } : {}),
         ...(u.hangupCause ? { hangupCause: u.hangupCause } : {}),
+        ...(u.answeredBy ? { answeredBy: u.answeredBy } : {}),
       };
       break;
     case 'utterance':
@@ -111,7 +127,9 @@ export function parseSip(req: WebhookRequest, _config: SipConfig): WebhookOutcom
         providerMessageId: `${u.callId}:d${u.seq}`,
         ...common,
         content: { type: 'text', text: u.digit },
-        metadata: { call: u.callId, dtmf: u.digit },
+        metadata: { call: u.callId, dtmf: u.digit, ...(u.transfer ? { transfer: u.transfer } : {}) },
+        // the caller asked for a person: no agent answers it (its answer would talk over the transfer)
+        ...(u.transfer ? { automated: true } : {}),
       };
       break;
     case 'recording':
@@ -129,8 +147,34 @@ export function parseSip(req: WebhookRequest, _config: SipConfig): WebhookOutcom
             caption: 'Call recording',
           },
         },
-        metadata: { call: u.callId, recording: { source: 'call', channels: 2, durationSeconds: u.durationSeconds } },
+        metadata: {
+          call: u.callId,
+          recording: {
+            source: 'call',
+            channels: 2,
+            durationSeconds: u.durationSeconds,
+            ...(u.operator ? { operator: u.operator } : {}),
+          },
+        },
         passive: true,
+      };
+      break;
+    case 'voicemail':
+      event = {
+        kind: 'message',
+        providerMessageId: `${u.callId}:voicemail`,
+        ...common,
+        content: {
+          type: 'audio',
+          media: { url: '', providerMediaId: u.file, mimeType: 'audio/wav', fileName: u.file, caption: 'Voicemail' },
+        },
+        metadata: {
+          call: u.callId,
+          voicemail: { durationSeconds: u.durationSeconds },
+          recording: { source: 'voicemail', channels: 1, durationSeconds: u.durationSeconds },
+        },
+        // like Twilio Voice's voicemail: for a person calling back, not for an agent (the call is over)
+        automated: true,
       };
       break;
   }

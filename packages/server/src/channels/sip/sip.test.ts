@@ -34,6 +34,15 @@ const utterance = {
 };
 const dtmf = { event: 'dtmf', ...base, seq: 2, digit: '1' };
 const recording = { event: 'recording', ...base, file: 'c0123456789abcdef01234567-rec.wav', durationSeconds: 17 };
+const asked = { event: 'dtmf', ...base, seq: 3, digit: '0', transfer: '+15550000001' };
+const taken = {
+  event: 'call',
+  ...base,
+  direction: 'inbound',
+  state: 'in-progress',
+  answeredBy: 'operator:sip:desk@pbx.example.com',
+};
+const voicemail = { event: 'voicemail', ...base, file: 'c0123456789abcdef01234567-vm.wav', durationSeconds: 6 };
 const ended = {
   event: 'call',
   ...base,
@@ -60,11 +69,14 @@ runConnectorContract(
         { name: 'a key', update: update(dtmf), expect: 'events' },
         { name: 'the recording', update: update(recording), expect: 'events' },
         { name: 'a call cut by a crash', update: update(ended), expect: 'events' },
+        { name: '0 pressed for a person', update: update(asked), expect: 'events' },
+        { name: 'an operator took the call', update: update(taken), expect: 'events' },
+        { name: 'a voicemail', update: update(voicemail), expect: 'events' },
       ],
       unknownUpdate: update({ event: 'something-else', ...base }),
       fuzz: {
         config,
-        documents: [ringing, utterance, dtmf, recording, ended],
+        documents: [ringing, utterance, dtmf, recording, ended, asked, taken, voicemail],
         headers: () => ({ [EVENT_HEADER]: 'a84b4c76e66710@pc33/k' }),
         headerNames: [EVENT_HEADER],
         numRuns: 150,
@@ -108,6 +120,54 @@ describe('sip parse', () => {
     });
     expect(events[2]).toMatchObject({ content: { type: 'text', text: '1' }, metadata: { dtmf: '1' } });
     expect(events[3]).toMatchObject({ passive: true, metadata: { recording: { channels: 2, durationSeconds: 17 } } });
+  });
+
+  it('a transfer: the key that asked for a person (no agent answers it), the operator who took the call, their part of the recording', () => {
+    const [key, operator, kept] = [asked, taken, { ...recording, operator: '+15550000001' }].flatMap((u) => {
+      const o = parse(u);
+      return o.kind === 'events' ? o.events : [];
+    });
+    for (const e of [key, operator, kept]) InboundEventSchema.parse(e);
+    expect(key).toMatchObject({ automated: true, metadata: { dtmf: '0', transfer: '+15550000001' } });
+    expect(operator).toMatchObject({
+      kind: 'call',
+      state: 'in-progress',
+      answeredBy: 'operator:sip:desk@pbx.example.com',
+    });
+    expect(kept).toMatchObject({ metadata: { recording: { source: 'call', operator: '+15550000001' } } });
+  });
+
+  it('a voicemail is an audio message for a person to call back, one per call', () => {
+    const out = parse(voicemail);
+    const event = out.kind === 'events' ? out.events[0] : undefined;
+    InboundEventSchema.parse(event);
+    expect(event).toMatchObject({
+      kind: 'message',
+      providerMessageId: `${base.callId}:voicemail`,
+      automated: true,
+      content: {
+        type: 'audio',
+        media: { providerMediaId: voicemail.file, mimeType: 'audio/wav', caption: 'Voicemail' },
+      },
+      metadata: {
+        call: base.callId,
+        voicemail: { durationSeconds: 6 },
+        recording: { source: 'voicemail', channels: 1 },
+      },
+    });
+    expect(parse({ ...voicemail, file: '../vm.wav' }).kind).toBe('ignored');
+  });
+
+  it('refuses operators that are neither a phone number nor a SIP URI, and a ring time out of range', () => {
+    const ok = { trunk: { host: 'sip.example.test' }, didNumbers: ['+15005550106'] };
+    expect(sipConfigSchema.parse({ ...ok, operators: ['sip:desk@pbx.example.com', '+15550000001'] })).toMatchObject({
+      transferRingSeconds: 20,
+      voicemail: true,
+      voicemailMessage: 'Nobody is available right now. Please leave a message after the tone.',
+    });
+    expect(sipConfigSchema.safeParse({ ...ok, operators: ['call the desk'] }).success).toBe(false);
+    expect(sipConfigSchema.safeParse({ ...ok, operatorNumber: '5550000001' }).success).toBe(false);
+    expect(sipConfigSchema.safeParse({ ...ok, transferRingSeconds: 0 }).success).toBe(false);
   });
 
   it('ignores a spool file name that is a path, and a key that is not one', () => {

@@ -8,7 +8,9 @@
  *   re-INVITE (hold, or media moved: answered with our SDP), OPTIONS keepalives (200);
  * - REGISTER with digest authentication (RFC 3261 §22) when the trunk asks for it, refreshed at half the granted
  *   Expires; a challenge our credentials cannot answer, or a 403, ends the connection with the reason (ERROR);
- * - every state change, utterance, key and the final recording handed to the hub (`ctx.deliver`) in order per call.
+ * - every state change, utterance, key and the final recording handed to the hub (`ctx.deliver`) in order per call;
+ * - a handoff (the agent's, or the caller pressing 0) rings operators and bridges the call, else takes a voicemail:
+ *   transfer.ts and voicemail.ts, reached through a few hooks here.
  * A marker file per live call in the spool says, after a crash, which calls were cut: the next start ends them
  * `failed` with the reason.
  */
@@ -33,6 +35,7 @@ import type { SipConfig } from './config.js';
 import { EVENT_HEADER, type SipUpdate } from './parse.js';
 import { digest, sip, type SipAddress, type SipMessage, type SipRemote, type SipStack } from './sip-stack.js';
 import { Spool } from './spool.js';
+import { Transfers, type TransferHost } from './transfer.js';
 
 type Ctx = ListenContext<SipConfig>;
 
@@ -108,10 +111,12 @@ export class SipUserAgent {
   private readonly registerCallId = `${tag()}${tag()}`;
   private readonly registerTag = tag();
   private readonly ip: string;
+  private readonly transfers: Transfers;
 
   constructor(private readonly ctx: Ctx) {
     this.spool = new Spool(ctx.connectionId);
     this.ip = localIp(ctx.config);
+    this.transfers = new Transfers(this.transferHost());
   }
 
   private get config(): SipConfig {
@@ -269,6 +274,8 @@ export class SipUserAgent {
   }
 
   private onRequest(rq: SipMessage, remote: SipRemote): void {
+    // a request in the dialog of an operator's leg (transfer.ts)
+    if (this.transfers.onRequest(rq)) return;
     const call = this.calls.get(rq.headers['call-id']);
     switch (rq.method) {
       case 'OPTIONS':
@@ -572,6 +579,9 @@ export class SipUserAgent {
 
   private onDigit(call: Call, digit: string): void {
     if (call.state !== 'in-progress') return;
+    // 0 asks for a person; during a transfer keys are nobody's
+    const transfer = this.transfers.digit(call, digit);
+    if (transfer === 'ignore') return;
     const seq = ++call.seq;
     // a key is an answer: what is still being said stops
     call.media?.stopPlayback();
@@ -585,6 +595,7 @@ export class SipUserAgent {
         at: new Date().toISOString(),
         seq,
         digit,
+        ...transfer,
       },
       `d${seq}`,
     );
@@ -598,6 +609,8 @@ export class SipUserAgent {
     if (call.state === 'ended') return;
     const answered = call.state === 'in-progress';
     call.state = 'ended';
+    // the operator's leg ends with the call, a voicemail being taken is handed over first
+    const handed = await this.transfers.ending(call);
     const media = call.media;
     if (media) {
       try {
@@ -617,6 +630,7 @@ export class SipUserAgent {
               at: new Date().toISOString(),
               file,
               durationSeconds: Math.round(end.recording.length / 2 / TELEPHONE_RATE),
+              ...handed,
             },
             'recording',
           );
@@ -924,13 +938,17 @@ export class SipUserAgent {
     return (await synthesizeSpeech(text, this.tts(), { http: this.ctx.http })).samples;
   }
 
-  /** an agent's reply spoken on the live call (send.ts); false when the call is not live here */
-  async say(callId: string, text: string): Promise<boolean> {
+  /**
+   * an agent's reply spoken on the live call (send.ts); false when the call is not live here. With `handoff` the
+   * call is transferred once the words are heard (transfer.ts)
+   */
+  async say(callId: string, text: string, handoff?: { transferTo: string[] }): Promise<boolean> {
     const call = this.calls.get(callId);
     if (!call || call.state !== 'in-progress' || !call.media) return false;
     const samples = await this.speak(text);
     if (call.state !== 'in-progress') return false;
-    call.media.play(samples);
+    const clip = call.media.play(samples);
+    if (handoff) this.transfers.handoff(call, handoff.transferTo, call.media.whenPlayed(clip));
     return true;
   }
 
@@ -1017,5 +1035,28 @@ export class SipUserAgent {
 
   private async unregister(): Promise<void> {
     await Promise.race([this.transact(this.registerRequest(0)), new Promise((r) => setTimeout(r, 1000))]);
+  }
+
+  // --- transfer (transfer.ts, voicemail.ts) -----------------------------------------------------------------
+
+  private transferHost(): TransferHost {
+    return {
+      config: this.ctx.config,
+      ip: this.ip,
+      log: this.ctx.log,
+      send: (message, onResponse) => this.stack?.send(message, onResponse),
+      reply: (rq, status, reason, extension) => this.reply(rq, status, reason, extension),
+      speak: (text) => this.speak(text),
+      offerSdp: (port, sessionId) => this.offerSdp(port, sessionId),
+      readOffer: (content) => this.readOffer(content),
+      freePort: () => this.freePort(),
+      releasePort: (port) => this.usedPorts.delete(port),
+      deliver: (call, update, key) => {
+        const live = this.calls.get(call.id);
+        return live ? this.deliver(live, update, key) : Promise.resolve();
+      },
+      hangUp: (callId) => void this.hangUp(callId),
+      spool: (call, suffix, bytes) => this.spool.write(`${this.spool.callFile(call.id)}-${suffix}.wav`, bytes),
+    };
   }
 }

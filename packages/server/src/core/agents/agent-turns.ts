@@ -71,6 +71,25 @@ export class AgentTurns implements AgentDispatcher {
     return [...new Set(reachable.map((u) => u.phone as string))].slice(0, 10);
   }
 
+  /**
+   * a voicemail (an audio message whose metadata says `voicemail`) is transcribed like the caller's utterances, by
+   * the speech-to-text of the agent that took the call (the conversation's, else the connection's inbound agent):
+   * no agent answers it, the call is over, but a person calling back reads it and search finds it
+   */
+  async transcribeVoicemail(workspaceId: string, messageId: string): Promise<void> {
+    const message = await this.deps.store.getMessage(workspaceId, messageId);
+    if (!message || message.direction !== 'inbound' || message.content.type !== 'audio') return;
+    if (!message.metadata.voicemail || typeof message.metadata.transcript === 'string') return;
+    const conversation = await this.deps.store.getConversation(workspaceId, message.conversationId);
+    if (!conversation) return;
+    const agentId =
+      conversation.agentId ?? (await this.deps.store.findActiveInboundAgent(workspaceId, conversation.connectionId));
+    const agent = agentId ? await this.deps.store.getAgent(workspaceId, agentId) : undefined;
+    if (!agent) return;
+    const config = this.codec.validate(agent.kind, this.codec.open(agent.kind, agent.config));
+    await this.withTranscript(config, message, this.deps.log.child({ agentId: agent.id, messageId }));
+  }
+
   async isRunning(workspaceId: string, agentId: string): Promise<boolean> {
     return (await this.deps.store.getAgent(workspaceId, agentId))?.status === 'RUNNING';
   }

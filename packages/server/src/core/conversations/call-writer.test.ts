@@ -192,6 +192,31 @@ describe('call writer', () => {
     expect((await store.getConversation(ws, call!.conversationId))?.lastMessageAt).toBe('2026-01-03T12:00:25.000Z');
   });
 
+  it('a live call taken over by an operator names them without moving its state; an ended call is not renamed', async () => {
+    const sid = `CA${'9'.repeat(32)}`;
+    await apply(event(sid, 'ringing', '2026-01-03T10:00:00.000Z'));
+    await apply(event(sid, 'in-progress', '2026-01-03T10:00:01.000Z'));
+    const taken = await apply(
+      event(sid, 'in-progress', '2026-01-03T10:00:30.000Z', { answeredBy: 'operator:+15550000001' }),
+    );
+    expect(taken.map((r) => r.payload)).toMatchObject([
+      { type: 'call.updated', data: { call: { state: 'in-progress', answeredBy: 'operator:+15550000001' } } },
+    ]);
+    // the same again changes nothing (a redelivery)
+    expect(
+      await apply(event(sid, 'in-progress', '2026-01-03T10:00:30.000Z', { answeredBy: 'operator:+15550000001' })),
+    ).toEqual([]);
+    const call = await store.findCallByProviderId(connection.id, sid);
+    expect(call).toMatchObject({ state: 'in-progress', answeredAt: '2026-01-03T10:00:01.000Z' });
+    await apply(event(sid, 'completed', '2026-01-03T10:01:01.000Z'));
+    expect(await apply(event(sid, 'completed', '2026-01-03T10:01:02.000Z', { answeredBy: 'operator:x' }))).toEqual([]);
+    expect(await store.findCallByProviderId(connection.id, sid)).toMatchObject({
+      state: 'completed',
+      answeredBy: 'operator:+15550000001',
+      durationSeconds: 60,
+    });
+  });
+
   it('erasing the contact blanks the numbers on its calls and keeps their outcome', async () => {
     const sid = `CA${'1'.repeat(32)}`;
     const call = await store.findCallByProviderId(connection.id, sid);

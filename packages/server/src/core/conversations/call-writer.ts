@@ -3,7 +3,8 @@
  * Writes a provider's call event inside the inbound transaction: the first event of a call finds or creates the
  * customer's contact, opens the call's conversation (its thread is the call, so each call is a session of its own)
  * and inserts the `call` row; every event then moves the call's state forward only, by compare-and-set, with the
- * times it implies (answered, ended, duration). Each change is one outbox event: `call.started`, `call.updated`,
+ * times it implies (answered, ended, duration); a live call's `answeredBy` may change without its state (a transfer
+ * answered by an operator). Each change is one outbox event: `call.started`, `call.updated`,
  * `call.ended`, which the event stream and outgoing webhooks carry.
  */
 import {
@@ -132,8 +133,16 @@ export async function applyInboundCall(ctx: WriteContext, event: CallWrite): Pro
   const { tx, connection, now, outbox } = ctx;
   let call = (await tx.findCallByProviderId(connection.id, event.providerCallId)) ?? (await firstEvent(ctx, event));
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (!isForwardCallState(call.state, event.state)) return;
-    const patch = callPatch(call, event, now);
+    // a live call taken by someone else (an operator after a transfer) names them without moving its state
+    const renamed =
+      event.state === call.state &&
+      !isFinalCallState(call.state) &&
+      event.answeredBy !== undefined &&
+      event.answeredBy !== call.answeredBy;
+    if (!renamed && !isForwardCallState(call.state, event.state)) return;
+    const patch: CallPatch = renamed
+      ? { state: call.state, answeredBy: event.answeredBy ?? null, updatedAt: now }
+      : callPatch(call, event, now);
     if (await tx.updateCallState(call.id, call.state, patch)) {
       const updated: CallRecord = { ...call, ...patch };
       const type = isFinalCallState(event.state) ? 'call.ended' : 'call.updated';

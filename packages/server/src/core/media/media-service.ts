@@ -80,6 +80,9 @@ const SHARE_PURPOSE = 'media-link';
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class MediaService {
+  /** told of each inbound file once it is stored (a voicemail to transcribe) */
+  private readonly readyListeners: Array<(workspaceId: string, messageId: string) => Promise<void>> = [];
+
   constructor(
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
@@ -358,6 +361,11 @@ export class MediaService {
     );
   }
 
+  /** `listener` runs after each inbound file is stored; its failure is its own (logged), never the fetch's */
+  onReady(listener: (workspaceId: string, messageId: string) => Promise<void>): void {
+    this.readyListeners.push(listener);
+  }
+
   /** the job: fetch from the provider, store, mark ready, announce; throws to be retried by the bus */
   async fetch(attachmentId: string, attempt: number): Promise<void> {
     const a = await this.deps.store.getAttachment(attachmentId);
@@ -380,6 +388,12 @@ export class MediaService {
         attempts: attempt,
         updatedAt: now(),
       });
+      const messageId = a.messageId;
+      if (messageId)
+        for (const listener of this.readyListeners)
+          void listener(a.workspaceId, messageId).catch((e: unknown) =>
+            this.deps.log.warn({ err: e, messageId }, 'a stored file’s follow-up failed'),
+          );
     } catch (error) {
       const reason = this.deps.redactor.scrub(error instanceof Error ? error.message : String(error));
       // a file the provider says is gone (404, rejected) will not come back by retrying
