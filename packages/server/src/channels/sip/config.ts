@@ -101,6 +101,12 @@ export const sipConfigSchema = z.object({
     .max(1000)
     .default('Hello, thank you for calling. How can I help you?')
     .describe('Spoken when a call is answered, before the caller is listened to'),
+  closedMessage: z
+    .string()
+    .min(1)
+    .max(1000)
+    .default('Sorry, we cannot take your call right now. Please call again later.')
+    .describe('What callers hear while the connection is stopped (its agent is stopped), before the call ends'),
   textToSpeech: textToSpeechSchema,
   ttsApiKey: secret(z.string().min(1).max(2000), {
     description: 'Bearer key of the OpenAI-compatible speech endpoint',

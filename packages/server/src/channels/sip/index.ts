@@ -5,6 +5,7 @@
  * OpenAI-compatible /audio/speech), and both parties' stereo recording is attached when the call ends.
  */
 import { ChannelError, defineConnector, type FetchedMedia } from '../../channel-kit/index.js';
+import { runClosedLine } from './closed-line.js';
 import { sipConfigSchema, type SipConfig } from './config.js';
 import { parseSip, sipEventKey } from './parse.js';
 import { Spool } from './spool.js';
@@ -41,6 +42,8 @@ export const sipConnector = defineConnector({
   inbound: {
     mode: 'listen',
     listen: (ctx) => new SipUserAgent(ctx).run(),
+    // stopped with its agent, the line still answers: callers hear the closed message, and the hub hangs up
+    closedLine: runClosedLine,
     parse: parseSip,
     eventKey: sipEventKey,
   },
