@@ -31,6 +31,7 @@ import {
 } from '../../channel-kit/index.js';
 import type { SipConfig } from './config.js';
 import { EVENT_HEADER, type SipUpdate } from './parse.js';
+import { SessionTimers, readMinSe, readSessionExpires, uacOffer, uasVerdict } from './session-timer.js';
 import { digest, sip, type SipAddress, type SipMessage, type SipRemote, type SipStack } from './sip-stack.js';
 import { Spool } from './spool.js';
 
@@ -69,6 +70,8 @@ export interface Call {
   bargedIn: boolean;
   sdpVersion: number;
   localSdp?: string;
+  /** the session interval the answer to our INVITE agreed (RFC 4028), started with the call */
+  sessionInterval?: { expires: number; refresher: 'uac' | 'uas' };
 }
 
 /** the agents of the running connections, for send (the live call) */
@@ -79,6 +82,7 @@ const tag = () => randomBytes(6).toString('hex');
 const newCallId = () => `sip-${randomBytes(12).toString('hex')}`;
 /** calls ended at once when the connection stops: each waits for its media thread's recording */
 const END_AT_ONCE = 8;
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
 const digits = (s: string) => s.replace(/[^0-9]/g, '');
 
 /** the user part of a SIP URI as a number: +E.164 when it has enough digits */
@@ -121,6 +125,21 @@ export class SipUserAgent {
   private readonly registerCallId = `${tag()}${tag()}`;
   private readonly registerTag = tag();
   private readonly ip: string;
+  /** RFC 4028 session timers of the calls (session-timer.ts) */
+  private readonly sessions = new SessionTimers({
+    later: (ms, run) => this.later(ms, run),
+    cancel: (timer) => this.cancel(timer),
+    send: (rq, onResponse) => this.stack?.send(rq, onResponse),
+    hangUp: (call, cause) => {
+      const live = this.calls.get(call.id);
+      if (!live || live.state !== 'in-progress') return;
+      // the other side stopped keeping the session up: the call broke rather than ended, and the reason is kept
+      this.sendBye(live);
+      void this.endCall(live, 'failed', cause);
+    },
+    contact: (call) => `sip:${digits((call as Call).business)}@${this.ip}:${this.config.listenPort}`,
+    settings: () => ({ minSe: this.config.minSessionExpiresSeconds, expires: this.config.sessionExpiresSeconds }),
+  });
 
   /** what the line does with a call: stores it and lets the agent answer (a closed line, closed-line.ts, does not) */
   protected readonly stores: boolean = true;
@@ -346,7 +365,7 @@ export class SipUserAgent {
     switch (rq.method) {
       case 'OPTIONS':
         return this.reply(rq, 200, 'OK', {
-          headers: { allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS', accept: 'application/sdp' } as never,
+          headers: { allow: ALLOW, accept: 'application/sdp', supported: 'timer' } as never,
         });
       case 'INVITE':
         if (call) return void this.reinvite(call, rq);
@@ -369,14 +388,15 @@ export class SipUserAgent {
           void this.endCall(call, 'canceled', 'the caller hung up before the answer');
         }
         return;
+      case 'UPDATE':
+        if (!call) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
+        return this.update(call, rq);
       case 'BYE':
         if (!call) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
         this.reply(rq, 200, 'OK');
         return void this.endCall(call, 'completed', 'the caller hung up');
       default:
-        return this.reply(rq, 405, 'Method Not Allowed', {
-          headers: { allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS' } as never,
-        });
+        return this.reply(rq, 405, 'Method Not Allowed', { headers: { allow: ALLOW } as never });
     }
   }
 
@@ -395,6 +415,9 @@ export class SipUserAgent {
     if (this.calls.size >= config.maxCalls) return this.reply(rq, 486, 'Busy Here');
     const offer = this.readOffer(rq.content);
     if (!offer) return this.reply(rq, 488, 'Not Acceptable Here');
+    const timer = uasVerdict(rq, { minSe: config.minSessionExpiresSeconds });
+    if (timer.kind === 'too-small')
+      return this.reply(rq, 422, 'Session Interval Too Small', { headers: timer.headers as never });
     const customer = numberOf(rq.headers.from.uri) ?? 'anonymous';
     const call: Call = {
       id: newCallId(),
@@ -450,6 +473,9 @@ export class SipUserAgent {
       headers: {
         to: toTagged,
         contact: [{ uri: `sip:${digits(business)}@${this.ip}:${config.listenPort}` }],
+        allow: ALLOW,
+        supported: 'timer',
+        ...(timer.kind === 'timer' ? timer.headers : {}),
         'content-type': 'application/sdp',
       } as never,
       content: call.localSdp,
@@ -462,6 +488,7 @@ export class SipUserAgent {
     };
     call.state = 'in-progress';
     call.answeredAt = Date.now();
+    if (timer.kind === 'timer') this.sessions.start(call, timer.interval);
     void this.callUpdate(call, 'in-progress');
     const clip = call.media?.play(greeting);
     if (clip !== undefined) this.greeted(call, clip);
@@ -560,19 +587,45 @@ export class SipUserAgent {
 
   /** a re-INVITE in the call: hold (sendonly/inactive) or the caller's media moved; answered with our SDP */
   private reinvite(call: Call, rq: SipMessage): void {
-    const offer = this.readOffer(rq.content);
-    if (!offer || call.state !== 'in-progress') return this.reply(rq, 488, 'Not Acceptable Here');
-    call.media?.retarget(offer.address, offer.port);
-    const ours = offer.direction === 'sendonly' ? 'recvonly' : offer.direction === 'inactive' ? 'inactive' : 'sendrecv';
-    call.sdpVersion++;
-    call.localSdp = this.answerSdp(call, offer, ours);
+    this.modify(call, rq, 'INVITE');
+  }
+
+  /** an UPDATE in the call (RFC 3311): a session refresh, with or without a new offer */
+  private update(call: Call, rq: SipMessage): void {
+    this.modify(call, rq, 'UPDATE');
+  }
+
+  /**
+   * a request modifying the call: a new offer moves or holds the media; none (a session refresh, RFC 4028 §7.4)
+   * keeps it — a re-INVITE without an offer gets ours as the offer (RFC 3261 §14.2), an UPDATE without one no body.
+   * Either way the session interval it carries starts over (RFC 4028 §9), or a too small one is refused 422.
+   */
+  private modify(call: Call, rq: SipMessage, method: 'INVITE' | 'UPDATE'): void {
+    if (call.state !== 'in-progress') return this.reply(rq, method === 'INVITE' ? 488 : 481, 'Not Acceptable Here');
+    const offer = rq.content ? this.readOffer(rq.content) : undefined;
+    if (rq.content && !offer) return this.reply(rq, 488, 'Not Acceptable Here');
+    const timer = uasVerdict(rq, { minSe: this.config.minSessionExpiresSeconds });
+    if (timer.kind === 'too-small')
+      return this.reply(rq, 422, 'Session Interval Too Small', { headers: timer.headers as never });
+    if (offer) {
+      call.media?.retarget(offer.address, offer.port);
+      const ours =
+        offer.direction === 'sendonly' ? 'recvonly' : offer.direction === 'inactive' ? 'inactive' : 'sendrecv';
+      call.sdpVersion++;
+      call.localSdp = this.answerSdp(call, offer, ours);
+    }
+    const body = offer || method === 'INVITE' ? call.localSdp : undefined;
     this.reply(rq, 200, 'OK', {
       headers: {
         contact: [{ uri: `sip:${digits(call.business)}@${this.ip}:${this.config.listenPort}` }],
-        'content-type': 'application/sdp',
+        allow: ALLOW,
+        supported: 'timer',
+        ...(timer.kind === 'timer' ? timer.headers : {}),
+        ...(body ? { 'content-type': 'application/sdp' } : {}),
       } as never,
-      content: call.localSdp,
+      ...(body ? { content: body } : {}),
     });
+    if (timer.kind === 'timer') this.sessions.start(call, timer.interval);
   }
 
   private async startMedia(
@@ -688,6 +741,7 @@ export class SipUserAgent {
     if (call.state === 'ended') return;
     const answered = call.state === 'in-progress';
     call.state = 'ended';
+    this.sessions.stop(call);
     const media = call.media;
     if (media) {
       try {
@@ -820,6 +874,8 @@ export class SipUserAgent {
     const sipCallId = `${tag()}${tag()}@switchboard`;
     const local: SipAddress = { uri: `sip:${digits(from)}@${this.ip}`, params: { tag: tag() } };
     const target = `sip:${digits(input.to)}@${config.trunk.host}:${config.trunk.port}`;
+    // the session interval we offer; a 422 raises it once to what the trunk asks (RFC 4028 §7.3)
+    let interval = config.sessionExpiresSeconds;
     const invite = (seq: number): SipMessage => ({
       method: 'INVITE',
       uri: target,
@@ -830,6 +886,7 @@ export class SipUserAgent {
         cseq: { method: 'INVITE', seq },
         via: [],
         contact: [{ uri: `sip:${digits(from)}@${this.ip}:${config.listenPort}`, params: {} }],
+        ...uacOffer(interval, config.minSessionExpiresSeconds),
         'content-type': 'application/sdp',
         'max-forwards': 70,
       } as never,
@@ -880,6 +937,7 @@ export class SipUserAgent {
         }
       };
       let challenged = false;
+      let widened = false;
       let current = call.invite;
       const ringTimer = this.later(config.ringTimeoutSeconds * 1000, () => {
         if (call.state !== 'ringing') return;
@@ -916,6 +974,22 @@ export class SipUserAgent {
             password: config.password,
             ...(config.trunk.realm ? { realm: config.trunk.realm } : {}),
           });
+          this.stack?.send(current, onResponse);
+          return;
+        }
+        if (status === 422 && !widened) {
+          widened = true;
+          interval = Math.max(interval, readMinSe(rs.headers) ?? interval);
+          // the new INVITE carries the credentials the challenge asked for, if there was one
+          const authorized = current.headers.authorization ?? current.headers['proxy-authorization'];
+          current = invite(++call.cseq);
+          if (authorized && config.password)
+            digest.signRequest({}, current, rs, {
+              user: config.trunk.username ?? digits(from),
+              password: config.password,
+              ...(config.trunk.realm ? { realm: config.trunk.realm } : {}),
+            });
+          call.invite = current;
           this.stack?.send(current, onResponse);
           return;
         }
@@ -972,6 +1046,9 @@ export class SipUserAgent {
           if (call.state === 'ended') this.sendBye(call);
           return;
         }
+        // the answer says who refreshes the session and how often (RFC 4028 §7.2); none: no session timer
+        const agreed = readSessionExpires(rs.headers);
+        if (agreed) call.sessionInterval = { expires: agreed.expires, refresher: agreed.refresher ?? 'uac' };
         void this.answered(call, rs, greeting);
       };
       this.stack?.send(call.invite, onResponse);
@@ -987,6 +1064,9 @@ export class SipUserAgent {
     }
     call.state = 'in-progress';
     call.answeredAt = Date.now();
+    // the offer the answer took is the session's SDP: a session refresh sends it again, unchanged
+    call.localSdp ??= call.invite.content;
+    if (call.sessionInterval) this.sessions.start(call, call.sessionInterval);
     void this.callUpdate(call, 'in-progress');
     try {
       await this.startMedia(call, answer, call.rtpPort);
