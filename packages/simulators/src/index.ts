@@ -51,6 +51,7 @@ export type {
   OpenAiErrorSpec,
   OpenAiSimulator,
   OpenAiSimulatorOptions,
+  TranscriptScores,
 } from './openai/simulator.js';
 export type { OpenAiErrorBody } from './openai/errors.js';
 

@@ -84,6 +84,7 @@ export function createHub(
   // connectors that fetch their own updates start listening once their connection runs, and stop with it
   const listeners = new ListenRunner(deps, connections);
   connections.onRunning((record) => listeners.started(record));
+  connections.onChange((connectionId, change) => listeners.changed(connectionId, change));
   const media = new MediaService(deps, connections, deps.media, deps.settings.mediaMaxBytes);
   const inbound = new InboundProcessor(deps, connections, (...args) => media.registerInbound(...args));
   const profiles = new ContactProfiles(deps, connections, deps.media, (a) => media.urlFor(a));
@@ -103,7 +104,8 @@ export function createHub(
     (url) => media.shareLink(url),
   );
   const outbound = new OutboundWorker(deps, connections, pacer, media.access());
-  const agents = new AgentService(deps, connections);
+  // a phone line stopped with its agent tells callers it is closed (a SIP line keeps a closed line listening)
+  const agents = new AgentService(deps, connections, (connectionId) => listeners.closeLine(connectionId));
   const agentTurns = new AgentTurns(deps, messages, media, agents.codec, (workspaceId, conversationId) =>
     conversations.agentComposing(workspaceId, conversationId),
   );

@@ -212,6 +212,13 @@ export type InboundMode<Config> =
        */
       mode: 'listen';
       listen(ctx: ListenContext<Config>): Promise<void>;
+      /**
+       * a phone line stopped with its agent keeps answering: run from that stop until the connection starts again
+       * (or is removed, or the process stops — its signal aborts), it tells callers the line is closed and hangs up,
+       * delivering nothing. It starts only once the listener let go of what it held (a port), and the listener
+       * starts only once it let go in turn.
+       */
+      closedLine?(ctx: BaseContext<Config>): Promise<void>;
       /** pure and deterministic, as for webhooks: a delivered update (body, headers) → events */
       parse(req: WebhookRequest, config: Config): WebhookOutcome;
       eventKey?(req: WebhookRequest): string | undefined;

@@ -228,6 +228,81 @@ describe('OpenAI-compatible simulator', () => {
     expect(((await missing.json()) as ErrorBody).error.param).toBe('file');
   });
 
+  it('answers transcriptions in the format asked: verbose_json segments, text, json logprobs on gpt-4o models', async () => {
+    // a second of 8 kHz 16-bit silence as a WAV: the duration comes from its header
+    const pcm = Buffer.alloc(16_000);
+    const wav = Buffer.concat([
+      Buffer.from('RIFF'),
+      Buffer.alloc(4),
+      Buffer.from('WAVEfmt '),
+      Buffer.alloc(24),
+      Buffer.from('data'),
+      Buffer.alloc(4),
+      pcm,
+    ]);
+    wav.writeUInt32LE(wav.length - 8, 4);
+    wav.writeUInt32LE(16, 16);
+    wav.writeUInt16LE(1, 20);
+    wav.writeUInt16LE(1, 22);
+    wav.writeUInt32LE(8000, 24);
+    wav.writeUInt32LE(16_000, 28);
+    wav.writeUInt16LE(2, 32);
+    wav.writeUInt16LE(16, 34);
+    wav.writeUInt32LE(pcm.length, 40);
+    sim.setTranscript('Where is my order? It was due today.', wav, { avgLogprob: -0.5, noSpeechProb: 0.2 });
+    const ask = async (fields: Record<string, string>) => {
+      const form = new FormData();
+      form.append('file', new Blob([wav], { type: 'audio/wav' }), 'u1.wav');
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      return fetch(`${sim.baseUrl}/audio/transcriptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sim.apiKey}` },
+        body: form,
+      });
+    };
+    const verbose = (await (
+      await ask({ model: 'whisper-1', response_format: 'verbose_json', 'timestamp_granularities[]': 'word' })
+    ).json()) as {
+      task: string;
+      duration: number;
+      text: string;
+      segments: Array<Record<string, unknown>>;
+      words: Array<{ word: string; start: number; end: number }>;
+    };
+    expect(verbose).toMatchObject({ task: 'transcribe', language: 'english', duration: 1 });
+    expect(verbose.text).toBe('Where is my order? It was due today.');
+    expect(verbose.segments.map((s) => s.text)).toEqual([' Where is my order?', ' It was due today.']);
+    expect(Object.keys(verbose.segments[0] ?? {}).sort()).toEqual([
+      'avg_logprob',
+      'compression_ratio',
+      'end',
+      'id',
+      'no_speech_prob',
+      'seek',
+      'start',
+      'temperature',
+      'text',
+      'tokens',
+    ]);
+    expect(verbose.segments[0]).toMatchObject({ id: 0, start: 0, avg_logprob: -0.5, no_speech_prob: 0.2 });
+    expect(verbose.segments[1]?.end).toBe(1);
+    expect(verbose.words.map((w) => w.word)).toEqual(['Where', 'is', 'my', 'order', 'It', 'was', 'due', 'today']);
+    const text = await ask({ model: 'whisper-1', response_format: 'text' });
+    expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await text.text()).toBe('Where is my order? It was due today.\n');
+    const refused = await ask({ model: 'gpt-4o-transcribe', response_format: 'verbose_json' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as ErrorBody).error.param).toBe('response_format');
+    const logprobs = (await (
+      await ask({ model: 'gpt-4o-transcribe', response_format: 'json', 'include[]': 'logprobs' })
+    ).json()) as { text: string; logprobs: Array<{ token: string; logprob: number }> };
+    expect(logprobs.logprobs.map((l) => l.token).join('')).toBe(logprobs.text);
+    expect(logprobs.logprobs.every((l) => l.logprob === -0.5)).toBe(true);
+    const whisperLogprobs = await ask({ model: 'whisper-1', 'include[]': 'logprobs' });
+    expect(whisperLogprobs.status).toBe(400);
+    expect((await ask({ model: 'whisper-1', response_format: 'mp3' })).status).toBe(400);
+  });
+
   it('is scripted over the control API', async () => {
     const added = (await (
       await fetch(`${sim.url}/_control/addRule`, {

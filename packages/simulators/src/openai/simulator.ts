@@ -10,6 +10,9 @@ import { BodyTooLargeError, readBody } from '../http/read-body.js';
 import { respondJson, respondRaw } from '../http/respond.js';
 import { messageText, textCompletion, toolCallCompletion, validateChatRequest, type ChatRequest } from './chat.js';
 import { invalidRequest, missingKey, modelNotFound, OpenAiError, scriptedError, wrongKey } from './errors.js';
+import { transcriptionAnswer, type ScriptedTranscript, type TranscriptScores } from './transcription.js';
+
+export type { TranscriptScores } from './transcription.js';
 
 export interface OpenAiErrorSpec {
   status: number;
@@ -67,8 +70,11 @@ export interface OpenAiSimulator {
   apiKey: string;
   addRule(rule: ChatRule): { id: number };
   clearRules(): void;
-  /** the transcript answered for a file with these bytes (or for every file when `bytes` is omitted) */
-  setTranscript(text: string, bytes?: Buffer): void;
+  /**
+   * the transcript answered for a file with these bytes (or for every file when `bytes` is omitted), and how sure
+   * the recogniser is of it (verbose_json segments' `avg_logprob` / `no_speech_prob`, json `logprobs`)
+   */
+  setTranscript(text: string, bytes?: Buffer, scores?: TranscriptScores): void;
   calls(op?: OpenAiCall['op']): OpenAiCall[];
   reset(): void;
   close(): Promise<void>;
@@ -92,8 +98,8 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
   let rules: ActiveRule[] = [];
   let nextRuleId = 1;
   let calls: OpenAiCall[] = [];
-  const transcripts = new Map<string, string>();
-  let anyTranscript: string | undefined;
+  const transcripts = new Map<string, ScriptedTranscript>();
+  let anyTranscript: ScriptedTranscript | undefined;
   const timers = new Set<NodeJS.Timeout>();
 
   const sleep = (ms: number) =>
@@ -200,6 +206,8 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
       mimeType: file?.contentType ?? null,
       size: file?.data.length ?? 0,
       language: form.fields.get('language') ?? null,
+      responseFormat: form.fields.get('response_format') ?? null,
+      include: form.fields.get('include[]') ?? null,
     };
     try {
       if (!file) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
@@ -217,24 +225,13 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
           'invalid_value',
         );
       const digest = createHash('sha256').update(file.data).digest('hex');
-      const text =
-        transcripts.get(digest) ?? anyTranscript ?? opts.defaultTranscript ?? `transcript of ${file.data.length} bytes`;
+      const transcript = transcripts.get(digest) ??
+        anyTranscript ?? { text: opts.defaultTranscript ?? `transcript of ${file.data.length} bytes` };
+      const answer = transcriptionAnswer({ transcript, model, fields: form.fields, bytes: file.data });
       record({ op: 'transcriptions', status: 200, body: summary, apiKey: key });
-      const format = form.fields.get('response_format') ?? 'json';
-      if (format === 'text') return respondRaw(res, 200, `${text}\n`, { 'content-type': 'text/plain; charset=utf-8' });
-      if (format === 'verbose_json') {
-        return respondJson(res, 200, {
-          task: 'transcribe',
-          language: form.fields.get('language') ?? 'english',
-          duration: file.data.length / 16_000,
-          text,
-          segments: [],
-        });
-      }
-      return respondJson(res, 200, {
-        text,
-        usage: { type: 'duration', seconds: Math.max(1, Math.round(file.data.length / 16_000)) },
-      });
+      if (answer.kind === 'text')
+        return respondRaw(res, 200, answer.body, { 'content-type': 'text/plain; charset=utf-8' });
+      return respondJson(res, 200, answer.body);
     } catch (error) {
       if (error instanceof OpenAiError)
         record({ op: 'transcriptions', status: error.status, body: summary, apiKey: key });
@@ -253,6 +250,7 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
       handle.setTranscript(
         args.text,
         typeof args.dataBase64 === 'string' ? Buffer.from(args.dataBase64, 'base64') : undefined,
+        args.scores && typeof args.scores === 'object' ? (args.scores as TranscriptScores) : undefined,
       );
     },
     calls: (args) => handle.calls(typeof args.op === 'string' ? (args.op as OpenAiCall['op']) : undefined),
@@ -332,9 +330,10 @@ export async function startOpenAiSimulator(opts: OpenAiSimulatorOptions = {}): P
     clearRules() {
       rules = [];
     },
-    setTranscript(text, bytes) {
-      if (bytes) transcripts.set(createHash('sha256').update(bytes).digest('hex'), text);
-      else anyTranscript = text;
+    setTranscript(text, bytes, scores) {
+      const scripted = { text, scores };
+      if (bytes) transcripts.set(createHash('sha256').update(bytes).digest('hex'), scripted);
+      else anyTranscript = scripted;
     },
     calls(op) {
       return calls.filter((c) => op === undefined || c.op === op);

@@ -100,12 +100,34 @@ export const sipConfigSchema = z.object({
     .max(300)
     .default(30)
     .describe('How long a call we place rings before it is given up as not answered'),
+  sessionExpiresSeconds: z
+    .number()
+    .int()
+    .min(90)
+    .max(86_400)
+    .default(1800)
+    .describe(
+      'Session interval we offer on calls we place (RFC 4028): the call is refreshed within it, or hung up when the other side stops refreshing',
+    ),
+  minSessionExpiresSeconds: z
+    .number()
+    .int()
+    .min(90)
+    .max(86_400)
+    .default(90)
+    .describe('The shortest session interval a caller may ask for (Min-SE, RFC 4028); shorter ones are refused 422'),
   greeting: z
     .string()
     .min(1)
     .max(1000)
     .default('Hello, thank you for calling. How can I help you?')
     .describe('Spoken when a call is answered, before the caller is listened to'),
+  closedMessage: z
+    .string()
+    .min(1)
+    .max(1000)
+    .default('Sorry, we cannot take your call right now. Please call again later.')
+    .describe('What callers hear while the connection is stopped (its agent is stopped), before the call ends'),
   textToSpeech: textToSpeechSchema,
   ttsApiKey: secret(z.string().min(1).max(2000), {
     description: 'Bearer key of the OpenAI-compatible speech endpoint',

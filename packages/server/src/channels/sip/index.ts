@@ -6,6 +6,7 @@
  * the caller pressing 0) rings operators through the trunk and bridges the call; nobody answering, a voicemail.
  */
 import { ChannelError, defineConnector, type FetchedMedia } from '../../channel-kit/index.js';
+import { runClosedLine } from './closed-line.js';
 import { sipConfigSchema, type SipConfig } from './config.js';
 import { parseSip, sipEventKey } from './parse.js';
 import { Spool } from './spool.js';
@@ -42,6 +43,8 @@ export const sipConnector = defineConnector({
   inbound: {
     mode: 'listen',
     listen: (ctx) => new SipUserAgent(ctx).run(),
+    // stopped with its agent, the line still answers: callers hear the closed message, and the hub hangs up
+    closedLine: runClosedLine,
     parse: parseSip,
     eventKey: sipEventKey,
   },

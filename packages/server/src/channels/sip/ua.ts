@@ -33,6 +33,7 @@ import {
 } from '../../channel-kit/index.js';
 import type { SipConfig } from './config.js';
 import { EVENT_HEADER, type SipUpdate } from './parse.js';
+import { SessionTimers, readMinSe, readSessionExpires, uacOffer, uasVerdict } from './session-timer.js';
 import { digest, sip, type SipAddress, type SipMessage, type SipRemote, type SipStack } from './sip-stack.js';
 import { Spool } from './spool.js';
 import { Transfers, type TransferHost } from './transfer.js';
@@ -49,8 +50,11 @@ interface Dialog {
   routes: SipAddress[];
 }
 
-interface Call {
+export interface Call {
+  /** ours: the call's id in the hub (thread, stored call, spool files), never what a peer chose */
   id: string;
+  /** the dialog's Call-ID header: chosen by the caller on an inbound call, only for matching its requests */
+  sipCallId: string;
   direction: 'inbound' | 'outbound';
   invite: SipMessage;
   dialog?: Dialog;
@@ -69,12 +73,19 @@ interface Call {
   bargedIn: boolean;
   sdpVersion: number;
   localSdp?: string;
+  /** the session interval the answer to our INVITE agreed (RFC 4028), started with the call */
+  sessionInterval?: { expires: number; refresher: 'uac' | 'uas' };
 }
 
 /** the agents of the running connections, for send (the live call) */
 export const agents = new Map<string, SipUserAgent>();
 
 const tag = () => randomBytes(6).toString('hex');
+/** a call id of ours: unguessable, and the same shape whoever placed the call */
+const newCallId = () => `sip-${randomBytes(12).toString('hex')}`;
+/** calls ended at once when the connection stops: each waits for its media thread's recording */
+const END_AT_ONCE = 8;
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
 const digits = (s: string) => s.replace(/[^0-9]/g, '');
 
 /** the user part of a SIP URI as a number: +E.164 when it has enough digits */
@@ -100,27 +111,96 @@ function localIp(config: SipConfig): string {
 
 export class SipUserAgent {
   private stack: SipStack | undefined;
+  /** by our call id */
   private readonly calls = new Map<string, Call>();
+  /** the same calls by their Call-ID header, for the requests of their dialogs */
+  private readonly dialogs = new Map<string, Call>();
+  /** every timer of the agent (register refresh, ringing, session timers): cleared when it stops */
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** set when the agent begins to stop: nothing schedules a timer after it (a REGISTER answered late) */
+  private closing = false;
   private readonly usedPorts = new Set<number>();
   private trunkAddress: string | undefined;
   private readonly spool: Spool;
   private fatal: ((e: Error) => void) | undefined;
-  private registerTimer: NodeJS.Timeout | undefined;
   private registerCseq = 1;
   private registered = false;
   private readonly registerCallId = `${tag()}${tag()}`;
   private readonly registerTag = tag();
   private readonly ip: string;
   private readonly transfers: Transfers;
+  /** RFC 4028 session timers of the calls (session-timer.ts) */
+  private readonly sessions = new SessionTimers({
+    later: (ms, run) => this.later(ms, run),
+    cancel: (timer) => this.cancel(timer),
+    send: (rq, onResponse) => this.stack?.send(rq, onResponse),
+    hangUp: (call, cause) => {
+      const live = this.calls.get(call.id);
+      if (!live || live.state !== 'in-progress') return;
+      // the other side stopped keeping the session up: the call broke rather than ended, and the reason is kept
+      this.sendBye(live);
+      void this.endCall(live, 'failed', cause);
+    },
+    contact: (call) => `sip:${digits((call as Call).business)}@${this.ip}:${this.config.listenPort}`,
+    settings: () => ({ minSe: this.config.minSessionExpiresSeconds, expires: this.config.sessionExpiresSeconds }),
+  });
 
-  constructor(private readonly ctx: Ctx) {
+  /** what the line does with a call: stores it and lets the agent answer (a closed line, closed-line.ts, does not) */
+  protected readonly stores: boolean = true;
+
+  constructor(protected readonly ctx: Ctx) {
     this.spool = new Spool(ctx.connectionId);
     this.ip = localIp(ctx.config);
     this.transfers = new Transfers(this.transferHost());
   }
 
-  private get config(): SipConfig {
+  protected get config(): SipConfig {
     return this.ctx.config;
+  }
+
+  /** a timer that dies with the agent; cleared by `cancel` or when the connection stops */
+  private later(ms: number, run: () => void): NodeJS.Timeout {
+    if (this.closing) {
+      const idle = setTimeout(() => undefined, 0);
+      clearTimeout(idle);
+      return idle;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private cancel(timer: NodeJS.Timeout | undefined): void {
+    if (!timer) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  private track(call: Call): void {
+    this.calls.set(call.id, call);
+    this.dialogs.set(call.sipCallId, call);
+  }
+
+  private untrack(call: Call): void {
+    if (this.calls.get(call.id) === call) this.calls.delete(call.id);
+    if (this.dialogs.get(call.sipCallId) === call) this.dialogs.delete(call.sipCallId);
+  }
+
+  /**
+   * the call a request belongs to: same Call-ID, and the tags of its dialog (RFC 3261 §12.2.2) — the To tag ours
+   * when there is one, the From tag the peer's — so a stranger reusing a Call-ID reaches no call of another
+   */
+  private callOf(rq: SipMessage): Call | undefined {
+    const call = this.dialogs.get(rq.headers['call-id']);
+    if (!call) return undefined;
+    const toTag = rq.headers.to.params.tag;
+    if (toTag !== undefined && toTag !== call.localTag) return undefined;
+    const theirs = call.direction === 'inbound' ? call.invite.headers.from.params.tag : call.dialog?.remote.params.tag;
+    if (theirs !== undefined && rq.headers.from.params.tag !== theirs) return undefined;
+    return call;
   }
 
   /** runs until the connection stops (resolves) or registration is refused for good (rejects) */
@@ -135,7 +215,7 @@ export class SipUserAgent {
       );
     }
     await this.portIsFree();
-    await this.recoverCutCalls();
+    if (this.stores) await this.recoverCutCalls();
     const failed = new Promise<never>((_, reject) => (this.fatal = reject));
     failed.catch(() => undefined);
     const options: Parameters<typeof sip.create>[0] = {
@@ -152,7 +232,7 @@ export class SipUserAgent {
     this.stack = sip.create(options, (rq, remote) => this.onRequest(rq, remote));
     // read by the transport at each send, for the Via of our requests: the address the trunk reaches us at
     options.publicAddress = this.ip;
-    agents.set(this.ctx.connectionId, this);
+    if (this.stores) agents.set(this.ctx.connectionId, this);
     try {
       if (config.trunk.register) await Promise.race([this.register(), failed]);
       const stopped = new Promise<void>((resolve) => {
@@ -191,22 +271,34 @@ export class SipUserAgent {
 
   private async close(): Promise<void> {
     if (agents.get(this.ctx.connectionId) === this) agents.delete(this.ctx.connectionId);
-    clearTimeout(this.registerTimer);
-    for (const call of [...this.calls.values()]) {
-      // the connection stops: its calls end (the caller is told), recordings kept as far as they got
-      if (call.state === 'in-progress') this.sendBye(call);
-      await this.endCall(call, call.state === 'ringing' ? 'canceled' : 'completed', 'the connection stopped').catch(
-        () => undefined,
+    this.closing = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    // the connection stops: its calls end (each caller is told), recordings kept as far as they got — side by side,
+    // a few at a time, so a stop with many calls waits for the slowest batch rather than for every call in turn
+    const ending = [...this.calls.values()];
+    for (let i = 0; i < ending.length; i += END_AT_ONCE)
+      await Promise.all(
+        ending.slice(i, i + END_AT_ONCE).map((call) => {
+          if (call.state === 'in-progress') this.sendBye(call);
+          return this.endCall(
+            call,
+            call.state === 'ringing' ? 'canceled' : 'completed',
+            'the connection stopped',
+          ).catch(() => undefined);
+        }),
       );
-    }
     if (this.registered) await this.unregister().catch(() => undefined);
+    // the unregistration's own transaction timer goes too: nothing of the agent outlives its stop
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     this.stack?.destroy();
     this.stack = undefined;
   }
 
   // --- hub updates ------------------------------------------------------------------------------------------
 
-  private deliver(call: Call, update: SipUpdate, key: string): Promise<unknown> {
+  protected deliver(call: Call, update: SipUpdate, key: string): Promise<unknown> {
     call.chain = call.chain
       .then(() =>
         this.ctx.deliver({
@@ -276,14 +368,17 @@ export class SipUserAgent {
   private onRequest(rq: SipMessage, remote: SipRemote): void {
     // a request in the dialog of an operator's leg (transfer.ts)
     if (this.transfers.onRequest(rq)) return;
-    const call = this.calls.get(rq.headers['call-id']);
+    const call = this.callOf(rq);
     switch (rq.method) {
       case 'OPTIONS':
         return this.reply(rq, 200, 'OK', {
-          headers: { allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS', accept: 'application/sdp' } as never,
+          headers: { allow: ALLOW, accept: 'application/sdp', supported: 'timer' } as never,
         });
       case 'INVITE':
         if (call) return void this.reinvite(call, rq);
+        // an INVITE of a dialog we do not know, or a second call reusing a live Call-ID (RFC 3261 §8.2.2.2)
+        if (rq.headers.to.params.tag !== undefined) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
+        if (this.dialogs.has(rq.headers['call-id'])) return this.reply(rq, 482, 'Loop Detected');
         return void this.invite(rq, remote).catch((error: unknown) => {
           this.ctx.log.warn(`a call could not be answered: ${error instanceof Error ? error.message : String(error)}`);
         });
@@ -300,14 +395,15 @@ export class SipUserAgent {
           void this.endCall(call, 'canceled', 'the caller hung up before the answer');
         }
         return;
+      case 'UPDATE':
+        if (!call) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
+        return this.update(call, rq);
       case 'BYE':
         if (!call) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
         this.reply(rq, 200, 'OK');
         return void this.endCall(call, 'completed', 'the caller hung up');
       default:
-        return this.reply(rq, 405, 'Method Not Allowed', {
-          headers: { allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS' } as never,
-        });
+        return this.reply(rq, 405, 'Method Not Allowed', { headers: { allow: ALLOW } as never });
     }
   }
 
@@ -326,9 +422,13 @@ export class SipUserAgent {
     if (this.calls.size >= config.maxCalls) return this.reply(rq, 486, 'Busy Here');
     const offer = this.readOffer(rq.content);
     if (!offer) return this.reply(rq, 488, 'Not Acceptable Here');
+    const timer = uasVerdict(rq, { minSe: config.minSessionExpiresSeconds });
+    if (timer.kind === 'too-small')
+      return this.reply(rq, 422, 'Session Interval Too Small', { headers: timer.headers as never });
     const customer = numberOf(rq.headers.from.uri) ?? 'anonymous';
     const call: Call = {
-      id: rq.headers['call-id'],
+      id: newCallId(),
+      sipCallId: rq.headers['call-id'],
       direction: 'inbound',
       invite: rq,
       remote,
@@ -342,19 +442,20 @@ export class SipUserAgent {
       bargedIn: false,
       sdpVersion: 1,
     };
-    this.calls.set(call.id, call);
+    this.track(call);
     const toTagged = { ...rq.headers.to, params: { ...rq.headers.to.params, tag: call.localTag } };
     this.reply(rq, 100, 'Trying');
     this.reply(rq, 180, 'Ringing', { headers: { to: toTagged } as never });
-    await this.spool
-      .markLive({ callId: call.id, customer, business })
-      .catch((error: unknown) => this.spoolTrouble(error));
+    if (this.stores)
+      await this.spool
+        .markLive({ callId: call.id, customer, business })
+        .catch((error: unknown) => this.spoolTrouble(error));
     void this.callUpdate(call, 'ringing');
     // settled together: a greeting that fails at once must not leave the media thread starting beside it unowned
     const [spoken, media] = await Promise.allSettled([
-      this.speak(config.greeting),
+      this.speak(this.greetingText()),
       this.startMedia(call, offer),
-      new Promise((r) => setTimeout(r, config.ringMs)),
+      new Promise<void>((r) => (config.ringMs > 0 ? this.later(config.ringMs, r) : r())),
     ]);
     const failure = spoken.status === 'rejected' ? spoken.reason : media.status === 'rejected' ? media.reason : null;
     if (failure !== null || spoken.status !== 'fulfilled') {
@@ -379,6 +480,9 @@ export class SipUserAgent {
       headers: {
         to: toTagged,
         contact: [{ uri: `sip:${digits(business)}@${this.ip}:${config.listenPort}` }],
+        allow: ALLOW,
+        supported: 'timer',
+        ...(timer.kind === 'timer' ? timer.headers : {}),
         'content-type': 'application/sdp',
       } as never,
       content: call.localSdp,
@@ -391,9 +495,22 @@ export class SipUserAgent {
     };
     call.state = 'in-progress';
     call.answeredAt = Date.now();
+    if (timer.kind === 'timer') this.sessions.start(call, timer.interval);
     void this.callUpdate(call, 'in-progress');
-    call.media?.play(greeting);
+    const clip = call.media?.play(greeting);
+    if (clip !== undefined) this.greeted(call, clip);
   }
+
+  /** what a caller hears first */
+  protected greetingText(): string {
+    return this.config.greeting;
+  }
+
+  /** the greeting (clip `clip`) is playing on the answered call */
+  protected greeted(_call: Call, _clip: number): void {}
+
+  /** a clip finished playing (or was stopped) */
+  protected played(_call: Call, _clip: number, _stopped: boolean): void {}
 
   private readOffer(
     content: string | undefined,
@@ -477,19 +594,45 @@ export class SipUserAgent {
 
   /** a re-INVITE in the call: hold (sendonly/inactive) or the caller's media moved; answered with our SDP */
   private reinvite(call: Call, rq: SipMessage): void {
-    const offer = this.readOffer(rq.content);
-    if (!offer || call.state !== 'in-progress') return this.reply(rq, 488, 'Not Acceptable Here');
-    call.media?.retarget(offer.address, offer.port);
-    const ours = offer.direction === 'sendonly' ? 'recvonly' : offer.direction === 'inactive' ? 'inactive' : 'sendrecv';
-    call.sdpVersion++;
-    call.localSdp = this.answerSdp(call, offer, ours);
+    this.modify(call, rq, 'INVITE');
+  }
+
+  /** an UPDATE in the call (RFC 3311): a session refresh, with or without a new offer */
+  private update(call: Call, rq: SipMessage): void {
+    this.modify(call, rq, 'UPDATE');
+  }
+
+  /**
+   * a request modifying the call: a new offer moves or holds the media; none (a session refresh, RFC 4028 §7.4)
+   * keeps it — a re-INVITE without an offer gets ours as the offer (RFC 3261 §14.2), an UPDATE without one no body.
+   * Either way the session interval it carries starts over (RFC 4028 §9), or a too small one is refused 422.
+   */
+  private modify(call: Call, rq: SipMessage, method: 'INVITE' | 'UPDATE'): void {
+    if (call.state !== 'in-progress') return this.reply(rq, method === 'INVITE' ? 488 : 481, 'Not Acceptable Here');
+    const offer = rq.content ? this.readOffer(rq.content) : undefined;
+    if (rq.content && !offer) return this.reply(rq, 488, 'Not Acceptable Here');
+    const timer = uasVerdict(rq, { minSe: this.config.minSessionExpiresSeconds });
+    if (timer.kind === 'too-small')
+      return this.reply(rq, 422, 'Session Interval Too Small', { headers: timer.headers as never });
+    if (offer) {
+      call.media?.retarget(offer.address, offer.port);
+      const ours =
+        offer.direction === 'sendonly' ? 'recvonly' : offer.direction === 'inactive' ? 'inactive' : 'sendrecv';
+      call.sdpVersion++;
+      call.localSdp = this.answerSdp(call, offer, ours);
+    }
+    const body = offer || method === 'INVITE' ? call.localSdp : undefined;
     this.reply(rq, 200, 'OK', {
       headers: {
         contact: [{ uri: `sip:${digits(call.business)}@${this.ip}:${this.config.listenPort}` }],
-        'content-type': 'application/sdp',
+        allow: ALLOW,
+        supported: 'timer',
+        ...(timer.kind === 'timer' ? timer.headers : {}),
+        ...(body ? { 'content-type': 'application/sdp' } : {}),
       } as never,
-      content: call.localSdp,
+      ...(body ? { content: body } : {}),
     });
+    if (timer.kind === 'timer') this.sessions.start(call, timer.interval);
   }
 
   private async startMedia(
@@ -517,7 +660,7 @@ export class SipUserAgent {
           dtmfPayloadType: offer.dtmf,
           speechRms: this.config.speechLevel,
           silenceMs: this.config.endOfSpeechMs,
-          bargeIn: true,
+          bargeIn: this.stores,
         },
         {
           utterance: (u) => void this.onUtterance(call, u),
@@ -525,7 +668,7 @@ export class SipUserAgent {
           bargeIn: () => {
             call.bargedIn = true;
           },
-          played: () => undefined,
+          played: (clip, stopped) => this.played(call, clip, stopped),
         },
       );
       try {
@@ -545,7 +688,7 @@ export class SipUserAgent {
   }
 
   private async onUtterance(call: Call, u: Utterance): Promise<void> {
-    if (call.state === 'ended' && !call.media) return;
+    if (!this.stores || (call.state === 'ended' && !call.media)) return;
     const seq = ++call.seq;
     let file: string;
     try {
@@ -578,7 +721,7 @@ export class SipUserAgent {
   }
 
   private onDigit(call: Call, digit: string): void {
-    if (call.state !== 'in-progress') return;
+    if (!this.stores || call.state !== 'in-progress') return;
     // 0 asks for a person; during a transfer keys are nobody's
     const transfer = this.transfers.digit(call, digit);
     if (transfer === 'ignore') return;
@@ -609,13 +752,14 @@ export class SipUserAgent {
     if (call.state === 'ended') return;
     const answered = call.state === 'in-progress';
     call.state = 'ended';
+    this.sessions.stop(call);
     // the operator's leg ends with the call, a voicemail being taken is handed over first
     const handed = await this.transfers.ending(call);
     const media = call.media;
     if (media) {
       try {
         const end = await media.end();
-        if (answered && end.recording.length > 0) {
+        if (this.stores && answered && end.recording.length > 0) {
           const file = await this.spool.write(
             `${this.spool.callFile(call.id)}-rec.wav`,
             encodeWav({ sampleRate: TELEPHONE_RATE, channels: 2, samples: end.recording }),
@@ -645,7 +789,7 @@ export class SipUserAgent {
     if (call.rtpPort !== undefined) this.usedPorts.delete(call.rtpPort);
     const durationSeconds = call.answeredAt ? Math.round((Date.now() - call.answeredAt) / 1000) : 0;
     await this.callUpdate(call, state, { durationSeconds, ...(state === 'completed' ? {} : { hangupCause: cause }) });
-    this.calls.delete(call.id);
+    this.untrack(call);
     await this.spool.dropMarker(call.id).catch((error: unknown) => this.spoolTrouble(error));
   }
 
@@ -664,7 +808,7 @@ export class SipUserAgent {
       headers: {
         to: d.remote,
         from: d.local,
-        'call-id': call.id,
+        'call-id': call.sipCallId,
         cseq: { method: 'BYE', seq: ++call.cseq },
         via: [],
         ...(d.routes.length ? { route: d.routes.map((r) => ({ ...r })) } : {}),
@@ -740,19 +884,23 @@ export class SipUserAgent {
       throw new ChannelError('RATE_LIMITED', 'the connection has as many calls as it takes', { retryAfterMs: 5000 });
     const from = input.from && config.didNumbers.includes(input.from) ? input.from : (config.didNumbers[0] as string);
     const port = this.freePort();
-    const callId = `${tag()}${tag()}@switchboard`;
+    const callId = newCallId();
+    const sipCallId = `${tag()}${tag()}@switchboard`;
     const local: SipAddress = { uri: `sip:${digits(from)}@${this.ip}`, params: { tag: tag() } };
     const target = `sip:${digits(input.to)}@${config.trunk.host}:${config.trunk.port}`;
+    // the session interval we offer; a 422 raises it once to what the trunk asks (RFC 4028 §7.3)
+    let interval = config.sessionExpiresSeconds;
     const invite = (seq: number): SipMessage => ({
       method: 'INVITE',
       uri: target,
       headers: {
         to: { uri: `sip:${digits(input.to)}@${config.trunk.host}`, params: {} },
         from: local,
-        'call-id': callId,
+        'call-id': sipCallId,
         cseq: { method: 'INVITE', seq },
         via: [],
         contact: [{ uri: `sip:${digits(from)}@${this.ip}:${config.listenPort}`, params: {} }],
+        ...uacOffer(interval, config.minSessionExpiresSeconds),
         'content-type': 'application/sdp',
         'max-forwards': 70,
       } as never,
@@ -760,6 +908,7 @@ export class SipUserAgent {
     });
     const call: Call = {
       id: callId,
+      sipCallId,
       direction: 'outbound',
       invite: invite(1),
       remote: {
@@ -778,7 +927,7 @@ export class SipUserAgent {
       bargedIn: false,
       sdpVersion: 1,
     };
-    this.calls.set(callId, call);
+    this.track(call);
     const greeting = this.speak(input.greeting ?? config.greeting);
     greeting.catch(() => undefined);
     return new Promise((resolve, reject) => {
@@ -794,7 +943,7 @@ export class SipUserAgent {
           call.state = 'ended';
           void this.callUpdate(call, 'failed', { hangupCause: error.message });
         }
-        this.calls.delete(callId);
+        this.untrack(call);
         this.usedPorts.delete(port);
         if (!settled) {
           settled = true;
@@ -802,8 +951,9 @@ export class SipUserAgent {
         }
       };
       let challenged = false;
+      let widened = false;
       let current = call.invite;
-      const ringTimer = setTimeout(() => {
+      const ringTimer = this.later(config.ringTimeoutSeconds * 1000, () => {
         if (call.state !== 'ringing') return;
         // nobody took the call: CANCEL the INVITE (same branch, RFC 3261 §9.1); the 487 that follows ends it
         this.stack?.send({
@@ -812,13 +962,13 @@ export class SipUserAgent {
           headers: {
             to: current.headers.to,
             from: current.headers.from,
-            'call-id': callId,
+            'call-id': sipCallId,
             cseq: { method: 'CANCEL', seq: current.headers.cseq.seq },
             via: [{ ...current.headers.via[0], params: { ...current.headers.via[0]?.params } }],
           } as never,
         });
         void this.endCall(call, 'no-answer', `nobody answered within ${config.ringTimeoutSeconds} s`);
-      }, config.ringTimeoutSeconds * 1000);
+      });
       const onResponse = (rs: SipMessage) => {
         const status = rs.status ?? 0;
         if (status < 200) {
@@ -841,8 +991,24 @@ export class SipUserAgent {
           this.stack?.send(current, onResponse);
           return;
         }
+        if (status === 422 && !widened) {
+          widened = true;
+          interval = Math.max(interval, readMinSe(rs.headers) ?? interval);
+          // the new INVITE carries the credentials the challenge asked for, if there was one
+          const authorized = current.headers.authorization ?? current.headers['proxy-authorization'];
+          current = invite(++call.cseq);
+          if (authorized && config.password)
+            digest.signRequest({}, current, rs, {
+              user: config.trunk.username ?? digits(from),
+              password: config.password,
+              ...(config.trunk.realm ? { realm: config.trunk.realm } : {}),
+            });
+          call.invite = current;
+          this.stack?.send(current, onResponse);
+          return;
+        }
         if (status >= 300) {
-          clearTimeout(ringTimer);
+          this.cancel(ringTimer);
           if (status === 401 || status === 407 || status === 403) {
             const reason = `${status} ${rs.reason ?? ''}`.trim();
             if (!settled)
@@ -868,7 +1034,7 @@ export class SipUserAgent {
         }
         // 2xx: acknowledged by us, not by the transaction (RFC 3261 §13.2.2.4), every copy of it
         accepted();
-        clearTimeout(ringTimer);
+        this.cancel(ringTimer);
         const contact = Array.isArray(rs.headers.contact) ? rs.headers.contact[0]?.uri : undefined;
         call.dialog ??= {
           local,
@@ -883,7 +1049,7 @@ export class SipUserAgent {
           headers: {
             to: d.remote,
             from: d.local,
-            'call-id': callId,
+            'call-id': sipCallId,
             cseq: { method: 'ACK', seq: rs.headers.cseq.seq },
             via: [],
             ...(d.routes.length ? { route: d.routes.map((r) => ({ ...r })) } : {}),
@@ -894,6 +1060,9 @@ export class SipUserAgent {
           if (call.state === 'ended') this.sendBye(call);
           return;
         }
+        // the answer says who refreshes the session and how often (RFC 4028 §7.2); none: no session timer
+        const agreed = readSessionExpires(rs.headers);
+        if (agreed) call.sessionInterval = { expires: agreed.expires, refresher: agreed.refresher ?? 'uac' };
         void this.answered(call, rs, greeting);
       };
       this.stack?.send(call.invite, onResponse);
@@ -909,6 +1078,9 @@ export class SipUserAgent {
     }
     call.state = 'in-progress';
     call.answeredAt = Date.now();
+    // the offer the answer took is the session's SDP: a session refresh sends it again, unchanged
+    call.localSdp ??= call.invite.content;
+    if (call.sessionInterval) this.sessions.start(call, call.sessionInterval);
     void this.callUpdate(call, 'in-progress');
     try {
       await this.startMedia(call, answer, call.rtpPort);
@@ -977,9 +1149,8 @@ export class SipUserAgent {
   /** one REGISTER transaction, a digest challenge answered once; the final response */
   private transact(rq: SipMessage): Promise<SipMessage> {
     return new Promise((resolve, reject) => {
-      const timeout = setTimeout(
-        () => reject(new ChannelError('UNAVAILABLE', 'the trunk did not answer REGISTER')),
-        32_000,
+      const timeout = this.later(32_000, () =>
+        reject(new ChannelError('UNAVAILABLE', 'the trunk did not answer REGISTER')),
       );
       let challenged = false;
       const onResponse = (rs: SipMessage) => {
@@ -998,7 +1169,7 @@ export class SipUserAgent {
           this.stack?.send(signed, onResponse);
           return;
         }
-        clearTimeout(timeout);
+        this.cancel(timeout);
         resolve(rs);
       };
       this.stack?.send(rq, onResponse);
@@ -1023,18 +1194,20 @@ export class SipUserAgent {
     this.registered = true;
     this.ctx.log.info(`registered with ${this.config.trunk.host} for ${expires} s`);
     // refreshed at half the time granted, so a lost REGISTER has time to be repeated (RFC 3261 §10.2.4)
-    this.registerTimer = setTimeout(
-      () => {
-        this.register().catch((error: unknown) =>
-          this.fatal?.(error instanceof Error ? error : new Error(String(error))),
-        );
-      },
-      Math.max(1, expires / 2) * 1000,
-    );
+    this.later(Math.max(1, expires / 2) * 1000, () => {
+      if (!this.stack) return;
+      this.register().catch((error: unknown) =>
+        this.fatal?.(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
   }
 
   private async unregister(): Promise<void> {
-    await Promise.race([this.transact(this.registerRequest(0)), new Promise((r) => setTimeout(r, 1000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.transact(this.registerRequest(0)),
+      new Promise((r) => (timer = setTimeout(r, 1000))),
+    ]).finally(() => clearTimeout(timer));
   }
 
   // --- transfer (transfer.ts, voicemail.ts) -----------------------------------------------------------------

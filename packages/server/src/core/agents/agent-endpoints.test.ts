@@ -73,7 +73,9 @@ describe('agent endpoints under the address policy', () => {
       { type: 'text', text: 'hi' },
     ]);
     await checkProvider(http, llm('http://models.lan/v1'));
-    expect(await transcribe(http, { baseUrl: 'http://models.lan/v1', model: 'whisper-1' }, audio, 1000)).toBe('hello');
+    expect(await transcribe(http, { baseUrl: 'http://models.lan/v1', model: 'whisper-1' }, audio, 1000)).toEqual({
+      text: 'hello',
+    });
     expect(await failure(callWebhookBot(http, bot('http://meta.lan/bot'), event, new Date()))).toMatch(
       /^refused by the address policy: meta\.lan \(169\.254\.169\.254\) is a cloud metadata address/,
     );

@@ -103,6 +103,8 @@ export class AgentService {
   constructor(
     private readonly deps: CoreDeps,
     private readonly connections: ConnectionService,
+    /** a line stopped with its agent that answers callers with its closed message while stopped (a SIP listener) */
+    private readonly closeLine: (connectionId: string) => Promise<void> = () => Promise.resolve(),
   ) {
     this.codec = new AgentConfigCodec(deps.secrets, deps.redactor);
     this.endpoints = new AdminEndpoints(deps);
@@ -261,6 +263,23 @@ export class AgentService {
       if (record.status === 'STOPPING') await this.transition(record, 'STOPPED', null, ['STOPPING']);
       else await this.runStart(record);
     }
+    // the lines of stopped agents go on telling callers they are closed, as they did before the process stopped
+    for (const record of await this.deps.store.listAgentsByStatus(['STOPPED'])) await this.closeLinesOf(record);
+  }
+
+  private async closeLinesOf(record: AgentRecord): Promise<void> {
+    for (const row of await this.deps.store.listAgentConnections(record.id)) {
+      if (!row.activeInbound) continue;
+      const connection = await this.deps.store.getConnection(record.workspaceId, row.connectionId);
+      if (connection?.status !== 'STOPPED' || this.deps.registry.get(connection.type)?.capabilities.spoken !== true)
+        continue;
+      await this.closeLine(connection.id).catch((error: unknown) =>
+        this.deps.log.warn(
+          { agentId: record.id, connectionId: connection.id },
+          `the closed line did not start: ${this.deps.redactor.scrub(errorText(error))}`,
+        ),
+      );
+    }
   }
 
   private async runStart(record: AgentRecord): Promise<void> {
@@ -298,7 +317,10 @@ export class AgentService {
       if (!wanted) continue;
       try {
         if (action === 'start') await this.connections.start(record.workspaceId, connection.id);
-        else await this.connections.stop(record.workspaceId, connection.id);
+        else {
+          await this.connections.stop(record.workspaceId, connection.id);
+          await this.closeLine(connection.id);
+        }
         await this.connections.log(
           connection.id,
           'info',

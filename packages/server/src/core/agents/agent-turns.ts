@@ -378,11 +378,17 @@ export class AgentTurns implements AgentDispatcher {
         throw new Error(`the voice message was not downloaded within ${stt.waitMs} ms`);
       if (current.content.media.state === 'failed') throw new Error('the voice message could not be downloaded');
       const audio = await this.media.access().read(current.content.media.url);
-      const text = await transcribe(await this.httpFor(message.workspaceId), stt, audio, 60_000);
+      const heard = await transcribe(await this.httpFor(message.workspaceId), stt, audio, 60_000);
       const fresh = (await this.deps.store.getMessage(message.workspaceId, message.id)) ?? current;
+      // the recogniser's confidence where it gave one, under the name a provider's recogniser uses (twilio-voice)
       const updated: MessageRecord = {
         ...fresh,
-        metadata: { ...fresh.metadata, transcript: text, transcriptModel: stt.model },
+        metadata: {
+          ...fresh.metadata,
+          transcript: heard.text,
+          transcriptModel: stt.model,
+          ...(heard.confidence !== undefined ? { confidence: heard.confidence } : {}),
+        },
       };
       const at = this.deps.clock.now().toISOString();
       await this.deps.store.transaction(async (tx) => {

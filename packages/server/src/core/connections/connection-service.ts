@@ -84,6 +84,7 @@ export class ConnectionService {
   private readonly running = new Map<string, AbortController>();
   private readonly runningListeners: Array<(record: ConnectionRecord) => Promise<void>> = [];
   private readonly statusListeners: Array<(connectionId: string) => void> = [];
+  private readonly changeListeners: Array<(connectionId: string, change: 'config' | 'removed') => Promise<void>> = [];
 
   constructor(private readonly deps: CoreDeps) {
     this.codec = new ConfigCodec(deps.secrets, deps.redactor);
@@ -232,7 +233,7 @@ export class ConnectionService {
       // a rotated secret must reach the provider registration (setWebhook with the new token, …)
       await this.stop(workspaceId, id);
       await this.start(workspaceId, id);
-    }
+    } else if (config) await this.changed(id, 'config');
     return this.view(await this.get(workspaceId, id), 'admin');
   }
 
@@ -241,6 +242,22 @@ export class ConnectionService {
     if (record.status !== 'STOPPED' && record.status !== 'ERROR') await this.stop(workspaceId, id);
     await this.deps.store.deleteConnection(workspaceId, id);
     this.cache.delete(id);
+    await this.changed(id, 'removed');
+  }
+
+  /**
+   * called after a connection that is not running got a new config, or was removed: what runs for it while it is
+   * stopped (a phone line's closed line) follows
+   */
+  onChange(listener: (connectionId: string, change: 'config' | 'removed') => Promise<void>): void {
+    this.changeListeners.push(listener);
+  }
+
+  private async changed(id: string, change: 'config' | 'removed'): Promise<void> {
+    for (const listener of this.changeListeners)
+      await listener(id, change).catch((error: unknown) =>
+        this.deps.log.warn({ connectionId: id }, `after a ${change} change: ${errorText(error)}`),
+      );
   }
 
   logs(connectionId: string, page: PageQuery): Promise<Page<ConnectionLogRecord>> {

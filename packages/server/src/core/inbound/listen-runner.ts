@@ -5,6 +5,8 @@
  * as a raw event exactly as a webhook's is stored (the same group commit, dedup on the event key, the processor
  * parses it later) and resolves only once that is durable, and whose `cursor` is kept in the connection's row —
  * so a listener that moves its cursor after `deliver` loses nothing in a crash and doubles nothing after one.
+ * A phone line's closed line (`closedLine`, while its agent is stopped) runs here too; per connection one thing at
+ * a time: whatever ran before (the listener winding down, the closed line) has let go before the next one starts.
  */
 import {
   listenedRequest,
@@ -24,6 +26,9 @@ export class ListenRunner {
   private readonly commit: InboundGroupCommit;
   /** the listeners running now, so a stopping process can wait for them to let go */
   private readonly active = new Set<Promise<void>>();
+  /** per connection, what runs (or winds down) last: its listener or its closed line */
+  private readonly last = new Map<string, Promise<void>>();
+  private readonly closedLines = new Map<string, AbortController>();
 
   constructor(
     private readonly deps: CoreDeps,
@@ -34,9 +39,11 @@ export class ListenRunner {
 
   /** starts the connection's listener, if it has one (wired as a ConnectionService.onRunning hook) */
   async started(record: ConnectionRecord): Promise<void> {
+    // a closed line holds what the listener needs (its port): it goes first, and whatever ran before has ended
+    await this.release(record.id);
     const live = await this.connections.live(record.id);
     const signal = this.connections.signalOf(record.id);
-    if (!live || !signal || !live.connector.inbound.listen) return;
+    if (!live || !signal || signal.aborted || !live.connector.inbound.listen) return;
     const inbound = live.connector.inbound as { listen(ctx: ListenContext<unknown>): Promise<void> };
     const ctx = {
       ...this.connections.context(live, signal),
@@ -54,8 +61,57 @@ export class ListenRunner {
         if (!signal.aborted) await this.connections.markError(record.id, `listener stopped: ${errorText(error)}`);
       },
     );
+    this.track(record.id, running);
+  }
+
+  /**
+   * the connection was stopped with its agent: its closed line answers callers until it starts again (a connector
+   * without one: nothing). It waits for the listener to let go first.
+   */
+  async closeLine(connectionId: string): Promise<void> {
+    const live = await this.connections.live(connectionId);
+    const inbound = live?.connector.inbound;
+    if (!live || live.record.status !== 'STOPPED' || inbound?.mode !== 'listen' || !inbound.closedLine) return;
+    if (this.closedLines.has(connectionId)) return;
+    const controller = new AbortController();
+    this.closedLines.set(connectionId, controller);
+    await (this.last.get(connectionId) ?? Promise.resolve());
+    if (controller.signal.aborted) return;
+    const closedLine = inbound.closedLine as (ctx: unknown) => Promise<void>;
+    const running = closedLine(this.connections.context(live, controller.signal)).then(
+      () => undefined,
+      (error: unknown) =>
+        this.connections.log(
+          connectionId,
+          'warn',
+          'closed_line_failed',
+          `the closed line stopped: ${errorText(error)}`,
+        ),
+    );
+    this.track(connectionId, running);
+  }
+
+  /** a stopped connection changed: a closed line of the removed one ends, one of a new config starts over */
+  async changed(connectionId: string, change: 'config' | 'removed'): Promise<void> {
+    if (!this.closedLines.has(connectionId)) return;
+    await this.release(connectionId);
+    if (change === 'config') await this.closeLine(connectionId);
+  }
+
+  /** the closed line of the connection (if any) ends, and whatever ran for it has let go */
+  async release(connectionId: string): Promise<void> {
+    this.closedLines.get(connectionId)?.abort();
+    this.closedLines.delete(connectionId);
+    await (this.last.get(connectionId) ?? Promise.resolve());
+  }
+
+  private track(connectionId: string, running: Promise<void>): void {
     this.active.add(running);
-    void running.finally(() => this.active.delete(running));
+    this.last.set(connectionId, running);
+    void running.finally(() => {
+      this.active.delete(running);
+      if (this.last.get(connectionId) === running) this.last.delete(connectionId);
+    });
   }
 
   /**
@@ -64,6 +120,8 @@ export class ListenRunner {
    */
   async stop(graceMs = 5_000): Promise<void> {
     this.connections.releaseAll();
+    for (const controller of this.closedLines.values()) controller.abort();
+    this.closedLines.clear();
     if (this.active.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
