@@ -884,7 +884,7 @@ async function benchCampaign(tg) {
     category: 'UTILITY',
     components: [{ type: 'BODY', text: 'Operator note {{1}}' }],
   });
-  const hub = await startHub({ wa, tg, waNumbers: numbers, connections: ['whatsapp'] });
+  const hub = await startHub({ wa, tg, waNumbers: numbers, connections: ['whatsapp'], gc: true });
   await eventually(
     async () =>
       ((await hub.api('GET', `/api/v1/connections/${hub.wa.id}/templates`)).body?.data ?? []).filter((t) =>
@@ -940,9 +940,17 @@ async function benchCampaign(tg) {
     })
   ).body;
   const rss = [];
+  // RSS after a full collection (gc-preload's SIGUSR2): what the hub holds, not garbage V8 has not collected yet
   const sampler = setInterval(() => {
     try {
-      rss.push(rssOf(hub.srv.pid));
+      process.kill(hub.srv.pid, 'SIGUSR2');
+      setTimeout(() => {
+        try {
+          rss.push(rssOf(hub.srv.pid));
+        } catch {
+          // exited
+        }
+      }, 300);
     } catch {
       // exited
     }
@@ -1023,6 +1031,8 @@ async function benchCampaign(tg) {
       firstMb: round((rss[0] ?? NaN) / 2 ** 20, 0),
       lastMb: round((rss.at(-1) ?? NaN) / 2 ** 20, 0),
       maxMb: round(Math.max(...rss) / 2 ** 20, 0),
+      // at a quarter, half and three quarters of the run: flat when the audience is not held in memory
+      quartersMb: [0.25, 0.5, 0.75].map((q) => round((rss[Math.floor(rss.length * q)] ?? NaN) / 2 ** 20, 0)),
     },
     replyWait: {
       count: waits.length,

@@ -220,6 +220,8 @@ export class CampaignRunner {
       return true;
     });
     if (moved) this.deps.afterCommit();
+    // a campaign that stops sending is counted again at once when it runs again
+    if (moved && to !== 'running') this.progressNotBefore.delete(id);
     return moved;
   }
 

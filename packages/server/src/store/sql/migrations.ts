@@ -910,7 +910,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0035_campaign_variants': campaignVariants(),
         '0037_call_agent': callAgent(),
         '0038_health_notify': healthNotify(),
-        '0042_campaign_job_order': campaignJobOrder(),
+        '0039_campaign_job_order': campaignJobOrder(),
       }),
   };
 }
@@ -1076,10 +1076,10 @@ function campaignVariants(): Migration {
 }
 
 /**
- * 0042_campaign_job_order: the runner's reads walk an index instead of sorting the campaign. Due jobs in
+ * 0039_campaign_job_order: the runner's reads walk an index instead of sorting the campaign. Due jobs in
  * (due_at, id) order come from an index with the id in it (without it every round sorted all pending jobs: 40 ms a
- * round at 40,000 recipients), and the latest sends from one on queued_at (the in-flight window and the failure
- * check read the newest few hundred, not every job sent so far).
+ * round at 40,000 recipients), the latest sends from one on queued_at (the failure check reads the newest few
+ * hundred, not every job sent so far), and a message's job by (message, campaign, status).
  */
 function campaignJobOrder(): Migration {
   return {
@@ -1097,6 +1097,16 @@ function campaignJobOrder(): Migration {
         .on('campaign_jobs')
         .columns(['campaign_id', 'status', 'queued_at'])
         .execute();
+      // a queued message's job by its id, with the campaign and state in the index: with the message id alone,
+      // SQLite's planner took the (campaign, status) index above for "is this queued message one of the campaign's"
+      // and walked every job sent so far for each message in the queue (166 ms a round at 40,000 recipients)
+      await db.schema
+        .createIndex('campaign_jobs_message_job')
+        .ifNotExists()
+        .on('campaign_jobs')
+        .columns(['message_id', 'campaign_id', 'status'])
+        .execute();
+      await db.schema.dropIndex('campaign_jobs_message').ifExists().execute();
     },
   };
 }
