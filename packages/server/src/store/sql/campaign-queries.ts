@@ -551,7 +551,9 @@ export function campaignQueries(db: Db): CampaignStoreOps {
           .limit(limit)
           .execute();
       const rows = [...(await walk('pending')), ...(await walk('claimed'))];
-      rows.sort((a, b) => (a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      rows.sort((a, b) =>
+        a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+      );
       return rows.slice(0, limit).map(toJob);
     },
     inFlightCount,
