@@ -308,6 +308,35 @@ describe('a transfer’s operator leg', () => {
     expect(updates[0]).toMatchObject({ answeredBy: 'operator:+15550000002' });
   });
 
+  it('an operator whose BYE comes once their media runs, just before the bridge, is not bridged', async () => {
+    const { h, sent, updates, range } = await host(['+15550000001', '+15550000002']);
+    const transfers = new Transfers(h);
+    const call = await callerCall(range);
+    cleanup.push(() => transfers.ending(call));
+    const operatorPhone = await phone();
+    cleanup.push(() => operatorPhone.close());
+    const media = call.media as RtpMedia;
+    // the ringback stops once the operator's media runs, right before the bridge: the BYE lands in that gap
+    let byeBeforeBridge: (() => void) | undefined;
+    const stop = media.stopPlayback.bind(media);
+    media.stopPlayback = () => {
+      stop();
+      byeBeforeBridge?.();
+      byeBeforeBridge = undefined;
+    };
+    transfers.handoff(call, [], Promise.resolve());
+    await until('the INVITE', () => invites(sent).length === 1);
+    const first = invites(sent)[0]!;
+    byeBeforeBridge = () => transfers.onRequest(request(first.message, 'BYE'), TRUNK);
+    first.onResponse?.(ok(first.message, operatorPhone.port));
+    await until('the next operator rung', () => invites(sent).length === 2);
+    expect(updates).toEqual([]);
+    const second = invites(sent)[1]!;
+    second.onResponse?.(ok(second.message, operatorPhone.port));
+    await until('the bridge', () => updates.length === 1);
+    expect(updates[0]).toMatchObject({ answeredBy: 'operator:+15550000002' });
+  });
+
   it('an address with URI parameters is not rung', async () => {
     const { h, sent, range } = await host([]);
     const transfers = new Transfers(h);
