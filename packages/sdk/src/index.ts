@@ -154,10 +154,10 @@ export type UserInput = BodyOf<'/api/v1/users', 'post'>;
 export type UserPatch = BodyOf<'/api/v1/users/{id}', 'patch'>;
 /**
  * What a user's `phone` may be (where a call an agent hands to people rings them): an E.164 number such as
- * +15017122661 or a SIP URI with a user part such as sip:desk@pbx.example.com. The pattern of `phone` in PATCH
+ * +15017122661 or a SIP URI with a user part such as sip:desk@pbx.example.com, without parameters but ;user=phone. The pattern of `phone` in PATCH
  * /api/v1/users/{id} (sdk/scripts/operator-address.test.ts holds the two equal), so an app checks a value as the hub will.
  */
-export const OPERATOR_ADDRESS_PATTERN = String.raw`^(\+[1-9]\d{6,14}|sips?:[^\s<>"@]+@[A-Za-z0-9.-]+(:\d{1,5})?(;[^\s<>"]*)?)$`;
+export const OPERATOR_ADDRESS_PATTERN = String.raw`^(\+[1-9]\d{6,14}|sips?:[^\s<>"@;?:]+@[A-Za-z0-9.-]+(:\d{1,5})?(;user=phone)?)$`;
 export type Session = ResponseOf<'/api/v1/auth/login', 'post'>;
 /** the signed-in user's workspace and its settings */
 export type Workspace = ResponseOf<'/api/v1/workspace', 'get'>;

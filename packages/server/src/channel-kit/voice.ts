@@ -142,6 +142,24 @@ export function decodeG711(codec: G711, bytes: Uint8Array): Int16Array {
   return codec === 'PCMU' ? alawmulaw.mulaw.decode(bytes) : alawmulaw.alaw.decode(bytes);
 }
 
+/**
+ * a tone at the telephone rate: a sine of `hz`, or several summed (a dual tone such as ringback), each at `amplitude`,
+ * for `ms`, with 5 ms ramps so that it starts and stops without a click
+ */
+export function tone(hz: number | readonly number[], ms: number, amplitude = 8000): Int16Array {
+  const frequencies = typeof hz === 'number' ? [hz] : hz;
+  const n = Math.round((ms / 1000) * TELEPHONE_RATE);
+  const ramp = Math.round(0.005 * TELEPHONE_RATE);
+  const out = new Int16Array(n);
+  for (let i = 0; i < n; i++) {
+    const edge = Math.max(0, Math.min(1, i / ramp, (n - 1 - i) / ramp));
+    let sum = 0;
+    for (const f of frequencies) sum += Math.sin((2 * Math.PI * f * i) / TELEPHONE_RATE);
+    out[i] = Math.round(amplitude * edge * sum);
+  }
+  return out;
+}
+
 /** root mean square of 16-bit samples, 0..32768: how loud a stretch of audio is */
 export function rms(samples: Int16Array): number {
   if (samples.length === 0) return 0;

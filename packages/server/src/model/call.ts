@@ -13,10 +13,12 @@ export const FINAL_CALL_STATES = ['completed', 'busy', 'no-answer', 'failed', 'c
 export type FinalCallState = (typeof FINAL_CALL_STATES)[number];
 
 /**
- * where a transferred call rings a person: a phone number (E.164) or a SIP URI
- * (https://www.twilio.com/docs/voice/twiml/sip); an operator's `phone` and a voice connection's operators
+ * where a transferred call rings a person: a phone number (E.164) or a SIP URI user@host[:port]
+ * (https://www.twilio.com/docs/voice/twiml/sip); an operator's `phone` and a voice connection's operators. A URI
+ * takes no parameters but `;user=phone` (RFC 3261 §19.1.1): `;transport=`, `;maddr=` and the like would let whoever
+ * sets a phone choose how and to which host the hub sends the call, around the trunk; nor a password or `?headers`
  */
-export const OPERATOR_ADDRESS = /^(\+[1-9]\d{6,14}|sips?:[^\s<>"@]+@[A-Za-z0-9.-]+(:\d{1,5})?(;[^\s<>"]*)?)$/;
+export const OPERATOR_ADDRESS = /^(\+[1-9]\d{6,14}|sips?:[^\s<>"@;?:]+@[A-Za-z0-9.-]+(:\d{1,5})?(;user=phone)?)$/;
 
 export const CallDirectionSchema = z.enum(['inbound', 'outbound']);
 export type CallDirection = z.infer<typeof CallDirectionSchema>;

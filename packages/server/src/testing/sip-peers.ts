@@ -22,6 +22,21 @@ export function freeUdpPort(): Promise<number> {
   });
 }
 
+/**
+ * resolves once something holds UDP `port` on 127.0.0.1 (a SIPp server scenario ready for requests), read from the
+ * kernel's socket table (/proc/net/udp, proc(5)) so that the port is never probed by binding it; bounded by `ms`
+ */
+export async function untilUdpBound(port: number, ms = 5000): Promise<void> {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const table = readFileSync('/proc/net/udp', 'utf8');
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local)) return;
+    if (Date.now() > deadline) throw new Error(`nothing bound UDP 127.0.0.1:${port} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** an even port whose next `count` ports are free on UDP (an RTP range for the hub) */
 export async function freeUdpRange(count: number): Promise<{ min: number; max: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {

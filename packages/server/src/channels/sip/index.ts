@@ -57,7 +57,7 @@ export const sipConnector = defineConnector({
       // named first, then the connection's (transfer.ts)
       const handoff = message.handoffAfter ? { transferTo: message.transferTo ?? [] } : undefined;
       if (!(await agent.say(call, message.content.text, handoff)))
-        throw new ChannelError('REJECTED', 'the call has already ended');
+        throw new ChannelError('REJECTED', 'the call has ended or was handed to a person');
       return { providerMessageId: `${call}:say:${message.id}` };
     },
   },

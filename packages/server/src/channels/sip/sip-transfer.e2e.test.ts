@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeG711, decodeWav } from '../../channel-kit/index.js';
 import { hubReads } from '../../testing/hub-reads.js';
-import { freeUdpPort, freeUdpRange, runSipp, speechWav, type SippRun } from '../../testing/sip-peers.js';
+import { freeUdpPort, freeUdpRange, runSipp, speechWav, untilUdpBound, type SippRun } from '../../testing/sip-peers.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
 
 interface Conn {
@@ -159,11 +159,19 @@ describe('sip transfer and voicemail with SIPp as the carrier and the operators'
       extra: ['-m', String(calls), '-trace_msg', '-message_file', trace],
     });
     // SIPp binds before the call comes
-    await new Promise((r) => setTimeout(r, 300));
-    /** the numbers and URIs the hub rang, in order (a retransmission or a signed repeat counted once) */
+    await untilUdpBound(trunkPort);
+    /**
+     * the numbers and URIs the hub rang, in order: one per call (Call-ID), so a retransmission or a signed repeat
+     * counts once and the same operator rung twice counts twice
+     */
     const rung = () => {
-      const lines = [...readFileSync(trace, 'utf8').matchAll(/^INVITE (\S+) SIP\/2\.0/gm)].map((m) => m[1] as string);
-      return lines.filter((uri, i) => uri !== lines[i - 1]);
+      const calls = new Map<string, string>();
+      for (const block of readFileSync(trace, 'utf8').split(/^-{10,}.*$/m)) {
+        const uri = /^INVITE (\S+) SIP\/2\.0/m.exec(block)?.[1];
+        const callId = /^(?:Call-ID|i):\s*(\S+)/im.exec(block)?.[1];
+        if (uri && callId && !calls.has(callId)) calls.set(callId, uri);
+      }
+      return [...calls.values()];
     };
     return { done: run, rung };
   };

@@ -5,7 +5,7 @@
 import type { ConnectorLogger, G711, RtpMedia } from '../../channel-kit/index.js';
 import type { SipConfig } from './config.js';
 import type { SipUpdate } from './parse.js';
-import type { SipMessage } from './sip-stack.js';
+import type { SipMessage, SipRemote } from './sip-stack.js';
 
 /** what the user agent read from an SDP offer or answer (ua.ts readOffer) */
 export interface SdpMedia {
@@ -20,6 +20,7 @@ export interface SdpMedia {
 /** the caller's call as the user agent keeps it (ua.ts Call), as far as a transfer uses it */
 export interface TransferCall {
   id: string;
+  direction: 'inbound' | 'outbound';
   state: 'ringing' | 'in-progress' | 'ended';
   media?: RtpMedia | undefined;
   customer: string;
@@ -34,7 +35,11 @@ export interface TransferHost {
   send(message: SipMessage, onResponse?: (rs: SipMessage) => void): void;
   reply(rq: SipMessage, status: number, reason: string, extension?: Partial<SipMessage>): void;
   speak(text: string): Promise<Int16Array>;
+  /** whether a request came from the trunk (the address its host name resolved to) */
+  fromTrunk(remote: SipRemote): boolean;
   offerSdp(port: number, sessionId: number): string;
+  /** our answer to `offer` (RFC 3264 §6) on `session.port`, its origin's version `session.version` */
+  answerSdp(session: { id: number; version: number; port: number }, offer: SdpMedia, direction: string): string;
   readOffer(content: string | undefined): SdpMedia | undefined;
   freePort(): number;
   releasePort(port: number): void;

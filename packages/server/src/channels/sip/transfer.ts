@@ -11,10 +11,11 @@
  * A phone number is called as `sip:<digits>@<trunk>`, a SIP URI as it is, through the trunk as outbound proxy
  * (a loose-routing Route, RFC 3261 §8.1.2); a digest challenge of the trunk is answered once, as for calls we place.
  */
-import { randomBytes } from 'node:crypto';
-import { RtpMedia, TELEPHONE_RATE } from '../../channel-kit/index.js';
+import { RtpMedia, TELEPHONE_RATE, tone } from '../../channel-kit/index.js';
+import { OPERATOR_ADDRESS } from '../../model/index.js';
 import type { SipConfig } from './config.js';
-import { digest, type SipAddress, type SipMessage } from './sip-stack.js';
+import { digest, type SipAddress, type SipMessage, type SipRemote } from './sip-stack.js';
+import { digits, tag } from './strings.js';
 import type { TransferCall, TransferHost } from './transfer-host.js';
 import { takeVoicemail } from './voicemail.js';
 
@@ -39,6 +40,8 @@ interface Leg {
   dialog?: Dialog;
   media?: RtpMedia;
   localSdp?: string;
+  /** our SDP's origin (RFC 4566 §5.2): the session id, and the version an answer to a re-INVITE raises */
+  sdpSession: { id: number; version: number };
   /** the operator hung up (or the leg failed) */
   onEnd?: () => void;
   /** gives up the ringing (CANCEL) */
@@ -60,8 +63,7 @@ type DialOutcome = { kind: 'answered'; leg: Leg } | { kind: 'not-answered'; why:
 export const HOLD_TEXT = 'Please hold while I connect you to a colleague.';
 const NOBODY_TEXT = 'Sorry, nobody is available right now. Please call again later.';
 
-const tag = () => randomBytes(6).toString('hex');
-const digits = (s: string) => s.replace(/[^0-9]/g, '');
+const ALLOW = 'INVITE, ACK, BYE';
 
 /** the operators a transfer rings in turn, as the connection lists them: the operator number first */
 export function operatorsOf(config: SipConfig): string[] {
@@ -72,14 +74,10 @@ export function operatorsOf(config: SipConfig): string[] {
  * ringback as the caller would hear it from a phone network (440 + 480 Hz, 2 s on, 4 s off: ITU-T E.180 Suppl. 2,
  * the North American cadence), `seconds` of it
  */
-function ringback(seconds: number): Int16Array {
+export function ringback(seconds: number): Int16Array {
   const out = new Int16Array(Math.round(seconds * TELEPHONE_RATE));
-  for (let i = 0; i < out.length; i++) {
-    const inCycle = i % (6 * TELEPHONE_RATE);
-    if (inCycle >= 2 * TELEPHONE_RATE) continue;
-    const t = i / TELEPHONE_RATE;
-    out[i] = Math.round(3000 * (Math.sin(2 * Math.PI * 440 * t) + Math.sin(2 * Math.PI * 480 * t)));
-  }
+  const ring = tone([440, 480], 2000, 3000);
+  for (let at = 0; at < out.length; at += 6 * TELEPHONE_RATE) out.set(ring.subarray(0, out.length - at), at);
   return out;
 }
 
@@ -145,8 +143,9 @@ export class Transfers {
         if (outcome.kind === 'answered') this.hangUpLeg(outcome.leg);
         return;
       }
-      if (outcome.kind === 'answered') return this.bridge(t, outcome.leg);
-      this.host.log.info(`the transfer to ${address} was not taken: ${outcome.why}`);
+      const why = outcome.kind === 'answered' ? this.bridge(t, outcome.leg) : outcome.why;
+      if (why === undefined) return;
+      this.host.log.info(`the transfer to ${address} was not taken: ${why}`);
     }
     if (t.stopped) return;
     if (config.voicemail) {
@@ -158,9 +157,14 @@ export class Transfers {
     if (!t.stopped) this.host.hangUp(t.call.id);
   }
 
-  private async bridge(t: Transfer, leg: Leg): Promise<void> {
+  /** the caller and the operator who answered, bridged; else why not (the operator hung up meanwhile) */
+  private bridge(t: Transfer, leg: Leg): string | undefined {
     const media = t.call.media;
-    if (!media || !leg.media) return this.hangUpLeg(leg);
+    // a BYE between the operator's media starting and now ended the leg: the caller is not bridged to a dead worker
+    if (leg.state !== 'up' || !media || !leg.media) {
+      this.hangUpLeg(leg);
+      return 'the operator hung up before the call was bridged';
+    }
     t.leg = leg;
     t.operator = leg.address;
     media.bridge(leg.media);
@@ -168,7 +172,7 @@ export class Transfers {
       // the operator hung up: the caller's leg ends too
       if (!t.stopped) this.host.hangUp(t.call.id);
     };
-    await this.host.deliver(
+    void this.host.deliver(
       t.call,
       {
         event: 'call',
@@ -176,12 +180,13 @@ export class Transfers {
         customer: t.call.customer,
         business: t.call.business,
         at: new Date().toISOString(),
-        direction: 'inbound',
+        direction: t.call.direction,
         state: 'in-progress',
         answeredBy: `operator:${leg.address}`,
       },
       'transfer-answered',
     );
+    return undefined;
   }
 
   /**
@@ -198,45 +203,69 @@ export class Transfers {
     // whatever is awaited on the caller's media answers now: the prompt stops, the voicemail ends as it is
     call.media?.stopPlayback();
     call.media?.stopCapture();
-    if (t.voicemail)
-      await Promise.race([t.voicemail.catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+    if (t.voicemail) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        t.voicemail.catch(() => undefined),
+        new Promise((r) => (timer = setTimeout(r, 10_000))),
+      ]).finally(() => clearTimeout(timer));
+    }
     return t.operator ? { operator: t.operator } : {};
   }
 
   // --- the operator's leg -----------------------------------------------------------------------------------
 
-  /** a request in an operator leg's dialog; false when the Call-ID is no leg of ours */
-  onRequest(rq: SipMessage): boolean {
+  /**
+   * a request in an operator leg's dialog; false when the Call-ID is no leg of ours. Only the trunk speaks for the
+   * operator, and only in the leg's dialog (RFC 3261 §12.2.2: our tag in To, theirs in From): anyone else reusing the
+   * Call-ID would move the leg's audio to themselves with a re-INVITE, or end the call with a BYE
+   */
+  onRequest(rq: SipMessage, remote: SipRemote): boolean {
     const leg = this.legs.get(rq.headers['call-id']);
     if (!leg) return false;
+    if (rq.method === 'ACK') return true;
+    if (!this.host.fromTrunk(remote)) {
+      this.host.reply(rq, 403, 'Forbidden');
+      return true;
+    }
+    const theirs = leg.dialog?.remote.params.tag;
+    if (!leg.dialog || rq.headers.to.params.tag !== leg.local.params.tag || rq.headers.from.params.tag !== theirs) {
+      this.host.reply(rq, 481, 'Call/Transaction Does Not Exist');
+      return true;
+    }
     switch (rq.method) {
       case 'BYE':
         this.host.reply(rq, 200, 'OK');
         this.legEnded(leg);
         return true;
-      case 'ACK':
+      case 'INVITE':
+        this.reinvite(leg, rq);
         return true;
-      case 'INVITE': {
-        // a re-INVITE of the operator's side (hold, media moved): our offer stands, their media is followed
-        const offer = this.host.readOffer(rq.content);
-        if (!offer || leg.state !== 'up' || !leg.localSdp) {
-          this.host.reply(rq, 488, 'Not Acceptable Here');
-          return true;
-        }
-        leg.media?.retarget(offer.address, offer.port);
-        this.host.reply(rq, 200, 'OK', {
-          headers: {
-            contact: [{ uri: leg.local.uri }],
-            'content-type': 'application/sdp',
-          } as never,
-          content: leg.localSdp,
-        });
-        return true;
-      }
       default:
-        this.host.reply(rq, 200, 'OK');
+        this.host.reply(rq, 405, 'Method Not Allowed', { headers: { allow: ALLOW } as never });
         return true;
     }
+  }
+
+  /**
+   * a re-INVITE of the operator's side (hold, media moved): their media is followed and answered as the user agent
+   * answers one (ua.ts modify), our SDP's version raised (RFC 3264 §8), our Contact the one of our INVITE
+   */
+  private reinvite(leg: Leg, rq: SipMessage): void {
+    const offer = this.host.readOffer(rq.content);
+    if (!offer || leg.state !== 'up') return this.host.reply(rq, 488, 'Not Acceptable Here');
+    leg.media?.retarget(offer.address, offer.port);
+    const ours = offer.direction === 'sendonly' ? 'recvonly' : offer.direction === 'inactive' ? 'inactive' : 'sendrecv';
+    leg.sdpSession.version++;
+    leg.localSdp = this.host.answerSdp({ ...leg.sdpSession, port: leg.port }, offer, ours);
+    this.host.reply(rq, 200, 'OK', {
+      headers: {
+        contact: leg.invite.headers.contact,
+        allow: ALLOW,
+        'content-type': 'application/sdp',
+      } as never,
+      content: leg.localSdp,
+    });
   }
 
   private legEnded(leg: Leg): void {
@@ -266,7 +295,7 @@ export class Transfers {
         'call-id': leg.callId,
         cseq: { method, seq: seq ?? ++leg.cseq },
         via: [],
-        ...(d.routes.length ? { route: d.routes.map((r) => ({ ...r })) } : {}),
+        route: d.routes.map((r) => ({ ...r, params: { ...r.params } })),
       },
     });
   }
@@ -275,13 +304,18 @@ export class Transfers {
   private dial(t: Transfer, address: string): Promise<DialOutcome> {
     const { config } = this.host;
     const { trunk } = config;
+    // an address stored before the pattern was narrowed (a user's phone) is not rung: its parameters could pick a
+    // transport or another hop (maddr) than the trunk
+    if (!OPERATOR_ADDRESS.test(address))
+      return Promise.resolve({ kind: 'not-answered', why: 'the address is not one the hub rings' });
     const port = this.host.freePort();
     const callId = `${tag()}${tag()}@switchboard`;
     const from = t.call.business;
     const local: SipAddress = { uri: `sip:${digits(from)}@${this.host.ip}`, params: { tag: tag() } };
     const uri = address.startsWith('sip') ? address : `sip:${digits(address)}@${trunk.host}:${trunk.port}`;
     const to = address.startsWith('sip') ? address : `sip:${digits(address)}@${trunk.host}`;
-    const sdp = this.host.offerSdp(port, Date.now() % 1_000_000_000);
+    const sdpSession = { id: Date.now() % 1_000_000_000, version: 1 };
+    const sdp = this.host.offerSdp(port, sdpSession.id);
     const invite = (seq: number): SipMessage => ({
       method: 'INVITE',
       uri,
@@ -299,7 +333,17 @@ export class Transfers {
       } as never,
       content: sdp,
     });
-    const leg: Leg = { address, callId, local, port, invite: invite(1), cseq: 1, state: 'ringing', localSdp: sdp };
+    const leg: Leg = {
+      address,
+      callId,
+      local,
+      port,
+      invite: invite(1),
+      cseq: 1,
+      state: 'ringing',
+      localSdp: sdp,
+      sdpSession,
+    };
     this.legs.set(callId, leg);
     t.ringing = leg;
     return new Promise<DialOutcome>((resolve) => {
@@ -355,17 +399,22 @@ export class Transfers {
         if (status >= 300) return notTaken(`${status} ${rs.reason ?? ''}`.trim());
         // 2xx, every copy acknowledged by us (RFC 3261 §13.2.2.4)
         const contact = Array.isArray(rs.headers.contact) ? rs.headers.contact[0]?.uri : undefined;
+        const recorded = [...(rs.headers['record-route'] ?? [])].reverse();
         leg.dialog ??= {
           local,
           remote: rs.headers.to,
           target: contact ?? uri,
-          routes: [...(rs.headers['record-route'] ?? [])].reverse(),
+          // a trunk that does not record-route stays the first hop all the same (a loose route, RFC 3261 §12.2.1.1):
+          // the Contact is the remote party's choice, and our ACK and BYE go through the trunk, never to it directly
+          routes: recorded.length ? recorded : [{ uri: `sip:${trunk.host}:${trunk.port};lr`, params: {} }],
         };
         this.sendInDialog(leg, 'ACK', rs.headers.cseq.seq);
         // answered after we gave up (the CANCEL crossed the 200): hung up at once; a repeated 200 is only acknowledged
         if (leg.state === 'ended') return this.sendInDialog(leg, 'BYE');
         if (leg.state === 'up') return;
         leg.state = 'up';
+        // answered: the ring timer is over, or it would cancel an answered leg whose media is still starting
+        clearTimeout(ringTimer);
         void this.legMedia(leg, rs).then(
           () => settle({ kind: 'answered', leg }),
           (error: unknown) => {

@@ -36,6 +36,7 @@ import { EVENT_HEADER, type SipUpdate } from './parse.js';
 import { SessionTimers, readMinSe, readSessionExpires, uacOffer, uasVerdict } from './session-timer.js';
 import { digest, sip, type SipAddress, type SipMessage, type SipRemote, type SipStack } from './sip-stack.js';
 import { Spool } from './spool.js';
+import { digits, tag } from './strings.js';
 import { Transfers, type TransferHost } from './transfer.js';
 
 type Ctx = ListenContext<SipConfig>;
@@ -80,13 +81,11 @@ export interface Call {
 /** the agents of the running connections, for send (the live call) */
 export const agents = new Map<string, SipUserAgent>();
 
-const tag = () => randomBytes(6).toString('hex');
 /** a call id of ours: unguessable, and the same shape whoever placed the call */
 const newCallId = () => `sip-${randomBytes(12).toString('hex')}`;
 /** calls ended at once when the connection stops: each waits for its media thread's recording */
 const END_AT_ONCE = 8;
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
-const digits = (s: string) => s.replace(/[^0-9]/g, '');
 
 /** the user part of a SIP URI as a number: +E.164 when it has enough digits */
 function numberOf(uri: string | undefined): string | undefined {
@@ -367,15 +366,19 @@ export class SipUserAgent {
 
   private onRequest(rq: SipMessage, remote: SipRemote): void {
     // a request in the dialog of an operator's leg (transfer.ts)
-    if (this.transfers.onRequest(rq)) return;
+    if (this.transfers.onRequest(rq, remote)) return;
     const call = this.callOf(rq);
+    // a request of a call's dialog comes from its peer, the trunk: anyone else who learnt the Call-ID and tags could
+    // otherwise move the call's media to themselves (re-INVITE, UPDATE) or end it
+    if (call && rq.method !== 'ACK' && remote.address !== call.remote.address) return this.reply(rq, 403, 'Forbidden');
     switch (rq.method) {
       case 'OPTIONS':
         return this.reply(rq, 200, 'OK', {
           headers: { allow: ALLOW, accept: 'application/sdp', supported: 'timer' } as never,
         });
       case 'INVITE':
-        if (call) return void this.reinvite(call, rq);
+        // a re-INVITE names the dialog by its To tag (ours): without one it is no request of the call's dialog
+        if (call && rq.headers.to.params.tag !== undefined) return void this.reinvite(call, rq);
         // an INVITE of a dialog we do not know, or a second call reusing a live Call-ID (RFC 3261 §8.2.2.2)
         if (rq.headers.to.params.tag !== undefined) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
         if (this.dialogs.has(rq.headers['call-id'])) return this.reply(rq, 482, 'Loop Detected');
@@ -559,13 +562,26 @@ export class SipUserAgent {
     offer: NonNullable<ReturnType<SipUserAgent['readOffer']>>,
     direction = 'sendrecv',
   ): string {
+    const session = {
+      id: Number.parseInt(call.localTag.slice(0, 8), 16),
+      version: call.sdpVersion,
+      port: call.rtpPort ?? 0,
+    };
+    return this.sdpAnswer(session, offer, direction);
+  }
+
+  private sdpAnswer(
+    session: { id: number; version: number; port: number },
+    offer: NonNullable<ReturnType<SipUserAgent['readOffer']>>,
+    direction: string,
+  ): string {
     const payloads = [offer.payloadType, ...(offer.dtmf !== undefined ? [offer.dtmf] : [])];
     const description: sdpTransform.SessionDescription = {
       version: 0,
       origin: {
         username: 'switchboard',
-        sessionId: Number.parseInt(call.localTag.slice(0, 8), 16),
-        sessionVersion: call.sdpVersion,
+        sessionId: session.id,
+        sessionVersion: session.version,
         netType: 'IN',
         ipVer: 4,
         address: this.ip,
@@ -576,7 +592,7 @@ export class SipUserAgent {
       media: [
         {
           type: 'audio',
-          port: call.rtpPort ?? 0,
+          port: session.port,
           protocol: 'RTP/AVP',
           payloads: payloads.join(' '),
           rtp: [
@@ -1116,9 +1132,11 @@ export class SipUserAgent {
    */
   async say(callId: string, text: string, handoff?: { transferTo: string[] }): Promise<boolean> {
     const call = this.calls.get(callId);
-    if (!call || call.state !== 'in-progress' || !call.media) return false;
+    // a call handed to people (operators ringing, a voicemail, the bridge) is no longer the agent's to speak on: a
+    // reply still in flight would talk over the ringback, the voicemail or the operator
+    if (!call || call.state !== 'in-progress' || !call.media || this.transfers.busy(call.id)) return false;
     const samples = await this.speak(text);
-    if (call.state !== 'in-progress') return false;
+    if (call.state !== 'in-progress' || this.transfers.busy(call.id)) return false;
     const clip = call.media.play(samples);
     if (handoff) this.transfers.handoff(call, handoff.transferTo, call.media.whenPlayed(clip));
     return true;
@@ -1220,7 +1238,9 @@ export class SipUserAgent {
       send: (message, onResponse) => this.stack?.send(message, onResponse),
       reply: (rq, status, reason, extension) => this.reply(rq, status, reason, extension),
       speak: (text) => this.speak(text),
+      fromTrunk: (remote) => remote.address === this.trunkAddress,
       offerSdp: (port, sessionId) => this.offerSdp(port, sessionId),
+      answerSdp: (session, offer, direction) => this.sdpAnswer(session, offer, direction),
       readOffer: (content) => this.readOffer(content),
       freePort: () => this.freePort(),
       releasePort: (port) => this.usedPorts.delete(port),

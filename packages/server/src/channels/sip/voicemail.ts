@@ -5,22 +5,10 @@
  * https://www.twilio.com/docs/voice/twiml/record). It goes to the hub as the call's `voicemail` (an 8 kHz mono WAV),
  * and the hub ends the call when the caller did not.
  */
-import { encodeWav, rms, TELEPHONE_RATE, type RtpMedia } from '../../channel-kit/index.js';
+import { encodeWav, rms, TELEPHONE_RATE, tone, type RtpMedia } from '../../channel-kit/index.js';
 import type { TransferCall, TransferHost } from './transfer-host.js';
 
 const FRAME = 160;
-
-/** a sine of `hz` for `ms`, with 5 ms ramps so that it starts and stops without a click */
-export function tone(hz: number, ms: number, amplitude = 8000): Int16Array {
-  const n = Math.round((ms / 1000) * TELEPHONE_RATE);
-  const ramp = Math.round(0.005 * TELEPHONE_RATE);
-  const out = new Int16Array(n);
-  for (let i = 0; i < n; i++) {
-    const edge = Math.min(1, i / ramp, (n - 1 - i) / ramp);
-    out[i] = Math.round(amplitude * edge * Math.sin((2 * Math.PI * hz * i) / TELEPHONE_RATE));
-  }
-  return out;
-}
 
 /** the tone a recording starts after: 1 kHz for half a second, after a short pause */
 function beep(): Int16Array {

@@ -208,6 +208,8 @@ describe('call writer', () => {
     ).toEqual([]);
     const call = await store.findCallByProviderId(connection.id, sid);
     expect(call).toMatchObject({ state: 'in-progress', answeredAt: '2026-01-03T10:00:01.000Z' });
+    // a rename to anyone but an operator changes nothing
+    expect(await apply(event(sid, 'in-progress', '2026-01-03T10:00:40.000Z', { answeredBy: 'agent:a2' }))).toEqual([]);
     await apply(event(sid, 'completed', '2026-01-03T10:01:01.000Z'));
     expect(await apply(event(sid, 'completed', '2026-01-03T10:01:02.000Z', { answeredBy: 'operator:x' }))).toEqual([]);
     expect(await store.findCallByProviderId(connection.id, sid)).toMatchObject({
@@ -215,6 +217,15 @@ describe('call writer', () => {
       answeredBy: 'operator:+15550000001',
       durationSeconds: 60,
     });
+  });
+
+  it('a ringing call is not renamed, not even to an operator', async () => {
+    const sid = `CA${'a'.repeat(32)}`;
+    await apply(event(sid, 'ringing', '2026-01-03T11:00:00.000Z'));
+    expect(
+      await apply(event(sid, 'ringing', '2026-01-03T11:00:01.000Z', { answeredBy: 'operator:+15550000001' })),
+    ).toEqual([]);
+    expect(await store.findCallByProviderId(connection.id, sid)).toMatchObject({ state: 'ringing', answeredBy: null });
   });
 
   it('erasing the contact blanks the numbers on its calls and keeps their outcome', async () => {

@@ -133,11 +133,14 @@ export async function applyInboundCall(ctx: WriteContext, event: CallWrite): Pro
   const { tx, connection, now, outbox } = ctx;
   let call = (await tx.findCallByProviderId(connection.id, event.providerCallId)) ?? (await firstEvent(ctx, event));
   for (let attempt = 0; attempt < 3; attempt++) {
-    // a live call taken by someone else (an operator after a transfer) names them without moving its state
+    // a live call taken by someone else (an operator after a transfer) names them without moving its state: only an
+    // answered call, and only to an operator — a ringing call has nobody to hand over, and an agent never takes a
+    // call back from a person
     const renamed =
-      event.state === call.state &&
-      !isFinalCallState(call.state) &&
+      event.state === 'in-progress' &&
+      call.state === 'in-progress' &&
       event.answeredBy !== undefined &&
+      event.answeredBy.startsWith('operator:') &&
       event.answeredBy !== call.answeredBy;
     if (!renamed && !isForwardCallState(call.state, event.state)) return;
     const patch: CallPatch = renamed
