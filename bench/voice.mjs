@@ -36,6 +36,8 @@ async function oneLevel(n, work, speech) {
     listenPort,
     rtpPortRange: { min: 40000, max: 40000 + 4 * n + 100 },
     maxCalls: n,
+    // the bench's callers listen without a word: not asked whether they are still there, not hung up on
+    silenceRepromptSeconds: 0,
     greeting: 'Hello, thank you for calling. Please hold while we connect you to the next available agent.',
   });
   const stats = [];

@@ -82,6 +82,8 @@ export interface RtpMediaEvents {
   dtmf(digit: string): void;
   /** the caller began to speak while something was playing, which stopped */
   bargeIn(): void;
+  /** the caller began to speak (playing or not): someone is there, before the utterance is cut */
+  speech?(): void;
   /** the clip of this id has been played to its end (or stopped) */
   played(id: number, stopped: boolean): void;
 }
@@ -189,6 +191,7 @@ function vad(frame, at) {
     speechRun = speech ? speechRun + 1 : 0;
     if (speechRun >= START_FRAMES) {
       inSpeech = true; silenceRun = 0; utterance = recent.slice(); levels = [level]; recent = [];
+      parentPort.postMessage({ type: 'speech' });
       uttStart = Math.max(0, at - (utterance.length - 1) * FRAME);
       if (o.bargeIn && (current || queue.length)) {
         if (current) parentPort.postMessage({ type: 'played', id: current.id, stopped: true });
@@ -327,6 +330,7 @@ export class RtpMedia {
         });
       else if (m.type === 'dtmf') this.on.dtmf(m.digit as string);
       else if (m.type === 'barge-in') this.on.bargeIn();
+      else if (m.type === 'speech') this.on.speech?.();
       else if (m.type === 'played') {
         this.playing.get(m.id as number)?.(m.stopped as boolean);
         this.playing.delete(m.id as number);

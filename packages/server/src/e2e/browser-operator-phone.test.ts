@@ -58,7 +58,7 @@ describe('browser: the phone a handed-over call rings', () => {
 
   for (const [width, own, member] of [
     [1280, '+15017122661', 'sip:desk-7@pbx.example.com'],
-    [390, 'sip:owner@pbx.example.com;transport=tcp', '+493012345678'],
+    [390, 'sip:owner@pbx.example.com;user=phone', '+493012345678'],
   ] as const) {
     it(`at ${width} px: one's own phone under Account and a member's under People: saved, reloaded, refused with a reason`, async () => {
       const opEmail = `op-${width}@example.test`;

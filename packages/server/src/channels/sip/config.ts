@@ -140,6 +140,16 @@ export const sipConfigSchema = z.object({
     .default(600)
     .describe('Loudness (RMS of 16-bit samples) above which the caller is speaking'),
   endOfSpeechMs: z.number().int().min(200).max(5000).default(700).describe('Silence that ends an utterance'),
+  silenceRepromptSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(6)
+    .refine((s) => s === 0 || s >= 2, 'at least 2 seconds, or 0 for never')
+    .describe(
+      'Silence after the hub has spoken before the caller is asked "Are you still there?"; three in a row end the call; 0: callers are never asked',
+    ),
   // transfer and voicemail: the names of the Twilio Voice connection's settings, the same meaning
   operatorNumber: e164()
     .optional()

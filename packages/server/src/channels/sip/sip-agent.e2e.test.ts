@@ -308,6 +308,52 @@ describe('an LLM agent answering calls on a SIP line', () => {
     await reads.conversationWith<Conv>(conn.id, caller);
   }, 90_000);
 
+  it('a caller who says nothing is asked "Are you still there?" twice, then hears goodbye and the hub hangs up', async () => {
+    const patched = await t.api('PATCH', `/api/v1/connections/${conn.id}`, { config: { silenceRepromptSeconds: 2 } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    try {
+      await eventually(async () => (await status()) === 'RUNNING' || undefined, 10_000, 'the line running again');
+      const ear = await Earpiece.open();
+      const caller = '+14155550171';
+      // the caller listens and never speaks; the scenario fails unless the hub hangs up within 25 s
+      const run = await runSipp({
+        scenario: fixture('uac-closed.xml'),
+        values: { caller, listenPort: ear.port, byeWithinMs: 25_000 },
+        target: `127.0.0.1:${hubPort}`,
+        service: OURS,
+        localPort: carrierPort,
+        mediaPort: await freeUdpPort(),
+        timeoutSeconds: 35,
+      });
+      await ear.close();
+      expect(run.code, run.output).toBe(0);
+      // the greeting, two "Are you still there?", "Goodbye.": four things said, each after two seconds of silence
+      const heard = ear.speech();
+      expect(heard.length, JSON.stringify(heard)).toBe(4);
+      for (let i = 1; i < heard.length; i++)
+        expect((heard[i] as [number, number])[0] - (heard[i - 1] as [number, number])[1]).toBeGreaterThan(1500);
+      const conversation = await reads.conversationWith<Conv>(conn.id, caller);
+      const calls = await eventually(
+        async () => {
+          const r = await t.api<{ data: Array<{ state: string; endedAt: string | null }> }>(
+            'GET',
+            `/api/v1/conversations/${conversation.id}/calls`,
+          );
+          return r.body.data[0]?.endedAt ? r.body.data : undefined;
+        },
+        10_000,
+        'the call ended',
+      );
+      expect(calls[0]?.state).toBe('completed');
+      // the prompts are the line's own words, not turns of the conversation
+      const said = (await reads.messagesOf<Msg>(conversation.id)).filter((m) => !m.metadata.recording);
+      expect(said).toEqual([]);
+    } finally {
+      await t.api('PATCH', `/api/v1/connections/${conn.id}`, { config: { silenceRepromptSeconds: 6 } });
+      await eventually(async () => (await status()) === 'RUNNING' || undefined, 10_000, 'the line running again');
+    }
+  }, 90_000);
+
   it('a stop with calls under way hangs up on every caller at once', async () => {
     const ears = await Promise.all([Earpiece.open(), Earpiece.open(), Earpiece.open()]);
     const callers = ['+14155550161', '+14155550162', '+14155550163'];

@@ -77,6 +77,8 @@ describe('sip session timers (RFC 4028) with SIPp', () => {
         rtpPortRange: await freeUdpRange(40),
         sessionExpiresSeconds: 90,
         greeting: 'Hello.',
+        // these callers stay silent for a minute and more: nobody asks whether they are still there
+        silenceRepromptSeconds: 0,
       },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);

@@ -35,6 +35,7 @@ import type { SipConfig } from './config.js';
 import { EVENT_HEADER, type SipUpdate } from './parse.js';
 import { SessionTimers, readMinSe, readSessionExpires, uacOffer, uasVerdict } from './session-timer.js';
 import { digest, sip, type SipAddress, type SipMessage, type SipRemote, type SipStack } from './sip-stack.js';
+import { SilenceWatch } from './silence.js';
 import { Spool } from './spool.js';
 import { digits, tag } from './strings.js';
 import { Transfers, type TransferHost } from './transfer.js';
@@ -143,6 +144,32 @@ export class SipUserAgent {
     contact: (call) => `sip:${digits((call as Call).business)}@${this.ip}:${this.config.listenPort}`,
     settings: () => ({ minSe: this.config.minSessionExpiresSeconds, expires: this.config.sessionExpiresSeconds }),
   });
+
+  /** a caller who says nothing is asked again, then let go (silence.ts) */
+  private readonly silence = new SilenceWatch(
+    {
+      later: (ms, run) => this.later(ms, run),
+      cancel: (timer) => this.cancel(timer),
+      listening: (id) => {
+        const call = this.calls.get(id);
+        return this.stores && call?.state === 'in-progress' && !!call.media && !this.transfers.busy(id);
+      },
+      speak: async (id, text) => {
+        const samples = await this.speak(text);
+        const call = this.calls.get(id);
+        if (!this.stores || call?.state !== 'in-progress' || !call.media || this.transfers.busy(id)) return undefined;
+        return call.media.play(samples);
+      },
+      hangUp: (id, cause) => {
+        const call = this.calls.get(id);
+        if (!call || call.state !== 'in-progress') return;
+        this.ctx.log.info(`hanging up a silent caller: ${cause}`, { callId: id });
+        this.sendBye(call);
+        void this.endCall(call, 'completed', cause);
+      },
+    },
+    () => this.config.silenceRepromptSeconds * 1000,
+  );
 
   /** what the line does with a call: stores it and lets the agent answer (a closed line, closed-line.ts, does not) */
   protected readonly stores: boolean = true;
@@ -679,12 +706,23 @@ export class SipUserAgent {
           bargeIn: this.stores,
         },
         {
-          utterance: (u) => void this.onUtterance(call, u),
-          dtmf: (d) => this.onDigit(call, d),
+          utterance: (u) => {
+            this.silence.heard(call.id);
+            void this.onUtterance(call, u);
+          },
+          dtmf: (d) => {
+            this.silence.heard(call.id);
+            this.onDigit(call, d);
+          },
           bargeIn: () => {
             call.bargedIn = true;
+            this.silence.heard(call.id);
           },
-          played: (clip, stopped) => this.played(call, clip, stopped),
+          speech: () => this.silence.heard(call.id),
+          played: (clip, stopped) => {
+            this.silence.played(call.id, clip, stopped);
+            this.played(call, clip, stopped);
+          },
         },
       );
       try {
@@ -769,6 +807,7 @@ export class SipUserAgent {
     const answered = call.state === 'in-progress';
     call.state = 'ended';
     this.sessions.stop(call);
+    this.silence.ended(call.id);
     // the operator's leg ends with the call, a voicemail being taken is handed over first
     const handed = await this.transfers.ending(call);
     const media = call.media;
@@ -1135,6 +1174,8 @@ export class SipUserAgent {
     // a call handed to people (operators ringing, a voicemail, the bridge) is no longer the agent's to speak on: a
     // reply still in flight would talk over the ringback, the voicemail or the operator
     if (!call || call.state !== 'in-progress' || !call.media || this.transfers.busy(call.id)) return false;
+    // the hub speaks again: nobody is waiting for the caller's answer until it has been heard
+    this.silence.speaking(call.id);
     const samples = await this.speak(text);
     if (call.state !== 'in-progress' || this.transfers.busy(call.id)) return false;
     const clip = call.media.play(samples);

@@ -19,7 +19,7 @@ import type {
   StatusEventRecord,
 } from '../../core/ports/index.js';
 import type { ConversationsTable, MessagesTable } from './schema.js';
-import { Queries, json, parseJson } from './queries.js';
+import { Queries, json, parseJson, type Db } from './queries.js';
 import { page } from './pagination.js';
 
 /** the routing columns of a conversation row (written through core/ports/routing-store.ts) */
@@ -188,7 +188,7 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
     if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.text?.trim()) {
-      const said = this.messagesSaying(workspaceId, filter.text.trim());
+      const said = messagesSaying(this.db, workspaceId, filter.text.trim());
       query = query.where((eb) => eb('id', 'in', said));
     }
     if (q.cursor) query = query.where('id', '<', q.cursor);
@@ -197,35 +197,6 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .limit(q.limit + 1)
       .execute();
     return page(rows.map(toConversation), q.limit);
-  }
-  /**
-   * The conversations (ids) of a workspace's messages whose words contain `text`: the text of a text message, a
-   * media caption, a transcript in the metadata (a call's utterance, a voice message transcribed). The words are
-   * read out of the JSON text columns, so a JSON key ("type", "media") never matches. SQLite's lower() folds ASCII
-   * only (https://www.sqlite.org/lang_corefunc.html#lower); PostgreSQL's folds every letter.
-   */
-  private messagesSaying(workspaceId: string, text: string) {
-    const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const pg = this.db.getExecutor().adapter instanceof PostgresAdapter;
-    const field = (column: 'content' | 'metadata', path: string[]): RawBuilder<string | null> =>
-      pg
-        ? sql`(cast(${sql.ref(column)} as jsonb) #>> ${`{${path.join(',')}}`})`
-        : sql`json_extract(${sql.ref(column)}, ${`$.${path.map((p) => `"${p}"`).join('.')}`})`;
-    const words = [
-      field('content', ['text']),
-      field('content', ['media', 'caption']),
-      field('metadata', ['transcript']),
-    ];
-    const matches = sql<SqlBool>`(${sql.join(
-      words.map((w) => sql`lower(coalesce(${w}, '')) like ${pattern} escape '\\'`),
-      sql` or `,
-    )})`;
-    return this.db
-      .selectFrom('messages')
-      .select('conversation_id')
-      .where('workspace_id', '=', workspaceId)
-      .where(field('metadata', ['deletedByCustomer']), 'is', null)
-      .where(matches);
   }
   async updateConversation(
     id: string,
@@ -605,4 +576,30 @@ export class ConversationQueries extends Queries implements ConversationStoreOps
       .execute();
     return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, conversationId: r.conversation_id }));
   }
+}
+
+/**
+ * The conversations (ids) of a workspace's messages whose words contain `text`: the text of a text message, a
+ * media caption, a transcript in the metadata (a call's utterance, a voice message transcribed). The words are
+ * read out of the JSON text columns, so a JSON key ("type", "media") never matches. SQLite's lower() folds ASCII
+ * only (https://www.sqlite.org/lang_corefunc.html#lower); PostgreSQL's folds every letter.
+ */
+function messagesSaying(db: Db, workspaceId: string, text: string) {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  const field = (column: 'content' | 'metadata', path: string[]): RawBuilder<string | null> =>
+    pg
+      ? sql`(cast(${sql.ref(column)} as jsonb) #>> ${`{${path.join(',')}}`})`
+      : sql`json_extract(${sql.ref(column)}, ${`$.${path.map((p) => `"${p}"`).join('.')}`})`;
+  const words = [field('content', ['text']), field('content', ['media', 'caption']), field('metadata', ['transcript'])];
+  const matches = sql<SqlBool>`(${sql.join(
+    words.map((w) => sql`lower(coalesce(${w}, '')) like ${pattern} escape '\\'`),
+    sql` or `,
+  )})`;
+  return db
+    .selectFrom('messages')
+    .select('conversation_id')
+    .where('workspace_id', '=', workspaceId)
+    .where(field('metadata', ['deletedByCustomer']), 'is', null)
+    .where(matches);
 }
