@@ -1000,15 +1000,26 @@ async function benchCampaign(tg) {
       .sort((a, b) => a - b);
     return { phoneNumberId: id, sent: ts.length, steadyRate: round(steadyOf(ts), 1) };
   });
+  // the simulator's messages by recipient, once per look (a filter over every sent message per reply was
+  // replies × messages: minutes after a 100,000-recipient run)
+  const firstTo = () => {
+    const first = new Map();
+    for (const m of wa.sentMessages()) if (!first.has(m.to)) first.set(m.to, m);
+    return first;
+  };
   await eventually(
-    () => replies.every((r) => wa.sentMessages({ to: r.to }).length > 0),
+    () => {
+      const first = firstTo();
+      return replies.every((r) => first.has(r.to));
+    },
     30_000,
     'the replies at the simulator',
-    100,
+    500,
   ).catch(() => undefined);
+  const firstSent = firstTo();
   const waits = replies
     .map((r) => {
-      const m = wa.sentMessages({ to: r.to })[0];
+      const m = firstSent.get(r.to);
       return m ? Number(m.createdAt) - r.at : NaN;
     })
     .filter(Number.isFinite)
