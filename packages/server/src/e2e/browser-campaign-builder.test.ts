@@ -13,7 +13,7 @@ import { startSmsGatewaySimulator, type SmsGatewaySimulator } from '@switchboard
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { launchChromium, requireBrowserSetup, SHOTS } from '../testing/browser.js';
+import { launchChromium, paneScreenshot, requireBrowserSetup, SHOTS } from '../testing/browser.js';
 
 const WAIT = 15_000;
 const OWNER = { email: 'owner@example.test', password: 'owner-password-1' };
@@ -82,23 +82,7 @@ describe('browser: campaign builder (A/B split, time of day, end date, time zone
     await sms?.close();
   });
 
-  /** the app scrolls inside its own pane: the viewport grows to the content for the picture, then shrinks back */
-  const shot = async (page: Page, name: string) => {
-    const size = page.viewportSize() ?? { width: 1280, height: 800 };
-    const height = await page.evaluate(() => {
-      const body = (
-        globalThis as unknown as {
-          document: {
-            querySelector(s: string): { scrollHeight: number; getBoundingClientRect(): { top: number } } | null;
-          };
-        }
-      ).document.querySelector('.cmp-body');
-      return body ? body.scrollHeight + body.getBoundingClientRect().top : 0;
-    });
-    await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.ceil(height)) });
-    await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-    await page.setViewportSize(size);
-  };
+  const shot = (page: Page, name: string) => paneScreenshot(page, `${SHOTS}${name}.png`, '.cmp-body');
 
   /**
    * what reaches past the right edge of the page (the page itself never scrolls sideways); what sits inside a box

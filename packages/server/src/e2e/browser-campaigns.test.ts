@@ -18,7 +18,7 @@ import {
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, type TestServer } from '../testing/test-server.js';
-import { launchChromium, requireBrowserSetup, SHOTS, signedInPage } from '../testing/browser.js';
+import { launchChromium, paneScreenshot, requireBrowserSetup, SHOTS, signedInPage } from '../testing/browser.js';
 
 const WAIT = 15_000;
 const OWNER = { email: 'owner@example.test', password: 'owner-password-1' };
@@ -121,23 +121,7 @@ describe('browser: campaigns', () => {
     await sms?.close();
   });
 
-  /** the app scrolls inside its own pane: the viewport grows to the content for the picture, then shrinks back */
-  const shot = async (page: Page, name: string) => {
-    const size = page.viewportSize() ?? { width: 1280, height: 800 };
-    const height = await page.evaluate(() => {
-      const body = (
-        globalThis as unknown as {
-          document: {
-            querySelector(s: string): { scrollHeight: number; getBoundingClientRect(): { top: number } } | null;
-          };
-        }
-      ).document.querySelector('.cmp-body');
-      return body ? body.scrollHeight + body.getBoundingClientRect().top : 0;
-    });
-    await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.ceil(height)) });
-    await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-    await page.setViewportSize(size);
-  };
+  const shot = (page: Page, name: string) => paneScreenshot(page, `${SHOTS}${name}.png`, '.cmp-body');
   const metric = (page: Page, step: number, name: string) =>
     page.locator(`.cmp-step-live[data-step="${step}"] [data-metric="${name}"]`);
   const metricValue = async (page: Page, step: number, name: string) =>

@@ -42,3 +42,24 @@ export async function signedInPage(
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   return page;
 }
+
+/**
+ * a full picture of a page whose content scrolls inside a pane of its own (`selector`), not the window: the viewport
+ * grows to the pane's content for the screenshot, then shrinks back
+ */
+export async function paneScreenshot(page: Page, path: string, selector: string): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  const height = await page.evaluate((sel) => {
+    const body = (
+      globalThis as unknown as {
+        document: {
+          querySelector(s: string): { scrollHeight: number; getBoundingClientRect(): { top: number } } | null;
+        };
+      }
+    ).document.querySelector(sel);
+    return body ? body.scrollHeight + body.getBoundingClientRect().top : 0;
+  }, selector);
+  await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.ceil(height)) });
+  await page.screenshot({ path, fullPage: true });
+  await page.setViewportSize(size);
+}

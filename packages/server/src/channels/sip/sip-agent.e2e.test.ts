@@ -17,23 +17,7 @@ import { decodeG711, decodeWav } from '../../channel-kit/index.js';
 import { hubReads } from '../../testing/hub-reads.js';
 import { freeUdpPort, freeUdpRange, runBaresip, runSipp, speechWav } from '../../testing/sip-peers.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
-
-interface Conn {
-  id: string;
-  status: string;
-  statusReason: string | null;
-}
-interface Conv {
-  id: string;
-  address: string;
-}
-interface Msg {
-  id: string;
-  direction: string;
-  status: string;
-  content: { type: string; text?: string; media?: { state?: string; url: string } };
-  metadata: Record<string, unknown>;
-}
+import { type ConnView as Conn, type ConvView as Conv, type MsgView as Msg } from '../../testing/call-views.js';
 
 const OURS = '+15005550121';
 const AI_KEY = 'sk-sip-agent-key-0001';

@@ -10,28 +10,7 @@ import { decodeWav } from '../../channel-kit/index.js';
 import { hubReads } from '../../testing/hub-reads.js';
 import { freeUdpPort, freeUdpRange, runSipp, speechWav, type SippRun } from '../../testing/sip-peers.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
-
-interface Conn {
-  id: string;
-  status: string;
-  statusReason: string | null;
-}
-interface CallView {
-  id: string;
-  state: string;
-  direction: string;
-  from: string;
-  to: string;
-  conversationId: string;
-  hangupCause: string | null;
-  endedAt: string | null;
-}
-interface Msg {
-  id: string;
-  direction: string;
-  content: { type: string; media?: { state?: string; url: string } };
-  metadata: Record<string, unknown>;
-}
+import { type ConnView as Conn, type MsgView as Msg, type CallView } from '../../testing/call-views.js';
 
 const OURS = '+15005550108';
 const PASSWORD = 'trunk-pass-0002';

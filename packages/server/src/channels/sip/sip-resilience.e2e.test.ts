@@ -13,25 +13,12 @@ import { decodeWav } from '../../channel-kit/index.js';
 import { freePort, spawnServer } from '../../testing/server-process.js';
 import { freeUdpPort, freeUdpRange, runSipp, speechWav } from '../../testing/sip-peers.js';
 import { eventually, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../../testing/test-server.js';
-
-interface Conn {
-  id: string;
-  status: string;
-}
-interface Conv {
-  id: string;
-  address: string;
-}
-interface CallView {
-  state: string;
-  hangupCause: string | null;
-  endedAt: string | null;
-}
-interface Msg {
-  id: string;
-  content: { type: string; media?: { state?: string; url: string } };
-  metadata: Record<string, unknown>;
-}
+import {
+  type ConnView as Conn,
+  type ConvView as Conv,
+  type MsgView as Msg,
+  type CallView,
+} from '../../testing/call-views.js';
 
 const OURS = '+15005550109';
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));

@@ -11,23 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubReads } from '../../testing/hub-reads.js';
 import { freeUdpPort, freeUdpRange, runSipp } from '../../testing/sip-peers.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
-
-interface Conn {
-  id: string;
-  status: string;
-  statusReason: string | null;
-}
-interface Conv {
-  id: string;
-  address: string;
-}
-interface CallView {
-  id: string;
-  conversationId: string;
-  state: string;
-  hangupCause: string | null;
-  endedAt: string | null;
-}
+import { type ConnView as Conn, type ConvView as Conv, type CallView } from '../../testing/call-views.js';
 
 const OURS = '+15005550131';
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));

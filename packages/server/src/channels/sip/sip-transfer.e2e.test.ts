@@ -23,30 +23,13 @@ import { decodeG711, decodeWav } from '../../channel-kit/index.js';
 import { hubReads } from '../../testing/hub-reads.js';
 import { freeUdpPort, freeUdpRange, runSipp, speechWav, untilUdpBound, type SippRun } from '../../testing/sip-peers.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
-
-interface Conn {
-  id: string;
-  status: string;
-  statusReason: string | null;
-}
-interface Conv {
-  id: string;
-  address: string;
-  status: string;
-}
-interface Msg {
-  id: string;
-  direction: string;
-  content: { type: string; text?: string; media?: { state?: string; url: string; mimeType: string } };
-  metadata: Record<string, unknown>;
-}
-interface CallView {
-  id: string;
-  providerCallId: string;
-  state: string;
-  answeredBy: string | null;
-  endedAt: string | null;
-}
+import {
+  answerWith,
+  type ConnView as Conn,
+  type ConvView as Conv,
+  type MsgView as Msg,
+  type CallView,
+} from '../../testing/call-views.js';
 
 const OURS = '+15005550116';
 const TEAM_PHONE = '+15550000001';
@@ -234,7 +217,7 @@ describe('sip transfer and voicemail with SIPp as the carrier and the operators'
     conn = created.body;
     const started = await t.api<Conn>('POST', `/api/v1/connections/${conn.id}/start`);
     expect(started.body.status, started.body.statusReason ?? '').toBe('RUNNING');
-    const agent = await t.api<{ id: string }>('POST', '/api/v1/agents', {
+    await answerWith(t, conn.id, {
       kind: 'flow',
       name: 'front desk',
       config: {
@@ -243,13 +226,6 @@ describe('sip transfer and voicemail with SIPp as the carrier and the operators'
         speechToText: { baseUrl: ai.baseUrl, apiKey: AI_KEY, waitMs: 10_000 },
       },
     });
-    expect(agent.status, JSON.stringify(agent.body)).toBe(201);
-    await t.api('PUT', `/api/v1/agents/${agent.body.id}/connections`, {
-      connections: [{ connectionId: conn.id, inbound: true }],
-    });
-    expect((await t.api<{ status: string }>('POST', `/api/v1/agents/${agent.body.id}/start`)).body.status).toBe(
-      'RUNNING',
-    );
   }, 30_000);
   afterAll(async () => {
     await t?.close();

@@ -15,23 +15,12 @@ import { decodeWav } from '../../channel-kit/index.js';
 import { hubReads } from '../../testing/hub-reads.js';
 import { freeUdpPort, freeUdpRange, runBaresip, runSipp, speechWav } from '../../testing/sip-peers.js';
 import { eventually, startTestServer, type TestServer } from '../../testing/test-server.js';
-
-interface Conn {
-  id: string;
-  status: string;
-  statusReason: string | null;
-}
-interface Conv {
-  id: string;
-  address: string;
-}
-interface Msg {
-  id: string;
-  direction: string;
-  status: string;
-  content: { type: string; text?: string; media?: { state?: string; url: string; mimeType: string } };
-  metadata: Record<string, unknown>;
-}
+import {
+  answerWith,
+  type ConnView as Conn,
+  type ConvView as Conv,
+  type MsgView as Msg,
+} from '../../testing/call-views.js';
 
 const OURS = '+15005550106';
 const AI_KEY = 'sk-sip-test-key-0001';
@@ -97,7 +86,7 @@ describe('sip connector with SIPp as the carrier', () => {
     conn = created.body;
     const started = await t.api<Conn>('POST', `/api/v1/connections/${conn.id}/start`);
     expect(started.body.status, started.body.statusReason ?? '').toBe('RUNNING');
-    const agent = await t.api<{ id: string }>('POST', '/api/v1/agents', {
+    await answerWith(t, conn.id, {
       kind: 'flow',
       name: 'phone menu',
       config: {
@@ -121,13 +110,6 @@ describe('sip connector with SIPp as the carrier', () => {
         speechToText: { baseUrl: ai.baseUrl, apiKey: AI_KEY, waitMs: 10_000 },
       },
     });
-    expect(agent.status, JSON.stringify(agent.body)).toBe(201);
-    await t.api('PUT', `/api/v1/agents/${agent.body.id}/connections`, {
-      connections: [{ connectionId: conn.id, inbound: true }],
-    });
-    expect((await t.api<{ status: string }>('POST', `/api/v1/agents/${agent.body.id}/start`)).body.status).toBe(
-      'RUNNING',
-    );
   }, 30_000);
   afterAll(async () => {
     await t?.close();
