@@ -151,6 +151,9 @@ describe('browser: phone calls', () => {
       await head.locator('.call-outcome', { hasText: 'Completed' }).waitFor();
       expect(await head.locator('.live-marker').count()).toBe(0);
       expect(await row.locator('.live-marker').count()).toBe(0);
+      // nobody is on the line any more: no reply box, a word on how to reach the caller instead
+      await page.locator('.composer.call-ended', { hasText: 'The call has ended' }).waitFor();
+      expect(await page.getByPlaceholder('Write a reply…').count()).toBe(0);
       // the whole call's recording, fetched into our store, in the header's player with a download
       await head.locator('audio.call-audio').waitFor();
       const loaded = await audioLoaded(page);

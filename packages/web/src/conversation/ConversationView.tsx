@@ -171,7 +171,17 @@ export function ConversationView({ conversation, contact, onChange }: Props) {
   // free-form text is allowed whenever the window is open; while it is closed, a business-initiated template
   // that has not been answered yet means waiting, otherwise a template is the way to continue
   let composer;
-  if (w && !w.open && w.humanAgentOnly) {
+  // a reply on a phone line is spoken into the live call: once it has ended there is nobody to say it to
+  const callLive = calls.some((c) => c.state === 'ringing' || c.state === 'in-progress');
+  if (isCall && calls.length > 0 && !callLive) {
+    composer = (
+      <div className="composer call-ended">
+        <p className="notice" role="status">
+          The call has ended: a reply would have nobody to hear it. Call the customer back from the contact panel.
+        </p>
+      </div>
+    );
+  } else if (w && !w.open && w.humanAgentOnly) {
     // Messenger/Instagram: after 24 h a person may still answer for 7 days (sent with the HUMAN_AGENT tag)
     composer = (
       <div className="composer window-human-agent">
