@@ -338,12 +338,29 @@ export interface PlacedCall {
   to: string;
 }
 
+/** a call the hub still holds as not ended (ringing, in progress) when its connection starts */
+export interface OpenCall {
+  providerCallId: string;
+  direction: 'inbound' | 'outbound';
+  from: string;
+  to: string;
+  state: 'ringing' | 'in-progress';
+}
+
 export interface ConnectorFeatures<Config> {
   /**
    * phone calls the hub places: the provider rings `to` from one of our numbers and reports the call's progress as
-   * `call` events to the connection's webhook (core/calls)
+   * `call` events to the connection's webhook (core/calls).
+   *
+   * `reconcile`, once the connection runs: the provider's callbacks of a call that ended while the hub was not
+   * running were lost, so the calls the hub still holds as open are asked after at the provider; what it answers
+   * comes back as updates parse understands, stored like a listener's (deduplicated by `eventKey`, each call's
+   * state still moved forward only). A call still live at the provider yields nothing: its callbacks follow.
    */
-  calls?: { place(input: PlaceCallInput, ctx: BaseContext<Config>): Promise<PlacedCall> };
+  calls?: {
+    place(input: PlaceCallInput, ctx: BaseContext<Config>): Promise<PlacedCall>;
+    reconcile?(calls: OpenCall[], ctx: BaseContext<Config>): Promise<ListenedUpdate[]>;
+  };
   /** a typing indicator towards the customer */
   typing?(to: string, ctx: BaseContext<Config>): Promise<void>;
   /** downloads an inbound file the provider holds (content.media.providerMediaId) for our media store */

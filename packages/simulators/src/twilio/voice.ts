@@ -68,6 +68,7 @@ interface LiveCall extends SimCall {
   wake?: () => void;
   startedAt: number;
   answeredAt?: number;
+  endedAt?: number;
   statusCallback?: string;
   statusEvents: Set<string>;
   record?: { callback?: string; since?: number };
@@ -379,6 +380,7 @@ export function createVoice(ctx: VoiceContext) {
   const end = async (c: LiveCall, status: string) => {
     if (['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(c.status)) return;
     c.status = status;
+    c.endedAt = Date.now();
     c.durationSeconds = simulatedSeconds(c, c.answeredAt);
     await statusCallback(c, 'completed', { CallDuration: String(c.durationSeconds) });
     if (c.record?.callback && c.answeredAt !== undefined && status === 'completed') {
@@ -436,6 +438,12 @@ export function createVoice(ctx: VoiceContext) {
     return c;
   };
 
+  /** Twilio's times: GMT in RFC 2822 ("Tue, 31 Aug 2010 20:36:28 +0000") */
+  const rfc2822 = (ms: number | undefined) =>
+    ms === undefined ? null : new Date(ms).toUTCString().replace('GMT', '+0000');
+
+  // the call as Twilio answers it (https://www.twilio.com/docs/voice/api/call-resource#call-properties): duration
+  // and end_time empty unless the call completed, start_time from when it was dialled
   const resource = (c: LiveCall) => ({
     sid: c.sid,
     account_sid: ctx.accountSid,
@@ -445,6 +453,8 @@ export function createVoice(ctx: VoiceContext) {
     direction: c.direction,
     answered_by: c.answeredBy ?? null,
     duration: c.status === 'completed' ? String(c.durationSeconds) : null,
+    start_time: c.status === 'queued' ? null : rfc2822(c.startedAt),
+    end_time: c.status === 'completed' ? rfc2822(c.endedAt) : null,
     api_version: '2010-04-01',
     uri: `/2010-04-01/Accounts/${ctx.accountSid}/Calls/${c.sid}.json`,
   });

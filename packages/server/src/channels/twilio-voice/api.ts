@@ -13,12 +13,15 @@ import {
   twilioRestClient,
   type BaseContext,
   type FetchedMedia,
+  type ListenedUpdate,
+  type OpenCall,
   type PlaceCallInput,
   type PlacedCall,
   type ProviderClient,
   type TwilioCodeTable,
 } from '../../channel-kit/index.js';
 import type { TwilioVoiceConfig } from './config.js';
+import { RECONCILED_HEADER } from './parse.js';
 import { callResourceSchema, voiceNumbersSchema } from './payloads.js';
 import { stepUrl } from './twiml.js';
 
@@ -129,6 +132,60 @@ export async function placeCall(input: PlaceCallInput, ctx: Ctx): Promise<Placed
   const parsed = callResourceSchema.safeParse(res.json);
   if (!parsed.success) throw new ChannelError('UNAVAILABLE', 'Twilio answered a call create without a call sid');
   return { providerCallId: parsed.data.sid, from, to: input.to };
+}
+
+/** Twilio's final CallStatus values (https://www.twilio.com/docs/voice/api/call-resource#call-status-values) */
+const ENDED = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
+
+/**
+ * the calls the hub still holds as open when the connection starts, fetched from Twilio
+ * (https://www.twilio.com/docs/voice/api/call-resource#fetch-a-call-resource): Twilio's callbacks to a hub that
+ * was not running were lost, and Twilio ends a call whose webhook does not answer
+ * (https://www.twilio.com/docs/api/errors/11200). One that ended, or that Twilio does not know (20404), comes back
+ * as a status update of our own (parse.ts, RECONCILED_HEADER): Twilio's form fields, filled from the fetched call;
+ * one still live is left to its callbacks. A call that cannot be fetched now (Twilio unavailable) waits for the
+ * next start.
+ */
+export async function reconcileCalls(calls: OpenCall[], ctx: Ctx): Promise<ListenedUpdate[]> {
+  const client = voiceClient(ctx);
+  const updates: ListenedUpdate[] = [];
+  for (const call of calls) {
+    if (ctx.signal.aborted) break;
+    if (!/^CA[0-9a-fA-F]{32}$/.test(call.providerCallId)) continue;
+    const form = new URLSearchParams({
+      AccountSid: ctx.config.accountSid,
+      CallSid: call.providerCallId,
+      From: call.from,
+      To: call.to,
+      Direction: call.direction === 'inbound' ? 'inbound' : 'outbound-api',
+    });
+    try {
+      const res = await client.call(twilioAccountUrl(ctx.config, `/Calls/${call.providerCallId}`), {
+        headers: auth(ctx.config),
+        what: 'Calls fetch',
+      });
+      const fetched = callResourceSchema.safeParse(res.json);
+      if (!fetched.success || !fetched.data.status || !ENDED.has(fetched.data.status)) continue;
+      const f = fetched.data;
+      form.set('CallStatus', f.status as string);
+      if (f.duration) form.set('CallDuration', f.duration);
+      if (f.answered_by) form.set('AnsweredBy', f.answered_by);
+      if (f.start_time) form.set('StartTime', f.start_time);
+      if (f.end_time) form.set('EndTime', f.end_time);
+    } catch (error) {
+      if (!(error instanceof ChannelError) || error.providerCode !== '20404') {
+        if (error instanceof ChannelError && error.code === 'AUTH') throw error;
+        ctx.log.warn(`could not fetch call ${call.providerCallId} from Twilio; it is asked after at the next start`);
+        continue;
+      }
+      form.set('CallStatus', 'unknown');
+    }
+    updates.push({
+      body: Buffer.from(form.toString()),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', [RECONCILED_HEADER]: 'fetched' },
+    });
+  }
+  return updates;
 }
 
 /** replaces what a live call is doing with new TwiML (it is interrupted at once) */

@@ -4,7 +4,7 @@
  * agent answers, the answers spoken), transfer to an operator's phone, voicemail, calls we place, recordings.
  */
 import { defineConnector } from '../../channel-kit/index.js';
-import { fetchRecording, placeCall, startTwilioVoice } from './api.js';
+import { fetchRecording, placeCall, reconcileCalls, startTwilioVoice } from './api.js';
 import { twilioVoiceConfigSchema, type TwilioVoiceConfig } from './config.js';
 import { parseTwilioVoice, twilioVoiceWhileStopped } from './parse.js';
 import { twilioVoiceSend } from './send.js';
@@ -48,7 +48,7 @@ export const twilioVoiceConnector = defineConnector({
   features: {
     fetchMedia: fetchRecording,
     senders: (config) => [...config.phoneNumbers],
-    calls: { place: placeCall },
+    calls: { place: placeCall, reconcile: reconcileCalls },
   },
   start: (ctx) => startTwilioVoice(ctx),
 });

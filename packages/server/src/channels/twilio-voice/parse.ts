@@ -38,6 +38,16 @@ import {
 
 export const EMPTY_TWIML: HttpReply = twimlReply([]);
 
+/**
+ * marks a status update the hub made itself at start from a fetched call (api.ts reconcileCalls): only a listened
+ * update (`listen:` URL, never a webhook from outside) carries it
+ */
+export const RECONCILED_HEADER = 'x-switchboard-reconciled';
+
+/** a listened update of this connection (reconcileCalls), not a webhook Twilio sent */
+export const isReconciled = (req: Pick<WebhookRequest, 'url' | 'headers'>): boolean =>
+  req.url.startsWith('listen:') && req.headers[RECONCILED_HEADER] === 'fetched';
+
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 const RECORDING_SID = /^RE[0-9a-fA-F]{32}$/;
 
@@ -143,6 +153,8 @@ export function parseTwilioVoice(req: WebhookRequest, config: TwilioVoiceConfig)
   } catch {
     return { kind: 'ignored', reason: 'not a URL of this connection' };
   }
+  if (req.url.startsWith('listen:'))
+    return isReconciled(req) ? parseReconciled(p, at) : { kind: 'ignored', reason: 'not an update of this connector' };
   const step = stepOf(req);
   if (step === 'recording') return parseRecording(p, query, at);
   const c = callParams(p);
@@ -253,6 +265,33 @@ export function parseTwilioVoice(req: WebhookRequest, config: TwilioVoiceConfig)
     default:
       return { kind: 'ignored', reason: `unknown step ${step.slice(0, 40)}` };
   }
+}
+
+/**
+ * a call the hub held as open when it started again, as Twilio answered its fetch: it ended while nobody was there
+ * to take its callbacks (failed, Twilio's own outcome and billed seconds kept), or Twilio does not know it (20404)
+ */
+function parseReconciled(p: (k: string) => string | undefined, at: string): WebhookOutcome {
+  const c = callParams(p);
+  if (!c) return { kind: 'ignored', reason: 'no CallSid, From and To' };
+  const status = p('CallStatus') ?? '';
+  if (status === 'unknown')
+    return events([
+      callEvent(c, 'failed', at, {
+        hangupCause: 'Twilio does not know the call (20404): the hub was not running when it ended',
+      }),
+    ]);
+  if (!STATES[status]) return { kind: 'ignored', reason: `call status ${status.slice(0, 20) || '(none)'}` };
+  const duration = Number.parseInt(p('CallDuration') ?? '', 10);
+  const ended = Date.parse(p('EndTime') ?? '');
+  const by = answeredBy(p('AnsweredBy'));
+  return events([
+    callEvent(c, 'failed', Number.isFinite(ended) ? new Date(ended).toISOString() : at, {
+      ...(Number.isFinite(duration) && duration >= 0 ? { durationSeconds: duration } : {}),
+      ...(by ? { answeredBy: by } : {}),
+      hangupCause: `the hub was not running when the call ended (Twilio: ${status})`,
+    }),
+  ]);
 }
 
 const CAPTIONS = { call: 'Call recording', voicemail: 'Voicemail', transfer: "The operator's part" } as const;

@@ -6,6 +6,12 @@ export const callResourceSchema = z.object({
   status: z.string().optional(),
   from: z.string().optional(),
   to: z.string().optional(),
+  // a fetched call (https://www.twilio.com/docs/voice/api/call-resource#call-properties): seconds as a string,
+  // times in RFC 2822 ("Tue, 31 Aug 2010 20:36:28 +0000"), null until they happen
+  duration: z.string().nullish(),
+  start_time: z.string().nullish(),
+  end_time: z.string().nullish(),
+  answered_by: z.string().nullish(),
 });
 
 export const voiceNumbersSchema = z.object({

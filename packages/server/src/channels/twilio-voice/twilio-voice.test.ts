@@ -2,10 +2,17 @@
  * The Twilio Voice connector's contract (runConnectorContract with Twilio-shaped voice requests, fixtures/fuzz.ts),
  * what each step of a call yields and answers (the call, utterances as messages, the hold, a transfer on 0, the
  * voicemail after an unanswered transfer, the recording as audio, status callbacks as call states), the dedup keys
- * and the voice error codes.
+ * and the voice error codes; the calls a start asks after at Twilio (the simulator), and what their updates yield.
  */
+import { startTwilioSimulator } from '@switchboard/simulators';
 import { describe, expect, it } from 'vitest';
-import { isChannelError, twilioError, type WebhookRequest } from '../../channel-kit/index.js';
+import {
+  isChannelError,
+  listenedRequest,
+  twilioError,
+  type ListenedUpdate,
+  type WebhookRequest,
+} from '../../channel-kit/index.js';
 import { runConnectorContract } from '../../channel-kit/contract.js';
 import {
   CALL_SID,
@@ -22,7 +29,7 @@ import {
   twilioVoiceFuzz,
   WEBHOOK_URL,
 } from './fixtures/fuzz.js';
-import { VOICE_TABLE } from './api.js';
+import { reconcileCalls, VOICE_TABLE } from './api.js';
 import { twilioVoiceConnector } from './index.js';
 import { parseTwilioVoice, twilioVoiceWhileStopped } from './parse.js';
 import { twilioVoiceEventKey } from './verify.js';
@@ -295,5 +302,103 @@ describe('Twilio voice error codes', () => {
     const e = twilioError(status, { code, message: 'm' }, undefined, VOICE_TABLE);
     expect(isChannelError(e) && e.code).toBe(expected);
     expect(e.message).toContain(`Twilio ${code}`);
+  });
+});
+
+describe('the open calls a start asks after', () => {
+  const noop = () => undefined;
+  const reconciled = (update: ListenedUpdate, config = fuzzConfig) =>
+    parseTwilioVoice(listenedRequest('twilio-voice', update, '2026-12-08T04:00:00.000Z'), config);
+
+  it('fetches each from Twilio: an ended call and an unknown one come back as updates, a live one does not', async () => {
+    const sim = await startTwilioSimulator({ numbers: ['+15005550006'], voiceTimeScale: 0.2 });
+    try {
+      const config = { ...fuzzConfig, accountSid: sim.accountSid, authToken: sim.authToken, apiBaseUrl: sim.url };
+      const ctx = {
+        connectionId: 'conn_voice',
+        config,
+        webhookUrl: WEBHOOK_URL,
+        http: (url: string, init?: RequestInit) => fetch(url, init),
+        log: { debug: noop, info: noop, warn: noop, error: noop },
+        signal: new AbortController().signal,
+      };
+      // a call we place whose Url nobody answers: it rings, then ends when the Url fails (Twilio 11200)
+      const auth = `Basic ${Buffer.from(`${sim.accountSid}:${sim.authToken}`).toString('base64')}`;
+      const placed = (await (
+        await fetch(`${sim.url}/2010-04-01/Accounts/${sim.accountSid}/Calls.json`, {
+          method: 'POST',
+          headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ To: '+14155550100', From: '+15005550006', Url: 'http://127.0.0.1:9/answered' }),
+        })
+      ).json()) as { sid: string };
+      const open = (sid: string) => ({
+        providerCallId: sid,
+        direction: 'outbound' as const,
+        from: '+15005550006',
+        to: '+14155550100',
+        state: 'ringing' as const,
+      });
+      expect(await reconcileCalls([open(placed.sid)], ctx)).toEqual([]);
+      const simCall = sim.call(placed.sid);
+      await simCall?.done;
+      const unknown = 'CA' + '2'.repeat(32);
+      const updates = await reconcileCalls([open(placed.sid), open(unknown)], ctx);
+      expect(updates).toHaveLength(2);
+      const [endedUpdate, unknownUpdate] = updates as [ListenedUpdate, ListenedUpdate];
+      const fields = new URLSearchParams(endedUpdate.body.toString());
+      expect(Object.fromEntries(fields)).toMatchObject({
+        CallSid: placed.sid,
+        CallStatus: 'completed',
+        CallDuration: String(simCall?.durationSeconds),
+        Direction: 'outbound-api',
+      });
+      expect(Date.parse(fields.get('EndTime') ?? '')).toBeGreaterThan(0);
+      const outcome = reconciled(endedUpdate, config);
+      expect(outcome.kind === 'events' && outcome.events).toEqual([
+        expect.objectContaining({
+          kind: 'call',
+          providerCallId: placed.sid,
+          direction: 'outbound',
+          state: 'failed',
+          durationSeconds: simCall?.durationSeconds,
+          hangupCause: 'the hub was not running when the call ended (Twilio: completed)',
+          timestamp: new Date(Date.parse(fields.get('EndTime') as string)).toISOString(),
+        }),
+      ]);
+      const lost = reconciled(unknownUpdate, config);
+      expect(lost.kind === 'events' && lost.events).toEqual([
+        expect.objectContaining({
+          providerCallId: unknown,
+          state: 'failed',
+          hangupCause: 'Twilio does not know the call (20404): the hub was not running when it ended',
+        }),
+      ]);
+      // keyed once per call, apart from the call's own webhooks
+      const req = listenedRequest('twilio-voice', unknownUpdate);
+      expect(twilioVoiceEventKey(req)).toBe(`reconciled:${unknown}`);
+      // a refused Auth Token stops the start's reconciling (the connection is ERROR), not one call
+      await expect(
+        reconcileCalls([open(unknown)], { ...ctx, config: { ...config, authToken: 'wrong' } }),
+      ).rejects.toMatchObject({
+        code: 'AUTH',
+      });
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('takes the mark only from an update of the hub, never from a webhook', async () => {
+    const body = formBody({ ...completed, CallStatus: 'unknown' });
+    const status = stepRequest('status', { ...completed, CallStatus: 'unknown' });
+    const forged = { ...status, headers: { ...status.headers, 'x-switchboard-reconciled': 'fetched' } };
+    expect(parseTwilioVoice(forged, fuzzConfig)).toMatchObject({ kind: 'ignored' });
+    expect(reconciled({ body })).toMatchObject({ kind: 'ignored', reason: 'not an update of this connector' });
+    // 'completed' fixture of another account: refused like any request of another account
+    expect(
+      reconciled({
+        body: formBody({ ...completed, AccountSid: 'AC' + '9'.repeat(32) }),
+        headers: { 'x-switchboard-reconciled': 'fetched' },
+      }),
+    ).toMatchObject({ kind: 'ignored', reason: 'not a request of this Twilio account' });
   });
 });

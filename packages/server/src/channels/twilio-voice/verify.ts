@@ -31,6 +31,8 @@ export function twilioVoiceEventKey(req: WebhookRequest): string | undefined {
   const params = formParams(req);
   const call = params.get('CallSid')?.[0];
   if (!call) return undefined;
+  // the hub's own update of a call fetched at start (api.ts reconcileCalls): once per call
+  if (req.url.startsWith('listen:')) return `reconciled:${call}`;
   const step = stepOf(req);
   const url = new URL(req.url);
   switch (step) {

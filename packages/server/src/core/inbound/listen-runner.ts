@@ -12,6 +12,7 @@ import {
   listenedRequest,
   type ListenContext,
   type ListenedUpdate,
+  type OpenCall,
   type WebhookOutcome,
 } from '../../channel-kit/index.js';
 import { newId } from '../../model/index.js';
@@ -43,7 +44,9 @@ export class ListenRunner {
     await this.release(record.id);
     const live = await this.connections.live(record.id);
     const signal = this.connections.signalOf(record.id);
-    if (!live || !signal || signal.aborted || !live.connector.inbound.listen) return;
+    if (!live || !signal || signal.aborted) return;
+    await this.reconcileCalls(live, signal);
+    if (signal.aborted || !live.connector.inbound.listen) return;
     const inbound = live.connector.inbound as { listen(ctx: ListenContext<unknown>): Promise<void> };
     const ctx = {
       ...this.connections.context(live, signal),
@@ -129,6 +132,44 @@ export class ListenRunner {
       new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
     ]);
     clearTimeout(timer);
+  }
+
+  /**
+   * the calls of the connection the store still holds as open, asked after at the provider (features.calls
+   * .reconcile): a call that ended while the hub was not running lost its callbacks, and would stay open for ever
+   */
+  private async reconcileCalls(live: LiveConnection, signal: AbortSignal): Promise<void> {
+    const reconcile = live.connector.features.calls?.reconcile as
+      ((calls: OpenCall[], ctx: unknown) => Promise<ListenedUpdate[]>) | undefined;
+    if (!reconcile) return;
+    // far more than a line carries at once; the next start takes the rest
+    const open = await this.deps.store.listOpenCallsOfConnection(live.record.id, 500);
+    if (open.length === 0) return;
+    const calls: OpenCall[] = open.map((c) => ({
+      providerCallId: c.providerCallId,
+      direction: c.direction,
+      from: c.from,
+      to: c.to,
+      state: c.state === 'in-progress' ? 'in-progress' : 'ringing',
+    }));
+    try {
+      const updates = await reconcile(calls, this.connections.context(live, signal));
+      for (const update of updates) await this.deliver(live, update);
+      if (updates.length > 0)
+        await this.connections.log(
+          live.record.id,
+          'info',
+          'calls_reconciled',
+          `${updates.length} of ${calls.length} open calls ended while the hub was not running`,
+        );
+    } catch (error) {
+      await this.connections.log(
+        live.record.id,
+        'warn',
+        'calls_reconcile_failed',
+        `the open calls could not be asked after: ${errorText(error)}`,
+      );
+    }
   }
 
   private async deliver(live: LiveConnection, update: ListenedUpdate): Promise<boolean> {

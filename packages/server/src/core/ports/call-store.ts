@@ -39,6 +39,8 @@ export interface CallStoreOps {
   getCall(workspaceId: string, id: string): Promise<CallRecord | undefined>;
   /** the calls of a conversation, oldest first */
   listCallsOfConversation(workspaceId: string, conversationId: string): Promise<CallRecord[]>;
+  /** a connection's calls not yet ended (ringing, in progress), oldest first, at most `limit` */
+  listOpenCallsOfConnection(connectionId: string, limit: number): Promise<CallRecord[]>;
   /** applies the patch only while the call is still in `expected` (compare-and-set); false when it moved meanwhile */
   updateCallState(id: string, expected: CallState, patch: CallPatch): Promise<boolean>;
   callStats(): Promise<CallStats[]>;

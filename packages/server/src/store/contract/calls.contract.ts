@@ -65,6 +65,26 @@ export function callsContract(ctx: StoreContext): void {
       expect(await store.listCallsOfConversation(ctx.otherWs, conv.id)).toEqual([]);
     });
 
+    it("lists a connection's calls not yet ended, oldest first, no other connection's", async () => {
+      const { store } = ctx;
+      const conn = newConnection(ctx, { type: 'x-voice' });
+      const other = newConnection(ctx, { type: 'x-voice' });
+      await store.insertConnection(conn);
+      await store.insertConnection(other);
+      const conv = await storedConversation(ctx, { connectionId: conn.id });
+      const live = call(conv.id, conn.id, { state: 'in-progress', startedAt: now(-3000), answeredAt: now(-2500) });
+      const ringing = call(conv.id, conn.id, { startedAt: now(-2000) });
+      const ended = call(conv.id, conn.id, { state: 'completed', startedAt: now(-4000), endedAt: now(-3500) });
+      const failed = call(conv.id, conn.id, { state: 'failed', startedAt: now(-1000), endedAt: now(-500) });
+      for (const c of [live, ringing, ended, failed]) expect(await store.insertCall(c)).toBe(true);
+      const elsewhere = await storedConversation(ctx, { connectionId: other.id });
+      await store.insertCall(call(elsewhere.id, other.id));
+      expect((await store.listOpenCallsOfConnection(conn.id, 10)).map((c) => c.id)).toEqual([live.id, ringing.id]);
+      expect((await store.listOpenCallsOfConnection(conn.id, 1)).map((c) => c.id)).toEqual([live.id]);
+      await store.updateCallState(live.id, 'in-progress', { state: 'completed', endedAt: now(), updatedAt: now() });
+      expect((await store.listOpenCallsOfConnection(conn.id, 10)).map((c) => c.id)).toEqual([ringing.id]);
+    });
+
     it('moves a call by compare-and-set from the state read, and counts calls by channel and state', async () => {
       const { store } = ctx;
       const conn = newConnection(ctx, { type: 'x-voice-stats' });

@@ -92,6 +92,19 @@ export class CallQueries extends Queries implements CallStoreOps {
     return rows.map(toRecord);
   }
 
+  async listOpenCallsOfConnection(connectionId: string, limit: number): Promise<CallRecord[]> {
+    const rows = await this.db
+      .selectFrom('calls')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('state', 'in', ['ringing', 'in-progress'])
+      .orderBy('started_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toRecord);
+  }
+
   async updateCallState(id: string, expected: CallState, patch: CallPatch): Promise<boolean> {
     const set: Partial<CallsTable> = { updated_at: patch.updatedAt };
     if (patch.state !== undefined) set.state = patch.state;
