@@ -181,7 +181,7 @@ describe('browser: operator app', () => {
     await olga.getByRole('heading', { name: 'People' }).waitFor();
     expect(await olga.getByRole('link', { name: 'Channels' }).count()).toBe(0);
     expect(await olga.getByRole('button', { name: 'Invite operator' }).count()).toBe(0);
-    await olga.getByRole('link', { name: 'Account' }).click();
+    await olga.getByRole('link', { name: 'Account', exact: true }).click();
     await olga.getByLabel('Current password').fill('not her password');
     await olga.getByLabel('New password', { exact: true }).fill('olga-new-password');
     await olga.getByLabel('Repeat new password').fill('olga-new-password');
